@@ -1,0 +1,456 @@
+"""Wire contracts between the bot and the worker.
+
+Every request, reply, command and event is a frozen, strict pydantic model. Business
+outcomes are data (``OrderNotFound``), never exceptions. Each request class names its bus
+method (``METHOD``) and the replies it can get (``REPLIES``); ``bus.methods`` collects
+them into the registry both sides use.
+
+Schema versions: every model has ``SCHEMA_VERSION``; the RPC layer sends the request's version
+in the ``x-kefu-schema`` header and the server refuses a version it does not speak with the
+error code ``unsupported_version``. Add optional fields freely; bump the version for anything
+an older peer would misread.
+
+No contract ever carries a full phone number or address back to the bot: order views hold
+masked receiver data only (``138****5678``), because the bot renders and logs them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+ORDER_NO_PATTERN = r"^KF\d{8}$"
+PHONE_PATTERN = r"^\+?\d{6,15}$"
+LAST4_PATTERN = r"^\d{4}$"
+
+ItemKind = Literal["regular", "custom", "proxy"]
+"""regular stock, custom-made (定制, the shop's own label), proxy-purchase (代购)."""
+
+OrderState = Literal["awaiting_payment", "paid", "shipped", "completed", "closed"]
+"""The five Taobao back-office states: 等待买家付款, 买家已付款, 卖家已发货, 交易成功, 交易关闭."""
+
+PostagePayer = Literal["customer", "seller"]
+
+ExchangeReason = Literal[
+    "order_not_paid",
+    "not_delivered_yet",
+    "order_closed",
+    "window_expired",
+    "already_exchanged",
+    "proxy_no_exchange",
+    "not_fit_for_resale",
+    "out_of_stock",
+    "same_variant",
+    "style_change_not_allowed",
+    "item_not_in_order",
+    "variant_not_found",
+]
+"""Machine-readable reasons an exchange is refused (the bot words each one)."""
+
+AddressChangeReason = Literal["not_paid", "already_shipped", "closed"]
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+
+Replies = tuple[type[Contract], ...]
+
+
+class Request(Contract):
+    """A query or a command; subclasses set METHOD and Reply."""
+
+    METHOD: ClassVar[str]
+    KIND: ClassVar[Literal["query", "command"]] = "query"
+    REPLIES: ClassVar[Replies]
+
+
+class Command(Request):
+    """A state change: persistent, confirmed, applied at most once per idempotency key."""
+
+    KIND: ClassVar[Literal["query", "command"]] = "command"
+
+    idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9:._-]+$")
+
+
+# ── views ────────────────────────────────────────────────────────────────────────────────
+
+
+class SizeChartRow(Contract):
+    size: str
+    height_min: int
+    height_max: int
+    weight_min_kg: float
+    weight_max_kg: float
+    chest_cm: float | None = None
+    length_cm: float | None = None
+
+
+class VariantView(Contract):
+    sku: str
+    size: str
+    color: str
+    stock: int = Field(description="Units available for sale (held units excluded).")
+
+
+class ProductSummary(Contract):
+    product_id: int
+    name: str
+    kind: ItemKind
+    price: Decimal
+
+
+class ProductView(ProductSummary):
+    description: str = ""
+    material: str = ""
+    special_price: bool = False
+    colors: list[str]
+    sizes: list[str]
+    size_chart: list[SizeChartRow]
+    variants: list[VariantView]
+
+
+class OrderItemView(Contract):
+    item_id: int
+    product_id: int
+    product_name: str
+    kind: ItemKind
+    sku: str
+    size: str
+    color: str
+    price: Decimal
+    quantity: int
+    exchanged: bool = False
+
+
+class OrderSummary(Contract):
+    order_no: str
+    state: OrderState
+    created_at: datetime
+    total: Decimal
+    item_count: int
+    first_item_name: str
+
+
+class OrderView(Contract):
+    order_no: str
+    state: OrderState
+    created_at: datetime
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    completed_at: datetime | None = None
+    closed_at: datetime | None = None
+    total: Decimal
+    postage: Decimal
+    items: list[OrderItemView]
+    courier: str | None = None
+    tracking_no: str | None = None
+    receiver_name_masked: str
+    phone_masked: str
+    province: str
+    address_masked: str
+    buyer_message: str | None = None
+
+
+class ExchangeView(Contract):
+    rma_no: str
+    order_no: str
+    item_id: int
+    old_sku: str
+    new_sku: str
+    reason: str
+    postage_payer: PostagePayer
+    state: Literal["awaiting_return", "received", "shipped", "done", "cancelled"]
+    created_at: datetime
+
+
+# ── common replies ───────────────────────────────────────────────────────────────────────
+
+
+class OrderNotFound(Contract):
+    """The one answer for a missing order *and* someone else's order: numbers can't be probed."""
+
+    kind: Literal["not_found"] = "not_found"
+
+
+class Throttled(Contract):
+    kind: Literal["throttled"] = "throttled"
+    retry_after_s: int
+
+
+class NotLinked(Contract):
+    kind: Literal["not_linked"] = "not_linked"
+
+
+class RemoteError(Contract):
+    """What the server answers when it cannot handle a request at all."""
+
+    kind: Literal["error"] = "error"
+    code: Literal["bad_request", "unknown_method", "unsupported_version", "internal"]
+    message: str
+
+
+# ── customers.link ───────────────────────────────────────────────────────────────────────
+
+
+class CustomerLinked(Contract):
+    kind: Literal["linked"] = "linked"
+    customer_id: int
+    display_name: str
+
+
+class CustomerUnknown(Contract):
+    kind: Literal["unknown"] = "unknown"
+
+
+class LinkCustomer(Request):
+    """Bind a Telegram user to the customer with this phone. The caller vouches that the
+    contact was verified as the sender's own."""
+
+    METHOD: ClassVar[str] = "customers.link"
+    telegram_user_id: int
+    phone: str = Field(pattern=PHONE_PATTERN)
+    REPLIES: ClassVar[Replies] = (CustomerLinked, CustomerUnknown)
+
+
+# ── orders.lookup / orders.list ──────────────────────────────────────────────────────────
+
+
+class OrderFound(Contract):
+    kind: Literal["found"] = "found"
+    order: OrderView
+
+
+class LookupOrder(Request):
+    """One order, only for its own customer: linked by ``telegram_user_id``, or proven by the
+    last four digits of the order's phone. Anything else answers ``OrderNotFound``."""
+
+    METHOD: ClassVar[str] = "orders.lookup"
+    order_no: str = Field(pattern=ORDER_NO_PATTERN)
+    telegram_user_id: int
+    phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
+    REPLIES: ClassVar[Replies] = (OrderFound, OrderNotFound, Throttled)
+
+
+class OrderList(Contract):
+    kind: Literal["orders"] = "orders"
+    orders: list[OrderSummary]
+
+
+class ListOrders(Request):
+    METHOD: ClassVar[str] = "orders.list"
+    telegram_user_id: int
+    limit: int = Field(default=10, ge=1, le=50)
+    REPLIES: ClassVar[Replies] = (OrderList, NotLinked)
+
+
+# ── products ─────────────────────────────────────────────────────────────────────────────
+
+
+class ProductList(Contract):
+    kind: Literal["products"] = "products"
+    products: list[ProductSummary]
+
+
+class SearchProducts(Request):
+    METHOD: ClassVar[str] = "products.search"
+    query: str = Field(min_length=1, max_length=200)
+    limit: int = Field(default=5, ge=1, le=20)
+    REPLIES: ClassVar[Replies] = (ProductList,)
+
+
+class ProductFound(Contract):
+    kind: Literal["product"] = "product"
+    product: ProductView
+
+
+class ProductNotFound(Contract):
+    kind: Literal["product_not_found"] = "product_not_found"
+
+
+class GetProduct(Request):
+    METHOD: ClassVar[str] = "products.get"
+    product_id: int
+    REPLIES: ClassVar[Replies] = (ProductFound, ProductNotFound)
+
+
+# ── exchanges ────────────────────────────────────────────────────────────────────────────
+
+
+class ExchangeTerms(Contract):
+    kind: Literal["quote"] = "quote"
+    eligible: bool
+    reasons: list[ExchangeReason] = []
+    item_kind: ItemKind
+    old_sku: str
+    new_sku: str | None = None
+    postage_payer: PostagePayer
+    return_address: str
+    deadline: datetime | None = Field(
+        default=None, description="Until when the exchange may be requested (custom-made: 48 h)."
+    )
+    needs_supervisor: bool = False
+
+
+class _ExchangeRequestFields(Contract):
+    order_no: str = Field(pattern=ORDER_NO_PATTERN)
+    telegram_user_id: int
+    phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
+    item_id: int
+    new_size: str | None = None
+    new_color: str | None = None
+    new_product_id: int | None = Field(
+        default=None, description="Set for a change of style (换款): refused without a supervisor."
+    )
+    fit_for_resale: bool = Field(description="The customer states: tags on, unworn, unwashed.")
+    quality_problem: bool = False
+    reason: str = Field(default="", max_length=500)
+
+
+class QuoteExchange(_ExchangeRequestFields, Request):
+    """May this item be exchanged for that variant, and on what terms."""
+
+    METHOD: ClassVar[str] = "exchanges.quote"
+    REPLIES: ClassVar[Replies] = (ExchangeTerms, OrderNotFound, Throttled)
+
+
+class ExchangeCreated(Contract):
+    kind: Literal["created"] = "created"
+    exchange: ExchangeView
+    return_address: str
+    postage_payer: PostagePayer
+
+
+class ExchangeRejected(Contract):
+    kind: Literal["rejected"] = "rejected"
+    reasons: list[ExchangeReason]
+
+
+class CreateExchange(_ExchangeRequestFields, Command):
+    """Re-check the quote, hold one unit of the new variant, create the exchange (RMA)."""
+
+    METHOD: ClassVar[str] = "exchanges.create"
+    REPLIES: ClassVar[Replies] = (ExchangeCreated, ExchangeRejected, OrderNotFound, Throttled)
+
+
+# ── orders.change_address ────────────────────────────────────────────────────────────────
+
+
+class AddressChanged(Contract):
+    kind: Literal["address_changed"] = "address_changed"
+    order: OrderView
+
+
+class AddressChangeRefused(Contract):
+    kind: Literal["address_refused"] = "address_refused"
+    reason: AddressChangeReason
+
+
+class ChangeAddress(Command):
+    METHOD: ClassVar[str] = "orders.change_address"
+    order_no: str = Field(pattern=ORDER_NO_PATTERN)
+    telegram_user_id: int
+    phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
+    receiver_name: str | None = Field(default=None, min_length=1, max_length=50)
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    province: str = Field(min_length=2, max_length=20)
+    address: str = Field(min_length=4, max_length=200)
+    REPLIES: ClassVar[Replies] = (AddressChanged, AddressChangeRefused, OrderNotFound, Throttled)
+
+
+# ── tickets (escalations) ────────────────────────────────────────────────────────────────
+
+
+class TranscriptLine(Contract):
+    role: Literal["customer", "bot", "agent"]
+    text: str = Field(max_length=4096)
+    at: datetime
+
+
+class Attachment(Contract):
+    kind: Literal["photo", "video", "voice", "document", "sticker", "other"]
+    file_id: str
+    caption: str | None = None
+
+
+class TicketOpened(Contract):
+    kind: Literal["ticket_opened"] = "ticket_opened"
+    ticket_no: str
+    opened_at: datetime
+    already_open: bool = False
+
+
+class OpenTicket(Command):
+    """Escalate a chat to a person; one open ticket per customer chat (re-opening answers the
+    open one)."""
+
+    METHOD: ClassVar[str] = "tickets.open"
+    telegram_user_id: int
+    chat_id: int
+    customer_name: str = Field(default="", max_length=100)
+    reason: Literal[
+        "customer_asked",
+        "low_confidence",
+        "complaint",
+        "quality",
+        "ineligible",
+        "unavailable",
+        "other",
+    ]
+    intent: str | None = None
+    order_no: str | None = Field(default=None, pattern=ORDER_NO_PATTERN)
+    transcript: list[TranscriptLine] = Field(default=[], max_length=200)
+    attachments: list[Attachment] = Field(default=[], max_length=50)
+    REPLIES: ClassVar[Replies] = (TicketOpened,)
+
+
+# ── events (topic exchange, for whoever listens) ─────────────────────────────────────────
+
+
+class Event(Contract):
+    ROUTING_KEY: ClassVar[str]
+    occurred_at: datetime
+
+
+class ExchangeCreatedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "exchange.created"
+    exchange: ExchangeView
+
+
+class AddressChangedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.address_changed"
+    order_no: str
+
+
+class TicketOpenedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.opened"
+    ticket_no: str
+    telegram_user_id: int
+    chat_id: int
+    reason: str
+
+
+REQUESTS: tuple[type[Request], ...] = (
+    LinkCustomer,
+    LookupOrder,
+    ListOrders,
+    SearchProducts,
+    GetProduct,
+    QuoteExchange,
+    CreateExchange,
+    ChangeAddress,
+    OpenTicket,
+)
+EVENTS: tuple[type[Event], ...] = (ExchangeCreatedEvent, AddressChangedEvent, TicketOpenedEvent)
+
+
+def reply_adapter(request_type: type[Request]) -> TypeAdapter:
+    """Parses any reply to this request, ``RemoteError`` included, by its ``kind``."""
+    members = (*request_type.REPLIES, RemoteError)
+    return TypeAdapter(Annotated[Union[members], Field(discriminator="kind")])  # noqa: UP007

@@ -1,0 +1,26 @@
+"""Every way a bus call can fail, as one small family of typed errors.
+
+Business outcomes (an order not found, an exchange refused) are replies, not errors. These
+are for the transport and for a server that could not handle a request at all.
+"""
+
+
+class BusError(Exception):
+    """Base class: the call did not produce a business reply."""
+
+
+class BusUnavailable(BusError):
+    """No connection to the broker, or nobody serves the method (the request was returned)."""
+
+
+class BusTimeout(BusError):
+    """The deadline passed before a reply came back."""
+
+
+class BusRemoteError(BusError):
+    """The server answered with an error: a stable ``code`` and a message safe to log."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

@@ -1,0 +1,495 @@
+"""Request/reply over RabbitMQ: our small client and server on aio-pika.
+
+Client: every call is published to the ``{p}.rpc`` exchange with the method as routing key,
+``reply_to`` the broker's direct reply-to pseudo-queue and a correlation id; the reply
+resolves the future kept under that id. Queries are transient, unconfirmed and expire with
+their deadline; commands are persistent and publisher-confirmed. Both are ``mandatory``, so a
+request nobody can receive comes back at once as ``BusUnavailable``. Bodies are JSON from
+``model_dump_json()``; never pickle.
+
+Server: validates each request against its contract, dispatches by method, replies with the
+same correlation id, and acks only after the handler returned (for commands: after the
+database commit). What cannot be handled goes to the dead-letter queue with the reason in
+its headers, and the consumer carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
+from aio_pika.exceptions import AMQPError, PublishError
+from prometheus_client import Counter, Histogram
+from pydantic import ValidationError
+
+from bus.contracts import REQUESTS, Contract, RemoteError, Request, reply_adapter
+from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
+from bus.topology import Topology
+
+logger = logging.getLogger(__name__)
+
+DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
+SCHEMA_HEADER = "x-kefu-schema"
+REASON_HEADER = "x-kefu-reason"
+METHODS: dict[str, type[Request]] = {request.METHOD: request for request in REQUESTS}
+_REPLY_ADAPTERS = {method: reply_adapter(request) for method, request in METHODS.items()}
+
+CLIENT_CALLS = Counter(
+    "kefu_bus_calls_total", "Bus calls made by this process.", ["method", "outcome"]
+)
+CLIENT_LATENCY = Histogram(
+    "kefu_bus_call_seconds",
+    "Round trip of successful bus calls.",
+    ["method"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+SERVER_REQUESTS = Counter(
+    "kefu_rpc_requests_total", "Requests handled by this worker.", ["method", "outcome"]
+)
+SERVER_LATENCY = Histogram(
+    "kefu_rpc_handler_seconds",
+    "Time spent in handlers.",
+    ["method"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+DEAD_LETTERS = Counter(
+    "kefu_dead_letters_total", "Messages sent to a dead-letter queue.", ["queue", "reason"]
+)
+
+
+class RpcClient:
+    """Calls bus methods. One per process; safe for any number of concurrent calls.
+
+    ``connect()`` never raises for an absent broker: the client keeps trying in the
+    background and every call meanwhile fails fast with ``BusUnavailable``, so the bot still
+    answers policy questions while the broker is down.
+    """
+
+    def __init__(
+        self,
+        amqp_url: str,
+        *,
+        timeout: float = 5.0,
+        topology: Topology | None = None,
+        connection: AbstractRobustConnection | None = None,
+    ) -> None:
+        self._url = amqp_url
+        self._timeout = timeout
+        self._topology = topology or Topology()
+        self._connection = connection
+        self._own_connection = connection is None
+        self._futures: dict[str, asyncio.Future[bytes]] = {}
+        self._exchange: AbstractExchange | None = None
+        self._channel: AbstractChannel | None = None
+        self._ready = asyncio.Event()
+        self._connector: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return (
+            self._ready.is_set() and self._connection is not None and not self._connection.is_closed
+        )
+
+    async def connect(self, *, wait: float | None = None) -> None:
+        """Start connecting; with ``wait``, wait that long for the first connection."""
+        if self._connector is None:
+            self._connector = asyncio.create_task(self._connect_forever(), name="rpc-connect")
+        if wait:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._ready.wait()
+
+    async def _connect_forever(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                if self._connection is None:
+                    self._connection = await aio_pika.connect_robust(
+                        self._url, client_properties={"connection_name": "kefu-rpc-client"}
+                    )
+                await self._open_channels(self._connection)
+                self._ready.set()
+                logger.info("bus client connected")
+                return
+            except (AMQPError, OSError, ConnectionError) as exc:
+                logger.warning("bus client cannot connect (%s); retrying in %.1fs", exc, delay)
+                if self._own_connection and self._connection is not None:
+                    with contextlib.suppress(Exception):
+                        await self._connection.close()
+                    self._connection = None
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 15.0)
+
+    async def _open_channels(self, connection: AbstractRobustConnection) -> None:
+        # Publisher confirms on: aiormq reports a returned (unroutable) message only through
+        # its confirmation, and "nobody serves this" must fail at once. The confirm comes
+        # back as soon as the broker has routed the request, well before the worker's reply,
+        # so it costs frames, not latency.
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        reply_queue = await channel.get_queue(DIRECT_REPLY_TO, ensure=False)
+        await reply_queue.consume(self._on_reply, no_ack=True)
+        # Declared here too: publishing to a missing exchange would close the channel.
+        self._exchange = await channel.declare_exchange(
+            self._topology.rpc_exchange, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        channel.close_callbacks.add(self._on_channel_closed)
+        self._channel = channel
+
+    def _on_reply(self, message: AbstractIncomingMessage) -> Awaitable[None] | None:
+        future = self._futures.pop(message.correlation_id or "", None)
+        if future is not None and not future.done():
+            future.set_result(message.body)
+        return None
+
+    def _on_channel_closed(self, *_: Any) -> None:
+        # Replies for calls in flight went with the channel's reply-to: fail them now
+        # rather than at their deadlines.
+        for future in self._futures.values():
+            if not future.done():
+                future.set_exception(BusUnavailable("connection to the broker lost"))
+        self._futures.clear()
+
+    async def call(self, request: Request, *, deadline: float | None = None) -> Contract:
+        """Send a request and return its parsed reply (one of ``type(request).REPLIES``)."""
+        body = await self._round_trip(
+            request.METHOD,
+            request.KIND,
+            request.model_dump_json().encode(),
+            schema=request.SCHEMA_VERSION,
+            message_id=getattr(request, "idempotency_key", None),
+            deadline=deadline,
+        )
+        reply = _REPLY_ADAPTERS[request.METHOD].validate_json(body)
+        if isinstance(reply, RemoteError):
+            CLIENT_CALLS.labels(request.METHOD, reply.code).inc()
+            raise BusRemoteError(reply.code, reply.message)
+        return reply
+
+    async def call_raw(self, method: str, body: bytes, *, deadline: float | None = None) -> bytes:
+        """Send any bytes to a method and return the reply's bytes: ``kefu rpc`` and tests."""
+        request = METHODS.get(method)
+        kind = request.KIND if request else "query"
+        schema = request.SCHEMA_VERSION if request else 1
+        return await self._round_trip(method, kind, body, schema=schema, deadline=deadline)
+
+    async def _round_trip(
+        self,
+        method: str,
+        kind: str,
+        body: bytes,
+        *,
+        schema: int,
+        message_id: str | None = None,
+        deadline: float | None = None,
+    ) -> bytes:
+        if not self.connected:
+            CLIENT_CALLS.labels(method, "unavailable").inc()
+            raise BusUnavailable("not connected to the broker")
+        deadline = deadline or self._timeout
+        correlation_id = uuid.uuid4().hex
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._futures[correlation_id] = future
+        command = kind == "command"
+        message = aio_pika.Message(
+            body,
+            content_type="application/json",
+            correlation_id=correlation_id,
+            reply_to=DIRECT_REPLY_TO,
+            type=method,
+            message_id=message_id,
+            headers={SCHEMA_HEADER: schema},
+            delivery_mode=(
+                aio_pika.DeliveryMode.PERSISTENT
+                if command
+                else aio_pika.DeliveryMode.NOT_PERSISTENT
+            ),
+            # A query nobody picked up in time is dropped by the broker; a command waits for
+            # a worker however long it takes (its idempotency key makes a retry safe).
+            expiration=None if command else deadline,
+        )
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(deadline):
+                await self._exchange.publish(message, routing_key=method, mandatory=True)
+                reply = await future
+        except TimeoutError:
+            CLIENT_CALLS.labels(method, "timeout").inc()
+            logger.warning(
+                "bus call %s timed out after %.1fs [cid=%s]", method, deadline, correlation_id
+            )
+            raise BusTimeout(f"{method}: no reply within {deadline:.1f}s") from None
+        except PublishError:
+            CLIENT_CALLS.labels(method, "unavailable").inc()
+            raise BusUnavailable(f"nobody serves {method}") from None
+        except BusUnavailable:
+            CLIENT_CALLS.labels(method, "unavailable").inc()
+            raise
+        except (AMQPError, ConnectionError, RuntimeError) as exc:
+            CLIENT_CALLS.labels(method, "unavailable").inc()
+            raise BusUnavailable(f"{method}: {exc}") from exc
+        finally:
+            self._futures.pop(correlation_id, None)
+        CLIENT_CALLS.labels(method, "ok").inc()
+        CLIENT_LATENCY.labels(method).observe(time.perf_counter() - started)
+        return reply
+
+    async def close(self) -> None:
+        if self._connector is not None:
+            self._connector.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connector
+        if self._channel is not None:
+            with contextlib.suppress(Exception):
+                await self._channel.close()
+            self._channel = None
+        self._ready.clear()
+        if self._own_connection and self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+
+Handler = Callable[[Any], Awaitable[Contract]]
+
+
+class RpcServer:
+    """Serves bus methods from a registry ``{method: handler}``; requests are validated
+    against ``METHODS[method]`` before the handler sees them."""
+
+    def __init__(
+        self,
+        connection: AbstractRobustConnection,
+        handlers: Mapping[str, Handler],
+        *,
+        topology: Topology | None = None,
+        prefetch: int = 32,
+    ) -> None:
+        unknown = set(handlers) - set(METHODS)
+        if unknown:
+            raise ValueError(f"handlers for unknown methods: {sorted(unknown)}")
+        self._connection = connection
+        self._handlers = dict(handlers)
+        self._topology = topology or Topology()
+        self._prefetch = prefetch
+        self._channels: list[AbstractChannel] = []
+        self._consumers: list[tuple[AbstractQueue, str]] = []
+        self._dead_letters: AbstractExchange | None = None
+        self._confirmed: AbstractChannel | None = None
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> None:
+        # Dead letters and events go out on a confirmed channel: they must not be lost.
+        confirmed = await self._connection.channel(publisher_confirms=True)
+        self._channels.append(confirmed)
+        self._confirmed = confirmed
+        _, _, self._dead_letters = await self._topology.declare_exchanges(confirmed)
+        for declare, name in (
+            (self._topology.declare_queries, self._topology.queries_queue),
+            (self._topology.declare_commands, self._topology.commands_queue),
+        ):
+            channel = await self._connection.channel(publisher_confirms=False)
+            await channel.set_qos(prefetch_count=self._prefetch)
+            queue = await declare(channel)
+            tag = await queue.consume(self._make_consumer(channel, name))
+            self._channels.append(channel)
+            self._consumers.append((queue, tag))
+        logger.info(
+            "serving %d methods on %s (prefetch %d)",
+            len(self._handlers),
+            self._topology.prefix,
+            self._prefetch,
+        )
+
+    def _make_consumer(
+        self, channel: AbstractChannel, queue_name: str
+    ) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
+        async def consume(message: AbstractIncomingMessage) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._in_flight.add(task)
+            try:
+                await self._handle(channel, queue_name, message)
+            finally:
+                if task is not None:
+                    self._in_flight.discard(task)
+
+        return consume
+
+    async def _handle(
+        self, channel: AbstractChannel, queue_name: str, message: AbstractIncomingMessage
+    ) -> None:
+        method = message.type or ""
+        cid = message.correlation_id or "-"
+        request_type = METHODS.get(method)
+        handler = self._handlers.get(method)
+        if request_type is None or handler is None:
+            await self._refuse(
+                channel, queue_name, message, "unknown_method", f"unknown method {method!r}"
+            )
+            return
+        schema = (message.headers or {}).get(SCHEMA_HEADER, request_type.SCHEMA_VERSION)
+        if schema != request_type.SCHEMA_VERSION:
+            await self._refuse(
+                channel,
+                queue_name,
+                message,
+                "unsupported_version",
+                f"{method} speaks schema {request_type.SCHEMA_VERSION}, got {schema}",
+            )
+            return
+        try:
+            request = request_type.model_validate_json(message.body)
+        except ValidationError as exc:
+            detail = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5]
+            )
+            await self._refuse(channel, queue_name, message, "bad_request", detail)
+            return
+
+        started = time.perf_counter()
+        try:
+            reply = await handler(request)
+        except asyncio.CancelledError:
+            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
+                await message.nack(requeue=True)
+            raise
+        except Exception:
+            logger.exception("handler %s failed [cid=%s]", method, cid)
+            SERVER_REQUESTS.labels(method, "error").inc()
+            if request_type.KIND == "command" and not message.redelivered:
+                # One more try (another worker may succeed); a second failure dead-letters.
+                await message.nack(requeue=True)
+            else:
+                await self._refuse(
+                    channel,
+                    queue_name,
+                    message,
+                    "internal",
+                    "the worker could not handle this request",
+                )
+            return
+        SERVER_LATENCY.labels(method).observe(time.perf_counter() - started)
+        SERVER_REQUESTS.labels(method, "ok").inc()
+        await self._reply(channel, message, reply)
+        await message.ack()
+
+    async def _reply(
+        self, channel: AbstractChannel, request: AbstractIncomingMessage, reply: Contract
+    ) -> None:
+        if not request.reply_to:
+            return
+        # mandatory=False: a caller that gave up is not an error, and a mandatory reply to
+        # the direct reply-to address gets bounced back as well as delivered.
+        with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
+            await channel.default_exchange.publish(
+                aio_pika.Message(
+                    reply.model_dump_json().encode(),
+                    content_type="application/json",
+                    correlation_id=request.correlation_id,
+                ),
+                routing_key=request.reply_to,
+                mandatory=False,
+            )
+
+    async def _refuse(
+        self,
+        channel: AbstractChannel,
+        queue_name: str,
+        message: AbstractIncomingMessage,
+        code: str,
+        reason: str,
+    ) -> None:
+        """Answer the caller with an error, park the message in the dead-letter queue with
+        the reason, ack the original. Never raises: the consumer must keep going."""
+        logger.warning(
+            "dead-lettering %s from %s: %s (%s) [cid=%s]",
+            message.type,
+            queue_name,
+            code,
+            reason,
+            message.correlation_id,
+        )
+        SERVER_REQUESTS.labels(message.type or "?", code).inc()
+        DEAD_LETTERS.labels(queue_name, code).inc()
+        await self._reply(channel, message, RemoteError(code=code, message=reason[:500]))
+        headers = dict(message.headers or {})
+        headers.update(
+            {
+                REASON_HEADER: f"{code}: {reason}"[:1000],
+                "x-kefu-error-code": code,
+                "x-kefu-source-queue": queue_name,
+                "x-kefu-method": message.type or "",
+                "x-kefu-dead-at": int(time.time()),
+            }
+        )
+        assert self._dead_letters is not None
+        try:
+            await self._dead_letters.publish(
+                aio_pika.Message(
+                    message.body,
+                    headers=headers,
+                    content_type=message.content_type,
+                    correlation_id=message.correlation_id,
+                    message_id=message.message_id,
+                    type=message.type,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key=queue_name,
+            )
+        except (AMQPError, ConnectionError, RuntimeError):
+            # Could not park it ourselves: let the broker dead-letter it (queue DLX).
+            logger.exception("dead-letter publish failed; rejecting to the queue's DLX")
+            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
+                await message.reject(requeue=False)
+            return
+        with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
+            await message.ack()
+
+    async def publish_event(self, event: Any) -> None:
+        """Publish an event on the topic exchange (persistent, confirmed)."""
+        assert self._confirmed is not None, "start() the server first"
+        exchange = await self._confirmed.get_exchange(self._topology.events_exchange, ensure=False)
+        await exchange.publish(
+            aio_pika.Message(
+                event.model_dump_json().encode(),
+                content_type="application/json",
+                type=event.ROUTING_KEY,
+                headers={SCHEMA_HEADER: event.SCHEMA_VERSION},
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=event.ROUTING_KEY,
+        )
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop consuming, let handlers in flight finish (up to ``grace``), close channels.
+
+        Commands stop first: what we have not acked goes back to their durable queue. The
+        auto-delete queries queue goes when its last consumer does, so queries are served
+        until the handlers in flight are done.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        for queue, tag in reversed(self._consumers):
+            if self._in_flight:
+                await asyncio.wait(list(self._in_flight), timeout=max(0.0, deadline - loop.time()))
+            with contextlib.suppress(Exception):
+                await queue.cancel(tag)
+        self._consumers.clear()
+        if self._in_flight:
+            await asyncio.wait(list(self._in_flight), timeout=max(0.0, deadline - loop.time()))
+        for channel in self._channels:
+            with contextlib.suppress(Exception):
+                await channel.close()
+        self._channels.clear()

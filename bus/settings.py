@@ -1,0 +1,22 @@
+"""Bus configuration, shared by both sides (each service embeds it in its own settings)."""
+
+from typing import Literal
+
+from pydantic import AmqpDsn, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BusSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    amqp_url: AmqpDsn = Field(
+        default=AmqpDsn("amqp://guest:guest@127.0.0.1:5672/"), alias="AMQP_URL"
+    )
+    rpc_timeout: float = Field(default=5.0, gt=0, alias="RPC_TIMEOUT")
+    queue_type: Literal["classic", "quorum"] = Field(default="classic", alias="KEFU_QUEUE_TYPE")
+    prefix: str = Field(
+        default="kefu",
+        alias="KEFU_BUS_PREFIX",
+        pattern=r"^[a-z][a-z0-9_.-]*$",
+        description="Prefix of every exchange and queue name; tests use a unique one each.",
+    )

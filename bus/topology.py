@@ -1,0 +1,124 @@
+"""Every exchange and queue Kefu uses, declared in one place.
+
+```
+{p}.rpc      direct   ─ query methods ──► {p}.queries   (classic, auto-delete: no worker, no queue)
+                      └ command methods ► {p}.commands  (durable; classic or quorum)
+{p}.dlx      direct   ─ "{p}.queries" ──► {p}.queries.dead
+                      └ "{p}.commands" ─► {p}.commands.dead
+{p}.events   topic    ─ exchange.created, order.address_changed, ticket.opened … (listeners bind)
+```
+
+Queries live in an auto-delete queue on purpose: when no worker consumes, the queue is gone,
+the mandatory request comes straight back and the caller learns "unavailable" at once
+instead of waiting out its deadline. Commands wait in a durable queue for a worker.
+``{p}`` is ``BusSettings.prefix`` ("kefu"); tests use a unique prefix each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
+
+from bus.contracts import REQUESTS
+
+
+@dataclass(frozen=True)
+class Topology:
+    prefix: str = "kefu"
+    queue_type: str = "classic"
+
+    @property
+    def rpc_exchange(self) -> str:
+        return f"{self.prefix}.rpc"
+
+    @property
+    def events_exchange(self) -> str:
+        return f"{self.prefix}.events"
+
+    @property
+    def dead_letter_exchange(self) -> str:
+        return f"{self.prefix}.dlx"
+
+    @property
+    def queries_queue(self) -> str:
+        return f"{self.prefix}.queries"
+
+    @property
+    def commands_queue(self) -> str:
+        return f"{self.prefix}.commands"
+
+    def dead_letter_queue(self, source_queue: str) -> str:
+        return f"{source_queue}.dead"
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        return (
+            self.queries_queue,
+            self.commands_queue,
+            self.dead_letter_queue(self.queries_queue),
+            self.dead_letter_queue(self.commands_queue),
+        )
+
+    async def declare_exchanges(
+        self, channel: AbstractChannel
+    ) -> tuple[AbstractExchange, AbstractExchange, AbstractExchange]:
+        """The exchanges and the dead-letter queues: safe for any side to call."""
+        rpc = await channel.declare_exchange(
+            self.rpc_exchange, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        events = await channel.declare_exchange(
+            self.events_exchange, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        dlx = await channel.declare_exchange(
+            self.dead_letter_exchange, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        for source in (self.queries_queue, self.commands_queue):
+            dead = await channel.declare_queue(
+                self.dead_letter_queue(source),
+                durable=True,
+                arguments={"x-queue-type": self.queue_type},
+            )
+            await dead.bind(dlx, routing_key=source)
+        return rpc, events, dlx
+
+    async def declare_queries(self, channel: AbstractChannel) -> AbstractQueue:
+        rpc, _, _ = await self.declare_exchanges(channel)
+        queue = await channel.declare_queue(
+            self.queries_queue,
+            durable=False,
+            auto_delete=True,
+            arguments={
+                "x-dead-letter-exchange": self.dead_letter_exchange,
+                "x-dead-letter-routing-key": self.queries_queue,
+            },
+        )
+        for request in REQUESTS:
+            if request.KIND == "query":
+                await queue.bind(rpc, routing_key=request.METHOD)
+        return queue
+
+    async def declare_commands(self, channel: AbstractChannel) -> AbstractQueue:
+        rpc, _, _ = await self.declare_exchanges(channel)
+        arguments: dict[str, object] = {
+            "x-queue-type": self.queue_type,
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            "x-dead-letter-routing-key": self.commands_queue,
+        }
+        if self.queue_type == "quorum":
+            # The broker itself dead-letters a command redelivered this often (a poison
+            # message that crashes workers before they can ack or reject it).
+            arguments["x-delivery-limit"] = 5
+        queue = await channel.declare_queue(self.commands_queue, durable=True, arguments=arguments)
+        for request in REQUESTS:
+            if request.KIND == "command":
+                await queue.bind(rpc, routing_key=request.METHOD)
+        return queue
+
+    async def delete(self, channel: AbstractChannel) -> None:
+        """Remove everything (tests, and `kefu broker reset` on a dev machine)."""
+        for queue in self.queues:
+            await channel.queue_delete(queue)
+        for exchange in (self.rpc_exchange, self.events_exchange, self.dead_letter_exchange):
+            await channel.exchange_delete(exchange)
