@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Get a machine ready to run or test Kefu; safe to run again and again.
+#   1. Python >= 3.11 with venv support (apt-get install python3-venv if missing)
+#   2. .venv with `pip install -e '.[test,postgres]'`, redone only when pyproject.toml changes
+#      (its sha256 is kept in .venv/.kefu-pyproject.sha256)
+#   3. the RabbitMQ broker up (scripts/broker.sh start)
+# Called by scripts/run.sh and scripts/test.sh; can also be sourced (it leaves no shell options
+# behind).
+
+kefu_bootstrap() (
+    set -euo pipefail
+    ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    cd "$ROOT"
+
+    say() { printf 'bootstrap: %s\n' "$*"; }
+    as_root() { if [[ "$(id -u)" == 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+    mkdir -p var
+    # One bootstrap at a time (run.sh and test.sh may start together).
+    exec 8>var/.bootstrap.lock
+    flock 8
+
+    local python="${KEFU_PYTHON:-python3}"
+    if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        echo "bootstrap: Kefu needs Python 3.11 or newer as '$python' (set KEFU_PYTHON)" >&2
+        exit 1
+    fi
+
+    if ! .venv/bin/python -c 'import sys' 2>/dev/null; then
+        if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+            say "installing python3-venv with apt-get"
+            as_root apt-get update -q
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv
+        fi
+        say "creating .venv with $("$python" --version)"
+        rm -rf .venv
+        "$python" -m venv .venv
+    fi
+
+    local want have stamp=.venv/.kefu-pyproject.sha256
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
+    if [[ "$want" != "$have" ]]; then
+        say "installing Kefu and its dependencies into .venv (pyproject.toml is new or changed)"
+        local t0=$SECONDS
+        .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q \
+            -e '.[test,postgres]'
+        printf '%s\n' "$want" >"$stamp"
+        say "dependencies installed in $((SECONDS - t0))s"
+    fi
+
+    # Release the lock first: the broker started below must not inherit it.
+    exec 8>&-
+    bash scripts/broker.sh start
+)
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    kefu_bootstrap
+else
+    kefu_bootstrap || return
+fi

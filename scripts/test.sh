@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command: bash scripts/test.sh [pytest arguments]
+# Sets the machine up (scripts/bootstrap.sh: venv, dependencies, RabbitMQ), then runs
+#   ruff check .   lint-imports (contracts in pyproject.toml)   pytest "$@"
+# Every step runs so that one report shows all problems; the exit code is the first failure's.
+# pytest's 5 ("no tests collected") counts as a failure.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+bash scripts/bootstrap.sh || exit
+
+status=0
+step() {
+    local name="$1" rc
+    shift
+    printf '\n=== %s\n' "$name"
+    "$@"
+    rc=$?
+    if ((rc != 0)); then
+        printf '=== %s failed (exit %d)\n' "$name" "$rc"
+        ((status == 0)) && status=$rc
+    fi
+}
+
+step "ruff check" .venv/bin/ruff check .
+step "lint-imports" .venv/bin/lint-imports
+step "pytest" .venv/bin/pytest -p no:cacheprovider "$@"
+
+if ((status == 0)); then
+    printf '\n=== all green\n'
+fi
+exit "$status"
