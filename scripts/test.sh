@@ -25,7 +25,7 @@ step() {
 }
 
 step "ruff check" .venv/bin/ruff check .
-step "lint-imports" .venv/bin/lint-imports
+step "lint-imports" .venv/bin/lint-imports --no-logo --cache-dir var/cache/import-linter
 step "pytest" .venv/bin/pytest -p no:cacheprovider "$@"
 
 if ((status == 0)); then
