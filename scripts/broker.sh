@@ -81,6 +81,12 @@ ensure_installed() {
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server
     [[ -x "$RMQ_BIN/rabbitmq-server" ]] || die "apt-get installed rabbitmq-server but $RMQ_BIN/rabbitmq-server is missing"
+    # Docker-style images forbid services to start on install (policy-rc.d); a machine without
+    # that guard starts Debian's own broker (all interfaces, no plugins). Stop it: ours replaces it.
+    if amqp_answers "$KEFU_AMQP_PORT" && [[ -x /etc/init.d/rabbitmq-server ]]; then
+        say "the package started the system broker; stopping it so the project's node can start"
+        as_root /etc/init.d/rabbitmq-server stop || true
+    fi
 }
 
 write_config() {
