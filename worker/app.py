@@ -1,0 +1,74 @@
+"""Wiring: the database, the shop service and the RPC server, started and stopped as one."""
+
+from __future__ import annotations
+
+import logging
+
+import aio_pika
+from aio_pika.abc import AbstractRobustConnection
+
+from bus import contracts as c
+from bus.rpc import RpcServer
+from bus.topology import Topology
+from worker.db.migrate import upgrade
+from worker.db.session import Database
+from worker.service import ShopService
+from worker.settings import WorkerSettings
+
+logger = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, settings: WorkerSettings) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.topology = Topology(prefix=settings.bus_prefix, queue_type=settings.queue_type)
+        self.service = ShopService(self.db, settings, publish=self._publish)
+        self._connection: AbstractRobustConnection | None = None
+        self._server: RpcServer | None = None
+
+    async def migrate(self) -> None:
+        await upgrade(self.db)
+
+    async def start(self) -> None:
+        await self.migrate()
+        self._connection = await aio_pika.connect_robust(
+            self.settings.amqp_url.get_secret_value(),
+            client_properties={"connection_name": "kefu-worker"},
+        )
+        self._server = RpcServer(
+            self._connection,
+            self.service.handlers(),
+            topology=self.topology,
+            prefetch=self.settings.prefetch,
+        )
+        await self._server.start()
+
+    async def seed_demo(self) -> bool:
+        """Seed the demo shop if the database has no products; True when it seeded."""
+        from worker.seed import seed_demo
+
+        await self.migrate()
+        return await seed_demo(self.db)
+
+    async def _publish(self, event: c.Event) -> None:
+        if self._server is None:
+            return
+        try:
+            await self._server.publish_event(event)
+        except Exception:
+            # The change is committed; a lost event is logged, never a failed command.
+            logger.exception("could not publish %s", event.ROUTING_KEY)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+        await self.db.dispose()
+
+
+def create_worker(settings: WorkerSettings) -> Worker:
+    return Worker(settings)

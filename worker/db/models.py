@@ -1,0 +1,224 @@
+"""The shop's data, owned by the worker. ORM models never leave ``worker/``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ITEM_KINDS = ("regular", "custom", "proxy")
+ORDER_STATES = ("awaiting_payment", "paid", "shipped", "completed", "closed")
+FLAGS = ("red", "blue", "purple", "green")
+Money = Numeric(10, 2)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+    }
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    linked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    orders: Mapped[list[Order]] = relationship(back_populates="customer")
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="product_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    price: Mapped[Decimal] = mapped_column(Money)
+    special_price: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    material: Mapped[str] = mapped_column(String(100), default="")
+    size_chart: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product", order_by="Variant.id", lazy="selectin"
+    )
+
+
+class Variant(Base):
+    __tablename__ = "variants"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("held >= 0", name="held_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    size: Mapped[str] = mapped_column(String(10))
+    color: Mapped[str] = mapped_column(String(20))
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    held: Mapped[int] = mapped_column(
+        Integer, default=0, doc="Units taken off sale for customers (exchanges)."
+    )
+
+    product: Mapped[Product] = relationship(back_populates="variants", lazy="joined")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (CheckConstraint(f"state IN {ORDER_STATES}", name="order_state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[str | None] = mapped_column(String(40))
+    total: Mapped[Decimal] = mapped_column(Money)
+    postage: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    receiver_name: Mapped[str] = mapped_column(String(50))
+    receiver_phone: Mapped[str] = mapped_column(String(20))
+    province: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))
+    courier: Mapped[str | None] = mapped_column(String(20))
+    tracking_no: Mapped[str | None] = mapped_column(String(40))
+    buyer_message: Mapped[str | None] = mapped_column(String(500))
+
+    customer: Mapped[Customer] = relationship(back_populates="orders")
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", order_by="OrderItem.id", lazy="selectin"
+    )
+    remarks: Mapped[list[Remark]] = relationship(order_by="Remark.id", viewonly=True)
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    price: Mapped[Decimal] = mapped_column(Money)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+    variant: Mapped[Variant] = relationship(lazy="joined", innerjoin=True)
+    exchanges: Mapped[list[Exchange]] = relationship(
+        lazy="selectin", viewonly=True, foreign_keys="Exchange.order_item_id"
+    )
+
+
+class Remark(Base):
+    """Append-only seller remark (备注): ``content — author — time`` with a flag colour."""
+
+    __tablename__ = "remarks"
+    __table_args__ = (CheckConstraint(f"flag IN {FLAGS}", name="remark_flag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    content: Mapped[str] = mapped_column(String(500))
+    author: Mapped[str] = mapped_column(String(50))
+    flag: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+
+    def __str__(self) -> str:
+        return f"{self.content} — {self.author} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Exchange(Base):
+    __tablename__ = "exchanges"
+    __table_args__ = (
+        # One exchange per item: the database keeps it true under any concurrency.
+        Index(
+            "one_live_exchange_per_item",
+            "order_item_id",
+            unique=True,
+            sqlite_where=text("state != 'cancelled'"),
+            postgresql_where=text("state != 'cancelled'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_no: Mapped[str] = mapped_column(String(30), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id"))
+    old_variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    new_variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    quality_problem: Mapped[bool] = mapped_column(default=False)
+    postage_payer: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20), default="awaiting_return")
+    return_tracking_no: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+
+    order: Mapped[Order] = relationship(lazy="joined")
+    old_variant: Mapped[Variant] = relationship(foreign_keys=[old_variant_id], lazy="joined")
+    new_variant: Mapped[Variant] = relationship(foreign_keys=[new_variant_id], lazy="joined")
+
+
+class Ticket(Base):
+    """An escalated chat waiting for (or handled by) a person."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_no: Mapped[str] = mapped_column(String(30), unique=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    customer_name: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(String(30))
+    intent: Mapped[str | None] = mapped_column(String(60))
+    order_no: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class ProcessedCommand(Base):
+    """Commands applied, by idempotency key, with the reply they got: a redelivery or a
+    retry answers the same without applying twice."""
+
+    __tablename__ = "processed_commands"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    method: Mapped[str] = mapped_column(String(40))
+    reply: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class LookupFailure(Base):
+    """Failed order look-ups per Telegram user in the current window (probing throttle)."""
+
+    __tablename__ = "lookup_failures"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime]

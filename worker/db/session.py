@@ -1,0 +1,81 @@
+"""Engines and transactions.
+
+SQLite (the default and the demo shop) allows one writer at a time. Write transactions start
+with ``BEGIN IMMEDIATE`` so that two writers never both read and then fail to upgrade their
+lock, and inside one process they queue on an asyncio lock instead of SQLite's sleeping busy
+handler; other processes wait on ``busy_timeout``. Readers use WAL and never block.
+PostgreSQL needs none of this: the same code runs there with the database's own locking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine: AsyncEngine = self._engine(url, echo=echo, immediate=False)
+        self.write_engine: AsyncEngine = (
+            self._engine(url, echo=echo, immediate=True) if self.is_sqlite else self.engine
+        )
+        self._read = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    def _engine(self, url: str, *, echo: bool, immediate: bool) -> AsyncEngine:
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        engine = create_async_engine(url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(engine, immediate=immediate)
+        return engine
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._read() as session:
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session in one write transaction: committed on success, rolled back on error."""
+        lock = self._write_lock or contextlib.nullcontext()
+        async with lock, self._write() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.write_engine is not self.engine:
+            await self.write_engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
+    # SQLAlchemy's recipe for taking BEGIN out of the driver's hands (pysqlite/aiosqlite).
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,564 @@
+"""The worker's bus methods: one async handler per contract, on the shop's data.
+
+Every order-touching method first proves the asker owns the order (``_authorize``); what it
+cannot prove answers ``OrderNotFound``, the same answer as a number that does not exist.
+Commands run in one write transaction together with their ``processed_commands`` row, so the
+row exists exactly when the change does: a redelivered or retried command gets the stored
+reply and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bus import contracts as c
+from worker.db.models import (
+    Customer,
+    Exchange,
+    LookupFailure,
+    Order,
+    OrderItem,
+    ProcessedCommand,
+    Product,
+    Remark,
+    Ticket,
+    Variant,
+)
+from worker.db.session import Database
+from worker.rules import (
+    ExchangeFacts,
+    decide_exchange,
+    mask_address,
+    mask_name,
+    mask_phone,
+    normalize_phone,
+)
+from worker.settings import WorkerSettings
+
+logger = logging.getLogger(__name__)
+
+BOT_AUTHOR = "Kefu 机器人"
+EventPublisher = Callable[[c.Event], Awaitable[None]]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; everything we store is UTC."""
+    if dt is None or dt.tzinfo is not None:
+        return dt
+    return dt.replace(tzinfo=UTC)
+
+
+class ShopService:
+    def __init__(
+        self,
+        db: Database,
+        settings: WorkerSettings,
+        publish: EventPublisher | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self._publish = publish
+        self.clock = clock
+
+    def handlers(self) -> dict[str, Callable[[Any], Awaitable[c.Contract]]]:
+        return {
+            c.LinkCustomer.METHOD: self.link_customer,
+            c.LookupOrder.METHOD: self.lookup_order,
+            c.ListOrders.METHOD: self.list_orders,
+            c.SearchProducts.METHOD: self.search_products,
+            c.GetProduct.METHOD: self.get_product,
+            c.QuoteExchange.METHOD: self.quote_exchange,
+            c.CreateExchange.METHOD: self.create_exchange,
+            c.ChangeAddress.METHOD: self.change_address,
+            c.OpenTicket.METHOD: self.open_ticket,
+        }
+
+    # ── customers ────────────────────────────────────────────────────────────────────────
+
+    async def link_customer(self, request: c.LinkCustomer) -> c.Contract:
+        phone = normalize_phone(request.phone)
+        async with self.db.write() as session:
+            customer = await session.scalar(select(Customer).where(Customer.phone == phone))
+            if customer is None:
+                return c.CustomerUnknown()
+            if customer.telegram_user_id != request.telegram_user_id:
+                # A Telegram account belongs to one customer: move it if it was elsewhere.
+                await session.execute(
+                    update(Customer)
+                    .where(Customer.telegram_user_id == request.telegram_user_id)
+                    .values(telegram_user_id=None, linked_at=None)
+                )
+                await session.flush()
+                customer.telegram_user_id = request.telegram_user_id
+                customer.linked_at = self.clock()
+            logger.info("customer %d linked to a Telegram user", customer.id)
+            return c.CustomerLinked(customer_id=customer.id, display_name=customer.name)
+
+    # ── orders ───────────────────────────────────────────────────────────────────────────
+
+    async def lookup_order(self, request: c.LookupOrder) -> c.Contract:
+        async with self.db.read() as session:
+            throttled = await self._throttled(session, request.telegram_user_id)
+            if throttled:
+                return throttled
+            order = await self._authorized_order(session, request)
+        if order is None:
+            return await self._not_found(request.telegram_user_id)
+        return c.OrderFound(order=_order_view(order))
+
+    async def list_orders(self, request: c.ListOrders) -> c.Contract:
+        async with self.db.read() as session:
+            customer = await session.scalar(
+                select(Customer).where(Customer.telegram_user_id == request.telegram_user_id)
+            )
+            if customer is None:
+                return c.NotLinked()
+            orders = (
+                await session.scalars(
+                    select(Order)
+                    .where(Order.customer_id == customer.id)
+                    .order_by(Order.created_at.desc(), Order.id.desc())
+                    .limit(request.limit)
+                )
+            ).all()
+            return c.OrderList(
+                orders=[
+                    c.OrderSummary(
+                        order_no=o.order_no,
+                        state=o.state,
+                        created_at=_aware(o.created_at),
+                        total=o.total,
+                        item_count=sum(i.quantity for i in o.items),
+                        first_item_name=o.items[0].variant.product.name if o.items else "",
+                    )
+                    for o in orders
+                ]
+            )
+
+    async def _authorized_order(
+        self, session: AsyncSession, request: c.LookupOrder | c.QuoteExchange | c.ChangeAddress
+    ) -> Order | None:
+        order = await session.scalar(select(Order).where(Order.order_no == request.order_no))
+        if order is None:
+            return None
+        customer = await session.get(Customer, order.customer_id)
+        if customer is not None and customer.telegram_user_id == request.telegram_user_id:
+            return order
+        if request.phone_last4 is not None and order.receiver_phone[-4:] == request.phone_last4:
+            return order
+        return None
+
+    async def _throttled(self, session: AsyncSession, telegram_user_id: int) -> c.Throttled | None:
+        row = await session.get(LookupFailure, telegram_user_id)
+        if row is None or row.failures < self.settings.lookup_failures_allowed:
+            return None
+        window_end = _aware(row.window_started_at) + timedelta(
+            seconds=self.settings.lookup_failure_window_s
+        )
+        remaining = (window_end - self.clock()).total_seconds()
+        return c.Throttled(retry_after_s=int(remaining) + 1) if remaining > 0 else None
+
+    async def _not_found(self, telegram_user_id: int) -> c.OrderNotFound:
+        """Count a failed look-up against the asker, then answer like a missing order."""
+        now = self.clock()
+        window = timedelta(seconds=self.settings.lookup_failure_window_s)
+        async with self.db.write() as session:
+            row = await session.get(LookupFailure, telegram_user_id)
+            if row is None:
+                row = LookupFailure(
+                    telegram_user_id=telegram_user_id, failures=1, window_started_at=now
+                )
+                session.add(row)
+            elif now - _aware(row.window_started_at) > window:
+                row.failures, row.window_started_at = 1, now
+            else:
+                row.failures += 1
+        return c.OrderNotFound()
+
+    # ── products ─────────────────────────────────────────────────────────────────────────
+
+    async def search_products(self, request: c.SearchProducts) -> c.Contract:
+        query = request.query.strip()
+        async with self.db.read() as session:
+            products = (await session.scalars(select(Product).order_by(Product.id))).all()
+        exact = [p for p in products if query.lower() in p.name.lower()]
+        if not exact:
+            # The catalogue is small (hundreds): a fuzzy scan over names is cheap.
+            names = {p.id: p.name for p in products}
+            ranked = process.extract(
+                query, names, scorer=fuzz.partial_ratio, limit=request.limit, score_cutoff=60
+            )
+            by_id = {p.id: p for p in products}
+            exact = [by_id[key] for _, _, key in ranked]
+        return c.ProductList(products=[_product_summary(p) for p in exact[: request.limit]])
+
+    async def get_product(self, request: c.GetProduct) -> c.Contract:
+        async with self.db.read() as session:
+            product = await session.get(Product, request.product_id)
+            if product is None:
+                return c.ProductNotFound()
+            return c.ProductFound(product=_product_view(product))
+
+    # ── exchanges ────────────────────────────────────────────────────────────────────────
+
+    async def quote_exchange(self, request: c.QuoteExchange) -> c.Contract:
+        async with self.db.read() as session:
+            throttled = await self._throttled(session, request.telegram_user_id)
+            if throttled:
+                return throttled
+            order = await self._authorized_order(session, request)
+            if order is None:
+                outcome: c.Contract | None = None
+            else:
+                outcome = await self._quote(session, order, request)
+        if outcome is None:
+            return await self._not_found(request.telegram_user_id)
+        return outcome
+
+    async def _quote(
+        self, session: AsyncSession, order: Order, request: c.QuoteExchange | c.CreateExchange
+    ) -> c.ExchangeTerms:
+        item = next((i for i in order.items if i.id == request.item_id), None)
+        if item is None:
+            return c.ExchangeTerms(
+                eligible=False,
+                reasons=["item_not_in_order"],
+                item_kind="regular",
+                old_sku="",
+                postage_payer="customer",
+                return_address=self.settings.return_address,
+            )
+        old = item.variant
+        product = old.product
+        style_change = request.new_product_id is not None and request.new_product_id != product.id
+        new_variant = None
+        if not style_change:
+            size = request.new_size or old.size
+            color = request.new_color or old.color
+            new_variant = await session.scalar(
+                select(Variant).where(
+                    Variant.product_id == product.id,
+                    func.upper(Variant.size) == size.upper(),
+                    Variant.color == color,
+                )
+            )
+        already = await session.scalar(
+            select(func.count(Exchange.id)).where(
+                Exchange.order_item_id == item.id, Exchange.state != "cancelled"
+            )
+        )
+        decision = decide_exchange(
+            ExchangeFacts(
+                item_kind=product.kind,
+                order_state=order.state,
+                delivered_at=_aware(order.delivered_at),
+                now=self.clock(),
+                already_exchanged=bool(already),
+                fit_for_resale=request.fit_for_resale,
+                quality_problem=request.quality_problem,
+                style_change=style_change,
+                same_variant=new_variant is not None and new_variant.id == old.id,
+                new_variant_exists=new_variant is not None,
+                new_variant_stock=new_variant.stock if new_variant else 0,
+            ),
+            custom_window=timedelta(hours=self.settings.custom_exchange_window_hours),
+            regular_window=timedelta(hours=self.settings.regular_exchange_window_hours),
+        )
+        return c.ExchangeTerms(
+            eligible=decision.eligible,
+            reasons=decision.reasons,
+            item_kind=product.kind,
+            old_sku=old.sku,
+            new_sku=new_variant.sku if new_variant else None,
+            postage_payer=decision.postage_payer,
+            return_address=self.settings.return_address,
+            deadline=decision.deadline,
+            needs_supervisor=decision.needs_supervisor,
+        )
+
+    async def create_exchange(self, request: c.CreateExchange) -> c.Contract:
+        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+            order = await self._authorized_order(session, request)
+            if order is None:
+                return c.OrderNotFound(), None
+            terms = await self._quote(session, order, request)
+            if not terms.eligible or terms.new_sku is None:
+                return c.ExchangeRejected(reasons=terms.reasons), None
+            new_variant = await session.scalar(select(Variant).where(Variant.sku == terms.new_sku))
+            assert new_variant is not None
+            # Hold one unit: a conditional update is atomic, whoever else is holding.
+            held = await session.execute(
+                update(Variant)
+                .where(Variant.id == new_variant.id, Variant.stock >= 1)
+                .values(stock=Variant.stock - 1, held=Variant.held + 1)
+            )
+            if held.rowcount != 1:
+                return c.ExchangeRejected(reasons=["out_of_stock"]), None
+            item = next(i for i in order.items if i.id == request.item_id)
+            now = self.clock()
+            exchange = Exchange(
+                rma_no=f"pending-{request.idempotency_key}"[:30],
+                order_id=order.id,
+                order_item_id=item.id,
+                old_variant_id=item.variant_id,
+                new_variant_id=new_variant.id,
+                reason=request.reason,
+                quality_problem=request.quality_problem,
+                postage_payer=terms.postage_payer,
+                created_at=now,
+            )
+            session.add(exchange)
+            await session.flush()
+            exchange.rma_no = f"RMA{now:%Y%m%d}{exchange.id:05d}"
+            old = item.variant
+            session.add(
+                Remark(
+                    order_id=order.id,
+                    content=(
+                        f"换货 {exchange.rma_no}：{old.product.name} {old.color}/{old.size} "
+                        f"退回换 {new_variant.color}/{new_variant.size}，已留货，退回件尚未收到"
+                    ),
+                    author=BOT_AUTHOR,
+                    flag="purple",
+                    created_at=now,
+                )
+            )
+            await session.flush()
+            view = _exchange_view(exchange, order.order_no, old, new_variant)
+            reply = c.ExchangeCreated(
+                exchange=view,
+                return_address=self.settings.return_address,
+                postage_payer=terms.postage_payer,
+            )
+            logger.info("exchange %s created for order %s", exchange.rma_no, order.order_no)
+            return reply, c.ExchangeCreatedEvent(occurred_at=now, exchange=view)
+
+        return await self._run_command(request, apply)
+
+    async def change_address(self, request: c.ChangeAddress) -> c.Contract:
+        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+            order = await self._authorized_order(session, request)
+            if order is None:
+                return c.OrderNotFound(), None
+            refusal = {
+                "awaiting_payment": "not_paid",
+                "shipped": "already_shipped",
+                "completed": "already_shipped",
+                "closed": "closed",
+            }.get(order.state)
+            if refusal:
+                return c.AddressChangeRefused(reason=refusal), None
+            now = self.clock()
+            order.province = request.province
+            order.address = request.address
+            if request.receiver_name:
+                order.receiver_name = request.receiver_name
+            if request.phone:
+                order.receiver_phone = normalize_phone(request.phone)
+            session.add(
+                Remark(
+                    order_id=order.id,
+                    content=(
+                        f"客户经机器人修改收货地址为 {request.province} {request.address}，"
+                        "请仓库核对"
+                    ),
+                    author=BOT_AUTHOR,
+                    flag="red",
+                    created_at=now,
+                )
+            )
+            await session.flush()
+            logger.info("address changed for order %s", order.order_no)
+            return (
+                c.AddressChanged(order=_order_view(order)),
+                c.AddressChangedEvent(occurred_at=now, order_no=order.order_no),
+            )
+
+        return await self._run_command(request, apply)
+
+    # ── tickets ──────────────────────────────────────────────────────────────────────────
+
+    async def open_ticket(self, request: c.OpenTicket) -> c.Contract:
+        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+            now = self.clock()
+            transcript = [line.model_dump(mode="json") for line in request.transcript]
+            attachments = [a.model_dump(mode="json") for a in request.attachments]
+            ticket = await session.scalar(
+                select(Ticket).where(Ticket.chat_id == request.chat_id, Ticket.state == "open")
+            )
+            if ticket is not None:
+                ticket.transcript = [*ticket.transcript, *transcript]
+                ticket.attachments = [*ticket.attachments, *attachments]
+                return (
+                    c.TicketOpened(
+                        ticket_no=ticket.ticket_no,
+                        opened_at=_aware(ticket.opened_at),
+                        already_open=True,
+                    ),
+                    None,
+                )
+            customer = await session.scalar(
+                select(Customer).where(Customer.telegram_user_id == request.telegram_user_id)
+            )
+            ticket = Ticket(
+                ticket_no=f"pending-{request.idempotency_key}"[:30],
+                telegram_user_id=request.telegram_user_id,
+                chat_id=request.chat_id,
+                customer_id=customer.id if customer else None,
+                customer_name=request.customer_name,
+                reason=request.reason,
+                intent=request.intent,
+                order_no=request.order_no,
+                opened_at=now,
+                transcript=transcript,
+                attachments=attachments,
+            )
+            session.add(ticket)
+            await session.flush()
+            ticket.ticket_no = f"T{now:%Y%m%d}{ticket.id:05d}"
+            logger.info("ticket %s opened (%s)", ticket.ticket_no, request.reason)
+            return (
+                c.TicketOpened(ticket_no=ticket.ticket_no, opened_at=now),
+                c.TicketOpenedEvent(
+                    occurred_at=now,
+                    ticket_no=ticket.ticket_no,
+                    telegram_user_id=request.telegram_user_id,
+                    chat_id=request.chat_id,
+                    reason=request.reason,
+                ),
+            )
+
+        return await self._run_command(request, apply)
+
+    # ── commands: exactly once per idempotency key ───────────────────────────────────────
+
+    async def _run_command(
+        self,
+        request: c.Command,
+        apply: Callable[[AsyncSession], Awaitable[tuple[c.Contract, c.Event | None]]],
+    ) -> c.Contract:
+        adapter = c.reply_adapter(type(request))
+        for _attempt in range(3):
+            try:
+                async with self.db.write() as session:
+                    done = await session.get(ProcessedCommand, request.idempotency_key)
+                    if done is not None:
+                        logger.info(
+                            "command %s already applied; answering as before", request.METHOD
+                        )
+                        return adapter.validate_json(done.reply)
+                    reply, event = await apply(session)
+                    session.add(
+                        ProcessedCommand(
+                            key=request.idempotency_key,
+                            method=request.METHOD,
+                            reply=reply.model_dump_json(),
+                            created_at=self.clock(),
+                        )
+                    )
+            except IntegrityError:
+                # A concurrent twin (same key) or a racing exchange for the same item won:
+                # start again and read what it left.
+                logger.info("command %s raced another; retrying", request.METHOD)
+                continue
+            if event is not None and self._publish is not None:
+                await self._publish(event)
+            return reply
+        raise RuntimeError(f"{request.METHOD}: kept conflicting")
+
+
+# ── views ────────────────────────────────────────────────────────────────────────────────
+
+_items_adapter = TypeAdapter(list[c.SizeChartRow])
+
+
+def _product_summary(product: Product) -> c.ProductSummary:
+    return c.ProductSummary(
+        product_id=product.id, name=product.name, kind=product.kind, price=product.price
+    )
+
+
+def _product_view(product: Product) -> c.ProductView:
+    variants = product.variants
+    return c.ProductView(
+        product_id=product.id,
+        name=product.name,
+        kind=product.kind,
+        price=product.price,
+        description=product.description,
+        material=product.material,
+        special_price=product.special_price,
+        colors=list(dict.fromkeys(v.color for v in variants)),
+        sizes=list(dict.fromkeys(v.size for v in variants)),
+        size_chart=_items_adapter.validate_python(product.size_chart),
+        variants=[
+            c.VariantView(sku=v.sku, size=v.size, color=v.color, stock=v.stock) for v in variants
+        ],
+    )
+
+
+def _order_view(order: Order) -> c.OrderView:
+    return c.OrderView(
+        order_no=order.order_no,
+        state=order.state,
+        created_at=_aware(order.created_at),
+        paid_at=_aware(order.paid_at),
+        shipped_at=_aware(order.shipped_at),
+        delivered_at=_aware(order.delivered_at),
+        completed_at=_aware(order.completed_at),
+        closed_at=_aware(order.closed_at),
+        total=order.total,
+        postage=order.postage,
+        items=[_item_view(item) for item in order.items],
+        courier=order.courier,
+        tracking_no=order.tracking_no,
+        receiver_name_masked=mask_name(order.receiver_name),
+        phone_masked=mask_phone(order.receiver_phone),
+        province=order.province,
+        address_masked=mask_address(order.address),
+        buyer_message=order.buyer_message,
+    )
+
+
+def _item_view(item: OrderItem) -> c.OrderItemView:
+    variant = item.variant
+    return c.OrderItemView(
+        item_id=item.id,
+        product_id=variant.product_id,
+        product_name=variant.product.name,
+        kind=variant.product.kind,
+        sku=variant.sku,
+        size=variant.size,
+        color=variant.color,
+        price=item.price,
+        quantity=item.quantity,
+        exchanged=any(e.state != "cancelled" for e in item.exchanges),
+    )
+
+
+def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant) -> c.ExchangeView:
+    return c.ExchangeView(
+        rma_no=exchange.rma_no,
+        order_no=order_no,
+        item_id=exchange.order_item_id,
+        old_sku=old.sku,
+        new_sku=new.sku,
+        reason=exchange.reason,
+        postage_payer=exchange.postage_payer,
+        state=exchange.state,
+        created_at=_aware(exchange.created_at),
+    )

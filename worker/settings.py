@@ -1,0 +1,34 @@
+"""Worker configuration (environment and an optional ``.env``)."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var/data")
+
+
+class WorkerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    amqp_url: SecretStr = Field(
+        default=SecretStr("amqp://guest:guest@127.0.0.1:5672/"), alias="AMQP_URL"
+    )
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'kefu.db'}", alias="DATABASE_URL"
+    )
+    bus_prefix: str = Field(default="kefu", alias="KEFU_BUS_PREFIX")
+    queue_type: Literal["classic", "quorum"] = Field(default="classic", alias="KEFU_QUEUE_TYPE")
+    prefetch: int = Field(default=32, ge=1, le=1000, alias="WORKER_PREFETCH")
+    metrics_port: int | None = Field(default=None, alias="WORKER_METRICS_PORT")
+
+    # Business rules that are the worker's to enforce (DOMAIN.md's shop).
+    custom_exchange_window_hours: int = Field(default=48, ge=1)
+    regular_exchange_window_hours: int = Field(default=7 * 24, ge=1)
+    return_address: str = Field(
+        default="浙江省杭州市余杭区仓前街道文一西路 1888 号 客服部（收）0571-88886666",
+        alias="KEFU_RETURN_ADDRESS",
+    )
+    lookup_failures_allowed: int = Field(default=5, ge=1)
+    lookup_failure_window_s: int = Field(default=15 * 60, ge=1)
