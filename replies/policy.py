@@ -1,0 +1,469 @@
+"""The shop's policy: the facts every reply is rendered from.
+
+The policy lives in a YAML file (``replies/data/shop.yaml`` by default) so that a shop owner
+changes postage thresholds, service hours or the return address without touching code.
+:func:`load_policy` validates the whole file and names the file and the field on any error.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_POLICY_PATH = Path(__file__).parent / "data" / "shop.yaml"
+DEFAULT_LOCALE = "zh_CN"
+
+RegionGroup = Literal["jzhw", "mainland", "remote", "hmt", "overseas"]
+ItemKind = Literal["regular", "custom", "proxy"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# Geography, not policy: the mainland's provincial divisions (canonical short Chinese names)
+# with the English names used in English replies and accepted as input.
+MAINLAND_REGIONS: dict[str, str] = {
+    "北京": "Beijing", "天津": "Tianjin", "上海": "Shanghai", "重庆": "Chongqing",
+    "河北": "Hebei", "山西": "Shanxi", "辽宁": "Liaoning", "吉林": "Jilin",
+    "黑龙江": "Heilongjiang", "江苏": "Jiangsu", "浙江": "Zhejiang", "安徽": "Anhui",
+    "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
+    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "海南": "Hainan",
+    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "陕西": "Shaanxi",
+    "甘肃": "Gansu", "青海": "Qinghai", "内蒙古": "Inner Mongolia", "广西": "Guangxi",
+    "西藏": "Tibet", "宁夏": "Ningxia", "新疆": "Xinjiang",
+}
+HMT_REGIONS: dict[str, str] = {"香港": "Hong Kong", "澳门": "Macau", "台湾": "Taiwan"}
+OVERSEAS = "海外"
+_REGION_SUFFIXES = (
+    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市",
+)
+_EXTRA_ALIASES = {
+    "澳門": "澳门", "臺灣": "台湾", "台灣": "台湾", "macao": "澳门", "hongkong": "香港",
+    "hk": "香港", "xizang": "西藏", "neimenggu": "内蒙古", "overseas": OVERSEAS,
+    "abroad": OVERSEAS, "国外": OVERSEAS,
+}
+
+
+class PolicyError(ValueError):
+    """The policy file is missing, not YAML, or fails validation (message names file and field)."""
+
+
+def _canonical_region(region: str) -> str:
+    text = region.strip()
+    if not text:
+        raise ValueError("region must not be empty")
+    for suffix in _REGION_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    if text in MAINLAND_REGIONS or text in HMT_REGIONS or text == OVERSEAS:
+        return text
+    key = text.lower().replace(" ", "").replace("-", "")
+    if key in _EXTRA_ALIASES:
+        return _EXTRA_ALIASES[key]
+    if text in _EXTRA_ALIASES:
+        return _EXTRA_ALIASES[text]
+    for zh, en in (*MAINLAND_REGIONS.items(), *HMT_REGIONS.items()):
+        if key == en.lower().replace(" ", ""):
+            return zh
+    return text
+
+
+def region_display_name(region: str, locale: str) -> str:
+    """The region's name for a reply: Chinese as given, English name in other locales."""
+    canonical = _canonical_region(region)
+    if locale == DEFAULT_LOCALE:
+        return canonical
+    if canonical == OVERSEAS:
+        return "overseas"
+    return MAINLAND_REGIONS.get(canonical) or HMT_REGIONS.get(canonical) or region.strip()
+
+
+class PolicyModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LocalText(RootModel[dict[str, str]]):
+    """A text the shop writes in every locale, e.g. ``{zh_CN: 中通快递, en: ZTO Express}``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @field_validator("root")
+    @classmethod
+    def _needs_default_locale(cls, value: dict[str, str]) -> dict[str, str]:
+        if DEFAULT_LOCALE not in value:
+            raise ValueError(f"needs a '{DEFAULT_LOCALE}' text")
+        for locale, text in value.items():
+            if not text.strip():
+                raise ValueError(f"the '{locale}' text is empty")
+        return value
+
+    def get(self, locale: str) -> str:
+        return self.root.get(locale) or self.root[DEFAULT_LOCALE]
+
+
+class DayRange(PolicyModel):
+    """An inclusive range of whole days, e.g. 2–3 days."""
+
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DayRange:
+        if self.max < self.min:
+            raise ValueError("max must not be smaller than min")
+        return self
+
+    def __str__(self) -> str:
+        return str(self.min) if self.min == self.max else f"{self.min}–{self.max}"
+
+
+class ServiceHours(PolicyModel):
+    """When people answer. Days use mon..sun; times are local to ``timezone``."""
+
+    timezone: str = "Asia/Shanghai"
+    days: list[Weekday] = Field(min_length=1)
+    open: time
+    close: time
+    closed_dates: list[date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _unique_days(cls, value: list[Weekday]) -> list[Weekday]:
+        if len(set(value)) != len(value):
+            raise ValueError("a day is listed twice")
+        return sorted(value, key=WEEKDAYS.index)
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> ServiceHours:
+        if self.close <= self.open:
+            raise ValueError("close must be later than open (same day)")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def _local(self, now: datetime) -> datetime:
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware (e.g. datetime.now(UTC))")
+        return now.astimezone(self.zone)
+
+    def _works_on(self, day: date) -> bool:
+        return WEEKDAYS[day.weekday()] in self.days and day not in self.closed_dates
+
+    def is_open(self, now: datetime) -> bool:
+        local = self._local(now)
+        return self._works_on(local.date()) and self.open <= local.time() < self.close
+
+    def next_opening(self, now: datetime) -> datetime:
+        """``now`` (in the shop's zone) when open, else the start of the next service period."""
+        local = self._local(now)
+        if self.is_open(local):
+            return local
+        day = local.date()
+        if self._works_on(day) and local.time() < self.open:
+            return datetime.combine(day, self.open, tzinfo=self.zone)
+        for offset in range(1, 367):
+            candidate = day + timedelta(days=offset)
+            if self._works_on(candidate):
+                return datetime.combine(candidate, self.open, tzinfo=self.zone)
+        raise ValueError("no service day within a year: check service_hours.closed_dates")
+
+
+class Courier(PolicyModel):
+    name: LocalText
+    delivery_days: DayRange
+
+
+class DispatchPolicy(PolicyModel):
+    in_stock_days: DayRange
+    preorder_days: DayRange
+    shipping_hours_open: time
+    shipping_hours_close: time
+
+
+class ShippingPolicy(PolicyModel):
+    default_courier: Courier
+    sf: Courier
+    sf_on_request: bool = True
+    sf_extra_weight_charge: bool = True
+    ems: Courier
+    dispatch: DispatchPolicy
+
+
+class FreeShippingPolicy(PolicyModel):
+    jzhw_regions: list[str] = Field(min_length=1)
+    jzhw_threshold_yuan: Decimal = Field(gt=0)
+    combine_orders_days: int = Field(ge=0)
+    mainland_threshold_yuan: Decimal = Field(gt=0)
+    remote_regions: list[str]
+    remote_threshold_yuan: Decimal = Field(gt=0)
+    remote_postage_off_yuan: Decimal = Field(ge=0)
+
+    @field_validator("jzhw_regions", "remote_regions")
+    @classmethod
+    def _mainland_only(cls, value: list[str]) -> list[str]:
+        canonical = [_canonical_region(r) for r in value]
+        unknown = [r for r in canonical if r not in MAINLAND_REGIONS]
+        if unknown:
+            raise ValueError(f"not mainland provinces: {', '.join(unknown)}")
+        return canonical
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> FreeShippingPolicy:
+        both = set(self.jzhw_regions) & set(self.remote_regions)
+        if both:
+            raise ValueError(f"regions in both jzhw_regions and remote_regions: {sorted(both)}")
+        return self
+
+
+class FreeShippingRule(PolicyModel):
+    """What :meth:`ShopPolicy.free_shipping_rule` answers for one region."""
+
+    region: str
+    group: RegionGroup
+    free_from_yuan: Decimal | None  # None: no free shipping for this region group
+    postage_off_yuan: Decimal | None  # remote regions: a reduction instead of free postage
+    postage_off_from_yuan: Decimal | None  # ...from this order value
+    combine_orders_days: int | None  # orders within N days count together (jzhw)
+    freight_collect: bool  # HK / Macau / Taiwan: the receiver pays the courier
+    couriers: list[str]  # courier keys for this destination: zto, sf, ems
+
+
+class KindRule(PolicyModel):
+    """Returns and exchanges for one item kind."""
+
+    label: LocalText
+    return_allowed: bool
+    return_days: int | None = Field(default=None, ge=1)
+    exchange: Literal["yes", "discretionary", "no"]
+    exchange_window_hours: int | None = Field(default=None, ge=1)
+    exchange_limit: int | None = Field(default=None, ge=1)
+    exchange_changes: list[Literal["size", "color"]] = Field(default_factory=list)
+    needs_resale_condition: bool = True
+    needs_stock: bool = True
+    postage: Literal["customer_both_ways", "customer_return_leg", "shop"]
+    supervisor_exception: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> KindRule:
+        if self.return_allowed and self.return_days is None:
+            raise ValueError("return_days is required when return_allowed is true")
+        if self.exchange != "no" and not self.exchange_changes:
+            raise ValueError("exchange_changes must list size and/or color when exchanges happen")
+        if self.exchange == "yes" and self.exchange_window_hours is None:
+            raise ValueError("exchange_window_hours is required when exchange is 'yes'")
+        return self
+
+
+class RefundPolicy(PolicyModel):
+    process_days: DayRange  # from the return parcel's arrival to the refund being issued
+    arrival_days: DayRange  # from issue until the money shows on the customer's side
+
+
+class ReturnAddress(PolicyModel):
+    recipient: LocalText
+    phone: str = Field(min_length=3)
+    address: LocalText
+    postcode: str | None = None
+
+
+class ReturnsPolicy(PolicyModel):
+    regular: KindRule
+    custom: KindRule
+    proxy: KindRule
+    quality_problem_postage: Literal["shop"] = "shop"
+    proxy_late_ship_days: int = Field(ge=1)
+    refund: RefundPolicy
+    address: ReturnAddress
+
+
+class PaymentPolicy(PolicyModel):
+    methods: list[LocalText] = Field(min_length=1)
+    cod_offered: bool = False
+
+
+class OrderRules(PolicyModel):
+    unpaid_close_hours: int = Field(ge=1)
+
+
+class DiscountTier(PolicyModel):
+    above_yuan: Decimal = Field(gt=0)
+    percent_off: Decimal = Field(gt=0, lt=100)
+
+
+class PricePolicy(PolicyModel):
+    member_tiers: list[DiscountTier] = Field(min_length=1)
+    special_price_discounted: bool = False
+    gift_possible: bool = True
+
+    @field_validator("member_tiers")
+    @classmethod
+    def _ascending(cls, value: list[DiscountTier]) -> list[DiscountTier]:
+        if [t.above_yuan for t in value] != sorted({t.above_yuan for t in value}):
+            raise ValueError("tiers must be listed by rising above_yuan, each once")
+        return value
+
+
+class Statements(PolicyModel):
+    """The shop's own words on recurring questions, rendered into the answers."""
+
+    color_difference: LocalText
+    material: LocalText
+    smell: LocalText
+    authenticity: LocalText
+
+
+class ShopPolicy(PolicyModel):
+    shop_name: LocalText
+    service_hours: ServiceHours
+    shipping: ShippingPolicy
+    free_shipping: FreeShippingPolicy
+    payment: PaymentPolicy
+    orders: OrderRules
+    returns: ReturnsPolicy
+    measurement_tolerance_cm: DayRange  # reused: an inclusive min–max range
+    prices: PricePolicy
+    statements: Statements
+
+    # -- service hours ---------------------------------------------------------------------------
+    def is_open(self, now: datetime) -> bool:
+        return self.service_hours.is_open(now)
+
+    def next_opening(self, now: datetime) -> datetime:
+        return self.service_hours.next_opening(now)
+
+    # -- regions and postage ---------------------------------------------------------------------
+    def region_group(self, region: str) -> RegionGroup:
+        """Group a canonical region name (江苏, 新疆, 香港, 海外, a country...) for postage rules.
+
+        Provincial suffixes (江苏省, 新疆维吾尔自治区) and English names (Jiangsu) are accepted;
+        anything that is neither mainland China nor HK/Macau/Taiwan counts as overseas.
+        """
+        canonical = _canonical_region(region)
+        if canonical in self.free_shipping.jzhw_regions:
+            return "jzhw"
+        if canonical in self.free_shipping.remote_regions:
+            return "remote"
+        if canonical in MAINLAND_REGIONS:
+            return "mainland"
+        if canonical in HMT_REGIONS:
+            return "hmt"
+        return "overseas"
+
+    def free_shipping_rule(self, region: str) -> FreeShippingRule:
+        group = self.region_group(region)
+        fs = self.free_shipping
+        free_from: Decimal | None = None
+        off: Decimal | None = None
+        off_from: Decimal | None = None
+        combine: int | None = None
+        couriers = ["zto", "sf"]
+        if group == "jzhw":
+            free_from, combine = fs.jzhw_threshold_yuan, fs.combine_orders_days or None
+        elif group == "mainland":
+            free_from = fs.mainland_threshold_yuan
+        elif group == "remote":
+            off_from, off = fs.remote_threshold_yuan, fs.remote_postage_off_yuan
+        elif group == "hmt":
+            couriers = ["sf"]
+        else:
+            couriers = ["ems"]
+        return FreeShippingRule(
+            region=_canonical_region(region),
+            group=group,
+            free_from_yuan=free_from,
+            postage_off_yuan=off,
+            postage_off_from_yuan=off_from,
+            combine_orders_days=combine,
+            freight_collect=group == "hmt",
+            couriers=couriers,
+        )
+
+    # -- returns and prices ----------------------------------------------------------------------
+    def kind_rule(self, kind: ItemKind) -> KindRule:
+        return getattr(self.returns, kind)
+
+    def member_percent_off(self, cumulative_yuan: Decimal) -> Decimal:
+        """The member discount (percent) for a cumulative spend: the highest tier passed, or 0."""
+        passed = [t.percent_off for t in self.prices.member_tiers if cumulative_yuan > t.above_yuan]
+        return passed[-1] if passed else Decimal(0)
+
+    def local_texts(self) -> list[tuple[str, LocalText]]:
+        """Every shop-written text with its dotted field path (to check locale coverage)."""
+        found: list[tuple[str, LocalText]] = []
+
+        def walk(value: Any, path: str) -> None:
+            if isinstance(value, LocalText):
+                found.append((path, value))
+            elif isinstance(value, BaseModel):
+                for name in type(value).model_fields:
+                    walk(getattr(value, name), f"{path}.{name}" if path else name)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(item, f"{path}[{i}]")
+
+        walk(self, "")
+        return found
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item == "root":  # LocalText's RootModel level says nothing to an owner
+            continue
+        else:
+            parts.append(f".{item}" if parts else str(item))
+    return "".join(parts) or "(top level)"
+
+
+def load_policy(path: Path | None = None) -> ShopPolicy:
+    """Load and validate the shop policy (``replies/data/shop.yaml`` unless ``path`` is given).
+
+    Raises :class:`PolicyError` naming the file and each invalid field.
+    """
+    source = Path(path) if path is not None else DEFAULT_POLICY_PATH
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(f"{source}: cannot read the shop policy ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{source}: the shop policy must be a YAML mapping at the top level")
+    try:
+        policy = ShopPolicy.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"field '{_field_path(err['loc'])}': {err['msg']}" for err in exc.errors()
+        )
+        raise PolicyError(f"{source}: invalid shop policy: {problems}") from exc
+    logger.debug("loaded shop policy from %s", source)
+    return policy

@@ -1,0 +1,600 @@
+"""Render the shop's answers and the bot's UI strings from locale templates and the policy.
+
+Templates live in ``replies/locales/<locale>.yaml`` with three sections:
+
+- ``answers``: one template per intent id, or a mapping of variants (``default``, a region
+  group, or a slot-dependent variant such as ``need_weight``);
+- ``parts``: fragments chosen by the policy (courier rules, postage wording, date formats);
+- ``ui``: every string the bot shows (buttons, prompts, order card...).
+
+All locales are loaded and checked once: every locale has exactly the keys of ``zh_CN`` with the
+same placeholders, every template is well-formed Telegram HTML, and every answer's placeholders
+are known. Every value put into a template is HTML-escaped; the result is :class:`Html`, which
+is never escaped twice.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import string
+from collections.abc import Iterable, Mapping
+from datetime import datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from replies.policy import (
+    DEFAULT_LOCALE,
+    WEEKDAYS,
+    KindRule,
+    ShopPolicy,
+    region_display_name,
+)
+from replies.sizing import SizeAdvice, SizeChart
+from replies.views import OrderState, OrderView
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LOCALES_DIR = Path(__file__).parent / "locales"
+SECTIONS = ("answers", "parts", "ui")
+REGION_VARIANTS = ("jzhw", "mainland", "remote", "hmt", "overseas")
+SLOT_VARIANTS = ("need_height", "need_weight", "have_body")
+POLICY_VARIANTS = ("offered",)
+ANSWER_VARIANTS = frozenset({"default", *REGION_VARIANTS, *SLOT_VARIANTS, *POLICY_VARIANTS})
+SLOT_NAMES = frozenset(
+    {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
+     "fit"}
+)
+EXCHANGE_REASONS = (
+    "not_delivered_yet", "order_not_paid", "order_closed", "window_expired", "already_exchanged",
+    "proxy_no_exchange", "not_fit_for_resale", "out_of_stock", "same_variant",
+    "style_change_not_allowed", "item_not_in_order",
+)
+ADDRESS_REFUSALS = ("already_shipped", "not_paid")
+TELEGRAM_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
+     "tg-spoiler", "blockquote", "span"}
+)
+
+
+class LocaleError(ValueError):
+    """A locale file is missing, malformed or out of step with zh_CN (names file and key)."""
+
+
+class Html(str):
+    """Text that is already safe Telegram HTML: never escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: Any) -> Html:
+    """HTML-escape a value for a template (numbers and datetimes are formatted first)."""
+    if isinstance(value, Html):
+        return value
+    return Html(html.escape(_plain(value), quote=False))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        text = format(Decimal(str(value)).normalize(), "f")
+        return text
+    return str(value)
+
+
+def _placeholders(template: str) -> set[str]:
+    names: set[str] = set()
+    for _, field, spec, conversion in string.Formatter().parse(template):
+        if field is None:
+            continue
+        if not field.isidentifier() or spec or conversion:
+            raise ValueError(f"placeholder {{{field}}} must be a plain name like {{shop_name}}")
+        names.add(field)
+    return names
+
+
+class _TagChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TELEGRAM_TAGS:
+            self.problems.append(f"<{tag}> is not a Telegram HTML tag")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes nothing open")
+        else:
+            self.stack.pop()
+
+
+_PLACEHOLDER_IN_TAG = re.compile(r"<[^>]*\{")
+
+
+def _check_html(template: str) -> None:
+    if _PLACEHOLDER_IN_TAG.search(template):
+        raise ValueError("placeholders may not sit inside an HTML tag (values are not quoted)")
+    checker = _TagChecker()
+    checker.feed(template.replace("{", "").replace("}", ""))
+    checker.close()
+    if checker.stack:
+        checker.problems.append(f"<{checker.stack[-1]}> is never closed")
+    if checker.problems:
+        raise ValueError("; ".join(checker.problems))
+
+
+def _fill(template: str, values: Mapping[str, Any], where: str) -> Html:
+    try:
+        return Html(template.format_map({k: escape(v) for k, v in values.items()}))
+    except KeyError as exc:
+        raise KeyError(f"{where} needs the value {exc.args[0]!r}") from None
+
+
+def _load_locale_file(path: Path) -> dict[str, str]:
+    """Read one locale file into flat keys: ``answers.<intent>[variant]``, ``parts.x``, ``ui.x``."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LocaleError(f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise LocaleError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or set(raw) != set(SECTIONS):
+        raise LocaleError(
+            f"{path}: the top level must be exactly the sections {', '.join(SECTIONS)}"
+        )
+    flat: dict[str, str] = {}
+    for section in SECTIONS:
+        entries = raw[section]
+        if not isinstance(entries, dict):
+            raise LocaleError(f"{path}: section '{section}' must be a mapping of key: text")
+        for key, value in entries.items():
+            name = f"{section}.{key}"
+            if section == "answers" and isinstance(value, dict):
+                if "default" not in value:
+                    raise LocaleError(f"{path}: key '{name}' has variants but no 'default'")
+                for variant, text in value.items():
+                    if variant not in ANSWER_VARIANTS:
+                        raise LocaleError(
+                            f"{path}: key '{name}' has unknown variant '{variant}' "
+                            f"(known: {', '.join(sorted(ANSWER_VARIANTS))})"
+                        )
+                    flat[f"{name}[{variant}]"] = _text(path, f"{name}[{variant}]", text)
+            else:
+                flat[name] = _text(path, name, value)
+    return flat
+
+
+def _text(path: Path, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise LocaleError(f"{path}: key '{key}' must be text, not {type(value).__name__}")
+    try:
+        _placeholders(value)
+        _check_html(value)
+    except ValueError as exc:
+        raise LocaleError(f"{path}: key '{key}': {exc}") from None
+    return value
+
+
+def normalize_locale(tg_language_code: str | None, locales: Iterable[str] = ("zh_CN", "en")) -> str:
+    """Map a Telegram ``language_code`` (zh, zh-hans, zh-TW, en-US...) onto a locale we have."""
+    known = list(locales)
+    if not tg_language_code:
+        return DEFAULT_LOCALE
+    code = tg_language_code.strip().replace("-", "_").lower()
+    for locale in known:
+        if locale.lower() == code:
+            return locale
+    language = code.split("_", 1)[0]
+    for locale in known:
+        if locale.lower().split("_", 1)[0] == language:
+            return locale
+    return DEFAULT_LOCALE
+
+
+def _hm(value: time) -> str:
+    return f"{value.hour}:{value.minute:02d}"
+
+
+class Replies:
+    """Everything the bot says, rendered from the shop policy and the locale templates."""
+
+    def __init__(self, policy: ShopPolicy, locales_dir: Path | None = None) -> None:
+        self.policy = policy
+        self._dir = Path(locales_dir) if locales_dir is not None else DEFAULT_LOCALES_DIR
+        self._templates = self._load_all()
+        self._check_policy_texts()
+        self._policy_values = {loc: self._build_policy_values(loc) for loc in self._templates}
+        self._check_answers()
+
+    # -- loading and checks ----------------------------------------------------------------------
+    def _load_all(self) -> dict[str, dict[str, str]]:
+        files = sorted(self._dir.glob("*.yaml"))
+        by_locale = {f.stem: f for f in files}
+        if DEFAULT_LOCALE not in by_locale:
+            raise LocaleError(
+                f"{self._dir}: the default locale file {DEFAULT_LOCALE}.yaml is missing"
+            )
+        reference = _load_locale_file(by_locale[DEFAULT_LOCALE])
+        templates = {DEFAULT_LOCALE: reference}
+        ref_names = {k: _placeholders(v) for k, v in reference.items()}
+        for locale, path in by_locale.items():
+            if locale == DEFAULT_LOCALE:
+                continue
+            flat = _load_locale_file(path)
+            missing = sorted(set(reference) - set(flat))
+            extra = sorted(set(flat) - set(reference))
+            if missing:
+                raise LocaleError(f"{path}: missing keys present in {DEFAULT_LOCALE}: {missing}")
+            if extra:
+                raise LocaleError(f"{path}: keys not in {DEFAULT_LOCALE}: {extra}")
+            for key, text in flat.items():
+                names = _placeholders(text)
+                if names != ref_names[key]:
+                    raise LocaleError(
+                        f"{path}: key '{key}' has placeholders {sorted(names)} but "
+                        f"{DEFAULT_LOCALE} has {sorted(ref_names[key])}"
+                    )
+            templates[locale] = flat
+        return templates
+
+    def _check_policy_texts(self) -> None:
+        for locale in self._templates:
+            for field, text in self.policy.local_texts():
+                if locale not in text.root:
+                    raise LocaleError(
+                        f"shop policy field '{field}' has no '{locale}' text, but "
+                        f"{self._dir / (locale + '.yaml')} exists"
+                    )
+
+    def _check_answers(self) -> None:
+        for locale, flat in self._templates.items():
+            allowed = set(self._policy_values[locale]) | SLOT_NAMES
+            for key, text in flat.items():
+                if not key.startswith("answers."):
+                    continue
+                unknown = _placeholders(text) - allowed
+                if unknown:
+                    raise LocaleError(
+                        f"{self._dir / (locale + '.yaml')}: key '{key}' uses unknown "
+                        f"placeholders {sorted(unknown)} (see docs/replies.md)"
+                    )
+
+    # -- locales ---------------------------------------------------------------------------------
+    @property
+    def locales(self) -> list[str]:
+        return [DEFAULT_LOCALE, *sorted(k for k in self._templates if k != DEFAULT_LOCALE)]
+
+    def normalize_locale(self, tg_language_code: str | None) -> str:
+        return normalize_locale(tg_language_code, self.locales)
+
+    def _locale(self, locale: str) -> str:
+        return locale if locale in self._templates else self.normalize_locale(locale)
+
+    @property
+    def intent_ids(self) -> list[str]:
+        keys = self._templates[DEFAULT_LOCALE]
+        return sorted({k[len("answers."):].split("[", 1)[0] for k in keys if k[:8] == "answers."})
+
+    @property
+    def ui_keys(self) -> list[str]:
+        return sorted(k[3:] for k in self._templates[DEFAULT_LOCALE] if k.startswith("ui."))
+
+    def placeholders(self, key: str) -> set[str]:
+        """The placeholders of a UI key (as documented in docs/replies.md)."""
+        return _placeholders(self._template(f"ui.{key}", DEFAULT_LOCALE))
+
+    # -- building blocks -------------------------------------------------------------------------
+    def _template(self, flat_key: str, locale: str) -> str:
+        try:
+            return self._templates[locale][flat_key]
+        except KeyError:
+            raise KeyError(f"no template '{flat_key}' in locale {locale}") from None
+
+    def _part(self, key: str, locale: str, **values: Any) -> Html:
+        return _fill(self._template(f"parts.{key}", locale), values, f"parts.{key} ({locale})")
+
+    def _join(self, items: list[str], locale: str) -> Html:
+        parts = [escape(i) for i in items]
+        if len(parts) < 2:
+            return Html("".join(parts))
+        sep = self._part("list_separator", locale)
+        last = self._part("list_last_separator", locale)
+        return Html(sep.join(parts[:-1]) + last + parts[-1])
+
+    def format_money(self, yuan: Decimal | int | float, locale: str) -> str:
+        amount = Decimal(str(yuan)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+        return str(self._part("money", self._locale(locale), amount=text))
+
+    def _local(self, dt: datetime) -> datetime:
+        return dt.astimezone(self.policy.service_hours.zone) if dt.tzinfo else dt
+
+    def format_datetime(self, dt: datetime, locale: str) -> str:
+        """A date and time for customers, in the shop's time zone (naive values are shown as-is)."""
+        loc, local = self._locale(locale), self._local(dt)
+        return str(self._part(
+            "datetime", loc, year=local.year, month_name=self._part(f"month.{local.month}", loc),
+            day=local.day, hour=local.hour, minute=f"{local.minute:02d}",
+        ))
+
+    def format_date(self, dt: datetime, locale: str) -> str:
+        loc, local = self._locale(locale), self._local(dt)
+        return str(self._part(
+            "date", loc, month_name=self._part(f"month.{local.month}", loc), day=local.day,
+            weekday=self._part(f"day.{WEEKDAYS[local.weekday()]}", loc),
+        ))
+
+    def _service_days(self, locale: str) -> Html:
+        days = self.policy.service_hours.days
+        if len(days) == 7:
+            return self._part("days.every_day", locale)
+        idx = [WEEKDAYS.index(d) for d in days]
+        if len(idx) >= 3 and idx == list(range(idx[0], idx[-1] + 1)):
+            return self._part("days.range", locale, first=self._part(f"day.{days[0]}", locale),
+                              last=self._part(f"day.{days[-1]}", locale))
+        return self._join([self._part(f"day.{d}", locale) for d in days], locale)
+
+    def _postage(self, rule: KindRule, locale: str) -> Html:
+        return self._part(f"postage.{rule.postage}", locale)
+
+    def _build_policy_values(self, locale: str) -> dict[str, Any]:
+        p = self.policy
+        ship, fs, ret = p.shipping, p.free_shipping, p.returns
+        money = self.format_money
+        sf_rule = ""
+        if ship.sf_on_request:
+            sf_rule = self._part("sf.on_request", locale, sf=ship.sf.name.get(locale))
+            if ship.sf_extra_weight_charge:
+                sf_rule += self._part("sf.extra_weight", locale)
+        else:
+            sf_rule = self._part("sf.not_offered", locale)
+        addr = ret.address
+        address = addr.address.get(locale)
+        return_address = (
+            self._part("return_address", locale, address=address, postcode=addr.postcode)
+            if addr.postcode else self._part("return_address.no_postcode", locale, address=address)
+        )
+        tiers = Html("\n".join(
+            self._part("member_tier", locale, above=money(t.above_yuan, locale),
+                       percent_off=_plain(t.percent_off))
+            for t in p.prices.member_tiers
+        ))
+        regular_window = ret.regular.exchange_window_hours
+        values: dict[str, Any] = {
+            "shop_name": p.shop_name.get(locale),
+            "service_days": self._service_days(locale),
+            "service_open": _hm(p.service_hours.open),
+            "service_close": _hm(p.service_hours.close),
+            "courier": ship.default_courier.name.get(locale),
+            "courier_days": str(ship.default_courier.delivery_days),
+            "sf": ship.sf.name.get(locale),
+            "sf_days": str(ship.sf.delivery_days),
+            "ems": ship.ems.name.get(locale),
+            "ems_days": str(ship.ems.delivery_days),
+            "sf_rule": Html(sf_rule),
+            "in_stock_days": str(ship.dispatch.in_stock_days),
+            "preorder_days": str(ship.dispatch.preorder_days),
+            "ship_open": _hm(ship.dispatch.shipping_hours_open),
+            "ship_close": _hm(ship.dispatch.shipping_hours_close),
+            "jzhw_regions": self._join(
+                [region_display_name(r, locale) for r in fs.jzhw_regions], locale),
+            "jzhw_free_from": money(fs.jzhw_threshold_yuan, locale),
+            "combine_days": fs.combine_orders_days,
+            "mainland_free_from": money(fs.mainland_threshold_yuan, locale),
+            "remote_regions": self._join(
+                [region_display_name(r, locale) for r in fs.remote_regions], locale),
+            "remote_from": money(fs.remote_threshold_yuan, locale),
+            "remote_off": money(fs.remote_postage_off_yuan, locale),
+            "payment_methods": self._join([m.get(locale) for m in p.payment.methods], locale),
+            "unpaid_close_hours": p.orders.unpaid_close_hours,
+            "regular_label": ret.regular.label.get(locale),
+            "custom_label": ret.custom.label.get(locale),
+            "proxy_label": ret.proxy.label.get(locale),
+            "regular_postage": self._postage(ret.regular, locale),
+            "custom_postage": self._postage(ret.custom, locale),
+            "proxy_postage": self._postage(ret.proxy, locale),
+            "return_days": ret.regular.return_days or 0,
+            "regular_exchange_days": (regular_window or 0) // 24,
+            "custom_exchange_hours": ret.custom.exchange_window_hours or 0,
+            "proxy_late_ship_days": ret.proxy_late_ship_days,
+            "refund_process_days": str(ret.refund.process_days),
+            "refund_arrival_days": str(ret.refund.arrival_days),
+            "return_recipient": addr.recipient.get(locale),
+            "return_phone": addr.phone,
+            "return_address": return_address,
+            "tolerance_cm": str(p.measurement_tolerance_cm),
+            "member_tiers": tiers,
+            "special_price_rule": self._part(
+                "special_price.included" if p.prices.special_price_discounted
+                else "special_price.excluded", locale),
+            "gift_line": self._part("gift.possible" if p.prices.gift_possible else "gift.none",
+                                    locale),
+            "statement_color": p.statements.color_difference.get(locale),
+            "statement_material": p.statements.material.get(locale),
+            "statement_smell": p.statements.smell.get(locale),
+            "statement_authenticity": p.statements.authenticity.get(locale),
+        }
+        return {k: escape(v) for k, v in values.items()}
+
+    # -- public rendering ------------------------------------------------------------------------
+    def answer(
+        self, intent_id: str, locale: str, *, region: str | None = None, **slots: Any
+    ) -> Html:
+        """The shop's answer for an intent, filled from the policy and the known slots."""
+        loc = self._locale(locale)
+        templates = self._templates[loc]
+        base = f"answers.{intent_id}"
+        if base not in templates and f"{base}[default]" not in templates:
+            raise KeyError(f"no answer for intent {intent_id!r}")
+        values: dict[str, Any] = dict(self._policy_values[loc])
+        values.update({k: v for k, v in slots.items() if v is not None})
+        if region:
+            values["region"] = region_display_name(region, loc)
+        if base in templates:
+            return _fill(templates[base], values, f"{base} ({loc})")
+        variant = "default"
+        if region:
+            group = self.policy.region_group(region)
+            if f"{base}[{group}]" in templates:
+                variant = group
+        if intent_id == "size.recommend":
+            height, weight = slots.get("height_cm"), slots.get("weight_kg")
+            if height is not None and weight is not None:
+                variant = "have_body"
+            elif height is not None:
+                variant = "need_weight"
+            elif weight is not None:
+                variant = "need_height"
+        if intent_id == "payment.cod" and self.policy.payment.cod_offered:
+            variant = "offered"
+        key = f"{base}[{variant}]"
+        if key not in templates:
+            key = f"{base}[default]"
+        return _fill(templates[key], values, f"{key} ({loc})")
+
+    def text(self, key: str, locale: str, **values: Any) -> Html:
+        """A UI string; every value is HTML-escaped (pass :class:`Html` for ready markup)."""
+        loc = self._locale(locale)
+        merged = {**self._policy_values[loc], **values}
+        return _fill(self._template(f"ui.{key}", loc), merged, f"ui.{key} ({loc})")
+
+    # -- composite replies -----------------------------------------------------------------------
+    def order_state(self, state: OrderState, locale: str) -> Html:
+        return self.text(f"order.state.{state}", locale)
+
+    def order_card(self, order: OrderView, locale: str) -> Html:
+        loc = self._locale(locale)
+        items = Html("\n".join(
+            self.text("order.item_line", loc, title=i.title, size=i.size, color=i.color,
+                      quantity=i.quantity, price=self.format_money(i.price_yuan, loc))
+            for i in order.items
+        ))
+        if order.tracking_no:
+            delivery = self.text("order.delivery", loc, courier=order.courier or "",
+                                 tracking_no=order.tracking_no)
+        else:
+            delivery = self.text("order.delivery_pending", loc)
+        stamps = [
+            ("created", order.created_at), ("paid", order.paid_at), ("shipped", order.shipped_at),
+            ("completed", order.completed_at), ("closed", order.closed_at),
+        ]
+        times = Html("\n".join(
+            self.text(f"order.time.{name}", loc, time=self.format_datetime(at, loc))
+            for name, at in stamps if at is not None
+        ))
+        card = self.text("order.card", loc, order_no=order.order_no,
+                         state=self.order_state(order.state, loc), items=items,
+                         delivery=delivery, times=times)
+        return Html("\n".join(line for line in card.split("\n") if line.strip()))
+
+    def order_list(self, orders: list[OrderView], locale: str) -> Html:
+        loc = self._locale(locale)
+        if not orders:
+            return self.text("order.list.empty", loc)
+        lines = [self.text("order.list.header", loc, count=len(orders))]
+        lines += [
+            self.text("order.list.line", loc, order_no=o.order_no,
+                      state=self.order_state(o.state, loc),
+                      created=self.format_datetime(o.created_at, loc),
+                      total=self.format_money(o.total_yuan, loc))
+            for o in orders
+        ]
+        return Html("\n".join(lines))
+
+    def exchange_postage(self, payer: str, locale: str) -> Html:
+        """Postage wording for an exchange: customer_both_ways, customer_return_leg or shop."""
+        return self.text(f"exchange.postage.{payer}", locale)
+
+    def exchange_quote(self, locale: str, *, item: str, new_variant: str, postage_payer: str,
+                       deadline: datetime) -> Html:
+        loc = self._locale(locale)
+        return self.text("exchange.quote.eligible", loc, item=item, new_variant=new_variant,
+                         postage=self.exchange_postage(postage_payer, loc),
+                         deadline=self.format_datetime(deadline, loc))
+
+    def exchange_refused(self, reason: str, locale: str) -> Html:
+        """Why an exchange cannot be made, in plain words, plus the offer of a person."""
+        loc = self._locale(locale)
+        code = reason if reason in EXCHANGE_REASONS else "unknown"
+        if code == "unknown":
+            logger.warning("exchange refused with an unknown reason code %r", reason)
+        refusal = self.text("exchange.quote.ineligible", loc,
+                            reason=self.text(f"exchange.reason.{code}", loc))
+        return Html(refusal + "\n" + self.text("exchange.offer_human", loc))
+
+    def exchange_created(self, locale: str, *, rma_no: str, postage_payer: str) -> Html:
+        loc = self._locale(locale)
+        return self.text("exchange.created", loc, rma_no=rma_no,
+                         postage=self.exchange_postage(postage_payer, loc))
+
+    def address_refused(self, reason: str, locale: str) -> Html:
+        code = reason if reason in ADDRESS_REFUSALS else "already_shipped"
+        return self.text(f"address.refused.{code}", locale)
+
+    def human_reply_time(self, now: datetime, locale: str) -> Html:
+        """When a person will answer: now, today at 9:00, tomorrow at 9:00, or a later day."""
+        loc = self._locale(locale)
+        if self.policy.is_open(now):
+            return self.text("ticket.when.now", loc)
+        opening = self.policy.next_opening(now)
+        today = now.astimezone(opening.tzinfo).date()
+        at = _hm(opening.time())
+        days = (opening.date() - today).days
+        if days == 0:
+            return self.text("ticket.when.today", loc, time=at)
+        if days == 1:
+            return self.text("ticket.when.tomorrow", loc, time=at)
+        return self.text("ticket.when.later", loc, time=at, date=self.format_date(opening, loc))
+
+    def ticket_opened(self, ticket_no: str, now: datetime, locale: str) -> Html:
+        return self.text("ticket.opened", locale, ticket_no=ticket_no,
+                         when=self.human_reply_time(now, locale))
+
+    def render_size_advice(self, advice: SizeAdvice, locale: str) -> Html:
+        loc = self._locale(locale)
+        if advice.kind == "need_more":
+            return self.text(f"size.advice.{advice.reason}", loc)
+        if advice.kind == "out_of_range":
+            measure = "height" if advice.reason == "height_out_of_range" else "weight"
+            return self.text("size.advice.out_of_range", loc,
+                             measure=self.text(f"size.measure.{measure}", loc))
+        if advice.kind == "exact":
+            if advice.alternatives and advice.fit in ("loose", "tight"):
+                line = self.text(f"size.advice.exact_{advice.fit}", loc, size=advice.size,
+                                 alt=advice.alternatives[0])
+            else:
+                line = self.text("size.advice.exact", loc, size=advice.size)
+        else:
+            small, large = advice.alternatives[0], advice.alternatives[-1]
+            if advice.size and advice.fit in ("loose", "tight"):
+                line = self.text("size.advice.between_chosen", loc, small=small, large=large,
+                                 size=advice.size, fit=self.text(f"size.fit.{advice.fit}", loc))
+            else:
+                line = self.text("size.advice.between", loc, small=small, large=large)
+        return Html(line + "\n" + self.text("size.tolerance", loc))
+
+    def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
+        loc = self._locale(locale)
+
+        def span(low: float, high: float) -> str:
+            return _plain(low) if low == high else f"{_plain(low)}–{_plain(high)}"
+
+        rows = [self.text("size.chart.header", loc)]
+        for r in chart.rows:
+            rows.append(self.text(
+                "size.chart.row", loc, size=r.size, height=span(r.height_min, r.height_max),
+                weight=span(r.weight_min_kg, r.weight_max_kg),
+                chest="–" if r.chest_cm is None else r.chest_cm,
+                length="–" if r.length_cm is None else r.length_cm,
+            ))
+        rows.append(self.text("size.tolerance", loc))
+        return Html("\n".join(rows))

@@ -1,0 +1,167 @@
+"""Pure size recommendation against one product's size chart.
+
+The bot converts the bus contract's chart into :class:`SizeChart`; :func:`recommend_size`
+compares the customer's height and weight with each row's ranges. Height decides length,
+weight decides girth: when they point at different sizes the advice is "between", and a fit
+preference (loose / tight) picks one of the two.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Fit = Literal["loose", "tight", "regular"]
+AdviceKind = Literal["exact", "between", "out_of_range", "need_more"]
+AdviceReason = Literal[
+    "fits",  # height and weight both fall in one row
+    "fits_several",  # overlapping rows: both fit
+    "height_weight_differ",  # height points at one size, weight at another
+    "in_gap",  # a value falls between two rows of the chart
+    "height_out_of_range",
+    "weight_out_of_range",
+    "need_height",
+    "need_weight",
+    "need_height_weight",
+    "implausible",  # numbers no person has: ask again
+]
+
+# Outside these the numbers are a typo or a unit mix-up (metres, 斤), not a body.
+_HEIGHT_CM = (50, 250)
+_WEIGHT_KG = (15.0, 250.0)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SizeRow(_Model):
+    size: str = Field(min_length=1)
+    height_min: int = Field(gt=0)
+    height_max: int = Field(gt=0)
+    weight_min_kg: float = Field(gt=0)
+    weight_max_kg: float = Field(gt=0)
+    chest_cm: float | None = Field(default=None, gt=0)
+    length_cm: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> SizeRow:
+        if self.height_max < self.height_min:
+            raise ValueError(f"size {self.size}: height_max is below height_min")
+        if self.weight_max_kg < self.weight_min_kg:
+            raise ValueError(f"size {self.size}: weight_max_kg is below weight_min_kg")
+        return self
+
+
+class SizeChart(_Model):
+    """Rows from the smallest size to the largest."""
+
+    rows: list[SizeRow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_sizes(self) -> SizeChart:
+        names = [r.size for r in self.rows]
+        if len(set(names)) != len(names):
+            raise ValueError("a size appears twice in the chart")
+        return self
+
+
+class SizeAdvice(_Model):
+    kind: AdviceKind
+    size: str | None = None  # the size we suggest, when we can suggest one
+    alternatives: list[str] = Field(default_factory=list)  # other sizes worth considering
+    reason: AdviceReason
+    fit: Fit | None = None
+    direction: Literal["above", "below"] | None = None  # for out_of_range
+
+
+def _matches(values: list[tuple[float, float]], x: float) -> list[int]:
+    hits = [i for i, (lo, hi) in enumerate(values) if lo <= x <= hi]
+    if hits:
+        return hits
+    # In a gap between two rows: both neighbours are candidates.
+    below = [i for i, (_, hi) in enumerate(values) if hi < x]
+    above = [i for i, (lo, _) in enumerate(values) if lo > x]
+    if below and above:
+        return [max(below, key=lambda i: values[i][1]), min(above, key=lambda i: values[i][0])]
+    return []
+
+
+def _strict(values: list[tuple[float, float]], x: float) -> bool:
+    return any(lo <= x <= hi for lo, hi in values)
+
+
+def _out_of_range(x: float, values: list[tuple[float, float]]) -> Literal["above", "below"]:
+    return "above" if x > max(hi for _, hi in values) else "below"
+
+
+def recommend_size(
+    chart: SizeChart,
+    height_cm: int | None,
+    weight_kg: float | None,
+    fit: str | None = None,
+) -> SizeAdvice:
+    """Suggest a size for a customer. Never raises for customer input: it asks instead."""
+    pref: Fit | None = fit if fit in ("loose", "tight", "regular") else None  # type: ignore[assignment]
+    if height_cm is None and weight_kg is None:
+        return SizeAdvice(kind="need_more", reason="need_height_weight", fit=pref)
+    if height_cm is None:
+        return SizeAdvice(kind="need_more", reason="need_height", fit=pref)
+    if weight_kg is None:
+        return SizeAdvice(kind="need_more", reason="need_weight", fit=pref)
+    if not (_HEIGHT_CM[0] <= height_cm <= _HEIGHT_CM[1]) or not (
+        _WEIGHT_KG[0] <= weight_kg <= _WEIGHT_KG[1]
+    ):
+        return SizeAdvice(kind="need_more", reason="implausible", fit=pref)
+
+    heights = [(float(r.height_min), float(r.height_max)) for r in chart.rows]
+    weights = [(r.weight_min_kg, r.weight_max_kg) for r in chart.rows]
+    by_height = _matches(heights, height_cm)
+    by_weight = _matches(weights, weight_kg)
+    if not by_height:
+        return SizeAdvice(
+            kind="out_of_range",
+            reason="height_out_of_range",
+            fit=pref,
+            direction=_out_of_range(height_cm, heights),
+        )
+    if not by_weight:
+        return SizeAdvice(
+            kind="out_of_range",
+            reason="weight_out_of_range",
+            fit=pref,
+            direction=_out_of_range(weight_kg, weights),
+        )
+
+    names = [r.size for r in chart.rows]
+    both = sorted(set(by_height) & set(by_weight))
+    if len(both) == 1:
+        i = both[0]
+        alternatives: list[str] = []
+        if pref == "loose" and i + 1 < len(names):
+            alternatives = [names[i + 1]]
+        elif pref == "tight" and i > 0:
+            alternatives = [names[i - 1]]
+        return SizeAdvice(
+            kind="exact", size=names[i], alternatives=alternatives, reason="fits", fit=pref
+        )
+
+    # Two or more candidate sizes: the span from the smallest to the largest candidate.
+    candidates = both if len(both) > 1 else sorted({*by_height, *by_weight})
+    small, large = names[min(candidates)], names[max(candidates)]
+    if len(both) > 1:
+        reason: AdviceReason = "fits_several"
+    elif _strict(heights, height_cm) and _strict(weights, weight_kg):
+        reason = "height_weight_differ"
+    else:
+        reason = "in_gap"
+    if pref == "loose":
+        chosen: str | None = large
+    elif pref == "tight":
+        chosen = small
+    else:
+        chosen = None
+    return SizeAdvice(
+        kind="between", size=chosen, alternatives=[small, large], reason=reason, fit=pref
+    )
