@@ -53,9 +53,9 @@ SLOT_NAMES = frozenset(
 EXCHANGE_REASONS = (
     "not_delivered_yet", "order_not_paid", "order_closed", "window_expired", "already_exchanged",
     "proxy_no_exchange", "not_fit_for_resale", "out_of_stock", "same_variant",
-    "style_change_not_allowed", "item_not_in_order",
+    "style_change_not_allowed", "item_not_in_order", "variant_not_found",
 )
-ADDRESS_REFUSALS = ("already_shipped", "not_paid")
+ADDRESS_REFUSALS = ("already_shipped", "not_paid", "closed")
 TELEGRAM_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
      "tg-spoiler", "blockquote", "span"}
@@ -130,6 +130,10 @@ def _check_html(template: str) -> None:
         checker.problems.append(f"<{checker.stack[-1]}> is never closed")
     if checker.problems:
         raise ValueError("; ".join(checker.problems))
+
+
+def _drop_blank_lines(text: str) -> Html:
+    return Html("\n".join(line for line in text.split("\n") if line.strip()))
 
 
 def _fill(template: str, values: Mapping[str, Any], where: str) -> Html:
@@ -313,7 +317,8 @@ class Replies:
     def format_money(self, yuan: Decimal | int | float, locale: str) -> str:
         amount = Decimal(str(yuan)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-        return str(self._part("money", self._locale(locale), amount=text))
+        loc = self._locale(locale)
+        return str(_fill(self._template("ui.money", loc), {"amount": text}, f"ui.money ({loc})"))
 
     def _local(self, dt: datetime) -> datetime:
         return dt.astimezone(self.policy.service_hours.zone) if dt.tzinfo else dt
@@ -494,7 +499,7 @@ class Replies:
         card = self.text("order.card", loc, order_no=order.order_no,
                          state=self.order_state(order.state, loc), items=items,
                          delivery=delivery, times=times)
-        return Html("\n".join(line for line in card.split("\n") if line.strip()))
+        return _drop_blank_lines(card)
 
     def order_list(self, orders: list[OrderView], locale: str) -> Html:
         loc = self._locale(locale)
@@ -510,25 +515,51 @@ class Replies:
         ]
         return Html("\n".join(lines))
 
+    def safe(self, markup: str) -> Html:
+        """Mark text that is already escaped HTML (e.g. joined :meth:`text` results) as safe."""
+        return Html(markup)
+
     def exchange_postage(self, payer: str, locale: str) -> Html:
-        """Postage wording for an exchange: customer_both_ways, customer_return_leg or shop."""
+        """Who pays postage for an exchange: ``customer`` or ``seller`` (bus PostagePayer)."""
         return self.text(f"exchange.postage.{payer}", locale)
 
-    def exchange_quote(self, locale: str, *, item: str, new_variant: str, postage_payer: str,
-                       deadline: datetime) -> Html:
+    def exchange_quote(
+        self,
+        locale: str,
+        *,
+        item: str,
+        new_variant: str,
+        postage_payer: str,
+        deadline: datetime | None = None,
+    ) -> Html:
+        """An eligible quote: postage payer, return address, and the deadline when there is one."""
         loc = self._locale(locale)
-        return self.text("exchange.quote.eligible", loc, item=item, new_variant=new_variant,
-                         postage=self.exchange_postage(postage_payer, loc),
-                         deadline=self.format_datetime(deadline, loc))
+        deadline_line = (
+            self.text("exchange.quote.deadline", loc, deadline=self.format_datetime(deadline, loc))
+            if deadline is not None else Html("")
+        )
+        quote = self.text("exchange.quote.eligible", loc, item=item, new_variant=new_variant,
+                          postage=self.exchange_postage(postage_payer, loc),
+                          deadline_line=deadline_line)
+        return _drop_blank_lines(quote)
 
-    def exchange_refused(self, reason: str, locale: str) -> Html:
-        """Why an exchange cannot be made, in plain words, plus the offer of a person."""
+    def exchange_refused(self, reasons: str | Iterable[str], locale: str) -> Html:
+        """Every reason an exchange cannot be made, in plain words, plus the offer of a person.
+
+        Unknown reason codes are worded generically (and logged), never shown raw.
+        """
         loc = self._locale(locale)
-        code = reason if reason in EXCHANGE_REASONS else "unknown"
-        if code == "unknown":
-            logger.warning("exchange refused with an unknown reason code %r", reason)
-        refusal = self.text("exchange.quote.ineligible", loc,
-                            reason=self.text(f"exchange.reason.{code}", loc))
+        codes = [reasons] if isinstance(reasons, str) else list(reasons)
+        lines: list[str] = []
+        for code in codes or ["unknown"]:
+            if code not in EXCHANGE_REASONS:
+                logger.warning("exchange refused with an unknown reason code %r", code)
+                code = "unknown"
+            line = self.text("exchange.reason_line", loc,
+                             reason=self.text(f"exchange.reason.{code}", loc))
+            if line not in lines:
+                lines.append(line)
+        refusal = self.text("exchange.quote.ineligible", loc, reasons=Html("\n".join(lines)))
         return Html(refusal + "\n" + self.text("exchange.offer_human", loc))
 
     def exchange_created(self, locale: str, *, rma_no: str, postage_payer: str) -> Html:
@@ -537,7 +568,9 @@ class Replies:
                          postage=self.exchange_postage(postage_payer, loc))
 
     def address_refused(self, reason: str, locale: str) -> Html:
-        code = reason if reason in ADDRESS_REFUSALS else "already_shipped"
+        if reason not in ADDRESS_REFUSALS:
+            raise KeyError(f"unknown address refusal {reason!r}")
+        code = reason
         return self.text(f"address.refused.{code}", locale)
 
     def human_reply_time(self, now: datetime, locale: str) -> Html:
