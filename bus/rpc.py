@@ -148,11 +148,10 @@ class RpcClient:
         channel.close_callbacks.add(self._on_channel_closed)
         self._channel = channel
 
-    def _on_reply(self, message: AbstractIncomingMessage) -> Awaitable[None] | None:
+    async def _on_reply(self, message: AbstractIncomingMessage) -> None:
         future = self._futures.pop(message.correlation_id or "", None)
         if future is not None and not future.done():
             future.set_result(message.body)
-        return None
 
     def _on_channel_closed(self, *_: Any) -> None:
         # Replies for calls in flight went with the channel's reply-to: fail them now

@@ -1,0 +1,150 @@
+"""A real worker on the real broker for integration tests, and shop situations made to order.
+
+``shop`` is one seeded demo shop per test module (its own SQLite file and bus prefix);
+``make_order`` adds an order in exactly the situation a test needs, so that no rule test
+depends on what the seed happened to generate.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from uuid import uuid4
+
+import pytest_asyncio
+
+from bus.rpc import RpcClient
+from worker import Worker, create_worker
+from worker.db.models import Customer, Order, OrderItem, Product, Variant
+from worker.service import utcnow
+from worker.settings import WorkerSettings
+
+
+@dataclass
+class Shop:
+    worker: Worker
+    rpc: RpcClient
+
+    @property
+    def db(self):
+        return self.worker.db
+
+
+async def start_shop(amqp_url: str, directory: Path, **overrides) -> Shop:
+    settings = WorkerSettings(
+        amqp_url=amqp_url,
+        database_url=f"sqlite+aiosqlite:///{directory / 'shop.db'}",
+        bus_prefix=f"t{uuid4().hex[:12]}",
+        **overrides,
+    )
+    worker = create_worker(settings)
+    await worker.seed_demo()
+    await worker.start()
+    rpc = RpcClient(amqp_url, timeout=10, topology=worker.topology)
+    await rpc.connect(wait=10)
+    assert rpc.connected, "the RPC client could not connect"
+    return Shop(worker, rpc)
+
+
+async def stop_shop(shop: Shop, amqp_connection) -> None:
+    await shop.rpc.close()
+    await shop.worker.stop()
+    channel = await amqp_connection.channel()
+    await shop.worker.topology.delete(channel)
+    await channel.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def shop(amqp_url, amqp_connection, tmp_path_factory) -> AsyncIterator[Shop]:
+    shop = await start_shop(amqp_url, tmp_path_factory.mktemp("shop"))
+    try:
+        yield shop
+    finally:
+        await stop_shop(shop, amqp_connection)
+
+
+_phones = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class MadeOrder:
+    order_no: str
+    phone: str
+    item_id: int
+    product_id: int
+    size: str
+    color: str
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def make_order(shop: Shop):
+    """``await make_order(kind=..., state=..., ...)``: see ``create_order``."""
+
+    async def make(**kwargs) -> MadeOrder:
+        return await create_order(shop, **kwargs)
+
+    return make
+
+
+async def create_order(
+    shop: Shop,
+    *,
+    kind: str = "custom",
+    state: str = "shipped",
+    delivered_ago: timedelta | None = timedelta(hours=5),
+    size: str = "M",
+    target_stock: int | None = None,
+    target_size: str = "L",
+    telegram_user_id: int | None = None,
+    product_id: int | None = None,
+) -> MadeOrder:
+    """A fresh customer with one order of one item of ``kind``, in ``state``. When
+    ``target_stock`` is given, the same colour in ``target_size`` gets exactly that stock."""
+    now = utcnow()
+    n = next(_phones)
+    async with shop.db.write() as session:
+        if product_id is None:
+            product = Product(
+                name=f"测试商品{uuid4().hex[:6]}", kind=kind, price=Decimal(300), size_chart=[]
+            )
+            for s in ("S", "M", "L", "XL"):
+                product.variants.append(
+                    Variant(sku=f"T{uuid4().hex[:10]}-{s}", size=s, color="黑色", stock=5)
+                )
+            session.add(product)
+            await session.flush()
+        else:
+            product = await session.get(Product, product_id)
+        variant = next(v for v in product.variants if v.size == size)
+        if target_stock is not None:
+            target = next(v for v in product.variants if v.size == target_size)
+            target.stock = target_stock
+        phone = f"188{n:04d}{uuid4().int % 10000:04d}"
+        customer = Customer(
+            name="测试", phone=phone, telegram_user_id=telegram_user_id, created_at=now
+        )
+        session.add(customer)
+        await session.flush()
+        paid = state not in ("awaiting_payment",)
+        order = Order(
+            order_no=f"KF{90000000 + n * 100 + uuid4().int % 100:08d}",
+            customer_id=customer.id,
+            state=state,
+            created_at=now - timedelta(days=10),
+            paid_at=now - timedelta(days=10) if paid else None,
+            shipped_at=now - timedelta(days=8) if state in ("shipped", "completed") else None,
+            delivered_at=(now - delivered_ago) if delivered_ago is not None else None,
+            total=Decimal(300),
+            receiver_name="测试",
+            receiver_phone=phone,
+            province="江苏",
+            address="南京市玄武区测试路 1 号",
+        )
+        order.items.append(OrderItem(variant_id=variant.id, price=Decimal(300), quantity=1))
+        session.add(order)
+        await session.flush()
+        return MadeOrder(order.order_no, phone, order.items[0].id, product.id, size, "黑色")
