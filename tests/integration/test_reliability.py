@@ -1,0 +1,254 @@
+"""Concurrency, redelivery and poison messages: the bus and the worker under bad conditions."""
+
+import asyncio
+from datetime import timedelta
+from uuid import uuid4
+
+import aio_pika
+import pytest
+from sqlalchemy import func, select
+
+from bus.contracts import (
+    CreateExchange,
+    ExchangeCreated,
+    ExchangeRejected,
+    LookupOrder,
+    OrderFound,
+    OrderNotFound,
+    RemoteError,
+)
+from bus.errors import BusRemoteError, BusUnavailable
+from bus.rpc import RpcClient
+from bus.topology import Topology
+from worker.db.models import Exchange, ProcessedCommand, Variant
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_fifty_concurrent_exchanges_for_three_units_make_exactly_three(shop, make_order):
+    first = await make_order(kind="regular", target_stock=3, delivered_ago=timedelta(hours=3))
+    orders = [first] + [
+        await make_order(kind="regular", product_id=first.product_id) for _ in range(49)
+    ]
+    replies = await asyncio.gather(
+        *(
+            shop.rpc.call(
+                CreateExchange(
+                    idempotency_key=f"race-{uuid4().hex}",
+                    order_no=o.order_no,
+                    telegram_user_id=1,
+                    phone_last4=o.phone[-4:],
+                    item_id=o.item_id,
+                    new_size="L",
+                    fit_for_resale=True,
+                )
+            )
+            for o in orders
+        )
+    )
+    created = [r for r in replies if isinstance(r, ExchangeCreated)]
+    rejected = [r for r in replies if isinstance(r, ExchangeRejected)]
+    assert len(created) == 3
+    assert len(rejected) == 47
+    assert all(r.reasons == ["out_of_stock"] for r in rejected)
+    assert len({c.exchange.rma_no for c in created}) == 3
+    async with shop.db.read() as session:
+        target = await session.scalar(
+            select(Variant).where(Variant.sku == created[0].exchange.new_sku)
+        )
+    assert (target.stock, target.held) == (0, 3)
+
+
+async def test_same_command_sent_twice_makes_one_exchange(shop, make_order):
+    order = await make_order(kind="custom")
+    command = CreateExchange(
+        idempotency_key=f"twice-{uuid4().hex}",
+        order_no=order.order_no,
+        telegram_user_id=1,
+        phone_last4=order.phone[-4:],
+        item_id=order.item_id,
+        new_size="L",
+        fit_for_resale=True,
+    )
+    first, second = await asyncio.gather(shop.rpc.call(command), shop.rpc.call(command))
+    third = await shop.rpc.call(command)
+    assert isinstance(first, ExchangeCreated)
+    assert first == second == third
+    async with shop.db.read() as session:
+        count = await session.scalar(
+            select(func.count(Exchange.id)).where(Exchange.order_item_id == order.item_id)
+        )
+    assert count == 1
+
+
+async def test_redelivery_after_commit_does_not_apply_twice(shop, make_order, monkeypatch):
+    """The worker commits, then dies before its ack: the broker redelivers the command."""
+    order = await make_order(kind="custom", target_stock=5)
+    original = shop.worker.service.create_exchange
+    calls = []
+
+    async def commit_then_crash(request):
+        reply = await original(request)
+        calls.append(reply)
+        if len(calls) == 1:
+            raise ConnectionResetError("worker lost its connection before the ack")
+        return reply
+
+    handlers = shop.worker._server._handlers
+    monkeypatch.setitem(handlers, "exchanges.create", commit_then_crash)
+    reply = await shop.rpc.call(
+        CreateExchange(
+            idempotency_key=f"redeliver-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=1,
+            phone_last4=order.phone[-4:],
+            item_id=order.item_id,
+            new_size="L",
+            fit_for_resale=True,
+        )
+    )
+    assert len(calls) == 2, "the command should have been delivered twice"
+    assert isinstance(reply, ExchangeCreated)
+    assert calls[0] == calls[1] == reply
+    async with shop.db.read() as session:
+        count = await session.scalar(
+            select(func.count(Exchange.id)).where(Exchange.order_item_id == order.item_id)
+        )
+        target = await session.scalar(select(Variant).where(Variant.sku == reply.exchange.new_sku))
+    assert count == 1
+    assert (target.stock, target.held) == (4, 1)
+
+
+async def dead_letters(amqp_connection, queue_name, expected, within=10.0):
+    channel = await amqp_connection.channel()
+    queue = await channel.get_queue(queue_name)
+    found = []
+    async with asyncio.timeout(within):
+        while len(found) < expected:
+            message = await queue.get(fail=False)
+            if message is None:
+                await asyncio.sleep(0.05)
+                continue
+            await message.ack()
+            found.append(message)
+    await channel.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "headers", "code"),
+    [
+        ("orders.lookup", b"\x00\xffnot json at all", {}, "bad_request"),
+        ("orders.lookup", b'{"order_no": "KF1", "telegram_user_id": "x"}', {}, "bad_request"),
+        ("exchanges.create", b'{"order_no": "KF20260001"}', {}, "bad_request"),
+        (
+            "orders.lookup",
+            b'{"order_no": "KF20260001", "telegram_user_id": 1}',
+            {"x-kefu-schema": 99},
+            "unsupported_version",
+        ),
+    ],
+)
+async def test_poison_message_goes_to_dead_letters_and_worker_keeps_serving(
+    shop, amqp_connection, make_order, method, body, headers, code
+):
+    topology = shop.worker.topology
+    source = topology.commands_queue if method == "exchanges.create" else topology.queries_queue
+    channel = await amqp_connection.channel()
+    exchange = await channel.get_exchange(topology.rpc_exchange)
+    await exchange.publish(
+        aio_pika.Message(body, type=method, headers=headers, correlation_id="poison"),
+        routing_key=method,
+    )
+    await channel.close()
+    [dead] = await dead_letters(amqp_connection, topology.dead_letter_queue(source), 1)
+    assert dead.body == body
+    assert dead.headers["x-kefu-error-code"] == code
+    assert dead.headers["x-kefu-reason"].startswith(code)
+    assert dead.headers["x-kefu-method"] == method
+    # ...and the worker goes on answering.
+    order = await make_order()
+    reply = await shop.rpc.call(
+        LookupOrder(order_no=order.order_no, telegram_user_id=9, phone_last4=order.phone[-4:])
+    )
+    assert isinstance(reply, OrderFound)
+
+
+async def test_caller_gets_bad_request_naming_the_field(shop, amqp_connection):
+    body = await shop.rpc.call_raw("orders.lookup", b'{"order_no": 12}')
+    error = RemoteError.model_validate_json(body)
+    assert error.code == "bad_request"
+    assert "order_no" in error.message and "telegram_user_id" in error.message
+    topology = shop.worker.topology
+    await dead_letters(amqp_connection, topology.dead_letter_queue(topology.queries_queue), 1)
+
+
+async def test_handler_crash_on_a_query_answers_internal_error_and_dead_letters(
+    shop, amqp_connection, monkeypatch
+):
+    async def broken(request):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setitem(shop.worker._server._handlers, "orders.lookup", broken)
+    with pytest.raises(BusRemoteError) as error:
+        await shop.rpc.call(LookupOrder(order_no="KF20260001", telegram_user_id=1))
+    assert error.value.code == "internal"
+    assert "fire" not in error.value.message  # internals stay in the worker's log
+    topology = shop.worker.topology
+    [dead] = await dead_letters(
+        amqp_connection, topology.dead_letter_queue(topology.queries_queue), 1
+    )
+    assert dead.headers["x-kefu-error-code"] == "internal"
+
+
+async def test_no_worker_fails_fast_as_unavailable(amqp_url):
+    client = RpcClient(amqp_url, timeout=5, topology=Topology(prefix=f"t{uuid4().hex[:12]}"))
+    await client.connect(wait=10)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(BusUnavailable):
+        await client.call(LookupOrder(order_no="KF20260001", telegram_user_id=1))
+    assert loop.time() - started < 2.5, "should not wait for the deadline"
+    await client.close()
+
+
+async def test_broker_absent_fails_as_unavailable_without_raising_on_connect():
+    client = RpcClient("amqp://guest:guest@127.0.0.1:1/", timeout=1)
+    await client.connect(wait=0.5)
+    assert not client.connected
+    with pytest.raises(BusUnavailable):
+        await client.call(LookupOrder(order_no="KF20260001", telegram_user_id=1))
+    await client.close()
+
+
+async def test_processed_commands_record_every_applied_command(shop, make_order):
+    order = await make_order(kind="custom")
+    key = f"record-{uuid4().hex}"
+    reply = await shop.rpc.call(
+        CreateExchange(
+            idempotency_key=key,
+            order_no=order.order_no,
+            telegram_user_id=1,
+            phone_last4=order.phone[-4:],
+            item_id=order.item_id,
+            new_size="L",
+            fit_for_resale=True,
+        )
+    )
+    async with shop.db.read() as session:
+        row = await session.get(ProcessedCommand, key)
+    assert row is not None and row.method == "exchanges.create"
+    assert ExchangeCreated.model_validate_json(row.reply) == reply
+    # A rejected command is a reply too, and is remembered the same way.
+    missing = await shop.rpc.call(
+        CreateExchange(
+            idempotency_key=f"record-{uuid4().hex}",
+            order_no="KF99999998",
+            telegram_user_id=1,
+            phone_last4="1234",
+            item_id=1,
+            new_size="L",
+            fit_for_resale=True,
+        )
+    )
+    assert isinstance(missing, OrderNotFound)
