@@ -1,0 +1,376 @@
+"""The matcher: keyword evidence + n-gram coverage + rapidfuzz similarity -> a ranked decision.
+
+For every intent three signals are computed from the normalised message:
+
+* ``kw``  keyword evidence: the summed weights of the intent's keywords found in the message
+  (leftmost-longest: a keyword inside a longer matched keyword does not count, so 还没发货
+  does not also count as 发货);
+* ``cov`` n-gram coverage: the idf-weighted share of the message's features (CJK character
+  bigrams, English words) that occur in the intent's examples and keywords;
+* ``fz``  fuzzy similarity: the best ``rapidfuzz.fuzz.ratio`` against the intent's examples,
+  computed only for a shortlist of examples that share features with the message (an inverted
+  index), with ``score_cutoff``.
+
+A logistic model turns them into a calibrated confidence per intent; its coefficients were
+fitted on the labelled development set (``tests/data/intents_dev.jsonl``) and live in
+``MatcherConfig`` so a deployment can refit and override them. The best intent is accepted when
+its confidence reaches ``accept_threshold`` and beats the runner-up by ``accept_margin``; between
+``clarify_threshold`` and that the bot asks "did you mean ...?" with the top candidates; below it,
+or when the best match is ``other.unknown``, the outcome is ``fallback`` to ``other.unknown``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz
+
+from intents.catalog import FALLBACK_INTENT, Catalog, Intent
+from intents.normalize import core, is_cjk, normalize, strip_fillers
+from intents.slots import Slots, extract_slots
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["accept", "clarify", "fallback"]
+
+
+class MatcherConfig(BaseModel):
+    """Thresholds and model coefficients. ``MatcherConfig.from_env()`` reads ``INTENTS_*``
+    variables (e.g. ``INTENTS_ACCEPT_THRESHOLD=0.6``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    accept_threshold: float = Field(0.55, ge=0, le=1)
+    accept_margin: float = Field(0.12, ge=0, le=1)
+    clarify_threshold: float = Field(0.3, ge=0, le=1)
+    max_candidates: int = Field(3, ge=1, le=10)
+    shortlist_size: int = Field(24, ge=1, le=500)
+    fuzzy_cutoff: float = Field(40.0, ge=0, le=100)
+    # logistic model: confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + ...)
+    coef_bias: float = -4.0
+    coef_kw: float = 5.0
+    coef_cov: float = 2.0
+    coef_fz: float = 3.0
+    coef_rel: float = 1.0
+    kw_saturation: float = 1.2
+
+    @classmethod
+    def from_env(cls, prefix: str = "INTENTS_") -> MatcherConfig:
+        values = {}
+        for name in cls.model_fields:
+            raw = os.environ.get(prefix + name.upper())
+            if raw is not None:
+                values[name] = raw
+        return cls.model_validate(values)
+
+
+class Candidate(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    intent: str
+    group: str
+    confidence: float = Field(ge=0, le=1)
+
+
+class Decision(BaseModel):
+    """What the matcher decided. ``intent`` is ``other.unknown`` on fallback; on clarify it is the
+    best candidate. ``candidates`` holds at most ``max_candidates`` answerable intents, best first."""
+
+    model_config = ConfigDict(frozen=True)
+    intent: str
+    group: str
+    action: str
+    confidence: float = Field(ge=0, le=1)
+    outcome: Outcome
+    candidates: list[Candidate]
+    slots: Slots
+
+    def as_dict(self) -> dict:
+        """The CLI's JSON shape."""
+        return {
+            "intent": self.intent,
+            "group": self.group,
+            "confidence": round(self.confidence, 4),
+            "outcome": self.outcome,
+            "candidates": [
+                {"intent": c.intent, "group": c.group, "confidence": round(c.confidence, 4)}
+                for c in self.candidates
+            ],
+            "slots": self.slots.model_dump(exclude_none=True),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """The raw per-intent signals (exposed for evaluation and calibration)."""
+
+    kw: float
+    cov: float
+    fz: float
+
+
+_LATIN = re.compile(r"[a-z]+")
+_STOPWORDS = frozenset(
+    "a an the i you we it is are am be do does did my your me to of in on for and or can could "
+    "will would this that there what how 0 so if with at".split()
+)
+
+
+def features(text: str) -> set[str]:
+    """CJK character bigrams (a lone CJK character counts as itself) and English words."""
+    out: set[str] = set()
+    for token in text.split(" "):
+        if not token:
+            continue
+        run: list[str] = []
+        for ch in token + " ":
+            if is_cjk(ch):
+                run.append(ch)
+                continue
+            if run:
+                if len(run) == 1:
+                    out.add(run[0])
+                else:
+                    out.update(run[i] + run[i + 1] for i in range(len(run) - 1))
+                run = []
+        for word in _LATIN.findall(token):
+            if word not in _STOPWORDS and len(word) > 1:
+                out.add(word)
+    return out
+
+
+def _is_latin(ch: str) -> bool:
+    return "a" <= ch <= "z"
+
+
+def _default_weight(text: str) -> float:
+    if any(_is_latin(c) for c in text) and not any(is_cjk(c) for c in text):
+        return 1.0 if " " in text else 0.7
+    n = sum(1 for c in text if not c.isspace())
+    return 0.4 if n <= 1 else 0.7 if n == 2 else 1.0
+
+
+class IntentMatcher:
+    """Compiled catalogue; ``match`` is pure and thread-safe."""
+
+    def __init__(self, catalog: Catalog, config: MatcherConfig | None = None) -> None:
+        self.catalog = catalog
+        self.config = config or MatcherConfig()
+        self.intents: list[Intent] = list(catalog.intents)
+        self._index_of = {intent.id: i for i, intent in enumerate(self.intents)}
+        self._other = self._index_of.get(FALLBACK_INTENT)
+
+        # keywords: normalised text -> [(intent index, weight)]
+        self._keywords: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, intent in enumerate(self.intents):
+            for kw in intent.keywords:
+                text = normalize(kw.text)
+                if not text or not any(c.isalpha() for c in text):
+                    # a bare number normalises to "0" and would match every number
+                    logger.warning("intent %s: keyword %r ignored (no letters)", intent.id, kw.text)
+                    continue
+                weight = kw.weight if kw.weight is not None else _default_weight(text)
+                entries = self._keywords[text]
+                if all(idx != i for idx, _ in entries):
+                    entries.append((i, weight))
+        self._kw_maxlen = max((len(k) for k in self._keywords), default=1)
+
+        # examples and features
+        self._examples: list[str] = []
+        self._example_intent: list[int] = []
+        self._example_feats: list[set[str]] = []
+        vocab: list[set[str]] = [set() for _ in self.intents]
+        for i, intent in enumerate(self.intents):
+            for example in intent.examples.all():
+                text = core(example)
+                if not text:
+                    continue
+                feats = features(text)
+                self._examples.append(text)
+                self._example_intent.append(i)
+                self._example_feats.append(feats)
+                vocab[i] |= feats
+            for kw in intent.keywords:
+                vocab[i] |= features(strip_fillers(normalize(kw.text)))
+        n_intents = len(self.intents)
+        doc_freq: dict[str, int] = defaultdict(int)
+        for feats in vocab:
+            for f in feats:
+                doc_freq[f] += 1
+        self._idf_unknown = math.log(n_intents + 1.0) + 1.0
+        self._idf = {f: math.log((n_intents + 1.0) / (df + 0.5)) + 0.3 for f, df in doc_freq.items()}
+        self._vocab_intents: dict[str, list[int]] = defaultdict(list)
+        for i, feats in enumerate(vocab):
+            for f in feats:
+                self._vocab_intents[f].append(i)
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for e, feats in enumerate(self._example_feats):
+            for f in feats:
+                self._postings[f].append(e)
+        self._example_norm = [
+            math.sqrt(sum(self._idf[f] ** 2 for f in feats)) or 1.0 for feats in self._example_feats
+        ]
+
+    # ------------------------------------------------------------------ signals
+
+    def _keyword_scores(self, text: str) -> dict[int, float]:
+        """Leftmost-longest keyword matches (a match inside a longer one is dropped)."""
+        n = len(text)
+        if not n:
+            return {}
+        kws = self._keywords
+        spans: list[tuple[int, int, str]] = []
+        maxlen = self._kw_maxlen
+        for start in range(n):
+            first = text[start]
+            if first == " ":
+                continue
+            if _is_latin(first) and start > 0 and _is_latin(text[start - 1]):
+                continue  # English keywords start at a word boundary
+            for length in range(min(maxlen, n - start), 0, -1):
+                sub = text[start:start + length]
+                if sub in kws:
+                    end = start + length
+                    if _is_latin(sub[-1]) and end < n and _is_latin(text[end]):
+                        continue
+                    spans.append((start, end, sub))
+        if not spans:
+            return {}
+        kept: list[tuple[int, int, str]] = []
+        for span in sorted(spans, key=lambda s: s[0] - s[1]):  # longest first
+            s, e, _ = span
+            if any(ks <= s and e <= ke for ks, ke, _ in kept):
+                continue
+            kept.append(span)
+        scores: dict[int, float] = defaultdict(float)
+        for _, _, sub in kept:
+            for idx, weight in kws[sub]:
+                scores[idx] += weight
+        return scores
+
+    def signals(self, text: str) -> tuple[dict[int, Signals], str]:
+        """Per-intent signals for a message (only intents with any evidence) and its core form."""
+        norm = normalize(text)
+        body = strip_fillers(norm)
+        kw = self._keyword_scores(norm)
+        feats = features(body)
+
+        cov: dict[int, float] = defaultdict(float)
+        total = 0.0
+        example_overlap: dict[int, float] = defaultdict(float)
+        for f in feats:
+            idf = self._idf.get(f)
+            if idf is None:
+                total += self._idf_unknown
+                continue
+            total += idf
+            for i in self._vocab_intents[f]:
+                cov[i] += idf
+            w = idf * idf
+            for e in self._postings[f]:
+                example_overlap[e] += w
+        if total:
+            for i in cov:
+                cov[i] /= total
+
+        fz: dict[int, float] = defaultdict(float)
+        if example_overlap and body:
+            qnorm = math.sqrt(sum(self._idf.get(f, self._idf_unknown) ** 2 for f in feats)) or 1.0
+            ranked = sorted(
+                example_overlap.items(),
+                key=lambda item: item[1] / self._example_norm[item[0]],
+                reverse=True,
+            )[: self.config.shortlist_size]
+            cutoff = self.config.fuzzy_cutoff
+            for e, overlap in ranked:
+                i = self._example_intent[e]
+                ratio = fuzz.ratio(body, self._examples[e], score_cutoff=cutoff) / 100.0
+                cosine = overlap / (qnorm * self._example_norm[e])
+                score = max(ratio, cosine)
+                if score > fz[i]:
+                    fz[i] = score
+
+        out: dict[int, Signals] = {}
+        for i in set(kw) | set(cov) | set(fz):
+            out[i] = Signals(kw=kw.get(i, 0.0), cov=cov.get(i, 0.0), fz=fz.get(i, 0.0))
+        return out, body
+
+    def confidence(self, s: Signals, best_kw: float) -> float:
+        c = self.config
+        k = 1.0 - math.exp(-c.kw_saturation * s.kw)
+        rel = s.kw / best_kw if best_kw > 0 else 0.0
+        z = c.coef_bias + c.coef_kw * k + c.coef_cov * s.cov + c.coef_fz * s.fz + c.coef_rel * rel
+        return 1.0 / (1.0 + math.exp(-z))
+
+    # ------------------------------------------------------------------ decision
+
+    def rank(self, text: str) -> list[tuple[int, float]]:
+        """All intents with evidence, as (intent index, confidence), best first."""
+        sig, _ = self.signals(text)
+        if not sig:
+            return []
+        best_kw = max(s.kw for s in sig.values())
+        ranked = [(i, self.confidence(s, best_kw)) for i, s in sig.items()]
+        ranked.sort(key=lambda item: (-item[1], item[0]))
+        return ranked
+
+    def match(self, text: str) -> Decision:
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        slots = extract_slots(text)
+        ranked = self.rank(text)
+        c = self.config
+        candidates = [
+            Candidate(
+                intent=self.intents[i].id,
+                group=self.intents[i].group,
+                confidence=_clip(p),
+            )
+            for i, p in ranked
+            if i != self._other
+        ][: c.max_candidates]
+
+        top_i, top_p = ranked[0] if ranked else (None, 0.0)
+        if top_i is None or top_i == self._other or top_p < c.clarify_threshold:
+            if top_i == self._other:
+                confidence = top_p
+            else:
+                confidence = 1.0 - top_p
+            return Decision(
+                intent=FALLBACK_INTENT,
+                group=FALLBACK_INTENT.split(".")[0],
+                action=self._fallback_action(),
+                confidence=_clip(confidence),
+                outcome="fallback",
+                candidates=candidates,
+                slots=slots,
+            )
+        second_p = next((p for i, p in ranked[1:] if i != self._other), 0.0)
+        intent = self.intents[top_i]
+        accepted = top_p >= c.accept_threshold and (top_p - second_p) >= c.accept_margin
+        return Decision(
+            intent=intent.id,
+            group=intent.group,
+            action=intent.action.value,
+            confidence=_clip(top_p),
+            outcome="accept" if accepted else "clarify",
+            candidates=candidates,
+            slots=slots,
+        )
+
+    def _fallback_action(self) -> str:
+        if self._other is not None:
+            return self.intents[self._other].action.value
+        return "escalate"
+
+
+def _clip(x: float) -> float:
+    if x != x:  # NaN
+        return 0.0
+    return min(1.0, max(0.0, float(x)))

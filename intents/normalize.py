@@ -1,0 +1,167 @@
+"""Text normalisation shared by the catalogue and incoming messages.
+
+Two layers:
+
+``prepare(text)``
+    Truncate to ``MAX_CHARS``, NFKC (full-width -> half-width and other compatibility forms),
+    traditional -> simplified Chinese with OpenCC ``t2s``, case folding. Punctuation is kept, so
+    slot extraction (``1.6m``, ``KF 2026 0001``) reads this form.
+
+``normalize(text)``
+    ``prepare`` plus: everything that is not a CJK character, a latin letter or a digit (emoji,
+    punctuation, symbols) becomes a space; runs of one repeated CJK character collapse to one
+    (``谢谢谢`` -> ``谢``), runs of 3+ latin letters to two (``soooo`` -> ``soo``); digit runs
+    become ``0`` (``160`` and ``165`` look the same to the matcher); latin words are lightly
+    stemmed (``shipped`` -> ``ship``). Used for keywords.
+
+``core(text)``
+    ``normalize`` plus dropping filler particles (亲 呢 吗 啊 哈 ...) and English filler words.
+    Used for the fuzzy comparison and the n-gram features.
+
+The same functions are applied to catalogue examples, keywords and incoming text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import opencc
+
+MAX_CHARS = 512
+"""Only the first MAX_CHARS characters of a message are considered (a customer question is short;
+this keeps a 100 KB paste as cheap as a normal message)."""
+
+_CC = opencc.OpenCC("t2s")
+
+
+def _load_traditional_chars() -> frozenset[str]:
+    """Characters that OpenCC t2s would change; text without any of them skips the conversion."""
+    base = Path(opencc.__file__).parent / "dictionary"
+    chars: set[str] = set()
+    chars_file = base / "TSCharacters.txt"
+    phrases_file = base / "TSPhrases.txt"
+    if chars_file.exists():
+        for line in chars_file.read_text(encoding="utf-8").splitlines():
+            key, _, _ = line.partition("\t")
+            chars.update(key)
+    if phrases_file.exists():
+        for line in phrases_file.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("\t")
+            value = value.split(" ")[0]
+            if len(key) == len(value):
+                chars.update(k for k, v in zip(key, value, strict=True) if k != v)
+            else:
+                chars.update(key)
+    return frozenset(chars)
+
+
+_TRAD = _load_traditional_chars()
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified Chinese (OpenCC t2s); a no-op fast path for simplified text."""
+    if not _TRAD or _TRAD.isdisjoint(text):
+        return text
+    return _CC.convert(text)
+
+
+def prepare(text: str) -> str:
+    """Truncate, NFKC, traditional -> simplified, casefold. Punctuation is kept."""
+    if not text:
+        return ""
+    text = text[:MAX_CHARS]
+    text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(text)
+    return text.casefold()
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x20000 <= o <= 0x2EBEF
+        or 0xF900 <= o <= 0xFAFF
+    )
+
+
+# Anything that is not CJK, a-z or a digit turns into a space.
+_KEEP = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_CJK_REPEAT = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff])\1+")
+_LATIN_REPEAT = re.compile(r"([a-z])\1{2,}")
+_LATIN_WORD = re.compile(r"[a-z]+")
+_SPACES = re.compile(r"\s+")
+
+# Filler particles and interjections customers sprinkle in; they carry no intent.
+FILLER_CHARS = frozenset("亲呢吗啊哈呀哦噢喔嘛啦吧呐哇嗯呃诶欸哎唉滴撒捏咯哟")
+FILLER_WORDS = frozenset(
+    {"um", "umm", "uh", "erm", "lol", "haha", "pls", "plz", "please", "pleas", "dear", "ok", "okay"}
+)
+
+_NO_STEM = frozenset({"ss", "us", "is", "was", "has", "yes", "this", "bus", "plus", "does"})
+
+
+def stem(word: str) -> str:
+    """A deliberately tiny English stemmer: plural and -ed/-ing endings, then a final -e."""
+    word = _strip_suffix(word)
+    if len(word) > 3 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]  # arrive / arrived -> arriv, size / sizes -> siz
+    return word
+
+
+def _strip_suffix(word: str) -> str:
+    if len(word) <= 3 or word in _NO_STEM:
+        return word
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
+                         ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "es" and not word.endswith(("xes", "sses", "ches", "shes")):
+                continue  # "sizes" -> "size" via the "s" rule below, "boxes" -> "box" here
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            base = word[: len(word) - len(suffix)] + repl
+            # shipped -> shipp -> ship
+            if suffix in ("ing", "ed") and len(base) >= 4 and base[-1] == base[-2] \
+                    and base[-1] not in "lsz":
+                base = base[:-1]
+            return base
+    return word
+
+
+def _normalize_text(text: str) -> str:
+    text = prepare(text)
+    text = _KEEP.sub(" ", text)
+    text = _DIGITS.sub("0", text)
+    text = _CJK_REPEAT.sub(r"\1", text)
+    text = _LATIN_REPEAT.sub(r"\1\1", text)
+    text = _LATIN_WORD.sub(lambda m: stem(m.group(0)), text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """The matching form of a text (see module doc). Always returns a str, possibly empty."""
+    if not text:
+        return ""
+    return _normalize_text(text)
+
+
+def strip_fillers(normalized: str) -> str:
+    """Drop filler particles and filler words from an already normalised text."""
+    out = []
+    for token in normalized.split(" "):
+        if not token or token in FILLER_WORDS:
+            continue
+        if any(is_cjk(c) for c in token):
+            token = "".join(c for c in token if c not in FILLER_CHARS)
+            if not token:
+                continue
+        out.append(token)
+    return " ".join(out)
+
+
+def core(text: str) -> str:
+    """``normalize`` without filler particles: the form compared by the fuzzy scorer."""
+    return strip_fillers(normalize(text))

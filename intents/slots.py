@@ -1,0 +1,344 @@
+"""Slot extraction: order number, phone last four, height, weight, size, colour, region, quantity,
+fit. ``extract_slots(text)`` works on any message (or a follow-up answer) on its own.
+
+Chinese numerals are read (一百二十斤, 一米六五, 两件), weight in 斤 is halved into kg, pounds are
+converted, metres become centimetres. Values outside a plausible human range are dropped rather
+than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from intents.normalize import prepare
+
+__all__ = ["Slots", "chinese_numerals_to_digits", "extract_slots"]
+
+
+class Slots(BaseModel):
+    """Values found in a message; every field is optional."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_no: str | None = None
+    phone_last4: str | None = None
+    height_cm: int | None = None
+    weight_kg: float | None = None
+    size: str | None = None
+    color: str | None = None
+    region: str | None = None
+    quantity: int | None = None
+    fit: str | None = None
+
+
+# --------------------------------------------------------------------------- Chinese numerals
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+
+
+def _cn_to_int(run: str) -> int | None:
+    """一百二十 -> 120, 一百二 -> 120 (colloquial), 十五 -> 15, 三 -> 3, 一六五 -> 165."""
+    if not any(c in _CN_UNIT for c in run):
+        # digit by digit (一六五), only for runs of plain digits
+        return int("".join(str(_CN_DIGIT[c]) for c in run)) if run else None
+    total, current, last_unit = 0, None, None
+    for c in run:
+        if c in _CN_DIGIT:
+            if current is not None:
+                return None  # two digits in a row inside a unit number: not a number we read
+            current = _CN_DIGIT[c]
+        else:
+            unit = _CN_UNIT[c]
+            if last_unit is not None and unit >= last_unit:
+                return None
+            total += (1 if current is None else current) * unit
+            current, last_unit = None, unit
+    if current is not None:
+        # 一百二 means 120, 三千五 3500: a trailing digit takes the next smaller unit
+        total += current * (last_unit // 10 if last_unit and last_unit >= 100 else 1)
+    return total
+
+
+def chinese_numerals_to_digits(text: str) -> str:
+    """Replace runs of Chinese numerals by Arabic digits; 一米六五 becomes 1米65."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = _cn_to_int(m.group(0))
+        return m.group(0) if value is None else str(value)
+
+    return _CN_RUN.sub(repl, text)
+
+
+# --------------------------------------------------------------------------- patterns
+
+_ORDER = re.compile(r"(?<![a-z0-9])k\s*f[\s#:：-]*((?:\d[\s-]*){8})(?!\d)")
+_PHONE = re.compile(
+    r"(?:尾号|后四位|后4位|末四位|末4位|last\s*(?:four|4)(?:\s*digits?)?|ending\s*(?:in|with))"
+    r"\D{0,6}?(\d{4})(?!\d)"
+)
+_HEIGHT_M = re.compile(r"(?<![\d.])([12])\s*(?:\.\s*(\d{1,2})\s*(?:m|米)(?![a-z])|米\s*(\d{1,2}))")
+_HEIGHT_CM = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d)?)\s*(?:cm|厘米|公分)")
+_HEIGHT_WORD = re.compile(r"(?:身高|高|height|tall|i am|i'm|im)\s*(?:是|有|:|：)?\s*(\d{3})(?![\d.])")
+_HEIGHT_FT = re.compile(r"(?<!\d)([4-7])\s*(?:'|′|ft|feet|foot)\s*(\d{1,2})?\s*(?:\"|″|in|inch)?")
+_WEIGHT_KG = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:kg|kgs|公斤|千克|kilo)")
+_WEIGHT_JIN = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:斤|jin)")
+_WEIGHT_LB = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:lbs?|pounds?|磅)")
+_WEIGHT_WORD = re.compile(r"(?:体重|重|weigh(?:t)?)\s*(?:是|有|:|：)?\s*(\d{2,3}(?:\.\d+)?)(?![\d.])")
+_BARE_NUM = re.compile(r"(?<![\d.a-z])(\d{2,3}(?:\.\d)?)(?![\d.]|\s*(?:元|块|rmb|yuan|天|号|码|件|个|岁|年|月|日|%|点|分|小时|cm|厘米|公分|kg|公斤|千克|斤|lb|磅|m|米))")
+
+_SIZE_LETTER = re.compile(
+    r"(?<![a-z0-9.'’])(xxxxl|xxxl|xxl|xl|xs|4xl|3xl|2xl|s|m|l)(?![a-z'’])"
+)
+_SIZE_MAP = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "2xl": "XXL",
+             "xxxl": "XXXL", "3xl": "XXXL", "xxxxl": "XXXXL", "4xl": "XXXXL"}
+_SIZE_FREE = re.compile(r"均码|均碼|free\s*size|one\s*size")
+_SIZE_CN = re.compile(r"(?<![一半大小])(加大|特大|大|中|小)号")
+_SIZE_CN_MAP = {"加大": "XL", "特大": "XXL", "大": "L", "中": "M", "小": "S"}
+_SHOE = re.compile(r"(?<![\d.])(3[4-9]|4[0-7])(?:\.5)?\s*(?:码|号|yards?)|(?:eu|size|尺码|码数|穿)\s*(3[4-9]|4[0-7])(?![\d.])")
+
+_COLOR_WORDS: dict[str, str] = {
+    "酒红": "酒红色", "枣红": "酒红色", "大红": "红色", "玫红": "玫红色", "藏青": "藏青色",
+    "藏蓝": "藏青色", "深蓝": "深蓝色", "浅蓝": "浅蓝色", "天蓝": "浅蓝色", "宝蓝": "蓝色",
+    "雾霾蓝": "蓝色", "军绿": "军绿色", "墨绿": "墨绿色", "浅绿": "绿色", "卡其": "卡其色",
+    "咖啡": "咖啡色", "焦糖": "焦糖色", "驼色": "驼色", "杏色": "杏色", "米白": "米白色",
+    "奶白": "米白色", "米色": "米色", "米黄": "米黄色", "银色": "银色", "金色": "金色",
+    "香槟": "香槟色", "浅灰": "浅灰色", "深灰": "深灰色", "花灰": "灰色", "橘色": "橙色",
+    "橙色": "橙色", "姜黄": "黄色", "奶茶色": "奶茶色", "透明": "透明",
+    "黑色": "黑色", "白色": "白色", "红色": "红色", "蓝色": "蓝色", "绿色": "绿色",
+    "黄色": "黄色", "灰色": "灰色", "粉色": "粉色", "粉红": "粉色", "紫色": "紫色",
+    "棕色": "棕色", "褐色": "棕色", "橘": "橙色",
+    "black": "黑色", "white": "白色", "red": "红色", "blue": "蓝色", "green": "绿色",
+    "yellow": "黄色", "grey": "灰色", "gray": "灰色", "pink": "粉色", "purple": "紫色",
+    "brown": "棕色", "beige": "米色", "khaki": "卡其色", "navy": "藏青色", "orange": "橙色",
+    "silver": "银色", "gold": "金色", "burgundy": "酒红色", "wine": "酒红色",
+    "ivory": "米白色", "cream": "米白色", "apricot": "杏色", "camel": "驼色",
+}
+_COLOR_SINGLE = {"黑": "黑色", "白": "白色", "红": "红色", "蓝": "蓝色", "绿": "绿色", "黄": "黄色",
+                 "灰": "灰色", "粉": "粉色", "紫": "紫色", "棕": "棕色"}
+_COLOR_RE = re.compile(
+    "|".join(
+        (rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w))
+        for w in sorted(_COLOR_WORDS, key=len, reverse=True)
+    )
+    + r"|([黑白红蓝绿黄灰粉紫棕])(?=[的款个件码]|$|\s)"
+)
+_COLOR_STOP = re.compile(r"明白|白天|红包|黑店|黑名单|白色污染")
+
+_PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
+    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
+    "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港",
+    "澳门",
+)
+_REGION_ALIASES: dict[str, str] = {
+    **{p: p for p in _PROVINCES},
+    "内蒙": "内蒙古", "江浙沪": "江苏", "广州": "广东", "深圳": "广东", "东莞": "广东",
+    "佛山": "广东", "杭州": "浙江", "宁波": "浙江", "温州": "浙江", "义乌": "浙江",
+    "南京": "江苏", "苏州": "江苏", "无锡": "江苏", "常州": "江苏", "合肥": "安徽",
+    "成都": "四川", "武汉": "湖北", "长沙": "湖南", "西安": "陕西", "郑州": "河南",
+    "济南": "山东", "青岛": "山东", "厦门": "福建", "福州": "福建", "南昌": "江西",
+    "沈阳": "辽宁", "大连": "辽宁", "长春": "吉林", "哈尔滨": "黑龙江", "石家庄": "河北",
+    "太原": "山西", "昆明": "云南", "贵阳": "贵州", "南宁": "广西", "兰州": "甘肃",
+    "西宁": "青海", "银川": "宁夏", "乌鲁木齐": "新疆", "拉萨": "西藏", "海口": "海南",
+    "三亚": "海南", "呼和浩特": "内蒙古",
+    "海外": "海外", "国外": "海外", "境外": "海外", "美国": "海外", "日本": "海外",
+    "韩国": "海外", "英国": "海外", "加拿大": "海外", "澳洲": "海外", "澳大利亚": "海外",
+    "新加坡": "海外", "马来西亚": "海外", "德国": "海外", "法国": "海外",
+    "hong kong": "香港", "hongkong": "香港", "macau": "澳门", "macao": "澳门",
+    "taiwan": "台湾", "beijing": "北京", "shanghai": "上海", "guangzhou": "广东",
+    "shenzhen": "广东", "xinjiang": "新疆", "tibet": "西藏", "zhejiang": "浙江",
+    "jiangsu": "江苏", "overseas": "海外", "abroad": "海外", "singapore": "海外",
+    "malaysia": "海外", "usa": "海外", "canada": "海外", "australia": "海外", "japan": "海外",
+    "uk": "海外",
+}
+_REGION_RE = re.compile(
+    "|".join(
+        (rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w))
+        for w in sorted(_REGION_ALIASES, key=len, reverse=True)
+    )
+)
+
+_QTY = re.compile(
+    r"(?<![\d.a-z])(\d{1,3})\s*(?:件|个|条|双|套|份|只|盒|瓶|包|台|顶|副|pcs|pieces?|items?|units?)"
+    r"|(?:买|拿|要|拍|订|buy|order|quantity|qty|x)\s*(\d{1,2})(?![\d.]|\s*(?:元|块|号|码|天|斤|kg|cm|米))"
+)
+_QTY_EN = re.compile(
+    r"(?<![a-z])(two|three|four|five|six|seven|eight|nine|ten)\s+(?:pieces?|items?|of them|pairs?|units?)"
+)
+_EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10}
+
+_FIT = (
+    (re.compile(r"宽松|宽大|oversize|loose|baggy|relaxed"), "loose"),
+    (re.compile(r"修身|紧身|贴身|显身材|slim|tight|fitted|skinny"), "tight"),
+    (re.compile(r"合身|正常版|标准版|regular|normal fit|standard fit"), "regular"),
+)
+
+
+def _plausible_height(cm: float) -> int | None:
+    return int(round(cm)) if 80 <= cm <= 230 else None
+
+
+def _plausible_weight(kg: float) -> float | None:
+    return round(kg, 1) if 10 <= kg <= 250 else None
+
+
+def _height(text: str) -> tuple[int | None, list[tuple[int, int]]]:
+    """Height in cm and the spans it used (so they are not read again as a weight)."""
+    m = _HEIGHT_M.search(text)
+    if m:
+        metres = int(m.group(1))
+        frac = m.group(2) if m.group(2) is not None else m.group(3)
+        if frac is not None:
+            cm = metres * 100 + (int(frac) * 10 if len(frac) == 1 else int(frac))
+            value = _plausible_height(cm)
+            if value:
+                return value, [m.span()]
+    m = _HEIGHT_CM.search(text)
+    if m:
+        value = _plausible_height(float(m.group(1)))
+        if value:
+            return value, [m.span()]
+    m = _HEIGHT_WORD.search(text)
+    if m:
+        value = _plausible_height(float(m.group(1)))
+        if value:
+            return value, [m.span(1)]
+    m = _HEIGHT_FT.search(text)
+    if m:
+        inches = int(m.group(1)) * 12 + int(m.group(2) or 0)
+        value = _plausible_height(inches * 2.54)
+        if value:
+            return value, [m.span()]
+    return None, []
+
+
+def _weight(text: str) -> tuple[float | None, list[tuple[int, int]]]:
+    for pattern, factor in ((_WEIGHT_KG, 1.0), (_WEIGHT_JIN, 0.5), (_WEIGHT_LB, 0.45359237)):
+        m = pattern.search(text)
+        if m:
+            value = _plausible_weight(float(m.group(1)) * factor)
+            if value:
+                return value, [m.span()]
+    m = _WEIGHT_WORD.search(text)
+    if m:
+        n = float(m.group(1))
+        value = _plausible_weight(n / 2 if n >= 80 else n)  # a bare weight of 80+ is in 斤
+        if value:
+            return value, [m.span(1)]
+    return None, []
+
+
+def _overlaps(span: tuple[int, int], used: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b and a < span[1] for a, b in used)
+
+
+def _bare_body_numbers(
+    text: str, height: int | None, weight: float | None, used: list[tuple[int, int]]
+) -> tuple[int | None, float | None]:
+    """"160 100" / "170的130" with no units: in a size context a number 140-200 is a height
+    and one 30-300 a weight (80 and above in 斤)."""
+    for m in _BARE_NUM.finditer(text):
+        if _overlaps(m.span(), used):
+            continue
+        n = float(m.group(1))
+        if height is None and 140 <= n <= 200 and n == int(n):
+            height = int(n)
+            used.append(m.span())
+        elif weight is None and 30 <= n <= 300:
+            weight = _plausible_weight(n / 2 if n >= 80 else n)
+            used.append(m.span())
+    return height, weight
+
+
+_SIZE_CONTEXT = re.compile(r"码|尺|穿|身高|体重|斤|kg|cm|size|wear|fit|tall|weigh")
+
+
+def extract_slots(text: str) -> Slots:
+    """Read every slot the text carries. Never raises; unknown or implausible values stay None."""
+    if not text:
+        return Slots()
+    raw = prepare(text)
+    if not raw:
+        return Slots()
+    t = chinese_numerals_to_digits(raw)
+    found: dict[str, object] = {}
+    used: list[tuple[int, int]] = []
+
+    m = _ORDER.search(t)
+    if m:
+        found["order_no"] = "KF" + re.sub(r"\D", "", m.group(1))
+        used.append(m.span())
+    m = _PHONE.search(t)
+    if m and not _overlaps(m.span(1), used):
+        found["phone_last4"] = m.group(1)
+        used.append(m.span(1))
+
+    height, spans = _height(t)
+    used += spans
+    weight, spans = _weight(t)
+    used += spans
+    if (height is None or weight is None) and _SIZE_CONTEXT.search(t):
+        height, weight = _bare_body_numbers(t, height, weight, used)
+    if height is not None:
+        found["height_cm"] = height
+    if weight is not None:
+        found["weight_kg"] = weight
+
+    size = None
+    if _SIZE_FREE.search(t):
+        size = "FREE"
+    if size is None:
+        for m in _SIZE_LETTER.finditer(t):
+            if not _overlaps(m.span(), used):
+                size = _SIZE_MAP[m.group(1)]
+                break
+    if size is None:
+        m = _SHOE.search(t)
+        if m and not _overlaps(m.span(), used):
+            size = m.group(1) or m.group(2)
+    if size is None:
+        m = _SIZE_CN.search(t)
+        if m:
+            size = _SIZE_CN_MAP[m.group(1)]
+    if size is not None:
+        found["size"] = size
+
+    color_text = _COLOR_STOP.sub(" ", t)
+    m = _COLOR_RE.search(color_text)
+    if m:
+        found["color"] = _COLOR_SINGLE[m.group(1)] if m.group(1) else _COLOR_WORDS[m.group(0)]
+
+    m = _REGION_RE.search(t)
+    if m:
+        found["region"] = _REGION_ALIASES[m.group(0)]
+
+    qty = None
+    for source in (raw, t):
+        # digits the customer typed first (2件, 买3, x2); then numerals read from Chinese, where
+        # 一件/一个 is usually an article rather than a quantity
+        for m in _QTY.finditer(source):
+            value = int(m.group(1) or m.group(2))
+            if source is t and value < 2:
+                continue
+            qty = value
+            break
+        if qty is not None:
+            break
+    if qty is None:
+        m = _QTY_EN.search(t)
+        if m:
+            qty = _EN_NUM[m.group(1)]
+    if qty is not None and 1 <= qty <= 999:
+        found["quantity"] = qty
+
+    for pattern, fit in _FIT:
+        if pattern.search(t):
+            found["fit"] = fit
+            break
+    return Slots(**found)
