@@ -79,8 +79,10 @@ class Candidate(BaseModel):
 
 
 class Decision(BaseModel):
-    """What the matcher decided. ``intent`` is ``other.unknown`` on fallback; on clarify it is the
-    best candidate. ``candidates`` holds at most ``max_candidates`` answerable intents, best first."""
+    """What the matcher decided.
+
+    ``intent`` is ``other.unknown`` on fallback; on clarify it is the best candidate.
+    ``candidates`` holds at most ``max_candidates`` answerable intents, best first."""
 
     model_config = ConfigDict(frozen=True)
     intent: str
@@ -204,7 +206,9 @@ class IntentMatcher:
             for f in feats:
                 doc_freq[f] += 1
         self._idf_unknown = math.log(n_intents + 1.0) + 1.0
-        self._idf = {f: math.log((n_intents + 1.0) / (df + 0.5)) + 0.3 for f, df in doc_freq.items()}
+        self._idf = {
+            f: math.log((n_intents + 1.0) / (df + 0.5)) + 0.3 for f, df in doc_freq.items()
+        }
         self._vocab_intents: dict[str, list[int]] = defaultdict(list)
         for i, feats in enumerate(vocab):
             for f in feats:

@@ -83,13 +83,21 @@ _PHONE = re.compile(
 )
 _HEIGHT_M = re.compile(r"(?<![\d.])([12])\s*(?:\.\s*(\d{1,2})\s*(?:m|米)(?![a-z])|米\s*(\d{1,2}))")
 _HEIGHT_CM = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d)?)\s*(?:cm|厘米|公分)")
-_HEIGHT_WORD = re.compile(r"(?:身高|高|height|tall|i am|i'm|im)\s*(?:是|有|:|：)?\s*(\d{3})(?![\d.])")
+_HEIGHT_WORD = re.compile(
+    r"(?:身高|高|height|tall|i am|i'm|im)\s*(?:是|有|:|：)?\s*(\d{3})(?![\d.])"
+)
 _HEIGHT_FT = re.compile(r"(?<!\d)([4-7])\s*(?:'|′|ft|feet|foot)\s*(\d{1,2})?\s*(?:\"|″|in|inch)?")
 _WEIGHT_KG = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:kg|kgs|公斤|千克|kilo)")
 _WEIGHT_JIN = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:斤|jin)")
 _WEIGHT_LB = re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:lbs?|pounds?|磅)")
-_WEIGHT_WORD = re.compile(r"(?:体重|重|weigh(?:t)?)\s*(?:是|有|:|：)?\s*(\d{2,3}(?:\.\d+)?)(?![\d.])")
-_BARE_NUM = re.compile(r"(?<![\d.a-z])(\d{2,3}(?:\.\d)?)(?![\d.]|\s*(?:元|块|rmb|yuan|天|号|码|件|个|岁|年|月|日|%|点|分|小时|cm|厘米|公分|kg|公斤|千克|斤|lb|磅|m|米))")
+_WEIGHT_WORD = re.compile(
+    r"(?:体重|重|weigh(?:t)?)\s*(?:是|有|:|：)?\s*(\d{2,3}(?:\.\d+)?)(?![\d.])"
+)
+_BARE_NUM = re.compile(
+    r"(?<![\d.a-z])(\d{2,3}(?:\.\d)?)"
+    r"(?![\d.]|\s*(?:元|块|rmb|yuan|天|号|码|件|个|岁|年|月|日|%|点|分|小时|cm|厘米|公分|kg|公斤|千克|斤"
+    r"|lb|磅|m|米))"
+)
 
 _SIZE_LETTER = re.compile(
     r"(?<![a-z0-9.'’])(xxxxl|xxxl|xxl|xl|xs|4xl|3xl|2xl|s|m|l)(?![a-z'’])"
@@ -99,7 +107,10 @@ _SIZE_MAP = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL",
 _SIZE_FREE = re.compile(r"均码|均碼|free\s*size|one\s*size")
 _SIZE_CN = re.compile(r"(?<![一半大小])(加大|特大|大|中|小)号")
 _SIZE_CN_MAP = {"加大": "XL", "特大": "XXL", "大": "L", "中": "M", "小": "S"}
-_SHOE = re.compile(r"(?<![\d.])(3[4-9]|4[0-7])(?:\.5)?\s*(?:码|号|yards?)|(?:eu|size|尺码|码数|穿)\s*(3[4-9]|4[0-7])(?![\d.])")
+_SHOE = re.compile(
+    r"(?<![\d.])(3[4-9]|4[0-7])(?:\.5)?\s*(?:码|号|yards?)"
+    r"|(?:eu|size|尺码|码数|穿)\s*(3[4-9]|4[0-7])(?![\d.])"
+)
 
 _COLOR_WORDS: dict[str, str] = {
     "酒红": "酒红色", "枣红": "酒红色", "大红": "红色", "玫红": "玫红色", "藏青": "藏青色",
@@ -168,7 +179,8 @@ _QTY = re.compile(
     r"|(?:买|拿|要|拍|订|buy|order|quantity|qty|x)\s*(\d{1,2})(?![\d.]|\s*(?:元|块|号|码|天|斤|kg|cm|米))"
 )
 _QTY_EN = re.compile(
-    r"(?<![a-z])(two|three|four|five|six|seven|eight|nine|ten)\s+(?:pieces?|items?|of them|pairs?|units?)"
+    r"(?<![a-z])(two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s+(?:pieces?|items?|of them|pairs?|units?)"
 )
 _EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10}
@@ -181,7 +193,7 @@ _FIT = (
 
 
 def _plausible_height(cm: float) -> int | None:
-    return int(round(cm)) if 80 <= cm <= 230 else None
+    return round(cm) if 80 <= cm <= 230 else None
 
 
 def _plausible_weight(kg: float) -> float | None:
@@ -279,6 +291,12 @@ def extract_slots(text: str) -> Slots:
         found["phone_last4"] = m.group(1)
         used.append(m.span(1))
 
+    shoe = _SHOE.search(t)
+    if shoe and not _overlaps(shoe.span(), used):
+        used.append(shoe.span())  # 穿41 / size 41 is a shoe size, not a weight
+    else:
+        shoe = None
+
     height, spans = _height(t)
     used += spans
     weight, spans = _weight(t)
@@ -298,10 +316,8 @@ def extract_slots(text: str) -> Slots:
             if not _overlaps(m.span(), used):
                 size = _SIZE_MAP[m.group(1)]
                 break
-    if size is None:
-        m = _SHOE.search(t)
-        if m and not _overlaps(m.span(), used):
-            size = m.group(1) or m.group(2)
+    if size is None and shoe is not None:
+        size = shoe.group(1) or shoe.group(2)
     if size is None:
         m = _SIZE_CN.search(t)
         if m:
