@@ -27,8 +27,11 @@ class WorkerSettings(BaseSettings):
     custom_exchange_window_hours: int = Field(default=48, ge=1)
     regular_exchange_window_hours: int = Field(default=7 * 24, ge=1)
     return_address: str = Field(
-        default="浙江省杭州市余杭区仓前街道文一西路 1888 号 客服部（收）0571-88886666",
+        default=(
+            "浙江省杭州市余杭区示范路 88 号 可芙仓库 2 号门 可芙小店 售后组（收）0571-8800 0000"
+        ),
         alias="KEFU_RETURN_ADDRESS",
+        description="Where exchanges are sent back; keep it the same as replies/data/shop.yaml.",
     )
     lookup_failures_allowed: int = Field(default=5, ge=1)
     lookup_failure_window_s: int = Field(default=15 * 60, ge=1)

@@ -1,0 +1,119 @@
+"""The exchange rules as a pure function: every reason, and the combinations that matter."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from worker.rules import (
+    ExchangeFacts,
+    decide_exchange,
+    mask_address,
+    mask_name,
+    mask_phone,
+    normalize_phone,
+)
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+WINDOWS = {"custom_window": timedelta(hours=48), "regular_window": timedelta(days=7)}
+
+
+def facts(**overrides) -> ExchangeFacts:
+    base = dict(
+        item_kind="custom",
+        order_state="shipped",
+        delivered_at=NOW - timedelta(hours=10),
+        now=NOW,
+        already_exchanged=False,
+        fit_for_resale=True,
+        quality_problem=False,
+        style_change=False,
+        same_variant=False,
+        new_variant_exists=True,
+        new_variant_stock=2,
+    )
+    base.update(overrides)
+    return ExchangeFacts(**base)
+
+
+def test_eligible_custom_item_has_a_deadline_48_hours_after_delivery():
+    decision = decide_exchange(facts(), **WINDOWS)
+    assert decision.eligible and decision.reasons == []
+    assert decision.deadline == NOW + timedelta(hours=38)
+    assert decision.postage_payer == "customer"
+
+
+def test_window_is_exactly_48_hours_for_custom_and_7_days_for_regular():
+    edge = NOW - timedelta(hours=48)
+    assert decide_exchange(facts(delivered_at=edge), **WINDOWS).eligible
+    late = NOW - timedelta(hours=48, seconds=1)
+    assert decide_exchange(facts(delivered_at=late), **WINDOWS).reasons == ["window_expired"]
+    regular = facts(item_kind="regular", delivered_at=NOW - timedelta(days=6))
+    assert decide_exchange(regular, **WINDOWS).eligible
+
+
+def test_every_obstacle_is_listed_at_once():
+    decision = decide_exchange(
+        facts(
+            delivered_at=NOW - timedelta(days=5),
+            already_exchanged=True,
+            fit_for_resale=False,
+            new_variant_stock=0,
+        ),
+        **WINDOWS,
+    )
+    assert decision.reasons == [
+        "window_expired",
+        "already_exchanged",
+        "not_fit_for_resale",
+        "out_of_stock",
+    ]
+
+
+def test_quality_problem_lifts_window_and_resale_and_moves_postage():
+    decision = decide_exchange(
+        facts(
+            item_kind="proxy",
+            delivered_at=NOW - timedelta(days=20),
+            fit_for_resale=False,
+            quality_problem=True,
+        ),
+        **WINDOWS,
+    )
+    assert decision.eligible
+    assert decision.postage_payer == "seller"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"order_state": "awaiting_payment", "delivered_at": None}, "order_not_paid"),
+        ({"order_state": "paid", "delivered_at": None}, "not_delivered_yet"),
+        ({"order_state": "closed", "delivered_at": None}, "order_closed"),
+        ({"item_kind": "proxy"}, "proxy_no_exchange"),
+        ({"style_change": True}, "style_change_not_allowed"),
+        ({"same_variant": True}, "same_variant"),
+        ({"new_variant_exists": False}, "variant_not_found"),
+    ],
+)
+def test_single_reasons(overrides, reason):
+    decision = decide_exchange(facts(**overrides), **WINDOWS)
+    assert reason in decision.reasons
+    assert not decision.eligible
+
+
+def test_supervisor_is_needed_for_proxy_and_style_changes_only():
+    assert decide_exchange(facts(item_kind="proxy"), **WINDOWS).needs_supervisor
+    assert decide_exchange(facts(style_change=True), **WINDOWS).needs_supervisor
+    assert not decide_exchange(facts(new_variant_stock=0), **WINDOWS).needs_supervisor
+
+
+def test_masks_keep_only_what_a_customer_recognises():
+    assert mask_phone("13912345678") == "139****5678"
+    assert mask_name("王小明") == "王**"
+    assert mask_address("南京市鼓楼区中山路 100 号") == "南京市鼓楼区****"
+    assert "100" not in mask_address("南京市鼓楼区中山路 100 号")
+
+
+@pytest.mark.parametrize("raw", ["+8613912345678", "8613912345678", "139 1234 5678", "13912345678"])
+def test_phone_numbers_from_telegram_normalise(raw):
+    assert normalize_phone(raw) == "13912345678"
