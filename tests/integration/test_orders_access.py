@@ -169,3 +169,39 @@ async def test_address_change_of_foreign_order_is_not_found(shop, make_order):
     wrong = "0000" if order.phone[-4:] != "0000" else "1111"
     reply = await shop.rpc.call(change(order, phone_last4=wrong, telegram_user_id=5500))
     assert isinstance(reply, OrderNotFound)
+
+
+async def test_second_escalation_joins_the_open_ticket_with_its_transcript(shop):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bus.contracts import Attachment, OpenTicket, TicketOpened, TranscriptLine
+    from worker.db.models import Ticket
+
+    chat = 700000 + uuid4().int % 100000
+    line = TranscriptLine(role="customer", text="衣服有个洞", at=datetime.now(UTC))
+    first = await shop.rpc.call(
+        OpenTicket(
+            idempotency_key=f"t-{uuid4().hex}",
+            telegram_user_id=chat,
+            chat_id=chat,
+            reason="quality",
+            transcript=[line],
+        )
+    )
+    second = await shop.rpc.call(
+        OpenTicket(
+            idempotency_key=f"t-{uuid4().hex}",
+            telegram_user_id=chat,
+            chat_id=chat,
+            reason="customer_asked",
+            attachments=[Attachment(kind="photo", file_id="AgAD-photo")],
+        )
+    )
+    assert isinstance(first, TicketOpened) and not first.already_open
+    assert second.already_open and second.ticket_no == first.ticket_no
+    async with shop.db.read() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.ticket_no == first.ticket_no))
+    assert ticket.transcript[0]["text"] == "衣服有个洞"
+    assert ticket.attachments == [{"kind": "photo", "file_id": "AgAD-photo", "caption": None}]

@@ -1,0 +1,77 @@
+"""Topology from config (classic or quorum) and events published for whoever listens."""
+
+import asyncio
+from uuid import uuid4
+
+import aio_pika
+import aiohttp
+import pytest
+
+from bus.contracts import CreateExchange, ExchangeCreated, ExchangeCreatedEvent, OpenTicket
+from bus.topology import Topology
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_quorum_commands_queue_when_configured(amqp_connection, management_api):
+    topology = Topology(prefix=f"t{uuid4().hex[:12]}", queue_type="quorum")
+    channel = await amqp_connection.channel()
+    try:
+        await topology.declare_commands(channel)
+        base, auth = management_api
+        async with aiohttp.ClientSession(headers=auth) as http:
+            async with http.get(f"{base}/queues/%2F/{topology.commands_queue}") as response:
+                queue = await response.json()
+        assert queue["type"] == "quorum"
+        assert queue["arguments"]["x-delivery-limit"] == 5
+        assert queue["arguments"]["x-dead-letter-exchange"] == topology.dead_letter_exchange
+        assert queue["durable"] is True
+    finally:
+        await topology.delete(channel)
+        await channel.close()
+
+
+async def test_exchange_created_and_ticket_events_reach_a_listener(
+    shop, amqp_connection, make_order
+):
+    channel = await amqp_connection.channel()
+    events = await channel.get_exchange(shop.worker.topology.events_exchange)
+    listener = await channel.declare_queue(exclusive=True, auto_delete=True)
+    await listener.bind(events, routing_key="exchange.*")
+    await listener.bind(events, routing_key="ticket.#")
+
+    order = await make_order(kind="custom")
+    created = await shop.rpc.call(
+        CreateExchange(
+            idempotency_key=f"event-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=1,
+            phone_last4=order.phone[-4:],
+            item_id=order.item_id,
+            new_size="L",
+            fit_for_resale=True,
+        )
+    )
+    assert isinstance(created, ExchangeCreated)
+    await shop.rpc.call(
+        OpenTicket(
+            idempotency_key=f"event-{uuid4().hex}",
+            telegram_user_id=42,
+            chat_id=42,
+            reason="customer_asked",
+        )
+    )
+    received = {}
+    async with asyncio.timeout(10):
+        while len(received) < 2:
+            message = await listener.get(fail=False)
+            if message is None:
+                await asyncio.sleep(0.05)
+                continue
+            await message.ack()
+            received[message.routing_key] = message
+    event = ExchangeCreatedEvent.model_validate_json(received["exchange.created"].body)
+    assert event.exchange == created.exchange
+    assert received["exchange.created"].delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+    assert b'"chat_id":42' in received["ticket.opened"].body
+    await channel.close()
