@@ -7,8 +7,17 @@ from intents.slots import Slots, chinese_numerals_to_digits, extract_slots
 
 @pytest.mark.parametrize(
     ("text", "height"),
-    [("我160", None), ("身高160", 160), ("160cm", 160), ("1米6", 160), ("1.6m", 160),
-     ("一米六", 160), ("一米六五", 165), ("1米72的个子", 172), ("5'6\" 120 lbs", 168)],
+    [
+        ("我160", None),
+        ("身高160", 160),
+        ("160cm", 160),
+        ("1米6", 160),
+        ("1.6m", 160),
+        ("一米六", 160),
+        ("一米六五", 165),
+        ("1米72的个子", 172),
+        ("5'6\" 120 lbs", 168),
+    ],
 )
 def test_height_forms(text, height):
     assert extract_slots(text).height_cm == height
@@ -16,8 +25,16 @@ def test_height_forms(text, height):
 
 @pytest.mark.parametrize(
     ("text", "weight"),
-    [("50kg", 50.0), ("100斤", 50.0), ("一百斤", 50.0), ("一百二十斤", 60.0), ("一百二斤", 60.0),
-     ("110 lb", 49.9), ("体重55公斤", 55.0), ("体重130", 65.0)],
+    [
+        ("50kg", 50.0),
+        ("100斤", 50.0),
+        ("一百斤", 50.0),
+        ("一百二十斤", 60.0),
+        ("一百二斤", 60.0),
+        ("110 lb", 49.9),
+        ("体重55公斤", 55.0),
+        ("体重130", 65.0),
+    ],
 )
 def test_weight_forms(text, weight):
     assert extract_slots(text).weight_kg == weight
@@ -37,8 +54,13 @@ def test_numbers_without_size_context_are_not_read_as_body_measurements():
 
 @pytest.mark.parametrize(
     ("text", "order_no"),
-    [("KF20260001到哪了", "KF20260001"), ("kf 2026 0001", "KF20260001"),
-     ("订单号：ＫＦ２０２６００４２", "KF20260042"), ("KF2026000", None), ("KF202600011", None)],
+    [
+        ("KF20260001到哪了", "KF20260001"),
+        ("kf 2026 0001", "KF20260001"),
+        ("订单号：ＫＦ２０２６００４２", "KF20260042"),
+        ("KF2026000", None),
+        ("KF202600011", None),
+    ],
 )
 def test_order_number(text, order_no):
     assert extract_slots(text).order_no == order_no
@@ -52,8 +74,16 @@ def test_phone_last_four():
 
 @pytest.mark.parametrize(
     ("text", "size"),
-    [("穿M码", "M"), ("xxl有吗", "XXL"), ("3XL", "XXXL"), ("均码吗", "FREE"), ("平时穿38码", "38"),
-     ("size 41", "41"), ("I'm fine", None), ("1.6m", None)],
+    [
+        ("穿M码", "M"),
+        ("xxl有吗", "XXL"),
+        ("3XL", "XXXL"),
+        ("均码吗", "FREE"),
+        ("平时穿38码", "38"),
+        ("size 41", "41"),
+        ("I'm fine", None),
+        ("1.6m", None),
+    ],
 )
 def test_size_labels(text, size):
     assert extract_slots(text).size == size
@@ -61,8 +91,15 @@ def test_size_labels(text, size):
 
 @pytest.mark.parametrize(
     ("text", "color"),
-    [("要黑色的", "黑色"), ("白的好看", "白色"), ("酒红还有吗", "酒红色"),
-     ("in navy please", "藏青色"), ("grey one", "灰色"), ("我明白了", None), ("黑店", None)],
+    [
+        ("要黑色的", "黑色"),
+        ("白的好看", "白色"),
+        ("酒红还有吗", "酒红色"),
+        ("in navy please", "藏青色"),
+        ("grey one", "灰色"),
+        ("我明白了", None),
+        ("黑店", None),
+    ],
 )
 def test_colours_are_canonical(text, color):
     assert extract_slots(text).color == color
@@ -70,8 +107,14 @@ def test_colours_are_canonical(text, color):
 
 @pytest.mark.parametrize(
     ("text", "region"),
-    [("寄新疆多少钱", "新疆"), ("发到杭州", "浙江"), ("能寄香港吗", "香港"),
-     ("do you ship to Taiwan", "台湾"), ("我在美国", "海外"), ("黑龙江能到吗", "黑龙江")],
+    [
+        ("寄新疆多少钱", "新疆"),
+        ("发到杭州", "浙江"),
+        ("能寄香港吗", "香港"),
+        ("do you ship to Taiwan", "台湾"),
+        ("我在美国", "海外"),
+        ("黑龙江能到吗", "黑龙江"),
+    ],
 )
 def test_regions(text, region):
     assert extract_slots(text).region == region

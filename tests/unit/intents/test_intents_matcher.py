@@ -1,0 +1,156 @@
+"""The engine's decisions through the public API and the CLI."""
+
+import json
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from intents import Decision, IntentEngine, MatcherConfig
+from intents.__main__ import evaluate
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@lru_cache(maxsize=1)
+def engine() -> IntentEngine:
+    return IntentEngine.load()
+
+
+def test_size_question_with_height_and_weight_is_accepted_with_slots():
+    d = engine().match("亲 160 100斤穿什么码")
+    assert isinstance(d, Decision)
+    assert (d.intent, d.group, d.action, d.outcome) == (
+        "size.recommend", "size", "ask-slot", "accept")
+    assert (d.slots.height_cm, d.slots.weight_kg) == (160, 50.0)
+    assert 0.5 < d.confidence <= 1.0
+    assert d.candidates[0].intent == "size.recommend"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("付完款多久寄出", "shipping.dispatch_time"),
+        ("寄到成都要几天", "shipping.delivery_time"),
+        ("能不能走顺丰", "shipping.courier"),
+        ("新疆包邮吗", "shipping.fee"),
+        ("能寄到澳门吗", "shipping.region"),
+        ("這件尺碼偏小嗎", "size.fit"),
+        ("ＸＬ的衣长多少", "size.chart"),
+        ("实物有色差吗😅", "color.difference"),
+        ("想换个大一码的", "returns.exchange"),
+        ("退货地址给我下", "returns.address"),
+        ("退款啥时候到账啊", "returns.refund_progress"),
+        ("kf20260009到哪了", "order.status"),
+        ("怎么还没发货啊", "order.status"),
+        ("地址填错了要改", "order.change_address"),
+        ("不要了 取消订单", "order.cancel"),
+        ("能优惠点不", "bargain.discount"),
+        ("纯棉的吗", "quality.material"),
+        ("是正品吗亲", "quality.authenticity"),
+        ("收到是坏的", "quality.problem"),
+        ("支持货到付款吗", "payment.cod"),
+        ("在吗在吗", "greeting.hello"),
+        ("好的谢谢亲", "thanks.bye"),
+        ("转人工！！", "human.agent"),
+        ("我要投诉你们", "complaint.general"),
+        ("when do you ship", "shipping.dispatch_time"),
+        ("where is my parcel", "order.status"),
+    ],
+)
+def test_typical_customer_messages(text, intent):
+    d = engine().match(text)
+    assert d.intent == intent, (text, d)
+    assert d.outcome in {"accept", "clarify"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这个电饭煲能预约煮粥吗", "蓝牙耳机能连电脑吗", "今天好冷", "qwertyuiop", "does it work with a Mac",
+     "", "   ", "🙂🙂🙂", "？？？"],
+)
+def test_out_of_scope_falls_back_to_other(text):
+    d = engine().match(text)
+    assert (d.intent, d.group, d.outcome) == ("other.unknown", "other", "fallback")
+    assert d.action == "escalate"
+
+
+def test_shipping_general_vs_own_order():
+    assert engine().match("你们一般几天发货").group == "shipping"
+    assert engine().match("我的订单怎么还没发").group == "order"
+    assert engine().match("哪家快递").group == "shipping"
+    assert engine().match("我的快递到哪了").group == "order"
+
+
+def test_candidates_are_ranked_bounded_and_answerable():
+    for text in ["偏大吗 什么码合适", "退货运费谁出 地址在哪", "随便"]:
+        d = engine().match(text)
+        assert len(d.candidates) <= 3
+        confs = [c.confidence for c in d.candidates]
+        assert confs == sorted(confs, reverse=True)
+        assert all(c.intent != "other.unknown" for c in d.candidates)
+        assert all(c.intent.split(".")[0] == c.group for c in d.candidates)
+
+
+def test_thresholds_come_from_config():
+    strict = IntentEngine(engine().catalog, MatcherConfig(accept_threshold=1.0, accept_margin=1.0))
+    d = strict.match("什么时候发货")
+    assert (d.intent, d.outcome) == ("shipping.dispatch_time", "clarify")
+    lax = IntentEngine(engine().catalog, MatcherConfig(clarify_threshold=1.0))
+    assert lax.match("什么时候发货").outcome == "fallback"
+
+
+def test_config_reads_environment(monkeypatch):
+    monkeypatch.setenv("INTENTS_ACCEPT_THRESHOLD", "0.77")
+    assert MatcherConfig.from_env().accept_threshold == 0.77
+
+
+def test_decision_is_frozen():
+    d = engine().match("在吗")
+    with pytest.raises(ValueError, match="frozen"):
+        d.intent = "x"  # type: ignore[misc]
+
+
+def test_evaluate_counts_fallback_as_other():
+    report = evaluate(engine(), [{"text": "扫地机能爬坡吗", "group": "other"},
+                                 {"text": "包邮吗", "group": "shipping"},
+                                 {"text": "包邮吗", "group": "bargain"}])
+    assert report.total == 3 and report.correct == 2
+    assert report.confusion["bargain"]["shipping"] == 1
+
+
+def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "intents", *args], input=stdin, text=True,
+                          capture_output=True, cwd=ROOT, timeout=60, check=False)
+
+
+def test_cli_match_prints_one_json_object():
+    out = _cli("match", "亲 1米6 一百斤 穿啥码")
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert set(obj) == {"intent", "group", "confidence", "outcome", "candidates", "slots"}
+    assert obj["intent"] == "size.recommend"
+    assert obj["slots"] == {"height_cm": 160, "weight_kg": 50.0}
+
+
+def test_cli_jsonl_answers_every_line_and_reports_bad_ones():
+    lines = "\n".join([json.dumps({"text": "包邮吗"}), "not json", json.dumps({"text": "在吗"})])
+    out = _cli("match", "--jsonl", stdin=lines + "\n")
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r.get("group") for r in rows] == ["shipping", None, "greeting"]
+    assert "not JSON" in rows[1]["error"]
+    assert out.returncode == 1
+
+
+def test_cli_eval_prints_scores_matrix_and_accuracy(tmp_path):
+    data = tmp_path / "e.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"text": "什么时候发货", "group": "shipping"}, {"text": "在吗", "group": "greeting"},
+        {"text": "冰箱几级能效", "group": "other"}]) + "\n", encoding="utf-8")
+    out = _cli("eval", str(data))
+    assert out.returncode == 0, out.stderr
+    assert "confusion matrix" in out.stdout
+    assert "accuracy 1.0000 (3/3)" in out.stdout
+    assert "shipping" in out.stdout.splitlines()[1]
