@@ -1,0 +1,66 @@
+"""The one factory that wires the bot: what ``python -m bot`` and every test call."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+
+from bot.handlers import get_routers
+from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
+from bot.settings import BotSettings
+
+logger = logging.getLogger(__name__)
+
+
+def intent_tables(engine: Any) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
+    """From the intent catalogue: titles per locale (for "did you mean") and (group, action)."""
+    titles: dict[str, dict[str, str]] = {}
+    actions: dict[str, tuple[str, str]] = {}
+    for intent in engine.catalog.intents:
+        titles[intent.id] = {"zh_CN": intent.title_zh, "en": intent.title_en}
+        actions[intent.id] = (intent.group, str(intent.action))
+    return titles, actions
+
+
+def create_dispatcher(
+    settings: BotSettings,
+    *,
+    rpc: Any,
+    engine: Any,
+    replies: Any,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    """A dispatcher with every router and middleware.
+
+    ``rpc`` is a connected :class:`bus.rpc.RpcClient` (or anything with its ``call``),
+    ``engine`` an :class:`intents.IntentEngine`, ``replies`` a :class:`replies.render.Replies`;
+    ``storage`` defaults to memory (pass aiogram's ``RedisStorage`` for several processes).
+    Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``.
+    """
+    storage = storage or MemoryStorage()
+    dp = Dispatcher(storage=storage)
+    dp["rpc"] = rpc
+    dp["engine"] = engine
+    dp["replies"] = replies
+    dp["policy"] = replies.policy
+    dp["settings"] = settings
+
+    dp.update.outer_middleware(
+        ChatContextMiddleware(
+            storage,
+            replies,
+            transcript_lines=settings.transcript_lines,
+            default_locale=settings.default_locale,
+        )
+    )
+    dp.update.outer_middleware(FloodMiddleware(settings.flood_rate, settings.flood_window_s))
+    dp.update.outer_middleware(IntentMiddleware(engine))
+
+    titles, actions = intent_tables(engine)
+    dp.include_routers(*get_routers(titles, actions))
+    logger.debug("dispatcher ready: %d intents", len(actions))
+    return dp

@@ -1,0 +1,60 @@
+"""Filters on the intent the outer middleware matched (async: they sit on the hot path)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import Message
+
+
+class IntentIs(Filter):
+    """The message was matched with confidence to one of ``intents``, or to an intent of
+    ``group``, or to an intent whose catalogue action is ``action``."""
+
+    __slots__ = ("action", "group", "intents")
+
+    def __init__(self, *intents: str, group: str | None = None, action: str | None = None) -> None:
+        self.intents = frozenset(intents)
+        self.group = group
+        self.action = action
+
+    async def __call__(self, message: Message, decision: Any = None) -> bool:
+        if decision is None or decision.outcome != "accept":
+            return False
+        if self.intents and decision.intent not in self.intents:
+            return False
+        if self.group is not None and decision.group != self.group:
+            return False
+        return self.action is None or str(decision.action) == self.action
+
+
+class Outcome(Filter):
+    """The matcher's outcome for the message: "accept", "clarify" or "fallback"."""
+
+    __slots__ = ("outcomes",)
+
+    def __init__(self, *outcomes: str) -> None:
+        self.outcomes = frozenset(outcomes)
+
+    async def __call__(self, message: Message, decision: Any = None) -> bool:
+        return decision is not None and decision.outcome in self.outcomes
+
+
+class HasText(Filter):
+    """A plain text message that is not a command."""
+
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.text) and not message.text.startswith("/")
+
+
+class HasContact(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return message.contact is not None
+
+
+class PrivateChat(Filter):
+    """One-to-one chats with customers (groups are the agents' and ops' business)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.chat.type == "private"

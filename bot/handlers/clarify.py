@@ -1,0 +1,129 @@
+"""Low confidence: "did you mean…?" with the top choices as buttons; after two misses in a
+row, the offer of a person. Choosing an intent replays the customer's question with it, so
+it goes through the same handlers as a confident match."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Dispatcher, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards
+from bot.filters import HasText, Outcome
+from bot.keyboards import ClarifyCallback, HumanCallback
+from bot.services.conversation import Conversation
+from bot.services.escalation import open_ticket
+from intents import Decision
+from intents.slots import extract_slots
+
+logger = logging.getLogger(__name__)
+
+MISSES_BEFORE_HUMAN = 2
+HUMAN_REASONS = frozenset(
+    {
+        "customer_asked",
+        "low_confidence",
+        "complaint",
+        "quality",
+        "ineligible",
+        "unavailable",
+        "other",
+    }
+)
+
+
+async def missed(conv: Conversation) -> bool:
+    """Count a miss; at the second in a row offer a person and return ``True``."""
+    misses = int(conv.memory.get("misses", 0)) + 1
+    conv.memory.set("misses", misses)
+    if misses >= MISSES_BEFORE_HUMAN:
+        await conv.say(
+            conv.t("clarify.offer_human"),
+            reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
+        )
+        return True
+    return False
+
+
+def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, str]]) -> Router:
+    """``titles``: intent → {locale: title}; ``actions``: intent → (group, action)."""
+    router = Router(name=__name__)
+
+    @router.message(HasText(), Outcome("clarify", "fallback"))
+    async def handle_unclear_question(message: Message, conv: Conversation, decision: Any) -> None:
+        conv.memory.set("pending_text", (message.text or "")[:1000])
+        choices = [
+            (c.intent, titles[c.intent].get(conv.locale) or titles[c.intent]["zh_CN"])
+            for c in decision.candidates
+            if c.intent in titles and c.intent != "other.unknown"
+        ]
+        if decision.outcome == "fallback" or not choices:
+            if await missed(conv):
+                return
+            if choices:
+                await conv.say(
+                    conv.t("clarify.header"), reply_markup=keyboards.clarify(conv.t, choices)
+                )
+            else:
+                await conv.say(conv.t("clarify.rephrase"))
+            return
+        await conv.say(conv.t("clarify.header"), reply_markup=keyboards.clarify(conv.t, choices))
+
+    @router.message(HasText())
+    async def handle_unhandled_question(message: Message, conv: Conversation) -> None:
+        """A text no handler took (e.g. a confident intent this bot has no flow for)."""
+        if not await missed(conv):
+            await conv.say(conv.t("clarify.rephrase"))
+
+    @router.callback_query(ClarifyCallback.filter())
+    async def on_clarify_choice(
+        query: CallbackQuery,
+        callback_data: ClarifyCallback,
+        conv: Conversation,
+        dispatcher: Dispatcher,
+        **data: Any,
+    ) -> None:
+        await query.answer()
+        pending = conv.memory.get("pending_text")
+        if (
+            callback_data.intent not in actions
+            or not pending
+            or not isinstance(query.message, Message)
+        ):
+            if not await missed(conv):
+                await conv.say(conv.t("clarify.rephrase"))
+            return
+        conv.memory.set("misses", 0)
+        conv.memory.pop("pending_text")
+        group, action = actions[callback_data.intent]
+        decision = Decision(
+            intent=callback_data.intent,
+            group=group,
+            action=action,
+            confidence=1.0,
+            outcome="accept",
+            candidates=[],
+            slots=extract_slots(pending),
+        )
+        replay = query.message.model_copy(update={"text": pending, "from_user": query.from_user})
+        data.pop("callback_data", None)
+        data.update(conv=conv, dispatcher=dispatcher, decision=decision)
+        await dispatcher.propagate_event("message", replay, **data)
+
+    @router.callback_query(HumanCallback.filter())
+    async def on_human_offer(
+        query: CallbackQuery, callback_data: HumanCallback, conv: Conversation, rpc: Any
+    ) -> None:
+        await query.answer()
+        if query.message is not None:
+            await query.message.edit_reply_markup(reply_markup=None)
+        if not callback_data.accept:
+            conv.memory.set("misses", 0)
+            await conv.say(conv.t("cancelled"))
+            return
+        reason = callback_data.reason if callback_data.reason in HUMAN_REASONS else "other"
+        await open_ticket(conv, rpc, reason=reason)
+
+    return router

@@ -1,0 +1,72 @@
+"""Errors: the customer always gets an answer and a way forward, never silence.
+
+A bus outage or timeout says "temporarily unavailable" and offers a person; anything else is
+logged with its traceback and answered with an apology.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import ErrorEvent
+
+from bot import keyboards
+from bot.services.conversation import Conversation
+from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+async def _answer_callback(event: ErrorEvent) -> None:
+    query = event.update.callback_query
+    if query is not None:
+        try:
+            await query.answer()
+        except Exception:  # the spinner is cosmetic; the apology below is what matters
+            logger.debug("could not answer the callback query", exc_info=True)
+
+
+def get_router() -> Router:
+    router = Router(name=__name__)
+
+    @router.errors(ExceptionTypeFilter(BusUnavailable, BusTimeout))
+    async def on_bus_unavailable(event: ErrorEvent, conv: Conversation | None = None) -> None:
+        logger.warning(
+            "bus unavailable while handling update %s: %s", event.update.update_id, event.exception
+        )
+        if conv is None:
+            return
+        await _answer_callback(event)
+        await conv.say(
+            conv.t("unavailable"), reply_markup=keyboards.offer_human(conv.t, "unavailable")
+        )
+        await conv.memory.save()
+
+    @router.errors()
+    async def on_error(
+        event: ErrorEvent, conv: Conversation | None = None, state: FSMContext | None = None
+    ) -> None:
+        kind = "remote" if isinstance(event.exception, BusRemoteError) else "internal"
+        logger.error(
+            "%s error handling update %s",
+            kind,
+            event.update.update_id,
+            exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
+        )
+        if conv is None:
+            return
+        if state is not None:
+            await state.clear()  # never leave the customer stuck in a broken flow
+        await _answer_callback(event)
+        try:
+            await conv.say(
+                conv.t("error.generic"), reply_markup=keyboards.offer_human(conv.t, "other")
+            )
+            await conv.memory.save()
+        except Exception:
+            logger.exception("could not even apologise in chat %s", conv.chat_id)
+
+    return router

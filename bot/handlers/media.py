@@ -1,0 +1,75 @@
+"""Photos, documents, stickers, voice: answered politely and kept for the agent.
+
+Attachments are remembered with the chat; they go into the ticket when the chat is escalated,
+and refresh the open ticket when it already is.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.types import Message
+
+from bot import keyboards
+from bot.services.conversation import Conversation
+from bot.services.escalation import open_ticket
+
+logger = logging.getLogger(__name__)
+
+
+def attachment_of(message: Message) -> tuple[str, str] | None:
+    """(kind, file_id) of what the customer sent, in the ticket's kinds."""
+    if message.photo:
+        return "photo", message.photo[-1].file_id  # the largest size
+    if message.video:
+        return "video", message.video.file_id
+    if message.voice:
+        return "voice", message.voice.file_id
+    if message.audio:
+        return "voice", message.audio.file_id
+    if message.document:
+        return "document", message.document.file_id
+    if message.sticker:
+        return "sticker", message.sticker.file_id
+    if message.video_note:
+        return "video", message.video_note.file_id
+    return None
+
+
+class HasAttachment(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return attachment_of(message) is not None
+
+
+REPLY_KEY = {
+    "photo": "media.photo",
+    "video": "media.document",
+    "document": "media.document",
+    "voice": "media.voice",
+    "sticker": "media.sticker",
+}
+
+
+def get_router() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(HasAttachment())
+    async def handle_attachment(message: Message, conv: Conversation, rpc: Any) -> None:
+        kind, file_id = attachment_of(message)  # type: ignore[misc]
+        conv.memory.add_attachment(kind, file_id, (message.caption or "")[:1000] or None)
+        markup = None
+        if kind in ("photo", "video", "document") and conv.memory.get("evidence_for"):
+            # Evidence for a quality or colour question: a person should look at it.
+            markup = keyboards.offer_human(conv.t, "quality")
+        await conv.say(conv.t(REPLY_KEY[kind]), reply_markup=markup)
+        if conv.memory.get("ticket") and kind != "sticker":
+            await open_ticket(conv, rpc, reason="other", announce=False)
+
+    @router.message()
+    async def handle_other_message(message: Message, conv: Conversation) -> None:
+        await conv.say(conv.t("media.other"))
+
+    return router

@@ -1,0 +1,196 @@
+"""Order questions: status, refund progress, address change, cancelling — the customer's own
+orders only, found by the Telegram link or by order number + last four phone digits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards
+from bot.filters import HasText, IntentIs
+from bot.keyboards import OrderPickCallback
+from bot.services.conversation import Conversation
+from bot.services.orders import (
+    answer_lookup,
+    find_last4,
+    find_order_no,
+    lookup,
+    order_card,
+    show_order_choices,
+)
+from bot.states import OrderQuery
+from bus.contracts import OrderView
+
+logger = logging.getLogger(__name__)
+
+LOOKUP_INTENTS = ("order.status", "order.change_address", "order.cancel", "returns.refund_progress")
+
+
+async def present(conv: Conversation, order: OrderView, intent: str, policy: Any) -> None:
+    """The order card, and what the question needs on top of it."""
+    await conv.say(order_card(conv, order), reply_markup=keyboards.feedback(conv.t, intent))
+    if intent == "order.change_address":
+        if order.state in ("shipped", "completed", "closed"):
+            await conv.say(
+                conv.t("address.refused.already_shipped"),
+                reply_markup=keyboards.offer_human(conv.t, "other"),
+            )
+        elif order.state == "awaiting_payment":
+            await conv.say(conv.t("address.refused.not_paid"))
+        else:
+            await conv.say(
+                conv.t("address.by_agent"), reply_markup=keyboards.offer_human(conv.t, "other")
+            )
+    elif intent == "order.cancel":
+        if order.state == "awaiting_payment":
+            await conv.say(conv.t("order.cancel.unpaid", hours=policy.orders.unpaid_close_hours))
+        else:
+            await conv.say(
+                conv.t("order.cancel.by_agent"),
+                reply_markup=keyboards.offer_human(conv.t, "other"),
+            )
+    elif intent == "returns.refund_progress":
+        await conv.say(conv.replies.answer("returns.refund_progress", conv.locale))
+
+
+async def find_and_present(
+    conv: Conversation,
+    rpc: Any,
+    state: FSMContext,
+    policy: Any,
+    *,
+    intent: str,
+    order_no: str | None,
+    last4: str | None,
+) -> None:
+    if order_no is None:
+        order = await show_order_choices(conv, rpc, "q")
+        if order is None:
+            await state.set_state(OrderQuery.waiting_for_order)
+            await state.update_data(intent=intent)
+            return
+    else:
+        result = await lookup(rpc, conv, order_no, last4)
+        if result.needs_proof:
+            await state.set_state(OrderQuery.waiting_for_last4)
+            await state.update_data(intent=intent, order_no=order_no)
+        elif result.not_found:
+            await state.set_state(OrderQuery.waiting_for_order)
+            await state.update_data(intent=intent)
+        if await answer_lookup(conv, result):
+            return
+        order = result.order
+        assert order is not None
+    await state.clear()
+    await present(conv, order, intent, policy)
+
+
+def get_routers() -> tuple[Router, Router]:
+    """(the flow's state and button handlers, the intent handlers): flows go first."""
+    flows = Router(name=f"{__name__}.flows")
+    router = Router(name=__name__)
+
+    @flows.message(OrderQuery.waiting_for_order, HasText())
+    async def on_order_number(
+        message: Message,
+        conv: Conversation,
+        rpc: Any,
+        state: FSMContext,
+        policy: Any,
+        decision: Any = None,
+    ) -> None:
+        order_no = find_order_no(message.text or "")
+        if order_no is None:
+            if decision is not None and decision.outcome == "accept":
+                await state.clear()
+                raise SkipHandler  # another question: let the intent handlers answer it
+            await conv.say(conv.t("ask.order_no"))
+            return
+        data = await state.get_data()
+        await find_and_present(
+            conv,
+            rpc,
+            state,
+            policy,
+            intent=data.get("intent", "order.status"),
+            order_no=order_no,
+            last4=find_last4(message.text or ""),
+        )
+
+    @flows.message(OrderQuery.waiting_for_last4, HasText())
+    async def on_phone_last4(
+        message: Message,
+        conv: Conversation,
+        rpc: Any,
+        state: FSMContext,
+        policy: Any,
+        decision: Any = None,
+    ) -> None:
+        text = message.text or ""
+        data = await state.get_data()
+        order_no = find_order_no(text) or data.get("order_no")
+        last4 = find_last4(text)
+        if last4 is None:
+            if decision is not None and decision.outcome == "accept":
+                await state.clear()
+                raise SkipHandler
+            await conv.say(conv.t("ask.phone_last4"))
+            return
+        await find_and_present(
+            conv,
+            rpc,
+            state,
+            policy,
+            intent=data.get("intent", "order.status"),
+            order_no=order_no,
+            last4=last4,
+        )
+
+    @flows.callback_query(OrderPickCallback.filter(F.flow == "q"))
+    async def on_order_picked(
+        query: CallbackQuery,
+        callback_data: OrderPickCallback,
+        conv: Conversation,
+        rpc: Any,
+        state: FSMContext,
+        policy: Any,
+    ) -> None:
+        await query.answer()
+        data = await state.get_data()
+        await find_and_present(
+            conv,
+            rpc,
+            state,
+            policy,
+            intent=data.get("intent", "order.status"),
+            order_no=callback_data.order_no,
+            last4=None,
+        )
+
+    @router.message(IntentIs(*LOOKUP_INTENTS))
+    async def handle_order_question(
+        message: Message,
+        conv: Conversation,
+        rpc: Any,
+        state: FSMContext,
+        policy: Any,
+        decision: Any,
+    ) -> None:
+        slots = decision.slots
+        order_no = slots.order_no or find_order_no(message.text or "")
+        await find_and_present(
+            conv,
+            rpc,
+            state,
+            policy,
+            intent=decision.intent,
+            order_no=order_no,
+            last4=slots.phone_last4,
+        )
+
+    return flows, router

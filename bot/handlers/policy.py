@@ -1,0 +1,84 @@
+"""Answers from the shop's policy: shipping, size fit, colour, returns, quality, payment,
+bargaining (never an invented discount), greetings and goodbyes — and the intents that go
+to a person (a real request for one, complaints, quality problems)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.types import Message
+
+from bot import keyboards
+from bot.filters import IntentIs
+from bot.services.conversation import Conversation
+from bot.services.escalation import open_ticket
+from bot.services.orders import lookup
+
+logger = logging.getLogger(__name__)
+
+NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
+
+
+async def order_terms(conv: Conversation, rpc: Any, policy: Any) -> str | None:
+    """The return/exchange terms of the customer's last order (by its first item's kind)."""
+    order_no = conv.memory.get("last_order")
+    if order_no is None:
+        return None
+    result = await lookup(rpc, conv, order_no)
+    if result.order is None or not result.order.items:
+        return None
+    kind = result.order.items[0].kind
+    rule = policy.kind_rule(kind)
+    return conv.t(
+        f"color.order_terms.{kind}",
+        order_no=order_no,
+        return_days=rule.return_days or 0,
+        exchange_hours=rule.exchange_window_hours or 0,
+    )
+
+
+def get_router() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(IntentIs("color.difference", "color.real_color"))
+    async def handle_color_difference(
+        message: Message, conv: Conversation, rpc: Any, policy: Any, decision: Any
+    ) -> None:
+        parts = [conv.replies.answer(decision.intent, conv.locale)]
+        parts.append(conv.t("color.ask_daylight_photo"))
+        terms = await order_terms(conv, rpc, policy)
+        if terms:
+            parts.append(terms)
+        conv.memory.set("evidence_for", "color")
+        await conv.say("\n\n".join(parts), reply_markup=keyboards.feedback(conv.t, decision.intent))
+
+    @router.message(IntentIs("quality.problem"))
+    async def handle_quality_problem(message: Message, conv: Conversation, decision: Any) -> None:
+        conv.memory.set("evidence_for", "quality")
+        await conv.say(
+            conv.replies.answer("quality.problem", conv.locale),
+            reply_markup=keyboards.offer_human(conv.t, "quality"),
+        )
+
+    @router.message(IntentIs("human.agent"))
+    async def handle_human_request(message: Message, conv: Conversation, rpc: Any) -> None:
+        await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
+
+    @router.message(IntentIs("complaint.general"))
+    async def handle_complaint(message: Message, conv: Conversation, rpc: Any) -> None:
+        await conv.say(conv.replies.answer("complaint.general", conv.locale))
+        await open_ticket(conv, rpc, reason="complaint", intent="complaint.general")
+
+    @router.message(IntentIs(action="answer"))
+    async def handle_policy_question(message: Message, conv: Conversation, decision: Any) -> None:
+        slots = decision.slots.model_dump(exclude_none=True)
+        region = slots.pop("region", None) or conv.memory.get("region")
+        text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
+        markup = (
+            None if decision.intent in NO_FEEDBACK else keyboards.feedback(conv.t, decision.intent)
+        )
+        await conv.say(text, reply_markup=markup)
+
+    return router

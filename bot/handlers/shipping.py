@@ -1,0 +1,66 @@
+"""Shipping: answers from the policy and, where it matters (postage, free shipping, remote
+regions), the customer's region — from the message, from their order, or asked for."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot import keyboards
+from bot.filters import HasText, IntentIs
+from bot.services.conversation import Conversation
+from bot.states import ShippingQuestion
+
+logger = logging.getLogger(__name__)
+
+REGIONAL = ("shipping.fee", "shipping.region")
+
+
+async def answer_for_region(conv: Conversation, intent: str, region: str) -> None:
+    conv.memory.set("region", region)
+    await conv.say(
+        conv.replies.answer(intent, conv.locale, region=region),
+        reply_markup=keyboards.feedback(conv.t, intent),
+    )
+
+
+def get_routers() -> tuple[Router, Router]:
+    """(the flow's state and button handlers, the intent handlers): flows go first."""
+    flows = Router(name=f"{__name__}.flows")
+    router = Router(name=__name__)
+
+    @flows.message(ShippingQuestion.waiting_for_region, HasText())
+    async def on_region(
+        message: Message, conv: Conversation, state: FSMContext, decision: Any
+    ) -> None:
+        region = decision.slots.region
+        if region is None:
+            if decision.outcome == "accept" and decision.intent not in REGIONAL:
+                await state.clear()
+                raise SkipHandler
+            await conv.say(conv.t("ask.region"))
+            return
+        data = await state.get_data()
+        await state.clear()
+        await answer_for_region(conv, data.get("intent", "shipping.fee"), region)
+
+    @router.message(IntentIs(*REGIONAL))
+    async def handle_regional_question(
+        message: Message, conv: Conversation, state: FSMContext, decision: Any
+    ) -> None:
+        region = decision.slots.region or conv.memory.get("region")
+        if region is not None:
+            await answer_for_region(conv, decision.intent, region)
+            return
+        # The general rules first, then the question that makes them precise.
+        await conv.say(conv.replies.answer(decision.intent, conv.locale))
+        await state.set_state(ShippingQuestion.waiting_for_region)
+        await state.update_data(intent=decision.intent)
+        await conv.say(conv.t("ask.region"))
+
+    return flows, router

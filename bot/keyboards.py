@@ -1,0 +1,148 @@
+"""Keyboards and callback data. Callback payloads stay under Telegram's 64 bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
+
+
+class LangCallback(CallbackData, prefix="lang"):
+    locale: str
+
+
+class ClarifyCallback(CallbackData, prefix="clr"):
+    intent: str
+
+
+class HumanCallback(CallbackData, prefix="hum"):
+    reason: str
+    accept: bool
+
+
+class FeedbackCallback(CallbackData, prefix="fb"):
+    intent: str
+    solved: bool
+
+
+class OrderPickCallback(CallbackData, prefix="ord"):
+    flow: str  # "q" lookup, "x" exchange, "s" size
+    order_no: str
+
+
+class ItemPickCallback(CallbackData, prefix="itm"):
+    item_id: int
+
+
+class VariantPickCallback(CallbackData, prefix="var"):
+    size: str
+    color: str
+
+
+class ResaleCallback(CallbackData, prefix="rsl"):
+    fit: bool
+
+
+class ConfirmExchangeCallback(CallbackData, prefix="xcf"):
+    confirm: bool
+
+
+class ProductPickCallback(CallbackData, prefix="prd"):
+    product_id: int
+
+
+T = Callable[..., str]
+
+
+def languages(current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for locale, label in (("zh_CN", "中文"), ("en", "English")):
+        mark = "✓ " if locale == current else ""
+        builder.button(text=f"{mark}{label}", callback_data=LangCallback(locale=locale))
+    return builder.as_markup()
+
+
+def feedback(t: T, intent: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("button.solved"), callback_data=FeedbackCallback(intent=intent, solved=True)
+    )
+    builder.button(
+        text=t("button.not_solved"), callback_data=FeedbackCallback(intent=intent, solved=False)
+    )
+    return builder.as_markup()
+
+
+def clarify(t: T, choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """``choices``: (intent id, title) pairs; a last row says "none of these"."""
+    builder = InlineKeyboardBuilder()
+    for intent, title in choices:
+        builder.button(text=title, callback_data=ClarifyCallback(intent=intent))
+    builder.button(text=t("button.none_of_these"), callback_data=ClarifyCallback(intent="-"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def offer_human(t: T, reason: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("button.human"), callback_data=HumanCallback(reason=reason, accept=True))
+    builder.button(text=t("button.no"), callback_data=HumanCallback(reason=reason, accept=False))
+    return builder.as_markup()
+
+
+def share_contact(t: T) -> ReplyKeyboardMarkup:
+    builder = ReplyKeyboardBuilder()
+    builder.add(KeyboardButton(text=t("contact.button"), request_contact=True))
+    return builder.as_markup(resize_keyboard=True, one_time_keyboard=True)
+
+
+def orders(flow: str, rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """``rows``: (order number, label) pairs."""
+    builder = InlineKeyboardBuilder()
+    for order_no, label in rows:
+        builder.button(text=label, callback_data=OrderPickCallback(flow=flow, order_no=order_no))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def items(rows: Iterable[tuple[int, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item_id, label in rows:
+        builder.button(text=label, callback_data=ItemPickCallback(item_id=item_id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def variants(rows: Iterable[tuple[str, str, str]]) -> InlineKeyboardMarkup:
+    """``rows``: (size, colour, label)."""
+    builder = InlineKeyboardBuilder()
+    for size, color, label in rows:
+        builder.button(text=label, callback_data=VariantPickCallback(size=size, color=color))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def products(rows: Iterable[tuple[int, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for product_id, label in rows:
+        builder.button(text=label, callback_data=ProductPickCallback(product_id=product_id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def yes_no(t: T, factory: Callable[[bool], CallbackData]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("button.yes"), callback_data=factory(True))
+    builder.button(text=t("button.no"), callback_data=factory(False))
+    return builder.as_markup()
+
+
+def confirm_exchange(t: T) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("button.confirm_exchange"), callback_data=ConfirmExchangeCallback(confirm=True)
+    )
+    builder.button(text=t("button.cancel"), callback_data=ConfirmExchangeCallback(confirm=False))
+    return builder.as_markup()

@@ -1,0 +1,164 @@
+"""Outer middlewares on the update observer, in order: the chat context (memory, language, the
+reply helper, the transcript), flood control, and the intent match — once per message, before
+any handler or filter runs.
+
+They sit on ``dp.update`` (after aiogram's own user-context and FSM middlewares) so that what
+they put in the data is also there for the error handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import Chat, Message, TelegramObject, Update, User
+from prometheus_client import Counter
+
+from bot.services.conversation import MEMORY_DESTINY, ChatMemory, Conversation
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+INTENTS_MATCHED = Counter(
+    "kefu_bot_intents_total",
+    "Customer messages by matched intent and outcome.",
+    ["intent", "outcome"],
+)
+FLOOD_DROPPED = Counter("kefu_bot_flood_dropped_total", "Updates dropped by flood control.")
+
+
+class FloodMiddleware(BaseMiddleware):
+    """At most ``rate`` updates per ``window`` seconds per user; the first update over the limit
+    gets a polite "slow down", the rest are dropped until the window has room again."""
+
+    def __init__(self, rate: int, window: float, *, max_users: int = 100_000) -> None:
+        self.rate = rate
+        self.window = window
+        self.max_users = max_users
+        self._seen: dict[int, deque[float]] = {}
+        self._warned: set[int] = set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        now = time.monotonic()
+        stamps = self._seen.get(user.id)
+        if stamps is None:
+            if len(self._seen) >= self.max_users:
+                self._forget_idle(now)
+            stamps = self._seen[user.id] = deque()
+        while stamps and now - stamps[0] > self.window:
+            stamps.popleft()
+        if len(stamps) >= self.rate:
+            FLOOD_DROPPED.inc()
+            conversation: Conversation | None = data.get("conv")
+            if user.id not in self._warned and conversation is not None:
+                self._warned.add(user.id)
+                await conversation.say(conversation.t("flood"))
+                return None
+            logger.info("flood control: dropped an update from user %s", user.id)
+            return None
+        self._warned.discard(user.id)
+        stamps.append(now)
+        return await handler(event, data)
+
+    def _forget_idle(self, now: float) -> None:
+        for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] > self.window]:
+            del self._seen[user_id]
+
+
+def _describe(message: Message) -> str:
+    """What the customer sent, for the transcript (a contact's number is never kept)."""
+    if message.text:
+        return message.text
+    caption = f" {message.caption}" if message.caption else ""
+    for kind in ("photo", "video", "voice", "audio", "document", "sticker", "video_note"):
+        if getattr(message, kind):
+            if kind == "sticker" and message.sticker and message.sticker.emoji:
+                return f"[sticker {message.sticker.emoji}]"
+            return f"[{kind}]{caption}"
+    if message.contact:
+        return "[contact shared]"
+    if message.location:
+        return "[location]"
+    return "[message]"
+
+
+class ChatContextMiddleware(BaseMiddleware):
+    """Loads the chat's memory, picks the language, builds the :class:`Conversation` and writes
+    the memory back once the update is handled (also when a handler failed)."""
+
+    def __init__(
+        self, storage: BaseStorage, replies: Any, *, transcript_lines: int, default_locale: str
+    ) -> None:
+        self.storage = storage
+        self.replies = replies
+        self.transcript_lines = transcript_lines
+        self.default_locale = default_locale
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        bot: Bot = data["bot"]
+        if user is None or chat is None or user.is_bot:
+            return await handler(event, data)
+        key = StorageKey(bot_id=bot.id, chat_id=chat.id, user_id=user.id, destiny=MEMORY_DESTINY)
+        memory = await ChatMemory.load(self.storage, key)
+        locale = memory.get("locale") or self._locale_of(user)
+        conversation = Conversation(
+            bot=bot,
+            chat_id=chat.id,
+            user_id=user.id,
+            user_name=user.full_name,
+            locale=locale,
+            memory=memory,
+            replies=self.replies,
+            transcript_limit=self.transcript_lines,
+        )
+        data["memory"] = memory
+        data["conv"] = conversation
+        data["locale"] = locale
+        assert isinstance(event, Update)
+        if event.message is not None:
+            conversation.heard(_describe(event.message))
+        try:
+            return await handler(event, data)
+        finally:
+            await memory.save()
+
+    def _locale_of(self, user: User) -> str:
+        if user.language_code:
+            return self.replies.normalize_locale(user.language_code)
+        return self.default_locale
+
+
+class IntentMiddleware(BaseMiddleware):
+    """Matches a text message's intent once and puts the ``Decision`` in ``data["decision"]``.
+
+    Commands (``/start``) are not matched. The matched intent is counted by outcome.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        message = event.message
+        if message is not None and message.text and not message.text.startswith("/"):
+            decision = self.engine.match(message.text)
+            data["decision"] = decision
+            INTENTS_MATCHED.labels(decision.intent or "-", decision.outcome).inc()
+            memory: ChatMemory | None = data.get("memory")
+            if memory is not None and decision.outcome == "accept":
+                memory.set("misses", 0)  # "two misses in a row" counts unclear messages only
+            logger.debug(
+                "intent %s (%s, %.2f)", decision.intent, decision.outcome, decision.confidence
+            )
+        return await handler(event, data)

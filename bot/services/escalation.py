@@ -1,0 +1,93 @@
+"""Handing a chat to a person: a ticket in the worker with the conversation so far.
+
+Until the agents' desk exists, the ticket (``tickets.open``, persisted by the worker with the
+transcript and the attachments) is what an agent acts on. The customer is told when a person
+will answer, by the shop's service hours.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+from prometheus_client import Counter
+
+from bot.services.conversation import Conversation
+from bus.contracts import OpenTicket, TicketOpened
+from bus.errors import BusError
+
+logger = logging.getLogger(__name__)
+
+ESCALATIONS = Counter(
+    "kefu_bot_escalations_total",
+    "Chats handed to a person, by reason and outcome.",
+    ["reason", "outcome"],
+)
+
+TICKET_KEY = "ticket_key"
+
+
+def idempotency_key(user_id: int) -> str:
+    """A fresh key for one customer action; keep it until the action succeeded."""
+    return f"tg:{user_id}:{uuid4().hex}"
+
+
+async def open_ticket(
+    conv: Conversation,
+    rpc: Any,
+    *,
+    reason: str,
+    intent: str | None = None,
+    order_no: str | None = None,
+    announce: bool = True,
+) -> TicketOpened | None:
+    """Open (or refresh) the chat's ticket and tell the customer when a person will answer.
+
+    Returns ``None`` when the worker cannot be reached: the customer is then told so, with the
+    service hours, and the key is kept so that trying again does not open a second ticket.
+    """
+    memory = conv.memory
+    key = memory.get(TICKET_KEY) or idempotency_key(conv.user_id)
+    memory.set(TICKET_KEY, key)
+    await memory.save()  # a retry after a crash must find the same key
+    request = OpenTicket(
+        idempotency_key=key,
+        telegram_user_id=conv.user_id,
+        chat_id=conv.chat_id,
+        customer_name=conv.user_name[:100],
+        reason=reason,
+        intent=intent,
+        order_no=order_no or memory.get("last_order"),
+        transcript=conv.memory.transcript()[-200:],
+        attachments=conv.memory.attachments(),
+    )
+    try:
+        reply = await rpc.call(request)
+    except BusError as exc:
+        ESCALATIONS.labels(reason, "unavailable").inc()
+        logger.warning("could not open a ticket for chat %s: %s", conv.chat_id, exc)
+        if announce:
+            await conv.say(
+                conv.t("unavailable")
+                + "\n"
+                + conv.replies.human_reply_time(datetime.now(UTC), conv.locale)
+            )
+        return None
+    assert isinstance(reply, TicketOpened)
+    ESCALATIONS.labels(reason, "opened").inc()
+    memory.pop(TICKET_KEY)
+    memory.set("ticket", reply.ticket_no)
+    memory.set("attachments_sent", len(memory.get("attachments") or []))
+    memory.set("misses", 0)
+    logger.info(
+        "ticket %s %s for chat %s (reason %s)",
+        reply.ticket_no,
+        "refreshed" if reply.already_open else "opened",
+        conv.chat_id,
+        reason,
+    )
+    if announce:
+        await conv.say(conv.replies.ticket_opened(reply.ticket_no, datetime.now(UTC), conv.locale))
+    return reply

@@ -1,0 +1,163 @@
+"""Finding the customer's own orders over the bus, and showing them.
+
+The worker decides what a customer may see (linked Telegram user, or the last four digits of
+the order's phone); the bot only remembers which proof worked for which order so that the
+customer is not asked twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services.conversation import Conversation
+from bus.contracts import (
+    ListOrders,
+    LookupOrder,
+    NotLinked,
+    OrderFound,
+    OrderList,
+    OrderNotFound,
+    OrderSummary,
+    OrderView,
+    Throttled,
+)
+from replies import views
+
+logger = logging.getLogger(__name__)
+
+ORDER_NO_RE = re.compile(r"(?i)\bK\s*F\s*((?:\d\s*){8})")
+LAST4_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def find_order_no(text: str) -> str | None:
+    """KF + 8 digits, in any case, with or without spaces (the slot extractor's rule too)."""
+    match = ORDER_NO_RE.search(text)
+    return "KF" + re.sub(r"\s", "", match.group(1)) if match else None
+
+
+def find_last4(text: str) -> str | None:
+    """Four digits on their own (after an order number has been taken out)."""
+    rest = ORDER_NO_RE.sub(" ", text)
+    match = LAST4_RE.search(rest)
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome of one lookup: ``order`` set, or ``needs_proof``, or ``not_found``, or
+    ``throttled`` (seconds)."""
+
+    order: OrderView | None = None
+    needs_proof: bool = False
+    not_found: bool = False
+    throttled: int | None = None
+
+
+async def lookup(rpc: Any, conv: Conversation, order_no: str, last4: str | None = None) -> Lookup:
+    """Look the order up as this customer; without a link or a proof, ask for the proof."""
+    memory = conv.memory
+    proof = last4 or memory.proof_for(order_no)
+    if proof is None and not memory.linked:
+        return Lookup(needs_proof=True)
+    reply = await rpc.call(
+        LookupOrder(order_no=order_no, telegram_user_id=conv.user_id, phone_last4=proof)
+    )
+    if isinstance(reply, OrderFound):
+        memory.remember_proof(order_no, proof)
+        memory.set("region", reply.order.province)
+        return Lookup(order=reply.order)
+    if isinstance(reply, Throttled):
+        return Lookup(throttled=reply.retry_after_s)
+    assert isinstance(reply, OrderNotFound)
+    if proof is None:
+        # Linked, but not this customer's order: the proof may still open it.
+        return Lookup(needs_proof=True)
+    return Lookup(not_found=True)
+
+
+async def list_orders(rpc: Any, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
+    """The linked customer's latest orders; ``None`` when the chat is not linked."""
+    reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=limit))
+    if isinstance(reply, NotLinked):
+        conv.memory.set("linked", False)
+        return None
+    assert isinstance(reply, OrderList)
+    return reply.orders
+
+
+def order_card(conv: Conversation, order: OrderView) -> str:
+    """State, items, courier and tracking number, times — the customer's own order only."""
+    view = views.OrderView(
+        order_no=order.order_no,
+        state=order.state,
+        items=[
+            views.OrderItemView(
+                title=item.product_name,
+                size=item.size,
+                color=item.color,
+                quantity=item.quantity,
+                price_yuan=item.price,
+            )
+            for item in order.items
+        ],
+        courier=order.courier,
+        tracking_no=order.tracking_no,
+        created_at=order.created_at,
+        paid_at=order.paid_at,
+        shipped_at=order.shipped_at,
+        completed_at=order.completed_at,
+        closed_at=order.closed_at,
+    )
+    return conv.replies.order_card(view, conv.locale)
+
+
+def order_button_label(conv: Conversation, order: OrderSummary) -> str:
+    return (f"{order.order_no} · {order.first_item_name} · {conv.t('order.state.' + order.state)}")[
+        :60
+    ]
+
+
+async def show_order_choices(
+    conv: Conversation, rpc: Any, flow: str, *, ask_contact: bool = True
+) -> OrderView | None:
+    """Linked customers pick from their orders (one order is taken at once); others are asked
+    for the order number, with the share-contact button."""
+    from bot import keyboards  # keyboards imports nothing from services; kept local for clarity
+
+    orders = await list_orders(rpc, conv) if conv.memory.linked else None
+    if orders is None:
+        markup = keyboards.share_contact(conv.t) if ask_contact else None
+        await conv.say(conv.t("ask.order_no"), reply_markup=markup)
+        return None
+    if not orders:
+        await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
+        return None
+    if len(orders) == 1:
+        found = await lookup(rpc, conv, orders[0].order_no)
+        if found.order is not None:
+            return found.order
+    await conv.say(
+        conv.t("choose.order"),
+        reply_markup=keyboards.orders(
+            flow, ((o.order_no, order_button_label(conv, o)) for o in orders)
+        ),
+    )
+    return None
+
+
+async def answer_lookup(conv: Conversation, result: Lookup) -> bool:
+    """Say what went wrong with a lookup; ``True`` when there is nothing more to say."""
+    if result.throttled is not None:
+        minutes = max(1, (result.throttled + 59) // 60)
+        await conv.say(conv.t("order.throttled", minutes=minutes))
+        return True
+    if result.not_found:
+        await conv.say(conv.t("order.not_found"))
+        return True
+    if result.needs_proof:
+        await conv.say(conv.t("ask.phone_last4"))
+        return True
+    return False

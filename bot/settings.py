@@ -1,0 +1,48 @@
+"""The bot's settings: one pydantic-settings class, built once in ``main()`` and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bus.settings import BusSettings
+
+
+class BotSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    bot_token: SecretStr | None = Field(
+        default=None,
+        alias="BOT_TOKEN",
+        description="Telegram bot token; without one `python -m bot` opens the console chat.",
+    )
+    telegram_api_url: str | None = Field(
+        default=None,
+        alias="TELEGRAM_API_URL",
+        description="Bot API base URL (a self-hosted Bot API server, or the tests' fake one).",
+    )
+    redis_url: str | None = Field(
+        default=None, alias="REDIS_URL", description="FSM storage in Redis when set."
+    )
+    webhook_host: str = Field(default="127.0.0.1", alias="WEBHOOK_HOST")
+    webhook_port: int = Field(default=8080, ge=1, le=65535, alias="WEBHOOK_PORT")
+    webhook_path: str = Field(default="/telegram/webhook", alias="WEBHOOK_PATH")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_base_url: str | None = Field(
+        default=None,
+        alias="WEBHOOK_BASE_URL",
+        description="Public https base URL Telegram calls; setWebhook is called when set.",
+    )
+    shop_policy: Path | None = Field(
+        default=None, alias="KEFU_SHOP_POLICY", description="Shop policy YAML (default: demo)."
+    )
+    default_locale: str = Field(default="zh_CN", alias="KEFU_DEFAULT_LOCALE")
+    flood_rate: int = Field(
+        default=8, ge=1, alias="KEFU_FLOOD_RATE", description="Messages per window per user."
+    )
+    flood_window_s: float = Field(default=10.0, gt=0, alias="KEFU_FLOOD_WINDOW")
+    transcript_lines: int = Field(default=40, ge=4, le=200, alias="KEFU_TRANSCRIPT_LINES")
+    metrics_port: int | None = Field(default=None, alias="KEFU_BOT_METRICS_PORT")
+    bus: BusSettings = Field(default_factory=BusSettings)
