@@ -193,9 +193,9 @@ def _load_file(path: Path) -> list[Intent]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read: {exc}") from exc
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)  # CSafeLoader or SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -205,6 +205,7 @@ def _load_file(path: Path) -> list[Intent]:
     try:
         return _FileModel.model_validate(data).intents
     except ValidationError as exc:
+        node = yaml.compose(text, Loader=loader)  # the node tree knows every entry's line
         lines = []
         for err in exc.errors():
             loc = err["loc"]

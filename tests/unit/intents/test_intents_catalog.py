@@ -1,7 +1,5 @@
 """The catalogue: the fixed intent contract, and clear errors for a shop owner's edits."""
 
-import textwrap
-
 import pytest
 
 from intents import GROUPS, CatalogError, IntentEngine, load_catalog
@@ -46,16 +44,18 @@ def test_engine_exposes_the_catalogue():
     assert {i.id for i in engine.catalog.intents} >= set(CONTRACT)
 
 
-GOOD = """\
+_ZH = ", ".join(f"例句{i}" for i in range(15))
+_EN = ", ".join(f"example {i}" for i in range(8))
+GOOD = f"""\
 intents:
   - id: shipping.dispatch_time
     action: answer
-    title: {zh: 发货时间, en: When it ships}
+    title: {{zh: 发货时间, en: When it ships}}
     keywords: [什么时候发货, 618]
     examples:
-      zh: [%s]
-      en: [%s]
-""" % (", ".join(f"例句{i}" for i in range(15)), ", ".join(f"example {i}" for i in range(8)))
+      zh: [{_ZH}]
+      en: [{_EN}]
+"""
 
 
 def test_a_valid_single_file_loads(tmp_path):
@@ -97,7 +97,7 @@ def test_broken_yaml_names_the_line(tmp_path):
 def test_duplicate_ids_across_files_are_rejected(tmp_path):
     (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
-    with pytest.raises(CatalogError, match="duplicate intent id 'shipping.dispatch_time'"):
+    with pytest.raises(CatalogError, match=r"duplicate intent id 'shipping\.dispatch_time'"):
         load_catalog(tmp_path)
 
 

@@ -68,8 +68,8 @@ def test_typical_customer_messages(text, intent):
 
 @pytest.mark.parametrize(
     "text",
-    ["这个电饭煲能预约煮粥吗", "蓝牙耳机能连电脑吗", "今天好冷", "qwertyuiop", "does it work with a Mac",
-     "", "   ", "🙂🙂🙂", "？？？"],
+    ["这个电饭煲能预约煮粥吗", "蓝牙耳机能连电脑吗", "今天好冷", "qwertyuiop",
+     "does it work with a Mac", "", "   ", "🙂🙂🙂", "？？？"],
 )
 def test_out_of_scope_falls_back_to_other(text):
     d = engine().match(text)
