@@ -11,9 +11,10 @@ For every intent three signals are computed from the normalised message:
   computed only for a shortlist of examples that share features with the message (an inverted
   index), with ``score_cutoff``.
 
-A logistic model turns them into a calibrated confidence per intent; its coefficients were
-fitted on the labelled development set (``tests/data/intents_dev.jsonl``) and live in
-``MatcherConfig`` so a deployment can refit and override them. The best intent is accepted when
+A logistic function turns them into a confidence per intent. Its coefficients are set by hand
+and checked against the labelled development set (``tests/data/intents_dev.jsonl``: accuracy per
+confidence band is at or above the band); they live in ``MatcherConfig`` so a deployment can
+override them. The best intent is accepted when
 its confidence reaches ``accept_threshold`` and beats the runner-up by ``accept_margin``; between
 ``clarify_threshold`` and that the bot asks "did you mean ...?" with the top candidates; below it,
 or when the best match is ``other.unknown``, the outcome is ``fallback`` to ``other.unknown``.
