@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import html
 import itertools
 import json
 import logging
@@ -353,7 +354,7 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
                 if name not in _HTML_TAGS:
                     raise _cant_parse(f'unsupported start tag "{name}"', source, i)
                 attrs = {
-                    m.group(1).lower(): (m.group(2) or "").strip("\"'")
+                    m.group(1).lower(): html.unescape((m.group(2) or "").strip("\"'"))
                     for m in _ATTR_RE.finditer(rest.rstrip("/"))
                     if m.group(1)
                 }
@@ -1706,7 +1707,7 @@ class FakeTelegramAPI:
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._resolve_chat(_require(params, "chat_id"), for_sending=True)
-        raw = _require(params, "text", allow_empty=True)
+        raw = params.get("text") or ""
         text, entities = _checked_text(raw, params, "entities", MAX_TEXT_LENGTH)
         markup = _checked_markup(params.get("reply_markup"))
         content: dict[str, Any] = {"text": text}
@@ -1880,7 +1881,7 @@ class FakeTelegramAPI:
         assert stored.sent is not None
         if "text" not in stored.json:
             raise _bad("there is no text in the message to edit")
-        raw = _require(params, "text", allow_empty=True)
+        raw = params.get("text") or ""
         text, entities = _checked_text(raw, params, "entities", MAX_TEXT_LENGTH)
         markup = _checked_markup(params.get("reply_markup"), inline_only=True)
         if (
@@ -2201,7 +2202,7 @@ def _command_key(params: dict[str, Any]) -> tuple[str, str]:
 def _require(params: dict[str, Any], name: str, *, allow_empty: bool = False) -> Any:
     value = params.get(name)
     if value is None or (value == "" and not allow_empty):
-        raise _bad(f"{name} is empty" if name in params else f"parameter {name} is required")
+        raise _bad(f"{name} is empty")
     return value
 
 

@@ -419,6 +419,16 @@ async def test_get_updates_long_poll_returns_when_an_update_arrives(fake, bot):
     assert fake.pending_updates == []
 
 
+async def test_a_second_get_updates_terminates_the_first_with_conflict(fake, bot):
+    first = asyncio.create_task(bot.get_updates(timeout=20))
+    await fake.wait_for_call("getUpdates")
+    second = asyncio.create_task(bot.get_updates(timeout=20))
+    with pytest.raises(TelegramConflictError, match="terminated by other getUpdates"):
+        await asyncio.wait_for(first, 5)
+    fake.user_says("hi")
+    assert [u.message.text for u in await asyncio.wait_for(second, 5)] == ["hi"]
+
+
 async def test_allowed_updates_drops_other_update_types(fake, bot):
     fake.user_says("hi")
     sent = await bot.send_message(
@@ -551,12 +561,12 @@ async def test_json_bodies_are_accepted_too(fake):
         async with http.post(url, json={"chat_id": USER, "text": "123",
                                         "reply_markup": {"remove_keyboard": True}}) as resp:
             body = await resp.json()
-        async with http.post(url, json={"chat_id": USER}) as resp:
+        async with http.post(url, json={"text": "no chat"}) as resp:
             missing = await resp.json()
     assert body["ok"] and body["result"]["text"] == "123"
     assert fake.messages(USER)[0].remove_keyboard
     assert missing == {"ok": False, "error_code": 400,
-                       "description": "Bad Request: parameter text is required"}
+                       "description": "Bad Request: chat_id is empty"}
 
 
 async def test_wait_for_messages_timeout_reports_what_happened(fake, bot):
@@ -581,7 +591,7 @@ async def test_wait_for_messages_timeout_reports_what_happened(fake, bot):
     ("source", "plain"),
     [
         ("<b>粗</b> &lt;tag&gt; &amp; &quot;q&quot; &#20320;&#x597D;", '粗 <tag> & "q" 你好'),
-        ('<a href="https://shop.example/o/1">订单</a>', "订单"),
+        ('<a href="https://shop.example/o?id=1&amp;x=2">订单</a>', "订单"),
         ('<pre><code class="language-python">x = 1</code></pre>', "x = 1"),
         ("<blockquote expandable>引用</blockquote><tg-spoiler>秘</tg-spoiler>", "引用秘"),
         ('<span class="tg-spoiler">s</span><u>u</u><s>s</s><i>i</i><code>c</code>', "susic"),
@@ -612,6 +622,11 @@ def test_malformed_html_is_rejected_like_telegram(source, detail):
         parse_html(source)
     assert caught.value.description.startswith("Bad Request: can't parse entities: ")
     assert detail in caught.value.description
+
+
+def test_link_href_is_unescaped():
+    _, [link] = parse_html('<a href="https://shop.example/o?id=1&amp;x=2">订单</a>')
+    assert link["url"] == "https://shop.example/o?id=1&x=2"
 
 
 def test_html_entity_offsets_are_utf16():
