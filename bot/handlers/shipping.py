@@ -23,6 +23,12 @@ REGIONAL = ("shipping.fee", "shipping.region")
 
 async def answer_for_region(conv: Conversation, intent: str, region: str) -> None:
     conv.memory.set("region", region)
+    if intent == "shipping.region" and conv.replies.policy.region_group(region) in (
+        "jzhw",
+        "mainland",
+    ):
+        # "Do you ship to Shanghai?" — of course; what they want to know is the postage.
+        intent = "shipping.fee"
     await conv.say(
         conv.replies.answer(intent, conv.locale, region=region),
         reply_markup=keyboards.feedback(conv.t, intent),

@@ -79,7 +79,9 @@ async def open_ticket(
     ESCALATIONS.labels(reason, "opened").inc()
     memory.pop(TICKET_KEY)
     memory.set("ticket", reply.ticket_no)
-    memory.set("attachments_sent", len(memory.get("attachments") or []))
+    # The ticket has them now; the worker appends whatever a later refresh sends.
+    memory.set("transcript", [])
+    memory.set("attachments", [])
     memory.set("misses", 0)
     logger.info(
         "ticket %s %s for chat %s (reason %s)",
