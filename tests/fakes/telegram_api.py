@@ -1350,6 +1350,7 @@ class FakeTelegramAPI:
             "copyMessage": self._copy_message,
             "forwardMessage": self._forward_message,
             "getFile": self._get_file,
+            "sendMediaGroup": self._send_media_group,
             "createForumTopic": self._create_forum_topic,
             "editForumTopic": self._edit_forum_topic,
             "closeForumTopic": self._close_forum_topic,
@@ -1768,6 +1769,46 @@ class FakeTelegramAPI:
         if file is None:
             raise _bad("wrong file identifier/HTTP URL specified")
         return file
+
+    async def _send_media_group(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        chat = self._resolve_chat(_require(params, "chat_id"), for_sending=True)
+        media = _require(params, "media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise _bad("media must contain 2-10 items")
+        kinds = {item.get("type") for item in media if isinstance(item, dict)}
+        if not kinds <= {"photo", "video", "document", "audio"} or (
+            len(kinds) > 1 and kinds & {"document", "audio"}
+        ):
+            raise _bad("documents and audio can only be grouped with their own kind")
+        prepared = []
+        for item in media:
+            value = item.get("media")
+            if isinstance(value, str) and value.startswith("attach://"):
+                value = params.get(value.removeprefix("attach://"))
+            file = self._input_file(value, item["type"])
+            caption_raw = item.get("caption")
+            caption, entities = "", []
+            if caption_raw:
+                caption, entities = _checked_text(
+                    caption_raw, {"parse_mode": item.get("parse_mode")}, "caption_entities",
+                    MAX_CAPTION_LENGTH, caption=True)
+            prepared.append((item["type"], file, caption_raw, caption, entities))
+        group_id = str(secrets.randbits(60))
+        messages = []
+        for kind, file, caption_raw, caption, entities in prepared:
+            content: dict[str, Any] = {kind: _media_object(kind, file),
+                                       "media_group_id": group_id}
+            if caption:
+                content["caption"] = caption
+            if entities:
+                content["caption_entities"] = entities
+            message, _ = self._store_bot_message(
+                chat, {**params, "parse_mode": None}, content, method="sendMediaGroup",
+                kind=kind, text=caption, raw_text=caption_raw, entities=entities,
+                file_id=file.file_id,
+            )
+            messages.append(message)
+        return messages
 
     async def _copy_message(self, params: dict[str, Any]) -> dict[str, int]:
         chat = self._resolve_chat(_require(params, "chat_id"), for_sending=True)

@@ -29,6 +29,7 @@ from aiogram.filters import Command
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -519,6 +520,22 @@ async def test_send_media_by_file_id_and_by_upload(fake, bot):
     assert second.file_id == first.file_id == again.document.file_id
     with pytest.raises(TelegramBadRequest, match="caption is too long"):
         await bot.send_photo(USER, again.document.file_id, caption="字" * 1025)
+
+
+async def test_media_group_is_one_message_per_item(fake, bot):
+    fake.user_says("hi")
+    fake.user_sends_photo()
+    [_, photo_update] = fake.pending_updates
+    photo_id = photo_update["message"]["photo"][-1]["file_id"]
+    album = await bot.send_media_group(USER, [
+        InputMediaPhoto(media=photo_id, caption="<b>正面</b>"),
+        InputMediaPhoto(media=BufferedInputFile(b"back", filename="back.jpg")),
+    ])
+    assert [m.caption for m in album] == ["正面", None]
+    assert album[0].media_group_id == album[1].media_group_id
+    front, back = await fake.wait_for_messages(USER, count=2)
+    assert (front.kind, front.text, front.file_id) == ("photo", "正面", photo_id)
+    assert back.kind == "photo" and back.file_id != photo_id
 
 
 async def test_get_chat_and_configurable_chat_member(fake, bot):
