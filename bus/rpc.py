@@ -118,7 +118,8 @@ class RpcClient:
             try:
                 if self._connection is None:
                     self._connection = await aio_pika.connect_robust(
-                        self._url, client_properties={"connection_name": "kefu-rpc-client"}
+                        self._url,
+                        client_properties={"connection_name": f"kefu-rpc:{self._topology.prefix}"},
                     )
                 await self._open_channels(self._connection)
                 self._ready.set()
@@ -139,7 +140,9 @@ class RpcClient:
         # back as soon as the broker has routed the request, well before the worker's reply,
         # so it costs frames, not latency.
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        reply_queue = await channel.get_queue(DIRECT_REPLY_TO, ensure=False)
+        # Declared (passively) rather than fetched: a robust channel restores only queues it
+        # declared, and after a reconnect the reply-to consumer must come back with it.
+        reply_queue = await channel.declare_queue(DIRECT_REPLY_TO, passive=True)
         await reply_queue.consume(self._on_reply, no_ack=True)
         # Declared here too: publishing to a missing exchange would close the channel.
         self._exchange = await channel.declare_exchange(

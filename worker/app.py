@@ -34,7 +34,7 @@ class Worker:
         await self.migrate()
         self._connection = await aio_pika.connect_robust(
             self.settings.amqp_url.get_secret_value(),
-            client_properties={"connection_name": "kefu-worker"},
+            client_properties={"connection_name": f"kefu-worker:{self.settings.bus_prefix}"},
         )
         self._server = RpcServer(
             self._connection,
