@@ -17,19 +17,53 @@ SHANGHAI = timezone(timedelta(hours=8))
 
 # The fixed intent contract shared by intents/, replies/ and bot/.
 INTENT_IDS = [
-    "shipping.dispatch_time", "shipping.delivery_time", "shipping.courier", "shipping.fee",
-    "shipping.region", "size.recommend", "size.chart", "size.fit", "color.difference",
-    "color.real_color", "color.options", "returns.return", "returns.exchange",
-    "returns.refund_progress", "returns.postage", "returns.address", "order.status",
-    "order.change_address", "order.cancel", "bargain.discount", "quality.material",
-    "quality.smell", "quality.authenticity", "quality.problem", "payment.methods",
-    "payment.cod", "greeting.hello", "thanks.bye", "human.agent", "complaint.general",
+    "shipping.dispatch_time",
+    "shipping.delivery_time",
+    "shipping.courier",
+    "shipping.fee",
+    "shipping.region",
+    "size.recommend",
+    "size.chart",
+    "size.fit",
+    "color.difference",
+    "color.real_color",
+    "color.options",
+    "returns.return",
+    "returns.exchange",
+    "returns.refund_progress",
+    "returns.postage",
+    "returns.address",
+    "order.status",
+    "order.change_address",
+    "order.cancel",
+    "order.modify",
+    "bargain.discount",
+    "quality.material",
+    "quality.smell",
+    "quality.authenticity",
+    "quality.problem",
+    "payment.methods",
+    "payment.cod",
+    "payment.invoice",
+    "greeting.hello",
+    "thanks.bye",
+    "human.agent",
+    "complaint.general",
     "other.unknown",
 ]
 EXCHANGE_REASONS = [
-    "not_delivered_yet", "order_not_paid", "order_closed", "window_expired", "already_exchanged",
-    "proxy_no_exchange", "not_fit_for_resale", "out_of_stock", "same_variant",
-    "style_change_not_allowed", "item_not_in_order", "variant_not_found",
+    "not_delivered_yet",
+    "order_not_paid",
+    "order_closed",
+    "window_expired",
+    "already_exchanged",
+    "proxy_no_exchange",
+    "not_fit_for_resale",
+    "out_of_stock",
+    "same_variant",
+    "style_change_not_allowed",
+    "item_not_in_order",
+    "variant_not_found",
 ]
 LOCALES = ["zh_CN", "en"]
 
@@ -160,8 +194,15 @@ def test_locale_without_policy_texts_is_refused(
 @pytest.mark.parametrize(
     ("code", "locale"),
     [
-        ("zh", "zh_CN"), ("zh-hans", "zh_CN"), ("zh-CN", "zh_CN"), ("zh-TW", "zh_CN"),
-        ("en", "en"), ("en-US", "en"), ("EN-gb", "en"), ("fr", "zh_CN"), (None, "zh_CN"),
+        ("zh", "zh_CN"),
+        ("zh-hans", "zh_CN"),
+        ("zh-CN", "zh_CN"),
+        ("zh-TW", "zh_CN"),
+        ("en", "en"),
+        ("en-US", "en"),
+        ("EN-gb", "en"),
+        ("fr", "zh_CN"),
+        (None, "zh_CN"),
         ("", "zh_CN"),
     ],
 )
@@ -241,8 +282,13 @@ def test_templates_keep_their_own_markup(replies: Replies) -> None:
 def test_safe_html_is_not_escaped_twice(replies: Replies) -> None:
     inner = replies.text("order.delivery", "en", courier="ZTO", tracking_no="A&B")
     card = replies.text(
-        "order.card", "en", order_no="KF20260001", state="shipped", items="",
-        delivery=inner, times="",
+        "order.card",
+        "en",
+        order_no="KF20260001",
+        state="shipped",
+        items="",
+        delivery=inner,
+        times="",
     )
     assert "A&amp;B" in card and "&amp;amp;" not in card
 
@@ -286,7 +332,10 @@ def test_refusal_lists_every_reason_and_offers_a_person(replies: Replies) -> Non
 def test_exchange_quote_and_created(replies: Replies, policy: ShopPolicy) -> None:
     deadline = datetime(2026, 3, 5, 4, 0, tzinfo=UTC)
     quote = replies.exchange_quote(
-        "zh_CN", item="卫衣 M/黑色", new_variant="L/黑色", postage_payer="customer",
+        "zh_CN",
+        item="卫衣 M/黑色",
+        new_variant="L/黑色",
+        postage_payer="customer",
         deadline=deadline,
     )
     assert "来回运费由您承担" in quote
@@ -302,10 +351,15 @@ def test_exchange_quote_and_created(replies: Replies, policy: ShopPolicy) -> Non
 
 def test_order_card_states_items_courier_and_times(replies: Replies) -> None:
     order = OrderView(
-        order_no="KF20260001", state="shipped",
-        items=[OrderItemView(title="卫衣 <新款>", size="M", color="黑色", quantity=2,
-                             price_yuan=Decimal("129.5"))],
-        courier="中通快递", tracking_no="ZT123",
+        order_no="KF20260001",
+        state="shipped",
+        items=[
+            OrderItemView(
+                title="卫衣 <新款>", size="M", color="黑色", quantity=2, price_yuan=Decimal("129.5")
+            )
+        ],
+        courier="中通快递",
+        tracking_no="ZT123",
         created_at=datetime(2026, 3, 1, 2, 0, tzinfo=UTC),
         shipped_at=datetime(2026, 3, 2, 6, 0, tzinfo=UTC),
     )
