@@ -111,7 +111,7 @@ class ChatContextMiddleware(BaseMiddleware):
             return await handler(event, data)
         key = StorageKey(bot_id=bot.id, chat_id=chat.id, user_id=user.id, destiny=MEMORY_DESTINY)
         memory = await ChatMemory.load(self.storage, key)
-        locale = memory.get("locale") or self._locale_of(user)
+        locale = memory.get("locale") or self._locale_of(user, memory)
         conversation = Conversation(
             bot=bot,
             chat_id=chat.id,
@@ -133,10 +133,13 @@ class ChatContextMiddleware(BaseMiddleware):
         finally:
             await memory.save()
 
-    def _locale_of(self, user: User) -> str:
+    def _locale_of(self, user: User, memory: ChatMemory) -> str:
+        """The Telegram app's language; remembered for updates that come without one."""
         if user.language_code:
-            return self.replies.normalize_locale(user.language_code)
-        return self.default_locale
+            locale = self.replies.normalize_locale(user.language_code)
+            memory.set("app_locale", locale)
+            return locale
+        return memory.get("app_locale") or self.default_locale
 
 
 class IntentMiddleware(BaseMiddleware):

@@ -16,6 +16,7 @@ from aiogram.types import Message, ReplyKeyboardRemove
 
 from bot import keyboards
 from bot.filters import HasContact
+from bot.handlers import exchange, orders
 from bot.services.conversation import Conversation
 from bot.services.orders import show_order_choices
 from bot.states import ExchangeRequest, OrderQuery
@@ -43,7 +44,7 @@ def get_router() -> Router:
 
     @router.message(HasContact())
     async def handle_contact(
-        message: Message, conv: Conversation, rpc: Any, state: FSMContext
+        message: Message, conv: Conversation, rpc: Any, state: FSMContext, policy: Any
     ) -> None:
         contact = message.contact
         assert contact is not None and message.from_user is not None
@@ -64,11 +65,14 @@ def get_router() -> Router:
         if flow is None:
             return
         order = await show_order_choices(conv, rpc, flow, ask_contact=False)
-        if order is not None:
-            # One order only: offer it as a button too, so every flow continues the same way.
-            await conv.say(
-                conv.t("choose.order"),
-                reply_markup=keyboards.orders(flow, [(order.order_no, order.order_no)]),
-            )
+        if order is None:
+            return
+        # One order only: the flow goes on with it at once.
+        if flow == "x":
+            await exchange.with_order(conv, rpc, state, order, policy)
+        else:
+            data = await state.get_data()
+            await state.clear()
+            await orders.present(conv, order, data.get("intent", "order.status"), policy)
 
     return router

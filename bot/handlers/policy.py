@@ -75,7 +75,16 @@ def get_router() -> Router:
     async def handle_policy_question(message: Message, conv: Conversation, decision: Any) -> None:
         slots = decision.slots.model_dump(exclude_none=True)
         region = slots.pop("region", None) or conv.memory.get("region")
-        text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
+        try:
+            text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
+        except KeyError:
+            # The catalogue knows an intent the shop has not written an answer for yet.
+            logger.warning("no answer template for intent %s", decision.intent)
+            await conv.say(
+                conv.t("clarify.offer_human"),
+                reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
+            )
+            return
         markup = (
             None if decision.intent in NO_FEEDBACK else keyboards.feedback(conv.t, decision.intent)
         )

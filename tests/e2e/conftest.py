@@ -61,6 +61,12 @@ class Customer:
         self.fake.user_presses_button(message, button, user_id=self.user_id)
         return await self.replies(replies)
 
+    async def presses_data(
+        self, message: SentMessage, callback_data: str, replies: int = 1
+    ) -> list[SentMessage]:
+        self.fake.user_presses(callback_data, message_id=message.message_id, user_id=self.user_id)
+        return await self.replies(replies)
+
     async def shares_contact(
         self, phone: str, *, contact_user_id: int | None = None, replies: int = 1
     ) -> list[SentMessage]:

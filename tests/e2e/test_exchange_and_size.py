@@ -1,0 +1,93 @@
+"""The exchange flow and size advice end to end, in Chinese and English."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.keyboards import VariantPickCallback
+
+VARIANT_L = VariantPickCallback(size="L", color="黑色").pack()
+
+
+async def test_exchange_flow_gives_an_rma_number_and_who_pays_postage_zh(stack) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=3)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    # Too close to call: "did you mean…?" and the choice replays the question.
+    [clarify] = await customer.says("我想换个大一码的")
+    policy, choose = await customer.presses(clarify, "换货", replies=2)
+    assert "48" in policy.text
+    # One order, one item: straight to the sizes in stock.
+    [resale] = await customer.presses_data(choose, VARIANT_L)
+    assert "吊牌" in resale.text
+    [quote] = await customer.presses(resale, "是的")
+    assert "L" in quote.text
+    [created] = await customer.presses(quote, "确认")
+    assert "RMA" in created.text or "换货单号" in created.text
+    assert "来回运费" in created.text or "运费" in created.text
+
+
+async def test_exchange_in_english_by_order_number_and_last_four(stack) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=2)
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says(f"I want to exchange {order.order_no} for a bigger size")
+    assert "last four digits" in ask.text
+    [choose] = await customer.says(order.phone[-4:])
+    [resale] = await customer.presses_data(choose, VARIANT_L)
+    [quote] = await customer.presses(resale, "Yes")
+    assert "postage" in quote.text
+    [created] = await customer.presses(quote, "Confirm")
+    assert "exchange number" in created.text.lower() or "logged" in created.text
+
+
+async def test_ineligible_exchange_says_why_and_offers_a_person(stack) -> None:
+    order = await stack.make_order(
+        kind="custom", state="shipped", size="M", delivered_ago=timedelta(days=5)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _, choose = await customer.says("能换大一码吗", replies=2)
+    [resale] = await customer.presses_data(choose, VARIANT_L)
+    [refused] = await customer.presses(resale, "是的")
+    assert "48" in refused.text  # the window has passed, in plain words
+    [ticket] = await customer.presses(refused, "人工")
+    assert "工单" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert saved.reason == "ineligible"
+    assert any("换" in line["text"] for line in saved.transcript)
+
+
+async def test_item_not_fit_for_resale_is_refused(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", size="M")
+    customer = stack.customer(language_code="en")
+    await customer.says("hi")
+    await customer.shares_contact(order.phone)
+    _, choose = await customer.says("I want to exchange for a bigger size", replies=2)
+    [resale] = await customer.presses_data(choose, VARIANT_L)
+    [refused] = await customer.presses(resale, "No")
+    assert "tags on" in refused.text
+
+
+async def test_size_advice_from_height_and_jin_with_the_product_by_name_zh(stack) -> None:
+    customer = stack.customer()
+    [ask] = await customer.says("我160 100斤穿什么码")
+    assert "160" in ask.text and "50" in ask.text  # 100 斤 = 50 kg
+    [advice] = await customer.says("纯棉圆领T恤")
+    assert "M" in advice.text
+    assert "1–3" in advice.text  # the measuring tolerance
+
+
+async def test_size_between_two_sizes_says_which_for_a_looser_fit(stack) -> None:
+    customer = stack.customer()
+    [advice] = await customer.says("纯棉圆领T恤 1米66 108斤 穿什么码")
+    assert "M" in advice.text and "L" in advice.text and "宽松" in advice.text
+
+
+async def test_size_asks_for_what_is_missing_in_english(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("which size should I take? I'm 170 cm")
+    assert "weight" in ask.text
+    [ask_item] = await customer.says("60 kg")
+    assert "Which item" in ask_item.text
+    [advice] = await customer.says("纯棉圆领T恤")
+    assert "L" in advice.text

@@ -1,0 +1,77 @@
+"""Identity and order status end to end: the contact button, a spoofed contact refused, the
+order number + last four digits, and nothing at all about someone else's order."""
+
+from __future__ import annotations
+
+
+async def test_order_status_by_number_and_last_four_digits_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    [ask] = await customer.says(f"我的订单 {order.order_no} 到哪了")
+    assert "后四位" in ask.text
+    [card] = await customer.says(f"尾号{order.phone[-4:]}")
+    assert order.order_no in card.text
+    assert "已发货" in card.text
+    # Remembered: the next question about the same order needs no proof again.
+    [again] = await customer.says(f"{order.order_no} 发货了吗")
+    assert order.order_no in again.text
+
+
+async def test_order_status_in_english_asks_for_the_number_then_the_digits(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("where is my order?")
+    assert "order number" in ask.text
+    assert ask.reply_buttons  # and the share-contact button
+    [ask_digits] = await customer.says(order.order_no.lower())
+    assert "last four digits" in ask_digits.text
+    [card] = await customer.says(order.phone[-4:])
+    assert order.order_no in card.text and "paid" in card.text
+
+
+async def test_another_customers_order_number_gives_nothing(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    await customer.says(f"查一下订单{order.order_no}")
+    wrong = "0000" if order.phone[-4:] != "0000" else "1111"
+    [answer] = await customer.says(wrong)
+    assert "没有找到" in answer.text or "找不到" in answer.text
+    assert order.order_no not in answer.text
+    for message in customer.history:
+        assert order.phone not in message.text
+
+
+async def test_shared_contact_links_and_lists_own_orders(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    [ask] = await customer.says("我的快递到哪了")
+    assert ask.reply_buttons[0][0].request_contact
+    linked, card = await customer.shares_contact(order.phone, replies=2)
+    assert linked.remove_keyboard
+    # One order only: it is shown at once.
+    assert order.order_no in card.text
+    [again] = await customer.says("我的订单发货了吗")
+    assert order.order_no in again.text
+
+
+async def test_a_contact_that_is_not_the_senders_own_is_refused_and_links_nothing(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    [refused] = await customer.shares_contact(order.phone, contact_user_id=customer.user_id + 1)
+    assert "不是您本人" in refused.text or "本人" in refused.text
+    # Nothing was linked: an order question still asks for proof.
+    [ask] = await customer.says(f"订单{order.order_no}到哪了")
+    assert "后四位" in ask.text
+    english = stack.customer(language_code="en")
+    await english.says("hello")
+    [refused] = await english.shares_contact(order.phone, contact_user_id=english.user_id + 7)
+    assert "isn't yours" in refused.text
+
+
+async def test_refund_progress_shows_the_order_and_the_refund_times(stack) -> None:
+    order = await stack.make_order(kind="regular", state="completed")
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone, replies=1)
+    card, refund = await customer.says(f"when will I get my refund for {order.order_no}", replies=2)
+    assert order.order_no in card.text
+    assert "1–2" in refund.text or "1-2" in refund.text
