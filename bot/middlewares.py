@@ -8,8 +8,10 @@ they put in the data is also there for the error handlers.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -102,6 +104,8 @@ class ChatContextMiddleware(BaseMiddleware):
         self.replies = replies
         self.transcript_lines = transcript_lines
         self.default_locale = default_locale
+        # Weak values: a chat's lock lives while an update of that chat holds or awaits it.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -109,6 +113,23 @@ class ChatContextMiddleware(BaseMiddleware):
         bot: Bot = data["bot"]
         if user is None or chat is None or user.is_bot:
             return await handler(event, data)
+        lock = self._locks.get(chat.id)
+        if lock is None:
+            lock = self._locks[chat.id] = asyncio.Lock()
+        # One update per chat at a time (polling runs updates as concurrent tasks): answers
+        # keep the customer's order and the chat's memory is never written by two at once.
+        async with lock:
+            return await self._handle(handler, event, data, bot, chat, user)
+
+    async def _handle(
+        self,
+        handler: Handler,
+        event: TelegramObject,
+        data: dict[str, Any],
+        bot: Bot,
+        chat: Chat,
+        user: User,
+    ) -> Any:
         key = StorageKey(bot_id=bot.id, chat_id=chat.id, user_id=user.id, destiny=MEMORY_DESTINY)
         memory = await ChatMemory.load(self.storage, key)
         locale = memory.get("locale") or self._locale_of(user, memory)

@@ -14,7 +14,7 @@ from bot import keyboards
 from bot.filters import IntentIs
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
-from bot.services.orders import lookup
+from bot.services.orders import list_orders, lookup
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,9 @@ NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 async def order_terms(conv: Conversation, rpc: Any, policy: Any) -> str | None:
     """The return/exchange terms of the customer's last order (by its first item's kind)."""
     order_no = conv.memory.get("last_order")
+    if order_no is None and conv.memory.linked:
+        latest = await list_orders(rpc, conv, limit=1)
+        order_no = latest[0].order_no if latest else None
     if order_no is None:
         return None
     result = await lookup(rpc, conv, order_no)

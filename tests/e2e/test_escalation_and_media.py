@@ -1,0 +1,103 @@
+"""Colour difference, "did you mean…?", two misses, a person on request, complaints, and
+photos/stickers/voice/documents — every escalation ends in a real ticket in the worker."""
+
+from __future__ import annotations
+
+
+async def test_colour_difference_asks_for_a_daylight_photo_and_the_photo_goes_to_the_ticket(
+    stack,
+) -> None:
+    order = await stack.make_order(kind="custom", state="shipped")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [answer] = await customer.says("收到的颜色跟图片不一样")
+    assert "屏幕" in answer.text or "光线" in answer.text  # the causes
+    assert "自然光" in answer.text  # the daylight photo
+    assert order.order_no in answer.text and "定制" in answer.text  # their order's terms
+    [kept] = await customer.sends_photo(caption="白天拍的")
+    assert "保存" in kept.text
+    [ticket] = await customer.presses(kept, "人工")
+    assert "工单" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert saved.reason == "quality"
+    assert [a["kind"] for a in saved.attachments] == ["photo"]
+    assert saved.attachments[0]["caption"] == "白天拍的"
+    assert any("颜色" in line["text"] for line in saved.transcript)
+
+
+async def test_colour_difference_in_english(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [answer] = await customer.says(
+        "is there any colour difference between the photos and the real thing?"
+    )
+    assert "daylight" in answer.text
+
+
+async def test_did_you_mean_then_two_misses_offer_a_person_and_open_a_ticket(stack) -> None:
+    customer = stack.customer()
+    [rephrase] = await customer.says("asdkjh qwe")
+    assert "换个说法" in rephrase.text
+    [offer] = await customer.says("zzzz qqqq")
+    assert offer.button("转人工")
+    [ticket] = await customer.presses(offer, "转人工")
+    assert "工单" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert saved.reason == "low_confidence"
+    texts = [line["text"] for line in saved.transcript]
+    assert "asdkjh qwe" in texts and "zzzz qqqq" in texts
+
+
+async def test_asking_for_a_person_opens_one_ticket_with_the_conversation_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    await customer.says("when do you ship?")
+    [ticket] = await customer.says("I want to talk to a real person")
+    assert "ticket number" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert saved.reason == "customer_asked"
+    assert saved.transcript[0]["text"] == "when do you ship?"
+    assert saved.transcript[1]["role"] == "bot"
+
+
+async def test_complaint_apologises_and_escalates(stack) -> None:
+    customer = stack.customer()
+    apology, ticket = await customer.says("我要投诉你们", replies=2)
+    assert "抱歉" in apology.text
+    assert "工单" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert saved.reason == "complaint"
+
+
+async def test_quality_problem_collects_photos_for_the_agent(stack) -> None:
+    customer = stack.customer()
+    [answer] = await customer.says("收到的衣服破了个洞")
+    assert "照片" in answer.text
+    [ticket] = await customer.presses(answer, "人工")
+    assert "工单" in ticket.text
+    # After escalation, new evidence joins the open ticket.
+    [kept] = await customer.sends_photo(caption="破洞")
+    assert "保存" in kept.text
+    [saved] = await stack.tickets(customer.user_id)  # refreshed before the reply was sent
+    assert [a["caption"] for a in saved.attachments] == ["破洞"]
+
+
+async def test_stickers_voice_and_documents_get_polite_answers(stack) -> None:
+    customer = stack.customer()
+    stack.fake.user_sends_sticker(user_id=customer.user_id)
+    [sticker] = await customer.replies()
+    assert "表情" in sticker.text
+    stack.fake.user_sends_voice(user_id=customer.user_id)
+    [voice] = await customer.replies()
+    assert "语音" in voice.text
+    stack.fake.user_sends_document(user_id=customer.user_id)
+    [document] = await customer.replies()
+    assert "文件" in document.text
+
+
+async def test_flood_control_warns_once_then_drops(stack) -> None:
+    customer = stack.customer()
+    for i in range(40):
+        stack.fake.user_says(f"你好{i}", user_id=customer.user_id)
+    replies = await customer.replies(31)  # 30 answers, then one "slow down"
+    assert "稍等" in replies[-1].text
+    assert not any("稍等" in r.text for r in replies[:-1])
+    await customer.hears_nothing_more()

@@ -1,0 +1,55 @@
+"""A worker stopped mid-conversation: order questions say "temporarily unavailable" and offer
+a person, policy answers carry on, and the chat recovers when a worker is back."""
+
+from __future__ import annotations
+
+import pytest_asyncio
+
+from tests.e2e.conftest import start_stack, stop_stack
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def outage_stack(amqp_url, amqp_connection, tmp_path_factory):
+    built, polling = await start_stack(amqp_url, tmp_path_factory.mktemp("outage"))
+    try:
+        yield built
+    finally:
+        await stop_stack(built, polling, amqp_connection)
+
+
+async def test_worker_stopped_mid_conversation(outage_stack) -> None:
+    stack = outage_stack
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    [ask] = await customer.says(f"订单{order.order_no}到哪了")
+    assert "后四位" in ask.text
+
+    await stack.shop.worker.stop()  # the worker goes away between two messages
+
+    [sorry] = await customer.says(order.phone[-4:])
+    assert "暂时" in sorry.text or "繁忙" in sorry.text
+    assert sorry.button("转人工")
+    # Policy answers don't need the worker.
+    [answer] = await customer.says("发什么快递")
+    assert "中通" in answer.text
+    # Asking for a person while nobody serves tickets: told so, with the service hours.
+    [unavailable] = await customer.presses(sorry, "转人工")
+    assert "繁忙" in unavailable.text or "暂时" in unavailable.text
+
+    await stack.shop.worker.start()  # back: the same question now works
+    [card] = await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
+    assert order.order_no in card.text
+
+
+async def test_english_customer_gets_the_unavailable_answer_too(outage_stack) -> None:
+    stack = outage_stack
+    await stack.shop.worker.stop()
+    try:
+        customer = stack.customer(language_code="en")
+        [ask] = await customer.says("where is my order KF20260001?")
+        assert "last four" in ask.text
+        [sorry] = await customer.says("1234")
+        assert "busy" in sorry.text or "unavailable" in sorry.text
+        assert sorry.button("person")
+    finally:
+        await stack.shop.worker.start()
