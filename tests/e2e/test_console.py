@@ -1,0 +1,87 @@
+"""The console chat (``python -m bot`` without BOT_TOKEN) driven in a pseudo-terminal, against
+a running test worker: policy answers, numbered choices, /contact, an order, /quit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest_asyncio
+
+from tests.integration.conftest import create_order, start_shop, stop_shop
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 60
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def console_shop(amqp_url, amqp_connection, tmp_path_factory):
+    shop = await start_shop(amqp_url, tmp_path_factory.mktemp("console"))
+    try:
+        yield shop
+    finally:
+        await stop_shop(shop, amqp_connection)
+
+
+def spawn(amqp_url: str, prefix: str) -> pexpect.spawn:
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    env.update(AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, PYTHONUNBUFFERED="1")
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "bot"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(50, 200),
+    )
+
+
+async def test_console_chat_through_the_same_dispatcher(console_shop, amqp_url) -> None:
+    order = await create_order(console_shop, kind="custom", state="shipped", size="M")
+    child = spawn(amqp_url, console_shop.worker.topology.prefix)
+    try:
+        await child.expect("终端模式", async_=True)
+        await child.expect("你 › ", async_=True)
+        child.sendline("什么时候发货")
+        await child.expect("2–3", async_=True)
+        # The solved / not solved buttons show as numbered choices; "1" presses the first.
+        await child.expect(r"\[1\] 👍", async_=True)
+        await child.expect("你 › ", async_=True)
+        child.sendline("1")
+        await child.expect("感谢", async_=True)
+        # Identity by /contact, then an order question answered by the worker.
+        child.sendline("我的订单到哪了")
+        await child.expect(r"/contact", async_=True)
+        child.sendline(f"/contact {order.phone}")
+        await child.expect(order.order_no, async_=True)
+        # Language switch by number.
+        child.sendline("/lang")
+        await child.expect(r"\[2\] English", async_=True)
+        child.sendline("2")
+        await child.expect("English from now on", async_=True)
+        child.sendline("do you ship to Hong Kong?")
+        await child.expect("freight collect", async_=True)
+        child.sendline("/quit")
+        await child.expect(pexpect.EOF, async_=True)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+
+
+async def test_console_without_a_broker_still_answers_policy_questions(amqp_url) -> None:
+    child = spawn("amqp://guest:guest@127.0.0.1:1/", "nobroker")
+    try:
+        await child.expect("你 › ", async_=True)
+        child.sendline("可以货到付款吗")
+        await child.expect("支付宝", async_=True)
+        await child.expect("你 › ", async_=True)
+        child.sendline("KF20260001 尾号0001 到哪了")
+        await child.expect("繁忙|暂时", async_=True)
+        child.sendeof()
+        await child.expect(pexpect.EOF, async_=True)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
