@@ -43,8 +43,14 @@ kefu_bootstrap() (
     if [[ "$want" != "$have" ]]; then
         say "installing Kefu and its dependencies into .venv (pyproject.toml is new or changed)"
         local t0=$SECONDS
-        .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q \
-            -e '.[test,postgres]'
+        mkdir -p var/log
+        # The build backend's chatter goes to a log; it is shown only when the install fails.
+        if ! .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q \
+            -e '.[test,postgres]' >var/log/pip-install.log 2>&1; then
+            tail -n 40 var/log/pip-install.log >&2
+            say "pip install failed; the whole log is var/log/pip-install.log"
+            return 1
+        fi
         printf '%s\n' "$want" >"$stamp"
         say "dependencies installed in $((SECONDS - t0))s"
     fi
