@@ -18,6 +18,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
@@ -66,16 +68,20 @@ def make_rpc(settings: BotSettings) -> RpcClient:
     )
 
 
-async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings) -> None:
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-    from aiohttp import web
-
+def build_webhook_app(dp: Dispatcher, bot: Bot, settings: BotSettings) -> web.Application:
+    """The aiohttp application that takes Telegram's webhook calls (checking the secret)."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
         app, path=settings.webhook_path
     )
     setup_application(app, dp, bot=bot)
+    return app
+
+
+async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings) -> None:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    app = build_webhook_app(dp, bot, settings)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
