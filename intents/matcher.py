@@ -54,6 +54,8 @@ class MatcherConfig(BaseModel):
     max_candidates: int = Field(3, ge=1, le=10)
     shortlist_size: int = Field(24, ge=1, le=500)
     fuzzy_cutoff: float = Field(40.0, ge=0, le=100)
+    # greetings and thanks wrapped around a question give way to the question (see _unwrap)
+    wrapper_groups: tuple[str, ...] = ("greeting", "thanks")
     # logistic model: confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + ...)
     coef_bias: float = -4.0
     coef_kw: float = 5.0
@@ -168,6 +170,9 @@ class IntentMatcher:
         self.intents: list[Intent] = list(catalog.intents)
         self._index_of = {intent.id: i for i, intent in enumerate(self.intents)}
         self._other = self._index_of.get(FALLBACK_INTENT)
+        self._wrappers = frozenset(
+            i for i, intent in enumerate(self.intents) if intent.group in self.config.wrapper_groups
+        )
 
         # keywords: normalised text -> [(intent index, weight)]
         self._keywords: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -224,11 +229,11 @@ class IntentMatcher:
 
     # ------------------------------------------------------------------ signals
 
-    def _keyword_scores(self, text: str) -> dict[int, float]:
+    def _keyword_spans(self, text: str) -> list[tuple[int, int, str]]:
         """Leftmost-longest keyword matches (a match inside a longer one is dropped)."""
         n = len(text)
         if not n:
-            return {}
+            return []
         kws = self._keywords
         spans: list[tuple[int, int, str]] = []
         maxlen = self._kw_maxlen
@@ -246,22 +251,27 @@ class IntentMatcher:
                         continue
                     spans.append((start, end, sub))
         if not spans:
-            return {}
+            return []
         kept: list[tuple[int, int, str]] = []
         for span in sorted(spans, key=lambda s: s[0] - s[1]):  # longest first
             s, e, _ = span
             if any(ks <= s and e <= ke for ks, ke, _ in kept):
                 continue
             kept.append(span)
+        return kept
+
+    def _keyword_scores(self, text: str) -> dict[int, float]:
         scores: dict[int, float] = defaultdict(float)
-        for _, _, sub in kept:
-            for idx, weight in kws[sub]:
+        for _, _, sub in self._keyword_spans(text):
+            for idx, weight in self._keywords[sub]:
                 scores[idx] += weight
         return scores
 
     def signals(self, text: str) -> tuple[dict[int, Signals], str]:
         """Per-intent signals for a message (only intents with any evidence) and its core form."""
-        norm = normalize(text)
+        return self._signals(normalize(text))
+
+    def _signals(self, norm: str) -> tuple[dict[int, Signals], str]:
         body = strip_fillers(norm)
         kw = self._keyword_scores(norm)
         feats = features(body)
@@ -317,13 +327,42 @@ class IntentMatcher:
 
     def rank(self, text: str) -> list[tuple[int, float]]:
         """All intents with evidence, as (intent index, confidence), best first."""
-        sig, _ = self.signals(text)
+        norm = normalize(text)
+        ranked = self._rank(norm)
+        if ranked and ranked[0][0] in self._wrappers:
+            ranked = self._unwrap(norm, ranked)
+        return ranked
+
+    def _rank(self, norm: str) -> list[tuple[int, float]]:
+        sig, _ = self._signals(norm)
         if not sig:
             return []
         best_kw = max(s.kw for s in sig.values())
         ranked = [(i, self.confidence(s, best_kw)) for i, s in sig.items()]
         ranked.sort(key=lambda item: (-item[1], item[0]))
         return ranked
+
+    def _unwrap(self, norm: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """A greeting or thanks wrapped around a question: rank what is left without it.
+
+        "在吗 拍了多久发" and "谢谢 那运费多少" are questions; "您好 有人吗" and "好的谢谢" are
+        not. The wrapper's own keywords are cut out; if the rest is a question the catalogue
+        knows (or an out-of-scope one) with at least ``accept_threshold`` confidence, the rest
+        decides. Otherwise the wrapper stands."""
+        chars = list(norm)
+        for start, end, sub in self._keyword_spans(norm):
+            if all(i in self._wrappers for i, _ in self._keywords[sub]):
+                chars[start:end] = " " * (end - start)
+        rest = " ".join("".join(chars).split())
+        if len(strip_fillers(rest).replace(" ", "")) < 2:
+            return ranked
+        inner = self._rank(rest)
+        if not inner:
+            return ranked
+        top_i, top_p = inner[0]
+        if top_i in self._wrappers or top_p < self.config.accept_threshold:
+            return ranked
+        return inner
 
     def match(self, text: str) -> Decision:
         if not isinstance(text, str):
@@ -356,7 +395,14 @@ class IntentMatcher:
                 candidates=candidates,
                 slots=slots,
             )
-        second_p = next((p for i, p in ranked[1:] if i != self._other), 0.0)
+        # a greeting or thanks next to a question does not compete with the question
+        second_p = next(
+            (
+                p for i, p in ranked[1:]
+                if i != self._other and (top_i in self._wrappers or i not in self._wrappers)
+            ),
+            0.0,
+        )
         intent = self.intents[top_i]
         accepted = top_p >= c.accept_threshold and (top_p - second_p) >= c.accept_margin
         return Decision(

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import opencc
 
+from intents.variants import apply_variants
+
 MAX_CHARS = 512
 """Only the first MAX_CHARS characters of a message are considered (a customer question is short;
 this keeps a 100 KB paste as cheap as a normal message)."""
@@ -132,7 +134,7 @@ def _strip_suffix(word: str) -> str:
 
 
 def _normalize_text(text: str) -> str:
-    text = prepare(text)
+    text = apply_variants(prepare(text))
     text = _KEEP.sub(" ", text)
     text = _DIGITS.sub("0", text)
     text = _CJK_REPEAT.sub(r"\1", text)

@@ -1,0 +1,198 @@
+"""Spelling variants customers type, mapped to the form the catalogue uses.
+
+Applied by ``normalize`` to catalogue text and customer text alike (after NFKC, OpenCC and case
+folding), so a keyword written in the standard form also matches its variants:
+
+* ``ZH_VARIANTS``: input-method homophone slips (发获 -> 发货, 快第 -> 快递, 尺吗 -> 尺码),
+  dialect and internet spellings (神马 -> 什么, 肿么 -> 怎么, 木有 -> 没有), and
+  question-final 么 (在么 -> 在吗; 什么/怎么/这么/那么/多么 are kept).
+* ``CN_NUMERAL``: a Chinese numeral before a measure word (三天, 两件, 一百斤) becomes the digit
+  placeholder ``0`` like any digit run, so 等了三天 and 等了3天 look alike.
+* ``LATIN_ABBREVIATIONS``: pinyin initials and chat shorthand as whole words (kd -> 快递,
+  zfb -> 支付宝, tk -> 退款, u -> you, pls -> please); ``kf`` means 客服
+  next to Chinese text (找kf); followed by a number it starts an order number (KF20260001).
+* ``PINYIN``: a run of latin words that spells out entirely as pinyin (``bao you ma``,
+  ``tuihuo``, ``zai ma``) is replaced by the characters. A run with any non-pinyin word (any
+  English sentence) is left alone.
+* ``EN_VARIANTS``: common English misspellings (recieved, adress, cancle).
+
+Only unambiguous variants belong here: a pair that is also an ordinary word in shop chat (受到,
+发火, 眼色) is either left out or listed with enough context to be safe.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+ZH_VARIANTS: dict[str, str] = {
+    # 快递 / 发货 / 物流 / 订单
+    "快第": "快递", "快弟": "快递", "快滴": "快递", "块递": "快递", "筷递": "快递",
+    "发获": "发货", "发或": "发货", "法货": "发货", "发伙": "发货", "发活": "发货",
+    "物留": "物流", "勿流": "物流",
+    "定单": "订单", "订丹": "订单",
+    "单好": "单号",
+    "没受到": "没收到", "受到货": "收到货", "受到了": "收到了",
+    "以经": "已经", "已近发": "已经发",
+    # 邮费 / 运费
+    "包油": "包邮", "油费": "邮费", "邮废": "邮费", "运废": "运费",
+    # 尺码
+    "尺吗": "尺码", "尺玛": "尺码", "尺马": "尺码", "吃码": "尺码", "池码": "尺码",
+    "码子": "码数",
+    # 退换
+    "腿货": "退货", "退获": "退货", "推货": "退货", "退或": "退货",
+    "换获": "换货", "退宽": "退款", "退欵": "退款",
+    # 颜色 / 质量 / 优惠
+    "颜涩": "颜色", "颜设": "颜色", "色茶": "色差",
+    "质两": "质量", "质亮": "质量",
+    "优会": "优惠", "忧惠": "优惠",
+    "便意": "便宜", "便移": "便宜",
+    "衣付": "衣服",
+    # question words and chat spellings
+    "神马": "什么", "什莫": "什么", "什摸": "什么", "森么": "什么", "甚么": "什么",
+    "啥子": "啥", "撒时候": "啥时候", "撒子": "啥",
+    "肿么": "怎么", "怎摸": "怎么", "怎莫": "怎么", "咋个": "怎么", "咋": "怎么",
+    "木有": "没有", "么有": "没有", "没得": "没有",
+    "介个": "这个", "酱紫": "这样子",
+    "蟹蟹": "谢谢", "谢谢您": "谢谢", "感恩": "感谢",
+    "多钱": "多少钱",
+    "在伐": "在吗", "好伐": "好吗",
+}
+
+# 么 ending a question (在么, 有么, 能退么) is 吗; the words that contain 么 are kept.
+_ME = re.compile(r"(?<![什怎那这多要为干甚])么")
+
+_ZH_PATTERN = re.compile("|".join(sorted(map(re.escape, ZH_VARIANTS), key=len, reverse=True)))
+
+_CN_DIGITS = "零一二两三四五六七八九十百千万"
+_MEASURE = "天件个斤块元号码周月年次单条套双份包瓶箱"
+CN_NUMERAL = re.compile(
+    rf"[{_CN_DIGITS}]+(?=小时|分钟|星期|礼拜|公斤|[{_MEASURE}米])|(?<=米)[{_CN_DIGITS}]+"
+)
+
+LATIN_ABBREVIATIONS: dict[str, str] = {
+    "kd": "快递", "yf": "运费", "zfb": "支付宝", "wx": "微信", "vx": "微信",
+    "tk": "退款", "th": "退货", "tb": "淘宝", "pdd": "拼多多", "jd": "京东",
+    "sf": "顺丰", "sto": "申通", "yto": "圆通", "zt": "中通",
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
+    "thx": "thanks", "thks": "thanks", "tks": "thanks", "tnx": "thanks", "thanx": "thanks",
+    "wat": "what", "wen": "when", "abt": "about", "rcvd": "received", "recd": "received",
+    "pkg": "package", "pkge": "package", "addr": "address", "qty": "quantity",
+    "wanna": "want to", "gonna": "going to", "dont": "don't", "didnt": "didn't",
+    "havent": "haven't", "hasnt": "hasn't", "cant": "can't", "wont": "won't",
+    "doesnt": "doesn't", "isnt": "isn't", "im": "i am", "ive": "i have",
+}
+
+EN_VARIANTS: dict[str, str] = {
+    "recieve": "receive", "recieved": "received", "recived": "received", "receieved": "received",
+    "adress": "address", "addres": "address", "adres": "address",
+    "cancle": "cancel", "cancell": "cancel", "cancelation": "cancellation",
+    "shiping": "shipping", "shippng": "shipping",
+    "delievery": "delivery", "delivary": "delivery", "deliverd": "delivered",
+    "pakage": "package", "packge": "package", "pacakge": "package",
+    "refnd": "refund", "refound": "refund", "exhange": "exchange", "exchage": "exchange",
+    "discout": "discount", "dicount": "discount", "colur": "colour", "collor": "color",
+    "qualty": "quality", "payed": "paid", "paymnet": "payment", "invioce": "invoice",
+    "ordr": "order", "oder": "order", "trackin": "tracking", "sise": "size",
+}
+
+_LATIN_MAP = {**EN_VARIANTS, **LATIN_ABBREVIATIONS}
+# kf next to Chinese (找kf, kf在吗) is 客服; followed by a number it starts an order number
+_KF = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s*kf(?![a-z0-9])(?!\s*\d)|(?<![a-z0-9])kf\s*(?=[\u4e00-\u9fff])"
+)
+_LATIN_WORD = re.compile(r"(?<![a-z0-9'])[a-z]+(?![a-z0-9'])")
+
+# pinyin words and a few syllables, with the characters a shop customer means by them
+PINYIN: dict[str, str] = {
+    "zaima": "在吗", "zaibuzai": "在不在", "zaime": "在吗", "nihao": "你好", "ninhao": "您好",
+    "qin": "亲", "xiexie": "谢谢", "xiexieni": "谢谢你", "baibai": "拜拜", "zaijian": "再见",
+    "haode": "好的", "zhidaole": "知道了", "mingbaile": "明白了",
+    "baoyou": "包邮", "yunfei": "运费", "youfei": "邮费", "kuaidi": "快递", "wuliu": "物流",
+    "shunfeng": "顺丰", "fahuo": "发货", "fahuole": "发货了", "daohuo": "到货",
+    "shenme": "什么", "shenmeshihou": "什么时候", "shihou": "时候", "sha": "啥",
+    "jitian": "几天", "duojiu": "多久", "duoshao": "多少", "duoshaoqian": "多少钱",
+    "zenme": "怎么", "weishenme": "为什么", "haimei": "还没", "meiyou": "没有",
+    "tuihuo": "退货", "tuikuan": "退款", "huanhuo": "换货", "tuihuan": "退换",
+    "huan": "换", "tui": "退",
+    "chima": "尺码", "chicun": "尺寸", "mashu": "码数", "shengao": "身高", "tizhong": "体重",
+    "yanse": "颜色", "secha": "色差", "zhiliang": "质量", "mianliao": "面料",
+    "zhengpin": "正品", "weidao": "味道",
+    "youhui": "优惠", "pianyi": "便宜", "pianyidian": "便宜点", "dazhe": "打折",
+    "zhekou": "折扣", "kanjia": "砍价",
+    "dingdan": "订单", "danhao": "单号", "dizhi": "地址", "quxiao": "取消", "xiugai": "修改",
+    "fukuan": "付款", "zhifu": "支付", "zhifubao": "支付宝", "weixin": "微信",
+    "huabei": "花呗", "fapiao": "发票", "huodaofukuan": "货到付款", "daofu": "到付",
+    "rengong": "人工", "kefu": "客服", "zhenren": "真人",
+    "tousu": "投诉", "chaping": "差评", "laji": "垃圾", "pianzi": "骗子",
+    "ma": "吗", "ne": "呢", "le": "了", "zai": "在", "bu": "不", "hao": "好",
+    "fa": "发", "huo": "货", "dao": "到", "mei": "没", "yao": "要", "xiang": "想",
+    "wode": "我的", "nimen": "你们", "keyi": "可以", "nengbuneng": "能不能", "neng": "能",
+}
+_PINYIN_MAXLEN = max(map(len, PINYIN))
+_LATIN_RUN = re.compile(r"[a-z]+(?:[ \t]+[a-z]+)*")
+
+
+@lru_cache(maxsize=4096)
+def pinyin_to_hanzi(run: str) -> str | None:
+    """The characters for a run of latin words that is wholly pinyin, else None."""
+    s = run.replace(" ", "").replace("\t", "")
+    if len(s) < 2 or len(s) > 60:
+        return None
+    n = len(s)
+    # best[i]: fewest pieces covering s[:i] (fewer, longer words win)
+    best: list[tuple[int, str] | None] = [None] * (n + 1)
+    best[0] = (0, "")
+    for i in range(n):
+        if best[i] is None:
+            continue
+        pieces, out = best[i]
+        for j in range(i + 1, min(n, i + _PINYIN_MAXLEN) + 1):
+            word = PINYIN.get(s[i:j])
+            if word is None:
+                continue
+            cand = (pieces + 1, out + word)
+            if best[j] is None or cand[0] < best[j][0]:
+                best[j] = cand
+    end = best[n]
+    if end is None:
+        return None
+    # a lone short syllable ("le", "ma", "bu") is more likely English or noise than pinyin
+    if end[0] == 1 and len(s) <= 3:
+        return None
+    return end[1]
+
+
+def _latin_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    return _LATIN_MAP.get(word, word)
+
+
+def _pinyin_run(m: re.Match[str]) -> str:
+    run = m.group(0)
+    return pinyin_to_hanzi(run) or run
+
+
+def apply_variants(text: str) -> str:
+    """Map spelling variants of a prepared (NFKC, simplified, case-folded) text."""
+    if not text:
+        return text
+    has_cjk = False
+    has_latin = False
+    for ch in text:
+        if "a" <= ch <= "z":
+            has_latin = True
+        elif ch > "\u2e80":
+            has_cjk = True
+        if has_cjk and has_latin:
+            break
+    if has_cjk:
+        text = _ZH_PATTERN.sub(lambda m: ZH_VARIANTS[m.group(0)], text)
+        if "么" in text:
+            text = _ME.sub("吗", text)
+        text = CN_NUMERAL.sub("0", text)
+    if has_latin:
+        text = _KF.sub("客服", text)
+        text = _LATIN_RUN.sub(_pinyin_run, text)
+        text = _LATIN_WORD.sub(_latin_word, text)
+    return text
