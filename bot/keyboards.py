@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 
@@ -64,15 +69,34 @@ def languages(current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+_FEEDBACK_CACHE: dict[tuple[str, str, str], InlineKeyboardMarkup] = {}
+
+
 def feedback(t: T, intent: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("button.solved"), callback_data=FeedbackCallback(intent=intent, solved=True)
-    )
-    builder.button(
-        text=t("button.not_solved"), callback_data=FeedbackCallback(intent=intent, solved=False)
-    )
-    return builder.as_markup()
+    """The solved / not solved pair under an answer. Built once per intent and wording: it goes
+    under most answers, and the keyboard builder's copying costs more than the rest of a turn.
+    """
+    solved, not_solved = t("button.solved"), t("button.not_solved")
+    key = (solved, not_solved, intent)
+    markup = _FEEDBACK_CACHE.get(key)
+    if markup is None:
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=solved,
+                        callback_data=FeedbackCallback(intent=intent, solved=True).pack(),
+                    ),
+                    InlineKeyboardButton(
+                        text=not_solved,
+                        callback_data=FeedbackCallback(intent=intent, solved=False).pack(),
+                    ),
+                ]
+            ]
+        )
+        if len(_FEEDBACK_CACHE) < 1000:
+            _FEEDBACK_CACHE[key] = markup
+    return markup
 
 
 def clarify(t: T, choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:

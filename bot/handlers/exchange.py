@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -203,7 +204,7 @@ def get_routers() -> tuple[Router, Router]:
         if order is not None:
             await with_order(conv, rpc, state, order, policy)
 
-    @flows.message(ExchangeRequest.waiting_for_order, HasText())
+    @flows.message(StateFilter(ExchangeRequest.waiting_for_order), HasText())
     async def on_exchange_order(
         message: Message,
         conv: Conversation,
@@ -223,7 +224,7 @@ def get_routers() -> tuple[Router, Router]:
             conv, rpc, state, policy, order_no, find_last4(message.text or "")
         )
 
-    @flows.message(ExchangeRequest.waiting_for_last4, HasText())
+    @flows.message(StateFilter(ExchangeRequest.waiting_for_last4), HasText())
     async def on_exchange_last4(
         message: Message,
         conv: Conversation,
@@ -254,7 +255,7 @@ def get_routers() -> tuple[Router, Router]:
         await query.answer()
         await start_with_order_no(conv, rpc, state, policy, callback_data.order_no, None)
 
-    @flows.callback_query(ExchangeRequest.waiting_for_item, ItemPickCallback.filter())
+    @flows.callback_query(StateFilter(ExchangeRequest.waiting_for_item), ItemPickCallback.filter())
     async def on_item_picked(
         query: CallbackQuery,
         callback_data: ItemPickCallback,
@@ -272,7 +273,9 @@ def get_routers() -> tuple[Router, Router]:
         assert result.order is not None
         await with_item(conv, rpc, state, result.order, callback_data.item_id, policy)
 
-    @flows.callback_query(ExchangeRequest.waiting_for_variant, VariantPickCallback.filter())
+    @flows.callback_query(
+        StateFilter(ExchangeRequest.waiting_for_variant), VariantPickCallback.filter()
+    )
     async def on_variant_picked(
         query: CallbackQuery,
         callback_data: VariantPickCallback,
@@ -283,7 +286,7 @@ def get_routers() -> tuple[Router, Router]:
         await state.update_data(new_size=callback_data.size, new_color=callback_data.color)
         await ask_resale(conv, state)
 
-    @flows.message(ExchangeRequest.waiting_for_variant, HasText())
+    @flows.message(StateFilter(ExchangeRequest.waiting_for_variant), HasText())
     async def on_variant_typed(
         message: Message, conv: Conversation, state: FSMContext, decision: Any
     ) -> None:
@@ -298,7 +301,7 @@ def get_routers() -> tuple[Router, Router]:
         )
         await ask_resale(conv, state)
 
-    @flows.callback_query(ExchangeRequest.waiting_for_resale, ResaleCallback.filter())
+    @flows.callback_query(StateFilter(ExchangeRequest.waiting_for_resale), ResaleCallback.filter())
     async def on_resale_answered(
         query: CallbackQuery,
         callback_data: ResaleCallback,
@@ -311,7 +314,9 @@ def get_routers() -> tuple[Router, Router]:
         await state.update_data(fit_for_resale=callback_data.fit)
         await quote(conv, rpc, state, policy)
 
-    @flows.callback_query(ExchangeRequest.waiting_for_confirm, ConfirmExchangeCallback.filter())
+    @flows.callback_query(
+        StateFilter(ExchangeRequest.waiting_for_confirm), ConfirmExchangeCallback.filter()
+    )
     async def on_confirm_exchange(
         query: CallbackQuery,
         callback_data: ConfirmExchangeCallback,

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -95,7 +96,7 @@ def get_routers() -> tuple[Router, Router]:
     flows = Router(name=f"{__name__}.flows")
     router = Router(name=__name__)
 
-    @flows.message(OrderQuery.waiting_for_order, HasText())
+    @flows.message(StateFilter(OrderQuery.waiting_for_order), HasText())
     async def on_order_number(
         message: Message,
         conv: Conversation,
@@ -122,7 +123,7 @@ def get_routers() -> tuple[Router, Router]:
             last4=find_last4(message.text or ""),
         )
 
-    @flows.message(OrderQuery.waiting_for_last4, HasText())
+    @flows.message(StateFilter(OrderQuery.waiting_for_last4), HasText())
     async def on_phone_last4(
         message: Message,
         conv: Conversation,

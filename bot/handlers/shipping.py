@@ -8,6 +8,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
@@ -40,7 +41,7 @@ def get_routers() -> tuple[Router, Router]:
     flows = Router(name=f"{__name__}.flows")
     router = Router(name=__name__)
 
-    @flows.message(ShippingQuestion.waiting_for_region, HasText())
+    @flows.message(StateFilter(ShippingQuestion.waiting_for_region), HasText())
     async def on_region(
         message: Message, conv: Conversation, state: FSMContext, decision: Any
     ) -> None:

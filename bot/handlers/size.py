@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -155,7 +156,7 @@ def get_routers() -> tuple[Router, Router]:
     flows = Router(name=f"{__name__}.flows")
     router = Router(name=__name__)
 
-    @flows.message(SizeAdvice.waiting_for_body, HasText())
+    @flows.message(StateFilter(SizeAdvice.waiting_for_body), HasText())
     async def on_body_measurements(
         message: Message, conv: Conversation, rpc: Any, state: FSMContext, decision: Any = None
     ) -> None:
@@ -168,7 +169,7 @@ def get_routers() -> tuple[Router, Router]:
             return
         await advise(conv, rpc, state, message.text or "", slots)
 
-    @flows.message(SizeAdvice.waiting_for_product, HasText())
+    @flows.message(StateFilter(SizeAdvice.waiting_for_product), HasText())
     async def on_product_named(
         message: Message, conv: Conversation, rpc: Any, state: FSMContext, decision: Any = None
     ) -> None:
@@ -191,7 +192,7 @@ def get_routers() -> tuple[Router, Router]:
             reply_markup=keyboards.products((pid, name[:60]) for pid, name in candidates),
         )
 
-    @flows.callback_query(SizeAdvice.waiting_for_product, ProductPickCallback.filter())
+    @flows.callback_query(StateFilter(SizeAdvice.waiting_for_product), ProductPickCallback.filter())
     async def on_product_picked(
         query: CallbackQuery,
         callback_data: ProductPickCallback,

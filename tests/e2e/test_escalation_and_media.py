@@ -3,6 +3,8 @@ photos/stickers/voice/documents — every escalation ends in a real ticket in th
 
 from __future__ import annotations
 
+from tests.e2e.conftest import engine
+
 
 async def test_colour_difference_asks_for_a_daylight_photo_and_the_photo_goes_to_the_ticket(
     stack,
@@ -31,6 +33,39 @@ async def test_colour_difference_in_english(stack) -> None:
         "is there any colour difference between the photos and the real thing?"
     )
     assert "daylight" in answer.text
+
+
+UNCLEAR = [
+    "我想换个尺码",
+    "这个怎么弄",
+    "尺码和颜色",
+    "那个快递的事",
+    "衣服的问题",
+    "退还是换呢",
+    "size and colour",
+    "about my parcel",
+    "价格和运费",
+    "能换吗",
+]
+
+
+async def test_did_you_mean_offers_the_top_choices_and_a_choice_answers_it(stack) -> None:
+    # Whatever the catalogue looks like today, some of these are too close to call.
+    unclear = [p for p in UNCLEAR if engine().match(p).outcome == "clarify"]
+    assert unclear, "no clarify outcome among the unclear phrases: update UNCLEAR"
+    phrase = unclear[0]
+    decision = engine().match(phrase)
+    customer = stack.customer()
+    [question] = await customer.says(phrase)
+    assert "您是想问" in question.text
+    titles = {i.id: i.title_zh for i in engine().catalog.intents}
+    choices = [b.text for row in question.inline_buttons for b in row]
+    expected = [titles[c.intent] for c in decision.candidates if c.intent != "other.unknown"]
+    assert choices[: len(expected)] == expected
+    assert choices[-1] == "都不是"
+    # Choosing the first replays the question as that intent: an answer, not another question.
+    replies = await customer.presses(question, expected[0])
+    assert "您是想问" not in replies[0].text
 
 
 async def test_did_you_mean_then_two_misses_offer_a_person_and_open_a_ticket(stack) -> None:

@@ -1,0 +1,323 @@
+"""The bot's turns through aiogram's dispatcher against a bare aiogram echo, in one run.
+
+Every row feeds pre-built ``Update`` objects (made with ``context={"bot": bot}``, as aiogram
+wants) to ``Dispatcher.feed_update`` with a *null session*: an aiogram ``BaseSession`` that
+answers ``sendMessage`` at once without any network, so the figures are the bot's own work.
+
+* **echo**: a bare aiogram dispatcher with one async handler that sends the text back.
+* **policy**: Kefu's dispatcher (``create_dispatcher``: middlewares, intent match, routers,
+  replies rendered from the shop policy) answering policy questions that need no bus.
+* **lookup**: Kefu's dispatcher answering "where is my order KF… (last four digits)": the
+  order comes over the real bus from a real worker (seeded demo shop, temp SQLite, unique bus
+  prefix) on the RabbitMQ at ``AMQP_URL``.
+
+Latency p50/p99 is per turn, one update at a time; throughput (updates/s) with ``--concurrency``
+turns in flight, each from another customer. The target: policy turns within 3x of the echo
+(p50 ratio). A report: the exit code is 0 whatever the figures.
+
+```
+.venv/bin/python benchmarks/bench_bot.py              # 3000 turns per row
+.venv/bin/python benchmarks/bench_bot.py --turns 500 --json
+.venv/bin/python benchmarks/bench_bot.py --no-lookup  # without broker and worker
+```
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.enums import ParseMode
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.types import Chat, Message, Update, User
+
+POLICY_QUESTIONS = [
+    "付款后多久发货",
+    "发什么快递",
+    "可以货到付款吗",
+    "新衣服有味道吗",
+    "衣服有色差吗",
+    "能便宜点吗",
+    "怎么付款",
+    "是正品吗",
+]
+BOT_USER = User(id=4242, is_bot=True, first_name="Bench")
+
+
+class NullSession(BaseSession):
+    """Answers every method at once: ``sendMessage`` with a Message, the rest with True."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+        self._ids = itertools.count(1)
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
+    ) -> Any:
+        if isinstance(method, SendMessage):
+            self.sent += 1
+            return Message(
+                message_id=next(self._ids),
+                date=datetime.now(UTC),
+                chat=Chat(id=int(method.chat_id), type="private"),
+                from_user=BOT_USER,
+                text=method.text,
+            )
+        return True
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        yield b""
+
+
+def make_bot() -> tuple[Bot, NullSession]:
+    session = NullSession()
+    bot = Bot(
+        "4242:BENCH", session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
+    )
+    return bot, session
+
+
+def updates(bot: Bot, texts: list[str], n: int, users: int) -> list[Update]:
+    now = datetime.now(UTC)
+    built = []
+    for i in range(n):
+        uid = 10_000 + i % users
+        user = User(id=uid, is_bot=False, first_name="客户", language_code="zh-hans")
+        message = Message(
+            message_id=i + 1,
+            date=now,
+            chat=Chat(id=uid, type="private"),
+            from_user=user,
+            text=texts[i % len(texts)],
+        )
+        built.append(Update(update_id=i + 1, message=message, context={"bot": bot}))
+    return built
+
+
+def echo_dispatcher() -> Dispatcher:
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message, bot: Bot) -> None:
+        await bot.send_message(message.chat.id, message.text or "")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    return dp
+
+
+@dataclass
+class Row:
+    name: str
+    turns: int
+    p50_ms: float
+    p99_ms: float
+    updates_per_s: float
+    replies: int
+
+
+async def measure(
+    name: str,
+    dp: Dispatcher,
+    bot: Bot,
+    session: NullSession,
+    make: Callable[[int], list[Update]],
+    turns: int,
+    concurrency: int,
+) -> Row:
+    for update in make(min(200, turns)):  # warm-up: caches, first-call imports
+        await dp.feed_update(bot, update)
+    session.sent = 0
+    latencies = []
+    for update in make(turns):
+        started = time.perf_counter()
+        await dp.feed_update(bot, update)
+        latencies.append(time.perf_counter() - started)
+    latencies.sort()
+    batch = make(turns)
+    queue = iter(batch)
+
+    async def lane() -> None:
+        for update in queue:
+            await dp.feed_update(bot, update)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return Row(
+        name=name,
+        turns=turns,
+        p50_ms=statistics.median(latencies) * 1000,
+        p99_ms=latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        updates_per_s=turns / elapsed,
+        replies=session.sent,
+    )
+
+
+def kefu_dispatcher(rpc: Any) -> Dispatcher:
+    from bot.dispatcher import create_dispatcher
+    from bot.settings import BotSettings
+    from intents import IntentEngine
+    from replies.policy import load_policy
+    from replies.render import Replies
+
+    settings = BotSettings(KEFU_FLOOD_RATE=10**9)
+    return create_dispatcher(
+        settings, rpc=rpc, engine=IntentEngine.load(), replies=Replies(load_policy())
+    )
+
+
+async def lookup_rows(args: argparse.Namespace, rows: list[Row]) -> None:
+    from bus.rpc import RpcClient
+    from worker import create_worker
+    from worker.seed import find_demo_orders
+    from worker.settings import WorkerSettings
+
+    amqp_url = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    with tempfile.TemporaryDirectory() as tmp:
+        worker = create_worker(
+            WorkerSettings(
+                database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+                amqp_url=amqp_url,
+                bus_prefix=f"bench{uuid.uuid4().hex[:10]}",
+            )
+        )
+        await worker.seed_demo()
+        await worker.start()
+        rpc = RpcClient(amqp_url, timeout=10, topology=worker.topology)
+        await rpc.connect(wait=10)
+        try:
+            orders = await find_demo_orders(worker.db)
+            texts = [f"订单{o.order_no}到哪了 尾号{o.phone[-4:]}" for o in orders[:50]]
+            bot, session = make_bot()
+            dp = kefu_dispatcher(rpc)
+            # Customers beyond the worker's wrong-guess throttle never appear: right digits only.
+            made = itertools.count()
+
+            def make(n: int) -> list[Update]:
+                base = next(made) * 1000
+                return [
+                    Update(
+                        update_id=u.update_id + base * 100,
+                        message=u.message,
+                        context={"bot": bot},
+                    )
+                    for u in updates(bot, texts, n, users=args.users)
+                ]
+
+            rows.append(
+                await measure(
+                    "kefu order lookup",
+                    dp,
+                    bot,
+                    session,
+                    make,
+                    args.lookup_turns,
+                    args.concurrency,
+                )
+            )
+        finally:
+            await rpc.close()
+            await worker.stop()
+            channel = await (await _connection(amqp_url)).channel()
+            await worker.topology.delete(channel)
+
+
+async def _connection(url: str):
+    import aio_pika
+
+    return await aio_pika.connect_robust(url)
+
+
+async def main_async(args: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    bot, session = make_bot()
+    echo = echo_dispatcher()
+    rows.append(
+        await measure(
+            "bare aiogram echo",
+            echo,
+            bot,
+            session,
+            lambda n: updates(bot, POLICY_QUESTIONS, n, args.users),
+            args.turns,
+            args.concurrency,
+        )
+    )
+
+    class NoBus:
+        async def call(self, request: Any) -> Any:
+            raise AssertionError("a policy turn must not call the bus")
+
+    kefu_bot, kefu_session = make_bot()
+    rows.append(
+        await measure(
+            "kefu policy answer",
+            kefu_dispatcher(NoBus()),
+            kefu_bot,
+            kefu_session,
+            lambda n: updates(kefu_bot, POLICY_QUESTIONS, n, args.users),
+            args.turns,
+            args.concurrency,
+        )
+    )
+    if args.lookup:
+        await lookup_rows(args, rows)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--turns", type=int, default=3000)
+    parser.add_argument("--lookup-turns", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--no-lookup", dest="lookup", action="store_false")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = asyncio.run(main_async(args))
+    echo = rows[0]
+    print(f"{'row':<22}{'turns':>7}{'p50 ms':>9}{'p99 ms':>9}{'updates/s':>11}{'p50 vs echo':>13}")
+    for row in rows:
+        print(
+            f"{row.name:<22}{row.turns:>7}{row.p50_ms:>9.3f}{row.p99_ms:>9.3f}"
+            f"{row.updates_per_s:>11.0f}{row.p50_ms / echo.p50_ms:>12.1f}x"
+        )
+    policy = rows[1]
+    ratio = policy.p50_ms / echo.p50_ms
+    print(
+        f"policy turn p50 is {ratio:.1f}x the bare echo (target: within 3x) — "
+        f"{'met' if ratio <= 3 else 'NOT met'}; throughput "
+        f"{echo.updates_per_s / policy.updates_per_s:.1f}x lower"
+    )
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows]))
+
+
+if __name__ == "__main__":
+    main()
