@@ -261,9 +261,16 @@ class IntentMatcher:
         return kept
 
     def _keyword_scores(self, text: str) -> dict[int, float]:
+        """Summed keyword weights per intent. Two overlapping keywords of one intent (跟图片不 and
+        图片不一样 in 跟图片不一样) are one piece of evidence: only the longer one counts."""
         scores: dict[int, float] = defaultdict(float)
-        for _, _, sub in self._keyword_spans(text):
+        counted: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for start, end, sub in self._keyword_spans(text):  # longest first
             for idx, weight in self._keywords[sub]:
+                spans = counted[idx]
+                if any(start < e and s < end for s, e in spans):
+                    continue
+                spans.append((start, end))
                 scores[idx] += weight
         return scores
 
