@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent
 from intents.normalize import core, is_cjk, normalize, strip_fillers
@@ -54,6 +55,10 @@ class MatcherConfig(BaseModel):
     max_candidates: int = Field(3, ge=1, le=10)
     shortlist_size: int = Field(24, ge=1, le=500)
     fuzzy_cutoff: float = Field(40.0, ge=0, le=100)
+    # English spelling slips: an unknown word this long is taken for the catalogue word one edit
+    # (two from spell_long_len letters) away - insert, delete, substitute or swap neighbours
+    spell_min_len: int = Field(5, ge=3, le=50)
+    spell_long_len: int = Field(8, ge=3, le=50)
     # greetings and thanks wrapped around a question give way to the question (see _unwrap)
     wrapper_groups: tuple[str, ...] = ("greeting", "thanks")
     # logistic model: confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + ...)
@@ -124,6 +129,16 @@ _LATIN = re.compile(r"[a-z]+")
 _STOPWORDS = frozenset(
     "a an the i you we it is are am be do does did my your me to of in on for and or can could "
     "will would this that there what how 0 so if with at".split()
+)
+
+
+# everyday English words the catalogue may lack; never "corrected" into a catalogue word
+_COMMON_WORDS = frozenset(
+    "whether weather about after again before being below between could every first found "
+    "great house large later little might never other place right small sound still thing "
+    "think three where which while world would write years there their these those through "
+    "today tomorrow yesterday really actually maybe please thanks hello because since until "
+    "without within someone something anything nothing everything people friend friends".split()
 )
 
 
@@ -223,6 +238,11 @@ class IntentMatcher:
         for e, feats in enumerate(self._example_feats):
             for f in feats:
                 self._postings[f].append(e)
+        self._latin_vocab = sorted(
+            {f for f in self._idf if f.isascii() and f.isalpha() and len(f) >= 4}
+            | {k for k in self._keywords if k.isascii() and k.isalpha() and len(k) >= 4}
+        )
+        self._spell_cache: dict[str, str] = {}
         self._example_norm = [
             math.sqrt(sum(self._idf[f] ** 2 for f in feats)) or 1.0 for feats in self._example_feats
         ]
@@ -278,7 +298,34 @@ class IntentMatcher:
         """Per-intent signals for a message (only intents with any evidence) and its core form."""
         return self._signals(normalize(text))
 
+    def _spell(self, norm: str) -> str:
+        """English words the catalogue has never seen, corrected to a catalogue word one slip
+        away (``refudn`` -> ``refund``, ``damagd`` -> ``damag``); other text is unchanged."""
+        if not self._latin_vocab or not _LATIN.search(norm):
+            return norm
+        changed = False
+        out = []
+        for token in norm.split(" "):
+            if (len(token) >= self.config.spell_min_len and token.isascii() and token.isalpha()
+                    and token not in self._idf and token not in self._keywords
+                    and token not in _COMMON_WORDS):
+                fixed = self._spell_cache.get(token)
+                if fixed is None:
+                    hit = process.extractOne(
+                        token, self._latin_vocab, scorer=OSA.distance,
+                        score_cutoff=1 if len(token) < self.config.spell_long_len else 2,
+                    )
+                    fixed = hit[0] if hit is not None and hit[0][0] == token[0] else token
+                    if len(self._spell_cache) < 20000:
+                        self._spell_cache[token] = fixed
+                if fixed != token:
+                    changed = True
+                    token = fixed
+            out.append(token)
+        return " ".join(out) if changed else norm
+
     def _signals(self, norm: str) -> tuple[dict[int, Signals], str]:
+        norm = self._spell(norm)
         body = strip_fillers(norm)
         kw = self._keyword_scores(norm)
         feats = features(body)
