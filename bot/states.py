@@ -30,3 +30,7 @@ class ShippingQuestion(StatesGroup):
 
 class Identity(StatesGroup):
     waiting_for_contact = State()
+
+
+class AddressChange(StatesGroup):
+    waiting_for_address = State()

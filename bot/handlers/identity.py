@@ -73,6 +73,6 @@ def get_router() -> Router:
         else:
             data = await state.get_data()
             await state.clear()
-            await orders.present(conv, order, data.get("intent", "order.status"), policy)
+            await orders.present(conv, order, data.get("intent", "order.status"), policy, state)
 
     return router

@@ -4,6 +4,7 @@ orders only, found by the Telegram link or by order number + last four phone dig
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from aiogram import F, Router
@@ -16,6 +17,7 @@ from bot import keyboards
 from bot.filters import HasText, IntentIs
 from bot.keyboards import OrderPickCallback
 from bot.services.conversation import Conversation
+from bot.services.escalation import idempotency_key
 from bot.services.orders import (
     answer_lookup,
     find_last4,
@@ -24,15 +26,24 @@ from bot.services.orders import (
     order_card,
     show_order_choices,
 )
-from bot.states import OrderQuery
-from bus.contracts import OrderView
+from bot.states import AddressChange, OrderQuery
+from bus.contracts import (
+    AddressChanged,
+    AddressChangeRefused,
+    ChangeAddress,
+    OrderView,
+    Throttled,
+)
 
 logger = logging.getLogger(__name__)
 
+PHONE_RE = re.compile(r"(?<!\d)1\d{10}(?!\d)")  # a mainland mobile number in the address
 LOOKUP_INTENTS = ("order.status", "order.change_address", "order.cancel", "returns.refund_progress")
 
 
-async def present(conv: Conversation, order: OrderView, intent: str, policy: Any) -> None:
+async def present(
+    conv: Conversation, order: OrderView, intent: str, policy: Any, state: FSMContext
+) -> None:
     """The order card, and what the question needs on top of it."""
     await conv.say(order_card(conv, order), reply_markup=keyboards.feedback(conv.t, intent))
     if intent == "order.change_address":
@@ -44,9 +55,10 @@ async def present(conv: Conversation, order: OrderView, intent: str, policy: Any
         elif order.state == "awaiting_payment":
             await conv.say(conv.t("address.refused.not_paid"))
         else:
-            await conv.say(
-                conv.t("address.by_agent"), reply_markup=keyboards.offer_human(conv.t, "other")
-            )
+            # Paid, not shipped: the customer gives the new address here (orders.change_address).
+            await state.set_state(AddressChange.waiting_for_address)
+            await state.update_data(order_no=order.order_no, key=idempotency_key(conv.user_id))
+            await conv.say(conv.t("address.ask_new"))
     elif intent == "order.cancel":
         if order.state == "awaiting_payment":
             await conv.say(conv.t("order.cancel.unpaid", hours=policy.orders.unpaid_close_hours))
@@ -88,7 +100,7 @@ async def find_and_present(
         order = result.order
         assert order is not None
     await state.clear()
-    await present(conv, order, intent, policy)
+    await present(conv, order, intent, policy, state)
 
 
 def get_routers() -> tuple[Router, Router]:
@@ -172,6 +184,53 @@ def get_routers() -> tuple[Router, Router]:
             order_no=callback_data.order_no,
             last4=None,
         )
+
+    @flows.message(StateFilter(AddressChange.waiting_for_address), HasText())
+    async def on_new_address(
+        message: Message,
+        conv: Conversation,
+        rpc: Any,
+        state: FSMContext,
+        decision: Any = None,
+    ) -> None:
+        text = (message.text or "").strip()
+        province = decision.slots.region if decision is not None else None
+        if province is None or len(text) < 6:
+            if decision is not None and decision.outcome == "accept" and province is None:
+                await state.clear()
+                raise SkipHandler
+            await conv.say(conv.t("address.ask_new"))
+            return
+        phone_match = PHONE_RE.search(text)
+        phone = phone_match.group(0) if phone_match else None
+        address = PHONE_RE.sub(" ", text).strip()[:200]
+        data = await state.get_data()
+        order_no = data["order_no"]
+        reply = await rpc.call(
+            ChangeAddress(
+                idempotency_key=data["key"],
+                order_no=order_no,
+                telegram_user_id=conv.user_id,
+                phone_last4=conv.memory.proof_for(order_no),
+                province=province,
+                address=address,
+                phone=phone,
+            )
+        )
+        await state.clear()
+        if isinstance(reply, AddressChanged):
+            logger.info("address changed for order %s by chat %s", order_no, conv.chat_id)
+            view = reply.order
+            await conv.say(conv.t("address.done", address=f"{view.province} {view.address_masked}"))
+        elif isinstance(reply, AddressChangeRefused):
+            await conv.say(
+                conv.replies.address_refused(reply.reason, conv.locale),
+                reply_markup=keyboards.offer_human(conv.t, "other"),
+            )
+        elif isinstance(reply, Throttled):
+            await conv.say(conv.t("order.throttled", minutes=max(1, reply.retry_after_s // 60)))
+        else:
+            await conv.say(conv.t("order.not_found"))
 
     @router.message(IntentIs(*LOOKUP_INTENTS))
     async def handle_order_question(

@@ -75,3 +75,27 @@ async def test_refund_progress_shows_the_order_and_the_refund_times(stack) -> No
     card, refund = await customer.says(f"when will I get my refund for {order.order_no}", replies=2)
     assert order.order_no in card.text
     assert "1–2" in refund.text or "1-2" in refund.text
+
+
+async def test_address_change_of_a_paid_order_goes_to_the_worker(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    card, ask = await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    assert order.order_no in card.text
+    assert "新的收货地址" in ask.text or "地址" in ask.text
+    [done] = await customer.says("江苏省南京市玄武区示范路 12 号 3 栋 501 王小明 13912345678")
+    assert "江苏" in done.text
+    assert "13912345678" not in done.text and "501" not in done.text  # masked by the worker
+
+
+async def test_address_change_after_shipping_is_refused_in_english(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer(language_code="en")
+    await customer.says("hello")
+    await customer.shares_contact(order.phone)
+    card, refused = await customer.says(
+        f"I need to change my shipping address for {order.order_no}", replies=2
+    )
+    assert "already shipped" in refused.text
+    assert refused.button("person")
