@@ -66,6 +66,10 @@ class Keyword(BaseModel):
 
     ``weight`` defaults by length: one CJK character 0.4, two 0.7, three or more 1.0; one English
     word 0.7, two or more 1.0.
+
+    A *pair* ``地址…改`` (parts separated by ``…`` or ``...``) matches when every part occurs, in
+    this order, at most ``MatcherConfig.pair_window`` characters apart (地址我要改成, 退货的话邮费);
+    its weight defaults to 1.0, and keywords inside its parts do not count on their own.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -59,6 +59,8 @@ class MatcherConfig(BaseModel):
     # (two from spell_long_len letters) away - insert, delete, substitute or swap neighbours
     spell_min_len: int = Field(5, ge=3, le=50)
     spell_long_len: int = Field(8, ge=3, le=50)
+    # a pair keyword's parts may be at most this many characters apart
+    pair_window: int = Field(8, ge=0, le=100)
     # greetings and thanks wrapped around a question give way to the question (see _unwrap)
     wrapper_groups: tuple[str, ...] = ("greeting", "thanks")
     # logistic model: confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + ...)
@@ -126,6 +128,7 @@ class Signals:
 
 
 _LATIN = re.compile(r"[a-z]+")
+_PAIR_SEP = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _STOPWORDS = frozenset(
     "a an the i you we it is are am be do does did my your me to of in on for and or can could "
     "will would this that there what how 0 so if with at".split()
@@ -191,8 +194,18 @@ class IntentMatcher:
 
         # keywords: normalised text -> [(intent index, weight)]
         self._keywords: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # pairs: "地址…改" - both parts, in this order, at most pair_window characters apart
+        self._pairs: list[tuple[tuple[str, ...], int, float]] = []
         for i, intent in enumerate(self.intents):
             for kw in intent.keywords:
+                if _PAIR_SEP.search(kw.text):
+                    parts = tuple(normalize(p) for p in _PAIR_SEP.split(kw.text))
+                    if len(parts) < 2 or not all(any(c.isalpha() for c in p) for p in parts):
+                        logger.warning("intent %s: pair keyword %r ignored", intent.id, kw.text)
+                        continue
+                    weight = kw.weight if kw.weight is not None else 1.0
+                    self._pairs.append((parts, i, weight))
+                    continue
                 text = normalize(kw.text)
                 if not text or not any(c.isalpha() for c in text):
                     # a bare number normalises to "0" and would match every number
@@ -220,7 +233,8 @@ class IntentMatcher:
                 self._example_feats.append(feats)
                 vocab[i] |= feats
             for kw in intent.keywords:
-                vocab[i] |= features(strip_fillers(normalize(kw.text)))
+                for part in _PAIR_SEP.split(kw.text):
+                    vocab[i] |= features(strip_fillers(normalize(part)))
         n_intents = len(self.intents)
         doc_freq: dict[str, int] = defaultdict(int)
         for feats in vocab:
@@ -280,12 +294,41 @@ class IntentMatcher:
             kept.append(span)
         return kept
 
+    def _pair_hits(self, text: str) -> list[tuple[int, float, list[tuple[int, int]]]]:
+        """Pair keywords found in the text: (intent index, weight, the parts' spans)."""
+        hits = []
+        window = self.config.pair_window
+        for parts, idx, weight in self._pairs:
+            start = text.find(parts[0])
+            while start >= 0:
+                spans = [(start, start + len(parts[0]))]
+                for part in parts[1:]:
+                    end = spans[-1][1]
+                    at = text.find(part, end, end + window + len(part))
+                    if at < 0:
+                        break
+                    spans.append((at, at + len(part)))
+                if len(spans) == len(parts):
+                    hits.append((idx, weight, spans))
+                    break
+                start = text.find(parts[0], start + 1)
+        return hits
+
     def _keyword_scores(self, text: str) -> dict[int, float]:
         """Summed keyword weights per intent. Two overlapping keywords of one intent (跟图片不 and
-        图片不一样 in 跟图片不一样) are one piece of evidence: only the longer one counts."""
+        图片不一样 in 跟图片不一样) are one piece of evidence: only the longer one counts. A pair
+        keyword (退…邮费) is read like the contiguous phrase: a keyword inside one of its parts
+        (邮费) does not count on its own."""
         scores: dict[int, float] = defaultdict(float)
         counted: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        parts: list[tuple[int, int]] = []
+        if self._pairs:
+            for idx, weight, spans in self._pair_hits(text):
+                scores[idx] += weight
+                parts.extend(spans)
         for start, end, sub in self._keyword_spans(text):  # longest first
+            if any(ps <= start and end <= pe for ps, pe in parts):
+                continue
             for idx, weight in self._keywords[sub]:
                 spans = counted[idx]
                 if any(start < e and s < end for s, e in spans):

@@ -6,6 +6,8 @@ folding), so a keyword written in the standard form also matches its variants:
 * ``ZH_VARIANTS``: input-method homophone slips (发获 -> 发货, 快第 -> 快递, 尺吗 -> 尺码),
   dialect and internet spellings (神马 -> 什么, 肿么 -> 怎么, 木有 -> 没有), and
   question-final 么 (在么 -> 在吗; 什么/怎么/这么/那么/多么 are kept).
+* ``_SPLIT_VERB``: separable verbs with 的/了/个 inside (哪里发的货 -> 哪里发货, 退了款 -> 退款,
+  砍个价 -> 砍价).
 * ``CN_NUMERAL``: a Chinese numeral before a measure word (三天, 两件, 一百斤) becomes the digit
   placeholder ``0`` like any digit run, so 等了三天 and 等了3天 look alike.
 * ``LATIN_ABBREVIATIONS``: pinyin initials and chat shorthand as whole words (kd -> 快递,
@@ -61,6 +63,9 @@ ZH_VARIANTS: dict[str, str] = {
 
 # 么 ending a question (在么, 有么, 能退么) is 吗; the words that contain 么 are kept.
 _ME = re.compile(r"(?<![什怎那这多要为干甚])么")
+
+# separable verbs with 的/了/个 inside: 哪里发的货 -> 哪里发货, 退了款 -> 退款, 砍个价 -> 砍价
+_SPLIT_VERB = re.compile(r"([发退换付下收])[的了]([货款单])|([砍讲还议打])[个了]([价折])")
 
 _ZH_PATTERN = re.compile("|".join(sorted(map(re.escape, ZH_VARIANTS), key=len, reverse=True)))
 
@@ -163,6 +168,10 @@ def pinyin_to_hanzi(run: str) -> str | None:
     return end[1]
 
 
+def _close_verb(m: re.Match[str]) -> str:
+    return (m.group(1) or m.group(3)) + (m.group(2) or m.group(4))
+
+
 def _latin_word(m: re.Match[str]) -> str:
     word = m.group(0)
     return _LATIN_MAP.get(word, word)
@@ -188,6 +197,7 @@ def apply_variants(text: str) -> str:
             break
     if has_cjk:
         text = _ZH_PATTERN.sub(lambda m: ZH_VARIANTS[m.group(0)], text)
+        text = _SPLIT_VERB.sub(_close_verb, text)
         if "么" in text:
             text = _ME.sub("吗", text)
         text = CN_NUMERAL.sub("0", text)

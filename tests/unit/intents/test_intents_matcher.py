@@ -154,3 +154,35 @@ def test_cli_eval_prints_scores_matrix_and_accuracy(tmp_path):
     assert "confusion matrix" in out.stdout
     assert "accuracy 1.0000 (3/3)" in out.stdout
     assert "shipping" in out.stdout.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("在吗 拍了一般多久发", "shipping.dispatch_time"),
+        ("谢谢 那运费多少", "shipping.fee"),
+        ("你好 这款还有货吗", "other.unknown"),
+    ],
+)
+def test_greeting_or_thanks_around_a_question_gives_way_to_it(text, intent):
+    assert engine().match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["您好 有人吗", "好的谢谢亲", "hi", "thank you so much"])
+def test_greeting_or_thanks_alone_stays(text):
+    assert engine().match(text).group in ("greeting", "thanks")
+
+
+def test_pair_keyword_matches_parts_apart_in_order():
+    d = engine().match("地址我要改成杭州的 还来得及不")
+    assert d.intent == "order.change_address"
+    d = engine().match("退货的话邮费要我自己出吗")
+    assert d.intent == "returns.postage"
+
+
+def test_english_spelling_slips_are_corrected_to_catalogue_words():
+    assert engine().match("refudn please").group == "returns"
+    assert engine().match("paymnt failed").intent == "payment.methods"
+    # ordinary words are not bent into catalogue words
+    m = engine().matcher
+    assert m._spell("tonight station") == "tonight station"

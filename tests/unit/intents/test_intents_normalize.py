@@ -45,3 +45,36 @@ def test_empty_and_symbol_only_text_normalise_to_empty():
 
 def test_long_text_is_truncated():
     assert len(prepare("发" * (MAX_CHARS * 10))) == MAX_CHARS
+
+
+def test_homophone_slips_and_chat_spellings_meet_the_standard_form():
+    assert normalize("发什么快第") == normalize("发什么快递")
+    assert normalize("几天发获") == normalize("几天发货")
+    assert normalize("尺吗怎么选") == normalize("尺码怎么选")
+    assert normalize("神马时候到") == normalize("什么时候到")
+    assert normalize("在么") == normalize("在吗")
+    assert "什么" in normalize("什么时候发")  # 么 inside a word is kept
+
+
+def test_separable_verbs_close_up():
+    assert normalize("哪里发的货") == normalize("哪里发货")
+    assert normalize("砍个价") == normalize("砍价")
+
+
+def test_chinese_numerals_before_a_measure_word_are_numbers():
+    assert normalize("等了三天") == normalize("等了3天")
+    assert normalize("一百斤") == normalize("100斤")
+    assert normalize("一米六五") == normalize("1米65")
+    assert "一下" in normalize("查一下")  # not a measure word: left alone
+
+
+def test_pinyin_and_shorthand():
+    assert normalize("bao you ma") == normalize("包邮吗")
+    assert normalize("tuihuo") == normalize("退货")
+    assert normalize("默认走什么kd") == normalize("默认走什么快递")
+    assert normalize("找kf") == normalize("找客服")
+    assert normalize("KF20260001") == "kf0"  # an order number stays an order number
+    assert normalize("thx u") == normalize("thanks you")
+    # English that is not wholly pinyin is left alone
+    assert normalize("made in china") == "mad in china"
+    assert normalize("5th floor") == "0th floor"
