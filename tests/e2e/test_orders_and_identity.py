@@ -97,5 +97,6 @@ async def test_address_change_after_shipping_is_refused_in_english(stack) -> Non
     card, refused = await customer.says(
         f"I need to change my shipping address for {order.order_no}", replies=2
     )
+    assert order.order_no in card.text
     assert "already shipped" in refused.text
     assert refused.button("person")

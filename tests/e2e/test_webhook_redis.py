@@ -133,3 +133,37 @@ async def test_a_flow_started_on_one_bot_process_finishes_on_another(
                 await stop_bot(process)
         await fake.stop()
         await stop_shop(shop, amqp_connection)
+
+
+async def test_python_m_bot_long_polling_against_the_bot_api_url(amqp_url) -> None:
+    """`BOT_TOKEN=… TELEGRAM_API_URL=… python -m bot`: long polling, as a real process."""
+    fake = FakeTelegramAPI(token="626262:POLLING")
+    await fake.start()
+    env = dict(os.environ)
+    env.update(
+        BOT_TOKEN=fake.token,
+        TELEGRAM_API_URL=fake.base_url,
+        AMQP_URL=amqp_url,
+        KEFU_BUS_PREFIX="polling-no-worker",
+    )
+    env.pop("REDIS_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=str(ROOT),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await fake.wait_for_call("getUpdates", timeout=90)
+        customer = Customer(fake, 880_002)
+        [welcome] = await customer.says("/start")
+        assert "可芙小店" in welcome.text
+        [answer] = await customer.says("可以货到付款吗")  # no worker needed for policy
+        assert "支付宝" in answer.text
+    finally:
+        await stop_bot(process)
+        await fake.stop()
+    assert process.returncode == 0
