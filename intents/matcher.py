@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent
 from intents.normalize import core, is_cjk, normalize, strip_fillers
@@ -55,8 +55,9 @@ class MatcherConfig(BaseModel):
     max_candidates: int = Field(3, ge=1, le=10)
     shortlist_size: int = Field(24, ge=1, le=500)
     fuzzy_cutoff: float = Field(40.0, ge=0, le=100)
-    # English spelling slips: an unknown word this long is taken for the catalogue word one edit
-    # (two from spell_long_len letters) away - insert, delete, substitute or swap neighbours
+    # English spelling slips: an unknown word this long is taken for the catalogue word one slip
+    # away (a letter dropped, added or swapped with its neighbour; from spell_long_len letters
+    # two edits of any kind)
     spell_min_len: int = Field(5, ge=3, le=50)
     spell_long_len: int = Field(8, ge=3, le=50)
     # a pair keyword's parts may be at most this many characters apart
@@ -143,6 +144,18 @@ _COMMON_WORDS = frozenset(
     "today tomorrow yesterday really actually maybe please thanks hello because since until "
     "without within someone something anything nothing everything people friend friends".split()
 )
+
+
+def _one_slip(word: str, target: str) -> bool:
+    """One letter dropped or added, or two neighbours swapped - not one letter changed
+    (broker/broken, skirt/shirt are different words)."""
+    if Indel.distance(word, target) == 1:
+        return True
+    if len(word) != len(target):
+        return False
+    diff = [i for i in range(len(word)) if word[i] != target[i]]
+    return (len(diff) == 2 and diff[1] == diff[0] + 1
+            and word[diff[0]] == target[diff[1]] and word[diff[1]] == target[diff[0]])
 
 
 def features(text: str) -> set[str]:
@@ -358,7 +371,11 @@ class IntentMatcher:
                         token, self._latin_vocab, scorer=OSA.distance,
                         score_cutoff=1 if len(token) < self.config.spell_long_len else 2,
                     )
-                    fixed = hit[0] if hit is not None and hit[0][0] == token[0] else token
+                    fixed = token
+                    if hit is not None and hit[0][0] == token[0] and (
+                        len(token) >= self.config.spell_long_len or _one_slip(token, hit[0])
+                    ):
+                        fixed = hit[0]
                     if len(self._spell_cache) < 20000:
                         self._spell_cache[token] = fixed
                 if fixed != token:
