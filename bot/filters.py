@@ -58,3 +58,10 @@ class PrivateChat(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return message.chat.type == "private"
+
+
+class IsCommand(Filter):
+    """A ``/command`` message: lets the commands router skip plain text with one check."""
+
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.text) and message.text.startswith("/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -69,33 +70,34 @@ def languages(current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-_FEEDBACK_CACHE: dict[tuple[str, str, str], InlineKeyboardMarkup] = {}
+def feedback(
+    t: T, intent: str, cache: dict[Any, Any] | None = None, locale: str = ""
+) -> InlineKeyboardMarkup:
+    """The solved / not solved pair under an answer.
 
-
-def feedback(t: T, intent: str) -> InlineKeyboardMarkup:
-    """The solved / not solved pair under an answer. Built once per intent and wording: it goes
-    under most answers, and the keyboard builder's copying costs more than the rest of a turn.
+    With ``cache`` (a dict kept per dispatcher) and ``locale`` it is built once per intent
+    and language: it goes under most answers, and rendering two labels and building a keyboard
+    cost more than the rest of a policy turn.
     """
-    solved, not_solved = t("button.solved"), t("button.not_solved")
-    key = (solved, not_solved, intent)
-    markup = _FEEDBACK_CACHE.get(key)
-    if markup is None:
-        markup = InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=solved,
-                        callback_data=FeedbackCallback(intent=intent, solved=True).pack(),
-                    ),
-                    InlineKeyboardButton(
-                        text=not_solved,
-                        callback_data=FeedbackCallback(intent=intent, solved=False).pack(),
-                    ),
-                ]
+    key = ("feedback", locale, intent)
+    if cache is not None and key in cache:
+        return cache[key]
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("button.solved"),
+                    callback_data=FeedbackCallback(intent=intent, solved=True).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("button.not_solved"),
+                    callback_data=FeedbackCallback(intent=intent, solved=False).pack(),
+                ),
             ]
-        )
-        if len(_FEEDBACK_CACHE) < 1000:
-            _FEEDBACK_CACHE[key] = markup
+        ]
+    )
+    if cache is not None and len(cache) < 2000:
+        cache[key] = markup
     return markup
 
 

@@ -104,6 +104,7 @@ class ChatContextMiddleware(BaseMiddleware):
         self.replies = replies
         self.transcript_lines = transcript_lines
         self.default_locale = default_locale
+        self.ui_cache: dict[Any, Any] = {}  # keyboards that depend only on language and intent
         # Weak values: a chat's lock lives while an update of that chat holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -142,6 +143,7 @@ class ChatContextMiddleware(BaseMiddleware):
             memory=memory,
             replies=self.replies,
             transcript_limit=self.transcript_lines,
+            ui_cache=self.ui_cache,
         )
         data["memory"] = memory
         data["conv"] = conversation

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot import keyboards
+from bot.filters import IsCommand
 from bot.keyboards import LangCallback
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
@@ -24,6 +25,7 @@ LOCALES = ("zh_CN", "en")
 
 def get_router() -> Router:
     router = Router(name=__name__)
+    router.message.filter(IsCommand())  # plain text skips every command check at once
 
     @router.message(CommandStart())
     async def cmd_start(

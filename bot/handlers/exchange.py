@@ -161,6 +161,8 @@ async def quote(conv: Conversation, rpc: Any, state: FSMContext, policy: Any) ->
 def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
+    # One state check for the whole router: text outside these flows skips it at once.
+    flows.message.filter(StateFilter(ExchangeRequest))
     router = Router(name=__name__)
 
     async def start_with_order_no(

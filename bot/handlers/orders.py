@@ -45,7 +45,7 @@ async def present(
     conv: Conversation, order: OrderView, intent: str, policy: Any, state: FSMContext
 ) -> None:
     """The order card, and what the question needs on top of it."""
-    await conv.say(order_card(conv, order), reply_markup=keyboards.feedback(conv.t, intent))
+    await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
     if intent == "order.change_address":
         if order.state in ("shipped", "completed", "closed"):
             await conv.say(
@@ -106,6 +106,8 @@ async def find_and_present(
 def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
+    # One state check for the whole router: text outside these flows skips it at once.
+    flows.message.filter(StateFilter(OrderQuery, AddressChange))
     router = Router(name=__name__)
 
     @flows.message(StateFilter(OrderQuery.waiting_for_order), HasText())

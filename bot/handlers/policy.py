@@ -55,7 +55,7 @@ def get_router() -> Router:
         if terms:
             parts.append(terms)
         conv.memory.set("evidence_for", "color")
-        await conv.say("\n\n".join(parts), reply_markup=keyboards.feedback(conv.t, decision.intent))
+        await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
 
     @router.message(IntentIs("quality.problem"))
     async def handle_quality_problem(message: Message, conv: Conversation, decision: Any) -> None:
@@ -88,9 +88,7 @@ def get_router() -> Router:
                 reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
             )
             return
-        markup = (
-            None if decision.intent in NO_FEEDBACK else keyboards.feedback(conv.t, decision.intent)
-        )
+        markup = None if decision.intent in NO_FEEDBACK else conv.feedback(decision.intent)
         await conv.say(text, reply_markup=markup)
 
     return router

@@ -12,7 +12,6 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot import keyboards
 from bot.filters import HasText, IntentIs
 from bot.services.conversation import Conversation
 from bot.states import ShippingQuestion
@@ -32,13 +31,15 @@ async def answer_for_region(conv: Conversation, intent: str, region: str) -> Non
         intent = "shipping.fee"
     await conv.say(
         conv.replies.answer(intent, conv.locale, region=region),
-        reply_markup=keyboards.feedback(conv.t, intent),
+        reply_markup=conv.feedback(intent),
     )
 
 
 def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
+    # One state check for the whole router: text outside these flows skips it at once.
+    flows.message.filter(StateFilter(ShippingQuestion))
     router = Router(name=__name__)
 
     @flows.message(StateFilter(ShippingQuestion.waiting_for_region), HasText())

@@ -127,7 +127,7 @@ async def recommend(conv: Conversation, rpc: Any, state: FSMContext, data: dict)
     text = conv.replies.render_size_advice(advice, conv.locale)
     await conv.say(
         f"<b>{_escape(reply.product.name)}</b>\n{text}",
-        reply_markup=keyboards.feedback(conv.t, "size.recommend"),
+        reply_markup=conv.feedback("size.recommend"),
     )
 
 
@@ -146,7 +146,7 @@ async def show_chart(conv: Conversation, rpc: Any, text: str) -> bool:
     await conv.say(
         f"<b>{_escape(reply.product.name)}</b>\n"
         + conv.replies.render_size_chart(chart, conv.locale),
-        reply_markup=keyboards.feedback(conv.t, "size.chart"),
+        reply_markup=conv.feedback("size.chart"),
     )
     return True
 
@@ -154,6 +154,8 @@ async def show_chart(conv: Conversation, rpc: Any, text: str) -> bool:
 def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
+    # One state check for the whole router: text outside these flows skips it at once.
+    flows.message.filter(StateFilter(SizeAdvice))
     router = Router(name=__name__)
 
     @flows.message(StateFilter(SizeAdvice.waiting_for_body), HasText())
@@ -217,7 +219,7 @@ def get_routers() -> tuple[Router, Router]:
         if not await show_chart(conv, rpc, message.text or ""):
             await conv.say(
                 conv.replies.answer("size.chart", conv.locale),
-                reply_markup=keyboards.feedback(conv.t, "size.chart"),
+                reply_markup=conv.feedback("size.chart"),
             )
 
     return flows, router

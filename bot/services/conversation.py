@@ -22,6 +22,7 @@ from aiogram import Bot
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
+from bot import keyboards
 from bus.contracts import Attachment, TranscriptLine
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,12 @@ class Conversation:
     memory: ChatMemory
     replies: Any
     transcript_limit: int = 40
+    ui_cache: dict[Any, Any] | None = None
     sent: list[Message] = field(default_factory=list)
+
+    def feedback(self, intent: str) -> InlineKeyboardMarkup:
+        """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""
+        return keyboards.feedback(self.t, intent, self.ui_cache, self.locale)
 
     def t(self, key: str, **values: Any) -> str:
         """A UI text from replies/ in this chat's language (values are HTML-escaped)."""
