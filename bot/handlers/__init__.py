@@ -1,15 +1,18 @@
 """The bot's routers, composed in order: commands → flows → intents → fallback.
 
 Routers are built inside functions because a router can be attached to one dispatcher only,
-and tests build several. Private chats only: the scope is set once per router (an async filter:
-sync ones cost a thread-pool hop per update).
+and tests build several. The flow and intent routers sit under two parent routers whose
+message filters (the chat is in a flow / the message was matched with confidence) let every
+other message skip them with one check; all filters are async (aiogram runs sync ones in a
+thread pool). Private chats only: the scope is set once per top-level router.
 """
 
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 
-from bot.filters import PrivateChat
+from bot.filters import Outcome, PrivateChat
 from bot.handlers import (
     clarify,
     commands,
@@ -23,6 +26,9 @@ from bot.handlers import (
     shipping,
     size,
 )
+from bot.states import AddressChange, ExchangeRequest, OrderQuery, ShippingQuestion, SizeAdvice
+
+FLOW_GROUPS = (OrderQuery, AddressChange, ExchangeRequest, SizeAdvice, ShippingQuestion)
 
 
 def get_routers(
@@ -33,20 +39,26 @@ def get_routers(
     orders_flow, orders_intents = orders.get_routers()
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
+
+    # what a conversation in progress is waiting for (buttons of a flow pass at any time)
+    flows = Router(name="bot.flows")
+    flows.message.filter(StateFilter(*FLOW_GROUPS))
+    flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow)
+
+    # a new question, matched with confidence
+    intents = Router(name="bot.intents")
+    intents.message.filter(Outcome("accept"))
+    # Policy answers are the most frequent: only the regional shipping questions go before
+    # them (they need the region), then the order and flow intents.
+    intents.include_routers(
+        shipping_intents, policy.get_router(), exchange_intents, orders_intents, size_intents
+    )
+
     routers = [
         commands.get_router(),
         identity.get_router(),
-        # flows: what a conversation in progress is waiting for
-        exchange_flow,
-        orders_flow,
-        size_flow,
-        shipping_flow,
-        # intents: a new question
-        exchange_intents,
-        orders_intents,
-        size_intents,
-        shipping_intents,
-        policy.get_router(),
+        flows,
+        intents,
         # buttons that work at any time, then everything else
         feedback.get_router(set(actions)),
         clarify.get_router(titles, actions),

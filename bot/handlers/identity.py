@@ -41,8 +41,9 @@ def normalize_phone(raw: str) -> str:
 
 def get_router() -> Router:
     router = Router(name=__name__)
+    router.message.filter(HasContact())
 
-    @router.message(HasContact())
+    @router.message()
     async def handle_contact(
         message: Message, conv: Conversation, rpc: Any, state: FSMContext, policy: Any
     ) -> None:

@@ -12,6 +12,7 @@ from aiogram.types import Message
 
 from bot import keyboards
 from bot.filters import IntentIs
+from bot.handlers import size
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
@@ -73,6 +74,15 @@ def get_router() -> Router:
     async def handle_complaint(message: Message, conv: Conversation, rpc: Any) -> None:
         await conv.say(conv.replies.answer("complaint.general", conv.locale))
         await open_ticket(conv, rpc, reason="complaint", intent="complaint.general")
+
+    @router.message(IntentIs("size.chart"))
+    async def handle_size_chart(message: Message, conv: Conversation, rpc: Any) -> None:
+        """The chart of the product named in the message, else how charts are measured."""
+        if not await size.show_chart(conv, rpc, message.text or ""):
+            await conv.say(
+                conv.replies.answer("size.chart", conv.locale),
+                reply_markup=conv.feedback("size.chart"),
+            )
 
     @router.message(IntentIs(action="answer"))
     async def handle_policy_question(message: Message, conv: Conversation, decision: Any) -> None:

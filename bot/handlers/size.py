@@ -214,12 +214,4 @@ def get_routers() -> tuple[Router, Router]:
         await state.clear()
         await advise(conv, rpc, state, message.text or "", decision.slots)
 
-    @router.message(IntentIs("size.chart"))
-    async def handle_size_chart(message: Message, conv: Conversation, rpc: Any) -> None:
-        if not await show_chart(conv, rpc, message.text or ""):
-            await conv.say(
-                conv.replies.answer("size.chart", conv.locale),
-                reply_markup=conv.feedback("size.chart"),
-            )
-
     return flows, router
