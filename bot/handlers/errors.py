@@ -7,8 +7,9 @@ logged with its traceback and answered with an apology.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent
@@ -16,6 +17,7 @@ from aiogram.types import ErrorEvent
 from bot import keyboards
 from bot.services.conversation import Conversation
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
+from replies.policy import DEFAULT_LOCALE
 
 logger = logging.getLogger(__name__)
 
@@ -29,15 +31,39 @@ async def _answer_callback(event: ErrorEvent) -> None:
             logger.debug("could not answer the callback query", exc_info=True)
 
 
+def _chat_id(event: ErrorEvent) -> int | None:
+    update = event.update
+    if update.message is not None:
+        return update.message.chat.id
+    if update.callback_query is not None and update.callback_query.message is not None:
+        return update.callback_query.message.chat.id
+    return None
+
+
+async def _apologise_without_context(event: ErrorEvent, bot: Bot, replies: Any, key: str) -> None:
+    """The failure came before the chat's context existed (e.g. the FSM storage is down):
+    answer in the default language rather than not at all."""
+    chat_id = _chat_id(event)
+    if chat_id is None:
+        return
+    try:
+        await bot.send_message(chat_id, replies.text(key, DEFAULT_LOCALE))
+    except Exception:
+        logger.exception("could not even apologise in chat %s", chat_id)
+
+
 def get_router() -> Router:
     router = Router(name=__name__)
 
     @router.errors(ExceptionTypeFilter(BusUnavailable, BusTimeout))
-    async def on_bus_unavailable(event: ErrorEvent, conv: Conversation | None = None) -> None:
+    async def on_bus_unavailable(
+        event: ErrorEvent, bot: Bot, replies: Any, conv: Conversation | None = None
+    ) -> None:
         logger.warning(
             "bus unavailable while handling update %s: %s", event.update.update_id, event.exception
         )
         if conv is None:
+            await _apologise_without_context(event, bot, replies, "unavailable")
             return
         await _answer_callback(event)
         await conv.say(
@@ -47,7 +73,11 @@ def get_router() -> Router:
 
     @router.errors()
     async def on_error(
-        event: ErrorEvent, conv: Conversation | None = None, state: FSMContext | None = None
+        event: ErrorEvent,
+        bot: Bot,
+        replies: Any,
+        conv: Conversation | None = None,
+        state: FSMContext | None = None,
     ) -> None:
         kind = "remote" if isinstance(event.exception, BusRemoteError) else "internal"
         logger.error(
@@ -57,6 +87,7 @@ def get_router() -> Router:
             exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
         )
         if conv is None:
+            await _apologise_without_context(event, bot, replies, "error.generic")
             return
         if state is not None:
             await state.clear()  # never leave the customer stuck in a broken flow

@@ -70,7 +70,7 @@ def engine() -> IntentEngine:
 
 
 class Harness:
-    def __init__(self, rpc: Any, **settings: Any) -> None:
+    def __init__(self, rpc: Any, storage: Any = None, **settings: Any) -> None:
         self.session = RecordingSession()
         self.bot = Bot(
             "777:UNIT",
@@ -79,7 +79,11 @@ class Harness:
         )
         self.replies = Replies(load_policy())
         self.dp: Dispatcher = create_dispatcher(
-            BotSettings(**settings), rpc=rpc, engine=engine(), replies=self.replies
+            BotSettings(**settings),
+            rpc=rpc,
+            engine=engine(),
+            replies=self.replies,
+            storage=storage,
         )
         self._ids = itertools.count(1)
 

@@ -105,3 +105,15 @@ async def test_a_long_reply_is_sent_in_parts_with_the_keyboard_on_the_last() -> 
     assert len(sent) == 3
     assert [m.reply_markup for m in sent] == [None, None, markup]
     assert memory.transcript()[-1].role == "bot"
+
+
+async def test_a_storage_failure_before_the_chat_context_still_gets_an_apology() -> None:
+    from aiogram.fsm.storage.memory import MemoryStorage
+
+    class BrokenStorage(MemoryStorage):
+        async def get_data(self, key):  # the chat memory cannot be read (Redis down)
+            raise ConnectionError("storage down")
+
+    harness = Harness(FailingBus(lambda: BusUnavailable("-")), storage=BrokenStorage())
+    [answer] = await harness.say("发什么快递")
+    assert answer == harness.replies.text("error.generic", "zh_CN")
