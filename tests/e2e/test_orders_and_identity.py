@@ -100,3 +100,18 @@ async def test_address_change_after_shipping_is_refused_in_english(stack) -> Non
     assert order.order_no in card.text
     assert "already shipped" in refused.text
     assert refused.button("person")
+
+
+async def test_guessing_the_last_four_digits_is_throttled(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    await customer.says(f"订单{order.order_no}到哪了")
+    right = order.phone[-4:]
+    wrong = [f"{n:04d}" for n in range(10) if f"{n:04d}" != right][:5]
+    for guess in wrong:
+        [answer] = await customer.says(f"{order.order_no} 尾号{guess}")
+        assert order.order_no not in answer.text
+    # Even the right digits are refused now: guessing has been stopped for a while.
+    [throttled] = await customer.says(f"{order.order_no} 尾号{right}")
+    assert "分钟" in throttled.text
+    assert order.order_no not in throttled.text
