@@ -89,3 +89,13 @@ async def test_size_asks_for_what_is_missing_in_english(stack) -> None:
     assert "Which item" in ask_item.text
     [advice] = await customer.says("纯棉圆领T恤")
     assert "L" in advice.text
+
+
+async def test_size_advice_for_the_product_of_the_customers_order(stack) -> None:
+    # Product 1 of the demo shop is the cotton T-shirt, with the shop's tops chart.
+    order = await stack.make_order(kind="regular", state="shipped", product_id=1, size="S")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [advice] = await customer.says(f"订单{order.order_no}里的衣服 我170 60公斤 应该穿什么码")
+    assert "纯棉圆领T恤" in advice.text
+    assert "L" in advice.text
