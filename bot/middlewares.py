@@ -74,6 +74,7 @@ class FloodMiddleware(BaseMiddleware):
     def _forget_idle(self, now: float) -> None:
         for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] > self.window]:
             del self._seen[user_id]
+            self._warned.discard(user_id)
 
 
 def _describe(message: Message) -> str:
