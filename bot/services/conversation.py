@@ -114,7 +114,8 @@ class ChatMemory:
     def record(self, role: str, text: str, limit: int) -> None:
         lines = list(self.data.get("transcript") or [])
         lines.append({"role": role, "text": text[:MESSAGE_LIMIT], "at": _now_iso()})
-        self.set("transcript", lines[-limit:])
+        self.data["transcript"] = lines[-limit:]  # always new: no need to compare the lists
+        self.dirty = True
 
     def transcript(self) -> list[TranscriptLine]:
         return [TranscriptLine.model_validate(line) for line in self.data.get("transcript") or []]
