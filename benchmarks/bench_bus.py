@@ -1,0 +1,697 @@
+"""Bus round trip: ``orders.lookup`` through Kefu's bus against a bare aio-pika echo.
+
+Both sides run in the same invocation, on the same broker, with the same number of calls in
+flight and server processes that are real separate processes:
+
+* **bare echo**: the minimal correct aio-pika RPC over direct reply-to. The server is this
+  file run as ``--echo-server QUEUE`` (a consumer with the worker's prefetch that answers a
+  canned reply of the size of a real ``orders.lookup`` reply, ``mandatory=False``); the
+  client publishes to the queue with ``reply_to=amq.rabbitmq.reply-to`` and a correlation id
+  and waits on a future.
+* **kefu lookup**: ``RpcClient.call(LookupOrder(...))`` against ``python -m worker`` on a seeded
+  demo shop (temp SQLite, unique bus prefix), for real orders with their right last four
+  phone digits, so every call reads the order from the database.
+
+Each runs with 1 and then 2 server processes (competing consumers on one queue). Per row:
+a warm-up, ``--calls`` calls with ``--in-flight`` (64) outstanding for calls/s and the loaded
+p50/p99, then ``--serial-calls`` calls one at a time for the round trip's p50/p99 (at 64 in
+flight the latency is mostly queueing, p50 ~ 64 / throughput). The ratios are printed
+against the targets: kefu p50 within 2x of the echo, kefu throughput at least half of it.
+It is a report: the exit code is 0 whatever the figures.
+
+```
+.venv/bin/python benchmarks/bench_bus.py                  # 5000 calls per row, 64 in flight
+.venv/bin/python benchmarks/bench_bus.py --json           # also one JSON document at the end
+.venv/bin/python benchmarks/bench_bus.py --breakdown      # also bare client -> kefu worker
+.venv/bin/python benchmarks/bench_bus.py --profile DIR    # cProfile workers and client
+```
+
+``--breakdown`` adds a row where the bare client calls the kefu worker directly (no
+``RpcClient``), which splits the overhead between the client and the server side, and a row
+for the worker's handler called in-process (no bus at all): the database read alone.
+``--profile DIR`` runs the workers under cProfile and profiles the client during the kefu
+rows, writes the ``.prof`` files to DIR and prints the top functions; its figures are slowed
+by the profiler and are not the benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import io
+import itertools
+import json
+import os
+import pstats
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+
+SCRIPT = Path(__file__).resolve()
+ROOT = SCRIPT.parent.parent
+DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
+TARGET_P50_RATIO = 2.0
+TARGET_THROUGHPUT_RATIO = 0.5
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+# ── the bare echo server (runs in its own process) ────────────────────────────────────────
+
+
+async def echo_server(amqp_url: str, queue_name: str, reply: bytes, prefetch: int) -> None:
+    """Answer every request on ``queue_name`` with ``reply``, as a bare aio-pika RPC server."""
+    connection = await aio_pika.connect_robust(amqp_url)
+    channel = await connection.channel(publisher_confirms=False)
+    await channel.set_qos(prefetch_count=prefetch)
+    queue = await channel.declare_queue(queue_name, durable=False, auto_delete=False)
+    exchange = channel.default_exchange
+
+    async def on_request(message: AbstractIncomingMessage) -> None:
+        await exchange.publish(
+            aio_pika.Message(
+                reply, content_type="application/json", correlation_id=message.correlation_id
+            ),
+            routing_key=message.reply_to or "",
+            mandatory=False,
+        )
+        await message.ack()
+
+    await queue.consume(on_request)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await connection.close()
+
+
+# ── clients ──────────────────────────────────────────────────────────────────────────────
+
+
+class BareClient:
+    """The minimal correct aio-pika RPC client over direct reply-to."""
+
+    def __init__(
+        self, connection: AbstractRobustConnection, routing_key: str, *, method: str | None = None
+    ) -> None:
+        self._connection = connection
+        self._routing_key = routing_key
+        self._method = method
+        self._futures: dict[str, asyncio.Future[bytes]] = {}
+        self._ids = itertools.count()
+        self._channel: aio_pika.abc.AbstractChannel | None = None
+
+    async def start(self) -> None:
+        self._channel = await self._connection.channel(publisher_confirms=False)
+        reply_queue = await self._channel.get_queue(DIRECT_REPLY_TO, ensure=False)
+        await reply_queue.consume(self._on_reply, no_ack=True)
+        self._exchange = self._channel.default_exchange
+
+    async def _on_reply(self, message: AbstractIncomingMessage) -> None:
+        future = self._futures.pop(message.correlation_id or "", None)
+        if future is not None and not future.done():
+            future.set_result(message.body)
+
+    async def call(self, body: bytes) -> bytes:
+        correlation_id = str(next(self._ids))
+        future = asyncio.get_running_loop().create_future()
+        self._futures[correlation_id] = future
+        await self._exchange.publish(
+            aio_pika.Message(
+                body,
+                content_type="application/json",
+                correlation_id=correlation_id,
+                reply_to=DIRECT_REPLY_TO,
+                type=self._method,
+            ),
+            routing_key=self._routing_key,
+        )
+        return await future
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close()
+
+
+# ── measuring ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Result:
+    """One row: ``p50_ms``/``p99_ms`` one call at a time (the round trip itself),
+    ``calls_per_s`` and ``loaded_*`` with ``in_flight`` calls outstanding."""
+
+    name: str
+    processes: int
+    calls: int
+    errors: int
+    p50_ms: float
+    p99_ms: float
+    calls_per_s: float
+    loaded_p50_ms: float
+    loaded_p99_ms: float
+    seconds: float
+
+
+async def drive(
+    call: Callable[[Any], Awaitable[bool]],
+    payloads: Sequence[Any],
+    calls: int,
+    in_flight: int,
+) -> tuple[list[float], int, float]:
+    """Make ``calls`` calls with ``in_flight`` looping tasks; latencies of the good ones,
+    the number of bad ones (wrong reply or an exception) and the wall time."""
+    latencies: list[float] = []
+    errors = 0
+    counter = itertools.count()
+    perf = time.perf_counter
+
+    async def loop() -> None:
+        nonlocal errors
+        while (index := next(counter)) < calls:
+            payload = payloads[index % len(payloads)]
+            started = perf()
+            try:
+                good = await call(payload)
+            except Exception as exc:
+                if errors < 3:
+                    print(f"  call failed: {exc!r}", file=sys.stderr)
+                errors += 1
+                continue
+            if good:
+                latencies.append(perf() - started)
+            else:
+                errors += 1
+
+    started = perf()
+    await asyncio.gather(*(loop() for _ in range(in_flight)))
+    return latencies, errors, perf() - started
+
+
+def _p50_p99(name: str, latencies: list[float], errors: int) -> tuple[float, float]:
+    if len(latencies) < 2:
+        raise RuntimeError(f"{name}: {errors} calls failed, {len(latencies)} succeeded")
+    p99 = statistics.quantiles(latencies, n=100, method="inclusive")[98]
+    return round(statistics.median(latencies) * 1000, 3), round(p99 * 1000, 3)
+
+
+async def measure(
+    name: str,
+    processes: int,
+    call: Callable[[Any], Awaitable[bool]],
+    payloads: Sequence[Any],
+    args: argparse.Namespace,
+) -> Result:
+    await drive(call, payloads, args.warmup, args.in_flight)
+    loaded, errors, seconds = await drive(call, payloads, args.calls, args.in_flight)
+    loaded_p50, loaded_p99 = _p50_p99(name, loaded, errors)
+    serial, serial_errors, _ = await drive(call, payloads, args.serial_calls, 1)
+    p50, p99 = _p50_p99(name, serial, serial_errors)
+    result = Result(
+        name=name,
+        processes=processes,
+        calls=args.calls,
+        errors=errors + serial_errors,
+        p50_ms=p50,
+        p99_ms=p99,
+        calls_per_s=round(len(loaded) / seconds, 1),
+        loaded_p50_ms=loaded_p50,
+        loaded_p99_ms=loaded_p99,
+        seconds=round(seconds, 3),
+    )
+    print(
+        f"  {name:<28} p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
+        f"{result.calls_per_s:7.0f} calls/s  (at {args.in_flight} in flight: p50 "
+        f"{loaded_p50:.1f} ms, p99 {loaded_p99:.1f} ms)"
+        + (f"  {result.errors} errors" if result.errors else ""),
+        flush=True,
+    )
+    return result
+
+
+# ── processes ────────────────────────────────────────────────────────────────────────────
+
+
+class Servers:
+    """Server subprocesses (workers or echo servers), their logs, and their shutdown."""
+
+    def __init__(self, directory: Path, label: str) -> None:
+        self.directory = directory
+        self.label = label
+        self.procs: list[asyncio.subprocess.Process] = []
+        self.logs: list[Path] = []
+        self._files: list[TextIO] = []
+
+    async def spawn(self, argv: Sequence[str], env: dict[str, str]) -> None:
+        log = self.directory / f"{self.label}-{len(self.procs)}.log"
+        handle = _open_log(log)
+        self._files.append(handle)
+        self.logs.append(log)
+        self.procs.append(
+            await asyncio.create_subprocess_exec(
+                *argv,
+                cwd=ROOT,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=handle,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+        )
+
+    def check_alive(self) -> None:
+        for proc, log in zip(self.procs, self.logs, strict=True):
+            if proc.returncode is not None:
+                tail = log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{self.label} exited with {proc.returncode}:\n{tail}")
+
+    async def stop(self) -> None:
+        for proc in self.procs:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                await asyncio.wait_for(proc.wait(), 20)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+        self.procs.clear()
+        for handle in self._files:
+            handle.close()
+        self._files.clear()
+
+
+def _open_log(path: Path) -> TextIO:
+    return path.open("w")
+
+
+async def wait_for_consumers(
+    connection: AbstractRobustConnection, queue_name: str, count: int, servers: Servers
+) -> None:
+    """Until ``queue_name`` has ``count`` consumers (each server process consumes once)."""
+    deadline = time.monotonic() + 60
+    seen = -1
+    while time.monotonic() < deadline:
+        servers.check_alive()
+        channel = await connection.channel()
+        try:
+            queue = await channel.declare_queue(queue_name, passive=True)
+            seen = queue.declaration_result.consumer_count
+        except aio_pika.exceptions.ChannelClosed:
+            seen = -1  # not declared yet
+        finally:
+            with contextlib.suppress(Exception):
+                await channel.close()
+        if seen >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"{queue_name}: {seen} consumers after 60 s, expected {count}")
+
+
+def worker_env(args: argparse.Namespace, database_url: str, prefix: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKER_", "KEFU_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        KEFU_BUS_PREFIX=prefix,
+        AMQP_URL=args.amqp_url,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+# ── the run ──────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Shop:
+    database_url: str
+    prefix: str
+    requests: list[Any]
+    bodies: list[bytes]
+    reply: bytes
+    reply_sizes: tuple[int, int, int]
+    prefetch: int
+
+
+async def prepare_shop(args: argparse.Namespace, directory: Path) -> Shop:
+    """Seed the demo shop; build one request per order and the echo's canned reply."""
+    from bus.contracts import LookupOrder, OrderFound
+    from worker import create_worker
+    from worker.seed import find_demo_orders
+    from worker.settings import WorkerSettings
+
+    database_url = f"sqlite+aiosqlite:///{directory / 'shop.db'}"
+    prefix = f"bench{uuid.uuid4().hex[:10]}"
+    settings = WorkerSettings(amqp_url=args.amqp_url, database_url=database_url, bus_prefix=prefix)
+    worker = create_worker(settings)
+    try:
+        await worker.seed_demo()
+        orders = await find_demo_orders(worker.db)
+        requests = [
+            LookupOrder(
+                order_no=order.order_no,
+                telegram_user_id=7_000_000_000 + index,
+                phone_last4=order.phone[-4:],
+            )
+            for index, order in enumerate(orders)
+        ]
+        # The replies the worker will send, computed in-process: they must all be found,
+        # and the echo answers one of typical size.
+        replies = []
+        for request in requests:
+            reply = await worker.service.lookup_order(request)
+            if not isinstance(reply, OrderFound):
+                raise RuntimeError(f"demo order {request.order_no} not found: {reply!r}")
+            replies.append(reply.model_dump_json().encode())
+    finally:
+        await worker.db.dispose()
+    sizes = sorted(len(r) for r in replies)
+    mean = statistics.fmean(sizes)
+    typical = min(replies, key=lambda r: abs(len(r) - mean))
+    return Shop(
+        database_url=database_url,
+        prefix=prefix,
+        requests=requests,
+        bodies=[r.model_dump_json().encode() for r in requests],
+        reply=typical,
+        reply_sizes=(sizes[0], round(mean), sizes[-1]),
+        prefetch=settings.prefetch,
+    )
+
+
+async def run_in_process(args: argparse.Namespace, shop: Shop) -> Result:
+    """The worker's ``orders.lookup`` handler called directly, without the bus: what the
+    database read and the reply model cost on their own (``--breakdown``)."""
+    from bus.contracts import OrderFound
+    from worker import create_worker
+    from worker.settings import WorkerSettings
+
+    settings = WorkerSettings(
+        amqp_url=args.amqp_url, database_url=shop.database_url, bus_prefix=shop.prefix
+    )
+    worker = create_worker(settings)
+
+    async def call(request: Any) -> bool:
+        return isinstance(await worker.service.lookup_order(request), OrderFound)
+
+    try:
+        return await measure("handler in-process (no bus)", 1, call, shop.requests, args)
+    finally:
+        await worker.db.dispose()
+
+
+async def run_echo(
+    args: argparse.Namespace,
+    connection: AbstractRobustConnection,
+    directory: Path,
+    shop: Shop,
+    processes: int,
+) -> Result:
+    queue_name = f"{shop.prefix}.echo"
+    reply_file = directory / "echo-reply.json"
+    reply_file.write_bytes(shop.reply)
+    servers = Servers(directory, f"echo-x{processes}")
+    client = BareClient(connection, queue_name)
+    try:
+        for _ in range(processes):
+            await servers.spawn(
+                [
+                    sys.executable,
+                    str(SCRIPT),
+                    "--echo-server",
+                    queue_name,
+                    "--reply-file",
+                    str(reply_file),
+                    "--prefetch",
+                    str(shop.prefetch),
+                    "--amqp-url",
+                    args.amqp_url,
+                ],
+                dict(os.environ),
+            )
+        await wait_for_consumers(connection, queue_name, processes, servers)
+        await client.start()
+
+        async def call(body: bytes) -> bool:
+            return len(await client.call(body)) == len(shop.reply)
+
+        return await measure(f"bare echo x{processes}", processes, call, shop.bodies, args)
+    finally:
+        await client.close()
+        await servers.stop()
+        channel = await connection.channel()
+        await channel.queue_delete(queue_name)
+        await channel.close()
+
+
+async def run_kefu(
+    args: argparse.Namespace,
+    connection: AbstractRobustConnection,
+    directory: Path,
+    shop: Shop,
+    processes: int,
+) -> list[Result]:
+    from bus.contracts import OrderFound
+    from bus.rpc import RpcClient
+    from bus.topology import Topology
+
+    topology = Topology(prefix=shop.prefix)
+    env = worker_env(args, shop.database_url, shop.prefix)
+    servers = Servers(directory, f"worker-x{processes}")
+    rpc = RpcClient(args.amqp_url, timeout=30, topology=topology)
+    results: list[Result] = []
+    try:
+        for index in range(processes):
+            argv = [sys.executable]
+            if args.profile:
+                prof = args.profile / f"worker-x{processes}-{index}.prof"
+                argv += ["-m", "cProfile", "-o", str(prof)]
+            argv += ["-m", "worker", "--log-level", "WARNING"]
+            await servers.spawn(argv, env)
+        await wait_for_consumers(connection, topology.queries_queue, processes, servers)
+        await rpc.connect(wait=30)
+        if not rpc.connected:
+            raise RuntimeError("the RPC client could not connect")
+
+        async def call(request: Any) -> bool:
+            return isinstance(await rpc.call(request), OrderFound)
+
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
+        try:
+            results.append(
+                await measure(f"kefu lookup x{processes}", processes, call, shop.requests, args)
+            )
+        finally:
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(args.profile / f"client-x{processes}.prof")
+        if args.breakdown:
+            bare = BareClient(connection, topology.queries_queue, method="orders.lookup")
+            await bare.start()
+
+            async def bare_call(body: bytes) -> bool:
+                return b'"kind":"found"' in await bare.call(body)
+
+            try:
+                results.append(
+                    await measure(
+                        f"bare client->worker x{processes}",
+                        processes,
+                        bare_call,
+                        shop.bodies,
+                        args,
+                    )
+                )
+            finally:
+                await bare.close()
+    finally:
+        await rpc.close()
+        await servers.stop()
+        channel = await connection.channel()
+        with contextlib.suppress(Exception):
+            await topology.delete(channel)
+        with contextlib.suppress(Exception):
+            await channel.close()
+    if args.profile:
+        print_profile(
+            f"worker x{processes}",
+            [args.profile / f"worker-x{processes}-{i}.prof" for i in range(processes)],
+        )
+        print_profile(f"client x{processes}", [args.profile / f"client-x{processes}.prof"])
+    return results
+
+
+def print_profile(label: str, paths: list[Path], top: int = 25) -> None:
+    existing = [str(p) for p in paths if p.exists()]
+    if not existing:
+        print(f"  (no profile written for {label})")
+        return
+    out = io.StringIO()
+    stats = pstats.Stats(*existing, stream=out)
+    stats.strip_dirs().sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"\n── profile: {label} ──")
+    print(out.getvalue())
+
+
+def ratios(results: list[Result]) -> list[dict[str, Any]]:
+    rows = []
+    by_name = {r.name: r for r in results}
+    for n in sorted({r.processes for r in results}):
+        echo, kefu = by_name.get(f"bare echo x{n}"), by_name.get(f"kefu lookup x{n}")
+        if echo is None or kefu is None:
+            continue
+        p50 = kefu.p50_ms / echo.p50_ms
+        loaded_p50 = kefu.loaded_p50_ms / echo.loaded_p50_ms
+        throughput = kefu.calls_per_s / echo.calls_per_s
+        rows.append(
+            {
+                "processes": n,
+                "p50_ratio": round(p50, 2),
+                "p50_target": TARGET_P50_RATIO,
+                "p50_pass": p50 <= TARGET_P50_RATIO,
+                "loaded_p50_ratio": round(loaded_p50, 2),
+                "loaded_p50_pass": loaded_p50 <= TARGET_P50_RATIO,
+                "throughput_ratio": round(throughput, 2),
+                "throughput_target": TARGET_THROUGHPUT_RATIO,
+                "throughput_pass": throughput >= TARGET_THROUGHPUT_RATIO,
+            }
+        )
+    return rows
+
+
+def _verdict(good: bool) -> str:
+    return "PASS" if good else "MISS"
+
+
+def print_report(args: argparse.Namespace, shop: Shop, results: list[Result]) -> list[dict]:
+    low, _, high = shop.reply_sizes
+    print()
+    print(
+        "orders.lookup through Kefu's bus vs a bare aio-pika echo over direct reply-to, "
+        f"prefetch {shop.prefetch}"
+    )
+    print(
+        f"p50/p99: {args.serial_calls} calls one at a time; calls/s and loaded p50/p99: "
+        f"{args.calls} calls, {args.in_flight} in flight (after {args.warmup} warm-up)"
+    )
+    print(
+        f"request {len(shop.bodies[0])} B, reply {low}-{high} B (echo answers {len(shop.reply)} "
+        f"B), {os.cpu_count()} CPUs" + ("  [PROFILED: figures slowed]" if args.profile else "")
+    )
+    print()
+    header = f"{'setup':<28}{'p50 ms':>8}{'p99 ms':>8}{'calls/s':>9}"
+    print(f"{header}{'loaded p50':>12}{'loaded p99':>12}{'errors':>8}")
+    for r in results:
+        print(
+            f"{r.name:<28}{r.p50_ms:>8.2f}{r.p99_ms:>8.2f}{r.calls_per_s:>9.0f}"
+            f"{r.loaded_p50_ms:>12.1f}{r.loaded_p99_ms:>12.1f}{r.errors:>8}"
+        )
+    rows = ratios(results)
+    print()
+    print(
+        f"kefu / echo  p50 (target <= {TARGET_P50_RATIO})   calls/s (target >= "
+        f"{TARGET_THROUGHPUT_RATIO})   loaded p50 (<= {TARGET_P50_RATIO})"
+    )
+    for row in rows:
+        print(
+            f"x{row['processes']:<11}"
+            f"{row['p50_ratio']:>5.2f} {_verdict(row['p50_pass'])}"
+            f"{row['throughput_ratio']:>19.2f} {_verdict(row['throughput_pass'])}"
+            f"{row['loaded_p50_ratio']:>21.2f} {_verdict(row['loaded_p50_pass'])}"
+        )
+    return rows
+
+
+async def bench(args: argparse.Namespace) -> None:
+    directory = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    connection: AbstractRobustConnection | None = None
+    results: list[Result] = []
+    try:
+        shop = await prepare_shop(args, directory)
+        connection = await aio_pika.connect_robust(args.amqp_url)
+        if args.breakdown:
+            results.append(await run_in_process(args, shop))
+        for n in args.processes:
+            print(f"{n} server process{'es' if n > 1 else ''}:", flush=True)
+            results.append(await run_echo(args, connection, directory, shop, n))
+            results.extend(await run_kefu(args, connection, directory, shop, n))
+        rows = print_report(args, shop, results)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "calls": args.calls,
+                        "warmup": args.warmup,
+                        "serial_calls": args.serial_calls,
+                        "in_flight": args.in_flight,
+                        "prefetch": shop.prefetch,
+                        "request_bytes": len(shop.bodies[0]),
+                        "reply_bytes": len(shop.reply),
+                        "cpus": os.cpu_count(),
+                        "profiled": bool(args.profile),
+                        "results": [asdict(r) for r in results],
+                        "ratios": rows,
+                    },
+                    indent=2,
+                )
+            )
+    finally:
+        if connection is not None:
+            await connection.close()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=5000, help="measured calls per row")
+    parser.add_argument("--warmup", type=int, default=500, help="warm-up calls per row")
+    parser.add_argument(
+        "--serial-calls", type=int, default=1000, help="calls one at a time for p50/p99"
+    )
+    parser.add_argument("--in-flight", type=int, default=64, help="calls in flight")
+    parser.add_argument(
+        "--processes",
+        type=lambda s: [int(n) for n in s.split(",")],
+        default=[1, 2],
+        help="server process counts to run, comma-separated (default 1,2)",
+    )
+    parser.add_argument(
+        "--amqp-url", default=os.environ.get("AMQP_URL", DEFAULT_AMQP_URL), help="the broker"
+    )
+    parser.add_argument("--json", action="store_true", help="also print the results as JSON")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also time a bare client against the worker"
+    )
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="cProfile workers and client into DIR"
+    )
+    parser.add_argument("--echo-server", metavar="QUEUE", help=argparse.SUPPRESS)
+    parser.add_argument("--reply-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--prefetch", type=int, default=32, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.echo_server:
+        reply = args.reply_file.read_bytes()
+        asyncio.run(echo_server(args.amqp_url, args.echo_server, reply, args.prefetch))
+        return
+    asyncio.run(bench(args))
+
+
+if __name__ == "__main__":
+    main()
