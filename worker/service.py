@@ -19,29 +19,24 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bus import contracts as c
+from worker.db import queries
 from worker.db.models import (
     Customer,
     Exchange,
     LookupFailure,
     Order,
-    OrderItem,
     ProcessedCommand,
     Product,
     Remark,
     Ticket,
     Variant,
 )
+from worker.db.queries import aware as _aware
 from worker.db.session import Database
-from worker.rules import (
-    ExchangeFacts,
-    decide_exchange,
-    mask_address,
-    mask_name,
-    mask_phone,
-    normalize_phone,
-)
+from worker.rules import ExchangeFacts, decide_exchange, normalize_phone
 from worker.settings import WorkerSettings
 
 logger = logging.getLogger(__name__)
@@ -52,13 +47,6 @@ EventPublisher = Callable[[c.Event], Awaitable[None]]
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; everything we store is UTC."""
-    if dt is None or dt.tzinfo is not None:
-        return dt
-    return dt.replace(tzinfo=UTC)
 
 
 class ShopService:
@@ -111,14 +99,19 @@ class ShopService:
     # ── orders ───────────────────────────────────────────────────────────────────────────
 
     async def lookup_order(self, request: c.LookupOrder) -> c.Contract:
-        async with self.db.read() as session:
-            throttled = await self._throttled(session, request.telegram_user_id)
-            if throttled:
-                return throttled
-            order = await self._authorized_order(session, request)
-        if order is None:
+        found = await self.db.run_read(self._lookup, request)
+        if found is None:
             return await self._not_found(request.telegram_user_id)
-        return c.OrderFound(order=_order_view(order))
+        return found
+
+    def _lookup(self, session: Session, request: c.LookupOrder) -> c.Contract | None:
+        throttled = self._throttled(queries.lookup_failure(session, request.telegram_user_id))
+        if throttled:
+            return throttled
+        order = queries.order_row(session, request.order_no)
+        if order is None or not _owns(order.owner_telegram_id, order.receiver_phone, request):
+            return None
+        return c.OrderFound(order=queries.order_view(session, order))
 
     async def list_orders(self, request: c.ListOrders) -> c.Contract:
         async with self.db.read() as session:
@@ -156,17 +149,14 @@ class ShopService:
         if order is None:
             return None
         customer = await session.get(Customer, order.customer_id)
-        if customer is not None and customer.telegram_user_id == request.telegram_user_id:
-            return order
-        if request.phone_last4 is not None and order.receiver_phone[-4:] == request.phone_last4:
-            return order
-        return None
+        owner = customer.telegram_user_id if customer else None
+        return order if _owns(owner, order.receiver_phone, request) else None
 
-    async def _throttled(self, session: AsyncSession, telegram_user_id: int) -> c.Throttled | None:
-        row = await session.get(LookupFailure, telegram_user_id)
-        if row is None or row.failures < self.settings.lookup_failures_allowed:
+    def _throttled(self, failures: Any) -> c.Throttled | None:
+        """``failures``: the asker's ``lookup_failures`` row (or None)."""
+        if failures is None or failures.failures < self.settings.lookup_failures_allowed:
             return None
-        window_end = _aware(row.window_started_at) + timedelta(
+        window_end = _aware(failures.window_started_at) + timedelta(
             seconds=self.settings.lookup_failure_window_s
         )
         remaining = (window_end - self.clock()).total_seconds()
@@ -217,7 +207,7 @@ class ShopService:
 
     async def quote_exchange(self, request: c.QuoteExchange) -> c.Contract:
         async with self.db.read() as session:
-            throttled = await self._throttled(session, request.telegram_user_id)
+            throttled = self._throttled(await session.get(LookupFailure, request.telegram_user_id))
             if throttled:
                 return throttled
             order = await self._authorized_order(session, request)
@@ -383,8 +373,9 @@ class ShopService:
             )
             await session.flush()
             logger.info("address changed for order %s", order.order_no)
+            view = await session.run_sync(queries.order_view_by_no, order.order_no)
             return (
-                c.AddressChanged(order=_order_view(order)),
+                c.AddressChanged(order=view),
                 c.AddressChangedEvent(occurred_at=now, order_no=order.order_no),
             )
 
@@ -511,45 +502,6 @@ def _product_view(product: Product) -> c.ProductView:
     )
 
 
-def _order_view(order: Order) -> c.OrderView:
-    return c.OrderView(
-        order_no=order.order_no,
-        state=order.state,
-        created_at=_aware(order.created_at),
-        paid_at=_aware(order.paid_at),
-        shipped_at=_aware(order.shipped_at),
-        delivered_at=_aware(order.delivered_at),
-        completed_at=_aware(order.completed_at),
-        closed_at=_aware(order.closed_at),
-        total=order.total,
-        postage=order.postage,
-        items=[_item_view(item) for item in order.items],
-        courier=order.courier,
-        tracking_no=order.tracking_no,
-        receiver_name_masked=mask_name(order.receiver_name),
-        phone_masked=mask_phone(order.receiver_phone),
-        province=order.province,
-        address_masked=mask_address(order.address),
-        buyer_message=order.buyer_message,
-    )
-
-
-def _item_view(item: OrderItem) -> c.OrderItemView:
-    variant = item.variant
-    return c.OrderItemView(
-        item_id=item.id,
-        product_id=variant.product_id,
-        product_name=variant.product.name,
-        kind=variant.product.kind,
-        sku=variant.sku,
-        size=variant.size,
-        color=variant.color,
-        price=item.price,
-        quantity=item.quantity,
-        exchanged=any(e.state != "cancelled" for e in item.exchanges),
-    )
-
-
 def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant) -> c.ExchangeView:
     return c.ExchangeView(
         rma_no=exchange.rma_no,
@@ -562,3 +514,10 @@ def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant
         state=exchange.state,
         created_at=_aware(exchange.created_at),
     )
+
+
+def _owns(owner_telegram_id: int | None, receiver_phone: str, request: Any) -> bool:
+    """The asker is the order's linked customer, or knows its phone's last four digits."""
+    if owner_telegram_id is not None and owner_telegram_id == request.telegram_user_id:
+        return True
+    return request.phone_last4 is not None and receiver_phone[-4:] == request.phone_last4

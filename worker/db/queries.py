@@ -1,0 +1,104 @@
+"""Reads on the hot path, as two Core statements returning rows instead of ORM objects.
+
+An order look-up is the bot's most frequent question: one statement finds the order with its
+customer's Telegram id (enough to authorise), a second its items with variant, product and
+whether an exchange is live. Both run on a synchronous ``Session`` (see ``Database.run_read``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row, exists, select
+from sqlalchemy.orm import Session
+
+from bus import contracts as c
+from worker.db.models import Customer, Exchange, LookupFailure, Order, OrderItem, Product, Variant
+from worker.rules import mask_address, mask_name, mask_phone
+
+_ORDER = select(Order.__table__, Customer.telegram_user_id.label("owner_telegram_id")).join(
+    Customer, Customer.id == Order.customer_id
+)
+_ITEMS = (
+    select(
+        OrderItem.id,
+        OrderItem.price,
+        OrderItem.quantity,
+        Variant.product_id,
+        Variant.sku,
+        Variant.size,
+        Variant.color,
+        Product.name,
+        Product.kind,
+        exists()
+        .where(Exchange.order_item_id == OrderItem.id, Exchange.state != "cancelled")
+        .label("exchanged"),
+    )
+    .join(Variant, Variant.id == OrderItem.variant_id)
+    .join(Product, Product.id == Variant.product_id)
+    .order_by(OrderItem.id)
+)
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; everything we store is UTC."""
+    if dt is None or dt.tzinfo is not None:
+        return dt
+    return dt.replace(tzinfo=UTC)
+
+
+def order_row(session: Session, order_no: str) -> Row[Any] | None:
+    return session.execute(_ORDER.where(Order.order_no == order_no)).first()
+
+
+def lookup_failure(session: Session, telegram_user_id: int) -> Row[Any] | None:
+    return session.execute(
+        select(LookupFailure.failures, LookupFailure.window_started_at).where(
+            LookupFailure.telegram_user_id == telegram_user_id
+        )
+    ).first()
+
+
+def order_view(session: Session, order: Row[Any]) -> c.OrderView:
+    items = session.execute(_ITEMS.where(OrderItem.order_id == order.id)).all()
+    return c.OrderView(
+        order_no=order.order_no,
+        state=order.state,
+        created_at=aware(order.created_at),
+        paid_at=aware(order.paid_at),
+        shipped_at=aware(order.shipped_at),
+        delivered_at=aware(order.delivered_at),
+        completed_at=aware(order.completed_at),
+        closed_at=aware(order.closed_at),
+        total=order.total,
+        postage=order.postage,
+        items=[
+            c.OrderItemView(
+                item_id=item.id,
+                product_id=item.product_id,
+                product_name=item.name,
+                kind=item.kind,
+                sku=item.sku,
+                size=item.size,
+                color=item.color,
+                price=item.price,
+                quantity=item.quantity,
+                exchanged=bool(item.exchanged),
+            )
+            for item in items
+        ],
+        courier=order.courier,
+        tracking_no=order.tracking_no,
+        receiver_name_masked=mask_name(order.receiver_name),
+        phone_masked=mask_phone(order.receiver_phone),
+        province=order.province,
+        address_masked=mask_address(order.address),
+        buyer_message=order.buyer_message,
+    )
+
+
+def order_view_by_no(session: Session, order_no: str) -> c.OrderView:
+    row = order_row(session, order_no)
+    assert row is not None, order_no
+    return order_view(session, row)
