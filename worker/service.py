@@ -16,10 +16,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from bus import contracts as c
 from worker.db import queries
@@ -104,14 +103,14 @@ class ShopService:
             return await self._not_found(request.telegram_user_id)
         return found
 
-    def _lookup(self, session: Session, request: c.LookupOrder) -> c.Contract | None:
-        throttled = self._throttled(queries.lookup_failure(session, request.telegram_user_id))
+    def _lookup(self, connection: Connection, request: c.LookupOrder) -> c.Contract | None:
+        throttled = self._throttled(queries.lookup_failure(connection, request.telegram_user_id))
         if throttled:
             return throttled
-        order = queries.order_row(session, request.order_no)
+        order = queries.order_row(connection, request.order_no)
         if order is None or not _owns(order.owner_telegram_id, order.receiver_phone, request):
             return None
-        return c.OrderFound(order=queries.order_view(session, order))
+        return c.OrderFound(order=queries.order_view(connection, order))
 
     async def list_orders(self, request: c.ListOrders) -> c.Contract:
         async with self.db.read() as session:
@@ -373,7 +372,8 @@ class ShopService:
             )
             await session.flush()
             logger.info("address changed for order %s", order.order_no)
-            view = await session.run_sync(queries.order_view_by_no, order.order_no)
+            connection = await session.connection()
+            view = await connection.run_sync(queries.order_view_by_no, order.order_no)
             return (
                 c.AddressChanged(order=view),
                 c.AddressChangedEvent(occurred_at=now, order_no=order.order_no),

@@ -2,7 +2,8 @@
 
 An order look-up is the bot's most frequent question: one statement finds the order with its
 customer's Telegram id (enough to authorise), a second its items with variant, product and
-whether an exchange is live. Both run on a synchronous ``Session`` (see ``Database.run_read``).
+whether an exchange is live. Both run on a synchronous Core ``Connection``
+(see ``Database.run_read``).
 """
 
 from __future__ import annotations
@@ -10,15 +11,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, exists, select
 
 from bus import contracts as c
 from worker.db.models import Customer, Exchange, LookupFailure, Order, OrderItem, Product, Variant
 from worker.rules import mask_address, mask_name, mask_phone
 
-_ORDER = select(Order.__table__, Customer.telegram_user_id.label("owner_telegram_id")).join(
-    Customer, Customer.id == Order.customer_id
+# Built once with bind parameters, executed on the Core connection: no ORM execution layer
+# and no cache key to compute per call.
+_ORDER = (
+    select(Order.__table__, Customer.telegram_user_id.label("owner_telegram_id"))
+    .join(Customer, Customer.id == Order.customer_id)
+    .where(Order.order_no == bindparam("order_no"))
+)
+_FAILURES = select(LookupFailure.failures, LookupFailure.window_started_at).where(
+    LookupFailure.telegram_user_id == bindparam("telegram_user_id")
 )
 _ITEMS = (
     select(
@@ -37,6 +44,7 @@ _ITEMS = (
     )
     .join(Variant, Variant.id == OrderItem.variant_id)
     .join(Product, Product.id == Variant.product_id)
+    .where(OrderItem.order_id == bindparam("order_id"))
     .order_by(OrderItem.id)
 )
 
@@ -48,20 +56,16 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC)
 
 
-def order_row(session: Session, order_no: str) -> Row[Any] | None:
-    return session.execute(_ORDER.where(Order.order_no == order_no)).first()
+def order_row(connection: Connection, order_no: str) -> Row[Any] | None:
+    return connection.execute(_ORDER, {"order_no": order_no}).first()
 
 
-def lookup_failure(session: Session, telegram_user_id: int) -> Row[Any] | None:
-    return session.execute(
-        select(LookupFailure.failures, LookupFailure.window_started_at).where(
-            LookupFailure.telegram_user_id == telegram_user_id
-        )
-    ).first()
+def lookup_failure(connection: Connection, telegram_user_id: int) -> Row[Any] | None:
+    return connection.execute(_FAILURES, {"telegram_user_id": telegram_user_id}).first()
 
 
-def order_view(session: Session, order: Row[Any]) -> c.OrderView:
-    items = session.execute(_ITEMS.where(OrderItem.order_id == order.id)).all()
+def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
+    items = connection.execute(_ITEMS, {"order_id": order.id}).all()
     return c.OrderView(
         order_no=order.order_no,
         state=order.state,
@@ -98,7 +102,7 @@ def order_view(session: Session, order: Row[Any]) -> c.OrderView:
     )
 
 
-def order_view_by_no(session: Session, order_no: str) -> c.OrderView:
-    row = order_row(session, order_no)
+def order_view_by_no(connection: Connection, order_no: str) -> c.OrderView:
+    row = order_row(connection, order_no)
     assert row is not None, order_no
-    return order_view(session, row)
+    return order_view(connection, row)

@@ -1,7 +1,7 @@
 """Engines and transactions.
 
-Hot reads (``Database.run_read``) are plain functions of a synchronous ``Session``. On SQLite
-they run in one hop to a thread on the standard ``sqlite3`` driver: aiosqlite would hop to
+Hot reads (``Database.run_read``) are plain functions of a synchronous Core ``Connection``.
+On SQLite they run in one hop to a thread on the standard ``sqlite3`` driver: aiosqlite would hop to
 its thread for every cursor call (some 25 per order look-up), which cost more than the
 queries. On PostgreSQL the same function runs on the async engine through ``run_sync``.
 
@@ -19,7 +19,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
 
@@ -44,7 +43,6 @@ class Database:
         self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._sync_engine: Engine | None = None
-        self._sync_sessions: sessionmaker[Session] | None = None
         if self.is_sqlite:
             self._sync_engine = create_engine(
                 make_url(url).set(drivername="sqlite"),
@@ -52,7 +50,6 @@ class Database:
                 connect_args={"timeout": 30, "check_same_thread": False},
             )
             _configure_sqlite(self._sync_engine, immediate=False)
-            self._sync_sessions = sessionmaker(self._sync_engine, expire_on_commit=False)
 
     def _engine(self, url: str, *, echo: bool, immediate: bool) -> AsyncEngine:
         kwargs: dict[str, Any] = {"echo": echo}
@@ -78,16 +75,16 @@ class Database:
             yield session
 
     async def run_read(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(session, *args)`` in one read transaction; see the module docstring."""
-        if self._sync_sessions is not None:
+        """``fn(connection, *args)`` in one read transaction; see the module docstring."""
+        if self._sync_engine is not None:
             return await asyncio.to_thread(self._read_in_thread, fn, *args)
-        async with self._read() as session:
-            return await session.run_sync(fn, *args)
+        async with self.engine.connect() as connection:
+            return await connection.run_sync(fn, *args)
 
-    def _read_in_thread(self, fn: Callable[..., T], *args: Any) -> T:
-        assert self._sync_sessions is not None
-        with self._sync_sessions() as session, session.begin():
-            return fn(session, *args)
+    def _read_in_thread(self, fn: Callable[[Connection], T], *args: Any) -> T:
+        assert self._sync_engine is not None
+        with self._sync_engine.connect() as connection, connection.begin():
+            return fn(connection, *args)
 
     async def dispose(self) -> None:
         if self._sync_engine is not None:
