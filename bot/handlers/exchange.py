@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -26,7 +25,7 @@ from bot.keyboards import (
     ResaleCallback,
     VariantPickCallback,
 )
-from bot.services.conversation import Conversation
+from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.escalation import idempotency_key
 from bot.services.orders import answer_lookup, find_last4, find_order_no, lookup, show_order_choices
 from bot.states import ExchangeRequest
@@ -217,10 +216,7 @@ def get_routers() -> tuple[Router, Router]:
     ) -> None:
         order_no = find_order_no(message.text or "")
         if order_no is None:
-            if decision is not None and decision.outcome == "accept":
-                await state.clear()
-                raise SkipHandler
-            await conv.say(conv.t("ask.order_no"))
+            await ask_again_or_step_aside(conv, state, decision, "ask.order_no")
             return
         await start_with_order_no(
             conv, rpc, state, policy, order_no, find_last4(message.text or "")
@@ -237,10 +233,7 @@ def get_routers() -> tuple[Router, Router]:
     ) -> None:
         last4 = find_last4(message.text or "")
         if last4 is None:
-            if decision is not None and decision.outcome == "accept":
-                await state.clear()
-                raise SkipHandler
-            await conv.say(conv.t("ask.phone_last4"))
+            await ask_again_or_step_aside(conv, state, decision, "ask.phone_last4")
             return
         data = await state.get_data()
         await start_with_order_no(conv, rpc, state, policy, data["order_no"], last4)

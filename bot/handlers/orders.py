@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, Message
 from bot import keyboards
 from bot.filters import HasText, IntentIs
 from bot.keyboards import OrderPickCallback
-from bot.services.conversation import Conversation
+from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.escalation import idempotency_key
 from bot.services.orders import (
     answer_lookup,
@@ -121,10 +121,7 @@ def get_routers() -> tuple[Router, Router]:
     ) -> None:
         order_no = find_order_no(message.text or "")
         if order_no is None:
-            if decision is not None and decision.outcome == "accept":
-                await state.clear()
-                raise SkipHandler  # another question: let the intent handlers answer it
-            await conv.say(conv.t("ask.order_no"))
+            await ask_again_or_step_aside(conv, state, decision, "ask.order_no")
             return
         data = await state.get_data()
         await find_and_present(
@@ -151,10 +148,7 @@ def get_routers() -> tuple[Router, Router]:
         order_no = find_order_no(text) or data.get("order_no")
         last4 = find_last4(text)
         if last4 is None:
-            if decision is not None and decision.outcome == "accept":
-                await state.clear()
-                raise SkipHandler
-            await conv.say(conv.t("ask.phone_last4"))
+            await ask_again_or_step_aside(conv, state, decision, "ask.phone_last4")
             return
         await find_and_present(
             conv,

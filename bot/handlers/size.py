@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from aiogram import Router
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -20,7 +19,7 @@ from aiogram.types import CallbackQuery, Message
 from bot import keyboards
 from bot.filters import HasText, IntentIs
 from bot.keyboards import ProductPickCallback
-from bot.services.conversation import Conversation
+from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.orders import find_order_no, lookup
 from bot.states import SizeAdvice
 from bus.contracts import GetProduct, ProductFound, ProductList, ProductView, SearchProducts
@@ -164,10 +163,7 @@ def get_routers() -> tuple[Router, Router]:
     ) -> None:
         slots = decision.slots if decision is not None else extract_slots(message.text or "")
         if slots.height_cm is None and slots.weight_kg is None and slots.fit is None:
-            if decision is not None and decision.outcome == "accept":
-                await state.clear()
-                raise SkipHandler
-            await conv.say(conv.t("ask.body"))
+            await ask_again_or_step_aside(conv, state, decision, "ask.body")
             return
         await advise(conv, rpc, state, message.text or "", slots)
 
@@ -178,10 +174,7 @@ def get_routers() -> tuple[Router, Router]:
         text = message.text or ""
         candidates = await _product_from_text(rpc, text)
         if not candidates:
-            if decision is not None and decision.outcome == "accept":
-                await state.clear()
-                raise SkipHandler
-            await conv.say(conv.t("ask.product_for_size"))
+            await ask_again_or_step_aside(conv, state, decision, "ask.product_for_size")
             return
         data = await state.get_data()
         if len(candidates) == 1:

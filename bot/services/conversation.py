@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
@@ -170,3 +171,14 @@ class Conversation:
 
     def heard(self, text: str) -> None:
         self.memory.record("customer", text, self.transcript_limit)
+
+
+async def ask_again_or_step_aside(
+    conv: Conversation, state: Any, decision: Any, ask_key: str
+) -> None:
+    """The reply lacks what the flow waits for. A clear new question leaves the flow for the
+    intent handlers (``SkipHandler``); anything else hears the flow's question again."""
+    if decision is not None and decision.outcome == "accept":
+        await state.clear()
+        raise SkipHandler
+    await conv.say(conv.t(ask_key))
