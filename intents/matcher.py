@@ -484,15 +484,16 @@ class IntentMatcher:
         slots = extract_slots(text)
         ranked = self.rank(text)
         c = self.config
+        # Models only for the candidates kept (the ranking holds every scored intent).
+        kept = [(i, p) for i, p in ranked if i != self._other][: c.max_candidates]
         candidates = [
             Candidate(
                 intent=self.intents[i].id,
                 group=self.intents[i].group,
                 confidence=_clip(p),
             )
-            for i, p in ranked
-            if i != self._other
-        ][: c.max_candidates]
+            for i, p in kept
+        ]
 
         top_i, top_p = ranked[0] if ranked else (None, 0.0)
         if top_i is None or top_i == self._other or top_p < c.clarify_threshold:
