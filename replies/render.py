@@ -486,6 +486,8 @@ class Replies:
         if order.tracking_no:
             delivery = self.text("order.delivery", loc, courier=order.courier or "",
                                  tracking_no=order.tracking_no)
+        elif order.state == "closed":
+            delivery = self.text("order.delivery_closed", loc)
         else:
             delivery = self.text("order.delivery_pending", loc)
         stamps = [

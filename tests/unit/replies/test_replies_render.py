@@ -374,6 +374,18 @@ def test_order_card_states_items_courier_and_times(replies: Replies) -> None:
     assert replies.order_list([], "en") == replies.text("order.list.empty", "en")
 
 
+def test_closed_order_never_promises_a_tracking_number(replies: Replies) -> None:
+    item = OrderItemView(title="卫衣", size="M", color="黑色", quantity=1, price_yuan=Decimal(99))
+    created = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+    closed = OrderView(order_no="KF20260002", state="closed", items=[item], created_at=created)
+    paid = OrderView(order_no="KF20260003", state="paid", items=[item], created_at=created)
+    assert replies.text("order.delivery_closed", "zh_CN") in replies.order_card(closed, "zh_CN")
+    assert replies.text("order.delivery_pending", "zh_CN") not in replies.order_card(
+        closed, "zh_CN"
+    )
+    assert replies.text("order.delivery_pending", "en") in replies.order_card(paid, "en")
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_all_five_order_states_have_words(replies: Replies, locale: str) -> None:
     words = {
