@@ -3,7 +3,10 @@
 #   1. Python >= 3.11 with venv support (apt-get install python3-venv if missing)
 #   2. .venv with `pip install -e '.[test,postgres]'`, redone only when pyproject.toml changes
 #      (its sha256 is kept in .venv/.kefu-pyproject.sha256)
-#   3. the RabbitMQ broker up (scripts/broker.sh start)
+#   3. the system packages the project runs and tests against, installed in one apt-get step when
+#      any is missing: rabbitmq-server, redis-server (webhook mode's FSM store), postgresql
+#      (the worker's production database, which the tests run on too)
+#   4. the RabbitMQ broker up (scripts/broker.sh start)
 # Called by scripts/run.sh and scripts/test.sh; can also be sourced (it leaves no shell options
 # behind).
 
@@ -15,7 +18,7 @@ kefu_bootstrap() (
     say() { printf 'bootstrap: %s\n' "$*"; }
     as_root() { if [[ "$(id -u)" == 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-    mkdir -p var
+    mkdir -p var/log
     # One bootstrap at a time (run.sh and test.sh may start together).
     exec 8>var/.bootstrap.lock
     flock 8
@@ -53,6 +56,19 @@ kefu_bootstrap() (
         fi
         printf '%s\n' "$want" >"$stamp"
         say "dependencies installed in $((SECONDS - t0))s"
+    fi
+
+    local missing=()
+    [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
+    command -v redis-server >/dev/null || missing+=(redis-server)
+    ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+    if ((${#missing[@]})); then
+        say "installing ${missing[*]} with apt-get (about a minute)"
+        local t1=$SECONDS
+        as_root apt-get update -q >/dev/null
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" \
+            >var/log/apt-install.log 2>&1 || { tail -n 30 var/log/apt-install.log >&2; exit 1; }
+        say "system packages installed in $((SECONDS - t1))s"
     fi
 
     # Release the lock first: the broker started below must not inherit it.

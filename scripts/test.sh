@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: bash scripts/test.sh [pytest arguments]
-# Sets the machine up (scripts/bootstrap.sh: venv, dependencies, RabbitMQ), then runs
+# Sets the machine up (scripts/bootstrap.sh: venv, dependencies, RabbitMQ, Redis and
+# PostgreSQL packages), starts the test PostgreSQL (scripts/postgres.sh), then runs
 #   ruff check .   lint-imports (contracts in pyproject.toml)   pytest "$@"
 # Every step runs so that one report shows all problems; the exit code is the first failure's.
 # pytest's 5 ("no tests collected") counts as a failure.
@@ -10,6 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/bootstrap.sh || exit
+bash scripts/postgres.sh start || exit
 
 status=0
 step() {

@@ -1,6 +1,9 @@
 """A real worker on the real broker for integration tests, and shop situations made to order.
 
-``shop`` is one seeded demo shop per test module (its own SQLite file and bus prefix);
+``shop`` is one seeded demo shop per test module (its own database and bus prefix), once on
+SQLite (the default) and once on PostgreSQL (production): every integration test runs on
+both. The PostgreSQL server is the one ``scripts/postgres.sh`` runs (``scripts/test.sh`` starts
+it); ``KEFU_TEST_POSTGRES_URL`` points elsewhere. Each shop gets a database of its own.
 ``make_order`` adds an order in exactly the situation a test needs, so that no rule test
 depends on what the seed happened to generate.
 """
@@ -8,6 +11,7 @@ depends on what the seed happened to generate.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,7 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 from uuid import uuid4
 
+import pytest
 import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bus.rpc import RpcClient
 from worker import Worker, create_worker
@@ -34,10 +42,36 @@ class Shop:
         return self.worker.db
 
 
-async def start_shop(amqp_url: str, directory: Path, **overrides) -> Shop:
+POSTGRES_URL = os.environ.get(
+    "KEFU_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5433/postgres"
+)
+
+
+async def postgres_database(name: str, *, drop: bool = False) -> str:
+    """Create (or drop) database ``name`` on the test server; returns its URL."""
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            if drop:
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            else:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OSError as exc:
+        pytest.fail(
+            f"PostgreSQL not reachable at {POSTGRES_URL} ({exc}); run scripts/postgres.sh start",
+            pytrace=False,
+        )
+    finally:
+        await admin.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+async def start_shop(
+    amqp_url: str, directory: Path, database_url: str | None = None, **overrides
+) -> Shop:
     settings = WorkerSettings(
         amqp_url=amqp_url,
-        database_url=f"sqlite+aiosqlite:///{directory / 'shop.db'}",
+        database_url=database_url or f"sqlite+aiosqlite:///{directory / 'shop.db'}",
         bus_prefix=f"t{uuid4().hex[:12]}",
         **overrides,
     )
@@ -58,13 +92,21 @@ async def stop_shop(shop: Shop, amqp_connection) -> None:
     await channel.close()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def shop(amqp_url, amqp_connection, tmp_path_factory) -> AsyncIterator[Shop]:
-    shop = await start_shop(amqp_url, tmp_path_factory.mktemp("shop"))
+@pytest_asyncio.fixture(scope="module", loop_scope="session", params=["sqlite", "postgresql"])
+async def shop(request, amqp_url, amqp_connection, tmp_path_factory) -> AsyncIterator[Shop]:
+    database = None
+    if request.param == "postgresql":
+        database = f"kefu_test_{uuid4().hex[:12]}"
+        url = await postgres_database(database)
+        shop = await start_shop(amqp_url, tmp_path_factory.mktemp("shop"), database_url=url)
+    else:
+        shop = await start_shop(amqp_url, tmp_path_factory.mktemp("shop"))
     try:
         yield shop
     finally:
         await stop_shop(shop, amqp_connection)
+        if database:
+            await postgres_database(database, drop=True)
 
 
 _phones = itertools.count(1)
