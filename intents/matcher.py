@@ -64,6 +64,12 @@ class MatcherConfig(BaseModel):
     pair_window: int = Field(8, ge=0, le=100)
     # greetings and thanks wrapped around a question give way to the question (see _unwrap)
     wrapper_groups: tuple[str, ...] = ("greeting", "thanks")
+    # a bare acknowledgement (好的, 嗯嗯, 收到, ok) closes nothing and asks nothing: it falls
+    # back to other.unknown; with a thanks or a goodbye (好的谢谢, 收到了谢谢) it is thanks
+    acknowledgements: tuple[str, ...] = (
+        "好", "好的", "好滴", "好哒", "好嘞", "好吧", "嗯", "嗯的", "哦", "噢", "喔", "行",
+        "收到", "ok", "okay", "k", "kk", "嗯ok", "好ok",
+    )
     # logistic model: confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + ...)
     coef_bias: float = -4.0
     coef_kw: float = 5.0
@@ -203,6 +209,9 @@ class IntentMatcher:
         self._other = self._index_of.get(FALLBACK_INTENT)
         self._wrappers = frozenset(
             i for i, intent in enumerate(self.intents) if intent.group in self.config.wrapper_groups
+        )
+        self._acknowledgements = frozenset(
+            _compact(core(a)) for a in self.config.acknowledgements if core(a)
         )
 
         # keywords: normalised text -> [(intent index, weight)]
@@ -496,8 +505,11 @@ class IntentMatcher:
         ]
 
         top_i, top_p = ranked[0] if ranked else (None, 0.0)
-        if top_i is None or top_i == self._other or top_p < c.clarify_threshold:
-            if top_i == self._other:
+        bare_ack = _compact(core(text)) in self._acknowledgements
+        if top_i is None or top_i == self._other or top_p < c.clarify_threshold or bare_ack:
+            if bare_ack:
+                confidence = 1.0  # the whole message is a listed acknowledgement
+            elif top_i == self._other:
                 confidence = top_p
             else:
                 confidence = 1.0 - top_p
@@ -534,6 +546,10 @@ class IntentMatcher:
         if self._other is not None:
             return self.intents[self._other].action.value
         return "escalate"
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
 
 
 def _clip(x: float) -> float:

@@ -4,7 +4,8 @@ Applied by ``normalize`` to catalogue text and customer text alike (after NFKC, 
 folding), so a keyword written in the standard form also matches its variants:
 
 * ``ZH_VARIANTS``: input-method homophone slips (发获 -> 发货, 快第 -> 快递, 尺吗 -> 尺码),
-  dialect and internet spellings (神马 -> 什么, 肿么 -> 怎么, 木有 -> 没有), and
+  dialect and internet spellings (神马 -> 什么, 肿么 -> 怎么, 木有 -> 没有; 俺 -> 我, 忒 -> 太,
+  咋整 -> 怎么办; Cantonese 有冇 -> 有没有, 几时 -> 什么时候), and
   question-final 么 (在么 -> 在吗; 什么/怎么/这么/那么/多么 are kept).
 * ``_SPLIT_VERB``: separable verbs with 的/了/个 inside (哪里发的货 -> 哪里发货, 退了款 -> 退款,
   砍个价 -> 砍价).
@@ -59,6 +60,11 @@ ZH_VARIANTS: dict[str, str] = {
     "蟹蟹": "谢谢", "谢谢您": "谢谢", "感恩": "感谢",
     "多钱": "多少钱",
     "在伐": "在吗", "好伐": "好吗",
+    # regional words (northern 俺/忒/咋整/中不中, Henan 恁 before a noun or pronoun, Cantonese)
+    "俺": "我", "忒": "太", "咋整": "怎么办", "怎么整": "怎么办", "中不中": "可以吗",
+    "恁家": "你家", "恁这": "你这", "恁们": "你们", "恁的": "你的",
+    "贼贵": "很贵", "贼便宜": "很便宜",
+    "有冇": "有没有", "冇": "没", "几时": "什么时候", "咩": "什么", "嘅": "的", "唔该": "谢谢",
 }
 
 # 么 ending a question (在么, 有么, 能退么) is 吗; the words that contain 么 are kept.

@@ -187,3 +187,54 @@ def test_english_spelling_slips_are_corrected_to_catalogue_words():
     m = engine().matcher
     assert m._spell("tonight station") == "tonight station"
     assert m._spell("no broker") == "no broker"  # one changed letter is another word
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        # fading, dye and care are quality; colour words alone do not make them colour
+        ("深色裤子洗了会褪色吗", "quality"),
+        ("羊毛衫可以送干洗店吗", "quality"),
+        ("熨斗能直接烫吗", "quality"),
+        ("will the navy dye run onto my towels", "quality"),
+        ("东西到了跟图片不一样", "quality"),
+        ("收到的颜色跟图片不一样", "color"),
+        # stock is other; which sizes or colours exist is size or colour
+        ("这条裙子还有S码吗", "other"),
+        ("白色的还有吗", "other"),
+        ("这款都有哪些码", "size"),
+        ("都有哪些颜色", "color"),
+        # money matters
+        ("运费险有没有", "returns"),
+        ("才买两天就降价了 退差价吗", "bargain"),
+        ("the price went down a day after I paid, refund the difference?", "bargain"),
+        ("能开电子发票吗", "payment"),
+        # my order versus shipping in general
+        ("麻烦快点发 我急用", "order"),
+        ("什么时候给我发货", "order"),
+        ("package is stuck at customs", "order"),
+        ("寄到广州要几天", "shipping"),
+        # people and feelings
+        ("人呢 叫你们客服来", "human"),
+        ("你们这群骗子 我去消协打电话", "complaint"),
+        ("you lied to me about the delivery", "complaint"),
+    ],
+)
+def test_label_conventions(text, group):
+    assert engine().match(text).group == group, (text, engine().match(text))
+
+
+@pytest.mark.parametrize("text", ["好的", "嗯嗯", "收到", "ok", "好滴～"])
+def test_bare_acknowledgement_falls_back(text):
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == ("other.unknown", "fallback")
+
+
+@pytest.mark.parametrize("text", ["好的谢谢", "收到了 谢谢亲", "ok thanks"])
+def test_acknowledgement_with_thanks_is_thanks(text):
+    assert engine().match(text).intent == "thanks.bye"
+
+
+def test_acknowledgements_come_from_config():
+    d = IntentEngine(engine().catalog, MatcherConfig(acknowledgements=())).match("好的")
+    assert d.group == "thanks"

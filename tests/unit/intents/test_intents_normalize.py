@@ -78,3 +78,12 @@ def test_pinyin_and_shorthand():
     # English that is not wholly pinyin is left alone
     assert normalize("made in china") == "mad in china"
     assert normalize("5th floor") == "0th floor"
+
+
+def test_regional_words_meet_the_standard_form():
+    assert normalize("俺的货发了没") == normalize("我的货发了没")
+    assert normalize("这料子忒薄") == normalize("这料子太薄")
+    assert normalize("坏了咋整") == normalize("坏了怎么办")
+    assert normalize("有冇得包邮") == normalize("有没有得包邮")
+    assert normalize("幾時發貨") == normalize("什么时候发货")
+    assert normalize("恁家几天发") == normalize("你家几天发")
