@@ -14,7 +14,16 @@ class BusUnavailable(BusError):
 
 
 class BusTimeout(BusError):
-    """The deadline passed before a reply came back."""
+    """The deadline passed before a reply came back.
+
+    ``accepted`` is true for a command the broker had already confirmed: it waits, persistent,
+    in its durable queue and will be applied once (by its idempotency key) when a worker takes
+    it. The caller can say "recorded" rather than "failed".
+    """
+
+    def __init__(self, message: str, *, accepted: bool = False) -> None:
+        super().__init__(message)
+        self.accepted = accepted
 
 
 class BusRemoteError(BusError):

@@ -223,16 +223,20 @@ class RpcClient:
             expiration=None if command else deadline,
         )
         started = time.perf_counter()
+        confirmed = False
         try:
             async with asyncio.timeout(deadline):
                 await self._exchange.publish(message, routing_key=method, mandatory=True)
+                confirmed = True
                 reply = await future
         except TimeoutError:
             CLIENT_CALLS.labels(method, "timeout").inc()
             logger.warning(
                 "bus call %s timed out after %.1fs [cid=%s]", method, deadline, correlation_id
             )
-            raise BusTimeout(f"{method}: no reply within {deadline:.1f}s") from None
+            raise BusTimeout(
+                f"{method}: no reply within {deadline:.1f}s", accepted=command and confirmed
+            ) from None
         except PublishError:
             CLIENT_CALLS.labels(method, "unavailable").inc()
             raise BusUnavailable(f"nobody serves {method}") from None

@@ -16,7 +16,7 @@ from prometheus_client import Counter
 
 from bot.services.conversation import Conversation
 from bus.contracts import OpenTicket, TicketOpened
-from bus.errors import BusError
+from bus.errors import BusError, BusTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,9 @@ async def open_ticket(
 ) -> TicketOpened | None:
     """Open (or refresh) the chat's ticket and tell the customer when a person will answer.
 
-    Returns ``None`` when the worker cannot be reached: the customer is then told so, with the
-    service hours, and the key is kept so that trying again does not open a second ticket.
+    Returns ``None`` when no ticket came back: when the broker holds the command (the worker
+    is away) the customer hears it is recorded, otherwise that we are unavailable; both with
+    the service hours. The key is kept so that trying again does not open a second ticket.
     """
     memory = conv.memory
     key = memory.get(TICKET_KEY) or idempotency_key(conv.user_id)
@@ -65,16 +66,22 @@ async def open_ticket(
     )
     try:
         reply = await rpc.call(request)
-    except BusError as exc:
-        ESCALATIONS.labels(reason, "unavailable").inc()
-        logger.warning("could not open a ticket for chat %s: %s", conv.chat_id, exc)
+    except BusTimeout as exc:
+        if not exc.accepted:
+            return await _unreachable(conv, reason, exc, announce)
+        # The broker holds the command durably: the ticket opens when a worker takes it. The
+        # key stays, so asking again gives that same ticket, never a second one.
+        ESCALATIONS.labels(reason, "queued").inc()
+        logger.info("ticket for chat %s queued until a worker takes it", conv.chat_id)
         if announce:
             await conv.say(
-                conv.t("unavailable")
+                conv.t("ticket.queued")
                 + "\n"
                 + conv.replies.human_reply_time(datetime.now(UTC), conv.locale)
             )
         return None
+    except BusError as exc:
+        return await _unreachable(conv, reason, exc, announce)
     assert isinstance(reply, TicketOpened)
     ESCALATIONS.labels(reason, "opened").inc()
     memory.pop(TICKET_KEY)
@@ -93,3 +100,14 @@ async def open_ticket(
     if announce:
         await conv.say(conv.replies.ticket_opened(reply.ticket_no, datetime.now(UTC), conv.locale))
     return reply
+
+
+async def _unreachable(conv: Conversation, reason: str, exc: BusError, announce: bool) -> None:
+    ESCALATIONS.labels(reason, "unavailable").inc()
+    logger.warning("could not open a ticket for chat %s: %s", conv.chat_id, exc)
+    if announce:
+        await conv.say(
+            conv.t("unavailable")
+            + "\n"
+            + conv.replies.human_reply_time(datetime.now(UTC), conv.locale)
+        )

@@ -3,6 +3,8 @@ a person, policy answers carry on, and the chat recovers when a worker is back."
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest_asyncio
 
 from tests.e2e.conftest import start_stack, stop_stack
@@ -32,13 +34,24 @@ async def test_worker_stopped_mid_conversation(outage_stack) -> None:
     # Policy answers don't need the worker.
     [answer] = await customer.says("发什么快递")
     assert "中通" in answer.text
-    # Asking for a person while nobody serves tickets: told so, with the service hours.
-    [unavailable] = await customer.presses(sorry, "转人工")
-    assert "繁忙" in unavailable.text or "暂时" in unavailable.text
+    # Asking for a person while no worker runs: the broker keeps the command, so the
+    # customer hears it is recorded (not "failed"), and the ticket opens when a worker is back.
+    [recorded] = await customer.presses(sorry, "转人工")
+    assert "记下" in recorded.text
+    assert await stack.tickets(customer.user_id) == []
 
     await stack.shop.worker.start()  # back: the same question now works
     [card] = await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
     assert order.order_no in card.text
+    # The queued command is applied as the worker drains its queue.
+    for _ in range(100):
+        tickets = await stack.tickets(customer.user_id)
+        if tickets:
+            break
+        await asyncio.sleep(0.1)
+    [ticket] = tickets
+    assert ticket.reason == "unavailable"
+    assert any(order.order_no in line["text"] for line in ticket.transcript)
 
 
 async def test_english_customer_gets_the_unavailable_answer_too(outage_stack) -> None:

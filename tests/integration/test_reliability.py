@@ -17,7 +17,7 @@ from bus.contracts import (
     OrderNotFound,
     RemoteError,
 )
-from bus.errors import BusRemoteError, BusUnavailable
+from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
 from bus.rpc import RpcClient
 from bus.topology import Topology
 from worker.db.models import Exchange, ProcessedCommand, Variant
@@ -252,3 +252,36 @@ async def test_processed_commands_record_every_applied_command(shop, make_order)
         )
     )
     assert isinstance(missing, OrderNotFound)
+
+
+async def test_command_timing_out_without_a_worker_is_accepted_and_applied_later(
+    shop, make_order
+):
+    """A confirmed command outlives its caller's deadline: it waits in the durable queue and
+    is applied, once, when a worker comes back; a query in the same situation is not."""
+    order = await make_order(kind="custom")
+    await shop.worker.stop()
+    try:
+        command = CreateExchange(
+            idempotency_key=f"later-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=1,
+            phone_last4=order.phone[-4:],
+            item_id=order.item_id,
+            new_size="L",
+            fit_for_resale=True,
+        )
+        with pytest.raises(BusTimeout) as timeout:
+            await shop.rpc.call(command, deadline=1.0)
+        assert timeout.value.accepted
+        with pytest.raises(BusUnavailable):  # queries have no queue without a worker
+            await shop.rpc.call(LookupOrder(order_no=order.order_no, telegram_user_id=1))
+    finally:
+        await shop.worker.start()
+    again = await shop.rpc.call(command)  # the retry answers what the queued one did
+    assert isinstance(again, ExchangeCreated)
+    async with shop.db.read() as session:
+        count = await session.scalar(
+            select(func.count(Exchange.id)).where(Exchange.order_item_id == order.item_id)
+        )
+    assert count == 1
