@@ -109,6 +109,11 @@ class Decision(BaseModel):
     outcome: Outcome
     candidates: list[Candidate]
     slots: Slots
+    acknowledgement: bool = Field(
+        default=False,
+        description="The whole message is a bare acknowledgement (好的, 嗯嗯, ok): a fallback "
+        "that asks nothing, which a chat answers briefly rather than as a miss.",
+    )
 
     def as_dict(self) -> dict:
         """The CLI's JSON shape."""
@@ -210,8 +215,11 @@ class IntentMatcher:
         self._wrappers = frozenset(
             i for i, intent in enumerate(self.intents) if intent.group in self.config.wrapper_groups
         )
-        self._acknowledgements = frozenset(
-            _compact(core(a)) for a in self.config.acknowledgements if core(a)
+        # Compared as typed (normalised) and as their core: core() drops fillers, which
+        # would leave nothing of "ok" or "嗯嗯".
+        acks = self.config.acknowledgements
+        self._acknowledgements = frozenset(_compact(normalize(a)) for a in acks) | frozenset(
+            _compact(core(a)) for a in acks if core(a)
         )
 
         # keywords: normalised text -> [(intent index, weight)]
@@ -505,7 +513,10 @@ class IntentMatcher:
         ]
 
         top_i, top_p = ranked[0] if ranked else (None, 0.0)
-        bare_ack = _compact(core(text)) in self._acknowledgements
+        plain = _compact(normalize(text))
+        bare_ack = bool(plain) and (
+            plain in self._acknowledgements or _compact(core(text)) in self._acknowledgements
+        )
         if top_i is None or top_i == self._other or top_p < c.clarify_threshold or bare_ack:
             if bare_ack:
                 confidence = 1.0  # the whole message is a listed acknowledgement
@@ -521,6 +532,7 @@ class IntentMatcher:
                 outcome="fallback",
                 candidates=candidates,
                 slots=slots,
+                acknowledgement=bare_ack,
             )
         # a greeting or thanks next to a question does not compete with the question
         second_p = next(

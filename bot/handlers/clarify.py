@@ -59,6 +59,9 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
             for c in decision.candidates
             if c.intent in titles and c.intent != "other.unknown"
         ]
+        if decision.acknowledgement:  # "好的", "ok": nothing asked, nothing missed
+            await conv.say(conv.t("ack.reply"))
+            return
         if decision.outcome == "fallback" or not choices:
             if await missed(conv):
                 return

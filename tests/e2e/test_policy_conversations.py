@@ -85,3 +85,15 @@ async def test_thanks_closes_politely_zh_and_en(stack) -> None:
     english = stack.customer(language_code="en")
     [bye] = await english.says("thanks a lot, bye")
     assert "Kefu Little Shop" in bye.text
+
+
+async def test_a_bare_ok_gets_a_short_answer_and_is_not_a_miss(stack) -> None:
+    customer = stack.customer()
+    await customer.says("发什么快递")
+    for _ in range(3):  # three misses in a row would offer a person; acknowledgements don't count
+        [ack] = await customer.says("好的")
+        assert "随时问我" in ack.text
+        assert not ack.inline_buttons
+    english = stack.customer(language_code="en")
+    [ack] = await english.says("ok")
+    assert "Anything else" in ack.text

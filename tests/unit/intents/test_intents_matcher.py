@@ -228,6 +228,12 @@ def test_label_conventions(text, group):
 def test_bare_acknowledgement_falls_back(text):
     d = engine().match(text)
     assert (d.intent, d.outcome) == ("other.unknown", "fallback")
+    assert d.acknowledgement
+
+
+def test_other_fallbacks_are_not_acknowledgements():
+    assert not engine().match("今天天气真好").acknowledgement
+    assert not engine().match("好的谢谢").acknowledgement
 
 
 @pytest.mark.parametrize("text", ["好的谢谢", "收到了 谢谢亲", "ok thanks"])
