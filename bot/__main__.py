@@ -98,9 +98,8 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings) -> None
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Kefu runs on Linux (Debian) only
+        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:

@@ -102,8 +102,10 @@ _BARE_NUM = re.compile(
 _SIZE_LETTER = re.compile(
     r"(?<![a-z0-9.'’])(xxxxl|xxxl|xxl|xl|xs|4xl|3xl|2xl|s|m|l)(?![a-z'’])"
 )
-_SIZE_MAP = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "2xl": "XXL",
-             "xxxl": "XXXL", "3xl": "XXXL", "xxxxl": "XXXXL", "4xl": "XXXXL"}
+# xl, xxl/2xl, xxxl/3xl, xxxxl/4xl: n x's, or the digit n, before "l"
+_SIZE_MAP = {"xs": "XS", "s": "S", "m": "M", "l": "L"} | {
+    spelled: "X" * n + "L" for n in range(1, 5) for spelled in ("x" * n + "l", f"{n}xl")
+}
 _SIZE_FREE = re.compile(r"均码|均碼|free\s*size|one\s*size")
 _SIZE_CN = re.compile(r"(?<![一半大小])(加大|特大|大|中|小)号")
 _SIZE_CN_MAP = {"加大": "XL", "特大": "XXL", "大": "L", "中": "M", "小": "S"}

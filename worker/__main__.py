@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import signal
 from pathlib import Path
@@ -25,9 +24,8 @@ async def serve(settings: WorkerSettings, *, seed: bool) -> None:
     await worker.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Kefu runs on Linux (Debian) only
+        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
