@@ -15,7 +15,8 @@ A logistic function turns them into a confidence per intent. Its coefficients ar
 and checked against the labelled development set (``tests/data/intents_dev.jsonl``: accuracy per
 confidence band is at or above the band); they live in ``MatcherConfig`` so a deployment can
 override them. The best intent is accepted when
-its confidence reaches ``accept_threshold`` and beats the runner-up by ``accept_margin``; between
+its confidence reaches ``accept_threshold`` and beats the runner-up by ``accept_margin`` on the
+logit scale (confidences saturate near 1, where 0.998 against 0.93 is a clear win); between
 ``clarify_threshold`` and that the bot asks "did you mean ...?" with the top candidates; below it,
 or when the best match is ``other.unknown``, the outcome is ``fallback`` to ``other.unknown``.
 """
@@ -50,7 +51,8 @@ class MatcherConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     accept_threshold: float = Field(0.55, ge=0, le=1)
-    accept_margin: float = Field(0.12, ge=0, le=1)
+    # in logits: log(p / (1 - p)) of the best minus that of the runner-up
+    accept_margin: float = Field(1.0, ge=0, le=20)
     clarify_threshold: float = Field(0.3, ge=0, le=1)
     max_candidates: int = Field(3, ge=1, le=10)
     shortlist_size: int = Field(24, ge=1, le=500)
@@ -543,7 +545,8 @@ class IntentMatcher:
             0.0,
         )
         intent = self.intents[top_i]
-        accepted = top_p >= c.accept_threshold and (top_p - second_p) >= c.accept_margin
+        margin = _logit(top_p) - _logit(second_p)
+        accepted = top_p >= c.accept_threshold and margin >= c.accept_margin
         return Decision(
             intent=intent.id,
             group=intent.group,
@@ -562,6 +565,11 @@ class IntentMatcher:
 
 def _compact(text: str) -> str:
     return text.replace(" ", "")
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def _clip(x: float) -> float:

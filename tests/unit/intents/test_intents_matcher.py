@@ -95,7 +95,7 @@ def test_candidates_are_ranked_bounded_and_answerable():
 
 
 def test_thresholds_come_from_config():
-    strict = IntentEngine(engine().catalog, MatcherConfig(accept_threshold=1.0, accept_margin=1.0))
+    strict = IntentEngine(engine().catalog, MatcherConfig(accept_threshold=1.0, accept_margin=20.0))
     d = strict.match("什么时候发货")
     assert (d.intent, d.outcome) == ("shipping.dispatch_time", "clarify")
     lax = IntentEngine(engine().catalog, MatcherConfig(clarify_threshold=1.0))
@@ -244,3 +244,10 @@ def test_acknowledgement_with_thanks_is_thanks(text):
 def test_acknowledgements_come_from_config():
     d = IntentEngine(engine().catalog, MatcherConfig(acknowledgements=())).match("好的")
     assert d.group == "thanks"
+
+
+def test_a_clear_winner_near_certainty_is_accepted_not_clarified():
+    # Both candidates saturate near 1; on the logit scale the first is far ahead.
+    d = engine().match("which size should I take? I'm 170 cm")
+    assert (d.intent, d.outcome) == ("size.recommend", "accept")
+    assert d.slots.height_cm == 170
