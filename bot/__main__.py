@@ -118,7 +118,7 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     if settings.metrics_port:
         from prometheus_client import start_http_server
 
-        start_http_server(settings.metrics_port)
+        start_http_server(settings.metrics_port, addr="127.0.0.1")  # scrape locally or via a proxy
     try:
         if settings.bot_token is None:
             from bot.console import run_console
