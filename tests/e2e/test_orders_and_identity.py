@@ -115,3 +115,21 @@ async def test_guessing_the_last_four_digits_is_throttled(stack) -> None:
     [throttled] = await customer.says(f"{order.order_no} 尾号{right}")
     assert "分钟" in throttled.text
     assert order.order_no not in throttled.text
+
+
+async def test_the_bot_says_nothing_about_orders_in_a_group(stack) -> None:
+    """Customers talk to the bot in private; in a group it never answers (no order can be
+    shown to a room)."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    group = -100_200_300
+    stack.fake.add_chat(group, type="supergroup", title="某个群")
+    user = 700_999
+    stack.fake.user_says(
+        f"{order.order_no} 尾号{order.phone[-4:]}", user_id=user, chat_id=group,
+        chat_type="supergroup",
+    )
+    await stack.fake.assert_no_new_messages(group, wait=1.5)
+    # The same user in private gets the order at once: the bot was running all along.
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
+    assert order.order_no in card.text
