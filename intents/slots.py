@@ -273,6 +273,29 @@ def _bare_body_numbers(
 _SIZE_CONTEXT = re.compile(r"码|尺|穿|身高|体重|斤|kg|cm|size|wear|fit|tall|weigh")
 
 
+_BARE_4 = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _prepared(text: str) -> str:
+    raw = prepare(text) if text else ""
+    return chinese_numerals_to_digits(raw) if raw else ""
+
+
+def order_number(text: str) -> str | None:
+    """The demo shop's order number (KF + 8 digits) in any case, width or spacing."""
+    m = _ORDER.search(_prepared(text))
+    return "KF" + re.sub(r"\D", "", m.group(1)) if m else None
+
+
+def answered_last4(text: str) -> str | None:
+    """Four digits given as the answer to "the last four digits of your phone?": with a cue
+    (尾号1234) or bare (1234), never the digits of an order number. ``extract_slots`` takes
+    only cued ones, since a bare number in a question can be anything."""
+    t = _ORDER.sub(" ", _prepared(text))
+    m = _PHONE.search(t) or _BARE_4.search(t)
+    return m.group(1) if m else None
+
+
 def extract_slots(text: str) -> Slots:
     """Read every slot the text carries. Never raises; unknown or implausible values stay None."""
     if not text:

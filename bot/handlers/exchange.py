@@ -27,7 +27,7 @@ from bot.keyboards import (
 )
 from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.escalation import idempotency_key
-from bot.services.orders import answer_lookup, find_last4, find_order_no, lookup, show_order_choices
+from bot.services.orders import answer_lookup, lookup, show_order_choices
 from bot.states import ExchangeRequest
 from bus.contracts import (
     CreateExchange,
@@ -40,6 +40,7 @@ from bus.contracts import (
     QuoteExchange,
     Throttled,
 )
+from intents.slots import answered_last4, order_number
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +196,7 @@ def get_routers() -> tuple[Router, Router]:
         slots = decision.slots
         await state.clear()
         await state.update_data(new_size=slots.size, new_color=slots.color)
-        order_no = slots.order_no or find_order_no(message.text or "")
+        order_no = slots.order_no
         if order_no is not None:
             await start_with_order_no(conv, rpc, state, policy, order_no, slots.phone_last4)
             return
@@ -214,12 +215,12 @@ def get_routers() -> tuple[Router, Router]:
         policy: Any,
         decision: Any = None,
     ) -> None:
-        order_no = find_order_no(message.text or "")
+        order_no = order_number(message.text or "")
         if order_no is None:
             await ask_again_or_step_aside(conv, state, decision, "ask.order_no")
             return
         await start_with_order_no(
-            conv, rpc, state, policy, order_no, find_last4(message.text or "")
+            conv, rpc, state, policy, order_no, answered_last4(message.text or "")
         )
 
     @flows.message(StateFilter(ExchangeRequest.waiting_for_last4), HasText())
@@ -231,7 +232,7 @@ def get_routers() -> tuple[Router, Router]:
         policy: Any,
         decision: Any = None,
     ) -> None:
-        last4 = find_last4(message.text or "")
+        last4 = answered_last4(message.text or "")
         if last4 is None:
             await ask_again_or_step_aside(conv, state, decision, "ask.phone_last4")
             return

@@ -20,8 +20,6 @@ from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.escalation import idempotency_key
 from bot.services.orders import (
     answer_lookup,
-    find_last4,
-    find_order_no,
     lookup,
     order_card,
     show_order_choices,
@@ -34,6 +32,7 @@ from bus.contracts import (
     OrderView,
     Throttled,
 )
+from intents.slots import answered_last4, order_number
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +118,7 @@ def get_routers() -> tuple[Router, Router]:
         policy: Any,
         decision: Any = None,
     ) -> None:
-        order_no = find_order_no(message.text or "")
+        order_no = order_number(message.text or "")
         if order_no is None:
             await ask_again_or_step_aside(conv, state, decision, "ask.order_no")
             return
@@ -131,7 +130,7 @@ def get_routers() -> tuple[Router, Router]:
             policy,
             intent=data.get("intent", "order.status"),
             order_no=order_no,
-            last4=find_last4(message.text or ""),
+            last4=answered_last4(message.text or ""),
         )
 
     @flows.message(StateFilter(OrderQuery.waiting_for_last4), HasText())
@@ -145,8 +144,8 @@ def get_routers() -> tuple[Router, Router]:
     ) -> None:
         text = message.text or ""
         data = await state.get_data()
-        order_no = find_order_no(text) or data.get("order_no")
-        last4 = find_last4(text)
+        order_no = order_number(text) or data.get("order_no")
+        last4 = answered_last4(text)
         if last4 is None:
             await ask_again_or_step_aside(conv, state, decision, "ask.phone_last4")
             return
@@ -238,7 +237,7 @@ def get_routers() -> tuple[Router, Router]:
         decision: Any,
     ) -> None:
         slots = decision.slots
-        order_no = slots.order_no or find_order_no(message.text or "")
+        order_no = slots.order_no
         await find_and_present(
             conv,
             rpc,

@@ -20,11 +20,11 @@ from bot import keyboards
 from bot.filters import HasText, IntentIs
 from bot.keyboards import ProductPickCallback
 from bot.services.conversation import Conversation, ask_again_or_step_aside
-from bot.services.orders import find_order_no, lookup
+from bot.services.orders import lookup
 from bot.states import SizeAdvice
 from bus.contracts import GetProduct, ProductFound, ProductList, ProductView, SearchProducts
 from bus.errors import BusError
-from intents.slots import extract_slots
+from intents.slots import extract_slots, order_number
 from replies.sizing import SizeChart, SizeRow, recommend_size
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ async def advise(conv: Conversation, rpc: Any, state: FSMContext, text: str, slo
     height, weight = data.get("height_cm"), data.get("weight_kg")
 
     if data.get("product_id") is None:
-        order_no = getattr(slots, "order_no", None) or find_order_no(text)
+        order_no = getattr(slots, "order_no", None) or order_number(text)
         try:
             candidates = await _product_ids_from_order(rpc, conv, order_no) if order_no else []
             if not candidates:

@@ -8,10 +8,10 @@ customer is not asked twice.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot import keyboards
 from bot.services.conversation import Conversation
 from bus.contracts import (
     ListOrders,
@@ -27,23 +27,6 @@ from bus.contracts import (
 from replies import views
 
 logger = logging.getLogger(__name__)
-
-ORDER_NO_RE = re.compile(r"(?i)\bK\s*F\s*((?:\d\s*){8})")
-LAST4_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-
-
-def find_order_no(text: str) -> str | None:
-    """KF + 8 digits, in any case, with or without spaces (the slot extractor's rule too)."""
-    match = ORDER_NO_RE.search(text)
-    return "KF" + re.sub(r"\s", "", match.group(1)) if match else None
-
-
-def find_last4(text: str) -> str | None:
-    """Four digits on their own (after an order number has been taken out)."""
-    rest = ORDER_NO_RE.sub(" ", text)
-    match = LAST4_RE.search(rest)
-    return match.group(1) if match else None
-
 
 @dataclass(frozen=True)
 class Lookup:
@@ -125,8 +108,6 @@ async def show_order_choices(
 ) -> OrderView | None:
     """Linked customers pick from their orders (one order is taken at once); others are asked
     for the order number, with the share-contact button."""
-    from bot import keyboards  # keyboards imports nothing from services; kept local for clarity
-
     orders = await list_orders(rpc, conv) if conv.memory.linked else None
     if orders is None:
         markup = keyboards.share_contact(conv.t) if ask_contact else None

@@ -140,3 +140,21 @@ def test_chinese_numerals():
 def test_empty_text_gives_empty_slots():
     assert extract_slots("") == Slots()
     assert extract_slots("🙂🙂") == Slots()
+
+
+@pytest.mark.parametrize(
+    ("text", "order_no", "last4"),
+    [
+        ("KF20260001 0008", "KF20260001", "0008"),
+        ("ｋｆ２０２６０００１", "KF20260001", None),
+        ("kf 2026 0001 尾号0008", "KF20260001", "0008"),
+        ("0008", None, "0008"),
+        ("尾号 5678", None, "5678"),
+        ("KF20260001", "KF20260001", None),
+    ],
+)
+def test_order_number_and_an_answered_last_four(text, order_no, last4):
+    from intents.slots import answered_last4, order_number
+
+    assert order_number(text) == order_no
+    assert answered_last4(text) == last4  # never digits of the order number
