@@ -210,6 +210,7 @@ def kefu_dispatcher(rpc: Any) -> Dispatcher:
 
 async def lookup_rows(args: argparse.Namespace, rows: list[Row]) -> None:
     from bus.rpc import RpcClient
+    from bus.settings import BusSettings
     from worker import create_worker
     from worker.seed import find_demo_orders
     from worker.settings import WorkerSettings
@@ -219,8 +220,7 @@ async def lookup_rows(args: argparse.Namespace, rows: list[Row]) -> None:
         worker = create_worker(
             WorkerSettings(
                 database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
-                amqp_url=amqp_url,
-                bus_prefix=f"bench{uuid.uuid4().hex[:10]}",
+                bus=BusSettings(amqp_url=amqp_url, prefix=f"bench{uuid.uuid4().hex[:10]}"),
             )
         )
         await worker.seed_demo()

@@ -348,13 +348,16 @@ class Shop:
 async def prepare_shop(args: argparse.Namespace, directory: Path) -> Shop:
     """Seed the demo shop; build one request per order and the echo's canned reply."""
     from bus.contracts import LookupOrder, OrderFound
+    from bus.settings import BusSettings
     from worker import create_worker
     from worker.seed import find_demo_orders
     from worker.settings import WorkerSettings
 
     database_url = f"sqlite+aiosqlite:///{directory / 'shop.db'}"
     prefix = f"bench{uuid.uuid4().hex[:10]}"
-    settings = WorkerSettings(amqp_url=args.amqp_url, database_url=database_url, bus_prefix=prefix)
+    settings = WorkerSettings(
+        database_url=database_url, bus=BusSettings(amqp_url=args.amqp_url, prefix=prefix)
+    )
     worker = create_worker(settings)
     try:
         await worker.seed_demo()
@@ -395,11 +398,12 @@ async def run_in_process(args: argparse.Namespace, shop: Shop) -> Result:
     """The worker's ``orders.lookup`` handler called directly, without the bus: what the
     database read and the reply model cost on their own (``--breakdown``)."""
     from bus.contracts import OrderFound
+    from bus.settings import BusSettings
     from worker import create_worker
     from worker.settings import WorkerSettings
 
     settings = WorkerSettings(
-        amqp_url=args.amqp_url, database_url=shop.database_url, bus_prefix=shop.prefix
+        database_url=shop.database_url, bus=BusSettings(amqp_url=args.amqp_url, prefix=shop.prefix)
     )
     worker = create_worker(settings)
 

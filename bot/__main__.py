@@ -24,7 +24,6 @@ from aiohttp import web
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
-from bus.topology import Topology
 from intents import IntentEngine
 from replies.policy import load_policy
 from replies.render import Replies
@@ -62,9 +61,9 @@ def make_bot(settings: BotSettings) -> Bot:
 def make_rpc(settings: BotSettings) -> RpcClient:
     bus = settings.bus
     return RpcClient(
-        str(bus.amqp_url),
+        bus.url,
         timeout=bus.rpc_timeout,
-        topology=Topology(prefix=bus.prefix, queue_type=bus.queue_type),
+        topology=bus.topology,
     )
 
 

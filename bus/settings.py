@@ -1,13 +1,15 @@
-"""Bus configuration, shared by both sides (each service embeds it in its own settings)."""
+"""Bus configuration, shared by every service: each embeds it in its own settings as ``bus``."""
 
 from typing import Literal
 
 from pydantic import AmqpDsn, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bus.topology import Topology
+
 
 class BusSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     amqp_url: AmqpDsn = Field(
         default=AmqpDsn("amqp://guest:guest@127.0.0.1:5672/"), alias="AMQP_URL"
@@ -20,3 +22,11 @@ class BusSettings(BaseSettings):
         pattern=r"^[a-z][a-z0-9_.-]*$",
         description="Prefix of every exchange and queue name; tests use a unique one each.",
     )
+
+    @property
+    def url(self) -> str:
+        return str(self.amqp_url)
+
+    @property
+    def topology(self) -> Topology:
+        return Topology(prefix=self.prefix, queue_type=self.queue_type)

@@ -24,26 +24,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bus.errors import BusError
 from bus.rpc import METHODS, REASON_HEADER, RpcClient
-from bus.topology import Topology
+from bus.settings import BusSettings
 from worker.settings import WorkerSettings
 
 
 class OpsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    amqp_url: str = Field(default="amqp://guest:guest@127.0.0.1:5672/", alias="AMQP_URL")
-    bus_prefix: str = Field(default="kefu", alias="KEFU_BUS_PREFIX")
-    queue_type: str = Field(default="classic", alias="KEFU_QUEUE_TYPE")
-    rpc_timeout: float = Field(default=5.0, alias="RPC_TIMEOUT")
+    bus: BusSettings = Field(default_factory=BusSettings)
     management_url: str = Field(
         default="http://127.0.0.1:15672/api", alias="RABBITMQ_MANAGEMENT_URL"
     )
     management_user: str = Field(default="guest", alias="RABBITMQ_MANAGEMENT_USER")
     management_password: str = Field(default="guest", alias="RABBITMQ_MANAGEMENT_PASSWORD")
-
-    @property
-    def topology(self) -> Topology:
-        return Topology(prefix=self.bus_prefix, queue_type=self.queue_type)
 
 
 # ── seed / db ────────────────────────────────────────────────────────────────────────────
@@ -126,9 +119,8 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
         from uuid import uuid4
 
         payload["idempotency_key"] = f"ops-{uuid4().hex}"
-    client = RpcClient(
-        settings.amqp_url, timeout=args.timeout or settings.rpc_timeout, topology=settings.topology
-    )
+    bus = settings.bus
+    client = RpcClient(bus.url, timeout=args.timeout or bus.rpc_timeout, topology=bus.topology)
     await client.connect(wait=10)
     try:
         body = await client.call_raw(args.method, json.dumps(payload).encode())
@@ -157,7 +149,7 @@ async def management_get(settings: OpsSettings, path: str) -> Any:
 
 async def cmd_status(args: argparse.Namespace) -> int:
     settings = OpsSettings()
-    topology = settings.topology
+    topology = settings.bus.topology
     try:
         overview = await management_get(settings, "/overview")
         queues = await management_get(settings, "/queues/%2F")
@@ -213,10 +205,10 @@ async def cmd_status(args: argparse.Namespace) -> int:
 
 async def cmd_dlq(args: argparse.Namespace) -> int:
     settings = OpsSettings()
-    topology = settings.topology
+    topology = settings.bus.topology
     source = topology.commands_queue if args.queue == "commands" else topology.queries_queue
     dead_name = topology.dead_letter_queue(source)
-    connection = await aio_pika.connect_robust(settings.amqp_url)
+    connection = await aio_pika.connect_robust(settings.bus.url)
     try:
         channel = await connection.channel()
         await topology.declare_exchanges(channel)
@@ -284,8 +276,8 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
 
 async def cmd_broker(args: argparse.Namespace) -> int:
     settings = OpsSettings()
-    topology = settings.topology
-    connection = await aio_pika.connect_robust(settings.amqp_url)
+    topology = settings.bus.topology
+    connection = await aio_pika.connect_robust(settings.bus.url)
     try:
         channel = await connection.channel()
         if args.action == "declare":

@@ -9,7 +9,6 @@ from aio_pika.abc import AbstractRobustConnection
 
 from bus import contracts as c
 from bus.rpc import RpcServer
-from bus.topology import Topology
 from worker.db.migrate import upgrade
 from worker.db.session import Database
 from worker.service import ShopService
@@ -22,7 +21,7 @@ class Worker:
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
         self.db = Database(settings.database_url)
-        self.topology = Topology(prefix=settings.bus_prefix, queue_type=settings.queue_type)
+        self.topology = settings.bus.topology
         self.service = ShopService(self.db, settings, publish=self._publish)
         self._connection: AbstractRobustConnection | None = None
         self._server: RpcServer | None = None
@@ -33,8 +32,8 @@ class Worker:
     async def start(self) -> None:
         await self.migrate()
         self._connection = await aio_pika.connect_robust(
-            self.settings.amqp_url.get_secret_value(),
-            client_properties={"connection_name": f"kefu-worker:{self.settings.bus_prefix}"},
+            self.settings.bus.url,
+            client_properties={"connection_name": f"kefu-worker:{self.topology.prefix}"},
         )
         self._server = RpcServer(
             self._connection,

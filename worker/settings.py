@@ -1,10 +1,11 @@
 """Worker configuration (environment and an optional ``.env``)."""
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bus.settings import BusSettings
 
 DEFAULT_DATA_DIR = Path("var/data")
 
@@ -12,14 +13,10 @@ DEFAULT_DATA_DIR = Path("var/data")
 class WorkerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    amqp_url: SecretStr = Field(
-        default=SecretStr("amqp://guest:guest@127.0.0.1:5672/"), alias="AMQP_URL"
-    )
     database_url: str = Field(
         default=f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'kefu.db'}", alias="DATABASE_URL"
     )
-    bus_prefix: str = Field(default="kefu", alias="KEFU_BUS_PREFIX")
-    queue_type: Literal["classic", "quorum"] = Field(default="classic", alias="KEFU_QUEUE_TYPE")
+    bus: BusSettings = Field(default_factory=BusSettings)
     prefetch: int = Field(default=32, ge=1, le=1000, alias="WORKER_PREFETCH")
     metrics_port: int | None = Field(default=None, alias="WORKER_METRICS_PORT")
 

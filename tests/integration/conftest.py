@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bus.rpc import RpcClient
+from bus.settings import BusSettings
 from worker import Worker, create_worker
 from worker.db.models import Customer, Order, OrderItem, Product, Variant
 from worker.service import utcnow
@@ -70,9 +71,8 @@ async def start_shop(
     amqp_url: str, directory: Path, database_url: str | None = None, **overrides
 ) -> Shop:
     settings = WorkerSettings(
-        amqp_url=amqp_url,
         database_url=database_url or f"sqlite+aiosqlite:///{directory / 'shop.db'}",
-        bus_prefix=f"t{uuid4().hex[:12]}",
+        bus=BusSettings(amqp_url=amqp_url, prefix=f"t{uuid4().hex[:12]}"),
         **overrides,
     )
     worker = create_worker(settings)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 async def kefu(shop, *args: str) -> tuple[int, str, str]:
     env = dict(
         os.environ,
-        AMQP_URL=shop.worker.settings.amqp_url.get_secret_value(),
+        AMQP_URL=shop.worker.settings.bus.url,
         KEFU_BUS_PREFIX=shop.worker.topology.prefix,
         DATABASE_URL=shop.worker.settings.database_url,
     )
