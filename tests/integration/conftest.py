@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bus.contracts import CreateExchange, QuoteExchange
 from bus.rpc import RpcClient
 from bus.settings import BusSettings
 from worker import Worker, create_worker
@@ -190,3 +191,24 @@ async def create_order(
         session.add(order)
         await session.flush()
         return MadeOrder(order.order_no, phone, order.items[0].id, product.id, size, "黑色")
+
+
+def exchange_request(order: MadeOrder, kind: type = CreateExchange, **overrides):
+    """An exchange request (quote or command) for ``order``'s item, proven by its last four
+    digits, for a size L, the item fit for resale; ``overrides`` change any field."""
+    fields = dict(
+        order_no=order.order_no,
+        telegram_user_id=1,
+        phone_last4=order.phone[-4:],
+        item_id=order.item_id,
+        new_size="L",
+        fit_for_resale=True,
+    )
+    if kind is CreateExchange:
+        fields["idempotency_key"] = f"test-{uuid4().hex}"
+    fields.update(overrides)
+    return kind(**fields)
+
+
+def quote_request(order: MadeOrder, **overrides) -> QuoteExchange:
+    return exchange_request(order, QuoteExchange, **overrides)

@@ -1,40 +1,21 @@
 """DOMAIN.md's exchange rules, one test each, through the bus against the real worker."""
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 
-from bus.contracts import CreateExchange, ExchangeCreated, ExchangeRejected, QuoteExchange
+from bus.contracts import ExchangeCreated, ExchangeRejected
+from tests.integration.conftest import exchange_request, quote_request
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def quote(shop, order, **overrides):
-    fields = dict(
-        order_no=order.order_no,
-        telegram_user_id=1,
-        phone_last4=order.phone[-4:],
-        item_id=order.item_id,
-        new_size="L",
-        fit_for_resale=True,
-    )
-    fields.update(overrides)
-    return await shop.rpc.call(QuoteExchange(**fields))
+    return await shop.rpc.call(quote_request(order, **overrides))
 
 
 async def create(shop, order, **overrides):
-    fields = dict(
-        idempotency_key=f"test-{uuid4().hex}",
-        order_no=order.order_no,
-        telegram_user_id=1,
-        phone_last4=order.phone[-4:],
-        item_id=order.item_id,
-        new_size="L",
-        fit_for_resale=True,
-    )
-    fields.update(overrides)
-    return await shop.rpc.call(CreateExchange(**fields))
+    return await shop.rpc.call(exchange_request(order, **overrides))
 
 
 async def test_custom_item_within_48_hours_is_exchangeable_customer_pays_postage(shop, make_order):

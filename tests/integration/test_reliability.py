@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from bus.contracts import (
-    CreateExchange,
     ExchangeCreated,
     ExchangeRejected,
     LookupOrder,
@@ -20,6 +19,7 @@ from bus.contracts import (
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
 from bus.rpc import RpcClient
 from bus.topology import Topology
+from tests.integration.conftest import exchange_request
 from worker.db.models import Exchange, ProcessedCommand, Variant
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -31,20 +31,7 @@ async def test_fifty_concurrent_exchanges_for_three_units_make_exactly_three(sho
         await make_order(kind="regular", product_id=first.product_id) for _ in range(49)
     ]
     replies = await asyncio.gather(
-        *(
-            shop.rpc.call(
-                CreateExchange(
-                    idempotency_key=f"race-{uuid4().hex}",
-                    order_no=o.order_no,
-                    telegram_user_id=1,
-                    phone_last4=o.phone[-4:],
-                    item_id=o.item_id,
-                    new_size="L",
-                    fit_for_resale=True,
-                )
-            )
-            for o in orders
-        )
+        *(shop.rpc.call(exchange_request(o, idempotency_key=f"race-{uuid4().hex}")) for o in orders)
     )
     created = [r for r in replies if isinstance(r, ExchangeCreated)]
     rejected = [r for r in replies if isinstance(r, ExchangeRejected)]
@@ -61,15 +48,7 @@ async def test_fifty_concurrent_exchanges_for_three_units_make_exactly_three(sho
 
 async def test_same_command_sent_twice_makes_one_exchange(shop, make_order):
     order = await make_order(kind="custom")
-    command = CreateExchange(
-        idempotency_key=f"twice-{uuid4().hex}",
-        order_no=order.order_no,
-        telegram_user_id=1,
-        phone_last4=order.phone[-4:],
-        item_id=order.item_id,
-        new_size="L",
-        fit_for_resale=True,
-    )
+    command = exchange_request(order, idempotency_key=f"twice-{uuid4().hex}")
     first, second = await asyncio.gather(shop.rpc.call(command), shop.rpc.call(command))
     third = await shop.rpc.call(command)
     assert isinstance(first, ExchangeCreated)
@@ -96,17 +75,7 @@ async def test_redelivery_after_commit_does_not_apply_twice(shop, make_order, mo
 
     handlers = shop.worker._server._handlers
     monkeypatch.setitem(handlers, "exchanges.create", commit_then_crash)
-    reply = await shop.rpc.call(
-        CreateExchange(
-            idempotency_key=f"redeliver-{uuid4().hex}",
-            order_no=order.order_no,
-            telegram_user_id=1,
-            phone_last4=order.phone[-4:],
-            item_id=order.item_id,
-            new_size="L",
-            fit_for_resale=True,
-        )
-    )
+    reply = await shop.rpc.call(exchange_request(order, idempotency_key=f"redeliver-{uuid4().hex}"))
     assert len(calls) == 2, "the command should have been delivered twice"
     assert isinstance(reply, ExchangeCreated)
     assert calls[0] == calls[1] == reply
@@ -224,53 +193,29 @@ async def test_broker_absent_fails_as_unavailable_without_raising_on_connect():
 async def test_processed_commands_record_every_applied_command(shop, make_order):
     order = await make_order(kind="custom")
     key = f"record-{uuid4().hex}"
-    reply = await shop.rpc.call(
-        CreateExchange(
-            idempotency_key=key,
-            order_no=order.order_no,
-            telegram_user_id=1,
-            phone_last4=order.phone[-4:],
-            item_id=order.item_id,
-            new_size="L",
-            fit_for_resale=True,
-        )
-    )
+    reply = await shop.rpc.call(exchange_request(order, idempotency_key=key))
     async with shop.db.read() as session:
         row = await session.get(ProcessedCommand, key)
     assert row is not None and row.method == "exchanges.create"
     assert ExchangeCreated.model_validate_json(row.reply) == reply
-    # A rejected command is a reply too, and is remembered the same way.
+    # A refused command is a reply too, and is remembered the same way.
+    refused_key = f"record-{uuid4().hex}"
     missing = await shop.rpc.call(
-        CreateExchange(
-            idempotency_key=f"record-{uuid4().hex}",
-            order_no="KF99999998",
-            telegram_user_id=1,
-            phone_last4="1234",
-            item_id=1,
-            new_size="L",
-            fit_for_resale=True,
-        )
+        exchange_request(order, idempotency_key=refused_key, order_no="KF99999998")
     )
     assert isinstance(missing, OrderNotFound)
+    async with shop.db.read() as session:
+        row = await session.get(ProcessedCommand, refused_key)
+    assert row is not None and OrderNotFound.model_validate_json(row.reply) == missing
 
 
-async def test_command_timing_out_without_a_worker_is_accepted_and_applied_later(
-    shop, make_order
-):
+async def test_command_timing_out_without_a_worker_is_accepted_and_applied_later(shop, make_order):
     """A confirmed command outlives its caller's deadline: it waits in the durable queue and
     is applied, once, when a worker comes back; a query in the same situation is not."""
     order = await make_order(kind="custom")
     await shop.worker.stop()
     try:
-        command = CreateExchange(
-            idempotency_key=f"later-{uuid4().hex}",
-            order_no=order.order_no,
-            telegram_user_id=1,
-            phone_last4=order.phone[-4:],
-            item_id=order.item_id,
-            new_size="L",
-            fit_for_resale=True,
-        )
+        command = exchange_request(order, idempotency_key=f"later-{uuid4().hex}")
         with pytest.raises(BusTimeout) as timeout:
             await shop.rpc.call(command, deadline=1.0)
         assert timeout.value.accepted

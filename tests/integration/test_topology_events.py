@@ -7,8 +7,9 @@ import aio_pika
 import aiohttp
 import pytest
 
-from bus.contracts import CreateExchange, ExchangeCreated, ExchangeCreatedEvent, OpenTicket
+from bus.contracts import ExchangeCreated, ExchangeCreatedEvent, OpenTicket
 from bus.topology import Topology
+from tests.integration.conftest import exchange_request
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -41,17 +42,7 @@ async def test_exchange_created_and_ticket_events_reach_a_listener(
     await listener.bind(events, routing_key="ticket.#")
 
     order = await make_order(kind="custom")
-    created = await shop.rpc.call(
-        CreateExchange(
-            idempotency_key=f"event-{uuid4().hex}",
-            order_no=order.order_no,
-            telegram_user_id=1,
-            phone_last4=order.phone[-4:],
-            item_id=order.item_id,
-            new_size="L",
-            fit_for_resale=True,
-        )
-    )
+    created = await shop.rpc.call(exchange_request(order, idempotency_key=f"event-{uuid4().hex}"))
     assert isinstance(created, ExchangeCreated)
     await shop.rpc.call(
         OpenTicket(
