@@ -287,8 +287,8 @@ class ExchangeTerms(Contract):
     kind: Literal["quote"] = "quote"
     eligible: bool
     reasons: list[ExchangeReason] = []
-    item_kind: ItemKind
-    old_sku: str
+    item_kind: ItemKind | None = Field(default=None, description="None: not an item of the order.")
+    old_sku: str | None = None
     new_sku: str | None = None
     postage_payer: PostagePayer
     return_address: str

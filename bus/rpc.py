@@ -121,7 +121,7 @@ class RpcClient:
                         self._url,
                         client_properties={"connection_name": f"kefu-rpc:{self._topology.prefix}"},
                     )
-                await self._open_channels(self._connection)
+                await self._open_channel(self._connection)
                 self._ready.set()
                 logger.info("bus client connected")
                 return
@@ -134,7 +134,7 @@ class RpcClient:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 15.0)
 
-    async def _open_channels(self, connection: AbstractRobustConnection) -> None:
+    async def _open_channel(self, connection: AbstractRobustConnection) -> None:
         # Publisher confirms on: aiormq reports a returned (unroutable) message only through
         # its confirmation, and "nobody serves this" must fail at once. The confirm comes
         # back as soon as the broker has routed the request, well before the worker's reply,

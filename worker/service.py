@@ -226,8 +226,6 @@ class ShopService:
             return c.ExchangeTerms(
                 eligible=False,
                 reasons=["item_not_in_order"],
-                item_kind="regular",
-                old_sku="",
                 postage_payer="customer",
                 return_address=self.settings.return_address,
             )
@@ -474,7 +472,7 @@ class ShopService:
 
 # ── views ────────────────────────────────────────────────────────────────────────────────
 
-_items_adapter = TypeAdapter(list[c.SizeChartRow])
+_size_chart = TypeAdapter(list[c.SizeChartRow])
 
 
 def _product_summary(product: Product) -> c.ProductSummary:
@@ -495,7 +493,7 @@ def _product_view(product: Product) -> c.ProductView:
         special_price=product.special_price,
         colors=list(dict.fromkeys(v.color for v in variants)),
         sizes=list(dict.fromkeys(v.size for v in variants)),
-        size_chart=_items_adapter.validate_python(product.size_chart),
+        size_chart=_size_chart.validate_python(product.size_chart),
         variants=[
             c.VariantView(sku=v.sku, size=v.size, color=v.color, stock=v.stock) for v in variants
         ],

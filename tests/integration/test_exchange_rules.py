@@ -107,6 +107,7 @@ async def test_item_from_another_order_is_refused(shop, make_order):
     other = await make_order(kind="regular")
     terms = await quote(shop, order, item_id=other.item_id)
     assert terms.reasons == ["item_not_in_order"]
+    assert terms.item_kind is None and terms.old_sku is None  # nothing made up
 
 
 async def test_created_exchange_holds_stock_and_writes_a_purple_remark(shop, make_order):
