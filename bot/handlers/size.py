@@ -24,7 +24,7 @@ from bot.services.orders import lookup
 from bot.states import SizeAdvice
 from bus.contracts import GetProduct, ProductFound, ProductList, ProductView, SearchProducts
 from bus.errors import BusError
-from intents.slots import extract_slots, order_number
+from intents.slots import Slots, extract_slots
 from replies.sizing import SizeChart, SizeRow, recommend_size
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ async def _product_ids_from_order(
     return list(seen.items())
 
 
-async def advise(conv: Conversation, rpc: Any, state: FSMContext, text: str, slots: Any) -> None:
+async def advise(conv: Conversation, rpc: Any, state: FSMContext, text: str, slots: Slots) -> None:
     """Merge what the message said into the question and answer, or ask for what is missing."""
     data = await state.get_data()
     for name in SIZE_FIELDS:
@@ -72,7 +72,7 @@ async def advise(conv: Conversation, rpc: Any, state: FSMContext, text: str, slo
     height, weight = data.get("height_cm"), data.get("weight_kg")
 
     if data.get("product_id") is None:
-        order_no = getattr(slots, "order_no", None) or order_number(text)
+        order_no = slots.order_no
         try:
             candidates = await _product_ids_from_order(rpc, conv, order_no) if order_no else []
             if not candidates:
