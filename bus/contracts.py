@@ -52,6 +52,11 @@ ExchangeReason = Literal[
 
 AddressChangeReason = Literal["not_paid", "already_shipped", "closed"]
 
+TicketReason = Literal[
+    "customer_asked", "low_confidence", "complaint", "quality", "ineligible", "unavailable", "other"
+]
+"""Why a chat was handed to a person."""
+
 
 class Contract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -394,15 +399,7 @@ class OpenTicket(Command):
     telegram_user_id: int
     chat_id: int
     customer_name: str = Field(default="", max_length=100)
-    reason: Literal[
-        "customer_asked",
-        "low_confidence",
-        "complaint",
-        "quality",
-        "ineligible",
-        "unavailable",
-        "other",
-    ]
+    reason: TicketReason
     intent: str | None = None
     order_no: str | None = Field(default=None, pattern=ORDER_NO_PATTERN)
     transcript: list[TranscriptLine] = Field(default=[], max_length=200)

@@ -5,7 +5,7 @@ it goes through the same handlers as a confident match."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, get_args
 
 from aiogram import Dispatcher, Router
 from aiogram.types import CallbackQuery, Message
@@ -15,23 +15,14 @@ from bot.filters import HasText, Outcome
 from bot.keyboards import ClarifyCallback, HumanCallback
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
+from bus.contracts import TicketReason
 from intents import Decision
 from intents.slots import extract_slots
 
 logger = logging.getLogger(__name__)
 
 MISSES_BEFORE_HUMAN = 2
-HUMAN_REASONS = frozenset(
-    {
-        "customer_asked",
-        "low_confidence",
-        "complaint",
-        "quality",
-        "ineligible",
-        "unavailable",
-        "other",
-    }
-)
+HUMAN_REASONS = frozenset(get_args(TicketReason))
 
 
 async def missed(conv: Conversation) -> bool:
