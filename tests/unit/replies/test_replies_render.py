@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from replies.policy import ShopPolicy
 from replies.render import Html, LocaleError, Replies
 from replies.views import OrderItemView, OrderView
+from shop.policy import ShopPolicy
 
 SHANGHAI = timezone(timedelta(hours=8))
 
