@@ -7,10 +7,11 @@ their deadline; commands are persistent and publisher-confirmed. Both are ``mand
 request nobody can receive comes back at once as ``BusUnavailable``. Bodies are JSON from
 ``model_dump_json()``; never pickle.
 
-Server: validates each request against its contract, dispatches by method, replies with the
-same correlation id, and acks only after the handler returned (for commands: after the
-database commit). What cannot be handled goes to the dead-letter queue with the reason in
-its headers, and the consumer carries on.
+Server: serves a typed registry (``bus.protocol.Handlers``, built from ``Request.served_by``
+pairs and checked at start), validates each request against its contract, dispatches by
+method, replies with the same correlation id, and acks only after the handler returned (for
+commands: after the database commit). What cannot be handled goes to the dead-letter queue
+with the reason in its headers, and the consumer carries on.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar, cast
 
 import aio_pika
 from aio_pika.abc import (
@@ -35,8 +36,9 @@ from aio_pika.exceptions import AMQPError, PublishError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
-from bus.contracts import REQUESTS, Contract, RemoteError, Request, reply_adapter
+from bus.contracts import Contract, Event, RemoteError, Request, Route, reply_adapter
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
+from bus.protocol import METHODS, Handlers
 from bus.topology import Topology
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,6 @@ logger = logging.getLogger(__name__)
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
 SCHEMA_HEADER = "x-kefu-schema"
 REASON_HEADER = "x-kefu-reason"
-METHODS: dict[str, type[Request]] = {request.METHOD: request for request in REQUESTS}
 _REPLY_ADAPTERS = {method: reply_adapter(request) for method, request in METHODS.items()}
 
 CLIENT_CALLS = Counter(
@@ -65,13 +66,16 @@ SERVER_LATENCY = Histogram(
     ["method"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+R = TypeVar("R", bound=Contract)
+
 DEAD_LETTERS = Counter(
     "kefu_dead_letters_total", "Messages sent to a dead-letter queue.", ["queue", "reason"]
 )
 
 
 class RpcClient:
-    """Calls bus methods. One per process; safe for any number of concurrent calls.
+    """Calls bus methods (a :class:`bus.protocol.Bus`). One per process; safe for any number
+    of concurrent calls.
 
     ``connect()`` never raises for an absent broker: the client keeps trying in the
     background and every call meanwhile fails fast with ``BusUnavailable``, so the bot still
@@ -164,7 +168,7 @@ class RpcClient:
                 future.set_exception(BusUnavailable("connection to the broker lost"))
         self._futures.clear()
 
-    async def call(self, request: Request, *, deadline: float | None = None) -> Contract:
+    async def call(self, request: Request[R], *, deadline: float | None = None) -> R:
         """Send a request and return its parsed reply (one of ``type(request).REPLIES``)."""
         body = await self._round_trip(
             request.METHOD,
@@ -178,7 +182,8 @@ class RpcClient:
         if isinstance(reply, RemoteError):
             CLIENT_CALLS.labels(request.METHOD, reply.code).inc()
             raise BusRemoteError(reply.code, reply.message)
-        return reply
+        # The adapter accepts exactly the request's replies (and RemoteError, raised above).
+        return cast(R, reply)
 
     async def call_raw(self, method: str, body: bytes, *, deadline: float | None = None) -> bytes:
         """Send any bytes to a method and return the reply's bytes: ``kefu rpc`` and tests."""
@@ -267,26 +272,21 @@ class RpcClient:
             self._connection = None
 
 
-Handler = Callable[[Any], Awaitable[Contract]]
-
-
 class RpcServer:
-    """Serves bus methods from a registry ``{method: handler}``; requests are validated
-    against ``METHODS[method]`` before the handler sees them."""
+    """Serves bus methods from a typed registry (:class:`bus.protocol.Handlers`, or the
+    ``Request.served_by`` routes to build one from); requests are validated against their
+    contract before the handler sees them."""
 
     def __init__(
         self,
         connection: AbstractRobustConnection,
-        handlers: Mapping[str, Handler],
+        handlers: Handlers | Iterable[Route],
         *,
         topology: Topology | None = None,
         prefetch: int = 32,
     ) -> None:
-        unknown = set(handlers) - set(METHODS)
-        if unknown:
-            raise ValueError(f"handlers for unknown methods: {sorted(unknown)}")
         self._connection = connection
-        self._handlers = dict(handlers)
+        self._handlers = handlers if isinstance(handlers, Handlers) else Handlers(handlers)
         self._topology = topology or Topology()
         self._prefetch = prefetch
         self._channels: list[AbstractChannel] = []
@@ -338,13 +338,13 @@ class RpcServer:
     ) -> None:
         method = message.type or ""
         cid = message.correlation_id or "-"
-        request_type = METHODS.get(method)
-        handler = self._handlers.get(method)
-        if request_type is None or handler is None:
+        route = self._handlers.get(method)
+        if route is None:
             await self._refuse(
                 channel, queue_name, message, "unknown_method", f"unknown method {method!r}"
             )
             return
+        request_type = route.request_type
         schema = (message.headers or {}).get(SCHEMA_HEADER, request_type.SCHEMA_VERSION)
         if schema != request_type.SCHEMA_VERSION:
             await self._refuse(
@@ -366,7 +366,7 @@ class RpcServer:
 
         started = time.perf_counter()
         try:
-            reply = await handler(request)
+            reply = await route.handler(request)
         except asyncio.CancelledError:
             with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
                 await message.nack(requeue=True)
@@ -463,7 +463,7 @@ class RpcServer:
         with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
             await message.ack()
 
-    async def publish_event(self, event: Any) -> None:
+    async def publish_event(self, event: Event) -> None:
         """Publish an event on the topic exchange (persistent, confirmed)."""
         assert self._confirmed is not None, "start() the server first"
         exchange = await self._confirmed.get_exchange(self._topology.events_exchange, ensure=False)

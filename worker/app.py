@@ -8,7 +8,9 @@ import aio_pika
 from aio_pika.abc import AbstractRobustConnection
 
 from bus import contracts as c
+from bus.protocol import Handlers
 from bus.rpc import RpcServer
+from shop.policy import load_policy
 from worker.db.migrate import upgrade
 from worker.db.session import Database
 from worker.service import ShopService
@@ -20,9 +22,13 @@ logger = logging.getLogger(__name__)
 class Worker:
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
+        # The same file the bot quotes (KEFU_SHOP_POLICY): the worker enforces what it says.
+        self.policy = load_policy(settings.shop_policy)
         self.db = Database(settings.database_url)
         self.topology = settings.bus.topology
-        self.service = ShopService(self.db, settings, publish=self._publish)
+        self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
+        # Checked now, not at the first request: every method served, each by its handler.
+        self.handlers = Handlers(self.service.routes(), complete=True)
         self._connection: AbstractRobustConnection | None = None
         self._server: RpcServer | None = None
 
@@ -37,7 +43,7 @@ class Worker:
         )
         self._server = RpcServer(
             self._connection,
-            self.service.handlers(),
+            self.handlers,
             topology=self.topology,
             prefetch=self.settings.prefetch,
         )
@@ -48,7 +54,7 @@ class Worker:
         from worker.seed import seed_demo
 
         await self.migrate()
-        return await seed_demo(self.db)
+        return await seed_demo(self.db, unpaid_close_hours=self.policy.orders.unpaid_close_hours)
 
     async def _publish(self, event: c.Event) -> None:
         if self._server is None:

@@ -155,9 +155,12 @@ def customer_phone(n: int) -> str:
     return f"139{n:08d}"
 
 
-async def seed_demo(db: Database, *, now: datetime | None = None) -> bool:
+async def seed_demo(
+    db: Database, *, now: datetime | None = None, unpaid_close_hours: int = 72
+) -> bool:
     """Build the demo shop in an empty database. Returns False (and changes nothing) when
-    the database already has products."""
+    the database already has products. ``unpaid_close_hours``: the policy's
+    ``orders.unpaid_close_hours`` (unpaid orders are younger, closed ones closed after it)."""
     now = now or utcnow()
     rng = random.Random(SEED)
     async with db.write() as session:
@@ -209,7 +212,7 @@ async def seed_demo(db: Database, *, now: datetime | None = None) -> bool:
             customer = customers[(seq * 7) % N_CUSTOMERS]
             state = states[seq - 1]
             province, street, _ = rng.choice(provinces)
-            order = _order(rng, seq, customer, state, province, street, now)
+            order = _order(rng, seq, customer, state, province, street, now, unpaid_close_hours)
             chosen = rng.sample(products, k=rng.choice((1, 1, 1, 2, 3)))
             total = Decimal(0)
             for product in chosen:
@@ -254,9 +257,11 @@ def _order(
     province: str,
     street: str,
     now: datetime,
+    unpaid_close_hours: int,
 ) -> Order:
     if state == "awaiting_payment":
-        created = now - timedelta(hours=rng.uniform(1, 70))  # closes itself after 72 h
+        # Still open to pay: younger than the policy's closing time.
+        created = now - timedelta(hours=rng.uniform(1, max(1.5, unpaid_close_hours - 2)))
     else:
         created = now - timedelta(days=rng.uniform(1, 60))
     order = Order(
@@ -273,7 +278,8 @@ def _order(
     )
     if state == "closed":
         if rng.random() < 0.6:
-            order.closed_at, order.close_reason = created + timedelta(hours=72), "unpaid_72h"
+            order.closed_at = created + timedelta(hours=unpaid_close_hours)
+            order.close_reason = "unpaid"
         else:
             order.paid_at = created + timedelta(minutes=rng.randint(1, 120))
             order.closed_at, order.close_reason = order.paid_at + timedelta(days=2), "refunded"

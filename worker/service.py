@@ -12,15 +12,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Row, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
+from bus.protocol import EventPublisher
+from shop.policy import ShopPolicy
 from worker.db import queries
 from worker.db.models import (
     Customer,
@@ -35,13 +37,16 @@ from worker.db.models import (
 )
 from worker.db.queries import aware as _aware
 from worker.db.session import Database
-from worker.rules import ExchangeFacts, decide_exchange, normalize_phone
+from worker.rules import ExchangeFacts, address_refusal, decide_exchange, normalize_phone
 from worker.settings import WorkerSettings
 
 logger = logging.getLogger(__name__)
 
 BOT_AUTHOR = "Kefu 机器人"
-EventPublisher = Callable[[c.Event], Awaitable[None]]
+R = TypeVar("R", bound=c.Contract)
+OrderRequest = c.LookupOrder | c.QuoteExchange | c.CreateExchange | c.ChangeAddress
+_ExchangeApplied = c.ExchangeCreated | c.ExchangeRejected | c.OrderNotFound
+_AddressApplied = c.AddressChanged | c.AddressChangeRefused | c.OrderNotFound
 
 
 def utcnow() -> datetime:
@@ -53,30 +58,34 @@ class ShopService:
         self,
         db: Database,
         settings: WorkerSettings,
+        policy: ShopPolicy,
         publish: EventPublisher | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.settings = settings
+        self.policy = policy
         self._publish = publish
         self.clock = clock
+        self.return_address = policy.returns.address.one_line()
 
-    def handlers(self) -> dict[str, Callable[[Any], Awaitable[c.Contract]]]:
-        return {
-            c.LinkCustomer.METHOD: self.link_customer,
-            c.LookupOrder.METHOD: self.lookup_order,
-            c.ListOrders.METHOD: self.list_orders,
-            c.SearchProducts.METHOD: self.search_products,
-            c.GetProduct.METHOD: self.get_product,
-            c.QuoteExchange.METHOD: self.quote_exchange,
-            c.CreateExchange.METHOD: self.create_exchange,
-            c.ChangeAddress.METHOD: self.change_address,
-            c.OpenTicket.METHOD: self.open_ticket,
-        }
+    def routes(self) -> list[c.Route]:
+        """Every bus method and its handler (the type checker holds each to its contract)."""
+        return [
+            c.LinkCustomer.served_by(self.link_customer),
+            c.LookupOrder.served_by(self.lookup_order),
+            c.ListOrders.served_by(self.list_orders),
+            c.SearchProducts.served_by(self.search_products),
+            c.GetProduct.served_by(self.get_product),
+            c.QuoteExchange.served_by(self.quote_exchange),
+            c.CreateExchange.served_by(self.create_exchange),
+            c.ChangeAddress.served_by(self.change_address),
+            c.OpenTicket.served_by(self.open_ticket),
+        ]
 
     # ── customers ────────────────────────────────────────────────────────────────────────
 
-    async def link_customer(self, request: c.LinkCustomer) -> c.Contract:
+    async def link_customer(self, request: c.LinkCustomer) -> c.CustomerLinked | c.CustomerUnknown:
         phone = normalize_phone(request.phone)
         async with self.db.write() as session:
             customer = await session.scalar(select(Customer).where(Customer.phone == phone))
@@ -97,13 +106,17 @@ class ShopService:
 
     # ── orders ───────────────────────────────────────────────────────────────────────────
 
-    async def lookup_order(self, request: c.LookupOrder) -> c.Contract:
+    async def lookup_order(
+        self, request: c.LookupOrder
+    ) -> c.OrderFound | c.OrderNotFound | c.Throttled:
         found = await self.db.run_read(self._lookup, request)
         if found is None:
             return await self._not_found(request.telegram_user_id)
         return found
 
-    def _lookup(self, connection: Connection, request: c.LookupOrder) -> c.Contract | None:
+    def _lookup(
+        self, connection: Connection, request: c.LookupOrder
+    ) -> c.OrderFound | c.Throttled | None:
         throttled = self._throttled(queries.lookup_failure(connection, request.telegram_user_id))
         if throttled:
             return throttled
@@ -112,7 +125,7 @@ class ShopService:
             return None
         return c.OrderFound(order=queries.order_view(connection, order))
 
-    async def list_orders(self, request: c.ListOrders) -> c.Contract:
+    async def list_orders(self, request: c.ListOrders) -> c.OrderList | c.NotLinked:
         async with self.db.read() as session:
             customer = await session.scalar(
                 select(Customer).where(Customer.telegram_user_id == request.telegram_user_id)
@@ -141,9 +154,7 @@ class ShopService:
                 ]
             )
 
-    async def _authorized_order(
-        self, session: AsyncSession, request: c.LookupOrder | c.QuoteExchange | c.ChangeAddress
-    ) -> Order | None:
+    async def _authorized_order(self, session: AsyncSession, request: OrderRequest) -> Order | None:
         order = await session.scalar(select(Order).where(Order.order_no == request.order_no))
         if order is None:
             return None
@@ -151,7 +162,7 @@ class ShopService:
         owner = customer.telegram_user_id if customer else None
         return order if _owns(owner, order.receiver_phone, request) else None
 
-    def _throttled(self, failures: Any) -> c.Throttled | None:
+    def _throttled(self, failures: LookupFailure | Row[Any] | None) -> c.Throttled | None:
         """``failures``: the asker's ``lookup_failures`` row (or None)."""
         if failures is None or failures.failures < self.settings.lookup_failures_allowed:
             return None
@@ -180,7 +191,7 @@ class ShopService:
 
     # ── products ─────────────────────────────────────────────────────────────────────────
 
-    async def search_products(self, request: c.SearchProducts) -> c.Contract:
+    async def search_products(self, request: c.SearchProducts) -> c.ProductList:
         query = request.query.strip()
         async with self.db.read() as session:
             products = (await session.scalars(select(Product).order_by(Product.id))).all()
@@ -195,7 +206,7 @@ class ShopService:
             exact = [by_id[key] for _, _, key in ranked]
         return c.ProductList(products=[_product_summary(p) for p in exact[: request.limit]])
 
-    async def get_product(self, request: c.GetProduct) -> c.Contract:
+    async def get_product(self, request: c.GetProduct) -> c.ProductFound | c.ProductNotFound:
         async with self.db.read() as session:
             product = await session.get(Product, request.product_id)
             if product is None:
@@ -204,14 +215,16 @@ class ShopService:
 
     # ── exchanges ────────────────────────────────────────────────────────────────────────
 
-    async def quote_exchange(self, request: c.QuoteExchange) -> c.Contract:
+    async def quote_exchange(
+        self, request: c.QuoteExchange
+    ) -> c.ExchangeTerms | c.OrderNotFound | c.Throttled:
         async with self.db.read() as session:
             throttled = self._throttled(await session.get(LookupFailure, request.telegram_user_id))
             if throttled:
                 return throttled
             order = await self._authorized_order(session, request)
             if order is None:
-                outcome: c.Contract | None = None
+                outcome: c.ExchangeTerms | None = None
             else:
                 outcome = await self._quote(session, order, request)
         if outcome is None:
@@ -227,15 +240,15 @@ class ShopService:
                 eligible=False,
                 reasons=["item_not_in_order"],
                 postage_payer="customer",
-                return_address=self.settings.return_address,
+                return_address=self.return_address,
             )
         old = item.variant
         product = old.product
         style_change = request.new_product_id is not None and request.new_product_id != product.id
         new_variant = None
+        size = request.new_size or old.size
+        color = request.new_color or old.color
         if not style_change:
-            size = request.new_size or old.size
-            color = request.new_color or old.color
             new_variant = await session.scalar(
                 select(Variant).where(
                     Variant.product_id == product.id,
@@ -261,9 +274,10 @@ class ShopService:
                 same_variant=new_variant is not None and new_variant.id == old.id,
                 new_variant_exists=new_variant is not None,
                 new_variant_stock=new_variant.stock if new_variant else 0,
+                size_change=size.upper() != old.size.upper(),
+                color_change=color != old.color,
             ),
-            custom_window=timedelta(hours=self.settings.custom_exchange_window_hours),
-            regular_window=timedelta(hours=self.settings.regular_exchange_window_hours),
+            self.policy.returns,
         )
         return c.ExchangeTerms(
             eligible=decision.eligible,
@@ -272,13 +286,15 @@ class ShopService:
             old_sku=old.sku,
             new_sku=new_variant.sku if new_variant else None,
             postage_payer=decision.postage_payer,
-            return_address=self.settings.return_address,
+            return_address=self.return_address,
             deadline=decision.deadline,
             needs_supervisor=decision.needs_supervisor,
         )
 
-    async def create_exchange(self, request: c.CreateExchange) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def create_exchange(
+        self, request: c.CreateExchange
+    ) -> c.ExchangeCreated | c.ExchangeRejected | c.OrderNotFound | c.Throttled:
+        async def apply(session: AsyncSession) -> tuple[_ExchangeApplied, c.Event | None]:
             order = await self._authorized_order(session, request)
             if order is None:
                 return c.OrderNotFound(), None
@@ -328,7 +344,7 @@ class ShopService:
             view = _exchange_view(exchange, order.order_no, old, new_variant)
             reply = c.ExchangeCreated(
                 exchange=view,
-                return_address=self.settings.return_address,
+                return_address=self.return_address,
                 postage_payer=terms.postage_payer,
             )
             logger.info("exchange %s created for order %s", exchange.rma_no, order.order_no)
@@ -336,17 +352,14 @@ class ShopService:
 
         return await self._run_command(request, apply)
 
-    async def change_address(self, request: c.ChangeAddress) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def change_address(
+        self, request: c.ChangeAddress
+    ) -> c.AddressChanged | c.AddressChangeRefused | c.OrderNotFound | c.Throttled:
+        async def apply(session: AsyncSession) -> tuple[_AddressApplied, c.Event | None]:
             order = await self._authorized_order(session, request)
             if order is None:
                 return c.OrderNotFound(), None
-            refusal = {
-                "awaiting_payment": "not_paid",
-                "shipped": "already_shipped",
-                "completed": "already_shipped",
-                "closed": "closed",
-            }.get(order.state)
+            refusal = address_refusal(order.state)
             if refusal:
                 return c.AddressChangeRefused(reason=refusal), None
             now = self.clock()
@@ -381,8 +394,8 @@ class ShopService:
 
     # ── tickets ──────────────────────────────────────────────────────────────────────────
 
-    async def open_ticket(self, request: c.OpenTicket) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def open_ticket(self, request: c.OpenTicket) -> c.TicketOpened:
+        async def apply(session: AsyncSession) -> tuple[c.TicketOpened, c.Event | None]:
             now = self.clock()
             transcript = [line.model_dump(mode="json") for line in request.transcript]
             attachments = [a.model_dump(mode="json") for a in request.attachments]
@@ -437,9 +450,11 @@ class ShopService:
 
     async def _run_command(
         self,
-        request: c.Command,
-        apply: Callable[[AsyncSession], Awaitable[tuple[c.Contract, c.Event | None]]],
-    ) -> c.Contract:
+        request: c.Command[Any],
+        apply: Callable[[AsyncSession], Awaitable[tuple[R, c.Event | None]]],
+    ) -> R:
+        """``apply`` the command once; a stored reply (a redelivery, a retry) is answered as
+        before. The stored reply is one of the request's, so it parses back to ``R``."""
         adapter = c.reply_adapter(type(request))
         for _attempt in range(3):
             try:
@@ -449,7 +464,8 @@ class ShopService:
                         logger.info(
                             "command %s already applied; answering as before", request.METHOD
                         )
-                        return adapter.validate_json(done.reply)
+                        stored: R = adapter.validate_json(done.reply)
+                        return stored
                     reply, event = await apply(session)
                     session.add(
                         ProcessedCommand(
@@ -514,7 +530,7 @@ def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant
     )
 
 
-def _owns(owner_telegram_id: int | None, receiver_phone: str, request: Any) -> bool:
+def _owns(owner_telegram_id: int | None, receiver_phone: str, request: OrderRequest) -> bool:
     """The asker is the order's linked customer, or knows its phone's last four digits."""
     if owner_telegram_id is not None and owner_telegram_id == request.telegram_user_id:
         return True

@@ -21,10 +21,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ITEM_KINDS = ("regular", "custom", "proxy")
-ORDER_STATES = ("awaiting_payment", "paid", "shipped", "completed", "closed")
-FLAGS = ("red", "blue", "purple", "green")
+from shop.enums import (
+    ITEM_KINDS,
+    ORDER_STATES,
+    REMARK_FLAGS,
+    ExchangeState,
+    ItemKind,
+    OrderState,
+    PostagePayer,
+    RemarkFlag,
+    TicketReason,
+)
+
 Money = Numeric(10, 2)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    """``column IN (...)`` from one of the shop's enumerations (``shop.enums``)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
 
 
 class Base(DeclarativeBase):
@@ -49,11 +64,11 @@ class Customer(Base):
 
 class Product(Base):
     __tablename__ = "products"
-    __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="product_kind"),)
+    __table_args__ = (one_of("kind", ITEM_KINDS, "product_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[ItemKind] = mapped_column(String(10))
     price: Mapped[Decimal] = mapped_column(Money)
     special_price: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -87,12 +102,12 @@ class Variant(Base):
 
 class Order(Base):
     __tablename__ = "orders"
-    __table_args__ = (CheckConstraint(f"state IN {ORDER_STATES}", name="order_state"),)
+    __table_args__ = (one_of("state", ORDER_STATES, "order_state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_no: Mapped[str] = mapped_column(String(20), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[OrderState] = mapped_column(String(20))
     created_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
     shipped_at: Mapped[datetime | None]
@@ -137,13 +152,13 @@ class Remark(Base):
     """Append-only seller remark (备注): ``content — author — time`` with a flag colour."""
 
     __tablename__ = "remarks"
-    __table_args__ = (CheckConstraint(f"flag IN {FLAGS}", name="remark_flag"),)
+    __table_args__ = (one_of("flag", REMARK_FLAGS, "remark_flag"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     content: Mapped[str] = mapped_column(String(500))
     author: Mapped[str] = mapped_column(String(50))
-    flag: Mapped[str] = mapped_column(String(10))
+    flag: Mapped[RemarkFlag] = mapped_column(String(10))
     created_at: Mapped[datetime]
 
     def __str__(self) -> str:
@@ -171,8 +186,8 @@ class Exchange(Base):
     new_variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
     reason: Mapped[str] = mapped_column(String(500), default="")
     quality_problem: Mapped[bool] = mapped_column(default=False)
-    postage_payer: Mapped[str] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(20), default="awaiting_return")
+    postage_payer: Mapped[PostagePayer] = mapped_column(String(10))
+    state: Mapped[ExchangeState] = mapped_column(String(20), default="awaiting_return")
     return_tracking_no: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
 
@@ -192,7 +207,7 @@ class Ticket(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     customer_name: Mapped[str] = mapped_column(String(100), default="")
-    reason: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[TicketReason] = mapped_column(String(30))
     intent: Mapped[str | None] = mapped_column(String(60))
     order_no: Mapped[str | None] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(10), default="open")

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Row, bindparam, exists, select
 
 from bus import contracts as c
 from worker.db.models import Customer, Exchange, LookupFailure, Order, OrderItem, Product, Variant
-from worker.rules import mask_address, mask_name, mask_phone
+from worker.rules import address_refusal, mask_address, mask_name, mask_phone
 
 # Built once with bind parameters, executed on the Core connection: no ORM execution layer
 # and no cache key to compute per call.
@@ -99,6 +99,7 @@ def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
         province=order.province,
         address_masked=mask_address(order.address),
         buyer_message=order.buyer_message,
+        address_refusal=address_refusal(order.state),
     )
 
 

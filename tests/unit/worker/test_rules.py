@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shop.policy import load_policy
 from worker.rules import (
     ExchangeFacts,
     decide_exchange,
@@ -14,7 +15,9 @@ from worker.rules import (
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-WINDOWS = {"custom_window": timedelta(hours=48), "regular_window": timedelta(days=7)}
+# The demo shop's policy (shop/data/shop.yaml): custom-made 48 h, regular 7 days, proxy at
+# the shop's discretion; the worker enforces exactly what the bot quotes.
+RETURNS = load_policy().returns
 
 
 def facts(**overrides) -> ExchangeFacts:
@@ -36,7 +39,7 @@ def facts(**overrides) -> ExchangeFacts:
 
 
 def test_eligible_custom_item_has_a_deadline_48_hours_after_delivery():
-    decision = decide_exchange(facts(), **WINDOWS)
+    decision = decide_exchange(facts(), RETURNS)
     assert decision.eligible and decision.reasons == []
     assert decision.deadline == NOW + timedelta(hours=38)
     assert decision.postage_payer == "customer"
@@ -44,11 +47,11 @@ def test_eligible_custom_item_has_a_deadline_48_hours_after_delivery():
 
 def test_window_is_exactly_48_hours_for_custom_and_7_days_for_regular():
     edge = NOW - timedelta(hours=48)
-    assert decide_exchange(facts(delivered_at=edge), **WINDOWS).eligible
+    assert decide_exchange(facts(delivered_at=edge), RETURNS).eligible
     late = NOW - timedelta(hours=48, seconds=1)
-    assert decide_exchange(facts(delivered_at=late), **WINDOWS).reasons == ["window_expired"]
+    assert decide_exchange(facts(delivered_at=late), RETURNS).reasons == ["window_expired"]
     regular = facts(item_kind="regular", delivered_at=NOW - timedelta(days=6))
-    assert decide_exchange(regular, **WINDOWS).eligible
+    assert decide_exchange(regular, RETURNS).eligible
 
 
 def test_every_obstacle_is_listed_at_once():
@@ -59,7 +62,7 @@ def test_every_obstacle_is_listed_at_once():
             fit_for_resale=False,
             new_variant_stock=0,
         ),
-        **WINDOWS,
+        RETURNS,
     )
     assert decision.reasons == [
         "window_expired",
@@ -77,7 +80,7 @@ def test_quality_problem_lifts_window_and_resale_and_moves_postage():
             fit_for_resale=False,
             quality_problem=True,
         ),
-        **WINDOWS,
+        RETURNS,
     )
     assert decision.eligible
     assert decision.postage_payer == "seller"
@@ -96,15 +99,15 @@ def test_quality_problem_lifts_window_and_resale_and_moves_postage():
     ],
 )
 def test_single_reasons(overrides, reason):
-    decision = decide_exchange(facts(**overrides), **WINDOWS)
+    decision = decide_exchange(facts(**overrides), RETURNS)
     assert reason in decision.reasons
     assert not decision.eligible
 
 
 def test_supervisor_is_needed_for_proxy_and_style_changes_only():
-    assert decide_exchange(facts(item_kind="proxy"), **WINDOWS).needs_supervisor
-    assert decide_exchange(facts(style_change=True), **WINDOWS).needs_supervisor
-    assert not decide_exchange(facts(new_variant_stock=0), **WINDOWS).needs_supervisor
+    assert decide_exchange(facts(item_kind="proxy"), RETURNS).needs_supervisor
+    assert decide_exchange(facts(style_change=True), RETURNS).needs_supervisor
+    assert not decide_exchange(facts(new_variant_stock=0), RETURNS).needs_supervisor
 
 
 def test_masks_keep_only_what_a_customer_recognises():

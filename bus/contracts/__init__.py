@@ -1,0 +1,154 @@
+"""Wire contracts between the bot and the worker, by domain.
+
+Every request, reply, command and event is a frozen, strict pydantic model. Business
+outcomes are data (``OrderNotFound``), never exceptions. A request is generic in its reply
+(``LookupOrder(Request[OrderFound | OrderNotFound | Throttled])``, see :mod:`bus.contracts.base`);
+``REQUESTS`` below is the registry both sides serve and call from.
+
+| module | holds |
+|---|---|
+| ``base`` | ``Contract``, ``Request[R]``, ``Command[R]``, ``Event``, ``RemoteError``, ``Route`` |
+| ``customers`` | ``customers.link`` |
+| ``orders`` | order views, ``orders.lookup``, ``orders.list``, ``orders.change_address`` |
+| ``products`` | ``products.search``, ``products.get``, size charts |
+| ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
+| ``tickets`` | ``tickets.open`` |
+| ``events`` | what the worker publishes on the topic exchange |
+
+Import from here (``from bus.contracts import LookupOrder``); the modules are the layout. The
+enumerations (item kinds, order states, reasons) are the shop's, re-exported from ``shop``.
+"""
+
+from typing import Any
+
+from bus.contracts.base import (
+    LAST4_PATTERN,
+    ORDER_NO_PATTERN,
+    PHONE_PATTERN,
+    Command,
+    Contract,
+    Event,
+    RemoteError,
+    Request,
+    Route,
+    reply_adapter,
+)
+from bus.contracts.customers import CustomerLinked, CustomerUnknown, LinkCustomer
+from bus.contracts.events import AddressChangedEvent, ExchangeCreatedEvent, TicketOpenedEvent
+from bus.contracts.exchanges import (
+    CreateExchange,
+    ExchangeCreated,
+    ExchangeRejected,
+    ExchangeTerms,
+    ExchangeView,
+    QuoteExchange,
+)
+from bus.contracts.orders import (
+    AddressChanged,
+    AddressChangeRefused,
+    ChangeAddress,
+    ListOrders,
+    LookupOrder,
+    NotLinked,
+    OrderFound,
+    OrderItemView,
+    OrderList,
+    OrderNotFound,
+    OrderSummary,
+    OrderView,
+    Throttled,
+)
+from bus.contracts.products import (
+    GetProduct,
+    ProductFound,
+    ProductList,
+    ProductNotFound,
+    ProductSummary,
+    ProductView,
+    SearchProducts,
+    SizeChartRow,
+    VariantView,
+)
+from bus.contracts.tickets import Attachment, OpenTicket, TicketOpened, TranscriptLine
+from shop.enums import (
+    AddressChangeReason,
+    ExchangeReason,
+    ExchangeState,
+    ItemKind,
+    OrderState,
+    PostagePayer,
+    TicketReason,
+)
+
+REQUESTS: tuple[type[Request[Any]], ...] = (
+    LinkCustomer,
+    LookupOrder,
+    ListOrders,
+    SearchProducts,
+    GetProduct,
+    QuoteExchange,
+    CreateExchange,
+    ChangeAddress,
+    OpenTicket,
+)
+EVENTS: tuple[type[Event], ...] = (ExchangeCreatedEvent, AddressChangedEvent, TicketOpenedEvent)
+
+__all__ = [
+    "EVENTS",
+    "LAST4_PATTERN",
+    "ORDER_NO_PATTERN",
+    "PHONE_PATTERN",
+    "REQUESTS",
+    "AddressChangeReason",
+    "AddressChangeRefused",
+    "AddressChanged",
+    "AddressChangedEvent",
+    "Attachment",
+    "ChangeAddress",
+    "Command",
+    "Contract",
+    "CreateExchange",
+    "CustomerLinked",
+    "CustomerUnknown",
+    "Event",
+    "ExchangeCreated",
+    "ExchangeCreatedEvent",
+    "ExchangeReason",
+    "ExchangeRejected",
+    "ExchangeState",
+    "ExchangeTerms",
+    "ExchangeView",
+    "GetProduct",
+    "ItemKind",
+    "LinkCustomer",
+    "ListOrders",
+    "LookupOrder",
+    "NotLinked",
+    "OpenTicket",
+    "OrderFound",
+    "OrderItemView",
+    "OrderList",
+    "OrderNotFound",
+    "OrderState",
+    "OrderSummary",
+    "OrderView",
+    "PostagePayer",
+    "ProductFound",
+    "ProductList",
+    "ProductNotFound",
+    "ProductSummary",
+    "ProductView",
+    "QuoteExchange",
+    "RemoteError",
+    "Request",
+    "Route",
+    "SearchProducts",
+    "SizeChartRow",
+    "Throttled",
+    "TicketOpened",
+    "TicketOpenedEvent",
+    "TicketReason",
+    "TranscriptLine",
+    "VariantView",
+    "reply_adapter",
+]
