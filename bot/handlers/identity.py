@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
@@ -20,7 +19,9 @@ from bot.handlers import exchange, orders
 from bot.services.conversation import Conversation
 from bot.services.orders import show_order_choices
 from bot.states import ExchangeRequest, OrderQuery
+from bus import Bus
 from bus.contracts import CustomerLinked, LinkCustomer
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def get_router() -> Router:
 
     @router.message()
     async def handle_contact(
-        message: Message, conv: Conversation, rpc: Any, state: FSMContext, policy: Any
+        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, policy: ShopPolicy
     ) -> None:
         contact = message.contact
         assert contact is not None and message.from_user is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -25,6 +24,7 @@ from bot.services.orders import (
     show_order_choices,
 )
 from bot.states import AddressChange, OrderQuery
+from bus import Bus
 from bus.contracts import (
     AddressChanged,
     AddressChangeRefused,
@@ -32,7 +32,9 @@ from bus.contracts import (
     OrderView,
     Throttled,
 )
+from intents import Decision
 from intents.slots import answered_last4, order_number
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +43,21 @@ LOOKUP_INTENTS = ("order.status", "order.change_address", "order.cancel", "retur
 
 
 async def present(
-    conv: Conversation, order: OrderView, intent: str, policy: Any, state: FSMContext
+    conv: Conversation, order: OrderView, intent: str, policy: ShopPolicy, state: FSMContext
 ) -> None:
     """The order card, and what the question needs on top of it."""
     await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
     if intent == "order.change_address":
-        if order.state in ("shipped", "completed", "closed"):
+        # The worker decides (and says why not) in the order view; the bot only words it.
+        if order.address_refusal == "not_paid":
+            await conv.say(conv.t("address.refused.not_paid"))
+        elif order.address_refusal is not None:
             await conv.say(
-                conv.t("address.refused.already_shipped"),
+                conv.replies.address_refused(order.address_refusal, conv.locale),
                 reply_markup=keyboards.offer_human(conv.t, "other"),
             )
-        elif order.state == "awaiting_payment":
-            await conv.say(conv.t("address.refused.not_paid"))
         else:
-            # Paid, not shipped: the customer gives the new address here (orders.change_address).
+            # The customer gives the new address here (orders.change_address).
             await state.set_state(AddressChange.waiting_for_address)
             await state.update_data(order_no=order.order_no, key=idempotency_key(conv.user_id))
             await conv.say(conv.t("address.ask_new"))
@@ -72,9 +75,9 @@ async def present(
 
 async def find_and_present(
     conv: Conversation,
-    rpc: Any,
+    rpc: Bus,
     state: FSMContext,
-    policy: Any,
+    policy: ShopPolicy,
     *,
     intent: str,
     order_no: str | None,
@@ -113,10 +116,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_order_number(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         order_no = order_number(message.text or "")
         if order_no is None:
@@ -137,10 +140,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_phone_last4(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         text = message.text or ""
         data = await state.get_data()
@@ -164,9 +167,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: OrderPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         data = await state.get_data()
@@ -184,9 +187,9 @@ def get_routers() -> tuple[Router, Router]:
     async def on_new_address(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        decision: Any = None,
+        decision: Decision | None = None,
     ) -> None:
         text = (message.text or "").strip()
         province = decision.slots.region if decision is not None else None
@@ -231,10 +234,10 @@ def get_routers() -> tuple[Router, Router]:
     async def handle_order_question(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any,
+        policy: ShopPolicy,
+        decision: Decision,
     ) -> None:
         slots = decision.slots
         order_no = slots.order_no

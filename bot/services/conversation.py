@@ -25,6 +25,8 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Re
 
 from bot import keyboards
 from bus.contracts import Attachment, TranscriptLine
+from intents import Decision
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +146,7 @@ class Conversation:
     user_name: str
     locale: str
     memory: ChatMemory
-    replies: Any
+    replies: Replies
     transcript_limit: int = 40
     ui_cache: dict[Any, Any] | None = None
     sent: list[Message] = field(default_factory=list)
@@ -174,7 +176,7 @@ class Conversation:
 
 
 async def ask_again_or_step_aside(
-    conv: Conversation, state: Any, decision: Any, ask_key: str
+    conv: Conversation, state: Any, decision: Decision, ask_key: str
 ) -> None:
     """The reply lacks what the flow waits for. A clear new question leaves the flow for the
     intent handlers (``SkipHandler``); anything else hears the flow's question again."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
 from uuid import uuid4
 
 from prometheus_client import Counter
 
 from bot.services.conversation import Conversation
+from bus import Bus
 from bus.contracts import OpenTicket, TicketOpened
 from bus.errors import BusError, BusTimeout
 
@@ -36,7 +36,7 @@ def idempotency_key(user_id: int) -> str:
 
 async def open_ticket(
     conv: Conversation,
-    rpc: Any,
+    rpc: Bus,
     *,
     reason: str,
     intent: str | None = None,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from bot import keyboards
 from bot.services.conversation import Conversation
+from bus import Bus
 from bus.contracts import (
     ListOrders,
     LookupOrder,
@@ -28,6 +28,7 @@ from replies import views
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Lookup:
     """The outcome of one lookup: ``order`` set, or ``needs_proof``, or ``not_found``, or
@@ -39,7 +40,7 @@ class Lookup:
     throttled: int | None = None
 
 
-async def lookup(rpc: Any, conv: Conversation, order_no: str, last4: str | None = None) -> Lookup:
+async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None = None) -> Lookup:
     """Look the order up as this customer; without a link or a proof, ask for the proof."""
     memory = conv.memory
     proof = last4 or memory.proof_for(order_no)
@@ -61,7 +62,7 @@ async def lookup(rpc: Any, conv: Conversation, order_no: str, last4: str | None 
     return Lookup(not_found=True)
 
 
-async def list_orders(rpc: Any, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
+async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
     """The linked customer's latest orders; ``None`` when the chat is not linked."""
     reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=limit))
     if isinstance(reply, NotLinked):
@@ -104,7 +105,7 @@ def order_button_label(conv: Conversation, order: OrderSummary) -> str:
 
 
 async def show_order_choices(
-    conv: Conversation, rpc: Any, flow: str, *, ask_contact: bool = True
+    conv: Conversation, rpc: Bus, flow: str, *, ask_contact: bool = True
 ) -> OrderView | None:
     """Linked customers pick from their orders (one order is taken at once); others are asked
     for the order number, with the share-contact button."""
