@@ -45,7 +45,7 @@ class HasText(Filter):
     """A plain text message that is not a command."""
 
     async def __call__(self, message: Message) -> bool:
-        return bool(message.text) and not message.text.startswith("/")
+        return message.text is not None and message.text != "" and message.text[0] != "/"
 
 
 class HasContact(Filter):
@@ -64,4 +64,4 @@ class IsCommand(Filter):
     """A ``/command`` message: lets the commands router skip plain text with one check."""
 
     async def __call__(self, message: Message) -> bool:
-        return bool(message.text) and message.text.startswith("/")
+        return message.text is not None and message.text.startswith("/")

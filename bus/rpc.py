@@ -202,7 +202,8 @@ class RpcClient:
         message_id: str | None = None,
         deadline: float | None = None,
     ) -> bytes:
-        if not self.connected:
+        exchange = self._exchange
+        if not self.connected or exchange is None:
             CLIENT_CALLS.labels(method, "unavailable").inc()
             raise BusUnavailable("not connected to the broker")
         deadline = deadline or self._timeout
@@ -231,7 +232,7 @@ class RpcClient:
         confirmed = False
         try:
             async with asyncio.timeout(deadline):
-                await self._exchange.publish(message, routing_key=method, mandatory=True)
+                await exchange.publish(message, routing_key=method, mandatory=True)
                 confirmed = True
                 reply = await future
         except TimeoutError:
@@ -352,7 +353,7 @@ class RpcServer:
                 queue_name,
                 message,
                 "unsupported_version",
-                f"{method} speaks schema {request_type.SCHEMA_VERSION}, got {schema}",
+                f"{method} speaks schema {request_type.SCHEMA_VERSION}, got {schema!r}",
             )
             return
         try:

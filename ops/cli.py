@@ -23,7 +23,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bus.errors import BusError
-from bus.rpc import METHODS, REASON_HEADER, RpcClient
+from bus.protocol import METHODS
+from bus.rpc import REASON_HEADER, RpcClient
 from bus.settings import BusSettings
 from worker.settings import WorkerSettings
 

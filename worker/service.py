@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, CursorResult, Row, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -162,7 +162,7 @@ class ShopService:
         owner = customer.telegram_user_id if customer else None
         return order if _owns(owner, order.receiver_phone, request) else None
 
-    def _throttled(self, failures: LookupFailure | Row[Any] | None) -> c.Throttled | None:
+    def _throttled(self, failures: LookupFailure | Row[int, datetime] | None) -> c.Throttled | None:
         """``failures``: the asker's ``lookup_failures`` row (or None)."""
         if failures is None or failures.failures < self.settings.lookup_failures_allowed:
             return None
@@ -304,7 +304,7 @@ class ShopService:
             new_variant = await session.scalar(select(Variant).where(Variant.sku == terms.new_sku))
             assert new_variant is not None
             # Hold one unit: a conditional update is atomic, whoever else is holding.
-            held = await session.execute(
+            held: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
                 update(Variant)
                 .where(Variant.id == new_variant.id, Variant.stock >= 1)
                 .values(stock=Variant.stock - 1, held=Variant.held + 1)

@@ -114,7 +114,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         query: CallbackQuery, callback_data: HumanCallback, conv: Conversation, rpc: Bus
     ) -> None:
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         if not callback_data.accept:
             conv.memory.set("misses", 0)

@@ -52,7 +52,7 @@ def get_router() -> Router:
     async def handle_color_difference(
         message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
     ) -> None:
-        parts = [conv.replies.answer(decision.intent, conv.locale)]
+        parts: list[str] = [conv.replies.answer(decision.intent, conv.locale)]
         parts.append(conv.t("color.ask_daylight_photo"))
         terms = await order_terms(conv, rpc, policy)
         if terms:

@@ -20,6 +20,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
@@ -176,7 +177,7 @@ class Conversation:
 
 
 async def ask_again_or_step_aside(
-    conv: Conversation, state: Any, decision: Decision, ask_key: str
+    conv: Conversation, state: FSMContext, decision: Decision | None, ask_key: str
 ) -> None:
     """The reply lacks what the flow waits for. A clear new question leaves the flow for the
     intent handlers (``SkipHandler``); anything else hears the flow's question again."""

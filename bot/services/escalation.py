@@ -68,7 +68,8 @@ async def open_ticket(
         reply = await rpc.call(request)
     except BusTimeout as exc:
         if not exc.accepted:
-            return await _unreachable(conv, reason, exc, announce)
+            await _unreachable(conv, reason, exc, announce)
+            return None
         # The broker holds the command durably: the ticket opens when a worker takes it. The
         # key stays, so asking again gives that same ticket, never a second one.
         ESCALATIONS.labels(reason, "queued").inc()
@@ -81,8 +82,8 @@ async def open_ticket(
             )
         return None
     except BusError as exc:
-        return await _unreachable(conv, reason, exc, announce)
-    assert isinstance(reply, TicketOpened)
+        await _unreachable(conv, reason, exc, announce)
+        return None
     ESCALATIONS.labels(reason, "opened").inc()
     memory.pop(TICKET_KEY)
     memory.set("ticket", reply.ticket_no)

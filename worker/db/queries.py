@@ -9,7 +9,7 @@ whether an exchange is live. Both run on a synchronous Core ``Connection``
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, Row, bindparam, exists, select
 
@@ -49,6 +49,10 @@ _ITEMS = (
 )
 
 
+@overload
+def aware(dt: datetime) -> datetime: ...
+@overload
+def aware(dt: None) -> None: ...
 def aware(dt: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; everything we store is UTC."""
     if dt is None or dt.tzinfo is not None:
@@ -60,7 +64,7 @@ def order_row(connection: Connection, order_no: str) -> Row[Any] | None:
     return connection.execute(_ORDER, {"order_no": order_no}).first()
 
 
-def lookup_failure(connection: Connection, telegram_user_id: int) -> Row[Any] | None:
+def lookup_failure(connection: Connection, telegram_user_id: int) -> Row[int, datetime] | None:
     return connection.execute(_FAILURES, {"telegram_user_id": telegram_user_id}).first()
 
 

@@ -4,9 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shop.policy import load_policy
+from shop.policy import ReturnsPolicy, load_policy
 from worker.rules import (
     ExchangeFacts,
+    address_refusal,
     decide_exchange,
     mask_address,
     mask_name,
@@ -120,3 +121,69 @@ def test_masks_keep_only_what_a_customer_recognises():
 @pytest.mark.parametrize("raw", ["+8613912345678", "8613912345678", "139 1234 5678", "13912345678"])
 def test_phone_numbers_from_telegram_normalise(raw):
     assert normalize_phone(raw) == "13912345678"
+
+
+# ── the rules come from the shop policy ─────────────────────────────────────────────────
+
+
+def returns_with(kind: str, **rule) -> ReturnsPolicy:
+    """The demo policy's returns with one kind's rule changed (validated like shop.yaml)."""
+    changed = RETURNS.model_dump(mode="json")
+    changed[kind].update(rule)
+    return type(RETURNS).model_validate(changed)
+
+
+def test_the_window_is_the_policys():
+    shorter = returns_with("custom", exchange_window_hours=24)
+    decision = decide_exchange(facts(delivered_at=NOW - timedelta(hours=30)), shorter)
+    assert decision.reasons == ["window_expired"]
+    assert decision.deadline == NOW - timedelta(hours=6)
+
+
+@pytest.mark.parametrize(
+    ("postage", "payer"),
+    [("customer_both_ways", "customer"), ("customer_return_leg", "split"), ("shop", "seller")],
+)
+def test_postage_is_the_policys_unless_there_is_a_quality_problem(postage, payer):
+    returns = returns_with("custom", postage=postage)
+    assert decide_exchange(facts(), returns).postage_payer == payer
+    assert decide_exchange(facts(quality_problem=True), returns).postage_payer == "seller"
+
+
+def test_a_kind_the_shop_does_not_exchange_is_refused_by_its_own_reason():
+    never = returns_with("custom", exchange="no", exchange_changes=[])
+    decision = decide_exchange(facts(), never)
+    assert decision.reasons == ["custom_no_exchange"]
+    assert decision.needs_supervisor  # custom-made: supervisor_exception in the demo policy
+    flat_no = returns_with("custom", exchange="no", supervisor_exception=False)
+    assert not decide_exchange(facts(), flat_no).needs_supervisor
+    assert decide_exchange(facts(quality_problem=True), never).eligible
+
+
+def test_only_the_changes_the_kind_allows():
+    size_only = returns_with("regular", exchange_changes=["size"])
+    colour = facts(item_kind="regular", color_change=True)
+    assert decide_exchange(colour, size_only).reasons == ["color_change_not_allowed"]
+    assert decide_exchange(facts(item_kind="regular", size_change=True), size_only).eligible
+    # The demo shop's proxy items may change size only, and then at the shop's discretion.
+    proxy = decide_exchange(facts(item_kind="proxy", color_change=True), RETURNS)
+    assert proxy.reasons == ["proxy_no_exchange", "color_change_not_allowed"]
+
+
+def test_resale_condition_is_asked_only_where_the_policy_asks_it():
+    relaxed = returns_with("custom", needs_resale_condition=False)
+    assert decide_exchange(facts(fit_for_resale=False), relaxed).eligible
+
+
+@pytest.mark.parametrize(
+    ("state", "refusal"),
+    [
+        ("awaiting_payment", "not_paid"),
+        ("paid", None),
+        ("shipped", "already_shipped"),
+        ("completed", "already_shipped"),
+        ("closed", "closed"),
+    ],
+)
+def test_address_may_change_only_while_paid_and_not_shipped(state, refusal):
+    assert address_refusal(state) == refusal
