@@ -61,6 +61,10 @@ class Handlers(Mapping[str, Route]):
     def __getitem__(self, method: str) -> Route:
         return self._routes[method]
 
+    def get(self, method: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
+        # The server's hot path: a plain dict look-up, not Mapping's try/except.
+        return self._routes.get(method, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._routes)
 

@@ -16,7 +16,8 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``events`` | what the worker publishes on the topic exchange |
 
 Import from here (``from bus.contracts import LookupOrder``); the modules are the layout. The
-enumerations (item kinds, order states, reasons) are the shop's, re-exported from ``shop``.
+enumerations the contracts use (item kinds, order states, reasons) are the shop's: import them
+from ``shop`` (``from shop.enums import ItemKind``).
 """
 
 from typing import Any
@@ -70,15 +71,6 @@ from bus.contracts.products import (
     VariantView,
 )
 from bus.contracts.tickets import Attachment, OpenTicket, TicketOpened, TranscriptLine
-from shop.enums import (
-    AddressChangeReason,
-    ExchangeReason,
-    ExchangeState,
-    ItemKind,
-    OrderState,
-    PostagePayer,
-    TicketReason,
-)
 
 REQUESTS: tuple[type[Request[Any]], ...] = (
     LinkCustomer,
@@ -99,7 +91,6 @@ __all__ = [
     "ORDER_NO_PATTERN",
     "PHONE_PATTERN",
     "REQUESTS",
-    "AddressChangeReason",
     "AddressChangeRefused",
     "AddressChanged",
     "AddressChangedEvent",
@@ -113,13 +104,10 @@ __all__ = [
     "Event",
     "ExchangeCreated",
     "ExchangeCreatedEvent",
-    "ExchangeReason",
     "ExchangeRejected",
-    "ExchangeState",
     "ExchangeTerms",
     "ExchangeView",
     "GetProduct",
-    "ItemKind",
     "LinkCustomer",
     "ListOrders",
     "LookupOrder",
@@ -129,10 +117,8 @@ __all__ = [
     "OrderItemView",
     "OrderList",
     "OrderNotFound",
-    "OrderState",
     "OrderSummary",
     "OrderView",
-    "PostagePayer",
     "ProductFound",
     "ProductList",
     "ProductNotFound",
@@ -147,7 +133,6 @@ __all__ = [
     "Throttled",
     "TicketOpened",
     "TicketOpenedEvent",
-    "TicketReason",
     "TranscriptLine",
     "VariantView",
     "reply_adapter",

@@ -4,9 +4,6 @@ fails here too."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from decimal import Decimal
-
 import pytest
 
 from bus.contracts import (
@@ -21,23 +18,12 @@ from bus.contracts import (
 )
 from bus.testing import InMemoryBus
 from shop.enums import AddressChangeReason, OrderState
+from tests.support.views import order_view
 from tests.unit.bot.conftest import Harness
 
 
 def order(state: OrderState, refusal: AddressChangeReason | None) -> OrderView:
-    return OrderView(
-        order_no="KF20260001",
-        state=state,
-        created_at=datetime(2026, 3, 1, 10, tzinfo=UTC),
-        total=Decimal(79),
-        postage=Decimal(0),
-        items=[],
-        receiver_name_masked="王**",
-        phone_masked="139****0001",
-        province="江苏",
-        address_masked="南京市鼓楼区****",
-        address_refusal=refusal,
-    )
+    return order_view(state=state, address_refusal=refusal)
 
 
 def worker(view: OrderView) -> InMemoryBus:

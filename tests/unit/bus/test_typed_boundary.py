@@ -4,7 +4,6 @@ handler to them, as mypy does statically."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
@@ -18,7 +17,6 @@ from bus.contracts import (
     LookupOrder,
     OrderFound,
     OrderNotFound,
-    OrderView,
     ProductList,
     Throttled,
     TicketOpened,
@@ -27,19 +25,9 @@ from bus.contracts import (
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
 from bus.protocol import Handlers
 from bus.testing import InMemoryBus
+from tests.support.views import order_view
 
-ORDER = OrderView(
-    order_no="KF20260001",
-    state="paid",
-    created_at=datetime(2026, 3, 1, tzinfo=UTC),
-    total=Decimal(79),
-    postage=Decimal(0),
-    items=[],
-    receiver_name_masked="王**",
-    phone_masked="139****0001",
-    province="江苏",
-    address_masked="南京市鼓楼区****",
-)
+ORDER = order_view()
 
 
 async def found(request: LookupOrder) -> OrderFound | OrderNotFound | Throttled:
