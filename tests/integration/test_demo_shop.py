@@ -4,14 +4,16 @@ only those, phones say nothing about customer numbers, and two seeds are the sam
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bus.contracts import LookupOrder, OrderFound
 from tests.integration.conftest import postgres_database
@@ -182,7 +184,7 @@ async def test_phones_are_realistic_and_say_nothing_about_customer_numbers(shop)
         assert int(order.receiver_phone[-4:]) > N_CUSTOMERS
     # Order numbers are not a sequence to walk through.
     numbers = sorted(int(o.order_no[2:]) for o in orders)
-    assert max(b - a for a, b in zip(numbers, numbers[1:], strict=False)) > 1000
+    assert max(b - a for a, b in itertools.pairwise(numbers)) > 1000
     # Some parcels go to someone else than the customer (a gift, a parent).
     assert any(
         o.receiver_phone != next(c.phone for c in customers if c.id == o.customer_id)
@@ -287,3 +289,35 @@ async def test_renew_leaves_a_shop_that_is_not_the_demo_alone(empty_db):
     assert await demo_shop_age(empty_db) is None
     async with empty_db.read() as session:
         assert await session.scalar(select(func.count(Customer.id))) == 1
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+async def test_the_readme_lists_the_demo_customer_s_showcase_orders(shop):
+    readme = README.read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(KF\d{8})` \| `(\d{4})` \|", readme, flags=re.MULTILINE)
+    mine = [o for o in await showcase_orders(shop.db) if o.demo_customer]
+    assert listed == [(o.order_no, o.last4) for o in mine]
+    assert f"/contact {mine[0].customer_phone}" in readme
+    assert mine[0].customer_name in readme
+
+
+async def test_an_earlier_demo_shop_is_recognised_and_renewed(tmp_path):
+    """A database seeded by the earlier demo (customer N had phone 139 + N in eight digits)
+    is marked as a stale demo shop by migration 0002, so run.sh rebuilds it."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    await upgrade(db, "0001")
+    async with db.write_engine.begin() as connection:
+        for n in range(1, 51):
+            await connection.execute(
+                text("INSERT INTO customers (name, phone, created_at) VALUES ('旧', :p, :t)"),
+                {"p": f"139{n:08d}", "t": "2026-01-01 00:00:00"},
+            )
+    await upgrade(db)
+    assert await demo_shop_age(db) > FRESH_FOR
+    assert await renew_demo(db)
+    async with db.read() as session:
+        phones = (await session.scalars(select(Customer.phone))).all()
+    assert len(phones) == N_CUSTOMERS and not any(p.startswith("1390000") for p in phones)
+    await db.dispose()

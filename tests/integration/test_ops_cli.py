@@ -81,7 +81,7 @@ async def test_demo_on_a_database_that_is_not_the_demo_shop(shop, tmp_path):
         env=dict(os.environ, DATABASE_URL=env_db),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 1
     assert "kefu seed" in err.decode() and "Traceback" not in err.decode()
 

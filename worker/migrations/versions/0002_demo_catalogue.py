@@ -7,7 +7,9 @@ version their in-memory search catalogue was built from (one primary-key read) a
 when it moved, whoever changed the table. ``demo_shop`` marks a database ``kefu seed`` built.
 
 Existing products become ``tops``: the one chart the schema had (chest and length) was a
-tops chart.
+tops chart. A database holding the earlier demo shop (its 50 customers had the phones
+13900000001…13900000050) is marked as a demo shop seeded long ago, so that
+``kefu seed --renew-stale`` (``scripts/run.sh``) rebuilds it with this version's shop.
 
 SQLite note: a later migration that rebuilds ``products`` in batch mode (copy and move) drops
 these triggers with the old table; it must create them again (``create_triggers`` below).
@@ -17,8 +19,10 @@ Revises: 0001
 Create Date: 2026-11-24 10:00:00
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0002_demo"
 down_revision = "0001"
@@ -98,7 +102,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.bulk_insert(catalogue_state, [{"id": 1, "version": 0}])
-    op.create_table(
+    demo_shop = op.create_table(
         "demo_shop",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("seed", sa.Integer(), nullable=False),
@@ -108,6 +112,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     create_triggers()
+    if _holds_the_earlier_demo_shop():
+        long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+        op.bulk_insert(
+            demo_shop, [{"id": 1, "seed": 2026, "seeded_at": long_ago, "showcase": []}]
+        )
+
+
+def _holds_the_earlier_demo_shop() -> bool:
+    if context.is_offline_mode():
+        return False
+    bind = op.get_bind()
+    customers = bind.execute(sa.text("SELECT count(*) FROM customers")).scalar_one()
+    demo_phones = bind.execute(
+        sa.text("SELECT count(*) FROM customers WHERE phone LIKE '1390000%'")
+    ).scalar_one()
+    return customers == demo_phones == 50
 
 
 def downgrade() -> None:
