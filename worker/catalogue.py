@@ -176,11 +176,15 @@ def product_facts(row: Mapping[str, Any]) -> ProductFacts:
         category=row["category"],
         price=Decimal(row["price"]),
     )
+    composition = _valid(product_id, "composition", _COMPOSITION, row["composition"])
+    if composition and sum(share.percent for share in composition) != 100:
+        logger.error("product %d: composition left out: it does not add up to 100 %%", product_id)
+        composition = []
     return ProductFacts(
         summary=summary,
         description=row["description"] or "",
         material=row["material"] or "",
-        composition=tuple(_valid(product_id, "composition", _COMPOSITION, row["composition"])),
+        composition=tuple(composition),
         care=tuple(_valid(product_id, "care", _CARE, row["care"])),
         special_price=bool(row["special_price"]),
         size_chart=_chart(product_id, row["category"], row["size_chart"]),

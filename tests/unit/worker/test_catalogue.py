@@ -92,11 +92,16 @@ def test_a_malformed_row_loses_only_the_bad_field(caplog) -> None:
         "高腰牛仔裤": {"size_chart": [{"size": "M", "height_min": 158, "height_max": 164,
                                      "weight_min_kg": 47.5, "weight_max_kg": 55, "chest_cm": 90}],
                       "care": ["machine_wash_cold", "iron_with_steam_hammer"]},
+        "连帽卫衣": {"composition": [{"fibre": "cotton", "percent": 80}]},
     })
     catalogue = Catalogue.from_rows(rows, version=3)
     jeans = next(f for f in catalogue.products.values() if f.summary.name == "高腰牛仔裤")
     assert jeans.size_chart is None and jeans.care == ()
     assert jeans.composition  # the rest of the product stays
     assert names(catalogue, "jeans") == ["高腰牛仔裤"]
+    hoodie = next(f for f in catalogue.products.values() if f.summary.name == "连帽卫衣")
+    assert hoodie.composition == () and hoodie.size_chart is not None
+    assert hoodie.view([]).composition == []  # the view still builds: products.get answers
+    assert "product 4: composition left out" in caplog.text
     assert "product 3: size chart left out" in caplog.text
     assert "90" not in caplog.text.split("size chart left out", 1)[1].splitlines()[0]
