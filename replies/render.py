@@ -32,10 +32,15 @@ from replies.sizing import SizeAdvice, SizeChart
 from replies.views import OrderView
 from shop.enums import (
     ADDRESS_CHANGE_REASONS,
+    CARE_INSTRUCTIONS,
+    CATEGORY_MEASUREMENTS,
     DEFAULT_LOCALE,
     EXCHANGE_REASONS,
+    FIBRES,
+    MEASUREMENTS,
     ORDER_STATES,
     POSTAGE_PAYERS,
+    PRODUCT_CATEGORIES,
     REGION_GROUPS,
     OrderState,
     PostagePayer,
@@ -54,6 +59,8 @@ SLOT_NAMES = frozenset(
     {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
      "fit"}
 )
+# Categories whose length column has its own name (衣长, 裤长, 裙长): those whose chart has one.
+LENGTH_LABELLED = tuple(c for c, m in CATEGORY_MEASUREMENTS.items() if "length_cm" in m)
 TELEGRAM_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
      "tg-spoiler", "blockquote", "span"}
@@ -265,6 +272,11 @@ class Replies:
             *(f"ui.exchange.postage.{payer}" for payer in POSTAGE_PAYERS),
             *(f"ui.address.refused.{reason}" for reason in ADDRESS_CHANGE_REASONS),
             *(f"ui.order.state.{state}" for state in ORDER_STATES),
+            *(f"ui.category.{category}" for category in PRODUCT_CATEGORIES),
+            *(f"ui.size.column.{measurement}" for measurement in MEASUREMENTS),
+            *(f"ui.size.length.{category}" for category in LENGTH_LABELLED),
+            *(f"ui.fibre.{fibre}" for fibre in FIBRES),
+            *(f"ui.care.{code}" for code in CARE_INSTRUCTIONS),
         ]
         missing = [key for key in needed if key not in self._templates[DEFAULT_LOCALE]]
         if missing:
@@ -632,18 +644,54 @@ class Replies:
         return Html(line + "\n" + self.text("size.tolerance", loc))
 
     def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
+        """The chart with the body it suits (height, weight) and its category's measurements:
+        chest/length/shoulder for tops, waist/hip/length/inseam for trousers, and so on."""
         loc = self._locale(locale)
 
         def span(low: float, high: float) -> str:
             return _plain(low) if low == high else f"{_plain(low)}–{_plain(high)}"
 
-        rows = [self.text("size.chart.header", loc)]
+        columns = [self.text("size.column.height", loc), self.text("size.column.weight", loc)]
+        for name in chart.measurements:
+            if name == "length_cm" and chart.category in LENGTH_LABELLED:
+                columns.append(self.text(f"size.length.{chart.category}", loc))
+            else:
+                columns.append(self.text(f"size.column.{name}", loc))
+        rows = [self.text("size.chart.header", loc, columns=Html(" / ".join(columns)))]
         for r in chart.rows:
-            rows.append(self.text(
-                "size.chart.row", loc, size=r.size, height=span(r.height_min, r.height_max),
-                weight=span(r.weight_min_kg, r.weight_max_kg),
-                chest="–" if r.chest_cm is None else r.chest_cm,
-                length="–" if r.length_cm is None else r.length_cm,
-            ))
+            values = [span(r.height_min, r.height_max), span(r.weight_min_kg, r.weight_max_kg)]
+            values += [_plain(value) for value in r.measurements.values()]
+            rows.append(self.text("size.chart.row", loc, size=r.size, values=" / ".join(values)))
         rows.append(self.text("size.tolerance", loc))
         return Html("\n".join(rows))
+
+    def category_name(self, category: str, locale: str) -> Html:
+        """A product category's name (tops, trousers...); ``KeyError`` for an unknown one."""
+        if category not in PRODUCT_CATEGORIES:
+            raise KeyError(f"unknown product category {category!r}")
+        return self.text(f"category.{category}", locale)
+
+    def render_composition(self, shares: Iterable[tuple[str, int]], locale: str) -> Html:
+        """A fabric's fibres, e.g. ``[("cotton", 80), ("polyester", 20)]`` → "棉 80%，聚酯纤维
+        20%" / "80% cotton, 20% polyester". Unknown fibre codes are logged and left out."""
+        loc = self._locale(locale)
+        parts = []
+        for fibre, percent in shares:
+            if fibre not in FIBRES:
+                logger.warning("unknown fibre code %r left out of a composition", fibre)
+                continue
+            parts.append(self.text("fibre.share", loc, fibre=self.text(f"fibre.{fibre}", loc),
+                                   percent=percent))
+        return Html(self.text("fibre.separator", loc).join(parts))
+
+    def render_care(self, codes: Iterable[str], locale: str) -> Html:
+        """Care instructions in words, in the order given; unknown codes are logged and left
+        out."""
+        loc = self._locale(locale)
+        parts = []
+        for code in codes:
+            if code not in CARE_INSTRUCTIONS:
+                logger.warning("unknown care code %r left out", code)
+                continue
+            parts.append(self.text(f"care.{code}", loc))
+        return Html(self.text("care.separator", loc).join(parts))

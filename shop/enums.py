@@ -8,6 +8,8 @@ the replies' start-up check asks for its wording.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Literal, get_args
 
 DEFAULT_LOCALE = "zh_CN"
@@ -68,3 +70,70 @@ REMARK_FLAGS: tuple[RemarkFlag, ...] = get_args(RemarkFlag)
 RegionGroup = Literal["jzhw", "mainland", "remote", "hmt", "overseas"]
 """Postage groups: 江浙沪皖, the rest of the mainland, remote provinces, HK/Macau/Taiwan, abroad."""
 REGION_GROUPS: tuple[RegionGroup, ...] = get_args(RegionGroup)
+
+# ── what the shop sells ──────────────────────────────────────────────────────────────────
+
+ProductCategory = Literal["tops", "trousers", "skirts", "dresses", "outerwear", "accessories"]
+"""What the shop sells, by kind of garment; each category has its own size-chart measurements.
+Shoes are not a category: a shoe chart measures feet, not bodies (see docs/worker.md)."""
+PRODUCT_CATEGORIES: tuple[ProductCategory, ...] = get_args(ProductCategory)
+
+Measurement = Literal[
+    "chest_cm", "waist_cm", "hip_cm", "shoulder_cm", "sleeve_cm", "length_cm", "inseam_cm"
+]
+"""The garment measurements a size chart may carry (laid flat and doubled where it applies),
+in the order a chart shows them."""
+MEASUREMENTS: tuple[Measurement, ...] = get_args(Measurement)
+
+CATEGORY_MEASUREMENTS: Mapping[ProductCategory, tuple[Measurement, ...]] = MappingProxyType(
+    {
+        "tops": ("chest_cm", "length_cm", "shoulder_cm"),
+        "trousers": ("waist_cm", "hip_cm", "length_cm", "inseam_cm"),
+        "skirts": ("waist_cm", "hip_cm", "length_cm"),
+        "dresses": ("chest_cm", "waist_cm", "length_cm"),
+        "outerwear": ("chest_cm", "length_cm", "shoulder_cm", "sleeve_cm"),
+        "accessories": (),  # one size (FREE): no chart
+    }
+)
+"""Exactly the measurements each category's chart carries: no chest on jeans, no inseam on a
+coat."""
+
+Fibre = Literal[
+    "cotton",
+    "linen",
+    "silk",
+    "wool",
+    "cashmere",
+    "polyester",
+    "nylon",
+    "elastane",
+    "acrylic",
+    "modal",
+    "viscose",
+    "acetate",
+    "leather",
+]
+"""Fibres of a product's main fabric (the care label's composition)."""
+FIBRES: tuple[Fibre, ...] = get_args(Fibre)
+
+CareInstruction = Literal[
+    "machine_wash_cold",  # machine wash at 30 °C or below
+    "machine_wash_warm",  # machine wash at 40 °C or below
+    "hand_wash",  # hand wash, 30 °C or below
+    "dry_clean_only",
+    "wash_inside_out",
+    "wash_dark_separately",
+    "no_bleach",
+    "no_tumble_dry",
+    "tumble_dry_low",
+    "line_dry",
+    "dry_flat",
+    "dry_in_shade",
+    "iron_low",
+    "iron_medium",
+    "iron_high",
+    "no_iron",
+    "leather_specialist",  # cleaned by a leather specialist only
+]
+"""Care instructions as codes (the care label's symbols); the bot words them per language."""
+CARE_INSTRUCTIONS: tuple[CareInstruction, ...] = get_args(CareInstruction)

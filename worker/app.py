@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import aio_pika
 from aio_pika.abc import AbstractRobustConnection
@@ -15,6 +16,9 @@ from worker.db.migrate import upgrade
 from worker.db.session import Database
 from worker.service import ShopService
 from worker.settings import WorkerSettings
+
+if TYPE_CHECKING:
+    from worker.seed import ShopTiming
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +41,7 @@ class Worker:
 
     async def start(self) -> None:
         await self.migrate()
+        await self.service.catalogue(force=True)  # loaded before the first question
         self._connection = await aio_pika.connect_robust(
             self.settings.bus.url,
             client_properties={"connection_name": f"kefu-worker:{self.topology.prefix}"},
@@ -49,12 +54,19 @@ class Worker:
         )
         await self._server.start()
 
+    @property
+    def timing(self) -> ShopTiming:
+        """The policy's figures the demo shop is laid out by."""
+        from worker.seed import ShopTiming
+
+        return ShopTiming.from_policy(self.policy)
+
     async def seed_demo(self) -> bool:
         """Seed the demo shop if the database has no products; True when it seeded."""
         from worker.seed import seed_demo
 
         await self.migrate()
-        return await seed_demo(self.db, unpaid_close_hours=self.policy.orders.unpaid_close_hours)
+        return await seed_demo(self.db, timing=self.timing)
 
     async def _publish(self, event: c.Event) -> None:
         if self._server is None:

@@ -10,7 +10,7 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``base`` | ``Contract``, ``Request[R]``, ``Command[R]``, ``Event``, ``RemoteError``, ``Route`` |
 | ``customers`` | ``customers.link`` |
 | ``orders`` | order views, ``orders.lookup``, ``orders.list``, ``orders.change_address`` |
-| ``products`` | ``products.search``, ``products.get``, size charts |
+| ``products`` | ``products.search``, ``products.get``, ``products.categories``, size charts |
 | ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
 | ``tickets`` | ``tickets.open`` |
 | ``events`` | what the worker publishes on the topic exchange |
@@ -60,13 +60,18 @@ from bus.contracts.orders import (
     Throttled,
 )
 from bus.contracts.products import (
+    CategoryCount,
+    CategoryList,
+    FibreShare,
     GetProduct,
+    ListCategories,
     ProductFound,
     ProductList,
     ProductNotFound,
     ProductSummary,
     ProductView,
     SearchProducts,
+    SizeChart,
     SizeChartRow,
     VariantView,
 )
@@ -78,6 +83,7 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     ListOrders,
     SearchProducts,
     GetProduct,
+    ListCategories,
     QuoteExchange,
     CreateExchange,
     ChangeAddress,
@@ -95,6 +101,8 @@ __all__ = [
     "AddressChanged",
     "AddressChangedEvent",
     "Attachment",
+    "CategoryCount",
+    "CategoryList",
     "ChangeAddress",
     "Command",
     "Contract",
@@ -107,8 +115,10 @@ __all__ = [
     "ExchangeRejected",
     "ExchangeTerms",
     "ExchangeView",
+    "FibreShare",
     "GetProduct",
     "LinkCustomer",
+    "ListCategories",
     "ListOrders",
     "LookupOrder",
     "NotLinked",
@@ -129,6 +139,7 @@ __all__ = [
     "Request",
     "Route",
     "SearchProducts",
+    "SizeChart",
     "SizeChartRow",
     "Throttled",
     "TicketOpened",

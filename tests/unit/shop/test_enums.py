@@ -10,19 +10,26 @@ import yaml
 from bus.contracts import ExchangeTerms, OrderSummary, ProductSummary
 from replies.render import DEFAULT_LOCALES_DIR, LocaleError, Replies
 from shop import EXCHANGE_REASONS, ITEM_KINDS, ORDER_STATES, POSTAGE_PAYERS, REMARK_FLAGS
+from shop.enums import PRODUCT_CATEGORIES
 from shop.policy import load_policy
 from worker.db.models import Order, Product, Remark
 
 
-def _check(table) -> str:
-    [sql] = [str(c.sqltext) for c in table.__table__.constraints if hasattr(c, "sqltext")]
+def _check(table, name: str) -> str:
+    [sql] = [str(c.sqltext) for c in table.__table__.constraints if c.name == name]
     return sql
 
 
 def test_database_checks_list_every_value_of_the_enumeration():
-    assert _check(Product) == "kind IN ('regular', 'custom', 'proxy')"
-    for table, values in ((Product, ITEM_KINDS), (Order, ORDER_STATES), (Remark, REMARK_FLAGS)):
-        assert all(f"'{value}'" in _check(table) for value in values)
+    assert _check(Product, "product_kind") == "kind IN ('regular', 'custom', 'proxy')"
+    checks = (
+        (Product, "product_kind", ITEM_KINDS),
+        (Product, "product_category", PRODUCT_CATEGORIES),
+        (Order, "order_state", ORDER_STATES),
+        (Remark, "remark_flag", REMARK_FLAGS),
+    )
+    for table, name, values in checks:
+        assert all(f"'{value}'" in _check(table, name) for value in values)
 
 
 def test_contracts_accept_exactly_the_enumerations():
