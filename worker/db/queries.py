@@ -9,7 +9,7 @@ whether an exchange is live. Both run on a synchronous Core ``Connection``
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Unpack, overload
+from typing import Any, overload
 
 from sqlalchemy import Connection, Row, bindparam, exists, select
 
@@ -152,7 +152,7 @@ def catalogue_version(connection: Connection) -> int | None:
     return connection.execute(_CATALOGUE_VERSION).scalar_one_or_none()
 
 
-def catalogue_rows(connection: Connection) -> list[Row[Unpack[tuple[Any, ...]]]]:
+def catalogue_rows(connection: Connection) -> list[Row[*tuple[Any, ...]]]:
     return list(connection.execute(_PRODUCTS).all())
 
 
