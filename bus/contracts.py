@@ -8,7 +8,14 @@ them into the registry both sides use.
 Schema versions: every model has ``SCHEMA_VERSION``; the RPC layer sends the request's version
 in the ``x-kefu-schema`` header and the server refuses a version it does not speak with the
 error code ``unsupported_version``. Add optional fields freely; bump the version for anything
-an older peer would misread.
+an older peer would misread. Version 2: strict models, bounded ids, the ``contact_required``
+reply and the ``idempotency_conflict`` / ``wrong_route`` error codes.
+
+Strict means what it says on the wire: ``"1"`` is not an integer and ``1.5`` is not an id;
+JSON's own forms stay valid (ISO strings for datetimes, numbers or strings for decimals).
+Validation errors never echo the input (``hide_input_in_errors``): a rejected phone number or
+address does not reach a log through an error message. Ids that come from outside (callback
+data, forged requests) are bounded, so a 20-digit id is bad input, not a database overflow.
 
 No contract ever carries a full phone number or address back to the bot: order views hold
 masked receiver data only (``138****5678``), because the bot renders and logs them.
@@ -23,6 +30,10 @@ from typing import Annotated, ClassVar, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 ORDER_NO_PATTERN = r"^KF\d{8}$"
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are PostgreSQL ``integer`` columns."""
+MAX_TELEGRAM_ID = 2**53 - 1
+"""Telegram user and chat ids have at most 52 significant bits (chat ids may be negative)."""
 PHONE_PATTERN = r"^\+?\d{6,15}$"
 LAST4_PATTERN = r"^\d{4}$"
 
@@ -58,10 +69,22 @@ TicketReason = Literal[
 """Why a chat was handed to a person."""
 
 
-class Contract(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+"""A database row id (product, order item): positive and within PostgreSQL's ``integer``."""
+TelegramUserId = Annotated[int, Field(ge=1, le=MAX_TELEGRAM_ID)]
+ChatId = Annotated[int, Field(ge=-MAX_TELEGRAM_ID, le=MAX_TELEGRAM_ID)]
 
-    SCHEMA_VERSION: ClassVar[int] = 1
+
+class Contract(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        strict=True,
+        hide_input_in_errors=True,
+        str_strip_whitespace=True,
+    )
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
 
 Replies = tuple[type[Contract], ...]
@@ -193,11 +216,31 @@ class NotLinked(Contract):
     kind: Literal["not_linked"] = "not_linked"
 
 
+class ContactRequired(Contract):
+    """Only the order's verified customer (their own Telegram contact, linked) may go on.
+
+    ``write``: the asker proved the order with the phone's last four digits, which is enough
+    to read it but never to change it (address, exchange, and every later write).
+    ``last4_locked``: too many wrong answers for this order number; its last-four route is
+    closed for a while, whoever asks (a missing order number answers the same).
+    """
+
+    kind: Literal["contact_required"] = "contact_required"
+    reason: Literal["write", "last4_locked"]
+
+
 class RemoteError(Contract):
     """What the server answers when it cannot handle a request at all."""
 
     kind: Literal["error"] = "error"
-    code: Literal["bad_request", "unknown_method", "unsupported_version", "internal"]
+    code: Literal[
+        "bad_request",
+        "unknown_method",
+        "unsupported_version",
+        "wrong_route",
+        "idempotency_conflict",
+        "internal",
+    ]
     message: str
 
 
@@ -219,7 +262,7 @@ class LinkCustomer(Request):
     contact was verified as the sender's own."""
 
     METHOD: ClassVar[str] = "customers.link"
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone: str = Field(pattern=PHONE_PATTERN)
     REPLIES: ClassVar[Replies] = (CustomerLinked, CustomerUnknown)
 
@@ -230,6 +273,11 @@ class LinkCustomer(Request):
 class OrderFound(Contract):
     kind: Literal["found"] = "found"
     order: OrderView
+    access: Literal["owner", "last4"] = Field(
+        default="last4",
+        description="owner: the asker is the order's verified customer and may change it; "
+        "last4: proven by the phone's last four digits, enough to read it only.",
+    )
 
 
 class LookupOrder(Request):
@@ -238,9 +286,9 @@ class LookupOrder(Request):
 
     METHOD: ClassVar[str] = "orders.lookup"
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
-    REPLIES: ClassVar[Replies] = (OrderFound, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (OrderFound, OrderNotFound, Throttled, ContactRequired)
 
 
 class OrderList(Contract):
@@ -250,7 +298,7 @@ class OrderList(Contract):
 
 class ListOrders(Request):
     METHOD: ClassVar[str] = "orders.list"
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     limit: int = Field(default=10, ge=1, le=50)
     REPLIES: ClassVar[Replies] = (OrderList, NotLinked)
 
@@ -281,7 +329,7 @@ class ProductNotFound(Contract):
 
 class GetProduct(Request):
     METHOD: ClassVar[str] = "products.get"
-    product_id: int
+    product_id: RowId
     REPLIES: ClassVar[Replies] = (ProductFound, ProductNotFound)
 
 
@@ -305,12 +353,12 @@ class ExchangeTerms(Contract):
 
 class _ExchangeRequestFields(Contract):
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
-    item_id: int
-    new_size: str | None = None
-    new_color: str | None = None
-    new_product_id: int | None = Field(
+    item_id: RowId
+    new_size: str | None = Field(default=None, max_length=10)
+    new_color: str | None = Field(default=None, max_length=20)
+    new_product_id: RowId | None = Field(
         default=None, description="Set for a change of style (换款): refused without a supervisor."
     )
     fit_for_resale: bool = Field(description="The customer states: tags on, unworn, unwashed.")
@@ -322,7 +370,7 @@ class QuoteExchange(_ExchangeRequestFields, Request):
     """May this item be exchanged for that variant, and on what terms."""
 
     METHOD: ClassVar[str] = "exchanges.quote"
-    REPLIES: ClassVar[Replies] = (ExchangeTerms, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (ExchangeTerms, OrderNotFound, Throttled, ContactRequired)
 
 
 class ExchangeCreated(Contract):
@@ -341,7 +389,13 @@ class CreateExchange(_ExchangeRequestFields, Command):
     """Re-check the quote, hold one unit of the new variant, create the exchange (RMA)."""
 
     METHOD: ClassVar[str] = "exchanges.create"
-    REPLIES: ClassVar[Replies] = (ExchangeCreated, ExchangeRejected, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (
+        ExchangeCreated,
+        ExchangeRejected,
+        OrderNotFound,
+        Throttled,
+        ContactRequired,
+    )
 
 
 # ── orders.change_address ────────────────────────────────────────────────────────────────
@@ -358,15 +412,24 @@ class AddressChangeRefused(Contract):
 
 
 class ChangeAddress(Command):
+    """A new delivery address (and receiver) for a paid, unshipped order: the order's verified
+    customer only. The phone the order was placed with, which proves it, never changes."""
+
     METHOD: ClassVar[str] = "orders.change_address"
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
     receiver_name: str | None = Field(default=None, min_length=1, max_length=50)
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
     province: str = Field(min_length=2, max_length=20)
     address: str = Field(min_length=4, max_length=200)
-    REPLIES: ClassVar[Replies] = (AddressChanged, AddressChangeRefused, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (
+        AddressChanged,
+        AddressChangeRefused,
+        OrderNotFound,
+        Throttled,
+        ContactRequired,
+    )
 
 
 # ── tickets (escalations) ────────────────────────────────────────────────────────────────
@@ -380,8 +443,8 @@ class TranscriptLine(Contract):
 
 class Attachment(Contract):
     kind: Literal["photo", "video", "voice", "document", "sticker", "other"]
-    file_id: str
-    caption: str | None = None
+    file_id: str = Field(max_length=200)
+    caption: str | None = Field(default=None, max_length=1024)
 
 
 class TicketOpened(Contract):
@@ -396,11 +459,11 @@ class OpenTicket(Command):
     open one)."""
 
     METHOD: ClassVar[str] = "tickets.open"
-    telegram_user_id: int
-    chat_id: int
+    telegram_user_id: TelegramUserId
+    chat_id: ChatId
     customer_name: str = Field(default="", max_length=100)
     reason: TicketReason
-    intent: str | None = None
+    intent: str | None = Field(default=None, max_length=60)
     order_no: str | None = Field(default=None, pattern=ORDER_NO_PATTERN)
     transcript: list[TranscriptLine] = Field(default=[], max_length=200)
     attachments: list[Attachment] = Field(default=[], max_length=50)

@@ -155,6 +155,13 @@ def customer_phone(n: int) -> str:
     return f"139{n:08d}"
 
 
+def receiver_phone(customer_phone: str) -> str:
+    """The mobile number a customer's orders go to (and are placed with): a number of its own,
+    so that its last four digits are not the customer number."""
+    rng = random.Random(f"receiver:{customer_phone}")
+    return f"1{rng.choice('35789')}{rng.randrange(10**9):09d}"
+
+
 async def seed_demo(db: Database, *, now: datetime | None = None) -> bool:
     """Build the demo shop in an empty database. Returns False (and changes nothing) when
     the database already has products."""
@@ -265,7 +272,7 @@ def _order(
         state=state,
         created_at=created,
         receiver_name=customer.name,
-        receiver_phone=customer.phone,
+        receiver_phone=receiver_phone(customer.phone),
         province=province,
         address=f"{street}{rng.randint(1, 999)}号{rng.randint(1, 30)}栋{rng.randint(101, 2505)}室",
         buyer_message=rng.choice([None, None, "请尽快发货", "麻烦包装好一点", "不要放价格单"]),
@@ -342,7 +349,7 @@ async def find_demo_orders(
             found.append(
                 DemoOrder(
                     order_no=order.order_no,
-                    phone=order.receiver_phone,
+                    phone=order.placed_phone,
                     customer_id=order.customer_id,
                     item_id=item.id,
                     product_id=variant.product_id,

@@ -76,7 +76,7 @@ async def start_bot(fake: FakeTelegramAPI, redis_url: str, amqp_url: str, prefix
         WEBHOOK_HOST="127.0.0.1",
         WEBHOOK_PORT=str(port),
         WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
-        WEBHOOK_SECRET="e2e-secret",
+        WEBHOOK_SECRET="e2e-secret-0123456789",
         AMQP_URL=amqp_url,
         KEFU_BUS_PREFIX=prefix,
     )
