@@ -46,6 +46,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """No full phone number, address or customer message in the logs of the whole run."""
     logging.getLogger().removeHandler(SCAN)
     leaks = SCAN.leaks()
+    SCAN.cleanup()
     if not leaks:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

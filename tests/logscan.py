@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -65,6 +66,11 @@ class LogScan(logging.Handler):
 
     def leaks(self) -> list[str]:
         return find_leaks(self.all_lines(), self.messages)
+
+    def cleanup(self) -> None:
+        if self._directory is not None:
+            shutil.rmtree(self._directory, ignore_errors=True)
+            self._directory = None
 
 
 def find_leaks(lines: list[str], messages: set[str]) -> list[str]:
