@@ -28,7 +28,7 @@ import hmac
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from prometheus_client import Counter
 from sqlalchemy import select
@@ -232,18 +232,19 @@ class ProofGate:
     async def _counter(
         session: AsyncSession, scope: str, subject: str, now: datetime
     ) -> ProofFailure:
-        """The counter row, created when missing and locked for this transaction."""
-        await _insert_ignore(
-            session, ProofFailure, scope=scope, subject=subject, failures=0, window_started_at=now
+        """The counter row, created when missing and locked for this transaction, in one
+        statement: an upsert whose update changes nothing still takes the row lock on
+        PostgreSQL (SQLite has one writer at a time anyway)."""
+        dialect = await _dialect(session)
+        insert = dialect.insert(ProofFailure).values(
+            scope=scope, subject=subject, failures=0, window_started_at=now
         )
-        row = await session.scalar(
-            select(ProofFailure)
-            .where(ProofFailure.scope == scope, ProofFailure.subject == subject)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        assert row is not None
-        return row
+        upsert = insert.on_conflict_do_update(
+            index_elements=["scope", "subject"],
+            set_={"failures": ProofFailure.__table__.c.failures},
+        ).returning(ProofFailure)
+        rows = await session.scalars(upsert, execution_options={"populate_existing": True})
+        return rows.one()
 
 
 def _count(row: ProofFailure, now: datetime, window_s: int) -> None:
@@ -254,11 +255,17 @@ def _count(row: ProofFailure, now: datetime, window_s: int) -> None:
         row.failures += 1
 
 
-async def _insert_ignore(session: AsyncSession, model: type, **values: object) -> None:
-    """``INSERT … ON CONFLICT DO NOTHING``: SQLite and PostgreSQL spell it the same way. On
-    PostgreSQL a concurrent insert of the same key waits for the other transaction first."""
+async def _dialect(session: AsyncSession) -> Any:
+    """SQLite and PostgreSQL spell ``INSERT … ON CONFLICT`` the same way; SQLAlchemy has it in
+    each dialect."""
     connection = await session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return postgresql if connection.dialect.name == "postgresql" else sqlite
+
+
+async def _insert_ignore(session: AsyncSession, model: type, **values: object) -> None:
+    """``INSERT … ON CONFLICT DO NOTHING`` (a concurrent insert of the same key on PostgreSQL
+    waits for the other transaction, then does nothing)."""
+    dialect = await _dialect(session)
     await session.execute(
         dialect.insert(model.__table__).values(**values).on_conflict_do_nothing()
     )

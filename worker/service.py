@@ -111,11 +111,11 @@ class ShopService:
         # Digits to check: counted, in a write transaction (worker/proof.py).
         async with self.db.write() as session:
             refusal = await self.proof.check_last4(session, request, request.METHOD)
-            if refusal is not None:
-                return refusal
-            connection = await session.connection()
-            view = await connection.run_sync(queries.order_view_by_no, request.order_no)
-            return c.OrderFound(order=view, access="last4")
+        if refusal is not None:
+            return refusal
+        # Proven (and committed): the card comes from the fast read path.
+        view = await self.db.run_read(queries.order_view_by_no, request.order_no)
+        return c.OrderFound(order=view, access="last4")
 
     def _lookup(self, connection: Connection, request: c.LookupOrder) -> c.Contract | None:
         """The answer when a plain read decides it; ``None`` when digits must be checked."""
