@@ -11,14 +11,14 @@ Two proofs, of different strength:
 
 Wrong answers are counted per Telegram user and per order number (whether the order exists or
 not, so that a missing order answers exactly like someone else's), in the same write
-transaction as the check. The counter rows are locked first (``SELECT … FOR UPDATE`` on
-PostgreSQL; SQLite has one writer at a time), so concurrent guesses are checked one after
-another and every one is counted. A user with too many in their window is ``Throttled``; an
-order number with too many has its last-four route closed for a long time, whoever asks
-(``ContactRequired(reason="last4_locked")``), so guessing from many accounts gets nowhere.
-Orders the asker owns, or has proved before (``order_proofs``), are never counted or throttled
-for them: asking about other people's order numbers never locks a customer out of their own.
-A request without digits proves nothing and is not counted either: it is not a guess.
+transaction as the check. The counter rows are created-or-locked first (an upsert, which takes
+the row lock on PostgreSQL; SQLite has one writer at a time), so concurrent guesses are
+checked one after another and every one is counted. A user with too many in their window is
+``Throttled``; an order number with too many has its last-four route closed for a long time,
+whoever asks (``ContactRequired(reason="last4_locked")``), so guessing from many accounts gets
+nowhere. Orders the asker owns, or has proved before (``order_proofs``), are never counted or
+throttled for them: asking about other people's order numbers never locks a customer out of
+their own. A request without digits proves nothing and is not counted either: it is not a guess.
 """
 
 from __future__ import annotations
