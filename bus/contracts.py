@@ -8,8 +8,9 @@ them into the registry both sides use.
 Schema versions: every model has ``SCHEMA_VERSION``; the RPC layer sends the request's version
 in the ``x-kefu-schema`` header and the server refuses a version it does not speak with the
 error code ``unsupported_version``. Add optional fields freely; bump the version for anything
-an older peer would misread. Version 2: strict models, bounded ids, the ``contact_required``
-reply and the ``idempotency_conflict`` / ``wrong_route`` error codes.
+an older peer would misread. Every request is at version 2: the products ones for categories
+and per-category charts, all the others for strict models, bounded ids, the
+``contact_required`` reply and the ``idempotency_conflict`` / ``wrong_route`` error codes.
 
 Strict means what it says on the wire: ``"1"`` is not an integer and ``1.5`` is not an id;
 JSON's own forms stay valid (ISO strings for datetimes, numbers or strings for decimals).
@@ -23,11 +24,13 @@ masked receiver data only (``138****5678``), because the bot renders and logs th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, Union
+from types import MappingProxyType
+from typing import Annotated, ClassVar, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 ORDER_NO_PATTERN = r"^KF\d{8}$"
 MAX_ROW_ID = 2**31 - 1
@@ -44,6 +47,67 @@ OrderState = Literal["awaiting_payment", "paid", "shipped", "completed", "closed
 """The five Taobao back-office states: 等待买家付款, 买家已付款, 卖家已发货, 交易成功, 交易关闭."""
 
 PostagePayer = Literal["customer", "seller"]
+
+ProductCategory = Literal["tops", "trousers", "skirts", "dresses", "outerwear", "accessories"]
+"""What the shop sells, by kind of garment; each category has its own size-chart measurements.
+Shoes are not a category: a shoe chart measures feet, not bodies (see docs/worker.md)."""
+
+Measurement = Literal[
+    "chest_cm", "waist_cm", "hip_cm", "shoulder_cm", "sleeve_cm", "length_cm", "inseam_cm"
+]
+"""The garment measurements a size chart may carry (laid flat and doubled where it applies)."""
+MEASUREMENTS: tuple[Measurement, ...] = get_args(Measurement)
+
+CATEGORY_MEASUREMENTS: Mapping[ProductCategory, tuple[Measurement, ...]] = MappingProxyType(
+    {
+        "tops": ("chest_cm", "length_cm", "shoulder_cm"),
+        "trousers": ("waist_cm", "hip_cm", "length_cm", "inseam_cm"),
+        "skirts": ("waist_cm", "hip_cm", "length_cm"),
+        "dresses": ("chest_cm", "waist_cm", "length_cm"),
+        "outerwear": ("chest_cm", "length_cm", "shoulder_cm", "sleeve_cm"),
+        "accessories": (),  # one size (FREE): no chart
+    }
+)
+"""Exactly the measurements each category's chart carries: no chest on jeans, no inseam on a
+coat."""
+
+Fibre = Literal[
+    "cotton",
+    "linen",
+    "silk",
+    "wool",
+    "cashmere",
+    "polyester",
+    "nylon",
+    "elastane",
+    "acrylic",
+    "modal",
+    "viscose",
+    "acetate",
+    "leather",
+]
+"""Fibres of a product's main fabric (the care label's composition)."""
+
+CareInstruction = Literal[
+    "machine_wash_cold",  # machine wash at 30 °C or below
+    "machine_wash_warm",  # machine wash at 40 °C or below
+    "hand_wash",  # hand wash, 30 °C or below
+    "dry_clean_only",
+    "wash_inside_out",
+    "wash_dark_separately",
+    "no_bleach",
+    "no_tumble_dry",
+    "tumble_dry_low",
+    "line_dry",
+    "dry_flat",
+    "dry_in_shade",
+    "iron_low",
+    "iron_medium",
+    "iron_high",
+    "no_iron",
+    "leather_specialist",  # cleaned by a leather specialist only
+]
+"""Care instructions as codes (the care label's symbols); the bot words them per language."""
 
 ExchangeReason = Literal[
     "order_not_paid",
@@ -110,13 +174,63 @@ class Command(Request):
 
 
 class SizeChartRow(Contract):
-    size: str
-    height_min: int
-    height_max: int
-    weight_min_kg: float
-    weight_max_kg: float
-    chest_cm: float | None = None
-    length_cm: float | None = None
+    """One size: the body it suits (height and weight ranges, for size advice) and the
+    garment's measurements. Which measurements a row carries is decided by its chart's
+    category (``CATEGORY_MEASUREMENTS``); the others stay None."""
+
+    size: str = Field(min_length=1, max_length=10)
+    height_min: int = Field(gt=0)
+    height_max: int = Field(gt=0)
+    weight_min_kg: float = Field(gt=0)
+    weight_max_kg: float = Field(gt=0)
+    chest_cm: float | None = Field(default=None, gt=0)
+    waist_cm: float | None = Field(default=None, gt=0)
+    hip_cm: float | None = Field(default=None, gt=0)
+    shoulder_cm: float | None = Field(default=None, gt=0)
+    sleeve_cm: float | None = Field(default=None, gt=0)
+    length_cm: float | None = Field(default=None, gt=0)
+    inseam_cm: float | None = Field(default=None, gt=0)
+
+    @property
+    def measurements(self) -> dict[Measurement, float]:
+        return {
+            name: value for name in MEASUREMENTS if (value := getattr(self, name)) is not None
+        }
+
+
+class SizeChart(Contract):
+    """A product's size chart, from the smallest size to the largest. Every row carries
+    exactly its category's measurements."""
+
+    category: ProductCategory
+    rows: list[SizeChartRow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _measurements_of_the_category(self) -> SizeChart:
+        expected = set(CATEGORY_MEASUREMENTS[self.category])
+        if not expected:
+            raise ValueError(f"{self.category} are one size: they have no size chart")
+        sizes = [row.size for row in self.rows]
+        if len(set(sizes)) != len(sizes):
+            raise ValueError("a size appears twice in the chart")
+        for row in self.rows:
+            present = set(row.measurements)
+            if present != expected:
+                missing = ", ".join(sorted(expected - present)) or "none"
+                extra = ", ".join(sorted(present - expected)) or "none"
+                raise ValueError(
+                    f"size {row.size}: a {self.category} chart carries "
+                    f"{', '.join(CATEGORY_MEASUREMENTS[self.category])} "
+                    f"(missing: {missing}; not for {self.category}: {extra})"
+                )
+            if row.height_max < row.height_min or row.weight_max_kg < row.weight_min_kg:
+                raise ValueError(f"size {row.size}: a range ends below its start")
+        return self
+
+
+class FibreShare(Contract):
+    fibre: Fibre
+    percent: int = Field(ge=1, le=100)
 
 
 class VariantView(Contract):
@@ -128,19 +242,35 @@ class VariantView(Contract):
 
 class ProductSummary(Contract):
     product_id: int
-    name: str
+    name: str = Field(description="The shop's (Chinese) name.")
+    name_en: str = Field(default="", description="The English name; empty when there is none.")
     kind: ItemKind
+    category: ProductCategory
     price: Decimal
 
 
 class ProductView(ProductSummary):
     description: str = ""
-    material: str = ""
+    material: str = Field(default="", description="The fabric as the product page words it.")
+    composition: list[FibreShare] = Field(
+        default=[], description="The main fabric's fibres, adding up to 100 %; empty if unknown."
+    )
+    care: list[CareInstruction] = []
     special_price: bool = False
     colors: list[str]
     sizes: list[str]
-    size_chart: list[SizeChartRow]
+    size_chart: SizeChart | None = Field(
+        default=None, description="None for one-size items (accessories) or an unknown chart."
+    )
     variants: list[VariantView]
+
+    @model_validator(mode="after")
+    def _composition_adds_up(self) -> ProductView:
+        if self.composition and sum(share.percent for share in self.composition) != 100:
+            raise ValueError("the composition does not add up to 100 %")
+        if self.size_chart is not None and self.size_chart.category != self.category:
+            raise ValueError("the size chart is for another category")
+        return self
 
 
 class OrderItemView(Contract):
@@ -308,10 +438,15 @@ class ListOrders(Request):
 
 class ProductList(Contract):
     kind: Literal["products"] = "products"
-    products: list[ProductSummary]
+    products: list[ProductSummary] = Field(description="Best match first.")
 
 
 class SearchProducts(Request):
+    """Products named in ``query`` (a name or an alias, in Chinese or English, or a sentence
+    that contains one), best first; a part of a name; else a category word ("裤子", "dresses");
+    else a near spelling. Nothing that merely resembles the text."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
     METHOD: ClassVar[str] = "products.search"
     query: str = Field(min_length=1, max_length=200)
     limit: int = Field(default=5, ge=1, le=20)
@@ -328,9 +463,33 @@ class ProductNotFound(Contract):
 
 
 class GetProduct(Request):
+    """One product's facts: material and composition, care, category, size chart, and its
+    variants with the stock for sale now."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
     METHOD: ClassVar[str] = "products.get"
     product_id: RowId
     REPLIES: ClassVar[Replies] = (ProductFound, ProductNotFound)
+
+
+class CategoryCount(Contract):
+    category: ProductCategory
+    products: int = Field(ge=1)
+
+
+class CategoryList(Contract):
+    kind: Literal["categories"] = "categories"
+    categories: list[CategoryCount] = Field(
+        description="Only the categories the shop sells (no entry: the shop doesn't sell it)."
+    )
+
+
+class ListCategories(Request):
+    """What the shop sells: decides which questions make sense (no trouser sizes in a shop
+    without trousers)."""
+
+    METHOD: ClassVar[str] = "products.categories"
+    REPLIES: ClassVar[Replies] = (CategoryList,)
 
 
 # ── exchanges ────────────────────────────────────────────────────────────────────────────
@@ -502,6 +661,7 @@ REQUESTS: tuple[type[Request], ...] = (
     ListOrders,
     SearchProducts,
     GetProduct,
+    ListCategories,
     QuoteExchange,
     CreateExchange,
     ChangeAddress,

@@ -24,7 +24,7 @@ from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
@@ -35,7 +35,7 @@ from replies.policy import (
     ShopPolicy,
     region_display_name,
 )
-from replies.sizing import SizeAdvice, SizeChart
+from replies.sizing import Category, SizeAdvice, SizeChart
 from replies.views import OrderState, OrderView
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,20 @@ EXCHANGE_REASONS = (
     "style_change_not_allowed", "item_not_in_order", "variant_not_found",
 )
 ADDRESS_REFUSALS = ("already_shipped", "not_paid", "closed")
+# The worker's product vocabularies (bus.contracts ProductCategory, Fibre, CareInstruction;
+# tests/unit/replies/test_replies_product_facts.py keeps them the same).
+CATEGORIES: tuple[str, ...] = get_args(Category)
+LENGTH_LABELLED = ("tops", "trousers", "skirts", "dresses", "outerwear")
+FIBRES = (
+    "cotton", "linen", "silk", "wool", "cashmere", "polyester", "nylon", "elastane", "acrylic",
+    "modal", "viscose", "acetate", "leather",
+)
+CARE_INSTRUCTIONS = (
+    "machine_wash_cold", "machine_wash_warm", "hand_wash", "dry_clean_only", "wash_inside_out",
+    "wash_dark_separately", "no_bleach", "no_tumble_dry", "tumble_dry_low", "line_dry",
+    "dry_flat", "dry_in_shade", "iron_low", "iron_medium", "iron_high", "no_iron",
+    "leather_specialist",
+)
 TELEGRAM_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
      "tg-spoiler", "blockquote", "span"}
@@ -618,18 +632,54 @@ class Replies:
         return Html(line + "\n" + self.text("size.tolerance", loc))
 
     def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
+        """The chart with the body it suits (height, weight) and its category's measurements:
+        chest/length/shoulder for tops, waist/hip/length/inseam for trousers, and so on."""
         loc = self._locale(locale)
 
         def span(low: float, high: float) -> str:
             return _plain(low) if low == high else f"{_plain(low)}–{_plain(high)}"
 
-        rows = [self.text("size.chart.header", loc)]
+        columns = [self.text("size.column.height", loc), self.text("size.column.weight", loc)]
+        for name in chart.measurements:
+            if name == "length_cm" and chart.category in LENGTH_LABELLED:
+                columns.append(self.text(f"size.length.{chart.category}", loc))
+            else:
+                columns.append(self.text(f"size.column.{name}", loc))
+        rows = [self.text("size.chart.header", loc, columns=Html(" / ".join(columns)))]
         for r in chart.rows:
-            rows.append(self.text(
-                "size.chart.row", loc, size=r.size, height=span(r.height_min, r.height_max),
-                weight=span(r.weight_min_kg, r.weight_max_kg),
-                chest="–" if r.chest_cm is None else r.chest_cm,
-                length="–" if r.length_cm is None else r.length_cm,
-            ))
+            values = [span(r.height_min, r.height_max), span(r.weight_min_kg, r.weight_max_kg)]
+            values += [_plain(value) for value in r.measurements.values()]
+            rows.append(self.text("size.chart.row", loc, size=r.size, values=" / ".join(values)))
         rows.append(self.text("size.tolerance", loc))
         return Html("\n".join(rows))
+
+    def category_name(self, category: str, locale: str) -> Html:
+        """A product category's name (tops, trousers...); ``KeyError`` for an unknown one."""
+        if category not in CATEGORIES:
+            raise KeyError(f"unknown product category {category!r}")
+        return self.text(f"category.{category}", locale)
+
+    def render_composition(self, shares: Iterable[tuple[str, int]], locale: str) -> Html:
+        """A fabric's fibres, e.g. ``[("cotton", 80), ("polyester", 20)]`` → "棉 80%，聚酯纤维
+        20%" / "80% cotton, 20% polyester". Unknown fibre codes are logged and left out."""
+        loc = self._locale(locale)
+        parts = []
+        for fibre, percent in shares:
+            if fibre not in FIBRES:
+                logger.warning("unknown fibre code %r left out of a composition", fibre)
+                continue
+            parts.append(self.text("fibre.share", loc, fibre=self.text(f"fibre.{fibre}", loc),
+                                   percent=percent))
+        return Html(self.text("fibre.separator", loc).join(parts))
+
+    def render_care(self, codes: Iterable[str], locale: str) -> Html:
+        """Care instructions in words, in the order given; unknown codes are logged and left
+        out."""
+        loc = self._locale(locale)
+        parts = []
+        for code in codes:
+            if code not in CARE_INSTRUCTIONS:
+                logger.warning("unknown care code %r left out", code)
+                continue
+            parts.append(self.text(f"care.{code}", loc))
+        return Html(self.text("care.separator", loc).join(parts))

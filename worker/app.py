@@ -31,6 +31,7 @@ class Worker:
 
     async def start(self) -> None:
         await self.migrate()
+        await self.service.catalogue(force=True)  # loaded before the first question
         self._connection = await aio_pika.connect_robust(
             self.settings.bus.url,
             client_properties={"connection_name": f"kefu-worker:{self.topology.prefix}"},

@@ -12,28 +12,28 @@ reply and changes nothing, and the same key with another request is refused
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import TypeAdapter
-from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
 from bus.errors import Refusal
+from worker.catalogue import Catalogue, ProductFacts
 from worker.db import queries
 from worker.db.models import (
     Customer,
     Exchange,
     Order,
     ProcessedCommand,
-    Product,
     Remark,
     Ticket,
     Variant,
@@ -67,6 +67,9 @@ class ShopService:
         self._publish = publish
         self.clock = clock
         self.proof = ProofGate(settings, clock)
+        self._catalogue: Catalogue | None = None
+        self._catalogue_checked = float("-inf")
+        self._catalogue_lock = asyncio.Lock()
 
     def handlers(self) -> dict[str, Callable[[Any], Awaitable[c.Contract]]]:
         return {
@@ -75,6 +78,7 @@ class ShopService:
             c.ListOrders.METHOD: self.list_orders,
             c.SearchProducts.METHOD: self.search_products,
             c.GetProduct.METHOD: self.get_product,
+            c.ListCategories.METHOD: self.list_categories,
             c.QuoteExchange.METHOD: self.quote_exchange,
             c.CreateExchange.METHOD: self.create_exchange,
             c.ChangeAddress.METHOD: self.change_address,
@@ -172,28 +176,55 @@ class ShopService:
         return await session.scalar(select(Order).where(Order.order_no == order_no))
 
     # ── products ─────────────────────────────────────────────────────────────────────────
+    # Answered from the in-memory catalogue (worker/catalogue.py); only stock is read per call.
 
     async def search_products(self, request: c.SearchProducts) -> c.Contract:
-        query = request.query.strip()
-        async with self.db.read() as session:
-            products = (await session.scalars(select(Product).order_by(Product.id))).all()
-        exact = [p for p in products if query.lower() in p.name.lower()]
-        if not exact:
-            # The catalogue is small (hundreds): a fuzzy scan over names is cheap.
-            names = {p.id: p.name for p in products}
-            ranked = process.extract(
-                query, names, scorer=fuzz.partial_ratio, limit=request.limit, score_cutoff=60
-            )
-            by_id = {p.id: p for p in products}
-            exact = [by_id[key] for _, _, key in ranked]
-        return c.ProductList(products=[_product_summary(p) for p in exact[: request.limit]])
+        catalogue = await self.catalogue()
+        return c.ProductList(products=catalogue.search(request.query, request.limit))
+
+    async def list_categories(self, request: c.ListCategories) -> c.Contract:
+        catalogue = await self.catalogue()
+        return c.CategoryList(categories=catalogue.categories())
 
     async def get_product(self, request: c.GetProduct) -> c.Contract:
-        async with self.db.read() as session:
-            product = await session.get(Product, request.product_id)
-            if product is None:
-                return c.ProductNotFound()
-            return c.ProductFound(product=_product_view(product))
+        facts, variants = await self.db.run_read(self._product, request.product_id)
+        if facts is None:
+            return c.ProductNotFound()
+        return c.ProductFound(product=facts.view(variants))
+
+    def _product(
+        self, connection: Connection, product_id: int
+    ) -> tuple[ProductFacts | None, list[c.VariantView]]:
+        # The version is read in the same transaction as the stock: always current.
+        catalogue = self._refresh_catalogue(connection)
+        facts = catalogue.products.get(product_id)
+        if facts is None:
+            return None, []
+        return facts, queries.variant_views(connection, product_id)
+
+    async def catalogue(self, *, force: bool = False) -> Catalogue:
+        """The catalogue, its version checked at most once per ``catalogue_check_interval_s``."""
+        interval = self.settings.catalogue_check_interval_s
+        if not force and self._catalogue is not None:
+            if time.monotonic() - self._catalogue_checked < interval:
+                return self._catalogue
+        async with self._catalogue_lock:
+            current = self._catalogue
+            if force or current is None or time.monotonic() - self._catalogue_checked >= interval:
+                current = await self.db.run_read(self._refresh_catalogue)
+            return current
+
+    def _refresh_catalogue(self, connection: Connection) -> Catalogue:
+        version = queries.catalogue_version(connection)
+        current = self._catalogue
+        if current is None or version is None or version != current.version:
+            if version is None:
+                logger.warning("catalogue_state has no row: reloading products on every check")
+            current = Catalogue.from_rows(queries.catalogue_rows(connection), version)
+            logger.info("catalogue loaded: %d products at version %s", len(current), version)
+            self._catalogue = current
+        self._catalogue_checked = time.monotonic()
+        return current
 
     # ── exchanges ────────────────────────────────────────────────────────────────────────
 
@@ -485,34 +516,6 @@ class ShopService:
 
 
 # ── views ────────────────────────────────────────────────────────────────────────────────
-
-_size_chart = TypeAdapter(list[c.SizeChartRow])
-
-
-def _product_summary(product: Product) -> c.ProductSummary:
-    return c.ProductSummary(
-        product_id=product.id, name=product.name, kind=product.kind, price=product.price
-    )
-
-
-def _product_view(product: Product) -> c.ProductView:
-    variants = product.variants
-    return c.ProductView(
-        product_id=product.id,
-        name=product.name,
-        kind=product.kind,
-        price=product.price,
-        description=product.description,
-        material=product.material,
-        special_price=product.special_price,
-        colors=list(dict.fromkeys(v.color for v in variants)),
-        sizes=list(dict.fromkeys(v.size for v in variants)),
-        size_chart=_size_chart.validate_python(product.size_chart),
-        variants=[
-            c.VariantView(sku=v.sku, size=v.size, color=v.color, stock=v.stock) for v in variants
-        ],
-    )
-
 
 def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant) -> c.ExchangeView:
     return c.ExchangeView(

@@ -21,6 +21,15 @@ class WorkerSettings(BaseSettings):
     bus: BusSettings = Field(default_factory=BusSettings)
     prefetch: int = Field(default=32, ge=1, le=1000, alias="WORKER_PREFETCH")
     metrics_port: int | None = Field(default=None, alias="WORKER_METRICS_PORT")
+    catalogue_check_interval_s: float = Field(
+        default=1.0,
+        ge=0,
+        alias="WORKER_CATALOGUE_CHECK_S",
+        description=(
+            "products.search checks the catalogue version at most this often (0: every call); "
+            "products.get always does."
+        ),
+    )
 
     # Business rules that are the worker's to enforce (DOMAIN.md's shop).
     custom_exchange_window_hours: int = Field(default=48, ge=1)

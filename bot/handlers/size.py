@@ -33,9 +33,14 @@ SIZE_FIELDS = ("height_cm", "weight_kg", "fit")
 
 
 def chart_of(product: ProductView) -> SizeChart | None:
-    if not product.size_chart:
+    """The product's chart for replies/sizing; None for one-size items."""
+    chart = product.size_chart
+    if chart is None:
         return None
-    return SizeChart(rows=[SizeRow.model_validate(row.model_dump()) for row in product.size_chart])
+    return SizeChart(
+        category=chart.category,
+        rows=[SizeRow.model_validate(row.model_dump()) for row in chart.rows],
+    )
 
 
 async def _product_from_text(rpc: Any, text: str) -> list[tuple[int, str]]:

@@ -160,7 +160,11 @@ async def create_order(
     async with shop.db.write() as session:
         if product_id is None:
             product = Product(
-                name=f"测试商品{uuid4().hex[:6]}", kind=kind, price=Decimal(300), size_chart=[]
+                name=f"测试商品{uuid4().hex[:6]}",
+                kind=kind,
+                category="tops",
+                price=Decimal(300),
+                size_chart=[],
             )
             for s in ("S", "M", "L", "XL"):
                 product.variants.append(

@@ -53,6 +53,37 @@ async def test_seed_refuses_a_shop_with_data_unless_if_empty(shop):
     assert (await kefu(shop, "seed"))[0] == 1
     code, out, _ = await kefu(shop, "seed", "--if-empty")
     assert code == 0 and "already has data" in out
+    # Seeded a moment ago: nothing to renew yet.
+    code, out, _ = await kefu(shop, "seed", "--if-empty", "--renew-stale")
+    assert code == 0 and "left as it is" in out
+
+
+async def test_demo_lists_the_orders_to_try_with_what_each_allows(shop):
+    from worker.seed import SHOWCASE, showcase_orders
+
+    code, out, err = await kefu(shop, "demo")
+    assert code == 0, err
+    showcase = await showcase_orders(shop.db)
+    mine = [o for o in showcase if o.demo_customer]
+    assert f"/contact {mine[0].customer_phone}" in out
+    for order in showcase:
+        assert f"{order.order_no}  last four {order.last4}  {order.state}" in out
+    assert "DISPATCH OVERDUE" in out and "LONG IN TRANSIT" in out
+    code, out, _ = await kefu(shop, "demo", "--json")
+    assert code == 0
+    assert [entry["role"] for entry in json.loads(out)] == [s.role for s in SHOWCASE]
+
+
+async def test_demo_on_a_database_that_is_not_the_demo_shop(shop, tmp_path):
+    env_db = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'none.db'}"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ops.cli", "demo",
+        env=dict(os.environ, DATABASE_URL=env_db),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert "kefu seed" in err.decode() and "Traceback" not in err.decode()
 
 
 async def test_dead_letters_can_be_listed_and_replayed(shop, amqp_connection, make_order):

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ITEM_KINDS = ("regular", "custom", "proxy")
+CATEGORIES = ("tops", "trousers", "skirts", "dresses", "outerwear", "accessories")
 ORDER_STATES = ("awaiting_payment", "paid", "shipped", "completed", "closed")
 FLAGS = ("red", "blue", "purple", "green")
 Money = Numeric(10, 2)
@@ -48,17 +49,34 @@ class Customer(Base):
 
 
 class Product(Base):
+    """A product. Every change to this table bumps ``catalogue_state.version`` (database
+    triggers, migration 0002), which is how workers know to reload their search catalogue."""
+
     __tablename__ = "products"
-    __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="product_kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {ITEM_KINDS}", name="product_kind"),
+        CheckConstraint(f"category IN {CATEGORIES}", name="product_category"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    aliases: Mapped[list[str]] = mapped_column(
+        JSON, default=list, doc="Other names customers use, in any language (卫衣, hoodie)."
+    )
     kind: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(20))
     price: Mapped[Decimal] = mapped_column(Money)
     special_price: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text, default="")
     material: Mapped[str] = mapped_column(String(100), default="")
-    size_chart: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    composition: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, doc='[{"fibre": "cotton", "percent": 100}], the main fabric.'
+    )
+    care: Mapped[list[str]] = mapped_column(JSON, default=list, doc="Care instruction codes.")
+    size_chart: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, doc="Rows of the category's chart (bus.contracts.SizeChartRow)."
+    )
 
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", order_by="Variant.id", lazy="selectin"
@@ -254,3 +272,29 @@ class OrderProof(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     order_no: Mapped[str] = mapped_column(String(20), primary_key=True)
     proven_at: Mapped[datetime]
+
+
+class CatalogueState(Base):
+    """One row: a counter the database bumps on every change to ``products`` (triggers in
+    migration 0002), so a worker checks one primary-key read to know its catalogue is current."""
+
+    __tablename__ = "catalogue_state"
+    __table_args__ = (CheckConstraint("id = 1", name="one_catalogue_state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DemoShop(Base):
+    """Present only in a database ``kefu seed`` built: when, from which seed, and the
+    showcase orders a newcomer can try (``kefu demo``)."""
+
+    __tablename__ = "demo_shop"
+    __table_args__ = (CheckConstraint("id = 1", name="one_demo_shop"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seed: Mapped[int] = mapped_column(Integer)
+    seeded_at: Mapped[datetime]
+    showcase: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, doc='[{"role": "returnable", "order_no": "KF…"}, …]'
+    )

@@ -14,7 +14,16 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, exists, select
 
 from bus import contracts as c
-from worker.db.models import Customer, Exchange, Order, OrderItem, OrderProof, Product, Variant
+from worker.db.models import (
+    CatalogueState,
+    Customer,
+    Exchange,
+    Order,
+    OrderItem,
+    OrderProof,
+    Product,
+    Variant,
+)
 from worker.rules import mask_address, mask_name, mask_phone
 
 # Built once with bind parameters, executed on the Core connection: no ORM execution layer
@@ -111,3 +120,44 @@ def order_view_by_no(connection: Connection, order_no: str) -> c.OrderView:
     row = order_row(connection, order_no)
     assert row is not None, order_no
     return order_view(connection, row)
+
+
+# ── the product catalogue (worker/catalogue.py) ──────────────────────────────────────────
+
+_CATALOGUE_VERSION = select(CatalogueState.version).where(CatalogueState.id == 1)
+_PRODUCTS = select(
+    Product.id,
+    Product.name,
+    Product.name_en,
+    Product.aliases,
+    Product.kind,
+    Product.category,
+    Product.price,
+    Product.special_price,
+    Product.description,
+    Product.material,
+    Product.composition,
+    Product.care,
+    Product.size_chart,
+).order_by(Product.id)
+_VARIANTS = (
+    select(Variant.sku, Variant.size, Variant.color, Variant.stock)
+    .where(Variant.product_id == bindparam("product_id"))
+    .order_by(Variant.id)
+)
+
+
+def catalogue_version(connection: Connection) -> int | None:
+    """The counter the ``products`` triggers bump; None when its row is missing."""
+    return connection.execute(_CATALOGUE_VERSION).scalar_one_or_none()
+
+
+def catalogue_rows(connection: Connection) -> list[Row[Any]]:
+    return list(connection.execute(_PRODUCTS).all())
+
+
+def variant_views(connection: Connection, product_id: int) -> list[c.VariantView]:
+    return [
+        c.VariantView(sku=v.sku, size=v.size, color=v.color, stock=v.stock)
+        for v in connection.execute(_VARIANTS, {"product_id": product_id})
+    ]

@@ -11,27 +11,34 @@
 - ``order_proofs``: who proved which order by its digits (never counted against them again).
 
 Revision ID: 0002_sec
-Revises: 0001
+Revises: 0002_demo
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_sec"
-down_revision = "0001"
+down_revision = "0002_demo"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("placed_phone", sa.String(length=20), nullable=True))
+    # Plain ADD COLUMN, never a batch rebuild of ``orders``: on SQLite that drops the table, and
+    # with foreign keys on (the worker's connections) a table that order items, remarks and
+    # exchanges point to cannot be dropped. NOT NULL needs a default there; it is filled at
+    # once, and PostgreSQL drops it again (the ORM always sets the column).
+    op.add_column(
+        "orders",
+        sa.Column("placed_phone", sa.String(length=20), nullable=False, server_default=""),
+    )
     op.execute("UPDATE orders SET placed_phone = receiver_phone")
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.alter_column("placed_phone", existing_type=sa.String(length=20), nullable=False)
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("orders", "placed_phone", server_default=None)
 
-    with op.batch_alter_table("processed_commands", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("request_hash", sa.String(length=64), nullable=True))
+    op.add_column(
+        "processed_commands", sa.Column("request_hash", sa.String(length=64), nullable=True)
+    )
 
     op.drop_table("lookup_failures")
     op.create_table(
@@ -62,7 +69,6 @@ def downgrade() -> None:
         sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("telegram_user_id"),
     )
-    with op.batch_alter_table("processed_commands", schema=None) as batch_op:
-        batch_op.drop_column("request_hash")
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.drop_column("placed_phone")
+    # SQLite (3.35+) drops a plain column in place.
+    op.drop_column("processed_commands", "request_hash")
+    op.drop_column("orders", "placed_phone")
