@@ -87,7 +87,8 @@ def test_valid_wire_data_stays_valid_in_strict_mode() -> None:
         ' "deadline": "2026-05-03T08:30:00Z"}'
     ).deadline == datetime(2026, 5, 3, 8, 30, tzinfo=UTC)
     assert c.ProductSummary.model_validate_json(
-        '{"product_id": 1, "name": "帽", "kind": "regular", "price": 49.5}'
+        '{"product_id": 1, "name": "帽", "kind": "regular", "category": "accessories",'
+        ' "price": 49.5}'
     ).price == Decimal("49.5")
 
 
