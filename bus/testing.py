@@ -16,9 +16,10 @@ against RabbitMQ, without a broker::
 
 It can also serve the real worker's handlers (``InMemoryBus(service.routes())``). Like the
 server: a method nobody serves raises ``BusUnavailable``, a request that fails validation
-``BusRemoteError("bad_request")``, a handler that raises ``BusRemoteError("internal")``
-(the original exception chained). A handler that raises a ``BusError`` itself (to stand for
-an outage or a timeout) has it passed through unchanged.
+``BusRemoteError("bad_request")``, a handler's ``Refusal`` ``BusRemoteError`` with its code
+(``idempotency_conflict``), any other exception ``BusRemoteError("internal")`` (the original
+chained). A handler that raises a ``BusError`` itself (to stand for an outage or a timeout)
+has it passed through unchanged.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from typing import Any, TypeVar, cast
 from pydantic import ValidationError
 
 from bus.contracts import Contract, RemoteError, Request, Route, reply_adapter
-from bus.errors import BusError, BusRemoteError, BusUnavailable
+from bus.errors import BusError, BusRemoteError, BusUnavailable, Refusal
 from bus.protocol import Handlers
+from bus.rpc import describe_errors
 
 R = TypeVar("R", bound=Contract)
 
@@ -52,12 +54,14 @@ class InMemoryBus:
         try:
             received = route.request_type.model_validate_json(request.model_dump_json())
         except ValidationError as exc:
-            raise BusRemoteError("bad_request", str(exc)) from exc
+            raise BusRemoteError("bad_request", describe_errors(exc)) from exc
         self.calls.append(received)
         try:
             answer = await route.handler(received)
         except BusError:
             raise
+        except Refusal as refusal:
+            raise BusRemoteError(refusal.code, refusal.message) from refusal
         except Exception as exc:
             raise BusRemoteError("internal", "the worker could not handle this request") from exc
         reply = reply_adapter(type(request)).validate_json(answer.model_dump_json())

@@ -14,7 +14,15 @@ by its ``kind``. Nobody keeps a list of replies by hand.
 Schema versions: every model has ``SCHEMA_VERSION``; the RPC layer sends the request's version
 in the ``x-kefu-schema`` header and the server refuses a version it does not speak with the
 error code ``unsupported_version``. Add optional fields freely; bump the version for anything
-an older peer would misread.
+an older peer would misread. Every request is at version 2: the products ones for categories
+and per-category charts, all the others for strict models, bounded ids, the
+``contact_required`` reply and the ``idempotency_conflict`` / ``wrong_route`` error codes.
+
+Strict means what it says on the wire: ``"1"`` is not an integer and ``1.5`` is not an id;
+JSON's own forms stay valid (ISO strings for datetimes, numbers or strings for decimals).
+Validation errors never echo the input (``hide_input_in_errors``): a rejected phone number or
+address does not reach a log through an error message. Ids that come from outside (callback
+data, forged requests) are bounded, so a 20-digit id is bad input, not a database overflow.
 """
 
 from __future__ import annotations
@@ -41,24 +49,50 @@ from typing import (
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 ORDER_NO_PATTERN = r"^KF\d{8}$"
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are PostgreSQL ``integer`` columns."""
+MAX_TELEGRAM_ID = 2**53 - 1
+"""Telegram user and chat ids have at most 52 significant bits (chat ids may be negative)."""
 PHONE_PATTERN = r"^\+?\d{6,15}$"
 LAST4_PATTERN = r"^\d{4}$"
 
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+"""A database row id (product, order item): positive and within PostgreSQL's ``integer``."""
+TelegramUserId = Annotated[int, Field(ge=1, le=MAX_TELEGRAM_ID)]
+ChatId = Annotated[int, Field(ge=-MAX_TELEGRAM_ID, le=MAX_TELEGRAM_ID)]
+
 
 class Contract(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        strict=True,
+        hide_input_in_errors=True,
+        str_strip_whitespace=True,
+    )
 
-    SCHEMA_VERSION: ClassVar[int] = 1
+    SCHEMA_VERSION: ClassVar[int] = 2
 
 
 R = TypeVar("R", bound=Contract, covariant=True)
+
+
+ErrorCode = Literal[
+    "bad_request",
+    "unknown_method",
+    "unsupported_version",
+    "wrong_route",
+    "idempotency_conflict",
+    "internal",
+]
+"""Why a server could not answer a request with one of its replies (docs/bus.md)."""
 
 
 class RemoteError(Contract):
     """What the server answers when it cannot handle a request at all."""
 
     kind: Literal["error"] = "error"
-    code: Literal["bad_request", "unknown_method", "unsupported_version", "internal"]
+    code: ErrorCode
     message: str
 
 

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from bus.contracts.base import PHONE_PATTERN, Contract, Request
+from bus.contracts.base import PHONE_PATTERN, Contract, Request, TelegramUserId
 
 
 class CustomerLinked(Contract):
@@ -24,5 +24,5 @@ class LinkCustomer(Request[CustomerLinked | CustomerUnknown]):
     contact was verified as the sender's own."""
 
     METHOD: ClassVar[str] = "customers.link"
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone: str = Field(pattern=PHONE_PATTERN)

@@ -7,8 +7,16 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from bus.contracts.base import LAST4_PATTERN, ORDER_NO_PATTERN, Command, Contract, Request
-from bus.contracts.orders import OrderNotFound, Throttled
+from bus.contracts.base import (
+    LAST4_PATTERN,
+    ORDER_NO_PATTERN,
+    Command,
+    Contract,
+    Request,
+    RowId,
+    TelegramUserId,
+)
+from bus.contracts.orders import ContactRequired, OrderNotFound, Throttled
 from shop.enums import ExchangeReason, ExchangeState, ItemKind, PostagePayer
 
 
@@ -42,12 +50,12 @@ class ExchangeTerms(Contract):
 
 class _ExchangeRequestFields(Contract):
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
-    item_id: int
-    new_size: str | None = None
-    new_color: str | None = None
-    new_product_id: int | None = Field(
+    item_id: RowId
+    new_size: str | None = Field(default=None, max_length=10)
+    new_color: str | None = Field(default=None, max_length=20)
+    new_product_id: RowId | None = Field(
         default=None, description="Set for a change of style (换款): refused without a supervisor."
     )
     fit_for_resale: bool = Field(description="The customer states: tags on, unworn, unwashed.")
@@ -55,7 +63,10 @@ class _ExchangeRequestFields(Contract):
     reason: str = Field(default="", max_length=500)
 
 
-class QuoteExchange(_ExchangeRequestFields, Request[ExchangeTerms | OrderNotFound | Throttled]):
+class QuoteExchange(
+    _ExchangeRequestFields,
+    Request[ExchangeTerms | OrderNotFound | Throttled | ContactRequired],
+):
     """May this item be exchanged for that variant, and on what terms."""
 
     METHOD: ClassVar[str] = "exchanges.quote"
@@ -75,7 +86,7 @@ class ExchangeRejected(Contract):
 
 class CreateExchange(
     _ExchangeRequestFields,
-    Command[ExchangeCreated | ExchangeRejected | OrderNotFound | Throttled],
+    Command[ExchangeCreated | ExchangeRejected | OrderNotFound | Throttled | ContactRequired],
 ):
     """Re-check the quote, hold one unit of the new variant, create the exchange (RMA)."""
 

@@ -19,6 +19,7 @@ from bus.contracts.base import (
     Command,
     Contract,
     Request,
+    TelegramUserId,
 )
 from shop.enums import AddressChangeReason, ItemKind, OrderState
 
@@ -95,21 +96,39 @@ class NotLinked(Contract):
     kind: Literal["not_linked"] = "not_linked"
 
 
+class ContactRequired(Contract):
+    """Only the order's verified customer (their own Telegram contact, linked) may go on.
+
+    ``write``: the asker proved the order with the phone's last four digits, which is enough
+    to read it but never to change it (address, exchange, and every later write).
+    ``last4_locked``: too many wrong answers for this order number; its last-four route is
+    closed for a while, whoever asks (a missing order number answers the same).
+    """
+
+    kind: Literal["contact_required"] = "contact_required"
+    reason: Literal["write", "last4_locked"]
+
+
 # ── orders.lookup / orders.list ──────────────────────────────────────────────────────────
 
 
 class OrderFound(Contract):
     kind: Literal["found"] = "found"
     order: OrderView
+    access: Literal["owner", "last4"] = Field(
+        default="last4",
+        description="owner: the asker is the order's verified customer and may change it; "
+        "last4: proven by the phone's last four digits, enough to read it only.",
+    )
 
 
-class LookupOrder(Request[OrderFound | OrderNotFound | Throttled]):
+class LookupOrder(Request[OrderFound | OrderNotFound | Throttled | ContactRequired]):
     """One order, only for its own customer: linked by ``telegram_user_id``, or proven by the
     last four digits of the order's phone. Anything else answers ``OrderNotFound``."""
 
     METHOD: ClassVar[str] = "orders.lookup"
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
 
 
@@ -120,7 +139,7 @@ class OrderList(Contract):
 
 class ListOrders(Request[OrderList | NotLinked]):
     METHOD: ClassVar[str] = "orders.list"
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     limit: int = Field(default=10, ge=1, le=50)
 
 
@@ -137,10 +156,15 @@ class AddressChangeRefused(Contract):
     reason: AddressChangeReason
 
 
-class ChangeAddress(Command[AddressChanged | AddressChangeRefused | OrderNotFound | Throttled]):
+class ChangeAddress(
+    Command[AddressChanged | AddressChangeRefused | OrderNotFound | Throttled | ContactRequired]
+):
+    """A new delivery address (and receiver) for a paid, unshipped order: the order's verified
+    customer only. The phone the order was placed with, which proves it, never changes."""
+
     METHOD: ClassVar[str] = "orders.change_address"
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
     receiver_name: str | None = Field(default=None, min_length=1, max_length=50)
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN)

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from bus.contracts.base import Contract, Request
+from bus.contracts.base import Contract, Request, RowId
 from shop.enums import (
     CATEGORY_MEASUREMENTS,
     MEASUREMENTS,
@@ -149,7 +149,7 @@ class GetProduct(Request[ProductFound | ProductNotFound]):
 
     SCHEMA_VERSION: ClassVar[int] = 2
     METHOD: ClassVar[str] = "products.get"
-    product_id: int
+    product_id: RowId
 
 
 class CategoryCount(Contract):

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from bus.contracts.base import ORDER_NO_PATTERN, Command, Contract
+from bus.contracts.base import ORDER_NO_PATTERN, ChatId, Command, Contract, TelegramUserId
 from shop.enums import TicketReason
 
 
@@ -19,8 +19,8 @@ class TranscriptLine(Contract):
 
 class Attachment(Contract):
     kind: Literal["photo", "video", "voice", "document", "sticker", "other"]
-    file_id: str
-    caption: str | None = None
+    file_id: str = Field(max_length=200)
+    caption: str | None = Field(default=None, max_length=1024)
 
 
 class TicketOpened(Contract):
@@ -35,11 +35,11 @@ class OpenTicket(Command[TicketOpened]):
     open one)."""
 
     METHOD: ClassVar[str] = "tickets.open"
-    telegram_user_id: int
-    chat_id: int
+    telegram_user_id: TelegramUserId
+    chat_id: ChatId
     customer_name: str = Field(default="", max_length=100)
     reason: TicketReason
-    intent: str | None = None
+    intent: str | None = Field(default=None, max_length=60)
     order_no: str | None = Field(default=None, pattern=ORDER_NO_PATTERN)
     transcript: list[TranscriptLine] = Field(default=[], max_length=200)
     attachments: list[Attachment] = Field(default=[], max_length=50)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from bus.contracts import (
     REQUESTS,
     ChangeAddress,
+    ContactRequired,
     CustomerLinked,
     CustomerUnknown,
     LinkCustomer,
@@ -35,7 +36,7 @@ async def found(request: LookupOrder) -> OrderFound | OrderNotFound | Throttled:
 
 
 def test_replies_are_derived_from_the_type_parameter():
-    assert LookupOrder.REPLIES == (OrderFound, OrderNotFound, Throttled)
+    assert LookupOrder.REPLIES == (OrderFound, OrderNotFound, Throttled, ContactRequired)
     assert LinkCustomer.REPLIES == (CustomerLinked, CustomerUnknown)
     assert all(request.REPLIES for request in REQUESTS)
     adapter = reply_adapter(LookupOrder)
