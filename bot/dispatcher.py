@@ -10,6 +10,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
+from bot.routing import bind_routes
 from bot.settings import BotSettings
 from bus import Bus
 from intents import IntentEngine
@@ -66,5 +67,7 @@ def create_dispatcher(
 
     titles, actions = intent_tables(engine)
     dp.include_routers(*get_routers(titles, actions))
-    logger.debug("dispatcher ready: %d intents", len(actions))
+    # Every catalogue intent reaches exactly one handler, or the bot does not start.
+    routes = bind_routes(dp.sub_routers, engine.catalog)
+    logger.debug("dispatcher ready: %d intents routed", len(routes))
     return dp

@@ -13,10 +13,11 @@ from aiogram.types import CallbackQuery, Message
 from bot import keyboards
 from bot.filters import HasText, Outcome
 from bot.keyboards import ClarifyCallback, HumanCallback
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
-from intents import Decision
+from intents import FALLBACK_INTENT, Decision
 from intents.slots import extract_slots
 from shop.enums import TICKET_REASONS
 
@@ -44,6 +45,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     router = Router(name=__name__)
 
     @router.message(HasText(), Outcome("clarify", "fallback"))
+    @router.message(IntentRoute(FALLBACK_INTENT))  # "other" matched with confidence: unclear too
     async def handle_unclear_question(
         message: Message, conv: Conversation, decision: Decision
     ) -> None:
@@ -51,12 +53,12 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         choices = [
             (c.intent, titles[c.intent].get(conv.locale) or titles[c.intent]["zh_CN"])
             for c in decision.candidates
-            if c.intent in titles and c.intent != "other.unknown"
+            if c.intent in titles and c.intent != FALLBACK_INTENT
         ]
         if decision.acknowledgement:  # "好的", "ok": nothing asked, nothing missed
             await conv.say(conv.t("ack.reply"))
             return
-        if decision.outcome == "fallback" or not choices:
+        if decision.outcome != "clarify" or not choices:
             if await missed(conv):
                 return
             if choices:

@@ -19,7 +19,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
-from bot.filters import HasText, IntentIs
+from bot.filters import HasText
 from bot.keyboards import (
     ConfirmExchangeCallback,
     ItemPickCallback,
@@ -27,6 +27,7 @@ from bot.keyboards import (
     ResaleCallback,
     VariantPickCallback,
 )
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import answer_lookup, ask_for_contact, lookup, show_order_choices
@@ -200,7 +201,7 @@ def get_routers() -> tuple[Router, Router]:
     flows.message.filter(StateFilter(ExchangeRequest))
     router = Router(name=__name__)
 
-    @router.message(IntentIs("returns.exchange"))
+    @router.message(IntentRoute(action="exchange"))
     async def handle_exchange_request(
         message: Message,
         conv: Conversation,

@@ -134,7 +134,13 @@ def get_router() -> Router:
             data = await state.get_data()
             await state.clear()
             await orders.present(
-                conv, found.order, data.get("intent", "order.status"), policy, state, found.access
+                conv,
+                rpc,
+                found.order,
+                data.get("intent", "order.status"),
+                policy,
+                state,
+                found.access,
             )
 
     return router

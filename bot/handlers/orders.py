@@ -14,10 +14,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
-from bot.filters import HasText, IntentIs
+from bot.filters import HasText
 from bot.keyboards import OrderPickCallback
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation, ask_again_or_step_aside
-from bot.services.escalation import call_command, idempotency_key
+from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import (
     answer_lookup,
     ask_for_contact,
@@ -42,13 +43,13 @@ from shop.policy import ShopPolicy
 logger = logging.getLogger(__name__)
 
 PHONE_RE = re.compile(r"(?<!\d)1\d{10}(?!\d)")  # a mainland mobile number in the address
-LOOKUP_INTENTS = ("order.status", "order.change_address", "order.cancel", "returns.refund_progress")
 MIN_ADDRESS_CHARS = 6
 """Fewer characters (phone number taken out) cannot be a delivery address: asked again."""
 
 
 async def present(
     conv: Conversation,
+    rpc: Bus,
     order: OrderView,
     intent: str,
     policy: ShopPolicy,
@@ -86,6 +87,44 @@ async def present(
             )
     elif intent == "returns.refund_progress":
         await conv.say(conv.replies.answer("returns.refund_progress", conv.locale))
+    elif intent == "order.modify":
+        await request_item_change(conv, rpc, order, policy, state, access)
+
+
+async def request_item_change(
+    conv: Conversation,
+    rpc: Bus,
+    order: OrderView,
+    policy: ShopPolicy,
+    state: FSMContext,
+    access: str,
+) -> None:
+    """A size, colour or quantity change on an order. A person makes it before the order ships
+    (the worker has no such command yet): the request goes to them as a ticket, with the chat
+    that says what to change; otherwise the customer hears plainly why it can't be done.
+
+    Changes to an order's items are allowed exactly when its address may change (paid, not
+    shipped), so the worker's ``address_refusal`` decides here too."""
+    refusal = order.address_refusal
+    if refusal == "not_paid":
+        await conv.say(conv.t("order.modify.unpaid", hours=policy.orders.unpaid_close_hours))
+    elif refusal == "already_shipped":
+        await conv.say(conv.t("order.modify.shipped"))
+    elif refusal == "closed":
+        await conv.say(conv.t("order.modify.closed"))
+    elif access != "owner":
+        # Like any change, a request to change the order needs its verified customer.
+        await ask_for_contact(
+            conv,
+            state,
+            "write",
+            {"flow": "order", "intent": "order.modify", "order_no": order.order_no},
+        )
+    else:
+        await conv.say(conv.t("order.modify.by_agent"))
+        await open_ticket(
+            conv, rpc, reason="customer_asked", intent="order.modify", order_no=order.order_no
+        )
 
 
 async def ask_new_address(conv: Conversation, state: FSMContext, order_no: str) -> None:
@@ -167,7 +206,7 @@ async def find_and_present(
     order = result.order
     assert order is not None
     await state.clear()
-    await present(conv, order, intent, policy, state, result.access)
+    await present(conv, rpc, order, intent, policy, state, result.access)
 
 
 def get_routers() -> tuple[Router, Router]:
@@ -275,7 +314,7 @@ def get_routers() -> tuple[Router, Router]:
         }
         await submit_address(conv, rpc, state, data["order_no"], draft)
 
-    @router.message(IntentIs(*LOOKUP_INTENTS))
+    @router.message(IntentRoute(action="lookup"))
     async def handle_order_question(
         message: Message,
         conv: Conversation,

@@ -10,13 +10,14 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot import keyboards
-from bot.filters import IntentIs
 from bot.handlers import size
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
 from bus import Bus
 from intents import Decision
+from shop.enums import TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str |
 def get_router() -> Router:
     router = Router(name=__name__)
 
-    @router.message(IntentIs("color.difference", "color.real_color"))
+    @router.message(IntentRoute("color.difference", "color.real_color"))
     async def handle_color_difference(
         message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
     ) -> None:
@@ -60,7 +61,7 @@ def get_router() -> Router:
         conv.memory.set("evidence_for", "color")
         await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
 
-    @router.message(IntentIs("quality.problem"))
+    @router.message(IntentRoute("quality.problem"))
     async def handle_quality_problem(
         message: Message, conv: Conversation, decision: Decision
     ) -> None:
@@ -70,16 +71,21 @@ def get_router() -> Router:
             reply_markup=keyboards.offer_human(conv.t, "quality"),
         )
 
-    @router.message(IntentIs("human.agent"))
+    @router.message(IntentRoute("human.agent"))
     async def handle_human_request(message: Message, conv: Conversation, rpc: Bus) -> None:
         await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
 
-    @router.message(IntentIs("complaint.general"))
-    async def handle_complaint(message: Message, conv: Conversation, rpc: Bus) -> None:
-        await conv.say(conv.replies.answer("complaint.general", conv.locale))
-        await open_ticket(conv, rpc, reason="complaint", intent="complaint.general")
+    @router.message(IntentRoute(action="escalate"))
+    async def handle_escalation(
+        message: Message, conv: Conversation, rpc: Bus, decision: Decision
+    ) -> None:
+        """A complaint (or any intent the catalogue sends to a person): the shop's answer, then
+        a ticket."""
+        await conv.say(conv.replies.answer(decision.intent, conv.locale))
+        reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
+        await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
 
-    @router.message(IntentIs("size.chart"))
+    @router.message(IntentRoute("size.chart"))
     async def handle_size_chart(message: Message, conv: Conversation, rpc: Bus) -> None:
         """The chart of the product named in the message, else how charts are measured."""
         if not await size.show_chart(conv, rpc, message.text or ""):
@@ -88,7 +94,7 @@ def get_router() -> Router:
                 reply_markup=conv.feedback("size.chart"),
             )
 
-    @router.message(IntentIs(action="answer"))
+    @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
         message: Message, conv: Conversation, decision: Decision
     ) -> None:

@@ -11,7 +11,8 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.filters import HasText, IntentIs
+from bot.filters import HasText
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.states import ShippingQuestion
 from intents import Decision
@@ -57,7 +58,7 @@ def get_routers() -> tuple[Router, Router]:
         await state.clear()
         await answer_for_region(conv, data.get("intent", "shipping.fee"), region)
 
-    @router.message(IntentIs(*REGIONAL))
+    @router.message(IntentRoute(*REGIONAL))
     async def handle_regional_question(
         message: Message, conv: Conversation, state: FSMContext, decision: Decision
     ) -> None:

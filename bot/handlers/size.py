@@ -16,8 +16,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
-from bot.filters import HasText, IntentIs
+from bot.filters import HasText
 from bot.keyboards import ProductPickCallback
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.orders import lookup
 from bot.states import SizeAdvice
@@ -214,7 +215,7 @@ def get_routers() -> tuple[Router, Router]:
         data["product_id"] = callback_data.product_id
         await recommend(conv, rpc, state, data)
 
-    @router.message(IntentIs("size.recommend"))
+    @router.message(IntentRoute(group="size", action="ask-slot"))
     async def handle_size_question(
         message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
     ) -> None:

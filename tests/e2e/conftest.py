@@ -26,11 +26,11 @@ from sqlalchemy import select
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
-from intents import IntentEngine
 from replies.render import Replies
 from shop.policy import load_policy
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.integration.conftest import Shop, create_order, start_shop, stop_shop
+from tests.support.bot import engine
 from worker.db.models import Ticket
 
 _user_ids = itertools.count(700_001)
@@ -133,16 +133,6 @@ async def stop_stack(stack: Stack, polling: asyncio.Task[None], amqp_connection)
     await stack.rpc.close()
     await stack.fake.stop()
     await stop_shop(stack.shop, amqp_connection)
-
-
-_engine: IntentEngine | None = None
-
-
-def engine() -> IntentEngine:
-    global _engine
-    if _engine is None:
-        _engine = IntentEngine.load()
-    return _engine
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -3,7 +3,7 @@ photos/stickers/voice/documents — every escalation ends in a real ticket in th
 
 from __future__ import annotations
 
-from tests.e2e.conftest import engine
+from tests.support.bot import engine
 
 
 async def test_colour_difference_asks_for_a_daylight_photo_and_the_photo_goes_to_the_ticket(

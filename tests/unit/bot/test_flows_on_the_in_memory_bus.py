@@ -20,8 +20,8 @@ from bus.contracts import (
 )
 from bus.testing import InMemoryBus
 from shop.enums import AddressChangeReason, OrderState
+from tests.support.bot import Harness
 from tests.support.views import order_view
-from tests.unit.bot.conftest import Harness
 
 
 def order(state: OrderState, refusal: AddressChangeReason | None) -> OrderView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.services.conversation import MESSAGE_LIMIT, split_text
 from bus.errors import BusTimeout, BusUnavailable
-from tests.unit.bot.conftest import FailingBus, Harness, engine
+from tests.support.bot import FailingBus, Harness, engine
 
 
 async def test_bus_outage_answers_temporarily_unavailable_and_offers_a_person() -> None:
