@@ -6,7 +6,9 @@ import logging
 
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
@@ -46,8 +48,17 @@ def create_dispatcher(
     ``storage`` defaults to memory (pass aiogram's ``RedisStorage`` for several processes).
     Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``.
     """
+    if settings.default_locale not in replies.locales:
+        raise ValueError(
+            f"KEFU_DEFAULT_LOCALE={settings.default_locale!r} has no reply templates "
+            f"(the locales are {', '.join(replies.locales)})"
+        )
     storage = storage or MemoryStorage()
-    dp = Dispatcher(storage=storage)
+    # One update per chat at a time, across processes when the storage is Redis.
+    isolation = (
+        storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
+    )
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp["rpc"] = rpc
     dp["engine"] = engine
     dp["replies"] = replies
@@ -64,6 +75,9 @@ def create_dispatcher(
     )
     dp.update.outer_middleware(FloodMiddleware(settings.flood_rate, settings.flood_window_s))
     dp.update.outer_middleware(IntentMiddleware(engine))
+    # Every pressed button is answered (the spinner stops) before its handler runs; a handler
+    # with the flag {"callback_answer": {"pre": False}} answers with a text of its own.
+    dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
 
     titles, actions = intent_tables(engine)
     dp.include_routers(*get_routers(titles, actions))

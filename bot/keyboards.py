@@ -22,6 +22,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 from pydantic import ConfigDict, Field
 
 from bus.contracts import MAX_ROW_ID, ORDER_NO_PATTERN
+from replies.render import Replies
 
 # Lax on purpose (callback data arrives as text: "12" is the item 12), bounded, and silent
 # about the input in errors.
@@ -52,9 +53,13 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     solved: bool
 
 
+OrderFlow = Literal["q", "x"]
+"""Which flow an order button belongs to: a question about the order, an exchange."""
+
+
 class OrderPickCallback(CallbackData, prefix="ord"):
     model_config = CALLBACK_CONFIG
-    flow: Literal["q", "x", "s"]  # lookup, exchange, size
+    flow: OrderFlow
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
 
 
@@ -87,10 +92,12 @@ class ProductPickCallback(CallbackData, prefix="prd"):
 T = Callable[..., str]
 
 
-def languages(current: str) -> InlineKeyboardMarkup:
+def languages(replies: Replies, current: str) -> InlineKeyboardMarkup:
+    """One button per locale the replies have, named in its own language."""
     builder = InlineKeyboardBuilder()
-    for locale, label in (("zh_CN", "中文"), ("en", "English")):
+    for locale in replies.locales:
         mark = "✓ " if locale == current else ""
+        label = replies.text("language_name", locale)
         builder.button(text=f"{mark}{label}", callback_data=LangCallback(locale=locale))
     return builder.as_markup()
 
@@ -149,7 +156,7 @@ def share_contact(t: T) -> ReplyKeyboardMarkup:
     return builder.as_markup(resize_keyboard=True, one_time_keyboard=True)
 
 
-def orders(flow: str, rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+def orders(flow: OrderFlow, rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
     """``rows``: (order number, label) pairs."""
     builder = InlineKeyboardBuilder()
     for order_no, label in rows:

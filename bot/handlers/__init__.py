@@ -13,6 +13,7 @@ from aiogram import Router
 from aiogram.filters import StateFilter
 
 from bot.filters import Outcome, PrivateChat
+from bot.flows import FLOWS
 from bot.handlers import (
     clarify,
     commands,
@@ -26,9 +27,6 @@ from bot.handlers import (
     shipping,
     size,
 )
-from bot.states import AddressChange, ExchangeRequest, OrderQuery, ShippingQuestion, SizeAdvice
-
-FLOW_GROUPS = (OrderQuery, AddressChange, ExchangeRequest, SizeAdvice, ShippingQuestion)
 
 
 def get_routers(
@@ -42,16 +40,15 @@ def get_routers(
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
-    flows.message.filter(StateFilter(*FLOW_GROUPS))
+    flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
     flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow)
 
-    # a new question, matched with confidence
+    # a new question, matched with confidence: each intent has exactly one handler
+    # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
     intents = Router(name="bot.intents")
     intents.message.filter(Outcome("accept"))
-    # Policy answers are the most frequent: only the regional shipping questions go before
-    # them (they need the region), then the order and flow intents.
     intents.include_routers(
-        shipping_intents, policy.get_router(), exchange_intents, orders_intents, size_intents
+        policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents
     )
 
     routers = [

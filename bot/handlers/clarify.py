@@ -29,9 +29,7 @@ HUMAN_REASONS = frozenset(TICKET_REASONS)
 
 async def missed(conv: Conversation) -> bool:
     """Count a miss; at the second in a row offer a person and return ``True``."""
-    misses = int(conv.memory.get("misses", 0)) + 1
-    conv.memory.set("misses", misses)
-    if misses >= MISSES_BEFORE_HUMAN:
+    if conv.memory.missed() >= MISSES_BEFORE_HUMAN:
         await conv.say(
             conv.t("clarify.offer_human"),
             reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
@@ -49,7 +47,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     async def handle_unclear_question(
         message: Message, conv: Conversation, decision: Decision
     ) -> None:
-        conv.memory.set("pending_text", (message.text or "")[:1000])
+        conv.memory.pending_text = (message.text or "")[:1000]
         choices = [
             (c.intent, titles[c.intent].get(conv.locale) or titles[c.intent]["zh_CN"])
             for c in decision.candidates
@@ -84,8 +82,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         dispatcher: Dispatcher,
         **data: Any,
     ) -> None:
-        await query.answer()
-        pending = conv.memory.get("pending_text")
+        pending = conv.memory.pending_text
         if (
             callback_data.intent not in actions
             or not pending
@@ -94,8 +91,8 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
             if not await missed(conv):
                 await conv.say(conv.t("clarify.rephrase"))
             return
-        conv.memory.set("misses", 0)
-        conv.memory.pop("pending_text")
+        conv.memory.misses = 0
+        conv.memory.pending_text = None
         group, action = actions[callback_data.intent]
         decision = Decision(
             intent=callback_data.intent,
@@ -115,11 +112,10 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     async def on_human_offer(
         query: CallbackQuery, callback_data: HumanCallback, conv: Conversation, rpc: Bus
     ) -> None:
-        await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         if not callback_data.accept:
-            conv.memory.set("misses", 0)
+            conv.memory.misses = 0
             await conv.say(conv.t("cancelled"))
             return
         reason = callback_data.reason if callback_data.reason in HUMAN_REASONS else "other"

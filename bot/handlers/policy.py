@@ -10,12 +10,12 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot import keyboards
-from bot.handlers import size
 from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
 from bus import Bus
+from bus.contracts import OrderFound
 from intents import Decision
 from shop.enums import TicketReason
 from shop.policy import ShopPolicy
@@ -27,14 +27,14 @@ NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 
 async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str | None:
     """The return/exchange terms of the customer's last order (by its first item's kind)."""
-    order_no = conv.memory.get("last_order")
+    order_no = conv.memory.last_order
     if order_no is None and conv.memory.linked:
         latest = await list_orders(rpc, conv, limit=1)
         order_no = latest[0].order_no if latest else None
     if order_no is None:
         return None
     result = await lookup(rpc, conv, order_no)
-    if result.order is None or not result.order.items:
+    if not isinstance(result, OrderFound) or not result.order.items:
         return None
     kind = result.order.items[0].kind
     rule = policy.kind_rule(kind)
@@ -58,14 +58,14 @@ def get_router() -> Router:
         terms = await order_terms(conv, rpc, policy)
         if terms:
             parts.append(terms)
-        conv.memory.set("evidence_for", "color")
+        conv.memory.evidence_for = "color"
         await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
 
     @router.message(IntentRoute("quality.problem"))
     async def handle_quality_problem(
         message: Message, conv: Conversation, decision: Decision
     ) -> None:
-        conv.memory.set("evidence_for", "quality")
+        conv.memory.evidence_for = "quality"
         await conv.say(
             conv.replies.answer("quality.problem", conv.locale),
             reply_markup=keyboards.offer_human(conv.t, "quality"),
@@ -85,21 +85,12 @@ def get_router() -> Router:
         reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
         await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
 
-    @router.message(IntentRoute("size.chart"))
-    async def handle_size_chart(message: Message, conv: Conversation, rpc: Bus) -> None:
-        """The chart of the product named in the message, else how charts are measured."""
-        if not await size.show_chart(conv, rpc, message.text or ""):
-            await conv.say(
-                conv.replies.answer("size.chart", conv.locale),
-                reply_markup=conv.feedback("size.chart"),
-            )
-
     @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
         message: Message, conv: Conversation, decision: Decision
     ) -> None:
         slots = decision.slots.model_dump(exclude_none=True)
-        region = slots.pop("region", None) or conv.memory.get("region")
+        region = slots.pop("region", None) or conv.memory.region
         try:
             text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
         except KeyError:
