@@ -1,8 +1,8 @@
 """The console chat: a person types as a customer in the terminal, through the same
 dispatcher and handlers as on Telegram.
 
-:class:`ConsoleSession` is an aiogram session: instead of calling the Bot API it prints what
-the bot sends (HTML turned into plain text, keyboards as numbered choices). :func:`run_console`
+:class:`ConsoleSession` is the in-process session of ``bot.local`` that also prints what the
+bot sends (HTML turned into plain text, keyboards as numbered choices). :func:`run_console`
 reads lines from stdin and feeds each one to the dispatcher as a Telegram update: a number
 picks a choice, ``/contact PHONE`` shares one's own contact, ``/photo`` sends a sample photo,
 ``/quit`` or end of input leaves.
@@ -16,20 +16,15 @@ import itertools
 import logging
 import re
 import sys
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.base import BaseSession
-from aiogram.enums import ParseMode
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
-    GetMe,
     SendMessage,
     TelegramMethod,
 )
@@ -46,10 +41,10 @@ from aiogram.types import (
     User,
 )
 
+from bot.local import LocalSession, local_bot
+
 logger = logging.getLogger(__name__)
 
-CONSOLE_TOKEN = "100000:console"  # never sent anywhere: the session prints instead
-BOT_USER = User(id=100000, is_bot=True, first_name="Kefu", username="kefu_console_bot")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -67,15 +62,13 @@ class Choice:
     request_contact: bool = False
 
 
-class ConsoleSession(BaseSession):
+class ConsoleSession(LocalSession):
     """Prints the bot's messages; keeps the numbered choices of the latest keyboard."""
 
     def __init__(self, out: TextIO | None = None) -> None:
         super().__init__()
         self.out = out or sys.stdout
         self.choices: list[Choice] = []
-        self.messages: dict[int, Message] = {}
-        self._ids = itertools.count(1)
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -101,30 +94,13 @@ class ConsoleSession(BaseSession):
             if method.text:
                 self._print(f"客服 › {method.text}")
             return True
-        if isinstance(method, GetMe):
-            return BOT_USER
-        if method.__returning__ is bool:
-            return True
         logger.debug("console: %s is not shown", type(method).__name__)
-        return True
+        return self.answer(method)
 
     def _send(self, method: SendMessage) -> Message:
-        message_id = next(self._ids)
+        message = self.sent_message(method)  # kept in self.messages: its choices can be pressed
         self._print(f"客服 › {html_to_text(method.text)}")
-        self._show_keyboard(method.reply_markup, message_id)
-        message = Message(
-            message_id=message_id,
-            date=datetime.now(UTC),
-            chat=Chat(id=int(method.chat_id), type="private"),
-            from_user=BOT_USER,
-            text=method.text,
-            reply_markup=(
-                method.reply_markup
-                if isinstance(method.reply_markup, InlineKeyboardMarkup)
-                else None
-            ),
-        )
-        self.messages[message_id] = message
+        self._show_keyboard(method.reply_markup, message.message_id)
         return message
 
     def _show_keyboard(self, markup: Any, message_id: int | None) -> None:
@@ -148,27 +124,6 @@ class ConsoleSession(BaseSession):
         for number, choice in enumerate(choices, 1):
             hint = "  (/contact 你的手机号 / your phone)" if choice.request_contact else ""
             self._print(f"   [{number}] {choice.label}{hint}")
-
-    async def close(self) -> None:
-        return None
-
-    async def stream_content(
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        yield b""  # no files in the console
-
-
-def console_bot(session: ConsoleSession) -> Bot:
-    return Bot(
-        token=CONSOLE_TOKEN,
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
 
 
 class ConsoleCustomer:
@@ -269,7 +224,7 @@ async def run_console(
     """Chat in the terminal until ``/quit`` or end of input."""
     stdin = stdin or sys.stdin
     session = ConsoleSession(stdout)
-    bot = console_bot(session)
+    bot = local_bot(session)
     customer = ConsoleCustomer(bot, session, user_id=user_id, language=language)
     if banner:
         session._print(html_to_text(banner))

@@ -22,13 +22,19 @@ logger = logging.getLogger(__name__)
 
 
 def intent_tables(
-    engine: IntentEngine,
+    engine: IntentEngine, locales: list[str], default_locale: str
 ) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
-    """From the intent catalogue: titles per locale (for "did you mean") and (group, action)."""
+    """From the intent catalogue: each intent's title in every locale (for "did you mean"; a
+    locale whose language the catalogue has no titles in gets the default locale's) and its
+    (group, action)."""
     titles: dict[str, dict[str, str]] = {}
     actions: dict[str, tuple[str, str]] = {}
     for intent in engine.catalog.intents:
-        titles[intent.id] = {"zh_CN": intent.title_zh, "en": intent.title_en}
+        by_language: dict[str, str] = intent.title.model_dump()  # {"zh": …, "en": …}
+        fallback = by_language.get(default_locale.split("_")[0], intent.title.zh)
+        titles[intent.id] = {
+            locale: by_language.get(locale.split("_")[0], fallback) for locale in locales
+        }
         actions[intent.id] = (intent.group, str(intent.action))
     return titles, actions
 
@@ -79,7 +85,7 @@ def create_dispatcher(
     # with the flag {"callback_answer": {"pre": False}} answers with a text of its own.
     dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
 
-    titles, actions = intent_tables(engine)
+    titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
     dp.include_routers(*get_routers(titles, actions))
     # Every catalogue intent reaches exactly one handler, or the bot does not start.
     routes = bind_routes(dp.sub_routers, engine.catalog)

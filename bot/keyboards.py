@@ -9,7 +9,7 @@ never echo the input.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -102,8 +102,12 @@ def languages(replies: Replies, current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+FeedbackCache = dict[tuple[str, str], InlineKeyboardMarkup]
+"""The solved / not solved keyboards built so far, by (locale, intent)."""
+
+
 def feedback(
-    t: T, intent: str, cache: dict[Any, Any] | None = None, locale: str = ""
+    t: T, intent: str, cache: FeedbackCache | None = None, locale: str = ""
 ) -> InlineKeyboardMarkup:
     """The solved / not solved pair under an answer.
 
@@ -111,7 +115,7 @@ def feedback(
     and language: it goes under most answers, and rendering two labels and building a keyboard
     cost more than the rest of a policy turn.
     """
-    key = ("feedback", locale, intent)
+    key = (locale, intent)
     if cache is not None and key in cache:
         return cache[key]
     markup = InlineKeyboardMarkup(

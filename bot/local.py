@@ -39,8 +39,9 @@ _message_ids = itertools.count(1_000_000)
 class LocalSession(BaseSession):
     """Answers every request at once: ``sendMessage`` with the message Telegram would return
     (its keyboard kept, so a button on it can be pressed), ``getMe`` with the bot's user,
-    anything else ``True``. Every request is kept in ``requests`` (in order);
-    ``keep=False`` only counts them (``count``), for long benchmark runs."""
+    anything else ``True``. Every request and sent message is kept (``requests``,
+    ``messages``); ``keep=False`` is a null session for benchmarks: it only counts requests
+    (``count``) and returns the plainest message."""
 
     def __init__(self, *, keep: bool = True) -> None:
         super().__init__()
@@ -82,7 +83,7 @@ class LocalSession(BaseSession):
             text=method.text,
             reply_markup=(
                 method.reply_markup
-                if isinstance(method.reply_markup, InlineKeyboardMarkup)
+                if self.keep and isinstance(method.reply_markup, InlineKeyboardMarkup)
                 else None
             ),
         )

@@ -19,6 +19,8 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import Chat, Message, TelegramObject, Update, User
 from prometheus_client import Counter
 
+from bot import keyboards
+from bot.flows.base import Flows
 from bot.services.conversation import Conversation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from intents import IntentEngine
@@ -115,7 +117,7 @@ class ChatContextMiddleware(BaseMiddleware):
         self.replies = replies
         self.transcript_lines = transcript_lines
         self.default_locale = default_locale
-        self.ui_cache: dict[Any, Any] = {}  # keyboards that depend only on language and intent
+        self.ui_cache: keyboards.FeedbackCache = {}  # built once per language and intent
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -141,6 +143,8 @@ class ChatContextMiddleware(BaseMiddleware):
         )
         data["memory"] = memory
         data["conv"] = conversation
+        if "state" in data:
+            data["flows"] = Flows(conversation, data["rpc"], data["state"])
         assert isinstance(event, Update)
         if event.message is not None:
             conversation.heard(_describe(event.message))
@@ -176,7 +180,7 @@ class IntentMiddleware(BaseMiddleware):
             data["decision"] = decision
             INTENTS_MATCHED.labels(decision.intent or "-", decision.outcome).inc()
             memory: ChatMemory | None = data.get("memory")
-            if memory is not None and decision.outcome == "accept":
+            if memory is not None and decision.outcome == "accept" and memory.misses:
                 memory.misses = 0  # "two misses in a row" counts unclear messages only
             logger.debug(
                 "intent %s (%s, %.2f)", decision.intent, decision.outcome, decision.confidence

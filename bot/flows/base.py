@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot.services import outcomes
 from bot.services.conversation import Conversation
 from bus import Bus
+from bus.contracts import Throttled
 from intents import Decision
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Draft(BaseModel):
 
 
 D = TypeVar("D", bound=Draft)
+F = TypeVar("F", bound="Flow")
 
 
 class Flow(ABC):
@@ -110,6 +112,22 @@ class Flow(ABC):
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
+    async def not_found(
+        self,
+        result: outcomes.Setback,
+        draft: Draft,
+        *,
+        waiting_for_order: State,
+        waiting_for_last4: State,
+    ) -> None:
+        """A lookup that did not give the order: wait for the digits (``ProofNeeded``) or for
+        another number, and say why; a throttled customer stays where they were."""
+        if isinstance(result, outcomes.ProofNeeded):
+            await self.wait(waiting_for_last4, draft)
+        elif not isinstance(result, Throttled):
+            await self.wait(waiting_for_order, draft)
+        await outcomes.explain(self.conv, result)
+
     # -- the customer's contact ----------------------------------------------------------------
     async def pause_for_contact(
         self, draft: Draft, reason: Literal["write", "last4_locked"], resume_at: State
@@ -130,6 +148,22 @@ class Flow(ABC):
     @abstractmethod
     async def resume(self, at: str) -> None:
         """Go on from state ``at`` now that the chat is linked to the customer."""
+
+
+class Flows:
+    """The flows of one update, for handlers: ``flows.get(ExchangeFlow)`` is that flow on this
+    chat's conversation, bus and FSM state (the chat-context middleware puts it in the handler
+    data as ``flows``)."""
+
+    __slots__ = ("conv", "rpc", "state")
+
+    def __init__(self, conv: Conversation, rpc: Bus, state: FSMContext) -> None:
+        self.conv = conv
+        self.rpc = rpc
+        self.state = state
+
+    def get(self, flow: type[F]) -> F:
+        return flow(self.conv, self.rpc, self.state)
 
 
 async def resume(conv: Conversation, rpc: Bus, state: FSMContext) -> bool:

@@ -117,11 +117,12 @@ class ExchangeFlow(Flow):
         elif isinstance(result, ContactRequired):
             await self.pause_for_contact(draft, result.reason, ExchangeRequest.waiting_for_last4)
         else:
-            if isinstance(result, outcomes.ProofNeeded):
-                await self.wait(ExchangeRequest.waiting_for_last4, draft)
-            elif not isinstance(result, outcomes.Throttled):
-                await self.wait(ExchangeRequest.waiting_for_order, draft)
-            await outcomes.explain(self.conv, result)
+            await self.not_found(
+                result,
+                draft,
+                waiting_for_order=ExchangeRequest.waiting_for_order,
+                waiting_for_last4=ExchangeRequest.waiting_for_last4,
+            )
 
     async def with_order(self, draft: ExchangeDraft, order: OrderView) -> None:
         """The order is known: pick the item (or take the only one)."""

@@ -11,7 +11,6 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.address import AddressFlow
 from bot.flows.base import Draft, Flow
-from bot.services import outcomes
 from bot.services.escalation import open_ticket
 from bot.services.orders import lookup, offer_orders, order_card
 from bus.contracts import ContactRequired, OrderFound, OrderView
@@ -86,11 +85,12 @@ class OrderQueryFlow(Flow):
         elif isinstance(result, ContactRequired):
             await self.pause_for_contact(draft, result.reason, OrderQuery.waiting_for_last4)
         else:
-            if isinstance(result, outcomes.ProofNeeded):
-                await self.wait(OrderQuery.waiting_for_last4, draft)
-            elif not isinstance(result, outcomes.Throttled):
-                await self.wait(OrderQuery.waiting_for_order, draft)
-            await outcomes.explain(self.conv, result)
+            await self.not_found(
+                result,
+                draft,
+                waiting_for_order=OrderQuery.waiting_for_order,
+                waiting_for_last4=OrderQuery.waiting_for_last4,
+            )
 
     async def resume(self, at: str) -> None:
         draft = await self.draft()

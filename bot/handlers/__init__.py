@@ -4,7 +4,7 @@ Routers are built inside functions because a router can be attached to one dispa
 and tests build several. The flow and intent routers sit under two parent routers whose
 message filters (the chat is in a flow / the message was matched with confidence) let every
 other message skip them with one check; all filters are async (aiogram runs sync ones in a
-thread pool). Private chats only: the scope is set once per top-level router.
+thread pool). Private chats only: the scope is set once, on the router that holds them all.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def get_routers(
         clarify.get_router(titles, actions),
         media.get_router(),
     ]
-    for router in routers:
-        router.message.filter(PrivateChat())
-    routers.append(errors.get_router())
-    return routers
+    customers = Router(name="bot.customers")
+    customers.message.filter(PrivateChat())  # checked once per message for all of them
+    customers.include_routers(*routers)
+    return [customers, errors.get_router()]

@@ -49,7 +49,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     ) -> None:
         conv.memory.pending_text = (message.text or "")[:1000]
         choices = [
-            (c.intent, titles[c.intent].get(conv.locale) or titles[c.intent]["zh_CN"])
+            (c.intent, titles[c.intent].get(conv.locale) or next(iter(titles[c.intent].values())))
             for c in decision.candidates
             if c.intent in titles and c.intent != FALLBACK_INTENT
         ]

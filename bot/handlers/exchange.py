@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
+from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow, ExchangeRequest
 from bot.keyboards import (
     ConfirmExchangeCallback,
@@ -18,8 +18,6 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.routing import IntentRoute
-from bot.services.conversation import Conversation
-from bus import Bus
 from intents import Decision
 
 
@@ -31,85 +29,53 @@ def get_routers() -> tuple[Router, Router]:
     router = Router(name=__name__)
 
     @router.message(IntentRoute(action="exchange"))
-    async def handle_exchange_request(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
-    ) -> None:
-        await ExchangeFlow(conv, rpc, state).start(decision.slots)
+    async def handle_exchange_request(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ExchangeFlow).start(decision.slots)
 
     @flows.message(ExchangeRequest.waiting_for_order, HasText())
     async def on_exchange_order(
-        message: Message,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
-        decision: Decision | None = None,
+        message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await ExchangeFlow(conv, rpc, state).number_typed(message.text or "", decision)
+        await flows.get(ExchangeFlow).number_typed(message.text or "", decision)
 
     @flows.message(ExchangeRequest.waiting_for_last4, HasText())
     async def on_exchange_last4(
-        message: Message,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
-        decision: Decision | None = None,
+        message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await ExchangeFlow(conv, rpc, state).last4_typed(message.text or "", decision)
+        await flows.get(ExchangeFlow).last4_typed(message.text or "", decision)
 
     @flows.callback_query(OrderPickCallback.filter(F.flow == "x"))
     async def on_exchange_order_picked(
-        query: CallbackQuery,
-        callback_data: OrderPickCallback,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: OrderPickCallback, flows: Flows
     ) -> None:
-        await ExchangeFlow(conv, rpc, state).order_picked(callback_data.order_no)
+        await flows.get(ExchangeFlow).order_picked(callback_data.order_no)
 
     @flows.callback_query(ExchangeRequest.waiting_for_item, ItemPickCallback.filter())
     async def on_item_picked(
-        query: CallbackQuery,
-        callback_data: ItemPickCallback,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: ItemPickCallback, flows: Flows
     ) -> None:
-        await ExchangeFlow(conv, rpc, state).item_picked(callback_data.item_id)
+        await flows.get(ExchangeFlow).item_picked(callback_data.item_id)
 
     @flows.callback_query(ExchangeRequest.waiting_for_variant, VariantPickCallback.filter())
     async def on_variant_picked(
-        query: CallbackQuery,
-        callback_data: VariantPickCallback,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: VariantPickCallback, flows: Flows
     ) -> None:
-        await ExchangeFlow(conv, rpc, state).variant_picked(callback_data.size, callback_data.color)
+        await flows.get(ExchangeFlow).variant_picked(callback_data.size, callback_data.color)
 
     @flows.message(ExchangeRequest.waiting_for_variant, HasText())
-    async def on_variant_typed(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
-    ) -> None:
-        await ExchangeFlow(conv, rpc, state).variant_typed(decision.slots)
+    async def on_variant_typed(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ExchangeFlow).variant_typed(decision.slots)
 
     @flows.callback_query(ExchangeRequest.waiting_for_resale, ResaleCallback.filter())
     async def on_resale_answered(
-        query: CallbackQuery,
-        callback_data: ResaleCallback,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: ResaleCallback, flows: Flows
     ) -> None:
-        await ExchangeFlow(conv, rpc, state).resale_answered(callback_data.fit)
+        await flows.get(ExchangeFlow).resale_answered(callback_data.fit)
 
     @flows.callback_query(ExchangeRequest.waiting_for_confirm, ConfirmExchangeCallback.filter())
     async def on_confirm_exchange(
-        query: CallbackQuery,
-        callback_data: ConfirmExchangeCallback,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: ConfirmExchangeCallback, flows: Flows
     ) -> None:
-        await ExchangeFlow(conv, rpc, state).confirmed(callback_data.confirm)
+        await flows.get(ExchangeFlow).confirmed(callback_data.confirm)
 
     return flows, router

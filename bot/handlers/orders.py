@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
 from bot.flows.address import AddressChange, AddressFlow
+from bot.flows.base import Flows
 from bot.flows.orders import OrderQuery, OrderQueryFlow
 from bot.keyboards import OrderPickCallback
 from bot.routing import IntentRoute
-from bot.services.conversation import Conversation
-from bus import Bus
 from intents import Decision
 
 
@@ -27,51 +25,31 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(OrderQuery.waiting_for_order, HasText())
     async def on_order_number(
-        message: Message,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
-        decision: Decision | None = None,
+        message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await OrderQueryFlow(conv, rpc, state).number_typed(message.text or "", decision)
+        await flows.get(OrderQueryFlow).number_typed(message.text or "", decision)
 
     @flows.message(OrderQuery.waiting_for_last4, HasText())
     async def on_phone_last4(
-        message: Message,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
-        decision: Decision | None = None,
+        message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await OrderQueryFlow(conv, rpc, state).last4_typed(message.text or "", decision)
+        await flows.get(OrderQueryFlow).last4_typed(message.text or "", decision)
 
     @flows.callback_query(OrderPickCallback.filter(F.flow == "q"))
     async def on_order_picked(
-        query: CallbackQuery,
-        callback_data: OrderPickCallback,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: OrderPickCallback, flows: Flows
     ) -> None:
-        await OrderQueryFlow(conv, rpc, state).picked(callback_data.order_no)
+        await flows.get(OrderQueryFlow).picked(callback_data.order_no)
 
     @flows.message(AddressChange.waiting_for_address, HasText())
     async def on_new_address(
-        message: Message,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
-        decision: Decision | None = None,
+        message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await AddressFlow(conv, rpc, state).address_typed(message.text or "", decision)
+        await flows.get(AddressFlow).address_typed(message.text or "", decision)
 
     @router.message(IntentRoute(action="lookup"))
-    async def handle_order_question(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
-    ) -> None:
+    async def handle_order_question(message: Message, flows: Flows, decision: Decision) -> None:
         slots = decision.slots
-        await OrderQueryFlow(conv, rpc, state).ask(
-            decision.intent, slots.order_no, slots.phone_last4
-        )
+        await flows.get(OrderQueryFlow).ask(decision.intent, slots.order_no, slots.phone_last4)
 
     return flows, router

@@ -49,6 +49,27 @@ async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str |
 def get_router() -> Router:
     router = Router(name=__name__)
 
+    # The most frequent first: every intent has one handler (bot/routing.py), so the order
+    # only saves filter checks.
+    @router.message(IntentRoute(action="answer"))
+    async def handle_policy_question(
+        message: Message, conv: Conversation, decision: Decision
+    ) -> None:
+        slots = decision.slots.model_dump(exclude_none=True)
+        region = slots.pop("region", None) or conv.memory.region
+        try:
+            text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
+        except KeyError:
+            # The catalogue knows an intent the shop has not written an answer for yet.
+            logger.warning("no answer template for intent %s", decision.intent)
+            await conv.say(
+                conv.t("clarify.offer_human"),
+                reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
+            )
+            return
+        markup = None if decision.intent in NO_FEEDBACK else conv.feedback(decision.intent)
+        await conv.say(text, reply_markup=markup)
+
     @router.message(IntentRoute("color.difference", "color.real_color"))
     async def handle_color_difference(
         message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
@@ -84,24 +105,5 @@ def get_router() -> Router:
         await conv.say(conv.replies.answer(decision.intent, conv.locale))
         reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
         await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
-
-    @router.message(IntentRoute(action="answer"))
-    async def handle_policy_question(
-        message: Message, conv: Conversation, decision: Decision
-    ) -> None:
-        slots = decision.slots.model_dump(exclude_none=True)
-        region = slots.pop("region", None) or conv.memory.region
-        try:
-            text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
-        except KeyError:
-            # The catalogue knows an intent the shop has not written an answer for yet.
-            logger.warning("no answer template for intent %s", decision.intent)
-            await conv.say(
-                conv.t("clarify.offer_human"),
-                reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
-            )
-            return
-        markup = None if decision.intent in NO_FEEDBACK else conv.feedback(decision.intent)
-        await conv.say(text, reply_markup=markup)
 
     return router

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.filters import HasText
+from bot.flows.base import Flows
 from bot.flows.shipping import REGIONAL, ShippingFlow, ShippingQuestion
 from bot.routing import IntentRoute
-from bot.services.conversation import Conversation
-from bus import Bus
 from intents import Decision
 
 
@@ -24,15 +22,11 @@ def get_routers() -> tuple[Router, Router]:
     router = Router(name=__name__)
 
     @flows.message(ShippingQuestion.waiting_for_region, HasText())
-    async def on_region(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
-    ) -> None:
-        await ShippingFlow(conv, rpc, state).region_given(decision)
+    async def on_region(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ShippingFlow).region_given(decision)
 
     @router.message(IntentRoute(*REGIONAL))
-    async def handle_regional_question(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
-    ) -> None:
-        await ShippingFlow(conv, rpc, state).ask(decision.intent, decision.slots.region)
+    async def handle_regional_question(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ShippingFlow).ask(decision.intent, decision.slots.region)
 
     return flows, router

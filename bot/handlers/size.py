@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
+from bot.flows.base import Flows
 from bot.flows.size import SizeAdvice, SizeFlow
 from bot.keyboards import ProductPickCallback
 from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
-from bus import Bus
 from intents import Decision
 from intents.slots import extract_slots
 
@@ -27,48 +26,32 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(SizeAdvice.waiting_for_body, HasText())
     async def on_body_measurements(
-        message: Message,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
-        decision: Decision | None = None,
+        message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
         text = message.text or ""
         slots = decision.slots if decision is not None else extract_slots(text)
-        await SizeFlow(conv, rpc, state).body_given(text, slots, decision)
+        await flows.get(SizeFlow).body_given(text, slots, decision)
 
     @flows.message(SizeAdvice.waiting_for_product, HasText())
     async def on_product_named(
-        message: Message,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
-        decision: Decision | None = None,
+        message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await SizeFlow(conv, rpc, state).product_named(message.text or "", decision)
+        await flows.get(SizeFlow).product_named(message.text or "", decision)
 
     @flows.callback_query(SizeAdvice.waiting_for_product, ProductPickCallback.filter())
     async def on_product_picked(
-        query: CallbackQuery,
-        callback_data: ProductPickCallback,
-        conv: Conversation,
-        rpc: Bus,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: ProductPickCallback, flows: Flows
     ) -> None:
-        await SizeFlow(conv, rpc, state).product_picked(callback_data.product_id)
+        await flows.get(SizeFlow).product_picked(callback_data.product_id)
 
     @router.message(IntentRoute(group="size", action="ask-slot"))
-    async def handle_size_question(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
-    ) -> None:
-        await SizeFlow(conv, rpc, state).start(message.text or "", decision.slots)
+    async def handle_size_question(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(SizeFlow).start(message.text or "", decision.slots)
 
     @router.message(IntentRoute("size.chart"))
-    async def handle_size_chart(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext
-    ) -> None:
+    async def handle_size_chart(message: Message, conv: Conversation, flows: Flows) -> None:
         """The chart of the product named in the message, else how charts are measured."""
-        if not await SizeFlow(conv, rpc, state).show_chart(message.text or ""):
+        if not await flows.get(SizeFlow).show_chart(message.text or ""):
             await conv.say(
                 conv.replies.answer("size.chart", conv.locale),
                 reply_markup=conv.feedback("size.chart"),

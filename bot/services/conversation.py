@@ -61,7 +61,7 @@ class Conversation:
     memory: ChatMemory
     replies: Replies
     transcript_limit: int = 40
-    ui_cache: dict[Any, Any] | None = None
+    ui_cache: keyboards.FeedbackCache | None = None
 
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""

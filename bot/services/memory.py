@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bus.contracts import Attachment, TranscriptLine
 
@@ -70,15 +70,17 @@ class ChatMemory(BaseModel):
     evidence_for: Evidence | None = None
     """A photo sent now is evidence for a colour or quality question."""
 
-    _storage: BaseStorage | None = PrivateAttr(default=None)
-    _key: StorageKey | None = PrivateAttr(default=None)
-    _stored: dict[str, Any] = PrivateAttr(default_factory=dict)
+    # Where it was loaded from and as what, for save(): a slot, not a pydantic private
+    # attribute (it is read and written on every update; private attributes cost more).
+    __slots__ = ("_origin",)
+    if TYPE_CHECKING:
+        _origin: tuple[BaseStorage, StorageKey, dict[str, Any]]
 
     @field_validator("transcript", mode="before")
     @classmethod
     def _lines_of_older_records(cls, value: Any) -> Any:
         """Older records kept each line as {"role", "text", "at"}."""
-        if isinstance(value, list):
+        if isinstance(value, list) and value and isinstance(value[0], dict):
             return [
                 (line.get("role"), line.get("text"), line.get("at"))
                 if isinstance(line, dict)
@@ -103,8 +105,8 @@ class ChatMemory(BaseModel):
     async def load(cls, storage: BaseStorage, key: StorageKey) -> ChatMemory:
         stored = await storage.get_data(key)
         memory = cls.from_stored(stored)
-        memory._storage, memory._key = storage, key
-        memory._stored = stored  # as stored: an older form is written back in the new one
+        # As stored: a record of an older form differs, and is written back in the new one.
+        object.__setattr__(memory, "_origin", (storage, key, stored))
         return memory
 
     def stored(self) -> dict[str, Any]:
@@ -112,11 +114,14 @@ class ChatMemory(BaseModel):
 
     async def save(self) -> None:
         """Write the record back if it changed since it was loaded (or last saved)."""
+        origin = getattr(self, "_origin", None)
+        if origin is None:
+            return  # made here, not loaded: nowhere to save it
+        storage, key, stored = origin
         data = self.stored()
-        if data == self._stored or self._storage is None or self._key is None:
-            return
-        await self._storage.set_data(self._key, data)
-        self._stored = data
+        if data != stored:
+            await storage.set_data(key, data)
+            object.__setattr__(self, "_origin", (storage, key, data))
 
     # -- identity ------------------------------------------------------------------------------
     def proof_for(self, order_no: str) -> str | None:
@@ -135,8 +140,8 @@ class ChatMemory(BaseModel):
 
     # -- the conversation ----------------------------------------------------------------------
     def record(self, role: Role, text: str, limit: int) -> None:
-        line: Line = (role, text[:TEXT_LIMIT], datetime.now(UTC).isoformat())
-        self.transcript = [*self.transcript[-(limit - 1) :], line] if limit > 1 else [line]
+        self.transcript.append((role, text[:TEXT_LIMIT], datetime.now(UTC).isoformat()))
+        del self.transcript[:-limit]
 
     def transcript_lines(self) -> list[TranscriptLine]:
         return [
