@@ -548,10 +548,6 @@ class Replies:
         ]
         return Html("\n".join(lines))
 
-    def safe(self, markup: str) -> Html:
-        """Mark text that is already escaped HTML (e.g. joined :meth:`text` results) as safe."""
-        return Html(markup)
-
     def exchange_postage(self, payer: PostagePayer, locale: str) -> Html:
         """Who pays postage for an exchange (``shop.enums.PostagePayer``)."""
         return self.text(f"exchange.postage.{payer}", locale)
