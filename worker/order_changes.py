@@ -393,9 +393,7 @@ class OrderChanges:
 
     async def request_invoice(
         self, request: c.RequestInvoice
-    ) -> (
-        c.InvoiceRequested | c.InvoiceRefused | c.OrderNotFound | c.Throttled | c.ContactRequired
-    ):
+    ) -> c.InvoiceRequested | c.InvoiceRefused | c.OrderNotFound | c.Throttled | c.ContactRequired:
         async def apply(
             session: AsyncSession,
         ) -> tuple[c.InvoiceRequested | c.InvoiceRefused | ProofRefusal, c.Event | None]:
@@ -482,4 +480,3 @@ def invoice_view(invoice: InvoiceRequest, order_no: str) -> c.InvoiceView:
         state=invoice.state,
         requested_at=aware(invoice.requested_at),
     )
-

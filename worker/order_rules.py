@@ -145,9 +145,7 @@ def courier_request_refusals(
 # ── urging ───────────────────────────────────────────────────────────────────────────────
 
 
-def urge_stage(
-    state: OrderState, delivered_at: datetime | None
-) -> UrgeStage | UrgeRefusal:
+def urge_stage(state: OrderState, delivered_at: datetime | None) -> UrgeStage | UrgeRefusal:
     """What an urge chases now (``dispatch``, ``delivery``), or why there is nothing to urge."""
     if state == "awaiting_payment":
         return "order_not_paid"

@@ -184,12 +184,8 @@ class Returns:
             ),
             return_address=self.shop.return_address,
             deadline=decision.deadline,
-            refund_process_days=c.DaySpan(
-                min=refund.process_days.min, max=refund.process_days.max
-            ),
-            refund_arrival_days=c.DaySpan(
-                min=refund.arrival_days.min, max=refund.arrival_days.max
-            ),
+            refund_process_days=c.DaySpan(min=refund.process_days.min, max=refund.process_days.max),
+            refund_arrival_days=c.DaySpan(min=refund.arrival_days.min, max=refund.arrival_days.max),
             needs_supervisor=decision.needs_supervisor,
         )
         return _Quoted(terms, decision, lines)
