@@ -143,6 +143,12 @@ def structured_address(
     if region not in MAINLAND and region not in HMT and region != OVERSEAS:
         return None
     city, district, street = (city or "").strip(), (district or "").strip(), street.strip()
+    if street.isascii():
+        # Written in English: street first, as it reads ("100 Century Avenue, Pudong New
+        # District, Shanghai").
+        known = street.casefold()
+        parts = [street, *(p for p in (district, city) if p and p.casefold() not in known)]
+        return NewAddress(region, city or None, district or None, ", ".join(parts))
     line = street
     for part in (district, city):
         if part and not line.startswith(part):
@@ -162,6 +168,8 @@ def mask_name(name: str) -> str:
 def mask_address(address: str, *, city: str | None = None, district: str | None = None) -> str:
     """The address line with its street masked: city and district in full when the address
     was given in parts (they say where, not who), else the line's first six characters."""
+    if address.isascii() and (city or district):
+        return ", ".join(p for p in ("****", district, city) if p)
     known = f"{city or ''}{district or ''}"
     if known and address.startswith(known):
         return f"{known}****"
