@@ -90,15 +90,16 @@ async def cmd_demo(args: argparse.Namespace) -> int:
     them before the console chat opens: the bot itself never reads the database)."""
     from shop.policy import load_policy
     from worker.db.session import Database
-    from worker.seed import FRESH_FOR, ShopTiming, demo_shop_age, showcase_orders
+    from worker.seed import FRESH_FOR, demo_shop_age, showcase_orders
 
     settings = WorkerSettings()
-    # What each order allows is the policy's the worker enforces (KEFU_SHOP_POLICY).
-    timing = ShopTiming.from_policy(load_policy(settings.shop_policy))
+    # What each order allows is decided by the worker's rules with the policy it enforces
+    # (KEFU_SHOP_POLICY).
+    policy = load_policy(settings.shop_policy)
     db = Database(settings.database_url)
     try:
         age = await demo_shop_age(db)
-        found = await showcase_orders(db, timing=timing)
+        found = await showcase_orders(db, policy=policy)
     except SQLAlchemyError as exc:  # no database yet, or not migrated: say so, no traceback
         print(f"no demo shop to show ({type(exc).__name__}); run: kefu seed", file=sys.stderr)
         return 1
