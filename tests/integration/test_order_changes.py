@@ -425,3 +425,32 @@ async def test_a_province_nobody_knows_is_not_stored(shop, make_order):
     )
     assert reply == AddressChangeRefused(reason="unknown_region")
     assert (await db_order(shop, order.order_no)).province == "江苏"
+
+
+# ── tickets for what a person decides ────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("reason", ["not_received", "gift", "discount"])
+async def test_requests_only_a_person_may_grant_open_tickets(shop, make_order, reason):
+    from bus.contracts import OpenTicket, TicketOpened, TranscriptLine
+    from worker.db.models import Ticket
+    from worker.service import utcnow
+
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    chat = 9_000_000_000 + uuid4().int % 10**6
+    line = TranscriptLine(role="bot", text="中通 750000000001 显示已签收", at=utcnow())
+    reply = await shop.rpc.call(
+        OpenTicket(
+            idempotency_key=f"test-{uuid4().hex}",
+            telegram_user_id=order.telegram_user_id,
+            chat_id=chat,
+            reason=reason,
+            order_no=order.order_no,
+            transcript=[line],
+        )
+    )
+    assert isinstance(reply, TicketOpened)
+    async with shop.db.read() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.ticket_no == reply.ticket_no))
+    assert (ticket.reason, ticket.order_no) == (reason, order.order_no)
+    assert "750000000001" in ticket.transcript[0]["text"]
