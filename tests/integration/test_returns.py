@@ -273,3 +273,16 @@ async def test_an_item_listed_twice_is_bad_input():
             cause="size",
             fit_for_resale=True,
         )
+
+
+async def test_a_return_and_an_exchange_of_one_item_at_once_make_one_of_them(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    replies = await asyncio.gather(
+        create(shop, order), shop.rpc.call(exchange_request(order)), create(shop, order)
+    )
+    made = [r for r in replies if r.kind in ("return_created", "created")]
+    assert len(made) == 1, replies
+    refused = [r for r in replies if r not in made]
+    assert all(
+        set(r.reasons) & {"already_returned", "already_exchanged"} for r in refused
+    ), refused
