@@ -99,13 +99,20 @@ class AddressFlow(Flow):
             telegram_user_id=conv.user_id,
             phone_last4=conv.memory.proof_for(draft.order_no),
             province=draft.province,
-            address=draft.address,
-            phone=draft.phone,
+            street=draft.address,
+            receiver_phone=draft.phone,
         )
         reply = await call_command(conv, self.rpc, request)
         if isinstance(reply, ContactRequired):
             draft.key = None  # this key stands for the refused request now
             await self.pause_for_contact(draft, reply.reason, AddressChange.waiting_for_address)
+            return
+        if isinstance(reply, AddressChangeRefused) and reply.reason == "unknown_region":
+            # Nothing changed: the address again, as a new request.
+            await self.wait(
+                AddressChange.waiting_for_address, AddressDraft(order_no=draft.order_no)
+            )
+            await outcomes.address_refused(conv, reply)
             return
         await self.finish()
         if isinstance(reply, AddressChanged):

@@ -67,8 +67,9 @@ async def exchange_refused(conv: Conversation, reasons: Iterable[str]) -> None:
 
 async def address_refused(conv: Conversation, refusal: AddressChangeRefused) -> None:
     """Why the address can't change; a person for a shipped or closed order (an unpaid one
-    only needs paying first)."""
-    markup = None if refusal.reason == "not_paid" else keyboards.offer_human(conv.t, "other")
+    only needs paying first, an address the worker could not place only sending again)."""
+    by_customer = refusal.reason in ("not_paid", "unknown_region")
+    markup = None if by_customer else keyboards.offer_human(conv.t, "other")
     await conv.say(conv.replies.address_refused(refusal.reason, conv.locale), reply_markup=markup)
 
 

@@ -10,6 +10,9 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``base`` | ``Contract``, ``Request[R]``, ``Command[R]``, ``Event``, ``RemoteError``, ``Route`` |
 | ``customers`` | ``customers.link`` |
 | ``orders`` | order views, ``orders.lookup``, ``orders.list``, ``orders.change_address`` |
+| ``changes`` | ``orders.modify_item``, ``.cancel``, ``.request_courier``, ``.urge`` |
+| ``returns`` | ``returns.quote``, ``returns.create`` |
+| ``invoices`` | ``invoices.request`` |
 | ``products`` | ``products.search``, ``products.get``, ``products.categories``, size charts |
 | ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
 | ``tickets`` | ``tickets.open`` |
@@ -39,8 +42,33 @@ from bus.contracts.base import (
     TelegramUserId,
     reply_adapter,
 )
+from bus.contracts.changes import (
+    CancelOrder,
+    CancelRefused,
+    CourierRequestRecorded,
+    CourierRequestRefused,
+    ItemModified,
+    ItemModifyRefused,
+    ModifyItem,
+    OrderCancelled,
+    OrderUrged,
+    RefundView,
+    RequestCourier,
+    UrgeOrder,
+    UrgeRefused,
+)
 from bus.contracts.customers import CustomerLinked, CustomerUnknown, LinkCustomer
-from bus.contracts.events import AddressChangedEvent, ExchangeCreatedEvent, TicketOpenedEvent
+from bus.contracts.events import (
+    AddressChangedEvent,
+    CourierRequestedEvent,
+    ExchangeCreatedEvent,
+    InvoiceRequestedEvent,
+    ItemModifiedEvent,
+    OrderCancelledEvent,
+    OrderUrgedEvent,
+    ReturnCreatedEvent,
+    TicketOpenedEvent,
+)
 from bus.contracts.exchanges import (
     CreateExchange,
     ExchangeCreated,
@@ -49,14 +77,17 @@ from bus.contracts.exchanges import (
     ExchangeView,
     QuoteExchange,
 )
+from bus.contracts.invoices import InvoiceRefused, InvoiceRequested, InvoiceView, RequestInvoice
 from bus.contracts.orders import (
     AddressChanged,
     AddressChangeRefused,
     ChangeAddress,
     ContactRequired,
+    DaySpan,
     ListOrders,
     LookupOrder,
     NotLinked,
+    OrderAttention,
     OrderFound,
     OrderItemView,
     OrderList,
@@ -81,6 +112,17 @@ from bus.contracts.products import (
     SizeChartRow,
     VariantView,
 )
+from bus.contracts.returns import (
+    CreateReturn,
+    QuoteReturn,
+    ReturnCreated,
+    ReturnItemTerms,
+    ReturnItemView,
+    ReturnLine,
+    ReturnRejected,
+    ReturnTerms,
+    ReturnView,
+)
 from bus.contracts.tickets import Attachment, OpenTicket, TicketOpened, TranscriptLine
 
 REQUESTS: tuple[type[Request[Any]], ...] = (
@@ -94,8 +136,25 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     CreateExchange,
     ChangeAddress,
     OpenTicket,
+    QuoteReturn,
+    CreateReturn,
+    ModifyItem,
+    CancelOrder,
+    RequestCourier,
+    UrgeOrder,
+    RequestInvoice,
 )
-EVENTS: tuple[type[Event], ...] = (ExchangeCreatedEvent, AddressChangedEvent, TicketOpenedEvent)
+EVENTS: tuple[type[Event], ...] = (
+    ExchangeCreatedEvent,
+    AddressChangedEvent,
+    TicketOpenedEvent,
+    ReturnCreatedEvent,
+    ItemModifiedEvent,
+    OrderCancelledEvent,
+    CourierRequestedEvent,
+    OrderUrgedEvent,
+    InvoiceRequestedEvent,
+)
 
 __all__ = [
     "EVENTS",
@@ -109,6 +168,8 @@ __all__ = [
     "AddressChanged",
     "AddressChangedEvent",
     "Attachment",
+    "CancelOrder",
+    "CancelRefused",
     "CategoryCount",
     "CategoryList",
     "ChangeAddress",
@@ -116,9 +177,14 @@ __all__ = [
     "Command",
     "ContactRequired",
     "Contract",
+    "CourierRequestRecorded",
+    "CourierRequestRefused",
+    "CourierRequestedEvent",
     "CreateExchange",
+    "CreateReturn",
     "CustomerLinked",
     "CustomerUnknown",
+    "DaySpan",
     "Event",
     "ExchangeCreated",
     "ExchangeCreatedEvent",
@@ -127,17 +193,30 @@ __all__ = [
     "ExchangeView",
     "FibreShare",
     "GetProduct",
+    "InvoiceRefused",
+    "InvoiceRequested",
+    "InvoiceRequestedEvent",
+    "InvoiceView",
+    "ItemModified",
+    "ItemModifiedEvent",
+    "ItemModifyRefused",
     "LinkCustomer",
     "ListCategories",
     "ListOrders",
     "LookupOrder",
+    "ModifyItem",
     "NotLinked",
     "OpenTicket",
+    "OrderAttention",
+    "OrderCancelled",
+    "OrderCancelledEvent",
     "OrderFound",
     "OrderItemView",
     "OrderList",
     "OrderNotFound",
     "OrderSummary",
+    "OrderUrged",
+    "OrderUrgedEvent",
     "OrderView",
     "ProductFound",
     "ProductList",
@@ -145,8 +224,20 @@ __all__ = [
     "ProductSummary",
     "ProductView",
     "QuoteExchange",
+    "QuoteReturn",
+    "RefundView",
     "RemoteError",
     "Request",
+    "RequestCourier",
+    "RequestInvoice",
+    "ReturnCreated",
+    "ReturnCreatedEvent",
+    "ReturnItemTerms",
+    "ReturnItemView",
+    "ReturnLine",
+    "ReturnRejected",
+    "ReturnTerms",
+    "ReturnView",
     "Route",
     "RowId",
     "SearchProducts",
@@ -157,6 +248,8 @@ __all__ = [
     "TicketOpened",
     "TicketOpenedEvent",
     "TranscriptLine",
+    "UrgeOrder",
+    "UrgeRefused",
     "VariantView",
     "reply_adapter",
 ]
