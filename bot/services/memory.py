@@ -30,9 +30,6 @@ ATTACHMENT_LIMIT = 50
 PROOF_LIMIT = 10
 
 Role = Literal["customer", "bot"]
-Line = tuple[Role, str, str]
-"""A transcript line: who, what, when (ISO time) — a tuple, the cheapest form to load and
-store on every update."""
 
 Evidence = Literal["color", "quality"]
 
@@ -55,8 +52,10 @@ class ChatMemory(BaseModel):
     """The order this chat was last about."""
     region: str | None = None
     """The customer's province, from a message or their order (for postage answers)."""
-    transcript: list[Line] = Field(default_factory=list)
-    """Both sides of the chat since the last ticket, newest last, bounded."""
+    transcript: list[str] = Field(default_factory=list)
+    """Both sides of the chat since the last ticket, newest last, bounded: each line stored as
+    ``"<role> <ISO time> <text>"`` (the cheapest form to load and save on every update;
+    :meth:`record` writes them, :meth:`transcript_lines` reads them)."""
     attachments: list[Attachment] = Field(default_factory=list)
     """Photos, documents, voice… since the last ticket, for the next one."""
     ticket_key: str | None = None
@@ -80,11 +79,9 @@ class ChatMemory(BaseModel):
     @classmethod
     def _lines_of_older_records(cls, value: Any) -> Any:
         """Older records kept each line as {"role", "text", "at"}."""
-        if isinstance(value, list) and value and isinstance(value[0], dict):
+        if isinstance(value, list) and value and not isinstance(value[0], str):
             return [
-                (line.get("role"), line.get("text"), line.get("at"))
-                if isinstance(line, dict)
-                else line
+                f"{line['role']} {line['at']} {line['text']}" if isinstance(line, dict) else line
                 for line in value
             ]
         return value
@@ -140,14 +137,22 @@ class ChatMemory(BaseModel):
 
     # -- the conversation ----------------------------------------------------------------------
     def record(self, role: Role, text: str, limit: int) -> None:
-        self.transcript.append((role, text[:TEXT_LIMIT], datetime.now(UTC).isoformat()))
+        self.transcript.append(f"{role} {datetime.now(UTC).isoformat()} {text[:TEXT_LIMIT]}")
         del self.transcript[:-limit]
 
     def transcript_lines(self) -> list[TranscriptLine]:
-        return [
-            TranscriptLine(role=role, text=text, at=datetime.fromisoformat(at))
-            for role, text, at in self.transcript
-        ]
+        """The transcript as the ticket contract has it (lines that don't read are left out)."""
+        lines = []
+        for stored in self.transcript:
+            role, at, text = [*stored.split(" ", 2), "", ""][:3]
+            try:
+                when = datetime.fromisoformat(at)
+                lines.append(
+                    TranscriptLine.model_validate({"role": role, "text": text, "at": when})
+                )
+            except (ValueError, ValidationError):
+                logger.warning("chat memory: a transcript line that does not read was left out")
+        return lines
 
     def add_attachment(self, attachment: Attachment) -> None:
         self.attachments = [*self.attachments[-(ATTACHMENT_LIMIT - 1) :], attachment]

@@ -48,7 +48,8 @@ async def test_a_memory_stored_by_the_older_version_loads() -> None:
     assert memory.attachments == [Attachment(kind="photo", file_id="AgAD")]
     await memory.save()  # written back in the new form, once
     stored = await storage.get_data(KEY)
-    assert "resume" not in stored and stored["transcript"][0][:2] == ["customer", "到哪了"]
+    assert "resume" not in stored
+    assert stored["transcript"] == ["customer 2026-03-01T10:00:00+00:00 到哪了"]
 
 
 async def test_a_value_that_no_longer_fits_is_reset_not_fatal() -> None:
@@ -63,7 +64,7 @@ async def test_the_memory_survives_json_as_redis_stores_it() -> None:
     memory.record("bot", "您好", limit=3)
     memory.record("customer", "谢谢", limit=3)
     memory.record("bot", "不客气", limit=3)
-    assert [text for _, text, _ in memory.transcript] == ["您好", "谢谢", "不客气"]
+    assert [line.text for line in memory.transcript_lines()] == ["您好", "谢谢", "不客气"]
     again = ChatMemory.from_stored(json.loads(json.dumps(memory.stored())))
     assert again == memory
 
