@@ -13,6 +13,7 @@ from worker.db.migrate import upgrade
 from worker.db.session import Database
 from worker.service import ShopService
 from worker.settings import WorkerSettings
+from worker.tickets import TicketDesk
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class Worker:
         self.db = Database(settings.database_url)
         self.topology = settings.bus.topology
         self.service = ShopService(self.db, settings, publish=self._publish)
+        self.tickets = TicketDesk(self.service)
         self._connection: AbstractRobustConnection | None = None
         self._server: RpcServer | None = None
 
@@ -38,7 +40,7 @@ class Worker:
         )
         self._server = RpcServer(
             self._connection,
-            self.service.handlers(),
+            {**self.service.handlers(), **self.tickets.handlers()},
             topology=self.topology,
             prefetch=self.settings.prefetch,
         )
