@@ -37,7 +37,8 @@ FLOOD_DROPPED = Counter("kefu_bot_flood_dropped_total", "Updates dropped by floo
 
 class FloodMiddleware(BaseMiddleware):
     """At most ``rate`` updates per ``window`` seconds per user; the first update over the limit
-    gets a polite "slow down", the rest are dropped until the window has room again."""
+    gets a polite "slow down" (in a private chat only: the bot never speaks up in a group), the
+    rest are dropped until the window has room again."""
 
     def __init__(self, rate: int, window: float, *, max_users: int = 100_000) -> None:
         self.rate = rate
@@ -61,7 +62,9 @@ class FloodMiddleware(BaseMiddleware):
         if len(stamps) >= self.rate:
             FLOOD_DROPPED.inc()
             conversation: Conversation | None = data.get("conv")
-            if user.id not in self._warned and conversation is not None:
+            chat: Chat | None = data.get("event_chat")
+            private = chat is not None and chat.type == "private"
+            if user.id not in self._warned and conversation is not None and private:
                 self._warned.add(user.id)
                 await conversation.say(conversation.t("flood"))
                 return None
@@ -96,7 +99,10 @@ def _describe(message: Message) -> str:
 
 class ChatContextMiddleware(BaseMiddleware):
     """Loads the chat's memory, picks the language, builds the :class:`Conversation` and writes
-    the memory back once the update is handled (also when a handler failed)."""
+    the memory back once the update is handled (also when a handler failed).
+
+    Updates from bot accounts stop here: bots do not talk to the shop, and answering one (or
+    apologising to it) could start two bots talking to each other."""
 
     def __init__(
         self, storage: BaseStorage, replies: Any, *, transcript_lines: int, default_locale: str
@@ -113,7 +119,10 @@ class ChatContextMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         bot: Bot = data["bot"]
-        if user is None or chat is None or user.is_bot:
+        if user is not None and user.is_bot:
+            logger.debug("ignored an update from bot account %s", user.id)
+            return None
+        if user is None or chat is None:
             return await handler(event, data)
         lock = self._locks.get(chat.id)
         if lock is None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bus.settings import BusSettings
 
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+
 
 class BotSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     bot_token: SecretStr | None = Field(
         default=None,
@@ -29,7 +34,13 @@ class BotSettings(BaseSettings):
     webhook_host: str = Field(default="127.0.0.1", alias="WEBHOOK_HOST")
     webhook_port: int = Field(default=8080, ge=1, le=65535, alias="WEBHOOK_PORT")
     webhook_path: str = Field(default="/telegram/webhook", alias="WEBHOOK_PATH")
-    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        alias="WEBHOOK_SECRET",
+        description="Checked on every webhook call (X-Telegram-Bot-Api-Secret-Token). Unset: "
+        "a fresh one is generated at start and registered with setWebhook (needs "
+        "WEBHOOK_BASE_URL); several bot processes must share a configured one.",
+    )
     webhook_base_url: str | None = Field(
         default=None,
         alias="WEBHOOK_BASE_URL",
@@ -46,3 +57,12 @@ class BotSettings(BaseSettings):
     transcript_lines: int = Field(default=40, ge=4, le=200, alias="KEFU_TRANSCRIPT_LINES")
     metrics_port: int | None = Field(default=None, alias="KEFU_BOT_METRICS_PORT")
     bus: BusSettings = Field(default_factory=BusSettings)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram allows 1–256 of ``A-Z a-z 0-9 _ -``; we ask for at least 16 of them, so
+        that the one thing between the internet and the bot cannot be guessed."""
+        if value is not None and not SECRET_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 16 to 256 of A-Z, a-z, 0-9, _ and -")
+        return value

@@ -8,7 +8,15 @@ them into the registry both sides use.
 Schema versions: every model has ``SCHEMA_VERSION``; the RPC layer sends the request's version
 in the ``x-kefu-schema`` header and the server refuses a version it does not speak with the
 error code ``unsupported_version``. Add optional fields freely; bump the version for anything
-an older peer would misread.
+an older peer would misread. Every request is at version 2: the products ones for categories
+and per-category charts, all the others for strict models, bounded ids, the
+``contact_required`` reply and the ``idempotency_conflict`` / ``wrong_route`` error codes.
+
+Strict means what it says on the wire: ``"1"`` is not an integer and ``1.5`` is not an id;
+JSON's own forms stay valid (ISO strings for datetimes, numbers or strings for decimals).
+Validation errors never echo the input (``hide_input_in_errors``): a rejected phone number or
+address does not reach a log through an error message. Ids that come from outside (callback
+data, forged requests) are bounded, so a 20-digit id is bad input, not a database overflow.
 
 No contract ever carries a full phone number or address back to the bot: order views hold
 masked receiver data only (``138****5678``), because the bot renders and logs them.
@@ -25,6 +33,10 @@ from typing import Annotated, ClassVar, Literal, Union, get_args
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 ORDER_NO_PATTERN = r"^KF\d{8}$"
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are PostgreSQL ``integer`` columns."""
+MAX_TELEGRAM_ID = 2**53 - 1
+"""Telegram user and chat ids have at most 52 significant bits (chat ids may be negative)."""
 PHONE_PATTERN = r"^\+?\d{6,15}$"
 LAST4_PATTERN = r"^\d{4}$"
 
@@ -121,10 +133,22 @@ TicketReason = Literal[
 """Why a chat was handed to a person."""
 
 
-class Contract(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+"""A database row id (product, order item): positive and within PostgreSQL's ``integer``."""
+TelegramUserId = Annotated[int, Field(ge=1, le=MAX_TELEGRAM_ID)]
+ChatId = Annotated[int, Field(ge=-MAX_TELEGRAM_ID, le=MAX_TELEGRAM_ID)]
 
-    SCHEMA_VERSION: ClassVar[int] = 1
+
+class Contract(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        strict=True,
+        hide_input_in_errors=True,
+        str_strip_whitespace=True,
+    )
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
 
 Replies = tuple[type[Contract], ...]
@@ -322,11 +346,31 @@ class NotLinked(Contract):
     kind: Literal["not_linked"] = "not_linked"
 
 
+class ContactRequired(Contract):
+    """Only the order's verified customer (their own Telegram contact, linked) may go on.
+
+    ``write``: the asker proved the order with the phone's last four digits, which is enough
+    to read it but never to change it (address, exchange, and every later write).
+    ``last4_locked``: too many wrong answers for this order number; its last-four route is
+    closed for a while, whoever asks (a missing order number answers the same).
+    """
+
+    kind: Literal["contact_required"] = "contact_required"
+    reason: Literal["write", "last4_locked"]
+
+
 class RemoteError(Contract):
     """What the server answers when it cannot handle a request at all."""
 
     kind: Literal["error"] = "error"
-    code: Literal["bad_request", "unknown_method", "unsupported_version", "internal"]
+    code: Literal[
+        "bad_request",
+        "unknown_method",
+        "unsupported_version",
+        "wrong_route",
+        "idempotency_conflict",
+        "internal",
+    ]
     message: str
 
 
@@ -348,7 +392,7 @@ class LinkCustomer(Request):
     contact was verified as the sender's own."""
 
     METHOD: ClassVar[str] = "customers.link"
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone: str = Field(pattern=PHONE_PATTERN)
     REPLIES: ClassVar[Replies] = (CustomerLinked, CustomerUnknown)
 
@@ -359,6 +403,11 @@ class LinkCustomer(Request):
 class OrderFound(Contract):
     kind: Literal["found"] = "found"
     order: OrderView
+    access: Literal["owner", "last4"] = Field(
+        default="last4",
+        description="owner: the asker is the order's verified customer and may change it; "
+        "last4: proven by the phone's last four digits, enough to read it only.",
+    )
 
 
 class LookupOrder(Request):
@@ -367,9 +416,9 @@ class LookupOrder(Request):
 
     METHOD: ClassVar[str] = "orders.lookup"
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
-    REPLIES: ClassVar[Replies] = (OrderFound, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (OrderFound, OrderNotFound, Throttled, ContactRequired)
 
 
 class OrderList(Contract):
@@ -379,7 +428,7 @@ class OrderList(Contract):
 
 class ListOrders(Request):
     METHOD: ClassVar[str] = "orders.list"
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     limit: int = Field(default=10, ge=1, le=50)
     REPLIES: ClassVar[Replies] = (OrderList, NotLinked)
 
@@ -419,7 +468,7 @@ class GetProduct(Request):
 
     SCHEMA_VERSION: ClassVar[int] = 2
     METHOD: ClassVar[str] = "products.get"
-    product_id: int
+    product_id: RowId
     REPLIES: ClassVar[Replies] = (ProductFound, ProductNotFound)
 
 
@@ -463,12 +512,12 @@ class ExchangeTerms(Contract):
 
 class _ExchangeRequestFields(Contract):
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
-    item_id: int
-    new_size: str | None = None
-    new_color: str | None = None
-    new_product_id: int | None = Field(
+    item_id: RowId
+    new_size: str | None = Field(default=None, max_length=10)
+    new_color: str | None = Field(default=None, max_length=20)
+    new_product_id: RowId | None = Field(
         default=None, description="Set for a change of style (换款): refused without a supervisor."
     )
     fit_for_resale: bool = Field(description="The customer states: tags on, unworn, unwashed.")
@@ -480,7 +529,7 @@ class QuoteExchange(_ExchangeRequestFields, Request):
     """May this item be exchanged for that variant, and on what terms."""
 
     METHOD: ClassVar[str] = "exchanges.quote"
-    REPLIES: ClassVar[Replies] = (ExchangeTerms, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (ExchangeTerms, OrderNotFound, Throttled, ContactRequired)
 
 
 class ExchangeCreated(Contract):
@@ -499,7 +548,13 @@ class CreateExchange(_ExchangeRequestFields, Command):
     """Re-check the quote, hold one unit of the new variant, create the exchange (RMA)."""
 
     METHOD: ClassVar[str] = "exchanges.create"
-    REPLIES: ClassVar[Replies] = (ExchangeCreated, ExchangeRejected, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (
+        ExchangeCreated,
+        ExchangeRejected,
+        OrderNotFound,
+        Throttled,
+        ContactRequired,
+    )
 
 
 # ── orders.change_address ────────────────────────────────────────────────────────────────
@@ -516,15 +571,24 @@ class AddressChangeRefused(Contract):
 
 
 class ChangeAddress(Command):
+    """A new delivery address (and receiver) for a paid, unshipped order: the order's verified
+    customer only. The phone the order was placed with, which proves it, never changes."""
+
     METHOD: ClassVar[str] = "orders.change_address"
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
-    telegram_user_id: int
+    telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
     receiver_name: str | None = Field(default=None, min_length=1, max_length=50)
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
     province: str = Field(min_length=2, max_length=20)
     address: str = Field(min_length=4, max_length=200)
-    REPLIES: ClassVar[Replies] = (AddressChanged, AddressChangeRefused, OrderNotFound, Throttled)
+    REPLIES: ClassVar[Replies] = (
+        AddressChanged,
+        AddressChangeRefused,
+        OrderNotFound,
+        Throttled,
+        ContactRequired,
+    )
 
 
 # ── tickets (escalations) and the agents' desk ───────────────────────────────────────────
@@ -543,13 +607,15 @@ style/size/colour change, green a payment reminder (DOMAIN.md)."""
 AlertKind = Literal["sla", "idle"]
 LOCALE_PATTERN = r"^[a-z]{2}(_[A-Z]{2})?$"
 TICKET_NO_PATTERN = r"^T\d{8,16}$"
+MessageId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+"""A Telegram message or forum-topic id (positive, 32 bits)."""
 
 
 class TranscriptLine(Contract):
     role: Literal["customer", "bot", "agent", "system"]
     text: str = Field(max_length=4096)
     at: datetime
-    message_id: int | None = Field(
+    message_id: MessageId | None = Field(
         default=None,
         description="The customer's Telegram message (customer lines): the desk copies it into "
         "the ticket's topic when it arrived before the topic existed.",
@@ -559,8 +625,8 @@ class TranscriptLine(Contract):
 
 class Attachment(Contract):
     kind: Literal["photo", "video", "voice", "document", "sticker", "other"]
-    file_id: str
-    caption: str | None = None
+    file_id: str = Field(max_length=200)
+    caption: str | None = Field(default=None, max_length=1024)
 
 
 class QueuePlace(Contract):
@@ -578,7 +644,7 @@ class QueueUpdate(Contract):
     """A waiting customer whose place or expected wait changed enough to tell them."""
 
     ticket_no: str
-    chat_id: int
+    chat_id: ChatId
     locale: str
     place: QueuePlace
 
@@ -598,11 +664,11 @@ class OpenTicket(Command):
     live one, adding the new transcript and attachments to it)."""
 
     METHOD: ClassVar[str] = "tickets.open"
-    telegram_user_id: int
-    chat_id: int
+    telegram_user_id: TelegramUserId
+    chat_id: ChatId
     customer_name: str = Field(default="", max_length=100)
     reason: TicketReason
-    intent: str | None = None
+    intent: str | None = Field(default=None, max_length=60)
     confidence: float | None = Field(default=None, ge=0, le=1)
     locale: str = Field(default="zh_CN", pattern=LOCALE_PATTERN)
     order_no: str | None = Field(default=None, pattern=ORDER_NO_PATTERN)
@@ -617,8 +683,8 @@ class TicketView(Contract):
 
     ticket_no: str
     state: TicketState
-    chat_id: int
-    telegram_user_id: int
+    chat_id: ChatId
+    telegram_user_id: TelegramUserId
     customer_name: str = Field(description="The customer's Telegram name, as they set it.")
     locale: str
     reason: TicketReason
@@ -630,7 +696,7 @@ class TicketView(Contract):
     first_response_at: datetime | None = None
     closed_at: datetime | None = None
     closed_by: ClosedBy | None = None
-    agent_id: int | None = None
+    agent_id: TelegramUserId | None = None
     agent_name: str | None = None
     desk_chat_id: int | None = None
     topic_id: int | None = None
@@ -664,9 +730,9 @@ class _TicketSelector(Contract):
     """Exactly one of: the ticket number; the customer chat (its live ticket); the topic."""
 
     ticket_no: str | None = Field(default=None, pattern=TICKET_NO_PATTERN)
-    chat_id: int | None = None
-    desk_chat_id: int | None = None
-    topic_id: int | None = Field(default=None, ge=1)
+    chat_id: ChatId | None = None
+    desk_chat_id: ChatId | None = None
+    topic_id: MessageId | None = None
 
     @model_validator(mode="after")
     def _one_selector(self) -> _TicketSelector:
@@ -707,7 +773,7 @@ class ListMine(Request):
     """An agent's tickets that are with them now, oldest first."""
 
     METHOD: ClassVar[str] = "tickets.mine"
-    agent_id: int
+    agent_id: TelegramUserId
     REPLIES: ClassVar[Replies] = (TicketList,)
 
 
@@ -761,9 +827,9 @@ class BindTopic(Command):
 
     METHOD: ClassVar[str] = "tickets.set_topic"
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
-    desk_chat_id: int
-    topic_id: int = Field(ge=1)
-    card_message_id: int | None = None
+    desk_chat_id: ChatId
+    topic_id: MessageId
+    card_message_id: MessageId | None = None
     seen_lines: int = Field(default=0, ge=0, description="Transcript lines the card shows.")
     REPLIES: ClassVar[Replies] = (TopicBound, TopicTaken, TicketNotFound)
 
@@ -787,7 +853,7 @@ class TakeTicket(Command):
 
     METHOD: ClassVar[str] = "tickets.take"
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
-    agent_id: int
+    agent_id: TelegramUserId
     agent_name: str = Field(min_length=1, max_length=100)
     force: bool = False
     REPLIES: ClassVar[Replies] = (TicketTaken, TakeRefused, TicketNotFound)
@@ -806,7 +872,7 @@ class CloseTicket(_TicketSelector, Command):
 
     METHOD: ClassVar[str] = "tickets.close"
     closed_by: ClosedBy
-    agent_id: int | None = None
+    agent_id: TelegramUserId | None = None
     agent_name: str | None = Field(default=None, max_length=100)
     REPLIES: ClassVar[Replies] = (TicketClosed, TicketNotFound)
 
@@ -831,7 +897,7 @@ class AppendToTicket(_TicketSelector, Command):
 
     METHOD: ClassVar[str] = "tickets.append"
     role: Literal["customer", "agent", "system"]
-    agent_id: int | None = None
+    agent_id: TelegramUserId | None = None
     agent_name: str | None = Field(default=None, max_length=100)
     lines: list[TranscriptLine] = Field(min_length=1, max_length=20)
     attachments: list[Attachment] = Field(default=[], max_length=10)
@@ -855,7 +921,7 @@ class RateTicket(Command):
 
     METHOD: ClassVar[str] = "tickets.rate"
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
-    chat_id: int = Field(description="The rating customer's chat: must be the ticket's.")
+    chat_id: ChatId = Field(description="The rating customer's chat: must be the ticket's.")
     rating: int | None = Field(default=None, ge=1, le=5)
     comment: str | None = Field(default=None, min_length=1, max_length=500)
     REPLIES: ClassVar[Replies] = (TicketRated, RatingRefused, TicketNotFound)
@@ -911,7 +977,7 @@ class RevealContact(Command):
 
     METHOD: ClassVar[str] = "tickets.reveal"
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
-    agent_id: int
+    agent_id: TelegramUserId
     agent_name: str = Field(min_length=1, max_length=100)
     REPLIES: ClassVar[Replies] = (Revealed, NothingToReveal, TicketNotFound)
 

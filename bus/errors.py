@@ -33,3 +33,16 @@ class BusRemoteError(BusError):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+class Refusal(Exception):
+    """Raised by a server-side handler to refuse a well-formed request with a stable error
+    ``code`` (e.g. ``idempotency_conflict``): the caller gets that code as ``BusRemoteError``,
+    the message is acked, never retried, and not parked as a dead letter (it is not broken,
+    and replaying it can only be refused again). ``message`` must be safe to log.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

@@ -7,10 +7,11 @@ their deadline; commands are persistent and publisher-confirmed. Both are ``mand
 request nobody can receive comes back at once as ``BusUnavailable``. Bodies are JSON from
 ``model_dump_json()``; never pickle.
 
-Server: validates each request against its contract, dispatches by method, replies with the
-same correlation id, and acks only after the handler returned (for commands: after the
-database commit). What cannot be handled goes to the dead-letter queue with the reason in
-its headers, and the consumer carries on.
+Server: validates each request against its contract, dispatches by method (a query only from
+the queries queue, a command only from the commands queue), replies with the same correlation
+id, and acks only after the handler returned (for commands: after the database commit). What
+cannot be handled goes to the dead-letter queue with the reason in its headers (field names
+and error types, never values), and the consumer carries on.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import aio_pika
@@ -36,7 +39,7 @@ from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
 from bus.contracts import REQUESTS, Contract, RemoteError, Request, reply_adapter
-from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
+from bus.errors import BusRemoteError, BusTimeout, BusUnavailable, Refusal
 from bus.topology import Topology
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,8 @@ SCHEMA_HEADER = "x-kefu-schema"
 REASON_HEADER = "x-kefu-reason"
 METHODS: dict[str, type[Request]] = {request.METHOD: request for request in REQUESTS}
 _REPLY_ADAPTERS = {method: reply_adapter(request) for method, request in METHODS.items()}
+_METHOD_SHAPE = re.compile(r"[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}")
+_FIELD_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
 
 CLIENT_CALLS = Counter(
     "kefu_bus_calls_total", "Bus calls made by this process.", ["method", "outcome"]
@@ -184,7 +189,7 @@ class RpcClient:
         """Send any bytes to a method and return the reply's bytes: ``kefu rpc`` and tests."""
         request = METHODS.get(method)
         kind = request.KIND if request else "query"
-        schema = request.SCHEMA_VERSION if request else 1
+        schema = request.SCHEMA_VERSION if request else Contract.SCHEMA_VERSION
         return await self._round_trip(method, kind, body, schema=schema, deadline=deadline)
 
     async def _round_trip(
@@ -342,26 +347,40 @@ class RpcServer:
         handler = self._handlers.get(method)
         if request_type is None or handler is None:
             await self._refuse(
-                channel, queue_name, message, "unknown_method", f"unknown method {method!r}"
+                channel,
+                queue_name,
+                message,
+                "unknown_method",
+                f"unknown method {shown_method(method)!r}",
             )
             return
-        schema = (message.headers or {}).get(SCHEMA_HEADER, request_type.SCHEMA_VERSION)
+        route = "query" if queue_name == self._topology.queries_queue else "command"
+        if request_type.KIND != route:
+            # Dispatch is by the message's type, so the queue must agree: a command that came
+            # in on the queries route would skip persistence and confirms (and vice versa).
+            await self._refuse(
+                channel,
+                queue_name,
+                message,
+                "wrong_route",
+                f"{method} is a {request_type.KIND} and came in on the {route} route",
+            )
+            return
+        schema = schema_version(message.headers or {}, request_type.SCHEMA_VERSION)
         if schema != request_type.SCHEMA_VERSION:
             await self._refuse(
                 channel,
                 queue_name,
                 message,
                 "unsupported_version",
-                f"{method} speaks schema {request_type.SCHEMA_VERSION}, got {schema}",
+                f"{method} speaks schema {request_type.SCHEMA_VERSION}, got "
+                + (str(schema) if schema is not None else "a header that is not a number"),
             )
             return
         try:
             request = request_type.model_validate_json(message.body)
         except ValidationError as exc:
-            detail = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5]
-            )
-            await self._refuse(channel, queue_name, message, "bad_request", detail)
+            await self._refuse(channel, queue_name, message, "bad_request", describe_errors(exc))
             return
 
         started = time.perf_counter()
@@ -371,6 +390,17 @@ class RpcServer:
             with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
                 await message.nack(requeue=True)
             raise
+        except Refusal as refusal:
+            # Well-formed but refused for good (e.g. a key reused for another request):
+            # answered, acked, neither retried nor parked.
+            logger.warning("refused %s: %s [cid=%s]", method, refusal.code, cid)
+            SERVER_REQUESTS.labels(method, refusal.code).inc()
+            await self._reply(
+                channel, message, RemoteError(code=refusal.code, message=refusal.message[:500])
+            )
+            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
+                await message.ack()
+            return
         except Exception:
             logger.exception("handler %s failed [cid=%s]", method, cid)
             SERVER_REQUESTS.labels(method, "error").inc()
@@ -419,15 +449,17 @@ class RpcServer:
     ) -> None:
         """Answer the caller with an error, park the message in the dead-letter queue with
         the reason, ack the original. Never raises: the consumer must keep going."""
+        method = shown_method(message.type or "")
         logger.warning(
             "dead-lettering %s from %s: %s (%s) [cid=%s]",
-            message.type,
+            method,
             queue_name,
             code,
             reason,
             message.correlation_id,
         )
-        SERVER_REQUESTS.labels(message.type or "?", code).inc()
+        # Metric labels stay a closed set: a made-up method name is "unknown".
+        SERVER_REQUESTS.labels(method if method in METHODS else "unknown", code).inc()
         DEAD_LETTERS.labels(queue_name, code).inc()
         await self._reply(channel, message, RemoteError(code=code, message=reason[:500]))
         headers = dict(message.headers or {})
@@ -436,7 +468,7 @@ class RpcServer:
                 REASON_HEADER: f"{code}: {reason}"[:1000],
                 "x-kefu-error-code": code,
                 "x-kefu-source-queue": queue_name,
-                "x-kefu-method": message.type or "",
+                "x-kefu-method": method,
                 "x-kefu-dead-at": int(time.time()),
             }
         )
@@ -499,3 +531,46 @@ class RpcServer:
             with contextlib.suppress(Exception):
                 await channel.close()
         self._channels.clear()
+
+
+def shown_method(method: str) -> str:
+    """A method name fit for logs, headers and reasons: ours, or shaped like ours. Anything
+    else came from whoever published the message and could be any text (a phone number
+    included), so it is not repeated."""
+    if method in METHODS or _METHOD_SHAPE.fullmatch(method):
+        return method
+    return "?"
+
+
+def schema_version(headers: Mapping[str, Any], default: int) -> int | None:
+    """The ``x-kefu-schema`` header as a number: an integer, or digits in a string (another
+    AMQP client may send one); ``None`` for anything else (a bool is not a version)."""
+    value = headers.get(SCHEMA_HEADER, default)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal):
+        return int(value) if value == int(value) else None
+    if isinstance(value, bytes):
+        value = value.decode("ascii", errors="replace")
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def describe_errors(exc: ValidationError, limit: int = 5) -> str:
+    """Where and what went wrong, never the value: ``order_no: string_pattern_mismatch``.
+
+    Dead-letter reasons and error replies are read by people and land in logs, and a rejected
+    value can be a phone number or an address. Location parts that are not field-shaped (an
+    unexpected key is chosen by the sender) are shown as ``?``.
+    """
+    parts = []
+    for error in exc.errors(include_url=False, include_context=False, include_input=False)[:limit]:
+        where = ".".join(
+            str(part) if isinstance(part, int) or _FIELD_SHAPE.fullmatch(str(part)) else "?"
+            for part in error["loc"]
+        )
+        parts.append(f"{where or 'body'}: {error['type']}")
+    return "; ".join(parts)

@@ -34,7 +34,7 @@ from worker.settings import WorkerSettings
 
 
 class OpsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     bus: BusSettings = Field(default_factory=BusSettings)
     management_url: str = Field(

@@ -839,7 +839,7 @@ async def find_demo_orders(
             found.append(
                 DemoOrder(
                     order_no=order.order_no,
-                    phone=order.receiver_phone,
+                    phone=order.placed_phone,
                     customer_id=order.customer_id,
                     item_id=item.id,
                     product_id=variant.product_id,
@@ -889,7 +889,7 @@ async def showcase_orders(
                 ShowcaseOrder(
                     role=entry["role"],
                     order_no=order.order_no,
-                    last4=order.receiver_phone[-4:],
+                    last4=order.placed_phone[-4:],
                     state=order.state,
                     customer_name=customer.name,
                     customer_phone=customer.phone,

@@ -1,15 +1,20 @@
 """The worker's bus methods: one async handler per contract, on the shop's data.
 
-Every order-touching method first proves the asker owns the order (``_authorize``); what it
-cannot prove answers ``OrderNotFound``, the same answer as a number that does not exist.
+Every order-touching method first proves the asker owns the order (``worker/proof.py``):
+reading takes the linked customer or the last four digits of the phone the order was placed
+with, counted; every write takes the linked customer only (``ProofGate.strong``). What cannot
+be proved answers ``OrderNotFound``, the same answer as a number that does not exist.
 Commands run in one write transaction together with their ``processed_commands`` row, so the
 row exists exactly when the change does: a redelivered or retried command gets the stored
-reply and changes nothing.
+reply and changes nothing, and the same key with another request is refused
+(``idempotency_conflict``), never answered with the other request's reply.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -21,12 +26,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
+from bus.errors import Refusal
 from worker.catalogue import Catalogue, ProductFacts
 from worker.db import queries
 from worker.db.models import (
     Customer,
     Exchange,
-    LookupFailure,
     Order,
     ProcessedCommand,
     Remark,
@@ -34,6 +39,7 @@ from worker.db.models import (
 )
 from worker.db.queries import aware as _aware
 from worker.db.session import Database
+from worker.proof import Access, ProofGate, classify
 from worker.rules import ExchangeFacts, decide_exchange, normalize_phone
 from worker.settings import WorkerSettings
 
@@ -59,6 +65,7 @@ class ShopService:
         self.settings = settings
         self._publish = publish
         self.clock = clock
+        self.proof = ProofGate(settings, clock)
         self._catalogue: Catalogue | None = None
         self._catalogue_checked = float("-inf")
         self._catalogue_lock = asyncio.Lock()
@@ -100,19 +107,39 @@ class ShopService:
     # ── orders ───────────────────────────────────────────────────────────────────────────
 
     async def lookup_order(self, request: c.LookupOrder) -> c.Contract:
-        found = await self.db.run_read(self._lookup, request)
-        if found is None:
-            return await self._not_found(request.telegram_user_id)
-        return found
+        decided = await self.db.run_read(self._lookup, request)
+        if decided is not None:
+            return decided
+        # Digits to check: counted, in a write transaction (worker/proof.py).
+        async with self.db.write() as session:
+            refusal = await self.proof.check_last4(session, request, request.METHOD)
+        if refusal is not None:
+            return refusal
+        # Proven (and committed): the card comes from the fast read path.
+        view = await self.db.run_read(queries.order_view_by_no, request.order_no)
+        return c.OrderFound(order=view, access="last4")
 
     def _lookup(self, connection: Connection, request: c.LookupOrder) -> c.Contract | None:
-        throttled = self._throttled(queries.lookup_failure(connection, request.telegram_user_id))
-        if throttled:
-            return throttled
+        """The answer when a plain read decides it; ``None`` when digits must be checked."""
         order = queries.order_row(connection, request.order_no)
-        if order is None or not _owns(order.owner_telegram_id, order.receiver_phone, request):
+        proven = (
+            order is not None
+            and request.phone_last4 is not None
+            and order.owner_telegram_id != request.telegram_user_id
+            and queries.proven(connection, request.telegram_user_id, request.order_no)
+        )
+        access = classify(
+            request,
+            owner_telegram_id=order.owner_telegram_id if order is not None else None,
+            placed_phone=order.placed_phone if order is not None else None,
+            proven=proven,
+        )
+        if access is Access.CHECK:
             return None
-        return c.OrderFound(order=queries.order_view(connection, order))
+        if access is Access.DENIED:
+            return c.OrderNotFound()
+        assert order is not None
+        return c.OrderFound(order=queries.order_view(connection, order), access=access.value)
 
     async def list_orders(self, request: c.ListOrders) -> c.Contract:
         async with self.db.read() as session:
@@ -143,42 +170,8 @@ class ShopService:
                 ]
             )
 
-    async def _authorized_order(
-        self, session: AsyncSession, request: c.LookupOrder | c.QuoteExchange | c.ChangeAddress
-    ) -> Order | None:
-        order = await session.scalar(select(Order).where(Order.order_no == request.order_no))
-        if order is None:
-            return None
-        customer = await session.get(Customer, order.customer_id)
-        owner = customer.telegram_user_id if customer else None
-        return order if _owns(owner, order.receiver_phone, request) else None
-
-    def _throttled(self, failures: Any) -> c.Throttled | None:
-        """``failures``: the asker's ``lookup_failures`` row (or None)."""
-        if failures is None or failures.failures < self.settings.lookup_failures_allowed:
-            return None
-        window_end = _aware(failures.window_started_at) + timedelta(
-            seconds=self.settings.lookup_failure_window_s
-        )
-        remaining = (window_end - self.clock()).total_seconds()
-        return c.Throttled(retry_after_s=int(remaining) + 1) if remaining > 0 else None
-
-    async def _not_found(self, telegram_user_id: int) -> c.OrderNotFound:
-        """Count a failed look-up against the asker, then answer like a missing order."""
-        now = self.clock()
-        window = timedelta(seconds=self.settings.lookup_failure_window_s)
-        async with self.db.write() as session:
-            row = await session.get(LookupFailure, telegram_user_id)
-            if row is None:
-                row = LookupFailure(
-                    telegram_user_id=telegram_user_id, failures=1, window_started_at=now
-                )
-                session.add(row)
-            elif now - _aware(row.window_started_at) > window:
-                row.failures, row.window_started_at = 1, now
-            else:
-                row.failures += 1
-        return c.OrderNotFound()
+    async def _order(self, session: AsyncSession, order_no: str) -> Order | None:
+        return await session.scalar(select(Order).where(Order.order_no == order_no))
 
     # ── products ─────────────────────────────────────────────────────────────────────────
     # Answered from the in-memory catalogue (worker/catalogue.py); only stock is read per call.
@@ -235,17 +228,21 @@ class ShopService:
 
     async def quote_exchange(self, request: c.QuoteExchange) -> c.Contract:
         async with self.db.read() as session:
-            throttled = self._throttled(await session.get(LookupFailure, request.telegram_user_id))
-            if throttled:
-                return throttled
-            order = await self._authorized_order(session, request)
-            if order is None:
-                outcome: c.Contract | None = None
-            else:
-                outcome = await self._quote(session, order, request)
-        if outcome is None:
-            return await self._not_found(request.telegram_user_id)
-        return outcome
+            order = await self._order(session, request.order_no)
+            access = await self.proof.read_access(session, request, order)
+            if access is Access.DENIED:
+                return c.OrderNotFound()
+            if access is not Access.CHECK:
+                assert order is not None
+                return await self._quote(session, order, request)
+        # Digits to check: counted, in a write transaction (worker/proof.py).
+        async with self.db.write() as session:
+            refusal = await self.proof.check_last4(session, request, request.METHOD)
+            if refusal is not None:
+                return refusal
+            order = await self._order(session, request.order_no)
+            assert order is not None
+            return await self._quote(session, order, request)
 
     async def _quote(
         self, session: AsyncSession, order: Order, request: c.QuoteExchange | c.CreateExchange
@@ -308,9 +305,11 @@ class ShopService:
 
     async def create_exchange(self, request: c.CreateExchange) -> c.Contract:
         async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
-            order = await self._authorized_order(session, request)
-            if order is None:
-                return c.OrderNotFound(), None
+            order = await self._order(session, request.order_no)
+            refusal = await self.proof.strong(session, request, order, request.METHOD)
+            if refusal is not None:
+                return refusal, None
+            assert order is not None
             terms = await self._quote(session, order, request)
             if not terms.eligible or terms.new_sku is None:
                 return c.ExchangeRejected(reasons=terms.reasons), None
@@ -367,9 +366,11 @@ class ShopService:
 
     async def change_address(self, request: c.ChangeAddress) -> c.Contract:
         async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
-            order = await self._authorized_order(session, request)
-            if order is None:
-                return c.OrderNotFound(), None
+            order = await self._order(session, request.order_no)
+            proof = await self.proof.strong(session, request, order, request.METHOD)
+            if proof is not None:
+                return proof, None
+            assert order is not None
             refusal = {
                 "awaiting_payment": "not_paid",
                 "shipped": "already_shipped",
@@ -384,6 +385,8 @@ class ShopService:
             if request.receiver_name:
                 order.receiver_name = request.receiver_name
             if request.phone:
+                # The receiver's phone only: the phone the order was placed with, which
+                # proves the order, stays as it was.
                 order.receiver_phone = normalize_phone(request.phone)
             session.add(
                 Remark(
@@ -416,11 +419,21 @@ class ShopService:
         apply: Callable[[AsyncSession], Awaitable[tuple[c.Contract, c.Event | None]]],
     ) -> c.Contract:
         adapter = c.reply_adapter(type(request))
+        fingerprint = request_hash(request)
         for _attempt in range(3):
             try:
                 async with self.db.write() as session:
                     done = await session.get(ProcessedCommand, request.idempotency_key)
                     if done is not None:
+                        if done.method != request.METHOD or (
+                            done.request_hash is not None and done.request_hash != fingerprint
+                        ):
+                            # Another request's key: its reply is not this request's answer.
+                            raise Refusal(
+                                "idempotency_conflict",
+                                f"this idempotency key was used for another {done.method} "
+                                "request; use a fresh key for a new request",
+                            )
                         logger.info(
                             "command %s already applied; answering as before", request.METHOD
                         )
@@ -430,6 +443,7 @@ class ShopService:
                         ProcessedCommand(
                             key=request.idempotency_key,
                             method=request.METHOD,
+                            request_hash=fingerprint,
                             reply=reply.model_dump_json(),
                             created_at=self.clock(),
                         )
@@ -466,8 +480,9 @@ def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant
     )
 
 
-def _owns(owner_telegram_id: int | None, receiver_phone: str, request: Any) -> bool:
-    """The asker is the order's linked customer, or knows its phone's last four digits."""
-    if owner_telegram_id is not None and owner_telegram_id == request.telegram_user_id:
-        return True
-    return request.phone_last4 is not None and receiver_phone[-4:] == request.phone_last4
+def request_hash(request: c.Command) -> str:
+    """sha256 of the method and the request's canonical JSON without its idempotency key: two
+    requests with the same key are the same request exactly when this is equal."""
+    payload = request.model_dump(mode="json", exclude={"idempotency_key"})
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{request.METHOD}\n{canonical}".encode()).hexdigest()

@@ -11,7 +11,9 @@ DEFAULT_DATA_DIR = Path("var/data")
 
 
 class WorkerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     database_url: str = Field(
         default=f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'kefu.db'}", alias="DATABASE_URL"
@@ -39,5 +41,27 @@ class WorkerSettings(BaseSettings):
         alias="KEFU_RETURN_ADDRESS",
         description="Where exchanges are sent back; keep it the same as replies/data/shop.yaml.",
     )
-    lookup_failures_allowed: int = Field(default=5, ge=1)
-    lookup_failure_window_s: int = Field(default=15 * 60, ge=1)
+
+    # Proof of ownership (worker/proof.py). Wrong last-four answers count per Telegram user
+    # and per order number; linked customers and orders already proven are never counted.
+    lookup_failures_allowed: int = Field(
+        default=5, ge=1, description="Wrong answers a Telegram user may give per window."
+    )
+    lookup_failure_window_s: int = Field(
+        default=15 * 60, ge=1, description="The user's window; throttled until it ends."
+    )
+    order_proof_failures_allowed: int = Field(
+        default=5,
+        ge=1,
+        description="Wrong answers for one order number (from anyone) before its last-four "
+        "route closes.",
+    )
+    order_proof_failure_window_s: int = Field(
+        default=24 * 3600, ge=1, description="The window those wrong answers are counted in."
+    )
+    order_proof_lock_s: int = Field(
+        default=7 * 24 * 3600,
+        ge=1,
+        description="How long the order's last-four route stays closed; meanwhile only a "
+        "verified contact opens it.",
+    )

@@ -31,19 +31,18 @@ import math
 import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
+from bus.errors import Refusal
 from worker.db import queries
 from worker.db.models import Customer, Order, ProcessedCommand, Remark, Ticket, TicketReveal
 from worker.db.queries import aware
 from worker.rules import mask_name, mask_phone
-
-if TYPE_CHECKING:
-    from worker.service import ShopService
+from worker.service import ShopService, request_hash
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +100,11 @@ def _tell(ticket: Ticket, place: c.QueuePlace, now: datetime) -> None:
 
 def _dump_lines(lines: Sequence[c.TranscriptLine]) -> list[dict[str, Any]]:
     return [line.model_dump(mode="json", exclude_defaults=True) for line in lines]
+
+
+def _stored_line(line: dict[str, Any]) -> c.TranscriptLine:
+    """A transcript line as stored (JSON: the time is text) back into the strict contract."""
+    return c.TranscriptLine.model_validate(line, strict=False)
 
 
 def _dump_attachments(items: Sequence[c.Attachment]) -> list[dict[str, Any]]:
@@ -284,9 +288,9 @@ class TicketDesk:
                 ]
             fields["orders"] = orders
             tail = ticket.transcript[-transcript_tail:] if transcript_tail else []
-            fields["transcript"] = [c.TranscriptLine.model_validate(line) for line in tail]
+            fields["transcript"] = [_stored_line(line) for line in tail]
             fields["attachments"] = [
-                c.Attachment.model_validate(item) for item in ticket.attachments
+                c.Attachment.model_validate(item, strict=False) for item in ticket.attachments
             ]
         return c.TicketView(
             ticket_no=ticket.ticket_no,
@@ -483,7 +487,7 @@ class TicketDesk:
             ticket.card_message_id = request.card_message_id
             await session.flush()
             missed = [
-                c.TranscriptLine.model_validate(line)
+                _stored_line(line)
                 for line in ticket.transcript[request.seen_lines :]
                 if line.get("role") == "customer" and line.get("message_id") is not None
             ]
@@ -672,8 +676,16 @@ class TicketDesk:
         """Not through the generic runner: its stored reply would keep a copy of the phone and
         address in ``processed_commands``. A repeat of the same key reads them again and writes
         no second audit row; the stored reply says only that it was answered."""
+        fingerprint = request_hash(request)
         async with self.db.write() as session:
             done = await session.get(ProcessedCommand, request.idempotency_key)
+            if done is not None and (
+                done.method != request.METHOD or done.request_hash != fingerprint
+            ):
+                raise Refusal(
+                    "idempotency_conflict",
+                    f"this idempotency key was used for another {done.method} request",
+                )
             ticket = await self._by_no(session, request.ticket_no, lock=False)
             if ticket is None:
                 return c.TicketNotFound()
@@ -715,6 +727,7 @@ class TicketDesk:
                 ProcessedCommand(
                     key=request.idempotency_key,
                     method=request.METHOD,
+                    request_hash=fingerprint,
                     reply='{"kind": "revealed"}',
                     created_at=now,
                 )

@@ -3,7 +3,9 @@
 The worker decides eligibility (``exchanges.quote``) and creates the exchange
 (``exchanges.create``, a command with an idempotency key kept in the FSM data so that a retry
 of the same confirmation never creates two). An ineligible item gets the reason in plain words
-and an offer of a person.
+and an offer of a person. Creating one takes the order's verified customer: a customer who
+proved the order by its phone digits is asked for their contact at the confirmation, and once
+it is linked the confirmation comes back (``identity`` resumes it with :func:`quote`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.services.conversation import Conversation, ask_again_or_step_aside
-from bot.services.escalation import idempotency_key
-from bot.services.orders import answer_lookup, lookup, show_order_choices
+from bot.services.escalation import call_command, idempotency_key
+from bot.services.orders import answer_lookup, ask_for_contact, lookup, show_order_choices
 from bot.states import ExchangeRequest
 from bus.contracts import (
+    ContactRequired,
     CreateExchange,
     ExchangeCreated,
     ExchangeRejected,
@@ -130,6 +133,9 @@ def _request_fields(conv: Conversation, data: dict[str, Any]) -> dict[str, Any]:
 async def quote(conv: Conversation, rpc: Any, state: FSMContext, policy: Any) -> None:
     data = await state.get_data()
     reply = await rpc.call(QuoteExchange(**_request_fields(conv, data)))
+    if isinstance(reply, ContactRequired):
+        await ask_for_contact(conv, state, reply.reason, {"flow": "exchange"})
+        return
     if isinstance(reply, Throttled):
         await state.clear()
         await conv.say(conv.t("order.throttled", minutes=max(1, reply.retry_after_s // 60)))
@@ -158,31 +164,33 @@ async def quote(conv: Conversation, rpc: Any, state: FSMContext, policy: Any) ->
     )
 
 
+async def start_with_order_no(
+    conv: Conversation,
+    rpc: Any,
+    state: FSMContext,
+    policy: Any,
+    order_no: str,
+    last4: str | None,
+) -> None:
+    result = await lookup(rpc, conv, order_no, last4)
+    if result.needs_proof:
+        await state.set_state(ExchangeRequest.waiting_for_last4)
+        await state.update_data(order_no=order_no)
+    elif result.not_found:
+        await state.set_state(ExchangeRequest.waiting_for_order)
+    resume = {"flow": "exchange_order", "order_no": order_no}
+    if await answer_lookup(conv, result, state, resume):
+        return
+    assert result.order is not None
+    await with_order(conv, rpc, state, result.order, policy)
+
+
 def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
     # One state check for the whole router: text outside these flows skips it at once.
     flows.message.filter(StateFilter(ExchangeRequest))
     router = Router(name=__name__)
-
-    async def start_with_order_no(
-        conv: Conversation,
-        rpc: Any,
-        state: FSMContext,
-        policy: Any,
-        order_no: str,
-        last4: str | None,
-    ) -> None:
-        result = await lookup(rpc, conv, order_no, last4)
-        if result.needs_proof:
-            await state.set_state(ExchangeRequest.waiting_for_last4)
-            await state.update_data(order_no=order_no)
-        elif result.not_found:
-            await state.set_state(ExchangeRequest.waiting_for_order)
-        if await answer_lookup(conv, result):
-            return
-        assert result.order is not None
-        await with_order(conv, rpc, state, result.order, policy)
 
     @router.message(IntentIs("returns.exchange"))
     async def handle_exchange_request(
@@ -202,9 +210,9 @@ def get_routers() -> tuple[Router, Router]:
             return
         await conv.say(conv.replies.answer("returns.exchange", conv.locale))
         await state.set_state(ExchangeRequest.waiting_for_order)
-        order = await show_order_choices(conv, rpc, "x")
-        if order is not None:
-            await with_order(conv, rpc, state, order, policy)
+        found = await show_order_choices(conv, rpc, "x")
+        if found is not None and found.order is not None:
+            await with_order(conv, rpc, state, found.order, policy)
 
     @flows.message(StateFilter(ExchangeRequest.waiting_for_order), HasText())
     async def on_exchange_order(
@@ -263,6 +271,10 @@ def get_routers() -> tuple[Router, Router]:
         await query.answer()
         data = await state.get_data()
         result = await lookup(rpc, conv, data["order_no"])
+        if result.locked:
+            resume = {"flow": "exchange_order", "order_no": data["order_no"]}
+            await answer_lookup(conv, result, state, resume)
+            return
         if await answer_lookup(conv, result):
             await state.clear()
             return
@@ -327,9 +339,16 @@ def get_routers() -> tuple[Router, Router]:
             await conv.say(conv.t("cancelled"))
             return
         data = await state.get_data()
-        reply = await rpc.call(
-            CreateExchange(idempotency_key=data["key"], **_request_fields(conv, data))
+        key = data.get("key") or idempotency_key(conv.user_id)
+        reply = await call_command(
+            conv, rpc, CreateExchange(idempotency_key=key, **_request_fields(conv, data))
         )
+        if isinstance(reply, ContactRequired):
+            # The draft stays in the FSM; once the contact is linked, the confirmation comes
+            # back under a fresh key (this one now stands for the refused request).
+            await state.update_data(key=None)
+            await ask_for_contact(conv, state, reply.reason, {"flow": "exchange"})
+            return
         await state.clear()
         if isinstance(reply, ExchangeCreated):
             logger.info("exchange %s created for chat %s", reply.exchange.rma_no, conv.chat_id)

@@ -1,4 +1,6 @@
-"""Photos, documents, stickers, voice: answered politely and kept for the agent.
+"""Photos, documents, stickers, voice: answered politely and kept for the agent; and the last
+word on anything no other handler took (a message of another kind, a button that is stale or
+forged).
 
 Attachments are remembered with the chat; they go into the ticket when the chat is escalated,
 and refresh the open ticket when it already is.
@@ -11,7 +13,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
 from bot.services.conversation import Conversation
@@ -72,5 +74,13 @@ def get_router() -> Router:
     @router.message()
     async def handle_other_message(message: Message, conv: Conversation) -> None:
         await conv.say(conv.t("media.other"))
+
+    @router.callback_query()
+    async def on_stale_button(query: CallbackQuery, conv: Conversation | None = None) -> None:
+        """A button of a flow that has moved on, or callback data no filter accepts (made up,
+        or out of range): a short answer on the button itself, nothing else happens."""
+        logger.info("a button nobody handles was pressed (chat %s)", conv.chat_id if conv else "-")
+        text = conv.t("button.stale") if conv is not None else None
+        await query.answer(text)
 
     return router

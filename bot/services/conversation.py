@@ -119,7 +119,13 @@ class ChatMemory:
         self.dirty = True
 
     def transcript(self) -> list[TranscriptLine]:
-        return [TranscriptLine.model_validate(line) for line in self.data.get("transcript") or []]
+        # Stored as JSON (Redis): the time goes back to a datetime for the strict contract.
+        return [
+            TranscriptLine(
+                role=line["role"], text=line["text"], at=datetime.fromisoformat(line["at"])
+            )
+            for line in self.data.get("transcript") or []
+        ]
 
     def add_attachment(self, kind: str, file_id: str, caption: str | None) -> None:
         items = list(self.data.get("attachments") or [])

@@ -8,6 +8,7 @@ will answer, by the shop's service hours.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -15,8 +16,8 @@ from uuid import uuid4
 from prometheus_client import Counter
 
 from bot.services.conversation import Conversation
-from bus.contracts import OpenTicket, TicketOpened
-from bus.errors import BusError, BusTimeout
+from bus.contracts import Command, Contract, OpenTicket, TicketOpened
+from bus.errors import BusError, BusRemoteError, BusTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,42 @@ TICKET_KEY = "ticket_key"
 
 
 def idempotency_key(user_id: int) -> str:
-    """A fresh key for one customer action; keep it until the action succeeded."""
+    """A fresh key for one customer action; keep it until the action succeeded. It names the
+    customer and is random, so two customers can never hold the same key."""
     return f"tg:{user_id}:{uuid4().hex}"
+
+
+def owns_key(user_id: int, key: Any) -> bool:
+    """Was ``key`` made for this customer (``idempotency_key``)? A key from anywhere else is
+    never sent on their behalf."""
+    return isinstance(key, str) and key.startswith(f"tg:{user_id}:")
+
+
+async def call_command(
+    conv: Conversation,
+    rpc: Any,
+    request: Command,
+    remember: Callable[[str], None] | None = None,
+) -> Contract:
+    """Send a command. If the worker says its key already stands for another request
+    (``idempotency_conflict``: a retry whose content changed, e.g. a ticket with more of the
+    conversation), this is a new request: it goes once more under a fresh key (passed to
+    ``remember``). Never the other request's answer, never an apology for what the customer did
+    not do wrong."""
+    try:
+        return await rpc.call(request)
+    except BusRemoteError as exc:
+        if exc.code != "idempotency_conflict":
+            raise
+    logger.info(
+        "%s key of chat %s stood for another request; sending it under a fresh key",
+        request.METHOD,
+        conv.chat_id,
+    )
+    key = idempotency_key(conv.user_id)
+    if remember is not None:
+        remember(key)
+    return await rpc.call(request.model_copy(update={"idempotency_key": key}))
 
 
 async def open_ticket(
@@ -50,7 +85,9 @@ async def open_ticket(
     the service hours. The key is kept so that trying again does not open a second ticket.
     """
     memory = conv.memory
-    key = memory.get(TICKET_KEY) or idempotency_key(conv.user_id)
+    key = memory.get(TICKET_KEY)
+    if not owns_key(conv.user_id, key):
+        key = idempotency_key(conv.user_id)
     memory.set(TICKET_KEY, key)
     await memory.save()  # a retry after a crash must find the same key
     request = OpenTicket(
@@ -65,7 +102,9 @@ async def open_ticket(
         attachments=conv.memory.attachments(),
     )
     try:
-        reply = await rpc.call(request)
+        reply = await call_command(
+            conv, rpc, request, remember=lambda fresh: memory.set(TICKET_KEY, fresh)
+        )
     except BusTimeout as exc:
         if not exc.accepted:
             return await _unreachable(conv, reason, exc, announce)

@@ -1168,18 +1168,20 @@ class FakeTelegramAPI:
         user_id: int = DEFAULT_USER_ID,
         chat_id: int | None = None,
         first_name: str | None = None,
+        forged: bool = False,
     ) -> str:
         """The user presses the inline button with this callback_data under a bot message.
 
         Like a real client, only a button that is on the message (as it is now) can be pressed;
-        anything else is a test bug and raises AssertionError. Returns the callback query id.
+        anything else is a test bug and raises AssertionError. ``forged=True`` plays a modified
+        client that sends any callback_data under the message. Returns the callback query id.
         """
         chat_id = user_id if chat_id is None else chat_id
         stored = self._messages.get(chat_id, {}).get(message_id)
         if stored is None or stored.deleted or stored.sent is None:
             raise AssertionError(f"no bot message {message_id} in chat {chat_id} to press on")
         buttons = [b for row in stored.sent.inline_buttons for b in row]
-        if not any(b.callback_data == callback_data for b in buttons):
+        if not forged and not any(b.callback_data == callback_data for b in buttons):
             raise AssertionError(
                 f"message {message_id} has no button with callback_data {callback_data!r}; "
                 f"buttons: {[(b.text, b.callback_data) for b in buttons]}"

@@ -121,6 +121,8 @@ class MadeOrder:
     product_id: int
     size: str
     color: str
+    telegram_user_id: int | None = None
+    """The Telegram user linked to the order's customer (its verified owner), if any."""
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -143,12 +145,18 @@ async def create_order(
     target_stock: int | None = None,
     target_size: str = "L",
     telegram_user_id: int | None = None,
+    linked: bool = True,
     product_id: int | None = None,
 ) -> MadeOrder:
     """A fresh customer with one order of one item of ``kind``, in ``state``. When
-    ``target_stock`` is given, the same colour in ``target_size`` gets exactly that stock."""
+    ``target_stock`` is given, the same colour in ``target_size`` gets exactly that stock.
+
+    The customer is linked to ``telegram_user_id`` (a fresh id of their own by default, so that
+    writes have a verified owner to come from); ``linked=False`` leaves them unlinked."""
     now = utcnow()
     n = next(_phones)
+    if telegram_user_id is None and linked:
+        telegram_user_id = 8_000_000_000 + n * 1000 + uuid4().int % 1000
     async with shop.db.write() as session:
         if product_id is None:
             product = Product(
@@ -194,15 +202,23 @@ async def create_order(
         order.items.append(OrderItem(variant_id=variant.id, price=Decimal(300), quantity=1))
         session.add(order)
         await session.flush()
-        return MadeOrder(order.order_no, phone, order.items[0].id, product.id, size, "黑色")
+        return MadeOrder(
+            order.order_no,
+            phone,
+            order.items[0].id,
+            product.id,
+            size,
+            "黑色",
+            telegram_user_id,
+        )
 
 
 def exchange_request(order: MadeOrder, kind: type = CreateExchange, **overrides):
-    """An exchange request (quote or command) for ``order``'s item, proven by its last four
-    digits, for a size L, the item fit for resale; ``overrides`` change any field."""
+    """An exchange request (quote or command) for ``order``'s item from its verified owner,
+    for a size L, the item fit for resale; ``overrides`` change any field."""
     fields = dict(
         order_no=order.order_no,
-        telegram_user_id=1,
+        telegram_user_id=order.telegram_user_id or 1,
         phone_last4=order.phone[-4:],
         item_id=order.item_id,
         new_size="L",

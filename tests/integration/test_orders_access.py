@@ -76,10 +76,12 @@ async def test_foreign_order_answers_like_missing_order(shop, make_order):
 async def test_repeated_wrong_last_four_digits_are_throttled(shop, make_order):
     order = await make_order()
     user = 5100 + uuid4().int % 1000
-    wrong = "0000" if order.phone[-4:] != "0000" else "1111"
+    # One wrong answer for each of several other orders: the user's count, not an order's.
     for _ in range(shop.worker.settings.lookup_failures_allowed):
+        other = await make_order()
+        wrong = "0000" if other.phone[-4:] != "0000" else "1111"
         reply = await shop.rpc.call(
-            LookupOrder(order_no=order.order_no, telegram_user_id=user, phone_last4=wrong)
+            LookupOrder(order_no=other.order_no, telegram_user_id=user, phone_last4=wrong)
         )
         assert isinstance(reply, OrderNotFound)
     # Now even the right digits wait: a throttled user cannot keep guessing.
@@ -126,7 +128,7 @@ def change(order, **overrides):
     fields = dict(
         idempotency_key=f"test-{uuid4().hex}",
         order_no=order.order_no,
-        telegram_user_id=1,
+        telegram_user_id=order.telegram_user_id,
         phone_last4=order.phone[-4:],
         province="上海",
         address="浦东新区世纪大道 100 号 8 楼",

@@ -101,7 +101,7 @@ async def test_five_escalations_at_once_make_one_live_ticket(shop):
 async def test_the_database_refuses_a_second_live_ticket_for_a_chat(shop):
     opened = await open_for(shop)
     first = await ticket_row(shop, opened.ticket_no)
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         async with shop.db.write() as session:
             session.add(
                 Ticket(

@@ -105,6 +105,11 @@ class Variant(Base):
     product: Mapped[Product] = relationship(back_populates="variants", lazy="joined")
 
 
+def _placed_with_receiver_phone(context: Any) -> str:
+    """An order is placed with its receiver's phone unless it says otherwise."""
+    return context.get_current_parameters()["receiver_phone"]
+
+
 class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (CheckConstraint(f"state IN {ORDER_STATES}", name="order_state"),)
@@ -124,6 +129,12 @@ class Order(Base):
     postage: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     receiver_name: Mapped[str] = mapped_column(String(50))
     receiver_phone: Mapped[str] = mapped_column(String(20))
+    placed_phone: Mapped[str] = mapped_column(
+        String(20),
+        default=_placed_with_receiver_phone,
+        doc="The phone the order was placed with: its last four digits prove the order, and it "
+        "never changes (an address change changes only the receiver's phone).",
+    )
     province: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(200))
     courier: Mapped[str | None] = mapped_column(String(20))
@@ -304,18 +315,39 @@ class ProcessedCommand(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     method: Mapped[str] = mapped_column(String(40))
+    request_hash: Mapped[str | None] = mapped_column(
+        String(64),
+        doc="sha256 of the method and the canonical request without its key: the same key "
+        "with another request is refused (idempotency_conflict). NULL for rows older than it.",
+    )
     reply: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 
-class LookupFailure(Base):
-    """Failed order look-ups per Telegram user in the current window (probing throttle)."""
+class ProofFailure(Base):
+    """Wrong last-four answers in the current window, per Telegram user (``scope`` "user",
+    ``subject`` the user id) and per order number (``scope`` "order", ``subject`` the order
+    number, existing or not). An order number with too many is ``locked_until`` then: its
+    last-four route is closed and only a verified contact opens it."""
 
-    __tablename__ = "lookup_failures"
+    __tablename__ = "proof_failures"
 
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(30), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+
+
+class OrderProof(Base):
+    """A Telegram user who answered an order's last four digits right: their later look-ups of
+    it are never counted or throttled (reading only; changes need a verified contact)."""
+
+    __tablename__ = "order_proofs"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(20), primary_key=True)
+    proven_at: Mapped[datetime]
 
 
 class CatalogueState(Base):

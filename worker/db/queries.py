@@ -1,9 +1,9 @@
 """Reads on the hot path, as two Core statements returning rows instead of ORM objects.
 
 An order look-up is the bot's most frequent question: one statement finds the order with its
-customer's Telegram id (enough to authorise), a second its items with variant, product and
-whether an exchange is live. Both run on a synchronous Core ``Connection``
-(see ``Database.run_read``).
+customer's Telegram id and the phone it was placed with (enough to authorise), a second its
+items with variant, product and whether an exchange is live. Both run on a synchronous Core
+``Connection`` (see ``Database.run_read``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from worker.db.models import (
     CatalogueState,
     Customer,
     Exchange,
-    LookupFailure,
     Order,
     OrderItem,
+    OrderProof,
     Product,
     Variant,
 )
@@ -33,8 +33,9 @@ _ORDER = (
     .join(Customer, Customer.id == Order.customer_id)
     .where(Order.order_no == bindparam("order_no"))
 )
-_FAILURES = select(LookupFailure.failures, LookupFailure.window_started_at).where(
-    LookupFailure.telegram_user_id == bindparam("telegram_user_id")
+_PROVEN = select(OrderProof.proven_at).where(
+    OrderProof.telegram_user_id == bindparam("telegram_user_id"),
+    OrderProof.order_no == bindparam("order_no"),
 )
 _ITEMS = (
     select(
@@ -69,8 +70,12 @@ def order_row(connection: Connection, order_no: str) -> Row[Any] | None:
     return connection.execute(_ORDER, {"order_no": order_no}).first()
 
 
-def lookup_failure(connection: Connection, telegram_user_id: int) -> Row[Any] | None:
-    return connection.execute(_FAILURES, {"telegram_user_id": telegram_user_id}).first()
+def proven(connection: Connection, telegram_user_id: int, order_no: str) -> bool:
+    """Has this Telegram user answered this order's last four digits right before?"""
+    row = connection.execute(
+        _PROVEN, {"telegram_user_id": telegram_user_id, "order_no": order_no}
+    ).first()
+    return row is not None
 
 
 def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
