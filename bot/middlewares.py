@@ -122,7 +122,8 @@ class ChatContextMiddleware(BaseMiddleware):
         if user is not None and user.is_bot:
             logger.debug("ignored an update from bot account %s", user.id)
             return None
-        if user is None or chat is None:
+        if user is None or chat is None or chat.type != "private":
+            # Groups (the agents' desk among them) are nobody's customer conversation.
             return await handler(event, data)
         lock = self._locks.get(chat.id)
         if lock is None:
@@ -187,11 +188,19 @@ class IntentMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         message = event.message
-        if message is not None and message.text and not message.text.startswith("/"):
+        if (
+            message is not None
+            and message.text
+            and not message.text.startswith("/")
+            and message.chat.type == "private"
+        ):
             decision = self.engine.match(message.text)
             data["decision"] = decision
             INTENTS_MATCHED.labels(decision.intent or "-", decision.outcome).inc()
             memory: ChatMemory | None = data.get("memory")
+            if memory is not None:
+                # For a ticket: what the bot made of the last message, and how sure it was.
+                memory.set("last_match", [decision.intent, round(float(decision.confidence), 3)])
             if memory is not None and decision.outcome == "accept":
                 memory.set("misses", 0)  # "two misses in a row" counts unclear messages only
             logger.debug(

@@ -647,6 +647,9 @@ class QueueUpdate(Contract):
     chat_id: ChatId
     locale: str
     place: QueuePlace
+    overdue: bool = Field(
+        default=False, description="They have waited longer than we said: apologise."
+    )
 
 
 class TicketOpened(Contract):

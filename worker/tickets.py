@@ -221,6 +221,7 @@ class TicketDesk:
         updates = []
         for ticket, place in await self._places(session, now):
             if _changed_much(ticket, place, now):
+                overdue = ticket.told_wait_s is not None and place.expected_wait_s is None
                 _tell(ticket, place, now)
                 updates.append(
                     c.QueueUpdate(
@@ -228,6 +229,7 @@ class TicketDesk:
                         chat_id=ticket.chat_id,
                         locale=ticket.locale,
                         place=place,
+                        overdue=overdue,
                     )
                 )
         return updates
