@@ -809,11 +809,9 @@ class LookupTicketOrder(Request):
 
 class TopicBound(Contract):
     kind: Literal["topic_bound"] = "topic_bound"
-    ticket: TicketView
-    missed: list[TranscriptLine] = Field(
-        default=[],
-        description="Customer lines (with message ids) added after the card's snapshot and "
-        "before the bind: nobody relayed them, so the binder copies them into the topic.",
+    ticket: TicketView = Field(
+        description="With its detail, as of the bind: the card shows exactly what nobody "
+        "relayed (later customer messages are copied into the bound topic as they come)."
     )
 
 
@@ -826,14 +824,14 @@ class TopicTaken(Contract):
 
 
 class BindTopic(Command):
-    """Compare-and-set: bind this forum topic (and its card) to a ticket that has none."""
+    """Compare-and-set: bind this forum topic to a ticket that has none. Binding the topic
+    the ticket already has records its card (``card_message_id``)."""
 
     METHOD: ClassVar[str] = "tickets.set_topic"
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
     desk_chat_id: ChatId
     topic_id: MessageId
     card_message_id: MessageId | None = None
-    seen_lines: int = Field(default=0, ge=0, description="Transcript lines the card shows.")
     REPLIES: ClassVar[Replies] = (TopicBound, TopicTaken, TicketNotFound)
 
 

@@ -482,20 +482,22 @@ class TicketDesk:
             ticket = await self._by_no(session, request.ticket_no, lock=True)
             if ticket is None:
                 return c.TicketNotFound(), None
-            if ticket.topic_id is not None or ticket.state == "closed":
+            same = (ticket.desk_chat_id, ticket.topic_id) == (
+                request.desk_chat_id,
+                request.topic_id,
+            )
+            if not same and (ticket.topic_id is not None or ticket.state == "closed"):
                 return c.TopicTaken(topic_id=ticket.topic_id, state=ticket.state), None
-            ticket.desk_chat_id = request.desk_chat_id
-            ticket.topic_id = request.topic_id
-            ticket.card_message_id = request.card_message_id
+            if not same:
+                ticket.desk_chat_id = request.desk_chat_id
+                ticket.topic_id = request.topic_id
+                logger.info("ticket %s bound to topic %d", ticket.ticket_no, request.topic_id)
+            if request.card_message_id is not None:
+                ticket.card_message_id = request.card_message_id
             await session.flush()
-            missed = [
-                _stored_line(line)
-                for line in ticket.transcript[request.seen_lines :]
-                if line.get("role") == "customer" and line.get("message_id") is not None
-            ]
-            logger.info("ticket %s bound to topic %d", ticket.ticket_no, request.topic_id)
-            view = await self._view(session, ticket)
-            return c.TopicBound(ticket=view, missed=missed), None
+            place = await self._place_of(session, ticket, self.now)
+            view = await self._view(session, ticket, place=place, detail=True)
+            return c.TopicBound(ticket=view), None
 
         return await self.shop._run_command(request, apply)
 

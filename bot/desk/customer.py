@@ -7,7 +7,8 @@ button itself. When the worker says the ticket is gone (an agent closed it), the
 on to the bot's usual handlers.
 
 After a ticket closes the customer may rate it: the stars under the closing message, then one
-optional comment (a clear new question instead is answered as one).
+optional comment (a clear new question instead, about an order, shipping, sizes…, is answered
+as one; thanks or a complaint about the service is the comment).
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ class InHandoff(Filter):
 
     async def __call__(self, event: TelegramObject, handoff: Handoff | None = None) -> bool:
         return handoff is not None and handoff.live
+
+
+COMMENT_GROUPS = frozenset({"thanks", "greeting", "complaint", "other"})
+"""Intent groups a comment on the service reads as ("very patient, thanks", "回复太慢了")."""
+
+
+def _is_a_question(decision: Any) -> bool:
+    return (
+        decision is not None
+        and decision.outcome == "accept"
+        and decision.group not in COMMENT_GROUPS
+    )
 
 
 def get_routers() -> list[Router]:
@@ -91,7 +104,7 @@ def get_routers() -> list[Router]:
     ) -> None:
         ticket_no = (await state.get_data()).get("rating_ticket")
         await state.clear()
-        if ticket_no is None or (decision is not None and decision.outcome == "accept"):
+        if ticket_no is None or _is_a_question(decision):
             raise SkipHandler  # a question, not a comment: answered as one
         reply = await desk.rpc.call(
             RateTicket(

@@ -209,16 +209,23 @@ class Desk:
             return None
 
     async def tell_customer(
-        self, bot: Bot, ticket: TicketView | QueueUpdate, text: str, **kwargs: Any
+        self,
+        bot: Bot,
+        ticket: TicketView | QueueUpdate,
+        text: str,
+        *,
+        report: bool = True,
+        **kwargs: Any,
     ) -> bool:
-        """Send the customer a message of the desk's; a failure is reported in the topic."""
+        """Send the customer a message of the desk's; a failure is reported in the topic
+        (``report``: the agent's own next message would report it anyway)."""
         try:
             await bot.send_message(ticket.chat_id, text, **kwargs)
             return True
         except TelegramAPIError as exc:
             logger.info("desk message to chat %s failed: %s", ticket.chat_id, reason_of(exc))
             topic = getattr(ticket, "topic_id", None)
-            if topic is not None:
+            if topic is not None and report:
                 await self.post(bot, self._undelivered(exc), topic)
             return False
 
@@ -435,7 +442,7 @@ class Desk:
         if ticket.topic_id is not None:
             await self.post(bot, note, ticket.topic_id)
             await self._card_buttons(bot, ticket, taken=True)
-        await self.tell_customer(bot, ticket, text)
+        await self.tell_customer(bot, ticket, text, report=False)
 
     async def close(self, bot: Bot, ticket_no: str, agent: Agent, key: str) -> Contract:
         reply = await self.rpc.call(

@@ -6,14 +6,16 @@ waited ``TOPICLESS_S`` without a topic (an event lost between the worker's commi
 publish). Both call :func:`ensure_topic`:
 
 1. ``tickets.get`` — nothing to do if the ticket has a topic or is closed;
-2. ``createForumTopic`` and the context card in it;
+2. ``createForumTopic``;
 3. ``tickets.set_topic``, a compare-and-set in the worker: the first topic bound wins; a loser
    (another process, a redelivered event) deletes its own topic;
-4. the customer's attachments, then any customer message that arrived between the card's
-   snapshot and the bind (nobody else relayed those).
+4. the context card, from the ticket as of the bind (everything the customer said until then;
+   from then on their messages are copied into the bound topic as they come), recorded with
+   a second ``tickets.set_topic`` of the same topic, then the customer's files.
 
-A process that dies after 2 and before 3 leaves its topic behind (the Bot API cannot list
-topics to clean it up later); the redelivered event still ends with exactly one bound topic.
+A process that dies between 2 and 3 leaves an empty topic behind (the Bot API cannot list
+topics to clean it up later); the redelivered event still ends with exactly one bound topic,
+and a process that dies between 3 and 4 leaves the card to the redelivery.
 """
 
 from __future__ import annotations
@@ -52,15 +54,21 @@ DEFAULT_ICON = 0x6FB9F0
 
 
 async def ensure_topic(desk: Desk, bot: Bot, ticket_no: str) -> None:
-    """Make sure the ticket has its topic (see the module docstring). Raises what Telegram or
-    the bus raised, for the caller to retry."""
-    found = await desk.rpc.call(GetTicket(ticket_no=ticket_no, detail=True, transcript_tail=20))
+    """Make sure the ticket has its topic and card (see the module docstring). Raises what
+    Telegram or the bus raised, for the caller to retry."""
+    found = await desk.rpc.call(GetTicket(ticket_no=ticket_no))
     if not isinstance(found, TicketFound):
         logger.warning("ticket %s is not known to the worker; no topic", ticket_no)
         return
     ticket = found.ticket
-    if ticket.topic_id is not None or ticket.state == "closed":
+    if ticket.state == "closed" or ticket.card_message_id is not None:
         return
+    if ticket.topic_id is not None and ticket.desk_chat_id == desk.chat_id:
+        # Bound by a process that died before the card: this one posts it.
+        await _post_card(desk, bot, ticket.ticket_no, ticket.topic_id)
+        return
+    if ticket.topic_id is not None:
+        return  # bound in another agents' group (AGENTS_CHAT_ID changed): left alone
     name = texts.topic_name(desk.replies, desk.locale, ticket, desk.titles)
     try:
         topic = await bot.create_forum_topic(
@@ -70,22 +78,12 @@ async def ensure_topic(desk: Desk, bot: Bot, ticket_no: str) -> None:
         await asyncio.sleep(min(exc.retry_after, 30))
         raise
     thread = topic.message_thread_id
-    card = await bot.send_message(
-        desk.chat_id,
-        texts.card(desk.replies, desk.locale, ticket, desk.titles),
-        message_thread_id=thread,
-        reply_markup=keyboards.card(
-            desk.replies, desk.locale, ticket.ticket_no, taken=ticket.state == "with_agent"
-        ),
-    )
     reply = await desk.rpc.call(
         BindTopic(
             idempotency_key=f"bind:{ticket.ticket_no}:{thread}",
             ticket_no=ticket.ticket_no,
             desk_chat_id=desk.chat_id,
             topic_id=thread,
-            card_message_id=card.message_id,
-            seen_lines=ticket.transcript_length,
         )
     )
     if isinstance(reply, TopicTaken):
@@ -101,17 +99,43 @@ async def ensure_topic(desk: Desk, bot: Bot, ticket_no: str) -> None:
         return
     TOPICS.labels("created").inc()
     logger.info("ticket %s has topic %d", ticket_no, thread)
+    await _post_card(desk, bot, ticket.ticket_no, thread, reply.ticket)
+
+
+async def _post_card(
+    desk: Desk, bot: Bot, ticket_no: str, thread: int, ticket: TicketView | None = None
+) -> None:
+    """The card (as of the bind: everything said before it) and the customer's files."""
+    if ticket is None:
+        bound = await desk.rpc.call(
+            BindTopic(
+                idempotency_key=f"bind:{ticket_no}:{thread}",
+                ticket_no=ticket_no,
+                desk_chat_id=desk.chat_id,
+                topic_id=thread,
+            )
+        )
+        if not isinstance(bound, TopicBound):
+            return
+        ticket = bound.ticket
+    card = await bot.send_message(
+        desk.chat_id,
+        texts.card(desk.replies, desk.locale, ticket, desk.titles),
+        message_thread_id=thread,
+        reply_markup=keyboards.card(
+            desk.replies, desk.locale, ticket.ticket_no, taken=ticket.state == "with_agent"
+        ),
+    )
+    await desk.rpc.call(
+        BindTopic(
+            idempotency_key=f"card:{ticket.ticket_no}:{thread}",
+            ticket_no=ticket.ticket_no,
+            desk_chat_id=desk.chat_id,
+            topic_id=thread,
+            card_message_id=card.message_id,
+        )
+    )
     await _post_attachments(desk, bot, thread, ticket)
-    if reply.missed:
-        await desk.post(bot, desk.t("desk.missed"), thread)
-        for line in reply.missed:
-            assert line.message_id is not None
-            try:
-                await bot.copy_message(
-                    desk.chat_id, ticket.chat_id, line.message_id, message_thread_id=thread
-                )
-            except TelegramAPIError as exc:
-                logger.warning("a missed message of %s could not be copied: %s", ticket_no, exc)
 
 
 async def _post_attachments(desk: Desk, bot: Bot, thread: int, ticket: TicketView) -> None:

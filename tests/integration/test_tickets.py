@@ -143,7 +143,7 @@ async def test_a_topic_is_bound_once_and_the_loser_learns_the_winner(shop):
     assert found.ticket.ticket_no == opened.ticket_no
 
 
-async def test_customer_lines_after_the_cards_snapshot_come_back_as_missed(shop):
+async def test_the_bind_answers_the_cards_snapshot_and_records_the_card(shop):
     opened = await open_for(shop, transcript=[line("我要找人工")])
     chat = (await ticket_row(shop, opened.ticket_no)).chat_id
     await shop.rpc.call(
@@ -154,16 +154,27 @@ async def test_customer_lines_after_the_cards_snapshot_come_back_as_missed(shop)
             lines=[line("还在吗", message_id=77)],
         )
     )
+    topic = 300_000 + next(_chats) % 100_000
     bound = await shop.rpc.call(
         c.BindTopic(
             idempotency_key=key("bind"),
             ticket_no=opened.ticket_no,
             desk_chat_id=DESK,
-            topic_id=300_000 + next(_chats) % 100_000,
-            seen_lines=1,
+            topic_id=topic,
         )
     )
-    assert [m.message_id for m in bound.missed] == [77]
+    assert [t.text for t in bound.ticket.transcript] == ["我要找人工", "还在吗"]
+    assert bound.ticket.place.position >= 1 and bound.ticket.card_message_id is None
+    card = await shop.rpc.call(
+        c.BindTopic(
+            idempotency_key=key("card"),
+            ticket_no=opened.ticket_no,
+            desk_chat_id=DESK,
+            topic_id=topic,
+            card_message_id=topic + 1,
+        )
+    )
+    assert card.ticket.card_message_id == topic + 1 and card.ticket.topic_id == topic
 
 
 async def test_take_append_close_rate_keep_the_service_levels(shop):
