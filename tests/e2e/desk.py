@@ -87,6 +87,7 @@ class DeskView:
 
     def agent(self, name: str, status: str = "member") -> AgentUser:
         user_id = next(_agent_ids)
+        self.fake.add_user(user_id, name)
         self.fake.set_chat_member(AGENTS, user_id, status)
         return AgentUser(self.fake, user_id, name)
 

@@ -312,3 +312,80 @@ def ticket_no_in_line(text: str) -> str:
     from tests.e2e.desk import ticket_no_in
 
     return ticket_no_in(text)
+
+
+OTHER_GROUP = -100_555_000_999
+
+
+async def test_only_members_in_the_agents_group_act_as_agents(desk_stack) -> None:
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    member = view.agent("正式客服")
+    outsider = view.agent("路人", status="left")
+    customer, ticket_no, topic = await start_handoff(stack, view)
+    card_id = view.card(topic).message_id
+
+    # A non-member writing in the topic (the group is public, or they were just removed):
+    # nothing is relayed, nothing is run, nobody answers.
+    outsider.says("/close", topic)
+    outsider.says("你好，我是客服", topic)
+    # The same words from another group with a topic of the same number.
+    stack.fake.add_chat(OTHER_GROUP, type="supergroup", title="别的群", is_forum=True)
+    other_topic = (await stack.bot.create_forum_topic(OTHER_GROUP, "x")).message_thread_id
+    while other_topic < topic:  # make the other group's topic number the same
+        other_topic = (await stack.bot.create_forum_topic(OTHER_GROUP, "x")).message_thread_id
+    stack.fake.set_chat_member(OTHER_GROUP, member.user_id, "member")
+    for text in ("/close", "我是客服，请把手机号发我"):
+        stack.fake.user_says(text, user_id=member.user_id, first_name=member.name,
+                             chat_id=OTHER_GROUP, chat_type="supergroup",
+                             message_thread_id=other_topic)
+    # A member forwarding someone else's /close: neither relayed nor run.
+    stack.fake.user_forwards("/close", origin_user_id=outsider.user_id, user_id=member.user_id,
+                             chat_id=AGENTS, chat_type="supergroup", message_thread_id=topic)
+    await view.wait_in_topic(topic, "转发来的消息", after=card_id)
+    # The customer typing an agent's command: relayed to the agents as text, not run.
+    stack.fake.user_says("/close", user_id=customer.user_id)
+    await view.wait_in_topic(topic, "/close", after=card_id)
+    await customer.hears_nothing_more()
+    await stack.fake.assert_no_new_messages(OTHER_GROUP, wait=0.2)
+    row = await ticket_row(stack, ticket_no)
+    assert row.state == "waiting" and row.agent_id is None
+    assert not any(line["role"] == "agent" for line in row.transcript)
+    # A member presses the card's Take: works; a non-member's press of Close does nothing.
+    stack.fake.user_presses_button(view.card(topic), "结束", user_id=outsider.user_id)
+    member.presses(view.card(topic), "接手")
+    [taken] = await customer.replies()
+    assert "正式客服" in taken.text
+    row = await ticket_row(stack, ticket_no)
+    assert (row.state, row.agent_id) == ("with_agent", member.user_id)
+
+
+async def test_an_agents_message_reaches_only_that_topics_customer(desk_stack) -> None:
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    agent = view.agent("小王")
+    first, _, first_topic = await start_handoff(stack, view)
+    second, _, second_topic = await start_handoff(stack, view)
+    agent.says("给第一位客户", first_topic)
+    await first.replies(2)
+    agent.says("给第二位客户", second_topic)
+    hello, answer = await second.replies(2)
+    assert answer.text == "给第二位客户"
+    assert not any("第二位" in m.text for m in stack.fake.messages(first.user_id))
+    assert not any("第一位客户" in m.text for m in stack.fake.messages(second.user_id))
+
+
+async def test_removing_an_agent_from_the_group_ends_their_access(desk_stack) -> None:
+    from bot.desk import service
+
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    leaver = view.agent("要走的人")
+    customer, ticket_no, topic = await start_handoff(stack, view)
+    leaver.says("/take", topic)
+    await customer.replies()
+    stack.fake.set_chat_member(AGENTS, leaver.user_id, "kicked")
+    stack.dp["desk"].members._seen.clear()  # as if MEMBER_TTL_S had passed
+    assert service.MEMBER_TTL_S <= 60
+    leaver.says("我还能说话吗", topic)
+    await customer.hears_nothing_more()

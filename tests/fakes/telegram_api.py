@@ -762,6 +762,21 @@ class FakeTelegramAPI:
         """What getChatMember answers for this user (creator/administrator/member/left/kicked)."""
         self._members[(chat_id, user_id)] = status
 
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
+        """Register a user (their name shows in every message and button press of theirs)."""
+        user = self._user(user_id, first_name, language_code, username)
+        if last_name:
+            user["last_name"] = last_name
+        return user
+
     def user_blocks_bot(self, user_id: int) -> None:
         """From now on, sending to this user's private chat answers 403 like Telegram."""
         self._blocked_by.add(user_id)
