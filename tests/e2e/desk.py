@@ -5,15 +5,27 @@ ways to find a ticket's topic and wait for what appears in it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import re
+import shutil
+import socket
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy import select
 
+from bus.rpc import RpcClient
 from replies.policy import ServiceHours, load_policy
 from replies.render import Replies
 from tests.e2e.conftest import Customer, Stack, start_stack
@@ -167,3 +179,140 @@ async def escalate(stack: Stack, customer: Customer, text: str = "我要转人�
 async def ticket_row(stack: Stack, ticket_no: str) -> Ticket:
     async with stack.shop.db.read() as session:
         return await session.scalar(select(Ticket).where(Ticket.ticket_no == ticket_no))
+
+
+# ── several bot processes ────────────────────────────────────────────────────────────────
+
+
+@contextlib.asynccontextmanager
+async def redis_url(directory: Path) -> AsyncIterator[str]:
+    """The shared Redis of scripts/redis.sh (127.0.0.1:6379) when it answers, else a private
+    redis-server for these tests. Callers use a key prefix of their own and never flush."""
+    import redis.asyncio as redis
+
+    shared = redis.Redis(host="127.0.0.1", port=6379)
+    try:
+        if await shared.ping():
+            yield "redis://127.0.0.1:6379/0"
+            return
+    except (redis.ConnectionError, OSError):
+        pass
+    finally:
+        await shared.aclose()
+    server = shutil.which("redis-server")
+    if server is None:
+        raise AssertionError("redis-server is not installed (bash scripts/redis.sh start)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--dir", str(directory), stdout=asyncio.subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        for _ in range(100):
+            try:
+                if await client.ping():
+                    break
+            except redis.ConnectionError:
+                await asyncio.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        await client.aclose()
+        process.terminate()
+        await process.wait()
+
+
+@dataclass
+class BotProcess:
+    bot: Bot
+    dp: Dispatcher
+    rpc: RpcClient
+    storage: BaseStorage
+
+    @property
+    def desk(self) -> Any:
+        return self.dp["desk"]
+
+
+class BotProcesses:
+    """``count`` bot processes — each its own Bot session, bus client, FSM storage client and
+    desk (consumer, service-level loop) — sharing Redis, behind one update source that hands
+    updates out in turn without looking at the chat: a load balancer with no partitioning,
+    the hardest case for "one ticket, one topic"."""
+
+    def __init__(self, fake: FakeTelegramAPI, shop: Any, redis: str, count: int = 2,
+                 **settings: Any) -> None:
+        self.fake = fake
+        self.shop = shop
+        self.redis = redis
+        self.count = count
+        self.prefix = f"kefu-test-{uuid4().hex[:12]}"
+        self.settings = settings
+        self.processes: list[BotProcess] = []
+        self._poller: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> None:
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
+        from bot.dispatcher import create_dispatcher
+        from bot.settings import BotSettings
+        from tests.e2e.conftest import engine
+
+        replies = always_open_replies()
+        for _ in range(self.count):
+            bot = Bot(
+                self.fake.token,
+                session=AiohttpSession(api=TelegramAPIServer.from_base(self.fake.base_url)),
+                default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+            )
+            rpc = RpcClient(self.shop.rpc._url, timeout=5, topology=self.shop.worker.topology)
+            await rpc.connect(wait=10)
+            storage = RedisStorage.from_url(
+                self.redis, key_builder=DefaultKeyBuilder(prefix=self.prefix, with_destiny=True)
+            )
+            config = BotSettings(
+                **{
+                    "KEFU_FLOOD_RATE": 30,
+                    "AGENTS_CHAT_ID": AGENTS,
+                    "HANDOFF_SLA_SECONDS": 3600,
+                    "HANDOFF_IDLE_SECONDS": 3600,
+                    "DESK_CHECK_SECONDS": 0.2,
+                    **self.settings,
+                    "bus": self.shop.worker.settings.bus,
+                }
+            )
+            dp = create_dispatcher(config, rpc=rpc, engine=engine(), replies=replies,
+                                   storage=storage)
+            await dp.emit_startup(bot=bot, **dp.workflow_data)
+            await dp["desk"].ready()
+            self.processes.append(BotProcess(bot, dp, rpc, storage))
+        self._poller = asyncio.create_task(self._poll(), name="round-robin")
+
+    async def _poll(self) -> None:
+        bot = self.processes[0].bot
+        offset: int | None = None
+        turn = itertools.count()
+        while True:
+            updates = await bot.get_updates(offset=offset, timeout=1)
+            for update in updates:
+                offset = update.update_id + 1
+                process = self.processes[next(turn) % self.count]
+                task = asyncio.create_task(process.dp.feed_update(process.bot, update))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)
+        for process in self.processes:
+            await process.dp.emit_shutdown(bot=process.bot, **process.dp.workflow_data)
+            await process.bot.session.close()
+            await process.rpc.close()
+            await process.storage.close()

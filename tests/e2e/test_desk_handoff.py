@@ -369,7 +369,7 @@ async def test_an_agents_message_reaches_only_that_topics_customer(desk_stack) -
     agent.says("给第一位客户", first_topic)
     await first.replies(2)
     agent.says("给第二位客户", second_topic)
-    hello, answer = await second.replies(2)
+    _hello, answer = await second.replies(2)
     assert answer.text == "给第二位客户"
     assert not any("第二位" in m.text for m in stack.fake.messages(first.user_id))
     assert not any("第一位客户" in m.text for m in stack.fake.messages(second.user_id))
@@ -381,7 +381,7 @@ async def test_removing_an_agent_from_the_group_ends_their_access(desk_stack) ->
     stack = desk_stack
     view = DeskView(stack.fake)
     leaver = view.agent("要走的人")
-    customer, ticket_no, topic = await start_handoff(stack, view)
+    customer, _ticket_no, topic = await start_handoff(stack, view)
     leaver.says("/take", topic)
     await customer.replies()
     stack.fake.set_chat_member(AGENTS, leaver.user_id, "kicked")
