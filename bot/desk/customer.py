@@ -83,7 +83,7 @@ def get_routers() -> list[Router]:
             return
         reply = await desk.rpc.call(
             RateTicket(
-                idempotency_key=f"rate:{query.id}",
+                idempotency_key=f"rate:{conv.chat_id}:cb:{query.id}",
                 ticket_no=callback_data.ticket_no,
                 chat_id=conv.chat_id,
                 rating=callback_data.score,
