@@ -26,6 +26,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy import select
 
 from bus.rpc import RpcClient
+from bus.settings import BusSettings
 from replies.policy import ServiceHours, load_policy
 from replies.render import Replies
 from tests.e2e.conftest import Customer, Stack, start_stack
@@ -242,10 +243,11 @@ class BotProcesses:
     updates out in turn without looking at the chat: a load balancer with no partitioning,
     the hardest case for "one ticket, one topic"."""
 
-    def __init__(self, fake: FakeTelegramAPI, shop: Any, redis: str, count: int = 2,
-                 **settings: Any) -> None:
+    def __init__(
+        self, fake: FakeTelegramAPI, bus: BusSettings, redis: str, count: int = 2, **settings: Any
+    ) -> None:
         self.fake = fake
-        self.shop = shop
+        self.bus = bus
         self.redis = redis
         self.count = count
         self.prefix = f"kefu-test-{uuid4().hex[:12]}"
@@ -268,7 +270,7 @@ class BotProcesses:
                 session=AiohttpSession(api=TelegramAPIServer.from_base(self.fake.base_url)),
                 default=DefaultBotProperties(parse_mode=ParseMode.HTML),
             )
-            rpc = RpcClient(self.shop.rpc._url, timeout=5, topology=self.shop.worker.topology)
+            rpc = RpcClient(self.bus.url, timeout=5, topology=self.bus.topology)
             await rpc.connect(wait=10)
             storage = RedisStorage.from_url(
                 self.redis, key_builder=DefaultKeyBuilder(prefix=self.prefix, with_destiny=True)
@@ -281,7 +283,7 @@ class BotProcesses:
                     "HANDOFF_IDLE_SECONDS": 3600,
                     "DESK_CHECK_SECONDS": 0.2,
                     **self.settings,
-                    "bus": self.shop.worker.settings.bus,
+                    "bus": self.bus,
                 }
             )
             dp = create_dispatcher(config, rpc=rpc, engine=engine(), replies=replies,

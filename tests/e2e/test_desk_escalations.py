@@ -154,7 +154,7 @@ async def test_two_bot_processes_on_redis_make_one_ticket_and_one_topic(
     stack = desk_stack
     await stack.dp.stop_polling()  # the two processes take the updates from here
     async with redis_url(tmp_path_factory.mktemp("redis")) as redis:
-        processes = BotProcesses(stack.fake, stack.shop, redis)
+        processes = BotProcesses(stack.fake, stack.shop.worker.settings.bus, redis)
         await processes.start()
         try:
             view = DeskView(stack.fake)

@@ -167,7 +167,11 @@ async def test_with_two_bot_processes_each_alert_is_posted_once(
     view = DeskView(stack.fake)
     async with redis_url(tmp_path_factory.mktemp("redis")) as redis:
         processes = BotProcesses(
-            stack.fake, stack.shop, redis, HANDOFF_SLA_SECONDS=1, HANDOFF_IDLE_SECONDS=3600
+            stack.fake,
+            stack.shop.worker.settings.bus,
+            redis,
+            HANDOFF_SLA_SECONDS=1,
+            HANDOFF_IDLE_SECONDS=3600,
         )
         await processes.start()
         try:
