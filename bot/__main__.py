@@ -33,8 +33,8 @@ from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
 from intents import IntentEngine
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
 
 logger = logging.getLogger("bot")
 

@@ -125,7 +125,7 @@ class ConsoleSession(BaseSession):
         if isinstance(method, SendMessage):
             return self._send(method)
         if isinstance(method, EditMessageText):
-            self._print(f"{self._prefix(method.chat_id or 0)}{html_to_text(method.text)}")
+            self._print(f"{self._prefix(method.chat_id or 0)}{html_to_text(method.text or '')}")
             self._show_keyboard(method.reply_markup, method.message_id, method.chat_id)
             return True
         if isinstance(method, EditMessageReplyMarkup):
@@ -255,16 +255,18 @@ class ConsoleSession(BaseSession):
         self.messages[message_id] = message
         return message
 
-    def _show_keyboard(self, markup: Any, message_id: int, chat_id: int | str | None) -> None:
+    def _show_keyboard(
+        self, markup: Any, message_id: int | None, chat_id: int | str | None
+    ) -> None:
         desk = self.desk_chat is not None and chat_id is not None and int(chat_id) == self.desk_chat
         if isinstance(markup, ReplyKeyboardRemove):
             self.choices = [c for c in self.choices if c.message_id is not None]
             return
         choices: list[Choice] = []
         if isinstance(markup, InlineKeyboardMarkup):
-            for row in markup.inline_keyboard:
-                for button in row:
-                    choices.append(Choice(button.text, button.callback_data, message_id))
+            for inline_row in markup.inline_keyboard:
+                for inline in inline_row:
+                    choices.append(Choice(inline.text, inline.callback_data, message_id))
         elif isinstance(markup, ReplyKeyboardMarkup):
             for row in markup.keyboard:
                 for button in row:

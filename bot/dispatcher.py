@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
@@ -12,11 +11,16 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
 from bot.settings import BotSettings
+from bus import Bus
+from intents import IntentEngine
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
 
-def intent_tables(engine: Any) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
+def intent_tables(
+    engine: IntentEngine,
+) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
     """From the intent catalogue: titles per locale (for "did you mean") and (group, action)."""
     titles: dict[str, dict[str, str]] = {}
     actions: dict[str, tuple[str, str]] = {}
@@ -29,9 +33,9 @@ def intent_tables(engine: Any) -> tuple[dict[str, dict[str, str]], dict[str, tup
 def create_dispatcher(
     settings: BotSettings,
     *,
-    rpc: Any,
-    engine: Any,
-    replies: Any,
+    rpc: Bus,
+    engine: IntentEngine,
+    replies: Replies,
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     """A dispatcher with every router and middleware.

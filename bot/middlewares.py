@@ -22,6 +22,8 @@ from aiogram.types import Chat, Message, TelegramObject, Update, User
 from prometheus_client import Counter
 
 from bot.services.conversation import MEMORY_DESTINY, ChatMemory, Conversation
+from intents import IntentEngine
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +107,7 @@ class ChatContextMiddleware(BaseMiddleware):
     apologising to it) could start two bots talking to each other."""
 
     def __init__(
-        self, storage: BaseStorage, replies: Any, *, transcript_lines: int, default_locale: str
+        self, storage: BaseStorage, replies: Replies, *, transcript_lines: int, default_locale: str
     ) -> None:
         self.storage = storage
         self.replies = replies
@@ -182,7 +184,7 @@ class IntentMiddleware(BaseMiddleware):
     Commands (``/start``) are not matched. The matched intent is counted by outcome.
     """
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: IntentEngine) -> None:
         self.engine = engine
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:

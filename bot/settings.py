@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bus.settings import BusSettings
-from replies.policy import WEEKDAYS, Weekday
+from shop.policy import WEEKDAYS, Weekday
 
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")
 

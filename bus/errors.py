@@ -4,6 +4,8 @@ Business outcomes (an order not found, an exchange refused) are replies, not err
 are for the transport and for a server that could not handle a request at all.
 """
 
+from bus.contracts.base import ErrorCode
+
 
 class BusError(Exception):
     """Base class: the call did not produce a business reply."""
@@ -42,7 +44,7 @@ class Refusal(Exception):
     and replaying it can only be refused again). ``message`` must be safe to log.
     """
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message

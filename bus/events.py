@@ -143,7 +143,8 @@ class EventConsumer:
                 await message.nack(requeue=True)
             raise
         except Exception as exc:
-            attempt = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
+            seen = (message.headers or {}).get(ATTEMPTS_HEADER, 0)
+            attempt = (seen if isinstance(seen, int) else 0) + 1
             logger.warning(
                 "%s: handling %s failed (attempt %d of %d): %s",
                 self._name,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
+from pamqp.common import FieldValue
 
 from bus.contracts import REQUESTS
 
@@ -111,7 +112,7 @@ class Topology:
 
     async def declare_commands(self, channel: AbstractChannel) -> AbstractQueue:
         rpc, _, _ = await self.declare_exchanges(channel)
-        arguments: dict[str, object] = {
+        arguments: dict[str, FieldValue] = {
             "x-queue-type": self.queue_type,
             "x-dead-letter-exchange": self.dead_letter_exchange,
             "x-dead-letter-routing-key": self.commands_queue,

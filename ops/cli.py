@@ -28,7 +28,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bus.errors import BusError
-from bus.rpc import METHODS, REASON_HEADER, RpcClient
+from bus.protocol import METHODS
+from bus.rpc import REASON_HEADER, RpcClient
 from bus.settings import BusSettings
 from worker.settings import WorkerSettings
 
@@ -60,7 +61,7 @@ async def cmd_seed(args: argparse.Namespace) -> int:
             return 0
         age = await demo_shop_age(worker.db)
         if age is not None and (args.renew or (args.renew_stale and age > FRESH_FOR)):
-            await renew_demo(worker.db)
+            await renew_demo(worker.db, timing=worker.timing)
             print(f"rebuilt the demo shop seeded {_age(age)} ago, its times from now: {built}")
             return 0
     finally:
@@ -87,18 +88,17 @@ def _age(age: timedelta) -> str:
 async def cmd_demo(args: argparse.Namespace) -> int:
     """The demo shop's showcase orders, with what each allows now (``scripts/run.sh`` prints
     them before the console chat opens: the bot itself never reads the database)."""
+    from shop.policy import load_policy
     from worker.db.session import Database
-    from worker.seed import FRESH_FOR, demo_shop_age, showcase_orders
+    from worker.seed import FRESH_FOR, ShopTiming, demo_shop_age, showcase_orders
 
     settings = WorkerSettings()
+    # What each order allows is the policy's the worker enforces (KEFU_SHOP_POLICY).
+    timing = ShopTiming.from_policy(load_policy(settings.shop_policy))
     db = Database(settings.database_url)
     try:
         age = await demo_shop_age(db)
-        found = await showcase_orders(
-            db,
-            custom_window=timedelta(hours=settings.custom_exchange_window_hours),
-            regular_window=timedelta(hours=settings.regular_exchange_window_hours),
-        )
+        found = await showcase_orders(db, timing=timing)
     except SQLAlchemyError as exc:  # no database yet, or not migrated: say so, no traceback
         print(f"no demo shop to show ({type(exc).__name__}); run: kefu seed", file=sys.stderr)
         return 1

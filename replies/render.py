@@ -24,52 +24,43 @@ from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import yaml
 
-from replies.policy import (
+from replies.sizing import SizeAdvice, SizeChart
+from replies.views import OrderView
+from shop.enums import (
+    ADDRESS_CHANGE_REASONS,
+    CARE_INSTRUCTIONS,
+    CATEGORY_MEASUREMENTS,
     DEFAULT_LOCALE,
-    WEEKDAYS,
-    KindRule,
-    ShopPolicy,
-    region_display_name,
+    EXCHANGE_REASONS,
+    FIBRES,
+    MEASUREMENTS,
+    ORDER_STATES,
+    POSTAGE_PAYERS,
+    PRODUCT_CATEGORIES,
+    REGION_GROUPS,
+    OrderState,
+    PostagePayer,
 )
-from replies.sizing import Category, SizeAdvice, SizeChart
-from replies.views import OrderState, OrderView
+from shop.policy import WEEKDAYS, KindRule, ShopPolicy
+from shop.regions import region_display_name
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LOCALES_DIR = Path(__file__).parent / "locales"
 SECTIONS = ("answers", "parts", "ui")
-REGION_VARIANTS = ("jzhw", "mainland", "remote", "hmt", "overseas")
 SLOT_VARIANTS = ("need_height", "need_weight", "have_body")
 POLICY_VARIANTS = ("offered",)
-ANSWER_VARIANTS = frozenset({"default", *REGION_VARIANTS, *SLOT_VARIANTS, *POLICY_VARIANTS})
+ANSWER_VARIANTS = frozenset({"default", *REGION_GROUPS, *SLOT_VARIANTS, *POLICY_VARIANTS})
 SLOT_NAMES = frozenset(
     {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
      "fit"}
 )
-EXCHANGE_REASONS = (
-    "not_delivered_yet", "order_not_paid", "order_closed", "window_expired", "already_exchanged",
-    "proxy_no_exchange", "not_fit_for_resale", "out_of_stock", "same_variant",
-    "style_change_not_allowed", "item_not_in_order", "variant_not_found",
-)
-ADDRESS_REFUSALS = ("already_shipped", "not_paid", "closed")
-# The worker's product vocabularies (bus.contracts ProductCategory, Fibre, CareInstruction;
-# tests/unit/replies/test_replies_product_facts.py keeps them the same).
-CATEGORIES: tuple[str, ...] = get_args(Category)
-LENGTH_LABELLED = ("tops", "trousers", "skirts", "dresses", "outerwear")
-FIBRES = (
-    "cotton", "linen", "silk", "wool", "cashmere", "polyester", "nylon", "elastane", "acrylic",
-    "modal", "viscose", "acetate", "leather",
-)
-CARE_INSTRUCTIONS = (
-    "machine_wash_cold", "machine_wash_warm", "hand_wash", "dry_clean_only", "wash_inside_out",
-    "wash_dark_separately", "no_bleach", "no_tumble_dry", "tumble_dry_low", "line_dry",
-    "dry_flat", "dry_in_shade", "iron_low", "iron_medium", "iron_high", "no_iron",
-    "leather_specialist",
-)
+# Categories whose length column has its own name (衣长, 裤长, 裙长): those whose chart has one.
+LENGTH_LABELLED = tuple(c for c, m in CATEGORY_MEASUREMENTS.items() if "length_cm" in m)
 TELEGRAM_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
      "tg-spoiler", "blockquote", "span"}
@@ -230,6 +221,7 @@ class Replies:
         self._dir = Path(locales_dir) if locales_dir is not None else DEFAULT_LOCALES_DIR
         self._templates = self._load_all()
         self._check_policy_texts()
+        self._check_vocabulary()
         self._policy_values = {loc: self._build_policy_values(loc) for loc in self._templates}
         self._check_answers()
 
@@ -272,6 +264,26 @@ class Replies:
                         f"shop policy field '{field}' has no '{locale}' text, but "
                         f"{self._dir / (locale + '.yaml')} exists"
                     )
+
+    def _check_vocabulary(self) -> None:
+        """Every value of the shop's enumerations the bot words has its UI text."""
+        needed = [
+            *(f"ui.exchange.reason.{code}" for code in EXCHANGE_REASONS),
+            *(f"ui.exchange.postage.{payer}" for payer in POSTAGE_PAYERS),
+            *(f"ui.address.refused.{reason}" for reason in ADDRESS_CHANGE_REASONS),
+            *(f"ui.order.state.{state}" for state in ORDER_STATES),
+            *(f"ui.category.{category}" for category in PRODUCT_CATEGORIES),
+            *(f"ui.size.column.{measurement}" for measurement in MEASUREMENTS),
+            *(f"ui.size.length.{category}" for category in LENGTH_LABELLED),
+            *(f"ui.fibre.{fibre}" for fibre in FIBRES),
+            *(f"ui.care.{code}" for code in CARE_INSTRUCTIONS),
+        ]
+        missing = [key for key in needed if key not in self._templates[DEFAULT_LOCALE]]
+        if missing:
+            raise LocaleError(
+                f"{self._dir / (DEFAULT_LOCALE + '.yaml')}: no text for "
+                f"{', '.join(k[3:] for k in missing)} (values of the shop's enumerations)"
+            )
 
     def _check_answers(self) -> None:
         for locale, flat in self._templates.items():
@@ -535,8 +547,8 @@ class Replies:
         """Mark text that is already escaped HTML (e.g. joined :meth:`text` results) as safe."""
         return Html(markup)
 
-    def exchange_postage(self, payer: str, locale: str) -> Html:
-        """Who pays postage for an exchange: ``customer`` or ``seller`` (bus PostagePayer)."""
+    def exchange_postage(self, payer: PostagePayer, locale: str) -> Html:
+        """Who pays postage for an exchange (``shop.enums.PostagePayer``)."""
         return self.text(f"exchange.postage.{payer}", locale)
 
     def exchange_quote(
@@ -545,7 +557,7 @@ class Replies:
         *,
         item: str,
         new_variant: str,
-        postage_payer: str,
+        postage_payer: PostagePayer,
         deadline: datetime | None = None,
     ) -> Html:
         """An eligible quote: postage payer, return address, and the deadline when there is one."""
@@ -578,13 +590,13 @@ class Replies:
         refusal = self.text("exchange.quote.ineligible", loc, reasons=Html("\n".join(lines)))
         return Html(refusal + "\n" + self.text("exchange.offer_human", loc))
 
-    def exchange_created(self, locale: str, *, rma_no: str, postage_payer: str) -> Html:
+    def exchange_created(self, locale: str, *, rma_no: str, postage_payer: PostagePayer) -> Html:
         loc = self._locale(locale)
         return self.text("exchange.created", loc, rma_no=rma_no,
                          postage=self.exchange_postage(postage_payer, loc))
 
     def address_refused(self, reason: str, locale: str) -> Html:
-        if reason not in ADDRESS_REFUSALS:
+        if reason not in ADDRESS_CHANGE_REASONS:
             raise KeyError(f"unknown address refusal {reason!r}")
         code = reason
         return self.text(f"address.refused.{code}", locale)
@@ -655,7 +667,7 @@ class Replies:
 
     def category_name(self, category: str, locale: str) -> Html:
         """A product category's name (tops, trousers...); ``KeyError`` for an unknown one."""
-        if category not in CATEGORIES:
+        if category not in PRODUCT_CATEGORIES:
             raise KeyError(f"unknown product category {category!r}")
         return self.text(f"category.{category}", locale)
 

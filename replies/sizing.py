@@ -8,9 +8,11 @@ preference (loose / tight) picks one of the two.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shop.enums import MEASUREMENTS, Measurement, ProductCategory
 
 Fit = Literal["loose", "tight", "regular"]
 AdviceKind = Literal["exact", "between", "out_of_range", "need_more"]
@@ -36,13 +38,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-Measurement = Literal[
-    "chest_cm", "waist_cm", "hip_cm", "shoulder_cm", "sleeve_cm", "length_cm", "inseam_cm"
-]
-MEASUREMENTS: tuple[Measurement, ...] = get_args(Measurement)
-"""Garment measurements in the order a chart shows them. A chart carries those of its
-category (tops: chest, length, shoulder; trousers: waist, hip, length, inseam; ...): the
-worker's contract decides which, this module shows whatever the chart has."""
+# Garment measurements (``shop.enums.MEASUREMENTS``, in the order a chart shows them). A chart
+# carries those of its category (``shop.enums.CATEGORY_MEASUREMENTS``); the worker's contract
+# checks which, this module shows whatever the chart has.
 
 
 class SizeRow(_Model):
@@ -72,15 +70,12 @@ class SizeRow(_Model):
         return self
 
 
-Category = Literal["tops", "trousers", "skirts", "dresses", "outerwear", "accessories"]
-
-
 class SizeChart(_Model):
     """Rows from the smallest size to the largest; every row has the same measurements.
     ``category`` words the length column (衣长, 裤长, 裙长) when it is known."""
 
     rows: list[SizeRow] = Field(min_length=1)
-    category: Category | None = None
+    category: ProductCategory | None = None
 
     @model_validator(mode="after")
     def _unique_sizes(self) -> SizeChart:

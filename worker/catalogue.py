@@ -48,6 +48,7 @@ from pydantic import TypeAdapter, ValidationError
 from rapidfuzz import fuzz, process
 
 from bus import contracts as c
+from shop.enums import CATEGORY_MEASUREMENTS, CareInstruction, ProductCategory
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ FUZZY_MIN_LATIN = 4
 """English queries and keys shorter than this are not compared fuzzily: one letter is too
 much of a three-letter word ("what" would be the hat)."""
 
-CATEGORY_WORDS: Mapping[c.ProductCategory, tuple[str, ...]] = {
+CATEGORY_WORDS: Mapping[ProductCategory, tuple[str, ...]] = {
     "tops": ("上衣", "tops"),
     "trousers": ("裤子", "长裤", "trousers", "pants"),
     "skirts": ("半身裙", "裙子", "skirt", "skirts"),
@@ -77,7 +78,7 @@ _LATIN_KEY = re.compile(r"[a-z0-9 ]+")
 
 _SIZE_ROWS = TypeAdapter(list[c.SizeChartRow])
 _COMPOSITION = TypeAdapter(list[c.FibreShare])
-_CARE = TypeAdapter(list[c.CareInstruction])
+_CARE = TypeAdapter(list[CareInstruction])
 
 
 def normalize(text: str) -> str:
@@ -144,7 +145,7 @@ class ProductFacts:
     description: str
     material: str
     composition: tuple[c.FibreShare, ...]
-    care: tuple[c.CareInstruction, ...]
+    care: tuple[CareInstruction, ...]
     special_price: bool
     size_chart: c.SizeChart | None
 
@@ -199,8 +200,8 @@ def _valid(product_id: int, field: str, adapter: TypeAdapter, value: Any) -> lis
         return []
 
 
-def _chart(product_id: int, category: c.ProductCategory, rows: Any) -> c.SizeChart | None:
-    if not rows or not c.CATEGORY_MEASUREMENTS[category]:
+def _chart(product_id: int, category: ProductCategory, rows: Any) -> c.SizeChart | None:
+    if not rows or not CATEGORY_MEASUREMENTS[category]:
         return None
     try:
         return c.SizeChart(category=category, rows=_SIZE_ROWS.validate_python(rows))
@@ -242,7 +243,7 @@ class Catalogue:
             key for key in self._keys if not key.latin or len(key.text) >= FUZZY_MIN_LATIN
         ]
         self._fuzzy_choices = [key.text for key in self._fuzzy_keys]
-        by_category: dict[c.ProductCategory, list[int]] = {}
+        by_category: dict[ProductCategory, list[int]] = {}
         for facts in self.products.values():
             by_category.setdefault(facts.summary.category, []).append(facts.summary.product_id)
         self._by_category = by_category
@@ -274,7 +275,7 @@ class Catalogue:
     def categories(self) -> list[c.CategoryCount]:
         return [
             c.CategoryCount(category=category, products=len(self._by_category[category]))
-            for category in c.CATEGORY_MEASUREMENTS
+            for category in CATEGORY_MEASUREMENTS
             if category in self._by_category
         ]
 

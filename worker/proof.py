@@ -36,11 +36,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
-from worker.db.models import Customer, Order, OrderProof, ProofFailure
+from worker.db.models import Base, Customer, Order, OrderProof, ProofFailure
 from worker.db.queries import aware
 from worker.settings import WorkerSettings
 
 logger = logging.getLogger(__name__)
+
+ProofRefusal = c.OrderNotFound | c.Throttled | c.ContactRequired
+"""What a request that fails its proof is answered."""
 
 PROOF_FAILURES = Counter(
     "kefu_proof_failures_total", "Wrong last-four answers, by bus method.", ["method"]
@@ -112,7 +115,7 @@ class ProofGate:
 
     async def check_last4(
         self, session: AsyncSession, request: ProofRequest, method: str
-    ) -> c.Contract | None:
+    ) -> ProofRefusal | None:
         """Check the request's digits against its order, counted, inside the caller's write
         transaction. ``None``: right (and remembered as proven for this user). Otherwise the
         reply: ``Throttled``, ``ContactRequired(last4_locked)`` or ``OrderNotFound``."""
@@ -158,7 +161,7 @@ class ProofGate:
 
     async def strong(
         self, session: AsyncSession, request: ProofRequest, order: Order | None, method: str
-    ) -> c.Contract | None:
+    ) -> ProofRefusal | None:
         """The check every write makes, in its own write transaction: ``None`` when the asker
         is the order's verified customer. Otherwise the reply: ``ContactRequired(write)`` when
         they know the order's digits (proven before, or right now, counted like any answer),
@@ -262,7 +265,7 @@ async def _dialect(session: AsyncSession) -> Any:
     return postgresql if connection.dialect.name == "postgresql" else sqlite
 
 
-async def _insert_ignore(session: AsyncSession, model: type, **values: object) -> None:
+async def _insert_ignore(session: AsyncSession, model: type[Base], **values: object) -> None:
     """``INSERT … ON CONFLICT DO NOTHING`` (a concurrent insert of the same key on PostgreSQL
     waits for the other transaction, then does nothing)."""
     dialect = await _dialect(session)

@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from shop.policy import ShopPolicy, load_policy
 from worker.db.models import (
     Base,
     CatalogueState,
@@ -56,19 +57,37 @@ BEIJING = timezone(timedelta(hours=8))
 
 @dataclass(frozen=True)
 class ShopTiming:
-    """The shop policy's figures the demo lays its orders out by (``replies/data/shop.yaml``;
-    a test holds the two together)."""
+    """The shop policy's figures the demo lays its orders out by, read from the policy
+    (``ShopTiming.from_policy``): the worker seeds by the policy it enforces."""
 
-    unpaid_close_hours: int = 72  # orders.unpaid_close_hours
-    dispatch_days: int = 3  # shipping.dispatch.in_stock_days.max
-    proxy_dispatch_days: int = 15  # returns.proxy_late_ship_days
-    delivery_days: int = 5  # the slowest courier's shipping.*.delivery_days.max
-    custom_exchange_hours: int = 48  # returns.custom.exchange_window_hours
-    return_days: int = 7  # returns.regular.return_days
-    shipping_hours: tuple[int, int] = (12, 22)  # shipping.dispatch.shipping_hours_open/close
+    unpaid_close_hours: int  # orders.unpaid_close_hours
+    dispatch_days: int  # shipping.dispatch.in_stock_days.max
+    proxy_dispatch_days: int  # returns.proxy_late_ship_days
+    delivery_days: int  # the slowest courier's shipping.*.delivery_days.max
+    custom_exchange_hours: int  # returns.custom.exchange_window_hours
+    return_days: int  # returns.regular.return_days
+    shipping_hours: tuple[int, int]  # shipping.dispatch.shipping_hours_open/close
+
+    @classmethod
+    def from_policy(cls, policy: ShopPolicy) -> ShopTiming:
+        shipping, returns = policy.shipping, policy.returns
+        couriers = (shipping.default_courier, shipping.sf, shipping.ems)
+        return cls(
+            unpaid_close_hours=policy.orders.unpaid_close_hours,
+            dispatch_days=shipping.dispatch.in_stock_days.max,
+            proxy_dispatch_days=returns.proxy_late_ship_days,
+            delivery_days=max(courier.delivery_days.max for courier in couriers),
+            custom_exchange_hours=returns.custom.exchange_window_hours or 0,
+            return_days=returns.regular.return_days or 0,
+            shipping_hours=(
+                shipping.dispatch.shipping_hours_open.hour,
+                shipping.dispatch.shipping_hours_close.hour,
+            ),
+        )
 
 
-TIMING = ShopTiming()
+TIMING = ShopTiming.from_policy(load_policy())
+"""The demo shop's own policy (``shop/data/shop.yaml``); a worker passes its policy's."""
 
 # ── products ─────────────────────────────────────────────────────────────────────────────
 
@@ -99,7 +118,7 @@ def _chart(sizes: str, **measures: tuple[float, ...]) -> list[dict[str, Any]]:
 
 
 # chart name → (category, rows); measured flat, in cm. Each category's chart carries exactly
-# its measurements (bus.contracts.CATEGORY_MEASUREMENTS).
+# its measurements (shop.enums.CATEGORY_MEASUREMENTS).
 CHARTS: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "tee": ("tops", _chart(
         "S M L XL XXL", chest=(96, 100, 104, 108, 112), length=(64, 66, 68, 70, 72),
@@ -414,9 +433,9 @@ def _uniform_hours(rng: random.Random, low: float, high: float) -> timedelta:
     return _hours(rng.uniform(low, high))
 
 
-def _in_shipping_hours(at: datetime) -> datetime:
+def _in_shipping_hours(at: datetime, shipping_hours: tuple[int, int]) -> datetime:
     """The latest moment at or before ``at`` inside the warehouse's shipping hours."""
-    open_hour, close_hour = TIMING.shipping_hours
+    open_hour, close_hour = shipping_hours
     local = at.astimezone(BEIJING)
     if local.hour >= close_hour:
         local = local.replace(hour=close_hour - 1)
@@ -428,8 +447,9 @@ def _in_shipping_hours(at: datetime) -> datetime:
 class _Generator:
     """Draws the whole shop from one seeded generator; ``now`` only places it in time."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, timing: ShopTiming) -> None:
         self.now = now
+        self.timing = timing
         self.rng = random.Random(SEED)
         self.phones: set[str] = set()
         self.order_nos: set[str] = set()
@@ -487,7 +507,7 @@ class _Generator:
 
     def times(self, state: str, *, proxy: bool) -> _Times:
         """A history that agrees with ``state`` and stays so for ``FRESH_FOR``."""
-        rng, now, t = self.rng, self.now, TIMING
+        rng, now, t = self.rng, self.now, self.timing
         fresh_h = FRESH_FOR.total_seconds() / 3600
         dispatch_h = (t.proxy_dispatch_days if proxy else t.dispatch_days) * 24
         to_pay = _uniform_hours(rng, 0.02, 8)
@@ -505,7 +525,8 @@ class _Generator:
                 # Moving into shipping hours takes up to 14 h off; it stays in transit for
                 # less than the usual days, FRESH_FOR included.
                 shipped = _in_shipping_hours(
-                    now - _uniform_hours(rng, 2, t.delivery_days * 24 - fresh_h - 16)
+                    now - _uniform_hours(rng, 2, t.delivery_days * 24 - fresh_h - 16),
+                    t.shipping_hours,
                 )
                 delivered = None
             else:
@@ -518,7 +539,7 @@ class _Generator:
                     delivered = anchor - confirm
                 else:
                     delivered = anchor - _uniform_hours(rng, 3 * 24, 9 * 24)
-                shipped = _in_shipping_hours(delivered - transit)
+                shipped = _in_shipping_hours(delivered - transit, t.shipping_hours)
             paid = shipped - dispatch
             times = _Times(created=paid - to_pay, paid=paid, shipped=shipped, delivered=delivered)
             if state == "completed":
@@ -544,7 +565,7 @@ class _Generator:
         times = _Times(created=at["created"], paid=at.get("paid"), shipped=at.get("shipped"),
                        delivered=at.get("delivered"), completed=at.get("completed"))
         if times.shipped is not None:
-            times.shipped = _in_shipping_hours(times.shipped)
+            times.shipped = _in_shipping_hours(times.shipped, self.timing.shipping_hours)
         return times
 
 
@@ -608,18 +629,23 @@ def product_fields(spec: DemoProduct) -> dict[str, Any]:
     }
 
 
-async def seed_demo(db: Database, *, now: datetime | None = None) -> bool:
-    """Build the demo shop in an empty database. Returns False (and changes nothing) when
-    the database already has products."""
+async def seed_demo(
+    db: Database, *, now: datetime | None = None, timing: ShopTiming = TIMING
+) -> bool:
+    """Build the demo shop in an empty database, its times laid out by ``timing`` (the
+    worker's policy). Returns False (and changes nothing) when the database already has
+    products."""
     now = now or utcnow()
     async with db.write() as session:
         if await session.scalar(select(func.count(Product.id))):
             return False
-        await _build(session, now)
+        await _build(session, now, timing)
     return True
 
 
-async def renew_demo(db: Database, *, now: datetime | None = None) -> bool:
+async def renew_demo(
+    db: Database, *, now: datetime | None = None, timing: ShopTiming = TIMING
+) -> bool:
     """Rebuild the demo shop from scratch, its times laid out from now. Only a database
     ``kefu seed`` built (it has the ``demo_shop`` row) is touched; False otherwise."""
     now = now or utcnow()
@@ -629,7 +655,7 @@ async def renew_demo(db: Database, *, now: datetime | None = None) -> bool:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name != CatalogueState.__tablename__:
                 await session.execute(delete(table))
-        await _build(session, now)
+        await _build(session, now, timing)
     return True
 
 
@@ -644,8 +670,8 @@ async def demo_shop_age(db: Database, *, now: datetime | None = None) -> timedel
     return now - seeded_at
 
 
-async def _build(session: Any, now: datetime) -> None:
-    gen = _Generator(now)
+async def _build(session: Any, now: datetime, timing: ShopTiming) -> None:
+    gen = _Generator(now, timing)
     rng = gen.rng
 
     products: dict[str, Product] = {}
@@ -674,7 +700,7 @@ async def _build(session: Any, now: datetime) -> None:
         session.add(customer.row)
     await session.flush()
 
-    showcase_log: list[dict[str, str]] = []
+    showcase_log: list[dict[str, Any]] = []
     orders: list[tuple[Order, str]] = []
     others = customers[1:]
     for showcase in SHOWCASE:
@@ -868,11 +894,10 @@ async def showcase_orders(
     db: Database,
     *,
     now: datetime | None = None,
-    custom_window: timedelta = timedelta(hours=TIMING.custom_exchange_hours),
-    regular_window: timedelta = timedelta(days=TIMING.return_days),
+    timing: ShopTiming = TIMING,
 ) -> list[ShowcaseOrder] | None:
     """The showcase orders with what each allows now; None when the database isn't the demo
-    shop. The exchange windows are the worker's (pass its settings)."""
+    shop. ``timing``: the policy the worker enforces (``ShopTiming.from_policy``)."""
     now = now or utcnow()
     async with db.read() as session:
         demo = await session.get(DemoShop, 1)
@@ -899,8 +924,7 @@ async def showcase_orders(
                         f"({i.variant.product.kind})"
                         for i in order.items
                     ],
-                    jobs=jobs_for(order, now, custom_window=custom_window,
-                                  regular_window=regular_window),
+                    jobs=jobs_for(order, now, timing),
                 )
             )
     return found
@@ -917,11 +941,11 @@ def _days(delta: timedelta) -> str:
     return f"{days:.0f} days" if days >= 3 else f"{delta.total_seconds() / 3600:.0f} hours"
 
 
-def jobs_for(
-    order: Order, now: datetime, *, custom_window: timedelta, regular_window: timedelta
-) -> list[str]:
+def jobs_for(order: Order, now: datetime, timing: ShopTiming = TIMING) -> list[str]:
     """What a customer can do with this order now, in a few words (for ``kefu demo``)."""
-    t = TIMING
+    t = timing
+    custom_window = timedelta(hours=t.custom_exchange_hours)
+    regular_window = timedelta(days=t.return_days)
     paid, shipped = _aware(order.paid_at), _aware(order.shipped_at)
     delivered, created = _aware(order.delivered_at), _aware(order.created_at)
     assert created is not None
@@ -952,13 +976,15 @@ def jobs_for(
             jobs.append(f"return or exchange a regular item ({_days(regular_window - since)} "
                         "left)")
         else:
-            jobs.append("regular items: the 7-day return and exchange window has closed")
+            jobs.append(f"regular items: the {t.return_days}-day return and exchange window "
+                        "has closed")
     if "custom" in kinds:
         if since <= custom_window:
             jobs.append(f"exchange the custom-made item once for another size or colour "
                         f"({_days(custom_window - since)} left; never refunded)")
         else:
-            jobs.append("custom-made: the 48-hour exchange window has closed (no refund)")
+            jobs.append(f"custom-made: the {t.custom_exchange_hours}-hour exchange window has "
+                        "closed (no refund)")
     if "proxy" in kinds:
         jobs.append("proxy purchase: neither returned nor exchanged (a supervisor may allow "
                     "a size swap)")

@@ -18,15 +18,17 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
 from bus.errors import Refusal
+from bus.protocol import EventPublisher
+from shop.policy import ShopPolicy
 from worker.catalogue import Catalogue, ProductFacts
 from worker.db import queries
 from worker.db.models import (
@@ -39,14 +41,16 @@ from worker.db.models import (
 )
 from worker.db.queries import aware as _aware
 from worker.db.session import Database
-from worker.proof import Access, ProofGate, classify
-from worker.rules import ExchangeFacts, decide_exchange, normalize_phone
+from worker.proof import Access, ProofGate, ProofRefusal, classify
+from worker.rules import ExchangeFacts, address_refusal, decide_exchange, normalize_phone
 from worker.settings import WorkerSettings
 
 logger = logging.getLogger(__name__)
 
 BOT_AUTHOR = "Kefu 机器人"
-EventPublisher = Callable[[c.Event], Awaitable[None]]
+R = TypeVar("R", bound=c.Contract)
+_ExchangeApplied = c.ExchangeCreated | c.ExchangeRejected | ProofRefusal
+_AddressApplied = c.AddressChanged | c.AddressChangeRefused | ProofRefusal
 
 
 def utcnow() -> datetime:
@@ -58,11 +62,14 @@ class ShopService:
         self,
         db: Database,
         settings: WorkerSettings,
+        policy: ShopPolicy,
         publish: EventPublisher | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.settings = settings
+        self.policy = policy
+        self.return_address = policy.returns.address.one_line()
         self._publish = publish
         self.clock = clock
         self.proof = ProofGate(settings, clock)
@@ -70,22 +77,24 @@ class ShopService:
         self._catalogue_checked = float("-inf")
         self._catalogue_lock = asyncio.Lock()
 
-    def handlers(self) -> dict[str, Callable[[Any], Awaitable[c.Contract]]]:
-        return {
-            c.LinkCustomer.METHOD: self.link_customer,
-            c.LookupOrder.METHOD: self.lookup_order,
-            c.ListOrders.METHOD: self.list_orders,
-            c.SearchProducts.METHOD: self.search_products,
-            c.GetProduct.METHOD: self.get_product,
-            c.ListCategories.METHOD: self.list_categories,
-            c.QuoteExchange.METHOD: self.quote_exchange,
-            c.CreateExchange.METHOD: self.create_exchange,
-            c.ChangeAddress.METHOD: self.change_address,
-        }
+    def routes(self) -> list[c.Route]:
+        """Every bus method of the shop and its handler (the type checker holds each to its
+        contract); the tickets' are ``worker.tickets.TicketDesk.routes``."""
+        return [
+            c.LinkCustomer.served_by(self.link_customer),
+            c.LookupOrder.served_by(self.lookup_order),
+            c.ListOrders.served_by(self.list_orders),
+            c.SearchProducts.served_by(self.search_products),
+            c.GetProduct.served_by(self.get_product),
+            c.ListCategories.served_by(self.list_categories),
+            c.QuoteExchange.served_by(self.quote_exchange),
+            c.CreateExchange.served_by(self.create_exchange),
+            c.ChangeAddress.served_by(self.change_address),
+        ]
 
     # ── customers ────────────────────────────────────────────────────────────────────────
 
-    async def link_customer(self, request: c.LinkCustomer) -> c.Contract:
+    async def link_customer(self, request: c.LinkCustomer) -> c.CustomerLinked | c.CustomerUnknown:
         phone = normalize_phone(request.phone)
         async with self.db.write() as session:
             customer = await session.scalar(select(Customer).where(Customer.phone == phone))
@@ -106,7 +115,9 @@ class ShopService:
 
     # ── orders ───────────────────────────────────────────────────────────────────────────
 
-    async def lookup_order(self, request: c.LookupOrder) -> c.Contract:
+    async def lookup_order(
+        self, request: c.LookupOrder
+    ) -> c.OrderFound | c.OrderNotFound | c.Throttled | c.ContactRequired:
         decided = await self.db.run_read(self._lookup, request)
         if decided is not None:
             return decided
@@ -119,7 +130,9 @@ class ShopService:
         view = await self.db.run_read(queries.order_view_by_no, request.order_no)
         return c.OrderFound(order=view, access="last4")
 
-    def _lookup(self, connection: Connection, request: c.LookupOrder) -> c.Contract | None:
+    def _lookup(
+        self, connection: Connection, request: c.LookupOrder
+    ) -> c.OrderFound | c.OrderNotFound | None:
         """The answer when a plain read decides it; ``None`` when digits must be checked."""
         order = queries.order_row(connection, request.order_no)
         proven = (
@@ -141,7 +154,7 @@ class ShopService:
         assert order is not None
         return c.OrderFound(order=queries.order_view(connection, order), access=access.value)
 
-    async def list_orders(self, request: c.ListOrders) -> c.Contract:
+    async def list_orders(self, request: c.ListOrders) -> c.OrderList | c.NotLinked:
         async with self.db.read() as session:
             customer = await session.scalar(
                 select(Customer).where(Customer.telegram_user_id == request.telegram_user_id)
@@ -176,15 +189,15 @@ class ShopService:
     # ── products ─────────────────────────────────────────────────────────────────────────
     # Answered from the in-memory catalogue (worker/catalogue.py); only stock is read per call.
 
-    async def search_products(self, request: c.SearchProducts) -> c.Contract:
+    async def search_products(self, request: c.SearchProducts) -> c.ProductList:
         catalogue = await self.catalogue()
         return c.ProductList(products=catalogue.search(request.query, request.limit))
 
-    async def list_categories(self, request: c.ListCategories) -> c.Contract:
+    async def list_categories(self, request: c.ListCategories) -> c.CategoryList:
         catalogue = await self.catalogue()
         return c.CategoryList(categories=catalogue.categories())
 
-    async def get_product(self, request: c.GetProduct) -> c.Contract:
+    async def get_product(self, request: c.GetProduct) -> c.ProductFound | c.ProductNotFound:
         facts, variants = await self.db.run_read(self._product, request.product_id)
         if facts is None:
             return c.ProductNotFound()
@@ -226,7 +239,9 @@ class ShopService:
 
     # ── exchanges ────────────────────────────────────────────────────────────────────────
 
-    async def quote_exchange(self, request: c.QuoteExchange) -> c.Contract:
+    async def quote_exchange(
+        self, request: c.QuoteExchange
+    ) -> c.ExchangeTerms | c.OrderNotFound | c.Throttled | c.ContactRequired:
         async with self.db.read() as session:
             order = await self._order(session, request.order_no)
             access = await self.proof.read_access(session, request, order)
@@ -253,15 +268,15 @@ class ShopService:
                 eligible=False,
                 reasons=["item_not_in_order"],
                 postage_payer="customer",
-                return_address=self.settings.return_address,
+                return_address=self.return_address,
             )
         old = item.variant
         product = old.product
         style_change = request.new_product_id is not None and request.new_product_id != product.id
         new_variant = None
+        size = request.new_size or old.size
+        color = request.new_color or old.color
         if not style_change:
-            size = request.new_size or old.size
-            color = request.new_color or old.color
             new_variant = await session.scalar(
                 select(Variant).where(
                     Variant.product_id == product.id,
@@ -287,9 +302,10 @@ class ShopService:
                 same_variant=new_variant is not None and new_variant.id == old.id,
                 new_variant_exists=new_variant is not None,
                 new_variant_stock=new_variant.stock if new_variant else 0,
+                size_change=size.upper() != old.size.upper(),
+                color_change=color != old.color,
             ),
-            custom_window=timedelta(hours=self.settings.custom_exchange_window_hours),
-            regular_window=timedelta(hours=self.settings.regular_exchange_window_hours),
+            self.policy.returns,
         )
         return c.ExchangeTerms(
             eligible=decision.eligible,
@@ -298,13 +314,15 @@ class ShopService:
             old_sku=old.sku,
             new_sku=new_variant.sku if new_variant else None,
             postage_payer=decision.postage_payer,
-            return_address=self.settings.return_address,
+            return_address=self.return_address,
             deadline=decision.deadline,
             needs_supervisor=decision.needs_supervisor,
         )
 
-    async def create_exchange(self, request: c.CreateExchange) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def create_exchange(
+        self, request: c.CreateExchange
+    ) -> c.ExchangeCreated | c.ExchangeRejected | c.OrderNotFound | c.Throttled | c.ContactRequired:
+        async def apply(session: AsyncSession) -> tuple[_ExchangeApplied, c.Event | None]:
             order = await self._order(session, request.order_no)
             refusal = await self.proof.strong(session, request, order, request.METHOD)
             if refusal is not None:
@@ -316,7 +334,7 @@ class ShopService:
             new_variant = await session.scalar(select(Variant).where(Variant.sku == terms.new_sku))
             assert new_variant is not None
             # Hold one unit: a conditional update is atomic, whoever else is holding.
-            held = await session.execute(
+            held: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
                 update(Variant)
                 .where(Variant.id == new_variant.id, Variant.stock >= 1)
                 .values(stock=Variant.stock - 1, held=Variant.held + 1)
@@ -356,7 +374,7 @@ class ShopService:
             view = _exchange_view(exchange, order.order_no, old, new_variant)
             reply = c.ExchangeCreated(
                 exchange=view,
-                return_address=self.settings.return_address,
+                return_address=self.return_address,
                 postage_payer=terms.postage_payer,
             )
             logger.info("exchange %s created for order %s", exchange.rma_no, order.order_no)
@@ -364,19 +382,22 @@ class ShopService:
 
         return await self._run_command(request, apply)
 
-    async def change_address(self, request: c.ChangeAddress) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def change_address(
+        self, request: c.ChangeAddress
+    ) -> (
+        c.AddressChanged
+        | c.AddressChangeRefused
+        | c.OrderNotFound
+        | c.Throttled
+        | c.ContactRequired
+    ):
+        async def apply(session: AsyncSession) -> tuple[_AddressApplied, c.Event | None]:
             order = await self._order(session, request.order_no)
             proof = await self.proof.strong(session, request, order, request.METHOD)
             if proof is not None:
                 return proof, None
             assert order is not None
-            refusal = {
-                "awaiting_payment": "not_paid",
-                "shipped": "already_shipped",
-                "completed": "already_shipped",
-                "closed": "closed",
-            }.get(order.state)
+            refusal = address_refusal(order.state)
             if refusal:
                 return c.AddressChangeRefused(reason=refusal), None
             now = self.clock()
@@ -415,9 +436,11 @@ class ShopService:
 
     async def _run_command(
         self,
-        request: c.Command,
-        apply: Callable[[AsyncSession], Awaitable[tuple[c.Contract, c.Event | None]]],
-    ) -> c.Contract:
+        request: c.Command[Any],
+        apply: Callable[[AsyncSession], Awaitable[tuple[R, c.Event | None]]],
+    ) -> R:
+        """``apply`` the command once; a stored reply (a redelivery, a retry) is answered as
+        before. The stored reply is one of the request's, so it parses back to ``R``."""
         adapter = c.reply_adapter(type(request))
         fingerprint = request_hash(request)
         for _attempt in range(3):
@@ -437,7 +460,8 @@ class ShopService:
                         logger.info(
                             "command %s already applied; answering as before", request.METHOD
                         )
-                        return adapter.validate_json(done.reply)
+                        stored: R = adapter.validate_json(done.reply)
+                        return stored
                     reply, event = await apply(session)
                     session.add(
                         ProcessedCommand(
@@ -466,6 +490,7 @@ class ShopService:
 
 # ── views ────────────────────────────────────────────────────────────────────────────────
 
+
 def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant) -> c.ExchangeView:
     return c.ExchangeView(
         rma_no=exchange.rma_no,
@@ -480,7 +505,7 @@ def _exchange_view(exchange: Exchange, order_no: str, old: Variant, new: Variant
     )
 
 
-def request_hash(request: c.Command) -> str:
+def request_hash(request: c.Command[Any]) -> str:
     """sha256 of the method and the request's canonical JSON without its idempotency key: two
     requests with the same key are the same request exactly when this is equal."""
     payload = request.model_dump(mode="json", exclude={"idempotency_key"})

@@ -31,15 +31,11 @@ class WorkerSettings(BaseSettings):
         ),
     )
 
-    # Business rules that are the worker's to enforce (DOMAIN.md's shop).
-    custom_exchange_window_hours: int = Field(default=48, ge=1)
-    regular_exchange_window_hours: int = Field(default=7 * 24, ge=1)
-    return_address: str = Field(
-        default=(
-            "浙江省杭州市余杭区示范路 88 号 可芙仓库 2 号门 可芙小店 售后组（收）0571-8800 0000"
-        ),
-        alias="KEFU_RETURN_ADDRESS",
-        description="Where exchanges are sent back; keep it the same as replies/data/shop.yaml.",
+    shop_policy: Path | None = Field(
+        default=None,
+        alias="KEFU_SHOP_POLICY",
+        description="The shop policy YAML the worker enforces (exchange windows, postage, the "
+        "return address): the bot's file. Default: shop/data/shop.yaml.",
     )
 
     # Proof of ownership (worker/proof.py). Wrong last-four answers count per Telegram user

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import math
 import statistics
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -124,28 +124,29 @@ class TicketDesk:
     def now(self) -> datetime:
         return self.shop.clock()
 
-    def handlers(self) -> dict[str, Callable[[Any], Awaitable[c.Contract]]]:
-        return {
-            c.OpenTicket.METHOD: self.open_ticket,
-            c.GetTicket.METHOD: self.get_ticket,
-            c.ListQueue.METHOD: self.list_queue,
-            c.ListMine.METHOD: self.list_mine,
-            c.ListDue.METHOD: self.list_due,
-            c.LookupTicketOrder.METHOD: self.lookup_order,
-            c.BindTopic.METHOD: self.bind_topic,
-            c.TakeTicket.METHOD: self.take,
-            c.CloseTicket.METHOD: self.close,
-            c.AppendToTicket.METHOD: self.append,
-            c.RateTicket.METHOD: self.rate,
-            c.AddRemark.METHOD: self.add_remark,
-            c.RevealContact.METHOD: self.reveal,
-            c.ClaimAlert.METHOD: self.claim_alert,
-        }
+    def routes(self) -> list[c.Route]:
+        """The ``tickets.*`` methods and their handlers (checked against their contracts)."""
+        return [
+            c.OpenTicket.served_by(self.open_ticket),
+            c.GetTicket.served_by(self.get_ticket),
+            c.ListQueue.served_by(self.list_queue),
+            c.ListMine.served_by(self.list_mine),
+            c.ListDue.served_by(self.list_due),
+            c.LookupTicketOrder.served_by(self.lookup_order),
+            c.BindTopic.served_by(self.bind_topic),
+            c.TakeTicket.served_by(self.take),
+            c.CloseTicket.served_by(self.close),
+            c.AppendToTicket.served_by(self.append),
+            c.RateTicket.served_by(self.rate),
+            c.AddRemark.served_by(self.add_remark),
+            c.RevealContact.served_by(self.reveal),
+            c.ClaimAlert.served_by(self.claim_alert),
+        ]
 
     # ── reading ──────────────────────────────────────────────────────────────────────────
 
     @staticmethod
-    def _select(selector: Any, *, lock: bool) -> Select[tuple[Ticket]]:
+    def _select(selector: Any, *, lock: bool) -> Select[Any]:
         statement = select(Ticket)
         if selector.ticket_no is not None:
             statement = statement.where(Ticket.ticket_no == selector.ticket_no)
@@ -184,7 +185,8 @@ class TicketDesk:
                 (Ticket.state == "with_agent") | (Ticket.taken_at >= now - AGENTS_WINDOW),
             )
         )
-        median = statistics.median(recent) if recent else None
+        seconds = [value for value in recent if value is not None]
+        median = statistics.median(seconds) if seconds else None
         return WaitModel(median, agents or 0)
 
     async def _waiting(self, session: AsyncSession, *, light: bool = False) -> list[Ticket]:
@@ -331,7 +333,7 @@ class TicketDesk:
             **fields,
         )
 
-    async def get_ticket(self, request: c.GetTicket) -> c.Contract:
+    async def get_ticket(self, request: c.GetTicket) -> c.TicketFound | c.TicketNotFound:
         if request.chat_id is not None and not await self.db.run_read(
             _has_live_ticket, request.chat_id
         ):
@@ -352,12 +354,12 @@ class TicketDesk:
                 )
             )
 
-    async def list_queue(self, request: c.ListQueue) -> c.Contract:
+    async def list_queue(self, request: c.ListQueue) -> c.TicketList:
         async with self.db.read() as session:
             places = await self._places(session, self.now)
             return c.TicketList(tickets=[await self._view(session, t, place=p) for t, p in places])
 
-    async def list_mine(self, request: c.ListMine) -> c.Contract:
+    async def list_mine(self, request: c.ListMine) -> c.TicketList:
         async with self.db.read() as session:
             mine = (
                 await session.scalars(
@@ -368,7 +370,7 @@ class TicketDesk:
             ).all()
             return c.TicketList(tickets=[await self._view(session, t) for t in mine])
 
-    async def list_due(self, request: c.ListDue) -> c.Contract:
+    async def list_due(self, request: c.ListDue) -> c.DueTickets:
         now = self.now
         async with self.db.read() as session:
             places = {t.id: p for t, p in await self._places(session, now)}
@@ -407,7 +409,9 @@ class TicketDesk:
                 sla=await views(sla), idle=await views(idle), topicless=await views(topicless)
             )
 
-    async def lookup_order(self, request: c.LookupTicketOrder) -> c.Contract:
+    async def lookup_order(
+        self, request: c.LookupTicketOrder
+    ) -> c.OrderFound | c.OrderNotFound | c.TicketNotFound:
         async with self.db.read() as session:
             ticket = await self._by_no(session, request.ticket_no, lock=False)
             if ticket is None:
@@ -421,8 +425,8 @@ class TicketDesk:
 
     # ── transitions ──────────────────────────────────────────────────────────────────────
 
-    async def open_ticket(self, request: c.OpenTicket) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def open_ticket(self, request: c.OpenTicket) -> c.TicketOpened:
+        async def apply(session: AsyncSession) -> tuple[c.TicketOpened, c.Event | None]:
             now = self.now
             transcript = _dump_lines(request.transcript)
             attachments = _dump_attachments(request.attachments)
@@ -488,8 +492,12 @@ class TicketDesk:
 
         return await self.shop._run_command(request, apply)
 
-    async def bind_topic(self, request: c.BindTopic) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def bind_topic(
+        self, request: c.BindTopic
+    ) -> c.TopicBound | c.TopicTaken | c.TicketNotFound:
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.TopicBound | c.TopicTaken | c.TicketNotFound, c.Event | None]:
             ticket = await self._by_no(session, request.ticket_no, lock=True)
             if ticket is None:
                 return c.TicketNotFound(), None
@@ -513,8 +521,10 @@ class TicketDesk:
 
         return await self.shop._run_command(request, apply)
 
-    async def take(self, request: c.TakeTicket) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def take(self, request: c.TakeTicket) -> c.TicketTaken | c.TakeRefused | c.TicketNotFound:
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.TicketTaken | c.TakeRefused | c.TicketNotFound, c.Event | None]:
             now = self.now
             ticket = await self._by_no(session, request.ticket_no, lock=True)
             if ticket is None:
@@ -554,8 +564,10 @@ class TicketDesk:
 
         return await self.shop._run_command(request, apply)
 
-    async def close(self, request: c.CloseTicket) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def close(self, request: c.CloseTicket) -> c.TicketClosed | c.TicketNotFound:
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.TicketClosed | c.TicketNotFound, c.Event | None]:
             now = self.now
             ticket = await self._load(session, request, lock=True)
             if ticket is None:
@@ -585,8 +597,12 @@ class TicketDesk:
 
         return await self.shop._run_command(request, apply)
 
-    async def append(self, request: c.AppendToTicket) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def append(
+        self, request: c.AppendToTicket
+    ) -> c.Appended | c.AppendRefused | c.TicketNotFound:
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.Appended | c.AppendRefused | c.TicketNotFound, c.Event | None]:
             now = self.now
             ticket = await self._load(session, request, lock=True)
             if ticket is None:
@@ -635,8 +651,12 @@ class TicketDesk:
 
         return await self.shop._run_command(request, apply)
 
-    async def rate(self, request: c.RateTicket) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def rate(
+        self, request: c.RateTicket
+    ) -> c.TicketRated | c.RatingRefused | c.TicketNotFound:
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.TicketRated | c.RatingRefused | c.TicketNotFound, c.Event | None]:
             now = self.now
             ticket = await self._by_no(session, request.ticket_no, lock=True)
             if ticket is None:
@@ -663,8 +683,12 @@ class TicketDesk:
 
         return await self.shop._run_command(request, apply)
 
-    async def add_remark(self, request: c.AddRemark) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def add_remark(
+        self, request: c.AddRemark
+    ) -> c.RemarkAdded | c.NoOrder | c.OrderNotFound | c.TicketNotFound:
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.RemarkAdded | c.NoOrder | c.OrderNotFound | c.TicketNotFound, c.Event | None]:
             ticket = await self._by_no(session, request.ticket_no, lock=False)
             if ticket is None:
                 return c.TicketNotFound(), None
@@ -688,7 +712,9 @@ class TicketDesk:
 
         return await self.shop._run_command(request, apply)
 
-    async def reveal(self, request: c.RevealContact) -> c.Contract:
+    async def reveal(
+        self, request: c.RevealContact
+    ) -> c.Revealed | c.NothingToReveal | c.TicketNotFound:
         """Not through the generic runner: its stored reply would keep a copy of the phone and
         address in ``processed_commands``. A repeat of the same key reads them again and writes
         no second audit row; the stored reply says only that it was answered."""
@@ -756,8 +782,10 @@ class TicketDesk:
         )
         return reply
 
-    async def claim_alert(self, request: c.ClaimAlert) -> c.Contract:
-        async def apply(session: AsyncSession) -> tuple[c.Contract, c.Event | None]:
+    async def claim_alert(self, request: c.ClaimAlert) -> c.AlertClaimed | c.TicketNotFound:
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.AlertClaimed | c.TicketNotFound, c.Event | None]:
             now = self.now
             ticket = await self._by_no(session, request.ticket_no, lock=True)
             if ticket is None:

@@ -50,11 +50,12 @@ from bus.contracts import (
     TicketView,
 )
 from bus.errors import BusError
+from shop.enums import RemarkFlag
 
 logger = logging.getLogger(__name__)
 
 ORDER_NO = re.compile(r"^KF\d{8}$", re.IGNORECASE)
-FLAGS = {
+FLAGS: dict[str, RemarkFlag] = {
     "red": "red", "红": "red", "红旗": "red",
     "blue": "blue", "蓝": "blue", "蓝旗": "blue",
     "purple": "purple", "紫": "purple", "紫旗": "purple",
@@ -258,7 +259,8 @@ def get_router(desk: Desk) -> Router:
             return
         thread = message.message_thread_id
         words = (command.args or "").split()
-        order_no = flag = None
+        order_no: str | None = None
+        flag: RemarkFlag | None = None
         while words and (order_no is None or flag is None):
             word = words[0]
             if order_no is None and ORDER_NO.match(word):

@@ -76,7 +76,7 @@ def get_routers() -> list[Router]:
         desk: Any,
     ) -> None:
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         if callback_data.score == 0:
             await conv.say(conv.t("cancelled"))

@@ -303,10 +303,12 @@ class Desk:
                 )
             ],
             attachments=[
-                Attachment(
-                    kind=attachment[0],
-                    file_id=attachment[1],
-                    caption=(message.caption or "")[:1000] or None,
+                Attachment.model_validate(
+                    {
+                        "kind": attachment[0],
+                        "file_id": attachment[1],
+                        "caption": (message.caption or "")[:1000] or None,
+                    }
                 )
             ]
             if attachment

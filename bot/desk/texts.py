@@ -81,7 +81,7 @@ def card(
     """The topic's first post: who, why, where they are in the queue, their orders in short,
     the last lines of the conversation and how many attachments follow."""
     t = replies.text
-    head = [
+    head: list[str] = [
         t("desk.card.head", locale, ticket_no=ticket.ticket_no),
         t("desk.card.customer", locale, name=ticket.customer_name or "—"),
     ]
@@ -129,11 +129,11 @@ def card(
                     total=replies.format_money(order.total, locale),
                 )
             )
-    tail = []
+    tail: list[str] = []
     if ticket.attachment_count:
         tail.append(t("desk.card.attachments", locale, count=ticket.attachment_count))
     tail.append(t("desk.card.hint", locale))
-    lines = [
+    lines: list[str] = [
         t(f"desk.card.line.{line.role}", locale, text=_short(line.text))
         for line in ticket.transcript
     ]

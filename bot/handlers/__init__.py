@@ -60,7 +60,8 @@ def get_routers(
         shipping_intents, policy.get_router(), exchange_intents, orders_intents, size_intents
     )
 
-    agents_router, handoff_routers = None, []
+    agents_router: Router | None = None
+    handoff_routers: list[Router] = []
     if desk is not None:
         from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
 

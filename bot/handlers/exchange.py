@@ -31,6 +31,7 @@ from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import answer_lookup, ask_for_contact, lookup, show_order_choices
 from bot.states import ExchangeRequest
+from bus import Bus
 from bus.contracts import (
     ContactRequired,
     CreateExchange,
@@ -43,7 +44,9 @@ from bus.contracts import (
     QuoteExchange,
     Throttled,
 )
+from intents import Decision
 from intents.slots import answered_last4, order_number
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +59,7 @@ async def _ineligible(conv: Conversation, reasons: list[str]) -> None:
 
 
 async def with_order(
-    conv: Conversation, rpc: Any, state: FSMContext, order: OrderView, policy: Any
+    conv: Conversation, rpc: Bus, state: FSMContext, order: OrderView, policy: ShopPolicy
 ) -> None:
     """The order is known: pick the item (or take the only one)."""
     candidates = [i for i in order.items if not i.exchanged] or list(order.items)
@@ -74,7 +77,12 @@ async def with_order(
 
 
 async def with_item(
-    conv: Conversation, rpc: Any, state: FSMContext, order: OrderView, item_id: int, policy: Any
+    conv: Conversation,
+    rpc: Bus,
+    state: FSMContext,
+    order: OrderView,
+    item_id: int,
+    policy: ShopPolicy,
 ) -> None:
     item = next((i for i in order.items if i.item_id == item_id), None)
     if item is None:
@@ -130,7 +138,7 @@ def _request_fields(conv: Conversation, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def quote(conv: Conversation, rpc: Any, state: FSMContext, policy: Any) -> None:
+async def quote(conv: Conversation, rpc: Bus, state: FSMContext, policy: ShopPolicy) -> None:
     data = await state.get_data()
     reply = await rpc.call(QuoteExchange(**_request_fields(conv, data)))
     if isinstance(reply, ContactRequired):
@@ -166,9 +174,9 @@ async def quote(conv: Conversation, rpc: Any, state: FSMContext, policy: Any) ->
 
 async def start_with_order_no(
     conv: Conversation,
-    rpc: Any,
+    rpc: Bus,
     state: FSMContext,
-    policy: Any,
+    policy: ShopPolicy,
     order_no: str,
     last4: str | None,
 ) -> None:
@@ -196,10 +204,10 @@ def get_routers() -> tuple[Router, Router]:
     async def handle_exchange_request(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any,
+        policy: ShopPolicy,
+        decision: Decision,
     ) -> None:
         slots = decision.slots
         await state.clear()
@@ -218,10 +226,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_exchange_order(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         order_no = order_number(message.text or "")
         if order_no is None:
@@ -235,10 +243,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_exchange_last4(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         last4 = answered_last4(message.text or "")
         if last4 is None:
@@ -252,9 +260,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: OrderPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         await start_with_order_no(conv, rpc, state, policy, callback_data.order_no, None)
@@ -264,9 +272,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: ItemPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         data = await state.get_data()
@@ -296,7 +304,7 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(StateFilter(ExchangeRequest.waiting_for_variant), HasText())
     async def on_variant_typed(
-        message: Message, conv: Conversation, state: FSMContext, decision: Any
+        message: Message, conv: Conversation, state: FSMContext, decision: Decision
     ) -> None:
         slots = decision.slots
         if not (slots.size or slots.color):
@@ -314,9 +322,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: ResaleCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         await state.update_data(fit_for_resale=callback_data.fit)
@@ -329,9 +337,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: ConfirmExchangeCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         if not callback_data.confirm:

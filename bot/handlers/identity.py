@@ -24,7 +24,9 @@ from bot.handlers import exchange, orders
 from bot.services.conversation import Conversation
 from bot.services.orders import show_order_choices
 from bot.states import ExchangeRequest, Identity, OrderQuery
+from bus import Bus
 from bus.contracts import CustomerLinked, LinkCustomer
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def normalize_phone(raw: str) -> str:
 
 
 async def resume_after_link(
-    conv: Conversation, rpc: Any, state: FSMContext, policy: Any, resume: dict[str, Any]
+    conv: Conversation, rpc: Bus, state: FSMContext, policy: ShopPolicy, resume: dict[str, Any]
 ) -> None:
     """Go on with the flow that stopped for the contact (see ``ask_for_contact``)."""
     await state.update_data(resume=None)
@@ -78,7 +80,7 @@ def get_router() -> Router:
 
     @router.message()
     async def handle_contact(
-        message: Message, conv: Conversation, rpc: Any, state: FSMContext, policy: Any
+        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, policy: ShopPolicy
     ) -> None:
         contact = message.contact
         assert contact is not None and message.from_user is not None

@@ -9,7 +9,6 @@ and refresh the open ticket when it already is.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Filter
@@ -18,6 +17,7 @@ from aiogram.types import CallbackQuery, Message
 from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
+from bus import Bus
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def get_router() -> Router:
     router = Router(name=__name__)
 
     @router.message(HasAttachment())
-    async def handle_attachment(message: Message, conv: Conversation, rpc: Any) -> None:
+    async def handle_attachment(message: Message, conv: Conversation, rpc: Bus) -> None:
         kind, file_id = attachment_of(message)  # type: ignore[misc]
         conv.memory.add_attachment(kind, file_id, (message.caption or "")[:1000] or None)
         markup = None

@@ -26,6 +26,7 @@ from bot.services.orders import (
     show_order_choices,
 )
 from bot.states import AddressChange, OrderQuery
+from bus import Bus
 from bus.contracts import (
     AddressChanged,
     AddressChangeRefused,
@@ -34,7 +35,9 @@ from bus.contracts import (
     OrderView,
     Throttled,
 )
+from intents import Decision
 from intents.slots import answered_last4, order_number
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +51,7 @@ async def present(
     conv: Conversation,
     order: OrderView,
     intent: str,
-    policy: Any,
+    policy: ShopPolicy,
     state: FSMContext,
     access: str = "last4",
 ) -> None:
@@ -56,13 +59,14 @@ async def present(
     was found: only its verified customer ("owner") may change it."""
     await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
     if intent == "order.change_address":
-        if order.state in ("shipped", "completed", "closed"):
+        # The worker decides (and says why not) in the order view; the bot only words it.
+        if order.address_refusal == "not_paid":
+            await conv.say(conv.t("address.refused.not_paid"))
+        elif order.address_refusal is not None:
             await conv.say(
-                conv.t("address.refused.already_shipped"),
+                conv.replies.address_refused(order.address_refusal, conv.locale),
                 reply_markup=keyboards.offer_human(conv.t, "other"),
             )
-        elif order.state == "awaiting_payment":
-            await conv.say(conv.t("address.refused.not_paid"))
         elif access != "owner":
             # Digits open an order for reading only: a change needs the customer's contact,
             # asked before they type an address; the address step follows once linked.
@@ -70,7 +74,7 @@ async def present(
                 conv, state, "write", {"flow": "address", "order_no": order.order_no}
             )
         else:
-            # Paid, not shipped: the customer gives the new address here (orders.change_address).
+            # The customer gives the new address here (orders.change_address).
             await ask_new_address(conv, state, order.order_no)
     elif intent == "order.cancel":
         if order.state == "awaiting_payment":
@@ -91,7 +95,7 @@ async def ask_new_address(conv: Conversation, state: FSMContext, order_no: str) 
 
 
 async def submit_address(
-    conv: Conversation, rpc: Any, state: FSMContext, order_no: str, draft: dict[str, Any]
+    conv: Conversation, rpc: Bus, state: FSMContext, order_no: str, draft: dict[str, Any]
 ) -> None:
     """Send the new address (``draft``: province, address, phone) as ``orders.change_address``
     and say how it went. A change the worker wants the contact for waits, with its draft, for
@@ -135,9 +139,9 @@ async def submit_address(
 
 async def find_and_present(
     conv: Conversation,
-    rpc: Any,
+    rpc: Bus,
     state: FSMContext,
-    policy: Any,
+    policy: ShopPolicy,
     *,
     intent: str,
     order_no: str | None,
@@ -177,10 +181,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_order_number(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         order_no = order_number(message.text or "")
         if order_no is None:
@@ -201,10 +205,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_phone_last4(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         text = message.text or ""
         data = await state.get_data()
@@ -228,9 +232,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: OrderPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         data = await state.get_data()
@@ -248,9 +252,9 @@ def get_routers() -> tuple[Router, Router]:
     async def on_new_address(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        decision: Any = None,
+        decision: Decision | None = None,
     ) -> None:
         text = (message.text or "").strip()
         province = decision.slots.region if decision is not None else None
@@ -275,10 +279,10 @@ def get_routers() -> tuple[Router, Router]:
     async def handle_order_question(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any,
+        policy: ShopPolicy,
+        decision: Decision,
     ) -> None:
         slots = decision.slots
         order_no = slots.order_no

@@ -20,11 +20,14 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot import keyboards
 from bus.contracts import Attachment, TranscriptLine
+from intents import Decision
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +153,7 @@ class Conversation:
     user_name: str
     locale: str
     memory: ChatMemory
-    replies: Any
+    replies: Replies
     transcript_limit: int = 40
     ui_cache: dict[Any, Any] | None = None
     sent: list[Message] = field(default_factory=list)
@@ -181,7 +184,7 @@ class Conversation:
 
 
 async def ask_again_or_step_aside(
-    conv: Conversation, state: Any, decision: Any, ask_key: str
+    conv: Conversation, state: FSMContext, decision: Decision | None, ask_key: str
 ) -> None:
     """The reply lacks what the flow waits for. A clear new question leaves the flow for the
     intent handlers (``SkipHandler``); anything else hears the flow's question again."""

@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from prometheus_client import Counter
 
 from bot.services.conversation import Conversation
+from bus import Bus
 from bus.contracts import Command, Contract, OpenTicket, TicketOpened
 from bus.errors import BusError, BusRemoteError, BusTimeout
+from shop.enums import TicketReason
 
 logger = logging.getLogger(__name__)
+R = TypeVar("R", bound=Contract)
 
 ESCALATIONS = Counter(
     "kefu_bot_escalations_total",
@@ -45,10 +48,10 @@ def owns_key(user_id: int, key: Any) -> bool:
 
 async def call_command(
     conv: Conversation,
-    rpc: Any,
-    request: Command,
+    rpc: Bus,
+    request: Command[R],
     remember: Callable[[str], None] | None = None,
-) -> Contract:
+) -> R:
     """Send a command. If the worker says its key already stands for another request
     (``idempotency_conflict``: a retry whose content changed, e.g. a ticket with more of the
     conversation), this is a new request: it goes once more under a fresh key (passed to
@@ -72,9 +75,9 @@ async def call_command(
 
 async def open_ticket(
     conv: Conversation,
-    rpc: Any,
+    rpc: Bus,
     *,
-    reason: str,
+    reason: TicketReason,
     intent: str | None = None,
     order_no: str | None = None,
     announce: bool = True,
@@ -111,7 +114,8 @@ async def open_ticket(
         )
     except BusTimeout as exc:
         if not exc.accepted:
-            return await _unreachable(conv, reason, exc, announce)
+            await _unreachable(conv, reason, exc, announce)
+            return None
         # The broker holds the command durably: the ticket opens when a worker takes it. The
         # key stays, so asking again gives that same ticket, never a second one.
         ESCALATIONS.labels(reason, "queued").inc()
@@ -124,8 +128,8 @@ async def open_ticket(
             )
         return None
     except BusError as exc:
-        return await _unreachable(conv, reason, exc, announce)
-    assert isinstance(reply, TicketOpened)
+        await _unreachable(conv, reason, exc, announce)
+        return None
     ESCALATIONS.labels(reason, "opened").inc()
     memory.pop(TICKET_KEY)
     memory.set("ticket", reply.ticket_no)

@@ -18,6 +18,7 @@ from aiogram.fsm.context import FSMContext
 from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.states import Identity
+from bus import Bus
 from bus.contracts import (
     ContactRequired,
     ListOrders,
@@ -50,7 +51,7 @@ class Lookup:
     locked: bool = False
 
 
-async def lookup(rpc: Any, conv: Conversation, order_no: str, last4: str | None = None) -> Lookup:
+async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None = None) -> Lookup:
     """Look the order up as this customer; without a link or a proof, ask for the proof."""
     memory = conv.memory
     proof = last4 or memory.proof_for(order_no)
@@ -74,7 +75,7 @@ async def lookup(rpc: Any, conv: Conversation, order_no: str, last4: str | None 
     return Lookup(not_found=True)
 
 
-async def list_orders(rpc: Any, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
+async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
     """The linked customer's latest orders; ``None`` when the chat is not linked."""
     reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=limit))
     if isinstance(reply, NotLinked):
@@ -121,7 +122,7 @@ def order_button_label(conv: Conversation, order: OrderSummary) -> str:
 
 
 async def show_order_choices(
-    conv: Conversation, rpc: Any, flow: str, *, ask_contact: bool = True
+    conv: Conversation, rpc: Bus, flow: str, *, ask_contact: bool = True
 ) -> Lookup | None:
     """Linked customers pick from their orders (one order is taken at once: its lookup is
     returned); others are asked for the order number, with the share-contact button."""

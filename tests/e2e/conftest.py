@@ -28,8 +28,8 @@ from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
 from intents import IntentEngine
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.integration.conftest import Shop, create_order, start_shop, stop_shop
 from worker.db.models import Ticket

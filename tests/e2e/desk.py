@@ -27,8 +27,8 @@ from sqlalchemy import select
 
 from bus.rpc import RpcClient
 from bus.settings import BusSettings
-from replies.policy import ServiceHours, load_policy
 from replies.render import Replies
+from shop.policy import ServiceHours, load_policy
 from tests.e2e.conftest import Customer, Stack, start_stack
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from worker.db.models import Ticket

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest_asyncio
 
-from replies.policy import ServiceHours
+from shop.policy import ServiceHours
 from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.desk import (
     AGENTS,

@@ -166,6 +166,33 @@ async def test_address_cannot_change_outside_paid(shop, make_order, state, deliv
     assert reply == AddressChangeRefused(reason=reason)
 
 
+@pytest.mark.parametrize(
+    ("state", "delivered_ago", "refusal"),
+    [
+        ("paid", None, None),
+        ("awaiting_payment", None, "not_paid"),
+        ("shipped", None, "already_shipped"),
+        ("closed", None, "closed"),
+    ],
+)
+async def test_order_view_says_whether_the_address_may_change_as_the_command_decides(
+    shop, make_order, state, delivered_ago, refusal
+):
+    """The bot reads the worker's decision from the order; the command applies the same."""
+    order = await make_order(state=state, delivered_ago=delivered_ago)
+    found = await shop.rpc.call(
+        LookupOrder(order_no=order.order_no, telegram_user_id=1, phone_last4=order.phone[-4:])
+    )
+    assert isinstance(found, OrderFound)
+    assert found.order.address_refusal == refusal
+    assert found.order.address_changeable is (refusal is None)
+    reply = await shop.rpc.call(change(order))
+    if refusal is None:
+        assert isinstance(reply, AddressChanged)
+    else:
+        assert reply == AddressChangeRefused(reason=refusal)
+
+
 async def test_address_change_of_foreign_order_is_not_found(shop, make_order):
     order = await make_order(state="paid", delivered_ago=None)
     wrong = "0000" if order.phone[-4:] != "0000" else "1111"

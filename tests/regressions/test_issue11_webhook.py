@@ -22,8 +22,8 @@ from aiohttp import ClientSession
 from bot.__main__ import WebhookConfigError, make_bot, start_webhook, webhook_secret
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
 from tests.e2e.conftest import engine
 from tests.fakes.telegram_api import FakeTelegramAPI
 

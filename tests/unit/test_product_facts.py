@@ -1,7 +1,7 @@
 """Product facts cross three packages: the worker stores them, the bus carries them
-(bus.contracts), the bot words them (replies/). Their vocabularies are written in two places
-(replies/ is pure and may not import bus/), so these tests keep them the same, and render
-every chart of the demo shop the way the bot does."""
+(bus.contracts), the bot words them (replies/). Their vocabularies are written once, in
+shop.enums, which all three import; these tests check they use them, and render every chart of
+the demo shop the way the bot does."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 
 from bot.handlers.size import chart_of
 from bus import contracts as c
-from replies import render
-from replies.policy import load_policy
+from replies import render, sizing
 from replies.render import Replies
-from replies.sizing import MEASUREMENTS, Category, SizeRow, recommend_size
+from replies.sizing import SizeRow, recommend_size
+from shop.enums import CATEGORY_MEASUREMENTS, MEASUREMENTS, CareInstruction, Fibre, ProductCategory
+from shop.policy import load_policy
 from worker.catalogue import Catalogue
 from worker.seed import PRODUCTS, TIMING, product_fields
 
@@ -26,10 +27,11 @@ CATALOGUE = Catalogue.from_rows(
 
 
 def test_vocabularies_are_the_same_on_both_sides() -> None:
-    assert get_args(Category) == get_args(c.ProductCategory) == tuple(c.CATEGORY_MEASUREMENTS)
-    assert MEASUREMENTS == c.MEASUREMENTS
-    assert render.FIBRES == get_args(c.Fibre)
-    assert render.CARE_INSTRUCTIONS == get_args(c.CareInstruction)
+    category = get_args(sizing.SizeChart.model_fields["category"].annotation)[0]
+    assert get_args(category) == get_args(ProductCategory) == tuple(CATEGORY_MEASUREMENTS)
+    assert sizing.MEASUREMENTS == MEASUREMENTS
+    assert render.FIBRES == get_args(Fibre)
+    assert render.CARE_INSTRUCTIONS == get_args(CareInstruction)
     # The bot converts a contract row into a replies row field by field.
     assert set(SizeRow.model_fields) == set(c.SizeChartRow.model_fields)
 
@@ -46,7 +48,7 @@ def test_every_demo_product_has_its_facts(facts) -> None:
         return
     chart = chart_of(view)
     assert chart is not None
-    assert set(chart.measurements) == set(c.CATEGORY_MEASUREMENTS[summary.category])
+    assert set(chart.measurements) == set(CATEGORY_MEASUREMENTS[summary.category])
     for locale in REPLIES.locales:
         text = REPLIES.render_size_chart(chart, locale)
         header, *rows, _tolerance = text.splitlines()

@@ -23,11 +23,30 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ITEM_KINDS = ("regular", "custom", "proxy")
-CATEGORIES = ("tops", "trousers", "skirts", "dresses", "outerwear", "accessories")
-ORDER_STATES = ("awaiting_payment", "paid", "shipped", "completed", "closed")
-FLAGS = ("red", "blue", "purple", "green")
+from shop.enums import (
+    ITEM_KINDS,
+    ORDER_STATES,
+    PRODUCT_CATEGORIES,
+    REMARK_FLAGS,
+    TICKET_STATES,
+    ClosedBy,
+    ExchangeState,
+    ItemKind,
+    OrderState,
+    PostagePayer,
+    ProductCategory,
+    RemarkFlag,
+    TicketReason,
+    TicketState,
+)
+
 Money = Numeric(10, 2)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    """``column IN (...)`` from one of the shop's enumerations (``shop.enums``)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
 
 
 class Base(DeclarativeBase):
@@ -56,8 +75,8 @@ class Product(Base):
 
     __tablename__ = "products"
     __table_args__ = (
-        CheckConstraint(f"kind IN {ITEM_KINDS}", name="product_kind"),
-        CheckConstraint(f"category IN {CATEGORIES}", name="product_category"),
+        one_of("kind", ITEM_KINDS, "product_kind"),
+        one_of("category", PRODUCT_CATEGORIES, "product_category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,8 +85,8 @@ class Product(Base):
     aliases: Mapped[list[str]] = mapped_column(
         JSON, default=list, doc="Other names customers use, in any language (卫衣, hoodie)."
     )
-    kind: Mapped[str] = mapped_column(String(10))
-    category: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ItemKind] = mapped_column(String(10))
+    category: Mapped[ProductCategory] = mapped_column(String(20))
     price: Mapped[Decimal] = mapped_column(Money)
     special_price: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -112,12 +131,12 @@ def _placed_with_receiver_phone(context: Any) -> str:
 
 class Order(Base):
     __tablename__ = "orders"
-    __table_args__ = (CheckConstraint(f"state IN {ORDER_STATES}", name="order_state"),)
+    __table_args__ = (one_of("state", ORDER_STATES, "order_state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_no: Mapped[str] = mapped_column(String(20), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[OrderState] = mapped_column(String(20))
     created_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
     shipped_at: Mapped[datetime | None]
@@ -168,13 +187,13 @@ class Remark(Base):
     """Append-only seller remark (备注): ``content — author — time`` with a flag colour."""
 
     __tablename__ = "remarks"
-    __table_args__ = (CheckConstraint(f"flag IN {FLAGS}", name="remark_flag"),)
+    __table_args__ = (one_of("flag", REMARK_FLAGS, "remark_flag"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     content: Mapped[str] = mapped_column(String(500))
     author: Mapped[str] = mapped_column(String(50))
-    flag: Mapped[str] = mapped_column(String(10))
+    flag: Mapped[RemarkFlag] = mapped_column(String(10))
     created_at: Mapped[datetime]
 
     def __str__(self) -> str:
@@ -202,18 +221,14 @@ class Exchange(Base):
     new_variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
     reason: Mapped[str] = mapped_column(String(500), default="")
     quality_problem: Mapped[bool] = mapped_column(default=False)
-    postage_payer: Mapped[str] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(20), default="awaiting_return")
+    postage_payer: Mapped[PostagePayer] = mapped_column(String(10))
+    state: Mapped[ExchangeState] = mapped_column(String(20), default="awaiting_return")
     return_tracking_no: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
 
     order: Mapped[Order] = relationship(lazy="joined")
     old_variant: Mapped[Variant] = relationship(foreign_keys=[old_variant_id], lazy="joined")
     new_variant: Mapped[Variant] = relationship(foreign_keys=[new_variant_id], lazy="joined")
-
-
-TICKET_STATES = ("waiting", "with_agent", "closed")
-CLOSED_BY = ("agent", "customer", "system")
 
 
 class Ticket(Base):
@@ -250,14 +265,14 @@ class Ticket(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     customer_name: Mapped[str] = mapped_column(String(100), default="")
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
-    reason: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[TicketReason] = mapped_column(String(30))
     intent: Mapped[str | None] = mapped_column(String(60))
     confidence: Mapped[float | None] = mapped_column(Float)
     order_no: Mapped[str | None] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(10), default="waiting")
+    state: Mapped[TicketState] = mapped_column(String(10), default="waiting")
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
-    closed_by: Mapped[str | None] = mapped_column(String(10))
+    closed_by: Mapped[ClosedBy | None] = mapped_column(String(10))
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 

@@ -9,7 +9,7 @@ items with variant, product and whether an exchange is live. Both run on a synch
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, Row, bindparam, exists, select
 
@@ -24,7 +24,7 @@ from worker.db.models import (
     Product,
     Variant,
 )
-from worker.rules import mask_address, mask_name, mask_phone
+from worker.rules import address_refusal, mask_address, mask_name, mask_phone
 
 # Built once with bind parameters, executed on the Core connection: no ORM execution layer
 # and no cache key to compute per call.
@@ -59,6 +59,10 @@ _ITEMS = (
 )
 
 
+@overload
+def aware(dt: datetime) -> datetime: ...
+@overload
+def aware(dt: None) -> None: ...
 def aware(dt: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; everything we store is UTC."""
     if dt is None or dt.tzinfo is not None:
@@ -113,6 +117,7 @@ def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
         province=order.province,
         address_masked=mask_address(order.address),
         buyer_message=order.buyer_message,
+        address_refusal=address_refusal(order.state),
     )
 
 
@@ -152,7 +157,7 @@ def catalogue_version(connection: Connection) -> int | None:
     return connection.execute(_CATALOGUE_VERSION).scalar_one_or_none()
 
 
-def catalogue_rows(connection: Connection) -> list[Row[Any]]:
+def catalogue_rows(connection: Connection) -> list[Row[*tuple[Any, ...]]]:
     return list(connection.execute(_PRODUCTS).all())
 
 

@@ -19,8 +19,8 @@ from aiogram.types import Chat, Message, Update, User
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from intents import IntentEngine
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
 from tests.logscan import SCAN
 
 BOT_USER = User(id=777, is_bot=True, first_name="Kefu")

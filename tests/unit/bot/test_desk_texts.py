@@ -12,8 +12,8 @@ import pytest
 from bot.desk import texts
 from bot.settings import BotSettings, Shift
 from bus.contracts import OrderSummary, QueuePlace, TicketView, TranscriptLine
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
 from tests.fakes.telegram_api import parse_html
 from worker.tickets import WaitModel
 
