@@ -198,8 +198,11 @@ async def test_two_bot_processes_on_redis_make_one_ticket_and_one_topic(
                 await view.wait_in_topic(topic, f"第{n}个问题")
             for n in range(3):
                 agent.says(f"第{n}个回答", topic)
-            answers = await customer.replies(4)  # who serves them, then the three answers
-            assert sorted(a.text for a in answers[1:]) == [f"第{n}个回答" for n in range(3)]
+            # Who serves them, and the three answers: with no partitioning by chat, another
+            # process's answer may overtake the first one's "I'm …" (docs/desk.md).
+            texts = [a.text for a in await customer.replies(4)]
+            assert sorted(t for t in texts if "回答" in t) == [f"第{n}个回答" for n in range(3)]
+            assert len([t for t in texts if "双进程" in t]) == 1
             await customer.hears_nothing_more()
         finally:
             await processes.stop()
