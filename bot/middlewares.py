@@ -38,9 +38,10 @@ FLOOD_DROPPED = Counter("kefu_bot_flood_dropped_total", "Updates dropped by floo
 
 
 class FloodMiddleware(BaseMiddleware):
-    """At most ``rate`` updates per ``window`` seconds per user; the first update over the limit
-    gets a polite "slow down" (in a private chat only: the bot never speaks up in a group), the
-    rest are dropped until the window has room again."""
+    """At most ``rate`` updates per ``window`` seconds per user in private chats; the first
+    update over the limit gets a polite "slow down", the rest are dropped until the window has
+    room again. Groups are not counted: the bot never speaks up in one, and in the agents'
+    group every line an agent writes must reach the customer."""
 
     def __init__(self, rate: int, window: float, *, max_users: int = 100_000) -> None:
         self.rate = rate
@@ -51,7 +52,10 @@ class FloodMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None:
+        chat: Chat | None = data.get("event_chat")
+        if user is None or (chat is not None and chat.type != "private"):
+            # Groups: the bot answers nobody there, and in the agents' group an agent pasting
+            # a few lines at once must not lose any of them.
             return await handler(event, data)
         now = time.monotonic()
         stamps = self._seen.get(user.id)
@@ -64,9 +68,7 @@ class FloodMiddleware(BaseMiddleware):
         if len(stamps) >= self.rate:
             FLOOD_DROPPED.inc()
             conversation: Conversation | None = data.get("conv")
-            chat: Chat | None = data.get("event_chat")
-            private = chat is not None and chat.type == "private"
-            if user.id not in self._warned and conversation is not None and private:
+            if user.id not in self._warned and conversation is not None:
                 self._warned.add(user.id)
                 await conversation.say(conversation.t("flood"))
                 return None

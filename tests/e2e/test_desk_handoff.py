@@ -389,3 +389,15 @@ async def test_removing_an_agent_from_the_group_ends_their_access(desk_stack) ->
     assert service.MEMBER_TTL_S <= 60
     leaver.says("我还能说话吗", topic)
     await customer.hears_nothing_more()
+
+
+async def test_an_agent_pasting_many_lines_loses_none(desk_stack) -> None:
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    agent = view.agent("快手")
+    customer, _, topic = await start_handoff(stack, view)
+    lines = [f"第{n}行" for n in range(stack.dp["settings"].flood_rate + 5)]
+    for line in lines:
+        agent.says(line, topic)
+    received = await customer.replies(len(lines) + 1)  # who serves them, then every line
+    assert [m.text for m in received[1:]] == lines  # in order: one topic, one lock
