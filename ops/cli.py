@@ -3,6 +3,7 @@
 kefu seed [--if-empty] [--renew-stale|--renew]
                                   build the demo shop (an empty database only; rebuild it)
 kefu demo [--json]                the demo orders to try, with what each allows now
+kefu followups [--all] [--json]   returns, refunds and invoices the shop has to follow up
 kefu db upgrade|current           database migrations (Alembic)
 kefu rpc METHOD JSON              call any bus method, print the JSON reply
 kefu status [--json]              queues, consumers (workers), dead letters
@@ -90,15 +91,16 @@ async def cmd_demo(args: argparse.Namespace) -> int:
     them before the console chat opens: the bot itself never reads the database)."""
     from shop.policy import load_policy
     from worker.db.session import Database
-    from worker.seed import FRESH_FOR, ShopTiming, demo_shop_age, showcase_orders
+    from worker.seed import FRESH_FOR, demo_shop_age, showcase_orders
 
     settings = WorkerSettings()
-    # What each order allows is the policy's the worker enforces (KEFU_SHOP_POLICY).
-    timing = ShopTiming.from_policy(load_policy(settings.shop_policy))
+    # What each order allows is decided by the worker's rules with the policy it enforces
+    # (KEFU_SHOP_POLICY).
+    policy = load_policy(settings.shop_policy)
     db = Database(settings.database_url)
     try:
         age = await demo_shop_age(db)
-        found = await showcase_orders(db, timing=timing)
+        found = await showcase_orders(db, policy=policy)
     except SQLAlchemyError as exc:  # no database yet, or not migrated: say so, no traceback
         print(f"no demo shop to show ({type(exc).__name__}); run: kefu seed", file=sys.stderr)
         return 1
@@ -130,6 +132,35 @@ async def cmd_demo(args: argparse.Namespace) -> int:
             print(f"      → {'; '.join(order.jobs)}")
     if age > FRESH_FOR:
         print("Its time rules have moved on since it was seeded; fresh cases: kefu seed --renew")
+    return 0
+
+
+async def cmd_followups(args: argparse.Namespace) -> int:
+    """Live returns, refunds to issue, invoices to issue: the records behind every "we'll
+    follow up" (for the after-sales team and finance; invoice titles and tax numbers are
+    shown, phones and addresses never)."""
+    from worker.db.session import Database
+    from worker.followups import follow_ups
+
+    db = Database(WorkerSettings().database_url)
+    try:
+        found = await follow_ups(db, include_done=args.all)
+    except SQLAlchemyError as exc:
+        print(f"cannot read the shop's records ({type(exc).__name__}); run: kefu db upgrade",
+              file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    if args.json:
+        rows = [dict(asdict(f), amount=str(f.amount), since=f.since.isoformat()) for f in found]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print("nothing to follow up")
+        return 0
+    for f in found:
+        print(f"{f.kind:8} {f.number:16} {f.order_no}  {f.state:16} ¥{f.amount:>9}  "
+              f"{f.since:%Y-%m-%d %H:%M}  {f.detail}")
     return 0
 
 
@@ -394,6 +425,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the demo shop's orders to try, and what each allows")
     demo.add_argument("--json", action="store_true")
     demo.set_defaults(run=cmd_demo)
+
+    followups = sub.add_parser(
+        "followups", help="returns, refunds and invoices the shop has to follow up"
+    )
+    followups.add_argument("--all", action="store_true", help="done ones too")
+    followups.add_argument("--json", action="store_true")
+    followups.set_defaults(run=cmd_followups)
 
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])

@@ -48,19 +48,34 @@ ExchangeReason = Literal[
     "style_change_not_allowed",
     "item_not_in_order",
     "variant_not_found",
+    "already_returned",
 ]
 """Why an exchange is refused (the worker decides, the bot words each one).
-``<kind>_no_exchange``: the shop's policy does not exchange that kind of item as a rule."""
+``<kind>_no_exchange``: the shop's policy does not exchange that kind of item as a rule.
+``already_returned``: the item is (being) returned for a refund."""
 EXCHANGE_REASONS: tuple[ExchangeReason, ...] = get_args(ExchangeReason)
 
-AddressChangeReason = Literal["not_paid", "already_shipped", "closed"]
-"""Why an order's address can no longer be changed by the customer."""
+AddressChangeReason = Literal["not_paid", "already_shipped", "closed", "unknown_region"]
+"""Why an order's address can no longer be changed by the customer (``unknown_region``: the new
+address names a province the shop does not know, so it is not stored)."""
 ADDRESS_CHANGE_REASONS: tuple[AddressChangeReason, ...] = get_args(AddressChangeReason)
 
 TicketReason = Literal[
-    "customer_asked", "low_confidence", "complaint", "quality", "ineligible", "unavailable", "other"
+    "customer_asked",
+    "low_confidence",
+    "complaint",
+    "quality",
+    "ineligible",
+    "unavailable",
+    "not_received",
+    "gift",
+    "discount",
+    "other",
 ]
-"""Why a chat was handed to a person."""
+"""Why a chat was handed to a person. ``not_received``: the courier shows the parcel delivered
+but the customer has not got it (the ticket names the order; its courier and tracking number
+go with it); ``gift``, ``discount``: a request only a person may grant (the policy's
+``prices``: agents may add a small gift, any discount is the supervisor's)."""
 TICKET_REASONS: tuple[TicketReason, ...] = get_args(TicketReason)
 
 TicketState = Literal["waiting", "with_agent", "closed"]
@@ -74,6 +89,107 @@ CLOSED_BY: tuple[ClosedBy, ...] = get_args(ClosedBy)
 
 AlertKind = Literal["sla", "idle"]
 """The desk's service-level alerts: nobody took the customer in time; their agent went quiet."""
+
+# ── returns, refunds and changes before shipping ────────────────────────────────────────
+
+ReturnCause = Literal["size", "changed_mind", "not_as_described", "quality", "wrong_item", "other"]
+"""Why the customer sends an item back (what the shop asks first, to offer another size or
+style). ``quality`` and ``wrong_item`` are the shop's fault (``SELLER_FAULT``): the shop pays
+the postage and lifts the kind's refusal, subject to a check when the parcel arrives."""
+RETURN_CAUSES: tuple[ReturnCause, ...] = get_args(ReturnCause)
+SELLER_FAULT: frozenset[ReturnCause] = frozenset({"quality", "wrong_item"})
+
+ReturnReason = Literal[
+    "order_not_paid",
+    "not_delivered_yet",
+    "order_closed",
+    "window_expired",
+    "regular_no_return",
+    "custom_no_return",
+    "proxy_no_return",
+    "not_fit_for_resale",
+    "already_returned",
+    "already_exchanged",
+    "quantity_too_large",
+    "item_not_in_order",
+]
+"""Why an item cannot be returned for a refund (the worker decides, the bot words each one).
+``<kind>_no_return``: the shop's policy does not take that kind back as a rule (custom-made
+items are never refunded, proxy purchases never returned) unless there is a quality problem;
+``already_returned``: a return of the item is under way, or every unit was refunded;
+``already_exchanged``: the item is (being) exchanged; ``quantity_too_large``: more units than
+are left to return."""
+RETURN_REASONS: tuple[ReturnReason, ...] = get_args(ReturnReason)
+
+ReturnState = Literal["awaiting_return", "received", "refunded", "cancelled"]
+"""A return's life: the customer sends the parcel, the shop receives and checks it, refunds;
+or it is cancelled. ``awaiting_return`` and ``received`` are live."""
+RETURN_STATES: tuple[ReturnState, ...] = get_args(ReturnState)
+LIVE_RETURN_STATES: tuple[ReturnState, ...] = ("awaiting_return", "received")
+
+ReturnPostagePayer = Literal["customer", "seller"]
+"""Who pays for sending a returned item back: the customer, or the shop (its fault)."""
+RETURN_POSTAGE_PAYERS: tuple[ReturnPostagePayer, ...] = get_args(ReturnPostagePayer)
+
+RefundState = Literal["pending", "issued"]
+REFUND_STATES: tuple[RefundState, ...] = get_args(RefundState)
+RefundCause = Literal["cancelled", "returned"]
+REFUND_CAUSES: tuple[RefundCause, ...] = get_args(RefundCause)
+
+OrderChangeReason = Literal[
+    "order_not_paid",
+    "already_shipped",
+    "order_closed",
+    "item_not_in_order",
+    "proxy_item",
+    "same_variant",
+    "variant_not_found",
+    "out_of_stock",
+]
+"""Why an item's size or colour cannot be changed before shipping. Only a paid order that has
+not shipped changes (DOMAIN: item attributes change only then; before payment the customer
+cancels and orders again). ``proxy_item``: bought abroad for the order, perhaps already: a
+person checks (``needs_supervisor``)."""
+ORDER_CHANGE_REASONS: tuple[OrderChangeReason, ...] = get_args(OrderChangeReason)
+
+CancelRefusal = Literal["already_shipped", "order_closed"]
+"""Why an order can no longer be cancelled: shipped (the way forward is a return after
+delivery), or closed already."""
+CANCEL_REFUSALS: tuple[CancelRefusal, ...] = get_args(CancelRefusal)
+
+CourierCode = Literal["default", "sf", "ems"]
+"""The shop policy's couriers (``shipping``): its default courier (ZTO in the demo shop), SF on
+request, EMS (abroad); their names come from the policy."""
+COURIER_CODES: tuple[CourierCode, ...] = get_args(CourierCode)
+
+CourierRequestRefusal = Literal[
+    "already_shipped", "order_closed", "same_courier", "not_for_region"
+]
+"""Why a courier-change request cannot be recorded: the parcel has left, the order is closed,
+it already goes by that courier, or the courier does not serve the destination (Hong Kong,
+Macau and Taiwan go by SF only, overseas by EMS)."""
+COURIER_REQUEST_REFUSALS: tuple[CourierRequestRefusal, ...] = get_args(CourierRequestRefusal)
+
+UrgeStage = Literal["dispatch", "delivery"]
+"""What an urge chases: the warehouse to ship a paid order, or the courier to deliver."""
+URGE_STAGES: tuple[UrgeStage, ...] = get_args(UrgeStage)
+
+UrgeRefusal = Literal["order_not_paid", "already_delivered", "order_closed"]
+URGE_REFUSALS: tuple[UrgeRefusal, ...] = get_args(UrgeRefusal)
+
+AttentionCode = Literal["dispatch_overdue", "transit_overdue"]
+"""Why an order needs attention, decided by the worker from the policy: paid and not shipped
+past the dispatch promise, or in transit longer than its courier's usual time."""
+ATTENTION_CODES: tuple[AttentionCode, ...] = get_args(AttentionCode)
+
+InvoiceTitleType = Literal["personal", "company"]
+INVOICE_TITLE_TYPES: tuple[InvoiceTitleType, ...] = get_args(InvoiceTitleType)
+InvoiceState = Literal["requested", "issued", "cancelled"]
+INVOICE_STATES: tuple[InvoiceState, ...] = get_args(InvoiceState)
+InvoiceRefusal = Literal["order_not_paid", "order_closed", "already_requested", "tax_no_invalid"]
+"""Why an invoice request is not recorded. ``order_closed``: closed without a sale (cancelled,
+refunded); ``tax_no_invalid``: a company title needs a valid taxpayer number."""
+INVOICE_REFUSALS: tuple[InvoiceRefusal, ...] = get_args(InvoiceRefusal)
 
 RemarkFlag = Literal["red", "blue", "purple", "green"]
 """The colour of a seller remark's flag (备注旗帜)."""

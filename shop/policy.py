@@ -27,7 +27,16 @@ from pydantic import (
     model_validator,
 )
 
-from shop.enums import DEFAULT_LOCALE, ItemKind, PostagePayer, RegionGroup
+from shop.enums import (
+    DEFAULT_LOCALE,
+    SELLER_FAULT,
+    CourierCode,
+    ItemKind,
+    PostagePayer,
+    RegionGroup,
+    ReturnCause,
+    ReturnPostagePayer,
+)
 from shop.regions import HMT, MAINLAND, canonical_region
 
 logger = logging.getLogger(__name__)
@@ -163,6 +172,36 @@ class ShippingPolicy(PolicyModel):
     ems: Courier
     dispatch: DispatchPolicy
 
+    def courier(self, code: CourierCode) -> Courier:
+        """The policy's courier for a code: ``default``, ``sf`` or ``ems``."""
+        return self.default_courier if code == "default" else getattr(self, code)
+
+    def courier_code(self, name: str | None) -> CourierCode | None:
+        """Which of the policy's couriers an order's courier name is ("中通", "顺丰", "EMS",
+        "SF Express"…): the one whose name, in any locale, contains it or is contained in it.
+        ``None``: not one of the shop's (or no name)."""
+        key = "".join((name or "").split()).casefold()
+        if not key:
+            return None
+        for code in ("default", "sf", "ems"):
+            names = self.courier(code).name.root.values()
+            for text in names:
+                candidate = "".join(text.split()).casefold()
+                if key in candidate or candidate in key:
+                    return code
+        return None
+
+    def delivery_days(self, name: str | None) -> DayRange:
+        """The usual time in transit for an order's courier; the slowest of the shop's
+        couriers when the name is not one of them."""
+        code = self.courier_code(name)
+        if code is not None:
+            return self.courier(code).delivery_days
+        return max(
+            (self.default_courier.delivery_days, self.sf.delivery_days, self.ems.delivery_days),
+            key=lambda days: days.max,
+        )
+
 
 class FreeShippingPolicy(PolicyModel):
     jzhw_regions: list[str] = Field(min_length=1)
@@ -287,6 +326,11 @@ class ReturnsPolicy(PolicyModel):
     custom: KindRule
     proxy: KindRule
     quality_problem_postage: Literal["shop"] = "shop"
+    seller_return_postage: Literal["reimbursed", "freight_collect"] = "reimbursed"
+    """When the shop pays for sending a return back (a quality problem, a wrong item):
+    ``reimbursed``, the customer sends it as usual and gets the postage back with the refund
+    once the parcel is checked; ``freight_collect``, the customer sends it freight collect
+    (到付) and pays nothing."""
     proxy_late_ship_days: int = Field(ge=1)
     refund: RefundPolicy
     address: ReturnAddress
@@ -301,6 +345,12 @@ class ReturnsPolicy(PolicyModel):
         if quality_problem:
             return _PAYER[self.quality_problem_postage]
         return self.kind_rule(kind).postage_payer
+
+    @staticmethod
+    def return_postage(cause: ReturnCause) -> ReturnPostagePayer:
+        """Who pays for sending a return back: the shop when it is the shop's fault (a
+        quality problem, a wrong item sent), otherwise the customer."""
+        return "seller" if cause in SELLER_FAULT else "customer"
 
 
 class PaymentPolicy(PolicyModel):

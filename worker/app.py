@@ -14,6 +14,8 @@ from bus.rpc import RpcServer
 from shop.policy import load_policy
 from worker.db.migrate import upgrade
 from worker.db.session import Database
+from worker.order_changes import OrderChanges
+from worker.returns import Returns
 from worker.service import ShopService
 from worker.settings import WorkerSettings
 from worker.tickets import TicketDesk
@@ -32,11 +34,22 @@ class Worker:
         self.db = Database(settings.database_url)
         self.topology = settings.bus.topology
         self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
+        self.returns = Returns(self.service)
+        self.changes = OrderChanges(self.service)
         self.tickets = TicketDesk(self.service)
         # Checked now, not at the first request: every method served, each by its handler.
-        self.handlers = Handlers([*self.service.routes(), *self.tickets.routes()], complete=True)
+        self.handlers = Handlers(self.routes(), complete=True)
         self._connection: AbstractRobustConnection | None = None
         self._server: RpcServer | None = None
+
+    def routes(self) -> list[c.Route]:
+        """Every bus method the worker serves, with its handler."""
+        return [
+            *self.service.routes(),
+            *self.returns.routes(),
+            *self.changes.routes(),
+            *self.tickets.routes(),
+        ]
 
     async def migrate(self) -> None:
         await upgrade(self.db)

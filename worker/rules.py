@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from shop.enums import AddressChangeReason, ExchangeReason, ItemKind, OrderState, PostagePayer
 from shop.policy import ReturnsPolicy
+from shop.regions import HMT, MAINLAND, OVERSEAS, canonical_region
 
 _NOT_EXCHANGED: dict[ItemKind, ExchangeReason] = {
     "regular": "regular_no_exchange",
@@ -43,6 +44,8 @@ class ExchangeFacts:
     new_variant_stock: int
     size_change: bool = False
     color_change: bool = False
+    already_returned: bool = False
+    """The item is (being) returned for a refund: it cannot be exchanged too."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ def decide_exchange(facts: ExchangeFacts, returns: ReturnsPolicy) -> ExchangeDec
         needs_supervisor = True
     if facts.already_exchanged:
         reasons.append("already_exchanged")
+    if facts.already_returned:
+        reasons.append("already_returned")
     if rule.needs_resale_condition and not facts.fit_for_resale and not quality:
         reasons.append("not_fit_for_resale")
     if not facts.style_change:
@@ -119,6 +124,38 @@ def address_refusal(state: OrderState) -> AddressChangeReason | None:
     return _ADDRESS_REFUSAL.get(state)
 
 
+@dataclass(frozen=True)
+class NewAddress:
+    province: str
+    """Canonical (浙江, 北京, 香港, 海外)."""
+    city: str | None
+    district: str | None
+    line: str
+    """Everything after the province, as the order keeps it: city, district, street."""
+
+
+def structured_address(
+    province: str, city: str | None, district: str | None, street: str
+) -> NewAddress | None:
+    """An address given in parts, as the order stores it; ``None`` when the province is not a
+    region the shop knows (a typo): refused as ``unknown_region`` rather than stored."""
+    region = canonical_region(province)
+    if region not in MAINLAND and region not in HMT and region != OVERSEAS:
+        return None
+    city, district, street = (city or "").strip(), (district or "").strip(), street.strip()
+    if street.isascii():
+        # Written in English: street first, as it reads ("100 Century Avenue, Pudong New
+        # District, Shanghai").
+        known = street.casefold()
+        parts = [street, *(p for p in (district, city) if p and p.casefold() not in known)]
+        return NewAddress(region, city or None, district or None, ", ".join(parts))
+    line = street
+    for part in (district, city):
+        if part and not line.startswith(part):
+            line = part + line
+    return NewAddress(region, city or None, district or None, line)
+
+
 def mask_phone(phone: str) -> str:
     digits = phone[-11:]
     return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
@@ -128,7 +165,14 @@ def mask_name(name: str) -> str:
     return (name[:1] + "*" * max(1, len(name) - 1)) if name else "*"
 
 
-def mask_address(address: str) -> str:
+def mask_address(address: str, *, city: str | None = None, district: str | None = None) -> str:
+    """The address line with its street masked: city and district in full when the address
+    was given in parts (they say where, not who), else the line's first six characters."""
+    if address.isascii() and (city or district):
+        return ", ".join(p for p in ("****", district, city) if p)
+    known = f"{city or ''}{district or ''}"
+    if known and address.startswith(known):
+        return f"{known}****"
     return address[:6] + "****" if len(address) > 6 else "****"
 
 

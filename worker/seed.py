@@ -43,9 +43,14 @@ from worker.db.models import (
     OrderItem,
     Product,
     Remark,
+    Return,
+    ReturnItem,
     Variant,
 )
 from worker.db.session import Database
+from worker.order_rules import OrderTimes, dispatch_days, order_attention
+from worker.return_rules import ReturnFacts, ReturnItemFacts, decide_return
+from worker.rules import ExchangeFacts, decide_exchange
 from worker.service import BOT_AUTHOR, utcnow
 
 SEED = 2026
@@ -62,8 +67,9 @@ class ShopTiming:
 
     unpaid_close_hours: int  # orders.unpaid_close_hours
     dispatch_days: int  # shipping.dispatch.in_stock_days.max
-    proxy_dispatch_days: int  # returns.proxy_late_ship_days
+    proxy_dispatch_days: int  # shipping.dispatch.preorder_days.max (bought to order)
     delivery_days: int  # the slowest courier's shipping.*.delivery_days.max
+    transit_days: int  # the fastest courier's: orders in transit stay within every courier's
     custom_exchange_hours: int  # returns.custom.exchange_window_hours
     return_days: int  # returns.regular.return_days
     shipping_hours: tuple[int, int]  # shipping.dispatch.shipping_hours_open/close
@@ -75,8 +81,9 @@ class ShopTiming:
         return cls(
             unpaid_close_hours=policy.orders.unpaid_close_hours,
             dispatch_days=shipping.dispatch.in_stock_days.max,
-            proxy_dispatch_days=returns.proxy_late_ship_days,
+            proxy_dispatch_days=shipping.dispatch.preorder_days.max,
             delivery_days=max(courier.delivery_days.max for courier in couriers),
+            transit_days=min(courier.delivery_days.max for courier in couriers),
             custom_exchange_hours=returns.custom.exchange_window_hours or 0,
             return_days=returns.regular.return_days or 0,
             shipping_hours=(
@@ -523,9 +530,9 @@ class _Generator:
         if state in ("in_transit", "delivered", "completed", "returned"):
             if state == "in_transit":
                 # Moving into shipping hours takes up to 14 h off; it stays in transit for
-                # less than the usual days, FRESH_FOR included.
+                # less than the usual days of any courier, FRESH_FOR included.
                 shipped = _in_shipping_hours(
-                    now - _uniform_hours(rng, 2, t.delivery_days * 24 - fresh_h - 16),
+                    now - _uniform_hours(rng, 2, t.transit_days * 24 - fresh_h - 16),
                     t.shipping_hours,
                 )
                 delivered = None
@@ -894,11 +901,13 @@ async def showcase_orders(
     db: Database,
     *,
     now: datetime | None = None,
-    timing: ShopTiming = TIMING,
+    policy: ShopPolicy | None = None,
 ) -> list[ShowcaseOrder] | None:
     """The showcase orders with what each allows now; None when the database isn't the demo
-    shop. ``timing``: the policy the worker enforces (``ShopTiming.from_policy``)."""
+    shop. ``policy``: the one the worker enforces (``KEFU_SHOP_POLICY``; the demo shop's by
+    default): what each order allows is decided by the worker's own rules on it."""
     now = now or utcnow()
+    policy = policy or load_policy()
     async with db.read() as session:
         demo = await session.get(DemoShop, 1)
         if demo is None:
@@ -910,6 +919,15 @@ async def showcase_orders(
                 continue
             customer = await session.get(Customer, order.customer_id)
             assert customer is not None
+            returned = set(
+                (
+                    await session.scalars(
+                        select(ReturnItem.order_item_id)
+                        .join(Return, Return.id == ReturnItem.return_id)
+                        .where(Return.order_id == order.id, Return.state != "cancelled")
+                    )
+                ).all()
+            )
             found.append(
                 ShowcaseOrder(
                     role=entry["role"],
@@ -924,7 +942,7 @@ async def showcase_orders(
                         f"({i.variant.product.kind})"
                         for i in order.items
                     ],
-                    jobs=jobs_for(order, now, timing),
+                    jobs=jobs_for(order, now, policy, returned=returned),
                 )
             )
     return found
@@ -941,53 +959,100 @@ def _days(delta: timedelta) -> str:
     return f"{days:.0f} days" if days >= 3 else f"{delta.total_seconds() / 3600:.0f} hours"
 
 
-def jobs_for(order: Order, now: datetime, timing: ShopTiming = TIMING) -> list[str]:
-    """What a customer can do with this order now, in a few words (for ``kefu demo``)."""
-    t = timing
-    custom_window = timedelta(hours=t.custom_exchange_hours)
-    regular_window = timedelta(days=t.return_days)
+def jobs_for(
+    order: Order,
+    now: datetime,
+    policy: ShopPolicy | None = None,
+    *,
+    returned: set[int] | frozenset[int] = frozenset(),
+) -> list[str]:
+    """What a customer can do with this order now, in a few words (for ``kefu demo``), decided
+    by the worker's own rules (``worker/return_rules.py``, ``worker/rules.py``,
+    ``worker/order_rules.py``) with ``policy``: the list never offers a job the worker would
+    refuse. ``returned``: the order's items with a return (not cancelled)."""
+    policy = policy or load_policy()
     paid, shipped = _aware(order.paid_at), _aware(order.shipped_at)
     delivered, created = _aware(order.delivered_at), _aware(order.created_at)
     assert created is not None
-    kinds = {item.variant.product.kind for item in order.items}
+    kinds = frozenset(item.variant.product.kind for item in order.items)
+    times = OrderTimes(order.state, kinds, paid, shipped, delivered, order.courier)
+    flags = {flag.code: flag for flag in order_attention(times, policy, now)}
     if order.state == "awaiting_payment":
-        closes = created + timedelta(hours=t.unpaid_close_hours)
+        closes = created + timedelta(hours=policy.orders.unpaid_close_hours)
         return [f"pay or cancel; closes itself in {_days(closes - now)} if unpaid"]
     if order.state == "closed":
         return [f"closed ({order.close_reason})"]
     if order.state == "paid":
         assert paid is not None
-        promise = timedelta(days=t.proxy_dispatch_days if "proxy" in kinds else t.dispatch_days)
-        jobs = ["change the address", "change an item's size or colour", "cancel (refund)"]
-        if now - paid > promise:
+        jobs = ["change the address"]
+        if kinds - {"proxy"}:
+            jobs.append("change an item's size or colour (stock is held)")
+        if "proxy" in kinds:
+            jobs.append("a proxy purchase's size: a person decides")
+        refund = order.total + order.postage
+        jobs += [f"cancel (refund of ¥{refund})", "ask for SF (recorded for the warehouse)"]
+        overdue = flags.get("dispatch_overdue")
+        if overdue is not None:
+            promise = dispatch_days(policy, kinds)
+            postage = "; the shop bears the postage" if overdue.seller_pays_postage else ""
             jobs.insert(0, f"DISPATCH OVERDUE: paid {_days(now - paid)} ago, promised within "
-                           f"{promise.days} days")
+                           f"{promise} days{postage}: urge the warehouse")
         return jobs
     if delivered is None:
         assert shipped is not None
-        if now - shipped > timedelta(days=t.delivery_days):
+        late = flags.get("transit_overdue")
+        if late is not None:
+            usual = policy.shipping.delivery_days(order.courier).max
             return [f"LONG IN TRANSIT: shipped {_days(now - shipped)} ago (usually within "
-                    f"{t.delivery_days} days): ask where it is, report it lost"]
-        return [f"track the parcel (shipped {_days(now - shipped)} ago)"]
+                    f"{usual} days): urge the courier, or say it never arrived"]
+        return [f"track the parcel (shipped {_days(now - shipped)} ago); cannot be cancelled "
+                "any more"]
     jobs = []
-    since = now - delivered
-    if "regular" in kinds:
-        if since <= regular_window:
-            jobs.append(f"return or exchange a regular item ({_days(regular_window - since)} "
-                        "left)")
+    for kind in ("regular", "custom", "proxy"):
+        items = [i for i in order.items if i.variant.product.kind == kind]
+        if not items:
+            continue
+        item = items[0]
+        if item.id in returned:
+            jobs.append(f"{kind} item: a return is under way")
+            continue
+        ret = decide_return(
+            ReturnFacts(order.state, delivered, now, "size", True,
+                        (ReturnItemFacts(item.id, 1, kind=kind, bought=item.quantity,
+                                         exchanged=bool(item.exchanges)),)),
+            policy.returns,
+        )
+        swap = decide_exchange(
+            ExchangeFacts(
+                item_kind=kind, order_state=order.state, delivered_at=delivered, now=now,
+                already_exchanged=bool(item.exchanges), fit_for_resale=True,
+                quality_problem=False, style_change=False, same_variant=False,
+                new_variant_exists=True, new_variant_stock=1, size_change=True,
+            ),
+            policy.returns,
+        )
+        rule = policy.kind_rule(kind)
+        if kind == "regular":
+            if ret.eligible and swap.eligible and ret.deadline is not None:
+                jobs.append(f"return or exchange a regular item ({_days(ret.deadline - now)} "
+                            "left)")
+            elif "window_expired" in ret.reasons:
+                jobs.append(f"regular items: the {rule.return_days}-day return and exchange "
+                            "window has closed")
+            else:
+                jobs.append(f"regular item: {', '.join(ret.reasons)}")
+        elif kind == "custom":
+            if swap.eligible and swap.deadline is not None:
+                jobs.append(f"exchange the custom-made item once for another size or colour "
+                            f"({_days(swap.deadline - now)} left; never refunded)")
+            elif "window_expired" in swap.reasons:
+                jobs.append(f"custom-made: the {rule.exchange_window_hours}-hour exchange window "
+                            "has closed (no refund)")
+            else:
+                jobs.append(f"custom-made item: {', '.join(swap.reasons)}")
         else:
-            jobs.append(f"regular items: the {t.return_days}-day return and exchange window "
-                        "has closed")
-    if "custom" in kinds:
-        if since <= custom_window:
-            jobs.append(f"exchange the custom-made item once for another size or colour "
-                        f"({_days(custom_window - since)} left; never refunded)")
-        else:
-            jobs.append(f"custom-made: the {t.custom_exchange_hours}-hour exchange window has "
-                        "closed (no refund)")
-    if "proxy" in kinds:
-        jobs.append("proxy purchase: neither returned nor exchanged (a supervisor may allow "
-                    "a size swap)")
+            jobs.append("proxy purchase: neither returned nor exchanged (a supervisor may allow "
+                        "a size swap)")
     if order.state == "shipped":
         jobs.append("confirm receipt, or say it never arrived")
     return jobs

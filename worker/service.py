@@ -37,12 +37,21 @@ from worker.db.models import (
     Order,
     ProcessedCommand,
     Remark,
+    Return,
+    ReturnItem,
     Variant,
 )
 from worker.db.queries import aware as _aware
 from worker.db.session import Database
 from worker.proof import Access, ProofGate, ProofRefusal, classify
-from worker.rules import ExchangeFacts, address_refusal, decide_exchange, normalize_phone
+from worker.rules import (
+    ExchangeFacts,
+    address_refusal,
+    decide_exchange,
+    mask_address,
+    normalize_phone,
+    structured_address,
+)
 from worker.settings import WorkerSettings
 
 logger = logging.getLogger(__name__)
@@ -127,7 +136,7 @@ class ShopService:
         if refusal is not None:
             return refusal
         # Proven (and committed): the card comes from the fast read path.
-        view = await self.db.run_read(queries.order_view_by_no, request.order_no)
+        view = await self.db.run_read(self.order_view_by_no, request.order_no)
         return c.OrderFound(order=view, access="last4")
 
     def _lookup(
@@ -152,7 +161,17 @@ class ShopService:
         if access is Access.DENIED:
             return c.OrderNotFound()
         assert order is not None
-        return c.OrderFound(order=queries.order_view(connection, order), access=access.value)
+        view = queries.order_view(connection, order, policy=self.policy, now=self.clock())
+        return c.OrderFound(order=view, access=access.value)
+
+    def order_view_by_no(self, connection: Connection, order_no: str) -> c.OrderView:
+        """The order's view, its flags decided by the policy now (on a sync connection)."""
+        return queries.order_view_by_no(connection, order_no, policy=self.policy, now=self.clock())
+
+    async def view_in(self, session: AsyncSession, order_no: str) -> c.OrderView:
+        """The order's view inside a write transaction (after its change is flushed)."""
+        connection = await session.connection()
+        return await connection.run_sync(self.order_view_by_no, order_no)
 
     async def list_orders(self, request: c.ListOrders) -> c.OrderList | c.NotLinked:
         async with self.db.read() as session:
@@ -185,6 +204,16 @@ class ShopService:
 
     async def _order(self, session: AsyncSession, order_no: str) -> Order | None:
         return await session.scalar(select(Order).where(Order.order_no == order_no))
+
+    async def order_for_update(self, session: AsyncSession, order_no: str) -> Order | None:
+        """The order, its row locked for this write transaction (``FOR UPDATE`` on PostgreSQL;
+        SQLite has one writer at a time): every command that changes an order or starts an
+        exchange or a return on it takes this first, so that two of them on one order never
+        both pass their checks (a return and an exchange of the same item, a cancel and a
+        size change)."""
+        return await session.scalar(
+            select(Order).where(Order.order_no == order_no).with_for_update()
+        )
 
     # ── products ─────────────────────────────────────────────────────────────────────────
     # Answered from the in-memory catalogue (worker/catalogue.py); only stock is read per call.
@@ -289,6 +318,11 @@ class ShopService:
                 Exchange.order_item_id == item.id, Exchange.state != "cancelled"
             )
         )
+        returned = await session.scalar(
+            select(func.count(ReturnItem.id))
+            .join(Return, Return.id == ReturnItem.return_id)
+            .where(ReturnItem.order_item_id == item.id, Return.state != "cancelled")
+        )
         decision = decide_exchange(
             ExchangeFacts(
                 item_kind=product.kind,
@@ -296,6 +330,7 @@ class ShopService:
                 delivered_at=_aware(order.delivered_at),
                 now=self.clock(),
                 already_exchanged=bool(already),
+                already_returned=bool(returned),
                 fit_for_resale=request.fit_for_resale,
                 quality_problem=request.quality_problem,
                 style_change=style_change,
@@ -323,7 +358,7 @@ class ShopService:
         self, request: c.CreateExchange
     ) -> c.ExchangeCreated | c.ExchangeRejected | c.OrderNotFound | c.Throttled | c.ContactRequired:
         async def apply(session: AsyncSession) -> tuple[_ExchangeApplied, c.Event | None]:
-            order = await self._order(session, request.order_no)
+            order = await self.order_for_update(session, request.order_no)
             refusal = await self.proof.strong(session, request, order, request.METHOD)
             if refusal is not None:
                 return refusal, None
@@ -392,7 +427,7 @@ class ShopService:
         | c.ContactRequired
     ):
         async def apply(session: AsyncSession) -> tuple[_AddressApplied, c.Event | None]:
-            order = await self._order(session, request.order_no)
+            order = await self.order_for_update(session, request.order_no)
             proof = await self.proof.strong(session, request, order, request.METHOD)
             if proof is not None:
                 return proof, None
@@ -401,21 +436,33 @@ class ShopService:
             if refusal:
                 return c.AddressChangeRefused(reason=refusal), None
             now = self.clock()
-            order.province = request.province
-            order.address = request.address
+            masked = mask_address(order.address, city=order.city, district=order.district)
+            before = f"{order.province} {masked}"
+            old_group = self.policy.region_group(order.province)
+            new = structured_address(
+                request.province, request.city, request.district, request.street
+            )
+            if new is None:
+                return c.AddressChangeRefused(reason="unknown_region"), None
+            order.province, order.city, order.district = new.province, new.city, new.district
+            order.address = new.line
             if request.receiver_name:
                 order.receiver_name = request.receiver_name
-            if request.phone:
+            if request.receiver_phone:
                 # The receiver's phone only: the phone the order was placed with, which
                 # proves the order, stays as it was.
-                order.receiver_phone = normalize_phone(request.phone)
+                order.receiver_phone = normalize_phone(request.receiver_phone)
+            region_changed = self.policy.region_group(new.province) != old_group
+            after = f"{new.province} {mask_address(new.line, city=new.city, district=new.district)}"
+            content = f"客户经机器人修改收货信息（原 {before}，新 {after}），请按订单上的新地址发货"
+            if region_changed:
+                content += "；新地址在另一运费区域，请核对运费和快递"
+            # Masked in the remark too: the full address is on the order, where the desk's
+            # audited reveal shows it; a remark is read by everyone who opens the order.
             session.add(
                 Remark(
                     order_id=order.id,
-                    content=(
-                        f"客户经机器人修改收货地址为 {request.province} {request.address}，"
-                        "请仓库核对"
-                    ),
+                    content=content,
                     author=BOT_AUTHOR,
                     flag="red",
                     created_at=now,
@@ -423,10 +470,9 @@ class ShopService:
             )
             await session.flush()
             logger.info("address changed for order %s", order.order_no)
-            connection = await session.connection()
-            view = await connection.run_sync(queries.order_view_by_no, order.order_no)
+            view = await self.view_in(session, order.order_no)
             return (
-                c.AddressChanged(order=view),
+                c.AddressChanged(order=view, region_changed=region_changed),
                 c.AddressChangedEvent(occurred_at=now, order_no=order.order_no),
             )
 

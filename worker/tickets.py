@@ -39,7 +39,6 @@ from sqlalchemy.orm import defer
 
 from bus import contracts as c
 from bus.errors import Refusal
-from worker.db import queries
 from worker.db.models import Customer, Order, ProcessedCommand, Remark, Ticket, TicketReveal
 from worker.db.queries import aware
 from worker.rules import mask_name, mask_phone
@@ -419,8 +418,7 @@ class TicketDesk:
             order = await self._order_of(session, ticket, request.order_no)
             if order is None:
                 return c.OrderNotFound()
-            connection = await session.connection()
-            view = await connection.run_sync(queries.order_view_by_no, order.order_no)
+            view = await self.shop.view_in(session, order.order_no)
         return c.OrderFound(order=view)
 
     # ── transitions ──────────────────────────────────────────────────────────────────────

@@ -111,8 +111,8 @@ async def submit_address(
             telegram_user_id=conv.user_id,
             phone_last4=conv.memory.proof_for(order_no),
             province=draft["province"],
-            address=draft["address"],
-            phone=draft.get("phone"),
+            street=draft["address"],
+            receiver_phone=draft.get("phone"),
         ),
     )
     if isinstance(reply, ContactRequired):

@@ -10,6 +10,9 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``base`` | ``Contract``, ``Request[R]``, ``Command[R]``, ``Event``, ``RemoteError``, ``Route`` |
 | ``customers`` | ``customers.link`` |
 | ``orders`` | order views, ``orders.lookup``, ``orders.list``, ``orders.change_address`` |
+| ``changes`` | ``orders.modify_item``, ``.cancel``, ``.request_courier``, ``.urge`` |
+| ``returns`` | ``returns.quote``, ``returns.create`` |
+| ``invoices`` | ``invoices.request`` |
 | ``products`` | ``products.search``, ``products.get``, ``products.categories``, size charts |
 | ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
 | ``tickets`` | ``tickets.open`` and the agents' desk (``tickets.get``, ``take``, ``close``…) |
@@ -39,10 +42,31 @@ from bus.contracts.base import (
     TelegramUserId,
     reply_adapter,
 )
+from bus.contracts.changes import (
+    CancelOrder,
+    CancelRefused,
+    CourierRequestRecorded,
+    CourierRequestRefused,
+    ItemModified,
+    ItemModifyRefused,
+    ModifyItem,
+    OrderCancelled,
+    OrderUrged,
+    RefundView,
+    RequestCourier,
+    UrgeOrder,
+    UrgeRefused,
+)
 from bus.contracts.customers import CustomerLinked, CustomerUnknown, LinkCustomer
 from bus.contracts.events import (
     AddressChangedEvent,
+    CourierRequestedEvent,
     ExchangeCreatedEvent,
+    InvoiceRequestedEvent,
+    ItemModifiedEvent,
+    OrderCancelledEvent,
+    OrderUrgedEvent,
+    ReturnCreatedEvent,
     TicketAlertEvent,
     TicketClosedEvent,
     TicketOpenedEvent,
@@ -58,14 +82,17 @@ from bus.contracts.exchanges import (
     ExchangeView,
     QuoteExchange,
 )
+from bus.contracts.invoices import InvoiceRefused, InvoiceRequested, InvoiceView, RequestInvoice
 from bus.contracts.orders import (
     AddressChanged,
     AddressChangeRefused,
     ChangeAddress,
     ContactRequired,
+    DaySpan,
     ListOrders,
     LookupOrder,
     NotLinked,
+    OrderAttention,
     OrderFound,
     OrderItemView,
     OrderList,
@@ -89,6 +116,17 @@ from bus.contracts.products import (
     SizeChart,
     SizeChartRow,
     VariantView,
+)
+from bus.contracts.returns import (
+    CreateReturn,
+    QuoteReturn,
+    ReturnCreated,
+    ReturnItemTerms,
+    ReturnItemView,
+    ReturnLine,
+    ReturnRejected,
+    ReturnTerms,
+    ReturnView,
 )
 from bus.contracts.tickets import (
     LOCALE_PATTERN,
@@ -158,6 +196,13 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     AddRemark,
     RevealContact,
     ClaimAlert,
+    QuoteReturn,
+    CreateReturn,
+    ModifyItem,
+    CancelOrder,
+    RequestCourier,
+    UrgeOrder,
+    RequestInvoice,
 )
 EVENTS: tuple[type[Event], ...] = (
     ExchangeCreatedEvent,
@@ -168,6 +213,12 @@ EVENTS: tuple[type[Event], ...] = (
     TicketRatedEvent,
     TicketAlertEvent,
     TicketRevealedEvent,
+    ReturnCreatedEvent,
+    ItemModifiedEvent,
+    OrderCancelledEvent,
+    CourierRequestedEvent,
+    OrderUrgedEvent,
+    InvoiceRequestedEvent,
 )
 
 __all__ = [
@@ -190,6 +241,8 @@ __all__ = [
     "Appended",
     "Attachment",
     "BindTopic",
+    "CancelOrder",
+    "CancelRefused",
     "CategoryCount",
     "CategoryList",
     "ChangeAddress",
@@ -199,9 +252,14 @@ __all__ = [
     "Command",
     "ContactRequired",
     "Contract",
+    "CourierRequestRecorded",
+    "CourierRequestRefused",
+    "CourierRequestedEvent",
     "CreateExchange",
+    "CreateReturn",
     "CustomerLinked",
     "CustomerUnknown",
+    "DaySpan",
     "DueTickets",
     "Event",
     "ExchangeCreated",
@@ -212,6 +270,13 @@ __all__ = [
     "FibreShare",
     "GetProduct",
     "GetTicket",
+    "InvoiceRefused",
+    "InvoiceRequested",
+    "InvoiceRequestedEvent",
+    "InvoiceView",
+    "ItemModified",
+    "ItemModifiedEvent",
+    "ItemModifyRefused",
     "LinkCustomer",
     "ListCategories",
     "ListDue",
@@ -221,15 +286,21 @@ __all__ = [
     "LookupOrder",
     "LookupTicketOrder",
     "MessageId",
+    "ModifyItem",
     "NoOrder",
     "NotLinked",
     "NothingToReveal",
     "OpenTicket",
+    "OrderAttention",
+    "OrderCancelled",
+    "OrderCancelledEvent",
     "OrderFound",
     "OrderItemView",
     "OrderList",
     "OrderNotFound",
     "OrderSummary",
+    "OrderUrged",
+    "OrderUrgedEvent",
     "OrderView",
     "ProductFound",
     "ProductList",
@@ -239,11 +310,23 @@ __all__ = [
     "QueuePlace",
     "QueueUpdate",
     "QuoteExchange",
+    "QuoteReturn",
     "RateTicket",
     "RatingRefused",
+    "RefundView",
     "RemarkAdded",
     "RemoteError",
     "Request",
+    "RequestCourier",
+    "RequestInvoice",
+    "ReturnCreated",
+    "ReturnCreatedEvent",
+    "ReturnItemTerms",
+    "ReturnItemView",
+    "ReturnLine",
+    "ReturnRejected",
+    "ReturnTerms",
+    "ReturnView",
     "RevealContact",
     "Revealed",
     "Route",
@@ -272,6 +355,8 @@ __all__ = [
     "TopicBound",
     "TopicTaken",
     "TranscriptLine",
+    "UrgeOrder",
+    "UrgeRefused",
     "VariantView",
     "reply_adapter",
 ]

@@ -14,9 +14,11 @@ by its ``kind``. Nobody keeps a list of replies by hand.
 Schema versions: every model has ``SCHEMA_VERSION``; the RPC layer sends the request's version
 in the ``x-kefu-schema`` header and the server refuses a version it does not speak with the
 error code ``unsupported_version``. Add optional fields freely; bump the version for anything
-an older peer would misread. Every request is at version 2: the products ones for categories
-and per-category charts, all the others for strict models, bounded ids, the
-``contact_required`` reply and the ``idempotency_conflict`` / ``wrong_route`` error codes.
+an older peer would misread. ``orders.lookup`` and ``orders.change_address`` are at version 3
+(the order view's due dates and attention flags; the address in parts); every other request is
+at version 2: the products ones for categories and per-category charts, all the others for
+strict models, bounded ids, the ``contact_required`` reply and the ``idempotency_conflict`` /
+``wrong_route`` error codes.
 
 Strict means what it says on the wire: ``"1"`` is not an integer and ``1.5`` is not an id;
 JSON's own forms stay valid (ISO strings for datetimes, numbers or strings for decimals).

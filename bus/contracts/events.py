@@ -1,12 +1,18 @@
-"""Events on the topic exchange (``{prefix}.events``), for whoever listens."""
+"""Events on the topic exchange (``{prefix}.events``), for whoever listens.
+
+Events carry numbers and codes, never a phone, an address, an invoice title or the customer's
+words: whoever needs those asks the worker with the order number."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from bus.contracts.base import Event
+from bus.contracts.changes import RefundView
 from bus.contracts.exchanges import ExchangeView
-from shop.enums import AlertKind, ClosedBy, TicketReason
+from bus.contracts.returns import ReturnView
+from shop.enums import AlertKind, ClosedBy, CourierCode, InvoiceTitleType, TicketReason, UrgeStage
 
 
 class ExchangeCreatedEvent(Event):
@@ -62,3 +68,42 @@ class TicketRevealedEvent(Event):
     ROUTING_KEY: ClassVar[str] = "ticket.revealed"
     ticket_no: str
     agent_id: int
+class ReturnCreatedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "return.created"
+    record: ReturnView
+
+
+class ItemModifiedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.item_modified"
+    order_no: str
+    item_id: int
+    old_sku: str
+    new_sku: str
+
+
+class OrderCancelledEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.cancelled"
+    order_no: str
+    close_reason: str
+    refund: RefundView | None = None
+
+
+class CourierRequestedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.courier_requested"
+    order_no: str
+    courier: CourierCode
+
+
+class OrderUrgedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.urged"
+    order_no: str
+    stage: UrgeStage
+    overdue: bool
+
+
+class InvoiceRequestedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "invoice.requested"
+    invoice_no: str
+    order_no: str
+    title_type: InvoiceTitleType
+    amount: Decimal

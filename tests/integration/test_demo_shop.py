@@ -16,10 +16,12 @@ import pytest_asyncio
 from sqlalchemy import func, select, text
 
 from bus.contracts import LookupOrder, OrderFound
+from shop.policy import load_policy
 from tests.integration.conftest import postgres_database
 from worker.db.migrate import upgrade
 from worker.db.models import Customer, DemoShop, Order, Product, Remark
 from worker.db.session import Database
+from worker.order_rules import OrderTimes, order_attention
 from worker.seed import (
     FRESH_FOR,
     N_CUSTOMERS,
@@ -103,18 +105,22 @@ def problems(order: Order, now: datetime) -> list[str]:
     return found
 
 
+POLICY = load_policy()
+ROLE_OF_FLAG = {"dispatch_overdue": "dispatch_overdue", "transit_overdue": "long_in_transit"}
+
+
 def needs_attention(order: Order, now: datetime) -> str | None:
-    proxy = any(item.variant.product.kind == "proxy" for item in order.items)
-    promise = timedelta(days=TIMING.proxy_dispatch_days if proxy else TIMING.dispatch_days)
-    if order.state == "paid" and now - aware(order.paid_at) > promise:
-        return "dispatch_overdue"
-    if (
-        order.state == "shipped"
-        and order.delivered_at is None
-        and now - aware(order.shipped_at) > timedelta(days=TIMING.delivery_days)
-    ):
-        return "long_in_transit"
-    return None
+    """What the worker flags on this order (the order view's attention), as a showcase role."""
+    times = OrderTimes(
+        state=order.state,
+        kinds=frozenset(item.variant.product.kind for item in order.items),
+        paid_at=aware(order.paid_at),
+        shipped_at=aware(order.shipped_at),
+        delivered_at=aware(order.delivered_at),
+        courier=order.courier,
+    )
+    flags = order_attention(times, POLICY, now)
+    return ROLE_OF_FLAG[flags[0].code] if flags else None
 
 
 async def test_every_order_s_times_agree_with_its_state_now_and_a_day_later(shop):

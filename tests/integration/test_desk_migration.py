@@ -20,7 +20,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def _old_tickets(db: Database) -> None:
-    await upgrade(db, "0002_sec")
+    await upgrade(db, "0004_jobs")
     opened = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     async with db.write_engine.begin() as connection:
         for n, chat in enumerate((1, 1, 2), 1):

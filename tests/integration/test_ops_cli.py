@@ -120,3 +120,47 @@ async def test_status_shows_the_worker_and_queues(shop):
     # The desk's queues appear once a bot with AGENTS_CHAT_ID has started; no bot runs here.
     desk = {topology.desk_queue, topology.dead_letter_queue(topology.desk_queue)}
     assert all(q["present"] for q in status["queues"] if q["queue"] not in desk)
+
+
+async def test_followups_list_returns_refunds_and_invoices_to_handle(shop, make_order):
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from bus.contracts import CancelOrder, CreateReturn, RequestInvoice, ReturnLine
+
+    def fields(order):
+        return dict(
+            idempotency_key=f"t-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=order.telegram_user_id,
+        )
+
+    returned = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    created = await shop.rpc.call(
+        CreateReturn(
+            **fields(returned),
+            items=[ReturnLine(item_id=returned.item_id)],
+            cause="quality",
+            fit_for_resale=False,
+        )
+    )
+    unshipped = await make_order(kind="regular", state="paid", delivered_ago=None)
+    cancelled = await shop.rpc.call(CancelOrder(**fields(unshipped)))
+    invoiced = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    invoice = await shop.rpc.call(
+        RequestInvoice(
+            **fields(invoiced),
+            title_type="company",
+            title="杭州可芙贸易有限公司",
+            tax_no="91350100M000100Y43",
+        )
+    )
+    code, out, err = await kefu(shop, "followups")
+    assert code == 0, err
+    assert created.record.return_no in out and "shop pays postage back" in out
+    assert cancelled.refund.refund_no in out
+    assert invoice.invoice.invoice_no in out and "91350100M000100Y43" in out
+    assert returned.phone not in out  # never a phone
+    code, out, _ = await kefu(shop, "followups", "--json")
+    kinds = {row["kind"] for row in json.loads(out)}
+    assert kinds == {"return", "refund", "invoice"}

@@ -131,7 +131,7 @@ def change(order, **overrides):
         telegram_user_id=order.telegram_user_id,
         phone_last4=order.phone[-4:],
         province="上海",
-        address="浦东新区世纪大道 100 号 8 楼",
+        street="浦东新区世纪大道 100 号 8 楼",
     )
     fields.update(overrides)
     return ChangeAddress(**fields)

@@ -109,7 +109,7 @@ async def test_a_key_reused_for_another_order_changes_nothing(shop, make_order):
             order_no=order.order_no,
             telegram_user_id=user,
             province="上海",
-            address="浦东新区世纪大道 100 号 8 楼",
+            street="浦东新区世纪大道 100 号 8 楼",
         )
 
     assert isinstance(await shop.rpc.call(change(first, first.telegram_user_id)), AddressChanged)
@@ -145,7 +145,7 @@ async def test_a_command_on_the_query_route_is_refused_not_executed(
         order_no=order.order_no,
         telegram_user_id=order.telegram_user_id,
         province="上海",
-        address="浦东新区世纪大道 100 号 8 楼",
+        street="浦东新区世纪大道 100 号 8 楼",
     )
     topology = shop.worker.topology
     channel = await amqp_connection.channel()
@@ -244,6 +244,7 @@ async def test_the_schema_header_is_compared_as_a_number(shop, make_order, amqp_
                 if len(answers) == 2:
                     break
     await channel.close()
-    assert isinstance(OrderFound.model_validate_json(answers["'2'"]), OrderFound)
+    as_text = repr(str(LookupOrder.SCHEMA_VERSION))
+    assert isinstance(OrderFound.model_validate_json(answers[as_text]), OrderFound)
     assert RemoteError.model_validate_json(answers["True"]).code == "unsupported_version"
     await take_dead_letters(amqp_connection, topology.dead_letter_queue(topology.queries_queue), 1)

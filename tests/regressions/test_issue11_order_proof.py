@@ -57,7 +57,7 @@ def move(order, user: int, last4: str | None, **fields) -> ChangeAddress:
         telegram_user_id=user,
         phone_last4=last4,
         province="上海",
-        address="浦东新区陌生人路 66 号",
+        street="浦东新区陌生人路 66 号",
         **fields,
     )
 
@@ -140,7 +140,9 @@ async def test_a_write_with_the_last_four_digits_only_is_refused(shop, make_orde
     stranger = fresh_user()
     found = await shop.rpc.call(lookup(order.order_no, stranger, order.phone[-4:]))
     assert isinstance(found, OrderFound) and found.access == "last4"  # reading: yes
-    reply = await shop.rpc.call(move(order, stranger, order.phone[-4:], phone="13700001111"))
+    reply = await shop.rpc.call(
+        move(order, stranger, order.phone[-4:], receiver_phone="13700001111")
+    )
     assert reply == ContactRequired(reason="write")
     async with shop.db.read() as session:
         saved = await session.scalar(select(Order).where(Order.order_no == order.order_no))
@@ -216,7 +218,9 @@ async def test_own_and_proven_orders_are_never_counted_or_throttled(shop, make_o
 async def test_the_proof_stays_the_phone_the_order_was_placed_with(shop, make_order):
     order = await make_order(state="paid", delivered_ago=None)
     new_phone = "13655550123"
-    changed = await shop.rpc.call(move(order, order.telegram_user_id, None, phone=new_phone))
+    changed = await shop.rpc.call(
+        move(order, order.telegram_user_id, None, receiver_phone=new_phone)
+    )
     assert isinstance(changed, AddressChanged)
     async with shop.db.read() as session:
         saved = await session.scalar(select(Order).where(Order.order_no == order.order_no))

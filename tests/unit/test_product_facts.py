@@ -101,7 +101,7 @@ def test_seed_timing_is_the_shop_policy() -> None:
     couriers = (policy.shipping.default_courier, policy.shipping.sf, policy.shipping.ems)
     assert TIMING.unpaid_close_hours == policy.orders.unpaid_close_hours
     assert TIMING.dispatch_days == policy.shipping.dispatch.in_stock_days.max
-    assert TIMING.proxy_dispatch_days == policy.returns.proxy_late_ship_days
+    assert TIMING.proxy_dispatch_days == policy.shipping.dispatch.preorder_days.max
     assert TIMING.delivery_days == max(courier.delivery_days.max for courier in couriers)
     assert TIMING.custom_exchange_hours == policy.returns.custom.exchange_window_hours
     assert TIMING.return_days == policy.returns.regular.return_days

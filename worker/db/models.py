@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -24,20 +25,36 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shop.enums import (
+    INVOICE_STATES,
+    INVOICE_TITLE_TYPES,
     ITEM_KINDS,
     ORDER_STATES,
     PRODUCT_CATEGORIES,
+    REFUND_CAUSES,
+    REFUND_STATES,
     REMARK_FLAGS,
+    RETURN_CAUSES,
+    RETURN_POSTAGE_PAYERS,
+    RETURN_STATES,
     TICKET_STATES,
+    URGE_STAGES,
     ClosedBy,
     ExchangeState,
+    InvoiceState,
+    InvoiceTitleType,
     ItemKind,
     OrderState,
     PostagePayer,
     ProductCategory,
+    RefundCause,
+    RefundState,
     RemarkFlag,
+    ReturnCause,
+    ReturnPostagePayer,
+    ReturnState,
     TicketReason,
     TicketState,
+    UrgeStage,
 )
 
 Money = Numeric(10, 2)
@@ -155,7 +172,13 @@ class Order(Base):
         "never changes (an address change changes only the receiver's phone).",
     )
     province: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(
+        String(30), doc="Known for addresses given in parts (orders.change_address)."
+    )
+    district: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str] = mapped_column(
+        String(200), doc="Everything after the province: city, district, street, as one line."
+    )
     courier: Mapped[str | None] = mapped_column(String(20))
     tracking_no: Mapped[str | None] = mapped_column(String(40))
     buyer_message: Mapped[str | None] = mapped_column(String(500))
@@ -229,6 +252,139 @@ class Exchange(Base):
     order: Mapped[Order] = relationship(lazy="joined")
     old_variant: Mapped[Variant] = relationship(foreign_keys=[old_variant_id], lazy="joined")
     new_variant: Mapped[Variant] = relationship(foreign_keys=[new_variant_id], lazy="joined")
+
+
+class Return(Base):
+    """A return for a refund (退货退款): its own number, the items coming back, the refund and
+    who pays the postage back. Live while ``awaiting_return`` or ``received``."""
+
+    __tablename__ = "returns"
+    __table_args__ = (
+        one_of("state", RETURN_STATES, "return_state"),
+        one_of("cause", RETURN_CAUSES, "return_cause"),
+        one_of("return_postage_payer", RETURN_POSTAGE_PAYERS, "return_postage_payer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_no: Mapped[str] = mapped_column(String(30), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    cause: Mapped[ReturnCause] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    fit_for_resale: Mapped[bool]
+    state: Mapped[ReturnState] = mapped_column(String(20), default="awaiting_return")
+    items_amount: Mapped[Decimal] = mapped_column(Money)
+    postage_refund: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    refund_amount: Mapped[Decimal] = mapped_column(Money)
+    refund_to: Mapped[str] = mapped_column(String(20), default="original_payment")
+    return_postage_payer: Mapped[ReturnPostagePayer] = mapped_column(String(10))
+    seller_postage: Mapped[str | None] = mapped_column(
+        String(20), doc="reimbursed | freight_collect, when the shop pays the postage back."
+    )
+    return_tracking_no: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    received_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    items: Mapped[list[ReturnItem]] = relationship(
+        back_populates="record", order_by="ReturnItem.id", lazy="selectin"
+    )
+
+
+class ReturnItem(Base):
+    """An item of a return and its units. ``live`` until its return is refunded or cancelled:
+    the database keeps one live return per order item."""
+
+    __tablename__ = "return_items"
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="return_quantity_positive"),
+        Index(
+            "one_live_return_per_item",
+            "order_item_id",
+            unique=True,
+            sqlite_where=text("live"),
+            postgresql_where=text("live"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    live: Mapped[bool] = mapped_column(default=True)
+
+    record: Mapped[Return] = relationship(back_populates="items")
+    order_item: Mapped[OrderItem] = relationship(lazy="joined")
+
+
+class Refund(Base):
+    """Money going back to the customer, to the original payment method: for an order
+    cancelled after payment (before shipping), or a return once its parcel is checked."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        one_of("cause", REFUND_CAUSES, "refund_cause"),
+        one_of("state", REFUND_STATES, "refund_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_no: Mapped[str] = mapped_column(String(30), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    refund_to: Mapped[str] = mapped_column(String(20), default="original_payment")
+    cause: Mapped[RefundCause] = mapped_column(String(20))
+    state: Mapped[RefundState] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime]
+    issued_at: Mapped[datetime | None]
+
+
+class OrderUrge(Base):
+    """A customer urged the order (the warehouse to ship, the courier to deliver): one row per
+    order per day in the shop's time zone, so urging again the same day writes nothing new."""
+
+    __tablename__ = "order_urges"
+    __table_args__ = (one_of("stage", URGE_STAGES, "urge_stage"),)
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    stage: Mapped[UrgeStage] = mapped_column(String(10))
+    urged_at: Mapped[datetime]
+
+
+class InvoiceRequest(Base):
+    """An invoice the customer asked for, with its title (a person's or a company's name) and
+    the company's taxpayer number, for the shop's finance to issue (``kefu invoices``). One
+    live request per order."""
+
+    __tablename__ = "invoice_requests"
+    __table_args__ = (
+        one_of("title_type", INVOICE_TITLE_TYPES, "invoice_title_type"),
+        one_of("state", INVOICE_STATES, "invoice_state"),
+        Index(
+            "one_live_invoice_per_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("state != 'cancelled'"),
+            postgresql_where=text("state != 'cancelled'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_no: Mapped[str] = mapped_column(String(30), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    title_type: Mapped[InvoiceTitleType] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(100))
+    tax_no: Mapped[str | None] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    state: Mapped[InvoiceState] = mapped_column(String(10), default="requested")
+    requested_at: Mapped[datetime]
+    issued_at: Mapped[datetime | None]
+
+    order: Mapped[Order] = relationship(lazy="joined")
 
 
 class Ticket(Base):

@@ -14,6 +14,7 @@ from typing import Any, overload
 from sqlalchemy import Connection, Row, bindparam, exists, select
 
 from bus import contracts as c
+from shop.policy import ShopPolicy
 from worker.db.models import (
     CatalogueState,
     Customer,
@@ -22,8 +23,11 @@ from worker.db.models import (
     OrderItem,
     OrderProof,
     Product,
+    Return,
+    ReturnItem,
     Variant,
 )
+from worker.order_rules import OrderTimes, delivery_due_by, dispatch_due_by, order_attention
 from worker.rules import address_refusal, mask_address, mask_name, mask_phone
 
 # Built once with bind parameters, executed on the Core connection: no ORM execution layer
@@ -51,6 +55,13 @@ _ITEMS = (
         exists()
         .where(Exchange.order_item_id == OrderItem.id, Exchange.state != "cancelled")
         .label("exchanged"),
+        exists()
+        .where(
+            ReturnItem.order_item_id == OrderItem.id,
+            ReturnItem.return_id == Return.id,
+            Return.state != "cancelled",
+        )
+        .label("returned"),
     )
     .join(Variant, Variant.id == OrderItem.variant_id)
     .join(Product, Product.id == Variant.product_id)
@@ -82,8 +93,20 @@ def proven(connection: Connection, telegram_user_id: int, order_no: str) -> bool
     return row is not None
 
 
-def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
+def order_view(
+    connection: Connection, order: Row[Any], *, policy: ShopPolicy, now: datetime
+) -> c.OrderView:
+    """The order as the bot sees it (receiver masked), with the due dates and the attention
+    flags the worker decides from ``policy`` at ``now``."""
     items = connection.execute(_ITEMS, {"order_id": order.id}).all()
+    times = OrderTimes(
+        state=order.state,
+        kinds=frozenset(item.kind for item in items),
+        paid_at=aware(order.paid_at),
+        shipped_at=aware(order.shipped_at),
+        delivered_at=aware(order.delivered_at),
+        courier=order.courier,
+    )
     return c.OrderView(
         order_no=order.order_no,
         state=order.state,
@@ -107,6 +130,7 @@ def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
                 price=item.price,
                 quantity=item.quantity,
                 exchanged=bool(item.exchanged),
+                returned=bool(item.returned),
             )
             for item in items
         ],
@@ -115,16 +139,31 @@ def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
         receiver_name_masked=mask_name(order.receiver_name),
         phone_masked=mask_phone(order.receiver_phone),
         province=order.province,
-        address_masked=mask_address(order.address),
+        city=order.city,
+        district=order.district,
+        address_masked=mask_address(order.address, city=order.city, district=order.district),
         buyer_message=order.buyer_message,
         address_refusal=address_refusal(order.state),
+        dispatch_due_by=dispatch_due_by(times, policy),
+        delivery_due_by=delivery_due_by(times, policy),
+        attention=[
+            c.OrderAttention(
+                code=flag.code,
+                due_by=flag.due_by,
+                days_late=flag.days_late,
+                seller_pays_postage=flag.seller_pays_postage,
+            )
+            for flag in order_attention(times, policy, now)
+        ],
     )
 
 
-def order_view_by_no(connection: Connection, order_no: str) -> c.OrderView:
+def order_view_by_no(
+    connection: Connection, order_no: str, *, policy: ShopPolicy, now: datetime
+) -> c.OrderView:
     row = order_row(connection, order_no)
     assert row is not None, order_no
-    return order_view(connection, row)
+    return order_view(connection, row, policy=policy, now=now)
 
 
 # ── the product catalogue (worker/catalogue.py) ──────────────────────────────────────────

@@ -136,3 +136,11 @@ def test_expected_waits_never_invent_a_figure() -> None:
     assert model.place(1, 30).expected_wait_s == 90
     assert model.place(3, 0).expected_wait_s == 240  # the second turn of two agents
     assert model.place(1, 600).expected_wait_s is None  # waited longer than they suggest
+
+
+def test_every_ticket_reason_has_the_desks_words(replies) -> None:
+    from shop.enums import TICKET_REASONS
+
+    for locale in ("zh_CN", "en"):
+        words = {replies.text(f"desk.reason.{reason}", locale) for reason in TICKET_REASONS}
+        assert len(words) == len(TICKET_REASONS)

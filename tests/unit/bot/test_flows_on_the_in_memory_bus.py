@@ -62,5 +62,5 @@ async def test_a_changeable_address_is_asked_for_and_sent_as_the_contract_wants(
     [lookup, change] = bus.calls
     assert isinstance(lookup, LookupOrder) and lookup.phone_last4 == "0001"
     assert isinstance(change, ChangeAddress)
-    assert (change.province, change.phone) == ("上海", "13800001111")
+    assert (change.province, change.receiver_phone) == ("上海", "13800001111")
     assert change.phone_last4 == "0001"  # the proof the customer gave, carried to the command

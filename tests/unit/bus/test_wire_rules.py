@@ -99,7 +99,7 @@ def test_validation_errors_never_show_their_input() -> None:
     with pytest.raises(ValidationError) as error:
         c.ChangeAddress.model_validate_json(
             '{"idempotency_key": "k-12345678", "order_no": "KF20260001",'
-            ' "telegram_user_id": 1, "province": "江", "address": "中山路 12 号"}'
+            ' "telegram_user_id": 1, "province": "江", "street": "中山路 12 号"}'
         )
     assert "中山路" not in str(error.value)
 

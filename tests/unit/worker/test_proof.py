@@ -36,7 +36,7 @@ def test_the_same_request_under_its_key_and_nothing_else() -> None:
             order_no="KF20260001",
             telegram_user_id=7,
             province="上海",
-            address=address,
+            street=address,
         )
 
     assert request_hash(move("key-aaaaaaaa")) == request_hash(move("key-bbbbbbbb"))

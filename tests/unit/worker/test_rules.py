@@ -187,3 +187,23 @@ def test_resale_condition_is_asked_only_where_the_policy_asks_it():
 )
 def test_address_may_change_only_while_paid_and_not_shipped(state, refusal):
     assert address_refusal(state) == refusal
+
+
+def test_an_address_in_parts_as_the_order_keeps_it():
+    from worker.rules import structured_address
+
+    new = structured_address("浙江省", "杭州市", "西湖区", "文三路 100 号")
+    assert (new.province, new.line) == ("浙江", "杭州市西湖区文三路 100 号")
+    assert mask_address(new.line, city=new.city, district=new.district) == "杭州市西湖区****"
+    # Parts the street already starts with are not written twice.
+    again = structured_address("浙江", "杭州市", "西湖区", "西湖区文三路 100 号")
+    assert again.line == "杭州市西湖区文三路 100 号"
+    english = structured_address("Shanghai", "Shanghai", "Pudong New District", "100 Century Ave")
+    assert english.province == "上海"
+    assert english.line == "100 Century Ave, Pudong New District, Shanghai"
+    assert mask_address(english.line, city="Shanghai", district="Pudong New District") == (
+        "****, Pudong New District, Shanghai"
+    )
+    assert structured_address("香港", None, "九龙", "弥敦道 600 号").line == "九龙弥敦道 600 号"
+    assert structured_address("日本", None, None, "東京都 1-2-3").province == "海外"
+    assert structured_address("火星", None, None, "奥林匹斯山 1 号") is None

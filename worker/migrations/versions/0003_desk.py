@@ -10,7 +10,7 @@ what the customer was last told about their wait, and the rating. ``ticket_revea
 who saw a customer's full contact details, when, for which ticket.
 
 Revision ID: 0003_desk
-Revises: 0002_sec
+Revises: 0004_jobs
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_desk"
-down_revision = "0002_sec"
+down_revision = "0004_jobs"
 branch_labels = None
 depends_on = None
 
