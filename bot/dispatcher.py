@@ -52,7 +52,8 @@ def create_dispatcher(
     ``rpc`` is a connected :class:`bus.rpc.RpcClient` (or anything with its ``call``),
     ``engine`` an :class:`intents.IntentEngine`, ``replies`` a :class:`replies.render.Replies`;
     ``storage`` defaults to memory (pass aiogram's ``RedisStorage`` for several processes).
-    Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``.
+    Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``. With
+    ``AGENTS_CHAT_ID`` set the agents' desk is installed too (bot/desk, handlers get ``desk``).
     """
     if settings.default_locale not in replies.locales:
         raise ValueError(
@@ -86,7 +87,14 @@ def create_dispatcher(
     dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
 
     titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
-    dp.include_routers(*get_routers(titles, actions))
+    desk = None
+    if settings.agents_chat_id is not None:
+        from bot.desk import install_desk
+
+        desk = install_desk(
+            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
+        )
+    dp.include_routers(*get_routers(titles, actions, desk=desk))
     # Every catalogue intent reaches exactly one handler, or the bot does not start.
     routes = bind_routes(dp.sub_routers, engine.catalog)
     logger.debug("dispatcher ready: %d intents routed", len(routes))

@@ -305,7 +305,11 @@ async def cmd_status(args: argparse.Namespace) -> int:
 async def cmd_dlq(args: argparse.Namespace) -> int:
     settings = OpsSettings()
     topology = settings.bus.topology
-    source = topology.commands_queue if args.queue == "commands" else topology.queries_queue
+    source = {
+        "commands": topology.commands_queue,
+        "queries": topology.queries_queue,
+        "desk": topology.desk_queue,
+    }[args.queue]
     dead_name = topology.dead_letter_queue(source)
     connection = await aio_pika.connect_robust(settings.bus.url)
     try:
@@ -343,8 +347,12 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
                 await message.nack(requeue=True)
             print(f"{len(taken)} message(s) in {dead_name} (shown, left in place)", file=sys.stderr)
             return 0
-        # replay: back to the RPC exchange under their method, for a fixed worker to handle.
-        exchange = await channel.get_exchange(topology.rpc_exchange)
+        # replay: back to the RPC exchange under their method, for a fixed worker to handle;
+        # desk events straight back to the desk's queue.
+        desk = args.queue == "desk"
+        exchange = (
+            channel.default_exchange if desk else await channel.get_exchange(topology.rpc_exchange)
+        )
         for message in taken:
             headers = {
                 k: v
@@ -361,7 +369,7 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
                     content_type=message.content_type,
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 ),
-                routing_key=message.type or "",
+                routing_key=topology.desk_queue if desk else message.type or "",
             )
             await message.ack()
         print(f"replayed {len(taken)} message(s) from {dead_name}")
@@ -446,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dlq = sub.add_parser("dlq", help="dead-lettered messages")
     dlq.add_argument("action", choices=["list", "replay", "purge"])
-    dlq.add_argument("--queue", choices=["commands", "queries"], default="commands")
+    dlq.add_argument("--queue", choices=["commands", "queries", "desk"], default="commands")
     dlq.add_argument("--limit", type=int, default=100)
     dlq.set_defaults(run=cmd_dlq)
 

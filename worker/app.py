@@ -18,6 +18,7 @@ from worker.order_changes import OrderChanges
 from worker.returns import Returns
 from worker.service import ShopService
 from worker.settings import WorkerSettings
+from worker.tickets import TicketDesk
 
 if TYPE_CHECKING:
     from worker.seed import ShopTiming
@@ -35,6 +36,7 @@ class Worker:
         self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
         self.returns = Returns(self.service)
         self.changes = OrderChanges(self.service)
+        self.tickets = TicketDesk(self.service)
         # Checked now, not at the first request: every method served, each by its handler.
         self.handlers = Handlers(self.routes(), complete=True)
         self._connection: AbstractRobustConnection | None = None
@@ -42,7 +44,12 @@ class Worker:
 
     def routes(self) -> list[c.Route]:
         """Every bus method the worker serves, with its handler."""
-        return [*self.service.routes(), *self.returns.routes(), *self.changes.routes()]
+        return [
+            *self.service.routes(),
+            *self.returns.routes(),
+            *self.changes.routes(),
+            *self.tickets.routes(),
+        ]
 
     async def migrate(self) -> None:
         await upgrade(self.db)

@@ -9,6 +9,8 @@ thread pool). Private chats only: the scope is set once, on the router that hold
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Router
 from aiogram.filters import StateFilter
 
@@ -30,9 +32,13 @@ from bot.handlers import (
 
 
 def get_routers(
-    titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, str]]
+    titles: dict[str, dict[str, str]],
+    actions: dict[str, tuple[str, str]],
+    *,
+    desk: Any = None,
 ) -> list[Router]:
-    """``titles``: intent id → {locale: title}; ``actions``: intent id → (group, action)."""
+    """``titles``: intent id → {locale: title}; ``actions``: intent id → (group, action);
+    ``desk``: the agents' desk (bot/desk), whose routers go first when it is installed."""
     exchange_flow, exchange_intents = exchange.get_routers()
     orders_flow, orders_intents = orders.get_routers()
     size_flow, size_intents = size.get_routers()
@@ -51,7 +57,15 @@ def get_routers(
         policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents
     )
 
+    agents_router: Router | None = None
+    handoff_routers: list[Router] = []
+    if desk is not None:
+        from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
+
+        agents_router, handoff_routers = desk_routers(desk)
     routers = [
+        # the agents' desk: a chat handed to a person (ratings first, then the relay)
+        *handoff_routers,
         commands.get_router(),
         identity.get_router(),
         flows,
@@ -64,4 +78,5 @@ def get_routers(
     customers = Router(name="bot.customers")
     customers.message.filter(PrivateChat())  # checked once per message for all of them
     customers.include_routers(*routers)
-    return [customers, errors.get_router()]
+    # the agents' group first (its own filter), the errors last
+    return [*([agents_router] if agents_router is not None else []), customers, errors.get_router()]

@@ -8,7 +8,7 @@ transcript (``bot.services.memory``), which goes into a ticket when the chat is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
@@ -16,6 +16,9 @@ from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Re
 from bot import keyboards
 from bot.services.memory import ChatMemory
 from replies.render import Replies
+
+if TYPE_CHECKING:
+    from bot.desk.service import Desk
 
 MESSAGE_LIMIT = 4096
 
@@ -62,6 +65,7 @@ class Conversation:
     replies: Replies
     transcript_limit: int = 40
     ui_cache: keyboards.FeedbackCache | None = None
+    desk: Desk | None = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
 
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""

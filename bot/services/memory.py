@@ -68,6 +68,8 @@ class ChatMemory(BaseModel):
     """The question a "did you mean…?" is about, replayed when a choice is pressed."""
     evidence_for: Evidence | None = None
     """A photo sent now is evidence for a colour or quality question."""
+    last_match: tuple[str, float] | None = None
+    """What the bot made of the customer's last message (intent, confidence), for a ticket."""
 
     # Where it was loaded from and as what, for save(): a slot, not a pydantic private
     # attribute (it is read and written on every update; private attributes cost more).
