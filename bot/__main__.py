@@ -24,7 +24,7 @@ from aiohttp import web
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
-from intents import IntentEngine
+from intents import IntentEngine, MatcherConfig
 from replies.policy import load_policy
 from replies.render import Replies
 
@@ -107,7 +107,7 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings) -> None
 
 async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     replies = Replies(load_policy(settings.shop_policy))
-    engine = IntentEngine.load()
+    engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
     rpc = make_rpc(settings)
     # Never fails for a missing broker: policy answers work meanwhile, order questions say
     # "temporarily unavailable" until it is there.

@@ -47,8 +47,8 @@ class Decision(BaseModel):
         default="model",
         description="What decided: the lexical head of the fitted model ('model'), its "
         "semantic head with the sentence encoder ('semantic'), the conversation's context "
-        "('context'), an example the shop taught ('override'), a rule for bare acknowledgements and "
-        "empty text ('rule'), or the hand-set "
+        "('context'), an example the shop taught ('override'), a rule for bare "
+        "acknowledgements and empty text ('rule'), or the hand-set "
         "scorer of a catalogue without a fitted model ('heuristic').",
     )
     used_context: bool = Field(

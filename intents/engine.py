@@ -40,9 +40,9 @@ import numpy.typing as npt
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
 from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
-from intents.features import dense, ngrams
+from intents.features import ngrams
 from intents.matcher import IntentMatcher, MatcherConfig
-from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit, softmax
+from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import core, is_cjk, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.slots import Slots, extract_slots, slot_text
@@ -55,8 +55,12 @@ Probs = npt.NDArray[np.float64]
 SOCIAL_GROUPS = frozenset({"greeting", "thanks", "human", "complaint", "other"})
 # a candidate below this probability is not worth a "did you mean" button
 CANDIDATE_FLOOR = 0.02
-# a complaint's topic must have at least this probability (or keyword evidence)
-TOPIC_FLOOR = 0.03
+# a complaint's topic: at least this share of the probability left for shop topics, and at
+# least this probability
+TOPIC_SHARE = 0.4
+TOPIC_FLOOR = 0.002
+# a message of nothing but slot values is this sure of the slot's topic
+SLOT_CONFIDENCE = 0.9
 
 # Within a topic, a follow-up that on its own means another intent: (chat's group, the
 # message's own intent) -> the intent it means there. "那运费呢" after a returns answer asks who
@@ -80,10 +84,10 @@ SLOT_TOPICS: dict[str, tuple[str, ...]] = {
 }
 # what remains of a fragment once its slots are taken out: particles and "what about"
 _FRAGMENT_WORDS = re.compile(
-    r"那么|那|还有|的话|的|呢|吗|嘛|吧|啊|呀|行不行|行不|行吗|可以吗|可以不|可不可以|可以|能穿吗|能穿|"
-    r"怎么样|咋样|如何|好不好|合适吗|合适不|合适|够吗|够不够|有吗|要|穿|选|拍|码|号|色|颜色|"
+    r"那么|那|的话|的|呢|吗|嘛|吧|啊|呀|行不行|行不|行吗|可以吗|可以不|可不可以|可以|能穿吗|能穿|"
+    r"怎么样|咋样|如何|好不好|合适吗|合适不|合适|够吗|够不够|要|穿|选|拍|码|号|色|颜色|"
     r"\b(?:what|how|about|and|also|then|is|ok|okay|fine|for|in|to|the|a|size|colour|color)\b|"
-    r"[\s?？!！,，.。~～]"
+    r"[\s?？!！,，.。~～/、]"
 )
 _CONTINUATION = re.compile(r"^(?:那|那么|还有|那如果|如果是|换成|what about|how about|and |also )")
 _FRAGMENT_MAX_CJK = 8
@@ -162,7 +166,7 @@ class IntentEngine:
         *,
         model_path: str | Path | None = None,
         overrides_path: str | Path | None = None,
-        encoder: SentenceEncoder | None | bool = True,
+        encoder: SentenceEncoder | bool | None = True,
     ) -> IntentEngine:
         """Load a catalogue (default ``intents/data``), its fitted model (default
         ``intents/data/model/intents-model.npz``; ``model_path=False``-like missing file means
@@ -301,31 +305,23 @@ class IntentEngine:
         if st.matcher.is_acknowledgement(text):
             self.stats.count(False)
             return self._fallback(st, slots, 1.0, [], acknowledgement=True, source="rule")
-        if not strip_fillers(norm).replace(" ", "").replace("0", ""):
-            self.stats.count(False)
-            return self._fallback(st, slots, 1.0, [], source="rule")
         taught = st.overrides.get(core(text))
         if taught is not None:
             self.stats.count(False)
             intent = st.catalog.get(taught)
             assert intent is not None
             return self._decision(st, intent, 1.0, "accept", [], slots, source="override")
-
-        probs, source, encoded = self._probs(st, text, norm, slots)
-        top = int(np.argmax(probs))
-        intents = st.matcher.intents
-        if intents[top].group in self.config.wrapper_groups:
-            rest = st.matcher.without_wrappers(st.matcher.analyse(norm)[0])
-            if len(strip_fillers(rest).replace(" ", "")) >= 2 and rest != norm:
-                inner, inner_source, inner_encoded = self._probs(
-                    st, rest, rest, extract_slots(rest)
-                )
-                encoded = encoded or inner_encoded
-                i_top = int(np.argmax(inner))
-                accept_t, _ = _thresholds(st, self.config)
-                if (intents[i_top].group not in self.config.wrapper_groups
-                        and inner[i_top] >= accept_t):
-                    probs, source = inner, inner_source
+        source: Source
+        by_slot = _slot_intent(slots) if _only_slots(text, slots) else None
+        if by_slot is not None and st.catalog.get(by_slot) is not None:
+            # nothing but a label or numbers: "175/140", "XL", "卡其色", "KF20260001"
+            probs, source, encoded = _point_mass(st, by_slot, SLOT_CONFIDENCE), "rule", False
+        elif not strip_fillers(norm).replace(" ", "").replace("0", ""):
+            self.stats.count(False)
+            return self._fallback(st, slots, 1.0, [], source="rule")
+        else:
+            probs, source, encoded = self._probs(st, text, norm)
+            probs, source, encoded = self._unwrap(st, norm, probs, source, encoded)
         self.stats.count(encoded)
 
         used_context = False
@@ -337,33 +333,58 @@ class IntentEngine:
 
     # ------------------------------------------------------------------ scoring
 
-    def _probs(self, st: _State, raw: str, norm: str, slots: Slots) -> tuple[Probs, Source, bool]:
+    def _unwrap(
+        self, st: _State, norm: str, probs: Probs, source: Source, encoded: bool
+    ) -> tuple[Probs, Source, bool]:
+        """A greeting or thanks on top with a question behind it: the question decides
+        ("你好 我的快递到哪了"). What is left must be a question the engine is sure of; to
+        overrule a greeting with "out of scope" it must also be more than a word or two
+        ("thanks a lot" stays thanks, "你好 这款还有货吗" is about stock)."""
+        intents = st.matcher.intents
+        top = int(np.argmax(probs))
+        if intents[top].group not in self.config.wrapper_groups:
+            return probs, source, encoded
+        rest = st.matcher.without_wrappers(st.matcher.spell(norm))
+        bare = strip_fillers(rest)
+        if len(bare.replace(" ", "")) < 2 or rest == norm:
+            return probs, source, encoded
+        inner, inner_source, inner_encoded = self._probs(st, rest, rest)
+        encoded = encoded or inner_encoded
+        i_top = int(np.argmax(inner))
+        accept_t, _ = _thresholds(st, self.config)
+        if intents[i_top].group in self.config.wrapper_groups or inner[i_top] < accept_t:
+            return probs, source, encoded
+        if intents[i_top].id == FALLBACK_INTENT:
+            cjk = sum(1 for c in bare if is_cjk(c))
+            words = [w for w in bare.split() if w.isascii() and len(w) > 1]
+            if cjk < 4 and len(words) < 3:
+                return probs, source, encoded
+        return inner, inner_source, encoded
+
+    def _probs(self, st: _State, raw: str, norm: str) -> tuple[Probs, Source, bool]:
         """Probabilities over the catalogue's intents (catalogue order), what decided, and
         whether the encoder ran."""
-        spelled, sig = st.matcher.analyse(norm)
-        n = len(st.matcher.intents)
         model = st.model
+        n = len(st.matcher.intents)
         if model is None or st.columns is None:
+            _, sig = st.matcher.analyse(norm)
             out = np.zeros(n)
             for i, p in st.matcher.heuristic_rank(sig):
                 out[i] = p
             return out, "heuristic", False
-        # the model's columns follow model.intents; signals are indexed by catalogue order
-        col_of = {int(c): j for j, c in enumerate(st.columns)}
-        sig_model = {col_of[i]: s for i, s in sig.items()}
-        lex = model.lexical_logits(ngrams(spelled), dense(n, sig_model, slots, raw))
-        p_model = model.lexical_proba(lex)
+        idx, vals = model.tfidf(ngrams(st.matcher.spell(norm)))
+        p_model = model.proba(model.lexical, model.lexical_logits(idx, vals))
         source: Source = "model"
         encoded = False
         cascade = self.config.cascade_threshold
         if cascade is None:
             cascade = model.thresholds.cascade
-        if self.encoder is not None and model.semantic is not None and float(
-            np.max(p_model)
-        ) < cascade:
+        if (self.encoder is not None and model.semantic is not None
+                and float(np.max(p_model)) < cascade):
             vector = self.encoder.encode([raw])[0]
-            p_model = model.semantic_proba(model.semantic_logits(lex, vector))
+            p_model = model.proba(model.semantic, model.semantic_logits(idx, vals, vector))
             source, encoded = "semantic", True
+        # the model's columns follow model.intents, the engine's the catalogue's order
         out = np.zeros(n)
         out[st.columns] = p_model
         return out, source, encoded
@@ -390,7 +411,7 @@ class IntentEngine:
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
         remap = CONTEXT_REMAP.get((group, own.id))
         if remap is not None and fragment and st.catalog.get(remap) is not None:
-            return _point_mass(st, remap, probs[top]), True, slots
+            return _point_mass(st, remap, max(float(probs[top]), 0.9)), True, slots
         if clear and not fragment:
             return probs, False, slots
         # a slot with nothing else ("XL行不", "北京呢", "what about Beijing?")
@@ -458,12 +479,17 @@ class IntentEngine:
                               used_context=used_context)
 
     def _topic(self, st: _State, probs: Probs) -> str | None:
-        """The shop topic a complaint is about: the likeliest intent outside the social groups."""
-        best, best_p = None, TOPIC_FLOOR
-        for i, intent in enumerate(st.matcher.intents):
-            if intent.group not in SOCIAL_GROUPS and probs[i] >= best_p:
-                best, best_p = intent.id, float(probs[i])
-        return best
+        """The shop topic a complaint is about: the likeliest intent outside the social groups,
+        when it stands out among them (a rant about nothing in particular has none)."""
+        content = [i for i, intent in enumerate(st.matcher.intents)
+                   if intent.group not in SOCIAL_GROUPS]
+        mass = float(sum(probs[i] for i in content))
+        if mass <= 0:
+            return None
+        best = max(content, key=lambda i: float(probs[i]))
+        if float(probs[best]) / mass < TOPIC_SHARE or float(probs[best]) < TOPIC_FLOOR:
+            return None
+        return st.matcher.intents[best].id
 
     def _decision(
         self,
@@ -569,6 +595,20 @@ def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:
     out = np.zeros(len(ids))
     out[ids.index(intent_id)] = min(1.0, max(confidence, 0.0))
     return out
+
+
+def _slot_intent(slots: Slots) -> str | None:
+    """The intent a message made only of slot values asks about."""
+    if slots.order_no is not None:
+        return "order.status"
+    if (slots.size is not None or slots.height_cm is not None or slots.weight_kg is not None
+            or slots.fit is not None):
+        return "size.recommend"
+    if slots.color is not None:
+        return "color.options"
+    if slots.region is not None:
+        return "shipping.region"
+    return None
 
 
 def _is_fragment(norm: str) -> bool:

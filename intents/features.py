@@ -1,40 +1,68 @@
-"""What the fitted model sees of a message: n-grams, the lexical signals per intent, slot flags.
+"""What the fitted model reads of a message: its n-grams.
 
-``ngrams(norm)`` lists the sparse features of a normalised message:
+``ngrams(norm)`` lists the sparse features of a normalised message (``normalize`` with English
+spelling slips corrected):
 
 * CJK character unigrams and bigrams, and the first and last character of the message marked
   (``<在``, ``码>``), so a greeting in front and a question particle at the end are visible;
 * English words (already lightly stemmed by ``normalize``), word bigrams, and character trigrams of
-  words of four letters or more (``#ref``, ``efu``, ``und#``), which survive a typo;
-* the digit placeholder ``0`` as a word.
+  words of four letters or more (``~#re``, ``~ref``, ``~und``, ``~nd#``), which survive a typo;
+* the digit placeholder ``0`` as a word;
+* *cues* (``§sarcasm``, ``§emotion``, ``§chasing``): frustration that carries no complaint word -
+  praise next to a failure ("amazing, still no refund", 真行 一周了还不发), anger and giving up
+  ("wasting my time", 无语, 气死), and chasing ("every day I ask", 第三次问, 天天催). The model
+  learns what they weigh, like any n-gram.
 
-``dense(signals, slots, raw)`` is the dense block: for every catalogue intent the matcher's keyword
-evidence (saturated), keyword evidence relative to the best intent, n-gram coverage and fuzzy
-similarity; then which slots the message carries (a bare height and weight, a size label, a
-colour ...) and its shape (length, English only, a question mark).
-
-Both are pure functions of the text and the catalogue, used the same way when training and when
-matching.
+The model weighs them by TF-IDF (sublinear term frequency, L2-normalised rows). The matcher's
+hand-made signals (keyword evidence, coverage, fuzzy similarity) are not model inputs: on held-back
+data they made the fitted model worse (they were tuned on part of the training data, so the
+model trusted them more than they deserve); the catalogue's keywords enter the model instead as
+short training messages of their intent. docs/intents.md has the comparison.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+import re
+from itertools import pairwise
 
-from intents.matcher import Signals
 from intents.normalize import is_cjk
-from intents.slots import Slots
 
-SLOT_FLAGS: tuple[str, ...] = (
-    "order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
-    "fit",
+# on normalised text: lower case, digits as 0, English lightly stemmed (amazing -> amaz)
+_PRAISE = re.compile(
+    r"\b(?:amaz|great|brilliant|fantastic|wonderful|impress|superb|lovely|lov how|lov wait|"
+    r"nice one|nice|well done|good job|great job|bravo|genius|so glad|thank for nothing|"
+    r"cheer for nothing|thank a lot|really lov)"
 )
-SHAPE_NAMES: tuple[str, ...] = (
-    "len_log", "english_only", "question_mark", "exclamation", "body_pair", "short",
+_FAILURE = re.compile(
+    r"\b(?:still|never|no|not|nothing|again|week|day|month|late|lost|wait|hasn|haven|didn|"
+    r"wrong|broken|ignor|excus|silenc)"
 )
-SIGNAL_NAMES: tuple[str, ...] = ("kw", "rel", "cov", "fz")
-KW_SATURATION = 1.2
+_SARCASM_ZH = re.compile(
+    r"真行|真棒|真好|厉害了|好家伙|呵呵|太棒了|绝了|牛啊|佩服|可以啊|真是谢谢|谢谢你们了|我信你个鬼"
+)
+_EMOTION = re.compile(
+    r"\b(?:ridiculous|joke|furious|livid|fed up|sick of|wast|useless|pathetic|unacceptabl|"
+    r"disgust|shock|appal|terribl|worst|scam|incompet|disgrace|nightmare|beyond frustrat|"
+    r"frustrat|enough)"
+    r"|气死|无语|恶心|烦死|崩溃|受不了|太过分|什么玩意|搞什么|有病|离谱|心累|服了|吐了|寒心|失望"
+)
+_CHASING = re.compile(
+    r"\b(?:every (?:single )?day|each day|again and again|keep ask|keep chas|chas|"
+    r"(?:second|third|fourth|fifth|0th|0rd|0nd) tim|ask 0 tim|told 0 tim)"
+    r"|天天|每天|第0次|第[二三四五六七八九十n]次|催了|问了.{0,4}[遍次]|说了.{0,4}[遍次]|几遍|八百遍"
+)
+
+
+def cues(norm: str) -> list[str]:
+    """Frustration cues of a normalised message (see the module doc)."""
+    out = []
+    if (_PRAISE.search(norm) and _FAILURE.search(norm)) or _SARCASM_ZH.search(norm):
+        out.append("§sarcasm")
+    if _EMOTION.search(norm):
+        out.append("§emotion")
+    if _CHASING.search(norm):
+        out.append("§chasing")
+    return out
 
 
 def ngrams(norm: str) -> list[str]:
@@ -69,7 +97,8 @@ def ngrams(norm: str) -> list[str]:
                 _latin(word, out)
                 word = ""
     words = [w for w in norm.split(" ") if w and w.isascii() and w.isalpha()]
-    out.extend(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    out.extend(f"{a}_{b}" for a, b in pairwise(words))
+    out.extend(cues(norm))
     return out
 
 
@@ -78,35 +107,3 @@ def _latin(word: str, out: list[str]) -> None:
     if len(word) >= 4 and word.isalpha():
         padded = f"#{word}#"
         out.extend("~" + padded[i:i + 3] for i in range(len(padded) - 2))
-
-
-def dense_names(intent_ids: Iterable[str]) -> list[str]:
-    names = [f"{sig}:{i}" for i in intent_ids for sig in SIGNAL_NAMES]
-    names += [f"slot:{s}" for s in SLOT_FLAGS]
-    names += [f"shape:{s}" for s in SHAPE_NAMES]
-    return names
-
-
-def dense(n_intents: int, signals: Mapping[int, Signals], slots: Slots, raw: str) -> list[float]:
-    """The dense block in the order of :func:`dense_names`."""
-    row = [0.0] * (len(SIGNAL_NAMES) * n_intents)
-    best_kw = max((s.kw for s in signals.values()), default=0.0)
-    for i, s in signals.items():
-        base = i * len(SIGNAL_NAMES)
-        row[base] = 1.0 - math.exp(-KW_SATURATION * s.kw)
-        row[base + 1] = s.kw / best_kw if best_kw > 0 else 0.0
-        row[base + 2] = s.cov
-        row[base + 3] = s.fz
-    row += [1.0 if getattr(slots, name) is not None else 0.0 for name in SLOT_FLAGS]
-    text = raw.strip()
-    chars = len(text.replace(" ", ""))
-    english = bool(text) and text.isascii()
-    row += [
-        math.log1p(chars),
-        1.0 if english else 0.0,
-        1.0 if ("?" in text or "？" in text) else 0.0,
-        1.0 if ("!" in text or "！" in text) else 0.0,
-        1.0 if slots.height_cm is not None and slots.weight_kg is not None else 0.0,
-        1.0 if chars <= 6 else 0.0,
-    ]
-    return row

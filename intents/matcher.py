@@ -332,6 +332,10 @@ class IntentMatcher:
         """Per-intent signals for a message (only intents with any evidence) and its core form."""
         return self._signals(normalize(text))
 
+    def spell(self, norm: str) -> str:
+        """A normalised text with English spelling slips corrected (``refudn`` -> ``refund``)."""
+        return self._spell(norm)
+
     def analyse(self, norm: str) -> tuple[str, dict[int, Signals]]:
         """For a normalised text: the text with English spelling slips corrected, and the
         per-intent signals (only intents with any evidence)."""

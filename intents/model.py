@@ -4,11 +4,10 @@ Two heads, both multinomial logistic regressions over the catalogue's intents, f
 ``python -m intents train`` (``intents/train.py``) and calibrated by temperature scaling on
 held-back folds:
 
-* the *lexical* head reads the message's n-grams (TF-IDF, see ``features.ngrams``) and the dense
-  block (the matcher's keyword, coverage and fuzzy signals per intent, slot flags, shape);
-* the *semantic* head reads the lexical head's logits and the sentence encoder's vector. It runs
-  only where the lexical head is not already sure (``cascade_threshold``) and only with the
-  encoder it was trained with.
+* the *lexical* head reads the message's n-grams (TF-IDF, see ``features.ngrams``);
+* the *semantic* head reads the same n-grams and the sentence encoder's vector. It runs only
+  where the lexical head is not already sure (``Thresholds.cascade``) and only with the encoder
+  it was trained with.
 
 The artefact (``intents/data/model/intents-model.npz``) holds the weights, the vocabulary, the
 thresholds chosen from the calibration, the calibration table and the metadata that ties it to
@@ -49,69 +48,71 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Head:
-    """One calibrated softmax layer: ``softmax((x @ weights + bias) / temperature)``."""
+    """One calibrated softmax layer over the intents: logits = features @ weights + bias, then
+    ``softmax(logits / temperature)``."""
 
     weights: Floats
     bias: Floats
     temperature: float
 
-    def logits(self, x: Floats) -> Floats:
-        out: Floats = (x @ self.weights + self.bias).astype(np.float32)
-        return out
-
 
 @dataclass(frozen=True)
 class IntentModel:
-    """Weights and metadata of a fitted model (see the module doc)."""
+    """Weights and metadata of a fitted model (see the module doc).
+
+    ``lexical.weights`` has one row per vocabulary n-gram; ``semantic.weights`` one row per
+    n-gram and then one per dimension of the sentence vector (scaled by ``vector_scale``)."""
 
     intents: tuple[str, ...]
     vocab: Mapping[str, int]
     idf: Floats
-    dense_mean: Floats
-    dense_scale: Floats
-    lexical_sparse: Floats          # (len(vocab), n_intents)
-    lexical_dense: Floats           # (n_dense, n_intents)
-    lexical_bias: Floats
-    lexical_temperature: float
+    lexical: Head
     semantic: Head | None
+    vector_scale: float
     encoder: str | None
     thresholds: Thresholds
     meta: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ inference
 
-    def lexical_logits(self, grams: Sequence[str], dense_row: Sequence[float]) -> Floats:
-        """Raw (uncalibrated) logits of the lexical head for one message."""
+    def tfidf(self, grams: Sequence[str]) -> tuple[npt.NDArray[np.int64], Floats]:
+        """The message's non-zero TF-IDF features: (vocabulary indices, L2-normalised values)."""
         counts: dict[int, int] = {}
         vocab = self.vocab
         for g in grams:
             j = vocab.get(g)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
-        z = self.lexical_bias.copy()
-        if counts:
-            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-            vals = (1.0 + np.log(tf)) * self.idf[idx]
-            norm = float(np.sqrt(vals @ vals))
-            if norm > 0:
-                z += (vals / norm) @ self.lexical_sparse[idx]
-        d = (np.asarray(dense_row, dtype=np.float32) - self.dense_mean) / self.dense_scale
-        z += d @ self.lexical_dense
-        return z.astype(np.float32)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        vals = (1.0 + np.log(tf)) * self.idf[idx]
+        norm = float(np.sqrt(vals @ vals))
+        return idx, (vals / norm if norm > 0 else vals).astype(np.float32)
 
-    def semantic_logits(self, lexical: Floats, vector: Floats) -> Floats:
-        if self.semantic is None:
+    def lexical_logits(self, idx: npt.NDArray[np.int64], vals: Floats) -> Floats:
+        z = self.lexical.bias.copy()
+        if idx.size:
+            z += vals @ self.lexical.weights[idx]
+        return z
+
+    def semantic_logits(
+        self, idx: npt.NDArray[np.int64], vals: Floats, vector: Floats
+    ) -> Floats:
+        head = self.semantic
+        if head is None:
             raise ModelError("this model has no semantic head")
-        x = np.concatenate([lexical, vector.astype(np.float32)])
-        return self.semantic.logits(x)
+        n = len(self.vocab)
+        z = head.bias.copy()
+        if idx.size:
+            z += vals @ head.weights[idx]
+        z += (np.asarray(vector, dtype=np.float32) * self.vector_scale) @ head.weights[n:]
+        return z
 
-    def lexical_proba(self, lexical: Floats) -> Floats:
-        return softmax(lexical / self.lexical_temperature)
-
-    def semantic_proba(self, logits: Floats) -> Floats:
-        assert self.semantic is not None
-        return softmax(logits / self.semantic.temperature)
+    @staticmethod
+    def proba(head: Head, logits: Floats) -> Floats:
+        return softmax(logits / head.temperature)
 
     # ------------------------------------------------------------------ file
 
@@ -134,11 +135,12 @@ class IntentModel:
                 f"{p}: model format {meta.get('format')!r}, this engine reads {FORMAT_VERSION}"
             )
         try:
-            vocab_list = str(arrays["vocab"]).split("\n") if str(arrays["vocab"]) else []
+            vocab_text = str(arrays["vocab"])
+            vocab_list = vocab_text.split("\n") if vocab_text else []
             semantic = None
             if "semantic_weights" in arrays:
                 semantic = Head(
-                    weights=arrays["semantic_weights"].astype(np.float32),
+                    weights=_dequantise(arrays["semantic_weights"], arrays["semantic_scale"]),
                     bias=arrays["semantic_bias"].astype(np.float32),
                     temperature=float(meta["semantic_temperature"]),
                 )
@@ -147,13 +149,13 @@ class IntentModel:
                 intents=tuple(meta["intents"]),
                 vocab={g: i for i, g in enumerate(vocab_list)},
                 idf=arrays["idf"].astype(np.float32),
-                dense_mean=arrays["dense_mean"].astype(np.float32),
-                dense_scale=arrays["dense_scale"].astype(np.float32),
-                lexical_sparse=arrays["lexical_sparse"].astype(np.float32),
-                lexical_dense=arrays["lexical_dense"].astype(np.float32),
-                lexical_bias=arrays["lexical_bias"].astype(np.float32),
-                lexical_temperature=float(meta["lexical_temperature"]),
+                lexical=Head(
+                    weights=_dequantise(arrays["lexical_weights"], arrays["lexical_scale"]),
+                    bias=arrays["lexical_bias"].astype(np.float32),
+                    temperature=float(meta["lexical_temperature"]),
+                ),
                 semantic=semantic,
+                vector_scale=float(meta.get("vector_scale", 1.0)),
                 encoder=meta.get("encoder"),
                 thresholds=Thresholds(
                     accept=float(t["accept"]), clarify=float(t["clarify"]),
@@ -164,8 +166,12 @@ class IntentModel:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{p}: model file incomplete: {exc}") from exc
         n = len(model.intents)
-        if model.lexical_sparse.shape != (len(vocab_list), n) or model.lexical_bias.shape != (n,):
+        if model.lexical.weights.shape != (len(vocab_list), n) or model.idf.shape != (
+            len(vocab_list),
+        ):
             raise ModelError(f"{p}: weight shapes do not match the vocabulary and intents")
+        if semantic is not None and semantic.weights.shape[0] <= len(vocab_list):
+            raise ModelError(f"{p}: semantic weights have no rows for the sentence vector")
         return model
 
     def save(self, path: str | Path) -> None:
@@ -176,29 +182,29 @@ class IntentModel:
             format=FORMAT_VERSION,
             intents=list(self.intents),
             encoder=self.encoder,
-            lexical_temperature=self.lexical_temperature,
+            vector_scale=self.vector_scale,
+            lexical_temperature=self.lexical.temperature,
             thresholds={
                 "accept": self.thresholds.accept, "clarify": self.thresholds.clarify,
                 "cascade": self.thresholds.cascade,
             },
         )
         vocab_list = sorted(self.vocab, key=self.vocab.__getitem__)
+        lw, ls = _quantise(self.lexical.weights)
         arrays: dict[str, Any] = {
-            "meta": np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
             "vocab": np.array("\n".join(vocab_list)),
             "idf": self.idf.astype(np.float32),
-            "dense_mean": self.dense_mean.astype(np.float32),
-            "dense_scale": self.dense_scale.astype(np.float32),
-            # weights as float16: a tenth of a percent of precision, half the file
-            "lexical_sparse": self.lexical_sparse.astype(np.float16),
-            "lexical_dense": self.lexical_dense.astype(np.float16),
-            "lexical_bias": self.lexical_bias.astype(np.float32),
+            "lexical_weights": lw,
+            "lexical_scale": ls,
+            "lexical_bias": self.lexical.bias.astype(np.float32),
         }
         if self.semantic is not None:
             meta["semantic_temperature"] = self.semantic.temperature
-            arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True))
-            arrays["semantic_weights"] = self.semantic.weights.astype(np.float16)
+            sw, ss = _quantise(self.semantic.weights)
+            arrays["semantic_weights"] = sw
+            arrays["semantic_scale"] = ss
             arrays["semantic_bias"] = self.semantic.bias.astype(np.float32)
+        arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True))
         tmp = p.with_name(p.name + ".tmp.npz")
         np.savez_compressed(tmp, **arrays)
         tmp.replace(p)  # readers (a reloading bot) never see half a file
@@ -206,6 +212,20 @@ class IntentModel:
     @property
     def version(self) -> str:
         return str(self.meta.get("version", "?"))
+
+
+def _quantise(weights: Floats) -> tuple[npt.NDArray[np.int8], Floats]:
+    """int8 weights with one scale per intent column: a quarter of the file of float32, and the
+    rounding (at most half a step of max|w|/127 per weight) moves no decision we measured."""
+    w = np.asarray(weights, dtype=np.float32)
+    scale = np.abs(w).max(axis=0) / 127.0
+    scale[scale == 0] = 1.0
+    return np.round(w / scale).astype(np.int8), scale.astype(np.float32)
+
+
+def _dequantise(q: npt.NDArray[Any], scale: npt.NDArray[Any]) -> Floats:
+    out: Floats = q.astype(np.float32) * scale.astype(np.float32)
+    return out
 
 
 def softmax(z: Floats) -> Floats:

@@ -52,7 +52,7 @@ def load_overrides(path: str | Path | None = None) -> list[Override]:
             obj = json.loads(line)
             text, intent = obj["text"], obj["intent"]
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise OverrideError(f"{p}:{lineno}: expected {{\"text\": ..., \"intent\": ...}}") from exc
+            raise OverrideError(f"{p}:{lineno}: expected an object with text and intent") from exc
         if not isinstance(text, str) or not isinstance(intent, str):
             raise OverrideError(f"{p}:{lineno}: text and intent must be strings")
         out.append(Override(text=text, intent=intent))

@@ -119,7 +119,9 @@ _SHOE = re.compile(
     r"(3[4-9]|4[0-7])(?![\d.]|\s*(?:kg|公斤|斤|lbs?|cm|元|块|天|件|个))"
 )
 # a shoe size (34-47) anywhere, once the message speaks of shoes or sizes
-_SHOE_NUMBER = re.compile(r"(?<![\d.])(3[4-9]|4[0-7])(?![\d.]|\s*(?:kg|公斤|斤|lbs?|cm|元|块|天|件|个|岁|%))")
+_SHOE_NUMBER = re.compile(
+    r"(?<![\d.])(3[4-9]|4[0-7])(?![\d.]|\s*(?:kg|公斤|斤|lbs?|cm|元|块|天|件|个|岁|%))"
+)
 _SHOE_CONTEXT = re.compile(r"鞋|码|号|脚|穿|拍|shoe|sneaker|boot|size|eu\b|wear")
 _AFTER_HEIGHT = re.compile(r"1[4-9]\d\s*(?:cm|厘米)?\s*[/,，、\s的]\s*$")
 # the whole message is one size: "38可以吗", "41?", "XL行不" (letters are read anyway)

@@ -14,12 +14,13 @@ Data (all labelled by us, written as customers type; none of the blind batches):
 
 Steps (fixed seed, so the same inputs give the same model):
 
-1. features of every message (``features.py``); a catalogue example's lexical signals come from a
-   matcher built without the fold it is in, so it is not scored against itself;
-2. lexical head: multinomial logistic regression on TF-IDF n-grams + the dense block; its
-   out-of-fold logits (``FOLDS`` folds) are the honest view of it;
-3. semantic head (when an encoder is installed): logistic regression on the out-of-fold lexical
-   logits + the sentence vector, with its own out-of-fold predictions;
+1. n-grams of every message (``features.py``), TF-IDF over the vocabulary of n-grams seen at
+   least ``MIN_DF`` times; the catalogue's keywords join every fold's training as short
+   messages of their intent (weight ``KEYWORD_WEIGHT``), never its held-back part;
+2. lexical head: multinomial logistic regression on the n-grams, with out-of-fold logits
+   (``FOLDS`` stratified folds) as the honest view of it;
+3. semantic head (when an encoder is installed): the same on the n-grams and the sentence vector
+   (times ``VECTOR_SCALE``), with its own out-of-fold logits;
 4. temperature scaling of each head on its out-of-fold logits;
 5. thresholds from the calibration of held-back predictions (``choose_thresholds``): cascade,
    accept and clarify;
@@ -33,8 +34,8 @@ import json
 import logging
 import math
 import platform
+import re
 import time
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,14 +45,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from intents.catalog import DEFAULT_CATALOG_DIR, GROUPS, Catalog, Intent, load_catalog
+from intents.catalog import DEFAULT_CATALOG_DIR, GROUPS, Catalog, load_catalog
 from intents.encoder import SentenceEncoder
-from intents.features import dense, dense_names, ngrams
-from intents.matcher import IntentMatcher, MatcherConfig, Signals
+from intents.features import ngrams
+from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, Head, IntentModel, Thresholds, softmax
 from intents.normalize import normalize
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides
-from intents.slots import extract_slots
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +68,17 @@ SEED = 20260
 FOLDS = 5
 MIN_DF = 2
 C_LEXICAL = 4.0
-C_SEMANTIC = 1.0
+C_SEMANTIC = 4.0
+VECTOR_SCALE = 2.0
+KEYWORD_WEIGHT = 0.5
 OVERRIDE_WEIGHT = 4.0
 EMBEDDING_CACHE = ROOT / "var" / "cache" / "intents"
 # precision the accept threshold must give on held-back messages (right intent)
 ACCEPT_PRECISION = 0.95
 # the cascade may cost at most this much held-back accuracy against always encoding
 CASCADE_TOLERANCE = 0.003
-# share of held-back messages whose right answer may fall below the clarify threshold
-CLARIFY_LOSS = 0.01
+# share of clarified held-back messages whose right intent must be among the candidates
+CLARIFY_HIT = 0.8
 BANDS: tuple[tuple[float, float], ...] = (
     (0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.0001),
 )
@@ -94,7 +96,6 @@ class Row:
     intent: str
     weight: float
     source: str
-    catalogue_fold: int | None = None  # catalogue examples: the fold their signals leave out
 
 
 @dataclass
@@ -121,10 +122,6 @@ def _rel(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-def _fold_of(text: str) -> int:
-    return zlib.crc32(text.encode("utf-8")) % FOLDS
-
-
 def read_rows(
     catalog: Catalog,
     matcher: IntentMatcher,
@@ -148,7 +145,7 @@ def read_rows(
 
     for intent in catalog.intents:
         for example in intent.examples.all():
-            add(Row(example, intent.id, 1.0, "catalogue", _fold_of(example)))
+            add(Row(example, intent.id, 1.0, "catalogue"))
     for path in train_files:
         for lineno, obj in _jsonl(path):
             intent = obj.get("intent")
@@ -198,37 +195,24 @@ def _intent_in_group(matcher: IntentMatcher, text: str, group: str) -> str:
     return matcher.intents[best].id
 
 
-def _fold_catalog(catalog: Catalog, fold: int) -> Catalog:
-    """The catalogue without the examples of one fold (keywords unchanged)."""
-    intents: list[Intent] = []
+_PAIR_SEP = re.compile(r"\s*(?:…|\.\.\.)\s*")
+
+
+def keyword_rows(catalog: Catalog) -> list[Row]:
+    """The catalogue's keywords as short messages of their intent (a pair's parts joined by a
+    space)."""
+    rows = []
     for intent in catalog.intents:
-        ex = intent.examples.model_copy(update={
-            "zh": [e for e in intent.examples.zh if _fold_of(e) != fold],
-            "en": [e for e in intent.examples.en if _fold_of(e) != fold],
-        })
-        intents.append(intent.model_copy(update={"examples": ex}))
-    return catalog.model_copy(update={"intents": intents})
+        for kw in intent.keywords:
+            text = " ".join(_PAIR_SEP.split(kw.text))
+            if normalize(text):
+                rows.append(Row(text, intent.id, KEYWORD_WEIGHT, "keywords"))
+    return rows
 
 
-@dataclass
-class Featurised:
-    grams: list[list[str]]
-    dense: Floats
-
-
-def featurise(catalog: Catalog, config: MatcherConfig, rows: Sequence[Row]) -> Featurised:
-    matchers: dict[int | None, IntentMatcher] = {None: IntentMatcher(catalog, config)}
-    for fold in range(FOLDS):
-        matchers[fold] = IntentMatcher(_fold_catalog(catalog, fold), config)
-    n = len(catalog.intents)
-    grams: list[list[str]] = []
-    block: list[list[float]] = []
-    for row in rows:
-        m = matchers[row.catalogue_fold]
-        spelled, sig = m.analyse(normalize(row.text))
-        grams.append(ngrams(spelled))
-        block.append(dense(n, sig, extract_slots(row.text), row.text))
-    return Featurised(grams, np.asarray(block, dtype=np.float64))
+def message_grams(matcher: IntentMatcher, texts: Sequence[str]) -> list[list[str]]:
+    """The n-grams of each text, as the engine computes them."""
+    return [ngrams(matcher.analyse(normalize(t))[0]) for t in texts]
 
 
 def _require_sklearn() -> Any:
@@ -277,7 +261,7 @@ def tfidf(grams: Sequence[Sequence[str]], vocab: dict[str, int], idf: Floats) ->
 def _fit_lr(x: Any, y: npt.NDArray[np.int64], w: Floats, c: float, n_classes: int) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=c, max_iter=3000, tol=1e-6)
+    clf = LogisticRegression(C=c, max_iter=2000, tol=1e-4)
     clf.fit(x, y, sample_weight=w)
     if len(clf.classes_) != n_classes:
         raise TrainError("every intent needs training messages in every fold")
@@ -329,8 +313,10 @@ def choose_thresholds(
     probs: Floats, y: npt.NDArray[np.int64], intents: Sequence[str], accept_margin: float
 ) -> tuple[float, float]:
     """Accept: the lowest threshold at which accepted held-back decisions are right
-    ``ACCEPT_PRECISION`` of the time. Clarify: the highest threshold that sends at most
-    ``CLARIFY_LOSS`` of the held-back messages the model had right to the fallback."""
+    ``ACCEPT_PRECISION`` of the time. Clarify: the lowest threshold at which the right intent is
+    among the "did you mean" candidates (the top three) of at least ``CLARIFY_HIT`` of the
+    held-back messages that would be clarified; below it a clarify would mostly offer wrong
+    buttons, and the fallback ("please rephrase", a person) serves the customer better."""
     top = probs.argmax(axis=1)
     conf = probs[np.arange(len(y)), top]
     right = top == y
@@ -346,13 +332,14 @@ def choose_thresholds(
         if acc.sum() and right[acc].mean() >= ACCEPT_PRECISION:
             accept = float(round(t, 3))
             break
-    answerable = right & ~other
-    clarify = 0.05
-    for t in np.arange(0.05, accept, 0.025):
-        lost = answerable & (conf < t)
-        if lost.sum() / max(1, len(y)) > CLARIFY_LOSS:
+    top3 = np.argsort(-probs, axis=1)[:, :3]
+    hit = (top3 == y[:, None]).any(axis=1)
+    clarify = round(accept, 3)
+    for t in np.arange(0.10, accept, 0.025):
+        band = (conf >= t) & (conf < accept) & ~other
+        if band.sum() and hit[band].mean() >= CLARIFY_HIT:
+            clarify = float(round(t, 3))
             break
-        clarify = float(round(t, 3))
     return accept, clarify
 
 
@@ -383,6 +370,76 @@ def _embed(encoder: SentenceEncoder, texts: Sequence[str]) -> Floats:
     return np.vstack([cache[k] for k in keys]).astype(np.float64)
 
 
+@dataclass
+class Prepared:
+    """The training matrix: every message's TF-IDF row, its intent and weight; the keywords'."""
+
+    catalog: Catalog
+    intents: list[str]
+    rows: list[Row]
+    y: npt.NDArray[np.int64]
+    w: Floats
+    x: Any
+    kw_rows: list[Row]
+    y_kw: npt.NDArray[np.int64]
+    w_kw: Floats
+    x_kw: Any
+    vocab: dict[str, int]
+    idf: Floats
+    inputs: list[Path]
+
+
+def prepare(
+    *,
+    catalog_path: Path | None = None,
+    train_files: Sequence[Path] | None = None,
+    labelled_files: Sequence[Path] | None = None,
+    overrides_path: Path | None = DEFAULT_OVERRIDES_PATH,
+    config: MatcherConfig | None = None,
+) -> Prepared:
+    """Read the data and build the n-gram matrices (no fitting)."""
+    _require_sklearn()
+    catalog = load_catalog(catalog_path)
+    if train_files is None:
+        train_files = sorted(TRAIN_DIR.glob("*.jsonl"))
+    if labelled_files is None:
+        labelled_files = [ROOT / p for p in LABELLED_SETS if (ROOT / p).exists()]
+    matcher = IntentMatcher(catalog, config or MatcherConfig())
+    rows = read_rows(catalog, matcher, train_files, labelled_files, overrides_path)
+    intents = list(catalog.ids)
+    index = {i: k for k, i in enumerate(intents)}
+    kw_rows = keyword_rows(catalog)
+    logger.info("n-grams of %d messages and %d keywords", len(rows), len(kw_rows))
+    grams = message_grams(matcher, [r.text for r in rows])
+    kw_grams = message_grams(matcher, [r.text for r in kw_rows])
+    vocab, idf = build_vocab([*grams, *kw_grams])
+    cat_root = catalog_path or DEFAULT_CATALOG_DIR
+    cat_files = sorted(cat_root.glob("*.yaml")) if cat_root.is_dir() else [cat_root]
+    extra = [overrides_path] if overrides_path and overrides_path.exists() else []
+    return Prepared(
+        catalog=catalog,
+        intents=intents,
+        rows=rows,
+        y=np.array([index[r.intent] for r in rows], dtype=np.int64),
+        w=np.array([r.weight for r in rows], dtype=np.float64),
+        x=tfidf(grams, vocab, idf),
+        kw_rows=kw_rows,
+        y_kw=np.array([index[r.intent] for r in kw_rows], dtype=np.int64),
+        w_kw=np.array([r.weight for r in kw_rows], dtype=np.float64),
+        x_kw=tfidf(kw_grams, vocab, idf),
+        vocab=vocab,
+        idf=idf,
+        inputs=[*cat_files, *train_files, *labelled_files, *extra],
+    )
+
+
+def fit_final(prep: Prepared, x: Any, x_kw: Any, c: float) -> Any:
+    """One head fitted on all the messages and the keywords."""
+    sparse = _require_sklearn()
+    return _fit_lr(sparse.vstack([x, x_kw]).tocsr(), np.concatenate([prep.y, prep.y_kw]),
+                   np.concatenate([prep.w, prep.w_kw]), c, len(prep.intents))
+
+
 def train(
     *,
     catalog_path: Path | None = None,
@@ -394,42 +451,30 @@ def train(
     config: MatcherConfig | None = None,
 ) -> TrainReport:
     """Fit, calibrate and save; see the module doc."""
-    _require_sklearn()
     t0 = time.perf_counter()
     config = config or MatcherConfig()
-    catalog = load_catalog(catalog_path)
-    if train_files is None:
-        train_files = sorted(TRAIN_DIR.glob("*.jsonl"))
-    if labelled_files is None:
-        labelled_files = [ROOT / p for p in LABELLED_SETS if (ROOT / p).exists()]
-    matcher = IntentMatcher(catalog, config)
-    rows = read_rows(catalog, matcher, train_files, labelled_files, overrides_path)
-    intents = list(catalog.ids)
-    index = {i: k for k, i in enumerate(intents)}
-    y = np.array([index[r.intent] for r in rows], dtype=np.int64)
-    w = np.array([r.weight for r in rows], dtype=np.float64)
-    logger.info("featurising %d messages", len(rows))
-    feats = featurise(catalog, config, rows)
-    vocab, idf = build_vocab(feats.grams)
+    prep = prepare(catalog_path=catalog_path, train_files=train_files,
+                   labelled_files=labelled_files, overrides_path=overrides_path, config=config)
     sparse = _require_sklearn()
-    x_tfidf = tfidf(feats.grams, vocab, idf)
-    mean = feats.dense.mean(axis=0)
-    scale = feats.dense.std(axis=0)
-    scale[scale < 1e-6] = 1.0
-    x_dense = (feats.dense - mean) / scale
-    x_lex = sparse.hstack([x_tfidf, sparse.csr_matrix(x_dense)]).tocsr()
+    rows, intents, y, w = prep.rows, prep.intents, prep.y, prep.w
+    vocab, idf, x_lex, x_kw = prep.vocab, prep.idf, prep.x, prep.x_kw
+    y_kw, w_kw, kw_rows = prep.y_kw, prep.w_kw, prep.kw_rows
     n_classes = len(intents)
     folds = _folds(y)
+    data_rows = np.array([r.source != "catalogue" for r in rows])
 
-    logger.info("lexical head: %d folds", FOLDS)
-    oof_lex = np.zeros((len(rows), n_classes))
-    for tr, te in folds:
-        clf = _fit_lr(x_lex[tr], y[tr], w[tr], C_LEXICAL, n_classes)
-        oof_lex[te] = clf.decision_function(x_lex[te])
-    lexical = _fit_lr(x_lex, y, w, C_LEXICAL, n_classes)
+    def fit_heads(x: Any, xk: Any, c: float, name: str) -> tuple[Any, Floats]:
+        logger.info("%s head: %d folds and the final fit", name, FOLDS)
+        oof = np.zeros((len(rows), n_classes))
+        for tr, te in folds:
+            clf = _fit_lr(sparse.vstack([x[tr], xk]).tocsr(), np.concatenate([y[tr], y_kw]),
+                          np.concatenate([w[tr], w_kw]), c, n_classes)
+            oof[te] = clf.decision_function(x[te])
+        return fit_final(prep, x, xk, c), oof
+
+    lexical, oof_lex = fit_heads(x_lex, x_kw, C_LEXICAL, "lexical")
     t_lex = fit_temperature(oof_lex, y)
     p_lex = _proba(oof_lex, t_lex)
-    data_rows = np.array([r.source != "catalogue" for r in rows])
 
     semantic: Head | None = None
     p_final = p_lex
@@ -437,13 +482,13 @@ def train(
     cascade = 0.0
     share = 0.0
     if encoder is not None:
-        vectors = _embed(encoder, [r.text for r in rows])
-        x_sem = np.hstack([oof_lex, vectors])
-        oof_sem = np.zeros((len(rows), n_classes))
-        for tr, te in folds:
-            clf = _fit_lr(x_sem[tr], y[tr], w[tr], C_SEMANTIC, n_classes)
-            oof_sem[te] = clf.decision_function(x_sem[te])
-        sem = _fit_lr(x_sem, y, w, C_SEMANTIC, n_classes)
+        vectors = _embed(encoder, [r.text for r in rows]) * VECTOR_SCALE
+        x_sem = sparse.hstack([x_lex, sparse.csr_matrix(vectors)]).tocsr()
+        # a keyword has no sentence of its own: its vector part is zero
+        x_kw_sem = sparse.hstack(
+            [x_kw, sparse.csr_matrix((len(kw_rows), vectors.shape[1]))]
+        ).tocsr()
+        sem, oof_sem = fit_heads(x_sem, x_kw_sem, C_SEMANTIC, "semantic")
         t_sem = fit_temperature(oof_sem, y)
         p_sem_oof = _proba(oof_sem, t_sem)
         semantic = Head(
@@ -464,17 +509,13 @@ def train(
         conf[data_rows], (groups[top] == groups[y])[data_rows]
     )
 
-    cat_root = catalog_path or DEFAULT_CATALOG_DIR
-    cat_files = sorted(cat_root.glob("*.yaml")) if cat_root.is_dir() else [cat_root]
-    extra_inputs = [overrides_path] if overrides_path and overrides_path.exists() else []
-    inputs = {
-        _rel(p): _sha256(p) for p in [*cat_files, *train_files, *labelled_files, *extra_inputs]
-    }
+    inputs = {_rel(p): _sha256(p) for p in prep.inputs}
     import sklearn
 
     hyper = {"seed": SEED, "folds": FOLDS, "min_df": MIN_DF, "c_lexical": C_LEXICAL,
-             "c_semantic": C_SEMANTIC, "override_weight": OVERRIDE_WEIGHT,
-             "accept_precision": ACCEPT_PRECISION, "clarify_loss": CLARIFY_LOSS,
+             "c_semantic": C_SEMANTIC, "vector_scale": VECTOR_SCALE,
+             "keyword_weight": KEYWORD_WEIGHT, "override_weight": OVERRIDE_WEIGHT,
+             "accept_precision": ACCEPT_PRECISION, "clarify_hit": CLARIFY_HIT,
              "cascade_tolerance": CASCADE_TOLERANCE}
     version = hashlib.sha256(
         json.dumps([inputs, hyper, encoder.name if encoder else None], sort_keys=True).encode()
@@ -485,7 +526,7 @@ def train(
         "hyperparameters": hyper,
         "rows": len(rows),
         "rows_per_source": dict(Counter(r.source for r in rows)),
-        "dense_names": dense_names(intents),
+        "keywords": len(kw_rows),
         "calibration": calib,
         "calibration_group": calib_group,
         "oof_accuracy": {
@@ -503,13 +544,13 @@ def train(
         intents=tuple(intents),
         vocab=vocab,
         idf=idf.astype(np.float32),
-        dense_mean=mean.astype(np.float32),
-        dense_scale=scale.astype(np.float32),
-        lexical_sparse=lexical.coef_.T[: len(vocab)].astype(np.float32),
-        lexical_dense=lexical.coef_.T[len(vocab):].astype(np.float32),
-        lexical_bias=lexical.intercept_.astype(np.float32),
-        lexical_temperature=t_lex,
+        lexical=Head(
+            weights=lexical.coef_.T.astype(np.float32),
+            bias=lexical.intercept_.astype(np.float32),
+            temperature=t_lex,
+        ),
         semantic=semantic,
+        vector_scale=VECTOR_SCALE,
         encoder=encoder.name if encoder is not None and semantic is not None else None,
         thresholds=Thresholds(accept=accept, clarify=clarify, cascade=cascade),
         meta=meta,
