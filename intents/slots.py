@@ -418,7 +418,7 @@ def extract_slots(text: str) -> Slots:
         if pattern.search(t):
             found["fit"] = fit
             break
-    return Slots(**found)
+    return Slots.model_validate(found)
 
 
 _SPAN_PATTERNS: tuple[re.Pattern[str], ...] = ()

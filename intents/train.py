@@ -148,13 +148,13 @@ def read_rows(
             add(Row(example, intent.id, 1.0, "catalogue"))
     for path in train_files:
         for lineno, obj in _jsonl(path):
-            intent = obj.get("intent")
-            if intent not in known:
-                raise TrainError(f"{path}:{lineno}: unknown intent {intent!r}")
+            label = obj.get("intent")
+            if not isinstance(label, str) or label not in known:
+                raise TrainError(f"{path}:{lineno}: unknown intent {label!r}")
             group = obj.get("group")
-            if group is not None and group != intent.split(".")[0]:
-                raise TrainError(f"{path}:{lineno}: intent {intent} is not in group {group}")
-            add(Row(obj["text"], intent, 1.0, path.stem))
+            if group is not None and group != label.split(".")[0]:
+                raise TrainError(f"{path}:{lineno}: intent {label} is not in group {group}")
+            add(Row(obj["text"], label, 1.0, path.stem))
     for path in labelled_files:
         for lineno, obj in _jsonl(path):
             group = obj.get("group")
@@ -217,8 +217,8 @@ def message_grams(matcher: IntentMatcher, texts: Sequence[str]) -> list[list[str
 
 def _require_sklearn() -> Any:
     try:
-        import sklearn  # noqa: F401
-        from scipy import sparse
+        import sklearn  # type: ignore[import-untyped, unused-ignore]  # noqa: F401
+        from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise TrainError(
             "training needs scikit-learn and scipy: pip install -e '.[train]'"
@@ -259,7 +259,9 @@ def tfidf(grams: Sequence[Sequence[str]], vocab: dict[str, int], idf: Floats) ->
 
 
 def _fit_lr(x: Any, y: npt.NDArray[np.int64], w: Floats, c: float, n_classes: int) -> Any:
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import (  # type: ignore[import-untyped, unused-ignore]
+        LogisticRegression,
+    )
 
     clf = LogisticRegression(C=c, max_iter=2000, tol=1e-4)
     clf.fit(x, y, sample_weight=w)
@@ -269,7 +271,9 @@ def _fit_lr(x: Any, y: npt.NDArray[np.int64], w: Floats, c: float, n_classes: in
 
 
 def _folds(y: npt.NDArray[np.int64]) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import (  # type: ignore[import-untyped, unused-ignore]
+        StratifiedKFold,
+    )
 
     skf = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     return [(a.astype(np.int64), b.astype(np.int64)) for a, b in skf.split(np.zeros(len(y)), y)]
@@ -510,7 +514,7 @@ def train(
     )
 
     inputs = {_rel(p): _sha256(p) for p in prep.inputs}
-    import sklearn
+    import sklearn  # type: ignore[import-untyped, unused-ignore]
 
     hyper = {"seed": SEED, "folds": FOLDS, "min_df": MIN_DF, "c_lexical": C_LEXICAL,
              "c_semantic": C_SEMANTIC, "vector_scale": VECTOR_SCALE,
