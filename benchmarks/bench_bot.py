@@ -199,8 +199,8 @@ def kefu_dispatcher(rpc: Any) -> Dispatcher:
     from bot.dispatcher import create_dispatcher
     from bot.settings import BotSettings
     from intents import IntentEngine
-    from replies.policy import load_policy
     from replies.render import Replies
+    from shop.policy import load_policy
 
     settings = BotSettings(KEFU_FLOOD_RATE=10**9)
     return create_dispatcher(

@@ -1,4 +1,5 @@
-"""Bus round trip: ``orders.lookup`` through Kefu's bus against a bare aio-pika echo.
+"""Bus round trip: ``orders.lookup`` and ``products.search`` through Kefu's bus against a bare
+aio-pika echo.
 
 Both sides run in the same invocation, on the same broker, with the same number of calls in
 flight and server processes that are real separate processes:
@@ -11,6 +12,9 @@ flight and server processes that are real separate processes:
 * **kefu lookup**: ``RpcClient.call(LookupOrder(...))`` against ``python -m worker`` on a seeded
   demo shop (temp SQLite, unique bus prefix), for real orders with their right last four
   phone digits, so every call reads the order from the database.
+* **kefu search**: ``RpcClient.call(SearchProducts(...))`` against the same workers, with the
+  texts customers name products by (``SEARCH_QUERIES``: names and aliases in Chinese and
+  English, a typo, and whole sentences as the bot's size flow sends them today).
 
 Each runs with 1 and then 2 server processes (competing consumers on one queue). Per row:
 a warm-up, ``--calls`` calls with ``--in-flight`` (64) outstanding for calls/s and the loaded
@@ -27,8 +31,9 @@ It is a report: the exit code is 0 whatever the figures.
 ```
 
 ``--breakdown`` adds a row where the bare client calls the kefu worker directly (no
-``RpcClient``), which splits the overhead between the client and the server side, and a row
-for the worker's handler called in-process (no bus at all): the database read alone.
+``RpcClient``), which splits the overhead between the client and the server side, and rows
+for the worker's handlers called in-process (no bus at all): the database read alone.
+``--methods lookup`` (or ``search``) runs only that method's rows.
 ``--profile DIR`` runs the workers under cProfile and profiles the client during the kefu
 rows, writes the ``.prof`` files to DIR and prints the top functions; its figures are slowed
 by the profiler and are not the benchmark's.
@@ -65,6 +70,7 @@ ROOT = SCRIPT.parent.parent
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
 TARGET_P50_RATIO = 2.0
 TARGET_THROUGHPUT_RATIO = 0.5
+METHODS = ("lookup", "search")
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 
 
@@ -334,6 +340,27 @@ def worker_env(args: argparse.Namespace, database_url: str, prefix: str) -> dict
 # ── the run ──────────────────────────────────────────────────────────────────────────────
 
 
+# What customers name products by: names and aliases in both languages, a typo, and whole
+# sentences (the bot's size flow sends the customer's sentence as it is).
+SEARCH_QUERIES = (
+    "纯棉圆领T恤",
+    "卫衣",
+    "连帽卫衣",
+    "hoodie",
+    "jeans",
+    "牛仔裤",
+    "羽绒服",
+    "trench coat",
+    "连衣裙",
+    "hoddie",
+    "T恤是纯棉的吗",
+    "我160 100斤穿什么码",
+    "牛仔裤M码腰围多少",
+    "which size should I take? I'm 170 cm and 60 kg",
+    "do you have this dress in black",
+)
+
+
 @dataclass
 class Shop:
     database_url: str
@@ -343,11 +370,12 @@ class Shop:
     reply: bytes
     reply_sizes: tuple[int, int, int]
     prefetch: int
+    searches: list[Any]
 
 
 async def prepare_shop(args: argparse.Namespace, directory: Path) -> Shop:
     """Seed the demo shop; build one request per order and the echo's canned reply."""
-    from bus.contracts import LookupOrder, OrderFound
+    from bus.contracts import LookupOrder, OrderFound, SearchProducts
     from bus.settings import BusSettings
     from worker import create_worker
     from worker.seed import find_demo_orders
@@ -391,13 +419,14 @@ async def prepare_shop(args: argparse.Namespace, directory: Path) -> Shop:
         reply=typical,
         reply_sizes=(sizes[0], round(mean), sizes[-1]),
         prefetch=settings.prefetch,
+        searches=[SearchProducts(query=q, limit=5) for q in SEARCH_QUERIES],
     )
 
 
-async def run_in_process(args: argparse.Namespace, shop: Shop) -> Result:
-    """The worker's ``orders.lookup`` handler called directly, without the bus: what the
-    database read and the reply model cost on their own (``--breakdown``)."""
-    from bus.contracts import OrderFound
+async def run_in_process(args: argparse.Namespace, shop: Shop) -> list[Result]:
+    """The worker's handlers called directly, without the bus: what the database read (or the
+    catalogue) and the reply model cost on their own (``--breakdown``)."""
+    from bus.contracts import OrderFound, ProductList
     from bus.settings import BusSettings
     from worker import create_worker
     from worker.settings import WorkerSettings
@@ -407,11 +436,23 @@ async def run_in_process(args: argparse.Namespace, shop: Shop) -> Result:
     )
     worker = create_worker(settings)
 
-    async def call(request: Any) -> bool:
+    async def lookup(request: Any) -> bool:
         return isinstance(await worker.service.lookup_order(request), OrderFound)
 
+    async def search(request: Any) -> bool:
+        return isinstance(await worker.service.search_products(request), ProductList)
+
+    results = []
     try:
-        return await measure("handler in-process (no bus)", 1, call, shop.requests, args)
+        if "lookup" in args.methods:
+            results.append(
+                await measure("lookup in-process (no bus)", 1, lookup, shop.requests, args)
+            )
+        if "search" in args.methods:
+            results.append(
+                await measure("search in-process (no bus)", 1, search, shop.searches, args)
+            )
+        return results
     finally:
         await worker.db.dispose()
 
@@ -467,7 +508,7 @@ async def run_kefu(
     shop: Shop,
     processes: int,
 ) -> list[Result]:
-    from bus.contracts import OrderFound
+    from bus.contracts import OrderFound, ProductList
     from bus.rpc import RpcClient
     from bus.topology import Topology
 
@@ -492,18 +533,30 @@ async def run_kefu(
         async def call(request: Any) -> bool:
             return isinstance(await rpc.call(request), OrderFound)
 
+        async def search(request: Any) -> bool:
+            return isinstance(await rpc.call(request), ProductList)
+
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
         try:
-            results.append(
-                await measure(f"kefu lookup x{processes}", processes, call, shop.requests, args)
-            )
+            if "lookup" in args.methods:
+                results.append(
+                    await measure(
+                        f"kefu lookup x{processes}", processes, call, shop.requests, args
+                    )
+                )
+            if "search" in args.methods:
+                results.append(
+                    await measure(
+                        f"kefu search x{processes}", processes, search, shop.searches, args
+                    )
+                )
         finally:
             if profiler:
                 profiler.disable()
                 profiler.dump_stats(args.profile / f"client-x{processes}.prof")
-        if args.breakdown:
+        if args.breakdown and "lookup" in args.methods:
             bare = BareClient(connection, topology.queries_queue, method="orders.lookup")
             await bare.start()
 
@@ -555,8 +608,8 @@ def print_profile(label: str, paths: list[Path], top: int = 25) -> None:
 def ratios(results: list[Result]) -> list[dict[str, Any]]:
     rows = []
     by_name = {r.name: r for r in results}
-    for n in sorted({r.processes for r in results}):
-        echo, kefu = by_name.get(f"bare echo x{n}"), by_name.get(f"kefu lookup x{n}")
+    for n, method in itertools.product(sorted({r.processes for r in results}), METHODS):
+        echo, kefu = by_name.get(f"bare echo x{n}"), by_name.get(f"kefu {method} x{n}")
         if echo is None or kefu is None:
             continue
         p50 = kefu.p50_ms / echo.p50_ms
@@ -564,6 +617,7 @@ def ratios(results: list[Result]) -> list[dict[str, Any]]:
         throughput = kefu.calls_per_s / echo.calls_per_s
         rows.append(
             {
+                "method": method,
                 "processes": n,
                 "p50_ratio": round(p50, 2),
                 "p50_target": TARGET_P50_RATIO,
@@ -586,8 +640,8 @@ def print_report(args: argparse.Namespace, shop: Shop, results: list[Result]) ->
     low, _, high = shop.reply_sizes
     print()
     print(
-        "orders.lookup through Kefu's bus vs a bare aio-pika echo over direct reply-to, "
-        f"prefetch {shop.prefetch}"
+        "orders.lookup and products.search through Kefu's bus vs a bare aio-pika echo over "
+        f"direct reply-to, prefetch {shop.prefetch}"
     )
     print(
         f"p50/p99: {args.serial_calls} calls one at a time; calls/s and loaded p50/p99: "
@@ -613,7 +667,7 @@ def print_report(args: argparse.Namespace, shop: Shop, results: list[Result]) ->
     )
     for row in rows:
         print(
-            f"x{row['processes']:<11}"
+            f"{row['method']:<7}x{row['processes']:<4}"
             f"{row['p50_ratio']:>5.2f} {_verdict(row['p50_pass'])}"
             f"{row['throughput_ratio']:>19.2f} {_verdict(row['throughput_pass'])}"
             f"{row['loaded_p50_ratio']:>21.2f} {_verdict(row['loaded_p50_pass'])}"
@@ -631,7 +685,7 @@ async def bench(args: argparse.Namespace) -> None:
         shop = await prepare_shop(args, directory)
         connection = await aio_pika.connect_robust(args.amqp_url)
         if args.breakdown:
-            results.append(await run_in_process(args, shop))
+            results.extend(await run_in_process(args, shop))
         for n in args.processes:
             print(f"{n} server process{'es' if n > 1 else ''}:", flush=True)
             results.append(await run_echo(args, connection, directory, shop, n))
@@ -678,6 +732,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--amqp-url", default=os.environ.get("AMQP_URL", DEFAULT_AMQP_URL), help="the broker"
+    )
+    parser.add_argument(
+        "--methods",
+        type=lambda s: [m for m in s.split(",") if m],
+        default=list(METHODS),
+        help="bus methods to measure, comma-separated (default lookup,search)",
     )
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument(

@@ -1,5 +1,11 @@
 """``python -m bot``: Telegram long polling with ``BOT_TOKEN``; ``--webhook`` serves Telegram
 webhooks (aiohttp) for several bot processes; with no token, a console chat in this terminal.
+
+Webhook mode never runs open: every call must carry the secret token
+(``X-Telegram-Bot-Api-Secret-Token``). It is ``WEBHOOK_SECRET`` when set; otherwise the bot
+generates a strong one at start and registers it with ``setWebhook`` (which needs
+``WEBHOOK_BASE_URL``). When it has neither, or cannot register the webhook, it refuses to
+start and says why.
 """
 
 from __future__ import annotations
@@ -8,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
 import sys
 
@@ -16,6 +23,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -25,8 +33,8 @@ from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
 from intents import IntentEngine, MatcherConfig
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
 
 logger = logging.getLogger("bot")
 
@@ -67,9 +75,31 @@ def make_rpc(settings: BotSettings) -> RpcClient:
     )
 
 
-def build_webhook_app(dp: Dispatcher, bot: Bot, settings: BotSettings) -> web.Application:
-    """The aiohttp application that takes Telegram's webhook calls (checking the secret)."""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+class WebhookConfigError(RuntimeError):
+    """Webhook mode cannot start safely; the message says what to set."""
+
+
+def webhook_secret(settings: BotSettings) -> str:
+    """The secret every webhook call must carry: ``WEBHOOK_SECRET``, or a fresh strong one to
+    register with ``setWebhook`` (possible only with ``WEBHOOK_BASE_URL``)."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    if not settings.webhook_base_url:
+        raise WebhookConfigError(
+            "webhook mode needs WEBHOOK_SECRET (the secret token registered with setWebhook) "
+            "or WEBHOOK_BASE_URL (then the bot generates a secret and registers it itself); "
+            "without either, anyone could post updates to it, so it does not start"
+        )
+    return secrets.token_urlsafe(32)  # 43 characters of A-Z a-z 0-9 _ -, as Telegram allows
+
+
+def build_webhook_app(
+    dp: Dispatcher, bot: Bot, settings: BotSettings, secret: str
+) -> web.Application:
+    """The aiohttp application that takes Telegram's webhook calls: any call without the
+    right ``X-Telegram-Bot-Api-Secret-Token`` is answered 401 and never reaches a handler."""
+    if not secret:
+        raise WebhookConfigError("a webhook without a secret token would accept forged updates")
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
         app, path=settings.webhook_path
@@ -78,23 +108,43 @@ def build_webhook_app(dp: Dispatcher, bot: Bot, settings: BotSettings) -> web.Ap
     return app
 
 
-async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings) -> None:
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    app = build_webhook_app(dp, bot, settings)
+async def start_webhook(
+    dp: Dispatcher, bot: Bot, settings: BotSettings, secret: str
+) -> web.AppRunner:
+    """Listen for webhooks and, with ``WEBHOOK_BASE_URL``, register the webhook and its secret
+    with Telegram. Raises :class:`WebhookConfigError` (after closing the listener) when the
+    registration fails: a secret Telegram does not know would refuse every update."""
+    app = build_webhook_app(dp, bot, settings, secret)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
     if settings.webhook_base_url:
         url = settings.webhook_base_url.rstrip("/") + settings.webhook_path
-        await bot.set_webhook(url, secret_token=secret, drop_pending_updates=False)
-        logger.info("webhook set")
+        try:
+            await bot.set_webhook(url, secret_token=secret, drop_pending_updates=False)
+        except (TelegramAPIError, TelegramNetworkError, OSError, TimeoutError) as exc:
+            await runner.cleanup()
+            detail = exc.message if isinstance(exc, TelegramAPIError) else type(exc).__name__
+            raise WebhookConfigError(
+                f"could not register the webhook with Telegram ({detail}); not serving "
+                "updates that Telegram would send without our secret"
+            ) from None
+        logger.info(
+            "webhook set%s",
+            "" if settings.webhook_secret else " with a secret generated for this process",
+        )
     logger.info(
         "serving webhooks on %s:%d%s",
         settings.webhook_host,
         settings.webhook_port,
         settings.webhook_path,
     )
+    return runner
+
+
+async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings, secret: str) -> None:
+    runner = await start_webhook(dp, bot, settings, secret)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # Kefu runs on Linux (Debian) only
@@ -106,6 +156,8 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings) -> None
 
 
 async def run(settings: BotSettings, *, webhook: bool = False) -> None:
+    # Checked before anything is loaded: a webhook that cannot be secured fails at once.
+    secret = webhook_secret(settings) if webhook else None
     replies = Replies(load_policy(settings.shop_policy))
     engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
     rpc = make_rpc(settings)
@@ -113,6 +165,11 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     # "temporarily unavailable" until it is there.
     await rpc.connect(wait=3)
     storage = make_storage(settings)
+    if settings.bot_token is None and settings.agents_chat_id is None:
+        from bot.console import CONSOLE_AGENTS_CHAT
+
+        # The console plays the agents' group too (/desk): the whole handoff on one machine.
+        settings = settings.model_copy(update={"agents_chat_id": CONSOLE_AGENTS_CHAT})
     dp = create_dispatcher(settings, rpc=rpc, engine=engine, replies=replies, storage=storage)
     if settings.metrics_port:
         from prometheus_client import start_http_server
@@ -133,8 +190,8 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
         else:
             bot = make_bot(settings)
             try:
-                if webhook:
-                    await serve_webhook(dp, bot, settings)
+                if secret is not None:
+                    await serve_webhook(dp, bot, settings, secret)
                 else:
                     await bot.delete_webhook(drop_pending_updates=False)
                     await dp.start_polling(bot)
@@ -164,8 +221,12 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger("aiormq").setLevel(logging.CRITICAL)
     if console and args.webhook:
         parser.error("--webhook needs BOT_TOKEN")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings, webhook=args.webhook))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run(settings, webhook=args.webhook))
+    except WebhookConfigError as exc:
+        logger.error("not starting: %s", exc)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
@@ -12,11 +11,16 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
 from bot.settings import BotSettings
+from bus import Bus
+from intents import IntentEngine
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
 
-def intent_tables(engine: Any) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
+def intent_tables(
+    engine: IntentEngine,
+) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
     """From the intent catalogue: titles per locale (for "did you mean") and (group, action)."""
     titles: dict[str, dict[str, str]] = {}
     actions: dict[str, tuple[str, str]] = {}
@@ -29,9 +33,9 @@ def intent_tables(engine: Any) -> tuple[dict[str, dict[str, str]], dict[str, tup
 def create_dispatcher(
     settings: BotSettings,
     *,
-    rpc: Any,
-    engine: Any,
-    replies: Any,
+    rpc: Bus,
+    engine: IntentEngine,
+    replies: Replies,
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     """A dispatcher with every router and middleware.
@@ -39,7 +43,8 @@ def create_dispatcher(
     ``rpc`` is a connected :class:`bus.rpc.RpcClient` (or anything with its ``call``),
     ``engine`` an :class:`intents.IntentEngine`, ``replies`` a :class:`replies.render.Replies`;
     ``storage`` defaults to memory (pass aiogram's ``RedisStorage`` for several processes).
-    Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``.
+    Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``. With
+    ``AGENTS_CHAT_ID`` set the agents' desk is installed too (bot/desk, handlers get ``desk``).
     """
     storage = storage or MemoryStorage()
     dp = Dispatcher(storage=storage)
@@ -61,6 +66,13 @@ def create_dispatcher(
     dp.update.outer_middleware(IntentMiddleware(engine))
 
     titles, actions = intent_tables(engine)
-    dp.include_routers(*get_routers(titles, actions))
+    desk = None
+    if settings.agents_chat_id is not None:
+        from bot.desk import install_desk
+
+        desk = install_desk(
+            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
+        )
+    dp.include_routers(*get_routers(titles, actions, desk=desk))
     logger.debug("dispatcher ready: %d intents", len(actions))
     return dp

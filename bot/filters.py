@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram.filters import Filter
 from aiogram.types import Message
+
+from intents import Decision
 
 
 class IntentIs(Filter):
@@ -19,7 +19,7 @@ class IntentIs(Filter):
         self.group = group
         self.action = action
 
-    async def __call__(self, message: Message, decision: Any = None) -> bool:
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
         if decision is None or decision.outcome != "accept":
             return False
         if self.intents and decision.intent not in self.intents:
@@ -37,7 +37,7 @@ class Outcome(Filter):
     def __init__(self, *outcomes: str) -> None:
         self.outcomes = frozenset(outcomes)
 
-    async def __call__(self, message: Message, decision: Any = None) -> bool:
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
         return decision is not None and decision.outcome in self.outcomes
 
 
@@ -45,7 +45,7 @@ class HasText(Filter):
     """A plain text message that is not a command."""
 
     async def __call__(self, message: Message) -> bool:
-        return bool(message.text) and not message.text.startswith("/")
+        return message.text is not None and message.text != "" and message.text[0] != "/"
 
 
 class HasContact(Filter):
@@ -64,4 +64,4 @@ class IsCommand(Filter):
     """A ``/command`` message: lets the commands router skip plain text with one check."""
 
     async def __call__(self, message: Message) -> bool:
-        return bool(message.text) and message.text.startswith("/")
+        return message.text is not None and message.text.startswith("/")

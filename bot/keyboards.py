@@ -1,9 +1,15 @@
-"""Keyboards and callback data. Callback payloads stay under Telegram's 64 bytes."""
+"""Keyboards and callback data. Callback payloads stay under Telegram's 64 bytes.
+
+Callback data comes back from the customer's client and can be forged: every field is bounded
+(ids within the database's range, order numbers by their pattern), so a made-up button fails
+its filter and gets the "button no longer valid" answer instead of reaching the bus. Errors
+never echo the input.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -13,50 +19,69 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
+from pydantic import ConfigDict, Field
+
+from bus.contracts import MAX_ROW_ID, ORDER_NO_PATTERN
+
+# Lax on purpose (callback data arrives as text: "12" is the item 12), bounded, and silent
+# about the input in errors.
+CALLBACK_CONFIG = ConfigDict(hide_input_in_errors=True)
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+Token = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class LangCallback(CallbackData, prefix="lang"):
-    locale: str
+    model_config = CALLBACK_CONFIG
+    locale: Token
 
 
 class ClarifyCallback(CallbackData, prefix="clr"):
-    intent: str
+    model_config = CALLBACK_CONFIG
+    intent: Token
 
 
 class HumanCallback(CallbackData, prefix="hum"):
-    reason: str
+    model_config = CALLBACK_CONFIG
+    reason: Token
     accept: bool
 
 
 class FeedbackCallback(CallbackData, prefix="fb"):
-    intent: str
+    model_config = CALLBACK_CONFIG
+    intent: Token
     solved: bool
 
 
 class OrderPickCallback(CallbackData, prefix="ord"):
-    flow: str  # "q" lookup, "x" exchange, "s" size
-    order_no: str
+    model_config = CALLBACK_CONFIG
+    flow: Literal["q", "x", "s"]  # lookup, exchange, size
+    order_no: str = Field(pattern=ORDER_NO_PATTERN)
 
 
 class ItemPickCallback(CallbackData, prefix="itm"):
-    item_id: int
+    model_config = CALLBACK_CONFIG
+    item_id: RowId
 
 
 class VariantPickCallback(CallbackData, prefix="var"):
-    size: str
-    color: str
+    model_config = CALLBACK_CONFIG
+    size: str = Field(min_length=1, max_length=10)
+    color: str = Field(min_length=1, max_length=20)
 
 
 class ResaleCallback(CallbackData, prefix="rsl"):
+    model_config = CALLBACK_CONFIG
     fit: bool
 
 
 class ConfirmExchangeCallback(CallbackData, prefix="xcf"):
+    model_config = CALLBACK_CONFIG
     confirm: bool
 
 
 class ProductPickCallback(CallbackData, prefix="prd"):
-    product_id: int
+    model_config = CALLBACK_CONFIG
+    product_id: RowId
 
 
 T = Callable[..., str]

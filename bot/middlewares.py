@@ -22,6 +22,8 @@ from aiogram.types import Chat, Message, TelegramObject, Update, User
 from prometheus_client import Counter
 
 from bot.services.conversation import MEMORY_DESTINY, ChatMemory, Conversation
+from intents import IntentEngine
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +38,10 @@ FLOOD_DROPPED = Counter("kefu_bot_flood_dropped_total", "Updates dropped by floo
 
 
 class FloodMiddleware(BaseMiddleware):
-    """At most ``rate`` updates per ``window`` seconds per user; the first update over the limit
-    gets a polite "slow down", the rest are dropped until the window has room again."""
+    """At most ``rate`` updates per ``window`` seconds per user in private chats; the first
+    update over the limit gets a polite "slow down", the rest are dropped until the window has
+    room again. Groups are not counted: the bot never speaks up in one, and in the agents'
+    group every line an agent writes must reach the customer."""
 
     def __init__(self, rate: int, window: float, *, max_users: int = 100_000) -> None:
         self.rate = rate
@@ -48,7 +52,10 @@ class FloodMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None:
+        chat: Chat | None = data.get("event_chat")
+        if user is None or (chat is not None and chat.type != "private"):
+            # Groups: the bot answers nobody there, and in the agents' group an agent pasting
+            # a few lines at once must not lose any of them.
             return await handler(event, data)
         now = time.monotonic()
         stamps = self._seen.get(user.id)
@@ -96,10 +103,13 @@ def _describe(message: Message) -> str:
 
 class ChatContextMiddleware(BaseMiddleware):
     """Loads the chat's memory, picks the language, builds the :class:`Conversation` and writes
-    the memory back once the update is handled (also when a handler failed)."""
+    the memory back once the update is handled (also when a handler failed).
+
+    Updates from bot accounts stop here: bots do not talk to the shop, and answering one (or
+    apologising to it) could start two bots talking to each other."""
 
     def __init__(
-        self, storage: BaseStorage, replies: Any, *, transcript_lines: int, default_locale: str
+        self, storage: BaseStorage, replies: Replies, *, transcript_lines: int, default_locale: str
     ) -> None:
         self.storage = storage
         self.replies = replies
@@ -113,7 +123,11 @@ class ChatContextMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         bot: Bot = data["bot"]
-        if user is None or chat is None or user.is_bot:
+        if user is not None and user.is_bot:
+            logger.debug("ignored an update from bot account %s", user.id)
+            return None
+        if user is None or chat is None or chat.type != "private":
+            # Groups (the agents' desk among them) are nobody's customer conversation.
             return await handler(event, data)
         lock = self._locks.get(chat.id)
         if lock is None:
@@ -172,17 +186,25 @@ class IntentMiddleware(BaseMiddleware):
     Commands (``/start``) are not matched. The matched intent is counted by outcome.
     """
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: IntentEngine) -> None:
         self.engine = engine
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         message = event.message
-        if message is not None and message.text and not message.text.startswith("/"):
+        if (
+            message is not None
+            and message.text
+            and not message.text.startswith("/")
+            and message.chat.type == "private"
+        ):
             decision = self.engine.match(message.text)
             data["decision"] = decision
             INTENTS_MATCHED.labels(decision.intent or "-", decision.outcome).inc()
             memory: ChatMemory | None = data.get("memory")
+            if memory is not None:
+                # For a ticket: what the bot made of the last message, and how sure it was.
+                memory.set("last_match", [decision.intent, round(float(decision.confidence), 3)])
             if memory is not None and decision.outcome == "accept":
                 memory.set("misses", 0)  # "two misses in a row" counts unclear messages only
             logger.debug(

@@ -4,6 +4,8 @@ Business outcomes (an order not found, an exchange refused) are replies, not err
 are for the transport and for a server that could not handle a request at all.
 """
 
+from bus.contracts.base import ErrorCode
+
 
 class BusError(Exception):
     """Base class: the call did not produce a business reply."""
@@ -30,6 +32,19 @@ class BusRemoteError(BusError):
     """The server answered with an error: a stable ``code`` and a message safe to log."""
 
     def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Refusal(Exception):
+    """Raised by a server-side handler to refuse a well-formed request with a stable error
+    ``code`` (e.g. ``idempotency_conflict``): the caller gets that code as ``BusRemoteError``,
+    the message is acked, never retried, and not parked as a dead letter (it is not broken,
+    and replaying it can only be refused again). ``message`` must be safe to log.
+    """
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message

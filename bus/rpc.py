@@ -7,10 +7,13 @@ their deadline; commands are persistent and publisher-confirmed. Both are ``mand
 request nobody can receive comes back at once as ``BusUnavailable``. Bodies are JSON from
 ``model_dump_json()``; never pickle.
 
-Server: validates each request against its contract, dispatches by method, replies with the
-same correlation id, and acks only after the handler returned (for commands: after the
-database commit). What cannot be handled goes to the dead-letter queue with the reason in
-its headers, and the consumer carries on.
+Server: serves a typed registry (``bus.protocol.Handlers``, built from ``Request.served_by``
+pairs and checked at start), validates each request against its contract, dispatches by
+method (a query only from the queries queue, a command only from the commands queue),
+replies with the same correlation id, and acks only after the handler returned (for
+commands: after the database commit). What cannot be handled goes to the dead-letter queue
+with the reason in its headers (field names and error types, never values), and the consumer
+carries on.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar, cast
 
 import aio_pika
 from aio_pika.abc import (
@@ -35,8 +40,10 @@ from aio_pika.exceptions import AMQPError, PublishError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
-from bus.contracts import REQUESTS, Contract, RemoteError, Request, reply_adapter
-from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
+from bus.contracts import Contract, Event, RemoteError, Request, Route, reply_adapter
+from bus.contracts.base import ErrorCode
+from bus.errors import BusRemoteError, BusTimeout, BusUnavailable, Refusal
+from bus.protocol import METHODS, Handlers
 from bus.topology import Topology
 
 logger = logging.getLogger(__name__)
@@ -44,8 +51,9 @@ logger = logging.getLogger(__name__)
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
 SCHEMA_HEADER = "x-kefu-schema"
 REASON_HEADER = "x-kefu-reason"
-METHODS: dict[str, type[Request]] = {request.METHOD: request for request in REQUESTS}
 _REPLY_ADAPTERS = {method: reply_adapter(request) for method, request in METHODS.items()}
+_METHOD_SHAPE = re.compile(r"[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}")
+_FIELD_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
 
 CLIENT_CALLS = Counter(
     "kefu_bus_calls_total", "Bus calls made by this process.", ["method", "outcome"]
@@ -65,13 +73,16 @@ SERVER_LATENCY = Histogram(
     ["method"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+R = TypeVar("R", bound=Contract)
+
 DEAD_LETTERS = Counter(
     "kefu_dead_letters_total", "Messages sent to a dead-letter queue.", ["queue", "reason"]
 )
 
 
 class RpcClient:
-    """Calls bus methods. One per process; safe for any number of concurrent calls.
+    """Calls bus methods (a :class:`bus.protocol.Bus`). One per process; safe for any number
+    of concurrent calls.
 
     ``connect()`` never raises for an absent broker: the client keeps trying in the
     background and every call meanwhile fails fast with ``BusUnavailable``, so the bot still
@@ -164,7 +175,7 @@ class RpcClient:
                 future.set_exception(BusUnavailable("connection to the broker lost"))
         self._futures.clear()
 
-    async def call(self, request: Request, *, deadline: float | None = None) -> Contract:
+    async def call(self, request: Request[R], *, deadline: float | None = None) -> R:
         """Send a request and return its parsed reply (one of ``type(request).REPLIES``)."""
         body = await self._round_trip(
             request.METHOD,
@@ -178,13 +189,14 @@ class RpcClient:
         if isinstance(reply, RemoteError):
             CLIENT_CALLS.labels(request.METHOD, reply.code).inc()
             raise BusRemoteError(reply.code, reply.message)
-        return reply
+        # The adapter accepts exactly the request's replies (and RemoteError, raised above).
+        return cast(R, reply)
 
     async def call_raw(self, method: str, body: bytes, *, deadline: float | None = None) -> bytes:
         """Send any bytes to a method and return the reply's bytes: ``kefu rpc`` and tests."""
         request = METHODS.get(method)
         kind = request.KIND if request else "query"
-        schema = request.SCHEMA_VERSION if request else 1
+        schema = request.SCHEMA_VERSION if request else Contract.SCHEMA_VERSION
         return await self._round_trip(method, kind, body, schema=schema, deadline=deadline)
 
     async def _round_trip(
@@ -197,7 +209,8 @@ class RpcClient:
         message_id: str | None = None,
         deadline: float | None = None,
     ) -> bytes:
-        if not self.connected:
+        exchange = self._exchange
+        if not self.connected or exchange is None:
             CLIENT_CALLS.labels(method, "unavailable").inc()
             raise BusUnavailable("not connected to the broker")
         deadline = deadline or self._timeout
@@ -226,7 +239,7 @@ class RpcClient:
         confirmed = False
         try:
             async with asyncio.timeout(deadline):
-                await self._exchange.publish(message, routing_key=method, mandatory=True)
+                await exchange.publish(message, routing_key=method, mandatory=True)
                 confirmed = True
                 reply = await future
         except TimeoutError:
@@ -267,26 +280,21 @@ class RpcClient:
             self._connection = None
 
 
-Handler = Callable[[Any], Awaitable[Contract]]
-
-
 class RpcServer:
-    """Serves bus methods from a registry ``{method: handler}``; requests are validated
-    against ``METHODS[method]`` before the handler sees them."""
+    """Serves bus methods from a typed registry (:class:`bus.protocol.Handlers`, or the
+    ``Request.served_by`` routes to build one from); requests are validated against their
+    contract before the handler sees them."""
 
     def __init__(
         self,
         connection: AbstractRobustConnection,
-        handlers: Mapping[str, Handler],
+        handlers: Handlers | Iterable[Route],
         *,
         topology: Topology | None = None,
         prefetch: int = 32,
     ) -> None:
-        unknown = set(handlers) - set(METHODS)
-        if unknown:
-            raise ValueError(f"handlers for unknown methods: {sorted(unknown)}")
         self._connection = connection
-        self._handlers = dict(handlers)
+        self._handlers = handlers if isinstance(handlers, Handlers) else Handlers(handlers)
         self._topology = topology or Topology()
         self._prefetch = prefetch
         self._channels: list[AbstractChannel] = []
@@ -338,39 +346,64 @@ class RpcServer:
     ) -> None:
         method = message.type or ""
         cid = message.correlation_id or "-"
-        request_type = METHODS.get(method)
-        handler = self._handlers.get(method)
-        if request_type is None or handler is None:
+        route = self._handlers.get(method)
+        if route is None:
             await self._refuse(
-                channel, queue_name, message, "unknown_method", f"unknown method {method!r}"
+                channel,
+                queue_name,
+                message,
+                "unknown_method",
+                f"unknown method {shown_method(method)!r}",
             )
             return
-        schema = (message.headers or {}).get(SCHEMA_HEADER, request_type.SCHEMA_VERSION)
+        request_type = route.request_type
+        arrived_on = "query" if queue_name == self._topology.queries_queue else "command"
+        if request_type.KIND != arrived_on:
+            # Dispatch is by the message's type, so the queue must agree: a command that came
+            # in on the queries route would skip persistence and confirms (and vice versa).
+            await self._refuse(
+                channel,
+                queue_name,
+                message,
+                "wrong_route",
+                f"{method} is a {request_type.KIND} and came in on the {arrived_on} route",
+            )
+            return
+        schema = schema_version(message.headers or {}, request_type.SCHEMA_VERSION)
         if schema != request_type.SCHEMA_VERSION:
             await self._refuse(
                 channel,
                 queue_name,
                 message,
                 "unsupported_version",
-                f"{method} speaks schema {request_type.SCHEMA_VERSION}, got {schema}",
+                f"{method} speaks schema {request_type.SCHEMA_VERSION}, got "
+                + (str(schema) if schema is not None else "a header that is not a number"),
             )
             return
         try:
             request = request_type.model_validate_json(message.body)
         except ValidationError as exc:
-            detail = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5]
-            )
-            await self._refuse(channel, queue_name, message, "bad_request", detail)
+            await self._refuse(channel, queue_name, message, "bad_request", describe_errors(exc))
             return
 
         started = time.perf_counter()
         try:
-            reply = await handler(request)
+            reply = await route.handler(request)
         except asyncio.CancelledError:
             with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
                 await message.nack(requeue=True)
             raise
+        except Refusal as refusal:
+            # Well-formed but refused for good (e.g. a key reused for another request):
+            # answered, acked, neither retried nor parked.
+            logger.warning("refused %s: %s [cid=%s]", method, refusal.code, cid)
+            SERVER_REQUESTS.labels(method, refusal.code).inc()
+            await self._reply(
+                channel, message, RemoteError(code=refusal.code, message=refusal.message[:500])
+            )
+            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
+                await message.ack()
+            return
         except Exception:
             logger.exception("handler %s failed [cid=%s]", method, cid)
             SERVER_REQUESTS.labels(method, "error").inc()
@@ -414,20 +447,22 @@ class RpcServer:
         channel: AbstractChannel,
         queue_name: str,
         message: AbstractIncomingMessage,
-        code: str,
+        code: ErrorCode,
         reason: str,
     ) -> None:
         """Answer the caller with an error, park the message in the dead-letter queue with
         the reason, ack the original. Never raises: the consumer must keep going."""
+        method = shown_method(message.type or "")
         logger.warning(
             "dead-lettering %s from %s: %s (%s) [cid=%s]",
-            message.type,
+            method,
             queue_name,
             code,
             reason,
             message.correlation_id,
         )
-        SERVER_REQUESTS.labels(message.type or "?", code).inc()
+        # Metric labels stay a closed set: a made-up method name is "unknown".
+        SERVER_REQUESTS.labels(method if method in METHODS else "unknown", code).inc()
         DEAD_LETTERS.labels(queue_name, code).inc()
         await self._reply(channel, message, RemoteError(code=code, message=reason[:500]))
         headers = dict(message.headers or {})
@@ -436,7 +471,7 @@ class RpcServer:
                 REASON_HEADER: f"{code}: {reason}"[:1000],
                 "x-kefu-error-code": code,
                 "x-kefu-source-queue": queue_name,
-                "x-kefu-method": message.type or "",
+                "x-kefu-method": method,
                 "x-kefu-dead-at": int(time.time()),
             }
         )
@@ -463,7 +498,7 @@ class RpcServer:
         with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
             await message.ack()
 
-    async def publish_event(self, event: Any) -> None:
+    async def publish_event(self, event: Event) -> None:
         """Publish an event on the topic exchange (persistent, confirmed)."""
         assert self._confirmed is not None, "start() the server first"
         exchange = await self._confirmed.get_exchange(self._topology.events_exchange, ensure=False)
@@ -499,3 +534,46 @@ class RpcServer:
             with contextlib.suppress(Exception):
                 await channel.close()
         self._channels.clear()
+
+
+def shown_method(method: str) -> str:
+    """A method name fit for logs, headers and reasons: ours, or shaped like ours. Anything
+    else came from whoever published the message and could be any text (a phone number
+    included), so it is not repeated."""
+    if method in METHODS or _METHOD_SHAPE.fullmatch(method):
+        return method
+    return "?"
+
+
+def schema_version(headers: Mapping[str, Any], default: int) -> int | None:
+    """The ``x-kefu-schema`` header as a number: an integer, or digits in a string (another
+    AMQP client may send one); ``None`` for anything else (a bool is not a version)."""
+    value = headers.get(SCHEMA_HEADER, default)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal):
+        return int(value) if value == int(value) else None
+    if isinstance(value, bytes):
+        value = value.decode("ascii", errors="replace")
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def describe_errors(exc: ValidationError, limit: int = 5) -> str:
+    """Where and what went wrong, never the value: ``order_no: string_pattern_mismatch``.
+
+    Dead-letter reasons and error replies are read by people and land in logs, and a rejected
+    value can be a phone number or an address. Location parts that are not field-shaped (an
+    unexpected key is chosen by the sender) are shown as ``?``.
+    """
+    parts = []
+    for error in exc.errors(include_url=False, include_context=False, include_input=False)[:limit]:
+        where = ".".join(
+            str(part) if isinstance(part, int) or _FIELD_SHAPE.fullmatch(str(part)) else "?"
+            for part in error["loc"]
+        )
+        parts.append(f"{where or 'body'}: {error['type']}")
+    return "; ".join(parts)

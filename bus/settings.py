@@ -9,7 +9,9 @@ from bus.topology import Topology
 
 
 class BusSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     amqp_url: AmqpDsn = Field(
         default=AmqpDsn("amqp://guest:guest@127.0.0.1:5672/"), alias="AMQP_URL"

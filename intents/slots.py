@@ -13,6 +13,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from intents.normalize import prepare
+from shop.regions import region_aliases
 
 __all__ = ["Slots", "chinese_numerals_to_digits", "extract_slots", "slot_text"]
 
@@ -161,33 +162,8 @@ _COLOR_RE = re.compile(
 )
 _COLOR_STOP = re.compile(r"明白|白天|红包|黑店|黑名单|白色污染")
 
-_PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
-    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
-    "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港",
-    "澳门",
-)
-_REGION_ALIASES: dict[str, str] = {
-    **{p: p for p in _PROVINCES},
-    "内蒙": "内蒙古", "江浙沪": "江苏", "广州": "广东", "深圳": "广东", "东莞": "广东",
-    "佛山": "广东", "杭州": "浙江", "宁波": "浙江", "温州": "浙江", "义乌": "浙江",
-    "南京": "江苏", "苏州": "江苏", "无锡": "江苏", "常州": "江苏", "合肥": "安徽",
-    "成都": "四川", "武汉": "湖北", "长沙": "湖南", "西安": "陕西", "郑州": "河南",
-    "济南": "山东", "青岛": "山东", "厦门": "福建", "福州": "福建", "南昌": "江西",
-    "沈阳": "辽宁", "大连": "辽宁", "长春": "吉林", "哈尔滨": "黑龙江", "石家庄": "河北",
-    "太原": "山西", "昆明": "云南", "贵阳": "贵州", "南宁": "广西", "兰州": "甘肃",
-    "西宁": "青海", "银川": "宁夏", "乌鲁木齐": "新疆", "拉萨": "西藏", "海口": "海南",
-    "三亚": "海南", "呼和浩特": "内蒙古",
-    "海外": "海外", "国外": "海外", "境外": "海外", "美国": "海外", "日本": "海外",
-    "韩国": "海外", "英国": "海外", "加拿大": "海外", "澳洲": "海外", "澳大利亚": "海外",
-    "新加坡": "海外", "马来西亚": "海外", "德国": "海外", "法国": "海外",
-    "hong kong": "香港", "hongkong": "香港", "macau": "澳门", "macao": "澳门",
-    "taiwan": "台湾", "beijing": "北京", "shanghai": "上海", "guangzhou": "广东",
-    "shenzhen": "广东", "xinjiang": "新疆", "tibet": "西藏", "zhejiang": "浙江",
-    "jiangsu": "江苏", "overseas": "海外", "abroad": "海外", "singapore": "海外",
-    "malaysia": "海外", "usa": "海外", "canada": "海外", "australia": "海外", "japan": "海外",
-    "uk": "海外",
-}
+# Provinces, their big cities, HK/Macau/Taiwan, countries (→ 海外): the shop's one region table.
+_REGION_ALIASES: dict[str, str] = region_aliases()
 _REGION_RE = re.compile(
     "|".join(
         (rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w))

@@ -1,6 +1,9 @@
 """``kefu``: the ops and developer door to a running Kefu — a thin layer over the packages.
 
-kefu seed [--if-empty]            build the demo shop (an empty database only)
+kefu seed [--if-empty] [--renew-stale|--renew]
+                                  build the demo shop (an empty database only; rebuild it)
+kefu demo [--json]                the demo orders to try, with what each allows now
+kefu followups [--all] [--json]   returns, refunds and invoices the shop has to follow up
 kefu db upgrade|current           database migrations (Alembic)
 kefu rpc METHOD JSON              call any bus method, print the JSON reply
 kefu status [--json]              queues, consumers (workers), dead letters
@@ -15,21 +18,25 @@ import asyncio
 import json
 import logging
 import sys
+from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 import aio_pika
 import aiohttp
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from bus.errors import BusError
-from bus.rpc import METHODS, REASON_HEADER, RpcClient
+from bus.protocol import METHODS
+from bus.rpc import REASON_HEADER, RpcClient
 from bus.settings import BusSettings
 from worker.settings import WorkerSettings
 
 
 class OpsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     bus: BusSettings = Field(default_factory=BusSettings)
     management_url: str = Field(
@@ -44,24 +51,116 @@ class OpsSettings(BaseSettings):
 
 async def cmd_seed(args: argparse.Namespace) -> int:
     from worker import create_worker
-    from worker.seed import N_CUSTOMERS, N_ORDERS, PRODUCTS
+    from worker.seed import FRESH_FOR, N_CUSTOMERS, N_ORDERS, PRODUCTS, demo_shop_age, renew_demo
 
     worker = create_worker(WorkerSettings())
     _ensure_sqlite_folder(worker.settings.database_url)
+    built = f"{len(PRODUCTS)} products, {N_CUSTOMERS} customers, {N_ORDERS} orders"
     try:
-        seeded = await worker.seed_demo()
+        if await worker.seed_demo():
+            print(f"seeded the demo shop: {built}")
+            return 0
+        age = await demo_shop_age(worker.db)
+        if age is not None and (args.renew or (args.renew_stale and age > FRESH_FOR)):
+            await renew_demo(worker.db, timing=worker.timing)
+            print(f"rebuilt the demo shop seeded {_age(age)} ago, its times from now: {built}")
+            return 0
     finally:
         await worker.db.dispose()
-    if seeded:
-        print(
-            f"seeded the demo shop: {len(PRODUCTS)} products, {N_CUSTOMERS} customers, "
-            f"{N_ORDERS} orders"
-        )
-    elif args.if_empty:
-        print("the shop already has data; left as it is")
-    else:
-        print("the shop already has data; nothing seeded (use a new DATABASE_URL)")
+    quiet = args.if_empty or args.renew_stale
+    if age is not None:
+        print(f"the shop already has data (the demo shop, seeded {_age(age)} ago); left as it is")
+        return 0 if quiet else 1
+    if args.renew:
+        print("this database is not the demo shop: nothing rebuilt", file=sys.stderr)
         return 1
+    if quiet:
+        print("the shop already has data; left as it is")
+        return 0
+    print("the shop already has data; nothing seeded (use a new DATABASE_URL)")
+    return 1
+
+
+def _age(age: timedelta) -> str:
+    hours = age.total_seconds() / 3600
+    return f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
+
+
+async def cmd_demo(args: argparse.Namespace) -> int:
+    """The demo shop's showcase orders, with what each allows now (``scripts/run.sh`` prints
+    them before the console chat opens: the bot itself never reads the database)."""
+    from shop.policy import load_policy
+    from worker.db.session import Database
+    from worker.seed import FRESH_FOR, demo_shop_age, showcase_orders
+
+    settings = WorkerSettings()
+    # What each order allows is decided by the worker's rules with the policy it enforces
+    # (KEFU_SHOP_POLICY).
+    policy = load_policy(settings.shop_policy)
+    db = Database(settings.database_url)
+    try:
+        age = await demo_shop_age(db)
+        found = await showcase_orders(db, policy=policy)
+    except SQLAlchemyError as exc:  # no database yet, or not migrated: say so, no traceback
+        print(f"no demo shop to show ({type(exc).__name__}); run: kefu seed", file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    if found is None or age is None:
+        print("this database is not the demo shop (kefu seed builds one)", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([asdict(o) for o in found], ensure_ascii=False, indent=2))
+        return 0
+    mine = [o for o in found if o.demo_customer]
+    others = [o for o in found if not o.demo_customer]
+    print(f"Demo orders to try (the demo shop was seeded {_age(age)} ago).")
+    if mine:
+        print(
+            f"They belong to {mine[0].customer_name}: verify as them with "
+            f"/contact {mine[0].customer_phone}, or give an order number and its last four "
+            "digits."
+        )
+    for title, orders in (("", mine), ("Other customers' orders that need attention:", others)):
+        if orders and title:
+            print(title)
+        for order in orders:
+            print(
+                f"  {order.order_no}  last four {order.last4}  {order.state} · "
+                f"{', '.join(order.items)}"
+            )
+            print(f"      → {'; '.join(order.jobs)}")
+    if age > FRESH_FOR:
+        print("Its time rules have moved on since it was seeded; fresh cases: kefu seed --renew")
+    return 0
+
+
+async def cmd_followups(args: argparse.Namespace) -> int:
+    """Live returns, refunds to issue, invoices to issue: the records behind every "we'll
+    follow up" (for the after-sales team and finance; invoice titles and tax numbers are
+    shown, phones and addresses never)."""
+    from worker.db.session import Database
+    from worker.followups import follow_ups
+
+    db = Database(WorkerSettings().database_url)
+    try:
+        found = await follow_ups(db, include_done=args.all)
+    except SQLAlchemyError as exc:
+        print(f"cannot read the shop's records ({type(exc).__name__}); run: kefu db upgrade",
+              file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    if args.json:
+        rows = [dict(asdict(f), amount=str(f.amount), since=f.since.isoformat()) for f in found]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print("nothing to follow up")
+        return 0
+    for f in found:
+        print(f"{f.kind:8} {f.number:16} {f.order_no}  {f.state:16} ¥{f.amount:>9}  "
+              f"{f.since:%Y-%m-%d %H:%M}  {f.detail}")
     return 0
 
 
@@ -206,7 +305,11 @@ async def cmd_status(args: argparse.Namespace) -> int:
 async def cmd_dlq(args: argparse.Namespace) -> int:
     settings = OpsSettings()
     topology = settings.bus.topology
-    source = topology.commands_queue if args.queue == "commands" else topology.queries_queue
+    source = {
+        "commands": topology.commands_queue,
+        "queries": topology.queries_queue,
+        "desk": topology.desk_queue,
+    }[args.queue]
     dead_name = topology.dead_letter_queue(source)
     connection = await aio_pika.connect_robust(settings.bus.url)
     try:
@@ -244,8 +347,12 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
                 await message.nack(requeue=True)
             print(f"{len(taken)} message(s) in {dead_name} (shown, left in place)", file=sys.stderr)
             return 0
-        # replay: back to the RPC exchange under their method, for a fixed worker to handle.
-        exchange = await channel.get_exchange(topology.rpc_exchange)
+        # replay: back to the RPC exchange under their method, for a fixed worker to handle;
+        # desk events straight back to the desk's queue.
+        desk = args.queue == "desk"
+        exchange = (
+            channel.default_exchange if desk else await channel.get_exchange(topology.rpc_exchange)
+        )
         for message in taken:
             headers = {
                 k: v
@@ -262,7 +369,7 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
                     content_type=message.content_type,
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 ),
-                routing_key=message.type or "",
+                routing_key=topology.desk_queue if desk else message.type or "",
             )
             await message.ack()
         print(f"replayed {len(taken)} message(s) from {dead_name}")
@@ -304,7 +411,27 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--if-empty", action="store_true", help="succeed quietly when the shop already has data"
     )
+    seed.add_argument(
+        "--renew-stale",
+        action="store_true",
+        help="rebuild the demo shop when it was seeded more than a day ago (its time rules have "
+        "moved on); any other data is left alone",
+    )
+    seed.add_argument(
+        "--renew", action="store_true", help="rebuild the demo shop now (the demo shop only)"
+    )
     seed.set_defaults(run=cmd_seed)
+
+    demo = sub.add_parser("demo", help="the demo shop's orders to try, and what each allows")
+    demo.add_argument("--json", action="store_true")
+    demo.set_defaults(run=cmd_demo)
+
+    followups = sub.add_parser(
+        "followups", help="returns, refunds and invoices the shop has to follow up"
+    )
+    followups.add_argument("--all", action="store_true", help="done ones too")
+    followups.add_argument("--json", action="store_true")
+    followups.set_defaults(run=cmd_followups)
 
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])
@@ -327,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dlq = sub.add_parser("dlq", help="dead-lettered messages")
     dlq.add_argument("action", choices=["list", "replay", "purge"])
-    dlq.add_argument("--queue", choices=["commands", "queries"], default="commands")
+    dlq.add_argument("--queue", choices=["commands", "queries", "desk"], default="commands")
     dlq.add_argument("--limit", type=int, default=100)
     dlq.set_defaults(run=cmd_dlq)
 

@@ -1,19 +1,15 @@
-"""Reply templates per locale and the shop policy they are rendered from (pure)."""
+"""Reply templates per locale, rendered from the shop policy (``shop/``) (pure)."""
 
-from replies.policy import PolicyError, ShopPolicy, load_policy
 from replies.render import Html, LocaleError, Replies, normalize_locale
 from replies.sizing import SizeAdvice, SizeChart, SizeRow, recommend_size
 
 __all__ = [
     "Html",
     "LocaleError",
-    "PolicyError",
     "Replies",
-    "ShopPolicy",
     "SizeAdvice",
     "SizeChart",
     "SizeRow",
-    "load_policy",
     "normalize_locale",
     "recommend_size",
 ]

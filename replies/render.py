@@ -28,34 +28,39 @@ from typing import Any
 
 import yaml
 
-from replies.policy import (
-    DEFAULT_LOCALE,
-    WEEKDAYS,
-    KindRule,
-    ShopPolicy,
-    region_display_name,
-)
 from replies.sizing import SizeAdvice, SizeChart
-from replies.views import OrderState, OrderView
+from replies.views import OrderView
+from shop.enums import (
+    ADDRESS_CHANGE_REASONS,
+    CARE_INSTRUCTIONS,
+    CATEGORY_MEASUREMENTS,
+    DEFAULT_LOCALE,
+    EXCHANGE_REASONS,
+    FIBRES,
+    MEASUREMENTS,
+    ORDER_STATES,
+    POSTAGE_PAYERS,
+    PRODUCT_CATEGORIES,
+    REGION_GROUPS,
+    OrderState,
+    PostagePayer,
+)
+from shop.policy import WEEKDAYS, KindRule, ShopPolicy
+from shop.regions import region_display_name
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LOCALES_DIR = Path(__file__).parent / "locales"
 SECTIONS = ("answers", "parts", "ui")
-REGION_VARIANTS = ("jzhw", "mainland", "remote", "hmt", "overseas")
 SLOT_VARIANTS = ("need_height", "need_weight", "have_body")
 POLICY_VARIANTS = ("offered",)
-ANSWER_VARIANTS = frozenset({"default", *REGION_VARIANTS, *SLOT_VARIANTS, *POLICY_VARIANTS})
+ANSWER_VARIANTS = frozenset({"default", *REGION_GROUPS, *SLOT_VARIANTS, *POLICY_VARIANTS})
 SLOT_NAMES = frozenset(
     {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
      "fit"}
 )
-EXCHANGE_REASONS = (
-    "not_delivered_yet", "order_not_paid", "order_closed", "window_expired", "already_exchanged",
-    "proxy_no_exchange", "not_fit_for_resale", "out_of_stock", "same_variant",
-    "style_change_not_allowed", "item_not_in_order", "variant_not_found",
-)
-ADDRESS_REFUSALS = ("already_shipped", "not_paid", "closed")
+# Categories whose length column has its own name (衣长, 裤长, 裙长): those whose chart has one.
+LENGTH_LABELLED = tuple(c for c, m in CATEGORY_MEASUREMENTS.items() if "length_cm" in m)
 TELEGRAM_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
      "tg-spoiler", "blockquote", "span"}
@@ -216,6 +221,7 @@ class Replies:
         self._dir = Path(locales_dir) if locales_dir is not None else DEFAULT_LOCALES_DIR
         self._templates = self._load_all()
         self._check_policy_texts()
+        self._check_vocabulary()
         self._policy_values = {loc: self._build_policy_values(loc) for loc in self._templates}
         self._check_answers()
 
@@ -258,6 +264,26 @@ class Replies:
                         f"shop policy field '{field}' has no '{locale}' text, but "
                         f"{self._dir / (locale + '.yaml')} exists"
                     )
+
+    def _check_vocabulary(self) -> None:
+        """Every value of the shop's enumerations the bot words has its UI text."""
+        needed = [
+            *(f"ui.exchange.reason.{code}" for code in EXCHANGE_REASONS),
+            *(f"ui.exchange.postage.{payer}" for payer in POSTAGE_PAYERS),
+            *(f"ui.address.refused.{reason}" for reason in ADDRESS_CHANGE_REASONS),
+            *(f"ui.order.state.{state}" for state in ORDER_STATES),
+            *(f"ui.category.{category}" for category in PRODUCT_CATEGORIES),
+            *(f"ui.size.column.{measurement}" for measurement in MEASUREMENTS),
+            *(f"ui.size.length.{category}" for category in LENGTH_LABELLED),
+            *(f"ui.fibre.{fibre}" for fibre in FIBRES),
+            *(f"ui.care.{code}" for code in CARE_INSTRUCTIONS),
+        ]
+        missing = [key for key in needed if key not in self._templates[DEFAULT_LOCALE]]
+        if missing:
+            raise LocaleError(
+                f"{self._dir / (DEFAULT_LOCALE + '.yaml')}: no text for "
+                f"{', '.join(k[3:] for k in missing)} (values of the shop's enumerations)"
+            )
 
     def _check_answers(self) -> None:
         for locale, flat in self._templates.items():
@@ -521,8 +547,8 @@ class Replies:
         """Mark text that is already escaped HTML (e.g. joined :meth:`text` results) as safe."""
         return Html(markup)
 
-    def exchange_postage(self, payer: str, locale: str) -> Html:
-        """Who pays postage for an exchange: ``customer`` or ``seller`` (bus PostagePayer)."""
+    def exchange_postage(self, payer: PostagePayer, locale: str) -> Html:
+        """Who pays postage for an exchange (``shop.enums.PostagePayer``)."""
         return self.text(f"exchange.postage.{payer}", locale)
 
     def exchange_quote(
@@ -531,7 +557,7 @@ class Replies:
         *,
         item: str,
         new_variant: str,
-        postage_payer: str,
+        postage_payer: PostagePayer,
         deadline: datetime | None = None,
     ) -> Html:
         """An eligible quote: postage payer, return address, and the deadline when there is one."""
@@ -564,13 +590,13 @@ class Replies:
         refusal = self.text("exchange.quote.ineligible", loc, reasons=Html("\n".join(lines)))
         return Html(refusal + "\n" + self.text("exchange.offer_human", loc))
 
-    def exchange_created(self, locale: str, *, rma_no: str, postage_payer: str) -> Html:
+    def exchange_created(self, locale: str, *, rma_no: str, postage_payer: PostagePayer) -> Html:
         loc = self._locale(locale)
         return self.text("exchange.created", loc, rma_no=rma_no,
                          postage=self.exchange_postage(postage_payer, loc))
 
     def address_refused(self, reason: str, locale: str) -> Html:
-        if reason not in ADDRESS_REFUSALS:
+        if reason not in ADDRESS_CHANGE_REASONS:
             raise KeyError(f"unknown address refusal {reason!r}")
         code = reason
         return self.text(f"address.refused.{code}", locale)
@@ -618,18 +644,54 @@ class Replies:
         return Html(line + "\n" + self.text("size.tolerance", loc))
 
     def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
+        """The chart with the body it suits (height, weight) and its category's measurements:
+        chest/length/shoulder for tops, waist/hip/length/inseam for trousers, and so on."""
         loc = self._locale(locale)
 
         def span(low: float, high: float) -> str:
             return _plain(low) if low == high else f"{_plain(low)}–{_plain(high)}"
 
-        rows = [self.text("size.chart.header", loc)]
+        columns = [self.text("size.column.height", loc), self.text("size.column.weight", loc)]
+        for name in chart.measurements:
+            if name == "length_cm" and chart.category in LENGTH_LABELLED:
+                columns.append(self.text(f"size.length.{chart.category}", loc))
+            else:
+                columns.append(self.text(f"size.column.{name}", loc))
+        rows = [self.text("size.chart.header", loc, columns=Html(" / ".join(columns)))]
         for r in chart.rows:
-            rows.append(self.text(
-                "size.chart.row", loc, size=r.size, height=span(r.height_min, r.height_max),
-                weight=span(r.weight_min_kg, r.weight_max_kg),
-                chest="–" if r.chest_cm is None else r.chest_cm,
-                length="–" if r.length_cm is None else r.length_cm,
-            ))
+            values = [span(r.height_min, r.height_max), span(r.weight_min_kg, r.weight_max_kg)]
+            values += [_plain(value) for value in r.measurements.values()]
+            rows.append(self.text("size.chart.row", loc, size=r.size, values=" / ".join(values)))
         rows.append(self.text("size.tolerance", loc))
         return Html("\n".join(rows))
+
+    def category_name(self, category: str, locale: str) -> Html:
+        """A product category's name (tops, trousers...); ``KeyError`` for an unknown one."""
+        if category not in PRODUCT_CATEGORIES:
+            raise KeyError(f"unknown product category {category!r}")
+        return self.text(f"category.{category}", locale)
+
+    def render_composition(self, shares: Iterable[tuple[str, int]], locale: str) -> Html:
+        """A fabric's fibres, e.g. ``[("cotton", 80), ("polyester", 20)]`` → "棉 80%，聚酯纤维
+        20%" / "80% cotton, 20% polyester". Unknown fibre codes are logged and left out."""
+        loc = self._locale(locale)
+        parts = []
+        for fibre, percent in shares:
+            if fibre not in FIBRES:
+                logger.warning("unknown fibre code %r left out of a composition", fibre)
+                continue
+            parts.append(self.text("fibre.share", loc, fibre=self.text(f"fibre.{fibre}", loc),
+                                   percent=percent))
+        return Html(self.text("fibre.separator", loc).join(parts))
+
+    def render_care(self, codes: Iterable[str], locale: str) -> Html:
+        """Care instructions in words, in the order given; unknown codes are logged and left
+        out."""
+        loc = self._locale(locale)
+        parts = []
+        for code in codes:
+            if code not in CARE_INSTRUCTIONS:
+                logger.warning("unknown care code %r left out", code)
+                continue
+            parts.append(self.text(f"care.{code}", loc))
+        return Html(self.text("care.separator", loc).join(parts))

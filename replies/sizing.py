@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shop.enums import MEASUREMENTS, Measurement, ProductCategory
+
 Fit = Literal["loose", "tight", "regular"]
 AdviceKind = Literal["exact", "between", "out_of_range", "need_more"]
 AdviceReason = Literal[
@@ -36,6 +38,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# Garment measurements (``shop.enums.MEASUREMENTS``, in the order a chart shows them). A chart
+# carries those of its category (``shop.enums.CATEGORY_MEASUREMENTS``); the worker's contract
+# checks which, this module shows whatever the chart has.
+
+
 class SizeRow(_Model):
     size: str = Field(min_length=1)
     height_min: int = Field(gt=0)
@@ -43,7 +50,16 @@ class SizeRow(_Model):
     weight_min_kg: float = Field(gt=0)
     weight_max_kg: float = Field(gt=0)
     chest_cm: float | None = Field(default=None, gt=0)
+    waist_cm: float | None = Field(default=None, gt=0)
+    hip_cm: float | None = Field(default=None, gt=0)
+    shoulder_cm: float | None = Field(default=None, gt=0)
+    sleeve_cm: float | None = Field(default=None, gt=0)
     length_cm: float | None = Field(default=None, gt=0)
+    inseam_cm: float | None = Field(default=None, gt=0)
+
+    @property
+    def measurements(self) -> dict[Measurement, float]:
+        return {name: value for name in MEASUREMENTS if (value := getattr(self, name)) is not None}
 
     @model_validator(mode="after")
     def _ranges(self) -> SizeRow:
@@ -55,16 +71,27 @@ class SizeRow(_Model):
 
 
 class SizeChart(_Model):
-    """Rows from the smallest size to the largest."""
+    """Rows from the smallest size to the largest; every row has the same measurements.
+    ``category`` words the length column (衣长, 裤长, 裙长) when it is known."""
 
     rows: list[SizeRow] = Field(min_length=1)
+    category: ProductCategory | None = None
 
     @model_validator(mode="after")
     def _unique_sizes(self) -> SizeChart:
         names = [r.size for r in self.rows]
         if len(set(names)) != len(names):
             raise ValueError("a size appears twice in the chart")
+        first = set(self.rows[0].measurements)
+        for row in self.rows[1:]:
+            if set(row.measurements) != first:
+                raise ValueError(f"size {row.size} has other measurements than size {names[0]}")
         return self
+
+    @property
+    def measurements(self) -> tuple[Measurement, ...]:
+        """The chart's columns, in display order."""
+        return tuple(self.rows[0].measurements)
 
 
 class SizeAdvice(_Model):

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-OrderState = Literal["awaiting_payment", "paid", "shipped", "completed", "closed"]
-ORDER_STATES: tuple[OrderState, ...] = (
-    "awaiting_payment", "paid", "shipped", "completed", "closed",
-)
+from shop.enums import OrderState
 
 
 class _View(BaseModel):

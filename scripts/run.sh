@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The run command: bash scripts/run.sh
 # Sets the machine up (scripts/bootstrap.sh: venv, dependencies, RabbitMQ), seeds the demo shop
-# if the database is empty, starts a worker in the background (log: var/log/worker.log) and the
-# bot in the foreground: a console chat in this terminal when BOT_TOKEN is unset, Telegram
-# long polling when it is set. Ctrl-C or end of input stops the bot, and the worker with it.
+# if the database is empty (and rebuilds it when it was seeded more than a day ago, so that its
+# time rules have live cases), starts a worker in the background (log: var/log/worker.log) and
+# the bot in the foreground: a console chat in this terminal when BOT_TOKEN is unset, after the
+# demo orders to try (kefu demo), Telegram long polling when it is set. Ctrl-C or end of input
+# stops the bot, and the worker with it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +37,7 @@ trap stop_worker EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-.venv/bin/kefu seed --if-empty
+.venv/bin/kefu seed --if-empty --renew-stale
 
 printf '\n=== worker started %s\n' "$(date -Is)" >>"$WORKER_LOG"
 .venv/bin/python -m worker >>"$WORKER_LOG" 2>&1 </dev/null &
@@ -49,6 +51,9 @@ fi
 echo "run: worker running (pid $WORKER_PID, log $WORKER_LOG)"
 
 if [[ -z "${BOT_TOKEN:-}" ]]; then
+    echo
+    .venv/bin/kefu demo || true
+    echo
     echo "run: no BOT_TOKEN set: console chat (type as a customer; Ctrl-D or Ctrl-C to quit)"
 fi
 .venv/bin/python -m bot

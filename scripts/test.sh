@@ -2,7 +2,8 @@
 # The test command: bash scripts/test.sh [pytest arguments]
 # Sets the machine up (scripts/bootstrap.sh: venv, dependencies, RabbitMQ, Redis and
 # PostgreSQL packages), starts the test PostgreSQL (scripts/postgres.sh), then runs
-#   ruff check .   lint-imports (contracts in pyproject.toml)   pytest "$@"
+#   ruff check .   lint-imports (contracts in pyproject.toml)   mypy (pyproject.toml: strict
+#   on shop/ bus/ replies/ intents/, normal on worker/ bot/ ops/)   pytest "$@"
 # Every step runs so that one report shows all problems; the exit code is the first failure's.
 # pytest's 5 ("no tests collected") counts as a failure.
 set -uo pipefail
@@ -28,6 +29,7 @@ step() {
 
 step "ruff check" .venv/bin/ruff check .
 step "lint-imports" .venv/bin/lint-imports --no-logo --cache-dir var/cache/import-linter
+step "mypy" .venv/bin/mypy --cache-dir var/cache/mypy
 step "pytest" .venv/bin/pytest -p no:cacheprovider "$@"
 
 if ((status == 0)); then

@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: the real RabbitMQ broker and unique names on it.
+"""Fixtures shared by every test: the real RabbitMQ broker and unique names on it; and the
+privacy check of the whole run's logs (``tests/logscan.py``).
 
 The broker is the one scripts/broker.sh starts (scripts/test.sh starts it). Point AMQP_URL and
 KEFU_MGMT_PORT elsewhere to test against another node.
@@ -6,6 +7,7 @@ KEFU_MGMT_PORT elsewhere to test against another node.
 
 import asyncio
 import base64
+import logging
 import os
 from collections.abc import AsyncIterator
 from uuid import uuid4
@@ -15,10 +17,45 @@ import pytest
 import pytest_asyncio
 from yarl import URL
 
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.logscan import SCAN
+
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:{port}/".format(
     port=os.environ.get("KEFU_AMQP_PORT", "5672")
 )
 CONNECT_TIMEOUT = 10.0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Everything the run logs at INFO and above goes through the privacy scan, and so does
+    every message a test sends as a customer through the fake Bot API."""
+    root = logging.getLogger()
+    root.addHandler(SCAN)
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+    says = FakeTelegramAPI.user_says
+
+    def recorded(self: FakeTelegramAPI, text: str, **kwargs):
+        SCAN.customer_said(text)
+        return says(self, text, **kwargs)
+
+    FakeTelegramAPI.user_says = recorded  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No full phone number, address or customer message in the logs of the whole run."""
+    logging.getLogger().removeHandler(SCAN)
+    leaks = SCAN.leaks()
+    SCAN.cleanup()
+    if not leaks:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.section("personal data in the logs (issue 11)", sep="=", red=True)
+        for leak in leaks[:30]:
+            reporter.line(leak)
+        reporter.line(f"{len(leaks)} log line(s) hold personal data; see tests/logscan.py")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

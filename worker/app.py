@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import aio_pika
 from aio_pika.abc import AbstractRobustConnection
 
 from bus import contracts as c
+from bus.protocol import Handlers
 from bus.rpc import RpcServer
+from shop.policy import load_policy
 from worker.db.migrate import upgrade
 from worker.db.session import Database
+from worker.order_changes import OrderChanges
+from worker.returns import Returns
 from worker.service import ShopService
 from worker.settings import WorkerSettings
+from worker.tickets import TicketDesk
+
+if TYPE_CHECKING:
+    from worker.seed import ShopTiming
 
 logger = logging.getLogger(__name__)
 
@@ -20,35 +29,59 @@ logger = logging.getLogger(__name__)
 class Worker:
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
+        # The same file the bot quotes (KEFU_SHOP_POLICY): the worker enforces what it says.
+        self.policy = load_policy(settings.shop_policy)
         self.db = Database(settings.database_url)
         self.topology = settings.bus.topology
-        self.service = ShopService(self.db, settings, publish=self._publish)
+        self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
+        self.returns = Returns(self.service)
+        self.changes = OrderChanges(self.service)
+        self.tickets = TicketDesk(self.service)
+        # Checked now, not at the first request: every method served, each by its handler.
+        self.handlers = Handlers(self.routes(), complete=True)
         self._connection: AbstractRobustConnection | None = None
         self._server: RpcServer | None = None
+
+    def routes(self) -> list[c.Route]:
+        """Every bus method the worker serves, with its handler."""
+        return [
+            *self.service.routes(),
+            *self.returns.routes(),
+            *self.changes.routes(),
+            *self.tickets.routes(),
+        ]
 
     async def migrate(self) -> None:
         await upgrade(self.db)
 
     async def start(self) -> None:
         await self.migrate()
+        await self.service.catalogue(force=True)  # loaded before the first question
         self._connection = await aio_pika.connect_robust(
             self.settings.bus.url,
             client_properties={"connection_name": f"kefu-worker:{self.topology.prefix}"},
         )
         self._server = RpcServer(
             self._connection,
-            self.service.handlers(),
+            self.handlers,
             topology=self.topology,
             prefetch=self.settings.prefetch,
         )
         await self._server.start()
+
+    @property
+    def timing(self) -> ShopTiming:
+        """The policy's figures the demo shop is laid out by."""
+        from worker.seed import ShopTiming
+
+        return ShopTiming.from_policy(self.policy)
 
     async def seed_demo(self) -> bool:
         """Seed the demo shop if the database has no products; True when it seeded."""
         from worker.seed import seed_demo
 
         await self.migrate()
-        return await seed_demo(self.db)
+        return await seed_demo(self.db, timing=self.timing)
 
     async def _publish(self, event: c.Event) -> None:
         if self._server is None:

@@ -11,7 +11,9 @@ DEFAULT_DATA_DIR = Path("var/data")
 
 
 class WorkerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     database_url: str = Field(
         default=f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'kefu.db'}", alias="DATABASE_URL"
@@ -19,16 +21,43 @@ class WorkerSettings(BaseSettings):
     bus: BusSettings = Field(default_factory=BusSettings)
     prefetch: int = Field(default=32, ge=1, le=1000, alias="WORKER_PREFETCH")
     metrics_port: int | None = Field(default=None, alias="WORKER_METRICS_PORT")
-
-    # Business rules that are the worker's to enforce (DOMAIN.md's shop).
-    custom_exchange_window_hours: int = Field(default=48, ge=1)
-    regular_exchange_window_hours: int = Field(default=7 * 24, ge=1)
-    return_address: str = Field(
-        default=(
-            "浙江省杭州市余杭区示范路 88 号 可芙仓库 2 号门 可芙小店 售后组（收）0571-8800 0000"
+    catalogue_check_interval_s: float = Field(
+        default=1.0,
+        ge=0,
+        alias="WORKER_CATALOGUE_CHECK_S",
+        description=(
+            "products.search checks the catalogue version at most this often (0: every call); "
+            "products.get always does."
         ),
-        alias="KEFU_RETURN_ADDRESS",
-        description="Where exchanges are sent back; keep it the same as replies/data/shop.yaml.",
     )
-    lookup_failures_allowed: int = Field(default=5, ge=1)
-    lookup_failure_window_s: int = Field(default=15 * 60, ge=1)
+
+    shop_policy: Path | None = Field(
+        default=None,
+        alias="KEFU_SHOP_POLICY",
+        description="The shop policy YAML the worker enforces (exchange windows, postage, the "
+        "return address): the bot's file. Default: shop/data/shop.yaml.",
+    )
+
+    # Proof of ownership (worker/proof.py). Wrong last-four answers count per Telegram user
+    # and per order number; linked customers and orders already proven are never counted.
+    lookup_failures_allowed: int = Field(
+        default=5, ge=1, description="Wrong answers a Telegram user may give per window."
+    )
+    lookup_failure_window_s: int = Field(
+        default=15 * 60, ge=1, description="The user's window; throttled until it ends."
+    )
+    order_proof_failures_allowed: int = Field(
+        default=5,
+        ge=1,
+        description="Wrong answers for one order number (from anyone) before its last-four "
+        "route closes.",
+    )
+    order_proof_failure_window_s: int = Field(
+        default=24 * 3600, ge=1, description="The window those wrong answers are counted in."
+    )
+    order_proof_lock_s: int = Field(
+        default=7 * 24 * 3600,
+        ge=1,
+        description="How long the order's last-four route stays closed; meanwhile only a "
+        "verified contact opens it.",
+    )

@@ -5,7 +5,7 @@ it goes through the same handlers as a confident match."""
 from __future__ import annotations
 
 import logging
-from typing import Any, get_args
+from typing import Any
 
 from aiogram import Dispatcher, Router
 from aiogram.types import CallbackQuery, Message
@@ -15,14 +15,15 @@ from bot.filters import HasText, Outcome
 from bot.keyboards import ClarifyCallback, HumanCallback
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
-from bus.contracts import TicketReason
+from bus import Bus
 from intents import Decision
 from intents.slots import extract_slots
+from shop.enums import TICKET_REASONS
 
 logger = logging.getLogger(__name__)
 
 MISSES_BEFORE_HUMAN = 2
-HUMAN_REASONS = frozenset(get_args(TicketReason))
+HUMAN_REASONS = frozenset(TICKET_REASONS)
 
 
 async def missed(conv: Conversation) -> bool:
@@ -43,7 +44,9 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     router = Router(name=__name__)
 
     @router.message(HasText(), Outcome("clarify", "fallback"))
-    async def handle_unclear_question(message: Message, conv: Conversation, decision: Any) -> None:
+    async def handle_unclear_question(
+        message: Message, conv: Conversation, decision: Decision
+    ) -> None:
         conv.memory.set("pending_text", (message.text or "")[:1000])
         choices = [
             (c.intent, titles[c.intent].get(conv.locale) or titles[c.intent]["zh_CN"])
@@ -108,10 +111,10 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
 
     @router.callback_query(HumanCallback.filter())
     async def on_human_offer(
-        query: CallbackQuery, callback_data: HumanCallback, conv: Conversation, rpc: Any
+        query: CallbackQuery, callback_data: HumanCallback, conv: Conversation, rpc: Bus
     ) -> None:
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         if not callback_data.accept:
             conv.memory.set("misses", 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
@@ -17,6 +16,8 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, order_button_label
 from bot.states import Identity
+from bus import Bus
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def get_router() -> Router:
 
     @router.message(CommandStart())
     async def cmd_start(
-        message: Message, conv: Conversation, state: FSMContext, policy: Any
+        message: Message, conv: Conversation, state: FSMContext, policy: ShopPolicy
     ) -> None:
         await state.clear()
         await conv.say(conv.t("welcome", shop_name=policy.shop_name.get(conv.locale)))
@@ -57,7 +58,7 @@ def get_router() -> Router:
         await conv.say(conv.t("cancelled"), reply_markup=ReplyKeyboardRemove())
 
     @router.message(Command("human"))
-    async def cmd_human(message: Message, conv: Conversation, rpc: Any) -> None:
+    async def cmd_human(message: Message, conv: Conversation, rpc: Bus) -> None:
         await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
 
     @router.message(Command("contact", "verify"))
@@ -66,7 +67,7 @@ def get_router() -> Router:
         await conv.say(conv.t("contact.prompt"), reply_markup=keyboards.share_contact(conv.t))
 
     @router.message(Command("orders"))
-    async def cmd_orders(message: Message, conv: Conversation, rpc: Any) -> None:
+    async def cmd_orders(message: Message, conv: Conversation, rpc: Bus) -> None:
         orders = await list_orders(rpc, conv)
         if orders is None:
             await conv.say(conv.t("contact.prompt"), reply_markup=keyboards.share_contact(conv.t))

@@ -7,7 +7,6 @@ logged with its traceback and answered with an apology.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
@@ -17,7 +16,8 @@ from aiogram.types import ErrorEvent
 from bot import keyboards
 from bot.services.conversation import Conversation
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
-from replies.policy import DEFAULT_LOCALE
+from replies.render import Replies
+from shop.enums import DEFAULT_LOCALE
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,9 @@ def _chat_id(event: ErrorEvent) -> int | None:
     return None
 
 
-async def _apologise_without_context(event: ErrorEvent, bot: Bot, replies: Any, key: str) -> None:
+async def _apologise_without_context(
+    event: ErrorEvent, bot: Bot, replies: Replies, key: str
+) -> None:
     """The failure came before the chat's context existed (e.g. the FSM storage is down):
     answer in the default language rather than not at all."""
     chat_id = _chat_id(event)
@@ -57,7 +59,7 @@ def get_router() -> Router:
 
     @router.errors(ExceptionTypeFilter(BusUnavailable, BusTimeout))
     async def on_bus_unavailable(
-        event: ErrorEvent, bot: Bot, replies: Any, conv: Conversation | None = None
+        event: ErrorEvent, bot: Bot, replies: Replies, conv: Conversation | None = None
     ) -> None:
         logger.warning(
             "bus unavailable while handling update %s: %s", event.update.update_id, event.exception
@@ -75,7 +77,7 @@ def get_router() -> Router:
     async def on_error(
         event: ErrorEvent,
         bot: Bot,
-        replies: Any,
+        replies: Replies,
         conv: Conversation | None = None,
         state: FSMContext | None = None,
     ) -> None:

@@ -3,7 +3,9 @@
 The worker decides eligibility (``exchanges.quote``) and creates the exchange
 (``exchanges.create``, a command with an idempotency key kept in the FSM data so that a retry
 of the same confirmation never creates two). An ineligible item gets the reason in plain words
-and an offer of a person.
+and an offer of a person. Creating one takes the order's verified customer: a customer who
+proved the order by its phone digits is asked for their contact at the confirmation, and once
+it is linked the confirmation comes back (``identity`` resumes it with :func:`quote`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.services.conversation import Conversation, ask_again_or_step_aside
-from bot.services.escalation import idempotency_key
-from bot.services.orders import answer_lookup, lookup, show_order_choices
+from bot.services.escalation import call_command, idempotency_key
+from bot.services.orders import answer_lookup, ask_for_contact, lookup, show_order_choices
 from bot.states import ExchangeRequest
+from bus import Bus
 from bus.contracts import (
+    ContactRequired,
     CreateExchange,
     ExchangeCreated,
     ExchangeRejected,
@@ -40,7 +44,9 @@ from bus.contracts import (
     QuoteExchange,
     Throttled,
 )
+from intents import Decision
 from intents.slots import answered_last4, order_number
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +59,7 @@ async def _ineligible(conv: Conversation, reasons: list[str]) -> None:
 
 
 async def with_order(
-    conv: Conversation, rpc: Any, state: FSMContext, order: OrderView, policy: Any
+    conv: Conversation, rpc: Bus, state: FSMContext, order: OrderView, policy: ShopPolicy
 ) -> None:
     """The order is known: pick the item (or take the only one)."""
     candidates = [i for i in order.items if not i.exchanged] or list(order.items)
@@ -71,7 +77,12 @@ async def with_order(
 
 
 async def with_item(
-    conv: Conversation, rpc: Any, state: FSMContext, order: OrderView, item_id: int, policy: Any
+    conv: Conversation,
+    rpc: Bus,
+    state: FSMContext,
+    order: OrderView,
+    item_id: int,
+    policy: ShopPolicy,
 ) -> None:
     item = next((i for i in order.items if i.item_id == item_id), None)
     if item is None:
@@ -127,9 +138,12 @@ def _request_fields(conv: Conversation, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def quote(conv: Conversation, rpc: Any, state: FSMContext, policy: Any) -> None:
+async def quote(conv: Conversation, rpc: Bus, state: FSMContext, policy: ShopPolicy) -> None:
     data = await state.get_data()
     reply = await rpc.call(QuoteExchange(**_request_fields(conv, data)))
+    if isinstance(reply, ContactRequired):
+        await ask_for_contact(conv, state, reply.reason, {"flow": "exchange"})
+        return
     if isinstance(reply, Throttled):
         await state.clear()
         await conv.say(conv.t("order.throttled", minutes=max(1, reply.retry_after_s // 60)))
@@ -158,6 +172,27 @@ async def quote(conv: Conversation, rpc: Any, state: FSMContext, policy: Any) ->
     )
 
 
+async def start_with_order_no(
+    conv: Conversation,
+    rpc: Bus,
+    state: FSMContext,
+    policy: ShopPolicy,
+    order_no: str,
+    last4: str | None,
+) -> None:
+    result = await lookup(rpc, conv, order_no, last4)
+    if result.needs_proof:
+        await state.set_state(ExchangeRequest.waiting_for_last4)
+        await state.update_data(order_no=order_no)
+    elif result.not_found:
+        await state.set_state(ExchangeRequest.waiting_for_order)
+    resume = {"flow": "exchange_order", "order_no": order_no}
+    if await answer_lookup(conv, result, state, resume):
+        return
+    assert result.order is not None
+    await with_order(conv, rpc, state, result.order, policy)
+
+
 def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
@@ -165,33 +200,14 @@ def get_routers() -> tuple[Router, Router]:
     flows.message.filter(StateFilter(ExchangeRequest))
     router = Router(name=__name__)
 
-    async def start_with_order_no(
-        conv: Conversation,
-        rpc: Any,
-        state: FSMContext,
-        policy: Any,
-        order_no: str,
-        last4: str | None,
-    ) -> None:
-        result = await lookup(rpc, conv, order_no, last4)
-        if result.needs_proof:
-            await state.set_state(ExchangeRequest.waiting_for_last4)
-            await state.update_data(order_no=order_no)
-        elif result.not_found:
-            await state.set_state(ExchangeRequest.waiting_for_order)
-        if await answer_lookup(conv, result):
-            return
-        assert result.order is not None
-        await with_order(conv, rpc, state, result.order, policy)
-
     @router.message(IntentIs("returns.exchange"))
     async def handle_exchange_request(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any,
+        policy: ShopPolicy,
+        decision: Decision,
     ) -> None:
         slots = decision.slots
         await state.clear()
@@ -202,18 +218,18 @@ def get_routers() -> tuple[Router, Router]:
             return
         await conv.say(conv.replies.answer("returns.exchange", conv.locale))
         await state.set_state(ExchangeRequest.waiting_for_order)
-        order = await show_order_choices(conv, rpc, "x")
-        if order is not None:
-            await with_order(conv, rpc, state, order, policy)
+        found = await show_order_choices(conv, rpc, "x")
+        if found is not None and found.order is not None:
+            await with_order(conv, rpc, state, found.order, policy)
 
     @flows.message(StateFilter(ExchangeRequest.waiting_for_order), HasText())
     async def on_exchange_order(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         order_no = order_number(message.text or "")
         if order_no is None:
@@ -227,10 +243,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_exchange_last4(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         last4 = answered_last4(message.text or "")
         if last4 is None:
@@ -244,9 +260,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: OrderPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         await start_with_order_no(conv, rpc, state, policy, callback_data.order_no, None)
@@ -256,13 +272,17 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: ItemPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         data = await state.get_data()
         result = await lookup(rpc, conv, data["order_no"])
+        if result.locked:
+            resume = {"flow": "exchange_order", "order_no": data["order_no"]}
+            await answer_lookup(conv, result, state, resume)
+            return
         if await answer_lookup(conv, result):
             await state.clear()
             return
@@ -284,7 +304,7 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(StateFilter(ExchangeRequest.waiting_for_variant), HasText())
     async def on_variant_typed(
-        message: Message, conv: Conversation, state: FSMContext, decision: Any
+        message: Message, conv: Conversation, state: FSMContext, decision: Decision
     ) -> None:
         slots = decision.slots
         if not (slots.size or slots.color):
@@ -302,9 +322,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: ResaleCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         await state.update_data(fit_for_resale=callback_data.fit)
@@ -317,9 +337,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: ConfirmExchangeCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         if not callback_data.confirm:
@@ -327,9 +347,16 @@ def get_routers() -> tuple[Router, Router]:
             await conv.say(conv.t("cancelled"))
             return
         data = await state.get_data()
-        reply = await rpc.call(
-            CreateExchange(idempotency_key=data["key"], **_request_fields(conv, data))
+        key = data.get("key") or idempotency_key(conv.user_id)
+        reply = await call_command(
+            conv, rpc, CreateExchange(idempotency_key=key, **_request_fields(conv, data))
         )
+        if isinstance(reply, ContactRequired):
+            # The draft stays in the FSM; once the contact is linked, the confirmation comes
+            # back under a fresh key (this one now stands for the refused request).
+            await state.update_data(key=None)
+            await ask_for_contact(conv, state, reply.reason, {"flow": "exchange"})
+            return
         await state.clear()
         if isinstance(reply, ExchangeCreated):
             logger.info("exchange %s created for chat %s", reply.exchange.rma_no, conv.chat_id)

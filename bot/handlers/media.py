@@ -1,4 +1,6 @@
-"""Photos, documents, stickers, voice: answered politely and kept for the agent.
+"""Photos, documents, stickers, voice: answered politely and kept for the agent; and the last
+word on anything no other handler took (a message of another kind, a button that is stale or
+forged).
 
 Attachments are remembered with the chat; they go into the ticket when the chat is escalated,
 and refresh the open ticket when it already is.
@@ -7,15 +9,15 @@ and refresh the open ticket when it already is.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Router
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
+from bus import Bus
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +59,14 @@ def get_router() -> Router:
     router = Router(name=__name__)
 
     @router.message(HasAttachment())
-    async def handle_attachment(message: Message, conv: Conversation, rpc: Any) -> None:
+    async def handle_attachment(message: Message, conv: Conversation, rpc: Bus) -> None:
         kind, file_id = attachment_of(message)  # type: ignore[misc]
         conv.memory.add_attachment(kind, file_id, (message.caption or "")[:1000] or None)
         markup = None
         if kind in ("photo", "video", "document") and conv.memory.get("evidence_for"):
             # Evidence for a quality or colour question: a person should look at it.
             markup = keyboards.offer_human(conv.t, "quality")
-        if conv.memory.get("ticket") and kind != "sticker":
+        if conv.desk is None and conv.memory.get("ticket") and kind != "sticker":
             # Already escalated: the new attachment joins the open ticket.
             await open_ticket(conv, rpc, reason="other", announce=False)
         await conv.say(conv.t(REPLY_KEY[kind]), reply_markup=markup)
@@ -72,5 +74,13 @@ def get_router() -> Router:
     @router.message()
     async def handle_other_message(message: Message, conv: Conversation) -> None:
         await conv.say(conv.t("media.other"))
+
+    @router.callback_query()
+    async def on_stale_button(query: CallbackQuery, conv: Conversation | None = None) -> None:
+        """A button of a flow that has moved on, or callback data no filter accepts (made up,
+        or out of range): a short answer on the button itself, nothing else happens."""
+        logger.info("a button nobody handles was pressed (chat %s)", conv.chat_id if conv else "-")
+        text = conv.t("button.stale") if conv is not None else None
+        await query.answer(text)
 
     return router

@@ -17,47 +17,65 @@ from bot import keyboards
 from bot.filters import HasText, IntentIs
 from bot.keyboards import OrderPickCallback
 from bot.services.conversation import Conversation, ask_again_or_step_aside
-from bot.services.escalation import idempotency_key
+from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import (
     answer_lookup,
+    ask_for_contact,
     lookup,
     order_card,
     show_order_choices,
 )
 from bot.states import AddressChange, OrderQuery
+from bus import Bus
 from bus.contracts import (
     AddressChanged,
     AddressChangeRefused,
     ChangeAddress,
+    ContactRequired,
     OrderView,
     Throttled,
 )
+from intents import Decision
 from intents.slots import answered_last4, order_number
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
 PHONE_RE = re.compile(r"(?<!\d)1\d{10}(?!\d)")  # a mainland mobile number in the address
 LOOKUP_INTENTS = ("order.status", "order.change_address", "order.cancel", "returns.refund_progress")
+MIN_ADDRESS_CHARS = 6
+"""Fewer characters (phone number taken out) cannot be a delivery address: asked again."""
 
 
 async def present(
-    conv: Conversation, order: OrderView, intent: str, policy: Any, state: FSMContext
+    conv: Conversation,
+    order: OrderView,
+    intent: str,
+    policy: ShopPolicy,
+    state: FSMContext,
+    access: str = "last4",
 ) -> None:
-    """The order card, and what the question needs on top of it."""
+    """The order card, and what the question needs on top of it. ``access`` is how the order
+    was found: only its verified customer ("owner") may change it."""
     await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
     if intent == "order.change_address":
-        if order.state in ("shipped", "completed", "closed"):
+        # The worker decides (and says why not) in the order view; the bot only words it.
+        if order.address_refusal == "not_paid":
+            await conv.say(conv.t("address.refused.not_paid"))
+        elif order.address_refusal is not None:
             await conv.say(
-                conv.t("address.refused.already_shipped"),
+                conv.replies.address_refused(order.address_refusal, conv.locale),
                 reply_markup=keyboards.offer_human(conv.t, "other"),
             )
-        elif order.state == "awaiting_payment":
-            await conv.say(conv.t("address.refused.not_paid"))
+        elif access != "owner":
+            # Digits open an order for reading only: a change needs the customer's contact,
+            # asked before they type an address; the address step follows once linked.
+            await ask_for_contact(
+                conv, state, "write", {"flow": "address", "order_no": order.order_no}
+            )
         else:
-            # Paid, not shipped: the customer gives the new address here (orders.change_address).
-            await state.set_state(AddressChange.waiting_for_address)
-            await state.update_data(order_no=order.order_no, key=idempotency_key(conv.user_id))
-            await conv.say(conv.t("address.ask_new"))
+            # The customer gives the new address here (orders.change_address).
+            await ask_new_address(conv, state, order.order_no)
     elif intent == "order.cancel":
         if order.state == "awaiting_payment":
             await conv.say(conv.t("order.cancel.unpaid", hours=policy.orders.unpaid_close_hours))
@@ -70,19 +88,68 @@ async def present(
         await conv.say(conv.replies.answer("returns.refund_progress", conv.locale))
 
 
+async def ask_new_address(conv: Conversation, state: FSMContext, order_no: str) -> None:
+    await state.set_state(AddressChange.waiting_for_address)
+    await state.update_data(order_no=order_no, key=idempotency_key(conv.user_id))
+    await conv.say(conv.t("address.ask_new"))
+
+
+async def submit_address(
+    conv: Conversation, rpc: Bus, state: FSMContext, order_no: str, draft: dict[str, Any]
+) -> None:
+    """Send the new address (``draft``: province, address, phone) as ``orders.change_address``
+    and say how it went. A change the worker wants the contact for waits, with its draft, for
+    the customer to share it (then ``identity`` sends it again)."""
+    data = await state.get_data()
+    key = data.get("key") or idempotency_key(conv.user_id)
+    reply = await call_command(
+        conv,
+        rpc,
+        ChangeAddress(
+            idempotency_key=key,
+            order_no=order_no,
+            telegram_user_id=conv.user_id,
+            phone_last4=conv.memory.proof_for(order_no),
+            province=draft["province"],
+            street=draft["address"],
+            receiver_phone=draft.get("phone"),
+        ),
+    )
+    if isinstance(reply, ContactRequired):
+        await state.update_data(key=None)  # the next try is a new request
+        await ask_for_contact(
+            conv, state, reply.reason, {"flow": "address", "order_no": order_no, "draft": draft}
+        )
+        return
+    await state.clear()
+    if isinstance(reply, AddressChanged):
+        logger.info("address changed for order %s by chat %s", order_no, conv.chat_id)
+        view = reply.order
+        await conv.say(conv.t("address.done", address=f"{view.province} {view.address_masked}"))
+    elif isinstance(reply, AddressChangeRefused):
+        await conv.say(
+            conv.replies.address_refused(reply.reason, conv.locale),
+            reply_markup=keyboards.offer_human(conv.t, "other"),
+        )
+    elif isinstance(reply, Throttled):
+        await conv.say(conv.t("order.throttled", minutes=max(1, reply.retry_after_s // 60)))
+    else:
+        await conv.say(conv.t("order.not_found"))
+
+
 async def find_and_present(
     conv: Conversation,
-    rpc: Any,
+    rpc: Bus,
     state: FSMContext,
-    policy: Any,
+    policy: ShopPolicy,
     *,
     intent: str,
     order_no: str | None,
     last4: str | None,
 ) -> None:
     if order_no is None:
-        order = await show_order_choices(conv, rpc, "q")
-        if order is None:
+        result = await show_order_choices(conv, rpc, "q")
+        if result is None:
             await state.set_state(OrderQuery.waiting_for_order)
             await state.update_data(intent=intent)
             return
@@ -94,12 +161,13 @@ async def find_and_present(
         elif result.not_found:
             await state.set_state(OrderQuery.waiting_for_order)
             await state.update_data(intent=intent)
-        if await answer_lookup(conv, result):
+        resume = {"flow": "order", "intent": intent, "order_no": order_no}
+        if await answer_lookup(conv, result, state, resume):
             return
-        order = result.order
-        assert order is not None
+    order = result.order
+    assert order is not None
     await state.clear()
-    await present(conv, order, intent, policy, state)
+    await present(conv, order, intent, policy, state, result.access)
 
 
 def get_routers() -> tuple[Router, Router]:
@@ -113,10 +181,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_order_number(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         order_no = order_number(message.text or "")
         if order_no is None:
@@ -137,10 +205,10 @@ def get_routers() -> tuple[Router, Router]:
     async def on_phone_last4(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any = None,
+        policy: ShopPolicy,
+        decision: Decision | None = None,
     ) -> None:
         text = message.text or ""
         data = await state.get_data()
@@ -164,9 +232,9 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: OrderPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
+        policy: ShopPolicy,
     ) -> None:
         await query.answer()
         data = await state.get_data()
@@ -184,57 +252,37 @@ def get_routers() -> tuple[Router, Router]:
     async def on_new_address(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        decision: Any = None,
+        decision: Decision | None = None,
     ) -> None:
         text = (message.text or "").strip()
         province = decision.slots.region if decision is not None else None
-        if province is None or len(text) < 6:
-            if decision is not None and decision.outcome == "accept" and province is None:
-                await state.clear()
-                raise SkipHandler
-            await conv.say(conv.t("address.ask_new"))
-            return
+        if province is None and decision is not None and decision.outcome == "accept":
+            # A clear new question rather than an address: the intent handlers take it.
+            await state.clear()
+            raise SkipHandler
         phone_match = PHONE_RE.search(text)
-        phone = phone_match.group(0) if phone_match else None
         address = PHONE_RE.sub(" ", text).strip()[:200]
+        if province is None or len(address) < MIN_ADDRESS_CHARS:
+            await conv.say(conv.t("address.too_short"))
+            return
         data = await state.get_data()
-        order_no = data["order_no"]
-        reply = await rpc.call(
-            ChangeAddress(
-                idempotency_key=data["key"],
-                order_no=order_no,
-                telegram_user_id=conv.user_id,
-                phone_last4=conv.memory.proof_for(order_no),
-                province=province,
-                address=address,
-                phone=phone,
-            )
-        )
-        await state.clear()
-        if isinstance(reply, AddressChanged):
-            logger.info("address changed for order %s by chat %s", order_no, conv.chat_id)
-            view = reply.order
-            await conv.say(conv.t("address.done", address=f"{view.province} {view.address_masked}"))
-        elif isinstance(reply, AddressChangeRefused):
-            await conv.say(
-                conv.replies.address_refused(reply.reason, conv.locale),
-                reply_markup=keyboards.offer_human(conv.t, "other"),
-            )
-        elif isinstance(reply, Throttled):
-            await conv.say(conv.t("order.throttled", minutes=max(1, reply.retry_after_s // 60)))
-        else:
-            await conv.say(conv.t("order.not_found"))
+        draft = {
+            "province": province,
+            "address": address,
+            "phone": phone_match.group(0) if phone_match else None,
+        }
+        await submit_address(conv, rpc, state, data["order_no"], draft)
 
     @router.message(IntentIs(*LOOKUP_INTENTS))
     async def handle_order_question(
         message: Message,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
-        policy: Any,
-        decision: Any,
+        policy: ShopPolicy,
+        decision: Decision,
     ) -> None:
         slots = decision.slots
         order_no = slots.order_no

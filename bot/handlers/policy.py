@@ -5,7 +5,6 @@ to a person (a real request for one, complaints, quality problems)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Router
 from aiogram.types import Message
@@ -16,13 +15,16 @@ from bot.handlers import size
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
+from bus import Bus
+from intents import Decision
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
 NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 
 
-async def order_terms(conv: Conversation, rpc: Any, policy: Any) -> str | None:
+async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str | None:
     """The return/exchange terms of the customer's last order (by its first item's kind)."""
     order_no = conv.memory.get("last_order")
     if order_no is None and conv.memory.linked:
@@ -48,9 +50,9 @@ def get_router() -> Router:
 
     @router.message(IntentIs("color.difference", "color.real_color"))
     async def handle_color_difference(
-        message: Message, conv: Conversation, rpc: Any, policy: Any, decision: Any
+        message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
     ) -> None:
-        parts = [conv.replies.answer(decision.intent, conv.locale)]
+        parts: list[str] = [conv.replies.answer(decision.intent, conv.locale)]
         parts.append(conv.t("color.ask_daylight_photo"))
         terms = await order_terms(conv, rpc, policy)
         if terms:
@@ -59,7 +61,9 @@ def get_router() -> Router:
         await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
 
     @router.message(IntentIs("quality.problem"))
-    async def handle_quality_problem(message: Message, conv: Conversation, decision: Any) -> None:
+    async def handle_quality_problem(
+        message: Message, conv: Conversation, decision: Decision
+    ) -> None:
         conv.memory.set("evidence_for", "quality")
         await conv.say(
             conv.replies.answer("quality.problem", conv.locale),
@@ -67,16 +71,16 @@ def get_router() -> Router:
         )
 
     @router.message(IntentIs("human.agent"))
-    async def handle_human_request(message: Message, conv: Conversation, rpc: Any) -> None:
+    async def handle_human_request(message: Message, conv: Conversation, rpc: Bus) -> None:
         await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
 
     @router.message(IntentIs("complaint.general"))
-    async def handle_complaint(message: Message, conv: Conversation, rpc: Any) -> None:
+    async def handle_complaint(message: Message, conv: Conversation, rpc: Bus) -> None:
         await conv.say(conv.replies.answer("complaint.general", conv.locale))
         await open_ticket(conv, rpc, reason="complaint", intent="complaint.general")
 
     @router.message(IntentIs("size.chart"))
-    async def handle_size_chart(message: Message, conv: Conversation, rpc: Any) -> None:
+    async def handle_size_chart(message: Message, conv: Conversation, rpc: Bus) -> None:
         """The chart of the product named in the message, else how charts are measured."""
         if not await size.show_chart(conv, rpc, message.text or ""):
             await conv.say(
@@ -85,7 +89,9 @@ def get_router() -> Router:
             )
 
     @router.message(IntentIs(action="answer"))
-    async def handle_policy_question(message: Message, conv: Conversation, decision: Any) -> None:
+    async def handle_policy_question(
+        message: Message, conv: Conversation, decision: Decision
+    ) -> None:
         slots = decision.slots.model_dump(exclude_none=True)
         region = slots.pop("region", None) or conv.memory.get("region")
         try:

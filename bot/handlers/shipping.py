@@ -4,7 +4,6 @@ regions), the customer's region — from the message, from their order, or asked
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -15,6 +14,7 @@ from aiogram.types import Message
 from bot.filters import HasText, IntentIs
 from bot.services.conversation import Conversation
 from bot.states import ShippingQuestion
+from intents import Decision
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(StateFilter(ShippingQuestion.waiting_for_region), HasText())
     async def on_region(
-        message: Message, conv: Conversation, state: FSMContext, decision: Any
+        message: Message, conv: Conversation, state: FSMContext, decision: Decision
     ) -> None:
         region = decision.slots.region
         if region is None:
@@ -59,7 +59,7 @@ def get_routers() -> tuple[Router, Router]:
 
     @router.message(IntentIs(*REGIONAL))
     async def handle_regional_question(
-        message: Message, conv: Conversation, state: FSMContext, decision: Any
+        message: Message, conv: Conversation, state: FSMContext, decision: Decision
     ) -> None:
         region = decision.slots.region or conv.memory.get("region")
         if region is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any
 
 from aiogram import Router
 from aiogram.filters import StateFilter
@@ -22,8 +21,10 @@ from bot.keyboards import ProductPickCallback
 from bot.services.conversation import Conversation, ask_again_or_step_aside
 from bot.services.orders import lookup
 from bot.states import SizeAdvice
+from bus import Bus
 from bus.contracts import GetProduct, ProductFound, ProductList, ProductView, SearchProducts
 from bus.errors import BusError
+from intents import Decision
 from intents.slots import Slots, extract_slots
 from replies.sizing import SizeChart, SizeRow, recommend_size
 
@@ -33,12 +34,17 @@ SIZE_FIELDS = ("height_cm", "weight_kg", "fit")
 
 
 def chart_of(product: ProductView) -> SizeChart | None:
-    if not product.size_chart:
+    """The product's chart for replies/sizing; None for one-size items."""
+    chart = product.size_chart
+    if chart is None:
         return None
-    return SizeChart(rows=[SizeRow.model_validate(row.model_dump()) for row in product.size_chart])
+    return SizeChart(
+        category=chart.category,
+        rows=[SizeRow.model_validate(row.model_dump()) for row in chart.rows],
+    )
 
 
-async def _product_from_text(rpc: Any, text: str) -> list[tuple[int, str]]:
+async def _product_from_text(rpc: Bus, text: str) -> list[tuple[int, str]]:
     query = text.strip()[:200]
     if not query:
         return []
@@ -48,7 +54,7 @@ async def _product_from_text(rpc: Any, text: str) -> list[tuple[int, str]]:
 
 
 async def _product_ids_from_order(
-    rpc: Any, conv: Conversation, order_no: str | None
+    rpc: Bus, conv: Conversation, order_no: str | None
 ) -> list[tuple[int, str]]:
     order_no = order_no or conv.memory.get("last_order")
     if order_no is None:
@@ -62,7 +68,7 @@ async def _product_ids_from_order(
     return list(seen.items())
 
 
-async def advise(conv: Conversation, rpc: Any, state: FSMContext, text: str, slots: Slots) -> None:
+async def advise(conv: Conversation, rpc: Bus, state: FSMContext, text: str, slots: Slots) -> None:
     """Merge what the message said into the question and answer, or ask for what is missing."""
     data = await state.get_data()
     for name in SIZE_FIELDS:
@@ -98,7 +104,7 @@ async def advise(conv: Conversation, rpc: Any, state: FSMContext, text: str, slo
     await recommend(conv, rpc, state, data)
 
 
-async def ask_product(conv: Conversation, rpc: Any, state: FSMContext, data: dict) -> None:
+async def ask_product(conv: Conversation, rpc: Bus, state: FSMContext, data: dict) -> None:
     await state.set_state(SizeAdvice.waiting_for_product)
     choices = data.get("choices") or await _product_ids_from_order(rpc, conv, None)
     markup = keyboards.products((pid, name[:60]) for pid, name in choices) if choices else None
@@ -113,7 +119,7 @@ async def ask_product(conv: Conversation, rpc: Any, state: FSMContext, data: dic
     )
 
 
-async def recommend(conv: Conversation, rpc: Any, state: FSMContext, data: dict) -> None:
+async def recommend(conv: Conversation, rpc: Bus, state: FSMContext, data: dict) -> None:
     reply = await rpc.call(GetProduct(product_id=int(data["product_id"])))
     await state.clear()
     if not isinstance(reply, ProductFound) or (chart := chart_of(reply.product)) is None:
@@ -134,7 +140,7 @@ def _escape(value: str) -> str:
     return html.escape(value, quote=False)
 
 
-async def show_chart(conv: Conversation, rpc: Any, text: str) -> bool:
+async def show_chart(conv: Conversation, rpc: Bus, text: str) -> bool:
     """The size chart of the product named in the message, when there is exactly one."""
     candidates = await _product_from_text(rpc, text)
     if len(candidates) != 1:
@@ -159,7 +165,11 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(StateFilter(SizeAdvice.waiting_for_body), HasText())
     async def on_body_measurements(
-        message: Message, conv: Conversation, rpc: Any, state: FSMContext, decision: Any = None
+        message: Message,
+        conv: Conversation,
+        rpc: Bus,
+        state: FSMContext,
+        decision: Decision | None = None,
     ) -> None:
         slots = decision.slots if decision is not None else extract_slots(message.text or "")
         if slots.height_cm is None and slots.weight_kg is None and slots.fit is None:
@@ -169,7 +179,11 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(StateFilter(SizeAdvice.waiting_for_product), HasText())
     async def on_product_named(
-        message: Message, conv: Conversation, rpc: Any, state: FSMContext, decision: Any = None
+        message: Message,
+        conv: Conversation,
+        rpc: Bus,
+        state: FSMContext,
+        decision: Decision | None = None,
     ) -> None:
         text = message.text or ""
         candidates = await _product_from_text(rpc, text)
@@ -192,7 +206,7 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery,
         callback_data: ProductPickCallback,
         conv: Conversation,
-        rpc: Any,
+        rpc: Bus,
         state: FSMContext,
     ) -> None:
         await query.answer()
@@ -202,7 +216,7 @@ def get_routers() -> tuple[Router, Router]:
 
     @router.message(IntentIs("size.recommend"))
     async def handle_size_question(
-        message: Message, conv: Conversation, rpc: Any, state: FSMContext, decision: Any
+        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, decision: Decision
     ) -> None:
         await state.clear()
         await advise(conv, rpc, state, message.text or "", decision.slots)

@@ -20,11 +20,14 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot import keyboards
 from bus.contracts import Attachment, TranscriptLine
+from intents import Decision
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +122,13 @@ class ChatMemory:
         self.dirty = True
 
     def transcript(self) -> list[TranscriptLine]:
-        return [TranscriptLine.model_validate(line) for line in self.data.get("transcript") or []]
+        # Stored as JSON (Redis): the time goes back to a datetime for the strict contract.
+        return [
+            TranscriptLine(
+                role=line["role"], text=line["text"], at=datetime.fromisoformat(line["at"])
+            )
+            for line in self.data.get("transcript") or []
+        ]
 
     def add_attachment(self, kind: str, file_id: str, caption: str | None) -> None:
         items = list(self.data.get("attachments") or [])
@@ -144,10 +153,11 @@ class Conversation:
     user_name: str
     locale: str
     memory: ChatMemory
-    replies: Any
+    replies: Replies
     transcript_limit: int = 40
     ui_cache: dict[Any, Any] | None = None
     sent: list[Message] = field(default_factory=list)
+    desk: Any = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
 
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""
@@ -174,7 +184,7 @@ class Conversation:
 
 
 async def ask_again_or_step_aside(
-    conv: Conversation, state: Any, decision: Any, ask_key: str
+    conv: Conversation, state: FSMContext, decision: Decision | None, ask_key: str
 ) -> None:
     """The reply lacks what the flow waits for. A clear new question leaves the flow for the
     intent handlers (``SkipHandler``); anything else hears the flow's question again."""

@@ -1,24 +1,29 @@
 """Handing a chat to a person: a ticket in the worker with the conversation so far.
 
-Until the agents' desk exists, the ticket (``tickets.open``, persisted by the worker with the
-transcript and the attachments) is what an agent acts on. The customer is told when a person
-will answer, by the shop's service hours.
+The ticket (``tickets.open``, persisted by the worker with the transcript and the attachments)
+is what an agent acts on. With the agents' desk (``AGENTS_CHAT_ID``, bot/desk) the chat is then
+handed to a person in the agents' group and the customer hears their place in line; without
+it, they are told when a person will answer, by the shop's service hours.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from prometheus_client import Counter
 
 from bot.services.conversation import Conversation
-from bus.contracts import OpenTicket, TicketOpened
-from bus.errors import BusError, BusTimeout
+from bus import Bus
+from bus.contracts import Command, Contract, OpenTicket, TicketOpened
+from bus.errors import BusError, BusRemoteError, BusTimeout
+from shop.enums import TicketReason
 
 logger = logging.getLogger(__name__)
+R = TypeVar("R", bound=Contract)
 
 ESCALATIONS = Counter(
     "kefu_bot_escalations_total",
@@ -30,15 +35,49 @@ TICKET_KEY = "ticket_key"
 
 
 def idempotency_key(user_id: int) -> str:
-    """A fresh key for one customer action; keep it until the action succeeded."""
+    """A fresh key for one customer action; keep it until the action succeeded. It names the
+    customer and is random, so two customers can never hold the same key."""
     return f"tg:{user_id}:{uuid4().hex}"
+
+
+def owns_key(user_id: int, key: Any) -> bool:
+    """Was ``key`` made for this customer (``idempotency_key``)? A key from anywhere else is
+    never sent on their behalf."""
+    return isinstance(key, str) and key.startswith(f"tg:{user_id}:")
+
+
+async def call_command(
+    conv: Conversation,
+    rpc: Bus,
+    request: Command[R],
+    remember: Callable[[str], None] | None = None,
+) -> R:
+    """Send a command. If the worker says its key already stands for another request
+    (``idempotency_conflict``: a retry whose content changed, e.g. a ticket with more of the
+    conversation), this is a new request: it goes once more under a fresh key (passed to
+    ``remember``). Never the other request's answer, never an apology for what the customer did
+    not do wrong."""
+    try:
+        return await rpc.call(request)
+    except BusRemoteError as exc:
+        if exc.code != "idempotency_conflict":
+            raise
+    logger.info(
+        "%s key of chat %s stood for another request; sending it under a fresh key",
+        request.METHOD,
+        conv.chat_id,
+    )
+    key = idempotency_key(conv.user_id)
+    if remember is not None:
+        remember(key)
+    return await rpc.call(request.model_copy(update={"idempotency_key": key}))
 
 
 async def open_ticket(
     conv: Conversation,
-    rpc: Any,
+    rpc: Bus,
     *,
-    reason: str,
+    reason: TicketReason,
     intent: str | None = None,
     order_no: str | None = None,
     announce: bool = True,
@@ -50,25 +89,33 @@ async def open_ticket(
     the service hours. The key is kept so that trying again does not open a second ticket.
     """
     memory = conv.memory
-    key = memory.get(TICKET_KEY) or idempotency_key(conv.user_id)
+    key = memory.get(TICKET_KEY)
+    if not owns_key(conv.user_id, key):
+        key = idempotency_key(conv.user_id)
     memory.set(TICKET_KEY, key)
     await memory.save()  # a retry after a crash must find the same key
+    last_intent, last_confidence = memory.get("last_match") or (None, None)
     request = OpenTicket(
         idempotency_key=key,
         telegram_user_id=conv.user_id,
         chat_id=conv.chat_id,
         customer_name=conv.user_name[:100],
         reason=reason,
-        intent=intent,
+        intent=intent or last_intent,
+        confidence=last_confidence if (intent or last_intent) == last_intent else None,
+        locale=conv.locale,
         order_no=order_no or memory.get("last_order"),
         transcript=conv.memory.transcript()[-200:],
         attachments=conv.memory.attachments(),
     )
     try:
-        reply = await rpc.call(request)
+        reply = await call_command(
+            conv, rpc, request, remember=lambda fresh: memory.set(TICKET_KEY, fresh)
+        )
     except BusTimeout as exc:
         if not exc.accepted:
-            return await _unreachable(conv, reason, exc, announce)
+            await _unreachable(conv, reason, exc, announce)
+            return None
         # The broker holds the command durably: the ticket opens when a worker takes it. The
         # key stays, so asking again gives that same ticket, never a second one.
         ESCALATIONS.labels(reason, "queued").inc()
@@ -81,8 +128,8 @@ async def open_ticket(
             )
         return None
     except BusError as exc:
-        return await _unreachable(conv, reason, exc, announce)
-    assert isinstance(reply, TicketOpened)
+        await _unreachable(conv, reason, exc, announce)
+        return None
     ESCALATIONS.labels(reason, "opened").inc()
     memory.pop(TICKET_KEY)
     memory.set("ticket", reply.ticket_no)
@@ -97,6 +144,10 @@ async def open_ticket(
         conv.chat_id,
         reason,
     )
+    if conv.desk is not None:
+        # The agents' desk takes the chat from here: the customer hears their place in line.
+        await conv.desk.opened(conv, reply, announce=announce)
+        return reply
     if announce:
         await conv.say(conv.replies.ticket_opened(reply.ticket_no, datetime.now(UTC), conv.locale))
     return reply

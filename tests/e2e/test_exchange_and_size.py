@@ -26,6 +26,8 @@ async def test_exchange_flow_gives_an_rma_number_and_who_pays_postage_zh(stack) 
 
 
 async def test_exchange_in_english_by_order_number_and_last_four(stack) -> None:
+    """The digits open the order and its terms; the exchange itself takes the customer's
+    contact, and the confirmation comes back once it is shared."""
     order = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=2)
     customer = stack.customer(language_code="en")
     [ask] = await customer.says(f"I want to exchange {order.order_no} for a bigger size")
@@ -34,7 +36,13 @@ async def test_exchange_in_english_by_order_number_and_last_four(stack) -> None:
     [resale] = await customer.presses_data(choose, VARIANT_L)
     [quote] = await customer.presses(resale, "Yes")
     assert "postage" in quote.text
-    [created] = await customer.presses(quote, "Confirm")
+    [verify] = await customer.presses(quote, "Confirm")
+    assert "share your Telegram contact" in verify.text
+    assert verify.reply_buttons[0][0].request_contact
+    linked, again = await customer.shares_contact(order.phone, replies=2)
+    assert "verified" in linked.text
+    assert "postage" in again.text
+    [created] = await customer.presses(again, "Confirm")
     assert "exchange number" in created.text.lower() or "logged" in created.text
 
 

@@ -18,6 +18,7 @@ import pytest_asyncio
 from tests.e2e.conftest import Customer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.integration.conftest import create_order, start_shop, stop_shop
+from tests.logscan import SCAN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,20 +77,22 @@ async def start_bot(fake: FakeTelegramAPI, redis_url: str, amqp_url: str, prefix
         WEBHOOK_HOST="127.0.0.1",
         WEBHOOK_PORT=str(port),
         WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
-        WEBHOOK_SECRET="e2e-secret",
+        WEBHOOK_SECRET="e2e-secret-0123456789",
         AMQP_URL=amqp_url,
         KEFU_BUS_PREFIX=prefix,
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "--webhook",
-        cwd=str(ROOT),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    # The process logs at INFO to stderr: into a file the run's privacy scan reads.
+    with SCAN.log_file("bot-webhook").open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "--webhook",
+            cwd=str(ROOT),
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
     await fake.wait_for_call(
         "setWebhook", timeout=90, predicate=lambda call: str(port) in str(call)
     )
@@ -147,15 +150,16 @@ async def test_python_m_bot_long_polling_against_the_bot_api_url(amqp_url) -> No
         KEFU_BUS_PREFIX="polling-no-worker",
     )
     env.pop("REDIS_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=str(ROOT),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    with SCAN.log_file("bot-polling").open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=str(ROOT),
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
     try:
         await fake.wait_for_call("getUpdates", timeout=90)
         customer = Customer(fake, 880_002)

@@ -121,6 +121,10 @@ class MadeOrder:
     product_id: int
     size: str
     color: str
+    telegram_user_id: int | None = None
+    """The Telegram user linked to the order's customer (its verified owner), if any."""
+    item_ids: tuple[int, ...] = ()
+    """Every item of the order, the first one first."""
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -143,28 +147,56 @@ async def create_order(
     target_stock: int | None = None,
     target_size: str = "L",
     telegram_user_id: int | None = None,
+    linked: bool = True,
     product_id: int | None = None,
+    quantity: int = 1,
+    postage: Decimal = Decimal(0),
+    also: tuple[str, ...] = (),
+    paid_ago: timedelta = timedelta(days=10),
+    shipped_ago: timedelta = timedelta(days=8),
+    courier: str | None = None,
+    province: str = "江苏",
 ) -> MadeOrder:
-    """A fresh customer with one order of one item of ``kind``, in ``state``. When
-    ``target_stock`` is given, the same colour in ``target_size`` gets exactly that stock."""
+    """A fresh customer with one order of one item of ``kind`` (``quantity`` units, 300 yuan
+    each), in ``state``. When ``target_stock`` is given, the same colour in ``target_size`` gets
+    exactly that stock. ``also``: the kinds of further items, one unit each, each of a product
+    of its own. ``paid_ago`` / ``shipped_ago``: when it was paid and shipped (for the states
+    that have those times); ``courier`` and a tracking number when shipped.
+
+    The customer is linked to ``telegram_user_id`` (a fresh id of their own by default, so that
+    writes have a verified owner to come from); ``linked=False`` leaves them unlinked."""
     now = utcnow()
     n = next(_phones)
+    if telegram_user_id is None and linked:
+        telegram_user_id = 8_000_000_000 + n * 1000 + uuid4().int % 1000
     async with shop.db.write() as session:
-        if product_id is None:
+
+        async def new_product(kind: str) -> Product:
             product = Product(
-                name=f"测试商品{uuid4().hex[:6]}", kind=kind, price=Decimal(300), size_chart=[]
+                name=f"测试商品{uuid4().hex[:6]}",
+                kind=kind,
+                category="tops",
+                price=Decimal(300),
+                size_chart=[],
             )
             for s in ("S", "M", "L", "XL"):
-                product.variants.append(
-                    Variant(sku=f"T{uuid4().hex[:10]}-{s}", size=s, color="黑色", stock=5)
-                )
+                for color in ("黑色", "白色"):
+                    product.variants.append(
+                        Variant(sku=f"T{uuid4().hex[:10]}-{s}", size=s, color=color, stock=5)
+                    )
             session.add(product)
             await session.flush()
+            return product
+
+        if product_id is None:
+            product = await new_product(kind)
         else:
             product = await session.get(Product, product_id)
         variant = next(v for v in product.variants if v.size == size)
         if target_stock is not None:
-            target = next(v for v in product.variants if v.size == target_size)
+            target = next(
+                v for v in product.variants if v.size == target_size and v.color == variant.color
+            )
             target.stock = target_stock
         phone = f"188{n:04d}{uuid4().int % 10000:04d}"
         customer = Customer(
@@ -173,32 +205,51 @@ async def create_order(
         session.add(customer)
         await session.flush()
         paid = state not in ("awaiting_payment",)
+        shipped = state in ("shipped", "completed")
         order = Order(
             order_no=f"KF{90000000 + n * 100 + uuid4().int % 100:08d}",
             customer_id=customer.id,
             state=state,
-            created_at=now - timedelta(days=10),
-            paid_at=now - timedelta(days=10) if paid else None,
-            shipped_at=now - timedelta(days=8) if state in ("shipped", "completed") else None,
+            created_at=now - max(paid_ago, timedelta(days=10)),
+            paid_at=now - paid_ago if paid else None,
+            shipped_at=now - shipped_ago if shipped else None,
             delivered_at=(now - delivered_ago) if delivered_ago is not None else None,
-            total=Decimal(300),
+            total=Decimal(300) * (quantity + len(also)),
+            postage=postage,
             receiver_name="测试",
             receiver_phone=phone,
-            province="江苏",
+            province=province,
             address="南京市玄武区测试路 1 号",
+            courier=(courier or "中通") if shipped else None,
+            tracking_no=f"75{n:012d}" if shipped else None,
         )
-        order.items.append(OrderItem(variant_id=variant.id, price=Decimal(300), quantity=1))
+        order.items.append(
+            OrderItem(variant_id=variant.id, price=Decimal(300), quantity=quantity)
+        )
+        for other_kind in also:
+            other = await new_product(other_kind)
+            other_variant = next(v for v in other.variants if v.size == size)
+            order.items.append(OrderItem(variant_id=other_variant.id, price=Decimal(300)))
         session.add(order)
         await session.flush()
-        return MadeOrder(order.order_no, phone, order.items[0].id, product.id, size, "黑色")
+        return MadeOrder(
+            order.order_no,
+            phone,
+            order.items[0].id,
+            product.id,
+            size,
+            "黑色",
+            telegram_user_id,
+            tuple(item.id for item in order.items),
+        )
 
 
 def exchange_request(order: MadeOrder, kind: type = CreateExchange, **overrides):
-    """An exchange request (quote or command) for ``order``'s item, proven by its last four
-    digits, for a size L, the item fit for resale; ``overrides`` change any field."""
+    """An exchange request (quote or command) for ``order``'s item from its verified owner,
+    for a size L, the item fit for resale; ``overrides`` change any field."""
     fields = dict(
         order_no=order.order_no,
-        telegram_user_id=1,
+        telegram_user_id=order.telegram_user_id or 1,
         phone_last4=order.phone[-4:],
         item_id=order.item_id,
         new_size="L",

@@ -53,6 +53,37 @@ async def test_seed_refuses_a_shop_with_data_unless_if_empty(shop):
     assert (await kefu(shop, "seed"))[0] == 1
     code, out, _ = await kefu(shop, "seed", "--if-empty")
     assert code == 0 and "already has data" in out
+    # Seeded a moment ago: nothing to renew yet.
+    code, out, _ = await kefu(shop, "seed", "--if-empty", "--renew-stale")
+    assert code == 0 and "left as it is" in out
+
+
+async def test_demo_lists_the_orders_to_try_with_what_each_allows(shop):
+    from worker.seed import SHOWCASE, showcase_orders
+
+    code, out, err = await kefu(shop, "demo")
+    assert code == 0, err
+    showcase = await showcase_orders(shop.db)
+    mine = [o for o in showcase if o.demo_customer]
+    assert f"/contact {mine[0].customer_phone}" in out
+    for order in showcase:
+        assert f"{order.order_no}  last four {order.last4}  {order.state}" in out
+    assert "DISPATCH OVERDUE" in out and "LONG IN TRANSIT" in out
+    code, out, _ = await kefu(shop, "demo", "--json")
+    assert code == 0
+    assert [entry["role"] for entry in json.loads(out)] == [s.role for s in SHOWCASE]
+
+
+async def test_demo_on_a_database_that_is_not_the_demo_shop(shop, tmp_path):
+    env_db = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'none.db'}"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ops.cli", "demo",
+        env=dict(os.environ, DATABASE_URL=env_db),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert "kefu seed" in err.decode() and "Traceback" not in err.decode()
 
 
 async def test_dead_letters_can_be_listed_and_replayed(shop, amqp_connection, make_order):
@@ -84,5 +115,52 @@ async def test_status_shows_the_worker_and_queues(shop):
     code, out, _ = await kefu(shop, "status", "--json")
     assert code == 0
     status = json.loads(out)
-    assert {q["queue"] for q in status["queues"]} == set(shop.worker.topology.queues)
-    assert all(q["present"] for q in status["queues"])
+    topology = shop.worker.topology
+    assert {q["queue"] for q in status["queues"]} == set(topology.queues)
+    # The desk's queues appear once a bot with AGENTS_CHAT_ID has started; no bot runs here.
+    desk = {topology.desk_queue, topology.dead_letter_queue(topology.desk_queue)}
+    assert all(q["present"] for q in status["queues"] if q["queue"] not in desk)
+
+
+async def test_followups_list_returns_refunds_and_invoices_to_handle(shop, make_order):
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from bus.contracts import CancelOrder, CreateReturn, RequestInvoice, ReturnLine
+
+    def fields(order):
+        return dict(
+            idempotency_key=f"t-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=order.telegram_user_id,
+        )
+
+    returned = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    created = await shop.rpc.call(
+        CreateReturn(
+            **fields(returned),
+            items=[ReturnLine(item_id=returned.item_id)],
+            cause="quality",
+            fit_for_resale=False,
+        )
+    )
+    unshipped = await make_order(kind="regular", state="paid", delivered_ago=None)
+    cancelled = await shop.rpc.call(CancelOrder(**fields(unshipped)))
+    invoiced = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    invoice = await shop.rpc.call(
+        RequestInvoice(
+            **fields(invoiced),
+            title_type="company",
+            title="杭州可芙贸易有限公司",
+            tax_no="91350100M000100Y43",
+        )
+    )
+    code, out, err = await kefu(shop, "followups")
+    assert code == 0, err
+    assert created.record.return_no in out and "shop pays postage back" in out
+    assert cancelled.refund.refund_no in out
+    assert invoice.invoice.invoice_no in out and "91350100M000100Y43" in out
+    assert returned.phone not in out  # never a phone
+    code, out, _ = await kefu(shop, "followups", "--json")
+    kinds = {row["kind"] for row in json.loads(out)}
+    assert kinds == {"return", "refund", "invoice"}

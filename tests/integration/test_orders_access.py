@@ -76,10 +76,12 @@ async def test_foreign_order_answers_like_missing_order(shop, make_order):
 async def test_repeated_wrong_last_four_digits_are_throttled(shop, make_order):
     order = await make_order()
     user = 5100 + uuid4().int % 1000
-    wrong = "0000" if order.phone[-4:] != "0000" else "1111"
+    # One wrong answer for each of several other orders: the user's count, not an order's.
     for _ in range(shop.worker.settings.lookup_failures_allowed):
+        other = await make_order()
+        wrong = "0000" if other.phone[-4:] != "0000" else "1111"
         reply = await shop.rpc.call(
-            LookupOrder(order_no=order.order_no, telegram_user_id=user, phone_last4=wrong)
+            LookupOrder(order_no=other.order_no, telegram_user_id=user, phone_last4=wrong)
         )
         assert isinstance(reply, OrderNotFound)
     # Now even the right digits wait: a throttled user cannot keep guessing.
@@ -126,10 +128,10 @@ def change(order, **overrides):
     fields = dict(
         idempotency_key=f"test-{uuid4().hex}",
         order_no=order.order_no,
-        telegram_user_id=1,
+        telegram_user_id=order.telegram_user_id,
         phone_last4=order.phone[-4:],
         province="上海",
-        address="浦东新区世纪大道 100 号 8 楼",
+        street="浦东新区世纪大道 100 号 8 楼",
     )
     fields.update(overrides)
     return ChangeAddress(**fields)
@@ -162,6 +164,33 @@ async def test_address_cannot_change_outside_paid(shop, make_order, state, deliv
     order = await make_order(state=state, delivered_ago=delivered_ago)
     reply = await shop.rpc.call(change(order))
     assert reply == AddressChangeRefused(reason=reason)
+
+
+@pytest.mark.parametrize(
+    ("state", "delivered_ago", "refusal"),
+    [
+        ("paid", None, None),
+        ("awaiting_payment", None, "not_paid"),
+        ("shipped", None, "already_shipped"),
+        ("closed", None, "closed"),
+    ],
+)
+async def test_order_view_says_whether_the_address_may_change_as_the_command_decides(
+    shop, make_order, state, delivered_ago, refusal
+):
+    """The bot reads the worker's decision from the order; the command applies the same."""
+    order = await make_order(state=state, delivered_ago=delivered_ago)
+    found = await shop.rpc.call(
+        LookupOrder(order_no=order.order_no, telegram_user_id=1, phone_last4=order.phone[-4:])
+    )
+    assert isinstance(found, OrderFound)
+    assert found.order.address_refusal == refusal
+    assert found.order.address_changeable is (refusal is None)
+    reply = await shop.rpc.call(change(order))
+    if refusal is None:
+        assert isinstance(reply, AddressChanged)
+    else:
+        assert reply == AddressChangeRefused(reason=refusal)
 
 
 async def test_address_change_of_foreign_order_is_not_found(shop, make_order):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bus.contracts import (
+    CreateExchange,
     ExchangeCreated,
     ExchangeRejected,
     LookupOrder,
@@ -73,8 +74,9 @@ async def test_redelivery_after_commit_does_not_apply_twice(shop, make_order, mo
             raise ConnectionResetError("worker lost its connection before the ack")
         return reply
 
-    handlers = shop.worker._server._handlers
-    monkeypatch.setitem(handlers, "exchanges.create", commit_then_crash)
+    server = shop.worker._server
+    crashing = server._handlers.replacing(CreateExchange.served_by(commit_then_crash))
+    monkeypatch.setattr(server, "_handlers", crashing)
     reply = await shop.rpc.call(exchange_request(order, idempotency_key=f"redeliver-{uuid4().hex}"))
     assert len(calls) == 2, "the command should have been delivered twice"
     assert isinstance(reply, ExchangeCreated)
@@ -158,7 +160,10 @@ async def test_handler_crash_on_a_query_answers_internal_error_and_dead_letters(
     async def broken(request):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setitem(shop.worker._server._handlers, "orders.lookup", broken)
+    server = shop.worker._server
+    monkeypatch.setattr(
+        server, "_handlers", server._handlers.replacing(LookupOrder.served_by(broken))
+    )
     with pytest.raises(BusRemoteError) as error:
         await shop.rpc.call(LookupOrder(order_no="KF20260001", telegram_user_id=1))
     assert error.value.code == "internal"

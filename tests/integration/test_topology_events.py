@@ -66,3 +66,72 @@ async def test_exchange_created_and_ticket_events_reach_a_listener(
     assert received["exchange.created"].delivery_mode == aio_pika.DeliveryMode.PERSISTENT
     assert b'"chat_id":42' in received["ticket.opened"].body
     await channel.close()
+
+
+async def test_the_customers_jobs_are_announced_without_personal_data(
+    shop, amqp_connection, make_order
+):
+    from datetime import timedelta
+
+    from bus.contracts import (
+        CancelOrder,
+        CreateReturn,
+        ModifyItem,
+        RequestCourier,
+        RequestInvoice,
+        ReturnCreatedEvent,
+        ReturnLine,
+        UrgeOrder,
+    )
+
+    channel = await amqp_connection.channel()
+    events = await channel.get_exchange(shop.worker.topology.events_exchange)
+    listener = await channel.declare_queue(exclusive=True, auto_delete=True)
+    for key in ("return.#", "order.#", "invoice.#"):
+        await listener.bind(events, routing_key=key)
+
+    def command(kind, order, **fields):
+        return kind(
+            idempotency_key=f"event-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=order.telegram_user_id,
+            **fields,
+        )
+
+    delivered = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    returned = await shop.rpc.call(
+        command(CreateReturn, delivered, items=[ReturnLine(item_id=delivered.item_id)],
+                cause="size", fit_for_resale=True)
+    )
+    await shop.rpc.call(
+        command(RequestInvoice, delivered, title_type="personal", title="张三丰")
+    )
+    unshipped = await make_order(kind="regular", state="paid", delivered_ago=None)
+    await shop.rpc.call(command(ModifyItem, unshipped, item_id=unshipped.item_id, new_size="L"))
+    await shop.rpc.call(command(RequestCourier, unshipped, courier="sf"))
+    await shop.rpc.call(command(UrgeOrder, unshipped))
+    await shop.rpc.call(command(CancelOrder, unshipped))
+    expected = {
+        "return.created",
+        "invoice.requested",
+        "order.item_modified",
+        "order.courier_requested",
+        "order.urged",
+        "order.cancelled",
+    }
+    received = {}
+    async with asyncio.timeout(10):
+        while set(received) != expected:
+            message = await listener.get(fail=False)
+            if message is None:
+                await asyncio.sleep(0.05)
+                continue
+            await message.ack()
+            received[message.routing_key] = message
+    event = ReturnCreatedEvent.model_validate_json(received["return.created"].body)
+    assert event.record == returned.record
+    for message in received.values():
+        body = message.body.decode()
+        assert delivered.phone not in body and unshipped.phone not in body
+        assert "测试路" not in body and "张三丰" not in body
+    await channel.close()

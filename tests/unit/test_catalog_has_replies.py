@@ -4,8 +4,8 @@ and the templates (replies/) are edited separately, so this keeps them in step."
 import pytest
 
 from intents import IntentEngine
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
 
 ENGINE = IntentEngine.load()
 REPLIES = Replies(load_policy())

@@ -1,21 +1,34 @@
 """Reads on the hot path, as two Core statements returning rows instead of ORM objects.
 
 An order look-up is the bot's most frequent question: one statement finds the order with its
-customer's Telegram id (enough to authorise), a second its items with variant, product and
-whether an exchange is live. Both run on a synchronous Core ``Connection``
-(see ``Database.run_read``).
+customer's Telegram id and the phone it was placed with (enough to authorise), a second its
+items with variant, product and whether an exchange is live. Both run on a synchronous Core
+``Connection`` (see ``Database.run_read``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, Row, bindparam, exists, select
 
 from bus import contracts as c
-from worker.db.models import Customer, Exchange, LookupFailure, Order, OrderItem, Product, Variant
-from worker.rules import mask_address, mask_name, mask_phone
+from shop.policy import ShopPolicy
+from worker.db.models import (
+    CatalogueState,
+    Customer,
+    Exchange,
+    Order,
+    OrderItem,
+    OrderProof,
+    Product,
+    Return,
+    ReturnItem,
+    Variant,
+)
+from worker.order_rules import OrderTimes, delivery_due_by, dispatch_due_by, order_attention
+from worker.rules import address_refusal, mask_address, mask_name, mask_phone
 
 # Built once with bind parameters, executed on the Core connection: no ORM execution layer
 # and no cache key to compute per call.
@@ -24,8 +37,9 @@ _ORDER = (
     .join(Customer, Customer.id == Order.customer_id)
     .where(Order.order_no == bindparam("order_no"))
 )
-_FAILURES = select(LookupFailure.failures, LookupFailure.window_started_at).where(
-    LookupFailure.telegram_user_id == bindparam("telegram_user_id")
+_PROVEN = select(OrderProof.proven_at).where(
+    OrderProof.telegram_user_id == bindparam("telegram_user_id"),
+    OrderProof.order_no == bindparam("order_no"),
 )
 _ITEMS = (
     select(
@@ -41,6 +55,13 @@ _ITEMS = (
         exists()
         .where(Exchange.order_item_id == OrderItem.id, Exchange.state != "cancelled")
         .label("exchanged"),
+        exists()
+        .where(
+            ReturnItem.order_item_id == OrderItem.id,
+            ReturnItem.return_id == Return.id,
+            Return.state != "cancelled",
+        )
+        .label("returned"),
     )
     .join(Variant, Variant.id == OrderItem.variant_id)
     .join(Product, Product.id == Variant.product_id)
@@ -49,6 +70,10 @@ _ITEMS = (
 )
 
 
+@overload
+def aware(dt: datetime) -> datetime: ...
+@overload
+def aware(dt: None) -> None: ...
 def aware(dt: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; everything we store is UTC."""
     if dt is None or dt.tzinfo is not None:
@@ -60,12 +85,28 @@ def order_row(connection: Connection, order_no: str) -> Row[Any] | None:
     return connection.execute(_ORDER, {"order_no": order_no}).first()
 
 
-def lookup_failure(connection: Connection, telegram_user_id: int) -> Row[Any] | None:
-    return connection.execute(_FAILURES, {"telegram_user_id": telegram_user_id}).first()
+def proven(connection: Connection, telegram_user_id: int, order_no: str) -> bool:
+    """Has this Telegram user answered this order's last four digits right before?"""
+    row = connection.execute(
+        _PROVEN, {"telegram_user_id": telegram_user_id, "order_no": order_no}
+    ).first()
+    return row is not None
 
 
-def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
+def order_view(
+    connection: Connection, order: Row[Any], *, policy: ShopPolicy, now: datetime
+) -> c.OrderView:
+    """The order as the bot sees it (receiver masked), with the due dates and the attention
+    flags the worker decides from ``policy`` at ``now``."""
     items = connection.execute(_ITEMS, {"order_id": order.id}).all()
+    times = OrderTimes(
+        state=order.state,
+        kinds=frozenset(item.kind for item in items),
+        paid_at=aware(order.paid_at),
+        shipped_at=aware(order.shipped_at),
+        delivered_at=aware(order.delivered_at),
+        courier=order.courier,
+    )
     return c.OrderView(
         order_no=order.order_no,
         state=order.state,
@@ -89,6 +130,7 @@ def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
                 price=item.price,
                 quantity=item.quantity,
                 exchanged=bool(item.exchanged),
+                returned=bool(item.returned),
             )
             for item in items
         ],
@@ -97,12 +139,69 @@ def order_view(connection: Connection, order: Row[Any]) -> c.OrderView:
         receiver_name_masked=mask_name(order.receiver_name),
         phone_masked=mask_phone(order.receiver_phone),
         province=order.province,
-        address_masked=mask_address(order.address),
+        city=order.city,
+        district=order.district,
+        address_masked=mask_address(order.address, city=order.city, district=order.district),
         buyer_message=order.buyer_message,
+        address_refusal=address_refusal(order.state),
+        dispatch_due_by=dispatch_due_by(times, policy),
+        delivery_due_by=delivery_due_by(times, policy),
+        attention=[
+            c.OrderAttention(
+                code=flag.code,
+                due_by=flag.due_by,
+                days_late=flag.days_late,
+                seller_pays_postage=flag.seller_pays_postage,
+            )
+            for flag in order_attention(times, policy, now)
+        ],
     )
 
 
-def order_view_by_no(connection: Connection, order_no: str) -> c.OrderView:
+def order_view_by_no(
+    connection: Connection, order_no: str, *, policy: ShopPolicy, now: datetime
+) -> c.OrderView:
     row = order_row(connection, order_no)
     assert row is not None, order_no
-    return order_view(connection, row)
+    return order_view(connection, row, policy=policy, now=now)
+
+
+# ── the product catalogue (worker/catalogue.py) ──────────────────────────────────────────
+
+_CATALOGUE_VERSION = select(CatalogueState.version).where(CatalogueState.id == 1)
+_PRODUCTS = select(
+    Product.id,
+    Product.name,
+    Product.name_en,
+    Product.aliases,
+    Product.kind,
+    Product.category,
+    Product.price,
+    Product.special_price,
+    Product.description,
+    Product.material,
+    Product.composition,
+    Product.care,
+    Product.size_chart,
+).order_by(Product.id)
+_VARIANTS = (
+    select(Variant.sku, Variant.size, Variant.color, Variant.stock)
+    .where(Variant.product_id == bindparam("product_id"))
+    .order_by(Variant.id)
+)
+
+
+def catalogue_version(connection: Connection) -> int | None:
+    """The counter the ``products`` triggers bump; None when its row is missing."""
+    return connection.execute(_CATALOGUE_VERSION).scalar_one_or_none()
+
+
+def catalogue_rows(connection: Connection) -> list[Row[*tuple[Any, ...]]]:
+    return list(connection.execute(_PRODUCTS).all())
+
+
+def variant_views(connection: Connection, product_id: int) -> list[c.VariantView]:
+    return [
+        c.VariantView(sku=v.sku, size=v.size, color=v.color, stock=v.stock)
+        for v in connection.execute(_VARIANTS, {"product_id": product_id})
+    ]

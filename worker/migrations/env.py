@@ -23,7 +23,9 @@ def run_with(connection) -> None:
 
 
 async def run_online() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "alembic_config() sets sqlalchemy.url"
+    engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(run_with)
     await engine.dispose()

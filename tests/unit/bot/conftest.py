@@ -19,8 +19,9 @@ from aiogram.types import Chat, Message, Update, User
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from intents import IntentEngine
-from replies.policy import load_policy
 from replies.render import Replies
+from shop.policy import load_policy
+from tests.logscan import SCAN
 
 BOT_USER = User(id=777, is_bot=True, first_name="Kefu")
 
@@ -88,6 +89,7 @@ class Harness:
         self._ids = itertools.count(1)
 
     async def say(self, text: str, user_id: int = 5001, language: str = "zh-hans") -> list[str]:
+        SCAN.customer_said(text)
         before = len(self.session.sent)
         user = User(id=user_id, is_bot=False, first_name="客户", language_code=language)
         n = next(self._ids)

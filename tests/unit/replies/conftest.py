@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from replies.policy import ShopPolicy, load_policy
 from replies.render import Replies
+from shop.policy import ShopPolicy, load_policy
 
 LOCALES_DIR = Path(__file__).parents[3] / "replies" / "locales"
-SHOP_YAML = Path(__file__).parents[3] / "replies" / "data" / "shop.yaml"
+SHOP_YAML = Path(__file__).parents[3] / "shop" / "data" / "shop.yaml"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from replies.policy import PolicyError, ShopPolicy, load_policy
+from shop.policy import PolicyError, ShopPolicy, load_policy
 
 SHANGHAI = timezone(timedelta(hours=8))
 

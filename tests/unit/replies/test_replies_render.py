@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from replies.policy import ShopPolicy
 from replies.render import Html, LocaleError, Replies
 from replies.views import OrderItemView, OrderView
+from shop.enums import EXCHANGE_REASONS
+from shop.policy import ShopPolicy
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -50,20 +51,6 @@ INTENT_IDS = [
     "human.agent",
     "complaint.general",
     "other.unknown",
-]
-EXCHANGE_REASONS = [
-    "not_delivered_yet",
-    "order_not_paid",
-    "order_closed",
-    "window_expired",
-    "already_exchanged",
-    "proxy_no_exchange",
-    "not_fit_for_resale",
-    "out_of_stock",
-    "same_variant",
-    "style_change_not_allowed",
-    "item_not_in_order",
-    "variant_not_found",
 ]
 LOCALES = ["zh_CN", "en"]
 

@@ -103,7 +103,59 @@ def test_rendered_advice_mentions_sizes_and_tolerance(
     assert ("体重" in more) if locale == "zh_CN" else ("weight" in more)
 
 
-def test_rendered_chart(replies: Replies, chart: SizeChart) -> None:
+def test_rendered_chart_shows_only_the_measurements_it_has(
+    replies: Replies, chart: SizeChart
+) -> None:
     text = replies.render_size_chart(chart, "en")
-    assert "M: 160–169 / 50–59 / 92 / –" in text
+    assert "(height cm / weight kg / chest cm)" in text
+    assert "M: 160–169 / 50–59 / 92\n" in text
     assert "1–3 cm" in text
+
+
+def _measured(size: str, **cm: float) -> SizeRow:
+    height, weight = {"S": ((150, 157), (40, 47.5)), "M": ((158, 164), (47.5, 55)),
+                      "L": ((165, 171), (55, 62.5))}[size]
+    return SizeRow(size=size, height_min=height[0], height_max=height[1],
+                   weight_min_kg=weight[0], weight_max_kg=weight[1],
+                   **{f"{name}_cm": value for name, value in cm.items()})
+
+
+def test_trousers_chart_has_waist_hip_length_inseam_and_no_chest(replies: Replies) -> None:
+    chart = SizeChart(category="trousers", rows=[
+        _measured("S", waist=66, hip=92, length=98, inseam=72),
+        _measured("M", waist=70, hip=96, length=100, inseam=73),
+    ])
+    zh = replies.render_size_chart(chart, "zh_CN")
+    assert "（身高 cm / 体重 kg / 腰围 cm / 臀围 cm / 裤长 cm / 内长 cm）" in zh
+    assert "M：158–164 / 47.5–55 / 70 / 96 / 100 / 73" in zh
+    assert "胸围" not in zh and "衣长" not in zh
+    en = replies.render_size_chart(chart, "en")
+    assert "(height cm / weight kg / waist cm / hip cm / length cm / inseam cm)" in en
+    # Size advice reads the body ranges, whatever the garment measurements are.
+    assert recommend_size(chart, 160, 50.0, None).size == "M"
+
+
+@pytest.mark.parametrize(
+    ("category", "cm", "zh_columns", "en_columns"),
+    [
+        ("tops", {"chest": 100, "length": 66, "shoulder": 44},
+         "胸围 cm / 肩宽 cm / 衣长 cm", "chest cm / shoulder cm / length cm"),
+        ("dresses", {"chest": 88, "waist": 70, "length": 112},
+         "胸围 cm / 腰围 cm / 裙长 cm", "chest cm / waist cm / length cm"),
+        ("skirts", {"waist": 68, "hip": 94, "length": 61},
+         "腰围 cm / 臀围 cm / 裙长 cm", "waist cm / hip cm / length cm"),
+        ("outerwear", {"chest": 104, "shoulder": 43.5, "sleeve": 59, "length": 64},
+         "胸围 cm / 肩宽 cm / 袖长 cm / 衣长 cm", "chest cm / shoulder cm / sleeve cm / length cm"),
+    ],
+)
+def test_each_category_renders_its_own_columns(
+    replies: Replies, category: str, cm: dict[str, float], zh_columns: str, en_columns: str
+) -> None:
+    chart = SizeChart(category=category, rows=[_measured("M", **cm)])
+    assert f"（身高 cm / 体重 kg / {zh_columns}）" in replies.render_size_chart(chart, "zh_CN")
+    assert f"(height cm / weight kg / {en_columns})" in replies.render_size_chart(chart, "en")
+
+
+def test_rows_with_different_measurements_are_refused() -> None:
+    with pytest.raises(ValidationError, match="other measurements"):
+        SizeChart(rows=[_measured("S", waist=66, hip=92), _measured("M", chest=96, hip=96)])

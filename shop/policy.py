@@ -1,7 +1,9 @@
-"""The shop's policy: the facts every reply is rendered from.
+"""The shop's policy: the facts the bot quotes and the worker enforces.
 
-The policy lives in a YAML file (``replies/data/shop.yaml`` by default) so that a shop owner
-changes postage thresholds, service hours or the return address without touching code.
+The policy lives in a YAML file (``shop/data/shop.yaml`` by default; ``KEFU_SHOP_POLICY`` in
+the bot's and the worker's settings points both at another) so that a shop owner changes
+postage thresholds, service hours, exchange windows or the return address without touching
+code, and the bot never promises a rule the worker does not apply.
 :func:`load_policy` validates the whole file and names the file and the field on any error.
 """
 
@@ -11,7 +13,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -25,73 +27,28 @@ from pydantic import (
     model_validator,
 )
 
+from shop.enums import (
+    DEFAULT_LOCALE,
+    SELLER_FAULT,
+    CourierCode,
+    ItemKind,
+    PostagePayer,
+    RegionGroup,
+    ReturnCause,
+    ReturnPostagePayer,
+)
+from shop.regions import HMT, MAINLAND, canonical_region
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_POLICY_PATH = Path(__file__).parent / "data" / "shop.yaml"
-DEFAULT_LOCALE = "zh_CN"
 
-RegionGroup = Literal["jzhw", "mainland", "remote", "hmt", "overseas"]
-ItemKind = Literal["regular", "custom", "proxy"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-# Geography, not policy: the mainland's provincial divisions (canonical short Chinese names)
-# with the English names used in English replies and accepted as input.
-MAINLAND_REGIONS: dict[str, str] = {
-    "北京": "Beijing", "天津": "Tianjin", "上海": "Shanghai", "重庆": "Chongqing",
-    "河北": "Hebei", "山西": "Shanxi", "辽宁": "Liaoning", "吉林": "Jilin",
-    "黑龙江": "Heilongjiang", "江苏": "Jiangsu", "浙江": "Zhejiang", "安徽": "Anhui",
-    "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
-    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "海南": "Hainan",
-    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "陕西": "Shaanxi",
-    "甘肃": "Gansu", "青海": "Qinghai", "内蒙古": "Inner Mongolia", "广西": "Guangxi",
-    "西藏": "Tibet", "宁夏": "Ningxia", "新疆": "Xinjiang",
-}
-HMT_REGIONS: dict[str, str] = {"香港": "Hong Kong", "澳门": "Macau", "台湾": "Taiwan"}
-OVERSEAS = "海外"
-_REGION_SUFFIXES = (
-    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市",
-)
-_EXTRA_ALIASES = {
-    "澳門": "澳门", "臺灣": "台湾", "台灣": "台湾", "macao": "澳门", "hongkong": "香港",
-    "hk": "香港", "xizang": "西藏", "neimenggu": "内蒙古", "overseas": OVERSEAS,
-    "abroad": OVERSEAS, "国外": OVERSEAS,
-}
 
 
 class PolicyError(ValueError):
     """The policy file is missing, not YAML, or fails validation (message names file and field)."""
-
-
-def _canonical_region(region: str) -> str:
-    text = region.strip()
-    if not text:
-        raise ValueError("region must not be empty")
-    for suffix in _REGION_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text = text[: -len(suffix)]
-            break
-    if text in MAINLAND_REGIONS or text in HMT_REGIONS or text == OVERSEAS:
-        return text
-    key = text.lower().replace(" ", "").replace("-", "")
-    if key in _EXTRA_ALIASES:
-        return _EXTRA_ALIASES[key]
-    if text in _EXTRA_ALIASES:
-        return _EXTRA_ALIASES[text]
-    for zh, en in (*MAINLAND_REGIONS.items(), *HMT_REGIONS.items()):
-        if key == en.lower().replace(" ", ""):
-            return zh
-    return text
-
-
-def region_display_name(region: str, locale: str) -> str:
-    """The region's name for a reply: Chinese as given, English name in other locales."""
-    canonical = _canonical_region(region)
-    if locale == DEFAULT_LOCALE:
-        return canonical
-    if canonical == OVERSEAS:
-        return "overseas"
-    return MAINLAND_REGIONS.get(canonical) or HMT_REGIONS.get(canonical) or region.strip()
 
 
 class PolicyModel(BaseModel):
@@ -215,6 +172,36 @@ class ShippingPolicy(PolicyModel):
     ems: Courier
     dispatch: DispatchPolicy
 
+    def courier(self, code: CourierCode) -> Courier:
+        """The policy's courier for a code: ``default``, ``sf`` or ``ems``."""
+        return self.default_courier if code == "default" else getattr(self, code)
+
+    def courier_code(self, name: str | None) -> CourierCode | None:
+        """Which of the policy's couriers an order's courier name is ("中通", "顺丰", "EMS",
+        "SF Express"…): the one whose name, in any locale, contains it or is contained in it.
+        ``None``: not one of the shop's (or no name)."""
+        key = "".join((name or "").split()).casefold()
+        if not key:
+            return None
+        for code in ("default", "sf", "ems"):
+            names = self.courier(code).name.root.values()
+            for text in names:
+                candidate = "".join(text.split()).casefold()
+                if key in candidate or candidate in key:
+                    return code
+        return None
+
+    def delivery_days(self, name: str | None) -> DayRange:
+        """The usual time in transit for an order's courier; the slowest of the shop's
+        couriers when the name is not one of them."""
+        code = self.courier_code(name)
+        if code is not None:
+            return self.courier(code).delivery_days
+        return max(
+            (self.default_courier.delivery_days, self.sf.delivery_days, self.ems.delivery_days),
+            key=lambda days: days.max,
+        )
+
 
 class FreeShippingPolicy(PolicyModel):
     jzhw_regions: list[str] = Field(min_length=1)
@@ -228,8 +215,8 @@ class FreeShippingPolicy(PolicyModel):
     @field_validator("jzhw_regions", "remote_regions")
     @classmethod
     def _mainland_only(cls, value: list[str]) -> list[str]:
-        canonical = [_canonical_region(r) for r in value]
-        unknown = [r for r in canonical if r not in MAINLAND_REGIONS]
+        canonical = [canonical_region(r) for r in value]
+        unknown = [r for r in canonical if r not in MAINLAND]
         if unknown:
             raise ValueError(f"not mainland provinces: {', '.join(unknown)}")
         return canonical
@@ -255,20 +242,52 @@ class FreeShippingRule(PolicyModel):
     couriers: list[str]  # courier keys for this destination: zto, sf, ems
 
 
+ExchangePostage = Literal["customer_both_ways", "customer_return_leg", "shop"]
+_PAYER: dict[ExchangePostage, PostagePayer] = {
+    "customer_both_ways": "customer",
+    "customer_return_leg": "split",
+    "shop": "seller",
+}
+
+
 class KindRule(PolicyModel):
-    """Returns and exchanges for one item kind."""
+    """Returns and exchanges for one item kind: what the bot quotes and the worker applies."""
 
     label: LocalText
     return_allowed: bool
     return_days: int | None = Field(default=None, ge=1)
     exchange: Literal["yes", "discretionary", "no"]
+    """``discretionary``: not as a rule; a person may agree (the worker refuses and asks for a
+    supervisor). ``no``: refused, unless ``supervisor_exception`` lets a supervisor decide."""
     exchange_window_hours: int | None = Field(default=None, ge=1)
-    exchange_limit: int | None = Field(default=None, ge=1)
+    """From delivery; none: no window (a quality problem lifts any window)."""
+    exchange_limit: int = Field(default=1, ge=1)
     exchange_changes: list[Literal["size", "color"]] = Field(default_factory=list)
     needs_resale_condition: bool = True
     needs_stock: bool = True
-    postage: Literal["customer_both_ways", "customer_return_leg", "shop"]
+    postage: ExchangePostage
     supervisor_exception: bool = False
+
+    @field_validator("exchange_limit")
+    @classmethod
+    def _one_exchange(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError(
+                "must be 1: the worker keeps one exchange per item (its database enforces it)"
+            )
+        return value
+
+    @field_validator("needs_stock")
+    @classmethod
+    def _stock_held(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("must be true: an exchange holds one unit of the new size or colour")
+        return value
+
+    @property
+    def postage_payer(self) -> PostagePayer:
+        """Who pays an exchange's postage when there is no quality problem."""
+        return _PAYER[self.postage]
 
     @model_validator(mode="after")
     def _consistent(self) -> KindRule:
@@ -292,15 +311,46 @@ class ReturnAddress(PolicyModel):
     address: LocalText
     postcode: str | None = None
 
+    def one_line(self, locale: str = DEFAULT_LOCALE) -> str:
+        """The address on one line, as written on a parcel in that locale."""
+        recipient, address = self.recipient.get(locale), self.address.get(locale)
+        if locale == DEFAULT_LOCALE:
+            postcode = f" {self.postcode}" if self.postcode else ""
+            return f"{address}{postcode} {recipient}（收）{self.phone}"
+        postcode = f", {self.postcode}" if self.postcode else ""
+        return f"{recipient}, {address}{postcode}, tel. {self.phone}"
+
 
 class ReturnsPolicy(PolicyModel):
     regular: KindRule
     custom: KindRule
     proxy: KindRule
     quality_problem_postage: Literal["shop"] = "shop"
+    seller_return_postage: Literal["reimbursed", "freight_collect"] = "reimbursed"
+    """When the shop pays for sending a return back (a quality problem, a wrong item):
+    ``reimbursed``, the customer sends it as usual and gets the postage back with the refund
+    once the parcel is checked; ``freight_collect``, the customer sends it freight collect
+    (到付) and pays nothing."""
     proxy_late_ship_days: int = Field(ge=1)
     refund: RefundPolicy
     address: ReturnAddress
+
+    def kind_rule(self, kind: ItemKind) -> KindRule:
+        rule: KindRule = getattr(self, kind)
+        return rule
+
+    def exchange_postage(self, kind: ItemKind, *, quality_problem: bool) -> PostagePayer:
+        """Who pays postage for exchanging an item of ``kind``: the seller for a quality
+        problem, otherwise as the kind's rule says."""
+        if quality_problem:
+            return _PAYER[self.quality_problem_postage]
+        return self.kind_rule(kind).postage_payer
+
+    @staticmethod
+    def return_postage(cause: ReturnCause) -> ReturnPostagePayer:
+        """Who pays for sending a return back: the shop when it is the shop's fault (a
+        quality problem, a wrong item sent), otherwise the customer."""
+        return "seller" if cause in SELLER_FAULT else "customer"
 
 
 class PaymentPolicy(PolicyModel):
@@ -339,6 +389,23 @@ class Statements(PolicyModel):
     authenticity: LocalText
 
 
+class CannedReply(PolicyModel):
+    """One of the shop's quick replies for agents (/canned in the agents' desk): a short title
+    for the button, and the text the customer receives in their language."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")
+    title: LocalText
+    text: LocalText
+
+    @field_validator("text")
+    @classmethod
+    def _fits_a_message(cls, value: LocalText) -> LocalText:
+        for locale, text in value.root.items():
+            if len(text) > 1000:
+                raise ValueError(f"the '{locale}' text is longer than 1000 characters")
+        return value
+
+
 class ShopPolicy(PolicyModel):
     shop_name: LocalText
     service_hours: ServiceHours
@@ -350,6 +417,18 @@ class ShopPolicy(PolicyModel):
     measurement_tolerance_cm: DayRange  # reused: an inclusive min–max range
     prices: PricePolicy
     statements: Statements
+    canned_replies: list[CannedReply] = Field(default_factory=list, max_length=30)
+
+    @field_validator("canned_replies")
+    @classmethod
+    def _unique_keys(cls, value: list[CannedReply]) -> list[CannedReply]:
+        keys = [reply.key for reply in value]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a canned reply key is used twice")
+        return value
+
+    def canned_reply(self, key: str) -> CannedReply | None:
+        return next((reply for reply in self.canned_replies if reply.key == key), None)
 
     # -- service hours ---------------------------------------------------------------------------
     def is_open(self, now: datetime) -> bool:
@@ -365,14 +444,14 @@ class ShopPolicy(PolicyModel):
         Provincial suffixes (江苏省, 新疆维吾尔自治区) and English names (Jiangsu) are accepted;
         anything that is neither mainland China nor HK/Macau/Taiwan counts as overseas.
         """
-        canonical = _canonical_region(region)
+        canonical = canonical_region(region)
         if canonical in self.free_shipping.jzhw_regions:
             return "jzhw"
         if canonical in self.free_shipping.remote_regions:
             return "remote"
-        if canonical in MAINLAND_REGIONS:
+        if canonical in MAINLAND:
             return "mainland"
-        if canonical in HMT_REGIONS:
+        if canonical in HMT:
             return "hmt"
         return "overseas"
 
@@ -395,7 +474,7 @@ class ShopPolicy(PolicyModel):
         else:
             couriers = ["ems"]
         return FreeShippingRule(
-            region=_canonical_region(region),
+            region=canonical_region(region),
             group=group,
             free_from_yuan=free_from,
             postage_off_yuan=off,
@@ -407,7 +486,7 @@ class ShopPolicy(PolicyModel):
 
     # -- returns and prices ----------------------------------------------------------------------
     def kind_rule(self, kind: ItemKind) -> KindRule:
-        return getattr(self.returns, kind)
+        return self.returns.kind_rule(kind)
 
     def member_percent_off(self, cumulative_yuan: Decimal) -> Decimal:
         """The member discount (percent) for a cumulative spend: the highest tier passed, or 0."""
@@ -418,7 +497,7 @@ class ShopPolicy(PolicyModel):
         """Every shop-written text with its dotted field path (to check locale coverage)."""
         found: list[tuple[str, LocalText]] = []
 
-        def walk(value: Any, path: str) -> None:
+        def walk(value: object, path: str) -> None:
             if isinstance(value, LocalText):
                 found.append((path, value))
             elif isinstance(value, BaseModel):
@@ -445,7 +524,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def load_policy(path: Path | None = None) -> ShopPolicy:
-    """Load and validate the shop policy (``replies/data/shop.yaml`` unless ``path`` is given).
+    """Load and validate the shop policy (``shop/data/shop.yaml`` unless ``path`` is given).
 
     Raises :class:`PolicyError` naming the file and each invalid field.
     """

@@ -1,0 +1,109 @@
+"""Events on the topic exchange (``{prefix}.events``), for whoever listens.
+
+Events carry numbers and codes, never a phone, an address, an invoice title or the customer's
+words: whoever needs those asks the worker with the order number."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from bus.contracts.base import Event
+from bus.contracts.changes import RefundView
+from bus.contracts.exchanges import ExchangeView
+from bus.contracts.returns import ReturnView
+from shop.enums import AlertKind, ClosedBy, CourierCode, InvoiceTitleType, TicketReason, UrgeStage
+
+
+class ExchangeCreatedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "exchange.created"
+    exchange: ExchangeView
+
+
+class AddressChangedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.address_changed"
+    order_no: str
+
+
+class TicketOpenedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.opened"
+    ticket_no: str
+    telegram_user_id: int
+    chat_id: int
+    reason: TicketReason
+
+
+class TicketTakenEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.taken"
+    ticket_no: str
+    agent_id: int
+    waited_s: int
+    previous_agent_id: int | None = None
+
+
+class TicketClosedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.closed"
+    ticket_no: str
+    closed_by: ClosedBy
+    first_response_s: int | None
+    handling_s: int | None
+
+
+class TicketRatedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.rated"
+    ticket_no: str
+    rating: int | None
+
+
+class TicketAlertEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.alert"
+    ticket_no: str
+    alert: AlertKind
+    count: int
+
+
+class TicketRevealedEvent(Event):
+    """Who saw a customer's contact details (never the details)."""
+
+    ROUTING_KEY: ClassVar[str] = "ticket.revealed"
+    ticket_no: str
+    agent_id: int
+class ReturnCreatedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "return.created"
+    record: ReturnView
+
+
+class ItemModifiedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.item_modified"
+    order_no: str
+    item_id: int
+    old_sku: str
+    new_sku: str
+
+
+class OrderCancelledEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.cancelled"
+    order_no: str
+    close_reason: str
+    refund: RefundView | None = None
+
+
+class CourierRequestedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.courier_requested"
+    order_no: str
+    courier: CourierCode
+
+
+class OrderUrgedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "order.urged"
+    order_no: str
+    stage: UrgeStage
+    overdue: bool
+
+
+class InvoiceRequestedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "invoice.requested"
+    invoice_no: str
+    order_no: str
+    title_type: InvoiceTitleType
+    amount: Decimal

@@ -1,0 +1,163 @@
+"""Returns (退货退款): the quote (may these items come back for a refund, on what terms) and
+the return itself, with its own number, the refund and where to send the parcel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import ClassVar, Literal
+
+from pydantic import Field, field_validator
+
+from bus.contracts.base import (
+    LAST4_PATTERN,
+    ORDER_NO_PATTERN,
+    Command,
+    Contract,
+    Request,
+    RowId,
+    TelegramUserId,
+)
+from bus.contracts.orders import ContactRequired, DaySpan, OrderNotFound, Throttled
+from shop.enums import (
+    ItemKind,
+    ReturnCause,
+    ReturnPostagePayer,
+    ReturnReason,
+    ReturnState,
+)
+
+
+class ReturnLine(Contract):
+    """An item of the order and how many of its units go back."""
+
+    item_id: RowId
+    quantity: int = Field(default=1, ge=1, le=99)
+
+
+class _ReturnRequestFields(Contract):
+    order_no: str = Field(pattern=ORDER_NO_PATTERN)
+    telegram_user_id: TelegramUserId
+    phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
+    items: list[ReturnLine] = Field(min_length=1, max_length=20)
+    cause: ReturnCause
+    fit_for_resale: bool = Field(description="The customer states: tags on, unworn, unwashed.")
+    note: str = Field(default="", max_length=500, description="The customer's own words.")
+
+    @field_validator("items")
+    @classmethod
+    def _each_item_once(cls, items: list[ReturnLine]) -> list[ReturnLine]:
+        ids = [line.item_id for line in items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("an item is listed twice")
+        return items
+
+
+class ReturnItemTerms(Contract):
+    """What the shop decided for one item."""
+
+    item_id: int
+    eligible: bool
+    reasons: list[ReturnReason] = Field(default_factory=list)
+    kind: ItemKind | None = Field(default=None, description="None: not an item of the order.")
+    product_name: str | None = None
+    sku: str | None = None
+    quantity: int
+    unit_price: Decimal | None = None
+    amount: Decimal = Field(description="unit price × quantity; 0 when not eligible.")
+    deadline: datetime | None = Field(
+        default=None, description="Until when it may be returned (its kind's window)."
+    )
+    needs_supervisor: bool = False
+
+
+class ReturnTerms(Contract):
+    kind: Literal["return_quote"] = "return_quote"
+    eligible: bool
+    reasons: list[ReturnReason] = Field(
+        default_factory=list, description="Every reason of every item, each once."
+    )
+    items: list[ReturnItemTerms]
+    items_amount: Decimal
+    postage_refund: Decimal = Field(
+        description="The order's own postage: back only when the whole order comes back by "
+        "the shop's fault."
+    )
+    refund_amount: Decimal = Field(description="items_amount + postage_refund.")
+    refund_to: Literal["original_payment"] = "original_payment"
+    return_postage_payer: ReturnPostagePayer
+    seller_postage: Literal["reimbursed", "freight_collect"] | None = Field(
+        default=None,
+        description="When the shop pays the return postage: reimbursed with the refund, or "
+        "sent freight collect (到付).",
+    )
+    return_address: str
+    deadline: datetime | None = None
+    refund_process_days: DaySpan = Field(
+        description="From the parcel's arrival (and check) until the refund is issued."
+    )
+    refund_arrival_days: DaySpan = Field(
+        description="From issue until the money shows on the customer's side."
+    )
+    needs_supervisor: bool = False
+
+
+class QuoteReturn(
+    _ReturnRequestFields,
+    Request[ReturnTerms | OrderNotFound | Throttled | ContactRequired],
+):
+    """May these items be returned for a refund, and on what terms. Read access (the order's
+    digits open it)."""
+
+    METHOD: ClassVar[str] = "returns.quote"
+
+
+class ReturnItemView(Contract):
+    item_id: int
+    product_name: str
+    sku: str
+    size: str
+    color: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+
+class ReturnView(Contract):
+    return_no: str
+    order_no: str
+    state: ReturnState
+    cause: ReturnCause
+    items: list[ReturnItemView]
+    items_amount: Decimal
+    postage_refund: Decimal
+    refund_amount: Decimal
+    refund_to: Literal["original_payment"] = "original_payment"
+    return_postage_payer: ReturnPostagePayer
+    seller_postage: Literal["reimbursed", "freight_collect"] | None = None
+    created_at: datetime
+
+
+class ReturnCreated(Contract):
+    kind: Literal["return_created"] = "return_created"
+    record: ReturnView
+    return_address: str
+    refund_process_days: DaySpan
+    refund_arrival_days: DaySpan
+
+
+class ReturnRejected(Contract):
+    kind: Literal["return_rejected"] = "return_rejected"
+    reasons: list[ReturnReason]
+    items: list[ReturnItemTerms]
+    needs_supervisor: bool = False
+
+
+class CreateReturn(
+    _ReturnRequestFields,
+    Command[ReturnCreated | ReturnRejected | OrderNotFound | Throttled | ContactRequired],
+):
+    """Re-check the quote and open the return (its number, the refund, where to send it). The
+    order's verified customer only."""
+
+    METHOD: ClassVar[str] = "returns.create"

@@ -1,0 +1,288 @@
+"""Returns (DOMAIN.md, the shop policy) end to end on the bus, against the real worker."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bus.contracts import (
+    ContactRequired,
+    CreateReturn,
+    ExchangeRejected,
+    LookupOrder,
+    OrderFound,
+    OrderNotFound,
+    QuoteReturn,
+    ReturnCreated,
+    ReturnLine,
+    ReturnRejected,
+    ReturnTerms,
+)
+from tests.integration.conftest import exchange_request
+from worker.db.models import Order, Remark, Return, ReturnItem
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def return_request(order, kind=CreateReturn, *, items=None, **overrides):
+    fields = dict(
+        order_no=order.order_no,
+        telegram_user_id=order.telegram_user_id or 1,
+        phone_last4=order.phone[-4:],
+        items=items or [ReturnLine(item_id=order.item_id)],
+        cause="size",
+        fit_for_resale=True,
+    )
+    if kind is CreateReturn:
+        fields["idempotency_key"] = f"test-{uuid4().hex}"
+    fields.update(overrides)
+    return kind(**fields)
+
+
+async def quote(shop, order, **overrides) -> ReturnTerms:
+    terms = await shop.rpc.call(return_request(order, QuoteReturn, **overrides))
+    assert isinstance(terms, ReturnTerms), terms
+    return terms
+
+
+async def create(shop, order, **overrides):
+    return await shop.rpc.call(return_request(order, **overrides))
+
+
+async def remarks_of(shop, order_no: str) -> list[Remark]:
+    async with shop.db.read() as session:
+        order = await session.scalar(select(Order).where(Order.order_no == order_no))
+        return list(
+            (await session.scalars(select(Remark).where(Remark.order_id == order.id))).all()
+        )
+
+
+async def test_a_regular_item_within_seven_days_is_returned_with_a_number(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=2))
+    terms = await quote(shop, order)
+    assert terms.eligible, terms.reasons
+    assert terms.refund_amount == Decimal(300)
+    assert terms.return_postage_payer == "customer"
+    assert terms.seller_postage is None
+    assert terms.refund_to == "original_payment"
+    assert terms.return_address == shop.worker.policy.returns.address.one_line()
+    refund = shop.worker.policy.returns.refund
+    assert (terms.refund_process_days.min, terms.refund_process_days.max) == (
+        refund.process_days.min,
+        refund.process_days.max,
+    )
+    assert terms.deadline is not None  # seven days from delivery
+    created = await create(shop, order, note="穿着偏小")
+    assert isinstance(created, ReturnCreated), created
+    record = created.record
+    assert record.return_no.startswith("RT")
+    assert record.state == "awaiting_return"
+    assert record.refund_amount == Decimal(300)
+    assert [(i.item_id, i.quantity) for i in record.items] == [(order.item_id, 1)]
+    assert created.return_address == terms.return_address
+    [remark] = await remarks_of(shop, order.order_no)
+    assert remark.flag == "blue"
+    assert record.return_no in remark.content and "尺码不合适" in remark.content
+    assert str(remark).count(" — ") == 2  # content — author — time
+
+
+async def test_custom_made_is_never_refunded_and_a_supervisor_may_decide(shop, make_order):
+    order = await make_order(kind="custom", delivered_ago=timedelta(hours=5))
+    terms = await quote(shop, order)
+    assert not terms.eligible
+    assert terms.reasons == ["custom_no_return"]
+    assert terms.needs_supervisor
+    assert terms.items[0].kind == "custom"
+    rejected = await create(shop, order)
+    assert isinstance(rejected, ReturnRejected)
+    assert rejected.reasons == ["custom_no_return"]
+    assert await remarks_of(shop, order.order_no) == []
+
+
+async def test_proxy_purchase_is_never_returned(shop, make_order):
+    order = await make_order(kind="proxy", delivered_ago=timedelta(days=1))
+    terms = await quote(shop, order)
+    assert terms.reasons == ["proxy_no_return"]
+    assert not terms.needs_supervisor
+
+
+@pytest.mark.parametrize("kind", ["custom", "proxy", "regular"])
+async def test_a_quality_problem_takes_any_kind_back_and_the_shop_pays_postage(
+    shop, make_order, kind
+):
+    order = await make_order(kind=kind, delivered_ago=timedelta(days=20))
+    terms = await quote(shop, order, cause="quality", fit_for_resale=False)
+    assert terms.eligible, terms.reasons
+    assert terms.return_postage_payer == "seller"
+    assert terms.seller_postage == "reimbursed"
+    created = await create(shop, order, cause="quality", fit_for_resale=False)
+    assert isinstance(created, ReturnCreated)
+    [remark] = await remarks_of(shop, order.order_no)
+    assert remark.flag == "red" and "收货后请核实" in remark.content
+
+
+async def test_every_reason_is_listed_at_once(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=9))
+    terms = await quote(shop, order, fit_for_resale=False)
+    assert terms.reasons == ["window_expired", "not_fit_for_resale"]
+
+
+@pytest.mark.parametrize(
+    ("state", "delivered_ago", "reason"),
+    [
+        ("awaiting_payment", None, "order_not_paid"),
+        ("paid", None, "not_delivered_yet"),
+        ("shipped", None, "not_delivered_yet"),
+        ("closed", None, "order_closed"),
+    ],
+)
+async def test_the_order_state_decides(shop, make_order, state, delivered_ago, reason):
+    order = await make_order(kind="regular", state=state, delivered_ago=delivered_ago)
+    terms = await quote(shop, order)
+    assert reason in terms.reasons and not terms.eligible
+
+
+async def test_some_units_of_an_item_and_several_items_in_one_return(shop, make_order):
+    order = await make_order(kind="regular", quantity=3, also=("regular",), postage=Decimal(12))
+    first, second = order.item_ids
+    lines = [ReturnLine(item_id=first, quantity=2), ReturnLine(item_id=second)]
+    terms = await quote(shop, order, items=lines)
+    assert terms.eligible
+    assert terms.items_amount == Decimal(900)
+    assert terms.postage_refund == Decimal(0)  # not the shop's fault: postage stays paid
+    too_many = await quote(shop, order, items=[ReturnLine(item_id=first, quantity=4)])
+    assert too_many.reasons == ["quantity_too_large"]
+    created = await create(shop, order, items=lines)
+    assert isinstance(created, ReturnCreated)
+    assert created.record.refund_amount == Decimal(900)
+    # The third unit cannot go back while that return is live: one live return per item.
+    again = await quote(shop, order, items=[ReturnLine(item_id=first)])
+    assert again.reasons == ["already_returned"]
+
+
+async def test_the_whole_order_back_by_the_shops_fault_refunds_the_postage(shop, make_order):
+    order = await make_order(kind="regular", postage=Decimal(12))
+    terms = await quote(shop, order, cause="wrong_item")
+    assert terms.postage_refund == Decimal(12)
+    assert terms.refund_amount == Decimal(312)
+
+
+async def test_an_item_not_in_the_order_is_refused_without_made_up_facts(shop, make_order):
+    order = await make_order(kind="regular")
+    other = await make_order(kind="regular")
+    terms = await quote(shop, order, items=[ReturnLine(item_id=other.item_id)])
+    assert terms.reasons == ["item_not_in_order"]
+    assert terms.items[0].kind is None and terms.items[0].sku is None
+
+
+async def test_a_returned_item_is_not_exchanged_and_an_exchanged_one_not_returned(shop, make_order):
+    returned = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    assert isinstance(await create(shop, returned), ReturnCreated)
+    exchange = await shop.rpc.call(exchange_request(returned))
+    assert isinstance(exchange, ExchangeRejected)
+    assert "already_returned" in exchange.reasons
+
+    exchanged = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    assert (await shop.rpc.call(exchange_request(exchanged))).kind == "created"
+    terms = await quote(shop, exchanged)
+    assert terms.reasons == ["already_exchanged"]
+
+
+async def test_a_redelivered_command_opens_one_return(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    request = return_request(order)
+    first, second = await asyncio.gather(shop.rpc.call(request), shop.rpc.call(request))
+    assert first == second and isinstance(first, ReturnCreated)
+    async with shop.db.read() as session:
+        count = len(
+            (
+                await session.scalars(
+                    select(ReturnItem).where(ReturnItem.order_item_id == order.item_id)
+                )
+            ).all()
+        )
+    assert count == 1
+    assert len(await remarks_of(shop, order.order_no)) == 1
+
+
+async def test_two_returns_of_one_item_at_once_make_one(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    replies = await asyncio.gather(*(create(shop, order) for _ in range(4)))
+    assert sum(isinstance(r, ReturnCreated) for r in replies) == 1
+    rejected = [r for r in replies if isinstance(r, ReturnRejected)]
+    assert all(r.reasons == ["already_returned"] for r in rejected)
+
+
+async def test_the_database_keeps_one_live_return_per_item(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    created = await create(shop, order)
+    assert isinstance(created, ReturnCreated)
+    with pytest.raises(IntegrityError):
+        async with shop.db.write() as session:
+            record = await session.scalar(
+                select(Return).where(Return.return_no == created.record.return_no)
+            )
+            session.add(
+                ReturnItem(
+                    return_id=record.id,
+                    order_item_id=order.item_id,
+                    quantity=1,
+                    unit_price=Decimal(1),
+                    amount=Decimal(1),
+                )
+            )
+            await session.flush()
+
+
+async def test_digits_read_the_terms_but_a_return_needs_the_contact(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    stranger = 6_000_000_000 + uuid4().int % 1000
+    terms = await quote(shop, order, telegram_user_id=stranger)
+    assert terms.eligible
+    reply = await create(shop, order, telegram_user_id=stranger)
+    assert reply == ContactRequired(reason="write")
+    wrong = "0000" if order.phone[-4:] != "0000" else "1111"
+    assert isinstance(
+        await create(shop, order, telegram_user_id=stranger + 1, phone_last4=wrong),
+        OrderNotFound,
+    )
+
+
+async def test_the_order_view_shows_the_item_as_returned(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    await create(shop, order)
+    found = await shop.rpc.call(
+        LookupOrder(order_no=order.order_no, telegram_user_id=order.telegram_user_id)
+    )
+    assert isinstance(found, OrderFound)
+    assert found.order.items[0].returned
+
+
+async def test_an_item_listed_twice_is_bad_input():
+    with pytest.raises(ValueError, match="listed twice"):
+        QuoteReturn(
+            order_no="KF20260001",
+            telegram_user_id=1,
+            items=[ReturnLine(item_id=1), ReturnLine(item_id=1, quantity=2)],
+            cause="size",
+            fit_for_resale=True,
+        )
+
+
+async def test_a_return_and_an_exchange_of_one_item_at_once_make_one_of_them(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    replies = await asyncio.gather(
+        create(shop, order), shop.rpc.call(exchange_request(order)), create(shop, order)
+    )
+    made = [r for r in replies if r.kind in ("return_created", "created")]
+    assert len(made) == 1, replies
+    refused = [r for r in replies if r not in made]
+    assert all(
+        set(r.reasons) & {"already_returned", "already_exchanged"} for r in refused
+    ), refused

@@ -1,0 +1,66 @@
+"""Bot flows against ``bus.testing.InMemoryBus``: the worker's replies are scripted, but every
+request and reply crosses JSON as on the wire, so a flow that sends what the contract refuses
+fails here too."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pytest
+
+from bus.contracts import (
+    AddressChanged,
+    AddressChangeRefused,
+    ChangeAddress,
+    LookupOrder,
+    OrderFound,
+    OrderNotFound,
+    OrderView,
+    Throttled,
+)
+from bus.testing import InMemoryBus
+from shop.enums import AddressChangeReason, OrderState
+from tests.support.views import order_view
+from tests.unit.bot.conftest import Harness
+
+
+def order(state: OrderState, refusal: AddressChangeReason | None) -> OrderView:
+    return order_view(state=state, address_refusal=refusal)
+
+
+def worker(view: OrderView, access: Literal["owner", "last4"] = "last4") -> InMemoryBus:
+    async def lookup(request: LookupOrder) -> OrderFound | OrderNotFound | Throttled:
+        return OrderFound(order=view, access=access)
+
+    async def change(
+        request: ChangeAddress,
+    ) -> AddressChanged | AddressChangeRefused | OrderNotFound | Throttled:
+        return AddressChanged(order=view.model_copy(update={"province": request.province}))
+
+    return InMemoryBus(LookupOrder.served_by(lookup), ChangeAddress.served_by(change))
+
+
+ASK = "订单KF20260001要改地址 尾号0001"
+
+
+@pytest.mark.parametrize(
+    ("state", "refusal"),
+    [("closed", "closed"), ("shipped", "already_shipped"), ("completed", "already_shipped")],
+)
+async def test_address_refusal_is_the_workers_reason(state, refusal) -> None:
+    harness = Harness(worker(order(state, refusal)))
+    answers = await harness.say(ASK)
+    assert answers[-1] == harness.replies.address_refused(refusal, "zh_CN")
+
+
+async def test_a_changeable_address_is_asked_for_and_sent_as_the_contract_wants() -> None:
+    bus = worker(order("paid", None), access="owner")  # the verified customer may change it
+    harness = Harness(bus)
+    answers = await harness.say(ASK)
+    assert answers[-1] == harness.replies.text("address.ask_new", "zh_CN")
+    await harness.say("上海市浦东新区世纪大道100号8楼 13800001111")
+    [lookup, change] = bus.calls
+    assert isinstance(lookup, LookupOrder) and lookup.phone_last4 == "0001"
+    assert isinstance(change, ChangeAddress)
+    assert (change.province, change.receiver_phone) == ("上海", "13800001111")
+    assert change.phone_last4 == "0001"  # the proof the customer gave, carried to the command

@@ -1,0 +1,49 @@
+"""One region table for the whole shop: what the intent engine reads out of a message is
+what the policy groups for postage."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.slots import extract_slots
+from shop.policy import load_policy
+from shop.regions import REGIONS, canonical_region, region_aliases, region_display_name
+
+POLICY = load_policy()
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("江苏省", "江苏"),
+        ("新疆维吾尔自治区", "新疆"),
+        ("上海市", "上海"),
+        ("Zhejiang", "浙江"),
+        ("inner mongolia", "内蒙古"),
+        ("杭州", "浙江"),
+        ("臺灣", "台湾"),
+        ("HK", "香港"),
+        ("日本", "海外"),
+        ("abroad", "海外"),
+        ("Atlantis", "Atlantis"),
+    ],
+)
+def test_every_way_of_writing_a_region_finds_its_canonical_name(written, canonical):
+    assert canonical_region(written) == canonical
+
+
+def test_a_region_the_message_names_is_the_region_the_policy_groups():
+    # Every alias the intent engine can read is grouped by the policy as its region.
+    for alias, name in region_aliases().items():
+        assert canonical_region(alias) == name, alias
+    assert extract_slots("寄到杭州运费多少").region == "浙江"
+    assert POLICY.region_group("杭州") == "jzhw"
+    assert extract_slots("do you ship to Xinjiang").region == "新疆"
+    assert POLICY.region_group("Xinjiang") == "remote"
+
+
+def test_the_table_has_each_division_once_with_both_names():
+    names = [region.name for region in REGIONS]
+    assert len(names) == len(set(names)) == 31 + 3 + 1
+    assert {region_display_name(r.name, "en") for r in REGIONS} == {r.en for r in REGIONS}
+    assert region_display_name("江苏省", "zh_CN") == "江苏"

@@ -1,0 +1,326 @@
+"""``returns.quote`` and ``returns.create``: a return for a refund, decided by the shop policy
+(``worker/return_rules.py``) on the order's data.
+
+The quote is a read (the order's digits open it, counted like any proof); creating a return is
+a write of the order's verified customer (``ProofGate.strong``), run exactly once per
+idempotency key (``ShopService._run_command``). It re-decides inside its transaction with the
+order row locked, so a return and an exchange of the same item never both pass; the database
+keeps one live return per order item too (``one_live_return_per_item``). What it writes: the
+return with its number (``RT`` + date + sequence), its items and units, the refund (to the
+original payment method), who pays the postage back, a remark on the order in the shop's
+format (blue: an ordinary return; red: the shop's fault, to be checked when the parcel
+arrives), and the ``return.created`` event after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bus import contracts as c
+from shop.enums import LIVE_RETURN_STATES, SELLER_FAULT, ReturnCause
+from worker.db.models import Exchange, Order, OrderItem, Remark, Return, ReturnItem
+from worker.db.queries import aware
+from worker.proof import Access, ProofRefusal
+from worker.return_rules import (
+    RefundLine,
+    ReturnDecision,
+    ReturnFacts,
+    ReturnItemFacts,
+    decide_return,
+    refund_amounts,
+)
+from worker.service import BOT_AUTHOR, ShopService
+
+logger = logging.getLogger(__name__)
+
+CAUSE_WORDS: dict[ReturnCause, str] = {
+    "size": "尺码不合适",
+    "changed_mind": "不想要了",
+    "not_as_described": "与描述不符",
+    "quality": "质量问题",
+    "wrong_item": "发错货",
+    "other": "其他",
+}
+"""How the shop's remarks name each cause (remarks are the back office's, in Chinese)."""
+
+_Applied = c.ReturnCreated | c.ReturnRejected | ProofRefusal
+
+
+@dataclass(frozen=True)
+class _Quoted:
+    terms: c.ReturnTerms
+    decision: ReturnDecision
+    lines: list[tuple[OrderItem, int]]
+    """The order's items being returned, with their units (eligible or not)."""
+
+
+class Returns:
+    """The ``returns.*`` methods, on the shop service's data, proofs and command runner."""
+
+    def __init__(self, shop: ShopService) -> None:
+        self.shop = shop
+        self.db = shop.db
+        self.policy = shop.policy
+
+    def routes(self) -> list[c.Route]:
+        return [
+            c.QuoteReturn.served_by(self.quote),
+            c.CreateReturn.served_by(self.create),
+        ]
+
+    async def quote(
+        self, request: c.QuoteReturn
+    ) -> c.ReturnTerms | c.OrderNotFound | c.Throttled | c.ContactRequired:
+        async with self.db.read() as session:
+            order = await self.shop._order(session, request.order_no)
+            access = await self.shop.proof.read_access(session, request, order)
+            if access is Access.DENIED:
+                return c.OrderNotFound()
+            if access is not Access.CHECK:
+                assert order is not None
+                return (await self._quote(session, order, request)).terms
+        # Digits to check: counted, in a write transaction (worker/proof.py).
+        async with self.db.write() as session:
+            refusal = await self.shop.proof.check_last4(session, request, request.METHOD)
+            if refusal is not None:
+                return refusal
+            order = await self.shop._order(session, request.order_no)
+            assert order is not None
+            return (await self._quote(session, order, request)).terms
+
+    async def _quote(
+        self, session: AsyncSession, order: Order, request: c.QuoteReturn | c.CreateReturn
+    ) -> _Quoted:
+        by_id = {item.id: item for item in order.items}
+        ids = [line.item_id for line in request.items]
+        refunded = await self._units(session, ids, states=("refunded",))
+        live = await self._units(session, ids, states=LIVE_RETURN_STATES)
+        exchanged = set(
+            (
+                await session.scalars(
+                    select(Exchange.order_item_id).where(
+                        Exchange.order_item_id.in_(ids), Exchange.state != "cancelled"
+                    )
+                )
+            ).all()
+        )
+        facts = []
+        lines: list[tuple[OrderItem, int]] = []
+        for line in request.items:
+            item = by_id.get(line.item_id)
+            if item is None:
+                facts.append(ReturnItemFacts(line.item_id, line.quantity, in_order=False))
+                continue
+            lines.append((item, line.quantity))
+            facts.append(
+                ReturnItemFacts(
+                    item.id,
+                    line.quantity,
+                    kind=item.variant.product.kind,
+                    bought=item.quantity,
+                    refunded=refunded.get(item.id, 0),
+                    live_return=item.id in live,
+                    exchanged=item.id in exchanged,
+                )
+            )
+        now = self.shop.clock()
+        decision = decide_return(
+            ReturnFacts(
+                order_state=order.state,
+                delivered_at=aware(order.delivered_at),
+                now=now,
+                cause=request.cause,
+                fit_for_resale=request.fit_for_resale,
+                items=tuple(facts),
+            ),
+            self.policy.returns,
+        )
+        eligible_ids = {d.item_id for d in decision.items if d.eligible}
+        back_before = await self._units_in_order(session, order.id)
+        amounts = refund_amounts(
+            [RefundLine(item.price, qty) for item, qty in lines if item.id in eligible_ids],
+            order_postage=order.postage,
+            units_in_order=sum(item.quantity for item in order.items),
+            units_back_before=back_before,
+            cause=request.cause,
+        )
+        item_terms = []
+        for line, decided in zip(request.items, decision.items, strict=True):
+            item = by_id.get(line.item_id)
+            amount = item.price * line.quantity if item and decided.eligible else Decimal(0)
+            item_terms.append(
+                c.ReturnItemTerms(
+                    item_id=line.item_id,
+                    eligible=decided.eligible,
+                    reasons=decided.reasons,
+                    kind=item.variant.product.kind if item else None,
+                    product_name=item.variant.product.name if item else None,
+                    sku=item.variant.sku if item else None,
+                    quantity=line.quantity,
+                    unit_price=item.price if item else None,
+                    amount=amount,
+                    deadline=decided.deadline,
+                    needs_supervisor=decided.needs_supervisor,
+                )
+            )
+        refund = self.policy.returns.refund
+        terms = c.ReturnTerms(
+            eligible=decision.eligible,
+            reasons=decision.reasons,
+            items=item_terms,
+            items_amount=amounts.items,
+            postage_refund=amounts.postage,
+            refund_amount=amounts.total,
+            return_postage_payer=decision.postage_payer,
+            seller_postage=(
+                self.policy.returns.seller_return_postage
+                if decision.postage_payer == "seller"
+                else None
+            ),
+            return_address=self.shop.return_address,
+            deadline=decision.deadline,
+            refund_process_days=c.DaySpan(min=refund.process_days.min, max=refund.process_days.max),
+            refund_arrival_days=c.DaySpan(min=refund.arrival_days.min, max=refund.arrival_days.max),
+            needs_supervisor=decision.needs_supervisor,
+        )
+        return _Quoted(terms, decision, lines)
+
+    @staticmethod
+    async def _units(
+        session: AsyncSession, item_ids: list[int], *, states: tuple[str, ...]
+    ) -> dict[int, int]:
+        """Units of these order items in returns in ``states``, per item."""
+        rows = await session.execute(
+            select(ReturnItem.order_item_id, func.sum(ReturnItem.quantity))
+            .join(Return, Return.id == ReturnItem.return_id)
+            .where(ReturnItem.order_item_id.in_(item_ids), Return.state.in_(states))
+            .group_by(ReturnItem.order_item_id)
+        )
+        return {item_id: int(units) for item_id, units in rows.all()}
+
+    @staticmethod
+    async def _units_in_order(session: AsyncSession, order_id: int) -> int:
+        """Units of the order already coming back or refunded (returns not cancelled)."""
+        units = await session.scalar(
+            select(func.coalesce(func.sum(ReturnItem.quantity), 0))
+            .join(Return, Return.id == ReturnItem.return_id)
+            .where(Return.order_id == order_id, Return.state != "cancelled")
+        )
+        return int(units or 0)
+
+    async def create(
+        self, request: c.CreateReturn
+    ) -> c.ReturnCreated | c.ReturnRejected | c.OrderNotFound | c.Throttled | c.ContactRequired:
+        async def apply(session: AsyncSession) -> tuple[_Applied, c.Event | None]:
+            order = await self.shop.order_for_update(session, request.order_no)
+            refusal = await self.shop.proof.strong(session, request, order, request.METHOD)
+            if refusal is not None:
+                return refusal, None
+            assert order is not None
+            quoted = await self._quote(session, order, request)
+            terms = quoted.terms
+            if not terms.eligible:
+                return (
+                    c.ReturnRejected(
+                        reasons=terms.reasons,
+                        items=terms.items,
+                        needs_supervisor=terms.needs_supervisor,
+                    ),
+                    None,
+                )
+            now = self.shop.clock()
+            record = Return(
+                return_no=f"pending-{request.idempotency_key}"[:30],
+                order_id=order.id,
+                cause=request.cause,
+                note=request.note,
+                fit_for_resale=request.fit_for_resale,
+                items_amount=terms.items_amount,
+                postage_refund=terms.postage_refund,
+                refund_amount=terms.refund_amount,
+                return_postage_payer=terms.return_postage_payer,
+                seller_postage=terms.seller_postage,
+                state="awaiting_return",
+                created_at=now,
+            )
+            for item, quantity in quoted.lines:
+                record.items.append(
+                    ReturnItem(
+                        order_item_id=item.id,
+                        quantity=quantity,
+                        unit_price=item.price,
+                        amount=item.price * quantity,
+                    )
+                )
+            session.add(record)
+            await session.flush()
+            record.return_no = f"RT{now:%Y%m%d}{record.id:05d}"
+            session.add(self._remark(order, record, quoted.lines))
+            await session.flush()
+            view = _view(record, order.order_no, quoted.lines)
+            logger.info("return %s created for order %s", record.return_no, order.order_no)
+            refund = self.policy.returns.refund
+            reply = c.ReturnCreated(
+                record=view,
+                return_address=self.shop.return_address,
+                refund_process_days=terms.refund_process_days,
+                refund_arrival_days=c.DaySpan(
+                    min=refund.arrival_days.min, max=refund.arrival_days.max
+                ),
+            )
+            return reply, c.ReturnCreatedEvent(occurred_at=now, record=view)
+
+        return await self.shop._run_command(request, apply)
+
+    @staticmethod
+    def _remark(order: Order, record: Return, lines: list[tuple[OrderItem, int]]) -> Remark:
+        items = "、".join(
+            f"{item.variant.product.name} {item.variant.color}/{item.variant.size} ×{qty}"
+            for item, qty in lines
+        )
+        fault = record.cause in SELLER_FAULT
+        check = "，运费由本店承担，收货后请核实" if fault else "，运费由客户承担"
+        content = (
+            f"退货 {record.return_no}：{items}（原因：{CAUSE_WORDS[record.cause]}{check}），"
+            f"退款 ¥{record.refund_amount} 原路退回，退回件尚未收到"
+        )
+        return Remark(
+            order_id=order.id,
+            content=content,
+            author=BOT_AUTHOR,
+            flag="red" if fault else "blue",
+            created_at=record.created_at,
+        )
+
+
+def _view(record: Return, order_no: str, lines: list[tuple[OrderItem, int]]) -> c.ReturnView:
+    return c.ReturnView(
+        return_no=record.return_no,
+        order_no=order_no,
+        state=record.state,
+        cause=record.cause,
+        items=[
+            c.ReturnItemView(
+                item_id=item.id,
+                product_name=item.variant.product.name,
+                sku=item.variant.sku,
+                size=item.variant.size,
+                color=item.variant.color,
+                quantity=quantity,
+                unit_price=item.price,
+                amount=item.price * quantity,
+            )
+            for item, quantity in lines
+        ],
+        items_amount=record.items_amount,
+        postage_refund=record.postage_refund,
+        refund_amount=record.refund_amount,
+        return_postage_payer=record.return_postage_payer,
+        seller_postage=record.seller_postage,  # type: ignore[arg-type]
+        created_at=aware(record.created_at),
+    )
