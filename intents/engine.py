@@ -43,7 +43,7 @@ from intents.encoder import SentenceEncoder, default_encoder
 from intents.features import ngrams
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
-from intents.normalize import core, is_cjk, normalize, strip_fillers
+from intents.normalize import is_cjk, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.slots import Slots, extract_slots, slot_text
 
@@ -90,6 +90,7 @@ _FRAGMENT_WORDS = re.compile(
     r"[\s?？!！,，.。~～/、]"
 )
 _CONTINUATION = re.compile(r"^(?:那|那么|还有|那如果|如果是|换成|what about|how about|and |also )")
+_NO_SLOTS = Slots()
 _FRAGMENT_MAX_CJK = 8
 _FRAGMENT_MAX_WORDS = 5
 
@@ -302,10 +303,10 @@ class IntentEngine:
             text = "" if text is None else str(text)
         slots = extract_slots(text)
         norm = normalize(text)
-        if st.matcher.is_acknowledgement(text):
+        if st.matcher.is_acknowledgement(norm):
             self.stats.count(False)
             return self._fallback(st, slots, 1.0, [], acknowledgement=True, source="rule")
-        taught = st.overrides.get(core(text))
+        taught = st.overrides.get(strip_fillers(norm)) if st.overrides else None
         if taught is not None:
             self.stats.count(False)
             intent = st.catalog.get(taught)
@@ -623,8 +624,9 @@ def _is_fragment(norm: str) -> bool:
 
 def _only_slots(text: str, slots: Slots) -> bool:
     """Nothing but slot values, particles and "what about" is left of the message."""
-    rest = _FRAGMENT_WORDS.sub("", slot_text(text))
-    return not rest.strip() and slots.model_dump(exclude_none=True) != {}
+    if slots == _NO_SLOTS:
+        return False
+    return not _FRAGMENT_WORDS.sub("", slot_text(text)).strip()
 
 
 def _clip(x: float) -> float:

@@ -446,11 +446,13 @@ class IntentMatcher:
                 chars[start:end] = " " * (end - start)
         return " ".join("".join(chars).split())
 
-    def is_acknowledgement(self, text: str) -> bool:
-        """The whole message is a listed bare acknowledgement (好的, 嗯嗯, ok)."""
-        plain = _compact(normalize(text))
+    def is_acknowledgement(self, norm: str) -> bool:
+        """The whole message (its normalised form) is a listed bare acknowledgement (好的, 嗯嗯,
+        ok)."""
+        plain = _compact(norm)
         return bool(plain) and (
-            plain in self._acknowledgements or _compact(core(text)) in self._acknowledgements
+            plain in self._acknowledgements
+            or _compact(strip_fillers(norm)) in self._acknowledgements
         )
 
     def keyword_intents(self, norm: str) -> dict[int, float]:
