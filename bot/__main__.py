@@ -33,7 +33,7 @@ from aiohttp import web
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
-from intents import IntentEngine
+from intents import IntentEngine, MatcherConfig
 from replies.render import Replies
 from shop.policy import load_policy
 
@@ -149,7 +149,7 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     # Checked before anything is loaded: a webhook that cannot be secured fails at once.
     secret = webhook_secret(settings) if webhook else None
     replies = Replies(load_policy(settings.shop_policy))
-    engine = IntentEngine.load()
+    engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
     rpc = RpcClient(
         settings.bus.url, timeout=settings.bus.rpc_timeout, topology=settings.bus.topology
     )
