@@ -175,7 +175,7 @@ async def resume(conv: Conversation, rpc: Bus, state: FSMContext) -> bool:
         at = (await state.get_data()).get("paused_at")
     flow = Flow.for_state(at)
     if flow is None or at is None:
-        if current is not None:
+        if current == Identity.waiting_for_contact.state:
             await state.clear()  # a pause from an older version, or for a flow gone since
         return False
     await flow(conv, rpc, state).resume(at)
