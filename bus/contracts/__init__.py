@@ -17,6 +17,7 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
 | ``tickets`` | ``tickets.open`` |
 | ``events`` | what the worker publishes on the topic exchange |
+| ``ops`` | per-turn events, answer ratings, process heartbeats, ``ops.snapshot`` |
 
 Import from here (``from bus.contracts import LookupOrder``); the modules are the layout. The
 enumerations the contracts use (item kinds, order states, reasons) are the shop's: import them
@@ -78,6 +79,19 @@ from bus.contracts.exchanges import (
     QuoteExchange,
 )
 from bus.contracts.invoices import InvoiceRefused, InvoiceRequested, InvoiceView, RequestInvoice
+from bus.contracts.ops import (
+    TURN_OUTCOMES,
+    AnswerRated,
+    GetOpsSnapshot,
+    OpsSnapshot,
+    ProcessHeartbeat,
+    ProcessStats,
+    ProcessView,
+    RpcWindow,
+    TicketCounts,
+    TurnOutcome,
+    TurnRecorded,
+)
 from bus.contracts.orders import (
     AddressChanged,
     AddressChangeRefused,
@@ -143,6 +157,7 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     RequestCourier,
     UrgeOrder,
     RequestInvoice,
+    GetOpsSnapshot,
 )
 EVENTS: tuple[type[Event], ...] = (
     ExchangeCreatedEvent,
@@ -154,6 +169,9 @@ EVENTS: tuple[type[Event], ...] = (
     CourierRequestedEvent,
     OrderUrgedEvent,
     InvoiceRequestedEvent,
+    TurnRecorded,
+    AnswerRated,
+    ProcessHeartbeat,
 )
 
 __all__ = [
@@ -164,9 +182,11 @@ __all__ = [
     "ORDER_NO_PATTERN",
     "PHONE_PATTERN",
     "REQUESTS",
+    "TURN_OUTCOMES",
     "AddressChangeRefused",
     "AddressChanged",
     "AddressChangedEvent",
+    "AnswerRated",
     "Attachment",
     "CancelOrder",
     "CancelRefused",
@@ -192,6 +212,7 @@ __all__ = [
     "ExchangeTerms",
     "ExchangeView",
     "FibreShare",
+    "GetOpsSnapshot",
     "GetProduct",
     "InvoiceRefused",
     "InvoiceRequested",
@@ -207,6 +228,7 @@ __all__ = [
     "ModifyItem",
     "NotLinked",
     "OpenTicket",
+    "OpsSnapshot",
     "OrderAttention",
     "OrderCancelled",
     "OrderCancelledEvent",
@@ -218,6 +240,9 @@ __all__ = [
     "OrderUrged",
     "OrderUrgedEvent",
     "OrderView",
+    "ProcessHeartbeat",
+    "ProcessStats",
+    "ProcessView",
     "ProductFound",
     "ProductList",
     "ProductNotFound",
@@ -240,14 +265,18 @@ __all__ = [
     "ReturnView",
     "Route",
     "RowId",
+    "RpcWindow",
     "SearchProducts",
     "SizeChart",
     "SizeChartRow",
     "TelegramUserId",
     "Throttled",
+    "TicketCounts",
     "TicketOpened",
     "TicketOpenedEvent",
     "TranscriptLine",
+    "TurnOutcome",
+    "TurnRecorded",
     "UrgeOrder",
     "UrgeRefused",
     "VariantView",
