@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
+from bus.contracts.ops import ProcessState
 from worker.db.models import (
     AnswerRating,
     ConversationTurn,
@@ -187,7 +188,7 @@ class OpsRecorder:
             if row.stopped_at is not None:
                 if now - aware(row.stopped_at) > STOPPED_SHOWN_FOR:
                     continue
-                state: c.ProcessState = "stopped"
+                state: ProcessState = "stopped"
             elif (now - last_seen).total_seconds() > MISSING_AFTER_BEATS * row.interval_s:
                 state = "missing"
             else:
