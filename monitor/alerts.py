@@ -12,7 +12,7 @@ docs/operations.md):
 | ``queue_age:<queue>`` | its oldest message is older than ``OPS_QUEUE_AGE_MAX_SECONDS`` |
 | ``dead_letters:<queue>`` | a dead-letter queue holds messages (until replayed or purged) |
 | ``ticket_sla`` | a customer has waited for a person longer than ``HANDOFF_SLA_SECONDS`` |
-| ``rpc_errors`` | more than ``OPS_RPC_ERROR_RATE_MAX`` of the bots' bus calls failed over the window |
+| ``rpc_errors`` | over ``OPS_RPC_ERROR_RATE_MAX`` of the bots' bus calls failed in the window |
 
 What cannot be known (no broker data; no worker to ask about tickets and error rates) is
 *unknown*, not clear: an incident open on it stays open, and none is opened.
