@@ -10,6 +10,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
+from bot.ops import install_ops
 from bot.settings import BotSettings
 from bus import Bus
 from intents import IntentEngine
@@ -63,6 +64,9 @@ def create_dispatcher(
     )
     dp.update.outer_middleware(FloodMiddleware(settings.flood_rate, settings.flood_window_s))
     dp.update.outer_middleware(IntentMiddleware(engine))
+    # Per-turn events, heartbeat, the ops chat (/status, alerts); before the routers, so that
+    # /status in the ops chat is never read as a customer's question.
+    install_ops(dp, settings, rpc=rpc, engine=engine)
 
     titles, actions = intent_tables(engine)
     dp.include_routers(*get_routers(titles, actions))
