@@ -199,7 +199,8 @@ class RpcClient:
         reply = _REPLY_ADAPTERS[request.METHOD].validate_json(body)
         if isinstance(reply, RemoteError):
             CLIENT_CALLS.labels(request.METHOD, reply.code).inc()
-            self.stats.failed += 1
+            if not request.METHOD.startswith("ops."):
+                self.stats.failed += 1
             raise BusRemoteError(reply.code, reply.message)
         # The adapter accepts exactly the request's replies (and RemoteError, raised above).
         return cast(R, reply)
@@ -222,10 +223,13 @@ class RpcClient:
         deadline: float | None = None,
     ) -> bytes:
         exchange = self._exchange
-        self.stats.calls += 1
+        # The process's own counters (its heartbeat, the ops error rate) count the calls made
+        # for customers; ops' own questions (ops.*) are not theirs.
+        stats = self.stats if not method.startswith("ops.") else CallStats()
+        stats.calls += 1
         if not self.connected or exchange is None:
             CLIENT_CALLS.labels(method, "unavailable").inc()
-            self.stats.failed += 1
+            stats.failed += 1
             raise BusUnavailable("not connected to the broker")
         deadline = deadline or self._timeout
         correlation_id = uuid.uuid4().hex
@@ -261,8 +265,8 @@ class RpcClient:
                 reply = await future
         except TimeoutError:
             CLIENT_CALLS.labels(method, "timeout").inc()
-            self.stats.failed += 1
-            self.stats.timeouts += 1
+            stats.failed += 1
+            stats.timeouts += 1
             logger.warning(
                 "bus call %s timed out after %.1fs [cid=%s]", method, deadline, correlation_id
             )
@@ -271,15 +275,15 @@ class RpcClient:
             ) from None
         except PublishError:
             CLIENT_CALLS.labels(method, "unavailable").inc()
-            self.stats.failed += 1
+            stats.failed += 1
             raise BusUnavailable(f"nobody serves {method}") from None
         except BusUnavailable:
             CLIENT_CALLS.labels(method, "unavailable").inc()
-            self.stats.failed += 1
+            stats.failed += 1
             raise
         except (AMQPError, ConnectionError, RuntimeError) as exc:
             CLIENT_CALLS.labels(method, "unavailable").inc()
-            self.stats.failed += 1
+            stats.failed += 1
             raise BusUnavailable(f"{method}: {exc}") from exc
         finally:
             self._futures.pop(correlation_id, None)

@@ -159,14 +159,10 @@ class Topology:
             arguments={"x-queue-type": self.queue_type},
         )
         await dead.bind(dlx, routing_key=self.ops_queue)
+        # No queue-level dead-lettering: a heartbeat that expired while no worker ran is
+        # dropped, not a dead letter (the consumer parks bad events itself, with a reason).
         queue = await channel.declare_queue(
-            self.ops_queue,
-            durable=True,
-            arguments={
-                "x-queue-type": self.queue_type,
-                "x-dead-letter-exchange": self.dead_letter_exchange,
-                "x-dead-letter-routing-key": self.ops_queue,
-            },
+            self.ops_queue, durable=True, arguments={"x-queue-type": self.queue_type}
         )
         for routing_key in routing_keys:
             await queue.bind(events, routing_key=routing_key)

@@ -132,22 +132,33 @@ class Incident:
     since: datetime
 
 
+INHIBITED_BY: dict[str, tuple[str, ...]] = {"rpc_errors": ("no_worker", "broker")}
+"""A symptom is not announced while its cause is (or was within the error-rate window): with
+no worker, every bus call fails, and one alert says so."""
+
+
 @dataclass
 class IncidentBook:
-    """The open incidents; ``update`` says which opened and which cleared since last time."""
+    """The open incidents; ``update`` says which opened and which cleared since last time.
+
+    ``cleared`` remembers when each recently resolved incident ended, for :data:`INHIBITED_BY`.
+    """
 
     open: dict[str, Incident] = field(default_factory=dict)
+    cleared: dict[str, datetime] = field(default_factory=dict)
 
     def update(
-        self, evaluation: Evaluation, now: datetime | None = None
+        self, evaluation: Evaluation, now: datetime | None = None, *, hold_s: float = 300
     ) -> tuple[list[Incident], list[Incident]]:
         now = now or datetime.now(UTC)
+        self.cleared = {k: t for k, t in self.cleared.items() if (now - t).total_seconds() < hold_s}
         opened: list[Incident] = []
         for key, condition in evaluation.active.items():
-            if key not in self.open:
-                incident = Incident(key, condition.title, condition.detail, now)
-                self.open[key] = incident
-                opened.append(incident)
+            if key in self.open or self._inhibited(key, evaluation):
+                continue
+            incident = Incident(key, condition.title, condition.detail, now)
+            self.open[key] = incident
+            opened.append(incident)
         resolved = [
             incident
             for key, incident in self.open.items()
@@ -155,13 +166,21 @@ class IncidentBook:
         ]
         for incident in resolved:
             del self.open[incident.key]
+            self.cleared[incident.key] = now
         return opened, resolved
+
+    def _inhibited(self, key: str, evaluation: Evaluation) -> bool:
+        causes = INHIBITED_BY.get(key, ())
+        return any(c in self.open or c in evaluation.active or c in self.cleared for c in causes)
 
     def to_json(self) -> bytes:
         return json.dumps(
             {
-                key: dict(asdict(incident), since=incident.since.isoformat())
-                for key, incident in self.open.items()
+                "open": {
+                    key: dict(asdict(incident), since=incident.since.isoformat())
+                    for key, incident in self.open.items()
+                },
+                "cleared": {key: at.isoformat() for key, at in self.cleared.items()},
             }
         ).encode()
 
@@ -170,17 +189,20 @@ class IncidentBook:
         try:
             raw: dict[str, Any] = json.loads(body)
             return cls(
-                {
+                open={
                     key: Incident(
                         key=key,
                         title=str(value["title"]),
                         detail=str(value["detail"]),
                         since=datetime.fromisoformat(value["since"]),
                     )
-                    for key, value in raw.items()
-                }
+                    for key, value in raw.get("open", {}).items()
+                },
+                cleared={
+                    key: datetime.fromisoformat(at) for key, at in raw.get("cleared", {}).items()
+                },
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
 

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
 import aiohttp
+from aio_pika.abc import AbstractChannel, AbstractRobustConnection
+from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
 from bus.contracts import GetOpsSnapshot, OpsSnapshot
 from bus.errors import BusError
@@ -105,20 +108,29 @@ async def collect_status(
     topology: Topology,
     bus: Bus | None,
     *,
+    amqp: AbstractRobustConnection | None = None,
     http: aiohttp.ClientSession | None = None,
 ) -> StatusSummary:
-    """Ask the management API and the worker at once; a part that cannot be had is reported
-    as such (``broker_error``, ``snapshot_error``), never invented."""
+    """Ask the broker and the worker at once; a part that cannot be had is reported as such
+    (``broker_error``, ``snapshot_error``), never invented.
+
+    With ``amqp``, waiting messages and consumers are counted over AMQP (a passive declare:
+    exact now), and the management API adds what only it knows (unacknowledged messages, the
+    oldest message's send time, rates; its statistics lag a few seconds)."""
     own = http is None
     session = http or management_session(settings)
     try:
-        broker, snapshot = await asyncio.gather(
-            _broker(session, settings, topology), _snapshot(bus, settings)
+        broker, snapshot, live = await asyncio.gather(
+            _broker(session, settings, topology),
+            _snapshot(bus, settings),
+            _live_counts(amqp, topology),
         )
     finally:
         if own:
             await session.close()
     (version, queues, broker_error), (found, snapshot_error) = broker, snapshot
+    if live is not None and broker_error is None:
+        queues = tuple(_with_live(q, live.get(q.name)) for q in queues)
     return StatusSummary(
         at=datetime.now(UTC),
         prefix=topology.prefix,
@@ -129,6 +141,43 @@ async def collect_status(
         snapshot_error=snapshot_error,
         sla_s=settings.handoff_sla_s,
     )
+
+
+async def _live_counts(
+    amqp: AbstractRobustConnection | None, topology: Topology
+) -> dict[str, tuple[int, int] | None] | None:
+    """Queue → (ready messages, consumers) from passive declares; ``None`` for a queue that
+    does not exist. A passive declare of a missing queue closes its channel: a fresh one
+    then."""
+    if amqp is None:
+        return None
+    counts: dict[str, tuple[int, int] | None] = {}
+    channel: AbstractChannel | None = None
+    try:
+        for name in topology.queues:
+            if channel is None or channel.is_closed:
+                channel = await amqp.channel(publisher_confirms=False)
+            try:
+                queue = await channel.declare_queue(name, passive=True)
+            except ChannelNotFoundEntity:
+                counts[name] = None
+                continue
+            result = queue.declaration_result
+            counts[name] = (int(result.message_count or 0), int(result.consumer_count or 0))
+    except (AMQPError, ConnectionError, OSError, RuntimeError):
+        return None
+    finally:
+        if channel is not None and not channel.is_closed:
+            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
+                await channel.close()
+    return counts
+
+
+def _with_live(queue: QueueStatus, live: tuple[int, int] | None) -> QueueStatus:
+    if live is None:
+        return QueueStatus(queue.name, queue.role, present=False)
+    ready, consumers = live
+    return replace(queue, present=True, messages=ready + queue.unacked, consumers=consumers)
 
 
 def management_session(settings: MonitorSettings) -> aiohttp.ClientSession:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 
+import aio_pika
+from aio_pika.abc import AbstractRobustConnection
+from aio_pika.exceptions import AMQPError
 from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
@@ -15,7 +17,6 @@ from rich.text import Text
 
 from bus.rpc import RpcClient
 from monitor.alerts import evaluate
-from monitor.settings import MonitorSettings
 from monitor.status import StatusSummary, ago, collect_status, headline, process_rows, summary_json
 from ops.settings import OpsSettings
 
@@ -60,9 +61,11 @@ def render(summary: StatusSummary, alerts: list[str]) -> Group:
     return Group(*parts)  # type: ignore[arg-type]
 
 
-async def status_once(settings: OpsSettings, rpc: RpcClient) -> tuple[StatusSummary, list[str]]:
+async def status_once(
+    settings: OpsSettings, rpc: RpcClient, amqp: AbstractRobustConnection | None
+) -> tuple[StatusSummary, list[str]]:
     monitor = settings.monitor
-    summary = await collect_status(monitor, settings.bus.topology, rpc)
+    summary = await collect_status(monitor, settings.bus.topology, rpc, amqp=amqp)
     evaluation = evaluate(summary, monitor)
     return summary, [f"{c.title}: {c.detail}" for c in evaluation.active.values()]
 
@@ -72,12 +75,15 @@ async def cmd_status(args: argparse.Namespace) -> int:
     bus = settings.bus
     rpc = RpcClient(bus.url, timeout=bus.rpc_timeout, topology=bus.topology)
     await rpc.connect(wait=3)
+    amqp = await _connect(bus.url)
     try:
         if args.watch:
-            return await _watch(settings, rpc, args.interval)
-        summary, alerts = await status_once(settings, rpc)
+            return await _watch(settings, rpc, amqp, args.interval)
+        summary, alerts = await status_once(settings, rpc, amqp)
     finally:
         await rpc.close()
+        if amqp is not None:
+            await amqp.close()
     if args.json:
         print(json.dumps(summary_json(summary, alerts), indent=2, ensure_ascii=False))
     else:
@@ -87,14 +93,27 @@ async def cmd_status(args: argparse.Namespace) -> int:
     return 1 if args.check and alerts else 0
 
 
-async def _watch(settings: OpsSettings, rpc: RpcClient, interval: float) -> int:
+async def _connect(url: str) -> AbstractRobustConnection | None:
+    try:
+        async with asyncio.timeout(3):
+            return await aio_pika.connect_robust(url)
+    except (AMQPError, OSError, ConnectionError, TimeoutError):
+        return None
+
+
+async def _watch(
+    settings: OpsSettings,
+    rpc: RpcClient,
+    amqp: AbstractRobustConnection | None,
+    interval: float,
+) -> int:
     console = Console()
-    summary, alerts = await status_once(settings, rpc)
+    summary, alerts = await status_once(settings, rpc, amqp)
     with Live(render(summary, alerts), console=console, refresh_per_second=4) as live:
         try:
             while True:
                 await asyncio.sleep(interval)
-                summary, alerts = await status_once(settings, rpc)
+                summary, alerts = await status_once(settings, rpc, amqp)
                 live.update(render(summary, alerts))
         except (KeyboardInterrupt, asyncio.CancelledError):
             pass
@@ -115,6 +134,3 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     status.add_argument("--watch", action="store_true", help="refresh in place (Ctrl-C stops)")
     status.add_argument("--interval", type=float, default=2.0, help="--watch refresh, seconds")
     status.set_defaults(run=cmd_status)
-
-
-__all__ = ["MonitorSettings", "add_parser", "cmd_status", "render", "sys"]

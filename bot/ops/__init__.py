@@ -12,10 +12,15 @@ outbox's buffer.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+import aio_pika
+from aio_pika.abc import AbstractRobustConnection
+from aio_pika.exceptions import AMQPError
 from aiogram import Bot, Dispatcher
 
 from bot.ops.alerts import AlertLoop
@@ -57,6 +62,24 @@ class OpsRuntime:
         self.heartbeat = Heartbeat("bot", self._beat, interval=bus.heartbeat_s, stats=self._stats)
         self.alerts: AlertLoop | None = None
         self._started = False
+        self._connection: AbstractRobustConnection | None = None
+        self._connecting = asyncio.Lock()
+
+    async def amqp(self) -> AbstractRobustConnection | None:
+        """A connection for counting queues (``/status``); ``None`` while the broker is away."""
+        async with self._connecting:
+            if self._connection is None:
+                try:
+                    async with asyncio.timeout(5):
+                        self._connection = await aio_pika.connect_robust(
+                            self.settings.bus.url,
+                            client_properties={
+                                "connection_name": f"kefu-ops:{self.settings.bus.prefix}"
+                            },
+                        )
+                except (AMQPError, OSError, ConnectionError, TimeoutError):
+                    return None
+            return self._connection
 
     def _stats(self) -> ProcessStats:
         calls = getattr(self.rpc, "stats", None)
@@ -94,6 +117,10 @@ class OpsRuntime:
         await self.stop()
 
     async def stop(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                await self._connection.close()
+            self._connection = None
         if self.alerts is not None:
             await self.alerts.stop()
             self.alerts = None

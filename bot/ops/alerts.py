@@ -133,10 +133,12 @@ class AlertLoop:
         async with self._checking:
             self._last_check = time.monotonic()
             self.checks += 1
-            summary = await collect_status(self.settings, self._topology, self._rpc)
+            summary = await collect_status(
+                self.settings, self._topology, self._rpc, amqp=self._connection
+            )
             evaluation = evaluate(summary, self.settings)
             book, stored = await self._load()
-            opened, resolved = book.update(evaluation)
+            opened, resolved = book.update(evaluation, hold_s=self.settings.rpc_window_s)
             posted_open = []
             for incident in opened:
                 if await self._post(alert_text(incident)):

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import html
+from typing import Protocol
 
+from aio_pika.abc import AbstractRobustConnection
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
@@ -18,8 +20,17 @@ from monitor.status import collect_status, render_text
 TELEGRAM_LIMIT = 4000
 
 
-async def status_text(settings: MonitorSettings, topology: Topology, rpc: Bus) -> str:
-    summary = await collect_status(settings, topology, rpc)
+class OpsConnection(Protocol):
+    async def amqp(self) -> AbstractRobustConnection | None: ...
+
+
+async def status_text(
+    settings: MonitorSettings,
+    topology: Topology,
+    rpc: Bus,
+    amqp: AbstractRobustConnection | None = None,
+) -> str:
+    summary = await collect_status(settings, topology, rpc, amqp=amqp)
     evaluation = evaluate(summary, settings)
     return render_text(summary, [f"{c.title}: {c.detail}" for c in evaluation.active.values()])
 
@@ -34,8 +45,8 @@ def get_router(settings: MonitorSettings, topology: Topology) -> Router:
     router.message.filter(allowed)
 
     @router.message(Command("status"))
-    async def cmd_status(message: Message, rpc: Bus) -> None:
-        text = await status_text(settings, topology, rpc)
+    async def cmd_status(message: Message, rpc: Bus, ops: OpsConnection) -> None:
+        text = await status_text(settings, topology, rpc, await ops.amqp())
         if len(text) > TELEGRAM_LIMIT:
             text = text[: TELEGRAM_LIMIT - 1] + "…"
         await message.answer(f"<pre>{html.escape(text)}</pre>")
