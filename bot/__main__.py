@@ -165,6 +165,11 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     # "temporarily unavailable" until it is there.
     await rpc.connect(wait=3)
     storage = make_storage(settings)
+    if settings.bot_token is None and settings.agents_chat_id is None:
+        from bot.console import CONSOLE_AGENTS_CHAT
+
+        # The console plays the agents' group too (/desk): the whole handoff on one machine.
+        settings = settings.model_copy(update={"agents_chat_id": CONSOLE_AGENTS_CHAT})
     dp = create_dispatcher(settings, rpc=rpc, engine=engine, replies=replies, storage=storage)
     if settings.metrics_port:
         from prometheus_client import start_http_server

@@ -1,11 +1,15 @@
 """The console chat: a person types as a customer in the terminal, through the same
-dispatcher and handlers as on Telegram.
+dispatcher and handlers as on Telegram — and, with ``/desk``, as the agent at the agents' desk.
 
 :class:`ConsoleSession` is an aiogram session: instead of calling the Bot API it prints what
-the bot sends (HTML turned into plain text, keyboards as numbered choices). :func:`run_console`
-reads lines from stdin and feeds each one to the dispatcher as a Telegram update: a number
-picks a choice, ``/contact PHONE`` shares one's own contact, ``/photo`` sends a sample photo,
-``/quit`` or end of input leaves.
+the bot sends (HTML turned into plain text, keyboards as numbered choices) and plays the part
+of Telegram for what the desk needs (forum topics, copying messages, the agents' group's
+members). :func:`run_console` reads lines from stdin and feeds each one to the dispatcher as a
+Telegram update: as the customer (``客服 ›`` lines are what the customer sees), or after
+``/desk`` as an agent writing in the current ticket's topic (``工作台 #N ›`` lines are what the
+agents' group sees). A number picks a choice, ``/contact PHONE`` shares one's own contact,
+``/photo`` sends a sample photo, ``/customer`` goes back to the customer, ``/topic N`` picks
+another topic, ``/quit`` or end of input leaves.
 """
 
 from __future__ import annotations
@@ -27,18 +31,35 @@ from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.methods import (
     AnswerCallbackQuery,
+    CloseForumTopic,
+    CopyMessage,
+    CopyMessages,
+    CreateForumTopic,
+    DeleteForumTopic,
+    EditForumTopic,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetChatMember,
     GetMe,
+    SendDocument,
+    SendMediaGroup,
     SendMessage,
+    SendPhoto,
+    SendSticker,
+    SendVideo,
+    SendVoice,
     TelegramMethod,
 )
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    ChatMemberLeft,
+    ChatMemberMember,
     Contact,
+    ForumTopic,
     InlineKeyboardMarkup,
     Message,
+    MessageId,
     PhotoSize,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -50,7 +71,11 @@ logger = logging.getLogger(__name__)
 
 CONSOLE_TOKEN = "100000:console"  # never sent anywhere: the session prints instead
 BOT_USER = User(id=100000, is_bot=True, first_name="Kefu", username="kefu_console_bot")
+CONSOLE_AGENTS_CHAT = -1_000_000_000_001
+"""The agents' group the console plays when ``AGENTS_CHAT_ID`` is not set."""
+CONSOLE_AGENT = User(id=20_001, is_bot=False, first_name="坐席小可", language_code="zh-hans")
 _TAG = re.compile(r"<[^>]+>")
+_MEDIA = (SendPhoto, SendDocument, SendVoice, SendSticker, SendVideo)
 
 
 def html_to_text(text: str) -> str:
@@ -68,18 +93,28 @@ class Choice:
 
 
 class ConsoleSession(BaseSession):
-    """Prints the bot's messages; keeps the numbered choices of the latest keyboard."""
+    """Prints the bot's messages; keeps the numbered choices of the latest keyboard, per side
+    (the customer's chat, the agents' group)."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO | None = None, *, desk_chat: int | None = None) -> None:
         super().__init__()
         self.out = out or sys.stdout
+        self.desk_chat = desk_chat
         self.choices: list[Choice] = []
+        self.desk_choices: list[Choice] = []
         self.messages: dict[int, Message] = {}
+        self.inbox: dict[tuple[int, int], Message] = {}  # what people typed, for copies
+        self.topics: dict[int, str] = {}
         self._ids = itertools.count(1)
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+    def _prefix(self, chat_id: int | str, thread: int | None = None) -> str:
+        if self.desk_chat is not None and int(chat_id) == self.desk_chat:
+            return f"工作台 #{thread} › " if thread else "工作台 › "
+        return "客服 › "
 
     async def make_request(
         self,
@@ -90,12 +125,17 @@ class ConsoleSession(BaseSession):
         if isinstance(method, SendMessage):
             return self._send(method)
         if isinstance(method, EditMessageText):
-            self._print(f"客服 › {html_to_text(method.text or '')}")
-            self._show_keyboard(method.reply_markup, method.message_id)
+            self._print(f"{self._prefix(method.chat_id or 0)}{html_to_text(method.text or '')}")
+            self._show_keyboard(method.reply_markup, method.message_id, method.chat_id)
             return True
         if isinstance(method, EditMessageReplyMarkup):
             if method.reply_markup is None:
                 self.choices = [c for c in self.choices if c.message_id != method.message_id]
+                self.desk_choices = [
+                    c for c in self.desk_choices if c.message_id != method.message_id
+                ]
+            else:
+                self._show_keyboard(method.reply_markup, method.message_id, method.chat_id)
             return True
         if isinstance(method, AnswerCallbackQuery):
             if method.text:
@@ -103,21 +143,109 @@ class ConsoleSession(BaseSession):
             return True
         if isinstance(method, GetMe):
             return BOT_USER
+        desk = self._desk_request(method)
+        if desk is not None:
+            return desk
         if method.__returning__ is bool:
             return True
         logger.debug("console: %s is not shown", type(method).__name__)
         return True
 
+    def _desk_request(self, method: TelegramMethod[Any]) -> Any:
+        """What the agents' desk asks of Telegram, played here."""
+        if isinstance(method, CreateForumTopic):
+            thread = next(self._ids)
+            self.topics[thread] = method.name
+            self._print(f"工作台 › 新话题 #{thread}：{method.name}")
+            return ForumTopic(message_thread_id=thread, name=method.name, icon_color=0x6FB9F0)
+        if isinstance(method, EditForumTopic):
+            if method.name:
+                self.topics[method.message_thread_id] = method.name
+                self._print(f"工作台 › 话题 #{method.message_thread_id} 改名为：{method.name}")
+            return True
+        if isinstance(method, CloseForumTopic | DeleteForumTopic):
+            self.topics.pop(method.message_thread_id, None)
+            return True
+        if isinstance(method, GetChatMember):
+            if method.user_id == CONSOLE_AGENT.id:
+                return ChatMemberMember(user=CONSOLE_AGENT)
+            return ChatMemberLeft(user=User(id=method.user_id, is_bot=False, first_name="?"))
+        if isinstance(method, CopyMessage):
+            return MessageId(
+                message_id=self._copy(
+                    method.chat_id, method.from_chat_id, method.message_id, method.message_thread_id
+                )
+            )
+        if isinstance(method, CopyMessages):
+            return [
+                MessageId(
+                    message_id=self._copy(
+                        method.chat_id, method.from_chat_id, i, method.message_thread_id
+                    )
+                )
+                for i in method.message_ids
+            ]
+        if isinstance(method, _MEDIA):
+            kind = type(method).__name__.removeprefix("Send").lower()
+            caption = html_to_text(getattr(method, "caption", None) or "")
+            self._print(
+                f"{self._prefix(method.chat_id, method.message_thread_id)}[{kind}] "
+                f"{caption}".rstrip()
+            )
+            return self._message(method.chat_id, caption)
+        if isinstance(method, SendMediaGroup):
+            self._print(
+                f"{self._prefix(method.chat_id, method.message_thread_id)}"
+                f"[{len(method.media)} photos]"
+            )
+            return [self._message(method.chat_id, "") for _ in method.media]
+        return None
+
+    def _copy(
+        self, chat_id: int | str, from_chat: int | str, message_id: int, thread: int | None
+    ) -> int:
+        source = self.inbox.get((int(from_chat), message_id)) or self.messages.get(message_id)
+        if source is None:
+            shown = "[message]"
+        elif source.text:
+            shown = source.text
+        else:
+            kind = next(
+                (
+                    k
+                    for k in ("photo", "document", "voice", "sticker", "video")
+                    if getattr(source, k)
+                ),
+                "message",
+            )
+            shown = f"[{kind}] {source.caption or ''}".rstrip()
+        self._print(f"{self._prefix(chat_id, thread)}{shown}")
+        return next(self._ids)
+
+    def _message(self, chat_id: int | str, text: str) -> Message:
+        return Message(
+            message_id=next(self._ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=int(chat_id), type="private"),
+            from_user=BOT_USER,
+            text=text or None,
+        )
+
     def _send(self, method: SendMessage) -> Message:
         message_id = next(self._ids)
-        self._print(f"客服 › {html_to_text(method.text)}")
-        self._show_keyboard(method.reply_markup, message_id)
+        self._print(
+            f"{self._prefix(method.chat_id, method.message_thread_id)}{html_to_text(method.text)}"
+        )
+        self._show_keyboard(method.reply_markup, message_id, method.chat_id)
+        desk = self.desk_chat is not None and int(method.chat_id) == self.desk_chat
         message = Message(
             message_id=message_id,
             date=datetime.now(UTC),
-            chat=Chat(id=int(method.chat_id), type="private"),
+            chat=Chat(id=int(method.chat_id), type="supergroup" if desk else "private"),
             from_user=BOT_USER,
             text=method.text,
+            message_thread_id=method.message_thread_id,
+            is_topic_message=True if desk and method.message_thread_id else None,
             reply_markup=(
                 method.reply_markup
                 if isinstance(method.reply_markup, InlineKeyboardMarkup)
@@ -127,7 +255,10 @@ class ConsoleSession(BaseSession):
         self.messages[message_id] = message
         return message
 
-    def _show_keyboard(self, markup: Any, message_id: int | None) -> None:
+    def _show_keyboard(
+        self, markup: Any, message_id: int | None, chat_id: int | str | None
+    ) -> None:
+        desk = self.desk_chat is not None and chat_id is not None and int(chat_id) == self.desk_chat
         if isinstance(markup, ReplyKeyboardRemove):
             self.choices = [c for c in self.choices if c.message_id is not None]
             return
@@ -144,7 +275,10 @@ class ConsoleSession(BaseSession):
                     )
         if not choices:
             return
-        self.choices = choices
+        if desk:
+            self.desk_choices = choices
+        else:
+            self.choices = choices
         for number, choice in enumerate(choices, 1):
             hint = "  (/contact 你的手机号 / your phone)" if choice.request_contact else ""
             self._print(f"   [{number}] {choice.label}{hint}")
@@ -171,6 +305,10 @@ def console_bot(session: ConsoleSession) -> Bot:
     )
 
 
+_message_ids = itertools.count(1_000_000)
+_update_ids = itertools.count(1)
+
+
 class ConsoleCustomer:
     """Turns what the person types into Telegram updates for the dispatcher."""
 
@@ -185,33 +323,44 @@ class ConsoleCustomer:
             language_code=language,
         )
         self.chat = Chat(id=user_id, type="private", first_name="Console")
-        self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1_000_000)
+
+    @property
+    def choices(self) -> list[Choice]:
+        return self.session.choices
+
+    def thread(self) -> int | None:
+        return None
 
     def _message(self, **fields: Any) -> Message:
-        return Message(
-            message_id=next(self._message_ids),
+        thread = self.thread()
+        message = Message(
+            message_id=next(_message_ids),
             date=datetime.now(UTC),
             chat=self.chat,
             from_user=self.user,
+            message_thread_id=thread,
+            is_topic_message=True if thread else None,
             **fields,
         )
+        self.session.inbox[(self.chat.id, message.message_id)] = message
+        return message
 
     def _update(self, **fields: Any) -> Update:
-        return Update(update_id=next(self._update_ids), **fields, context={"bot": self.bot})
+        return Update(update_id=next(_update_ids), **fields, context={"bot": self.bot})
 
     def update_for(self, line: str) -> Update | None:
         """The update for one typed line (``None``: nothing to send)."""
         text = line.strip()
         if not text:
             return None
-        if text.isdigit() and 1 <= int(text) <= len(self.session.choices):
-            choice = self.session.choices[int(text) - 1]
+        choices = self.choices
+        if text.isdigit() and 1 <= int(text) <= len(choices):
+            choice = choices[int(text) - 1]
             if choice.callback_data is not None:
                 message = self.session.messages.get(choice.message_id or 0)
                 return self._update(
                     callback_query=CallbackQuery(
-                        id=str(next(self._update_ids)),
+                        id=str(next(_update_ids)),
                         from_user=self.user,
                         chat_instance=str(self.chat.id),
                         message=message,
@@ -241,7 +390,7 @@ class ConsoleCustomer:
                 message=self._message(
                     photo=[
                         PhotoSize(
-                            file_id=f"console-photo-{next(self._message_ids)}",
+                            file_id=f"console-photo-{next(_message_ids)}",
                             file_unique_id="console",
                             width=800,
                             height=600,
@@ -251,6 +400,47 @@ class ConsoleCustomer:
                 )
             )
         return self._update(message=self._message(text=text))
+
+
+class ConsoleAgent(ConsoleCustomer):
+    """The person at the agents' desk: writes in the current ticket's topic (or, for
+    ``/queue``, ``/mine`` and ``/help``, in the group's General topic)."""
+
+    GENERAL = ("/queue", "/mine", "/help")
+
+    def __init__(self, bot: Bot, session: ConsoleSession, *, chat_id: int) -> None:
+        super().__init__(bot, session, user_id=CONSOLE_AGENT.id, language="zh-hans")
+        self.user = CONSOLE_AGENT
+        self.chat = Chat(id=chat_id, type="supergroup", title="客服工作台", is_forum=True)
+        self.topic: int | None = None
+        self._general = False
+
+    @property
+    def choices(self) -> list[Choice]:
+        return self.session.desk_choices
+
+    def thread(self) -> int | None:
+        return None if self._general else self.topic
+
+    def current_topic(self) -> int | None:
+        """The topic chosen with /topic, else the newest one."""
+        if self.topic not in self.session.topics:
+            self.topic = max(self.session.topics, default=None)
+        return self.topic
+
+    def update_for(self, line: str) -> Update | None:
+        text = line.strip()
+        if text.startswith("/topic"):
+            wanted = text.removeprefix("/topic").strip()
+            if wanted.isdigit() and int(wanted) in self.session.topics:
+                self.topic = int(wanted)
+            listing = ", ".join(f"#{t} {n}" for t, n in sorted(self.session.topics.items()))
+            self.session._print(f"工作台 › {listing or '—'}")
+            return None
+        self._general = text.split(" ", 1)[0] in self.GENERAL
+        if not self._general and self.current_topic() is None and not text.isdigit():
+            return None
+        return super().update_for(line)
 
 
 async def _read_line(stream: TextIO) -> str:
@@ -268,21 +458,43 @@ async def run_console(
 ) -> None:
     """Chat in the terminal until ``/quit`` or end of input."""
     stdin = stdin or sys.stdin
-    session = ConsoleSession(stdout)
+    desk = dp.workflow_data.get("desk")
+    session = ConsoleSession(stdout, desk_chat=desk.chat_id if desk is not None else None)
     bot = console_bot(session)
     customer = ConsoleCustomer(bot, session, user_id=user_id, language=language)
+    agent = ConsoleAgent(bot, session, chat_id=desk.chat_id) if desk is not None else None
+    person: ConsoleCustomer = customer
+    replies = dp.workflow_data.get("replies")
+    locale = replies.normalize_locale(language) if replies is not None else "zh_CN"
     if banner:
         session._print(html_to_text(banner))
+    await dp.emit_startup(bot=bot, **dp.workflow_data)
     try:
         while True:
-            session.out.write("你 › ")
+            if person is agent and agent is not None:
+                session.out.write(f"坐席 #{agent.current_topic() or '-'} › ")
+            else:
+                session.out.write("你 › ")
             session.out.flush()
             line = await _read_line(stdin)
             if not line or line.strip() in ("/quit", "/exit"):
                 break
-            update = customer.update_for(line)
+            command = line.strip()
+            if agent is not None and replies is not None and command in ("/desk", "/customer"):
+                person = agent if command == "/desk" else customer
+                key = "console.desk_on" if person is agent else "console.desk_off"
+                session._print(html_to_text(replies.text(key, locale)))
+                if person is agent and agent.current_topic() is None:
+                    session._print(html_to_text(replies.text("console.desk_none", locale)))
+                continue
+            update = person.update_for(line)
+            if update is None and person is agent and replies is not None:
+                if agent.current_topic() is None:
+                    session._print(html_to_text(replies.text("console.desk_none", locale)))
+                continue
             if update is not None:
                 await dp.feed_update(bot, update)
     finally:
         session._print("")
+        await dp.emit_shutdown(bot=bot, **dp.workflow_data)
         await bot.session.close()

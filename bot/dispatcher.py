@@ -44,7 +44,8 @@ def create_dispatcher(
     ``rpc`` is a connected :class:`bus.rpc.RpcClient` (or anything with its ``call``),
     ``engine`` an :class:`intents.IntentEngine`, ``replies`` a :class:`replies.render.Replies`;
     ``storage`` defaults to memory (pass aiogram's ``RedisStorage`` for several processes).
-    Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``.
+    Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``. With
+    ``AGENTS_CHAT_ID`` set the agents' desk is installed too (bot/desk, handlers get ``desk``).
     """
     storage = storage or MemoryStorage()
     dp = Dispatcher(storage=storage)
@@ -69,6 +70,13 @@ def create_dispatcher(
     install_ops(dp, settings, rpc=rpc, engine=engine)
 
     titles, actions = intent_tables(engine)
-    dp.include_routers(*get_routers(titles, actions))
+    desk = None
+    if settings.agents_chat_id is not None:
+        from bot.desk import install_desk
+
+        desk = install_desk(
+            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
+        )
+    dp.include_routers(*get_routers(titles, actions, desk=desk))
     logger.debug("dispatcher ready: %d intents", len(actions))
     return dp

@@ -38,9 +38,10 @@ FLOOD_DROPPED = Counter("kefu_bot_flood_dropped_total", "Updates dropped by floo
 
 
 class FloodMiddleware(BaseMiddleware):
-    """At most ``rate`` updates per ``window`` seconds per user; the first update over the limit
-    gets a polite "slow down" (in a private chat only: the bot never speaks up in a group), the
-    rest are dropped until the window has room again."""
+    """At most ``rate`` updates per ``window`` seconds per user in private chats; the first
+    update over the limit gets a polite "slow down", the rest are dropped until the window has
+    room again. Groups are not counted: the bot never speaks up in one, and in the agents'
+    group every line an agent writes must reach the customer."""
 
     def __init__(self, rate: int, window: float, *, max_users: int = 100_000) -> None:
         self.rate = rate
@@ -51,7 +52,10 @@ class FloodMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None:
+        chat: Chat | None = data.get("event_chat")
+        if user is None or (chat is not None and chat.type != "private"):
+            # Groups: the bot answers nobody there, and in the agents' group an agent pasting
+            # a few lines at once must not lose any of them.
             return await handler(event, data)
         now = time.monotonic()
         stamps = self._seen.get(user.id)
@@ -64,9 +68,7 @@ class FloodMiddleware(BaseMiddleware):
         if len(stamps) >= self.rate:
             FLOOD_DROPPED.inc()
             conversation: Conversation | None = data.get("conv")
-            chat: Chat | None = data.get("event_chat")
-            private = chat is not None and chat.type == "private"
-            if user.id not in self._warned and conversation is not None and private:
+            if user.id not in self._warned and conversation is not None:
                 self._warned.add(user.id)
                 await conversation.say(conversation.t("flood"))
                 return None
@@ -124,7 +126,8 @@ class ChatContextMiddleware(BaseMiddleware):
         if user is not None and user.is_bot:
             logger.debug("ignored an update from bot account %s", user.id)
             return None
-        if user is None or chat is None:
+        if user is None or chat is None or chat.type != "private":
+            # Groups (the agents' desk among them) are nobody's customer conversation.
             return await handler(event, data)
         lock = self._locks.get(chat.id)
         if lock is None:
@@ -189,11 +192,19 @@ class IntentMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         message = event.message
-        if message is not None and message.text and not message.text.startswith("/"):
+        if (
+            message is not None
+            and message.text
+            and not message.text.startswith("/")
+            and message.chat.type == "private"
+        ):
             decision = self.engine.match(message.text)
             data["decision"] = decision
             INTENTS_MATCHED.labels(decision.intent or "-", decision.outcome).inc()
             memory: ChatMemory | None = data.get("memory")
+            if memory is not None:
+                # For a ticket: what the bot made of the last message, and how sure it was.
+                memory.set("last_match", [decision.intent, round(float(decision.confidence), 3)])
             if memory is not None and decision.outcome == "accept":
                 memory.set("misses", 0)  # "two misses in a row" counts unclear messages only
             logger.debug(

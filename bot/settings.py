@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bus.settings import BusSettings
 from monitor.settings import MonitorSettings
+from shop.policy import WEEKDAYS, Weekday
 
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+
+
+class Shift(BaseModel):
+    """Who is on shift at the agents' desk, to be mentioned in service-level alerts: a Telegram
+    ``@username`` or a numeric user id, on some weekdays, from ``start`` to ``end`` in the shop's
+    time zone (a shift that ends before it starts runs past midnight)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mention: str = Field(pattern=r"^(@[A-Za-z0-9_]{5,32}|[1-9][0-9]{0,15})$")
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    start: time = time(0, 0)
+    end: time = time(0, 0)
+
+    def on_duty(self, local: datetime) -> bool:
+        """``local``: now in the shop's time zone."""
+        now, day = local.time(), WEEKDAYS[local.weekday()]
+        previous = WEEKDAYS[(local.weekday() - 1) % 7]
+        if self.start < self.end:
+            return day in self.days and self.start <= now < self.end
+        # Whole day (start == end) or past midnight: the part after midnight belongs to the
+        # day the shift started.
+        return (day in self.days and now >= self.start) or (
+            previous in self.days and now < self.end
+        )
 
 
 class BotSettings(BaseSettings):
@@ -73,6 +100,50 @@ class BotSettings(BaseSettings):
     transcript_lines: int = Field(default=40, ge=4, le=200, alias="KEFU_TRANSCRIPT_LINES")
     metrics_port: int | None = Field(default=None, alias="KEFU_BOT_METRICS_PORT")
     bus: BusSettings = Field(default_factory=BusSettings)
+
+    # The agents' desk (bot/desk, docs/desk.md). Unset AGENTS_CHAT_ID: no desk, escalations
+    # are tickets for whoever reads the worker's database.
+    agents_chat_id: int | None = Field(
+        default=None,
+        alias="AGENTS_CHAT_ID",
+        description="The agents' supergroup (forum topics on, the bot an admin that may manage "
+        "topics). Only its members act as agents.",
+    )
+    handoff_sla_s: int = Field(
+        default=120,
+        ge=1,
+        alias="HANDOFF_SLA_SECONDS",
+        description="A customer waiting this long without an agent is raised again in the "
+        "group (and again every as long), within service hours.",
+    )
+    handoff_idle_s: int = Field(
+        default=300,
+        ge=1,
+        alias="HANDOFF_IDLE_SECONDS",
+        description="An agent who leaves a customer without an answer this long is reminded.",
+    )
+    handoff_shifts: list[Shift] = Field(
+        default_factory=list,
+        alias="HANDOFF_SHIFTS",
+        description='Who to mention in alerts, as JSON: [{"mention": "@alice", "days": '
+        '["mon", "tue"], "start": "09:00", "end": "18:00"}].',
+    )
+    desk_locale: str = Field(
+        default="zh_CN", alias="DESK_LOCALE", description="The agents' language (zh_CN, en)."
+    )
+    desk_check_s: float | None = Field(
+        default=None,
+        gt=0,
+        alias="DESK_CHECK_SECONDS",
+        description="How often the desk looks for late tickets (default: a quarter of the "
+        "shorter of the two limits, between 1 and 15 seconds).",
+    )
+
+    @property
+    def desk_check_interval(self) -> float:
+        if self.desk_check_s is not None:
+            return self.desk_check_s
+        return min(15.0, max(1.0, min(self.handoff_sla_s, self.handoff_idle_s) / 4))
 
     @field_validator("webhook_secret")
     @classmethod

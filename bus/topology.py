@@ -6,6 +6,9 @@
 {p}.dlx      direct   ─ "{p}.queries" ──► {p}.queries.dead
                       └ "{p}.commands" ─► {p}.commands.dead
 {p}.events   topic    ─ exchange.created, order.address_changed, ticket.opened … (listeners bind)
+                      ├ ticket.opened ─► {p}.desk.tickets (durable: the bot processes' desk
+                      │                   consumers compete for it; dead letters to
+                      │                   {p}.desk.tickets.dead through {p}.dlx)
                       └ conversation.*, process.* ─► {p}.ops.events (durable: the workers
                                           compete for it and store turns, ratings and
                                           heartbeats; dead letters to {p}.ops.events.dead)
@@ -58,6 +61,11 @@ class Topology:
     def commands_queue(self) -> str:
         return f"{self.prefix}.commands"
 
+    @property
+    def desk_queue(self) -> str:
+        """Where the agents' desk takes new tickets from (to open their forum topics)."""
+        return f"{self.prefix}.desk.tickets"
+
     def dead_letter_queue(self, source_queue: str) -> str:
         return f"{source_queue}.dead"
 
@@ -82,9 +90,11 @@ class Topology:
         return (
             self.queries_queue,
             self.commands_queue,
+            self.desk_queue,
             self.ops_queue,
             self.dead_letter_queue(self.queries_queue),
             self.dead_letter_queue(self.commands_queue),
+            self.dead_letter_queue(self.desk_queue),
             self.dead_letter_queue(self.ops_queue),
         )
 
@@ -141,6 +151,33 @@ class Topology:
         for request in REQUESTS:
             if request.KIND == "command":
                 await queue.bind(rpc, routing_key=request.METHOD)
+        return queue
+
+    async def declare_desk(
+        self, channel: AbstractChannel, routing_keys: tuple[str, ...] = ("ticket.opened",)
+    ) -> AbstractQueue:
+        """The desk's durable queue on the events exchange, with its dead-letter queue."""
+        _, events, dlx = await self.declare_exchanges(channel)
+        dead = await channel.declare_queue(
+            self.dead_letter_queue(self.desk_queue),
+            durable=True,
+            arguments={"x-queue-type": self.queue_type},
+        )
+        await dead.bind(dlx, routing_key=self.desk_queue)
+        queue = await channel.declare_queue(
+            self.desk_queue,
+            durable=True,
+            arguments={
+                "x-queue-type": self.queue_type,
+                "x-dead-letter-exchange": self.dead_letter_exchange,
+                "x-dead-letter-routing-key": self.desk_queue,
+                # The desk's sweep finds a ticket without a topic anyway; a day-old event
+                # (a desk switched off) is dead-lettered, not kept for ever.
+                "x-message-ttl": 86_400_000,
+            },
+        )
+        for routing_key in routing_keys:
+            await queue.bind(events, routing_key=routing_key)
         return queue
 
     async def declare_ops_events(

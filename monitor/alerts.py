@@ -60,8 +60,9 @@ def evaluate(summary: StatusSummary, settings: MonitorSettings) -> Evaluation:
         add("broker", "RabbitMQ cannot be read", summary.broker_error)
         unknown.extend(BROKER_KEYS)
     else:
-        work = [q for q in summary.queues if q.role in ("queries", "commands", "ops")]
-        idle = [q for q in work if q.consumers == 0]
+        work = [q for q in summary.queues if q.role in ("queries", "commands", "desk", "ops")]
+        # The desk's queue is the bots' (with AGENTS_CHAT_ID): no consumer there is no desk.
+        idle = [q for q in work if q.consumers == 0 and q.role != "desk"]
         if idle:
             waiting = sum(q.messages for q in idle)
             add(
@@ -121,7 +122,7 @@ def evaluate(summary: StatusSummary, settings: MonitorSettings) -> Evaluation:
 
 def _dlq_name(summary: StatusSummary, dead_queue: str) -> str:
     source = dead_queue.removesuffix(".dead").removeprefix(f"{summary.prefix}.")
-    return {"ops.events": "ops"}.get(source, source)
+    return {"ops.events": "ops", "desk.tickets": "desk"}.get(source, source)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from bus.protocol import Bus
 from bus.topology import Topology
 from monitor.settings import MonitorSettings
 
-QueueRole = Literal["queries", "commands", "ops", "dead"]
+QueueRole = Literal["queries", "commands", "desk", "ops", "dead"]
 SNAPSHOT_DEADLINE = 3.0
 
 
@@ -100,6 +100,8 @@ def _role(topology: Topology, name: str) -> QueueRole:
         return "queries"
     if name == topology.commands_queue:
         return "commands"
+    if name == topology.desk_queue:
+        return "desk"
     return "ops"
 
 

@@ -4,8 +4,8 @@ Each dead letter gets a short id (a hash of its message id, correlation id or bo
 across listings, and it says nothing about the customer). ``show ID`` prints the message, its
 headers and reason with personal data masked (phones, names, addresses, free text through
 ``intents.anonymize``). ``replay`` sends messages back where they came from — commands to the
-RPC exchange under their method, events to their consumers' queue — keeping their message id
-and body, so that a command the worker applied before (by its idempotency key) is answered from
+RPC exchange under their method, events (desk, ops) back to their consumers' queue — keeping
+their message id and body, so that a command the worker applied before (by its idempotency key) is answered from
 its record, never applied again, and an event already stored (by its event id) is not stored
 twice. A message is taken off the dead-letter queue only after the broker confirmed the
 re-publish.
@@ -28,7 +28,9 @@ from bus.topology import Topology
 from intents.anonymize import anonymize
 from ops.settings import OpsSettings
 
-QUEUES = ("commands", "queries", "ops")
+QUEUES = ("commands", "queries", "desk", "ops")
+EVENT_QUEUES = ("desk", "ops")
+"""Queues of events (replayed straight back to their queue, not to the RPC exchange)."""
 
 MASKED_KEYS = frozenset(
     {
@@ -51,6 +53,7 @@ def source_queue(topology: Topology, queue: str) -> str:
     return {
         "commands": topology.commands_queue,
         "queries": topology.queries_queue,
+        "desk": topology.desk_queue,
         "ops": topology.ops_queue,
     }[queue]
 
@@ -139,6 +142,8 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
         await topology.declare_exchanges(channel)
         if args.queue == "ops":
             await topology.declare_ops_events(channel)
+        elif args.queue == "desk":
+            await topology.declare_desk(channel)
         if args.action == "purge":
             result = await (await channel.get_queue(dead_name)).purge()
             print(f"purged {result.message_count} message(s) from {dead_name}")
@@ -154,7 +159,7 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
         # replay
         exchange = (
             channel.default_exchange
-            if args.queue == "ops"
+            if args.queue in EVENT_QUEUES
             else await channel.get_exchange(topology.rpc_exchange)
         )
         replayed = 0
@@ -177,7 +182,7 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                     timestamp=message.timestamp,
                 ),
-                routing_key=source if args.queue == "ops" else (message.type or ""),
+                routing_key=source if args.queue in EVENT_QUEUES else (message.type or ""),
             )
             await message.ack()  # only after the broker confirmed the re-publish
             replayed += 1

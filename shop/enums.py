@@ -78,6 +78,18 @@ go with it); ``gift``, ``discount``: a request only a person may grant (the poli
 ``prices``: agents may add a small gift, any discount is the supervisor's)."""
 TICKET_REASONS: tuple[TicketReason, ...] = get_args(TicketReason)
 
+TicketState = Literal["waiting", "with_agent", "closed"]
+"""A ticket's place in the handoff: waiting for a person, with an agent, closed (back to the
+bot). One live (not closed) ticket per customer chat."""
+TICKET_STATES: tuple[TicketState, ...] = get_args(TicketState)
+
+ClosedBy = Literal["agent", "customer", "system"]
+"""Who ended a handoff: an agent closed it, the customer withdrew, or the system."""
+CLOSED_BY: tuple[ClosedBy, ...] = get_args(ClosedBy)
+
+AlertKind = Literal["sla", "idle"]
+"""The desk's service-level alerts: nobody took the customer in time; their agent went quiet."""
+
 # ── returns, refunds and changes before shipping ────────────────────────────────────────
 
 ReturnCause = Literal["size", "changed_mind", "not_as_described", "quality", "wrong_item", "other"]

@@ -389,6 +389,23 @@ class Statements(PolicyModel):
     authenticity: LocalText
 
 
+class CannedReply(PolicyModel):
+    """One of the shop's quick replies for agents (/canned in the agents' desk): a short title
+    for the button, and the text the customer receives in their language."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")
+    title: LocalText
+    text: LocalText
+
+    @field_validator("text")
+    @classmethod
+    def _fits_a_message(cls, value: LocalText) -> LocalText:
+        for locale, text in value.root.items():
+            if len(text) > 1000:
+                raise ValueError(f"the '{locale}' text is longer than 1000 characters")
+        return value
+
+
 class ShopPolicy(PolicyModel):
     shop_name: LocalText
     service_hours: ServiceHours
@@ -400,6 +417,18 @@ class ShopPolicy(PolicyModel):
     measurement_tolerance_cm: DayRange  # reused: an inclusive min–max range
     prices: PricePolicy
     statements: Statements
+    canned_replies: list[CannedReply] = Field(default_factory=list, max_length=30)
+
+    @field_validator("canned_replies")
+    @classmethod
+    def _unique_keys(cls, value: list[CannedReply]) -> list[CannedReply]:
+        keys = [reply.key for reply in value]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a canned reply key is used twice")
+        return value
+
+    def canned_reply(self, key: str) -> CannedReply | None:
+        return next((reply for reply in self.canned_replies if reply.key == key), None)
 
     # -- service hours ---------------------------------------------------------------------------
     def is_open(self, now: datetime) -> bool:

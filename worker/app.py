@@ -23,6 +23,7 @@ from worker.order_changes import OrderChanges
 from worker.returns import Returns
 from worker.service import ShopService
 from worker.settings import WorkerSettings
+from worker.tickets import TicketDesk
 
 if TYPE_CHECKING:
     from worker.seed import ShopTiming
@@ -40,6 +41,7 @@ class Worker:
         self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
         self.returns = Returns(self.service)
         self.changes = OrderChanges(self.service)
+        self.tickets = TicketDesk(self.service)
         self.ops = OpsRecorder(self.db)
         # Checked now, not at the first request: every method served, each by its handler.
         self.handlers = Handlers(self.routes(), complete=True)
@@ -54,6 +56,7 @@ class Worker:
             *self.service.routes(),
             *self.returns.routes(),
             *self.changes.routes(),
+            *self.tickets.routes(),
             *self.ops.routes(),
         ]
 

@@ -39,7 +39,6 @@ from worker.db.models import (
     Remark,
     Return,
     ReturnItem,
-    Ticket,
     Variant,
 )
 from worker.db.queries import aware as _aware
@@ -88,7 +87,8 @@ class ShopService:
         self._catalogue_lock = asyncio.Lock()
 
     def routes(self) -> list[c.Route]:
-        """Every bus method and its handler (the type checker holds each to its contract)."""
+        """Every bus method of the shop and its handler (the type checker holds each to its
+        contract); the tickets' are ``worker.tickets.TicketDesk.routes``."""
         return [
             c.LinkCustomer.served_by(self.link_customer),
             c.LookupOrder.served_by(self.lookup_order),
@@ -99,7 +99,6 @@ class ShopService:
             c.QuoteExchange.served_by(self.quote_exchange),
             c.CreateExchange.served_by(self.create_exchange),
             c.ChangeAddress.served_by(self.change_address),
-            c.OpenTicket.served_by(self.open_ticket),
         ]
 
     # ── customers ────────────────────────────────────────────────────────────────────────
@@ -479,60 +478,6 @@ class ShopService:
 
         return await self._run_command(request, apply)
 
-    # ── tickets ──────────────────────────────────────────────────────────────────────────
-
-    async def open_ticket(self, request: c.OpenTicket) -> c.TicketOpened:
-        async def apply(session: AsyncSession) -> tuple[c.TicketOpened, c.Event | None]:
-            now = self.clock()
-            transcript = [line.model_dump(mode="json") for line in request.transcript]
-            attachments = [a.model_dump(mode="json") for a in request.attachments]
-            ticket = await session.scalar(
-                select(Ticket).where(Ticket.chat_id == request.chat_id, Ticket.state == "open")
-            )
-            if ticket is not None:
-                ticket.transcript = [*ticket.transcript, *transcript]
-                ticket.attachments = [*ticket.attachments, *attachments]
-                return (
-                    c.TicketOpened(
-                        ticket_no=ticket.ticket_no,
-                        opened_at=_aware(ticket.opened_at),
-                        already_open=True,
-                    ),
-                    None,
-                )
-            customer = await session.scalar(
-                select(Customer).where(Customer.telegram_user_id == request.telegram_user_id)
-            )
-            ticket = Ticket(
-                ticket_no=f"pending-{request.idempotency_key}"[:30],
-                telegram_user_id=request.telegram_user_id,
-                chat_id=request.chat_id,
-                customer_id=customer.id if customer else None,
-                customer_name=request.customer_name,
-                reason=request.reason,
-                intent=request.intent,
-                order_no=request.order_no,
-                opened_at=now,
-                transcript=transcript,
-                attachments=attachments,
-            )
-            session.add(ticket)
-            await session.flush()
-            ticket.ticket_no = f"T{now:%Y%m%d}{ticket.id:05d}"
-            logger.info("ticket %s opened (%s)", ticket.ticket_no, request.reason)
-            return (
-                c.TicketOpened(ticket_no=ticket.ticket_no, opened_at=now),
-                c.TicketOpenedEvent(
-                    occurred_at=now,
-                    ticket_no=ticket.ticket_no,
-                    telegram_user_id=request.telegram_user_id,
-                    chat_id=request.chat_id,
-                    reason=request.reason,
-                ),
-            )
-
-        return await self._run_command(request, apply)
-
     # ── commands: exactly once per idempotency key ───────────────────────────────────────
 
     async def _run_command(
@@ -578,10 +523,15 @@ class ShopService:
                 # start again and read what it left.
                 logger.info("command %s raced another; retrying", request.METHOD)
                 continue
-            if event is not None and self._publish is not None:
-                await self._publish(event)
+            if event is not None:
+                await self.publish_event(event)
             return reply
         raise RuntimeError(f"{request.METHOD}: kept conflicting")
+
+    async def publish_event(self, event: c.Event) -> None:
+        """Publish after the commit (the change stands whether or not anyone listens)."""
+        if self._publish is not None:
+            await self._publish(event)
 
 
 # ── views ────────────────────────────────────────────────────────────────────────────────

@@ -9,6 +9,8 @@ thread pool). Private chats only: the scope is set once per top-level router.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Router
 from aiogram.filters import StateFilter
 
@@ -32,9 +34,13 @@ FLOW_GROUPS = (OrderQuery, AddressChange, ExchangeRequest, SizeAdvice, ShippingQ
 
 
 def get_routers(
-    titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, str]]
+    titles: dict[str, dict[str, str]],
+    actions: dict[str, tuple[str, str]],
+    *,
+    desk: Any = None,
 ) -> list[Router]:
-    """``titles``: intent id → {locale: title}; ``actions``: intent id → (group, action)."""
+    """``titles``: intent id → {locale: title}; ``actions``: intent id → (group, action);
+    ``desk``: the agents' desk (bot/desk), whose routers go first when it is installed."""
     exchange_flow, exchange_intents = exchange.get_routers()
     orders_flow, orders_intents = orders.get_routers()
     size_flow, size_intents = size.get_routers()
@@ -54,7 +60,15 @@ def get_routers(
         shipping_intents, policy.get_router(), exchange_intents, orders_intents, size_intents
     )
 
+    agents_router: Router | None = None
+    handoff_routers: list[Router] = []
+    if desk is not None:
+        from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
+
+        agents_router, handoff_routers = desk_routers(desk)
     routers = [
+        # the agents' desk: a chat handed to a person (ratings first, then the relay)
+        *handoff_routers,
         commands.get_router(),
         identity.get_router(),
         flows,
@@ -66,5 +80,7 @@ def get_routers(
     ]
     for router in routers:
         router.message.filter(PrivateChat())
+    if agents_router is not None:
+        routers.insert(0, agents_router)  # the agents' group only (its own filter)
     routers.append(errors.get_router())
     return routers

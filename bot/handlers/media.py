@@ -66,7 +66,7 @@ def get_router() -> Router:
         if kind in ("photo", "video", "document") and conv.memory.get("evidence_for"):
             # Evidence for a quality or colour question: a person should look at it.
             markup = keyboards.offer_human(conv.t, "quality")
-        if conv.memory.get("ticket") and kind != "sticker":
+        if conv.desk is None and conv.memory.get("ticket") and kind != "sticker":
             # Already escalated: the new attachment joins the open ticket.
             await open_ticket(conv, rpc, reason="other", announce=False)
         await conv.say(conv.t(REPLY_KEY[kind]), reply_markup=markup)

@@ -157,6 +157,7 @@ class Conversation:
     transcript_limit: int = 40
     ui_cache: dict[Any, Any] | None = None
     sent: list[Message] = field(default_factory=list)
+    desk: Any = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
 
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""

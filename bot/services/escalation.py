@@ -1,8 +1,9 @@
 """Handing a chat to a person: a ticket in the worker with the conversation so far.
 
-Until the agents' desk exists, the ticket (``tickets.open``, persisted by the worker with the
-transcript and the attachments) is what an agent acts on. The customer is told when a person
-will answer, by the shop's service hours.
+The ticket (``tickets.open``, persisted by the worker with the transcript and the attachments)
+is what an agent acts on. With the agents' desk (``AGENTS_CHAT_ID``, bot/desk) the chat is then
+handed to a person in the agents' group and the customer hears their place in line; without
+it, they are told when a person will answer, by the shop's service hours.
 """
 
 from __future__ import annotations
@@ -93,13 +94,16 @@ async def open_ticket(
         key = idempotency_key(conv.user_id)
     memory.set(TICKET_KEY, key)
     await memory.save()  # a retry after a crash must find the same key
+    last_intent, last_confidence = memory.get("last_match") or (None, None)
     request = OpenTicket(
         idempotency_key=key,
         telegram_user_id=conv.user_id,
         chat_id=conv.chat_id,
         customer_name=conv.user_name[:100],
         reason=reason,
-        intent=intent,
+        intent=intent or last_intent,
+        confidence=last_confidence if (intent or last_intent) == last_intent else None,
+        locale=conv.locale,
         order_no=order_no or memory.get("last_order"),
         transcript=conv.memory.transcript()[-200:],
         attachments=conv.memory.attachments(),
@@ -140,6 +144,10 @@ async def open_ticket(
         conv.chat_id,
         reason,
     )
+    if conv.desk is not None:
+        # The agents' desk takes the chat from here: the customer hears their place in line.
+        await conv.desk.opened(conv, reply, announce=announce)
+        return reply
     if announce:
         await conv.say(conv.replies.ticket_opened(reply.ticket_no, datetime.now(UTC), conv.locale))
     return reply

@@ -87,7 +87,12 @@ async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[Ord
 
 def order_card(conv: Conversation, order: OrderView) -> str:
     """State, items, courier and tracking number, times — the customer's own order only."""
-    view = views.OrderView(
+    return conv.replies.order_card(order_view_of(order), conv.locale)
+
+
+def order_view_of(order: OrderView) -> views.OrderView:
+    """The bus's order view as ``replies/`` renders it (the agents' desk shows it too)."""
+    return views.OrderView(
         order_no=order.order_no,
         state=order.state,
         items=[
@@ -108,7 +113,6 @@ def order_card(conv: Conversation, order: OrderView) -> str:
         completed_at=order.completed_at,
         closed_at=order.closed_at,
     )
-    return conv.replies.order_card(view, conv.locale)
 
 
 def order_button_label(conv: Conversation, order: OrderSummary) -> str:

@@ -12,7 +12,7 @@ from bus.contracts.base import Event
 from bus.contracts.changes import RefundView
 from bus.contracts.exchanges import ExchangeView
 from bus.contracts.returns import ReturnView
-from shop.enums import CourierCode, InvoiceTitleType, TicketReason, UrgeStage
+from shop.enums import AlertKind, ClosedBy, CourierCode, InvoiceTitleType, TicketReason, UrgeStage
 
 
 class ExchangeCreatedEvent(Event):
@@ -33,6 +33,41 @@ class TicketOpenedEvent(Event):
     reason: TicketReason
 
 
+class TicketTakenEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.taken"
+    ticket_no: str
+    agent_id: int
+    waited_s: int
+    previous_agent_id: int | None = None
+
+
+class TicketClosedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.closed"
+    ticket_no: str
+    closed_by: ClosedBy
+    first_response_s: int | None
+    handling_s: int | None
+
+
+class TicketRatedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.rated"
+    ticket_no: str
+    rating: int | None
+
+
+class TicketAlertEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.alert"
+    ticket_no: str
+    alert: AlertKind
+    count: int
+
+
+class TicketRevealedEvent(Event):
+    """Who saw a customer's contact details (never the details)."""
+
+    ROUTING_KEY: ClassVar[str] = "ticket.revealed"
+    ticket_no: str
+    agent_id: int
 class ReturnCreatedEvent(Event):
     ROUTING_KEY: ClassVar[str] = "return.created"
     record: ReturnView

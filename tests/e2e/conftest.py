@@ -21,6 +21,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy import select
 
 from bot.dispatcher import create_dispatcher
@@ -102,10 +103,22 @@ class Stack:
             return list(found.all())
 
 
-async def start_stack(amqp_url: str, directory: Path) -> tuple[Stack, asyncio.Task[None]]:
-    shop = await start_shop(amqp_url, directory)
-    fake = FakeTelegramAPI(token="424242:E2E", bot_username="kefu_e2e_bot")
-    await fake.start()
+async def start_stack(
+    amqp_url: str,
+    directory: Path,
+    *,
+    replies: Replies | None = None,
+    storage: BaseStorage | None = None,
+    shop: Shop | None = None,
+    fake: FakeTelegramAPI | None = None,
+    **settings: Any,
+) -> tuple[Stack, asyncio.Task[None]]:
+    """A worker (or ``shop``), the fake Bot API (or ``fake``) and a polling bot; ``settings``
+    are BotSettings fields by alias (``AGENTS_CHAT_ID=…``)."""
+    shop = shop or await start_shop(amqp_url, directory)
+    if fake is None:
+        fake = FakeTelegramAPI(token="424242:E2E", bot_username="kefu_e2e_bot")
+        await fake.start()
     bot = Bot(
         fake.token,
         session=AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url)),
@@ -114,9 +127,9 @@ async def start_stack(amqp_url: str, directory: Path) -> tuple[Stack, asyncio.Ta
     # The bot's own bus client, as in production (the shop's client belongs to the tests).
     rpc = RpcClient(amqp_url, timeout=5, topology=shop.worker.topology)
     await rpc.connect(wait=10)
-    replies = Replies(load_policy())
-    settings = BotSettings(KEFU_FLOOD_RATE=30)
-    dp = create_dispatcher(settings, rpc=rpc, engine=engine(), replies=replies)
+    replies = replies or Replies(load_policy())
+    config = BotSettings(**{"KEFU_FLOOD_RATE": 30, **settings, "bus": shop.worker.settings.bus})
+    dp = create_dispatcher(config, rpc=rpc, engine=engine(), replies=replies, storage=storage)
     polling = asyncio.create_task(
         dp.start_polling(bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
     )

@@ -85,3 +85,41 @@ async def test_console_without_a_broker_still_answers_policy_questions(amqp_url)
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+async def test_console_desk_mode_plays_the_agent(console_shop, amqp_url) -> None:
+    """`/desk` in the console: the person takes the escalated chat, answers and closes it; the
+    customer's side shows the answer and the rating, all on one machine."""
+    child = spawn(amqp_url, console_shop.worker.topology.prefix)
+    try:
+        await child.expect("你 › ", async_=True)
+        child.sendline("/desk")
+        await child.expect("还没有转人工的客户", async_=True)
+        child.sendline("/customer")
+        await child.expect("顾客模式", async_=True)
+        child.sendline("我要转人工")
+        # The customer's answer and the new topic come from two tasks: in either order.
+        await child.expect("工作台 #\\d+ › 🆕 工单", async_=True)
+        child.sendline("衣服收到了但是有点小")
+        await child.expect("工作台 #\\d+ › 衣服收到了但是有点小", async_=True)
+        child.sendline("/desk")
+        await child.expect("工作台模式", async_=True)
+        await child.expect("坐席 #\\d+ › ", async_=True)
+        child.sendline("您好，可以换大一码")
+        await child.expect("客服 › 您好，我是客服坐席小可", async_=True)
+        await child.expect("客服 › 您好，可以换大一码", async_=True)
+        child.sendline("// 记得备注")
+        child.sendline("/close")
+        await child.expect("客服 › 本次人工服务已结束", async_=True)
+        await child.expect(r"\[4\] ⭐⭐⭐⭐", async_=True)
+        await child.expect("工作台 #\\d+ › ✅", async_=True)
+        child.sendline("/customer")
+        await child.expect("顾客模式", async_=True)
+        child.sendline("4")
+        await child.expect("谢谢您的评价", async_=True)
+        child.sendline("/quit")
+        await child.expect(pexpect.EOF, async_=True)
+    finally:
+        child.close(force=True)
+    assert "记得备注" not in (child.before or "")
+    assert child.exitstatus == 0

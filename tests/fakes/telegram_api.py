@@ -149,6 +149,7 @@ BOOL_PARAMS = frozenset(
         "allow_paid_broadcast",
         "supports_streaming",
         "disable_content_type_detection",
+        "remove_caption",
     }
 )
 CHAT_ID_PARAMS = frozenset({"chat_id", "from_chat_id"})
@@ -231,6 +232,7 @@ class SentMessage:
     file_id: str | None = None
     forwarded_from: tuple[int, int] | None = None  # (chat_id, message_id) for forwardMessage
     copied_from: tuple[int, int] | None = None  # (chat_id, message_id) for copyMessage
+    media_group_id: str | None = None  # the album it belongs to (sendMediaGroup, copyMessages)
     edits: int = 0
     deleted: bool = False
 
@@ -760,6 +762,21 @@ class FakeTelegramAPI:
         """What getChatMember answers for this user (creator/administrator/member/left/kicked)."""
         self._members[(chat_id, user_id)] = status
 
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
+        """Register a user (their name shows in every message and button press of theirs)."""
+        user = self._user(user_id, first_name, language_code, username)
+        if last_name:
+            user["last_name"] = last_name
+        return user
+
     def user_blocks_bot(self, user_id: int) -> None:
         """From now on, sending to this user's private chat answers 403 like Telegram."""
         self._blocked_by.add(user_id)
@@ -1071,6 +1088,93 @@ class FakeTelegramAPI:
             message_thread_id=message_thread_id,
         )
 
+    def user_sends_album(
+        self,
+        count: int = 3,
+        *,
+        user_id: int = DEFAULT_USER_ID,
+        caption: str | None = None,
+        kind: str = "photo",
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        message_thread_id: int | None = None,
+    ) -> list[int]:
+        """An album: ``count`` photos (or documents) sent together, each its own message and
+        update with one shared media_group_id, the caption on the first (as Telegram does)."""
+        if not 2 <= count <= 10:
+            raise ValueError("an album has 2-10 items")
+        group = str(secrets.randbits(60))
+        ids = []
+        for n in range(count):
+            if kind == "photo":
+                file = self._new_file("photo", f"photo {n}".encode(), "jpg")
+                media: Any = [
+                    {
+                        "file_id": file.file_id,
+                        "file_unique_id": file.file_unique_id,
+                        "width": 800,
+                        "height": 800,
+                        "file_size": len(file.content),
+                    }
+                ]
+            else:
+                file = self._new_file("document", f"doc {n}".encode(), "pdf")
+                media = {
+                    "file_id": file.file_id,
+                    "file_unique_id": file.file_unique_id,
+                    "file_name": f"file{n}.pdf",
+                    "file_size": len(file.content),
+                }
+            content: dict[str, Any] = {kind: media, "media_group_id": group}
+            ids.append(
+                self._media_user_message(
+                    content,
+                    caption if n == 0 else None,
+                    user_id=user_id,
+                    chat_id=chat_id,
+                    chat_type=chat_type,
+                    message_thread_id=message_thread_id,
+                )
+            )
+        return ids
+
+    def user_forwards(
+        self,
+        text: str,
+        *,
+        origin_user_id: int,
+        user_id: int = DEFAULT_USER_ID,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        message_thread_id: int | None = None,
+    ) -> int:
+        """The user forwards a text message that ``origin_user_id`` wrote (forward_origin set,
+        entities of a leading /command kept, as a client does)."""
+        origin = self._users.get(origin_user_id) or {
+            "id": origin_user_id,
+            "is_bot": False,
+            "first_name": f"user{origin_user_id}",
+        }
+        content: dict[str, Any] = {
+            "text": text,
+            "forward_origin": {"type": "user", "sender_user": dict(origin),
+                               "date": int(time.time()) - 60},
+        }
+        command = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
+        if command:
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
+            ]
+        return self._user_message(
+            content,
+            user_id=user_id,
+            chat_id=chat_id,
+            first_name=None,
+            language_code=None,
+            chat_type=chat_type,
+            message_thread_id=message_thread_id,
+        )
+
     def user_presses(
         self,
         callback_data: str,
@@ -1350,6 +1454,7 @@ class FakeTelegramAPI:
             "deleteMessage": self._delete_message,
             "deleteMessages": self._delete_messages,
             "copyMessage": self._copy_message,
+            "copyMessages": self._copy_messages,
             "forwardMessage": self._forward_message,
             "getFile": self._get_file,
             "sendMediaGroup": self._send_media_group,
@@ -1699,6 +1804,7 @@ class FakeTelegramAPI:
             reply_to_message_id=(replied or {}).get("message_id"),
             reply_markup=reply_markup,
             file_id=file_id,
+            media_group_id=content.get("media_group_id"),
         )
         self._messages.setdefault(chat["id"], {})[message_id] = _StoredMessage(message, sent)
         self._bot_messages.setdefault(chat["id"], []).append(sent)
@@ -1816,11 +1922,54 @@ class FakeTelegramAPI:
         chat = self._resolve_chat(_require(params, "chat_id"), for_sending=True)
         source_chat = self._resolve_chat(_require(params, "from_chat_id"))
         source = self._source_message(source_chat["id"], _require(params, "message_id"), "copy")
+        sent = self._copy_one(chat, source_chat, source, params)
+        return {"message_id": sent.message_id}
+
+    async def _copy_messages(self, params: dict[str, Any]) -> list[dict[str, int]]:
+        """Copies in order; an album stays an album (a new media_group_id in the target).
+        Messages that cannot be found or copied are skipped, as Telegram does."""
+        chat = self._resolve_chat(_require(params, "chat_id"), for_sending=True)
+        source_chat = self._resolve_chat(_require(params, "from_chat_id"))
+        ids = _require(params, "message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise _bad("message_ids must be a list of 1-100 ids")
+        if any(not isinstance(i, int) for i in ids) or ids != sorted(set(ids)):
+            raise _bad("message identifiers must be specified in strictly increasing order")
+        groups: dict[str, str] = {}
+        copied = []
+        for message_id in ids:
+            try:
+                source = self._source_message(source_chat["id"], message_id, "copy")
+            except ApiError:
+                continue
+            group = source.get("media_group_id")
+            if group is not None:
+                group = groups.setdefault(group, str(secrets.randbits(60)))
+            one = {k: v for k, v in params.items() if k != "caption"}
+            if params.get("remove_caption"):
+                one["caption"] = ""
+            sent = self._copy_one(chat, source_chat, source, one, media_group_id=group)
+            copied.append({"message_id": sent.message_id})
+        return copied
+
+    def _copy_one(
+        self,
+        chat: dict[str, Any],
+        source_chat: dict[str, Any],
+        source: dict[str, Any],
+        params: dict[str, Any],
+        *,
+        media_group_id: str | None = None,
+    ) -> SentMessage:
         content = {k: v for k, v in source.items() if k in _CONTENT_KEYS}
         if "contact" in content or "text" in content or "sticker" in content:
             caption_raw = None
         else:
             caption_raw = params.get("caption")
+        if caption_raw == "":
+            content.pop("caption", None)
+            content.pop("caption_entities", None)
+            caption_raw = None
         if caption_raw is not None:
             caption, entities = _checked_text(
                 caption_raw, params, "caption_entities", MAX_CAPTION_LENGTH, caption=True
@@ -1829,6 +1978,8 @@ class FakeTelegramAPI:
             content["caption"] = caption
             if entities:
                 content["caption_entities"] = entities
+        if media_group_id is not None:
+            content["media_group_id"] = media_group_id
         kind = _kind_of(content)
         text = content.get("text") or content.get("caption") or ""
         _, sent = self._store_bot_message(
@@ -1843,8 +1994,8 @@ class FakeTelegramAPI:
             file_id=_file_id_of(content),
             reply_markup=_checked_markup(params.get("reply_markup")),
         )
-        sent.copied_from = (source_chat["id"], params["message_id"])
-        return {"message_id": sent.message_id}
+        sent.copied_from = (source_chat["id"], source["message_id"])
+        return sent
 
     async def _forward_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._resolve_chat(_require(params, "chat_id"), for_sending=True)

@@ -660,3 +660,67 @@ def test_markdown_v2_requires_escaping_reserved_characters():
         parse_markdown_v2("价格 9.9")
     with pytest.raises(ApiError, match="can't find end"):
         parse_markdown_v2("*未闭合")
+
+
+# ---------------------------------------------------------------------- the agents' desk
+
+
+async def test_a_users_album_is_one_update_per_item_with_one_group(fake, bot):
+    ids = fake.user_sends_album(3, caption="三个角度")
+    updates = [Update.model_validate(u) for u in fake.pending_updates]
+    messages = [u.message for u in updates]
+    assert [m.message_id for m in messages] == ids
+    assert len({m.media_group_id for m in messages}) == 1 and messages[0].media_group_id
+    assert [m.caption for m in messages] == ["三个角度", None, None]
+    assert all(len(m.photo) == 1 for m in messages)
+    docs = fake.user_sends_album(2, kind="document")
+    assert [Update.model_validate(u).message.document is not None
+            for u in fake.pending_updates[-2:]] == [True, True]
+    with pytest.raises(ValueError, match="2-10"):
+        fake.user_sends_album(1)
+    assert docs[0] == ids[-1] + 1
+
+
+async def test_copy_messages_keeps_an_album_together_and_skips_the_missing(fake, bot):
+    fake.add_chat(DESK, type="supergroup", title="客服台", is_forum=True)
+    topic = await bot.create_forum_topic(DESK, "小明 · 质量")
+    first, second = fake.user_sends_album(2, caption="正面")
+    text = fake.user_says("两张图")
+    copied = await bot.copy_messages(
+        DESK, USER, [first, second, text, 999], message_thread_id=topic.message_thread_id
+    )
+    assert len(copied) == 3  # 999 does not exist: skipped
+    a, b, t = await fake.wait_for_messages(DESK, count=3)
+    assert a.kind == b.kind == "photo" and t.kind == "text"
+    assert a.media_group_id and a.media_group_id == b.media_group_id and t.media_group_id is None
+    assert (a.text, a.copied_from, t.copied_from) == ("正面", (USER, first), (USER, text))
+    assert a.message_thread_id == topic.message_thread_id
+    with pytest.raises(TelegramBadRequest, match="increasing order"):
+        await bot.copy_messages(DESK, USER, [second, first])
+    without = await bot.copy_messages(DESK, USER, [first, second], remove_caption=True)
+    c1, _ = await fake.wait_for_messages(DESK, count=2)
+    assert len(without) == 2 and c1.text == ""
+
+
+async def test_copying_to_a_user_who_blocked_the_bot_is_forbidden(fake, bot):
+    fake.add_chat(DESK, type="supergroup", title="客服台", is_forum=True)
+    topic = await bot.create_forum_topic(DESK, "小明")
+    fake.user_says("hi")
+    reply = fake.user_says("您好", user_id=3003, chat_id=DESK, chat_type="supergroup",
+                           message_thread_id=topic.message_thread_id)
+    fake.user_blocks_bot(USER)
+    with pytest.raises(TelegramForbiddenError, match="blocked"):
+        await bot.copy_message(USER, DESK, reply)
+    with pytest.raises(TelegramForbiddenError, match="blocked"):
+        await bot.copy_messages(USER, DESK, [reply])
+
+
+async def test_a_forwarded_message_says_where_it_came_from(fake, bot):
+    fake.add_chat(DESK, type="supergroup", title="客服台", is_forum=True)
+    fake.user_forwards("/close", origin_user_id=4004, user_id=3003, chat_id=DESK,
+                       chat_type="supergroup")
+    [update] = [Update.model_validate(u) for u in fake.pending_updates]
+    message = update.message
+    assert message.forward_origin.sender_user.id == 4004
+    assert message.from_user.id == 3003 and message.text == "/close"
+    assert message.entities[0].type == "bot_command"

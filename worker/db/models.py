@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     text,
@@ -37,7 +38,9 @@ from shop.enums import (
     RETURN_CAUSES,
     RETURN_POSTAGE_PAYERS,
     RETURN_STATES,
+    TICKET_STATES,
     URGE_STAGES,
+    ClosedBy,
     ExchangeState,
     InvoiceState,
     InvoiceTitleType,
@@ -52,6 +55,7 @@ from shop.enums import (
     ReturnPostagePayer,
     ReturnState,
     TicketReason,
+    TicketState,
     UrgeStage,
 )
 
@@ -386,9 +390,31 @@ class InvoiceRequest(Base):
 
 
 class Ticket(Base):
-    """An escalated chat waiting for (or handled by) a person."""
+    """An escalated chat: waiting for a person, with an agent, or closed (the state machine in
+    ``worker/tickets.py``). The database keeps one live ticket per customer chat and one ticket
+    per forum topic, whatever the concurrency."""
 
     __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(f"state IN {TICKET_STATES}", name="ticket_state"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="ticket_rating"),
+        Index(
+            "one_live_ticket_per_chat",
+            "chat_id",
+            unique=True,
+            sqlite_where=text("state != 'closed'"),
+            postgresql_where=text("state != 'closed'"),
+        ),
+        Index(
+            "one_ticket_per_topic",
+            "desk_chat_id",
+            "topic_id",
+            unique=True,
+            sqlite_where=text("topic_id IS NOT NULL"),
+            postgresql_where=text("topic_id IS NOT NULL"),
+        ),
+        Index("tickets_by_state", "state", "opened_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(30), unique=True)
@@ -396,14 +422,62 @@ class Ticket(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     customer_name: Mapped[str] = mapped_column(String(100), default="")
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     reason: Mapped[TicketReason] = mapped_column(String(30))
     intent: Mapped[str | None] = mapped_column(String(60))
+    confidence: Mapped[float | None] = mapped_column(Float)
     order_no: Mapped[str | None] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(10), default="open")
+    state: Mapped[TicketState] = mapped_column(String(10), default="waiting")
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    closed_by: Mapped[ClosedBy | None] = mapped_column(String(10))
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    # the desk: who has it, where it is discussed
+    agent_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    agent_name: Mapped[str | None] = mapped_column(String(100))
+    desk_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    topic_id: Mapped[int | None] = mapped_column(Integer)
+    card_message_id: Mapped[int | None] = mapped_column(Integer)
+
+    # service levels, stored for reports
+    taken_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    first_response_s: Mapped[int | None] = mapped_column(
+        Integer, doc="From opening to the first agent message the customer received."
+    )
+    handling_s: Mapped[int | None] = mapped_column(Integer, doc="From taken to closed.")
+    last_agent_at: Mapped[datetime | None]
+    last_customer_at: Mapped[datetime | None]
+    sla_alerts: Mapped[int] = mapped_column(Integer, default=0)
+    sla_alerted_at: Mapped[datetime | None]
+    idle_reminders: Mapped[int] = mapped_column(Integer, default=0)
+    idle_reminded_at: Mapped[datetime | None]
+    told_position: Mapped[int | None] = mapped_column(
+        Integer, doc="The queue place the customer was last told."
+    )
+    told_wait_s: Mapped[int | None] = mapped_column(
+        Integer, doc="The expected wait the customer was last told (None: none given)."
+    )
+    told_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    rating_comment: Mapped[str | None] = mapped_column(String(500))
+    rated_at: Mapped[datetime | None]
+
+
+class TicketReveal(Base):
+    """Audit log of ``/reveal``: who saw a customer's full phone and address, when, for which
+    ticket. Append-only; the details themselves are never stored here."""
+
+    __tablename__ = "ticket_reveals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(BigInteger)
+    agent_name: Mapped[str] = mapped_column(String(100))
+    fields: Mapped[str] = mapped_column(String(100), doc="What was shown: phone, address…")
+    revealed_at: Mapped[datetime]
 
 
 class ProcessedCommand(Base):

@@ -9,14 +9,14 @@
   for the error rate over a window.
 
 Revision ID: 0005_ops
-Revises: 0004_jobs
+Revises: 0003_desk
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_ops"
-down_revision = "0004_jobs"
+down_revision = "0003_desk"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,158 @@
+"""The customer's side of a handoff (private chats), ahead of every other router.
+
+While the chat has a live ticket everything the customer sends is recorded in the ticket and
+copied into its topic, and the bot says nothing of its own; ``/cancel`` withdraws the request
+and ``/human`` says where they stand. A stale button pressed meanwhile gets a short note on the
+button itself. When the worker says the ticket is gone (an agent closed it), the message goes
+on to the bot's usual handlers.
+
+After a ticket closes the customer may rate it: the stars under the closing message, then one
+optional comment (a clear new question instead, about an order, shipping, sizes…, is answered
+as one; thanks or a complaint about the service is the comment).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, Filter, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject
+
+from bot.desk.keyboards import RateCallback
+from bot.desk.state import Handoff
+from bot.filters import HasText
+from bot.services.conversation import Conversation
+from bus.contracts import RateTicket, TicketRated
+from bus.errors import BusError
+
+logger = logging.getLogger(__name__)
+
+
+class Rating(StatesGroup):
+    waiting_for_comment = State()
+
+
+class InPrivateChat(Filter):
+    """A customer's chat, for any kind of update (a desk button in a group is not theirs)."""
+
+    async def __call__(self, event: TelegramObject, event_chat: Chat | None = None) -> bool:
+        return event_chat is not None and event_chat.type == "private"
+
+
+class InHandoff(Filter):
+    """The chat has a live ticket (as far as the bot knows; the worker confirms on relay)."""
+
+    async def __call__(self, event: TelegramObject, handoff: Handoff | None = None) -> bool:
+        return handoff is not None and handoff.live
+
+
+COMMENT_GROUPS = frozenset({"thanks", "greeting", "complaint", "other"})
+"""Intent groups a comment on the service reads as ("very patient, thanks", "回复太慢了")."""
+
+
+def _is_a_question(decision: Any) -> bool:
+    return (
+        decision is not None
+        and decision.outcome == "accept"
+        and decision.group not in COMMENT_GROUPS
+    )
+
+
+def get_routers() -> list[Router]:
+    rating = Router(name="bot.desk.rating")
+    rating.callback_query.filter(InPrivateChat())
+
+    @rating.callback_query(RateCallback.filter())
+    async def on_rating(
+        query: CallbackQuery,
+        callback_data: RateCallback,
+        conv: Conversation,
+        state: FSMContext,
+        desk: Any,
+    ) -> None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)
+        if callback_data.score == 0:
+            await conv.say(conv.t("cancelled"))
+            return
+        reply = await desk.rpc.call(
+            RateTicket(
+                idempotency_key=f"rate:{conv.chat_id}:cb:{query.id}",
+                ticket_no=callback_data.ticket_no,
+                chat_id=conv.chat_id,
+                rating=callback_data.score,
+            )
+        )
+        if not isinstance(reply, TicketRated):
+            logger.info("a rating for %s was refused", callback_data.ticket_no)
+            await conv.say(conv.t("button.stale"))
+            return
+        await state.set_state(Rating.waiting_for_comment)
+        await state.update_data(rating_ticket=callback_data.ticket_no)
+        await conv.say(conv.t("handoff.rated"))
+        await desk.rated(conv.bot, callback_data.ticket_no, callback_data.score, None)
+
+    @rating.message(StateFilter(Rating.waiting_for_comment), HasText())
+    async def on_comment(
+        message: Message, conv: Conversation, state: FSMContext, desk: Any, decision: Any = None
+    ) -> None:
+        ticket_no = (await state.get_data()).get("rating_ticket")
+        await state.clear()
+        if ticket_no is None or _is_a_question(decision):
+            raise SkipHandler  # a question, not a comment: answered as one
+        reply = await desk.rpc.call(
+            RateTicket(
+                idempotency_key=f"rate:{conv.chat_id}:{message.message_id}",
+                ticket_no=ticket_no,
+                chat_id=conv.chat_id,
+                comment=(message.text or "")[:500],
+            )
+        )
+        if isinstance(reply, TicketRated):
+            await conv.say(conv.t("handoff.comment_thanks"))
+            await desk.rated(conv.bot, ticket_no, None, reply.comment)
+            return
+        raise SkipHandler
+
+    handoff = Router(name="bot.desk.handoff")
+    handoff.message.filter(InHandoff())
+    handoff.callback_query.filter(InPrivateChat(), InHandoff())
+
+    @handoff.message(Command("cancel"))
+    async def cmd_cancel_handoff(
+        message: Message, conv: Conversation, state: FSMContext, handoff: Handoff, desk: Any
+    ) -> None:
+        await state.clear()
+        await desk.withdraw(conv, message, handoff)
+
+    @handoff.message(Command("human"))
+    async def cmd_human_in_handoff(
+        message: Message, conv: Conversation, handoff: Handoff, desk: Any
+    ) -> None:
+        if not await desk.tell_place(conv, handoff):
+            raise SkipHandler  # no ticket after all: /human opens one
+
+    @handoff.message()
+    async def relay_to_agents(
+        message: Message, conv: Conversation, handoff: Handoff, desk: Any
+    ) -> None:
+        try:
+            relayed = await desk.relay_from_customer(conv.bot, message, handoff)
+        except BusError as exc:
+            logger.warning("a message of chat %s could not reach its ticket: %s", conv.chat_id, exc)
+            await conv.say(conv.t("handoff.unavailable"))
+            return
+        if not relayed:
+            raise SkipHandler  # the ticket is closed: the bot answers
+
+    @handoff.callback_query()
+    async def on_button_in_handoff(query: CallbackQuery, conv: Conversation) -> None:
+        await query.answer(conv.t("handoff.busy"))
+
+    return [rating, handoff]

@@ -1,0 +1,185 @@
+"""What the desk writes: the topic's name and context card for the agents, the queue and wait
+for the customer. Every value that came from a customer (names, messages, captions) goes
+through ``replies.text``, which HTML-escapes it; the card is trimmed to fit one message."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from bus.contracts import QueuePlace, TicketView
+from replies.render import Html, Replies
+
+CARD_LIMIT = 4000  # under Telegram's 4096, with room for the state line
+TOPIC_NAME_LIMIT = 128
+LINE_LIMIT = 200  # characters of one transcript line on the card
+STAR = "⭐"
+
+
+def mask_name(name: str) -> str:
+    """The customer's Telegram name as topic titles show it: the first character and **."""
+    name = name.strip()
+    return f"{name[:1]}**" if name else "**"
+
+
+def duration(replies: Replies, locale: str, seconds: int | float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return replies.text("desk.duration.seconds", locale, seconds=seconds)
+    minutes = seconds // 60
+    if minutes < 60:
+        return replies.text("desk.duration.minutes", locale, minutes=minutes)
+    return replies.text("desk.duration.hours", locale, hours=minutes // 60, minutes=minutes % 60)
+
+
+def waited(ticket: TicketView, now: datetime | None = None) -> float:
+    return ((now or datetime.now(UTC)) - ticket.opened_at).total_seconds()
+
+
+def label(
+    replies: Replies, locale: str, ticket: TicketView, titles: Mapping[str, Mapping[str, str]]
+) -> str:
+    """What the ticket is about, in a word or two: the recognised question's title, else the
+    reason for the escalation."""
+    title = titles.get(ticket.intent or "", {})
+    if ticket.intent and ticket.intent != "human.agent" and title:
+        return title.get(locale) or title.get("zh_CN") or ticket.intent
+    return replies.text(f"desk.reason.{ticket.reason}", locale)
+
+
+def topic_name(
+    replies: Replies, locale: str, ticket: TicketView, titles: Mapping[str, Mapping[str, str]]
+) -> str:
+    name = replies.text(
+        "desk.topic.name",
+        locale,
+        customer=mask_name(ticket.customer_name),
+        label=label(replies, locale, ticket, titles),
+        ticket_no=ticket.ticket_no,
+    )
+    # Topic names are plain text: the template's escaping is undone.
+    return _plain(name)[:TOPIC_NAME_LIMIT]
+
+
+def closed_topic_name(replies: Replies, locale: str, name: str) -> str:
+    return _plain(replies.text("desk.topic.closed", locale, name=name))[:TOPIC_NAME_LIMIT]
+
+
+def _plain(text: str) -> str:
+    return html.unescape(text)
+
+
+def escape_caption(caption: str | None) -> str | None:
+    """A customer's caption, shown again as Telegram HTML."""
+    return html.escape(caption[:900], quote=False) if caption else None
+
+
+def card(
+    replies: Replies, locale: str, ticket: TicketView, titles: Mapping[str, Mapping[str, str]]
+) -> Html:
+    """The topic's first post: who, why, where they are in the queue, their orders in short,
+    the last lines of the conversation and how many attachments follow."""
+    t = replies.text
+    head: list[str] = [
+        t("desk.card.head", locale, ticket_no=ticket.ticket_no),
+        t("desk.card.customer", locale, name=ticket.customer_name or "—"),
+    ]
+    if ticket.customer_masked:
+        head.append(
+            t("desk.card.record", locale, name=ticket.customer_masked, phone=ticket.phone_masked)
+        )
+    else:
+        head.append(t("desk.card.unlinked", locale))
+    head.append(
+        t(
+            "desk.card.language",
+            locale,
+            language=t(f"desk.language.{ticket.locale}", locale)
+            if ticket.locale in ("zh_CN", "en")
+            else ticket.locale,
+        )
+    )
+    head.append(t("desk.card.reason", locale, reason=t(f"desk.reason.{ticket.reason}", locale)))
+    if ticket.intent and ticket.confidence is not None:
+        title = titles.get(ticket.intent, {})
+        head.append(
+            t(
+                "desk.card.intent",
+                locale,
+                intent=title.get(locale) or title.get("zh_CN") or ticket.intent,
+                confidence=round(ticket.confidence * 100),
+            )
+        )
+    if ticket.place is not None:
+        head.append(t("desk.card.place", locale, position=ticket.place.position))
+    if ticket.order_no:
+        head.append(t("desk.card.order", locale, order_no=ticket.order_no))
+    if ticket.orders:
+        head.append(t("desk.card.orders", locale))
+        for order in ticket.orders:
+            head.append(
+                t(
+                    "desk.card.order_line",
+                    locale,
+                    order_no=order.order_no,
+                    state=t(f"order.state.{order.state}", locale),
+                    item=order.first_item_name,
+                    count=order.item_count,
+                    total=replies.format_money(order.total, locale),
+                )
+            )
+    tail: list[str] = []
+    if ticket.attachment_count:
+        tail.append(t("desk.card.attachments", locale, count=ticket.attachment_count))
+    tail.append(t("desk.card.hint", locale))
+    lines: list[str] = [
+        t(f"desk.card.line.{line.role}", locale, text=_short(line.text))
+        for line in ticket.transcript
+    ]
+    while True:
+        body = list(head)
+        if lines:
+            body.append("")
+            body.append(
+                t(
+                    "desk.card.transcript",
+                    locale,
+                    shown=len(lines),
+                    total=ticket.transcript_length,
+                )
+            )
+            body.extend(lines)
+        body.append("")
+        body.extend(tail)
+        text = "\n".join(body)
+        if len(text) <= CARD_LIMIT or not lines:
+            return Html(text[:CARD_LIMIT])
+        lines = lines[1:]  # the oldest goes first
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LINE_LIMIT else text[: LINE_LIMIT - 1] + "…"
+
+
+def stars(replies: Replies, locale: str, score: int) -> str:
+    return replies.text("desk.stars", locale, stars=STAR * score, score=score)
+
+
+# ── the customer's side ──────────────────────────────────────────────────────────────────
+
+
+def place_parts(replies: Replies, locale: str, place: QueuePlace | None) -> tuple[Html, Html]:
+    """(where they are, how long it may take) as two sentences; empty when unknown."""
+    if place is None:
+        return Html(""), Html("")
+    if place.position == 1:
+        where = replies.text("handoff.place.next", locale)
+    else:
+        where = replies.text("handoff.place.behind", locale, ahead=place.position - 1)
+    wait = Html("")
+    if place.expected_wait_s is not None:
+        minutes = max(1, round(place.expected_wait_s / 60))
+        wait = replies.text("handoff.wait", locale, minutes=minutes)
+    return where, wait

@@ -1,0 +1,521 @@
+"""The ticket state machine in the worker, over the real bus, on SQLite and PostgreSQL: one live
+ticket per chat under concurrency, the topic bound once, take/append/close/rate, remarks and
+the /reveal audit, the queue and its expected waits, alerts claimed by exactly one caller."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bus import contracts as c
+from worker.db.models import ProcessedCommand, Remark, Ticket, TicketReveal
+from worker.service import utcnow
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+_chats = itertools.count(5_000_001)
+DESK = -100_777
+
+
+def key(tag: str = "t") -> str:
+    return f"{tag}-{uuid4().hex}"
+
+
+def line(text: str, role: str = "customer", **extra) -> c.TranscriptLine:
+    return c.TranscriptLine(role=role, text=text, at=utcnow(), **extra)
+
+
+async def open_for(shop, chat: int | None = None, **fields) -> c.TicketOpened:
+    chat = chat or next(_chats)
+    request = c.OpenTicket(
+        idempotency_key=key("open"),
+        telegram_user_id=fields.pop("telegram_user_id", chat),
+        chat_id=chat,
+        customer_name=fields.pop("customer_name", "张小姐"),
+        reason=fields.pop("reason", "customer_asked"),
+        **fields,
+    )
+    reply = await shop.rpc.call(request)
+    assert isinstance(reply, c.TicketOpened)
+    return reply
+
+
+async def ticket_row(shop, ticket_no: str) -> Ticket:
+    async with shop.db.read() as session:
+        return await session.scalar(select(Ticket).where(Ticket.ticket_no == ticket_no))
+
+
+async def age(shop, ticket_no: str, **deltas: timedelta) -> None:
+    """Move a ticket's times into the past (opened_at=timedelta(minutes=5) …)."""
+    now = utcnow()
+    async with shop.db.write() as session:
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.ticket_no == ticket_no)
+            .values({name: now - delta for name, delta in deltas.items()})
+        )
+
+
+async def close_all_waiting(shop) -> None:
+    """Each test reads the queue as it leaves it: start from an empty one."""
+    async with shop.db.write() as session:
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.state != "closed")
+            .values(state="closed", closed_at=utcnow())
+        )
+
+
+async def test_five_escalations_at_once_make_one_live_ticket(shop):
+    chat = next(_chats)
+    replies = await asyncio.gather(
+        *(
+            shop.rpc.call(
+                c.OpenTicket(
+                    idempotency_key=key("race"),
+                    telegram_user_id=chat,
+                    chat_id=chat,
+                    reason="customer_asked",
+                    transcript=[line(f"第{n}条")],
+                )
+            )
+            for n in range(5)
+        )
+    )
+    assert len({r.ticket_no for r in replies}) == 1
+    assert sorted(r.already_open for r in replies) == [False, True, True, True, True]
+    async with shop.db.read() as session:
+        live = await session.scalar(
+            select(func.count(Ticket.id)).where(Ticket.chat_id == chat, Ticket.state != "closed")
+        )
+    assert live == 1
+    row = await ticket_row(shop, replies[0].ticket_no)
+    assert sorted(item["text"] for item in row.transcript) == [f"第{n}条" for n in range(5)]
+
+
+async def test_the_database_refuses_a_second_live_ticket_for_a_chat(shop):
+    opened = await open_for(shop)
+    first = await ticket_row(shop, opened.ticket_no)
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        async with shop.db.write() as session:
+            session.add(
+                Ticket(
+                    ticket_no=f"T-dup-{uuid4().hex[:8]}",
+                    telegram_user_id=first.telegram_user_id,
+                    chat_id=first.chat_id,
+                    reason="other",
+                    state="waiting",
+                    opened_at=utcnow(),
+                    transcript=[],
+                    attachments=[],
+                    sla_alerts=0,
+                    idle_reminders=0,
+                )
+            )
+
+
+async def test_a_topic_is_bound_once_and_the_loser_learns_the_winner(shop):
+    opened = await open_for(shop)
+    binds = await asyncio.gather(
+        *(
+            shop.rpc.call(
+                c.BindTopic(
+                    idempotency_key=key("bind"),
+                    ticket_no=opened.ticket_no,
+                    desk_chat_id=DESK,
+                    topic_id=topic,
+                    card_message_id=topic + 1,
+                )
+            )
+            for topic in (101_000 + next(_chats) % 1000 * 10, 201_000 + next(_chats) % 1000 * 10)
+        )
+    )
+    bound = [b for b in binds if isinstance(b, c.TopicBound)]
+    taken = [b for b in binds if isinstance(b, c.TopicTaken)]
+    assert len(bound) == 1 and len(taken) == 1
+    assert taken[0].topic_id == bound[0].ticket.topic_id
+    found = await shop.rpc.call(c.GetTicket(desk_chat_id=DESK, topic_id=bound[0].ticket.topic_id))
+    assert found.ticket.ticket_no == opened.ticket_no
+
+
+async def test_the_bind_answers_the_cards_snapshot_and_records_the_card(shop):
+    opened = await open_for(shop, transcript=[line("我要找人工")])
+    chat = (await ticket_row(shop, opened.ticket_no)).chat_id
+    await shop.rpc.call(
+        c.AppendToTicket(
+            idempotency_key=key("in"),
+            chat_id=chat,
+            role="customer",
+            lines=[line("还在吗", message_id=77)],
+        )
+    )
+    topic = 300_000 + next(_chats) % 100_000
+    bound = await shop.rpc.call(
+        c.BindTopic(
+            idempotency_key=key("bind"),
+            ticket_no=opened.ticket_no,
+            desk_chat_id=DESK,
+            topic_id=topic,
+        )
+    )
+    assert [t.text for t in bound.ticket.transcript] == ["我要找人工", "还在吗"]
+    assert bound.ticket.place.position >= 1 and bound.ticket.card_message_id is None
+    card = await shop.rpc.call(
+        c.BindTopic(
+            idempotency_key=key("card"),
+            ticket_no=opened.ticket_no,
+            desk_chat_id=DESK,
+            topic_id=topic,
+            card_message_id=topic + 1,
+        )
+    )
+    assert card.ticket.card_message_id == topic + 1 and card.ticket.topic_id == topic
+
+
+async def test_take_append_close_rate_keep_the_service_levels(shop):
+    opened = await open_for(shop, transcript=[line("衣服有问题")])
+    chat = (await ticket_row(shop, opened.ticket_no)).chat_id
+    taken = await shop.rpc.call(
+        c.TakeTicket(
+            idempotency_key=key("take"),
+            ticket_no=opened.ticket_no,
+            agent_id=9001,
+            agent_name="小美",
+        )
+    )
+    assert isinstance(taken, c.TicketTaken) and taken.ticket.state == "with_agent"
+    again = await shop.rpc.call(
+        c.TakeTicket(
+            idempotency_key=key("take"),
+            ticket_no=opened.ticket_no,
+            agent_id=9002,
+            agent_name="阿强",
+        )
+    )
+    assert again == c.TakeRefused(reason="held", agent_name="小美")
+    # Another agent's note is fine; their message to the customer is not.
+    note = await shop.rpc.call(
+        c.AppendToTicket(
+            idempotency_key=key("note"),
+            ticket_no=opened.ticket_no,
+            role="agent",
+            agent_id=9002,
+            agent_name="阿强",
+            lines=[line("//查一下物流", role="agent", internal=True)],
+        )
+    )
+    assert isinstance(note, c.Appended)
+    refused = await shop.rpc.call(
+        c.AppendToTicket(
+            idempotency_key=key("out"),
+            ticket_no=opened.ticket_no,
+            role="agent",
+            agent_id=9002,
+            agent_name="阿强",
+            lines=[line("您好", role="agent")],
+        )
+    )
+    assert refused == c.AppendRefused(reason="held", agent_name="小美")
+    answer = await shop.rpc.call(
+        c.AppendToTicket(
+            idempotency_key=key("out"),
+            ticket_no=opened.ticket_no,
+            role="agent",
+            agent_id=9001,
+            agent_name="小美",
+            lines=[line("您好，我来帮您看看", role="agent")],
+        )
+    )
+    assert answer.ticket.first_response_at is not None
+    rating_too_early = await shop.rpc.call(
+        c.RateTicket(
+            idempotency_key=key("rate"), ticket_no=opened.ticket_no, chat_id=chat, rating=5
+        )
+    )
+    assert rating_too_early == c.RatingRefused(reason="not_closed")
+    closed = await shop.rpc.call(
+        c.CloseTicket(
+            idempotency_key=key("close"),
+            ticket_no=opened.ticket_no,
+            closed_by="agent",
+            agent_id=9001,
+            agent_name="小美",
+        )
+    )
+    assert closed.ticket.state == "closed" and not closed.already
+    late = await shop.rpc.call(
+        c.AppendToTicket(
+            idempotency_key=key("in"),
+            ticket_no=opened.ticket_no,
+            role="customer",
+            lines=[line("谢谢")],
+        )
+    )
+    assert late == c.AppendRefused(reason="closed")
+    not_yours = await shop.rpc.call(
+        c.RateTicket(
+            idempotency_key=key("rate"), ticket_no=opened.ticket_no, chat_id=chat + 1, rating=1
+        )
+    )
+    assert not_yours == c.RatingRefused(reason="not_yours")
+    await shop.rpc.call(
+        c.RateTicket(
+            idempotency_key=key("rate"), ticket_no=opened.ticket_no, chat_id=chat, rating=4
+        )
+    )
+    rated = await shop.rpc.call(
+        c.RateTicket(
+            idempotency_key=key("rate"), ticket_no=opened.ticket_no, chat_id=chat, comment="很耐心"
+        )
+    )
+    assert (rated.rating, rated.comment) == (4, "很耐心")
+    row = await ticket_row(shop, opened.ticket_no)
+    assert row.first_response_s is not None and row.handling_s is not None
+    assert (row.closed_by, row.agent_name, row.rating) == ("agent", "小美", 4)
+    texts = [item["text"] for item in row.transcript]
+    assert texts == ["衣服有问题", "//查一下物流", "您好，我来帮您看看"]
+    assert row.transcript[1]["internal"] is True and "internal" not in row.transcript[2]
+
+
+async def test_an_agents_reply_to_a_waiting_ticket_takes_it(shop):
+    opened = await open_for(shop)
+    reply = await shop.rpc.call(
+        c.AppendToTicket(
+            idempotency_key=key("out"),
+            ticket_no=opened.ticket_no,
+            role="agent",
+            agent_id=9003,
+            agent_name="阿May",
+            lines=[line("在的", role="agent")],
+        )
+    )
+    assert reply.took and reply.ticket.state == "with_agent" and reply.ticket.agent_name == "阿May"
+
+
+async def test_the_customer_withdraws_by_chat_and_the_chat_may_escalate_again(shop):
+    chat = next(_chats)
+    first = await open_for(shop, chat)
+    withdrawn = await shop.rpc.call(
+        c.CloseTicket(idempotency_key=key("cancel"), chat_id=chat, closed_by="customer")
+    )
+    assert withdrawn.ticket.ticket_no == first.ticket_no
+    gone = await shop.rpc.call(c.GetTicket(chat_id=chat))
+    assert gone == c.TicketNotFound()
+    second = await open_for(shop, chat)
+    assert second.ticket_no != first.ticket_no and not second.already_open
+
+
+async def test_places_in_the_queue_and_updates_when_one_is_taken(shop):
+    await close_all_waiting(shop)
+    first, second, third = [await open_for(shop) for _ in range(3)]
+    assert [t.place.position for t in (first, second, third)] == [1, 2, 3]
+    queue = await shop.rpc.call(c.ListQueue())
+    assert [t.ticket_no for t in queue.tickets] == [
+        first.ticket_no,
+        second.ticket_no,
+        third.ticket_no,
+    ]
+    assert [t.place.position for t in queue.tickets] == [1, 2, 3]
+    taken = await shop.rpc.call(
+        c.TakeTicket(
+            idempotency_key=key("take"), ticket_no=first.ticket_no, agent_id=9010, agent_name="Amy"
+        )
+    )
+    # The second is first now (tell them); the third moved by one only (not worth a message).
+    assert [(u.ticket_no, u.place.position) for u in taken.queue_updates] == [(second.ticket_no, 1)]
+    found = await shop.rpc.call(c.GetTicket(ticket_no=third.ticket_no))
+    assert found.ticket.place.position == 2
+
+
+async def test_expected_waits_come_from_recent_first_responses(shop):
+    await close_all_waiting(shop)
+    async with shop.db.write() as session:  # forget the other tests' history
+        await session.execute(
+            update(Ticket).values(first_response_s=None, taken_at=utcnow() - timedelta(hours=2))
+        )
+    # Three recent first responses: 60, 120 and 180 seconds (median 120).
+    for seconds in (60, 120, 180):
+        done = await open_for(shop)
+        async with shop.db.write() as session:
+            await session.execute(
+                update(Ticket)
+                .where(Ticket.ticket_no == done.ticket_no)
+                .values(
+                    state="closed",
+                    closed_at=utcnow(),
+                    agent_id=9020,
+                    taken_at=utcnow(),
+                    first_response_at=utcnow(),
+                    first_response_s=seconds,
+                )
+            )
+    first, second = await open_for(shop), await open_for(shop)
+    assert 100 <= first.place.expected_wait_s <= 120
+    # One agent worked in the last hour: the second waits for two turns.
+    assert 220 <= second.place.expected_wait_s <= 240
+    # Waited longer than the history suggests: no figure rather than a made-up one.
+    await age(shop, first.ticket_no, opened_at=timedelta(minutes=10))
+    found = await shop.rpc.call(c.GetTicket(ticket_no=first.ticket_no))
+    assert found.ticket.place == c.QueuePlace(position=1, expected_wait_s=None)
+
+
+async def test_each_alert_is_claimed_by_exactly_one_caller(shop):
+    opened = await open_for(shop)
+    await age(shop, opened.ticket_no, opened_at=timedelta(minutes=5))
+    due = await shop.rpc.call(c.ListDue(sla_s=120, idle_s=600))
+    [mine] = [t for t in due.sla if t.ticket_no == opened.ticket_no]
+    claims = await asyncio.gather(
+        *(
+            shop.rpc.call(
+                c.ClaimAlert(
+                    idempotency_key=key("claim"),
+                    ticket_no=opened.ticket_no,
+                    alert="sla",
+                    seen=mine.sla_alerts,
+                )
+            )
+            for _ in range(4)
+        )
+    )
+    assert sorted(claim.claimed for claim in claims) == [False, False, False, True]
+    due = await shop.rpc.call(c.ListDue(sla_s=120, idle_s=600))
+    assert opened.ticket_no not in {t.ticket_no for t in due.sla}  # alerted just now
+    assert (await ticket_row(shop, opened.ticket_no)).sla_alerts == 1
+
+
+async def test_idle_agents_and_topicless_tickets_are_due(shop):
+    opened = await open_for(shop)
+    await shop.rpc.call(
+        c.TakeTicket(
+            idempotency_key=key("take"), ticket_no=opened.ticket_no, agent_id=9030, agent_name="Li"
+        )
+    )
+    await age(
+        shop, opened.ticket_no, opened_at=timedelta(minutes=20), taken_at=timedelta(minutes=15)
+    )
+    due = await shop.rpc.call(c.ListDue(sla_s=120, idle_s=300, topicless_s=30))
+    assert opened.ticket_no in {t.ticket_no for t in due.idle}
+    assert opened.ticket_no in {t.ticket_no for t in due.topicless}
+    claim = await shop.rpc.call(
+        c.ClaimAlert(idempotency_key=key("idle"), ticket_no=opened.ticket_no, alert="idle", seen=0)
+    )
+    assert claim.claimed
+    due = await shop.rpc.call(c.ListDue(sla_s=120, idle_s=300, topicless_s=30))
+    assert opened.ticket_no not in {t.ticket_no for t in due.idle}
+
+
+async def test_remarks_and_orders_only_for_the_tickets_customer(shop, make_order):
+    mine = await make_order(
+        kind="regular", state="paid", delivered_ago=None, telegram_user_id=next(_chats)
+    )
+    other = await make_order(kind="regular", state="paid", delivered_ago=None)
+    async with shop.db.read() as session:
+        from worker.db.models import Customer, Order
+
+        owner = await session.scalar(
+            select(Customer.telegram_user_id)
+            .join(Order, Order.customer_id == Customer.id)
+            .where(Order.order_no == mine.order_no)
+        )
+    opened = await open_for(shop, owner, telegram_user_id=owner)
+    found = await shop.rpc.call(
+        c.LookupTicketOrder(ticket_no=opened.ticket_no, order_no=mine.order_no)
+    )
+    assert isinstance(found, c.OrderFound) and "****" in found.order.phone_masked
+    foreign = await shop.rpc.call(
+        c.LookupTicketOrder(ticket_no=opened.ticket_no, order_no=other.order_no)
+    )
+    assert foreign == c.OrderNotFound()
+    no_order = await shop.rpc.call(
+        c.AddRemark(
+            idempotency_key=key("note"),
+            ticket_no=opened.ticket_no,
+            agent_name="小美",
+            text="送一个小礼物",
+            flag="red",
+        )
+    )
+    assert no_order == c.NoOrder()
+    added = await shop.rpc.call(
+        c.AddRemark(
+            idempotency_key=key("note"),
+            ticket_no=opened.ticket_no,
+            order_no=mine.order_no,
+            agent_name="小美",
+            text="送一个小礼物",
+            flag="red",
+        )
+    )
+    assert isinstance(added, c.RemarkAdded)
+    assert added.line.startswith("送一个小礼物 — 小美 — ")
+    refused = await shop.rpc.call(
+        c.AddRemark(
+            idempotency_key=key("note"),
+            ticket_no=opened.ticket_no,
+            order_no=other.order_no,
+            agent_name="小美",
+            text="x",
+        )
+    )
+    assert refused == c.OrderNotFound()
+    async with shop.db.read() as session:
+        remarks = (
+            await session.scalars(
+                select(Remark)
+                .join(Order, Order.id == Remark.order_id)
+                .where(Order.order_no == mine.order_no)
+            )
+        ).all()
+    assert [(r.content, r.author, r.flag) for r in remarks] == [("送一个小礼物", "小美", "red")]
+
+
+async def test_reveal_is_audited_once_per_request_and_never_stored_in_the_reply(shop, make_order):
+    order = await make_order(kind="regular", state="paid", delivered_ago=None)
+    opened = await open_for(shop, order_no=order.order_no)
+    request = c.RevealContact(
+        idempotency_key=key("reveal"), ticket_no=opened.ticket_no, agent_id=9040, agent_name="小美"
+    )
+    revealed = await shop.rpc.call(request)
+    assert revealed.receiver_phone == order.phone and revealed.order_no == order.order_no
+    assert "南京市" in revealed.address
+    again = await shop.rpc.call(request)  # a redelivery: the same answer, no second audit row
+    assert again == revealed
+    async with shop.db.read() as session:
+        audit = (
+            await session.scalars(
+                select(TicketReveal)
+                .join(Ticket, Ticket.id == TicketReveal.ticket_id)
+                .where(Ticket.ticket_no == opened.ticket_no)
+            )
+        ).all()
+        stored = await session.get(ProcessedCommand, request.idempotency_key)
+    assert [(a.agent_id, a.agent_name, a.fields) for a in audit] == [
+        (9040, "小美", "phone,address")
+    ]
+    assert order.phone not in stored.reply
+    nothing = await open_for(shop)
+    assert (
+        await shop.rpc.call(
+            c.RevealContact(
+                idempotency_key=key("reveal"),
+                ticket_no=nothing.ticket_no,
+                agent_id=9040,
+                agent_name="小美",
+            )
+        )
+        == c.NothingToReveal()
+    )
+
+
+async def test_a_redelivered_take_applies_once(shop):
+    opened = await open_for(shop)
+    command = c.TakeTicket(
+        idempotency_key=key("take"), ticket_no=opened.ticket_no, agent_id=9050, agent_name="Bo"
+    )
+    first, second = await asyncio.gather(shop.rpc.call(command), shop.rpc.call(command))
+    assert first == second and isinstance(first, c.TicketTaken) and not first.already
