@@ -5,10 +5,10 @@ across listings, and it says nothing about the customer). ``show ID`` prints the
 headers and reason with personal data masked (phones, names, addresses, free text through
 ``intents.anonymize``). ``replay`` sends messages back where they came from — commands to the
 RPC exchange under their method, events (desk, ops) back to their consumers' queue — keeping
-their message id and body, so that a command the worker applied before (by its idempotency key) is answered from
-its record, never applied again, and an event already stored (by its event id) is not stored
-twice. A message is taken off the dead-letter queue only after the broker confirmed the
-re-publish.
+their message id and body, so that a command the worker applied before (by its idempotency
+key) is answered from its record, never applied again, and an event already stored (by its
+event id) is not stored twice. A message is taken off the dead-letter queue only after the
+broker confirmed the re-publish.
 """
 
 from __future__ import annotations
