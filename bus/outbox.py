@@ -83,6 +83,11 @@ class EventOutbox:
     def pending(self) -> int:
         return self._buffer.qsize()
 
+    def buffered(self) -> list[Event]:
+        """The events waiting to be published, oldest first (a dispatcher fed updates
+        directly, as unit tests do, never starts publishing: its events stay here)."""
+        return [event for event, _ in list(self._buffer._queue)]  # type: ignore[attr-defined]
+
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name=f"outbox-{self._name}")

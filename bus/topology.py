@@ -9,7 +9,7 @@
                       ├ ticket.opened ─► {p}.desk.tickets (durable: the bot processes' desk
                       │                   consumers compete for it; dead letters to
                       │                   {p}.desk.tickets.dead through {p}.dlx)
-                      └ conversation.*, process.* ─► {p}.ops.events (durable: the workers
+                      └ conversation.*, process.*, ticket.taken ─► {p}.ops.events (the workers
                                           compete for it and store turns, ratings and
                                           heartbeats; dead letters to {p}.ops.events.dead)
 {p}.ops.alerts        (single active consumer: of the bots' alert loops exactly one evaluates)
@@ -32,8 +32,9 @@ from pamqp.common import FieldValue
 
 from bus.contracts import REQUESTS
 
-OPS_ROUTING_KEYS = ("conversation.*", "process.*")
-"""What the workers' ops queue takes from the events exchange."""
+OPS_ROUTING_KEYS = ("conversation.*", "process.*", "ticket.taken")
+"""What the workers' ops queue takes from the events exchange (``ticket.taken``: the handoff
+wait, for the worker's metrics)."""
 
 
 @dataclass(frozen=True)

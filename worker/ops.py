@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,6 +57,11 @@ TURNS_STORED = Counter(
     ["group", "outcome"],
 )
 TICKETS = Gauge("kefu_tickets", "Live tickets by state (waiting, open).", ["state"])
+HANDOFF_WAIT = Histogram(
+    "kefu_handoff_wait_seconds",
+    "How long customers waited for a person (opened to taken), from ticket.taken events.",
+    buckets=(10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
+)
 OLDEST_WAITING = Gauge(
     "kefu_tickets_oldest_wait_seconds",
     "How long the longest-waiting customer has waited for a person (0: nobody waits).",
@@ -80,7 +85,14 @@ class OpsRecorder:
             c.TurnRecorded: self.record_turn,
             c.AnswerRated: self.record_rating,
             c.ProcessHeartbeat: self.record_heartbeat,
+            c.TicketTakenEvent: self.observe_taken,
         }
+
+    async def observe_taken(self, event: c.TicketTakenEvent) -> None:
+        """A customer's wait for a person, into ``kefu_handoff_wait_seconds`` (a handover from
+        one agent to another is not a wait)."""
+        if event.previous_agent_id is None:
+            HANDOFF_WAIT.observe(event.waited_s)
 
     async def record_turn(self, event: c.TurnRecorded) -> bool:
         """Store a turn once; ``False`` when its id was stored before."""
