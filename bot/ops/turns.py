@@ -62,6 +62,8 @@ MESSAGES = Counter(
     ["group", "outcome"],
 )
 NO_GROUP = "none"
+HUMAN_INTENT = "human.agent"
+"""A handoff asked for with a button or ``/human``: the catalogue's "talk to a person"."""
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -231,7 +233,13 @@ class TurnMiddleware(BaseMiddleware):
             )
             return
         escalated = noting is not None and noting.escalated
+        if not escalated and getattr(data.get("handoff"), "live", False):
+            return  # relayed to the agent who has the chat: theirs to answer, not a bot turn
         flow = flow_name(after) or flow_name(before)
+        if kind == "command":  # /start, /help… are not questions; /human is a handoff
+            if escalated:
+                self._escalated_by_button(bot.id, chat.id, locale, flow)
+            return
         if kind == "message":
             decision: Decision | None = data.get("decision")
             outcome: TurnOutcome = "escalated" if escalated else note.outcome or "answered"
@@ -261,26 +269,32 @@ class TurnMiddleware(BaseMiddleware):
             )
             return
         if escalated:  # "talk to a person" and other buttons that opened a ticket
-            self.recorder.turn(
-                bot_id=bot.id,
-                chat_id=chat.id,
-                locale=locale,
-                outcome="escalated",
-                intent="human.agent" if "human.agent" in self.recorder.groups else None,
-                flow=flow,
-            )
+            self._escalated_by_button(bot.id, chat.id, locale, flow)
+
+    def _escalated_by_button(
+        self, bot_id: int, chat_id: int, locale: str, flow: str | None
+    ) -> None:
+        self.recorder.turn(
+            bot_id=bot_id,
+            chat_id=chat_id,
+            locale=locale,
+            outcome="escalated",
+            intent=HUMAN_INTENT if HUMAN_INTENT in self.recorder.groups else None,
+            flow=flow,
+        )
 
 
 def _what_turn(event: Update) -> tuple[str, Any] | None:
-    """``("message", None)``, ``("clarify", ClarifyCallback)``, ``("feedback",
-    FeedbackCallback)``, ``("button", None)`` for a private chat's update; ``None`` otherwise."""
+    """``("message", None)``, ``("command", None)``, ``("clarify", ClarifyCallback)``,
+    ``("feedback", FeedbackCallback)``, ``("button", …)`` for a private chat's update; ``None``
+    otherwise."""
     message = event.message
     if message is not None:
-        if message.chat.type != "private" or (message.text or "").startswith("/"):
+        if message.chat.type != "private":
             return None
         if message.from_user is None or message.from_user.is_bot:
             return None
-        return "message", None
+        return ("command" if (message.text or "").startswith("/") else "message"), None
     query = event.callback_query
     if query is None or query.data is None or query.from_user.is_bot:
         return None
