@@ -1,7 +1,9 @@
 """One event per customer turn, published after the reply and never in its way.
 
 A *turn* is a customer's message in a private chat, or a button that asks something on their
-behalf ("did you mean…?" choices, "talk to a person"). :class:`TurnMiddleware` (an outer
+behalf ("did you mean…?" choices, "talk to a person"). Commands (``/start``) are not turns,
+except one that hands the chat to a person (``/human``); messages relayed to the agent who has
+the chat are the agent's conversation, not the bot's, and not turns either. :class:`TurnMiddleware` (an outer
 middleware on updates, after the intent match) lets the handlers answer first, then hands a
 :class:`bus.contracts.TurnRecorded` to the outbox (``bus/outbox.py``: a bounded buffer, a
 background publisher, drops counted) — publishing never slows or breaks an answer.
