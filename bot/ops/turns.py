@@ -3,10 +3,12 @@
 A *turn* is a customer's message in a private chat, or a button that asks something on their
 behalf ("did you mean…?" choices, "talk to a person"). Commands (``/start``) are not turns,
 except one that hands the chat to a person (``/human``); messages relayed to the agent who has
-the chat are the agent's conversation, not the bot's, and not turns either. :class:`TurnMiddleware` (an outer
-middleware on updates, after the intent match) lets the handlers answer first, then hands a
-:class:`bus.contracts.TurnRecorded` to the outbox (``bus/outbox.py``: a bounded buffer, a
-background publisher, drops counted) — publishing never slows or breaks an answer.
+the chat are the agent's conversation, not the bot's, and not turns either.
+
+:class:`TurnMiddleware` (an outer middleware on updates, after the intent match) lets the
+handlers answer first, then hands a :class:`bus.contracts.TurnRecorded` to the outbox
+(``bus/outbox.py``: a bounded buffer, a background publisher, drops counted) — publishing never
+slows or breaks an answer.
 
 What a turn says:
 
@@ -29,11 +31,12 @@ set of groups, never message text).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import re
-import uuid
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +70,9 @@ NO_GROUP = "none"
 HUMAN_INTENT = "human.agent"
 """A handoff asked for with a button or ``/human``: the catalogue's "talk to a person"."""
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_LOCALE = re.compile(r"[a-z]{2}(?:_[A-Z]{2})?")
+KEYS_KEPT = 50_000
+"""Conversation keys remembered (computed once per chat, not once per turn)."""
 
 
 def conversation_key(secret: bytes, bot_id: int, chat_id: int) -> str:
@@ -74,6 +80,7 @@ def conversation_key(secret: bytes, bot_id: int, chat_id: int) -> str:
     return hmac.new(secret, f"{bot_id}:{chat_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+@functools.lru_cache(maxsize=256)
 def flow_name(state: str | None) -> str | None:
     """``"SizeAdvice:waiting_for_height"`` → ``"size_advice"`` (the flow, not the step)."""
     if not state:
@@ -125,9 +132,22 @@ class TurnRecorder:
         self.secret = secret
         self.groups = groups_by_intent
         self.turns = 0
+        self._keys: dict[tuple[int, int], str] = {}
+        self._counted: dict[tuple[str, str], Any] = {}
 
     def key(self, bot_id: int, chat_id: int) -> str:
-        return conversation_key(self.secret, bot_id, chat_id)
+        found = self._keys.get((bot_id, chat_id))
+        if found is None:
+            if len(self._keys) >= KEYS_KEPT:
+                self._keys.clear()
+            found = self._keys[(bot_id, chat_id)] = conversation_key(self.secret, bot_id, chat_id)
+        return found
+
+    def _count(self, group: str, outcome: str) -> None:
+        child = self._counted.get((group, outcome))
+        if child is None:
+            child = self._counted[(group, outcome)] = MESSAGES.labels(group, outcome)
+        child.inc()
 
     def turn(
         self,
@@ -147,13 +167,13 @@ class TurnRecorder:
         unplaced = outcome in ("fallback", "clarified")
         words = anonymize(text)[:MAX_TURN_TEXT] if unplaced and text else None
         self.turns += 1
-        MESSAGES.labels(group or NO_GROUP, outcome).inc()
+        self._count(group or NO_GROUP, outcome)
         try:
             event = TurnRecorded(
                 occurred_at=datetime.now(UTC),
-                event_id=uuid.uuid4().hex,
+                event_id=secrets.token_hex(16),
                 conversation=self.key(bot_id, chat_id),
-                locale=locale if re.fullmatch(r"[a-z]{2}(?:_[A-Z]{2})?", locale) else "zh_CN",
+                locale=locale if _LOCALE.fullmatch(locale) else "zh_CN",
                 outcome=outcome,
                 intent=known,
                 group=group,
@@ -172,7 +192,7 @@ class TurnRecorder:
         known = intent if intent in self.groups else None
         event = AnswerRated(
             occurred_at=datetime.now(UTC),
-            event_id=uuid.uuid4().hex,
+            event_id=secrets.token_hex(16),
             conversation=self.key(bot_id, chat_id),
             solved=solved,
             intent=known,
