@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
+import pexpect
 import pytest
 import pytest_asyncio
 from aiogram import Bot, Dispatcher
@@ -284,3 +285,35 @@ async def test_a_stopped_worker_is_seen_alerted_once_and_recovered_once(ops: Ops
     if survivor is second:
         await second.stop()
     await second_bot.session.close()
+
+
+async def test_status_watch_refreshes_in_place(ops: Ops):
+    """``kefu status --watch`` in a terminal: the table is drawn again in place (rich Live:
+    the cursor moves back up over it) with a new time, until Ctrl-C, which ends it cleanly."""
+    env = dict(
+        os.environ,
+        AMQP_URL=ops.bus.url,
+        KEFU_BUS_PREFIX=ops.bus.prefix,
+        RABBITMQ_MANAGEMENT_URL=MGMT_URL,
+        PYTHONUNBUFFERED="1",
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "ops.cli", "status", "--watch", "--interval", "0.3"],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(60, 160),
+    )
+    try:
+        stamps = set()
+        while len(stamps) < 2:
+            await child.expect(r"Kefu status \(\S+\) at (\S+ \S+) UTC", async_=True)
+            stamps.add(child.match.group(1))
+        await child.expect(r"\x1b\[\d*A", async_=True)  # cursor up: redrawn where it was
+        await child.expect("workers: 1 on queries", async_=True)
+        child.sendintr()
+        await child.expect(pexpect.EOF, async_=True)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
