@@ -57,7 +57,10 @@ def evaluate(summary: StatusSummary, settings: MonitorSettings) -> Evaluation:
         active[key] = Condition(key, title, detail)
 
     if summary.broker_error:
-        add("broker", "RabbitMQ cannot be read", summary.broker_error)
+        add("broker", "RabbitMQ's management API cannot be read", summary.broker_error)
+        # the oldest message's age comes from the management API only
+        unknown.append("queue_age:")
+    if not summary.queues:
         unknown.extend(BROKER_KEYS)
     else:
         work = [q for q in summary.queues if q.role in ("queries", "commands", "desk", "ops")]

@@ -131,8 +131,14 @@ async def collect_status(
         if own:
             await session.close()
     (version, queues, broker_error), (found, snapshot_error) = broker, snapshot
-    if live is not None and broker_error is None:
-        queues = tuple(_with_live(q, live.get(q.name)) for q in queues)
+    if live is not None:
+        if broker_error is None:
+            queues = tuple(_with_live(q, live.get(q.name)) for q in queues)
+        else:  # the management API is down, AMQP is not: the counts still stand
+            queues = tuple(
+                _with_live(QueueStatus(n, _role(topology, n), present=False), live.get(n))
+                for n in topology.queues
+            )
     return StatusSummary(
         at=datetime.now(UTC),
         prefix=topology.prefix,
