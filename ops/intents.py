@@ -1,6 +1,10 @@
-"""``kefu intents unmatched [--since 7d] [--json]``: the messages the bot could not place (fallbacks
-and "did you mean…?"), anonymised by the bot, grouped into topics and counted — the shop's list of
-what to teach next."""
+"""``kefu intents``: the shop's learning loop.
+
+``kefu intents unmatched [--since 7d] [--json]``: the messages the bot could not place (fallbacks
+and "did you mean…?"), anonymised by the bot, grouped into topics and counted — what to teach
+next. ``kefu intents teach "phrase" group.name`` adds a labelled example to the shop's override
+file and ``kefu intents train`` refits the model, both through the intents package's own API
+(``intents.teach``, ``python -m intents train``)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,6 +52,41 @@ async def cmd_unmatched(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_teach(args: argparse.Namespace) -> int:
+    from intents import OverrideError, load_catalog, teach
+    from intents.overrides import DEFAULT_OVERRIDES_PATH
+
+    path = Path(args.overrides) if args.overrides else DEFAULT_OVERRIDES_PATH
+    try:
+        stored = teach(path, args.text, args.intent, load_catalog())
+    except OverrideError as exc:
+        print(f"teach: {exc}", file=sys.stderr)
+        return 2
+    print(
+        json.dumps(
+            {"text": stored.text, "intent": stored.intent, "file": str(path)}, ensure_ascii=False
+        )
+    )
+    print("taught; `kefu intents train` refits the model with it", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from intents.__main__ import main as intents_cli
+
+    argv = ["--overrides", args.overrides] if args.overrides else []
+    if args.no_encoder:
+        argv.append("--no-encoder")
+    argv.append("train")
+    if args.out:
+        argv += ["--out", args.out]
+    return intents_cli(argv)
+
+
+async def _sync(run: Any, args: argparse.Namespace) -> int:
+    return int(run(args))
+
+
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     intents = sub.add_parser("intents", help="what the bot could not place, to teach it")
     actions = intents.add_subparsers(dest="intents_action", required=True)
@@ -56,3 +97,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     unmatched.add_argument("--top", type=int, default=50)
     unmatched.add_argument("--json", action="store_true")
     unmatched.set_defaults(run=cmd_unmatched)
+    taught = actions.add_parser("teach", help="add a labelled example to the override file")
+    taught.add_argument("text", help="the phrase, as customers write it")
+    taught.add_argument("intent", help="intent id (payment.invoice) or a one-intent group")
+    taught.add_argument("--overrides", help="the override file (default: the built-in one)")
+    taught.set_defaults(run=lambda a: _sync(cmd_teach, a))
+    train = actions.add_parser("train", help="refit the intent model (needs the train extra)")
+    train.add_argument("--overrides", help="the override file (default: the built-in one)")
+    train.add_argument("--out", help="where to write the model (default: the built-in path)")
+    train.add_argument("--no-encoder", action="store_true", help="lexical signals only")
+    train.set_defaults(run=lambda a: _sync(cmd_train, a))

@@ -193,3 +193,17 @@ async def test_unmatched_lists_what_the_bot_could_not_place(shop, week):
     assert topics["能不能便宜点包邮"]["guesses"] == {"shipping.fee": 1}
     code, out, _ = await kefu(shop, "intents", "unmatched", "--since", "1d")
     assert code == 0 and "nothing unmatched" in out
+
+
+async def test_teach_adds_to_the_override_file_through_the_intents_api(shop, tmp_path):
+    overrides = tmp_path / "overrides.jsonl"
+    taught = ("能开增值税专票吗", "payment.invoice")
+    code, out, err = await kefu(shop, "intents", "teach", *taught, "--overrides", str(overrides))
+    assert code == 0, err
+    assert json.loads(out) == {"text": taught[0], "intent": taught[1], "file": str(overrides)}
+    stored = json.loads(overrides.read_text(encoding="utf-8"))
+    assert stored == {"text": taught[0], "intent": taught[1]}
+    code, _, err = await kefu(
+        shop, "intents", "teach", "随便", "nope.nope", "--overrides", str(overrides)
+    )
+    assert code == 2 and "not an intent of the catalogue" in err
