@@ -13,6 +13,8 @@ kefu report [--since 7d] [--png FILE] [--json]
                                   what customers ask that the bot does not know
 kefu intents unmatched [--since 7d]
                                   the messages the bot could not place, grouped and counted
+kefu intents teach "phrase" INTENT | kefu intents train
+                                  teach the engine a phrase; refit the model
 kefu dlq list|show|replay|purge   inspect, re-send or drop dead-lettered messages
 kefu broker declare|reset         declare (or, on a dev machine, delete) the topology
 """
