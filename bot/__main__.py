@@ -178,7 +178,12 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
                 + "\n"
                 + replies.text("console.hints", locale)
             )
-            await run_console(dp, banner=banner, language=None)
+            ops = dp["ops"]  # turn events and the heartbeat (no dispatcher startup here)
+            ops.ensure_started()
+            try:
+                await run_console(dp, banner=banner, language=None)
+            finally:
+                await ops.stop()
         else:
             bot = make_bot(settings)
             try:

@@ -12,6 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
+from bot.ops import install_ops
 from bot.routing import bind_routes
 from bot.settings import BotSettings
 from bus import Bus
@@ -85,6 +86,9 @@ def create_dispatcher(
     # Every pressed button is answered (the spinner stops) before its handler runs; a handler
     # with the flag {"callback_answer": {"pre": False}} answers with a text of its own.
     dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    # Per-turn events, heartbeat, the ops chat (/status, alerts); before the routers, so that
+    # /status in the ops chat is never read as a customer's question.
+    install_ops(dp, settings, rpc=rpc, engine=engine)
 
     titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
     desk = None

@@ -146,8 +146,7 @@ class ChatContextMiddleware(BaseMiddleware):
         )
         data["memory"] = memory
         data["conv"] = conversation
-        if "state" in data:
-            data["flows"] = Flows(conversation, data["rpc"], data["state"])
+        data["flows"] = Flows(conversation, data)
         assert isinstance(event, Update)
         if event.message is not None:
             conversation.heard(_describe(event.message))

@@ -25,6 +25,7 @@ import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -80,6 +81,15 @@ DEAD_LETTERS = Counter(
 )
 
 
+@dataclass
+class CallStats:
+    """What one client or server did since it started (for its process's heartbeat)."""
+
+    calls: int = 0
+    failed: int = 0
+    timeouts: int = 0
+
+
 class RpcClient:
     """Calls bus methods (a :class:`bus.protocol.Bus`). One per process; safe for any number
     of concurrent calls.
@@ -107,6 +117,7 @@ class RpcClient:
         self._channel: AbstractChannel | None = None
         self._ready = asyncio.Event()
         self._connector: asyncio.Task[None] | None = None
+        self.stats = CallStats()
 
     @property
     def connected(self) -> bool:
@@ -188,6 +199,8 @@ class RpcClient:
         reply = _REPLY_ADAPTERS[request.METHOD].validate_json(body)
         if isinstance(reply, RemoteError):
             CLIENT_CALLS.labels(request.METHOD, reply.code).inc()
+            if not request.METHOD.startswith("ops."):
+                self.stats.failed += 1
             raise BusRemoteError(reply.code, reply.message)
         # The adapter accepts exactly the request's replies (and RemoteError, raised above).
         return cast(R, reply)
@@ -210,8 +223,13 @@ class RpcClient:
         deadline: float | None = None,
     ) -> bytes:
         exchange = self._exchange
+        # The process's own counters (its heartbeat, the ops error rate) count the calls made
+        # for customers; ops' own questions (ops.*) are not theirs.
+        stats = self.stats if not method.startswith("ops.") else CallStats()
+        stats.calls += 1
         if not self.connected or exchange is None:
             CLIENT_CALLS.labels(method, "unavailable").inc()
+            stats.failed += 1
             raise BusUnavailable("not connected to the broker")
         deadline = deadline or self._timeout
         correlation_id = uuid.uuid4().hex
@@ -234,6 +252,9 @@ class RpcClient:
             # A query nobody picked up in time is dropped by the broker; a command waits for
             # a worker however long it takes (its idempotency key makes a retry safe).
             expiration=None if command else deadline,
+            # When it was sent: the management API reports the oldest waiting message's age
+            # from it (head_message_timestamp, kefu status and the alerts).
+            timestamp=int(time.time()),
         )
         started = time.perf_counter()
         confirmed = False
@@ -244,6 +265,8 @@ class RpcClient:
                 reply = await future
         except TimeoutError:
             CLIENT_CALLS.labels(method, "timeout").inc()
+            stats.failed += 1
+            stats.timeouts += 1
             logger.warning(
                 "bus call %s timed out after %.1fs [cid=%s]", method, deadline, correlation_id
             )
@@ -252,12 +275,15 @@ class RpcClient:
             ) from None
         except PublishError:
             CLIENT_CALLS.labels(method, "unavailable").inc()
+            stats.failed += 1
             raise BusUnavailable(f"nobody serves {method}") from None
         except BusUnavailable:
             CLIENT_CALLS.labels(method, "unavailable").inc()
+            stats.failed += 1
             raise
         except (AMQPError, ConnectionError, RuntimeError) as exc:
             CLIENT_CALLS.labels(method, "unavailable").inc()
+            stats.failed += 1
             raise BusUnavailable(f"{method}: {exc}") from exc
         finally:
             self._futures.pop(correlation_id, None)
@@ -302,6 +328,8 @@ class RpcServer:
         self._dead_letters: AbstractExchange | None = None
         self._confirmed: AbstractChannel | None = None
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self.stats = CallStats()
+        """``calls``: requests handled; ``failed``: refused, dead-lettered or failed."""
 
     async def start(self) -> None:
         # Dead letters and events go out on a confirmed channel: they must not be lost.
@@ -344,6 +372,7 @@ class RpcServer:
     async def _handle(
         self, channel: AbstractChannel, queue_name: str, message: AbstractIncomingMessage
     ) -> None:
+        self.stats.calls += 1
         method = message.type or ""
         cid = message.correlation_id or "-"
         route = self._handlers.get(method)
@@ -398,6 +427,7 @@ class RpcServer:
             # answered, acked, neither retried nor parked.
             logger.warning("refused %s: %s [cid=%s]", method, refusal.code, cid)
             SERVER_REQUESTS.labels(method, refusal.code).inc()
+            self.stats.failed += 1
             await self._reply(
                 channel, message, RemoteError(code=refusal.code, message=refusal.message[:500])
             )
@@ -407,6 +437,7 @@ class RpcServer:
         except Exception:
             logger.exception("handler %s failed [cid=%s]", method, cid)
             SERVER_REQUESTS.labels(method, "error").inc()
+            self.stats.failed += 1
             if request_type.KIND == "command" and not message.redelivered:
                 # One more try (another worker may succeed); a second failure dead-letters.
                 await message.nack(requeue=True)
@@ -464,6 +495,7 @@ class RpcServer:
         # Metric labels stay a closed set: a made-up method name is "unknown".
         SERVER_REQUESTS.labels(method if method in METHODS else "unknown", code).inc()
         DEAD_LETTERS.labels(queue_name, code).inc()
+        self.stats.failed += 1
         await self._reply(channel, message, RemoteError(code=code, message=reason[:500]))
         headers = dict(message.headers or {})
         headers.update(
@@ -498,19 +530,13 @@ class RpcServer:
         with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
             await message.ack()
 
-    async def publish_event(self, event: Event) -> None:
-        """Publish an event on the topic exchange (persistent, confirmed)."""
+    async def publish_event(self, event: Event, *, expiration: float | None = None) -> None:
+        """Publish an event on the topic exchange (persistent, confirmed); ``expiration``:
+        seconds after which the broker drops it unconsumed (heartbeats)."""
         assert self._confirmed is not None, "start() the server first"
         exchange = await self._confirmed.get_exchange(self._topology.events_exchange, ensure=False)
         await exchange.publish(
-            aio_pika.Message(
-                event.model_dump_json().encode(),
-                content_type="application/json",
-                type=event.ROUTING_KEY,
-                headers={SCHEMA_HEADER: event.SCHEMA_VERSION},
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=event.ROUTING_KEY,
+            event_message(event, expiration=expiration), routing_key=event.ROUTING_KEY
         )
 
     async def stop(self, grace: float = 10.0) -> None:
@@ -534,6 +560,21 @@ class RpcServer:
             with contextlib.suppress(Exception):
                 await channel.close()
         self._channels.clear()
+
+
+def event_message(event: Event, *, expiration: float | None = None) -> aio_pika.Message:
+    """An event as it goes on the wire: JSON, its routing key as ``type``, its schema version
+    in the header, its ``event_id`` (when it has one) as the message id."""
+    return aio_pika.Message(
+        event.model_dump_json().encode(),
+        content_type="application/json",
+        type=event.ROUTING_KEY,
+        message_id=getattr(event, "event_id", None),
+        headers={SCHEMA_HEADER: event.SCHEMA_VERSION},
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        expiration=expiration,
+        timestamp=int(time.time()),
+    )
 
 
 def shown_method(method: str) -> str:

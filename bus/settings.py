@@ -25,6 +25,15 @@ class BusSettings(BaseSettings):
         description="Prefix of every exchange and queue name; tests use a unique one each.",
     )
 
+    heartbeat_s: float = Field(
+        default=15.0,
+        ge=0.2,
+        le=600,
+        alias="KEFU_HEARTBEAT_S",
+        description="Every bot and worker process says it is alive this often (kefu status "
+        "shows a process silent for three of these as missing).",
+    )
+
     @property
     def url(self) -> str:
         return str(self.amqp_url)

@@ -153,17 +153,17 @@ class Flow(ABC):
 class Flows:
     """The flows of one update, for handlers: ``flows.get(ExchangeFlow)`` is that flow on this
     chat's conversation, bus and FSM state (the chat-context middleware puts it in the handler
-    data as ``flows``)."""
+    data as ``flows``). The bus and the state are the handler data's when the flow is made:
+    a middleware after the chat context may wrap the bus for the turn (``bot.ops``)."""
 
-    __slots__ = ("conv", "rpc", "state")
+    __slots__ = ("_data", "conv")
 
-    def __init__(self, conv: Conversation, rpc: Bus, state: FSMContext) -> None:
+    def __init__(self, conv: Conversation, data: dict[str, Any]) -> None:
         self.conv = conv
-        self.rpc = rpc
-        self.state = state
+        self._data = data
 
     def get(self, flow: type[F]) -> F:
-        return flow(self.conv, self.rpc, self.state)
+        return flow(self.conv, self._data["rpc"], self._data["state"])
 
 
 async def resume(conv: Conversation, rpc: Bus, state: FSMContext) -> bool:

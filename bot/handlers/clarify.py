@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from bot import keyboards
 from bot.filters import HasText, Outcome
 from bot.keyboards import ClarifyCallback, HumanCallback
+from bot.ops.turns import TurnNote
 from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
@@ -45,7 +46,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     @router.message(HasText(), Outcome("clarify", "fallback"))
     @router.message(IntentRoute(FALLBACK_INTENT))  # "other" matched with confidence: unclear too
     async def handle_unclear_question(
-        message: Message, conv: Conversation, decision: Decision
+        message: Message, conv: Conversation, decision: Decision, turn: TurnNote | None = None
     ) -> None:
         conv.memory.pending_text = (message.text or "")[:1000]
         choices = [
@@ -56,6 +57,8 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         if decision.acknowledgement:  # "好的", "ok": nothing asked, nothing missed
             await conv.say(conv.t("ack.reply"))
             return
+        if turn is not None:  # for the ops report: placed with choices, or not at all
+            turn.unplaced("clarified" if choices else "fallback")
         if decision.outcome != "clarify" or not choices:
             if await missed(conv):
                 return
@@ -69,8 +72,12 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         await conv.say(conv.t("clarify.header"), reply_markup=keyboards.clarify(conv.t, choices))
 
     @router.message(HasText())
-    async def handle_unhandled_question(message: Message, conv: Conversation) -> None:
+    async def handle_unhandled_question(
+        message: Message, conv: Conversation, turn: TurnNote | None = None
+    ) -> None:
         """A text no handler took (e.g. a confident intent this bot has no flow for)."""
+        if turn is not None:
+            turn.unplaced("fallback")
         if not await missed(conv):
             await conv.say(conv.t("clarify.rephrase"))
 

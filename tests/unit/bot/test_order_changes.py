@@ -60,3 +60,16 @@ async def test_a_change_request_proven_by_digits_asks_for_the_contact_then_goes_
     assert linked == harness.t("contact.linked")
     assert explained == harness.t("order.modify.by_agent")
     assert [t.intent for t in worker.tickets] == ["order.modify"]
+
+
+async def test_the_ticket_a_flow_opens_makes_the_turn_escalated() -> None:
+    """Flows call the bus the handler data holds when they are made: the ops turn middleware's
+    noting bus, which sees the ticket."""
+    from bus.contracts import TurnRecorded
+
+    worker = ScriptedWorker(order_view(state="paid", address_refusal=None))
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    await harness.say(ASK)
+    turns = [e for e in harness.dp["ops"].outbox.buffered() if isinstance(e, TurnRecorded)]
+    assert (turns[-1].intent, turns[-1].outcome) == ("order.modify", "escalated")
