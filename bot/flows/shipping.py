@@ -38,15 +38,19 @@ class ShippingFlow(Flow):
 
     async def region_given(self, decision: Decision) -> None:
         region = decision.slots.region
+        new_question = decision.outcome == "accept" and decision.intent not in REGIONAL
+        if new_question:
+            # A clear question of its own ("发货到新疆要多久" while postage waits for the region:
+            # the delivery time, not the postage): its own handler answers it, with its region.
+            await self.finish()
+            raise SkipHandler
         if region is None:
-            if decision.outcome == "accept" and decision.intent not in REGIONAL:
-                await self.finish()
-                raise SkipHandler
             await self.conv.say(self.conv.t("ask.region"))
             return
         draft = await self.load(ShippingDraft)
         await self.finish()
-        await self.answer(draft.intent, region)
+        intent = decision.intent if decision.outcome == "accept" else draft.intent
+        await self.answer(intent, region)
 
     async def answer(self, intent: str, region: str) -> None:
         conv = self.conv

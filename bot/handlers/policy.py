@@ -14,16 +14,17 @@ from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
+from bot.services.questions import item_kind_named
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
+from replies.verdicts import YES_NO_INTENTS
 from shop.enums import TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
 NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
-
 
 async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str | None:
     """The return/exchange terms of the customer's last order (by its first item's kind)."""
@@ -57,8 +58,12 @@ def get_router() -> Router:
     ) -> None:
         slots = decision.slots.model_dump(exclude_none=True)
         region = slots.pop("region", None) or conv.memory.region
+        # A yes/no question opens with the yes or no its policy decides (replies.verdicts).
+        kind = item_kind_named(message.text or "") if decision.intent in YES_NO_INTENTS else None
         try:
-            text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
+            text = conv.replies.answer(
+                decision.intent, conv.locale, region=region, item_kind=kind, **slots
+            )
         except KeyError:
             # The catalogue knows an intent the shop has not written an answer for yet.
             logger.warning("no answer template for intent %s", decision.intent)
