@@ -23,6 +23,7 @@ from pydantic import ConfigDict, Field
 
 from bus.contracts import MAX_ROW_ID, ORDER_NO_PATTERN
 from replies.render import Replies
+from shop.enums import InvoiceTitleType
 
 # Lax on purpose (callback data arrives as text: "12" is the item 12), bounded, and silent
 # about the input in errors.
@@ -53,8 +54,9 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     solved: bool
 
 
-OrderFlow = Literal["q", "x"]
-"""Which flow an order button belongs to: a question about the order, an exchange."""
+OrderFlow = Literal["q", "x", "i"]
+"""Which flow an order button belongs to: a question about the order, an exchange, an
+invoice."""
 
 
 class OrderPickCallback(CallbackData, prefix="ord"):
@@ -207,4 +209,33 @@ def confirm_exchange(t: T) -> InlineKeyboardMarkup:
         text=t("button.confirm_exchange"), callback_data=ConfirmExchangeCallback(confirm=True)
     )
     builder.button(text=t("button.cancel"), callback_data=ConfirmExchangeCallback(confirm=False))
+    return builder.as_markup()
+
+
+class InvoiceTypeCallback(CallbackData, prefix="ivt"):
+    model_config = CALLBACK_CONFIG
+    title_type: InvoiceTitleType
+
+
+class ProductCategoryCallback(CallbackData, prefix="pcat"):
+    model_config = CALLBACK_CONFIG
+    category: Token
+
+
+def invoice_types(t: T) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for title_type in ("personal", "company"):
+        builder.button(
+            text=t(f"invoice.type.{title_type}"),
+            callback_data=InvoiceTypeCallback(title_type=title_type),
+        )
+    return builder.as_markup()
+
+
+def categories(rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """``rows``: (category, its name)."""
+    builder = InlineKeyboardBuilder()
+    for category, label in rows:
+        builder.button(text=label, callback_data=ProductCategoryCallback(category=category))
+    builder.adjust(3)
     return builder.as_markup()

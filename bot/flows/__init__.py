@@ -4,7 +4,7 @@ draft (a pydantic model kept in the FSM data) and its steps (a ``Flow`` subclass
 says how to add a flow.
 """
 
-from bot.flows import address, exchange, identity, orders, shipping, size
+from bot.flows import address, exchange, identity, invoice, orders, shipping, size
 from bot.flows.base import Flow
 
 FLOWS: tuple[type[Flow], ...] = (
@@ -13,6 +13,9 @@ FLOWS: tuple[type[Flow], ...] = (
     exchange.ExchangeFlow,
     size.SizeFlow,
     shipping.ShippingFlow,
+    invoice.InvoiceFlow,
 )
 
-__all__ = ["FLOWS", "Flow", "address", "exchange", "identity", "orders", "shipping", "size"]
+__all__ = [
+    "FLOWS", "Flow", "address", "exchange", "identity", "invoice", "orders", "shipping", "size",
+]

@@ -168,10 +168,13 @@ class SizeFlow(Flow):
         advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
         logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
         text = conv.replies.render_size_advice(advice, conv.locale)
-        await conv.say(
-            f"<b>{_escape(reply.product.name)}</b>\n{text}",
-            reply_markup=conv.feedback("size.recommend"),
+        # Outside the chart: a person finds something that suits (the button opens a ticket).
+        markup = (
+            keyboards.offer_human(conv.t, "other")
+            if advice.kind == "out_of_range"
+            else conv.feedback("size.recommend")
         )
+        await conv.say(f"<b>{_escape(reply.product.name)}</b>\n{text}", reply_markup=markup)
 
     async def show_chart(self, text: str) -> bool:
         """The size chart of the product named in the message, when there is exactly one."""

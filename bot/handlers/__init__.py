@@ -23,6 +23,7 @@ from bot.handlers import (
     exchange,
     feedback,
     identity,
+    invoice,
     media,
     orders,
     policy,
@@ -43,18 +44,20 @@ def get_routers(
     orders_flow, orders_intents = orders.get_routers()
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
+    invoice_flow, invoice_intents = invoice.get_routers()
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
     flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
-    flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow)
+    flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow, invoice_flow)
 
     # a new question, matched with confidence: each intent has exactly one handler
     # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
     intents = Router(name="bot.intents")
     intents.message.filter(Outcome("accept"))
     intents.include_routers(
-        policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents
+        policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents,
+        invoice_intents,
     )
 
     agents_router: Router | None = None

@@ -14,7 +14,7 @@ from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
-from bot.services.questions import item_kind_named
+from bot.services.questions import asks_for_gift, item_kind_named
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
@@ -86,6 +86,22 @@ def get_router() -> Router:
             parts.append(terms)
         conv.memory.evidence_for = "color"
         await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
+
+    @router.message(IntentRoute("bargain.discount"))
+    async def handle_bargain(
+        message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
+    ) -> None:
+        """What the policy gives (member tiers, special prices). Asking for a gift opens a
+        ticket with that reason at once (only a person may add one) and says its number; any
+        other discount is the supervisor's: a button opens a ticket for them (reason
+        ``discount``). Nothing is promised that no record backs."""
+        await conv.say(conv.replies.answer("bargain.discount", conv.locale))
+        if policy.prices.gift_possible and asks_for_gift(message.text or ""):
+            await open_ticket(conv, rpc, reason="gift", intent=decision.intent)
+            return
+        await conv.say(
+            conv.t("bargain.ask_supervisor"), reply_markup=keyboards.offer_human(conv.t, "discount")
+        )
 
     @router.message(IntentRoute("quality.problem"))
     async def handle_quality_problem(

@@ -1,5 +1,5 @@
 """What a customer's question is about, read from its words where the intent engine's slots
-don't say: the item kind of a "can I return / exchange…?" question."""
+don't say: the item kind of a "can I return / exchange…?" question, a request for a gift."""
 
 from __future__ import annotations
 
@@ -24,3 +24,12 @@ def item_kind_named(text: str) -> ItemKind | None:
         if any(word in lowered for word in words):
             return kind
     return None
+
+
+GIFT_WORDS = ("礼物", "赠品", "小礼品", "送点", "送个", "送一", "gift", "freebie", "something free")
+
+
+def asks_for_gift(text: str) -> bool:
+    """The customer asks for a gift ("可以送个小礼物吗", "any free gift?")."""
+    lowered = text.lower()
+    return any(word in lowered for word in GIFT_WORDS)
