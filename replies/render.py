@@ -363,6 +363,10 @@ class Replies:
         last = self._part("list_last_separator", locale)
         return Html(sep.join(parts[:-1]) + last + parts[-1])
 
+    def join(self, items: list[str], locale: str) -> Html:
+        """A list in the locale's words ("上衣、裤装", "tops, trousers"); items are escaped."""
+        return self._join(items, self._locale(locale))
+
     def format_money(self, yuan: Decimal | int | float, locale: str) -> str:
         amount = Decimal(str(yuan)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"

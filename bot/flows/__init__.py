@@ -4,7 +4,7 @@ draft (a pydantic model kept in the FSM data) and its steps (a ``Flow`` subclass
 says how to add a flow.
 """
 
-from bot.flows import address, exchange, identity, invoice, orders, shipping, size
+from bot.flows import address, exchange, identity, invoice, orders, products, shipping, size
 from bot.flows.base import Flow
 
 FLOWS: tuple[type[Flow], ...] = (
@@ -14,8 +14,10 @@ FLOWS: tuple[type[Flow], ...] = (
     size.SizeFlow,
     shipping.ShippingFlow,
     invoice.InvoiceFlow,
+    products.ProductFacts,
 )
 
 __all__ = [
-    "FLOWS", "Flow", "address", "exchange", "identity", "invoice", "orders", "shipping", "size",
+    "FLOWS", "Flow", "address", "exchange", "identity", "invoice", "orders", "products", "shipping",
+    "size",
 ]

@@ -27,6 +27,7 @@ from bot.handlers import (
     media,
     orders,
     policy,
+    products,
     shipping,
     size,
 )
@@ -45,11 +46,13 @@ def get_routers(
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
     invoice_flow, invoice_intents = invoice.get_routers()
+    products_flow, products_intents, stock_questions = products.get_routers()
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
     flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
-    flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow, invoice_flow)
+    flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow, invoice_flow,
+                          products_flow)
 
     # a new question, matched with confidence: each intent has exactly one handler
     # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
@@ -57,7 +60,7 @@ def get_routers(
     intents.message.filter(Outcome("accept"))
     intents.include_routers(
         policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents,
-        invoice_intents,
+        invoice_intents, products_intents,
     )
 
     agents_router: Router | None = None
@@ -73,6 +76,10 @@ def get_routers(
         identity.get_router(),
         flows,
         intents,
+        # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
+        # "can I have a gift with it"
+        stock_questions,
+        policy.get_fallback_router(),
         # buttons that work at any time, then everything else
         feedback.get_router(set(actions)),
         clarify.get_router(titles, actions),

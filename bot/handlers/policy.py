@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
+from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot import keyboards
@@ -45,6 +46,42 @@ async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str |
         return_days=rule.return_days or 0,
         exchange_hours=rule.exchange_window_hours or 0,
     )
+
+
+async def handle_bargain(
+    message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy
+) -> None:
+    """What the policy gives (member tiers, special prices). Asking for a gift opens a ticket
+    with that reason at once (only a person may add one) and says its number; any other
+    discount is the supervisor's: a button opens a ticket for them (reason ``discount``).
+    Nothing is promised that no record backs."""
+    await conv.say(conv.replies.answer("bargain.discount", conv.locale))
+    if policy.prices.gift_possible and asks_for_gift(message.text or ""):
+        await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
+        return
+    await conv.say(
+        conv.t("bargain.ask_supervisor"), reply_markup=keyboards.offer_human(conv.t, "discount")
+    )
+
+
+class GiftRequest(Filter):
+    """A message the engine could not place that asks for a gift ("can I have a gift with
+    it"): answered as the bargaining question it is."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        return (
+            decision is not None
+            and decision.outcome != "accept"
+            and asks_for_gift(message.text or "")
+        )
+
+
+def get_fallback_router() -> Router:
+    """Questions the engine could not place that the policy still answers (before "did you
+    mean…?")."""
+    router = Router(name=f"{__name__}.fallback")
+    router.message.register(handle_bargain, GiftRequest())
+    return router
 
 
 def get_router() -> Router:
@@ -87,21 +124,7 @@ def get_router() -> Router:
         conv.memory.evidence_for = "color"
         await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
 
-    @router.message(IntentRoute("bargain.discount"))
-    async def handle_bargain(
-        message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
-    ) -> None:
-        """What the policy gives (member tiers, special prices). Asking for a gift opens a
-        ticket with that reason at once (only a person may add one) and says its number; any
-        other discount is the supervisor's: a button opens a ticket for them (reason
-        ``discount``). Nothing is promised that no record backs."""
-        await conv.say(conv.replies.answer("bargain.discount", conv.locale))
-        if policy.prices.gift_possible and asks_for_gift(message.text or ""):
-            await open_ticket(conv, rpc, reason="gift", intent=decision.intent)
-            return
-        await conv.say(
-            conv.t("bargain.ask_supervisor"), reply_markup=keyboards.offer_human(conv.t, "discount")
-        )
+    router.message.register(handle_bargain, IntentRoute("bargain.discount"))
 
     @router.message(IntentRoute("quality.problem"))
     async def handle_quality_problem(
