@@ -93,6 +93,7 @@ async def test_company_invoice_is_recorded_with_its_number_zh(stack) -> None:
     # asked again: the request on record is named, no second one is made, no loop
     _, ask_again = await customer.says("开发票", replies=2)
     [ask_name] = await customer.presses(ask_again, "个人")
+    assert "姓名" in ask_name.text
     [refused] = await customer.says("张三")
     assert invoice.invoice_no in refused.text
     assert len(await invoices_of(stack, order.order_no)) == 1
