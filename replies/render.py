@@ -490,6 +490,10 @@ class Replies:
         """The yes or no the policy decides for a "can I…?" question (``replies.verdicts``)."""
         return decide(self.policy, intent_id, item_kind=item_kind, region=region)
 
+    def verdict_opener(self, verdict: Verdict, locale: str) -> Html:
+        """The words a yes/no answer opens with ("可以。", "No. ")."""
+        return self._part(f"verdict.{verdict}", self._locale(locale))
+
     def _kind_values(self, kind: ItemKind, locale: str) -> dict[str, Any]:
         """The values an answer about one item kind uses, from that kind's rule."""
         rule = self.policy.kind_rule(kind)

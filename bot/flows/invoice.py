@@ -40,7 +40,7 @@ PERSONAL_WORDS = ("个人", "personal", "private", "myself", "my name")
 COMPANY_WORDS = ("公司", "企业", "单位", "有限", "集团", "工作室", "company", "business",
                  "corporate", "ltd", "inc", "llc", "co.")
 LABELS = re.compile(
-    r"(发票|抬头|税号|纳税人识别号|识别号|统一社会信用代码|信用代码|开票|名称|单位|个人|公司全称|"
+    r"(公司抬头|单位抬头|个人抬头|企业抬头|发票|抬头|税号|纳税人识别号|识别号|统一社会信用代码|信用代码|开票|名称|单位|个人|公司全称|"
     r"invoice|title|tax\s*(?:id|no\.?|number)|company\s+name|personal|name|is|for|the|"
     r"[:：,，。;；\s])+",
     re.IGNORECASE,

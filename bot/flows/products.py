@@ -92,7 +92,7 @@ _COLOURS_EN = ("black", "white", "grey", "gray", "navy", "beige", "khaki", "burg
 _ZH_FILLER = tuple(
     "请问 你们 你家 这个 那个 这件 那件 这款 那款 衣服 东西 的时候 时候 需要 注意 什么 怎么 可以 "
     "不会 一下 多少 哪些 码的 码 号 那 这 是 的 吗 呢 吧 啊 呀 么 了 还 有 没 会 能 要 我 想 问 买 "
-    "件 款 颜色 尺码 色 机 手 干 容易".split()
+    "件 款 颜色 尺码 色 机 手 干 容易 都 一般 平时 店里 店 家 用 做 哪种".split()
 )
 _EN_FILLER = frozenset(
     "is are was the a an this that it its do does did you your have has in of on what how "
@@ -155,8 +155,10 @@ def product_words(text: str, slots: Slots, *, keep_fibres: bool = False) -> str:
     rest = re.sub(r"[^\w\s-]", " ", rest)
     kept = [w for w in rest.split() if w.lower() not in _EN_FILLER]
     query = " ".join(kept).strip()
-    if not _CJK.search(query) and not re.search(r"[A-Za-z]{3,}", query):
-        return ""
+    cjk = len(_CJK.findall(query))
+    named = cjk + len(re.findall(r"[A-Za-z]", query)) >= 2 and cjk > 0  # T恤, 卫衣
+    if not named and not re.search(r"[A-Za-z]{3,}", query):
+        return ""  # a stray character or two letters name nothing
     return query[:60]
 
 
@@ -276,8 +278,14 @@ class ProductFacts(Flow):
         markup = keyboards.categories(
             (c, str(conv.replies.category_name(c, conv.locale))) for c in sold
         )
-        key = "products.not_found" if query else "products.ask_which"
-        await conv.say(conv.t(key, query=query), reply_markup=markup)
+        if query:
+            text = conv.t("products.not_found", query=query)
+        elif draft.aspect == "material":
+            # "你们衣服都是什么面料": the shop's word on materials, then which item
+            text = conv.replies.answer("quality.material", conv.locale)
+        else:
+            text = conv.t("products.ask_which")
+        await conv.say(text, reply_markup=markup)
 
     async def offer(self, draft: ProductsDraft, candidates: list[ProductSummary]) -> None:
         conv = self.conv

@@ -49,20 +49,23 @@ class ShippingFlow(Flow):
             return
         draft = await self.load(ShippingDraft)
         await self.finish()
-        intent = decision.intent if decision.outcome == "accept" else draft.intent
-        await self.answer(intent, region)
+        await self.answer(draft.intent, region)
 
     async def answer(self, intent: str, region: str) -> None:
         conv = self.conv
         conv.memory.region = region
+        opener = ""
         if intent == "shipping.region" and conv.replies.policy.region_group(region) in (
             "jzhw",
             "mainland",
         ):
-            # "Do you ship to Shanghai?" — of course; what they want to know is the postage.
+            # "Do you ship to Shanghai?" — of course (the yes the policy decides, first); what
+            # they want to know is the postage.
+            verdict = conv.replies.verdict(intent, region=region)
+            opener = conv.replies.verdict_opener(verdict, conv.locale) if verdict else ""
             intent = "shipping.fee"
         await conv.say(
-            conv.replies.answer(intent, conv.locale, region=region),
+            opener + conv.replies.answer(intent, conv.locale, region=region),
             reply_markup=conv.feedback(intent),
         )
 

@@ -86,7 +86,8 @@ def get_router() -> Router:
             # No ticket holds it yet: kept for one, and a person is one button away (never
             # "passed to a colleague" while nothing was passed).
             key = "media.photo_kept" if kind == "photo" else "media.document_kept"
-            reason = "quality" if conv.memory.evidence_for == "quality" else "other"
+            # evidence for a colour or quality question goes to after-sales as such
+            reason = "quality" if conv.memory.evidence_for else "other"
             markup = keyboards.offer_human(conv.t, reason)
         await conv.say(conv.t(key), reply_markup=markup)
 

@@ -182,3 +182,21 @@ async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:
     english = stack.customer(language_code="en")
     [answer] = await english.says("what shoe size should I get?")
     assert "don't sell shoes" in answer.text and "height" not in answer.text
+
+
+async def test_do_you_ship_there_is_answered_yes_first(stack) -> None:
+    customer = stack.customer()
+    [answer] = await customer.says("能寄上海吗")
+    assert answer.text.startswith("可以。") and "上海" in answer.text
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("Do you ship to Tibet?")
+    assert answer.text.startswith("Yes.") and "Tibet" in answer.text
+
+
+async def test_a_general_material_question_gives_the_shops_word_then_asks_which(stack) -> None:
+    customer = stack.customer()
+    [ask] = await customer.says("你们衣服都是什么面料")
+    assert ask.text == stack.answer("quality.material")
+    [picked] = await customer.presses(ask, "连衣裙")
+    [answer] = await customer.presses(picked, "碎花")
+    assert answer.text.startswith("雪纺碎花连衣裙") and "聚酯纤维" in answer.text
