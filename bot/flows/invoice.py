@@ -82,8 +82,16 @@ class InvoiceDraft(Draft):
         if tax is not None:
             rest = rest.replace(tax.group(0), " ")
         title = title_of(rest)
-        said_title = title_expected or "抬头" in text or "title" in lowered
-        if self.title is None and title and (said_title or looks_like_company(title)):
+        # A title only where the customer gives one: the step that asks for it, "抬头…", or a
+        # company's name beside its tax number — never words of the request itself
+        # ("我要开公司发票" is no title).
+        said_title = (
+            title_expected
+            or "抬头" in text
+            or "title" in lowered
+            or (tax is not None and title is not None and looks_like_company(title))
+        )
+        if self.title is None and title and said_title:
             self.title, found = title, True
             if self.title_type is None and looks_like_company(title):
                 self.title_type = "company"

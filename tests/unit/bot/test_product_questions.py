@@ -64,3 +64,12 @@ def test_invoice_details_from_one_message() -> None:
     assert (plain.title_type, plain.title) == (None, None)
     me = InvoiceDraft(title_type="personal")
     assert me.read("个人", title_expected=True) and me.title == "个人"
+
+
+def test_the_request_itself_is_never_a_title() -> None:
+    draft = InvoiceDraft(order_no="KF26200341")
+    draft.read("我要给KF26200341开公司发票")
+    assert (draft.title_type, draft.title) == ("company", None)
+    beside = InvoiceDraft(title_type="company", title=None)
+    assert beside.read("杭州可芙示范科技有限公司 91330100MA27Y1K3XA")
+    assert beside.title == "杭州可芙示范科技有限公司"
