@@ -48,9 +48,9 @@ clothing shop's catalogue) or one of the categories."""
 
 CARE_WORDS = ("洗", "熨", "晾", "烘干", "甩干", "保养", "缩水", "漂白", "wash", "iron", "dry clean",
               "dryer", "tumble", "care", "shrink", "bleach")
-STOCK_WORDS = ("还有", "有货", "有没有", "有吗", "缺货", "断货", "库存", "没货", "卖完", "补货",
-               "in stock", "do you have", "have it in", "available", "sold out", "out of stock",
-               "any left", "还剩")
+STOCK_WORDS = ("还有吗", "还有没有", "还有货", "有货", "有没有", "有吗", "缺货", "断货", "库存",
+               "没货", "卖完", "补货", "in stock", "do you have", "have it in", "available",
+               "sold out", "out of stock", "any left", "还剩")
 MATERIAL_WORDS = ("面料", "材质", "成分", "料子", "布料", "材料", "含量", "fabric", "material",
                   "made of", "made from")
 FIBRE_WORDS: tuple[tuple[Fibre, tuple[str, ...]], ...] = (

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
 from bot.flows.base import Flows
-from bot.flows.products import STOCK_WORDS, ProductFacts, ProductQuestion
+from bot.flows.products import STOCK_WORDS, ProductFacts, ProductQuestion, product_words
 from bot.keyboards import ProductCategoryCallback, ProductPickCallback
 from bot.routing import IntentRoute
+from bot.services.memory import ChatMemory
 from intents import Decision
 
 
@@ -19,11 +21,21 @@ class StockQuestion(Filter):
     """A message the intent engine could not place that asks whether something is in stock
     ("黑色M还有吗", "do you have the jeans in 32?"): the catalogue answers it."""
 
-    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+    async def __call__(
+        self, message: Message, decision: Decision | None = None, memory: ChatMemory | None = None
+    ) -> bool:
         if decision is None or decision.outcome == "accept" or not message.text:
             return False
         lowered = message.text.lower()
-        return any(word in lowered for word in STOCK_WORDS)
+        if not any(word in lowered for word in STOCK_WORDS):
+            return False
+        # about something: a size or colour, a product's name, or the product just talked about
+        # ("有没有人在" is not a stock question)
+        slots = decision.slots
+        return bool(
+            slots.size or slots.color or product_words(message.text, slots)
+            or (memory is not None and memory.product is not None)
+        )
 
 
 def get_routers() -> tuple[Router, Router, Router]:
@@ -45,8 +57,16 @@ def get_routers() -> tuple[Router, Router, Router]:
         await flows.get(ProductFacts).start(message.text or "", decision.slots, aspect="stock")
 
     @stock.message(StockQuestion())
-    async def handle_stock_question(message: Message, flows: Flows, decision: Decision) -> None:
-        await flows.get(ProductFacts).start(message.text or "", decision.slots, aspect="stock")
+    async def handle_stock_question(
+        message: Message, flows: Flows, decision: Decision, memory: ChatMemory
+    ) -> None:
+        text, slots = message.text or "", decision.slots
+        flow = flows.get(ProductFacts)
+        if not (slots.size or slots.color or memory.product):
+            _, found = await flow.named(text, slots)
+            if not found:
+                raise SkipHandler  # "有没有人在": no product in it, for "did you mean…?"
+        await flow.start(text, slots, aspect="stock")
 
     @flows.message(ProductQuestion.waiting_for_product, HasText())
     async def on_product_named(

@@ -200,3 +200,14 @@ async def test_a_general_material_question_gives_the_shops_word_then_asks_which(
     [picked] = await customer.presses(ask, "连衣裙")
     [answer] = await customer.presses(picked, "碎花")
     assert answer.text.startswith("雪纺碎花连衣裙") and "聚酯纤维" in answer.text
+
+
+async def test_a_stock_question_about_a_colour_and_size_and_not_about_people(stack) -> None:
+    customer = stack.customer()
+    [ask] = await customer.says("黑色M还有吗")  # no product yet: asked once, with categories
+    assert ask.text == stack.t("products.ask_which") and ask.button("上衣")
+    [answer] = await customer.says("卫衣")
+    assert answer.text.startswith("连帽卫衣\n")
+    other = stack.customer()
+    [reply] = await other.says("有没有人在")  # not a product question
+    assert reply.text != stack.t("products.ask_which") and "商品" not in reply.text
