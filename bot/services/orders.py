@@ -87,6 +87,11 @@ def order_view_of(order: OrderView) -> views.OrderView:
         shipped_at=order.shipped_at,
         completed_at=order.completed_at,
         closed_at=order.closed_at,
+        delivered_at=order.delivered_at,
+        total=order.total,
+        postage=order.postage,
+        dispatch_due_by=order.dispatch_due_by,
+        delivery_due_by=order.delivery_due_by,
     )
 
 
