@@ -42,22 +42,23 @@ logger = logging.getLogger(__name__)
 SIZE_LADDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
 _SIZE = r"(XXXL|XXL|XXS|XL|XS|S|M|L|\d{2,3}(?=\s*[码号]))"
 _TARGET = re.compile(
-    r"(?:换成|改成|换|改|要|想要|拿|to|for|into|in|an?|size)\s*"
+    r"(?<![A-Za-z'’])(?:换成|改成|换|改|要|想要|拿|to|for|into|in|an?|size)\s*"
     + _SIZE
     + r"(?![A-Za-z])\s*(?:码|号)?",
     re.IGNORECASE,
 )
 _BASE = re.compile(
-    r"(?<![A-Za-z])" + _SIZE + r"\s*(?:码|号)?\s*(?:的)?\s*(?:太|有点|偏|too|is too|'s too)",
+    r"(?<![A-Za-z'’])" + _SIZE + r"\s*(?:码|号)?\s*(?:的)?\s*(?:太|有点|偏|too|is too|'s too)",
     re.IGNORECASE,
 )
 _UP = re.compile(
-    r"大一[号码点些]|大点|再大|太小|小了|偏小|有点小|紧|too small|too tight|bigger|larger|size up",
+    r"大一[号码点些]|大点|再大|太小|小了|偏小|有点小|紧|too small|too tight|bigger|larger|size up"
+    r"|(?:a bit|bit|a little|slightly) (?:small|tight)",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
     r"小一[号码点些]|小点|再小|太大|大了|偏大|有点大|松|too big|too loose|too large|smaller"
-    r"|size down",
+    r"|size down|(?:a bit|bit|a little|slightly) (?:big|large|loose)",
     re.IGNORECASE,
 )
 

@@ -65,6 +65,16 @@ _COURIER = re.compile(
 )
 
 
+_NUMBER_THEN_DIGITS = re.compile(r"KF\d{8}\s*[,，/、 ]\s*(\d{4})(?!\d)", re.IGNORECASE)
+
+
+def last4_beside_number(text: str) -> str | None:
+    """ "KF26200341 5280": four digits right after the order number are its last four (the
+    slot extractor takes only cued ones, 尾号5280, since four digits elsewhere can be anything)."""
+    found = _NUMBER_THEN_DIGITS.search(text)
+    return found.group(1) if found else None
+
+
 def order_job(text: str) -> Job | None:
     """The job a message about an order asks for, read from its words (the catalogue's intent
     says it is about an order; these say what to do)."""
@@ -116,6 +126,7 @@ class OrderQueryFlow(Flow):
         """A question about an order: find it, by its number, or — to get something done about
         it — the order the chat is about, or among the customer's own."""
         job = order_job(text)
+        last4 = last4 or last4_beside_number(text)
         if order_no is None and (job is not None or intent != "order.status"):
             order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
