@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 SIZE_LADDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
 _SIZE = r"(XXXL|XXL|XXS|XL|XS|S|M|L|\d{2,3}(?=\s*[码号]))"
 _TARGET = re.compile(
-    r"(?<![A-Za-z'’])(?:换成|改成|换|改|要|想要|拿|to|for|into|in|an?|size)\s*"
+    r"(?:换成|改成|换|改|要|想要|拿|(?<![A-Za-z'’])(?:to|for|into|in|an?|size))\s*"
     + _SIZE
     + r"(?![A-Za-z])\s*(?:码|号)?",
     re.IGNORECASE,
@@ -220,7 +220,23 @@ class ExchangeFlow(Flow):
             )
 
     async def with_order(self, draft: ExchangeDraft, order: OrderView) -> None:
-        """The order is known: pick the item (or take the only one)."""
+        """The order is known: pick the item (or take the only one). An order that has not
+        shipped yet has nothing to exchange: the size it asks for is changed on the order
+        itself (``orders.modify_item``)."""
+        if order.state == "paid" and (draft.size_step or draft.new_size or draft.new_color):
+            from bot.flows.orders import ChangeDraft, OrderChangeFlow  # orders uses this module
+
+            await self.finish()
+            change = ChangeDraft(
+                job="modify",
+                order_no=order.order_no,
+                new_size=draft.new_size,
+                new_color=draft.new_color,
+                size_step=draft.size_step,
+                size_base=draft.size_base,
+            )
+            await OrderChangeFlow(self.conv, self.rpc, self.state).modify_draft(order, change)
+            return
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
         if len(candidates) == 1:

@@ -65,7 +65,9 @@ _COURIER = re.compile(
 )
 
 
-_NUMBER_THEN_DIGITS = re.compile(r"KF\d{8}\s*[,，/、 ]\s*(\d{4})(?!\d)", re.IGNORECASE)
+_NUMBER_THEN_DIGITS = re.compile(
+    r"KF\d{8}\s*[,，/、 ]\s*(\d{4})(?!\d|\s*[年月日号元块件个])", re.IGNORECASE
+)
 
 
 def last4_beside_number(text: str) -> str | None:
@@ -274,6 +276,7 @@ class ChangeDraft(Draft):
     new_color: str | None = None
     size_step: int = 0
     """+1 / -1: one size up / down from the item's ("M码太小了" before shipping)."""
+    size_base: str | None = None
     key: str | None = None
     """The idempotency key of the command (kept, so a retry never applies it twice)."""
 
@@ -327,12 +330,21 @@ class OrderChangeFlow(Flow):
             return
         wish = size_wish(text)
         draft = ChangeDraft(
-            job="modify", order_no=order.order_no, new_size=wish.target, size_step=wish.step
+            job="modify",
+            order_no=order.order_no,
+            new_size=wish.target,
+            size_step=wish.step,
+            size_base=wish.base,
         )
+        await self.modify_draft(order, draft)
+
+    async def modify_draft(self, order: OrderView, draft: ChangeDraft) -> None:
+        """The item to change (named by its size, the only one, or picked), then the change."""
+        conv = self.conv
         if len(order.items) == 1:
             await self.with_item(draft, order, order.items[0].item_id)
             return
-        named = [i for i in order.items if wish.base and i.size == wish.base]
+        named = [i for i in order.items if draft.size_base and i.size == draft.size_base]
         if len(named) == 1:
             await self.with_item(draft, order, named[0].item_id)
             return
@@ -375,7 +387,9 @@ class OrderChangeFlow(Flow):
         variants = reply.product.variants if isinstance(reply, ProductFound) else []
         if draft.new_size is None and draft.size_step:
             draft.new_size = resolve_size(
-                SizeWish(step=draft.size_step), item.size, [v.size for v in variants]
+                SizeWish(step=draft.size_step, base=draft.size_base),
+                item.size,
+                [v.size for v in variants],
             )
         if draft.new_size or draft.new_color:
             await self.run(draft)

@@ -237,9 +237,10 @@ class ReturnFlow(Flow):
             reply_markup=keyboards.yes_no(self.conv.t, lambda fit: ResaleCallback(fit=fit)),
         )
 
-    async def cause_typed(self, text: str, decision: Decision | None) -> None:
-        """A reason typed instead of pressed: the buttons again (a new question leaves)."""
-        await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
+    async def words_instead_of_a_button(self, decision: Decision | None, ask_key: str) -> None:
+        """Typed instead of pressed: a clear new question leaves the return to be answered;
+        anything else hears which buttons to press."""
+        await self.ask_again_or_step_aside(decision, ask_key)
 
     async def resale_answered(self, fit: bool) -> None:
         draft = await self.draft()

@@ -121,13 +121,18 @@ def get_routers() -> tuple[Router, Router, Router]:
         await flows.get(ReturnFlow).last4_typed(message.text or "", decision)
 
     @flows.message(ReturnRequest.waiting_for_cause, HasText())
+    async def on_return_cause_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).words_instead_of_a_button(decision, "returns.ask_cause_again")
+
     @flows.message(ReturnRequest.waiting_for_item, HasText())
     @flows.message(ReturnRequest.waiting_for_resale, HasText())
     @flows.message(ReturnRequest.waiting_for_confirm, HasText())
     async def on_return_words(
         message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await flows.get(ReturnFlow).cause_typed(message.text or "", decision)
+        await flows.get(ReturnFlow).words_instead_of_a_button(decision, "returns.use_buttons")
 
     @flows.callback_query(OrderPickCallback.filter(F.flow == "r"))
     async def on_return_order_picked(

@@ -306,3 +306,37 @@ async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> Non
     assert "tracking number" in said.text
     [ticket] = await stack.tickets(other.user_id)
     assert ticket.reason == "not_received"
+
+
+async def test_too_small_before_shipping_changes_the_item_on_the_order(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, size="M", paid_ago=timedelta(hours=2)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [card] = await customer.says(f"{order.order_no} 到哪了")
+    assert "预计发货" in card.text  # within the promise: no apology
+    [done] = await customer.says("M码太小了想换大一号")
+    assert "L / 黑色" in done.text
+    assert await item_size(stack, order.item_id) == "L"
+
+
+async def test_an_order_proven_in_the_chat_still_opens_after_other_guesses(stack) -> None:
+    """Guessing other orders' digits throttles new proofs, never the order this customer
+    already proved in the chat (looked up with the proof kept in the chat memory)."""
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} {order.phone[-4:]}")
+    assert order.order_no in card.text
+    for n in range(5):
+        other = await stack.make_order(kind="regular", state="shipped")
+        wrong = "0000" if other.phone[-4:] != "0000" else "1111"
+        [refused] = await customer.says(f"{other.order_no} 尾号{wrong}")
+        assert other.order_no not in refused.text, n
+    stranger = await stack.make_order(kind="regular", state="shipped")
+    [throttled] = await customer.says(f"{stranger.order_no} 尾号{stranger.phone[-4:]}")
+    assert "分钟" in throttled.text
+    [again] = await customer.says(f"{order.order_no} 到哪了")
+    assert order.order_no in again.text and "分钟" not in again.text
+    [why] = await customer.says(f"{order.order_no} 我要退货")
+    assert why.button("尺码不合适")
