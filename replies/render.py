@@ -586,8 +586,12 @@ class Replies:
                           deadline_line=deadline_line)
         return _drop_blank_lines(quote)
 
-    def exchange_refused(self, reasons: str | Iterable[str], locale: str) -> Html:
+    def exchange_refused(
+        self, reasons: str | Iterable[str], locale: str, kind: str | None = None
+    ) -> Html:
         """Every reason an exchange cannot be made, in plain words, plus the offer of a person.
+        With the item's ``kind``, a window names that kind's own (never a custom-made item's
+        48 hours to a regular item).
 
         Unknown reason codes are worded generically (and logged), never shown raw.
         """
@@ -598,8 +602,10 @@ class Replies:
             if code not in EXCHANGE_REASONS:
                 logger.warning("exchange refused with an unknown reason code %r", code)
                 code = "unknown"
-            line = self.text("exchange.reason_line", loc,
-                             reason=self.text(f"exchange.reason.{code}", loc))
+            key = f"exchange.reason.{code}"
+            if code == "window_expired" and kind in ("regular", "custom", "proxy"):
+                key = f"exchange.reason.window_expired_{kind}"
+            line = self.text("exchange.reason_line", loc, reason=self.text(key, loc))
             if line not in lines:
                 lines.append(line)
         refusal = self.text("exchange.quote.ineligible", loc, reasons=Html("\n".join(lines)))

@@ -139,6 +139,8 @@ class ExchangeDraft(Draft):
     """+1 / -1: one size up / down from ``size_base`` (or the item's), said in words."""
     size_base: str | None = None
     size_confirmed: bool = False
+    kind: str | None = None
+    """The item's kind (regular, custom, proxy): refusals name its own rules."""
 
     def quote(self, user_id: int, proof: str | None) -> QuoteExchange:
         assert self.order_no is not None and self.item_id is not None
@@ -273,6 +275,7 @@ class ExchangeFlow(Flow):
         draft.item_id = item.item_id
         draft.item_title = f"{item.product_name} {item.size}/{item.color}"
         draft.old_size, draft.old_color = item.size, item.color
+        draft.kind = item.kind
         if draft.size_step and not draft.new_size:
             reply = await self.rpc.call(GetProduct(product_id=item.product_id))
             sizes = (
@@ -387,7 +390,7 @@ class ExchangeFlow(Flow):
         if not reply.eligible:
             logger.info("exchange refused for chat %s: %s", conv.chat_id, ",".join(reply.reasons))
             await self.finish()
-            await outcomes.exchange_refused(conv, reply.reasons)
+            await outcomes.exchange_refused(conv, reply.reasons, draft.kind)
             return
         draft.key = draft.key or idempotency_key(conv.user_id)
         await self.wait(ExchangeRequest.waiting_for_confirm, draft)

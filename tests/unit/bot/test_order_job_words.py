@@ -79,3 +79,16 @@ def test_couriers_and_the_digits_beside_the_number() -> None:
     assert last4_beside_number("KF26200341 5280") == "5280"
     assert last4_beside_number("KF26200341，5280 到哪了") == "5280"
     assert last4_beside_number("KF26200341 2026年买的") is None
+
+
+def test_a_refusal_names_the_items_own_kind() -> None:
+    from tests.support.bot import replies
+
+    texts = replies()
+    for locale in ("zh_CN", "en"):
+        regular = texts.exchange_refused(["window_expired"], locale, "regular")
+        made = texts.exchange_refused(["window_expired"], locale, "custom")
+        custom_label = texts.policy.returns.custom.label.get(locale)
+        regular_label = texts.policy.returns.regular.label.get(locale)
+        assert custom_label not in regular and regular_label in regular
+        assert custom_label in made and regular_label not in made
