@@ -340,3 +340,32 @@ async def test_an_order_proven_in_the_chat_still_opens_after_other_guesses(stack
     assert order.order_no in again.text and "分钟" not in again.text
     [why] = await customer.says(f"{order.order_no} 我要退货")
     assert why.button("尺码不合适")
+
+
+# ── the demo shop's showcase orders (the README's list) ──────────────────────────────────────
+
+
+async def showcase(stack, role: str):
+    from worker.seed import showcase_orders
+
+    found = await showcase_orders(stack.shop.db)
+    return next(o for o in found if o.role == role and o.demo_customer)
+
+
+async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
+    """ "KF26200341 5280" then "这单我要退货": the order and its digits are known, the return
+    goes on (two items: which one), and the overdue showcase order is flagged."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} {order.last4}")
+    assert order.order_no in card.text and "合计" in card.text and "签收时间" in card.text
+    [choose] = await customer.says("这单我要退货")
+    assert choose.text == stack.t("returns.choose_item", order_no=order.order_no)
+    [why] = await customer.presses(choose, "纯棉圆领T恤")
+    [fit] = await customer.presses(why, "不想要了")
+    [quote] = await customer.presses(fit, "是的")
+    assert quote.button("确认退货") and "纯棉圆领T恤" in quote.text
+    overdue = await showcase(stack, "dispatch_overdue")
+    _card, flagged = await customer.says(f"{overdue.order_no} 尾号{overdue.last4}", replies=2)
+    # Paid 35 days ago against a 3-day promise: 32 days late.
+    assert "32 天" in flagged.text and flagged.button("催")
