@@ -338,6 +338,9 @@ async def test_an_order_proven_in_the_chat_still_opens_after_other_guesses(stack
     assert "分钟" in throttled.text
     [again] = await customer.says(f"{order.order_no} 到哪了")
     assert order.order_no in again.text and "分钟" not in again.text
+    slip = "0000" if order.phone[-4:] != "0000" else "1111"
+    [typo] = await customer.says(f"{order.order_no} 尾号{slip}")  # proven: the kept proof
+    assert order.order_no in typo.text
     [why] = await customer.says(f"{order.order_no} 我要退货")
     assert why.button("尺码不合适")
 
