@@ -44,7 +44,7 @@ from bus.contracts import (
     UrgeRefused,
 )
 from intents import Decision
-from intents.slots import answered_last4, order_number
+from intents.slots import answered_last4, extract_slots, order_number
 from shop.enums import CourierCode
 
 Job = Literal["not_received", "urge", "courier"]
@@ -333,6 +333,7 @@ class OrderChangeFlow(Flow):
             job="modify",
             order_no=order.order_no,
             new_size=wish.target,
+            new_color=extract_slots(text).color,
             size_step=wish.step,
             size_base=wish.base,
         )
@@ -391,6 +392,8 @@ class OrderChangeFlow(Flow):
                 item.size,
                 [v.size for v in variants],
             )
+        if draft.new_color == item.color and draft.new_size:
+            draft.new_color = None  # "M码黑色改成L": the colour they have, not a change
         if draft.new_size or draft.new_color:
             await self.run(draft)
             return

@@ -372,3 +372,13 @@ async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None
     _card, flagged = await customer.says(f"{overdue.order_no} 尾号{overdue.last4}", replies=2)
     # Paid 35 days ago against a 3-day promise: 32 days late.
     assert "32 天" in flagged.text and flagged.button("催")
+
+
+async def test_an_unshipped_items_colour_is_changed(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=3)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, done = await customer.says(f"{order.order_no} 颜色选错了 帮我改成白色", replies=2)
+    assert "M / 白色" in done.text
