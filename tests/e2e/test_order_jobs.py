@@ -382,3 +382,14 @@ async def test_an_unshipped_items_colour_is_changed(stack) -> None:
     await customer.shares_contact(order.phone)
     _card, done = await customer.says(f"{order.order_no} 颜色选错了 帮我改成白色", replies=2)
     assert "M / 白色" in done.text
+
+
+async def test_a_return_asks_for_the_order_then_its_digits_then_goes_on_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("I want to return something")
+    assert "order number" in ask.text
+    [digits] = await customer.says(order.order_no)
+    assert "last four digits" in digits.text
+    [why] = await customer.says(order.phone[-4:])
+    assert why.button("Size doesn't fit")
