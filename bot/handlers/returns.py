@@ -60,6 +60,22 @@ class Job(Filter):
         return self.test(message.text or message.caption or "", conv)
 
 
+JOB_INTENTS = frozenset({"returns.return", "shipping.courier", "size.fit"})
+
+
+class AnyOf(Filter):
+    """The message was matched to one of these intents (with any confidence: the job filters
+    check the rest)."""
+
+    __slots__ = ("intents",)
+
+    def __init__(self, intents: frozenset[str]) -> None:
+        self.intents = intents
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        return decision is not None and decision.intent in self.intents
+
+
 def _known_order(text: str, conv: Conversation) -> bool:
     return order_number(text) is not None or conv.memory.last_order is not None
 
@@ -105,6 +121,8 @@ def get_routers() -> tuple[Router, Router, Router]:
     flows = Router(name=f"{__name__}.flows")
     flows.message.filter(StateFilter(ReturnRequest))
     jobs = Router(name=f"{__name__}.jobs")
+    # One check for the whole router: most turns (policy answers) skip it at once.
+    jobs.message.filter(AnyOf(JOB_INTENTS))
     references = Router(name=f"{__name__}.references")
 
     # -- the return flow -------------------------------------------------------------------------

@@ -92,3 +92,13 @@ def test_a_refusal_names_the_items_own_kind() -> None:
         regular_label = texts.policy.returns.regular.label.get(locale)
         assert custom_label not in regular and regular_label in regular
         assert custom_label in made and regular_label not in made
+
+
+def test_the_jobs_narrow_intents_the_catalogue_has() -> None:
+    """The job filters are not intent routes (the start-up check does not see them): the
+    intents they narrow must exist, or a job would silently never start."""
+    from bot.handlers.returns import JOB_INTENTS
+    from tests.support.bot import engine
+
+    ids = {intent.id for intent in engine().catalog.intents}
+    assert JOB_INTENTS <= ids
