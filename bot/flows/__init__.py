@@ -4,11 +4,23 @@ draft (a pydantic model kept in the FSM data) and its steps (a ``Flow`` subclass
 says how to add a flow.
 """
 
-from bot.flows import address, exchange, identity, invoice, orders, products, shipping, size
+from bot.flows import (
+    address,
+    exchange,
+    identity,
+    invoice,
+    orders,
+    products,
+    returns,
+    shipping,
+    size,
+)
 from bot.flows.base import Flow
 
 FLOWS: tuple[type[Flow], ...] = (
     orders.OrderQueryFlow,
+    orders.OrderChangeFlow,
+    returns.ReturnFlow,
     address.AddressFlow,
     exchange.ExchangeFlow,
     size.SizeFlow,
@@ -18,6 +30,15 @@ FLOWS: tuple[type[Flow], ...] = (
 )
 
 __all__ = [
-    "FLOWS", "Flow", "address", "exchange", "identity", "invoice", "orders", "products", "shipping",
+    "FLOWS",
+    "Flow",
+    "address",
+    "exchange",
+    "identity",
+    "invoice",
+    "orders",
+    "products",
+    "returns",
+    "shipping",
     "size",
 ]

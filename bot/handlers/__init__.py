@@ -28,6 +28,7 @@ from bot.handlers import (
     orders,
     policy,
     products,
+    returns,
     shipping,
     size,
 )
@@ -45,22 +46,33 @@ def get_routers(
     orders_flow, orders_intents = orders.get_routers()
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
+    returns_flow, returns_jobs, order_references = returns.get_routers()
     invoice_flow, invoice_intents = invoice.get_routers()
     products_flow, products_intents, stock_questions = products.get_routers()
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
     flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
-    flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow, invoice_flow,
-                          products_flow)
+    flows.include_routers(
+        exchange_flow, orders_flow, returns_flow, size_flow, shipping_flow, invoice_flow,
+        products_flow,
+    )
 
     # a new question, matched with confidence: each intent has exactly one handler
     # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
     intents = Router(name="bot.intents")
     intents.message.filter(Outcome("accept"))
     intents.include_routers(
-        policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents,
-        invoice_intents, products_intents,
+        # jobs about an order that an intent names only by its topic (returns.return, …) go
+        # before the intent's own handler, which answers everything else as before
+        returns_jobs,
+        policy.get_router(),
+        shipping_intents,
+        orders_intents,
+        exchange_intents,
+        size_intents,
+        invoice_intents,
+        products_intents,
     )
 
     agents_router: Router | None = None
@@ -76,6 +88,7 @@ def get_routers(
         identity.get_router(),
         flows,
         intents,
+        order_references,  # an order number typed alone, before "did you mean…?"
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
         # "can I have a gift with it"
         stock_questions,

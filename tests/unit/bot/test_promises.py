@@ -49,6 +49,7 @@ OFFERS = frozenset({
     "answers.other.unknown", "ui.clarify.offer_human", "ui.unavailable", "ui.feedback.sorry",
     "ui.exchange.offer_human", "ui.contact.not_order_owner", "ui.media.document_kept",
     "ui.address.refused.already_shipped", "ui.address.refused.closed",
+    "ui.order.urge_refused.already_delivered",
 })
 # backed by another flow's record, tested in that file
 ELSEWHERE = {
@@ -61,6 +62,13 @@ ELSEWHERE = {
     "ui.handoff.opened": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.opened_closed_hours": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.comment_thanks": "tests/e2e/test_desk_handoff.py",
+    "ui.order.courier.recorded": "tests/e2e/test_order_jobs.py",
+    "ui.order.courier.recorded_extra": "tests/e2e/test_order_jobs.py",
+    "ui.order.not_received": "tests/e2e/test_order_jobs.py",
+    "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
+    "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
+    "ui.returns.created": "tests/unit/bot/test_return_flow.py",
+    "ui.returns.quote.eligible": "tests/unit/bot/test_return_flow.py",
 }
 # not a promise: a fact, a failure said plainly, or the agents' own screens
 NOT_PROMISES = {
@@ -68,6 +76,10 @@ NOT_PROMISES = {
     "ui.products.care_none": "nothing recorded: said plainly",
     "ui.handoff.unavailable": "a message that could not be passed on: said plainly",
     "ui.exchange.reason.window_expired": "'the window has passed': a refusal",
+    "ui.exchange.reason.window_expired_regular": "a refusal",
+    "ui.exchange.reason.window_expired_custom": "a refusal",
+    "ui.exchange.reason.window_expired_proxy": "a refusal",
+    "ui.returns.reason.window_expired": "a refusal",
     "ui.desk.reveal.head": "the agents' group",
     "ui.desk.help": "the agents' group",
 }
