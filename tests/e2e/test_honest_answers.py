@@ -52,6 +52,17 @@ async def test_custom_made_and_proxy_returns_are_answered_no_first_en(stack) -> 
     assert regular.text.startswith("Yes.")
 
 
+async def test_can_i_exchange_opens_with_the_policys_answer_for_that_kind(stack) -> None:
+    customer = stack.customer()
+    first, *_ = await customer.says("定制的可以换尺码吗")
+    assert first.text.startswith("可以")
+    assert first.text == stack.shown(stack.replies.answer("returns.exchange", "zh_CN",
+                                                          item_kind="custom"))
+    english = stack.customer(language_code="en")
+    first, *_ = await english.says("Can I exchange a proxy purchase for another size?")
+    assert first.text.startswith("It depends")
+
+
 async def test_delivery_time_to_a_region_answers_the_time_not_the_postage(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("发货到新疆要多久")
