@@ -40,6 +40,7 @@ from worker.db.models import (
     Return,
     ReturnItem,
     Variant,
+    live_exchange,
 )
 from worker.db.queries import aware as _aware
 from worker.db.session import Database
@@ -315,7 +316,7 @@ class ShopService:
             )
         already = await session.scalar(
             select(func.count(Exchange.id)).where(
-                Exchange.order_item_id == item.id, Exchange.state != "cancelled"
+                Exchange.order_item_id == item.id, live_exchange()
             )
         )
         returned = await session.scalar(

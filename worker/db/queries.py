@@ -26,6 +26,7 @@ from worker.db.models import (
     Return,
     ReturnItem,
     Variant,
+    live_exchange,
 )
 from worker.order_rules import OrderTimes, delivery_due_by, dispatch_due_by, order_attention
 from worker.rules import address_refusal, mask_address, mask_name, mask_phone
@@ -52,9 +53,7 @@ _ITEMS = (
         Variant.color,
         Product.name,
         Product.kind,
-        exists()
-        .where(Exchange.order_item_id == OrderItem.id, Exchange.state != "cancelled")
-        .label("exchanged"),
+        exists().where(Exchange.order_item_id == OrderItem.id, live_exchange()).label("exchanged"),
         exists()
         .where(
             ReturnItem.order_item_id == OrderItem.id,
