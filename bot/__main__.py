@@ -32,7 +32,7 @@ from aiohttp import web
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
-from intents import IntentEngine
+from intents import IntentEngine, MatcherConfig
 from replies.render import Replies
 from shop.policy import load_policy
 
@@ -159,7 +159,7 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     # Checked before anything is loaded: a webhook that cannot be secured fails at once.
     secret = webhook_secret(settings) if webhook else None
     replies = Replies(load_policy(settings.shop_policy))
-    engine = IntentEngine.load()
+    engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
     rpc = make_rpc(settings)
     # Never fails for a missing broker: policy answers work meanwhile, order questions say
     # "temporarily unavailable" until it is there.

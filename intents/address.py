@@ -450,8 +450,8 @@ def _parse_chinese(text: str) -> ParsedAddress:
     names: list[str] = []
     place: _Place | None = None
     for segment in segments:
-        start = _find_region_start(segment) if place is None else None
-        if start is None:
+        at = _find_region_start(segment) if place is None else None
+        if at is None:
             # Not the address: a name, or the rest of the address after a comma.
             for token in segment.split(" "):
                 token = token.strip()
@@ -469,7 +469,7 @@ def _parse_chinese(text: str) -> ParsedAddress:
                         place.mismatch,
                     )
             continue
-        before, address = segment[:start].strip(), segment[start:]
+        before, address = segment[:at].strip(), segment[at:]
         for token in before.split(" "):
             name = _name_in(token) if token else None
             if name is not None:
@@ -559,11 +559,12 @@ def _from_labels(fields: dict[str, str], text: str) -> ParsedAddress:
     name = " ".join(name.split())
     names = [name] if name else []
     location = " ".join(fields[k] for k in ("region", "address") if k in fields)
+    place: _Place | None
     if _mostly_latin(location):
         parsed = _parse_english(location)
         place = _Place(parsed.province, parsed.city, parsed.district, parsed.street or "",
                        "region_mismatch" in parsed.problems)
     else:
-        start = _find_region_start(location)
-        place = _split_cjk_place(location[start:]) if start is not None else None
+        at = _find_region_start(location)
+        place = _split_cjk_place(location[at:]) if at is not None else None
     return _finish(names, phones, invalid, place)

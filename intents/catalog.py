@@ -24,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
+import yaml  # type: ignore[import-untyped, unused-ignore]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CATALOG_DIR = Path(__file__).parent / "data"
@@ -162,7 +162,7 @@ def _node_line(node: yaml.Node | None, loc: Iterable[int | str]) -> int | None:
     """Follow a pydantic error location through the YAML node tree; 1-based line or None."""
     if node is None:
         return None
-    line = node.start_mark.line + 1
+    line = int(node.start_mark.line) + 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
@@ -178,7 +178,7 @@ def _node_line(node: yaml.Node | None, loc: Iterable[int | str]) -> int | None:
                 return line
         else:
             return line
-        line = node.start_mark.line + 1
+        line = int(node.start_mark.line) + 1
     return line
 
 

@@ -1,4 +1,4 @@
-"""The matcher: keyword evidence + n-gram coverage + rapidfuzz similarity -> a ranked decision.
+"""The lexical signals: keyword evidence, n-gram coverage and rapidfuzz similarity per intent.
 
 For every intent three signals are computed from the normalised message:
 
@@ -11,60 +11,61 @@ For every intent three signals are computed from the normalised message:
   computed only for a shortlist of examples that share features with the message (an inverted
   index), with ``score_cutoff``.
 
-A logistic function turns them into a confidence per intent. Its coefficients are set by hand
-and checked against the labelled development set (``tests/data/intents_dev.jsonl``: accuracy per
-confidence band is at or above the band); they live in ``MatcherConfig`` so a deployment can
-override them. The best intent is accepted when
-its confidence reaches ``accept_threshold`` and beats the runner-up by ``accept_margin`` on the
-logit scale (confidences saturate near 1, where 0.998 against 0.93 is a clear win); between
-``clarify_threshold`` and that the bot asks "did you mean ...?" with the top candidates; below it,
-or when the best match is ``other.unknown``, the outcome is ``fallback`` to ``other.unknown``.
+The fitted model (``intents/model.py``) reads these signals with the message's n-grams and the
+sentence encoder's vector; the engine (``intents/engine.py``) turns its probabilities into a
+decision. ``IntentMatcher.heuristic_rank`` keeps the hand-set logistic function of the signals
+that served before the model: the engine uses it only for a catalogue that has no fitted model
+yet (a shop's own catalogue before its first ``python -m intents train``).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent
+from intents.decision import Candidate, Decision, Outcome
 from intents.normalize import core, is_cjk, normalize, strip_fillers
-from intents.slots import Slots, extract_slots
 
 logger = logging.getLogger(__name__)
 
-Outcome = Literal["accept", "clarify", "fallback"]
+__all__ = ["Candidate", "Decision", "IntentMatcher", "MatcherConfig", "Outcome", "Signals"]
 
 
 class MatcherConfig(BaseModel):
-    """Thresholds and model coefficients. ``MatcherConfig.from_env()`` reads ``INTENTS_*``
-    variables (e.g. ``INTENTS_ACCEPT_THRESHOLD=0.6``)."""
+    """Settings of the engine, passed by the caller (the library reads no environment).
+
+    The decision thresholds default to ``None``: the values the fitted model chose from its
+    calibration. Set one to override it (a stricter shop, a test)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    accept_threshold: float = Field(0.55, ge=0, le=1)
+    # None: the model's calibrated threshold (see docs/intents.md, "Calibration")
+    accept_threshold: float | None = Field(default=None, ge=0, le=1)
     # in logits: log(p / (1 - p)) of the best minus that of the runner-up
-    accept_margin: float = Field(1.0, ge=0, le=20)
-    clarify_threshold: float = Field(0.3, ge=0, le=1)
-    max_candidates: int = Field(3, ge=1, le=10)
-    shortlist_size: int = Field(24, ge=1, le=500)
-    fuzzy_cutoff: float = Field(40.0, ge=0, le=100)
+    accept_margin: float = Field(default=1.0, ge=0, le=20)
+    clarify_threshold: float | None = Field(default=None, ge=0, le=1)
+    # the encoder runs only when the lexical head's best probability is below this; None: the
+    # model's; 1.0 (or more) always runs it, 0.0 never does
+    cascade_threshold: float | None = Field(default=None, ge=0, le=1.01)
+    max_candidates: int = Field(default=3, ge=1, le=10)
+    shortlist_size: int = Field(default=24, ge=1, le=500)
+    fuzzy_cutoff: float = Field(default=40.0, ge=0, le=100)
     # English spelling slips: an unknown word this long is taken for the catalogue word one slip
     # away (a letter dropped, added or swapped with its neighbour; from spell_long_len letters
     # two edits of any kind)
-    spell_min_len: int = Field(5, ge=3, le=50)
-    spell_long_len: int = Field(8, ge=3, le=50)
+    spell_min_len: int = Field(default=5, ge=3, le=50)
+    spell_long_len: int = Field(default=8, ge=3, le=50)
     # a pair keyword's parts may be at most this many characters apart
-    pair_window: int = Field(8, ge=0, le=100)
-    # greetings and thanks wrapped around a question give way to the question (see _unwrap)
+    pair_window: int = Field(default=8, ge=0, le=100)
+    # greetings and thanks wrapped around a question give way to the question (engine._unwrap)
     wrapper_groups: tuple[str, ...] = ("greeting", "thanks")
     # a bare acknowledgement (好的, 嗯嗯, 收到, ok) closes nothing and asks nothing: it falls
     # back to other.unknown; with a thanks or a goodbye (好的谢谢, 收到了谢谢) it is thanks
@@ -72,64 +73,22 @@ class MatcherConfig(BaseModel):
         "好", "好的", "好滴", "好哒", "好嘞", "好吧", "嗯", "嗯的", "哦", "噢", "喔", "行",
         "收到", "ok", "okay", "k", "kk", "嗯ok", "好ok",
     )
-    # logistic model: confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + ...)
+    # conversation context (engine.match(text, context=...)): how long the last topic counts
+    context_max_age_s: float = Field(default=900.0, ge=0)
+    context_max_turns: int = Field(default=4, ge=0)
+    # how much likelier a fragment is to continue the chat's topic than to start another one
+    context_prior: float = Field(default=4.0, ge=1.0, le=100.0)
+    # hand-set logistic function of the signals, used only without a fitted model
+    # confidence = sigmoid(bias + kw * K(kw) + cov * cov + fz * fz + rel * kw / best kw)
     coef_bias: float = -4.0
     coef_kw: float = 5.0
     coef_cov: float = 2.0
     coef_fz: float = 3.0
     coef_rel: float = 1.0
     kw_saturation: float = 1.2
-
-    @classmethod
-    def from_env(cls, prefix: str = "INTENTS_") -> MatcherConfig:
-        values = {}
-        for name in cls.model_fields:
-            raw = os.environ.get(prefix + name.upper())
-            if raw is not None:
-                values[name] = raw
-        return cls.model_validate(values)
-
-
-class Candidate(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    intent: str
-    group: str
-    confidence: float = Field(ge=0, le=1)
-
-
-class Decision(BaseModel):
-    """What the matcher decided.
-
-    ``intent`` is ``other.unknown`` on fallback; on clarify it is the best candidate.
-    ``candidates`` holds at most ``max_candidates`` answerable intents, best first."""
-
-    model_config = ConfigDict(frozen=True)
-    intent: str
-    group: str
-    action: str
-    confidence: float = Field(ge=0, le=1)
-    outcome: Outcome
-    candidates: list[Candidate]
-    slots: Slots
-    acknowledgement: bool = Field(
-        default=False,
-        description="The whole message is a bare acknowledgement (好的, 嗯嗯, ok): a fallback "
-        "that asks nothing, which a chat answers briefly rather than as a miss.",
-    )
-
-    def as_dict(self) -> dict:
-        """The CLI's JSON shape."""
-        return {
-            "intent": self.intent,
-            "group": self.group,
-            "confidence": round(self.confidence, 4),
-            "outcome": self.outcome,
-            "candidates": [
-                {"intent": c.intent, "group": c.group, "confidence": round(c.confidence, 4)}
-                for c in self.candidates
-            ],
-            "slots": self.slots.model_dump(exclude_none=True),
-        }
+    # used without a fitted model; a fitted model brings its own
+    heuristic_accept_threshold: float = Field(default=0.55, ge=0, le=1)
+    heuristic_clarify_threshold: float = Field(default=0.3, ge=0, le=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +165,7 @@ def _default_weight(text: str) -> float:
 
 
 class IntentMatcher:
-    """Compiled catalogue; ``match`` is pure and thread-safe."""
+    """Compiled catalogue; every method is pure and thread-safe."""
 
     def __init__(self, catalog: Catalog, config: MatcherConfig | None = None) -> None:
         self.catalog = catalog
@@ -373,6 +332,17 @@ class IntentMatcher:
         """Per-intent signals for a message (only intents with any evidence) and its core form."""
         return self._signals(normalize(text))
 
+    def spell(self, norm: str) -> str:
+        """A normalised text with English spelling slips corrected (``refudn`` -> ``refund``)."""
+        return self._spell(norm)
+
+    def analyse(self, norm: str) -> tuple[str, dict[int, Signals]]:
+        """For a normalised text: the text with English spelling slips corrected, and the
+        per-intent signals (only intents with any evidence)."""
+        spelled = self._spell(norm)
+        sig, _ = self._signals(spelled, spelled=True)
+        return spelled, sig
+
     def _spell(self, norm: str) -> str:
         """English words the catalogue has never seen, corrected to a catalogue word one slip
         away (``refudn`` -> ``refund``, ``damagd`` -> ``damag``); other text is unchanged."""
@@ -403,8 +373,9 @@ class IntentMatcher:
             out.append(token)
         return " ".join(out) if changed else norm
 
-    def _signals(self, norm: str) -> tuple[dict[int, Signals], str]:
-        norm = self._spell(norm)
+    def _signals(self, norm: str, spelled: bool = False) -> tuple[dict[int, Signals], str]:
+        if not spelled:
+            norm = self._spell(norm)
         body = strip_fillers(norm)
         kw = self._keyword_scores(norm)
         feats = features(body)
@@ -449,130 +420,45 @@ class IntentMatcher:
             out[i] = Signals(kw=kw.get(i, 0.0), cov=cov.get(i, 0.0), fz=fz.get(i, 0.0))
         return out, body
 
-    def confidence(self, s: Signals, best_kw: float) -> float:
+    def heuristic_confidence(self, s: Signals, best_kw: float) -> float:
+        """The hand-set logistic function of the signals (only without a fitted model)."""
         c = self.config
         k = 1.0 - math.exp(-c.kw_saturation * s.kw)
         rel = s.kw / best_kw if best_kw > 0 else 0.0
         z = c.coef_bias + c.coef_kw * k + c.coef_cov * s.cov + c.coef_fz * s.fz + c.coef_rel * rel
         return 1.0 / (1.0 + math.exp(-z))
 
-    # ------------------------------------------------------------------ decision
-
-    def rank(self, text: str) -> list[tuple[int, float]]:
+    def heuristic_rank(self, sig: dict[int, Signals]) -> list[tuple[int, float]]:
         """All intents with evidence, as (intent index, confidence), best first."""
-        norm = normalize(text)
-        ranked = self._rank(norm)
-        if ranked and ranked[0][0] in self._wrappers:
-            ranked = self._unwrap(norm, ranked)
-        return ranked
-
-    def _rank(self, norm: str) -> list[tuple[int, float]]:
-        sig, _ = self._signals(norm)
         if not sig:
             return []
         best_kw = max(s.kw for s in sig.values())
-        ranked = [(i, self.confidence(s, best_kw)) for i, s in sig.items()]
+        ranked = [(i, self.heuristic_confidence(s, best_kw)) for i, s in sig.items()]
         ranked.sort(key=lambda item: (-item[1], item[0]))
         return ranked
 
-    def _unwrap(self, norm: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """A greeting or thanks wrapped around a question: rank what is left without it.
-
-        "在吗 拍了多久发" and "谢谢 那运费多少" are questions; "您好 有人吗" and "好的谢谢" are
-        not. The wrapper's own keywords are cut out; if the rest is a question the catalogue
-        knows (or an out-of-scope one) with at least ``accept_threshold`` confidence, the rest
-        decides. Otherwise the wrapper stands."""
+    def without_wrappers(self, norm: str) -> str:
+        """The normalised text with the keywords of greetings and thanks cut out
+        ("在吗 拍了多久发" -> "拍了多久发")."""
         chars = list(norm)
         for start, end, sub in self._keyword_spans(norm):
             if all(i in self._wrappers for i, _ in self._keywords[sub]):
                 chars[start:end] = " " * (end - start)
-        rest = " ".join("".join(chars).split())
-        if len(strip_fillers(rest).replace(" ", "")) < 2:
-            return ranked
-        inner = self._rank(rest)
-        if not inner:
-            return ranked
-        top_i, top_p = inner[0]
-        if top_i in self._wrappers or top_p < self.config.accept_threshold:
-            return ranked
-        return inner
+        return " ".join("".join(chars).split())
 
-    def match(self, text: str) -> Decision:
-        if not isinstance(text, str):
-            text = "" if text is None else str(text)
-        slots = extract_slots(text)
-        ranked = self.rank(text)
-        c = self.config
-        # Models only for the candidates kept (the ranking holds every scored intent).
-        kept = [(i, p) for i, p in ranked if i != self._other][: c.max_candidates]
-        candidates = [
-            Candidate(
-                intent=self.intents[i].id,
-                group=self.intents[i].group,
-                confidence=_clip(p),
-            )
-            for i, p in kept
-        ]
-
-        top_i, top_p = ranked[0] if ranked else (None, 0.0)
-        plain = _compact(normalize(text))
-        bare_ack = bool(plain) and (
-            plain in self._acknowledgements or _compact(core(text)) in self._acknowledgements
-        )
-        if top_i is None or top_i == self._other or top_p < c.clarify_threshold or bare_ack:
-            if bare_ack:
-                confidence = 1.0  # the whole message is a listed acknowledgement
-            elif top_i == self._other:
-                confidence = top_p
-            else:
-                confidence = 1.0 - top_p
-            return Decision(
-                intent=FALLBACK_INTENT,
-                group=FALLBACK_INTENT.split(".")[0],
-                action=self._fallback_action(),
-                confidence=_clip(confidence),
-                outcome="fallback",
-                candidates=candidates,
-                slots=slots,
-                acknowledgement=bare_ack,
-            )
-        # a greeting or thanks next to a question does not compete with the question
-        second_p = next(
-            (
-                p for i, p in ranked[1:]
-                if i != self._other and (top_i in self._wrappers or i not in self._wrappers)
-            ),
-            0.0,
-        )
-        intent = self.intents[top_i]
-        margin = _logit(top_p) - _logit(second_p)
-        accepted = top_p >= c.accept_threshold and margin >= c.accept_margin
-        return Decision(
-            intent=intent.id,
-            group=intent.group,
-            action=intent.action.value,
-            confidence=_clip(top_p),
-            outcome="accept" if accepted else "clarify",
-            candidates=candidates,
-            slots=slots,
+    def is_acknowledgement(self, norm: str) -> bool:
+        """The whole message (its normalised form) is a listed bare acknowledgement (好的, 嗯嗯,
+        ok)."""
+        plain = _compact(norm)
+        return bool(plain) and (
+            plain in self._acknowledgements
+            or _compact(strip_fillers(norm)) in self._acknowledgements
         )
 
-    def _fallback_action(self) -> str:
-        if self._other is not None:
-            return self.intents[self._other].action.value
-        return "escalate"
+    def keyword_intents(self, norm: str) -> dict[int, float]:
+        """Keyword evidence per intent index for an already normalised text."""
+        return self._keyword_scores(self._spell(norm))
 
 
 def _compact(text: str) -> str:
     return text.replace(" ", "")
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-def _clip(x: float) -> float:
-    if x != x:  # NaN
-        return 0.0
-    return min(1.0, max(0.0, float(x)))

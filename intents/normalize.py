@@ -27,7 +27,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import opencc
+import opencc  # type: ignore[import-untyped, unused-ignore]
 
 from intents.variants import apply_variants
 
@@ -66,7 +66,7 @@ def to_simplified(text: str) -> str:
     """Traditional -> simplified Chinese (OpenCC t2s); a no-op fast path for simplified text."""
     if not _TRAD or _TRAD.isdisjoint(text):
         return text
-    return _CC.convert(text)
+    return str(_CC.convert(text))
 
 
 def prepare(text: str) -> str:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from intents.normalize import prepare
 from shop.regions import region_aliases
 
-__all__ = ["Slots", "chinese_numerals_to_digits", "extract_slots"]
+__all__ = ["Slots", "chinese_numerals_to_digits", "extract_slots", "slot_text"]
 
 
 class Slots(BaseModel):
@@ -32,6 +32,10 @@ class Slots(BaseModel):
     region: str | None = None
     quantity: int | None = None
     fit: str | None = None
+    # set by the engine, not read from the text: for a complaint, the intent it complains about
+    # (``order.status`` for "two weeks and still no parcel, great service"), so the bot can answer
+    # that topic and offer a person
+    topic: str | None = None
 
 
 # --------------------------------------------------------------------------- Chinese numerals
@@ -111,8 +115,23 @@ _SIZE_FREE = re.compile(r"均码|均碼|free\s*size|one\s*size")
 _SIZE_CN = re.compile(r"(?<![一半大小])(加大|特大|大|中|小)号")
 _SIZE_CN_MAP = {"加大": "XL", "特大": "XXL", "大": "L", "中": "M", "小": "S"}
 _SHOE = re.compile(
-    r"(?<![\d.])(3[4-9]|4[0-7])(?:\.5)?\s*(?:码|号|yards?)"
-    r"|(?:eu|size|尺码|码数|穿)\s*(3[4-9]|4[0-7])(?![\d.])"
+    r"(?<![\d.])(3[4-9]|4[0-7])(?:\.5)?\s*(?:码|号|yards?|的脚|的鞋|eu\b)"
+    r"|(?:eu|size|尺码|码数|穿|wear|wearing|take|order|get|拍|买|选|要|the)\s*(?:a\s+|an\s+|the\s+|an?\s+eu\s+|eu\s+)?"
+    r"(3[4-9]|4[0-7])(?![\d.]|\s*(?:kg|公斤|斤|lbs?|cm|元|块|天|件|个))"
+)
+# a shoe size (34-47) anywhere, once the message speaks of shoes or sizes
+_SHOE_NUMBER = re.compile(
+    r"(?<![\d.])(3[4-9]|4[0-7])(?![\d.]|\s*(?:kg|公斤|斤|lbs?|cm|元|块|天|件|个|岁|%))"
+)
+_SHOE_CONTEXT = re.compile(r"鞋|码|号|脚|穿|拍|shoe|sneaker|boot|size|eu\b|wear")
+_AFTER_HEIGHT = re.compile(r"1[4-9]\d\s*(?:cm|厘米)?\s*[/,，、\s的]\s*$")
+# the whole message is one size: "38可以吗", "41?", "XL行不" (letters are read anyway)
+_LONE_SHOE = re.compile(
+    r"^\s*(3[4-9]|4[0-7])(?:\.5)?\s*(?:码|号)?\s*(?:的)?\s*(?:可以吗|可以不|行吗|行不|呢|吗|够吗|合适吗|ok|okay|\?|？)*\s*$"
+)
+# two bare numbers, a height and a weight: "175/140", "160 45", "170,130"
+_BODY_PAIR = re.compile(
+    r"^\D{0,6}?(1[4-9]\d)\s*(?:cm|厘米)?\s*[/,，、\s的]\s*(\d{2,3}(?:\.\d)?)\s*(?:斤|kg|公斤)?\D{0,8}$"
 )
 
 _COLOR_WORDS: dict[str, str] = {
@@ -154,7 +173,8 @@ _REGION_RE = re.compile(
 
 _QTY = re.compile(
     r"(?<![\d.a-z])(\d{1,3})\s*(?:件|个|条|双|套|份|只|盒|瓶|包|台|顶|副|pcs|pieces?|items?|units?)"
-    r"|(?:买|拿|要|拍|订|buy|order|quantity|qty|x)\s*(\d{1,2})(?![\d.]|\s*(?:元|块|号|码|天|斤|kg|cm|米))"
+    r"|(?:买|拿|要|拍|订|buy|order|quantity|qty|x)\s*(1\d|20|[1-9])"
+    r"(?![\d.]|\s*(?:元|块|号|码|天|斤|kg|cm|米|岁|年|月|点))"
 )
 _QTY_EN = re.compile(
     r"(?<![a-z])(two|three|four|five|six|seven|eight|nine|ten)"
@@ -292,11 +312,18 @@ def extract_slots(text: str) -> Slots:
         found["phone_last4"] = m.group(1)
         used.append(m.span(1))
 
-    shoe = _SHOE.search(t)
+    shoe = _SHOE.search(t) or _LONE_SHOE.search(t)
     if shoe and not _overlaps(shoe.span(), used):
         used.append(shoe.span())  # 穿41 / size 41 is a shoe size, not a weight
     else:
         shoe = None
+    if _SHOE_CONTEXT.search(t):
+        # "I wear 41, should I order 42": every shoe-size number is a size, never a weight
+        for m in _SHOE_NUMBER.finditer(t):
+            if _AFTER_HEIGHT.search(t[max(0, m.start() - 10):m.start()]):
+                continue  # "155 45 穿什么码": a height, then a weight in kg
+            if not _overlaps(m.span(), used):
+                used.append(m.span())
 
     height, spans = _height(t)
     used += spans
@@ -304,6 +331,15 @@ def extract_slots(text: str) -> Slots:
     used += spans
     if (height is None or weight is None) and _SIZE_CONTEXT.search(t):
         height, weight = _bare_body_numbers(t, height, weight, used)
+    if height is None and weight is None:
+        m = _BODY_PAIR.match(t)
+        if m and not _overlaps(m.span(1), used) and not _overlaps(m.span(2), used):
+            h = _plausible_height(float(m.group(1)))
+            n = float(m.group(2))
+            w = _plausible_weight(n / 2 if n >= 80 and not re.search(r"kg|公斤", t) else n)
+            if h and w:
+                height, weight = h, w
+                used += [m.span(1), m.span(2)]
     if height is not None:
         found["height_cm"] = height
     if weight is not None:
@@ -318,7 +354,7 @@ def extract_slots(text: str) -> Slots:
                 size = _SIZE_MAP[m.group(1)]
                 break
     if size is None and shoe is not None:
-        size = shoe.group(1) or shoe.group(2)
+        size = next(g for g in shoe.groups() if g)
     if size is None:
         m = _SIZE_CN.search(t)
         if m:
@@ -358,4 +394,29 @@ def extract_slots(text: str) -> Slots:
         if pattern.search(t):
             found["fit"] = fit
             break
-    return Slots(**found)
+    return Slots.model_validate(found)
+
+
+_SPAN_PATTERNS: tuple[re.Pattern[str], ...] = ()
+
+
+def slot_text(text: str) -> str:
+    """The prepared text (numerals as digits) with every slot value blanked out: what is left of
+    "XL行不" is "行不", of "what about Beijing?" "what about ?". The engine reads a follow-up
+    made of nothing but slot values in the chat's context."""
+    t = chinese_numerals_to_digits(prepare(text)) if text else ""
+    for pattern in _span_patterns():
+        t = pattern.sub(lambda m: " " * len(m.group(0)), t)
+    return t
+
+
+def _span_patterns() -> tuple[re.Pattern[str], ...]:
+    global _SPAN_PATTERNS
+    if not _SPAN_PATTERNS:
+        _SPAN_PATTERNS = (
+            _ORDER, _PHONE, _SHOE, _HEIGHT_M, _HEIGHT_CM, _HEIGHT_FT, _WEIGHT_KG, _WEIGHT_JIN,
+            _WEIGHT_LB, _SIZE_FREE, _SIZE_CN, _SIZE_LETTER, _COLOR_RE, _REGION_RE,
+            re.compile(r"(?<![\d.])\d{2,3}(?:\.\d)?(?![\d.])"),
+            *(pattern for pattern, _ in _FIT),
+        )
+    return _SPAN_PATTERNS

@@ -155,15 +155,17 @@ def pinyin_to_hanzi(run: str) -> str | None:
     best: list[tuple[int, str] | None] = [None] * (n + 1)
     best[0] = (0, "")
     for i in range(n):
-        if best[i] is None:
+        here = best[i]
+        if here is None:
             continue
-        pieces, out = best[i]
+        pieces, out = here
         for j in range(i + 1, min(n, i + _PINYIN_MAXLEN) + 1):
             word = PINYIN.get(s[i:j])
             if word is None:
                 continue
             cand = (pieces + 1, out + word)
-            if best[j] is None or cand[0] < best[j][0]:
+            there = best[j]
+            if there is None or cand[0] < there[0]:
                 best[j] = cand
     end = best[n]
     if end is None:

@@ -95,16 +95,22 @@ def test_candidates_are_ranked_bounded_and_answerable():
 
 
 def test_thresholds_come_from_config():
-    strict = IntentEngine(engine().catalog, MatcherConfig(accept_threshold=1.0, accept_margin=20.0))
+    strict = IntentEngine(engine().catalog, MatcherConfig(accept_threshold=1.0, accept_margin=20.0),
+                          model=engine().model)
     d = strict.match("什么时候发货")
     assert (d.intent, d.outcome) == ("shipping.dispatch_time", "clarify")
-    lax = IntentEngine(engine().catalog, MatcherConfig(clarify_threshold=1.0))
+    lax = IntentEngine(engine().catalog, MatcherConfig(clarify_threshold=1.0),
+                       model=engine().model)
     assert lax.match("什么时候发货").outcome == "fallback"
 
 
-def test_config_reads_environment(monkeypatch):
-    monkeypatch.setenv("INTENTS_ACCEPT_THRESHOLD", "0.77")
-    assert MatcherConfig.from_env().accept_threshold == 0.77
+def test_the_library_reads_no_environment(monkeypatch):
+    """Settings are the caller's: no INTENTS_* variable changes the engine."""
+    monkeypatch.setenv("INTENTS_ACCEPT_THRESHOLD", "0.99")
+    assert not hasattr(MatcherConfig, "from_env")
+    engine = IntentEngine.load(encoder=False)
+    assert engine.config == MatcherConfig()
+    assert engine.thresholds[0] == engine.model.thresholds.accept
 
 
 def test_decision_is_frozen():
@@ -149,9 +155,10 @@ def test_cli_eval_prints_scores_matrix_and_accuracy(tmp_path):
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
         {"text": "什么时候发货", "group": "shipping"}, {"text": "在吗", "group": "greeting"},
         {"text": "冰箱几级能效", "group": "other"}]) + "\n", encoding="utf-8")
-    out = _cli("eval", str(data))
+    out = _cli("eval", "--matrix", "--calibration", str(data))
     assert out.returncode == 0, out.stderr
     assert "confusion matrix" in out.stdout
+    assert "calibration" in out.stdout and "zh: 1.0000 (3/3)" in out.stdout
     assert "accuracy 1.0000 (3/3)" in out.stdout
     assert "shipping" in out.stdout.splitlines()[1]
 

@@ -158,3 +158,48 @@ def test_order_number_and_an_answered_last_four(text, order_no, last4):
 
     assert order_number(text) == order_no
     assert answered_last4(text) == last4  # never digits of the order number
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("I wear 41, should I order 42?", "41"),
+        ("41的脚穿42可以吗", "41"),
+        ("平时穿37 这款要拍38吗", "37"),
+        ("38可以吗", "38"),
+        ("41?", "41"),
+    ],
+)
+def test_shoe_sizes_are_sizes_never_weights_or_quantities(text, size):
+    s = extract_slots(text)
+    assert s.size == size
+    assert s.weight_kg is None and s.quantity is None and s.height_cm is None
+
+
+@pytest.mark.parametrize(
+    ("text", "height", "weight"),
+    [
+        ("175/140", 175, 70.0),
+        ("160 45", 160, 45.0),
+        ("155 45 穿什么码", 155, 45.0),
+        ("170,130斤", 170, 65.0),
+        ("180 75kg", 180, 75.0),
+    ],
+)
+def test_two_bare_numbers_are_a_height_and_a_weight(text, height, weight):
+    s = extract_slots(text)
+    assert (s.height_cm, s.weight_kg) == (height, weight)
+
+
+def test_a_verb_led_number_is_a_quantity_only_when_small():
+    assert extract_slots("买3件").quantity == 3
+    assert extract_slots("order 2 pieces").quantity == 2
+    assert extract_slots("I want to order 42").quantity is None
+    assert extract_slots("拍38码").quantity is None
+
+
+def test_slot_text_blanks_the_slot_values():
+    from intents.slots import slot_text
+
+    assert slot_text("XL行不").strip() == "行不"
+    assert "beijing" not in slot_text("What about Beijing?")

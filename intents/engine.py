@@ -1,0 +1,635 @@
+"""The engine: a message (and optionally the chat's context) -> a ``Decision``.
+
+Per message:
+
+1. *Rules* first: a bare acknowledgement (好的, 嗯嗯, ok) or a message with nothing to read falls
+   back; a phrase the shop taught (``overrides.py``) is accepted as taught.
+2. *Lexical head* of the fitted model: n-grams + the matcher's keyword / coverage / fuzzy signals
+   + slot flags -> calibrated probabilities over the catalogue's intents.
+3. *Cascade*: only when the lexical head's best probability is below the model's
+   ``cascade_threshold`` does the sentence encoder run, and the *semantic head* (lexical logits
+   + the sentence vector) decides. Without an encoder the lexical head decides alone.
+4. *Wrappers*: when a greeting or thanks comes out on top and the rest of the message is a
+   question the engine is sure of (``你好 我的快递到哪了``), the rest decides.
+5. *Context* (``match(text, context=...)``): a fragment is read as part of the chat's topic
+   ("XL行不" after a size question, "那运费呢" after a returns answer); a clear new question is
+   never overridden.
+6. *Outcome*: ``accept`` when the best confidence reaches the accept threshold and beats the
+   runner-up by ``accept_margin`` on the logit scale; ``clarify`` from the clarify threshold;
+   ``fallback`` below it or when the best intent is ``other.unknown``. The thresholds were
+   chosen from the model's calibration on held-back data; ``MatcherConfig`` may override them.
+7. A complaint keeps the topic it complains about in ``slots.topic``.
+
+``reload()`` swaps in a new catalogue, model and override file at once (a running bot calls it on
+a signal, or ``reload_if_changed()`` from a timer); a ``match`` running meanwhile finishes on the
+old state.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
+from intents.decision import Candidate, Context, Decision, Outcome, Source
+from intents.encoder import SentenceEncoder, default_encoder
+from intents.features import ngrams
+from intents.matcher import IntentMatcher, MatcherConfig
+from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
+from intents.normalize import is_cjk, normalize, strip_fillers
+from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
+from intents.slots import Slots, extract_slots, slot_text
+
+logger = logging.getLogger(__name__)
+
+Probs = npt.NDArray[np.float64]
+
+# groups that are about the conversation rather than a topic of the shop
+SOCIAL_GROUPS = frozenset({"greeting", "thanks", "human", "complaint", "other"})
+# a candidate below this probability is not worth a "did you mean" button
+CANDIDATE_FLOOR = 0.02
+# a complaint's topic: at least this share of the probability left for shop topics, and at
+# least this probability
+TOPIC_SHARE = 0.4
+TOPIC_FLOOR = 0.002
+# a message of nothing but slot values is this sure of the slot's topic
+SLOT_CONFIDENCE = 0.9
+
+# Within a topic, a follow-up that on its own means another intent: (chat's group, the
+# message's own intent) -> the intent it means there. "那运费呢" after a returns answer asks who
+# pays the return postage; "那什么时候到" after an order look-up asks about that order.
+CONTEXT_REMAP: dict[tuple[str, str], str] = {
+    ("returns", "shipping.fee"): "returns.postage",
+    ("returns", "shipping.courier"): "returns.postage",
+    ("returns", "order.status"): "returns.refund_progress",
+    ("order", "shipping.delivery_time"): "order.status",
+    ("order", "shipping.dispatch_time"): "order.status",
+    ("order", "shipping.courier"): "order.status",
+    ("size", "size.chart"): "size.chart",
+}
+# the kinds of slot a group's follow-ups are made of ("XL行不", "北京呢", "黑色的呢")
+SLOT_TOPICS: dict[str, tuple[str, ...]] = {
+    "size": ("size", "height_cm", "weight_kg", "fit"),
+    "shipping": ("region",),
+    "color": ("color",),
+    "order": ("order_no", "phone_last4"),
+    "returns": ("order_no", "size", "color"),
+}
+# what remains of a fragment once its slots are taken out: particles and "what about"
+_FRAGMENT_WORDS = re.compile(
+    r"那么|那|的话|的|呢|吗|嘛|吧|啊|呀|行不行|行不|行吗|可以吗|可以不|可不可以|可以|能穿吗|能穿|"
+    r"怎么样|咋样|如何|好不好|合适吗|合适不|合适|够吗|够不够|要|穿|选|拍|码|号|色|颜色|"
+    r"\b(?:what|how|about|and|also|then|is|ok|okay|fine|for|in|to|the|a|size|colour|color)\b|"
+    r"[\s?？!！,，.。~～/、]"
+)
+_CONTINUATION = re.compile(r"^(?:那|那么|还有|那如果|如果是|换成|what about|how about|and |also )")
+_NO_SLOTS = Slots()
+_FRAGMENT_MAX_CJK = 8
+_FRAGMENT_MAX_WORDS = 5
+
+
+@dataclass
+class EngineStats:
+    """Counters since start (or ``reset``): messages matched, and how many reached the encoder."""
+
+    messages: int = 0
+    encoded: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, encoded: bool) -> None:
+        with self.lock:
+            self.messages += 1
+            self.encoded += int(encoded)
+
+    @property
+    def encoder_share(self) -> float:
+        return self.encoded / self.messages if self.messages else 0.0
+
+    def reset(self) -> None:
+        with self.lock:
+            self.messages = self.encoded = 0
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything a match reads, swapped as one object by ``reload``."""
+
+    catalog: Catalog
+    matcher: IntentMatcher
+    model: IntentModel | None
+    # model column -> catalogue index (the model may list intents in another order)
+    columns: npt.NDArray[np.int64] | None
+    overrides: dict[str, str]
+    stamp: tuple[float, ...]
+
+
+class IntentEngine:
+    """A loaded catalogue and fitted model, compiled for matching. Build once, call ``match``
+    per message; thread-safe.
+
+    ``model``: the fitted model, or ``None`` for the hand-set scorer (a catalogue never trained).
+    ``encoder``: the sentence encoder, or ``None`` to decide on lexical signals alone. ``load``
+    picks the defaults: the artefact next to the catalogue, and the bundled e5 encoder when it is
+    installed and the model was trained with it.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        config: MatcherConfig | None = None,
+        *,
+        model: IntentModel | None = None,
+        encoder: SentenceEncoder | None = None,
+        overrides: dict[str, str] | None = None,
+    ) -> None:
+        self.config = config if config is not None else MatcherConfig()
+        self.stats = EngineStats()
+        self._paths: tuple[Path | None, Path | None, Path | None] = (None, None, None)
+        self._lock = threading.Lock()
+        self.encoder = encoder
+        self._state = self._compile(catalog, model, overrides or {}, stamp=())
+        self._check_encoder()
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        config: MatcherConfig | None = None,
+        *,
+        model_path: str | Path | None = None,
+        overrides_path: str | Path | None = None,
+        encoder: SentenceEncoder | bool | None = True,
+    ) -> IntentEngine:
+        """Load a catalogue (default ``intents/data``), its fitted model (default
+        ``intents/data/model/intents-model.npz``; ``model_path=False``-like missing file means
+        the hand-set scorer) and the shop's override file (default
+        ``intents/data/overrides.jsonl``).
+
+        ``encoder=True`` (default) uses the bundled e5 encoder when it is installed, ``False``
+        none, or pass any :class:`SentenceEncoder`."""
+        catalog_path = Path(path) if path is not None else None
+        mpath = Path(model_path) if model_path is not None else (
+            DEFAULT_MODEL_PATH if path is None else None
+        )
+        opath = Path(overrides_path) if overrides_path is not None else (
+            DEFAULT_OVERRIDES_PATH if path is None else None
+        )
+        catalog = load_catalog(catalog_path)
+        model = _load_model(mpath)
+        overrides = override_index(load_overrides(opath), catalog) if opath else {}
+        enc: SentenceEncoder | None
+        if encoder is True:
+            enc = default_encoder() if model is not None and model.semantic is not None else None
+        elif encoder is False:
+            enc = None
+        else:
+            enc = encoder
+        engine = cls(catalog, config, model=model, encoder=enc, overrides=overrides)
+        engine._paths = (catalog_path, mpath, opath)
+        engine._state = engine._compile(catalog, model, overrides, stamp=engine._stamp())
+        return engine
+
+    def reload(self) -> None:
+        """Read the catalogue, model and override file again and swap them in at once.
+
+        Raises ``CatalogError`` / ``ModelError`` / ``OverrideError`` and keeps the old state
+        when a file is broken, so a bad edit never takes a running bot down."""
+        catalog_path, mpath, opath = self._paths
+        with self._lock:
+            catalog = load_catalog(catalog_path)
+            model = _load_model(mpath)
+            overrides = override_index(load_overrides(opath), catalog) if opath else {}
+            self._state = self._compile(catalog, model, overrides, stamp=self._stamp())
+            self._check_encoder()
+        logger.info(
+            "intents reloaded: %d intents, model %s, %d taught phrases",
+            len(catalog.intents), model.version if model else "none", len(overrides),
+        )
+
+    def reload_if_changed(self) -> bool:
+        """``reload()`` when a file it was loaded from changed since; True if it reloaded. Cheap
+        (a few ``stat`` calls): a bot may call it every few seconds."""
+        if self._stamp() == self._state.stamp:
+            return False
+        self.reload()
+        return True
+
+    def _stamp(self) -> tuple[float, ...]:
+        out: list[float] = []
+        for p in self._paths:
+            if p is None:
+                continue
+            files = sorted(p.glob("*.y*ml")) if p.is_dir() else [p]
+            for f in files:
+                try:
+                    st = f.stat()
+                    out += [st.st_mtime_ns, st.st_size]
+                except FileNotFoundError:
+                    out += [-1.0, -1.0]
+        if self._paths[0] is None:  # the default catalogue directory
+            from intents.catalog import DEFAULT_CATALOG_DIR
+
+            for f in sorted(DEFAULT_CATALOG_DIR.glob("*.yaml")):
+                st = f.stat()
+                out += [st.st_mtime_ns, st.st_size]
+        return tuple(out)
+
+    def _compile(
+        self,
+        catalog: Catalog,
+        model: IntentModel | None,
+        overrides: dict[str, str],
+        stamp: tuple[float, ...],
+    ) -> _State:
+        matcher = IntentMatcher(catalog, self.config)
+        columns = None
+        if model is not None:
+            ids = catalog.ids
+            if sorted(model.intents) != sorted(ids):
+                logger.warning(
+                    "the fitted model knows other intents than the catalogue (run `python -m "
+                    "intents train`): using the hand-set scorer"
+                )
+                model = None
+            else:
+                where = {intent_id: i for i, intent_id in enumerate(ids)}
+                columns = np.array([where[i] for i in model.intents], dtype=np.int64)
+        return _State(catalog, matcher, model, columns, overrides, stamp)
+
+    def _check_encoder(self) -> None:
+        model = self._state.model
+        if self.encoder is None or model is None:
+            return
+        if model.semantic is None or model.encoder != self.encoder.name:
+            logger.warning(
+                "encoder %s does not match the model's (%s): deciding on lexical signals only",
+                self.encoder.name, model.encoder,
+            )
+            self.encoder = None
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._state.catalog
+
+    @property
+    def matcher(self) -> IntentMatcher:
+        return self._state.matcher
+
+    @property
+    def model(self) -> IntentModel | None:
+        return self._state.model
+
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        """(accept, clarify) in force: the config's if set, else the model's."""
+        return _thresholds(self._state, self.config)
+
+    def match(self, text: str, context: Context | None = None) -> Decision:
+        """Decide the intent of one message, optionally in the chat's context. Never raises
+        for any string."""
+        st = self._state
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        slots = extract_slots(text)
+        norm = normalize(text)
+        if st.matcher.is_acknowledgement(norm):
+            self.stats.count(False)
+            return self._fallback(st, slots, 1.0, [], acknowledgement=True, source="rule")
+        taught = st.overrides.get(strip_fillers(norm)) if st.overrides else None
+        if taught is not None:
+            self.stats.count(False)
+            intent = st.catalog.get(taught)
+            assert intent is not None
+            return self._decision(st, intent, 1.0, "accept", [], slots, source="override")
+        source: Source
+        by_slot = _slot_intent(slots) if _only_slots(text, slots) else None
+        if by_slot is not None and st.catalog.get(by_slot) is not None:
+            # nothing but a label or numbers: "175/140", "XL", "卡其色", "KF20260001"
+            probs, source, encoded = _point_mass(st, by_slot, SLOT_CONFIDENCE), "rule", False
+        elif not strip_fillers(norm).replace(" ", "").replace("0", ""):
+            self.stats.count(False)
+            return self._fallback(st, slots, 1.0, [], source="rule")
+        else:
+            probs, source, encoded = self._probs(st, text, norm)
+            probs, source, encoded = self._unwrap(st, norm, probs, source, encoded)
+        self.stats.count(encoded)
+
+        used_context = False
+        if context is not None:
+            probs, used_context, slots = self._in_context(st, text, norm, probs, slots, context)
+            if used_context:
+                source = "context"
+        return self._decide(st, probs, slots, source, used_context)
+
+    # ------------------------------------------------------------------ scoring
+
+    def _unwrap(
+        self, st: _State, norm: str, probs: Probs, source: Source, encoded: bool
+    ) -> tuple[Probs, Source, bool]:
+        """A greeting or thanks on top with a question behind it: the question decides
+        ("你好 我的快递到哪了"). What is left must be a question the engine is sure of; to
+        overrule a greeting with "out of scope" it must also be more than a word or two
+        ("thanks a lot" stays thanks, "你好 这款还有货吗" is about stock)."""
+        intents = st.matcher.intents
+        top = int(np.argmax(probs))
+        if intents[top].group not in self.config.wrapper_groups:
+            return probs, source, encoded
+        rest = st.matcher.without_wrappers(st.matcher.spell(norm))
+        bare = strip_fillers(rest)
+        if len(bare.replace(" ", "")) < 2 or rest == norm:
+            return probs, source, encoded
+        inner, inner_source, inner_encoded = self._probs(st, rest, rest)
+        encoded = encoded or inner_encoded
+        i_top = int(np.argmax(inner))
+        accept_t, _ = _thresholds(st, self.config)
+        if intents[i_top].group in self.config.wrapper_groups or inner[i_top] < accept_t:
+            return probs, source, encoded
+        if intents[i_top].id == FALLBACK_INTENT:
+            cjk = sum(1 for c in bare if is_cjk(c))
+            words = [w for w in bare.split() if w.isascii() and len(w) > 1]
+            if cjk < 4 and len(words) < 3:
+                return probs, source, encoded
+        return inner, inner_source, encoded
+
+    def _probs(self, st: _State, raw: str, norm: str) -> tuple[Probs, Source, bool]:
+        """Probabilities over the catalogue's intents (catalogue order), what decided, and
+        whether the encoder ran."""
+        model = st.model
+        n = len(st.matcher.intents)
+        if model is None or st.columns is None:
+            _, sig = st.matcher.analyse(norm)
+            out = np.zeros(n)
+            for i, p in st.matcher.heuristic_rank(sig):
+                out[i] = p
+            return out, "heuristic", False
+        idx, vals = model.tfidf(ngrams(st.matcher.spell(norm)))
+        p_model = model.proba(model.lexical, model.lexical_logits(idx, vals))
+        source: Source = "model"
+        encoded = False
+        cascade = self.config.cascade_threshold
+        if cascade is None:
+            cascade = model.thresholds.cascade
+        if (self.encoder is not None and model.semantic is not None
+                and float(np.max(p_model)) < cascade):
+            vector = self.encoder.encode([raw])[0]
+            p_model = model.proba(model.semantic, model.semantic_logits(idx, vals, vector))
+            source, encoded = "semantic", True
+        # the model's columns follow model.intents, the engine's the catalogue's order
+        out = np.zeros(n)
+        out[st.columns] = p_model
+        return out, source, encoded
+
+    # ------------------------------------------------------------------ context
+
+    def _in_context(
+        self, st: _State, text: str, norm: str, probs: Probs, slots: Slots, context: Context
+    ) -> tuple[Probs, bool, Slots]:
+        topic = self._context_intent(st, context)
+        if topic is None:
+            return probs, False, slots
+        group = topic.group
+        intents = st.matcher.intents
+        top = int(np.argmax(probs))
+        own = intents[top]
+        fragment = _is_fragment(norm)
+        accept_t, _ = _thresholds(st, self.config)
+        clear = (
+            probs[top] >= accept_t
+            and _margin_ok(probs, top, intents, self.config)
+            and own.group not in {"other", "greeting", "thanks"}
+        )
+        # a follow-up that means another intent within the topic ("那运费呢" after returns)
+        remap = CONTEXT_REMAP.get((group, own.id))
+        if remap is not None and fragment and st.catalog.get(remap) is not None:
+            return _point_mass(st, remap, max(float(probs[top]), 0.9)), True, slots
+        if clear and not fragment:
+            return probs, False, slots
+        # a slot with nothing else ("XL行不", "北京呢", "what about Beijing?")
+        kinds = SLOT_TOPICS.get(group, ())
+        carried = [k for k in kinds if getattr(slots, k) is not None]
+        if carried and _only_slots(text, slots):
+            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
+        if clear:
+            return probs, False, slots
+        # otherwise the topic is a prior: a fragment is likelier to continue it
+        weight = np.array(
+            [self.config.context_prior if i.group == group else 1.0 for i in intents]
+        )
+        moved = probs * weight
+        total = float(moved.sum())
+        if total <= 0:
+            return probs, False, slots
+        moved = moved / total
+        return moved, int(np.argmax(moved)) != top or moved[top] > probs[top] + 1e-9, slots
+
+    def _context_intent(self, st: _State, context: Context) -> Intent | None:
+        for name in (context.flow, None if self._stale(context) else context.last_intent):
+            if not name:
+                continue
+            intent = st.catalog.get(name)
+            if intent is None:
+                in_group = [i for i in st.catalog.intents if i.group == name]
+                intent = in_group[0] if in_group else None
+            if intent is not None and intent.group not in SOCIAL_GROUPS:
+                return intent
+        return None
+
+    def _stale(self, context: Context) -> bool:
+        c = self.config
+        if context.seconds_ago is not None and context.seconds_ago > c.context_max_age_s:
+            return True
+        return context.turns_ago is not None and context.turns_ago > c.context_max_turns
+
+    # ------------------------------------------------------------------ decision
+
+    def _decide(
+        self, st: _State, probs: Probs, slots: Slots, source: Source, used_context: bool
+    ) -> Decision:
+        intents = st.matcher.intents
+        order = [int(i) for i in np.argsort(-probs, kind="stable")]
+        candidates = [
+            (i, float(probs[i])) for i in order
+            if intents[i].id != FALLBACK_INTENT and probs[i] >= CANDIDATE_FLOOR
+        ][: self.config.max_candidates]
+        top = order[0]
+        top_p = float(probs[top])
+        accept_t, clarify_t = _thresholds(st, self.config)
+        if top_p <= 0 or intents[top].id == FALLBACK_INTENT or top_p < clarify_t:
+            confidence = top_p if intents[top].id == FALLBACK_INTENT else 1.0 - top_p
+            return self._fallback(st, slots, confidence, candidates, source=source,
+                                  used_context=used_context)
+        intent = intents[top]
+        outcome: Outcome = (
+            "accept" if top_p >= accept_t and _margin_ok(probs, top, intents, self.config)
+            else "clarify"
+        )
+        if intent.group == "complaint":
+            slots = slots.model_copy(update={"topic": self._topic(st, probs)})
+        return self._decision(st, intent, top_p, outcome, candidates, slots, source=source,
+                              used_context=used_context)
+
+    def _topic(self, st: _State, probs: Probs) -> str | None:
+        """The shop topic a complaint is about: the likeliest intent outside the social groups,
+        when it stands out among them (a rant about nothing in particular has none)."""
+        content = [i for i, intent in enumerate(st.matcher.intents)
+                   if intent.group not in SOCIAL_GROUPS]
+        mass = float(sum(probs[i] for i in content))
+        if mass <= 0:
+            return None
+        best = max(content, key=lambda i: float(probs[i]))
+        if float(probs[best]) / mass < TOPIC_SHARE or float(probs[best]) < TOPIC_FLOOR:
+            return None
+        return st.matcher.intents[best].id
+
+    def _decision(
+        self,
+        st: _State,
+        intent: Intent,
+        confidence: float,
+        outcome: Outcome,
+        candidates: list[tuple[int, float]],
+        slots: Slots,
+        *,
+        source: Source,
+        used_context: bool = False,
+    ) -> Decision:
+        if not candidates and intent.id != FALLBACK_INTENT:
+            candidates = [(st.catalog.ids.index(intent.id), confidence)]
+        return Decision(
+            intent=intent.id,
+            group=intent.group,
+            action=intent.action.value,
+            confidence=_clip(confidence),
+            outcome=outcome,
+            candidates=[
+                Candidate(intent=st.matcher.intents[i].id, group=st.matcher.intents[i].group,
+                          confidence=_clip(p))
+                for i, p in candidates
+            ],
+            slots=slots,
+            source=source,
+            used_context=used_context,
+        )
+
+    def _fallback(
+        self,
+        st: _State,
+        slots: Slots,
+        confidence: float,
+        candidates: list[tuple[int, float]],
+        *,
+        acknowledgement: bool = False,
+        source: Source = "model",
+        used_context: bool = False,
+    ) -> Decision:
+        other = st.catalog.get(FALLBACK_INTENT)
+        return Decision(
+            intent=FALLBACK_INTENT,
+            group=FALLBACK_INTENT.split(".")[0],
+            action=other.action.value if other is not None else "escalate",
+            confidence=_clip(confidence),
+            outcome="fallback",
+            candidates=[
+                Candidate(intent=st.matcher.intents[i].id, group=st.matcher.intents[i].group,
+                          confidence=_clip(p))
+                for i, p in candidates
+            ],
+            slots=slots,
+            acknowledgement=acknowledgement,
+            source=source,
+            used_context=used_context,
+        )
+
+
+def _load_model(path: Path | None) -> IntentModel | None:
+    if path is None:
+        return None
+    try:
+        return IntentModel.load(path)
+    except ModelError as exc:
+        if path == DEFAULT_MODEL_PATH:
+            raise
+        logger.warning("%s: using the hand-set scorer", exc)
+        return None
+
+
+def _thresholds(st: _State, config: MatcherConfig) -> tuple[float, float]:
+    if st.model is not None:
+        accept, clarify = st.model.thresholds.accept, st.model.thresholds.clarify
+    else:
+        accept, clarify = config.heuristic_accept_threshold, config.heuristic_clarify_threshold
+    if config.accept_threshold is not None:
+        accept = config.accept_threshold
+    if config.clarify_threshold is not None:
+        clarify = config.clarify_threshold
+    return accept, clarify
+
+
+def _margin_ok(probs: Probs, top: int, intents: list[Intent], config: MatcherConfig) -> bool:
+    """The best beats the runner-up by ``accept_margin`` logits; a greeting or thanks never
+    counts as the runner-up of a question, and other.unknown never does."""
+    wrappers = config.wrapper_groups
+    top_wrapper = intents[top].group in wrappers
+    second = 0.0
+    for i, p in enumerate(probs):
+        if i == top or intents[i].id == FALLBACK_INTENT:
+            continue
+        if not top_wrapper and intents[i].group in wrappers:
+            continue
+        second = max(second, float(p))
+    return logit(float(probs[top])) - logit(second) >= config.accept_margin
+
+
+def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:
+    ids = st.catalog.ids
+    out = np.zeros(len(ids))
+    out[ids.index(intent_id)] = min(1.0, max(confidence, 0.0))
+    return out
+
+
+def _slot_intent(slots: Slots) -> str | None:
+    """The intent a message made only of slot values asks about."""
+    if slots.order_no is not None:
+        return "order.status"
+    if (slots.size is not None or slots.height_cm is not None or slots.weight_kg is not None
+            or slots.fit is not None):
+        return "size.recommend"
+    if slots.color is not None:
+        return "color.options"
+    if slots.region is not None:
+        return "shipping.region"
+    return None
+
+
+def _is_fragment(norm: str) -> bool:
+    """Short, or opening like a follow-up (那…, 还有…, what about …)."""
+    if _CONTINUATION.match(norm):
+        return True
+    cjk = sum(1 for c in norm if is_cjk(c))
+    if cjk:
+        return cjk <= _FRAGMENT_MAX_CJK and len(norm.split()) <= 3
+    return len(norm.split()) <= _FRAGMENT_MAX_WORDS
+
+
+def _only_slots(text: str, slots: Slots) -> bool:
+    """Nothing but slot values, particles and "what about" is left of the message."""
+    if slots == _NO_SLOTS:
+        return False
+    return not _FRAGMENT_WORDS.sub("", slot_text(text)).strip()
+
+
+def _clip(x: float) -> float:
+    if x != x or math.isinf(x):  # NaN or infinite
+        return 0.0
+    return min(1.0, max(0.0, float(x)))

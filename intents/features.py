@@ -1,0 +1,109 @@
+"""What the fitted model reads of a message: its n-grams.
+
+``ngrams(norm)`` lists the sparse features of a normalised message (``normalize`` with English
+spelling slips corrected):
+
+* CJK character unigrams and bigrams, and the first and last character of the message marked
+  (``<在``, ``码>``), so a greeting in front and a question particle at the end are visible;
+* English words (already lightly stemmed by ``normalize``), word bigrams, and character trigrams of
+  words of four letters or more (``~#re``, ``~ref``, ``~und``, ``~nd#``), which survive a typo;
+* the digit placeholder ``0`` as a word;
+* *cues* (``§sarcasm``, ``§emotion``, ``§chasing``): frustration that carries no complaint word -
+  praise next to a failure ("amazing, still no refund", 真行 一周了还不发), anger and giving up
+  ("wasting my time", 无语, 气死), and chasing ("every day I ask", 第三次问, 天天催). The model
+  learns what they weigh, like any n-gram.
+
+The model weighs them by TF-IDF (sublinear term frequency, L2-normalised rows). The matcher's
+hand-made signals (keyword evidence, coverage, fuzzy similarity) are not model inputs: on held-back
+data they made the fitted model worse (they were tuned on part of the training data, so the
+model trusted them more than they deserve); the catalogue's keywords enter the model instead as
+short training messages of their intent. docs/intents.md has the comparison.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from intents.normalize import is_cjk
+
+# on normalised text: lower case, digits as 0, English lightly stemmed (amazing -> amaz)
+_PRAISE = re.compile(
+    r"\b(?:amaz|great|brilliant|fantastic|wonderful|impress|superb|lovely|lov how|lov wait|"
+    r"nice one|nice|well done|good job|great job|bravo|genius|so glad|thank for nothing|"
+    r"cheer for nothing|thank a lot|really lov)"
+)
+_FAILURE = re.compile(
+    r"\b(?:still|never|no|not|nothing|again|week|day|month|late|lost|wait|hasn|haven|didn|"
+    r"wrong|broken|ignor|excus|silenc)"
+)
+_SARCASM_ZH = re.compile(
+    r"真行|真棒|真好|厉害了|好家伙|呵呵|太棒了|绝了|牛啊|佩服|可以啊|真是谢谢|谢谢你们了|我信你个鬼"
+)
+_EMOTION = re.compile(
+    r"\b(?:ridiculous|joke|furious|livid|fed up|sick of|wast|useless|pathetic|unacceptabl|"
+    r"disgust|shock|appal|terribl|worst|scam|incompet|disgrace|nightmare|beyond frustrat|"
+    r"frustrat|enough)"
+    r"|气死|无语|恶心|烦死|崩溃|受不了|太过分|什么玩意|搞什么|有病|离谱|心累|服了|吐了|寒心|失望"
+)
+_CHASING = re.compile(
+    r"\b(?:every (?:single )?day|each day|again and again|keep ask|keep chas|chas|"
+    r"(?:second|third|fourth|fifth|0th|0rd|0nd) tim|ask 0 tim|told 0 tim)"
+    r"|天天|每天|第0次|第[二三四五六七八九十n]次|催了|问了.{0,4}[遍次]|说了.{0,4}[遍次]|几遍|八百遍"
+)
+
+
+def cues(norm: str) -> list[str]:
+    """Frustration cues of a normalised message (see the module doc)."""
+    out = []
+    if (_PRAISE.search(norm) and _FAILURE.search(norm)) or _SARCASM_ZH.search(norm):
+        out.append("§sarcasm")
+    if _EMOTION.search(norm):
+        out.append("§emotion")
+    if _CHASING.search(norm):
+        out.append("§chasing")
+    return out
+
+
+def ngrams(norm: str) -> list[str]:
+    """Sparse features of a normalised message (see the module doc); repeated ones repeat."""
+    out: list[str] = []
+    compact = norm.replace(" ", "")
+    if compact:
+        first, last = compact[0], compact[-1]
+        if is_cjk(first):
+            out.append("<" + first)
+        if is_cjk(last):
+            out.append(last + ">")
+    for token in norm.split(" "):
+        if not token:
+            continue
+        run: list[str] = []
+        word = ""
+        for ch in token + " ":
+            if is_cjk(ch):
+                if word:
+                    _latin(word, out)
+                    word = ""
+                run.append(ch)
+                continue
+            if run:
+                out.extend(run)
+                out.extend(run[i] + run[i + 1] for i in range(len(run) - 1))
+                run = []
+            if ch != " ":
+                word += ch
+            elif word:
+                _latin(word, out)
+                word = ""
+    words = [w for w in norm.split(" ") if w and w.isascii() and w.isalpha()]
+    out.extend(f"{a}_{b}" for a, b in pairwise(words))
+    out.extend(cues(norm))
+    return out
+
+
+def _latin(word: str, out: list[str]) -> None:
+    out.append(word)
+    if len(word) >= 4 and word.isalpha():
+        padded = f"#{word}#"
+        out.extend("~" + padded[i:i + 3] for i in range(len(padded) - 2))

@@ -1,0 +1,80 @@
+"""A fragment is read in the chat's context; a clear new question never is."""
+
+import pytest
+
+from intents import Context, IntentEngine, MatcherConfig
+
+
+def ctx(intent: str, seconds: float = 20.0, turns: int = 1) -> Context:
+    return Context(last_intent=intent, seconds_ago=seconds, turns_ago=turns)
+
+
+@pytest.mark.parametrize(
+    ("text", "last", "intent"),
+    [
+        ("XL行不", "size.recommend", "size.recommend"),
+        ("那M呢", "size.recommend", "size.recommend"),
+        ("那运费呢", "returns.return", "returns.postage"),
+        ("What about Beijing?", "shipping.fee", "shipping.fee"),
+        ("北京呢", "shipping.delivery_time", "shipping.delivery_time"),
+        ("黑色的呢", "color.options", "color.options"),
+        ("那什么时候到", "order.status", "order.status"),
+    ],
+)
+def test_a_fragment_is_read_in_context(any_engine, text, last, intent):
+    d = any_engine.match(text, context=ctx(last))
+    assert (d.intent, d.outcome) == (intent, "accept"), (text, d.intent, d.outcome)
+    assert d.used_context and d.source == "context"
+
+
+def test_the_region_of_a_follow_up_is_in_its_slots(any_engine):
+    d = any_engine.match("What about Beijing?", context=ctx("shipping.fee"))
+    assert d.slots.region == "北京"
+
+
+@pytest.mark.parametrize(
+    ("text", "last", "intent"),
+    [
+        ("我的快递到哪了", "size.recommend", "order.status"),
+        ("退货地址是哪里", "shipping.fee", "returns.address"),
+        ("能开发票吗", "color.options", "payment.invoice"),
+        ("where is my refund", "size.fit", "returns.refund_progress"),
+    ],
+)
+def test_context_never_overrides_a_clear_new_question(any_engine, text, last, intent):
+    d = any_engine.match(text, context=ctx(last))
+    assert d.intent == intent
+    assert not d.used_context
+
+
+def test_the_flow_counts_like_the_last_intent(any_engine):
+    d = any_engine.match("XL行不", context=Context(flow="size.recommend"))
+    assert d.group == "size" and d.used_context
+
+
+def test_an_old_topic_no_longer_counts(any_engine):
+    stale = ctx("returns.return", seconds=7200)
+    d = any_engine.match("那运费呢", context=stale)
+    assert d.intent == "shipping.fee" and not d.used_context
+    d = any_engine.match("那运费呢", context=ctx("returns.return", turns=9))
+    assert d.intent == "shipping.fee"
+
+
+def test_social_or_unknown_topics_are_no_context(any_engine):
+    for last in ("greeting.hello", "thanks.bye", "other.unknown", "not.an_intent", "size"):
+        d = any_engine.match("那运费呢", context=ctx(last))
+        assert d.group == "shipping" if last != "size" else d.group in ("shipping", "size")
+
+
+def test_context_limits_come_from_config(full: IntentEngine):
+    strict = IntentEngine(full.catalog, MatcherConfig(context_max_age_s=10), model=full.model)
+    assert strict.match("那运费呢", context=ctx("returns.return", seconds=60)).intent == (
+        "shipping.fee"
+    )
+
+
+def test_context_is_a_frozen_model_the_bot_can_keep():
+    c = Context(flow="returns", last_intent="returns.return", seconds_ago=3, turns_ago=1)
+    assert Context.model_validate_json(c.model_dump_json()) == c
+    with pytest.raises(ValueError):
+        Context(turns_ago=-1)
