@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import itertools
 import logging
 import re
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -32,18 +33,20 @@ import aio_pika
 from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
-    AbstractIncomingMessage,
-    AbstractQueue,
     AbstractRobustConnection,
 )
 from aio_pika.exceptions import AMQPError, PublishError
+from pamqp.commands import Basic
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
+from bus import amqp
+from bus.amqp import Consumer, Delivery
 from bus.contracts import Contract, Event, RemoteError, Request, Route, reply_adapter
 from bus.contracts.base import ErrorCode
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable, Refusal
 from bus.protocol import METHODS, Handlers
+from bus.settings import DEFAULT_MAX_BODY
 from bus.topology import Topology
 
 logger = logging.getLogger(__name__)
@@ -80,6 +83,27 @@ DEAD_LETTERS = Counter(
 )
 
 
+# Metric children per label set, looked up once: ``labels()`` costs more than ``inc()``.
+@functools.cache
+def _served(method: str, outcome: str) -> Any:
+    return SERVER_REQUESTS.labels(method, outcome)
+
+
+@functools.cache
+def _latency(method: str) -> Any:
+    return SERVER_LATENCY.labels(method)
+
+
+@functools.cache
+def _called(method: str, outcome: str) -> Any:
+    return CLIENT_CALLS.labels(method, outcome)
+
+
+@functools.cache
+def _round_trip_latency(method: str) -> Any:
+    return CLIENT_LATENCY.labels(method)
+
+
 class RpcClient:
     """Calls bus methods (a :class:`bus.protocol.Bus`). One per process; safe for any number
     of concurrent calls.
@@ -103,8 +127,9 @@ class RpcClient:
         self._connection = connection
         self._own_connection = connection is None
         self._futures: dict[str, asyncio.Future[bytes]] = {}
-        self._exchange: AbstractExchange | None = None
         self._channel: AbstractChannel | None = None
+        self._replies: Consumer | None = None
+        self._ids = itertools.count(1)
         self._ready = asyncio.Event()
         self._connector: asyncio.Task[None] | None = None
 
@@ -151,19 +176,18 @@ class RpcClient:
         # back as soon as the broker has routed the request, well before the worker's reply,
         # so it costs frames, not latency.
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        # Declared (passively) rather than fetched: a robust channel restores only queues it
-        # declared, and after a reconnect the reply-to consumer must come back with it.
-        reply_queue = await channel.declare_queue(DIRECT_REPLY_TO, passive=True)
-        await reply_queue.consume(self._on_reply, no_ack=True)
         # Declared here too: publishing to a missing exchange would close the channel.
-        self._exchange = await channel.declare_exchange(
+        await channel.declare_exchange(
             self._topology.rpc_exchange, aio_pika.ExchangeType.DIRECT, durable=True
         )
+        # Registered again by the Consumer whenever the channel comes back after a reconnect.
+        self._replies = Consumer(channel, DIRECT_REPLY_TO, self._on_reply, no_ack=True)
+        await self._replies.start()
         channel.close_callbacks.add(self._on_channel_closed)
         self._channel = channel
 
-    async def _on_reply(self, message: AbstractIncomingMessage) -> None:
-        future = self._futures.pop(message.correlation_id or "", None)
+    async def _on_reply(self, message: Delivery) -> None:
+        future = self._futures.pop(message.header.properties.correlation_id or "", None)
         if future is not None and not future.done():
             future.set_result(message.body)
 
@@ -187,7 +211,7 @@ class RpcClient:
         )
         reply = _REPLY_ADAPTERS[request.METHOD].validate_json(body)
         if isinstance(reply, RemoteError):
-            CLIENT_CALLS.labels(request.METHOD, reply.code).inc()
+            _called(request.METHOD, reply.code).inc()
             raise BusRemoteError(reply.code, reply.message)
         # The adapter accepts exactly the request's replies (and RemoteError, raised above).
         return cast(R, reply)
@@ -209,41 +233,47 @@ class RpcClient:
         message_id: str | None = None,
         deadline: float | None = None,
     ) -> bytes:
-        exchange = self._exchange
-        if not self.connected or exchange is None:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+        channel = self._channel
+        if not self.connected or channel is None:
+            _called(method, "unavailable").inc()
             raise BusUnavailable("not connected to the broker")
         deadline = deadline or self._timeout
-        correlation_id = uuid.uuid4().hex
+        correlation_id = f"{next(self._ids):x}"
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._futures[correlation_id] = future
         command = kind == "command"
-        message = aio_pika.Message(
-            body,
+        properties = amqp.Properties(
             content_type="application/json",
             correlation_id=correlation_id,
             reply_to=DIRECT_REPLY_TO,
-            type=method,
+            message_type=method,
             message_id=message_id,
             headers={SCHEMA_HEADER: schema},
-            delivery_mode=(
-                aio_pika.DeliveryMode.PERSISTENT
-                if command
-                else aio_pika.DeliveryMode.NOT_PERSISTENT
-            ),
+            delivery_mode=2 if command else 1,
             # A query nobody picked up in time is dropped by the broker; a command waits for
             # a worker however long it takes (its idempotency key makes a retry safe).
-            expiration=None if command else deadline,
+            expiration=None if command else str(max(1, int(deadline * 1000))),
         )
         started = time.perf_counter()
         confirmed = False
         try:
             async with asyncio.timeout(deadline):
-                await exchange.publish(message, routing_key=method, mandatory=True)
+                underlay = await channel.get_underlay_channel()
+                confirmation = await underlay.basic_publish(
+                    body,
+                    exchange=self._topology.rpc_exchange,
+                    routing_key=method,
+                    properties=properties,
+                    mandatory=True,
+                )
+                if not isinstance(confirmation, Basic.Ack):
+                    # Nacked: the broker could not take it (a queue over its limits, a
+                    # cluster without a quorum).
+                    raise BusUnavailable(f"the broker refused {method}")
                 confirmed = True
                 reply = await future
         except TimeoutError:
-            CLIENT_CALLS.labels(method, "timeout").inc()
+            _called(method, "timeout").inc()
             logger.warning(
                 "bus call %s timed out after %.1fs [cid=%s]", method, deadline, correlation_id
             )
@@ -251,18 +281,18 @@ class RpcClient:
                 f"{method}: no reply within {deadline:.1f}s", accepted=command and confirmed
             ) from None
         except PublishError:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+            _called(method, "unavailable").inc()
             raise BusUnavailable(f"nobody serves {method}") from None
         except BusUnavailable:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+            _called(method, "unavailable").inc()
             raise
         except (AMQPError, ConnectionError, RuntimeError) as exc:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+            _called(method, "unavailable").inc()
             raise BusUnavailable(f"{method}: {exc}") from exc
         finally:
             self._futures.pop(correlation_id, None)
-        CLIENT_CALLS.labels(method, "ok").inc()
-        CLIENT_LATENCY.labels(method).observe(time.perf_counter() - started)
+        _called(method, "ok").inc()
+        _round_trip_latency(method).observe(time.perf_counter() - started)
         return reply
 
     async def close(self) -> None:
@@ -270,6 +300,9 @@ class RpcClient:
             self._connector.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._connector
+        if self._replies is not None:
+            await self._replies.cancel()
+            self._replies = None
         if self._channel is not None:
             with contextlib.suppress(Exception):
                 await self._channel.close()
@@ -292,13 +325,15 @@ class RpcServer:
         *,
         topology: Topology | None = None,
         prefetch: int = 32,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self._connection = connection
         self._handlers = handlers if isinstance(handlers, Handlers) else Handlers(handlers)
+        self._max_body = max_body
         self._topology = topology or Topology()
         self._prefetch = prefetch
         self._channels: list[AbstractChannel] = []
-        self._consumers: list[tuple[AbstractQueue, str]] = []
+        self._consumers: list[Consumer] = []
         self._dead_letters: AbstractExchange | None = None
         self._confirmed: AbstractChannel | None = None
         self._in_flight: set[asyncio.Task[Any]] = set()
@@ -315,10 +350,11 @@ class RpcServer:
         ):
             channel = await self._connection.channel(publisher_confirms=False)
             await channel.set_qos(prefetch_count=self._prefetch)
-            queue = await declare(channel)
-            tag = await queue.consume(self._make_consumer(channel, name))
+            await declare(channel)
+            consumer = Consumer(channel, name, self._make_consumer(name))
+            await consumer.start()
             self._channels.append(channel)
-            self._consumers.append((queue, tag))
+            self._consumers.append(consumer)
         logger.info(
             "serving %d methods on %s (prefetch %d)",
             len(self._handlers),
@@ -326,34 +362,27 @@ class RpcServer:
             self._prefetch,
         )
 
-    def _make_consumer(
-        self, channel: AbstractChannel, queue_name: str
-    ) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
-        async def consume(message: AbstractIncomingMessage) -> None:
+    def _make_consumer(self, queue_name: str) -> amqp.OnDelivery:
+        async def consume(message: Delivery) -> None:
             task = asyncio.current_task()
             if task is not None:
                 self._in_flight.add(task)
             try:
-                await self._handle(channel, queue_name, message)
+                await self._handle(queue_name, message)
             finally:
                 if task is not None:
                     self._in_flight.discard(task)
 
         return consume
 
-    async def _handle(
-        self, channel: AbstractChannel, queue_name: str, message: AbstractIncomingMessage
-    ) -> None:
-        method = message.type or ""
-        cid = message.correlation_id or "-"
+    async def _handle(self, queue_name: str, message: Delivery) -> None:
+        props = message.header.properties
+        method = props.message_type or ""
+        cid = props.correlation_id or "-"
         route = self._handlers.get(method)
         if route is None:
             await self._refuse(
-                channel,
-                queue_name,
-                message,
-                "unknown_method",
-                f"unknown method {shown_method(method)!r}",
+                queue_name, message, "unknown_method", f"unknown method {shown_method(method)!r}"
             )
             return
         request_type = route.request_type
@@ -362,17 +391,24 @@ class RpcServer:
             # Dispatch is by the message's type, so the queue must agree: a command that came
             # in on the queries route would skip persistence and confirms (and vice versa).
             await self._refuse(
-                channel,
                 queue_name,
                 message,
                 "wrong_route",
                 f"{method} is a {request_type.KIND} and came in on the {arrived_on} route",
             )
             return
-        schema = schema_version(message.headers or {}, request_type.SCHEMA_VERSION)
+        if len(message.body) > self._max_body:
+            # Checked before parsing: a huge body costs nothing more than its bytes.
+            await self._refuse(
+                queue_name,
+                message,
+                "too_large",
+                f"{method}: {len(message.body)} bytes, over the limit of {self._max_body}",
+            )
+            return
+        schema = schema_version(props.headers or {}, request_type.SCHEMA_VERSION)
         if schema != request_type.SCHEMA_VERSION:
             await self._refuse(
-                channel,
                 queue_name,
                 message,
                 "unsupported_version",
@@ -383,89 +419,79 @@ class RpcServer:
         try:
             request = request_type.model_validate_json(message.body)
         except ValidationError as exc:
-            await self._refuse(channel, queue_name, message, "bad_request", describe_errors(exc))
+            await self._refuse(queue_name, message, "bad_request", describe_errors(exc))
             return
 
         started = time.perf_counter()
         try:
             reply = await route.handler(request)
         except asyncio.CancelledError:
-            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-                await message.nack(requeue=True)
+            await amqp.nack(message, requeue=True)
             raise
         except Refusal as refusal:
             # Well-formed but refused for good (e.g. a key reused for another request):
             # answered, acked, neither retried nor parked.
             logger.warning("refused %s: %s [cid=%s]", method, refusal.code, cid)
-            SERVER_REQUESTS.labels(method, refusal.code).inc()
+            _served(method, refusal.code).inc()
             await self._reply(
-                channel, message, RemoteError(code=refusal.code, message=refusal.message[:500])
+                message, RemoteError(code=refusal.code, message=refusal.message[:500])
             )
-            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-                await message.ack()
+            await amqp.ack(message)
             return
         except Exception:
             logger.exception("handler %s failed [cid=%s]", method, cid)
-            SERVER_REQUESTS.labels(method, "error").inc()
-            if request_type.KIND == "command" and not message.redelivered:
+            _served(method, "error").inc()
+            if request_type.KIND == "command" and not amqp.redelivered(message):
                 # One more try (another worker may succeed); a second failure dead-letters.
-                await message.nack(requeue=True)
+                await amqp.nack(message, requeue=True)
             else:
                 await self._refuse(
-                    channel,
-                    queue_name,
-                    message,
-                    "internal",
-                    "the worker could not handle this request",
+                    queue_name, message, "internal", "the worker could not handle this request"
                 )
             return
-        SERVER_LATENCY.labels(method).observe(time.perf_counter() - started)
-        SERVER_REQUESTS.labels(method, "ok").inc()
-        await self._reply(channel, message, reply)
-        await message.ack()
+        _latency(method).observe(time.perf_counter() - started)
+        _served(method, "ok").inc()
+        await self._reply(message, reply)
+        await amqp.ack(message)
 
-    async def _reply(
-        self, channel: AbstractChannel, request: AbstractIncomingMessage, reply: Contract
-    ) -> None:
-        if not request.reply_to:
+    async def _reply(self, request: Delivery, reply: Contract) -> None:
+        props = request.header.properties
+        if not props.reply_to:
             return
         # mandatory=False: a caller that gave up is not an error, and a mandatory reply to
-        # the direct reply-to address gets bounced back as well as delivered.
-        with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-            await channel.default_exchange.publish(
-                aio_pika.Message(
-                    reply.model_dump_json().encode(),
-                    content_type="application/json",
-                    correlation_id=request.correlation_id,
-                ),
-                routing_key=request.reply_to,
-                mandatory=False,
-            )
+        # the direct reply-to address gets bounced back as well as delivered. Not waiting for
+        # the write: the ack that follows is queued behind it on the same channel.
+        await amqp.publish_reply(
+            request,
+            props.reply_to,
+            reply.model_dump_json().encode(),
+            amqp.Properties(content_type="application/json", correlation_id=props.correlation_id),
+        )
 
     async def _refuse(
         self,
-        channel: AbstractChannel,
         queue_name: str,
-        message: AbstractIncomingMessage,
+        message: Delivery,
         code: ErrorCode,
         reason: str,
     ) -> None:
         """Answer the caller with an error, park the message in the dead-letter queue with
         the reason, ack the original. Never raises: the consumer must keep going."""
-        method = shown_method(message.type or "")
+        props = message.header.properties
+        method = shown_method(props.message_type or "")
         logger.warning(
             "dead-lettering %s from %s: %s (%s) [cid=%s]",
             method,
             queue_name,
             code,
             reason,
-            message.correlation_id,
+            props.correlation_id,
         )
         # Metric labels stay a closed set: a made-up method name is "unknown".
         SERVER_REQUESTS.labels(method if method in METHODS else "unknown", code).inc()
         DEAD_LETTERS.labels(queue_name, code).inc()
-        await self._reply(channel, message, RemoteError(code=code, message=reason[:500]))
-        headers = dict(message.headers or {})
+        await self._reply(message, RemoteError(code=code, message=reason[:500]))
+        headers = dict(props.headers or {})
         headers.update(
             {
                 REASON_HEADER: f"{code}: {reason}"[:1000],
@@ -481,22 +507,20 @@ class RpcServer:
                 aio_pika.Message(
                     message.body,
                     headers=headers,
-                    content_type=message.content_type,
-                    correlation_id=message.correlation_id,
-                    message_id=message.message_id,
-                    type=message.type,
+                    content_type=props.content_type,
+                    correlation_id=props.correlation_id,
+                    message_id=props.message_id,
+                    type=props.message_type,
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 ),
                 routing_key=queue_name,
             )
-        except (AMQPError, ConnectionError, RuntimeError):
+        except amqp.CHANNEL_GONE:
             # Could not park it ourselves: let the broker dead-letter it (queue DLX).
             logger.exception("dead-letter publish failed; rejecting to the queue's DLX")
-            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-                await message.reject(requeue=False)
+            await amqp.reject(message, requeue=False)
             return
-        with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-            await message.ack()
+        await amqp.ack(message)
 
     async def publish_event(self, event: Event) -> None:
         """Publish an event on the topic exchange (persistent, confirmed)."""
@@ -522,11 +546,10 @@ class RpcServer:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + grace
-        for queue, tag in reversed(self._consumers):
+        for consumer in reversed(self._consumers):
             if self._in_flight:
                 await asyncio.wait(list(self._in_flight), timeout=max(0.0, deadline - loop.time()))
-            with contextlib.suppress(Exception):
-                await queue.cancel(tag)
+            await consumer.cancel()
         self._consumers.clear()
         if self._in_flight:
             await asyncio.wait(list(self._in_flight), timeout=max(0.0, deadline - loop.time()))

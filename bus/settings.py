@@ -7,6 +7,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bus.topology import Topology
 
+DEFAULT_MAX_BODY = 4 * 1024 * 1024
+"""The largest bus message a consumer takes (``KEFU_MAX_MESSAGE_BYTES``): the largest legal
+request, ``tickets.open`` with a full transcript (200 lines of 4,096 characters), is about
+2.5 MB of JSON."""
+
 
 class BusSettings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -23,6 +28,14 @@ class BusSettings(BaseSettings):
         alias="KEFU_BUS_PREFIX",
         pattern=r"^[a-z][a-z0-9_.-]*$",
         description="Prefix of every exchange and queue name; tests use a unique one each.",
+    )
+
+    max_message_bytes: int = Field(
+        default=DEFAULT_MAX_BODY,
+        ge=64 * 1024,
+        alias="KEFU_MAX_MESSAGE_BYTES",
+        description="A bus message larger than this is dead-lettered by its consumer "
+        "(reason too_large) without being parsed.",
     )
 
     @property

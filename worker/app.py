@@ -66,6 +66,7 @@ class Worker:
             self.handlers,
             topology=self.topology,
             prefetch=self.settings.prefetch,
+            max_body=self.settings.bus.max_message_bytes,
         )
         await self._server.start()
 
