@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from bus.contracts import Event
 from bus.rpc import DEAD_LETTERS, REASON_HEADER
+from bus.settings import DEFAULT_MAX_BODY
 from bus.topology import Topology
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class EventConsumer:
         attempts: int = 5,
         retry_delay: float = 0.5,
         name: str = "events",
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self._url = amqp_url
         self._topology = topology
@@ -70,6 +72,7 @@ class EventConsumer:
         self._attempts = attempts
         self._retry_delay = retry_delay
         self._name = name
+        self._max_body = max_body
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._consumer: tuple[AbstractQueue, str] | None = None
@@ -128,6 +131,13 @@ class EventConsumer:
             await self._dead_letter(message, "unknown_event", f"no handler for {routing_key!r}")
             return
         event_type, handler = known
+        if len(message.body) > self._max_body:
+            await self._dead_letter(
+                message,
+                "too_large",
+                f"{routing_key}: {len(message.body)} bytes, over the limit of {self._max_body}",
+            )
+            return
         try:
             event = event_type.model_validate_json(message.body)
         except ValidationError as exc:

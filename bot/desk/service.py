@@ -157,6 +157,7 @@ class Desk:
             {TicketOpenedEvent: on_opened},
             declare=self.topology.declare_desk,
             name="desk",
+            max_body=self.settings.bus.max_message_bytes,
         )
         self._consumer.start()
         self._loop = asyncio.create_task(ServiceLevels(self).run(bot), name="desk-sla")
