@@ -69,7 +69,7 @@ def make_bot(settings: BotSettings) -> Bot:
 def make_rpc(settings: BotSettings) -> RpcClient:
     bus = settings.bus
     return RpcClient(
-        bus.url,
+        bus.broker,
         timeout=bus.rpc_timeout,
         topology=bus.topology,
     )

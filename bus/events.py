@@ -33,6 +33,7 @@ from aio_pika.abc import (
 from aio_pika.exceptions import AMQPError
 from pydantic import ValidationError
 
+from bus.connection import Broker, as_broker
 from bus.contracts import Event
 from bus.rpc import DEAD_LETTERS, REASON_HEADER
 from bus.settings import DEFAULT_MAX_BODY
@@ -49,7 +50,7 @@ class EventConsumer:
 
     def __init__(
         self,
-        amqp_url: str,
+        amqp_url: str | Broker,
         topology: Topology,
         queue: str,
         handlers: Mapping[type[Event], EventHandler],
@@ -61,7 +62,7 @@ class EventConsumer:
         name: str = "events",
         max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
-        self._url = amqp_url
+        self._broker = as_broker(amqp_url)
         self._topology = topology
         self._queue_name = queue
         self._handlers = {
@@ -89,11 +90,8 @@ class EventConsumer:
         delay = 0.5
         while True:
             try:
-                self._connection = await aio_pika.connect_robust(
-                    self._url,
-                    client_properties={
-                        "connection_name": f"kefu-{self._name}:{self._topology.prefix}"
-                    },
+                self._connection = await self._broker.connect(
+                    f"kefu-{self._name}:{self._topology.prefix}"
                 )
                 channel = await self._connection.channel(publisher_confirms=True)
                 await channel.set_qos(prefetch_count=self._prefetch)

@@ -42,6 +42,7 @@ from pydantic import ValidationError
 
 from bus import amqp
 from bus.amqp import Consumer, Delivery
+from bus.connection import Broker, as_broker
 from bus.contracts import Contract, Event, RemoteError, Request, Route, reply_adapter
 from bus.contracts.base import ErrorCode
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable, Refusal
@@ -115,13 +116,13 @@ class RpcClient:
 
     def __init__(
         self,
-        amqp_url: str,
+        amqp_url: str | Broker,
         *,
         timeout: float = 5.0,
         topology: Topology | None = None,
         connection: AbstractRobustConnection | None = None,
     ) -> None:
-        self._url = amqp_url
+        self._broker = as_broker(amqp_url)
         self._timeout = timeout
         self._topology = topology or Topology()
         self._connection = connection
@@ -153,9 +154,8 @@ class RpcClient:
         while True:
             try:
                 if self._connection is None:
-                    self._connection = await aio_pika.connect_robust(
-                        self._url,
-                        client_properties={"connection_name": f"kefu-rpc:{self._topology.prefix}"},
+                    self._connection = await self._broker.connect(
+                        f"kefu-rpc:{self._topology.prefix}"
                     )
                 await self._open_channel(self._connection)
                 self._ready.set()

@@ -219,7 +219,7 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
 
         payload["idempotency_key"] = f"ops-{uuid4().hex}"
     bus = settings.bus
-    client = RpcClient(bus.url, timeout=args.timeout or bus.rpc_timeout, topology=bus.topology)
+    client = RpcClient(bus.broker, timeout=args.timeout or bus.rpc_timeout, topology=bus.topology)
     await client.connect(wait=10)
     try:
         body = await client.call_raw(args.method, json.dumps(payload).encode())
@@ -311,7 +311,7 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
         "desk": topology.desk_queue,
     }[args.queue]
     dead_name = topology.dead_letter_queue(source)
-    connection = await aio_pika.connect_robust(settings.bus.url)
+    connection = await settings.bus.broker.connect("kefu-ops")
     try:
         channel = await connection.channel()
         await topology.declare_exchanges(channel)
@@ -384,7 +384,7 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
 async def cmd_broker(args: argparse.Namespace) -> int:
     settings = OpsSettings()
     topology = settings.bus.topology
-    connection = await aio_pika.connect_robust(settings.bus.url)
+    connection = await settings.bus.broker.connect("kefu-ops")
     try:
         channel = await connection.channel()
         if args.action == "declare":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import aio_pika
 from aio_pika.abc import AbstractRobustConnection
 
 from bus import contracts as c
@@ -57,9 +56,8 @@ class Worker:
     async def start(self) -> None:
         await self.migrate()
         await self.service.catalogue(force=True)  # loaded before the first question
-        self._connection = await aio_pika.connect_robust(
-            self.settings.bus.url,
-            client_properties={"connection_name": f"kefu-worker:{self.topology.prefix}"},
+        self._connection = await self.settings.bus.broker.connect(
+            f"kefu-worker:{self.topology.prefix}"
         )
         self._server = RpcServer(
             self._connection,

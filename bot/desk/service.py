@@ -151,7 +151,7 @@ class Desk:
             await ensure_topic(self, bot, event.ticket_no)
 
         self._consumer = EventConsumer(
-            self.settings.bus.url,
+            self.settings.bus.broker,
             self.topology,
             self.topology.desk_queue,
             {TicketOpenedEvent: on_opened},
