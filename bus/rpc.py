@@ -25,7 +25,7 @@ import itertools
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -45,7 +45,7 @@ from bus.amqp import Consumer, Delivery
 from bus.connection import Broker, as_broker
 from bus.contracts import Contract, Event, RemoteError, Request, Route, reply_adapter
 from bus.contracts.base import ErrorCode
-from bus.errors import BusRemoteError, BusTimeout, BusUnavailable, Refusal
+from bus.errors import BusDeferred, BusRemoteError, BusTimeout, BusUnavailable, Refusal
 from bus.protocol import METHODS, Handlers
 from bus.settings import DEFAULT_MAX_BODY
 from bus.topology import Topology
@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
 SCHEMA_HEADER = "x-kefu-schema"
 REASON_HEADER = "x-kefu-reason"
+RETRIES_HEADER = "x-kefu-retries"
+FIRST_FAILED_HEADER = "x-kefu-first-failed-at"
 _REPLY_ADAPTERS = {method: reply_adapter(request) for method, request in METHODS.items()}
 _METHOD_SHAPE = re.compile(r"[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}")
 _FIELD_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
@@ -212,6 +214,10 @@ class RpcClient:
         reply = _REPLY_ADAPTERS[request.METHOD].validate_json(body)
         if isinstance(reply, RemoteError):
             _called(request.METHOD, reply.code).inc()
+            if reply.code == "unavailable":
+                raise BusUnavailable(f"{request.METHOD}: {reply.message}")
+            if reply.code == "deferred":
+                raise BusDeferred(f"{request.METHOD}: {reply.message}")
             raise BusRemoteError(reply.code, reply.message)
         # The adapter accepts exactly the request's replies (and RemoteError, raised above).
         return cast(R, reply)
@@ -326,15 +332,22 @@ class RpcServer:
         topology: Topology | None = None,
         prefetch: int = 32,
         max_body: int = DEFAULT_MAX_BODY,
+        unavailable: Callable[[BaseException], str | None] = lambda exc: None,
+        retry_delay: float = 5.0,
+        retry_for: float = 3600.0,
     ) -> None:
         self._connection = connection
         self._handlers = handlers if isinstance(handlers, Handlers) else Handlers(handlers)
         self._max_body = max_body
+        self._unavailable = unavailable
+        self._retry_delay = retry_delay
+        self._retry_for = retry_for
         self._topology = topology or Topology()
         self._prefetch = prefetch
         self._channels: list[AbstractChannel] = []
         self._consumers: list[Consumer] = []
         self._dead_letters: AbstractExchange | None = None
+        self._retries: AbstractExchange | None = None
         self._confirmed: AbstractChannel | None = None
         self._in_flight: set[asyncio.Task[Any]] = set()
 
@@ -344,6 +357,7 @@ class RpcServer:
         self._channels.append(confirmed)
         self._confirmed = confirmed
         _, _, self._dead_letters = await self._topology.declare_exchanges(confirmed)
+        self._retries = await self._topology.declare_retries(confirmed)
         for declare, name in (
             (self._topology.declare_queries, self._topology.queries_queue),
             (self._topology.declare_commands, self._topology.commands_queue),
@@ -438,7 +452,11 @@ class RpcServer:
             )
             await amqp.ack(message)
             return
-        except Exception:
+        except Exception as exc:
+            store = self._unavailable(exc)
+            if store is not None:
+                await self._store_unavailable(queue_name, message, method, request_type, store)
+                return
             logger.exception("handler %s failed [cid=%s]", method, cid)
             _served(method, "error").inc()
             if request_type.KIND == "command" and not amqp.redelivered(message):
@@ -452,6 +470,88 @@ class RpcServer:
         _latency(method).observe(time.perf_counter() - started)
         _served(method, "ok").inc()
         await self._reply(message, reply)
+        await amqp.ack(message)
+
+    async def _store_unavailable(
+        self,
+        queue_name: str,
+        message: Delivery,
+        method: str,
+        request_type: type[Request[Any]],
+        what: str,
+    ) -> None:
+        """The handler's database could not be reached (or stayed locked): nothing was
+        written (its transaction is gone with the error). A query is answered
+        ``unavailable``; a command is answered ``deferred`` and kept: it goes to the retry
+        queue, comes back on the commands queue after ``retry_delay`` and is applied once when
+        the database is back. One that keeps failing for ``retry_for`` seconds is
+        dead-lettered (``kefu dlq replay`` once the database is fixed)."""
+        props = message.header.properties
+        cid = props.correlation_id or "-"
+        _served(method, "unavailable").inc()
+        if request_type.KIND == "query":
+            logger.warning("%s: database unavailable (%s) [cid=%s]", method, what, cid)
+            await self._reply(
+                message,
+                RemoteError(
+                    code="unavailable", message="the order data is unavailable; try again shortly"
+                ),
+            )
+            await amqp.ack(message)
+            return
+        headers = dict(props.headers or {})
+        first = headers.get(FIRST_FAILED_HEADER)
+        now = time.time()
+        first_failed = first if isinstance(first, int | float) else now
+        tried = headers.get(RETRIES_HEADER)
+        retries = (tried if isinstance(tried, int) else 0) + 1
+        if now - first_failed >= self._retry_for:
+            await self._refuse(
+                queue_name,
+                message,
+                "unavailable",
+                f"the database stayed unavailable for {now - first_failed:.0f} s "
+                f"({retries} tries; last: {what})",
+            )
+            return
+        logger.warning(
+            "%s: database unavailable (%s); retrying in %.0f s (try %d) [cid=%s]",
+            method,
+            what,
+            self._retry_delay,
+            retries,
+            cid,
+        )
+        headers.update({FIRST_FAILED_HEADER: int(first_failed), RETRIES_HEADER: retries})
+        assert self._retries is not None
+        try:
+            await self._retries.publish(
+                aio_pika.Message(
+                    message.body,
+                    headers=headers,
+                    content_type=props.content_type,
+                    correlation_id=props.correlation_id,
+                    reply_to=props.reply_to,
+                    message_id=props.message_id,
+                    type=props.message_type,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    expiration=self._retry_delay,
+                ),
+                routing_key=method,
+            )
+        except amqp.CHANNEL_GONE:
+            # Not parked: back to the queue (unacked), to be tried again from there.
+            logger.warning("%s: could not park it for a retry; requeued [cid=%s]", method, cid)
+            await amqp.nack(message, requeue=True)
+            return
+        await self._reply(
+            message,
+            RemoteError(
+                code="deferred",
+                message="the order data is unavailable; the request is kept and will be "
+                "applied once when it is back",
+            ),
+        )
         await amqp.ack(message)
 
     async def _reply(self, request: Delivery, reply: Contract) -> None:

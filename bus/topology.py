@@ -46,6 +46,15 @@ class Topology:
         return f"{self.prefix}.dlx"
 
     @property
+    def retry_exchange(self) -> str:
+        return f"{self.prefix}.retry"
+
+    @property
+    def retry_queue(self) -> str:
+        """Commands waiting to be tried again (their database was unavailable)."""
+        return f"{self.prefix}.commands.retry"
+
+    @property
     def queries_queue(self) -> str:
         return f"{self.prefix}.queries"
 
@@ -70,6 +79,7 @@ class Topology:
             self.dead_letter_queue(self.queries_queue),
             self.dead_letter_queue(self.commands_queue),
             self.dead_letter_queue(self.desk_queue),
+            self.retry_queue,
         )
 
     async def declare_exchanges(
@@ -127,6 +137,24 @@ class Topology:
                 await queue.bind(rpc, routing_key=request.METHOD)
         return queue
 
+    async def declare_retries(self, channel: AbstractChannel) -> AbstractExchange:
+        """The retry exchange and queue: what is published there (with a per-message
+        ``expiration``) comes back to the rpc exchange under its own routing key."""
+        retry = await channel.declare_exchange(
+            self.retry_exchange, aio_pika.ExchangeType.FANOUT, durable=True
+        )
+        arguments: dict[str, FieldValue] = {
+            "x-queue-type": self.queue_type,
+            "x-dead-letter-exchange": self.rpc_exchange,
+        }
+        if self.queue_type == "quorum":
+            # Dead-lettered back at least once (never lost between the two queues).
+            arguments["x-dead-letter-strategy"] = "at-least-once"
+            arguments["x-overflow"] = "reject-publish"
+        queue = await channel.declare_queue(self.retry_queue, durable=True, arguments=arguments)
+        await queue.bind(retry)
+        return retry
+
     async def declare_desk(
         self, channel: AbstractChannel, routing_keys: tuple[str, ...] = ("ticket.opened",)
     ) -> AbstractQueue:
@@ -158,5 +186,10 @@ class Topology:
         """Remove everything (tests, and `kefu broker reset` on a dev machine)."""
         for queue in self.queues:
             await channel.queue_delete(queue)
-        for exchange in (self.rpc_exchange, self.events_exchange, self.dead_letter_exchange):
+        for exchange in (
+            self.rpc_exchange,
+            self.events_exchange,
+            self.dead_letter_exchange,
+            self.retry_exchange,
+        ):
             await channel.exchange_delete(exchange)

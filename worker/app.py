@@ -12,7 +12,7 @@ from bus.protocol import Handlers
 from bus.rpc import RpcServer
 from shop.policy import load_policy
 from worker.db.migrate import upgrade
-from worker.db.session import Database
+from worker.db.session import Database, unavailable
 from worker.order_changes import OrderChanges
 from worker.returns import Returns
 from worker.service import ShopService
@@ -30,7 +30,7 @@ class Worker:
         self.settings = settings
         # The same file the bot quotes (KEFU_SHOP_POLICY): the worker enforces what it says.
         self.policy = load_policy(settings.shop_policy)
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, busy_timeout=settings.sqlite_busy_timeout_s)
         self.topology = settings.bus.topology
         self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
         self.returns = Returns(self.service)
@@ -65,6 +65,9 @@ class Worker:
             topology=self.topology,
             prefetch=self.settings.prefetch,
             max_body=self.settings.bus.max_message_bytes,
+            unavailable=unavailable,
+            retry_delay=self.settings.retry_delay_s,
+            retry_for=self.settings.retry_for_s,
         )
         await self._server.start()
 

@@ -75,10 +75,14 @@ class Proxy:
 
 @contextlib.asynccontextmanager
 async def tcp_proxy(
-    upstream_port: int, *, pki: Pki | None = None, require_client_cert: bool = False
+    upstream_port: int,
+    *,
+    pki: Pki | None = None,
+    require_client_cert: bool = False,
+    port: int = 0,
 ) -> AsyncIterator[Proxy]:
-    """Listen on a free loopback port (with TLS when ``pki`` is given) and forward the bytes
-    to the broker on ``upstream_port``."""
+    """Listen on loopback (``port``, or a free one), with TLS when ``pki`` is given, and
+    forward the bytes to ``upstream_port`` (the broker, PostgreSQL...)."""
     context = None
     if pki is not None:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -114,7 +118,7 @@ async def tcp_proxy(
             pipes.add(task)
             task.add_done_callback(pipes.discard)
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=context)
+    server = await asyncio.start_server(serve, "127.0.0.1", port, ssl=context)
 
     async def stop() -> None:
         server.close()

@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -41,9 +42,10 @@ T = TypeVar("T")
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, busy_timeout: float = 30.0) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.busy_timeout = busy_timeout
         self.engine: AsyncEngine = self._engine(url, echo=echo, immediate=False)
         self.write_engine: AsyncEngine = (
             self._engine(url, echo=echo, immediate=True) if self.is_sqlite else self.engine
@@ -57,12 +59,20 @@ class Database:
     def _engine(self, url: str, *, echo: bool, immediate: bool) -> AsyncEngine:
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["connect_args"] = {"timeout": self.busy_timeout}
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            kwargs.update(
+                pool_size=10,
+                max_overflow=10,
+                pool_pre_ping=True,
+                # A database that does not answer fails the request in seconds (the worker
+                # then answers "unavailable" or keeps the command), not at the caller's deadline.
+                pool_timeout=5,
+                connect_args={"timeout": 5},
+            )
         engine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(engine, immediate=immediate)
+            _configure_sqlite(engine, immediate=immediate, busy_timeout=self.busy_timeout)
         return engine
 
     @contextlib.asynccontextmanager
@@ -94,7 +104,9 @@ class Database:
         reads = self._sqlite_reads
         if reads is None:
             assert self._sqlite_path is not None
-            reads = self._sqlite_reads = SqliteReads(_sqlite_connection(self._sqlite_path))
+            reads = self._sqlite_reads = SqliteReads(
+                _sqlite_connection(self._sqlite_path, self.busy_timeout)
+            )
         connection = reads.connection
         try:
             connection.execute("BEGIN")
@@ -118,30 +130,66 @@ class Database:
             await self.write_engine.dispose()
 
 
-def _sqlite_connection(path: str) -> sqlite3.Connection:
+def _sqlite_connection(path: str, busy_timeout: float = 30.0) -> sqlite3.Connection:
     """The readers' connection: autocommit mode (we say BEGIN and COMMIT), WAL."""
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    _sqlite_pragmas(connection)
+    connection = sqlite3.connect(
+        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
+    _sqlite_pragmas(connection, busy_timeout)
     return connection
 
 
-def _sqlite_pragmas(connection: Any) -> None:
+def _sqlite_pragmas(connection: Any, busy_timeout: float) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
     cursor.close()
 
 
-def _configure_sqlite(engine: AsyncEngine | Engine, *, immediate: bool) -> None:
+def unavailable(exc: BaseException) -> str | None:
+    """What made the database unreachable, or kept it locked past the busy timeout, in words
+    fit for a log line (error types and the driver's own message: never a statement's
+    parameters); ``None`` for any other error (a bug, a constraint: not worth retrying).
+
+    SQLite: "database is locked" (another process held the write lock), "unable to open
+    database file", disk I/O errors. PostgreSQL: refused or lost connections, a server
+    shutting down or starting up, a full connection pool.
+    """
+    if isinstance(exc, sa_exc.DBAPIError):
+        if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) and not (
+            exc.connection_invalidated
+        ):
+            return None
+        orig = exc.orig
+        detail = str(orig).strip().splitlines()[0][:160] if orig is not None else ""
+        return f"{type(exc).__name__}/{type(orig).__name__}: {detail}"
+    if isinstance(exc, sa_exc.TimeoutError):
+        return "the connection pool stayed full"
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"sqlite3.OperationalError: {str(exc)[:160]}"
+    if isinstance(exc, OSError | TimeoutError):
+        return f"{type(exc).__name__}: {str(exc)[:160]}"
+    try:
+        import asyncpg  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - asyncpg comes with the postgres extra
+        return None
+    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+        return f"{type(exc).__name__}: {str(exc)[:160]}"
+    return None
+
+
+def _configure_sqlite(
+    engine: AsyncEngine | Engine, *, immediate: bool, busy_timeout: float = 30.0
+) -> None:
     # SQLAlchemy's recipe for taking BEGIN out of the driver's hands (pysqlite/aiosqlite).
     sync_engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
 
     @event.listens_for(sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
-        _sqlite_pragmas(dbapi_connection)
+        _sqlite_pragmas(dbapi_connection, busy_timeout)
 
     @event.listens_for(sync_engine, "begin")
     def on_begin(connection: Any) -> None:
