@@ -81,6 +81,11 @@ SERVER_LATENCY = Histogram(
 )
 R = TypeVar("R", bound=Contract)
 
+REDELIVERED = Counter(
+    "kefu_rpc_redelivered_total",
+    "Commands that came back to a worker after another one died or lost its connection.",
+    ["method"],
+)
 DEAD_LETTERS = Counter(
     "kefu_dead_letters_total", "Messages sent to a dead-letter queue.", ["queue", "reason"]
 )
@@ -436,6 +441,11 @@ class RpcServer:
             await self._refuse(queue_name, message, "bad_request", describe_errors(exc))
             return
 
+        if request_type.KIND == "command" and amqp.redelivered(message):
+            # Back from a worker that died or lost its connection before its ack: applied
+            # once all the same (the command's key), but worth knowing about.
+            logger.info("redelivered %s [cid=%s]", method, cid)
+            REDELIVERED.labels(method).inc()
         started = time.perf_counter()
         try:
             reply = await route.handler(request)
