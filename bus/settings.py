@@ -53,6 +53,14 @@ class BusSettings(BaseSettings):
         description="Prefix of every exchange and queue name; tests use a unique one each.",
     )
 
+    update_partitions: int = Field(
+        default=16,
+        ge=1,
+        le=1024,
+        alias="KEFU_UPDATE_PARTITIONS",
+        description="Partition queues for Telegram updates (webhook mode with the ingress): "
+        "the ingress and every bot process must use the same number.",
+    )
     max_message_bytes: int = Field(
         default=DEFAULT_MAX_BODY,
         ge=64 * 1024,
@@ -98,4 +106,6 @@ class BusSettings(BaseSettings):
 
     @property
     def topology(self) -> Topology:
-        return Topology(prefix=self.prefix, queue_type=self.queue_type)
+        return Topology(
+            prefix=self.prefix, queue_type=self.queue_type, partitions=self.update_partitions
+        )
