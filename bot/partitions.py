@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 from collections import OrderedDict, deque
 from collections.abc import Mapping
@@ -198,7 +199,11 @@ class PartitionConsumer:
                 # Per consumer: each partition this process is active on gets this many ahead.
                 await channel.set_qos(prefetch_count=self.prefetch)
                 await self.topology.declare_updates(channel)
-                for queue in self.topology.update_queues:
+                # In an order of its own: processes started together become the active
+                # consumers of different partitions (the first to consume one keeps it).
+                queues = list(self.topology.update_queues)
+                random.shuffle(queues)
+                for queue in queues:
                     consumer = Consumer(channel, queue, self._on_delivery)
                     await consumer.start()
                     self._consumers.append(consumer)
