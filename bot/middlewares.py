@@ -96,8 +96,9 @@ class ChatContextMiddleware(BaseMiddleware):
     """Loads the chat's memory, picks the language, builds the :class:`Conversation` and writes
     the memory back once the update is handled (also when a handler failed).
 
-    It runs inside aiogram's event isolation (``create_dispatcher``): one update per chat at a
-    time, so answers keep the customer's order and the memory is never written by two at once.
+    It runs inside aiogram's event isolation (``create_dispatcher``), or behind the update
+    partitions' per-chat lanes (``bot/partitions.py``): one update per chat at a time, so
+    answers keep the customer's order and the memory is never written by two at once.
 
     Updates from bot accounts stop here: bots do not talk to the shop, and answering one (or
     apologising to it) could start two bots talking to each other."""
