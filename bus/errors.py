@@ -12,7 +12,8 @@ class BusError(Exception):
 
 
 class BusUnavailable(BusError):
-    """No connection to the broker, or nobody serves the method (the request was returned)."""
+    """No connection to the broker, nobody serves the method (the request was returned), or
+    the worker answered that its database is unavailable for a query (code ``unavailable``)."""
 
 
 class BusTimeout(BusError):
@@ -26,6 +27,16 @@ class BusTimeout(BusError):
     def __init__(self, message: str, *, accepted: bool = False) -> None:
         super().__init__(message)
         self.accepted = accepted
+
+
+class BusDeferred(BusTimeout):
+    """The worker took the command but could not apply it now (its database was unavailable):
+    it is kept and applied once, by its idempotency key, when the database is back. Like a
+    timed-out command the broker accepted (``accepted`` is true), so every caller that handles
+    that case handles this one."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, accepted=True)
 
 
 class BusRemoteError(BusError):

@@ -33,8 +33,10 @@ from aio_pika.abc import (
 from aio_pika.exceptions import AMQPError
 from pydantic import ValidationError
 
+from bus.connection import Broker, as_broker
 from bus.contracts import Event
 from bus.rpc import DEAD_LETTERS, REASON_HEADER
+from bus.settings import DEFAULT_MAX_BODY
 from bus.topology import Topology
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ class EventConsumer:
 
     def __init__(
         self,
-        amqp_url: str,
+        amqp_url: str | Broker,
         topology: Topology,
         queue: str,
         handlers: Mapping[type[Event], EventHandler],
@@ -58,8 +60,9 @@ class EventConsumer:
         attempts: int = 5,
         retry_delay: float = 0.5,
         name: str = "events",
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
-        self._url = amqp_url
+        self._broker = as_broker(amqp_url)
         self._topology = topology
         self._queue_name = queue
         self._handlers = {
@@ -70,6 +73,7 @@ class EventConsumer:
         self._attempts = attempts
         self._retry_delay = retry_delay
         self._name = name
+        self._max_body = max_body
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._consumer: tuple[AbstractQueue, str] | None = None
@@ -86,11 +90,8 @@ class EventConsumer:
         delay = 0.5
         while True:
             try:
-                self._connection = await aio_pika.connect_robust(
-                    self._url,
-                    client_properties={
-                        "connection_name": f"kefu-{self._name}:{self._topology.prefix}"
-                    },
+                self._connection = await self._broker.connect(
+                    f"kefu-{self._name}:{self._topology.prefix}"
                 )
                 channel = await self._connection.channel(publisher_confirms=True)
                 await channel.set_qos(prefetch_count=self._prefetch)
@@ -128,6 +129,13 @@ class EventConsumer:
             await self._dead_letter(message, "unknown_event", f"no handler for {routing_key!r}")
             return
         event_type, handler = known
+        if len(message.body) > self._max_body:
+            await self._dead_letter(
+                message,
+                "too_large",
+                f"{routing_key}: {len(message.body)} bytes, over the limit of {self._max_body}",
+            )
+            return
         try:
             event = event_type.model_validate_json(message.body)
         except ValidationError as exc:

@@ -21,11 +21,11 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
 from aio_pika.exceptions import AMQPError
 from prometheus_client import Counter
 
+from bus.connection import Broker, as_broker
 from bus.contracts import Event
 from bus.rpc import event_message
 from bus.topology import Topology
@@ -51,13 +51,13 @@ class OutboxStats:
 class EventOutbox:
     def __init__(
         self,
-        amqp_url: str,
+        amqp_url: str | Broker,
         topology: Topology,
         *,
         capacity: int = 10_000,
         name: str = "events",
     ) -> None:
-        self._url = amqp_url
+        self._broker = as_broker(amqp_url)
         self._topology = topology
         self._name = name
         self._buffer: asyncio.Queue[tuple[Event, float | None]] = asyncio.Queue(capacity)
@@ -97,11 +97,8 @@ class EventOutbox:
         while True:
             try:
                 if self._connection is None:
-                    self._connection = await aio_pika.connect_robust(
-                        self._url,
-                        client_properties={
-                            "connection_name": f"kefu-{self._name}:{self._topology.prefix}"
-                        },
+                    self._connection = await self._broker.connect(
+                        f"kefu-{self._name}:{self._topology.prefix}"
                     )
                 channel = await self._connection.channel(publisher_confirms=True)
                 _, events, _ = await self._topology.declare_exchanges(channel)

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import itertools
 import logging
 import re
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -33,18 +35,21 @@ import aio_pika
 from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
-    AbstractIncomingMessage,
-    AbstractQueue,
     AbstractRobustConnection,
 )
 from aio_pika.exceptions import AMQPError, PublishError
+from pamqp.commands import Basic
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
+from bus import amqp
+from bus.amqp import Consumer, Delivery
+from bus.connection import Broker, as_broker
 from bus.contracts import Contract, Event, RemoteError, Request, Route, reply_adapter
 from bus.contracts.base import ErrorCode
-from bus.errors import BusRemoteError, BusTimeout, BusUnavailable, Refusal
+from bus.errors import BusDeferred, BusRemoteError, BusTimeout, BusUnavailable, Refusal
 from bus.protocol import METHODS, Handlers
+from bus.settings import DEFAULT_MAX_BODY
 from bus.topology import Topology
 
 logger = logging.getLogger(__name__)
@@ -52,6 +57,8 @@ logger = logging.getLogger(__name__)
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
 SCHEMA_HEADER = "x-kefu-schema"
 REASON_HEADER = "x-kefu-reason"
+RETRIES_HEADER = "x-kefu-retries"
+FIRST_FAILED_HEADER = "x-kefu-first-failed-at"
 _REPLY_ADAPTERS = {method: reply_adapter(request) for method, request in METHODS.items()}
 _METHOD_SHAPE = re.compile(r"[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}")
 _FIELD_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
@@ -76,9 +83,35 @@ SERVER_LATENCY = Histogram(
 )
 R = TypeVar("R", bound=Contract)
 
+REDELIVERED = Counter(
+    "kefu_rpc_redelivered_total",
+    "Commands that came back to a worker after another one died or lost its connection.",
+    ["method"],
+)
 DEAD_LETTERS = Counter(
     "kefu_dead_letters_total", "Messages sent to a dead-letter queue.", ["queue", "reason"]
 )
+
+
+# Metric children per label set, looked up once: ``labels()`` costs more than ``inc()``.
+@functools.cache
+def _served(method: str, outcome: str) -> Any:
+    return SERVER_REQUESTS.labels(method, outcome)
+
+
+@functools.cache
+def _latency(method: str) -> Any:
+    return SERVER_LATENCY.labels(method)
+
+
+@functools.cache
+def _called(method: str, outcome: str) -> Any:
+    return CLIENT_CALLS.labels(method, outcome)
+
+
+@functools.cache
+def _round_trip_latency(method: str) -> Any:
+    return CLIENT_LATENCY.labels(method)
 
 
 @dataclass
@@ -101,28 +134,35 @@ class RpcClient:
 
     def __init__(
         self,
-        amqp_url: str,
+        amqp_url: str | Broker,
         *,
         timeout: float = 5.0,
         topology: Topology | None = None,
         connection: AbstractRobustConnection | None = None,
     ) -> None:
-        self._url = amqp_url
+        self._broker = as_broker(amqp_url)
         self._timeout = timeout
         self._topology = topology or Topology()
         self._connection = connection
         self._own_connection = connection is None
         self._futures: dict[str, asyncio.Future[bytes]] = {}
-        self._exchange: AbstractExchange | None = None
         self._channel: AbstractChannel | None = None
+        self._replies: Consumer | None = None
+        self._ids = itertools.count(1)
         self._ready = asyncio.Event()
         self._connector: asyncio.Task[None] | None = None
         self.stats = CallStats()
 
     @property
     def connected(self) -> bool:
+        # The channel too: while a robust connection is reconnecting it is not "closed", but
+        # its channel is, and a call must fail at once ("unavailable"), not at its deadline.
         return (
-            self._ready.is_set() and self._connection is not None and not self._connection.is_closed
+            self._ready.is_set()
+            and self._connection is not None
+            and not self._connection.is_closed
+            and self._channel is not None
+            and not self._channel.is_closed
         )
 
     async def connect(self, *, wait: float | None = None) -> None:
@@ -139,9 +179,8 @@ class RpcClient:
         while True:
             try:
                 if self._connection is None:
-                    self._connection = await aio_pika.connect_robust(
-                        self._url,
-                        client_properties={"connection_name": f"kefu-rpc:{self._topology.prefix}"},
+                    self._connection = await self._broker.connect(
+                        f"kefu-rpc:{self._topology.prefix}"
                     )
                 await self._open_channel(self._connection)
                 self._ready.set()
@@ -162,19 +201,18 @@ class RpcClient:
         # back as soon as the broker has routed the request, well before the worker's reply,
         # so it costs frames, not latency.
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        # Declared (passively) rather than fetched: a robust channel restores only queues it
-        # declared, and after a reconnect the reply-to consumer must come back with it.
-        reply_queue = await channel.declare_queue(DIRECT_REPLY_TO, passive=True)
-        await reply_queue.consume(self._on_reply, no_ack=True)
         # Declared here too: publishing to a missing exchange would close the channel.
-        self._exchange = await channel.declare_exchange(
+        await channel.declare_exchange(
             self._topology.rpc_exchange, aio_pika.ExchangeType.DIRECT, durable=True
         )
+        # Registered again by the Consumer whenever the channel comes back after a reconnect.
+        self._replies = Consumer(channel, DIRECT_REPLY_TO, self._on_reply, no_ack=True)
+        await self._replies.start()
         channel.close_callbacks.add(self._on_channel_closed)
         self._channel = channel
 
-    async def _on_reply(self, message: AbstractIncomingMessage) -> None:
-        future = self._futures.pop(message.correlation_id or "", None)
+    async def _on_reply(self, message: Delivery) -> None:
+        future = self._futures.pop(message.header.properties.correlation_id or "", None)
         if future is not None and not future.done():
             future.set_result(message.body)
 
@@ -198,9 +236,13 @@ class RpcClient:
         )
         reply = _REPLY_ADAPTERS[request.METHOD].validate_json(body)
         if isinstance(reply, RemoteError):
-            CLIENT_CALLS.labels(request.METHOD, reply.code).inc()
+            _called(request.METHOD, reply.code).inc()
             if not request.METHOD.startswith("ops."):
                 self.stats.failed += 1
+            if reply.code == "unavailable":
+                raise BusUnavailable(f"{request.METHOD}: {reply.message}")
+            if reply.code == "deferred":
+                raise BusDeferred(f"{request.METHOD}: {reply.message}")
             raise BusRemoteError(reply.code, reply.message)
         # The adapter accepts exactly the request's replies (and RemoteError, raised above).
         return cast(R, reply)
@@ -222,49 +264,55 @@ class RpcClient:
         message_id: str | None = None,
         deadline: float | None = None,
     ) -> bytes:
-        exchange = self._exchange
+        channel = self._channel
         # The process's own counters (its heartbeat, the ops error rate) count the calls made
         # for customers; ops' own questions (ops.*) are not theirs.
         stats = self.stats if not method.startswith("ops.") else CallStats()
         stats.calls += 1
-        if not self.connected or exchange is None:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+        if not self.connected or channel is None:
+            _called(method, "unavailable").inc()
             stats.failed += 1
             raise BusUnavailable("not connected to the broker")
         deadline = deadline or self._timeout
-        correlation_id = uuid.uuid4().hex
+        correlation_id = f"{next(self._ids):x}"
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._futures[correlation_id] = future
         command = kind == "command"
-        message = aio_pika.Message(
-            body,
+        properties = amqp.Properties(
             content_type="application/json",
             correlation_id=correlation_id,
             reply_to=DIRECT_REPLY_TO,
-            type=method,
+            message_type=method,
             message_id=message_id,
             headers={SCHEMA_HEADER: schema},
-            delivery_mode=(
-                aio_pika.DeliveryMode.PERSISTENT
-                if command
-                else aio_pika.DeliveryMode.NOT_PERSISTENT
-            ),
+            delivery_mode=2 if command else 1,
             # A query nobody picked up in time is dropped by the broker; a command waits for
             # a worker however long it takes (its idempotency key makes a retry safe).
-            expiration=None if command else deadline,
+            expiration=None if command else str(max(1, int(deadline * 1000))),
             # When it was sent: the management API reports the oldest waiting message's age
             # from it (head_message_timestamp, kefu status and the alerts).
-            timestamp=int(time.time()),
+            timestamp=datetime.now(UTC),
         )
         started = time.perf_counter()
         confirmed = False
         try:
             async with asyncio.timeout(deadline):
-                await exchange.publish(message, routing_key=method, mandatory=True)
+                underlay = await channel.get_underlay_channel()
+                confirmation = await underlay.basic_publish(
+                    body,
+                    exchange=self._topology.rpc_exchange,
+                    routing_key=method,
+                    properties=properties,
+                    mandatory=True,
+                )
+                if not isinstance(confirmation, Basic.Ack):
+                    # Nacked: the broker could not take it (a queue over its limits, a
+                    # cluster without a quorum).
+                    raise BusUnavailable(f"the broker refused {method}")
                 confirmed = True
                 reply = await future
         except TimeoutError:
-            CLIENT_CALLS.labels(method, "timeout").inc()
+            _called(method, "timeout").inc()
             stats.failed += 1
             stats.timeouts += 1
             logger.warning(
@@ -274,21 +322,21 @@ class RpcClient:
                 f"{method}: no reply within {deadline:.1f}s", accepted=command and confirmed
             ) from None
         except PublishError:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+            _called(method, "unavailable").inc()
             stats.failed += 1
             raise BusUnavailable(f"nobody serves {method}") from None
         except BusUnavailable:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+            _called(method, "unavailable").inc()
             stats.failed += 1
             raise
         except (AMQPError, ConnectionError, RuntimeError) as exc:
-            CLIENT_CALLS.labels(method, "unavailable").inc()
+            _called(method, "unavailable").inc()
             stats.failed += 1
             raise BusUnavailable(f"{method}: {exc}") from exc
         finally:
             self._futures.pop(correlation_id, None)
-        CLIENT_CALLS.labels(method, "ok").inc()
-        CLIENT_LATENCY.labels(method).observe(time.perf_counter() - started)
+        _called(method, "ok").inc()
+        _round_trip_latency(method).observe(time.perf_counter() - started)
         return reply
 
     async def close(self) -> None:
@@ -296,6 +344,9 @@ class RpcClient:
             self._connector.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._connector
+        if self._replies is not None:
+            await self._replies.cancel()
+            self._replies = None
         if self._channel is not None:
             with contextlib.suppress(Exception):
                 await self._channel.close()
@@ -318,14 +369,23 @@ class RpcServer:
         *,
         topology: Topology | None = None,
         prefetch: int = 32,
+        max_body: int = DEFAULT_MAX_BODY,
+        unavailable: Callable[[BaseException], str | None] = lambda exc: None,
+        retry_delay: float = 5.0,
+        retry_for: float = 3600.0,
     ) -> None:
         self._connection = connection
         self._handlers = handlers if isinstance(handlers, Handlers) else Handlers(handlers)
+        self._max_body = max_body
+        self._unavailable = unavailable
+        self._retry_delay = retry_delay
+        self._retry_for = retry_for
         self._topology = topology or Topology()
         self._prefetch = prefetch
         self._channels: list[AbstractChannel] = []
-        self._consumers: list[tuple[AbstractQueue, str]] = []
+        self._consumers: list[Consumer] = []
         self._dead_letters: AbstractExchange | None = None
+        self._retries: AbstractExchange | None = None
         self._confirmed: AbstractChannel | None = None
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.stats = CallStats()
@@ -337,16 +397,18 @@ class RpcServer:
         self._channels.append(confirmed)
         self._confirmed = confirmed
         _, _, self._dead_letters = await self._topology.declare_exchanges(confirmed)
+        self._retries = await self._topology.declare_retries(confirmed)
         for declare, name in (
             (self._topology.declare_queries, self._topology.queries_queue),
             (self._topology.declare_commands, self._topology.commands_queue),
         ):
             channel = await self._connection.channel(publisher_confirms=False)
             await channel.set_qos(prefetch_count=self._prefetch)
-            queue = await declare(channel)
-            tag = await queue.consume(self._make_consumer(channel, name))
+            await declare(channel)
+            consumer = Consumer(channel, name, self._make_consumer(name))
+            await consumer.start()
             self._channels.append(channel)
-            self._consumers.append((queue, tag))
+            self._consumers.append(consumer)
         logger.info(
             "serving %d methods on %s (prefetch %d)",
             len(self._handlers),
@@ -354,35 +416,28 @@ class RpcServer:
             self._prefetch,
         )
 
-    def _make_consumer(
-        self, channel: AbstractChannel, queue_name: str
-    ) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
-        async def consume(message: AbstractIncomingMessage) -> None:
+    def _make_consumer(self, queue_name: str) -> amqp.OnDelivery:
+        async def consume(message: Delivery) -> None:
             task = asyncio.current_task()
             if task is not None:
                 self._in_flight.add(task)
             try:
-                await self._handle(channel, queue_name, message)
+                await self._handle(queue_name, message)
             finally:
                 if task is not None:
                     self._in_flight.discard(task)
 
         return consume
 
-    async def _handle(
-        self, channel: AbstractChannel, queue_name: str, message: AbstractIncomingMessage
-    ) -> None:
+    async def _handle(self, queue_name: str, message: Delivery) -> None:
         self.stats.calls += 1
-        method = message.type or ""
-        cid = message.correlation_id or "-"
+        props = message.header.properties
+        method = props.message_type or ""
+        cid = props.correlation_id or "-"
         route = self._handlers.get(method)
         if route is None:
             await self._refuse(
-                channel,
-                queue_name,
-                message,
-                "unknown_method",
-                f"unknown method {shown_method(method)!r}",
+                queue_name, message, "unknown_method", f"unknown method {shown_method(method)!r}"
             )
             return
         request_type = route.request_type
@@ -391,17 +446,24 @@ class RpcServer:
             # Dispatch is by the message's type, so the queue must agree: a command that came
             # in on the queries route would skip persistence and confirms (and vice versa).
             await self._refuse(
-                channel,
                 queue_name,
                 message,
                 "wrong_route",
                 f"{method} is a {request_type.KIND} and came in on the {arrived_on} route",
             )
             return
-        schema = schema_version(message.headers or {}, request_type.SCHEMA_VERSION)
+        if len(message.body) > self._max_body:
+            # Checked before parsing: a huge body costs nothing more than its bytes.
+            await self._refuse(
+                queue_name,
+                message,
+                "too_large",
+                f"{method}: {len(message.body)} bytes, over the limit of {self._max_body}",
+            )
+            return
+        schema = schema_version(props.headers or {}, request_type.SCHEMA_VERSION)
         if schema != request_type.SCHEMA_VERSION:
             await self._refuse(
-                channel,
                 queue_name,
                 message,
                 "unsupported_version",
@@ -412,92 +474,173 @@ class RpcServer:
         try:
             request = request_type.model_validate_json(message.body)
         except ValidationError as exc:
-            await self._refuse(channel, queue_name, message, "bad_request", describe_errors(exc))
+            await self._refuse(queue_name, message, "bad_request", describe_errors(exc))
             return
 
+        if request_type.KIND == "command" and amqp.redelivered(message):
+            # Back from a worker that died or lost its connection before its ack: applied
+            # once all the same (the command's key), but worth knowing about.
+            logger.info("redelivered %s [cid=%s]", method, cid)
+            REDELIVERED.labels(method).inc()
         started = time.perf_counter()
         try:
             reply = await route.handler(request)
         except asyncio.CancelledError:
-            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-                await message.nack(requeue=True)
+            await amqp.nack(message, requeue=True)
             raise
         except Refusal as refusal:
             # Well-formed but refused for good (e.g. a key reused for another request):
             # answered, acked, neither retried nor parked.
             logger.warning("refused %s: %s [cid=%s]", method, refusal.code, cid)
-            SERVER_REQUESTS.labels(method, refusal.code).inc()
+            _served(method, refusal.code).inc()
             self.stats.failed += 1
             await self._reply(
-                channel, message, RemoteError(code=refusal.code, message=refusal.message[:500])
+                message, RemoteError(code=refusal.code, message=refusal.message[:500])
             )
-            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-                await message.ack()
+            await amqp.ack(message)
             return
-        except Exception:
+        except Exception as exc:
+            store = self._unavailable(exc)
+            if store is not None:
+                await self._store_unavailable(queue_name, message, method, request_type, store)
+                return
             logger.exception("handler %s failed [cid=%s]", method, cid)
-            SERVER_REQUESTS.labels(method, "error").inc()
+            _served(method, "error").inc()
             self.stats.failed += 1
-            if request_type.KIND == "command" and not message.redelivered:
+            if request_type.KIND == "command" and not amqp.redelivered(message):
                 # One more try (another worker may succeed); a second failure dead-letters.
-                await message.nack(requeue=True)
+                await amqp.nack(message, requeue=True)
             else:
                 await self._refuse(
-                    channel,
-                    queue_name,
-                    message,
-                    "internal",
-                    "the worker could not handle this request",
+                    queue_name, message, "internal", "the worker could not handle this request"
                 )
             return
-        SERVER_LATENCY.labels(method).observe(time.perf_counter() - started)
-        SERVER_REQUESTS.labels(method, "ok").inc()
-        await self._reply(channel, message, reply)
-        await message.ack()
+        _latency(method).observe(time.perf_counter() - started)
+        _served(method, "ok").inc()
+        await self._reply(message, reply)
+        await amqp.ack(message)
 
-    async def _reply(
-        self, channel: AbstractChannel, request: AbstractIncomingMessage, reply: Contract
+    async def _store_unavailable(
+        self,
+        queue_name: str,
+        message: Delivery,
+        method: str,
+        request_type: type[Request[Any]],
+        what: str,
     ) -> None:
-        if not request.reply_to:
+        """The handler's database could not be reached (or stayed locked): nothing was
+        written (its transaction is gone with the error). A query is answered
+        ``unavailable``; a command is answered ``deferred`` and kept: it goes to the retry
+        queue, comes back on the commands queue after ``retry_delay`` and is applied once when
+        the database is back. One that keeps failing for ``retry_for`` seconds is
+        dead-lettered (``kefu dlq replay`` once the database is fixed)."""
+        props = message.header.properties
+        cid = props.correlation_id or "-"
+        _served(method, "unavailable").inc()
+        if request_type.KIND == "query":
+            logger.warning("%s: database unavailable (%s) [cid=%s]", method, what, cid)
+            await self._reply(
+                message,
+                RemoteError(
+                    code="unavailable", message="the order data is unavailable; try again shortly"
+                ),
+            )
+            await amqp.ack(message)
+            return
+        headers = dict(props.headers or {})
+        first = headers.get(FIRST_FAILED_HEADER)
+        now = time.time()
+        first_failed = first if isinstance(first, int | float) else now
+        tried = headers.get(RETRIES_HEADER)
+        retries = (tried if isinstance(tried, int) else 0) + 1
+        if now - first_failed >= self._retry_for:
+            await self._refuse(
+                queue_name,
+                message,
+                "unavailable",
+                f"the database stayed unavailable for {now - first_failed:.0f} s "
+                f"({retries} tries; last: {what})",
+            )
+            return
+        logger.warning(
+            "%s: database unavailable (%s); retrying in %.0f s (try %d) [cid=%s]",
+            method,
+            what,
+            self._retry_delay,
+            retries,
+            cid,
+        )
+        headers.update({FIRST_FAILED_HEADER: int(first_failed), RETRIES_HEADER: retries})
+        assert self._retries is not None
+        try:
+            await self._retries.publish(
+                aio_pika.Message(
+                    message.body,
+                    headers=headers,
+                    content_type=props.content_type,
+                    correlation_id=props.correlation_id,
+                    reply_to=props.reply_to,
+                    message_id=props.message_id,
+                    type=props.message_type,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    expiration=self._retry_delay,
+                ),
+                routing_key=method,
+            )
+        except amqp.CHANNEL_GONE:
+            # Not parked: back to the queue (unacked), to be tried again from there.
+            logger.warning("%s: could not park it for a retry; requeued [cid=%s]", method, cid)
+            await amqp.nack(message, requeue=True)
+            return
+        await self._reply(
+            message,
+            RemoteError(
+                code="deferred",
+                message="the order data is unavailable; the request is kept and will be "
+                "applied once when it is back",
+            ),
+        )
+        await amqp.ack(message)
+
+    async def _reply(self, request: Delivery, reply: Contract) -> None:
+        props = request.header.properties
+        if not props.reply_to:
             return
         # mandatory=False: a caller that gave up is not an error, and a mandatory reply to
-        # the direct reply-to address gets bounced back as well as delivered.
-        with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-            await channel.default_exchange.publish(
-                aio_pika.Message(
-                    reply.model_dump_json().encode(),
-                    content_type="application/json",
-                    correlation_id=request.correlation_id,
-                ),
-                routing_key=request.reply_to,
-                mandatory=False,
-            )
+        # the direct reply-to address gets bounced back as well as delivered. Not waiting for
+        # the write: the ack that follows is queued behind it on the same channel.
+        await amqp.publish_reply(
+            request,
+            props.reply_to,
+            reply.model_dump_json().encode(),
+            amqp.Properties(content_type="application/json", correlation_id=props.correlation_id),
+        )
 
     async def _refuse(
         self,
-        channel: AbstractChannel,
         queue_name: str,
-        message: AbstractIncomingMessage,
+        message: Delivery,
         code: ErrorCode,
         reason: str,
     ) -> None:
         """Answer the caller with an error, park the message in the dead-letter queue with
         the reason, ack the original. Never raises: the consumer must keep going."""
-        method = shown_method(message.type or "")
+        props = message.header.properties
+        method = shown_method(props.message_type or "")
         logger.warning(
             "dead-lettering %s from %s: %s (%s) [cid=%s]",
             method,
             queue_name,
             code,
             reason,
-            message.correlation_id,
+            props.correlation_id,
         )
         # Metric labels stay a closed set: a made-up method name is "unknown".
         SERVER_REQUESTS.labels(method if method in METHODS else "unknown", code).inc()
         DEAD_LETTERS.labels(queue_name, code).inc()
         self.stats.failed += 1
-        await self._reply(channel, message, RemoteError(code=code, message=reason[:500]))
-        headers = dict(message.headers or {})
+        await self._reply(message, RemoteError(code=code, message=reason[:500]))
+        headers = dict(props.headers or {})
         headers.update(
             {
                 REASON_HEADER: f"{code}: {reason}"[:1000],
@@ -513,22 +656,20 @@ class RpcServer:
                 aio_pika.Message(
                     message.body,
                     headers=headers,
-                    content_type=message.content_type,
-                    correlation_id=message.correlation_id,
-                    message_id=message.message_id,
-                    type=message.type,
+                    content_type=props.content_type,
+                    correlation_id=props.correlation_id,
+                    message_id=props.message_id,
+                    type=props.message_type,
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 ),
                 routing_key=queue_name,
             )
-        except (AMQPError, ConnectionError, RuntimeError):
+        except amqp.CHANNEL_GONE:
             # Could not park it ourselves: let the broker dead-letter it (queue DLX).
             logger.exception("dead-letter publish failed; rejecting to the queue's DLX")
-            with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-                await message.reject(requeue=False)
+            await amqp.reject(message, requeue=False)
             return
-        with contextlib.suppress(AMQPError, ConnectionError, RuntimeError):
-            await message.ack()
+        await amqp.ack(message)
 
     async def publish_event(self, event: Event, *, expiration: float | None = None) -> None:
         """Publish an event on the topic exchange (persistent, confirmed); ``expiration``:
@@ -548,11 +689,10 @@ class RpcServer:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + grace
-        for queue, tag in reversed(self._consumers):
+        for consumer in reversed(self._consumers):
             if self._in_flight:
                 await asyncio.wait(list(self._in_flight), timeout=max(0.0, deadline - loop.time()))
-            with contextlib.suppress(Exception):
-                await queue.cancel(tag)
+            await consumer.cancel()
         self._consumers.clear()
         if self._in_flight:
             await asyncio.wait(list(self._in_flight), timeout=max(0.0, deadline - loop.time()))

@@ -5,6 +5,10 @@
                       └ command methods ► {p}.commands  (durable; classic or quorum)
 {p}.dlx      direct   ─ "{p}.queries" ──► {p}.queries.dead
                       └ "{p}.commands" ─► {p}.commands.dead
+                      └ "{p}.updates" ──► {p}.updates.dead
+{p}.retry    fanout   ─► {p}.commands.retry (durable; each message expires after the worker's
+                         retry delay and is dead-lettered back to {p}.rpc with its method as
+                         routing key: a command whose database was unavailable, tried again)
 {p}.events   topic    ─ exchange.created, order.address_changed, ticket.opened … (listeners bind)
                       ├ ticket.opened ─► {p}.desk.tickets (durable: the bot processes' desk
                       │                   consumers compete for it; dead letters to
@@ -14,16 +18,25 @@
                                           heartbeats; dead letters to {p}.ops.events.dead)
 {p}.ops.alerts        (single active consumer: of the bots' alert loops exactly one evaluates)
 {p}.ops.alert-state   (at most one message: the open incidents, for whichever loop is active)
+{p}.updates  direct   ─ "0" … "N-1" ──► {p}.updates.0 … {p}.updates.{N-1} (durable, single
+                                         active consumer; classic or quorum)
 ```
 
 Queries live in an auto-delete queue on purpose: when no worker consumes, the queue is gone,
 the mandatory request comes straight back and the caller learns "unavailable" at once
 instead of waiting out its deadline. Commands wait in a durable queue for a worker.
-``{p}`` is ``BusSettings.prefix`` ("kefu"); tests use a unique prefix each.
+
+Telegram updates (webhook mode, ``python -m bot.ingress``) go to one of N partition queues by
+their chat (``partition_of``). Every bot process consumes every partition, but the broker
+delivers each queue to one of them at a time (single active consumer): a chat's updates are
+handled one at a time and in order, and when that process dies the broker hands the queue,
+with what it had not acked, to another. ``{p}`` is ``BusSettings.prefix`` ("kefu"); tests use
+a unique prefix each.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import aio_pika
@@ -41,6 +54,10 @@ wait, for the worker's metrics)."""
 class Topology:
     prefix: str = "kefu"
     queue_type: str = "classic"
+    partitions: int = 16
+    """How many partition queues Telegram updates are spread over (KEFU_UPDATE_PARTITIONS):
+    the ingress and every bot process must agree; more partitions than bot processes, so that
+    each process gets several."""
 
     @property
     def rpc_exchange(self) -> str:
@@ -53,6 +70,15 @@ class Topology:
     @property
     def dead_letter_exchange(self) -> str:
         return f"{self.prefix}.dlx"
+
+    @property
+    def retry_exchange(self) -> str:
+        return f"{self.prefix}.retry"
+
+    @property
+    def retry_queue(self) -> str:
+        """Commands waiting to be tried again (their database was unavailable)."""
+        return f"{self.prefix}.commands.retry"
 
     @property
     def queries_queue(self) -> str:
@@ -69,6 +95,25 @@ class Topology:
 
     def dead_letter_queue(self, source_queue: str) -> str:
         return f"{source_queue}.dead"
+
+    @property
+    def updates_exchange(self) -> str:
+        return f"{self.prefix}.updates"
+
+    def update_queue(self, partition: int) -> str:
+        return f"{self.prefix}.updates.{partition}"
+
+    @property
+    def update_queues(self) -> tuple[str, ...]:
+        return tuple(self.update_queue(n) for n in range(self.partitions))
+
+    @property
+    def updates_dead_letters(self) -> str:
+        return self.dead_letter_queue(self.updates_exchange)
+
+    def partition_of(self, chat_id: int) -> int:
+        """The partition of a chat's updates: the same for every process, spread evenly."""
+        return zlib.crc32(str(chat_id).encode()) % self.partitions
 
     @property
     def ops_queue(self) -> str:
@@ -97,6 +142,9 @@ class Topology:
             self.dead_letter_queue(self.commands_queue),
             self.dead_letter_queue(self.desk_queue),
             self.dead_letter_queue(self.ops_queue),
+            self.retry_queue,
+            *self.update_queues,
+            self.updates_dead_letters,
         )
 
     async def declare_exchanges(
@@ -153,6 +201,50 @@ class Topology:
             if request.KIND == "command":
                 await queue.bind(rpc, routing_key=request.METHOD)
         return queue
+
+    async def declare_retries(self, channel: AbstractChannel) -> AbstractExchange:
+        """The retry exchange and queue: what is published there (with a per-message
+        ``expiration``) comes back to the rpc exchange under its own routing key."""
+        retry = await channel.declare_exchange(
+            self.retry_exchange, aio_pika.ExchangeType.FANOUT, durable=True
+        )
+        arguments: dict[str, FieldValue] = {
+            "x-queue-type": self.queue_type,
+            "x-dead-letter-exchange": self.rpc_exchange,
+        }
+        if self.queue_type == "quorum":
+            # Dead-lettered back at least once (never lost between the two queues).
+            arguments["x-dead-letter-strategy"] = "at-least-once"
+            arguments["x-overflow"] = "reject-publish"
+        queue = await channel.declare_queue(self.retry_queue, durable=True, arguments=arguments)
+        await queue.bind(retry)
+        return retry
+
+    async def declare_updates(self, channel: AbstractChannel) -> AbstractExchange:
+        """The updates exchange, its partition queues and their dead-letter queue."""
+        _, _, dlx = await self.declare_exchanges(channel)
+        dead = await channel.declare_queue(
+            self.updates_dead_letters, durable=True, arguments={"x-queue-type": self.queue_type}
+        )
+        await dead.bind(dlx, routing_key=self.updates_exchange)
+        updates = await channel.declare_exchange(
+            self.updates_exchange, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        arguments: dict[str, FieldValue] = {
+            "x-queue-type": self.queue_type,
+            "x-single-active-consumer": True,
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            "x-dead-letter-routing-key": self.updates_exchange,
+        }
+        if self.queue_type == "quorum":
+            # An update that takes its bot process down every time stops after five tries.
+            arguments["x-delivery-limit"] = 5
+        for partition in range(self.partitions):
+            queue = await channel.declare_queue(
+                self.update_queue(partition), durable=True, arguments=arguments
+            )
+            await queue.bind(updates, routing_key=str(partition))
+        return updates
 
     async def declare_desk(
         self, channel: AbstractChannel, routing_keys: tuple[str, ...] = ("ticket.opened",)
@@ -227,5 +319,11 @@ class Topology:
         """Remove everything (tests, and `kefu broker reset` on a dev machine)."""
         for queue in (*self.queues, self.alerts_queue, self.alert_state_queue):
             await channel.queue_delete(queue)
-        for exchange in (self.rpc_exchange, self.events_exchange, self.dead_letter_exchange):
+        for exchange in (
+            self.rpc_exchange,
+            self.events_exchange,
+            self.dead_letter_exchange,
+            self.retry_exchange,
+            self.updates_exchange,
+        ):
             await channel.exchange_delete(exchange)

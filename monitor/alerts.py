@@ -8,6 +8,7 @@ docs/operations.md):
 |---|---|
 | ``broker`` | the management API cannot be read |
 | ``no_worker`` | the queries, commands or ops queue has no consumer |
+| ``no_bot`` | customer updates wait in an update partition no bot process consumes |
 | ``queue_depth:<queue>`` | more than ``OPS_QUEUE_DEPTH_MAX`` messages wait in a work queue |
 | ``queue_age:<queue>`` | its oldest message is older than ``OPS_QUEUE_AGE_MAX_SECONDS`` |
 | ``dead_letters:<queue>`` | a dead-letter queue holds messages (until replayed or purged) |
@@ -28,7 +29,7 @@ from typing import Any
 from monitor.settings import MonitorSettings
 from monitor.status import StatusSummary, ago
 
-BROKER_KEYS = ("no_worker", "queue_depth:", "queue_age:", "dead_letters:")
+BROKER_KEYS = ("no_worker", "no_bot", "queue_depth:", "queue_age:", "dead_letters:")
 WORKER_KEYS = ("ticket_sla", "rpc_errors")
 
 
@@ -63,9 +64,19 @@ def evaluate(summary: StatusSummary, settings: MonitorSettings) -> Evaluation:
     if not summary.queues:
         unknown.extend(BROKER_KEYS)
     else:
-        work = [q for q in summary.queues if q.role in ("queries", "commands", "desk", "ops")]
+        work = [
+            q for q in summary.queues if q.role in ("queries", "commands", "desk", "ops", "updates")
+        ]
         # The desk's queue is the bots' (with AGENTS_CHAT_ID): no consumer there is no desk.
-        idle = [q for q in work if q.consumers == 0 and q.role != "desk"]
+        # The update partitions are the bots' too (webhook behind the ingress).
+        idle = [q for q in work if q.consumers == 0 and q.role not in ("desk", "updates")]
+        stalled = [q for q in work if q.role == "updates" and q.consumers == 0 and q.messages]
+        if stalled:
+            add(
+                "no_bot",
+                "No bot process is consuming " + ", ".join(q.name for q in stalled),
+                f"{sum(q.messages for q in stalled)} customer message(s) waiting unanswered",
+            )
         if idle:
             waiting = sum(q.messages for q in idle)
             add(

@@ -30,7 +30,6 @@ from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
-import aio_pika
 from sqlalchemy.exc import SQLAlchemyError
 
 from bus.errors import BusError
@@ -225,7 +224,7 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
 
         payload["idempotency_key"] = f"ops-{uuid4().hex}"
     bus = settings.bus
-    client = RpcClient(bus.url, timeout=args.timeout or bus.rpc_timeout, topology=bus.topology)
+    client = RpcClient(bus.broker, timeout=args.timeout or bus.rpc_timeout, topology=bus.topology)
     await client.connect(wait=10)
     try:
         body = await client.call_raw(args.method, json.dumps(payload).encode())
@@ -245,7 +244,7 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
 async def cmd_broker(args: argparse.Namespace) -> int:
     settings = OpsSettings()
     topology = settings.bus.topology
-    connection = await aio_pika.connect_robust(settings.bus.url)
+    connection = await settings.bus.broker.connect("kefu-ops")
     try:
         channel = await connection.channel()
         if args.action == "declare":

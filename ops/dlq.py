@@ -136,7 +136,7 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
     topology = settings.bus.topology
     source = source_queue(topology, args.queue)
     dead_name = topology.dead_letter_queue(source)
-    connection = await aio_pika.connect_robust(settings.bus.url)
+    connection = await settings.bus.broker.connect("kefu-ops")
     try:
         channel = await connection.channel(publisher_confirms=True)
         await topology.declare_exchanges(channel)

@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import json
 
-import aio_pika
 from aio_pika.abc import AbstractRobustConnection
 from aio_pika.exceptions import AMQPError
 from rich.console import Console, Group
@@ -15,6 +14,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from bus.connection import Broker
 from bus.rpc import RpcClient
 from monitor.alerts import evaluate
 from monitor.status import StatusSummary, ago, collect_status, headline, process_rows, summary_json
@@ -73,9 +73,9 @@ async def status_once(
 async def cmd_status(args: argparse.Namespace) -> int:
     settings = OpsSettings()
     bus = settings.bus
-    rpc = RpcClient(bus.url, timeout=bus.rpc_timeout, topology=bus.topology)
+    rpc = RpcClient(bus.broker, timeout=bus.rpc_timeout, topology=bus.topology)
     await rpc.connect(wait=3)
-    amqp = await _connect(bus.url)
+    amqp = await _connect(bus.broker)
     try:
         if args.watch:
             return await _watch(settings, rpc, amqp, args.interval)
@@ -93,10 +93,10 @@ async def cmd_status(args: argparse.Namespace) -> int:
     return 1 if args.check and alerts else 0
 
 
-async def _connect(url: str) -> AbstractRobustConnection | None:
+async def _connect(broker: Broker) -> AbstractRobustConnection | None:
     try:
         async with asyncio.timeout(3):
-            return await aio_pika.connect_robust(url)
+            return await broker.connect("kefu-status")
     except (AMQPError, OSError, ConnectionError, TimeoutError):
         return None
 

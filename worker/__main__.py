@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 from pathlib import Path
@@ -11,7 +12,10 @@ from pathlib import Path
 from prometheus_client import start_http_server
 
 from worker import create_worker
+from worker.db.session import unavailable
 from worker.settings import WorkerSettings
+
+logger = logging.getLogger("worker")
 
 
 async def serve(settings: WorkerSettings, *, seed: bool) -> None:
@@ -19,13 +23,29 @@ async def serve(settings: WorkerSettings, *, seed: bool) -> None:
     if settings.database_url.startswith("sqlite"):
         path = settings.database_url.split("///", 1)[-1]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    if seed and await worker.seed_demo():
-        logging.getLogger(__name__).info("seeded the demo shop")
-    await worker.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # Kefu runs on Linux (Debian) only
         loop.add_signal_handler(sig, stop.set)
+    delay = 1.0
+    while True:
+        try:
+            if seed and await worker.seed_demo():
+                logger.info("seeded the demo shop")
+            await worker.start()
+            break
+        except Exception as exc:
+            what = unavailable(exc)
+            if what is None:
+                raise
+            # Not serving without the database: every answer would be "unavailable".
+            logger.error("database unavailable at start (%s); trying again in %.0f s", what, delay)
+            await worker.db.dispose()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                return
+            delay = min(delay * 2, 30.0)
     try:
         await stop.wait()
     finally:

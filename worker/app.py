@@ -7,7 +7,6 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-import aio_pika
 from aio_pika.abc import AbstractRobustConnection
 
 from bus import contracts as c
@@ -17,7 +16,7 @@ from bus.protocol import Handlers
 from bus.rpc import RpcServer
 from shop.policy import load_policy
 from worker.db.migrate import upgrade
-from worker.db.session import Database
+from worker.db.session import Database, unavailable
 from worker.ops import OpsRecorder
 from worker.order_changes import OrderChanges
 from worker.returns import Returns
@@ -36,7 +35,7 @@ class Worker:
         self.settings = settings
         # The same file the bot quotes (KEFU_SHOP_POLICY): the worker enforces what it says.
         self.policy = load_policy(settings.shop_policy)
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, busy_timeout=settings.sqlite_busy_timeout_s)
         self.topology = settings.bus.topology
         self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
         self.returns = Returns(self.service)
@@ -66,20 +65,23 @@ class Worker:
     async def start(self) -> None:
         await self.migrate()
         await self.service.catalogue(force=True)  # loaded before the first question
-        self._connection = await aio_pika.connect_robust(
-            self.settings.bus.url,
-            client_properties={"connection_name": f"kefu-worker:{self.topology.prefix}"},
+        self._connection = await self.settings.bus.broker.connect(
+            f"kefu-worker:{self.topology.prefix}"
         )
         self._server = RpcServer(
             self._connection,
             self.handlers,
             topology=self.topology,
             prefetch=self.settings.prefetch,
+            max_body=self.settings.bus.max_message_bytes,
+            unavailable=unavailable,
+            retry_delay=self.settings.retry_delay_s,
+            retry_for=self.settings.retry_for_s,
         )
         await self._server.start()
         # Turns, ratings and heartbeats off the events exchange (workers compete for them).
         self._ops_events = EventConsumer(
-            self.settings.bus.url,
+            self.settings.bus.broker,
             self.topology,
             self.topology.ops_queue,
             self.ops.event_handlers(),

@@ -23,7 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
 from shop.enums import LIVE_RETURN_STATES, SELLER_FAULT, ReturnCause
-from worker.db.models import Exchange, Order, OrderItem, Remark, Return, ReturnItem
+from worker.db.models import (
+    Exchange,
+    Order,
+    OrderItem,
+    Remark,
+    Return,
+    ReturnItem,
+    live_exchange,
+)
 from worker.db.queries import aware
 from worker.proof import Access, ProofRefusal
 from worker.return_rules import (
@@ -104,7 +112,7 @@ class Returns:
             (
                 await session.scalars(
                     select(Exchange.order_item_id).where(
-                        Exchange.order_item_id.in_(ids), Exchange.state != "cancelled"
+                        Exchange.order_item_id.in_(ids), live_exchange()
                     )
                 )
             ).all()

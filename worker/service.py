@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, CursorResult, func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,8 +40,10 @@ from worker.db.models import (
     Return,
     ReturnItem,
     Variant,
+    live_exchange,
 )
 from worker.db.queries import aware as _aware
+from worker.db.reads import Reads
 from worker.db.session import Database
 from worker.proof import Access, ProofGate, ProofRefusal, classify
 from worker.rules import (
@@ -140,15 +142,15 @@ class ShopService:
         return c.OrderFound(order=view, access="last4")
 
     def _lookup(
-        self, connection: Connection, request: c.LookupOrder
+        self, reads: Reads, request: c.LookupOrder
     ) -> c.OrderFound | c.OrderNotFound | None:
         """The answer when a plain read decides it; ``None`` when digits must be checked."""
-        order = queries.order_row(connection, request.order_no)
+        order = queries.order_row(reads, request.order_no)
         proven = (
             order is not None
             and request.phone_last4 is not None
             and order.owner_telegram_id != request.telegram_user_id
-            and queries.proven(connection, request.telegram_user_id, request.order_no)
+            and queries.proven(reads, request.telegram_user_id, request.order_no)
         )
         access = classify(
             request,
@@ -161,17 +163,16 @@ class ShopService:
         if access is Access.DENIED:
             return c.OrderNotFound()
         assert order is not None
-        view = queries.order_view(connection, order, policy=self.policy, now=self.clock())
+        view = queries.order_view(reads, order, policy=self.policy, now=self.clock())
         return c.OrderFound(order=view, access=access.value)
 
-    def order_view_by_no(self, connection: Connection, order_no: str) -> c.OrderView:
-        """The order's view, its flags decided by the policy now (on a sync connection)."""
-        return queries.order_view_by_no(connection, order_no, policy=self.policy, now=self.clock())
+    def order_view_by_no(self, reads: Reads, order_no: str) -> c.OrderView:
+        """The order's view, its flags decided by the policy now."""
+        return queries.order_view_by_no(reads, order_no, policy=self.policy, now=self.clock())
 
     async def view_in(self, session: AsyncSession, order_no: str) -> c.OrderView:
         """The order's view inside a write transaction (after its change is flushed)."""
-        connection = await session.connection()
-        return await connection.run_sync(self.order_view_by_no, order_no)
+        return await self.db.read_in(session, self.order_view_by_no, order_no)
 
     async def list_orders(self, request: c.ListOrders) -> c.OrderList | c.NotLinked:
         async with self.db.read() as session:
@@ -233,14 +234,14 @@ class ShopService:
         return c.ProductFound(product=facts.view(variants))
 
     def _product(
-        self, connection: Connection, product_id: int
+        self, reads: Reads, product_id: int
     ) -> tuple[ProductFacts | None, list[c.VariantView]]:
         # The version is read in the same transaction as the stock: always current.
-        catalogue = self._refresh_catalogue(connection)
+        catalogue = self._refresh_catalogue(reads)
         facts = catalogue.products.get(product_id)
         if facts is None:
             return None, []
-        return facts, queries.variant_views(connection, product_id)
+        return facts, queries.variant_views(reads, product_id)
 
     async def catalogue(self, *, force: bool = False) -> Catalogue:
         """The catalogue, its version checked at most once per ``catalogue_check_interval_s``."""
@@ -254,13 +255,13 @@ class ShopService:
                 current = await self.db.run_read(self._refresh_catalogue)
             return current
 
-    def _refresh_catalogue(self, connection: Connection) -> Catalogue:
-        version = queries.catalogue_version(connection)
+    def _refresh_catalogue(self, reads: Reads) -> Catalogue:
+        version = queries.catalogue_version(reads)
         current = self._catalogue
         if current is None or version is None or version != current.version:
             if version is None:
                 logger.warning("catalogue_state has no row: reloading products on every check")
-            current = Catalogue.from_rows(queries.catalogue_rows(connection), version)
+            current = Catalogue.from_rows(queries.catalogue_rows(reads), version)
             logger.info("catalogue loaded: %d products at version %s", len(current), version)
             self._catalogue = current
         self._catalogue_checked = time.monotonic()
@@ -315,7 +316,7 @@ class ShopService:
             )
         already = await session.scalar(
             select(func.count(Exchange.id)).where(
-                Exchange.order_item_id == item.id, Exchange.state != "cancelled"
+                Exchange.order_item_id == item.id, live_exchange()
             )
         )
         returned = await session.scalar(

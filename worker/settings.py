@@ -21,6 +21,25 @@ class WorkerSettings(BaseSettings):
     bus: BusSettings = Field(default_factory=BusSettings)
     prefetch: int = Field(default=32, ge=1, le=1000, alias="WORKER_PREFETCH")
     metrics_port: int | None = Field(default=None, alias="WORKER_METRICS_PORT")
+    sqlite_busy_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        alias="WORKER_SQLITE_BUSY_TIMEOUT_S",
+        description="SQLite: how long a write waits for another process's write lock before "
+        "the database counts as unavailable (the command is then kept and retried).",
+    )
+    retry_delay_s: float = Field(
+        default=5.0,
+        gt=0,
+        alias="WORKER_RETRY_DELAY_S",
+        description="A command whose database was unavailable is tried again this much later.",
+    )
+    retry_for_s: float = Field(
+        default=3600.0,
+        gt=0,
+        alias="WORKER_RETRY_FOR_S",
+        description="...and dead-lettered when the database stays unavailable this long.",
+    )
     catalogue_check_interval_s: float = Field(
         default=1.0,
         ge=0,

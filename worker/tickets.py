@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, distinct, func, select
+from sqlalchemy import Select, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -41,6 +41,7 @@ from bus import contracts as c
 from bus.errors import Refusal
 from worker.db.models import Customer, Order, ProcessedCommand, Remark, Ticket, TicketReveal
 from worker.db.queries import aware
+from worker.db.reads import Reads
 from worker.rules import mask_name, mask_phone
 from worker.service import ShopService, request_hash
 
@@ -823,8 +824,8 @@ _LIVE_TICKET = select(Ticket.id).where(
 )
 
 
-def _has_live_ticket(connection: Connection, chat_id: int) -> bool:
-    return connection.execute(_LIVE_TICKET, {"chat_id": chat_id}).first() is not None
+def _has_live_ticket(reads: Reads, chat_id: int) -> bool:
+    return reads.first(_LIVE_TICKET, {"chat_id": chat_id}) is not None
 
 
 def _customer_waits_since(ticket: Ticket) -> datetime | None:

@@ -153,12 +153,13 @@ class Desk:
             await ensure_topic(self, bot, event.ticket_no)
 
         self._consumer = EventConsumer(
-            self.settings.bus.url,
+            self.settings.bus.broker,
             self.topology,
             self.topology.desk_queue,
             {TicketOpenedEvent: on_opened},
             declare=self.topology.declare_desk,
             name="desk",
+            max_body=self.settings.bus.max_message_bytes,
         )
         self._consumer.start()
         self._loop = asyncio.create_task(ServiceLevels(self).run(bot), name="desk-sla")

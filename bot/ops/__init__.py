@@ -18,7 +18,6 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-import aio_pika
 from aio_pika.abc import AbstractRobustConnection
 from aio_pika.exceptions import AMQPError
 from aiogram import Bot, Dispatcher
@@ -55,7 +54,7 @@ class OpsRuntime:
         self.settings = settings
         self.rpc = rpc
         self.outbox = EventOutbox(
-            bus.url, bus.topology, capacity=settings.events_buffer, name="bot-events"
+            bus.broker, bus.topology, capacity=settings.events_buffer, name="bot-events"
         )
         groups = {intent.id: intent.group for intent in engine.catalog.intents}
         self.recorder = TurnRecorder(self.outbox, conversation_secret(settings), groups)
@@ -71,11 +70,8 @@ class OpsRuntime:
             if self._connection is None:
                 try:
                     async with asyncio.timeout(5):
-                        self._connection = await aio_pika.connect_robust(
-                            self.settings.bus.url,
-                            client_properties={
-                                "connection_name": f"kefu-ops:{self.settings.bus.prefix}"
-                            },
+                        self._connection = await self.settings.bus.broker.connect(
+                            f"kefu-ops:{self.settings.bus.prefix}"
                         )
                 except (AMQPError, OSError, ConnectionError, TimeoutError):
                     return None
@@ -104,7 +100,7 @@ class OpsRuntime:
             self.alerts = AlertLoop(
                 bot,
                 monitor,
-                amqp_url=self.settings.bus.url,
+                amqp_url=self.settings.bus.broker,
                 topology=self.settings.bus.topology,
                 rpc=self.rpc,
             )

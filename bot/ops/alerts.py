@@ -40,6 +40,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from prometheus_client import Counter
 
 from bus import Bus
+from bus.connection import Broker, as_broker
 from bus.topology import Topology
 from monitor.alerts import Incident, IncidentBook, alert_text, evaluate, recovery_text
 from monitor.settings import MonitorSettings
@@ -58,7 +59,7 @@ class AlertLoop:
         bot: Bot,
         settings: MonitorSettings,
         *,
-        amqp_url: str,
+        amqp_url: str | Broker,
         topology: Topology,
         rpc: Bus,
     ) -> None:
@@ -67,7 +68,7 @@ class AlertLoop:
         self.settings = settings
         self.chat_id = settings.ops_chat_id
         self.interval = settings.check_interval_s
-        self._url = amqp_url
+        self._broker = as_broker(amqp_url)
         self._topology = topology
         self._rpc = rpc
         self._connection: AbstractRobustConnection | None = None
@@ -97,10 +98,7 @@ class AlertLoop:
             await asyncio.sleep(self.interval)
 
     async def _connect(self) -> None:
-        self._connection = await aio_pika.connect_robust(
-            self._url,
-            client_properties={"connection_name": f"kefu-ops-alerts:{self._topology.prefix}"},
-        )
+        self._connection = await self._broker.connect(f"kefu-ops-alerts:{self._topology.prefix}")
         channel = await self._connection.channel(publisher_confirms=False)
         await channel.set_qos(prefetch_count=1)
         ticks, self._state = await self._topology.declare_alerts(channel)

@@ -85,6 +85,9 @@ ErrorCode = Literal[
     "unsupported_version",
     "wrong_route",
     "idempotency_conflict",
+    "too_large",
+    "unavailable",
+    "deferred",
     "internal",
 ]
 """Why a server could not answer a request with one of its replies (docs/bus.md)."""

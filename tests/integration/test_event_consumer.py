@@ -132,6 +132,32 @@ async def test_a_bad_event_is_dead_lettered_and_the_next_one_handled(
     assert dead.headers[REASON_HEADER].startswith("bad_event:")
 
 
+async def test_an_oversized_event_is_dead_lettered_unparsed_and_the_next_one_handled(
+    amqp_url, amqp_connection, topology
+):
+    handled = asyncio.Event()
+
+    async def handle(e: TicketOpenedEvent) -> None:
+        handled.set()
+
+    c = consumer(amqp_url, topology, handle, max_body=64 * 1024)
+    c.start()
+    await asyncio.wait_for(c.ready.wait(), 10)
+    huge = b'{"ticket_no": "' + b"x" * 70_000 + b'"}'
+    await publish(
+        amqp_connection,
+        topology,
+        (TicketOpenedEvent.ROUTING_KEY, huge),
+        (TicketOpenedEvent.ROUTING_KEY, event(1).model_dump_json().encode()),
+    )
+    await asyncio.wait_for(handled.wait(), 10)
+    await c.stop()
+    [dead] = await dead_letters(amqp_connection, topology)
+    assert dead.headers[REASON_HEADER] == (
+        f"too_large: ticket.opened: {len(huge)} bytes, over the limit of {64 * 1024}"
+    )
+
+
 async def test_a_failing_handler_is_retried_then_dead_lettered(amqp_url, amqp_connection, topology):
     calls: Counter[str] = Counter()
     settled = asyncio.Event()

@@ -71,7 +71,7 @@ async def test_redelivery_after_commit_does_not_apply_twice(shop, make_order, mo
         reply = await original(request)
         calls.append(reply)
         if len(calls) == 1:
-            raise ConnectionResetError("worker lost its connection before the ack")
+            raise RuntimeError("the worker failed after its commit, before the ack")
         return reply
 
     server = shop.worker._server
@@ -235,3 +235,26 @@ async def test_command_timing_out_without_a_worker_is_accepted_and_applied_later
             select(func.count(Exchange.id)).where(Exchange.order_item_id == order.item_id)
         )
     assert count == 1
+
+
+@pytest.mark.parametrize("method", ["orders.lookup", "exchanges.create"])
+async def test_oversized_message_is_dead_lettered_unparsed_with_its_size(
+    shop, amqp_connection, make_order, method
+):
+    limit = shop.worker.settings.bus.max_message_bytes
+    body = b'{"order_no": "' + b"9" * (limit + 10) + b'"}'
+    error = RemoteError.model_validate_json(await shop.rpc.call_raw(method, body, deadline=30))
+    assert error.code == "too_large"
+    assert f"{len(body)} bytes" in error.message and str(limit) in error.message
+    topology = shop.worker.topology
+    source = topology.commands_queue if method == "exchanges.create" else topology.queries_queue
+    [dead] = await dead_letters(amqp_connection, topology.dead_letter_queue(source), 1)
+    assert len(dead.body) == len(body)
+    assert dead.headers["x-kefu-error-code"] == "too_large"
+    assert dead.headers["x-kefu-reason"].startswith(f"too_large: {method}: {len(body)} bytes")
+    # The consumer carries on.
+    order = await make_order()
+    reply = await shop.rpc.call(
+        LookupOrder(order_no=order.order_no, telegram_user_id=9, phone_last4=order.phone[-4:])
+    )
+    assert isinstance(reply, OrderFound)

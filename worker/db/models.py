@@ -21,9 +21,11 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from bus.contracts.ops import TURN_OUTCOMES
 from shop.enums import (
@@ -225,6 +227,14 @@ class Remark(Base):
         return f"{self.content} — {self.author} — {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# The partial unique index below, and the predicate every query on live exchanges uses: a
+# literal, not a bound parameter. With a parameter the database cannot tell from the statement
+# alone that the index covers the query: SQLite re-prepares the statement on every execution
+# (about 4x the cost of the look-up itself), and PostgreSQL's generic plan for a prepared
+# statement cannot use the index at all.
+LIVE_EXCHANGE_SQL = "state != 'cancelled'"
+
+
 class Exchange(Base):
     __tablename__ = "exchanges"
     __table_args__ = (
@@ -233,8 +243,8 @@ class Exchange(Base):
             "one_live_exchange_per_item",
             "order_item_id",
             unique=True,
-            sqlite_where=text("state != 'cancelled'"),
-            postgresql_where=text("state != 'cancelled'"),
+            sqlite_where=text(LIVE_EXCHANGE_SQL),
+            postgresql_where=text(LIVE_EXCHANGE_SQL),
         ),
     )
 
@@ -547,6 +557,11 @@ class DemoShop(Base):
     showcase: Mapped[list[dict[str, Any]]] = mapped_column(
         JSON, default=list, doc='[{"role": "returnable", "order_no": "KF…"}, …]'
     )
+
+
+def live_exchange() -> ColumnElement[bool]:
+    """``exchanges.state != 'cancelled'`` as a literal (see ``LIVE_EXCHANGE_SQL``)."""
+    return Exchange.__table__.c.state != literal_column("'cancelled'")
 
 
 # ── what ops read (worker/ops.py, kefu report): turns, ratings, processes ────────────────

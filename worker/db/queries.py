@@ -2,8 +2,9 @@
 
 An order look-up is the bot's most frequent question: one statement finds the order with its
 customer's Telegram id and the phone it was placed with (enough to authorise), a second its
-items with variant, product and whether an exchange is live. Both run on a synchronous Core
-``Connection`` (see ``Database.run_read``).
+items with variant, product and whether an exchange is live. Both run through a
+:class:`worker.db.reads.Reads` (see ``Database.run_read``): on the ``sqlite3`` connection
+itself on SQLite, on a Core ``Connection`` on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, overload
 
-from sqlalchemy import Connection, Row, bindparam, exists, select
+from sqlalchemy import bindparam, exists, select
 
 from bus import contracts as c
 from shop.policy import ShopPolicy
@@ -26,12 +27,14 @@ from worker.db.models import (
     Return,
     ReturnItem,
     Variant,
+    live_exchange,
 )
+from worker.db.reads import Reads
 from worker.order_rules import OrderTimes, delivery_due_by, dispatch_due_by, order_attention
 from worker.rules import address_refusal, mask_address, mask_name, mask_phone
 
-# Built once with bind parameters, executed on the Core connection: no ORM execution layer
-# and no cache key to compute per call.
+# Built once with bind parameters (compiled once for SQLite by SqliteReads): no ORM execution
+# layer and no cache key to compute per call.
 _ORDER = (
     select(Order.__table__, Customer.telegram_user_id.label("owner_telegram_id"))
     .join(Customer, Customer.id == Order.customer_id)
@@ -52,9 +55,7 @@ _ITEMS = (
         Variant.color,
         Product.name,
         Product.kind,
-        exists()
-        .where(Exchange.order_item_id == OrderItem.id, Exchange.state != "cancelled")
-        .label("exchanged"),
+        exists().where(Exchange.order_item_id == OrderItem.id, live_exchange()).label("exchanged"),
         exists()
         .where(
             ReturnItem.order_item_id == OrderItem.id,
@@ -81,24 +82,21 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC)
 
 
-def order_row(connection: Connection, order_no: str) -> Row[Any] | None:
-    return connection.execute(_ORDER, {"order_no": order_no}).first()
+def order_row(reads: Reads, order_no: str) -> Any:
+    """The order's row with ``owner_telegram_id``, or ``None``."""
+    return reads.first(_ORDER, {"order_no": order_no})
 
 
-def proven(connection: Connection, telegram_user_id: int, order_no: str) -> bool:
+def proven(reads: Reads, telegram_user_id: int, order_no: str) -> bool:
     """Has this Telegram user answered this order's last four digits right before?"""
-    row = connection.execute(
-        _PROVEN, {"telegram_user_id": telegram_user_id, "order_no": order_no}
-    ).first()
+    row = reads.first(_PROVEN, {"telegram_user_id": telegram_user_id, "order_no": order_no})
     return row is not None
 
 
-def order_view(
-    connection: Connection, order: Row[Any], *, policy: ShopPolicy, now: datetime
-) -> c.OrderView:
+def order_view(reads: Reads, order: Any, *, policy: ShopPolicy, now: datetime) -> c.OrderView:
     """The order as the bot sees it (receiver masked), with the due dates and the attention
     flags the worker decides from ``policy`` at ``now``."""
-    items = connection.execute(_ITEMS, {"order_id": order.id}).all()
+    items = reads.all(_ITEMS, {"order_id": order.id})
     times = OrderTimes(
         state=order.state,
         kinds=frozenset(item.kind for item in items),
@@ -159,11 +157,11 @@ def order_view(
 
 
 def order_view_by_no(
-    connection: Connection, order_no: str, *, policy: ShopPolicy, now: datetime
+    reads: Reads, order_no: str, *, policy: ShopPolicy, now: datetime
 ) -> c.OrderView:
-    row = order_row(connection, order_no)
+    row = order_row(reads, order_no)
     assert row is not None, order_no
-    return order_view(connection, row, policy=policy, now=now)
+    return order_view(reads, row, policy=policy, now=now)
 
 
 # ── the product catalogue (worker/catalogue.py) ──────────────────────────────────────────
@@ -191,17 +189,18 @@ _VARIANTS = (
 )
 
 
-def catalogue_version(connection: Connection) -> int | None:
+def catalogue_version(reads: Reads) -> int | None:
     """The counter the ``products`` triggers bump; None when its row is missing."""
-    return connection.execute(_CATALOGUE_VERSION).scalar_one_or_none()
+    version: int | None = reads.scalar(_CATALOGUE_VERSION)
+    return version
 
 
-def catalogue_rows(connection: Connection) -> list[Row[*tuple[Any, ...]]]:
-    return list(connection.execute(_PRODUCTS).all())
+def catalogue_rows(reads: Reads) -> list[Any]:
+    return reads.all(_PRODUCTS)
 
 
-def variant_views(connection: Connection, product_id: int) -> list[c.VariantView]:
+def variant_views(reads: Reads, product_id: int) -> list[c.VariantView]:
     return [
         c.VariantView(sku=v.sku, size=v.size, color=v.color, stock=v.stock)
-        for v in connection.execute(_VARIANTS, {"product_id": product_id})
+        for v in reads.all(_VARIANTS, {"product_id": product_id})
     ]
