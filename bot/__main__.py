@@ -31,6 +31,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.dispatcher import create_dispatcher
+from bot.ops.reload import IntentReloader, ops_notice
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
 from intents import IntentEngine, MatcherConfig
@@ -149,7 +150,8 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     # Checked before anything is loaded: a webhook that cannot be secured fails at once.
     secret = webhook_secret(settings) if webhook else None
     replies = Replies(load_policy(settings.shop_policy))
-    engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
+    # the model's calibrated thresholds; a new model or taught phrase is picked up running
+    engine = IntentEngine.load(config=MatcherConfig(), overrides_path=settings.intents_overrides)
     rpc = RpcClient(
         settings.bus.url, timeout=settings.bus.rpc_timeout, topology=settings.bus.topology
     )
@@ -163,6 +165,8 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
         # The console plays the agents' group too (/desk): the whole handoff on one machine.
         settings = settings.model_copy(update={"agents_chat_id": CONSOLE_AGENTS_CHAT})
     dp = create_dispatcher(settings, rpc=rpc, engine=engine, replies=replies, storage=storage)
+    reloader = IntentReloader(engine, settings.intents_reload_s, notify=ops_notice(settings))
+    reloader.start()  # SIGHUP, and a look at the files every KEFU_INTENTS_RELOAD_S
     if settings.metrics_port:
         from prometheus_client import start_http_server
 
@@ -195,6 +199,7 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
             finally:
                 await bot.session.close()
     finally:
+        await reloader.stop()
         await storage.close()
         await rpc.close()
 

@@ -98,6 +98,19 @@ class BotSettings(BaseSettings):
     )
     flood_window_s: float = Field(default=10.0, gt=0, alias="KEFU_FLOOD_WINDOW")
     transcript_lines: int = Field(default=40, ge=4, le=200, alias="KEFU_TRANSCRIPT_LINES")
+    intents_reload_s: float = Field(
+        default=5.0,
+        ge=0,
+        alias="KEFU_INTENTS_RELOAD_S",
+        description="How often the bot looks for a new intent model, catalogue or taught "
+        "phrases (a few stat calls); 0: only on SIGHUP.",
+    )
+    intents_overrides: Path | None = Field(
+        default=None,
+        alias="KEFU_INTENTS_OVERRIDES",
+        description="The shop's taught phrases (kefu intents teach --overrides); default: "
+        "intents/data/overrides.jsonl.",
+    )
     metrics_port: int | None = Field(default=None, alias="KEFU_BOT_METRICS_PORT")
     bus: BusSettings = Field(default_factory=BusSettings)
 

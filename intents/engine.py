@@ -67,11 +67,11 @@ SLOT_CONFIDENCE = 0.9
 # pays the return postage; "那什么时候到" after an order look-up asks about that order.
 CONTEXT_REMAP: dict[tuple[str, str], str] = {
     ("returns", "shipping.fee"): "returns.postage",
-    ("returns", "shipping.courier"): "returns.postage",
+    # (never "shipping.courier": "发什么快递" after a returns answer or an order card asks
+    # which courier, a clear question of its own)
     ("returns", "order.status"): "returns.refund_progress",
     ("order", "shipping.delivery_time"): "order.status",
     ("order", "shipping.dispatch_time"): "order.status",
-    ("order", "shipping.courier"): "order.status",
     ("size", "size.chart"): "size.chart",
 }
 # the kinds of slot a group's follow-ups are made of ("XL行不", "北京呢", "黑色的呢")
@@ -218,10 +218,28 @@ class IntentEngine:
     def reload_if_changed(self) -> bool:
         """``reload()`` when a file it was loaded from changed since; True if it reloaded. Cheap
         (a few ``stat`` calls): a bot may call it every few seconds."""
-        if self._stamp() == self._state.stamp:
+        if not self.changed():
             return False
         self.reload()
         return True
+
+    def stamp(self) -> tuple[float, ...]:
+        """The modification times and sizes of the files the engine reads, as of now."""
+        return self._stamp()
+
+    def changed(self) -> bool:
+        """A file the engine was loaded from changed since it was (last) loaded."""
+        return self._stamp() != self._state.stamp
+
+    def info(self) -> dict[str, str | int | None]:
+        """What is loaded: the model's version (``None``: the hand-set scorer), the number of
+        intents and of taught phrases."""
+        st = self._state
+        return {
+            "model": st.model.version if st.model is not None else None,
+            "intents": len(st.catalog.intents),
+            "overrides": len(st.overrides),
+        }
 
     def _stamp(self) -> tuple[float, ...]:
         out: list[float] = []

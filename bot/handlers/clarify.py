@@ -15,6 +15,7 @@ from bot.filters import HasText, Outcome
 from bot.keyboards import ClarifyCallback, HumanCallback
 from bot.ops.turns import TurnNote
 from bot.routing import IntentRoute
+from bot.services import topic
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
@@ -49,6 +50,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         message: Message, conv: Conversation, decision: Decision, turn: TurnNote | None = None
     ) -> None:
         conv.memory.pending_text = (message.text or "")[:1000]
+        topic.forget(conv.memory)  # nothing placed: nothing to follow up on
         choices = [
             (c.intent, titles[c.intent].get(conv.locale) or next(iter(titles[c.intent].values())))
             for c in decision.candidates
@@ -76,6 +78,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         message: Message, conv: Conversation, turn: TurnNote | None = None
     ) -> None:
         """A text no handler took (e.g. a confident intent this bot has no flow for)."""
+        topic.forget(conv.memory)
         if turn is not None:
             turn.unplaced("fallback")
         if not await missed(conv):
@@ -101,15 +104,21 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         conv.memory.misses = 0
         conv.memory.pending_text = None
         group, action = actions[callback_data.intent]
-        decision = Decision(
-            intent=callback_data.intent,
-            group=group,
-            action=action,
-            confidence=1.0,
-            outcome="accept",
-            candidates=[],
-            slots=extract_slots(pending),
+        # The customer's choice, read like a confident match: in the chat's topic (its slots
+        # merged the one way every message's are), and the chat's topic from now on.
+        decision = topic.follow_up(
+            Decision(
+                intent=callback_data.intent,
+                group=group,
+                action=action,
+                confidence=1.0,
+                outcome="accept",
+                candidates=[],
+                slots=extract_slots(pending),
+            ),
+            conv.memory,
         )
+        topic.remember(decision, conv.memory)
         replay = query.message.model_copy(update={"text": pending, "from_user": query.from_user})
         data.pop("callback_data", None)
         data.update(conv=conv, dispatcher=dispatcher, decision=decision)

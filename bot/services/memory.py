@@ -21,6 +21,7 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bus.contracts import Attachment, TranscriptLine
+from intents import Slots
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,20 @@ PROOF_LIMIT = 10
 Role = Literal["customer", "bot"]
 
 Evidence = Literal["color", "quality"]
+
+
+class Topic(BaseModel):
+    """What the chat is about: the last intent the bot accepted and answered, when (time and
+    customer turn), and what is known about it (region, size, height and weight, product…).
+    A follow-up fragment ("What about Beijing?", "那L呢") is read in it (``bot.services.topic``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    intent: str
+    at: datetime
+    turn: int = 0
+    """The chat's customer-message count (``ChatMemory.turns``) when the topic was set."""
+    slots: Slots = Field(default_factory=Slots)
 
 
 class ChatMemory(BaseModel):
@@ -70,6 +85,10 @@ class ChatMemory(BaseModel):
     """A photo sent now is evidence for a colour or quality question."""
     last_match: tuple[str, float] | None = None
     """What the bot made of the customer's last message (intent, confidence), for a ticket."""
+    turns: int = 0
+    """Customer text messages so far (for how many turns ago the topic was set)."""
+    topic: Topic | None = None
+    """What the chat is about (``bot.services.topic``)."""
 
     # Where it was loaded from and as what, for save(): a slot, not a pydantic private
     # attribute (it is read and written on every update; private attributes cost more).
