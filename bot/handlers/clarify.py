@@ -90,6 +90,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         callback_data: ClarifyCallback,
         conv: Conversation,
         dispatcher: Dispatcher,
+        turn: TurnNote | None = None,
         **data: Any,
     ) -> None:
         pending = conv.memory.pending_text
@@ -98,6 +99,8 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
             or not pending
             or not isinstance(query.message, Message)
         ):
+            if turn is not None:  # "none of these", or a button of a question gone since
+                turn.unplaced("fallback")
             if not await missed(conv):
                 await conv.say(conv.t("clarify.rephrase"))
             return
@@ -121,7 +124,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         topic.remember(decision, conv.memory)
         replay = query.message.model_copy(update={"text": pending, "from_user": query.from_user})
         data.pop("callback_data", None)
-        data.update(conv=conv, dispatcher=dispatcher, decision=decision)
+        data.update(conv=conv, dispatcher=dispatcher, decision=decision, turn=turn)
         await dispatcher.propagate_event("message", replay, **data)
 
     @router.callback_query(HumanCallback.filter())
