@@ -50,7 +50,6 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         message: Message, conv: Conversation, decision: Decision, turn: TurnNote | None = None
     ) -> None:
         conv.memory.pending_text = (message.text or "")[:1000]
-        topic.forget(conv.memory)  # nothing placed: nothing to follow up on
         choices = [
             (c.intent, titles[c.intent].get(conv.locale) or next(iter(titles[c.intent].values())))
             for c in decision.candidates

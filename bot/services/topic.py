@@ -135,7 +135,7 @@ def remember(decision: Decision, memory: ChatMemory, now: datetime | None = None
 
 
 def forget(memory: ChatMemory) -> None:
-    """The message could not be placed: no topic to follow up on."""
+    """The accepted intent went unanswered (no handler took it): no topic to follow up on."""
     memory.topic = None
 
 
