@@ -597,16 +597,34 @@ def _thresholds(st: _State, config: MatcherConfig) -> tuple[float, float]:
 def _margin_ok(probs: Probs, top: int, intents: list[Intent], config: MatcherConfig) -> bool:
     """The best beats the runner-up by ``accept_margin`` logits; a greeting or thanks never
     counts as the runner-up of a question, and other.unknown never does."""
-    wrappers = config.wrapper_groups
-    top_wrapper = intents[top].group in wrappers
-    second = 0.0
-    for i, p in enumerate(probs):
-        if i == top or intents[i].id == FALLBACK_INTENT:
-            continue
-        if not top_wrapper and intents[i].group in wrappers:
-            continue
-        second = max(second, float(p))
+    wrapper, fallback = _masks(intents, config.wrapper_groups)
+    others = probs.copy()
+    others[top] = 0.0
+    others[fallback] = 0.0
+    if not wrapper[top]:
+        others[wrapper] = 0.0
+    second = max(0.0, float(others.max()))
     return logit(float(probs[top])) - logit(second) >= config.accept_margin
+
+
+_MASKS: dict[tuple[int, tuple[str, ...]], tuple[list[Intent], npt.NDArray[np.bool_],
+                                                npt.NDArray[np.bool_]]] = {}
+
+
+def _masks(
+    intents: list[Intent], wrappers: tuple[str, ...]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which intents are greetings/thanks and which is other.unknown (per catalogue, cached:
+    the check runs on every message)."""
+    key = (id(intents), wrappers)
+    found = _MASKS.get(key)
+    if found is None or found[0] is not intents:  # the same id for another list: rebuild
+        if len(_MASKS) > 16:
+            _MASKS.clear()
+        wrapper = np.array([i.group in wrappers for i in intents], dtype=bool)
+        fallback = np.array([i.id == FALLBACK_INTENT for i in intents], dtype=bool)
+        found = _MASKS[key] = (intents, wrapper, fallback)
+    return found[1], found[2]
 
 
 def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:
