@@ -21,9 +21,9 @@ from bus.settings import BusSettings
 from tests.e2e.conftest import Customer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.logscan import SCAN
+from tests.support.cli import run_kefu
 
 ROOT = Path(__file__).resolve().parents[2]
-KEFU = Path(sys.executable).with_name("kefu")
 OPS_CHAT = -100_777_0001
 TAUGHT_ZH = "放门卫就行"  # where to leave the parcel: the courier's business
 TAUGHT_EN = "please leave it with my neighbour"
@@ -40,14 +40,8 @@ def answered_as(message, intent: str) -> bool:
 
 async def teach(overrides: Path, text: str, intent: str) -> None:
     """``kefu intents teach`` as a shop owner runs it."""
-    process = await asyncio.create_subprocess_exec(
-        str(KEFU), "intents", "teach", text, intent, "--overrides", str(overrides),
-        cwd=str(ROOT),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, err.decode()
+    code, _, err = await run_kefu("intents", "teach", text, intent, "--overrides", str(overrides))
+    assert code == 0, err
 
 
 class RunningBot:
