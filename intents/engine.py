@@ -80,7 +80,7 @@ SLOT_TOPICS: dict[str, tuple[str, ...]] = {
     "shipping": ("region",),
     "color": ("color",),
     "order": ("order_no", "phone_last4"),
-    "returns": ("order_no", "size", "color"),
+    "returns": ("size", "color"),  # an order number alone is a look-up of its own
 }
 # what remains of a fragment once its slots are taken out: particles and "what about"
 _FRAGMENT_WORDS = re.compile(
@@ -429,14 +429,16 @@ class IntentEngine:
         )
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
         remap = CONTEXT_REMAP.get((group, own.id))
-        if remap is not None and fragment and st.catalog.get(remap) is not None:
+        only_slots = _only_slots(text, slots)  # "KF20260001 尾号1234": read by its slots
+        if (remap is not None and fragment and not only_slots
+                and st.catalog.get(remap) is not None):
             return _point_mass(st, remap, max(float(probs[top]), 0.9)), True, slots
         if clear and not fragment:
             return probs, False, slots
         # a slot with nothing else ("XL行不", "北京呢", "what about Beijing?")
         kinds = SLOT_TOPICS.get(group, ())
         carried = [k for k in kinds if getattr(slots, k) is not None]
-        if carried and _only_slots(text, slots):
+        if carried and only_slots:
             return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
         if clear:
             return probs, False, slots

@@ -44,6 +44,7 @@ FLOW_TOPICS: dict[str, str] = {
     "ReturnRequest": "returns.return",
     "AddressChange": "order.change_address",
     "OrderQuery": "order.status",
+    "OrderChange": "order.modify",
 }
 """The intent (or group) a flow's conversation is about, by its FSM state group; a flow class
 may say it instead with a ``topic`` class attribute."""

@@ -42,6 +42,7 @@ def test_the_flow_the_chat_is_in_is_its_topic() -> None:
     assert topic.flow_topic("SizeAdvice:waiting_for_body") == "size.recommend"
     assert topic.flow_topic("ShippingQuestion:waiting_for_region") == "shipping"
     assert topic.flow_topic("ExchangeRequest:waiting_for_item") == "returns.exchange"
+    assert topic.flow_topic("ReturnRequest:waiting_for_cause") == "returns.return"
     assert topic.flow_topic(None) is None and topic.flow_topic("Unknown:step") is None
     assert topic.context_for(ChatMemory(), "SizeAdvice:waiting_for_body").flow == "size.recommend"
 
