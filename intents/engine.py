@@ -67,11 +67,11 @@ SLOT_CONFIDENCE = 0.9
 # pays the return postage; "那什么时候到" after an order look-up asks about that order.
 CONTEXT_REMAP: dict[tuple[str, str], str] = {
     ("returns", "shipping.fee"): "returns.postage",
-    ("returns", "shipping.courier"): "returns.postage",
+    # (never "shipping.courier": "发什么快递" after a returns answer or an order card asks
+    # which courier, a clear question of its own)
     ("returns", "order.status"): "returns.refund_progress",
     ("order", "shipping.delivery_time"): "order.status",
     ("order", "shipping.dispatch_time"): "order.status",
-    ("order", "shipping.courier"): "order.status",
     ("size", "size.chart"): "size.chart",
 }
 # the kinds of slot a group's follow-ups are made of ("XL行不", "北京呢", "黑色的呢")
@@ -80,7 +80,7 @@ SLOT_TOPICS: dict[str, tuple[str, ...]] = {
     "shipping": ("region",),
     "color": ("color",),
     "order": ("order_no", "phone_last4"),
-    "returns": ("order_no", "size", "color"),
+    "returns": ("size", "color"),  # an order number alone is a look-up of its own
 }
 # what remains of a fragment once its slots are taken out: particles and "what about"
 _FRAGMENT_WORDS = re.compile(
@@ -218,10 +218,28 @@ class IntentEngine:
     def reload_if_changed(self) -> bool:
         """``reload()`` when a file it was loaded from changed since; True if it reloaded. Cheap
         (a few ``stat`` calls): a bot may call it every few seconds."""
-        if self._stamp() == self._state.stamp:
+        if not self.changed():
             return False
         self.reload()
         return True
+
+    def stamp(self) -> tuple[float, ...]:
+        """The modification times and sizes of the files the engine reads, as of now."""
+        return self._stamp()
+
+    def changed(self) -> bool:
+        """A file the engine was loaded from changed since it was (last) loaded."""
+        return self._stamp() != self._state.stamp
+
+    def info(self) -> dict[str, str | int | None]:
+        """What is loaded: the model's version (``None``: the hand-set scorer), the number of
+        intents and of taught phrases."""
+        st = self._state
+        return {
+            "model": st.model.version if st.model is not None else None,
+            "intents": len(st.catalog.intents),
+            "overrides": len(st.overrides),
+        }
 
     def _stamp(self) -> tuple[float, ...]:
         out: list[float] = []
@@ -411,14 +429,16 @@ class IntentEngine:
         )
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
         remap = CONTEXT_REMAP.get((group, own.id))
-        if remap is not None and fragment and st.catalog.get(remap) is not None:
+        only_slots = _only_slots(text, slots)  # "KF20260001 尾号1234": read by its slots
+        if (remap is not None and fragment and not only_slots
+                and st.catalog.get(remap) is not None):
             return _point_mass(st, remap, max(float(probs[top]), 0.9)), True, slots
         if clear and not fragment:
             return probs, False, slots
         # a slot with nothing else ("XL行不", "北京呢", "what about Beijing?")
         kinds = SLOT_TOPICS.get(group, ())
         carried = [k for k in kinds if getattr(slots, k) is not None]
-        if carried and _only_slots(text, slots):
+        if carried and only_slots:
             return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
         if clear:
             return probs, False, slots
@@ -579,16 +599,34 @@ def _thresholds(st: _State, config: MatcherConfig) -> tuple[float, float]:
 def _margin_ok(probs: Probs, top: int, intents: list[Intent], config: MatcherConfig) -> bool:
     """The best beats the runner-up by ``accept_margin`` logits; a greeting or thanks never
     counts as the runner-up of a question, and other.unknown never does."""
-    wrappers = config.wrapper_groups
-    top_wrapper = intents[top].group in wrappers
-    second = 0.0
-    for i, p in enumerate(probs):
-        if i == top or intents[i].id == FALLBACK_INTENT:
-            continue
-        if not top_wrapper and intents[i].group in wrappers:
-            continue
-        second = max(second, float(p))
+    wrapper, fallback = _masks(intents, config.wrapper_groups)
+    others = probs.copy()
+    others[top] = 0.0
+    others[fallback] = 0.0
+    if not wrapper[top]:
+        others[wrapper] = 0.0
+    second = max(0.0, float(others.max()))
     return logit(float(probs[top])) - logit(second) >= config.accept_margin
+
+
+_MASKS: dict[tuple[int, tuple[str, ...]], tuple[list[Intent], npt.NDArray[np.bool_],
+                                                npt.NDArray[np.bool_]]] = {}
+
+
+def _masks(
+    intents: list[Intent], wrappers: tuple[str, ...]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which intents are greetings/thanks and which is other.unknown (per catalogue, cached:
+    the check runs on every message)."""
+    key = (id(intents), wrappers)
+    found = _MASKS.get(key)
+    if found is None or found[0] is not intents:  # the same id for another list: rebuild
+        if len(_MASKS) > 16:
+            _MASKS.clear()
+        wrapper = np.array([i.group in wrappers for i in intents], dtype=bool)
+        fallback = np.array([i.id == FALLBACK_INTENT for i in intents], dtype=bool)
+        found = _MASKS[key] = (intents, wrapper, fallback)
+    return found[1], found[2]
 
 
 def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:

@@ -36,6 +36,9 @@ class Slots(BaseModel):
     # (``order.status`` for "two weeks and still no parcel, great service"), so the bot can answer
     # that topic and offer a person
     topic: str | None = None
+    # set by the bot, not read from the text: the product the chat is about (its name), carried
+    # over from an earlier turn ("那L呢" after size advice for 连帽卫衣)
+    product: str | None = None
 
 
 # --------------------------------------------------------------------------- Chinese numerals

@@ -16,11 +16,13 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
+from bot.services import topic
 from bot.services.memory import ProductMemo
 from bot.services.orders import lookup
 from bus.contracts import GetProduct, OrderFound, ProductFound, ProductView, SearchProducts
 from bus.errors import BusError
 from intents import Decision, Slots
+from replies.sizing import SizeAdvice as Advice
 from replies.sizing import SizeChart, SizeRow, recommend_size
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class SizeDraft(Draft):
     weight_kg: float | None = None
     fit: str | None = None
     product_id: int | None = None
+    asked: str | None = None
+    """A size the customer asked about ("XL行不", "那L呢"): said against the advice."""
     choices: list[ProductChoice] = Field(default_factory=list)
     """Products the question could be about, offered as buttons."""
 
@@ -60,6 +64,7 @@ class SizeDraft(Draft):
         self.height_cm = slots.height_cm if slots.height_cm is not None else self.height_cm
         self.weight_kg = slots.weight_kg if slots.weight_kg is not None else self.weight_kg
         self.fit = slots.fit if slots.fit is not None else self.fit
+        self.asked = slots.size if slots.size is not None else self.asked
 
 
 def chart_of(product: ProductView) -> SizeChart | None:
@@ -102,6 +107,9 @@ class SizeFlow(Flow):
                 candidates = await self._products_of_order(slots.order_no) if slots.order_no else []
                 if not candidates:
                     candidates = await self._products_named(text)
+                if not candidates and slots.product:
+                    # the product the chat is about ("那L呢" after advice for the hoodie)
+                    candidates = await self._products_named(slots.product)
             except BusError:
                 # Height and weight can still be asked for; the chart needs the worker later.
                 candidates = []
@@ -171,16 +179,37 @@ class SizeFlow(Flow):
             await conv.say(conv.replies.answer("size.chart", conv.locale))
             return
         conv.memory.product = ProductMemo(product_id=product_id, name=reply.product.name)
+        topic.note(conv.memory, product=reply.product.name)  # what a follow-up is about
         advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
         logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
         text = conv.replies.render_size_advice(advice, conv.locale)
+        asked = self._asked_size(draft.asked, advice, chart)
+        above = f"{asked}\n" if asked else ""
         # Outside the chart: a person finds something that suits (the button opens a ticket).
         markup = (
             keyboards.offer_human(conv.t, "other")
             if advice.kind == "out_of_range"
             else conv.feedback("size.recommend")
         )
-        await conv.say(f"<b>{_escape(reply.product.name)}</b>\n{text}", reply_markup=markup)
+        await conv.say(f"<b>{_escape(reply.product.name)}</b>\n{above}{text}", reply_markup=markup)
+
+    def _asked_size(self, asked: str | None, advice: Advice, chart: SizeChart) -> str | None:
+        """The size the customer asked about, against the advice: fits, looser or tighter."""
+        if asked is None or advice.kind not in ("exact", "between"):
+            return None
+        names = [row.size for row in chart.rows]
+        t = self.conv.t
+        if asked not in names:
+            return t("size.asked.not_made", size=asked)
+        suggested = [advice.size] if advice.size else advice.alternatives
+        if not suggested or asked in suggested or asked in advice.alternatives:
+            return t("size.asked.fits", size=asked)
+        index = names.index(asked)
+        low = min(names.index(s) for s in suggested if s in names)
+        high = max(names.index(s) for s in suggested if s in names)
+        if index > high:
+            return t("size.asked.looser", size=asked, suggested=names[high])
+        return t("size.asked.tighter", size=asked, suggested=names[low])
 
     async def show_chart(self, text: str) -> bool:
         """The size chart of the product named in the message, when there is exactly one."""
@@ -191,6 +220,7 @@ class SizeFlow(Flow):
         if not isinstance(reply, ProductFound) or (chart := chart_of(reply.product)) is None:
             return False
         conv = self.conv
+        topic.note(conv.memory, product=reply.product.name)
         await conv.say(
             f"<b>{_escape(reply.product.name)}</b>\n"
             + conv.replies.render_size_chart(chart, conv.locale),
@@ -213,7 +243,9 @@ class SizeFlow(Flow):
         if not query:
             return []
         reply = await self.rpc.call(SearchProducts(query=query, limit=5))
-        return [ProductChoice(product_id=p.product_id, name=p.name) for p in reply.products]
+        found = [ProductChoice(product_id=p.product_id, name=p.name) for p in reply.products]
+        exact = [c for c in found if c.name == query]  # a product named in full is that one
+        return exact or found
 
     async def _products_of_order(self, order_no: str | None) -> list[ProductChoice]:
         order_no = order_no or self.conv.memory.last_order

@@ -15,6 +15,7 @@ from bot.filters import HasText, Outcome
 from bot.keyboards import ClarifyCallback, HumanCallback
 from bot.ops.turns import TurnNote
 from bot.routing import IntentRoute
+from bot.services import topic
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
@@ -76,6 +77,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         message: Message, conv: Conversation, turn: TurnNote | None = None
     ) -> None:
         """A text no handler took (e.g. a confident intent this bot has no flow for)."""
+        topic.forget(conv.memory)
         if turn is not None:
             turn.unplaced("fallback")
         if not await missed(conv):
@@ -87,6 +89,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         callback_data: ClarifyCallback,
         conv: Conversation,
         dispatcher: Dispatcher,
+        turn: TurnNote | None = None,
         **data: Any,
     ) -> None:
         pending = conv.memory.pending_text
@@ -95,24 +98,32 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
             or not pending
             or not isinstance(query.message, Message)
         ):
+            if turn is not None:  # "none of these", or a button of a question gone since
+                turn.unplaced("fallback")
             if not await missed(conv):
                 await conv.say(conv.t("clarify.rephrase"))
             return
         conv.memory.misses = 0
         conv.memory.pending_text = None
         group, action = actions[callback_data.intent]
-        decision = Decision(
-            intent=callback_data.intent,
-            group=group,
-            action=action,
-            confidence=1.0,
-            outcome="accept",
-            candidates=[],
-            slots=extract_slots(pending),
+        # The customer's choice, read like a confident match: in the chat's topic (its slots
+        # merged the one way every message's are), and the chat's topic from now on.
+        decision = topic.follow_up(
+            Decision(
+                intent=callback_data.intent,
+                group=group,
+                action=action,
+                confidence=1.0,
+                outcome="accept",
+                candidates=[],
+                slots=extract_slots(pending),
+            ),
+            conv.memory,
         )
+        topic.remember(decision, conv.memory)
         replay = query.message.model_copy(update={"text": pending, "from_user": query.from_user})
         data.pop("callback_data", None)
-        data.update(conv=conv, dispatcher=dispatcher, decision=decision)
+        data.update(conv=conv, dispatcher=dispatcher, decision=decision, turn=turn)
         await dispatcher.propagate_event("message", replay, **data)
 
     @router.callback_query(HumanCallback.filter())

@@ -279,14 +279,17 @@ class TurnMiddleware(BaseMiddleware):
                 text=message.text,
             )
             return
-        if kind == "clarify":  # a "did you mean…?" choice: the question, answered
+        if kind == "clarify":
+            # A "did you mean…?" choice: the question, answered as the intent the customer
+            # chose (confidence 1: their word); "none of these" or a stale button: unplaced.
+            outcome = "escalated" if escalated else note.outcome or "answered"
             self.recorder.turn(
                 bot_id=bot.id,
                 chat_id=chat.id,
                 locale=locale,
-                outcome="escalated" if escalated else "answered",
+                outcome=outcome,
                 intent=payload.intent,
-                confidence=1.0,
+                confidence=1.0 if outcome != "fallback" else None,
                 flow=flow,
             )
             return

@@ -21,6 +21,7 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bus.contracts import Attachment, TranscriptLine
+from intents import Slots
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,20 @@ class ProductMemo(BaseModel):
 
     product_id: int
     name: str
+
+
+class Topic(BaseModel):
+    """What the chat is about: the last intent the bot accepted and answered, when (time and
+    customer turn), and what is known about it (region, size, height and weight, product…).
+    A follow-up fragment ("What about Beijing?", "那L呢") is read in it (``bot.services.topic``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    intent: str
+    at: datetime
+    turn: int = 0
+    """The chat's customer-message count (``ChatMemory.turns``) when the topic was set."""
+    slots: Slots = Field(default_factory=Slots)
 
 
 class ChatMemory(BaseModel):
@@ -80,6 +95,10 @@ class ChatMemory(BaseModel):
     product: ProductMemo | None = None
     """The product the chat was last about (a product fact answered), so that "那洗的时候要
     注意什么" after it is about that product."""
+    turns: int = 0
+    """Customer text messages so far (for how many turns ago the topic was set)."""
+    topic: Topic | None = None
+    """What the chat is about (``bot.services.topic``)."""
 
     # Where it was loaded from and as what, for save(): a slot, not a pydantic private
     # attribute (it is read and written on every update; private attributes cost more).

@@ -52,9 +52,9 @@ async def test_intent_is_matched_once_per_message(monkeypatch) -> None:
     calls: list[str] = []
     original = engine().match
 
-    def counting(text: str):
+    def counting(text: str, context=None):
         calls.append(text)
-        return original(text)
+        return original(text, context=context)
 
     harness = Harness(FailingBus(lambda: BusUnavailable("-")))
     monkeypatch.setattr(harness.dp["engine"], "match", counting)

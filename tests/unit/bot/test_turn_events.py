@@ -71,3 +71,31 @@ def test_flow_names_come_from_the_state_group() -> None:
     assert flow_name("SizeAdvice:waiting_for_height") == "size_advice"
     assert flow_name("ExchangeRequest:confirming") == "exchange_request"
     assert flow_name(None) is None
+
+
+async def test_a_clarified_turn_resolved_by_a_choice_records_the_chosen_intent() -> None:
+    """"Did you mean…?" is one turn (clarified, with its candidates and masked words); the
+    customer's tap is the next (answered, as the intent they chose); "none of these" is a
+    turn not placed."""
+    harness = Harness(worker())
+    user = USER + 7
+    [question] = await harness.say("能不能晚点再寄", user_id=user)
+    assert question == harness.t("clarify.header")
+    clarified = turns(harness)[-1]
+    assert clarified.outcome == "clarified" and clarified.text == "能不能晚点再寄"
+    assert len(clarified.candidates) >= 2
+    chosen = clarified.candidates[1]  # not the engine's first guess: the customer's own choice
+    title = harness.dp["engine"].catalog.get(chosen).title.zh
+    answer = await harness.press(title, user_id=user)
+    assert answer and answer[0] != harness.t("clarify.rephrase")
+    resolved = turns(harness)[-1]
+    assert (resolved.outcome, resolved.intent, resolved.confidence) == ("answered", chosen, 1.0)
+    assert resolved.group == chosen.split(".")[0]
+    assert resolved.conversation == clarified.conversation
+    assert resolved.text is None  # words only on unplaced turns
+
+    await harness.say("能不能晚点再寄", user_id=user)
+    [rephrase] = await harness.press(harness.t("button.none_of_these"), user_id=user)
+    assert rephrase == harness.t("clarify.rephrase")
+    none_of_these = turns(harness)[-1]
+    assert none_of_these.outcome == "fallback" and none_of_these.intent is None

@@ -39,6 +39,11 @@ def test_the_region_of_a_follow_up_is_in_its_slots(any_engine):
         ("退货地址是哪里", "shipping.fee", "returns.address"),
         ("能开发票吗", "color.options", "payment.invoice"),
         ("where is my refund", "size.fit", "returns.refund_progress"),
+        # a courier question is its own, after a returns answer or an order card
+        ("发什么快递", "returns.return", "shipping.courier"),
+        ("发什么快递", "order.status", "shipping.courier"),
+        # an order number with its digits is a look-up of that order, also after a return
+        ("KF26200341 尾号5280", "returns.return", "order.status"),
     ],
 )
 def test_context_never_overrides_a_clear_new_question(any_engine, text, last, intent):
