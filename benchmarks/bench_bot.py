@@ -1,8 +1,9 @@
 """The bot's turns through aiogram's dispatcher against a bare aiogram echo, in one run.
 
-Every row feeds pre-built ``Update`` objects (made with ``context={"bot": bot}``, as aiogram
-wants) to ``Dispatcher.feed_update`` with a *null session*: an aiogram ``BaseSession`` that
-answers ``sendMessage`` at once without any network, so the figures are the bot's own work.
+Every row feeds pre-built ``Update`` objects (``bot.local.LocalCustomer``, as the unit tests
+and the console build them) to ``Dispatcher.feed_update`` with a *null session*
+(``bot.local.LocalSession(keep=False)``), which answers ``sendMessage`` at once without any
+network and keeps nothing, so the figures are the bot's own work.
 
 * **echo**: a bare aiogram dispatcher with one async handler that sends the text back.
 * **policy**: Kefu's dispatcher (``create_dispatcher``: middlewares, intent match, routers,
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
 import os
 import statistics
@@ -36,18 +36,15 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.base import BaseSession
-from aiogram.enums import ParseMode
-from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.types import Chat, Message, Update, User
+from aiogram.types import Message, Update
+
+from bot.local import LocalCustomer, LocalSession, local_bot
 
 POLICY_QUESTIONS = [
     "付款后多久发货",
@@ -59,64 +56,17 @@ POLICY_QUESTIONS = [
     "怎么付款",
     "是正品吗",
 ]
-BOT_USER = User(id=4242, is_bot=True, first_name="Bench")
 
 
-class NullSession(BaseSession):
-    """Answers every method at once: ``sendMessage`` with a Message, the rest with True."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent = 0
-        self._ids = itertools.count(1)
-
-    async def make_request(
-        self,
-        bot: Bot,
-        method: TelegramMethod[Any],
-        timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
-    ) -> Any:
-        if isinstance(method, SendMessage):
-            self.sent += 1
-            return Message(
-                message_id=next(self._ids),
-                date=datetime.now(UTC),
-                chat=Chat(id=int(method.chat_id), type="private"),
-                from_user=BOT_USER,
-                text=method.text,
-            )
-        return True
-
-    async def close(self) -> None:
-        return None
-
-    async def stream_content(self, *args: Any, **kwargs: Any):  # type: ignore[override]
-        yield b""
-
-
-def make_bot() -> tuple[Bot, NullSession]:
-    session = NullSession()
-    bot = Bot(
-        "4242:BENCH", session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
-    )
-    return bot, session
+def make_bot() -> tuple[Bot, LocalSession]:
+    """A bot on a null session: ``bot.local.LocalSession`` answers at once, keeps nothing."""
+    session = LocalSession(keep=False)
+    return local_bot(session), session
 
 
 def updates(bot: Bot, texts: list[str], n: int, users: int) -> list[Update]:
-    now = datetime.now(UTC)
-    built = []
-    for i in range(n):
-        uid = 10_000 + i % users
-        user = User(id=uid, is_bot=False, first_name="客户", language_code="zh-hans")
-        message = Message(
-            message_id=i + 1,
-            date=now,
-            chat=Chat(id=uid, type="private"),
-            from_user=user,
-            text=texts[i % len(texts)],
-        )
-        built.append(Update(update_id=i + 1, message=message, context={"bot": bot}))
-    return built
+    customers = [LocalCustomer(bot, 10_000 + u, language="zh-hans") for u in range(users)]
+    return [customers[i % users].says(texts[i % len(texts)]) for i in range(n)]
 
 
 def echo_dispatcher() -> Dispatcher:
@@ -161,14 +111,14 @@ async def measure(
     name: str,
     dp: Dispatcher,
     bot: Bot,
-    session: NullSession,
+    session: LocalSession,
     make: Callable[[int], list[Update]],
     turns: int,
     concurrency: int,
 ) -> Row:
     for update in make(min(200, turns)):  # warm-up: caches, first-call imports
         await dp.feed_update(bot, update)
-    session.sent = 0
+    session.count = 0
     latencies = []
     for update in make(turns):
         started = time.perf_counter()
@@ -191,7 +141,7 @@ async def measure(
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[int(len(latencies) * 0.99) - 1] * 1000,
         updates_per_s=turns / elapsed,
-        replies=session.sent,
+        replies=session.count,
     )
 
 
@@ -233,18 +183,8 @@ async def lookup_rows(args: argparse.Namespace, rows: list[Row]) -> None:
             bot, session = make_bot()
             dp = kefu_dispatcher(rpc)
             # Customers beyond the worker's wrong-guess throttle never appear: right digits only.
-            made = itertools.count()
-
             def make(n: int) -> list[Update]:
-                base = next(made) * 1000
-                return [
-                    Update(
-                        update_id=u.update_id + base * 100,
-                        message=u.message,
-                        context={"bot": bot},
-                    )
-                    for u in updates(bot, texts, n, users=args.users)
-                ]
+                return updates(bot, texts, n, users=args.users)
 
             rows.append(
                 await measure(

@@ -24,8 +24,9 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -43,8 +44,6 @@ def make_storage(settings: BotSettings) -> BaseStorage:
     """Redis when ``REDIS_URL`` is set (several bot processes), memory otherwise."""
     if not settings.redis_url:
         return MemoryStorage()
-    from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
-
     # with_destiny: the bot keeps its chat memory apart from the FSM data (see ChatMemory).
     return RedisStorage.from_url(
         settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
@@ -63,15 +62,6 @@ def make_bot(settings: BotSettings) -> Bot:
         token=settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
-
-
-def make_rpc(settings: BotSettings) -> RpcClient:
-    bus = settings.bus
-    return RpcClient(
-        bus.broker,
-        timeout=bus.rpc_timeout,
-        topology=bus.topology,
     )
 
 
@@ -160,7 +150,9 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     secret = webhook_secret(settings) if webhook else None
     replies = Replies(load_policy(settings.shop_policy))
     engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
-    rpc = make_rpc(settings)
+    rpc = RpcClient(
+        settings.bus.broker, timeout=settings.bus.rpc_timeout, topology=settings.bus.topology
+    )
     # Never fails for a missing broker: policy answers work meanwhile, order questions say
     # "temporarily unavailable" until it is there.
     await rpc.connect(wait=3)
@@ -186,7 +178,12 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
                 + "\n"
                 + replies.text("console.hints", locale)
             )
-            await run_console(dp, banner=banner, language=None)
+            ops = dp["ops"]  # turn events and the heartbeat (no dispatcher startup here)
+            ops.ensure_started()
+            try:
+                await run_console(dp, banner=banner, language=None)
+            finally:
+                await ops.stop()
         else:
             bot = make_bot(settings)
             try:

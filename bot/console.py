@@ -1,7 +1,7 @@
 """The console chat: a person types as a customer in the terminal, through the same
 dispatcher and handlers as on Telegram — and, with ``/desk``, as the agent at the agents' desk.
 
-:class:`ConsoleSession` is an aiogram session: instead of calling the Bot API it prints what
+:class:`ConsoleSession` is the in-process session of ``bot.local`` that also prints what
 the bot sends (HTML turned into plain text, keyboards as numbered choices) and plays the part
 of Telegram for what the desk needs (forum topics, copying messages, the agents' group's
 members). :func:`run_console` reads lines from stdin and feeds each one to the dispatcher as a
@@ -20,15 +20,11 @@ import itertools
 import logging
 import re
 import sys
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.base import BaseSession
-from aiogram.enums import ParseMode
 from aiogram.methods import (
     AnswerCallbackQuery,
     CloseForumTopic,
@@ -40,7 +36,6 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetChatMember,
-    GetMe,
     SendDocument,
     SendMediaGroup,
     SendMessage,
@@ -67,10 +62,10 @@ from aiogram.types import (
     User,
 )
 
+from bot.local import LOCAL_BOT, LocalSession, local_bot
+
 logger = logging.getLogger(__name__)
 
-CONSOLE_TOKEN = "100000:console"  # never sent anywhere: the session prints instead
-BOT_USER = User(id=100000, is_bot=True, first_name="Kefu", username="kefu_console_bot")
 CONSOLE_AGENTS_CHAT = -1_000_000_000_001
 """The agents' group the console plays when ``AGENTS_CHAT_ID`` is not set."""
 CONSOLE_AGENT = User(id=20_001, is_bot=False, first_name="坐席小可", language_code="zh-hans")
@@ -92,7 +87,7 @@ class Choice:
     request_contact: bool = False
 
 
-class ConsoleSession(BaseSession):
+class ConsoleSession(LocalSession):
     """Prints the bot's messages; keeps the numbered choices of the latest keyboard, per side
     (the customer's chat, the agents' group)."""
 
@@ -102,10 +97,8 @@ class ConsoleSession(BaseSession):
         self.desk_chat = desk_chat
         self.choices: list[Choice] = []
         self.desk_choices: list[Choice] = []
-        self.messages: dict[int, Message] = {}
         self.inbox: dict[tuple[int, int], Message] = {}  # what people typed, for copies
         self.topics: dict[int, str] = {}
-        self._ids = itertools.count(1)
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -141,15 +134,11 @@ class ConsoleSession(BaseSession):
             if method.text:
                 self._print(f"客服 › {method.text}")
             return True
-        if isinstance(method, GetMe):
-            return BOT_USER
         desk = self._desk_request(method)
         if desk is not None:
             return desk
-        if method.__returning__ is bool:
-            return True
         logger.debug("console: %s is not shown", type(method).__name__)
-        return True
+        return self.answer(method)
 
     def _desk_request(self, method: TelegramMethod[Any]) -> Any:
         """What the agents' desk asks of Telegram, played here."""
@@ -227,7 +216,7 @@ class ConsoleSession(BaseSession):
             message_id=next(self._ids),
             date=datetime.now(UTC),
             chat=Chat(id=int(chat_id), type="private"),
-            from_user=BOT_USER,
+            from_user=LOCAL_BOT,
             text=text or None,
         )
 
@@ -242,7 +231,7 @@ class ConsoleSession(BaseSession):
             message_id=message_id,
             date=datetime.now(UTC),
             chat=Chat(id=int(method.chat_id), type="supergroup" if desk else "private"),
-            from_user=BOT_USER,
+            from_user=LOCAL_BOT,
             text=method.text,
             message_thread_id=method.message_thread_id,
             is_topic_message=True if desk and method.message_thread_id else None,
@@ -282,27 +271,6 @@ class ConsoleSession(BaseSession):
         for number, choice in enumerate(choices, 1):
             hint = "  (/contact 你的手机号 / your phone)" if choice.request_contact else ""
             self._print(f"   [{number}] {choice.label}{hint}")
-
-    async def close(self) -> None:
-        return None
-
-    async def stream_content(
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        yield b""  # no files in the console
-
-
-def console_bot(session: ConsoleSession) -> Bot:
-    return Bot(
-        token=CONSOLE_TOKEN,
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
 
 
 _message_ids = itertools.count(1_000_000)
@@ -460,7 +428,7 @@ async def run_console(
     stdin = stdin or sys.stdin
     desk = dp.workflow_data.get("desk")
     session = ConsoleSession(stdout, desk_chat=desk.chat_id if desk is not None else None)
-    bot = console_bot(session)
+    bot = local_bot(session)
     customer = ConsoleCustomer(bot, session, user_id=user_id, language=language)
     agent = ConsoleAgent(bot, session, chat_id=desk.chat_id) if desk is not None else None
     person: ConsoleCustomer = customer

@@ -6,10 +6,14 @@ import logging
 
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
+from bot.ops import install_ops
+from bot.routing import bind_routes
 from bot.settings import BotSettings
 from bus import Bus
 from intents import IntentEngine
@@ -19,13 +23,19 @@ logger = logging.getLogger(__name__)
 
 
 def intent_tables(
-    engine: IntentEngine,
+    engine: IntentEngine, locales: list[str], default_locale: str
 ) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
-    """From the intent catalogue: titles per locale (for "did you mean") and (group, action)."""
+    """From the intent catalogue: each intent's title in every locale (for "did you mean"; a
+    locale whose language the catalogue has no titles in gets the default locale's) and its
+    (group, action)."""
     titles: dict[str, dict[str, str]] = {}
     actions: dict[str, tuple[str, str]] = {}
     for intent in engine.catalog.intents:
-        titles[intent.id] = {"zh_CN": intent.title_zh, "en": intent.title_en}
+        by_language: dict[str, str] = intent.title.model_dump()  # {"zh": …, "en": …}
+        fallback = by_language.get(default_locale.split("_")[0], intent.title.zh)
+        titles[intent.id] = {
+            locale: by_language.get(locale.split("_")[0], fallback) for locale in locales
+        }
         actions[intent.id] = (intent.group, str(intent.action))
     return titles, actions
 
@@ -46,8 +56,17 @@ def create_dispatcher(
     Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``. With
     ``AGENTS_CHAT_ID`` set the agents' desk is installed too (bot/desk, handlers get ``desk``).
     """
+    if settings.default_locale not in replies.locales:
+        raise ValueError(
+            f"KEFU_DEFAULT_LOCALE={settings.default_locale!r} has no reply templates "
+            f"(the locales are {', '.join(replies.locales)})"
+        )
     storage = storage or MemoryStorage()
-    dp = Dispatcher(storage=storage)
+    # One update per chat at a time, across processes when the storage is Redis.
+    isolation = (
+        storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
+    )
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp["rpc"] = rpc
     dp["engine"] = engine
     dp["replies"] = replies
@@ -64,8 +83,14 @@ def create_dispatcher(
     )
     dp.update.outer_middleware(FloodMiddleware(settings.flood_rate, settings.flood_window_s))
     dp.update.outer_middleware(IntentMiddleware(engine))
+    # Every pressed button is answered (the spinner stops) before its handler runs; a handler
+    # with the flag {"callback_answer": {"pre": False}} answers with a text of its own.
+    dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    # Per-turn events, heartbeat, the ops chat (/status, alerts); before the routers, so that
+    # /status in the ops chat is never read as a customer's question.
+    install_ops(dp, settings, rpc=rpc, engine=engine)
 
-    titles, actions = intent_tables(engine)
+    titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
     desk = None
     if settings.agents_chat_id is not None:
         from bot.desk import install_desk
@@ -74,5 +99,7 @@ def create_dispatcher(
             dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
         )
     dp.include_routers(*get_routers(titles, actions, desk=desk))
-    logger.debug("dispatcher ready: %d intents", len(actions))
+    # Every catalogue intent reaches exactly one handler, or the bot does not start.
+    routes = bind_routes(dp.sub_routers, engine.catalog)
+    logger.debug("dispatcher ready: %d intents routed", len(routes))
     return dp

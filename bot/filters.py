@@ -1,4 +1,6 @@
-"""Filters on the intent the outer middleware matched (async: they sit on the hot path)."""
+"""Small async filters (they sit on the hot path: aiogram runs sync filters in a thread pool).
+
+Which intents reach which handler is :mod:`bot.routing`'s business (``IntentRoute``)."""
 
 from __future__ import annotations
 
@@ -6,27 +8,6 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 
 from intents import Decision
-
-
-class IntentIs(Filter):
-    """The message was matched with confidence to one of ``intents``, or to an intent of
-    ``group``, or to an intent whose catalogue action is ``action``."""
-
-    __slots__ = ("action", "group", "intents")
-
-    def __init__(self, *intents: str, group: str | None = None, action: str | None = None) -> None:
-        self.intents = frozenset(intents)
-        self.group = group
-        self.action = action
-
-    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
-        if decision is None or decision.outcome != "accept":
-            return False
-        if self.intents and decision.intent not in self.intents:
-            return False
-        if self.group is not None and decision.group != self.group:
-            return False
-        return self.action is None or str(decision.action) == self.action
 
 
 class Outcome(Filter):

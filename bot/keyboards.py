@@ -9,7 +9,7 @@ never echo the input.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -22,6 +22,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 from pydantic import ConfigDict, Field
 
 from bus.contracts import MAX_ROW_ID, ORDER_NO_PATTERN
+from replies.render import Replies
 
 # Lax on purpose (callback data arrives as text: "12" is the item 12), bounded, and silent
 # about the input in errors.
@@ -52,9 +53,13 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     solved: bool
 
 
+OrderFlow = Literal["q", "x"]
+"""Which flow an order button belongs to: a question about the order, an exchange."""
+
+
 class OrderPickCallback(CallbackData, prefix="ord"):
     model_config = CALLBACK_CONFIG
-    flow: Literal["q", "x", "s"]  # lookup, exchange, size
+    flow: OrderFlow
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
 
 
@@ -87,16 +92,22 @@ class ProductPickCallback(CallbackData, prefix="prd"):
 T = Callable[..., str]
 
 
-def languages(current: str) -> InlineKeyboardMarkup:
+def languages(replies: Replies, current: str) -> InlineKeyboardMarkup:
+    """One button per locale the replies have, named in its own language."""
     builder = InlineKeyboardBuilder()
-    for locale, label in (("zh_CN", "中文"), ("en", "English")):
+    for locale in replies.locales:
         mark = "✓ " if locale == current else ""
+        label = replies.text("language_name", locale)
         builder.button(text=f"{mark}{label}", callback_data=LangCallback(locale=locale))
     return builder.as_markup()
 
 
+FeedbackCache = dict[tuple[str, str], InlineKeyboardMarkup]
+"""The solved / not solved keyboards built so far, by (locale, intent)."""
+
+
 def feedback(
-    t: T, intent: str, cache: dict[Any, Any] | None = None, locale: str = ""
+    t: T, intent: str, cache: FeedbackCache | None = None, locale: str = ""
 ) -> InlineKeyboardMarkup:
     """The solved / not solved pair under an answer.
 
@@ -104,7 +115,7 @@ def feedback(
     and language: it goes under most answers, and rendering two labels and building a keyboard
     cost more than the rest of a policy turn.
     """
-    key = ("feedback", locale, intent)
+    key = (locale, intent)
     if cache is not None and key in cache:
         return cache[key]
     markup = InlineKeyboardMarkup(
@@ -149,7 +160,7 @@ def share_contact(t: T) -> ReplyKeyboardMarkup:
     return builder.as_markup(resize_keyboard=True, one_time_keyboard=True)
 
 
-def orders(flow: str, rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+def orders(flow: OrderFlow, rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
     """``rows``: (order number, label) pairs."""
     builder = InlineKeyboardBuilder()
     for order_no, label in rows:

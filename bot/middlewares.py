@@ -8,10 +8,8 @@ they put in the data is also there for the error handlers.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,7 +19,10 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import Chat, Message, TelegramObject, Update, User
 from prometheus_client import Counter
 
-from bot.services.conversation import MEMORY_DESTINY, ChatMemory, Conversation
+from bot import keyboards
+from bot.flows.base import Flows
+from bot.services.conversation import Conversation
+from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from intents import IntentEngine
 from replies.render import Replies
 
@@ -105,6 +106,9 @@ class ChatContextMiddleware(BaseMiddleware):
     """Loads the chat's memory, picks the language, builds the :class:`Conversation` and writes
     the memory back once the update is handled (also when a handler failed).
 
+    It runs inside aiogram's event isolation (``create_dispatcher``): one update per chat at a
+    time, so answers keep the customer's order and the memory is never written by two at once.
+
     Updates from bot accounts stop here: bots do not talk to the shop, and answering one (or
     apologising to it) could start two bots talking to each other."""
 
@@ -115,46 +119,26 @@ class ChatContextMiddleware(BaseMiddleware):
         self.replies = replies
         self.transcript_lines = transcript_lines
         self.default_locale = default_locale
-        self.ui_cache: dict[Any, Any] = {}  # keyboards that depend only on language and intent
-        # Weak values: a chat's lock lives while an update of that chat holds or awaits it.
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.ui_cache: keyboards.FeedbackCache = {}  # built once per language and intent
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
-        bot: Bot = data["bot"]
         if user is not None and user.is_bot:
             logger.debug("ignored an update from bot account %s", user.id)
             return None
         if user is None or chat is None or chat.type != "private":
             # Groups (the agents' desk among them) are nobody's customer conversation.
             return await handler(event, data)
-        lock = self._locks.get(chat.id)
-        if lock is None:
-            lock = self._locks[chat.id] = asyncio.Lock()
-        # One update per chat at a time (polling runs updates as concurrent tasks): answers
-        # keep the customer's order and the chat's memory is never written by two at once.
-        async with lock:
-            return await self._handle(handler, event, data, bot, chat, user)
-
-    async def _handle(
-        self,
-        handler: Handler,
-        event: TelegramObject,
-        data: dict[str, Any],
-        bot: Bot,
-        chat: Chat,
-        user: User,
-    ) -> Any:
+        bot: Bot = data["bot"]
         key = StorageKey(bot_id=bot.id, chat_id=chat.id, user_id=user.id, destiny=MEMORY_DESTINY)
         memory = await ChatMemory.load(self.storage, key)
-        locale = memory.get("locale") or self._locale_of(user, memory)
         conversation = Conversation(
             bot=bot,
             chat_id=chat.id,
             user_id=user.id,
             user_name=user.full_name,
-            locale=locale,
+            locale=memory.locale or self._locale_of(user, memory),
             memory=memory,
             replies=self.replies,
             transcript_limit=self.transcript_lines,
@@ -162,7 +146,7 @@ class ChatContextMiddleware(BaseMiddleware):
         )
         data["memory"] = memory
         data["conv"] = conversation
-        data["locale"] = locale
+        data["flows"] = Flows(conversation, data)
         assert isinstance(event, Update)
         if event.message is not None:
             conversation.heard(_describe(event.message))
@@ -172,12 +156,13 @@ class ChatContextMiddleware(BaseMiddleware):
             await memory.save()
 
     def _locale_of(self, user: User, memory: ChatMemory) -> str:
-        """The Telegram app's language; remembered for updates that come without one."""
+        """The Telegram app's language (one the replies have, else the bot's default);
+        remembered for updates that come without one."""
         if user.language_code:
-            locale = self.replies.normalize_locale(user.language_code)
-            memory.set("app_locale", locale)
+            locale = self.replies.normalize_locale(user.language_code, self.default_locale)
+            memory.app_locale = locale
             return locale
-        return memory.get("app_locale") or self.default_locale
+        return memory.app_locale or self.default_locale
 
 
 class IntentMiddleware(BaseMiddleware):
@@ -204,9 +189,9 @@ class IntentMiddleware(BaseMiddleware):
             memory: ChatMemory | None = data.get("memory")
             if memory is not None:
                 # For a ticket: what the bot made of the last message, and how sure it was.
-                memory.set("last_match", [decision.intent, round(float(decision.confidence), 3)])
-            if memory is not None and decision.outcome == "accept":
-                memory.set("misses", 0)  # "two misses in a row" counts unclear messages only
+                memory.last_match = (decision.intent, round(float(decision.confidence), 3))
+                if decision.outcome == "accept" and memory.misses:
+                    memory.misses = 0  # "two misses in a row" counts unclear messages only
             logger.debug(
                 "intent %s (%s, %.2f)", decision.intent, decision.outcome, decision.confidence
             )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bus.settings import BusSettings
+from monitor.settings import MonitorSettings
 from shop.policy import WEEKDAYS, Weekday
 
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")
@@ -77,6 +78,21 @@ class BotSettings(BaseSettings):
         default=None, alias="KEFU_SHOP_POLICY", description="Shop policy YAML (default: demo)."
     )
     default_locale: str = Field(default="zh_CN", alias="KEFU_DEFAULT_LOCALE")
+    # Ops (bot/ops, docs/operations.md): the ops chat, alert thresholds, per-turn events.
+    monitor: MonitorSettings = Field(default_factory=MonitorSettings)
+    conversation_secret: SecretStr | None = Field(
+        default=None,
+        alias="KEFU_CONVERSATION_SECRET",
+        description="Keys the pseudonymous conversation id of turn events (HMAC of the chat); "
+        "default: derived from BOT_TOKEN. Every bot process of one shop must share it.",
+    )
+    events_buffer: int = Field(
+        default=10_000,
+        ge=10,
+        alias="KEFU_EVENTS_BUFFER",
+        description="Turn events held while the broker is slow or away; more are dropped "
+        "(kefu_events_dropped_total), never waited for.",
+    )
     flood_rate: int = Field(
         default=8, ge=1, alias="KEFU_FLOOD_RATE", description="Messages per window per user."
     )

@@ -26,6 +26,8 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -111,6 +113,14 @@ def _called(method: str, outcome: str) -> Any:
 def _round_trip_latency(method: str) -> Any:
     return CLIENT_LATENCY.labels(method)
 
+@dataclass
+class CallStats:
+    """What one client or server did since it started (for its process's heartbeat)."""
+
+    calls: int = 0
+    failed: int = 0
+    timeouts: int = 0
+
 
 class RpcClient:
     """Calls bus methods (a :class:`bus.protocol.Bus`). One per process; safe for any number
@@ -140,6 +150,7 @@ class RpcClient:
         self._ids = itertools.count(1)
         self._ready = asyncio.Event()
         self._connector: asyncio.Task[None] | None = None
+        self.stats = CallStats()
 
     @property
     def connected(self) -> bool:
@@ -219,6 +230,8 @@ class RpcClient:
         reply = _REPLY_ADAPTERS[request.METHOD].validate_json(body)
         if isinstance(reply, RemoteError):
             _called(request.METHOD, reply.code).inc()
+            if not request.METHOD.startswith("ops."):
+                self.stats.failed += 1
             if reply.code == "unavailable":
                 raise BusUnavailable(f"{request.METHOD}: {reply.message}")
             if reply.code == "deferred":
@@ -245,8 +258,13 @@ class RpcClient:
         deadline: float | None = None,
     ) -> bytes:
         channel = self._channel
+        # The process's own counters (its heartbeat, the ops error rate) count the calls made
+        # for customers; ops' own questions (ops.*) are not theirs.
+        stats = self.stats if not method.startswith("ops.") else CallStats()
+        stats.calls += 1
         if not self.connected or channel is None:
             _called(method, "unavailable").inc()
+            stats.failed += 1
             raise BusUnavailable("not connected to the broker")
         deadline = deadline or self._timeout
         correlation_id = f"{next(self._ids):x}"
@@ -264,6 +282,9 @@ class RpcClient:
             # A query nobody picked up in time is dropped by the broker; a command waits for
             # a worker however long it takes (its idempotency key makes a retry safe).
             expiration=None if command else str(max(1, int(deadline * 1000))),
+            # When it was sent: the management API reports the oldest waiting message's age
+            # from it (head_message_timestamp, kefu status and the alerts).
+            timestamp=datetime.now(UTC),
         )
         started = time.perf_counter()
         confirmed = False
@@ -285,6 +306,8 @@ class RpcClient:
                 reply = await future
         except TimeoutError:
             _called(method, "timeout").inc()
+            stats.failed += 1
+            stats.timeouts += 1
             logger.warning(
                 "bus call %s timed out after %.1fs [cid=%s]", method, deadline, correlation_id
             )
@@ -293,12 +316,15 @@ class RpcClient:
             ) from None
         except PublishError:
             _called(method, "unavailable").inc()
+            stats.failed += 1
             raise BusUnavailable(f"nobody serves {method}") from None
         except BusUnavailable:
             _called(method, "unavailable").inc()
+            stats.failed += 1
             raise
         except (AMQPError, ConnectionError, RuntimeError) as exc:
             _called(method, "unavailable").inc()
+            stats.failed += 1
             raise BusUnavailable(f"{method}: {exc}") from exc
         finally:
             self._futures.pop(correlation_id, None)
@@ -355,6 +381,8 @@ class RpcServer:
         self._retries: AbstractExchange | None = None
         self._confirmed: AbstractChannel | None = None
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self.stats = CallStats()
+        """``calls``: requests handled; ``failed``: refused, dead-lettered or failed."""
 
     async def start(self) -> None:
         # Dead letters and events go out on a confirmed channel: they must not be lost.
@@ -395,6 +423,7 @@ class RpcServer:
         return consume
 
     async def _handle(self, queue_name: str, message: Delivery) -> None:
+        self.stats.calls += 1
         props = message.header.properties
         method = props.message_type or ""
         cid = props.correlation_id or "-"
@@ -457,6 +486,7 @@ class RpcServer:
             # answered, acked, neither retried nor parked.
             logger.warning("refused %s: %s [cid=%s]", method, refusal.code, cid)
             _served(method, refusal.code).inc()
+            self.stats.failed += 1
             await self._reply(
                 message, RemoteError(code=refusal.code, message=refusal.message[:500])
             )
@@ -469,6 +499,7 @@ class RpcServer:
                 return
             logger.exception("handler %s failed [cid=%s]", method, cid)
             _served(method, "error").inc()
+            self.stats.failed += 1
             if request_type.KIND == "command" and not amqp.redelivered(message):
                 # One more try (another worker may succeed); a second failure dead-letters.
                 await amqp.nack(message, requeue=True)
@@ -600,6 +631,7 @@ class RpcServer:
         # Metric labels stay a closed set: a made-up method name is "unknown".
         SERVER_REQUESTS.labels(method if method in METHODS else "unknown", code).inc()
         DEAD_LETTERS.labels(queue_name, code).inc()
+        self.stats.failed += 1
         await self._reply(message, RemoteError(code=code, message=reason[:500]))
         headers = dict(props.headers or {})
         headers.update(
@@ -632,19 +664,13 @@ class RpcServer:
             return
         await amqp.ack(message)
 
-    async def publish_event(self, event: Event) -> None:
-        """Publish an event on the topic exchange (persistent, confirmed)."""
+    async def publish_event(self, event: Event, *, expiration: float | None = None) -> None:
+        """Publish an event on the topic exchange (persistent, confirmed); ``expiration``:
+        seconds after which the broker drops it unconsumed (heartbeats)."""
         assert self._confirmed is not None, "start() the server first"
         exchange = await self._confirmed.get_exchange(self._topology.events_exchange, ensure=False)
         await exchange.publish(
-            aio_pika.Message(
-                event.model_dump_json().encode(),
-                content_type="application/json",
-                type=event.ROUTING_KEY,
-                headers={SCHEMA_HEADER: event.SCHEMA_VERSION},
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=event.ROUTING_KEY,
+            event_message(event, expiration=expiration), routing_key=event.ROUTING_KEY
         )
 
     async def stop(self, grace: float = 10.0) -> None:
@@ -667,6 +693,21 @@ class RpcServer:
             with contextlib.suppress(Exception):
                 await channel.close()
         self._channels.clear()
+
+
+def event_message(event: Event, *, expiration: float | None = None) -> aio_pika.Message:
+    """An event as it goes on the wire: JSON, its routing key as ``type``, its schema version
+    in the header, its ``event_id`` (when it has one) as the message id."""
+    return aio_pika.Message(
+        event.model_dump_json().encode(),
+        content_type="application/json",
+        type=event.ROUTING_KEY,
+        message_id=getattr(event, "event_id", None),
+        headers={SCHEMA_HEADER: event.SCHEMA_VERSION},
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        expiration=expiration,
+        timestamp=int(time.time()),
+    )
 
 
 def shown_method(method: str) -> str:

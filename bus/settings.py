@@ -69,6 +69,15 @@ class BusSettings(BaseSettings):
         "(reason too_large) without being parsed.",
     )
 
+    heartbeat_s: float = Field(
+        default=15.0,
+        ge=0.2,
+        le=600,
+        alias="KEFU_HEARTBEAT_S",
+        description="Every bot and worker process says it is alive this often (kefu status "
+        "shows a process silent for three of these as missing).",
+    )
+
     @field_validator("amqp_url")
     @classmethod
     def _urls(cls, value: str) -> str:

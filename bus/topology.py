@@ -10,9 +10,14 @@
                          retry delay and is dead-lettered back to {p}.rpc with its method as
                          routing key: a command whose database was unavailable, tried again)
 {p}.events   topic    ─ exchange.created, order.address_changed, ticket.opened … (listeners bind)
-                      └ ticket.opened ─► {p}.desk.tickets (durable: the bot processes' desk
-                                          consumers compete for it; dead letters to
-                                          {p}.desk.tickets.dead through {p}.dlx)
+                      ├ ticket.opened ─► {p}.desk.tickets (durable: the bot processes' desk
+                      │                   consumers compete for it; dead letters to
+                      │                   {p}.desk.tickets.dead through {p}.dlx)
+                      └ conversation.*, process.*, ticket.taken ─► {p}.ops.events (the workers
+                                          compete for it and store turns, ratings and
+                                          heartbeats; dead letters to {p}.ops.events.dead)
+{p}.ops.alerts        (single active consumer: of the bots' alert loops exactly one evaluates)
+{p}.ops.alert-state   (at most one message: the open incidents, for whichever loop is active)
 {p}.updates  direct   ─ "0" … "N-1" ──► {p}.updates.0 … {p}.updates.{N-1} (durable, single
                                          active consumer; classic or quorum)
 ```
@@ -39,6 +44,10 @@ from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
 from pamqp.common import FieldValue
 
 from bus.contracts import REQUESTS
+
+OPS_ROUTING_KEYS = ("conversation.*", "process.*", "ticket.taken")
+"""What the workers' ops queue takes from the events exchange (``ticket.taken``: the handoff
+wait, for the worker's metrics)."""
 
 
 @dataclass(frozen=True)
@@ -107,16 +116,35 @@ class Topology:
         return zlib.crc32(str(chat_id).encode()) % self.partitions
 
     @property
+    def ops_queue(self) -> str:
+        """Where the workers take turns, ratings and heartbeats from (to store them)."""
+        return f"{self.prefix}.ops.events"
+
+    @property
+    def alerts_queue(self) -> str:
+        """The bots' alert loops' ticks; single active consumer (``bot/ops/alerts.py``)."""
+        return f"{self.prefix}.ops.alerts"
+
+    @property
+    def alert_state_queue(self) -> str:
+        """The open incidents, as one retained message (``bot/ops/alerts.py``)."""
+        return f"{self.prefix}.ops.alert-state"
+
+    @property
     def queues(self) -> tuple[str, ...]:
+        """The queues ``kefu status`` watches (work queues first, then their dead letters,
+        the commands waiting for a retry, the dead letters of Telegram updates; the update
+        partitions, a webhook setup's, are not listed one by one)."""
         return (
             self.queries_queue,
             self.commands_queue,
             self.desk_queue,
+            self.ops_queue,
             self.dead_letter_queue(self.queries_queue),
             self.dead_letter_queue(self.commands_queue),
             self.dead_letter_queue(self.desk_queue),
+            self.dead_letter_queue(self.ops_queue),
             self.retry_queue,
-            *self.update_queues,
             self.updates_dead_letters,
         )
 
@@ -246,9 +274,51 @@ class Topology:
             await queue.bind(events, routing_key=routing_key)
         return queue
 
+    async def declare_ops_events(
+        self,
+        channel: AbstractChannel,
+        routing_keys: tuple[str, ...] = OPS_ROUTING_KEYS,
+    ) -> AbstractQueue:
+        """The workers' durable queue of turns, ratings and heartbeats, with its dead letters.
+
+        Heartbeats expire on their own (their ``expiration``), so a long outage of every
+        worker leaves turns waiting, not a pile of stale heartbeats."""
+        _, events, dlx = await self.declare_exchanges(channel)
+        dead = await channel.declare_queue(
+            self.dead_letter_queue(self.ops_queue),
+            durable=True,
+            arguments={"x-queue-type": self.queue_type},
+        )
+        await dead.bind(dlx, routing_key=self.ops_queue)
+        # No queue-level dead-lettering: a heartbeat that expired while no worker ran is
+        # dropped, not a dead letter (the consumer parks bad events itself, with a reason).
+        queue = await channel.declare_queue(
+            self.ops_queue, durable=True, arguments={"x-queue-type": self.queue_type}
+        )
+        for routing_key in routing_keys:
+            await queue.bind(events, routing_key=routing_key)
+        return queue
+
+    async def declare_alerts(self, channel: AbstractChannel) -> tuple[AbstractQueue, AbstractQueue]:
+        """The alert loops' tick queue (single active consumer: whichever bot process the
+        broker picks evaluates and posts; another takes over when it goes) and the retained
+        incident state (one message; a newer one pushes the older out)."""
+        ticks = await channel.declare_queue(
+            self.alerts_queue,
+            durable=False,
+            auto_delete=True,
+            arguments={"x-single-active-consumer": True, "x-max-length": 100},
+        )
+        state = await channel.declare_queue(
+            self.alert_state_queue,
+            durable=True,
+            arguments={"x-max-length": 1, "x-queue-type": "classic"},
+        )
+        return ticks, state
+
     async def delete(self, channel: AbstractChannel) -> None:
         """Remove everything (tests, and `kefu broker reset` on a dev machine)."""
-        for queue in self.queues:
+        for queue in (*self.queues, self.alerts_queue, self.alert_state_queue):
             await channel.queue_delete(queue)
         for exchange in (
             self.rpc_exchange,

@@ -6,8 +6,16 @@ kefu demo [--json]                the demo orders to try, with what each allows 
 kefu followups [--all] [--json]   returns, refunds and invoices the shop has to follow up
 kefu db upgrade|current           database migrations (Alembic)
 kefu rpc METHOD JSON              call any bus method, print the JSON reply
-kefu status [--json]              queues, consumers (workers), dead letters
-kefu dlq list|replay|purge        inspect, re-send or drop dead-lettered messages
+kefu status [--json] [--check] [--watch]
+                                  queues, workers, tickets, processes and alerts at a glance
+kefu report [--since 7d] [--png FILE] [--json]
+                                  verified containment, volumes, rates, handoffs, ratings,
+                                  what customers ask that the bot does not know
+kefu intents unmatched [--since 7d]
+                                  the messages the bot could not place, grouped and counted
+kefu intents teach "phrase" INTENT | kefu intents train
+                                  teach the engine a phrase; refit the model
+kefu dlq list|show|replay|purge   inspect, re-send or drop dead-lettered messages
 kefu broker declare|reset         declare (or, on a dev machine, delete) the topology
 """
 
@@ -22,29 +30,17 @@ from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
-import aio_pika
-import aiohttp
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bus.errors import BusError
 from bus.protocol import METHODS
-from bus.rpc import REASON_HEADER, RpcClient
-from bus.settings import BusSettings
+from bus.rpc import RpcClient
+from ops import dlq as dlq_cli
+from ops import intents as intents_cli
+from ops import report as report_cli
+from ops import status as status_cli
+from ops.settings import OpsSettings
 from worker.settings import WorkerSettings
-
-
-class OpsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
-
-    bus: BusSettings = Field(default_factory=BusSettings)
-    management_url: str = Field(
-        default="http://127.0.0.1:15672/api", alias="RABBITMQ_MANAGEMENT_URL"
-    )
-    management_user: str = Field(default="guest", alias="RABBITMQ_MANAGEMENT_USER")
-    management_password: str = Field(default="guest", alias="RABBITMQ_MANAGEMENT_PASSWORD")
-
 
 # ── seed / db ────────────────────────────────────────────────────────────────────────────
 
@@ -146,8 +142,10 @@ async def cmd_followups(args: argparse.Namespace) -> int:
     try:
         found = await follow_ups(db, include_done=args.all)
     except SQLAlchemyError as exc:
-        print(f"cannot read the shop's records ({type(exc).__name__}); run: kefu db upgrade",
-              file=sys.stderr)
+        print(
+            f"cannot read the shop's records ({type(exc).__name__}); run: kefu db upgrade",
+            file=sys.stderr,
+        )
         return 1
     finally:
         await db.dispose()
@@ -159,8 +157,10 @@ async def cmd_followups(args: argparse.Namespace) -> int:
         print("nothing to follow up")
         return 0
     for f in found:
-        print(f"{f.kind:8} {f.number:16} {f.order_no}  {f.state:16} ¥{f.amount:>9}  "
-              f"{f.since:%Y-%m-%d %H:%M}  {f.detail}")
+        print(
+            f"{f.kind:8} {f.number:16} {f.order_no}  {f.state:16} ¥{f.amount:>9}  "
+            f"{f.since:%Y-%m-%d %H:%M}  {f.detail}"
+        )
     return 0
 
 
@@ -233,151 +233,6 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
     return 1 if reply.get("kind") == "error" else 0
 
 
-# ── status ───────────────────────────────────────────────────────────────────────────────
-
-
-async def management_get(settings: OpsSettings, path: str) -> Any:
-    auth = aiohttp.BasicAuth(settings.management_user, settings.management_password)
-    async with (
-        aiohttp.ClientSession(auth=auth, timeout=aiohttp.ClientTimeout(total=10)) as http,
-        http.get(f"{settings.management_url}{path}") as response,
-    ):
-        response.raise_for_status()
-        return await response.json()
-
-
-async def cmd_status(args: argparse.Namespace) -> int:
-    settings = OpsSettings()
-    topology = settings.bus.topology
-    try:
-        overview = await management_get(settings, "/overview")
-        queues = await management_get(settings, "/queues/%2F")
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        print(
-            f"RabbitMQ management API not reachable at {settings.management_url}: {exc}",
-            file=sys.stderr,
-        )
-        return 2
-    ours = {q["name"]: q for q in queues if q["name"] in topology.queues}
-    rows = []
-    for name in topology.queues:
-        q = ours.get(name)
-        rows.append(
-            {
-                "queue": name,
-                "present": q is not None,
-                "messages": q.get("messages", 0) if q else 0,
-                "unacked": q.get("messages_unacknowledged", 0) if q else 0,
-                "consumers": q.get("consumers", 0) if q else 0,
-                "in_rate": round(
-                    (q or {}).get("message_stats", {}).get("publish_details", {}).get("rate", 0.0),
-                    1,
-                ),
-            }
-        )
-    workers = next((r["consumers"] for r in rows if r["queue"] == topology.queries_queue), 0)
-    dead = sum(r["messages"] for r in rows if r["queue"].endswith(".dead"))
-    summary = {
-        "broker": f"RabbitMQ {overview.get('rabbitmq_version', '?')} on {overview.get('node')}",
-        "workers": workers,
-        "dead_letters": dead,
-        "queues": rows,
-    }
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        print(summary["broker"])
-        print(f"workers serving queries: {workers}    dead letters: {dead}")
-        print(f"{'queue':<32}{'messages':>10}{'unacked':>10}{'consumers':>11}{'in/s':>8}")
-        for r in rows:
-            name = r["queue"] if r["present"] else f"{r['queue']} (absent)"
-            print(
-                f"{name:<32}{r['messages']:>10}{r['unacked']:>10}{r['consumers']:>11}"
-                f"{r['in_rate']:>8}"
-            )
-    healthy = workers > 0 and dead == 0
-    return 0 if healthy or not args.check else 1
-
-
-# ── dead letters ─────────────────────────────────────────────────────────────────────────
-
-
-async def cmd_dlq(args: argparse.Namespace) -> int:
-    settings = OpsSettings()
-    topology = settings.bus.topology
-    source = {
-        "commands": topology.commands_queue,
-        "queries": topology.queries_queue,
-        "desk": topology.desk_queue,
-    }[args.queue]
-    dead_name = topology.dead_letter_queue(source)
-    connection = await settings.bus.broker.connect("kefu-ops")
-    try:
-        channel = await connection.channel()
-        await topology.declare_exchanges(channel)
-        queue = await channel.get_queue(dead_name)
-        if args.action == "purge":
-            result = await queue.purge()
-            print(f"purged {result.message_count} message(s) from {dead_name}")
-            return 0
-        taken: list[aio_pika.abc.AbstractIncomingMessage] = []
-        while len(taken) < args.limit:
-            message = await queue.get(fail=False, no_ack=False)
-            if message is None:
-                break
-            taken.append(message)
-        if args.action == "list":
-            for message in taken:
-                headers = message.headers or {}
-                body = message.body.decode("utf-8", errors="replace")
-                print(
-                    json.dumps(
-                        {
-                            "method": message.type,
-                            "reason": headers.get(REASON_HEADER),
-                            "message_id": message.message_id,
-                            "correlation_id": message.correlation_id,
-                            # Bodies can hold customer data: show only their start.
-                            "body": body[:120] + ("…" if len(body) > 120 else ""),
-                        },
-                        ensure_ascii=False,
-                    )
-                )
-            for message in taken:
-                await message.nack(requeue=True)
-            print(f"{len(taken)} message(s) in {dead_name} (shown, left in place)", file=sys.stderr)
-            return 0
-        # replay: back to the RPC exchange under their method, for a fixed worker to handle;
-        # desk events straight back to the desk's queue.
-        desk = args.queue == "desk"
-        exchange = (
-            channel.default_exchange if desk else await channel.get_exchange(topology.rpc_exchange)
-        )
-        for message in taken:
-            headers = {
-                k: v
-                for k, v in (message.headers or {}).items()
-                if not str(k).startswith("x-kefu-") or k == "x-kefu-schema"
-            }
-            await exchange.publish(
-                aio_pika.Message(
-                    message.body,
-                    headers=headers,
-                    type=message.type,
-                    message_id=message.message_id,
-                    correlation_id=message.correlation_id,
-                    content_type=message.content_type,
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                ),
-                routing_key=topology.desk_queue if desk else message.type or "",
-            )
-            await message.ack()
-        print(f"replayed {len(taken)} message(s) from {dead_name}")
-        return 0
-    finally:
-        await connection.close()
-
-
 # ── broker ───────────────────────────────────────────────────────────────────────────────
 
 
@@ -443,20 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     rpc.add_argument("--timeout", type=float)
     rpc.set_defaults(run=cmd_rpc)
 
-    status = sub.add_parser("status", help="queues, workers and dead letters")
-    status.add_argument("--json", action="store_true")
-    status.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 unless a worker serves and no message is dead-lettered",
-    )
-    status.set_defaults(run=cmd_status)
-
-    dlq = sub.add_parser("dlq", help="dead-lettered messages")
-    dlq.add_argument("action", choices=["list", "replay", "purge"])
-    dlq.add_argument("--queue", choices=["commands", "queries", "desk"], default="commands")
-    dlq.add_argument("--limit", type=int, default=100)
-    dlq.set_defaults(run=cmd_dlq)
+    status_cli.add_parser(sub)
+    dlq_cli.add_parser(sub)
+    report_cli.add_parser(sub)
+    intents_cli.add_parser(sub)
 
     broker = sub.add_parser("broker", help="the Kefu topology on the broker")
     broker.add_argument("action", choices=["declare", "reset"])

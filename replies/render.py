@@ -193,11 +193,14 @@ def _text(path: Path, key: str, value: Any) -> str:
     return value
 
 
-def normalize_locale(tg_language_code: str | None, locales: Iterable[str] = ("zh_CN", "en")) -> str:
-    """Map a Telegram ``language_code`` (zh, zh-hans, zh-TW, en-US...) onto a locale we have."""
+def normalize_locale(
+    tg_language_code: str | None, locales: Iterable[str], fallback: str = DEFAULT_LOCALE
+) -> str:
+    """Map a Telegram ``language_code`` (zh, zh-hans, zh-TW, en-US...) onto one of ``locales``
+    (the locale files found); ``fallback`` when none fits."""
     known = list(locales)
     if not tg_language_code:
-        return DEFAULT_LOCALE
+        return fallback
     code = tg_language_code.strip().replace("-", "_").lower()
     for locale in known:
         if locale.lower() == code:
@@ -206,7 +209,7 @@ def normalize_locale(tg_language_code: str | None, locales: Iterable[str] = ("zh
     for locale in known:
         if locale.lower().split("_", 1)[0] == language:
             return locale
-    return DEFAULT_LOCALE
+    return fallback
 
 
 def _hm(value: time) -> str:
@@ -303,8 +306,10 @@ class Replies:
     def locales(self) -> list[str]:
         return [DEFAULT_LOCALE, *sorted(k for k in self._templates if k != DEFAULT_LOCALE)]
 
-    def normalize_locale(self, tg_language_code: str | None) -> str:
-        return normalize_locale(tg_language_code, self.locales)
+    def normalize_locale(
+        self, tg_language_code: str | None, fallback: str = DEFAULT_LOCALE
+    ) -> str:
+        return normalize_locale(tg_language_code, self.locales, fallback)
 
     def _locale(self, locale: str) -> str:
         return locale if locale in self._templates else self.normalize_locale(locale)
@@ -542,10 +547,6 @@ class Replies:
             for o in orders
         ]
         return Html("\n".join(lines))
-
-    def safe(self, markup: str) -> Html:
-        """Mark text that is already escaped HTML (e.g. joined :meth:`text` results) as safe."""
-        return Html(markup)
 
     def exchange_postage(self, payer: PostagePayer, locale: str) -> Html:
         """Who pays postage for an exchange (``shop.enums.PostagePayer``)."""

@@ -3,7 +3,7 @@
 # Sets the machine up (scripts/bootstrap.sh: venv, dependencies, RabbitMQ, Redis and
 # PostgreSQL packages), starts the test PostgreSQL (scripts/postgres.sh), then runs
 #   ruff check .   lint-imports (contracts in pyproject.toml)   mypy (pyproject.toml: strict
-#   on shop/ bus/ replies/ intents/, normal on worker/ bot/ ops/)   pytest "$@"
+#   on shop/ bus/ replies/ intents/ bot/, normal on worker/ ops/)   pytest "$@"
 # Every step runs so that one report shows all problems; the exit code is the first failure's.
 # pytest's 5 ("no tests collected") counts as a failure.
 set -uo pipefail

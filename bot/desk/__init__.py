@@ -24,7 +24,6 @@ customer ──private chat──► bot ──tickets.open──► worker ─�
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
@@ -32,6 +31,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from bot.desk.service import Agent, Desk
 from bot.desk.state import Handoff, HandoffMiddleware
 from bot.settings import BotSettings
+from bus import Bus
 from replies.render import Replies
 
 __all__ = ["Agent", "Desk", "Handoff", "desk_routers", "install_desk"]
@@ -41,7 +41,7 @@ def install_desk(
     dp: Dispatcher,
     settings: BotSettings,
     *,
-    rpc: Any,
+    rpc: Bus,
     replies: Replies,
     storage: BaseStorage,
     titles: Mapping[str, Mapping[str, str]],

@@ -15,7 +15,6 @@ order (a lock per topic in this process).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import weakref
@@ -23,7 +22,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, ErrorEvent, Message, TelegramObject, User
 
@@ -130,9 +128,7 @@ class AgentGate(BaseMiddleware):
             logger.info(
                 "ignored an update from user %s, not a member of the agents' group", user.id
             )
-            if isinstance(event, CallbackQuery):
-                await event.answer()
-            return None
+            return None  # a button was answered already (CallbackAnswerMiddleware)
         if isinstance(event, Message) and (
             event.forward_origin is not None or event.is_automatic_forward
         ):
@@ -404,7 +400,6 @@ def get_router(desk: Desk) -> Router:
     async def on_card_button(
         query: CallbackQuery, callback_data: DeskCallback, bot: Bot, agent: Agent
     ) -> None:
-        await query.answer()
         message = query.message
         thread = message.message_thread_id if isinstance(message, Message) else None
         key = f"{callback_data.action}:cb:{query.id}"
@@ -442,16 +437,12 @@ def get_router(desk: Desk) -> Router:
                 exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
             )
             note = desk.t("desk.error")
-        if update.callback_query is not None:
-            with contextlib.suppress(TelegramAPIError):
-                await update.callback_query.answer()
-        await desk.post(bot, note, thread)
+        await desk.post(bot, note, thread)  # a button was answered before its handler ran
 
     @router.callback_query(CannedCallback.filter())
     async def on_canned(
         query: CallbackQuery, callback_data: CannedCallback, bot: Bot, agent: Agent
     ) -> None:
-        await query.answer()
         await desk.send_canned(
             bot, callback_data.ticket_no, callback_data.key, agent, f"canned:{query.id}"
         )

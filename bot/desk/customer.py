@@ -22,10 +22,12 @@ from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.desk.keyboards import RateCallback
 from bot.desk.state import Handoff
 from bot.filters import HasText
+from bot.flows.base import Draft
 from bot.services.conversation import Conversation
 from bus.contracts import RateTicket, TicketRated
 from bus.errors import BusError
@@ -35,6 +37,12 @@ logger = logging.getLogger(__name__)
 
 class Rating(StatesGroup):
     waiting_for_comment = State()
+
+
+class RatingDraft(Draft):
+    """The ticket a comment after the stars is about."""
+
+    rating_ticket: str | None = None
 
 
 class InPrivateChat(Filter):
@@ -75,7 +83,6 @@ def get_routers() -> list[Router]:
         state: FSMContext,
         desk: Any,
     ) -> None:
-        await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         if callback_data.score == 0:
@@ -94,7 +101,7 @@ def get_routers() -> list[Router]:
             await conv.say(conv.t("button.stale"))
             return
         await state.set_state(Rating.waiting_for_comment)
-        await state.update_data(rating_ticket=callback_data.ticket_no)
+        await state.set_data(RatingDraft(rating_ticket=callback_data.ticket_no).model_dump())
         await conv.say(conv.t("handoff.rated"))
         await desk.rated(conv.bot, callback_data.ticket_no, callback_data.score, None)
 
@@ -102,7 +109,7 @@ def get_routers() -> list[Router]:
     async def on_comment(
         message: Message, conv: Conversation, state: FSMContext, desk: Any, decision: Any = None
     ) -> None:
-        ticket_no = (await state.get_data()).get("rating_ticket")
+        ticket_no = RatingDraft.model_validate(await state.get_data()).rating_ticket
         await state.clear()
         if ticket_no is None or _is_a_question(decision):
             raise SkipHandler  # a question, not a comment: answered as one
@@ -151,8 +158,10 @@ def get_routers() -> list[Router]:
         if not relayed:
             raise SkipHandler  # the ticket is closed: the bot answers
 
-    @handoff.callback_query()
-    async def on_button_in_handoff(query: CallbackQuery, conv: Conversation) -> None:
-        await query.answer(conv.t("handoff.busy"))
+    @handoff.callback_query(flags={"callback_answer": {"pre": False}})
+    async def on_button_in_handoff(
+        query: CallbackQuery, conv: Conversation, callback_answer: CallbackAnswer
+    ) -> None:
+        callback_answer.text = conv.t("handoff.busy")
 
     return [rating, handoff]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import time
 from collections.abc import Mapping
@@ -31,8 +32,9 @@ from bot.desk.state import Handoff, HandoffStore
 from bot.handlers.media import attachment_of
 from bot.middlewares import _describe as describe_message
 from bot.services.conversation import Conversation
-from bot.services.escalation import TICKET_KEY
+from bot.services.memory import ChatMemory
 from bot.settings import BotSettings
+from bus import Bus
 from bus.contracts import (
     Appended,
     AppendRefused,
@@ -75,7 +77,7 @@ class Agent:
 
     @property
     def mention(self) -> Html:
-        return Html(f'<a href="tg://user?id={self.id}">{texts.html.escape(self.name)}</a>')
+        return Html(f'<a href="tg://user?id={self.id}">{html.escape(self.name)}</a>')
 
 
 class Members:
@@ -115,7 +117,7 @@ class Desk:
         self,
         settings: BotSettings,
         *,
-        rpc: Any,
+        rpc: Bus,
         replies: Replies,
         storage: BaseStorage,
         titles: Mapping[str, Mapping[str, str]],
@@ -240,12 +242,12 @@ class Desk:
 
     # ── the customer's side ──────────────────────────────────────────────────────────────
 
-    async def handoff_of(self, bot: Bot, chat_id: int, memory: Any) -> Handoff:
+    async def handoff_of(self, bot: Bot, chat_id: int, memory: ChatMemory) -> Handoff:
         """The chat's handoff, from the cached record or, when that may be stale, the worker."""
         record = await self.store.load(bot.id, chat_id)
         if record.live:
             return record
-        pending = memory.get(TICKET_KEY) is not None
+        pending = memory.ticket_key is not None
         now = time.time()
         if record.fresh(now) and not pending:
             return record
@@ -256,7 +258,7 @@ class Desk:
         if isinstance(found, TicketFound):
             record.ticket_no = found.ticket.ticket_no
             if pending:
-                memory.pop(TICKET_KEY)  # the queued escalation went through
+                memory.ticket_key = None  # the queued escalation went through
         record.checked_at = now
         await self.store.save(bot.id, chat_id, record)
         return record
@@ -265,7 +267,7 @@ class Desk:
         """A ticket opened (or was there already): the chat is in handoff; tell the customer
         where they are and, outside service hours, when people are back."""
         await self.store.opened(conv.bot.id, conv.chat_id, reply.ticket_no)
-        conv.memory.pop("ticket")
+        conv.memory.ticket = None
         if not announce:
             return
         now = datetime.now(UTC)
@@ -616,7 +618,7 @@ class Desk:
         if reply.took:
             await self.announce_taken(bot, reply.ticket, None)
             await self.tell_queue(bot, reply.queue_updates)
-        if await self.tell_customer(bot, reply.ticket, texts.html.escape(text, quote=False)):
+        if await self.tell_customer(bot, reply.ticket, html.escape(text, quote=False)):
             RELAYED.labels("canned", "ok").inc()
             await self.post(
                 bot,

@@ -16,6 +16,7 @@ lost and stay quiet. Alerts are counted on the ticket (for reports) and in
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -133,7 +134,7 @@ class ServiceLevels:
             return
         mention = Html(
             f'<a href="tg://user?id={ticket.agent_id}">'
-            f"{texts.html.escape(ticket.agent_name or str(ticket.agent_id))}</a>"
+            f"{html.escape(ticket.agent_name or str(ticket.agent_id))}</a>"
         )
         await desk.post(
             bot,

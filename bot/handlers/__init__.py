@@ -4,7 +4,7 @@ Routers are built inside functions because a router can be attached to one dispa
 and tests build several. The flow and intent routers sit under two parent routers whose
 message filters (the chat is in a flow / the message was matched with confidence) let every
 other message skip them with one check; all filters are async (aiogram runs sync ones in a
-thread pool). Private chats only: the scope is set once per top-level router.
+thread pool). Private chats only: the scope is set once, on the router that holds them all.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from aiogram import Router
 from aiogram.filters import StateFilter
 
 from bot.filters import Outcome, PrivateChat
+from bot.flows import FLOWS
 from bot.handlers import (
     clarify,
     commands,
@@ -28,9 +29,6 @@ from bot.handlers import (
     shipping,
     size,
 )
-from bot.states import AddressChange, ExchangeRequest, OrderQuery, ShippingQuestion, SizeAdvice
-
-FLOW_GROUPS = (OrderQuery, AddressChange, ExchangeRequest, SizeAdvice, ShippingQuestion)
 
 
 def get_routers(
@@ -48,16 +46,15 @@ def get_routers(
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
-    flows.message.filter(StateFilter(*FLOW_GROUPS))
+    flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
     flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow)
 
-    # a new question, matched with confidence
+    # a new question, matched with confidence: each intent has exactly one handler
+    # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
     intents = Router(name="bot.intents")
     intents.message.filter(Outcome("accept"))
-    # Policy answers are the most frequent: only the regional shipping questions go before
-    # them (they need the region), then the order and flow intents.
     intents.include_routers(
-        shipping_intents, policy.get_router(), exchange_intents, orders_intents, size_intents
+        policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents
     )
 
     agents_router: Router | None = None
@@ -78,9 +75,8 @@ def get_routers(
         clarify.get_router(titles, actions),
         media.get_router(),
     ]
-    for router in routers:
-        router.message.filter(PrivateChat())
-    if agents_router is not None:
-        routers.insert(0, agents_router)  # the agents' group only (its own filter)
-    routers.append(errors.get_router())
-    return routers
+    customers = Router(name="bot.customers")
+    customers.message.filter(PrivateChat())  # checked once per message for all of them
+    customers.include_routers(*routers)
+    # the agents' group first (its own filter), the errors last
+    return [*([agents_router] if agents_router is not None else []), customers, errors.get_router()]

@@ -13,10 +13,12 @@ from aiogram.types import CallbackQuery, Message
 from bot import keyboards
 from bot.filters import HasText, Outcome
 from bot.keyboards import ClarifyCallback, HumanCallback
+from bot.ops.turns import TurnNote
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
-from intents import Decision
+from intents import FALLBACK_INTENT, Decision
 from intents.slots import extract_slots
 from shop.enums import TICKET_REASONS
 
@@ -28,9 +30,7 @@ HUMAN_REASONS = frozenset(TICKET_REASONS)
 
 async def missed(conv: Conversation) -> bool:
     """Count a miss; at the second in a row offer a person and return ``True``."""
-    misses = int(conv.memory.get("misses", 0)) + 1
-    conv.memory.set("misses", misses)
-    if misses >= MISSES_BEFORE_HUMAN:
+    if conv.memory.missed() >= MISSES_BEFORE_HUMAN:
         await conv.say(
             conv.t("clarify.offer_human"),
             reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
@@ -44,19 +44,22 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     router = Router(name=__name__)
 
     @router.message(HasText(), Outcome("clarify", "fallback"))
+    @router.message(IntentRoute(FALLBACK_INTENT))  # "other" matched with confidence: unclear too
     async def handle_unclear_question(
-        message: Message, conv: Conversation, decision: Decision
+        message: Message, conv: Conversation, decision: Decision, turn: TurnNote | None = None
     ) -> None:
-        conv.memory.set("pending_text", (message.text or "")[:1000])
+        conv.memory.pending_text = (message.text or "")[:1000]
         choices = [
-            (c.intent, titles[c.intent].get(conv.locale) or titles[c.intent]["zh_CN"])
+            (c.intent, titles[c.intent].get(conv.locale) or next(iter(titles[c.intent].values())))
             for c in decision.candidates
-            if c.intent in titles and c.intent != "other.unknown"
+            if c.intent in titles and c.intent != FALLBACK_INTENT
         ]
         if decision.acknowledgement:  # "好的", "ok": nothing asked, nothing missed
             await conv.say(conv.t("ack.reply"))
             return
-        if decision.outcome == "fallback" or not choices:
+        if turn is not None:  # for the ops report: placed with choices, or not at all
+            turn.unplaced("clarified" if choices else "fallback")
+        if decision.outcome != "clarify" or not choices:
             if await missed(conv):
                 return
             if choices:
@@ -69,8 +72,12 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         await conv.say(conv.t("clarify.header"), reply_markup=keyboards.clarify(conv.t, choices))
 
     @router.message(HasText())
-    async def handle_unhandled_question(message: Message, conv: Conversation) -> None:
+    async def handle_unhandled_question(
+        message: Message, conv: Conversation, turn: TurnNote | None = None
+    ) -> None:
         """A text no handler took (e.g. a confident intent this bot has no flow for)."""
+        if turn is not None:
+            turn.unplaced("fallback")
         if not await missed(conv):
             await conv.say(conv.t("clarify.rephrase"))
 
@@ -82,8 +89,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         dispatcher: Dispatcher,
         **data: Any,
     ) -> None:
-        await query.answer()
-        pending = conv.memory.get("pending_text")
+        pending = conv.memory.pending_text
         if (
             callback_data.intent not in actions
             or not pending
@@ -92,8 +98,8 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
             if not await missed(conv):
                 await conv.say(conv.t("clarify.rephrase"))
             return
-        conv.memory.set("misses", 0)
-        conv.memory.pop("pending_text")
+        conv.memory.misses = 0
+        conv.memory.pending_text = None
         group, action = actions[callback_data.intent]
         decision = Decision(
             intent=callback_data.intent,
@@ -113,11 +119,10 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     async def on_human_offer(
         query: CallbackQuery, callback_data: HumanCallback, conv: Conversation, rpc: Bus
     ) -> None:
-        await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         if not callback_data.accept:
-            conv.memory.set("misses", 0)
+            conv.memory.misses = 0
             await conv.say(conv.t("cancelled"))
             return
         reason = callback_data.reason if callback_data.reason in HUMAN_REASONS else "other"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram import Router
+from aiogram.filters import Command, CommandStart, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
@@ -15,13 +15,20 @@ from bot.keyboards import LangCallback
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, order_button_label
-from bot.states import Identity
 from bus import Bus
+from replies.render import Replies
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
-LOCALES = ("zh_CN", "en")
+
+class OfferedLocale(Filter):
+    """The language button names a locale the replies have (callback data can be forged)."""
+
+    async def __call__(
+        self, query: CallbackQuery, callback_data: LangCallback, replies: Replies
+    ) -> bool:
+        return callback_data.locale in replies.locales
 
 
 def get_router() -> Router:
@@ -41,15 +48,15 @@ def get_router() -> Router:
 
     @router.message(Command("lang", "language"))
     async def cmd_lang(message: Message, conv: Conversation) -> None:
-        await conv.say(conv.t("language.choose"), reply_markup=keyboards.languages(conv.locale))
+        await conv.say(
+            conv.t("language.choose"), reply_markup=keyboards.languages(conv.replies, conv.locale)
+        )
 
-    @router.callback_query(LangCallback.filter(F.locale.in_(LOCALES)))
+    @router.callback_query(LangCallback.filter(), OfferedLocale())
     async def on_language_chosen(
         query: CallbackQuery, callback_data: LangCallback, conv: Conversation
     ) -> None:
-        conv.memory.set("locale", callback_data.locale)
-        conv.locale = callback_data.locale
-        await query.answer()
+        conv.memory.locale = conv.locale = callback_data.locale
         await conv.say(conv.t("language.switched", language=conv.t("language_name")))
 
     @router.message(Command("cancel"))
@@ -62,8 +69,9 @@ def get_router() -> Router:
         await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
 
     @router.message(Command("contact", "verify"))
-    async def cmd_contact(message: Message, conv: Conversation, state: FSMContext) -> None:
-        await state.set_state(Identity.waiting_for_contact)
+    async def cmd_contact(message: Message, conv: Conversation) -> None:
+        """The share button. A flow in progress keeps its state: the contact, once shared,
+        lets it go on (``bot.flows.base.resume``)."""
         await conv.say(conv.t("contact.prompt"), reply_markup=keyboards.share_contact(conv.t))
 
     @router.message(Command("orders"))

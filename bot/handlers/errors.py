@@ -1,7 +1,8 @@
 """Errors: the customer always gets an answer and a way forward, never silence.
 
 A bus outage or timeout says "temporarily unavailable" and offers a person; anything else is
-logged with its traceback and answered with an apology.
+logged with its traceback and answered with an apology. (A pressed button has been answered by
+``CallbackAnswerMiddleware`` already, whatever the handler did.)
 """
 
 from __future__ import annotations
@@ -14,21 +15,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent
 
 from bot import keyboards
+from bot.services import outcomes
 from bot.services.conversation import Conversation
+from bot.settings import BotSettings
 from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
 from replies.render import Replies
-from shop.enums import DEFAULT_LOCALE
 
 logger = logging.getLogger(__name__)
-
-
-async def _answer_callback(event: ErrorEvent) -> None:
-    query = event.update.callback_query
-    if query is not None:
-        try:
-            await query.answer()
-        except Exception:  # the spinner is cosmetic; the apology below is what matters
-            logger.debug("could not answer the callback query", exc_info=True)
 
 
 def _chat_id(event: ErrorEvent) -> int | None:
@@ -41,15 +34,15 @@ def _chat_id(event: ErrorEvent) -> int | None:
 
 
 async def _apologise_without_context(
-    event: ErrorEvent, bot: Bot, replies: Replies, key: str
+    event: ErrorEvent, bot: Bot, replies: Replies, settings: BotSettings, key: str
 ) -> None:
     """The failure came before the chat's context existed (e.g. the FSM storage is down):
-    answer in the default language rather than not at all."""
+    answer in the bot's default language rather than not at all."""
     chat_id = _chat_id(event)
     if chat_id is None:
         return
     try:
-        await bot.send_message(chat_id, replies.text(key, DEFAULT_LOCALE))
+        await bot.send_message(chat_id, replies.text(key, settings.default_locale))
     except Exception:
         logger.exception("could not even apologise in chat %s", chat_id)
 
@@ -59,18 +52,19 @@ def get_router() -> Router:
 
     @router.errors(ExceptionTypeFilter(BusUnavailable, BusTimeout))
     async def on_bus_unavailable(
-        event: ErrorEvent, bot: Bot, replies: Replies, conv: Conversation | None = None
+        event: ErrorEvent,
+        bot: Bot,
+        replies: Replies,
+        settings: BotSettings,
+        conv: Conversation | None = None,
     ) -> None:
         logger.warning(
             "bus unavailable while handling update %s: %s", event.update.update_id, event.exception
         )
         if conv is None:
-            await _apologise_without_context(event, bot, replies, "unavailable")
+            await _apologise_without_context(event, bot, replies, settings, "unavailable")
             return
-        await _answer_callback(event)
-        await conv.say(
-            conv.t("unavailable"), reply_markup=keyboards.offer_human(conv.t, "unavailable")
-        )
+        await outcomes.unavailable(conv)
         await conv.memory.save()
 
     @router.errors()
@@ -78,6 +72,7 @@ def get_router() -> Router:
         event: ErrorEvent,
         bot: Bot,
         replies: Replies,
+        settings: BotSettings,
         conv: Conversation | None = None,
         state: FSMContext | None = None,
     ) -> None:
@@ -89,11 +84,10 @@ def get_router() -> Router:
             exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
         )
         if conv is None:
-            await _apologise_without_context(event, bot, replies, "error.generic")
+            await _apologise_without_context(event, bot, replies, settings, "error.generic")
             return
         if state is not None:
             await state.clear()  # never leave the customer stuck in a broken flow
-        await _answer_callback(event)
         try:
             await conv.say(
                 conv.t("error.generic"), reply_markup=keyboards.offer_human(conv.t, "other")

@@ -9,20 +9,26 @@ and refresh the open ticket when it already is.
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
+from bus.contracts import Attachment
 
 logger = logging.getLogger(__name__)
 
 
-def attachment_of(message: Message) -> tuple[str, str] | None:
+AttachmentKind = Literal["photo", "video", "voice", "document", "sticker"]
+
+
+def attachment_of(message: Message) -> tuple[AttachmentKind, str] | None:
     """(kind, file_id) of what the customer sent, in the ticket's kinds."""
     if message.photo:
         return "photo", message.photo[-1].file_id  # the largest size
@@ -42,11 +48,18 @@ def attachment_of(message: Message) -> tuple[str, str] | None:
 
 
 class HasAttachment(Filter):
-    async def __call__(self, message: Message) -> bool:
-        return attachment_of(message) is not None
+    """A photo, video, voice message, document or sticker: the handler gets it as
+    ``attachment``."""
+
+    async def __call__(self, message: Message) -> dict[str, Attachment] | bool:
+        found = attachment_of(message)
+        if found is None:
+            return False
+        caption = (message.caption or "")[:1000] or None
+        return {"attachment": Attachment(kind=found[0], file_id=found[1], caption=caption)}
 
 
-REPLY_KEY = {
+REPLY_KEY: dict[str, str] = {
     "photo": "media.photo",
     "video": "media.document",
     "document": "media.document",
@@ -59,14 +72,16 @@ def get_router() -> Router:
     router = Router(name=__name__)
 
     @router.message(HasAttachment())
-    async def handle_attachment(message: Message, conv: Conversation, rpc: Bus) -> None:
-        kind, file_id = attachment_of(message)  # type: ignore[misc]
-        conv.memory.add_attachment(kind, file_id, (message.caption or "")[:1000] or None)
+    async def handle_attachment(
+        message: Message, attachment: Attachment, conv: Conversation, rpc: Bus
+    ) -> None:
+        kind = attachment.kind
+        conv.memory.add_attachment(attachment)
         markup = None
-        if kind in ("photo", "video", "document") and conv.memory.get("evidence_for"):
+        if kind in ("photo", "video", "document") and conv.memory.evidence_for:
             # Evidence for a quality or colour question: a person should look at it.
             markup = keyboards.offer_human(conv.t, "quality")
-        if conv.desk is None and conv.memory.get("ticket") and kind != "sticker":
+        if conv.desk is None and conv.memory.ticket and kind != "sticker":
             # Already escalated: the new attachment joins the open ticket.
             await open_ticket(conv, rpc, reason="other", announce=False)
         await conv.say(conv.t(REPLY_KEY[kind]), reply_markup=markup)
@@ -75,12 +90,14 @@ def get_router() -> Router:
     async def handle_other_message(message: Message, conv: Conversation) -> None:
         await conv.say(conv.t("media.other"))
 
-    @router.callback_query()
-    async def on_stale_button(query: CallbackQuery, conv: Conversation | None = None) -> None:
+    @router.callback_query(flags={"callback_answer": {"pre": False}})
+    async def on_stale_button(
+        query: CallbackQuery, callback_answer: CallbackAnswer, conv: Conversation | None = None
+    ) -> None:
         """A button of a flow that has moved on, or callback data no filter accepts (made up,
         or out of range): a short answer on the button itself, nothing else happens."""
         logger.info("a button nobody handles was pressed (chat %s)", conv.chat_id if conv else "-")
-        text = conv.t("button.stale") if conv is not None else None
-        await query.answer(text)
+        if conv is not None:
+            callback_answer.text = conv.t("button.stale")
 
     return router

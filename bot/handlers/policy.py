@@ -10,13 +10,14 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot import keyboards
-from bot.filters import IntentIs
-from bot.handlers import size
+from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
 from bus import Bus
+from bus.contracts import OrderFound
 from intents import Decision
+from shop.enums import TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
@@ -26,14 +27,14 @@ NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 
 async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str | None:
     """The return/exchange terms of the customer's last order (by its first item's kind)."""
-    order_no = conv.memory.get("last_order")
+    order_no = conv.memory.last_order
     if order_no is None and conv.memory.linked:
         latest = await list_orders(rpc, conv, limit=1)
         order_no = latest[0].order_no if latest else None
     if order_no is None:
         return None
     result = await lookup(rpc, conv, order_no)
-    if result.order is None or not result.order.items:
+    if not isinstance(result, OrderFound) or not result.order.items:
         return None
     kind = result.order.items[0].kind
     rule = policy.kind_rule(kind)
@@ -48,52 +49,14 @@ async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str |
 def get_router() -> Router:
     router = Router(name=__name__)
 
-    @router.message(IntentIs("color.difference", "color.real_color"))
-    async def handle_color_difference(
-        message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
-    ) -> None:
-        parts: list[str] = [conv.replies.answer(decision.intent, conv.locale)]
-        parts.append(conv.t("color.ask_daylight_photo"))
-        terms = await order_terms(conv, rpc, policy)
-        if terms:
-            parts.append(terms)
-        conv.memory.set("evidence_for", "color")
-        await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
-
-    @router.message(IntentIs("quality.problem"))
-    async def handle_quality_problem(
-        message: Message, conv: Conversation, decision: Decision
-    ) -> None:
-        conv.memory.set("evidence_for", "quality")
-        await conv.say(
-            conv.replies.answer("quality.problem", conv.locale),
-            reply_markup=keyboards.offer_human(conv.t, "quality"),
-        )
-
-    @router.message(IntentIs("human.agent"))
-    async def handle_human_request(message: Message, conv: Conversation, rpc: Bus) -> None:
-        await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
-
-    @router.message(IntentIs("complaint.general"))
-    async def handle_complaint(message: Message, conv: Conversation, rpc: Bus) -> None:
-        await conv.say(conv.replies.answer("complaint.general", conv.locale))
-        await open_ticket(conv, rpc, reason="complaint", intent="complaint.general")
-
-    @router.message(IntentIs("size.chart"))
-    async def handle_size_chart(message: Message, conv: Conversation, rpc: Bus) -> None:
-        """The chart of the product named in the message, else how charts are measured."""
-        if not await size.show_chart(conv, rpc, message.text or ""):
-            await conv.say(
-                conv.replies.answer("size.chart", conv.locale),
-                reply_markup=conv.feedback("size.chart"),
-            )
-
-    @router.message(IntentIs(action="answer"))
+    # The most frequent first: every intent has one handler (bot/routing.py), so the order
+    # only saves filter checks.
+    @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
         message: Message, conv: Conversation, decision: Decision
     ) -> None:
         slots = decision.slots.model_dump(exclude_none=True)
-        region = slots.pop("region", None) or conv.memory.get("region")
+        region = slots.pop("region", None) or conv.memory.region
         try:
             text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
         except KeyError:
@@ -106,5 +69,41 @@ def get_router() -> Router:
             return
         markup = None if decision.intent in NO_FEEDBACK else conv.feedback(decision.intent)
         await conv.say(text, reply_markup=markup)
+
+    @router.message(IntentRoute("color.difference", "color.real_color"))
+    async def handle_color_difference(
+        message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
+    ) -> None:
+        parts: list[str] = [conv.replies.answer(decision.intent, conv.locale)]
+        parts.append(conv.t("color.ask_daylight_photo"))
+        terms = await order_terms(conv, rpc, policy)
+        if terms:
+            parts.append(terms)
+        conv.memory.evidence_for = "color"
+        await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
+
+    @router.message(IntentRoute("quality.problem"))
+    async def handle_quality_problem(
+        message: Message, conv: Conversation, decision: Decision
+    ) -> None:
+        conv.memory.evidence_for = "quality"
+        await conv.say(
+            conv.replies.answer("quality.problem", conv.locale),
+            reply_markup=keyboards.offer_human(conv.t, "quality"),
+        )
+
+    @router.message(IntentRoute("human.agent"))
+    async def handle_human_request(message: Message, conv: Conversation, rpc: Bus) -> None:
+        await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
+
+    @router.message(IntentRoute(action="escalate"))
+    async def handle_escalation(
+        message: Message, conv: Conversation, rpc: Bus, decision: Decision
+    ) -> None:
+        """A complaint (or any intent the catalogue sends to a person): the shop's answer, then
+        a ticket."""
+        await conv.say(conv.replies.answer(decision.intent, conv.locale))
+        reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
+        await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
 
     return router

@@ -1,39 +1,26 @@
-"""One chat's memory and the helper every handler answers through.
+"""The helper every handler and flow answers through.
 
-:class:`ChatMemory` is the bot's own per-chat record in aiogram's FSM storage (memory, or Redis
-when several bot processes share the chats), kept apart from the FSM state/data under its own
-*destiny* so that ``state.clear()`` at the end of a flow never forgets the customer's language,
-identity or the conversation so far. It is read once per update and written back once when
-something changed.
-
-:class:`Conversation` sends replies (split at Telegram's 4096-character limit) and records
-both sides of the chat in a bounded transcript, which goes into a ticket when the chat is
-escalated.
+:class:`Conversation` speaks in the chat's language, sends replies (split at Telegram's
+4096-character limit) and records both sides of the chat in the chat memory's bounded
+transcript (``bot.services.memory``), which goes into a ticket when the chat is escalated.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
-from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.fsm.context import FSMContext
-from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot import keyboards
-from bus.contracts import Attachment, TranscriptLine
-from intents import Decision
+from bot.services.memory import ChatMemory
 from replies.render import Replies
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.desk.service import Desk
 
-MEMORY_DESTINY = "kefu"
 MESSAGE_LIMIT = 4096
-ATTACHMENT_LIMIT = 50
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -66,84 +53,6 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 @dataclass
-class ChatMemory:
-    """The per-chat record. Values are JSON-native so that Redis storage can hold them."""
-
-    storage: BaseStorage
-    key: StorageKey
-    data: dict[str, Any]
-    dirty: bool = False
-
-    @classmethod
-    async def load(cls, storage: BaseStorage, key: StorageKey) -> ChatMemory:
-        return cls(storage, key, await storage.get_data(key))
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.data.get(name, default)
-
-    def set(self, name: str, value: Any) -> None:
-        if self.data.get(name) != value:
-            self.data[name] = value
-            self.dirty = True
-
-    def pop(self, name: str) -> Any:
-        if name in self.data:
-            self.dirty = True
-            return self.data.pop(name)
-        return None
-
-    async def save(self) -> None:
-        if self.dirty:
-            await self.storage.set_data(self.key, dict(self.data))
-            self.dirty = False
-
-    # -- identity --------------------------------------------------------------------------
-    @property
-    def linked(self) -> bool:
-        return bool(self.data.get("linked"))
-
-    def proof_for(self, order_no: str) -> str | None:
-        """The last four phone digits the customer proved this order with, if any."""
-        return (self.data.get("proofs") or {}).get(order_no)
-
-    def remember_proof(self, order_no: str, last4: str | None) -> None:
-        proofs = dict(self.data.get("proofs") or {})
-        if last4 and proofs.get(order_no) != last4:
-            proofs[order_no] = last4
-            # A handful is plenty; the oldest go first.
-            self.set("proofs", dict(list(proofs.items())[-10:]))
-        self.set("last_order", order_no)
-
-    # -- transcript and attachments --------------------------------------------------------
-    def record(self, role: str, text: str, limit: int) -> None:
-        lines = list(self.data.get("transcript") or [])
-        lines.append({"role": role, "text": text[:MESSAGE_LIMIT], "at": _now_iso()})
-        self.data["transcript"] = lines[-limit:]  # always new: no need to compare the lists
-        self.dirty = True
-
-    def transcript(self) -> list[TranscriptLine]:
-        # Stored as JSON (Redis): the time goes back to a datetime for the strict contract.
-        return [
-            TranscriptLine(
-                role=line["role"], text=line["text"], at=datetime.fromisoformat(line["at"])
-            )
-            for line in self.data.get("transcript") or []
-        ]
-
-    def add_attachment(self, kind: str, file_id: str, caption: str | None) -> None:
-        items = list(self.data.get("attachments") or [])
-        items.append({"kind": kind, "file_id": file_id, "caption": caption})
-        self.set("attachments", items[-ATTACHMENT_LIMIT:])
-
-    def attachments(self) -> list[Attachment]:
-        return [Attachment.model_validate(item) for item in self.data.get("attachments") or []]
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-@dataclass
 class Conversation:
     """Answers one chat, in the customer's language, and keeps the transcript."""
 
@@ -155,9 +64,8 @@ class Conversation:
     memory: ChatMemory
     replies: Replies
     transcript_limit: int = 40
-    ui_cache: dict[Any, Any] | None = None
-    sent: list[Message] = field(default_factory=list)
-    desk: Any = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
+    ui_cache: keyboards.FeedbackCache | None = None
+    desk: Desk | None = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
 
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""
@@ -176,19 +84,7 @@ class Conversation:
             message = await self.bot.send_message(self.chat_id, part, reply_markup=markup)
         assert message is not None
         self.memory.record("bot", text, self.transcript_limit)
-        self.sent.append(message)
         return message
 
     def heard(self, text: str) -> None:
         self.memory.record("customer", text, self.transcript_limit)
-
-
-async def ask_again_or_step_aside(
-    conv: Conversation, state: FSMContext, decision: Decision | None, ask_key: str
-) -> None:
-    """The reply lacks what the flow waits for. A clear new question leaves the flow for the
-    intent handlers (``SkipHandler``); anything else hears the flow's question again."""
-    if decision is not None and decision.outcome == "accept":
-        await state.clear()
-        raise SkipHandler
-    await conv.say(conv.t(ask_key))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import uuid4
 
 from prometheus_client import Counter
 
+from bot.services import outcomes
 from bot.services.conversation import Conversation
 from bus import Bus
 from bus.contracts import Command, Contract, OpenTicket, TicketOpened
@@ -31,8 +32,6 @@ ESCALATIONS = Counter(
     ["reason", "outcome"],
 )
 
-TICKET_KEY = "ticket_key"
-
 
 def idempotency_key(user_id: int) -> str:
     """A fresh key for one customer action; keep it until the action succeeded. It names the
@@ -40,10 +39,10 @@ def idempotency_key(user_id: int) -> str:
     return f"tg:{user_id}:{uuid4().hex}"
 
 
-def owns_key(user_id: int, key: Any) -> bool:
+def owns_key(user_id: int, key: str) -> bool:
     """Was ``key`` made for this customer (``idempotency_key``)? A key from anywhere else is
     never sent on their behalf."""
-    return isinstance(key, str) and key.startswith(f"tg:{user_id}:")
+    return key.startswith(f"tg:{user_id}:")
 
 
 async def call_command(
@@ -89,12 +88,11 @@ async def open_ticket(
     the service hours. The key is kept so that trying again does not open a second ticket.
     """
     memory = conv.memory
-    key = memory.get(TICKET_KEY)
-    if not owns_key(conv.user_id, key):
-        key = idempotency_key(conv.user_id)
-    memory.set(TICKET_KEY, key)
+    key = memory.ticket_key
+    if key is None or not owns_key(conv.user_id, key):
+        key = memory.ticket_key = idempotency_key(conv.user_id)
     await memory.save()  # a retry after a crash must find the same key
-    last_intent, last_confidence = memory.get("last_match") or (None, None)
+    last_intent, last_confidence = memory.last_match or (None, None)
     request = OpenTicket(
         idempotency_key=key,
         telegram_user_id=conv.user_id,
@@ -104,14 +102,16 @@ async def open_ticket(
         intent=intent or last_intent,
         confidence=last_confidence if (intent or last_intent) == last_intent else None,
         locale=conv.locale,
-        order_no=order_no or memory.get("last_order"),
-        transcript=conv.memory.transcript()[-200:],
-        attachments=conv.memory.attachments(),
+        order_no=order_no or memory.last_order,
+        transcript=memory.transcript_lines()[-200:],
+        attachments=memory.attachments,
     )
+
+    def remember(fresh: str) -> None:
+        memory.ticket_key = fresh
+
     try:
-        reply = await call_command(
-            conv, rpc, request, remember=lambda fresh: memory.set(TICKET_KEY, fresh)
-        )
+        reply = await call_command(conv, rpc, request, remember=remember)
     except BusTimeout as exc:
         if not exc.accepted:
             await _unreachable(conv, reason, exc, announce)
@@ -131,12 +131,7 @@ async def open_ticket(
         await _unreachable(conv, reason, exc, announce)
         return None
     ESCALATIONS.labels(reason, "opened").inc()
-    memory.pop(TICKET_KEY)
-    memory.set("ticket", reply.ticket_no)
-    # The ticket has them now; the worker appends whatever a later refresh sends.
-    memory.set("transcript", [])
-    memory.set("attachments", [])
-    memory.set("misses", 0)
+    memory.ticket_opened(reply.ticket_no)  # a later refresh sends only what came after
     logger.info(
         "ticket %s %s for chat %s (reason %s)",
         reply.ticket_no,
@@ -157,8 +152,4 @@ async def _unreachable(conv: Conversation, reason: str, exc: BusError, announce:
     ESCALATIONS.labels(reason, "unavailable").inc()
     logger.warning("could not open a ticket for chat %s: %s", conv.chat_id, exc)
     if announce:
-        await conv.say(
-            conv.t("unavailable")
-            + "\n"
-            + conv.replies.human_reply_time(datetime.now(UTC), conv.locale)
-        )
+        await outcomes.unavailable(conv, offer_person=False)

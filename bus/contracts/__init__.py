@@ -17,6 +17,7 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
 | ``tickets`` | ``tickets.open`` and the agents' desk (``tickets.get``, ``take``, ``close``…) |
 | ``events`` | what the worker publishes on the topic exchange |
+| ``ops`` | per-turn events, answer ratings, process heartbeats, ``ops.snapshot`` |
 
 Import from here (``from bus.contracts import LookupOrder``); the modules are the layout. The
 enumerations the contracts use (item kinds, order states, reasons) are the shop's: import them
@@ -83,6 +84,19 @@ from bus.contracts.exchanges import (
     QuoteExchange,
 )
 from bus.contracts.invoices import InvoiceRefused, InvoiceRequested, InvoiceView, RequestInvoice
+from bus.contracts.ops import (
+    TURN_OUTCOMES,
+    AnswerRated,
+    GetOpsSnapshot,
+    OpsSnapshot,
+    ProcessHeartbeat,
+    ProcessStats,
+    ProcessView,
+    RpcWindow,
+    TicketCounts,
+    TurnOutcome,
+    TurnRecorded,
+)
 from bus.contracts.orders import (
     AddressChanged,
     AddressChangeRefused,
@@ -203,6 +217,7 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     RequestCourier,
     UrgeOrder,
     RequestInvoice,
+    GetOpsSnapshot,
 )
 EVENTS: tuple[type[Event], ...] = (
     ExchangeCreatedEvent,
@@ -219,6 +234,9 @@ EVENTS: tuple[type[Event], ...] = (
     CourierRequestedEvent,
     OrderUrgedEvent,
     InvoiceRequestedEvent,
+    TurnRecorded,
+    AnswerRated,
+    ProcessHeartbeat,
 )
 
 __all__ = [
@@ -231,11 +249,13 @@ __all__ = [
     "PHONE_PATTERN",
     "REQUESTS",
     "TICKET_NO_PATTERN",
+    "TURN_OUTCOMES",
     "AddRemark",
     "AddressChangeRefused",
     "AddressChanged",
     "AddressChangedEvent",
     "AlertClaimed",
+    "AnswerRated",
     "AppendRefused",
     "AppendToTicket",
     "Appended",
@@ -268,6 +288,7 @@ __all__ = [
     "ExchangeTerms",
     "ExchangeView",
     "FibreShare",
+    "GetOpsSnapshot",
     "GetProduct",
     "GetTicket",
     "InvoiceRefused",
@@ -291,6 +312,7 @@ __all__ = [
     "NotLinked",
     "NothingToReveal",
     "OpenTicket",
+    "OpsSnapshot",
     "OrderAttention",
     "OrderCancelled",
     "OrderCancelledEvent",
@@ -302,6 +324,9 @@ __all__ = [
     "OrderUrged",
     "OrderUrgedEvent",
     "OrderView",
+    "ProcessHeartbeat",
+    "ProcessStats",
+    "ProcessView",
     "ProductFound",
     "ProductList",
     "ProductNotFound",
@@ -331,6 +356,7 @@ __all__ = [
     "Revealed",
     "Route",
     "RowId",
+    "RpcWindow",
     "SearchProducts",
     "SizeChart",
     "SizeChartRow",
@@ -341,6 +367,7 @@ __all__ = [
     "TicketAlertEvent",
     "TicketClosed",
     "TicketClosedEvent",
+    "TicketCounts",
     "TicketFound",
     "TicketList",
     "TicketNotFound",
@@ -355,6 +382,8 @@ __all__ = [
     "TopicBound",
     "TopicTaken",
     "TranscriptLine",
+    "TurnOutcome",
+    "TurnRecorded",
     "UrgeOrder",
     "UrgeRefused",
     "VariantView",

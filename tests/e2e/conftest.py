@@ -27,12 +27,12 @@ from sqlalchemy import select
 from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from bus.rpc import RpcClient
-from intents import IntentEngine
 from replies.render import Replies
 from shop.policy import load_policy
-from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage, parse_html
 from tests.integration.conftest import Shop, create_order, start_shop, stop_shop
-from worker.db.models import Ticket
+from tests.support.bot import engine
+from worker.db.models import Exchange, Order, Ticket
 
 _user_ids = itertools.count(700_001)
 WAIT = 15.0
@@ -97,6 +97,26 @@ class Stack:
     async def make_order(self, **kwargs: Any):
         return await create_order(self.shop, **kwargs)
 
+    def t(self, key: str, locale: str = "zh_CN", **values: Any) -> str:
+        """A UI reply as the customer reads it (rendered, then shown as Telegram shows HTML):
+        compare with this instead of with words of it."""
+        return parse_html(self.replies.text(key, locale, **values))[0]
+
+    def answer(self, intent: str, locale: str = "zh_CN", **slots: Any) -> str:
+        """An intent's answer as the customer reads it."""
+        return parse_html(self.replies.answer(intent, locale, **slots))[0]
+
+    def shown(self, html: str) -> str:
+        """Any rendered reply as the customer reads it."""
+        return parse_html(html)[0]
+
+    async def exchanges(self, order_no: str) -> list[Exchange]:
+        async with self.shop.db.read() as session:
+            found = await session.scalars(
+                select(Exchange).join(Order).where(Order.order_no == order_no)
+            )
+            return list(found.all())
+
     async def tickets(self, chat_id: int) -> list[Ticket]:
         async with self.shop.db.read() as session:
             found = await session.scalars(select(Ticket).where(Ticket.chat_id == chat_id))
@@ -146,16 +166,6 @@ async def stop_stack(stack: Stack, polling: asyncio.Task[None], amqp_connection)
     await stack.rpc.close()
     await stack.fake.stop()
     await stop_shop(stack.shop, amqp_connection)
-
-
-_engine: IntentEngine | None = None
-
-
-def engine() -> IntentEngine:
-    global _engine
-    if _engine is None:
-        _engine = IntentEngine.load()
-    return _engine
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -12,8 +12,7 @@ from uuid import uuid4
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
-from bot.services.conversation import MEMORY_DESTINY
-from bot.services.escalation import TICKET_KEY
+from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from bus.contracts import LookupOrder, OpenTicket, TicketOpened
 from worker.db.models import Order, ProcessedCommand, Remark
 
@@ -111,7 +110,7 @@ async def test_a_reused_ticket_key_still_opens_the_second_customers_own_ticket(s
     memory = StorageKey(
         bot_id=stack.bot.id, chat_id=second.user_id, user_id=second.user_id, destiny=MEMORY_DESTINY
     )
-    await storage.set_data(memory, {TICKET_KEY: key})
+    await storage.set_data(memory, ChatMemory(ticket_key=key).stored())
     [answer] = await second.says("/human")
     assert "工单号" in answer.text
     assert first_ticket not in answer.text and other.ticket_no not in answer.text
@@ -122,7 +121,7 @@ async def test_a_reused_ticket_key_still_opens_the_second_customers_own_ticket(s
     memory = StorageKey(
         bot_id=stack.bot.id, chat_id=third.user_id, user_id=third.user_id, destiny=MEMORY_DESTINY
     )
-    await storage.set_data(memory, {TICKET_KEY: key})
+    await storage.set_data(memory, ChatMemory(ticket_key=key).stored())
     [answer] = await third.says("/human")
     [ticket] = await stack.tickets(third.user_id)
     async with stack.shop.db.read() as session:

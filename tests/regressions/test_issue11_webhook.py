@@ -24,8 +24,8 @@ from bot.dispatcher import create_dispatcher
 from bot.settings import BotSettings
 from replies.render import Replies
 from shop.policy import load_policy
-from tests.e2e.conftest import engine
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.bot import engine
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGURED = "shop-secret_0123456789abcdef"

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+from bus.contracts.ops import TURN_OUTCOMES
 from shop.enums import (
     INVOICE_STATES,
     INVOICE_TITLE_TYPES,
@@ -555,6 +557,82 @@ class DemoShop(Base):
     showcase: Mapped[list[dict[str, Any]]] = mapped_column(
         JSON, default=list, doc='[{"role": "returnable", "order_no": "KF…"}, …]'
     )
+
+
+# ── what ops read (worker/ops.py, kefu report): turns, ratings, processes ────────────────
+
+
+class ConversationTurn(Base):
+    """One customer turn as the bot published it (``conversation.turn``): no chat or user id,
+    the conversation's pseudonymous key; words only for fallback and clarify turns, anonymised
+    by the bot."""
+
+    __tablename__ = "turns"
+    __table_args__ = (
+        one_of("outcome", TURN_OUTCOMES, "turn_outcome"),
+        Index("turns_by_conversation", "conversation", "at"),
+        Index("turns_by_outcome", "outcome", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(32), unique=True)
+    conversation: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(index=True)
+    locale: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    intent: Mapped[str | None] = mapped_column(String(60))
+    intent_group: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    flow: Mapped[str | None] = mapped_column(String(40))
+    candidates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class AnswerRating(Base):
+    """A customer's "solved" / "not solved" under an answer (``conversation.rated``)."""
+
+    __tablename__ = "answer_ratings"
+    __table_args__ = (Index("ratings_by_conversation", "conversation", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(32), unique=True)
+    conversation: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(index=True)
+    solved: Mapped[bool] = mapped_column(Boolean)
+    intent: Mapped[str | None] = mapped_column(String(60))
+    intent_group: Mapped[str | None] = mapped_column(String(20))
+
+
+class ProcessRecord(Base):
+    """A bot or worker process as its heartbeats (``process.heartbeat``) tell: the last one
+    seen and its counters; ``stopped_at`` when it said it was shutting down."""
+
+    __tablename__ = "processes"
+
+    process_id: Mapped[str] = mapped_column(String(90), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    host: Mapped[str] = mapped_column(String(100))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    interval_s: Mapped[float] = mapped_column(Float)
+    stopped_at: Mapped[datetime | None]
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ProcessBeat(Base):
+    """The bots' bus-call counters at each heartbeat, for the error rate over a window (kept
+    for a day)."""
+
+    __tablename__ = "process_beats"
+    __table_args__ = (Index("beats_by_process", "process_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(90))
+    at: Mapped[datetime] = mapped_column(index=True)
+    rpc_calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    rpc_failed: Mapped[int] = mapped_column(BigInteger, default=0)
+    rpc_timeouts: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 def live_exchange() -> ColumnElement[bool]:

@@ -20,8 +20,8 @@ from bus.contracts import (
 )
 from bus.testing import InMemoryBus
 from shop.enums import AddressChangeReason, OrderState
+from tests.support.bot import Harness
 from tests.support.views import order_view
-from tests.unit.bot.conftest import Harness
 
 
 def order(state: OrderState, refusal: AddressChangeReason | None) -> OrderView:
@@ -64,3 +64,29 @@ async def test_a_changeable_address_is_asked_for_and_sent_as_the_contract_wants(
     assert isinstance(change, ChangeAddress)
     assert (change.province, change.receiver_phone) == ("上海", "13800001111")
     assert change.phone_last4 == "0001"  # the proof the customer gave, carried to the command
+
+
+async def test_an_address_the_worker_cannot_place_is_asked_for_again() -> None:
+    view = order("paid", None)
+    refusals = [AddressChangeRefused(reason="unknown_region")]
+
+    async def lookup(request: LookupOrder) -> OrderFound | OrderNotFound | Throttled:
+        return OrderFound(order=view, access="owner")
+
+    async def change(
+        request: ChangeAddress,
+    ) -> AddressChanged | AddressChangeRefused | OrderNotFound | Throttled:
+        if refusals:
+            return refusals.pop()
+        return AddressChanged(order=view.model_copy(update={"province": request.province}))
+
+    bus = InMemoryBus(LookupOrder.served_by(lookup), ChangeAddress.served_by(change))
+    harness = Harness(bus)
+    await harness.say(ASK)
+    [again] = await harness.say("上海市浦东新区世纪大道100号8楼")
+    assert again == harness.replies.address_refused("unknown_region", "zh_CN")
+    assert harness.session.sent[-1].reply_markup is None  # sending it again is enough
+    [done] = await harness.say("上海市浦东新区世纪大道100号8楼")
+    assert done == harness.t("address.done", address=f"上海 {view.address_masked}")
+    first, second = [c for c in bus.calls if isinstance(c, ChangeAddress)]
+    assert first.idempotency_key != second.idempotency_key  # a new request, not a retry

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.services.conversation import MESSAGE_LIMIT, split_text
 from bus.errors import BusTimeout, BusUnavailable
-from tests.unit.bot.conftest import FailingBus, Harness, engine
+from tests.support.bot import FailingBus, Harness, engine
 
 
 async def test_bus_outage_answers_temporarily_unavailable_and_offers_a_person() -> None:
@@ -85,7 +85,8 @@ async def test_a_long_reply_is_sent_in_parts_with_the_keyboard_on_the_last() -> 
     from aiogram.fsm.storage.memory import MemoryStorage
 
     from bot import keyboards
-    from bot.services.conversation import ChatMemory, Conversation
+    from bot.services.conversation import Conversation
+    from bot.services.memory import ChatMemory
 
     harness = Harness(FailingBus(lambda: BusUnavailable("-")))
     storage = MemoryStorage()
@@ -104,7 +105,7 @@ async def test_a_long_reply_is_sent_in_parts_with_the_keyboard_on_the_last() -> 
     sent = harness.session.sent
     assert len(sent) == 3
     assert [m.reply_markup for m in sent] == [None, None, markup]
-    assert memory.transcript()[-1].role == "bot"
+    assert memory.transcript_lines()[-1].role == "bot"
 
 
 async def test_a_storage_failure_before_the_chat_context_still_gets_an_apology() -> None:

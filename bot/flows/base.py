@@ -1,0 +1,182 @@
+"""What every flow is made of: a draft (its memory, a pydantic model in the FSM data), its
+states (an aiogram ``StatesGroup``), and its steps (methods of a :class:`Flow`).
+
+A flow object lives for one update: ``ExchangeFlow(conv, rpc, state)`` is built by the handler
+that reads the event, one step runs, and whatever the next step needs is in the draft, saved
+with the state it waits in (:meth:`Flow.wait`). Drafts are stored JSON-native (Redis), and
+data stored by an older version loads (unknown keys are dropped, a value that no longer fits
+is reset to its default).
+
+A change the worker allows only the order's verified customer to make pauses the flow
+(:meth:`Flow.pause_for_contact`): the state becomes ``Identity.waiting_for_contact`` and the
+draft keeps where to go on (``paused_at``). Once the customer's contact is linked — or when they
+share it while a flow waits for something else, say after ``/contact`` — :func:`resume` finds
+the flow by its state and calls its :meth:`Flow.resume`.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Literal, TypeVar
+
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.services import outcomes
+from bot.services.conversation import Conversation
+from bus import Bus
+from bus.contracts import Throttled
+from intents import Decision
+
+logger = logging.getLogger(__name__)
+
+
+class Identity(StatesGroup):
+    """A flow paused until the customer shares their own contact (its draft says where to go
+    on)."""
+
+    waiting_for_contact = State()
+
+
+class Draft(BaseModel):
+    """A flow's memory between two updates."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    paused_at: str | None = None
+    """The state the flow goes on from once the customer's contact is linked."""
+
+
+D = TypeVar("D", bound=Draft)
+F = TypeVar("F", bound="Flow")
+
+
+class Flow(ABC):
+    """One multi-step conversation, for one update. Subclasses set ``states`` (their
+    ``StatesGroup``, which also registers them for :func:`resume`) and implement
+    :meth:`resume`."""
+
+    states: ClassVar[type[StatesGroup]]
+    _by_group: ClassVar[dict[str, type[Flow]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Flow._by_group[cls.states.__full_group_name__] = cls
+
+    def __init__(self, conv: Conversation, rpc: Bus, state: FSMContext) -> None:
+        self.conv = conv
+        self.rpc = rpc
+        self.state = state
+
+    @classmethod
+    def for_state(cls, state: str | None) -> type[Flow] | None:
+        """The flow a state (``"ExchangeRequest:waiting_for_item"``) belongs to."""
+        if not state:
+            return None
+        return cls._by_group.get(state.split(":", 1)[0])
+
+    # -- the draft -----------------------------------------------------------------------------
+    async def load(self, draft_type: type[D]) -> D:
+        """The draft in the FSM data (a fresh one when there is none)."""
+        data = await self.state.get_data()
+        try:
+            return draft_type.model_validate(data)
+        except ValidationError as exc:
+            bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            logger.warning(
+                "%s: reset %s (stored in another form)", draft_type.__name__, ", ".join(bad)
+            )
+            return draft_type.model_validate({k: v for k, v in data.items() if k not in bad})
+
+    async def wait(self, waiting: State, draft: Draft) -> None:
+        """Wait in ``waiting`` for the customer's next answer, with ``draft``."""
+        await self.state.set_state(waiting)
+        await self.state.set_data(draft.model_dump(mode="json"))
+
+    async def keep(self, draft: Draft) -> None:
+        """Save the draft; the state stays."""
+        await self.state.set_data(draft.model_dump(mode="json"))
+
+    async def finish(self) -> None:
+        await self.state.clear()
+
+    # -- answers that don't fit ----------------------------------------------------------------
+    async def ask_again_or_step_aside(self, decision: Decision | None, ask_key: str) -> None:
+        """The message lacks what the flow waits for. A clear new question leaves the flow to
+        the intent handlers (``SkipHandler``); anything else hears the flow's question again."""
+        if decision is not None and decision.outcome == "accept":
+            await self.finish()
+            raise SkipHandler
+        await self.conv.say(self.conv.t(ask_key))
+
+    async def not_found(
+        self,
+        result: outcomes.Setback,
+        draft: Draft,
+        *,
+        waiting_for_order: State,
+        waiting_for_last4: State,
+    ) -> None:
+        """A lookup that did not give the order: wait for the digits (``ProofNeeded``) or for
+        another number, and say why; a throttled customer stays where they were."""
+        if isinstance(result, outcomes.ProofNeeded):
+            await self.wait(waiting_for_last4, draft)
+        elif not isinstance(result, Throttled):
+            await self.wait(waiting_for_order, draft)
+        await outcomes.explain(self.conv, result)
+
+    # -- the customer's contact ----------------------------------------------------------------
+    async def pause_for_contact(
+        self, draft: Draft, reason: Literal["write", "last4_locked"], resume_at: State
+    ) -> None:
+        """The worker wants the order's verified customer (``ContactRequired``): ask for the
+        customer's own contact and keep the draft, to go on at ``resume_at`` once it is
+        linked. A chat linked already is linked to someone else than the order's customer:
+        sharing again can't help, so a person is offered instead."""
+        if self.conv.memory.linked:
+            logger.info("chat %s is verified, but not as this order's customer", self.conv.chat_id)
+            await self.finish()
+            await outcomes.not_order_owner(self.conv)
+            return
+        draft.paused_at = resume_at.state
+        await self.wait(Identity.waiting_for_contact, draft)
+        await outcomes.ask_for_contact(self.conv, reason)
+
+    @abstractmethod
+    async def resume(self, at: str) -> None:
+        """Go on from state ``at`` now that the chat is linked to the customer."""
+
+
+class Flows:
+    """The flows of one update, for handlers: ``flows.get(ExchangeFlow)`` is that flow on this
+    chat's conversation, bus and FSM state (the chat-context middleware puts it in the handler
+    data as ``flows``). The bus and the state are the handler data's when the flow is made:
+    a middleware after the chat context may wrap the bus for the turn (``bot.ops``)."""
+
+    __slots__ = ("_data", "conv")
+
+    def __init__(self, conv: Conversation, data: dict[str, Any]) -> None:
+        self.conv = conv
+        self._data = data
+
+    def get(self, flow: type[F]) -> F:
+        return flow(self.conv, self._data["rpc"], self._data["state"])
+
+
+async def resume(conv: Conversation, rpc: Bus, state: FSMContext) -> bool:
+    """The contact was linked: go on with the flow that paused for it, or with the flow the
+    customer was in when they shared it. ``False`` when there was none."""
+    current = await state.get_state()
+    at = current
+    if current == Identity.waiting_for_contact.state:
+        at = (await state.get_data()).get("paused_at")
+    flow = Flow.for_state(at)
+    if flow is None or at is None:
+        if current == Identity.waiting_for_contact.state:
+            await state.clear()  # a pause from an older version, or for a flow gone since
+        return False
+    await flow(conv, rpc, state).resume(at)
+    return True

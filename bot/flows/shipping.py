@@ -1,0 +1,74 @@
+"""Shipping questions that depend on the customer's region (postage, free shipping, remote
+regions): the region from the message, from the chat (their order's province, a region named
+before), or asked for."""
+
+from __future__ import annotations
+
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.state import State, StatesGroup
+
+from bot.flows.base import Draft, Flow
+from intents import Decision
+
+REGIONAL = ("shipping.fee", "shipping.region")
+"""The shipping intents whose answer depends on the region."""
+
+
+class ShippingQuestion(StatesGroup):
+    waiting_for_region = State()
+
+
+class ShippingDraft(Draft):
+    intent: str = "shipping.fee"
+
+
+class ShippingFlow(Flow):
+    states = ShippingQuestion
+
+    async def ask(self, intent: str, region: str | None) -> None:
+        conv = self.conv
+        region = region or conv.memory.region
+        if region is not None:
+            await self.answer(intent, region)
+            return
+        # The general rules first, then the question that makes them precise.
+        await conv.say(conv.replies.answer(intent, conv.locale))
+        await self.wait(ShippingQuestion.waiting_for_region, ShippingDraft(intent=intent))
+        await conv.say(conv.t("ask.region"))
+
+    async def region_given(self, decision: Decision) -> None:
+        region = decision.slots.region
+        if region is None:
+            if decision.outcome == "accept" and decision.intent not in REGIONAL:
+                await self.finish()
+                raise SkipHandler
+            await self.conv.say(self.conv.t("ask.region"))
+            return
+        draft = await self.load(ShippingDraft)
+        await self.finish()
+        await self.answer(draft.intent, region)
+
+    async def answer(self, intent: str, region: str) -> None:
+        conv = self.conv
+        conv.memory.region = region
+        if intent == "shipping.region" and conv.replies.policy.region_group(region) in (
+            "jzhw",
+            "mainland",
+        ):
+            # "Do you ship to Shanghai?" — of course; what they want to know is the postage.
+            intent = "shipping.fee"
+        await conv.say(
+            conv.replies.answer(intent, conv.locale, region=region),
+            reply_markup=conv.feedback(intent),
+        )
+
+    async def resume(self, at: str) -> None:
+        draft = await self.load(ShippingDraft)
+        draft.paused_at = None
+        region = self.conv.memory.region
+        if region is not None:
+            await self.finish()
+            await self.answer(draft.intent, region)
+            return
+        await self.wait(ShippingQuestion.waiting_for_region, draft)
+        await self.conv.say(self.conv.t("ask.region"))

@@ -1,0 +1,219 @@
+"""Size advice: height and weight (and fit, when given) against one product's size chart.
+
+The product comes from the customer's order (an order number in the message, or the order the
+chat was last about) or by name (``products.search``, then ``products.get``). Whatever is
+missing is asked for; 斤 and 米 are understood by the slot extractor.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel, Field, field_validator
+
+from bot import keyboards
+from bot.flows.base import Draft, Flow
+from bot.services.orders import lookup
+from bus.contracts import GetProduct, OrderFound, ProductFound, ProductView, SearchProducts
+from bus.errors import BusError
+from intents import Decision, Slots
+from replies.sizing import SizeChart, SizeRow, recommend_size
+
+logger = logging.getLogger(__name__)
+
+
+class SizeAdvice(StatesGroup):
+    waiting_for_body = State()
+    waiting_for_product = State()
+
+
+class ProductChoice(BaseModel):
+    product_id: int
+    name: str
+
+
+class SizeDraft(Draft):
+    height_cm: int | None = None
+    weight_kg: float | None = None
+    fit: str | None = None
+    product_id: int | None = None
+    choices: list[ProductChoice] = Field(default_factory=list)
+    """Products the question could be about, offered as buttons."""
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _pairs_of_older_drafts(cls, value: Any) -> Any:
+        """Older drafts kept each choice as a [product_id, name] pair."""
+        if isinstance(value, list):
+            return [
+                {"product_id": c[0], "name": c[1]} if isinstance(c, list | tuple) else c
+                for c in value
+            ]
+        return value
+
+    def merge(self, slots: Slots) -> None:
+        """What a message said about the body and the fit."""
+        self.height_cm = slots.height_cm if slots.height_cm is not None else self.height_cm
+        self.weight_kg = slots.weight_kg if slots.weight_kg is not None else self.weight_kg
+        self.fit = slots.fit if slots.fit is not None else self.fit
+
+
+def chart_of(product: ProductView) -> SizeChart | None:
+    """The product's chart for ``replies.sizing``; None for one-size items."""
+    chart = product.size_chart
+    if chart is None:
+        return None
+    return SizeChart(
+        category=chart.category,
+        rows=[SizeRow.model_validate(row.model_dump()) for row in chart.rows],
+    )
+
+
+def _escape(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+class SizeFlow(Flow):
+    states = SizeAdvice
+
+    async def draft(self) -> SizeDraft:
+        return await self.load(SizeDraft)
+
+    async def start(self, text: str, slots: Slots) -> None:
+        await self.finish()
+        await self.advise(SizeDraft(), text, slots)
+
+    async def body_given(self, text: str, slots: Slots, decision: Decision | None) -> None:
+        if slots.height_cm is None and slots.weight_kg is None and slots.fit is None:
+            await self.ask_again_or_step_aside(decision, "ask.body")
+            return
+        await self.advise(await self.draft(), text, slots)
+
+    async def advise(self, draft: SizeDraft, text: str, slots: Slots) -> None:
+        """Merge what the message said into the question and answer, or ask for what is
+        missing."""
+        draft.merge(slots)
+        if draft.product_id is None:
+            try:
+                candidates = await self._products_of_order(slots.order_no) if slots.order_no else []
+                if not candidates:
+                    candidates = await self._products_named(text)
+            except BusError:
+                # Height and weight can still be asked for; the chart needs the worker later.
+                candidates = []
+            if len(candidates) == 1:
+                draft.product_id = candidates[0].product_id
+            elif candidates:
+                draft.choices = candidates
+        if draft.height_cm is None or draft.weight_kg is None:
+            await self.wait(SizeAdvice.waiting_for_body, draft)
+            await self._ask_body(draft)
+            return
+        if draft.product_id is None:
+            await self.ask_product(draft)
+            return
+        await self.recommend(draft, draft.product_id)
+
+    async def _ask_body(self, draft: SizeDraft) -> None:
+        conv = self.conv
+        await conv.say(
+            conv.replies.answer(
+                "size.recommend", conv.locale, height_cm=draft.height_cm, weight_kg=draft.weight_kg
+            )
+        )
+
+    async def ask_product(self, draft: SizeDraft) -> None:
+        choices = draft.choices or await self._products_of_order(None)
+        await self.wait(SizeAdvice.waiting_for_product, draft)
+        markup = (
+            keyboards.products((c.product_id, c.name[:60]) for c in choices) if choices else None
+        )
+        conv = self.conv
+        await conv.say(
+            conv.replies.answer(
+                "size.recommend", conv.locale, height_cm=draft.height_cm, weight_kg=draft.weight_kg
+            ),
+            reply_markup=markup,
+        )
+
+    async def product_named(self, text: str, decision: Decision | None) -> None:
+        candidates = await self._products_named(text)
+        if not candidates:
+            await self.ask_again_or_step_aside(decision, "ask.product_for_size")
+            return
+        draft = await self.draft()
+        if len(candidates) == 1:
+            await self.recommend(draft, candidates[0].product_id)
+            return
+        draft.choices = candidates
+        await self.keep(draft)
+        await self.conv.say(
+            self.conv.t("ask.product_for_size"),
+            reply_markup=keyboards.products((c.product_id, c.name[:60]) for c in candidates),
+        )
+
+    async def product_picked(self, product_id: int) -> None:
+        await self.recommend(await self.draft(), product_id)
+
+    async def recommend(self, draft: SizeDraft, product_id: int) -> None:
+        conv = self.conv
+        reply = await self.rpc.call(GetProduct(product_id=product_id))
+        await self.finish()
+        if not isinstance(reply, ProductFound) or (chart := chart_of(reply.product)) is None:
+            await conv.say(conv.replies.answer("size.chart", conv.locale))
+            return
+        advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
+        logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
+        text = conv.replies.render_size_advice(advice, conv.locale)
+        await conv.say(
+            f"<b>{_escape(reply.product.name)}</b>\n{text}",
+            reply_markup=conv.feedback("size.recommend"),
+        )
+
+    async def show_chart(self, text: str) -> bool:
+        """The size chart of the product named in the message, when there is exactly one."""
+        candidates = await self._products_named(text)
+        if len(candidates) != 1:
+            return False
+        reply = await self.rpc.call(GetProduct(product_id=candidates[0].product_id))
+        if not isinstance(reply, ProductFound) or (chart := chart_of(reply.product)) is None:
+            return False
+        conv = self.conv
+        await conv.say(
+            f"<b>{_escape(reply.product.name)}</b>\n"
+            + conv.replies.render_size_chart(chart, conv.locale),
+            reply_markup=conv.feedback("size.chart"),
+        )
+        return True
+
+    async def resume(self, at: str) -> None:
+        draft = await self.draft()
+        draft.paused_at = None
+        if at == SizeAdvice.waiting_for_product.state:
+            await self.ask_product(draft)
+        else:
+            await self.wait(SizeAdvice.waiting_for_body, draft)
+            await self._ask_body(draft)
+
+    # -- which product -------------------------------------------------------------------------
+    async def _products_named(self, text: str) -> list[ProductChoice]:
+        query = text.strip()[:200]
+        if not query:
+            return []
+        reply = await self.rpc.call(SearchProducts(query=query, limit=5))
+        return [ProductChoice(product_id=p.product_id, name=p.name) for p in reply.products]
+
+    async def _products_of_order(self, order_no: str | None) -> list[ProductChoice]:
+        order_no = order_no or self.conv.memory.last_order
+        if order_no is None:
+            return []
+        result = await lookup(self.rpc, self.conv, order_no)
+        if not isinstance(result, OrderFound):
+            return []
+        seen: dict[int, str] = {}
+        for item in result.order.items:
+            seen.setdefault(item.product_id, item.product_name)
+        return [ProductChoice(product_id=pid, name=name) for pid, name in seen.items()]

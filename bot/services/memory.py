@@ -1,0 +1,174 @@
+"""One chat's memory: what the bot keeps about a customer's chat beside the FSM state.
+
+:class:`ChatMemory` lives in aiogram's FSM storage (memory, or Redis when several bot processes
+share the chats) under its own *destiny* (``MEMORY_DESTINY``), apart from the FSM state and
+data, so that ``state.clear()`` at the end of a flow never forgets the customer's language,
+identity or the conversation so far. The chat-context middleware loads it once per update and
+saves it once, when it changed.
+
+It is stored JSON-native (``model_dump(mode="json")``) so Redis can hold it, and a record
+written by an older version still loads: unknown keys are dropped, and a value that no longer
+fits its field is reset to the field's default (logged by field name, never by value).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bus.contracts import Attachment, TranscriptLine
+
+logger = logging.getLogger(__name__)
+
+MEMORY_DESTINY = "kefu"
+TEXT_LIMIT = 4096  # a transcript line, as long as a Telegram message
+ATTACHMENT_LIMIT = 50
+PROOF_LIMIT = 10
+
+Role = Literal["customer", "bot"]
+
+Evidence = Literal["color", "quality"]
+
+
+class ChatMemory(BaseModel):
+    """The per-chat record. Change it through its methods (or plain assignment of a field);
+    :meth:`save` writes it back when it differs from what was loaded."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    locale: str | None = None
+    """The language the customer chose with /lang (wins over the app's)."""
+    app_locale: str | None = None
+    """The Telegram app's language, for updates that come without one."""
+    linked: bool = False
+    """The customer shared their own contact and the worker linked the chat to them."""
+    proofs: dict[str, str] = Field(default_factory=dict)
+    """Order number → the last four phone digits the customer proved it with (newest last)."""
+    last_order: str | None = None
+    """The order this chat was last about."""
+    region: str | None = None
+    """The customer's province, from a message or their order (for postage answers)."""
+    transcript: list[str] = Field(default_factory=list)
+    """Both sides of the chat since the last ticket, newest last, bounded: each line stored as
+    ``"<role> <ISO time> <text>"`` (the cheapest form to load and save on every update;
+    :meth:`record` writes them, :meth:`transcript_lines` reads them)."""
+    attachments: list[Attachment] = Field(default_factory=list)
+    """Photos, documents, voice… since the last ticket, for the next one."""
+    ticket_key: str | None = None
+    """The idempotency key of a ticket asked for and not confirmed yet (a retry reuses it)."""
+    ticket: str | None = None
+    """The number of the chat's open ticket."""
+    misses: int = 0
+    """Unclear messages in a row (the second one offers a person)."""
+    pending_text: str | None = None
+    """The question a "did you mean…?" is about, replayed when a choice is pressed."""
+    evidence_for: Evidence | None = None
+    """A photo sent now is evidence for a colour or quality question."""
+    last_match: tuple[str, float] | None = None
+    """What the bot made of the customer's last message (intent, confidence), for a ticket."""
+
+    # Where it was loaded from and as what, for save(): a slot, not a pydantic private
+    # attribute (it is read and written on every update; private attributes cost more).
+    __slots__ = ("_origin",)
+    if TYPE_CHECKING:
+        _origin: tuple[BaseStorage, StorageKey, dict[str, Any]]
+
+    @field_validator("transcript", mode="before")
+    @classmethod
+    def _lines_of_older_records(cls, value: Any) -> Any:
+        """Older records kept each line as {"role", "text", "at"}."""
+        if isinstance(value, list) and value and not isinstance(value[0], str):
+            return [
+                f"{line['role']} {line['at']} {line['text']}" if isinstance(line, dict) else line
+                for line in value
+            ]
+        return value
+
+    # -- storage -------------------------------------------------------------------------------
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> ChatMemory:
+        """The record from its stored form; fields that don't fit (an older version's) are
+        reset rather than failing the customer's update."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            logger.warning("chat memory: reset %s (stored in another form)", ", ".join(sorted(bad)))
+            return cls.model_validate({k: v for k, v in data.items() if k not in bad})
+
+    @classmethod
+    async def load(cls, storage: BaseStorage, key: StorageKey) -> ChatMemory:
+        stored = await storage.get_data(key)
+        memory = cls.from_stored(stored)
+        # As stored: a record of an older form differs, and is written back in the new one.
+        object.__setattr__(memory, "_origin", (storage, key, stored))
+        return memory
+
+    def stored(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    async def save(self) -> None:
+        """Write the record back if it changed since it was loaded (or last saved)."""
+        origin = getattr(self, "_origin", None)
+        if origin is None:
+            return  # made here, not loaded: nowhere to save it
+        storage, key, stored = origin
+        data = self.stored()
+        if data != stored:
+            await storage.set_data(key, data)
+            object.__setattr__(self, "_origin", (storage, key, data))
+
+    # -- identity ------------------------------------------------------------------------------
+    def proof_for(self, order_no: str) -> str | None:
+        """The last four phone digits the customer proved this order with, if any."""
+        return self.proofs.get(order_no)
+
+    def remember_order(self, order_no: str, last4: str | None, province: str) -> None:
+        """An order the customer opened: the proof that worked (a handful are kept, the oldest
+        go first), and the order and its province as what the chat is about."""
+        if last4 and self.proofs.get(order_no) != last4:
+            proofs = {k: v for k, v in self.proofs.items() if k != order_no}
+            proofs[order_no] = last4
+            self.proofs = dict(list(proofs.items())[-PROOF_LIMIT:])
+        self.last_order = order_no
+        self.region = province
+
+    # -- the conversation ----------------------------------------------------------------------
+    def record(self, role: Role, text: str, limit: int) -> None:
+        self.transcript.append(f"{role} {datetime.now(UTC).isoformat()} {text[:TEXT_LIMIT]}")
+        del self.transcript[:-limit]
+
+    def transcript_lines(self) -> list[TranscriptLine]:
+        """The transcript as the ticket contract has it (lines that don't read are left out)."""
+        lines = []
+        for stored in self.transcript:
+            role, at, text = [*stored.split(" ", 2), "", ""][:3]
+            try:
+                when = datetime.fromisoformat(at)
+                lines.append(
+                    TranscriptLine.model_validate({"role": role, "text": text, "at": when})
+                )
+            except (ValueError, ValidationError):
+                logger.warning("chat memory: a transcript line that does not read was left out")
+        return lines
+
+    def add_attachment(self, attachment: Attachment) -> None:
+        self.attachments = [*self.attachments[-(ATTACHMENT_LIMIT - 1) :], attachment]
+
+    def ticket_opened(self, ticket_no: str) -> None:
+        """The ticket has the conversation and the attachments now; a later refresh sends
+        only what came after."""
+        self.ticket_key = None
+        self.ticket = ticket_no
+        self.transcript = []
+        self.attachments = []
+        self.misses = 0
+
+    def missed(self) -> int:
+        """Count an unclear message; how many in a row."""
+        self.misses += 1
+        return self.misses
