@@ -7,7 +7,7 @@ than the bot) the event is dropped and counted (``kefu_events_dropped_total``), 
 for. While the broker is away, events wait in the buffer and go out when it is back.
 
 ```python
-outbox = EventOutbox(settings.bus.broker, topology)
+outbox = EventOutbox(settings.bus.url, topology)
 outbox.start()
 outbox.offer(TurnRecorded(...))            # never blocks, never raises
 await outbox.stop()                        # sends what is buffered (bounded wait)

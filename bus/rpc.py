@@ -113,6 +113,7 @@ def _called(method: str, outcome: str) -> Any:
 def _round_trip_latency(method: str) -> Any:
     return CLIENT_LATENCY.labels(method)
 
+
 @dataclass
 class CallStats:
     """What one client or server did since it started (for its process's heartbeat)."""

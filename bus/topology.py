@@ -132,9 +132,7 @@ class Topology:
 
     @property
     def queues(self) -> tuple[str, ...]:
-        """The queues ``kefu status`` watches (work queues first, then their dead letters,
-        the commands waiting for a retry, the dead letters of Telegram updates; the update
-        partitions, a webhook setup's, are not listed one by one)."""
+        """The queues ``kefu status`` watches (work queues first, then their dead letters)."""
         return (
             self.queries_queue,
             self.commands_queue,
@@ -145,6 +143,7 @@ class Topology:
             self.dead_letter_queue(self.desk_queue),
             self.dead_letter_queue(self.ops_queue),
             self.retry_queue,
+            *self.update_queues,
             self.updates_dead_letters,
         )
 

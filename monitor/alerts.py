@@ -28,7 +28,7 @@ from typing import Any
 from monitor.settings import MonitorSettings
 from monitor.status import StatusSummary, ago
 
-BROKER_KEYS = ("no_worker", "queue_depth:", "queue_age:", "dead_letters:")
+BROKER_KEYS = ("no_worker", "no_bot", "queue_depth:", "queue_age:", "dead_letters:")
 WORKER_KEYS = ("ticket_sla", "rpc_errors")
 
 
@@ -63,9 +63,19 @@ def evaluate(summary: StatusSummary, settings: MonitorSettings) -> Evaluation:
     if not summary.queues:
         unknown.extend(BROKER_KEYS)
     else:
-        work = [q for q in summary.queues if q.role in ("queries", "commands", "desk", "ops")]
+        work = [
+            q for q in summary.queues if q.role in ("queries", "commands", "desk", "ops", "updates")
+        ]
         # The desk's queue is the bots' (with AGENTS_CHAT_ID): no consumer there is no desk.
-        idle = [q for q in work if q.consumers == 0 and q.role != "desk"]
+        # The update partitions are the bots' too (webhook behind the ingress).
+        idle = [q for q in work if q.consumers == 0 and q.role not in ("desk", "updates")]
+        stalled = [q for q in work if q.role == "updates" and q.consumers == 0 and q.messages]
+        if stalled:
+            add(
+                "no_bot",
+                "No bot process is consuming " + ", ".join(q.name for q in stalled),
+                f"{sum(q.messages for q in stalled)} customer message(s) waiting unanswered",
+            )
         if idle:
             waiting = sum(q.messages for q in idle)
             add(

@@ -32,7 +32,7 @@ from bus.protocol import Bus
 from bus.topology import Topology
 from monitor.settings import MonitorSettings
 
-QueueRole = Literal["queries", "commands", "desk", "ops", "dead", "retry"]
+QueueRole = Literal["queries", "commands", "desk", "ops", "updates", "retry", "dead"]
 SNAPSHOT_DEADLINE = 3.0
 
 
@@ -103,7 +103,9 @@ def _role(topology: Topology, name: str) -> QueueRole:
     if name == topology.desk_queue:
         return "desk"
     if name == topology.retry_queue:
-        return "retry"  # commands deferred while the database was away: no consumer, ever
+        return "retry"  # commands parked until their database is back: no consumer by design
+    if name in topology.update_queues:
+        return "updates"  # the ingress's partitions, consumed by the bot processes
     return "ops"
 
 

@@ -42,7 +42,7 @@ def render(summary: StatusSummary, alerts: list[str]) -> Group:
         for column in ("messages", "unacked", "consumers", "oldest", "in/s"):
             queues.add_column(column, justify="right")
         for q in summary.queues:
-            idle = q.role not in ("dead", "retry") and q.consumers == 0
+            idle = q.role != "dead" and q.consumers == 0
             dead = q.role == "dead" and q.messages > 0
             queues.add_row(
                 q.name if q.present else f"{q.name} (absent)",
@@ -96,7 +96,7 @@ async def cmd_status(args: argparse.Namespace) -> int:
 async def _connect(broker: Broker) -> AbstractRobustConnection | None:
     try:
         async with asyncio.timeout(3):
-            return await broker.connect("kefu-ops-status")
+            return await broker.connect("kefu-status")
     except (AMQPError, OSError, ConnectionError, TimeoutError):
         return None
 

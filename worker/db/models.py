@@ -559,6 +559,11 @@ class DemoShop(Base):
     )
 
 
+def live_exchange() -> ColumnElement[bool]:
+    """``exchanges.state != 'cancelled'`` as a literal (see ``LIVE_EXCHANGE_SQL``)."""
+    return Exchange.__table__.c.state != literal_column("'cancelled'")
+
+
 # ── what ops read (worker/ops.py, kefu report): turns, ratings, processes ────────────────
 
 
@@ -633,8 +638,3 @@ class ProcessBeat(Base):
     rpc_calls: Mapped[int] = mapped_column(BigInteger, default=0)
     rpc_failed: Mapped[int] = mapped_column(BigInteger, default=0)
     rpc_timeouts: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
-def live_exchange() -> ColumnElement[bool]:
-    """``exchanges.state != 'cancelled'`` as a literal (see ``LIVE_EXCHANGE_SQL``)."""
-    return Exchange.__table__.c.state != literal_column("'cancelled'")
