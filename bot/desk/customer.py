@@ -14,7 +14,7 @@ as one; thanks or a complaint about the service is the comment).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -32,6 +32,10 @@ from bot.flows.base import Draft
 from bot.services.conversation import Conversation
 from bus.contracts import RateTicket, TicketRated
 from bus.errors import BusError
+from intents import Decision
+
+if TYPE_CHECKING:
+    from bot.desk.service import Desk
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +68,7 @@ COMMENT_GROUPS = frozenset({"thanks", "greeting", "complaint", "other"})
 """Intent groups a comment on the service reads as ("very patient, thanks", "回复太慢了")."""
 
 
-def _is_a_question(decision: Any) -> bool:
+def _is_a_question(decision: Decision | None) -> bool:
     return (
         decision is not None
         and decision.outcome == "accept"
@@ -82,7 +86,7 @@ def get_routers() -> list[Router]:
         callback_data: RateCallback,
         conv: Conversation,
         state: FSMContext,
-        desk: Any,
+        desk: Desk,
     ) -> None:
         await keyboards.remove_buttons(query.message)
         if callback_data.score == 0:
@@ -107,7 +111,11 @@ def get_routers() -> list[Router]:
 
     @rating.message(StateFilter(Rating.waiting_for_comment), HasText())
     async def on_comment(
-        message: Message, conv: Conversation, state: FSMContext, desk: Any, decision: Any = None
+        message: Message,
+        conv: Conversation,
+        state: FSMContext,
+        desk: Desk,
+        decision: Decision | None = None,
     ) -> None:
         ticket_no = RatingDraft.model_validate(await state.get_data()).rating_ticket
         await state.clear()
@@ -133,21 +141,21 @@ def get_routers() -> list[Router]:
 
     @handoff.message(Command("cancel"))
     async def cmd_cancel_handoff(
-        message: Message, conv: Conversation, state: FSMContext, handoff: Handoff, desk: Any
+        message: Message, conv: Conversation, state: FSMContext, handoff: Handoff, desk: Desk
     ) -> None:
         await state.clear()
         await desk.withdraw(conv, message, handoff)
 
     @handoff.message(Command("human"))
     async def cmd_human_in_handoff(
-        message: Message, conv: Conversation, handoff: Handoff, desk: Any
+        message: Message, conv: Conversation, handoff: Handoff, desk: Desk
     ) -> None:
         if not await desk.tell_place(conv, handoff):
             raise SkipHandler  # no ticket after all: /human opens one
 
     @handoff.message()
     async def relay_to_agents(
-        message: Message, conv: Conversation, handoff: Handoff, desk: Any
+        message: Message, conv: Conversation, handoff: Handoff, desk: Desk
     ) -> None:
         try:
             relayed = await desk.relay_from_customer(conv.bot, message, handoff)

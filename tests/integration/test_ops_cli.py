@@ -8,27 +8,18 @@ import sys
 import aio_pika
 import pytest
 
+from tests.support.cli import run_kefu
+
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def kefu(shop, *args: str) -> tuple[int, str, str]:
-    env = dict(
-        os.environ,
+    return await run_kefu(
+        *args,
         AMQP_URL=shop.worker.settings.bus.url,
         KEFU_BUS_PREFIX=shop.worker.topology.prefix,
         DATABASE_URL=shop.worker.settings.database_url,
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "ops.cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_rpc_prints_the_reply_as_json(shop, make_order):
@@ -77,9 +68,13 @@ async def test_demo_lists_the_orders_to_try_with_what_each_allows(shop):
 async def test_demo_on_a_database_that_is_not_the_demo_shop(shop, tmp_path):
     env_db = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'none.db'}"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "ops.cli", "demo",
+        sys.executable,
+        "-m",
+        "ops.cli",
+        "demo",
         env=dict(os.environ, DATABASE_URL=env_db),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 1

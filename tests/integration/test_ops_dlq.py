@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -20,6 +18,7 @@ from bus import contracts as c
 from bus.errors import BusRemoteError
 from bus.rpc import RpcClient
 from bus.settings import BusSettings
+from tests.support.cli import run_kefu
 from tests.support.polling import eventually
 from worker import Worker, create_worker
 from worker.db.models import ProcessedCommand, Ticket
@@ -61,23 +60,12 @@ async def settings(amqp_url, amqp_connection, tmp_path: Path):
 
 
 async def kefu(settings: WorkerSettings, *args: str) -> tuple[int, str, str]:
-    env = dict(
-        os.environ,
+    return await run_kefu(
+        *args,
         AMQP_URL=settings.bus.url,
         KEFU_BUS_PREFIX=settings.bus.prefix,
         DATABASE_URL=settings.database_url,
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "ops.cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode or 0, out.decode(), err.decode()
 
 
 def append(key: str, text: str) -> c.AppendToTicket:

@@ -5,10 +5,8 @@ real picture (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import sys
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -18,31 +16,21 @@ import pytest
 import pytest_asyncio
 
 from bus import contracts as c
+from tests.support.cli import run_kefu
 from worker.db.models import Ticket
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def kefu(shop, *args: str) -> tuple[int, str, str]:
-    env = dict(
-        os.environ,
+    return await run_kefu(
+        *args,
         AMQP_URL=shop.worker.settings.bus.url,
         KEFU_BUS_PREFIX=shop.worker.topology.prefix,
         DATABASE_URL=shop.worker.settings.database_url,
         HANDOFF_SLA_SECONDS="120",
         COLUMNS="200",
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "ops.cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode or 0, out.decode(), err.decode()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
