@@ -520,7 +520,7 @@ def _fuzz(fuzz_stack: Fuzz, example: list[Step]) -> None:
     fuzz_stack.run(play(fuzz_stack, example))
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(max(300, MAX_EXAMPLES * 3))
 def test_fuzzed_updates_are_handled(fuzz: Fuzz) -> None:
     _fuzz(fuzz)
 
