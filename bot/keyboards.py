@@ -27,6 +27,7 @@ from pydantic import ConfigDict, Field
 
 from bus.contracts import MAX_ROW_ID, ORDER_NO_PATTERN
 from replies.render import Replies
+from shop.enums import ReturnCause
 
 
 async def remove_buttons(message: MaybeInaccessibleMessageUnion | None) -> None:
@@ -69,8 +70,8 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     solved: bool
 
 
-OrderFlow = Literal["q", "x"]
-"""Which flow an order button belongs to: a question about the order, an exchange."""
+OrderFlow = Literal["q", "x", "r"]
+"""Which flow an order button belongs to: a question about the order, an exchange, a return."""
 
 
 class OrderPickCallback(CallbackData, prefix="ord"):
@@ -223,4 +224,116 @@ def confirm_exchange(t: T) -> InlineKeyboardMarkup:
         text=t("button.confirm_exchange"), callback_data=ConfirmExchangeCallback(confirm=True)
     )
     builder.button(text=t("button.cancel"), callback_data=ConfirmExchangeCallback(confirm=False))
+    return builder.as_markup()
+
+
+# ── returns, changes before shipping, orders that need attention (issue 13) ────────────────
+
+
+class ReturnItemCallback(CallbackData, prefix="rti"):
+    """An item to return; 0: every item of the order that can go back."""
+
+    model_config = CALLBACK_CONFIG
+    item_id: Annotated[int, Field(ge=0, le=MAX_ROW_ID)]
+
+
+class ReturnCauseCallback(CallbackData, prefix="rtc"):
+    model_config = CALLBACK_CONFIG
+    cause: ReturnCause
+
+
+class ConfirmReturnCallback(CallbackData, prefix="rtf"):
+    model_config = CALLBACK_CONFIG
+    confirm: bool
+
+
+OrderJob = Literal["exchange", "urge", "cancel", "keep", "return"]
+"""A button about one order: start an exchange (offered when a return is refused), urge the
+warehouse or the courier, cancel it (confirmed) or keep it, start a return."""
+
+
+class OrderJobCallback(CallbackData, prefix="job"):
+    model_config = CALLBACK_CONFIG
+    job: OrderJob
+    order_no: str = Field(pattern=ORDER_NO_PATTERN)
+
+
+class ConfirmAddressCallback(CallbackData, prefix="adr"):
+    model_config = CALLBACK_CONFIG
+    confirm: bool
+
+
+class ConfirmSizeCallback(CallbackData, prefix="szc"):
+    """The size read from the customer's words, confirmed (or not) before the quote."""
+
+    model_config = CALLBACK_CONFIG
+    confirm: bool
+
+
+def return_items(t: T, rows: Iterable[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One button per item, and "all of them"."""
+    builder = InlineKeyboardBuilder()
+    for item_id, label in rows:
+        builder.button(text=label, callback_data=ReturnItemCallback(item_id=item_id))
+    builder.button(text=t("button.return_all"), callback_data=ReturnItemCallback(item_id=0))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+RETURN_CAUSE_BUTTONS: tuple[ReturnCause, ...] = (
+    "size",
+    "changed_mind",
+    "quality",
+    "wrong_item",
+    "not_as_described",
+    "other",
+)
+
+
+def return_causes(t: T) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for cause in RETURN_CAUSE_BUTTONS:
+        builder.button(
+            text=t(f"returns.cause.{cause}"), callback_data=ReturnCauseCallback(cause=cause)
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def confirm_return(t: T) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("button.confirm_return"), callback_data=ConfirmReturnCallback(confirm=True)
+    )
+    builder.button(text=t("button.cancel"), callback_data=ConfirmReturnCallback(confirm=False))
+    return builder.as_markup()
+
+
+def job_or_person(
+    t: T, order_no: str, job: OrderJob, label: str, reason: str
+) -> InlineKeyboardMarkup:
+    """An offer about one order (urge it, exchange instead…) beside the offer of a person."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=label, callback_data=OrderJobCallback(job=job, order_no=order_no))
+    builder.button(text=t("button.human"), callback_data=HumanCallback(reason=reason, accept=True))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def confirm_cancel(t: T, order_no: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("button.cancel_order"),
+        callback_data=OrderJobCallback(job="cancel", order_no=order_no),
+    )
+    builder.button(
+        text=t("button.keep_order"), callback_data=OrderJobCallback(job="keep", order_no=order_no)
+    )
+    return builder.as_markup()
+
+
+def confirm_or_edit(t: T, factory: Callable[[bool], CallbackData]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("button.confirm"), callback_data=factory(True))
+    builder.button(text=t("button.edit"), callback_data=factory(False))
     return builder.as_markup()

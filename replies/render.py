@@ -42,6 +42,7 @@ from shop.enums import (
     POSTAGE_PAYERS,
     PRODUCT_CATEGORIES,
     REGION_GROUPS,
+    RETURN_REASONS,
     OrderState,
     PostagePayer,
 )
@@ -509,11 +510,15 @@ class Replies:
 
     def order_card(self, order: OrderView, locale: str) -> Html:
         loc = self._locale(locale)
-        items = Html("\n".join(
+        lines = [
             self.text("order.item_line", loc, title=i.title, size=i.size, color=i.color,
                       quantity=i.quantity, price=self.format_money(i.price_yuan, loc))
             for i in order.items
-        ))
+        ]
+        if order.total is not None:
+            lines.append(self.text("order.total", loc, total=self.format_money(order.total, loc),
+                                   postage=self.format_money(order.postage or 0, loc)))
+        items = Html("\n".join(lines))
         if order.tracking_no:
             delivery = self.text("order.delivery", loc, courier=order.courier or "",
                                  tracking_no=order.tracking_no)
@@ -523,12 +528,21 @@ class Replies:
             delivery = self.text("order.delivery_pending", loc)
         stamps = [
             ("created", order.created_at), ("paid", order.paid_at), ("shipped", order.shipped_at),
-            ("completed", order.completed_at), ("closed", order.closed_at),
+            ("delivered", order.delivered_at), ("completed", order.completed_at),
+            ("closed", order.closed_at),
         ]
-        times = Html("\n".join(
+        time_lines = [
             self.text(f"order.time.{name}", loc, time=self.format_datetime(at, loc))
             for name, at in stamps if at is not None
-        ))
+        ]
+        if order.state == "paid" and order.dispatch_due_by is not None:
+            time_lines.append(self.text("order.expected.dispatch", loc,
+                                        time=self.format_datetime(order.dispatch_due_by, loc)))
+        elif (order.state == "shipped" and order.delivered_at is None
+              and order.delivery_due_by is not None):
+            time_lines.append(self.text("order.expected.delivery", loc,
+                                        time=self.format_datetime(order.delivery_due_by, loc)))
+        times = Html("\n".join(time_lines))
         card = self.text("order.card", loc, order_no=order.order_no,
                          state=self.order_state(order.state, loc), items=items,
                          delivery=delivery, times=times)
@@ -572,8 +586,12 @@ class Replies:
                           deadline_line=deadline_line)
         return _drop_blank_lines(quote)
 
-    def exchange_refused(self, reasons: str | Iterable[str], locale: str) -> Html:
+    def exchange_refused(
+        self, reasons: str | Iterable[str], locale: str, kind: str | None = None
+    ) -> Html:
         """Every reason an exchange cannot be made, in plain words, plus the offer of a person.
+        With the item's ``kind``, a window names that kind's own (never a custom-made item's
+        48 hours to a regular item).
 
         Unknown reason codes are worded generically (and logged), never shown raw.
         """
@@ -584,8 +602,10 @@ class Replies:
             if code not in EXCHANGE_REASONS:
                 logger.warning("exchange refused with an unknown reason code %r", code)
                 code = "unknown"
-            line = self.text("exchange.reason_line", loc,
-                             reason=self.text(f"exchange.reason.{code}", loc))
+            key = f"exchange.reason.{code}"
+            if code == "window_expired" and kind in ("regular", "custom", "proxy"):
+                key = f"exchange.reason.window_expired_{kind}"
+            line = self.text("exchange.reason_line", loc, reason=self.text(key, loc))
             if line not in lines:
                 lines.append(line)
         refusal = self.text("exchange.quote.ineligible", loc, reasons=Html("\n".join(lines)))
@@ -595,6 +615,87 @@ class Replies:
         loc = self._locale(locale)
         return self.text("exchange.created", loc, rma_no=rma_no,
                          postage=self.exchange_postage(postage_payer, loc))
+
+    # -- returns (issue 13) -------------------------------------------------------------------
+    def _days(self, span: tuple[int, int], locale: str) -> Html:
+        low, high = span
+        if low == high:
+            return self.text("returns.days_one", locale, days=high)
+        return self.text("returns.days_span", locale, low=low, high=high)
+
+    def _return_postage(self, payer: str, seller_postage: str | None, locale: str) -> Html:
+        if payer == "seller":
+            how = seller_postage or "reimbursed"
+            return self.text(f"returns.postage.seller_{how}", locale)
+        return self.text("returns.postage.customer", locale)
+
+    def return_quote(
+        self,
+        locale: str,
+        *,
+        items: str,
+        refund: Decimal,
+        postage_refund: Decimal,
+        postage_payer: str,
+        seller_postage: str | None,
+        address: str,
+        process_days: tuple[int, int],
+        arrival_days: tuple[int, int],
+        deadline: datetime | None = None,
+    ) -> Html:
+        """An eligible return: the refund, who pays the postage, where to send it, when the
+        money comes back."""
+        loc = self._locale(locale)
+        postage_line = (
+            self.text("returns.quote.postage_refund", loc,
+                      amount=self.format_money(postage_refund, loc))
+            if postage_refund > 0 else Html("")
+        )
+        deadline_line = (
+            self.text("returns.quote.deadline", loc, deadline=self.format_datetime(deadline, loc))
+            if deadline is not None else Html("")
+        )
+        quote = self.text(
+            "returns.quote.eligible", loc, items=items, refund=self.format_money(refund, loc),
+            postage_refund_line=postage_line,
+            postage=self._return_postage(postage_payer, seller_postage, loc),
+            address=address, process=self._days(process_days, loc),
+            arrival=self._days(arrival_days, loc), deadline_line=deadline_line,
+        )
+        return _drop_blank_lines(quote)
+
+    def return_refused(self, reasons: Iterable[str], locale: str) -> Html:
+        """Every reason a return cannot be made, in plain words (the item's own kind named)."""
+        loc = self._locale(locale)
+        lines: list[str] = []
+        for code in list(reasons) or ["unknown"]:
+            if code not in RETURN_REASONS:
+                logger.warning("return refused with an unknown reason code %r", code)
+                code = "unknown"
+            line = self.text("exchange.reason_line", loc,
+                             reason=self.text(f"returns.reason.{code}", loc))
+            if line not in lines:
+                lines.append(line)
+        return self.text("returns.quote.ineligible", loc, reasons=Html("\n".join(lines)))
+
+    def return_created(
+        self,
+        locale: str,
+        *,
+        return_no: str,
+        refund: Decimal,
+        postage_payer: str,
+        seller_postage: str | None,
+        address: str,
+        process_days: tuple[int, int],
+        arrival_days: tuple[int, int],
+    ) -> Html:
+        loc = self._locale(locale)
+        return self.text(
+            "returns.created", loc, return_no=return_no, refund=self.format_money(refund, loc),
+            postage=self._return_postage(postage_payer, seller_postage, loc), address=address,
+            process=self._days(process_days, loc), arrival=self._days(arrival_days, loc),
+        )
 
     def address_refused(self, reason: str, locale: str) -> Html:
         if reason not in ADDRESS_CHANGE_REASONS:

@@ -36,7 +36,17 @@ class OrderView(_View):
     shipped_at: datetime | None = None
     completed_at: datetime | None = None
     closed_at: datetime | None = None
+    delivered_at: datetime | None = None
+    total: Decimal | None = Field(default=None, ge=0)
+    """What the customer paid (items and postage); None: the items' sum."""
+    postage: Decimal | None = Field(default=None, ge=0)
+    dispatch_due_by: datetime | None = None
+    """Not shipped yet: when it ships at the latest (the shop's promise)."""
+    delivery_due_by: datetime | None = None
+    """In transit: when it arrives at the latest (the courier's usual time)."""
 
     @property
     def total_yuan(self) -> Decimal:
+        if self.total is not None:
+            return self.total
         return sum((i.price_yuan * i.quantity for i in self.items), Decimal(0))

@@ -4,15 +4,27 @@ draft (a pydantic model kept in the FSM data) and its steps (a ``Flow`` subclass
 says how to add a flow.
 """
 
-from bot.flows import address, exchange, identity, orders, shipping, size
+from bot.flows import address, exchange, identity, orders, returns, shipping, size
 from bot.flows.base import Flow
 
 FLOWS: tuple[type[Flow], ...] = (
     orders.OrderQueryFlow,
+    orders.OrderChangeFlow,
+    returns.ReturnFlow,
     address.AddressFlow,
     exchange.ExchangeFlow,
     size.SizeFlow,
     shipping.ShippingFlow,
 )
 
-__all__ = ["FLOWS", "Flow", "address", "exchange", "identity", "orders", "shipping", "size"]
+__all__ = [
+    "FLOWS",
+    "Flow",
+    "address",
+    "exchange",
+    "identity",
+    "orders",
+    "returns",
+    "shipping",
+    "size",
+]

@@ -1,16 +1,21 @@
 """Changing the delivery address of a paid, unshipped order: the order's verified customer
-types the new address, the worker changes it (``orders.change_address``, a command with an
-idempotency key) or says why not."""
+types the new address; ``intents.address`` reads the receiver's name, phone, province, city,
+district and street out of it; the bot shows what it read IN FULL (it is the customer's own
+data, in their own chat; never logged) with Confirm / Edit buttons; only a confirmed address
+goes to the worker (``orders.change_address``, a command with an idempotency key), which
+changes it or says why not. The phone the order was placed with — its proof — never changes.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
 
+from bot import keyboards
 from bot.flows.base import Draft, Flow
+from bot.keyboards import ConfirmAddressCallback
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, order_card
@@ -23,26 +28,50 @@ from bus.contracts import (
     OrderView,
 )
 from intents import Decision
+from intents.address import ParsedAddress, parse_address
 
 logger = logging.getLogger(__name__)
 
-PHONE_RE = re.compile(r"(?<!\d)1\d{10}(?!\d)")  # a mainland mobile number in the address
-MIN_ADDRESS_CHARS = 6
-"""Fewer characters (phone number taken out) cannot be a delivery address: asked again."""
+ASKED_AGAIN = (
+    "missing_region",
+    "missing_street",
+    "ambiguous_name",
+    "ambiguous_phone",
+    "invalid_phone",
+    "region_mismatch",
+)
+"""What the parser could not settle that stops the address: asked again, naming the problem
+(a missing name or phone is fine: the receiver stays as on the order)."""
 
 
 class AddressChange(StatesGroup):
     waiting_for_address = State()
+    waiting_for_confirm = State()
 
 
 class AddressDraft(Draft):
     order_no: str | None = None
     key: str | None = None
     """The idempotency key of the change (kept, so a retry never changes it twice)."""
-    province: str | None = None
-    address: str | None = None
+    receiver_name: str | None = None
     phone: str | None = None
-    """A mobile number found in the address: the receiver's new phone."""
+    """The receiver's new phone (the order's own, which proves it, never changes)."""
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    street: str | None = None
+    confirmed: bool = False
+
+    def region(self) -> str:
+        parts: list[str] = []
+        for part in (self.province, self.city, self.district):
+            if part and not any(part.startswith(p) or p.startswith(part) for p in parts):
+                parts.append(part)
+        return " ".join(parts)
+
+
+def _fits(value: str | None, low: int, high: int) -> str | None:
+    return value if value is not None and low <= len(value) <= high else None
 
 
 class AddressFlow(Flow):
@@ -69,28 +98,67 @@ class AddressFlow(Flow):
             await self.conv.say(self.conv.t("address.ask_new"))
 
     async def address_typed(self, text: str, decision: Decision | None) -> None:
-        """The new address: its province read by the slot extractor, a mobile number in it the
-        receiver's phone."""
-        province = decision.slots.region if decision is not None else None
-        if province is None and decision is not None and decision.outcome == "accept":
+        """The new address, read by the parser and shown back for the customer to confirm."""
+        parsed = parse_address(text)
+        if (
+            parsed.province is None
+            and parsed.phone is None
+            and decision is not None
+            and decision.outcome == "accept"
+        ):
             # A clear new question rather than an address: the intent handlers take it.
             await self.finish()
             raise SkipHandler
-        text = text.strip()
-        phone = PHONE_RE.search(text)
-        address = PHONE_RE.sub(" ", text).strip()[:200]
-        if province is None or len(address) < MIN_ADDRESS_CHARS:
-            await self.conv.say(self.conv.t("address.too_short"))
+        problems = [p for p in parsed.problems if p in ASKED_AGAIN]
+        if problems or not parsed.has_address:
+            lines = [self.conv.t(f"address.problem.{p}") for p in problems]
+            await self.conv.say("\n".join(lines) or self.conv.t("address.too_short"))
             return
         draft = await self.draft()
-        draft.province, draft.address = province, address
-        draft.phone = phone.group(0) if phone else None
+        self.fill(draft, parsed)
+        await self.show(draft)
+
+    def fill(self, draft: AddressDraft, parsed: ParsedAddress) -> None:
+        draft.receiver_name = _fits(parsed.receiver_name, 1, 50)
+        draft.phone = parsed.phone
+        draft.province = parsed.province
+        draft.city = _fits(parsed.city, 2, 30)
+        draft.district = _fits(parsed.district, 2, 30)
+        draft.street = (parsed.street or "")[:150] or None
+        draft.confirmed = False
+
+    async def show(self, draft: AddressDraft) -> None:
+        """What was read, in full, with Confirm / Edit: nothing is written before the press."""
+        conv = self.conv
+        keep = conv.t("address.parsed.keep")
+        await self.wait(AddressChange.waiting_for_confirm, draft)
+        await conv.say(
+            conv.t(
+                "address.parsed",
+                name=draft.receiver_name or keep,
+                phone=draft.phone or keep,
+                region=draft.region(),
+                street=draft.street or "",
+            ),
+            reply_markup=keyboards.confirm_or_edit(
+                conv.t, lambda yes: ConfirmAddressCallback(confirm=yes)
+            ),
+        )
+
+    async def confirmed(self, confirm: bool) -> None:
+        draft = await self.draft()
+        if not confirm:
+            fresh = AddressDraft(order_no=draft.order_no, key=draft.key)
+            await self.wait(AddressChange.waiting_for_address, fresh)
+            await self.conv.say(self.conv.t("address.ask_again"))
+            return
+        draft.confirmed = True
         await self.submit(draft)
 
     async def submit(self, draft: AddressDraft) -> None:
-        """Send the change and say how it went. A change the worker wants the contact for
-        waits, with the address, for the customer to share it."""
-        assert draft.order_no is not None and draft.province and draft.address
+        """Send the confirmed change and say how it went. A change the worker wants the contact
+        for waits, with the address, for the customer to share it."""
+        assert draft.order_no is not None and draft.province and draft.street
         conv = self.conv
         key = draft.key or idempotency_key(conv.user_id)
         request = ChangeAddress(
@@ -98,14 +166,17 @@ class AddressFlow(Flow):
             order_no=draft.order_no,
             telegram_user_id=conv.user_id,
             phone_last4=conv.memory.proof_for(draft.order_no),
-            province=draft.province,
-            street=draft.address,
+            receiver_name=draft.receiver_name,
             receiver_phone=draft.phone,
+            province=draft.province,
+            city=draft.city,
+            district=draft.district,
+            street=draft.street,
         )
         reply = await call_command(conv, self.rpc, request)
         if isinstance(reply, ContactRequired):
             draft.key = None  # this key stands for the refused request now
-            await self.pause_for_contact(draft, reply.reason, AddressChange.waiting_for_address)
+            await self.pause_for_contact(draft, reply.reason, AddressChange.waiting_for_confirm)
             return
         if isinstance(reply, AddressChangeRefused) and reply.reason == "unknown_region":
             # Nothing changed: the address again, as a new request.
@@ -117,16 +188,28 @@ class AddressFlow(Flow):
         await self.finish()
         if isinstance(reply, AddressChanged):
             logger.info("address changed for order %s by chat %s", draft.order_no, conv.chat_id)
-            view = reply.order
-            await conv.say(conv.t("address.done", address=f"{view.province} {view.address_masked}"))
+            keep = conv.t("address.parsed.keep")
+            await conv.say(
+                conv.t(
+                    "address.done_full",
+                    name=draft.receiver_name or keep,
+                    phone=draft.phone or keep,
+                    region=draft.region(),
+                    street=draft.street,
+                )
+            )
         else:
             await outcomes.explain(conv, reply)
 
     async def resume(self, at: str) -> None:
         draft = await self.draft()
         draft.paused_at = None
-        if draft.province and draft.address:
-            await self.submit(draft)  # the address they already typed
+        if draft.province and draft.street:
+            # The address they already typed: submitted if they had confirmed it, else shown.
+            if draft.confirmed:
+                await self.submit(draft)
+            else:
+                await self.show(draft)
             return
         if draft.order_no is None:
             await self.finish()

@@ -11,12 +11,15 @@ linked the terms and the confirmation come back.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
-from bot.keyboards import ResaleCallback
+from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, offer_orders
@@ -36,6 +39,79 @@ from intents.slots import answered_last4, order_number
 
 logger = logging.getLogger(__name__)
 
+SIZE_LADDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+_SIZE = r"(XXXL|XXL|XXS|XL|XS|S|M|L|\d{2,3}(?=\s*[码号]))"
+_TARGET = re.compile(
+    r"(?:换成|改成|换|改|要|想要|拿|(?<![A-Za-z'’])(?:to|for|into|in|an?|size))\s*"
+    + _SIZE
+    + r"(?![A-Za-z])\s*(?:码|号)?",
+    re.IGNORECASE,
+)
+_BASE = re.compile(
+    r"(?<![A-Za-z'’])" + _SIZE + r"\s*(?:码|号)?\s*(?:的)?\s*(?:太|有点|偏|too|is too|'s too)",
+    re.IGNORECASE,
+)
+_UP = re.compile(
+    r"大一[号码点些]|大点|再大|太小|小了|偏小|有点小|紧|too small|too tight|bigger|larger|size up"
+    r"|(?:a bit|bit|a little|slightly) (?:small|tight)",
+    re.IGNORECASE,
+)
+_DOWN = re.compile(
+    r"小一[号码点些]|小点|再小|太大|大了|偏大|有点大|松|too big|too loose|too large|smaller"
+    r"|size down|(?:a bit|bit|a little|slightly) (?:big|large|loose)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SizeWish:
+    """What the customer's words say about the size they want: a size by name ("想换L"), or
+    one step from a size ("M码太小了": bigger than M; "too small": bigger than the one they
+    have)."""
+
+    target: str | None = None
+    step: int = 0
+    base: str | None = None
+
+    @property
+    def said(self) -> bool:
+        return self.target is not None or self.step != 0
+
+
+def size_wish(text: str) -> SizeWish:
+    target = _TARGET.search(text)
+    if target is not None:
+        return SizeWish(target=target.group(1).upper())
+    step = 1 if _UP.search(text) else -1 if _DOWN.search(text) else 0
+    base = _BASE.search(text)
+    return SizeWish(step=step, base=base.group(1).upper() if base else None)
+
+
+def size_order(sizes: Sequence[str]) -> list[str]:
+    """A product's sizes from the smallest: letters by the ladder, numbers by value."""
+
+    def rank(size: str) -> tuple[int, float]:
+        if size.upper() in SIZE_LADDER:
+            return (0, SIZE_LADDER.index(size.upper()))
+        return (1, float(size)) if size.isdigit() else (2, 0.0)
+
+    return sorted(dict.fromkeys(sizes), key=rank)
+
+
+def resolve_size(wish: SizeWish, current: str, sizes: Sequence[str]) -> str | None:
+    """The size the customer means among the product's ``sizes``; ``None``: no such size (the
+    largest is too small already)."""
+    if wish.target is not None:
+        return wish.target
+    if wish.step == 0:
+        return None
+    ordered = size_order(sizes)
+    base = wish.base if wish.base in ordered else current
+    if base not in ordered:
+        return None
+    index = ordered.index(base) + wish.step
+    return ordered[index] if 0 <= index < len(ordered) else None
+
 
 class ExchangeRequest(StatesGroup):
     waiting_for_order = State()
@@ -44,6 +120,7 @@ class ExchangeRequest(StatesGroup):
     waiting_for_variant = State()
     waiting_for_resale = State()
     waiting_for_confirm = State()
+    waiting_for_size_confirm = State()
 
 
 class ExchangeDraft(Draft):
@@ -58,6 +135,12 @@ class ExchangeDraft(Draft):
     """The customer says: tags on, unworn, unwashed."""
     key: str | None = None
     """The idempotency key of the confirmation (set when the terms are shown)."""
+    size_step: int = 0
+    """+1 / -1: one size up / down from ``size_base`` (or the item's), said in words."""
+    size_base: str | None = None
+    size_confirmed: bool = False
+    kind: str | None = None
+    """The item's kind (regular, custom, proxy): refusals name its own rules."""
 
     def quote(self, user_id: int, proof: str | None) -> QuoteExchange:
         assert self.order_no is not None and self.item_id is not None
@@ -78,18 +161,32 @@ class ExchangeFlow(Flow):
     async def draft(self) -> ExchangeDraft:
         return await self.load(ExchangeDraft)
 
-    async def start(self, slots: Slots) -> None:
-        """ "I want another size": the size or colour they named is kept for later."""
+    async def start(self, slots: Slots, text: str = "") -> None:
+        """ "I want another size": the size or colour they named is kept for later — the size
+        they want, read from their words ("M码太小了" is bigger than M, "想换L" is L), never
+        the size they complain about."""
         await self.finish()
-        draft = ExchangeDraft(new_size=slots.size, new_color=slots.color)
-        if slots.order_no is not None:
-            await self.open_order(draft, slots.order_no, slots.phone_last4)
+        wish = size_wish(text)
+        draft = ExchangeDraft(
+            new_size=wish.target if wish.target else (None if wish.step else slots.size),
+            new_color=slots.color,
+            size_step=wish.step,
+            size_base=wish.base,
+        )
+        order_no = slots.order_no or (self.conv.memory.last_order if wish.said else None)
+        if order_no is not None:
+            await self.open_order(draft, order_no, slots.phone_last4)
             return
         await self.conv.say(self.conv.replies.answer("returns.exchange", self.conv.locale))
         await self.wait(ExchangeRequest.waiting_for_order, draft)
         found = await offer_orders(self.conv, self.rpc, "x")
         if found is not None:
             await self.with_order(draft, found.order)
+
+    async def start_for(self, order_no: str) -> None:
+        """The exchange offered by a button about one order (a return refused)."""
+        await self.finish()
+        await self.open_order(ExchangeDraft(), order_no, None)
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         order_no = order_number(text)
@@ -125,7 +222,23 @@ class ExchangeFlow(Flow):
             )
 
     async def with_order(self, draft: ExchangeDraft, order: OrderView) -> None:
-        """The order is known: pick the item (or take the only one)."""
+        """The order is known: pick the item (or take the only one). An order that has not
+        shipped yet has nothing to exchange: the size it asks for is changed on the order
+        itself (``orders.modify_item``)."""
+        if order.state == "paid" and (draft.size_step or draft.new_size or draft.new_color):
+            from bot.flows.orders import ChangeDraft, OrderChangeFlow  # orders uses this module
+
+            await self.finish()
+            change = ChangeDraft(
+                job="modify",
+                order_no=order.order_no,
+                new_size=draft.new_size,
+                new_color=draft.new_color,
+                size_step=draft.size_step,
+                size_base=draft.size_base,
+            )
+            await OrderChangeFlow(self.conv, self.rpc, self.state).modify_draft(order, change)
+            return
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
         if len(candidates) == 1:
@@ -162,6 +275,37 @@ class ExchangeFlow(Flow):
         draft.item_id = item.item_id
         draft.item_title = f"{item.product_name} {item.size}/{item.color}"
         draft.old_size, draft.old_color = item.size, item.color
+        draft.kind = item.kind
+        if draft.size_step and not draft.new_size:
+            reply = await self.rpc.call(GetProduct(product_id=item.product_id))
+            sizes = (
+                [v.size for v in reply.product.variants] if isinstance(reply, ProductFound) else []
+            )
+            base = draft.size_base or item.size
+            draft.new_size = resolve_size(
+                SizeWish(step=draft.size_step, base=draft.size_base), item.size, sizes
+            )
+            if draft.new_size is None:
+                await self.finish()
+                key = "exchange.no_bigger" if draft.size_step > 0 else "exchange.no_smaller"
+                await self.conv.say(
+                    self.conv.t(key, size=base),
+                    reply_markup=keyboards.offer_human(self.conv.t, "ineligible"),
+                )
+                return
+        if draft.new_size and not draft.size_confirmed and draft.new_size != draft.old_size:
+            # Read from their words: said back before anything is quoted.
+            draft.new_color = draft.new_color or item.color
+            await self.wait(ExchangeRequest.waiting_for_size_confirm, draft)
+            await self.conv.say(
+                self.conv.t(
+                    "exchange.confirm_size", new_variant=f"{draft.new_size} / {draft.new_color}"
+                ),
+                reply_markup=keyboards.yes_no(
+                    self.conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)
+                ),
+            )
+            return
         if draft.new_size or draft.new_color:
             # They said what they want: the rest stays as it is.
             draft.new_size = draft.new_size or item.size
@@ -184,6 +328,25 @@ class ExchangeFlow(Flow):
                 (v.size, v.color, f"{v.size} / {v.color}") for v in options
             ),
         )
+
+    async def size_confirmed(self, yes: bool) -> None:
+        """ "换成 L，对吗？" answered: on to the condition question, or pick from what's there."""
+        draft = await self.draft()
+        if yes:
+            draft.size_confirmed = True
+            await self.ask_resale(draft)
+            return
+        draft.new_size, draft.new_color, draft.size_step = None, None, 0
+        if draft.order_no is None or draft.item_id is None:
+            await self.finish()
+            return
+        result = await lookup(self.rpc, self.conv, draft.order_no)
+        if isinstance(result, OrderFound):
+            await self.with_item(draft, result.order, draft.item_id)
+        else:
+            await self.finish()
+            if not isinstance(result, ContactRequired):
+                await outcomes.explain(self.conv, result)
 
     async def variant_picked(self, size: str, color: str) -> None:
         draft = await self.draft()
@@ -227,7 +390,7 @@ class ExchangeFlow(Flow):
         if not reply.eligible:
             logger.info("exchange refused for chat %s: %s", conv.chat_id, ",".join(reply.reasons))
             await self.finish()
-            await outcomes.exchange_refused(conv, reply.reasons)
+            await outcomes.exchange_refused(conv, reply.reasons, draft.kind)
             return
         draft.key = draft.key or idempotency_key(conv.user_id)
         await self.wait(ExchangeRequest.waiting_for_confirm, draft)

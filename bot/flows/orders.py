@@ -1,21 +1,101 @@
-"""A question about an order (status, refund, address, cancelling, changing it): find the
-customer's order — from their linked orders, or by its number and the last four digits of its
-phone — show it, and answer what was asked about it."""
+"""A question about an order (status, refund, address, cancelling, changing it, urging it,
+"delivered but not received"): find the customer's order — from their linked orders, by its
+number and the last four digits of its phone, or the order the chat is about — show it, and do
+what was asked about it.
+
+Changes before shipping are the worker's commands (``orders.modify_item``, ``orders.cancel``,
+``orders.request_courier``, ``orders.urge``), the order's verified customer's only: a customer
+who proved the order by its digits is asked for their contact, and once it is linked the change
+goes on (:class:`OrderChangeFlow`)."""
 
 from __future__ import annotations
 
 import logging
+import re
+from typing import Literal
 
 from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
 from bot.flows.address import AddressFlow
 from bot.flows.base import Draft, Flow
-from bot.services.escalation import open_ticket
+from bot.flows.exchange import SizeWish, resolve_size, size_wish
+from bot.services import outcomes
+from bot.services.conversation import Conversation
+from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import lookup, offer_orders, order_card
-from bus.contracts import ContactRequired, OrderFound, OrderView
+from bus.contracts import (
+    CancelOrder,
+    CancelRefused,
+    ContactRequired,
+    CourierRequestRecorded,
+    CourierRequestRefused,
+    GetProduct,
+    ItemModified,
+    ItemModifyRefused,
+    ModifyItem,
+    OrderCancelled,
+    OrderFound,
+    OrderUrged,
+    OrderView,
+    ProductFound,
+    RequestCourier,
+    UrgeOrder,
+    UrgeRefused,
+)
 from intents import Decision
-from intents.slots import answered_last4, order_number
+from intents.slots import answered_last4, extract_slots, order_number
+from shop.enums import CourierCode
+
+Job = Literal["not_received", "urge", "courier"]
+"""What a customer asks to have done about an order beside the intent's own answer."""
+
+_NOT_RECEIVED = re.compile(
+    r"(显示|说|写着?|提示)?(已经?)?签收.{0,12}(没|未)(有)?(收到|拿到|见到)|没收到.{0,8}(显示|却|但|可).{0,4}签收"
+    r"|(says|shows|marked|showing)( as)? delivered.{0,40}(never|not|didn't|did not|haven't)"
+    r"|(never|didn't|did not|haven't) (got|get|received?)"
+    r".{0,30}(says|shows|marked) ?(as )?delivered",
+    re.IGNORECASE,
+)
+_URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
+_COURIER = re.compile(
+    r"(改发|换成?|改成?|用|走|发)\s*(顺丰|SF|sf|EMS|ems|邮政)|(by|with|via|use|switch to|send it) "
+    r"(sf|s\.f\.|sf express|ems)\b",
+    re.IGNORECASE,
+)
+
+
+_NUMBER_THEN_DIGITS = re.compile(
+    r"KF\d{8}\s*[,，/、 ]\s*(\d{4})(?!\d|\s*[年月日号元块件个])", re.IGNORECASE
+)
+
+
+def last4_beside_number(text: str) -> str | None:
+    """ "KF26200341 5280": four digits right after the order number are its last four (the
+    slot extractor takes only cued ones, 尾号5280, since four digits elsewhere can be anything)."""
+    found = _NUMBER_THEN_DIGITS.search(text)
+    return found.group(1) if found else None
+
+
+def order_job(text: str) -> Job | None:
+    """The job a message about an order asks for, read from its words (the catalogue's intent
+    says it is about an order; these say what to do)."""
+    if _NOT_RECEIVED.search(text):
+        return "not_received"
+    if courier_asked(text) is not None:
+        return "courier"
+    if _URGE.search(text):
+        return "urge"
+    return None
+
+
+def courier_asked(text: str) -> CourierCode | None:
+    found = _COURIER.search(text)
+    if found is None:
+        return None
+    named = (found.group(2) or found.group(4) or "").lower()
+    return "ems" if named in ("ems", "邮政") else "sf"
+
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +111,9 @@ class OrderQueryDraft(Draft):
     intent: str = "order.status"
     """What the customer asked about the order (a lookup intent of the catalogue)."""
     order_no: str | None = None
+    job: Job | None = None
+    text: str = ""
+    """The customer's words (a size or colour to change to, a courier)."""
 
 
 class OrderQueryFlow(Flow):
@@ -39,9 +122,16 @@ class OrderQueryFlow(Flow):
     async def draft(self) -> OrderQueryDraft:
         return await self.load(OrderQueryDraft)
 
-    async def ask(self, intent: str, order_no: str | None, last4: str | None) -> None:
-        """A question about an order: find it, by its number or among the customer's own."""
-        draft = OrderQueryDraft(intent=intent, order_no=order_no)
+    async def ask(
+        self, intent: str, order_no: str | None, last4: str | None, text: str = ""
+    ) -> None:
+        """A question about an order: find it, by its number, or — to get something done about
+        it — the order the chat is about, or among the customer's own."""
+        job = order_job(text)
+        last4 = last4 or last4_beside_number(text)
+        if order_no is None and (job is not None or intent != "order.status"):
+            order_no = self.conv.memory.last_order
+        draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
         if order_no is not None:
             await self.find(draft, last4)
             return
@@ -50,7 +140,7 @@ class OrderQueryFlow(Flow):
             await self.wait(OrderQuery.waiting_for_order, draft)
             return
         await self.finish()
-        await self.answer(found, intent)
+        await self.answer(found, draft)
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         order_no = order_number(text)
@@ -81,7 +171,7 @@ class OrderQueryFlow(Flow):
         result = await lookup(self.rpc, self.conv, draft.order_no, last4)
         if isinstance(result, OrderFound):
             await self.finish()
-            await self.answer(result, draft.intent)
+            await self.answer(result, draft)
         elif isinstance(result, ContactRequired):
             await self.pause_for_contact(draft, result.reason, OrderQuery.waiting_for_last4)
         else:
@@ -103,59 +193,362 @@ class OrderQueryFlow(Flow):
             await self.wait(OrderQuery.waiting_for_order, draft)
             return
         await self.finish()
-        await self.answer(found, draft.intent)
+        await self.answer(found, draft)
 
     # -- the answer ----------------------------------------------------------------------------
-    async def answer(self, found: OrderFound, intent: str) -> None:
+    async def answer(self, found: OrderFound, draft: OrderQueryDraft) -> None:
         """The order card, and what the question needs on top of it. Only the order's verified
         customer (``found.access == "owner"``) may change it."""
-        conv, order = self.conv, found.order
+        conv, order, intent = self.conv, found.order, draft.intent
         await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
-        if intent == "order.change_address":
+        change = OrderChangeFlow(conv, self.rpc, self.state)
+        if draft.job == "not_received":
+            await self.not_received(order)
+        elif draft.job == "urge":
+            await change.run(ChangeDraft(job="urge", order_no=order.order_no))
+        elif draft.job == "courier":
+            courier = courier_asked(draft.text) or "sf"
+            await change.run(ChangeDraft(job="courier", order_no=order.order_no, courier=courier))
+        elif intent == "order.change_address":
             await AddressFlow(conv, self.rpc, self.state).start(order, found.access)
         elif intent == "order.cancel":
-            await self.cancel(order)
+            await change.offer_cancel(order)
         elif intent == "order.modify":
-            await self.change_items(order, found.access)
+            await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
             await conv.say(conv.replies.answer("returns.refund_progress", conv.locale))
-
-    async def cancel(self, order: OrderView) -> None:
-        conv = self.conv
-        if order.state == "awaiting_payment":
-            hours = conv.replies.policy.orders.unpaid_close_hours
-            await conv.say(conv.t("order.cancel.unpaid", hours=hours))
         else:
-            await conv.say(
-                conv.t("order.cancel.by_agent"), reply_markup=keyboards.offer_human(conv.t, "other")
-            )
+            await attention(conv, order)
 
-    async def change_items(self, order: OrderView, access: str) -> None:
-        """A size, colour or quantity change. A person makes it before the order ships (the
-        worker has no command for it yet): the request goes to them as a ticket, with the chat
-        that says what to change; otherwise the customer hears plainly why it can't be done.
-
-        Items may change exactly when the address may (paid, not shipped), so the worker's
-        ``address_refusal`` decides here too."""
+    async def not_received(self, order: OrderView) -> None:
+        """ "显示已签收了 我没收到": a ticket with that reason, the courier and tracking number
+        said (and in the transcript the ticket carries)."""
         conv = self.conv
-        refusal = order.address_refusal
+        if order.tracking_no:
+            await conv.say(
+                conv.t(
+                    "order.not_received", courier=order.courier or "", tracking_no=order.tracking_no
+                )
+            )
+        else:
+            await conv.say(conv.t("order.not_received_no_parcel"))
+        await open_ticket(
+            conv, self.rpc, reason="not_received", intent="order.status", order_no=order.order_no
+        )
+
+
+async def attention(conv: Conversation, order: OrderView) -> None:
+    """An order past the dispatch promise or long in transit: an apology, and the offer to urge
+    it (recorded on the order) or to get a person."""
+    for flag in order.attention:
+        text = conv.t(f"order.attention.{flag.code}", days=max(1, flag.days_late))
+        if flag.seller_pays_postage:
+            days = conv.replies.policy.returns.proxy_late_ship_days
+            text += "\n" + conv.t("order.attention.dispatch_overdue_postage", days=days)
+        await conv.say(
+            text,
+            reply_markup=keyboards.job_or_person(
+                conv.t, order.order_no, "urge", conv.t("button.urge"), "other"
+            ),
+        )
+        return  # one offer: both flags urge the same order
+
+
+class OrderChange(StatesGroup):
+    """A change before shipping waiting for the item, the new variant, or the contact."""
+
+    waiting_for_item = State()
+    waiting_for_variant = State()
+    waiting_for_contact = State()
+    """Only as the place to go on from (``paused_at``): the change is run again."""
+
+
+ChangeJob = Literal["urge", "courier", "cancel", "modify"]
+
+
+class ChangeDraft(Draft):
+    job: ChangeJob = "urge"
+    order_no: str | None = None
+    courier: CourierCode | None = None
+    item_id: int | None = None
+    item_title: str = ""
+    new_size: str | None = None
+    new_color: str | None = None
+    size_step: int = 0
+    """+1 / -1: one size up / down from the item's ("M码太小了" before shipping)."""
+    size_base: str | None = None
+    key: str | None = None
+    """The idempotency key of the command (kept, so a retry never applies it twice)."""
+
+
+class OrderChangeFlow(Flow):
+    states = OrderChange
+
+    async def draft(self) -> ChangeDraft:
+        return await self.load(ChangeDraft)
+
+    # -- cancelling ------------------------------------------------------------------------------
+    async def offer_cancel(self, order: OrderView) -> None:
+        """Cancelling is asked back first (it can't be undone); the worker decides on the press."""
+        conv = self.conv
+        if order.address_refusal in ("already_shipped", "closed"):
+            reason = (
+                "already_shipped" if order.address_refusal == "already_shipped" else "order_closed"
+            )
+            await conv.say(conv.t(f"order.cancel.refused.{reason}"))
+            return
+        key = (
+            "order.cancel.confirm"
+            if order.state == "awaiting_payment"
+            else "order.cancel.confirm_paid"
+        )
+        total = conv.replies.format_money(order.total, conv.locale)
+        await conv.say(
+            conv.t(key, order_no=order.order_no, total=total),
+            reply_markup=keyboards.confirm_cancel(conv.t, order.order_no),
+        )
+
+    async def pressed(self, job: ChangeJob, order_no: str) -> None:
+        """A button about one order (urge, cancel)."""
+        await self.finish()
+        await self.run(ChangeDraft(job=job, order_no=order_no))
+
+    # -- changing an item ------------------------------------------------------------------------
+    async def modify(self, order: OrderView, text: str) -> None:
+        """Size or colour of an unshipped item: which item, what to, then the worker."""
+        conv = self.conv
+        refusal = order.address_refusal  # items change exactly when the address may
         if refusal == "not_paid":
             hours = conv.replies.policy.orders.unpaid_close_hours
             await conv.say(conv.t("order.modify.unpaid", hours=hours))
-        elif refusal == "already_shipped":
+            return
+        if refusal == "already_shipped":
             await conv.say(conv.t("order.modify.shipped"))
-        elif refusal == "closed":
+            return
+        if refusal == "closed":
             await conv.say(conv.t("order.modify.closed"))
-        elif access != "owner":
-            # Like any change, a request to change the order needs its verified customer.
-            draft = OrderQueryDraft(intent="order.modify", order_no=order.order_no)
-            await self.pause_for_contact(draft, "write", OrderQuery.waiting_for_last4)
+            return
+        wish = size_wish(text)
+        draft = ChangeDraft(
+            job="modify",
+            order_no=order.order_no,
+            new_size=wish.target,
+            new_color=extract_slots(text).color,
+            size_step=wish.step,
+            size_base=wish.base,
+        )
+        await self.modify_draft(order, draft)
+
+    async def modify_draft(self, order: OrderView, draft: ChangeDraft) -> None:
+        """The item to change (named by its size, the only one, or picked), then the change."""
+        conv = self.conv
+        if len(order.items) == 1:
+            await self.with_item(draft, order, order.items[0].item_id)
+            return
+        named = [i for i in order.items if draft.size_base and i.size == draft.size_base]
+        if len(named) == 1:
+            await self.with_item(draft, order, named[0].item_id)
+            return
+        await self.wait(OrderChange.waiting_for_item, draft)
+        await conv.say(
+            conv.t("order.modify.choose_item"),
+            reply_markup=keyboards.items(
+                (i.item_id, f"{i.product_name} {i.size}/{i.color}"[:60]) for i in order.items
+            ),
+        )
+
+    async def item_picked(self, item_id: int) -> None:
+        draft = await self.draft()
+        result = await self.find(draft)
+        if result is not None:
+            await self.with_item(draft, result.order, item_id)
+
+    async def find(self, draft: ChangeDraft) -> OrderFound | None:
+        if draft.order_no is None:
+            await self.finish()
+            return None
+        result = await lookup(self.rpc, self.conv, draft.order_no)
+        if isinstance(result, OrderFound):
+            return result
+        if isinstance(result, ContactRequired):
+            await self.pause_for_contact(draft, result.reason, OrderChange.waiting_for_contact)
         else:
-            await conv.say(conv.t("order.modify.by_agent"))
-            await open_ticket(
-                conv,
-                self.rpc,
-                reason="customer_asked",
-                intent="order.modify",
-                order_no=order.order_no,
+            await self.finish()
+            await outcomes.explain(self.conv, result)
+        return None
+
+    async def with_item(self, draft: ChangeDraft, order: OrderView, item_id: int) -> None:
+        item = next((i for i in order.items if i.item_id == item_id), None)
+        if item is None:
+            await self.finish()
+            return
+        draft.item_id = item.item_id
+        draft.item_title = f"{item.product_name}（{item.size}/{item.color}）"
+        reply = await self.rpc.call(GetProduct(product_id=item.product_id))
+        variants = reply.product.variants if isinstance(reply, ProductFound) else []
+        if draft.new_size is None and draft.size_step:
+            draft.new_size = resolve_size(
+                SizeWish(step=draft.size_step, base=draft.size_base),
+                item.size,
+                [v.size for v in variants],
             )
+        if draft.new_color == item.color and draft.new_size:
+            draft.new_color = None  # "M码黑色改成L": the colour they have, not a change
+        if draft.new_size or draft.new_color:
+            await self.run(draft)
+            return
+        options = [
+            v for v in variants if v.stock > 0 and (v.size, v.color) != (item.size, item.color)
+        ]
+        if not options:
+            await self.finish()
+            await self.modify_refused(["out_of_stock"])
+            return
+        await self.wait(OrderChange.waiting_for_variant, draft)
+        await self.conv.say(
+            self.conv.t("order.modify.ask_variant"),
+            reply_markup=keyboards.variants(
+                (v.size, v.color, f"{v.size} / {v.color}") for v in options
+            ),
+        )
+
+    async def variant_picked(self, size: str, color: str) -> None:
+        draft = await self.draft()
+        draft.new_size, draft.new_color = size, color
+        await self.run(draft)
+
+    async def variant_typed(self, text: str, decision: Decision | None) -> None:
+        draft = await self.draft()
+        wish = size_wish(text)
+        size = wish.target or (decision.slots.size if decision is not None else None)
+        color = decision.slots.color if decision is not None else None
+        if not (size or color):
+            await self.ask_again_or_step_aside(decision, "order.modify.ask_variant")
+            return
+        draft.new_size, draft.new_color = size, color
+        await self.run(draft)
+
+    async def modify_refused(self, reasons: list[str]) -> None:
+        conv = self.conv
+        lines = "\n".join(
+            conv.t("exchange.reason_line", reason=conv.t(f"order.modify.reason.{code}"))
+            for code in reasons
+        )
+        await conv.say(
+            conv.t("order.modify.refused", reasons=lines),
+            reply_markup=keyboards.offer_human(conv.t, "ineligible"),
+        )
+
+    # -- the command -----------------------------------------------------------------------------
+    async def run(self, draft: ChangeDraft) -> None:
+        """Send the draft's command and say how it went; the contact first when the worker
+        wants the order's verified customer."""
+        conv = self.conv
+        assert draft.order_no is not None
+        draft.key = draft.key or idempotency_key(conv.user_id)
+        await self.keep(draft)
+        key, order_no, user = draft.key, draft.order_no, conv.user_id
+        proof = conv.memory.proof_for(order_no)
+        reply: object
+        if draft.job == "urge":
+            request = UrgeOrder(
+                idempotency_key=key, order_no=order_no, telegram_user_id=user, phone_last4=proof
+            )
+            reply = await call_command(conv, self.rpc, request)
+        elif draft.job == "courier":
+            courier_request = RequestCourier(
+                idempotency_key=key,
+                order_no=order_no,
+                telegram_user_id=user,
+                phone_last4=proof,
+                courier=draft.courier or "sf",
+            )
+            reply = await call_command(conv, self.rpc, courier_request)
+        elif draft.job == "cancel":
+            cancel = CancelOrder(
+                idempotency_key=key, order_no=order_no, telegram_user_id=user, phone_last4=proof
+            )
+            reply = await call_command(conv, self.rpc, cancel)
+        else:
+            assert draft.item_id is not None
+            modify = ModifyItem(
+                idempotency_key=key,
+                order_no=order_no,
+                telegram_user_id=user,
+                phone_last4=proof,
+                item_id=draft.item_id,
+                new_size=draft.new_size,
+                new_color=draft.new_color,
+            )
+            reply = await call_command(conv, self.rpc, modify)
+        if isinstance(reply, ContactRequired):
+            draft.key = None  # this key stands for the refused request now
+            await self.pause_for_contact(draft, reply.reason, OrderChange.waiting_for_contact)
+            return
+        await self.finish()
+        await self.said(draft, reply)
+
+    async def said(self, draft: ChangeDraft, reply: object) -> None:
+        conv, order_no = self.conv, draft.order_no
+        if isinstance(reply, OrderUrged):
+            logger.info("order %s urged by chat %s", order_no, conv.chat_id)
+            if reply.already_today:
+                when = conv.replies.format_datetime(reply.urged_at, conv.locale)
+                await conv.say(conv.t("order.urged.already_today", time=when))
+            else:
+                await conv.say(conv.t(f"order.urged.{reply.stage}"))
+        elif isinstance(reply, UrgeRefused):
+            await conv.say(conv.t(f"order.urge_refused.{reply.reason}"))
+        elif isinstance(reply, CourierRequestRecorded):
+            logger.info("courier request recorded for order %s", order_no)
+            name = conv.t(f"order.courier.name.{reply.courier}")
+            key = "order.courier.recorded_extra" if reply.extra_cost else "order.courier.recorded"
+            await conv.say(conv.t(key, order_no=order_no, courier=name))
+        elif isinstance(reply, CourierRequestRefused):
+            name = conv.t(f"order.courier.name.{draft.courier or 'sf'}")
+            await conv.say(
+                "\n".join(conv.t(f"order.courier.refused.{r}", courier=name) for r in reply.reasons)
+            )
+        elif isinstance(reply, OrderCancelled):
+            logger.info("order %s cancelled by chat %s", order_no, conv.chat_id)
+            if reply.refund is None:
+                await conv.say(conv.t("order.cancel.done_unpaid", order_no=order_no))
+            else:
+                span = reply.refund_arrival_days
+                days = conv.replies.text(
+                    "returns.days_span",
+                    conv.locale,
+                    low=span.min if span else 1,
+                    high=span.max if span else 5,
+                )
+                await conv.say(
+                    conv.t(
+                        "order.cancel.done_paid",
+                        order_no=order_no,
+                        refund_no=reply.refund.refund_no,
+                        amount=conv.replies.format_money(reply.refund.amount, conv.locale),
+                        arrival=days,
+                    )
+                )
+        elif isinstance(reply, CancelRefused):
+            await conv.say(conv.t(f"order.cancel.refused.{reply.reason}"))
+        elif isinstance(reply, ItemModified):
+            logger.info("item of order %s changed by chat %s", order_no, conv.chat_id)
+            item = next((i for i in reply.order.items if i.item_id == reply.item_id), None)
+            variant = f"{item.size} / {item.color}" if item else reply.new_sku
+            await conv.say(conv.t("order.modify.done", item=draft.item_title, new_variant=variant))
+        elif isinstance(reply, ItemModifyRefused):
+            await self.modify_refused(list(reply.reasons))
+        elif isinstance(reply, outcomes.Setback):
+            await outcomes.explain(conv, reply)
+
+    async def resume(self, at: str) -> None:
+        """The contact is linked: the change the customer asked for, now as its owner."""
+        draft = await self.draft()
+        draft.paused_at = None
+        if draft.job == "modify" and draft.item_id is None:
+            result = await self.find(draft)
+            if result is not None:
+                await self.modify(result.order, "")
+            return
+        await self.run(draft)

@@ -26,6 +26,7 @@ from bot.handlers import (
     media,
     orders,
     policy,
+    returns,
     shipping,
     size,
 )
@@ -43,18 +44,26 @@ def get_routers(
     orders_flow, orders_intents = orders.get_routers()
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
+    returns_flow, returns_jobs, order_references = returns.get_routers()
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
     flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
-    flows.include_routers(exchange_flow, orders_flow, size_flow, shipping_flow)
+    flows.include_routers(exchange_flow, orders_flow, returns_flow, size_flow, shipping_flow)
 
     # a new question, matched with confidence: each intent has exactly one handler
     # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
     intents = Router(name="bot.intents")
     intents.message.filter(Outcome("accept"))
     intents.include_routers(
-        policy.get_router(), shipping_intents, orders_intents, exchange_intents, size_intents
+        # jobs about an order that an intent names only by its topic (returns.return, …) go
+        # before the intent's own handler, which answers everything else as before
+        returns_jobs,
+        policy.get_router(),
+        shipping_intents,
+        orders_intents,
+        exchange_intents,
+        size_intents,
     )
 
     agents_router: Router | None = None
@@ -70,6 +79,7 @@ def get_routers(
         identity.get_router(),
         flows,
         intents,
+        order_references,  # an order number typed alone, before "did you mean…?"
         # buttons that work at any time, then everything else
         feedback.get_router(set(actions)),
         clarify.get_router(titles, actions),

@@ -12,6 +12,7 @@ from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow, ExchangeRequest
 from bot.keyboards import (
     ConfirmExchangeCallback,
+    ConfirmSizeCallback,
     ItemPickCallback,
     OrderPickCallback,
     ResaleCallback,
@@ -30,7 +31,7 @@ def get_routers() -> tuple[Router, Router]:
 
     @router.message(IntentRoute(action="exchange"))
     async def handle_exchange_request(message: Message, flows: Flows, decision: Decision) -> None:
-        await flows.get(ExchangeFlow).start(decision.slots)
+        await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
 
     @flows.message(ExchangeRequest.waiting_for_order, HasText())
     async def on_exchange_order(
@@ -77,5 +78,11 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery, callback_data: ConfirmExchangeCallback, flows: Flows
     ) -> None:
         await flows.get(ExchangeFlow).confirmed(callback_data.confirm)
+
+    @flows.callback_query(ExchangeRequest.waiting_for_size_confirm, ConfirmSizeCallback.filter())
+    async def on_size_confirmed(
+        query: CallbackQuery, callback_data: ConfirmSizeCallback, flows: Flows
+    ) -> None:
+        await flows.get(ExchangeFlow).size_confirmed(callback_data.confirm)
 
     return flows, router

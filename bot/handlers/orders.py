@@ -10,9 +10,22 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters import HasText
 from bot.flows.address import AddressChange, AddressFlow
 from bot.flows.base import Flows
-from bot.flows.orders import OrderQuery, OrderQueryFlow
-from bot.keyboards import OrderPickCallback
+from bot.flows.orders import (
+    ChangeJob,
+    OrderChange,
+    OrderChangeFlow,
+    OrderQuery,
+    OrderQueryFlow,
+)
+from bot.keyboards import (
+    ConfirmAddressCallback,
+    ItemPickCallback,
+    OrderJobCallback,
+    OrderPickCallback,
+    VariantPickCallback,
+)
 from bot.routing import IntentRoute
+from bot.services.conversation import Conversation
 from intents import Decision
 
 
@@ -20,7 +33,7 @@ def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
     # One state check for the whole router: text outside these flows skips it at once.
-    flows.message.filter(StateFilter(OrderQuery, AddressChange))
+    flows.message.filter(StateFilter(OrderQuery, AddressChange, OrderChange))
     router = Router(name=__name__)
 
     @flows.message(OrderQuery.waiting_for_order, HasText())
@@ -47,9 +60,47 @@ def get_routers() -> tuple[Router, Router]:
     ) -> None:
         await flows.get(AddressFlow).address_typed(message.text or "", decision)
 
+    @flows.callback_query(AddressChange.waiting_for_confirm, ConfirmAddressCallback.filter())
+    async def on_address_confirmed(
+        query: CallbackQuery, callback_data: ConfirmAddressCallback, flows: Flows
+    ) -> None:
+        await flows.get(AddressFlow).confirmed(callback_data.confirm)
+
+    # -- changes before shipping, urging -------------------------------------------------------
+    @flows.callback_query(OrderChange.waiting_for_item, ItemPickCallback.filter())
+    async def on_change_item(
+        query: CallbackQuery, callback_data: ItemPickCallback, flows: Flows
+    ) -> None:
+        await flows.get(OrderChangeFlow).item_picked(callback_data.item_id)
+
+    @flows.callback_query(OrderChange.waiting_for_variant, VariantPickCallback.filter())
+    async def on_change_variant(
+        query: CallbackQuery, callback_data: VariantPickCallback, flows: Flows
+    ) -> None:
+        await flows.get(OrderChangeFlow).variant_picked(callback_data.size, callback_data.color)
+
+    @flows.message(OrderChange.waiting_for_variant, HasText())
+    async def on_change_variant_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(OrderChangeFlow).variant_typed(message.text or "", decision)
+
+    @flows.callback_query(OrderJobCallback.filter(F.job.in_({"urge", "cancel"})))
+    async def on_order_job(
+        query: CallbackQuery, callback_data: OrderJobCallback, flows: Flows
+    ) -> None:
+        job: ChangeJob = "urge" if callback_data.job == "urge" else "cancel"
+        await flows.get(OrderChangeFlow).pressed(job, callback_data.order_no)
+
+    @flows.callback_query(OrderJobCallback.filter(F.job == "keep"))
+    async def on_order_kept(query: CallbackQuery, conv: Conversation) -> None:
+        await conv.say(conv.t("order.cancel.kept"))
+
     @router.message(IntentRoute(action="lookup"))
     async def handle_order_question(message: Message, flows: Flows, decision: Decision) -> None:
         slots = decision.slots
-        await flows.get(OrderQueryFlow).ask(decision.intent, slots.order_no, slots.phone_last4)
+        await flows.get(OrderQueryFlow).ask(
+            decision.intent, slots.order_no, slots.phone_last4, message.text or ""
+        )
 
     return flows, router

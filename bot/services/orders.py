@@ -35,9 +35,14 @@ may change it: "owner", or only read it: "last4"), or why not."""
 
 
 async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None = None) -> Lookup:
-    """Look the order up as this customer; without a link or a proof, the proof is needed."""
+    """Look the order up as this customer; without a link or a proof, the proof is needed.
+
+    An order proven in this chat is asked for with the proof that worked (kept in the chat
+    memory; the phone the order was placed with never changes), whatever digits are typed
+    again: a slip of the keyboard on an order already proven never counts as a wrong answer
+    toward the throttle."""
     memory = conv.memory
-    proof = last4 or memory.proof_for(order_no)
+    proof = memory.proof_for(order_no) or last4
     if proof is None and not memory.linked:
         return ProofNeeded()
     reply = await rpc.call(
@@ -87,6 +92,11 @@ def order_view_of(order: OrderView) -> views.OrderView:
         shipped_at=order.shipped_at,
         completed_at=order.completed_at,
         closed_at=order.closed_at,
+        delivered_at=order.delivered_at,
+        total=order.total,
+        postage=order.postage,
+        dispatch_due_by=order.dispatch_due_by,
+        delivery_due_by=order.delivery_due_by,
     )
 
 

@@ -57,10 +57,13 @@ async def explain(conv: Conversation, outcome: Setback) -> None:
         await address_refused(conv, outcome)
 
 
-async def exchange_refused(conv: Conversation, reasons: Iterable[str]) -> None:
-    """Every reason in plain words, and a person for what the rules don't cover."""
+async def exchange_refused(
+    conv: Conversation, reasons: Iterable[str], kind: str | None = None
+) -> None:
+    """Every reason in plain words (a window named for the item's own ``kind``), and a person
+    for what the rules don't cover."""
     await conv.say(
-        conv.replies.exchange_refused(list(reasons), conv.locale),
+        conv.replies.exchange_refused(list(reasons), conv.locale, kind),
         reply_markup=keyboards.offer_human(conv.t, "ineligible"),
     )
 

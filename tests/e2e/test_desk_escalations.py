@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from bot.keyboards import VariantPickCallback
 from bus.contracts import LookupOrder
 from bus.errors import BusUnavailable
 from tests.e2e.conftest import stop_stack
@@ -84,10 +83,9 @@ async def test_a_disputed_refusal(desk_stack) -> None:
     )
     customer = desk_stack.customer()
     await customer.shares_contact(order.phone)
-    _, choose = await customer.says("能换大一码吗", replies=2)
-    [resale] = await customer.presses_data(
-        choose, VariantPickCallback(size="L", color="黑色").pack()
-    )
+    _, confirm = await customer.says("能换大一码吗", replies=2)
+    assert "L / 黑色" in confirm.text  # one size up from the M they have, said back first
+    [resale] = await customer.presses(confirm, "是的")
     [refused] = await customer.presses(resale, "是的")
     [answer] = await customer.presses(refused, "人工")
     topic = await one_topic_for(desk_stack, ticket_no_in(answer.text), "ineligible")

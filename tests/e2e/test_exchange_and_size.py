@@ -22,10 +22,11 @@ async def test_exchange_flow_gives_an_rma_number_and_who_pays_postage_zh(stack) 
     order = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=3)
     customer = stack.customer()
     await customer.shares_contact(order.phone)
-    policy, choose = await customer.says("我想换个大一码的", replies=2)
+    policy, confirm = await customer.says("我想换个大一码的", replies=2)
     assert "48" in policy.text
-    # One order, one item: straight to the sizes in stock.
-    [resale] = await customer.presses_data(choose, VARIANT_L)
+    # One order, one item, one size up from its M: said back before anything else.
+    assert "L / 黑色" in confirm.text
+    [resale] = await customer.presses(confirm, "是的")
     assert "吊牌" in resale.text
     [quote] = await customer.presses(resale, "是的")
     assert "L" in quote.text
@@ -42,8 +43,9 @@ async def test_exchange_in_english_by_order_number_and_last_four(stack) -> None:
     customer = stack.customer(language_code="en")
     [ask] = await customer.says(f"I want to exchange {order.order_no} for a bigger size")
     assert "last four digits" in ask.text
-    [choose] = await customer.says(order.phone[-4:])
-    [resale] = await customer.presses_data(choose, VARIANT_L)
+    [confirm] = await customer.says(order.phone[-4:])
+    assert "L / 黑色" in confirm.text
+    [resale] = await customer.presses(confirm, "Yes")
     [quote] = await customer.presses(resale, "Yes")
     assert "postage" in quote.text
     [verify] = await customer.presses(quote, "Confirm")
@@ -63,8 +65,8 @@ async def test_ineligible_exchange_says_why_and_offers_a_person(stack) -> None:
     )
     customer = stack.customer()
     await customer.shares_contact(order.phone)
-    _, choose = await customer.says("能换大一码吗", replies=2)
-    [resale] = await customer.presses_data(choose, VARIANT_L)
+    _, confirm = await customer.says("能换大一码吗", replies=2)
+    [resale] = await customer.presses(confirm, "是的")
     [refused] = await customer.presses(resale, "是的")
     assert "48" in refused.text  # the window has passed, in plain words
     [ticket] = await customer.presses(refused, "人工")
@@ -79,10 +81,19 @@ async def test_item_not_fit_for_resale_is_refused(stack) -> None:
     customer = stack.customer(language_code="en")
     await customer.says("hi")
     await customer.shares_contact(order.phone)
-    _, choose = await customer.says("I want to exchange for a bigger size", replies=2)
-    [resale] = await customer.presses_data(choose, VARIANT_L)
+    _, confirm = await customer.says("I want to exchange for a bigger size", replies=2)
+    [resale] = await customer.presses(confirm, "Yes")
     [refused] = await customer.presses(resale, "No")
     assert "tags on" in refused.text
+
+
+async def test_the_sizes_in_stock_are_offered_when_the_customer_names_none(stack) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=3)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _, choose = await customer.says("我想换货", replies=2)
+    [resale] = await customer.presses_data(choose, VARIANT_L)
+    assert "吊牌" in resale.text
 
 
 async def test_size_advice_from_height_and_jin_with_the_product_by_name_zh(stack) -> None:

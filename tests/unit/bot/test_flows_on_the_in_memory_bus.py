@@ -58,11 +58,18 @@ async def test_a_changeable_address_is_asked_for_and_sent_as_the_contract_wants(
     harness = Harness(bus)
     answers = await harness.say(ASK)
     assert answers[-1] == harness.replies.text("address.ask_new", "zh_CN")
-    await harness.say("上海市浦东新区世纪大道100号8楼 13800001111")
+    [shown] = await harness.say("李雷 上海市浦东新区世纪大道100号8楼 13800001111")
+    # Shown in full to the customer before anything is written, with Confirm / Edit.
+    assert "李雷" in shown and "13800001111" in shown and "世纪大道100号8楼" in shown
+    assert [c for c in bus.calls if isinstance(c, ChangeAddress)] == []
+    [done] = await harness.press("✅")
+    assert "13800001111" in done
     [lookup, change] = bus.calls
     assert isinstance(lookup, LookupOrder) and lookup.phone_last4 == "0001"
     assert isinstance(change, ChangeAddress)
     assert (change.province, change.receiver_phone) == ("上海", "13800001111")
+    assert (change.receiver_name, change.district) == ("李雷", "浦东新区")
+    assert change.street == "世纪大道100号8楼"
     assert change.phone_last4 == "0001"  # the proof the customer gave, carried to the command
 
 
@@ -83,10 +90,16 @@ async def test_an_address_the_worker_cannot_place_is_asked_for_again() -> None:
     bus = InMemoryBus(LookupOrder.served_by(lookup), ChangeAddress.served_by(change))
     harness = Harness(bus)
     await harness.say(ASK)
-    [again] = await harness.say("上海市浦东新区世纪大道100号8楼")
+    await harness.say("上海市浦东新区世纪大道100号8楼")
+    [again] = await harness.press("✅")
     assert again == harness.replies.address_refused("unknown_region", "zh_CN")
     assert harness.session.sent[-1].reply_markup is None  # sending it again is enough
-    [done] = await harness.say("上海市浦东新区世纪大道100号8楼")
-    assert done == harness.t("address.done", address=f"上海 {view.address_masked}")
+    await harness.say("上海市浦东新区世纪大道100号8楼")
+    [done] = await harness.press("✅")
+    keep = harness.t("address.parsed.keep")
+    assert done == harness.t(
+        "address.done_full", name=keep, phone=keep, region="上海 浦东新区",
+        street="世纪大道100号8楼",
+    )
     first, second = [c for c in bus.calls if isinstance(c, ChangeAddress)]
     assert first.idempotency_key != second.idempotency_key  # a new request, not a retry

@@ -1,11 +1,28 @@
 """Changing the size or colour of an order ("order.modify"): the customer sees their order, and
-either a person gets the request as a ticket or the bot says plainly why it can't be done —
-never "please rephrase", never a promise without a record."""
+either the worker changes the item (``orders.modify_item``) or the bot says plainly why it
+can't be done — never "please rephrase", never a promise without a record."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import pytest
 
+from bus.contracts import (
+    ContactRequired,
+    GetProduct,
+    ItemModified,
+    ItemModifyRefused,
+    ModifyItem,
+    OrderItemView,
+    OrderNotFound,
+    OrderView,
+    ProductFound,
+    ProductNotFound,
+    Route,
+    Throttled,
+)
 from tests.support.bot import Harness
 from tests.support.views import order_view
 from tests.support.worker import PHONE, ScriptedWorker
@@ -13,21 +30,64 @@ from tests.support.worker import PHONE, ScriptedWorker
 ASK = "我要改订单里的尺码 KF20260001，M码换成L码"
 
 
-async def test_a_paid_order_goes_to_a_person_with_the_request_recorded() -> None:
-    worker = ScriptedWorker(order_view(state="paid", address_refusal=None))
+def with_item(**fields: Any) -> OrderView:
+    item = OrderItemView(
+        item_id=7,
+        product_id=3,
+        product_name="连帽卫衣",
+        kind="regular",
+        sku="HD-M-BK",
+        size="M",
+        color="黑色",
+        price=Decimal(199),
+        quantity=1,
+    )
+    return order_view(items=[item], **fields)
+
+
+class ModifyingWorker(ScriptedWorker):
+    """The scripted worker, changing an item's size or colour for the order's owner."""
+
+    def __init__(self, *orders: OrderView) -> None:
+        super().__init__(*orders)
+        self.modified: list[ModifyItem] = []
+
+    async def modify(
+        self, request: ModifyItem
+    ) -> ItemModified | ItemModifyRefused | OrderNotFound | Throttled | ContactRequired:
+        if not self.owner(request.telegram_user_id):
+            return ContactRequired(reason="write")
+        self.modified.append(request)
+        order = self.orders[request.order_no]
+        item = order.items[0].model_copy(
+            update={"size": request.new_size or "M", "color": request.new_color or "黑色"}
+        )
+        changed = order.model_copy(update={"items": [item]})
+        return ItemModified(
+            order=changed, item_id=item.item_id, old_sku="HD-M-BK", new_sku="HD-L-BK"
+        )
+
+    async def product(self, request: GetProduct) -> ProductFound | ProductNotFound:
+        return ProductNotFound()
+
+    def routes(self) -> list[Route]:
+        return [
+            *super().routes(),
+            ModifyItem.served_by(self.modify),
+            GetProduct.served_by(self.product),
+        ]
+
+
+async def test_a_paid_order_changes_size_by_the_workers_command() -> None:
+    worker = ModifyingWorker(with_item(state="paid", address_refusal=None))
     harness = Harness(worker.bus())
     await harness.share_contact(PHONE)
-    card, explained, opened = await harness.say(ASK)
+    card, done = await harness.say(ASK)
     assert "KF20260001" in card
-    assert explained == harness.t("order.modify.by_agent")
-    [ticket] = worker.tickets
-    assert (ticket.intent, ticket.order_no, ticket.reason) == (
-        "order.modify",
-        "KF20260001",
-        "customer_asked",
-    )
-    assert any(line.text == ASK for line in ticket.transcript)  # what to change, in their words
-    assert "T0000001" in opened
+    [request] = worker.modified
+    assert (request.item_id, request.new_size, request.new_color) == (7, "L", None)
+    assert done == harness.t("order.modify.done", item="连帽卫衣（M/黑色）", new_variant="L / 黑色")
+    assert worker.tickets == []  # done, not handed to a person
 
 
 @pytest.mark.parametrize(
@@ -49,27 +109,31 @@ async def test_an_order_that_cannot_change_says_so_plainly(state, refusal, key, 
 
 
 async def test_a_change_request_proven_by_digits_asks_for_the_contact_then_goes_on() -> None:
-    worker = ScriptedWorker(order_view(state="paid", address_refusal=None))
+    worker = ModifyingWorker(with_item(state="paid", address_refusal=None))
     harness = Harness(worker.bus())
     card, verify = await harness.say(ASK + " 尾号" + PHONE[-4:])
     assert "KF20260001" in card
     assert verify == harness.t("contact.needed_for_change")
-    assert worker.tickets == []
-    linked, card, explained, opened = await harness.share_contact(PHONE)
-    assert "KF20260001" in card and "T0000001" in opened
+    assert worker.modified == []
+    linked, done = await harness.share_contact(PHONE)
     assert linked == harness.t("contact.linked")
-    assert explained == harness.t("order.modify.by_agent")
-    assert [t.intent for t in worker.tickets] == ["order.modify"]
+    assert done == harness.t("order.modify.done", item="连帽卫衣（M/黑色）", new_variant="L / 黑色")
+    assert [r.new_size for r in worker.modified] == ["L"]
 
 
 async def test_the_ticket_a_flow_opens_makes_the_turn_escalated() -> None:
     """Flows call the bus the handler data holds when they are made: the ops turn middleware's
-    noting bus, which sees the ticket."""
+    noting bus, which sees the ticket ("delivered but not received" opens one)."""
     from bus.contracts import TurnRecorded
 
-    worker = ScriptedWorker(order_view(state="paid", address_refusal=None))
+    worker = ScriptedWorker(
+        order_view(state="shipped", courier="中通快递", tracking_no="ZT123456789")
+    )
     harness = Harness(worker.bus())
     await harness.share_contact(PHONE)
-    await harness.say(ASK)
+    card, said, opened = await harness.say("KF20260001 显示已签收了 我没收到")
+    assert "KF20260001" in card and "ZT123456789" in said and "T0000001" in opened
+    [ticket] = worker.tickets
+    assert (ticket.reason, ticket.order_no) == ("not_received", "KF20260001")
     turns = [e for e in harness.dp["ops"].outbox.buffered() if isinstance(e, TurnRecorded)]
-    assert (turns[-1].intent, turns[-1].outcome) == ("order.modify", "escalated")
+    assert (turns[-1].intent, turns[-1].outcome) == ("order.status", "escalated")

@@ -1,0 +1,386 @@
+"""The return flow (退货退款): order → item(s) → reason → fit for resale? → the worker's quote
+→ confirm → the return record (its RT number, where to send the parcel, who pays the postage,
+when the refund comes back).
+
+The worker decides (``returns.quote`` reads, ``returns.create`` writes, with an idempotency key
+kept in the draft, so a retry of the same confirmation never opens two returns). A refusal is
+said in plain words, every reason, with the exchange or a person offered. Opening the return
+takes the order's verified customer: a customer who proved the order by its digits is asked for
+their contact at the confirmation, and once it is linked the quote comes back.
+
+The order is the one the customer names, or the one the chat was just about ("KF26200341 5280",
+then "这单我要退货"): the bot never asks again for an order it has just shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from aiogram.fsm.state import State, StatesGroup
+from pydantic import Field
+
+from bot import keyboards
+from bot.flows.base import Draft, Flow
+from bot.keyboards import ResaleCallback
+from bot.services import outcomes
+from bot.services.escalation import call_command, idempotency_key
+from bot.services.orders import lookup, offer_orders
+from bus.contracts import (
+    ContactRequired,
+    CreateReturn,
+    OrderFound,
+    OrderView,
+    QuoteReturn,
+    ReturnCreated,
+    ReturnLine,
+    ReturnRejected,
+    ReturnTerms,
+)
+from intents import Decision, Slots
+from intents.slots import answered_last4, order_number
+from shop.enums import SELLER_FAULT, ReturnCause
+
+logger = logging.getLogger(__name__)
+
+# "I want to return it" (a job to do) against "can I return…?" / "how do returns work?"
+# (a question the shop's policy answers).
+_WANT_ZH = re.compile(
+    r"(我|我们)?(要|想|想要|申请|帮我|给我|准备)(办理?)?(个|一下)?退(货|款|掉|了|回)?"
+)
+_WANT_EN = re.compile(
+    r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b|\breturn (this|it|the|my)\b"
+    r"|\bstart a return\b|\bsend (it|this) back\b",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(r"[?？吗]|能不能|可不可以|怎么|如何|\b(can|could|how|do you|is it)\b", re.I)
+_THIS_ORDER = re.compile(r"这单|这个订单|这件|那单|刚才|this order|this one|\bit\b", re.I)
+BLOCKING = frozenset(
+    {
+        "order_not_paid",
+        "not_delivered_yet",
+        "order_closed",
+        "already_returned",
+        "already_exchanged",
+        "quantity_too_large",
+        "item_not_in_order",
+    }
+)
+"""Reasons no cause can lift: said before the customer is asked anything more."""
+
+
+def wants_a_return(text: str, order_known: bool) -> bool:
+    """A return to make now, rather than a question about the rules: the customer says they
+    want to return (not "can I…?"), or names an order, or points at the order the chat is
+    about ("这单能退吗" with an order shown)."""
+    if order_number(text) is not None:
+        return True
+    if order_known and _THIS_ORDER.search(text):
+        return True
+    asked = _QUESTION.search(text) is not None
+    return not asked and bool(_WANT_ZH.search(text) or _WANT_EN.search(text))
+
+
+class ReturnRequest(StatesGroup):
+    waiting_for_order = State()
+    waiting_for_last4 = State()
+    waiting_for_item = State()
+    waiting_for_cause = State()
+    waiting_for_resale = State()
+    waiting_for_confirm = State()
+
+
+class ReturnDraft(Draft):
+    order_no: str | None = None
+    item_ids: list[int] = Field(default_factory=list)
+    items_title: str = ""
+    cause: ReturnCause | None = None
+    fit_for_resale: bool = True
+    note: str = ""
+    """The customer's own words when they asked (kept on the return's remark)."""
+    key: str | None = None
+    """The idempotency key of the confirmation (set when the quote is shown)."""
+
+    def lines(self) -> list[ReturnLine]:
+        return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
+
+
+class ReturnFlow(Flow):
+    states = ReturnRequest
+
+    async def draft(self) -> ReturnDraft:
+        return await self.load(ReturnDraft)
+
+    async def start(self, slots: Slots, text: str = "") -> None:
+        """ "这单我要退货": the order named, or the one the chat is about, or ask for it."""
+        await self.finish()
+        draft = ReturnDraft(note=text.strip()[:200])
+        order_no = slots.order_no or self.conv.memory.last_order
+        if order_no is not None:
+            await self.open_order(draft, order_no, slots.phone_last4)
+            return
+        await self.wait(ReturnRequest.waiting_for_order, draft)
+        found = await offer_orders(self.conv, self.rpc, "r")
+        if found is not None:
+            await self.with_order(draft, found.order)
+
+    async def start_for(self, order_no: str) -> None:
+        """A return offered by a button about one order."""
+        await self.finish()
+        await self.open_order(ReturnDraft(), order_no, None)
+
+    async def number_typed(self, text: str, decision: Decision | None) -> None:
+        order_no = order_number(text)
+        if order_no is None:
+            await self.ask_again_or_step_aside(decision, "ask.order_no")
+            return
+        await self.open_order(await self.draft(), order_no, answered_last4(text))
+
+    async def last4_typed(self, text: str, decision: Decision | None) -> None:
+        last4 = answered_last4(text)
+        draft = await self.draft()
+        if last4 is None or draft.order_no is None:
+            await self.ask_again_or_step_aside(decision, "ask.phone_last4")
+            return
+        await self.open_order(draft, order_number(text) or draft.order_no, last4)
+
+    async def order_picked(self, order_no: str) -> None:
+        await self.open_order(await self.draft(), order_no, None)
+
+    async def open_order(self, draft: ReturnDraft, order_no: str, last4: str | None) -> None:
+        draft.order_no = order_no
+        result = await lookup(self.rpc, self.conv, order_no, last4)
+        if isinstance(result, OrderFound):
+            await self.with_order(draft, result.order)
+        elif isinstance(result, ContactRequired):
+            await self.pause_for_contact(draft, result.reason, ReturnRequest.waiting_for_last4)
+        else:
+            await self.not_found(
+                result,
+                draft,
+                waiting_for_order=ReturnRequest.waiting_for_order,
+                waiting_for_last4=ReturnRequest.waiting_for_last4,
+            )
+
+    async def with_order(self, draft: ReturnDraft, order: OrderView) -> None:
+        """The order is known: pick the item(s), or take the only one."""
+        draft.order_no = order.order_no
+        candidates = [i for i in order.items if not i.returned and not i.exchanged]
+        candidates = candidates or list(order.items)
+        if len(candidates) == 1:
+            await self.with_items(draft, order, [candidates[0].item_id])
+            return
+        await self.wait(ReturnRequest.waiting_for_item, draft)
+        await self.conv.say(
+            self.conv.t("returns.choose_item", order_no=order.order_no),
+            reply_markup=keyboards.return_items(
+                self.conv.t,
+                ((i.item_id, f"{i.product_name} {i.size}/{i.color}"[:60]) for i in candidates),
+            ),
+        )
+
+    async def item_picked(self, item_id: int) -> None:
+        """``item_id`` 0: every item that can go back."""
+        draft = await self.draft()
+        if draft.order_no is None:
+            await self.finish()
+            return
+        result = await lookup(self.rpc, self.conv, draft.order_no)
+        if not isinstance(result, OrderFound):
+            if isinstance(result, ContactRequired):
+                await self.pause_for_contact(draft, result.reason, ReturnRequest.waiting_for_last4)
+            else:
+                await self.finish()
+                await outcomes.explain(self.conv, result)
+            return
+        items = [i for i in result.order.items if not i.returned and not i.exchanged]
+        ids = [i.item_id for i in items] if item_id == 0 else [item_id]
+        await self.with_items(draft, result.order, ids or [item_id])
+
+    async def with_items(self, draft: ReturnDraft, order: OrderView, item_ids: list[int]) -> None:
+        """What can't be lifted by any reason is said at once; otherwise, why?"""
+        names = {i.item_id: f"{i.product_name}（{i.size}/{i.color}）" for i in order.items}
+        draft.item_ids = item_ids
+        draft.items_title = "、".join(names.get(i, "") for i in item_ids if i in names)
+        terms = await self.ask_quote(draft, cause="changed_mind", fit=True)
+        if terms is None:
+            return
+        blocking = [r for r in terms.reasons if r in BLOCKING]
+        if blocking:
+            await self.refuse(draft, terms, blocking)
+            return
+        await self.wait(ReturnRequest.waiting_for_cause, draft)
+        await self.conv.say(
+            self.conv.t("returns.ask_cause", items=draft.items_title),
+            reply_markup=keyboards.return_causes(self.conv.t),
+        )
+
+    async def cause_picked(self, cause: ReturnCause) -> None:
+        draft = await self.draft()
+        draft.cause = cause
+        if cause in SELLER_FAULT:
+            # The shop's fault: the condition of the item is not asked (it is checked on
+            # arrival); the quote at once.
+            draft.fit_for_resale = True
+            await self.quote(draft)
+            return
+        terms = await self.ask_quote(draft, cause=cause, fit=True)
+        if terms is None:
+            return
+        if not terms.eligible:
+            await self.refuse(draft, terms, terms.reasons)
+            return
+        await self.wait(ReturnRequest.waiting_for_resale, draft)
+        await self.conv.say(
+            self.conv.t("returns.fit_question"),
+            reply_markup=keyboards.yes_no(self.conv.t, lambda fit: ResaleCallback(fit=fit)),
+        )
+
+    async def words_instead_of_a_button(self, decision: Decision | None, ask_key: str) -> None:
+        """Typed instead of pressed: a clear new question leaves the return to be answered;
+        anything else hears which buttons to press."""
+        await self.ask_again_or_step_aside(decision, ask_key)
+
+    async def resale_answered(self, fit: bool) -> None:
+        draft = await self.draft()
+        draft.fit_for_resale = fit
+        await self.quote(draft)
+
+    # -- the worker's answer ---------------------------------------------------------------------
+    async def ask_quote(
+        self, draft: ReturnDraft, *, cause: ReturnCause, fit: bool
+    ) -> ReturnTerms | None:
+        """The worker's terms for the draft's items with this cause; ``None`` when the step has
+        ended (said, or paused for the contact)."""
+        conv = self.conv
+        assert draft.order_no is not None
+        reply = await self.rpc.call(
+            QuoteReturn(
+                order_no=draft.order_no,
+                telegram_user_id=conv.user_id,
+                phone_last4=conv.memory.proof_for(draft.order_no),
+                items=draft.lines(),
+                cause=cause,
+                fit_for_resale=fit,
+                note=draft.note,
+            )
+        )
+        if isinstance(reply, ContactRequired):
+            await self.pause_for_contact(draft, reply.reason, ReturnRequest.waiting_for_last4)
+            return None
+        if not isinstance(reply, ReturnTerms):
+            await self.finish()
+            await outcomes.explain(conv, reply)
+            return None
+        return reply
+
+    async def quote(self, draft: ReturnDraft) -> None:
+        """The terms, and the confirmation button."""
+        conv = self.conv
+        assert draft.cause is not None
+        terms = await self.ask_quote(draft, cause=draft.cause, fit=draft.fit_for_resale)
+        if terms is None:
+            return
+        if not terms.eligible:
+            await self.refuse(draft, terms, terms.reasons)
+            return
+        draft.key = draft.key or idempotency_key(conv.user_id)
+        await self.wait(ReturnRequest.waiting_for_confirm, draft)
+        await conv.say(
+            conv.replies.return_quote(
+                conv.locale,
+                items=draft.items_title,
+                refund=terms.refund_amount,
+                postage_refund=terms.postage_refund,
+                postage_payer=terms.return_postage_payer,
+                seller_postage=terms.seller_postage,
+                address=terms.return_address,
+                process_days=(terms.refund_process_days.min, terms.refund_process_days.max),
+                arrival_days=(terms.refund_arrival_days.min, terms.refund_arrival_days.max),
+                deadline=terms.deadline,
+            ),
+            reply_markup=keyboards.confirm_return(conv.t),
+        )
+
+    async def refuse(
+        self, draft: ReturnDraft, terms: ReturnTerms | ReturnRejected, reasons: Sequence[str]
+    ) -> None:
+        """Every reason in plain words, for the item's own kind; the exchange offered where it
+        may help (a custom-made item), and always a person."""
+        conv = self.conv
+        logger.info("return refused for chat %s: %s", conv.chat_id, ",".join(reasons))
+        await self.finish()
+        kinds = {i.kind for i in terms.items if i.kind is not None}
+        exchange_may_help = "custom_no_return" in reasons and "custom" in kinds
+        text: str = conv.replies.return_refused(reasons, conv.locale)
+        if exchange_may_help and draft.order_no is not None:
+            markup = keyboards.job_or_person(
+                conv.t, draft.order_no, "exchange", conv.t("button.exchange_instead"), "ineligible"
+            )
+            text += "\n" + conv.t("returns.offer_exchange")
+        else:
+            markup = keyboards.offer_human(conv.t, "ineligible")
+            text += "\n" + conv.t("returns.offer_human")
+        await conv.say(text, reply_markup=markup)
+
+    async def confirmed(self, confirm: bool) -> None:
+        conv = self.conv
+        if not confirm:
+            await self.finish()
+            await conv.say(conv.t("cancelled"))
+            return
+        draft = await self.draft()
+        assert draft.order_no is not None and draft.cause is not None
+        key = draft.key or idempotency_key(conv.user_id)
+        request = CreateReturn(
+            idempotency_key=key,
+            order_no=draft.order_no,
+            telegram_user_id=conv.user_id,
+            phone_last4=conv.memory.proof_for(draft.order_no),
+            items=draft.lines(),
+            cause=draft.cause,
+            fit_for_resale=draft.fit_for_resale,
+            note=draft.note,
+        )
+        reply = await call_command(conv, self.rpc, request)
+        if isinstance(reply, ContactRequired):
+            # Once linked, the quote comes back under a fresh key (this one stands for the
+            # refused request now).
+            draft.key = None
+            await self.pause_for_contact(draft, reply.reason, ReturnRequest.waiting_for_confirm)
+            return
+        if isinstance(reply, ReturnRejected):
+            await self.refuse(draft, reply, list(reply.reasons))
+            return
+        await self.finish()
+        if isinstance(reply, ReturnCreated):
+            record = reply.record
+            logger.info("return %s created for chat %s", record.return_no, conv.chat_id)
+            await conv.say(
+                conv.replies.return_created(
+                    conv.locale,
+                    return_no=record.return_no,
+                    refund=record.refund_amount,
+                    postage_payer=record.return_postage_payer,
+                    seller_postage=record.seller_postage,
+                    address=reply.return_address,
+                    process_days=(reply.refund_process_days.min, reply.refund_process_days.max),
+                    arrival_days=(reply.refund_arrival_days.min, reply.refund_arrival_days.max),
+                )
+            )
+        else:
+            await outcomes.explain(conv, reply)
+
+    async def resume(self, at: str) -> None:
+        draft = await self.draft()
+        draft.paused_at = None
+        if at == ReturnRequest.waiting_for_confirm.state and draft.cause is not None:
+            await self.quote(draft)  # the terms again, for the customer it is now
+        elif draft.order_no is not None:
+            await self.open_order(draft, draft.order_no, None)
+        else:
+            await self.wait(ReturnRequest.waiting_for_order, draft)
+            found = await offer_orders(self.conv, self.rpc, "r", ask_contact=False)
+            if found is not None:
+                await self.with_order(draft, found.order)

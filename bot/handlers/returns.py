@@ -1,0 +1,221 @@
+"""Returns, and the jobs customers come to get done about an order that the catalogue's intent
+names only by its topic: "这单我要退货" (``returns.return``, whose questions the policy
+answers), "改发顺丰" asked as a courier question, "M码太小了" about the order just shown, and
+an order number typed alone. The steps are ``bot.flows.returns``, ``bot.flows.orders`` and
+``bot.flows.exchange``.
+
+The job filters narrow an intent the catalogue routes elsewhere (they are not intent routes:
+when a job's words are not there, the intent's own handler answers as before).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from aiogram import F, Router
+from aiogram.filters import Filter, StateFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.filters import HasText
+from bot.flows.base import Flows
+from bot.flows.exchange import ExchangeFlow, size_wish
+from bot.flows.orders import OrderQueryFlow, courier_asked
+from bot.flows.returns import ReturnFlow, ReturnRequest, wants_a_return
+from bot.keyboards import (
+    ConfirmReturnCallback,
+    OrderJobCallback,
+    OrderPickCallback,
+    ResaleCallback,
+    ReturnCauseCallback,
+    ReturnItemCallback,
+)
+from bot.services.conversation import Conversation
+from intents import Decision
+from intents.slots import answered_last4, order_number
+
+_QUESTION = re.compile(r"[?？吗]|会不会|是不是|\b(does|do|is|will|would)\b", re.IGNORECASE)
+_CHANGE = re.compile(r"改|换|instead|switch|change|差价", re.IGNORECASE)
+_ORDER_REFERENCE_NOISE = re.compile(
+    r"KF\d{8}|\d{4}|尾号|手机|后四位|订单号?|单号|order|no\.?|last|four|digits|phone|[\s,，。.:：#]",
+    re.IGNORECASE,
+)
+
+
+class Job(Filter):
+    """A confident match of one of ``intents`` whose text (and chat) ``test`` says is a job to
+    do rather than a question about the rules."""
+
+    __slots__ = ("intents", "test")
+
+    def __init__(self, intents: frozenset[str], test: Callable[[str, Conversation], bool]) -> None:
+        self.intents = intents
+        self.test = test
+
+    async def __call__(
+        self, message: Message, decision: Decision | None = None, conv: Conversation | None = None
+    ) -> bool:
+        if decision is None or conv is None or decision.intent not in self.intents:
+            return False
+        return self.test(message.text or message.caption or "", conv)
+
+
+JOB_INTENTS = frozenset({"returns.return", "shipping.courier", "size.fit"})
+
+
+class AnyOf(Filter):
+    """The message was matched to one of these intents (with any confidence: the job filters
+    check the rest)."""
+
+    __slots__ = ("intents",)
+
+    def __init__(self, intents: frozenset[str]) -> None:
+        self.intents = intents
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        return decision is not None and decision.intent in self.intents
+
+
+def _known_order(text: str, conv: Conversation) -> bool:
+    return order_number(text) is not None or conv.memory.last_order is not None
+
+
+def _return_job(text: str, conv: Conversation) -> bool:
+    return wants_a_return(text, conv.memory.last_order is not None)
+
+
+def _courier_job(text: str, conv: Conversation) -> bool:
+    return (
+        _known_order(text, conv)
+        and courier_asked(text) is not None
+        and _CHANGE.search(text) is not None
+    )
+
+
+def _fit_complaint(text: str, conv: Conversation) -> bool:
+    """ "M码太小了" about the order the chat is about: an exchange, one size up."""
+    return (
+        conv.memory.last_order is not None
+        and size_wish(text).said
+        and _QUESTION.search(text) is None
+    )
+
+
+class OrderReference(Filter):
+    """An order number typed alone (with its last four digits, perhaps): nothing else to
+    understand, the customer wants that order. Never a confident intent (those have their
+    handler)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is not None and decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        if order_number(text) is None:
+            return False
+        return len(_ORDER_REFERENCE_NOISE.sub("", text)) <= 2
+
+
+def get_routers() -> tuple[Router, Router, Router]:
+    """(the flow's state and button handlers, the job handlers — before the intents' own —,
+    the order reference — after the intents, before "did you mean")."""
+    flows = Router(name=f"{__name__}.flows")
+    flows.message.filter(StateFilter(ReturnRequest))
+    jobs = Router(name=f"{__name__}.jobs")
+    # One check for the whole router: most turns (policy answers) skip it at once.
+    jobs.message.filter(AnyOf(JOB_INTENTS))
+    references = Router(name=f"{__name__}.references")
+
+    # -- the return flow -------------------------------------------------------------------------
+    @flows.message(ReturnRequest.waiting_for_order, HasText())
+    async def on_return_order(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).number_typed(message.text or "", decision)
+
+    @flows.message(ReturnRequest.waiting_for_last4, HasText())
+    async def on_return_last4(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).last4_typed(message.text or "", decision)
+
+    @flows.message(ReturnRequest.waiting_for_cause, HasText())
+    async def on_return_cause_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).words_instead_of_a_button(decision, "returns.ask_cause_again")
+
+    @flows.message(ReturnRequest.waiting_for_item, HasText())
+    @flows.message(ReturnRequest.waiting_for_resale, HasText())
+    @flows.message(ReturnRequest.waiting_for_confirm, HasText())
+    async def on_return_words(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).words_instead_of_a_button(decision, "returns.use_buttons")
+
+    @flows.callback_query(OrderPickCallback.filter(F.flow == "r"))
+    async def on_return_order_picked(
+        query: CallbackQuery, callback_data: OrderPickCallback, flows: Flows
+    ) -> None:
+        await flows.get(ReturnFlow).order_picked(callback_data.order_no)
+
+    @flows.callback_query(ReturnRequest.waiting_for_item, ReturnItemCallback.filter())
+    async def on_return_item(
+        query: CallbackQuery, callback_data: ReturnItemCallback, flows: Flows
+    ) -> None:
+        await flows.get(ReturnFlow).item_picked(callback_data.item_id)
+
+    @flows.callback_query(ReturnRequest.waiting_for_cause, ReturnCauseCallback.filter())
+    async def on_return_cause(
+        query: CallbackQuery, callback_data: ReturnCauseCallback, flows: Flows
+    ) -> None:
+        await flows.get(ReturnFlow).cause_picked(callback_data.cause)
+
+    @flows.callback_query(ReturnRequest.waiting_for_resale, ResaleCallback.filter())
+    async def on_return_resale(
+        query: CallbackQuery, callback_data: ResaleCallback, flows: Flows
+    ) -> None:
+        await flows.get(ReturnFlow).resale_answered(callback_data.fit)
+
+    @flows.callback_query(ReturnRequest.waiting_for_confirm, ConfirmReturnCallback.filter())
+    async def on_return_confirm(
+        query: CallbackQuery, callback_data: ConfirmReturnCallback, flows: Flows
+    ) -> None:
+        await flows.get(ReturnFlow).confirmed(callback_data.confirm)
+
+    @flows.callback_query(OrderJobCallback.filter(F.job == "exchange"))
+    async def on_exchange_instead(
+        query: CallbackQuery, callback_data: OrderJobCallback, flows: Flows
+    ) -> None:
+        await flows.get(ExchangeFlow).start_for(callback_data.order_no)
+
+    @flows.callback_query(OrderJobCallback.filter(F.job == "return"))
+    async def on_return_offered(
+        query: CallbackQuery, callback_data: OrderJobCallback, flows: Flows
+    ) -> None:
+        await flows.get(ReturnFlow).start_for(callback_data.order_no)
+
+    # -- jobs the intent names only by its topic ---------------------------------------------------
+    @jobs.message(Job(frozenset({"returns.return"}), _return_job))
+    async def handle_return(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ReturnFlow).start(decision.slots, message.text or "")
+
+    @jobs.message(Job(frozenset({"shipping.courier"}), _courier_job))
+    async def handle_courier_change(message: Message, flows: Flows, decision: Decision) -> None:
+        slots = decision.slots
+        await flows.get(OrderQueryFlow).ask(
+            "order.modify", slots.order_no, slots.phone_last4, message.text or ""
+        )
+
+    @jobs.message(Job(frozenset({"size.fit"}), _fit_complaint))
+    async def handle_fit_complaint(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
+
+    # -- an order number alone ---------------------------------------------------------------------
+    @references.message(HasText(), OrderReference())
+    async def handle_order_reference(message: Message, flows: Flows) -> None:
+        text = message.text or ""
+        await flows.get(OrderQueryFlow).ask(
+            "order.status", order_number(text), answered_last4(text), text
+        )
+
+    return flows, jobs, references

@@ -1,0 +1,395 @@
+"""The jobs customers come to get done about an order (issue 13), end to end through the fake
+Bot API, the real worker and RabbitMQ, in Chinese and English: a return with its number,
+returns refused for custom-made and proxy items, an address parsed and confirmed, an exchange
+one size up from "M码太小了", an unshipped item's size changed, cancelling, another courier, an
+overdue order urged, and "delivered but not received"."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from worker.db.models import Order, OrderItem, OrderUrge, Remark, Return, Variant
+
+REFUSAL_OPENERS = ("可以", "能", "好的", "Yes", "Sure", "You can")
+
+
+async def returns_of(stack, order_no: str) -> list[Return]:
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(select(Return).join(Order).where(Order.order_no == order_no))
+        return list(found.all())
+
+
+async def order_row(stack, order_no: str) -> Order:
+    async with stack.shop.db.read() as session:
+        return (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+
+
+async def item_size(stack, item_id: int) -> str:
+    async with stack.shop.db.read() as session:
+        item = await session.get(OrderItem, item_id)
+        variant = await session.get(Variant, item.variant_id)
+        return variant.size
+
+
+async def remarks_of(stack, order_no: str) -> list[str]:
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(
+            select(Remark.content).join(Order).where(Order.order_no == order_no)
+        )
+        return list(found.all())
+
+
+# ── returns ──────────────────────────────────────────────────────────────────────────────────
+
+
+async def test_a_return_of_the_order_just_shown_gets_a_number_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer()
+    # Number and last four in one message: the order at once, no question about the digits.
+    [card] = await customer.says(f"{order.order_no} {order.phone[-4:]}")
+    assert order.order_no in card.text and "后四位" not in card.text
+    # "This order": the one just shown — never asked for again.
+    [why] = await customer.says("这单我要退货")
+    assert why.button("尺码不合适") and "订单号" not in why.text
+    [fit] = await customer.presses(why, "尺码不合适")
+    [quote] = await customer.presses(fit, "是的")
+    assert "300" in quote.text and quote.button("确认退货")
+    # Digits open the order for reading only: opening the return takes the contact.
+    [verify] = await customer.presses(quote, "确认退货")
+    assert verify.text == stack.t("contact.needed_for_change")
+    _linked, again = await customer.shares_contact(order.phone, replies=2)
+    [done] = await customer.presses(again, "确认退货")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text and record.state == "awaiting_return"
+    assert "退款" in done.text and "寄到" in done.text
+
+
+async def test_a_regular_item_is_returned_with_a_number_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [why] = await customer.says("I want to return this")
+    [fit] = await customer.presses(why, "Changed my mind")
+    [quote] = await customer.presses(fit, "Yes")
+    assert "Refund" in quote.text and "300" in quote.text
+    [done] = await customer.presses(quote, "Confirm the return")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text and "Send it to" not in done.text
+    assert "send the item to" in done.text
+
+
+async def test_a_custom_made_return_is_refused_without_a_yes_zh(stack) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", delivered_ago=timedelta(hours=5))
+    customer = stack.customer()
+    [why] = await customer.says(f"我要退货 {order.order_no} 尾号{order.phone[-4:]}")
+    [refused] = await customer.presses(why, "尺码不合适")
+    assert not refused.text.startswith(REFUSAL_OPENERS)
+    assert "定制" in refused.text and "不退款" in refused.text
+    assert refused.button("换货") and refused.button("人工")
+    assert await returns_of(stack, order.order_no) == []
+    # The exchange offered instead: the exchange flow starts on that order.
+    [offer] = await customer.presses(refused, "换货")
+    assert offer.inline_buttons  # sizes in stock, or the condition question
+
+
+async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> None:
+    order = await stack.make_order(kind="proxy", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [why] = await customer.says("I want to return this")
+    [refused] = await customer.presses(why, "Changed my mind")
+    assert not refused.text.startswith(REFUSAL_OPENERS)
+    assert "not returned" in refused.text and refused.button("person")
+    assert await returns_of(stack, order.order_no) == []
+
+
+async def test_a_return_question_is_still_answered_from_the_policy(stack) -> None:
+    customer = stack.customer()
+    [answer] = await customer.says("定制的衣服能退吗")
+    labels = [b.text for row in answer.inline_buttons for b in row]
+    assert stack.t("returns.cause.size") not in labels  # answered, not a return started
+
+
+# ── the address ──────────────────────────────────────────────────────────────────────────────
+
+
+async def test_an_address_is_parsed_confirmed_and_the_order_still_opens_with_its_digits(
+    stack,
+) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, ask = await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    assert ask.text == stack.t("address.ask_new")
+    [shown] = await customer.says("张三 13812345678 浙江省杭州市西湖区文三路100号5幢301")
+    # In full, to the verified customer, before anything is written.
+    for part in ("张三", "13812345678", "浙江", "杭州市", "西湖区", "文三路100号5幢301"):
+        assert part in shown.text
+    assert (await order_row(stack, order.order_no)).province == "江苏"
+    [again] = await customer.presses(shown, "重新填写")
+    assert again.text == stack.t("address.ask_again")
+    [shown] = await customer.says("张三 13812345678 浙江省杭州市西湖区文三路100号5幢301")
+    [done] = await customer.presses(shown, "没问题")
+    assert "张三" in done.text and "13812345678" in done.text
+    row = await order_row(stack, order.order_no)
+    assert (row.receiver_name, row.receiver_phone, row.province) == ("张三", "13812345678", "浙江")
+    assert (row.city, row.district) == ("杭州市", "西湖区")
+    # The order is still found with the digits of the phone it was placed with.
+    stranger = stack.customer()
+    [card] = await stranger.says(f"{order.order_no} 尾号{order.phone[-4:]}")
+    assert order.order_no in card.text and "没有找到" not in card.text
+
+
+async def test_an_address_is_parsed_and_confirmed_in_english(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    _card, _ask = await customer.says(
+        f"I need to change the delivery address on {order.order_no}", replies=2
+    )
+    [shown] = await customer.says(
+        "Li Lei, 13912345678, Room 301, 100 Century Avenue, Pudong New District, Shanghai"
+    )
+    assert "Li Lei" in shown.text and "13912345678" in shown.text
+    [done] = await customer.presses(shown, "Yes, that's right")
+    assert "Address changed" in done.text
+    row = await order_row(stack, order.order_no)
+    assert (row.receiver_name, row.province) == ("Li Lei", "上海")
+    [card] = await stack.customer(language_code="en").says(
+        f"{order.order_no} last four {order.phone[-4:]}"
+    )
+    assert order.order_no in card.text
+
+
+# ── exchanges and changes before shipping ────────────────────────────────────────────────────
+
+
+async def test_m_is_too_small_quotes_an_exchange_for_l_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1), size="M"
+    )
+    customer = stack.customer()
+    await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
+    [confirm] = await customer.says("M码太小了")
+    assert confirm.text.startswith("换成") and "L / 黑色" in confirm.text
+    [fit] = await customer.presses(confirm, "是的")
+    [quote] = await customer.presses(fit, "是的")
+    assert "L / 黑色" in quote.text and quote.button("确认换货")
+
+
+async def test_too_small_quotes_the_next_size_up_en(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1), size="L"
+    )
+    customer = stack.customer(language_code="en")
+    await customer.says(f"{order.order_no} last four {order.phone[-4:]}")
+    [confirm] = await customer.says("it's too small")
+    assert "XL / 黑色" in confirm.text
+    [fit] = await customer.presses(confirm, "Yes")
+    [quote] = await customer.presses(fit, "Yes")
+    assert "XL / 黑色" in quote.text
+
+
+async def test_an_unshipped_items_size_is_changed_zh_and_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None, size="M")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, done = await customer.says(f"订单{order.order_no}的M码改成L", replies=2)
+    assert "L / 黑色" in done.text
+    assert await item_size(stack, order.item_id) == "L"
+    english = await stack.make_order(kind="regular", state="paid", delivered_ago=None, size="M")
+    other = stack.customer(language_code="en")
+    await other.shares_contact(english.phone)
+    _card, done = await other.says(
+        f"change the size on my order {english.order_no} to S", replies=2
+    )
+    assert "S / 黑色" in done.text
+    assert await item_size(stack, english.item_id) == "S"
+
+
+async def test_an_unpaid_order_is_cancelled_after_asking_back_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, confirm = await customer.says(f"帮我取消订单 {order.order_no}", replies=2)
+    assert (await order_row(stack, order.order_no)).state == "awaiting_payment"
+    [done] = await customer.presses(confirm, "确认取消订单")
+    assert done.text == stack.t("order.cancel.done_unpaid", order_no=order.order_no)
+    row = await order_row(stack, order.order_no)
+    assert (row.state, row.close_reason) == ("closed", "buyer_cancelled")
+
+
+async def test_a_paid_order_is_cancelled_with_a_refund_record_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    _card, confirm = await customer.says(f"please cancel my order {order.order_no}", replies=2)
+    [done] = await customer.presses(confirm, "Yes, cancel the order")
+    assert re.search(r"RF\d+", done.text) and "300" in done.text
+    assert (await order_row(stack, order.order_no)).state == "closed"
+
+
+async def test_a_courier_change_is_recorded_for_the_warehouse_zh_and_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, recorded = await customer.says(f"{order.order_no} 改发顺丰，差价我补", replies=2)
+    assert "记下" in recorded.text and "顺丰" in recorded.text and "仓库确认" in recorded.text
+    assert any("顺丰" in r for r in await remarks_of(stack, order.order_no))
+    english = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    other = stack.customer(language_code="en")
+    await other.shares_contact(english.phone)
+    _card, recorded = await other.says(f"can you send {english.order_no} by SF instead", replies=2)
+    assert recorded.text.startswith("Noted") and "SF Express" in recorded.text
+
+
+# ── orders that need attention ───────────────────────────────────────────────────────────────
+
+
+async def test_an_overdue_order_is_flagged_and_urged_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=35)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone, replies=1)
+    card, flagged = await customer.says(f"{order.order_no} 怎么还没发货", replies=2)
+    assert "合计" in card.text and "预计发货" in card.text
+    assert "抱歉" in flagged.text and "发货时间" in flagged.text
+    [urged] = await customer.presses(flagged, "催")
+    assert urged.text == stack.t("order.urged.dispatch")
+    async with stack.shop.db.read() as session:
+        urges = (
+            await session.scalars(
+                select(OrderUrge).join(Order).where(Order.order_no == order.order_no)
+            )
+        ).all()
+    assert len(urges) == 1
+
+
+async def test_a_long_transit_is_flagged_and_urged_en(stack) -> None:
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        shipped_ago=timedelta(days=26),
+        paid_ago=timedelta(days=27),
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone, replies=1)
+    card, flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
+    assert "Total" in card.text and "Expected by" in card.text
+    assert "sorry" in flagged.text and "longer than usual" in flagged.text
+    [urged] = await customer.presses(flagged, "Chase")
+    assert urged.text == stack.t("order.urged.delivery", "en")
+
+
+async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer()
+    await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
+    # The order is known in the chat: not asked for again.
+    _card, said, opened = await customer.says("显示已签收了 我没收到", replies=3)
+    row = await order_row(stack, order.order_no)
+    assert row.tracking_no in said.text and row.courier in said.text
+    [ticket] = await stack.tickets(customer.user_id)
+    assert (ticket.reason, ticket.order_no) == ("not_received", order.order_no)
+    assert ticket.ticket_no in opened.text
+    english = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1)
+    )
+    other = stack.customer(language_code="en")
+    await other.says(f"{english.order_no} last four {english.phone[-4:]}")
+    _card, said, _opened = await other.says("it says delivered but I never got it", replies=3)
+    assert "tracking number" in said.text
+    [ticket] = await stack.tickets(other.user_id)
+    assert ticket.reason == "not_received"
+
+
+async def test_too_small_before_shipping_changes_the_item_on_the_order(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, size="M", paid_ago=timedelta(hours=2)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [card] = await customer.says(f"{order.order_no} 到哪了")
+    assert "预计发货" in card.text  # within the promise: no apology
+    [done] = await customer.says("M码太小了想换大一号")
+    assert "L / 黑色" in done.text
+    assert await item_size(stack, order.item_id) == "L"
+
+
+async def test_an_order_proven_in_the_chat_still_opens_after_other_guesses(stack) -> None:
+    """Guessing other orders' digits throttles new proofs, never the order this customer
+    already proved in the chat (looked up with the proof kept in the chat memory)."""
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} {order.phone[-4:]}")
+    assert order.order_no in card.text
+    for n in range(5):
+        other = await stack.make_order(kind="regular", state="shipped")
+        wrong = "0000" if other.phone[-4:] != "0000" else "1111"
+        [refused] = await customer.says(f"{other.order_no} 尾号{wrong}")
+        assert other.order_no not in refused.text, n
+    stranger = await stack.make_order(kind="regular", state="shipped")
+    [throttled] = await customer.says(f"{stranger.order_no} 尾号{stranger.phone[-4:]}")
+    assert "分钟" in throttled.text
+    [again] = await customer.says(f"{order.order_no} 到哪了")
+    assert order.order_no in again.text and "分钟" not in again.text
+    slip = "0000" if order.phone[-4:] != "0000" else "1111"
+    [typo] = await customer.says(f"{order.order_no} 尾号{slip}")  # proven: the kept proof
+    assert order.order_no in typo.text
+    [why] = await customer.says(f"{order.order_no} 我要退货")
+    assert why.button("尺码不合适")
+
+
+# ── the demo shop's showcase orders (the README's list) ──────────────────────────────────────
+
+
+async def showcase(stack, role: str):
+    from worker.seed import showcase_orders
+
+    found = await showcase_orders(stack.shop.db)
+    return next(o for o in found if o.role == role and o.demo_customer)
+
+
+async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
+    """ "KF26200341 5280" then "这单我要退货": the order and its digits are known, the return
+    goes on (two items: which one), and the overdue showcase order is flagged."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} {order.last4}")
+    assert order.order_no in card.text and "合计" in card.text and "签收时间" in card.text
+    [choose] = await customer.says("这单我要退货")
+    assert choose.text == stack.t("returns.choose_item", order_no=order.order_no)
+    [why] = await customer.presses(choose, "纯棉圆领T恤")
+    [fit] = await customer.presses(why, "不想要了")
+    [quote] = await customer.presses(fit, "是的")
+    assert quote.button("确认退货") and "纯棉圆领T恤" in quote.text
+    overdue = await showcase(stack, "dispatch_overdue")
+    _card, flagged = await customer.says(f"{overdue.order_no} 尾号{overdue.last4}", replies=2)
+    # Paid 35 days ago against a 3-day promise: 32 days late.
+    assert "32 天" in flagged.text and flagged.button("催")
+
+
+async def test_an_unshipped_items_colour_is_changed(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=3)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, done = await customer.says(f"{order.order_no} 颜色选错了 帮我改成白色", replies=2)
+    assert "M / 白色" in done.text
+
+
+async def test_a_return_asks_for_the_order_then_its_digits_then_goes_on_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("I want to return something")
+    assert "order number" in ask.text
+    [digits] = await customer.says(order.order_no)
+    assert "last four digits" in digits.text
+    [why] = await customer.says(order.phone[-4:])
+    assert why.button("Size doesn't fit")

@@ -1,0 +1,104 @@
+"""What a customer's words ask to have done about an order: the size they want, a return to
+make rather than a question about the rules, the job within an order question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.flows.exchange import SizeWish, resolve_size, size_order, size_wish
+from bot.flows.orders import courier_asked, last4_beside_number, order_job
+from bot.flows.returns import wants_a_return
+
+SIZES = ["S", "M", "L", "XL"]
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "wanted"),
+    [
+        ("M码太小了", "M", "L"),  # bigger than the size complained about, never M again
+        ("M码太小了想换L", "M", "L"),
+        ("想换L", "M", "L"),
+        ("太大了 换小一号", "L", "M"),
+        ("换大一码", "M", "L"),
+        ("too small", "L", "XL"),
+        ("it's too small", "L", "XL"),  # the s of "it's" is not a size
+        ("it's a bit big", "M", "S"),
+        ("I want it in XL", "M", "XL"),
+        ("订单上的M改成L", "M", "L"),
+        ("L码偏小", "M", "XL"),  # one up from the size named
+    ],
+)
+def test_the_size_the_customer_means(text: str, current: str, wanted: str) -> None:
+    assert resolve_size(size_wish(text), current, SIZES) == wanted
+
+
+def test_nothing_bigger_than_the_largest_and_no_size_from_other_numbers() -> None:
+    assert resolve_size(size_wish("太小了"), "XL", SIZES) is None
+    assert size_wish("要等30天吗") == SizeWish()
+    assert not size_wish("颜色想换成白色").said
+    assert size_order(["XL", "28", "S", "M", "26"]) == ["S", "M", "XL", "26", "28"]
+
+
+@pytest.mark.parametrize(
+    ("text", "order_known", "job"),
+    [
+        ("这单我要退货", True, True),
+        ("我要退货", False, True),
+        ("I want to return this", False, True),
+        ("这单能退吗", True, True),  # about the order shown: its own terms
+        ("退货 KF26200341", False, True),
+        ("定制的衣服能退吗", False, False),  # a question about the rules
+        ("怎么退货", False, False),
+        ("can I return a custom-made shirt?", False, False),
+    ],
+)
+def test_a_return_to_make_or_a_question(text: str, order_known: bool, job: bool) -> None:
+    assert wants_a_return(text, order_known) is job
+
+
+@pytest.mark.parametrize(
+    ("text", "job"),
+    [
+        ("显示已签收了 我没收到", "not_received"),
+        ("it says delivered but I never got it", "not_received"),
+        ("改发顺丰，差价我补", "courier"),
+        ("can you send it by SF instead", "courier"),
+        ("帮我催一下", "urge"),
+        ("我的快递到哪了", None),
+        ("已经签收了，谢谢", None),
+    ],
+)
+def test_the_job_in_an_order_question(text: str, job: str | None) -> None:
+    assert order_job(text) == job
+
+
+def test_couriers_and_the_digits_beside_the_number() -> None:
+    assert courier_asked("改发顺丰") == "sf"
+    assert courier_asked("能不能走EMS") == "ems"
+    assert courier_asked("顺丰几天到") is None
+    assert last4_beside_number("KF26200341 5280") == "5280"
+    assert last4_beside_number("KF26200341，5280 到哪了") == "5280"
+    assert last4_beside_number("KF26200341 2026年买的") is None
+
+
+def test_a_refusal_names_the_items_own_kind() -> None:
+    from tests.support.bot import replies
+
+    texts = replies()
+    for locale in ("zh_CN", "en"):
+        regular = texts.exchange_refused(["window_expired"], locale, "regular")
+        made = texts.exchange_refused(["window_expired"], locale, "custom")
+        custom_label = texts.policy.returns.custom.label.get(locale)
+        regular_label = texts.policy.returns.regular.label.get(locale)
+        assert custom_label not in regular and regular_label in regular
+        assert custom_label in made and regular_label not in made
+
+
+def test_the_jobs_narrow_intents_the_catalogue_has() -> None:
+    """The job filters are not intent routes (the start-up check does not see them): the
+    intents they narrow must exist, or a job would silently never start."""
+    from bot.handlers.returns import JOB_INTENTS
+    from tests.support.bot import engine
+
+    ids = {intent.id for intent in engine().catalog.intents}
+    assert JOB_INTENTS <= ids
