@@ -1,5 +1,8 @@
 """``python -m bot``: Telegram long polling with ``BOT_TOKEN``; ``--webhook`` serves Telegram
-webhooks (aiohttp) for several bot processes; with no token, a console chat in this terminal.
+webhooks (aiohttp) for several bot processes; ``--partitions`` takes the updates the webhook
+ingress (``python -m bot.ingress``) put on the broker (bot/partitions.py); with no token, a
+console chat in this terminal. ``KEFU_BOT_MODE`` (polling, webhook, partitions) says the same
+as the flags, for deployments configured by environment.
 
 Webhook mode never runs open: every call must carry the secret token
 (``X-Telegram-Bot-Api-Secret-Token``). It is ``WEBHOOK_SECRET`` when set; otherwise the bot
@@ -24,30 +27,22 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from bot.dispatcher import create_dispatcher
+from bot.partitions import MemoryUpdateLog, PartitionConsumer, RedisUpdateLog, UpdateLog
 from bot.settings import BotSettings
+from bot.storage import make_storage
 from bus.rpc import RpcClient
 from intents import IntentEngine, MatcherConfig
 from replies.render import Replies
 from shop.policy import load_policy
 
 logger = logging.getLogger("bot")
-
-
-def make_storage(settings: BotSettings) -> BaseStorage:
-    """Redis when ``REDIS_URL`` is set (several bot processes), memory otherwise."""
-    if not settings.redis_url:
-        return MemoryStorage()
-    # with_destiny: the bot keeps its chat memory apart from the FSM data (see ChatMemory).
-    return RedisStorage.from_url(
-        settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
-    )
 
 
 def make_bot(settings: BotSettings) -> Bot:
@@ -145,9 +140,61 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: BotSettings, secret:
         await runner.cleanup()
 
 
-async def run(settings: BotSettings, *, webhook: bool = False) -> None:
+async def serve_partitions(
+    dp: Dispatcher, bot: Bot, settings: BotSettings, storage: BaseStorage
+) -> None:
+    """Consume the update partitions until SIGINT/SIGTERM (bot/partitions.py)."""
+    log: UpdateLog
+    if isinstance(storage, RedisStorage):
+        log = RedisUpdateLog(
+            storage.redis, settings.update_dedupe_s, prefix=settings.bus.prefix, bot_id=bot.id
+        )
+    else:
+        log = MemoryUpdateLog(settings.update_dedupe_s)
+        logger.warning(
+            "update partitions without REDIS_URL: chats and handled updates are this process's "
+            "own; run one such process, or give them all the same Redis"
+        )
+    workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
+    await dp.emit_startup(bot=bot, **workflow)
+    consumer = PartitionConsumer(
+        dp,
+        bot,
+        settings.bus,
+        log,
+        prefetch=settings.partition_prefetch,
+        workflow_data={"bots": [bot]},
+    )
+    consumer.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Kefu runs on Linux (Debian) only
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await consumer.stop()
+        await dp.emit_shutdown(bot=bot, **workflow)
+
+
+def run_mode(settings: BotSettings, *, webhook: bool = False, partitions: bool = False) -> str:
+    """console, polling, webhook or partitions: the flags win over ``KEFU_BOT_MODE``."""
+    if webhook and partitions:
+        raise WebhookConfigError("--webhook and --partitions exclude each other")
+    mode = "webhook" if webhook else "partitions" if partitions else settings.bot_mode
+    if settings.bot_token is None:
+        if mode in ("webhook", "partitions"):
+            raise WebhookConfigError(f"{mode} mode needs BOT_TOKEN")
+        return "console"
+    return "polling" if mode == "auto" else mode
+
+
+async def run(
+    settings: BotSettings, *, webhook: bool = False, partitions: bool = False
+) -> None:
+    mode = run_mode(settings, webhook=webhook, partitions=partitions)
     # Checked before anything is loaded: a webhook that cannot be secured fails at once.
-    secret = webhook_secret(settings) if webhook else None
+    secret = webhook_secret(settings) if mode == "webhook" else None
     replies = Replies(load_policy(settings.shop_policy))
     engine = IntentEngine.load(config=MatcherConfig())  # the model's calibrated thresholds
     rpc = RpcClient(
@@ -157,18 +204,26 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
     # "temporarily unavailable" until it is there.
     await rpc.connect(wait=3)
     storage = make_storage(settings)
-    if settings.bot_token is None and settings.agents_chat_id is None:
+    if mode == "console" and settings.agents_chat_id is None:
         from bot.console import CONSOLE_AGENTS_CHAT
 
         # The console plays the agents' group too (/desk): the whole handoff on one machine.
         settings = settings.model_copy(update={"agents_chat_id": CONSOLE_AGENTS_CHAT})
-    dp = create_dispatcher(settings, rpc=rpc, engine=engine, replies=replies, storage=storage)
+    dp = create_dispatcher(
+        settings,
+        rpc=rpc,
+        engine=engine,
+        replies=replies,
+        storage=storage,
+        # The partitions keep each chat's updates in order by themselves (no lock store).
+        events_isolation=DisabledEventIsolation() if mode == "partitions" else None,
+    )
     if settings.metrics_port:
         from prometheus_client import start_http_server
 
         start_http_server(settings.metrics_port, addr="127.0.0.1")  # scrape locally or via a proxy
     try:
-        if settings.bot_token is None:
+        if mode == "console":
             from bot.console import run_console
 
             locale = settings.default_locale
@@ -187,8 +242,11 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
         else:
             bot = make_bot(settings)
             try:
-                if secret is not None:
+                if mode == "webhook":
+                    assert secret is not None
                     await serve_webhook(dp, bot, settings, secret)
+                elif mode == "partitions":
+                    await serve_partitions(dp, bot, settings, storage)
                 else:
                     await bot.delete_webhook(drop_pending_updates=False)
                     await dp.start_polling(bot)
@@ -202,10 +260,19 @@ async def run(settings: BotSettings, *, webhook: bool = False) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--webhook", action="store_true", help="serve Telegram webhooks")
+    parser.add_argument(
+        "--partitions",
+        action="store_true",
+        help="consume the update partitions of python -m bot.ingress",
+    )
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING…")
     args = parser.parse_args(argv)
     settings = BotSettings()
-    console = settings.bot_token is None
+    try:
+        mode = run_mode(settings, webhook=args.webhook, partitions=args.partitions)
+    except WebhookConfigError as exc:
+        parser.error(str(exc))
+    console = mode == "console"
     # The console chat shares the terminal: only problems are logged there, to stderr.
     level = args.log_level or ("ERROR" if console else "INFO")
     logging.basicConfig(
@@ -216,11 +283,12 @@ def main(argv: list[str] | None = None) -> None:
     if console and not args.log_level:
         # aiormq reports every failed reconnect at ERROR; the bus client already says it once.
         logging.getLogger("aiormq").setLevel(logging.CRITICAL)
-    if console and args.webhook:
-        parser.error("--webhook needs BOT_TOKEN")
+    if mode == "partitions":
+        # One line per update at INFO is aiogram's; at this volume the metrics say it.
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run(settings, webhook=args.webhook))
+            asyncio.run(run(settings, webhook=args.webhook, partitions=args.partitions))
     except WebhookConfigError as exc:
         logger.error("not starting: %s", exc)
         raise SystemExit(2) from None

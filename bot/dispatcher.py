@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import Dispatcher
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
+from bot.flood import FloodCounter, RedisFlood
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
 from bot.ops import install_ops
@@ -47,6 +48,7 @@ def create_dispatcher(
     engine: IntentEngine,
     replies: Replies,
     storage: BaseStorage | None = None,
+    events_isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
     """A dispatcher with every router and middleware.
 
@@ -55,6 +57,9 @@ def create_dispatcher(
     ``storage`` defaults to memory (pass aiogram's ``RedisStorage`` for several processes).
     Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``. With
     ``AGENTS_CHAT_ID`` set the agents' desk is installed too (bot/desk, handlers get ``desk``).
+    ``events_isolation``: the default keeps one update per chat at a time (in Redis with a
+    Redis storage); the update partitions order chats by themselves and pass aiogram's
+    ``DisabledEventIsolation``. With a Redis storage flood control counts in Redis too.
     """
     if settings.default_locale not in replies.locales:
         raise ValueError(
@@ -63,7 +68,7 @@ def create_dispatcher(
         )
     storage = storage or MemoryStorage()
     # One update per chat at a time, across processes when the storage is Redis.
-    isolation = (
+    isolation = events_isolation or (
         storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
     )
     dp = Dispatcher(storage=storage, events_isolation=isolation)
@@ -81,7 +86,14 @@ def create_dispatcher(
             default_locale=settings.default_locale,
         )
     )
-    dp.update.outer_middleware(FloodMiddleware(settings.flood_rate, settings.flood_window_s))
+    flood: FloodCounter | None = None
+    if isinstance(storage, RedisStorage):  # several bot processes: one count per customer
+        flood = RedisFlood(
+            storage.redis, settings.flood_rate, settings.flood_window_s, prefix=settings.bus.prefix
+        )
+    dp.update.outer_middleware(
+        FloodMiddleware(settings.flood_rate, settings.flood_window_s, counter=flood)
+    )
     dp.update.outer_middleware(IntentMiddleware(engine))
     # Every pressed button is answered (the spinner stops) before its handler runs; a handler
     # with the flag {"callback_answer": {"pre": False}} answers with a text of its own.

@@ -27,7 +27,7 @@ from pydantic import ConfigDict, Field
 
 from bus.contracts import MAX_ROW_ID, ORDER_NO_PATTERN
 from replies.render import Replies
-from shop.enums import ReturnCause
+from shop.enums import InvoiceTitleType, ReturnCause
 
 
 async def remove_buttons(message: MaybeInaccessibleMessageUnion | None) -> None:
@@ -70,8 +70,9 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     solved: bool
 
 
-OrderFlow = Literal["q", "x", "r"]
-"""Which flow an order button belongs to: a question about the order, an exchange, a return."""
+OrderFlow = Literal["q", "x", "r", "i"]
+"""Which flow an order button belongs to: a question about the order, an exchange, a return,
+an invoice."""
 
 
 class OrderPickCallback(CallbackData, prefix="ord"):
@@ -336,4 +337,33 @@ def confirm_or_edit(t: T, factory: Callable[[bool], CallbackData]) -> InlineKeyb
     builder = InlineKeyboardBuilder()
     builder.button(text=t("button.confirm"), callback_data=factory(True))
     builder.button(text=t("button.edit"), callback_data=factory(False))
+    return builder.as_markup()
+
+
+class InvoiceTypeCallback(CallbackData, prefix="ivt"):
+    model_config = CALLBACK_CONFIG
+    title_type: InvoiceTitleType
+
+
+class ProductCategoryCallback(CallbackData, prefix="pcat"):
+    model_config = CALLBACK_CONFIG
+    category: Token
+
+
+def invoice_types(t: T) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for title_type in ("personal", "company"):
+        builder.button(
+            text=t(f"invoice.type.{title_type}"),
+            callback_data=InvoiceTypeCallback(title_type=title_type),
+        )
+    return builder.as_markup()
+
+
+def categories(rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """``rows``: (category, its name)."""
+    builder = InlineKeyboardBuilder()
+    for category, label in rows:
+        builder.button(text=label, callback_data=ProductCategoryCallback(category=category))
+    builder.adjust(3)
     return builder.as_markup()

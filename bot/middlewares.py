@@ -9,8 +9,6 @@ they put in the data is also there for the error handlers.
 from __future__ import annotations
 
 import logging
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +18,7 @@ from aiogram.types import Chat, Message, TelegramObject, Update, User
 from prometheus_client import Counter
 
 from bot import keyboards
+from bot.flood import FloodCounter, MemoryFlood
 from bot.flows.base import Flows
 from bot.services.conversation import Conversation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
@@ -42,14 +41,20 @@ class FloodMiddleware(BaseMiddleware):
     """At most ``rate`` updates per ``window`` seconds per user in private chats; the first
     update over the limit gets a polite "slow down", the rest are dropped until the window has
     room again. Groups are not counted: the bot never speaks up in one, and in the agents'
-    group every line an agent writes must reach the customer."""
+    group every line an agent writes must reach the customer.
 
-    def __init__(self, rate: int, window: float, *, max_users: int = 100_000) -> None:
-        self.rate = rate
-        self.window = window
-        self.max_users = max_users
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+    The counting is ``counter``'s: in this process by default (:class:`bot.flood.MemoryFlood`),
+    in Redis when several bot processes share the customers (:class:`bot.flood.RedisFlood`)."""
+
+    def __init__(
+        self,
+        rate: int,
+        window: float,
+        *,
+        max_users: int = 100_000,
+        counter: FloodCounter | None = None,
+    ) -> None:
+        self.counter = counter or MemoryFlood(rate, window, max_users=max_users)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -58,31 +63,16 @@ class FloodMiddleware(BaseMiddleware):
             # Groups: the bot answers nobody there, and in the agents' group an agent pasting
             # a few lines at once must not lose any of them.
             return await handler(event, data)
-        now = time.monotonic()
-        stamps = self._seen.get(user.id)
-        if stamps is None:
-            if len(self._seen) >= self.max_users:
-                self._forget_idle(now)
-            stamps = self._seen[user.id] = deque()
-        while stamps and now - stamps[0] > self.window:
-            stamps.popleft()
-        if len(stamps) >= self.rate:
-            FLOOD_DROPPED.inc()
-            conversation: Conversation | None = data.get("conv")
-            if user.id not in self._warned and conversation is not None:
-                self._warned.add(user.id)
-                await conversation.say(conversation.t("flood"))
-                return None
-            logger.info("flood control: dropped an update from user %s", user.id)
+        verdict = await self.counter.hit(user.id)
+        if verdict == "ok":
+            return await handler(event, data)
+        FLOOD_DROPPED.inc()
+        conversation: Conversation | None = data.get("conv")
+        if verdict == "warn" and conversation is not None:
+            await conversation.say(conversation.t("flood"))
             return None
-        self._warned.discard(user.id)
-        stamps.append(now)
-        return await handler(event, data)
-
-    def _forget_idle(self, now: float) -> None:
-        for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] > self.window]:
-            del self._seen[user_id]
-            self._warned.discard(user_id)
+        logger.info("flood control: dropped an update from user %s", user.id)
+        return None
 
 
 def _describe(message: Message) -> str:
@@ -106,8 +96,9 @@ class ChatContextMiddleware(BaseMiddleware):
     """Loads the chat's memory, picks the language, builds the :class:`Conversation` and writes
     the memory back once the update is handled (also when a handler failed).
 
-    It runs inside aiogram's event isolation (``create_dispatcher``): one update per chat at a
-    time, so answers keep the customer's order and the memory is never written by two at once.
+    It runs inside aiogram's event isolation (``create_dispatcher``), or behind the update
+    partitions' per-chat lanes (``bot/partitions.py``): one update per chat at a time, so
+    answers keep the customer's order and the memory is never written by two at once.
 
     Updates from bot accounts stop here: bots do not talk to the shop, and answering one (or
     apologising to it) could start two bots talking to each other."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -98,6 +99,36 @@ class BotSettings(BaseSettings):
     )
     flood_window_s: float = Field(default=10.0, gt=0, alias="KEFU_FLOOD_WINDOW")
     transcript_lines: int = Field(default=40, ge=4, le=200, alias="KEFU_TRANSCRIPT_LINES")
+    chat_ttl_s: float = Field(
+        default=2 * 86_400,
+        ge=60,
+        alias="KEFU_CHAT_TTL_S",
+        description="A chat idle this long is forgotten (its FSM state and chat memory, in "
+        "memory or in Redis): the store holds the active conversations, not every customer.",
+    )
+    # Several bot processes behind `python -m bot.ingress` (bot/partitions.py, docs/bot.md).
+    bot_mode: Literal["auto", "polling", "webhook", "partitions"] = Field(
+        default="auto",
+        alias="KEFU_BOT_MODE",
+        description="auto: long polling with BOT_TOKEN, the console chat without; webhook: "
+        "serve Telegram's webhook (as --webhook); partitions: consume the ingress's update "
+        "partitions (as --partitions).",
+    )
+    update_dedupe_s: float = Field(
+        default=3600,
+        ge=10,
+        alias="KEFU_UPDATE_DEDUPE_S",
+        description="How long a handled update_id is remembered (Redis with REDIS_URL, this "
+        "process otherwise): the same update delivered again within it is not handled again.",
+    )
+    partition_prefetch: int = Field(
+        default=32,
+        ge=1,
+        le=1000,
+        alias="KEFU_PARTITION_PREFETCH",
+        description="Updates a bot process takes ahead from each partition it is active on; "
+        "different chats of a partition are handled side by side, one chat's in order.",
+    )
     metrics_port: int | None = Field(default=None, alias="KEFU_BOT_METRICS_PORT")
     bus: BusSettings = Field(default_factory=BusSettings)
 

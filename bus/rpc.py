@@ -155,8 +155,14 @@ class RpcClient:
 
     @property
     def connected(self) -> bool:
+        # The channel too: while a robust connection is reconnecting it is not "closed", but
+        # its channel is, and a call must fail at once ("unavailable"), not at its deadline.
         return (
-            self._ready.is_set() and self._connection is not None and not self._connection.is_closed
+            self._ready.is_set()
+            and self._connection is not None
+            and not self._connection.is_closed
+            and self._channel is not None
+            and not self._channel.is_closed
         )
 
     async def connect(self, *, wait: float | None = None) -> None:

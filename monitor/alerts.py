@@ -8,6 +8,7 @@ docs/operations.md):
 |---|---|
 | ``broker`` | the management API cannot be read |
 | ``no_worker`` | the queries, commands or ops queue has no consumer |
+| ``no_bot`` | customer updates wait in an update partition no bot process consumes |
 | ``queue_depth:<queue>`` | more than ``OPS_QUEUE_DEPTH_MAX`` messages wait in a work queue |
 | ``queue_age:<queue>`` | its oldest message is older than ``OPS_QUEUE_AGE_MAX_SECONDS`` |
 | ``dead_letters:<queue>`` | a dead-letter queue holds messages (until replayed or purged) |

@@ -126,6 +126,11 @@ async def cmd_demo(args: argparse.Namespace) -> int:
                 f"{', '.join(order.items)}"
             )
             print(f"      → {'; '.join(order.jobs)}")
+    print("Without an order: product facts from the catalogue (\"T恤是纯棉的吗\", \"is the hoodie "
+          "cotton?\", \"牛仔裤有L码吗\"), yes/no policy questions (\"定制的衣服能退吗\", \"Can I "
+          "return a proxy purchase?\"), delivery to a region (\"发货到新疆要多久\"), a gift "
+          "request (\"可以送个小礼物吗\", opens a ticket); after /contact: \"我要开发票\" records "
+          "an invoice request for a paid order (kefu followups lists it).")
     if age > FRESH_FOR:
         print("Its time rules have moved on since it was seeded; fresh cases: kefu seed --renew")
     return 0

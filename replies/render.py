@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from replies.sizing import SizeAdvice, SizeChart
+from replies.verdicts import VERDICTS, Verdict, decide
 from replies.views import OrderView
 from shop.enums import (
     ADDRESS_CHANGE_REASONS,
@@ -43,6 +44,7 @@ from shop.enums import (
     PRODUCT_CATEGORIES,
     REGION_GROUPS,
     RETURN_REASONS,
+    ItemKind,
     OrderState,
     PostagePayer,
 )
@@ -54,8 +56,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_LOCALES_DIR = Path(__file__).parent / "locales"
 SECTIONS = ("answers", "parts", "ui")
 SLOT_VARIANTS = ("need_height", "need_weight", "have_body")
-POLICY_VARIANTS = ("offered",)
-ANSWER_VARIANTS = frozenset({"default", *REGION_GROUPS, *SLOT_VARIANTS, *POLICY_VARIANTS})
+ANSWER_VARIANTS = frozenset({"default", *REGION_GROUPS, *SLOT_VARIANTS, *VERDICTS})
+KIND_VALUES = frozenset({"item_label", "item_return_days", "item_exchange", "item_postage"})
+"""What an answer about one item kind may use (``answer(..., item_kind=...)``)."""
 SLOT_NAMES = frozenset(
     {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
      "fit"}
@@ -138,6 +141,14 @@ def _check_html(template: str) -> None:
         raise ValueError("; ".join(checker.problems))
 
 
+def _open(opener: Html, body: Html) -> Html:
+    """The verdict's opener before an answer: the answer then starts a new sentence (its first
+    letter in capitals: "Yes. Regular items…")."""
+    if opener and body[:1].islower():
+        body = Html(body[0].upper() + body[1:])
+    return Html(opener + body)
+
+
 def _drop_blank_lines(text: str) -> Html:
     return Html("\n".join(line for line in text.split("\n") if line.strip()))
 
@@ -169,8 +180,10 @@ def _load_locale_file(path: Path) -> dict[str, str]:
         for key, value in entries.items():
             name = f"{section}.{key}"
             if section == "answers" and isinstance(value, dict):
-                if "default" not in value:
-                    raise LocaleError(f"{path}: key '{name}' has variants but no 'default'")
+                if "default" not in value and not {"yes", "no"} <= set(value):
+                    raise LocaleError(
+                        f"{path}: key '{name}' has variants but no 'default' (or 'yes' and 'no')"
+                    )
                 for variant, text in value.items():
                     if variant not in ANSWER_VARIANTS:
                         raise LocaleError(
@@ -281,17 +294,22 @@ class Replies:
             *(f"ui.size.length.{category}" for category in LENGTH_LABELLED),
             *(f"ui.fibre.{fibre}" for fibre in FIBRES),
             *(f"ui.care.{code}" for code in CARE_INSTRUCTIONS),
+            *(f"parts.verdict.{verdict}" for verdict in VERDICTS),
+            *(f"parts.exchange_mode.{mode}" for mode in ("yes", "discretionary", "no")),
+            *(f"parts.exchange_window.{unit}" for unit in ("days", "hours", "none")),
+            *(f"parts.changes.{what}" for what in ("size", "color", "both")),
         ]
         missing = [key for key in needed if key not in self._templates[DEFAULT_LOCALE]]
         if missing:
             raise LocaleError(
                 f"{self._dir / (DEFAULT_LOCALE + '.yaml')}: no text for "
-                f"{', '.join(k[3:] for k in missing)} (values of the shop's enumerations)"
+                f"{', '.join(k.split('.', 1)[1] for k in missing)} (values of the shop's "
+                "enumerations)"
             )
 
     def _check_answers(self) -> None:
         for locale, flat in self._templates.items():
-            allowed = set(self._policy_values[locale]) | SLOT_NAMES
+            allowed = set(self._policy_values[locale]) | SLOT_NAMES | KIND_VALUES
             for key, text in flat.items():
                 if not key.startswith("answers."):
                     continue
@@ -345,6 +363,10 @@ class Replies:
         sep = self._part("list_separator", locale)
         last = self._part("list_last_separator", locale)
         return Html(sep.join(parts[:-1]) + last + parts[-1])
+
+    def join(self, items: list[str], locale: str) -> Html:
+        """A list in the locale's words ("上衣、裤装", "tops, trousers"); items are escaped."""
+        return self._join(items, self._locale(locale))
 
     def format_money(self, yuan: Decimal | int | float, locale: str) -> str:
         amount = Decimal(str(yuan)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -463,21 +485,70 @@ class Replies:
         return {k: escape(v) for k, v in values.items()}
 
     # -- public rendering ------------------------------------------------------------------------
+    def verdict(
+        self, intent_id: str, *, item_kind: ItemKind | None = None, region: str | None = None
+    ) -> Verdict | None:
+        """The yes or no the policy decides for a "can I…?" question (``replies.verdicts``)."""
+        return decide(self.policy, intent_id, item_kind=item_kind, region=region)
+
+    def verdict_opener(self, verdict: Verdict, locale: str) -> Html:
+        """The words a yes/no answer opens with ("可以。", "No. ")."""
+        return self._part(f"verdict.{verdict}", self._locale(locale))
+
+    def _kind_values(self, kind: ItemKind, locale: str) -> dict[str, Any]:
+        """The values an answer about one item kind uses, from that kind's rule."""
+        rule = self.policy.kind_rule(kind)
+        hours = rule.exchange_window_hours
+        if hours is None:
+            window = self._part("exchange_window.none", locale)
+        elif hours % 24 == 0 and hours >= 72:
+            window = self._part("exchange_window.days", locale, count=hours // 24)
+        else:
+            window = self._part("exchange_window.hours", locale, count=hours)
+        changes = set(rule.exchange_changes)
+        what = "both" if changes == {"size", "color"} else (
+            "color" if changes == {"color"} else "size"
+        )
+        return {
+            "item_label": rule.label.get(locale),
+            "item_return_days": rule.return_days or 0,
+            "item_exchange": self._part(
+                f"exchange_mode.{rule.exchange}", locale, window=window,
+                changes=self._part(f"changes.{what}", locale),
+            ),
+            "item_postage": self._postage(rule, locale),
+        }
+
     def answer(
-        self, intent_id: str, locale: str, *, region: str | None = None, **slots: Any
+        self,
+        intent_id: str,
+        locale: str,
+        *,
+        region: str | None = None,
+        item_kind: ItemKind | None = None,
+        **slots: Any,
     ) -> Html:
-        """The shop's answer for an intent, filled from the policy and the known slots."""
+        """The shop's answer for an intent, filled from the policy and the known slots.
+
+        A yes/no question the policy decides (``replies.verdicts``) opens with the locale's
+        word for the verdict, followed by the variant written for that verdict."""
         loc = self._locale(locale)
         templates = self._templates[loc]
         base = f"answers.{intent_id}"
-        if base not in templates and f"{base}[default]" not in templates:
+        if base not in templates and f"{base}[default]" not in templates and (
+            f"{base}[yes]" not in templates
+        ):
             raise KeyError(f"no answer for intent {intent_id!r}")
         values: dict[str, Any] = dict(self._policy_values[loc])
         values.update({k: v for k, v in slots.items() if v is not None})
         if region:
             values["region"] = region_display_name(region, loc)
+        if item_kind is not None:
+            values.update(self._kind_values(item_kind, loc))
+        verdict = self.verdict(intent_id, item_kind=item_kind, region=region)
+        opener = self._part(f"verdict.{verdict}", loc) if verdict is not None else Html("")
         if base in templates:
-            return _fill(templates[base], values, f"{base} ({loc})")
+            return _open(opener, _fill(templates[base], values, f"{base} ({loc})"))
         variant = "default"
         if region:
             group = self.policy.region_group(region)
@@ -491,12 +562,12 @@ class Replies:
                 variant = "need_weight"
             elif weight is not None:
                 variant = "need_height"
-        if intent_id == "payment.cod" and self.policy.payment.cod_offered:
-            variant = "offered"
+        if verdict is not None and f"{base}[{verdict}]" in templates:
+            variant = verdict
         key = f"{base}[{variant}]"
         if key not in templates:
             key = f"{base}[default]"
-        return _fill(templates[key], values, f"{key} ({loc})")
+        return _open(opener, _fill(templates[key], values, f"{key} ({loc})"))
 
     def text(self, key: str, locale: str, **values: Any) -> Html:
         """A UI string; every value is HTML-escaped (pass :class:`Html` for ready markup)."""

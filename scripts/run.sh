@@ -5,7 +5,8 @@
 # time rules have live cases), starts a worker in the background (log: var/log/worker.log) and
 # the bot in the foreground: a console chat in this terminal when BOT_TOKEN is unset, after the
 # demo orders to try (kefu demo), Telegram long polling when it is set. Ctrl-C or end of input
-# stops the bot, and the worker with it.
+# stops the bot, and the worker with it; the broker keeps running for the next start
+# (bash scripts/stop.sh stops it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,7 +34,12 @@ stop_worker() {
     wait "$WORKER_PID" 2>/dev/null || true
     WORKER_PID=
 }
-trap stop_worker EXIT
+on_exit() {
+    stop_worker
+    echo "run: the RabbitMQ broker keeps running in the background (for the next start);" \
+        "bash scripts/stop.sh stops it"
+}
+trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 FUZZY_CUTOFF = 75.0
 """``fuzz.ratio`` a near spelling must reach (hoddie → hoodie 83, jenas → jeans 80,
 连帽卫依 → 连帽卫衣 75; 牛仔库 → 牛仔裤 67 stays out: one wrong character of three)."""
+EXACT = 100.0
+"""The score of a query that is exactly one of a product's names or aliases."""
 FUZZY_MAX_CHARS = 24
 """Longer queries are sentences: they are searched for names, never fuzzily."""
 FUZZY_MIN_LATIN = 4
@@ -289,7 +291,10 @@ class Catalogue:
         if not ranked:
             ranked = self._near_spelling(query)
         order = sorted(ranked.items(), key=lambda item: (-item[1], item[0]))
-        return [self.products[product_id].summary for product_id, _ in order[:limit]]
+        return [
+            self.products[product_id].summary.model_copy(update={"exact": score >= EXACT})
+            for product_id, score in order[:limit]
+        ]
 
     def _named(self, query: _Query) -> dict[int, float]:
         """Steps 1 and 2: keys in the query, and keys the query is part of."""
@@ -306,7 +311,7 @@ class Catalogue:
             if _inside_a_longer_match(key, span, found):
                 continue
             exact = key.text.replace(" ", "") == query.compact
-            _best(scores, key.product_id, 100.0 if exact else 90 + min(len(key.text), 9))
+            _best(scores, key.product_id, EXACT if exact else 90 + min(len(key.text), 9))
         return scores
 
     def _by_category_word(self, query: _Query) -> dict[int, float]:

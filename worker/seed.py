@@ -990,7 +990,8 @@ def jobs_for(
         if "proxy" in kinds:
             jobs.append("a proxy purchase's size: a person decides")
         refund = order.total + order.postage
-        jobs += [f"cancel (refund of ¥{refund})", "ask for SF (recorded for the warehouse)"]
+        jobs += [f"cancel (refund of ¥{refund})", "ask for SF (recorded for the warehouse)",
+                 "ask for an invoice"]
         overdue = flags.get("dispatch_overdue")
         if overdue is not None:
             promise = dispatch_days(policy, kinds)
@@ -1055,4 +1056,5 @@ def jobs_for(
                         "a size swap)")
     if order.state == "shipped":
         jobs.append("confirm receipt, or say it never arrived")
+    jobs.append("ask for an invoice")
     return jobs

@@ -4,7 +4,17 @@ draft (a pydantic model kept in the FSM data) and its steps (a ``Flow`` subclass
 says how to add a flow.
 """
 
-from bot.flows import address, exchange, identity, orders, returns, shipping, size
+from bot.flows import (
+    address,
+    exchange,
+    identity,
+    invoice,
+    orders,
+    products,
+    returns,
+    shipping,
+    size,
+)
 from bot.flows.base import Flow
 
 FLOWS: tuple[type[Flow], ...] = (
@@ -15,6 +25,8 @@ FLOWS: tuple[type[Flow], ...] = (
     exchange.ExchangeFlow,
     size.SizeFlow,
     shipping.ShippingFlow,
+    invoice.InvoiceFlow,
+    products.ProductFacts,
 )
 
 __all__ = [
@@ -23,7 +35,9 @@ __all__ = [
     "address",
     "exchange",
     "identity",
+    "invoice",
     "orders",
+    "products",
     "returns",
     "shipping",
     "size",

@@ -23,6 +23,7 @@ from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, offer_orders
+from bot.services.questions import item_kind_named
 from bus.contracts import (
     ContactRequired,
     CreateExchange,
@@ -177,7 +178,12 @@ class ExchangeFlow(Flow):
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
-        await self.conv.say(self.conv.replies.answer("returns.exchange", self.conv.locale))
+        # "Can I exchange a custom-made one?" opens with the yes or no the policy decides
+        await self.conv.say(
+            self.conv.replies.answer(
+                "returns.exchange", self.conv.locale, item_kind=item_kind_named(text)
+            )
+        )
         await self.wait(ExchangeRequest.waiting_for_order, draft)
         found = await offer_orders(self.conv, self.rpc, "x")
         if found is not None:

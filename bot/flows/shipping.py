@@ -38,10 +38,13 @@ class ShippingFlow(Flow):
 
     async def region_given(self, decision: Decision) -> None:
         region = decision.slots.region
+        new_question = decision.outcome == "accept" and decision.intent not in REGIONAL
+        if new_question:
+            # A clear question of its own ("发货到新疆要多久" while postage waits for the region:
+            # the delivery time, not the postage): its own handler answers it, with its region.
+            await self.finish()
+            raise SkipHandler
         if region is None:
-            if decision.outcome == "accept" and decision.intent not in REGIONAL:
-                await self.finish()
-                raise SkipHandler
             await self.conv.say(self.conv.t("ask.region"))
             return
         draft = await self.load(ShippingDraft)
@@ -51,14 +54,18 @@ class ShippingFlow(Flow):
     async def answer(self, intent: str, region: str) -> None:
         conv = self.conv
         conv.memory.region = region
+        opener = ""
         if intent == "shipping.region" and conv.replies.policy.region_group(region) in (
             "jzhw",
             "mainland",
         ):
-            # "Do you ship to Shanghai?" — of course; what they want to know is the postage.
+            # "Do you ship to Shanghai?" — of course (the yes the policy decides, first); what
+            # they want to know is the postage.
+            verdict = conv.replies.verdict(intent, region=region)
+            opener = conv.replies.verdict_opener(verdict, conv.locale) if verdict else ""
             intent = "shipping.fee"
         await conv.say(
-            conv.replies.answer(intent, conv.locale, region=region),
+            opener + conv.replies.answer(intent, conv.locale, region=region),
             reply_markup=conv.feedback(intent),
         )
 

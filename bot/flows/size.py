@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
+from bot.services.memory import ProductMemo
 from bot.services.orders import lookup
 from bus.contracts import GetProduct, OrderFound, ProductFound, ProductView, SearchProducts
 from bus.errors import BusError
@@ -104,6 +105,10 @@ class SizeFlow(Flow):
             except BusError:
                 # Height and weight can still be asked for; the chart needs the worker later.
                 candidates = []
+            remembered = self.conv.memory.product
+            if not candidates and remembered is not None:
+                # the product the chat was just about ("T恤是纯棉的吗", then "我穿什么码")
+                candidates = [ProductChoice(product_id=remembered.product_id, name=remembered.name)]
             if len(candidates) == 1:
                 draft.product_id = candidates[0].product_id
             elif candidates:
@@ -165,13 +170,17 @@ class SizeFlow(Flow):
         if not isinstance(reply, ProductFound) or (chart := chart_of(reply.product)) is None:
             await conv.say(conv.replies.answer("size.chart", conv.locale))
             return
+        conv.memory.product = ProductMemo(product_id=product_id, name=reply.product.name)
         advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
         logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
         text = conv.replies.render_size_advice(advice, conv.locale)
-        await conv.say(
-            f"<b>{_escape(reply.product.name)}</b>\n{text}",
-            reply_markup=conv.feedback("size.recommend"),
+        # Outside the chart: a person finds something that suits (the button opens a ticket).
+        markup = (
+            keyboards.offer_human(conv.t, "other")
+            if advice.kind == "out_of_range"
+            else conv.feedback("size.recommend")
         )
+        await conv.say(f"<b>{_escape(reply.product.name)}</b>\n{text}", reply_markup=markup)
 
     async def show_chart(self, text: str) -> bool:
         """The size chart of the product named in the message, when there is exactly one."""

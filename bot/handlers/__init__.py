@@ -23,9 +23,11 @@ from bot.handlers import (
     exchange,
     feedback,
     identity,
+    invoice,
     media,
     orders,
     policy,
+    products,
     returns,
     shipping,
     size,
@@ -45,11 +47,16 @@ def get_routers(
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
     returns_flow, returns_jobs, order_references = returns.get_routers()
+    invoice_flow, invoice_intents = invoice.get_routers()
+    products_flow, products_intents, stock_questions = products.get_routers()
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
     flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
-    flows.include_routers(exchange_flow, orders_flow, returns_flow, size_flow, shipping_flow)
+    flows.include_routers(
+        exchange_flow, orders_flow, returns_flow, size_flow, shipping_flow, invoice_flow,
+        products_flow,
+    )
 
     # a new question, matched with confidence: each intent has exactly one handler
     # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
@@ -64,6 +71,8 @@ def get_routers(
         orders_intents,
         exchange_intents,
         size_intents,
+        invoice_intents,
+        products_intents,
     )
 
     agents_router: Router | None = None
@@ -80,6 +89,10 @@ def get_routers(
         flows,
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
+        # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
+        # "can I have a gift with it"
+        stock_questions,
+        policy.get_fallback_router(),
         # buttons that work at any time, then everything else
         feedback.get_router(set(actions)),
         clarify.get_router(titles, actions),

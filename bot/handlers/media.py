@@ -80,13 +80,18 @@ def get_router() -> Router:
         kind = attachment.kind
         conv.memory.add_attachment(attachment)
         markup = None
-        if kind in ("photo", "video", "document") and conv.memory.evidence_for:
-            # Evidence for a quality or colour question: a person should look at it.
-            markup = keyboards.offer_human(conv.t, "quality")
+        key = REPLY_KEY[kind]
         if conv.desk is None and conv.memory.ticket and kind != "sticker":
             # Already escalated: the new attachment joins the open ticket.
             await open_ticket(conv, rpc, reason="other", announce=False)
-        await conv.say(conv.t(REPLY_KEY[kind]), reply_markup=markup)
+        elif kind in ("photo", "video", "document"):
+            # No ticket holds it yet: kept for one, and a person is one button away (never
+            # "passed to a colleague" while nothing was passed).
+            key = "media.photo_kept" if kind == "photo" else "media.document_kept"
+            # evidence for a colour or quality question goes to after-sales as such
+            reason = "quality" if conv.memory.evidence_for else "other"
+            markup = keyboards.offer_human(conv.t, reason)
+        await conv.say(conv.t(key), reply_markup=markup)
 
     @router.message()
     async def handle_other_message(message: Message, conv: Conversation) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
+from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot import keyboards
@@ -14,16 +15,17 @@ from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
+from bot.services.questions import asks_for_gift, item_kind_named
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
+from replies.verdicts import YES_NO_INTENTS
 from shop.enums import TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
 NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
-
 
 async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str | None:
     """The return/exchange terms of the customer's last order (by its first item's kind)."""
@@ -46,6 +48,42 @@ async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str |
     )
 
 
+async def handle_bargain(
+    message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy
+) -> None:
+    """What the policy gives (member tiers, special prices). Asking for a gift opens a ticket
+    with that reason at once (only a person may add one) and says its number; any other
+    discount is the supervisor's: a button opens a ticket for them (reason ``discount``).
+    Nothing is promised that no record backs."""
+    await conv.say(conv.replies.answer("bargain.discount", conv.locale))
+    if policy.prices.gift_possible and asks_for_gift(message.text or ""):
+        await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
+        return
+    await conv.say(
+        conv.t("bargain.ask_supervisor"), reply_markup=keyboards.offer_human(conv.t, "discount")
+    )
+
+
+class GiftRequest(Filter):
+    """A message the engine could not place that asks for a gift ("can I have a gift with
+    it"): answered as the bargaining question it is."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        return (
+            decision is not None
+            and decision.outcome != "accept"
+            and asks_for_gift(message.text or "")
+        )
+
+
+def get_fallback_router() -> Router:
+    """Questions the engine could not place that the policy still answers (before "did you
+    mean…?")."""
+    router = Router(name=f"{__name__}.fallback")
+    router.message.register(handle_bargain, GiftRequest())
+    return router
+
+
 def get_router() -> Router:
     router = Router(name=__name__)
 
@@ -57,8 +95,12 @@ def get_router() -> Router:
     ) -> None:
         slots = decision.slots.model_dump(exclude_none=True)
         region = slots.pop("region", None) or conv.memory.region
+        # A yes/no question opens with the yes or no its policy decides (replies.verdicts).
+        kind = item_kind_named(message.text or "") if decision.intent in YES_NO_INTENTS else None
         try:
-            text = conv.replies.answer(decision.intent, conv.locale, region=region, **slots)
+            text = conv.replies.answer(
+                decision.intent, conv.locale, region=region, item_kind=kind, **slots
+            )
         except KeyError:
             # The catalogue knows an intent the shop has not written an answer for yet.
             logger.warning("no answer template for intent %s", decision.intent)
@@ -81,6 +123,8 @@ def get_router() -> Router:
             parts.append(terms)
         conv.memory.evidence_for = "color"
         await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
+
+    router.message.register(handle_bargain, IntentRoute("bargain.discount"))
 
     @router.message(IntentRoute("quality.problem"))
     async def handle_quality_problem(

@@ -9,10 +9,12 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
 from bot.flows.base import Flows
+from bot.flows.products import explain_unsold
 from bot.flows.size import SizeAdvice, SizeFlow
 from bot.keyboards import ProductPickCallback
 from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
+from bus import Bus
 from intents import Decision
 from intents.slots import extract_slots
 
@@ -45,12 +47,22 @@ def get_routers() -> tuple[Router, Router]:
         await flows.get(SizeFlow).product_picked(callback_data.product_id)
 
     @router.message(IntentRoute(group="size", action="ask-slot"))
-    async def handle_size_question(message: Message, flows: Flows, decision: Decision) -> None:
+    async def handle_size_question(
+        message: Message, conv: Conversation, rpc: Bus, flows: Flows, decision: Decision
+    ) -> None:
+        # A size for something the shop doesn't sell (shoes): said plainly, no height asked.
+        if await explain_unsold(conv, rpc, message.text or ""):
+            await flows.get(SizeFlow).finish()
+            return
         await flows.get(SizeFlow).start(message.text or "", decision.slots)
 
     @router.message(IntentRoute("size.chart"))
-    async def handle_size_chart(message: Message, conv: Conversation, flows: Flows) -> None:
+    async def handle_size_chart(
+        message: Message, conv: Conversation, rpc: Bus, flows: Flows
+    ) -> None:
         """The chart of the product named in the message, else how charts are measured."""
+        if await explain_unsold(conv, rpc, message.text or ""):
+            return
         if not await flows.get(SizeFlow).show_chart(message.text or ""):
             await conv.say(
                 conv.replies.answer("size.chart", conv.locale),

@@ -34,6 +34,13 @@ Role = Literal["customer", "bot"]
 Evidence = Literal["color", "quality"]
 
 
+class ProductMemo(BaseModel):
+    """A product the chat talked about (its facts come from the worker each time)."""
+
+    product_id: int
+    name: str
+
+
 class ChatMemory(BaseModel):
     """The per-chat record. Change it through its methods (or plain assignment of a field);
     :meth:`save` writes it back when it differs from what was loaded."""
@@ -70,6 +77,9 @@ class ChatMemory(BaseModel):
     """A photo sent now is evidence for a colour or quality question."""
     last_match: tuple[str, float] | None = None
     """What the bot made of the customer's last message (intent, confidence), for a ticket."""
+    product: ProductMemo | None = None
+    """The product the chat was last about (a product fact answered), so that "那洗的时候要
+    注意什么" after it is about that product."""
 
     # Where it was loaded from and as what, for save(): a slot, not a pydantic private
     # attribute (it is read and written on every update; private attributes cost more).

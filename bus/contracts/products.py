@@ -91,6 +91,11 @@ class ProductSummary(Contract):
     kind: ItemKind
     category: ProductCategory
     price: Decimal
+    exact: bool = Field(
+        default=False,
+        description="products.search: the query is exactly one of this product's names or "
+        "aliases (\"hoodie\" is the hoodie's alias, only part of the embroidered hoodie's).",
+    )
 
 
 class ProductView(ProductSummary):

@@ -138,3 +138,17 @@ def test_the_book_survives_json():
     again = IncidentBook.from_json(book.to_json())
     assert again.open == book.open
     assert IncidentBook.from_json(b"not json").open == {}
+
+
+def test_update_partitions_without_a_bot_alert_only_when_customers_wait():
+    parked = QueueStatus("kefu.commands.retry", "retry", True, messages=3)
+    idle = QueueStatus("kefu.updates.0", "updates", True)
+    waiting = QueueStatus("kefu.updates.1", "updates", True, messages=4)
+    served = QueueStatus("kefu.updates.2", "updates", True, messages=9, consumers=1)
+    # The retry queue has no consumer by design; an empty partition nobody consumes is fine
+    # (no ingress in use, or its bots between restarts).
+    assert active(summary((*queues(), parked, idle, served))) == set()
+    s = evaluate(summary((*queues(), idle, waiting, served)), SETTINGS)
+    assert set(s.active) == {"no_bot"}
+    assert "kefu.updates.1" in s.active["no_bot"].title
+    assert "kefu.updates.0" not in s.active["no_bot"].title

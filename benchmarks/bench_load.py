@@ -1,0 +1,389 @@
+"""A sale-day load: simulated customers against the whole stack, as real processes.
+
+Telegram is the fake Bot API (``tests/fakes/telegram_api.py``, in this process), delivering
+each customer message to the webhook ingress (``python -m bot.ingress``); two bot processes
+consume its partitions (``python -m bot --partitions``, chats in a private ``redis-server``);
+one, then two workers (``python -m worker``) serve the demo shop from PostgreSQL (the tests'
+server, ``scripts/postgres.sh``, on 5433; ``--sqlite`` for a temp SQLite file) over the
+RabbitMQ at ``AMQP_URL`` (a unique bus prefix).
+
+Each customer holds a conversation, with a pause to type between turns (``--think``): a policy
+question, "where is my order" with its number, the last four digits of the phone it asks for
+(an order look-up), a size question (size advice), an exchange (the worker checks what the
+order allows), another policy question. A turn's latency runs from the message to the bot's
+first reply; a turn is an error when no reply comes within 30 s or the reply is the
+"temporarily unavailable" or "something went wrong" one. Printed: turns/s, p50/p99, errors
+(must be 0), the RSS of the bot and worker processes idle and with every conversation held
+(per 1,000 conversations), Redis's memory, and beside them the bare baselines measured in the
+same run: the bare aiogram echo of ``bench_bot.py`` (in this process) and the bare aio-pika
+echo of ``bench_bus.py`` (its own run, ``--methods lookup --processes 1``).
+
+The fake Bot API delivers webhooks one at a time, as one Telegram connection would: at most
+a few hundred updates a second reach the ingress, whatever the bots could take.
+
+```
+.venv/bin/python benchmarks/bench_load.py                    # 1,000 customers, 1 and 2 workers
+.venv/bin/python benchmarks/bench_load.py --customers 200 --workers 1
+```
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rich.console import Console  # noqa: E402
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
+
+from tests.fakes.telegram_api import FakeTelegramAPI, parse_html  # noqa: E402
+from tests.support.processes import Service, clean_env, spawn, stop_all  # noqa: E402
+from tests.support.redis import free_port, private_redis  # noqa: E402
+
+POLICY = ["发什么快递", "几天能发货", "支持货到付款吗", "你们可以七天无理由退货吗", "有没有优惠券"]
+SIZES = ["我身高170体重60公斤，卫衣穿什么码", "160cm 50kg 牛仔裤选哪个码", "T恤175 70kg穿多大"]
+EXCHANGES = ["我想换个大一码的", "能换个颜色吗"]
+TURN_TIMEOUT = 30.0
+console = Console(stderr=True)
+
+
+@dataclass
+class Turn:
+    kind: str
+    latency: float | None  # None: no reply in time
+    error: bool
+
+
+@dataclass
+class RunResult:
+    workers: int
+    customers: int
+    turns: int
+    errors: int
+    seconds: float
+    turns_per_s: float
+    p50_ms: float
+    p99_ms: float
+    by_kind_p50_ms: dict[str, float]
+    rss_mb_idle: dict[str, float]
+    rss_mb_loaded: dict[str, float]
+    rss_mb_per_1000: dict[str, float]
+    redis_mb: float
+    error_samples: list[str] = field(default_factory=list)
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def wait_for_line(service: Service, text: str, within: float = 120) -> None:
+    async with asyncio.timeout(within):
+        while text not in service.tail(500_000):
+            if not service.alive:
+                raise RuntimeError(f"{service.name} died:\n{service.tail()}")
+            await asyncio.sleep(0.2)
+
+
+async def database(args: argparse.Namespace, directory: Path) -> tuple[str, str | None]:
+    if args.sqlite:
+        return f"sqlite+aiosqlite:///{directory / 'shop.db'}", None
+    from tests.integration.conftest import postgres_database
+
+    name = f"kefu_bench_{uuid.uuid4().hex[:10]}"
+    return await postgres_database(name), name
+
+
+async def demo_orders(url: str, amqp_url: str, prefix: str) -> list[tuple[str, str]]:
+    from bus.settings import BusSettings
+    from worker import create_worker
+    from worker.seed import find_demo_orders
+    from worker.settings import WorkerSettings
+
+    worker = create_worker(
+        WorkerSettings(database_url=url, bus=BusSettings(amqp_url=amqp_url, prefix=prefix))
+    )
+    try:
+        await worker.seed_demo()
+        return [(o.order_no, o.phone[-4:]) for o in await find_demo_orders(worker.db)]
+    finally:
+        await worker.db.dispose()
+
+
+class Customers:
+    def __init__(self, fake: FakeTelegramAPI, orders: list[tuple[str, str]], think: float):
+        self.fake = fake
+        self.orders = orders
+        self.think = think
+        self.turns: list[Turn] = []
+        self.errors: list[str] = []
+        from replies.render import Replies
+        from shop.policy import load_policy
+
+        replies = Replies(load_policy())
+        self.bad = {
+            parse_html(replies.text(key, locale))[0]
+            for key in ("unavailable", "error.generic")
+            for locale in ("zh_CN", "en")
+        }
+
+    async def turn(self, user: int, kind: str, text: str) -> None:
+        before = len(self.fake.messages(user))
+        started = time.perf_counter()
+        self.fake.user_says(text, user_id=user)
+        latency: float | None = None
+        try:
+            async with asyncio.timeout(TURN_TIMEOUT):
+                while len(self.fake.messages(user)) == before:  # noqa: ASYNC110
+                    await asyncio.sleep(0.005)
+            latency = time.perf_counter() - started
+            await asyncio.sleep(0.15)  # the rest of this turn's replies
+        except TimeoutError:
+            pass
+        said = [m.text for m in self.fake.messages(user)[before:]]
+        error = latency is None or any(text in self.bad for text in said)
+        if error and len(self.errors) < 5:
+            self.errors.append(f"{kind}: {text!r} -> {said!r}")
+        self.turns.append(Turn(kind, latency, error))
+
+    async def converse(self, user: int, progress: Any, task: Any) -> None:
+        rng = random.Random(user)
+        order_no, last4 = self.orders[user % len(self.orders)]
+        script = [
+            ("policy", rng.choice(POLICY)),
+            ("lookup", f"{order_no} 到哪了"),
+            ("lookup", last4),
+            ("size", rng.choice(SIZES)),
+            ("exchange", rng.choice(EXCHANGES)),
+            ("policy", rng.choice(POLICY)),
+        ]
+        await asyncio.sleep(rng.uniform(0, self.think * 2))  # customers arrive over time
+        for kind, text in script:
+            await self.turn(user, kind, text)
+            progress.advance(task)
+            await asyncio.sleep(rng.uniform(self.think / 2, self.think * 1.5))
+
+
+async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> RunResult:
+    url, pg_name = await database(args, directory)
+    prefix = f"load{uuid.uuid4().hex[:10]}"
+    orders = await demo_orders(url, args.amqp_url, prefix)
+    fake = FakeTelegramAPI(webhook_attempts=20)
+    await fake.start()
+    services: list[Service] = []
+    try:
+        async with private_redis(directory) as redis_url:
+            common = {
+                "AMQP_URL": args.amqp_url,
+                "KEFU_BUS_PREFIX": prefix,
+                "KEFU_UPDATE_PARTITIONS": str(args.partitions),
+                "BOT_TOKEN": fake.token,
+                "TELEGRAM_API_URL": fake.base_url,
+            }
+            for n in range(workers):
+                services.append(
+                    await spawn(
+                        f"worker-{n}", ["-m", "worker"], clean_env(**common, DATABASE_URL=url),
+                        directory,
+                    )
+                )  # fmt: skip
+            bot_env = clean_env(**common, REDIS_URL=redis_url, KEFU_BOT_MODE="partitions")
+            bots = [
+                await spawn(f"bot-{n}", ["-m", "bot"], bot_env, directory) for n in range(2)
+            ]
+            services += bots
+            port = free_port()
+            ingress = await spawn(
+                "ingress",
+                ["-m", "bot.ingress"],
+                clean_env(
+                    **common,
+                    WEBHOOK_SECRET="bench-load-secret-0123456789",
+                    WEBHOOK_PORT=str(port),
+                    WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
+                ),
+                directory,
+            )
+            services.append(ingress)
+            for service in services:
+                if service.name.startswith("worker"):
+                    await wait_for_line(service, "serving")
+                elif service.name.startswith("bot"):
+                    await wait_for_line(service, "update partitions")
+            await wait_for_line(ingress, "webhook registered")
+            idle = {s.name: rss_mb(s.pid) for s in services}
+            customers = Customers(fake, orders, args.think)
+            users = [2_000_000 + n for n in range(args.customers)]
+            total = len(users) * 6
+            started = time.perf_counter()
+            with Progress(
+                TextColumn(f"{workers} worker(s)"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total} turns"),
+                TimeElapsedColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task("turns", total=total)
+                await asyncio.gather(*(customers.converse(u, progress, task) for u in users))
+            seconds = time.perf_counter() - started
+            loaded = {s.name: rss_mb(s.pid) for s in services}
+            import redis.asyncio as redis
+
+            client = redis.Redis.from_url(redis_url)
+            redis_mb = (await client.info("memory"))["used_memory"] / 2**20
+            await client.aclose()
+    finally:
+        await stop_all(services)
+        await fake.stop()
+        if pg_name:
+            from tests.integration.conftest import postgres_database
+
+            with contextlib.suppress(Exception):
+                await postgres_database(pg_name, drop=True)
+    latencies = sorted(t.latency for t in customers.turns if t.latency is not None)
+    kinds = sorted({t.kind for t in customers.turns})
+    per_1000 = {
+        name: (loaded[name] - idle[name]) * 1000 / args.customers for name in loaded
+    }
+    return RunResult(
+        workers=workers,
+        customers=args.customers,
+        turns=len(customers.turns),
+        errors=sum(t.error for t in customers.turns),
+        seconds=seconds,
+        turns_per_s=len(customers.turns) / seconds,
+        p50_ms=statistics.median(latencies) * 1000,
+        p99_ms=latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
+        by_kind_p50_ms={
+            kind: statistics.median(
+                [t.latency for t in customers.turns if t.kind == kind and t.latency] or [0]
+            )
+            * 1000
+            for kind in kinds
+        },
+        rss_mb_idle=idle,
+        rss_mb_loaded=loaded,
+        rss_mb_per_1000=per_1000,
+        redis_mb=redis_mb,
+        error_samples=customers.errors,
+    )
+
+
+async def bare_aiogram_echo() -> dict[str, float]:
+    """bench_bot.py's bare aiogram echo, in this process."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_bot
+
+    bot, session = bench_bot.make_bot()
+    dp = bench_bot.echo_dispatcher()
+    row = await bench_bot.measure(
+        "echo", dp, bot, session, lambda n: bench_bot.updates(bot, ["你好"], n, 50), 2000, 16
+    )
+    return {"p50_ms": row.p50_ms, "p99_ms": row.p99_ms, "updates_per_s": row.updates_per_s}
+
+
+def bare_bus_echo(amqp_url: str) -> dict[str, float] | None:
+    """bench_bus.py's bare aio-pika echo (one server process), in its own run."""
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_bus.py"), "--methods", "lookup",
+         "--processes", "1", "--calls", "2000", "--serial-calls", "500", "--warmup", "200",
+         "--amqp-url", amqp_url, "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+    ).stdout  # fmt: skip
+    start = output.find("\n{")
+    if start < 0:
+        return None
+    found = json.loads(output[start:])
+    for result in found["results"]:
+        if result["name"].startswith("bare echo"):
+            return {k: result[k] for k in ("p50_ms", "p99_ms", "calls_per_s")}
+    return None
+
+
+def report(results: list[RunResult], echo: dict[str, float], bus: dict[str, float] | None) -> None:
+    print(f"\nload: {results[0].customers} customers, 6 turns each, 2 bot processes")
+    print(f"{'workers':>8}{'turns':>8}{'errors':>8}{'turns/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    for r in results:
+        print(
+            f"{r.workers:>8}{r.turns:>8}{r.errors:>8}{r.turns_per_s:>9.1f}"
+            f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}"
+        )
+        kinds = ", ".join(f"{k} {v:.1f} ms" for k, v in r.by_kind_p50_ms.items())
+        print(f"   p50 by kind: {kinds}")
+        rows = ", ".join(
+            f"{name} {r.rss_mb_idle[name]:.0f}→{r.rss_mb_loaded[name]:.0f} MB "
+            f"({r.rss_mb_per_1000[name]:+.1f} MB/1,000)"
+            for name in r.rss_mb_loaded
+            if not name.startswith("ingress")
+        )
+        print(f"   RSS idle→loaded: {rows}; Redis {r.redis_mb:.1f} MB")
+        for sample in r.error_samples:
+            print(f"   error: {sample}")
+    print(
+        f"bare aiogram echo (bench_bot, this process): p50 {echo['p50_ms']:.3f} ms, "
+        f"{echo['updates_per_s']:.0f} updates/s"
+    )
+    if bus:
+        print(
+            f"bare aio-pika echo (bench_bus, 1 server): p50 {bus['p50_ms']:.2f} ms, "
+            f"p99 {bus['p99_ms']:.2f} ms, {bus['calls_per_s']:.0f} calls/s"
+        )
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    echo = await bare_aiogram_echo()
+    bus = None if args.no_bus_baseline else await asyncio.to_thread(bare_bus_echo, args.amqp_url)
+    results = []
+    for workers in args.workers:
+        with tempfile.TemporaryDirectory(prefix="kefu-load-") as directory:
+            results.append(await run_stack(args, workers, Path(directory)))
+    report(results, echo, bus)
+    if args.json:
+        print(
+            json.dumps(
+                {"results": [asdict(r) for r in results], "aiogram_echo": echo, "bus_echo": bus},
+                indent=2,
+            )
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument(
+        "--workers",
+        type=lambda s: [int(n) for n in s.split(",")],
+        default=[1, 2],
+        help="worker counts to run, comma-separated (default 1,2)",
+    )
+    parser.add_argument("--think", type=float, default=2.0, help="seconds between turns (mean)")
+    parser.add_argument("--partitions", type=int, default=16)
+    parser.add_argument("--sqlite", action="store_true", help="a temp SQLite file, not PostgreSQL")
+    parser.add_argument("--no-bus-baseline", action="store_true")
+    parser.add_argument(
+        "--amqp-url", default=os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    )
+    parser.add_argument("--json", action="store_true")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

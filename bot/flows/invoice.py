@@ -1,0 +1,281 @@
+"""An invoice request (开发票), recorded by the worker (``invoices.request``) with its number.
+
+order → personal or company → the title (a person's name, or the company's name) → the
+company's taxpayer number → ``invoices.request`` → the INV number. What the first message
+already says (an order number, "公司", a 15–20 character tax number, the title after "抬头")
+is taken from it, so nothing is asked twice; a step that gets nothing it can use asks once
+more, or leaves the flow to a clear new question. Changing an order's paperwork is the
+verified customer's: without the linked contact the flow asks for it and goes on once shared.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from aiogram.fsm.state import State, StatesGroup
+
+from bot import keyboards
+from bot.flows.base import Draft, Flow
+from bot.services import outcomes
+from bot.services.escalation import call_command, idempotency_key, owns_key
+from bot.services.orders import offer_orders
+from bus.contracts import (
+    ContactRequired,
+    InvoiceRefused,
+    InvoiceRequested,
+    OrderNotFound,
+    RequestInvoice,
+    Throttled,
+)
+from intents import Decision, Slots
+from intents.slots import order_number
+from shop.enums import InvoiceTitleType
+
+logger = logging.getLogger(__name__)
+
+TAX_NO = re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{15,20}(?![0-9A-Za-z])")
+"""A taxpayer number: 15–20 letters and digits (the 18-character 统一社会信用代码 mostly)."""
+PERSONAL_WORDS = ("个人", "personal", "private", "myself", "my name")
+COMPANY_WORDS = ("公司", "企业", "单位", "有限", "集团", "工作室", "company", "business",
+                 "corporate", "ltd", "inc", "llc", "co.")
+LABELS = re.compile(
+    r"(公司抬头|单位抬头|个人抬头|企业抬头|发票|抬头|税号|纳税人识别号|识别号|统一社会信用代码|信用代码|开票|名称|单位|个人|公司全称|"
+    r"invoice|title|tax\s*(?:id|no\.?|number)|company\s+name|personal|name|is|for|the|"
+    r"[:：,，。;；\s])+",
+    re.IGNORECASE,
+)
+ORDER_NO = re.compile(r"KF\d{8}", re.IGNORECASE)
+
+
+class InvoiceRequest(StatesGroup):
+    waiting_for_order = State()
+    waiting_for_type = State()
+    waiting_for_title = State()
+    waiting_for_tax_no = State()
+
+
+class InvoiceDraft(Draft):
+    order_no: str | None = None
+    title_type: InvoiceTitleType | None = None
+    title: str | None = None
+    tax_no: str | None = None
+    key: str | None = None
+    """The command's idempotency key, kept until the request is recorded (a retry after a
+    timeout must not record a second request)."""
+
+    def read(self, text: str, *, title_expected: bool = False) -> bool:
+        """Take what the message says; True when it said anything the draft lacked."""
+        found = False
+        lowered = text.lower()
+        tax = TAX_NO.search(ORDER_NO.sub(" ", text))
+        if tax is not None and self.tax_no is None:
+            self.tax_no = tax.group(0).upper()
+            self.title_type = self.title_type or "company"
+            found = True
+        if self.title_type is None:
+            if any(word in lowered for word in PERSONAL_WORDS):
+                self.title_type, found = "personal", True
+            elif any(word in lowered for word in COMPANY_WORDS):
+                self.title_type, found = "company", True
+        rest = ORDER_NO.sub(" ", text)
+        if tax is not None:
+            rest = rest.replace(tax.group(0), " ")
+        title = title_of(rest)
+        # A title only where the customer gives one: the step that asks for it, "抬头…", or a
+        # company's name beside its tax number — never words of the request itself
+        # ("我要开公司发票" is no title).
+        said_title = (
+            title_expected
+            or "抬头" in text
+            or "title" in lowered
+            or (tax is not None and title is not None and looks_like_company(title))
+        )
+        if self.title is None and title and said_title:
+            self.title, found = title, True
+            if self.title_type is None and looks_like_company(title):
+                self.title_type = "company"
+        if self.title is None and self.title_type == "personal" and title_expected:
+            if any(word in lowered for word in PERSONAL_WORDS):
+                self.title, found = ("个人" if "个人" in text else "Personal"), True
+        return found
+
+
+def title_of(text: str) -> str | None:
+    """The title a message gives, without the words around it ("抬头：杭州某某科技有限公司")."""
+    cleaned = LABELS.sub(" ", text).strip(" \"'“”‘’「」")
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    return cleaned[:100] if len(cleaned) >= 2 else None
+
+
+def looks_like_company(title: str) -> bool:
+    lowered = title.lower()
+    return any(word in lowered for word in ("公司", "有限", "集团", "工作室", "ltd", "inc", "llc",
+                                            "co.", "company", "gmbh"))
+
+
+def masked(tax_no: str) -> str:
+    return f"…{tax_no[-4:]}"
+
+
+class InvoiceFlow(Flow):
+    states = InvoiceRequest
+
+    async def draft(self) -> InvoiceDraft:
+        return await self.load(InvoiceDraft)
+
+    async def start(self, text: str, slots: Slots) -> None:
+        await self.finish()
+        draft = InvoiceDraft(order_no=slots.order_no or self.conv.memory.last_order)
+        draft.read(text)
+        await self.conv.say(self.conv.replies.answer("payment.invoice", self.conv.locale))
+        await self.next_step(draft)
+
+    async def next_step(self, draft: InvoiceDraft) -> None:
+        """Ask for the first thing still missing, or record the request."""
+        conv = self.conv
+        if draft.order_no is None:
+            await self.wait(InvoiceRequest.waiting_for_order, draft)
+            found = await offer_orders(conv, self.rpc, "i", ask_contact=False)
+            if found is not None:
+                draft.order_no = found.order.order_no
+                await self.next_step(draft)
+            return
+        if draft.title_type is None:
+            await self.wait(InvoiceRequest.waiting_for_type, draft)
+            await conv.say(
+                conv.t("invoice.ask_type", order_no=draft.order_no),
+                reply_markup=keyboards.invoice_types(conv.t),
+            )
+            return
+        if draft.title is None:
+            await self.wait(InvoiceRequest.waiting_for_title, draft)
+            await conv.say(conv.t(f"invoice.ask_title.{draft.title_type}"))
+            return
+        if draft.title_type == "company" and draft.tax_no is None:
+            await self.wait(InvoiceRequest.waiting_for_tax_no, draft)
+            await conv.say(conv.t("invoice.ask_tax_no"))
+            return
+        await self.submit(draft)
+
+    # -- the customer's answers ----------------------------------------------------------------
+    async def order_typed(self, text: str, decision: Decision | None) -> None:
+        order_no = order_number(text)
+        if order_no is None:
+            await self.ask_again_or_step_aside(decision, "ask.order_no")
+            return
+        draft = await self.draft()
+        draft.order_no = order_no
+        draft.read(text)
+        await self.next_step(draft)
+
+    async def order_picked(self, order_no: str) -> None:
+        draft = await self.draft()
+        draft.order_no = order_no
+        await self.next_step(draft)
+
+    async def type_picked(self, title_type: InvoiceTitleType) -> None:
+        draft = await self.draft()
+        draft.title_type = title_type
+        await self.next_step(draft)
+
+    async def details_typed(self, text: str, decision: Decision | None) -> None:
+        """A type, a title or a tax number, whichever the flow waits for (and any other the
+        message gives as well)."""
+        draft = await self.draft()
+        waiting_for_title = draft.title_type is not None and draft.title is None
+        if not draft.read(text, title_expected=waiting_for_title):
+            step = await self.state.get_state()
+            ask = {
+                InvoiceRequest.waiting_for_type.state: "invoice.ask_type",
+                InvoiceRequest.waiting_for_tax_no.state: "invoice.ask_tax_no",
+            }.get(step or "", f"invoice.ask_title.{draft.title_type or 'personal'}")
+            if decision is not None and decision.outcome == "accept":
+                await self.ask_again_or_step_aside(decision, ask)  # leaves the flow
+                return
+            await self.conv.say(self.conv.t(ask, order_no=draft.order_no or ""))
+            return
+        await self.next_step(draft)
+
+    # -- recording it --------------------------------------------------------------------------
+    async def submit(self, draft: InvoiceDraft) -> None:
+        conv = self.conv
+        assert draft.order_no is not None and draft.title_type is not None and draft.title
+        if not conv.memory.linked:
+            # Paperwork for an order is its verified customer's: the worker would refuse.
+            await self.pause_for_contact(draft, "write", InvoiceRequest.waiting_for_tax_no)
+            return
+        if draft.key is None or not owns_key(conv.user_id, draft.key):
+            draft.key = idempotency_key(conv.user_id)
+        await self.keep(draft)  # a retry after a crash must find the same key
+
+        def remember(fresh: str) -> None:
+            draft.key = fresh
+
+        reply = await call_command(
+            conv,
+            self.rpc,
+            RequestInvoice(
+                idempotency_key=draft.key,
+                order_no=draft.order_no,
+                telegram_user_id=conv.user_id,
+                phone_last4=conv.memory.proof_for(draft.order_no),
+                title_type=draft.title_type,
+                title=draft.title,
+                tax_no=draft.tax_no if draft.title_type == "company" else None,
+            ),
+            remember=remember,
+        )
+        if isinstance(reply, InvoiceRequested):
+            await self.finish()
+            invoice = reply.invoice
+            logger.info("invoice %s requested from chat %s", invoice.invoice_no, conv.chat_id)
+            tax_line = (
+                conv.t("invoice.tax_line", last4=invoice.tax_no_masked[-4:])
+                if invoice.tax_no_masked else ""
+            )
+            await conv.say(
+                conv.t(
+                    "invoice.recorded",
+                    invoice_no=invoice.invoice_no,
+                    order_no=invoice.order_no,
+                    title_type=conv.t(f"invoice.type.{invoice.title_type}"),
+                    title=invoice.title,
+                    tax_line=tax_line,
+                ),
+                reply_markup=conv.feedback("payment.invoice"),
+            )
+            return
+        if isinstance(reply, InvoiceRefused):
+            await self.refused(draft, reply)
+            return
+        if isinstance(reply, ContactRequired):
+            await self.pause_for_contact(draft, reply.reason, InvoiceRequest.waiting_for_tax_no)
+            return
+        if isinstance(reply, OrderNotFound):
+            draft.order_no, draft.key = None, None
+            await self.wait(InvoiceRequest.waiting_for_order, draft)
+        else:
+            assert isinstance(reply, Throttled)
+            await self.finish()
+        await outcomes.explain(conv, reply)
+
+    async def refused(self, draft: InvoiceDraft, reply: InvoiceRefused) -> None:
+        conv = self.conv
+        if reply.reasons == ["tax_no_invalid"]:
+            # The one thing to put right: ask for the number again (a fresh request).
+            draft.tax_no, draft.key = None, None
+            await self.wait(InvoiceRequest.waiting_for_tax_no, draft)
+            await conv.say(conv.t("invoice.refused.tax_no_invalid"))
+            return
+        await self.finish()
+        lines = [
+            conv.t(f"invoice.refused.{reason}", invoice_no=reply.existing_invoice_no or "")
+            for reason in reply.reasons
+        ]
+        await conv.say("\n".join(lines))
+
+    async def resume(self, at: str) -> None:
+        draft = await self.draft()
+        draft.paused_at = None
+        await self.next_step(draft)

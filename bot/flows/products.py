@@ -1,0 +1,423 @@
+"""Product facts: the material, the care, the stock of a size or colour — from the worker's
+catalogue (``products.get``), never from a template.
+
+Which product: the name in the question (``products.search`` is asked with the product words
+only — the question's own words, sizes and colours taken out — so "T恤是纯棉的吗" searches
+"T恤", "is the hoodie cotton?" searches "hoodie"), else the product the chat was last about
+(``ChatMemory.product``: "那洗的时候要注意什么" after an answer about the T-shirt), else the
+customer is asked once, with the matches or the shop's categories as buttons, and the answer
+follows as soon as they name or pick it.
+
+What the shop sells decides which questions make sense: a question about something it doesn't
+sell at all (shoes in a clothing shop) or a category it has none of is told so plainly, with
+what it does sell, instead of asking for height and weight.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Literal
+
+from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel, Field
+
+from bot import keyboards
+from bot.flows.base import Draft, Flow
+from bot.services.conversation import Conversation
+from bot.services.memory import ProductMemo
+from bus import Bus
+from bus.contracts import (
+    GetProduct,
+    ListCategories,
+    ProductFound,
+    ProductSummary,
+    ProductView,
+    SearchProducts,
+    VariantView,
+)
+from intents import Decision, Slots
+from shop.enums import PRODUCT_CATEGORIES, Fibre, ProductCategory
+
+logger = logging.getLogger(__name__)
+
+Aspect = Literal["material", "care", "stock"]
+Unsold = Literal["shoes"] | ProductCategory
+"""What a customer may ask about that a shop may not sell: shoes (never a category of a
+clothing shop's catalogue) or one of the categories."""
+
+CARE_WORDS = ("洗", "熨", "晾", "烘干", "甩干", "保养", "缩水", "漂白", "wash", "iron", "dry clean",
+              "dryer", "tumble", "care", "shrink", "bleach")
+STOCK_WORDS = ("还有吗", "还有没有", "还有货", "有货", "有没有", "有吗", "缺货", "断货", "库存",
+               "没货", "卖完", "补货", "in stock", "do you have", "have it in", "available",
+               "sold out", "out of stock", "any left", "还剩")
+MATERIAL_WORDS = ("面料", "材质", "成分", "料子", "布料", "材料", "含量", "fabric", "material",
+                  "made of", "made from")
+FIBRE_WORDS: tuple[tuple[Fibre, tuple[str, ...]], ...] = (
+    ("cashmere", ("羊绒", "cashmere")),
+    ("wool", ("羊毛", "毛料", "wool")),
+    ("silk", ("真丝", "桑蚕丝", "丝绸", "silk")),
+    ("linen", ("亚麻", "linen")),
+    ("modal", ("莫代尔", "modal")),
+    ("viscose", ("粘纤", "人造棉", "viscose", "rayon")),
+    ("cotton", ("棉", "cotton")),
+    ("polyester", ("涤纶", "聚酯", "polyester")),
+    ("nylon", ("锦纶", "尼龙", "nylon")),
+    ("acrylic", ("腈纶", "acrylic")),
+    ("elastane", ("氨纶", "spandex", "elastane")),
+    ("acetate", ("醋酸", "acetate")),
+    ("leather", ("真皮", "皮革", "羊皮", "leather")),
+)
+"""Fibres by the words customers use; longer and more specific first (人造棉 is viscose)."""
+PURE_WORDS = ("纯", "全棉", "100%", "100 %", "pure", "all cotton", "100 percent")
+UNSOLD_WORDS: tuple[tuple[Unsold, tuple[str, ...]], ...] = (
+    ("shoes", ("鞋", "靴", "shoe", "sneaker", "boots", "trainers", "heels", "sandals",
+               "slippers")),
+    ("dresses", ("连衣裙", "dress")),
+    ("skirts", ("半身裙", "skirt")),
+    ("trousers", ("裤", "trousers", "pants", "jeans")),
+    ("outerwear", ("外套", "大衣", "羽绒服", "coat", "jacket")),
+    ("accessories", ("围巾", "帽子", "包包", "scarf", "beanie", "tote")),
+)
+CATEGORY_QUERY: dict[ProductCategory, str] = {
+    "tops": "上衣", "trousers": "裤子", "skirts": "半身裙", "dresses": "连衣裙",
+    "outerwear": "外套", "accessories": "配饰",
+}
+"""The word that lists a category's products (the worker's category words)."""
+
+_SIZES = re.compile(r"(?<![A-Za-z0-9])(?:XXXL|XXL|XL|XS|S|M|L|[2-4]\d)(?![A-Za-z0-9])")
+_ASKED_SIZE = re.compile(r"(?<![A-Za-z0-9])(XXXL|XXL|XL|XS|S|M|L|[2-4]\d)(?![A-Za-z0-9])", re.I)
+_COLOURS_EN = ("black", "white", "grey", "gray", "navy", "beige", "khaki", "burgundy", "wine",
+               "light blue", "blue", "red", "pink", "green", "brown", "cream")
+_ZH_FILLER = tuple(
+    "请问 你们 你家 这个 那个 这件 那件 这款 那款 衣服 东西 的时候 时候 需要 注意 什么 怎么 可以 "
+    "不会 一下 多少 哪些 码的 码 号 那 这 是 的 吗 呢 吧 啊 呀 么 了 还 有 没 会 能 要 我 想 问 买 "
+    "件 款 颜色 尺码 色 机 手 干 容易 都 一般 平时 店里 店 家 用 做 哪种".split()
+)
+_EN_FILLER = frozenset(
+    "is are was the a an this that it its do does did you your have has in of on what how "
+    "should i can could me my any some size sizes colour color colours colors please still "
+    "left there to for with and or about be washed washing machine hand made it's is it "
+    "they them one ones item stock".split()
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def aspect_of(text: str, slots: Slots | None = None) -> Aspect:
+    lowered = text.lower()
+    if any(word in lowered for word in STOCK_WORDS):
+        return "stock"
+    if slots is not None and (slots.size or slots.color) and ("有" in text or "have" in lowered):
+        return "stock"  # "牛仔裤有L码吗"
+    if any(word in lowered for word in CARE_WORDS):
+        return "care"
+    return "material"
+
+
+def fibre_asked(text: str) -> tuple[Fibre | None, bool]:
+    """The fibre a "is it cotton?" question asks about, and whether it asks for pure."""
+    lowered = text.lower()
+    for fibre, words in FIBRE_WORDS:
+        if any(word in lowered for word in words):
+            return fibre, any(word in lowered for word in PURE_WORDS)
+    return None, False
+
+
+def unsold_asked(text: str) -> Unsold | None:
+    lowered = text.lower()
+    for thing, words in UNSOLD_WORDS:
+        if any(word in lowered for word in words):
+            return thing
+    return None
+
+
+def product_words(text: str, slots: Slots, *, keep_fibres: bool = False) -> str:
+    """The words of a question that can name a product: everything that asks (material, care,
+    stock and — unless ``keep_fibres``, for names like 真丝衬衫 — fibre words, particles),
+    sizes and colours taken out. Empty when nothing is left."""
+    rest = text
+    for value in (slots.color, slots.size, slots.order_no):
+        if value:
+            rest = rest.replace(value, " ")
+    words = [*STOCK_WORDS, *CARE_WORDS, *MATERIAL_WORDS]
+    if not keep_fibres:
+        words += [*PURE_WORDS, *(w for _, ws in FIBRE_WORDS for w in ws)]
+    for word in sorted(words, key=len, reverse=True):
+        if _CJK.search(word):
+            rest = rest.replace(word, " ")
+        else:
+            rest = re.sub(rf"(?i)\b{re.escape(word)}\b", " ", rest)
+    rest = _SIZES.sub(" ", rest)
+    for word in _COLOURS_EN:
+        rest = re.sub(rf"(?i)\b{re.escape(word)}\b", " ", rest)
+    for word in sorted(_ZH_FILLER, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    rest = re.sub(r"[^\w\s-]", " ", rest)
+    kept = [w for w in rest.split() if w.lower() not in _EN_FILLER]
+    query = " ".join(kept).strip()
+    cjk = len(_CJK.findall(query))
+    named = cjk + len(re.findall(r"[A-Za-z]", query)) >= 2 and cjk > 0  # T恤, 卫衣
+    if not named and not re.search(r"[A-Za-z]{3,}", query):
+        return ""  # a stray character or two letters name nothing
+    return query[:60]
+
+
+def size_asked(text: str, slots: Slots) -> str | None:
+    if slots.size:
+        return slots.size
+    if any(word in text.lower() for word in STOCK_WORDS):
+        found = _ASKED_SIZE.search(text)
+        if found:
+            return found.group(1).upper()
+    return None
+
+
+class ProductQuestion(StatesGroup):
+    waiting_for_product = State()
+
+
+class ProductPick(BaseModel):
+    product_id: int
+    name: str
+
+
+class ProductsDraft(Draft):
+    aspect: Aspect = "material"
+    fibre: Fibre | None = None
+    pure: bool = False
+    size: str | None = None
+    color: str | None = None
+    choices: list[ProductPick] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, text: str, slots: Slots, aspect: Aspect | None = None) -> ProductsDraft:
+        fibre, pure = fibre_asked(text)
+        return cls(
+            aspect=aspect or aspect_of(text, slots), fibre=fibre, pure=pure,
+            size=size_asked(text, slots), color=slots.color,
+        )
+
+
+def display_name(conv: Conversation, product: ProductSummary) -> str:
+    return product.name_en if conv.locale != "zh_CN" and product.name_en else product.name
+
+
+def chosen(candidates: list[ProductSummary]) -> ProductSummary | None:
+    """The product a search means: the only one, or the only exact name among several."""
+    if len(candidates) == 1:
+        return candidates[0]
+    exact = [c for c in candidates if c.exact]
+    return exact[0] if len(exact) == 1 else None
+
+
+async def sold_categories(rpc: Bus) -> list[ProductCategory]:
+    reply = await rpc.call(ListCategories())
+    return [c.category for c in reply.categories]
+
+
+async def explain_unsold(conv: Conversation, rpc: Bus, text: str) -> bool:
+    """Say plainly that the shop doesn't sell what the question is about (shoes, or a category
+    it has none of), with what it does sell; ``False`` when it does sell it."""
+    thing = unsold_asked(text)
+    if thing is None:
+        return False
+    sold = await sold_categories(rpc)
+    if thing in sold:
+        return False
+    names = conv.replies.join(
+        [conv.replies.category_name(c, conv.locale) for c in sold], conv.locale
+    )
+    label = (
+        conv.t("products.thing.shoes") if thing == "shoes"
+        else conv.replies.category_name(thing, conv.locale)
+    )
+    logger.info("asked about %s, which the shop does not sell", thing)
+    await conv.say(conv.t("products.not_sold", thing=label, categories=names))
+    return True
+
+
+class ProductFacts(Flow):
+    states = ProductQuestion
+
+    async def start(self, text: str, slots: Slots, aspect: Aspect | None = None) -> None:
+        await self.finish()
+        if await explain_unsold(self.conv, self.rpc, text):
+            return
+        draft = ProductsDraft.of(text, slots, aspect)
+        query, candidates = await self.named(text, slots)
+        product = chosen(candidates)
+        if product is not None:
+            await self.answer(draft, product.product_id)
+        elif candidates:
+            await self.offer(draft, candidates)
+        elif not query and self.conv.memory.product is not None:
+            await self.answer(draft, self.conv.memory.product.product_id)
+        else:
+            await self.ask_which(draft, query)
+
+    async def named(self, text: str, slots: Slots) -> tuple[str, list[ProductSummary]]:
+        """The product words of the question and what they find: with the fibre words first
+        ("真丝衬衫是什么面料"), without them when that finds nothing ("T恤是纯棉的吗")."""
+        query = product_words(text, slots)
+        fuller = product_words(text, slots, keep_fibres=True)
+        if fuller and fuller != query:
+            found = await self.search(fuller)
+            if found:
+                return fuller, found
+        return query, (await self.search(query) if query else [])
+
+    async def search(self, query: str) -> list[ProductSummary]:
+        reply = await self.rpc.call(SearchProducts(query=query[:200], limit=6))
+        return reply.products
+
+    async def ask_which(self, draft: ProductsDraft, query: str) -> None:
+        """Once: the shop's categories as buttons (what they named matched nothing)."""
+        conv = self.conv
+        sold = await sold_categories(self.rpc)
+        await self.wait(ProductQuestion.waiting_for_product, draft)
+        markup = keyboards.categories(
+            (c, str(conv.replies.category_name(c, conv.locale))) for c in sold
+        )
+        if query:
+            text = conv.t("products.not_found", query=query)
+        elif draft.aspect == "material":
+            # "你们衣服都是什么面料": the shop's word on materials, then which item
+            text = conv.replies.answer("quality.material", conv.locale)
+        else:
+            text = conv.t("products.ask_which")
+        await conv.say(text, reply_markup=markup)
+
+    async def offer(self, draft: ProductsDraft, candidates: list[ProductSummary]) -> None:
+        conv = self.conv
+        draft.choices = [
+            ProductPick(product_id=c.product_id, name=display_name(conv, c)) for c in candidates
+        ]
+        await self.wait(ProductQuestion.waiting_for_product, draft)
+        await conv.say(
+            conv.t("products.pick"),
+            reply_markup=keyboards.products((c.product_id, c.name[:60]) for c in draft.choices),
+        )
+
+    # -- the customer's answer to "which one?" -----------------------------------------------
+    async def product_named(self, text: str, decision: Decision | None) -> None:
+        query, candidates = await self.named(text, decision.slots if decision else Slots())
+        if not candidates and not query and text.strip():
+            query = text.strip()[:60]
+            candidates = await self.search(query)
+        product = chosen(candidates)
+        draft = await self.load(ProductsDraft)
+        if product is not None:
+            await self.answer(draft, product.product_id)
+        elif candidates:
+            await self.offer(draft, candidates)
+        elif decision is not None and decision.outcome == "accept":
+            await self.ask_again_or_step_aside(decision, "products.ask_which")  # a new question
+        else:
+            await self.ask_which(draft, query)
+
+    async def product_picked(self, product_id: int) -> None:
+        await self.answer(await self.load(ProductsDraft), product_id)
+
+    async def category_picked(self, category: str) -> None:
+        if category not in PRODUCT_CATEGORIES:
+            return
+        draft = await self.load(ProductsDraft)
+        query = CATEGORY_QUERY[category]
+        candidates = await self.search(query)
+        if not candidates:
+            await self.ask_which(draft, query)
+            return
+        await self.offer(draft, candidates)
+
+    async def resume(self, at: str) -> None:
+        await self.ask_which(await self.load(ProductsDraft), "")
+
+    # -- the answer ----------------------------------------------------------------------------
+    async def answer(self, draft: ProductsDraft, product_id: int) -> None:
+        conv = self.conv
+        reply = await self.rpc.call(GetProduct(product_id=product_id))
+        await self.finish()
+        if not isinstance(reply, ProductFound):
+            conv.memory.product = None
+            await self.ask_which(draft, "")
+            return
+        product = reply.product
+        name = display_name(conv, product)
+        conv.memory.product = ProductMemo(product_id=product.product_id, name=name)
+        if draft.aspect == "stock":
+            body = self.stock(draft, product)
+        elif draft.aspect == "care":
+            body = self.care(product)
+        else:
+            body = self.material(draft, product, name)
+        header = conv.t("products.header", name=name)
+        await conv.say(f"{header}\n{body}", reply_markup=conv.feedback("quality.material"))
+
+    def material(self, draft: ProductsDraft, product: ProductView, name: str) -> str:
+        conv = self.conv
+        lines = []
+        if draft.fibre is not None:
+            share = next((s.percent for s in product.composition if s.fibre == draft.fibre), 0)
+            if share == 100:
+                verdict = "yes"
+            elif share == 0 or draft.pure:
+                verdict = "no"
+            else:
+                verdict = "partly"
+            lines.append(conv.t(f"products.fibre.{verdict}") + conv.t(
+                "products.fibre.line", name=name, percent=share,
+                fibre=conv.t(f"fibre.{draft.fibre}"),
+            ))
+        lines.append(conv.t("products.material", material=product.material))
+        if product.composition:
+            shares = [(s.fibre, s.percent) for s in product.composition]
+            lines.append(conv.t(
+                "products.composition",
+                composition=conv.replies.render_composition(shares, conv.locale),
+            ))
+        return "\n".join(lines)
+
+    def care(self, product: ProductView) -> str:
+        conv = self.conv
+        if not product.care:
+            return conv.t("products.care_none")
+        return conv.t("products.care", care=conv.replies.render_care(product.care, conv.locale))
+
+    def stock(self, draft: ProductsDraft, product: ProductView) -> str:
+        conv = self.conv
+
+        def label(variant: VariantView) -> str:
+            return conv.t("products.variant", color=variant.color, size=variant.size)
+
+        in_stock = [v for v in product.variants if v.stock > 0]
+        listing = conv.replies.join([label(v) for v in in_stock[:12]], conv.locale)
+        size, color = draft.size, draft.color
+        if size is None and color is None:
+            if not in_stock:
+                return conv.t("products.stock.none_left")
+            return conv.t("products.stock.which", variants=listing)
+        if size is not None and size.upper() not in {s.upper() for s in product.sizes}:
+            sizes = conv.replies.join(product.sizes, conv.locale)
+            return conv.t("products.stock.no") + conv.t(
+                "products.stock.no_such_size", size=size, sizes=sizes
+            )
+        if color is not None and not any(color in c or c in color for c in product.colors):
+            colors = conv.replies.join(product.colors, conv.locale)
+            return conv.t("products.stock.no") + conv.t(
+                "products.stock.no_such_color", color=color, colors=colors
+            )
+        matching = [
+            v for v in product.variants
+            if (size is None or v.size.upper() == size.upper())
+            and (color is None or color in v.color or v.color in color)
+        ]
+        available = [v for v in matching if v.stock > 0]
+        if available:
+            lines = [conv.t("products.stock.line", variant=label(v), count=v.stock)
+                     for v in available[:6]]
+            return conv.t("products.stock.yes") + "\n".join(lines)
+        asked = conv.t("products.variant", color=color or "", size=size or "").strip()
+        text = conv.t("products.stock.no") + conv.t("products.stock.out", variant=asked)
+        if in_stock:
+            return text + "\n" + conv.t("products.stock.others", variants=listing)
+        return text + "\n" + conv.t("products.stock.none_left")

@@ -1,0 +1,89 @@
+"""Product facts: material, care, stock of a size or colour. The steps are
+``bot.flows.products``."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Filter, StateFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.filters import HasText
+from bot.flows.base import Flows
+from bot.flows.products import STOCK_WORDS, ProductFacts, ProductQuestion, product_words
+from bot.keyboards import ProductCategoryCallback, ProductPickCallback
+from bot.routing import IntentRoute
+from bot.services.memory import ChatMemory
+from intents import Decision
+
+
+class StockQuestion(Filter):
+    """A message the intent engine could not place that asks whether something is in stock
+    ("黑色M还有吗", "do you have the jeans in 32?"): the catalogue answers it."""
+
+    async def __call__(
+        self, message: Message, decision: Decision | None = None, memory: ChatMemory | None = None
+    ) -> bool:
+        if decision is None or decision.outcome == "accept" or not message.text:
+            return False
+        lowered = message.text.lower()
+        if not any(word in lowered for word in STOCK_WORDS):
+            return False
+        # about something: a size or colour, a product's name, or the product just talked about
+        # ("有没有人在" is not a stock question)
+        slots = decision.slots
+        return bool(
+            slots.size or slots.color or product_words(message.text, slots)
+            or (memory is not None and memory.product is not None)
+        )
+
+
+def get_routers() -> tuple[Router, Router, Router]:
+    """(the flow's state and button handlers, the intent handlers, the stock questions the
+    engine could not place — to go before the "did you mean" fallback)."""
+    flows = Router(name=f"{__name__}.flows")
+    flows.message.filter(StateFilter(ProductQuestion))
+    router = Router(name=__name__)
+    stock = Router(name=f"{__name__}.stock")
+
+    @router.message(IntentRoute("quality.material"))
+    async def handle_material_question(
+        message: Message, flows: Flows, decision: Decision
+    ) -> None:
+        await flows.get(ProductFacts).start(message.text or "", decision.slots)
+
+    @router.message(IntentRoute("color.options"))
+    async def handle_colour_options(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ProductFacts).start(message.text or "", decision.slots, aspect="stock")
+
+    @stock.message(StockQuestion())
+    async def handle_stock_question(
+        message: Message, flows: Flows, decision: Decision, memory: ChatMemory
+    ) -> None:
+        text, slots = message.text or "", decision.slots
+        flow = flows.get(ProductFacts)
+        if not (slots.size or slots.color or memory.product):
+            _, found = await flow.named(text, slots)
+            if not found:
+                raise SkipHandler  # "有没有人在": no product in it, for "did you mean…?"
+        await flow.start(text, slots, aspect="stock")
+
+    @flows.message(ProductQuestion.waiting_for_product, HasText())
+    async def on_product_named(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ProductFacts).product_named(message.text or "", decision)
+
+    @flows.callback_query(ProductQuestion.waiting_for_product, ProductPickCallback.filter())
+    async def on_product_picked(
+        query: CallbackQuery, callback_data: ProductPickCallback, flows: Flows
+    ) -> None:
+        await flows.get(ProductFacts).product_picked(callback_data.product_id)
+
+    @flows.callback_query(ProductQuestion.waiting_for_product, ProductCategoryCallback.filter())
+    async def on_category_picked(
+        query: CallbackQuery, callback_data: ProductCategoryCallback, flows: Flows
+    ) -> None:
+        await flows.get(ProductFacts).category_picked(callback_data.category)
+
+    return flows, router, stock

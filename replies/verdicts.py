@@ -1,0 +1,58 @@
+"""The yes or no a "can I…?" question gets, decided by the shop's policy, never by a template.
+
+A policy answer to a yes/no question ("定制的衣服能退吗", "Can I pay cash on delivery?") opens with
+the verdict the policy decides: :func:`decide` returns it from the policy and what the
+question is about (the item kind, the region), or ``None`` when the policy cannot decide without
+more (a return question about no item in particular gets the rules for each kind, with no
+yes or no). :meth:`replies.render.Replies.answer` puts the locale's opener for that verdict
+(``parts.verdict.yes`` / ``no`` / ``depends``) in front of the answer variant written for it, so
+the first words are a function of the decision; the templates themselves never open with a
+yes or no word (``tests/unit/replies/test_verdicts.py`` walks every answer template in every
+locale with every verdict it can carry).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from shop.enums import ItemKind
+from shop.policy import ShopPolicy
+
+Verdict = Literal["yes", "no", "depends"]
+"""``depends``: neither as a rule — a person decides case by case (e.g. ``exchange:
+discretionary`` for proxy purchases)."""
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+
+YES_NO_INTENTS: frozenset[str] = frozenset(
+    {"returns.return", "returns.exchange", "payment.cod", "shipping.region"}
+)
+"""The policy answers to "can I…?" questions that the policy alone decides. (Whether an order's
+address can still change, or an order be cancelled, depends on the order: those answers give
+the rules, and the order flows say yes or no with the worker's decision.)"""
+
+
+def decide(
+    policy: ShopPolicy,
+    intent: str,
+    *,
+    item_kind: ItemKind | None = None,
+    region: str | None = None,
+) -> Verdict | None:
+    """The policy's yes or no for ``intent`` about this item kind / region; ``None`` when the
+    question is not a yes/no one, or the policy needs to know more to decide."""
+    if intent == "returns.return":
+        if item_kind is None:
+            return None
+        return "yes" if policy.kind_rule(item_kind).return_allowed else "no"
+    if intent == "returns.exchange":
+        if item_kind is None:
+            return None
+        mode = policy.kind_rule(item_kind).exchange
+        return "yes" if mode == "yes" else "no" if mode == "no" else "depends"
+    if intent == "payment.cod":
+        return "yes" if policy.payment.cod_offered else "no"
+    if intent == "shipping.region":
+        # Every region group has a way to ship (remote regions, SF to HK/Macau/Taiwan, EMS or a
+        # forwarder overseas); only a named region makes it an answer to "do you ship to X?".
+        return "yes" if region else None
+    return None

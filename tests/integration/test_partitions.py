@@ -1,0 +1,218 @@
+"""Bot processes consuming the ingress's update partitions (``bot.partitions``) on the real
+broker: each chat's updates handled in order, chats side by side, a repeated ``update_id``
+handled once, malformed updates dead-lettered, everything acknowledged; two consumers of the
+same partitions share them (single active consumer) and hand them over when one goes; flood
+control and the handled-update log in a real Redis hold across processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from uuid import uuid4
+
+import pytest
+import pytest_asyncio
+from aiogram.types import Update
+
+from bot.flood import RedisFlood
+from bot.ingress import Ingress, IngressSettings
+from bot.local import LocalCustomer, LocalSession, local_bot
+from bot.partitions import MemoryUpdateLog, PartitionConsumer, RedisUpdateLog
+from bus.errors import BusUnavailable
+from bus.settings import BusSettings
+from tests.support.bot import FailingBus, Harness
+from tests.support.redis import private_redis
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+# Policy questions with an answer each, different from the next one's: a lost, repeated or
+# swapped message changes the sequence of answers a chat gets.
+QUESTIONS = [
+    "你们可以七天无理由退货吗", "发什么快递", "几天能发货", "支持货到付款吗", "有没有优惠券",
+]  # fmt: skip
+PARTITIONS = 4
+
+
+def bus_settings(amqp_url: str, prefix: str) -> BusSettings:
+    return BusSettings(
+        AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, KEFU_UPDATE_PARTITIONS=PARTITIONS
+    )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def ingress(amqp_url, amqp_connection):
+    prefix = f"t{uuid4().hex[:12]}"
+    settings = IngressSettings(
+        WEBHOOK_SECRET="s3cret-token-for-tests_0123456789", bus=bus_settings(amqp_url, prefix)
+    )
+    ingress = Ingress(settings, "s3cret-token-for-tests_0123456789")
+    # Never the shared broker's default names: the teardown deletes the whole topology.
+    assert ingress.topology.prefix == prefix and ingress.topology.partitions == PARTITIONS
+    await ingress.connect(wait=10)
+    assert ingress.connected
+    yield ingress
+    await ingress.close()
+    channel = await amqp_connection.channel()
+    await ingress.topology.delete(channel)
+    await channel.close()
+
+
+def conversations(chats: int, turns: int, first_user: int) -> dict[int, list[Update]]:
+    """Each chat's updates, as Telegram would number them (one sequence across chats)."""
+    bot = local_bot(LocalSession())
+    customers = [LocalCustomer(bot, first_user + n) for n in range(chats)]
+    updates: dict[int, list[Update]] = defaultdict(list)
+    update_id = 10_000
+    for turn in range(turns):
+        for n, customer in enumerate(customers):
+            update = customer.says(QUESTIONS[(n + turn) % len(QUESTIONS)])
+            update_id += 1
+            updates[customer.user.id].append(update.model_copy(update={"update_id": update_id}))
+    return updates
+
+
+async def expected_answers(updates: dict[int, list[Update]]) -> dict[int, list[str]]:
+    """What one process handling every chat in order answers (the reference)."""
+    harness = Harness(FailingBus(BusUnavailable, "no worker here"))
+    for chat_updates in updates.values():
+        for update in chat_updates:
+            await harness.feed(update)
+    return answers_by_chat(harness.session)
+
+
+def answers_by_chat(session: LocalSession) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for sent in session.sent:
+        found[int(sent.chat_id)].append(sent.text)
+    return dict(found)
+
+
+def body(update: Update) -> bytes:
+    """The update as Telegram posts it (aiogram keeps its bot beside the fields)."""
+    return update.model_dump_json(exclude_none=True, by_alias=True, exclude={"context"}).encode()
+
+
+async def publish(ingress: Ingress, update: Update | dict, *, chat: int) -> None:
+    raw = body(update) if isinstance(update, Update) else json.dumps(update).encode()
+    update_id = update.update_id if isinstance(update, Update) else int(update["update_id"])
+    assert await ingress.publish(raw, update_id, ingress.topology.partition_of(chat))
+
+
+async def wait_for(condition, within: float = 30.0) -> None:
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def counts(amqp_connection, topology) -> tuple[int, int]:
+    """Messages left in the partitions, and in their dead letters."""
+    channel = await amqp_connection.channel()
+    try:
+        left = 0
+        for name in topology.update_queues:
+            left += (await channel.get_queue(name)).declaration_result.message_count or 0
+        dead = await channel.get_queue(topology.updates_dead_letters)
+        return left, dead.declaration_result.message_count or 0
+    finally:
+        await channel.close()
+
+
+async def test_each_chat_in_order_a_repeat_once_and_malformed_updates_dead_lettered(
+    ingress, amqp_url, amqp_connection
+):
+    updates = conversations(chats=24, turns=5, first_user=810_000)
+    expected = await expected_answers(updates)
+    harness = Harness(FailingBus(BusUnavailable, "no worker here"))
+    consumer = PartitionConsumer(
+        harness.dp,
+        harness.bot,
+        bus_settings(amqp_url, ingress.topology.prefix),
+        MemoryUpdateLog(600),
+        prefetch=16,
+    )
+    consumer.start()
+    await asyncio.wait_for(consumer.ready.wait(), 20)
+    try:
+        # Published turn by turn (as customers type), each chat's next message before its
+        # previous one is answered; a few delivered twice, as Telegram may through the ingress.
+        for turn in range(5):
+            for chat, chat_updates in updates.items():
+                await publish(ingress, chat_updates[turn], chat=chat)
+                if turn == 2 and chat % 5 == 0:
+                    await publish(ingress, chat_updates[turn], chat=chat)
+        await publish(ingress, {"update_id": 1, "message": "not one"}, chat=1)
+        assert await ingress.publish(b"{not json", 2, 0)
+        total = sum(len(v) for v in expected.values())
+        await wait_for(lambda: len(harness.session.sent) >= total and consumer.in_flight == 0)
+        await asyncio.sleep(0.3)  # anything more (a repeat handled twice) would show now
+        assert answers_by_chat(harness.session) == expected
+        await wait_for(lambda: consumer.in_flight == 0)
+    finally:
+        await consumer.stop()
+    assert await counts(amqp_connection, ingress.topology) == (0, 2)
+
+
+async def test_two_consumers_share_the_partitions_and_one_takes_over_from_the_other(
+    ingress, amqp_url, amqp_connection
+):
+    updates = conversations(chats=16, turns=4, first_user=820_000)
+    expected = await expected_answers(updates)
+    bus = bus_settings(amqp_url, ingress.topology.prefix)
+    log = MemoryUpdateLog(600)  # shared, as Redis is between processes
+    first, second = (Harness(FailingBus(BusUnavailable, "no worker here")) for _ in range(2))
+    one = PartitionConsumer(first.dp, first.bot, bus, log, prefetch=4)
+    two = PartitionConsumer(second.dp, second.bot, bus, log, prefetch=4)
+    one.start()
+    await asyncio.wait_for(one.ready.wait(), 20)
+    two.start()  # registered second: waiting on every partition
+    await asyncio.wait_for(two.ready.wait(), 20)
+    try:
+        for turn in range(2):
+            for chat, chat_updates in updates.items():
+                await publish(ingress, chat_updates[turn], chat=chat)
+        await wait_for(lambda: len(first.session.sent) == 32)
+        assert second.session.sent == []  # single active consumer: the first has them all
+        await one.stop()  # the partitions move to the second, in order
+        for turn in range(2, 4):
+            for chat, chat_updates in updates.items():
+                await publish(ingress, chat_updates[turn], chat=chat)
+        await wait_for(lambda: len(second.session.sent) == 32)
+        together = answers_by_chat(first.session)
+        for chat, answers in answers_by_chat(second.session).items():
+            together.setdefault(chat, []).extend(answers)
+        assert together == expected
+    finally:
+        await one.stop()
+        await two.stop()
+    assert await counts(amqp_connection, ingress.topology) == (0, 0)
+
+
+async def test_flood_control_and_the_update_log_hold_across_processes(tmp_path):
+    import redis.asyncio as redis
+
+    async with private_redis(tmp_path) as url:
+        client = redis.Redis.from_url(url)
+        try:
+            # Two processes' counters on one Redis: one customer's updates count once, together.
+            a, b = (RedisFlood(client, 4, 5, prefix="t") for _ in range(2))
+            verdicts = [await (a if n % 2 else b).hit(42) for n in range(7)]
+            assert verdicts == ["ok", "ok", "ok", "ok", "warn", "drop", "drop"]
+            assert await a.hit(43) == "ok"  # per user
+            assert 0 < await client.pttl("t:flood:42") <= 5000  # forgotten with the window
+            # An update one process handled is known to the other.
+            one = RedisUpdateLog(client, 60, prefix="t", bot_id=1)
+            two = RedisUpdateLog(client, 60, prefix="t", bot_id=1)
+            assert not await two.seen(77)
+            await one.done(77)
+            assert await two.seen(77)
+            assert 0 < await client.ttl("t:update:1:77") <= 60
+        finally:
+            await client.aclose()
+    # Redis gone: flood control lets the customer through, the log says "not seen".
+    gone = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    try:
+        assert await RedisFlood(gone, 1, 5).hit(1) == "ok"
+        assert not await RedisUpdateLog(gone, 60, prefix="t", bot_id=1).seen(1)
+    finally:
+        await gone.aclose()

@@ -1,0 +1,75 @@
+"""Reading a product question (bot/flows/products.py) and an invoice's details
+(bot/flows/invoice.py) out of what customers type."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.flows.invoice import InvoiceDraft
+from bot.flows.products import aspect_of, fibre_asked, product_words, size_asked, unsold_asked
+from bot.services.questions import asks_for_gift, item_kind_named
+from intents.slots import extract_slots
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "aspect"),
+    [
+        ("T恤是纯棉的吗", "T恤", "material"),
+        ("is the hoodie cotton?", "hoodie", "material"),
+        ("what is the cardigan made of", "cardigan", "material"),
+        ("能机洗吗", "", "care"),
+        ("那洗的时候要注意什么", "", "care"),
+        ("黑色M还有吗", "", "stock"),
+        ("do you have the jeans in 32?", "jeans", "stock"),
+        ("高腰牛仔裤有L码吗", "高腰牛仔裤", "stock"),
+        ("风衣是什么料子", "风衣", "material"),
+    ],
+)
+def test_the_product_words_and_what_is_asked(text: str, words: str, aspect: str) -> None:
+    slots = extract_slots(text)
+    assert product_words(text, slots) == words  # only these go to products.search
+    assert aspect_of(text, slots) == aspect
+
+
+def test_fibres_sizes_and_what_the_shop_may_not_sell() -> None:
+    assert fibre_asked("T恤是纯棉的吗") == ("cotton", True)
+    assert fibre_asked("is the hoodie cotton?") == ("cotton", False)
+    assert fibre_asked("这件是人造棉吗") == ("viscose", False)
+    assert product_words("真丝衬衫是什么面料", extract_slots("真丝衬衫"), keep_fibres=True) == (
+        "真丝衬衫"
+    )
+    assert size_asked("do you have the jeans in 32?", extract_slots("")) == "32"
+    assert unsold_asked("我穿38码的鞋子") == "shoes" and unsold_asked("T恤多大") is None
+
+
+def test_item_kinds_and_gifts_from_the_words() -> None:
+    assert item_kind_named("定制的衣服能退吗") == "custom"
+    assert item_kind_named("Can I return a proxy purchase?") == "proxy"
+    assert item_kind_named("普通的衣服能退吗") == "regular"
+    assert item_kind_named("能退货吗") is None
+    assert asks_for_gift("可以送个小礼物吗") and asks_for_gift("any free gift?")
+    assert not asks_for_gift("能便宜点吗")
+
+
+def test_invoice_details_from_one_message() -> None:
+    draft = InvoiceDraft()
+    assert draft.read("公司抬头：杭州可芙示范科技有限公司，税号 91330100MA27Y1K3XA KF20260001")
+    assert (draft.title_type, draft.title, draft.tax_no) == (
+        "company", "杭州可芙示范科技有限公司", "91330100MA27Y1K3XA"
+    )
+    personal = InvoiceDraft(title_type="personal")
+    assert personal.read("张三", title_expected=True) and personal.title == "张三"
+    plain = InvoiceDraft()
+    assert not plain.read("我要开发票")  # nothing taken from the request itself
+    assert (plain.title_type, plain.title) == (None, None)
+    me = InvoiceDraft(title_type="personal")
+    assert me.read("个人", title_expected=True) and me.title == "个人"
+
+
+def test_the_request_itself_is_never_a_title() -> None:
+    draft = InvoiceDraft(order_no="KF26200341")
+    draft.read("我要给KF26200341开公司发票")
+    assert (draft.title_type, draft.title) == ("company", None)
+    beside = InvoiceDraft(title_type="company", title=None)
+    assert beside.read("杭州可芙示范科技有限公司 91330100MA27Y1K3XA")
+    assert beside.title == "杭州可芙示范科技有限公司"

@@ -1,0 +1,170 @@
+"""Every policy answer opens with the yes or no the policy decides, never a template's word.
+
+The walk renders every answer template of every locale with every decision it can carry —
+each item kind, each region group, with and without the slots, under the demo policy and
+under a policy whose decisions are the other way round — and checks the first clause against
+the decision with a table of yes / no / "it depends" openers per locale. An answer the policy
+decides nothing for must not open with any of them. A template no combination reaches fails
+the walk, so a new variant cannot slip past it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import replies.render as render
+from replies.render import Replies
+from replies.verdicts import VERDICTS, YES_NO_INTENTS, Verdict
+from shop.enums import ITEM_KINDS
+from shop.policy import ShopPolicy
+
+OPENERS: dict[str, dict[Verdict, tuple[str, ...]]] = {
+    "zh_CN": {
+        "yes": ("可以", "能", "是的", "是", "有的", "好的", "当然", "没问题", "行", "支持", "对"),
+        "no": ("不", "没", "抱歉", "很遗憾", "遗憾", "无法", "暂不", "对不起"),
+        "depends": ("要看", "看情况", "视情况", "不一定", "得看"),
+    },
+    "en": {
+        "yes": ("yes", "yeah", "sure", "of course", "certainly", "absolutely", "definitely",
+                "we do", "you can", "we can"),
+        "no": ("no", "sorry", "unfortunately", "we don't", "we do not", "you can't",
+               "you cannot", "we can't", "not"),
+        "depends": ("it depends", "depends", "maybe", "not always"),
+    },
+}
+NOT_VERDICTS: dict[str, tuple[str, ...]] = {
+    "zh_CN": ("不客气", "不好意思"),  # "you're welcome", "excuse me": courtesy, not a no
+    "en": ("no problem", "not sure"),
+}
+REGIONS = (None, "上海", "北京", "新疆", "香港", "海外")
+BODIES: tuple[dict[str, Any], ...] = (
+    {}, {"height_cm": 165}, {"weight_kg": 52}, {"height_cm": 165, "weight_kg": 52},
+)
+FIRST_CLAUSE = re.compile(r"[，。,.;；:：!！?？\n]")
+
+
+def first_clause(text: str) -> str:
+    return FIRST_CLAUSE.split(text.strip(), maxsplit=1)[0].strip().lower()
+
+
+def opens_with(clause: str, locale: str, verdict: Verdict) -> bool:
+    words = OPENERS[locale][verdict]
+    if locale == "en":
+        return any(re.match(rf"{re.escape(word)}\b", clause) for word in words)
+    return clause.startswith(words)
+
+
+def which_openers(clause: str, locale: str) -> set[Verdict]:
+    if clause.startswith(NOT_VERDICTS[locale]):
+        return set()
+    return {verdict for verdict in VERDICTS if opens_with(clause, locale, verdict)}
+
+
+def reversed_policy(shop_yaml: Path) -> ShopPolicy:
+    """The demo policy with its decisions the other way round: cash on delivery offered,
+    custom-made items refundable, proxy purchases never exchanged, regular items not
+    returnable."""
+    raw = yaml.safe_load(shop_yaml.read_text(encoding="utf-8"))
+    raw["payment"]["cod_offered"] = True
+    raw["returns"]["custom"].update(return_allowed=True, return_days=3)
+    raw["returns"]["proxy"].update(exchange="no", exchange_changes=[])
+    raw["returns"]["regular"].update(return_allowed=False, exchange="discretionary")
+    return ShopPolicy.model_validate(raw)
+
+
+def combinations(replies: Replies) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for intent in replies.intent_ids:
+        for locale in replies.locales:
+            for kind in (None, *ITEM_KINDS):
+                for region in REGIONS:
+                    for body in BODIES:
+                        yield intent, locale, {"item_kind": kind, "region": region, **body}
+
+
+def test_every_answer_opens_with_the_policy_decision(
+    policy: ShopPolicy, shop_yaml: Path, locales_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    used: set[str] = set()
+    real_fill = render._fill
+
+    def recording_fill(template: str, values: Any, where: str) -> render.Html:
+        used.add(where)
+        return real_fill(template, values, where)
+
+    monkeypatch.setattr(render, "_fill", recording_fill)
+    problems: list[str] = []
+    carried: dict[str, set[Verdict]] = {}
+    for shop in (policy, reversed_policy(shop_yaml)):
+        replies = Replies(shop, locales_dir)
+        for intent, locale, context in combinations(replies):
+            before = set(used)
+            text = replies.answer(intent, locale, **context)
+            keys = {w for w in used - before if w.startswith("answers.")}
+            verdict = replies.verdict(
+                intent, item_kind=context["item_kind"], region=context["region"]
+            )
+            clause = first_clause(text)
+            found = which_openers(clause, locale)
+            if verdict is None:
+                if found:
+                    problems.append(f"{intent} {locale}: decides nothing but opens "
+                                    f"{clause!r} ({', '.join(sorted(found))})")
+                continue
+            for key in keys:
+                carried.setdefault(key, set()).add(verdict)
+            # "不一定" starts like a no: a depends opener may also read as one
+            others = found - {verdict} - ({"no"} if verdict == "depends" else set())
+            if not opens_with(clause, locale, verdict) or others:
+                problems.append(f"{intent} {locale} {context['item_kind']}: the policy says "
+                                f"{verdict}, the answer opens {clause!r}")
+            # after the opener, the answer never starts with the opposite
+            rest = FIRST_CLAUSE.split(text.strip(), maxsplit=1)[1]
+            if which_openers(first_clause(rest), locale) - {verdict, "depends"}:
+                problems.append(f"{intent} {locale}: {verdict}, then {first_clause(rest)!r}")
+    assert not problems, "\n".join(dict.fromkeys(problems))
+    # every answer template of every locale was rendered at least once
+    all_keys = {
+        f"{key} ({locale})"
+        for locale in replies.locales
+        for key in replies._templates[locale]
+        if key.startswith("answers.")
+    }
+    assert all_keys - used == set()
+    # only the yes/no questions carry decisions; a verdict variant carries its own verdict
+    for key, verdicts in carried.items():
+        intent = key.split(" ")[0].split("[")[0][len("answers."):]
+        assert intent in YES_NO_INTENTS, key
+        variant = key.split("[")[1].split("]")[0] if "[" in key else None
+        if variant in VERDICTS:
+            assert verdicts == {variant}, key
+
+
+def test_a_verdict_variant_is_chosen_by_the_decision_not_the_wording(
+    policy: ShopPolicy, shop_yaml: Path, locales_dir: Path
+) -> None:
+    demo, turned = Replies(policy, locales_dir), Replies(reversed_policy(shop_yaml), locales_dir)
+    assert demo.answer("returns.return", "zh_CN", item_kind="custom").startswith("不可以")
+    assert turned.answer("returns.return", "zh_CN", item_kind="custom").startswith("可以")
+    assert demo.answer("returns.return", "en", item_kind="proxy").startswith("No.")
+    assert demo.answer("returns.return", "en", item_kind="regular").startswith("Yes.")
+    assert turned.answer("returns.return", "en", item_kind="regular").startswith("No.")
+    assert demo.answer("payment.cod", "en").startswith("No.")
+    assert turned.answer("payment.cod", "zh_CN").startswith("可以")
+    assert demo.answer("returns.exchange", "en", item_kind="proxy").startswith("It depends.")
+    assert turned.answer("returns.exchange", "en", item_kind="proxy").startswith("No.")
+    # about no item in particular: the rules per kind, no yes and no no
+    assert which_openers(first_clause(demo.answer("returns.return", "zh_CN")), "zh_CN") == set()
+
+
+def test_openers_table_reads_clauses_as_a_customer_would() -> None:
+    assert which_openers(first_clause("可以的，规则是这样的"), "zh_CN") == {"yes"}
+    assert which_openers(first_clause("不可以。定制款不退款"), "zh_CN") == {"no"}
+    assert which_openers(first_clause("Yes, here's how it works"), "en") == {"yes"}
+    assert which_openers(first_clause("Normally it ships in 2 days"), "en") == set()
+    assert which_openers(first_clause("Sorry, we don't offer that"), "en") == {"no"}
