@@ -5,7 +5,7 @@ Which intents reach which handler is :mod:`bot.routing`'s business (``IntentRout
 from __future__ import annotations
 
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from intents import Decision
 
@@ -35,10 +35,14 @@ class HasContact(Filter):
 
 
 class PrivateChat(Filter):
-    """One-to-one chats with customers (groups are the agents' and ops' business)."""
+    """One-to-one chats with customers (groups are the agents' and ops' business); a button
+    counts when the message it is under is in one (a press under an inline-mode message comes
+    with no message, and no chat)."""
 
-    async def __call__(self, message: Message) -> bool:
-        return message.chat.type == "private"
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        if isinstance(event, CallbackQuery):
+            return event.message is not None and event.message.chat.type == "private"
+        return event.chat.type == "private"
 
 
 class IsCommand(Filter):

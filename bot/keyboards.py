@@ -8,14 +8,18 @@ never echo the input.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import Annotated, Literal
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    MaybeInaccessibleMessageUnion,
+    Message,
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
@@ -24,6 +28,18 @@ from pydantic import ConfigDict, Field
 from bus.contracts import MAX_ROW_ID, ORDER_NO_PATTERN
 from replies.render import Replies
 from shop.enums import InvoiceTitleType, ReturnCause
+
+
+async def remove_buttons(message: MaybeInaccessibleMessageUnion | None) -> None:
+    """Take the buttons off the message a customer pressed one of. A message without them is
+    left alone, and so is one Telegram will not edit: a second tap of the same button (its
+    buttons are already gone: "message is not modified"), a message too old to edit — neither
+    is worth an apology to the customer (found by tests/e2e/test_fuzz_updates.py)."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    with contextlib.suppress(TelegramBadRequest):
+        await message.edit_reply_markup(reply_markup=None)
+
 
 # Lax on purpose (callback data arrives as text: "12" is the item 12), bounded, and silent
 # about the input in errors.

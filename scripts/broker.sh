@@ -7,11 +7,14 @@
 #   bash scripts/broker.sh wait     wait until a broker answers (ours: rabbitmqctl wait)
 #   bash scripts/broker.sh env      print the exports to drive the node by hand:
 #                                   eval "$(bash scripts/broker.sh env)"; rabbitmqctl status
+#   bash scripts/broker.sh join SEED  make this (running) node join SEED's cluster, e.g.
+#                                   KEFU_NODENAME=kefu2@localhost ... bash scripts/broker.sh join kefu@localhost
 #
 # Ports and name can be overridden, e.g. for a second node next to the first one:
 #   KEFU_NODENAME=kefu2@localhost KEFU_AMQP_PORT=5673 KEFU_MGMT_PORT=15673 \
 #   KEFU_PROM_PORT=15693 bash scripts/broker.sh start
-# (the distribution port defaults to AMQP port + 20000).
+# (the distribution port defaults to AMQP port + 20000). KEFU_BROKER_BASE moves every node's
+# folder (and the shared Erlang cookie) elsewhere, e.g. a test's temporary directory.
 #
 # Why it looks like this: docs/operations.md.
 set -euo pipefail
@@ -211,6 +214,20 @@ cmd_wait() {
     say "ready on 127.0.0.1:$KEFU_AMQP_PORT"
 }
 
+cmd_join() {
+    local seed="${1:-}"
+    [[ -n "$seed" ]] || die "usage: $0 join SEED_NODE (e.g. kefu@localhost)"
+    our_pid >/dev/null || die "$KEFU_NODENAME is not running (start it first)"
+    say "$KEFU_NODENAME joins the cluster of $seed"
+    "$RMQ_BIN/rabbitmqctl" -n "$KEFU_NODENAME" stop_app >/dev/null
+    "$RMQ_BIN/rabbitmqctl" -n "$KEFU_NODENAME" join_cluster "$seed" >"$NODE_DIR/join.out" 2>&1 ||
+        { cat "$NODE_DIR/join.out" >&2; die "$KEFU_NODENAME could not join $seed"; }
+    "$RMQ_BIN/rabbitmqctl" -n "$KEFU_NODENAME" start_app >/dev/null
+    "$RMQ_BIN/rabbitmqctl" -n "$KEFU_NODENAME" await_startup >/dev/null
+    say "joined: $("$RMQ_BIN/rabbitmqctl" -n "$KEFU_NODENAME" cluster_status --formatter json |
+        python3 -c 'import json,sys; print(", ".join(json.load(sys.stdin)["running_nodes"]))')"
+}
+
 cmd_env() {
     local v
     for v in HOME LANG LC_ALL RABBITMQ_NODENAME RABBITMQ_NODE_PORT RABBITMQ_DIST_PORT \
@@ -236,5 +253,6 @@ case "${1:-}" in
     status) cmd_status ;;
     wait) cmd_wait ;;
     env) cmd_env ;;
-    *) echo "usage: $0 start|stop|status|wait|env" >&2; exit 2 ;;
+    join) shift; with_lock cmd_join "$@" ;;
+    *) echo "usage: $0 start|stop|status|wait|env|join SEED" >&2; exit 2 ;;
 esac

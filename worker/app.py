@@ -88,6 +88,7 @@ class Worker:
             declare=self.topology.declare_ops_events,
             prefetch=64,
             name="worker-ops",
+            max_body=self.settings.bus.max_message_bytes,
         )
         self._ops_events.start()
         # The broker is there (the server just started on it): from here on, no turn

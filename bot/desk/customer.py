@@ -24,6 +24,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot import keyboards
 from bot.desk.keyboards import RateCallback
 from bot.desk.state import Handoff
 from bot.filters import HasText
@@ -87,8 +88,7 @@ def get_routers() -> list[Router]:
         state: FSMContext,
         desk: Desk,
     ) -> None:
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
+        await keyboards.remove_buttons(query.message)
         if callback_data.score == 0:
             await conv.say(conv.t("cancelled"))
             return

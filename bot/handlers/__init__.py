@@ -100,6 +100,13 @@ def get_routers(
     ]
     customers = Router(name="bot.customers")
     customers.message.filter(PrivateChat())  # checked once per message for all of them
+    customers.callback_query.filter(PrivateChat())
     customers.include_routers(*routers)
-    # the agents' group first (its own filter), the errors last
-    return [*([agents_router] if agents_router is not None else []), customers, errors.get_router()]
+    # the agents' group first (its own filter), then the customers, a button pressed anywhere
+    # else (answered, nothing more), the errors last
+    return [
+        *([agents_router] if agents_router is not None else []),
+        customers,
+        media.get_stray_buttons_router(),
+        errors.get_router(),
+    ]

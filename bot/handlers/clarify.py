@@ -130,8 +130,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     async def on_human_offer(
         query: CallbackQuery, callback_data: HumanCallback, conv: Conversation, rpc: Bus
     ) -> None:
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
+        await keyboards.remove_buttons(query.message)
         if not callback_data.accept:
             conv.memory.misses = 0
             await conv.say(conv.t("cancelled"))

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Collection
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 from prometheus_client import Counter
 
 from bot import keyboards
@@ -59,8 +59,7 @@ def get_router(known_intents: Collection[str]) -> Router:
             intent,
             "solved" if callback_data.solved else "not solved",
         )
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
+        await keyboards.remove_buttons(query.message)
         if callback_data.solved:
             await conv.say(conv.t("feedback.thanks"))
         else:

@@ -19,8 +19,10 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
+from bot.settings import BotSettings
 from bus import Bus
 from bus.contracts import Attachment
+from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
@@ -104,5 +106,24 @@ def get_router() -> Router:
         logger.info("a button nobody handles was pressed (chat %s)", conv.chat_id if conv else "-")
         if conv is not None:
             callback_answer.text = conv.t("button.stale")
+
+    return router
+
+
+def get_stray_buttons_router() -> Router:
+    """A button pressed outside a private chat: under a message in a group that is not the
+    agents' (forged: the bot never writes there), or under an inline-mode message (no message,
+    no chat). Its spinner is stopped with the stale-button note; nothing else happens."""
+    router = Router(name=f"{__name__}.strays")
+
+    @router.callback_query(flags={"callback_answer": {"pre": False}})
+    async def on_stray_button(
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        replies: Replies,
+        settings: BotSettings,
+    ) -> None:
+        logger.info("a button outside a private chat was pressed; answered, nothing done")
+        callback_answer.text = replies.text("button.stale", settings.default_locale)
 
     return router

@@ -1228,6 +1228,70 @@ class FakeTelegramAPI:
             user_id=message.chat_id if user_id is None else user_id,
         )
 
+    def user_sends(
+        self,
+        content: dict[str, Any],
+        *,
+        user_id: int = DEFAULT_USER_ID,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str | None = None,
+        language_code: str | None = None,
+    ) -> int:
+        """Any message content (a location, a poll, dice, a venue…) sent by this user, stored
+        and queued as the helpers above do; returns its message id. Files in it (any object
+        with a ``file_id``) become files the fake knows, as Telegram knows what users send."""
+
+        def register(value: Any) -> None:
+            if isinstance(value, dict):
+                if isinstance(value.get("file_id"), str) and value["file_id"] not in self._files:
+                    self._files[value["file_id"]] = _File(
+                        file_id=value["file_id"],
+                        file_unique_id=str(value.get("file_unique_id", value["file_id"])),
+                        content=b"user file",
+                        file_path=f"documents/file_{len(self._files)}.bin",
+                    )
+                for item in value.values():
+                    register(item)
+            elif isinstance(value, list):
+                for item in value:
+                    register(item)
+
+        register(content)
+        return self._user_message(
+            dict(content),
+            user_id=user_id,
+            chat_id=chat_id,
+            first_name=first_name,
+            language_code=language_code,
+            chat_type=chat_type,
+            message_thread_id=None,
+        )
+
+    def user_presses_inline(self, callback_data: str, *, user_id: int = DEFAULT_USER_ID) -> str:
+        """A button press that comes with no message (a button under an inline-mode message,
+        ``inline_message_id``): any data. Returns the callback query id."""
+        user = self._user(user_id, None, None)
+        query_id = str(secrets.randbits(63))
+        self._callbacks[query_id] = {"answered": False}
+        self._enqueue(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": dict(user),
+                "inline_message_id": f"inline-{query_id}",
+                "chat_instance": str(abs(hash((user_id, self.bot_id)))),
+                "data": callback_data,
+            },
+        )
+        return query_id
+
+    def take_updates(self) -> list[dict[str, Any]]:
+        """The queued updates, removed from the queue: for a test that feeds them to the
+        dispatcher itself (``dp.feed_raw_update``) instead of polling."""
+        taken, self._updates = self._updates, []
+        return taken
+
     def enqueue_update(self, update_type: str, payload: dict[str, Any]) -> int:
         """Queue any raw update (e.g. edited_message, my_chat_member); returns its update_id."""
         return self._enqueue(update_type, payload)

@@ -32,6 +32,34 @@ async def test_quorum_commands_queue_when_configured(amqp_connection, management
         await channel.close()
 
 
+async def test_every_durable_queue_is_quorum_when_configured(amqp_connection, management_api):
+    """KEFU_QUEUE_TYPE=quorum (docs/deploy.md): commands, the retry queue, the update
+    partitions, the desk's and ops' queues and every dead-letter queue are quorum queues; the
+    queries queue stays classic and auto-delete (a query nobody serves comes back at once)."""
+    topology = Topology(prefix=f"t{uuid4().hex[:12]}", queue_type="quorum", partitions=3)
+    channel = await amqp_connection.channel()
+    try:
+        await topology.declare_queries(channel)
+        await topology.declare_commands(channel)
+        await topology.declare_retries(channel)
+        await topology.declare_updates(channel)
+        await topology.declare_desk(channel)
+        await topology.declare_ops_events(channel)
+        base, auth = management_api
+        async with aiohttp.ClientSession(headers=auth) as http:
+            async with http.get(f"{base}/queues/%2F?name={topology.prefix}.") as response:
+                listed = await response.json()
+        types = {q["name"]: q["type"] for q in listed if q["name"].startswith(topology.prefix)}
+        assert types.pop(topology.queries_queue) == "classic"
+        assert set(types) == set(topology.queues) - {topology.queries_queue}
+        assert set(types.values()) == {"quorum"}, types
+        single = {q["name"]: q["arguments"] for q in listed if q["name"] in topology.update_queues}
+        assert all(a.get("x-single-active-consumer") is True for a in single.values())
+    finally:
+        await topology.delete(channel)
+        await channel.close()
+
+
 async def test_exchange_created_and_ticket_events_reach_a_listener(
     shop, amqp_connection, make_order
 ):

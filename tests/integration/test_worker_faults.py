@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import timedelta
-from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 from sqlalchemy import func, select
 
-from bus.contracts import CreateExchange, ExchangeCreated, ExchangeRejected
+from bus.contracts import ExchangeCreated, ExchangeRejected
 from bus.errors import BusError
 from bus.rpc import RpcClient
 from bus.settings import BusSettings
-from tests.integration.conftest import Shop, create_order, exchange_request, postgres_database
+from tests.integration.conftest import Shop, postgres_database
+from tests.support.orders import many_orders, wait_for_consumers
 from tests.support.processes import clean_env, spawn, stop_all
 from worker import create_worker
-from worker.db.models import Customer, Exchange, Order, OrderItem, ProcessedCommand, Variant
-from worker.service import utcnow
+from worker.db.models import Exchange, ProcessedCommand, Variant
 from worker.settings import WorkerSettings
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240)]
@@ -34,80 +32,6 @@ pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240
 COMMANDS = 1000
 STOCK = 700  # fewer units than commands: some are refused, and a unit is never given twice
 IN_FLIGHT = 48
-
-
-async def many_orders(shop: Shop, count: int) -> list[CreateExchange]:
-    """One order of one item each (the same product, size M), every one with its own verified
-    owner; the exchange to size L of each."""
-    first = await create_order(shop, kind="regular", target_stock=STOCK)
-    now = utcnow()
-    async with shop.db.write() as session:
-        variant_id = await session.scalar(
-            select(OrderItem.variant_id).where(OrderItem.id == first.item_id)
-        )
-        customers = [
-            Customer(
-                name="测试",
-                phone=f"1770000{n:04d}",
-                telegram_user_id=9_100_000_000 + n,
-                created_at=now,
-            )
-            for n in range(count - 1)
-        ]
-        session.add_all(customers)
-        await session.flush()
-        orders = []
-        for n, customer in enumerate(customers):
-            order = Order(
-                order_no=f"KF{71000000 + n:08d}",
-                customer_id=customer.id,
-                state="shipped",
-                created_at=now - timedelta(days=5),
-                paid_at=now - timedelta(days=5),
-                shipped_at=now - timedelta(days=4),
-                delivered_at=now - timedelta(hours=3),
-                total=Decimal(300),
-                postage=Decimal(0),
-                receiver_name="测试",
-                receiver_phone=customer.phone,
-                province="江苏",
-                address="南京市玄武区测试路 1 号",
-                courier="中通",
-                tracking_no=f"76{n:012d}",
-            )
-            order.items.append(OrderItem(variant_id=variant_id, price=Decimal(300)))
-            orders.append(order)
-        session.add_all(orders)
-        await session.flush()
-        made = [(o.order_no, o.items[0].id, c) for o, c in zip(orders, customers, strict=True)]
-    requests = [exchange_request(first, idempotency_key=f"k9-{uuid4().hex}")]
-    for order_no, item_id, customer in made:
-        requests.append(
-            CreateExchange(
-                order_no=order_no,
-                telegram_user_id=customer.telegram_user_id,
-                item_id=item_id,
-                new_size="L",
-                fit_for_resale=True,
-                idempotency_key=f"k9-{uuid4().hex}",
-            )
-        )
-    return requests
-
-
-async def wait_for_consumers(amqp_connection, queue: str, count: int) -> None:
-    async with asyncio.timeout(60):
-        while True:
-            channel = await amqp_connection.channel()
-            try:
-                declared = await channel.declare_queue(queue, passive=True)
-                if declared.declaration_result.consumer_count >= count:
-                    return
-            except Exception:
-                pass
-            finally:
-                await channel.close()
-            await asyncio.sleep(0.1)
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
@@ -124,7 +48,7 @@ async def test_kill_9_a_worker_mid_stream_every_command_once(
     setup = create_worker(settings)
     await setup.seed_demo()
     shop = Shop(setup, rpc=None)  # type: ignore[arg-type]
-    requests = await many_orders(shop, COMMANDS)
+    requests = await many_orders(shop, COMMANDS, stock=STOCK)
     env = clean_env(
         DATABASE_URL=url, AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, WORKER_PREFETCH="16"
     )
