@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.context import FSMContext
@@ -30,6 +30,7 @@ from bot.services.conversation import Conversation
 from bus import Bus
 from bus.contracts import Throttled
 from intents import Decision
+from intents.slots import answered_last4, order_number
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ class Flow(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        Flow._by_group[cls.states.__full_group_name__] = cls
+        if "states" in cls.__dict__:  # a concrete flow (not a shared base such as OrderFirstFlow)
+            Flow._by_group[cls.states.__full_group_name__] = cls
 
     def __init__(self, conv: Conversation, rpc: Bus, state: FSMContext) -> None:
         self.conv = conv
@@ -148,6 +150,46 @@ class Flow(ABC):
     @abstractmethod
     async def resume(self, at: str) -> None:
         """Go on from state ``at`` now that the chat is linked to the customer."""
+
+
+class OrderDraft(Draft):
+    """A draft about one of the customer's orders."""
+
+    order_no: str | None = None
+
+
+OD = TypeVar("OD", bound=OrderDraft)
+
+
+class OrderFirstFlow(Flow, Generic[OD]):
+    """A flow about one of the customer's orders (an exchange, a return): the order's number is
+    typed (with or then its last four digits) or picked from their list, and :meth:`open_order`
+    goes on from there."""
+
+    @abstractmethod
+    async def draft(self) -> OD: ...
+
+    @abstractmethod
+    async def open_order(self, draft: OD, order_no: str, last4: str | None) -> None: ...
+
+    async def number_typed(self, text: str, decision: Decision | None) -> None:
+        order_no = order_number(text)
+        if order_no is None:
+            await self.ask_again_or_step_aside(decision, "ask.order_no")
+            return
+        await self.open_order(await self.draft(), order_no, answered_last4(text))
+
+    async def last4_typed(self, text: str, decision: Decision | None) -> None:
+        last4 = answered_last4(text)
+        draft = await self.draft()
+        if last4 is None or draft.order_no is None:
+            await self.ask_again_or_step_aside(decision, "ask.phone_last4")
+            return
+        # the number typed again with its digits is the order meant
+        await self.open_order(draft, order_number(text) or draft.order_no, last4)
+
+    async def order_picked(self, order_no: str) -> None:
+        await self.open_order(await self.draft(), order_no, None)
 
 
 class Flows:

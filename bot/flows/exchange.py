@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
-from bot.flows.base import Draft, Flow
+from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key
@@ -35,8 +35,7 @@ from bus.contracts import (
     ProductFound,
     QuoteExchange,
 )
-from intents import Decision, Slots
-from intents.slots import answered_last4, order_number
+from intents import Slots
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +123,7 @@ class ExchangeRequest(StatesGroup):
     waiting_for_size_confirm = State()
 
 
-class ExchangeDraft(Draft):
-    order_no: str | None = None
+class ExchangeDraft(OrderDraft):
     item_id: int | None = None
     item_title: str = ""
     old_size: str | None = None
@@ -156,7 +154,7 @@ class ExchangeDraft(Draft):
         )
 
 
-class ExchangeFlow(Flow):
+class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
 
     async def draft(self) -> ExchangeDraft:
@@ -193,24 +191,6 @@ class ExchangeFlow(Flow):
         """The exchange offered by a button about one order (a return refused)."""
         await self.finish()
         await self.open_order(ExchangeDraft(), order_no, None)
-
-    async def number_typed(self, text: str, decision: Decision | None) -> None:
-        order_no = order_number(text)
-        if order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.order_no")
-            return
-        await self.open_order(await self.draft(), order_no, answered_last4(text))
-
-    async def last4_typed(self, text: str, decision: Decision | None) -> None:
-        last4 = answered_last4(text)
-        draft = await self.draft()
-        if last4 is None or draft.order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.phone_last4")
-            return
-        await self.open_order(draft, draft.order_no, last4)
-
-    async def order_picked(self, order_no: str) -> None:
-        await self.open_order(await self.draft(), order_no, None)
 
     async def open_order(self, draft: ExchangeDraft, order_no: str, last4: str | None) -> None:
         result = await lookup(self.rpc, self.conv, order_no, last4)

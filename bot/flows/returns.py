@@ -22,7 +22,7 @@ from aiogram.fsm.state import State, StatesGroup
 from pydantic import Field
 
 from bot import keyboards
-from bot.flows.base import Draft, Flow
+from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key
@@ -39,7 +39,7 @@ from bus.contracts import (
     ReturnTerms,
 )
 from intents import Decision, Slots
-from intents.slots import answered_last4, order_number
+from intents.slots import order_number
 from shop.enums import SELLER_FAULT, ReturnCause
 
 logger = logging.getLogger(__name__)
@@ -91,8 +91,7 @@ class ReturnRequest(StatesGroup):
     waiting_for_confirm = State()
 
 
-class ReturnDraft(Draft):
-    order_no: str | None = None
+class ReturnDraft(OrderDraft):
     item_ids: list[int] = Field(default_factory=list)
     items_title: str = ""
     cause: ReturnCause | None = None
@@ -106,7 +105,7 @@ class ReturnDraft(Draft):
         return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
 
 
-class ReturnFlow(Flow):
+class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
 
     async def draft(self) -> ReturnDraft:
@@ -129,24 +128,6 @@ class ReturnFlow(Flow):
         """A return offered by a button about one order."""
         await self.finish()
         await self.open_order(ReturnDraft(), order_no, None)
-
-    async def number_typed(self, text: str, decision: Decision | None) -> None:
-        order_no = order_number(text)
-        if order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.order_no")
-            return
-        await self.open_order(await self.draft(), order_no, answered_last4(text))
-
-    async def last4_typed(self, text: str, decision: Decision | None) -> None:
-        last4 = answered_last4(text)
-        draft = await self.draft()
-        if last4 is None or draft.order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.phone_last4")
-            return
-        await self.open_order(draft, order_number(text) or draft.order_no, last4)
-
-    async def order_picked(self, order_no: str) -> None:
-        await self.open_order(await self.draft(), order_no, None)
 
     async def open_order(self, draft: ReturnDraft, order_no: str, last4: str | None) -> None:
         draft.order_no = order_no
