@@ -37,7 +37,7 @@ from tests.support.redis import free_port, private_redis
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 QUESTIONS = [
-    "你们可以七天无理由退货吗", "发什么快递", "几天能发货", "支持货到付款吗", "有没有优惠券",
+    "你们可以七天无理由退货吗", "发什么快递", "几天能发货", "支持货到付款吗", "可以用信用卡付款吗",
 ]  # fmt: skip
 CUSTOMERS = 200
 TURNS = 5
@@ -91,6 +91,9 @@ async def test_kill_9_of_the_busy_bot_process_loses_and_repeats_nothing(
     for sent in harness.session.sent:
         expected[int(sent.chat_id)].append(parse_html(sent.text)[0])
     assert len(expected) == CUSTOMERS
+    # One reply per update: a kill between two replies of one update would repeat the first
+    # (Telegram has it, the update is not noted as handled) -- the window docs/bot.md names.
+    assert all(len(answers) == TURNS for answers in expected.values())
 
     prefix = f"t{uuid4().hex[:12]}"
     fake = FakeTelegramAPI()
@@ -149,7 +152,8 @@ async def test_kill_9_of_the_busy_bot_process_loses_and_repeats_nothing(
                 return sum(len(fake.messages(FIRST_USER + n)) for n in range(CUSTOMERS))
 
             talking = asyncio.create_task(talk())
-            total = CUSTOMERS * TURNS
+            # every reply the reference made (an answer may come with its next step)
+            total = sum(len(answers) for answers in expected.values())
             async with asyncio.timeout(60):
                 while answered() < total // 3:  # noqa: ASYNC110
                     await asyncio.sleep(0.02)
