@@ -39,7 +39,8 @@ phone digits, a quantity, or a complaint's topic)."""
 
 FLOW_TOPICS: dict[str, str] = {
     "SizeAdvice": "size.recommend",
-    "ShippingQuestion": "shipping",
+    # waiting for the region of a postage question: a bare region is that question's answer
+    "ShippingQuestion": "shipping.fee",
     "ExchangeRequest": "returns.exchange",
     "ReturnRequest": "returns.return",
     "AddressChange": "order.change_address",

@@ -40,7 +40,7 @@ def test_an_accepted_answer_becomes_the_topic_and_the_context_says_when() -> Non
 
 def test_the_flow_the_chat_is_in_is_its_topic() -> None:
     assert topic.flow_topic("SizeAdvice:waiting_for_body") == "size.recommend"
-    assert topic.flow_topic("ShippingQuestion:waiting_for_region") == "shipping"
+    assert topic.flow_topic("ShippingQuestion:waiting_for_region") == "shipping.fee"
     assert topic.flow_topic("ExchangeRequest:waiting_for_item") == "returns.exchange"
     assert topic.flow_topic("ReturnRequest:waiting_for_cause") == "returns.return"
     assert topic.flow_topic(None) is None and topic.flow_topic("Unknown:step") is None
