@@ -265,3 +265,12 @@ CareInstruction = Literal[
 ]
 """Care instructions as codes (the care label's symbols); the bot words them per language."""
 CARE_INSTRUCTIONS: tuple[CareInstruction, ...] = get_args(CareInstruction)
+
+
+SIZE_LADDER: tuple[str, ...] = ("XXS", "XS", "S", "M", "L", *("X" * n + "L" for n in (1, 2, 3)))
+"""Letter sizes from the smallest (XXS … XL, then XL with two and three X's): the order a
+"one size up" or "too small" moves along."""
+
+SIZE_LETTERS = "|".join(sorted(SIZE_LADDER, key=len, reverse=True))
+"""The letter sizes as a regular-expression alternation, longest first (so that "XL" is not
+read as "L")."""

@@ -36,11 +36,11 @@ from bus.contracts import (
     QuoteExchange,
 )
 from intents import Slots
+from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
 logger = logging.getLogger(__name__)
 
-SIZE_LADDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
-_SIZE = r"(XXXL|XXL|XXS|XL|XS|S|M|L|\d{2,3}(?=\s*[码号]))"
+_SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
 _TARGET = re.compile(
     r"(?:换成|改成|换|改|要|想要|拿|(?<![A-Za-z'’])(?:to|for|into|in|an?|size))\s*"
     + _SIZE

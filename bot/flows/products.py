@@ -37,7 +37,7 @@ from bus.contracts import (
     VariantView,
 )
 from intents import Decision, Slots
-from shop.enums import PRODUCT_CATEGORIES, Fibre, ProductCategory
+from shop.enums import PRODUCT_CATEGORIES, SIZE_LETTERS, Fibre, ProductCategory
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,8 @@ CATEGORY_QUERY: dict[ProductCategory, str] = {
 }
 """The word that lists a category's products (the worker's category words)."""
 
-_SIZES = re.compile(r"(?<![A-Za-z0-9])(?:XXXL|XXL|XL|XS|S|M|L|[2-4]\d)(?![A-Za-z0-9])")
-_ASKED_SIZE = re.compile(r"(?<![A-Za-z0-9])(XXXL|XXL|XL|XS|S|M|L|[2-4]\d)(?![A-Za-z0-9])", re.I)
+_SIZES = re.compile(rf"(?<![A-Za-z0-9])(?:{SIZE_LETTERS}|[2-4]\d)(?![A-Za-z0-9])")
+_ASKED_SIZE = re.compile(rf"(?<![A-Za-z0-9])({SIZE_LETTERS}|[2-4]\d)(?![A-Za-z0-9])", re.I)
 _COLOURS_EN = ("black", "white", "grey", "gray", "navy", "beige", "khaki", "burgundy", "wine",
                "light blue", "blue", "red", "pink", "green", "brown", "cream")
 _ZH_FILLER = tuple(
