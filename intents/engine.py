@@ -430,7 +430,10 @@ class IntentEngine:
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
         remap = CONTEXT_REMAP.get((group, own.id))
         only_slots = _only_slots(text, slots)  # "KF20260001 尾号1234": read by its slots
+        # only a message that reads as a follow-up ("那运费呢", "运费呢") or isn't clear on its
+        # own: "你们包邮吗" after a returns answer is a shipping question of its own
         if (remap is not None and fragment and not only_slots
+                and (not clear or _follows_on(norm))
                 and st.catalog.get(remap) is not None):
             return _point_mass(st, remap, max(float(probs[top]), 0.9)), True, slots
         if clear and not fragment:
@@ -658,6 +661,11 @@ def _is_fragment(norm: str) -> bool:
     if cjk:
         return cjk <= _FRAGMENT_MAX_CJK and len(norm.split()) <= 3
     return len(norm.split()) <= _FRAGMENT_MAX_WORDS
+
+
+def _follows_on(norm: str) -> bool:
+    """Worded as a follow-up: opening like one (那…, what about…) or ending in 呢."""
+    return bool(_CONTINUATION.match(norm)) or norm.rstrip("?？!！ ").endswith("呢")
 
 
 def _only_slots(text: str, slots: Slots) -> bool:

@@ -44,6 +44,8 @@ def test_the_region_of_a_follow_up_is_in_its_slots(any_engine):
         ("发什么快递", "order.status", "shipping.courier"),
         # an order number with its digits is a look-up of that order, also after a return
         ("KF26200341 尾号5280", "returns.return", "order.status"),
+        # a shipping question of its own after a returns answer (not a follow-up: no 那…呢)
+        ("你们包邮吗", "returns.return", "shipping.fee"),
     ],
 )
 def test_context_never_overrides_a_clear_new_question(any_engine, text, last, intent):
