@@ -280,6 +280,9 @@ def _prepared(text: str) -> str:
     return chinese_numerals_to_digits(raw) if raw else ""
 
 
+_AFTER_ORDER = re.compile(r"[\s,，、/]+(\d{4})(?!\d|\s*(?:年|元|块|件|个|号|码|rmb|yuan))")
+
+
 def order_number(text: str) -> str | None:
     """The demo shop's order number (KF + 8 digits) in any case, width or spacing."""
     m = _ORDER.search(_prepared(text))
@@ -310,8 +313,13 @@ def extract_slots(text: str) -> Slots:
     if m:
         found["order_no"] = "KF" + re.sub(r"\D", "", m.group(1))
         used.append(m.span())
+    order_end = m.end() if m else None
     m = _PHONE.search(t)
     if m and not _overlaps(m.span(1), used):
+        found["phone_last4"] = m.group(1)
+        used.append(m.span(1))
+    elif order_end is not None and (m := _AFTER_ORDER.match(t, order_end)):
+        # "KF26200341 5280": four digits right after the order number are its last four
         found["phone_last4"] = m.group(1)
         used.append(m.span(1))
 

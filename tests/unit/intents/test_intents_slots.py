@@ -203,3 +203,20 @@ def test_slot_text_blanks_the_slot_values():
 
     assert slot_text("XL行不").strip() == "行不"
     assert "beijing" not in slot_text("What about Beijing?")
+
+
+@pytest.mark.parametrize(
+    ("text", "last4"),
+    [
+        ("I want to return my order KF26961705 5280", "5280"),
+        ("KF26961705，5280 这单我要退货", "5280"),
+        ("KF26961705 尾号1234", "1234"),
+        ("KF26961705 2026年买的", None),  # a year, not the digits
+        ("KF26961705 1999元那件", None),  # a price
+        ("KF26961705 想退货", None),
+    ],
+)
+def test_four_digits_right_after_the_order_number_are_its_last_four(text, last4):
+    slots = extract_slots(text)
+    assert slots.order_no == "KF26961705"
+    assert slots.phone_last4 == last4
