@@ -35,6 +35,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -44,6 +45,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,7 +68,7 @@ console = Console(stderr=True)
 class Turn:
     kind: str
     latency: float | None  # None: no reply in time
-    error: bool
+    error: str | None  # None, or why it is one: "no reply", "unavailable", "error.generic"
 
 
 @dataclass
@@ -80,11 +82,124 @@ class RunResult:
     p50_ms: float
     p99_ms: float
     by_kind_p50_ms: dict[str, float]
+    by_kind_p99_ms: dict[str, float]
+    errors_by_kind: dict[str, dict[str, int]]
+    cpu_percent: dict[str, float]
+    """Each process's CPU over the run, in % of one core (the benchmark's own process —
+    fake Telegram and the customers — as ``customers``; the shared broker and PostgreSQL
+    include whatever else used them meanwhile)."""
+    cpu_wait_percent: dict[str, float]
+    """How much of the run each process waited, ready to run, for a CPU (in %)."""
+    calls: dict[str, dict[str, float]]
+    """Per bus method, from the processes' own metrics: calls, outcomes other than ok, the
+    bot's mean round trip and the workers' mean handler time (ms)."""
     rss_mb_idle: dict[str, float]
     rss_mb_loaded: dict[str, float]
     rss_mb_per_1000: dict[str, float]
     redis_mb: float
+    redis_commands: dict[str, int]
+    """Commands the bots sent Redis over the whole run (start-up included), by command."""
     error_samples: list[str] = field(default_factory=list)
+
+
+def cpu_seconds(pid: int) -> float:
+    """user + system CPU of a process so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_wait_seconds(pid: int) -> float:
+    """How long the process's main thread waited, runnable, for a CPU so far (schedstat):
+    the sign of a machine busier than its cores."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as schedstat:
+            return int(schedstat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def listener(port: int) -> int | None:
+    """The process listening on a local TCP port (``ss -ltnp``), if it can be told."""
+    try:
+        out = subprocess.run(
+            ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=False
+        ).stdout
+    except OSError:
+        return None
+    found = re.search(r"pid=(\d+)", out)
+    return int(found.group(1)) if found else None
+
+
+def with_children(pid: int) -> list[int]:
+    """A process and its children (PostgreSQL's backends are the postmaster's)."""
+    pids = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(stat.parent.name))
+    return pids
+
+
+def services_cpu(ports: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far of the services the stack shares (their children included)."""
+    seconds: dict[str, float] = {}
+    for name, port in ports.items():
+        pid = listener(port)
+        if pid is not None:
+            total = 0.0
+            for each in with_children(pid):
+                with contextlib.suppress(OSError):
+                    total += cpu_seconds(each)
+            seconds[name] = total
+    return seconds
+
+
+async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """A process's Prometheus metrics: (sample name, labels) → value."""
+    from aiohttp import ClientSession
+    from prometheus_client.parser import text_string_to_metric_families
+
+    async with ClientSession() as session, session.get(f"http://127.0.0.1:{port}/") as response:
+        text = await response.text()
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def bus_calls(
+    bots: list[dict[tuple[str, tuple[tuple[str, str], ...]], float]],
+    workers: list[dict[tuple[str, tuple[tuple[str, str], ...]], float]],
+) -> dict[str, dict[str, float]]:
+    """Per method: the bots' calls by outcome and mean round trip, the workers' mean handler
+    time, summed over the processes."""
+    table: dict[str, dict[str, float]] = {}
+
+    def add(method: str, key: str, value: float) -> None:
+        row = table.setdefault(method, {})
+        row[key] = row.get(key, 0.0) + value
+
+    for metrics in bots:
+        for (name, labels), value in metrics.items():
+            got = dict(labels)
+            if name == "kefu_bus_calls_total":
+                add(got["method"], got["outcome"], value)
+            elif name in ("kefu_bus_call_seconds_sum", "kefu_bus_call_seconds_count"):
+                add(got["method"], name.rsplit("_", 1)[1] + "_rtt", value)
+    for metrics in workers:
+        for (name, labels), value in metrics.items():
+            got = dict(labels)
+            if name in ("kefu_rpc_handler_seconds_sum", "kefu_rpc_handler_seconds_count"):
+                add(got["method"], name.rsplit("_", 1)[1] + "_handler", value)
+    for row in table.values():
+        for what in ("rtt", "handler"):
+            count = row.pop(f"count_{what}", 0.0)
+            total = row.pop(f"sum_{what}", 0.0)
+            if count:
+                row[f"{what}_ms"] = total / count * 1000
+    return table
 
 
 def rss_mb(pid: int) -> float:
@@ -140,7 +255,7 @@ class Customers:
 
         replies = Replies(load_policy())
         self.bad = {
-            parse_html(replies.text(key, locale))[0]
+            parse_html(replies.text(key, locale))[0]: key
             for key in ("unavailable", "error.generic")
             for locale in ("zh_CN", "en")
         }
@@ -159,7 +274,11 @@ class Customers:
         except TimeoutError:
             pass
         said = [m.text for m in self.fake.messages(user)[before:]]
-        error = latency is None or any(text in self.bad for text in said)
+        error = (
+            "no reply"
+            if latency is None
+            else next((self.bad[text] for text in said if text in self.bad), None)
+        )
         if error and len(self.errors) < 5:
             self.errors.append(f"{kind}: {text!r} -> {said!r}")
         self.turns.append(Turn(kind, latency, error))
@@ -198,17 +317,23 @@ async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> 
                 "BOT_TOKEN": fake.token,
                 "TELEGRAM_API_URL": fake.base_url,
             }
+            ports: dict[str, int] = {}  # each process's metrics, scraped after the run
             for n in range(workers):
-                services.append(
-                    await spawn(
-                        f"worker-{n}", ["-m", "worker"], clean_env(**common, DATABASE_URL=url),
-                        directory,
-                    )
-                )  # fmt: skip
-            bot_env = clean_env(**common, REDIS_URL=redis_url, KEFU_BOT_MODE="partitions")
-            bots = [
-                await spawn(f"bot-{n}", ["-m", "bot"], bot_env, directory) for n in range(2)
-            ]
+                ports[f"worker-{n}"] = free_port()
+                env = clean_env(
+                    **common, DATABASE_URL=url, WORKER_METRICS_PORT=str(ports[f"worker-{n}"])
+                )
+                services.append(await spawn(f"worker-{n}", ["-m", "worker"], env, directory))
+            bots = []
+            for n in range(2):
+                ports[f"bot-{n}"] = free_port()
+                bot_env = clean_env(
+                    **common,
+                    REDIS_URL=redis_url,
+                    KEFU_BOT_MODE="partitions",
+                    KEFU_BOT_METRICS_PORT=str(ports[f"bot-{n}"]),
+                )
+                bots.append(await spawn(f"bot-{n}", ["-m", "bot"], bot_env, directory))
             services += bots
             port = free_port()
             ingress = await spawn(
@@ -230,6 +355,17 @@ async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> 
                     await wait_for_line(service, "update partitions")
             await wait_for_line(ingress, "webhook registered")
             idle = {s.name: rss_mb(s.pid) for s in services}
+            cpu_before = {s.name: cpu_seconds(s.pid) for s in services}
+            cpu_before["customers"] = cpu_seconds(os.getpid())
+            waited_before = {s.name: cpu_wait_seconds(s.pid) for s in services}
+            waited_before["customers"] = cpu_wait_seconds(os.getpid())
+            shared_ports = {
+                "redis": int(redis_url.rsplit(":", 1)[1].split("/")[0]),
+                "rabbitmq (shared)": urlsplit(args.amqp_url).port or 5672,
+            }
+            if pg_name:
+                shared_ports["postgresql (shared)"] = urlsplit(url).port or 5432
+            cpu_before |= services_cpu(shared_ports)
             customers = Customers(fake, orders, args.think)
             users = [2_000_000 + n for n in range(args.customers)]
             total = len(users) * 6
@@ -244,11 +380,22 @@ async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> 
                 task = progress.add_task("turns", total=total)
                 await asyncio.gather(*(customers.converse(u, progress, task) for u in users))
             seconds = time.perf_counter() - started
+            cpu = {s.name: cpu_seconds(s.pid) for s in services}
+            cpu["customers"] = cpu_seconds(os.getpid())
+            waited = {s.name: cpu_wait_seconds(s.pid) for s in services}
+            waited["customers"] = cpu_wait_seconds(os.getpid())
+            cpu |= services_cpu(shared_ports)
             loaded = {s.name: rss_mb(s.pid) for s in services}
+            metrics = {name: await scrape(port) for name, port in ports.items()}
             import redis.asyncio as redis
 
             client = redis.Redis.from_url(redis_url)
             redis_mb = (await client.info("memory"))["used_memory"] / 2**20
+            redis_commands = {
+                name.removeprefix("cmdstat_"): int(row["calls"])
+                for name, row in (await client.info("commandstats")).items()
+                if name not in ("cmdstat_info", "cmdstat_ping", "cmdstat_hello", "cmdstat_client")
+            }
             await client.aclose()
     finally:
         await stop_all(services)
@@ -260,18 +407,26 @@ async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> 
                 await postgres_database(pg_name, drop=True)
     latencies = sorted(t.latency for t in customers.turns if t.latency is not None)
     kinds = sorted({t.kind for t in customers.turns})
-    per_1000 = {
-        name: (loaded[name] - idle[name]) * 1000 / args.customers for name in loaded
-    }
+    per_1000 = {name: (loaded[name] - idle[name]) * 1000 / args.customers for name in loaded}
+    errors_by_kind: dict[str, dict[str, int]] = {}
+    for t in customers.turns:
+        if t.error:
+            reasons = errors_by_kind.setdefault(t.kind, {})
+            reasons[t.error] = reasons.get(t.error, 0) + 1
+
+    def p99(values: list[float]) -> float:
+        values = sorted(values)
+        return values[max(0, int(len(values) * 0.99) - 1)] * 1000 if values else 0.0
+
     return RunResult(
         workers=workers,
         customers=args.customers,
         turns=len(customers.turns),
-        errors=sum(t.error for t in customers.turns),
+        errors=sum(t.error is not None for t in customers.turns),
         seconds=seconds,
         turns_per_s=len(customers.turns) / seconds,
         p50_ms=statistics.median(latencies) * 1000,
-        p99_ms=latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
+        p99_ms=p99(latencies),
         by_kind_p50_ms={
             kind: statistics.median(
                 [t.latency for t in customers.turns if t.kind == kind and t.latency] or [0]
@@ -279,10 +434,28 @@ async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> 
             * 1000
             for kind in kinds
         },
+        by_kind_p99_ms={
+            kind: p99([t.latency for t in customers.turns if t.kind == kind and t.latency])
+            for kind in kinds
+        },
+        errors_by_kind=errors_by_kind,
+        cpu_percent={
+            name: (cpu[name] - cpu_before[name]) / seconds * 100
+            for name in cpu
+            if name in cpu_before
+        },
+        cpu_wait_percent={
+            name: (waited[name] - waited_before[name]) / seconds * 100 for name in waited
+        },
+        calls=bus_calls(
+            [m for name, m in metrics.items() if name.startswith("bot")],
+            [m for name, m in metrics.items() if name.startswith("worker")],
+        ),
         rss_mb_idle=idle,
         rss_mb_loaded=loaded,
         rss_mb_per_1000=per_1000,
         redis_mb=redis_mb,
+        redis_commands=redis_commands,
         error_samples=customers.errors,
     )
 
@@ -326,8 +499,30 @@ def report(results: list[RunResult], echo: dict[str, float], bus: dict[str, floa
             f"{r.workers:>8}{r.turns:>8}{r.errors:>8}{r.turns_per_s:>9.1f}"
             f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}"
         )
-        kinds = ", ".join(f"{k} {v:.1f} ms" for k, v in r.by_kind_p50_ms.items())
-        print(f"   p50 by kind: {kinds}")
+        kinds = ", ".join(
+            f"{k} {v:.0f}/{r.by_kind_p99_ms[k]:.0f} ms" for k, v in r.by_kind_p50_ms.items()
+        )
+        print(f"   p50/p99 by kind: {kinds}")
+        for kind, reasons in r.errors_by_kind.items():
+            print(
+                f"   errors in {kind} turns: " + ", ".join(f"{n} {w}" for w, n in reasons.items())
+            )
+        print(
+            "   CPU (% of a core): " + ", ".join(f"{k} {v:.0f}" for k, v in r.cpu_percent.items())
+        )
+        print(
+            "   waiting for a CPU (% of the run): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in r.cpu_wait_percent.items())
+        )
+        for method, row in sorted(r.calls.items(), key=lambda item: -item[1].get("ok", 0)):
+            failed = ", ".join(
+                f"{n:.0f} {w}" for w, n in row.items() if w not in ("ok", "rtt_ms", "handler_ms")
+            )
+            print(
+                f"   {method:<24} {row.get('ok', 0):>6.0f} ok"
+                f"  round trip {row.get('rtt_ms', 0):7.1f} ms"
+                f"  worker {row.get('handler_ms', 0):6.1f} ms" + (f"  ({failed})" if failed else "")
+            )
         rows = ", ".join(
             f"{name} {r.rss_mb_idle[name]:.0f}→{r.rss_mb_loaded[name]:.0f} MB "
             f"({r.rss_mb_per_1000[name]:+.1f} MB/1,000)"
@@ -335,6 +530,12 @@ def report(results: list[RunResult], echo: dict[str, float], bus: dict[str, floa
             if not name.startswith("ingress")
         )
         print(f"   RSS idle→loaded: {rows}; Redis {r.redis_mb:.1f} MB")
+        commands = sorted(r.redis_commands.items(), key=lambda item: -item[1])
+        print(
+            f"   Redis: {sum(r.redis_commands.values()) / r.turns:.1f} commands a turn ("
+            + ", ".join(f"{name} {n}" for name, n in commands)
+            + ")"
+        )
         for sample in r.error_samples:
             print(f"   error: {sample}")
     print(
