@@ -36,6 +36,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -400,6 +401,11 @@ async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> 
     finally:
         await stop_all(services)
         await fake.stop()
+        if args.logs:
+            keep = Path(args.logs) / f"{workers}-workers"
+            keep.mkdir(parents=True, exist_ok=True)
+            for service in services:
+                shutil.copy(service.log, keep / service.log.name)
         if pg_name:
             from tests.integration.conftest import postgres_database
 
@@ -583,6 +589,7 @@ def main() -> None:
         "--amqp-url", default=os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--logs", help="copy the processes' logs into this directory")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -106,6 +106,20 @@ class BotSettings(BaseSettings):
         description="A chat idle this long is forgotten (its FSM state and chat memory, in "
         "memory or in Redis): the store holds the active conversations, not every customer.",
     )
+    redis_max_connections: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        alias="KEFU_REDIS_MAX_CONNECTIONS",
+        description="Connections a bot process opens to Redis at most; a command that finds "
+        "them all busy waits for one (up to KEFU_REDIS_POOL_TIMEOUT_S) instead of failing.",
+    )
+    redis_pool_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        alias="KEFU_REDIS_POOL_TIMEOUT_S",
+        description="How long a Redis command waits for a free connection before it fails.",
+    )
     # Several bot processes behind `python -m bot.ingress` (bot/partitions.py, docs/bot.md).
     bot_mode: Literal["auto", "polling", "webhook", "partitions"] = Field(
         default="auto",

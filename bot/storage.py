@@ -4,7 +4,11 @@ Redis, so that the store holds the active conversations, not every customer ever
 (about 7 KiB each).
 
 - Redis (``REDIS_URL``): aiogram's ``RedisStorage`` with the TTL on the state and data keys;
-  every write sets it again (the chat memory is written on every customer message).
+  every write sets it again (the chat memory is written on every customer message). Its
+  client (shared with flood control and the handled-update log) draws on a *blocking* pool of
+  ``KEFU_REDIS_MAX_CONNECTIONS``: under a burst a command waits for a free connection (up to
+  ``KEFU_REDIS_POOL_TIMEOUT_S``). redis-py's default pool raises ``Too many connections`` at
+  its hundredth connection instead — under load that failed customers' updates outright.
 - Memory: :class:`ExpiringMemoryStorage`, aiogram's ``MemoryStorage`` that notes when each key
   was last read or written and drops the idle ones as it goes (a sweep at most every tenth
   of the TTL, costing only the expired keys).
@@ -19,6 +23,7 @@ from typing import Any
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.settings import BotSettings
 
@@ -80,9 +85,14 @@ def make_storage(settings: BotSettings) -> BaseStorage:
     ttl = settings.chat_ttl_s
     if not settings.redis_url:
         return ExpiringMemoryStorage(ttl)
-    # with_destiny: the bot keeps its chat memory apart from the FSM data (see ChatMemory).
-    return RedisStorage.from_url(
+    pool = BlockingConnectionPool.from_url(
         settings.redis_url,
+        max_connections=settings.redis_max_connections,
+        timeout=settings.redis_pool_timeout_s,
+    )
+    # with_destiny: the bot keeps its chat memory apart from the FSM data (see ChatMemory).
+    return RedisStorage(
+        Redis.from_pool(pool),  # the client owns the pool: storage.close() closes both
         key_builder=DefaultKeyBuilder(with_destiny=True),
         state_ttl=int(ttl),
         data_ttl=int(ttl),

@@ -35,9 +35,7 @@ PARTITIONS = 4
 
 
 def bus_settings(amqp_url: str, prefix: str) -> BusSettings:
-    return BusSettings(
-        AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, KEFU_UPDATE_PARTITIONS=PARTITIONS
-    )
+    return BusSettings(AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, KEFU_UPDATE_PARTITIONS=PARTITIONS)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -220,3 +218,26 @@ async def test_flood_control_and_the_update_log_hold_across_processes(tmp_path):
         assert not await RedisUpdateLog(gone, 60, prefix="t", bot_id=1).seen(1)
     finally:
         await gone.aclose()
+
+
+async def test_a_burst_of_redis_commands_waits_for_the_pool_instead_of_failing(tmp_path):
+    """The bot's Redis client (chats, flood control, handled updates) on a pool far smaller
+    than the burst: every command succeeds, none with redis-py's "Too many connections"."""
+    from aiogram.fsm.storage.base import StorageKey
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    from bot.settings import BotSettings
+    from bot.storage import make_storage
+
+    async with private_redis(tmp_path) as url:
+        storage = make_storage(BotSettings(REDIS_URL=url, KEFU_REDIS_MAX_CONNECTIONS=3))
+        assert isinstance(storage, RedisStorage)
+        try:
+            keys = [StorageKey(bot_id=1, chat_id=n, user_id=n) for n in range(300)]
+            await asyncio.gather(*(storage.set_data(k, {"n": k.chat_id}) for k in keys))
+            found = await asyncio.gather(*(storage.get_data(k) for k in keys))
+            assert [f["n"] for f in found] == list(range(300))
+            clients = (await storage.redis.info("clients"))["connected_clients"]
+            assert clients <= 3  # the pool's connections, nothing else is connected
+        finally:
+            await storage.close()

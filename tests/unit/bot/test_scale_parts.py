@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
+from redis.asyncio import BlockingConnectionPool
 
 from bot.__main__ import WebhookConfigError, run_mode
 from bot.flood import MemoryFlood
@@ -63,9 +64,20 @@ async def test_memory_storage_forgets_idle_chats_and_keeps_active_ones():
 async def test_storage_follows_the_settings():
     memory = make_storage(BotSettings(KEFU_CHAT_TTL_S=3600))
     assert isinstance(memory, ExpiringMemoryStorage) and memory.ttl == 3600
-    redis = make_storage(BotSettings(REDIS_URL="redis://127.0.0.1:1/0", KEFU_CHAT_TTL_S=600))
+    redis = make_storage(
+        BotSettings(
+            REDIS_URL="redis://127.0.0.1:1/0",
+            KEFU_CHAT_TTL_S=600,
+            KEFU_REDIS_MAX_CONNECTIONS=7,
+            KEFU_REDIS_POOL_TIMEOUT_S=2.5,
+        )
+    )
     try:
         assert (redis.state_ttl, redis.data_ttl) == (600, 600)  # type: ignore[attr-defined]
+        # A burst waits for a free connection rather than failing with "Too many connections".
+        pool = redis.redis.connection_pool  # type: ignore[attr-defined]
+        assert isinstance(pool, BlockingConnectionPool)
+        assert (pool.max_connections, pool.timeout) == (7, 2.5)
     finally:
         await redis.close()
 
