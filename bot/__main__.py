@@ -164,6 +164,7 @@ async def serve_partitions(
         settings.bus,
         log,
         prefetch=settings.partition_prefetch,
+        concurrency=settings.partition_concurrency,
         workflow_data={"bots": [bot]},
     )
     consumer.start()

@@ -10,9 +10,16 @@ no lock store is involved (the dispatcher runs without event isolation here).
 
 In the process, a partition's updates are handed to one *lane* per chat: different chats of a
 partition are handled side by side (up to ``KEFU_PARTITION_PREFETCH`` updates taken ahead),
-one chat's strictly one after another. Each update is fed to aiogram's dispatcher and
-acknowledged only once it has been handled: a process killed mid-stream loses nothing; what it
-had not acknowledged is delivered again to the process that takes its partitions over.
+one chat's strictly one after another. At most ``KEFU_PARTITION_CONCURRENCY`` updates are
+handled at once over all partitions; the rest wait in their lanes *before* their handling
+starts. A process that takes more than it can handle therefore answers later, rather than
+starting hundreds of updates whose bus calls then time out behind each other (the load run
+of issue 12: with 16 partitions × 32 taken ahead, one busy process had up to 512 updates
+half-handled, and look-ups waited out their 5 s deadline in its own event loop).
+
+Each update is fed to aiogram's dispatcher and acknowledged only once it has been handled: a
+process killed mid-stream loses nothing; what it had not acknowledged is delivered again to the
+process that takes its partitions over.
 
 An update delivered again after it was handled (the ack lost with a connection, Telegram
 sending it twice through the ingress) is recognised by its ``update_id`` and acknowledged
@@ -156,6 +163,7 @@ class PartitionConsumer:
         log: UpdateLog,
         *,
         prefetch: int = 32,
+        concurrency: int = 64,
         workflow_data: Mapping[str, Any] | None = None,
     ) -> None:
         self.dp = dp
@@ -169,6 +177,9 @@ class PartitionConsumer:
         self._channel: AbstractChannel | None = None
         self._consumers: list[Consumer] = []
         self._lanes: dict[int, _Lane] = {}
+        self.concurrency = concurrency
+        self._slots = asyncio.Semaphore(concurrency)
+        self._handling = 0
         self._ready = asyncio.Event()
         self._connector: asyncio.Task[None] | None = None
         self._stopping = False
@@ -177,6 +188,11 @@ class PartitionConsumer:
     def ready(self) -> asyncio.Event:
         """Set once every partition is being consumed."""
         return self._ready
+
+    @property
+    def handling(self) -> int:
+        """Updates being handled right now (at most ``concurrency``)."""
+        return self._handling
 
     @property
     def in_flight(self) -> int:
@@ -261,7 +277,12 @@ class PartitionConsumer:
         try:
             while lane.waiting:
                 delivery, update, received = lane.waiting.popleft()
-                await self._handle(delivery, update)
+                async with self._slots:
+                    self._handling += 1
+                    try:
+                        await self._handle(delivery, update)
+                    finally:
+                        self._handling -= 1
                 HANDLE_SECONDS.observe(time.perf_counter() - received)
         finally:
             lane.task = None

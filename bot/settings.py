@@ -143,6 +143,15 @@ class BotSettings(BaseSettings):
         description="Updates a bot process takes ahead from each partition it is active on; "
         "different chats of a partition are handled side by side, one chat's in order.",
     )
+    partition_concurrency: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        alias="KEFU_PARTITION_CONCURRENCY",
+        description="Updates a bot process handles at once, over all its partitions; the "
+        "others wait their turn before any bus call of theirs starts, so an overloaded process "
+        "answers later instead of timing its calls out.",
+    )
     intents_reload_s: float = Field(
         default=5.0,
         ge=0,

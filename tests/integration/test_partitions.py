@@ -35,7 +35,9 @@ PARTITIONS = 4
 
 
 def bus_settings(amqp_url: str, prefix: str) -> BusSettings:
-    return BusSettings(AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, KEFU_UPDATE_PARTITIONS=PARTITIONS)
+    return BusSettings(
+        AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, KEFU_UPDATE_PARTITIONS=PARTITIONS
+    )
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -149,6 +151,51 @@ async def test_each_chat_in_order_a_repeat_once_and_malformed_updates_dead_lette
     finally:
         await consumer.stop()
     assert await counts(amqp_connection, ingress.topology) == (0, 2)
+
+
+async def test_a_process_handles_at_most_its_concurrency_at_once_and_the_rest_in_turn(
+    ingress, amqp_url, amqp_connection
+):
+    """KEFU_PARTITION_CONCURRENCY: 24 chats' updates taken ahead (prefetch 16 a partition),
+    three handled at a time; every chat still answered in order."""
+    updates = conversations(chats=24, turns=3, first_user=815_000)
+    expected = await expected_answers(updates)
+    harness = Harness(FailingBus(BusUnavailable, "no worker here"))
+    running, most = 0, 0
+
+    @harness.dp.update.outer_middleware()
+    async def count(handler, event, data):  # type: ignore[no-untyped-def]
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            await asyncio.sleep(0.01)  # long enough for the others to pile up
+            return await handler(event, data)
+        finally:
+            running -= 1
+
+    consumer = PartitionConsumer(
+        harness.dp,
+        harness.bot,
+        bus_settings(amqp_url, ingress.topology.prefix),
+        MemoryUpdateLog(600),
+        prefetch=16,
+        concurrency=3,
+    )
+    consumer.start()
+    await asyncio.wait_for(consumer.ready.wait(), 20)
+    try:
+        for turn in range(3):
+            for chat, chat_updates in updates.items():
+                await publish(ingress, chat_updates[turn], chat=chat)
+        total = sum(len(v) for v in expected.values())
+        await wait_for(lambda: len(harness.session.sent) >= total and consumer.in_flight == 0)
+        assert answers_by_chat(harness.session) == expected
+        assert most == 3  # the bound was reached and never passed
+        assert consumer.handling == 0
+    finally:
+        await consumer.stop()
+    assert await counts(amqp_connection, ingress.topology) == (0, 0)
 
 
 async def test_two_consumers_share_the_partitions_and_one_takes_over_from_the_other(
