@@ -24,12 +24,12 @@ from pydantic import BaseModel, Field
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
+from bot.services.catalogue import sold_categories
 from bot.services.conversation import Conversation
 from bot.services.memory import ProductMemo
 from bus import Bus
 from bus.contracts import (
     GetProduct,
-    ListCategories,
     ProductFound,
     ProductSummary,
     ProductView,
@@ -208,11 +208,6 @@ def chosen(candidates: list[ProductSummary]) -> ProductSummary | None:
         return candidates[0]
     exact = [c for c in candidates if c.exact]
     return exact[0] if len(exact) == 1 else None
-
-
-async def sold_categories(rpc: Bus) -> list[ProductCategory]:
-    reply = await rpc.call(ListCategories())
-    return [c.category for c in reply.categories]
 
 
 async def explain_unsold(conv: Conversation, rpc: Bus, text: str) -> bool:

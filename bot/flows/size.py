@@ -1,8 +1,9 @@
 """Size advice: height and weight (and fit, when given) against one product's size chart.
 
 The product comes from the customer's order (an order number in the message, or the order the
-chat was last about) or by name (``products.search``, then ``products.get``). Whatever is
-missing is asked for; 斤 and 米 are understood by the slot extractor.
+chat was last about) or by name (``products.search``, then ``products.get``: its name and
+chart are kept a minute per process, ``bot.services.catalogue``). Whatever is missing is
+asked for; 斤 and 米 are understood by the slot extractor.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from pydantic import BaseModel, Field, field_validator
 from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.services import topic
+from bot.services.catalogue import sizing_facts
 from bot.services.memory import ProductMemo
 from bot.services.orders import lookup
-from bus.contracts import GetProduct, OrderFound, ProductFound, ProductView, SearchProducts
+from bus.contracts import OrderFound, SearchProducts
 from bus.errors import BusError
 from intents import Decision, Slots
 from replies.sizing import SizeAdvice as Advice
-from replies.sizing import SizeChart, SizeRow, recommend_size
+from replies.sizing import SizeChart, recommend_size
 
 logger = logging.getLogger(__name__)
 
@@ -65,17 +67,6 @@ class SizeDraft(Draft):
         self.weight_kg = slots.weight_kg if slots.weight_kg is not None else self.weight_kg
         self.fit = slots.fit if slots.fit is not None else self.fit
         self.asked = slots.size if slots.size is not None else self.asked
-
-
-def chart_of(product: ProductView) -> SizeChart | None:
-    """The product's chart for ``replies.sizing``; None for one-size items."""
-    chart = product.size_chart
-    if chart is None:
-        return None
-    return SizeChart(
-        category=chart.category,
-        rows=[SizeRow.model_validate(row.model_dump()) for row in chart.rows],
-    )
 
 
 def _escape(value: str) -> str:
@@ -173,13 +164,13 @@ class SizeFlow(Flow):
 
     async def recommend(self, draft: SizeDraft, product_id: int) -> None:
         conv = self.conv
-        reply = await self.rpc.call(GetProduct(product_id=product_id))
+        facts = await sizing_facts(self.rpc, product_id)
         await self.finish()
-        if not isinstance(reply, ProductFound) or (chart := chart_of(reply.product)) is None:
+        if facts is None or (chart := facts.chart) is None:
             await conv.say(conv.replies.answer("size.chart", conv.locale))
             return
-        conv.memory.product = ProductMemo(product_id=product_id, name=reply.product.name)
-        topic.note(conv.memory, product=reply.product.name)  # what a follow-up is about
+        conv.memory.product = ProductMemo(product_id=product_id, name=facts.name)
+        topic.note(conv.memory, product=facts.name)  # what a follow-up is about
         advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
         logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
         text = conv.replies.render_size_advice(advice, conv.locale)
@@ -191,7 +182,7 @@ class SizeFlow(Flow):
             if advice.kind == "out_of_range"
             else conv.feedback("size.recommend")
         )
-        await conv.say(f"<b>{_escape(reply.product.name)}</b>\n{above}{text}", reply_markup=markup)
+        await conv.say(f"<b>{_escape(facts.name)}</b>\n{above}{text}", reply_markup=markup)
 
     def _asked_size(self, asked: str | None, advice: Advice, chart: SizeChart) -> str | None:
         """The size the customer asked about, against the advice: fits, looser or tighter."""
@@ -216,13 +207,13 @@ class SizeFlow(Flow):
         candidates = await self._products_named(text)
         if len(candidates) != 1:
             return False
-        reply = await self.rpc.call(GetProduct(product_id=candidates[0].product_id))
-        if not isinstance(reply, ProductFound) or (chart := chart_of(reply.product)) is None:
+        facts = await sizing_facts(self.rpc, candidates[0].product_id)
+        if facts is None or (chart := facts.chart) is None:
             return False
         conv = self.conv
-        topic.note(conv.memory, product=reply.product.name)
+        topic.note(conv.memory, product=facts.name)
         await conv.say(
-            f"<b>{_escape(reply.product.name)}</b>\n"
+            f"<b>{_escape(facts.name)}</b>\n"
             + conv.replies.render_size_chart(chart, conv.locale),
             reply_markup=conv.feedback("size.chart"),
         )

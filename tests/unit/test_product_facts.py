@@ -9,7 +9,7 @@ from typing import get_args
 
 import pytest
 
-from bot.flows.size import chart_of
+from bot.services.catalogue import chart_of
 from bus import contracts as c
 from replies import render, sizing
 from replies.render import Replies
