@@ -118,6 +118,11 @@ class NotingBus:
     def escalated(self) -> bool:
         return OpenTicket.METHOD in self.methods
 
+    @property
+    def wrapped(self) -> Bus:
+        """The process's bus client this turn's calls go to."""
+        return self._bus
+
     def __getattr__(self, name: str) -> Any:  # stats, connected… of the real client
         return getattr(self._bus, name)
 

@@ -102,9 +102,14 @@ _KEPT: weakref.WeakKeyDictionary[Bus, _Kept] = weakref.WeakKeyDictionary()
 
 
 def _kept(rpc: Bus) -> _Kept:
-    kept = _KEPT.get(rpc)
+    """What this process keeps: by the bus client behind the turn's wrapper
+    (``bot.ops.turns.NotingBus``, one per update), whose ``wrapped`` it is."""
+    client = rpc
+    while (inner := getattr(client, "wrapped", None)) is not None:
+        client = inner
+    kept = _KEPT.get(client)
     if kept is None:
-        kept = _KEPT[rpc] = _Kept()
+        kept = _KEPT[client] = _Kept()
     return kept
 
 

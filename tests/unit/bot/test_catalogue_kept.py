@@ -3,6 +3,7 @@ worker once a minute per bus client, not once per size question; stock is never 
 
 from __future__ import annotations
 
+from bot.ops.turns import NotingBus
 from bot.services.catalogue import Expiring, sizing_facts, sold_categories
 from bus import contracts as c
 from bus.testing import InMemoryBus
@@ -53,6 +54,20 @@ async def test_a_products_name_and_chart_are_asked_for_once_per_bus_client():
     other = shop_bus()  # another process (bus client) keeps its own
     await sizing_facts(other, 1)
     assert asked(other, c.GetProduct) == 1
+
+
+async def test_kept_per_process_across_the_turns_wrappers():
+    """Each update's handlers get a fresh ``NotingBus`` around the process's client: what one
+    turn asked for serves the next turn's wrapper too (and the turn still notes what it
+    asked)."""
+    bus = shop_bus()
+    first, second = NotingBus(bus), NotingBus(bus)
+    await sizing_facts(first, 2)
+    await sold_categories(first)
+    await sizing_facts(second, 2)
+    await sold_categories(second)
+    assert first.methods == ["products.get", "products.categories"] and second.methods == []
+    assert asked(bus, c.GetProduct) == asked(bus, c.ListCategories) == 1
 
 
 async def test_the_categories_are_asked_for_once_a_minute():
