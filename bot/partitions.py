@@ -42,7 +42,7 @@ import logging
 import random
 import time
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -139,11 +139,6 @@ class RedisUpdateLog:
             await self._redis.set(f"{self._prefix}{update_id}", b"1", ex=self._ttl)
         except Exception as exc:
             logger.warning("update log: could not note update %d as handled (%s)", update_id, exc)
-
-
-@contextlib.asynccontextmanager
-async def _no_batch() -> AsyncIterator[None]:
-    yield
 
 
 # ── the consumer ─────────────────────────────────────────────────────────────────────────
@@ -307,16 +302,10 @@ class PartitionConsumer:
             await self._dead_letter(delivery, update_id, f"not an update ({exc.error_count()})")
             return
         try:
-            # The chat's keys read once and written once for the whole update
-            # (bot.storage.ChatRedisStorage): nobody else handles this chat meanwhile.
-            batch = getattr(self.dp.storage, "batch", None)
-            chat = chat_of(raw)
-            scope = batch(chat) if batch is not None and chat is not None else _no_batch()
-            async with scope:
-                response = await self.dp.feed_update(self.bot, update, **self.workflow_data)
-                if isinstance(response, TelegramMethod):
-                    # A handler answered the way webhooks allow: make the call.
-                    await self.dp.silent_call_request(bot=self.bot, result=response)
+            response = await self.dp.feed_update(self.bot, update, **self.workflow_data)
+            if isinstance(response, TelegramMethod):
+                # A handler answered the way webhooks allow: make the call.
+                await self.dp.silent_call_request(bot=self.bot, result=response)
         except Exception:
             # Past the dispatcher's own error handlers: parked, not retried forever.
             logger.exception("update %d failed", update_id)
