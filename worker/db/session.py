@@ -9,7 +9,11 @@ writers. Measured in benchmarks/bench_bus.py, the alternatives cost more than th
 aiosqlite hops to its thread for every cursor call (some 25 per look-up), and one hop per read
 through ``asyncio.to_thread`` makes the event loop queue for the GIL behind the reading thread
 after every socket call. On PostgreSQL the same function runs on the async engine through
-``run_sync`` (``CoreReads``).
+``run_sync`` (``CoreReads``), on a connection in autocommit: PostgreSQL's READ COMMITTED gives
+each statement its own snapshot inside a transaction as outside one, so ``BEGIN`` and
+``ROLLBACK`` only cost two of a read's round trips (a look-up is ~6 in all, pool ping
+included) — and under a loaded machine every round trip waits for the worker and the
+database server to be scheduled (the load run of issue 12).
 
 SQLite (the default and the demo shop) allows one writer at a time. Write transactions start
 with ``BEGIN IMMEDIATE`` so that two writers never both read and then fail to upgrade their
@@ -49,6 +53,12 @@ class Database:
         self.engine: AsyncEngine = self._engine(url, echo=echo, immediate=False)
         self.write_engine: AsyncEngine = (
             self._engine(url, echo=echo, immediate=True) if self.is_sqlite else self.engine
+        )
+        # Hot reads on PostgreSQL: no BEGIN/ROLLBACK (see the module docstring); same pool.
+        self._reads_engine: AsyncEngine = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)
@@ -91,7 +101,7 @@ class Database:
         """``fn(reads, *args)`` in one read transaction; see the module docstring."""
         if self._sqlite_path is not None:
             return self._read_inline(fn, *args)
-        async with self.engine.connect() as connection:
+        async with self._reads_engine.connect() as connection:
             return await connection.run_sync(lambda sync: fn(CoreReads(sync), *args))
 
     async def read_in(self, session: AsyncSession, fn: Callable[..., T], *args: Any) -> T:
