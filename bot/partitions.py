@@ -77,7 +77,8 @@ logger = logging.getLogger(__name__)
 
 UPDATES = Counter(
     "kefu_bot_partition_updates_total",
-    "Updates taken from the partitions, by outcome (handled, duplicate, dead_lettered).",
+    "Updates taken from the partitions, by outcome (handled, duplicate, dead_lettered, "
+    "put_back: not started because its channel went and the broker took it back).",
     ["outcome"],
 )
 HANDLE_SECONDS = Histogram(
@@ -519,6 +520,11 @@ class PartitionConsumer:
         try:
             while lane.waiting and not partition.holding:
                 delivery, update, received = lane.waiting.popleft()
+                if delivery.channel.is_closed:
+                    # Its channel went (a broker restart, a lost connection): the broker has
+                    # put it back, for whichever process now consumes the partition.
+                    UPDATES.labels("put_back").inc()
+                    continue
                 await self._handle(delivery, update)
                 HANDLE_SECONDS.observe(time.perf_counter() - received)
         finally:

@@ -16,6 +16,7 @@ from uuid import uuid4
 import pytest
 import pytest_asyncio
 from aiogram.types import Update
+from prometheus_client import REGISTRY
 
 from bot.flood import RedisFlood
 from bot.ingress import Ingress, IngressSettings
@@ -266,6 +267,57 @@ async def test_a_second_process_takes_its_share_while_customers_talk_each_chat_i
             await one.stop()
             await two.stop()
             await client.aclose()
+    assert await counts(amqp_connection, ingress.topology) == (0, 0)
+
+
+class SlowSession(LocalSession):
+    """Telegram taking half a second per call: the update being handled stays in hand."""
+
+    async def make_request(self, bot, method, timeout=None):  # noqa: ASYNC109
+        await asyncio.sleep(0.5)
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_updates_waiting_when_their_channel_goes_are_left_to_the_next_process(
+    ingress, amqp_url, amqp_connection
+):
+    bus = bus_settings(amqp_url, ingress.topology.prefix)
+    log = MemoryUpdateLog(600)
+    first, second = (Harness(FailingBus(BusUnavailable, "no worker here")) for _ in range(2))
+    slow = local_bot(SlowSession())
+    one = PartitionConsumer(first.dp, slow, bus, log, prefetch=8)
+    two = PartitionConsumer(second.dp, second.bot, bus, log, prefetch=8)
+    one.start()
+    await asyncio.wait_for(one.ready.wait(), 20)
+    two.start()  # waiting behind the first on every partition
+    await asyncio.wait_for(two.ready.wait(), 20)
+    customer = LocalCustomer(first.bot, 840_001)
+    said = [customer.says(question) for question in QUESTIONS[:3]]
+    expected = await expected_answers({840_001: said})
+    put_back = (
+        REGISTRY.get_sample_value("kefu_bot_partition_updates_total", {"outcome": "put_back"})
+        or 0.0
+    )
+    try:
+        for update in said:
+            await publish(ingress, update, chat=840_001)
+        await wait_for(lambda: one.in_flight == 3)  # one in hand, two waiting behind it
+        # The channel goes under the first process (as in a broker restart): the broker puts
+        # the three back and gives the partition to the second.
+        partition = one._partitions[ingress.topology.partition_of(840_001)]
+        assert partition.channel is not None
+        await (await partition.channel.get_underlay_channel()).close()
+        await wait_for(lambda: two.handled == 3 and one.in_flight == 0)
+        # The first finished the one in its hands and left the two waiting ones alone.
+        assert one.handled == 1
+        assert (
+            REGISTRY.get_sample_value("kefu_bot_partition_updates_total", {"outcome": "put_back"})
+            == put_back + 2
+        )
+        assert [m.text for m in second.session.sent] == expected[840_001]
+    finally:
+        await one.stop()
+        await two.stop()
     assert await counts(amqp_connection, ingress.topology) == (0, 0)
 
 
