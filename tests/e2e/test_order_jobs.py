@@ -393,3 +393,45 @@ async def test_a_return_asks_for_the_order_then_its_digits_then_goes_on_en(stack
     assert "last four digits" in digits.text
     [why] = await customer.says(order.phone[-4:])
     assert why.button("Size doesn't fit")
+
+
+# ── answers typed instead of pressed ─────────────────────────────────────────────────────────
+
+
+async def test_a_return_made_by_typing_every_answer_zh(stack) -> None:
+    """The console finding: "牛仔裤" to "退哪一件？" heard "please press a button"; "太大了不合适"
+    left the return for an exchange. Every button question also takes the typed answer."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.says(f"{order.order_no} {order.last4}")
+    [choose] = await customer.says("这单我要退货")
+    assert choose.text == stack.t("returns.choose_item", order_no=order.order_no)
+    [why] = await customer.says("牛仔裤")
+    assert "高腰牛仔裤" in why.text and "纯棉圆领T恤" not in why.text and why.button("尺码不合适")
+    [fit] = await customer.says("太大了不合适")
+    assert fit.text == stack.t("returns.fit_question")
+    [quote] = await customer.says("没穿过，吊牌还在")
+    assert quote.button("确认退货") and "高腰牛仔裤" in quote.text
+    [verify] = await customer.says("确认")
+    assert verify.text == stack.t("contact.needed_for_change")
+    assert await returns_of(stack, order.order_no) == []  # not without the contact
+
+
+async def test_an_exchange_made_by_typing_every_answer_en(stack) -> None:
+    """ "the jeans" is found by the catalogue's English alias; "yes" confirms the size read
+    from "too big"; "never worn" answers the condition question."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer(language_code="en")
+    await customer.says(f"{order.order_no} last four {order.last4}")
+    [choose] = await customer.says("I want to exchange one of them, it's too big")
+    assert choose.button("高腰牛仔裤")
+    [confirm] = await customer.says("the jeans")
+    assert "M / 黑色" in confirm.text  # one size down from the jeans' L
+    [fit] = await customer.says("yes")
+    assert fit.text == stack.t("exchange.fit_question", locale="en")
+    [quote] = await customer.says("never worn, tags still on")
+    assert "M / 黑色" in quote.text and quote.button("Confirm exchange")
+    [again] = await customer.says("hmm")
+    assert again.text == stack.t("choice.again.yes_no", locale="en")
+    [verify] = await customer.says("yes please")
+    assert verify.text == stack.t("contact.needed_for_change", locale="en")
