@@ -435,3 +435,34 @@ async def test_an_exchange_made_by_typing_every_answer_en(stack) -> None:
     assert again.text == stack.t("choice.again.yes_no", locale="en")
     [verify] = await customer.says("yes please")
     assert verify.text == stack.t("contact.needed_for_change", locale="en")
+
+
+async def test_an_address_confirmed_by_typing_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    await customer.says("李四 13812345678 浙江省杭州市西湖区文三路100号5幢301")
+    [again] = await customer.says("不对")
+    assert again.text == stack.t("address.ask_again")
+    [shown] = await customer.says("李四 13812345678 浙江省杭州市西湖区文三路200号")
+    assert "文三路200号" in shown.text
+    [unsure] = await customer.says("我想想")
+    assert unsure.text == stack.t("choice.again.yes_no")
+    assert (await order_row(stack, order.order_no)).province == "江苏"  # nothing written yet
+    [done] = await customer.says("对的")
+    assert "李四" in done.text and "文三路200号" in done.text
+    assert (await order_row(stack, order.order_no)).province == "浙江"
+
+
+async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> None:
+    order = await showcase(stack, "unshipped")
+    customer = stack.customer()
+    await customer.says(f"{order.order_no} {order.last4}")
+    _card, choose = await customer.says("这单我想改一下尺码", replies=2)
+    assert choose.text == stack.t("order.modify.choose_item")
+    [which] = await customer.says("都行")
+    assert which.text == stack.t("choice.again.one_item")
+    [size] = await customer.says("卫衣")
+    assert size.text == stack.t("order.modify.ask_variant")
+    assert "L / 浅蓝色" in [b.text for row in size.inline_buttons for b in row]
