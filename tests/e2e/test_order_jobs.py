@@ -466,3 +466,28 @@ async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> N
     [size] = await customer.says("卫衣")
     assert size.text == stack.t("order.modify.ask_variant")
     assert "L / 浅蓝色" in [b.text for row in size.inline_buttons for b in row]
+
+
+async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats_order(
+    stack,
+) -> None:
+    """The console finding: after a long-transit card, "it has been ages, can you chase it?"
+    got "did you mean…?" instead of the chase the card offered."""
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        shipped_ago=timedelta(days=20),
+        paid_ago=timedelta(days=21),
+        courier="中通",
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone, replies=1)
+    card, _flagged = await customer.says(f"{order.order_no} where is it", replies=2)
+    assert "ZTO Express" in card.text and "中通" not in card.text  # its courier, in English
+    _card, urged = await customer.says("it has been ages, can you chase it?", replies=2)
+    assert urged.text == stack.t("order.urged.delivery", "en")
+    row = await order_row(stack, order.order_no)
+    async with stack.shop.db.read() as session:
+        urges = (await session.scalars(select(OrderUrge).where(OrderUrge.order_id == row.id))).all()
+    assert len(urges) == 1
