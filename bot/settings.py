@@ -152,6 +152,14 @@ class BotSettings(BaseSettings):
         "others wait their turn before any bus call of theirs starts, so an overloaded process "
         "answers later instead of timing its calls out.",
     )
+    partition_rebalance_s: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        alias="KEFU_PARTITION_REBALANCE_S",
+        description="How often a bot process on the partitions notes itself in Redis and "
+        "checks the split; a process silent for three times this is taken for gone.",
+    )
     intents_reload_s: float = Field(
         default=5.0,
         ge=0,
