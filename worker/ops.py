@@ -13,6 +13,7 @@ current and the handoff wait histogram, for Prometheus.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -72,11 +73,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class _TurnGroup:
+    """Turns waiting to be stored together, and the ids that were new, once written."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.ids: set[str] = set()
+        self.stored: asyncio.Future[set[str]] = asyncio.get_running_loop().create_future()
+
+
 class OpsRecorder:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.clock = clock
         self._beats = 0
+        self._turns_pending: _TurnGroup | None = None
+        self._turns_lock = asyncio.Lock()
+        self._turn_writers: set[asyncio.Task[None]] = set()
 
     # ── events ──────────────────────────────────────────────────────────────────────────
 
@@ -95,26 +108,57 @@ class OpsRecorder:
             HANDOFF_WAIT.observe(event.waited_s)
 
     async def record_turn(self, event: c.TurnRecorded) -> bool:
-        """Store a turn once; ``False`` when its id was stored before."""
-        async with self.db.write() as session:
-            stored = await _insert_ignore(
-                session,
-                ConversationTurn,
-                event_id=event.event_id,
-                conversation=event.conversation,
-                at=event.occurred_at,
-                locale=event.locale,
-                outcome=event.outcome,
-                intent=event.intent,
-                intent_group=event.group,
-                confidence=event.confidence,
-                flow=event.flow,
-                candidates=list(event.candidates),
-                text=event.text,
-            )
+        """Store a turn once; ``False`` when its id was stored before.
+
+        Turns are stored together: every turn that arrives while the previous group is being
+        written joins the next group, one ``INSERT … ON CONFLICT DO NOTHING`` of many rows in
+        one transaction, and each caller returns (and its event is acknowledged) once its
+        group is committed. One transaction per turn was most of a worker's database round
+        trips under load (a turn event for every customer message; the pool's ping, BEGIN,
+        INSERT, COMMIT), and the customers' look-ups waited behind them (issue 12's load run).
+        """
+        pending = self._turns_pending
+        if pending is None:
+            pending = self._turns_pending = _TurnGroup()
+            self._turn_writers.add(asyncio.create_task(self._write_turns(pending)))
+        if event.event_id in pending.ids:  # the same event twice in one group: stored once
+            await asyncio.shield(pending.stored)
+            return False
+        pending.ids.add(event.event_id)
+        pending.rows.append(
+            {
+                "event_id": event.event_id,
+                "conversation": event.conversation,
+                "at": event.occurred_at,
+                "locale": event.locale,
+                "outcome": event.outcome,
+                "intent": event.intent,
+                "intent_group": event.group,
+                "confidence": event.confidence,
+                "flow": event.flow,
+                "candidates": list(event.candidates),
+                "text": event.text,
+            }
+        )
+        stored = event.event_id in await asyncio.shield(pending.stored)
         if stored:
             TURNS_STORED.labels(event.group or "none", event.outcome).inc()
         return stored
+
+    async def _write_turns(self, group: _TurnGroup) -> None:
+        try:
+            async with self._turns_lock:  # one group written at a time; the next one fills
+                if self._turns_pending is group:
+                    self._turns_pending = None
+                async with self.db.write() as session:
+                    stored = await _insert_many_ignore(session, ConversationTurn, group.rows)
+            group.stored.set_result(stored)
+        except BaseException as exc:
+            group.stored.set_exception(exc)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+        finally:
+            self._turn_writers.discard(asyncio.current_task())  # type: ignore[arg-type]
 
     async def record_rating(self, event: c.AnswerRated) -> bool:
         async with self.db.write() as session:
@@ -300,6 +344,19 @@ async def ticket_counts(session: AsyncSession) -> c.TicketCounts:
 async def _dialect(session: AsyncSession) -> Any:
     connection = await session.connection()
     return postgresql if connection.dialect.name == "postgresql" else sqlite
+
+
+async def _insert_many_ignore(
+    session: AsyncSession, model: Any, rows: list[dict[str, Any]]
+) -> set[str]:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING event_id`` of many rows; the ids that were
+    new."""
+    dialect = await _dialect(session)
+    table = model.__table__
+    result = await session.execute(
+        dialect.insert(table).values(rows).on_conflict_do_nothing().returning(table.c.event_id)
+    )
+    return set(result.scalars())
 
 
 async def _insert_ignore(session: AsyncSession, model: Any, **values: Any) -> bool:

@@ -188,3 +188,31 @@ async def test_the_snapshot_counts_waiting_tickets_with_the_oldest(shop):
     assert after.tickets.waiting == before.tickets.waiting + 1
     assert after.tickets.oldest_waiting_since is not None
     assert after.tickets.oldest_waiting_since <= opened + timedelta(seconds=1)
+
+
+async def test_turns_arriving_together_are_stored_in_one_transaction_each_once(shop):
+    """record_turn groups the turns that arrive while a group is being written: 60 turns at
+    once cost a couple of write transactions, not 60; each caller learns whether its turn was
+    new, a turn repeated inside a group is stored once, and one stored before stays once."""
+    from sqlalchemy import event
+
+    from worker.ops import OpsRecorder
+
+    recorder = OpsRecorder(shop.db)
+    earlier = turn()
+    assert await recorder.record_turn(earlier)
+    commits: list[int] = []
+    engine = shop.db.write_engine.sync_engine
+    listener = lambda *args: commits.append(1)  # noqa: E731
+    event.listen(engine, "commit", listener)
+    try:
+        turns = [turn() for _ in range(60)]
+        results = await asyncio.gather(
+            *(recorder.record_turn(t) for t in [*turns, turns[5], earlier])
+        )
+    finally:
+        event.remove(engine, "commit", listener)
+    assert results == [True] * 60 + [False, False]
+    assert 1 <= len(commits) <= 3
+    ids = [t.event_id for t in [*turns, earlier]]
+    assert await count(shop, ConversationTurn, ConversationTurn.event_id.in_(ids)) == 61
