@@ -213,8 +213,7 @@ class SizeFlow(Flow):
         conv = self.conv
         topic.note(conv.memory, product=facts.name)
         await conv.say(
-            f"<b>{_escape(facts.name)}</b>\n"
-            + conv.replies.render_size_chart(chart, conv.locale),
+            f"<b>{_escape(facts.name)}</b>\n" + conv.replies.render_size_chart(chart, conv.locale),
             reply_markup=conv.feedback("size.chart"),
         )
         return True

@@ -243,9 +243,12 @@ async def test_two_consumers_share_the_partitions_and_one_takes_over_from_the_ot
     assert await counts(amqp_connection, ingress.topology) == (0, 0)
 
 
+@pytest.mark.parametrize("concurrency", [64, 2], ids=["roomy", "two-at-a-time"])
 async def test_a_second_process_takes_its_share_while_customers_talk_each_chat_in_order(
-    ingress, amqp_url, amqp_connection, tmp_path
+    ingress, amqp_url, amqp_connection, tmp_path, concurrency
 ):
+    """(With two at a time, chats wait for a slot when their partition is handed over: the
+    hand-over stops them without starting them and leaves their updates to the owner.)"""
     import redis.asyncio as redis
 
     turns = 8
@@ -264,7 +267,7 @@ async def test_a_second_process_takes_its_share_while_customers_talk_each_chat_i
             members = RedisMembers(client, 3 * beat, prefix="t", bot_id=1)
             return PartitionConsumer(
                 harness.dp, bot, bus, log, prefetch=4, members=members, member_id=name,
-                rebalance_every=beat,
+                rebalance_every=beat, concurrency=concurrency,
             )  # fmt: skip
 
         one, two = consumer(first, first.bot, "one"), consumer(second, second_bot, "two")
