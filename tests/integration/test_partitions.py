@@ -369,6 +369,63 @@ async def test_updates_waiting_when_their_channel_goes_are_left_to_the_next_proc
     assert await counts(amqp_connection, ingress.topology) == (0, 0)
 
 
+async def test_a_hand_over_stops_chats_waiting_for_a_slot_and_leaves_them_to_the_owner(
+    ingress, amqp_url, amqp_connection, tmp_path
+):
+    """One update at a time on a slow Telegram (half a second a call): when a second process
+    joins, the first hands over the partitions it no longer owns at once — their chats waiting
+    for its only slot, behind chats of its own, are stopped without being started, and the
+    new owner answers them while the first is still busy with its own. Every chat is answered
+    once."""
+    import redis.asyncio as redis
+
+    bus = bus_settings(amqp_url, ingress.topology.prefix)
+    log = MemoryUpdateLog(600)
+    first, second = (Harness(FailingBus(BusUnavailable, "no worker here")) for _ in range(2))
+    slow_session = SlowSession()
+    slow = local_bot(slow_session)
+    # "a" keeps the even partitions once "b" is there; "b" owns the odd ones.
+    candidates = range(850_000, 850_400)
+    kept = [c for c in candidates if ingress.topology.partition_of(c) % 2 == 0][:6]
+    moving = [c for c in candidates if ingress.topology.partition_of(c) % 2][:4]
+    said = {chat: [LocalCustomer(first.bot, chat).says(QUESTIONS[0])] for chat in kept + moving}
+    expected = await expected_answers(said)
+    beat = 0.2
+    async with private_redis(tmp_path) as url:
+        client = redis.Redis.from_url(url)
+
+        def consumer(harness: Harness, bot, name: str) -> PartitionConsumer:
+            members = RedisMembers(client, 3 * beat, prefix="t", bot_id=1)
+            return PartitionConsumer(
+                harness.dp, bot, bus, log, prefetch=8, members=members, member_id=name,
+                rebalance_every=beat, concurrency=1,
+            )  # fmt: skip
+
+        one, two = consumer(first, slow, "a"), consumer(second, second.bot, "b")
+        try:
+            one.start()
+            await asyncio.wait_for(one.ready.wait(), 20)
+            for chat in kept + moving:  # its own chats first: the moving ones queue behind
+                await publish(ingress, said[chat][0], chat=chat)
+            # All taken: one in hand, the others' lanes waiting for the slot (a lane counts its
+            # task and its update).
+            await wait_for(lambda: one.handling == 1 and one.in_flight == 2 * len(said) - 1)
+            two.start()
+            await wait_for(lambda: two.handled == len(moving), within=20)
+            assert one.in_flight > 0  # the first still had its own chats to answer
+            await wait_for(lambda: one.handled == len(kept) and one.in_flight == 0, within=20)
+            await asyncio.sleep(0.5)  # anything more (a repeat) would show now
+            together = answers_by_chat(slow_session)
+            for chat, answers in answers_by_chat(second.session).items():
+                together.setdefault(chat, []).extend(answers)
+            assert together == expected
+        finally:
+            await one.stop()
+            await two.stop()
+            await client.aclose()
+    assert await counts(amqp_connection, ingress.topology) == (0, 0)
+
+
 async def test_flood_control_and_the_update_log_hold_across_processes(tmp_path):
     import redis.asyncio as redis
 
