@@ -483,7 +483,7 @@ async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats
     )
     customer = stack.customer(language_code="en")
     await customer.shares_contact(order.phone, replies=1)
-    card, _flagged = await customer.says(f"{order.order_no} where is it", replies=2)
+    card, _flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
     assert "ZTO Express" in card.text and "中通" not in card.text  # its courier, in English
     _card, urged = await customer.says("it has been ages, can you chase it?", replies=2)
     assert urged.text == stack.t("order.urged.delivery", "en")
@@ -491,3 +491,17 @@ async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats
     async with stack.shop.db.read() as session:
         urges = (await session.scalars(select(OrderUrge).where(OrderUrge.order_id == row.id))).all()
     assert len(urges) == 1
+
+
+async def test_when_does_my_order_ship_with_its_number_shows_that_orders_dates(stack) -> None:
+    """ "KF… 什么时候发货" got the shop's general dispatch times; with an order named, it is
+    that order's card with the date it ships by (or arrives by)."""
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=5)
+    )
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} 尾号{order.phone[-4:]} 什么时候发货")
+    assert order.order_no in card.text and "预计发货" in card.text
+    # Without an order number it is the shop's rule, as before.
+    [rule] = await stack.customer().says("你们一般几天发货")
+    assert rule.text == stack.answer("shipping.dispatch_time")
