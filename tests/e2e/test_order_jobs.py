@@ -505,3 +505,21 @@ async def test_when_does_my_order_ship_with_its_number_shows_that_orders_dates(s
     # Without an order number it is the shop's rule, as before.
     [rule] = await stack.customer().says("你们一般几天发货")
     assert rule.text == stack.answer("shipping.dispatch_time")
+
+
+async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
+    """The demo customer has ten orders; "我想退货" listed all of them, unpaid and unshipped
+    ones too. The list is what a return can be about (the worker still decides)."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(order.customer_phone)
+    replies = await customer.says("我想退货")
+    choose = replies[-1]
+    assert choose.text == stack.t("choose.order")
+    from worker.seed import showcase_orders
+
+    states = {o.order_no: o.state for o in await showcase_orders(stack.shop.db)}
+    listed = [b.text.split(" ")[0] for row in choose.inline_buttons for b in row]
+    assert order.order_no in listed
+    assert {states[n] for n in listed if n in states} <= {"shipped", "completed"}
+    assert not any(states.get(n) in ("paid", "awaiting_payment") for n in listed)
