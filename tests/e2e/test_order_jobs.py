@@ -78,7 +78,7 @@ async def test_a_regular_item_is_returned_with_a_number_en(stack) -> None:
     [done] = await customer.presses(quote, "Confirm the return")
     [record] = await returns_of(stack, order.order_no)
     assert record.return_no in done.text and "Send it to" not in done.text
-    assert "send the item to" in done.text
+    assert "Send the item to" in done.text
 
 
 async def test_a_custom_made_return_is_refused_without_a_yes_zh(stack) -> None:
