@@ -109,8 +109,9 @@ def _fit_complaint(text: str, conv: Conversation) -> bool:
 
 class OrderReference(Filter):
     """An order number typed alone (with its last four digits, perhaps), or with words the
-    engine takes most likely for a question about an order ("KF26200341 where is it"): the
-    customer wants that order. Never a confident intent (those have their handler)."""
+    engine is unsure of between questions about an order ("KF26200341 where is it", "KF…
+    什么时候发货"): the customer wants that order. Never a confident intent (those have their
+    handler)."""
 
     async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
         if decision is not None and decision.outcome == "accept":
@@ -118,8 +119,11 @@ class OrderReference(Filter):
         text = message.text or ""
         if order_number(text) is None:
             return False
-        if decision is not None and decision.outcome == "clarify" and decision.group == "order":
-            return True
+        if decision is not None and decision.outcome == "clarify":
+            # "KF… 尾号… 什么时候发货": unsure between the shop's times and the order's
+            return any(
+                c.group == "order" or c.intent in ORDER_TIMES for c in decision.candidates[:2]
+            )
         return len(_ORDER_REFERENCE_NOISE.sub("", text)) <= 2
 
 
