@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bus import Bus
-from bus.contracts import GetProduct, ListCategories, ProductFound, ProductView
+from bus.contracts import GetProduct, ListCategories, ProductFound, ProductSummary, ProductView
 from replies.sizing import SizeChart, SizeRow
 from shop.enums import ProductCategory
 
@@ -69,12 +69,20 @@ class Expiring(Generic[K, V]):
 
 @dataclass(frozen=True, slots=True)
 class SizingFacts:
-    """What size advice needs of a product: its name and its chart, decoded once."""
+    """What size advice needs of a product: its names (the summary, no stock) and its chart,
+    decoded once."""
 
-    product_id: int
-    name: str
+    summary: ProductSummary
     chart: SizeChart | None
     """``replies.sizing``'s chart; ``None`` for a one-size item."""
+
+    @property
+    def product_id(self) -> int:
+        return self.summary.product_id
+
+    @property
+    def name(self) -> str:
+        return self.summary.name
 
 
 def chart_of(product: ProductView) -> SizeChart | None:
@@ -133,6 +141,9 @@ async def sizing_facts(rpc: Bus, product_id: int) -> SizingFacts | None:
         reply = await rpc.call(GetProduct(product_id=product_id))
         if not isinstance(reply, ProductFound):
             return None
-        facts = SizingFacts(product_id, reply.product.name, chart_of(reply.product))
+        summary = ProductSummary.model_validate(
+            reply.product.model_dump(include=set(ProductSummary.model_fields))
+        )
+        facts = SizingFacts(summary, chart_of(reply.product))
         kept.sizing.put(product_id, facts)
     return facts

@@ -78,7 +78,7 @@ async def test_a_regular_item_is_returned_with_a_number_en(stack) -> None:
     [done] = await customer.presses(quote, "Confirm the return")
     [record] = await returns_of(stack, order.order_no)
     assert record.return_no in done.text and "Send it to" not in done.text
-    assert "send the item to" in done.text
+    assert "Send the item to" in done.text
 
 
 async def test_a_custom_made_return_is_refused_without_a_yes_zh(stack) -> None:
@@ -187,10 +187,10 @@ async def test_too_small_quotes_the_next_size_up_en(stack) -> None:
     customer = stack.customer(language_code="en")
     await customer.says(f"{order.order_no} last four {order.phone[-4:]}")
     [confirm] = await customer.says("it's too small")
-    assert "XL / 黑色" in confirm.text
+    assert "XL / black" in confirm.text  # the colour in the customer's language
     [fit] = await customer.presses(confirm, "Yes")
     [quote] = await customer.presses(fit, "Yes")
-    assert "XL / 黑色" in quote.text
+    assert "XL / black" in quote.text
 
 
 async def test_an_unshipped_items_size_is_changed_zh_and_en(stack) -> None:
@@ -206,7 +206,7 @@ async def test_an_unshipped_items_size_is_changed_zh_and_en(stack) -> None:
     _card, done = await other.says(
         f"change the size on my order {english.order_no} to S", replies=2
     )
-    assert "S / 黑色" in done.text
+    assert "S / black" in done.text
     assert await item_size(stack, english.item_id) == "S"
 
 
@@ -424,13 +424,13 @@ async def test_an_exchange_made_by_typing_every_answer_en(stack) -> None:
     customer = stack.customer(language_code="en")
     await customer.says(f"{order.order_no} last four {order.last4}")
     [choose] = await customer.says("I want to exchange one of them, it's too big")
-    assert choose.button("高腰牛仔裤")
+    assert choose.button("High-waist Jeans")  # the product's English name
     [confirm] = await customer.says("the jeans")
-    assert "M / 黑色" in confirm.text  # one size down from the jeans' L
+    assert "M / black" in confirm.text  # one size down from the jeans' L
     [fit] = await customer.says("yes")
     assert fit.text == stack.t("exchange.fit_question", locale="en")
     [quote] = await customer.says("never worn, tags still on")
-    assert "M / 黑色" in quote.text and quote.button("Confirm exchange")
+    assert "M / black" in quote.text and quote.button("Confirm exchange")
     [again] = await customer.says("hmm")
     assert again.text == stack.t("choice.again.yes_no", locale="en")
     [verify] = await customer.says("yes please")
@@ -483,7 +483,7 @@ async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats
     )
     customer = stack.customer(language_code="en")
     await customer.shares_contact(order.phone, replies=1)
-    card, _flagged = await customer.says(f"{order.order_no} where is it", replies=2)
+    card, _flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
     assert "ZTO Express" in card.text and "中通" not in card.text  # its courier, in English
     _card, urged = await customer.says("it has been ages, can you chase it?", replies=2)
     assert urged.text == stack.t("order.urged.delivery", "en")
@@ -491,3 +491,35 @@ async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats
     async with stack.shop.db.read() as session:
         urges = (await session.scalars(select(OrderUrge).where(OrderUrge.order_id == row.id))).all()
     assert len(urges) == 1
+
+
+async def test_when_does_my_order_ship_with_its_number_shows_that_orders_dates(stack) -> None:
+    """ "KF… 什么时候发货" got the shop's general dispatch times; with an order named, it is
+    that order's card with the date it ships by (or arrives by)."""
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=5)
+    )
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} 尾号{order.phone[-4:]} 什么时候发货")
+    assert order.order_no in card.text and "预计发货" in card.text
+    # Without an order number it is the shop's rule, as before.
+    [rule] = await stack.customer().says("你们一般几天发货")
+    assert rule.text == stack.answer("shipping.dispatch_time")
+
+
+async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
+    """The demo customer has ten orders; "我想退货" listed all of them, unpaid and unshipped
+    ones too. The list is what a return can be about (the worker still decides)."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(order.customer_phone)
+    replies = await customer.says("我想退货")
+    choose = replies[-1]
+    assert choose.text == stack.t("choose.order")
+    from worker.seed import showcase_orders
+
+    states = {o.order_no: o.state for o in await showcase_orders(stack.shop.db)}
+    listed = [b.text.split(" ")[0] for row in choose.inline_buttons for b in row]
+    assert order.order_no in listed
+    assert {states[n] for n in listed if n in states} <= {"shipped", "completed"}
+    assert not any(states.get(n) in ("paid", "awaiting_payment") for n in listed)
