@@ -158,7 +158,7 @@ class OpsRecorder:
             if isinstance(exc, asyncio.CancelledError):
                 raise
         finally:
-            self._turn_writers.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._turn_writers.discard(asyncio.current_task())
 
     async def record_rating(self, event: c.AnswerRated) -> bool:
         async with self.db.write() as session:
