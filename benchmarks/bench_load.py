@@ -268,8 +268,7 @@ class Customers:
         latency: float | None = None
         try:
             async with asyncio.timeout(TURN_TIMEOUT):
-                while len(self.fake.messages(user)) == before:  # noqa: ASYNC110
-                    await asyncio.sleep(0.005)
+                await self.fake.wait_for_bot_message(user, before)
             latency = time.perf_counter() - started
             await asyncio.sleep(0.15)  # the rest of this turn's replies
         except TimeoutError:

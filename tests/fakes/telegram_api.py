@@ -669,6 +669,7 @@ class FakeTelegramAPI:
         self._webhook_session: ClientSession | None = None
 
         self._changed = asyncio.Event()
+        self._chat_waiters: dict[int, list[asyncio.Future[None]]] = {}
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -1308,6 +1309,15 @@ class FakeTelegramAPI:
 
     # ---------------------------------------------------------------- what the bot did
 
+    async def wait_for_bot_message(self, chat_id: int, after: int) -> None:
+        """Until the bot has sent more than ``after`` messages to this chat (counted as
+        :meth:`messages` counts them). Wakes only this chat's waiters: the load benchmark has
+        a thousand customers waiting at once (wrap it in ``asyncio.timeout``)."""
+        while len(self.messages(chat_id)) <= after:
+            waiter = asyncio.get_running_loop().create_future()
+            self._chat_waiters.setdefault(chat_id, []).append(waiter)
+            await waiter
+
     def messages(self, chat_id: int) -> list[SentMessage]:
         """The bot's messages in this chat as they are now (edits applied, deleted left out)."""
         return [m for m in self._bot_messages.get(chat_id, []) if not m.deleted]
@@ -1872,6 +1882,9 @@ class FakeTelegramAPI:
         )
         self._messages.setdefault(chat["id"], {})[message_id] = _StoredMessage(message, sent)
         self._bot_messages.setdefault(chat["id"], []).append(sent)
+        for waiter in self._chat_waiters.pop(chat["id"], []):
+            if not waiter.done():
+                waiter.set_result(None)
         if reply_markup and "keyboard" in reply_markup:
             self._reply_keyboards[chat["id"]] = reply_markup
         elif reply_markup and reply_markup.get("remove_keyboard"):
