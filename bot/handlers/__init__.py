@@ -14,7 +14,7 @@ from typing import Any
 from aiogram import Router
 from aiogram.filters import StateFilter
 
-from bot.filters import Outcome, PrivateChat
+from bot.filters import MayBeBeforeIntents, Outcome, PrivateChat
 from bot.flows import FLOWS
 from bot.handlers import (
     clarify,
@@ -81,12 +81,15 @@ def get_routers(
         from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
 
         agents_router, handoff_routers = desk_routers(desk)
+    # commands, a shared contact and the flows, behind one check that plain questions fail
+    before_intents = Router(name="bot.before_intents")
+    before_intents.message.filter(MayBeBeforeIntents())
+    before_intents.include_routers(commands.get_router(), identity.get_router(), flows)
+
     routers = [
         # the agents' desk: a chat handed to a person (ratings first, then the relay)
         *handoff_routers,
-        commands.get_router(),
-        identity.get_router(),
-        flows,
+        before_intents,
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
