@@ -35,7 +35,13 @@ from aiohttp import web
 
 from bot.dispatcher import create_dispatcher
 from bot.ops.reload import IntentReloader, ops_notice
-from bot.partitions import MemoryUpdateLog, PartitionConsumer, RedisUpdateLog, UpdateLog
+from bot.partitions import (
+    MemoryUpdateLog,
+    PartitionConsumer,
+    RedisMembers,
+    RedisUpdateLog,
+    UpdateLog,
+)
 from bot.settings import BotSettings
 from bot.storage import make_storage
 from bus.rpc import RpcClient
@@ -146,9 +152,17 @@ async def serve_partitions(
 ) -> None:
     """Consume the update partitions until SIGINT/SIGTERM (bot/partitions.py)."""
     log: UpdateLog
+    members: RedisMembers | None = None
     if isinstance(storage, RedisStorage):
         log = RedisUpdateLog(
             storage.redis, settings.update_dedupe_s, prefix=settings.bus.prefix, bot_id=bot.id
+        )
+        # The processes on the same Redis share the partitions between them.
+        members = RedisMembers(
+            storage.redis,
+            3 * settings.partition_rebalance_s,
+            prefix=settings.bus.prefix,
+            bot_id=bot.id,
         )
     else:
         log = MemoryUpdateLog(settings.update_dedupe_s)
@@ -165,6 +179,8 @@ async def serve_partitions(
         log,
         prefetch=settings.partition_prefetch,
         workflow_data={"bots": [bot]},
+        members=members,
+        rebalance_every=settings.partition_rebalance_s,
     )
     consumer.start()
     stop = asyncio.Event()

@@ -24,7 +24,7 @@ from bot.services import topic
 from bot.services.conversation import Conversation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from intents import IntentEngine
-from replies.render import Replies
+from replies.render import Replies, written_language
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class ChatContextMiddleware(BaseMiddleware):
             chat_id=chat.id,
             user_id=user.id,
             user_name=user.full_name,
-            locale=memory.locale or self._locale_of(user, memory),
+            locale=self._locale_of(user, memory, event),
             memory=memory,
             replies=self.replies,
             transcript_limit=self.transcript_lines,
@@ -147,14 +147,21 @@ class ChatContextMiddleware(BaseMiddleware):
         finally:
             await memory.save()
 
-    def _locale_of(self, user: User, memory: ChatMemory) -> str:
-        """The Telegram app's language (one the replies have, else the bot's default);
-        remembered for updates that come without one."""
+    def _locale_of(self, user: User, memory: ChatMemory, event: TelegramObject) -> str:
+        """The language chosen with /lang; else the one the customer plainly writes in (this
+        message, or the last that was plain); else the Telegram app's (remembered for updates
+        that come without one); else the bot's default."""
         if user.language_code:
-            locale = self.replies.normalize_locale(user.language_code, self.default_locale)
-            memory.app_locale = locale
-            return locale
-        return memory.app_locale or self.default_locale
+            memory.app_locale = self.replies.normalize_locale(
+                user.language_code, self.default_locale
+            )
+        message = event.message if isinstance(event, Update) else None
+        written = written_language(message.text or message.caption or "") if message else None
+        if written is not None:
+            locale = self.replies.normalize_locale(written, "")
+            if locale:
+                memory.written_locale = locale
+        return memory.locale or memory.written_locale or memory.app_locale or self.default_locale
 
 
 class IntentMiddleware(BaseMiddleware):

@@ -21,6 +21,21 @@ Redis (``REDIS_URL``, shared by the processes) or, for a single process, in memo
 case this cannot cover is a process killed in the instant between Telegram accepting a reply
 and the update being noted as handled: that update is handled, and its reply sent, again.
 
+**Sharing the partitions.** RabbitMQ makes the first process to consume a partition its active
+consumer and keeps it there while it lives, so a process started first would hold every
+partition and the others only stand by. The processes therefore agree on a split: each notes
+itself in Redis every ``KEFU_PARTITION_REBALANCE_S`` (:class:`RedisMembers`, on Redis's clock,
+forgotten after three missed beats), and partition *p* belongs to the *p mod n*-th of the *n*
+live processes in sorted order. When the set of processes changes, a process *hands over* each
+partition it does not own (it may be the active consumer there): it stops starting that
+partition's updates, lets the ones being handled finish, and closes the partition's channel —
+the broker puts back what the process held unacknowledged, in order, before it makes the next
+waiting consumer active — then consumes the partition again, now at the back of the line. Every
+process but the owner does that once, and the owner never does, so the owner ends up at the
+front: the active consumer. A process that still gets updates of a partition it does not own
+(it had handed over before the owner had registered) hands it over again, at most once per
+five beats. Without Redis there is one process and nothing to share.
+
 A malformed update (not JSON, no ``update_id``, not an update aiogram can read, larger than
 ``KEFU_MAX_MESSAGE_BYTES``) or one whose handling raised past the dispatcher's error handlers
 is dead-lettered to ``{p}.updates.dead`` and the partition carries on.
@@ -32,7 +47,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import random
+import secrets
+import socket
 import time
 from collections import OrderedDict, deque
 from collections.abc import Mapping
@@ -44,7 +62,7 @@ from aio_pika.exceptions import AMQPError
 from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 from pydantic import ValidationError
 
 from bot.ingress import chat_of
@@ -59,13 +77,29 @@ logger = logging.getLogger(__name__)
 
 UPDATES = Counter(
     "kefu_bot_partition_updates_total",
-    "Updates taken from the partitions, by outcome (handled, duplicate, dead_lettered).",
+    "Updates taken from the partitions, by outcome (handled, duplicate, dead_lettered, "
+    "put_back: not started because its channel went and the broker took it back).",
     ["outcome"],
 )
 HANDLE_SECONDS = Histogram(
     "kefu_bot_partition_update_seconds",
     "From an update's delivery to its ack (its wait behind the chat's earlier ones included).",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+HANDOVERS = Counter(
+    "kefu_bot_partition_handovers_total",
+    "Partitions this process handed over to the process that owns them (or tried to: "
+    "outcome handed_over, or busy when an update being handled did not finish in time).",
+    ["outcome"],
+)
+PROCESSES = Gauge(
+    "kefu_bot_partition_processes",
+    "Bot processes sharing the update partitions, as this process last saw them in Redis.",
+)
+OWNED = Gauge(
+    "kefu_bot_partitions_owned",
+    "Update partitions this process owns in the split (it is their active consumer once the "
+    "others have handed them over).",
 )
 
 
@@ -134,6 +168,60 @@ class RedisUpdateLog:
             logger.warning("update log: could not note update %d as handled (%s)", update_id, exc)
 
 
+# ── the processes sharing the partitions ─────────────────────────────────────────────────
+
+
+class Members(Protocol):
+    """The bot processes consuming the partitions, each noting itself every beat."""
+
+    async def beat(self, member: str) -> list[str] | None:
+        """Note ``member`` alive; the live members, sorted (``None``: not known just now)."""
+        ...
+
+    async def leave(self, member: str) -> None: ...
+
+
+# One round trip on Redis's clock: note the member, forget those silent past the TTL, list them.
+_BEAT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
+redis.call('PEXPIRE', KEYS[1], ttl)
+return redis.call('ZRANGE', KEYS[1], 0, -1)
+"""
+
+
+class RedisMembers:
+    """Members as a sorted set scored by their last beat (Redis's clock, so hosts' clocks may
+    differ). Redis unreachable: ``None`` — the split stays as it was."""
+
+    def __init__(self, redis: Redis, ttl: float, *, prefix: str, bot_id: int) -> None:
+        self._redis = redis
+        self._key = f"{prefix}:partition-members:{bot_id}"
+        self._ttl_ms = max(1, int(ttl * 1000))
+        self._script = redis.register_script(_BEAT)
+
+    async def beat(self, member: str) -> list[str] | None:
+        try:
+            found = await self._script(keys=[self._key], args=[member, self._ttl_ms])
+        except Exception as exc:  # redis.RedisError, OSError
+            logger.warning("partition members: Redis unavailable (%s); split unchanged", exc)
+            return None
+        return sorted(m.decode() if isinstance(m, bytes) else str(m) for m in found)
+
+    async def leave(self, member: str) -> None:
+        with contextlib.suppress(Exception):
+            await self._redis.zrem(self._key, member)
+
+
+def owned_by(member: str, members: list[str], partitions: int) -> set[int]:
+    """The partitions ``member`` owns: the *p mod n*-th of the sorted live members owns *p*."""
+    ordered = sorted({*members, member})
+    return {p for p in range(partitions) if ordered[p % len(ordered)] == member}
+
+
 # ── the consumer ─────────────────────────────────────────────────────────────────────────
 
 
@@ -141,12 +229,31 @@ class RedisUpdateLog:
 class _Lane:
     """One chat's updates waiting in this process, handled in order by one task."""
 
+    partition: int
     waiting: deque[tuple[Delivery, dict[str, Any], float]] = field(default_factory=deque)
     task: asyncio.Task[None] | None = None
 
 
+@dataclass
+class _Partition:
+    """One partition queue as this process consumes it: on a channel of its own, so that
+    closing the channel hands it over (with what it holds) without touching the others."""
+
+    number: int
+    queue: str
+    channel: AbstractChannel | None = None
+    consumer: Consumer | None = None
+    # Bumped whenever the channel is given up: a delivery of an older one is not handled (the
+    # broker has put it back for the next consumer).
+    generation: int = 0
+    holding: bool = False  # handing over: its updates wait, none is started
+    last_delivery: float = 0.0
+    last_handover: float = 0.0
+
+
 class PartitionConsumer:
-    """Consumes every update partition (single active consumer) and feeds the dispatcher."""
+    """Consumes every update partition (single active consumer) and feeds the dispatcher; with
+    ``members`` (Redis), shares the partitions with the other processes (module doc)."""
 
     def __init__(
         self,
@@ -157,6 +264,10 @@ class PartitionConsumer:
         *,
         prefetch: int = 32,
         workflow_data: Mapping[str, Any] | None = None,
+        members: Members | None = None,
+        member_id: str | None = None,
+        rebalance_every: float = 2.0,
+        handover_grace: float = 30.0,
     ) -> None:
         self.dp = dp
         self.bot = bot
@@ -165,12 +276,20 @@ class PartitionConsumer:
         self.log = log
         self.prefetch = prefetch
         self.workflow_data = dict(workflow_data or {})
+        self.members = members
+        self.member_id = member_id or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.rebalance_every = rebalance_every
+        self.handover_grace = handover_grace
+        self.handled = 0  # updates this consumer handled (its share of the work)
+        self.owned: set[int] = set(range(self.topology.partitions))
+        self._seen_members: list[str] | None = None
         self._connection: AbstractRobustConnection | None = None
-        self._channel: AbstractChannel | None = None
-        self._consumers: list[Consumer] = []
-        self._lanes: dict[int, _Lane] = {}
+        self._partitions = {
+            n: _Partition(n, self.topology.update_queue(n)) for n in range(self.topology.partitions)
+        }
+        self._lanes: dict[tuple[int, int], _Lane] = {}
         self._ready = asyncio.Event()
-        self._connector: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
 
     @property
@@ -183,9 +302,15 @@ class PartitionConsumer:
         return sum(len(lane.waiting) + (lane.task is not None) for lane in self._lanes.values())
 
     def start(self) -> None:
-        """Connect and consume in the background (retrying while the broker is away)."""
-        if self._connector is None:
-            self._connector = asyncio.create_task(self._connect_forever(), name="bot-partitions")
+        """Connect and consume in the background (retrying while the broker is away); share
+        the partitions with the other processes once consuming."""
+        if not self._tasks:
+            self._tasks.append(asyncio.create_task(self._run(), name="bot-partitions"))
+
+    async def _run(self) -> None:
+        await self._connect_forever()
+        if self.members is not None:
+            await self._rebalance_forever()
 
     async def _connect_forever(self) -> None:
         delay = 0.5
@@ -195,19 +320,17 @@ class PartitionConsumer:
                     self._connection = await self.bus.broker.connect(
                         f"kefu-bot-updates:{self.topology.prefix}"
                     )
-                channel = await self._connection.channel(publisher_confirms=False)
-                # Per consumer: each partition this process is active on gets this many ahead.
-                await channel.set_qos(prefetch_count=self.prefetch)
-                await self.topology.declare_updates(channel)
+                    channel = await self._connection.channel(publisher_confirms=False)
+                    await self.topology.declare_updates(channel)
+                    await channel.close()
                 # In an order of its own: processes started together become the active
-                # consumers of different partitions (the first to consume one keeps it).
-                queues = list(self.topology.update_queues)
-                random.shuffle(queues)
-                for queue in queues:
-                    consumer = Consumer(channel, queue, self._on_delivery)
-                    await consumer.start()
-                    self._consumers.append(consumer)
-                self._channel = channel
+                # consumers of different partitions (the first to consume one keeps it) until
+                # they have agreed on the split.
+                order = list(self._partitions.values())
+                random.shuffle(order)
+                for partition in order:
+                    if partition.consumer is None:
+                        await self._consume(partition)
                 self._ready.set()
                 logger.info(
                     "consuming %d update partitions of %s (single active consumer)",
@@ -221,9 +344,8 @@ class PartitionConsumer:
                     exc,
                     delay,
                 )
-                for consumer in self._consumers:
-                    await consumer.cancel()
-                self._consumers.clear()
+                for partition in self._partitions.values():
+                    await self._give_up_channel(partition)
                 if self._connection is not None:
                     with contextlib.suppress(Exception):
                         await self._connection.close()
@@ -231,10 +353,146 @@ class PartitionConsumer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 15.0)
 
-    async def _on_delivery(self, delivery: Delivery) -> None:
+    async def _consume(self, partition: _Partition) -> None:
+        """A channel of the partition's own, and a consumer on it (at the back of the line)."""
+        assert self._connection is not None
+        channel = await self._connection.channel(publisher_confirms=False)
+        await channel.set_qos(prefetch_count=self.prefetch)
+        generation = partition.generation
+
+        async def on_delivery(delivery: Delivery) -> None:
+            await self._on_delivery(partition, generation, delivery)
+
+        consumer = Consumer(channel, partition.queue, on_delivery)
+        partition.channel = channel
+        await consumer.start()
+        partition.consumer = consumer
+
+    async def _give_up_channel(self, partition: _Partition) -> None:
+        """Close the partition's channel: the broker puts back what this process held of it,
+        in order, and makes the next waiting consumer active. The updates of it waiting here
+        are dropped (they are the ones put back)."""
+        partition.generation += 1
+        consumer, channel = partition.consumer, partition.channel
+        partition.consumer = partition.channel = None
+        if consumer is not None:
+            consumer.detach()
+        if channel is not None:
+            with contextlib.suppress(Exception):
+                await channel.close()
+        for key, lane in list(self._lanes.items()):
+            if lane.partition == partition.number and lane.task is None:
+                del self._lanes[key]
+
+    # ── sharing the partitions ────────────────────────────────────────────────────────
+
+    async def _rebalance_forever(self) -> None:
+        assert self.members is not None
+        while not self._stopping:
+            members = await self.members.beat(self.member_id)
+            if members is not None:
+                await self._rebalance(members)
+            # A little jitter: processes started together don't beat in step.
+            await asyncio.sleep(self.rebalance_every * random.uniform(0.8, 1.2))
+
+    async def _rebalance(self, members: list[str]) -> None:
+        now = time.monotonic()
+        owned = owned_by(self.member_id, members, self.topology.partitions)
+        if members != self._seen_members:
+            # Active on any partition, perhaps: hand over each one this process doesn't own.
+            changed = self._seen_members is not None or len(members) > 1
+            self._seen_members = members
+            self.owned = owned
+            PROCESSES.set(len(members))
+            OWNED.set(len(owned))
+            if not changed:
+                return
+            logger.info(
+                "bot processes sharing the update partitions: %d; this one owns %s",
+                len(members),
+                ",".join(str(n) for n in sorted(owned)) or "none",
+            )
+            others = [p for p in self._partitions.values() if p.number not in owned]
+        else:
+            # Still getting a partition it doesn't own (it handed over before the owner
+            # consumed it): once more, not more often than every five beats.
+            recent, pause = 2 * self.rebalance_every, 5 * self.rebalance_every
+            others = [
+                p
+                for p in self._partitions.values()
+                if p.number not in owned
+                and now - p.last_delivery < recent
+                and now - p.last_handover > pause
+            ]
+        for partition in others:
+            if self._stopping:
+                return
+            await self._hand_over(partition)
+
+    async def _hand_over(self, partition: _Partition) -> None:
+        """Let the owner (waiting behind this process) become the partition's active consumer;
+        this process consumes it again, at the back of the line."""
+        if partition.consumer is None or self._connection is None:
+            return
+        partition.holding = True
+        partition.last_handover = time.monotonic()
+        try:
+            busy = [
+                lane.task
+                for lane in self._lanes.values()
+                if lane.partition == partition.number and lane.task is not None
+            ]
+            if busy:
+                _, pending = await asyncio.wait(busy, timeout=self.handover_grace)
+                if pending:
+                    # Closing now could let the next process handle a chat's later update
+                    # while this one still handles its earlier one: try again later.
+                    HANDOVERS.labels("busy").inc()
+                    logger.warning(
+                        "partition %d: an update still being handled after %.0fs; "
+                        "not handed over this time",
+                        partition.number,
+                        self.handover_grace,
+                    )
+                    return
+            await self._give_up_channel(partition)
+            HANDOVERS.labels("handed_over").inc()
+            try:
+                await self._consume(partition)
+            except (AMQPError, OSError, ConnectionError) as exc:
+                # The connection's own recovery follows; consume it again after that.
+                logger.warning("partition %d: cannot consume it again (%s)", partition.number, exc)
+                self._tasks.append(
+                    asyncio.create_task(self._consume_again(partition), name="partition-again")
+                )
+        finally:
+            partition.holding = False
+            self._restart_lanes(partition.number)
+
+    async def _consume_again(self, partition: _Partition) -> None:
+        delay = 0.5
+        while not self._stopping and partition.consumer is None:
+            await asyncio.sleep(delay)
+            with contextlib.suppress(AMQPError, OSError, ConnectionError):
+                await self._consume(partition)
+            delay = min(delay * 2, 15.0)
+
+    def _restart_lanes(self, number: int) -> None:
+        for key, lane in self._lanes.items():
+            if lane.partition == number and lane.waiting and lane.task is None:
+                lane.task = asyncio.create_task(self._run_lane(key, lane), name=f"lane-{key[1]}")
+
+    # ── handling ──────────────────────────────────────────────────────────────────────
+
+    async def _on_delivery(
+        self, partition: _Partition, generation: int, delivery: Delivery
+    ) -> None:
         # No await before the update joins its lane: deliveries arrive (and these callbacks
         # start) in the partition's order, so each chat's lane gets them in that order.
+        if generation != partition.generation:
+            return  # its channel was given up: the broker has put it back
         received = time.perf_counter()
+        partition.last_delivery = time.monotonic()
         body = delivery.body
         if len(body) > self.bus.max_message_bytes:
             await self._dead_letter(delivery, None, f"too_large: {len(body)} bytes")
@@ -249,18 +507,24 @@ class PartitionConsumer:
             await self._dead_letter(delivery, None, "no update_id")
             return
         chat = chat_of(update)
-        key = chat if chat is not None else update_id
+        key = (partition.number, chat if chat is not None else update_id)
         lane = self._lanes.get(key)
         if lane is None:
-            lane = self._lanes[key] = _Lane()
+            lane = self._lanes[key] = _Lane(partition.number)
         lane.waiting.append((delivery, update, received))
-        if lane.task is None:
-            lane.task = asyncio.create_task(self._run_lane(key, lane), name=f"lane-{key}")
+        if lane.task is None and not partition.holding:
+            lane.task = asyncio.create_task(self._run_lane(key, lane), name=f"lane-{key[1]}")
 
-    async def _run_lane(self, key: int, lane: _Lane) -> None:
+    async def _run_lane(self, key: tuple[int, int], lane: _Lane) -> None:
+        partition = self._partitions[lane.partition]
         try:
-            while lane.waiting:
+            while lane.waiting and not partition.holding:
                 delivery, update, received = lane.waiting.popleft()
+                if delivery.channel.is_closed:
+                    # Its channel went (a broker restart, a lost connection): the broker has
+                    # put it back, for whichever process now consumes the partition.
+                    UPDATES.labels("put_back").inc()
+                    continue
                 await self._handle(delivery, update)
                 HANDLE_SECONDS.observe(time.perf_counter() - received)
         finally:
@@ -291,6 +555,7 @@ class PartitionConsumer:
             await self._dead_letter(delivery, update_id, "failed")
             return
         await self.log.done(update_id)
+        self.handled += 1
         UPDATES.labels("handled").inc()
         await amqp.ack(delivery)
 
@@ -306,22 +571,29 @@ class PartitionConsumer:
         await amqp.reject(delivery, requeue=False)
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Stop taking updates, let the lanes finish what they hold (up to ``grace``), close.
-        What is not acknowledged by then goes back to its partition, for another process."""
+        """Leave the split, stop starting updates, let the ones being handled finish (up to
+        ``grace``) and close: what this process held and had not started goes back to its
+        partition, in order, for the process that takes the partition over."""
         self._stopping = True
-        if self._connector is not None:
-            self._connector.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._connector
-        for consumer in self._consumers:
-            await consumer.cancel()
-        self._consumers.clear()
+                await task
+        self._tasks.clear()
+        if self.members is not None:
+            await self.members.leave(self.member_id)
+        for partition in self._partitions.values():
+            partition.holding = True
         tasks = [lane.task for lane in self._lanes.values() if lane.task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=grace)
         for lane in list(self._lanes.values()):
             if lane.task is not None:
                 lane.task.cancel()
+        for partition in self._partitions.values():
+            await self._give_up_channel(partition)
+        self._lanes.clear()
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()

@@ -129,6 +129,14 @@ class BotSettings(BaseSettings):
         description="Updates a bot process takes ahead from each partition it is active on; "
         "different chats of a partition are handled side by side, one chat's in order.",
     )
+    partition_rebalance_s: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        alias="KEFU_PARTITION_REBALANCE_S",
+        description="How often a bot process on the partitions notes itself in Redis and "
+        "checks the split; a process silent for three times this is taken for gone.",
+    )
     intents_reload_s: float = Field(
         default=5.0,
         ge=0,

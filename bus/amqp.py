@@ -81,6 +81,13 @@ class Consumer:
             # The connection went again; the next reopen registers it.
             logger.warning("could not consume %s again after a reconnect", self.queue)
 
+    def detach(self) -> None:
+        """Never register again (its channel is being closed: the broker drops the consumer
+        with the channel, after putting back what it held)."""
+        self._cancelled = True
+        if isinstance(self.channel, AbstractRobustChannel):
+            self.channel.reopen_callbacks.discard(self._on_reopen)
+
     async def cancel(self) -> None:
         self._cancelled = True
         if isinstance(self.channel, AbstractRobustChannel):

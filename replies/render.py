@@ -234,6 +234,31 @@ def normalize_locale(
     return fallback
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Words nearly every English sentence a customer types has one of (keyboard mashing has none).
+_ENGLISH = frozenset(
+    """a an the i i'm im me my you your we our it its is are was be do does did can could
+    would will to of in on at for from with and or not no yes ok okay hi hello hey thanks
+    thank please what where when how why which who this that there have has get want need
+    order parcel package size return exchange shipping delivery last four digits phone""".split()
+)
+
+
+def written_language(text: str) -> str | None:
+    """The language a customer's message is plainly written in: ``"zh"`` for two or more
+    Chinese characters (more of them than Latin words: "T恤有XL吗"), ``"en"`` for two or more
+    Latin words, one of them a common English word, and no Chinese; ``None`` for numbers, a
+    single word, keyboard mashing or a mix."""
+    han = len(_HAN.findall(text))
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    if han >= 2 and han > len(words):
+        return "zh"
+    if han == 0 and len(words) >= 2 and any(w in _ENGLISH for w in words):
+        return "en"
+    return None
+
+
 def _hm(value: time) -> str:
     return f"{value.hour}:{value.minute:02d}"
 

@@ -16,7 +16,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.keyboards import ConfirmAddressCallback
-from bot.services import outcomes
+from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, order_card
 from bus.contracts import (
@@ -144,6 +144,18 @@ class AddressFlow(Flow):
                 conv.t, lambda yes: ConfirmAddressCallback(confirm=yes)
             ),
         )
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        """ "对" / "不对" to the address shown back; an address typed instead replaces it."""
+        answer = choices.yes_or_no(text)
+        if answer is not None:
+            await self.confirmed(answer)
+            return
+        parsed = parse_address(text)
+        if parsed.province is not None or parsed.phone is not None:
+            await self.address_typed(text, decision)
+            return
+        await self.ask_again_or_step_aside(decision, "choice.again.yes_no")
 
     async def confirmed(self, confirm: bool) -> None:
         draft = await self.draft()

@@ -20,7 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
-from bot.services import outcomes
+from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, offer_orders
 from bot.services.questions import item_kind_named
@@ -35,7 +35,7 @@ from bus.contracts import (
     ProductFound,
     QuoteExchange,
 )
-from intents import Slots
+from intents import Decision, Slots
 from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
 logger = logging.getLogger(__name__)
@@ -333,6 +333,56 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.finish()
             if not isinstance(result, ContactRequired):
                 await outcomes.explain(self.conv, result)
+
+    # -- typed instead of pressed (bot/services/choices.py) ------------------------------------
+    async def item_typed(self, text: str, decision: Decision | None) -> None:
+        """ "T恤" / "第一件" / "牛仔裤小了" to "换哪一件？" (a size wish in it is kept)."""
+        draft = await self.draft()
+        if draft.order_no is None:
+            await self.finish()
+            return
+        result = await lookup(self.rpc, self.conv, draft.order_no)
+        if isinstance(result, OrderFound):
+            candidates = [i for i in result.order.items if not i.exchanged]
+            slots = decision.slots if decision is not None else Slots()
+            item = await choices.pick_item(self.rpc, text, candidates or result.order.items, slots)
+            if item is not None:
+                wish = size_wish(text)
+                if not (draft.new_size or draft.size_step) and wish.said:
+                    draft.new_size = wish.target
+                    draft.size_step, draft.size_base = wish.step, wish.base
+                await self.with_item(draft, result.order, item.item_id)
+                return
+        await self.ask_again_or_step_aside(decision, "choice.again.one_item")
+
+    async def size_confirm_typed(self, text: str, decision: Decision | None) -> None:
+        """ "对" / "不对" to "换成 L，对吗？"; a size or colour named instead is the one wanted."""
+        slots = decision.slots if decision is not None else Slots()
+        draft = await self.draft()
+        other_size = slots.size is not None and slots.size != draft.new_size
+        other_color = slots.color is not None and slots.color != draft.new_color
+        if other_size or other_color:
+            await self.variant_typed(slots)
+            return
+        answer = choices.yes_or_no(text)
+        if answer is not None:
+            await self.size_confirmed(answer)
+            return
+        await self.ask_again_or_step_aside(decision, "choice.again.yes_no")
+
+    async def resale_typed(self, text: str, decision: Decision | None) -> None:
+        fit = choices.fit_for_resale(text)
+        if fit is not None:
+            await self.resale_answered(fit)
+            return
+        await self.ask_again_or_step_aside(decision, "choice.again.yes_no")
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        answer = choices.yes_or_no(text)
+        if answer is not None:
+            await self.confirmed(answer)
+            return
+        await self.ask_again_or_step_aside(decision, "choice.again.yes_no")
 
     async def variant_picked(self, size: str, color: str) -> None:
         draft = await self.draft()

@@ -20,7 +20,7 @@ from bot import keyboards
 from bot.flows.address import AddressFlow
 from bot.flows.base import Draft, Flow
 from bot.flows.exchange import SizeWish, resolve_size, size_wish
-from bot.services import outcomes
+from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import lookup, offer_orders, order_card
@@ -43,7 +43,7 @@ from bus.contracts import (
     UrgeOrder,
     UrgeRefused,
 )
-from intents import Decision
+from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
 from shop.enums import CourierCode
 
@@ -362,6 +362,19 @@ class OrderChangeFlow(Flow):
         result = await self.find(draft)
         if result is not None:
             await self.with_item(draft, result.order, item_id)
+
+    async def item_typed(self, text: str, decision: Decision | None) -> None:
+        """ "T恤" / "第二件" to "要改哪一件？"."""
+        draft = await self.draft()
+        result = await self.find(draft)
+        if result is None:
+            return
+        slots = decision.slots if decision is not None else Slots()
+        item = await choices.pick_item(self.rpc, text, result.order.items, slots)
+        if item is not None:
+            await self.with_item(draft, result.order, item.item_id)
+            return
+        await self.ask_again_or_step_aside(decision, "choice.again.one_item")
 
     async def find(self, draft: ChangeDraft) -> OrderFound | None:
         if draft.order_no is None:

@@ -24,7 +24,7 @@ from pydantic import Field
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
-from bot.services import outcomes
+from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, offer_orders
 from bus.contracts import (
@@ -217,6 +217,49 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             self.conv.t("returns.fit_question"),
             reply_markup=keyboards.yes_no(self.conv.t, lambda fit: ResaleCallback(fit=fit)),
         )
+
+    # -- typed instead of pressed (bot/services/choices.py) ------------------------------------
+    async def item_typed(self, text: str, decision: Decision | None) -> None:
+        """ "牛仔裤" / "第二件" / "都退" to "退哪一件？"."""
+        draft = await self.draft()
+        if draft.order_no is None:
+            await self.finish()
+            return
+        result = await lookup(self.rpc, self.conv, draft.order_no)
+        if isinstance(result, OrderFound):
+            candidates = [i for i in result.order.items if not i.returned and not i.exchanged]
+            if choices.wants_all(text):
+                await self.item_picked(0)
+                return
+            slots = decision.slots if decision is not None else Slots()
+            item = await choices.pick_item(self.rpc, text, candidates, slots)
+            if item is not None:
+                await self.with_items(draft, result.order, [item.item_id])
+                return
+        await self.words_instead_of_a_button(decision, "choice.again.item")
+
+    async def cause_typed(self, text: str, decision: Decision | None) -> None:
+        """ "太大了" / "有个洞" / "发错货了" to "为什么退？"."""
+        cause = choices.return_cause(text)
+        if cause is not None:
+            await self.cause_picked(cause)
+            return
+        await self.words_instead_of_a_button(decision, "returns.ask_cause_again")
+
+    async def resale_typed(self, text: str, decision: Decision | None) -> None:
+        """ "没穿过，吊牌还在" / "洗过一次" / "是" to "还能二次销售吗？"."""
+        fit = choices.fit_for_resale(text)
+        if fit is not None:
+            await self.resale_answered(fit)
+            return
+        await self.words_instead_of_a_button(decision, "choice.again.yes_no")
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        answer = choices.yes_or_no(text)
+        if answer is not None:
+            await self.confirmed(answer)
+            return
+        await self.words_instead_of_a_button(decision, "choice.again.yes_no")
 
     async def words_instead_of_a_button(self, decision: Decision | None, ask_key: str) -> None:
         """Typed instead of pressed: a clear new question leaves the return to be answered;

@@ -67,6 +67,31 @@ def get_routers() -> tuple[Router, Router]:
     async def on_variant_typed(message: Message, flows: Flows, decision: Decision) -> None:
         await flows.get(ExchangeFlow).variant_typed(decision.slots)
 
+    # typed instead of pressed: read as the button would be, else asked again
+    @flows.message(ExchangeRequest.waiting_for_item, HasText())
+    async def on_item_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ExchangeFlow).item_typed(message.text or "", decision)
+
+    @flows.message(ExchangeRequest.waiting_for_size_confirm, HasText())
+    async def on_size_confirm_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ExchangeFlow).size_confirm_typed(message.text or "", decision)
+
+    @flows.message(ExchangeRequest.waiting_for_resale, HasText())
+    async def on_resale_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ExchangeFlow).resale_typed(message.text or "", decision)
+
+    @flows.message(ExchangeRequest.waiting_for_confirm, HasText())
+    async def on_confirm_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ExchangeFlow).confirm_typed(message.text or "", decision)
+
     @flows.callback_query(ExchangeRequest.waiting_for_resale, ResaleCallback.filter())
     async def on_resale_answered(
         query: CallbackQuery, callback_data: ResaleCallback, flows: Flows

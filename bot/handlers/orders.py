@@ -60,6 +60,12 @@ def get_routers() -> tuple[Router, Router]:
     ) -> None:
         await flows.get(AddressFlow).address_typed(message.text or "", decision)
 
+    @flows.message(AddressChange.waiting_for_confirm, HasText())
+    async def on_address_confirm_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(AddressFlow).confirm_typed(message.text or "", decision)
+
     @flows.callback_query(AddressChange.waiting_for_confirm, ConfirmAddressCallback.filter())
     async def on_address_confirmed(
         query: CallbackQuery, callback_data: ConfirmAddressCallback, flows: Flows
@@ -72,6 +78,12 @@ def get_routers() -> tuple[Router, Router]:
         query: CallbackQuery, callback_data: ItemPickCallback, flows: Flows
     ) -> None:
         await flows.get(OrderChangeFlow).item_picked(callback_data.item_id)
+
+    @flows.message(OrderChange.waiting_for_item, HasText())
+    async def on_change_item_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(OrderChangeFlow).item_typed(message.text or "", decision)
 
     @flows.callback_query(OrderChange.waiting_for_variant, VariantPickCallback.filter())
     async def on_change_variant(

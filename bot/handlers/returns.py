@@ -138,19 +138,30 @@ def get_routers() -> tuple[Router, Router, Router]:
     ) -> None:
         await flows.get(ReturnFlow).last4_typed(message.text or "", decision)
 
+    # typed instead of pressed: read as the button would be, else asked again
+    @flows.message(ReturnRequest.waiting_for_item, HasText())
+    async def on_return_item_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).item_typed(message.text or "", decision)
+
     @flows.message(ReturnRequest.waiting_for_cause, HasText())
     async def on_return_cause_typed(
         message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await flows.get(ReturnFlow).words_instead_of_a_button(decision, "returns.ask_cause_again")
+        await flows.get(ReturnFlow).cause_typed(message.text or "", decision)
 
-    @flows.message(ReturnRequest.waiting_for_item, HasText())
     @flows.message(ReturnRequest.waiting_for_resale, HasText())
-    @flows.message(ReturnRequest.waiting_for_confirm, HasText())
-    async def on_return_words(
+    async def on_return_resale_typed(
         message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await flows.get(ReturnFlow).words_instead_of_a_button(decision, "returns.use_buttons")
+        await flows.get(ReturnFlow).resale_typed(message.text or "", decision)
+
+    @flows.message(ReturnRequest.waiting_for_confirm, HasText())
+    async def on_return_confirm_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).confirm_typed(message.text or "", decision)
 
     @flows.callback_query(OrderPickCallback.filter(F.flow == "r"))
     async def on_return_order_picked(

@@ -66,6 +66,9 @@ class ChatMemory(BaseModel):
     """The language the customer chose with /lang (wins over the app's)."""
     app_locale: str | None = None
     """The Telegram app's language, for updates that come without one."""
+    written_locale: str | None = None
+    """The language the customer last plainly wrote in (wins over the app's: a customer
+    whose phone is set to English and who writes Chinese is answered in Chinese)."""
     linked: bool = False
     """The customer shared their own contact and the worker linked the chat to them."""
     proofs: dict[str, str] = Field(default_factory=dict)

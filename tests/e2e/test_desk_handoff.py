@@ -108,7 +108,9 @@ async def test_take_close_and_the_customers_rating(desk_stack) -> None:
     stack = desk_stack
     view = DeskView(stack.fake)
     agent = view.agent("Amy")
-    customer, ticket_no, topic = await start_handoff(stack, view, language_code="en")
+    customer, ticket_no, topic = await start_handoff(
+        stack, view, "I'd like to talk to a person please", language_code="en"
+    )
     agent.says("/take", topic)
     [taken] = await customer.replies()
     assert "Amy" in taken.text

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OPS_CHAT = -100_777_0001
 TAUGHT_ZH = "放门卫就行"  # where to leave the parcel: the courier's business
 TAUGHT_EN = "please leave it with my neighbour"
-COURIER = "中通快递"  # in the console's (Chinese) answer about the courier
+COURIER = "ZTO Express"  # the courier answer, in the language the customer wrote (English)
 
 
 def answered_as(message, intent: str) -> bool:

@@ -393,3 +393,76 @@ async def test_a_return_asks_for_the_order_then_its_digits_then_goes_on_en(stack
     assert "last four digits" in digits.text
     [why] = await customer.says(order.phone[-4:])
     assert why.button("Size doesn't fit")
+
+
+# ── answers typed instead of pressed ─────────────────────────────────────────────────────────
+
+
+async def test_a_return_made_by_typing_every_answer_zh(stack) -> None:
+    """The console finding: "牛仔裤" to "退哪一件？" heard "please press a button"; "太大了不合适"
+    left the return for an exchange. Every button question also takes the typed answer."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.says(f"{order.order_no} {order.last4}")
+    [choose] = await customer.says("这单我要退货")
+    assert choose.text == stack.t("returns.choose_item", order_no=order.order_no)
+    [why] = await customer.says("牛仔裤")
+    assert "高腰牛仔裤" in why.text and "纯棉圆领T恤" not in why.text and why.button("尺码不合适")
+    [fit] = await customer.says("太大了不合适")
+    assert fit.text == stack.t("returns.fit_question")
+    [quote] = await customer.says("没穿过，吊牌还在")
+    assert quote.button("确认退货") and "高腰牛仔裤" in quote.text
+    [verify] = await customer.says("确认")
+    assert verify.text == stack.t("contact.needed_for_change")
+    assert await returns_of(stack, order.order_no) == []  # not without the contact
+
+
+async def test_an_exchange_made_by_typing_every_answer_en(stack) -> None:
+    """ "the jeans" is found by the catalogue's English alias; "yes" confirms the size read
+    from "too big"; "never worn" answers the condition question."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer(language_code="en")
+    await customer.says(f"{order.order_no} last four {order.last4}")
+    [choose] = await customer.says("I want to exchange one of them, it's too big")
+    assert choose.button("高腰牛仔裤")
+    [confirm] = await customer.says("the jeans")
+    assert "M / 黑色" in confirm.text  # one size down from the jeans' L
+    [fit] = await customer.says("yes")
+    assert fit.text == stack.t("exchange.fit_question", locale="en")
+    [quote] = await customer.says("never worn, tags still on")
+    assert "M / 黑色" in quote.text and quote.button("Confirm exchange")
+    [again] = await customer.says("hmm")
+    assert again.text == stack.t("choice.again.yes_no", locale="en")
+    [verify] = await customer.says("yes please")
+    assert verify.text == stack.t("contact.needed_for_change", locale="en")
+
+
+async def test_an_address_confirmed_by_typing_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    await customer.says("李四 13812345678 浙江省杭州市西湖区文三路100号5幢301")
+    [again] = await customer.says("不对")
+    assert again.text == stack.t("address.ask_again")
+    [shown] = await customer.says("李四 13812345678 浙江省杭州市西湖区文三路200号")
+    assert "文三路200号" in shown.text
+    [unsure] = await customer.says("我想想")
+    assert unsure.text == stack.t("choice.again.yes_no")
+    assert (await order_row(stack, order.order_no)).province == "江苏"  # nothing written yet
+    [done] = await customer.says("对的")
+    assert "李四" in done.text and "文三路200号" in done.text
+    assert (await order_row(stack, order.order_no)).province == "浙江"
+
+
+async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> None:
+    order = await showcase(stack, "unshipped")
+    customer = stack.customer()
+    await customer.says(f"{order.order_no} {order.last4}")
+    _card, choose = await customer.says("这单我想改一下尺码", replies=2)
+    assert choose.text == stack.t("order.modify.choose_item")
+    [which] = await customer.says("都行")
+    assert which.text == stack.t("choice.again.one_item")
+    [size] = await customer.says("卫衣")
+    assert size.text == stack.t("order.modify.ask_variant")
+    assert "L / 浅蓝色" in [b.text for row in size.inline_buttons for b in row]

@@ -1,8 +1,10 @@
 """Bot processes consuming the ingress's update partitions (``bot.partitions``) on the real
 broker: each chat's updates handled in order, chats side by side, a repeated ``update_id``
 handled once, malformed updates dead-lettered, everything acknowledged; two consumers of the
-same partitions share them (single active consumer) and hand them over when one goes; flood
-control and the handled-update log in a real Redis hold across processes."""
+same partitions share them (single active consumer) and hand them over when one goes; with
+their members noted in a real Redis, two processes split the partitions between them while
+customers talk, each chat still in order; flood control and the handled-update log in a real
+Redis hold across processes."""
 
 from __future__ import annotations
 
@@ -14,11 +16,17 @@ from uuid import uuid4
 import pytest
 import pytest_asyncio
 from aiogram.types import Update
+from prometheus_client import REGISTRY
 
 from bot.flood import RedisFlood
 from bot.ingress import Ingress, IngressSettings
 from bot.local import LocalCustomer, LocalSession, local_bot
-from bot.partitions import MemoryUpdateLog, PartitionConsumer, RedisUpdateLog
+from bot.partitions import (
+    MemoryUpdateLog,
+    PartitionConsumer,
+    RedisMembers,
+    RedisUpdateLog,
+)
 from bus.errors import BusUnavailable
 from bus.settings import BusSettings
 from tests.support.bot import FailingBus, Harness
@@ -35,9 +43,7 @@ PARTITIONS = 4
 
 
 def bus_settings(amqp_url: str, prefix: str) -> BusSettings:
-    return BusSettings(
-        AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, KEFU_UPDATE_PARTITIONS=PARTITIONS
-    )
+    return BusSettings(AMQP_URL=amqp_url, KEFU_BUS_PREFIX=prefix, KEFU_UPDATE_PARTITIONS=PARTITIONS)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -186,6 +192,129 @@ async def test_two_consumers_share_the_partitions_and_one_takes_over_from_the_ot
         for chat, answers in answers_by_chat(second.session).items():
             together.setdefault(chat, []).extend(answers)
         assert together == expected
+    finally:
+        await one.stop()
+        await two.stop()
+    assert await counts(amqp_connection, ingress.topology) == (0, 0)
+
+
+async def test_a_second_process_takes_its_share_while_customers_talk_each_chat_in_order(
+    ingress, amqp_url, amqp_connection, tmp_path
+):
+    import redis.asyncio as redis
+
+    turns = 8
+    updates = conversations(chats=24, turns=turns, first_user=830_000)
+    expected = await expected_answers(updates)
+    bus = bus_settings(amqp_url, ingress.topology.prefix)
+    log = MemoryUpdateLog(600)  # shared, as Redis is between processes
+    first, second = (Harness(FailingBus(BusUnavailable, "no worker here")) for _ in range(2))
+    # Both send through one recording session: one list, in the order Telegram got them.
+    second_bot = local_bot(first.session)
+    beat = 0.2
+    async with private_redis(tmp_path) as url:
+        client = redis.Redis.from_url(url)
+
+        def consumer(harness: Harness, bot, name: str) -> PartitionConsumer:
+            members = RedisMembers(client, 3 * beat, prefix="t", bot_id=1)
+            return PartitionConsumer(
+                harness.dp, bot, bus, log, prefetch=4, members=members, member_id=name,
+                rebalance_every=beat,
+            )  # fmt: skip
+
+        one, two = consumer(first, first.bot, "one"), consumer(second, second_bot, "two")
+
+        async def talk(turns_: range, pause: float) -> None:
+            for turn in turns_:
+                for chat, chat_updates in updates.items():
+                    await publish(ingress, chat_updates[turn], chat=chat)
+                await asyncio.sleep(pause)
+
+        def replies() -> int:
+            return len(first.session.sent)
+
+        try:
+            one.start()
+            await asyncio.wait_for(one.ready.wait(), 20)
+            await talk(range(2), 0)
+            early = await expected_answers({c: u[:2] for c, u in updates.items()})
+            await wait_for(lambda: replies() == sum(len(a) for a in early.values()))
+            assert two.handled == 0 and one.handled == 2 * len(updates)
+            # The second process joins while customers keep talking: the partitions it owns
+            # are handed over mid-stream, with updates waiting in them.
+            two.start()
+            await talk(range(2, 6), 0.1)
+            await wait_for(lambda: len(one.owned) == len(two.owned) == PARTITIONS // 2)
+            assert one.owned | two.owned == set(range(PARTITIONS))
+            await wait_for(lambda: one.in_flight == two.in_flight == 0)
+            # Settled: each process handles the chats of the partitions it owns, and only those.
+            await asyncio.sleep(6 * beat)
+            before = one.handled, two.handled
+            await talk(range(6, turns), 0)
+            await wait_for(lambda: replies() == sum(len(a) for a in expected.values()))
+            owned_by_two = sum(
+                1 for chat in updates if ingress.topology.partition_of(chat) in two.owned
+            )
+            assert two.handled - before[1] == 2 * owned_by_two > 0
+            assert one.handled - before[0] == 2 * (len(updates) - owned_by_two) > 0
+            await asyncio.sleep(0.3)  # anything more (a repeat handled twice) would show now
+            # Every chat got every answer once, in order, across the handovers.
+            assert answers_by_chat(first.session) == expected
+            # The second process leaves: the first owns everything again.
+            await two.stop()
+            await wait_for(lambda: len(one.owned) == PARTITIONS)
+        finally:
+            await one.stop()
+            await two.stop()
+            await client.aclose()
+    assert await counts(amqp_connection, ingress.topology) == (0, 0)
+
+
+class SlowSession(LocalSession):
+    """Telegram taking half a second per call: the update being handled stays in hand."""
+
+    async def make_request(self, bot, method, timeout=None):  # noqa: ASYNC109
+        await asyncio.sleep(0.5)
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_updates_waiting_when_their_channel_goes_are_left_to_the_next_process(
+    ingress, amqp_url, amqp_connection
+):
+    bus = bus_settings(amqp_url, ingress.topology.prefix)
+    log = MemoryUpdateLog(600)
+    first, second = (Harness(FailingBus(BusUnavailable, "no worker here")) for _ in range(2))
+    slow = local_bot(SlowSession())
+    one = PartitionConsumer(first.dp, slow, bus, log, prefetch=8)
+    two = PartitionConsumer(second.dp, second.bot, bus, log, prefetch=8)
+    one.start()
+    await asyncio.wait_for(one.ready.wait(), 20)
+    two.start()  # waiting behind the first on every partition
+    await asyncio.wait_for(two.ready.wait(), 20)
+    customer = LocalCustomer(first.bot, 840_001)
+    said = [customer.says(question) for question in QUESTIONS[:3]]
+    expected = await expected_answers({840_001: said})
+    put_back = (
+        REGISTRY.get_sample_value("kefu_bot_partition_updates_total", {"outcome": "put_back"})
+        or 0.0
+    )
+    try:
+        for update in said:
+            await publish(ingress, update, chat=840_001)
+        await wait_for(lambda: one.in_flight == 3)  # one in hand, two waiting behind it
+        # The channel goes under the first process (as in a broker restart): the broker puts
+        # the three back and gives the partition to the second.
+        partition = one._partitions[ingress.topology.partition_of(840_001)]
+        assert partition.channel is not None
+        await (await partition.channel.get_underlay_channel()).close()
+        await wait_for(lambda: two.handled == 3 and one.in_flight == 0)
+        # The first finished the one in its hands and left the two waiting ones alone.
+        assert one.handled == 1
+        assert (
+            REGISTRY.get_sample_value("kefu_bot_partition_updates_total", {"outcome": "put_back"})
+            == put_back + 2
+        )
+        assert [m.text for m in second.session.sent] == expected[840_001]
     finally:
         await one.stop()
         await two.stop()

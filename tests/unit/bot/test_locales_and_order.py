@@ -5,6 +5,7 @@ handled at a time (aiogram's event isolation), other chats don't wait."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -47,6 +48,30 @@ async def test_the_language_buttons_are_the_locale_files_in_their_own_words() ->
     ]
     [switched] = await harness.press("English")
     assert switched == harness.t("language.switched", "en", language="English")
+
+
+def chinese(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+async def test_a_customer_is_answered_in_the_language_they_write() -> None:
+    harness = Harness(FailingBus(RuntimeError, "unused"))
+    # An English phone, Chinese words: Chinese answers, also to what says no language.
+    [zh] = await harness.say("发什么快递", language="en")
+    assert "中通快递" in zh
+    answers = await harness.say("ok", language="en")
+    assert answers and all(chinese(a) for a in answers)
+    # A Chinese phone, English words: English answers.
+    [en] = await harness.say("which courier do you use?", user_id=5002, language="zh-hans")
+    assert "ZTO Express" in en and not chinese(en)
+    # Keyboard mashing says no language: the app's.
+    answers = await harness.say("asdkjh qwe", user_id=5003, language="en")
+    assert answers and not any(chinese(a) for a in answers)
+    # The language chosen with /lang wins over the words.
+    await harness.say("/lang", user_id=5004, language="zh-hans")
+    await harness.press("English", user_id=5004)
+    [chosen] = await harness.say("发什么快递", user_id=5004, language="zh-hans")
+    assert "ZTO Express" in chosen
 
 
 async def test_a_storage_failure_apologises_in_the_default_locale() -> None:

@@ -1,5 +1,6 @@
 """The parts of several bot processes that need no broker: the handled-update log kept in
-memory, chat storage that forgets idle chats, flood control's count, the run mode."""
+memory, chat storage that forgets idle chats, flood control's count, the run mode, the
+split of the update partitions between processes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.__main__ import WebhookConfigError, run_mode
 from bot.flood import MemoryFlood
-from bot.partitions import MemoryUpdateLog
+from bot.partitions import MemoryUpdateLog, owned_by
 from bot.settings import BotSettings
 from bot.storage import ExpiringMemoryStorage, make_storage
 
@@ -91,3 +92,13 @@ async def test_run_mode_from_flags_and_settings():
         run_mode(BotSettings(KEFU_BOT_MODE="partitions"))
     with pytest.raises(WebhookConfigError):
         run_mode(BotSettings(**token), webhook=True, partitions=True)
+
+
+async def test_the_split_gives_every_partition_one_owner_and_every_process_its_share():
+    members = ["b", "a", "c"]
+    shares = [owned_by(m, members, 16) for m in members]
+    assert sorted(len(s) for s in shares) == [5, 5, 6]
+    assert set().union(*shares) == set(range(16)) and sum(len(s) for s in shares) == 16
+    # A process not yet in the list it read counts itself in.
+    assert owned_by("a", ["b"], 4) == {0, 2}
+    assert owned_by("a", [], 4) == {0, 1, 2, 3}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from replies.render import Html, LocaleError, Replies
+from replies.render import Html, LocaleError, Replies, written_language
 from replies.views import OrderItemView, OrderView
 from shop.enums import EXCHANGE_REASONS
 from shop.policy import ShopPolicy
@@ -413,3 +413,17 @@ def test_no_template_leaks_a_placeholder(replies: Replies) -> None:
         for key in replies.ui_keys:
             values = {name: "v" for name in replies.placeholders(key)}
             assert not re.search(r"\{\w+\}", replies.text(key, locale, **values)), key
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("你好", "zh"), ("T恤有XL吗", "zh"), ("KF26200341 这单到哪了", "zh"),
+        ("hi, where is my parcel?", "en"), ("ok thanks", "en"), ("the jeans", "en"),
+        ("KF26980953 last four 5280", "en"),
+        ("KF26980953 5280", None), ("M码", None), ("hello", None), ("asdkjh qwe", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_the_language_a_message_is_plainly_written_in(text: str, language: str | None) -> None:
+    assert written_language(text) == language

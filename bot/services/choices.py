@@ -1,0 +1,216 @@
+"""Typed answers to a question the bot asked with buttons.
+
+Customers don't always press: to "退哪一件？" they type "牛仔裤", "第二件" or "both"; to
+"换成 L，对吗？" they type "对"; to "why are you returning it?" they type "太大了". Each reader
+here takes the typed text and gives what the button would have given, or ``None`` when the
+text doesn't say — then the flow asks again (or, for a clear new question, steps aside).
+Nothing here guesses: a text that fits two options, or says yes and no, is ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from bus import Bus
+from bus.contracts import OrderItemView, ProductList, SearchProducts
+from bus.errors import BusError
+from intents import Slots
+from shop.enums import ReturnCause
+
+# What a short answer may carry around its word: particles, punctuation, "please", "thanks".
+_PARTICLES = re.compile(r"[\s,，.。!！~～、…?？吧呀啊哦呢嘛啦哈的了]+")
+_CLAUSE = re.compile(r"[,，.。!！;；\n]")
+
+_YES_ZH = frozenset(
+    "是 是的 对 对的 对啊 没错 好 好的 好滴 行 可以 嗯 嗯嗯 确认 确定 没问题 就这样 就这个 要 要的"
+    " 同意 ok okay".split()
+)
+_NO_ZH = frozenset(
+    "不 不是 不对 不要 不用 不用了 不行 不了 否 算 算了 取消 不换了 不退了 错了 不同意 别".split()
+)
+_YES_EN = frozenset(
+    {
+        "yes", "yes please", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right",
+        "that's right", "thats right", "confirm", "confirmed", "go ahead", "please do", "fine",
+        "sounds good", "y",
+    }
+)  # fmt: skip
+_NO_EN = frozenset(
+    {
+        "no", "nope", "nah", "no thanks", "no thank you", "cancel", "wrong", "not right",
+        "don't", "dont", "never mind", "n", "stop",
+    }
+)  # fmt: skip
+
+
+def yes_or_no(text: str) -> bool | None:
+    """"对" / "好的，就这样" / "yes please" → True; "不对" / "算了" / "no" → False; else None.
+    Only the first clause counts, and it must be the answer word itself (with particles):
+    "不确定" and "是不是要先寄回" are not answers."""
+    first = _CLAUSE.split(text.strip(), maxsplit=1)[0].strip()
+    lowered = first.lower().strip(" !.?")
+    if lowered in _YES_EN:
+        return True
+    if lowered in _NO_EN:
+        return False
+    for core in (lowered.strip("~～。！"), _PARTICLES.sub("", first).lower()):
+        if core in _YES_ZH:
+            return True
+        if core in _NO_ZH:
+            return False
+    return None
+
+
+_NUMERALS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_ORDINAL_ZH = re.compile(r"^(?:第)?([1-9一二两三四五六七八九])(?:个|件|条|项|款|号)?$")
+_ORDINAL_EN = {
+    "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3,
+    "three": 3, "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5,
+}  # fmt: skip
+_LAST = re.compile(r"^(?:最后(?:一|那)?(?:个|件|条)?|the last(?: one)?|last(?: one)?)$", re.I)
+_EN_FILLER = re.compile(r"\b(the|one|please|item|number|no\.|#)\b|#", re.I)
+
+
+def ordinal(text: str, count: int) -> int | None:
+    """"2" / "第二件" / "the second one" / "最后一个" → the 0-based position among ``count``
+    options; None when the text is not a position or is out of range."""
+    core = _PARTICLES.sub("", text.strip()).lower()
+    core = re.sub(r"^(?:要|选|退|换)", "", core)
+    position: int | None = None
+    found = _ORDINAL_ZH.match(core)
+    if found:
+        digit = found.group(1)
+        position = int(digit) if digit.isdigit() else _NUMERALS[digit]
+    elif _LAST.match(text.strip().strip(".!?。！？")):
+        position = count
+    else:
+        words = _EN_FILLER.sub(" ", text.lower()).split()
+        if len(words) == 1 and words[0] in _ORDINAL_EN:
+            position = _ORDINAL_EN[words[0]]
+    if position is None or not 1 <= position <= count:
+        return None
+    return position - 1
+
+
+_ALL = re.compile(
+    r"^(?:全部|都|全都|两件都|两个都|都要|都退|全退|全部都?退|一起|all|both|everything|all of them|"
+    r"both of them)(?:退|要|吧|了)*$",
+    re.I,
+)
+
+
+def wants_all(text: str) -> bool:
+    """"全部" / "都退" / "both" → every option."""
+    return _ALL.match(_PARTICLES.sub("", text.strip()).lower()) is not None or bool(
+        re.fullmatch(r"\s*(all|both)( of them| items?| please)*[.!]?\s*", text, re.I)
+    )
+
+
+def _any(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+# The shop's fault first: "发错了尺码" is a wrong item, not a size the customer chose.
+_CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
+    ("wrong_item", _any(
+        "发错", "寄错", "错发", "不是我(买|订|下单)的", "wrong (item|size sent|colou?r)",
+        "not what i ordered", "sent (me )?the wrong",
+    )),
+    ("quality", _any(
+        "质量", "破了", "破洞", "开线", "脱线", "线头", "掉色", "褪色", "起球", "污渍", "有洞",
+        "坏了", "瑕疵", "残次", "脏", "damaged", "broken", "defect", "faulty", "hole", "torn",
+        "stain", "ripped", "poor quality", "fell apart",
+    )),
+    ("not_as_described", _any(
+        "色差", "(和|跟|与)(图片|描述|照片)不", "货不对板", "实物.*不一样",
+        "not as (described|pictured)", "looks different", "different from the (photo|picture)",
+    )),
+    ("size", _any(
+        "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
+        "too (big|small|large|tight|loose|long|short)", "does(n'?t| not) fit",
+    )),
+    ("changed_mind", _any(
+        "不喜欢", "不想要", "不要了", "不需要", "买多了", "买重", "改主意", "拍错", "后悔",
+        "changed my mind", "don'?t (like|want|need)", "no longer (want|need)", "by mistake",
+    )),
+)  # fmt: skip
+
+
+def return_cause(text: str) -> ReturnCause | None:
+    """Why the item goes back, from the customer's words (the shop's fault first: "发错了尺码"
+    is a wrong item, not a size choice); None when no cause is named."""
+    for cause, words in _CAUSES:
+        if words.search(text):
+            return cause
+    return None
+
+
+_FIT = _any(
+    "没穿", "未穿", "没洗", "未洗", "没拆", "吊牌(还在|都在|完好|没剪|没拆)", "全新", "unworn",
+    "not worn", "never worn", "tags? (still )?on", "unused", "brand new", "not washed",
+)
+_UNFIT = _any(
+    "(?<![没未])穿过", "(?<![没未])洗过", "剪了吊牌", "吊牌(剪|拆|掉|没了)", "弄脏",
+    "(?<!never )(?<!not )(?<!un)worn", "(?<!not )washed", "tags? (off|removed|cut)", "used it",
+)
+
+
+def fit_for_resale(text: str) -> bool | None:
+    """"没穿过，吊牌还在" → True; "洗过一次" → False; else the plain yes or no."""
+    if _UNFIT.search(text):
+        return False
+    if _FIT.search(text):
+        return True
+    return yes_or_no(text)
+
+
+_POINTING = re.compile(r"那件|这件|那个|这个|那条|这条|要退|要换|退|换")
+
+
+async def pick_item(
+    rpc: Bus, text: str, items: Sequence[OrderItemView], slots: Slots
+) -> OrderItemView | None:
+    """The item of ``items`` the customer typed: its position ("第二件"), its name or part of it
+    ("牛仔裤"), its colour or size ("白色那件"), or — for other names of the product ("the
+    jeans", "hoodie") — the catalogue's own search. None unless exactly one fits best."""
+    if not items:
+        return None
+    position = ordinal(text, len(items))
+    if position is not None:
+        return items[position]
+    lowered = text.lower()
+    scores: list[float] = []
+    for item in items:
+        name = item.product_name.lower()
+        score = 0.0
+        core = _PARTICLES.sub("", _POINTING.sub("", lowered))
+        if core and (core in name or name in core):
+            score += 2
+        elif core and len(core) >= 2 and fuzz.partial_ratio(core, name) >= 80:
+            score += 1
+        if slots.color and slots.color == item.color:
+            score += 1
+        if slots.size and slots.size.upper() == item.size.upper():
+            score += 1
+        scores.append(score)
+    best = max(scores)
+    if best > 0 and scores.count(best) == 1:
+        return items[scores.index(best)]
+    # Other names of the product (English, aliases): the catalogue knows them.
+    query = text.strip()[:200]
+    if not query:
+        return None
+    try:
+        reply = await rpc.call(SearchProducts(query=query, limit=10))
+    except BusError:
+        return None  # the item is asked again; its buttons are still there
+    if not isinstance(reply, ProductList):
+        return None
+    found = {p.product_id for p in reply.products}
+    matching = [item for item in items if item.product_id in found]
+    if len({item.product_id for item in matching}) == 1 and len(matching) == 1:
+        return matching[0]
+    return None

@@ -1,0 +1,114 @@
+"""Typed answers to the bot's button questions (bot/services/choices.py): what each reader
+takes, and — as much — what it refuses to read (a question, an unsure answer, two options)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.services.choices import (
+    fit_for_resale,
+    ordinal,
+    pick_item,
+    return_cause,
+    wants_all,
+    yes_or_no,
+)
+from bus.contracts import OrderItemView
+from bus.testing import InMemoryBus
+from intents import Slots
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("对", True), ("是的！", True), ("好的，就这样", True), ("嗯嗯", True), ("可以的", True),
+        ("Yes please", True), ("ok", True), ("sure.", True), ("确认", True),
+        ("不对", False), ("算了吧", False), ("不用了", False), ("no", False), ("Nope", False),
+        ("cancel", False),
+        ("不确定", None), ("是不是要先寄回", None), ("运费谁出", None), ("yes or no?", None),
+        ("I'm not sure", None), ("", None),
+    ],
+)  # fmt: skip
+async def test_yes_or_no(text: str, answer: bool | None) -> None:
+    assert yes_or_no(text) is answer
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("1", 0), ("2", 1), ("第二件", 1), ("第2个", 1), ("二", 1), ("the second one", 1),
+        ("first", 0), ("最后一个", 2), ("the last one", 2),
+        ("4", None), ("第五件", None), ("22", None), ("牛仔裤", None), ("M", None),
+    ],
+)  # fmt: skip
+async def test_ordinal_among_three(text: str, position: int | None) -> None:
+    assert ordinal(text, 3) == position
+
+
+@pytest.mark.parametrize(
+    ("text", "everything"),
+    [("全部", True), ("都退", True), ("两件都退", True), ("both", True), ("all of them", True),
+     ("第一件", False), ("都不是", False), ("all sizes?", False)],
+)  # fmt: skip
+async def test_wants_all(text: str, everything: bool) -> None:
+    assert wants_all(text) is everything
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("太大了不合适", "size"), ("it's too small", "size"), ("doesn't fit me", "size"),
+        ("发错货了，尺码也不对", "wrong_item"), ("you sent the wrong item", "wrong_item"),
+        ("袖子开线了", "quality"), ("there's a hole in it", "quality"),
+        ("和图片不一样", "not_as_described"), ("色差太大", "not_as_described"),
+        ("不想要了", "changed_mind"), ("I changed my mind", "changed_mind"),
+        ("嗯嗯", None), ("运费怎么算", None),
+    ],
+)  # fmt: skip
+async def test_return_cause(text: str, cause: str | None) -> None:
+    assert return_cause(text) == cause
+
+
+@pytest.mark.parametrize(
+    ("text", "fit"),
+    [
+        ("没穿过，吊牌还在", True), ("全新的", True), ("never worn, tags still on", True),
+        ("是的", True), ("洗过一次", False), ("穿过一次", False), ("worn once", False),
+        ("不是", False), ("吊牌剪了", False), ("我想想", None),
+    ],
+)  # fmt: skip
+async def test_fit_for_resale(text: str, fit: bool | None) -> None:
+    assert fit_for_resale(text) is fit
+
+
+def item(item_id: int, name: str, size: str = "M", color: str = "白色") -> OrderItemView:
+    return OrderItemView(
+        item_id=item_id, product_id=item_id, product_name=name, kind="regular",
+        sku=f"S{item_id}", size=size, color=color, price=Decimal(99), quantity=1,
+    )  # fmt: skip
+
+
+ITEMS = [
+    item(1, "纯棉圆领T恤"),
+    item(2, "高腰牛仔裤", "L", "黑色"),
+    item(3, "直筒牛仔裤", "M", "蓝色"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "picked"),
+    [
+        ("T恤", Slots(), 1), ("第二件", Slots(), 2), ("高腰牛仔裤", Slots(), 2),
+        ("黑色那条", Slots(color="黑色"), 2), ("蓝色的牛仔裤", Slots(color="蓝色"), 3),
+        # two pairs of jeans: "牛仔裤" alone is not an answer
+        ("牛仔裤", Slots(), None), ("运费怎么算", Slots(), None),
+    ],
+)  # fmt: skip
+async def test_pick_item_by_position_name_or_colour(text: str, slots: Slots, picked) -> None:
+    bus = InMemoryBus()  # nobody serves products.search: the catalogue can't help here
+    found = await pick_item(bus, text, ITEMS, slots)
+    assert (found.item_id if found else None) == picked
