@@ -46,7 +46,15 @@ def get_routers(
     orders_flow, orders_intents = orders.get_routers()
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
-    returns_flow, returns_jobs, order_references = returns.get_routers()
+    # a new question, matched with confidence: each intent has exactly one handler
+    # (bot/routing.py), so the order is for speed only — policy answers are the most frequent.
+    # The router's own handlers come before its sub-routers: first the jobs about an order that
+    # an intent names only by its topic (returns.return, …: before the intent's own handler,
+    # which answers everything else as before), then the policy answers.
+    intents = Router(name="bot.intents")
+    intents.message.filter(Outcome("accept"))
+    returns_flow, _, order_references = returns.get_routers(jobs=intents)
+    policy.get_router(intents)
     invoice_flow, invoice_intents = invoice.get_routers()
     products_flow, products_intents, stock_questions = products.get_routers()
 
@@ -58,15 +66,7 @@ def get_routers(
         products_flow,
     )
 
-    # a new question, matched with confidence: each intent has exactly one handler
-    # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
-    intents = Router(name="bot.intents")
-    intents.message.filter(Outcome("accept"))
     intents.include_routers(
-        # jobs about an order that an intent names only by its topic (returns.return, …) go
-        # before the intent's own handler, which answers everything else as before
-        returns_jobs,
-        policy.get_router(),
         shipping_intents,
         orders_intents,
         exchange_intents,
