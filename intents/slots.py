@@ -371,6 +371,7 @@ def extract_slots(text: str) -> Slots:
     digits = _DIGIT.search(t) is not None
     shoe = _numbers(t, found, used) if digits else None
 
+    m: re.Match[str] | None
     size = None
     if _SIZE_FREE.search(t):
         size = "FREE"
