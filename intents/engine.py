@@ -75,6 +75,10 @@ CONTEXT_REMAP: dict[tuple[str, str], str] = {
     ("size", "size.chart"): "size.chart",
 }
 # the kinds of slot a group's follow-ups are made of ("XL行不", "北京呢", "黑色的呢")
+PRODUCT_TOPICS = frozenset({"size.recommend", "size.chart", "quality.material", "color.options"})
+"""Intents whose question is about one product: a follow-up naming another asks it again."""
+PRODUCT_GROUPS = frozenset({"size", "quality", "color", "other"})
+"""What the engine may make of a bare product name ("那牛仔裤呢") on its own."""
 SLOT_TOPICS: dict[str, tuple[str, ...]] = {
     "size": ("size", "height_cm", "weight_kg", "fit"),
     "shipping": ("region",),
@@ -436,6 +440,12 @@ class IntentEngine:
                 and (not clear or _follows_on(norm))
                 and st.catalog.get(remap) is not None):
             return _point_mass(st, remap, max(float(probs[top]), 0.9)), True, slots
+        # the same question of another product ("what about the jeans", "那牛仔裤呢" after size
+        # advice for the hoodie): worded as a follow-up, short, not clear on its own, and not
+        # likelier another topic ("what about shipping?")
+        if (topic.id in PRODUCT_TOPICS and fragment and not clear and not only_slots
+                and _follows_on(norm) and own.group in PRODUCT_GROUPS):
+            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
         if clear and not fragment:
             return probs, False, slots
         # a slot with nothing else ("XL行不", "北京呢", "what about Beijing?")

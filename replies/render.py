@@ -357,6 +357,19 @@ class Replies:
                         f"placeholders {sorted(unknown)} (see docs/replies.md)"
                     )
 
+    def courier_name(self, stored: str, locale: str) -> str:
+        """An order's courier as the shop's systems wrote it ("中通", "顺丰", "EMS") in the
+        customer's language, when it is one of the policy's couriers; else as written."""
+        wanted = stored.strip().lower()
+        if not wanted:
+            return stored
+        ship = self.policy.shipping
+        for courier in (ship.default_courier, ship.sf, ship.ems):
+            names = [n.lower() for n in courier.name.root.values()]
+            if any(wanted == n or (len(wanted) >= 2 and wanted in n) for n in names):
+                return courier.name.get(self._locale(locale))
+        return stored
+
     # -- locales ---------------------------------------------------------------------------------
     @property
     def locales(self) -> list[str]:
@@ -628,7 +641,8 @@ class Replies:
                                    postage=self.format_money(order.postage or 0, loc)))
         items = Html("\n".join(lines))
         if order.tracking_no:
-            delivery = self.text("order.delivery", loc, courier=order.courier or "",
+            delivery = self.text("order.delivery", loc,
+                                 courier=self.courier_name(order.courier or "", loc),
                                  tracking_no=order.tracking_no)
         elif order.state == "closed":
             delivery = self.text("order.delivery_closed", loc)

@@ -227,7 +227,9 @@ class OrderQueryFlow(Flow):
         if order.tracking_no:
             await conv.say(
                 conv.t(
-                    "order.not_received", courier=order.courier or "", tracking_no=order.tracking_no
+                    "order.not_received",
+                    courier=self.conv.replies.courier_name(order.courier or "", self.conv.locale),
+                    tracking_no=order.tracking_no,
                 )
             )
         else:

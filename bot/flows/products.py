@@ -46,6 +46,13 @@ Unsold = Literal["shoes"] | ProductCategory
 """What a customer may ask about that a shop may not sell: shoes (never a category of a
 clothing shop's catalogue) or one of the categories."""
 
+FLOW_INTENTS = frozenset({"quality.material", "color.options"})
+WEAR_WORDS = ("起球", "掉色", "褪色", "掉毛", "变形", "透不透", "透光", "pilling", "pill", "fade",
+              "fading", "shed", "see-through")  # fmt: skip
+"""How a fabric wears: asked of a product, never part of its name."""
+"""The intents whose questions this flow answers (bot/handlers/products.py): a product named
+after one of them is the answer to "which product?"; any other clear intent is a new question."""
+
 CARE_WORDS = ("洗", "熨", "晾", "烘干", "甩干", "保养", "缩水", "漂白", "wash", "iron", "dry clean",
               "dryer", "tumble", "care", "shrink", "bleach")
 STOCK_WORDS = ("还有吗", "还有没有", "还有货", "有货", "有没有", "有吗", "缺货", "断货", "库存",
@@ -139,7 +146,7 @@ def product_words(text: str, slots: Slots, *, keep_fibres: bool = False) -> str:
     for value in (slots.color, slots.size, slots.order_no):
         if value:
             rest = rest.replace(value, " ")
-    words = [*STOCK_WORDS, *CARE_WORDS, *MATERIAL_WORDS]
+    words = [*STOCK_WORDS, *CARE_WORDS, *MATERIAL_WORDS, *WEAR_WORDS]
     if not keep_fibres:
         words += [*PURE_WORDS, *(w for _, ws in FIBRE_WORDS for w in ws)]
     for word in sorted(words, key=len, reverse=True):
@@ -300,6 +307,15 @@ class ProductFacts(Flow):
 
     # -- the customer's answer to "which one?" -----------------------------------------------
     async def product_named(self, text: str, decision: Decision | None) -> None:
+        if (
+            decision is not None
+            and decision.outcome == "accept"
+            and decision.intent not in FLOW_INTENTS
+        ):
+            # A clear question of another kind ("我买的卫衣洗了一次就起球了" is a quality
+            # problem, not the name of the product asked about): the intent handlers take it.
+            await self.ask_again_or_step_aside(decision, "products.ask_which")
+            return
         query, candidates = await self.named(text, decision.slots if decision else Slots())
         if not candidates and not query and text.strip():
             query = text.strip()[:60]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
+from bot.flows.products import display_name
 from bot.services import topic
 from bot.services.memory import ProductMemo
 from bot.services.orders import lookup
@@ -191,7 +192,8 @@ class SizeFlow(Flow):
             if advice.kind == "out_of_range"
             else conv.feedback("size.recommend")
         )
-        await conv.say(f"<b>{_escape(reply.product.name)}</b>\n{above}{text}", reply_markup=markup)
+        name = display_name(conv, reply.product)
+        await conv.say(f"<b>{_escape(name)}</b>\n{above}{text}", reply_markup=markup)
 
     def _asked_size(self, asked: str | None, advice: Advice, chart: SizeChart) -> str | None:
         """The size the customer asked about, against the advice: fits, looser or tighter."""
@@ -222,7 +224,7 @@ class SizeFlow(Flow):
         conv = self.conv
         topic.note(conv.memory, product=reply.product.name)
         await conv.say(
-            f"<b>{_escape(reply.product.name)}</b>\n"
+            f"<b>{_escape(display_name(conv, reply.product))}</b>\n"
             + conv.replies.render_size_chart(chart, conv.locale),
             reply_markup=conv.feedback("size.chart"),
         )

@@ -43,7 +43,7 @@ def get_routers(
     """``titles``: intent id → {locale: title}; ``actions``: intent id → (group, action);
     ``desk``: the agents' desk (bot/desk), whose routers go first when it is installed."""
     exchange_flow, exchange_intents = exchange.get_routers()
-    orders_flow, orders_intents = orders.get_routers()
+    orders_flow, orders_intents, order_job_words = orders.get_routers()
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
     # a new question, matched with confidence: each intent has exactly one handler
@@ -92,6 +92,7 @@ def get_routers(
         before_intents,
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
+        order_job_words,  # "can you chase it?" about the chat's order, the engine unsure
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
         # "can I have a gift with it"
         stock_questions,

@@ -4,7 +4,7 @@ customer's own orders only. The steps are ``bot.flows.orders`` and ``bot.flows.a
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
@@ -16,6 +16,7 @@ from bot.flows.orders import (
     OrderChangeFlow,
     OrderQuery,
     OrderQueryFlow,
+    order_job,
 )
 from bot.keyboards import (
     ConfirmAddressCallback,
@@ -29,8 +30,20 @@ from bot.services.conversation import Conversation
 from intents import Decision
 
 
-def get_routers() -> tuple[Router, Router]:
-    """(the flow's state and button handlers, the intent handlers): flows go first."""
+class OrderJobWords(Filter):
+    """A job about an order said in words the engine could not place ("it's been ages, can
+    you chase it?", "改发顺丰", "显示签收了但我没收到"): not a confident intent (those have
+    their handler), but the words name the job."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is not None and decision.outcome == "accept":
+            return False
+        return order_job(message.text or "") is not None
+
+
+def get_routers() -> tuple[Router, Router, Router]:
+    """(the flow's state and button handlers, the intent handlers, jobs said in words the
+    engine could not place — after the intents, before "did you mean"): flows go first."""
     flows = Router(name=f"{__name__}.flows")
     # One state check for the whole router: text outside these flows skips it at once.
     flows.message.filter(StateFilter(OrderQuery, AddressChange, OrderChange))
@@ -115,4 +128,18 @@ def get_routers() -> tuple[Router, Router]:
             decision.intent, slots.order_no, slots.phone_last4, message.text or ""
         )
 
-    return flows, router
+    words = Router(name=f"{__name__}.words")
+
+    @words.message(HasText(), OrderJobWords())
+    async def handle_order_job_words(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        slots = decision.slots if decision is not None else None
+        await flows.get(OrderQueryFlow).ask(
+            "order.status",
+            slots.order_no if slots else None,
+            slots.phone_last4 if slots else None,
+            message.text or "",
+        )
+
+    return flows, router, words

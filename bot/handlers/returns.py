@@ -60,7 +60,9 @@ class Job(Filter):
         return self.test(message.text or message.caption or "", conv)
 
 
-JOB_INTENTS = frozenset({"returns.return", "shipping.courier", "size.fit"})
+ORDER_TIMES = frozenset({"shipping.dispatch_time", "shipping.delivery_time"})
+"""When it ships, when it arrives: with an order number in the message, that order's dates."""
+JOB_INTENTS = frozenset({"returns.return", "shipping.courier", "size.fit", *ORDER_TIMES})
 
 
 class AnyOf(Filter):
@@ -78,6 +80,10 @@ class AnyOf(Filter):
 
 def _known_order(text: str, conv: Conversation) -> bool:
     return order_number(text) is not None or conv.memory.last_order is not None
+
+
+def _names_an_order(text: str, conv: Conversation) -> bool:
+    return order_number(text) is not None
 
 
 def _return_job(text: str, conv: Conversation) -> bool:
@@ -102,8 +108,9 @@ def _fit_complaint(text: str, conv: Conversation) -> bool:
 
 
 class OrderReference(Filter):
-    """An order number typed alone (with its last four digits, perhaps): nothing else to
-    understand, the customer wants that order. Never a confident intent (those have their
+    """An order number typed alone (with its last four digits, perhaps), or with words the
+    engine is unsure of between questions about an order ("KF26200341 where is it", "KF…
+    什么时候发货"): the customer wants that order. Never a confident intent (those have their
     handler)."""
 
     async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
@@ -112,6 +119,11 @@ class OrderReference(Filter):
         text = message.text or ""
         if order_number(text) is None:
             return False
+        if decision is not None and decision.outcome == "clarify":
+            # "KF… 尾号… 什么时候发货": unsure between the shop's times and the order's
+            return any(
+                c.group == "order" or c.intent in ORDER_TIMES for c in decision.candidates[:2]
+            )
         return len(_ORDER_REFERENCE_NOISE.sub("", text)) <= 2
 
 
@@ -221,6 +233,14 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         slots = decision.slots
         await flows.get(OrderQueryFlow).ask(
             "order.modify", slots.order_no, slots.phone_last4, message.text or ""
+        )
+
+    @jobs.message(Job(ORDER_TIMES, _names_an_order))
+    async def handle_order_times(message: Message, flows: Flows, decision: Decision) -> None:
+        """ "KF26653483 什么时候发货": that order's card, with when it ships or arrives."""
+        slots = decision.slots
+        await flows.get(OrderQueryFlow).ask(
+            "order.status", slots.order_no, slots.phone_last4, message.text or ""
         )
 
     @jobs.message(Job(frozenset({"size.fit"}), _fit_complaint))

@@ -26,6 +26,7 @@ from bus.contracts import (
     Throttled,
 )
 from replies import views
+from shop.enums import ORDER_STATES, OrderState
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,13 @@ def order_button_label(conv: Conversation, order: OrderSummary) -> str:
     ]
 
 
+FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
+    "x": frozenset({"shipped", "completed"}),
+    "r": frozenset({"shipped", "completed"}),
+    "i": frozenset({"paid", "shipped", "completed"}),
+}
+
+
 async def offer_orders(
     conv: Conversation, rpc: Bus, flow: OrderFlow, *, ask_contact: bool = True
 ) -> OrderFound | None:
@@ -119,6 +127,10 @@ async def offer_orders(
     if not orders:
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
+    # What the job can be about: returns and exchanges of what has shipped, an invoice of
+    # what was paid (the worker still decides; the others would only crowd the list).
+    fitting = [o for o in orders if o.state in FLOW_STATES.get(flow, ORDER_STATES)]
+    orders = fitting or orders
     if len(orders) == 1:
         found = await lookup(rpc, conv, orders[0].order_no)
         if isinstance(found, OrderFound):

@@ -89,12 +89,31 @@ async def test_a_size_fragment_after_size_advice_keeps_the_product_and_body_zh(s
 async def test_a_size_fragment_after_size_advice_keeps_the_product_and_body_en(stack) -> None:
     customer = stack.customer(language_code="en")
     [advice] = await customer.says("纯棉圆领T恤, I'm 170 cm and 60 kg, which size?")
-    assert advice.text.startswith("纯棉圆领T恤\n")
+    assert advice.text.startswith("Cotton Crew-neck T-shirt\n")  # its English name
     [xl] = await customer.says("what about XL?")
     product, asked, rest = xl.text.split("\n", 2)
-    assert product == "纯棉圆领T恤"
+    assert product == "Cotton Crew-neck T-shirt"
     assert asked in asked_lines(stack, "XL", "en")
     assert advice.text.endswith(rest)
+
+
+async def test_the_same_size_question_for_another_product_keeps_the_body_en(stack) -> None:
+    """Found holding the console: "what about the jeans" after size advice for the hoodie got
+    "did you mean…?"; it is the same question for the jeans, for the same body."""
+    customer = stack.customer(language_code="en")
+    [hoodie] = await customer.says("I'm 170cm and 65kg, what size should I take for the hoodie?")
+    assert hoodie.text.startswith("Pullover Hoodie\n")
+    [jeans] = await customer.says("what about the jeans")
+    assert jeans.text.startswith("High-waist Jeans\n")  # advice, not "your height?" again
+    assert jeans.text != stack.t("ask.body", "en")
+
+
+async def test_the_same_size_question_for_another_product_keeps_the_body_zh(stack) -> None:
+    customer = stack.customer()
+    [hoodie] = await customer.says("我175 70公斤 卫衣穿什么码")
+    assert hoodie.text.startswith("连帽卫衣\n")
+    [jeans] = await customer.says("那牛仔裤呢")
+    assert jeans.text.startswith("高腰牛仔裤\n")
 
 
 @pytest.mark.parametrize(
@@ -112,14 +131,15 @@ async def test_the_hoodie_is_kept_for_the_next_size_question(
     assert replies  # asks for height and weight
     answer = await customer.says(body)
     last = answer[-1]
-    if any("连帽卫衣" in button.text for row in last.inline_buttons for button in row):
-        [advice] = await customer.presses(last, "连帽卫衣")
+    hoodie = "连帽卫衣" if locale == "zh_CN" else "Pullover Hoodie"  # in the customer's language
+    if any(hoodie in button.text for row in last.inline_buttons for button in row):
+        [advice] = await customer.presses(last, hoodie)
     else:
         advice = last
-    assert advice.text.startswith("连帽卫衣\n")
+    assert advice.text.startswith(f"{hoodie}\n")
     [again] = await customer.says(follow_up)
     product, asked, rest = again.text.split("\n", 2)
-    assert product == "连帽卫衣"  # the hoodie, not "which item?"
+    assert product == hoodie  # the hoodie, not "which item?"
     assert asked in asked_lines(stack, "L", locale)
     assert advice.text.endswith(rest)
 

@@ -222,3 +222,14 @@ async def test_a_stock_question_about_a_colour_and_size_and_not_about_people(sta
     other = stack.customer()
     [reply] = await other.says("有没有人在")  # not a product question
     assert reply.text != stack.t("products.ask_which") and "商品" not in reply.text
+
+
+async def test_a_pilling_question_then_a_quality_problem_while_the_product_is_asked(stack) -> None:
+    """Found holding the console: "你们家衣服起球吗" answered 没找到“起球”这件商品, and the
+    complaint that followed ("我上周买的卫衣洗了一次就起球了") was taken for the product's name
+    and answered with the hoodie's fabric."""
+    customer = stack.customer()
+    [ask] = await customer.says("你们家衣服起球吗")
+    assert ask.text == stack.answer("quality.material") and "起球" not in ask.text
+    [sorry] = await customer.says("我上周买的卫衣洗了一次就起球了")
+    assert sorry.text == stack.answer("quality.problem")

@@ -78,7 +78,7 @@ async def test_a_regular_item_is_returned_with_a_number_en(stack) -> None:
     [done] = await customer.presses(quote, "Confirm the return")
     [record] = await returns_of(stack, order.order_no)
     assert record.return_no in done.text and "Send it to" not in done.text
-    assert "send the item to" in done.text
+    assert "Send the item to" in done.text
 
 
 async def test_a_custom_made_return_is_refused_without_a_yes_zh(stack) -> None:
@@ -466,3 +466,60 @@ async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> N
     [size] = await customer.says("卫衣")
     assert size.text == stack.t("order.modify.ask_variant")
     assert "L / 浅蓝色" in [b.text for row in size.inline_buttons for b in row]
+
+
+async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats_order(
+    stack,
+) -> None:
+    """The console finding: after a long-transit card, "it has been ages, can you chase it?"
+    got "did you mean…?" instead of the chase the card offered."""
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        shipped_ago=timedelta(days=20),
+        paid_ago=timedelta(days=21),
+        courier="中通",
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone, replies=1)
+    card, _flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
+    assert "ZTO Express" in card.text and "中通" not in card.text  # its courier, in English
+    _card, urged = await customer.says("it has been ages, can you chase it?", replies=2)
+    assert urged.text == stack.t("order.urged.delivery", "en")
+    row = await order_row(stack, order.order_no)
+    async with stack.shop.db.read() as session:
+        urges = (await session.scalars(select(OrderUrge).where(OrderUrge.order_id == row.id))).all()
+    assert len(urges) == 1
+
+
+async def test_when_does_my_order_ship_with_its_number_shows_that_orders_dates(stack) -> None:
+    """ "KF… 什么时候发货" got the shop's general dispatch times; with an order named, it is
+    that order's card with the date it ships by (or arrives by)."""
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=5)
+    )
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} 尾号{order.phone[-4:]} 什么时候发货")
+    assert order.order_no in card.text and "预计发货" in card.text
+    # Without an order number it is the shop's rule, as before.
+    [rule] = await stack.customer().says("你们一般几天发货")
+    assert rule.text == stack.answer("shipping.dispatch_time")
+
+
+async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
+    """The demo customer has ten orders; "我想退货" listed all of them, unpaid and unshipped
+    ones too. The list is what a return can be about (the worker still decides)."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(order.customer_phone)
+    replies = await customer.says("我想退货")
+    choose = replies[-1]
+    assert choose.text == stack.t("choose.order")
+    from worker.seed import showcase_orders
+
+    states = {o.order_no: o.state for o in await showcase_orders(stack.shop.db)}
+    listed = [b.text.split(" ")[0] for row in choose.inline_buttons for b in row]
+    assert order.order_no in listed
+    assert {states[n] for n in listed if n in states} <= {"shipped", "completed"}
+    assert not any(states.get(n) in ("paid", "awaiting_payment") for n in listed)

@@ -23,6 +23,9 @@ from intents.slots import extract_slots
         ("do you have the jeans in 32?", "jeans", "stock"),
         ("高腰牛仔裤有L码吗", "高腰牛仔裤", "stock"),
         ("风衣是什么料子", "风衣", "material"),
+        # how a fabric wears is asked of a product, never its name
+        ("你们家衣服起球吗", "", "material"),
+        ("does the sweater pill?", "sweater", "material"),
     ],
 )
 def test_the_product_words_and_what_is_asked(text: str, words: str, aspect: str) -> None:

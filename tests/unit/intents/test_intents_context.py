@@ -19,6 +19,9 @@ def ctx(intent: str, seconds: float = 20.0, turns: int = 1) -> Context:
         ("北京呢", "shipping.delivery_time", "shipping.delivery_time"),
         ("黑色的呢", "color.options", "color.options"),
         ("那什么时候到", "order.status", "order.status"),
+        # the same question of another product
+        ("what about the jeans", "size.recommend", "size.recommend"),
+        ("那牛仔裤呢", "quality.material", "quality.material"),
     ],
 )
 def test_a_fragment_is_read_in_context(any_engine, text, last, intent):
@@ -46,6 +49,9 @@ def test_the_region_of_a_follow_up_is_in_its_slots(any_engine):
         ("KF26200341 尾号5280", "returns.return", "order.status"),
         # a shipping question of its own after a returns answer (not a follow-up: no 那…呢)
         ("你们包邮吗", "returns.return", "shipping.fee"),
+        # worded as a follow-up, but a question of its own
+        ("what about shipping?", "size.recommend", "shipping.fee"),
+        ("how about returns", "quality.material", "returns.return"),
     ],
 )
 def test_context_never_overrides_a_clear_new_question(any_engine, text, last, intent):

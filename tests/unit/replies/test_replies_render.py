@@ -12,7 +12,7 @@ import yaml
 from replies.render import Html, LocaleError, Replies, written_language
 from replies.views import OrderItemView, OrderView
 from shop.enums import EXCHANGE_REASONS
-from shop.policy import ShopPolicy
+from shop.policy import ShopPolicy, load_policy
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -427,3 +427,16 @@ def test_no_template_leaks_a_placeholder(replies: Replies) -> None:
 )  # fmt: skip
 def test_the_language_a_message_is_plainly_written_in(text: str, language: str | None) -> None:
     assert written_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("stored", "en", "zh"),
+    [
+        ("中通", "ZTO Express", "中通快递"), ("顺丰", "SF Express", "顺丰速运"),
+        ("EMS", "China Post EMS", "邮政 EMS"), ("sf express", "SF Express", "顺丰速运"),
+        ("圆通", "圆通", "圆通"),  # not one of the policy's couriers: as the shop wrote it
+    ],
+)  # fmt: skip
+def test_an_orders_courier_in_the_customers_language(stored: str, en: str, zh: str) -> None:
+    replies = Replies(load_policy())
+    assert (replies.courier_name(stored, "en"), replies.courier_name(stored, "zh_CN")) == (en, zh)
