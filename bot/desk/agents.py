@@ -238,7 +238,7 @@ def get_router(desk: Desk) -> Router:
             LookupTicketOrder(ticket_no=ticket.ticket_no, order_no=order_no)
         )
         if isinstance(found, OrderFound):
-            card = desk.replies.order_card(order_view_of(found.order), desk.locale)
+            card = desk.replies.order_card(order_view_of(found.order, desk.locale), desk.locale)
             await desk.post(bot, card, thread, reply_to=message.message_id)
         else:
             await desk.post(

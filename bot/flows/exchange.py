@@ -22,7 +22,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import lookup, offer_orders
+from bot.services.orders import item_label, lookup, offer_orders
 from bot.services.questions import item_kind_named
 from bus.contracts import (
     ContactRequired,
@@ -36,6 +36,7 @@ from bus.contracts import (
     QuoteExchange,
 )
 from intents import Decision, Slots
+from shop.colours import colour_name
 from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
 logger = logging.getLogger(__name__)
@@ -160,6 +161,10 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     async def draft(self) -> ExchangeDraft:
         return await self.load(ExchangeDraft)
 
+    def variant(self, size: str | None, color: str | None) -> str:
+        """ "L / 白色" — "L / white": the colour in the customer's language."""
+        return f"{size} / {colour_name(color or '', self.conv.locale)}"
+
     async def start(self, slots: Slots, text: str = "") -> None:
         """ "I want another size": the size or colour they named is kept for later — the size
         they want, read from their words ("M码太小了" is bigger than M, "想换L" is L), never
@@ -234,7 +239,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.conv.say(
             self.conv.t("choose.item"),
             reply_markup=keyboards.items(
-                (i.item_id, f"{i.product_name} {i.size}/{i.color}"[:60]) for i in candidates
+                (i.item_id, item_label(self.conv, i)[:60]) for i in candidates
             ),
         )
 
@@ -259,7 +264,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await outcomes.exchange_refused(self.conv, ["item_not_in_order"])
             return
         draft.item_id = item.item_id
-        draft.item_title = f"{item.product_name} {item.size}/{item.color}"
+        draft.item_title = item_label(self.conv, item)
         draft.old_size, draft.old_color = item.size, item.color
         draft.kind = item.kind
         if draft.size_step and not draft.new_size:
@@ -285,7 +290,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.wait(ExchangeRequest.waiting_for_size_confirm, draft)
             await self.conv.say(
                 self.conv.t(
-                    "exchange.confirm_size", new_variant=f"{draft.new_size} / {draft.new_color}"
+                    "exchange.confirm_size",
+                    new_variant=self.variant(draft.new_size, draft.new_color),
                 ),
                 reply_markup=keyboards.yes_no(
                     self.conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)
@@ -311,7 +317,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.conv.say(
             self.conv.t("choose.size"),
             reply_markup=keyboards.variants(
-                (v.size, v.color, f"{v.size} / {v.color}") for v in options
+                (v.size, v.color, self.variant(v.size, v.color)) for v in options
             ),
         )
 
@@ -434,7 +440,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             conv.replies.exchange_quote(
                 conv.locale,
                 item=draft.item_title,
-                new_variant=f"{draft.new_size} / {draft.new_color}",
+                new_variant=self.variant(draft.new_size, draft.new_color),
                 postage_payer=reply.postage_payer,
                 deadline=reply.deadline,
             ),

@@ -23,7 +23,7 @@ from bot.flows.exchange import SizeWish, resolve_size, size_wish
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
-from bot.services.orders import lookup, offer_orders, order_card
+from bot.services.orders import item_label, lookup, offer_orders, order_card
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
@@ -45,6 +45,7 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
+from shop.colours import colour_name
 from shop.enums import CourierCode
 
 Job = Literal["not_received", "urge", "courier"]
@@ -355,7 +356,7 @@ class OrderChangeFlow(Flow):
         await conv.say(
             conv.t("order.modify.choose_item"),
             reply_markup=keyboards.items(
-                (i.item_id, f"{i.product_name} {i.size}/{i.color}"[:60]) for i in order.items
+                (i.item_id, item_label(conv, i)[:60]) for i in order.items
             ),
         )
 
@@ -398,7 +399,7 @@ class OrderChangeFlow(Flow):
             await self.finish()
             return
         draft.item_id = item.item_id
-        draft.item_title = f"{item.product_name}（{item.size}/{item.color}）"
+        draft.item_title = item_label(self.conv, item, brackets=True)
         reply = await self.rpc.call(GetProduct(product_id=item.product_id))
         variants = reply.product.variants if isinstance(reply, ProductFound) else []
         if draft.new_size is None and draft.size_step:
@@ -423,7 +424,8 @@ class OrderChangeFlow(Flow):
         await self.conv.say(
             self.conv.t("order.modify.ask_variant"),
             reply_markup=keyboards.variants(
-                (v.size, v.color, f"{v.size} / {v.color}") for v in options
+                (v.size, v.color, f"{v.size} / {colour_name(v.color, self.conv.locale)}")
+                for v in options
             ),
         )
 
@@ -550,7 +552,9 @@ class OrderChangeFlow(Flow):
         elif isinstance(reply, ItemModified):
             logger.info("item of order %s changed by chat %s", order_no, conv.chat_id)
             item = next((i for i in reply.order.items if i.item_id == reply.item_id), None)
-            variant = f"{item.size} / {item.color}" if item else reply.new_sku
+            variant = (
+                f"{item.size} / {colour_name(item.color, conv.locale)}" if item else reply.new_sku
+            )
             await conv.say(conv.t("order.modify.done", item=draft.item_title, new_variant=variant))
         elif isinstance(reply, ItemModifyRefused):
             await self.modify_refused(list(reply.reasons))

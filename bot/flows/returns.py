@@ -26,7 +26,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import lookup, offer_orders
+from bot.services.orders import item_label, lookup, offer_orders
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
@@ -157,7 +157,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             self.conv.t("returns.choose_item", order_no=order.order_no),
             reply_markup=keyboards.return_items(
                 self.conv.t,
-                ((i.item_id, f"{i.product_name} {i.size}/{i.color}"[:60]) for i in candidates),
+                ((i.item_id, item_label(self.conv, i)[:60]) for i in candidates),
             ),
         )
 
@@ -181,9 +181,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
 
     async def with_items(self, draft: ReturnDraft, order: OrderView, item_ids: list[int]) -> None:
         """What can't be lifted by any reason is said at once; otherwise, why?"""
-        names = {i.item_id: f"{i.product_name}（{i.size}/{i.color}）" for i in order.items}
+        names = {i.item_id: item_label(self.conv, i, brackets=True) for i in order.items}
         draft.item_ids = item_ids
-        draft.items_title = "、".join(names.get(i, "") for i in item_ids if i in names)
+        separator = "、" if self.conv.locale.startswith("zh") else ", "
+        draft.items_title = separator.join(names.get(i, "") for i in item_ids if i in names)
         terms = await self.ask_quote(draft, cause="changed_mind", fit=True)
         if terms is None:
             return

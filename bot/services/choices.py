@@ -167,6 +167,7 @@ def fit_for_resale(text: str) -> bool | None:
     return yes_or_no(text)
 
 
+_EN_ARTICLES = re.compile(r"^(?:the|that|this|my)\s+|\s+(?:one|please)$", re.IGNORECASE)
 _POINTING = re.compile(r"那件|这件|那个|这个|那条|这条|要退|要换|退|换")
 
 
@@ -184,12 +185,12 @@ async def pick_item(
     lowered = text.lower()
     scores: list[float] = []
     for item in items:
-        name = item.product_name.lower()
+        names = [n.lower() for n in (item.product_name, item.product_name_en) if n]
         score = 0.0
-        core = _PARTICLES.sub("", _POINTING.sub("", lowered))
-        if core and (core in name or name in core):
+        core = _PARTICLES.sub("", _POINTING.sub("", _EN_ARTICLES.sub("", lowered.strip())))
+        if core and any(core in name or name in core for name in names):
             score += 2
-        elif core and len(core) >= 2 and fuzz.partial_ratio(core, name) >= 80:
+        elif core and len(core) >= 2 and any(fuzz.partial_ratio(core, n) >= 80 for n in names):
             score += 1
         if slots.color and slots.color == item.color:
             score += 1

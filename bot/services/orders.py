@@ -20,12 +20,14 @@ from bus.contracts import (
     LookupOrder,
     NotLinked,
     OrderFound,
+    OrderItemView,
     OrderNotFound,
     OrderSummary,
     OrderView,
     Throttled,
 )
 from replies import views
+from shop.colours import colour_name
 from shop.enums import ORDER_STATES, OrderState
 
 logger = logging.getLogger(__name__)
@@ -66,21 +68,40 @@ async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[Ord
     return reply.orders
 
 
+def item_name(conv: Conversation, item: OrderItemView) -> str:
+    """The item's product in the customer's language (its English name for English)."""
+    if not conv.locale.startswith("zh") and item.product_name_en:
+        return item.product_name_en
+    return item.product_name
+
+
+def item_label(conv: Conversation, item: OrderItemView, *, brackets: bool = False) -> str:
+    """ "纯棉圆领T恤 M/白色" — "Cotton Crew-neck T-shirt M/white" (``brackets``: "…（M/白色）")."""
+    variant = f"{item.size}/{colour_name(item.color, conv.locale)}"
+    if brackets:
+        opened, closed = ("（", "）") if conv.locale.startswith("zh") else (" (", ")")
+        return f"{item_name(conv, item)}{opened}{variant}{closed}"
+    return f"{item_name(conv, item)} {variant}"
+
+
 def order_card(conv: Conversation, order: OrderView) -> str:
     """State, items, courier and tracking number, times — the customer's own order only."""
-    return conv.replies.order_card(order_view_of(order), conv.locale)
+    return conv.replies.order_card(order_view_of(order, conv.locale), conv.locale)
 
 
-def order_view_of(order: OrderView) -> views.OrderView:
-    """The bus's order view as ``replies/`` renders it (the agents' desk shows it too)."""
+def order_view_of(order: OrderView, locale: str = "zh_CN") -> views.OrderView:
+    """The bus's order view as ``replies/`` renders it, names and colours in ``locale``'s
+    language (the agents' desk shows it too, in the desk's)."""
+    english = not locale.startswith("zh")
     return views.OrderView(
         order_no=order.order_no,
         state=order.state,
         items=[
             views.OrderItemView(
-                title=item.product_name,
+                title=item.product_name_en if english and item.product_name_en
+                else item.product_name,
                 size=item.size,
-                color=item.color,
+                color=colour_name(item.color, locale),
                 quantity=item.quantity,
                 price_yuan=item.price,
             )

@@ -32,6 +32,9 @@ class OrderItemView(Contract):
     item_id: int
     product_id: int
     product_name: str
+    product_name_en: str = Field(
+        default="", max_length=100, description="The product's English name; empty when none."
+    )
     kind: ItemKind
     sku: str
     size: str
@@ -165,7 +168,7 @@ class LookupOrder(Request[OrderFound | OrderNotFound | Throttled | ContactRequir
     last four digits of the order's phone. Anything else answers ``OrderNotFound``."""
 
     METHOD: ClassVar[str] = "orders.lookup"
-    SCHEMA_VERSION: ClassVar[int] = 3  # the order view's attention flags and due dates
+    SCHEMA_VERSION: ClassVar[int] = 4  # 3: attention flags, due dates; 4: items' English names
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
@@ -212,7 +215,7 @@ class ChangeAddress(
     ``receiver_name`` / ``receiver_phone`` None: the receiver stays as on the order."""
 
     METHOD: ClassVar[str] = "orders.change_address"
-    SCHEMA_VERSION: ClassVar[int] = 3  # structured address; the view's attention flags
+    SCHEMA_VERSION: ClassVar[int] = 4  # 3: structured address, attention; 4: English names
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)

@@ -54,6 +54,7 @@ _ITEMS = (
         Variant.size,
         Variant.color,
         Product.name,
+        Product.name_en,
         Product.kind,
         exists().where(Exchange.order_item_id == OrderItem.id, live_exchange()).label("exchanged"),
         exists()
@@ -121,6 +122,7 @@ def order_view(reads: Reads, order: Any, *, policy: ShopPolicy, now: datetime) -
                 item_id=item.id,
                 product_id=item.product_id,
                 product_name=item.name,
+                product_name_en=item.name_en or "",
                 kind=item.kind,
                 sku=item.sku,
                 size=item.size,

@@ -112,3 +112,15 @@ async def test_pick_item_by_position_name_or_colour(text: str, slots: Slots, pic
     bus = InMemoryBus()  # nobody serves products.search: the catalogue can't help here
     found = await pick_item(bus, text, ITEMS, slots)
     assert (found.item_id if found else None) == picked
+
+
+async def test_pick_item_by_its_english_name() -> None:
+    tee, jeans = item(1, "纯棉圆领T恤"), item(2, "高腰牛仔裤", "L", "黑色")
+    items = [
+        tee.model_copy(update={"product_name_en": "Cotton Crew-neck T-shirt"}),
+        jeans.model_copy(update={"product_name_en": "High-waist Jeans"}),
+    ]
+    bus = InMemoryBus()
+    for text, picked in (("the t-shirt", 1), ("the jeans", 2), ("jeans please", 2)):
+        found = await pick_item(bus, text, items, Slots())
+        assert found is not None and found.item_id == picked, text
