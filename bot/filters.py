@@ -50,3 +50,17 @@ class IsCommand(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return message.text is not None and message.text.startswith("/")
+
+
+class MayBeBeforeIntents(Filter):
+    """A command, a shared contact, or a message in a chat with an FSM state: what the routers
+    before the intent handlers (commands, the contact, the flows) may take. Every other message
+    — most turns — skips the three at once (each still checks its own filter)."""
+
+    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
+        text = message.text
+        return (
+            raw_state is not None
+            or message.contact is not None
+            or (text is not None and text.startswith("/"))
+        )

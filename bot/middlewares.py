@@ -176,6 +176,13 @@ class IntentMiddleware(BaseMiddleware):
 
     def __init__(self, engine: IntentEngine) -> None:
         self.engine = engine
+        self._counted: dict[tuple[str, str], Any] = {}  # the counter's child per label pair
+
+    def _count(self, intent: str, outcome: str) -> None:
+        child = self._counted.get((intent, outcome))
+        if child is None:
+            child = self._counted[(intent, outcome)] = INTENTS_MATCHED.labels(intent, outcome)
+        child.inc()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -197,7 +204,7 @@ class IntentMiddleware(BaseMiddleware):
                 )
                 topic.remember(decision, memory)
             data["decision"] = decision
-            INTENTS_MATCHED.labels(decision.intent or "-", decision.outcome).inc()
+            self._count(decision.intent or "-", decision.outcome)
             if memory is not None:
                 # For a ticket: what the bot made of the last message, and how sure it was.
                 memory.last_match = (decision.intent, round(float(decision.confidence), 3))

@@ -490,12 +490,17 @@ class IntentEngine:
         self, st: _State, probs: Probs, slots: Slots, source: Source, used_context: bool
     ) -> Decision:
         intents = st.matcher.intents
-        order = [int(i) for i in np.argsort(-probs, kind="stable")]
-        candidates = [
-            (i, float(probs[i])) for i in order
-            if intents[i].id != FALLBACK_INTENT and probs[i] >= CANDIDATE_FLOOR
-        ][: self.config.max_candidates]
-        top = order[0]
+        # the candidates: from the likeliest down (ties in catalogue order), only those worth a
+        # button — sorting the few above the floor, not every intent
+        above = np.flatnonzero(probs >= CANDIDATE_FLOOR)
+        candidates: list[tuple[int, float]] = []
+        limit = self.config.max_candidates
+        for i in above[np.argsort(-probs[above], kind="stable")].tolist():
+            if len(candidates) >= limit:
+                break
+            if intents[i].id != FALLBACK_INTENT:
+                candidates.append((i, float(probs[i])))
+        top = int(np.argmax(probs))  # the first of the likeliest, as a stable sort has it
         top_p = float(probs[top])
         accept_t, clarify_t = _thresholds(st, self.config)
         if top_p <= 0 or intents[top].id == FALLBACK_INTENT or top_p < clarify_t:

@@ -298,17 +298,16 @@ def answered_last4(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def extract_slots(text: str) -> Slots:
-    """Read every slot the text carries. Never raises; unknown or implausible values stay None."""
-    if not text:
-        return Slots()
-    raw = prepare(text)
-    if not raw:
-        return Slots()
-    t = chinese_numerals_to_digits(raw)
-    found: dict[str, object] = {}
-    used: list[tuple[int, int]] = []
+_DIGIT = re.compile(r"\d")
 
+
+def _numbers(
+    t: str, found: dict[str, object], used: list[tuple[int, int]]
+) -> re.Match[str] | None:
+    """The slots read from numbers (the order number and its last four digits, height, weight,
+    a shoe size kept out of them): every pattern here needs a digit, so ``extract_slots`` calls
+    this only for a text that has one. Fills ``found`` and ``used``; returns the shoe size's
+    match, if any."""
     m = _ORDER.search(t)
     if m:
         found["order_no"] = "KF" + re.sub(r"\D", "", m.group(1))
@@ -355,7 +354,24 @@ def extract_slots(text: str) -> Slots:
         found["height_cm"] = height
     if weight is not None:
         found["weight_kg"] = weight
+    return shoe
 
+
+def extract_slots(text: str) -> Slots:
+    """Read every slot the text carries. Never raises; unknown or implausible values stay None."""
+    if not text:
+        return Slots()
+    raw = prepare(text)
+    if not raw:
+        return Slots()
+    t = chinese_numerals_to_digits(raw)
+    found: dict[str, object] = {}
+    used: list[tuple[int, int]] = []
+
+    digits = _DIGIT.search(t) is not None
+    shoe = _numbers(t, found, used) if digits else None
+
+    m: re.Match[str] | None
     size = None
     if _SIZE_FREE.search(t):
         size = "FREE"
@@ -383,7 +399,7 @@ def extract_slots(text: str) -> Slots:
         found["region"] = _REGION_ALIASES[m.group(0)]
 
     qty = None
-    for source in (raw, t):
+    for source in (raw, t) if digits else ():
         # digits the customer typed first (2件, 买3, x2); then numerals read from Chinese, where
         # 一件/一个 is usually an article rather than a quantity
         for m in _QTY.finditer(source):

@@ -153,9 +153,17 @@ def _drop_blank_lines(text: str) -> Html:
     return Html("\n".join(line for line in text.split("\n") if line.strip()))
 
 
+class _Escaping(dict[str, Any]):
+    """The values a template is filled from, each HTML-escaped when the template asks for it
+    (a template uses a handful of the dozens of policy values it is offered)."""
+
+    def __getitem__(self, key: str) -> Html:
+        return escape(super().__getitem__(key))
+
+
 def _fill(template: str, values: Mapping[str, Any], where: str) -> Html:
     try:
-        return Html(template.format_map({k: escape(v) for k, v in values.items()}))
+        return Html(template.format_map(_Escaping(values)))
     except KeyError as exc:
         raise KeyError(f"{where} needs the value {exc.args[0]!r}") from None
 
@@ -264,7 +272,11 @@ class Replies:
         self._templates = self._load_all()
         self._check_policy_texts()
         self._check_vocabulary()
-        self._policy_values = {loc: self._build_policy_values(loc) for loc in self._templates}
+        # escaped once here (escape() passes Html through): not again on every reply
+        self._policy_values = {
+            loc: {k: escape(v) for k, v in self._build_policy_values(loc).items()}
+            for loc in self._templates
+        }
         self._check_answers()
 
     # -- loading and checks ----------------------------------------------------------------------

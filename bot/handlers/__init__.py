@@ -14,7 +14,7 @@ from typing import Any
 from aiogram import Router
 from aiogram.filters import StateFilter
 
-from bot.filters import Outcome, PrivateChat
+from bot.filters import MayBeBeforeIntents, Outcome, PrivateChat
 from bot.flows import FLOWS
 from bot.handlers import (
     clarify,
@@ -46,7 +46,15 @@ def get_routers(
     orders_flow, orders_intents, order_job_words = orders.get_routers()
     size_flow, size_intents = size.get_routers()
     shipping_flow, shipping_intents = shipping.get_routers()
-    returns_flow, returns_jobs, order_references = returns.get_routers()
+    # a new question, matched with confidence: each intent has exactly one handler
+    # (bot/routing.py), so the order is for speed only — policy answers are the most frequent.
+    # The router's own handlers come before its sub-routers: first the jobs about an order that
+    # an intent names only by its topic (returns.return, …: before the intent's own handler,
+    # which answers everything else as before), then the policy answers.
+    intents = Router(name="bot.intents")
+    intents.message.filter(Outcome("accept"))
+    returns_flow, _, order_references = returns.get_routers(jobs=intents)
+    policy.get_router(intents)
     invoice_flow, invoice_intents = invoice.get_routers()
     products_flow, products_intents, stock_questions = products.get_routers()
 
@@ -58,15 +66,7 @@ def get_routers(
         products_flow,
     )
 
-    # a new question, matched with confidence: each intent has exactly one handler
-    # (bot/routing.py), so the order is for speed only — policy answers are the most frequent
-    intents = Router(name="bot.intents")
-    intents.message.filter(Outcome("accept"))
     intents.include_routers(
-        # jobs about an order that an intent names only by its topic (returns.return, …) go
-        # before the intent's own handler, which answers everything else as before
-        returns_jobs,
-        policy.get_router(),
         shipping_intents,
         orders_intents,
         exchange_intents,
@@ -81,12 +81,15 @@ def get_routers(
         from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
 
         agents_router, handoff_routers = desk_routers(desk)
+    # commands, a shared contact and the flows, behind one check that plain questions fail
+    before_intents = Router(name="bot.before_intents")
+    before_intents.message.filter(MayBeBeforeIntents())
+    before_intents.include_routers(commands.get_router(), identity.get_router(), flows)
+
     routers = [
         # the agents' desk: a chat handed to a person (ratings first, then the relay)
         *handoff_routers,
-        commands.get_router(),
-        identity.get_router(),
-        flows,
+        before_intents,
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
         order_job_words,  # "can you chase it?" about the chat's order, the engine unsure

@@ -84,8 +84,12 @@ def get_fallback_router() -> Router:
     return router
 
 
-def get_router() -> Router:
-    router = Router(name=__name__)
+def get_router(router: Router | None = None) -> Router:
+    """The policy answers' handlers, on ``router`` when given: ``bot.handlers`` makes them the
+    intents router's own handlers (checked before its sub-routers), one router level fewer for
+    the most frequent turn."""
+    if router is None:
+        router = Router(name=__name__)
 
     # The most frequent first: every intent has one handler (bot/routing.py), so the order
     # only saves filter checks.

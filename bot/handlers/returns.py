@@ -127,14 +127,20 @@ class OrderReference(Filter):
         return len(_ORDER_REFERENCE_NOISE.sub("", text)) <= 2
 
 
-def get_routers() -> tuple[Router, Router, Router]:
+def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     """(the flow's state and button handlers, the job handlers — before the intents' own —,
-    the order reference — after the intents, before "did you mean")."""
+    the order reference — after the intents, before "did you mean").
+
+    ``jobs``: the router the job handlers go on; ``bot.handlers`` passes the intents router,
+    whose own handlers are checked before its sub-routers (each job filter checks its intent
+    first, so a policy question passes them cheaply). By default they get a router of their
+    own."""
     flows = Router(name=f"{__name__}.flows")
     flows.message.filter(StateFilter(ReturnRequest))
-    jobs = Router(name=f"{__name__}.jobs")
-    # One check for the whole router: most turns (policy answers) skip it at once.
-    jobs.message.filter(AnyOf(JOB_INTENTS))
+    if jobs is None:
+        jobs = Router(name=f"{__name__}.jobs")
+        # One check for the whole router: most turns (policy answers) skip it at once.
+        jobs.message.filter(AnyOf(JOB_INTENTS))
     references = Router(name=f"{__name__}.references")
 
     # -- the return flow -------------------------------------------------------------------------

@@ -84,7 +84,9 @@ def context_for(memory: ChatMemory, state: str | None, now: datetime | None = No
     if topic is None:
         return Context(flow=flow)
     now = now or datetime.now(UTC)
-    return Context(
+    # Built from the memory's validated fields (ages clamped at zero): not validated again on
+    # every message.
+    return Context.model_construct(
         flow=flow,
         last_intent=topic.intent,
         seconds_ago=_age(topic, now),
@@ -131,7 +133,8 @@ def remember(decision: Decision, memory: ChatMemory, now: datetime | None = None
     if decision.outcome != "accept" or decision.group in NOT_TOPICS:
         return
     slots = decision.slots.model_copy(update={"topic": None, "quantity": None})
-    memory.topic = Topic(
+    # the decision's fields, validated when it was made
+    memory.topic = Topic.model_construct(
         intent=decision.intent, at=now or datetime.now(UTC), turn=memory.turns, slots=slots
     )
 

@@ -220,3 +220,19 @@ def test_four_digits_right_after_the_order_number_are_its_last_four(text, last4)
     slots = extract_slots(text)
     assert slots.order_no == "KF26961705"
     assert slots.phone_last4 == last4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # numbers written in Chinese are read as digits before the number patterns run
+        ("一米七 一百二十斤穿什么码", {"height_cm": 170, "weight_kg": 60.0}),
+        ("买两件包邮吗", {"quantity": 2}),
+        # no digit at all: only the slots that need none
+        ("XL行不", {"size": "XL"}),
+        ("黑色的呢", {"color": "黑色"}),
+        ("发什么快递", {}),
+    ],
+)
+def test_texts_with_and_without_digits(text: str, expected: dict[str, object]) -> None:
+    assert extract_slots(text).model_dump(exclude_none=True) == expected
