@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -25,7 +26,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.services import outcomes
+from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bus import Bus
 from bus.contracts import Throttled
@@ -33,6 +34,8 @@ from intents import Decision
 from intents.slots import answered_last4, order_number
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class Identity(StatesGroup):
@@ -114,6 +117,20 @@ class Flow(ABC):
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
+    async def read_typed(
+        self,
+        value: T | None,
+        then: Callable[[T], Awaitable[None]],
+        decision: Decision | None,
+        ask_key: str,
+    ) -> None:
+        """A typed answer read as its button would be (``value``): the step goes on with it;
+        ``None`` (not an answer) asks again or steps aside."""
+        if value is not None:
+            await then(value)
+            return
+        await self.ask_again_or_step_aside(decision, ask_key)
+
     async def not_found(
         self,
         result: outcomes.Setback,
@@ -190,6 +207,25 @@ class OrderFirstFlow(Flow, Generic[OD]):
 
     async def order_picked(self, order_no: str) -> None:
         await self.open_order(await self.draft(), order_no, None)
+
+    @abstractmethod
+    async def resale_answered(self, fit: bool) -> None: ...
+
+    @abstractmethod
+    async def confirmed(self, confirm: bool) -> None: ...
+
+    # typed instead of pressed (bot/services/choices.py)
+    async def resale_typed(self, text: str, decision: Decision | None) -> None:
+        """ "没穿过，吊牌还在" / "washed once" / "是" to "tags on, unworn?"."""
+        await self.read_typed(
+            choices.fit_for_resale(text), self.resale_answered, decision, "choice.again.yes_no"
+        )
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        """ "确认" / "算了" / "yes please" to the confirmation of the quote."""
+        await self.read_typed(
+            choices.yes_or_no(text), self.confirmed, decision, "choice.again.yes_no"
+        )
 
 
 class Flows:

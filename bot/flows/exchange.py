@@ -370,25 +370,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         if other_size or other_color:
             await self.variant_typed(slots)
             return
-        answer = choices.yes_or_no(text)
-        if answer is not None:
-            await self.size_confirmed(answer)
-            return
-        await self.ask_again_or_step_aside(decision, "choice.again.yes_no")
-
-    async def resale_typed(self, text: str, decision: Decision | None) -> None:
-        fit = choices.fit_for_resale(text)
-        if fit is not None:
-            await self.resale_answered(fit)
-            return
-        await self.ask_again_or_step_aside(decision, "choice.again.yes_no")
-
-    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
-        answer = choices.yes_or_no(text)
-        if answer is not None:
-            await self.confirmed(answer)
-            return
-        await self.ask_again_or_step_aside(decision, "choice.again.yes_no")
+        await self.read_typed(
+            choices.yes_or_no(text), self.size_confirmed, decision, "choice.again.yes_no"
+        )
 
     async def variant_picked(self, size: str, color: str) -> None:
         draft = await self.draft()

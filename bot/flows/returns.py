@@ -237,35 +237,15 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             if item is not None:
                 await self.with_items(draft, result.order, [item.item_id])
                 return
-        await self.words_instead_of_a_button(decision, "choice.again.item")
+        await self.ask_again_or_step_aside(decision, "choice.again.item")
 
     async def cause_typed(self, text: str, decision: Decision | None) -> None:
         """ "太大了" / "有个洞" / "发错货了" to "为什么退？"."""
         cause = choices.return_cause(text)
-        if cause is not None:
-            await self.cause_picked(cause)
+        if cause is None:  # (a Literal: read_typed's T would widen it to str)
+            await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
             return
-        await self.words_instead_of_a_button(decision, "returns.ask_cause_again")
-
-    async def resale_typed(self, text: str, decision: Decision | None) -> None:
-        """ "没穿过，吊牌还在" / "洗过一次" / "是" to "还能二次销售吗？"."""
-        fit = choices.fit_for_resale(text)
-        if fit is not None:
-            await self.resale_answered(fit)
-            return
-        await self.words_instead_of_a_button(decision, "choice.again.yes_no")
-
-    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
-        answer = choices.yes_or_no(text)
-        if answer is not None:
-            await self.confirmed(answer)
-            return
-        await self.words_instead_of_a_button(decision, "choice.again.yes_no")
-
-    async def words_instead_of_a_button(self, decision: Decision | None, ask_key: str) -> None:
-        """Typed instead of pressed: a clear new question leaves the return to be answered;
-        anything else hears which buttons to press."""
-        await self.ask_again_or_step_aside(decision, ask_key)
+        await self.cause_picked(cause)
 
     async def resale_answered(self, fit: bool) -> None:
         draft = await self.draft()
