@@ -28,8 +28,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
+from bot.services.orders import lookup
 from bus import Bus
-from bus.contracts import Throttled
+from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
 from intents import Decision
 from intents.slots import answered_last4, order_number
 
@@ -207,6 +208,22 @@ class OrderFirstFlow(Flow, Generic[OD]):
 
     async def order_picked(self, order_no: str) -> None:
         await self.open_order(await self.draft(), order_no, None)
+
+    async def drafted_order(self, draft: OD, waiting_for_last4: State) -> OrderView | None:
+        """The draft's order, looked up again for the next step; ``None`` when the step has
+        ended (no order in the draft, the contact asked for, or the setback said)."""
+        if draft.order_no is None:
+            await self.finish()
+            return None
+        result = await lookup(self.rpc, self.conv, draft.order_no)
+        if isinstance(result, OrderFound):
+            return result.order
+        if isinstance(result, ContactRequired):
+            await self.pause_for_contact(draft, result.reason, waiting_for_last4)
+        else:
+            await self.finish()
+            await outcomes.explain(self.conv, result)
+        return None
 
     @abstractmethod
     async def resale_answered(self, fit: bool) -> None: ...

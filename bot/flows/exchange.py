@@ -245,17 +245,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
 
     async def item_picked(self, item_id: int) -> None:
         draft = await self.draft()
-        if draft.order_no is None:
-            await self.finish()
-            return
-        result = await lookup(self.rpc, self.conv, draft.order_no)
-        if isinstance(result, OrderFound):
-            await self.with_item(draft, result.order, item_id)
-        elif isinstance(result, ContactRequired):
-            await self.pause_for_contact(draft, result.reason, ExchangeRequest.waiting_for_last4)
-        else:
-            await self.finish()
-            await outcomes.explain(self.conv, result)
+        order = await self.drafted_order(draft, ExchangeRequest.waiting_for_last4)
+        if order is not None:
+            await self.with_item(draft, order, item_id)
 
     async def with_item(self, draft: ExchangeDraft, order: OrderView, item_id: int) -> None:
         item = next((i for i in order.items if i.item_id == item_id), None)
@@ -344,22 +336,20 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     async def item_typed(self, text: str, decision: Decision | None) -> None:
         """ "T恤" / "第一件" / "牛仔裤小了" to "换哪一件？" (a size wish in it is kept)."""
         draft = await self.draft()
-        if draft.order_no is None:
-            await self.finish()
+        order = await self.drafted_order(draft, ExchangeRequest.waiting_for_last4)
+        if order is None:
             return
-        result = await lookup(self.rpc, self.conv, draft.order_no)
-        if isinstance(result, OrderFound):
-            candidates = [i for i in result.order.items if not i.exchanged]
-            slots = decision.slots if decision is not None else Slots()
-            item = await choices.pick_item(self.rpc, text, candidates or result.order.items, slots)
-            if item is not None:
-                wish = size_wish(text)
-                if not (draft.new_size or draft.size_step) and wish.said:
-                    draft.new_size = wish.target
-                    draft.size_step, draft.size_base = wish.step, wish.base
-                await self.with_item(draft, result.order, item.item_id)
-                return
-        await self.ask_again_or_step_aside(decision, "choice.again.one_item")
+        candidates = [i for i in order.items if not i.exchanged] or list(order.items)
+        slots = decision.slots if decision is not None else Slots()
+        item = await choices.pick_item(self.rpc, text, candidates, slots)
+        if item is None:
+            await self.ask_again_or_step_aside(decision, "choice.again.one_item")
+            return
+        wish = size_wish(text)
+        if not (draft.new_size or draft.size_step) and wish.said:
+            draft.new_size = wish.target
+            draft.size_step, draft.size_base = wish.step, wish.base
+        await self.with_item(draft, order, item.item_id)
 
     async def size_confirm_typed(self, text: str, decision: Decision | None) -> None:
         """ "对" / "不对" to "换成 L，对吗？"; a size or colour named instead is the one wanted."""

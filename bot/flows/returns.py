@@ -164,20 +164,12 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def item_picked(self, item_id: int) -> None:
         """``item_id`` 0: every item that can go back."""
         draft = await self.draft()
-        if draft.order_no is None:
-            await self.finish()
+        order = await self.drafted_order(draft, ReturnRequest.waiting_for_last4)
+        if order is None:
             return
-        result = await lookup(self.rpc, self.conv, draft.order_no)
-        if not isinstance(result, OrderFound):
-            if isinstance(result, ContactRequired):
-                await self.pause_for_contact(draft, result.reason, ReturnRequest.waiting_for_last4)
-            else:
-                await self.finish()
-                await outcomes.explain(self.conv, result)
-            return
-        items = [i for i in result.order.items if not i.returned and not i.exchanged]
+        items = [i for i in order.items if not i.returned and not i.exchanged]
         ids = [i.item_id for i in items] if item_id == 0 else [item_id]
-        await self.with_items(draft, result.order, ids or [item_id])
+        await self.with_items(draft, order, ids or [item_id])
 
     async def with_items(self, draft: ReturnDraft, order: OrderView, item_ids: list[int]) -> None:
         """What can't be lifted by any reason is said at once; otherwise, why?"""
@@ -223,21 +215,19 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def item_typed(self, text: str, decision: Decision | None) -> None:
         """ "牛仔裤" / "第二件" / "都退" to "退哪一件？"."""
         draft = await self.draft()
-        if draft.order_no is None:
-            await self.finish()
+        order = await self.drafted_order(draft, ReturnRequest.waiting_for_last4)
+        if order is None:
             return
-        result = await lookup(self.rpc, self.conv, draft.order_no)
-        if isinstance(result, OrderFound):
-            candidates = [i for i in result.order.items if not i.returned and not i.exchanged]
-            if choices.wants_all(text):
-                await self.item_picked(0)
-                return
-            slots = decision.slots if decision is not None else Slots()
-            item = await choices.pick_item(self.rpc, text, candidates, slots)
-            if item is not None:
-                await self.with_items(draft, result.order, [item.item_id])
-                return
-        await self.ask_again_or_step_aside(decision, "choice.again.item")
+        candidates = [i for i in order.items if not i.returned and not i.exchanged]
+        if choices.wants_all(text) and candidates:
+            await self.with_items(draft, order, [i.item_id for i in candidates])
+            return
+        slots = decision.slots if decision is not None else Slots()
+        item = await choices.pick_item(self.rpc, text, candidates, slots)
+        if item is None:
+            await self.ask_again_or_step_aside(decision, "choice.again.item")
+            return
+        await self.with_items(draft, order, [item.item_id])
 
     async def cause_typed(self, text: str, decision: Decision | None) -> None:
         """ "太大了" / "有个洞" / "发错货了" to "为什么退？"."""
