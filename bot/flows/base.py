@@ -187,8 +187,39 @@ class OrderFirstFlow(Flow, Generic[OD]):
     @abstractmethod
     async def draft(self) -> OD: ...
 
+    @property
+    def waiting_for_order(self) -> State:
+        """The flow's own state for the order number (its ``states`` have one)."""
+        return self._own_state("waiting_for_order")
+
+    @property
+    def waiting_for_last4(self) -> State:
+        return self._own_state("waiting_for_last4")
+
+    def _own_state(self, name: str) -> State:
+        state = getattr(self.states, name)
+        assert isinstance(state, State), f"{self.states.__name__} has no {name}"
+        return state
+
     @abstractmethod
-    async def open_order(self, draft: OD, order_no: str, last4: str | None) -> None: ...
+    async def with_order(self, draft: OD, order: OrderView) -> None: ...
+
+    async def open_order(self, draft: OD, order_no: str, last4: str | None) -> None:
+        """The order named (with the digits typed, if any): on with it, or the contact asked
+        for, or the number or digits asked again."""
+        draft.order_no = order_no
+        result = await lookup(self.rpc, self.conv, order_no, last4)
+        if isinstance(result, OrderFound):
+            await self.with_order(draft, result.order)
+        elif isinstance(result, ContactRequired):
+            await self.pause_for_contact(draft, result.reason, self.waiting_for_last4)
+        else:
+            await self.not_found(
+                result,
+                draft,
+                waiting_for_order=self.waiting_for_order,
+                waiting_for_last4=self.waiting_for_last4,
+            )
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         order_no = order_number(text)
@@ -209,7 +240,7 @@ class OrderFirstFlow(Flow, Generic[OD]):
     async def order_picked(self, order_no: str) -> None:
         await self.open_order(await self.draft(), order_no, None)
 
-    async def drafted_order(self, draft: OD, waiting_for_last4: State) -> OrderView | None:
+    async def drafted_order(self, draft: OD) -> OrderView | None:
         """The draft's order, looked up again for the next step; ``None`` when the step has
         ended (no order in the draft, the contact asked for, or the setback said)."""
         if draft.order_no is None:
@@ -219,7 +250,7 @@ class OrderFirstFlow(Flow, Generic[OD]):
         if isinstance(result, OrderFound):
             return result.order
         if isinstance(result, ContactRequired):
-            await self.pause_for_contact(draft, result.reason, waiting_for_last4)
+            await self.pause_for_contact(draft, result.reason, self.waiting_for_last4)
         else:
             await self.finish()
             await outcomes.explain(self.conv, result)

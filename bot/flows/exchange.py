@@ -197,21 +197,6 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.finish()
         await self.open_order(ExchangeDraft(), order_no, None)
 
-    async def open_order(self, draft: ExchangeDraft, order_no: str, last4: str | None) -> None:
-        result = await lookup(self.rpc, self.conv, order_no, last4)
-        draft.order_no = order_no
-        if isinstance(result, OrderFound):
-            await self.with_order(draft, result.order)
-        elif isinstance(result, ContactRequired):
-            await self.pause_for_contact(draft, result.reason, ExchangeRequest.waiting_for_last4)
-        else:
-            await self.not_found(
-                result,
-                draft,
-                waiting_for_order=ExchangeRequest.waiting_for_order,
-                waiting_for_last4=ExchangeRequest.waiting_for_last4,
-            )
-
     async def with_order(self, draft: ExchangeDraft, order: OrderView) -> None:
         """The order is known: pick the item (or take the only one). An order that has not
         shipped yet has nothing to exchange: the size it asks for is changed on the order
@@ -245,7 +230,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
 
     async def item_picked(self, item_id: int) -> None:
         draft = await self.draft()
-        order = await self.drafted_order(draft, ExchangeRequest.waiting_for_last4)
+        order = await self.drafted_order(draft)
         if order is not None:
             await self.with_item(draft, order, item_id)
 
@@ -336,7 +321,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     async def item_typed(self, text: str, decision: Decision | None) -> None:
         """ "T恤" / "第一件" / "牛仔裤小了" to "换哪一件？" (a size wish in it is kept)."""
         draft = await self.draft()
-        order = await self.drafted_order(draft, ExchangeRequest.waiting_for_last4)
+        order = await self.drafted_order(draft)
         if order is None:
             return
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)

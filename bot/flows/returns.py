@@ -26,11 +26,10 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, lookup, offer_orders
+from bot.services.orders import item_label, offer_orders
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
-    OrderFound,
     OrderView,
     QuoteReturn,
     ReturnCreated,
@@ -129,21 +128,6 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await self.finish()
         await self.open_order(ReturnDraft(), order_no, None)
 
-    async def open_order(self, draft: ReturnDraft, order_no: str, last4: str | None) -> None:
-        draft.order_no = order_no
-        result = await lookup(self.rpc, self.conv, order_no, last4)
-        if isinstance(result, OrderFound):
-            await self.with_order(draft, result.order)
-        elif isinstance(result, ContactRequired):
-            await self.pause_for_contact(draft, result.reason, ReturnRequest.waiting_for_last4)
-        else:
-            await self.not_found(
-                result,
-                draft,
-                waiting_for_order=ReturnRequest.waiting_for_order,
-                waiting_for_last4=ReturnRequest.waiting_for_last4,
-            )
-
     async def with_order(self, draft: ReturnDraft, order: OrderView) -> None:
         """The order is known: pick the item(s), or take the only one."""
         draft.order_no = order.order_no
@@ -164,7 +148,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def item_picked(self, item_id: int) -> None:
         """``item_id`` 0: every item that can go back."""
         draft = await self.draft()
-        order = await self.drafted_order(draft, ReturnRequest.waiting_for_last4)
+        order = await self.drafted_order(draft)
         if order is None:
             return
         items = [i for i in order.items if not i.returned and not i.exchanged]
@@ -215,7 +199,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def item_typed(self, text: str, decision: Decision | None) -> None:
         """ "牛仔裤" / "第二件" / "都退" to "退哪一件？"."""
         draft = await self.draft()
-        order = await self.drafted_order(draft, ReturnRequest.waiting_for_last4)
+        order = await self.drafted_order(draft)
         if order is None:
             return
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
