@@ -297,7 +297,6 @@ class PartitionConsumer:
             n: _Partition(n, self.topology.update_queue(n)) for n in range(self.topology.partitions)
         }
         self._lanes: dict[tuple[int, int], _Lane] = {}
-        self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._handling = 0
         self._ready = asyncio.Event()
@@ -405,14 +404,29 @@ class PartitionConsumer:
 
     async def _rebalance_forever(self) -> None:
         assert self.members is not None
+        handing: asyncio.Task[None] | None = None
         while not self._stopping:
             members = await self.members.beat(self.member_id)
-            if members is not None:
-                await self._rebalance(members)
+            # Hand-overs run beside the beats (one waits up to handover_grace for an update
+            # being handled): a process that stopped beating for that long would be taken
+            # for gone by the others, and the split would move back and forth.
+            if members is not None and (handing is None or handing.done()):
+                others = self._to_hand_over(members)
+                if others:
+                    handing = asyncio.create_task(self._hand_over_all(others))
+                    self._tasks = [t for t in self._tasks if not t.done()] + [handing]
             # A little jitter: processes started together don't beat in step.
             await asyncio.sleep(self.rebalance_every * random.uniform(0.8, 1.2))
 
-    async def _rebalance(self, members: list[str]) -> None:
+    async def _hand_over_all(self, partitions: list[_Partition]) -> None:
+        for partition in partitions:
+            if self._stopping:
+                return
+            await self._hand_over(partition)
+
+    def _to_hand_over(self, members: list[str]) -> list[_Partition]:
+        """The partitions this process should hand over now, as the live ``members`` split
+        them."""
         now = time.monotonic()
         owned = owned_by(self.member_id, members, self.topology.partitions)
         if members != self._seen_members:
@@ -423,7 +437,7 @@ class PartitionConsumer:
             PROCESSES.set(len(members))
             OWNED.set(len(owned))
             if not changed:
-                return
+                return []
             logger.info(
                 "bot processes sharing the update partitions: %d; this one owns %s",
                 len(members),
@@ -441,10 +455,7 @@ class PartitionConsumer:
                 and now - p.last_delivery < recent
                 and now - p.last_handover > pause
             ]
-        for partition in others:
-            if self._stopping:
-                return
-            await self._hand_over(partition)
+        return others
 
     async def _hand_over(self, partition: _Partition) -> None:
         """Let the owner (waiting behind this process) become the partition's active consumer;
@@ -489,8 +500,9 @@ class PartitionConsumer:
                     asyncio.create_task(self._consume_again(partition), name="partition-again")
                 )
         finally:
-            partition.holding = False
-            self._restart_lanes(partition.number)
+            if not self._stopping:  # stop() holds every partition until it closes
+                partition.holding = False
+                self._restart_lanes(partition.number)
 
     async def _consume_again(self, partition: _Partition) -> None:
         delay = 0.5
@@ -615,6 +627,8 @@ class PartitionConsumer:
         ``grace``) and close: what this process held and had not started goes back to its
         partition, in order, for the process that takes the partition over."""
         self._stopping = True
+        for partition in self._partitions.values():
+            partition.holding = True  # before anything is cancelled: nothing new starts
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -623,8 +637,6 @@ class PartitionConsumer:
         self._tasks.clear()
         if self.members is not None:
             await self.members.leave(self.member_id)
-        for partition in self._partitions.values():
-            partition.holding = True
         tasks = [lane.task for lane in self._lanes.values() if lane.task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=grace)

@@ -426,6 +426,52 @@ async def test_a_hand_over_stops_chats_waiting_for_a_slot_and_leaves_them_to_the
     assert await counts(amqp_connection, ingress.topology) == (0, 0)
 
 
+class TwoMembers:
+    """The split as Redis would give it with a second (silent) process; counts the beats."""
+
+    def __init__(self) -> None:
+        self.beats = 0
+
+    async def beat(self, member: str) -> list[str]:
+        self.beats += 1
+        return sorted({member, "zz-other"})
+
+    async def leave(self, member: str) -> None:
+        pass
+
+
+async def test_a_hand_over_waiting_for_a_slow_update_does_not_hold_up_the_beats(
+    ingress, amqp_url
+):
+    """A hand-over waits for the update being handled; the beats go on meanwhile (a process
+    silent for three beats is taken for gone by the others, and the split would swing)."""
+    harness = Harness(FailingBus(BusUnavailable, "no worker here"))
+
+    class Slower(LocalSession):
+        async def make_request(self, bot, method, timeout=None):  # noqa: ASYNC109
+            await asyncio.sleep(2.0)
+            return await super().make_request(bot, method, timeout)
+
+    members = TwoMembers()
+    consumer = PartitionConsumer(
+        harness.dp, local_bot(Slower()), bus_settings(amqp_url, ingress.topology.prefix),
+        MemoryUpdateLog(600), members=members, member_id="aa-this", rebalance_every=0.1,
+    )  # fmt: skip
+    # a chat of a partition this process does not own (the odd ones are the other's)
+    chat = next(c for c in range(850_000, 851_000) if ingress.topology.partition_of(c) % 2)
+    consumer.start()
+    try:
+        await asyncio.wait_for(consumer.ready.wait(), 20)
+        await publish(ingress, LocalCustomer(harness.bot, chat).says("发什么快递"), chat=chat)
+        await wait_for(lambda: consumer.handling == 1)
+        before = members.beats
+        await asyncio.sleep(1.0)  # the hand-over of that partition waits for the update
+        assert consumer.handling == 1
+        assert members.beats - before >= 5
+    finally:
+        await consumer.stop()
+
+
 async def test_flood_control_and_the_update_log_hold_across_processes(tmp_path):
     import redis.asyncio as redis
 
