@@ -118,6 +118,23 @@ class Flow(ABC):
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
+    async def order_of(self, draft: OrderDraft, waiting_for_contact: State) -> OrderView | None:
+        """The draft's order, looked up again for the next step; ``None`` when the step has
+        ended (no order in the draft, the contact asked for — the flow waits in
+        ``waiting_for_contact`` — or the setback said)."""
+        if draft.order_no is None:
+            await self.finish()
+            return None
+        result = await lookup(self.rpc, self.conv, draft.order_no)
+        if isinstance(result, OrderFound):
+            return result.order
+        if isinstance(result, ContactRequired):
+            await self.pause_for_contact(draft, result.reason, waiting_for_contact)
+        else:
+            await self.finish()
+            await outcomes.explain(self.conv, result)
+        return None
+
     async def read_typed(
         self,
         value: T | None,
@@ -241,11 +258,8 @@ class OrderFirstFlow(Flow, Generic[OD]):
         await self.open_order(await self.draft(), order_no, None)
 
     async def drafted_order(self, draft: OD) -> OrderView | None:
-        """The draft's order, looked up again for the next step; ``None`` when the step has
-        ended (no order in the draft, the contact asked for, or the setback said)."""
-        if draft.order_no is None:
-            await self.finish()
-            return None
+        """The draft's order, looked up again for the next step (``order_of``)."""
+        return await self.order_of(draft, self.waiting_for_last4)
         result = await lookup(self.rpc, self.conv, draft.order_no)
         if isinstance(result, OrderFound):
             return result.order

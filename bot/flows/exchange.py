@@ -22,7 +22,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, lookup, offer_orders
+from bot.services.orders import item_label, offer_orders
 from bot.services.questions import item_kind_named
 from bus.contracts import (
     ContactRequired,
@@ -30,7 +30,6 @@ from bus.contracts import (
     ExchangeCreated,
     ExchangeTerms,
     GetProduct,
-    OrderFound,
     OrderView,
     ProductFound,
     QuoteExchange,
@@ -306,16 +305,13 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.ask_resale(draft)
             return
         draft.new_size, draft.new_color, draft.size_step = None, None, 0
-        if draft.order_no is None or draft.item_id is None:
+        if draft.item_id is None:
             await self.finish()
             return
-        result = await lookup(self.rpc, self.conv, draft.order_no)
-        if isinstance(result, OrderFound):
-            await self.with_item(draft, result.order, draft.item_id)
-        else:
-            await self.finish()
-            if not isinstance(result, ContactRequired):
-                await outcomes.explain(self.conv, result)
+        # (a contact now needed is asked for: before, the flow ended in silence)
+        order = await self.drafted_order(draft)
+        if order is not None:
+            await self.with_item(draft, order, draft.item_id)
 
     # -- typed instead of pressed (bot/services/choices.py) ------------------------------------
     async def item_typed(self, text: str, decision: Decision | None) -> None:

@@ -18,7 +18,7 @@ from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
 from bot.flows.address import AddressFlow
-from bot.flows.base import Draft, Flow
+from bot.flows.base import Draft, Flow, OrderDraft
 from bot.flows.exchange import SizeWish, resolve_size, size_wish
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
@@ -269,9 +269,8 @@ class OrderChange(StatesGroup):
 ChangeJob = Literal["urge", "courier", "cancel", "modify"]
 
 
-class ChangeDraft(Draft):
+class ChangeDraft(OrderDraft):
     job: ChangeJob = "urge"
-    order_no: str | None = None
     courier: CourierCode | None = None
     item_id: int | None = None
     item_title: str = ""
@@ -362,36 +361,22 @@ class OrderChangeFlow(Flow):
 
     async def item_picked(self, item_id: int) -> None:
         draft = await self.draft()
-        result = await self.find(draft)
-        if result is not None:
-            await self.with_item(draft, result.order, item_id)
+        order = await self.order_of(draft, OrderChange.waiting_for_contact)
+        if order is not None:
+            await self.with_item(draft, order, item_id)
 
     async def item_typed(self, text: str, decision: Decision | None) -> None:
         """ "T恤" / "第二件" to "要改哪一件？"."""
         draft = await self.draft()
-        result = await self.find(draft)
-        if result is None:
+        order = await self.order_of(draft, OrderChange.waiting_for_contact)
+        if order is None:
             return
         slots = decision.slots if decision is not None else Slots()
-        item = await choices.pick_item(self.rpc, text, result.order.items, slots)
+        item = await choices.pick_item(self.rpc, text, order.items, slots)
         if item is not None:
-            await self.with_item(draft, result.order, item.item_id)
+            await self.with_item(draft, order, item.item_id)
             return
         await self.ask_again_or_step_aside(decision, "choice.again.one_item")
-
-    async def find(self, draft: ChangeDraft) -> OrderFound | None:
-        if draft.order_no is None:
-            await self.finish()
-            return None
-        result = await lookup(self.rpc, self.conv, draft.order_no)
-        if isinstance(result, OrderFound):
-            return result
-        if isinstance(result, ContactRequired):
-            await self.pause_for_contact(draft, result.reason, OrderChange.waiting_for_contact)
-        else:
-            await self.finish()
-            await outcomes.explain(self.conv, result)
-        return None
 
     async def with_item(self, draft: ChangeDraft, order: OrderView, item_id: int) -> None:
         item = next((i for i in order.items if i.item_id == item_id), None)
@@ -566,8 +551,8 @@ class OrderChangeFlow(Flow):
         draft = await self.draft()
         draft.paused_at = None
         if draft.job == "modify" and draft.item_id is None:
-            result = await self.find(draft)
-            if result is not None:
-                await self.modify(result.order, "")
+            order = await self.order_of(draft, OrderChange.waiting_for_contact)
+            if order is not None:
+                await self.modify(order, "")
             return
         await self.run(draft)

@@ -3,6 +3,7 @@ takes, and — as much — what it refuses to read (a question, an unsure answer
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,9 +16,19 @@ from bot.services.choices import (
     wants_all,
     yes_or_no,
 )
-from bus.contracts import OrderItemView
+from bus.contracts import (
+    ContactRequired,
+    LookupOrder,
+    OrderFound,
+    OrderItemView,
+    OrderNotFound,
+    Throttled,
+)
 from bus.testing import InMemoryBus
 from intents import Slots
+from tests.support.bot import Harness
+from tests.support.views import order_view
+from tests.support.worker import PHONE, ScriptedWorker
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -124,3 +135,31 @@ async def test_pick_item_by_its_english_name() -> None:
     for text, picked in (("the t-shirt", 1), ("the jeans", 2), ("jeans please", 2)):
         found = await pick_item(bus, text, items, Slots())
         assert found is not None and found.item_id == picked, text
+
+
+async def test_no_to_the_size_read_back_asks_for_the_contact_when_the_order_needs_it() -> None:
+    """Found reviewing the change: "不是" to "换成 L，对吗？" looked the order up again and, when
+    the worker wanted the contact by then (the digits locked meanwhile), ended the exchange
+    without a word."""
+    shirt = item(11, "纯棉圆领T恤", "M", "白色").model_copy(update={"kind": "regular"})
+    worker = ScriptedWorker(
+        order_view(state="shipped", items=[shirt], delivered_at=datetime.now(UTC))
+    )
+    lookups = 0
+    first_lookup = worker.lookup
+
+    async def locked_after_the_first(
+        request: LookupOrder,
+    ) -> OrderFound | OrderNotFound | Throttled | ContactRequired:
+        nonlocal lookups
+        lookups += 1
+        if lookups > 1:
+            return ContactRequired(reason="last4_locked")
+        return await first_lookup(request)
+
+    worker.lookup = locked_after_the_first  # type: ignore[method-assign]
+    harness = Harness(worker.bus())
+    [confirm] = await harness.say(f"KF20260001 尾号{PHONE[-4:]} 我想换L码")
+    assert confirm == harness.t("exchange.confirm_size", new_variant="L / 白色")
+    answers = await harness.say("不是")
+    assert answers == [harness.t("contact.needed_locked")]
