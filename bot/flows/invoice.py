@@ -114,10 +114,6 @@ def looks_like_company(title: str) -> bool:
                                             "co.", "company", "gmbh"))
 
 
-def masked(tax_no: str) -> str:
-    return f"…{tax_no[-4:]}"
-
-
 class InvoiceFlow(Flow):
     states = InvoiceRequest
 

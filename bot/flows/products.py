@@ -20,7 +20,6 @@ import re
 from typing import Literal
 
 from aiogram.fsm.state import State, StatesGroup
-from pydantic import BaseModel, Field
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
@@ -47,11 +46,11 @@ Unsold = Literal["shoes"] | ProductCategory
 clothing shop's catalogue) or one of the categories."""
 
 FLOW_INTENTS = frozenset({"quality.material", "color.options"})
+"""The intents whose questions this flow answers (bot/handlers/products.py): a product named
+after one of them is the answer to "which product?"; any other clear intent is a new question."""
 WEAR_WORDS = ("起球", "掉色", "褪色", "掉毛", "变形", "透不透", "透光", "pilling", "pill", "fade",
               "fading", "shed", "see-through")  # fmt: skip
 """How a fabric wears: asked of a product, never part of its name."""
-"""The intents whose questions this flow answers (bot/handlers/products.py): a product named
-after one of them is the answer to "which product?"; any other clear intent is a new question."""
 
 CARE_WORDS = ("洗", "熨", "晾", "烘干", "甩干", "保养", "缩水", "漂白", "wash", "iron", "dry clean",
               "dryer", "tumble", "care", "shrink", "bleach")
@@ -183,18 +182,12 @@ class ProductQuestion(StatesGroup):
     waiting_for_product = State()
 
 
-class ProductPick(BaseModel):
-    product_id: int
-    name: str
-
-
 class ProductsDraft(Draft):
     aspect: Aspect = "material"
     fibre: Fibre | None = None
     pure: bool = False
     size: str | None = None
     color: str | None = None
-    choices: list[ProductPick] = Field(default_factory=list)
 
     @classmethod
     def of(cls, text: str, slots: Slots, aspect: Aspect | None = None) -> ProductsDraft:
@@ -291,13 +284,12 @@ class ProductFacts(Flow):
 
     async def offer(self, draft: ProductsDraft, candidates: list[ProductSummary]) -> None:
         conv = self.conv
-        draft.choices = [
-            ProductPick(product_id=c.product_id, name=display_name(conv, c)) for c in candidates
-        ]
         await self.wait(ProductQuestion.waiting_for_product, draft)
         await conv.say(
             conv.t("products.pick"),
-            reply_markup=keyboards.products((c.product_id, c.name[:60]) for c in draft.choices),
+            reply_markup=keyboards.products(
+                (c.product_id, display_name(conv, c)[:60]) for c in candidates
+            ),
         )
 
     # -- the customer's answer to "which one?" -----------------------------------------------

@@ -77,10 +77,6 @@ class SizingFacts:
     """``replies.sizing``'s chart; ``None`` for a one-size item."""
 
     @property
-    def product_id(self) -> int:
-        return self.summary.product_id
-
-    @property
     def name(self) -> str:
         return self.summary.name
 
