@@ -234,12 +234,19 @@ async def explain_unsold(conv: Conversation, rpc: Bus, text: str) -> bool:
 class ProductFacts(Flow):
     states = ProductQuestion
 
-    async def start(self, text: str, slots: Slots, aspect: Aspect | None = None) -> None:
+    async def start(
+        self,
+        text: str,
+        slots: Slots,
+        aspect: Aspect | None = None,
+        named: tuple[str, list[ProductSummary]] | None = None,
+    ) -> None:
+        """``named``: what :meth:`named` found for this text already (not searched again)."""
         await self.finish()
         if await explain_unsold(self.conv, self.rpc, text):
             return
         draft = ProductsDraft.of(text, slots, aspect)
-        query, candidates = await self.named(text, slots)
+        query, candidates = named if named is not None else await self.named(text, slots)
         product = chosen(candidates)
         if product is not None:
             await self.answer(draft, product.product_id)

@@ -62,11 +62,12 @@ def get_routers() -> tuple[Router, Router, Router]:
     ) -> None:
         text, slots = message.text or "", decision.slots
         flow = flows.get(ProductFacts)
+        named = None
         if not (slots.size or slots.color or memory.product):
-            _, found = await flow.named(text, slots)
-            if not found:
+            named = await flow.named(text, slots)
+            if not named[1]:
                 raise SkipHandler  # "有没有人在": no product in it, for "did you mean…?"
-        await flow.start(text, slots, aspect="stock")
+        await flow.start(text, slots, aspect="stock", named=named)
 
     @flows.message(ProductQuestion.waiting_for_product, HasText())
     async def on_product_named(
