@@ -62,7 +62,7 @@ from aiogram.types import (
     User,
 )
 
-from bot.local import LOCAL_BOT, LocalSession, local_bot
+from bot.local import LOCAL_BOT, LocalSession, local_bot, next_message_id
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +273,6 @@ class ConsoleSession(LocalSession):
             self._print(f"   [{number}] {choice.label}{hint}")
 
 
-_message_ids = itertools.count(1_000_000)
 _update_ids = itertools.count(1)
 
 
@@ -302,7 +301,7 @@ class ConsoleCustomer:
     def _message(self, **fields: Any) -> Message:
         thread = self.thread()
         message = Message(
-            message_id=next(_message_ids),
+            message_id=next_message_id(),
             date=datetime.now(UTC),
             chat=self.chat,
             from_user=self.user,
@@ -358,7 +357,7 @@ class ConsoleCustomer:
                 message=self._message(
                     photo=[
                         PhotoSize(
-                            file_id=f"console-photo-{next(_message_ids)}",
+                            file_id=f"console-photo-{next_message_id()}",
                             file_unique_id="console",
                             width=800,
                             height=600,

@@ -9,6 +9,7 @@ handlers, middlewares and storage as on Telegram, without a network.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +34,15 @@ LOCAL_BOT = User(id=100000, is_bot=True, first_name="Kefu", username="kefu_local
 LOCAL_TOKEN = f"{LOCAL_BOT.id}:local"  # never sent anywhere: nothing leaves the process
 
 _update_ids = itertools.count(1)
-_message_ids = itertools.count(1_000_000)
+# A customer's message ids go on across runs, as one Telegram chat's do: the console keeps the
+# same chat and the demo shop's tickets between runs, and a ticket keys each relayed message by
+# its id (a block of 1,000 ids a second, repeating after 11 days; under Telegram's 2³¹).
+_message_ids = itertools.count(1_000_000 + int(time.time()) % 1_000_000 * 1_000)
+
+
+def next_message_id() -> int:
+    """A customer's next message id (the console's and the local customers' alike)."""
+    return next(_message_ids)
 
 
 class LocalSession(BaseSession):
@@ -142,7 +151,7 @@ class LocalCustomer:
         """A message with these fields (``text=``, ``sticker=``…)."""
         return self._update(
             message=Message(
-                message_id=next(_message_ids),
+                message_id=next_message_id(),
                 date=datetime.now(UTC),
                 chat=self.chat,
                 from_user=self.user,
@@ -160,7 +169,7 @@ class LocalCustomer:
         return self.message(contact=contact)
 
     def sends_photo(self, caption: str | None = None) -> Update:
-        file_id = f"local-photo-{next(_message_ids)}"
+        file_id = f"local-photo-{next_message_id()}"
         photo = PhotoSize(file_id=file_id, file_unique_id=file_id, width=800, height=600)
         return self.message(photo=[photo], caption=caption)
 
