@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bus import contracts as c
-from bus.rpc import event_message
+from bus.rpc import REASON_HEADER, event_message
 from tests.support.polling import eventually as until
 from worker.db.models import AnswerRating, ConversationTurn, ProcessRecord, Ticket
 
@@ -92,13 +92,14 @@ async def test_a_malformed_event_is_dead_lettered_and_the_queue_keeps_going(shop
         shop.worker.topology.dead_letter_queue(shop.worker.topology.ops_queue), passive=True
     )
 
-    async def dead_count():
-        return (
-            await channel.declare_queue(dead.name, passive=True)
-        ).declaration_result.message_count
-
-    await until(dead_count)
-    await until(lambda: count(shop, ConversationTurn, ConversationTurn.event_id == good.event_id))
+    # The good turn is stored behind the bad one, and the bad one waits in the dead letters with
+    # its reason (generous deadlines: a busy CI machine has held a broker confirm for seconds).
+    await until(
+        lambda: count(shop, ConversationTurn, ConversationTurn.event_id == good.event_id), 30
+    )
+    parked = await until(lambda: dead.get(no_ack=True, fail=False), 30)
+    assert parked.body == b'{"event_id": "nope"}'
+    assert parked.headers[REASON_HEADER].startswith("bad_event: ")
     await channel.close()
 
 
