@@ -731,6 +731,9 @@ class Replies:
             if line not in lines:
                 lines.append(line)
         refusal = self.text("exchange.quote.ineligible", loc, reasons=Html("\n".join(lines)))
+        if "window_expired" in codes:
+            # what can still be done: a quality problem is the shop's, whatever the window
+            refusal = Html(refusal + "\n" + self.text("exchange.after_window", loc))
         return Html(refusal + "\n" + self.text("exchange.offer_human", loc))
 
     def exchange_created(self, locale: str, *, rma_no: str, postage_payer: PostagePayer) -> Html:

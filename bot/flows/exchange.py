@@ -37,6 +37,21 @@ from shop.colours import colour_name
 
 logger = logging.getLogger(__name__)
 
+LIFTED_BY_ANSWERS = frozenset(
+    {
+        "same_variant",
+        "variant_not_found",
+        "out_of_stock",
+        "not_fit_for_resale",
+        "size_change_not_allowed",
+        "color_change_not_allowed",
+        "style_change_not_allowed",
+    }
+)
+"""Refusals of the worker's quote that depend on what the flow has not asked yet (the new size
+or colour, the item's condition): every other reason refuses the item as it is."""
+
+
 class ExchangeRequest(StatesGroup):
     waiting_for_order = State()
     waiting_for_last4 = State()
@@ -167,6 +182,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft.item_title = item_label(self.conv, item)
         draft.old_size, draft.old_color = item.size, item.color
         draft.kind = item.kind
+        if not await self.may_go_on(draft):
+            return
         if draft.size_step and not draft.new_size:
             base = draft.size_base or item.size
             wish = SizeWish(step=draft.size_step, base=draft.size_base)
@@ -215,6 +232,37 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 (v.size, v.color, self.variant(v.size, v.color)) for v in options
             ),
         )
+
+    async def may_go_on(self, draft: ExchangeDraft) -> bool:
+        """Before the new size and the item's condition are asked: the worker's terms for the
+        item as it is (``exchanges.quote`` with no change named). A refusal no answer can lift
+        — the window passed, the order not delivered, the item exchanged or returned already,
+        a kind the shop doesn't exchange — is said now, with what the customer can do instead;
+        ``False`` when the flow ended here (refused, the contact asked for, a setback said)."""
+        conv = self.conv
+        assert draft.order_no is not None and draft.item_id is not None
+        probe = QuoteExchange(
+            order_no=draft.order_no,
+            telegram_user_id=conv.user_id,
+            phone_last4=conv.memory.proof_for(draft.order_no),
+            item_id=draft.item_id,
+            fit_for_resale=True,
+        )
+        reply = await self.rpc.call(probe)
+        if isinstance(reply, ContactRequired):
+            await self.pause_for_contact(draft, reply.reason, ExchangeRequest.waiting_for_item)
+            return False
+        if not isinstance(reply, ExchangeTerms):
+            await self.finish()
+            await outcomes.explain(conv, reply)
+            return False
+        final = [code for code in reply.reasons if code not in LIFTED_BY_ANSWERS]
+        if not final:
+            return True
+        logger.info("exchange refused for chat %s: %s", conv.chat_id, ",".join(final))
+        await self.finish()
+        await outcomes.exchange_refused(conv, final, draft.kind)
+        return False
 
     async def size_confirmed(self, yes: bool) -> None:
         """ "换成 L，对吗？" answered: on to the condition question, or pick from what's there."""
