@@ -7,14 +7,15 @@ transcript (``bot.services.memory``), which goes into a ticket when the chat is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot import keyboards
-from bot.services.memory import ChatMemory
+from bot.services.memory import ChatMemory, Offer
+from bot.services.offers import offer_in
 from replies.render import Replies
 
 if TYPE_CHECKING:
@@ -66,6 +67,13 @@ class Conversation:
     transcript_limit: int = 40
     ui_cache: keyboards.FeedbackCache | None = None
     desk: Desk | None = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
+    offer: Offer | None = field(default=None, init=False)
+    """What the bot's last message offered, for this update only (``bot.services.offers``):
+    taken out of the chat memory as the update starts, so any update answers it or drops it."""
+
+    def __post_init__(self) -> None:
+        if self.memory.offer is not None:
+            self.offer, self.memory.offer = self.memory.offer, None
 
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""
@@ -84,6 +92,9 @@ class Conversation:
             message = await self.bot.send_message(self.chat_id, part, reply_markup=markup)
         assert message is not None
         self.memory.record("bot", text, self.transcript_limit)
+        if reply_markup is not None and (offered := offer_in(reply_markup)) is not None:
+            offered.message_id = message.message_id
+            self.memory.offer = offered  # a bare yes or no in the next message answers it
         return message
 
     def heard(self, text: str) -> None:

@@ -1,0 +1,70 @@
+"""End to end in Chinese and English: offers answered by typing a bare yes or no (the urge of
+a late order, a person for a discount), and a "no thanks" that leaves them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from worker.db.models import Order, OrderUrge
+
+
+async def urges_of(stack, order_no: str) -> int:
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(
+            select(OrderUrge).join(Order).where(Order.order_no == order_no)
+        )
+        return len(found.all())
+
+
+# ── a pending offer answered by a bare yes or no ───────────────────────────────────────────
+
+
+async def test_a_late_order_is_urged_by_a_typed_yes_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=35)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone, replies=1)
+    _card, flagged = await customer.says(f"{order.order_no} 怎么还没发货", replies=2)
+    assert "要我现在帮您催一下仓库吗" in flagged.text
+    [urged] = await customer.says("好的")
+    assert urged.text == stack.t("order.urged.dispatch")
+    assert await urges_of(stack, order.order_no) == 1
+    assert await stack.tickets(customer.user_id) == []  # the urge, not a person
+
+
+async def test_a_long_transit_is_chased_by_ok_sure_en(stack) -> None:
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        shipped_ago=timedelta(days=26),
+        paid_ago=timedelta(days=27),
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone, replies=1)
+    _card, flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
+    assert "Shall I chase the courier now?" in flagged.text
+    [urged] = await customer.says("ok sure")
+    assert urged.text == stack.t("order.urged.delivery", "en")
+    assert await urges_of(stack, order.order_no) == 1
+
+
+async def test_a_person_offered_is_taken_by_yes_and_left_by_no(stack) -> None:
+    customer = stack.customer()
+    _, offer = await customer.says("能便宜点吗", replies=2)
+    assert offer.text == stack.t("bargain.ask_supervisor")
+    [opened] = await customer.says("要的")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "discount" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    _, offer = await english.says("can you do a better price?", replies=2)
+    assert offer.text == stack.t("bargain.ask_supervisor", "en")
+    [declined] = await english.says("no thanks")
+    assert declined.text == stack.t("offer.declined", "en")
+    assert await stack.tickets(english.user_id) == []
+    # a yes after another turn answers nothing any more: as before, no ticket
+    await english.says("yes please")
+    assert await stack.tickets(english.user_id) == []
