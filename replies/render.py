@@ -648,6 +648,18 @@ class Replies:
             key = f"{base}[default]"
         return _open(opener, _fill(templates[key], values, f"{key} ({loc})"))
 
+    def brief(self, intent_id: str, locale: str, answer: str, *, decided: bool) -> Html:
+        """The key line of an answer given before, for the brief answer to the same question
+        asked again: the answer's first line when it carries the policy's yes or no
+        (``decided``), else the intent's own ``ui.brief.<intent>`` where the locale has one,
+        else nothing."""
+        loc = self._locale(locale)
+        if decided:
+            return Html(answer.split("\n", 1)[0] + " ")
+        if f"ui.brief.{intent_id}" in self._templates[loc]:
+            return self.text(f"brief.{intent_id}", loc)
+        return Html("")
+
     def text(self, key: str, locale: str, **values: Any) -> Html:
         """A UI string; every value is HTML-escaped (pass :class:`Html` for ready markup)."""
         loc = self._locale(locale)

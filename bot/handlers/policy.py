@@ -21,6 +21,7 @@ from bot.services.questions import (
     item_kind_named,
     payments_asked,
 )
+from bot.services.repeats import say_answer
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
@@ -67,7 +68,10 @@ async def handle_bargain(
     if unknown:
         # the policy doesn't say: said plainly, never guessed (and a person offered below)
         answer = conv.t("bargain.coupons_unknown") + "\n\n" + answer
-    await conv.say(answer)
+    if not await say_answer(
+        conv, "bargain.discount", answer, decided=coupon and not unknown, reason="discount"
+    ):
+        return  # said briefly, with the offer of a person (for the discount)
     if policy.prices.gift_possible and asks_for_gift(text):
         await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
         return
@@ -133,7 +137,12 @@ def get_router(router: Router | None = None) -> Router:
             )
             return
         markup = None if decision.intent in NO_FEEDBACK else conv.feedback(decision.intent)
-        await conv.say(text, reply_markup=markup)
+        # the same long answer asked again in this chat: briefly, pointing back to it
+        decided = decision.intent in YES_NO_INTENTS and (
+            conv.replies.verdict(decision.intent, item_kind=kind, region=region, payments=payments)
+            is not None
+        )
+        await say_answer(conv, decision.intent, text, markup, decided=decided)
 
     @router.message(IntentRoute("color.difference", "color.real_color"))
     async def handle_color_difference(

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
 
 from bot import keyboards
 from bot.services.memory import ChatMemory, Offer
@@ -83,13 +89,23 @@ class Conversation:
         """A UI text from replies/ in this chat's language (values are HTML-escaped)."""
         return self.replies.text(key, self.locale, **values)
 
-    async def say(self, text: str, reply_markup: Markup | None = None) -> Message:
-        """Send ``text`` (split when long; the keyboard goes with the last part)."""
+    async def say(
+        self, text: str, reply_markup: Markup | None = None, *, reply_to: int | None = None
+    ) -> Message:
+        """Send ``text`` (split when long; the keyboard goes with the last part), as a reply to
+        the chat's message ``reply_to`` when given (sent anyway if it is gone)."""
         parts = split_text(text)
         message: Message | None = None
         for i, part in enumerate(parts):
             markup = reply_markup if i == len(parts) - 1 else None
-            message = await self.bot.send_message(self.chat_id, part, reply_markup=markup)
+            quoted = (
+                ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+                if reply_to is not None and i == 0
+                else None
+            )
+            message = await self.bot.send_message(
+                self.chat_id, part, reply_markup=markup, reply_parameters=quoted
+            )
         assert message is not None
         self.memory.record("bot", text, self.transcript_limit)
         if reply_markup is not None and (offered := offer_in(reply_markup)) is not None:

@@ -120,6 +120,10 @@ class ChatMemory(BaseModel):
     """Customer text messages so far (for how many turns ago the topic was set)."""
     topic: Topic | None = None
     """What the chat is about (``bot.services.topic``)."""
+    answered: dict[str, int] = Field(default_factory=dict)
+    """Long policy answers given in this chat (``bot.services.repeats``): the answer's key →
+    the message it was sent in, newest last, a handful kept. Asked again, it is answered
+    briefly, pointing back to that message."""
     offer: Offer | None = None
     """What the bot's last words offered (a person, a job about an order), answerable with a
     bare yes or no in the customer's next message only: the next update takes it out

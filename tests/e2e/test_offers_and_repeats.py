@@ -68,3 +68,35 @@ async def test_a_person_offered_is_taken_by_yes_and_left_by_no(stack) -> None:
     # a yes after another turn answers nothing any more: as before, no ticket
     await english.says("yes please")
     assert await stack.tickets(english.user_id) == []
+
+
+# ── ways to pay and coupons: yes or no by the policy ───────────────────────────────────────
+
+
+async def test_a_way_to_pay_is_answered_yes_or_no_by_the_policy_zh_and_en(stack) -> None:
+    customer = stack.customer()
+    [huabei] = await customer.says("你们支持花呗吗")
+    assert huabei.text.startswith("不支持。") and "花呗" in huabei.text
+    assert "支付宝" in huabei.text  # what is accepted
+    [wechat] = await customer.says("可以用微信付款吗")
+    assert wechat.text.startswith("支持。")
+    english = stack.customer(language_code="en")
+    [paypal] = await english.says("can I pay with PayPal")
+    assert paypal.text.startswith("No.") and "PayPal" in paypal.text and "Alipay" in paypal.text
+    [cards] = await english.says("do you accept credit cards?")
+    assert cards.text.startswith("Yes.")
+
+
+async def test_coupons_the_policy_is_silent_on_get_an_honest_dont_know_and_a_person(stack) -> None:
+    customer = stack.customer()
+    answer, offer = await customer.says("有优惠券吗", replies=2)
+    assert answer.text.startswith(stack.t("bargain.coupons_unknown"))
+    assert offer.text == stack.t("bargain.ask_coupons")
+    [opened] = await customer.says("好的")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "discount" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    answer, offer = await english.says("do you have discount codes", replies=2)
+    assert answer.text.startswith(stack.t("bargain.coupons_unknown", "en"))
+    [declined] = await english.says("no thanks")
+    assert declined.text == stack.t("offer.declined", "en")
