@@ -100,3 +100,31 @@ async def test_coupons_the_policy_is_silent_on_get_an_honest_dont_know_and_a_per
     assert answer.text.startswith(stack.t("bargain.coupons_unknown", "en"))
     [declined] = await english.says("no thanks")
     assert declined.text == stack.t("offer.declined", "en")
+
+
+# ── the same long answer asked again ───────────────────────────────────────────────────────
+
+
+async def test_the_same_long_answer_asked_again_is_brief_and_points_back_zh(stack) -> None:
+    customer = stack.customer()
+    [full] = await customer.says("退货寄到哪里")
+    assert "包裹里请放一张" in full.text
+    [brief] = await customer.says("退货地址是哪里来着")
+    assert brief.text.startswith("这个刚才回答过了") and "包裹里请放一张" not in brief.text
+    assert "浙江省杭州市余杭区示范路 88 号" in brief.text  # the key line: the address itself
+    assert brief.reply_to_message_id == full.message_id  # a reply to the first answer
+    [opened] = await customer.says("要")  # the person it offers, taken by a bare yes
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.ticket_no in opened.text
+
+
+async def test_the_same_yes_or_no_asked_again_keeps_its_no_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [full] = await customer.says("Can I return a custom-made item?")
+    assert full.text.startswith("No.")
+    [brief] = await customer.says("so can I return a custom-made item?")
+    assert brief.text.startswith("I answered this just above")
+    assert full.text.split("\n")[0] in brief.text and brief.reply_to_message_id == full.message_id
+    [declined] = await customer.says("no thanks")
+    assert declined.text == stack.t("offer.declined", "en")
+    assert await stack.tickets(customer.user_id) == []
