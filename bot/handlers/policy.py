@@ -68,13 +68,14 @@ async def handle_bargain(
     if unknown:
         # the policy doesn't say: said plainly, never guessed (and a person offered below)
         answer = conv.t("bargain.coupons_unknown") + "\n\n" + answer
+    if policy.prices.gift_possible and asks_for_gift(text):
+        await conv.say(answer)  # the ticket's own words follow: never cut short
+        await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
+        return
     if not await say_answer(
         conv, "bargain.discount", answer, decided=coupon and not unknown, reason="discount"
     ):
-        return  # said briefly, with the offer of a person (for the discount)
-    if policy.prices.gift_possible and asks_for_gift(text):
-        await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
-        return
+        return  # asked again: said briefly, with the offer of a person (for the discount)
     await conv.say(
         conv.t("bargain.ask_coupons" if unknown else "bargain.ask_supervisor"),
         reply_markup=keyboards.offer_human(conv.t, "discount"),

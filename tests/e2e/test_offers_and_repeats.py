@@ -128,3 +128,26 @@ async def test_the_same_yes_or_no_asked_again_keeps_its_no_en(stack) -> None:
     [declined] = await customer.says("no thanks")
     assert declined.text == stack.t("offer.declined", "en")
     assert await stack.tickets(customer.user_id) == []
+
+
+async def test_cancel_asked_back_is_kept_by_no_and_done_by_yes(stack) -> None:
+    order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, confirm = await customer.says(f"帮我取消订单 {order.order_no}", replies=2)
+    assert "确定要取消订单" in confirm.text
+    [kept] = await customer.says("不用了")
+    assert kept.text == stack.t("order.cancel.kept")
+    assert (await order_state(stack, order.order_no)) == "awaiting_payment"
+    paid = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(paid.phone)
+    _card, confirm = await english.says(f"please cancel my order {paid.order_no}", replies=2)
+    [done] = await english.says("yes please")
+    assert "RF" in done.text
+    assert (await order_state(stack, paid.order_no)) == "closed"
+
+
+async def order_state(stack, order_no: str) -> str:
+    async with stack.shop.db.read() as session:
+        return (await session.scalars(select(Order).where(Order.order_no == order_no))).one().state
