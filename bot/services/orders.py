@@ -8,6 +8,7 @@ bot only remembers which proof worked for which order so that the customer is no
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from bot import keyboards
 from bot.keyboards import OrderFlow
@@ -147,27 +148,43 @@ FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
 }
 
 
-def shown_orders(orders: list[OrderSummary], flow: OrderFlow) -> list[OrderSummary]:
+def shown_orders(
+    orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState] = ()
+) -> list[OrderSummary]:
     """The orders a job's list shows: returns and exchanges of what has shipped, an invoice of
-    what was paid (the worker still decides; the others would only crowd the list)."""
-    fitting = [o for o in orders if o.state in FLOW_STATES.get(flow, ORDER_STATES)]
+    what was paid, or the ``states`` the job can be about (the worker still decides; the
+    others would only crowd the list)."""
+    wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
+    fitting = [o for o in orders if o.state in wanted]
     return fitting or orders
 
 
-async def order_in_words(rpc: Bus, conv: Conversation, text: str, flow: OrderFlow) -> str | None:
+async def order_in_words(
+    rpc: Bus,
+    conv: Conversation,
+    text: str,
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+) -> str | None:
     """The order a linked customer names at their order list without its number ("T恤那单",
-    "第二个", "my latest order"): its number, or ``None``."""
+    "第二个", "my latest order"): its number, or ``None``. ``flow`` and ``states`` as the list
+    was offered with (positions count in the list shown)."""
     if conv.memory.linked is False or not text.strip():
         return None
     orders = await list_orders(rpc, conv, limit=50)  # the list shows ten; any may be named
     if not orders:
         return None
-    shown = shown_orders(orders[:10], flow)
+    shown = shown_orders(orders[:10], flow, states)
     return choices.pick_order(text, shown, [o for o in orders if o not in shown])
 
 
 async def offer_orders(
-    conv: Conversation, rpc: Bus, flow: OrderFlow, *, ask_contact: bool = True
+    conv: Conversation,
+    rpc: Bus,
+    flow: OrderFlow,
+    *,
+    ask_contact: bool = True,
+    states: Collection[OrderState] = (),
 ) -> OrderFound | None:
     """Linked customers pick from their orders (an only order is taken at once: it is
     returned); others are asked for the order number, with the share-contact button."""
@@ -179,7 +196,7 @@ async def offer_orders(
     if not orders:
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
-    orders = shown_orders(orders, flow)
+    orders = shown_orders(orders, flow, states)
     if len(orders) == 1:
         found = await lookup(rpc, conv, orders[0].order_no)
         if isinstance(found, OrderFound):

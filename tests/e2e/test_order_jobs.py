@@ -386,6 +386,22 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     assert which.text == stack.t("ask.pick_order")
 
 
+async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
+    """"我要改地址" from the verified demo customer: her list has only what can still change
+    (not the shipped or completed ones); the order named in words goes on to the address."""
+    returnable = await showcase(stack, "returnable")
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [listed] = await customer.says("我要改地址")
+    shown = [button.text for row in listed.inline_buttons for button in row]
+    assert any(unshipped.order_no in label for label in shown)
+    assert not any(returnable.order_no in label for label in shown)
+    assert all(("已付款" in label or "等待付款" in label) for label in shown), shown
+    _card, ask = await customer.says("半身裙那单", replies=2)
+    assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
+
+
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
     """ "KF26200341 5280" then "这单我要退货": the order and its digits are known, the return
     goes on (two items: which one), and the overdue showcase order is flagged."""
