@@ -48,7 +48,7 @@ async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None 
     toward the throttle."""
     memory = conv.memory
     proof = memory.proof_for(order_no) or last4
-    if proof is None and memory.linked is False:
+    if proof is None and not await is_linked(rpc, conv):
         return ProofNeeded()
     reply = await rpc.call(
         LookupOrder(order_no=order_no, telegram_user_id=conv.user_id, phone_last4=proof)

@@ -181,7 +181,9 @@ def summary(order_no: str, *names: tuple[str, str], state: str = "shipped") -> O
     )
 
 
-TEE = summary("KF1", ("纯棉圆领T恤", "Cotton Crew-neck T-shirt"), ("高腰牛仔裤", "High-waist Jeans"))
+TEE = summary(
+    "KF1", ("纯棉圆领T恤", "Cotton Crew-neck T-shirt"), ("高腰牛仔裤", "High-waist Jeans")
+)
 CARDIGAN = summary("KF2", ("针织开衫", "Knit Cardigan"))
 PROXY_CARDIGAN = summary("KF3", ("代购日本羊毛开衫", "Japanese Wool Cardigan (proxy)"))
 TROUSERS = summary("KF4", ("亚麻阔腿裤", "Linen Wide-leg Trousers"), state="paid")
