@@ -154,7 +154,9 @@ class OrderQueryFlow(Flow):
         if order_no is not None:
             await self.find(draft, last4)
             return
-        found = await offer_orders(self.conv, self.rpc, "q", states=job_states(draft))
+        found = await offer_orders(
+            self.conv, self.rpc, "q", states=job_states(draft), text=text
+        )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)
             return

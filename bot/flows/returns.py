@@ -127,7 +127,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.open_order(draft, order_no, slots.phone_last4)
             return
         await self.wait(ReturnRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, "r")
+        found = await offer_orders(self.conv, self.rpc, "r", text=text)
         if found is not None:
             await self.with_order(draft, found.order)
 
@@ -141,8 +141,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft.order_no = order.order_no
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
-        if len(candidates) == 1:
-            await self.with_items(draft, order, [candidates[0].item_id])
+        named = choices.items_mentioned(draft.note, candidates)
+        if len(candidates) == 1 or len(named) == 1:
+            # the only one, or the one the request named ("牛仔裤想退")
+            await self.with_items(draft, order, [(named or candidates)[0].item_id])
             return
         await self.wait(ReturnRequest.waiting_for_item, draft)
         await self.conv.say(

@@ -185,6 +185,7 @@ async def offer_orders(
     *,
     ask_contact: bool = True,
     states: Collection[OrderState] = (),
+    text: str = "",
 ) -> OrderFound | None:
     """Linked customers pick from their orders (an only order is taken at once: it is
     returned); others are asked for the order number, with the share-contact button."""
@@ -197,8 +198,12 @@ async def offer_orders(
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
     orders = shown_orders(orders, flow, states)
-    if len(orders) == 1:
-        found = await lookup(rpc, conv, orders[0].order_no)
+    # An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
+    # is taken at once.
+    named = choices.orders_mentioned(text, orders) if text else []
+    only = orders if len(orders) == 1 else named if len(named) == 1 else []
+    if only:
+        found = await lookup(rpc, conv, only[0].order_no)
         if isinstance(found, OrderFound):
             return found
     await conv.say(
