@@ -39,6 +39,7 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.slots import order_number
+from replies.render import Html
 from shop.enums import SELLER_FAULT, ReturnCause
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ class ReturnDraft(OrderDraft):
 
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
+    listed = "r"
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)
@@ -114,12 +116,18 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         """ "这单我要退货": the order named, or the one the chat is about, or ask for it."""
         await self.finish()
         draft = ReturnDraft(note=text.strip()[:200])
-        order_no = slots.order_no or self.conv.memory.last_order
+        memory = self.conv.memory
+        # The order the chat was about, unless a linked customer may mean another of theirs
+        # ("I want to return something"): they pick from their list.
+        implied = (
+            memory.last_order if memory.linked is not True or choices.points_back(text) else None
+        )
+        order_no = slots.order_no or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
         await self.wait(ReturnRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, "r")
+        found = await offer_orders(self.conv, self.rpc, "r", text=text)
         if found is not None:
             await self.with_order(draft, found.order)
 
@@ -133,8 +141,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft.order_no = order.order_no
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
-        if len(candidates) == 1:
-            await self.with_items(draft, order, [candidates[0].item_id])
+        named = choices.items_mentioned(draft.note, candidates)
+        if len(candidates) == 1 or len(named) == 1:
+            # the only one, or the one the request named ("牛仔裤想退")
+            await self.with_items(draft, order, [(named or candidates)[0].item_id])
             return
         await self.wait(ReturnRequest.waiting_for_item, draft)
         await self.conv.say(
@@ -292,7 +302,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await self.finish()
         kinds = {i.kind for i in terms.items if i.kind is not None}
         exchange_may_help = "custom_no_return" in reasons and "custom" in kinds
-        text: str = conv.replies.return_refused(reasons, conv.locale)
+        key = "returns.refused_items" if draft.items_title else "returns.refused_order"
+        what = Html(conv.t(key, order_no=draft.order_no or "", items=draft.items_title))
+        text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
         if exchange_may_help and draft.order_no is not None:
             markup = keyboards.job_or_person(
                 conv.t, draft.order_no, "exchange", conv.t("button.exchange_instead"), "ineligible"
