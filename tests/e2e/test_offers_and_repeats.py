@@ -151,3 +151,16 @@ async def test_cancel_asked_back_is_kept_by_no_and_done_by_yes(stack) -> None:
 async def order_state(stack, order_no: str) -> str:
     async with stack.shop.db.read() as session:
         return (await session.scalars(select(Order).where(Order.order_no == order_no))).one().state
+
+
+async def test_the_exchange_offered_instead_of_a_refused_return_starts_on_a_typed_yes(
+    stack,
+) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", delivered_ago=timedelta(hours=5))
+    customer = stack.customer()
+    [why] = await customer.says(f"我要退货 {order.order_no} 尾号{order.phone[-4:]}")
+    [refused] = await customer.presses(why, "尺码不合适")
+    assert "要不要换成别的尺码或颜色" in refused.text
+    [offer] = await customer.says("嗯")
+    assert offer.inline_buttons  # the exchange on that order: sizes in stock, or its condition
+    assert not refused.inline_buttons  # the offer's buttons went once it was answered
