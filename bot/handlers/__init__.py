@@ -86,8 +86,10 @@ def get_routers(
     # that plain questions fail
     before_intents = Router(name="bot.before_intents")
     before_intents.message.filter(MayBeBeforeIntents())
+    # (a bare yes or no to what the bot's last message offered first: the offer is the last
+    # thing the customer was asked, even while a flow waits)
     before_intents.include_routers(
-        commands.get_router(), identity.get_router(), flows, offers.get_router()
+        offers.get_router(), commands.get_router(), identity.get_router(), flows
     )
 
     routers = [
