@@ -69,3 +69,16 @@ async def test_the_discount_answer_twice_offers_the_supervisor_once_briefly() ->
 def test_a_handful_of_answers_is_remembered_newest_last() -> None:
     memory = ChatMemory(answered={f"k{i}": i for i in range(KEPT)})
     assert ChatMemory.from_stored(memory.stored()).answered == memory.answered
+
+
+async def test_the_postage_rules_asked_again_are_brief_and_the_region_still_asked() -> None:
+    harness = Harness(ScriptedWorker().bus())
+    rules, ask = await harness.say("包邮吗")
+    assert "首先" in rules and ask == harness.t("ask.region")
+    await harness.say("发什么快递")  # another question: the region is not asked any more
+    brief, ask = await harness.say("你们包邮吗")
+    assert brief.startswith("这个刚才回答过了") and "首先" not in brief
+    assert "简单说：江苏、浙江、上海、安徽满 500 元包邮" in brief
+    assert ask == harness.t("ask.region")
+    [answer] = await harness.say("北京")  # the region makes it precise, as before
+    assert "北京" in answer
