@@ -21,6 +21,7 @@ from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import item_label, offer_orders
 from bot.services.questions import item_kind_named
+from bot.services.repeats import say_answer
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     ContactRequired,
@@ -126,10 +127,13 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.open_order(draft, order_no, slots.phone_last4)
             return
         # "Can I exchange a custom-made one?" opens with the yes or no the policy decides
-        await self.conv.say(
-            self.conv.replies.answer(
-                "returns.exchange", self.conv.locale, item_kind=item_kind_named(text)
-            )
+        # (the rules asked again in this chat: briefly)
+        kind = item_kind_named(text)
+        await say_answer(
+            self.conv,
+            "returns.exchange",
+            self.conv.replies.answer("returns.exchange", self.conv.locale, item_kind=kind),
+            decided=kind is not None,
         )
         await self.wait(ExchangeRequest.waiting_for_order, draft)
         found = await offer_orders(self.conv, self.rpc, "x", text=text)
