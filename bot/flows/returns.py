@@ -26,7 +26,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, offer_orders
+from bot.services.orders import item_label, offer_orders, order_mentioned
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
@@ -132,7 +132,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         implied = (
             memory.last_order if memory.linked is not True or choices.points_back(text) else None
         )
-        order_no = slots.order_no or implied
+        order_no = slots.order_no or await order_mentioned(self.rpc, self.conv, text) or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
