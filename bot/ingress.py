@@ -41,9 +41,8 @@ import sys
 from typing import Any
 
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
-from aio_pika.exceptions import AMQPError, PublishError
+from aio_pika.exceptions import AMQPError
 from aiohttp import web
-from pamqp.commands import Basic
 from prometheus_client import Counter, Histogram
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -254,24 +253,26 @@ class Ingress:
         )
         try:
             async with asyncio.timeout(self.settings.ingress_publish_timeout):
-                underlay = await channel.get_underlay_channel()
-                confirmation = await underlay.basic_publish(
+                await amqp.publish_mandatory(
+                    channel,
                     body,
                     exchange=self.topology.updates_exchange,
                     routing_key=str(partition),
                     properties=properties,
-                    mandatory=True,
                 )
-        except PublishError:
+        except amqp.Unroutable:
             logger.error("partition %d has no queue: update %d refused", partition, update_id)
+            return False
+        except amqp.Refused:
+            logger.warning("the broker refused update %d; Telegram will resend", update_id)
             return False
         except TimeoutError:
             logger.warning("no confirm for update %d in time; Telegram will resend", update_id)
             return False
-        except (AMQPError, ConnectionError, RuntimeError) as exc:
+        except amqp.CHANNEL_GONE as exc:
             logger.warning("could not publish update %d (%s)", update_id, type(exc).__name__)
             return False
-        return isinstance(confirmation, Basic.Ack)
+        return True
 
 
 def ingress_secret(settings: IngressSettings) -> str:
