@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import random
@@ -72,8 +71,7 @@ from aiogram.types import Update
 from prometheus_client import Counter, Gauge, Histogram
 from pydantic import ValidationError
 
-from bot.ingress import chat_of
-from bus import amqp
+from bus import amqp, updates
 from bus.amqp import Consumer, Delivery
 from bus.settings import BusSettings
 
@@ -533,20 +531,15 @@ class PartitionConsumer:
             await self._dead_letter(delivery, None, f"too_large: {len(body)} bytes")
             return
         try:
-            update = json.loads(body)
-        except ValueError:
-            await self._dead_letter(delivery, None, "not JSON")
+            update = updates.parse(body)
+        except updates.MalformedUpdate as exc:
+            await self._dead_letter(delivery, None, str(exc))
             return
-        update_id = update.get("update_id") if isinstance(update, dict) else None
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
-            await self._dead_letter(delivery, None, "no update_id")
-            return
-        chat = chat_of(update)
-        key = (partition.number, chat if chat is not None else update_id)
+        key = (partition.number, update.lane)
         lane = self._lanes.get(key)
         if lane is None:
             lane = self._lanes[key] = _Lane(partition.number)
-        lane.waiting.append((delivery, update, received))
+        lane.waiting.append((delivery, update.data, received))
         if lane.task is None and not partition.holding:
             lane.task = asyncio.create_task(self._run_lane(key, lane), name=f"lane-{key[1]}")
 
