@@ -158,9 +158,9 @@ class BotSettings(BaseSettings):
         ge=1,
         le=10_000,
         alias="KEFU_PARTITION_CONCURRENCY",
-        description="Updates a bot process handles at once, over all its partitions; the "
-        "others wait their turn before any bus call of theirs starts, so an overloaded process "
-        "answers later instead of timing its calls out.",
+        description="Updates a bot process handles at once, in every mode (over all its "
+        "partitions; long polling; webhook): the others wait their turn before any bus call of "
+        "theirs starts, so an overloaded process answers later instead of timing its calls out.",
     )
     partition_rebalance_s: float = Field(
         default=2.0,
