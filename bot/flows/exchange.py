@@ -156,6 +156,7 @@ class ExchangeDraft(OrderDraft):
 
 class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
+    listed = "x"
 
     async def draft(self) -> ExchangeDraft:
         return await self.load(ExchangeDraft)

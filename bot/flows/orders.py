@@ -144,9 +144,9 @@ class OrderQueryFlow(Flow):
         await self.answer(found, draft)
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
-        order_no = order_number(text)
+        order_no = await self.order_named(text, "q")
         if order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.order_no")
+            await self.ask_order_again_or_step_aside(decision)
             return
         draft = await self.draft()
         draft.order_no = order_no

@@ -39,6 +39,7 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.slots import order_number
+from replies.render import Html
 from shop.enums import SELLER_FAULT, ReturnCause
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ class ReturnDraft(OrderDraft):
 
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
+    listed = "r"
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)
@@ -114,7 +116,13 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         """ "这单我要退货": the order named, or the one the chat is about, or ask for it."""
         await self.finish()
         draft = ReturnDraft(note=text.strip()[:200])
-        order_no = slots.order_no or self.conv.memory.last_order
+        memory = self.conv.memory
+        # The order the chat was about, unless a linked customer may mean another of theirs
+        # ("I want to return something"): they pick from their list.
+        implied = (
+            memory.last_order if memory.linked is not True or choices.points_back(text) else None
+        )
+        order_no = slots.order_no or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
@@ -292,7 +300,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await self.finish()
         kinds = {i.kind for i in terms.items if i.kind is not None}
         exchange_may_help = "custom_no_return" in reasons and "custom" in kinds
-        text: str = conv.replies.return_refused(reasons, conv.locale)
+        key = "returns.refused_items" if draft.items_title else "returns.refused_order"
+        what = Html(conv.t(key, order_no=draft.order_no or "", items=draft.items_title))
+        text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
         if exchange_may_help and draft.order_no is not None:
             markup = keyboards.job_or_person(
                 conv.t, draft.order_no, "exchange", conv.t("button.exchange_instead"), "ineligible"

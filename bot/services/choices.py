@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from bus import Bus
-from bus.contracts import OrderItemView, ProductList, SearchProducts
+from bus.contracts import OrderItemView, OrderSummary, ProductList, SearchProducts
 from bus.errors import BusError
 from intents import Slots
 from shop.enums import ReturnCause
@@ -215,3 +215,78 @@ async def pick_item(
     if len({item.product_id for item in matching}) == 1 and len(matching) == 1:
         return matching[0]
     return None
+
+
+# "T恤那单" / "买卫衣的那个订单" / "the hoodie one": the words around a product name that point at
+# an order.
+_ORDER_POINTING = re.compile(
+    r"(?:那|这)(?:一)?(?:单|笔|个订单|个单子|个|件)|订单|单子|买的?|下的|拍的|"
+    r"\b(?:the|my|that|this|one|order|with|for|i bought|please)\b",
+    re.IGNORECASE,
+)
+_LATEST = re.compile(
+    r"^(?:最近|最新|刚刚?(?:买|下|拍)|上一|上次)(?:的|那|一|这)*(?:单|笔|个|次)?(?:订单)?$|"
+    r"^(?:the |my )?(?:latest|newest|most recent|last)(?: one)? order$|"
+    r"^(?:the |my )?(?:latest|newest|most recent)(?: one)?$",
+    re.IGNORECASE,
+)
+
+
+def pick_order(
+    text: str, shown: Sequence[OrderSummary], others: Sequence[OrderSummary] = ()
+) -> str | None:
+    """The order a customer names in words at their order list (``shown``, newest first):
+    its position ("第二个", "the second one"), "最近那单" / "my latest order", or the name of
+    something in it ("T恤那单", "the hoodie one"). A name that fits nothing shown may fit one of
+    the customer's ``others`` (an order the list left out: the flow still decides). None unless
+    exactly one fits."""
+    if not shown:
+        return None
+    position = ordinal(text, len(shown))
+    if position is not None:
+        return shown[position].order_no
+    if _LATEST.match(_PARTICLES.sub("", text.strip()).lower()) or _LATEST.match(
+        text.strip().strip(".!?。！？").lower()
+    ):
+        return shown[0].order_no
+    pointed = _ORDER_POINTING.sub(" ", text.lower())
+    if re.search(r"[a-z]", pointed):
+        core = " ".join(re.sub(r"[^\w\s-]", " ", pointed).split())
+        long = len(core.split()) > 4
+    else:
+        core = _PARTICLES.sub("", pointed)
+        long = len(core) > 12
+    if len(core) >= 2 and core.endswith("子"):
+        core = core[:-1]  # 裤子, 裙子, 鞋子: the name says 裤, 裙, 鞋
+    if not core or long:
+        return None  # a sentence is a question of its own, not a name
+    for orders in (shown, others):
+        named = [order for order in orders if _names(order, core)]
+        if len(named) == 1:
+            return named[0].order_no
+        if named:
+            return None  # two of them: the customer is asked which
+    return None
+
+
+def _names(order: OrderSummary, core: str) -> bool:
+    names = [
+        name.lower()
+        for name in (*order.item_names, *order.item_names_en) or (order.first_item_name,)
+        if name
+    ]
+    if any(core in name or name in core for name in names):
+        return True
+    return len(core) >= 2 and any(fuzz.partial_ratio(core, name) >= 80 for name in names)
+
+
+_POINTS_BACK = re.compile(
+    r"这单|这一单|这笔|这个订单|这个单|这件|这条|这个|它|刚才|刚刚那|上面(?:那|的|这)|那单|那笔|"
+    r"\b(?:this|that) (?:order|one|item|parcel|package)\b|\bit\b|\bthem\b",
+    re.IGNORECASE,
+)
+
+
+def points_back(text: str) -> bool:
+    """"这单我要退货" / "I want to return it": the text means the order the chat was about."""
+    return _POINTS_BACK.search(text) is not None

@@ -355,6 +355,37 @@ async def showcase(stack, role: str):
     return next(o for o in found if o.role == role and o.demo_customer)
 
 
+async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -> None:
+    """Verified, the demo customer asks for a return without saying which order: her list
+    (also right after the chat was about another order); "牛仔裤那单" is the order with the
+    jeans, "阔腿裤" the unshipped order the list left out (refused, and the refusal names it),
+    "the latest one" the list's first."""
+    returnable = await showcase(stack, "returnable")
+    overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid, not shipped
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [listed] = await customer.says("我要退货")
+    assert listed.text == stack.t("choose.order") and listed.button(returnable.order_no)
+    [choose] = await customer.says("牛仔裤那单")
+    assert choose.text == stack.t("returns.choose_item", order_no=returnable.order_no)
+    await customer.says("/cancel")
+    # The chat was about the jeans' order; "something" may be another: the list again.
+    [again] = await customer.says("我要退货")
+    assert again.text == stack.t("choose.order")
+    [refused] = await customer.says("阔腿裤")
+    assert f"订单 {overdue.order_no} 的亚麻阔腿裤" in refused.text
+    assert refused.text.startswith("抱歉") and "签收" in refused.text
+    [listed_en] = await customer.says("I want to return something")
+    latest = listed_en.inline_buttons[0][0].text.split(" · ")[0]
+    [picked] = await customer.says("the latest one")
+    assert latest in picked.text
+    # Words that name no order of hers: asked which, the list still above.
+    await customer.says("/cancel")
+    await customer.says("我要退货")
+    [which] = await customer.says("袜子")
+    assert which.text == stack.t("ask.pick_order")
+
+
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
     """ "KF26200341 5280" then "这单我要退货": the order and its digits are known, the return
     goes on (two items: which one), and the overdue showcase order is flagged."""
