@@ -64,13 +64,12 @@ class BoundedRequestHandler(SimpleRequestHandler):
         )
         self.limit = limit
         self._slots = asyncio.Semaphore(limit)
-        self.handling = 0
-        """Updates being handled now (at most ``limit``)."""
 
+    # aiogram's own method (3.31), the same but for the slot: tests/e2e/test_update_concurrency.py
+    # fails if a new aiogram stops calling it.
     async def _handle_request_background(self, bot: Bot, request: web.Request) -> web.Response:
         update = await request.json(loads=bot.session.json_loads)
         await self._slots.acquire()
-        self.handling += 1
         task = asyncio.create_task(self._feed(bot, update))
         self._background_feed_update_tasks.add(task)
         task.add_done_callback(self._background_feed_update_tasks.discard)
@@ -80,5 +79,4 @@ class BoundedRequestHandler(SimpleRequestHandler):
         try:
             await self._background_feed_update(bot=bot, update=update)
         finally:
-            self.handling -= 1
             self._slots.release()
