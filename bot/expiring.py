@@ -93,3 +93,7 @@ class ExpiringMap(Generic[K, V]):
     def __len__(self) -> int:
         """Entries held (an expired one not yet swept included)."""
         return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget everything (an agent removed from the group: ask Telegram again)."""
+        self._entries.clear()

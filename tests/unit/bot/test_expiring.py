@@ -164,3 +164,6 @@ async def test_the_desk_remembers_agents_longer_than_strangers():
     clock.now += MEMBER_TTL_S
     await members.is_agent(bot, 1)  # type: ignore[arg-type]
     assert bot.asked == 4
+    members._seen.clear()  # forgotten at once: asked again
+    await members.is_agent(bot, 1)  # type: ignore[arg-type]
+    assert bot.asked == 5
