@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -34,6 +34,7 @@ from bus import Bus
 from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
 from intents import Decision
 from intents.slots import answered_last4, order_number
+from shop.enums import OrderState
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +120,14 @@ class Flow(ABC):
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
-    async def order_named(self, text: str, listed: OrderFlow) -> str | None:
-        """The order number typed or, at a linked customer's order list for job ``listed``,
-        the order named in words ("T恤那单", "第二个", "my latest order")."""
-        return order_number(text) or await order_in_words(self.rpc, self.conv, text, listed)
+    async def order_named(
+        self, text: str, listed: OrderFlow, states: Collection[OrderState] = ()
+    ) -> str | None:
+        """The order number typed or, at a linked customer's order list for job ``listed``
+        (of orders in ``states``), the order named in words ("T恤那单", "第二个", "最近那单")."""
+        return order_number(text) or await order_in_words(
+            self.rpc, self.conv, text, listed, states
+        )
 
     async def ask_order_again_or_step_aside(self, decision: Decision | None) -> None:
         """No order in the answer: a linked customer has their list above, others the number

@@ -8,6 +8,7 @@ bot only remembers which proof worked for which order so that the customer is no
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from bot import keyboards
 from bot.keyboards import OrderFlow
@@ -47,7 +48,7 @@ async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None 
     toward the throttle."""
     memory = conv.memory
     proof = memory.proof_for(order_no) or last4
-    if proof is None and memory.linked is False:
+    if proof is None and not await is_linked(rpc, conv):
         return ProofNeeded()
     reply = await rpc.call(
         LookupOrder(order_no=order_no, telegram_user_id=conv.user_id, phone_last4=proof)
@@ -147,27 +148,44 @@ FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
 }
 
 
-def shown_orders(orders: list[OrderSummary], flow: OrderFlow) -> list[OrderSummary]:
+def shown_orders(
+    orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState] = ()
+) -> list[OrderSummary]:
     """The orders a job's list shows: returns and exchanges of what has shipped, an invoice of
-    what was paid (the worker still decides; the others would only crowd the list)."""
-    fitting = [o for o in orders if o.state in FLOW_STATES.get(flow, ORDER_STATES)]
+    what was paid, or the ``states`` the job can be about (the worker still decides; the
+    others would only crowd the list)."""
+    wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
+    fitting = [o for o in orders if o.state in wanted]
     return fitting or orders
 
 
-async def order_in_words(rpc: Bus, conv: Conversation, text: str, flow: OrderFlow) -> str | None:
+async def order_in_words(
+    rpc: Bus,
+    conv: Conversation,
+    text: str,
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+) -> str | None:
     """The order a linked customer names at their order list without its number ("T恤那单",
-    "第二个", "my latest order"): its number, or ``None``."""
+    "第二个", "my latest order"): its number, or ``None``. ``flow`` and ``states`` as the list
+    was offered with (positions count in the list shown)."""
     if conv.memory.linked is False or not text.strip():
         return None
     orders = await list_orders(rpc, conv, limit=50)  # the list shows ten; any may be named
     if not orders:
         return None
-    shown = shown_orders(orders[:10], flow)
+    shown = shown_orders(orders[:10], flow, states)
     return choices.pick_order(text, shown, [o for o in orders if o not in shown])
 
 
 async def offer_orders(
-    conv: Conversation, rpc: Bus, flow: OrderFlow, *, ask_contact: bool = True
+    conv: Conversation,
+    rpc: Bus,
+    flow: OrderFlow,
+    *,
+    ask_contact: bool = True,
+    states: Collection[OrderState] = (),
+    text: str = "",
 ) -> OrderFound | None:
     """Linked customers pick from their orders (an only order is taken at once: it is
     returned); others are asked for the order number, with the share-contact button."""
@@ -179,9 +197,13 @@ async def offer_orders(
     if not orders:
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
-    orders = shown_orders(orders, flow)
-    if len(orders) == 1:
-        found = await lookup(rpc, conv, orders[0].order_no)
+    orders = shown_orders(orders, flow, states)
+    # An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
+    # is taken at once.
+    named = choices.orders_mentioned(text, orders) if text else []
+    only = orders if len(orders) == 1 else named if len(named) == 1 else []
+    if only:
+        found = await lookup(rpc, conv, only[0].order_no)
         if isinstance(found, OrderFound):
             return found
     await conv.say(

@@ -106,6 +106,33 @@ async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> Non
     assert await returns_of(stack, order.order_no) == []
 
 
+async def test_can_i_return_my_own_item_is_answered_by_its_order_yes_or_no_en(stack) -> None:
+    """ "the shirt I got is too big, can I return it?" from a verified customer is about their
+    own item: its order answers — yes (and the return goes on), or no with the reasons."""
+    customer = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )  # fmt: skip
+    [why] = await customer.says("hi, the shirt I got, can I return it?")
+    assert why.text.startswith(stack.t("returns.yes_it_can", "en")) and why.button("Changed")
+    # The reason in the question: not asked again.
+    again = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=again.user_id,
+    )  # fmt: skip
+    [fit] = await again.says("my jeans are too long, can I return them?")
+    assert fit.text.startswith(stack.t("returns.yes_for_this_reason", "en")) and fit.button("Yes")
+    other = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="custom", state="shipped", delivered_ago=timedelta(hours=5),
+        telegram_user_id=other.user_id,
+    )  # fmt: skip
+    [no] = await other.says("can I return my shirt? it doesn't fit")
+    assert no.text.startswith("Sorry") and "refunded" in no.text
+
+
 async def test_a_return_question_is_still_answered_from_the_policy(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("定制的衣服能退吗")
@@ -384,6 +411,22 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     await customer.says("我要退货")
     [which] = await customer.says("袜子")
     assert which.text == stack.t("ask.pick_order")
+
+
+async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
+    """"我要改地址" from the verified demo customer: her list has only what can still change
+    (not the shipped or completed ones); the order named in words goes on to the address."""
+    returnable = await showcase(stack, "returnable")
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [listed] = await customer.says("我要改地址")
+    shown = [button.text for row in listed.inline_buttons for button in row]
+    assert any(unshipped.order_no in label for label in shown)
+    assert not any(returnable.order_no in label for label in shown)
+    assert all(("已付款" in label or "等待付款" in label) for label in shown), shown
+    _card, ask = await customer.says("半身裙那单", replies=2)
+    assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
 
 
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
