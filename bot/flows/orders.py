@@ -23,7 +23,7 @@ from bot.flows.exchange import SizeWish, resolve_size, size_wish
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
-from bot.services.orders import item_label, lookup, offer_orders, order_card
+from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
@@ -148,6 +148,10 @@ class OrderQueryFlow(Flow):
         it — the order the chat is about, or among the customer's own."""
         job = order_job(text)
         last4 = last4 or last4_beside_number(text)
+        if order_no is None:
+            # the order whose item is named ("阔腿裤怎么还没发货"), else — for a job — the one
+            # the chat is about
+            order_no = await order_mentioned(self.rpc, self.conv, text)
         if order_no is None and (job is not None or intent != "order.status"):
             order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])

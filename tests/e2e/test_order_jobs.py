@@ -429,6 +429,17 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
     assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
 
 
+async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None:
+    """ "阔腿裤怎么还没发货 都一个多月了" from the verified demo customer: the order with the
+    trousers (not among her ten latest), flagged overdue — not her list to pick from."""
+    returnable = await showcase(stack, "returnable")
+    overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid 35 days ago
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    card, flagged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
+    assert overdue.order_no in card.text and flagged.button("催")
+
+
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
     """ "KF26200341 5280" then "这单我要退货": the order and its digits are known, the return
     goes on (two items: which one), and the overdue showcase order is flagged."""
