@@ -22,7 +22,7 @@ from bot.flows.base import Draft, Flow, OrderDraft
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
-from bot.services.orders import item_label, lookup, offer_orders, order_card
+from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
@@ -148,6 +148,10 @@ class OrderQueryFlow(Flow):
         it — the order the chat is about, or among the customer's own."""
         job = order_job(text)
         last4 = last4 or last4_beside_number(text)
+        if order_no is None:
+            # the order whose item is named ("阔腿裤怎么还没发货"), else — for a job — the one
+            # the chat is about
+            order_no = await order_mentioned(self.rpc, self.conv, text)
         if order_no is None and (job is not None or intent != "order.status"):
             order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
@@ -303,6 +307,8 @@ class ChangeDraft(OrderDraft):
     size_base: str | None = None
     key: str | None = None
     """The idempotency key of the command (kept, so a retry never applies it twice)."""
+    request: str = ""
+    """The customer's words that asked for the change (the item they name is the one)."""
 
 
 class OrderChangeFlow(Flow):
@@ -340,6 +346,21 @@ class OrderChangeFlow(Flow):
     # -- changing an item ------------------------------------------------------------------------
     async def modify(self, order: OrderView, text: str) -> None:
         """Size or colour of an unshipped item: which item, what to, then the worker."""
+        wish = size_wish(text)
+        draft = ChangeDraft(
+            job="modify",
+            order_no=order.order_no,
+            new_size=wish.target,
+            new_color=extract_slots(text).color,
+            size_step=wish.step,
+            size_base=wish.base,
+            request=text.strip()[:200],
+        )
+        await self.modify_draft(order, draft)
+
+    async def modify_draft(self, order: OrderView, draft: ChangeDraft) -> None:
+        """The item to change (named by its size or name, the only one, or picked), then the
+        change; an order whose items can't change says why."""
         conv = self.conv
         refusal = order.address_refusal  # items change exactly when the address may
         if refusal == "not_paid":
@@ -352,24 +373,12 @@ class OrderChangeFlow(Flow):
         if refusal == "closed":
             await conv.say(conv.t("order.modify.closed"))
             return
-        wish = size_wish(text)
-        draft = ChangeDraft(
-            job="modify",
-            order_no=order.order_no,
-            new_size=wish.target,
-            new_color=extract_slots(text).color,
-            size_step=wish.step,
-            size_base=wish.base,
-        )
-        await self.modify_draft(order, draft)
-
-    async def modify_draft(self, order: OrderView, draft: ChangeDraft) -> None:
-        """The item to change (named by its size, the only one, or picked), then the change."""
-        conv = self.conv
         if len(order.items) == 1:
             await self.with_item(draft, order, order.items[0].item_id)
             return
         named = [i for i in order.items if draft.size_base and i.size == draft.size_base]
+        if len(named) != 1:
+            named = choices.items_mentioned(draft.request, order.items)  # "the hoodie to XL"
         if len(named) == 1:
             await self.with_item(draft, order, named[0].item_id)
             return

@@ -166,6 +166,7 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     )),
     ("size", _any(
         "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
+        "(?<!时间)(?<!等得)(?<!等的)太长", "太短", "偏长", "偏短",
         "too (big|small|large|tight|loose|long|short)", "does(n'?t| not) fit",
     )),
     ("changed_mind", _any(

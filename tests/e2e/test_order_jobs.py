@@ -106,6 +106,33 @@ async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> Non
     assert await returns_of(stack, order.order_no) == []
 
 
+async def test_can_i_return_my_own_item_is_answered_by_its_order_yes_or_no_en(stack) -> None:
+    """ "the shirt I got is too big, can I return it?" from a verified customer is about their
+    own item: its order answers — yes (and the return goes on), or no with the reasons."""
+    customer = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )  # fmt: skip
+    [why] = await customer.says("hi, the shirt I got, can I return it?")
+    assert why.text.startswith(stack.t("returns.yes_it_can", "en")) and why.button("Changed")
+    # The reason in the question: not asked again.
+    again = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=again.user_id,
+    )  # fmt: skip
+    [fit] = await again.says("my jeans are too long, can I return them?")
+    assert fit.text.startswith(stack.t("returns.yes_for_this_reason", "en")) and fit.button("Yes")
+    other = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="custom", state="shipped", delivered_ago=timedelta(hours=5),
+        telegram_user_id=other.user_id,
+    )  # fmt: skip
+    [no] = await other.says("can I return my shirt? it doesn't fit")
+    assert no.text.startswith("Sorry") and "refunded" in no.text
+
+
 async def test_a_return_question_is_still_answered_from_the_policy(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("定制的衣服能退吗")
@@ -400,6 +427,17 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
     assert all(("已付款" in label or "等待付款" in label) for label in shown), shown
     _card, ask = await customer.says("半身裙那单", replies=2)
     assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
+
+
+async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None:
+    """ "阔腿裤怎么还没发货 都一个多月了" from the verified demo customer: the order with the
+    trousers (not among her ten latest), flagged overdue — not her list to pick from."""
+    returnable = await showcase(stack, "returnable")
+    overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid 35 days ago
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    card, flagged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
+    assert overdue.order_no in card.text and flagged.button("催")
 
 
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
