@@ -440,6 +440,30 @@ async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None
     assert overdue.order_no in card.text and flagged.button("催")
 
 
+async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_zh_and_en(
+    stack,
+) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", also=("regular",))
+    customer = stack.customer()
+    card, said, opened = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 包裹到了但是少了一件", replies=3
+    )
+    assert order.order_no in card.text
+    assert said.text == stack.t("order.missing_item", order_no=order.order_no)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "missing_item" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(
+        kind="regular", state="completed", telegram_user_id=english.user_id
+    )
+    _card, said, _opened = await english.says(
+        "the parcel came but the jeans were not in it", replies=3
+    )
+    assert said.text == stack.t("order.missing_item", "en", order_no=other.order_no)
+    [ticket] = await stack.tickets(english.user_id)
+    assert ticket.reason == "missing_item"
+
+
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
     """ "KF26200341 5280" then "这单我要退货": the order and its digits are known, the return
     goes on (two items: which one), and the overdue showcase order is flagged."""
