@@ -393,8 +393,8 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     await customer.shares_contact(returnable.customer_phone)
     [listed] = await customer.says("我要退货")
     assert listed.text == stack.t("choose.order") and listed.button(returnable.order_no)
-    [choose] = await customer.says("牛仔裤那单")
-    assert choose.text == stack.t("returns.choose_item", order_no=returnable.order_no)
+    [why] = await customer.says("牛仔裤那单")  # the order with the jeans, and the jeans in it
+    assert why.text.startswith("想退的是：高腰牛仔裤") and why.button("尺码不合适")
     await customer.says("/cancel")
     # The chat was about the jeans' order; "something" may be another: the list again.
     [again] = await customer.says("我要退货")
@@ -411,6 +411,14 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     await customer.says("我要退货")
     [which] = await customer.says("袜子")
     assert which.text == stack.t("ask.pick_order")
+
+
+async def test_a_return_wanted_in_plain_words_starts_even_when_the_engine_is_unsure(stack):
+    """ "我想退货 但是忘了订单号": whatever the engine makes of the forgotten number, the words
+    want a return — it starts, and asks for the order (or the contact)."""
+    customer = stack.customer()
+    [ask] = await customer.says("我想退货 但是忘了订单号")
+    assert ask.text == stack.t("ask.order_no") and ask.reply_buttons[0][0].request_contact
 
 
 async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
