@@ -174,7 +174,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             return
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
-        named = choices.items_mentioned(draft.request, candidates)
+        named = choices.items_mentioned(f"{draft.request} {draft.picked_by}", candidates)
         if len(candidates) == 1 or len(named) == 1:
             # the only one, or the one the request named ("T恤太小了想换大一号")
             await self.with_item(draft, order, (named or candidates)[0].item_id)

@@ -151,7 +151,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft.order_no = order.order_no
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
-        named = choices.items_mentioned(draft.note, candidates)
+        named = choices.items_mentioned(f"{draft.note} {draft.picked_by}", candidates)
         if len(candidates) == 1 or len(named) == 1:
             # the only one, or the one the request named ("牛仔裤想退")
             await self.with_items(draft, order, [(named or candidates)[0].item_id])
