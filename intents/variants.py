@@ -17,8 +17,9 @@ folding), so a keyword written in the standard form also matches its variants:
 * ``PINYIN``: a run of latin words that spells out entirely as pinyin (``bao you ma``,
   ``tuihuo``, ``zai ma``) is replaced by the characters. A run with any non-pinyin word (any
   English sentence) is left alone, except the table's words standing together or long
-  (``hello zenme tuihuo`` -> ``hello 怎么退货``), and so is one short word that merely splits into syllables
-  (``made``, ``nike``). Pinyin words are never stemmed as English (``zenme`` stays ``zenme``).
+  (``hello zenme tuihuo`` -> ``hello 怎么退货``), and so is one short word that merely splits
+  into syllables (``made``, ``nike``). Pinyin words are never stemmed as English (``zenme``
+  stays ``zenme``).
 * ``EN_VARIANTS``: common English misspellings (recieved, adress, cancle).
 
 Only unambiguous variants belong here: a pair that is also an ordinary word in shop chat (受到,
@@ -223,7 +224,7 @@ def _pinyin_words(run: str) -> str:
         while j < len(words) and words[j] in PINYIN:
             j += 1
         span = words[i:j]
-        if span and (len(span) >= 2 and sum(map(len, span)) >= 5 or len(span[0]) >= 5):
+        if span and ((len(span) >= 2 and sum(map(len, span)) >= 5) or len(span[0]) >= 5):
             out.append("".join(PINYIN[w] for w in span))
             i = j
         else:
