@@ -22,7 +22,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, offer_orders
+from bot.services.orders import item_label, offer_orders, order_mentioned
 from bot.services.questions import item_kind_named
 from bus.contracts import (
     ContactRequired,
@@ -138,8 +138,12 @@ class ExchangeDraft(OrderDraft):
     """+1 / -1: one size up / down from ``size_base`` (or the item's), said in words."""
     size_base: str | None = None
     size_confirmed: bool = False
+    condition_said: bool = False
+    """The item's condition was told before it was asked (``fit_for_resale`` holds it)."""
     kind: str | None = None
     """The item's kind (regular, custom, proxy): refusals name its own rules."""
+    request: str = ""
+    """The customer's words that asked for the exchange (the item they name is the one)."""
 
     def quote(self, user_id: int, proof: str | None) -> QuoteExchange:
         assert self.order_no is not None and self.item_id is not None
@@ -176,8 +180,15 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             new_color=slots.color,
             size_step=wish.step,
             size_base=wish.base,
+            request=text.strip()[:200],
         )
-        order_no = slots.order_no or (self.conv.memory.last_order if wish.said else None)
+        # the order named, or whose item is named ("change the hoodie to XL"), or — for a size
+        # said — the one the chat is about
+        order_no = (
+            slots.order_no
+            or await order_mentioned(self.rpc, self.conv, text)
+            or (self.conv.memory.last_order if wish.said else None)
+        )
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
@@ -188,7 +199,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             )
         )
         await self.wait(ExchangeRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, "x")
+        found = await offer_orders(self.conv, self.rpc, "x", text=text)
         if found is not None:
             await self.with_order(draft, found.order)
 
@@ -201,7 +212,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         """The order is known: pick the item (or take the only one). An order that has not
         shipped yet has nothing to exchange: the size it asks for is changed on the order
         itself (``orders.modify_item``)."""
-        if order.state == "paid" and (draft.size_step or draft.new_size or draft.new_color):
+        if order.state in ("awaiting_payment", "paid") and (
+            draft.size_step or draft.new_size or draft.new_color
+        ):
             from bot.flows.orders import ChangeDraft, OrderChangeFlow  # orders uses this module
 
             await self.finish()
@@ -212,13 +225,16 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 new_color=draft.new_color,
                 size_step=draft.size_step,
                 size_base=draft.size_base,
+                request=draft.request,
             )
             await OrderChangeFlow(self.conv, self.rpc, self.state).modify_draft(order, change)
             return
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
-        if len(candidates) == 1:
-            await self.with_item(draft, order, candidates[0].item_id)
+        named = choices.items_mentioned(f"{draft.request} {draft.picked_by}", candidates)
+        if len(candidates) == 1 or len(named) == 1:
+            # the only one, or the one the request named ("T恤太小了想换大一号")
+            await self.with_item(draft, order, (named or candidates)[0].item_id)
             return
         await self.wait(ExchangeRequest.waiting_for_item, draft)
         await self.conv.say(
@@ -265,15 +281,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             # Read from their words: said back before anything is quoted.
             draft.new_color = draft.new_color or item.color
             await self.wait(ExchangeRequest.waiting_for_size_confirm, draft)
-            await self.conv.say(
-                self.conv.t(
-                    "exchange.confirm_size",
-                    new_variant=self.variant(draft.new_size, draft.new_color),
-                ),
-                reply_markup=keyboards.yes_no(
-                    self.conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)
-                ),
-            )
+            await self.ask_size_confirm(draft)
             return
         if draft.new_size or draft.new_color:
             # They said what they want: the rest stays as it is.
@@ -295,6 +303,18 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             self.conv.t("choose.size"),
             reply_markup=keyboards.variants(
                 (v.size, v.color, self.variant(v.size, v.color)) for v in options
+            ),
+        )
+
+    async def ask_size_confirm(self, draft: ExchangeDraft, opening: str = "") -> None:
+        """ "换成 L，对吗？" (``opening``: a line before it)."""
+        question = self.conv.t(
+            "exchange.confirm_size", new_variant=self.variant(draft.new_size, draft.new_color)
+        )
+        await self.conv.say(
+            f"{opening}\n{question}" if opening else question,
+            reply_markup=keyboards.yes_no(
+                self.conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)
             ),
         )
 
@@ -342,9 +362,15 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         if other_size or other_color:
             await self.variant_typed(slots)
             return
-        await self.read_typed(
-            choices.yes_or_no(text), self.size_confirmed, decision, "choice.again.yes_no"
-        )
+        yes = choices.yes_or_no(text)
+        condition = choices.fit_for_resale(text) if yes is None else None
+        if condition is not None:
+            # "没穿过 吊牌还在": the next question answered first — kept, this one asked again.
+            draft.fit_for_resale, draft.condition_said = condition, True
+            await self.keep(draft)
+            await self.ask_size_confirm(draft, self.conv.t("exchange.condition_noted"))
+            return
+        await self.read_typed(yes, self.size_confirmed, decision, "choice.again.yes_no")
 
     async def variant_picked(self, size: str, color: str) -> None:
         draft = await self.draft()
@@ -361,6 +387,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.ask_resale(draft)
 
     async def ask_resale(self, draft: ExchangeDraft) -> None:
+        if draft.condition_said:
+            await self.quote(draft)  # told already, before it was asked
+            return
         await self.wait(ExchangeRequest.waiting_for_resale, draft)
         await self.conv.say(
             self.conv.t("exchange.fit_question"),

@@ -10,7 +10,8 @@ Nothing here guesses: a text that fits two options, or says yes and no, is ``Non
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -19,6 +20,8 @@ from bus.contracts import OrderItemView, OrderSummary, ProductList, SearchProduc
 from bus.errors import BusError
 from intents import Slots
 from shop.enums import ReturnCause
+
+T = TypeVar("T")
 
 # What a short answer may carry around its word: particles, punctuation, "please", "thanks".
 _PARTICLES = re.compile(r"[\s,，.。!！~～、…?？吧呀啊哦呢嘛啦哈的了]+")
@@ -130,6 +133,7 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     )),
     ("size", _any(
         "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
+        "(?<!时间)(?<!等得)(?<!等的)太长", "太短", "偏长", "偏短",
         "too (big|small|large|tight|loose|long|short)", "does(n'?t| not) fit",
     )),
     ("changed_mind", _any(
@@ -290,3 +294,53 @@ _POINTS_BACK = re.compile(
 def points_back(text: str) -> bool:
     """"这单我要退货" / "I want to return it": the text means the order the chat was about."""
     return _POINTS_BACK.search(text) is not None
+
+
+def orders_mentioned(text: str, orders: Sequence[OrderSummary]) -> list[OrderSummary]:
+    """The orders whose items a request names in passing ("T恤太小了想换大一号", "the jeans are
+    too long, can I swap them"): an item's name or its last part ("T恤" of 纯棉圆领T恤, "裤子"
+    for …裤), or the last word of its English name; the orders naming it most fully."""
+    return _best(
+        text,
+        orders,
+        lambda order: zip(
+            order.item_names or [order.first_item_name], order.item_names_en or [""], strict=False
+        ),
+    )
+
+
+def items_mentioned(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView]:
+    """The items of an order a request names in passing ("T恤太小了想换大一号": the T-shirt of
+    a T-shirt and jeans; "高腰牛仔裤" of two pairs of jeans), as ``orders_mentioned`` reads."""
+    return _best(text, items, lambda item: [(item.product_name, item.product_name_en)])
+
+
+def _best(
+    text: str, options: Sequence[T], names: Callable[[T], Iterable[tuple[str, str]]]
+) -> list[T]:
+    if not text:
+        return []
+    lowered = text.lower()
+    words = set(re.findall(r"[a-z][a-z-]+", lowered))
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    scores = []
+    for option in options:
+        score = 0
+        for zh, en in names(option):
+            score = max(score, _named_in(zh.lower(), lowered) if zh else 0)
+            tail = en.lower().split()[-1:] if en else []
+            if any(t in words or t.rstrip("s") in words for t in tail):
+                score = max(score, 2)
+        scores.append(score)
+    best = max(scores, default=0)
+    return [o for o, score in zip(options, scores, strict=True) if score and score == best]
+
+
+def _named_in(name: str, text: str) -> int:
+    """How much of ``name`` ``text`` names: the length of its longest tail there (at least two
+    characters: "T恤", "牛仔裤", "高腰牛仔裤"), 1 for its last character with 子 ("裤子" for
+    阔腿裤), else 0."""
+    for n in range(len(name), 1, -1):
+        if name[-n:] in text:
+            return n
+    return 1 if f"{name[-1]}子" in text else 0

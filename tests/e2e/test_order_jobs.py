@@ -106,6 +106,33 @@ async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> Non
     assert await returns_of(stack, order.order_no) == []
 
 
+async def test_can_i_return_my_own_item_is_answered_by_its_order_yes_or_no_en(stack) -> None:
+    """ "the shirt I got is too big, can I return it?" from a verified customer is about their
+    own item: its order answers — yes (and the return goes on), or no with the reasons."""
+    customer = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )  # fmt: skip
+    [why] = await customer.says("hi, the shirt I got, can I return it?")
+    assert why.text.startswith(stack.t("returns.yes_it_can", "en")) and why.button("Changed")
+    # The reason in the question: not asked again.
+    again = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=again.user_id,
+    )  # fmt: skip
+    [fit] = await again.says("my jeans are too long, can I return them?")
+    assert fit.text.startswith(stack.t("returns.yes_for_this_reason", "en")) and fit.button("Yes")
+    other = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="custom", state="shipped", delivered_ago=timedelta(hours=5),
+        telegram_user_id=other.user_id,
+    )  # fmt: skip
+    [no] = await other.says("can I return my shirt? it doesn't fit")
+    assert no.text.startswith("Sorry") and "refunded" in no.text
+
+
 async def test_a_return_question_is_still_answered_from_the_policy(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("定制的衣服能退吗")
@@ -366,8 +393,8 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     await customer.shares_contact(returnable.customer_phone)
     [listed] = await customer.says("我要退货")
     assert listed.text == stack.t("choose.order") and listed.button(returnable.order_no)
-    [choose] = await customer.says("牛仔裤那单")
-    assert choose.text == stack.t("returns.choose_item", order_no=returnable.order_no)
+    [why] = await customer.says("牛仔裤那单")  # the order with the jeans, and the jeans in it
+    assert why.text.startswith("想退的是：高腰牛仔裤") and why.button("尺码不合适")
     await customer.says("/cancel")
     # The chat was about the jeans' order; "something" may be another: the list again.
     [again] = await customer.says("我要退货")
@@ -386,6 +413,14 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     assert which.text == stack.t("ask.pick_order")
 
 
+async def test_a_return_wanted_in_plain_words_starts_even_when_the_engine_is_unsure(stack):
+    """ "我想退货 但是忘了订单号": whatever the engine makes of the forgotten number, the words
+    want a return — it starts, and asks for the order (or the contact)."""
+    customer = stack.customer()
+    [ask] = await customer.says("我想退货 但是忘了订单号")
+    assert ask.text == stack.t("ask.order_no") and ask.reply_buttons[0][0].request_contact
+
+
 async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
     """"我要改地址" from the verified demo customer: her list has only what can still change
     (not the shipped or completed ones); the order named in words goes on to the address."""
@@ -400,6 +435,41 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
     assert all(("已付款" in label or "等待付款" in label) for label in shown), shown
     _card, ask = await customer.says("半身裙那单", replies=2)
     assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
+
+
+async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None:
+    """ "阔腿裤怎么还没发货 都一个多月了" from the verified demo customer: the order with the
+    trousers (not among her ten latest), flagged overdue — not her list to pick from."""
+    returnable = await showcase(stack, "returnable")
+    overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid 35 days ago
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    card, flagged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
+    assert overdue.order_no in card.text and flagged.button("催")
+
+
+async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_zh_and_en(
+    stack,
+) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", also=("regular",))
+    customer = stack.customer()
+    card, said, opened = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 包裹到了但是少了一件", replies=3
+    )
+    assert order.order_no in card.text
+    assert said.text == stack.t("order.missing_item", order_no=order.order_no)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "missing_item" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(
+        kind="regular", state="completed", telegram_user_id=english.user_id
+    )
+    _card, said, _opened = await english.says(
+        "the parcel came but the jeans were not in it", replies=3
+    )
+    assert said.text == stack.t("order.missing_item", "en", order_no=other.order_no)
+    [ticket] = await stack.tickets(english.user_id)
+    assert ticket.reason == "missing_item"
 
 
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:

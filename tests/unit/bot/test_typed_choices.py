@@ -10,6 +10,8 @@ import pytest
 
 from bot.services.choices import (
     fit_for_resale,
+    items_mentioned,
+    orders_mentioned,
     ordinal,
     pick_item,
     pick_order,
@@ -224,3 +226,36 @@ async def test_pick_order_reads_an_older_worker_s_summaries_by_the_first_item() 
 )  # fmt: skip
 async def test_points_back_at_the_order_the_chat_was_about(text: str, back: bool) -> None:
     assert points_back(text) is back
+
+
+SHIRTS = [
+    summary("KF5", ("定制真丝衬衫", "Custom Silk Shirt")),
+    summary("KF6", ("条纹长袖衬衫", "Striped Long-sleeve Shirt")),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "orders"),
+    [
+        ("T恤太小了想换大一号", ["KF1"]), ("牛仔裤太长了", ["KF1"]),
+        ("the jeans are too long, can I swap them", ["KF1"]),
+        ("I want to exchange my t-shirt", ["KF1"]),
+        ("裤子太长了能换短一点的吗", ["KF1", "KF4"]),  # two orders have trousers: the list
+        ("衬衫想换个颜色", ["KF5", "KF6"]),
+        ("我要换货", []), ("定制的能换吗", []), ("换个尺码", []), ("太大了", []),
+    ],
+)  # fmt: skip
+async def test_orders_mentioned_in_a_request(text: str, orders: list[str]) -> None:
+    found = orders_mentioned(text, [TEE, CARDIGAN, TROUSERS, *SHIRTS])
+    assert [o.order_no for o in found] == orders
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("T恤太小了想换大一号", [1]), ("牛仔裤都想退", [2, 3]), ("高腰牛仔裤洗了掉色", [2]),
+        ("我要换货", []), ("", []),
+    ],
+)  # fmt: skip
+async def test_items_mentioned_in_a_request(text: str, ids: list[int]) -> None:
+    assert [i.item_id for i in items_mentioned(text, ITEMS)] == ids
