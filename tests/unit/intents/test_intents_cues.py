@@ -52,3 +52,13 @@ def test_cues_are_model_features() -> None:
     assert "§emotion" not in ngrams(normalize("is it warm enough for winter"))
     assert "§emotion" in ngrams(normalize("I have had enough of this"))
     assert "§chasing" in ngrams(normalize("天天催 还不发"))
+
+
+@pytest.mark.parametrize("text", ["你们服务真好 谢谢", "thanks again, you've been great"])
+def test_praise_left_over_from_thanks_does_not_make_it_a_complaint(any_engine, text) -> None:
+    assert any_engine.match(text).group == "thanks"
+
+
+@pytest.mark.parametrize("text", ["谢谢你们了 等了十天都没发", "你好 我要投诉"])
+def test_thanks_or_greeting_with_a_real_complaint_is_a_complaint(any_engine, text) -> None:
+    assert any_engine.match(text).group == "complaint"
