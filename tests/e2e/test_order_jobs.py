@@ -472,6 +472,19 @@ async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_z
     assert ticket.reason == "missing_item"
 
 
+async def test_a_colour_question_gives_the_terms_of_the_order_it_is_about(stack) -> None:
+    """A verified customer's colour worry about "the T-shirt I got": the colour answer, and the
+    return terms of the order with the T-shirt; about the unpaid dress: none (nothing has
+    reached her, so nothing to return yet)."""
+    returnable = await showcase(stack, "returnable")  # 纯棉圆领T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(returnable.customer_phone)
+    [tee] = await customer.says("the T-shirt I got looks a different colour from the photos")
+    assert f"Your order {returnable.order_no} is a regular item" in tee.text
+    [dress] = await customer.says("the dress looks a different colour from the photos")
+    assert "Your order" not in dress.text and "daylight" in dress.text
+
+
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:
     """ "KF26200341 5280" then "这单我要退货": the order and its digits are known, the return
     goes on (two items: which one), and the overdue showcase order is flagged."""
