@@ -39,6 +39,7 @@ from bus.contracts import (
     TopicBound,
     TopicTaken,
 )
+from bus.errors import BusRemoteError
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
@@ -126,15 +127,28 @@ async def _post_card(
             desk.replies, desk.locale, ticket.ticket_no, taken=ticket.state == "with_agent"
         ),
     )
-    await desk.rpc.call(
-        BindTopic(
-            idempotency_key=f"card:{ticket.ticket_no}:{thread}",
-            ticket_no=ticket.ticket_no,
-            desk_chat_id=desk.chat_id,
-            topic_id=thread,
-            card_message_id=card.message_id,
+    try:
+        await desk.rpc.call(
+            BindTopic(
+                idempotency_key=f"card:{ticket.ticket_no}:{thread}",
+                ticket_no=ticket.ticket_no,
+                desk_chat_id=desk.chat_id,
+                topic_id=thread,
+                card_message_id=card.message_id,
+            )
         )
-    )
+    except BusRemoteError as exc:
+        if exc.code != "idempotency_conflict":
+            raise
+        # Another process took the topic's card first (it read the ticket bound and cardless
+        # at the same moment as this one): its card stays, this one goes.
+        TOPICS.labels("lost_race").inc()
+        logger.info("ticket %s already has its card: deleting ours", ticket.ticket_no)
+        try:
+            await bot.delete_message(desk.chat_id, card.message_id)
+        except TelegramAPIError as error:
+            logger.warning("could not delete the extra card %d: %s", card.message_id, error)
+        return
     await _post_attachments(desk, bot, thread, ticket)
 
 

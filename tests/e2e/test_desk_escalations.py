@@ -52,6 +52,29 @@ async def test_asking_for_a_person(desk_stack) -> None:
     await one_topic_for(desk_stack, ticket_no_in(answer.text), "customer_asked")
 
 
+async def test_a_second_card_for_a_topic_that_has_its_card_is_taken_back(desk_stack) -> None:
+    """Two processes that read a ticket bound and still cardless at the same moment both post
+    the card: the worker keeps the first binding; the second process deletes its own card and
+    carries on (it raised an idempotency conflict before, and the card stayed twice)."""
+    from bot.desk.topics import _post_card
+
+    customer = desk_stack.customer()
+    [answer] = await customer.says("转人工")
+    ticket_no = ticket_no_in(answer.text)
+    view = DeskView(desk_stack.fake)
+    topic = await view.topic_of(ticket_no)
+
+    def cards() -> list[int]:
+        return [m.message_id for m in view.in_topic(topic) if m.inline_buttons]
+
+    first = cards()
+    assert len(first) == 1
+    desk = desk_stack.dp["desk"]
+    await _post_card(desk, desk.bot, ticket_no, topic)  # as the late process would
+    assert cards() == first
+    assert (await ticket_row(desk_stack, ticket_no)).card_message_id == first[0]
+
+
 async def test_the_human_command(desk_stack) -> None:
     customer = desk_stack.customer(language_code="en")
     [answer] = await customer.says("/human")
