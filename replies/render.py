@@ -258,8 +258,18 @@ def written_language(text: str) -> str | None:
     if han >= 2 and han > len(words):
         return "zh"
     if han == 0 and len(words) >= 2 and any(w in _ENGLISH for w in words):
+        if all(w in _STOCK_REPLIES for w in words):
+            return None  # "ok thanks", "yes please": typed the same in any chat language
         return "en"
     return None
+
+
+# Words customers of any language type as they are: a reply of only these says nothing about
+# the language the chat should be in.
+_STOCK_REPLIES = frozenset(
+    "ok okay yes yeah yep no nope thanks thank you thx ty please pls plz sure bye hi hello hey "
+    "lol haha good fine nice cool".split()
+)
 
 
 def _hm(value: time) -> str:
