@@ -437,10 +437,13 @@ class IntentEngine:
         only_slots = _only_slots(text, slots)  # "KF20260001 尾号1234": read by its slots
         # only a message that reads as a follow-up ("那运费呢", "运费呢") or isn't clear on its
         # own: "你们包邮吗" after a returns answer is a shipping question of its own
+        # (as sure as the follow-up wording makes it: "没穿过 吊牌还在" after an exchange answer
+        # reads weakly as an order question, and is no surer a refund question for the topic)
         if (remap is not None and fragment and not only_slots
                 and (not clear or _follows_on(norm))
                 and st.catalog.get(remap) is not None):
-            return _point_mass(st, remap, max(float(probs[top]), 0.9)), True, slots
+            sure = max(float(probs[top]), 0.9) if _follows_on(norm) or clear else float(probs[top])
+            return _point_mass(st, remap, sure), True, slots
         # the same question of another product ("what about the jeans", "那牛仔裤呢" after size
         # advice for the hoodie): worded as a follow-up, short, not clear on its own, and not
         # likelier another topic ("what about shipping?")

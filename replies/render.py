@@ -797,8 +797,11 @@ class Replies:
         )
         return _drop_blank_lines(quote)
 
-    def return_refused(self, reasons: Iterable[str], locale: str) -> Html:
-        """Every reason a return cannot be made, in plain words (the item's own kind named)."""
+    def return_refused(
+        self, reasons: Iterable[str], locale: str, *, what: Html
+    ) -> Html:
+        """Every reason a return cannot be made, in plain words (the item's own kind named);
+        ``what``: the order (and items) refused, named so the customer knows which."""
         loc = self._locale(locale)
         lines: list[str] = []
         for code in list(reasons) or ["unknown"]:
@@ -809,7 +812,9 @@ class Replies:
                              reason=self.text(f"returns.reason.{code}", loc))
             if line not in lines:
                 lines.append(line)
-        return self.text("returns.quote.ineligible", loc, reasons=Html("\n".join(lines)))
+        return self.text(
+            "returns.quote.ineligible", loc, reasons=Html("\n".join(lines)), what=what
+        )
 
     def return_created(
         self,

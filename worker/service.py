@@ -189,19 +189,7 @@ class ShopService:
                     .limit(request.limit)
                 )
             ).all()
-            return c.OrderList(
-                orders=[
-                    c.OrderSummary(
-                        order_no=o.order_no,
-                        state=o.state,
-                        created_at=_aware(o.created_at),
-                        total=o.total,
-                        item_count=sum(i.quantity for i in o.items),
-                        first_item_name=o.items[0].variant.product.name if o.items else "",
-                    )
-                    for o in orders
-                ]
-            )
+            return c.OrderList(orders=[queries.order_summary(o) for o in orders])
 
     async def _order(self, session: AsyncSession, order_no: str) -> Order | None:
         return await session.scalar(select(Order).where(Order.order_no == order_no))

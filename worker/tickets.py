@@ -40,7 +40,7 @@ from sqlalchemy.orm import defer
 from bus import contracts as c
 from bus.errors import Refusal
 from worker.db.models import Customer, Order, ProcessedCommand, Remark, Ticket, TicketReveal
-from worker.db.queries import aware
+from worker.db.queries import aware, order_summary
 from worker.db.reads import Reads
 from worker.rules import mask_name, mask_phone
 from worker.service import ShopService, request_hash
@@ -285,17 +285,7 @@ class TicketDesk:
                         .limit(CARD_ORDERS)
                     )
                 ).all()
-                orders = [
-                    c.OrderSummary(
-                        order_no=o.order_no,
-                        state=o.state,
-                        created_at=aware(o.created_at),
-                        total=o.total,
-                        item_count=sum(i.quantity for i in o.items),
-                        first_item_name=o.items[0].variant.product.name if o.items else "",
-                    )
-                    for o in rows
-                ]
+                orders = [order_summary(o) for o in rows]
             fields["orders"] = orders
             tail = ticket.transcript[-transcript_tail:] if transcript_tail else []
             fields["transcript"] = [_stored_line(line) for line in tail]

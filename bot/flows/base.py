@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -26,13 +26,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bot.keyboards import OrderFlow
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
-from bot.services.orders import lookup
+from bot.services.orders import is_linked, lookup, order_in_words
 from bus import Bus
 from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
 from intents import Decision
 from intents.slots import answered_last4, order_number
+from shop.enums import OrderState
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +120,21 @@ class Flow(ABC):
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
+    async def order_named(
+        self, text: str, listed: OrderFlow, states: Collection[OrderState] = ()
+    ) -> str | None:
+        """The order number typed or, at a linked customer's order list for job ``listed``
+        (of orders in ``states``), the order named in words ("T恤那单", "第二个", "最近那单")."""
+        return order_number(text) or await order_in_words(
+            self.rpc, self.conv, text, listed, states
+        )
+
+    async def ask_order_again_or_step_aside(self, decision: Decision | None) -> None:
+        """No order in the answer: a linked customer has their list above, others the number
+        to type."""
+        ask = "ask.pick_order" if self.conv.memory.linked is True else "ask.order_no"
+        await self.ask_again_or_step_aside(decision, ask)
+
     async def order_of(self, draft: OrderDraft, waiting_for_contact: State) -> OrderView | None:
         """The draft's order, looked up again for the next step; ``None`` when the step has
         ended (no order in the draft, the contact asked for — the flow waits in
@@ -173,7 +190,7 @@ class Flow(ABC):
         customer's own contact and keep the draft, to go on at ``resume_at`` once it is
         linked. A chat linked already is linked to someone else than the order's customer:
         sharing again can't help, so a person is offered instead."""
-        if self.conv.memory.linked:
+        if await is_linked(self.rpc, self.conv):
             logger.info("chat %s is verified, but not as this order's customer", self.conv.chat_id)
             await self.finish()
             await outcomes.not_order_owner(self.conv)
@@ -203,6 +220,9 @@ class OrderFirstFlow(Flow, Generic[OD]):
 
     @abstractmethod
     async def draft(self) -> OD: ...
+
+    listed: ClassVar[OrderFlow]
+    """The job whose orders the customer's list shows (``offer_orders``)."""
 
     @property
     def waiting_for_order(self) -> State:
@@ -239,9 +259,9 @@ class OrderFirstFlow(Flow, Generic[OD]):
             )
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
-        order_no = order_number(text)
+        order_no = await self.order_named(text, self.listed)
         if order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.order_no")
+            await self.ask_order_again_or_step_aside(decision)
             return
         await self.open_order(await self.draft(), order_no, answered_last4(text))
 

@@ -138,8 +138,12 @@ class ExchangeDraft(OrderDraft):
     """+1 / -1: one size up / down from ``size_base`` (or the item's), said in words."""
     size_base: str | None = None
     size_confirmed: bool = False
+    condition_said: bool = False
+    """The item's condition was told before it was asked (``fit_for_resale`` holds it)."""
     kind: str | None = None
     """The item's kind (regular, custom, proxy): refusals name its own rules."""
+    request: str = ""
+    """The customer's words that asked for the exchange (the item they name is the one)."""
 
     def quote(self, user_id: int, proof: str | None) -> QuoteExchange:
         assert self.order_no is not None and self.item_id is not None
@@ -156,6 +160,7 @@ class ExchangeDraft(OrderDraft):
 
 class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
+    listed = "x"
 
     async def draft(self) -> ExchangeDraft:
         return await self.load(ExchangeDraft)
@@ -175,6 +180,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             new_color=slots.color,
             size_step=wish.step,
             size_base=wish.base,
+            request=text.strip()[:200],
         )
         order_no = slots.order_no or (self.conv.memory.last_order if wish.said else None)
         if order_no is not None:
@@ -187,7 +193,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             )
         )
         await self.wait(ExchangeRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, "x")
+        found = await offer_orders(self.conv, self.rpc, "x", text=text)
         if found is not None:
             await self.with_order(draft, found.order)
 
@@ -216,8 +222,10 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             return
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
-        if len(candidates) == 1:
-            await self.with_item(draft, order, candidates[0].item_id)
+        named = choices.items_mentioned(draft.request, candidates)
+        if len(candidates) == 1 or len(named) == 1:
+            # the only one, or the one the request named ("T恤太小了想换大一号")
+            await self.with_item(draft, order, (named or candidates)[0].item_id)
             return
         await self.wait(ExchangeRequest.waiting_for_item, draft)
         await self.conv.say(
@@ -264,15 +272,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             # Read from their words: said back before anything is quoted.
             draft.new_color = draft.new_color or item.color
             await self.wait(ExchangeRequest.waiting_for_size_confirm, draft)
-            await self.conv.say(
-                self.conv.t(
-                    "exchange.confirm_size",
-                    new_variant=self.variant(draft.new_size, draft.new_color),
-                ),
-                reply_markup=keyboards.yes_no(
-                    self.conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)
-                ),
-            )
+            await self.ask_size_confirm(draft)
             return
         if draft.new_size or draft.new_color:
             # They said what they want: the rest stays as it is.
@@ -294,6 +294,18 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             self.conv.t("choose.size"),
             reply_markup=keyboards.variants(
                 (v.size, v.color, self.variant(v.size, v.color)) for v in options
+            ),
+        )
+
+    async def ask_size_confirm(self, draft: ExchangeDraft, opening: str = "") -> None:
+        """ "换成 L，对吗？" (``opening``: a line before it)."""
+        question = self.conv.t(
+            "exchange.confirm_size", new_variant=self.variant(draft.new_size, draft.new_color)
+        )
+        await self.conv.say(
+            f"{opening}\n{question}" if opening else question,
+            reply_markup=keyboards.yes_no(
+                self.conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)
             ),
         )
 
@@ -341,9 +353,15 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         if other_size or other_color:
             await self.variant_typed(slots)
             return
-        await self.read_typed(
-            choices.yes_or_no(text), self.size_confirmed, decision, "choice.again.yes_no"
-        )
+        yes = choices.yes_or_no(text)
+        condition = choices.fit_for_resale(text) if yes is None else None
+        if condition is not None:
+            # "没穿过 吊牌还在": the next question answered first — kept, this one asked again.
+            draft.fit_for_resale, draft.condition_said = condition, True
+            await self.keep(draft)
+            await self.ask_size_confirm(draft, self.conv.t("exchange.condition_noted"))
+            return
+        await self.read_typed(yes, self.size_confirmed, decision, "choice.again.yes_no")
 
     async def variant_picked(self, size: str, color: str) -> None:
         draft = await self.draft()
@@ -360,6 +378,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.ask_resale(draft)
 
     async def ask_resale(self, draft: ExchangeDraft) -> None:
+        if draft.condition_said:
+            await self.quote(draft)  # told already, before it was asked
+            return
         await self.wait(ExchangeRequest.waiting_for_resale, draft)
         await self.conv.say(
             self.conv.t("exchange.fit_question"),

@@ -19,7 +19,7 @@ from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key, owns_key
-from bot.services.orders import offer_orders
+from bot.services.orders import is_linked, offer_orders
 from bus.contracts import (
     ContactRequired,
     InvoiceRefused,
@@ -29,7 +29,6 @@ from bus.contracts import (
     Throttled,
 )
 from intents import Decision, Slots
-from intents.slots import order_number
 from shop.enums import InvoiceTitleType
 
 logger = logging.getLogger(__name__)
@@ -156,9 +155,9 @@ class InvoiceFlow(Flow):
 
     # -- the customer's answers ----------------------------------------------------------------
     async def order_typed(self, text: str, decision: Decision | None) -> None:
-        order_no = order_number(text)
+        order_no = await self.order_named(text, "i")
         if order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.order_no")
+            await self.ask_order_again_or_step_aside(decision)
             return
         draft = await self.draft()
         draft.order_no = order_no
@@ -197,7 +196,7 @@ class InvoiceFlow(Flow):
     async def submit(self, draft: InvoiceDraft) -> None:
         conv = self.conv
         assert draft.order_no is not None and draft.title_type is not None and draft.title
-        if not conv.memory.linked:
+        if not await is_linked(self.rpc, conv):
             # Paperwork for an order is its verified customer's: the worker would refuse.
             await self.pause_for_contact(draft, "write", InvoiceRequest.waiting_for_tax_no)
             return

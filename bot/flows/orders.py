@@ -46,7 +46,7 @@ from bus.contracts import (
 from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
 from shop.colours import colour_name
-from shop.enums import CourierCode
+from shop.enums import CourierCode, OrderState
 
 Job = Literal["not_received", "urge", "courier"]
 """What a customer asks to have done about an order beside the intent's own answer."""
@@ -101,6 +101,24 @@ def courier_asked(text: str) -> CourierCode | None:
 logger = logging.getLogger(__name__)
 
 
+_BEFORE_SHIPPING: frozenset[OrderState] = frozenset({"awaiting_payment", "paid"})
+_JOB_STATES: dict[str, frozenset[OrderState]] = {
+    "not_received": frozenset({"shipped", "completed"}),
+    "urge": frozenset({"paid", "shipped"}),
+    "courier": frozenset({"paid"}),
+    "order.change_address": _BEFORE_SHIPPING,
+    "order.cancel": _BEFORE_SHIPPING,
+    "order.modify": _BEFORE_SHIPPING,
+    "returns.refund_progress": frozenset({"shipped", "completed", "closed"}),
+}
+
+
+def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
+    """The orders a question's list shows: those the job can be about ("改地址": not shipped
+    yet); every order for a plain "where is my order"."""
+    return _JOB_STATES.get(draft.job or draft.intent, frozenset())
+
+
 class OrderQuery(StatesGroup):
     """Finding the customer's order for a question about it."""
 
@@ -136,7 +154,9 @@ class OrderQueryFlow(Flow):
         if order_no is not None:
             await self.find(draft, last4)
             return
-        found = await offer_orders(self.conv, self.rpc, "q")
+        found = await offer_orders(
+            self.conv, self.rpc, "q", states=job_states(draft), text=text
+        )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)
             return
@@ -144,11 +164,11 @@ class OrderQueryFlow(Flow):
         await self.answer(found, draft)
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
-        order_no = order_number(text)
-        if order_no is None:
-            await self.ask_again_or_step_aside(decision, "ask.order_no")
-            return
         draft = await self.draft()
+        order_no = await self.order_named(text, "q", job_states(draft))
+        if order_no is None:
+            await self.ask_order_again_or_step_aside(decision)
+            return
         draft.order_no = order_no
         await self.find(draft, answered_last4(text))
 
@@ -189,7 +209,9 @@ class OrderQueryFlow(Flow):
         if at == OrderQuery.waiting_for_last4.state and draft.order_no is not None:
             await self.find(draft, None)  # the order they were proving: theirs now, or not
             return
-        found = await offer_orders(self.conv, self.rpc, "q", ask_contact=False)
+        found = await offer_orders(
+            self.conv, self.rpc, "q", ask_contact=False, states=job_states(draft)
+        )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)
             return

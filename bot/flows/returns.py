@@ -39,6 +39,7 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.slots import order_number
+from replies.render import Html
 from shop.enums import SELLER_FAULT, ReturnCause
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ _WANT_EN = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"[?？吗]|能不能|可不可以|怎么|如何|\b(can|could|how|do you|is it)\b", re.I)
+# "the jeans I got", "我买的裤子": the customer's own item, so "can I return them?" is about it
+_MINE = re.compile(
+    r"我(买|收到|拿到|下单|拍)的|收到的|\bmy\b|\bi (got|bought|received|ordered)\b", re.I
+)
 _THIS_ORDER = re.compile(r"这单|这个订单|这件|那单|刚才|this order|this one|\bit\b", re.I)
 BLOCKING = frozenset(
     {
@@ -78,7 +83,11 @@ def wants_a_return(text: str, order_known: bool) -> bool:
     if order_known and _THIS_ORDER.search(text):
         return True
     asked = _QUESTION.search(text) is not None
-    return not asked and bool(_WANT_ZH.search(text) or _WANT_EN.search(text))
+    if asked:
+        # "我买的牛仔裤能退吗" / "the jeans I got, can I return them?": about their own item —
+        # its order answers it (the flow says yes or why not)
+        return _MINE.search(text) is not None
+    return bool(_WANT_ZH.search(text) or _WANT_EN.search(text))
 
 
 class ReturnRequest(StatesGroup):
@@ -99,6 +108,8 @@ class ReturnDraft(OrderDraft):
     """The customer's own words when they asked (kept on the return's remark)."""
     key: str | None = None
     """The idempotency key of the confirmation (set when the quote is shown)."""
+    asked: bool = False
+    """Asked as a question ("能退吗？"): the answer opens with the yes, once the order says it."""
 
     def lines(self) -> list[ReturnLine]:
         return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
@@ -106,6 +117,7 @@ class ReturnDraft(OrderDraft):
 
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
+    listed = "r"
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)
@@ -113,13 +125,19 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def start(self, slots: Slots, text: str = "") -> None:
         """ "这单我要退货": the order named, or the one the chat is about, or ask for it."""
         await self.finish()
-        draft = ReturnDraft(note=text.strip()[:200])
-        order_no = slots.order_no or self.conv.memory.last_order
+        draft = ReturnDraft(note=text.strip()[:200], asked=_QUESTION.search(text) is not None)
+        memory = self.conv.memory
+        # The order the chat was about, unless a linked customer may mean another of theirs
+        # ("I want to return something"): they pick from their list.
+        implied = (
+            memory.last_order if memory.linked is not True or choices.points_back(text) else None
+        )
+        order_no = slots.order_no or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
         await self.wait(ReturnRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, "r")
+        found = await offer_orders(self.conv, self.rpc, "r", text=text)
         if found is not None:
             await self.with_order(draft, found.order)
 
@@ -133,8 +151,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft.order_no = order.order_no
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
-        if len(candidates) == 1:
-            await self.with_items(draft, order, [candidates[0].item_id])
+        named = choices.items_mentioned(draft.note, candidates)
+        if len(candidates) == 1 or len(named) == 1:
+            # the only one, or the one the request named ("牛仔裤想退")
+            await self.with_items(draft, order, [(named or candidates)[0].item_id])
             return
         await self.wait(ReturnRequest.waiting_for_item, draft)
         await self.conv.say(
@@ -169,10 +189,17 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.refuse(draft, terms, blocking)
             return
         await self.wait(ReturnRequest.waiting_for_cause, draft)
-        await self.conv.say(
-            self.conv.t("returns.ask_cause", items=draft.items_title),
-            reply_markup=keyboards.return_causes(self.conv.t),
-        )
+        said = choices.return_cause(draft.note)
+        if said is not None:  # "太长了能退吗": the reason is told already
+            await self.cause_picked(said)
+            return
+        question = self.conv.t("returns.ask_cause", items=draft.items_title)
+        if draft.asked and not terms.reasons:
+            # "能退吗？": yes — for any reason, as the worker's terms say
+            question = self.conv.t("returns.yes_it_can") + "\n" + question
+            draft.asked = False
+            await self.keep(draft)
+        await self.conv.say(question, reply_markup=keyboards.return_causes(self.conv.t))
 
     async def cause_picked(self, cause: ReturnCause) -> None:
         draft = await self.draft()
@@ -189,9 +216,13 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if not terms.eligible:
             await self.refuse(draft, terms, terms.reasons)
             return
+        question = self.conv.t("returns.fit_question")
+        if draft.asked:  # "能退吗？" with the reason in it: yes, for this reason
+            question = self.conv.t("returns.yes_for_this_reason") + "\n" + question
+            draft.asked = False
         await self.wait(ReturnRequest.waiting_for_resale, draft)
         await self.conv.say(
-            self.conv.t("returns.fit_question"),
+            question,
             reply_markup=keyboards.yes_no(self.conv.t, lambda fit: ResaleCallback(fit=fit)),
         )
 
@@ -292,7 +323,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await self.finish()
         kinds = {i.kind for i in terms.items if i.kind is not None}
         exchange_may_help = "custom_no_return" in reasons and "custom" in kinds
-        text: str = conv.replies.return_refused(reasons, conv.locale)
+        key = "returns.refused_items" if draft.items_title else "returns.refused_order"
+        what = Html(conv.t(key, order_no=draft.order_no or "", items=draft.items_title))
+        text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
         if exchange_may_help and draft.order_no is not None:
             markup = keyboards.job_or_person(
                 conv.t, draft.order_no, "exchange", conv.t("button.exchange_instead"), "ineligible"

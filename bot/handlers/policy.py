@@ -30,7 +30,7 @@ NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str | None:
     """The return/exchange terms of the customer's last order (by its first item's kind)."""
     order_no = conv.memory.last_order
-    if order_no is None and conv.memory.linked:
+    if order_no is None and conv.memory.linked is True:  # (no bus call just to find out)
         latest = await list_orders(rpc, conv, limit=1)
         order_no = latest[0].order_no if latest else None
     if order_no is None:

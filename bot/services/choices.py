@@ -10,15 +10,18 @@ Nothing here guesses: a text that fits two options, or says yes and no, is ``Non
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
 from bus import Bus
-from bus.contracts import OrderItemView, ProductList, SearchProducts
+from bus.contracts import OrderItemView, OrderSummary, ProductList, SearchProducts
 from bus.errors import BusError
 from intents import Slots
 from shop.enums import ReturnCause
+
+T = TypeVar("T")
 
 # What a short answer may carry around its word: particles, punctuation, "please", "thanks".
 _PARTICLES = re.compile(r"[\s,，.。!！~～、…?？吧呀啊哦呢嘛啦哈的了]+")
@@ -130,6 +133,7 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     )),
     ("size", _any(
         "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
+        "(?<!时间)(?<!等得)(?<!等的)太长", "太短", "偏长", "偏短",
         "too (big|small|large|tight|loose|long|short)", "does(n'?t| not) fit",
     )),
     ("changed_mind", _any(
@@ -215,3 +219,128 @@ async def pick_item(
     if len({item.product_id for item in matching}) == 1 and len(matching) == 1:
         return matching[0]
     return None
+
+
+# "T恤那单" / "买卫衣的那个订单" / "the hoodie one": the words around a product name that point at
+# an order.
+_ORDER_POINTING = re.compile(
+    r"(?:那|这)(?:一)?(?:单|笔|个订单|个单子|个|件)|订单|单子|买的?|下的|拍的|"
+    r"\b(?:the|my|that|this|one|order|with|for|i bought|please)\b",
+    re.IGNORECASE,
+)
+_LATEST = re.compile(
+    r"^(?:最近|最新|刚刚?(?:买|下|拍)|上一|上次)(?:的|那|一|这)*(?:单|笔|个|次)?(?:订单)?$|"
+    r"^(?:the |my )?(?:latest|newest|most recent|last)(?: one)? order$|"
+    r"^(?:the |my )?(?:latest|newest|most recent)(?: one)?$",
+    re.IGNORECASE,
+)
+
+
+def pick_order(
+    text: str, shown: Sequence[OrderSummary], others: Sequence[OrderSummary] = ()
+) -> str | None:
+    """The order a customer names in words at their order list (``shown``, newest first):
+    its position ("第二个", "the second one"), "最近那单" / "my latest order", or the name of
+    something in it ("T恤那单", "the hoodie one"). A name that fits nothing shown may fit one of
+    the customer's ``others`` (an order the list left out: the flow still decides). None unless
+    exactly one fits."""
+    if not shown:
+        return None
+    position = ordinal(text, len(shown))
+    if position is not None:
+        return shown[position].order_no
+    if _LATEST.match(_PARTICLES.sub("", text.strip()).lower()) or _LATEST.match(
+        text.strip().strip(".!?。！？").lower()
+    ):
+        return shown[0].order_no
+    pointed = _ORDER_POINTING.sub(" ", text.lower())
+    if re.search(r"[a-z]", pointed):
+        core = " ".join(re.sub(r"[^\w\s-]", " ", pointed).split())
+        long = len(core.split()) > 4
+    else:
+        core = _PARTICLES.sub("", pointed)
+        long = len(core) > 12
+    if len(core) >= 2 and core.endswith("子"):
+        core = core[:-1]  # 裤子, 裙子, 鞋子: the name says 裤, 裙, 鞋
+    if not core or long:
+        return None  # a sentence is a question of its own, not a name
+    for orders in (shown, others):
+        named = [order for order in orders if _names(order, core)]
+        if len(named) == 1:
+            return named[0].order_no
+        if named:
+            return None  # two of them: the customer is asked which
+    return None
+
+
+def _names(order: OrderSummary, core: str) -> bool:
+    names = [
+        name.lower()
+        for name in (*order.item_names, *order.item_names_en) or (order.first_item_name,)
+        if name
+    ]
+    if any(core in name or name in core for name in names):
+        return True
+    return len(core) >= 2 and any(fuzz.partial_ratio(core, name) >= 80 for name in names)
+
+
+_POINTS_BACK = re.compile(
+    r"这单|这一单|这笔|这个订单|这个单|这件|这条|这个|它|刚才|刚刚那|上面(?:那|的|这)|那单|那笔|"
+    r"\b(?:this|that) (?:order|one|item|parcel|package)\b|\bit\b|\bthem\b",
+    re.IGNORECASE,
+)
+
+
+def points_back(text: str) -> bool:
+    """"这单我要退货" / "I want to return it": the text means the order the chat was about."""
+    return _POINTS_BACK.search(text) is not None
+
+
+def orders_mentioned(text: str, orders: Sequence[OrderSummary]) -> list[OrderSummary]:
+    """The orders whose items a request names in passing ("T恤太小了想换大一号", "the jeans are
+    too long, can I swap them"): an item's name or its last part ("T恤" of 纯棉圆领T恤, "裤子"
+    for …裤), or the last word of its English name; the orders naming it most fully."""
+    return _best(
+        text,
+        orders,
+        lambda order: zip(
+            order.item_names or [order.first_item_name], order.item_names_en or [""], strict=False
+        ),
+    )
+
+
+def items_mentioned(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView]:
+    """The items of an order a request names in passing ("T恤太小了想换大一号": the T-shirt of
+    a T-shirt and jeans; "高腰牛仔裤" of two pairs of jeans), as ``orders_mentioned`` reads."""
+    return _best(text, items, lambda item: [(item.product_name, item.product_name_en)])
+
+
+def _best(
+    text: str, options: Sequence[T], names: Callable[[T], Iterable[tuple[str, str]]]
+) -> list[T]:
+    if not text:
+        return []
+    lowered = text.lower()
+    words = set(re.findall(r"[a-z][a-z-]+", lowered))
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    scores = []
+    for option in options:
+        score = 0
+        for zh, en in names(option):
+            score = max(score, _named_in(zh.lower(), lowered) if zh else 0)
+            tail = en.lower().split()[-1:] if en else []
+            if any(t in words or t.rstrip("s") in words for t in tail):
+                score = max(score, 2)
+        scores.append(score)
+    best = max(scores, default=0)
+    return [o for o, score in zip(options, scores, strict=True) if score and score == best]
+
+
+def _named_in(name: str, text: str) -> int:
+    """How much of ``name`` ``text`` names: the length of its longest tail there (at least two
+    characters: "T恤", "牛仔裤", "高腰牛仔裤"), 1 for its last character with 子 ("裤子" for
+    阔腿裤), else 0."""
+    for n in range(len(name), 1, -1):
+        if name[-n:] in text:
+            return n
+    return 1 if f"{name[-1]}子" in text else 0

@@ -69,8 +69,11 @@ class ChatMemory(BaseModel):
     written_locale: str | None = None
     """The language the customer last plainly wrote in (wins over the app's: a customer
     whose phone is set to English and who writes Chinese is answered in Chinese)."""
-    linked: bool = False
-    """The customer shared their own contact and the worker linked the chat to them."""
+    linked: bool | None = None
+    """The customer shared their own contact and the worker linked the chat to them (True),
+    or the worker said it isn't (False); ``None`` while this memory doesn't know — a new chat,
+    or one forgotten after ``KEFU_CHAT_TTL_S`` idle, whose customer may have been verified
+    long ago: the worker is asked when it matters (``bot.services.orders.is_linked``)."""
     proofs: dict[str, str] = Field(default_factory=dict)
     """Order number → the last four phone digits the customer proved it with (newest last)."""
     last_order: str | None = None

@@ -8,9 +8,11 @@ bot only remembers which proof worked for which order so that the customer is no
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from bot import keyboards
 from bot.keyboards import OrderFlow
+from bot.services import choices
 from bot.services.conversation import Conversation
 from bot.services.outcomes import ProofNeeded
 from bus import Bus
@@ -46,13 +48,15 @@ async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None 
     toward the throttle."""
     memory = conv.memory
     proof = memory.proof_for(order_no) or last4
-    if proof is None and not memory.linked:
+    if proof is None and not await is_linked(rpc, conv):
         return ProofNeeded()
     reply = await rpc.call(
         LookupOrder(order_no=order_no, telegram_user_id=conv.user_id, phone_last4=proof)
     )
     if isinstance(reply, OrderFound):
         memory.remember_order(order_no, proof, reply.order.province)
+        if reply.access == "owner":
+            memory.linked = True
     elif isinstance(reply, OrderNotFound) and proof is None:
         # Linked, but not this customer's order: the digits may still open it.
         return ProofNeeded()
@@ -65,7 +69,15 @@ async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[Ord
     if isinstance(reply, NotLinked):
         conv.memory.linked = False
         return None
+    conv.memory.linked = True
     return reply.orders
+
+
+async def is_linked(rpc: Bus, conv: Conversation) -> bool:
+    """Whether the chat is linked to a customer: the chat memory's word, else the worker's."""
+    if conv.memory.linked is None:
+        await list_orders(rpc, conv, limit=1)
+    return conv.memory.linked is True
 
 
 def item_name(conv: Conversation, item: OrderItemView) -> str:
@@ -123,9 +135,10 @@ def order_view_of(order: OrderView, locale: str = "zh_CN") -> views.OrderView:
 
 
 def order_button_label(conv: Conversation, order: OrderSummary) -> str:
-    return f"{order.order_no} · {order.first_item_name} · {conv.t('order.state.' + order.state)}"[
-        :60
-    ]
+    name = order.first_item_name
+    if not conv.locale.startswith("zh") and order.item_names_en and order.item_names_en[0]:
+        name = order.item_names_en[0]
+    return f"{order.order_no} · {name} · {conv.t('order.state.' + order.state)}"[:60]
 
 
 FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
@@ -135,12 +148,48 @@ FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
 }
 
 
+def shown_orders(
+    orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState] = ()
+) -> list[OrderSummary]:
+    """The orders a job's list shows: returns and exchanges of what has shipped, an invoice of
+    what was paid, or the ``states`` the job can be about (the worker still decides; the
+    others would only crowd the list)."""
+    wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
+    fitting = [o for o in orders if o.state in wanted]
+    return fitting or orders
+
+
+async def order_in_words(
+    rpc: Bus,
+    conv: Conversation,
+    text: str,
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+) -> str | None:
+    """The order a linked customer names at their order list without its number ("T恤那单",
+    "第二个", "my latest order"): its number, or ``None``. ``flow`` and ``states`` as the list
+    was offered with (positions count in the list shown)."""
+    if conv.memory.linked is False or not text.strip():
+        return None
+    orders = await list_orders(rpc, conv, limit=50)  # the list shows ten; any may be named
+    if not orders:
+        return None
+    shown = shown_orders(orders[:10], flow, states)
+    return choices.pick_order(text, shown, [o for o in orders if o not in shown])
+
+
 async def offer_orders(
-    conv: Conversation, rpc: Bus, flow: OrderFlow, *, ask_contact: bool = True
+    conv: Conversation,
+    rpc: Bus,
+    flow: OrderFlow,
+    *,
+    ask_contact: bool = True,
+    states: Collection[OrderState] = (),
+    text: str = "",
 ) -> OrderFound | None:
     """Linked customers pick from their orders (an only order is taken at once: it is
     returned); others are asked for the order number, with the share-contact button."""
-    orders = await list_orders(rpc, conv) if conv.memory.linked else None
+    orders = await list_orders(rpc, conv) if conv.memory.linked is not False else None
     if orders is None:
         markup = keyboards.share_contact(conv.t) if ask_contact else None
         await conv.say(conv.t("ask.order_no"), reply_markup=markup)
@@ -148,12 +197,13 @@ async def offer_orders(
     if not orders:
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
-    # What the job can be about: returns and exchanges of what has shipped, an invoice of
-    # what was paid (the worker still decides; the others would only crowd the list).
-    fitting = [o for o in orders if o.state in FLOW_STATES.get(flow, ORDER_STATES)]
-    orders = fitting or orders
-    if len(orders) == 1:
-        found = await lookup(rpc, conv, orders[0].order_no)
+    orders = shown_orders(orders, flow, states)
+    # An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
+    # is taken at once.
+    named = choices.orders_mentioned(text, orders) if text else []
+    only = orders if len(orders) == 1 else named if len(named) == 1 else []
+    if only:
+        found = await lookup(rpc, conv, only[0].order_no)
         if isinstance(found, OrderFound):
             return found
     await conv.say(

@@ -69,6 +69,13 @@ class OrderSummary(Contract):
     total: Decimal
     item_count: int
     first_item_name: str
+    item_names: list[str] = Field(
+        default_factory=list,
+        description="Every item's product name, in the order's order (older workers send none).",
+    )
+    item_names_en: list[str] = Field(
+        default_factory=list, description="The same in English ('' where a product has none)."
+    )
 
 
 class OrderView(Contract):

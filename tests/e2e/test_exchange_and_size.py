@@ -129,3 +129,26 @@ async def test_size_advice_for_the_product_of_the_customers_order(stack) -> None
     [advice] = await customer.says(f"订单{order.order_no}里的衣服 我170 60公斤 应该穿什么码")
     assert "纯棉圆领T恤" in advice.text
     assert "L" in advice.text
+
+
+async def test_the_item_named_in_the_request_is_the_one_and_its_condition_told_early_counts(
+    stack,
+) -> None:
+    """The verified demo customer: "T恤太小了想换大一号" — of her orders, the one with the
+    T-shirt; of its T-shirt and jeans, the T-shirt; one size up from its M, said back. She
+    answers the condition before it is asked ("没穿过 吊牌还在"): kept, the size asked again, and
+    after "对" the terms come without the condition question."""
+    from worker.seed import showcase_orders
+
+    returnable = next(
+        o for o in await showcase_orders(stack.shop.db) if o.role == "returnable"
+    )  # 纯棉圆领T恤 M + 高腰牛仔裤 L, delivered two days ago
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    _policy, confirm = await customer.says("T恤太小了想换大一号", replies=2)
+    assert confirm.text.startswith("换成 L /") and confirm.button("是的")
+    [again] = await customer.says("没穿过 吊牌还在")
+    assert again.text.startswith(stack.t("exchange.condition_noted")) and "换成 L /" in again.text
+    [terms] = await customer.says("对")
+    assert terms.button("确认换货") and "纯棉圆领T恤" in terms.text
+    assert stack.t("exchange.fit_question") not in terms.text

@@ -106,6 +106,33 @@ async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> Non
     assert await returns_of(stack, order.order_no) == []
 
 
+async def test_can_i_return_my_own_item_is_answered_by_its_order_yes_or_no_en(stack) -> None:
+    """ "the shirt I got is too big, can I return it?" from a verified customer is about their
+    own item: its order answers — yes (and the return goes on), or no with the reasons."""
+    customer = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )  # fmt: skip
+    [why] = await customer.says("hi, the shirt I got, can I return it?")
+    assert why.text.startswith(stack.t("returns.yes_it_can", "en")) and why.button("Changed")
+    # The reason in the question: not asked again.
+    again = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
+        telegram_user_id=again.user_id,
+    )  # fmt: skip
+    [fit] = await again.says("my jeans are too long, can I return them?")
+    assert fit.text.startswith(stack.t("returns.yes_for_this_reason", "en")) and fit.button("Yes")
+    other = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="custom", state="shipped", delivered_ago=timedelta(hours=5),
+        telegram_user_id=other.user_id,
+    )  # fmt: skip
+    [no] = await other.says("can I return my shirt? it doesn't fit")
+    assert no.text.startswith("Sorry") and "refunded" in no.text
+
+
 async def test_a_return_question_is_still_answered_from_the_policy(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("定制的衣服能退吗")
@@ -353,6 +380,53 @@ async def showcase(stack, role: str):
 
     found = await showcase_orders(stack.shop.db)
     return next(o for o in found if o.role == role and o.demo_customer)
+
+
+async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -> None:
+    """Verified, the demo customer asks for a return without saying which order: her list
+    (also right after the chat was about another order); "牛仔裤那单" is the order with the
+    jeans, "阔腿裤" the unshipped order the list left out (refused, and the refusal names it),
+    "the latest one" the list's first."""
+    returnable = await showcase(stack, "returnable")
+    overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid, not shipped
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [listed] = await customer.says("我要退货")
+    assert listed.text == stack.t("choose.order") and listed.button(returnable.order_no)
+    [choose] = await customer.says("牛仔裤那单")
+    assert choose.text == stack.t("returns.choose_item", order_no=returnable.order_no)
+    await customer.says("/cancel")
+    # The chat was about the jeans' order; "something" may be another: the list again.
+    [again] = await customer.says("我要退货")
+    assert again.text == stack.t("choose.order")
+    [refused] = await customer.says("阔腿裤")
+    assert f"订单 {overdue.order_no} 的亚麻阔腿裤" in refused.text
+    assert refused.text.startswith("抱歉") and "签收" in refused.text
+    [listed_en] = await customer.says("I want to return something")
+    latest = listed_en.inline_buttons[0][0].text.split(" · ")[0]
+    [picked] = await customer.says("the latest one")
+    assert latest in picked.text
+    # Words that name no order of hers: asked which, the list still above.
+    await customer.says("/cancel")
+    await customer.says("我要退货")
+    [which] = await customer.says("袜子")
+    assert which.text == stack.t("ask.pick_order")
+
+
+async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
+    """"我要改地址" from the verified demo customer: her list has only what can still change
+    (not the shipped or completed ones); the order named in words goes on to the address."""
+    returnable = await showcase(stack, "returnable")
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [listed] = await customer.says("我要改地址")
+    shown = [button.text for row in listed.inline_buttons for button in row]
+    assert any(unshipped.order_no in label for label in shown)
+    assert not any(returnable.order_no in label for label in shown)
+    assert all(("已付款" in label or "等待付款" in label) for label in shown), shown
+    _card, ask = await customer.says("半身裙那单", replies=2)
+    assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
 
 
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:

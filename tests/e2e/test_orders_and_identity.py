@@ -54,6 +54,21 @@ async def test_shared_contact_links_and_lists_own_orders(stack) -> None:
     assert order.order_no in again.text
 
 
+async def test_a_customer_verified_before_the_chat_memory_began_is_not_asked_again(stack) -> None:
+    """The chat memory forgets a chat idle for two days (``KEFU_CHAT_TTL_S``); the link is the
+    worker's. A customer verified long ago is answered about their order, not asked to verify
+    again; one the worker doesn't know is asked, as before."""
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="regular", state="shipped", telegram_user_id=customer.user_id
+    )
+    [card] = await customer.says("我的快递到哪了")
+    assert order.order_no in card.text and not card.reply_buttons
+    stranger = stack.customer()
+    [ask] = await stranger.says("我的快递到哪了")
+    assert ask.reply_buttons[0][0].request_contact
+
+
 async def test_a_contact_that_is_not_the_senders_own_is_refused_and_links_nothing(stack) -> None:
     order = await stack.make_order(kind="regular", state="shipped")
     customer = stack.customer()

@@ -83,6 +83,21 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC)
 
 
+def order_summary(order: Order) -> c.OrderSummary:
+    """One line of a customer's order list (its items loaded)."""
+    products = [item.variant.product for item in order.items]
+    return c.OrderSummary(
+        order_no=order.order_no,
+        state=order.state,
+        created_at=aware(order.created_at),
+        total=order.total,
+        item_count=sum(item.quantity for item in order.items),
+        first_item_name=products[0].name if products else "",
+        item_names=[p.name for p in products],
+        item_names_en=[p.name_en or "" for p in products],
+    )
+
+
 def order_row(reads: Reads, order_no: str) -> Any:
     """The order's row with ``owner_telegram_id``, or ``None``."""
     return reads.first(_ORDER, {"order_no": order_no})

@@ -50,6 +50,12 @@ def test_nothing_bigger_than_the_largest_and_no_size_from_other_numbers() -> Non
         ("定制的衣服能退吗", False, False),  # a question about the rules
         ("怎么退货", False, False),
         ("can I return a custom-made shirt?", False, False),
+        # about their own item: its order answers it
+        ("我买的牛仔裤太长了能退吗", False, True),
+        ("the jeans I got are too long, can I return them?", False, True),
+        ("can I return my jacket?", False, True),
+        ("买的东西多久内能退", False, False),  # no: "买的" without 我 is the shop's rule
+        ("how many days do I have to return?", False, False),
     ],
 )
 def test_a_return_to_make_or_a_question(text: str, order_known: bool, job: bool) -> None:

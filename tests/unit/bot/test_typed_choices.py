@@ -10,8 +10,12 @@ import pytest
 
 from bot.services.choices import (
     fit_for_resale,
+    items_mentioned,
+    orders_mentioned,
     ordinal,
     pick_item,
+    pick_order,
+    points_back,
     return_cause,
     wants_all,
     yes_or_no,
@@ -22,6 +26,7 @@ from bus.contracts import (
     OrderFound,
     OrderItemView,
     OrderNotFound,
+    OrderSummary,
     Throttled,
 )
 from bus.testing import InMemoryBus
@@ -163,3 +168,94 @@ async def test_no_to_the_size_read_back_asks_for_the_contact_when_the_order_need
     assert confirm == harness.t("exchange.confirm_size", new_variant="L / 白色")
     answers = await harness.say("不是")
     assert answers == [harness.t("contact.needed_locked")]
+
+
+def summary(order_no: str, *names: tuple[str, str], state: str = "shipped") -> OrderSummary:
+    return OrderSummary(
+        order_no=order_no,
+        state=state,
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        total=Decimal(300),
+        item_count=len(names),
+        first_item_name=names[0][0],
+        item_names=[zh for zh, _ in names],
+        item_names_en=[en for _, en in names],
+    )
+
+
+TEE = summary(
+    "KF1", ("纯棉圆领T恤", "Cotton Crew-neck T-shirt"), ("高腰牛仔裤", "High-waist Jeans")
+)
+CARDIGAN = summary("KF2", ("针织开衫", "Knit Cardigan"))
+PROXY_CARDIGAN = summary("KF3", ("代购日本羊毛开衫", "Japanese Wool Cardigan (proxy)"))
+TROUSERS = summary("KF4", ("亚麻阔腿裤", "Linen Wide-leg Trousers"), state="paid")
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("第二个", "KF2"), ("2", "KF2"), ("the first one", "KF1"), ("最后一个", "KF3"),
+        ("最近那单", "KF1"), ("my latest order", "KF1"), ("最新的", "KF1"),
+        ("T恤那单", "KF1"), ("买牛仔裤的那个订单", "KF1"), ("the jeans one", "KF1"),
+        ("裤子", "KF1"),  # the list's trousers; the unshipped ones are only the fallback
+        ("阔腿裤", "KF4"), ("wide-leg trousers", "KF4"),  # not shown, but hers
+        ("羊毛开衫", "KF3"),
+        # two cardigans: which one is asked
+        ("开衫", None), ("the cardigan", None),
+        # not a name, a position out of range, a question of its own
+        ("袜子", None), ("第五个", None), ("", None), ("T恤是纯棉的吗？洗了会不会缩水呀", None),
+    ],
+)  # fmt: skip
+async def test_pick_order_by_position_latest_or_what_is_in_it(text: str, picked) -> None:
+    assert pick_order(text, [TEE, CARDIGAN, PROXY_CARDIGAN], [TROUSERS]) == picked
+
+
+async def test_pick_order_reads_an_older_worker_s_summaries_by_the_first_item() -> None:
+    old = TEE.model_copy(update={"item_names": [], "item_names_en": []})
+    assert pick_order("T恤那单", [old, CARDIGAN]) == "KF1"
+    assert pick_order("牛仔裤", [old, CARDIGAN]) is None  # only its first item is known
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("这单我要退货", True), ("我想退这个", True), ("I want to return it", True),
+        ("can I send this one back", True), ("刚才那单能退吗", True),
+        ("我要退货", False), ("I want to return something", False), ("怎么退货", False),
+    ],
+)  # fmt: skip
+async def test_points_back_at_the_order_the_chat_was_about(text: str, back: bool) -> None:
+    assert points_back(text) is back
+
+
+SHIRTS = [
+    summary("KF5", ("定制真丝衬衫", "Custom Silk Shirt")),
+    summary("KF6", ("条纹长袖衬衫", "Striped Long-sleeve Shirt")),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "orders"),
+    [
+        ("T恤太小了想换大一号", ["KF1"]), ("牛仔裤太长了", ["KF1"]),
+        ("the jeans are too long, can I swap them", ["KF1"]),
+        ("I want to exchange my t-shirt", ["KF1"]),
+        ("裤子太长了能换短一点的吗", ["KF1", "KF4"]),  # two orders have trousers: the list
+        ("衬衫想换个颜色", ["KF5", "KF6"]),
+        ("我要换货", []), ("定制的能换吗", []), ("换个尺码", []), ("太大了", []),
+    ],
+)  # fmt: skip
+async def test_orders_mentioned_in_a_request(text: str, orders: list[str]) -> None:
+    found = orders_mentioned(text, [TEE, CARDIGAN, TROUSERS, *SHIRTS])
+    assert [o.order_no for o in found] == orders
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("T恤太小了想换大一号", [1]), ("牛仔裤都想退", [2, 3]), ("高腰牛仔裤洗了掉色", [2]),
+        ("我要换货", []), ("", []),
+    ],
+)  # fmt: skip
+async def test_items_mentioned_in_a_request(text: str, ids: list[int]) -> None:
+    assert [i.item_id for i in items_mentioned(text, ITEMS)] == ids

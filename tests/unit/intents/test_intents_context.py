@@ -60,6 +60,14 @@ def test_context_never_overrides_a_clear_new_question(any_engine, text, last, in
     assert not d.used_context
 
 
+def test_a_fragment_read_only_weakly_is_no_surer_for_the_topic(any_engine):
+    """ "没穿过 吊牌还在" after an exchange answer (the item's condition, told early) reads
+    weakly as an order question; the topic makes it a refund question no surer than that —
+    not an answer about refunds the customer never asked for."""
+    d = any_engine.match("没穿过 吊牌还在", context=ctx("returns.exchange"))
+    assert d.outcome != "accept", (d.intent, d.confidence)
+
+
 def test_the_flow_counts_like_the_last_intent(any_engine):
     d = any_engine.match("XL行不", context=Context(flow="size.recommend"))
     assert d.group == "size" and d.used_context
