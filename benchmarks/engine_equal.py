@@ -77,7 +77,7 @@ def dump(out: Path) -> int:
             for index, context in enumerate(contexts()):
                 decision = engine.match(text, context=context)  # type: ignore[arg-type]
                 line = {"text": text, "context": index, "decision": decision.model_dump()}
-                file.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                file.write(json.dumps(line, sort_keys=True) + "\n")
                 cases += 1
     print(f"{cases} decisions ({cases // len(contexts())} texts x {len(contexts())} contexts)"
           f" -> {out}")
