@@ -30,7 +30,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from bot.dispatcher import create_dispatcher
@@ -42,6 +42,7 @@ from bot.partitions import (
     RedisUpdateLog,
     UpdateLog,
 )
+from bot.serving import BoundedRequestHandler, polling_options
 from bot.settings import BotSettings
 from bot.storage import make_storage
 from bus.rpc import RpcClient
@@ -93,9 +94,10 @@ def build_webhook_app(
     if not secret:
         raise WebhookConfigError("a webhook without a secret token would accept forged updates")
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
-        app, path=settings.webhook_path
-    )
+    # At most KEFU_PARTITION_CONCURRENCY updates handled at once (bot/serving.py).
+    BoundedRequestHandler(
+        dp, bot, limit=settings.partition_concurrency, secret_token=secret
+    ).register(app, path=settings.webhook_path)
     setup_application(app, dp, bot=bot)
     return app
 
@@ -270,7 +272,7 @@ async def run(
                     await serve_partitions(dp, bot, settings, storage)
                 else:
                     await bot.delete_webhook(drop_pending_updates=False)
-                    await dp.start_polling(bot)
+                    await dp.start_polling(bot, **polling_options(settings))
             finally:
                 await bot.session.close()
     finally:

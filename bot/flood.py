@@ -13,7 +13,11 @@ import logging
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
+
+from bot.expiring import ExpiringMap
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -30,39 +34,53 @@ class FloodCounter(Protocol):
     async def hit(self, user_id: int) -> Verdict: ...
 
 
-class MemoryFlood:
-    """Sliding window per user in this process; idle users are forgotten once ``max_users``
-    are kept."""
+@dataclass(slots=True)
+class _Window:
+    stamps: deque[float] = field(default_factory=deque)  # the counted updates, oldest first
+    warned: bool = False
 
-    def __init__(self, rate: int, window: float, *, max_users: int = 100_000) -> None:
+
+class MemoryFlood:
+    """Sliding window per user in this process. A user idle for a whole window is forgotten
+    (nothing of theirs would count any more), and at most ``max_users`` are kept (the least
+    recently seen go first)."""
+
+    def __init__(
+        self,
+        rate: int,
+        window: float,
+        *,
+        max_users: int = 100_000,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.rate = rate
         self.window = window
         self.max_users = max_users
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+        self._clock = clock or time.monotonic
+        self._users: ExpiringMap[int, _Window] = ExpiringMap(
+            window, max_users, sliding=True, clock=self._clock
+        )
 
     async def hit(self, user_id: int) -> Verdict:
-        now = time.monotonic()
-        stamps = self._seen.get(user_id)
-        if stamps is None:
-            if len(self._seen) >= self.max_users:
-                self._forget_idle(now)
-            stamps = self._seen[user_id] = deque()
+        now = self._clock()
+        seen = self._users.get(user_id)
+        if seen is None:
+            seen = _Window()
+            self._users.put(user_id, seen)
+        stamps = seen.stamps
         while stamps and now - stamps[0] > self.window:
             stamps.popleft()
         if len(stamps) >= self.rate:
-            if user_id in self._warned:
+            if seen.warned:
                 return "drop"
-            self._warned.add(user_id)
+            seen.warned = True
             return "warn"
-        self._warned.discard(user_id)
+        seen.warned = False
         stamps.append(now)
         return "ok"
 
-    def _forget_idle(self, now: float) -> None:
-        for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] > self.window]:
-            del self._seen[user_id]
-            self._warned.discard(user_id)
+    def __len__(self) -> int:
+        return len(self._users)
 
 
 # One round trip, atomic: drop the stamps older than the window, then either count this one

@@ -5,7 +5,8 @@ A thin aiohttp service. For every call on ``WEBHOOK_PATH`` it
 1. checks Telegram's secret token (``X-Telegram-Bot-Api-Secret-Token`` against
    ``WEBHOOK_SECRET``, in constant time): anything else is answered 401 and goes nowhere;
 2. reads the update's chat (the private chat of a message, a button press, an edit...; the
-   user when the update has no chat) without building aiogram objects;
+   user when the update has no chat) without building aiogram objects (``bus.updates``, as
+   the bot processes read it);
 3. publishes the update's JSON, persistent, to ``{p}.updates`` with the chat's partition as
    routing key (``Topology.partition_of``), on a channel with publisher confirms;
 4. answers 200 only once the broker has confirmed it. Broker away, no queue for the
@@ -33,29 +34,25 @@ import argparse
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import secrets
 import signal
 import sys
-from typing import Any
 
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
-from aio_pika.exceptions import AMQPError, PublishError
+from aio_pika.exceptions import AMQPError
 from aiohttp import web
-from pamqp.commands import Basic
 from prometheus_client import Counter, Histogram
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.settings import SECRET_SHAPE
-from bus import amqp
+from bus import amqp, updates
 from bus.settings import BusSettings
 
 logger = logging.getLogger("bot.ingress")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-UPDATE_TYPE = "telegram.update"
 
 UPDATES = Counter(
     "kefu_ingress_updates_total",
@@ -110,24 +107,6 @@ class IngressSettings(BaseSettings):
 
 class IngressConfigError(RuntimeError):
     """The ingress cannot start safely; the message says what to set."""
-
-
-def chat_of(update: dict[str, Any]) -> int | None:
-    """The chat an update belongs to (the user, for updates without a chat): every update of
-    one customer lands in one partition, messages and button presses alike."""
-    for key, value in update.items():
-        if key == "update_id" or not isinstance(value, dict):
-            continue
-        for holder in (value, value.get("message")):
-            if isinstance(holder, dict):
-                chat = holder.get("chat")
-                if isinstance(chat, dict) and isinstance(chat.get("id"), int):
-                    return int(chat["id"])
-        for field in ("from", "user", "voter_chat"):
-            who = value.get(field)
-            if isinstance(who, dict) and isinstance(who.get("id"), int):
-                return int(who["id"])
-    return None
 
 
 class Ingress:
@@ -220,21 +199,16 @@ class Ingress:
             return web.Response(status=401)
         try:
             body = await request.read()
-            update = json.loads(body)
+            update = updates.parse(body)
         except web.HTTPRequestEntityTooLarge:
             UPDATES.labels("bad_request").inc()
             raise
-        except ValueError:
+        except updates.MalformedUpdate as exc:
             UPDATES.labels("bad_request").inc()
-            return web.Response(status=400, text="not JSON")
-        update_id = update.get("update_id") if isinstance(update, dict) else None
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
-            UPDATES.labels("bad_request").inc()
-            return web.Response(status=400, text="no update_id")
-        chat = chat_of(update)
-        partition = self.topology.partition_of(chat if chat is not None else update_id)
+            return web.Response(status=400, text=str(exc))
+        partition = self.topology.partition_of(update.lane)
         with PUBLISH_SECONDS.time():
-            published = await self.publish(body, update_id, partition)
+            published = await self.publish(body, update.update_id, partition)
         if not published:
             UPDATES.labels("unavailable").inc()
             return web.Response(status=503, text="try again later")
@@ -250,28 +224,30 @@ class Ingress:
             content_type="application/json",
             delivery_mode=2,
             message_id=str(update_id),
-            message_type=UPDATE_TYPE,
+            message_type=updates.UPDATE_TYPE,
         )
         try:
             async with asyncio.timeout(self.settings.ingress_publish_timeout):
-                underlay = await channel.get_underlay_channel()
-                confirmation = await underlay.basic_publish(
+                await amqp.publish_mandatory(
+                    channel,
                     body,
                     exchange=self.topology.updates_exchange,
                     routing_key=str(partition),
                     properties=properties,
-                    mandatory=True,
                 )
-        except PublishError:
+        except amqp.Unroutable:
             logger.error("partition %d has no queue: update %d refused", partition, update_id)
+            return False
+        except amqp.Refused:
+            logger.warning("the broker refused update %d; Telegram will resend", update_id)
             return False
         except TimeoutError:
             logger.warning("no confirm for update %d in time; Telegram will resend", update_id)
             return False
-        except (AMQPError, ConnectionError, RuntimeError) as exc:
+        except amqp.CHANNEL_GONE as exc:
             logger.warning("could not publish update %d (%s)", update_id, type(exc).__name__)
             return False
-        return isinstance(confirmation, Basic.Ack)
+        return True
 
 
 def ingress_secret(settings: IngressSettings) -> str:

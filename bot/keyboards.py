@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     MaybeInaccessibleMessageUnion,
@@ -124,6 +123,21 @@ FeedbackCache = dict[tuple[str, str], InlineKeyboardMarkup]
 """The solved / not solved keyboards built so far, by (locale, intent)."""
 
 
+def yes_no(
+    t: T,
+    factory: Callable[[bool], CallbackData],
+    yes: str = "button.yes",
+    no: str = "button.no",
+) -> InlineKeyboardMarkup:
+    """The two-button choice, side by side: ``yes`` (a reply key) sends ``factory(True)``,
+    ``no`` sends ``factory(False)``. Every yes / no, confirm / cancel and solved / not solved
+    pair of the bot is this one keyboard with its own labels and callback."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t(yes), callback_data=factory(True))
+    builder.button(text=t(no), callback_data=factory(False))
+    return builder.as_markup()
+
+
 def feedback(
     t: T, intent: str, cache: FeedbackCache | None = None, locale: str = ""
 ) -> InlineKeyboardMarkup:
@@ -136,19 +150,11 @@ def feedback(
     key = (locale, intent)
     if cache is not None and key in cache:
         return cache[key]
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("button.solved"),
-                    callback_data=FeedbackCallback(intent=intent, solved=True).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=t("button.not_solved"),
-                    callback_data=FeedbackCallback(intent=intent, solved=False).pack(),
-                ),
-            ]
-        ]
+    markup = yes_no(
+        t,
+        lambda solved: FeedbackCallback(intent=intent, solved=solved),
+        "button.solved",
+        "button.not_solved",
     )
     if cache is not None and len(cache) < 2000:
         cache[key] = markup
@@ -166,10 +172,7 @@ def clarify(t: T, choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
 
 
 def offer_human(t: T, reason: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("button.human"), callback_data=HumanCallback(reason=reason, accept=True))
-    builder.button(text=t("button.no"), callback_data=HumanCallback(reason=reason, accept=False))
-    return builder.as_markup()
+    return yes_no(t, lambda accept: HumanCallback(reason=reason, accept=accept), "button.human")
 
 
 def share_contact(t: T) -> ReplyKeyboardMarkup:
@@ -212,20 +215,13 @@ def products(rows: Iterable[tuple[int, str]]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def yes_no(t: T, factory: Callable[[bool], CallbackData]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("button.yes"), callback_data=factory(True))
-    builder.button(text=t("button.no"), callback_data=factory(False))
-    return builder.as_markup()
-
-
 def confirm_exchange(t: T) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("button.confirm_exchange"), callback_data=ConfirmExchangeCallback(confirm=True)
+    return yes_no(
+        t,
+        lambda confirm: ConfirmExchangeCallback(confirm=confirm),
+        "button.confirm_exchange",
+        "button.cancel",
     )
-    builder.button(text=t("button.cancel"), callback_data=ConfirmExchangeCallback(confirm=False))
-    return builder.as_markup()
 
 
 # ── returns, changes before shipping, orders that need attention (issue 13) ────────────────
@@ -302,12 +298,12 @@ def return_causes(t: T) -> InlineKeyboardMarkup:
 
 
 def confirm_return(t: T) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("button.confirm_return"), callback_data=ConfirmReturnCallback(confirm=True)
+    return yes_no(
+        t,
+        lambda confirm: ConfirmReturnCallback(confirm=confirm),
+        "button.confirm_return",
+        "button.cancel",
     )
-    builder.button(text=t("button.cancel"), callback_data=ConfirmReturnCallback(confirm=False))
-    return builder.as_markup()
 
 
 def job_or_person(
@@ -322,22 +318,16 @@ def job_or_person(
 
 
 def confirm_cancel(t: T, order_no: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("button.cancel_order"),
-        callback_data=OrderJobCallback(job="cancel", order_no=order_no),
+    return yes_no(
+        t,
+        lambda cancel: OrderJobCallback(job="cancel" if cancel else "keep", order_no=order_no),
+        "button.cancel_order",
+        "button.keep_order",
     )
-    builder.button(
-        text=t("button.keep_order"), callback_data=OrderJobCallback(job="keep", order_no=order_no)
-    )
-    return builder.as_markup()
 
 
 def confirm_or_edit(t: T, factory: Callable[[bool], CallbackData]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("button.confirm"), callback_data=factory(True))
-    builder.button(text=t("button.edit"), callback_data=factory(False))
-    return builder.as_markup()
+    return yes_no(t, factory, "button.confirm", "button.edit")
 
 
 class InvoiceTypeCallback(CallbackData, prefix="ivt"):

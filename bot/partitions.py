@@ -52,14 +52,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import random
 import secrets
 import socket
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -72,8 +71,8 @@ from aiogram.types import Update
 from prometheus_client import Counter, Gauge, Histogram
 from pydantic import ValidationError
 
-from bot.ingress import chat_of
-from bus import amqp
+from bot.expiring import ExpiringMap
+from bus import amqp, updates
 from bus.amqp import Consumer, Delivery
 from bus.settings import BusSettings
 
@@ -121,30 +120,26 @@ class UpdateLog(Protocol):
     async def done(self, update_id: int) -> None: ...
 
 
-class MemoryUpdateLog:
-    """One process's handled ids (one bot process consuming the partitions without Redis)."""
+UPDATES_REMEMBERED = 100_000
+"""Handled ids one process keeps in memory at most (a few MB): at more updates per window than
+this, the oldest are forgotten before the window is over."""
 
-    def __init__(self, window: float, *, clock: Any = time.monotonic) -> None:
+
+class MemoryUpdateLog:
+    """One process's handled ids (one bot process consuming the partitions without Redis), at
+    most ``size`` of them."""
+
+    def __init__(
+        self, window: float, *, size: int = UPDATES_REMEMBERED, clock: Any = time.monotonic
+    ) -> None:
         self.window = window
-        self._clock = clock
-        self._done: OrderedDict[int, float] = OrderedDict()  # id → when, oldest first
+        self._done: ExpiringMap[int, bool] = ExpiringMap(window, size, clock=clock)
 
     async def seen(self, update_id: int) -> bool:
-        self._forget(self._clock())
-        return update_id in self._done
+        return self._done.get(update_id) is not None
 
     async def done(self, update_id: int) -> None:
-        now = self._clock()
-        self._done[update_id] = now
-        self._done.move_to_end(update_id)
-        self._forget(now)
-
-    def _forget(self, now: float) -> None:
-        while self._done:
-            oldest, when = next(iter(self._done.items()))
-            if now - when < self.window:
-                return
-            del self._done[oldest]
+        self._done.put(update_id, True)
 
     def __len__(self) -> int:
         return len(self._done)
@@ -533,20 +528,15 @@ class PartitionConsumer:
             await self._dead_letter(delivery, None, f"too_large: {len(body)} bytes")
             return
         try:
-            update = json.loads(body)
-        except ValueError:
-            await self._dead_letter(delivery, None, "not JSON")
+            update = updates.parse(body)
+        except updates.MalformedUpdate as exc:
+            await self._dead_letter(delivery, None, str(exc))
             return
-        update_id = update.get("update_id") if isinstance(update, dict) else None
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
-            await self._dead_letter(delivery, None, "no update_id")
-            return
-        chat = chat_of(update)
-        key = (partition.number, chat if chat is not None else update_id)
+        key = (partition.number, update.lane)
         lane = self._lanes.get(key)
         if lane is None:
             lane = self._lanes[key] = _Lane(partition.number)
-        lane.waiting.append((delivery, update, received))
+        lane.waiting.append((delivery, update.data, received))
         if lane.task is None and not partition.holding:
             lane.task = asyncio.create_task(self._run_lane(key, lane), name=f"lane-{key[1]}")
 

@@ -15,6 +15,9 @@ from monitor.settings import MonitorSettings
 from shop.policy import WEEKDAYS, Weekday
 
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+MEMORY_STORAGE_KEYS = 100_000
+"""Chat keys the in-memory storage keeps at most by default (``KEFU_MEMORY_STORAGE_KEYS``): a
+chat uses two (its FSM state and its chat memory), so about 50,000 chats (~7 KiB each)."""
 
 
 class Shift(BaseModel):
@@ -106,6 +109,13 @@ class BotSettings(BaseSettings):
         description="A chat idle this long is forgotten (its FSM state and chat memory, in "
         "memory or in Redis): the store holds the active conversations, not every customer.",
     )
+    memory_storage_keys: int = Field(
+        default=MEMORY_STORAGE_KEYS,
+        ge=100,
+        alias="KEFU_MEMORY_STORAGE_KEYS",
+        description="Without Redis: chat keys kept in memory at most (two per chat: its state "
+        "and its chat memory); past it the least recently used chat is forgotten first.",
+    )
     redis_max_connections: int = Field(
         default=64,
         ge=1,
@@ -148,9 +158,9 @@ class BotSettings(BaseSettings):
         ge=1,
         le=10_000,
         alias="KEFU_PARTITION_CONCURRENCY",
-        description="Updates a bot process handles at once, over all its partitions; the "
-        "others wait their turn before any bus call of theirs starts, so an overloaded process "
-        "answers later instead of timing its calls out.",
+        description="Updates a bot process handles at once, in every mode (over all its "
+        "partitions; long polling; webhook): the others wait their turn before any bus call of "
+        "theirs starts, so an overloaded process answers later instead of timing its calls out.",
     )
     partition_rebalance_s: float = Field(
         default=2.0,

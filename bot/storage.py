@@ -9,74 +9,75 @@ Redis, so that the store holds the active conversations, not every customer ever
   ``KEFU_REDIS_MAX_CONNECTIONS``: under a burst a command waits for a free connection (up to
   ``KEFU_REDIS_POOL_TIMEOUT_S``). redis-py's default pool raises ``Too many connections`` at
   its hundredth connection instead — under load that failed customers' updates outright.
-- Memory: :class:`ExpiringMemoryStorage`, aiogram's ``MemoryStorage`` that notes when each key
-  was last read or written and drops the idle ones as it goes (a sweep at most every tenth
-  of the TTL, costing only the expired keys).
+- Memory: :class:`ExpiringMemoryStorage`, aiogram's ``MemoryStorage`` records kept in a
+  :class:`bot.expiring.ExpiringMap`: a key idle for the TTL is dropped as the map is used
+  (costing only the expired keys), and at most ``KEFU_MEMORY_STORAGE_KEYS`` are kept (the
+  least recently used go first), so one long-running process cannot grow without bound.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
+from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.memory import MemoryStorageRecord
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from bot.settings import BotSettings
+from bot.expiring import ExpiringMap
+from bot.settings import MEMORY_STORAGE_KEYS, BotSettings
 
 
-class ExpiringMemoryStorage(MemoryStorage):
-    """``MemoryStorage`` whose keys expire ``ttl`` seconds after they were last used."""
+class ExpiringMemoryStorage(BaseStorage):
+    """aiogram's ``MemoryStorage`` (a record of state and data per key, made on first use) in
+    an :class:`~bot.expiring.ExpiringMap`: a key expires ``ttl`` seconds after it was last
+    read or written, and at most ``max_keys`` are kept (the least recently used go first)."""
 
-    def __init__(self, ttl: float, *, clock: Any = time.monotonic) -> None:
-        super().__init__()
+    def __init__(
+        self, ttl: float, *, max_keys: int = MEMORY_STORAGE_KEYS, clock: Any = time.monotonic
+    ) -> None:
         self.ttl = ttl
-        self._clock = clock
-        self._used: OrderedDict[StorageKey, float] = OrderedDict()  # oldest use first
-        self._next_sweep = clock() + ttl / 10
+        self.max_keys = max_keys
+        self._records: ExpiringMap[StorageKey, MemoryStorageRecord] = ExpiringMap(
+            ttl, max_keys, sliding=True, clock=clock
+        )
 
-    def _use(self, key: StorageKey) -> None:
-        now = self._clock()
-        self._used[key] = now
-        self._used.move_to_end(key)
-        if now >= self._next_sweep:
-            self.sweep(now)
+    def _record(self, key: StorageKey) -> MemoryStorageRecord:
+        record = self._records.get(key)
+        if record is None:
+            record = MemoryStorageRecord()
+            self._records.put(key, record)
+        return record
 
-    def sweep(self, now: float | None = None) -> int:
-        """Forget the keys idle for ``ttl`` seconds; returns how many."""
-        now = self._clock() if now is None else now
-        self._next_sweep = now + self.ttl / 10
-        forgotten = 0
-        while self._used:
-            key, used = next(iter(self._used.items()))
-            if now - used < self.ttl:
-                break
-            del self._used[key]
-            self.storage.pop(key, None)
-            forgotten += 1
-        return forgotten
+    def sweep(self) -> int:
+        """Forget the keys idle for ``ttl`` seconds (every use does it too); returns how many."""
+        return self._records.sweep()
 
     def __len__(self) -> int:
-        return len(self.storage)
+        return len(self._records)
+
+    async def close(self) -> None:
+        pass
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        self._use(key)
-        await super().set_state(key, state)
+        self._record(key).state = state.state if isinstance(state, State) else state
 
     async def get_state(self, key: StorageKey) -> str | None:
-        self._use(key)
-        return await super().get_state(key)
+        return self._record(key).state
 
-    async def set_data(self, key: StorageKey, data: Any) -> None:
-        self._use(key)
-        await super().set_data(key, data)
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise DataNotDictLikeError(
+                f"Data must be a dict or dict-like object, got {type(data).__name__}"
+            )
+        self._record(key).data = data.copy()
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        self._use(key)
-        return await super().get_data(key)
+        return self._record(key).data.copy()
 
 
 def make_storage(settings: BotSettings) -> BaseStorage:
@@ -84,7 +85,7 @@ def make_storage(settings: BotSettings) -> BaseStorage:
     a chat idle for ``KEFU_CHAT_TTL_S``."""
     ttl = settings.chat_ttl_s
     if not settings.redis_url:
-        return ExpiringMemoryStorage(ttl)
+        return ExpiringMemoryStorage(ttl, max_keys=settings.memory_storage_keys)
     pool = BlockingConnectionPool.from_url(
         settings.redis_url,
         max_connections=settings.redis_max_connections,

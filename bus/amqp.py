@@ -9,6 +9,10 @@ write after each publish and ack took about a fifth of the worker's time, and as
 client's. Here messages are consumed as aiormq's ``DeliveredMessage``, published with
 pamqp ``Properties`` built directly, and acked without waiting for the write.
 
+``publish_mandatory`` is the one confirmed, mandatory publish (the bus client's requests, the
+webhook ingress's updates): it returns once the broker has taken the message and raises
+``Unroutable`` (returned: no queue for it) or ``Refused`` (nacked) otherwise.
+
 ``Consumer`` registers such a consumer on a robust aio-pika channel and registers it again
 whenever the channel is reopened after a reconnect (aio-pika restores only the consumers it
 registered itself).
@@ -23,7 +27,7 @@ from typing import Any
 
 import aiormq
 from aio_pika.abc import AbstractChannel, AbstractRobustChannel
-from aio_pika.exceptions import AMQPError
+from aio_pika.exceptions import AMQPError, DeliveryError, PublishError
 from aiormq.abc import DeliveredMessage
 from pamqp.commands import Basic
 
@@ -36,6 +40,20 @@ OnDelivery = Callable[[Delivery], Coroutine[Any, Any, None]]
 # What can go wrong when the channel a message came on is gone (a reconnect): the broker has
 # requeued whatever was not acked, so an ack or a reply that cannot be sent is not an error.
 CHANNEL_GONE = (AMQPError, ConnectionError, RuntimeError)
+
+
+class NotPublished(Exception):
+    """The broker did not take a mandatory message (see :func:`publish_mandatory`)."""
+
+
+class Unroutable(NotPublished):
+    """Returned by the broker: no queue is bound for the routing key (nobody serves the
+    method, a partition without its queue)."""
+
+
+class Refused(NotPublished):
+    """Nacked by the broker: it could not take the message (a queue over its limits, a
+    cluster without a quorum)."""
 
 
 class Consumer:
@@ -126,6 +144,39 @@ async def publish_reply(
         await channel.basic_publish(
             body, routing_key=routing_key, properties=properties, mandatory=False, wait=False
         )
+
+
+async def publish_mandatory(
+    channel: AbstractChannel,
+    body: bytes,
+    *,
+    exchange: str,
+    routing_key: str,
+    properties: Basic.Properties,
+) -> None:
+    """Publish ``mandatory`` on ``channel`` and return once the broker has confirmed it.
+
+    The channel must have been opened with ``publisher_confirms=True, on_return_raises=True``:
+    aiormq reports a returned message only through its confirmation. Raises
+    :class:`Unroutable` when the broker returned it, :class:`Refused` when it nacked it; a
+    channel or connection that went raises what aiormq raises (``CHANNEL_GONE``). Callers put
+    their own deadline around it (``asyncio.timeout``).
+    """
+    underlay = await channel.get_underlay_channel()
+    try:
+        confirmation = await underlay.basic_publish(
+            body,
+            exchange=exchange,
+            routing_key=routing_key,
+            properties=properties,
+            mandatory=True,
+        )
+    except PublishError:  # returned (a DeliveryError too: checked first)
+        raise Unroutable(f"no queue for {routing_key!r} on {exchange!r}") from None
+    except DeliveryError:  # aiormq raises a nack (or reject) rather than returning it
+        raise Refused(f"the broker refused a message for {routing_key!r} on {exchange!r}") from None
+    if not isinstance(confirmation, Basic.Ack):  # a frame that is not an ack: the same
+        raise Refused(f"the broker refused a message for {routing_key!r} on {exchange!r}")
 
 
 def _tag(delivery: Delivery) -> int:

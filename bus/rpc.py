@@ -37,8 +37,7 @@ from aio_pika.abc import (
     AbstractExchange,
     AbstractRobustConnection,
 )
-from aio_pika.exceptions import AMQPError, PublishError
-from pamqp.commands import Basic
+from aio_pika.exceptions import AMQPError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
@@ -297,18 +296,13 @@ class RpcClient:
         confirmed = False
         try:
             async with asyncio.timeout(deadline):
-                underlay = await channel.get_underlay_channel()
-                confirmation = await underlay.basic_publish(
+                await amqp.publish_mandatory(
+                    channel,
                     body,
                     exchange=self._topology.rpc_exchange,
                     routing_key=method,
                     properties=properties,
-                    mandatory=True,
                 )
-                if not isinstance(confirmation, Basic.Ack):
-                    # Nacked: the broker could not take it (a queue over its limits, a
-                    # cluster without a quorum).
-                    raise BusUnavailable(f"the broker refused {method}")
                 confirmed = True
                 reply = await future
         except TimeoutError:
@@ -321,10 +315,14 @@ class RpcClient:
             raise BusTimeout(
                 f"{method}: no reply within {deadline:.1f}s", accepted=command and confirmed
             ) from None
-        except PublishError:
+        except amqp.Unroutable:
             _called(method, "unavailable").inc()
             stats.failed += 1
             raise BusUnavailable(f"nobody serves {method}") from None
+        except amqp.Refused:
+            _called(method, "unavailable").inc()
+            stats.failed += 1
+            raise BusUnavailable(f"the broker refused {method}") from None
         except BusUnavailable:
             _called(method, "unavailable").inc()
             stats.failed += 1

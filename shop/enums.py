@@ -68,13 +68,15 @@ TicketReason = Literal[
     "ineligible",
     "unavailable",
     "not_received",
+    "missing_item",
     "gift",
     "discount",
     "other",
 ]
 """Why a chat was handed to a person. ``not_received``: the courier shows the parcel delivered
 but the customer has not got it (the ticket names the order; its courier and tracking number
-go with it); ``gift``, ``discount``: a request only a person may grant (the policy's
+go with it); ``missing_item``: the parcel came without something the order has (the ticket
+names the order); ``gift``, ``discount``: a request only a person may grant (the policy's
 ``prices``: agents may add a small gift, any discount is the supervisor's)."""
 TICKET_REASONS: tuple[TicketReason, ...] = get_args(TicketReason)
 

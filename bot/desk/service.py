@@ -15,7 +15,7 @@ import contextlib
 import html
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +29,7 @@ from prometheus_client import Counter
 from bot.desk import keyboards, texts
 from bot.desk.relay import AlbumCollector, reason_of, with_retry
 from bot.desk.state import Handoff, HandoffStore
+from bot.expiring import ExpiringMap
 from bot.handlers.media import attachment_of
 from bot.middlewares import _describe as describe_message
 from bot.services.conversation import Conversation
@@ -67,6 +68,7 @@ RELAYED = Counter(
 )
 MEMBER_TTL_S = 60.0
 NON_MEMBER_TTL_S = 10.0
+MEMBERS_KEPT = 10_000
 AGENT_STATUSES = frozenset({"creator", "administrator", "member"})
 
 
@@ -84,24 +86,21 @@ class Members:
     """Who may act as an agent: members of the agents' group, asked with ``getChatMember``
     and remembered briefly (a removed agent loses access within ``MEMBER_TTL_S``)."""
 
-    def __init__(self, chat_id: int) -> None:
+    def __init__(self, chat_id: int, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.chat_id = chat_id
-        self._seen: dict[int, tuple[bool, float]] = {}
+        self._seen: ExpiringMap[int, bool] = ExpiringMap(MEMBER_TTL_S, MEMBERS_KEPT, clock=clock)
 
     async def is_agent(self, bot: Bot, user_id: int) -> bool:
-        now = time.monotonic()
         cached = self._seen.get(user_id)
-        if cached is not None and cached[1] > now:
-            return cached[0]
+        if cached is not None:
+            return cached
         try:
             member = await bot.get_chat_member(self.chat_id, user_id)
         except TelegramAPIError as exc:
             logger.warning("could not check user %s in the agents' group: %s", user_id, exc)
             return False
         ok = member.status in AGENT_STATUSES
-        self._seen[user_id] = (ok, now + (MEMBER_TTL_S if ok else NON_MEMBER_TTL_S))
-        if len(self._seen) > 10_000:
-            self._seen = {k: v for k, v in self._seen.items() if v[1] > now}
+        self._seen.put(user_id, ok, ttl=MEMBER_TTL_S if ok else NON_MEMBER_TTL_S)
         return ok
 
 

@@ -208,6 +208,8 @@ class OrderDraft(Draft):
     """A draft about one of the customer's orders."""
 
     order_no: str | None = None
+    picked_by: str = ""
+    """The words that picked the order at the list ("T恤那个"): they may name the item too."""
 
 
 OD = TypeVar("OD", bound=OrderDraft)
@@ -263,7 +265,9 @@ class OrderFirstFlow(Flow, Generic[OD]):
         if order_no is None:
             await self.ask_order_again_or_step_aside(decision)
             return
-        await self.open_order(await self.draft(), order_no, answered_last4(text))
+        draft = await self.draft()
+        draft.picked_by = text.strip()[:100]
+        await self.open_order(draft, order_no, answered_last4(text))
 
     async def last4_typed(self, text: str, decision: Decision | None) -> None:
         last4 = answered_last4(text)

@@ -22,7 +22,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, offer_orders
+from bot.services.orders import item_label, offer_orders, order_mentioned
 from bot.services.questions import item_kind_named
 from bus.contracts import (
     ContactRequired,
@@ -182,7 +182,13 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             size_base=wish.base,
             request=text.strip()[:200],
         )
-        order_no = slots.order_no or (self.conv.memory.last_order if wish.said else None)
+        # the order named, or whose item is named ("change the hoodie to XL"), or — for a size
+        # said — the one the chat is about
+        order_no = (
+            slots.order_no
+            or await order_mentioned(self.rpc, self.conv, text)
+            or (self.conv.memory.last_order if wish.said else None)
+        )
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
@@ -206,7 +212,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         """The order is known: pick the item (or take the only one). An order that has not
         shipped yet has nothing to exchange: the size it asks for is changed on the order
         itself (``orders.modify_item``)."""
-        if order.state == "paid" and (draft.size_step or draft.new_size or draft.new_color):
+        if order.state in ("awaiting_payment", "paid") and (
+            draft.size_step or draft.new_size or draft.new_color
+        ):
             from bot.flows.orders import ChangeDraft, OrderChangeFlow  # orders uses this module
 
             await self.finish()
@@ -217,12 +225,13 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 new_color=draft.new_color,
                 size_step=draft.size_step,
                 size_base=draft.size_base,
+                request=draft.request,
             )
             await OrderChangeFlow(self.conv, self.rpc, self.state).modify_draft(order, change)
             return
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
-        named = choices.items_mentioned(draft.request, candidates)
+        named = choices.items_mentioned(f"{draft.request} {draft.picked_by}", candidates)
         if len(candidates) == 1 or len(named) == 1:
             # the only one, or the one the request named ("T恤太小了想换大一号")
             await self.with_item(draft, order, (named or candidates)[0].item_id)

@@ -23,7 +23,7 @@ from bot.flows.exchange import SizeWish, resolve_size, size_wish
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
-from bot.services.orders import item_label, lookup, offer_orders, order_card
+from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
@@ -48,7 +48,7 @@ from intents.slots import answered_last4, extract_slots, order_number
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState
 
-Job = Literal["not_received", "urge", "courier"]
+Job = Literal["not_received", "missing_item", "urge", "courier"]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
 _NOT_RECEIVED = re.compile(
@@ -56,6 +56,13 @@ _NOT_RECEIVED = re.compile(
     r"|(says|shows|marked|showing)( as)? delivered.{0,40}(never|not|didn't|did not|haven't)"
     r"|(never|didn't|did not|haven't) (got|get|received?)"
     r".{0,30}(says|shows|marked) ?(as )?delivered",
+    re.IGNORECASE,
+)
+# "包裹到了但是少了一条裤子", "the jeans were not in the parcel": something of the order missing
+_MISSING = re.compile(
+    r"漏发|少发|漏寄|少寄|(包裹|快递|箱子|袋子)(里)?少了|少了一?(件|条|样|双)(?!扣)|(只|就)收到一?(件|条)"
+    r"|\bmissing\b|(was|were|is|are)(n'?t| not) in (it|the (box|parcel|package|bag))"
+    r"|only (got|received) (one|1|part)|didn'?t come with",
     re.IGNORECASE,
 )
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
@@ -83,6 +90,8 @@ def order_job(text: str) -> Job | None:
     says it is about an order; these say what to do)."""
     if _NOT_RECEIVED.search(text):
         return "not_received"
+    if _MISSING.search(text):
+        return "missing_item"
     if courier_asked(text) is not None:
         return "courier"
     if _URGE.search(text):
@@ -104,6 +113,7 @@ logger = logging.getLogger(__name__)
 _BEFORE_SHIPPING: frozenset[OrderState] = frozenset({"awaiting_payment", "paid"})
 _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "not_received": frozenset({"shipped", "completed"}),
+    "missing_item": frozenset({"shipped", "completed"}),
     "urge": frozenset({"paid", "shipped"}),
     "courier": frozenset({"paid"}),
     "order.change_address": _BEFORE_SHIPPING,
@@ -148,6 +158,10 @@ class OrderQueryFlow(Flow):
         it — the order the chat is about, or among the customer's own."""
         job = order_job(text)
         last4 = last4 or last4_beside_number(text)
+        if order_no is None:
+            # the order whose item is named ("阔腿裤怎么还没发货"), else — for a job — the one
+            # the chat is about
+            order_no = await order_mentioned(self.rpc, self.conv, text)
         if order_no is None and (job is not None or intent != "order.status"):
             order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
@@ -227,6 +241,8 @@ class OrderQueryFlow(Flow):
         change = OrderChangeFlow(conv, self.rpc, self.state)
         if draft.job == "not_received":
             await self.not_received(order)
+        elif draft.job == "missing_item":
+            await self.missing_item(order)
         elif draft.job == "urge":
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
         elif draft.job == "courier":
@@ -259,6 +275,20 @@ class OrderQueryFlow(Flow):
             await conv.say(conv.t("order.not_received_no_parcel"))
         await open_ticket(
             conv, self.rpc, reason="not_received", intent="order.status", order_no=order.order_no
+        )
+
+
+    async def missing_item(self, order: OrderView) -> None:
+        """ "包裹到了但少了一条裤子": a ticket with that reason, naming the order; a photo of
+        what came (and the label) joins it. An order not shipped yet has no parcel to check."""
+        conv = self.conv
+        if order.state not in ("shipped", "completed"):
+            await conv.say(conv.t("order.missing_item_not_shipped", order_no=order.order_no))
+            return
+        await conv.say(conv.t("order.missing_item", order_no=order.order_no))
+        conv.memory.evidence_for = "quality"
+        await open_ticket(
+            conv, self.rpc, reason="missing_item", intent="order.status", order_no=order.order_no
         )
 
 
@@ -303,6 +333,8 @@ class ChangeDraft(OrderDraft):
     size_base: str | None = None
     key: str | None = None
     """The idempotency key of the command (kept, so a retry never applies it twice)."""
+    request: str = ""
+    """The customer's words that asked for the change (the item they name is the one)."""
 
 
 class OrderChangeFlow(Flow):
@@ -340,6 +372,21 @@ class OrderChangeFlow(Flow):
     # -- changing an item ------------------------------------------------------------------------
     async def modify(self, order: OrderView, text: str) -> None:
         """Size or colour of an unshipped item: which item, what to, then the worker."""
+        wish = size_wish(text)
+        draft = ChangeDraft(
+            job="modify",
+            order_no=order.order_no,
+            new_size=wish.target,
+            new_color=extract_slots(text).color,
+            size_step=wish.step,
+            size_base=wish.base,
+            request=text.strip()[:200],
+        )
+        await self.modify_draft(order, draft)
+
+    async def modify_draft(self, order: OrderView, draft: ChangeDraft) -> None:
+        """The item to change (named by its size or name, the only one, or picked), then the
+        change; an order whose items can't change says why."""
         conv = self.conv
         refusal = order.address_refusal  # items change exactly when the address may
         if refusal == "not_paid":
@@ -352,24 +399,12 @@ class OrderChangeFlow(Flow):
         if refusal == "closed":
             await conv.say(conv.t("order.modify.closed"))
             return
-        wish = size_wish(text)
-        draft = ChangeDraft(
-            job="modify",
-            order_no=order.order_no,
-            new_size=wish.target,
-            new_color=extract_slots(text).color,
-            size_step=wish.step,
-            size_base=wish.base,
-        )
-        await self.modify_draft(order, draft)
-
-    async def modify_draft(self, order: OrderView, draft: ChangeDraft) -> None:
-        """The item to change (named by its size, the only one, or picked), then the change."""
-        conv = self.conv
         if len(order.items) == 1:
             await self.with_item(draft, order, order.items[0].item_id)
             return
         named = [i for i in order.items if draft.size_base and i.size == draft.size_base]
+        if len(named) != 1:
+            named = choices.items_mentioned(draft.request, order.items)  # "the hoodie to XL"
         if len(named) == 1:
             await self.with_item(draft, order, named[0].item_id)
             return

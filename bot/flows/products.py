@@ -36,6 +36,7 @@ from bus.contracts import (
     VariantView,
 )
 from intents import Decision, Slots
+from shop.colours import colour_name
 from shop.enums import PRODUCT_CATEGORIES, SIZE_LETTERS, Fibre, ProductCategory
 
 logger = logging.getLogger(__name__)
@@ -397,7 +398,8 @@ class ProductFacts(Flow):
         conv = self.conv
 
         def label(variant: VariantView) -> str:
-            return conv.t("products.variant", color=variant.color, size=variant.size)
+            shown = colour_name(variant.color, conv.locale)
+            return conv.t("products.variant", color=shown, size=variant.size)
 
         in_stock = [v for v in product.variants if v.stock > 0]
         listing = conv.replies.join([label(v) for v in in_stock[:12]], conv.locale)
@@ -412,9 +414,11 @@ class ProductFacts(Flow):
                 "products.stock.no_such_size", size=size, sizes=sizes
             )
         if color is not None and not any(color in c or c in color for c in product.colors):
-            colors = conv.replies.join(product.colors, conv.locale)
+            colors = conv.replies.join(
+                [colour_name(c, conv.locale) for c in product.colors], conv.locale
+            )
             return conv.t("products.stock.no") + conv.t(
-                "products.stock.no_such_color", color=color, colors=colors
+                "products.stock.no_such_color", color=colour_name(color, conv.locale), colors=colors
             )
         matching = [
             v for v in product.variants
@@ -426,7 +430,8 @@ class ProductFacts(Flow):
             lines = [conv.t("products.stock.line", variant=label(v), count=v.stock)
                      for v in available[:6]]
             return conv.t("products.stock.yes") + "\n".join(lines)
-        asked = conv.t("products.variant", color=color or "", size=size or "").strip()
+        shown = colour_name(color, conv.locale) if color else ""
+        asked = conv.t("products.variant", color=shown, size=size or "").strip()
         text = conv.t("products.stock.no") + conv.t("products.stock.out", variant=asked)
         if in_stock:
             return text + "\n" + conv.t("products.stock.others", variants=listing)

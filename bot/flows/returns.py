@@ -26,7 +26,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, offer_orders
+from bot.services.orders import item_label, offer_orders, order_mentioned
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
@@ -132,7 +132,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         implied = (
             memory.last_order if memory.linked is not True or choices.points_back(text) else None
         )
-        order_no = slots.order_no or implied
+        order_no = slots.order_no or await order_mentioned(self.rpc, self.conv, text) or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
@@ -151,7 +151,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft.order_no = order.order_no
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
-        named = choices.items_mentioned(draft.note, candidates)
+        named = choices.items_mentioned(f"{draft.note} {draft.picked_by}", candidates)
         if len(candidates) == 1 or len(named) == 1:
             # the only one, or the one the request named ("牛仔裤想退")
             await self.with_items(draft, order, [(named or candidates)[0].item_id])

@@ -12,6 +12,7 @@ from aiogram.types import Message
 
 from bot import keyboards
 from bot.routing import IntentRoute
+from bot.services import choices
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
@@ -27,16 +28,26 @@ logger = logging.getLogger(__name__)
 
 NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 
-async def order_terms(conv: Conversation, rpc: Bus, policy: ShopPolicy) -> str | None:
-    """The return/exchange terms of the customer's last order (by its first item's kind)."""
+async def order_terms(
+    conv: Conversation, rpc: Bus, policy: ShopPolicy, text: str = ""
+) -> str | None:
+    """The return/exchange terms of the order the customer means — the one whose item they
+    name ("the dress I got"), the chat's, or their latest — by its first item's kind; only for
+    an order that has reached them (an unpaid or unshipped one has no such terms yet)."""
     order_no = conv.memory.last_order
-    if order_no is None and conv.memory.linked is True:  # (no bus call just to find out)
-        latest = await list_orders(rpc, conv, limit=1)
-        order_no = latest[0].order_no if latest else None
+    if conv.memory.linked is True:  # (no bus call just to find out)
+        orders = await list_orders(rpc, conv, limit=50) or []
+        named = choices.orders_mentioned(text, orders)
+        if named:  # the item they name is the one: its order, or none if two have it
+            order_no = named[0].order_no if len(named) == 1 else None
+        elif order_no is None and orders:
+            order_no = orders[0].order_no
     if order_no is None:
         return None
     result = await lookup(rpc, conv, order_no)
     if not isinstance(result, OrderFound) or not result.order.items:
+        return None
+    if result.order.state not in ("shipped", "completed"):
         return None
     kind = result.order.items[0].kind
     rule = policy.kind_rule(kind)
@@ -122,7 +133,7 @@ def get_router(router: Router | None = None) -> Router:
     ) -> None:
         parts: list[str] = [conv.replies.answer(decision.intent, conv.locale)]
         parts.append(conv.t("color.ask_daylight_photo"))
-        terms = await order_terms(conv, rpc, policy)
+        terms = await order_terms(conv, rpc, policy, message.text or "")
         if terms:
             parts.append(terms)
         conv.memory.evidence_for = "color"

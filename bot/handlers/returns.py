@@ -78,6 +78,19 @@ class AnyOf(Filter):
         return decision is not None and decision.intent in self.intents
 
 
+class ReturnWords(Filter):
+    """Not a confident intent, but a return among the engine's choices and the words plainly
+    asking to make one ("我想退货 但是忘了订单号")."""
+
+    async def __call__(
+        self, message: Message, decision: Decision | None = None, conv: Conversation | None = None
+    ) -> bool:
+        if decision is None or conv is None or decision.outcome == "accept":
+            return False
+        considered = {decision.intent, *(c.intent for c in decision.candidates)}
+        return "returns.return" in considered and _return_job(message.text or "", conv)
+
+
 def _known_order(text: str, conv: Conversation) -> bool:
     return order_number(text) is not None or conv.memory.last_order is not None
 
@@ -248,6 +261,12 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
 
     # -- an order number alone ---------------------------------------------------------------------
+    @references.message(HasText(), ReturnWords())
+    async def handle_return_words(message: Message, flows: Flows, decision: Decision) -> None:
+        """ "我想退货 但是忘了订单号": the engine torn between a return and an order question,
+        the words plainly want the return — it starts (its order found as any return's is)."""
+        await flows.get(ReturnFlow).start(decision.slots, message.text or "")
+
     @references.message(HasText(), OrderReference())
     async def handle_order_reference(message: Message, flows: Flows) -> None:
         text = message.text or ""

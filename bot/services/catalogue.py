@@ -8,20 +8,17 @@ those calls queued behind each other and size turns were the slowest of all (iss
 run). Categories and charts change with the catalogue, rarely; stock changes all the time and
 is never kept here (product facts and stock questions still ask the worker every time).
 
-Kept per bus client (one per bot process, so a test's fresh client starts empty), as a
-plain mapping with expiry times: a changed chart or a new category is seen within
+Kept per bus client (one per bot process, so a test's fresh client starts empty), in
+:class:`bot.expiring.ExpiringMap` s: a changed chart or a new category is seen within
 ``CATALOGUE_TTL_S``. A product that is not found is not remembered.
 """
 
 from __future__ import annotations
 
-import time
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
+from bot.expiring import ExpiringMap
 from bus import Bus
 from bus.contracts import GetProduct, ListCategories, ProductFound, ProductSummary, ProductView
 from replies.sizing import SizeChart, SizeRow
@@ -31,41 +28,6 @@ CATALOGUE_TTL_S = 60.0
 """How long the categories and a product's chart are kept before the worker is asked again."""
 PRODUCTS_KEPT = 512
 """Products whose charts are kept at most (the least recently used go first)."""
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Expiring(Generic[K, V]):
-    """A bounded mapping whose entries are forgotten ``ttl`` seconds after they were put."""
-
-    def __init__(
-        self, ttl: float, size: int, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.ttl = ttl
-        self.size = size
-        self._clock = clock
-        self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if entry[0] <= self._clock():
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return entry[1]
-
-    def put(self, key: K, value: V) -> None:
-        self._entries[key] = (self._clock() + self.ttl, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
 
 @dataclass(frozen=True, slots=True)
 class SizingFacts:
@@ -94,11 +56,11 @@ def chart_of(product: ProductView) -> SizeChart | None:
 
 @dataclass
 class _Kept:
-    categories: Expiring[None, list[ProductCategory]] = field(
-        default_factory=lambda: Expiring(CATALOGUE_TTL_S, 1)
+    categories: ExpiringMap[None, list[ProductCategory]] = field(
+        default_factory=lambda: ExpiringMap(CATALOGUE_TTL_S, 1)
     )
-    sizing: Expiring[int, SizingFacts] = field(
-        default_factory=lambda: Expiring(CATALOGUE_TTL_S, PRODUCTS_KEPT)
+    sizing: ExpiringMap[int, SizingFacts] = field(
+        default_factory=lambda: ExpiringMap(CATALOGUE_TTL_S, PRODUCTS_KEPT)
     )
 
 

@@ -142,7 +142,7 @@ def order_button_label(conv: Conversation, order: OrderSummary) -> str:
 
 
 FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
-    "x": frozenset({"shipped", "completed"}),
+    "x": frozenset({"paid", "shipped", "completed"}),  # (paid: the size changes on the order)
     "r": frozenset({"shipped", "completed"}),
     "i": frozenset({"paid", "shipped", "completed"}),
 }
@@ -178,6 +178,16 @@ async def order_in_words(
     return choices.pick_order(text, shown, [o for o in orders if o not in shown])
 
 
+async def order_mentioned(rpc: Bus, conv: Conversation, text: str) -> str | None:
+    """The one order of a verified customer's whose item a request names ("change the hoodie
+    to XL"), or ``None`` (not verified, nothing named, or named in two orders)."""
+    if conv.memory.linked is False or not text.strip():
+        return None
+    orders = await list_orders(rpc, conv, limit=50)
+    named = choices.orders_mentioned(text, orders or [])
+    return named[0].order_no if len(named) == 1 else None
+
+
 async def offer_orders(
     conv: Conversation,
     rpc: Bus,
@@ -197,11 +207,11 @@ async def offer_orders(
     if not orders:
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
-    orders = shown_orders(orders, flow, states)
     # An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
-    # is taken at once.
+    # is taken at once (not when another of theirs has one too: "the hoodie" of two).
     named = choices.orders_mentioned(text, orders) if text else []
-    only = orders if len(orders) == 1 else named if len(named) == 1 else []
+    orders = shown_orders(orders, flow, states)
+    only = orders if len(orders) == 1 else named if len(named) == 1 and named[0] in orders else []
     if only:
         found = await lookup(rpc, conv, only[0].order_no)
         if isinstance(found, OrderFound):

@@ -184,6 +184,10 @@ async def test_stock_of_a_size_and_a_size_that_does_not_exist(stack) -> None:
     [stock] = await customer.says("L码还有吗")
     assert stock.text.startswith("连帽卫衣\n")
     assert "有的。" in stock.text or "没有了。" in stock.text
+    # English customers read the colours in English
+    [black] = await english.says("do you have the jeans in black?")
+    assert black.text.startswith("High-waist Jeans\nYes.") and "black" in black.text
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in black.text.split("\n", 1)[1])
 
 
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:

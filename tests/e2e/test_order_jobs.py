@@ -393,8 +393,8 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     await customer.shares_contact(returnable.customer_phone)
     [listed] = await customer.says("我要退货")
     assert listed.text == stack.t("choose.order") and listed.button(returnable.order_no)
-    [choose] = await customer.says("牛仔裤那单")
-    assert choose.text == stack.t("returns.choose_item", order_no=returnable.order_no)
+    [why] = await customer.says("牛仔裤那单")  # the order with the jeans, and the jeans in it
+    assert why.text.startswith("想退的是：高腰牛仔裤") and why.button("尺码不合适")
     await customer.says("/cancel")
     # The chat was about the jeans' order; "something" may be another: the list again.
     [again] = await customer.says("我要退货")
@@ -413,6 +413,14 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     assert which.text == stack.t("ask.pick_order")
 
 
+async def test_a_return_wanted_in_plain_words_starts_even_when_the_engine_is_unsure(stack):
+    """ "我想退货 但是忘了订单号": whatever the engine makes of the forgotten number, the words
+    want a return — it starts, and asks for the order (or the contact)."""
+    customer = stack.customer()
+    [ask] = await customer.says("我想退货 但是忘了订单号")
+    assert ask.text == stack.t("ask.order_no") and ask.reply_buttons[0][0].request_contact
+
+
 async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
     """"我要改地址" from the verified demo customer: her list has only what can still change
     (not the shipped or completed ones); the order named in words goes on to the address."""
@@ -427,6 +435,54 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
     assert all(("已付款" in label or "等待付款" in label) for label in shown), shown
     _card, ask = await customer.says("半身裙那单", replies=2)
     assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
+
+
+async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None:
+    """ "阔腿裤怎么还没发货 都一个多月了" from the verified demo customer: the order with the
+    trousers (not among her ten latest), flagged overdue — not her list to pick from."""
+    returnable = await showcase(stack, "returnable")
+    overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid 35 days ago
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    card, flagged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
+    assert overdue.order_no in card.text and flagged.button("催")
+
+
+async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_zh_and_en(
+    stack,
+) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", also=("regular",))
+    customer = stack.customer()
+    card, said, opened = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 包裹到了但是少了一件", replies=3
+    )
+    assert order.order_no in card.text
+    assert said.text == stack.t("order.missing_item", order_no=order.order_no)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "missing_item" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(
+        kind="regular", state="completed", telegram_user_id=english.user_id
+    )
+    _card, said, _opened = await english.says(
+        "the parcel came but the jeans were not in it", replies=3
+    )
+    assert said.text == stack.t("order.missing_item", "en", order_no=other.order_no)
+    [ticket] = await stack.tickets(english.user_id)
+    assert ticket.reason == "missing_item"
+
+
+async def test_a_colour_question_gives_the_terms_of_the_order_it_is_about(stack) -> None:
+    """A verified customer's colour worry about "the T-shirt I got": the colour answer, and the
+    return terms of the order with the T-shirt; about the unpaid dress: none (nothing has
+    reached her, so nothing to return yet)."""
+    returnable = await showcase(stack, "returnable")  # 纯棉圆领T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(returnable.customer_phone)
+    [tee] = await customer.says("the T-shirt I got looks a different colour from the photos")
+    assert f"Your order {returnable.order_no} is a regular item" in tee.text
+    [dress] = await customer.says("the dress looks a different colour from the photos")
+    assert "Your order" not in dress.text and "daylight" in dress.text
 
 
 async def test_the_console_finding_a_return_of_the_showcase_order(stack) -> None:

@@ -14,9 +14,10 @@ import aio_pika
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.ingress import SECRET_HEADER, Ingress, IngressSettings, chat_of
+from bot.ingress import SECRET_HEADER, Ingress, IngressSettings
 from bus.settings import BusSettings
 from bus.topology import Topology
+from bus.updates import chat_of
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.processes import ROOT, clean_env
 
@@ -152,19 +153,6 @@ async def test_503_when_the_broker_cannot_take_it(ingress, amqp_connection):
     response = await client.post("/telegram/webhook", data=body, headers={SECRET_HEADER: SECRET})
     assert response.status == 503
     assert (await client.get("/healthz")).status == 503
-
-
-async def test_chat_of_covers_the_update_kinds():
-    user = {"id": 55, "is_bot": False, "first_name": "a"}
-    chat = {"id": -100123, "type": "supergroup"}
-    assert chat_of({"update_id": 1, "edited_message": {"chat": chat, "from": user}}) == -100123
-    assert chat_of({"update_id": 1, "channel_post": {"chat": chat}}) == -100123
-    assert chat_of({"update_id": 1, "my_chat_member": {"chat": chat, "from": user}}) == -100123
-    assert chat_of({"update_id": 1, "inline_query": {"id": "1", "from": user}}) == 55
-    assert chat_of({"update_id": 1, "poll_answer": {"poll_id": "1", "user": user}}) == 55
-    assert chat_of({"update_id": 1, "poll": {"id": "1"}}) is None
-    # A button on a message in a private chat goes with that chat's messages.
-    assert chat_of(button(1, 77)) == chat_of(message(2, 77)) == 77
 
 
 async def test_the_ingress_process_registers_its_webhook_and_takes_telegrams_calls(

@@ -4,7 +4,7 @@ worker once a minute per bus client, not once per size question; stock is never 
 from __future__ import annotations
 
 from bot.ops.turns import NotingBus
-from bot.services.catalogue import Expiring, sizing_facts, sold_categories
+from bot.services.catalogue import sizing_facts, sold_categories
 from bus import contracts as c
 from bus.testing import InMemoryBus
 from worker.catalogue import Catalogue
@@ -77,17 +77,3 @@ async def test_the_categories_are_asked_for_once_a_minute():
     first.clear()  # a caller's copy: what is kept stays whole
     assert await sold_categories(bus) == [row.category for row in CATALOGUE.categories()]
     assert asked(bus, c.ListCategories) == 1
-
-
-def test_entries_expire_after_the_ttl_and_the_least_recently_used_go_first():
-    clock = Clock()
-    kept: Expiring[int, str] = Expiring(60, 2, clock=clock)
-    kept.put(1, "one")
-    kept.put(2, "two")
-    assert kept.get(1) == "one"  # 1 used last: 2 goes first
-    kept.put(3, "three")
-    assert (kept.get(1), kept.get(2), kept.get(3)) == ("one", None, "three")
-    clock.now += 59.9
-    assert kept.get(1) == "one"
-    clock.now += 0.2
-    assert kept.get(1) is None and kept.get(3) is None and len(kept) == 0

@@ -70,6 +70,11 @@ def test_a_return_to_make_or_a_question(text: str, order_known: bool, job: bool)
         ("改发顺丰，差价我补", "courier"),
         ("can you send it by SF instead", "courier"),
         ("帮我催一下", "urge"),
+        ("包裹到了但是少了一件", "missing_item"), ("少发了一条裤子", "missing_item"),
+        ("the jeans were not in the parcel", "missing_item"),
+        ("only got one of the two shirts", "missing_item"),
+        ("衣服少了一个扣子", None),  # a part of the item: a quality problem
+        ("缺了一个角", None),
         ("我的快递到哪了", None),
         ("已经签收了，谢谢", None),
     ],

@@ -65,6 +65,7 @@ ELSEWHERE = {
     "ui.order.courier.recorded": "tests/e2e/test_order_jobs.py",
     "ui.order.courier.recorded_extra": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received": "tests/e2e/test_order_jobs.py",
+    "ui.order.missing_item": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
     "ui.returns.created": "tests/unit/bot/test_return_flow.py",

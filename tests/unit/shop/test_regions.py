@@ -40,6 +40,11 @@ def test_a_region_the_message_names_is_the_region_the_policy_groups():
     assert POLICY.region_group("杭州") == "jzhw"
     assert extract_slots("do you ship to Xinjiang").region == "新疆"
     assert POLICY.region_group("Xinjiang") == "remote"
+    # English customers name the city, romanised
+    assert extract_slots("how long to ship to Chengdu?").region == "四川"
+    assert extract_slots("postage to Urumqi?").region == "新疆"
+    assert extract_slots("do you deliver to Xi'an").region == "陕西"
+    assert extract_slots("I'll order for my sister in Suzhou").region == "江苏"
 
 
 def test_the_table_has_each_division_once_with_both_names():
