@@ -1,7 +1,8 @@
 """Are two trees' intent engines the same? Every decision, in full, on many texts and contexts.
 
 A speed change to ``intents/`` must not change one decision: this dumps ``IntentEngine.match``
-for every catalogue example and every quoted string in the tests (each alone and in four
+for every catalogue example, every quoted string in the tests and every text of the labelled
+and blind sets (each alone and in four
 conversation contexts) as JSON lines, and compares two dumps. Run it from each tree — the
 tree it lives in is the one imported:
 
@@ -28,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def texts() -> list[str]:
-    """The catalogue's examples and every string constant of the tests (1–200 characters)."""
+    """The catalogue's examples, every string constant of the tests (1–200 characters) and
+    every text of the labelled and blind sets (``tests/data``)."""
     from intents import IntentEngine
 
     found: set[str] = set()
@@ -44,6 +46,11 @@ def texts() -> list[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if 0 < len(node.value) <= 200:
                     found.add(node.value)
+    for path in sorted((ROOT / "tests" / "data").glob("*.jsonl")):  # labelled and blind sets
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text") if line.strip() else None
+            if isinstance(text, str) and text:
+                found.add(text)
     return sorted(found)
 
 
