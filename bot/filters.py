@@ -4,10 +4,15 @@ Which intents reach which handler is :mod:`bot.routing`'s business (``IntentRout
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from intents import Decision
+
+if TYPE_CHECKING:
+    from bot.services.conversation import Conversation
 
 
 class Outcome(Filter):
@@ -53,14 +58,18 @@ class IsCommand(Filter):
 
 
 class MayBeBeforeIntents(Filter):
-    """A command, a shared contact, or a message in a chat with an FSM state: what the routers
-    before the intent handlers (commands, the contact, the flows) may take. Every other message
+    """A command, a shared contact, a message in a chat with an FSM state, or one right after an
+    offer: what the routers before the intent handlers (commands, the contact, the flows, the
+    answer to an offer) may take. Every other message
     — most turns — skips the three at once (each still checks its own filter)."""
 
-    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
+    async def __call__(
+        self, message: Message, raw_state: str | None = None, conv: Conversation | None = None
+    ) -> bool:
         text = message.text
         return (
             raw_state is not None
             or message.contact is not None
             or (text is not None and text.startswith("/"))
+            or (conv is not None and conv.offer is not None)  # a yes or no to an offer
         )

@@ -40,7 +40,7 @@ import numpy.typing as npt
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
 from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
-from intents.features import ngrams
+from intents.features import cues, ngrams
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import is_cjk, normalize, strip_fillers
@@ -376,6 +376,12 @@ class IntentEngine:
         i_top = int(inner.argmax())
         accept_t, _ = _thresholds(st, self.config)
         if intents[i_top].group in self.config.wrapper_groups or inner[i_top] < accept_t:
+            return probs, source, encoded
+        # praise left over from thanks ("你们服务真好 谢谢" -> "你们服务真好", "thanks again, you've
+        # been great" -> "again you've been great") reads like sarcasm to the model; it makes the
+        # thanks a complaint only with a frustration cue ("谢谢你们了 等了0天都没发")
+        if (intents[top].group == "thanks" and intents[i_top].group == "complaint"
+                and not cues(rest)):
             return probs, source, encoded
         if intents[i_top].id == FALLBACK_INTENT:
             cjk = sum(1 for c in bare if is_cjk(c))

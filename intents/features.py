@@ -34,35 +34,57 @@ _PRAISE = re.compile(
     r"cheer for nothing|thank a lot|really lov)"
 )
 _FAILURE = re.compile(
-    r"\b(?:still|never|no|not|nothing|again|week|day|month|late|lost|wait|hasn|haven|didn|"
-    r"wrong|broken|ignor|excus|silenc)"
+    r"\b(?:still|never|no|not|nothing|again|week(?!end)|day|month|late|lost|wait|hasn|haven|"
+    r"didn|wrong|broken|ignor|excus|silenc)"
 )
+# sincere phrases that carry a "failure" word: thanks again, no problem, have a great day
+_SINCERE_EN = re.compile(
+    r"\bthank(?: you)? again\b|\bno (?:problem|worry|rush|hurry)|\bnot a problem|"
+    r"\b(?:hav|enjoy) (?:a|your) (?:\w+ )?(?:day|weekend|week|even|night|one|tim)\b"
+)
+# sarcasm on its own (呵呵 真好, 真行啊你们, 我信你个鬼); 绝了 but not 拒绝了 / 谢绝了.
+# Normalised text: repeated characters collapse (呵呵 -> 呵, 谢谢 -> 谢, 天天 -> 天)
 _SARCASM_ZH = re.compile(
-    r"真行|真棒|真好|厉害了|好家伙|呵呵|太棒了|绝了|牛啊|佩服|可以啊|真是谢谢|谢谢你们了|我信你个鬼"
+    r"真行|好家伙|呵|我信你个鬼|真是谢|厉害了我的|(?<![拒谢断杜])绝了"
+)
+# praise that is sarcastic only next to a failure or a wait (真棒 又发错了, 服务真好 等了0天都没发);
+# with none (服务真好 谢谢, 辛苦了 谢谢你们了) it is sincere
+_PRAISE_ZH = re.compile(r"真好|真棒|太棒了|厉害了|牛啊|佩服|可以啊|谢你们了")
+_FAILURE_ZH = re.compile(
+    r"还没|都没|没人|没[有]?(?:发|到|收|回|退|动|更新|消息|处理|反应)|还不|不发|不回|不管|不理|"
+    r"等了|等到|又|0[天周个次]|半个月|个月|礼拜|星期|这么[难慢久]|丢了|错|坏|破|慢|拖|骗|问了|遍"
 )
 _EMOTION = re.compile(
     r"\b(?:ridiculous|joke|furious|livid|fed up|sick of|wast|useless|pathetic|unacceptabl|"
     r"disgust|shock|appal|terribl|worst|scam|incompet|disgrace|nightmare|beyond frustrat|"
-    r"frustrat|enough)"
+    r"frustrat|had enough|enough is enough|enough already)"
     r"|气死|无语|恶心|烦死|崩溃|受不了|太过分|什么玩意|搞什么|有病|离谱|心累|服了|吐了|寒心|失望"
 )
 _CHASING = re.compile(
     r"\b(?:every (?:single )?day|each day|again and again|keep ask|keep chas|chas|"
     r"(?:second|third|fourth|fifth|0th|0rd|0nd) tim|ask 0 tim|told 0 tim)"
-    r"|天天|每天|第0次|第[二三四五六七八九十n]次|催了|问了.{0,4}[遍次]|说了.{0,4}[遍次]|几遍|八百遍"
+    # 天天催 normalises to 天催 (repeats collapse)
+    r"|(?:^|(?<= ))天[催问说找等追]|每天|第0次|第[二三四五六七八九十n]次|催了"
+    r"|问了.{0,4}[遍次]|说了.{0,4}[遍次]|几遍|八百遍"
 )
 
 
 def cues(norm: str) -> list[str]:
     """Frustration cues of a normalised message (see the module doc)."""
     out = []
-    if (_PRAISE.search(norm) and _FAILURE.search(norm)) or _SARCASM_ZH.search(norm):
+    if _sarcasm(norm):
         out.append("§sarcasm")
     if _EMOTION.search(norm):
         out.append("§emotion")
     if _CHASING.search(norm):
         out.append("§chasing")
     return out
+
+
+def _sarcasm(norm: str) -> bool:
+    if _SARCASM_ZH.search(norm) or (_PRAISE_ZH.search(norm) and _FAILURE_ZH.search(norm)):
+        return True
+    return bool(_PRAISE.search(norm) and _FAILURE.search(_SINCERE_EN.sub(" ", norm)))
 
 
 def ngrams(norm: str) -> list[str]:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import opencc  # type: ignore[import-untyped, unused-ignore]
 
-from intents.variants import apply_variants
+from intents.variants import PINYIN, apply_variants
 
 MAX_CHARS = 512
 """Only the first MAX_CHARS characters of a message are considered (a customer question is short;
@@ -141,13 +141,19 @@ def _strip_suffix(word: str) -> str:
     return word
 
 
+def _stem_unless_pinyin(m: re.Match[str]) -> str:
+    word = m.group(0)
+    # a pinyin word left in a run that is not wholly pinyin is not English (zenme, haode)
+    return word if word in PINYIN else stem(word)
+
+
 def _normalize_text(text: str) -> str:
     text = apply_variants(prepare(text))
     text = _KEEP.sub(" ", text)
     text = _DIGITS.sub("0", text)
     text = _CJK_REPEAT.sub(r"\1", text)
     text = _LATIN_REPEAT.sub(r"\1\1", text)
-    text = _LATIN_WORD.sub(lambda m: stem(m.group(0)), text)
+    text = _LATIN_WORD.sub(_stem_unless_pinyin, text)
     return _SPACES.sub(" ", text).strip()
 
 

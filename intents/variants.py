@@ -16,7 +16,10 @@ folding), so a keyword written in the standard form also matches its variants:
   next to Chinese text (找kf); followed by a number it starts an order number (KF20260001).
 * ``PINYIN``: a run of latin words that spells out entirely as pinyin (``bao you ma``,
   ``tuihuo``, ``zai ma``) is replaced by the characters. A run with any non-pinyin word (any
-  English sentence) is left alone.
+  English sentence) is left alone, except the table's words standing together or long
+  (``hello zenme tuihuo`` -> ``hello 怎么退货``), and so is one short word that merely splits
+  into syllables (``made``, ``nike``). Pinyin words are never stemmed as English (``zenme``
+  stays ``zenme``).
 * ``EN_VARIANTS``: common English misspellings (recieved, adress, cancle).
 
 Only unambiguous variants belong here: a pair that is also an ordinary word in shop chat (受到,
@@ -139,6 +142,19 @@ PINYIN: dict[str, str] = {
     "ma": "吗", "ne": "呢", "le": "了", "zai": "在", "bu": "不", "hao": "好",
     "fa": "发", "huo": "货", "dao": "到", "mei": "没", "yao": "要", "xiang": "想",
     "wode": "我的", "nimen": "你们", "keyi": "可以", "nengbuneng": "能不能", "neng": "能",
+    # particles, pronouns and everyday words (round 10)
+    "a": "啊", "ya": "呀", "la": "啦", "ba": "吧", "o": "哦", "de": "的",
+    "wo": "我", "ni": "你", "nin": "您", "ta": "他", "shi": "是", "you": "有", "hai": "还",
+    "dou": "都", "hen": "很", "tai": "太", "zhen": "真", "gui": "贵", "da": "大", "xiao": "小",
+    "kuai": "快", "qian": "钱", "jian": "件", "ge": "个", "mai": "买", "kan": "看", "cha": "查",
+    "wen": "问", "gai": "改", "bang": "帮", "qing": "请", "qingwen": "请问", "yixia": "一下",
+    "zenmeban": "怎么办", "zenyang": "怎样", "caozuo": "操作", "shenqing": "申请",
+    "yijing": "已经", "shoudao": "收到", "shouhuo": "收货", "shouhou": "售后", "wenti": "问题",
+    "huifu": "回复", "lianxi": "联系", "dianhua": "电话", "xiadan": "下单", "fachu": "发出",
+    "mashang": "马上", "jintian": "今天", "mingtian": "明天", "zuotian": "昨天",
+    "yifu": "衣服", "kuzi": "裤子", "xiezi": "鞋子", "jiage": "价格", "youhuo": "有货",
+    "nali": "哪里", "nar": "哪儿", "zhege": "这个", "nage": "那个", "ruhe": "如何",
+    "dengle": "等了", "tianle": "天了", "tian": "天", "haojitian": "好几天",
 }
 _PINYIN_MAXLEN = max(map(len, PINYIN))
 _LATIN_RUN = re.compile(r"[a-z]+(?:[ \t]+[a-z]+)*")
@@ -170,6 +186,9 @@ def pinyin_to_hanzi(run: str) -> str | None:
     end = best[n]
     if end is None:
         return None
+    # one short word that only splits into syllables ("made" = ma+de, "nike", "shine") is English
+    if len(s) <= 5 and s not in PINYIN and not any(c in run for c in " \t"):
+        return None
     # a lone short syllable ("le", "ma", "bu") is more likely English or noise than pinyin
     if end[0] == 1 and len(s) <= 3:
         return None
@@ -187,7 +206,31 @@ def _latin_word(m: re.Match[str]) -> str:
 
 def _pinyin_run(m: re.Match[str]) -> str:
     run = m.group(0)
-    return pinyin_to_hanzi(run) or run
+    whole = pinyin_to_hanzi(run)
+    if whole is not None:
+        return whole
+    return _pinyin_words(run) if " " in run or "\t" in run else run
+
+
+def _pinyin_words(run: str) -> str:
+    """A run mixing English and pinyin (``hello zenme tuihuo``): the pinyin words of the table
+    are converted where they stand together (two or more, five letters or more) or are long
+    (``tuihuo``, ``kuaidi``); English words and lone short syllables (``you``, ``a``) stay."""
+    words = run.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and words[j] in PINYIN:
+            j += 1
+        span = words[i:j]
+        if span and ((len(span) >= 2 and sum(map(len, span)) >= 5) or len(span[0]) >= 5):
+            out.append("".join(PINYIN[w] for w in span))
+            i = j
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
 
 
 def apply_variants(text: str) -> str:

@@ -48,6 +48,7 @@ from shop.enums import (
     OrderState,
     PostagePayer,
 )
+from shop.payments import payment_name
 from shop.policy import WEEKDAYS, KindRule, ShopPolicy
 from shop.regions import region_display_name
 
@@ -59,6 +60,8 @@ SLOT_VARIANTS = ("need_height", "need_weight", "have_body")
 ANSWER_VARIANTS = frozenset({"default", *REGION_GROUPS, *SLOT_VARIANTS, *VERDICTS})
 KIND_VALUES = frozenset({"item_label", "item_return_days", "item_exchange", "item_postage"})
 """What an answer about one item kind may use (``answer(..., item_kind=...)``)."""
+PAYMENT_VALUES = frozenset({"payments_refused"})
+"""What an answer about the ways to pay named may use (``answer(..., payments=...)``)."""
 SLOT_NAMES = frozenset(
     {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
      "fit"}
@@ -349,7 +352,7 @@ class Replies:
 
     def _check_answers(self) -> None:
         for locale, flat in self._templates.items():
-            allowed = set(self._policy_values[locale]) | SLOT_NAMES | KIND_VALUES
+            allowed = set(self._policy_values[locale]) | SLOT_NAMES | KIND_VALUES | PAYMENT_VALUES
             for key, text in flat.items():
                 if not key.startswith("answers."):
                     continue
@@ -514,7 +517,9 @@ class Replies:
                 [region_display_name(r, locale) for r in fs.remote_regions], locale),
             "remote_from": money(fs.remote_threshold_yuan, locale),
             "remote_off": money(fs.remote_postage_off_yuan, locale),
-            "payment_methods": self._join([m.get(locale) for m in p.payment.methods], locale),
+            "payment_methods": self._join(
+                [m.name.get(locale) for m in p.payment.methods], locale
+            ),
             "unpaid_close_hours": p.orders.unpaid_close_hours,
             "regular_label": ret.regular.label.get(locale),
             "custom_label": ret.custom.label.get(locale),
@@ -547,10 +552,19 @@ class Replies:
 
     # -- public rendering ------------------------------------------------------------------------
     def verdict(
-        self, intent_id: str, *, item_kind: ItemKind | None = None, region: str | None = None
+        self,
+        intent_id: str,
+        *,
+        item_kind: ItemKind | None = None,
+        region: str | None = None,
+        payments: frozenset[str] = frozenset(),
+        coupon: bool = False,
     ) -> Verdict | None:
         """The yes or no the policy decides for a "can I…?" question (``replies.verdicts``)."""
-        return decide(self.policy, intent_id, item_kind=item_kind, region=region)
+        return decide(
+            self.policy, intent_id, item_kind=item_kind, region=region, payments=payments,
+            coupon=coupon,
+        )
 
     def verdict_opener(self, verdict: Verdict, locale: str) -> Html:
         """The words a yes/no answer opens with ("可以。", "No. ")."""
@@ -587,12 +601,17 @@ class Replies:
         *,
         region: str | None = None,
         item_kind: ItemKind | None = None,
+        payments: frozenset[str] = frozenset(),
+        coupon: bool = False,
         **slots: Any,
     ) -> Html:
         """The shop's answer for an intent, filled from the policy and the known slots.
 
         A yes/no question the policy decides (``replies.verdicts``) opens with the locale's
-        word for the verdict, followed by the variant written for that verdict."""
+        word for the verdict (``parts.verdict.<verdict>.<intent>`` where the locale words it for
+        that question — "支持。" / "没有。" —, else ``parts.verdict.<verdict>``), followed by the
+        variant written for that verdict. ``payments``: the ways to pay the question names
+        (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes."""
         loc = self._locale(locale)
         templates = self._templates[loc]
         base = f"answers.{intent_id}"
@@ -606,8 +625,18 @@ class Replies:
             values["region"] = region_display_name(region, loc)
         if item_kind is not None:
             values.update(self._kind_values(item_kind, loc))
-        verdict = self.verdict(intent_id, item_kind=item_kind, region=region)
-        opener = self._part(f"verdict.{verdict}", loc) if verdict is not None else Html("")
+        if payments:
+            refused = sorted(payments - self.policy.payment.accepted)
+            values["payments_refused"] = self._join([payment_name(k, loc) for k in refused], loc)
+        verdict = self.verdict(
+            intent_id, item_kind=item_kind, region=region, payments=payments, coupon=coupon
+        )
+        opener = Html("")
+        if verdict is not None:
+            own = f"parts.verdict.{verdict}.{intent_id}"
+            opener = self._part(
+                own[len("parts.") :] if own in templates else f"verdict.{verdict}", loc
+            )
         if base in templates:
             return _open(opener, _fill(templates[base], values, f"{base} ({loc})"))
         variant = "default"
@@ -629,6 +658,18 @@ class Replies:
         if key not in templates:
             key = f"{base}[default]"
         return _open(opener, _fill(templates[key], values, f"{key} ({loc})"))
+
+    def brief(self, intent_id: str, locale: str, answer: str, *, decided: bool) -> Html:
+        """The key line of an answer given before, for the brief answer to the same question
+        asked again: the answer's first line when it carries the policy's yes or no
+        (``decided``), else the intent's own ``ui.brief.<intent>`` where the locale has one,
+        else nothing."""
+        loc = self._locale(locale)
+        if decided:
+            return Html(answer.split("\n", 1)[0] + " ")
+        if f"ui.brief.{intent_id}" in self._templates[loc]:
+            return self.text(f"brief.{intent_id}", loc)
+        return Html("")
 
     def text(self, key: str, locale: str, **values: Any) -> Html:
         """A UI string; every value is HTML-escaped (pass :class:`Html` for ready markup)."""
@@ -742,6 +783,9 @@ class Replies:
             if line not in lines:
                 lines.append(line)
         refusal = self.text("exchange.quote.ineligible", loc, reasons=Html("\n".join(lines)))
+        if "window_expired" in codes:
+            # what can still be done: a quality problem is the shop's, whatever the window
+            refusal = Html(refusal + "\n" + self.text("exchange.after_window", loc))
         return Html(refusal + "\n" + self.text("exchange.offer_human", loc))
 
     def exchange_created(self, locale: str, *, rma_no: str, postage_payer: PostagePayer) -> Html:

@@ -24,7 +24,14 @@ discretionary`` for proxy purchases)."""
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 
 YES_NO_INTENTS: frozenset[str] = frozenset(
-    {"returns.return", "returns.exchange", "payment.cod", "shipping.region"}
+    {
+        "returns.return",
+        "returns.exchange",
+        "payment.cod",
+        "shipping.region",
+        "payment.methods",
+        "bargain.discount",
+    }
 )
 """The policy answers to "can I…?" questions that the policy alone decides. (Whether an order's
 address can still change, or an order be cancelled, depends on the order: those answers give
@@ -37,9 +44,12 @@ def decide(
     *,
     item_kind: ItemKind | None = None,
     region: str | None = None,
+    payments: frozenset[str] = frozenset(),
+    coupon: bool = False,
 ) -> Verdict | None:
-    """The policy's yes or no for ``intent`` about this item kind / region; ``None`` when the
-    question is not a yes/no one, or the policy needs to know more to decide."""
+    """The policy's yes or no for ``intent`` about this item kind / region / the ways to pay
+    named (``shop.payments`` keys) / coupons; ``None`` when the question is not a yes/no one,
+    or the policy needs to know more to decide (or doesn't say)."""
     if intent == "returns.return":
         if item_kind is None:
             return None
@@ -51,6 +61,20 @@ def decide(
         return "yes" if mode == "yes" else "no" if mode == "no" else "depends"
     if intent == "payment.cod":
         return "yes" if policy.payment.cod_offered else "no"
+    if intent == "payment.methods":
+        # "支持花呗吗": yes when every way named is accepted; a way the policy doesn't list is a
+        # no only when the list is complete (otherwise nobody knows: no verdict).
+        if not payments:
+            return None
+        if payments <= policy.payment.accepted:
+            return "yes"
+        return "no" if policy.payment.methods_complete else None
+    if intent == "bargain.discount":
+        # "有优惠券吗": what the policy says about coupons; silent, no verdict (the bot says it
+        # doesn't know, bot/handlers/policy.py)
+        if not coupon or policy.prices.coupons is None:
+            return None
+        return "yes" if policy.prices.coupons else "no"
     if intent == "shipping.region":
         # Every region group has a way to ship (remote regions, SF to HK/Macau/Taiwan, EMS or a
         # forwarder overseas); only a named region makes it an answer to "do you ship to X?".

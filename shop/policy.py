@@ -13,7 +13,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -37,6 +37,7 @@ from shop.enums import (
     ReturnCause,
     ReturnPostagePayer,
 )
+from shop.payments import PAYMENT_KEYS
 from shop.regions import HMT, MAINLAND, canonical_region
 
 logger = logging.getLogger(__name__)
@@ -353,9 +354,41 @@ class ReturnsPolicy(PolicyModel):
         return "seller" if cause in SELLER_FAULT else "customer"
 
 
+class PaymentMethod(PolicyModel):
+    """A way to pay the shop accepts: its key among the ways customers name
+    (``shop.payments.PAYMENT_KEYS``: ``alipay``, ``wechat_pay``, ``bank_card``…) and the name
+    its answers use."""
+
+    key: str | None = None
+    """``None``: a way the bot does not recognise by name (it is still listed)."""
+    name: LocalText
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_name(cls, value: Any) -> Any:
+        """An older policy file lists only names (``{zh_CN: 支付宝, en: Alipay}``)."""
+        if isinstance(value, dict) and "name" not in value:
+            return {"name": value}
+        return value
+
+    @field_validator("key")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value is not None and value not in PAYMENT_KEYS:
+            raise ValueError(f"unknown payment key; known: {', '.join(sorted(PAYMENT_KEYS))}")
+        return value
+
+
 class PaymentPolicy(PolicyModel):
-    methods: list[LocalText] = Field(min_length=1)
+    methods: list[PaymentMethod] = Field(min_length=1)
+    methods_complete: bool = False
+    """The list is every way to pay: a way it doesn't list ("PayPal?") is answered no. Unset,
+    such a question gets the list without a yes or no."""
     cod_offered: bool = False
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        return frozenset(m.key for m in self.methods if m.key is not None)
 
 
 class OrderRules(PolicyModel):
@@ -371,6 +404,9 @@ class PricePolicy(PolicyModel):
     member_tiers: list[DiscountTier] = Field(min_length=1)
     special_price_discounted: bool = False
     gift_possible: bool = True
+    coupons: bool | None = None
+    """Does the shop issue coupons or discount codes? ``None``: the policy doesn't say, and the
+    bot says plainly it doesn't know (and offers a person) instead of guessing."""
 
     @field_validator("member_tiers")
     @classmethod

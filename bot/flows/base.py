@@ -284,15 +284,6 @@ class OrderFirstFlow(Flow, Generic[OD]):
     async def drafted_order(self, draft: OD) -> OrderView | None:
         """The draft's order, looked up again for the next step (``order_of``)."""
         return await self.order_of(draft, self.waiting_for_last4)
-        result = await lookup(self.rpc, self.conv, draft.order_no)
-        if isinstance(result, OrderFound):
-            return result.order
-        if isinstance(result, ContactRequired):
-            await self.pause_for_contact(draft, result.reason, self.waiting_for_last4)
-        else:
-            await self.finish()
-            await outcomes.explain(self.conv, result)
-        return None
 
     @abstractmethod
     async def resale_answered(self, fit: bool) -> None: ...

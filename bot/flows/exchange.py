@@ -11,9 +11,6 @@ linked the terms and the confirmation come back.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from aiogram.fsm.state import State, StatesGroup
 
@@ -24,6 +21,8 @@ from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import item_label, offer_orders, order_mentioned
 from bot.services.questions import item_kind_named
+from bot.services.repeats import say_answer
+from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     ContactRequired,
     CreateExchange,
@@ -36,81 +35,22 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from shop.colours import colour_name
-from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
 logger = logging.getLogger(__name__)
 
-_SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
-_TARGET = re.compile(
-    r"(?:换成|改成|换|改|要|想要|拿|(?<![A-Za-z'’])(?:to|for|into|in|an?|size))\s*"
-    + _SIZE
-    + r"(?![A-Za-z])\s*(?:码|号)?",
-    re.IGNORECASE,
+LIFTED_BY_ANSWERS = frozenset(
+    {
+        "same_variant",
+        "variant_not_found",
+        "out_of_stock",
+        "not_fit_for_resale",
+        "size_change_not_allowed",
+        "color_change_not_allowed",
+        "style_change_not_allowed",
+    }
 )
-_BASE = re.compile(
-    r"(?<![A-Za-z'’])" + _SIZE + r"\s*(?:码|号)?\s*(?:的)?\s*(?:太|有点|偏|too|is too|'s too)",
-    re.IGNORECASE,
-)
-_UP = re.compile(
-    r"大一[号码点些]|大点|再大|太小|小了|偏小|有点小|紧|too small|too tight|bigger|larger|size up"
-    r"|(?:a bit|bit|a little|slightly) (?:small|tight)",
-    re.IGNORECASE,
-)
-_DOWN = re.compile(
-    r"小一[号码点些]|小点|再小|太大|大了|偏大|有点大|松|too big|too loose|too large|smaller"
-    r"|size down|(?:a bit|bit|a little|slightly) (?:big|large|loose)",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class SizeWish:
-    """What the customer's words say about the size they want: a size by name ("想换L"), or
-    one step from a size ("M码太小了": bigger than M; "too small": bigger than the one they
-    have)."""
-
-    target: str | None = None
-    step: int = 0
-    base: str | None = None
-
-    @property
-    def said(self) -> bool:
-        return self.target is not None or self.step != 0
-
-
-def size_wish(text: str) -> SizeWish:
-    target = _TARGET.search(text)
-    if target is not None:
-        return SizeWish(target=target.group(1).upper())
-    step = 1 if _UP.search(text) else -1 if _DOWN.search(text) else 0
-    base = _BASE.search(text)
-    return SizeWish(step=step, base=base.group(1).upper() if base else None)
-
-
-def size_order(sizes: Sequence[str]) -> list[str]:
-    """A product's sizes from the smallest: letters by the ladder, numbers by value."""
-
-    def rank(size: str) -> tuple[int, float]:
-        if size.upper() in SIZE_LADDER:
-            return (0, SIZE_LADDER.index(size.upper()))
-        return (1, float(size)) if size.isdigit() else (2, 0.0)
-
-    return sorted(dict.fromkeys(sizes), key=rank)
-
-
-def resolve_size(wish: SizeWish, current: str, sizes: Sequence[str]) -> str | None:
-    """The size the customer means among the product's ``sizes``; ``None``: no such size (the
-    largest is too small already)."""
-    if wish.target is not None:
-        return wish.target
-    if wish.step == 0:
-        return None
-    ordered = size_order(sizes)
-    base = wish.base if wish.base in ordered else current
-    if base not in ordered:
-        return None
-    index = ordered.index(base) + wish.step
-    return ordered[index] if 0 <= index < len(ordered) else None
+"""Refusals of the worker's quote that depend on what the flow has not asked yet (the new size
+or colour, the item's condition): every other reason refuses the item as it is."""
 
 
 class ExchangeRequest(StatesGroup):
@@ -193,10 +133,13 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.open_order(draft, order_no, slots.phone_last4)
             return
         # "Can I exchange a custom-made one?" opens with the yes or no the policy decides
-        await self.conv.say(
-            self.conv.replies.answer(
-                "returns.exchange", self.conv.locale, item_kind=item_kind_named(text)
-            )
+        # (the rules asked again in this chat: briefly)
+        kind = item_kind_named(text)
+        await say_answer(
+            self.conv,
+            "returns.exchange",
+            self.conv.replies.answer("returns.exchange", self.conv.locale, item_kind=kind),
+            decided=kind is not None,
         )
         await self.wait(ExchangeRequest.waiting_for_order, draft)
         found = await offer_orders(self.conv, self.rpc, "x", text=text)
@@ -260,15 +203,12 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft.item_title = item_label(self.conv, item)
         draft.old_size, draft.old_color = item.size, item.color
         draft.kind = item.kind
+        if not await self.may_go_on(draft):
+            return
         if draft.size_step and not draft.new_size:
-            reply = await self.rpc.call(GetProduct(product_id=item.product_id))
-            sizes = (
-                [v.size for v in reply.product.variants] if isinstance(reply, ProductFound) else []
-            )
             base = draft.size_base or item.size
-            draft.new_size = resolve_size(
-                SizeWish(step=draft.size_step, base=draft.size_base), item.size, sizes
-            )
+            wish = SizeWish(step=draft.size_step, base=draft.size_base)
+            draft.new_size = await wanted_size(self.rpc, item.product_id, wish, item.size)
             if draft.new_size is None:
                 await self.finish()
                 key = "exchange.no_bigger" if draft.size_step > 0 else "exchange.no_smaller"
@@ -305,6 +245,37 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 (v.size, v.color, self.variant(v.size, v.color)) for v in options
             ),
         )
+
+    async def may_go_on(self, draft: ExchangeDraft) -> bool:
+        """Before the new size and the item's condition are asked: the worker's terms for the
+        item as it is (``exchanges.quote`` with no change named). A refusal no answer can lift
+        — the window passed, the order not delivered, the item exchanged or returned already,
+        a kind the shop doesn't exchange — is said now, with what the customer can do instead;
+        ``False`` when the flow ended here (refused, the contact asked for, a setback said)."""
+        conv = self.conv
+        assert draft.order_no is not None and draft.item_id is not None
+        probe = QuoteExchange(
+            order_no=draft.order_no,
+            telegram_user_id=conv.user_id,
+            phone_last4=conv.memory.proof_for(draft.order_no),
+            item_id=draft.item_id,
+            fit_for_resale=True,
+        )
+        reply = await self.rpc.call(probe)
+        if isinstance(reply, ContactRequired):
+            await self.pause_for_contact(draft, reply.reason, ExchangeRequest.waiting_for_item)
+            return False
+        if not isinstance(reply, ExchangeTerms):
+            await self.finish()
+            await outcomes.explain(conv, reply)
+            return False
+        final = [code for code in reply.reasons if code not in LIFTED_BY_ANSWERS]
+        if not final:
+            return True
+        logger.info("exchange refused for chat %s: %s", conv.chat_id, ",".join(final))
+        await self.finish()
+        await outcomes.exchange_refused(conv, final, draft.kind)
+        return False
 
     async def ask_size_confirm(self, draft: ExchangeDraft, opening: str = "") -> None:
         """ "换成 L，对吗？" (``opening``: a line before it)."""

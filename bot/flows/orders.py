@@ -19,11 +19,11 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.address import AddressFlow
 from bot.flows.base import Draft, Flow, OrderDraft
-from bot.flows.exchange import SizeWish, resolve_size, size_wish
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
+from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
@@ -442,19 +442,17 @@ class OrderChangeFlow(Flow):
             return
         draft.item_id = item.item_id
         draft.item_title = item_label(self.conv, item, brackets=True)
-        reply = await self.rpc.call(GetProduct(product_id=item.product_id))
-        variants = reply.product.variants if isinstance(reply, ProductFound) else []
         if draft.new_size is None and draft.size_step:
-            draft.new_size = resolve_size(
-                SizeWish(step=draft.size_step, base=draft.size_base),
-                item.size,
-                [v.size for v in variants],
-            )
+            wish = SizeWish(step=draft.size_step, base=draft.size_base)
+            draft.new_size = await wanted_size(self.rpc, item.product_id, wish, item.size)
         if draft.new_color == item.color and draft.new_size:
             draft.new_color = None  # "M码黑色改成L": the colour they have, not a change
         if draft.new_size or draft.new_color:
+            # named (or one step from the item's): the worker checks the stock as it changes it
             await self.run(draft)
             return
+        reply = await self.rpc.call(GetProduct(product_id=item.product_id))
+        variants = reply.product.variants if isinstance(reply, ProductFound) else []
         options = [
             v for v in variants if v.stock > 0 and (v.size, v.color) != (item.size, item.color)
         ]

@@ -8,6 +8,7 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
 
 from bot.flows.base import Draft, Flow
+from bot.services.repeats import say_answer
 from intents import Decision
 
 REGIONAL = ("shipping.fee", "shipping.region")
@@ -31,8 +32,9 @@ class ShippingFlow(Flow):
         if region is not None:
             await self.answer(intent, region)
             return
-        # The general rules first, then the question that makes them precise.
-        await conv.say(conv.replies.answer(intent, conv.locale))
+        # The general rules first (briefly when given in this chat already), then the question
+        # that makes them precise.
+        await say_answer(conv, intent, conv.replies.answer(intent, conv.locale))
         await self.wait(ShippingQuestion.waiting_for_region, ShippingDraft(intent=intent))
         await conv.say(conv.t("ask.region"))
 
@@ -64,9 +66,12 @@ class ShippingFlow(Flow):
             verdict = conv.replies.verdict(intent, region=region)
             opener = conv.replies.verdict_opener(verdict, conv.locale) if verdict else ""
             intent = "shipping.fee"
-        await conv.say(
+        await say_answer(
+            conv,
+            intent,
             opener + conv.replies.answer(intent, conv.locale, region=region),
-            reply_markup=conv.feedback(intent),
+            conv.feedback(intent),
+            decided=bool(opener),
         )
 
     async def resume(self, at: str) -> None:

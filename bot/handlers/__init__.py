@@ -25,6 +25,7 @@ from bot.handlers import (
     identity,
     invoice,
     media,
+    offers,
     orders,
     policy,
     products,
@@ -81,10 +82,15 @@ def get_routers(
         from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
 
         agents_router, handoff_routers = desk_routers(desk)
-    # commands, a shared contact and the flows, behind one check that plain questions fail
+    # commands, a shared contact, the flows and a bare yes or no to an offer, behind one check
+    # that plain questions fail
     before_intents = Router(name="bot.before_intents")
     before_intents.message.filter(MayBeBeforeIntents())
-    before_intents.include_routers(commands.get_router(), identity.get_router(), flows)
+    # (a bare yes or no to what the bot's last message offered first: the offer is the last
+    # thing the customer was asked, even while a flow waits)
+    before_intents.include_routers(
+        offers.get_router(), commands.get_router(), identity.get_router(), flows
+    )
 
     routers = [
         # the agents' desk: a chat handed to a person (ratings first, then the relay)

@@ -16,7 +16,13 @@ from bot.services import choices
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import list_orders, lookup
-from bot.services.questions import asks_for_gift, item_kind_named
+from bot.services.questions import (
+    asks_about_coupons,
+    asks_for_gift,
+    item_kind_named,
+    payments_asked,
+)
+from bot.services.repeats import say_answer
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
@@ -66,12 +72,24 @@ async def handle_bargain(
     with that reason at once (only a person may add one) and says its number; any other
     discount is the supervisor's: a button opens a ticket for them (reason ``discount``).
     Nothing is promised that no record backs."""
-    await conv.say(conv.replies.answer("bargain.discount", conv.locale))
-    if policy.prices.gift_possible and asks_for_gift(message.text or ""):
+    text = message.text or ""
+    coupon = asks_about_coupons(text)
+    answer: str = conv.replies.answer("bargain.discount", conv.locale, coupon=coupon)
+    unknown = coupon and policy.prices.coupons is None
+    if unknown:
+        # the policy doesn't say: said plainly, never guessed (and a person offered below)
+        answer = conv.t("bargain.coupons_unknown") + "\n\n" + answer
+    if policy.prices.gift_possible and asks_for_gift(text):
+        await conv.say(answer)  # the ticket's own words follow: never cut short
         await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
         return
+    if not await say_answer(
+        conv, "bargain.discount", answer, decided=coupon and not unknown, reason="discount"
+    ):
+        return  # asked again: said briefly, with the offer of a person (for the discount)
     await conv.say(
-        conv.t("bargain.ask_supervisor"), reply_markup=keyboards.offer_human(conv.t, "discount")
+        conv.t("bargain.ask_coupons" if unknown else "bargain.ask_supervisor"),
+        reply_markup=keyboards.offer_human(conv.t, "discount"),
     )
 
 
@@ -112,9 +130,15 @@ def get_router(router: Router | None = None) -> Router:
         region = slots.pop("region", None) or conv.memory.region
         # A yes/no question opens with the yes or no its policy decides (replies.verdicts).
         kind = item_kind_named(message.text or "") if decision.intent in YES_NO_INTENTS else None
+        payments = (
+            payments_asked(message.text or "")
+            if decision.intent == "payment.methods"
+            else frozenset()
+        )
         try:
             text = conv.replies.answer(
-                decision.intent, conv.locale, region=region, item_kind=kind, **slots
+                decision.intent, conv.locale, region=region, item_kind=kind, payments=payments,
+                **slots,
             )
         except KeyError:
             # The catalogue knows an intent the shop has not written an answer for yet.
@@ -125,7 +149,12 @@ def get_router(router: Router | None = None) -> Router:
             )
             return
         markup = None if decision.intent in NO_FEEDBACK else conv.feedback(decision.intent)
-        await conv.say(text, reply_markup=markup)
+        # the same long answer asked again in this chat: briefly, pointing back to it
+        decided = decision.intent in YES_NO_INTENTS and (
+            conv.replies.verdict(decision.intent, item_kind=kind, region=region, payments=payments)
+            is not None
+        )
+        await say_answer(conv, decision.intent, text, markup, decided=decided)
 
     @router.message(IntentRoute("color.difference", "color.real_color"))
     async def handle_color_difference(

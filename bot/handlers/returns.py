@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
 from bot.flows.base import Flows
-from bot.flows.exchange import ExchangeFlow, size_wish
+from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import OrderQueryFlow, courier_asked
 from bot.flows.returns import ReturnFlow, ReturnRequest, wants_a_return
 from bot.keyboards import (
@@ -31,6 +31,7 @@ from bot.keyboards import (
     ReturnItemCallback,
 )
 from bot.services.conversation import Conversation
+from bot.services.sizes import size_wish
 from intents import Decision
 from intents.slots import answered_last4, order_number
 

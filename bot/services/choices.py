@@ -38,13 +38,16 @@ _YES_EN = frozenset(
     {
         "yes", "yes please", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right",
         "that's right", "thats right", "confirm", "confirmed", "go ahead", "please do", "fine",
-        "sounds good", "y",
+        "sounds good", "y", "ok sure", "okay sure", "sure thing", "yes sure", "yes pls",
+        "yes thanks", "yes thank you", "please", "yes do", "do it", "sure please", "ok please",
+        "ok thanks", "okay thanks",
     }
 )  # fmt: skip
 _NO_EN = frozenset(
     {
         "no", "nope", "nah", "no thanks", "no thank you", "cancel", "wrong", "not right",
-        "don't", "dont", "never mind", "n", "stop",
+        "don't", "dont", "never mind", "n", "stop", "no need", "not now", "no, thanks",
+        "nope thanks", "no it's fine", "no its fine",
     }
 )  # fmt: skip
 
@@ -65,6 +68,36 @@ def yes_or_no(text: str) -> bool | None:
         if core in _NO_ZH:
             return False
     return None
+
+
+_POLITE = re.compile(
+    r"^(?:谢谢(?:你|您)?|多谢|麻烦(?:你|您)?了|辛苦了|thanks?(?: you)?|thx|please|pls|cheers)$",
+    re.IGNORECASE,
+)
+
+_POLITE_TAIL = re.compile(
+    r"\s*(?:谢谢(?:你|您)?|麻烦(?:你|您)?了|thanks?(?: you)?|thx)[!！.。~～]*$", re.IGNORECASE
+)
+
+
+def bare_yes_or_no(text: str) -> bool | None:
+    """A message that is nothing but a yes or a no ("好的", "嗯", "要的，谢谢", "yes please",
+    "ok sure", "不用了", "no thanks"): the answer to an offer. A yes or no followed by anything
+    else ("好的，那运费多少") is not bare: ``None``."""
+    clauses = [c.strip() for c in _CLAUSE.split(text.strip()) if c.strip(" ?？~～")]
+    if not clauses or len(clauses) > 3:
+        return None
+    first = _POLITE_TAIL.sub("", clauses[0]) or clauses[0]  # "不用了谢谢"
+    half = len(first) // 2
+    if len(first) % 2 == 0 and first[:half] == first[half:]:
+        first = first[:half]  # "好的好的", "对对"
+    answer = yes_or_no(first)
+    if answer is None:
+        return None
+    for rest in clauses[1:]:
+        if yes_or_no(rest) is not answer and not _POLITE.match(rest.strip(" !.?？～~")):
+            return None
+    return answer
 
 
 _NUMERALS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))

@@ -7,14 +7,21 @@ transcript (``bot.services.memory``), which goes into a ticket when the chat is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
 
 from bot import keyboards
-from bot.services.memory import ChatMemory
+from bot.services.memory import ChatMemory, Offer
+from bot.services.offers import offer_in
 from replies.render import Replies
 
 if TYPE_CHECKING:
@@ -66,6 +73,13 @@ class Conversation:
     transcript_limit: int = 40
     ui_cache: keyboards.FeedbackCache | None = None
     desk: Desk | None = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
+    offer: Offer | None = field(default=None, init=False)
+    """What the bot's last message offered, for this update only (``bot.services.offers``):
+    taken out of the chat memory as the update starts, so any update answers it or drops it."""
+
+    def __post_init__(self) -> None:
+        if self.memory.offer is not None:
+            self.offer, self.memory.offer = self.memory.offer, None
 
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""
@@ -75,15 +89,28 @@ class Conversation:
         """A UI text from replies/ in this chat's language (values are HTML-escaped)."""
         return self.replies.text(key, self.locale, **values)
 
-    async def say(self, text: str, reply_markup: Markup | None = None) -> Message:
-        """Send ``text`` (split when long; the keyboard goes with the last part)."""
+    async def say(
+        self, text: str, reply_markup: Markup | None = None, *, reply_to: int | None = None
+    ) -> Message:
+        """Send ``text`` (split when long; the keyboard goes with the last part), as a reply to
+        the chat's message ``reply_to`` when given (sent anyway if it is gone)."""
         parts = split_text(text)
         message: Message | None = None
         for i, part in enumerate(parts):
             markup = reply_markup if i == len(parts) - 1 else None
-            message = await self.bot.send_message(self.chat_id, part, reply_markup=markup)
+            quoted = (
+                ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+                if reply_to is not None and i == 0
+                else None
+            )
+            message = await self.bot.send_message(
+                self.chat_id, part, reply_markup=markup, reply_parameters=quoted
+            )
         assert message is not None
         self.memory.record("bot", text, self.transcript_limit)
+        if reply_markup is not None and (offered := offer_in(reply_markup)) is not None:
+            offered.message_id = message.message_id
+            self.memory.offer = offered  # a bare yes or no in the next message answers it
         return message
 
     def heard(self, text: str) -> None:

@@ -42,6 +42,24 @@ class ProductMemo(BaseModel):
     name: str
 
 
+class Offer(BaseModel):
+    """What the bot's last message offered with its buttons, so that a bare "好的" / "yes
+    please" (or "不用了" / "no thanks") typed instead of pressed answers it
+    (``bot.services.offers``): a person (``human``, with the ticket's reason), or a job about
+    one order (``job``: urge, exchange, return, cancel)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: Literal["human", "job"]
+    reason: str = "other"
+    """The ticket's reason (a person offered)."""
+    job: str | None = None
+    order_no: str | None = None
+    message_id: int | None = None
+    """The message with the buttons (taken off once the offer is answered)."""
+    at: datetime
+
+
 class Topic(BaseModel):
     """What the chat is about: the last intent the bot accepted and answered, when (time and
     customer turn), and what is known about it (region, size, height and weight, product…).
@@ -105,6 +123,14 @@ class ChatMemory(BaseModel):
     """Customer text messages so far (for how many turns ago the topic was set)."""
     topic: Topic | None = None
     """What the chat is about (``bot.services.topic``)."""
+    answered: dict[str, int] = Field(default_factory=dict)
+    """Long policy answers given in this chat (``bot.services.repeats``): the answer's key →
+    the message it was sent in, newest last, a handful kept. Asked again, it is answered
+    briefly, pointing back to that message."""
+    offer: Offer | None = None
+    """What the bot's last words offered (a person, a job about an order), answerable with a
+    bare yes or no in the customer's next message only: the next update takes it out
+    (``Conversation.offer``), whatever it is."""
 
     # Where it was loaded from and as what, for save(): a slot, not a pydantic private
     # attribute (it is read and written on every update; private attributes cost more).

@@ -65,15 +65,31 @@ async def test_ineligible_exchange_says_why_and_offers_a_person(stack) -> None:
     )
     customer = stack.customer()
     await customer.shares_contact(order.phone)
-    _, confirm = await customer.says("能换大一码吗", replies=2)
-    [resale] = await customer.presses(confirm, "是的")
-    [refused] = await customer.presses(resale, "是的")
+    # refused first: neither the new size nor the item's condition is asked
+    _, refused = await customer.says("能换大一码吗", replies=2)
     assert "48" in refused.text  # the window has passed, in plain words
+    assert "质量问题" in refused.text  # and what can still be done
+    assert stack.t("exchange.fit_question") not in refused.text
+    assert await stack.exchanges(order.order_no) == []
     [ticket] = await customer.presses(refused, "人工")
     assert "工单" in ticket.text
     [saved] = await stack.tickets(customer.user_id)
     assert saved.reason == "ineligible"
     assert any("换" in line["text"] for line in saved.transcript)
+
+
+async def test_an_exchange_past_its_window_is_refused_first_in_english(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="completed", size="M", delivered_ago=timedelta(days=12)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [refused] = await customer.says(f"I want to exchange {order.order_no} for a bigger size")
+    assert "7 days" in refused.text and "quality problem" in refused.text
+    assert "tags on" not in refused.text  # the condition is not asked
+    [ticket] = await customer.presses(refused, "person")
+    [saved] = await stack.tickets(customer.user_id)
+    assert saved.reason == "ineligible" and saved.ticket_no in ticket.text
 
 
 async def test_item_not_fit_for_resale_is_refused(stack) -> None:

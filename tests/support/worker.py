@@ -18,6 +18,7 @@ from bus.contracts import (
     ContactRequired,
     CustomerLinked,
     CustomerUnknown,
+    ExchangeTerms,
     LinkCustomer,
     ListOrders,
     LookupOrder,
@@ -28,11 +29,14 @@ from bus.contracts import (
     OrderNotFound,
     OrderSummary,
     OrderView,
+    QuoteExchange,
     Route,
     Throttled,
     TicketOpened,
 )
 from bus.testing import InMemoryBus
+from shop.policy import load_policy
+from worker.rules import ExchangeFacts, decide_exchange
 
 PHONE = "13900000001"
 
@@ -43,6 +47,7 @@ class ScriptedWorker:
         self.phone = phone
         self.linked: set[int] = set()
         self.tickets: list[OpenTicket] = []
+        self.quotes: list[QuoteExchange] = []
 
     def owner(self, user_id: int) -> bool:
         return user_id in self.linked
@@ -96,6 +101,51 @@ class ScriptedWorker:
         self.orders[order.order_no] = changed
         return AddressChanged(order=changed)
 
+    async def quote_exchange(
+        self, request: QuoteExchange
+    ) -> ExchangeTerms | OrderNotFound | Throttled | ContactRequired:
+        """The real worker's rules (``worker.rules.decide_exchange``) on the order as scripted;
+        every size or colour asked for is in stock."""
+        order = self.orders.get(request.order_no)
+        allowed = self.owner(request.telegram_user_id) or request.phone_last4 == self.phone[-4:]
+        if order is None or not allowed:
+            return OrderNotFound()
+        item = next((i for i in order.items if i.item_id == request.item_id), None)
+        if item is None:
+            return ExchangeTerms(
+                eligible=False, reasons=["item_not_in_order"], postage_payer="customer",
+                return_address="-",
+            )
+        size, color = request.new_size or item.size, request.new_color or item.color
+        decision = decide_exchange(
+            ExchangeFacts(
+                item_kind=item.kind,
+                order_state=order.state,
+                delivered_at=order.delivered_at,
+                now=datetime.now(UTC),
+                already_exchanged=item.exchanged,
+                fit_for_resale=request.fit_for_resale,
+                quality_problem=request.quality_problem,
+                style_change=False,
+                same_variant=(size, color) == (item.size, item.color),
+                new_variant_exists=True,
+                new_variant_stock=1,
+                size_change=size != item.size,
+                color_change=color != item.color,
+            ),
+            load_policy().returns,
+        )
+        self.quotes.append(request)
+        return ExchangeTerms(
+            eligible=decision.eligible,
+            reasons=decision.reasons,
+            item_kind=item.kind,
+            postage_payer=decision.postage_payer,
+            return_address="-",
+            deadline=decision.deadline,
+            needs_supervisor=decision.needs_supervisor,
+        )
+
     async def open_ticket(self, request: OpenTicket) -> TicketOpened:
         self.tickets.append(request)
         return TicketOpened(ticket_no=f"T{len(self.tickets):07d}", opened_at=datetime.now(UTC))
@@ -107,6 +157,7 @@ class ScriptedWorker:
             ListOrders.served_by(self.list_orders),
             ChangeAddress.served_by(self.change_address),
             OpenTicket.served_by(self.open_ticket),
+            QuoteExchange.served_by(self.quote_exchange),
         ]
 
     def bus(self, *extra: Route) -> InMemoryBus:

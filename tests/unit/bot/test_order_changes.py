@@ -137,3 +137,15 @@ async def test_the_ticket_a_flow_opens_makes_the_turn_escalated() -> None:
     assert (ticket.reason, ticket.order_no) == ("not_received", "KF20260001")
     turns = [e for e in harness.dp["ops"].outbox.buffered() if isinstance(e, TurnRecorded)]
     assert (turns[-1].intent, turns[-1].outcome) == ("order.status", "escalated")
+
+
+async def test_a_named_size_changes_the_order_without_asking_for_the_product() -> None:
+    """ "M码换成L码": the size is named, so the product's sizes are not needed (the worker checks
+    the stock as it changes the item)."""
+    worker = ModifyingWorker(with_item(state="paid", address_refusal=None))
+    bus = worker.bus()
+    harness = Harness(bus)
+    await harness.share_contact(PHONE)
+    await harness.say(ASK)
+    assert [r.new_size for r in worker.modified] == ["L"]
+    assert not any(isinstance(call, GetProduct) for call in bus.calls)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flows.exchange import SizeWish, resolve_size, size_order, size_wish
 from bot.flows.orders import courier_asked, last4_beside_number, order_job
 from bot.flows.returns import wants_a_return
+from bot.services.sizes import SizeWish, resolve_size, size_order, size_wish
 
 SIZES = ["S", "M", "L", "XL"]
 

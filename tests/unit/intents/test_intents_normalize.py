@@ -87,3 +87,25 @@ def test_regional_words_meet_the_standard_form():
     assert normalize("有冇得包邮") == normalize("有没有得包邮")
     assert normalize("幾時發貨") == normalize("什么时候发货")
     assert normalize("恁家几天发") == normalize("你家几天发")
+
+
+def test_pinyin_everyday_words_and_particles():
+    assert normalize("zenme shenqing tuikuan ya") == normalize("怎么申请退款呀")
+    assert normalize("wo de kuaidi hai mei dao") == normalize("我的快递还没到")
+    assert normalize("bang wo cha yixia dingdan") == normalize("帮我查一下订单")
+    assert normalize("huanhuo zenme caozuo a") == normalize("换货怎么操作啊")
+    # the table's words amid English are converted where they stand together or are long
+    assert normalize("hello zenme tuihuo") == "hello " + normalize("怎么退货")
+    assert normalize("where is my kuaidi") == "wher is my " + normalize("快递")
+
+
+def test_english_stays_english_and_pinyin_is_not_stemmed():
+    # one short word that merely splits into syllables is English (ma+de, ni+ke)
+    assert normalize("made") == "mad"
+    assert normalize("nike") == "nik"
+    for text in ("can you help me", "do you have a smaller size", "thank you so much",
+                 "are you there", "is it ok to return", "I have a question"):
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in normalize(text)), text
+    # a pinyin word left as it is keeps its spelling (not stemmed to "wod")
+    assert normalize("wode xyzzy") == "wode xyzzy"
+    assert normalize("zenme xyzzy") == normalize("怎么") + " xyzzy"

@@ -69,13 +69,33 @@ def which_openers(clause: str, locale: str) -> set[Verdict]:
 def reversed_policy(shop_yaml: Path) -> ShopPolicy:
     """The demo policy with its decisions the other way round: cash on delivery offered,
     custom-made items refundable, proxy purchases never exchanged, regular items not
-    returnable."""
+    returnable, the ways to pay not said to be complete, coupons issued."""
     raw = yaml.safe_load(shop_yaml.read_text(encoding="utf-8"))
     raw["payment"]["cod_offered"] = True
     raw["returns"]["custom"].update(return_allowed=True, return_days=3)
     raw["returns"]["proxy"].update(exchange="no", exchange_changes=[])
     raw["returns"]["regular"].update(return_allowed=False, exchange="discretionary")
+    raw["payment"]["methods_complete"] = False  # "PayPal?": nobody knows, no verdict
+    raw["prices"]["coupons"] = True
     return ShopPolicy.model_validate(raw)
+
+
+def no_coupons_policy(shop_yaml: Path) -> ShopPolicy:
+    """The demo policy saying it issues no coupons (the demo's says nothing about them)."""
+    raw = yaml.safe_load(shop_yaml.read_text(encoding="utf-8"))
+    raw["prices"]["coupons"] = False
+    return ShopPolicy.model_validate(raw)
+
+
+# what a payment or discount question may name: nothing, a way the demo shop takes, one it
+# doesn't, both; coupons or not
+ASKED: dict[str, tuple[dict[str, Any], ...]] = {
+    "payment.methods": tuple(
+        {"payments": frozenset(named)} for named in ((), ("alipay",), ("paypal",),
+                                                      ("paypal", "bank_card"))
+    ),
+    "bargain.discount": ({"coupon": False}, {"coupon": True}),
+}
 
 
 def combinations(replies: Replies) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -84,7 +104,10 @@ def combinations(replies: Replies) -> Iterator[tuple[str, str, dict[str, Any]]]:
             for kind in (None, *ITEM_KINDS):
                 for region in REGIONS:
                     for body in BODIES:
-                        yield intent, locale, {"item_kind": kind, "region": region, **body}
+                        for asked in ASKED.get(intent, ({},)):
+                            yield intent, locale, {
+                                "item_kind": kind, "region": region, **body, **asked
+                            }
 
 
 def test_every_answer_opens_with_the_policy_decision(
@@ -100,14 +123,18 @@ def test_every_answer_opens_with_the_policy_decision(
     monkeypatch.setattr(render, "_fill", recording_fill)
     problems: list[str] = []
     carried: dict[str, set[Verdict]] = {}
-    for shop in (policy, reversed_policy(shop_yaml)):
+    for shop in (policy, reversed_policy(shop_yaml), no_coupons_policy(shop_yaml)):
         replies = Replies(shop, locales_dir)
         for intent, locale, context in combinations(replies):
             before = set(used)
             text = replies.answer(intent, locale, **context)
             keys = {w for w in used - before if w.startswith("answers.")}
             verdict = replies.verdict(
-                intent, item_kind=context["item_kind"], region=context["region"]
+                intent,
+                item_kind=context["item_kind"],
+                region=context["region"],
+                payments=context.get("payments", frozenset()),
+                coupon=context.get("coupon", False),
             )
             clause = first_clause(text)
             found = which_openers(clause, locale)
@@ -168,3 +195,37 @@ def test_openers_table_reads_clauses_as_a_customer_would() -> None:
     assert which_openers(first_clause("Yes, here's how it works"), "en") == {"yes"}
     assert which_openers(first_clause("Normally it ships in 2 days"), "en") == set()
     assert which_openers(first_clause("Sorry, we don't offer that"), "en") == {"no"}
+
+
+def test_a_way_to_pay_named_is_answered_by_the_policys_list(
+    policy: ShopPolicy, shop_yaml: Path, locales_dir: Path
+) -> None:
+    demo, turned = Replies(policy, locales_dir), Replies(reversed_policy(shop_yaml), locales_dir)
+    huabei = demo.answer("payment.methods", "zh_CN", payments=frozenset({"huabei"}))
+    assert huabei.startswith("不支持。花呗") and "支付宝" in huabei
+    assert demo.answer("payment.methods", "zh_CN", payments=frozenset({"alipay"})).startswith(
+        "支持。"
+    )
+    paypal = demo.answer("payment.methods", "en", payments=frozenset({"paypal", "bank_card"}))
+    assert paypal.startswith("No. PayPal isn't") and "bank card" in paypal
+    # a list not said to be complete: no verdict, the list
+    assert turned.answer("payment.methods", "en", payments=frozenset({"paypal"})) == (
+        turned.answer("payment.methods", "en")
+    )
+
+
+def test_coupons_are_answered_as_the_policy_says_or_not_at_all(
+    policy: ShopPolicy, shop_yaml: Path, locales_dir: Path
+) -> None:
+    silent = Replies(policy, locales_dir)
+    assert silent.verdict("bargain.discount", coupon=True) is None
+    assert silent.answer("bargain.discount", "zh_CN", coupon=True) == silent.answer(
+        "bargain.discount", "zh_CN"
+    )
+    none = Replies(no_coupons_policy(shop_yaml), locales_dir)
+    assert none.answer("bargain.discount", "zh_CN", coupon=True).startswith("没有。本店不发优惠券")
+    assert none.answer("bargain.discount", "en", coupon=True).startswith("No. We don't issue")
+    some = Replies(reversed_policy(shop_yaml), locales_dir)
+    assert some.answer("bargain.discount", "zh_CN", coupon=True).startswith("有的。")
+    # not asked about coupons: the discount answer as ever, no yes or no
+    assert none.verdict("bargain.discount") is None

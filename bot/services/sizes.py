@@ -1,0 +1,101 @@
+"""The size a customer wants, from their words: one place for the exchange flow and the change
+before shipping.
+
+"想换L" names the size; "M码太小了" / "too small" is one step up from the size named or the
+item's own; "大一号" one step up, "小一码" one step down. :func:`size_wish` reads the words,
+:func:`wanted_size` turns the wish into a size of the product — asking the worker for the
+product's sizes (``products.get``) only when the wish is a step, never when the size is named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bus import Bus
+from bus.contracts import GetProduct, ProductFound
+from shop.enums import SIZE_LADDER, SIZE_LETTERS
+
+_SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
+_TARGET = re.compile(
+    r"(?:换成|改成|换|改|要|想要|拿|(?<![A-Za-z'’])(?:to|for|into|in|an?|size))\s*"
+    + _SIZE
+    + r"(?![A-Za-z])\s*(?:码|号)?",
+    re.IGNORECASE,
+)
+_BASE = re.compile(
+    r"(?<![A-Za-z'’])" + _SIZE + r"\s*(?:码|号)?\s*(?:的)?\s*(?:太|有点|偏|too|is too|'s too)",
+    re.IGNORECASE,
+)
+_UP = re.compile(
+    r"大一[号码点些]|大点|再大|太小|小了|偏小|有点小|紧|too small|too tight|bigger|larger|size up"
+    r"|(?:a bit|bit|a little|slightly) (?:small|tight)",
+    re.IGNORECASE,
+)
+_DOWN = re.compile(
+    r"小一[号码点些]|小点|再小|太大|大了|偏大|有点大|松|too big|too loose|too large|smaller"
+    r"|size down|(?:a bit|bit|a little|slightly) (?:big|large|loose)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SizeWish:
+    """What the customer's words say about the size they want: a size by name ("想换L"), or
+    one step from a size ("M码太小了": bigger than M; "too small": bigger than the one they
+    have)."""
+
+    target: str | None = None
+    step: int = 0
+    base: str | None = None
+
+    @property
+    def said(self) -> bool:
+        return self.target is not None or self.step != 0
+
+
+def size_wish(text: str) -> SizeWish:
+    target = _TARGET.search(text)
+    if target is not None:
+        return SizeWish(target=target.group(1).upper())
+    step = 1 if _UP.search(text) else -1 if _DOWN.search(text) else 0
+    base = _BASE.search(text)
+    return SizeWish(step=step, base=base.group(1).upper() if base else None)
+
+
+def size_order(sizes: Sequence[str]) -> list[str]:
+    """A product's sizes from the smallest: letters by the ladder, numbers by value."""
+
+    def rank(size: str) -> tuple[int, float]:
+        if size.upper() in SIZE_LADDER:
+            return (0, SIZE_LADDER.index(size.upper()))
+        return (1, float(size)) if size.isdigit() else (2, 0.0)
+
+    return sorted(dict.fromkeys(sizes), key=rank)
+
+
+def resolve_size(wish: SizeWish, current: str, sizes: Sequence[str]) -> str | None:
+    """The size the customer means among the product's ``sizes``; ``None``: no such size (the
+    largest is too small already)."""
+    if wish.target is not None:
+        return wish.target
+    if wish.step == 0:
+        return None
+    ordered = size_order(sizes)
+    base = wish.base if wish.base in ordered else current
+    if base not in ordered:
+        return None
+    index = ordered.index(base) + wish.step
+    return ordered[index] if 0 <= index < len(ordered) else None
+
+
+async def wanted_size(rpc: Bus, product_id: int, wish: SizeWish, current: str) -> str | None:
+    """The size ``wish`` means for an item of ``product_id`` now in size ``current``: the size
+    named as it is (no bus call); one size up or down among the product's sizes
+    (``products.get``); ``None`` when there is none that way (or nothing was wished)."""
+    if wish.target is not None or wish.step == 0:
+        return wish.target
+    reply = await rpc.call(GetProduct(product_id=product_id))
+    sizes = [v.size for v in reply.product.variants] if isinstance(reply, ProductFound) else []
+    return resolve_size(wish, current, sizes)

@@ -1,0 +1,166 @@
+"""End to end in Chinese and English: offers answered by typing a bare yes or no (the urge of
+a late order, a person for a discount), and a "no thanks" that leaves them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from worker.db.models import Order, OrderUrge
+
+
+async def urges_of(stack, order_no: str) -> int:
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(
+            select(OrderUrge).join(Order).where(Order.order_no == order_no)
+        )
+        return len(found.all())
+
+
+# ── a pending offer answered by a bare yes or no ───────────────────────────────────────────
+
+
+async def test_a_late_order_is_urged_by_a_typed_yes_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=35)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone, replies=1)
+    _card, flagged = await customer.says(f"{order.order_no} 怎么还没发货", replies=2)
+    assert "要我现在帮您催一下仓库吗" in flagged.text
+    [urged] = await customer.says("好的")
+    assert urged.text == stack.t("order.urged.dispatch")
+    assert await urges_of(stack, order.order_no) == 1
+    assert await stack.tickets(customer.user_id) == []  # the urge, not a person
+
+
+async def test_a_long_transit_is_chased_by_ok_sure_en(stack) -> None:
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        shipped_ago=timedelta(days=26),
+        paid_ago=timedelta(days=27),
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone, replies=1)
+    _card, flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
+    assert "Shall I chase the courier now?" in flagged.text
+    [urged] = await customer.says("ok sure")
+    assert urged.text == stack.t("order.urged.delivery", "en")
+    assert await urges_of(stack, order.order_no) == 1
+
+
+async def test_a_person_offered_is_taken_by_yes_and_left_by_no(stack) -> None:
+    customer = stack.customer()
+    _, offer = await customer.says("能便宜点吗", replies=2)
+    assert offer.text == stack.t("bargain.ask_supervisor")
+    [opened] = await customer.says("要的")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "discount" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    _, offer = await english.says("can you do a better price?", replies=2)
+    assert offer.text == stack.t("bargain.ask_supervisor", "en")
+    [declined] = await english.says("no thanks")
+    assert declined.text == stack.t("offer.declined", "en")
+    assert await stack.tickets(english.user_id) == []
+    # a yes after another turn answers nothing any more: as before, no ticket
+    await english.says("yes please")
+    assert await stack.tickets(english.user_id) == []
+
+
+# ── ways to pay and coupons: yes or no by the policy ───────────────────────────────────────
+
+
+async def test_a_way_to_pay_is_answered_yes_or_no_by_the_policy_zh_and_en(stack) -> None:
+    customer = stack.customer()
+    [huabei] = await customer.says("你们支持花呗吗")
+    assert huabei.text.startswith("不支持。") and "花呗" in huabei.text
+    assert "支付宝" in huabei.text  # what is accepted
+    [wechat] = await customer.says("可以用微信付款吗")
+    assert wechat.text.startswith("支持。")
+    english = stack.customer(language_code="en")
+    [paypal] = await english.says("can I pay with PayPal")
+    assert paypal.text.startswith("No.") and "PayPal" in paypal.text and "Alipay" in paypal.text
+    [cards] = await english.says("do you accept credit cards?")
+    assert cards.text.startswith("Yes.")
+
+
+async def test_coupons_the_policy_is_silent_on_get_an_honest_dont_know_and_a_person(stack) -> None:
+    customer = stack.customer()
+    answer, offer = await customer.says("有优惠券吗", replies=2)
+    assert answer.text.startswith(stack.t("bargain.coupons_unknown"))
+    assert offer.text == stack.t("bargain.ask_coupons")
+    [opened] = await customer.says("好的")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "discount" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    answer, offer = await english.says("do you have discount codes", replies=2)
+    assert answer.text.startswith(stack.t("bargain.coupons_unknown", "en"))
+    [declined] = await english.says("no thanks")
+    assert declined.text == stack.t("offer.declined", "en")
+
+
+# ── the same long answer asked again ───────────────────────────────────────────────────────
+
+
+async def test_the_same_long_answer_asked_again_is_brief_and_points_back_zh(stack) -> None:
+    customer = stack.customer()
+    [full] = await customer.says("退货寄到哪里")
+    assert "包裹里请放一张" in full.text
+    [brief] = await customer.says("退货地址是哪里来着")
+    assert brief.text.startswith("这个刚才回答过了") and "包裹里请放一张" not in brief.text
+    assert "浙江省杭州市余杭区示范路 88 号" in brief.text  # the key line: the address itself
+    assert brief.reply_to_message_id == full.message_id  # a reply to the first answer
+    [opened] = await customer.says("要")  # the person it offers, taken by a bare yes
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.ticket_no in opened.text
+
+
+async def test_the_same_yes_or_no_asked_again_keeps_its_no_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [full] = await customer.says("Can I return a custom-made item?")
+    assert full.text.startswith("No.")
+    [brief] = await customer.says("so can I return a custom-made item?")
+    assert brief.text.startswith("I answered this just above")
+    assert full.text.split("\n")[0] in brief.text and brief.reply_to_message_id == full.message_id
+    [declined] = await customer.says("no thanks")
+    assert declined.text == stack.t("offer.declined", "en")
+    assert await stack.tickets(customer.user_id) == []
+
+
+async def test_cancel_asked_back_is_kept_by_no_and_done_by_yes(stack) -> None:
+    order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, confirm = await customer.says(f"帮我取消订单 {order.order_no}", replies=2)
+    assert "确定要取消订单" in confirm.text
+    [kept] = await customer.says("不用了")
+    assert kept.text == stack.t("order.cancel.kept")
+    assert (await order_state(stack, order.order_no)) == "awaiting_payment"
+    paid = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(paid.phone)
+    _card, confirm = await english.says(f"please cancel my order {paid.order_no}", replies=2)
+    [done] = await english.says("yes please")
+    assert "RF" in done.text
+    assert (await order_state(stack, paid.order_no)) == "closed"
+
+
+async def order_state(stack, order_no: str) -> str:
+    async with stack.shop.db.read() as session:
+        return (await session.scalars(select(Order).where(Order.order_no == order_no))).one().state
+
+
+async def test_the_exchange_offered_instead_of_a_refused_return_starts_on_a_typed_yes(
+    stack,
+) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", delivered_ago=timedelta(hours=5))
+    customer = stack.customer()
+    [why] = await customer.says(f"我要退货 {order.order_no} 尾号{order.phone[-4:]}")
+    [refused] = await customer.presses(why, "尺码不合适")
+    assert "要不要换成别的尺码或颜色" in refused.text
+    [offer] = await customer.says("嗯")
+    assert offer.inline_buttons  # the exchange on that order: sizes in stock, or its condition
+    assert not refused.inline_buttons  # the offer's buttons went once it was answered
