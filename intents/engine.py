@@ -364,7 +364,7 @@ class IntentEngine:
         overrule a greeting with "out of scope" it must also be more than a word or two
         ("thanks a lot" stays thanks, "你好 这款还有货吗" is about stock)."""
         intents = st.matcher.intents
-        top = int(np.argmax(probs))
+        top = int(probs.argmax())
         if intents[top].group not in self.config.wrapper_groups:
             return probs, source, encoded
         rest = st.matcher.without_wrappers(st.matcher.spell(norm))
@@ -373,7 +373,7 @@ class IntentEngine:
             return probs, source, encoded
         inner, inner_source, inner_encoded = self._probs(st, rest, rest)
         encoded = encoded or inner_encoded
-        i_top = int(np.argmax(inner))
+        i_top = int(inner.argmax())
         accept_t, _ = _thresholds(st, self.config)
         if intents[i_top].group in self.config.wrapper_groups or inner[i_top] < accept_t:
             return probs, source, encoded
@@ -409,7 +409,7 @@ class IntentEngine:
         if cascade is None:
             cascade = model.thresholds.cascade
         if (self.encoder is not None and model.semantic is not None
-                and float(np.max(p_model)) < cascade):
+                and float(p_model.max()) < cascade):
             vector = self.encoder.encode([raw])[0]
             p_model = model.proba(model.semantic, model.semantic_logits(idx, vals, vector))
             source, encoded = "semantic", True
@@ -428,13 +428,14 @@ class IntentEngine:
             return probs, False, slots
         group = topic.group
         intents = st.matcher.intents
-        top = int(np.argmax(probs))
+        values = probs.tolist()
+        top = _argmax(probs, values)
         own = intents[top]
         fragment = _is_fragment(norm)
         accept_t, _ = _thresholds(st, self.config)
         clear = (
-            probs[top] >= accept_t
-            and _margin_ok(probs, top, intents, self.config)
+            values[top] >= accept_t
+            and _margin_ok(values, top, intents, self.config)
             and own.group not in {"other", "greeting", "thanks"}
         )
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
@@ -499,18 +500,22 @@ class IntentEngine:
         self, st: _State, probs: Probs, slots: Slots, source: Source, used_context: bool
     ) -> Decision:
         intents = st.matcher.intents
-        # the candidates: from the likeliest down (ties in catalogue order), only those worth a
-        # button — sorting the few above the floor, not every intent
-        above = np.flatnonzero(probs >= CANDIDATE_FLOOR)
+        # One list of Python floats (the same values) for the few comparisons below: cheaper
+        # than a numpy call per step on a few dozen intents.
+        values = probs.tolist()
+        # the candidates: from the likeliest down (ties in catalogue order: a stable sort), only
+        # those worth a button — sorting the few above the floor, not every intent
+        above = [i for i, p in enumerate(values) if p >= CANDIDATE_FLOOR]
+        above.sort(key=lambda i: -values[i])
         candidates: list[tuple[int, float]] = []
         limit = self.config.max_candidates
-        for i in above[np.argsort(-probs[above], kind="stable")].tolist():
+        for i in above:
             if len(candidates) >= limit:
                 break
             if intents[i].id != FALLBACK_INTENT:
-                candidates.append((i, float(probs[i])))
-        top = int(np.argmax(probs))  # the first of the likeliest, as a stable sort has it
-        top_p = float(probs[top])
+                candidates.append((i, values[i]))
+        top = _argmax(probs, values)  # the first of the likeliest, as a stable sort has it
+        top_p = values[top]
         accept_t, clarify_t = _thresholds(st, self.config)
         if top_p <= 0 or intents[top].id == FALLBACK_INTENT or top_p < clarify_t:
             confidence = top_p if intents[top].id == FALLBACK_INTENT else 1.0 - top_p
@@ -518,7 +523,7 @@ class IntentEngine:
                                   used_context=used_context)
         intent = intents[top]
         outcome: Outcome = (
-            "accept" if top_p >= accept_t and _margin_ok(probs, top, intents, self.config)
+            "accept" if top_p >= accept_t and _margin_ok(values, top, intents, self.config)
             else "clarify"
         )
         if intent.group == "complaint":
@@ -623,37 +628,49 @@ def _thresholds(st: _State, config: MatcherConfig) -> tuple[float, float]:
     return accept, clarify
 
 
-def _margin_ok(probs: Probs, top: int, intents: list[Intent], config: MatcherConfig) -> bool:
+def _argmax(probs: Probs, values: list[float]) -> int:
+    """``np.argmax(probs)`` (the first of the largest) from ``values``, ``probs.tolist()``;
+    numpy's own answer when a value is NaN (numpy and Python order NaN differently)."""
+    total = sum(values)
+    if total != total:  # a NaN somewhere
+        return int(probs.argmax())
+    return values.index(max(values))
+
+
+def _margin_ok(values: list[float], top: int, intents: list[Intent], config: MatcherConfig) -> bool:
     """The best beats the runner-up by ``accept_margin`` logits; a greeting or thanks never
-    counts as the runner-up of a question, and other.unknown never does."""
-    wrapper, fallback = _masks(intents, config.wrapper_groups)
-    others = probs.copy()
-    others[top] = 0.0
-    others[fallback] = 0.0
-    if not wrapper[top]:
-        others[wrapper] = 0.0
-    second = max(0.0, float(others.max()))
-    return logit(float(probs[top])) - logit(second) >= config.accept_margin
+    counts as the runner-up of a question, and other.unknown never does. ``values``: the
+    probabilities as a list of floats."""
+    wrapper, rivals_of_wrapper, rivals_of_question = _rivals(intents, config.wrapper_groups)
+    rivals = [values[i] for i in (rivals_of_wrapper if wrapper[top] else rivals_of_question)
+              if i != top]
+    second = max(0.0, max(rivals, default=0.0))
+    if second > 0.0 and sum(rivals) != sum(rivals):
+        second = 0.0  # a NaN among them: numpy's max was NaN, and max(0.0, NaN) is 0.0
+    return logit(values[top]) - logit(second) >= config.accept_margin
 
 
-_MASKS: dict[tuple[int, tuple[str, ...]], tuple[list[Intent], npt.NDArray[np.bool_],
-                                                npt.NDArray[np.bool_]]] = {}
+_RIVALS: dict[
+    tuple[int, tuple[str, ...]], tuple[list[Intent], list[bool], list[int], list[int]]
+] = {}
 
 
-def _masks(
+def _rivals(
     intents: list[Intent], wrappers: tuple[str, ...]
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Which intents are greetings/thanks and which is other.unknown (per catalogue, cached:
-    the check runs on every message)."""
+) -> tuple[list[bool], list[int], list[int]]:
+    """Which intents are greetings/thanks, and who may be the runner-up of a greeting or thanks
+    (anything but other.unknown) and of a question (neither other.unknown nor a greeting or
+    thanks). Per catalogue, cached: the check runs on every message."""
     key = (id(intents), wrappers)
-    found = _MASKS.get(key)
+    found = _RIVALS.get(key)
     if found is None or found[0] is not intents:  # the same id for another list: rebuild
-        if len(_MASKS) > 16:
-            _MASKS.clear()
-        wrapper = np.array([i.group in wrappers for i in intents], dtype=bool)
-        fallback = np.array([i.id == FALLBACK_INTENT for i in intents], dtype=bool)
-        found = _MASKS[key] = (intents, wrapper, fallback)
-    return found[1], found[2]
+        if len(_RIVALS) > 16:
+            _RIVALS.clear()
+        wrapper = [i.group in wrappers for i in intents]
+        of_wrapper = [n for n, i in enumerate(intents) if i.id != FALLBACK_INTENT]
+        of_question = [n for n in of_wrapper if not wrapper[n]]
+        found = _RIVALS[key] = (intents, wrapper, of_wrapper, of_question)
+    return found[1], found[2], found[3]
 
 
 def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:

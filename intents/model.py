@@ -229,7 +229,7 @@ def _dequantise(q: npt.NDArray[Any], scale: npt.NDArray[Any]) -> Floats:
 
 
 def softmax(z: Floats) -> Floats:
-    m = float(np.max(z)) if z.size else 0.0
+    m = float(z.max()) if z.size else 0.0
     e = np.exp(z - m)
     out: Floats = (e / e.sum()).astype(np.float32)
     return out

@@ -69,14 +69,22 @@ def to_simplified(text: str) -> str:
     return str(_CC.convert(text))
 
 
+_LAST_PREPARED: tuple[str, str] = ("", "")
+"""The last text prepared and its result: the engine prepares each message twice (for its
+slots and for its matching form), and one pair (replaced whole) is safe across threads."""
+
+
 def prepare(text: str) -> str:
     """Truncate, NFKC, traditional -> simplified, casefold. Punctuation is kept."""
+    global _LAST_PREPARED
     if not text:
         return ""
-    text = text[:MAX_CHARS]
-    text = unicodedata.normalize("NFKC", text)
-    text = to_simplified(text)
-    return text.casefold()
+    last = _LAST_PREPARED
+    if text == last[0]:
+        return last[1]
+    prepared = to_simplified(unicodedata.normalize("NFKC", text[:MAX_CHARS])).casefold()
+    _LAST_PREPARED = (text, prepared)
+    return prepared
 
 
 def is_cjk(ch: str) -> bool:

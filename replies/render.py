@@ -291,6 +291,9 @@ class Replies:
             for loc in self._templates
         }
         self._check_answers()
+        # Telegram language codes seen, mapped onto a locale (every update asks; a few dozen
+        # codes exist, the map is bounded all the same)
+        self._locale_of_code: dict[tuple[str | None, str], str] = {}
 
     # -- loading and checks ----------------------------------------------------------------------
     def _load_all(self) -> dict[str, dict[str, str]]:
@@ -391,7 +394,15 @@ class Replies:
     def normalize_locale(
         self, tg_language_code: str | None, fallback: str = DEFAULT_LOCALE
     ) -> str:
-        return normalize_locale(tg_language_code, self.locales, fallback)
+        key = (tg_language_code, fallback)
+        found = self._locale_of_code.get(key)
+        if found is None:
+            if len(self._locale_of_code) >= 1024:
+                self._locale_of_code.clear()
+            found = self._locale_of_code[key] = normalize_locale(
+                tg_language_code, self.locales, fallback
+            )
+        return found
 
     def _locale(self, locale: str) -> str:
         return locale if locale in self._templates else self.normalize_locale(locale)
