@@ -106,29 +106,24 @@ async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> Non
     assert await returns_of(stack, order.order_no) == []
 
 
+async def verified_customer_with(stack, **order):
+    """A new English customer, verified, with one order of their own (``order``: its fields)."""
+    customer = stack.customer(language_code="en")
+    await stack.make_order(state="shipped", telegram_user_id=customer.user_id, **order)
+    return customer
+
+
 async def test_can_i_return_my_own_item_is_answered_by_its_order_yes_or_no_en(stack) -> None:
     """ "the shirt I got is too big, can I return it?" from a verified customer is about their
     own item: its order answers — yes (and the return goes on), or no with the reasons."""
-    customer = stack.customer(language_code="en")
-    await stack.make_order(
-        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
-        telegram_user_id=customer.user_id,
-    )  # fmt: skip
+    customer = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
     [why] = await customer.says("hi, the shirt I got, can I return it?")
     assert why.text.startswith(stack.t("returns.yes_it_can", "en")) and why.button("Changed")
     # The reason in the question: not asked again.
-    again = stack.customer(language_code="en")
-    await stack.make_order(
-        kind="regular", state="shipped", delivered_ago=timedelta(days=1),
-        telegram_user_id=again.user_id,
-    )  # fmt: skip
+    again = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
     [fit] = await again.says("my jeans are too long, can I return them?")
     assert fit.text.startswith(stack.t("returns.yes_for_this_reason", "en")) and fit.button("Yes")
-    other = stack.customer(language_code="en")
-    await stack.make_order(
-        kind="custom", state="shipped", delivered_ago=timedelta(hours=5),
-        telegram_user_id=other.user_id,
-    )  # fmt: skip
+    other = await verified_customer_with(stack, kind="custom", delivered_ago=timedelta(hours=5))
     [no] = await other.says("can I return my shirt? it doesn't fit")
     assert no.text.startswith("Sorry") and "refunded" in no.text
 
