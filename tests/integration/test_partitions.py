@@ -15,6 +15,7 @@ from uuid import uuid4
 
 import pytest
 import pytest_asyncio
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import Update
 from prometheus_client import REGISTRY
 
@@ -256,7 +257,12 @@ async def test_a_second_process_takes_its_share_while_customers_talk_each_chat_i
     expected = await expected_answers(updates)
     bus = bus_settings(amqp_url, ingress.topology.prefix)
     log = MemoryUpdateLog(600)  # shared, as Redis is between processes
-    first, second = (Harness(FailingBus(BusUnavailable, "no worker here")) for _ in range(2))
+    # One chat memory for both, as Redis is between processes: what a chat was told before a
+    # hand-over counts after it (a question asked again is answered briefly).
+    shared = MemoryStorage()
+    first, second = (
+        Harness(FailingBus(BusUnavailable, "no worker here"), storage=shared) for _ in range(2)
+    )
     # Both send through one recording session: one list, in the order Telegram got them.
     second_bot = local_bot(first.session)
     beat = 0.2
