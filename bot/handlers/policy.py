@@ -15,7 +15,7 @@ from bot.routing import IntentRoute
 from bot.services import choices
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
-from bot.services.orders import list_orders, lookup
+from bot.services.orders import ORDERS_KNOWN, list_orders, lookup
 from bot.services.questions import (
     asks_about_coupons,
     asks_for_gift,
@@ -42,7 +42,7 @@ async def order_terms(
     an order that has reached them (an unpaid or unshipped one has no such terms yet)."""
     order_no = conv.memory.last_order
     if conv.memory.linked is True:  # (no bus call just to find out)
-        orders = await list_orders(rpc, conv, limit=50) or []
+        orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN) or []
         named = choices.orders_mentioned(text, orders)
         if named:  # the item they name is the one: its order, or none if two have it
             order_no = named[0].order_no if len(named) == 1 else None

@@ -26,6 +26,7 @@ from replies.render import Replies
 
 if TYPE_CHECKING:
     from bot.desk.service import Desk
+    from bus.contracts import OrderSummary
 
 MESSAGE_LIMIT = 4096
 
@@ -73,6 +74,9 @@ class Conversation:
     transcript_limit: int = 40
     ui_cache: keyboards.FeedbackCache | None = None
     desk: Desk | None = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
+    orders: list[OrderSummary] | None = field(default=None, init=False)
+    """The customer's latest orders as the worker listed them in this update (once a turn:
+    ``bot.services.orders.list_orders``)."""
     offer: Offer | None = field(default=None, init=False)
     """What the bot's last message offered, for this update only (``bot.services.offers``):
     taken out of the chat memory as the update starts, so any update answers it or drops it."""

@@ -63,14 +63,19 @@ async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None 
     return reply
 
 
+ORDERS_KNOWN = 50
+"""How many of a customer's latest orders a turn asks for (any of them may be named)."""
+
+
 async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
-    """The linked customer's latest orders; ``None`` when the chat is not linked."""
-    reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=limit))
-    if isinstance(reply, NotLinked):
-        conv.memory.linked = False
-        return None
-    conv.memory.linked = True
-    return reply.orders
+    """The linked customer's latest ``limit`` orders; ``None`` when the chat is not linked.
+    Asked of the worker once a turn (the request's naming, the list and its words all read
+    the same answer)."""
+    if conv.orders is None:
+        reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=ORDERS_KNOWN))
+        conv.orders = reply.orders if not isinstance(reply, NotLinked) else []
+        conv.memory.linked = not isinstance(reply, NotLinked)
+    return conv.orders[:limit] if conv.memory.linked else None
 
 
 async def is_linked(rpc: Bus, conv: Conversation) -> bool:
@@ -171,7 +176,7 @@ async def order_in_words(
     was offered with (positions count in the list shown)."""
     if conv.memory.linked is False or not text.strip():
         return None
-    orders = await list_orders(rpc, conv, limit=50)  # the list shows ten; any may be named
+    orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
     if not orders:
         return None
     shown = shown_orders(orders[:10], flow, states)
@@ -183,7 +188,7 @@ async def order_mentioned(rpc: Bus, conv: Conversation, text: str) -> str | None
     to XL"), or ``None`` (not verified, nothing named, or named in two orders)."""
     if conv.memory.linked is False or not text.strip():
         return None
-    orders = await list_orders(rpc, conv, limit=50)
+    orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
     named = choices.orders_mentioned(text, orders or [])
     return named[0].order_no if len(named) == 1 else None
 
