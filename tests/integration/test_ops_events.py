@@ -48,12 +48,19 @@ async def count(shop, model, *where) -> int:
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+async def has(expected: int, counting) -> bool:
+    return await counting >= expected
+
+
 async def test_a_turn_delivered_twice_is_stored_once(shop, amqp_connection):
     unplaced = turn(outcome="fallback", intent=None, group=None, text="<order> 怎么还没到")
     answered = turn()
     await publish(amqp_connection, shop, unplaced, answered, twice=True)
     ids = (unplaced.event_id, answered.event_id)
-    await until(lambda: count(shop, ConversationTurn, ConversationTurn.event_id.in_(ids)))
+    # both stored (not just the first: a busy machine has stored them seconds apart)
+    await until(
+        lambda: has(2, count(shop, ConversationTurn, ConversationTurn.event_id.in_(ids))), 30
+    )
     await asyncio.sleep(0.5)  # the duplicates have had time to arrive
     assert await count(shop, ConversationTurn, ConversationTurn.event_id.in_(ids)) == 2
     async with shop.db.read() as session:
@@ -143,7 +150,7 @@ async def test_the_snapshot_tells_alive_missing_and_stopped_processes_and_the_er
     ]
     await publish(amqp_connection, shop, *events)
     ids = (alive, missing, stopped)
-    await until(lambda: count(shop, ProcessRecord, ProcessRecord.process_id.in_(ids)))
+    await until(lambda: has(3, count(shop, ProcessRecord, ProcessRecord.process_id.in_(ids))), 30)
     await until(lambda: _stored_stats(shop, alive, 150))  # the later beat has been applied
     await until(lambda: _stopped(shop, stopped))
     snapshot = await shop.rpc.call(c.GetOpsSnapshot(window_s=300))
