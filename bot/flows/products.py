@@ -408,18 +408,38 @@ class ProductFacts(Flow):
             if not in_stock:
                 return conv.t("products.stock.none_left")
             return conv.t("products.stock.which", variants=listing)
-        if size is not None and size.upper() not in {s.upper() for s in product.sizes}:
-            sizes = conv.replies.join(product.sizes, conv.locale)
-            return conv.t("products.stock.no") + conv.t(
-                "products.stock.no_such_size", size=size, sizes=sizes
-            )
-        if color is not None and not any(color in c or c in color for c in product.colors):
-            colors = conv.replies.join(
-                [colour_name(c, conv.locale) for c in product.colors], conv.locale
-            )
-            return conv.t("products.stock.no") + conv.t(
-                "products.stock.no_such_color", color=colour_name(color, conv.locale), colors=colors
-            )
+        no_size = size is not None and size.upper() not in {s.upper() for s in product.sizes}
+        no_color = color is not None and not any(color in c or c in color for c in product.colors)
+        if no_size or no_color:
+            # "No" to a size or colour the item isn't made in (not "sold out"), what it is made
+            # in, and the other half of the question answered: "有黑色XL吗" → no black; in XL
+            # there are these.
+            text = conv.t("products.stock.not_made")
+            if no_size:
+                sizes = conv.replies.join(product.sizes, conv.locale)
+                text += conv.t("products.stock.no_such_size", size=size, sizes=sizes)
+            if no_color:
+                colors = conv.replies.join(
+                    [colour_name(c, conv.locale) for c in product.colors], conv.locale
+                )
+                shown = colour_name(color or "", conv.locale)
+                text += ("" if not no_size else "\n") + conv.t(
+                    "products.stock.no_such_color", color=shown, colors=colors
+                )
+            if no_size == no_color or (size if no_color else color) is None:
+                return text  # nothing else was asked
+            # the half that exists: the size in every colour, or the colour in every size
+            kept = [
+                v for v in in_stock
+                if (no_size or v.size.upper() == (size or "").upper())
+                and (no_color or (color or "") in v.color or v.color in (color or ""))
+            ]
+            asked = (size if no_color else colour_name(color or "", conv.locale)) or ""
+            if not kept:
+                return text + "\n" + conv.t("products.stock.out", variant=asked)
+            lines = [conv.t("products.stock.line", variant=label(v), count=v.stock)
+                     for v in kept[:6]]
+            return text + "\n" + conv.t("products.stock.in_asked", asked=asked) + "\n".join(lines)
         matching = [
             v for v in product.variants
             if (size is None or v.size.upper() == size.upper())

@@ -190,6 +190,27 @@ async def test_stock_of_a_size_and_a_size_that_does_not_exist(stack) -> None:
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in black.text.split("\n", 1)[1])
 
 
+async def test_a_colour_the_item_is_not_made_in_is_a_plain_no_and_the_size_is_answered(
+    stack,
+) -> None:
+    """The demo hoodie comes in light blue, burgundy and navy: black XL is "no" (not "sold
+    out", and not "did you mean"), and XL in its colours is what the customer can have."""
+    customer = stack.customer()
+    [answer] = await customer.says("连帽卫衣有黑色XL吗")
+    head, no, *rest = answer.text.split("\n")
+    assert head == "连帽卫衣" and no.startswith("没有。") and "没有了" not in no
+    assert "黑色" in no and "浅蓝色" in no
+    assert rest[0].startswith("XL") and rest[1:]
+    assert all(" XL现在有 " in line for line in rest[1:])
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("do you have the hoodie in black, size XL?")
+    assert answer.text.startswith("Pullover Hoodie\nNo. ") and "black" in answer.text
+    assert "In XL, in stock now:\nlight blue XL: " in answer.text
+    # neither half exists: both said, nothing listed
+    [both] = await customer.says("连帽卫衣有黑色XXXL吗")
+    assert "XXXL" in both.text and "黑色" in both.text and "现在有货的" not in both.text
+
+
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("我平时穿38码的鞋子，选哪个码")
