@@ -211,6 +211,20 @@ async def test_a_colour_the_item_is_not_made_in_is_a_plain_no_and_the_size_is_an
     assert "XXXL" in both.text and "黑色" in both.text and "现在有货的" not in both.text
 
 
+async def test_can_you_ship_with_a_courier_is_answered_by_the_shops_couriers(stack) -> None:
+    customer = stack.customer()
+    [sf] = await customer.says("能发顺丰吗")
+    assert sf.text.startswith("可以。") and "顺丰" in sf.text
+    [yunda] = await customer.says("可以发韵达吗")
+    assert yunda.text.startswith("不可以。韵达")
+    # what SF costs is SF's rule, not the free-shipping table
+    [fee] = await customer.says("顺丰要加多少钱")
+    assert "顺丰的官方价格" in fee.text and "包邮" not in fee.text
+    english = stack.customer(language_code="en")
+    [yto] = await english.says("can you ship with YTO?")
+    assert yto.text.startswith("No. We don't ship with YTO Express.")
+
+
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("我平时穿38码的鞋子，选哪个码")
