@@ -225,6 +225,17 @@ async def test_can_you_ship_with_a_courier_is_answered_by_the_shops_couriers(sta
     assert yto.text.startswith("No. We don't ship with YTO Express.")
 
 
+async def test_will_it_pill_gets_the_fabric_its_care_and_what_if_it_does(stack) -> None:
+    customer = stack.customer()
+    [answer] = await customer.says("这件卫衣会不会起球")
+    assert answer.text.startswith("连帽卫衣\n") and "棉 80%" in answer.text
+    assert "洗护：" in answer.text and "来回运费" in answer.text
+    # about the shop's clothes in general: the shop's word and which item, never a product
+    # "named" by the question's own words ("没找到“质量 样”这件商品")
+    [general] = await stack.customer().says("你们家衣服质量怎么样 会不会起球")
+    assert "没找到" not in general.text and general.button("上衣")
+
+
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("我平时穿38码的鞋子，选哪个码")
