@@ -925,14 +925,21 @@ class Replies:
         return self.text("ticket.opened", locale, ticket_no=ticket_no,
                          when=self.human_reply_time(now, locale))
 
-    def render_size_advice(self, advice: SizeAdvice, locale: str) -> Html:
+    def render_size_advice(
+        self, advice: SizeAdvice, locale: str, chart: SizeChart | None = None
+    ) -> Html:
+        """The advice in words; ``chart``: the garment's own measurements of the size suggested
+        are named beside the customer's (advice by waist / hip)."""
         loc = self._locale(locale)
         if advice.kind == "need_more":
             return self.text(f"size.advice.{advice.reason}", loc)
         if advice.kind == "out_of_range":
-            measure = "height" if advice.reason == "height_out_of_range" else "weight"
+            measure = advice.reason.removesuffix("_out_of_range")
             return self.text("size.advice.out_of_range", loc,
                              measure=self.text(f"size.measure.{measure}", loc))
+        if advice.basis == "measured":
+            return Html(self._measured_advice(advice, loc, chart) + "\n"
+                        + self.text("size.tolerance", loc))
         if advice.kind == "exact":
             if advice.alternatives and advice.fit in ("loose", "tight"):
                 line = self.text(f"size.advice.exact_{advice.fit}", loc, size=advice.size,
@@ -947,6 +954,31 @@ class Replies:
             else:
                 line = self.text("size.advice.between", loc, small=small, large=large)
         return Html(line + "\n" + self.text("size.tolerance", loc))
+
+    def _measured_advice(self, advice: SizeAdvice, loc: str, chart: SizeChart | None) -> str:
+        def measures(values: dict[str, float | None]) -> Html:
+            said: list[str] = [
+                self.text(f"size.measured.{name}", loc, cm=_plain(round(value, 1)))
+                for name, value in values.items()
+                if value is not None
+            ]
+            return Html(self._join(said, loc))
+
+        yours = measures({"waist_cm": advice.waist_cm, "hip_cm": advice.hip_cm})
+        row = next((r for r in chart.rows if r.size == advice.size), None) if chart else None
+        garment = (
+            measures({
+                name: row.measurements.get(name)
+                for name in ("waist_cm", "hip_cm")
+                if getattr(advice, name) is not None
+            })
+            if row is not None else Html("")
+        )
+        key = "size.advice.measured" if garment else "size.advice.measured_plain"
+        line = str(self.text(key, loc, yours=yours, size=advice.size, garment=garment))
+        if advice.alternatives:
+            line += self.text("size.advice.measured_loose", loc, alt=advice.alternatives[0])
+        return line
 
     def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
         """The chart with the body it suits (height, weight) and its category's measurements:

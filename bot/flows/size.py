@@ -1,4 +1,5 @@
-"""Size advice: height and weight (and fit, when given) against one product's size chart.
+"""Size advice: height and weight (and fit, when given) against one product's size chart, or the
+waist and hip the customer measured against the garment's (trousers and skirts).
 
 The product comes from the customer's order (an order number in the message, or the order the
 chat was last about) or by name (``products.search``, then ``products.get``: its name and
@@ -26,7 +27,7 @@ from bus.contracts import OrderFound, SearchProducts
 from bus.errors import BusError
 from intents import Decision, Slots
 from replies.sizing import SizeAdvice as Advice
-from replies.sizing import SizeChart, recommend_size
+from replies.sizing import SizeChart, recommend_by_measurements, recommend_size
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ class ProductChoice(BaseModel):
 class SizeDraft(Draft):
     height_cm: int | None = None
     weight_kg: float | None = None
+    waist_cm: float | None = None
+    hip_cm: float | None = None
+    """Measured by the customer ("腰围二尺二"): trousers and skirts go by these."""
     fit: str | None = None
     product_id: int | None = None
     asked: str | None = None
@@ -62,10 +66,16 @@ class SizeDraft(Draft):
             ]
         return value
 
+    @property
+    def measured(self) -> bool:
+        return self.waist_cm is not None or self.hip_cm is not None
+
     def merge(self, slots: Slots) -> None:
         """What a message said about the body and the fit."""
         self.height_cm = slots.height_cm if slots.height_cm is not None else self.height_cm
         self.weight_kg = slots.weight_kg if slots.weight_kg is not None else self.weight_kg
+        self.waist_cm = slots.waist_cm if slots.waist_cm is not None else self.waist_cm
+        self.hip_cm = slots.hip_cm if slots.hip_cm is not None else self.hip_cm
         self.fit = slots.fit if slots.fit is not None else self.fit
         self.asked = slots.size if slots.size is not None else self.asked
 
@@ -85,7 +95,8 @@ class SizeFlow(Flow):
         await self.advise(SizeDraft(), text, slots)
 
     async def body_given(self, text: str, slots: Slots, decision: Decision | None) -> None:
-        if slots.height_cm is None and slots.weight_kg is None and slots.fit is None:
+        said = (slots.height_cm, slots.weight_kg, slots.fit, slots.waist_cm, slots.hip_cm)
+        if all(value is None for value in said):
             await self.ask_again_or_step_aside(decision, "ask.body")
             return
         await self.advise(await self.draft(), text, slots)
@@ -113,7 +124,7 @@ class SizeFlow(Flow):
                 draft.product_id = candidates[0].product_id
             elif candidates:
                 draft.choices = candidates
-        if draft.height_cm is None or draft.weight_kg is None:
+        if (draft.height_cm is None or draft.weight_kg is None) and not draft.measured:
             await self.wait(SizeAdvice.waiting_for_body, draft)
             await self._ask_body(draft)
             return
@@ -172,9 +183,21 @@ class SizeFlow(Flow):
             return
         conv.memory.product = ProductMemo(product_id=product_id, name=facts.name)
         topic.note(conv.memory, product=facts.name)  # what a follow-up is about
-        advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
+        advice = None
+        if draft.measured:
+            # a waist or hip the customer measured, against the garment's (trousers, skirts)
+            by_measure = recommend_by_measurements(chart, draft.waist_cm, draft.hip_cm, draft.fit)
+            advice = by_measure if by_measure.kind != "need_more" else None
+        if advice is None:
+            if draft.height_cm is None or draft.weight_kg is None:
+                # measured, but this chart goes by height and weight (a top)
+                draft.product_id = product_id
+                await self.wait(SizeAdvice.waiting_for_body, draft)
+                await conv.say(conv.t("size.advice.measured_top"))
+                return
+            advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
         logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
-        text = conv.replies.render_size_advice(advice, conv.locale)
+        text = conv.replies.render_size_advice(advice, conv.locale, chart)
         asked = self._asked_size(draft.asked, advice, chart)
         above = f"{asked}\n" if asked else ""
         # Outside the chart: a person finds something that suits (the button opens a ticket).
