@@ -980,6 +980,19 @@ class Replies:
             line += self.text("size.advice.measured_loose", loc, alt=advice.alternatives[0])
         return line
 
+    def size_measurement(
+        self, size: str, name: str, cm: float, category: str | None, locale: str
+    ) -> Html:
+        """One measurement of one size: "L 码裤长 102 cm。" (the length named by category)."""
+        loc = self._locale(locale)
+        key = (
+            f"size.part.length.{category}"
+            if name == "length_cm" and category in LENGTH_LABELLED
+            else f"size.part.{name}"
+        )
+        return self.text("size.measurement", loc, size=size, measure=self.text(key, loc),
+                         cm=_plain(cm))
+
     def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
         """The chart with the body it suits (height, weight) and its category's measurements:
         chest/length/shoulder for tops, waist/hip/length/inseam for trousers, and so on."""

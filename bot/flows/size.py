@@ -28,8 +28,20 @@ from bus.errors import BusError
 from intents import Decision, Slots
 from replies.sizing import SizeAdvice as Advice
 from replies.sizing import SizeChart, recommend_by_measurements, recommend_size
+from shop.enums import Measurement
 
 logger = logging.getLogger(__name__)
+
+MEASUREMENT_WORDS: tuple[tuple[Measurement, tuple[str, ...]], ...] = (
+    ("chest_cm", ("胸围", "chest", "bust")),
+    ("waist_cm", ("腰围", "waist")),
+    ("hip_cm", ("臀围", "hip")),
+    ("shoulder_cm", ("肩宽", "shoulder")),
+    ("sleeve_cm", ("袖长", "sleeve")),
+    ("inseam_cm", ("内长", "内裆", "inseam")),
+    ("length_cm", ("衣长", "裤长", "裙长", "长度", "多长", "length", "how long")),
+)
+"""How customers name a chart's measurements (inseam before length: "内长" is not 长度)."""
 
 
 class SizeAdvice(StatesGroup):
@@ -227,22 +239,45 @@ class SizeFlow(Flow):
             return t("size.asked.looser", size=asked, suggested=names[high])
         return t("size.asked.tighter", size=asked, suggested=names[low])
 
-    async def show_chart(self, text: str) -> bool:
-        """The size chart of the product named in the message, when there is exactly one."""
+    async def show_chart(self, text: str, size: str | None = None) -> bool:
+        """The size chart of the product named in the message, when there is exactly one, or
+        of the product the chat is about ("裤长多少" after advice for the jeans); a measurement
+        asked of a size ("L码裤长多少") is answered first."""
         candidates = await self._products_named(text)
+        remembered = self.conv.memory.product
+        if len(candidates) != 1 and remembered is not None and (
+            not candidates or any(c.product_id == remembered.product_id for c in candidates)
+        ):
+            candidates = [ProductChoice(product_id=remembered.product_id, name=remembered.name)]
         if len(candidates) != 1:
             return False
         facts = await sizing_facts(self.rpc, candidates[0].product_id)
         if facts is None or (chart := facts.chart) is None:
             return False
         conv = self.conv
+        conv.memory.product = ProductMemo(product_id=candidates[0].product_id, name=facts.name)
         topic.note(conv.memory, product=facts.name)
+        asked = self._measurement_asked(text, size, chart)
         await conv.say(
             f"<b>{_escape(display_name(conv, facts.summary))}</b>\n"
+            + (f"{asked}\n" if asked else "")
             + conv.replies.render_size_chart(chart, conv.locale),
             reply_markup=conv.feedback("size.chart"),
         )
         return True
+
+    def _measurement_asked(self, text: str, size: str | None, chart: SizeChart) -> str | None:
+        """"L码裤长多少" → "L 码裤长 102 cm。" (a size the chart has, a measurement it has)."""
+        row = next((r for r in chart.rows if size and r.size.upper() == size.upper()), None)
+        lowered = text.lower()
+        name = next(
+            (name for name, words in MEASUREMENT_WORDS if any(w in lowered for w in words)), None
+        )
+        if row is None or name is None or (value := row.measurements.get(name)) is None:
+            return None
+        return self.conv.replies.size_measurement(
+            row.size, name, value, chart.category, self.conv.locale
+        )
 
     async def resume(self, at: str) -> None:
         draft = await self.draft()

@@ -157,6 +157,19 @@ async def test_trousers_by_the_waist_the_customer_measured(stack) -> None:
     assert advice.text.startswith("纯棉圆领T恤") and "L" in advice.text
 
 
+async def test_a_measurement_asked_of_a_size_is_answered_before_the_chart(stack) -> None:
+    customer = stack.customer()
+    [chart] = await customer.says("牛仔裤L码裤长多少")
+    head, asked, *rest = chart.text.split("\n")
+    assert (head, asked) == ("高腰牛仔裤", "L 码裤长是 102 cm。") and rest[0].startswith("尺码表")
+    # the product the chat is about, without naming it again
+    [waist] = await customer.says("M码腰围多少")
+    assert waist.text.startswith("高腰牛仔裤\nM 码腰围是 70 cm。")
+    english = stack.customer(language_code="en")
+    [length] = await english.says("how long is the hoodie in XL?")
+    assert length.text.startswith("Pullover Hoodie\nIn XL, the length is ")
+
+
 async def test_size_advice_for_the_product_of_the_customers_order(stack) -> None:
     # Product 1 of the demo shop is the cotton T-shirt, with the shop's tops chart.
     order = await stack.make_order(kind="regular", state="shipped", product_id=1, size="S")
