@@ -572,11 +572,12 @@ class Replies:
         payments: frozenset[str] = frozenset(),
         coupon: bool = False,
         couriers: frozenset[str] = frozenset(),
+        days: int | None = None,
     ) -> Verdict | None:
         """The yes or no the policy decides for a "can I…?" question (``replies.verdicts``)."""
         return decide(
             self.policy, intent_id, item_kind=item_kind, region=region, payments=payments,
-            coupon=coupon, couriers=couriers,
+            coupon=coupon, couriers=couriers, days=days,
         )
 
     def verdict_opener(self, verdict: Verdict, locale: str) -> Html:
@@ -617,6 +618,7 @@ class Replies:
         payments: frozenset[str] = frozenset(),
         coupon: bool = False,
         couriers: frozenset[str] = frozenset(),
+        days: int | None = None,
         **slots: Any,
     ) -> Html:
         """The shop's answer for an intent, filled from the policy and the known slots.
@@ -626,7 +628,8 @@ class Replies:
         that question — "支持。" / "没有。" —, else ``parts.verdict.<verdict>``), followed by the
         variant written for that verdict. ``payments``: the ways to pay the question names
         (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes;
-        ``couriers``: the couriers it names (``shop.couriers`` keys)."""
+        ``couriers``: the couriers it names (``shop.couriers`` keys); ``days``: how soon it
+        asks for dispatch ("明天能发吗": 1)."""
         loc = self._locale(locale)
         templates = self._templates[loc]
         base = f"answers.{intent_id}"
@@ -650,7 +653,7 @@ class Replies:
             )
         verdict = self.verdict(
             intent_id, item_kind=item_kind, region=region, payments=payments, coupon=coupon,
-            couriers=couriers,
+            couriers=couriers, days=days,
         )
         opener = Html("")
         if verdict is not None:
