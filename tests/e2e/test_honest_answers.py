@@ -253,6 +253,16 @@ async def test_can_it_ship_tomorrow_is_not_promised_but_within_the_days_it_is(st
     assert within.text.startswith("能。")
 
 
+async def test_a_property_asked_after_a_product_is_about_that_product(stack) -> None:
+    """Found holding the console: "充绒量多少" after the down jacket's fabric was answered
+    "没找到“充绒量”这件商品" and kept asking which product."""
+    customer = stack.customer()
+    [fabric] = await customer.says("羽绒服是什么面料")
+    assert fabric.text.startswith("轻薄羽绒服\n")
+    [fill] = await customer.says("充绒量多少")
+    assert fill.text.startswith("轻薄羽绒服\n") and "没找到" not in fill.text
+
+
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("我平时穿38码的鞋子，选哪个码")
