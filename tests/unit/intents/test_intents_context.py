@@ -22,12 +22,22 @@ def ctx(intent: str, seconds: float = 20.0, turns: int = 1) -> Context:
         # the same question of another product
         ("what about the jeans", "size.recommend", "size.recommend"),
         ("那牛仔裤呢", "quality.material", "quality.material"),
+        # a fit wished for, or a waist, after size advice (read as "runs big or small?")
+        ("喜欢宽松一点呢", "size.recommend", "size.recommend"),
+        ("腰围2尺3呢", "size.recommend", "size.recommend"),
     ],
 )
 def test_a_fragment_is_read_in_context(any_engine, text, last, intent):
     d = any_engine.match(text, context=ctx(last))
     assert (d.intent, d.outcome) == (intent, "accept"), (text, d.intent, d.outcome)
     assert d.used_context and d.source == "context"
+
+
+def test_a_fit_wished_for_alone_is_a_size_question(any_engine):
+    # nothing but the fit and words around it: size advice, with the topic or without
+    for context in (ctx("size.recommend"), None):
+        d = any_engine.match("what if I like it loose", context=context)
+        assert (d.intent, d.outcome, d.slots.fit) == ("size.recommend", "accept", "loose")
 
 
 def test_the_region_of_a_follow_up_is_in_its_slots(any_engine):
