@@ -11,6 +11,8 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot import keyboards
+from bot.flows.base import Flows
+from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
 from bot.services import choices
 from bot.services.conversation import Conversation
@@ -124,8 +126,12 @@ def get_router(router: Router | None = None) -> Router:
     # only saves filter checks.
     @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
-        message: Message, conv: Conversation, decision: Decision
+        message: Message, conv: Conversation, decision: Decision, flows: Flows
     ) -> None:
+        if decision.intent == "returns.return" and await flows.get(ReturnFlow).own_item_asked(
+            message.text or ""
+        ):
+            return  # "牛仔裤太长了能退吗" of a verified customer's jeans: answered by their order
         slots = decision.slots.model_dump(exclude_none=True)
         region = slots.pop("region", None) or conv.memory.region
         # A yes/no question opens with the yes or no its policy decides (replies.verdicts).

@@ -183,13 +183,18 @@ async def order_in_words(
     return choices.pick_order(text, shown, [o for o in orders if o not in shown])
 
 
-async def order_mentioned(rpc: Bus, conv: Conversation, text: str) -> str | None:
+async def order_mentioned(
+    rpc: Bus, conv: Conversation, text: str, states: Collection[OrderState] = ()
+) -> str | None:
     """The one order of a verified customer's whose item a request names ("change the hoodie
-    to XL"), or ``None`` (not verified, nothing named, or named in two orders)."""
+    to XL"), or ``None`` (not verified, nothing named, or named in two orders). ``states``:
+    only orders in these states count ("牛仔裤太长了能退吗": what has reached them)."""
     if conv.memory.linked is False or not text.strip():
         return None
-    orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
-    named = choices.orders_mentioned(text, orders or [])
+    orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN) or []
+    if states:
+        orders = [o for o in orders if o.state in states]
+    named = choices.orders_mentioned(text, orders)
     return named[0].order_no if len(named) == 1 else None
 
 

@@ -122,10 +122,35 @@ async def test_can_i_return_my_own_item_is_answered_by_its_order_yes_or_no_en(st
     # The reason in the question: not asked again.
     again = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
     [fit] = await again.says("my jeans are too long, can I return them?")
-    assert fit.text.startswith(stack.t("returns.yes_for_this_reason", "en")) and fit.button("Yes")
+    assert fit.text.startswith("Returning: ") and fit.button("Yes")
+    assert "Yes, it can go back for that reason." in fit.text
     other = await verified_customer_with(stack, kind="custom", delivered_ago=timedelta(hours=5))
     [no] = await other.says("can I return my shirt? it doesn't fit")
     assert no.text.startswith("Sorry") and "refunded" in no.text
+
+
+async def test_an_item_of_one_delivered_order_is_theirs_without_saying_so_zh_and_en(stack):
+    """ "牛仔裤太长了能退吗" without "我买的": the verified demo customer's jeans are in one
+    order that reached her — answered by it (the yes for that reason, the jeans named), not the
+    general rules. Unverified, or an item two of her orders have ("开衫"), the rules as before."""
+    returnable = await showcase(stack, "returnable")  # hers: T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [fit] = await customer.says("牛仔裤太长了能退吗")
+    assert fit.text.startswith("想退的是：高腰牛仔裤") and "这个原因可以退" in fit.text
+    assert fit.button("是的")
+    [quote] = await customer.presses(fit, "是的")
+    assert "高腰牛仔裤" in quote.text and quote.button("确认退货")
+    english = stack.customer(language_code="en")
+    await english.shares_contact(returnable.customer_phone)
+    [fit_en] = await english.says("can I return the jeans, they're too long")
+    assert fit_en.text.startswith("Returning: High-waist") and fit_en.button("Yes")
+    # two of her delivered orders have a cardigan (代购日本羊毛开衫, 针织开衫): the rules
+    [rules] = await customer.says("开衫能退吗")
+    assert rules.text.startswith(stack.answer("returns.return").splitlines()[0])
+    # not verified: the rules
+    [general] = await stack.customer().says("牛仔裤太长了能退吗")
+    assert general.text == stack.answer("returns.return")
 
 
 async def test_a_return_question_is_still_answered_from_the_policy(stack) -> None:

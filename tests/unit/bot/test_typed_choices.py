@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -20,6 +21,7 @@ from bot.services.choices import (
     wants_all,
     yes_or_no,
 )
+from bot.services.orders import order_mentioned
 from bus.contracts import (
     ContactRequired,
     LookupOrder,
@@ -31,7 +33,8 @@ from bus.contracts import (
 )
 from bus.testing import InMemoryBus
 from intents import Slots
-from tests.support.bot import Harness
+from shop.enums import OrderState
+from tests.support.bot import FailingBus, Harness
 from tests.support.views import order_view
 from tests.support.worker import PHONE, ScriptedWorker
 
@@ -248,6 +251,29 @@ SHIRTS = [
 async def test_orders_mentioned_in_a_request(text: str, orders: list[str]) -> None:
     found = orders_mentioned(text, [TEE, CARDIGAN, TROUSERS, *SHIRTS])
     assert [o.order_no for o in found] == orders
+
+
+@pytest.mark.parametrize(
+    ("text", "states", "order"),
+    [
+        # the jeans of KF1 (shipped) and the trousers of KF4 (paid): two orders, unless only
+        # what has reached the customer counts (a return question)
+        ("裤子太长了能退吗", (), None), ("裤子太长了能退吗", ("shipped", "completed"), "KF1"),
+        ("T恤能退吗", ("shipped", "completed"), "KF1"),
+        ("阔腿裤能退吗", ("shipped", "completed"), None),  # only in the unshipped order
+        ("衬衫能退吗", ("shipped", "completed"), None),  # two shirts
+        ("能退吗", ("shipped", "completed"), None),
+    ],
+)  # fmt: skip
+async def test_the_one_order_a_request_names_among_those_in_some_states(
+    text: str, states: tuple[OrderState, ...], order: str | None
+) -> None:
+    orders = [TEE, CARDIGAN, TROUSERS, *SHIRTS]
+    conv = SimpleNamespace(orders=orders, memory=SimpleNamespace(linked=True), user_id=1)
+    bus = FailingBus(lambda: AssertionError("the turn's orders are known"))
+    assert await order_mentioned(bus, conv, text, states) == order  # type: ignore[arg-type]
+    conv.memory.linked = False  # not verified: nothing is theirs
+    assert await order_mentioned(bus, conv, text, states) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
