@@ -24,7 +24,7 @@ from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -62,6 +62,9 @@ KIND_VALUES = frozenset({"item_label", "item_return_days", "item_exchange", "ite
 """What an answer about one item kind may use (``answer(..., item_kind=...)``)."""
 PAYMENT_VALUES = frozenset({"payments_refused"})
 """What an answer about the ways to pay named may use (``answer(..., payments=...)``)."""
+
+OrderAsk = Literal["number", "list", "none"]
+"""How an answer asking for the order ends (``answer(..., order_ask=...)``)."""
 SLOT_NAMES = frozenset(
     {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
      "fit"}
@@ -362,11 +365,23 @@ class Replies:
 
     def _check_answers(self) -> None:
         for locale, flat in self._templates.items():
-            allowed = set(self._policy_values[locale]) | SLOT_NAMES | KIND_VALUES | PAYMENT_VALUES
+            allowed = (
+                set(self._policy_values[locale]) | SLOT_NAMES | KIND_VALUES | PAYMENT_VALUES
+                | {"order_ask"}
+            )
             for key, text in flat.items():
                 if not key.startswith("answers."):
                     continue
-                unknown = _placeholders(text) - allowed
+                used = _placeholders(text)
+                intent_id = key[len("answers.") :].split("[", 1)[0]
+                wanted = [f"parts.order_ask.{mode}.{intent_id}" for mode in ("number", "list")]
+                lacking = [w for w in wanted if "order_ask" in used and w not in flat]
+                if lacking:
+                    raise LocaleError(
+                        f"{self._dir / (locale + '.yaml')}: key '{key}' ends with {{order_ask}}: "
+                        f"it needs {', '.join(w.split('.', 1)[1] for w in lacking)}"
+                    )
+                unknown = used - allowed
                 if unknown:
                     raise LocaleError(
                         f"{self._dir / (locale + '.yaml')}: key '{key}' uses unknown "
@@ -613,6 +628,7 @@ class Replies:
         item_kind: ItemKind | None = None,
         payments: frozenset[str] = frozenset(),
         coupon: bool = False,
+        order_ask: OrderAsk = "number",
         **slots: Any,
     ) -> Html:
         """The shop's answer for an intent, filled from the policy and the known slots.
@@ -621,7 +637,10 @@ class Replies:
         word for the verdict (``parts.verdict.<verdict>.<intent>`` where the locale words it for
         that question — "支持。" / "没有。" —, else ``parts.verdict.<verdict>``), followed by the
         variant written for that verdict. ``payments``: the ways to pay the question names
-        (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes."""
+        (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes.
+        ``order_ask``: how an answer that ends asking for the order (``{order_ask}``) ends —
+        "send the order number", "pick it from the list below" (the customer's list follows
+        at once), or nothing (the order is known and the job goes on)."""
         loc = self._locale(locale)
         templates = self._templates[loc]
         base = f"answers.{intent_id}"
@@ -667,7 +686,19 @@ class Replies:
         key = f"{base}[{variant}]"
         if key not in templates:
             key = f"{base}[default]"
-        return _open(opener, _fill(templates[key], values, f"{key} ({loc})"))
+        template = templates[key]
+        if "{order_ask}" in template:
+            if order_ask == "none":
+                template = "\n".join(
+                    line for line in template.split("\n") if line.strip() != "{order_ask}"
+                )
+            else:
+                ask = f"order_ask.{order_ask}.{intent_id}"
+                own = f"{ask}.{variant}"
+                values["order_ask"] = self._part(
+                    own if f"parts.{own}" in templates else ask, loc
+                )
+        return _open(opener, _fill(template, values, f"{key} ({loc})"))
 
     def brief(self, intent_id: str, locale: str, answer: str, *, decided: bool) -> Html:
         """The key line of an answer given before, for the brief answer to the same question

@@ -673,3 +673,30 @@ async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
     assert order.order_no in listed
     assert {states[n] for n in listed if n in states} <= {"shipped", "completed"}
     assert not any(states.get(n) in ("paid", "awaiting_payment") for n in listed)
+
+
+async def test_the_exchange_rules_end_as_what_follows_them_zh_and_en(stack) -> None:
+    """"我想换货" from the verified demo customer: the rules ended "告诉我订单号…" above her own
+    list. Now they end pointing at the list; a customer with one order goes on with it (no ask
+    at all); an unverified customer is still asked for the number."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    rules, listed = await customer.says("我想换货", replies=2)
+    assert rules.text == stack.answer("returns.exchange", order_ask="list")
+    assert "订单号" not in rules.text.splitlines()[-1]
+    assert listed.text == stack.t("choose.order") and listed.inline_buttons
+    english = stack.customer(language_code="en")
+    await english.shares_contact(returnable.customer_phone)
+    rules_en, listed_en = await english.says("I want to exchange something", replies=2)
+    assert rules_en.text.splitlines()[-1].startswith("Tap the order below")
+    assert listed_en.inline_buttons
+    # one order of her own: it is taken, the rules ask nothing
+    one = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
+    rules_one, *_going_on = await one.says("I'd like to exchange an item")
+    assert rules_one.text == stack.answer("returns.exchange", "en", order_ask="none")
+    # not verified: the number, as before
+    rules_zh, ask = await stack.customer().says("我想换货", replies=2)
+    assert rules_zh.text == stack.answer("returns.exchange")
+    assert rules_zh.text.splitlines()[-1].startswith("告诉我订单号")
+    assert ask.text == stack.t("ask.order_no")
