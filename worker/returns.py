@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bus import contracts as c
 from shop.enums import LIVE_RETURN_STATES, SELLER_FAULT, ReturnCause
 from worker.db.models import (
+    Customer,
     Exchange,
     Order,
     OrderItem,
@@ -79,6 +80,7 @@ class Returns:
         return [
             c.QuoteReturn.served_by(self.quote),
             c.CreateReturn.served_by(self.create),
+            c.RecordReturnTracking.served_by(self.record_tracking),
         ]
 
     async def quote(
@@ -282,6 +284,68 @@ class Returns:
                 ),
             )
             return reply, c.ReturnCreatedEvent(occurred_at=now, record=view)
+
+        return await self.shop._run_command(request, apply)
+
+    async def record_tracking(
+        self, request: c.RecordReturnTracking
+    ) -> c.ReturnTrackingRecorded | c.ReturnTrackingRefused:
+        """The parcel coming back: its tracking number on the customer's own return that waits
+        for it (the one named, or their only one), and a blue remark on the order for the
+        warehouse. The same number again changes nothing; another replaces it (said)."""
+
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.ReturnTrackingRecorded | c.ReturnTrackingRefused, c.Event | None]:
+            customer = await session.scalar(
+                select(Customer).where(Customer.telegram_user_id == request.telegram_user_id)
+            )
+            if customer is None:
+                return c.ReturnTrackingRefused(reason="not_linked"), None
+            waiting = (
+                await session.scalars(
+                    select(Return)
+                    .join(Order)
+                    .where(Order.customer_id == customer.id, Return.state == "awaiting_return")
+                    .order_by(Return.created_at.desc(), Return.id.desc())
+                    .with_for_update()
+                )
+            ).all()
+            chosen = [r for r in waiting if request.return_no in (None, r.return_no)]
+            if not chosen:
+                return c.ReturnTrackingRefused(reason="no_open_return"), None
+            if len(chosen) > 1:
+                numbers = [r.return_no for r in chosen[:10]]
+                return c.ReturnTrackingRefused(reason="which_return", open_returns=numbers), None
+            record = chosen[0]
+            order = await session.get(Order, record.order_id)
+            assert order is not None
+            before = record.return_tracking_no
+            if before != request.tracking_no:
+                record.return_tracking_no = request.tracking_no
+                content = f"退货 {record.return_no} 客户已寄回，快递单号 {request.tracking_no}"
+                if before:
+                    content += f"（替换之前的 {before}）"
+                session.add(
+                    Remark(
+                        order_id=order.id,
+                        content=content,
+                        author=BOT_AUTHOR,
+                        flag="blue",
+                        created_at=self.shop.clock(),
+                    )
+                )
+                await session.flush()
+                logger.info("return %s: tracking number recorded", record.return_no)
+            return (
+                c.ReturnTrackingRecorded(
+                    return_no=record.return_no,
+                    order_no=order.order_no,
+                    tracking_no=request.tracking_no,
+                    replaced=before if before and before != request.tracking_no else None,
+                ),
+                None,
+            )
 
         return await self.shop._run_command(request, apply)
 

@@ -95,6 +95,9 @@ def get_routers(
     routers = [
         # the agents' desk: a chat handed to a person (ratings first, then the relay)
         *handoff_routers,
+        # a return's parcel sent back with its tracking number, whatever the engine or a
+        # waiting flow would make of it (the flows' buttons are before_intents')
+        returns.get_parcel_router(),
         before_intents,
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"

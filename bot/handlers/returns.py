@@ -17,6 +17,7 @@ from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
+from bot import keyboards
 from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
@@ -30,8 +31,14 @@ from bot.keyboards import (
     ReturnCauseCallback,
     ReturnItemCallback,
 )
+from bot.services import topic
 from bot.services.conversation import Conversation
+from bot.services.escalation import call_command, idempotency_key
+from bot.services.orders import is_linked
+from bot.services.parcels import return_number, return_parcel
 from bot.services.sizes import size_wish
+from bus import Bus
+from bus.contracts import RecordReturnTracking, ReturnTrackingRecorded
 from intents import Decision
 from intents.slots import answered_last4, order_number
 
@@ -276,3 +283,83 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         )
 
     return flows, jobs, references
+
+
+def _about_returns(conv: Conversation, raw_state: str | None) -> bool:
+    current = topic.fresh(conv.memory)
+    return (current is not None and current.intent.startswith("returns.")) or (
+        raw_state is not None and raw_state.startswith(("ReturnRequest:", "ExchangeRequest:"))
+    )
+
+
+class ReturnParcel(Filter):
+    """"退货寄回去了 顺丰 SF1234567890": a return's parcel sent back, its tracking number in
+    the message (whatever the engine made of it: a return, a refund's progress, an order)."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation | None = None, raw_state: str | None = None
+    ) -> bool | dict[str, str]:
+        text = message.text or ""
+        if conv is None or not any(ch.isdigit() for ch in text):
+            return False
+        number = return_parcel(text, _about_returns(conv, raw_state))
+        return {"tracking_no": number} if number is not None else False
+
+
+def get_parcel_router() -> Router:
+    """A return's tracking number (before the flows' typed answers and the intents)."""
+    router = Router(name=f"{__name__}.parcels")
+
+    @router.message(HasText(), ReturnParcel())
+    async def handle_return_parcel(
+        message: Message, conv: Conversation, rpc: Bus, tracking_no: str
+    ) -> None:
+        """On the customer's own return waiting for it (the one named, or their only one);
+        said plainly when there is none or which one is unclear; a customer not verified is
+        asked to share their contact first."""
+        if not await is_linked(rpc, conv):
+            await conv.say(
+                conv.t("return_parcel.verify"), reply_markup=keyboards.share_contact(conv.t)
+            )
+            return
+        request = RecordReturnTracking(
+            idempotency_key=idempotency_key(conv.user_id),
+            telegram_user_id=conv.user_id,
+            tracking_no=tracking_no,
+            return_no=return_number(message.text or ""),
+        )
+        reply = await call_command(conv, rpc, request)
+        if isinstance(reply, ReturnTrackingRecorded):
+            key = "return_parcel.replaced" if reply.replaced else "return_parcel.recorded"
+            await conv.say(
+                conv.t(
+                    key,
+                    tracking_no=reply.tracking_no,
+                    return_no=reply.return_no,
+                    order_no=reply.order_no,
+                    before=reply.replaced or "",
+                )
+            )
+            return
+        if reply.reason == "which_return":
+            await conv.say(
+                conv.t(
+                    "return_parcel.which_return",
+                    returns=conv.replies.join(reply.open_returns, conv.locale),
+                    example=reply.open_returns[0],
+                    tracking_no=tracking_no,
+                )
+            )
+            return
+        if reply.reason == "not_linked":
+            conv.memory.linked = False
+            await conv.say(
+                conv.t("return_parcel.verify"), reply_markup=keyboards.share_contact(conv.t)
+            )
+            return
+        await conv.say(
+            conv.t("return_parcel.no_open_return", tracking_no=tracking_no),
+            reply_markup=keyboards.offer_human(conv.t, "customer_asked"),
+        )
+
+    return router

@@ -700,3 +700,35 @@ async def test_the_exchange_rules_end_as_what_follows_them_zh_and_en(stack) -> N
     assert rules_zh.text == stack.answer("returns.exchange")
     assert rules_zh.text.splitlines()[-1].startswith("告诉我订单号")
     assert ask.text == stack.t("ask.order_no")
+
+
+async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) -> None:
+    """The return's address answer asks for the tracking number once the parcel is sent; it
+    was answered with the return rules ("告诉我订单号…") and kept nowhere. Now it goes on the
+    customer's return, and they are told which one."""
+    customer = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
+    [why] = await customer.says("I want to return this")
+    [fit] = await customer.presses(why, "Changed my mind")
+    [quote] = await customer.presses(fit, "Yes")
+    await customer.presses(quote, "Confirm the return")
+    [kept] = await customer.says("退货已经寄出了 顺丰单号SF1234567890")
+    order_no = re.search(r"KF\d{8}", kept.text).group(0)
+    [record] = await returns_of(stack, order_no)
+    assert record.return_tracking_no == "SF1234567890"
+    assert kept.text == stack.t(
+        "return_parcel.recorded", tracking_no="SF1234567890", return_no=record.return_no,
+        order_no=order_no,
+    )
+    [again] = await customer.says("sorry, wrong number, I sent it back with tracking 4300128865521")
+    assert again.text.startswith("OK, return") and "SF1234567890" in again.text
+    # a verified customer with no return waiting: said plainly, a person offered
+    nothing = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
+    [unmatched] = await nothing.says("I shipped my return back, tracking SF9876543210")
+    assert unmatched.text == stack.t(
+        "return_parcel.no_open_return", "en", tracking_no="SF9876543210"
+    )
+    assert unmatched.inline_buttons  # a person, offered
+    # not verified: asked to share the contact first
+    [verify] = await stack.customer().says("退货寄回了 单号 75614133399387")
+    assert verify.text == stack.t("return_parcel.verify")
+    assert verify.reply_buttons[0][0].request_contact
