@@ -101,6 +101,7 @@ class ExchangeDraft(OrderDraft):
 class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
     listed = "x"
+    confirm_button = "button.confirm_exchange"
 
     async def draft(self) -> ExchangeDraft:
         return await self.load(ExchangeDraft)

@@ -119,6 +119,7 @@ class ReturnDraft(OrderDraft):
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
     listed = "r"
+    confirm_button = "button.confirm_return"
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)

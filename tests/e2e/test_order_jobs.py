@@ -732,3 +732,24 @@ async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) 
     [verify] = await stack.customer().says("退货寄回了 单号 75614133399387")
     assert verify.text == stack.t("return_parcel.verify")
     assert verify.reply_buttons[0][0].request_contact
+
+
+async def test_the_confirm_buttons_words_typed_confirm_zh_and_en(stack) -> None:
+    """The console finding: "确认退货" typed at "点“确认退货”…" was read as a new request for a
+    return: the flow ended, the rules came, and no return was made. The button's own words
+    confirm, as pressing it does."""
+    customer = stack.customer(language_code="en")
+    order = await stack.make_order(
+        kind="regular", delivered_ago=timedelta(days=1), telegram_user_id=customer.user_id
+    )
+    await customer.says("my jeans are too long, can I return them?")
+    [quote] = await customer.says("yes")
+    assert quote.button("Confirm the return")
+    [done] = await customer.says("确认退货")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text
+    english = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
+    await english.says("my shirt is too big, can I return it?")
+    await english.says("yes")
+    [done_en] = await english.says("Confirm the return")
+    assert "RT" in done_en.text and "Send the item to" in done_en.text

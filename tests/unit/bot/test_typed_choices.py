@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.services.choices import (
+    button_typed,
     fit_for_resale,
     items_mentioned,
     orders_mentioned,
@@ -285,3 +286,17 @@ async def test_the_one_order_a_request_names_among_those_in_some_states(
 )  # fmt: skip
 async def test_items_mentioned_in_a_request(text: str, ids: list[int]) -> None:
     assert [i.item_id for i in items_mentioned(text, ITEMS)] == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("确认退货", True), (" 确认退货！", True), ("✅确认退货", True),
+        ("confirm the return", True), ("Confirm the return.", True),
+        ("取消", False), ("cancel", False),
+        ("确认退货吗？要寄到哪里", None), ("退货", None), ("", None), ("✅", None),
+    ],
+)  # fmt: skip
+async def test_a_buttons_words_typed(text: str, value: bool | None) -> None:
+    labels = {"✅ 确认退货": True, "✅ Confirm the return": True, "取消": False, "Cancel": False}
+    assert button_typed(text, labels) is value
