@@ -667,7 +667,7 @@ class Replies:
                 own[len("parts.") :] if own in templates else f"verdict.{verdict}", loc
             )
         if base in templates:
-            return _open(opener, _fill(templates[base], values, f"{base} ({loc})"))
+            return _open(opener, self._with_order_ask(base, intent_id, "", order_ask, values, loc))
         variant = "default"
         if region:
             group = self.policy.region_group(region)
@@ -686,6 +686,20 @@ class Replies:
         key = f"{base}[{variant}]"
         if key not in templates:
             key = f"{base}[default]"
+        return _open(opener, self._with_order_ask(key, intent_id, variant, order_ask, values, loc))
+
+    def _with_order_ask(
+        self,
+        key: str,
+        intent_id: str,
+        variant: str,
+        order_ask: OrderAsk,
+        values: dict[str, Any],
+        loc: str,
+    ) -> Html:
+        """The answer ``key`` filled, its ``{order_ask}`` line as ``order_ask`` says (the
+        variant's own wording where the locale has one)."""
+        templates = self._templates[loc]
         template = templates[key]
         if "{order_ask}" in template:
             if order_ask == "none":
@@ -696,9 +710,9 @@ class Replies:
                 ask = f"order_ask.{order_ask}.{intent_id}"
                 own = f"{ask}.{variant}"
                 values["order_ask"] = self._part(
-                    own if f"parts.{own}" in templates else ask, loc
+                    own if variant and f"parts.{own}" in templates else ask, loc
                 )
-        return _open(opener, _fill(template, values, f"{key} ({loc})"))
+        return _fill(template, values, f"{key} ({loc})")
 
     def brief(self, intent_id: str, locale: str, answer: str, *, decided: bool) -> Html:
         """The key line of an answer given before, for the brief answer to the same question

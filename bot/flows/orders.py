@@ -255,7 +255,14 @@ class OrderQueryFlow(Flow):
         elif intent == "order.modify":
             await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
-            await conv.say(conv.replies.answer("returns.refund_progress", conv.locale))
+            if order.state != "closed" and not any(i.returned for i in order.items):
+                # "多久能到账" about an order with nothing coming back: no refund on its way
+                await conv.say(conv.t("refund.no_return_yet", order_no=order.order_no))
+                return
+            # the order is on the card above: how the refund goes, no number asked for
+            await conv.say(
+                conv.replies.answer("returns.refund_progress", conv.locale, order_ask="none")
+            )
         else:
             await attention(conv, order)
 

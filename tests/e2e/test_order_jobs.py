@@ -753,3 +753,24 @@ async def test_the_confirm_buttons_words_typed_confirm_zh_and_en(stack) -> None:
     await english.says("yes")
     [done_en] = await english.says("Confirm the return")
     assert "RT" in done_en.text and "Send the item to" in done_en.text
+
+
+async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stack) -> None:
+    """"多久能到账" about the customer's order: the card, then how the refund goes — without
+    "告诉我订单号" under the order just shown —, or that nothing is coming back for it when it
+    has no return."""
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="regular", delivered_ago=timedelta(days=1), telegram_user_id=customer.user_id
+    )
+    card, nothing = await customer.says("多久能到账", replies=2)
+    assert order.order_no in card.text
+    assert nothing.text == stack.t("refund.no_return_yet", order_no=order.order_no)
+    await customer.says("我要退货")
+    await customer.says("不想要了")
+    await customer.says("是的")
+    await customer.says("确认退货")
+    assert len(await returns_of(stack, order.order_no)) == 1
+    card, how = await customer.says("多久能到账", replies=2)
+    assert how.text == stack.answer("returns.refund_progress", order_ask="none")
+    assert "订单号" not in how.text
