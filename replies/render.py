@@ -31,6 +31,7 @@ import yaml
 from replies.sizing import SizeAdvice, SizeChart
 from replies.verdicts import VERDICTS, Verdict, decide
 from replies.views import OrderView
+from shop.couriers import courier_brand_name, policy_code
 from shop.enums import (
     ADDRESS_CHANGE_REASONS,
     CARE_INSTRUCTIONS,
@@ -60,8 +61,9 @@ SLOT_VARIANTS = ("need_height", "need_weight", "have_body")
 ANSWER_VARIANTS = frozenset({"default", *REGION_GROUPS, *SLOT_VARIANTS, *VERDICTS})
 KIND_VALUES = frozenset({"item_label", "item_return_days", "item_exchange", "item_postage"})
 """What an answer about one item kind may use (``answer(..., item_kind=...)``)."""
-PAYMENT_VALUES = frozenset({"payments_refused"})
-"""What an answer about the ways to pay named may use (``answer(..., payments=...)``)."""
+PAYMENT_VALUES = frozenset({"payments_refused", "couriers_refused"})
+"""What an answer about the ways to pay or the couriers named may use (``answer(...,
+payments=..., couriers=...)``)."""
 
 OrderAsk = Literal["number", "list", "none"]
 """How an answer asking for the order ends (``answer(..., order_ask=...)``)."""
@@ -584,11 +586,12 @@ class Replies:
         region: str | None = None,
         payments: frozenset[str] = frozenset(),
         coupon: bool = False,
+        couriers: frozenset[str] = frozenset(),
     ) -> Verdict | None:
         """The yes or no the policy decides for a "can I…?" question (``replies.verdicts``)."""
         return decide(
             self.policy, intent_id, item_kind=item_kind, region=region, payments=payments,
-            coupon=coupon,
+            coupon=coupon, couriers=couriers,
         )
 
     def verdict_opener(self, verdict: Verdict, locale: str) -> Html:
@@ -628,6 +631,7 @@ class Replies:
         item_kind: ItemKind | None = None,
         payments: frozenset[str] = frozenset(),
         coupon: bool = False,
+        couriers: frozenset[str] = frozenset(),
         order_ask: OrderAsk = "number",
         **slots: Any,
     ) -> Html:
@@ -637,7 +641,8 @@ class Replies:
         word for the verdict (``parts.verdict.<verdict>.<intent>`` where the locale words it for
         that question — "支持。" / "没有。" —, else ``parts.verdict.<verdict>``), followed by the
         variant written for that verdict. ``payments``: the ways to pay the question names
-        (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes.
+        (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes;
+        ``couriers``: the couriers it names (``shop.couriers`` keys).
         ``order_ask``: how an answer that ends asking for the order (``{order_ask}``) ends —
         "send the order number", "pick it from the list below" (the customer's list follows
         at once), or nothing (the order is known and the job goes on)."""
@@ -657,8 +662,14 @@ class Replies:
         if payments:
             refused = sorted(payments - self.policy.payment.accepted)
             values["payments_refused"] = self._join([payment_name(k, loc) for k in refused], loc)
+        if couriers:
+            unused = sorted(k for k in couriers if policy_code(self.policy.shipping, k) is None)
+            values["couriers_refused"] = self._join(
+                [courier_brand_name(k, loc) for k in unused], loc
+            )
         verdict = self.verdict(
-            intent_id, item_kind=item_kind, region=region, payments=payments, coupon=coupon
+            intent_id, item_kind=item_kind, region=region, payments=payments, coupon=coupon,
+            couriers=couriers,
         )
         opener = Html("")
         if verdict is not None:

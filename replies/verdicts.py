@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from shop.couriers import policy_code
 from shop.enums import ItemKind
 from shop.policy import ShopPolicy
 
@@ -31,6 +32,7 @@ YES_NO_INTENTS: frozenset[str] = frozenset(
         "shipping.region",
         "payment.methods",
         "bargain.discount",
+        "shipping.courier",
     }
 )
 """The policy answers to "can I…?" questions that the policy alone decides. (Whether an order's
@@ -46,10 +48,12 @@ def decide(
     region: str | None = None,
     payments: frozenset[str] = frozenset(),
     coupon: bool = False,
+    couriers: frozenset[str] = frozenset(),
 ) -> Verdict | None:
     """The policy's yes or no for ``intent`` about this item kind / region / the ways to pay
-    named (``shop.payments`` keys) / coupons; ``None`` when the question is not a yes/no one,
-    or the policy needs to know more to decide (or doesn't say)."""
+    named (``shop.payments`` keys) / coupons / the couriers named (``shop.couriers`` keys);
+    ``None`` when the question is not a yes/no one, or the policy needs to know more to decide
+    (or doesn't say)."""
     if intent == "returns.return":
         if item_kind is None:
             return None
@@ -75,6 +79,17 @@ def decide(
         if not coupon or policy.prices.coupons is None:
             return None
         return "yes" if policy.prices.coupons else "no"
+    if intent == "shipping.courier":
+        # "能发顺丰吗": yes for the default courier, and SF when the shop sends it on request; a
+        # courier the shop doesn't use is a no; EMS (overseas only) and SF when it goes only
+        # to Hong Kong, Macau and Taiwan are answered by the rules, with no yes or no.
+        if not couriers:
+            return None
+        codes = {policy_code(policy.shipping, key) for key in couriers}
+        if None in codes:
+            return "no"
+        usable = {"default", "sf"} if policy.shipping.sf_on_request else {"default"}
+        return "yes" if codes <= usable else None
     if intent == "shipping.region":
         # Every region group has a way to ship (remote regions, SF to HK/Macau/Taiwan, EMS or a
         # forwarder overseas); only a named region makes it an answer to "do you ship to X?".

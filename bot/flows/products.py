@@ -41,7 +41,7 @@ from shop.enums import PRODUCT_CATEGORIES, SIZE_LETTERS, Fibre, ProductCategory
 
 logger = logging.getLogger(__name__)
 
-Aspect = Literal["material", "care", "stock"]
+Aspect = Literal["material", "care", "stock", "wear"]
 Unsold = Literal["shoes"] | ProductCategory
 """What a customer may ask about that a shop may not sell: shoes (never a category of a
 clothing shop's catalogue) or one of the categories."""
@@ -49,8 +49,9 @@ clothing shop's catalogue) or one of the categories."""
 FLOW_INTENTS = frozenset({"quality.material", "color.options"})
 """The intents whose questions this flow answers (bot/handlers/products.py): a product named
 after one of them is the answer to "which product?"; any other clear intent is a new question."""
-WEAR_WORDS = ("起球", "掉色", "褪色", "掉毛", "变形", "透不透", "透光", "pilling", "pill", "fade",
-              "fading", "shed", "see-through")  # fmt: skip
+WEAR_WORDS = ("起球", "掉色", "褪色", "掉毛", "变形", "透不透", "透光", "钻绒", "跑绒", "耐穿",
+              "结实", "质量", "品质", "做工", "pilling", "pill", "fade", "fading", "shed",
+              "see-through", "quality")  # fmt: skip
 """How a fabric wears: asked of a product, never part of its name."""
 
 CARE_WORDS = ("洗", "熨", "晾", "烘干", "甩干", "保养", "缩水", "漂白", "wash", "iron", "dry clean",
@@ -99,7 +100,8 @@ _COLOURS_EN = ("black", "white", "grey", "gray", "navy", "beige", "khaki", "burg
 _ZH_FILLER = tuple(
     "请问 你们 你家 这个 那个 这件 那件 这款 那款 衣服 东西 的时候 时候 需要 注意 什么 怎么 可以 "
     "不会 一下 多少 哪些 码的 码 号 那 这 是 的 吗 呢 吧 啊 呀 么 了 还 有 没 会 能 要 我 想 问 买 "
-    "件 款 颜色 尺码 色 机 手 干 容易 都 一般 平时 店里 店 家 用 做 哪种".split()
+    "件 款 颜色 尺码 色 机 手 干 容易 都 一般 平时 店里 店 家 用 做 哪种 怎么样 咋样 如何 "
+    "好不好 好吗 会不会 靠谱 靠不靠谱".split()
 )
 _EN_FILLER = frozenset(
     "is are was the a an this that it its do does did you your have has in of on what how "
@@ -116,6 +118,8 @@ def aspect_of(text: str, slots: Slots | None = None) -> Aspect:
         return "stock"
     if slots is not None and (slots.size or slots.color) and ("有" in text or "have" in lowered):
         return "stock"  # "牛仔裤有L码吗"
+    if any(word in lowered for word in WEAR_WORDS if word not in ("质量", "品质", "quality")):
+        return "wear"  # "会不会起球": what it is made of, how to keep it, what if it happens
     if any(word in lowered for word in CARE_WORDS):
         return "care"
     return "material"
@@ -283,8 +287,8 @@ class ProductFacts(Flow):
         )
         if query:
             text = conv.t("products.not_found", query=query)
-        elif draft.aspect == "material":
-            # "你们衣服都是什么面料": the shop's word on materials, then which item
+        elif draft.aspect in ("material", "wear"):
+            # "你们衣服都是什么面料", "会起球吗": the shop's word on materials, then which item
             text = conv.replies.answer("quality.material", conv.locale)
         else:
             text = conv.t("products.ask_which")
@@ -359,6 +363,10 @@ class ProductFacts(Flow):
             body = self.stock(draft, product)
         elif draft.aspect == "care":
             body = self.care(product)
+        elif draft.aspect == "wear":
+            body = "\n".join(
+                (self.material(draft, product, name), self.care(product), conv.t("products.wear"))
+            )
         else:
             body = self.material(draft, product, name)
         header = conv.t("products.header", name=name)
@@ -408,18 +416,38 @@ class ProductFacts(Flow):
             if not in_stock:
                 return conv.t("products.stock.none_left")
             return conv.t("products.stock.which", variants=listing)
-        if size is not None and size.upper() not in {s.upper() for s in product.sizes}:
-            sizes = conv.replies.join(product.sizes, conv.locale)
-            return conv.t("products.stock.no") + conv.t(
-                "products.stock.no_such_size", size=size, sizes=sizes
-            )
-        if color is not None and not any(color in c or c in color for c in product.colors):
-            colors = conv.replies.join(
-                [colour_name(c, conv.locale) for c in product.colors], conv.locale
-            )
-            return conv.t("products.stock.no") + conv.t(
-                "products.stock.no_such_color", color=colour_name(color, conv.locale), colors=colors
-            )
+        no_size = size is not None and size.upper() not in {s.upper() for s in product.sizes}
+        no_color = color is not None and not any(color in c or c in color for c in product.colors)
+        if no_size or no_color:
+            # "No" to a size or colour the item isn't made in (not "sold out"), what it is made
+            # in, and the other half of the question answered: "有黑色XL吗" → no black; in XL
+            # there are these.
+            text = conv.t("products.stock.not_made")
+            if no_size:
+                sizes = conv.replies.join(product.sizes, conv.locale)
+                text += conv.t("products.stock.no_such_size", size=size, sizes=sizes)
+            if no_color:
+                colors = conv.replies.join(
+                    [colour_name(c, conv.locale) for c in product.colors], conv.locale
+                )
+                shown = colour_name(color or "", conv.locale)
+                text += ("" if not no_size else "\n") + conv.t(
+                    "products.stock.no_such_color", color=shown, colors=colors
+                )
+            if no_size == no_color or (size if no_color else color) is None:
+                return text  # nothing else was asked
+            # the half that exists: the size in every colour, or the colour in every size
+            kept = [
+                v for v in in_stock
+                if (no_size or v.size.upper() == (size or "").upper())
+                and (no_color or (color or "") in v.color or v.color in (color or ""))
+            ]
+            asked = (size if no_color else colour_name(color or "", conv.locale)) or ""
+            if not kept:
+                return text + "\n" + conv.t("products.stock.out", variant=asked)
+            lines = [conv.t("products.stock.line", variant=label(v), count=v.stock)
+                     for v in kept[:6]]
+            return text + "\n" + conv.t("products.stock.in_asked", asked=asked) + "\n".join(lines)
         matching = [
             v for v in product.variants
             if (size is None or v.size.upper() == size.upper())

@@ -15,26 +15,20 @@ from bot.flows.base import Flows
 from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
 from bot.services import choices
+from bot.services.answers import answer_from_policy
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, list_orders, lookup
-from bot.services.questions import (
-    asks_about_coupons,
-    asks_for_gift,
-    item_kind_named,
-    payments_asked,
-)
+from bot.services.questions import asks_about_coupons, asks_for_gift
 from bot.services.repeats import say_answer
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
-from replies.verdicts import YES_NO_INTENTS
 from shop.enums import TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
-NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 
 async def order_terms(
     conv: Conversation, rpc: Bus, policy: ShopPolicy, text: str = ""
@@ -132,35 +126,7 @@ def get_router(router: Router | None = None) -> Router:
             message.text or ""
         ):
             return  # "牛仔裤太长了能退吗" of a verified customer's jeans: answered by their order
-        slots = decision.slots.model_dump(exclude_none=True)
-        region = slots.pop("region", None) or conv.memory.region
-        # A yes/no question opens with the yes or no its policy decides (replies.verdicts).
-        kind = item_kind_named(message.text or "") if decision.intent in YES_NO_INTENTS else None
-        payments = (
-            payments_asked(message.text or "")
-            if decision.intent == "payment.methods"
-            else frozenset()
-        )
-        try:
-            text = conv.replies.answer(
-                decision.intent, conv.locale, region=region, item_kind=kind, payments=payments,
-                **slots,
-            )
-        except KeyError:
-            # The catalogue knows an intent the shop has not written an answer for yet.
-            logger.warning("no answer template for intent %s", decision.intent)
-            await conv.say(
-                conv.t("clarify.offer_human"),
-                reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
-            )
-            return
-        markup = None if decision.intent in NO_FEEDBACK else conv.feedback(decision.intent)
-        # the same long answer asked again in this chat: briefly, pointing back to it
-        decided = decision.intent in YES_NO_INTENTS and (
-            conv.replies.verdict(decision.intent, item_kind=kind, region=region, payments=payments)
-            is not None
-        )
-        await say_answer(conv, decision.intent, text, markup, decided=decided)
+        await answer_from_policy(conv, decision.intent or "", message.text or "", decision.slots)
 
     @router.message(IntentRoute("color.difference", "color.real_color"))
     async def handle_color_difference(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter, StateFilter
@@ -16,6 +18,8 @@ from bot.routing import IntentRoute
 from bot.services.memory import ChatMemory
 from intents import Decision
 
+HAS_IT = re.compile(r"有[^，。,.!?！？]{0,16}[吗嘛么麼]")
+
 
 class StockQuestion(Filter):
     """A message the intent engine could not place that asks whether something is in stock
@@ -27,11 +31,12 @@ class StockQuestion(Filter):
         if decision is None or decision.outcome == "accept" or not message.text:
             return False
         lowered = message.text.lower()
+        slots = decision.slots
         if not any(word in lowered for word in STOCK_WORDS):
-            return False
+            # "卫衣有黑色XL吗": a size or colour had in a yes/no question
+            return bool((slots.size or slots.color) and HAS_IT.search(message.text))
         # about something: a size or colour, a product's name, or the product just talked about
         # ("有没有人在" is not a stock question)
-        slots = decision.slots
         return bool(
             slots.size or slots.color or product_words(message.text, slots)
             or (memory is not None and memory.product is not None)

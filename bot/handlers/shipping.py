@@ -11,7 +11,10 @@ from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.shipping import REGIONAL, ShippingFlow, ShippingQuestion
 from bot.routing import IntentRoute
+from bot.services.answers import answer_from_policy
+from bot.services.conversation import Conversation
 from intents import Decision
+from shop.couriers import couriers_named
 
 
 def get_routers() -> tuple[Router, Router]:
@@ -26,7 +29,15 @@ def get_routers() -> tuple[Router, Router]:
         await flows.get(ShippingFlow).region_given(decision)
 
     @router.message(IntentRoute(*REGIONAL))
-    async def handle_regional_question(message: Message, flows: Flows, decision: Decision) -> None:
+    async def handle_regional_question(
+        message: Message, flows: Flows, conv: Conversation, decision: Decision
+    ) -> None:
+        text = message.text or ""
+        if decision.intent == "shipping.fee" and couriers_named(text):
+            # "顺丰要加多少钱", "能不能发顺丰 加多少钱": the postage of that courier is its
+            # rule (SF at SF's own price), not the free-shipping table.
+            await answer_from_policy(conv, "shipping.courier", text, decision.slots)
+            return
         await flows.get(ShippingFlow).ask(decision.intent, decision.slots.region)
 
     return flows, router

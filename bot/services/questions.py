@@ -1,11 +1,13 @@
 """What a customer's question is about, read from its words where the intent engine's slots
 don't say: the item kind of a "can I return / exchange…?" question, a request for a gift, the
-ways to pay a "can I pay with…?" question names, a question about coupons."""
+ways to pay a "can I pay with…?" question names, a question about coupons, the couriers a "can
+you ship with…?" question names."""
 
 from __future__ import annotations
 
 import re
 
+from shop.couriers import couriers_named
 from shop.enums import ItemKind
 from shop.payments import payments_named
 
@@ -70,3 +72,12 @@ def payments_asked(text: str) -> frozenset[str]:
     if not _YES_NO_SHAPE.search(text) or _TROUBLE.search(text):
         return frozenset()
     return payments_named(text)
+
+
+def couriers_asked(text: str) -> frozenset[str]:
+    """The couriers a "can you ship with…?" question names ("能发顺丰吗", "do you use YTO?",
+    by ``shop.couriers`` key); empty for a question that names none or isn't asked as a yes/no
+    question ("顺丰到哪了" is about a parcel)."""
+    if not _YES_NO_SHAPE.search(text):
+        return frozenset()
+    return couriers_named(text)

@@ -190,6 +190,52 @@ async def test_stock_of_a_size_and_a_size_that_does_not_exist(stack) -> None:
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in black.text.split("\n", 1)[1])
 
 
+async def test_a_colour_the_item_is_not_made_in_is_a_plain_no_and_the_size_is_answered(
+    stack,
+) -> None:
+    """The demo hoodie comes in light blue, burgundy and navy: black XL is "no" (not "sold
+    out", and not "did you mean"), and XL in its colours is what the customer can have."""
+    customer = stack.customer()
+    [answer] = await customer.says("连帽卫衣有黑色XL吗")
+    head, no, *rest = answer.text.split("\n")
+    assert head == "连帽卫衣" and no.startswith("没有。") and "没有了" not in no
+    assert "黑色" in no and "浅蓝色" in no
+    assert rest[0].startswith("XL") and rest[1:]
+    assert all(" XL现在有 " in line for line in rest[1:])
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("do you have the hoodie in black, size XL?")
+    assert answer.text.startswith("Pullover Hoodie\nNo. ") and "black" in answer.text
+    assert "In XL, in stock now:\nlight blue XL: " in answer.text
+    # neither half exists: both said, nothing listed
+    [both] = await customer.says("连帽卫衣有黑色XXXL吗")
+    assert "XXXL" in both.text and "黑色" in both.text and "现在有货的" not in both.text
+
+
+async def test_can_you_ship_with_a_courier_is_answered_by_the_shops_couriers(stack) -> None:
+    customer = stack.customer()
+    [sf] = await customer.says("能发顺丰吗")
+    assert sf.text.startswith("可以。") and "顺丰" in sf.text
+    [yunda] = await customer.says("可以发韵达吗")
+    assert yunda.text.startswith("不可以。韵达")
+    # what SF costs is SF's rule, not the free-shipping table
+    [fee] = await customer.says("顺丰要加多少钱")
+    assert "顺丰的官方价格" in fee.text and "包邮" not in fee.text
+    english = stack.customer(language_code="en")
+    [yto] = await english.says("can you ship with YTO?")
+    assert yto.text.startswith("No. We don't ship with YTO Express.")
+
+
+async def test_will_it_pill_gets_the_fabric_its_care_and_what_if_it_does(stack) -> None:
+    customer = stack.customer()
+    [answer] = await customer.says("这件卫衣会不会起球")
+    assert answer.text.startswith("连帽卫衣\n") and "棉 80%" in answer.text
+    assert "洗护：" in answer.text and "来回运费" in answer.text
+    # about the shop's clothes in general: the shop's word and which item, never a product
+    # "named" by the question's own words ("没找到“质量 样”这件商品")
+    [general] = await stack.customer().says("你们家衣服质量怎么样 会不会起球")
+    assert "没找到" not in general.text and general.button("上衣")
+
+
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("我平时穿38码的鞋子，选哪个码")

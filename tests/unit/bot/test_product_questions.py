@@ -24,8 +24,10 @@ from intents.slots import extract_slots
         ("高腰牛仔裤有L码吗", "高腰牛仔裤", "stock"),
         ("风衣是什么料子", "风衣", "material"),
         # how a fabric wears is asked of a product, never its name
-        ("你们家衣服起球吗", "", "material"),
-        ("does the sweater pill?", "sweater", "material"),
+        ("你们家衣服起球吗", "", "wear"),
+        ("你们家衣服质量怎么样 会不会起球", "", "wear"),
+        ("does the sweater pill?", "sweater", "wear"),
+        ("卫衣质量咋样", "卫衣", "material"),
     ],
 )
 def test_the_product_words_and_what_is_asked(text: str, words: str, aspect: str) -> None:

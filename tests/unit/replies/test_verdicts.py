@@ -69,7 +69,8 @@ def which_openers(clause: str, locale: str) -> set[Verdict]:
 def reversed_policy(shop_yaml: Path) -> ShopPolicy:
     """The demo policy with its decisions the other way round: cash on delivery offered,
     custom-made items refundable, proxy purchases never exchanged, regular items not
-    returnable, the ways to pay not said to be complete, coupons issued."""
+    returnable, the ways to pay not said to be complete, coupons issued, SF not sent on
+    request."""
     raw = yaml.safe_load(shop_yaml.read_text(encoding="utf-8"))
     raw["payment"]["cod_offered"] = True
     raw["returns"]["custom"].update(return_allowed=True, return_days=3)
@@ -77,6 +78,7 @@ def reversed_policy(shop_yaml: Path) -> ShopPolicy:
     raw["returns"]["regular"].update(return_allowed=False, exchange="discretionary")
     raw["payment"]["methods_complete"] = False  # "PayPal?": nobody knows, no verdict
     raw["prices"]["coupons"] = True
+    raw["shipping"]["sf_on_request"] = False  # "能发顺丰吗": SF only where it must, no yes
     return ShopPolicy.model_validate(raw)
 
 
@@ -95,6 +97,11 @@ ASKED: dict[str, tuple[dict[str, Any], ...]] = {
                                                       ("paypal", "bank_card"))
     ),
     "bargain.discount": ({"coupon": False}, {"coupon": True}),
+    # couriers: none, the shop's own, SF, one it doesn't use, EMS (overseas only)
+    "shipping.courier": tuple(
+        {"couriers": frozenset(named)}
+        for named in ((), ("zto",), ("sf",), ("yunda",), ("sf", "yto"), ("ems",))
+    ),
 }
 
 
@@ -135,6 +142,7 @@ def test_every_answer_opens_with_the_policy_decision(
                 region=context["region"],
                 payments=context.get("payments", frozenset()),
                 coupon=context.get("coupon", False),
+                couriers=context.get("couriers", frozenset()),
             )
             clause = first_clause(text)
             found = which_openers(clause, locale)
@@ -229,3 +237,21 @@ def test_coupons_are_answered_as_the_policy_says_or_not_at_all(
     assert some.answer("bargain.discount", "zh_CN", coupon=True).startswith("有的。")
     # not asked about coupons: the discount answer as ever, no yes or no
     assert none.verdict("bargain.discount") is None
+
+
+def test_a_courier_named_is_answered_by_the_policys_couriers(
+    policy: ShopPolicy, shop_yaml: Path, locales_dir: Path
+) -> None:
+    demo, turned = Replies(policy, locales_dir), Replies(reversed_policy(shop_yaml), locales_dir)
+    sf, yunda = frozenset({"sf"}), frozenset({"yunda"})
+    assert demo.answer("shipping.courier", "zh_CN", couriers=sf).startswith("可以。")
+    refused = demo.answer("shipping.courier", "zh_CN", couriers=yunda)
+    assert refused.startswith("不可以。韵达快递")
+    assert demo.answer("shipping.courier", "en", couriers=frozenset({"yto", "sf"})).startswith(
+        "No. We don't ship with YTO Express."
+    )
+    # SF not sent on request: no yes (the rules say where it goes); EMS is overseas only
+    assert demo.verdict("shipping.courier", couriers=frozenset({"ems"})) is None
+    assert turned.verdict("shipping.courier", couriers=sf) is None
+    assert turned.verdict("shipping.courier", couriers=frozenset({"zto"})) == "yes"
+    assert demo.verdict("shipping.courier") is None  # "发什么快递" names none
