@@ -99,6 +99,23 @@ class ReturnWords(Filter):
         return "returns.return" in considered and _return_job(message.text or "", conv)
 
 
+class ChangeWords(Filter):
+    """Not a confident intent, but a change of an order's item among the engine's first two
+    choices and the words plainly asking for another size instead ("the hoodie I ordered, can
+    I get it in L instead": did you mean, before)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        first = {decision.intent, *(c.intent for c in decision.candidates[:2])}
+        return (
+            bool(first & {"order.modify", "returns.exchange"})
+            and (decision.slots.size is not None or size_wish(text).said)
+            and _CHANGE.search(text) is not None
+        )
+
+
 def _known_order(text: str, conv: Conversation) -> bool:
     return order_number(text) is not None or conv.memory.last_order is not None
 
@@ -274,6 +291,13 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         """ "我想退货 但是忘了订单号": the engine torn between a return and an order question,
         the words plainly want the return — it starts (its order found as any return's is)."""
         await flows.get(ReturnFlow).start(decision.slots, message.text or "")
+
+    @references.message(HasText(), ChangeWords())
+    async def handle_change_words(message: Message, flows: Flows, decision: Decision) -> None:
+        """Another size of an item instead, the engine unsure between changing the order and
+        exchanging: the exchange starts — an item not shipped yet is changed on its order,
+        one that has arrived exchanged (its order found as any exchange's is)."""
+        await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
 
     @references.message(HasText(), OrderReference())
     async def handle_order_reference(message: Message, flows: Flows) -> None:

@@ -774,3 +774,20 @@ async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stac
     card, how = await customer.says("多久能到账", replies=2)
     assert how.text == stack.answer("returns.refund_progress", order_ask="none")
     assert "订单号" not in how.text
+
+
+async def test_another_size_instead_starts_the_exchange_when_the_engine_is_unsure(stack):
+    """"the hoodie I ordered, can I get it in L instead" got "did you mean" (changing the order,
+    size advice, order status): the words want another size instead, so the exchange starts —
+    the demo customer has two hoodies, so her list to pick from follows its rules."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(returnable.customer_phone)
+    rules, listed = await customer.says(
+        "the hoodie I ordered, can I get it in L instead", replies=2
+    )
+    assert rules.text == stack.answer("returns.exchange", "en", order_ask="list")
+    assert listed.text == stack.t("choose.order", "en") and listed.inline_buttons
+    # a size asked about without a change is still a question about stock or size
+    [asked] = await customer.says("卫衣有L吗")
+    assert not asked.text.startswith(stack.answer("returns.exchange").splitlines()[0])
