@@ -354,7 +354,9 @@ def get_parcel_router() -> Router:
         )
         reply = await call_command(conv, rpc, request)
         if isinstance(reply, ReturnTrackingRecorded):
-            key = "return_parcel.replaced" if reply.replaced else "return_parcel.recorded"
+            key = "return_parcel.replaced" if reply.replaced else (
+                "return_parcel.recorded_exchange" if reply.exchange else "return_parcel.recorded"
+            )
             await conv.say(
                 conv.t(
                     key,

@@ -10,9 +10,10 @@ import re
 _TRACKING = re.compile(
     r"(?<![A-Za-z0-9])((?:[A-Za-z]{2,5})?\d{9,20}|[A-Za-z]{2}\d{9}[A-Za-z]{2})(?![A-Za-z0-9])"
 )
-_NOT_TRACKING = re.compile(r"^(?:KF\d+|RT\d+|1[3-9]\d{9})$")
-"""An order number (KF…), a return number (RT…) or a mobile phone number."""
-_RETURN_NO = re.compile(r"(?<![A-Za-z0-9])(RT\d{8,20})(?![0-9])", re.IGNORECASE)
+_NOT_TRACKING = re.compile(r"^(?:KF\d+|RT\d+|RMA\d+|1[3-9]\d{9})$")
+"""An order number (KF…), a return's or an exchange's number (RT…, RMA…) or a mobile phone
+number."""
+_RETURN_NO = re.compile(r"(?<![A-Za-z0-9])((?:RT|RMA)\d{8,20})(?![0-9])", re.IGNORECASE)
 _SENT_BACK = re.compile(
     r"寄回|退回|寄出|寄走|发回|退货|退的|退了|退掉|换货|"
     r"\b(?:sent|send|shipped|ship|mailed|posted|returned|dropped)\b.*\b(?:back|return|it|them|off)\b"
@@ -45,6 +46,6 @@ def return_parcel(text: str, about_returns: bool = False) -> str | None:
 
 
 def return_number(text: str) -> str | None:
-    """A return's number (RT…) named with it."""
+    """A return's number (RT…) or an exchange's (RMA…) named with it."""
     m = _RETURN_NO.search(text)
     return m.group(1).upper() if m else None

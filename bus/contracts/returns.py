@@ -165,7 +165,8 @@ class CreateReturn(
 
 # ── returns.record_tracking ──────────────────────────────────────────────────────────────
 
-RETURN_NO_PATTERN = r"^RT\d{8,20}$"
+RETURN_NO_PATTERN = r"^(RT|RMA)\d{8,20}$"
+"""A return's number (RT…) or an exchange's (RMA…)."""
 TRACKING_NO_PATTERN = r"^[A-Z0-9]{8,30}$"
 
 
@@ -174,7 +175,8 @@ class ReturnTrackingRecorded(Contract):
     matches the parcel by it)."""
 
     kind: Literal["return_tracking_recorded"] = "return_tracking_recorded"
-    return_no: str
+    return_no: str = Field(description="The return's number (RT…), or the exchange's (RMA…).")
+    exchange: bool = Field(default=False, description="The parcel of an exchange.")
     order_no: str
     tracking_no: str
     replaced: str | None = Field(
@@ -187,14 +189,14 @@ class ReturnTrackingRefused(Contract):
     reason: Literal["no_open_return", "which_return", "not_linked"]
     open_returns: list[str] = Field(
         default_factory=list,
-        description="which_return: the customer's returns waiting for their parcel, newest "
-        "first (their numbers); the request names one of them to go on.",
+        description="which_return: the customer's returns and exchanges waiting for their "
+        "parcel, newest first (their numbers); the request names one of them to go on.",
     )
 
 
 class RecordReturnTracking(Command[ReturnTrackingRecorded | ReturnTrackingRefused]):
-    """"退货寄出了 顺丰 SF…": the linked customer's return waiting for its parcel (the one
-    named, or their only one) gets the tracking number. Only the customer's own returns."""
+    """"退货寄出了 顺丰 SF…": the linked customer's return or exchange waiting for its parcel
+    (the one named, or their only one) gets the tracking number. Only the customer's own."""
 
     METHOD: ClassVar[str] = "returns.record_tracking"
     telegram_user_id: TelegramUserId

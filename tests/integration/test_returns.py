@@ -28,7 +28,7 @@ from bus.contracts import (
     ReturnTrackingRefused,
 )
 from tests.integration.conftest import exchange_request
-from worker.db.models import Order, Remark, Return, ReturnItem
+from worker.db.models import Exchange, Order, Remark, Return, ReturnItem
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -354,3 +354,23 @@ async def test_two_returns_waiting_ask_which_and_the_one_named_gets_it(shop, mak
     named = await shop.rpc.call(tracking(user, "SF1234567890", return_no=one.record.return_no))
     assert named.return_no == one.record.return_no
     assert (await return_row(shop, two.record.return_no)).return_tracking_no is None
+
+
+async def test_an_exchanges_parcel_gets_its_tracking_number_too(shop, make_order):
+    """An exchange waits for the customer's parcel as a return does: the number goes on it
+    (RMA…), and with a return waiting too the customer is asked which."""
+    order = await make_order(
+        kind="regular", also=("regular",), delivered_ago=timedelta(days=1), target_stock=3
+    )
+    exchange = await shop.rpc.call(exchange_request(order))
+    rma_no = exchange.exchange.rma_no
+    user = order.telegram_user_id
+    recorded = await shop.rpc.call(tracking(user, "SF1234567890"))
+    assert (recorded.return_no, recorded.exchange) == (rma_no, True)
+    async with shop.db.read() as session:
+        row = (await session.scalars(select(Exchange).where(Exchange.rma_no == rma_no))).one()
+        assert row.return_tracking_no == "SF1234567890"
+    back = await create(shop, order, items=[ReturnLine(item_id=order.item_ids[1])])
+    which = await shop.rpc.call(tracking(user, "YT4300128865521"))
+    assert which.reason == "which_return"
+    assert which.open_returns == [back.record.return_no, rma_no]  # the newest first
