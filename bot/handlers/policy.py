@@ -162,7 +162,13 @@ def get_router(router: Router | None = None) -> Router:
     ) -> None:
         """A complaint (or any intent the catalogue sends to a person): the shop's answer, then
         a ticket."""
-        await conv.say(conv.replies.answer(decision.intent, conv.locale))
+        text: str = conv.replies.answer(decision.intent, conv.locale)
+        order_no = conv.memory.last_order
+        if order_no:  # the ticket names the chat's order: not asked for again
+            without_ask = conv.replies.answer(decision.intent, conv.locale, order_ask="none")
+            if without_ask != text:
+                text = without_ask + "\n" + conv.t("complaint.order_attached", order_no=order_no)
+        await conv.say(text)
         reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
         await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
 

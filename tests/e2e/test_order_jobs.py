@@ -791,3 +791,21 @@ async def test_another_size_instead_starts_the_exchange_when_the_engine_is_unsur
     # a size asked about without a change is still a question about stock or size
     [asked] = await customer.says("卫衣有L吗")
     assert not asked.text.startswith(stack.answer("returns.exchange").splitlines()[0])
+
+
+async def test_a_complaint_about_the_order_shown_does_not_ask_for_its_number(stack) -> None:
+    """A complaint right after the customer's order was shown: its ticket names that order, so
+    "请把订单号…说一下" is not asked; the story and photos still are. Without an order, the
+    number is asked as before."""
+    order = await stack.make_order(kind="regular", delivered_ago=timedelta(days=1))
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} {order.phone[-4:]}")
+    assert order.order_no in card.text
+    sorry, _ticket = await customer.says("你们这什么破服务 太差劲了 我要投诉", replies=2)
+    assert sorry.text.endswith(stack.t("complaint.order_attached", order_no=order.order_no))
+    assert "请把订单号" not in sorry.text
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "complaint"
+    fresh = stack.customer()
+    sorry, _ticket = await fresh.says("你们这什么破服务 太差劲了 我要投诉", replies=2)
+    assert sorry.text == stack.answer("complaint.general")
