@@ -89,7 +89,8 @@ def get_routers(
     # (a bare yes or no to what the bot's last message offered first: the offer is the last
     # thing the customer was asked, even while a flow waits)
     before_intents.include_routers(
-        offers.get_router(), commands.get_router(), identity.get_router(), flows
+        offers.get_router(), commands.get_router(), identity.get_router(), flows,
+        identity.get_waiting_router(),
     )
 
     routers = [

@@ -809,3 +809,25 @@ async def test_a_complaint_about_the_order_shown_does_not_ask_for_its_number(sta
     fresh = stack.customer()
     sorry, _ticket = await fresh.says("你们这什么破服务 太差劲了 我要投诉", replies=2)
     assert sorry.text == stack.answer("complaint.general")
+
+
+async def test_words_typed_while_a_change_waits_for_the_contact_ask_for_it_again_en(stack):
+    """The console finding: at "share your contact first" the customer typed the new address
+    and heard "did you mean…?", then "yes" the same. What the engine can't place there hears
+    that the contact is the one step left, with its button; once shared the change goes on."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    _card, verify = await customer.says(
+        f"I need to change my delivery address {order.order_no} {order.phone[-4:]}", replies=2
+    )
+    assert verify.text == stack.t("contact.needed_for_change", "en")
+    [again] = await customer.says("Li Lei, 13800001111, 100 Zhangjiang Road, Pudong, Shanghai")
+    assert again.text == stack.t("contact.still_needed", "en")
+    assert again.reply_buttons[0][0].request_contact
+    [still] = await customer.says("yes")
+    assert still.text == stack.t("contact.still_needed", "en")
+    # a clear question of its own is still answered
+    [answer] = await customer.says("which courier do you use?")
+    assert answer.text != stack.t("contact.still_needed", "en")
+    *_linked_and_card, ask = await customer.shares_contact(order.phone, replies=3)
+    assert ask.text == stack.t("address.ask_new", "en")
