@@ -271,9 +271,11 @@ class OrderQueryFlow(Flow):
         said (and in the transcript the ticket carries)."""
         conv = self.conv
         if order.tracking_no:
+            # our record may not show the delivery the courier's does: said as it is
+            key = "order.not_received" if order.delivered_at else "order.not_received_in_transit"
             await conv.say(
                 conv.t(
-                    "order.not_received",
+                    key,
                     courier=self.conv.replies.courier_name(order.courier or "", self.conv.locale),
                     tracking_no=order.tracking_no,
                 )

@@ -353,6 +353,20 @@ async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> Non
     assert "tracking number" in said.text
     [ticket] = await stack.tickets(other.user_id)
     assert ticket.reason == "not_received"
+    # our record has no delivery yet: said as it is (not "it shows as delivered"), still a check
+    on_its_way = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, shipped_ago=timedelta(days=1)
+    )
+    third = stack.customer(language_code="en")
+    await third.says(f"{on_its_way.order_no} last four {on_its_way.phone[-4:]}")
+    _card, said, _opened = await third.says("it says delivered but I never got it", replies=3)
+    row = await order_row(stack, on_its_way.order_no)
+    assert said.text == stack.t(
+        "order.not_received_in_transit", "en", courier=stack.replies.courier_name(
+            row.courier, "en"), tracking_no=row.tracking_no,
+    )
+    [ticket] = await stack.tickets(third.user_id)
+    assert (ticket.reason, ticket.order_no) == ("not_received", on_its_way.order_no)
 
 
 async def test_too_small_before_shipping_changes_the_item_on_the_order(stack) -> None:
