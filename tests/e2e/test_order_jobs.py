@@ -845,3 +845,23 @@ async def test_words_typed_while_a_change_waits_for_the_contact_ask_for_it_again
     assert answer.text != stack.t("contact.still_needed", "en")
     *_linked_and_card, ask = await customer.shares_contact(order.phone, replies=3)
     assert ask.text == stack.t("address.ask_new", "en")
+
+
+async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
+    """The console finding: "取消订单" typed at "确定要取消订单…吗？" showed the card and asked
+    again (the engine heard a new cancel request). The same job asked again, or the button's
+    words, answer the question; "先不取消" keeps the order."""
+    order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"帮我取消订单 {order.order_no}", replies=2)
+    [done] = await customer.says("取消订单")
+    assert done.text == stack.t("order.cancel.done_unpaid", order_no=order.order_no)
+    assert (await order_row(stack, order.order_no)).state == "closed"
+    kept = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(kept.phone)
+    await english.says(f"please cancel my order {kept.order_no}", replies=2)
+    [still] = await english.says("keep the order")
+    assert still.text == stack.t("order.cancel.kept", "en")
+    assert (await order_row(stack, kept.order_no)).state == "awaiting_payment"
