@@ -23,6 +23,7 @@ from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
+from bot.services.parcels import says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
@@ -256,6 +257,14 @@ class OrderQueryFlow(Flow):
             await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
             if order.state != "closed" and not any(i.returned for i in order.items):
+                if says_sent_back(draft.text):
+                    # "I sent the jeans back last week" with no return on record: the parcel
+                    # may be at the warehouse — a person checks it, never "no refund"
+                    await conv.say(conv.t("refund.sent_back_unrecorded", order_no=order.order_no))
+                    await open_ticket(
+                        conv, self.rpc, reason="other", intent=intent, order_no=order.order_no
+                    )
+                    return
                 # "多久能到账" about an order with nothing coming back: no refund on its way
                 await conv.say(conv.t("refund.no_return_yet", order_no=order.order_no))
                 return

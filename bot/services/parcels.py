@@ -49,3 +49,16 @@ def return_number(text: str) -> str | None:
     """A return's number (RT…) or an exchange's (RMA…) named with it."""
     m = _RETURN_NO.search(text)
     return m.group(1).upper() if m else None
+
+
+_SAID_SENT_BACK = re.compile(
+    r"寄回|退回|寄过去|寄走了|退回去|寄给你们|发回去|"
+    r"\b(?:sent|shipped|mailed|posted|dropped)\b.{0,40}\bback\b|\b(?:already )?returned\b",
+    re.IGNORECASE,
+)
+
+
+def says_sent_back(text: str) -> bool:
+    """The customer says the parcel already went back ("东西已经寄回去了", "I sent the jeans
+    back last week")."""
+    return _SAID_SENT_BACK.search(text) is not None

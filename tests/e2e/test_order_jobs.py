@@ -788,6 +788,17 @@ async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stac
     card, how = await customer.says("多久能到账", replies=2)
     assert how.text == stack.answer("returns.refund_progress", order_ask="none")
     assert "订单号" not in how.text
+    # "I sent it back" with no return on record: a person checks for the parcel (a ticket)
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(
+        kind="regular", delivered_ago=timedelta(days=3), telegram_user_id=english.user_id
+    )
+    card, check, opened = await english.says(
+        "where is my refund? I sent the jeans back last week", replies=3
+    )
+    assert check.text == stack.t("refund.sent_back_unrecorded", "en", order_no=other.order_no)
+    [ticket] = await stack.tickets(english.user_id)
+    assert (ticket.order_no, ticket.ticket_no in opened.text) == (other.order_no, True)
 
 
 async def test_another_size_instead_starts_the_exchange_when_the_engine_is_unsure(stack):

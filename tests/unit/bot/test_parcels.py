@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.parcels import return_number, return_parcel, tracking_number
+from bot.services.parcels import return_number, return_parcel, says_sent_back, tracking_number
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,15 @@ def test_numbers_that_are_not_a_couriers() -> None:
     assert tracking_number("单号sf1234567890") == "SF1234567890"
     assert return_number("rt2026120200001 寄回了") == "RT2026120200001"
     assert return_number("寄回了 SF1234567890") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("where is my refund? I sent the jeans back last week", True),
+        ("东西已经寄回去了 钱什么时候退", True), ("I already returned it", True),
+        ("where is my refund", False), ("退款多久到账", False), ("can I send it back?", False),
+    ],
+)  # fmt: skip
+def test_the_customer_says_the_parcel_went_back(text: str, said: bool) -> None:
+    assert says_sent_back(text) is said
