@@ -1,8 +1,9 @@
 """Slot extraction: order number, phone last four, height, weight, size, colour, region, quantity,
-fit. ``extract_slots(text)`` works on any message (or a follow-up answer) on its own.
+fit, waist and hip. ``extract_slots(text)`` works on any message (or a follow-up answer) on its own.
 
 Chinese numerals are read (一百二十斤, 一米六五, 两件), weight in 斤 is halved into kg, pounds are
-converted, metres become centimetres. Values outside a plausible human range are dropped rather
+converted, metres become centimetres, a waist in 尺 (二尺二) or inches (28寸, 29 inch) becomes
+centimetres. Values outside a plausible human range are dropped rather
 than guessed.
 """
 
@@ -32,6 +33,8 @@ class Slots(BaseModel):
     region: str | None = None
     quantity: int | None = None
     fit: str | None = None
+    waist_cm: float | None = None
+    hip_cm: float | None = None
     # set by the engine, not read from the text: for a complaint, the intent it complains about
     # (``order.status`` for "two weeks and still no parcel, great service"), so the bot can answer
     # that topic and offer a person
@@ -269,6 +272,61 @@ def _bare_body_numbers(
     return height, weight
 
 
+# Waist and hip: labelled ("腰围74", "臀围 96cm", "waist 29 inches", "30\" waist") or a waist in
+# 尺 on its own ("2尺2穿什么码": 尺 is how a waist is told). 1 尺 = 10 寸 = 33.3 cm; a bare
+# 20-48 (or 寸) is inches, as jeans are sized; 50-160 is centimetres.
+_GIRTH_VALUE = (
+    r"(?:(?P<chi>[12])\s*尺\s*(?P<cun>\d)?\s*寸?"
+    r"|(?P<num>\d{2,3}(?:\.\d)?)\s*(?P<unit>cm|厘米|公分|英寸|寸|inch(?:es)?|in\b|\"|″)?)"
+)
+_GIRTH_LABELLED = re.compile(
+    r"(?P<label>腰围|腰|臀围|臀|屁股|waist|hips?)\s*(?:是|有|大概|差不多|约|size|is|of|:|：)?\s*"
+    + _GIRTH_VALUE
+)
+_GIRTH_AFTER = re.compile(
+    r"(?<![\d.])(?P<num>\d{2,3}(?:\.\d)?)\s*(?P<unit>cm|inch(?:es)?|in|\"|″)?\s*(?P<label>waist|hips?)"
+)
+_CHI_ALONE = re.compile(r"(?<![\d.])(?P<chi>[12])\s*尺\s*(?P<cun>\d)?(?!\d)")
+
+
+def _girth_cm(m: re.Match[str]) -> float | None:
+    groups = m.groupdict()
+    if groups.get("chi"):
+        cm = (int(groups["chi"]) * 10 + int(groups.get("cun") or 0)) * 10 / 3
+    elif groups.get("num"):
+        n, unit = float(groups["num"]), (groups.get("unit") or "").lower()
+        if unit in ("cm", "厘米", "公分"):
+            cm = n
+        elif unit or n <= 48:
+            cm = n * 2.54  # inches (28寸, 29", a bare jeans size)
+        else:
+            cm = n
+    else:
+        return None
+    return round(cm, 1) if 45 <= cm <= 160 else None
+
+
+def _girth(text: str, used: list[tuple[int, int]]) -> dict[str, float]:
+    """Waist and hip in cm, the spans they used added to ``used`` (never a height or weight)."""
+    found: dict[str, float] = {}
+    matches = [*_GIRTH_LABELLED.finditer(text), *_GIRTH_AFTER.finditer(text)]
+    for m in matches:
+        if _overlaps(m.span(), used):
+            continue
+        label = m.group("label")
+        hip = label in ("臀围", "臀", "屁股") or label.startswith("hip")
+        slot = "hip_cm" if hip else "waist_cm"
+        cm = _girth_cm(m)
+        if cm is not None and slot not in found:
+            found[slot] = cm
+            used.append(m.span())
+    alone = _CHI_ALONE.search(text) if "waist_cm" not in found else None
+    if alone and not _overlaps(alone.span(), used) and (cm := _girth_cm(alone)) is not None:
+        found["waist_cm"] = cm
+        used.append(alone.span())
+    return found
+
+
 _SIZE_CONTEXT = re.compile(r"码|尺|穿|身高|体重|斤|kg|cm|size|wear|fit|tall|weigh")
 
 
@@ -335,9 +393,15 @@ def _numbers(
             if not _overlaps(m.span(), used):
                 used.append(m.span())
 
-    height, spans = _height(t)
+    girth_spans: list[tuple[int, int]] = []
+    found.update(_girth(t, girth_spans))
+    used += girth_spans
+    body = t
+    for a, b in girth_spans:  # "臀围 100cm" is no height: blanked, positions kept
+        body = body[:a] + " " * (b - a) + body[b:]
+    height, spans = _height(body)
     used += spans
-    weight, spans = _weight(t)
+    weight, spans = _weight(body)
     used += spans
     if (height is None or weight is None) and _SIZE_CONTEXT.search(t):
         height, weight = _bare_body_numbers(t, height, weight, used)
@@ -441,7 +505,8 @@ def _span_patterns() -> tuple[re.Pattern[str], ...]:
     global _SPAN_PATTERNS
     if not _SPAN_PATTERNS:
         _SPAN_PATTERNS = (
-            _ORDER, _PHONE, _SHOE, _HEIGHT_M, _HEIGHT_CM, _HEIGHT_FT, _WEIGHT_KG, _WEIGHT_JIN,
+            _ORDER, _PHONE, _GIRTH_LABELLED, _GIRTH_AFTER, _CHI_ALONE, _SHOE, _HEIGHT_M,
+            _HEIGHT_CM, _HEIGHT_FT, _WEIGHT_KG, _WEIGHT_JIN,
             _WEIGHT_LB, _SIZE_FREE, _SIZE_CN, _SIZE_LETTER, _COLOR_RE, _REGION_RE,
             re.compile(r"(?<![\d.])\d{2,3}(?:\.\d)?(?![\d.])"),
             *(pattern for pattern, _ in _FIT),

@@ -587,11 +587,12 @@ class Replies:
         payments: frozenset[str] = frozenset(),
         coupon: bool = False,
         couriers: frozenset[str] = frozenset(),
+        days: int | None = None,
     ) -> Verdict | None:
         """The yes or no the policy decides for a "can I…?" question (``replies.verdicts``)."""
         return decide(
             self.policy, intent_id, item_kind=item_kind, region=region, payments=payments,
-            coupon=coupon, couriers=couriers,
+            coupon=coupon, couriers=couriers, days=days,
         )
 
     def verdict_opener(self, verdict: Verdict, locale: str) -> Html:
@@ -632,6 +633,7 @@ class Replies:
         payments: frozenset[str] = frozenset(),
         coupon: bool = False,
         couriers: frozenset[str] = frozenset(),
+        days: int | None = None,
         order_ask: OrderAsk = "number",
         **slots: Any,
     ) -> Html:
@@ -642,7 +644,8 @@ class Replies:
         that question — "支持。" / "没有。" —, else ``parts.verdict.<verdict>``), followed by the
         variant written for that verdict. ``payments``: the ways to pay the question names
         (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes;
-        ``couriers``: the couriers it names (``shop.couriers`` keys).
+        ``couriers``: the couriers it names (``shop.couriers`` keys); ``days``: how soon it
+        asks for dispatch ("明天能发吗": 1).
         ``order_ask``: how an answer that ends asking for the order (``{order_ask}``) ends —
         "send the order number", "pick it from the list below" (the customer's list follows
         at once), or nothing (the order is known and the job goes on)."""
@@ -669,7 +672,7 @@ class Replies:
             )
         verdict = self.verdict(
             intent_id, item_kind=item_kind, region=region, payments=payments, coupon=coupon,
-            couriers=couriers,
+            couriers=couriers, days=days,
         )
         opener = Html("")
         if verdict is not None:
@@ -970,14 +973,21 @@ class Replies:
         return self.text("ticket.opened", locale, ticket_no=ticket_no,
                          when=self.human_reply_time(now, locale))
 
-    def render_size_advice(self, advice: SizeAdvice, locale: str) -> Html:
+    def render_size_advice(
+        self, advice: SizeAdvice, locale: str, chart: SizeChart | None = None
+    ) -> Html:
+        """The advice in words; ``chart``: the garment's own measurements of the size suggested
+        are named beside the customer's (advice by waist / hip)."""
         loc = self._locale(locale)
         if advice.kind == "need_more":
             return self.text(f"size.advice.{advice.reason}", loc)
         if advice.kind == "out_of_range":
-            measure = "height" if advice.reason == "height_out_of_range" else "weight"
+            measure = advice.reason.removesuffix("_out_of_range")
             return self.text("size.advice.out_of_range", loc,
                              measure=self.text(f"size.measure.{measure}", loc))
+        if advice.basis == "measured":
+            return Html(self._measured_advice(advice, loc, chart) + "\n"
+                        + self.text("size.tolerance", loc))
         if advice.kind == "exact":
             if advice.alternatives and advice.fit in ("loose", "tight"):
                 line = self.text(f"size.advice.exact_{advice.fit}", loc, size=advice.size,
@@ -992,6 +1002,44 @@ class Replies:
             else:
                 line = self.text("size.advice.between", loc, small=small, large=large)
         return Html(line + "\n" + self.text("size.tolerance", loc))
+
+    def _measured_advice(self, advice: SizeAdvice, loc: str, chart: SizeChart | None) -> str:
+        def measures(values: dict[str, float | None]) -> Html:
+            said: list[str] = [
+                self.text(f"size.measured.{name}", loc, cm=_plain(round(value, 1)))
+                for name, value in values.items()
+                if value is not None
+            ]
+            return Html(self._join(said, loc))
+
+        yours = measures({"waist_cm": advice.waist_cm, "hip_cm": advice.hip_cm})
+        row = next((r for r in chart.rows if r.size == advice.size), None) if chart else None
+        garment = (
+            measures({
+                name: row.measurements.get(name)
+                for name in ("waist_cm", "hip_cm")
+                if getattr(advice, name) is not None
+            })
+            if row is not None else Html("")
+        )
+        key = "size.advice.measured" if garment else "size.advice.measured_plain"
+        line = str(self.text(key, loc, yours=yours, size=advice.size, garment=garment))
+        if advice.alternatives:
+            line += self.text("size.advice.measured_loose", loc, alt=advice.alternatives[0])
+        return line
+
+    def size_measurement(
+        self, size: str, name: str, cm: float, category: str | None, locale: str
+    ) -> Html:
+        """One measurement of one size: "L 码裤长 102 cm。" (the length named by category)."""
+        loc = self._locale(locale)
+        key = (
+            f"size.part.length.{category}"
+            if name == "length_cm" and category in LENGTH_LABELLED
+            else f"size.part.{name}"
+        )
+        return self.text("size.measurement", loc, size=size, measure=self.text(key, loc),
+                         cm=_plain(cm))
 
     def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
         """The chart with the body it suits (height, weight) and its category's measurements:

@@ -3,7 +3,9 @@
 The bot converts the bus contract's chart into :class:`SizeChart`; :func:`recommend_size`
 compares the customer's height and weight with each row's ranges. Height decides length,
 weight decides girth: when they point at different sizes the advice is "between", and a fit
-preference (loose / tight) picks one of the two.
+preference (loose / tight) picks one of the two. :func:`recommend_by_measurements` goes by the
+waist and hip the customer measured, against the garment's own (trousers, skirts: a waist is how
+they are bought, "二尺二", "28寸").
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ AdviceReason = Literal[
     "need_weight",
     "need_height_weight",
     "implausible",  # numbers no person has: ask again
+    "fits_measured",  # the waist / hip fit a row's garment measurements
+    "waist_out_of_range",
+    "hip_out_of_range",
 ]
+Basis = Literal["body", "measured"]
 
 # Outside these the numbers are a typo or a unit mix-up (metres, 斤), not a body.
 _HEIGHT_CM = (50, 250)
@@ -101,6 +107,11 @@ class SizeAdvice(_Model):
     reason: AdviceReason
     fit: Fit | None = None
     direction: Literal["above", "below"] | None = None  # for out_of_range
+    basis: Basis = "body"
+    """What the advice went by: height and weight, or the waist / hip the customer measured."""
+    waist_cm: float | None = None
+    hip_cm: float | None = None
+    """The customer's own measurements the advice went by (``basis="measured"``)."""
 
 
 def _matches(values: list[tuple[float, float]], x: float) -> list[int]:
@@ -191,4 +202,54 @@ def recommend_size(
         chosen = None
     return SizeAdvice(
         kind="between", size=chosen, alternatives=[small, large], reason=reason, fit=pref
+    )
+
+
+# A garment's waist may be this much under the body's (hand-measured flat, a little give); its
+# hip never under; a garment more than this much over the body's measurement is too big.
+_WAIST_GIVE_CM = 1.0
+_TOO_BIG_CM = 8.0
+
+
+def measured_columns(chart: SizeChart) -> tuple[str, ...]:
+    """The chart's columns a customer's waist or hip can be read against."""
+    return tuple(name for name in ("waist_cm", "hip_cm") if name in chart.measurements)
+
+
+def recommend_by_measurements(
+    chart: SizeChart,
+    waist_cm: float | None,
+    hip_cm: float | None,
+    fit: str | None = None,
+) -> SizeAdvice:
+    """The smallest size whose garment waist (and hip) the customer's fits; the larger when the
+    two point at different sizes. A chart without those columns (a top) asks for height and
+    weight instead."""
+    pref: Fit | None = fit if fit in ("loose", "tight", "regular") else None  # type: ignore[assignment]
+    measured = {"waist_cm": waist_cm, "hip_cm": hip_cm}
+    picks: list[int] = []
+    for name in measured_columns(chart):
+        body = measured[name]
+        if body is None:
+            continue
+        values = [row.measurements[name] for row in chart.rows]  # type: ignore[index]
+        give = _WAIST_GIVE_CM if name == "waist_cm" else 0.0
+        fitting = [i for i, value in enumerate(values) if value >= body - give]
+        reason: AdviceReason = "waist_out_of_range" if name == "waist_cm" else "hip_out_of_range"
+        if not fitting or values[fitting[0]] - body > _TOO_BIG_CM:
+            return SizeAdvice(
+                kind="out_of_range", reason=reason, fit=pref,
+                direction="above" if not fitting else "below",
+                basis="measured", waist_cm=waist_cm, hip_cm=hip_cm,
+            )
+        picks.append(fitting[0])
+    if not picks:
+        return SizeAdvice(kind="need_more", reason="need_height_weight", fit=pref)
+    names = [row.size for row in chart.rows]
+    i = max(picks)
+    # looser if liked; never a smaller one than the measurements fit
+    alternatives = [names[i + 1]] if pref == "loose" and i + 1 < len(names) else []
+    return SizeAdvice(
+        kind="exact", size=names[i], alternatives=alternatives, reason="fits_measured", fit=pref,
+        basis="measured", waist_cm=waist_cm, hip_cm=hip_cm,
     )

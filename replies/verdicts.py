@@ -33,6 +33,7 @@ YES_NO_INTENTS: frozenset[str] = frozenset(
         "payment.methods",
         "bargain.discount",
         "shipping.courier",
+        "shipping.dispatch_time",
     }
 )
 """The policy answers to "can I…?" questions that the policy alone decides. (Whether an order's
@@ -49,9 +50,11 @@ def decide(
     payments: frozenset[str] = frozenset(),
     coupon: bool = False,
     couriers: frozenset[str] = frozenset(),
+    days: int | None = None,
 ) -> Verdict | None:
     """The policy's yes or no for ``intent`` about this item kind / region / the ways to pay
-    named (``shop.payments`` keys) / coupons / the couriers named (``shop.couriers`` keys);
+    named (``shop.payments`` keys) / coupons / the couriers named (``shop.couriers`` keys) / how
+    many days from now dispatch is asked for;
     ``None`` when the question is not a yes/no one, or the policy needs to know more to decide
     (or doesn't say)."""
     if intent == "returns.return":
@@ -90,6 +93,12 @@ def decide(
             return "no"
         usable = {"default", "sf"} if policy.shipping.sf_on_request else {"default"}
         return "yes" if codes <= usable else None
+    if intent == "shipping.dispatch_time":
+        # "明天能发吗": in-stock items leave within the policy's days of payment, sooner with
+        # luck — a yes by then, before then nobody can promise it (never a flat no).
+        if days is None:
+            return None
+        return "yes" if days >= policy.shipping.dispatch.in_stock_days.max else "depends"
     if intent == "shipping.region":
         # Every region group has a way to ship (remote regions, SF to HK/Macau/Taiwan, EMS or a
         # forwarder overseas); only a named region makes it an answer to "do you ship to X?".

@@ -1,4 +1,5 @@
-"""Size advice: height and weight (and fit, when given) against one product's size chart.
+"""Size advice: height and weight (and fit, when given) against one product's size chart, or the
+waist and hip the customer measured against the garment's (trousers and skirts).
 
 The product comes from the customer's order (an order number in the message, or the order the
 chat was last about) or by name (``products.search``, then ``products.get``: its name and
@@ -26,9 +27,21 @@ from bus.contracts import OrderFound, SearchProducts
 from bus.errors import BusError
 from intents import Decision, Slots
 from replies.sizing import SizeAdvice as Advice
-from replies.sizing import SizeChart, recommend_size
+from replies.sizing import SizeChart, recommend_by_measurements, recommend_size
+from shop.enums import Measurement
 
 logger = logging.getLogger(__name__)
+
+MEASUREMENT_WORDS: tuple[tuple[Measurement, tuple[str, ...]], ...] = (
+    ("chest_cm", ("胸围", "chest", "bust")),
+    ("waist_cm", ("腰围", "waist")),
+    ("hip_cm", ("臀围", "hip")),
+    ("shoulder_cm", ("肩宽", "shoulder")),
+    ("sleeve_cm", ("袖长", "sleeve")),
+    ("inseam_cm", ("内长", "内裆", "inseam")),
+    ("length_cm", ("衣长", "裤长", "裙长", "长度", "多长", "length", "how long")),
+)
+"""How customers name a chart's measurements (inseam before length: "内长" is not 长度)."""
 
 
 class SizeAdvice(StatesGroup):
@@ -44,6 +57,9 @@ class ProductChoice(BaseModel):
 class SizeDraft(Draft):
     height_cm: int | None = None
     weight_kg: float | None = None
+    waist_cm: float | None = None
+    hip_cm: float | None = None
+    """Measured by the customer ("腰围二尺二"): trousers and skirts go by these."""
     fit: str | None = None
     product_id: int | None = None
     asked: str | None = None
@@ -62,10 +78,16 @@ class SizeDraft(Draft):
             ]
         return value
 
+    @property
+    def measured(self) -> bool:
+        return self.waist_cm is not None or self.hip_cm is not None
+
     def merge(self, slots: Slots) -> None:
         """What a message said about the body and the fit."""
         self.height_cm = slots.height_cm if slots.height_cm is not None else self.height_cm
         self.weight_kg = slots.weight_kg if slots.weight_kg is not None else self.weight_kg
+        self.waist_cm = slots.waist_cm if slots.waist_cm is not None else self.waist_cm
+        self.hip_cm = slots.hip_cm if slots.hip_cm is not None else self.hip_cm
         self.fit = slots.fit if slots.fit is not None else self.fit
         self.asked = slots.size if slots.size is not None else self.asked
 
@@ -85,7 +107,8 @@ class SizeFlow(Flow):
         await self.advise(SizeDraft(), text, slots)
 
     async def body_given(self, text: str, slots: Slots, decision: Decision | None) -> None:
-        if slots.height_cm is None and slots.weight_kg is None and slots.fit is None:
+        said = (slots.height_cm, slots.weight_kg, slots.fit, slots.waist_cm, slots.hip_cm)
+        if all(value is None for value in said):
             await self.ask_again_or_step_aside(decision, "ask.body")
             return
         await self.advise(await self.draft(), text, slots)
@@ -113,7 +136,7 @@ class SizeFlow(Flow):
                 draft.product_id = candidates[0].product_id
             elif candidates:
                 draft.choices = candidates
-        if draft.height_cm is None or draft.weight_kg is None:
+        if (draft.height_cm is None or draft.weight_kg is None) and not draft.measured:
             await self.wait(SizeAdvice.waiting_for_body, draft)
             await self._ask_body(draft)
             return
@@ -172,9 +195,21 @@ class SizeFlow(Flow):
             return
         conv.memory.product = ProductMemo(product_id=product_id, name=facts.name)
         topic.note(conv.memory, product=facts.name)  # what a follow-up is about
-        advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
+        advice = None
+        if draft.measured:
+            # a waist or hip the customer measured, against the garment's (trousers, skirts)
+            by_measure = recommend_by_measurements(chart, draft.waist_cm, draft.hip_cm, draft.fit)
+            advice = by_measure if by_measure.kind != "need_more" else None
+        if advice is None:
+            if draft.height_cm is None or draft.weight_kg is None:
+                # measured, but this chart goes by height and weight (a top)
+                draft.product_id = product_id
+                await self.wait(SizeAdvice.waiting_for_body, draft)
+                await conv.say(conv.t("size.advice.measured_top"))
+                return
+            advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
         logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
-        text = conv.replies.render_size_advice(advice, conv.locale)
+        text = conv.replies.render_size_advice(advice, conv.locale, chart)
         asked = self._asked_size(draft.asked, advice, chart)
         above = f"{asked}\n" if asked else ""
         # Outside the chart: a person finds something that suits (the button opens a ticket).
@@ -204,22 +239,45 @@ class SizeFlow(Flow):
             return t("size.asked.looser", size=asked, suggested=names[high])
         return t("size.asked.tighter", size=asked, suggested=names[low])
 
-    async def show_chart(self, text: str) -> bool:
-        """The size chart of the product named in the message, when there is exactly one."""
+    async def show_chart(self, text: str, size: str | None = None) -> bool:
+        """The size chart of the product named in the message, when there is exactly one, or
+        of the product the chat is about ("裤长多少" after advice for the jeans); a measurement
+        asked of a size ("L码裤长多少") is answered first."""
         candidates = await self._products_named(text)
+        remembered = self.conv.memory.product
+        if len(candidates) != 1 and remembered is not None and (
+            not candidates or any(c.product_id == remembered.product_id for c in candidates)
+        ):
+            candidates = [ProductChoice(product_id=remembered.product_id, name=remembered.name)]
         if len(candidates) != 1:
             return False
         facts = await sizing_facts(self.rpc, candidates[0].product_id)
         if facts is None or (chart := facts.chart) is None:
             return False
         conv = self.conv
+        conv.memory.product = ProductMemo(product_id=candidates[0].product_id, name=facts.name)
         topic.note(conv.memory, product=facts.name)
+        asked = self._measurement_asked(text, size, chart)
         await conv.say(
             f"<b>{_escape(display_name(conv, facts.summary))}</b>\n"
+            + (f"{asked}\n" if asked else "")
             + conv.replies.render_size_chart(chart, conv.locale),
             reply_markup=conv.feedback("size.chart"),
         )
         return True
+
+    def _measurement_asked(self, text: str, size: str | None, chart: SizeChart) -> str | None:
+        """"L码裤长多少" → "L 码裤长 102 cm。" (a size the chart has, a measurement it has)."""
+        row = next((r for r in chart.rows if size and r.size.upper() == size.upper()), None)
+        lowered = text.lower()
+        name = next(
+            (name for name, words in MEASUREMENT_WORDS if any(w in lowered for w in words)), None
+        )
+        if row is None or name is None or (value := row.measurements.get(name)) is None:
+            return None
+        return self.conv.replies.size_measurement(
+            row.size, name, value, chart.category, self.conv.locale
+        )
 
     async def resume(self, at: str) -> None:
         draft = await self.draft()

@@ -58,12 +58,13 @@ def get_routers() -> tuple[Router, Router]:
 
     @router.message(IntentRoute("size.chart"))
     async def handle_size_chart(
-        message: Message, conv: Conversation, rpc: Bus, flows: Flows
+        message: Message, conv: Conversation, rpc: Bus, flows: Flows, decision: Decision
     ) -> None:
-        """The chart of the product named in the message, else how charts are measured."""
+        """The chart of the product named in the message (or the one the chat is about), else
+        how charts are measured."""
         if await explain_unsold(conv, rpc, message.text or ""):
             return
-        if not await flows.get(SizeFlow).show_chart(message.text or ""):
+        if not await flows.get(SizeFlow).show_chart(message.text or "", decision.slots.size):
             await conv.say(
                 conv.replies.answer("size.chart", conv.locale),
                 reply_markup=conv.feedback("size.chart"),

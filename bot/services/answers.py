@@ -8,7 +8,12 @@ import logging
 
 from bot import keyboards
 from bot.services.conversation import Conversation
-from bot.services.questions import couriers_asked, item_kind_named, payments_asked
+from bot.services.questions import (
+    couriers_asked,
+    dispatch_days_asked,
+    item_kind_named,
+    payments_asked,
+)
 from bot.services.repeats import say_answer
 from intents import Slots
 from replies.verdicts import YES_NO_INTENTS
@@ -26,10 +31,11 @@ async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: 
     kind = item_kind_named(text) if intent in YES_NO_INTENTS else None
     payments = payments_asked(text) if intent == "payment.methods" else frozenset()
     couriers = couriers_asked(text) if intent == "shipping.courier" else frozenset()
+    days = dispatch_days_asked(text) if intent == "shipping.dispatch_time" else None
     try:
         answer = conv.replies.answer(
             intent, conv.locale, region=region, item_kind=kind, payments=payments,
-            couriers=couriers, **values,
+            couriers=couriers, days=days, **values,
         )
     except KeyError:
         # The catalogue knows an intent the shop has not written an answer for yet.
@@ -43,7 +49,8 @@ async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: 
     # the same long answer asked again in this chat: briefly, pointing back to it
     decided = intent in YES_NO_INTENTS and (
         conv.replies.verdict(
-            intent, item_kind=kind, region=region, payments=payments, couriers=couriers
+            intent, item_kind=kind, region=region, payments=payments, couriers=couriers,
+            days=days,
         )
         is not None
     )

@@ -81,3 +81,29 @@ def couriers_asked(text: str) -> frozenset[str]:
     if not _YES_NO_SHAPE.search(text):
         return frozenset()
     return couriers_named(text)
+
+
+_DISPATCH_WHEN: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"今天|今日|当天|马上|立刻|today|same day|right away"), 0),
+    (re.compile(r"明天|明日|tomorrow"), 1),
+    (re.compile(r"后天|day after tomorrow"), 2),
+)
+_DISPATCH_WITHIN = re.compile(
+    r"(\d{1,2})\s*(?:天|日)\s*(?:内|之内|以内)|within\s*(\d{1,2})\s*days?", re.IGNORECASE
+)
+_PREORDER = re.compile(r"预售|pre-?order", re.IGNORECASE)
+
+
+def dispatch_days_asked(text: str) -> int | None:
+    """How soon a "can it ship by…?" question asks for dispatch, in days from now ("明天能发吗" →
+    1, "3天内能发货吗" → 3, "will it ship today?" → 0); ``None`` when it asks no yes/no of a
+    time, or is about a pre-order item (the rules answer that)."""
+    if not _YES_NO_SHAPE.search(text) or _PREORDER.search(text):
+        return None
+    lowered = text.lower()
+    if m := _DISPATCH_WITHIN.search(lowered):
+        return int(m.group(1) or m.group(2))
+    for pattern, days in sorted(_DISPATCH_WHEN, key=lambda pair: -pair[1]):
+        if pattern.search(lowered):
+            return days
+    return None

@@ -137,6 +137,39 @@ async def test_size_asks_for_what_is_missing_in_english(stack) -> None:
     assert "L" in advice.text
 
 
+async def test_trousers_by_the_waist_the_customer_measured(stack) -> None:
+    """Trousers are bought by the waist ("二尺二", "29 inch"): the demo jeans' L has a 74 cm
+    waist. Found holding the console: "腰围74 臀围96" was read as a weight of 74 kg."""
+    customer = stack.customer()
+    [advice] = await customer.says("腰围2尺2 牛仔裤穿什么码")
+    assert advice.text.startswith("高腰牛仔裤\n按您的腰围 73.3 cm，建议选 L 码")
+    assert "腰围 74 cm" in advice.text  # the jeans' own, beside the customer's
+    [both] = await stack.customer().says("我腰围74 臀围96 牛仔裤穿哪个码")
+    assert "臀围 96 cm" in both.text and "选 L 码" in both.text and "kg" not in both.text
+    english = stack.customer(language_code="en")
+    [advice] = await english.says("my waist is 29 inches, which size jeans?")
+    assert "waist 73.7 cm" in advice.text and "size L " in advice.text
+    # a top goes by height and weight: asked, then advised
+    top = stack.customer()
+    [ask] = await top.says("腰围2尺1 纯棉圆领T恤穿多大")
+    assert "身高和体重" in ask.text
+    [advice] = await top.says("170 60公斤")
+    assert advice.text.startswith("纯棉圆领T恤") and "L" in advice.text
+
+
+async def test_a_measurement_asked_of_a_size_is_answered_before_the_chart(stack) -> None:
+    customer = stack.customer()
+    [chart] = await customer.says("牛仔裤L码裤长多少")
+    head, asked, *rest = chart.text.split("\n")
+    assert (head, asked) == ("高腰牛仔裤", "L 码裤长是 102 cm。") and rest[0].startswith("尺码表")
+    # the product the chat is about, without naming it again
+    [waist] = await customer.says("M码腰围多少")
+    assert waist.text.startswith("高腰牛仔裤\nM 码腰围是 70 cm。")
+    english = stack.customer(language_code="en")
+    [length] = await english.says("how long is the hoodie in XL?")
+    assert length.text.startswith("Pullover Hoodie\nIn XL, the length is ")
+
+
 async def test_size_advice_for_the_product_of_the_customers_order(stack) -> None:
     # Product 1 of the demo shop is the cotton T-shirt, with the shop's tops chart.
     order = await stack.make_order(kind="regular", state="shipped", product_id=1, size="S")

@@ -236,6 +236,14 @@ async def test_will_it_pill_gets_the_fabric_its_care_and_what_if_it_does(stack) 
     assert "没找到" not in general.text and general.button("上衣")
 
 
+async def test_can_it_ship_tomorrow_is_not_promised_but_within_the_days_it_is(stack) -> None:
+    customer = stack.customer()
+    [tomorrow] = await customer.says("今天拍明天能发吗")
+    assert tomorrow.text.startswith("不一定。") and "2–3 天" in tomorrow.text
+    [within] = await customer.says("3天内能发货吗")
+    assert within.text.startswith("能。")
+
+
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:
     customer = stack.customer()
     [answer] = await customer.says("我平时穿38码的鞋子，选哪个码")

@@ -236,3 +236,30 @@ def test_four_digits_right_after_the_order_number_are_its_last_four(text, last4)
 )
 def test_texts_with_and_without_digits(text: str, expected: dict[str, object]) -> None:
     assert extract_slots(text).model_dump(exclude_none=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "waist", "hip"),
+    [
+        ("腰围2尺2穿什么码", 73.3, None),  # 尺: 1 尺 = 10 寸 = 33.3 cm
+        ("二尺一的腰穿什么码", 70.0, None),
+        ("我腰围74 臀围96 牛仔裤穿哪个码", 74.0, 96.0),
+        ("腰围28寸", 71.1, None),  # a jeans size in inches
+        ("waist 29 inches, hips 38", 73.7, 96.5),
+        ('I have a 30" waist', 76.2, None),
+        ("臀围 100cm", None, 100.0),
+        ("2尺3", 76.7, None),
+    ],
+)
+def test_waist_and_hip(text, waist, hip):
+    slots = extract_slots(text)
+    assert (slots.waist_cm, slots.hip_cm) == (waist, hip)
+
+
+def test_a_waist_or_hip_is_never_a_height_or_weight():
+    # "腰围74 臀围96 穿哪个码" was read as a weight of 74 kg
+    slots = extract_slots("我腰围74 臀围96 牛仔裤穿哪个码")
+    assert slots.weight_kg is None and slots.height_cm is None
+    assert extract_slots("臀围 100cm").height_cm is None
+    both = extract_slots("165 55公斤 腰围70")
+    assert (both.height_cm, both.weight_kg, both.waist_cm) == (165, 55.0, 70.0)

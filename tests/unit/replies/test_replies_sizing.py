@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from replies.render import Replies
-from replies.sizing import SizeChart, SizeRow, recommend_size
+from replies.sizing import SizeChart, SizeRow, recommend_by_measurements, recommend_size
 
 
 def _row(size: str, h: tuple[int, int], w: tuple[float, float], chest: float) -> SizeRow:
@@ -159,3 +159,55 @@ def test_each_category_renders_its_own_columns(
 def test_rows_with_different_measurements_are_refused() -> None:
     with pytest.raises(ValidationError, match="other measurements"):
         SizeChart(rows=[_measured("S", waist=66, hip=92), _measured("M", chest=96, hip=96)])
+
+
+@pytest.fixture
+def trousers() -> SizeChart:
+    sizes = ("S", "M", "L", "XL")
+    return SizeChart(
+        rows=[
+            SizeRow(size=s, height_min=150 + 7 * i, height_max=156 + 7 * i,
+                    weight_min_kg=40 + 7 * i, weight_max_kg=46 + 7 * i,
+                    waist_cm=66 + 4 * i, hip_cm=92 + 4 * i, length_cm=98 + 2 * i)
+            for i, s in enumerate(sizes)
+        ],
+        category="trousers",
+    )
+
+
+def test_a_measured_waist_picks_the_smallest_size_it_fits(trousers: SizeChart) -> None:
+    advice = recommend_by_measurements(trousers, 73.3, None)  # 二尺二
+    assert (advice.kind, advice.size, advice.basis) == ("exact", "L", "measured")
+    assert recommend_by_measurements(trousers, 75.0, None).size == "L"  # a cm of give
+    assert recommend_by_measurements(trousers, 75.5, None).size == "XL"
+
+
+def test_the_hip_can_ask_for_the_larger_size(trousers: SizeChart) -> None:
+    assert recommend_by_measurements(trousers, 68.0, None).size == "M"
+    assert recommend_by_measurements(trousers, 68.0, 99.0).size == "L"  # hips need L
+    loose = recommend_by_measurements(trousers, 68.0, None, "loose")
+    assert loose.alternatives == ["L"]
+    assert recommend_by_measurements(trousers, 68.0, None, "tight").alternatives == []
+
+
+def test_a_measurement_outside_the_chart_or_a_chart_without_it(
+    trousers: SizeChart, chart: SizeChart
+) -> None:
+    big = recommend_by_measurements(trousers, 90.0, None)
+    assert (big.kind, big.reason, big.direction) == ("out_of_range", "waist_out_of_range", "above")
+    small = recommend_by_measurements(trousers, 52.0, None)
+    assert (small.kind, small.direction) == ("out_of_range", "below")
+    # a top's chart has no waist: height and weight decide
+    assert recommend_by_measurements(chart, 70.0, None).kind == "need_more"
+
+
+def test_measured_advice_names_both_measurements(trousers: SizeChart, replies: Replies) -> None:
+    advice = recommend_by_measurements(trousers, 74.0, 96.0)
+    zh = replies.render_size_advice(advice, "zh_CN", trousers)
+    assert zh.startswith(
+        "按您的腰围 74 cm、臀围 96 cm，建议选 <b>L</b> 码（这件 L 码腰围 74 cm、臀围 100 cm）"
+    )
+    en = replies.render_size_advice(advice, "en", trousers)
+    assert "waist 74 cm and hips 96 cm" in en and "size <b>L</b>" in en
+    out = replies.render_size_advice(recommend_by_measurements(trousers, 90.0, None), "zh_CN")
+    assert "腰围超出" in out

@@ -35,7 +35,7 @@ OPENERS: dict[str, dict[Verdict, tuple[str, ...]]] = {
                 "we do", "you can", "we can"),
         "no": ("no", "sorry", "unfortunately", "we don't", "we do not", "you can't",
                "you cannot", "we can't", "not"),
-        "depends": ("it depends", "depends", "maybe", "not always"),
+        "depends": ("it depends", "depends", "maybe", "not always", "not necessarily"),
     },
 }
 NOT_VERDICTS: dict[str, tuple[str, ...]] = {
@@ -102,6 +102,8 @@ ASKED: dict[str, tuple[dict[str, Any], ...]] = {
         {"couriers": frozenset(named)}
         for named in ((), ("zto",), ("sf",), ("yunda",), ("sf", "yto"), ("ems",))
     ),
+    # how soon dispatch is asked for: not at all, today, tomorrow, within 3 and 5 days
+    "shipping.dispatch_time": tuple({"days": days} for days in (None, 0, 1, 3, 5)),
 }
 
 
@@ -143,6 +145,7 @@ def test_every_answer_opens_with_the_policy_decision(
                 payments=context.get("payments", frozenset()),
                 coupon=context.get("coupon", False),
                 couriers=context.get("couriers", frozenset()),
+                days=context.get("days"),
             )
             clause = first_clause(text)
             found = which_openers(clause, locale)
@@ -255,3 +258,13 @@ def test_a_courier_named_is_answered_by_the_policys_couriers(
     assert turned.verdict("shipping.courier", couriers=sf) is None
     assert turned.verdict("shipping.courier", couriers=frozenset({"zto"})) == "yes"
     assert demo.verdict("shipping.courier") is None  # "发什么快递" names none
+
+
+def test_can_it_ship_by_then_is_answered_by_the_dispatch_days(
+    policy: ShopPolicy, locales_dir: Path
+) -> None:
+    demo = Replies(policy, locales_dir)  # in-stock items leave within 2–3 days of payment
+    assert demo.answer("shipping.dispatch_time", "zh_CN", days=1).startswith("不一定。")
+    assert demo.answer("shipping.dispatch_time", "zh_CN", days=3).startswith("能。")
+    assert demo.answer("shipping.dispatch_time", "en", days=0).startswith("Not necessarily.")
+    assert demo.verdict("shipping.dispatch_time") is None  # "多久发货" asks no yes or no

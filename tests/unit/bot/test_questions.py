@@ -1,0 +1,25 @@
+"""How soon a "can it ship by…?" question asks for dispatch."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services.questions import dispatch_days_asked
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("今天拍明天能发吗", 1),  # the later of the two days named is when it must leave
+        ("今天能发货吗", 0),
+        ("后天可以发出吗", 2),
+        ("3天内能发货吗", 3),
+        ("will it ship today if I pay now?", 0),
+        ("can you ship it within 5 days?", 5),
+        ("付款后多久发货", None),  # asks how long, not a yes or no
+        ("预售的明天能发吗", None),  # a pre-order: the rules answer
+        ("明天发货", None),
+    ],
+)
+def test_dispatch_days_asked(text: str, days: int | None) -> None:
+    assert dispatch_days_asked(text) == days
