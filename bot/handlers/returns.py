@@ -17,7 +17,6 @@ from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot import keyboards
 from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
@@ -33,12 +32,9 @@ from bot.keyboards import (
 )
 from bot.services import topic
 from bot.services.conversation import Conversation
-from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import is_linked
-from bot.services.parcels import return_number, return_parcel
+from bot.services.parcels import record_return_parcel, return_number, return_parcel
 from bot.services.sizes import size_wish
 from bus import Bus
-from bus.contracts import RecordReturnTracking, ReturnTrackingRecorded
 from intents import Decision
 from intents.slots import answered_last4, order_number
 
@@ -341,51 +337,6 @@ def get_parcel_router() -> Router:
         """On the customer's own return waiting for it (the one named, or their only one);
         said plainly when there is none or which one is unclear; a customer not verified is
         asked to share their contact first."""
-        if not await is_linked(rpc, conv):
-            await conv.say(
-                conv.t("return_parcel.verify"), reply_markup=keyboards.share_contact(conv.t)
-            )
-            return
-        request = RecordReturnTracking(
-            idempotency_key=idempotency_key(conv.user_id),
-            telegram_user_id=conv.user_id,
-            tracking_no=tracking_no,
-            return_no=return_number(message.text or ""),
-        )
-        reply = await call_command(conv, rpc, request)
-        if isinstance(reply, ReturnTrackingRecorded):
-            key = "return_parcel.replaced" if reply.replaced else (
-                "return_parcel.recorded_exchange" if reply.exchange else "return_parcel.recorded"
-            )
-            await conv.say(
-                conv.t(
-                    key,
-                    tracking_no=reply.tracking_no,
-                    return_no=reply.return_no,
-                    order_no=reply.order_no,
-                    before=reply.replaced or "",
-                )
-            )
-            return
-        if reply.reason == "which_return":
-            await conv.say(
-                conv.t(
-                    "return_parcel.which_return",
-                    returns=conv.replies.join(reply.open_returns, conv.locale),
-                    example=reply.open_returns[0],
-                    tracking_no=tracking_no,
-                )
-            )
-            return
-        if reply.reason == "not_linked":
-            conv.memory.linked = False
-            await conv.say(
-                conv.t("return_parcel.verify"), reply_markup=keyboards.share_contact(conv.t)
-            )
-            return
-        await conv.say(
-            conv.t("return_parcel.no_open_return", tracking_no=tracking_no),
-            reply_markup=keyboards.offer_human(conv.t, "customer_asked"),
-        )
+        await record_return_parcel(conv, rpc, tracking_no, return_number(message.text or ""))
 
     return router

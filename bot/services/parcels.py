@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import re
 
+from bot import keyboards
+from bot.services.conversation import Conversation
+from bot.services.escalation import call_command, idempotency_key
+from bot.services.orders import is_linked
+from bus import Bus
+from bus.contracts import RecordReturnTracking, ReturnTrackingRecorded
+
 _TRACKING = re.compile(
     r"(?<![A-Za-z0-9])((?:[A-Za-z]{2,5})?\d{9,20}|[A-Za-z]{2}\d{9}[A-Za-z]{2})(?![A-Za-z0-9])"
 )
@@ -62,3 +69,57 @@ def says_sent_back(text: str) -> bool:
     """The customer says the parcel already went back ("东西已经寄回去了", "I sent the jeans
     back last week")."""
     return _SAID_SENT_BACK.search(text) is not None
+
+
+async def record_return_parcel(
+    conv: Conversation, rpc: Bus, tracking_no: str, return_no: str | None = None
+) -> None:
+    """The number on the customer's own return or exchange waiting for it (the one named, or
+    their only one); said plainly when there is none or which one is unclear. A customer not
+    verified is asked to share their contact first: the number is kept and recorded once the
+    contact is linked (``bot.flows.identity``)."""
+    if not await is_linked(rpc, conv):
+        conv.memory.parcel = (tracking_no, return_no)
+        await conv.say(conv.t("return_parcel.verify"), reply_markup=keyboards.share_contact(conv.t))
+        return
+    conv.memory.parcel = None
+    request = RecordReturnTracking(
+        idempotency_key=idempotency_key(conv.user_id),
+        telegram_user_id=conv.user_id,
+        tracking_no=tracking_no,
+        return_no=return_no,
+    )
+    reply = await call_command(conv, rpc, request)
+    if isinstance(reply, ReturnTrackingRecorded):
+        key = "return_parcel.replaced" if reply.replaced else (
+            "return_parcel.recorded_exchange" if reply.exchange else "return_parcel.recorded"
+        )
+        await conv.say(
+            conv.t(
+                key,
+                tracking_no=reply.tracking_no,
+                return_no=reply.return_no,
+                order_no=reply.order_no,
+                before=reply.replaced or "",
+            )
+        )
+        return
+    if reply.reason == "which_return":
+        await conv.say(
+            conv.t(
+                "return_parcel.which_return",
+                returns=conv.replies.join(reply.open_returns, conv.locale),
+                example=reply.open_returns[0],
+                tracking_no=tracking_no,
+            )
+        )
+        return
+    if reply.reason == "not_linked":
+        conv.memory.linked = False
+        conv.memory.parcel = (tracking_no, return_no)
+        await conv.say(conv.t("return_parcel.verify"), reply_markup=keyboards.share_contact(conv.t))
+        return
+    await conv.say(
+        conv.t("return_parcel.no_open_return", tracking_no=tracking_no),
+        reply_markup=keyboards.offer_human(conv.t, "customer_asked"),
+    )

@@ -742,10 +742,16 @@ async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) 
         "return_parcel.no_open_return", "en", tracking_no="SF9876543210"
     )
     assert unmatched.inline_buttons  # a person, offered
-    # not verified: asked to share the contact first
-    [verify] = await stack.customer().says("退货寄回了 单号 75614133399387")
+    # not verified: asked to share the contact first; the number is recorded once it is
+    stranger = stack.customer()
+    order = await stack.make_order(kind="regular", delivered_ago=timedelta(days=1), linked=False)
+    [verify] = await stranger.says("退货寄回了 单号 75614133399387")
     assert verify.text == stack.t("return_parcel.verify")
     assert verify.reply_buttons[0][0].request_contact
+    [_linked, none_waiting] = await stranger.shares_contact(order.phone, replies=2)
+    assert none_waiting.text == stack.t(
+        "return_parcel.no_open_return", tracking_no="75614133399387"
+    )
 
 
 async def test_the_confirm_buttons_words_typed_confirm_zh_and_en(stack) -> None:
