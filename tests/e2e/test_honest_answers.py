@@ -136,6 +136,15 @@ async def test_a_gift_request_opens_a_gift_ticket_and_says_its_number(stack) -> 
     assert ticket.reason == "gift" and ticket.ticket_no in opened.text
 
 
+async def test_gift_wrapping_is_not_a_gift_request(stack) -> None:
+    """Found holding the console: "可以帮我包装成礼物吗" opened a ticket for a free gift."""
+    customer = stack.customer()
+    [answer] = await customer.says("可以帮我包装成礼物吗")
+    assert "礼品包装" in answer.text and answer.button("转人工")
+    assert await stack.tickets(customer.user_id) == []  # a ticket only if they press
+    await customer.hears_nothing_more()
+
+
 async def test_a_discount_goes_to_the_supervisor_only_by_a_ticket(stack) -> None:
     customer = stack.customer()
     _, offer = await customer.says("能便宜点吗", replies=2)

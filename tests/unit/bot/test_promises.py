@@ -51,7 +51,7 @@ OFFERS = frozenset({
     "ui.address.refused.already_shipped", "ui.address.refused.closed",
     "ui.order.urge_refused.already_delivered", "ui.error.generic", "ui.exchange.no_bigger",
     "ui.exchange.no_smaller", "ui.returns.offer_human", "ui.size.advice.out_of_range",
-    "ui.bargain.ask_coupons", "ui.repeat.brief",
+    "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap",
 })
 # backed by another flow's record, tested in that file
 ELSEWHERE = {
