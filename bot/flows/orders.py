@@ -23,6 +23,7 @@ from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
+from bot.services.parcels import says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
@@ -255,7 +256,22 @@ class OrderQueryFlow(Flow):
         elif intent == "order.modify":
             await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
-            await conv.say(conv.replies.answer("returns.refund_progress", conv.locale))
+            if order.state != "closed" and not any(i.returned for i in order.items):
+                if says_sent_back(draft.text):
+                    # "I sent the jeans back last week" with no return on record: the parcel
+                    # may be at the warehouse — a person checks it, never "no refund"
+                    await conv.say(conv.t("refund.sent_back_unrecorded", order_no=order.order_no))
+                    await open_ticket(
+                        conv, self.rpc, reason="other", intent=intent, order_no=order.order_no
+                    )
+                    return
+                # "多久能到账" about an order with nothing coming back: no refund on its way
+                await conv.say(conv.t("refund.no_return_yet", order_no=order.order_no))
+                return
+            # the order is on the card above: how the refund goes, no number asked for
+            await conv.say(
+                conv.replies.answer("returns.refund_progress", conv.locale, order_ask="none")
+            )
         else:
             await attention(conv, order)
 
@@ -264,9 +280,11 @@ class OrderQueryFlow(Flow):
         said (and in the transcript the ticket carries)."""
         conv = self.conv
         if order.tracking_no:
+            # our record may not show the delivery the courier's does: said as it is
+            key = "order.not_received" if order.delivered_at else "order.not_received_in_transit"
             await conv.say(
                 conv.t(
-                    "order.not_received",
+                    key,
                     courier=self.conv.replies.courier_name(order.courier or "", self.conv.locale),
                     tracking_no=order.tracking_no,
                 )

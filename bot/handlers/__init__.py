@@ -89,12 +89,16 @@ def get_routers(
     # (a bare yes or no to what the bot's last message offered first: the offer is the last
     # thing the customer was asked, even while a flow waits)
     before_intents.include_routers(
-        offers.get_router(), commands.get_router(), identity.get_router(), flows
+        offers.get_router(), commands.get_router(), identity.get_router(), flows,
+        identity.get_waiting_router(),
     )
 
     routers = [
         # the agents' desk: a chat handed to a person (ratings first, then the relay)
         *handoff_routers,
+        # a return's parcel sent back with its tracking number, whatever the engine or a
+        # waiting flow would make of it (the flows' buttons are before_intents')
+        returns.get_parcel_router(),
         before_intents,
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"

@@ -11,6 +11,8 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot import keyboards
+from bot.flows.base import Flows
+from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
 from bot.services import choices
 from bot.services.answers import answer_bargain, answer_from_policy
@@ -96,8 +98,12 @@ def get_router(router: Router | None = None) -> Router:
     # only saves filter checks.
     @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
-        message: Message, conv: Conversation, decision: Decision
+        message: Message, conv: Conversation, decision: Decision, flows: Flows
     ) -> None:
+        if decision.intent == "returns.return" and await flows.get(ReturnFlow).own_item_asked(
+            message.text or ""
+        ):
+            return  # "牛仔裤太长了能退吗" of a verified customer's jeans: answered by their order
         await answer_from_policy(conv, decision.intent or "", message.text or "", decision.slots)
 
     @router.message(IntentRoute("color.difference", "color.real_color"))
@@ -134,7 +140,13 @@ def get_router(router: Router | None = None) -> Router:
     ) -> None:
         """A complaint (or any intent the catalogue sends to a person): the shop's answer, then
         a ticket."""
-        await conv.say(conv.replies.answer(decision.intent, conv.locale))
+        text: str = conv.replies.answer(decision.intent, conv.locale)
+        order_no = conv.memory.last_order
+        if order_no:  # the ticket names the chat's order: not asked for again
+            without_ask = conv.replies.answer(decision.intent, conv.locale, order_ask="none")
+            if without_ask != text:
+                text = without_ask + "\n" + conv.t("complaint.order_attached", order_no=order_no)
+        await conv.say(text)
         reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
         await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
 

@@ -67,6 +67,7 @@ ELSEWHERE = {
     "ui.order.courier.recorded": "tests/e2e/test_order_jobs.py",
     "ui.order.courier.recorded_extra": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received": "tests/e2e/test_order_jobs.py",
+    "ui.order.not_received_in_transit": "tests/e2e/test_order_jobs.py",
     "ui.order.missing_item": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",

@@ -109,3 +109,32 @@ def test_context_is_a_frozen_model_the_bot_can_keep():
     assert Context.model_validate_json(c.model_dump_json()) == c
     with pytest.raises(ValueError):
         Context(turns_ago=-1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["多久能到账", "钱几天能到账呀", "when will I get my money back"],
+)
+@pytest.mark.parametrize("last", [None, "returns.return", "returns.refund_progress"])
+def test_money_arriving_is_a_refund_question_not_delivery(any_engine, text, last):
+    """到账 is money arriving: "多久能到账" right after a returns answer (or on its own) was
+    read as the parcel's delivery time."""
+    d = any_engine.match(text, context=ctx(last) if last else None)
+    assert (d.intent, d.outcome) == ("returns.refund_progress", "accept"), (text, d.intent)
+    # the parcel's own time stays the parcel's
+    assert any_engine.match("快递多久能到", context=ctx(last) if last else None).intent == (
+        "shipping.delivery_time"
+    )
+
+
+@pytest.mark.parametrize("last", [None, "returns.return"])
+def test_money_arriving_worded_like_a_parcels_time(full, lexical, last):
+    """"到账大概要多久" reads like "大概要多久到" of a parcel: the engine as the bot runs it
+    (the encoder where the lexical head is unsure) hears the money; the lexical head alone
+    does only after a returns answer."""
+    context = ctx(last) if last else None
+    assert full.match("到账大概要多久", context=context).intent == "returns.refund_progress"
+    if last is not None:
+        assert lexical.match("到账大概要多久", context=context).intent == (
+            "returns.refund_progress"
+        )
