@@ -875,6 +875,15 @@ class Replies:
             return self.text(f"returns.postage.seller_{how}", locale)
         return self.text("returns.postage.customer", locale)
 
+    def parcel_address(self, address: str, locale: str) -> str:
+        """Where a parcel goes back, as the worker gave it; in the customer's language when it
+        is this policy's return address (the worker writes it as a Chinese parcel is labelled).
+        """
+        returns = self.policy.returns.address
+        if address == returns.one_line():
+            return returns.one_line(self._locale(locale))
+        return address
+
     def return_quote(
         self,
         locale: str,
@@ -905,7 +914,7 @@ class Replies:
             "returns.quote.eligible", loc, items=items, refund=self.format_money(refund, loc),
             postage_refund_line=postage_line,
             postage=self._return_postage(postage_payer, seller_postage, loc),
-            address=address, process=self._days(process_days, loc),
+            address=self.parcel_address(address, loc), process=self._days(process_days, loc),
             arrival=self._days(arrival_days, loc), deadline_line=deadline_line,
         )
         return _drop_blank_lines(quote)
@@ -944,7 +953,8 @@ class Replies:
         loc = self._locale(locale)
         return self.text(
             "returns.created", loc, return_no=return_no, refund=self.format_money(refund, loc),
-            postage=self._return_postage(postage_payer, seller_postage, loc), address=address,
+            postage=self._return_postage(postage_payer, seller_postage, loc),
+            address=self.parcel_address(address, loc),
             process=self._days(process_days, loc), arrival=self._days(arrival_days, loc),
         )
 

@@ -75,10 +75,12 @@ async def test_a_regular_item_is_returned_with_a_number_en(stack) -> None:
     [fit] = await customer.presses(why, "Changed my mind")
     [quote] = await customer.presses(fit, "Yes")
     assert "Refund" in quote.text and "300" in quote.text
+    # the shop's return address in English (the worker writes it as a Chinese parcel's label)
+    assert "Kefu Warehouse" in quote.text and "仓库" not in quote.text
     [done] = await customer.presses(quote, "Confirm the return")
     [record] = await returns_of(stack, order.order_no)
     assert record.return_no in done.text and "Send it to" not in done.text
-    assert "Send the item to" in done.text
+    assert "Send the item to" in done.text and "Kefu Warehouse" in done.text
 
 
 async def test_a_custom_made_return_is_refused_without_a_yes_zh(stack) -> None:
