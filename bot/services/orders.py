@@ -204,12 +204,14 @@ def _taken_at_once(
     orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState], text: str
 ) -> OrderSummary | None:
     """An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
-    is taken at once (not when another of theirs has one too: "the hoodie" of two)."""
-    named = choices.orders_mentioned(text, orders) if text else []
+    is taken at once (not when another the job could be about has one too: "the hoodie" of
+    two; an order the job can't be about doesn't count — "change the address of my hoodie
+    order" means the hoodie not shipped yet, not last month's)."""
     shown = shown_orders(orders, flow, states)
     if len(shown) == 1:
         return shown[0]
-    return named[0] if len(named) == 1 and named[0] in shown else None
+    named = choices.orders_mentioned(text, shown) if text else []
+    return named[0] if len(named) == 1 else None
 
 
 async def order_ask(

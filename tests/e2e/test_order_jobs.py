@@ -473,6 +473,20 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
     assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
 
 
+async def test_an_address_change_naming_a_hoodie_takes_the_one_not_shipped(stack) -> None:
+    """"change the delivery address for my hoodie order" listed her orders: she has two
+    hoodies, but only one order whose address can still change."""
+    returnable = await showcase(stack, "returnable")
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    await showcase(stack, "custom_window_passed")  # 定制刺绣卫衣, completed: another hoodie
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(returnable.customer_phone)
+    card, ask = await customer.says(
+        "I need to change the delivery address for my hoodie order", replies=2
+    )
+    assert unshipped.order_no in card.text and ask.text == stack.t("address.ask_new", "en")
+
+
 async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None:
     """ "阔腿裤怎么还没发货 都一个多月了" from the verified demo customer: the order with the
     trousers (not among her ten latest), flagged overdue — not her list to pick from."""
