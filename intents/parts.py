@@ -16,6 +16,7 @@ __all__ = ["question_parts"]
 # alone does not cut ("裙子太长了。能退吗" is one job).
 _CUT = re.compile(
     r"(?<=[?？])"
+    r"|(?<=[吗呢么嘛])(?=[\s，,]+[\u4e00-\u9fff])"  # "能寄到美国吗 要多久"
     r"|(?<=[，,。.;；!！\s吗呢吧啊呀么嘛])(?=还有就是|还有个问题|还有|另外|顺便|再问一?下|还想问|以及)"
     r"|(?i:(?<=[,.;!])(?=\s*(?:and also|also|btw|by the way|plus|another question)\b))"
 )

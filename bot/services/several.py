@@ -76,10 +76,15 @@ def read_parts(
     at = next((i for i, _, read in sure if placed and read.intent == primary.intent), 0)
     seen = {primary.intent} if placed else set()
     found = Parts(primary)
+    region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
     for index, part, read in sure:
         if read.intent in seen or read.intent in NEVER_ALSO:
             continue
         seen.add(read.intent)
+        if region is not None and read.slots.region is None:
+            read = read.model_copy(
+                update={"slots": read.slots.model_copy(update={"region": region})}
+            )
         if read.intent not in answerable:
             found.offered.append((part, read))
         else:

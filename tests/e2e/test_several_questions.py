@@ -17,6 +17,13 @@ async def test_two_questions_get_two_answers_in_the_order_asked(stack) -> None:
     assert region.text.startswith("Yes.") and "EMS" in region.text
 
 
+async def test_the_region_asked_about_counts_for_the_next_question_too(stack) -> None:
+    customer = stack.customer()
+    can, how_long = await customer.says("能寄到美国吗 要多久", replies=2)
+    assert can.text.startswith("可以。") and "EMS" in can.text
+    assert how_long.text.startswith("寄往海外")  # the time overseas, not the mainland's
+
+
 async def test_a_stock_question_and_a_discount_question(stack) -> None:
     """Found holding the console: only one of the two was answered (or "did you mean")."""
     customer = stack.customer()
