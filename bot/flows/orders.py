@@ -49,7 +49,7 @@ from intents.slots import answered_last4, extract_slots, order_number
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState
 
-Job = Literal["not_received", "missing_item", "urge", "courier"]
+Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier"]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
 _NOT_RECEIVED = re.compile(
@@ -64,6 +64,15 @@ _MISSING = re.compile(
     r"漏发|少发|漏寄|少寄|(包裹|快递|箱子|袋子)(里)?少了|少了一?(件|条|样|双)(?!扣)|(只|就)收到一?(件|条)"
     r"|\bmissing\b|(was|were|is|are)(n'?t| not) in (it|the (box|parcel|package|bag))"
     r"|only (got|received) (one|1|part)|didn'?t come with",
+    re.IGNORECASE,
+)
+# "发错颜色了", "寄来的是M 我买的L", "you sent the wrong size": not what was ordered (never an
+# address the customer wrote wrong: "地址写错了" is an address change)
+_WRONG_ITEM = re.compile(
+    r"(发|寄)错(了|成)?(?!地址)|错发|发成了|(发|寄)来的是.{0,12}我(买|要|拍|订)的"
+    r"|不是我(买|要|拍|订|下单)的|(收到|到)的.{0,8}(和|跟)(我)?(买|拍|订|下单)的不一样"
+    r"|wrong (item|colou?r|size|one|product|thing)s?\b(?!.{0,20}address)"
+    r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)",
     re.IGNORECASE,
 )
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
@@ -93,6 +102,8 @@ def order_job(text: str) -> Job | None:
         return "not_received"
     if _MISSING.search(text):
         return "missing_item"
+    if _WRONG_ITEM.search(text) and "地址" not in text and "address" not in text.lower():
+        return "wrong_item"
     if courier_asked(text) is not None:
         return "courier"
     if _URGE.search(text):
@@ -115,6 +126,7 @@ _BEFORE_SHIPPING: frozenset[OrderState] = frozenset({"awaiting_payment", "paid"}
 _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "not_received": frozenset({"shipped", "completed"}),
     "missing_item": frozenset({"shipped", "completed"}),
+    "wrong_item": frozenset({"shipped", "completed"}),
     "urge": frozenset({"paid", "shipped"}),
     "courier": frozenset({"paid"}),
     "order.change_address": _BEFORE_SHIPPING,
@@ -244,6 +256,8 @@ class OrderQueryFlow(Flow):
             await self.not_received(order)
         elif draft.job == "missing_item":
             await self.missing_item(order)
+        elif draft.job == "wrong_item":
+            await self.wrong_item(order)
         elif draft.job == "urge":
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
         elif draft.job == "courier":
@@ -307,6 +321,21 @@ class OrderQueryFlow(Flow):
         conv.memory.evidence_for = "quality"
         await open_ticket(
             conv, self.rpc, reason="missing_item", intent="order.status", order_no=order.order_no
+        )
+
+
+    async def wrong_item(self, order: OrderView) -> None:
+        """ "发错颜色了": the shop's mistake — a ticket (a quality case: the shop pays the
+        postage both ways), naming the order, to send what was ordered or refund it; a photo of
+        what came joins it. An order not shipped yet has nothing sent to be wrong."""
+        conv = self.conv
+        if order.state not in ("shipped", "completed"):
+            await conv.say(conv.t("order.wrong_item_not_shipped", order_no=order.order_no))
+            return
+        await conv.say(conv.t("order.wrong_item", order_no=order.order_no))
+        conv.memory.evidence_for = "quality"
+        await open_ticket(
+            conv, self.rpc, reason="quality", intent="order.status", order_no=order.order_no
         )
 
 

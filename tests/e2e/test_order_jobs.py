@@ -522,6 +522,25 @@ async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_z
     assert ticket.reason == "missing_item"
 
 
+async def test_the_wrong_item_sent_opens_a_quality_ticket_naming_the_order(stack) -> None:
+    """Found holding the console: "发错颜色了" showed the order card and nothing more."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    card, said, opened = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 发错颜色了 我买的是黑色", replies=3
+    )
+    assert order.order_no in card.text
+    assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert (ticket.reason, ticket.order_no) == ("quality", order.order_no)
+    assert ticket.ticket_no in opened.text
+    # an address written wrong is no wrong item
+    other = stack.customer()
+    unshipped = await stack.make_order(kind="regular", state="paid")
+    await other.says(f"{unshipped.order_no} 尾号{unshipped.phone[-4:]} 地址写错了", replies=2)
+    assert await stack.tickets(other.user_id) == []
+
+
 async def test_a_colour_question_gives_the_terms_of_the_order_it_is_about(stack) -> None:
     """A verified customer's colour worry about "the T-shirt I got": the colour answer, and the
     return terms of the order with the T-shirt; about the unpaid dress: none (nothing has

@@ -69,6 +69,7 @@ ELSEWHERE = {
     "ui.order.not_received": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received_in_transit": "tests/e2e/test_order_jobs.py",
     "ui.order.missing_item": "tests/e2e/test_order_jobs.py",
+    "ui.order.wrong_item": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
     "ui.returns.created": "tests/unit/bot/test_return_flow.py",
