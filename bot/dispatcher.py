@@ -95,6 +95,16 @@ def create_dispatcher(
     dp.update.outer_middleware(
         FloodMiddleware(settings.flood_rate, settings.flood_window_s, counter=flood)
     )
+    titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
+    desk = None
+    if settings.agents_chat_id is not None:
+        from bot.desk import install_desk
+
+        # before the intent match: whether a person has the chat is known to it (a second
+        # question in a message is never answered by the bot during a handoff)
+        desk = install_desk(
+            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
+        )
     intent_middleware = IntentMiddleware(engine)
     dp.update.outer_middleware(intent_middleware)
     # Every pressed button is answered (the spinner stops) before its handler runs; a handler
@@ -104,14 +114,6 @@ def create_dispatcher(
     # /status in the ops chat is never read as a customer's question.
     install_ops(dp, settings, rpc=rpc, engine=engine)
 
-    titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
-    desk = None
-    if settings.agents_chat_id is not None:
-        from bot.desk import install_desk
-
-        desk = install_desk(
-            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
-        )
     dp.include_routers(*get_routers(titles, actions, desk=desk))
     # Every catalogue intent reaches exactly one handler, or the bot does not start.
     routes = bind_routes(dp.sub_routers, engine.catalog)

@@ -235,7 +235,8 @@ class IntentMiddleware(BaseMiddleware):
         return result
 
     def _ours(self, data: dict[str, Any]) -> Conversation | None:
-        """The conversation, unless a person has the chat (theirs to answer)."""
+        """The conversation, unless a person has the chat (the desk's handoff middleware runs
+        before this one: ``create_dispatcher``)."""
         if getattr(data.get("handoff"), "live", False):
             return None
         conversation: Conversation | None = data.get("conv")
