@@ -47,7 +47,7 @@ from bus.contracts import (
 from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
 from shop.colours import colour_name
-from shop.enums import CourierCode, OrderState
+from shop.enums import CourierCode, OrderState, TicketReason
 
 Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier"]
 """What a customer asks to have done about an order beside the intent's own answer."""
@@ -254,10 +254,8 @@ class OrderQueryFlow(Flow):
         change = OrderChangeFlow(conv, self.rpc, self.state)
         if draft.job == "not_received":
             await self.not_received(order)
-        elif draft.job == "missing_item":
-            await self.missing_item(order)
-        elif draft.job == "wrong_item":
-            await self.wrong_item(order)
+        elif draft.job in ("missing_item", "wrong_item"):
+            await self.parcel_problem(order, draft.job)
         elif draft.job == "urge":
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
         elif draft.job == "courier":
@@ -309,33 +307,23 @@ class OrderQueryFlow(Flow):
             conv, self.rpc, reason="not_received", intent="order.status", order_no=order.order_no
         )
 
-
-    async def missing_item(self, order: OrderView) -> None:
-        """ "包裹到了但少了一条裤子": a ticket with that reason, naming the order; a photo of
-        what came (and the label) joins it. An order not shipped yet has no parcel to check."""
+    async def parcel_problem(
+        self, order: OrderView, job: Literal["missing_item", "wrong_item"]
+    ) -> None:
+        """What came is not what was ordered: something missing ("包裹到了但少了一条裤子": a
+        ticket with that reason) or the wrong item ("发错颜色了": the shop's mistake — a quality
+        ticket, the postage both ways the shop's — to send what was ordered or refund it). The
+        ticket names the order; a photo of what came (and the label) joins it. An order not
+        shipped yet has no parcel to check."""
         conv = self.conv
         if order.state not in ("shipped", "completed"):
-            await conv.say(conv.t("order.missing_item_not_shipped", order_no=order.order_no))
+            await conv.say(conv.t(f"order.{job}_not_shipped", order_no=order.order_no))
             return
-        await conv.say(conv.t("order.missing_item", order_no=order.order_no))
+        await conv.say(conv.t(f"order.{job}", order_no=order.order_no))
         conv.memory.evidence_for = "quality"
+        reason: TicketReason = "missing_item" if job == "missing_item" else "quality"
         await open_ticket(
-            conv, self.rpc, reason="missing_item", intent="order.status", order_no=order.order_no
-        )
-
-
-    async def wrong_item(self, order: OrderView) -> None:
-        """ "发错颜色了": the shop's mistake — a ticket (a quality case: the shop pays the
-        postage both ways), naming the order, to send what was ordered or refund it; a photo of
-        what came joins it. An order not shipped yet has nothing sent to be wrong."""
-        conv = self.conv
-        if order.state not in ("shipped", "completed"):
-            await conv.say(conv.t("order.wrong_item_not_shipped", order_no=order.order_no))
-            return
-        await conv.say(conv.t("order.wrong_item", order_no=order.order_no))
-        conv.memory.evidence_for = "quality"
-        await open_ticket(
-            conv, self.rpc, reason="quality", intent="order.status", order_no=order.order_no
+            conv, self.rpc, reason=reason, intent="order.status", order_no=order.order_no
         )
 
 
