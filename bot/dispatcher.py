@@ -11,6 +11,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.flood import FloodCounter, RedisFlood
+from bot.flows.shipping import REGIONAL
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
 from bot.ops import install_ops
@@ -94,7 +95,18 @@ def create_dispatcher(
     dp.update.outer_middleware(
         FloodMiddleware(settings.flood_rate, settings.flood_window_s, counter=flood)
     )
-    dp.update.outer_middleware(IntentMiddleware(engine))
+    titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
+    desk = None
+    if settings.agents_chat_id is not None:
+        from bot.desk import install_desk
+
+        # before the intent match: whether a person has the chat is known to it (a second
+        # question in a message is never answered by the bot during a handoff)
+        desk = install_desk(
+            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
+        )
+    intent_middleware = IntentMiddleware(engine)
+    dp.update.outer_middleware(intent_middleware)
     # Every pressed button is answered (the spinner stops) before its handler runs; a handler
     # with the flag {"callback_answer": {"pre": False}} answers with a text of its own.
     dp.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
@@ -102,16 +114,14 @@ def create_dispatcher(
     # /status in the ops chat is never read as a customer's question.
     install_ops(dp, settings, rpc=rpc, engine=engine)
 
-    titles, actions = intent_tables(engine, replies.locales, settings.default_locale)
-    desk = None
-    if settings.agents_chat_id is not None:
-        from bot.desk import install_desk
-
-        desk = install_desk(
-            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
-        )
     dp.include_routers(*get_routers(titles, actions, desk=desk))
     # Every catalogue intent reaches exactly one handler, or the bot does not start.
     routes = bind_routes(dp.sub_routers, engine.catalog)
+    # what a second question in one message may be answered as: the policy's own answers
+    intent_middleware.answerable = frozenset(
+        intent for intent, handler in routes.items()
+        if handler.endswith((".handle_policy_question", ".handle_bargain")) or intent in REGIONAL
+    )
+    intent_middleware.titles = titles
     logger.debug("dispatcher ready: %d intents routed", len(routes))
     return dp

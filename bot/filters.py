@@ -4,6 +4,7 @@ Which intents reach which handler is :mod:`bot.routing`'s business (``IntentRout
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from aiogram.filters import Filter
@@ -57,11 +58,16 @@ class IsCommand(Filter):
         return message.text is not None and message.text.startswith("/")
 
 
+_LONG_NUMBER = re.compile(r"\d{9}")
+"""As many digits in a row as the shortest tracking number (``bot.services.parcels``)."""
+
+
 class MayBeBeforeIntents(Filter):
-    """A command, a shared contact, a message in a chat with an FSM state, or one right after an
-    offer: what the routers before the intent handlers (commands, the contact, the flows, the
-    answer to an offer) may take. Every other message
-    — most turns — skips the three at once (each still checks its own filter)."""
+    """A command, a shared contact, a message in a chat with an FSM state, one right after an
+    offer, or one with a long number (a return's tracking number): what the routers before the
+    intent handlers (a return's parcel, commands, the contact, the flows, the answer to an
+    offer) may take. Every other message — most turns — skips them all at once (each still
+    checks its own filter)."""
 
     async def __call__(
         self, message: Message, raw_state: str | None = None, conv: Conversation | None = None
@@ -72,4 +78,5 @@ class MayBeBeforeIntents(Filter):
             or message.contact is not None
             or (text is not None and text.startswith("/"))
             or (conv is not None and conv.offer is not None)  # a yes or no to an offer
+            or (text is not None and _LONG_NUMBER.search(text) is not None)  # a tracking no.
         )

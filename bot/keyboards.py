@@ -161,6 +161,14 @@ def feedback(
     return markup
 
 
+def ask_this(title: str, intent: str) -> InlineKeyboardMarkup:
+    """One button that asks the chat's pending question as ``intent`` (a job asked beside
+    another question in one message)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=title, callback_data=ClarifyCallback(intent=intent))
+    return builder.as_markup()
+
+
 def clarify(t: T, choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
     """``choices``: (intent id, title) pairs; a last row says "none of these"."""
     builder = InlineKeyboardBuilder()

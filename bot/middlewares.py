@@ -20,10 +20,13 @@ from prometheus_client import Counter
 from bot import keyboards
 from bot.flood import FloodCounter, MemoryFlood
 from bot.flows.base import Flows
+from bot.flows.shipping import REGIONAL, ShippingFlow
 from bot.services import topic
+from bot.services.answers import answer_bargain, answer_from_policy
 from bot.services.conversation import Conversation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
-from intents import IntentEngine
+from bot.services.several import Parts, read_parts
+from intents import Decision, IntentEngine
 from replies.render import Replies, written_language
 
 logger = logging.getLogger(__name__)
@@ -177,6 +180,11 @@ class IntentMiddleware(BaseMiddleware):
     def __init__(self, engine: IntentEngine) -> None:
         self.engine = engine
         self._counted: dict[tuple[str, str], Any] = {}  # the counter's child per label pair
+        self.answerable: frozenset[str] = frozenset()
+        """Intents answered outright from the policy (``create_dispatcher`` sets them from the
+        routes): what a second question in the same message may be answered as."""
+        self.titles: dict[str, dict[str, str]] = {}
+        """Each intent's title per locale, for the button that asks a job asked beside."""
 
     def _count(self, intent: str, outcome: str) -> None:
         child = self._counted.get((intent, outcome))
@@ -187,6 +195,7 @@ class IntentMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         message = event.message
+        parts: Parts | None = None
         if (
             message is not None
             and message.text
@@ -202,6 +211,10 @@ class IntentMiddleware(BaseMiddleware):
                 decision = topic.follow_up(
                     self.engine.match(message.text, context=context), memory
                 )
+                if self.answerable:
+                    # several questions in one message
+                    parts = read_parts(self.engine, message.text, decision, self.answerable)
+                    decision = parts.primary
                 topic.remember(decision, memory)
             data["decision"] = decision
             self._count(decision.intent or "-", decision.outcome)
@@ -213,4 +226,59 @@ class IntentMiddleware(BaseMiddleware):
             logger.debug(
                 "intent %s (%s, %.2f)", decision.intent, decision.outcome, decision.confidence
             )
-        return await handler(event, data)
+        if parts is None or not parts.more:
+            return await handler(event, data)
+        await self._answer_also(parts.before, data)
+        result = await handler(event, data)
+        await self._answer_also(parts.after, data)
+        await self._offer_also(parts.offered, data)
+        return result
+
+    def _ours(self, data: dict[str, Any]) -> Conversation | None:
+        """The conversation, unless a person has the chat (the desk's handoff middleware runs
+        before this one: ``create_dispatcher``)."""
+        if getattr(data.get("handoff"), "live", False):
+            return None
+        conversation: Conversation | None = data.get("conv")
+        return conversation
+
+    async def _answer_also(self, also: list[tuple[str, Decision]], data: dict[str, Any]) -> None:
+        """Other questions of the message: answered from the policy (a regional one when the
+        region is known). A failure here never takes back what was said."""
+        conversation = self._ours(data)
+        if conversation is None:
+            return
+        for part, read in also:
+            intent = read.intent or ""
+            self._count(intent, "also")
+            try:
+                if intent in REGIONAL:
+                    region = read.slots.region or conversation.memory.region
+                    if region is not None:
+                        await data["flows"].get(ShippingFlow).answer(intent, region)
+                    continue
+                if intent == "bargain.discount":
+                    await answer_bargain(conversation, data["rpc"], data["policy"], part)
+                    continue
+                await answer_from_policy(conversation, intent, part, read.slots)
+            except Exception:
+                logger.exception("a second question's answer failed (%s)", intent)
+
+    async def _offer_also(self, offered: list[tuple[str, Decision]], data: dict[str, Any]) -> None:
+        """A job asked beside the turn's question: a button that asks the part as that question
+        (the "did you mean" button)."""
+        conversation = self._ours(data)
+        if not offered or conversation is None:
+            return
+        part, read = offered[0]  # one button: the chat replays one pending question
+        intent = read.intent or ""
+        titles = self.titles.get(intent)
+        if not titles:
+            return
+        self._count(intent, "offered")
+        conversation.memory.pending_text = part[:1000]
+        title = titles.get(conversation.locale) or next(iter(titles.values()))
+        await conversation.say(
+            conversation.t("also.offer", title=title),
+            reply_markup=keyboards.ask_this(title, intent),
+        )

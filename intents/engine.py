@@ -80,7 +80,7 @@ PRODUCT_TOPICS = frozenset({"size.recommend", "size.chart", "quality.material", 
 PRODUCT_GROUPS = frozenset({"size", "quality", "color", "other"})
 """What the engine may make of a bare product name ("那牛仔裤呢") on its own."""
 SLOT_TOPICS: dict[str, tuple[str, ...]] = {
-    "size": ("size", "height_cm", "weight_kg", "fit"),
+    "size": ("size", "height_cm", "weight_kg", "fit", "waist_cm", "hip_cm"),
     "shipping": ("region",),
     "color": ("color",),
     "order": ("order_no", "phone_last4"),
@@ -90,7 +90,9 @@ SLOT_TOPICS: dict[str, tuple[str, ...]] = {
 _FRAGMENT_WORDS = re.compile(
     r"那么|那|的话|的|呢|吗|嘛|吧|啊|呀|行不行|行不|行吗|可以吗|可以不|可不可以|可以|能穿吗|能穿|"
     r"怎么样|咋样|如何|好不好|合适吗|合适不|合适|够吗|够不够|要|穿|选|拍|码|号|色|颜色|"
-    r"\b(?:what|how|about|and|also|then|is|ok|okay|fine|for|in|to|the|a|size|colour|color)\b|"
+    r"喜欢|一点|一些|1点|1些|稍微|要是|如果|"  # "喜欢宽松一点呢": a fit wished for, nothing else
+    r"\b(?:what|how|about|and|also|then|is|ok|okay|fine|for|in|to|the|a|size|colour|color|"
+    r"if|i|like|prefer|it|bit|more|my)\b|"
     r"[\s?？!！,，.。~～/、]"
 )
 _CONTINUATION = re.compile(r"^(?:那|那么|还有|那如果|如果是|换成|what about|how about|and |also )")
@@ -685,7 +687,7 @@ def _slot_intent(slots: Slots) -> str | None:
     if slots.order_no is not None:
         return "order.status"
     if (slots.size is not None or slots.height_cm is not None or slots.weight_kg is not None
-            or slots.fit is not None):
+            or slots.fit is not None or slots.waist_cm is not None or slots.hip_cm is not None):
         return "size.recommend"
     if slots.color is not None:
         return "color.options"

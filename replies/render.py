@@ -24,7 +24,7 @@ from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -64,6 +64,9 @@ KIND_VALUES = frozenset({"item_label", "item_return_days", "item_exchange", "ite
 PAYMENT_VALUES = frozenset({"payments_refused", "couriers_refused"})
 """What an answer about the ways to pay or the couriers named may use (``answer(...,
 payments=..., couriers=...)``)."""
+
+OrderAsk = Literal["number", "list", "none"]
+"""How an answer asking for the order ends (``answer(..., order_ask=...)``)."""
 SLOT_NAMES = frozenset(
     {"order_no", "phone_last4", "height_cm", "weight_kg", "size", "color", "region", "quantity",
      "fit"}
@@ -364,11 +367,23 @@ class Replies:
 
     def _check_answers(self) -> None:
         for locale, flat in self._templates.items():
-            allowed = set(self._policy_values[locale]) | SLOT_NAMES | KIND_VALUES | PAYMENT_VALUES
+            allowed = (
+                set(self._policy_values[locale]) | SLOT_NAMES | KIND_VALUES | PAYMENT_VALUES
+                | {"order_ask"}
+            )
             for key, text in flat.items():
                 if not key.startswith("answers."):
                     continue
-                unknown = _placeholders(text) - allowed
+                used = _placeholders(text)
+                intent_id = key[len("answers.") :].split("[", 1)[0]
+                wanted = [f"parts.order_ask.{mode}.{intent_id}" for mode in ("number", "list")]
+                lacking = [w for w in wanted if "order_ask" in used and w not in flat]
+                if lacking:
+                    raise LocaleError(
+                        f"{self._dir / (locale + '.yaml')}: key '{key}' ends with {{order_ask}}: "
+                        f"it needs {', '.join(w.split('.', 1)[1] for w in lacking)}"
+                    )
+                unknown = used - allowed
                 if unknown:
                     raise LocaleError(
                         f"{self._dir / (locale + '.yaml')}: key '{key}' uses unknown "
@@ -619,6 +634,7 @@ class Replies:
         coupon: bool = False,
         couriers: frozenset[str] = frozenset(),
         days: int | None = None,
+        order_ask: OrderAsk = "number",
         **slots: Any,
     ) -> Html:
         """The shop's answer for an intent, filled from the policy and the known slots.
@@ -629,7 +645,10 @@ class Replies:
         variant written for that verdict. ``payments``: the ways to pay the question names
         (``shop.payments`` keys); ``coupon``: it asks about coupons or discount codes;
         ``couriers``: the couriers it names (``shop.couriers`` keys); ``days``: how soon it
-        asks for dispatch ("明天能发吗": 1)."""
+        asks for dispatch ("明天能发吗": 1).
+        ``order_ask``: how an answer that ends asking for the order (``{order_ask}``) ends —
+        "send the order number", "pick it from the list below" (the customer's list follows
+        at once), or nothing (the order is known and the job goes on)."""
         loc = self._locale(locale)
         templates = self._templates[loc]
         base = f"answers.{intent_id}"
@@ -662,7 +681,7 @@ class Replies:
                 own[len("parts.") :] if own in templates else f"verdict.{verdict}", loc
             )
         if base in templates:
-            return _open(opener, _fill(templates[base], values, f"{base} ({loc})"))
+            return _open(opener, self._with_order_ask(base, intent_id, "", order_ask, values, loc))
         variant = "default"
         if region:
             group = self.policy.region_group(region)
@@ -681,7 +700,33 @@ class Replies:
         key = f"{base}[{variant}]"
         if key not in templates:
             key = f"{base}[default]"
-        return _open(opener, _fill(templates[key], values, f"{key} ({loc})"))
+        return _open(opener, self._with_order_ask(key, intent_id, variant, order_ask, values, loc))
+
+    def _with_order_ask(
+        self,
+        key: str,
+        intent_id: str,
+        variant: str,
+        order_ask: OrderAsk,
+        values: dict[str, Any],
+        loc: str,
+    ) -> Html:
+        """The answer ``key`` filled, its ``{order_ask}`` line as ``order_ask`` says (the
+        variant's own wording where the locale has one)."""
+        templates = self._templates[loc]
+        template = templates[key]
+        if "{order_ask}" in template:
+            if order_ask == "none":
+                template = "\n".join(
+                    line for line in template.split("\n") if line.strip() != "{order_ask}"
+                )
+            else:
+                ask = f"order_ask.{order_ask}.{intent_id}"
+                own = f"{ask}.{variant}"
+                values["order_ask"] = self._part(
+                    own if variant and f"parts.{own}" in templates else ask, loc
+                )
+        return _fill(template, values, f"{key} ({loc})")
 
     def brief(self, intent_id: str, locale: str, answer: str, *, decided: bool) -> Html:
         """The key line of an answer given before, for the brief answer to the same question
@@ -830,6 +875,15 @@ class Replies:
             return self.text(f"returns.postage.seller_{how}", locale)
         return self.text("returns.postage.customer", locale)
 
+    def parcel_address(self, address: str, locale: str) -> str:
+        """Where a parcel goes back, as the worker gave it; in the customer's language when it
+        is this policy's return address (the worker writes it as a Chinese parcel is labelled).
+        """
+        returns = self.policy.returns.address
+        if address == returns.one_line():
+            return returns.one_line(self._locale(locale))
+        return address
+
     def return_quote(
         self,
         locale: str,
@@ -860,7 +914,7 @@ class Replies:
             "returns.quote.eligible", loc, items=items, refund=self.format_money(refund, loc),
             postage_refund_line=postage_line,
             postage=self._return_postage(postage_payer, seller_postage, loc),
-            address=address, process=self._days(process_days, loc),
+            address=self.parcel_address(address, loc), process=self._days(process_days, loc),
             arrival=self._days(arrival_days, loc), deadline_line=deadline_line,
         )
         return _drop_blank_lines(quote)
@@ -899,7 +953,8 @@ class Replies:
         loc = self._locale(locale)
         return self.text(
             "returns.created", loc, return_no=return_no, refund=self.format_money(refund, loc),
-            postage=self._return_postage(postage_payer, seller_postage, loc), address=address,
+            postage=self._return_postage(postage_payer, seller_postage, loc),
+            address=self.parcel_address(address, loc),
             process=self._days(process_days, loc), arrival=self._days(arrival_days, loc),
         )
 

@@ -9,8 +9,9 @@ plain "no" (``replies.verdicts``).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Final
+
+from shop.names import NameBook
 
 if TYPE_CHECKING:
     from shop.enums import CourierCode
@@ -31,29 +32,16 @@ COURIER_BRANDS: Final[dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {
 }
 """Every courier the bot recognises by name."""
 
-_WORDS = sorted(
-    ((word, key) for key, (_, words) in COURIER_BRANDS.items() for word in words),
-    key=lambda pair: len(pair[0]),
-    reverse=True,
-)
-_PATTERN = re.compile(
-    "|".join(
-        rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word)
-        for word, _ in _WORDS
-    ),
-    re.IGNORECASE,
-)
-_KEY_OF = {word: key for word, key in _WORDS}
+_BOOK = NameBook(COURIER_BRANDS)
 
 
 def couriers_named(text: str) -> frozenset[str]:
     """The couriers ``text`` names, by key ("能发顺丰吗" → {"sf"})."""
-    return frozenset(_KEY_OF[match.group(0).lower()] for match in _PATTERN.finditer(text))
+    return _BOOK.named(text)
 
 
 def courier_brand_name(key: str, locale: str) -> str:
-    names = COURIER_BRANDS[key][0]
-    return names.get(locale) or names["zh_CN"]
+    return _BOOK.name(key, locale)
 
 
 def policy_code(shipping: ShippingPolicy, key: str) -> CourierCode | None:

@@ -8,8 +8,9 @@ one it does not list is a plain "no" depends on ``payment.methods_complete``
 
 from __future__ import annotations
 
-import re
 from typing import Final
+
+from shop.names import NameBook
 
 PAYMENT_PRODUCTS: Final[dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {
     # key: ({locale: name}, words customers use for it — lower case, matched as words)
@@ -51,32 +52,13 @@ PAYMENT_PRODUCTS: Final[dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {
 
 PAYMENT_KEYS: Final[frozenset[str]] = frozenset(PAYMENT_PRODUCTS)
 
-# Longest words first, so "微信支付" wins over "微信" and "credit card" over "card".
-_WORDS = sorted(
-    ((word, key) for key, (_, words) in PAYMENT_PRODUCTS.items() for word in words),
-    key=lambda pair: len(pair[0]),
-    reverse=True,
-)
-_PATTERN = re.compile(
-    "|".join(
-        rf"(?<![a-z]){re.escape(word)}(?:s|es)?(?![a-z])" if word.isascii() else re.escape(word)
-        for word, _ in _WORDS
-    ),
-    re.IGNORECASE,
-)
-_KEY_OF = {word: key for word, key in _WORDS}
+_BOOK = NameBook(PAYMENT_PRODUCTS, plurals=True)
 
 
 def payments_named(text: str) -> frozenset[str]:
     """The ways to pay ``text`` names, by key ("花呗能用吗" → {"huabei"})."""
-    return frozenset(_key_of(match.group(0).lower()) for match in _PATTERN.finditer(text))
-
-
-def _key_of(word: str) -> str:
-    """The key of a matched word ("credit cards": its plural)."""
-    return _KEY_OF.get(word) or _KEY_OF.get(word[:-1]) or _KEY_OF[word[:-2]]
+    return _BOOK.named(text)
 
 
 def payment_name(key: str, locale: str) -> str:
-    names = PAYMENT_PRODUCTS[key][0]
-    return names.get(locale) or names["zh_CN"]
+    return _BOOK.name(key, locale)

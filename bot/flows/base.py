@@ -224,6 +224,8 @@ class OrderFirstFlow(Flow, Generic[OD]):
     async def draft(self) -> OD: ...
 
     listed: ClassVar[OrderFlow]
+    confirm_button: ClassVar[str]
+    """The UI key of the confirmation's button (its words typed confirm too)."""
     """The job whose orders the customer's list shows (``offer_orders``)."""
 
     @property
@@ -299,10 +301,15 @@ class OrderFirstFlow(Flow, Generic[OD]):
         )
 
     async def confirm_typed(self, text: str, decision: Decision | None) -> None:
-        """ "确认" / "算了" / "yes please" to the confirmation of the quote."""
-        await self.read_typed(
-            choices.yes_or_no(text), self.confirmed, decision, "choice.again.yes_no"
-        )
+        """ "确认" / "算了" / "yes please" to the confirmation of the quote — or its button's
+        own words typed ("确认退货", "confirm the return": read by the engine as a new request
+        for a return, they ended the flow and the return was never made)."""
+        answer = choices.yes_or_no(text)
+        if answer is None:
+            answer = choices.button_typed(
+                text, {self.conv.t(self.confirm_button): True, self.conv.t("button.cancel"): False}
+            )
+        await self.read_typed(answer, self.confirmed, decision, "choice.again.yes_no")
 
 
 class Flows:

@@ -19,7 +19,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, offer_orders, order_mentioned
+from bot.services.orders import item_label, offer_orders, order_ask, order_mentioned
 from bot.services.questions import item_kind_named
 from bot.services.repeats import say_answer
 from bot.services.sizes import SizeWish, size_wish, wanted_size
@@ -101,6 +101,7 @@ class ExchangeDraft(OrderDraft):
 class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
     listed = "x"
+    confirm_button = "button.confirm_exchange"
 
     async def draft(self) -> ExchangeDraft:
         return await self.load(ExchangeDraft)
@@ -135,10 +136,14 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         # "Can I exchange a custom-made one?" opens with the yes or no the policy decides
         # (the rules asked again in this chat: briefly)
         kind = item_kind_named(text)
+        # ending as what follows does: the order number, their list below, or nothing
+        ending = await order_ask(self.conv, self.rpc, "x", text=text)
         await say_answer(
             self.conv,
             "returns.exchange",
-            self.conv.replies.answer("returns.exchange", self.conv.locale, item_kind=kind),
+            self.conv.replies.answer(
+                "returns.exchange", self.conv.locale, item_kind=kind, order_ask=ending
+            ),
             decided=kind is not None,
         )
         await self.wait(ExchangeRequest.waiting_for_order, draft)

@@ -20,6 +20,7 @@ from bot import keyboards
 from bot.flows.base import Identity, resume
 from bot.services import outcomes
 from bot.services.conversation import Conversation
+from bot.services.parcels import record_return_parcel
 from bus import Bus
 from bus.contracts import CustomerLinked, LinkCustomer
 
@@ -65,3 +66,6 @@ async def contact_shared(
     logger.info("user %s linked to customer %s", conv.user_id, reply.customer_id)
     await conv.say(conv.t("contact.linked"), reply_markup=ReplyKeyboardRemove())
     await resume(conv, rpc, state)
+    if conv.memory.parcel is not None:  # the return's tracking number sent before: kept now
+        tracking_no, return_no = conv.memory.parcel
+        await record_return_parcel(conv, rpc, tracking_no, return_no)

@@ -23,6 +23,7 @@ from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
+from bot.services.parcels import says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
@@ -46,9 +47,9 @@ from bus.contracts import (
 from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
 from shop.colours import colour_name
-from shop.enums import CourierCode, OrderState
+from shop.enums import CourierCode, OrderState, TicketReason
 
-Job = Literal["not_received", "missing_item", "urge", "courier"]
+Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier"]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
 _NOT_RECEIVED = re.compile(
@@ -63,6 +64,15 @@ _MISSING = re.compile(
     r"漏发|少发|漏寄|少寄|(包裹|快递|箱子|袋子)(里)?少了|少了一?(件|条|样|双)(?!扣)|(只|就)收到一?(件|条)"
     r"|\bmissing\b|(was|were|is|are)(n'?t| not) in (it|the (box|parcel|package|bag))"
     r"|only (got|received) (one|1|part)|didn'?t come with",
+    re.IGNORECASE,
+)
+# "发错颜色了", "寄来的是M 我买的L", "you sent the wrong size": not what was ordered (never an
+# address the customer wrote wrong: "地址写错了" is an address change)
+_WRONG_ITEM = re.compile(
+    r"(发|寄)错(了|成)?(?!地址)|错发|发成了|(发|寄)来的是.{0,12}我(买|要|拍|订)的"
+    r"|不是我(买|要|拍|订|下单)的|(收到|到)的.{0,8}(和|跟)(我)?(买|拍|订|下单)的不一样"
+    r"|wrong (item|colou?r|size|one|product|thing)s?\b(?!.{0,20}address)"
+    r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)",
     re.IGNORECASE,
 )
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
@@ -92,6 +102,8 @@ def order_job(text: str) -> Job | None:
         return "not_received"
     if _MISSING.search(text):
         return "missing_item"
+    if _WRONG_ITEM.search(text) and "地址" not in text and "address" not in text.lower():
+        return "wrong_item"
     if courier_asked(text) is not None:
         return "courier"
     if _URGE.search(text):
@@ -114,6 +126,7 @@ _BEFORE_SHIPPING: frozenset[OrderState] = frozenset({"awaiting_payment", "paid"}
 _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "not_received": frozenset({"shipped", "completed"}),
     "missing_item": frozenset({"shipped", "completed"}),
+    "wrong_item": frozenset({"shipped", "completed"}),
     "urge": frozenset({"paid", "shipped"}),
     "courier": frozenset({"paid"}),
     "order.change_address": _BEFORE_SHIPPING,
@@ -241,8 +254,8 @@ class OrderQueryFlow(Flow):
         change = OrderChangeFlow(conv, self.rpc, self.state)
         if draft.job == "not_received":
             await self.not_received(order)
-        elif draft.job == "missing_item":
-            await self.missing_item(order)
+        elif draft.job in ("missing_item", "wrong_item"):
+            await self.parcel_problem(order, draft.job)
         elif draft.job == "urge":
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
         elif draft.job == "courier":
@@ -255,7 +268,22 @@ class OrderQueryFlow(Flow):
         elif intent == "order.modify":
             await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
-            await conv.say(conv.replies.answer("returns.refund_progress", conv.locale))
+            if order.state != "closed" and not any(i.returned for i in order.items):
+                if says_sent_back(draft.text):
+                    # "I sent the jeans back last week" with no return on record: the parcel
+                    # may be at the warehouse — a person checks it, never "no refund"
+                    await conv.say(conv.t("refund.sent_back_unrecorded", order_no=order.order_no))
+                    await open_ticket(
+                        conv, self.rpc, reason="other", intent=intent, order_no=order.order_no
+                    )
+                    return
+                # "多久能到账" about an order with nothing coming back: no refund on its way
+                await conv.say(conv.t("refund.no_return_yet", order_no=order.order_no))
+                return
+            # the order is on the card above: how the refund goes, no number asked for
+            await conv.say(
+                conv.replies.answer("returns.refund_progress", conv.locale, order_ask="none")
+            )
         else:
             await attention(conv, order)
 
@@ -264,9 +292,11 @@ class OrderQueryFlow(Flow):
         said (and in the transcript the ticket carries)."""
         conv = self.conv
         if order.tracking_no:
+            # our record may not show the delivery the courier's does: said as it is
+            key = "order.not_received" if order.delivered_at else "order.not_received_in_transit"
             await conv.say(
                 conv.t(
-                    "order.not_received",
+                    key,
                     courier=self.conv.replies.courier_name(order.courier or "", self.conv.locale),
                     tracking_no=order.tracking_no,
                 )
@@ -277,18 +307,23 @@ class OrderQueryFlow(Flow):
             conv, self.rpc, reason="not_received", intent="order.status", order_no=order.order_no
         )
 
-
-    async def missing_item(self, order: OrderView) -> None:
-        """ "包裹到了但少了一条裤子": a ticket with that reason, naming the order; a photo of
-        what came (and the label) joins it. An order not shipped yet has no parcel to check."""
+    async def parcel_problem(
+        self, order: OrderView, job: Literal["missing_item", "wrong_item"]
+    ) -> None:
+        """What came is not what was ordered: something missing ("包裹到了但少了一条裤子": a
+        ticket with that reason) or the wrong item ("发错颜色了": the shop's mistake — a quality
+        ticket, the postage both ways the shop's — to send what was ordered or refund it). The
+        ticket names the order; a photo of what came (and the label) joins it. An order not
+        shipped yet has no parcel to check."""
         conv = self.conv
         if order.state not in ("shipped", "completed"):
-            await conv.say(conv.t("order.missing_item_not_shipped", order_no=order.order_no))
+            await conv.say(conv.t(f"order.{job}_not_shipped", order_no=order.order_no))
             return
-        await conv.say(conv.t("order.missing_item", order_no=order.order_no))
+        await conv.say(conv.t(f"order.{job}", order_no=order.order_no))
         conv.memory.evidence_for = "quality"
+        reason: TicketReason = "missing_item" if job == "missing_item" else "quality"
         await open_ticket(
-            conv, self.rpc, reason="missing_item", intent="order.status", order_no=order.order_no
+            conv, self.rpc, reason=reason, intent="order.status", order_no=order.order_no
         )
 
 

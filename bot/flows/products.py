@@ -173,6 +173,18 @@ def product_words(text: str, slots: Slots, *, keep_fibres: bool = False) -> str:
     return query[:60]
 
 
+_GARMENT = re.compile(r"[衣裤裙衫套服帽巾包恤鞋袜袄褂领装]")
+
+
+def names_a_product(query: str) -> bool:
+    """Whether what is left of a question can be a product's name: a Chinese name says what
+    garment it is (卫衣, 牛仔裤, 连衣裙, T恤…); "充绒量", "北方零下十几度够" name a product's
+    property or the customer's situation, not a product. Latin words are taken as names."""
+    if not _CJK.search(query):
+        return bool(query)
+    return bool(_GARMENT.search(query) or re.search(r"[A-Za-z]{2,}", query))
+
+
 def size_asked(text: str, slots: Slots) -> str | None:
     if slots.size:
         return slots.size
@@ -257,7 +269,8 @@ class ProductFacts(Flow):
             await self.answer(draft, product.product_id)
         elif candidates:
             await self.offer(draft, candidates)
-        elif not query and self.conv.memory.product is not None:
+        elif not names_a_product(query) and self.conv.memory.product is not None:
+            # about the product the chat is about ("充绒量多少" after the down jacket)
             await self.answer(draft, self.conv.memory.product.product_id)
         else:
             await self.ask_which(draft, query)
@@ -285,7 +298,7 @@ class ProductFacts(Flow):
         markup = keyboards.categories(
             (c, str(conv.replies.category_name(c, conv.locale))) for c in sold
         )
-        if query:
+        if query and names_a_product(query):
             text = conv.t("products.not_found", query=query)
         elif draft.aspect in ("material", "wear"):
             # "你们衣服都是什么面料", "会起球吗": the shop's word on materials, then which item

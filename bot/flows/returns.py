@@ -26,7 +26,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import choices, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, offer_orders, order_mentioned
+from bot.services.orders import FLOW_STATES, item_label, offer_orders, order_mentioned
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
@@ -37,6 +37,7 @@ from bus.contracts import (
     ReturnRejected,
     ReturnTerms,
 )
+from bus.errors import BusTimeout, BusUnavailable
 from intents import Decision, Slots
 from intents.slots import order_number
 from replies.render import Html
@@ -118,6 +119,7 @@ class ReturnDraft(OrderDraft):
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
     listed = "r"
+    confirm_button = "button.confirm_return"
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)
@@ -140,6 +142,23 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         found = await offer_orders(self.conv, self.rpc, "r", text=text)
         if found is not None:
             await self.with_order(draft, found.order)
+
+    async def own_item_asked(self, text: str) -> bool:
+        """ "牛仔裤太长了能退吗" from a verified customer, without "我买的": the item named is in
+        exactly one of their orders that has reached them, so it is theirs — answered by that
+        order (the yes, or the refusal its terms give), as "我买的牛仔裤…" is. ``False`` — the
+        policy's rules answer — when the chat is not verified or the item is in none or two
+        of them (or the worker can't be asked now)."""
+        if self.conv.memory.linked is False:
+            return False
+        try:
+            order_no = await order_mentioned(self.rpc, self.conv, text, FLOW_STATES[self.listed])
+        except (BusUnavailable, BusTimeout):
+            return False  # the rules still answer: an order job will say the worker is away
+        if order_no is None:
+            return False
+        await self.start(Slots(order_no=order_no), text)
+        return True
 
     async def start_for(self, order_no: str) -> None:
         """A return offered by a button about one order."""
@@ -218,7 +237,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         question = self.conv.t("returns.fit_question")
         if draft.asked:  # "能退吗？" with the reason in it: yes, for this reason
-            question = self.conv.t("returns.yes_for_this_reason") + "\n" + question
+            said = self.conv.t("returns.yes_for_this_reason", items=draft.items_title)
+            question = said + "\n" + question
             draft.asked = False
         await self.wait(ReturnRequest.waiting_for_resale, draft)
         await self.conv.say(

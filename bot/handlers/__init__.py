@@ -82,14 +82,18 @@ def get_routers(
         from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
 
         agents_router, handoff_routers = desk_routers(desk)
-    # commands, a shared contact, the flows and a bare yes or no to an offer, behind one check
-    # that plain questions fail
+    # a return's tracking number, commands, a shared contact, the flows and a bare yes or no to
+    # an offer, behind one check that plain questions fail
     before_intents = Router(name="bot.before_intents")
     before_intents.message.filter(MayBeBeforeIntents())
     # (a bare yes or no to what the bot's last message offered first: the offer is the last
     # thing the customer was asked, even while a flow waits)
     before_intents.include_routers(
-        offers.get_router(), commands.get_router(), identity.get_router(), flows
+        # a return's parcel sent back with its tracking number, whatever the engine or a
+        # waiting flow would make of it (the flows' buttons are checked before it all)
+        returns.get_parcel_router(),
+        offers.get_router(), commands.get_router(), identity.get_router(), flows,
+        identity.get_waiting_router(),
     )
 
     routers = [

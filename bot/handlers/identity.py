@@ -4,13 +4,18 @@ with the flow that waited for it."""
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.filters import HasContact
+from bot import keyboards
+from bot.filters import HasContact, HasText
 from bot.flows import identity
+from bot.flows.base import Identity
 from bot.services.conversation import Conversation
 from bus import Bus
+from intents import Decision
 
 
 def get_router() -> Router:
@@ -23,5 +28,24 @@ def get_router() -> Router:
     ) -> None:
         assert message.contact is not None and message.from_user is not None
         await identity.contact_shared(conv, rpc, state, message.contact, message.from_user.id)
+
+    return router
+
+
+def get_waiting_router() -> Router:
+    """Text while a change waits for the customer's contact: a clear new question is answered
+    as any (the change still waits); anything else — an address typed, "yes", words the
+    engine can't place — hears that the contact is the one step left, with its button (it
+    heard "did you mean…?" before, and the customer was lost)."""
+    router = Router(name=f"{__name__}.waiting")
+    router.message.filter(StateFilter(Identity.waiting_for_contact), HasText())
+
+    @router.message()
+    async def handle_text_while_waiting(
+        message: Message, conv: Conversation, decision: Decision | None = None
+    ) -> None:
+        if decision is not None and decision.outcome == "accept":
+            raise SkipHandler
+        await conv.say(conv.t("contact.still_needed"), reply_markup=keyboards.share_contact(conv.t))
 
     return router

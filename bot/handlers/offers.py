@@ -16,11 +16,13 @@ from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import ChangeJob, OrderChangeFlow
 from bot.flows.returns import ReturnFlow
 from bot.services import offers
-from bot.services.choices import bare_yes_or_no
+from bot.services.choices import bare_yes_or_no, button_typed
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.memory import Offer
 from bus import Bus
+from intents import Decision
+from intents.slots import order_number
 from shop.enums import TICKET_REASONS, TicketReason
 
 
@@ -29,15 +31,46 @@ class AnswersOffer(Filter):
     long ago): ``yes`` and the ``offer`` go to the handler."""
 
     async def __call__(
-        self, message: Message, conv: Conversation | None = None
+        self, message: Message, conv: Conversation | None = None, decision: Decision | None = None
     ) -> bool | dict[str, Any]:
         offer = conv.offer if conv is not None else None
         if offer is None or message.text is None or not offers.fresh(offer):
             return False
         yes = bare_yes_or_no(message.text)
+        if yes is None and conv is not None:
+            yes = _same_job_asked(message.text, offer, conv, decision)
         if yes is None:
             return False
         return {"yes": yes, "offer": offer}
+
+
+_BUTTONS: dict[str, tuple[str, str]] = {"cancel": ("button.cancel_order", "button.keep_order")}
+"""A job offered by two buttons whose words typed answer it ("确认取消订单", "先不取消")."""
+_JOB_INTENTS = {"cancel": "order.cancel"}
+"""The intent that asks for the job again ("取消订单" at "确定要取消订单…吗？")."""
+
+
+def _same_job_asked(
+    text: str, offer: Offer, conv: Conversation, decision: Decision | None
+) -> bool | None:
+    """The offered job's button typed, or the same job asked for again about the same order:
+    the answer to the offer (the engine read "取消订单" at the cancel confirmation as a new
+    cancel request and asked the same question again)."""
+    if offer.kind != "job" or offer.job is None:
+        return None
+    keys = _BUTTONS.get(offer.job)
+    if keys is not None:
+        typed = button_typed(text, {conv.t(keys[0]): True, conv.t(keys[1]): False})
+        if typed is not None:
+            return typed
+    if (
+        decision is not None
+        and decision.outcome == "accept"
+        and decision.intent == _JOB_INTENTS.get(offer.job)
+        and order_number(text) in (None, offer.order_no)
+    ):
+        return True
+    return None
 
 
 def get_router() -> Router:

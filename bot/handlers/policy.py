@@ -11,14 +11,15 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot import keyboards
+from bot.flows.base import Flows
+from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
 from bot.services import choices
-from bot.services.answers import answer_from_policy
+from bot.services.answers import answer_bargain, answer_from_policy
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, list_orders, lookup
-from bot.services.questions import asks_about_coupons, asks_for_gift
-from bot.services.repeats import say_answer
+from bot.services.questions import asks_for_gift, asks_for_gift_wrap
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
@@ -62,40 +63,19 @@ async def order_terms(
 async def handle_bargain(
     message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy
 ) -> None:
-    """What the policy gives (member tiers, special prices). Asking for a gift opens a ticket
-    with that reason at once (only a person may add one) and says its number; any other
-    discount is the supervisor's: a button opens a ticket for them (reason ``discount``).
-    Nothing is promised that no record backs."""
-    text = message.text or ""
-    coupon = asks_about_coupons(text)
-    answer: str = conv.replies.answer("bargain.discount", conv.locale, coupon=coupon)
-    unknown = coupon and policy.prices.coupons is None
-    if unknown:
-        # the policy doesn't say: said plainly, never guessed (and a person offered below)
-        answer = conv.t("bargain.coupons_unknown") + "\n\n" + answer
-    if policy.prices.gift_possible and asks_for_gift(text):
-        await conv.say(answer)  # the ticket's own words follow: never cut short
-        await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
-        return
-    if not await say_answer(
-        conv, "bargain.discount", answer, decided=coupon and not unknown, reason="discount"
-    ):
-        return  # asked again: said briefly, with the offer of a person (for the discount)
-    await conv.say(
-        conv.t("bargain.ask_coupons" if unknown else "bargain.ask_supervisor"),
-        reply_markup=keyboards.offer_human(conv.t, "discount"),
-    )
+    await answer_bargain(conv, rpc, policy, message.text or "")
 
 
 class GiftRequest(Filter):
     """A message the engine could not place that asks for a gift ("can I have a gift with
-    it"): answered as the bargaining question it is."""
+    it") or gift wrapping: answered as the bargaining question it is (the wrapping: said
+    plainly the bot can't arrange it, a person offered)."""
 
     async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
         return (
             decision is not None
             and decision.outcome != "accept"
-            and asks_for_gift(message.text or "")
+            and (asks_for_gift(message.text or "") or asks_for_gift_wrap(message.text or ""))
         )
 
 
@@ -118,8 +98,12 @@ def get_router(router: Router | None = None) -> Router:
     # only saves filter checks.
     @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
-        message: Message, conv: Conversation, decision: Decision
+        message: Message, conv: Conversation, decision: Decision, flows: Flows
     ) -> None:
+        if decision.intent == "returns.return" and await flows.get(ReturnFlow).own_item_asked(
+            message.text or ""
+        ):
+            return  # "牛仔裤太长了能退吗" of a verified customer's jeans: answered by their order
         await answer_from_policy(conv, decision.intent or "", message.text or "", decision.slots)
 
     @router.message(IntentRoute("color.difference", "color.real_color"))
@@ -156,7 +140,13 @@ def get_router(router: Router | None = None) -> Router:
     ) -> None:
         """A complaint (or any intent the catalogue sends to a person): the shop's answer, then
         a ticket."""
-        await conv.say(conv.replies.answer(decision.intent, conv.locale))
+        text: str = conv.replies.answer(decision.intent, conv.locale)
+        order_no = conv.memory.last_order
+        if order_no:  # the ticket names the chat's order: not asked for again
+            without_ask = conv.replies.answer(decision.intent, conv.locale, order_ask="none")
+            if without_ask != text:
+                text = without_ask + "\n" + conv.t("complaint.order_attached", order_no=order_no)
+        await conv.say(text)
         reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
         await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
 

@@ -30,8 +30,11 @@ from bot.keyboards import (
     ReturnCauseCallback,
     ReturnItemCallback,
 )
+from bot.services import topic
 from bot.services.conversation import Conversation
+from bot.services.parcels import record_return_parcel, return_number, return_parcel
 from bot.services.sizes import size_wish
+from bus import Bus
 from intents import Decision
 from intents.slots import answered_last4, order_number
 
@@ -90,6 +93,23 @@ class ReturnWords(Filter):
             return False
         considered = {decision.intent, *(c.intent for c in decision.candidates)}
         return "returns.return" in considered and _return_job(message.text or "", conv)
+
+
+class ChangeWords(Filter):
+    """Not a confident intent, but a change of an order's item among the engine's first two
+    choices and the words plainly asking for another size instead ("the hoodie I ordered, can
+    I get it in L instead": did you mean, before)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        first = {decision.intent, *(c.intent for c in decision.candidates[:2])}
+        return (
+            bool(first & {"order.modify", "returns.exchange"})
+            and (decision.slots.size is not None or size_wish(text).said)
+            and _CHANGE.search(text) is not None
+        )
 
 
 def _known_order(text: str, conv: Conversation) -> bool:
@@ -268,6 +288,13 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         the words plainly want the return — it starts (its order found as any return's is)."""
         await flows.get(ReturnFlow).start(decision.slots, message.text or "")
 
+    @references.message(HasText(), ChangeWords())
+    async def handle_change_words(message: Message, flows: Flows, decision: Decision) -> None:
+        """Another size of an item instead, the engine unsure between changing the order and
+        exchanging: the exchange starts — an item not shipped yet is changed on its order,
+        one that has arrived exchanged (its order found as any exchange's is)."""
+        await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
+
     @references.message(HasText(), OrderReference())
     async def handle_order_reference(message: Message, flows: Flows) -> None:
         text = message.text or ""
@@ -276,3 +303,40 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         )
 
     return flows, jobs, references
+
+
+def _about_returns(conv: Conversation, raw_state: str | None) -> bool:
+    current = topic.fresh(conv.memory)
+    return (current is not None and current.intent.startswith("returns.")) or (
+        raw_state is not None and raw_state.startswith(("ReturnRequest:", "ExchangeRequest:"))
+    )
+
+
+class ReturnParcel(Filter):
+    """"退货寄回去了 顺丰 SF1234567890": a return's parcel sent back, its tracking number in
+    the message (whatever the engine made of it: a return, a refund's progress, an order)."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation | None = None, raw_state: str | None = None
+    ) -> bool | dict[str, str]:
+        text = message.text or ""
+        if conv is None or not any(ch.isdigit() for ch in text):
+            return False
+        number = return_parcel(text, _about_returns(conv, raw_state))
+        return {"tracking_no": number} if number is not None else False
+
+
+def get_parcel_router() -> Router:
+    """A return's tracking number (before the flows' typed answers and the intents)."""
+    router = Router(name=f"{__name__}.parcels")
+
+    @router.message(HasText(), ReturnParcel())
+    async def handle_return_parcel(
+        message: Message, conv: Conversation, rpc: Bus, tracking_no: str
+    ) -> None:
+        """On the customer's own return waiting for it (the one named, or their only one);
+        said plainly when there is none or which one is unclear; a customer not verified is
+        asked to share their contact first."""
+        await record_return_parcel(conv, rpc, tracking_no, return_number(message.text or ""))
+
+    return router

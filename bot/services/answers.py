@@ -8,15 +8,21 @@ import logging
 
 from bot import keyboards
 from bot.services.conversation import Conversation
+from bot.services.escalation import open_ticket
 from bot.services.questions import (
+    asks_about_coupons,
+    asks_for_gift,
+    asks_for_gift_wrap,
     couriers_asked,
     dispatch_days_asked,
     item_kind_named,
     payments_asked,
 )
 from bot.services.repeats import say_answer
+from bus import Bus
 from intents import Slots
 from replies.verdicts import YES_NO_INTENTS
+from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +61,34 @@ async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: 
         is not None
     )
     await say_answer(conv, intent, answer, markup, decided=decided)
+
+
+async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text: str) -> None:
+    """What the policy gives (member tiers, special prices). Asking for a gift opens a ticket
+    with that reason at once (only a person may add one) and says its number; any other
+    discount is the supervisor's: a button opens a ticket for them (reason ``discount``).
+    Nothing is promised that no record backs."""
+    if asks_for_gift_wrap(text):
+        # a present for someone ("包装成礼物"): nothing in the policy says; a person can tell
+        await conv.say(
+            conv.t("bargain.gift_wrap"), reply_markup=keyboards.offer_human(conv.t, "other")
+        )
+        return
+    coupon = asks_about_coupons(text)
+    answer: str = conv.replies.answer("bargain.discount", conv.locale, coupon=coupon)
+    unknown = coupon and policy.prices.coupons is None
+    if unknown:
+        # the policy doesn't say: said plainly, never guessed (and a person offered below)
+        answer = conv.t("bargain.coupons_unknown") + "\n\n" + answer
+    if policy.prices.gift_possible and asks_for_gift(text):
+        await conv.say(answer)  # the ticket's own words follow: never cut short
+        await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
+        return
+    if not await say_answer(
+        conv, "bargain.discount", answer, decided=coupon and not unknown, reason="discount"
+    ):
+        return  # asked again: said briefly, with the offer of a person (for the discount)
+    await conv.say(
+        conv.t("bargain.ask_coupons" if unknown else "bargain.ask_supervisor"),
+        reply_markup=keyboards.offer_human(conv.t, "discount"),
+    )

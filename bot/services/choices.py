@@ -10,7 +10,7 @@ Nothing here guesses: a text that fits two options, or says yes and no, is ``Non
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -67,6 +67,22 @@ def yes_or_no(text: str) -> bool | None:
             return True
         if core in _NO_ZH:
             return False
+    return None
+
+
+_NOT_LABEL = re.compile(r"[^\w]+|_")
+
+
+def button_typed(text: str, labels: Mapping[str, T]) -> T | None:
+    """The value of the button whose label the customer typed instead of pressing it
+    ("确认退货" for "✅ 确认退货", "confirm the return"): the label's words, without its emoji,
+    punctuation, spaces or case; else ``None``."""
+    typed = _NOT_LABEL.sub("", text).lower()
+    if not typed:
+        return None
+    for label, value in labels.items():
+        if _NOT_LABEL.sub("", label).lower() == typed:
+            return value
     return None
 
 

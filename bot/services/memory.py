@@ -112,6 +112,9 @@ class ChatMemory(BaseModel):
     """Unclear messages in a row (the second one offers a person)."""
     pending_text: str | None = None
     """The question a "did you mean…?" is about, replayed when a choice is pressed."""
+    parcel: tuple[str, str | None] | None = None
+    """A return's tracking number (and the RT/RMA number named with it) sent before the
+    customer was verified: recorded once their contact is linked."""
     evidence_for: Evidence | None = None
     """A photo sent now is evidence for a colour or quality question."""
     last_match: tuple[str, float] | None = None

@@ -28,7 +28,9 @@ from bus.contracts import (
     OrderView,
     Throttled,
 )
+from bus.errors import BusUnavailable
 from replies import views
+from replies.render import OrderAsk
 from shop.colours import colour_name
 from shop.enums import ORDER_STATES, OrderState
 
@@ -183,14 +185,56 @@ async def order_in_words(
     return choices.pick_order(text, shown, [o for o in orders if o not in shown])
 
 
-async def order_mentioned(rpc: Bus, conv: Conversation, text: str) -> str | None:
+async def order_mentioned(
+    rpc: Bus, conv: Conversation, text: str, states: Collection[OrderState] = ()
+) -> str | None:
     """The one order of a verified customer's whose item a request names ("change the hoodie
-    to XL"), or ``None`` (not verified, nothing named, or named in two orders)."""
+    to XL"), or ``None`` (not verified, nothing named, or named in two orders). ``states``:
+    only orders in these states count ("牛仔裤太长了能退吗": what has reached them)."""
     if conv.memory.linked is False or not text.strip():
         return None
-    orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
-    named = choices.orders_mentioned(text, orders or [])
+    orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN) or []
+    if states:
+        orders = [o for o in orders if o.state in states]
+    named = choices.orders_mentioned(text, orders)
     return named[0].order_no if len(named) == 1 else None
+
+
+def _taken_at_once(
+    orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState], text: str
+) -> OrderSummary | None:
+    """An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
+    is taken at once (not when another the job could be about has one too: "the hoodie" of
+    two; an order the job can't be about doesn't count — "change the address of my hoodie
+    order" means the hoodie not shipped yet, not last month's)."""
+    shown = shown_orders(orders, flow, states)
+    if len(shown) == 1:
+        return shown[0]
+    named = choices.orders_mentioned(text, shown) if text else []
+    return named[0] if len(named) == 1 else None
+
+
+async def order_ask(
+    conv: Conversation,
+    rpc: Bus,
+    flow: OrderFlow,
+    *,
+    states: Collection[OrderState] = (),
+    text: str = "",
+) -> OrderAsk:
+    """How rules said before ``offer_orders`` (same arguments) end: "send the order number",
+    "pick it from the list below" for a verified customer whose list follows, or nothing when
+    their only order (or the one named) is taken at once. The worker is asked as
+    ``offer_orders`` asks it, once a turn; when it can't be reached, the number."""
+    if conv.memory.linked is False:
+        return "number"
+    try:
+        orders = await list_orders(rpc, conv)
+    except BusUnavailable:
+        return "number"  # (offer_orders then says the worker is away)
+    if not orders:
+        return "number"
+    return "none" if _taken_at_once(orders, flow, states, text) is not None else "list"
 
 
 async def offer_orders(
@@ -212,13 +256,10 @@ async def offer_orders(
     if not orders:
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
-    # An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
-    # is taken at once (not when another of theirs has one too: "the hoodie" of two).
-    named = choices.orders_mentioned(text, orders) if text else []
+    only = _taken_at_once(orders, flow, states, text)
     orders = shown_orders(orders, flow, states)
-    only = orders if len(orders) == 1 else named if len(named) == 1 and named[0] in orders else []
-    if only:
-        found = await lookup(rpc, conv, only[0].order_no)
+    if only is not None:
+        found = await lookup(rpc, conv, only.order_no)
         if isinstance(found, OrderFound):
             return found
     await conv.say(

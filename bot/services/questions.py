@@ -35,10 +35,22 @@ def item_kind_named(text: str) -> ItemKind | None:
 GIFT_WORDS = ("礼物", "赠品", "小礼品", "送点", "送个", "送一", "gift", "freebie", "something free")
 
 
-def asks_for_gift(text: str) -> bool:
-    """The customer asks for a gift ("可以送个小礼物吗", "any free gift?")."""
+GIFT_WRAP_WORDS = ("包装", "礼盒", "礼品袋", "礼袋", "贺卡", "送人", "gift wrap", "gift-wrap",
+                   "wrap it", "wrapped", "gift box", "gift bag", "gift card", "greeting card",
+                   "as a gift", "for a gift")  # fmt: skip
+
+
+def asks_for_gift_wrap(text: str) -> bool:
+    """The customer wants their item made a present ("可以帮我包装成礼物吗", "can you gift wrap
+    it?"): a wish about the parcel, not a request for a free gift."""
     lowered = text.lower()
-    return any(word in lowered for word in GIFT_WORDS)
+    return any(word in lowered for word in GIFT_WRAP_WORDS)
+
+
+def asks_for_gift(text: str) -> bool:
+    """The customer asks for a gift ("可以送个小礼物吗", "any free gift?"), not gift wrapping."""
+    lowered = text.lower()
+    return any(word in lowered for word in GIFT_WORDS) and not asks_for_gift_wrap(text)
 
 
 COUPON_WORDS = (

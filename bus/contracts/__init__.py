@@ -11,7 +11,7 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``customers`` | ``customers.link`` |
 | ``orders`` | order views, ``orders.lookup``, ``orders.list``, ``orders.change_address`` |
 | ``changes`` | ``orders.modify_item``, ``.cancel``, ``.request_courier``, ``.urge`` |
-| ``returns`` | ``returns.quote``, ``returns.create`` |
+| ``returns`` | ``returns.quote``, ``returns.create``, ``returns.record_tracking`` |
 | ``invoices`` | ``invoices.request`` |
 | ``products`` | ``products.search``, ``products.get``, ``products.categories``, size charts |
 | ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
@@ -134,12 +134,15 @@ from bus.contracts.products import (
 from bus.contracts.returns import (
     CreateReturn,
     QuoteReturn,
+    RecordReturnTracking,
     ReturnCreated,
     ReturnItemTerms,
     ReturnItemView,
     ReturnLine,
     ReturnRejected,
     ReturnTerms,
+    ReturnTrackingRecorded,
+    ReturnTrackingRefused,
     ReturnView,
 )
 from bus.contracts.tickets import (
@@ -212,6 +215,7 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     ClaimAlert,
     QuoteReturn,
     CreateReturn,
+    RecordReturnTracking,
     ModifyItem,
     CancelOrder,
     RequestCourier,
@@ -338,6 +342,7 @@ __all__ = [
     "QuoteReturn",
     "RateTicket",
     "RatingRefused",
+    "RecordReturnTracking",
     "RefundView",
     "RemarkAdded",
     "RemoteError",
@@ -351,6 +356,8 @@ __all__ = [
     "ReturnLine",
     "ReturnRejected",
     "ReturnTerms",
+    "ReturnTrackingRecorded",
+    "ReturnTrackingRefused",
     "ReturnView",
     "RevealContact",
     "Revealed",

@@ -161,3 +161,44 @@ class CreateReturn(
     order's verified customer only."""
 
     METHOD: ClassVar[str] = "returns.create"
+
+
+# ── returns.record_tracking ──────────────────────────────────────────────────────────────
+
+RETURN_NO_PATTERN = r"^(RT|RMA)\d{8,20}$"
+"""A return's number (RT…) or an exchange's (RMA…)."""
+TRACKING_NO_PATTERN = r"^[A-Z0-9]{8,30}$"
+
+
+class ReturnTrackingRecorded(Contract):
+    """The courier's number of the parcel coming back, kept on the return (the warehouse
+    matches the parcel by it)."""
+
+    kind: Literal["return_tracking_recorded"] = "return_tracking_recorded"
+    return_no: str = Field(description="The return's number (RT…), or the exchange's (RMA…).")
+    exchange: bool = Field(default=False, description="The parcel of an exchange.")
+    order_no: str
+    tracking_no: str
+    replaced: str | None = Field(
+        default=None, description="The number the return had before, when it was another."
+    )
+
+
+class ReturnTrackingRefused(Contract):
+    kind: Literal["return_tracking_refused"] = "return_tracking_refused"
+    reason: Literal["no_open_return", "which_return", "not_linked"]
+    open_returns: list[str] = Field(
+        default_factory=list,
+        description="which_return: the customer's returns and exchanges waiting for their "
+        "parcel, newest first (their numbers); the request names one of them to go on.",
+    )
+
+
+class RecordReturnTracking(Command[ReturnTrackingRecorded | ReturnTrackingRefused]):
+    """"退货寄出了 顺丰 SF…": the linked customer's return or exchange waiting for its parcel
+    (the one named, or their only one) gets the tracking number. Only the customer's own."""
+
+    METHOD: ClassVar[str] = "returns.record_tracking"
+    telegram_user_id: TelegramUserId
+    tracking_no: str = Field(pattern=TRACKING_NO_PATTERN)
+    return_no: str | None = Field(default=None, pattern=RETURN_NO_PATTERN)

@@ -49,6 +49,19 @@ async def test_a_person_on_request_gets_one_topic_and_they_talk_both_ways(desk_s
     assert row.first_response_s is not None
 
 
+async def test_several_questions_during_a_handoff_all_go_to_the_person(desk_stack) -> None:
+    """Two questions in one message while the chat waits for a person: both are the person's
+    (the bot answers neither, not even the first before the desk has seen the message)."""
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    customer = stack.customer()
+    ticket_no = await escalate(stack, customer)
+    topic = await view.topic_of(ticket_no)
+    stack.fake.user_says("发什么快递？多久能到", user_id=customer.user_id)
+    await view.wait_in_topic(topic, "发什么快递？多久能到")
+    await customer.hears_nothing_more()
+
+
 async def start_handoff(stack, view: DeskView, text: str = "我要转人工", **customer_kw):
     customer = stack.customer(**customer_kw)
     ticket_no = await escalate(stack, customer, text)

@@ -136,6 +136,15 @@ async def test_a_gift_request_opens_a_gift_ticket_and_says_its_number(stack) -> 
     assert ticket.reason == "gift" and ticket.ticket_no in opened.text
 
 
+async def test_gift_wrapping_is_not_a_gift_request(stack) -> None:
+    """Found holding the console: "可以帮我包装成礼物吗" opened a ticket for a free gift."""
+    customer = stack.customer()
+    [answer] = await customer.says("可以帮我包装成礼物吗")
+    assert "礼品包装" in answer.text and answer.button("转人工")
+    assert await stack.tickets(customer.user_id) == []  # a ticket only if they press
+    await customer.hears_nothing_more()
+
+
 async def test_a_discount_goes_to_the_supervisor_only_by_a_ticket(stack) -> None:
     customer = stack.customer()
     _, offer = await customer.says("能便宜点吗", replies=2)
@@ -242,6 +251,16 @@ async def test_can_it_ship_tomorrow_is_not_promised_but_within_the_days_it_is(st
     assert tomorrow.text.startswith("不一定。") and "2–3 天" in tomorrow.text
     [within] = await customer.says("3天内能发货吗")
     assert within.text.startswith("能。")
+
+
+async def test_a_property_asked_after_a_product_is_about_that_product(stack) -> None:
+    """Found holding the console: "充绒量多少" after the down jacket's fabric was answered
+    "没找到“充绒量”这件商品" and kept asking which product."""
+    customer = stack.customer()
+    [fabric] = await customer.says("羽绒服是什么面料")
+    assert fabric.text.startswith("轻薄羽绒服\n")
+    [fill] = await customer.says("充绒量多少")
+    assert fill.text.startswith("轻薄羽绒服\n") and "没找到" not in fill.text
 
 
 async def test_a_shoe_size_question_in_a_shop_without_shoes(stack) -> None:

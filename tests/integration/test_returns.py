@@ -19,13 +19,16 @@ from bus.contracts import (
     OrderFound,
     OrderNotFound,
     QuoteReturn,
+    RecordReturnTracking,
     ReturnCreated,
     ReturnLine,
     ReturnRejected,
     ReturnTerms,
+    ReturnTrackingRecorded,
+    ReturnTrackingRefused,
 )
 from tests.integration.conftest import exchange_request
-from worker.db.models import Order, Remark, Return, ReturnItem
+from worker.db.models import Exchange, Order, Remark, Return, ReturnItem
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -286,3 +289,88 @@ async def test_a_return_and_an_exchange_of_one_item_at_once_make_one_of_them(sho
     assert all(
         set(r.reasons) & {"already_returned", "already_exchanged"} for r in refused
     ), refused
+
+
+# ── returns.record_tracking ──────────────────────────────────────────────────────────────
+
+
+def tracking(user_id: int, number: str, return_no: str | None = None, key: str | None = None):
+    return RecordReturnTracking(
+        idempotency_key=key or f"test-{uuid4().hex}",
+        telegram_user_id=user_id,
+        tracking_no=number,
+        return_no=return_no,
+    )
+
+
+async def return_row(shop, return_no: str) -> Return:
+    async with shop.db.read() as session:
+        return (await session.scalars(select(Return).where(Return.return_no == return_no))).one()
+
+
+async def test_a_returns_tracking_number_goes_on_the_customers_own_return(shop, make_order):
+    """"退货寄出了 SF…": the number on the customer's return waiting for its parcel, and a
+    remark for the warehouse; again (a redelivery, or the same number) nothing new; another
+    number replaces it, said."""
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    user = order.telegram_user_id
+    none_yet = await shop.rpc.call(tracking(user, "SF1234567890"))
+    assert none_yet == ReturnTrackingRefused(reason="no_open_return")
+    created = await create(shop, order)
+    return_no = created.record.return_no
+    request = tracking(user, "SF1234567890")
+    recorded = await shop.rpc.call(request)
+    assert recorded == ReturnTrackingRecorded(
+        return_no=return_no, order_no=order.order_no, tracking_no="SF1234567890"
+    )
+    assert await shop.rpc.call(request) == recorded  # redelivered: answered as before
+    assert await shop.rpc.call(tracking(user, "SF1234567890")) == recorded  # the same number
+    assert (await return_row(shop, return_no)).return_tracking_no == "SF1234567890"
+    notes = [r.content for r in await remarks_of(shop, order.order_no) if "快递单号" in r.content]
+    assert notes == [f"退货 {return_no} 客户已寄回，快递单号 SF1234567890"]
+    other = await shop.rpc.call(tracking(user, "YT4300128865521"))
+    assert other.replaced == "SF1234567890" and other.tracking_no == "YT4300128865521"
+    assert (await return_row(shop, return_no)).return_tracking_no == "YT4300128865521"
+    # someone else's Telegram account: not linked, never another customer's return
+    stranger = await shop.rpc.call(tracking(9_000_000_001, "SF1234567890"))
+    assert stranger == ReturnTrackingRefused(reason="not_linked")
+    other_customer = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    theirs = await shop.rpc.call(
+        tracking(other_customer.telegram_user_id, "SF5555555555", return_no=return_no)
+    )
+    assert theirs == ReturnTrackingRefused(reason="no_open_return")
+    assert (await return_row(shop, return_no)).return_tracking_no == "YT4300128865521"
+
+
+async def test_two_returns_waiting_ask_which_and_the_one_named_gets_it(shop, make_order):
+    order = await make_order(kind="regular", also=("regular",), delivered_ago=timedelta(days=1))
+    first, second = order.item_ids
+    one = await create(shop, order, items=[ReturnLine(item_id=first)])
+    two = await create(shop, order, items=[ReturnLine(item_id=second)])
+    user = order.telegram_user_id
+    which = await shop.rpc.call(tracking(user, "SF1234567890"))
+    assert which.reason == "which_return"
+    assert set(which.open_returns) == {one.record.return_no, two.record.return_no}
+    named = await shop.rpc.call(tracking(user, "SF1234567890", return_no=one.record.return_no))
+    assert named.return_no == one.record.return_no
+    assert (await return_row(shop, two.record.return_no)).return_tracking_no is None
+
+
+async def test_an_exchanges_parcel_gets_its_tracking_number_too(shop, make_order):
+    """An exchange waits for the customer's parcel as a return does: the number goes on it
+    (RMA…), and with a return waiting too the customer is asked which."""
+    order = await make_order(
+        kind="regular", also=("regular",), delivered_ago=timedelta(days=1), target_stock=3
+    )
+    exchange = await shop.rpc.call(exchange_request(order))
+    rma_no = exchange.exchange.rma_no
+    user = order.telegram_user_id
+    recorded = await shop.rpc.call(tracking(user, "SF1234567890"))
+    assert (recorded.return_no, recorded.exchange) == (rma_no, True)
+    async with shop.db.read() as session:
+        row = (await session.scalars(select(Exchange).where(Exchange.rma_no == rma_no))).one()
+        assert row.return_tracking_no == "SF1234567890"
+    back = await create(shop, order, items=[ReturnLine(item_id=order.item_ids[1])])
+    which = await shop.rpc.call(tracking(user, "YT4300128865521"))
+    assert which.reason == "which_return"
+    assert which.open_returns == [back.record.return_no, rma_no]  # the newest first

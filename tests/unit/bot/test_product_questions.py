@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bot.flows.invoice import InvoiceDraft
-from bot.flows.products import aspect_of, fibre_asked, product_words, size_asked, unsold_asked
+from bot.flows.products import (
+    aspect_of,
+    fibre_asked,
+    names_a_product,
+    product_words,
+    size_asked,
+    unsold_asked,
+)
 from bot.services.questions import asks_for_gift, item_kind_named
 from intents.slots import extract_slots
 
@@ -78,3 +85,14 @@ def test_the_request_itself_is_never_a_title() -> None:
     beside = InvoiceDraft(title_type="company", title=None)
     assert beside.read("杭州可芙示范科技有限公司 91330100MA27Y1K3XA")
     assert beside.title == "杭州可芙示范科技有限公司"
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [("卫衣", True), ("牛仔裤", True), ("T恤", True), ("羽绒服", True), ("hoodie", True),
+     ("充绒量", False), ("北方零下十几度够", False), ("质量 样", False)],
+)
+def test_what_is_left_of_a_question_names_a_product_only_as_a_garment(
+    query: str, named: bool
+) -> None:
+    assert names_a_product(query) is named

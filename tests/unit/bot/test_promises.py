@@ -51,7 +51,7 @@ OFFERS = frozenset({
     "ui.address.refused.already_shipped", "ui.address.refused.closed",
     "ui.order.urge_refused.already_delivered", "ui.error.generic", "ui.exchange.no_bigger",
     "ui.exchange.no_smaller", "ui.returns.offer_human", "ui.size.advice.out_of_range",
-    "ui.bargain.ask_coupons", "ui.repeat.brief",
+    "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap",
 })
 # backed by another flow's record, tested in that file
 ELSEWHERE = {
@@ -67,7 +67,9 @@ ELSEWHERE = {
     "ui.order.courier.recorded": "tests/e2e/test_order_jobs.py",
     "ui.order.courier.recorded_extra": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received": "tests/e2e/test_order_jobs.py",
+    "ui.order.not_received_in_transit": "tests/e2e/test_order_jobs.py",
     "ui.order.missing_item": "tests/e2e/test_order_jobs.py",
+    "ui.order.wrong_item": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
     "ui.returns.created": "tests/unit/bot/test_return_flow.py",

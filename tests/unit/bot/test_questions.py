@@ -1,10 +1,11 @@
-"""How soon a "can it ship by…?" question asks for dispatch."""
+"""What a question asks, read from its words: how soon dispatch is asked for; a gift or gift
+wrapping."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.services.questions import dispatch_days_asked
+from bot.services.questions import asks_for_gift, asks_for_gift_wrap, dispatch_days_asked
 
 
 @pytest.mark.parametrize(
@@ -23,3 +24,16 @@ from bot.services.questions import dispatch_days_asked
 )
 def test_dispatch_days_asked(text: str, days: int | None) -> None:
     assert dispatch_days_asked(text) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "gift", "wrap"),
+    [
+        ("可以送个小礼物吗", True, False),
+        ("可以帮我包装成礼物吗", False, True),
+        ("can you gift wrap it?", False, True),
+        ("any free gift with my order?", True, False),
+    ],
+)
+def test_a_gift_asked_for_is_not_gift_wrapping(text: str, gift: bool, wrap: bool) -> None:
+    assert (asks_for_gift(text), asks_for_gift_wrap(text)) == (gift, wrap)

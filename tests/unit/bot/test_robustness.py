@@ -118,3 +118,13 @@ async def test_a_storage_failure_before_the_chat_context_still_gets_an_apology()
     harness = Harness(FailingBus(lambda: BusUnavailable("-")), storage=BrokenStorage())
     [answer] = await harness.say("发什么快递")
     assert answer == harness.replies.text("error.generic", "zh_CN")
+
+
+async def test_a_return_question_naming_an_item_gets_the_rules_while_the_worker_is_away() -> None:
+    """ "牛仔裤太长了能退吗" asks the worker whose jeans they are (a verified customer's are
+    answered by their order); with the worker away the shop's rules still answer."""
+    bus = FailingBus(lambda: BusUnavailable("no broker"))
+    harness = Harness(bus)
+    [answer] = await harness.say("牛仔裤太长了能退吗")
+    assert answer == harness.replies.answer("returns.return", "zh_CN")
+    assert len(bus.calls) == 1  # the one look-up of whose jeans, nothing more

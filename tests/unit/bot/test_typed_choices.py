@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
 from bot.services.choices import (
+    button_typed,
     fit_for_resale,
     items_mentioned,
     orders_mentioned,
@@ -20,6 +22,7 @@ from bot.services.choices import (
     wants_all,
     yes_or_no,
 )
+from bot.services.orders import order_mentioned
 from bus.contracts import (
     ContactRequired,
     LookupOrder,
@@ -31,7 +34,8 @@ from bus.contracts import (
 )
 from bus.testing import InMemoryBus
 from intents import Slots
-from tests.support.bot import Harness
+from shop.enums import OrderState
+from tests.support.bot import FailingBus, Harness
 from tests.support.views import order_view
 from tests.support.worker import PHONE, ScriptedWorker
 
@@ -251,6 +255,29 @@ async def test_orders_mentioned_in_a_request(text: str, orders: list[str]) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "states", "order"),
+    [
+        # the jeans of KF1 (shipped) and the trousers of KF4 (paid): two orders, unless only
+        # what has reached the customer counts (a return question)
+        ("裤子太长了能退吗", (), None), ("裤子太长了能退吗", ("shipped", "completed"), "KF1"),
+        ("T恤能退吗", ("shipped", "completed"), "KF1"),
+        ("阔腿裤能退吗", ("shipped", "completed"), None),  # only in the unshipped order
+        ("衬衫能退吗", ("shipped", "completed"), None),  # two shirts
+        ("能退吗", ("shipped", "completed"), None),
+    ],
+)  # fmt: skip
+async def test_the_one_order_a_request_names_among_those_in_some_states(
+    text: str, states: tuple[OrderState, ...], order: str | None
+) -> None:
+    orders = [TEE, CARDIGAN, TROUSERS, *SHIRTS]
+    conv = SimpleNamespace(orders=orders, memory=SimpleNamespace(linked=True), user_id=1)
+    bus = FailingBus(lambda: AssertionError("the turn's orders are known"))
+    assert await order_mentioned(bus, conv, text, states) == order  # type: ignore[arg-type]
+    conv.memory.linked = False  # not verified: nothing is theirs
+    assert await order_mentioned(bus, conv, text, states) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
     ("text", "ids"),
     [
         ("T恤太小了想换大一号", [1]), ("牛仔裤都想退", [2, 3]), ("高腰牛仔裤洗了掉色", [2]),
@@ -259,3 +286,17 @@ async def test_orders_mentioned_in_a_request(text: str, orders: list[str]) -> No
 )  # fmt: skip
 async def test_items_mentioned_in_a_request(text: str, ids: list[int]) -> None:
     assert [i.item_id for i in items_mentioned(text, ITEMS)] == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("确认退货", True), (" 确认退货！", True), ("✅确认退货", True),
+        ("confirm the return", True), ("Confirm the return.", True),
+        ("取消", False), ("cancel", False),
+        ("确认退货吗？要寄到哪里", None), ("退货", None), ("", None), ("✅", None),
+    ],
+)  # fmt: skip
+async def test_a_buttons_words_typed(text: str, value: bool | None) -> None:
+    labels = {"✅ 确认退货": True, "✅ Confirm the return": True, "取消": False, "Cancel": False}
+    assert button_typed(text, labels) is value

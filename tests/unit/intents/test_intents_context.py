@@ -22,12 +22,22 @@ def ctx(intent: str, seconds: float = 20.0, turns: int = 1) -> Context:
         # the same question of another product
         ("what about the jeans", "size.recommend", "size.recommend"),
         ("那牛仔裤呢", "quality.material", "quality.material"),
+        # a fit wished for, or a waist, after size advice (read as "runs big or small?")
+        ("喜欢宽松一点呢", "size.recommend", "size.recommend"),
+        ("腰围2尺3呢", "size.recommend", "size.recommend"),
     ],
 )
 def test_a_fragment_is_read_in_context(any_engine, text, last, intent):
     d = any_engine.match(text, context=ctx(last))
     assert (d.intent, d.outcome) == (intent, "accept"), (text, d.intent, d.outcome)
     assert d.used_context and d.source == "context"
+
+
+def test_a_fit_wished_for_alone_is_a_size_question(any_engine):
+    # nothing but the fit and words around it: size advice, with the topic or without
+    for context in (ctx("size.recommend"), None):
+        d = any_engine.match("what if I like it loose", context=context)
+        assert (d.intent, d.outcome, d.slots.fit) == ("size.recommend", "accept", "loose")
 
 
 def test_the_region_of_a_follow_up_is_in_its_slots(any_engine):
@@ -99,3 +109,32 @@ def test_context_is_a_frozen_model_the_bot_can_keep():
     assert Context.model_validate_json(c.model_dump_json()) == c
     with pytest.raises(ValueError):
         Context(turns_ago=-1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["多久能到账", "钱几天能到账呀", "when will I get my money back"],
+)
+@pytest.mark.parametrize("last", [None, "returns.return", "returns.refund_progress"])
+def test_money_arriving_is_a_refund_question_not_delivery(any_engine, text, last):
+    """到账 is money arriving: "多久能到账" right after a returns answer (or on its own) was
+    read as the parcel's delivery time."""
+    d = any_engine.match(text, context=ctx(last) if last else None)
+    assert (d.intent, d.outcome) == ("returns.refund_progress", "accept"), (text, d.intent)
+    # the parcel's own time stays the parcel's
+    assert any_engine.match("快递多久能到", context=ctx(last) if last else None).intent == (
+        "shipping.delivery_time"
+    )
+
+
+@pytest.mark.parametrize("last", [None, "returns.return"])
+def test_money_arriving_worded_like_a_parcels_time(full, lexical, last):
+    """"到账大概要多久" reads like "大概要多久到" of a parcel: the engine as the bot runs it
+    (the encoder where the lexical head is unsure) hears the money; the lexical head alone
+    does only after a returns answer."""
+    context = ctx(last) if last else None
+    assert full.match("到账大概要多久", context=context).intent == "returns.refund_progress"
+    if last is not None:
+        assert lexical.match("到账大概要多久", context=context).intent == (
+            "returns.refund_progress"
+        )

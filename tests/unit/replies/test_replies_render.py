@@ -443,3 +443,32 @@ def test_the_language_a_message_is_plainly_written_in(text: str, language: str |
 def test_an_orders_courier_in_the_customers_language(stored: str, en: str, zh: str) -> None:
     replies = Replies(load_policy())
     assert (replies.courier_name(stored, "en"), replies.courier_name(stored, "zh_CN")) == (en, zh)
+
+
+def test_an_answer_asking_for_the_order_ends_as_what_follows(
+    tmp_path: Path, policy: ShopPolicy, locales_dir: Path
+) -> None:
+    """The return and exchange rules end asking for the order number, pointing at the
+    customer's own list below (it follows at once), or with nothing (the order is known)."""
+    replies = Replies(policy, locales_dir)
+    for locale in ("zh_CN", "en"):
+        for intent, kind in (("returns.exchange", None), ("returns.exchange", "proxy"),
+                             ("returns.return", None), ("returns.return", "regular")):
+            number = replies.answer(intent, locale, item_kind=kind)
+            listed = replies.answer(intent, locale, item_kind=kind, order_ask="list")
+            none = replies.answer(intent, locale, item_kind=kind, order_ask="none")
+            *rules, ask = number.split("\n")
+            assert ("订单号" if locale == "zh_CN" else "order number") in ask
+            assert listed.split("\n")[:-1] == rules and listed.split("\n")[-1] != ask
+            assert ("下面" if locale == "zh_CN" else "below") in listed.split("\n")[-1]
+            assert none == "\n".join(rules)
+    # an answer without the ask is the same whatever follows
+    assert replies.answer("returns.return", "en", item_kind="custom", order_ask="list") == (
+        replies.answer("returns.return", "en", item_kind="custom")
+    )
+    # a template that ends with {order_ask} needs its two endings in the locale
+    target = _copy_locales(locales_dir, tmp_path)
+    for name in ("zh_CN.yaml", "en.yaml"):
+        _edit(target / name, lambda raw: raw["answers"].update({"size.fit": "{order_ask}"}))
+    with pytest.raises(LocaleError, match=r"answers\.size\.fit.*order_ask\.number\.size\.fit"):
+        Replies(policy, target)

@@ -1,0 +1,101 @@
+"""Several questions in one message ("连衣裙有S码吗 还有能便宜点吗", "which courier do you use?
+also do you ship to Canada"): each question the customer asked gets its answer, in order.
+
+The message is cut where a next question starts (``intents.parts``) and each part read on its
+own. The whole message's reading stays the turn's question when it was placed, or when a part
+reads as nothing clear (the whole then goes where an unplaced message goes: the catalogue's
+stock check, "did you mean…?"); when every part reads clearly, the first takes its place.
+Every other part that reads clearly as another question the policy answers outright is answered
+in the order asked — at most two, each once. A part that needs a job (an invoice, an order, a
+flow's questions) is offered as a button that asks it (the "did you mean" button: the part
+replayed as that question), unless the turn left a flow waiting for an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+from intents import Decision, IntentEngine
+from intents.parts import question_parts
+
+SURE: Final = 0.85
+"""How sure the engine must be of a part read alone (an accepted reading, at least this)."""
+MOST: Final = 2
+"""Other questions answered besides the turn's own."""
+NEVER_ALSO: Final = frozenset({"greeting.hello", "thanks.bye", "returns.return"})
+"""Answered only as a message's own question: a greeting or thanks beside a question is no
+question; a return wanted is a job about an order."""
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What one message asks: its own question, and the others in the order asked."""
+
+    primary: Decision
+    before: list[tuple[str, Decision]] = field(default_factory=list)
+    """Policy answers asked before the turn's own question: said first."""
+    after: list[tuple[str, Decision]] = field(default_factory=list)
+    """Policy answers asked after it."""
+    offered: list[tuple[str, Decision]] = field(default_factory=list)
+    """Jobs asked beside it (an invoice, an order…): offered as a button each, which asks the
+    part as that question."""
+    @property
+    def more(self) -> bool:
+        return bool(self.before or self.after or self.offered)
+
+
+def read_parts(
+    engine: IntentEngine, text: str, decision: Decision, answerable: frozenset[str]
+) -> Parts:
+    """The turn's question and the others, from ``decision`` (the whole message's reading) and
+    the message's parts read alone; ``answerable``: the intents answered outright from the
+    policy."""
+    parts = question_parts(text)
+    if len(parts) < 2:
+        return Parts(decision)
+    readings = [(index, part, engine.match(part)) for index, part in enumerate(parts)]
+    sure = [
+        (index, part, read)
+        for index, part, read in readings
+        if read.outcome == "accept" and read.intent is not None and read.confidence >= SURE
+    ]
+    if not sure:
+        return Parts(decision)
+    primary = decision
+    unclear = [
+        part for _, part, read in readings if read.outcome != "accept" and not read.acknowledgement
+    ]
+    if (decision.outcome != "accept" or decision.intent is None) and not unclear:
+        # every part reads clearly: the first is the turn's question. (With a part that
+        # doesn't, the whole message keeps its reading: the catalogue's stock check, an order
+        # number, "did you mean" read it whole, and the clear parts are answered after.)
+        primary = sure[0][2]
+    placed = primary.outcome == "accept" and primary.intent is not None
+    # where the turn's own question was asked (an unplaced whole: first)
+    at = next((i for i, _, read in sure if placed and read.intent == primary.intent), 0)
+    seen = {primary.intent} if placed else set()
+    found = Parts(primary)
+    region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
+    for index, part, read in sure:
+        if read.intent in seen or read.intent in NEVER_ALSO:
+            continue
+        seen.add(read.intent)
+        if region is not None and read.slots.region is None:
+            read = read.model_copy(
+                update={"slots": read.slots.model_copy(update={"region": region})}
+            )
+        if read.intent not in answerable:
+            found.offered.append((part, read))
+        else:
+            (found.before if index < at else found.after).append((part, read))
+    extra = [*found.before, *found.after, *found.offered]
+    if len(extra) <= MOST:
+        return found
+    kept = {id(read) for _, read in extra[:MOST]}
+    return Parts(
+        primary,
+        [p for p in found.before if id(p[1]) in kept],
+        [p for p in found.after if id(p[1]) in kept],
+        [p for p in found.offered if id(p[1]) in kept],
+    )

@@ -1,0 +1,45 @@
+"""Several questions in one message ("连衣裙有S码吗 还有能便宜点吗", "which courier? also do you
+ship to Canada"): the message cut where a customer starts the next question, so that each can
+be read on its own. Pure text work; what the parts mean is the engine's (``IntentEngine.match``)
+and what is done with them the bot's.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["question_parts"]
+
+# Where a next question starts: after a question mark, or at words that add one ("还有",
+# "另外", "顺便问下", "also", "btw") right after a pause (punctuation, a space, a question's
+# particle): "T恤还有白色吗" asks one thing. The words stay in the part they open. A full stop
+# alone does not cut ("裙子太长了。能退吗" is one job).
+_CUT = re.compile(
+    r"(?<=[?？])"
+    r"|(?<=[吗呢么嘛])(?=[\s，,]+[\u4e00-\u9fff])"  # "能寄到美国吗 要多久"
+    r"|(?<=[，,。.;；!！\s吗呢吧啊呀么嘛])(?=还有就是|还有个问题|还有|另外|顺便|再问一?下|还想问|以及)"
+    r"|(?i:(?<=[,.;!])(?=\s*(?:and also|also|btw|by the way|plus|another question)\b))"
+)
+_MIN_CJK = 2
+_MIN_WORDS = 2
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _says_something(part: str) -> bool:
+    return len(_CJK.findall(part)) >= _MIN_CJK or len(_WORD.findall(part)) >= _MIN_WORDS
+
+
+def question_parts(text: str) -> list[str]:
+    """The message's questions, in order; one part (the text) when it asks one. A piece too
+    short to be read on its own ("嗯？", "ok?") joins the one before it."""
+    parts: list[str] = []
+    for piece in _CUT.split(text):
+        piece = piece.strip(" ，,。.;；!！、")
+        if not piece:
+            continue
+        if parts and not _says_something(piece):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts if len(parts) > 1 else [text]

@@ -1,0 +1,50 @@
+"""Several questions in one message, read with the real engine."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.services.several import read_parts
+from intents import IntentEngine
+
+ANSWERABLE = frozenset(
+    {"shipping.courier", "shipping.delivery_time", "shipping.fee", "bargain.discount",
+     "payment.cod", "returns.address", "returns.return", "thanks.bye"}
+)
+
+
+@lru_cache(maxsize=1)
+def engine() -> IntentEngine:
+    return IntentEngine.load()
+
+
+def parts_of(text: str):
+    return read_parts(engine(), text, engine().match(text), ANSWERABLE)
+
+
+def test_two_policy_questions_are_both_answered_in_the_order_asked() -> None:
+    parts = parts_of("发什么快递？多久能到")
+    intents = [r.intent for _, r in parts.before] + [parts.primary.intent]
+    intents += [r.intent for _, r in parts.after]
+    assert intents == ["shipping.courier", "shipping.delivery_time"]
+
+
+def test_a_job_asked_beside_is_offered_not_answered() -> None:
+    parts = parts_of("能便宜点吗？还有能开发票吗")
+    assert parts.primary.intent == "bargain.discount"
+    assert [r.intent for _, r in parts.offered] == ["payment.invoice"]
+    assert not parts.after and not parts.before
+
+
+def test_a_part_read_as_nothing_clear_keeps_the_whole_messages_reading() -> None:
+    text = "在吗 我想问下连衣裙有S码吗 还有能便宜点吗"
+    whole = engine().match(text)
+    parts = read_parts(engine(), text, whole, ANSWERABLE)
+    assert parts.primary is whole  # the stock check reads the whole message
+    assert [r.intent for _, r in parts.after] == ["bargain.discount"]
+
+
+def test_one_question_or_a_greeting_beside_it_is_one_turn() -> None:
+    for text in ("T恤还有白色吗", "你好？在吗？衣服有色差吗", "谢谢！还有能退货吗"):
+        parts = parts_of(text)
+        assert not parts.more, text

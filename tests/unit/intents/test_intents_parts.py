@@ -1,0 +1,32 @@
+"""Where a message's next question starts."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.parts import question_parts
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("发什么快递？多久能到", ["发什么快递？", "多久能到"]),
+        ("能寄到美国吗 要多久", ["能寄到美国吗", "要多久"]),  # a particle, a pause, more
+        ("包邮吗，发什么快递", ["包邮吗", "发什么快递"]),
+        ("包邮吗还有发什么快递", ["包邮吗", "还有发什么快递"]),
+        ("连衣裙有S码吗 另外能便宜点吗", ["连衣裙有S码吗", "另外能便宜点吗"]),
+        ("what courier do you use? also do you ship to canada",
+         ["what courier do you use?", "also do you ship to canada"]),
+        ("is the jeans cotton. btw whats the return address",
+         ["is the jeans cotton", "btw whats the return address"]),
+        # one question: "还有" as "still have", a full stop inside one job, a lone "ok?"
+        ("T恤还有白色吗", ["T恤还有白色吗"]),
+        ("还有货吗", ["还有货吗"]),
+        ("亲在吗", ["亲在吗"]),
+        ("裙子太长了。能退吗", ["裙子太长了。能退吗"]),
+        ("I also want to ask about shipping", ["I also want to ask about shipping"]),
+        ("能退吗？嗯？", ["能退吗？嗯？"]),
+    ],
+)
+def test_question_parts(text: str, parts: list[str]) -> None:
+    assert question_parts(text) == parts
