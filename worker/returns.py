@@ -15,8 +15,10 @@ arrives), and the ``return.created`` event after the commit.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -302,23 +304,10 @@ class Returns:
             )
             if customer is None:
                 return c.ReturnTrackingRefused(reason="not_linked"), None
-            returns = (
-                await session.scalars(
-                    select(Return)
-                    .join(Order)
-                    .where(Order.customer_id == customer.id, Return.state == "awaiting_return")
-                    .with_for_update(of=Return)
-                )
-            ).all()
-            exchanges = (
-                await session.scalars(
-                    select(Exchange)
-                    .join(Order)
-                    .where(Order.customer_id == customer.id, Exchange.state == "awaiting_return")
-                    .with_for_update(of=Exchange)
-                )
-            ).all()
-            waiting: list[Return | Exchange] = [*returns, *exchanges]
+            waiting: list[Return | Exchange] = [
+                *await _awaiting_parcel(session, Return, customer.id),
+                *await _awaiting_parcel(session, Exchange, customer.id),
+            ]
             waiting.sort(key=lambda r: (aware(r.created_at), r.id), reverse=True)
             chosen = [r for r in waiting if request.return_no in (None, _number(r))]
             if not chosen:
@@ -379,6 +368,23 @@ class Returns:
             flag="red" if fault else "blue",
             created_at=record.created_at,
         )
+
+
+_Record = TypeVar("_Record", Return, Exchange)
+
+
+async def _awaiting_parcel(
+    session: AsyncSession, model: type[_Record], customer_id: int
+) -> Sequence[_Record]:
+    """The customer's returns (or exchanges) waiting for their parcel, locked."""
+    return (
+        await session.scalars(
+            select(model)
+            .join(Order)
+            .where(Order.customer_id == customer_id, model.state == "awaiting_return")
+            .with_for_update(of=model)
+        )
+    ).all()
 
 
 def _number(record: Return | Exchange) -> str:
