@@ -346,7 +346,7 @@ class IntentEngine:
             return self._fallback(st, slots, 1.0, [], source="rule")
         else:
             probs, source, encoded = self._probs(st, text, norm)
-            probs, source, encoded = self._unwrap(st, norm, probs, source, encoded)
+            probs, source, encoded = self._unwrap(st, text, norm, probs, source, encoded)
         self.stats.count(encoded)
 
         used_context = False
@@ -359,12 +359,14 @@ class IntentEngine:
     # ------------------------------------------------------------------ scoring
 
     def _unwrap(
-        self, st: _State, norm: str, probs: Probs, source: Source, encoded: bool
+        self, st: _State, text: str, norm: str, probs: Probs, source: Source, encoded: bool
     ) -> tuple[Probs, Source, bool]:
         """A greeting or thanks on top with a question behind it: the question decides
         ("你好 我的快递到哪了"). What is left must be a question the engine is sure of; to
         overrule a greeting with "out of scope" it must also be more than a word or two
-        ("thanks a lot" stays thanks, "你好 这款还有货吗" is about stock)."""
+        ("thanks a lot" stays thanks, "你好 这款还有货吗" is about stock). A thanks gives way only
+        to a rest that asks or reports something: a closing that names the parcel or the refund
+        ("好的 那我等快递了 谢谢") stays thanks."""
         intents = st.matcher.intents
         top = int(probs.argmax())
         if intents[top].group not in self.config.wrapper_groups:
@@ -372,6 +374,11 @@ class IntentEngine:
         rest = st.matcher.without_wrappers(st.matcher.spell(norm))
         bare = strip_fillers(rest)
         if len(bare.replace(" ", "")) < 2 or rest == norm:
+            return probs, source, encoded
+        # a closing that names what it closes ("好的 那我等快递了 谢谢", "谢谢 单号我记下了")
+        # stays thanks: the rest overrules a thanks only when it asks or reports something, or
+        # with a frustration cue ("thanks for nothing")
+        if intents[top].group == "thanks" and not _asks(text, rest) and not cues(norm):
             return probs, source, encoded
         inner, inner_source, inner_encoded = self._probs(st, rest, rest)
         encoded = encoded or inner_encoded
@@ -704,6 +711,34 @@ def _is_fragment(norm: str) -> bool:
     if cjk:
         return cjk <= _FRAGMENT_MAX_CJK and len(norm.split()) <= 3
     return len(norm.split()) <= _FRAGMENT_MAX_WORDS
+
+
+# what makes the rest of a thanks a question or a report rather than the closing's own words:
+# a question word or particle, a request, a problem ("谢谢 那运费多少", "thanks, where is my
+# order?", "谢谢 可是还没收到"); on the normalised rest (English stems: "wher", "pleas")
+_ASKS_ZH = re.compile(
+    r"[吗呢嘛哪啥几怎]|多少|多久|什么|为什么|能不能|可不可|可以|能否|可否|是不是|有没有|要不要"
+    r"|帮我|帮忙|请问|麻烦你?帮|想[要问]|我要|问[下一]|还有|另外|顺便|如何|行不|不行|[不没]$"
+    r"|没收到|没到|还没|没发|坏了|破了|错了|少了|不对|不见"
+)
+_ASKS_EN_OPENING = re.compile(
+    r"^(?:wher|where|when|what|how|why|which|who|can|could|would|is|are|do|does|did|should|may"
+    r"|any|have you|has|will (?:it|they|you|my|the|there))\b"
+)
+_ASKS_EN = re.compile(
+    r"\b(?:please|pls|plz|need|want|wrong|broken|damaged|missing|never|not arrived|still no"
+    r"|still not|haven't|hasn't|didn't)\b"
+)
+
+
+def _asks(text: str, rest: str) -> bool:
+    """The rest of a thanks asks or reports something (a question mark in the message, a
+    question word, a request or a problem); a closing's own words do not."""
+    if "?" in text or "？" in text:
+        return True
+    return bool(
+        _ASKS_ZH.search(rest) or _ASKS_EN_OPENING.search(rest) or _ASKS_EN.search(text.lower())
+    )
 
 
 def _follows_on(norm: str) -> bool:

@@ -63,6 +63,9 @@ ZH_VARIANTS: dict[str, str] = {
     "蟹蟹": "谢谢", "谢谢您": "谢谢", "感恩": "感谢",
     "多钱": "多少钱",
     "在伐": "在吗", "好伐": "好吗",
+    # 再 for 在 asking whether anyone is there (再吗, 再么, 再不再): 再…吗 is never a question
+    # of its own in shop chat (能再便宜点吗 has words between)
+    "再吗": "在吗", "再么": "在吗", "再不再": "在不在",
     # regional words (northern 俺/忒/咋整/中不中, Henan 恁 before a noun or pronoun, Cantonese)
     "俺": "我", "忒": "太", "咋整": "怎么办", "怎么整": "怎么办", "中不中": "可以吗",
     "恁家": "你家", "恁这": "你这", "恁们": "你们", "恁的": "你的",
@@ -155,8 +158,22 @@ PINYIN: dict[str, str] = {
     "yifu": "衣服", "kuzi": "裤子", "xiezi": "鞋子", "jiage": "价格", "youhuo": "有货",
     "nali": "哪里", "nar": "哪儿", "zhege": "这个", "nage": "那个", "ruhe": "如何",
     "dengle": "等了", "tianle": "天了", "tian": "天", "haojitian": "好几天",
+    # session 7: "dao na le" (到哪了), "zhe jian", "bu heshi"
+    "na": "哪", "zhe": "这", "heshi": "合适",
 }
-_PINYIN_MAXLEN = max(map(len, PINYIN))
+# places, read only inside a run that is wholly pinyin ("fa dao shanghai yao jitian"); an English
+# sentence naming a city ("how long to shanghai") keeps its words
+PINYIN_PLACES: dict[str, str] = {
+    "beijing": "北京", "shanghai": "上海", "tianjin": "天津", "chongqing": "重庆",
+    "guangzhou": "广州", "shenzhen": "深圳", "hangzhou": "杭州", "nanjing": "南京",
+    "suzhou": "苏州", "chengdu": "成都", "wuhan": "武汉", "xiamen": "厦门", "haerbin": "哈尔滨",
+    "guangdong": "广东", "guangxi": "广西", "zhejiang": "浙江", "jiangsu": "江苏",
+    "sichuan": "四川", "hunan": "湖南", "hubei": "湖北", "henan": "河南", "hebei": "河北",
+    "shandong": "山东", "fujian": "福建", "yunnan": "云南", "hainan": "海南",
+    "xinjiang": "新疆", "xizang": "西藏", "xianggang": "香港", "aomen": "澳门", "taiwan": "台湾",
+}
+_PINYIN_ANY = {**PINYIN, **PINYIN_PLACES}
+_PINYIN_MAXLEN = max(map(len, _PINYIN_ANY))
 _LATIN_RUN = re.compile(r"[a-z]+(?:[ \t]+[a-z]+)*")
 
 
@@ -176,7 +193,7 @@ def pinyin_to_hanzi(run: str) -> str | None:
             continue
         pieces, out = here
         for j in range(i + 1, min(n, i + _PINYIN_MAXLEN) + 1):
-            word = PINYIN.get(s[i:j])
+            word = _PINYIN_ANY.get(s[i:j])
             if word is None:
                 continue
             cand = (pieces + 1, out + word)

@@ -180,6 +180,26 @@ def test_greeting_or_thanks_alone_stays(text):
     assert engine().match(text).group in ("greeting", "thanks")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["谢谢亲 那我等着收货", "好的 那我等退款到账 谢谢", "谢谢 单号我抄下来了",
+     "好的 地址没问题了 谢谢", "noted, thanks", "ok, thanks for letting me know"],
+)
+def test_a_closing_that_names_the_parcel_or_the_refund_stays_thanks(text):
+    # the rest ("那我等着收货", "单号我抄下来了") reads as the order or the refund on its own,
+    # but it asks nothing and reports no problem: the customer is saying goodbye
+    assert engine().match(text).group == "thanks"
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [("谢谢 可是我还没收到货", "order"), ("thanks! where is my parcel", "order"),
+     ("谢谢 顺便问下运费多少", "shipping")],
+)
+def test_thanks_still_gives_way_to_a_question_or_a_problem(text, group):
+    assert engine().match(text).group == group
+
+
 def test_pair_keyword_matches_parts_apart_in_order():
     d = engine().match("地址我要改成杭州的 还来得及不")
     assert d.intent == "order.change_address"

@@ -56,6 +56,15 @@ def test_homophone_slips_and_chat_spellings_meet_the_standard_form():
     assert "什么" in normalize("什么时候发")  # 么 inside a word is kept
 
 
+def test_zai_typed_as_its_homophone_asks_whether_anyone_is_there():
+    assert normalize("再吗") == normalize("在吗")
+    assert normalize("再么 亲") == normalize("在吗 亲")
+    assert normalize("客服再不再") == normalize("客服在不在")
+    # 再 meaning "again / more" is left alone
+    assert "再" in normalize("能再便宜点吗")
+    assert "再不处理" in normalize("再不处理我就投诉")
+
+
 def test_separable_verbs_close_up():
     assert normalize("哪里发的货") == normalize("哪里发货")
     assert normalize("砍个价") == normalize("砍价")
@@ -97,6 +106,15 @@ def test_pinyin_everyday_words_and_particles():
     # the table's words amid English are converted where they stand together or are long
     assert normalize("hello zenme tuihuo") == "hello " + normalize("怎么退货")
     assert normalize("where is my kuaidi") == "wher is my " + normalize("快递")
+
+
+def test_pinyin_runs_naming_a_place_or_asking_where():
+    # a run that is wholly pinyin reads a place in it
+    assert normalize("fa dao chengdu yao jitian") == normalize("发到成都要几天")
+    assert normalize("kuaidi dao na le") == normalize("快递到哪了")
+    assert normalize("zhe ge bu heshi") == normalize("这个不合适")
+    # an English sentence naming the city keeps its words
+    assert normalize("how long to chengdu") == "how long to chengdu"
 
 
 def test_english_stays_english_and_pinyin_is_not_stemmed():
