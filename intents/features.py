@@ -27,15 +27,14 @@ from itertools import pairwise
 
 from intents.normalize import is_cjk
 
-# on normalised text: lower case, digits as 0, English lightly stemmed (amazing -> amaz,
-# nothing -> noth: "thanks for nothing" is "thank for noth")
+# on normalised text: lower case, digits as 0, English lightly stemmed (amazing -> amaz)
 _PRAISE = re.compile(
     r"\b(?:amaz|great|brilliant|fantastic|wonderful|impress|superb|lovely|lov how|lov wait|"
-    r"nice one|nice|well done|good job|great job|bravo|genius|so glad|thank for noth|"
-    r"cheer for noth|thank a lot|really lov)"
+    r"nice one|nice|well done|good job|great job|bravo|genius|so glad|thank for nothing|"
+    r"cheer for nothing|thank a lot|really lov)"
 )
 _FAILURE = re.compile(
-    r"\b(?:still|never|no|not|noth|again|week(?!end)|day|month|late|lost|wait|hasn|haven|"
+    r"\b(?:still|never|no|not|nothing|again|week(?!end)|day|month|late|lost|wait|hasn|haven|"
     r"didn|wrong|broken|ignor|excus|silenc)"
 )
 # sincere phrases that carry a "failure" word: thanks again, no problem, have a great day

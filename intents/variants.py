@@ -162,7 +162,8 @@ PINYIN: dict[str, str] = {
     "na": "哪", "zhe": "这", "heshi": "合适",
 }
 # places, read only inside a run that is wholly pinyin ("fa dao shanghai yao jitian"); an English
-# sentence naming a city ("how long to shanghai") keeps its words
+# sentence naming a city ("how long to shanghai") keeps its words. Not "taiwan": an English keyword
+# of the catalogue (shipping.region) that must stay English
 PINYIN_PLACES: dict[str, str] = {
     "beijing": "北京", "shanghai": "上海", "tianjin": "天津", "chongqing": "重庆",
     "guangzhou": "广州", "shenzhen": "深圳", "hangzhou": "杭州", "nanjing": "南京",
@@ -170,7 +171,7 @@ PINYIN_PLACES: dict[str, str] = {
     "guangdong": "广东", "guangxi": "广西", "zhejiang": "浙江", "jiangsu": "江苏",
     "sichuan": "四川", "hunan": "湖南", "hubei": "湖北", "henan": "河南", "hebei": "河北",
     "shandong": "山东", "fujian": "福建", "yunnan": "云南", "hainan": "海南",
-    "xinjiang": "新疆", "xizang": "西藏", "xianggang": "香港", "aomen": "澳门", "taiwan": "台湾",
+    "xinjiang": "新疆", "xizang": "西藏", "xianggang": "香港", "aomen": "澳门",
 }
 _PINYIN_ANY = {**PINYIN, **PINYIN_PLACES}
 _PINYIN_MAXLEN = max(map(len, _PINYIN_ANY))
