@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +45,7 @@ from intents.encoder import SentenceEncoder, default_encoder
 from intents.features import cues, ngrams
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
-from intents.normalize import is_cjk, normalize, strip_fillers
+from intents.normalize import cjk_count, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.slots import Slots, extract_slots, slot_text
 
@@ -130,10 +132,20 @@ class _State:
     catalog: Catalog
     matcher: IntentMatcher
     model: IntentModel | None
-    # model column -> catalogue index (the model may list intents in another order)
+    # model column -> catalogue index, when the model lists the intents in another order than
+    # the catalogue (None: the same order, or no model)
     columns: npt.NDArray[np.int64] | None
     overrides: dict[str, str]
     stamp: tuple[float, ...]
+    # per catalogue index, the intent's group, and per id, its catalogue index (a match reads
+    # them a dozen times: cheaper than ``Intent.group``'s split and ``Catalog.get``'s scan)
+    groups: tuple[str, ...] = ()
+    index: dict[str, int] = field(default_factory=dict)
+
+    def get(self, intent_id: str) -> Intent | None:
+        """``catalog.get``: the intent of this id, or None."""
+        i = self.index.get(intent_id)
+        return None if i is None else self.catalog.intents[i]
 
 
 class IntentEngine:
@@ -286,8 +298,11 @@ class IntentEngine:
                 model = None
             else:
                 where = {intent_id: i for i, intent_id in enumerate(ids)}
-                columns = np.array([where[i] for i in model.intents], dtype=np.int64)
-        return _State(catalog, matcher, model, columns, overrides, stamp)
+                if list(model.intents) != ids:
+                    columns = np.array([where[i] for i in model.intents], dtype=np.int64)
+        groups = tuple(intent.group for intent in catalog.intents)
+        index = {intent.id: i for i, intent in enumerate(catalog.intents)}
+        return _State(catalog, matcher, model, columns, overrides, stamp, groups, index)
 
     def _check_encoder(self) -> None:
         model = self._state.model
@@ -330,18 +345,20 @@ class IntentEngine:
         if st.matcher.is_acknowledgement(norm):
             self.stats.count(False)
             return self._fallback(st, slots, 1.0, [], acknowledgement=True, source="rule")
-        taught = st.overrides.get(strip_fillers(norm)) if st.overrides else None
+        bare = strip_fillers(norm)
+        taught = st.overrides.get(bare) if st.overrides else None
         if taught is not None:
             self.stats.count(False)
-            intent = st.catalog.get(taught)
+            intent = st.get(taught)
             assert intent is not None
             return self._decision(st, intent, 1.0, "accept", [], slots, source="override")
         source: Source
-        by_slot = _slot_intent(slots) if _only_slots(text, slots) else None
-        if by_slot is not None and st.catalog.get(by_slot) is not None:
+        only_slots = _only_slots(text, slots)
+        by_slot = _slot_intent(slots) if only_slots else None
+        if by_slot is not None and st.get(by_slot) is not None:
             # nothing but a label or numbers: "175/140", "XL", "卡其色", "KF20260001"
             probs, source, encoded = _point_mass(st, by_slot, SLOT_CONFIDENCE), "rule", False
-        elif not strip_fillers(norm).replace(" ", "").replace("0", ""):
+        elif not bare.replace(" ", "").replace("0", ""):
             self.stats.count(False)
             return self._fallback(st, slots, 1.0, [], source="rule")
         else:
@@ -351,7 +368,9 @@ class IntentEngine:
 
         used_context = False
         if context is not None:
-            probs, used_context, slots = self._in_context(st, text, norm, probs, slots, context)
+            probs, used_context, slots = self._in_context(
+                st, norm, probs, slots, only_slots, context
+            )
             if used_context:
                 source = "context"
         return self._decide(st, probs, slots, source, used_context)
@@ -365,9 +384,9 @@ class IntentEngine:
         ("你好 我的快递到哪了"). What is left must be a question the engine is sure of; to
         overrule a greeting with "out of scope" it must also be more than a word or two
         ("thanks a lot" stays thanks, "你好 这款还有货吗" is about stock)."""
-        intents = st.matcher.intents
+        groups = st.groups
         top = int(probs.argmax())
-        if intents[top].group not in self.config.wrapper_groups:
+        if groups[top] not in self.config.wrapper_groups:
             return probs, source, encoded
         rest = st.matcher.without_wrappers(st.matcher.spell(norm))
         bare = strip_fillers(rest)
@@ -377,16 +396,15 @@ class IntentEngine:
         encoded = encoded or inner_encoded
         i_top = int(inner.argmax())
         accept_t, _ = _thresholds(st, self.config)
-        if intents[i_top].group in self.config.wrapper_groups or inner[i_top] < accept_t:
+        if groups[i_top] in self.config.wrapper_groups or inner[i_top] < accept_t:
             return probs, source, encoded
         # praise left over from thanks ("你们服务真好 谢谢" -> "你们服务真好", "thanks again, you've
         # been great" -> "again you've been great") reads like sarcasm to the model; it makes the
         # thanks a complaint only with a frustration cue ("谢谢你们了 等了0天都没发")
-        if (intents[top].group == "thanks" and intents[i_top].group == "complaint"
-                and not cues(rest)):
+        if groups[top] == "thanks" and groups[i_top] == "complaint" and not cues(rest):
             return probs, source, encoded
-        if intents[i_top].id == FALLBACK_INTENT:
-            cjk = sum(1 for c in bare if is_cjk(c))
+        if st.matcher.intents[i_top].id == FALLBACK_INTENT:
+            cjk = cjk_count(bare)
             words = [w for w in bare.split() if w.isascii() and len(w) > 1]
             if cjk < 4 and len(words) < 3:
                 return probs, source, encoded
@@ -397,7 +415,7 @@ class IntentEngine:
         whether the encoder ran."""
         model = st.model
         n = len(st.matcher.intents)
-        if model is None or st.columns is None:
+        if model is None:
             _, sig = st.matcher.analyse(norm)
             out = np.zeros(n)
             for i, p in st.matcher.heuristic_rank(sig):
@@ -415,6 +433,8 @@ class IntentEngine:
             vector = self.encoder.encode([raw])[0]
             p_model = model.proba(model.semantic, model.semantic_logits(idx, vals, vector))
             source, encoded = "semantic", True
+        if st.columns is None:  # the model's columns are in the catalogue's order
+            return p_model.astype(np.float64), source, encoded
         # the model's columns follow model.intents, the engine's the catalogue's order
         out = np.zeros(n)
         out[st.columns] = p_model
@@ -423,8 +443,16 @@ class IntentEngine:
     # ------------------------------------------------------------------ context
 
     def _in_context(
-        self, st: _State, text: str, norm: str, probs: Probs, slots: Slots, context: Context
+        self,
+        st: _State,
+        norm: str,
+        probs: Probs,
+        slots: Slots,
+        only_slots: bool,
+        context: Context,
     ) -> tuple[Probs, bool, Slots]:
+        """``only_slots``: the message is nothing but slot values ("KF20260001 尾号1234"), read
+        by its slots."""
         topic = self._context_intent(st, context)
         if topic is None:
             return probs, False, slots
@@ -433,30 +461,30 @@ class IntentEngine:
         values = probs.tolist()
         top = _argmax(probs, values)
         own = intents[top]
+        own_group = st.groups[top]
         fragment = _is_fragment(norm)
         accept_t, _ = _thresholds(st, self.config)
         clear = (
             values[top] >= accept_t
             and _margin_ok(values, top, intents, self.config)
-            and own.group not in {"other", "greeting", "thanks"}
+            and own_group not in {"other", "greeting", "thanks"}
         )
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
         remap = CONTEXT_REMAP.get((group, own.id))
-        only_slots = _only_slots(text, slots)  # "KF20260001 尾号1234": read by its slots
         # only a message that reads as a follow-up ("那运费呢", "运费呢") or isn't clear on its
         # own: "你们包邮吗" after a returns answer is a shipping question of its own
         # (as sure as the follow-up wording makes it: "没穿过 吊牌还在" after an exchange answer
         # reads weakly as an order question, and is no surer a refund question for the topic)
         if (remap is not None and fragment and not only_slots
                 and (not clear or _follows_on(norm))
-                and st.catalog.get(remap) is not None):
+                and st.get(remap) is not None):
             sure = max(float(probs[top]), 0.9) if _follows_on(norm) or clear else float(probs[top])
             return _point_mass(st, remap, sure), True, slots
         # the same question of another product ("what about the jeans", "那牛仔裤呢" after size
         # advice for the hoodie): worded as a follow-up, short, not clear on its own, and not
         # likelier another topic ("what about shipping?")
         if (topic.id in PRODUCT_TOPICS and fragment and not clear and not only_slots
-                and _follows_on(norm) and own.group in PRODUCT_GROUPS):
+                and _follows_on(norm) and own_group in PRODUCT_GROUPS):
             return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
         if clear and not fragment:
             return probs, False, slots
@@ -468,9 +496,7 @@ class IntentEngine:
         if clear:
             return probs, False, slots
         # otherwise the topic is a prior: a fragment is likelier to continue it
-        weight = np.array(
-            [self.config.context_prior if i.group == group else 1.0 for i in intents]
-        )
+        weight = np.array([self.config.context_prior if g == group else 1.0 for g in st.groups])
         moved = probs * weight
         total = float(moved.sum())
         if total <= 0:
@@ -482,7 +508,7 @@ class IntentEngine:
         for name in (context.flow, None if self._stale(context) else context.last_intent):
             if not name:
                 continue
-            intent = st.catalog.get(name)
+            intent = st.get(name)
             if intent is None:
                 in_group = [i for i in st.catalog.intents if i.group == name]
                 intent = in_group[0] if in_group else None
@@ -528,7 +554,7 @@ class IntentEngine:
             "accept" if top_p >= accept_t and _margin_ok(values, top, intents, self.config)
             else "clarify"
         )
-        if intent.group == "complaint":
+        if st.groups[top] == "complaint":
             slots = slots.model_copy(update={"topic": self._topic(st, probs)})
         return self._decision(st, intent, top_p, outcome, candidates, slots, source=source,
                               used_context=used_context)
@@ -536,8 +562,7 @@ class IntentEngine:
     def _topic(self, st: _State, probs: Probs) -> str | None:
         """The shop topic a complaint is about: the likeliest intent outside the social groups,
         when it stands out among them (a rant about nothing in particular has none)."""
-        content = [i for i, intent in enumerate(st.matcher.intents)
-                   if intent.group not in SOCIAL_GROUPS]
+        content = [i for i, group in enumerate(st.groups) if group not in SOCIAL_GROUPS]
         mass = float(sum(probs[i] for i in content))
         if mass <= 0:
             return None
@@ -559,16 +584,15 @@ class IntentEngine:
         used_context: bool = False,
     ) -> Decision:
         if not candidates and intent.id != FALLBACK_INTENT:
-            candidates = [(st.catalog.ids.index(intent.id), confidence)]
+            candidates = [(st.index[intent.id], confidence)]
         return Decision(
             intent=intent.id,
-            group=intent.group,
+            group=st.groups[st.index[intent.id]],
             action=intent.action.value,
             confidence=_clip(confidence),
             outcome=outcome,
             candidates=[
-                Candidate(intent=st.matcher.intents[i].id, group=st.matcher.intents[i].group,
-                          confidence=_clip(p))
+                Candidate(intent=st.matcher.intents[i].id, group=st.groups[i], confidence=_clip(p))
                 for i, p in candidates
             ],
             slots=slots,
@@ -587,7 +611,7 @@ class IntentEngine:
         source: Source = "model",
         used_context: bool = False,
     ) -> Decision:
-        other = st.catalog.get(FALLBACK_INTENT)
+        other = st.get(FALLBACK_INTENT)
         return Decision(
             intent=FALLBACK_INTENT,
             group=FALLBACK_INTENT.split(".")[0],
@@ -595,8 +619,7 @@ class IntentEngine:
             confidence=_clip(confidence),
             outcome="fallback",
             candidates=[
-                Candidate(intent=st.matcher.intents[i].id, group=st.matcher.intents[i].group,
-                          confidence=_clip(p))
+                Candidate(intent=st.matcher.intents[i].id, group=st.groups[i], confidence=_clip(p))
                 for i, p in candidates
             ],
             slots=slots,
@@ -643,23 +666,31 @@ def _margin_ok(values: list[float], top: int, intents: list[Intent], config: Mat
     """The best beats the runner-up by ``accept_margin`` logits; a greeting or thanks never
     counts as the runner-up of a question, and other.unknown never does. ``values``: the
     probabilities as a list of floats."""
-    wrapper, rivals_of_wrapper, rivals_of_question = _rivals(intents, config.wrapper_groups)
-    rivals = [values[i] for i in (rivals_of_wrapper if wrapper[top] else rivals_of_question)
-              if i != top]
+    wrapper, of_wrapper, of_question = _rivals(intents, config.wrapper_groups)
+    pick, position = of_wrapper if wrapper[top] else of_question
+    rivals = pick(values)  # the rivals' values, in catalogue order
+    at = position.get(top)
+    if at is not None:  # the best is no rival of its own
+        rivals.pop(at)
     second = max(0.0, max(rivals, default=0.0))
-    if second > 0.0 and sum(rivals) != sum(rivals):
-        second = 0.0  # a NaN among them: numpy's max was NaN, and max(0.0, NaN) is 0.0
+    if second > 0.0:
+        total = sum(rivals)
+        if total != total:
+            second = 0.0  # a NaN among them: numpy's max was NaN, and max(0.0, NaN) is 0.0
     return logit(values[top]) - logit(second) >= config.accept_margin
 
 
+# the values of some intents, picked from all as a list (an itemgetter: a C loop), and where
+# each intent stands in that list
+_Rivals = tuple[Callable[[list[float]], list[float]], dict[int, int]]
 _RIVALS: dict[
-    tuple[int, tuple[str, ...]], tuple[list[Intent], list[bool], list[int], list[int]]
+    tuple[int, tuple[str, ...]], tuple[list[Intent], list[bool], _Rivals, _Rivals]
 ] = {}
 
 
 def _rivals(
     intents: list[Intent], wrappers: tuple[str, ...]
-) -> tuple[list[bool], list[int], list[int]]:
+) -> tuple[list[bool], _Rivals, _Rivals]:
     """Which intents are greetings/thanks, and who may be the runner-up of a greeting or thanks
     (anything but other.unknown) and of a question (neither other.unknown nor a greeting or
     thanks). Per catalogue, cached: the check runs on every message."""
@@ -671,14 +702,24 @@ def _rivals(
         wrapper = [i.group in wrappers for i in intents]
         of_wrapper = [n for n, i in enumerate(intents) if i.id != FALLBACK_INTENT]
         of_question = [n for n in of_wrapper if not wrapper[n]]
-        found = _RIVALS[key] = (intents, wrapper, of_wrapper, of_question)
+        found = _RIVALS[key] = (intents, wrapper, _picker(of_wrapper), _picker(of_question))
     return found[1], found[2], found[3]
 
 
+def _picker(indices: list[int]) -> _Rivals:
+    get = operator.itemgetter(*indices) if len(indices) >= 2 else None
+
+    def pick(values: list[float]) -> list[float]:
+        if get is None:  # an itemgetter of one index returns the value, not a tuple
+            return [values[i] for i in indices]
+        return list(get(values))
+
+    return pick, {n: at for at, n in enumerate(indices)}
+
+
 def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:
-    ids = st.catalog.ids
-    out = np.zeros(len(ids))
-    out[ids.index(intent_id)] = min(1.0, max(confidence, 0.0))
+    out = np.zeros(len(st.groups))
+    out[st.index[intent_id]] = min(1.0, max(confidence, 0.0))
     return out
 
 
@@ -700,7 +741,7 @@ def _is_fragment(norm: str) -> bool:
     """Short, or opening like a follow-up (那…, 还有…, what about …)."""
     if _CONTINUATION.match(norm):
         return True
-    cjk = sum(1 for c in norm if is_cjk(c))
+    cjk = cjk_count(norm)
     if cjk:
         return cjk <= _FRAGMENT_MAX_CJK and len(norm.split()) <= 3
     return len(norm.split()) <= _FRAGMENT_MAX_WORDS
