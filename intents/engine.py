@@ -366,14 +366,15 @@ class IntentEngine:
             probs, source, encoded = self._unwrap(st, norm, probs, source, encoded)
         self.stats.count(encoded)
 
+        ranked = _Ranked(probs)
         used_context = False
         if context is not None:
-            probs, used_context, slots = self._in_context(
-                st, norm, probs, slots, only_slots, context
-            )
+            probs, used_context = self._in_context(st, norm, ranked, slots, only_slots, context)
+            if probs is not ranked.probs:
+                ranked = _Ranked(probs)
             if used_context:
                 source = "context"
-        return self._decide(st, probs, slots, source, used_context)
+        return self._decide(st, ranked, slots, source, used_context)
 
     # ------------------------------------------------------------------ scoring
 
@@ -446,27 +447,28 @@ class IntentEngine:
         self,
         st: _State,
         norm: str,
-        probs: Probs,
+        ranked: _Ranked,
         slots: Slots,
         only_slots: bool,
         context: Context,
-    ) -> tuple[Probs, bool, Slots]:
-        """``only_slots``: the message is nothing but slot values ("KF20260001 尾号1234"), read
-        by its slots."""
+    ) -> tuple[Probs, bool]:
+        """The probabilities read in the chat's context, and whether the context changed the
+        decision. ``only_slots``: the message is nothing but slot values ("KF20260001
+        尾号1234"), read by its slots."""
+        probs = ranked.probs
         topic = self._context_intent(st, context)
         if topic is None:
-            return probs, False, slots
+            return probs, False
         group = topic.group
         intents = st.matcher.intents
-        values = probs.tolist()
-        top = _argmax(probs, values)
+        values, top = ranked.values, ranked.top
         own = intents[top]
         own_group = st.groups[top]
         fragment = _is_fragment(norm)
         accept_t, _ = _thresholds(st, self.config)
         clear = (
             values[top] >= accept_t
-            and _margin_ok(values, top, intents, self.config)
+            and ranked.margin_ok(intents, self.config)
             and own_group not in {"other", "greeting", "thanks"}
         )
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
@@ -479,30 +481,30 @@ class IntentEngine:
                 and (not clear or _follows_on(norm))
                 and st.get(remap) is not None):
             sure = max(float(probs[top]), 0.9) if _follows_on(norm) or clear else float(probs[top])
-            return _point_mass(st, remap, sure), True, slots
+            return _point_mass(st, remap, sure), True
         # the same question of another product ("what about the jeans", "那牛仔裤呢" after size
         # advice for the hoodie): worded as a follow-up, short, not clear on its own, and not
         # likelier another topic ("what about shipping?")
         if (topic.id in PRODUCT_TOPICS and fragment and not clear and not only_slots
                 and _follows_on(norm) and own_group in PRODUCT_GROUPS):
-            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
+            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True
         if clear and not fragment:
-            return probs, False, slots
+            return probs, False
         # a slot with nothing else ("XL行不", "北京呢", "what about Beijing?")
         kinds = SLOT_TOPICS.get(group, ())
         carried = [k for k in kinds if getattr(slots, k) is not None]
         if carried and only_slots:
-            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
+            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True
         if clear:
-            return probs, False, slots
+            return probs, False
         # otherwise the topic is a prior: a fragment is likelier to continue it
         weight = np.array([self.config.context_prior if g == group else 1.0 for g in st.groups])
         moved = probs * weight
         total = float(moved.sum())
         if total <= 0:
-            return probs, False, slots
+            return probs, False
         moved = moved / total
-        return moved, int(np.argmax(moved)) != top or moved[top] > probs[top] + 1e-9, slots
+        return moved, int(np.argmax(moved)) != top or moved[top] > probs[top] + 1e-9
 
     def _context_intent(self, st: _State, context: Context) -> Intent | None:
         for name in (context.flow, None if self._stale(context) else context.last_intent):
@@ -525,12 +527,10 @@ class IntentEngine:
     # ------------------------------------------------------------------ decision
 
     def _decide(
-        self, st: _State, probs: Probs, slots: Slots, source: Source, used_context: bool
+        self, st: _State, ranked: _Ranked, slots: Slots, source: Source, used_context: bool
     ) -> Decision:
         intents = st.matcher.intents
-        # One list of Python floats (the same values) for the few comparisons below: cheaper
-        # than a numpy call per step on a few dozen intents.
-        values = probs.tolist()
+        probs, values = ranked.probs, ranked.values
         # the candidates: from the likeliest down (ties in catalogue order: a stable sort), only
         # those worth a button — sorting the few above the floor, not every intent
         above = [i for i, p in enumerate(values) if p >= CANDIDATE_FLOOR]
@@ -542,7 +542,7 @@ class IntentEngine:
                 break
             if intents[i].id != FALLBACK_INTENT:
                 candidates.append((i, values[i]))
-        top = _argmax(probs, values)  # the first of the likeliest, as a stable sort has it
+        top = ranked.top  # the first of the likeliest, as a stable sort has it
         top_p = values[top]
         accept_t, clarify_t = _thresholds(st, self.config)
         if top_p <= 0 or intents[top].id == FALLBACK_INTENT or top_p < clarify_t:
@@ -551,7 +551,7 @@ class IntentEngine:
                                   used_context=used_context)
         intent = intents[top]
         outcome: Outcome = (
-            "accept" if top_p >= accept_t and _margin_ok(values, top, intents, self.config)
+            "accept" if top_p >= accept_t and ranked.margin_ok(intents, self.config)
             else "clarify"
         )
         if st.groups[top] == "complaint":
@@ -627,6 +627,24 @@ class IntentEngine:
             source=source,
             used_context=used_context,
         )
+
+
+class _Ranked:
+    """Probabilities over the catalogue and what a decision reads of them, each worked out
+    once a match: the values as Python floats (cheaper to compare one by one than numpy's
+    elements, on a few dozen intents), the likeliest (the first of equals, as ``np.argmax``)
+    and whether it beats its runner-up by the margin (asked only where it could accept)."""
+
+    def __init__(self, probs: Probs) -> None:
+        self.probs = probs
+        self.values: list[float] = probs.tolist()
+        self.top = _argmax(probs, self.values)
+        self._margin: bool | None = None
+
+    def margin_ok(self, intents: list[Intent], config: MatcherConfig) -> bool:
+        if self._margin is None:
+            self._margin = _margin_ok(self.values, self.top, intents, config)
+        return self._margin
 
 
 def _load_model(path: Path | None) -> IntentModel | None:
