@@ -141,6 +141,8 @@ class _State:
     # them a dozen times: cheaper than ``Intent.group``'s split and ``Catalog.get``'s scan)
     groups: tuple[str, ...] = ()
     index: dict[str, int] = field(default_factory=dict)
+    # per group, the weights of the chat's topic as a prior (``context_prior`` on its intents)
+    priors: dict[str, Probs] = field(default_factory=dict)
 
     def get(self, intent_id: str) -> Intent | None:
         """``catalog.get``: the intent of this id, or None."""
@@ -302,7 +304,9 @@ class IntentEngine:
                     columns = np.array([where[i] for i in model.intents], dtype=np.int64)
         groups = tuple(intent.group for intent in catalog.intents)
         index = {intent.id: i for i, intent in enumerate(catalog.intents)}
-        return _State(catalog, matcher, model, columns, overrides, stamp, groups, index)
+        prior = self.config.context_prior
+        priors = {g: np.array([prior if other == g else 1.0 for other in groups]) for g in groups}
+        return _State(catalog, matcher, model, columns, overrides, stamp, groups, index, priors)
 
     def _check_encoder(self) -> None:
         model = self._state.model
@@ -498,8 +502,7 @@ class IntentEngine:
         if clear:
             return probs, False
         # otherwise the topic is a prior: a fragment is likelier to continue it
-        weight = np.array([self.config.context_prior if g == group else 1.0 for g in st.groups])
-        moved = probs * weight
+        moved = probs * st.priors[group]
         total = float(moved.sum())
         if total <= 0:
             return probs, False
