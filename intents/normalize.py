@@ -116,7 +116,7 @@ _KEEP = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _CJK_REPEAT = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff])\1+")
 _LATIN_REPEAT = re.compile(r"([a-z])\1{2,}")
-_LATIN_WORD = re.compile(r"[a-z]+")
+_LATIN_WORD = re.compile(r"([a-z]+)")  # split by it: the words at odd places
 
 # Filler particles and interjections customers sprinkle in; they carry no intent.
 FILLER_CHARS = frozenset("亲呢吗啊哈呀哦噢喔嘛啦吧呐哇嗯呃诶欸哎唉滴撒捏咯哟")
@@ -159,10 +159,15 @@ def _strip_suffix(word: str) -> str:
     return word
 
 
-def _stem_unless_pinyin(m: re.Match[str]) -> str:
-    word = m.group(0)
-    # a pinyin word left in a run that is not wholly pinyin is not English (zenme, haode)
-    return word if word in PINYIN else stem(word)
+def _stem_words(text: str) -> str:
+    """Every latin word stemmed, but a pinyin word left in a run that is not wholly pinyin: that
+    is not English (zenme, haode). (A split and a list: cheaper than a sub calling back for
+    each word.)"""
+    parts = _LATIN_WORD.split(text)
+    if len(parts) == 1:
+        return text
+    parts[1::2] = [word if word in PINYIN else stem(word) for word in parts[1::2]]
+    return "".join(parts)
 
 
 def _normalize_text(text: str) -> str:
@@ -171,7 +176,7 @@ def _normalize_text(text: str) -> str:
     text = _DIGITS.sub("0", text)
     text = _CJK_REPEAT.sub(r"\1", text)
     text = _LATIN_REPEAT.sub(r"\1\1", text)
-    text = _LATIN_WORD.sub(_stem_unless_pinyin, text)
+    text = _stem_words(text)
     return " ".join(text.split())  # only spaces are left: the same as collapsing \s+
 
 
