@@ -47,7 +47,7 @@ from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_count, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
-from intents.slots import Slots, extract_slots, slot_text
+from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,6 @@ _FRAGMENT_WORDS = re.compile(
     r"[\s?？!！,，.。~～/、]"
 )
 _CONTINUATION = re.compile(r"^(?:那|那么|还有|那如果|如果是|换成|what about|how about|and |also )")
-_NO_SLOTS = Slots()
 _FRAGMENT_MAX_CJK = 8
 _FRAGMENT_MAX_WORDS = 5
 
@@ -775,7 +774,7 @@ def _follows_on(norm: str) -> bool:
 
 def _only_slots(text: str, slots: Slots) -> bool:
     """Nothing but slot values, particles and "what about" is left of the message."""
-    if slots == _NO_SLOTS:
+    if slots is NO_SLOTS or slots == NO_SLOTS:  # (pydantic's == costs a microsecond)
         return False
     return not _FRAGMENT_WORDS.sub("", slot_text(text)).strip()
 

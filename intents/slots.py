@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from intents.normalize import prepare
 from shop.regions import region_aliases
 
-__all__ = ["Slots", "chinese_numerals_to_digits", "extract_slots", "slot_text"]
+__all__ = ["NO_SLOTS", "Slots", "chinese_numerals_to_digits", "extract_slots", "slot_text"]
 
 
 class Slots(BaseModel):
@@ -44,6 +44,9 @@ class Slots(BaseModel):
     # over from an earlier turn ("那L呢" after size advice for 连帽卫衣)
     product: str | None = None
 
+
+NO_SLOTS = Slots()
+"""A message without slots (most of them): one shared value (frozen), not validated anew."""
 
 # --------------------------------------------------------------------------- Chinese numerals
 
@@ -434,10 +437,10 @@ def _numbers(
 def extract_slots(text: str) -> Slots:
     """Read every slot the text carries. Never raises; unknown or implausible values stay None."""
     if not text:
-        return Slots()
+        return NO_SLOTS
     raw = prepare(text)
     if not raw:
-        return Slots()
+        return NO_SLOTS
     t = chinese_numerals_to_digits(raw)
     found: dict[str, object] = {}
     used: list[tuple[int, int]] = []
@@ -456,7 +459,7 @@ def extract_slots(text: str) -> Slots:
                 break
     if size is None and shoe is not None:
         size = next(g for g in shoe.groups() if g)
-    if size is None:
+    if size is None and "号" in t:  # (the search tries every place: it starts with a lookbehind)
         m = _SIZE_CN.search(t)
         if m:
             size = _SIZE_CN_MAP[m.group(1)]
@@ -495,7 +498,7 @@ def extract_slots(text: str) -> Slots:
         if pattern.search(t):
             found["fit"] = fit
             break
-    return Slots.model_validate(found)
+    return Slots.model_validate(found) if found else NO_SLOTS
 
 
 _SPAN_PATTERNS: tuple[re.Pattern[str], ...] = ()
