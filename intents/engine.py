@@ -138,10 +138,12 @@ class _State:
     stamp: tuple[float, ...]
     # per catalogue index, the intent's group, and per id, its catalogue index (a match reads
     # them a dozen times: cheaper than ``Intent.group``'s split and ``Catalog.get``'s scan)
-    groups: tuple[str, ...] = ()
-    index: dict[str, int] = field(default_factory=dict)
+    groups: tuple[str, ...]
+    index: dict[str, int]
     # per group, the weights of the chat's topic as a prior (``context_prior`` on its intents)
-    priors: dict[str, Probs] = field(default_factory=dict)
+    priors: dict[str, Probs]
+    # who may be the runner-up of whom (``_rivals``)
+    rivals: _Rivals
 
     def get(self, intent_id: str) -> Intent | None:
         """``catalog.get``: the intent of this id, or None."""
@@ -305,7 +307,10 @@ class IntentEngine:
         index = {intent.id: i for i, intent in enumerate(catalog.intents)}
         prior = self.config.context_prior
         priors = {g: np.array([prior if other == g else 1.0 for other in groups]) for g in groups}
-        return _State(catalog, matcher, model, columns, overrides, stamp, groups, index, priors)
+        rivals = _rivals(matcher.intents, self.config.wrapper_groups)
+        return _State(
+            catalog, matcher, model, columns, overrides, stamp, groups, index, priors, rivals
+        )
 
     def _check_encoder(self) -> None:
         model = self._state.model
@@ -471,7 +476,7 @@ class IntentEngine:
         accept_t, _ = _thresholds(st, self.config)
         clear = (
             values[top] >= accept_t
-            and ranked.margin_ok(intents, self.config)
+            and ranked.margin_ok(st, self.config)
             and own_group not in {"other", "greeting", "thanks"}
         )
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
@@ -553,7 +558,7 @@ class IntentEngine:
                                   used_context=used_context)
         intent = intents[top]
         outcome: Outcome = (
-            "accept" if top_p >= accept_t and ranked.margin_ok(intents, self.config)
+            "accept" if top_p >= accept_t and ranked.margin_ok(st, self.config)
             else "clarify"
         )
         if st.groups[top] == "complaint":
@@ -643,9 +648,9 @@ class _Ranked:
         self.top = _argmax(probs, self.values)
         self._margin: bool | None = None
 
-    def margin_ok(self, intents: list[Intent], config: MatcherConfig) -> bool:
+    def margin_ok(self, st: _State, config: MatcherConfig) -> bool:
         if self._margin is None:
-            self._margin = _margin_ok(self.values, self.top, intents, config)
+            self._margin = _margin_ok(self.values, self.top, st.rivals, config.accept_margin)
         return self._margin
 
 
@@ -682,51 +687,41 @@ def _argmax(probs: Probs, values: list[float]) -> int:
     return values.index(max(values))
 
 
-def _margin_ok(values: list[float], top: int, intents: list[Intent], config: MatcherConfig) -> bool:
+def _margin_ok(values: list[float], top: int, rivals: _Rivals, accept_margin: float) -> bool:
     """The best beats the runner-up by ``accept_margin`` logits; a greeting or thanks never
     counts as the runner-up of a question, and other.unknown never does. ``values``: the
-    probabilities as a list of floats."""
-    wrapper, of_wrapper, of_question = _rivals(intents, config.wrapper_groups)
+    probabilities as a list of floats; ``rivals``: the catalogue's (``_rivals``)."""
+    wrapper, of_wrapper, of_question = rivals
     pick, position = of_wrapper if wrapper[top] else of_question
-    rivals = pick(values)  # the rivals' values, in catalogue order
+    values_of = pick(values)  # the rivals' values, in catalogue order
     at = position.get(top)
     if at is not None:  # the best is no rival of its own
-        rivals.pop(at)
-    second = max(0.0, max(rivals, default=0.0))
+        values_of.pop(at)
+    second = max(0.0, max(values_of, default=0.0))
     if second > 0.0:
-        total = sum(rivals)
+        total = sum(values_of)
         if total != total:
             second = 0.0  # a NaN among them: numpy's max was NaN, and max(0.0, NaN) is 0.0
-    return logit(values[top]) - logit(second) >= config.accept_margin
+    return logit(values[top]) - logit(second) >= accept_margin
 
 
-# the values of some intents, picked from all as a list (an itemgetter: a C loop), and where
-# each intent stands in that list
-_Rivals = tuple[Callable[[list[float]], list[float]], dict[int, int]]
-_RIVALS: dict[
-    tuple[int, tuple[str, ...]], tuple[list[Intent], list[bool], _Rivals, _Rivals]
-] = {}
+# some intents' values picked from all as a list (an itemgetter: a C loop), and where each
+# intent stands in that list
+_Pick = tuple[Callable[[list[float]], list[float]], dict[int, int]]
+_Rivals = tuple[list[bool], _Pick, _Pick]
 
 
-def _rivals(
-    intents: list[Intent], wrappers: tuple[str, ...]
-) -> tuple[list[bool], _Rivals, _Rivals]:
+def _rivals(intents: list[Intent], wrappers: tuple[str, ...]) -> _Rivals:
     """Which intents are greetings/thanks, and who may be the runner-up of a greeting or thanks
     (anything but other.unknown) and of a question (neither other.unknown nor a greeting or
-    thanks). Per catalogue, cached: the check runs on every message."""
-    key = (id(intents), wrappers)
-    found = _RIVALS.get(key)
-    if found is None or found[0] is not intents:  # the same id for another list: rebuild
-        if len(_RIVALS) > 16:
-            _RIVALS.clear()
-        wrapper = [i.group in wrappers for i in intents]
-        of_wrapper = [n for n, i in enumerate(intents) if i.id != FALLBACK_INTENT]
-        of_question = [n for n in of_wrapper if not wrapper[n]]
-        found = _RIVALS[key] = (intents, wrapper, _picker(of_wrapper), _picker(of_question))
-    return found[1], found[2], found[3]
+    thanks). Per catalogue: the check runs on every message."""
+    wrapper = [i.group in wrappers for i in intents]
+    of_wrapper = [n for n, i in enumerate(intents) if i.id != FALLBACK_INTENT]
+    of_question = [n for n in of_wrapper if not wrapper[n]]
+    return wrapper, _picker(of_wrapper), _picker(of_question)
 
 
-def _picker(indices: list[int]) -> _Rivals:
+def _picker(indices: list[int]) -> _Pick:
     get = operator.itemgetter(*indices) if len(indices) >= 2 else None
 
     def pick(values: list[float]) -> list[float]:
