@@ -88,6 +88,7 @@ class IntentModel:
             counts = Counter(known)  # in the order first seen
             idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
             tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            # float32 already (numpy keeps the arrays' type): the astype tells the type checker
             vals = ((1.0 + np.log(tf)) * self.idf[idx]).astype(np.float32, copy=False)
         norm = float(np.sqrt(vals @ vals))
         return idx, (vals / norm if norm > 0 else vals).astype(np.float32, copy=False)
