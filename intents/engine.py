@@ -350,10 +350,10 @@ class IntentEngine:
             text = "" if text is None else str(text)
         slots = extract_slots(text)
         norm = normalize(text)
-        if st.matcher.is_acknowledgement(norm):
+        bare = strip_fillers(norm)
+        if st.matcher.is_acknowledgement(norm, bare):
             self.stats.count(False)
             return self._fallback(st, slots, 1.0, [], acknowledgement=True, source="rule")
-        bare = strip_fillers(norm)
         taught = st.overrides.get(bare) if st.overrides else None
         if taught is not None:
             self.stats.count(False)
