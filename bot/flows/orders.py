@@ -528,7 +528,7 @@ class OrderChangeFlow(Flow):
         )
         await conv.say(
             conv.t("order.modify.refused", reasons=lines),
-            reply_markup=keyboards.offer_human(conv.t, "ineligible"),
+            reply_markup=conv.offer_human("ineligible"),
         )
 
     # -- the command -----------------------------------------------------------------------------
