@@ -219,7 +219,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 key = "exchange.no_bigger" if draft.size_step > 0 else "exchange.no_smaller"
                 await self.conv.say(
                     self.conv.t(key, size=base),
-                    reply_markup=keyboards.offer_human(self.conv.t, "ineligible"),
+                    reply_markup=self.conv.offer_human("ineligible"),
                 )
                 return
         if draft.new_size and not draft.size_confirmed and draft.new_size != draft.old_size:

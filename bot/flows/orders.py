@@ -17,7 +17,7 @@ from typing import Literal
 from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
-from bot.flows.address import AddressFlow
+from bot.flows.address import AddressFlow, address_in
 from bot.flows.base import Draft, Flow, OrderDraft
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
@@ -193,6 +193,13 @@ class OrderQueryFlow(Flow):
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
         order_no = await self.order_named(text, "q", job_states(draft))
+        if order_no is None and draft.intent == "order.change_address" and address_in(text):
+            # the new address typed before the order is picked: kept for the address step
+            draft.text = text[:300]
+            await self.wait(OrderQuery.waiting_for_order, draft)
+            ask = "ask.pick_order" if self.conv.memory.linked is True else "ask.order_no"
+            await self.conv.say(f"{self.conv.t('address.kept')}\n{self.conv.t(ask)}")
+            return
         if order_no is None:
             await self.ask_order_again_or_step_aside(decision)
             return
@@ -262,7 +269,7 @@ class OrderQueryFlow(Flow):
             courier = courier_asked(draft.text) or "sf"
             await change.run(ChangeDraft(job="courier", order_no=order.order_no, courier=courier))
         elif intent == "order.change_address":
-            await AddressFlow(conv, self.rpc, self.state).start(order, found.access)
+            await AddressFlow(conv, self.rpc, self.state).start(order, found.access, draft.text)
         elif intent == "order.cancel":
             await change.offer_cancel(order)
         elif intent == "order.modify":
@@ -528,7 +535,7 @@ class OrderChangeFlow(Flow):
         )
         await conv.say(
             conv.t("order.modify.refused", reasons=lines),
-            reply_markup=keyboards.offer_human(conv.t, "ineligible"),
+            reply_markup=conv.offer_human("ineligible"),
         )
 
     # -- the command -----------------------------------------------------------------------------

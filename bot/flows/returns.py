@@ -352,7 +352,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             )
             text += "\n" + conv.t("returns.offer_exchange")
         else:
-            markup = keyboards.offer_human(conv.t, "ineligible")
+            markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")
         await conv.say(text, reply_markup=markup)
 

@@ -10,7 +10,6 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
-from bot import keyboards
 from bot.flows.base import Flows
 from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
@@ -127,7 +126,7 @@ def get_router(router: Router | None = None) -> Router:
         conv.memory.evidence_for = "quality"
         await conv.say(
             conv.replies.answer("quality.problem", conv.locale),
-            reply_markup=keyboards.offer_human(conv.t, "quality"),
+            reply_markup=conv.offer_human("quality"),
         )
 
     @router.message(IntentRoute("human.agent"))

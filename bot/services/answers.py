@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 
-from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.questions import (
@@ -48,7 +47,7 @@ async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: 
         logger.warning("no answer template for intent %s", intent)
         await conv.say(
             conv.t("clarify.offer_human"),
-            reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
+            reply_markup=conv.offer_human("low_confidence"),
         )
         return
     markup = None if intent in NO_FEEDBACK else conv.feedback(intent)
@@ -71,7 +70,7 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
     if asks_for_gift_wrap(text):
         # a present for someone ("包装成礼物"): nothing in the policy says; a person can tell
         await conv.say(
-            conv.t("bargain.gift_wrap"), reply_markup=keyboards.offer_human(conv.t, "other")
+            conv.t("bargain.gift_wrap"), reply_markup=conv.offer_human("other")
         )
         return
     coupon = asks_about_coupons(text)
@@ -90,5 +89,5 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
         return  # asked again: said briefly, with the offer of a person (for the discount)
     await conv.say(
         conv.t("bargain.ask_coupons" if unknown else "bargain.ask_supervisor"),
-        reply_markup=keyboards.offer_human(conv.t, "discount"),
+        reply_markup=conv.offer_human("discount"),
     )

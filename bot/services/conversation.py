@@ -72,7 +72,7 @@ class Conversation:
     memory: ChatMemory
     replies: Replies
     transcript_limit: int = 40
-    ui_cache: keyboards.FeedbackCache | None = None
+    ui_cache: keyboards.KeyboardCache | None = None
     desk: Desk | None = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
     orders: list[OrderSummary] | None = field(default=None, init=False)
     """The customer's latest orders as the worker listed them in this update (once a turn:
@@ -88,6 +88,10 @@ class Conversation:
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""
         return keyboards.feedback(self.t, intent, self.ui_cache, self.locale)
+
+    def offer_human(self, reason: str) -> InlineKeyboardMarkup:
+        """"Talk to a person?" yes / no for a ticket of ``reason`` (cached per language)."""
+        return keyboards.offer_human(self.t, reason, self.ui_cache, self.locale)
 
     def t(self, key: str, **values: Any) -> str:
         """A UI text from replies/ in this chat's language (values are HTML-escaped)."""

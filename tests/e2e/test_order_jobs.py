@@ -887,16 +887,47 @@ async def test_words_typed_while_a_change_waits_for_the_contact_ask_for_it_again
         f"I need to change my delivery address {order.order_no} {order.phone[-4:]}", replies=2
     )
     assert verify.text == stack.t("contact.needed_for_change", "en")
-    [again] = await customer.says("Li Lei, 13800001111, 100 Zhangjiang Road, Pudong, Shanghai")
+    [again] = await customer.says("yes")
     assert again.text == stack.t("contact.still_needed", "en")
     assert again.reply_buttons[0][0].request_contact
-    [still] = await customer.says("yes")
-    assert still.text == stack.t("contact.still_needed", "en")
     # a clear question of its own is still answered
     [answer] = await customer.says("which courier do you use?")
     assert answer.text != stack.t("contact.still_needed", "en")
     *_linked_and_card, ask = await customer.shares_contact(order.phone, replies=3)
     assert ask.text == stack.t("address.ask_new", "en")
+
+
+async def test_a_new_address_typed_before_it_is_asked_for_is_kept(stack) -> None:
+    """The console finding: the new address typed while the change waited for the contact
+    (or at "which order?") was asked for again. It is kept and shown to confirm as soon as the
+    order and the customer are settled; nothing changes before the confirmation."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.says(f"我要改收货地址 {order.order_no} 尾号{order.phone[-4:]}", replies=2)
+    [kept] = await customer.says("张三 13812345678 浙江省杭州市西湖区文三路100号5幢301")
+    assert kept.text.startswith(stack.t("address.kept"))
+    assert kept.reply_buttons[0][0].request_contact
+    _linked, shown = await customer.shares_contact(order.phone, replies=2)
+    for part in ("张三", "13812345678", "杭州市", "文三路100号5幢301"):
+        assert part in shown.text
+    assert (await order_row(stack, order.order_no)).province == "江苏"
+    await customer.presses(shown, "没问题")
+    assert (await order_row(stack, order.order_no)).province == "浙江"
+    # verified, the address typed at "which order?" and in the request itself
+    mine = await showcase(stack, "unshipped")
+    verified = stack.customer()
+    await verified.shares_contact(mine.customer_phone)
+    await verified.says("我要改地址")
+    [kept] = await verified.says("李四 13900001111 上海市浦东新区张江路100号")
+    assert kept.text.startswith(stack.t("address.kept")) and stack.t("ask.pick_order") in kept.text
+    _card, shown = await verified.says("半身裙那单", replies=2)
+    assert mine.order_no in _card.text and "张江路100号" in shown.text
+    other = stack.customer()
+    await other.shares_contact(order.phone)
+    _card, shown = await other.says(
+        f"{order.order_no} 地址改成 王五 13700001111 江苏省南京市鼓楼区中山路1号", replies=2
+    )
+    assert "中山路1号" in shown.text and "王五" in shown.text
 
 
 async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
