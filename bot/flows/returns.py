@@ -25,8 +25,15 @@ from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import choices, outcomes
+from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import FLOW_STATES, item_label, offer_orders, order_mentioned
+from bot.services.orders import (
+    FLOW_STATES,
+    item_label,
+    offer_orders,
+    order_ask,
+    order_mentioned,
+)
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
@@ -140,6 +147,20 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         await self.wait(ReturnRequest.waiting_for_order, draft)
         found = await offer_orders(self.conv, self.rpc, "r", text=text)
+        if found is not None:
+            await self.with_order(draft, found.order)
+
+    async def rules(self, text: str, slots: Slots) -> None:
+        """ "怎么退货", "定制的能退吗": the policy's rules, ending as what follows does — for a
+        verified customer their orders that can be returned, to pick and go on (the only one
+        taken at once), for others the order number to send."""
+        ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
+        await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
+        if ending == "number":
+            return
+        draft = ReturnDraft(note=text.strip()[:200], asked=True)
+        await self.wait(ReturnRequest.waiting_for_order, draft)
+        found = await offer_orders(self.conv, self.rpc, self.listed, text=text)
         if found is not None:
             await self.with_order(draft, found.order)
 

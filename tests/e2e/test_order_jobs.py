@@ -751,6 +751,34 @@ async def test_the_exchange_rules_end_as_what_follows_them_zh_and_en(stack) -> N
     assert ask.text == stack.t("ask.order_no")
 
 
+async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(stack) -> None:
+    """"怎么退货" from the verified demo customer ended "告诉我订单号" and nothing followed.
+    The rules now end pointing at her orders that can be returned, listed below them; a press
+    goes on with the return. Not verified: the rules end with the number, as before."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    rules, listed = await customer.says("怎么退货", replies=2)
+    assert rules.text == stack.answer("returns.return", order_ask="list")
+    assert listed.text == stack.t("choose.order")
+    from worker.seed import showcase_orders
+
+    states = {o.order_no: o.state for o in await showcase_orders(stack.shop.db)}
+    shown = [b.text.split(" ")[0] for row in listed.inline_buttons for b in row]
+    assert returnable.order_no in shown
+    assert {states[n] for n in shown if n in states} <= {"shipped", "completed"}
+    going_on = await customer.presses(listed, returnable.order_no)
+    assert returnable.order_no in going_on[0].text
+    english = stack.customer(language_code="en")
+    await english.shares_contact(returnable.customer_phone)
+    rules_en, listed_en = await english.says("how do returns work?", replies=2)
+    assert rules_en.text == stack.answer("returns.return", "en", order_ask="list")
+    assert listed_en.inline_buttons
+    [plain] = await stack.customer().says("怎么退货")
+    assert plain.text == stack.answer("returns.return")
+    assert "订单号" in plain.text.splitlines()[-1]
+
+
 async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) -> None:
     """The return's address answer asks for the tracking number once the parcel is sent; it
     was answered with the return rules ("告诉我订单号…") and kept nowhere. Now it goes on the
