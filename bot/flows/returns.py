@@ -24,7 +24,7 @@ from pydantic import Field
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
-from bot.services import choices, outcomes
+from bot.services import choices, done, outcomes
 from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import (
@@ -410,7 +410,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if isinstance(reply, ReturnCreated):
             record = reply.record
             logger.info("return %s created for chat %s", record.return_no, conv.chat_id)
-            await conv.say(
+            said = await conv.say(
                 conv.replies.return_created(
                     conv.locale,
                     return_no=record.return_no,
@@ -421,6 +421,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
                     process_days=(reply.refund_process_days.min, reply.refund_process_days.max),
                     arrival_days=(reply.refund_arrival_days.min, reply.refund_arrival_days.max),
                 )
+            )
+            done.remember(
+                conv.memory, "return", said.message_id, order_no=draft.order_no,
+                reference=record.return_no,
             )
         else:
             await outcomes.explain(conv, reply)
