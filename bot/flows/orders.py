@@ -201,7 +201,7 @@ class OrderQueryFlow(Flow):
             await self.conv.say(f"{self.conv.t('address.kept')}\n{self.conv.t(ask)}")
             return
         if order_no is None:
-            await self.ask_order_again_or_step_aside(decision)
+            await self.ask_order_again_or_step_aside(decision, text)
             return
         draft.order_no = order_no
         await self.find(draft, answered_last4(text))

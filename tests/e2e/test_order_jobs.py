@@ -805,6 +805,12 @@ async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(st
     [plain] = await stack.customer().says("怎么退货")
     assert plain.text == stack.answer("returns.return")
     assert "订单号" in plain.text.splitlines()[-1]
+    # a question of its own at the list is answered, not met with "which order?" again
+    await english.says("how do returns work?", replies=2)
+    [stock] = await english.says("do you have a linen shirt in M?")
+    assert stock.text.startswith("Japanese Cotton-linen Shirt\n")
+    assert "only 50% linen (50% cotton, 50% linen)" in stock.text
+    assert stack.t("ask.pick_order", "en") not in stock.text
 
 
 async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) -> None:
