@@ -16,7 +16,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.keyboards import ConfirmAddressCallback
-from bot.services import choices, outcomes
+from bot.services import choices, done, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, order_card
 from bus.contracts import (
@@ -235,7 +235,7 @@ class AddressFlow(Flow):
         if isinstance(reply, AddressChanged):
             logger.info("address changed for order %s by chat %s", draft.order_no, conv.chat_id)
             keep = conv.t("address.parsed.keep")
-            await conv.say(
+            said = await conv.say(
                 conv.t(
                     "address.done_full",
                     name=draft.receiver_name or keep,
@@ -244,6 +244,7 @@ class AddressFlow(Flow):
                     street=draft.street,
                 )
             )
+            done.remember(conv.memory, "address", said.message_id, order_no=draft.order_no)
         else:
             await outcomes.explain(conv, reply)
 

@@ -19,7 +19,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.address import AddressFlow, address_in
 from bot.flows.base import Draft, Flow, OrderDraft
-from bot.services import choices, outcomes
+from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
@@ -201,7 +201,7 @@ class OrderQueryFlow(Flow):
             await self.conv.say(f"{self.conv.t('address.kept')}\n{self.conv.t(ask)}")
             return
         if order_no is None:
-            await self.ask_order_again_or_step_aside(decision)
+            await self.ask_order_again_or_step_aside(decision, text)
             return
         draft.order_no = order_no
         await self.find(draft, answered_last4(text))
@@ -595,14 +595,16 @@ class OrderChangeFlow(Flow):
                 when = conv.replies.format_datetime(reply.urged_at, conv.locale)
                 await conv.say(conv.t("order.urged.already_today", time=when))
             else:
-                await conv.say(conv.t(f"order.urged.{reply.stage}"))
+                said = await conv.say(conv.t(f"order.urged.{reply.stage}"))
+                done.remember(conv.memory, "urge", said.message_id, order_no=order_no)
         elif isinstance(reply, UrgeRefused):
             await conv.say(conv.t(f"order.urge_refused.{reply.reason}"))
         elif isinstance(reply, CourierRequestRecorded):
             logger.info("courier request recorded for order %s", order_no)
             name = conv.t(f"order.courier.name.{reply.courier}")
             key = "order.courier.recorded_extra" if reply.extra_cost else "order.courier.recorded"
-            await conv.say(conv.t(key, order_no=order_no, courier=name))
+            said = await conv.say(conv.t(key, order_no=order_no, courier=name))
+            done.remember(conv.memory, "courier", said.message_id, order_no=order_no)
         elif isinstance(reply, CourierRequestRefused):
             name = conv.t(f"order.courier.name.{draft.courier or 'sf'}")
             await conv.say(
@@ -611,7 +613,7 @@ class OrderChangeFlow(Flow):
         elif isinstance(reply, OrderCancelled):
             logger.info("order %s cancelled by chat %s", order_no, conv.chat_id)
             if reply.refund is None:
-                await conv.say(conv.t("order.cancel.done_unpaid", order_no=order_no))
+                said = await conv.say(conv.t("order.cancel.done_unpaid", order_no=order_no))
             else:
                 span = reply.refund_arrival_days
                 days = conv.replies.text(
@@ -620,7 +622,7 @@ class OrderChangeFlow(Flow):
                     low=span.min if span else 1,
                     high=span.max if span else 5,
                 )
-                await conv.say(
+                said = await conv.say(
                     conv.t(
                         "order.cancel.done_paid",
                         order_no=order_no,
@@ -629,6 +631,10 @@ class OrderChangeFlow(Flow):
                         arrival=days,
                     )
                 )
+            refund = reply.refund.refund_no if reply.refund is not None else None
+            done.remember(
+                conv.memory, "cancel", said.message_id, order_no=order_no, reference=refund
+            )
         elif isinstance(reply, CancelRefused):
             await conv.say(conv.t(f"order.cancel.refused.{reply.reason}"))
         elif isinstance(reply, ItemModified):
@@ -637,7 +643,10 @@ class OrderChangeFlow(Flow):
             variant = (
                 f"{item.size} / {colour_name(item.color, conv.locale)}" if item else reply.new_sku
             )
-            await conv.say(conv.t("order.modify.done", item=draft.item_title, new_variant=variant))
+            said = await conv.say(
+                conv.t("order.modify.done", item=draft.item_title, new_variant=variant)
+            )
+            done.remember(conv.memory, "modify", said.message_id, order_no=order_no)
         elif isinstance(reply, ItemModifyRefused):
             await self.modify_refused(list(reply.reasons))
         elif isinstance(reply, outcomes.Setback):

@@ -433,12 +433,15 @@ class ProductFacts(Flow):
         conv = self.conv
         share = next((s.percent for s in product.composition if s.fibre == draft.fibre), 0)
         fibre = conv.t(f"fibre.{draft.fibre}")
+        made_of = conv.replies.render_composition(
+            [(s.fibre, s.percent) for s in product.composition], conv.locale
+        )
         if share == 0:
-            return conv.t("products.fibre.none_of", fibre=fibre, name=name,
-                          material=product.material)
+            return conv.t("products.fibre.none_of", fibre=fibre, name=name, material=made_of)
         if share < 100:  # "羊绒大衣有吗" of a coat with 10 % cashmere
-            return conv.t("products.fibre.some_of", fibre=fibre, name=name, percent=share,
-                          material=product.material)
+            return conv.t(
+                "products.fibre.some_of", fibre=fibre, name=name, percent=share, material=made_of
+            )
         return None
 
     def care(self, product: ProductView) -> str:

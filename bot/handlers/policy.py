@@ -99,9 +99,11 @@ def get_router(router: Router | None = None) -> Router:
     async def handle_policy_question(
         message: Message, conv: Conversation, decision: Decision, flows: Flows
     ) -> None:
-        if decision.intent == "returns.return" and await flows.get(ReturnFlow).own_item_asked(
-            message.text or ""
-        ):
+        if decision.intent == "returns.return":
+            returns = flows.get(ReturnFlow)
+            if not await returns.own_item_asked(message.text or ""):
+                # the rules, then (for a verified customer) the orders they may return
+                await returns.rules(message.text or "", decision.slots)
             return  # "牛仔裤太长了能退吗" of a verified customer's jeans: answered by their order
         await answer_from_policy(conv, decision.intent or "", message.text or "", decision.slots)
 

@@ -20,6 +20,7 @@ from bot.services.questions import (
 from bot.services.repeats import say_answer
 from bus import Bus
 from intents import Slots
+from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
 from shop.policy import ShopPolicy
 
@@ -29,8 +30,11 @@ NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 """Answers without the "did this help?" buttons."""
 
 
-async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: Slots) -> None:
-    """Say the policy's answer for ``intent`` to the message ``text`` (its ``slots``)."""
+async def answer_from_policy(
+    conv: Conversation, intent: str, text: str, slots: Slots, *, order_ask: OrderAsk = "number"
+) -> None:
+    """Say the policy's answer for ``intent`` to the message ``text`` (its ``slots``);
+    ``order_ask``: how an answer asking for the order ends (what follows it)."""
     values = slots.model_dump(exclude_none=True)
     region = values.pop("region", None) or conv.memory.region
     kind = item_kind_named(text) if intent in YES_NO_INTENTS else None
@@ -40,7 +44,7 @@ async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: 
     try:
         answer = conv.replies.answer(
             intent, conv.locale, region=region, item_kind=kind, payments=payments,
-            couriers=couriers, days=days, **values,
+            couriers=couriers, days=days, order_ask=order_ask, **values,
         )
     except KeyError:
         # The catalogue knows an intent the shop has not written an answer for yet.

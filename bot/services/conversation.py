@@ -27,6 +27,7 @@ from replies.render import Replies
 if TYPE_CHECKING:
     from bot.desk.service import Desk
     from bus.contracts import OrderSummary
+    from bus.errors import BusError
 
 MESSAGE_LIMIT = 4096
 
@@ -77,6 +78,8 @@ class Conversation:
     orders: list[OrderSummary] | None = field(default=None, init=False)
     """The customer's latest orders as the worker listed them in this update (once a turn:
     ``bot.services.orders.list_orders``)."""
+    orders_failed: BusError | None = field(default=None, init=False)
+    """Why the worker could not list them this turn (it is not asked again in the turn)."""
     offer: Offer | None = field(default=None, init=False)
     """What the bot's last message offered, for this update only (``bot.services.offers``):
     taken out of the chat memory as the update starts, so any update answers it or drops it."""
