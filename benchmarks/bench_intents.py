@@ -17,15 +17,28 @@ latency, messages/s, the share of messages that reached the encoder, and the eng
 ratios (target: engine-lexical / wratio <= 1.0 at p50 and p99).
 
     .venv/bin/python benchmarks/bench_intents.py [--rounds N]
+
+``--against DIR`` instead compares this checkout's engine with another's (``DIR``: its root,
+e.g. a worktree of main) in the same run: ``IntentEngine.load()`` as the bot loads it, timed in
+alternating blocks (one process per block and checkout, ``--blocks`` pairs) on the bot
+benchmark's policy questions and on the corpus above, each alone and in a chat's context
+(after a shipping answer). Prints every block's p50 and the median of each side with the ratio:
+the VM's speed drifts, so only pairs mean anything.
+
+    .venv/bin/python benchmarks/bench_intents.py --against ../main [--blocks 4]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,9 +48,10 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from intents import IntentEngine, MatcherConfig  # noqa: E402
-
 DATA = ROOT / "tests" / "data"
+# the pair comparison's rows: (name, texts, in a chat's context)
+PAIR_ROWS = (("policy", False), ("policy, in context", True), ("corpus", False),
+             ("corpus, in context", True))
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -69,17 +83,84 @@ def _measure(fn: Callable[[str], object], corpus: list[str], rounds: int) -> dic
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-
-    corpus = [
+def _corpus() -> list[str]:
+    return [
         json.loads(line)["text"]
         for path in sorted(DATA.glob("intents_*.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+
+
+def _block(tree: Path, texts_file: Path, rounds: int) -> int:
+    """One block of the pair comparison, in its own process: the engine of ``tree`` timed on
+    each row; prints the p50s (µs) as JSON."""
+    sys.path.insert(0, str(tree))
+    from intents import Context, IntentEngine
+
+    texts = json.loads(texts_file.read_text(encoding="utf-8"))
+    engine = IntentEngine.load()
+    chat = Context(last_intent="shipping.fee", seconds_ago=20, turns_ago=1)
+    out = {}
+    for name, in_context in PAIR_ROWS:
+        corpus = texts["policy" if name.startswith("policy") else "corpus"]
+        match = functools.partial(engine.match, context=chat if in_context else None)
+        result = _measure(match, corpus, rounds * (100 if name.startswith("policy") else 1))
+        out[name] = result["p50_ms"] * 1000
+    print(json.dumps(out))
+    return 0
+
+
+def _pairs(against: Path, blocks: int, rounds: int) -> int:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_bot import POLICY_QUESTIONS
+
+    trees = {"this": ROOT, "against": against.resolve()}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    results: dict[str, list[dict[str, float]]] = {"this": [], "against": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_file = Path(tmp) / "texts.json"
+        texts_file.write_text(json.dumps({"policy": POLICY_QUESTIONS, "corpus": _corpus()}),
+                              encoding="utf-8")
+        print(f"this: {ROOT}\nagainst: {trees['against']}\n"
+              f"{len(POLICY_QUESTIONS)} policy questions x {rounds * 100}, "
+              f"{len(_corpus())} corpus messages x {rounds}; p50 µs per match")
+        for block in range(blocks):
+            # alternate which side goes first, so neither always has the warmer machine
+            for side in (("this", "against") if block % 2 == 0 else ("against", "this")):
+                run = subprocess.run(
+                    [sys.executable, __file__, "--block", str(trees[side]),
+                     "--texts", str(texts_file), "--rounds", str(rounds)],
+                    capture_output=True, text=True, env=env, check=True,
+                )
+                row = json.loads(run.stdout.strip().splitlines()[-1])
+                results[side].append(row)
+                print(f"block {block + 1} {side:<8} "
+                      + "  ".join(f"{name} {row[name]:6.1f}" for name, _ in PAIR_ROWS))
+    print(f"\n{'median p50 µs':<22} {'this':>8} {'against':>8} {'ratio':>6}")
+    for name, _ in PAIR_ROWS:
+        this = statistics.median(r[name] for r in results["this"])
+        other = statistics.median(r[name] for r in results["against"])
+        print(f"{name:<22} {this:8.1f} {other:8.1f} {this / other:6.2f}")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another checkout's root to compare with")
+    parser.add_argument("--blocks", type=int, default=4, help="pairs of blocks (--against)")
+    parser.add_argument("--block", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.block is not None:
+        return _block(args.block, args.texts, args.rounds)
+    if args.against is not None:
+        return _pairs(args.against, args.blocks, args.rounds)
+
+    from intents import IntentEngine, MatcherConfig
+
+    corpus = _corpus()
     engine = IntentEngine.load()
     lexical = IntentEngine.load(encoder=False)
     always = None

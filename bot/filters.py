@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
+from bot.services import done
 from intents import Decision
 
 if TYPE_CHECKING:
@@ -64,10 +65,10 @@ _LONG_NUMBER = re.compile(r"\d{9}")
 
 class MayBeBeforeIntents(Filter):
     """A command, a shared contact, a message in a chat with an FSM state, one right after an
-    offer, or one with a long number (a return's tracking number): what the routers before the
-    intent handlers (a return's parcel, commands, the contact, the flows, the answer to an
-    offer) may take. Every other message — most turns — skips them all at once (each still
-    checks its own filter)."""
+    offer or after a job was done, or one with a long number (a return's tracking number):
+    what the routers before the intent handlers (a return's parcel, commands, the contact, the
+    flows, the answer to an offer, "改好了吗") may take. Every other message — most turns —
+    skips them all at once (each still checks its own filter)."""
 
     async def __call__(
         self, message: Message, raw_state: str | None = None, conv: Conversation | None = None
@@ -78,5 +79,9 @@ class MayBeBeforeIntents(Filter):
             or message.contact is not None
             or (text is not None and text.startswith("/"))
             or (conv is not None and conv.offer is not None)  # a yes or no to an offer
+            or (  # "改好了吗" after a job
+                text is not None and conv is not None and conv.memory.done is not None
+                and done.about(conv.memory.done, text)
+            )
             or (text is not None and _LONG_NUMBER.search(text) is not None)  # a tracking no.
         )

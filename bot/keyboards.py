@@ -119,8 +119,27 @@ def languages(replies: Replies, current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-FeedbackCache = dict[tuple[str, str], InlineKeyboardMarkup]
-"""The solved / not solved keyboards built so far, by (locale, intent)."""
+KeyboardCache = dict[tuple[str, str, str], InlineKeyboardMarkup]
+"""Keyboards that depend on the language and one key only (the solved / not solved pair of an
+intent, the "talk to a person" offer of a reason), built so far: (kind, locale, key) → markup.
+Kept per dispatcher; a keyboard is never changed once built."""
+
+CACHE_LIMIT = 2000
+
+
+def _cached(
+    cache: KeyboardCache | None,
+    key: tuple[str, str, str],
+    build: Callable[[], InlineKeyboardMarkup],
+) -> InlineKeyboardMarkup:
+    if cache is None:
+        return build()
+    markup = cache.get(key)
+    if markup is None:
+        markup = build()
+        if len(cache) < CACHE_LIMIT:
+            cache[key] = markup
+    return markup
 
 
 def yes_no(
@@ -139,7 +158,7 @@ def yes_no(
 
 
 def feedback(
-    t: T, intent: str, cache: FeedbackCache | None = None, locale: str = ""
+    t: T, intent: str, cache: KeyboardCache | None = None, locale: str = ""
 ) -> InlineKeyboardMarkup:
     """The solved / not solved pair under an answer.
 
@@ -147,18 +166,16 @@ def feedback(
     and language: it goes under most answers, and rendering two labels and building a keyboard
     cost more than the rest of a policy turn.
     """
-    key = (locale, intent)
-    if cache is not None and key in cache:
-        return cache[key]
-    markup = yes_no(
-        t,
-        lambda solved: FeedbackCallback(intent=intent, solved=solved),
-        "button.solved",
-        "button.not_solved",
+    return _cached(
+        cache,
+        ("feedback", locale, intent),
+        lambda: yes_no(
+            t,
+            lambda solved: FeedbackCallback(intent=intent, solved=solved),
+            "button.solved",
+            "button.not_solved",
+        ),
     )
-    if cache is not None and len(cache) < 2000:
-        cache[key] = markup
-    return markup
 
 
 def ask_this(title: str, intent: str) -> InlineKeyboardMarkup:
@@ -179,8 +196,18 @@ def clarify(t: T, choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def offer_human(t: T, reason: str) -> InlineKeyboardMarkup:
-    return yes_no(t, lambda accept: HumanCallback(reason=reason, accept=accept), "button.human")
+def offer_human(
+    t: T, reason: str, cache: KeyboardCache | None = None, locale: str = ""
+) -> InlineKeyboardMarkup:
+    """"Talk to a person?" yes / no, the ticket's ``reason`` in the callback (built once per
+    reason and language with ``cache``: it goes under every repeated answer, every refusal)."""
+    return _cached(
+        cache,
+        ("human", locale, reason),
+        lambda: yes_no(
+            t, lambda accept: HumanCallback(reason=reason, accept=accept), "button.human"
+        ),
+    )
 
 
 def share_contact(t: T) -> ReplyKeyboardMarkup:

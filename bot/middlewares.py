@@ -114,7 +114,7 @@ class ChatContextMiddleware(BaseMiddleware):
         self.replies = replies
         self.transcript_lines = transcript_lines
         self.default_locale = default_locale
-        self.ui_cache: keyboards.FeedbackCache = {}  # built once per language and intent
+        self.ui_cache: keyboards.KeyboardCache = {}  # built once per language and key
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,9 +45,9 @@ from intents.encoder import SentenceEncoder, default_encoder
 from intents.features import cues, ngrams
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
-from intents.normalize import is_cjk, normalize, strip_fillers
+from intents.normalize import cjk_count, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
-from intents.slots import Slots, extract_slots, slot_text
+from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +98,6 @@ _FRAGMENT_WORDS = re.compile(
     r"[\s?？!！,，.。~～/、]"
 )
 _CONTINUATION = re.compile(r"^(?:那|那么|还有|那如果|如果是|换成|what about|how about|and |also )")
-_NO_SLOTS = Slots()
 _FRAGMENT_MAX_CJK = 8
 _FRAGMENT_MAX_WORDS = 5
 
@@ -130,10 +131,24 @@ class _State:
     catalog: Catalog
     matcher: IntentMatcher
     model: IntentModel | None
-    # model column -> catalogue index (the model may list intents in another order)
+    # model column -> catalogue index, when the model lists the intents in another order than
+    # the catalogue (None: the same order, or no model)
     columns: npt.NDArray[np.int64] | None
     overrides: dict[str, str]
     stamp: tuple[float, ...]
+    # per catalogue index, the intent's group, and per id, its catalogue index (a match reads
+    # them a dozen times: cheaper than ``Intent.group``'s split and ``Catalog.get``'s scan)
+    groups: tuple[str, ...]
+    index: dict[str, int]
+    # per group, the weights of the chat's topic as a prior (``context_prior`` on its intents)
+    priors: dict[str, Probs]
+    # who may be the runner-up of whom (``_rivals``)
+    rivals: _Rivals
+
+    def get(self, intent_id: str) -> Intent | None:
+        """``catalog.get``: the intent of this id, or None."""
+        i = self.index.get(intent_id)
+        return None if i is None else self.catalog.intents[i]
 
 
 class IntentEngine:
@@ -286,8 +301,16 @@ class IntentEngine:
                 model = None
             else:
                 where = {intent_id: i for i, intent_id in enumerate(ids)}
-                columns = np.array([where[i] for i in model.intents], dtype=np.int64)
-        return _State(catalog, matcher, model, columns, overrides, stamp)
+                if list(model.intents) != ids:
+                    columns = np.array([where[i] for i in model.intents], dtype=np.int64)
+        groups = tuple(intent.group for intent in catalog.intents)
+        index = {intent.id: i for i, intent in enumerate(catalog.intents)}
+        prior = self.config.context_prior
+        priors = {g: np.array([prior if other == g else 1.0 for other in groups]) for g in groups}
+        rivals = _rivals(matcher.intents, self.config.wrapper_groups)
+        return _State(
+            catalog, matcher, model, columns, overrides, stamp, groups, index, priors, rivals
+        )
 
     def _check_encoder(self) -> None:
         model = self._state.model
@@ -327,21 +350,23 @@ class IntentEngine:
             text = "" if text is None else str(text)
         slots = extract_slots(text)
         norm = normalize(text)
-        if st.matcher.is_acknowledgement(norm):
+        bare = strip_fillers(norm)
+        if st.matcher.is_acknowledgement(norm, bare):
             self.stats.count(False)
             return self._fallback(st, slots, 1.0, [], acknowledgement=True, source="rule")
-        taught = st.overrides.get(strip_fillers(norm)) if st.overrides else None
+        taught = st.overrides.get(bare) if st.overrides else None
         if taught is not None:
             self.stats.count(False)
-            intent = st.catalog.get(taught)
+            intent = st.get(taught)
             assert intent is not None
             return self._decision(st, intent, 1.0, "accept", [], slots, source="override")
         source: Source
-        by_slot = _slot_intent(slots) if _only_slots(text, slots) else None
-        if by_slot is not None and st.catalog.get(by_slot) is not None:
+        only_slots = _only_slots(text, slots)
+        by_slot = _slot_intent(slots) if only_slots else None
+        if by_slot is not None and st.get(by_slot) is not None:
             # nothing but a label or numbers: "175/140", "XL", "卡其色", "KF20260001"
             probs, source, encoded = _point_mass(st, by_slot, SLOT_CONFIDENCE), "rule", False
-        elif not strip_fillers(norm).replace(" ", "").replace("0", ""):
+        elif not bare.replace(" ", "").replace("0", ""):
             self.stats.count(False)
             return self._fallback(st, slots, 1.0, [], source="rule")
         else:
@@ -349,12 +374,15 @@ class IntentEngine:
             probs, source, encoded = self._unwrap(st, text, norm, probs, source, encoded)
         self.stats.count(encoded)
 
+        ranked = _Ranked(probs)
         used_context = False
         if context is not None:
-            probs, used_context, slots = self._in_context(st, text, norm, probs, slots, context)
+            probs, used_context = self._in_context(st, norm, ranked, slots, only_slots, context)
+            if probs is not ranked.probs:
+                ranked = _Ranked(probs)
             if used_context:
                 source = "context"
-        return self._decide(st, probs, slots, source, used_context)
+        return self._decide(st, ranked, slots, source, used_context)
 
     # ------------------------------------------------------------------ scoring
 
@@ -367,9 +395,9 @@ class IntentEngine:
         ("thanks a lot" stays thanks, "你好 这款还有货吗" is about stock). A thanks gives way only
         to a rest that asks or reports something: a closing that names the parcel or the refund
         ("好的 那我等快递了 谢谢") stays thanks."""
-        intents = st.matcher.intents
+        groups = st.groups
         top = int(probs.argmax())
-        if intents[top].group not in self.config.wrapper_groups:
+        if groups[top] not in self.config.wrapper_groups:
             return probs, source, encoded
         rest = st.matcher.without_wrappers(st.matcher.spell(norm))
         bare = strip_fillers(rest)
@@ -378,22 +406,21 @@ class IntentEngine:
         # a closing that names what it closes ("好的 那我等快递了 谢谢", "谢谢 单号我记下了")
         # stays thanks: the rest overrules a thanks only when it asks or reports something, or
         # with a frustration cue ("thanks for nothing")
-        if intents[top].group == "thanks" and not _asks(text, rest) and not cues(norm):
+        if groups[top] == "thanks" and not _asks(text, rest) and not cues(norm):
             return probs, source, encoded
         inner, inner_source, inner_encoded = self._probs(st, rest, rest)
         encoded = encoded or inner_encoded
         i_top = int(inner.argmax())
         accept_t, _ = _thresholds(st, self.config)
-        if intents[i_top].group in self.config.wrapper_groups or inner[i_top] < accept_t:
+        if groups[i_top] in self.config.wrapper_groups or inner[i_top] < accept_t:
             return probs, source, encoded
         # praise left over from thanks ("你们服务真好 谢谢" -> "你们服务真好", "thanks again, you've
         # been great" -> "again you've been great") reads like sarcasm to the model; it makes the
         # thanks a complaint only with a frustration cue ("谢谢你们了 等了0天都没发")
-        if (intents[top].group == "thanks" and intents[i_top].group == "complaint"
-                and not cues(rest)):
+        if groups[top] == "thanks" and groups[i_top] == "complaint" and not cues(rest):
             return probs, source, encoded
-        if intents[i_top].id == FALLBACK_INTENT:
-            cjk = sum(1 for c in bare if is_cjk(c))
+        if st.matcher.intents[i_top].id == FALLBACK_INTENT:
+            cjk = cjk_count(bare)
             words = [w for w in bare.split() if w.isascii() and len(w) > 1]
             if cjk < 4 and len(words) < 3:
                 return probs, source, encoded
@@ -404,7 +431,7 @@ class IntentEngine:
         whether the encoder ran."""
         model = st.model
         n = len(st.matcher.intents)
-        if model is None or st.columns is None:
+        if model is None:
             _, sig = st.matcher.analyse(norm)
             out = np.zeros(n)
             for i, p in st.matcher.heuristic_rank(sig):
@@ -422,6 +449,8 @@ class IntentEngine:
             vector = self.encoder.encode([raw])[0]
             p_model = model.proba(model.semantic, model.semantic_logits(idx, vals, vector))
             source, encoded = "semantic", True
+        if st.columns is None:  # the model's columns are in the catalogue's order
+            return p_model.astype(np.float64), source, encoded
         # the model's columns follow model.intents, the engine's the catalogue's order
         out = np.zeros(n)
         out[st.columns] = p_model
@@ -430,66 +459,72 @@ class IntentEngine:
     # ------------------------------------------------------------------ context
 
     def _in_context(
-        self, st: _State, text: str, norm: str, probs: Probs, slots: Slots, context: Context
-    ) -> tuple[Probs, bool, Slots]:
+        self,
+        st: _State,
+        norm: str,
+        ranked: _Ranked,
+        slots: Slots,
+        only_slots: bool,
+        context: Context,
+    ) -> tuple[Probs, bool]:
+        """The probabilities read in the chat's context, and whether the context changed the
+        decision. ``only_slots``: the message is nothing but slot values ("KF20260001
+        尾号1234"), read by its slots."""
+        probs = ranked.probs
         topic = self._context_intent(st, context)
         if topic is None:
-            return probs, False, slots
+            return probs, False
         group = topic.group
         intents = st.matcher.intents
-        values = probs.tolist()
-        top = _argmax(probs, values)
+        values, top = ranked.values, ranked.top
         own = intents[top]
+        own_group = st.groups[top]
         fragment = _is_fragment(norm)
         accept_t, _ = _thresholds(st, self.config)
         clear = (
             values[top] >= accept_t
-            and _margin_ok(values, top, intents, self.config)
-            and own.group not in {"other", "greeting", "thanks"}
+            and ranked.margin_ok(st, self.config)
+            and own_group not in {"other", "greeting", "thanks"}
         )
         # a follow-up that means another intent within the topic ("那运费呢" after returns)
         remap = CONTEXT_REMAP.get((group, own.id))
-        only_slots = _only_slots(text, slots)  # "KF20260001 尾号1234": read by its slots
         # only a message that reads as a follow-up ("那运费呢", "运费呢") or isn't clear on its
         # own: "你们包邮吗" after a returns answer is a shipping question of its own
         # (as sure as the follow-up wording makes it: "没穿过 吊牌还在" after an exchange answer
         # reads weakly as an order question, and is no surer a refund question for the topic)
         if (remap is not None and fragment and not only_slots
                 and (not clear or _follows_on(norm))
-                and st.catalog.get(remap) is not None):
+                and st.get(remap) is not None):
             sure = max(float(probs[top]), 0.9) if _follows_on(norm) or clear else float(probs[top])
-            return _point_mass(st, remap, sure), True, slots
+            return _point_mass(st, remap, sure), True
         # the same question of another product ("what about the jeans", "那牛仔裤呢" after size
         # advice for the hoodie): worded as a follow-up, short, not clear on its own, and not
         # likelier another topic ("what about shipping?")
         if (topic.id in PRODUCT_TOPICS and fragment and not clear and not only_slots
-                and _follows_on(norm) and own.group in PRODUCT_GROUPS):
-            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
+                and _follows_on(norm) and own_group in PRODUCT_GROUPS):
+            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True
         if clear and not fragment:
-            return probs, False, slots
+            return probs, False
         # a slot with nothing else ("XL行不", "北京呢", "what about Beijing?")
         kinds = SLOT_TOPICS.get(group, ())
         carried = [k for k in kinds if getattr(slots, k) is not None]
         if carried and only_slots:
-            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True, slots
+            return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True
         if clear:
-            return probs, False, slots
+            return probs, False
         # otherwise the topic is a prior: a fragment is likelier to continue it
-        weight = np.array(
-            [self.config.context_prior if i.group == group else 1.0 for i in intents]
-        )
-        moved = probs * weight
+        moved = probs * st.priors[group]
         total = float(moved.sum())
         if total <= 0:
-            return probs, False, slots
+            return probs, False
         moved = moved / total
-        return moved, int(np.argmax(moved)) != top or moved[top] > probs[top] + 1e-9, slots
+        return moved, int(np.argmax(moved)) != top or moved[top] > probs[top] + 1e-9
 
     def _context_intent(self, st: _State, context: Context) -> Intent | None:
         for name in (context.flow, None if self._stale(context) else context.last_intent):
             if not name:
                 continue
-            intent = st.catalog.get(name)
+            intent = st.get(name)
             if intent is None:
                 in_group = [i for i in st.catalog.intents if i.group == name]
                 intent = in_group[0] if in_group else None
@@ -506,12 +541,10 @@ class IntentEngine:
     # ------------------------------------------------------------------ decision
 
     def _decide(
-        self, st: _State, probs: Probs, slots: Slots, source: Source, used_context: bool
+        self, st: _State, ranked: _Ranked, slots: Slots, source: Source, used_context: bool
     ) -> Decision:
         intents = st.matcher.intents
-        # One list of Python floats (the same values) for the few comparisons below: cheaper
-        # than a numpy call per step on a few dozen intents.
-        values = probs.tolist()
+        probs, values = ranked.probs, ranked.values
         # the candidates: from the likeliest down (ties in catalogue order: a stable sort), only
         # those worth a button — sorting the few above the floor, not every intent
         above = [i for i, p in enumerate(values) if p >= CANDIDATE_FLOOR]
@@ -523,7 +556,7 @@ class IntentEngine:
                 break
             if intents[i].id != FALLBACK_INTENT:
                 candidates.append((i, values[i]))
-        top = _argmax(probs, values)  # the first of the likeliest, as a stable sort has it
+        top = ranked.top  # the first of the likeliest, as a stable sort has it
         top_p = values[top]
         accept_t, clarify_t = _thresholds(st, self.config)
         if top_p <= 0 or intents[top].id == FALLBACK_INTENT or top_p < clarify_t:
@@ -532,10 +565,10 @@ class IntentEngine:
                                   used_context=used_context)
         intent = intents[top]
         outcome: Outcome = (
-            "accept" if top_p >= accept_t and _margin_ok(values, top, intents, self.config)
+            "accept" if top_p >= accept_t and ranked.margin_ok(st, self.config)
             else "clarify"
         )
-        if intent.group == "complaint":
+        if st.groups[top] == "complaint":
             slots = slots.model_copy(update={"topic": self._topic(st, probs)})
         return self._decision(st, intent, top_p, outcome, candidates, slots, source=source,
                               used_context=used_context)
@@ -543,8 +576,7 @@ class IntentEngine:
     def _topic(self, st: _State, probs: Probs) -> str | None:
         """The shop topic a complaint is about: the likeliest intent outside the social groups,
         when it stands out among them (a rant about nothing in particular has none)."""
-        content = [i for i, intent in enumerate(st.matcher.intents)
-                   if intent.group not in SOCIAL_GROUPS]
+        content = [i for i, group in enumerate(st.groups) if group not in SOCIAL_GROUPS]
         mass = float(sum(probs[i] for i in content))
         if mass <= 0:
             return None
@@ -566,16 +598,15 @@ class IntentEngine:
         used_context: bool = False,
     ) -> Decision:
         if not candidates and intent.id != FALLBACK_INTENT:
-            candidates = [(st.catalog.ids.index(intent.id), confidence)]
+            candidates = [(st.index[intent.id], confidence)]
         return Decision(
             intent=intent.id,
-            group=intent.group,
+            group=st.groups[st.index[intent.id]],
             action=intent.action.value,
             confidence=_clip(confidence),
             outcome=outcome,
             candidates=[
-                Candidate(intent=st.matcher.intents[i].id, group=st.matcher.intents[i].group,
-                          confidence=_clip(p))
+                Candidate(intent=st.matcher.intents[i].id, group=st.groups[i], confidence=_clip(p))
                 for i, p in candidates
             ],
             slots=slots,
@@ -594,7 +625,7 @@ class IntentEngine:
         source: Source = "model",
         used_context: bool = False,
     ) -> Decision:
-        other = st.catalog.get(FALLBACK_INTENT)
+        other = st.get(FALLBACK_INTENT)
         return Decision(
             intent=FALLBACK_INTENT,
             group=FALLBACK_INTENT.split(".")[0],
@@ -602,8 +633,7 @@ class IntentEngine:
             confidence=_clip(confidence),
             outcome="fallback",
             candidates=[
-                Candidate(intent=st.matcher.intents[i].id, group=st.matcher.intents[i].group,
-                          confidence=_clip(p))
+                Candidate(intent=st.matcher.intents[i].id, group=st.groups[i], confidence=_clip(p))
                 for i, p in candidates
             ],
             slots=slots,
@@ -611,6 +641,24 @@ class IntentEngine:
             source=source,
             used_context=used_context,
         )
+
+
+class _Ranked:
+    """Probabilities over the catalogue and what a decision reads of them, each worked out
+    once a match: the values as Python floats (cheaper to compare one by one than numpy's
+    elements, on a few dozen intents), the likeliest (the first of equals, as ``np.argmax``)
+    and whether it beats its runner-up by the margin (asked only where it could accept)."""
+
+    def __init__(self, probs: Probs) -> None:
+        self.probs = probs
+        self.values: list[float] = probs.tolist()
+        self.top = _argmax(probs, self.values)
+        self._margin: bool | None = None
+
+    def margin_ok(self, st: _State, config: MatcherConfig) -> bool:
+        if self._margin is None:
+            self._margin = _margin_ok(self.values, self.top, st.rivals, config.accept_margin)
+        return self._margin
 
 
 def _load_model(path: Path | None) -> IntentModel | None:
@@ -646,46 +694,54 @@ def _argmax(probs: Probs, values: list[float]) -> int:
     return values.index(max(values))
 
 
-def _margin_ok(values: list[float], top: int, intents: list[Intent], config: MatcherConfig) -> bool:
+def _margin_ok(values: list[float], top: int, rivals: _Rivals, accept_margin: float) -> bool:
     """The best beats the runner-up by ``accept_margin`` logits; a greeting or thanks never
     counts as the runner-up of a question, and other.unknown never does. ``values``: the
-    probabilities as a list of floats."""
-    wrapper, rivals_of_wrapper, rivals_of_question = _rivals(intents, config.wrapper_groups)
-    rivals = [values[i] for i in (rivals_of_wrapper if wrapper[top] else rivals_of_question)
-              if i != top]
-    second = max(0.0, max(rivals, default=0.0))
-    if second > 0.0 and sum(rivals) != sum(rivals):
-        second = 0.0  # a NaN among them: numpy's max was NaN, and max(0.0, NaN) is 0.0
-    return logit(values[top]) - logit(second) >= config.accept_margin
+    probabilities as a list of floats; ``rivals``: the catalogue's (``_rivals``)."""
+    wrapper, of_wrapper, of_question = rivals
+    pick, position = of_wrapper if wrapper[top] else of_question
+    values_of = pick(values)  # the rivals' values, in catalogue order
+    at = position.get(top)
+    if at is not None:  # the best is no rival of its own
+        values_of.pop(at)
+    second = max(0.0, max(values_of, default=0.0))
+    if second > 0.0:
+        total = sum(values_of)
+        if total != total:
+            second = 0.0  # a NaN among them: numpy's max was NaN, and max(0.0, NaN) is 0.0
+    return logit(values[top]) - logit(second) >= accept_margin
 
 
-_RIVALS: dict[
-    tuple[int, tuple[str, ...]], tuple[list[Intent], list[bool], list[int], list[int]]
-] = {}
+# some intents' values picked from all as a list (an itemgetter: a C loop), and where each
+# intent stands in that list
+_Pick = tuple[Callable[[list[float]], list[float]], dict[int, int]]
+_Rivals = tuple[list[bool], _Pick, _Pick]
 
 
-def _rivals(
-    intents: list[Intent], wrappers: tuple[str, ...]
-) -> tuple[list[bool], list[int], list[int]]:
+def _rivals(intents: list[Intent], wrappers: tuple[str, ...]) -> _Rivals:
     """Which intents are greetings/thanks, and who may be the runner-up of a greeting or thanks
     (anything but other.unknown) and of a question (neither other.unknown nor a greeting or
-    thanks). Per catalogue, cached: the check runs on every message."""
-    key = (id(intents), wrappers)
-    found = _RIVALS.get(key)
-    if found is None or found[0] is not intents:  # the same id for another list: rebuild
-        if len(_RIVALS) > 16:
-            _RIVALS.clear()
-        wrapper = [i.group in wrappers for i in intents]
-        of_wrapper = [n for n, i in enumerate(intents) if i.id != FALLBACK_INTENT]
-        of_question = [n for n in of_wrapper if not wrapper[n]]
-        found = _RIVALS[key] = (intents, wrapper, of_wrapper, of_question)
-    return found[1], found[2], found[3]
+    thanks). Per catalogue: the check runs on every message."""
+    wrapper = [i.group in wrappers for i in intents]
+    of_wrapper = [n for n, i in enumerate(intents) if i.id != FALLBACK_INTENT]
+    of_question = [n for n in of_wrapper if not wrapper[n]]
+    return wrapper, _picker(of_wrapper), _picker(of_question)
+
+
+def _picker(indices: list[int]) -> _Pick:
+    get = operator.itemgetter(*indices) if len(indices) >= 2 else None
+
+    def pick(values: list[float]) -> list[float]:
+        if get is None:  # an itemgetter of one index returns the value, not a tuple
+            return [values[i] for i in indices]
+        return list(get(values))
+
+    return pick, {n: at for at, n in enumerate(indices)}
 
 
 def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:
-    ids = st.catalog.ids
-    out = np.zeros(len(ids))
-    out[ids.index(intent_id)] = min(1.0, max(confidence, 0.0))
+    out = np.zeros(len(st.groups))
+    out[st.index[intent_id]] = min(1.0, max(confidence, 0.0))
     return out
 
 
@@ -707,7 +763,7 @@ def _is_fragment(norm: str) -> bool:
     """Short, or opening like a follow-up (那…, 还有…, what about …)."""
     if _CONTINUATION.match(norm):
         return True
-    cjk = sum(1 for c in norm if is_cjk(c))
+    cjk = cjk_count(norm)
     if cjk:
         return cjk <= _FRAGMENT_MAX_CJK and len(norm.split()) <= 3
     return len(norm.split()) <= _FRAGMENT_MAX_WORDS
@@ -748,7 +804,7 @@ def _follows_on(norm: str) -> bool:
 
 def _only_slots(text: str, slots: Slots) -> bool:
     """Nothing but slot values, particles and "what about" is left of the message."""
-    if slots == _NO_SLOTS:
+    if slots is NO_SLOTS or slots == NO_SLOTS:  # (pydantic's == costs a microsecond)
         return False
     return not _FRAGMENT_WORDS.sub("", slot_text(text)).strip()
 

@@ -87,6 +87,13 @@ def _sarcasm(norm: str) -> bool:
     return bool(_PRAISE.search(norm) and _FAILURE.search(_SINCERE_EN.sub(" ", norm)))
 
 
+# a run of CJK characters (as ``is_cjk`` tells them), or a run of anything else
+_RUNS = re.compile(
+    r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)"
+    r"|([^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)"
+)
+
+
 def ngrams(norm: str) -> list[str]:
     """Sparse features of a normalised message (see the module doc); repeated ones repeat."""
     out: list[str] = []
@@ -98,26 +105,14 @@ def ngrams(norm: str) -> list[str]:
         if is_cjk(last):
             out.append(last + ">")
     for token in norm.split(" "):
-        if not token:
-            continue
-        run: list[str] = []
-        word = ""
-        for ch in token + " ":
-            if is_cjk(ch):
-                if word:
-                    _latin(word, out)
-                    word = ""
-                run.append(ch)
-                continue
+        # a token's runs in order (found by a regex rather than a Python loop per character):
+        # a CJK run gives its characters, then its bigrams; anything else is a word
+        for run, word in _RUNS.findall(token):
             if run:
                 out.extend(run)
-                out.extend(run[i] + run[i + 1] for i in range(len(run) - 1))
-                run = []
-            if ch != " ":
-                word += ch
-            elif word:
+                out.extend([a + b for a, b in pairwise(run)])
+            else:
                 _latin(word, out)
-                word = ""
     words = [w for w in norm.split(" ") if w and w.isascii() and w.isalpha()]
     out.extend(f"{a}_{b}" for a, b in pairwise(words))
     out.extend(cues(norm))

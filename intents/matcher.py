@@ -446,13 +446,14 @@ class IntentMatcher:
                 chars[start:end] = " " * (end - start)
         return " ".join("".join(chars).split())
 
-    def is_acknowledgement(self, norm: str) -> bool:
+    def is_acknowledgement(self, norm: str, bare: str | None = None) -> bool:
         """The whole message (its normalised form) is a listed bare acknowledgement (好的, 嗯嗯,
-        ok)."""
+        ok). ``bare``: ``strip_fillers(norm)``, when the caller has it already."""
         plain = _compact(norm)
+        if bare is None:
+            bare = strip_fillers(norm)
         return bool(plain) and (
-            plain in self._acknowledgements
-            or _compact(strip_fillers(norm)) in self._acknowledgements
+            plain in self._acknowledgements or _compact(bare) in self._acknowledgements
         )
 
     def keyword_intents(self, norm: str) -> dict[int, float]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,24 +78,25 @@ class IntentModel:
 
     def tfidf(self, grams: Sequence[str]) -> tuple[npt.NDArray[np.int64], Floats]:
         """The message's non-zero TF-IDF features: (vocabulary indices, L2-normalised values)."""
-        counts: dict[int, int] = {}
-        vocab = self.vocab
-        for g in grams:
-            j = vocab.get(g)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
+        known = [j for j in map(self.vocab.get, grams) if j is not None]
+        if not known:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        vals = (1.0 + np.log(tf)) * self.idf[idx]
+        if len(set(known)) == len(known):  # each once (most messages): 1 + log(1) is exactly 1
+            idx = np.array(known, dtype=np.int64)
+            vals = self.idf[idx]
+        else:
+            counts = Counter(known)  # in the order first seen
+            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            # float32 already (numpy keeps the arrays' type): the astype tells the type checker
+            vals = ((1.0 + np.log(tf)) * self.idf[idx]).astype(np.float32, copy=False)
         norm = float(np.sqrt(vals @ vals))
-        return idx, (vals / norm if norm > 0 else vals).astype(np.float32)
+        return idx, (vals / norm if norm > 0 else vals).astype(np.float32, copy=False)
 
     def lexical_logits(self, idx: npt.NDArray[np.int64], vals: Floats) -> Floats:
         z = self.lexical.bias.copy()
         if idx.size:
-            z += vals @ self.lexical.weights[idx]
+            z += vals @ self.lexical.weights.take(idx, axis=0)  # the rows: take is cheaper
         return z
 
     def semantic_logits(
@@ -231,7 +233,7 @@ def _dequantise(q: npt.NDArray[Any], scale: npt.NDArray[Any]) -> Floats:
 def softmax(z: Floats) -> Floats:
     m = float(z.max()) if z.size else 0.0
     e = np.exp(z - m)
-    out: Floats = (e / e.sum()).astype(np.float32)
+    out: Floats = (e / e.sum()).astype(np.float32, copy=False)
     return out
 
 

@@ -118,7 +118,15 @@ _LATIN_MAP = {**EN_VARIANTS, **LATIN_ABBREVIATIONS}
 _KF = re.compile(
     r"(?<=[\u4e00-\u9fff])\s*kf(?![a-z0-9])(?!\s*\d)|(?<![a-z0-9])kf\s*(?=[\u4e00-\u9fff])"
 )
-_LATIN_WORD = re.compile(r"(?<![a-z0-9'])[a-z]+(?![a-z0-9'])")
+# a whole latin word of _LATIN_MAP (not inside a longer word, a number or "don't"): one search
+# finds them all, where a sub over every latin word would call back into Python for each
+_LATIN_MAPPED = re.compile(
+    r"(?<![a-z0-9'])(?:"
+    + "|".join(re.escape(w) for w in sorted(_LATIN_MAP, key=len, reverse=True))
+    + r")(?![a-z0-9'])"
+)
+_HAS_LATIN = re.compile(r"[a-z]")
+_HAS_CJK = re.compile(r"[^\x00-\u2e80]")  # anything above U+2E80: CJK and beyond
 
 # pinyin words and a few syllables, with the characters a shop customer means by them
 PINYIN: dict[str, str] = {
@@ -218,8 +226,7 @@ def _close_verb(m: re.Match[str]) -> str:
 
 
 def _latin_word(m: re.Match[str]) -> str:
-    word = m.group(0)
-    return _LATIN_MAP.get(word, word)
+    return _LATIN_MAP[m.group(0)]
 
 
 def _pinyin_run(m: re.Match[str]) -> str:
@@ -255,15 +262,8 @@ def apply_variants(text: str) -> str:
     """Map spelling variants of a prepared (NFKC, simplified, case-folded) text."""
     if not text:
         return text
-    has_cjk = False
-    has_latin = False
-    for ch in text:
-        if "a" <= ch <= "z":
-            has_latin = True
-        elif ch > "\u2e80":
-            has_cjk = True
-        if has_cjk and has_latin:
-            break
+    has_cjk = _HAS_CJK.search(text) is not None
+    has_latin = _HAS_LATIN.search(text) is not None
     if has_cjk:
         text = _ZH_PATTERN.sub(lambda m: ZH_VARIANTS[m.group(0)], text)
         text = _SPLIT_VERB.sub(_close_verb, text)
@@ -273,5 +273,5 @@ def apply_variants(text: str) -> str:
     if has_latin:
         text = _KF.sub("客服", text)
         text = _LATIN_RUN.sub(_pinyin_run, text)
-        text = _LATIN_WORD.sub(_latin_word, text)
+        text = _LATIN_MAPPED.sub(_latin_word, text)
     return text

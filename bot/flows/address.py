@@ -16,7 +16,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.keyboards import ConfirmAddressCallback
-from bot.services import choices, outcomes
+from bot.services import choices, done, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import lookup, order_card
 from bus.contracts import (
@@ -74,28 +74,62 @@ def _fits(value: str | None, low: int, high: int) -> str | None:
     return value if value is not None and low <= len(value) <= high else None
 
 
+def address_in(text: str) -> ParsedAddress | None:
+    """A whole new address in the customer's words (one the parser settles), if any."""
+    if not text:
+        return None
+    parsed = parse_address(text)
+    if not parsed.has_address or any(p in ASKED_AGAIN for p in parsed.problems):
+        return None
+    return parsed
+
+
 class AddressFlow(Flow):
     states = AddressChange
 
     async def draft(self) -> AddressDraft:
         return await self.load(AddressDraft)
 
-    async def start(self, order: OrderView, access: str) -> None:
+    async def start(self, order: OrderView, access: str, typed: str = "") -> None:
         """After the order card: can the address change, and may this customer change it?
-        The worker decides (``address_refusal`` in the order view); the bot words it."""
+        The worker decides (``address_refusal`` in the order view); the bot words it.
+        ``typed``: what the customer wrote before the order was settled ("地址改成…", an
+        address typed at "which order?"): an address in it is shown to confirm, not asked for
+        again (after the contact, when that is needed first)."""
         if order.address_refusal is not None:
             await outcomes.address_refused(
                 self.conv, AddressChangeRefused(reason=order.address_refusal)
             )
-        elif access != "owner":
+            return
+        draft = AddressDraft(order_no=order.order_no)
+        given = address_in(typed)
+        if given is not None:
+            self.fill(draft, given)
+        if access != "owner":
             # Digits open an order for reading only: the contact first, before the customer
-            # types an address for nothing; the address step follows once it is linked.
-            draft = AddressDraft(order_no=order.order_no)
+            # types an address for nothing; the address step (or the one typed, shown to
+            # confirm) follows once it is linked.
             await self.pause_for_contact(draft, "write", AddressChange.waiting_for_address)
-        else:
-            draft = AddressDraft(order_no=order.order_no, key=idempotency_key(self.conv.user_id))
-            await self.wait(AddressChange.waiting_for_address, draft)
-            await self.conv.say(self.conv.t("address.ask_new"))
+            return
+        draft.key = idempotency_key(self.conv.user_id)
+        if given is not None:
+            await self.show(draft)
+            return
+        await self.wait(AddressChange.waiting_for_address, draft)
+        await self.conv.say(self.conv.t("address.ask_new"))
+
+    async def kept_while_paused(self, text: str) -> bool:
+        """An address typed while the change waits for the customer's contact: kept, and
+        shown to confirm once the contact is linked (``resume``). ``False`` when no address
+        change is waiting, or the text is no whole address."""
+        draft = await self.draft()
+        waiting = (AddressChange.waiting_for_address.state, AddressChange.waiting_for_confirm.state)
+        given = address_in(text) if draft.paused_at in waiting else None
+        if given is None:
+            return False
+        self.fill(draft, given)
+        await self.keep(draft)
+        return True
 
     async def address_typed(self, text: str, decision: Decision | None) -> None:
         """The new address, read by the parser and shown back for the customer to confirm."""
@@ -201,7 +235,7 @@ class AddressFlow(Flow):
         if isinstance(reply, AddressChanged):
             logger.info("address changed for order %s by chat %s", draft.order_no, conv.chat_id)
             keep = conv.t("address.parsed.keep")
-            await conv.say(
+            said = await conv.say(
                 conv.t(
                     "address.done_full",
                     name=draft.receiver_name or keep,
@@ -210,6 +244,7 @@ class AddressFlow(Flow):
                     street=draft.street,
                 )
             )
+            done.remember(conv.memory, "address", said.message_id, order_no=draft.order_no)
         else:
             await outcomes.explain(conv, reply)
 

@@ -129,9 +129,15 @@ class Flow(ABC):
             self.rpc, self.conv, text, listed, states
         )
 
-    async def ask_order_again_or_step_aside(self, decision: Decision | None) -> None:
+    async def ask_order_again_or_step_aside(
+        self, decision: Decision | None, text: str = ""
+    ) -> None:
         """No order in the answer: a linked customer has their list above, others the number
-        to type."""
+        to type. A question of its own ("do you have the shirt in M?" at "which order?") leaves
+        the flow to the other handlers, as a clear new question does."""
+        if text and choices.asks_a_question(text):
+            await self.finish()
+            raise SkipHandler
         ask = "ask.pick_order" if self.conv.memory.linked is True else "ask.order_no"
         await self.ask_again_or_step_aside(decision, ask)
 
@@ -265,7 +271,7 @@ class OrderFirstFlow(Flow, Generic[OD]):
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         order_no = await self.order_named(text, self.listed)
         if order_no is None:
-            await self.ask_order_again_or_step_aside(decision)
+            await self.ask_order_again_or_step_aside(decision, text)
             return
         draft = await self.draft()
         draft.picked_by = text.strip()[:100]

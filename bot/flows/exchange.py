@@ -17,7 +17,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
-from bot.services import choices, outcomes
+from bot.services import choices, done, outcomes
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import item_label, offer_orders, order_ask, order_mentioned
 from bot.services.questions import item_kind_named
@@ -219,7 +219,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 key = "exchange.no_bigger" if draft.size_step > 0 else "exchange.no_smaller"
                 await self.conv.say(
                     self.conv.t(key, size=base),
-                    reply_markup=keyboards.offer_human(self.conv.t, "ineligible"),
+                    reply_markup=self.conv.offer_human("ineligible"),
                 )
                 return
         if draft.new_size and not draft.size_confirmed and draft.new_size != draft.old_size:
@@ -429,10 +429,14 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.finish()
         if isinstance(reply, ExchangeCreated):
             logger.info("exchange %s created for chat %s", reply.exchange.rma_no, conv.chat_id)
-            await conv.say(
+            said = await conv.say(
                 conv.replies.exchange_created(
                     conv.locale, rma_no=reply.exchange.rma_no, postage_payer=reply.postage_payer
                 )
+            )
+            done.remember(
+                conv.memory, "exchange", said.message_id, order_no=draft.order_no,
+                reference=reply.exchange.rma_no,
             )
         else:
             await outcomes.explain(conv, reply)

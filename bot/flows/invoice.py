@@ -157,7 +157,7 @@ class InvoiceFlow(Flow):
     async def order_typed(self, text: str, decision: Decision | None) -> None:
         order_no = await self.order_named(text, "i")
         if order_no is None:
-            await self.ask_order_again_or_step_aside(decision)
+            await self.ask_order_again_or_step_aside(decision, text)
             return
         draft = await self.draft()
         draft.order_no = order_no

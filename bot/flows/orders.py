@@ -17,9 +17,9 @@ from typing import Literal
 from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
-from bot.flows.address import AddressFlow
+from bot.flows.address import AddressFlow, address_in
 from bot.flows.base import Draft, Flow, OrderDraft
-from bot.services import choices, outcomes
+from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
@@ -193,8 +193,15 @@ class OrderQueryFlow(Flow):
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
         order_no = await self.order_named(text, "q", job_states(draft))
+        if order_no is None and draft.intent == "order.change_address" and address_in(text):
+            # the new address typed before the order is picked: kept for the address step
+            draft.text = text[:300]
+            await self.wait(OrderQuery.waiting_for_order, draft)
+            ask = "ask.pick_order" if self.conv.memory.linked is True else "ask.order_no"
+            await self.conv.say(f"{self.conv.t('address.kept')}\n{self.conv.t(ask)}")
+            return
         if order_no is None:
-            await self.ask_order_again_or_step_aside(decision)
+            await self.ask_order_again_or_step_aside(decision, text)
             return
         draft.order_no = order_no
         await self.find(draft, answered_last4(text))
@@ -262,7 +269,7 @@ class OrderQueryFlow(Flow):
             courier = courier_asked(draft.text) or "sf"
             await change.run(ChangeDraft(job="courier", order_no=order.order_no, courier=courier))
         elif intent == "order.change_address":
-            await AddressFlow(conv, self.rpc, self.state).start(order, found.access)
+            await AddressFlow(conv, self.rpc, self.state).start(order, found.access, draft.text)
         elif intent == "order.cancel":
             await change.offer_cancel(order)
         elif intent == "order.modify":
@@ -528,7 +535,7 @@ class OrderChangeFlow(Flow):
         )
         await conv.say(
             conv.t("order.modify.refused", reasons=lines),
-            reply_markup=keyboards.offer_human(conv.t, "ineligible"),
+            reply_markup=conv.offer_human("ineligible"),
         )
 
     # -- the command -----------------------------------------------------------------------------
@@ -588,14 +595,16 @@ class OrderChangeFlow(Flow):
                 when = conv.replies.format_datetime(reply.urged_at, conv.locale)
                 await conv.say(conv.t("order.urged.already_today", time=when))
             else:
-                await conv.say(conv.t(f"order.urged.{reply.stage}"))
+                said = await conv.say(conv.t(f"order.urged.{reply.stage}"))
+                done.remember(conv.memory, "urge", said.message_id, order_no=order_no)
         elif isinstance(reply, UrgeRefused):
             await conv.say(conv.t(f"order.urge_refused.{reply.reason}"))
         elif isinstance(reply, CourierRequestRecorded):
             logger.info("courier request recorded for order %s", order_no)
             name = conv.t(f"order.courier.name.{reply.courier}")
             key = "order.courier.recorded_extra" if reply.extra_cost else "order.courier.recorded"
-            await conv.say(conv.t(key, order_no=order_no, courier=name))
+            said = await conv.say(conv.t(key, order_no=order_no, courier=name))
+            done.remember(conv.memory, "courier", said.message_id, order_no=order_no)
         elif isinstance(reply, CourierRequestRefused):
             name = conv.t(f"order.courier.name.{draft.courier or 'sf'}")
             await conv.say(
@@ -604,7 +613,7 @@ class OrderChangeFlow(Flow):
         elif isinstance(reply, OrderCancelled):
             logger.info("order %s cancelled by chat %s", order_no, conv.chat_id)
             if reply.refund is None:
-                await conv.say(conv.t("order.cancel.done_unpaid", order_no=order_no))
+                said = await conv.say(conv.t("order.cancel.done_unpaid", order_no=order_no))
             else:
                 span = reply.refund_arrival_days
                 days = conv.replies.text(
@@ -613,7 +622,7 @@ class OrderChangeFlow(Flow):
                     low=span.min if span else 1,
                     high=span.max if span else 5,
                 )
-                await conv.say(
+                said = await conv.say(
                     conv.t(
                         "order.cancel.done_paid",
                         order_no=order_no,
@@ -622,6 +631,10 @@ class OrderChangeFlow(Flow):
                         arrival=days,
                     )
                 )
+            refund = reply.refund.refund_no if reply.refund is not None else None
+            done.remember(
+                conv.memory, "cancel", said.message_id, order_no=order_no, reference=refund
+            )
         elif isinstance(reply, CancelRefused):
             await conv.say(conv.t(f"order.cancel.refused.{reply.reason}"))
         elif isinstance(reply, ItemModified):
@@ -630,7 +643,10 @@ class OrderChangeFlow(Flow):
             variant = (
                 f"{item.size} / {colour_name(item.color, conv.locale)}" if item else reply.new_sku
             )
-            await conv.say(conv.t("order.modify.done", item=draft.item_title, new_variant=variant))
+            said = await conv.say(
+                conv.t("order.modify.done", item=draft.item_title, new_variant=variant)
+            )
+            done.remember(conv.memory, "modify", said.message_id, order_no=order_no)
         elif isinstance(reply, ItemModifyRefused):
             await self.modify_refused(list(reply.reasons))
         elif isinstance(reply, outcomes.Setback):

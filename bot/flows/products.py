@@ -134,6 +134,16 @@ def fibre_asked(text: str) -> tuple[Fibre | None, bool]:
     return None, False
 
 
+def asks_itself(text: str, slots: Slots) -> bool:
+    """The message asks something of its own (a size, a colour, a fibre, stock, care, wear or
+    material words), beyond naming a product."""
+    lowered = text.lower()
+    return bool(
+        slots.size or slots.color or fibre_asked(text)[0]
+        or any(w in lowered for w in (*STOCK_WORDS, *CARE_WORDS, *WEAR_WORDS, *MATERIAL_WORDS))
+    )
+
+
 def unsold_asked(text: str) -> Unsold | None:
     lowered = text.lower()
     for thing, words in UNSOLD_WORDS:
@@ -334,6 +344,9 @@ class ProductFacts(Flow):
             candidates = await self.search(query)
         product = chosen(candidates)
         draft = await self.load(ProductsDraft)
+        if asks_itself(text, decision.slots if decision else Slots()):
+            # "纯棉T恤有L吗" in answer to "which one?": its own question, not the one waiting
+            draft = ProductsDraft.of(text, decision.slots if decision else Slots())
         if product is not None:
             await self.answer(draft, product.product_id)
         elif candidates:
@@ -382,6 +395,9 @@ class ProductFacts(Flow):
             )
         else:
             body = self.material(draft, product, name)
+        if draft.aspect != "material" and (fibre := self.fibre_line(draft, product, name)):
+            # "羊绒大衣有吗" when the coat is wool: said before its stock, never implied
+            body = f"{fibre}\n{body}"
         header = conv.t("products.header", name=name)
         await conv.say(f"{header}\n{body}", reply_markup=conv.feedback("quality.material"))
 
@@ -408,6 +424,25 @@ class ProductFacts(Flow):
                 composition=conv.replies.render_composition(shares, conv.locale),
             ))
         return "\n".join(lines)
+
+    def fibre_line(self, draft: ProductsDraft, product: ProductView, name: str) -> str | None:
+        """For a stock, care or wear question that named a fibre the item is not (all) made
+        of: that it isn't, and what it is (a fibre it is made of only: nothing to say)."""
+        if draft.fibre is None or not product.composition:  # unknown: nothing to deny
+            return None
+        conv = self.conv
+        share = next((s.percent for s in product.composition if s.fibre == draft.fibre), 0)
+        fibre = conv.t(f"fibre.{draft.fibre}")
+        made_of = conv.replies.render_composition(
+            [(s.fibre, s.percent) for s in product.composition], conv.locale
+        )
+        if share == 0:
+            return conv.t("products.fibre.none_of", fibre=fibre, name=name, material=made_of)
+        if share < 100:  # "羊绒大衣有吗" of a coat with 10 % cashmere
+            return conv.t(
+                "products.fibre.some_of", fibre=fibre, name=name, percent=share, material=made_of
+            )
+        return None
 
     def care(self, product: ProductView) -> str:
         conv = self.conv

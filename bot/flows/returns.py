@@ -24,9 +24,16 @@ from pydantic import Field
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
-from bot.services import choices, outcomes
+from bot.services import choices, done, outcomes
+from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import FLOW_STATES, item_label, offer_orders, order_mentioned
+from bot.services.orders import (
+    FLOW_STATES,
+    item_label,
+    offer_orders,
+    order_ask,
+    order_mentioned,
+)
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
@@ -140,6 +147,20 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         await self.wait(ReturnRequest.waiting_for_order, draft)
         found = await offer_orders(self.conv, self.rpc, "r", text=text)
+        if found is not None:
+            await self.with_order(draft, found.order)
+
+    async def rules(self, text: str, slots: Slots) -> None:
+        """ "怎么退货", "定制的能退吗": the policy's rules, ending as what follows does — for a
+        verified customer their orders that can be returned, to pick and go on (the only one
+        taken at once), for others the order number to send."""
+        ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
+        await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
+        if ending == "number":
+            return
+        draft = ReturnDraft(note=text.strip()[:200], asked=True)
+        await self.wait(ReturnRequest.waiting_for_order, draft)
+        found = await offer_orders(self.conv, self.rpc, self.listed, text=text)
         if found is not None:
             await self.with_order(draft, found.order)
 
@@ -352,7 +373,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             )
             text += "\n" + conv.t("returns.offer_exchange")
         else:
-            markup = keyboards.offer_human(conv.t, "ineligible")
+            markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")
         await conv.say(text, reply_markup=markup)
 
@@ -389,7 +410,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if isinstance(reply, ReturnCreated):
             record = reply.record
             logger.info("return %s created for chat %s", record.return_no, conv.chat_id)
-            await conv.say(
+            said = await conv.say(
                 conv.replies.return_created(
                     conv.locale,
                     return_no=record.return_no,
@@ -400,6 +421,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
                     process_days=(reply.refund_process_days.min, reply.refund_process_days.max),
                     arrival_days=(reply.refund_arrival_days.min, reply.refund_arrival_days.max),
                 )
+            )
+            done.remember(
+                conv.memory, "return", said.message_id, order_no=draft.order_no,
+                reference=record.return_no,
             )
         else:
             await outcomes.explain(conv, reply)

@@ -214,7 +214,7 @@ class SizeFlow(Flow):
         above = f"{asked}\n" if asked else ""
         # Outside the chart: a person finds something that suits (the button opens a ticket).
         markup = (
-            keyboards.offer_human(conv.t, "other")
+            conv.offer_human("other")
             if advice.kind == "out_of_range"
             else conv.feedback("size.recommend")
         )

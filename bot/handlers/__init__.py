@@ -19,6 +19,7 @@ from bot.flows import FLOWS
 from bot.handlers import (
     clarify,
     commands,
+    done,
     errors,
     exchange,
     feedback,
@@ -92,7 +93,8 @@ def get_routers(
         # a return's parcel sent back with its tracking number, whatever the engine or a
         # waiting flow would make of it (the flows' buttons are checked before it all)
         returns.get_parcel_router(),
-        offers.get_router(), commands.get_router(), identity.get_router(), flows,
+        offers.get_router(), done.get_router(), commands.get_router(), identity.get_router(),
+        flows,
         identity.get_waiting_router(),
     )
 

@@ -34,7 +34,7 @@ async def missed(conv: Conversation) -> bool:
     if conv.memory.missed() >= MISSES_BEFORE_HUMAN:
         await conv.say(
             conv.t("clarify.offer_human"),
-            reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
+            reply_markup=conv.offer_human("low_confidence"),
         )
         return True
     return False

@@ -14,7 +14,6 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent
 
-from bot import keyboards
 from bot.services import outcomes
 from bot.services.conversation import Conversation
 from bot.settings import BotSettings
@@ -90,7 +89,7 @@ def get_router() -> Router:
             await state.clear()  # never leave the customer stuck in a broken flow
         try:
             await conv.say(
-                conv.t("error.generic"), reply_markup=keyboards.offer_human(conv.t, "other")
+                conv.t("error.generic"), reply_markup=conv.offer_human("other")
             )
             await conv.memory.save()
         except Exception:

@@ -64,7 +64,7 @@ def get_router(known_intents: Collection[str]) -> Router:
             await conv.say(conv.t("feedback.thanks"))
         else:
             await conv.say(
-                conv.t("feedback.sorry"), reply_markup=keyboards.offer_human(conv.t, "other")
+                conv.t("feedback.sorry"), reply_markup=conv.offer_human("other")
             )
 
     return router

@@ -12,7 +12,8 @@ from aiogram.types import Message
 from bot import keyboards
 from bot.filters import HasContact, HasText
 from bot.flows import identity
-from bot.flows.base import Identity
+from bot.flows.address import AddressFlow
+from bot.flows.base import Flows, Identity
 from bot.services.conversation import Conversation
 from bus import Bus
 from intents import Decision
@@ -42,8 +43,13 @@ def get_waiting_router() -> Router:
 
     @router.message()
     async def handle_text_while_waiting(
-        message: Message, conv: Conversation, decision: Decision | None = None
+        message: Message, conv: Conversation, flows: Flows, decision: Decision | None = None
     ) -> None:
+        if await flows.get(AddressFlow).kept_while_paused(message.text or ""):
+            # the new address, typed before the contact: shown to confirm once it is shared
+            text = f"{conv.t('address.kept')}\n{conv.t('contact.still_needed')}"
+            await conv.say(text, reply_markup=keyboards.share_contact(conv.t))
+            return
         if decision is not None and decision.outcome == "accept":
             raise SkipHandler
         await conv.say(conv.t("contact.still_needed"), reply_markup=keyboards.share_contact(conv.t))

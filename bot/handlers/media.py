@@ -16,7 +16,6 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.settings import BotSettings
@@ -90,7 +89,7 @@ def get_router() -> Router:
             key = "media.photo_kept" if kind == "photo" else "media.document_kept"
             # evidence for a colour or quality question goes to after-sales as such
             reason = "quality" if conv.memory.evidence_for else "other"
-            markup = keyboards.offer_human(conv.t, reason)
+            markup = conv.offer_human(reason)
         await conv.say(conv.t(key), reply_markup=markup)
 
     @router.message()

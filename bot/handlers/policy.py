@@ -10,7 +10,6 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
-from bot import keyboards
 from bot.flows.base import Flows
 from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
@@ -100,9 +99,11 @@ def get_router(router: Router | None = None) -> Router:
     async def handle_policy_question(
         message: Message, conv: Conversation, decision: Decision, flows: Flows
     ) -> None:
-        if decision.intent == "returns.return" and await flows.get(ReturnFlow).own_item_asked(
-            message.text or ""
-        ):
+        if decision.intent == "returns.return":
+            returns = flows.get(ReturnFlow)
+            if not await returns.own_item_asked(message.text or ""):
+                # the rules, then (for a verified customer) the orders they may return
+                await returns.rules(message.text or "", decision.slots)
             return  # "牛仔裤太长了能退吗" of a verified customer's jeans: answered by their order
         await answer_from_policy(conv, decision.intent or "", message.text or "", decision.slots)
 
@@ -127,7 +128,7 @@ def get_router(router: Router | None = None) -> Router:
         conv.memory.evidence_for = "quality"
         await conv.say(
             conv.replies.answer("quality.problem", conv.locale),
-            reply_markup=keyboards.offer_human(conv.t, "quality"),
+            reply_markup=conv.offer_human("quality"),
         )
 
     @router.message(IntentRoute("human.agent"))

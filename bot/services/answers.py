@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 
-from bot import keyboards
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.questions import (
@@ -21,6 +20,7 @@ from bot.services.questions import (
 from bot.services.repeats import say_answer
 from bus import Bus
 from intents import Slots
+from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
 from shop.policy import ShopPolicy
 
@@ -30,8 +30,11 @@ NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 """Answers without the "did this help?" buttons."""
 
 
-async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: Slots) -> None:
-    """Say the policy's answer for ``intent`` to the message ``text`` (its ``slots``)."""
+async def answer_from_policy(
+    conv: Conversation, intent: str, text: str, slots: Slots, *, order_ask: OrderAsk = "number"
+) -> None:
+    """Say the policy's answer for ``intent`` to the message ``text`` (its ``slots``);
+    ``order_ask``: how an answer asking for the order ends (what follows it)."""
     values = slots.model_dump(exclude_none=True)
     region = values.pop("region", None) or conv.memory.region
     kind = item_kind_named(text) if intent in YES_NO_INTENTS else None
@@ -41,14 +44,14 @@ async def answer_from_policy(conv: Conversation, intent: str, text: str, slots: 
     try:
         answer = conv.replies.answer(
             intent, conv.locale, region=region, item_kind=kind, payments=payments,
-            couriers=couriers, days=days, **values,
+            couriers=couriers, days=days, order_ask=order_ask, **values,
         )
     except KeyError:
         # The catalogue knows an intent the shop has not written an answer for yet.
         logger.warning("no answer template for intent %s", intent)
         await conv.say(
             conv.t("clarify.offer_human"),
-            reply_markup=keyboards.offer_human(conv.t, "low_confidence"),
+            reply_markup=conv.offer_human("low_confidence"),
         )
         return
     markup = None if intent in NO_FEEDBACK else conv.feedback(intent)
@@ -71,7 +74,7 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
     if asks_for_gift_wrap(text):
         # a present for someone ("包装成礼物"): nothing in the policy says; a person can tell
         await conv.say(
-            conv.t("bargain.gift_wrap"), reply_markup=keyboards.offer_human(conv.t, "other")
+            conv.t("bargain.gift_wrap"), reply_markup=conv.offer_human("other")
         )
         return
     coupon = asks_about_coupons(text)
@@ -90,5 +93,5 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
         return  # asked again: said briefly, with the offer of a person (for the discount)
     await conv.say(
         conv.t("bargain.ask_coupons" if unknown else "bargain.ask_supervisor"),
-        reply_markup=keyboards.offer_human(conv.t, "discount"),
+        reply_markup=conv.offer_human("discount"),
     )

@@ -126,6 +126,15 @@ _LAST = re.compile(r"^(?:最后(?:一|那)?(?:个|件|条)?|the last(?: one)?|la
 _EN_FILLER = re.compile(r"\b(the|one|please|item|number|no\.|#)\b|#", re.I)
 
 
+_A_QUESTION = re.compile(r"(?:[?？]|[吗呢么嘛](?:[?？!！。.~～\s]*))\s*$")
+
+
+def asks_a_question(text: str) -> bool:
+    """The message is a question of its own ("do you have it in M?", "有M码吗"), not an
+    answer to the bot's."""
+    return _A_QUESTION.search(text.strip()) is not None
+
+
 def ordinal(text: str, count: int) -> int | None:
     """"2" / "第二件" / "the second one" / "最后一个" → the 0-based position among ``count``
     options; None when the text is not a position or is out of range."""

@@ -27,6 +27,7 @@ from replies.render import Replies
 if TYPE_CHECKING:
     from bot.desk.service import Desk
     from bus.contracts import OrderSummary
+    from bus.errors import BusError
 
 MESSAGE_LIMIT = 4096
 
@@ -72,11 +73,13 @@ class Conversation:
     memory: ChatMemory
     replies: Replies
     transcript_limit: int = 40
-    ui_cache: keyboards.FeedbackCache | None = None
+    ui_cache: keyboards.KeyboardCache | None = None
     desk: Desk | None = None  # the agents' desk (bot/desk) when AGENTS_CHAT_ID is set
     orders: list[OrderSummary] | None = field(default=None, init=False)
     """The customer's latest orders as the worker listed them in this update (once a turn:
     ``bot.services.orders.list_orders``)."""
+    orders_failed: BusError | None = field(default=None, init=False)
+    """Why the worker could not list them this turn (it is not asked again in the turn)."""
     offer: Offer | None = field(default=None, init=False)
     """What the bot's last message offered, for this update only (``bot.services.offers``):
     taken out of the chat memory as the update starts, so any update answers it or drops it."""
@@ -88,6 +91,10 @@ class Conversation:
     def feedback(self, intent: str) -> InlineKeyboardMarkup:
         """The solved / not solved buttons for an answer to ``intent`` (cached per language)."""
         return keyboards.feedback(self.t, intent, self.ui_cache, self.locale)
+
+    def offer_human(self, reason: str) -> InlineKeyboardMarkup:
+        """"Talk to a person?" yes / no for a ticket of ``reason`` (cached per language)."""
+        return keyboards.offer_human(self.t, reason, self.ui_cache, self.locale)
 
     def t(self, key: str, **values: Any) -> str:
         """A UI text from replies/ in this chat's language (values are HTML-escaped)."""

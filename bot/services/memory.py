@@ -60,6 +60,24 @@ class Offer(BaseModel):
     at: datetime
 
 
+JobKind = Literal["address", "cancel", "modify", "courier", "urge", "return", "exchange"]
+
+
+class DoneJob(BaseModel):
+    """The last job about an order the worker confirmed in this chat (``bot.services.done``):
+    "改好了吗" right after is answered by it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: JobKind
+    order_no: str | None = None
+    reference: str | None = None
+    """The return's, exchange's or refund's number, when it has one."""
+    message_id: int | None = None
+    """The bot's message that said it was done."""
+    at: datetime
+
+
 class Topic(BaseModel):
     """What the chat is about: the last intent the bot accepted and answered, when (time and
     customer turn), and what is known about it (region, size, height and weight, product…).
@@ -130,6 +148,8 @@ class ChatMemory(BaseModel):
     """Long policy answers given in this chat (``bot.services.repeats``): the answer's key →
     the message it was sent in, newest last, a handful kept. Asked again, it is answered
     briefly, pointing back to that message."""
+    done: DoneJob | None = None
+    """The last job about an order the worker confirmed here, for "改好了吗" right after."""
     offer: Offer | None = None
     """What the bot's last words offered (a person, a job about an order), answerable with a
     bare yes or no in the customer's next message only: the next update takes it out

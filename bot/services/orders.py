@@ -28,7 +28,7 @@ from bus.contracts import (
     OrderView,
     Throttled,
 )
-from bus.errors import BusUnavailable
+from bus.errors import BusTimeout, BusUnavailable
 from replies import views
 from replies.render import OrderAsk
 from shop.colours import colour_name
@@ -72,9 +72,15 @@ ORDERS_KNOWN = 50
 async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
     """The linked customer's latest ``limit`` orders; ``None`` when the chat is not linked.
     Asked of the worker once a turn (the request's naming, the list and its words all read
-    the same answer)."""
+    the same answer; a worker that did not answer is not asked again in the turn)."""
     if conv.orders is None:
-        reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=ORDERS_KNOWN))
+        if conv.orders_failed is not None:
+            raise conv.orders_failed  # the worker did not answer this turn: not asked twice
+        try:
+            reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=ORDERS_KNOWN))
+        except (BusUnavailable, BusTimeout) as exc:
+            conv.orders_failed = exc
+            raise
         conv.orders = reply.orders if not isinstance(reply, NotLinked) else []
         conv.memory.linked = not isinstance(reply, NotLinked)
     return conv.orders[:limit] if conv.memory.linked else None

@@ -64,7 +64,7 @@ async def exchange_refused(
     for what the rules don't cover."""
     await conv.say(
         conv.replies.exchange_refused(list(reasons), conv.locale, kind),
-        reply_markup=keyboards.offer_human(conv.t, "ineligible"),
+        reply_markup=conv.offer_human("ineligible"),
     )
 
 
@@ -72,7 +72,7 @@ async def address_refused(conv: Conversation, refusal: AddressChangeRefused) -> 
     """Why the address can't change; a person for a shipped or closed order (an unpaid one
     only needs paying first, an address the worker could not place only sending again)."""
     by_customer = refusal.reason in ("not_paid", "unknown_region")
-    markup = None if by_customer else keyboards.offer_human(conv.t, "other")
+    markup = None if by_customer else conv.offer_human("other")
     await conv.say(conv.replies.address_refused(refusal.reason, conv.locale), reply_markup=markup)
 
 
@@ -86,7 +86,7 @@ async def not_order_owner(conv: Conversation) -> None:
     """The chat is verified as another customer than the order's: sharing the contact again
     can't help, a person can."""
     await conv.say(
-        conv.t("contact.not_order_owner"), reply_markup=keyboards.offer_human(conv.t, "other")
+        conv.t("contact.not_order_owner"), reply_markup=conv.offer_human("other")
     )
 
 
@@ -95,7 +95,7 @@ async def unavailable(conv: Conversation, *, offer_person: bool = True) -> None:
     offer itself failed, say when a person will be there."""
     if offer_person:
         await conv.say(
-            conv.t("unavailable"), reply_markup=keyboards.offer_human(conv.t, "unavailable")
+            conv.t("unavailable"), reply_markup=conv.offer_human("unavailable")
         )
     else:
         when = conv.replies.human_reply_time(datetime.now(UTC), conv.locale)

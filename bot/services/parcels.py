@@ -121,5 +121,5 @@ async def record_return_parcel(
         return
     await conv.say(
         conv.t("return_parcel.no_open_return", tracking_no=tracking_no),
-        reply_markup=keyboards.offer_human(conv.t, "customer_asked"),
+        reply_markup=conv.offer_human("customer_asked"),
     )

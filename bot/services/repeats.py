@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import zlib
 
-from bot import keyboards
 from bot.services.conversation import Conversation, Markup
 
 LONG_CHARS = 120
@@ -58,7 +57,7 @@ async def say_answer(
     key_line = conv.replies.brief(intent, conv.locale, text, decided=decided)
     await conv.say(
         conv.t("repeat.brief", brief=key_line),
-        reply_markup=keyboards.offer_human(conv.t, reason),
+        reply_markup=conv.offer_human(reason),
         reply_to=earlier,
     )
     return False

@@ -220,6 +220,33 @@ async def test_a_colour_the_item_is_not_made_in_is_a_plain_no_and_the_size_is_an
     assert "XXXL" in both.text and "黑色" in both.text and "现在有货的" not in both.text
 
 
+async def test_a_fibre_the_item_is_not_all_made_of_is_said_before_its_stock(stack) -> None:
+    """The demo wool coat is 90 % wool, 10 % cashmere: "羊绒大衣有吗" finds it, and says so
+    before listing what is in stock; a fibre it is made of says nothing more."""
+    customer = stack.customer()
+    [coat] = await customer.says("羊绒大衣有吗")
+    head, fibre, stock = coat.text.split("\n")[:3]
+    assert head == "定制羊毛大衣"
+    assert fibre.startswith("定制羊毛大衣只含 10% 山羊绒") and "不是全山羊绒的" in fibre
+    assert "现在有货的" in stock
+    [silk] = await customer.says("真丝衬衫有M码吗")
+    assert silk.text.startswith("定制真丝衬衫\n有的。")
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("do you have the cashmere scarf?")
+    assert answer.text.startswith("Cashmere Scarf\n") and "only" not in answer.text
+
+
+async def test_a_question_of_its_own_typed_at_which_one_is_that_question(stack) -> None:
+    """Asked "which one?" for a cashmere coat, the customer asks about a T-shirt's L instead:
+    the T-shirt's L is answered, not the coat's fibre."""
+    english = stack.customer(language_code="en")
+    [pick] = await english.says("do you have a cashmere coat")
+    assert pick.button("Custom Wool Coat")
+    [answer] = await english.says("is the cotton t-shirt in stock in L?")
+    assert answer.text.startswith("Cotton Crew-neck T-shirt\nYes.")
+    assert "cashmere" not in answer.text and "L: " in answer.text
+
+
 async def test_can_you_ship_with_a_courier_is_answered_by_the_shops_couriers(stack) -> None:
     customer = stack.customer()
     [sf] = await customer.says("能发顺丰吗")

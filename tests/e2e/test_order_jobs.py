@@ -751,6 +751,68 @@ async def test_the_exchange_rules_end_as_what_follows_them_zh_and_en(stack) -> N
     assert ask.text == stack.t("ask.order_no")
 
 
+async def test_is_it_done_right_after_a_job_is_that_job_said_again(stack) -> None:
+    """The console finding: "改好了吗" right after "地址已改好" heard "did you mean…?", and
+    "地址改了没" started a second address change. Both are answered by the change just made,
+    as a reply to the message that confirmed it; so is "did it go through?" in English. A
+    question about another kind of job is not this one's."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    [shown] = await customer.says("张三 13812345678 浙江省杭州市西湖区文三路100号5幢301")
+    [changed] = await customer.presses(shown, "没问题")
+    for asked in ("改好了吗", "地址改了没"):
+        [again] = await customer.says(asked)
+        assert again.text.startswith(f"订单 {order.order_no} 的收货地址修改已经办好了")
+        assert again.reply_to_message_id == changed.message_id
+    paid = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(paid.phone)
+    _card, confirm = await english.says(f"please cancel my order {paid.order_no}", replies=2)
+    [cancelled] = await english.presses(confirm, "Yes, cancel the order")
+    [again] = await english.says("did it go through?")
+    assert again.text.startswith(f"The cancellation of order {paid.order_no} went through")
+    assert again.reply_to_message_id == cancelled.message_id
+    # the refund is another question: the intents answer it
+    [refund] = await english.says("has the refund arrived?")
+    assert "went through" not in refund.text
+
+
+async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(stack) -> None:
+    """"怎么退货" from the verified demo customer ended "告诉我订单号" and nothing followed.
+    The rules now end pointing at her orders that can be returned, listed below them; a press
+    goes on with the return. Not verified: the rules end with the number, as before."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    rules, listed = await customer.says("怎么退货", replies=2)
+    assert rules.text == stack.answer("returns.return", order_ask="list")
+    assert listed.text == stack.t("choose.order")
+    from worker.seed import showcase_orders
+
+    states = {o.order_no: o.state for o in await showcase_orders(stack.shop.db)}
+    shown = [b.text.split(" ")[0] for row in listed.inline_buttons for b in row]
+    assert returnable.order_no in shown
+    assert {states[n] for n in shown if n in states} <= {"shipped", "completed"}
+    going_on = await customer.presses(listed, returnable.order_no)
+    assert returnable.order_no in going_on[0].text
+    english = stack.customer(language_code="en")
+    await english.shares_contact(returnable.customer_phone)
+    rules_en, listed_en = await english.says("how do returns work?", replies=2)
+    assert rules_en.text == stack.answer("returns.return", "en", order_ask="list")
+    assert listed_en.inline_buttons
+    [plain] = await stack.customer().says("怎么退货")
+    assert plain.text == stack.answer("returns.return")
+    assert "订单号" in plain.text.splitlines()[-1]
+    # a question of its own at the list is answered, not met with "which order?" again
+    await english.says("how do returns work?", replies=2)
+    [stock] = await english.says("do you have a linen shirt in M?")
+    assert stock.text.startswith("Japanese Cotton-linen Shirt\n")
+    assert "only 50% linen (50% cotton, 50% linen)" in stock.text
+    assert stack.t("ask.pick_order", "en") not in stock.text
+
+
 async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) -> None:
     """The return's address answer asks for the tracking number once the parcel is sent; it
     was answered with the return rules ("告诉我订单号…") and kept nowhere. Now it goes on the
@@ -887,16 +949,47 @@ async def test_words_typed_while_a_change_waits_for_the_contact_ask_for_it_again
         f"I need to change my delivery address {order.order_no} {order.phone[-4:]}", replies=2
     )
     assert verify.text == stack.t("contact.needed_for_change", "en")
-    [again] = await customer.says("Li Lei, 13800001111, 100 Zhangjiang Road, Pudong, Shanghai")
+    [again] = await customer.says("yes")
     assert again.text == stack.t("contact.still_needed", "en")
     assert again.reply_buttons[0][0].request_contact
-    [still] = await customer.says("yes")
-    assert still.text == stack.t("contact.still_needed", "en")
     # a clear question of its own is still answered
     [answer] = await customer.says("which courier do you use?")
     assert answer.text != stack.t("contact.still_needed", "en")
     *_linked_and_card, ask = await customer.shares_contact(order.phone, replies=3)
     assert ask.text == stack.t("address.ask_new", "en")
+
+
+async def test_a_new_address_typed_before_it_is_asked_for_is_kept(stack) -> None:
+    """The console finding: the new address typed while the change waited for the contact
+    (or at "which order?") was asked for again. It is kept and shown to confirm as soon as the
+    order and the customer are settled; nothing changes before the confirmation."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.says(f"我要改收货地址 {order.order_no} 尾号{order.phone[-4:]}", replies=2)
+    [kept] = await customer.says("张三 13812345678 浙江省杭州市西湖区文三路100号5幢301")
+    assert kept.text.startswith(stack.t("address.kept"))
+    assert kept.reply_buttons[0][0].request_contact
+    _linked, shown = await customer.shares_contact(order.phone, replies=2)
+    for part in ("张三", "13812345678", "杭州市", "文三路100号5幢301"):
+        assert part in shown.text
+    assert (await order_row(stack, order.order_no)).province == "江苏"
+    await customer.presses(shown, "没问题")
+    assert (await order_row(stack, order.order_no)).province == "浙江"
+    # verified, the address typed at "which order?" and in the request itself
+    mine = await showcase(stack, "unshipped")
+    verified = stack.customer()
+    await verified.shares_contact(mine.customer_phone)
+    await verified.says("我要改地址")
+    [kept] = await verified.says("李四 13900001111 上海市浦东新区张江路100号")
+    assert kept.text.startswith(stack.t("address.kept")) and stack.t("ask.pick_order") in kept.text
+    _card, shown = await verified.says("半身裙那单", replies=2)
+    assert mine.order_no in _card.text and "张江路100号" in shown.text
+    other = stack.customer()
+    await other.shares_contact(order.phone)
+    _card, shown = await other.says(
+        f"{order.order_no} 地址改成 王五 13700001111 江苏省南京市鼓楼区中山路1号", replies=2
+    )
+    assert "中山路1号" in shown.text and "王五" in shown.text
 
 
 async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:

@@ -104,8 +104,21 @@ def test_every_label_of_the_choices_is_written_in_every_language() -> None:
 
 
 def test_feedback_is_built_once_per_intent_and_language() -> None:
-    cache: keyboards.FeedbackCache = {}
+    cache: keyboards.KeyboardCache = {}
     first = keyboards.feedback(label, "shipping.fee", cache, "zh_CN")
     assert keyboards.feedback(label, "shipping.fee", cache, "zh_CN") is first
     assert keyboards.feedback(label, "shipping.fee", cache, "en") is not first
     assert len(cache) == 2
+
+
+def test_the_offer_of_a_person_is_built_once_per_reason_and_language() -> None:
+    cache: keyboards.KeyboardCache = {}
+    first = keyboards.offer_human(label, "other", cache, "zh_CN")
+    assert keyboards.offer_human(label, "other", cache, "zh_CN") is first
+    assert keyboards.offer_human(label, "discount", cache, "zh_CN") is not first
+    assert keyboards.offer_human(label, "other", cache, "en") is not first
+    # one cache for both kinds: the feedback pair of an intent named like a reason is its own
+    assert keyboards.feedback(label, "other", cache, "zh_CN") is not first
+    assert len(cache) == 4
+    reason = HumanCallback.unpack(first.inline_keyboard[0][0].callback_data or "").reason
+    assert reason == "other"

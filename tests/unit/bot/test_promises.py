@@ -72,6 +72,9 @@ ELSEWHERE = {
     "ui.order.wrong_item": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
+    "ui.address.kept": "tests/e2e/test_order_jobs.py",  # kept in the change's draft
+    # the courier request recorded before ("order.courier.recorded"), said again when asked
+    "ui.done.what.courier": "tests/e2e/test_order_jobs.py",
     "ui.returns.created": "tests/unit/bot/test_return_flow.py",
     "ui.returns.quote.eligible": "tests/unit/bot/test_return_flow.py",
 }

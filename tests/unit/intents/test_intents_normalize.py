@@ -127,3 +127,27 @@ def test_english_stays_english_and_pinyin_is_not_stemmed():
     # a pinyin word left as it is keeps its spelling (not stemmed to "wod")
     assert normalize("wode xyzzy") == "wode xyzzy"
     assert normalize("zenme xyzzy") == normalize("怎么") + " xyzzy"
+
+
+def test_opencc_is_skipped_only_for_text_it_leaves_alone():
+    # prepare() converts only text holding a character of _TRAD; every entry of OpenCC's t2s
+    # tables made of other characters (the phrases and characters it maps to themselves, and
+    # whatever a phrase of them could be) must come out unchanged, so skipping them is exact
+    from pathlib import Path
+
+    import opencc
+
+    from intents.normalize import _CC, _TRAD
+
+    base = Path(opencc.__file__).parent / "dictionary"
+    keys = [
+        line.partition("\t")[0]
+        for name in ("TSCharacters.txt", "TSPhrases.txt")
+        for line in (base / name).read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(keys) > 4000
+    untouched = [key for key in keys if _TRAD.isdisjoint(key)]
+    assert all(_CC.convert(key) == key for key in untouched)
+    # 怎么 / 什么 (么 is a key only inside the phrase 么麼) no longer go through the converter
+    assert _TRAD.isdisjoint("怎么付款 发什么快递")
+    assert normalize("怎麼付款") == normalize("怎么付款")

@@ -263,3 +263,37 @@ def test_a_waist_or_hip_is_never_a_height_or_weight():
     assert extract_slots("臀围 100cm").height_cm is None
     both = extract_slots("165 55公斤 腰围70")
     assert (both.height_cm, both.weight_kg, both.waist_cm) == (165, 55.0, 70.0)
+
+
+def test_region_and_colour_words_are_found_as_one_plain_alternation_finds_them():
+    # the guarded, split alternation (_words_pattern) is a speed-up only: the same match, at
+    # the same place, as the words tried longest first
+    import json
+    import re
+    from pathlib import Path
+
+    from intents import slots
+
+    def plain(words: dict[str, str], *more: str) -> re.Pattern[str]:
+        return re.compile("|".join(
+            [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w)
+             for w in sorted(words, key=len, reverse=True)] + list(more)
+        ))
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    texts = [
+        slots._prepared(json.loads(line)["text"])
+        for path in sorted(data.glob("intents_*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    texts += list(slots._REGION_ALIASES) + list(slots._COLOR_WORDS)
+    texts += ["hong kong", "shanghaixyz", "xred", "red-ish", "黑的", "white.", "白天"]
+    single = r"([黑白红蓝绿黄灰粉紫棕])(?=[的款个件码]|$|\s)"
+    cases = (
+        (plain(slots._REGION_ALIASES), slots._REGION_RE),
+        (plain(slots._COLOR_WORDS, single), slots._COLOR_RE),
+    )
+    for reference, pattern in cases:
+        for text in texts:
+            a, b = reference.search(text), pattern.search(text)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), text

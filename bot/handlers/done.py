@@ -1,0 +1,35 @@
+""""改好了吗", "did it go through?" right after the bot said a job was done: that job, said
+again as a reply to the message that confirmed it (``bot.services.done``)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.types import Message
+
+from bot.services import done
+from bot.services.conversation import Conversation
+
+
+class AsksIfDone(Filter):
+    """The chat's last job was done not long ago and the message asks whether it was."""
+
+    async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
+        job = conv.memory.done if conv is not None else None
+        return job is not None and message.text is not None and done.about(job, message.text)
+
+
+def get_router() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(AsksIfDone())
+    async def handle_done_asked(message: Message, conv: Conversation) -> None:
+        job = conv.memory.done
+        assert job is not None
+        what = conv.t(
+            f"done.what.{job.kind}", order_no=job.order_no or "", reference=job.reference or ""
+        )
+        when = conv.replies.format_datetime(job.at, conv.locale)
+        await conv.say(conv.t("done.again", what=what, time=when), reply_to=job.message_id)
+
+    return router

@@ -1,0 +1,77 @@
+""""改好了吗" right after the bot said it was done: the job the chat last got done, said again.
+
+A customer who has just been told "地址已改好" and asks "改好了吗", "地址改了没" or "did it
+go through?" heard "did you mean…?" or — worse — a new address change was started. The chat
+memory keeps the last job the worker confirmed (``ChatMemory.done``: what, which order, its
+number, when, and the message that said so); such a question within ``DONE_TTL_S`` is
+answered by that job, as a reply to the message that confirmed it. A question naming another
+kind of job ("退款到了吗" after an address change) is not this one's: the intents take it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from bot.services.memory import ChatMemory, DoneJob, JobKind
+
+DONE_TTL_S = 24 * 3600
+"""How long "is it done?" is read as about the chat's last job."""
+
+_ZH_ASKED = re.compile(
+    r"(改|换|退|取消|弄|办|处理|登记|催|提交)(好|完|成|掉)?了?(吗|没|没有|嘛|么|不)"
+    r"|(好|完|成功|搞定)了?(吗|没|没有|嘛|么)"
+)
+_EN_ASKED = re.compile(
+    r"\b(did (it|that|this) (go through|work|happen)|is (it|that|this) (done|changed|sorted|"
+    r"cancell?ed|through|updated)|has (it|that|this) been (done|changed|cancell?ed|updated|"
+    r"sorted)|did you (change|cancel|update|do|sort) (it|that)|all (done|set)\?)",
+    re.I,
+)
+ZH_LONGEST = 12
+"""Longer Chinese messages carry more than "is it done?" (a new request, a story)."""
+
+NOUNS: dict[JobKind, tuple[str, ...]] = {
+    "address": ("地址", "address"),
+    "cancel": ("取消", "cancel"),
+    "modify": ("尺码", "颜色", "size", "colour", "color"),
+    "courier": ("快递", "顺丰", "courier"),
+    "urge": ("催",),
+    "return": ("退", "return", "refund"),
+    "exchange": ("换", "exchange"),
+}
+"""The words that name each kind of job (a question naming another kind is not about it)."""
+
+
+def done_asked(text: str) -> bool:
+    """The message asks whether something was done ("改好了吗", "did it go through?")."""
+    stripped = text.strip()
+    if _EN_ASKED.search(stripped):
+        return True
+    return len(stripped) <= ZH_LONGEST and _ZH_ASKED.search(stripped) is not None
+
+
+def about(done: DoneJob, text: str, now: datetime | None = None) -> bool:
+    """``text`` asks whether the chat's last job was done: recent, asked so, and naming no
+    other kind of job."""
+    now = now or datetime.now(UTC)
+    if now - done.at > timedelta(seconds=DONE_TTL_S) or not done_asked(text):
+        return False
+    lowered = text.lower()
+    named = {kind for kind, words in NOUNS.items() if any(w in lowered for w in words)}
+    return not named or done.kind in named
+
+
+def remember(
+    memory: ChatMemory,
+    kind: JobKind,
+    message_id: int,
+    *,
+    order_no: str | None = None,
+    reference: str | None = None,
+) -> None:
+    """The worker confirmed a job and the bot said so in ``message_id``."""
+    memory.done = DoneJob(
+        kind=kind, order_no=order_no, reference=reference, message_id=message_id,
+        at=datetime.now(UTC),
+    )
