@@ -79,9 +79,6 @@ class MayBeBeforeIntents(Filter):
             or message.contact is not None
             or (text is not None and text.startswith("/"))
             or (conv is not None and conv.offer is not None)  # a yes or no to an offer
-            or (  # "改好了吗" after a job
-                text is not None and conv is not None and conv.memory.done is not None
-                and done.about(conv.memory.done, text)
-            )
+            or (conv is not None and done.asked(conv, text))  # "改好了吗" after a job
             or (text is not None and _LONG_NUMBER.search(text) is not None)  # a tracking no.
         )

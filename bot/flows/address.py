@@ -235,16 +235,14 @@ class AddressFlow(Flow):
         if isinstance(reply, AddressChanged):
             logger.info("address changed for order %s by chat %s", draft.order_no, conv.chat_id)
             keep = conv.t("address.parsed.keep")
-            said = await conv.say(
-                conv.t(
-                    "address.done_full",
-                    name=draft.receiver_name or keep,
-                    phone=draft.phone or keep,
-                    region=draft.region(),
-                    street=draft.street,
-                )
+            text = conv.t(
+                "address.done_full",
+                name=draft.receiver_name or keep,
+                phone=draft.phone or keep,
+                region=draft.region(),
+                street=draft.street,
             )
-            done.remember(conv.memory, "address", said.message_id, order_no=draft.order_no)
+            await done.say(conv, "address", text, order_no=draft.order_no)
         else:
             await outcomes.explain(conv, reply)
 

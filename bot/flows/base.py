@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot.keyboards import OrderFlow
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
-from bot.services.orders import is_linked, lookup, order_in_words
+from bot.services.orders import is_linked, lookup, offer_orders, order_in_words
 from bus import Bus
 from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
 from intents import Decision
@@ -138,8 +138,12 @@ class Flow(ABC):
         if text and choices.asks_a_question(text):
             await self.finish()
             raise SkipHandler
-        ask = "ask.pick_order" if self.conv.memory.linked is True else "ask.order_no"
-        await self.ask_again_or_step_aside(decision, ask)
+        await self.ask_again_or_step_aside(decision, self.order_ask_key())
+
+    def order_ask_key(self) -> str:
+        """How the order is asked for: from the list above (a verified customer), or its
+        number."""
+        return "ask.pick_order" if self.conv.memory.linked is True else "ask.order_no"
 
     async def order_of(self, draft: OrderDraft, waiting_for_contact: State) -> OrderView | None:
         """The draft's order, looked up again for the next step; ``None`` when the step has
@@ -230,9 +234,21 @@ class OrderFirstFlow(Flow, Generic[OD]):
     async def draft(self) -> OD: ...
 
     listed: ClassVar[OrderFlow]
+    """The job whose orders the customer's list shows (``offer_orders``)."""
     confirm_button: ClassVar[str]
     """The UI key of the confirmation's button (its words typed confirm too)."""
-    """The job whose orders the customer's list shows (``offer_orders``)."""
+
+    async def offer_own_orders(
+        self, draft: OD, text: str = "", *, ask_contact: bool = True
+    ) -> None:
+        """Wait for the order: a verified customer's list to pick from (their only order, or the
+        one ``text`` names, goes on at once), the number asked of anyone else."""
+        await self.wait(self.waiting_for_order, draft)
+        found = await offer_orders(
+            self.conv, self.rpc, self.listed, ask_contact=ask_contact, text=text
+        )
+        if found is not None:
+            await self.with_order(draft, found.order)
 
     @property
     def waiting_for_order(self) -> State:

@@ -19,7 +19,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import choices, done, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, offer_orders, order_ask, order_mentioned
+from bot.services.orders import item_label, order_ask, order_mentioned
 from bot.services.questions import item_kind_named
 from bot.services.repeats import say_answer
 from bot.services.sizes import SizeWish, size_wish, wanted_size
@@ -146,10 +146,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             ),
             decided=kind is not None,
         )
-        await self.wait(ExchangeRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, "x", text=text)
-        if found is not None:
-            await self.with_order(draft, found.order)
+        await self.offer_own_orders(draft, text)
 
     async def start_for(self, order_no: str) -> None:
         """The exchange offered by a button about one order (a return refused)."""
@@ -429,14 +426,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.finish()
         if isinstance(reply, ExchangeCreated):
             logger.info("exchange %s created for chat %s", reply.exchange.rma_no, conv.chat_id)
-            said = await conv.say(
-                conv.replies.exchange_created(
-                    conv.locale, rma_no=reply.exchange.rma_no, postage_payer=reply.postage_payer
-                )
+            created = conv.replies.exchange_created(
+                conv.locale, rma_no=reply.exchange.rma_no, postage_payer=reply.postage_payer
             )
-            done.remember(
-                conv.memory, "exchange", said.message_id, order_no=draft.order_no,
-                reference=reply.exchange.rma_no,
+            await done.say(
+                conv, "exchange", created, order_no=draft.order_no, reference=reply.exchange.rma_no
             )
         else:
             await outcomes.explain(conv, reply)
@@ -451,7 +445,4 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         elif draft.order_no is not None and at != ExchangeRequest.waiting_for_order.state:
             await self.open_order(draft, draft.order_no, None)
         else:
-            await self.wait(ExchangeRequest.waiting_for_order, draft)
-            found = await offer_orders(self.conv, self.rpc, "x", ask_contact=False)
-            if found is not None:
-                await self.with_order(draft, found.order)
+            await self.offer_own_orders(draft, ask_contact=False)

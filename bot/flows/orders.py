@@ -197,8 +197,8 @@ class OrderQueryFlow(Flow):
             # the new address typed before the order is picked: kept for the address step
             draft.text = text[:300]
             await self.wait(OrderQuery.waiting_for_order, draft)
-            ask = "ask.pick_order" if self.conv.memory.linked is True else "ask.order_no"
-            await self.conv.say(f"{self.conv.t('address.kept')}\n{self.conv.t(ask)}")
+            ask = self.conv.t(self.order_ask_key())
+            await self.conv.say(f"{self.conv.t('address.kept')}\n{ask}")
             return
         if order_no is None:
             await self.ask_order_again_or_step_aside(decision, text)
@@ -595,16 +595,16 @@ class OrderChangeFlow(Flow):
                 when = conv.replies.format_datetime(reply.urged_at, conv.locale)
                 await conv.say(conv.t("order.urged.already_today", time=when))
             else:
-                said = await conv.say(conv.t(f"order.urged.{reply.stage}"))
-                done.remember(conv.memory, "urge", said.message_id, order_no=order_no)
+                urged = conv.t(f"order.urged.{reply.stage}")
+                await done.say(conv, "urge", urged, order_no=order_no)
         elif isinstance(reply, UrgeRefused):
             await conv.say(conv.t(f"order.urge_refused.{reply.reason}"))
         elif isinstance(reply, CourierRequestRecorded):
             logger.info("courier request recorded for order %s", order_no)
             name = conv.t(f"order.courier.name.{reply.courier}")
             key = "order.courier.recorded_extra" if reply.extra_cost else "order.courier.recorded"
-            said = await conv.say(conv.t(key, order_no=order_no, courier=name))
-            done.remember(conv.memory, "courier", said.message_id, order_no=order_no)
+            text = conv.t(key, order_no=order_no, courier=name)
+            await done.say(conv, "courier", text, order_no=order_no)
         elif isinstance(reply, CourierRequestRefused):
             name = conv.t(f"order.courier.name.{draft.courier or 'sf'}")
             await conv.say(
@@ -613,7 +613,7 @@ class OrderChangeFlow(Flow):
         elif isinstance(reply, OrderCancelled):
             logger.info("order %s cancelled by chat %s", order_no, conv.chat_id)
             if reply.refund is None:
-                said = await conv.say(conv.t("order.cancel.done_unpaid", order_no=order_no))
+                text = conv.t("order.cancel.done_unpaid", order_no=order_no)
             else:
                 span = reply.refund_arrival_days
                 days = conv.replies.text(
@@ -622,19 +622,15 @@ class OrderChangeFlow(Flow):
                     low=span.min if span else 1,
                     high=span.max if span else 5,
                 )
-                said = await conv.say(
-                    conv.t(
-                        "order.cancel.done_paid",
-                        order_no=order_no,
-                        refund_no=reply.refund.refund_no,
-                        amount=conv.replies.format_money(reply.refund.amount, conv.locale),
-                        arrival=days,
-                    )
+                text = conv.t(
+                    "order.cancel.done_paid",
+                    order_no=order_no,
+                    refund_no=reply.refund.refund_no,
+                    amount=conv.replies.format_money(reply.refund.amount, conv.locale),
+                    arrival=days,
                 )
             refund = reply.refund.refund_no if reply.refund is not None else None
-            done.remember(
-                conv.memory, "cancel", said.message_id, order_no=order_no, reference=refund
-            )
+            await done.say(conv, "cancel", text, order_no=order_no, reference=refund)
         elif isinstance(reply, CancelRefused):
             await conv.say(conv.t(f"order.cancel.refused.{reply.reason}"))
         elif isinstance(reply, ItemModified):
@@ -643,10 +639,8 @@ class OrderChangeFlow(Flow):
             variant = (
                 f"{item.size} / {colour_name(item.color, conv.locale)}" if item else reply.new_sku
             )
-            said = await conv.say(
-                conv.t("order.modify.done", item=draft.item_title, new_variant=variant)
-            )
-            done.remember(conv.memory, "modify", said.message_id, order_no=order_no)
+            text = conv.t("order.modify.done", item=draft.item_title, new_variant=variant)
+            await done.say(conv, "modify", text, order_no=order_no)
         elif isinstance(reply, ItemModifyRefused):
             await self.modify_refused(list(reply.reasons))
         elif isinstance(reply, outcomes.Setback):

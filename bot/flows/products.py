@@ -134,6 +134,11 @@ def fibre_asked(text: str) -> tuple[Fibre | None, bool]:
     return None, False
 
 
+def fibre_share(product: ProductView, fibre: Fibre) -> int:
+    """How much of the item is ``fibre``, in percent (0: none of it)."""
+    return next((s.percent for s in product.composition if s.fibre == fibre), 0)
+
+
 def asks_itself(text: str, slots: Slots) -> bool:
     """The message asks something of its own (a size, a colour, a fibre, stock, care, wear or
     material words), beyond naming a product."""
@@ -338,15 +343,16 @@ class ProductFacts(Flow):
             # problem, not the name of the product asked about): the intent handlers take it.
             await self.ask_again_or_step_aside(decision, "products.ask_which")
             return
-        query, candidates = await self.named(text, decision.slots if decision else Slots())
+        slots = decision.slots if decision else Slots()
+        query, candidates = await self.named(text, slots)
         if not candidates and not query and text.strip():
             query = text.strip()[:60]
             candidates = await self.search(query)
         product = chosen(candidates)
         draft = await self.load(ProductsDraft)
-        if asks_itself(text, decision.slots if decision else Slots()):
+        if asks_itself(text, slots):
             # "纯棉T恤有L吗" in answer to "which one?": its own question, not the one waiting
-            draft = ProductsDraft.of(text, decision.slots if decision else Slots())
+            draft = ProductsDraft.of(text, slots)
         if product is not None:
             await self.answer(draft, product.product_id)
         elif candidates:
@@ -405,7 +411,7 @@ class ProductFacts(Flow):
         conv = self.conv
         lines = []
         if draft.fibre is not None:
-            share = next((s.percent for s in product.composition if s.fibre == draft.fibre), 0)
+            share = fibre_share(product, draft.fibre)
             if share == 100:
                 verdict = "yes"
             elif share == 0 or draft.pure:
@@ -431,7 +437,7 @@ class ProductFacts(Flow):
         if draft.fibre is None or not product.composition:  # unknown: nothing to deny
             return None
         conv = self.conv
-        share = next((s.percent for s in product.composition if s.fibre == draft.fibre), 0)
+        share = fibre_share(product, draft.fibre)
         fibre = conv.t(f"fibre.{draft.fibre}")
         made_of = conv.replies.render_composition(
             [(s.fibre, s.percent) for s in product.composition], conv.locale

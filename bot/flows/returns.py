@@ -30,7 +30,6 @@ from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import (
     FLOW_STATES,
     item_label,
-    offer_orders,
     order_ask,
     order_mentioned,
 )
@@ -145,10 +144,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
-        await self.wait(ReturnRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, "r", text=text)
-        if found is not None:
-            await self.with_order(draft, found.order)
+        await self.offer_own_orders(draft, text)
 
     async def rules(self, text: str, slots: Slots) -> None:
         """ "怎么退货", "定制的能退吗": the policy's rules, ending as what follows does — for a
@@ -158,11 +154,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
         if ending == "number":
             return
-        draft = ReturnDraft(note=text.strip()[:200], asked=True)
-        await self.wait(ReturnRequest.waiting_for_order, draft)
-        found = await offer_orders(self.conv, self.rpc, self.listed, text=text)
-        if found is not None:
-            await self.with_order(draft, found.order)
+        await self.offer_own_orders(ReturnDraft(note=text.strip()[:200], asked=True), text)
 
     async def own_item_asked(self, text: str) -> bool:
         """ "牛仔裤太长了能退吗" from a verified customer, without "我买的": the item named is in
@@ -410,21 +402,18 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if isinstance(reply, ReturnCreated):
             record = reply.record
             logger.info("return %s created for chat %s", record.return_no, conv.chat_id)
-            said = await conv.say(
-                conv.replies.return_created(
-                    conv.locale,
-                    return_no=record.return_no,
-                    refund=record.refund_amount,
-                    postage_payer=record.return_postage_payer,
-                    seller_postage=record.seller_postage,
-                    address=reply.return_address,
-                    process_days=(reply.refund_process_days.min, reply.refund_process_days.max),
-                    arrival_days=(reply.refund_arrival_days.min, reply.refund_arrival_days.max),
-                )
+            created = conv.replies.return_created(
+                conv.locale,
+                return_no=record.return_no,
+                refund=record.refund_amount,
+                postage_payer=record.return_postage_payer,
+                seller_postage=record.seller_postage,
+                address=reply.return_address,
+                process_days=(reply.refund_process_days.min, reply.refund_process_days.max),
+                arrival_days=(reply.refund_arrival_days.min, reply.refund_arrival_days.max),
             )
-            done.remember(
-                conv.memory, "return", said.message_id, order_no=draft.order_no,
-                reference=record.return_no,
+            await done.say(
+                conv, "return", created, order_no=draft.order_no, reference=record.return_no
             )
         else:
             await outcomes.explain(conv, reply)
@@ -437,7 +426,4 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         elif draft.order_no is not None:
             await self.open_order(draft, draft.order_no, None)
         else:
-            await self.wait(ReturnRequest.waiting_for_order, draft)
-            found = await offer_orders(self.conv, self.rpc, "r", ask_contact=False)
-            if found is not None:
-                await self.with_order(draft, found.order)
+            await self.offer_own_orders(draft, ask_contact=False)

@@ -15,8 +15,7 @@ class AsksIfDone(Filter):
     """The chat's last job was done not long ago and the message asks whether it was."""
 
     async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
-        job = conv.memory.done if conv is not None else None
-        return job is not None and message.text is not None and done.about(job, message.text)
+        return conv is not None and done.asked(conv, message.text)
 
 
 def get_router() -> Router:

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from bot.services.memory import ChatMemory, DoneJob, JobKind
+from bot.services.memory import DoneJob, JobKind
+
+if TYPE_CHECKING:
+    from bot.services.conversation import Conversation
 
 DONE_TTL_S = 24 * 3600
 """How long "is it done?" is read as about the chat's last job."""
@@ -62,16 +66,24 @@ def about(done: DoneJob, text: str, now: datetime | None = None) -> bool:
     return not named or done.kind in named
 
 
-def remember(
-    memory: ChatMemory,
+def asked(conv: Conversation, text: str | None) -> bool:
+    """The chat has a job done and ``text`` asks whether it was (:func:`about`)."""
+    job = conv.memory.done
+    return job is not None and text is not None and about(job, text)
+
+
+async def say(
+    conv: Conversation,
     kind: JobKind,
-    message_id: int,
+    text: str,
     *,
     order_no: str | None = None,
     reference: str | None = None,
 ) -> None:
-    """The worker confirmed a job and the bot said so in ``message_id``."""
-    memory.done = DoneJob(
-        kind=kind, order_no=order_no, reference=reference, message_id=message_id,
+    """Say that the worker confirmed a job, and keep it as the chat's last job done (with the
+    message that said so: "改好了吗" is answered as a reply to it)."""
+    said = await conv.say(text)
+    conv.memory.done = DoneJob(
+        kind=kind, order_no=order_no, reference=reference, message_id=said.message_id,
         at=datetime.now(UTC),
     )
