@@ -422,7 +422,9 @@ class ProductFacts(Flow):
                 "products.fibre.line", name=name, percent=share,
                 fibre=conv.t(f"fibre.{draft.fibre}"),
             ))
-        lines.append(conv.t("products.material", material=product.material))
+        if conv.locale.startswith("zh") or not product.composition:
+            # the product page's own words (Chinese): to others the composition says it
+            lines.append(conv.t("products.material", material=product.material))
         if product.composition:
             shares = [(s.fibre, s.percent) for s in product.composition]
             lines.append(conv.t(

@@ -172,6 +172,8 @@ async def test_is_the_hoodie_cotton_in_english(stack) -> None:
     [answer] = await customer.says("is the hoodie cotton?")
     assert answer.text.startswith("Pullover Hoodie\nPartly.")
     assert "80% cotton" in answer.text and "20% polyester" in answer.text
+    # the product page's Chinese words ("面料") are not shown to an English customer
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in answer.text)
 
 
 async def test_a_product_not_named_is_asked_once_and_answered_when_named(stack) -> None:
