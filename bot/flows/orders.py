@@ -275,6 +275,13 @@ class OrderQueryFlow(Flow):
         elif intent == "order.modify":
             await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
+            if order.state == "closed" and not any(i.returned for i in order.items):
+                # cancelled, nothing sent back: never paid — nothing to refund; paid — the
+                # refund started when it was cancelled (no parcel to check first)
+                days = str(conv.replies.policy.returns.refund.arrival_days)
+                key = "refund.cancelled_paid" if order.paid_at else "refund.nothing_paid"
+                await conv.say(conv.t(key, order_no=order.order_no, days=days))
+                return
             if order.state != "closed" and not any(i.returned for i in order.items):
                 if says_sent_back(draft.text):
                     # "I sent the jeans back last week" with no return on record: the parcel

@@ -269,6 +269,9 @@ async def test_an_unpaid_order_is_cancelled_after_asking_back_zh(stack) -> None:
     assert done.text == stack.t("order.cancel.done_unpaid", order_no=order.order_no)
     row = await order_row(stack, order.order_no)
     assert (row.state, row.close_reason) == ("closed", "buyer_cancelled")
+    # never paid: nothing to refund (the rules of a returned parcel's refund were said)
+    _card, refund = await customer.says(f"退款多久到账 {order.order_no}", replies=2)
+    assert refund.text == stack.t("refund.nothing_paid", order_no=order.order_no)
 
 
 async def test_a_paid_order_is_cancelled_with_a_refund_record_en(stack) -> None:
@@ -279,6 +282,11 @@ async def test_a_paid_order_is_cancelled_with_a_refund_record_en(stack) -> None:
     [done] = await customer.presses(confirm, "Yes, cancel the order")
     assert re.search(r"RF\d+", done.text) and "300" in done.text
     assert (await order_row(stack, order.order_no)).state == "closed"
+    # its refund started with the cancel: no parcel to check first
+    _card, refund = await customer.says(
+        f"when will I get the refund for {order.order_no}?", replies=2
+    )
+    assert refund.text.startswith(f"The refund for order {order.order_no} started when it")
 
 
 async def test_a_courier_change_is_recorded_for_the_warehouse_zh_and_en(stack) -> None:
