@@ -13,19 +13,21 @@ import html
 import logging
 from typing import Any
 
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel, Field, field_validator
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.flows.products import display_name
-from bot.services import topic
+from bot.services import choices, topic
 from bot.services.catalogue import sizing_facts
 from bot.services.memory import ProductMemo
 from bot.services.orders import lookup
 from bus.contracts import OrderFound, SearchProducts
 from bus.errors import BusError
 from intents import Decision, Slots
+from intents.slots import extract_slots
 from replies.sizing import SizeAdvice as Advice
 from replies.sizing import SizeChart, recommend_by_measurements, recommend_size
 from shop.enums import Measurement
@@ -107,6 +109,12 @@ class SizeFlow(Flow):
         await self.advise(SizeDraft(), text, slots)
 
     async def body_given(self, text: str, slots: Slots, decision: Decision | None) -> None:
+        own = extract_slots(text)  # (``slots`` carries the topic's: the height given before)
+        if own.height_cm is None and own.weight_kg is None and choices.asks_a_question(text):
+            # "腰围多少" at "how tall and heavy?": a question of its own, for the other handlers
+            # (asked for the height or weight again, the customer was stuck in a loop)
+            await self.finish()
+            raise SkipHandler
         said = (slots.height_cm, slots.weight_kg, slots.fit, slots.waist_cm, slots.hip_cm)
         if all(value is None for value in said):
             await self.ask_again_or_step_aside(decision, "ask.body")

@@ -126,12 +126,15 @@ _LAST = re.compile(r"^(?:最后(?:一|那)?(?:个|件|条)?|the last(?: one)?|la
 _EN_FILLER = re.compile(r"\b(the|one|please|item|number|no\.|#)\b|#", re.I)
 
 
-_A_QUESTION = re.compile(r"(?:[?？]|[吗呢么嘛](?:[?？!！。.~～\s]*))\s*$")
+_A_QUESTION = re.compile(
+    r"(?:[?？]|(?:[吗呢么嘛]|多少|多大|多长|多宽|多重|多久|几[个件天号码]?|什么|啥|哪[个里些儿]?"
+    r"|怎么样|咋样|如何)(?:[?？!！。.~～\s]*))\s*$"
+)
 
 
 def asks_a_question(text: str) -> bool:
-    """The message is a question of its own ("do you have it in M?", "有M码吗"), not an
-    answer to the bot's."""
+    """The message is a question of its own ("do you have it in M?", "有M码吗", "腰围多少"),
+    not an answer to the bot's."""
     return _A_QUESTION.search(text.strip()) is not None
 
 

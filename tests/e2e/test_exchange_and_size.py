@@ -121,6 +121,16 @@ async def test_size_advice_from_height_and_jin_with_the_product_by_name_zh(stack
     assert "1–3" in advice.text  # the measuring tolerance
 
 
+async def test_a_question_while_the_weight_is_awaited_is_answered_not_asked_again(stack) -> None:
+    """Found holding the console: with the height given and the weight not read, every next
+    message ("腰围多少", "那L呢") heard "tell me your weight" again."""
+    customer = stack.customer()
+    [ask] = await customer.says("我一米六二 牛仔裤我该拿什么码")
+    assert "162" in ask.text
+    [waist] = await customer.says("高腰直筒牛仔裤M码腰围多少")
+    assert waist.text != ask.text and "腰围" in waist.text and "cm" in waist.text
+
+
 async def test_size_between_two_sizes_says_which_for_a_looser_fit(stack) -> None:
     customer = stack.customer()
     [advice] = await customer.says("纯棉圆领T恤 1米66 108斤 穿什么码")

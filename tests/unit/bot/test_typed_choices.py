@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.services.choices import (
+    asks_a_question,
     button_typed,
     fit_for_resale,
     items_mentioned,
@@ -300,3 +301,18 @@ async def test_items_mentioned_in_a_request(text: str, ids: list[int]) -> None:
 async def test_a_buttons_words_typed(text: str, value: bool | None) -> None:
     labels = {"✅ 确认退货": True, "✅ Confirm the return": True, "取消": False, "Cancel": False}
     assert button_typed(text, labels) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("有M码吗", True), ("do you have it in M?", True), ("那L呢", True),
+        # a question word at the end asks too
+        ("高腰直筒牛仔裤M码腰围多少", True), ("发货要几天", True), ("这件怎么样", True),
+        # answers to the bot's question
+        ("T恤那单", False), ("第二个", False), ("最近那单", False), ("165 50kg", False),
+        ("the second one", False), ("纯棉圆领T恤", False),
+    ],
+)  # fmt: skip
+def test_a_question_of_its_own_or_an_answer(text: str, asks: bool) -> None:
+    assert asks_a_question(text) is asks
