@@ -96,6 +96,15 @@ class AddressFlow(Flow):
         ``typed``: what the customer wrote before the order was settled ("地址改成…", an
         address typed at "which order?"): an address in it is shown to confirm, not asked for
         again (after the contact, when that is needed first)."""
+        if order.address_refusal == "already_shipped" and order.delivered_at is not None:
+            # signed for already: no courier can redirect it — unless it never reached them
+            conv = self.conv
+            when = conv.replies.format_datetime(order.delivered_at, conv.locale)
+            await conv.say(
+                conv.t("address.refused_delivered", delivered_at=when),
+                reply_markup=conv.offer_human("other"),
+            )
+            return
         if order.address_refusal is not None:
             await outcomes.address_refused(
                 self.conv, AddressChangeRefused(reason=order.address_refusal)

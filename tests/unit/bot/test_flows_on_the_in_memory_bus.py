@@ -4,6 +4,7 @@ fails here too."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
 import pytest
@@ -51,6 +52,19 @@ async def test_address_refusal_is_the_workers_reason(state, refusal) -> None:
     harness = Harness(worker(order(state, refusal)))
     answers = await harness.say(ASK)
     assert answers[-1] == harness.replies.address_refused(refusal, "zh_CN")
+
+
+async def test_a_delivered_order_says_when_it_was_signed_for_and_offers_a_person() -> None:
+    """Found holding the console: a parcel signed for two days ago heard "the courier may be
+    able to redirect it"."""
+    delivered = datetime(2026, 11, 30, 10, 19, tzinfo=UTC)
+    view = order_view(state="shipped", address_refusal="already_shipped", delivered_at=delivered)
+    harness = Harness(worker(view))
+    answers = await harness.say(ASK)
+    when = harness.replies.format_datetime(delivered, "zh_CN")
+    assert answers[-1] == harness.t("address.refused_delivered", delivered_at=when)
+    message, _ = harness.last_message_with("转人工客服")
+    assert message.text == answers[-1]  # the person offered under it
 
 
 async def test_a_changeable_address_is_asked_for_and_sent_as_the_contract_wants() -> None:
