@@ -31,15 +31,35 @@ def _says_something(part: str) -> bool:
     return len(_CJK.findall(part)) >= _MIN_CJK or len(_WORD.findall(part)) >= _MIN_WORDS
 
 
+# A detail of the question before it ("do you have the linen shirt in white? size L", "有黑色吗？
+# M码"): a few words that ask nothing — no question mark or particle, no question word.
+_DETAIL_CJK = 4
+_DETAIL_WORDS = 3
+_ASKING = re.compile(
+    r"[?？吗呢么嘛]|[不没]\s*$|多少|多久|多大|多长|几|什么|啥|怎么|咋|哪|如何|能不能|可不可以|有没有"
+    r"|是不是"
+    r"|(?i:\b(?:how|what|when|where|which|who|why|can|could|do|does|is|are|will|would)\b)"
+)
+
+
+def _a_detail(part: str) -> bool:
+    return (
+        len(_CJK.findall(part)) <= _DETAIL_CJK
+        and len(_WORD.findall(part)) <= _DETAIL_WORDS
+        and _ASKING.search(part) is None
+    )
+
+
 def question_parts(text: str) -> list[str]:
     """The message's questions, in order; one part (the text) when it asks one. A piece too
-    short to be read on its own ("嗯？", "ok?") joins the one before it."""
+    short to be read on its own ("嗯？", "ok?"), or a detail that asks nothing ("size L",
+    "M码"), joins the one before it."""
     parts: list[str] = []
     for piece in _CUT.split(text):
         piece = piece.strip(" ，,。.;；!！、")
         if not piece:
             continue
-        if parts and not _says_something(piece):
+        if parts and (not _says_something(piece) or _a_detail(piece)):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)

@@ -26,6 +26,14 @@ from intents.parts import question_parts
         ("裙子太长了。能退吗", ["裙子太长了。能退吗"]),
         ("I also want to ask about shipping", ["I also want to ask about shipping"]),
         ("能退吗？嗯？", ["能退吗？嗯？"]),
+        # a detail of the question before it, asking nothing itself
+        ("do you have the linen shirt in white? size L",
+         ["do you have the linen shirt in white? size L"]),
+        ("有黑色吗？M码", ["有黑色吗？M码"]),
+        ("穿什么码？160 50kg", ["穿什么码？160 50kg"]),
+        # short, but a question of its own
+        ("能便宜点吗？包邮不", ["能便宜点吗？", "包邮不"]),
+        ("有货吗？发货没", ["有货吗？", "发货没"]),
     ],
 )
 def test_question_parts(text: str, parts: list[str]) -> None:
