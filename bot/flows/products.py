@@ -41,7 +41,7 @@ from shop.enums import PRODUCT_CATEGORIES, SIZE_LETTERS, Fibre, ProductCategory
 
 logger = logging.getLogger(__name__)
 
-Aspect = Literal["material", "care", "stock", "wear"]
+Aspect = Literal["material", "care", "stock", "wear", "sheer"]
 Unsold = Literal["shoes"] | ProductCategory
 """What a customer may ask about that a shop may not sell: shoes (never a category of a
 clothing shop's catalogue) or one of the categories."""
@@ -49,10 +49,20 @@ clothing shop's catalogue) or one of the categories."""
 FLOW_INTENTS = frozenset({"quality.material", "color.options"})
 """The intents whose questions this flow answers (bot/handlers/products.py): a product named
 after one of them is the answer to "which product?"; any other clear intent is a new question."""
-WEAR_WORDS = ("起球", "掉色", "褪色", "掉毛", "变形", "透不透", "透光", "钻绒", "跑绒", "耐穿",
-              "结实", "质量", "品质", "做工", "pilling", "pill", "fade", "fading", "shed",
-              "see-through", "quality")  # fmt: skip
+WEAR_WORDS = ("起球", "掉色", "褪色", "掉毛", "变形", "钻绒", "跑绒", "耐穿", "结实", "质量",
+              "品质", "做工", "pilling", "pill", "fade", "fading", "shed", "quality")  # fmt: skip
 """How a fabric wears: asked of a product, never part of its name."""
+SHEER = re.compile(
+    r"(?<!湿)透(?!气|湿)|走光|see[- ]?through|\bsheer\b|transparent|shows? through", re.I
+)
+"""Whether it shows through ("透不透", "会透肉吗"; not 透气, breathable): the product pages don't
+record it (answered honestly)."""
+SHEER_PHRASES = re.compile(
+    r"(?:会不会|会)?(?<!湿)透(?:不透|肉|光|明|吗|嘛|么)?(?!气|湿)|走光|see[- ]?through|\bsheer\b"
+    r"|transparent|shows? through",
+    re.I,
+)
+"""The words of a sheerness question, taken out of what may name the product."""
 
 CARE_WORDS = ("洗", "熨", "晾", "烘干", "甩干", "保养", "缩水", "漂白", "wash", "iron", "dry clean",
               "dryer", "tumble", "care", "shrink", "bleach")
@@ -60,7 +70,7 @@ STOCK_WORDS = ("还有吗", "还有没有", "还有货", "有货", "有没有", 
                "没货", "卖完", "补货", "in stock", "do you have", "have it in", "available",
                "sold out", "out of stock", "any left", "还剩")
 MATERIAL_WORDS = ("面料", "材质", "成分", "料子", "布料", "材料", "含量", "fabric", "material",
-                  "made of", "made from")
+                  "made of", "made from", "透气", "breathable")
 FIBRE_WORDS: tuple[tuple[Fibre, tuple[str, ...]], ...] = (
     ("cashmere", ("羊绒", "cashmere")),
     ("wool", ("羊毛", "毛料", "wool")),
@@ -114,6 +124,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def aspect_of(text: str, slots: Slots | None = None) -> Aspect:
     lowered = text.lower()
+    if SHEER.search(text):
+        return "sheer"  # "白色的透不透": what it is made of, and what the page can't say
     if any(word in lowered for word in STOCK_WORDS):
         return "stock"
     if slots is not None and (slots.size or slots.color) and ("有" in text or "have" in lowered):
@@ -161,7 +173,7 @@ def product_words(text: str, slots: Slots, *, keep_fibres: bool = False) -> str:
     """The words of a question that can name a product: everything that asks (material, care,
     stock and — unless ``keep_fibres``, for names like 真丝衬衫 — fibre words, particles),
     sizes and colours taken out. Empty when nothing is left."""
-    rest = text
+    rest = SHEER_PHRASES.sub(" ", text)
     for value in (slots.color, slots.size, slots.order_no):
         if value:
             rest = rest.replace(value, " ")
@@ -399,13 +411,20 @@ class ProductFacts(Flow):
             body = "\n".join(
                 (self.material(draft, product, name), self.care(product), conv.t("products.wear"))
             )
+        elif draft.aspect == "sheer":
+            body = "\n".join((self.material(draft, product, name), conv.t("products.sheer")))
         else:
             body = self.material(draft, product, name)
         if draft.aspect != "material" and (fibre := self.fibre_line(draft, product, name)):
             # "羊绒大衣有吗" when the coat is wool: said before its stock, never implied
             body = f"{fibre}\n{body}"
         header = conv.t("products.header", name=name)
-        await conv.say(f"{header}\n{body}", reply_markup=conv.feedback("quality.material"))
+        markup = (
+            # how sheer it is: a person can hold it to the light (a ticket on the press)
+            conv.offer_human("other") if draft.aspect == "sheer"
+            else conv.feedback("quality.material")
+        )
+        await conv.say(f"{header}\n{body}", reply_markup=markup)
 
     def material(self, draft: ProductsDraft, product: ProductView, name: str) -> str:
         conv = self.conv

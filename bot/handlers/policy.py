@@ -5,12 +5,14 @@ to a person (a real request for one, complaints, quality problems)."""
 from __future__ import annotations
 
 import logging
+import re
 
 from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot.flows.base import Flows
+from bot.flows.products import SHEER, ProductFacts
 from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
 from bot.services import choices
@@ -26,6 +28,13 @@ from shop.enums import TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
+
+HAS_IT = re.compile(
+    r"收到|到手|拿到|到货|穿上|洗了|洗过|我买的|买回来|寄来|发来|received|arrived|\bgot\b|came"
+    r"|i bought",
+    re.I,
+)
+"""The customer has the item (a colour to photograph in daylight), not asking before buying."""
 
 
 async def order_terms(
@@ -109,14 +118,27 @@ def get_router(router: Router | None = None) -> Router:
 
     @router.message(IntentRoute("color.difference", "color.real_color"))
     async def handle_color_difference(
-        message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy, decision: Decision
+        message: Message,
+        conv: Conversation,
+        rpc: Bus,
+        policy: ShopPolicy,
+        decision: Decision,
+        flows: Flows,
     ) -> None:
+        text = message.text or ""
+        if SHEER.search(text):
+            # "白色的透不透": the item's fabric, and honestly what its page doesn't record
+            await flows.get(ProductFacts).start(text, decision.slots, aspect="sheer")
+            return
         parts: list[str] = [conv.replies.answer(decision.intent, conv.locale)]
-        parts.append(conv.t("color.ask_daylight_photo"))
-        terms = await order_terms(conv, rpc, policy, message.text or "")
+        if HAS_IT.search(text):
+            # a photo of the colour only from someone who has the item (not "一样吗" before
+            # buying)
+            parts.append(conv.t("color.ask_daylight_photo"))
+            conv.memory.evidence_for = "color"
+        terms = await order_terms(conv, rpc, policy, text)
         if terms:
             parts.append(terms)
-        conv.memory.evidence_for = "color"
         await conv.say("\n\n".join(parts), reply_markup=conv.feedback(decision.intent))
 
     router.message.register(handle_bargain, IntentRoute("bargain.discount"))

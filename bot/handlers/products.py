@@ -12,7 +12,13 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
 from bot.flows.base import Flows
-from bot.flows.products import STOCK_WORDS, ProductFacts, ProductQuestion, product_words
+from bot.flows.products import (
+    SHEER,
+    STOCK_WORDS,
+    ProductFacts,
+    ProductQuestion,
+    product_words,
+)
 from bot.keyboards import ProductCategoryCallback, ProductPickCallback
 from bot.routing import IntentRoute
 from bot.services.memory import ChatMemory
@@ -41,6 +47,21 @@ class StockQuestion(Filter):
             slots.size or slots.color or product_words(message.text, slots)
             or (memory is not None and memory.product is not None)
         )
+
+
+class SheerQuestion(Filter):
+    """A message the intent engine could not place that asks whether an item shows through
+    ("is it see through" after the linen shirt, "亚麻衬衫透不透"): the item's facts answer it."""
+
+    async def __call__(
+        self, message: Message, decision: Decision | None = None, memory: ChatMemory | None = None
+    ) -> bool:
+        if decision is None or decision.outcome == "accept" or not message.text:
+            return False
+        if not SHEER.search(message.text):
+            return False
+        about = memory is not None and memory.product is not None
+        return about or bool(product_words(message.text, decision.slots))
 
 
 def get_routers() -> tuple[Router, Router, Router]:
@@ -73,6 +94,10 @@ def get_routers() -> tuple[Router, Router, Router]:
             if not named[1]:
                 raise SkipHandler  # "有没有人在": no product in it, for "did you mean…?"
         await flow.start(text, slots, aspect="stock", named=named)
+
+    @stock.message(SheerQuestion())
+    async def handle_sheer_question(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ProductFacts).start(message.text or "", decision.slots, aspect="sheer")
 
     @flows.message(ProductQuestion.waiting_for_product, HasText())
     async def on_product_named(

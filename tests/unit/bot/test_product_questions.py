@@ -35,6 +35,11 @@ from intents.slots import extract_slots
         ("你们家衣服质量怎么样 会不会起球", "", "wear"),
         ("does the sweater pill?", "sweater", "wear"),
         ("卫衣质量咋样", "卫衣", "material"),
+        # whether it shows through: its fabric, and honestly what the page doesn't say
+        ("is it see through", "", "sheer"),
+        ("is the white linen shirt sheer", "shirt", "sheer"),
+        ("浅色的会透肉吗", "", "sheer"),
+        ("这件透气吗", "", "material"),  # breathable, not sheer
     ],
 )
 def test_the_product_words_and_what_is_asked(text: str, words: str, aspect: str) -> None:

@@ -49,7 +49,7 @@ OFFERS = frozenset({
     "answers.other.unknown", "ui.clarify.offer_human", "ui.unavailable", "ui.feedback.sorry",
     "ui.exchange.offer_human", "ui.contact.not_order_owner", "ui.media.document_kept",
     "ui.address.refused.already_shipped", "ui.address.refused.closed",
-    "ui.address.refused_delivered",
+    "ui.address.refused_delivered", "ui.products.sheer",
     "ui.order.urge_refused.already_delivered", "ui.error.generic", "ui.exchange.no_bigger",
     "ui.exchange.no_smaller", "ui.returns.offer_human", "ui.size.advice.out_of_range",
     "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap",
