@@ -281,8 +281,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
 
     async def ask_size_confirm(self, draft: ExchangeDraft, opening: str = "") -> None:
         """ "换成 L，对吗？" (``opening``: a line before it)."""
-        question = self.conv.t(
-            "exchange.confirm_size", new_variant=self.variant(draft.new_size, draft.new_color)
+        question = self.conv.t(  # which item of which order, what to: nothing left to guess
+            "exchange.confirm_size",
+            order_no=draft.order_no,
+            item=draft.item_title,
+            new_variant=self.variant(draft.new_size, draft.new_color),
         )
         await self.conv.say(
             f"{opening}\n{question}" if opening else question,

@@ -205,9 +205,15 @@ async def test_the_item_named_in_the_request_is_the_one_and_its_condition_told_e
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
     [confirm] = await customer.says("T恤太小了想换大一号")
-    assert confirm.text.startswith("换成 L /") and confirm.button("是的")
+    asked = stack.shown(
+        stack.t(
+            "exchange.confirm_size", order_no=returnable.order_no, item="纯棉圆领T恤 M/白色",
+            new_variant="L / 白色",
+        )
+    )  # which item of which order, and what to: said back in full
+    assert confirm.text == asked and confirm.button("是的")
     [again] = await customer.says("没穿过 吊牌还在")
-    assert again.text.startswith(stack.t("exchange.condition_noted")) and "换成 L /" in again.text
+    assert again.text.startswith(stack.t("exchange.condition_noted")) and asked in again.text
     [terms] = await customer.says("对")
     assert terms.button("确认换货") and "纯棉圆领T恤" in terms.text
     assert stack.t("exchange.fit_question") not in terms.text

@@ -223,7 +223,11 @@ async def test_m_is_too_small_quotes_an_exchange_for_l_zh(stack) -> None:
     customer = stack.customer()
     await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
     [confirm] = await customer.says("M码太小了")
-    assert confirm.text.startswith("换成") and "L / 黑色" in confirm.text
+    item = confirm.text.split(" 的 ")[1].split(" 换成")[0]  # the test shop's product name
+    assert confirm.text == stack.shown(
+        stack.t("exchange.confirm_size", order_no=order.order_no, item=item, new_variant="L / 黑色")
+    )
+    assert item.endswith(" M/黑色")  # the item and the size it has now
     [fit] = await customer.presses(confirm, "是的")
     [quote] = await customer.presses(fit, "是的")
     assert "L / 黑色" in quote.text and quote.button("确认换货")

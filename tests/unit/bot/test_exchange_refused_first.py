@@ -37,7 +37,12 @@ async def test_past_the_window_the_refusal_comes_before_the_size_and_condition_z
     [refused] = await harness.say("KF20260001 M码太小了，想换大一码")
     assert "48" in refused  # the custom-made item's own window, in plain words
     assert "质量问题" in refused  # what can still be done
-    assert harness.t("exchange.confirm_size", new_variant="L / 黑色") not in refused
+    assert harness.t(
+        "exchange.confirm_size",
+        order_no="KF20260001",
+        item="定制刺绣卫衣 M/黑色",
+        new_variant="L / 黑色",
+    ) not in refused
     assert harness.t("exchange.fit_question") not in refused
     [probe] = worker.quotes  # asked once, before anything else, with no change named
     assert (probe.new_size, probe.new_color) == (None, None)
@@ -61,5 +66,10 @@ async def test_within_the_window_the_size_is_asked_as_before() -> None:
     harness = Harness(worker.bus())
     await harness.share_contact(PHONE)
     [confirm] = await harness.say("KF20260001 M码太小了，想换L")
-    assert confirm == harness.t("exchange.confirm_size", new_variant="L / 黑色")
+    assert confirm == harness.t(
+        "exchange.confirm_size",
+        order_no="KF20260001",
+        item="定制刺绣卫衣 M/黑色",
+        new_variant="L / 黑色",
+    )
     assert len(worker.quotes) == 1
