@@ -138,7 +138,9 @@ class ShopService:
         if refusal is not None:
             return refusal
         # Proven (and committed): the card comes from the fast read path.
-        view = await self.db.run_read(self.order_view_by_no, request.order_no)
+        view = await self.db.run_read(
+            self.order_view_by_no, request.order_no, request.with_returns
+        )
         return c.OrderFound(order=view, access="last4")
 
     def _lookup(
@@ -163,12 +165,18 @@ class ShopService:
         if access is Access.DENIED:
             return c.OrderNotFound()
         assert order is not None
-        view = queries.order_view(reads, order, policy=self.policy, now=self.clock())
+        view = queries.order_view(
+            reads, order, policy=self.policy, now=self.clock(), with_returns=request.with_returns
+        )
         return c.OrderFound(order=view, access=access.value)
 
-    def order_view_by_no(self, reads: Reads, order_no: str) -> c.OrderView:
+    def order_view_by_no(
+        self, reads: Reads, order_no: str, with_returns: bool = False
+    ) -> c.OrderView:
         """The order's view, its flags decided by the policy now."""
-        return queries.order_view_by_no(reads, order_no, policy=self.policy, now=self.clock())
+        return queries.order_view_by_no(
+            reads, order_no, policy=self.policy, now=self.clock(), with_returns=with_returns
+        )
 
     async def view_in(self, session: AsyncSession, order_no: str) -> c.OrderView:
         """The order's view inside a write transaction (after its change is flushed)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from aiogram.fsm.state import State, StatesGroup
@@ -37,6 +38,7 @@ from bus.contracts import (
     ModifyItem,
     OrderCancelled,
     OrderFound,
+    OrderReturnView,
     OrderUrged,
     OrderView,
     ProductFound,
@@ -223,7 +225,13 @@ class OrderQueryFlow(Flow):
 
     async def find(self, draft: OrderQueryDraft, last4: str | None) -> None:
         assert draft.order_no is not None
-        result = await lookup(self.rpc, self.conv, draft.order_no, last4)
+        result = await lookup(
+            self.rpc,
+            self.conv,
+            draft.order_no,
+            last4,
+            with_returns=draft.intent == "returns.refund_progress",
+        )
         if isinstance(result, OrderFound):
             await self.finish()
             await self.answer(result, draft)
@@ -275,6 +283,16 @@ class OrderQueryFlow(Flow):
         elif intent == "order.modify":
             await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
+            if any(i.returned for i in order.items) and not order.returns:
+                # found without its returns (picked from the list): asked again with them
+                again = await lookup(self.rpc, conv, order.order_no, with_returns=True)
+                if isinstance(again, OrderFound):
+                    order = again.order
+            live = [r for r in order.returns if r.state != "cancelled"]
+            if live:
+                # where this order's refund is: the newest return's own state
+                await self.refund_status(order, live[0])
+                return
             if order.state == "closed" and not any(i.returned for i in order.items):
                 # cancelled, nothing sent back: never paid — nothing to refund; paid — the
                 # refund started when it was cancelled (no parcel to check first)
@@ -300,6 +318,45 @@ class OrderQueryFlow(Flow):
             )
         else:
             await attention(conv, order)
+
+    async def refund_status(self, order: OrderView, record: OrderReturnView) -> None:
+        """ "退款怎么还没到": the return's own state — waiting for the parcel (with its
+        tracking number or asking for it), received and being checked, refunded (when, how
+        much) — and, when the refund is later than the policy says, a ticket for a person."""
+        conv = self.conv
+        refund = conv.replies.policy.returns.refund
+        values = {
+            "return_no": record.return_no,
+            "amount": conv.replies.format_money(record.refund_amount, conv.locale),
+            "process": str(refund.process_days),
+            "arrival": str(refund.arrival_days),
+        }
+        now = datetime.now(UTC)
+        if record.state == "refunded" and record.refunded_at is not None:
+            when = conv.replies.format_datetime(record.refunded_at, conv.locale)
+            await conv.say(conv.t("refund.status.refunded", refunded_at=when, **values))
+            return
+        if record.state == "received" and record.received_at is not None:
+            when = conv.replies.format_datetime(record.received_at, conv.locale)
+            if now - record.received_at > timedelta(days=refund.process_days.max + 1):
+                # checked and refunded by now, says the policy: late — a person sees to it
+                await conv.say(conv.t("refund.status.late", received_at=when, **values))
+                await open_ticket(
+                    conv,
+                    self.rpc,
+                    reason="other",
+                    intent="returns.refund_progress",
+                    order_no=order.order_no,
+                )
+                return
+            await conv.say(conv.t("refund.status.received", received_at=when, **values))
+            return
+        if record.return_tracking_no:
+            await conv.say(
+                conv.t("refund.status.in_transit", tracking_no=record.return_tracking_no, **values)
+            )
+            return
+        await conv.say(conv.t("refund.status.awaiting_parcel", **values))
 
     async def not_received(self, order: OrderView) -> None:
         """ "显示已签收了 我没收到": a ticket with that reason, the courier and tracking number

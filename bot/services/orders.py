@@ -41,8 +41,16 @@ Lookup = OrderFound | OrderNotFound | Throttled | ContactRequired | ProofNeeded
 may change it: "owner", or only read it: "last4"), or why not."""
 
 
-async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None = None) -> Lookup:
-    """Look the order up as this customer; without a link or a proof, the proof is needed.
+async def lookup(
+    rpc: Bus,
+    conv: Conversation,
+    order_no: str,
+    last4: str | None = None,
+    *,
+    with_returns: bool = False,
+) -> Lookup:
+    """Look the order up as this customer; without a link or a proof, the proof is needed
+    (``with_returns``: its returns too, for a refund asked about).
 
     An order proven in this chat is asked for with the proof that worked (kept in the chat
     memory; the phone the order was placed with never changes), whatever digits are typed
@@ -53,7 +61,12 @@ async def lookup(rpc: Bus, conv: Conversation, order_no: str, last4: str | None 
     if proof is None and not await is_linked(rpc, conv):
         return ProofNeeded()
     reply = await rpc.call(
-        LookupOrder(order_no=order_no, telegram_user_id=conv.user_id, phone_last4=proof)
+        LookupOrder(
+            order_no=order_no,
+            telegram_user_id=conv.user_id,
+            phone_last4=proof,
+            with_returns=with_returns,
+        )
     )
     if isinstance(reply, OrderFound):
         memory.remember_order(order_no, proof, reply.order.province)

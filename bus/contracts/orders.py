@@ -23,7 +23,7 @@ from bus.contracts.base import (
     Request,
     TelegramUserId,
 )
-from shop.enums import AddressChangeReason, AttentionCode, ItemKind, OrderState
+from shop.enums import AddressChangeReason, AttentionCode, ItemKind, OrderState, ReturnState
 
 # ── views ────────────────────────────────────────────────────────────────────────────────
 
@@ -43,6 +43,20 @@ class OrderItemView(Contract):
     quantity: int
     exchanged: bool = False
     returned: bool = Field(default=False, description="A return of it exists (not cancelled).")
+
+
+class OrderReturnView(Contract):
+    """A return of the order's (``orders.lookup`` with ``with_returns``): where its refund is."""
+
+    return_no: str
+    state: ReturnState
+    created_at: datetime
+    refund_amount: Decimal
+    return_tracking_no: str | None = Field(
+        default=None, description="The parcel coming back, once the customer gave its number."
+    )
+    received_at: datetime | None = None
+    refunded_at: datetime | None = None
 
 
 class OrderAttention(Contract):
@@ -108,6 +122,10 @@ class OrderView(Contract):
         default=None, description="Shipped, not delivered: by when its courier usually arrives."
     )
     attention: list[OrderAttention] = Field(default_factory=list)
+    returns: list[OrderReturnView] = Field(
+        default_factory=list,
+        description="The order's returns, newest first — only when the look-up asked for them.",
+    )
     address_refusal: AddressChangeReason | None = Field(
         default=None,
         description="Why the customer can no longer change the address (the worker decides); "
@@ -175,10 +193,14 @@ class LookupOrder(Request[OrderFound | OrderNotFound | Throttled | ContactRequir
     last four digits of the order's phone. Anything else answers ``OrderNotFound``."""
 
     METHOD: ClassVar[str] = "orders.lookup"
-    SCHEMA_VERSION: ClassVar[int] = 4  # 3: attention flags, due dates; 4: items' English names
+    # 3: attention flags, due dates; 4: items' English names; 5: the order's returns on request
+    SCHEMA_VERSION: ClassVar[int] = 5
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
+    with_returns: bool = Field(
+        default=False, description="Also the order's returns (a refund asked about)."
+    )
 
 
 class OrderList(Contract):
@@ -222,7 +244,8 @@ class ChangeAddress(
     ``receiver_name`` / ``receiver_phone`` None: the receiver stays as on the order."""
 
     METHOD: ClassVar[str] = "orders.change_address"
-    SCHEMA_VERSION: ClassVar[int] = 4  # 3: structured address, attention; 4: English names
+    # 3: structured address, attention; 4: English names; 5: the order view's returns
+    SCHEMA_VERSION: ClassVar[int] = 5
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)

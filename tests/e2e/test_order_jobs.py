@@ -7,7 +7,7 @@ overdue order urged, and "delivered but not received"."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -20,6 +20,24 @@ async def returns_of(stack, order_no: str) -> list[Return]:
     async with stack.shop.db.read() as session:
         found = await session.scalars(select(Return).join(Order).where(Order.order_no == order_no))
         return list(found.all())
+
+
+def refund_values(stack, record: Return, locale: str = "zh_CN") -> dict[str, str]:
+    refund = stack.replies.policy.returns.refund
+    return {
+        "return_no": record.return_no,
+        "amount": stack.replies.format_money(record.refund_amount, locale),
+        "process": str(refund.process_days),
+        "arrival": str(refund.arrival_days),
+    }
+
+
+async def set_return(stack, return_no: str, **fields) -> None:
+    """What the warehouse and finance record on a return (not the bot's to do)."""
+    async with stack.shop.db.write() as session:
+        record = (await session.scalars(select(Return).where(Return.return_no == return_no))).one()
+        for name, value in fields.items():
+            setattr(record, name, value)
 
 
 async def order_row(stack, order_no: str) -> Order:
@@ -901,7 +919,9 @@ async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stac
     await customer.says("确认退货")
     assert len(await returns_of(stack, order.order_no)) == 1
     card, how = await customer.says("多久能到账", replies=2)
-    assert how.text == stack.answer("returns.refund_progress", order_ask="none")
+    [record] = await returns_of(stack, order.order_no)
+    # where this return's refund is: still waiting for the parcel, the tracking number asked
+    assert how.text == stack.t("refund.status.awaiting_parcel", **refund_values(stack, record))
     assert "订单号" not in how.text
     # "I sent it back" with no return on record: a person checks for the parcel (a ticket)
     english = stack.customer(language_code="en")
@@ -1022,3 +1042,42 @@ async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
     [still] = await english.says("keep the order")
     assert still.text == stack.t("order.cancel.kept", "en")
     assert (await order_row(stack, kept.order_no)).state == "awaiting_payment"
+
+
+async def test_where_is_my_refund_follows_the_return_from_parcel_to_money(stack) -> None:
+    """"退款怎么还没到" answered by the return's own state: the parcel on its way (its tracking
+    number), received and being checked, late (a ticket, an apology), refunded (how much and
+    when) — it was the same general rules whatever had happened."""
+    english = stack.customer(language_code="en")
+    order = await stack.make_order(
+        kind="regular", delivered_ago=timedelta(days=1), telegram_user_id=english.user_id
+    )
+    await english.says("I want to return it")
+    await english.says("changed my mind")
+    await english.says("yes")
+    await english.says("Confirm the return")
+    [record] = await returns_of(stack, order.order_no)
+    values = refund_values(stack, record, "en")
+    await set_return(stack, record.return_no, return_tracking_no="SF1234567890123")
+    _card, status = await english.says("where is my refund?", replies=2)
+    assert status.text == stack.t(
+        "refund.status.in_transit", "en", tracking_no="SF1234567890123", **values
+    )
+    received = datetime.now(UTC) - timedelta(days=1)
+    await set_return(stack, record.return_no, state="received", received_at=received)
+    _card, status = await english.says("where is my refund?", replies=2)
+    when = stack.replies.format_datetime(received, "en")
+    assert status.text == stack.t("refund.status.received", "en", received_at=when, **values)
+    # received ten days ago and still not refunded: later than the policy says — a person
+    late = datetime.now(UTC) - timedelta(days=10)
+    await set_return(stack, record.return_no, received_at=late)
+    _card, status, opened = await english.says("where is my refund?", replies=3)
+    when = stack.replies.format_datetime(late, "en")
+    assert status.text == stack.t("refund.status.late", "en", received_at=when, **values)
+    [ticket] = await stack.tickets(english.user_id)
+    assert ticket.order_no == order.order_no and ticket.ticket_no in opened.text
+    refunded = datetime.now(UTC) - timedelta(hours=5)
+    await set_return(stack, record.return_no, state="refunded", refunded_at=refunded)
+    _card, status = await english.says("where is my refund?", replies=2)
+    when = stack.replies.format_datetime(refunded, "en")
+    assert status.text == stack.t("refund.status.refunded", "en", refunded_at=when, **values)

@@ -265,6 +265,34 @@ async def test_the_order_view_shows_the_item_as_returned(shop, make_order):
     )
     assert isinstance(found, OrderFound)
     assert found.order.items[0].returned
+    assert found.order.returns == []  # not asked for: the look-up's hot path stays as it was
+
+
+async def test_a_look_up_for_a_refund_has_the_orders_returns(shop, make_order):
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    created = await create(shop, order)
+    assert isinstance(created, ReturnCreated)
+    found = await shop.rpc.call(
+        LookupOrder(
+            order_no=order.order_no, telegram_user_id=order.telegram_user_id, with_returns=True
+        )
+    )
+    assert isinstance(found, OrderFound)
+    [record] = found.order.returns
+    assert (record.return_no, record.state) == (created.record.return_no, "awaiting_return")
+    assert record.refund_amount == created.record.refund_amount
+    assert (record.return_tracking_no, record.received_at, record.refunded_at) == (None,) * 3
+    # proven by the last four digits (the write path, then the read): the same
+    stranger = order.telegram_user_id + 1
+    by_digits = await shop.rpc.call(
+        LookupOrder(
+            order_no=order.order_no,
+            telegram_user_id=stranger,
+            phone_last4=order.phone[-4:],
+            with_returns=True,
+        )
+    )
+    assert isinstance(by_digits, OrderFound) and by_digits.order.returns == found.order.returns
 
 
 async def test_an_item_listed_twice_is_bad_input():

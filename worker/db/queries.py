@@ -71,6 +71,20 @@ _ITEMS = (
     .order_by(OrderItem.id)
 )
 
+_RETURNS = (
+    select(
+        Return.return_no,
+        Return.state,
+        Return.created_at,
+        Return.refund_amount,
+        Return.return_tracking_no,
+        Return.received_at,
+        Return.refunded_at,
+    )
+    .where(Return.order_id == bindparam("order_id"))
+    .order_by(Return.created_at.desc(), Return.id.desc())
+)
+
 
 @overload
 def aware(dt: datetime) -> datetime: ...
@@ -109,10 +123,29 @@ def proven(reads: Reads, telegram_user_id: int, order_no: str) -> bool:
     return row is not None
 
 
-def order_view(reads: Reads, order: Any, *, policy: ShopPolicy, now: datetime) -> c.OrderView:
+def order_view(
+    reads: Reads, order: Any, *, policy: ShopPolicy, now: datetime, with_returns: bool = False
+) -> c.OrderView:
     """The order as the bot sees it (receiver masked), with the due dates and the attention
-    flags the worker decides from ``policy`` at ``now``."""
+    flags the worker decides from ``policy`` at ``now`` (and its returns, ``with_returns``:
+    one more statement, only when a refund is asked about)."""
     items = reads.all(_ITEMS, {"order_id": order.id})
+    returns = (
+        [
+            c.OrderReturnView(
+                return_no=row.return_no,
+                state=row.state,
+                created_at=aware(row.created_at),
+                refund_amount=row.refund_amount,
+                return_tracking_no=row.return_tracking_no,
+                received_at=aware(row.received_at),
+                refunded_at=aware(row.refunded_at),
+            )
+            for row in reads.all(_RETURNS, {"order_id": order.id})
+        ]
+        if with_returns
+        else []
+    )
     times = OrderTimes(
         state=order.state,
         kinds=frozenset(item.kind for item in items),
@@ -170,15 +203,16 @@ def order_view(reads: Reads, order: Any, *, policy: ShopPolicy, now: datetime) -
             )
             for flag in order_attention(times, policy, now)
         ],
+        returns=returns,
     )
 
 
 def order_view_by_no(
-    reads: Reads, order_no: str, *, policy: ShopPolicy, now: datetime
+    reads: Reads, order_no: str, *, policy: ShopPolicy, now: datetime, with_returns: bool = False
 ) -> c.OrderView:
     row = order_row(reads, order_no)
     assert row is not None, order_no
-    return order_view(reads, row, policy=policy, now=now)
+    return order_view(reads, row, policy=policy, now=now, with_returns=with_returns)
 
 
 # ── the product catalogue (worker/catalogue.py) ──────────────────────────────────────────

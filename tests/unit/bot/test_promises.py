@@ -78,6 +78,8 @@ ELSEWHERE = {
     "ui.done.what.courier": "tests/e2e/test_order_jobs.py",
     "ui.returns.created": "tests/unit/bot/test_return_flow.py",
     "ui.returns.quote.eligible": "tests/unit/bot/test_return_flow.py",
+    # the tracking number sent next is recorded on the return (returns.record_tracking)
+    "ui.refund.status.awaiting_parcel": "tests/unit/bot/test_parcels.py",
 }
 # not a promise: a fact, a failure said plainly, or the agents' own screens
 NOT_PROMISES = {
