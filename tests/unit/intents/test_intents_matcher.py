@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from intents import Decision, IntentEngine, MatcherConfig
-from intents.__main__ import evaluate
+from intents.__main__ import evaluate, format_report
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -125,6 +125,17 @@ def test_evaluate_counts_fallback_as_other():
                                  {"text": "包邮吗", "group": "bargain"}])
     assert report.total == 3 and report.correct == 2
     assert report.confusion["bargain"]["shipping"] == 1
+    assert report.intent_total == 0  # no row says its intent
+
+
+def test_evaluate_scores_the_intent_where_a_row_names_it():
+    # right group, wrong intent; right intent; a row without an intent label is not counted
+    report = evaluate(engine(), [{"text": "包邮吗", "group": "shipping", "intent": "shipping.region"},
+                                 {"text": "包邮吗", "group": "shipping", "intent": "shipping.fee"},
+                                 {"text": "在吗", "group": "greeting"}])
+    assert report.correct == 3
+    assert (report.intent_total, report.intent_correct) == (2, 1)
+    assert "intent level 0.5000 (1/2 labelled with an intent)" in format_report(report)
 
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
