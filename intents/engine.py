@@ -372,6 +372,7 @@ class IntentEngine:
         else:
             probs, source, encoded = self._probs(st, text, norm)
             probs, source, encoded = self._unwrap(st, text, norm, probs, source, encoded)
+            probs, source = self._social(st, text, norm, probs, source)
         self.stats.count(encoded)
 
         ranked = _Ranked(probs)
@@ -425,6 +426,26 @@ class IntentEngine:
             if cjk < 4 and len(words) < 3:
                 return probs, source, encoded
         return inner, inner_source, encoded
+
+    def _social(
+        self, st: _State, text: str, norm: str, probs: Probs, source: Source
+    ) -> tuple[Probs, Source]:
+        """Two social messages the model reads by a topic word in them. A presence check in
+        any words ("店家 有人值班没", "亲 还营业不", "客服醒着没", "is this thing on") is a greeting:
+        the model hears complaint in 客服 and out of scope in words its greetings lack. A closing
+        that says the customer will wait ("ok thx, will wait for the refund then", "行 那我等你们
+        消息") is a thanks when it asks and reports nothing and has no frustration cue: the model
+        reads the refund or the waiting."""
+        top = st.groups[int(probs.argmax())]
+        if top != "greeting" and st.get(GREETING_INTENT) is not None:
+            rest = st.matcher.without_wrappers(st.matcher.spell(norm))
+            if _presence(rest, text):
+                return _point_mass(st, GREETING_INTENT, SLOT_CONFIDENCE), "rule"
+        sure = float(probs.max()) >= SLOT_CONFIDENCE
+        if ((top != "thanks" or not sure) and st.get(THANKS_INTENT) is not None
+                and _closes_waiting(text, norm)):
+            return _point_mass(st, THANKS_INTENT, SLOT_CONFIDENCE), "rule"
+        return probs, source
 
     def _probs(self, st: _State, raw: str, norm: str) -> tuple[Probs, Source, bool]:
         """Probabilities over the catalogue's intents (catalogue order), what decided, and
@@ -795,6 +816,58 @@ def _asks(text: str, rest: str) -> bool:
     return bool(
         _ASKS_ZH.search(rest) or _ASKS_EN_OPENING.search(rest) or _ASKS_EN.search(text.lower())
     )
+
+
+# a presence check: is anyone there, are you open, is the chat awake — nothing else. Chinese on
+# the normalised text without greeting keywords and with the ways customers address the shop
+# taken out; English on the lower-cased message, punctuation and greetings aside
+GREETING_INTENT = "greeting.hello"
+THANKS_INTENT = "thanks.bye"
+_ADDRESS_ZH = re.compile(r"亲爱的|亲|人工客服|客服|店家|店主|老板娘|老板|掌柜的|掌柜|美女|帅哥|你们|店里|请问")
+_PRESENCE_ZH = re.compile(
+    r"^(?:还|现在|这会儿?)?(?:有没有人|有人|在不在|在|醒着|营业|开门|值班|有人值班|在线|上班)"
+    r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?$"
+)
+_GREETING_EN = re.compile(r"^(?:(?:hi|hello|hey|heya|hiya|yo|morning|afternoon|evening|good|there)\b\s*)+")
+_PRESENCE_EN = re.compile(
+    r"^(?:(?:is|are)\s+)?(?:(?:any\s?one|any\s?body|some\s?one|some\s?body)"
+    r"\s+(?:there|here|around|online|awake|available|home)"
+    r"|(?:you|u|ya|you guys|u guys|y'?all)\s+(?:there|here|around|online|awake|open|still open)"
+    r"(?:\s+(?:today|now|rn|still))?"
+    r"|this thing on|this the (?:shop|store)(?:'s chat)?)$"
+)
+
+
+def _presence(rest: str, text: str) -> bool:
+    """Nothing but "is anyone there" (see above)."""
+    if cjk_count(rest):
+        # ("掌柜的" loses its keyword 掌柜 with the greetings: the 的 is the address's too)
+        return bool(_PRESENCE_ZH.match(_ADDRESS_ZH.sub("", rest).replace(" ", "").lstrip("的")))
+    plain = " ".join(re.sub(r"[^a-z' ]+", " ", text.lower()).split())
+    return bool(_PRESENCE_EN.match(_GREETING_EN.sub("", plain)))
+
+
+# a closing that says the customer will wait now: an acknowledgement or thanks, and a wait
+_CLOSING_OPENER = re.compile(
+    r"^(?:好的?|行|嗯|噢|哦|(?:ok|okay|alright|thank|thx|ty|cool|sure|fine)(?![a-z]))"
+)
+_WAITS = re.compile(r"那我(?:就)?等|我(?:就)?等着|等你们?(?:的)?(?:消息|通知|回复)|\bwill wait\b"
+                    r"|\bi'?ll wait\b|\bi will wait\b")
+
+
+_QUESTION_OR_BUT = re.compile(r"\b(?:where|when|what|how|why|which|who|but)\b|但|可是|不过")
+
+
+def _closes_waiting(text: str, norm: str) -> bool:
+    lower = text.lower()
+    if not (_CLOSING_OPENER.match(norm) or "谢" in norm or "thank" in norm or "thx" in lower):
+        return False
+    if not (_WAITS.search(norm) or _WAITS.search(lower)):
+        return False
+    rest = _WAITS.sub(" ", norm)
+    if _QUESTION_OR_BUT.search(lower) or _QUESTION_OR_BUT.search(norm):
+        return False
+    return not _asks(text, rest) and not cues(norm)
 
 
 def _follows_on(norm: str) -> bool:

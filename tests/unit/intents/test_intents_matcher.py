@@ -289,3 +289,35 @@ def test_a_clear_winner_near_certainty_is_accepted_not_clarified():
     d = engine().match("which size should I take? I'm 170 cm")
     assert (d.intent, d.outcome) == ("size.recommend", "accept")
     assert d.slots.height_cm == 170
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["掌柜的 醒着没", "亲 现在有人值班吗", "hey, you guys still open?", "hi hi is this the store"],
+)
+def test_a_presence_check_in_any_words_is_a_greeting(text):
+    # the model alone reads these as out of scope or an order question
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == ("greeting.hello", "accept")
+
+
+@pytest.mark.parametrize("text", ["alright ty, will wait for the parcel",
+                                  "okay i will wait"])
+def test_a_closing_that_says_it_will_wait_is_thanks(text):
+    # the model alone reads the parcel, or is not sure of the thanks
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == ("thanks.bye", "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("客服在吗 我要投诉", "complaint.general"),
+        ("ok i'll wait but when does it ship", "shipping.dispatch_time"),
+        ("谢谢 那我等着 可是什么时候到呢", "order.status"),
+        ("好的 我等了一个星期了 还没到", "order.status"),
+        ("在吗 那件羽绒服还有货吗", "other.unknown"),
+    ],
+)
+def test_a_greeting_or_closing_with_something_else_in_it_is_that(text, intent):
+    assert engine().match(text).intent == intent
