@@ -430,12 +430,12 @@ class IntentEngine:
     def _social(
         self, st: _State, text: str, norm: str, probs: Probs, source: Source
     ) -> tuple[Probs, Source]:
-        """Two social messages the model reads by a topic word in them. A presence check in
-        any words ("店家 有人值班没", "亲 还营业不", "客服醒着没", "is this thing on") is a greeting:
-        the model hears complaint in 客服 and out of scope in words its greetings lack. A closing
-        that says the customer will wait ("ok thx, will wait for the refund then", "行 那我等你们
-        消息") is a thanks when it asks and reports nothing and has no frustration cue: the model
-        reads the refund or the waiting."""
+        """Two social messages the model reads by a topic word in them. A presence check
+        in any words ("店家 有人值班没", "亲 还营业不", "客服醒着没", "is this thing on") is a
+        greeting: the model hears complaint in 客服 and out of scope in words its greetings
+        lack. A closing that says the customer will wait ("ok thx, will wait for the refund
+        then", "行 那我等你们消息") is a thanks when it asks and reports nothing and has no
+        frustration cue: the model reads the refund or the waiting."""
         top = st.groups[int(probs.argmax())]
         if top != "greeting" and st.get(GREETING_INTENT) is not None:
             rest = st.matcher.without_wrappers(st.matcher.spell(norm))
@@ -823,12 +823,16 @@ def _asks(text: str, rest: str) -> bool:
 # taken out; English on the lower-cased message, punctuation and greetings aside
 GREETING_INTENT = "greeting.hello"
 THANKS_INTENT = "thanks.bye"
-_ADDRESS_ZH = re.compile(r"亲爱的|亲|人工客服|客服|店家|店主|老板娘|老板|掌柜的|掌柜|美女|帅哥|你们|店里|请问")
+_ADDRESS_ZH = re.compile(
+    r"亲爱的|亲|人工客服|客服|店家|店主|老板娘|老板|掌柜的|掌柜|美女|帅哥|你们|店里|请问"
+)
 _PRESENCE_ZH = re.compile(
     r"^(?:还|现在|这会儿?)?(?:有没有人|有人|在不在|在|醒着|营业|开门|值班|有人值班|在线|上班)"
     r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?$"
 )
-_GREETING_EN = re.compile(r"^(?:(?:hi|hello|hey|heya|hiya|yo|morning|afternoon|evening|good|there)\b\s*)+")
+_GREETING_EN = re.compile(
+    r"^(?:(?:hi|hello|hey|heya|hiya|yo|morning|afternoon|evening|good|there)\b\s*)+"
+)
 _PRESENCE_EN = re.compile(
     r"^(?:(?:is|are)\s+)?(?:(?:any\s?one|any\s?body|some\s?one|some\s?body)"
     r"\s+(?:there|here|around|online|awake|available|home)"

@@ -130,9 +130,11 @@ def test_evaluate_counts_fallback_as_other():
 
 def test_evaluate_scores_the_intent_where_a_row_names_it():
     # right group, wrong intent; right intent; a row without an intent label is not counted
-    report = evaluate(engine(), [{"text": "包邮吗", "group": "shipping", "intent": "shipping.region"},
-                                 {"text": "包邮吗", "group": "shipping", "intent": "shipping.fee"},
-                                 {"text": "在吗", "group": "greeting"}])
+    report = evaluate(engine(), [
+        {"text": "包邮吗", "group": "shipping", "intent": "shipping.region"},
+        {"text": "包邮吗", "group": "shipping", "intent": "shipping.fee"},
+        {"text": "在吗", "group": "greeting"},
+    ])
     assert report.correct == 3
     assert (report.intent_total, report.intent_correct) == (2, 1)
     assert "intent level 0.5000 (1/2 labelled with an intent)" in format_report(report)
