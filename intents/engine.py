@@ -435,12 +435,20 @@ class IntentEngine:
         greeting: the model hears complaint in 客服 and out of scope in words its greetings
         lack. A closing that says the customer will wait ("ok thx, will wait for the refund
         then", "行 那我等你们消息") is a thanks when it asks and reports nothing and has no
-        frustration cue: the model reads the refund or the waiting."""
+        frustration cue: the model reads the refund or the waiting. And a job on the order in
+        plain words (cancel it, send it elsewhere, change it before it ships) is that job where
+        the model read the order's status or another topic by a word in it (``_order_job``)."""
         top = st.groups[int(probs.argmax())]
         if top != "greeting" and st.get(GREETING_INTENT) is not None:
             rest = st.matcher.without_wrappers(st.matcher.spell(norm))
             if _presence(rest, text):
                 return _point_mass(st, GREETING_INTENT, SLOT_CONFIDENCE), "rule"
+        job = _order_job(text.lower(), norm)
+        if job is not None and st.get(job) is not None:
+            current = st.matcher.intents[int(probs.argmax())].id
+            unsure = float(probs.max()) < SLOT_CONFIDENCE
+            if (current != job or unsure) and current.split(".")[0] in _JOB_MISREADS:
+                return _point_mass(st, job, SLOT_CONFIDENCE), "rule"
         sure = float(probs.max()) >= SLOT_CONFIDENCE
         if ((top != "thanks" or not sure) and st.get(THANKS_INTENT) is not None
                 and _closes_waiting(text, norm)):
@@ -872,6 +880,53 @@ def _closes_waiting(text: str, norm: str) -> bool:
     if _QUESTION_OR_BUT.search(lower) or _QUESTION_OR_BUT.search(norm):
         return False
     return not _asks(text, rest) and not cues(norm)
+
+
+# a job on an order in plain words: cancel it ("那单就别发了吧", "dont send them"), send it
+# elsewhere ("能不能寄到我公司去", "wrong postcode on my order"), or change it before it ships
+# ("还没发的话帮我改下"). The model reads these as the order's status (its strongest words: 单,
+# 发, ship) or by another word in them. Only where the model read another group's topic or
+# the order's status: a complaint, a thanks or a question of the same job stays as it is.
+_JOB_MISREADS = frozenset({"order", "other", "shipping", "returns", "bargain", "size"})
+_CANCEL = re.compile(
+    r"(?:别|不要)发(?:了|出去)?(?:吧|啦|$| )|帮我(?:把)?.{0,8}(?:取消|撤销|撤了|撤掉|关了|关掉)"
+    r"|(?:取消|撤销|作废|关掉|关了)(?:吧|掉|一下)"
+    r"|\b(?:please cancel|cancel (?:my|the|that|this) order|call off)\b"
+    r"|\bdon'?t (?:send|ship) (?:it|them|my order)\b"
+)
+_NOT_CANCELLED_BY_ME = re.compile(r"\b(?:didn'?t|did not|never|not) cancel")
+_ADDRESS_WORD = re.compile(r"地址|收货人|\b(?:address|postcode|post code|zip)\b")
+_ELSEWHERE = re.compile(
+    r"地址.{0,4}(?:错|改|换|填成|写成)|(?:改|换)(?:个|一下)?(?:收货)?地址"
+    r"|\b(?:change|fix|update|correct)\b.{0,40}\b(?:address|postcode|post code|zip)\b"
+    r"|\b(?:address|postcode|post code|zip)\b.{0,50}\b(?:change|fix|update)\b"
+    r"|\b(?:put|typed|entered|used|gave) the wrong (?:address|postcode|post code|zip)\b"
+)
+# a place to send it instead counts only with the order named: "能送到公司吗" asks in general
+_TO_PLACE = re.compile(
+    r"(?:寄|送)到(?:我)?(?:的)?(?:公司|单位|学校|宿舍|爸妈|父母|朋友|老家|办公室)"
+)
+_MY_ORDER = re.compile(r"单|拍了|买的|付了|付完|\b(?:my order|the order|my parcel|my package)\b")
+_UNSHIPPED = re.compile(
+    r"还没发|没发货|发货前|还没寄|没寄出|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
+    r"|\b(?:not|hasn'?t|hasnt|isn'?t) (?:shipped|sent|gone out|dispatched)"
+)
+_CHANGE = re.compile(r"改|换成|换个|加一|备注|\b(?:change|switch|swap|add)\b")
+
+
+def _order_job(lower: str, norm: str) -> str | None:
+    """The job a message asks done on the customer's order, in plain words (see above)."""
+    forms = (norm, lower)
+    if any(_CANCEL.search(f) for f in forms) and not _NOT_CANCELLED_BY_ME.search(lower):
+        return "order.cancel"
+    if any(_ELSEWHERE.search(f) for f in forms) or (
+        _TO_PLACE.search(norm) and _MY_ORDER.search(norm)
+    ):
+        return "order.change_address"
+    if any(_UNSHIPPED.search(f) and _CHANGE.search(f) and not _ADDRESS_WORD.search(f)
+           for f in forms):
+        return "order.modify"
+    return None
 
 
 def _follows_on(norm: str) -> bool:

@@ -323,3 +323,31 @@ def test_a_closing_that_says_it_will_wait_is_thanks(text):
 )
 def test_a_greeting_or_closing_with_something_else_in_it_is_that(text, intent):
     assert engine().match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("please call off my order, plans changed", "order.cancel"),
+        ("我刚买的 能不能送到我单位去", "order.change_address"),
+        ("还没发的话 颜色帮我换成黑的", "order.modify"),
+    ],
+)
+def test_a_job_on_the_order_in_plain_words_is_that_job(text, intent):
+    # the model alone: a change, the order's status with "did you mean", a "did you mean"
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == (intent, "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("能送到办公室吗", "shipping.region"),  # a general question, no order named
+        ("别发韵达 我们这不到", "shipping.courier"),  # not a cancel
+        ("why was my order cancelled? i didn't cancel my order", "order.status"),
+        ("取消订单的钱退回来了吗", "returns.refund_progress"),
+        ("delivered to the wrong address apparently, nobody here got it", "order.status"),
+    ],
+)
+def test_words_of_an_order_job_in_another_question_leave_it(text, intent):
+    assert engine().match(text).intent == intent
