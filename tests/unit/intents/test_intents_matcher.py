@@ -351,3 +351,28 @@ def test_a_job_on_the_order_in_plain_words_is_that_job(text, intent):
 )
 def test_words_of_an_order_job_in_another_question_leave_it(text, intent):
     assert engine().match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我是你们家的会员 买这个能打折不", "bargain.discount"),  # the model alone: out of scope
+        ("我下单的是藏青色 拆开来的是黑色", "order.status"),  # the model alone: the colour
+        ("我买的是米色的 收到的是白色", "order.status"),
+    ],
+)
+def test_member_prices_are_discounts_and_the_wrong_item_is_the_orders(text, intent):
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == (intent, "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("会员怎么注册", "other.unknown"),  # an account, not a price
+        ("我拍的是M 穿着小 能换L吗", "returns.exchange"),
+        ("收到的颜色和图片不一样", "color.difference"),
+    ],
+)
+def test_member_and_item_words_in_other_questions_leave_them(text, intent):
+    assert engine().match(text).intent == intent
