@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["question_parts"]
+__all__ = ["asks", "question_parts"]
 
 # Where a next question starts: after a question mark, or at words that add one ("还有",
 # "另外", "顺便问下", "also", "btw") right after a pause (punctuation, a space, a question's
@@ -24,6 +24,7 @@ _MIN_CJK = 2
 _MIN_WORDS = 2
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]+")
+_ASKS = re.compile(r"[?？吗呢么嘛]\s*$")
 
 
 def _says_something(part: str) -> bool:
@@ -43,3 +44,9 @@ def question_parts(text: str) -> list[str]:
         else:
             parts.append(piece)
     return parts if len(parts) > 1 else [text]
+
+
+def asks(part: str) -> bool:
+    """Whether a part ends as a question does (a question mark or particle): "连衣裙有S码吗" asks,
+    "裙子有点大" tells."""
+    return _ASKS.search(part) is not None

@@ -57,12 +57,17 @@ _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 
 
 def _cn_to_int(run: str) -> int | None:
-    """一百二十 -> 120, 一百二 -> 120 (colloquial), 十五 -> 15, 三 -> 3, 一六五 -> 165."""
+    """一百二十 -> 120, 一百二 -> 120 (colloquial), 一百零五 -> 105, 一千零五十 -> 1050,
+    十五 -> 15, 三 -> 3, 一六五 -> 165."""
     if not any(c in _CN_UNIT for c in run):
         # digit by digit (一六五), only for runs of plain digits
         return int("".join(str(_CN_DIGIT[c]) for c in run)) if run else None
     total, current, last_unit = 0, None, None
+    gap = False  # 零 after a unit: the next digit stands for itself (一百零五), not for tens
     for c in run:
+        if c in "零〇" and last_unit is not None and current is None:
+            gap = True
+            continue
         if c in _CN_DIGIT:
             if current is not None:
                 return None  # two digits in a row inside a unit number: not a number we read
@@ -75,7 +80,8 @@ def _cn_to_int(run: str) -> int | None:
             current, last_unit = None, unit
     if current is not None:
         # 一百二 means 120, 三千五 3500: a trailing digit takes the next smaller unit
-        total += current * (last_unit // 10 if last_unit and last_unit >= 100 else 1)
+        colloquial = last_unit is not None and last_unit >= 100 and not gap
+        total += current * (last_unit // 10 if colloquial and last_unit else 1)
     return total
 
 

@@ -253,14 +253,22 @@ _ENGLISH = frozenset(
 )
 
 
+_SENTENCE = 3
+"""Common English words that make a message with Chinese in it a mix."""
+
+
 def written_language(text: str) -> str | None:
     """The language a customer's message is plainly written in: ``"zh"`` for two or more
     Chinese characters (more of them than Latin words: "T恤有XL吗"), ``"en"`` for two or more
     Latin words, one of them a common English word, and no Chinese; ``None`` for numbers, a
-    single word, keyboard mashing or a mix."""
+    single word, keyboard mashing or a mix — an English sentence around a Chinese address or
+    name ("can you send it to my office? 上海市浦东新区…": three common English words or more)
+    is a mix, not Chinese."""
     han = len(_HAN.findall(text))
     words = [w.lower() for w in _LATIN_WORD.findall(text)]
     if han >= 2 and han > len(words):
+        if sum(w in _ENGLISH for w in words) >= _SENTENCE:
+            return None
         return "zh"
     if han == 0 and len(words) >= 2 and any(w in _ENGLISH for w in words):
         if all(w in _STOCK_REPLIES for w in words):

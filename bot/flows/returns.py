@@ -67,6 +67,8 @@ _MINE = re.compile(
     r"我(买|收到|拿到|下单|拍)的|收到的|\bmy\b|\bi (got|bought|received|ordered)\b", re.I
 )
 _THIS_ORDER = re.compile(r"这单|这个订单|这件|那单|刚才|this order|this one|\bit\b", re.I)
+# "what's your return policy if it doesn't fit", "退货规则是什么": the rules asked for by name
+_RULES = re.compile(r"\bpolic(y|ies)\b|\brules?\b|政策|规定|规则|须知", re.I)
 BLOCKING = frozenset(
     {
         "order_not_paid",
@@ -84,9 +86,12 @@ BLOCKING = frozenset(
 def wants_a_return(text: str, order_known: bool) -> bool:
     """A return to make now, rather than a question about the rules: the customer says they
     want to return (not "can I…?"), or names an order, or points at the order the chat is
-    about ("这单能退吗" with an order shown)."""
+    about ("这单能退吗" with an order shown) — unless they ask for the rules by name ("what's
+    your return policy if it doesn't fit")."""
     if order_number(text) is not None:
         return True
+    if _RULES.search(text):
+        return False
     if order_known and _THIS_ORDER.search(text):
         return True
     asked = _QUESTION.search(text) is not None

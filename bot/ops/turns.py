@@ -44,6 +44,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import StateType
 from aiogram.types import TelegramObject, Update
 from prometheus_client import Counter
 from pydantic import ValidationError
@@ -125,6 +127,20 @@ class NotingBus:
 
     def __getattr__(self, name: str) -> Any:  # stats, connected… of the real client
         return getattr(self._bus, name)
+
+
+class NotingState(FSMContext):
+    """The handlers' FSM context for one turn: the state they set is noted, so that the flow
+    the turn entered or left is known without reading the storage again (with Redis, a round
+    trip per turn)."""
+
+    def __init__(self, state: FSMContext, before: str | None) -> None:
+        super().__init__(state.storage, state.key)
+        self.now = before
+
+    async def set_state(self, state: StateType = None) -> None:
+        await super().set_state(state)
+        self.now = state.state if isinstance(state, State) else state
 
 
 class TurnRecorder:
@@ -227,13 +243,16 @@ class TurnMiddleware(BaseMiddleware):
         noting = NotingBus(bus) if bus is not None else None
         if noting is not None:
             data["rpc"] = noting
+        before: str | None = data.get("raw_state")
         state: FSMContext | None = data.get("state")
-        before = data.get("raw_state")
+        noted = NotingState(state, before) if state is not None else None
+        if noted is not None:
+            data["state"] = noted
         try:
             return await handler(event, data)
         finally:
             try:
-                after = await state.get_state() if state is not None else None
+                after = noted.now if noted is not None else None
                 self._record(event, data, kind, payload, note, noting, before, after)
             except Exception:  # recording must never break the customer's turn
                 logger.exception("turn not recorded")

@@ -2,9 +2,11 @@
 also do you ship to Canada"): each question the customer asked gets its answer, in order.
 
 The message is cut where a next question starts (``intents.parts``) and each part read on its
-own. The whole message's reading stays the turn's question when it was placed, or when a part
-reads as nothing clear (the whole then goes where an unplaced message goes: the catalogue's
-stock check, "did you mean…?"); when every part reads clearly, the first takes its place.
+own. The whole message's reading stays the turn's question when it was placed (unless it is
+only one part's reading while another question in the message reads as nothing clear), or
+when a part reads as nothing clear (the whole then goes where an unplaced message goes: the
+catalogue's stock check, "did you mean…?"); when every part reads clearly, the first takes its
+place.
 Every other part that reads clearly as another question the policy answers outright is answered
 in the order asked — at most two, each once. A part that needs a job (an invoice, an order, a
 flow's questions) is offered as a button that asks it (the "did you mean" button: the part
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from intents import Decision, IntentEngine
-from intents.parts import question_parts
+from intents.parts import asks, question_parts
 
 SURE: Final = 0.85
 """How sure the engine must be of a part read alone (an accepted reading, at least this)."""
@@ -62,10 +64,20 @@ def read_parts(
     ]
     if not sure:
         return Parts(decision)
-    primary = decision
     unclear = [
         part for _, part, read in readings if read.outcome != "accept" and not read.acknowledgement
     ]
+    if (
+        decision.outcome == "accept"
+        and any(read.intent == decision.intent for _, _, read in sure)
+        and any(asks(part) for part in unclear)
+    ):
+        # "在吗 我想问下连衣裙有S码吗 还有能便宜点吗" read whole as the discount question: that
+        # is one part's reading, and another question in it reads as nothing clear. The whole
+        # then goes where an unplaced message goes (the stock check reads it whole) and the
+        # clear part is answered after it, as when the whole reads as nothing clear.
+        decision = decision.model_copy(update={"outcome": "clarify"})
+    primary = decision
     if (decision.outcome != "accept" or decision.intent is None) and not unclear:
         # every part reads clearly: the first is the turn's question. (With a part that
         # doesn't, the whole message keeps its reading: the catalogue's stock check, an order

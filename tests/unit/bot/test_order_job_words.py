@@ -56,6 +56,10 @@ def test_nothing_bigger_than_the_largest_and_no_size_from_other_numbers() -> Non
         ("can I return my jacket?", False, True),
         ("买的东西多久内能退", False, False),  # no: "买的" without 我 is the shop's rule
         ("how many days do I have to return?", False, False),
+        # the rules asked for by name, an order shown or not
+        ("ok thanks. also whats your return policy if it doesnt fit", True, False),
+        ("这单的退货规则是什么", True, False),
+        ("退货 KF26200341 规则是什么", False, True),  # an order named: its own terms
     ],
 )
 def test_a_return_to_make_or_a_question(text: str, order_known: bool, job: bool) -> None:

@@ -38,10 +38,34 @@ def test_a_job_asked_beside_is_offered_not_answered() -> None:
 
 def test_a_part_read_as_nothing_clear_keeps_the_whole_messages_reading() -> None:
     text = "在吗 我想问下连衣裙有S码吗 还有能便宜点吗"
-    whole = engine().match(text)
+    whole = engine().match(text).model_copy(update={"outcome": "clarify"})
     parts = read_parts(engine(), text, whole, ANSWERABLE)
     assert parts.primary is whole  # the stock check reads the whole message
     assert [r.intent for _, r in parts.after] == ["bargain.discount"]
+
+
+def test_a_whole_read_as_one_parts_question_does_not_lose_the_other_question() -> None:
+    """The whole of this message reads as the discount question at the accept threshold's edge
+    (0.726 against 0.725 on one CPU, below it on another): either way the stock question goes
+    where an unplaced message goes and the discount is answered after it."""
+    text = "在吗 我想问下连衣裙有S码吗 还有能便宜点吗"
+    read_as_discount = engine().match(text).model_copy(
+        update={"intent": "bargain.discount", "outcome": "accept"}
+    )
+    parts = read_parts(engine(), text, read_as_discount, ANSWERABLE)
+    assert parts.primary.outcome == "clarify"
+    assert [r.intent for _, r in parts.after] == ["bargain.discount"]
+
+
+def test_a_whole_read_as_one_part_with_a_story_beside_keeps_its_reading() -> None:
+    """A part that tells ("我上周在你们家买了两件") is no question of its own: the whole keeps
+    its reading."""
+    text = "我上周在你们家买了两件，另外能便宜点吗"
+    read_as_discount = engine().match(text).model_copy(
+        update={"intent": "bargain.discount", "outcome": "accept"}
+    )
+    parts = read_parts(engine(), text, read_as_discount, ANSWERABLE)
+    assert parts.primary is read_as_discount
 
 
 def test_one_question_or_a_greeting_beside_it_is_one_turn() -> None:

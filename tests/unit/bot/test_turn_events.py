@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.memory import MemoryStorage
+
 from bot.ops.turns import MESSAGES, conversation_key, flow_name
 from bus.contracts import OpenTicket, TicketOpened, TurnRecorded
 from bus.testing import InMemoryBus
@@ -99,3 +102,30 @@ async def test_a_clarified_turn_resolved_by_a_choice_records_the_chosen_intent()
     assert rephrase == harness.t("clarify.rephrase")
     none_of_these = turns(harness)[-1]
     assert none_of_these.outcome == "fallback" and none_of_these.intent is None
+
+
+class CountingStorage(MemoryStorage):
+    """Counts the reads of a chat's state (with Redis, each is a round trip)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_reads = 0
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        self.state_reads += 1
+        return await super().get_state(key)
+
+
+async def test_a_turn_records_the_flow_it_entered_or_left_without_reading_the_state_again() -> (
+    None
+):
+    storage = CountingStorage()
+    harness = Harness(worker(), storage=storage)
+    await harness.say("我该穿什么码", user_id=USER)  # the size advice asks for height and weight
+    entered = storage.state_reads
+    await harness.say("可以货到付款吗", user_id=USER)  # another question: the flow left
+    left = storage.state_reads - entered
+    await harness.say("发什么快递", user_id=USER)
+    recorded = turns(harness)
+    assert [t.flow for t in recorded] == ["size_advice", "size_advice", None]
+    assert entered == 1 and left == 1  # aiogram's own read before the handlers, no other

@@ -135,6 +135,18 @@ def test_chinese_numerals():
     assert chinese_numerals_to_digits("一米六五") == "1米65"
     assert chinese_numerals_to_digits("十五") == "15"
     assert chinese_numerals_to_digits("三千五") == "3500"
+    # 零 after a unit: the next digit is ones, not the colloquial tens (一百零五 is 105, not 150)
+    assert chinese_numerals_to_digits("一百零五斤") == "105斤"
+    assert chinese_numerals_to_digits("两百零八") == "208"
+    assert chinese_numerals_to_digits("一千零五十") == "1050"
+
+
+def test_a_weight_in_chinese_numerals_with_a_zero_is_read() -> None:
+    """The bot's own example ("一米六五 一百零四斤") was read as a height without a weight, and
+    the size advice asked for the weight again and again."""
+    slots = extract_slots("我一米六二 一百零五斤 平时穿M")
+    assert (slots.height_cm, slots.weight_kg) == (162, 52.5)
+    assert extract_slots("一米六五 一百零四斤").weight_kg == 52.0
 
 
 def test_empty_text_gives_empty_slots():

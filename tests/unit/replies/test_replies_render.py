@@ -425,6 +425,9 @@ def test_no_template_leaks_a_placeholder(replies: Replies) -> None:
         ("ok thanks", None), ("yes please", None), ("thank you", None),
         ("KF26980953 last four 5280", "en"),
         ("KF26980953 5280", None), ("M码", None), ("hello", None), ("asdkjh qwe", None),
+        # an English sentence around a Chinese address: a mix, the chat's language stays
+        ("can you send it to my office instead? 上海市浦东新区张江路88号 8楼", None),
+        ("我的order还没ship吗", "zh"), ("我想问一下这件有没有size M", "zh"),
         ("", None),
     ],
 )  # fmt: skip

@@ -1,0 +1,130 @@
+"""What each of the policy turn's own duties costs, beside the bare aiogram echo, in one run.
+
+``bench_bot.py`` says how a policy turn compares with the echo; this says where the difference
+goes, by taking duties *out* of Kefu's dispatcher (one copy per variant, the rest unchanged) and
+measuring every variant and the echo in alternating blocks in the same process. A variant is a
+measurement, never a way to run Kefu: without its chat memory written back, its turn events or
+its router levels the bot would forget, go unmonitored or answer out of order.
+
+* **full**: ``create_dispatcher`` as the bot runs it (memory storage, no desk);
+* **no turn events**: without ``TurnMiddleware`` (the event built and offered, the noting bus
+  and state);
+* **memory kept in process**: each chat's ``ChatMemory`` loaded once and never saved (no
+  validation or dump per turn);
+* **intents router first**: the router of confidently matched intents straight on the
+  dispatcher, before the private-chat router and the routers before the intents (two router
+  levels fewer for a plain question);
+* **all three, no flood control**: the above together, and no flood count;
+* **echo**: ``bench_bot.py``'s bare aiogram echo.
+
+```
+.venv/bin/python benchmarks/bench_turn_parts.py            # 20 rounds of 200 turns per row
+.venv/bin/python benchmarks/bench_turn_parts.py --rounds 40
+```
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_bot
+from aiogram import Dispatcher
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+
+from bot.middlewares import ChatContextMiddleware
+from bot.services.memory import ChatMemory
+
+VARIANTS = ("full", "no turn events", "memory kept in process", "intents router first",
+            "all three, no flood control")  # fmt: skip
+
+
+class _KeptMemory(ChatContextMiddleware):
+    """The chat context with each chat's memory loaded once and never written back."""
+
+    kept: dict[StorageKey, ChatMemory]
+
+    async def __call__(self, handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        load, save = ChatMemory.load, ChatMemory.save
+        kept = self.kept
+
+        async def kept_load(storage: BaseStorage, key: StorageKey) -> ChatMemory:
+            memory = kept.get(key)
+            if memory is None:
+                memory = kept[key] = await load(storage, key)
+            return memory
+
+        async def no_save(self: ChatMemory) -> None:
+            return None
+
+        ChatMemory.load = kept_load  # type: ignore[method-assign,assignment]
+        ChatMemory.save = no_save  # type: ignore[method-assign]
+        try:
+            return await super().__call__(handler, event, data)
+        finally:
+            ChatMemory.load, ChatMemory.save = load, save  # type: ignore[method-assign]
+
+
+def variant(name: str) -> Dispatcher:
+    dp = bench_bot.kefu_dispatcher(None)
+    outer = dp.update.outer_middleware._middlewares
+    by_type = {type(m).__name__: m for m in outer}
+    everything = name.startswith("all three")
+    if name == "no turn events" or everything:
+        outer.remove(by_type["TurnMiddleware"])
+    if everything:
+        outer.remove(by_type["FloodMiddleware"])
+    if name == "memory kept in process" or everything:
+        context = by_type["ChatContextMiddleware"]
+        context.__class__ = _KeptMemory
+        context.kept = {}  # type: ignore[attr-defined]
+    if name == "intents router first" or everything:
+        customers = next(r for r in dp.sub_routers if r.name == "bot.customers")
+        intents = next(r for r in customers.sub_routers if r.name == "bot.intents")
+        customers.sub_routers.remove(intents)
+        dp.sub_routers.insert(0, intents)
+        intents._parent_router = dp
+    return dp
+
+
+async def main_async(rounds: int, block: int) -> None:
+    bot, _session = bench_bot.make_bot()
+    runs: list[tuple[str, Dispatcher, list[str]]] = [
+        (name, variant(name), bench_bot.POLICY_QUESTIONS) for name in VARIANTS
+    ]
+    runs.append(("bare aiogram echo", bench_bot.echo_dispatcher(), ["hello there"]))
+    for _name, dp, texts in runs:
+        for update in bench_bot.updates(bot, texts, 300, 500):  # warm-up
+            await dp.feed_update(bot, update)
+    latencies: list[list[float]] = [[] for _ in runs]
+    for _ in range(rounds):
+        for index, (_name, dp, texts) in enumerate(runs):
+            for update in bench_bot.updates(bot, texts, block, 500):
+                started = time.perf_counter()
+                await dp.feed_update(bot, update)
+                latencies[index].append(time.perf_counter() - started)
+    p50 = [statistics.median(values) * 1e6 for values in latencies]
+    echo = p50[-1]
+    print(f"{'variant':<30}{'p50 us':>9}{'vs full':>10}{'vs echo':>9}")
+    for (name, _dp, _texts), value in zip(runs, p50, strict=True):
+        print(f"{name:<30}{value:>9.1f}{value - p50[0]:>+10.1f}{value / echo:>8.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--block", type=int, default=200)
+    args = parser.parse_args()
+    asyncio.run(main_async(args.rounds, args.block))
+
+
+if __name__ == "__main__":
+    main()
