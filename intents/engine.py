@@ -439,7 +439,8 @@ class IntentEngine:
         plain words (cancel it, send it elsewhere, change it before it ships) is that job where
         the model read the order's status or another topic by a word in it (``_order_job``);
         a member price or points as money off is a discount, not payment or out of scope; the
-        wrong item told as a story is the order's, not the colour's or the size's."""
+        wrong item told as a story is the order's, not the colour's or the size's; a person
+        asked for with a reason and no grievance is the handover, not a complaint."""
         top = st.groups[int(probs.argmax())]
         if top != "greeting" and st.get(GREETING_INTENT) is not None:
             rest = st.matcher.without_wrappers(st.matcher.spell(norm))
@@ -458,6 +459,9 @@ class IntentEngine:
         if group in ("quality", "size", "color") and _wrong_item(text.lower(), norm):
             if st.get(STATUS_INTENT) is not None:
                 return _point_mass(st, STATUS_INTENT, SLOT_CONFIDENCE), "rule"
+        if group == "complaint" and _wants_person(text.lower(), norm) and not cues(norm):
+            if st.get(HUMAN_INTENT) is not None:
+                return _point_mass(st, HUMAN_INTENT, SLOT_CONFIDENCE), "rule"
         sure = float(probs.max()) >= SLOT_CONFIDENCE
         if ((top != "thanks" or not sure) and st.get(THANKS_INTENT) is not None
                 and _closes_waiting(text, norm)):
@@ -967,6 +971,28 @@ _WRONG_ITEM = re.compile(
 
 def _wrong_item(lower: str, norm: str) -> bool:
     return bool(_WRONG_ITEM.search(norm) or _WRONG_ITEM.search(lower))
+
+
+# a person asked for with a reason ("打字太累了 给个电话我直接打过去跟你们说") is the human
+# handover, not a complaint, when nothing in it threatens, insults or is a frustration cue
+HUMAN_INTENT = "human.agent"
+_PERSON = re.compile(
+    r"转人工|人工客服|有没有人工|找人工|要人工|真人|活人|给个电话|留个电话|电话多少|打电话|打过去"
+    r"|\b(?:real person|a human|human agent|talk to someone|speak to someone|phone number"
+    r"|call you)\b"
+)
+_GRIEVANCE = re.compile(
+    r"投诉|差评|举报|12315|消协|骗|垃圾|态度|气死|没人[接理回]|不接|不回|"
+    r"\b(?:nobody|no one|noone|scam|report|complain|complaint|useless"
+    r"|ridiculous|worst|terrible)\b"
+)
+
+
+def _wants_person(lower: str, norm: str) -> bool:
+    return bool(
+        (_PERSON.search(norm) or _PERSON.search(lower))
+        and not (_GRIEVANCE.search(norm) or _GRIEVANCE.search(lower))
+    )
 
 
 def _follows_on(norm: str) -> bool:

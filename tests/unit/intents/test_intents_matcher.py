@@ -376,3 +376,14 @@ def test_member_prices_are_discounts_and_the_wrong_item_is_the_orders(text, inte
 )
 def test_member_and_item_words_in_other_questions_leave_them(text, intent):
     assert engine().match(text).intent == intent
+
+
+def test_a_person_asked_for_with_a_reason_is_the_handover():
+    # the model alone: a complaint (打字, 电话 are heavy in complaints about nobody answering)
+    d = engine().match("手机打字不方便 留个电话我打过去说吧")
+    assert (d.intent, d.outcome) == ("human.agent", "accept")
+
+
+@pytest.mark.parametrize("text", ["打电话没人接 你们还做不做生意了", "转人工 你们这机器人太垃圾了"])
+def test_a_person_asked_for_in_anger_stays_a_complaint(text):
+    assert engine().match(text).intent == "complaint.general"
