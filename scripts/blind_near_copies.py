@@ -5,7 +5,9 @@ every line whose core form (``intents.normalize.core``) is within rapidfuzz ``ra
 the training messages (``intents/data/train``), the labelled sets, the catalogue's examples and
 keywords (all training input), or an earlier blind batch (4 up to the new one).
 
-    .venv/bin/python scripts/blind_near_copies.py tests/data/intents_fresh13.jsonl
+    PYTHONPATH=. .venv/bin/python scripts/blind_near_copies.py tests/data/intents_fresh13.jsonl
+
+(from the repository root: ``PYTHONPATH=.`` reads this checkout's data, not an installed copy's).
 
 Prints the line number, the score and where the near copy is (not its text, so the author of a
 batch need not read the training data). Exit code 1 when a line is too near.
