@@ -48,6 +48,9 @@ class EvalReport:
     confidences: list[tuple[float, bool]] = field(default_factory=list)
     outcomes: dict[str, int] = field(default_factory=dict)
     encoded: int = 0
+    # rows labelled with an intent too: how many, and how many got that intent
+    intent_total: int = 0
+    intent_correct: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -89,6 +92,9 @@ def evaluate(engine: IntentEngine, rows: Iterable[dict[str, Any]]) -> EvalReport
             report.correct += 1
         else:
             report.errors.append((text, expected, d.intent, d.outcome))
+        if row.get("intent"):
+            report.intent_total += 1
+            report.intent_correct += int(d.intent == row["intent"])
     report.encoded = engine.stats.encoded - before
     for g in groups:
         tp = confusion[g].get(g, 0)
@@ -145,6 +151,10 @@ def format_report(
     share = report.encoded / report.total if report.total else 0.0
     lines.append(f"outcomes: {outcomes}; reached the encoder: {share:.1%}")
     lines.append(f"accuracy {report.accuracy:.4f} ({report.correct}/{report.total})")
+    if report.intent_total:
+        share = report.intent_correct / report.intent_total
+        lines.append(f"intent level {share:.4f} ({report.intent_correct}/{report.intent_total}"
+                     " labelled with an intent)")
     if show_errors and report.errors:
         lines.append("")
         lines.append("misclassified (text | expected | predicted intent | outcome)")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from intents import Decision, IntentEngine, MatcherConfig
-from intents.__main__ import evaluate
+from intents.__main__ import evaluate, format_report
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -125,6 +125,19 @@ def test_evaluate_counts_fallback_as_other():
                                  {"text": "包邮吗", "group": "bargain"}])
     assert report.total == 3 and report.correct == 2
     assert report.confusion["bargain"]["shipping"] == 1
+    assert report.intent_total == 0  # no row says its intent
+
+
+def test_evaluate_scores_the_intent_where_a_row_names_it():
+    # right group, wrong intent; right intent; a row without an intent label is not counted
+    report = evaluate(engine(), [
+        {"text": "包邮吗", "group": "shipping", "intent": "shipping.region"},
+        {"text": "包邮吗", "group": "shipping", "intent": "shipping.fee"},
+        {"text": "在吗", "group": "greeting"},
+    ])
+    assert report.correct == 3
+    assert (report.intent_total, report.intent_correct) == (2, 1)
+    assert "intent level 0.5000 (1/2 labelled with an intent)" in format_report(report)
 
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -278,3 +291,99 @@ def test_a_clear_winner_near_certainty_is_accepted_not_clarified():
     d = engine().match("which size should I take? I'm 170 cm")
     assert (d.intent, d.outcome) == ("size.recommend", "accept")
     assert d.slots.height_cm == 170
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["掌柜的 醒着没", "亲 现在有人值班吗", "hey, you guys still open?", "hi hi is this the store"],
+)
+def test_a_presence_check_in_any_words_is_a_greeting(text):
+    # the model alone reads these as out of scope or an order question
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == ("greeting.hello", "accept")
+
+
+@pytest.mark.parametrize("text", ["alright ty, will wait for the parcel",
+                                  "okay i will wait"])
+def test_a_closing_that_says_it_will_wait_is_thanks(text):
+    # the model alone reads the parcel, or is not sure of the thanks
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == ("thanks.bye", "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("客服在吗 我要投诉", "complaint.general"),
+        ("ok i'll wait but when does it ship", "shipping.dispatch_time"),
+        ("谢谢 那我等着 可是什么时候到呢", "order.status"),
+        ("好的 我等了一个星期了 还没到", "order.status"),
+        ("在吗 那件羽绒服还有货吗", "other.unknown"),
+    ],
+)
+def test_a_greeting_or_closing_with_something_else_in_it_is_that(text, intent):
+    assert engine().match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("please call off my order, plans changed", "order.cancel"),
+        ("我刚买的 能不能送到我单位去", "order.change_address"),
+        ("还没发的话 颜色帮我换成黑的", "order.modify"),
+    ],
+)
+def test_a_job_on_the_order_in_plain_words_is_that_job(text, intent):
+    # the model alone: a change, the order's status with "did you mean", a "did you mean"
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == (intent, "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("能送到办公室吗", "shipping.region"),  # a general question, no order named
+        ("别发韵达 我们这不到", "shipping.courier"),  # not a cancel
+        ("why was my order cancelled? i didn't cancel my order", "order.status"),
+        ("取消订单的钱退回来了吗", "returns.refund_progress"),
+        ("delivered to the wrong address apparently, nobody here got it", "order.status"),
+    ],
+)
+def test_words_of_an_order_job_in_another_question_leave_it(text, intent):
+    assert engine().match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我是你们家的会员 买这个能打折不", "bargain.discount"),  # the model alone: out of scope
+        ("我下单的是藏青色 拆开来的是黑色", "order.status"),  # the model alone: the colour
+        ("我买的是米色的 收到的是白色", "order.status"),
+    ],
+)
+def test_member_prices_are_discounts_and_the_wrong_item_is_the_orders(text, intent):
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == (intent, "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("会员怎么注册", "other.unknown"),  # an account, not a price
+        ("我拍的是M 穿着小 能换L吗", "returns.exchange"),
+        ("收到的颜色和图片不一样", "color.difference"),
+    ],
+)
+def test_member_and_item_words_in_other_questions_leave_them(text, intent):
+    assert engine().match(text).intent == intent
+
+
+def test_a_person_asked_for_with_a_reason_is_the_handover():
+    # the model alone: a complaint (打字, 电话 are heavy in complaints about nobody answering)
+    d = engine().match("手机打字不方便 留个电话我打过去说吧")
+    assert (d.intent, d.outcome) == ("human.agent", "accept")
+
+
+@pytest.mark.parametrize("text", ["打电话没人接 你们还做不做生意了", "转人工 你们这机器人太垃圾了"])
+def test_a_person_asked_for_in_anger_stays_a_complaint(text):
+    assert engine().match(text).intent == "complaint.general"
