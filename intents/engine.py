@@ -45,7 +45,7 @@ from intents.encoder import SentenceEncoder, default_encoder
 from intents.features import cues, ngrams
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
-from intents.normalize import cjk_count, normalize, strip_fillers
+from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 
@@ -442,10 +442,9 @@ class IntentEngine:
         wrong item told as a story is the order's, not the colour's or the size's; a person
         asked for with a reason and no grievance is the handover, not a complaint."""
         top = st.groups[int(probs.argmax())]
-        if top != "greeting" and st.get(GREETING_INTENT) is not None:
-            rest = st.matcher.without_wrappers(st.matcher.spell(norm))
-            if _presence(rest, text):
-                return _point_mass(st, GREETING_INTENT, SLOT_CONFIDENCE), "rule"
+        greeting = st.get(GREETING_INTENT) is not None
+        if top != "greeting" and greeting and _presence_in(st, norm, text):
+            return _point_mass(st, GREETING_INTENT, SLOT_CONFIDENCE), "rule"
         job = _order_job(text.lower(), norm)
         if job is not None and st.get(job) is not None:
             current = st.matcher.intents[int(probs.argmax())].id
@@ -861,6 +860,26 @@ _PRESENCE_EN = re.compile(
     r"(?:\s+(?:today|now|rn|still))?"
     r"|this thing on|this the (?:shop|store)(?:'s chat)?)$"
 )
+
+
+_PRESENCE_CJK = frozenset(
+    cjk_chars(_PRESENCE_ZH.pattern + _ADDRESS_ZH.pattern + "的")
+)
+"""Every Chinese character a presence check can keep: its words and the ways the shop is
+addressed (the patterns hold literal characters only)."""
+
+
+def _presence_in(st: _State, norm: str, text: str) -> bool:
+    """``_presence`` of the message, without cutting its greetings and thanks when it cannot
+    be one (about 20 µs a message): a Chinese character that neither a presence check, an
+    address of the shop nor a greeting or thanks keyword has stays in what is read, and
+    English is read from the text itself."""
+    if not cjk_count(norm):
+        return _presence(norm, text)
+    allowed = st.matcher.wrapper_chars
+    if any(ch not in _PRESENCE_CJK and ch not in allowed for ch in cjk_chars(norm)):
+        return False
+    return _presence(st.matcher.without_wrappers(st.matcher.spell(norm)), text)
 
 
 def _presence(rest: str, text: str) -> bool:

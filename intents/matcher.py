@@ -207,6 +207,14 @@ class IntentMatcher:
                 if all(idx != i for idx, _ in entries):
                     entries.append((i, weight))
         self._kw_maxlen = max((len(k) for k in self._keywords), default=1)
+        self.wrapper_chars = frozenset(
+            ch
+            for sub, pairs in self._keywords.items()
+            if all(i in self._wrappers for i, _ in pairs)
+            for ch in sub
+        )
+        """Every character of a keyword that only greetings and thanks have: all that
+        ``without_wrappers`` can cut from a text."""
 
         # examples and features
         self._examples: list[str] = []

@@ -111,6 +111,11 @@ def cjk_count(text: str) -> int:
     return len(_CJK_CHAR.findall(text))
 
 
+def cjk_chars(text: str) -> list[str]:
+    """The CJK characters of ``text``, in order."""
+    return _CJK_CHAR.findall(text)
+
+
 # Anything that is not CJK, a-z or a digit turns into a space.
 _KEEP = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
