@@ -57,11 +57,19 @@ class Job(Filter):
         self.test = test
 
     async def __call__(
-        self, message: Message, decision: Decision | None = None, conv: Conversation | None = None
+        self,
+        message: Message,
+        decision: Decision | None = None,
+        conv: Conversation | None = None,
+        lead_part: str | None = None,
     ) -> bool:
         if decision is None or conv is None or decision.intent not in self.intents:
             return False
-        return self.test(message.text or message.caption or "", conv)
+        # a job asked beside a question leads the turn: its own words say it is one
+        # (bot.services.several)
+        return self.test(message.text or message.caption or "", conv) or (
+            lead_part is not None and self.test(lead_part, conv)
+        )
 
 
 ORDER_TIMES = frozenset({"shipping.dispatch_time", "shipping.delivery_time"})

@@ -9,10 +9,16 @@ Every other part that reads clearly as another question the policy answers outri
 in the order asked — at most two, each once. A part that needs a job (an invoice, an order, a
 flow's questions) is offered as a button that asks it (the "did you mean" button: the part
 replayed as that question), unless the turn left a flow waiting for an answer.
+
+A job about an order asked beside a question ("付完款才看见地址选错了 顺便问下优惠券能不能叠加":
+an address to change, an order to cancel, return, exchange or chase — ``leads``) is what the
+customer came for: it leads, whatever the whole message read as, and the questions asked beside
+it are answered before or after it, in the order asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -40,17 +46,26 @@ class Parts:
     offered: list[tuple[str, Decision]] = field(default_factory=list)
     """Jobs asked beside it (an invoice, an order…): offered as a button each, which asks the
     part as that question."""
+    lead: str | None = None
+    """The part that is the turn's own question when a job about an order took the lead from
+    the whole message's reading (the job's handler reads it rather than the whole message)."""
+
     @property
     def more(self) -> bool:
         return bool(self.before or self.after or self.offered)
 
 
 def read_parts(
-    engine: IntentEngine, text: str, decision: Decision, answerable: frozenset[str]
+    engine: IntentEngine,
+    text: str,
+    decision: Decision,
+    answerable: frozenset[str],
+    leads: Callable[[str, Decision], bool] | None = None,
 ) -> Parts:
     """The turn's question and the others, from ``decision`` (the whole message's reading) and
     the message's parts read alone; ``answerable``: the intents answered outright from the
-    policy."""
+    policy; ``leads``: whether a part (read as the decision) is a job about an order, which
+    leads the turn."""
     parts = question_parts(text)
     if len(parts) < 2:
         return Parts(decision)
@@ -71,14 +86,27 @@ def read_parts(
         # doesn't, the whole message keeps its reading: the catalogue's stock check, an order
         # number, "did you mean" read it whole, and the clear parts are answered after.)
         primary = sure[0][2]
+    lead: str | None = None
+    if leads is not None and not (
+        primary.outcome == "accept" and primary.intent is not None and leads(text, primary)
+    ):
+        job = next(((part, read) for _, part, read in sure if leads(part, read)), None)
+        if job is not None:
+            lead, primary = job
     placed = primary.outcome == "accept" and primary.intent is not None
     # where the turn's own question was asked (an unplaced whole: first)
     at = next((i for i, _, read in sure if placed and read.intent == primary.intent), 0)
     seen = {primary.intent} if placed else set()
-    found = Parts(primary)
+    found = Parts(primary, lead=lead)
     region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
     for index, part, read in sure:
-        if read.intent in seen or read.intent in NEVER_ALSO:
+        if read.intent in seen:
+            continue
+        if read.intent in NEVER_ALSO and not (
+            # beside a job that leads, "能退货吗" asks the rules: the policy answers it
+            read.intent == "returns.return" and lead is not None
+            and leads is not None and not leads(part, read)
+        ):
             continue
         seen.add(read.intent)
         if region is not None and read.slots.region is None:
@@ -98,4 +126,5 @@ def read_parts(
         [p for p in found.before if id(p[1]) in kept],
         [p for p in found.after if id(p[1]) in kept],
         [p for p in found.offered if id(p[1]) in kept],
+        lead,
     )
