@@ -20,7 +20,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
-from bot.flows.orders import OrderQueryFlow, courier_asked
+from bot.flows.orders import OrderQueryFlow, courier_asked, order_job
 from bot.flows.returns import ReturnFlow, ReturnRequest, wants_a_return
 from bot.keyboards import (
     ConfirmReturnCallback,
@@ -138,6 +138,17 @@ def _courier_job(text: str, conv: Conversation) -> bool:
         and courier_asked(text) is not None
         and _CHANGE.search(text) is not None
     )
+
+
+WRONG_ITEM_READINGS = frozenset(
+    {"color.difference", "color.real_color", "color.options", "quality.problem", "size.fit",
+     "size.chart", "size.recommend"}
+)
+"""What "寄来的是灰色M 我拍的是黑色L" is read as: its colour and size words, not the order."""
+
+
+def _wrong_item(text: str, conv: Conversation) -> bool:
+    return order_job(text) == "wrong_item"
 
 
 def _fit_complaint(text: str, conv: Conversation) -> bool:
@@ -280,6 +291,15 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     @jobs.message(Job(ORDER_TIMES, _names_an_order))
     async def handle_order_times(message: Message, flows: Flows, decision: Decision) -> None:
         """ "KF26653483 什么时候发货": that order's card, with when it ships or arrives."""
+        slots = decision.slots
+        await flows.get(OrderQueryFlow).ask(
+            "order.status", slots.order_no, slots.phone_last4, message.text or ""
+        )
+
+    @jobs.message(Job(WRONG_ITEM_READINGS, _wrong_item))
+    async def handle_wrong_item(message: Message, flows: Flows, decision: Decision) -> None:
+        """ "寄来的是灰色M 我拍的是黑色L": not the colour or the size asked about, the wrong
+        item sent — its order's job (the flow finds the order and opens the ticket)."""
         slots = decision.slots
         await flows.get(OrderQueryFlow).ask(
             "order.status", slots.order_no, slots.phone_last4, message.text or ""

@@ -549,6 +549,29 @@ async def test_the_wrong_item_sent_opens_a_quality_ticket_naming_the_order(stack
     assert await stack.tickets(other.user_id) == []
 
 
+async def test_the_wrong_item_told_the_other_way_round_opens_its_ticket(stack) -> None:
+    """Found holding the console: "我拍的是黑色L 拆开是件灰的M" (what was ordered, then what
+    came) got "did you mean", and "got a grey M instead of the black L I ordered" too."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    card, said, opened = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 我拍的是黑色L 拆开是件灰的M", replies=3
+    )
+    assert order.order_no in card.text
+    assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert (ticket.reason, ticket.order_no) == ("quality", order.order_no)
+    assert ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(kind="regular", state="shipped")
+    _, said, _ = await english.says(
+        f"{other.order_no} last four {other.phone[-4:]}: got a grey M instead of the black L I"
+        " ordered",
+        replies=3,
+    )
+    assert said.text == stack.t("order.wrong_item", "en", order_no=other.order_no)
+
+
 async def test_a_colour_question_gives_the_terms_of_the_order_it_is_about(stack) -> None:
     """A verified customer's colour worry about "the T-shirt I got": the colour answer, and the
     return terms of the order with the T-shirt; about the unpaid dress: none (nothing has
