@@ -114,7 +114,8 @@ def read_parts(
                 update={"slots": read.slots.model_copy(update={"region": region})}
             )
         if read.intent not in answerable:
-            found.offered.append((part, read))
+            if read.intent != primary.intent:  # (the whole's own "did you mean" has it first)
+                found.offered.append((part, read))
         else:
             (found.before if index < at else found.after).append((part, read))
     extra = [*found.before, *found.after, *found.offered]
