@@ -22,7 +22,15 @@ from bot.flows.base import Draft, Flow, OrderDraft
 from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
-from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
+from bot.services.orders import (
+    ORDERS_KNOWN,
+    item_label,
+    list_orders,
+    lookup,
+    offer_orders,
+    order_card,
+    order_mentioned,
+)
 from bot.services.parcels import says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
@@ -49,7 +57,7 @@ from intents.slots import answered_last4, extract_slots, order_number
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState, TicketReason
 
-Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier"]
+Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "returned"]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
 _NOT_RECEIVED = re.compile(
@@ -89,6 +97,15 @@ _WRONG_ITEM = re.compile(
     + _COLOUR_OR_SIZE_EN,
     re.IGNORECASE,
 )
+# "物流写着退回发件人", "tracking says returned to sender": the courier is taking the parcel
+# back to the shop (never the customer's own return: "我要退回去", "I sent it back")
+_RETURNED = re.compile(
+    r"退回(给)?(发件人|寄件人|发货人|发件方)|被(快递)?退回|被拒收|已拒收"
+    r"|(物流|快递|单号|显示|写着|提示|状态).{0,10}(退回|返回发件|退件|拒收)"
+    r"|return(ed|ing)? to (the )?sender|\bRTS\b"
+    r"|(tracking|status|courier)\b.{0,20}\b(says|shows|marked|showing)\b.{0,30}\breturn(ed|ing)\b",
+    re.IGNORECASE,
+)
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
 _COURIER = re.compile(
     r"(改发|换成?|改成?|用|走|发)\s*(顺丰|SF|sf|EMS|ems|邮政)|(by|with|via|use|switch to|send it) "
@@ -116,6 +133,8 @@ def order_job(text: str) -> Job | None:
         return "not_received"
     if _MISSING.search(text):
         return "missing_item"
+    if _RETURNED.search(text):
+        return "returned"
     if _WRONG_ITEM.search(text) and "地址" not in text and "address" not in text.lower():
         return "wrong_item"
     if courier_asked(text) is not None:
@@ -143,11 +162,17 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "wrong_item": frozenset({"shipped", "completed"}),
     "urge": frozenset({"paid", "shipped"}),
     "courier": frozenset({"paid"}),
+    "returned": frozenset({"shipped"}),
     "order.change_address": _BEFORE_SHIPPING,
     "order.cancel": _BEFORE_SHIPPING,
     "order.modify": _BEFORE_SHIPPING,
     "returns.refund_progress": frozenset({"shipped", "completed", "closed"}),
 }
+
+
+ONLY_FITTING: frozenset[str] = frozenset({"returned"})
+"""Jobs whose list shows only the orders they can be about, or says plainly there is none
+("退回发件人" is about a parcel on its way: never an unpaid or a completed order)."""
 
 
 def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
@@ -195,6 +220,8 @@ class OrderQueryFlow(Flow):
         if order_no is not None:
             await self.find(draft, last4)
             return
+        if await self.none_fitting(draft):
+            return
         found = await offer_orders(
             self.conv, self.rpc, "q", states=job_states(draft), text=text
         )
@@ -203,6 +230,20 @@ class OrderQueryFlow(Flow):
             return
         await self.finish()
         await self.answer(found, draft)
+
+    async def none_fitting(self, draft: OrderQueryDraft) -> bool:
+        """A verified customer none of whose orders the job can be about (``ONLY_FITTING``):
+        said plainly, and the number of an order placed otherwise asked for. ``False`` when
+        the list has one, or the chat is not verified."""
+        if draft.job not in ONLY_FITTING or self.conv.memory.linked is False:
+            return False
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN)
+        states = job_states(draft)
+        if orders is None or any(o.state in states for o in orders):
+            return False
+        await self.wait(OrderQuery.waiting_for_order, draft)
+        await self.conv.say(self.conv.t(f"order.{draft.job}.none"))
+        return True
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
@@ -257,6 +298,8 @@ class OrderQueryFlow(Flow):
         if at == OrderQuery.waiting_for_last4.state and draft.order_no is not None:
             await self.find(draft, None)  # the order they were proving: theirs now, or not
             return
+        if await self.none_fitting(draft):
+            return
         found = await offer_orders(
             self.conv, self.rpc, "q", ask_contact=False, states=job_states(draft)
         )
@@ -277,6 +320,8 @@ class OrderQueryFlow(Flow):
             await self.not_received(order)
         elif draft.job in ("missing_item", "wrong_item"):
             await self.parcel_problem(order, draft.job)
+        elif draft.job == "returned":
+            await self.returned(order)
         elif draft.job == "urge":
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
         elif draft.job == "courier":
@@ -333,6 +378,24 @@ class OrderQueryFlow(Flow):
             await conv.say(conv.t("order.not_received_no_parcel"))
         await open_ticket(
             conv, self.rpc, reason="not_received", intent="order.status", order_no=order.order_no
+        )
+
+    async def returned(self, order: OrderView) -> None:
+        """ "物流写着退回发件人": the parcel on its way back to the shop — a ticket for a person
+        to find out why with the courier (an address not found, nobody reached, refused) and
+        agree with the customer on sending it again or a refund. An order with no parcel on its
+        way: said as it stands, a person offered."""
+        conv = self.conv
+        if order.state != "shipped":
+            state = conv.t(f"order.state.{order.state}")
+            await conv.say(
+                conv.t("order.returned.not_on_its_way", order_no=order.order_no, state=state),
+                reply_markup=conv.offer_human("other"),
+            )
+            return
+        await conv.say(conv.t("order.returned.checked", order_no=order.order_no))
+        await open_ticket(
+            conv, self.rpc, reason="other", intent="order.status", order_no=order.order_no
         )
 
     async def parcel_problem(

@@ -140,15 +140,28 @@ def _courier_job(text: str, conv: Conversation) -> bool:
     )
 
 
-WRONG_ITEM_READINGS = frozenset(
-    {"color.difference", "color.real_color", "color.options", "quality.problem", "size.fit",
-     "size.chart", "size.recommend"}
-)
-"""What "寄来的是灰色M 我拍的是黑色L" is read as: its colour and size words, not the order."""
+PARCEL_READINGS: dict[str, frozenset[str]] = {
+    # "寄来的是灰色M 我拍的是黑色L": read by its colour and size words
+    "wrong_item": frozenset(
+        {"color.difference", "color.real_color", "color.options", "quality.problem", "size.fit",
+         "size.chart", "size.recommend"}
+    ),
+    # "tracking says returned to sender": read as a return the customer makes
+    "returned": frozenset({"returns.return", "returns.address", "returns.postage"}),
+}
+"""A job about an order's parcel, said in words the engine reads as another topic."""
+_PARCEL_READ_AS = frozenset().union(*PARCEL_READINGS.values())
 
 
-def _wrong_item(text: str, conv: Conversation) -> bool:
-    return order_job(text) == "wrong_item"
+class ParcelJob(Filter):
+    """A confident match of a topic that ``PARCEL_READINGS`` says the words of a parcel's job
+    (``order_job``) are read as: the job, not the topic's answer."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.intent not in _PARCEL_READ_AS:
+            return False
+        job = order_job(message.text or "")
+        return job is not None and decision.intent in PARCEL_READINGS.get(job, frozenset())
 
 
 def _fit_complaint(text: str, conv: Conversation) -> bool:
@@ -296,10 +309,11 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
             "order.status", slots.order_no, slots.phone_last4, message.text or ""
         )
 
-    @jobs.message(Job(WRONG_ITEM_READINGS, _wrong_item))
-    async def handle_wrong_item(message: Message, flows: Flows, decision: Decision) -> None:
-        """ "寄来的是灰色M 我拍的是黑色L": not the colour or the size asked about, the wrong
-        item sent — its order's job (the flow finds the order and opens the ticket)."""
+    @jobs.message(ParcelJob())
+    async def handle_parcel_job(message: Message, flows: Flows, decision: Decision) -> None:
+        """ "寄来的是灰色M 我拍的是黑色L" (not a colour question: the wrong item sent),
+        "tracking says returned to sender" (not a return of theirs): the order's job (the flow
+        finds the order and opens the ticket)."""
         slots = decision.slots
         await flows.get(OrderQueryFlow).ask(
             "order.status", slots.order_no, slots.phone_last4, message.text or ""

@@ -1041,3 +1041,27 @@ async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
     [still] = await english.says("keep the order")
     assert still.text == stack.t("order.cancel.kept", "en")
     assert (await order_row(stack, kept.order_no)).state == "awaiting_payment"
+
+
+async def test_returned_to_sender_offers_only_the_orders_on_their_way(stack) -> None:
+    """Found holding the console: "物流写着退回发件人" of the verified demo customer listed all
+    her orders, unpaid and completed ones too. Only the shipped ones are offered; the one picked
+    gets a ticket for a person to ask the courier why."""
+    from worker.seed import showcase_orders
+
+    hers = [o for o in await showcase_orders(stack.shop.db) or [] if o.demo_customer]
+    on_their_way = {o.order_no for o in hers if o.state == "shipped"}
+    not_on_their_way = {o.order_no for o in hers if o.state != "shipped"}
+    assert on_their_way and not_on_their_way
+    customer = stack.customer()
+    await customer.shares_contact(hers[0].customer_phone)
+    [listed] = await customer.says("物流写着退回发件人")
+    assert listed.text == stack.t("choose.order")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert shown and not shown & not_on_their_way
+    assert shown & on_their_way
+    picked = sorted(shown & on_their_way)[0]
+    _card, checked, opened = await customer.presses(listed, picked, replies=3)
+    assert checked.text == stack.t("order.returned.checked", order_no=picked)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.order_no == picked and ticket.ticket_no in opened.text
