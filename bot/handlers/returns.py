@@ -291,8 +291,10 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
 
     # -- jobs the intent names only by its topic ---------------------------------------------------
     @jobs.message(Job(frozenset({"returns.return"}), _return_job))
-    async def handle_return(message: Message, flows: Flows, decision: Decision) -> None:
-        await flows.get(ReturnFlow).start(decision.slots, message.text or "")
+    async def handle_return(
+        message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).start(decision.slots, lead_part or message.text or "")
 
     @jobs.message(Job(frozenset({"shipping.courier"}), _courier_job))
     async def handle_courier_change(message: Message, flows: Flows, decision: Decision) -> None:

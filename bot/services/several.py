@@ -47,8 +47,8 @@ class Parts:
     """Jobs asked beside it (an invoice, an order…): offered as a button each, which asks the
     part as that question."""
     lead: str | None = None
-    """The part that is the turn's own question when a job about an order took the lead from
-    the whole message's reading (the job's handler reads it rather than the whole message)."""
+    """The part that is the turn's own question when it is a job about an order (the job's
+    handler reads its words rather than the whole message's)."""
 
     @property
     def more(self) -> bool:
@@ -87,12 +87,31 @@ def read_parts(
         # number, "did you mean" read it whole, and the clear parts are answered after.)
         primary = sure[0][2]
     lead: str | None = None
-    if leads is not None and not (
-        primary.outcome == "accept" and primary.intent is not None and leads(text, primary)
-    ):
-        job = next(((part, read) for _, part, read in sure if leads(part, read)), None)
+    if leads is not None:
+        whole_is_job = (
+            primary.outcome == "accept" and primary.intent is not None and leads(text, primary)
+        )
+        job = next(
+            (
+                (part, read)
+                for _, part, read in sure
+                if leads(part, read) and (not whole_is_job or read.intent == primary.intent)
+            ),
+            None,
+        )
         if job is not None:
-            lead, primary = job
+            # the job's own words are its part: "改地址 另外发顺丰吗" changes the address, it
+            # does not ask for SF
+            lead = job[0]
+            if not whole_is_job:
+                # the order named anywhere in the message is the job's
+                slots = job[1].slots.model_copy(
+                    update={
+                        "order_no": job[1].slots.order_no or decision.slots.order_no,
+                        "phone_last4": job[1].slots.phone_last4 or decision.slots.phone_last4,
+                    }
+                )
+                primary = job[1].model_copy(update={"slots": slots})
     placed = primary.outcome == "accept" and primary.intent is not None
     # where the turn's own question was asked (an unplaced whole: first)
     at = next((i for i, _, read in sure if placed and read.intent == primary.intent), 0)

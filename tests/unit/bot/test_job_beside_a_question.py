@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.flows.address import AddressChange
 from bot.flows.exchange import ExchangeRequest
 from bot.flows.orders import OrderQuery
 from bot.flows.returns import ReturnRequest
 from tests.support.bot import Harness
 from tests.support.views import order_view
-from tests.support.worker import ScriptedWorker
+from tests.support.worker import PHONE, ScriptedWorker
 
 OTHER = 5999  # a second customer, who asks the policy question alone
 
@@ -71,3 +72,19 @@ async def test_a_chase_asked_after_the_delivery_time_leads() -> None:
     alone = await harness.say("多久能到？", user_id=OTHER)
     assert answers == [*alone, harness.t("ask.order_no")]
     assert await state_of(harness) == OrderQuery.waiting_for_order.state
+
+
+async def test_the_job_reads_its_own_words_not_the_question_beside_it() -> None:
+    """Found holding the console: "…the address is wrong, can you change it? also do you ship
+    with SF?" recorded an SF request on the order (the courier question's words read as the
+    job) and the address typed next was never asked for."""
+    worker = ScriptedWorker(order_view())
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    answers = await harness.say(
+        "hi, I paid and then noticed the address is wrong, can you change it? also do you ship"
+        " with SF?",
+        language="en",
+    )
+    assert harness.t("address.ask_new", "en") in answers
+    assert await state_of(harness) == AddressChange.waiting_for_address.state
