@@ -484,7 +484,8 @@ class OrderChangeFlow(Flow):
             if order.state == "awaiting_payment"
             else "order.cancel.confirm_paid"
         )
-        total = conv.replies.format_money(order.total, conv.locale)
+        # what comes back is what was paid: the items and the postage (the worker refunds both)
+        total = conv.replies.format_money(order.total + order.postage, conv.locale)
         await conv.say(
             conv.t(key, order_no=order.order_no, total=total),
             reply_markup=keyboards.confirm_cancel(conv.t, order.order_no),
