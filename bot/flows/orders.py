@@ -210,13 +210,20 @@ class OrderQueryFlow(Flow):
         it — the order the chat is about, or among the customer's own."""
         job = order_job(text)
         last4 = last4 or last4_beside_number(text)
+        if (
+            order_no is not None
+            and order_no == self.conv.memory.last_order
+            and order_number(text) is None
+            and (job is not None or intent != "order.status")
+        ):
+            order_no = None  # carried from the chat's topic, not named: the chat's order, below
         if order_no is None:
             # the order whose item is named ("阔腿裤怎么还没发货"), else — for a job — the one
             # the chat is about
             order_no = await order_mentioned(self.rpc, self.conv, text)
-        if order_no is None and (job is not None or intent != "order.status"):
-            order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
+        if order_no is None and (job is not None or intent != "order.status"):
+            draft.order_no = order_no = await self.chat_order_for(draft)
         if order_no is not None:
             await self.find(draft, last4)
             return
@@ -230,6 +237,21 @@ class OrderQueryFlow(Flow):
             return
         await self.finish()
         await self.answer(found, draft)
+
+    async def chat_order_for(self, draft: OrderQueryDraft) -> str | None:
+        """The order the chat is about, for a job named without one — unless a verified
+        customer's list has orders the job can be about and that one is not among them ("付完款
+        才看见地址选错了" right after the shipped parcel was shown: the paid order is meant, the
+        list is offered)."""
+        last = self.conv.memory.last_order
+        states = job_states(draft)
+        if last is None or not states or self.conv.memory.linked is not True:
+            return last
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN) or []
+        shown = next((o for o in orders if o.order_no == last), None)
+        if shown is None or shown.state in states or not any(o.state in states for o in orders):
+            return last  # (no other could be meant: its own refusal says why not)
+        return None
 
     async def none_fitting(self, draft: OrderQueryDraft) -> bool:
         """A verified customer none of whose orders the job can be about (``ONLY_FITTING``):

@@ -88,3 +88,18 @@ async def test_the_job_reads_its_own_words_not_the_question_beside_it() -> None:
     )
     assert harness.t("address.ask_new", "en") in answers
     assert await state_of(harness) == AddressChange.waiting_for_address.state
+
+
+async def test_a_job_named_without_an_order_skips_the_chats_order_it_cannot_be_about() -> None:
+    """Found holding the console: right after her shipped parcel was shown, "付完款才看见地址
+    选错了" was refused for that shipped order ("已经发货，地址改不了了") though she had a paid
+    one; the order the job can be about is the one meant."""
+    shipped = order_view(state="shipped", address_refusal="already_shipped")
+    paid = order_view(order_no="KF20260002", state="paid")
+    worker = ScriptedWorker(shipped, paid)
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    await harness.say("KF20260001 到哪了")
+    answers = await harness.say("付完款才看见地址选错了")
+    assert "KF20260002" in answers[0]
+    assert answers[-1] == harness.t("address.ask_new")
