@@ -19,7 +19,7 @@ it are answered before or after it, in the order asked.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from intents import Decision, IntentEngine
@@ -86,7 +86,7 @@ def read_parts(
         # doesn't, the whole message keeps its reading: the catalogue's stock check, an order
         # number, "did you mean" read it whole, and the clear parts are answered after.)
         primary = sure[0][2]
-    lead: str | None = None
+    job_leads = False
     if leads is not None:
         whole_is_job = (
             primary.outcome == "accept" and primary.intent is not None and leads(text, primary)
@@ -100,9 +100,7 @@ def read_parts(
             None,
         )
         if job is not None:
-            # the job's own words are its part: "改地址 另外发顺丰吗" changes the address, it
-            # does not ask for SF
-            lead = job[0]
+            job_leads = True
             if not whole_is_job:
                 # the order named anywhere in the message is the job's
                 slots = job[1].slots.model_copy(
@@ -116,14 +114,14 @@ def read_parts(
     # where the turn's own question was asked (an unplaced whole: first)
     at = next((i for i, _, read in sure if placed and read.intent == primary.intent), 0)
     seen = {primary.intent} if placed else set()
-    found = Parts(primary, lead=lead)
+    found = Parts(primary)
     region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
     for index, part, read in sure:
         if read.intent in seen:
             continue
         if read.intent in NEVER_ALSO and not (
             # beside a job that leads, "能退货吗" asks the rules: the policy answers it
-            read.intent == "returns.return" and lead is not None
+            read.intent == "returns.return" and job_leads
             and leads is not None and not leads(part, read)
         ):
             continue
@@ -138,13 +136,20 @@ def read_parts(
         else:
             (found.before if index < at else found.after).append((part, read))
     extra = [*found.before, *found.after, *found.offered]
-    if len(extra) <= MOST:
-        return found
-    kept = {id(read) for _, read in extra[:MOST]}
-    return Parts(
-        primary,
-        [p for p in found.before if id(p[1]) in kept],
-        [p for p in found.after if id(p[1]) in kept],
-        [p for p in found.offered if id(p[1]) in kept],
-        lead,
-    )
+    if len(extra) > MOST:
+        kept = {id(read) for _, read in extra[:MOST]}
+        found = Parts(
+            primary,
+            [p for p in found.before if id(p[1]) in kept],
+            [p for p in found.after if id(p[1]) in kept],
+            [p for p in found.offered if id(p[1]) in kept],
+        )
+    if job_leads:
+        # the job's words are the message without the questions answered or offered beside
+        # it: "改地址 另外发顺丰吗" changes the address and asks for no SF, while "where is my
+        # refund? I sent the jeans back last week" keeps what it tells
+        taken = {part for part, _ in (*found.before, *found.after, *found.offered)}
+        rest = [part for part in parts if part not in taken]
+        if rest and len(rest) < len(parts):
+            return replace(found, lead=" ".join(rest))
+    return found
