@@ -175,10 +175,32 @@ ONLY_FITTING: frozenset[str] = frozenset({"returned"})
 ("退回发件人" is about a parcel on its way: never an unpaid or a completed order)."""
 
 
+# "我的包裹到哪了", "where is my parcel": a parcel on its way; "怎么还没发货", "when will it
+# ship": an order paid and waiting to ship
+_WHERE_IS_IT = re.compile(
+    r"到哪|在哪|哪儿了|到了吗|还没到|包裹|物流|快递.{0,6}(到|在|呢)"
+    r"|\bwhere\b|\btrack|\bparcel\b|\bpackage\b|\barriv",
+    re.IGNORECASE,
+)
+_NOT_SHIPPED_YET = re.compile(
+    r"还没发|没发货|什么时候发|何时发|发货了吗|发了吗|\b(ship|dispatch|send)(ped|ed)? (it )?yet\b"
+    r"|when (will|do) you (ship|send|dispatch)|when (will|does) it (ship|be sent)|not shipped",
+    re.IGNORECASE,
+)
+
+
 def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
     """The orders a question's list shows: those the job can be about ("改地址": not shipped
-    yet); every order for a plain "where is my order"."""
-    return _JOB_STATES.get(draft.job or draft.intent, frozenset())
+    yet; "我的包裹到哪了": shipped; "怎么还没发货": paid); every order for a plain question
+    about an order."""
+    states = _JOB_STATES.get(draft.job or draft.intent, frozenset())
+    if states or draft.job is not None or draft.intent != "order.status":
+        return states
+    if _NOT_SHIPPED_YET.search(draft.text):
+        return frozenset({"paid"})
+    if _WHERE_IS_IT.search(draft.text):
+        return frozenset({"shipped"})
+    return states
 
 
 class OrderQuery(StatesGroup):

@@ -18,7 +18,7 @@ from tests.support.worker import PHONE, ScriptedWorker
 def orders(*states: str):
     return [
         order_view(
-            order_no=f"KF2026000{n}", state=state, created_at=datetime(2026, 3, n, tzinfo=UTC)
+            order_no=f"KF2026{n:04d}", state=state, created_at=datetime(2026, 3, n, tzinfo=UTC)
         )
         for n, state in enumerate(states, 1)
     ]
@@ -83,3 +83,19 @@ async def test_in_english_it_is_the_orders_job_not_the_return_rules() -> None:
 )
 def test_what_says_the_parcel_goes_back(text: str, job: str | None) -> None:
     assert order_job(text) == job
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("我的包裹到哪了 好久了", "zh-hans"), ("where is my parcel?", "en")]
+)
+async def test_where_is_my_parcel_offers_the_orders_on_their_way(text: str, language: str) -> None:
+    """Found holding the console: "我的包裹到哪了 好久了" listed her latest ten orders, unpaid,
+    closed and completed ones, and not the blazer long on its way. Only shipped orders are about
+    a parcel on its way: here one, behind eleven others — shown at once."""
+    others = orders(*(["completed"] * 6 + ["awaiting_payment", "closed"] * 2 + ["paid"]))
+    on_its_way = order_view(order_no="KF20269999", state="shipped")
+    worker = ScriptedWorker(*others, on_its_way)
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    answers = await harness.say(text, language=language)
+    assert "KF20269999" in answers[0]
