@@ -243,9 +243,12 @@ class IntentMiddleware(BaseMiddleware):
         if parts is None or not parts.more:
             return await handler(event, data)
         await self._answer_also(parts.before, data)
+        chat: ChatMemory = data["memory"]
+        ticket = chat.ticket
         result = await handler(event, data)
         await self._answer_also(parts.after, data)
-        await self._offer_also(parts.offered, data)
+        if chat.ticket == ticket:  # (a chat just handed to a person gets no job's button)
+            await self._offer_also(parts.offered, data)
         return result
 
     def _ours(self, data: dict[str, Any]) -> Conversation | None:

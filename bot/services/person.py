@@ -27,7 +27,9 @@ _CALL = re.compile(
     r"|\bcan (i|we) (just )?(call|phone|ring)\b"
     r"|\b(your|a|the shop'?s?|customer service|service) (tele)?phone (number|line)\b"
     r"|\bphone number (for|of|to reach) (you|the shop|customer service)\b"
-    r"|\b(talk|speak) (to you |with you )?(on|over|by) the phone\b",
+    r"|\b(talk|speak) (to you |with you )?(on|over|by) the phone\b"
+    r"|\bnumber (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|hotline|helpline"
+    r"|热线|电话客服",
     re.IGNORECASE,
 )
 _PERSON = re.compile(

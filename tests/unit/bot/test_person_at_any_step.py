@@ -90,3 +90,17 @@ async def test_a_call_asked_for_outside_a_flow_is_no_did_you_mean() -> None:
 )
 def test_what_asks_for_a_person_or_a_call(text: str, asked: str | None) -> None:
     assert person_asked(text) == asked
+
+
+async def test_a_number_to_call_asked_with_a_complaint_beside_gets_no_button_after() -> None:
+    """Found holding the console: "is there a number I can call? this is taking forever" at the
+    exchange's question was handed to a person without a word on the call, and then offered a
+    "Complaint" button under the ticket."""
+    worker = ScriptedWorker(order_view(state="shipped"))
+    harness = Harness(worker.bus())
+    await harness.say("where is my parcel?", language="en")
+    answers = await harness.say(
+        "is there a number I can call? this is taking forever", language="en"
+    )
+    assert answers[0] == harness.t("person.no_call", "en")
+    assert len(answers) == 2 and len(worker.tickets) == 1
