@@ -228,7 +228,7 @@ class IntentMiddleware(BaseMiddleware):
                     )
                     decision = parts.primary
                     if parts.lead is not None:
-                        data["lead_part"] = parts.lead  # the job's own words, for its filter
+                        data["lead_part"] = parts.lead  # what its handler and filter read
                 topic.remember(decision, memory)
             data["decision"] = decision
             self._count(decision.intent or "-", decision.outcome)
