@@ -123,5 +123,8 @@ def create_dispatcher(
         if handler.endswith((".handle_policy_question", ".handle_bargain")) or intent in REGIONAL
     )
     intent_middleware.titles = titles
+    intent_middleware.order_jobs = frozenset(
+        intent for intent, (_, action) in actions.items() if action in ("lookup", "exchange")
+    )
     logger.debug("dispatcher ready: %d intents routed", len(routes))
     return dp

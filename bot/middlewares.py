@@ -20,6 +20,7 @@ from prometheus_client import Counter
 from bot import keyboards
 from bot.flood import FloodCounter, MemoryFlood
 from bot.flows.base import Flows
+from bot.flows.returns import wants_a_return
 from bot.flows.shipping import REGIONAL, ShippingFlow
 from bot.services import topic
 from bot.services.answers import answer_bargain, answer_from_policy
@@ -185,6 +186,15 @@ class IntentMiddleware(BaseMiddleware):
         routes): what a second question in the same message may be answered as."""
         self.titles: dict[str, dict[str, str]] = {}
         """Each intent's title per locale, for the button that asks a job asked beside."""
+        self.order_jobs: frozenset[str] = frozenset()
+        """Intents that are a job about an order (the catalogue's ``lookup`` and ``exchange``
+        actions): asked beside a question, the job leads the turn."""
+
+    def _leads(self, part: str, read: Decision) -> bool:
+        """A part of the message that is a job about an order ("我要退货", not "能退货吗")."""
+        return read.intent in self.order_jobs or (
+            read.intent == "returns.return" and wants_a_return(part, False)
+        )
 
     def _count(self, intent: str, outcome: str) -> None:
         child = self._counted.get((intent, outcome))
@@ -213,8 +223,12 @@ class IntentMiddleware(BaseMiddleware):
                 )
                 if self.answerable:
                     # several questions in one message
-                    parts = read_parts(self.engine, message.text, decision, self.answerable)
+                    parts = read_parts(
+                        self.engine, message.text, decision, self.answerable, self._leads
+                    )
                     decision = parts.primary
+                    if parts.lead is not None:
+                        data["lead_part"] = parts.lead  # what its handler and filter read
                 topic.remember(decision, memory)
             data["decision"] = decision
             self._count(decision.intent or "-", decision.outcome)
@@ -229,9 +243,12 @@ class IntentMiddleware(BaseMiddleware):
         if parts is None or not parts.more:
             return await handler(event, data)
         await self._answer_also(parts.before, data)
+        chat: ChatMemory = data["memory"]
+        ticket = chat.ticket
         result = await handler(event, data)
         await self._answer_also(parts.after, data)
-        await self._offer_also(parts.offered, data)
+        if chat.ticket == ticket:  # (a chat just handed to a person gets no job's button)
+            await self._offer_also(parts.offered, data)
         return result
 
     def _ours(self, data: dict[str, Any]) -> Conversation | None:

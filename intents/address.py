@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from shop.regions import BY_NAME, HMT, MAINLAND, canonical_region, region_aliases
+from shop.regions import BY_NAME, HMT, MAINLAND, REGIONS, canonical_region, region_aliases
 
 __all__ = ["AddressProblem", "ParsedAddress", "parse_address"]
 
@@ -246,6 +246,10 @@ _PROVINCE_NAMES = sorted(
     reverse=True,
 )
 _ALIASES = {alias: name for alias, name in region_aliases().items() if alias != "江浙沪"}
+_EN_CITIES = frozenset(
+    alias for region in REGIONS for alias in region.aliases if alias.isascii()
+)
+"""The cities the region table knows by their English names (nanjing, hangzhou…)."""
 _CJK_CITY_ALIASES = sorted(
     (a for a in _ALIASES if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a) and a not in BY_NAME),
     key=len,
@@ -528,7 +532,8 @@ def _parse_english(text: str) -> ParsedAddress:
         bare = re.sub(r"\b\d{6}\b", "", part).strip()  # a postcode says nothing more
         if not bare or re.fullmatch(r"(?i)(p\.?r\.?\s*)?china|prc", bare):
             continue
-        region = _region_of(re.sub(r"(?i)\s*(city|province|shi|sheng)$", "", bare))
+        named = re.sub(r"(?i)\s*(city|province|shi|sheng)$", "", bare)
+        region = _region_of(named)
         if region is not None:
             if province is None:
                 province = region
@@ -536,6 +541,8 @@ def _parse_english(text: str) -> ParsedAddress:
                 mismatch = True
             if city is None and (region in _MUNICIPALITIES or region in HMT):
                 city = bare if region in _MUNICIPALITIES else None
+            elif city is None and named.casefold() in _EN_CITIES:
+                city = bare  # "Nanjing" names Jiangsu, and is the city (it was dropped)
             continue
         if re.search(r"(?i)\b(district|county|new area|qu)$", bare):
             district = bare

@@ -29,6 +29,7 @@ from bus.contracts import (
 )
 from intents import Decision
 from intents.address import ParsedAddress, parse_address
+from shop.regions import region_display_name
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +63,12 @@ class AddressDraft(Draft):
     street: str | None = None
     confirmed: bool = False
 
-    def region(self) -> str:
+    def region(self, locale: str) -> str:
+        """Province, city and district as the customer reads them (the province in English in
+        an English chat: "Jiangsu", not 江苏)."""
         parts: list[str] = []
-        for part in (self.province, self.city, self.district):
+        province = region_display_name(self.province, locale) if self.province else None
+        for part in (province, self.city, self.district):
             if part and not any(part.startswith(p) or p.startswith(part) for p in parts):
                 parts.append(part)
         return " ".join(parts)
@@ -180,7 +184,7 @@ class AddressFlow(Flow):
                 "address.parsed",
                 name=draft.receiver_name or keep,
                 phone=draft.phone or keep,
-                region=draft.region(),
+                region=draft.region(self.conv.locale),
                 street=draft.street or "",
             ),
             reply_markup=keyboards.confirm_or_edit(
@@ -248,7 +252,7 @@ class AddressFlow(Flow):
                 "address.done_full",
                 name=draft.receiver_name or keep,
                 phone=draft.phone or keep,
-                region=draft.region(),
+                region=draft.region(self.conv.locale),
                 street=draft.street,
             )
             await done.say(conv, "address", text, order_no=draft.order_no)

@@ -23,7 +23,15 @@ from bot.flows.base import Draft, Flow, OrderDraft
 from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
-from bot.services.orders import item_label, lookup, offer_orders, order_card, order_mentioned
+from bot.services.orders import (
+    ORDERS_KNOWN,
+    item_label,
+    list_orders,
+    lookup,
+    offer_orders,
+    order_card,
+    order_mentioned,
+)
 from bot.services.parcels import says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
@@ -51,7 +59,7 @@ from intents.slots import answered_last4, extract_slots, order_number
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState, TicketReason
 
-Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier"]
+Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "returned"]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
 _NOT_RECEIVED = re.compile(
@@ -68,13 +76,36 @@ _MISSING = re.compile(
     r"|only (got|received) (one|1|part)|didn'?t come with",
     re.IGNORECASE,
 )
-# "发错颜色了", "寄来的是M 我买的L", "you sent the wrong size": not what was ordered (never an
-# address the customer wrote wrong: "地址写错了" is an address change)
+# "发错颜色了", "you sent the wrong size": not what was ordered (never an address the customer
+# wrote wrong: "地址写错了" is an address change). Told either way round: what came, then what
+# was ordered ("寄来的是灰色M 我拍的是黑色L"), or what was ordered, then what came ("我拍的是黑色L
+# 拆开是件灰的M", "I ordered a black L but got a grey M", "got a grey M instead of the black L I
+# ordered") — what came is named ("是…", a colour or a size), not how it fits ("我买的M 收到感觉
+# 有点小" is a size to change, "I ordered a week ago but got nothing" a parcel to chase).
+_COLOUR_OR_SIZE_EN = (
+    r"(black|white|gr[ae]y|red|blue|navy|green|pink|beige|khaki|brown|yellow|purple|cream"
+    r"|\b(xx?s|s|m|l|xx?l|\d{2})\b)"
+)
 _WRONG_ITEM = re.compile(
     r"(发|寄)错(了|成)?(?!地址)|错发|发成了|(发|寄)来的是.{0,12}我(买|要|拍|订)的"
     r"|不是我(买|要|拍|订|下单)的|(收到|到)的.{0,8}(和|跟)(我)?(买|拍|订|下单)的不一样"
+    r"|我(买|要|拍|订|下单|选)的(是)?[^，,。？?]{1,12}[，,。\s]*(结果|但是?|可是?|却)?\s*"
+    r"(收到|拆开|到手|寄来|发来|送来|打开)(的|了|后|一看)?\s*(却|竟然|居然|发现)?\s*(是|成了?)"
     r"|wrong (item|colou?r|size|one|product|thing)s?\b(?!.{0,20}address)"
-    r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)",
+    r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)"
+    r"|\bI (ordered|bought|picked|chose)\b.{1,40}\b(but|and|yet)\b.{0,6}\b(got|received"
+    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}" + _COLOUR_OR_SIZE_EN
+    + r"|\b(got|received|was sent|sent me|came as)\b.{1,30}\binstead of\b.{0,12}"
+    + _COLOUR_OR_SIZE_EN,
+    re.IGNORECASE,
+)
+# "物流写着退回发件人", "tracking says returned to sender": the courier is taking the parcel
+# back to the shop (never the customer's own return: "我要退回去", "I sent it back")
+_RETURNED = re.compile(
+    r"退回(给)?(发件人|寄件人|发货人|发件方)|被(快递)?退回|被拒收|已拒收"
+    r"|(物流|快递|单号|显示|写着|提示|状态).{0,10}(退回|返回发件|退件|拒收)"
+    r"|return(ed|ing)? to (the )?sender|\bRTS\b"
+    r"|(tracking|status|courier)\b.{0,20}\b(says|shows|marked|showing)\b.{0,30}\breturn(ed|ing)\b",
     re.IGNORECASE,
 )
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
@@ -104,6 +135,8 @@ def order_job(text: str) -> Job | None:
         return "not_received"
     if _MISSING.search(text):
         return "missing_item"
+    if _RETURNED.search(text):
+        return "returned"
     if _WRONG_ITEM.search(text) and "地址" not in text and "address" not in text.lower():
         return "wrong_item"
     if courier_asked(text) is not None:
@@ -131,6 +164,7 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "wrong_item": frozenset({"shipped", "completed"}),
     "urge": frozenset({"paid", "shipped"}),
     "courier": frozenset({"paid"}),
+    "returned": frozenset({"shipped"}),
     "order.change_address": _BEFORE_SHIPPING,
     "order.cancel": _BEFORE_SHIPPING,
     "order.modify": _BEFORE_SHIPPING,
@@ -138,10 +172,37 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
 }
 
 
+ONLY_FITTING: frozenset[str] = frozenset({"returned"})
+"""Jobs whose list shows only the orders they can be about, or says plainly there is none
+("退回发件人" is about a parcel on its way: never an unpaid or a completed order)."""
+
+
+# "我的包裹到哪了", "where is my parcel": a parcel on its way; "怎么还没发货", "when will it
+# ship": an order paid and waiting to ship
+_WHERE_IS_IT = re.compile(
+    r"到哪|在哪|哪儿了|到了吗|还没到|包裹|物流|快递.{0,6}(到|在|呢)"
+    r"|\bwhere\b|\btrack|\bparcel\b|\bpackage\b|\barriv",
+    re.IGNORECASE,
+)
+_NOT_SHIPPED_YET = re.compile(
+    r"还没发|没发货|什么时候发|何时发|发货了吗|发了吗|\b(ship|dispatch|send)(ped|ed)? (it )?yet\b"
+    r"|when (will|do) you (ship|send|dispatch)|when (will|does) it (ship|be sent)|not shipped",
+    re.IGNORECASE,
+)
+
+
 def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
     """The orders a question's list shows: those the job can be about ("改地址": not shipped
-    yet); every order for a plain "where is my order"."""
-    return _JOB_STATES.get(draft.job or draft.intent, frozenset())
+    yet; "我的包裹到哪了": shipped; "怎么还没发货": paid); every order for a plain question
+    about an order."""
+    states = _JOB_STATES.get(draft.job or draft.intent, frozenset())
+    if states or draft.job is not None or draft.intent != "order.status":
+        return states
+    if _NOT_SHIPPED_YET.search(draft.text):
+        return frozenset({"paid"})
+    if _WHERE_IS_IT.search(draft.text):
+        return frozenset({"shipped"})
+    return states
 
 
 class OrderQuery(StatesGroup):
@@ -173,15 +234,24 @@ class OrderQueryFlow(Flow):
         it — the order the chat is about, or among the customer's own."""
         job = order_job(text)
         last4 = last4 or last4_beside_number(text)
+        if (
+            order_no is not None
+            and order_no == self.conv.memory.last_order
+            and order_number(text) is None
+            and (job is not None or intent != "order.status")
+        ):
+            order_no = None  # carried from the chat's topic, not named: the chat's order, below
         if order_no is None:
             # the order whose item is named ("阔腿裤怎么还没发货"), else — for a job — the one
             # the chat is about
             order_no = await order_mentioned(self.rpc, self.conv, text)
-        if order_no is None and (job is not None or intent != "order.status"):
-            order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
+        if order_no is None and (job is not None or intent != "order.status"):
+            draft.order_no = order_no = await self.chat_order_for(draft)
         if order_no is not None:
             await self.find(draft, last4)
+            return
+        if await self.none_fitting(draft):
             return
         found = await offer_orders(
             self.conv, self.rpc, "q", states=job_states(draft), text=text
@@ -191,6 +261,35 @@ class OrderQueryFlow(Flow):
             return
         await self.finish()
         await self.answer(found, draft)
+
+    async def chat_order_for(self, draft: OrderQueryDraft) -> str | None:
+        """The order the chat is about, for a job named without one — unless a verified
+        customer's list has orders the job can be about and that one is not among them ("付完款
+        才看见地址选错了" right after the shipped parcel was shown: the paid order is meant, the
+        list is offered)."""
+        last = self.conv.memory.last_order
+        states = job_states(draft)
+        if last is None or not states or self.conv.memory.linked is not True:
+            return last
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN) or []
+        shown = next((o for o in orders if o.order_no == last), None)
+        if shown is None or shown.state in states or not any(o.state in states for o in orders):
+            return last  # (no other could be meant: its own refusal says why not)
+        return None
+
+    async def none_fitting(self, draft: OrderQueryDraft) -> bool:
+        """A verified customer none of whose orders the job can be about (``ONLY_FITTING``):
+        said plainly, and the number of an order placed otherwise asked for. ``False`` when
+        the list has one, or the chat is not verified."""
+        if draft.job not in ONLY_FITTING or self.conv.memory.linked is False:
+            return False
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN)
+        states = job_states(draft)
+        if orders is None or any(o.state in states for o in orders):
+            return False
+        await self.wait(OrderQuery.waiting_for_order, draft)
+        await self.conv.say(self.conv.t(f"order.{draft.job}.none"))
+        return True
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
@@ -251,6 +350,8 @@ class OrderQueryFlow(Flow):
         if at == OrderQuery.waiting_for_last4.state and draft.order_no is not None:
             await self.find(draft, None)  # the order they were proving: theirs now, or not
             return
+        if await self.none_fitting(draft):
+            return
         found = await offer_orders(
             self.conv, self.rpc, "q", ask_contact=False, states=job_states(draft)
         )
@@ -271,6 +372,8 @@ class OrderQueryFlow(Flow):
             await self.not_received(order)
         elif draft.job in ("missing_item", "wrong_item"):
             await self.parcel_problem(order, draft.job)
+        elif draft.job == "returned":
+            await self.returned(order)
         elif draft.job == "urge":
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
         elif draft.job == "courier":
@@ -378,6 +481,24 @@ class OrderQueryFlow(Flow):
             conv, self.rpc, reason="not_received", intent="order.status", order_no=order.order_no
         )
 
+    async def returned(self, order: OrderView) -> None:
+        """ "物流写着退回发件人": the parcel on its way back to the shop — a ticket for a person
+        to find out why with the courier (an address not found, nobody reached, refused) and
+        agree with the customer on sending it again or a refund. An order with no parcel on its
+        way: said as it stands, a person offered."""
+        conv = self.conv
+        if order.state != "shipped":
+            state = conv.t(f"order.state.{order.state}")
+            await conv.say(
+                conv.t("order.returned.not_on_its_way", order_no=order.order_no, state=state),
+                reply_markup=conv.offer_human("other"),
+            )
+            return
+        await conv.say(conv.t("order.returned.checked", order_no=order.order_no))
+        await open_ticket(
+            conv, self.rpc, reason="other", intent="order.status", order_no=order.order_no
+        )
+
     async def parcel_problem(
         self, order: OrderView, job: Literal["missing_item", "wrong_item"]
     ) -> None:
@@ -464,7 +585,8 @@ class OrderChangeFlow(Flow):
             if order.state == "awaiting_payment"
             else "order.cancel.confirm_paid"
         )
-        total = conv.replies.format_money(order.total, conv.locale)
+        # what comes back is what was paid: the items and the postage (the worker refunds both)
+        total = conv.replies.format_money(order.total + order.postage, conv.locale)
         await conv.say(
             conv.t(key, order_no=order.order_no, total=total),
             reply_markup=keyboards.confirm_cancel(conv.t, order.order_no),

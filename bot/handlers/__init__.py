@@ -28,6 +28,7 @@ from bot.handlers import (
     media,
     offers,
     orders,
+    person,
     policy,
     products,
     returns,
@@ -94,6 +95,8 @@ def get_routers(
         # waiting flow would make of it (the flows' buttons are checked before it all)
         returns.get_parcel_router(),
         offers.get_router(), done.get_router(), commands.get_router(), identity.get_router(),
+        # a person or a call asked for ends any wait ("能给个电话吗" at "which order?")
+        person.get_router(waiting=True),
         flows,
         identity.get_waiting_router(),
     )
@@ -105,6 +108,7 @@ def get_routers(
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
         order_job_words,  # "can you chase it?" about the chat's order, the engine unsure
+        person.get_router(waiting=False),  # "能给个电话吗 打字说不清楚", the engine unsure
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
         # "can I have a gift with it"
         stock_questions,

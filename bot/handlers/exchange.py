@@ -30,8 +30,11 @@ def get_routers() -> tuple[Router, Router]:
     router = Router(name=__name__)
 
     @router.message(IntentRoute(action="exchange"))
-    async def handle_exchange_request(message: Message, flows: Flows, decision: Decision) -> None:
-        await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
+    async def handle_exchange_request(
+        message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
+    ) -> None:
+        # asked beside a question, the exchange's own words (bot.services.several)
+        await flows.get(ExchangeFlow).start(decision.slots, lead_part or message.text or "")
 
     @flows.message(ExchangeRequest.waiting_for_order, HasText())
     async def on_exchange_order(

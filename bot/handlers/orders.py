@@ -122,10 +122,14 @@ def get_routers() -> tuple[Router, Router, Router]:
         await conv.say(conv.t("order.cancel.kept"))
 
     @router.message(IntentRoute(action="lookup"))
-    async def handle_order_question(message: Message, flows: Flows, decision: Decision) -> None:
+    async def handle_order_question(
+        message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
+    ) -> None:
+        # asked beside a question, the job's own words (bot.services.several): "改地址 另外
+        # 发顺丰吗" changes the address and records no courier
         slots = decision.slots
         await flows.get(OrderQueryFlow).ask(
-            decision.intent, slots.order_no, slots.phone_last4, message.text or ""
+            decision.intent, slots.order_no, slots.phone_last4, lead_part or message.text or ""
         )
 
     words = Router(name=f"{__name__}.words")

@@ -20,6 +20,7 @@ from bot.services.answers import answer_bargain, answer_from_policy
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, list_orders, lookup
+from bot.services.person import hand_to_person, person_asked
 from bot.services.questions import asks_for_gift, asks_for_gift_wrap
 from bus import Bus
 from bus.contracts import OrderFound
@@ -154,8 +155,11 @@ def get_router(router: Router | None = None) -> Router:
         )
 
     @router.message(IntentRoute("human.agent"))
-    async def handle_human_request(message: Message, conv: Conversation, rpc: Bus) -> None:
-        await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
+    async def handle_human_request(
+        message: Message, conv: Conversation, rpc: Bus, decision: Decision
+    ) -> None:
+        # "能给个电话吗": the call asked for is answered too, before the ticket
+        await hand_to_person(conv, rpc, person_asked(message.text or "", decision) or "person")
 
     @router.message(IntentRoute(action="escalate"))
     async def handle_escalation(

@@ -20,7 +20,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
-from bot.flows.orders import OrderQueryFlow, courier_asked
+from bot.flows.orders import OrderQueryFlow, courier_asked, order_job
 from bot.flows.returns import ReturnFlow, ReturnRequest, wants_a_return
 from bot.keyboards import (
     ConfirmReturnCallback,
@@ -57,11 +57,19 @@ class Job(Filter):
         self.test = test
 
     async def __call__(
-        self, message: Message, decision: Decision | None = None, conv: Conversation | None = None
+        self,
+        message: Message,
+        decision: Decision | None = None,
+        conv: Conversation | None = None,
+        lead_part: str | None = None,
     ) -> bool:
         if decision is None or conv is None or decision.intent not in self.intents:
             return False
-        return self.test(message.text or message.caption or "", conv)
+        # a job asked beside a question leads the turn: its own words say it is one
+        # (bot.services.several)
+        return self.test(message.text or message.caption or "", conv) or (
+            lead_part is not None and self.test(lead_part, conv)
+        )
 
 
 ORDER_TIMES = frozenset({"shipping.dispatch_time", "shipping.delivery_time"})
@@ -130,6 +138,30 @@ def _courier_job(text: str, conv: Conversation) -> bool:
         and courier_asked(text) is not None
         and _CHANGE.search(text) is not None
     )
+
+
+PARCEL_READINGS: dict[str, frozenset[str]] = {
+    # "寄来的是灰色M 我拍的是黑色L": read by its colour and size words
+    "wrong_item": frozenset(
+        {"color.difference", "color.real_color", "color.options", "quality.problem", "size.fit",
+         "size.chart", "size.recommend"}
+    ),
+    # "tracking says returned to sender": read as a return the customer makes
+    "returned": frozenset({"returns.return", "returns.address", "returns.postage"}),
+}
+"""A job about an order's parcel, said in words the engine reads as another topic."""
+_PARCEL_READ_AS = frozenset().union(*PARCEL_READINGS.values())
+
+
+class ParcelJob(Filter):
+    """A confident match of a topic that ``PARCEL_READINGS`` says the words of a parcel's job
+    (``order_job``) are read as: the job, not the topic's answer."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.intent not in _PARCEL_READ_AS:
+            return False
+        job = order_job(message.text or "")
+        return job is not None and decision.intent in PARCEL_READINGS.get(job, frozenset())
 
 
 def _fit_complaint(text: str, conv: Conversation) -> bool:
@@ -259,8 +291,10 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
 
     # -- jobs the intent names only by its topic ---------------------------------------------------
     @jobs.message(Job(frozenset({"returns.return"}), _return_job))
-    async def handle_return(message: Message, flows: Flows, decision: Decision) -> None:
-        await flows.get(ReturnFlow).start(decision.slots, message.text or "")
+    async def handle_return(
+        message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).start(decision.slots, lead_part or message.text or "")
 
     @jobs.message(Job(frozenset({"shipping.courier"}), _courier_job))
     async def handle_courier_change(message: Message, flows: Flows, decision: Decision) -> None:
@@ -272,6 +306,16 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     @jobs.message(Job(ORDER_TIMES, _names_an_order))
     async def handle_order_times(message: Message, flows: Flows, decision: Decision) -> None:
         """ "KF26653483 什么时候发货": that order's card, with when it ships or arrives."""
+        slots = decision.slots
+        await flows.get(OrderQueryFlow).ask(
+            "order.status", slots.order_no, slots.phone_last4, message.text or ""
+        )
+
+    @jobs.message(ParcelJob())
+    async def handle_parcel_job(message: Message, flows: Flows, decision: Decision) -> None:
+        """ "寄来的是灰色M 我拍的是黑色L" (not a colour question: the wrong item sent),
+        "tracking says returned to sender" (not a return of theirs): the order's job (the flow
+        finds the order and opens the ticket)."""
         slots = decision.slots
         await flows.get(OrderQueryFlow).ask(
             "order.status", slots.order_no, slots.phone_last4, message.text or ""

@@ -389,12 +389,21 @@ def _best(
         score = 0
         for zh, en in names(option):
             score = max(score, _named_in(zh.lower(), lowered) if zh else 0)
-            tail = en.lower().split()[-1:] if en else []
-            if any(t in words or t.rstrip("s") in words for t in tail):
-                score = max(score, 2)
+            if en:
+                score = max(score, _named_in_words(en.lower().split(), words))
         scores.append(score)
     best = max(scores, default=0)
     return [o for o, score in zip(options, scores, strict=True) if score and score == best]
+
+
+def _named_in_words(name: list[str], words: set[str]) -> int:
+    """How much of an English ``name`` the message's ``words`` name: 1 + the number of its
+    last words there ("silk shirt" of Custom Silk Shirt: 3, "shirt": 2 — so the silk shirt is
+    told from a striped one), else 0."""
+    for n in range(len(name), 0, -1):
+        if all(w in words or w.rstrip("s") in words for w in name[-n:]):
+            return 1 + n
+    return 0
 
 
 def _named_in(name: str, text: str) -> int:

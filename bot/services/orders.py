@@ -80,6 +80,9 @@ async def lookup(
 
 ORDERS_KNOWN = 50
 """How many of a customer's latest orders a turn asks for (any of them may be named)."""
+LIST_SHOWN = 10
+"""How many a job's list shows: the latest the job can be about, among all known (a cancel's
+list had only the paid orders among her latest ten: an older paid one was missing)."""
 
 
 async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
@@ -153,7 +156,7 @@ def order_view_of(order: OrderView, locale: str = "zh_CN") -> views.OrderView:
         completed_at=order.completed_at,
         closed_at=order.closed_at,
         delivered_at=order.delivered_at,
-        total=order.total,
+        total=order.total + order.postage,  # what was paid: the items' sum and the postage
         postage=order.postage,
         dispatch_due_by=order.dispatch_due_by,
         delivery_due_by=order.delivery_due_by,
@@ -182,7 +185,7 @@ def shown_orders(
     others would only crowd the list)."""
     wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
     fitting = [o for o in orders if o.state in wanted]
-    return fitting or orders
+    return (fitting or orders)[:LIST_SHOWN]
 
 
 async def order_in_words(
@@ -200,7 +203,7 @@ async def order_in_words(
     orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
     if not orders:
         return None
-    shown = shown_orders(orders[:10], flow, states)
+    shown = shown_orders(orders, flow, states)
     return choices.pick_order(text, shown, [o for o in orders if o not in shown])
 
 
@@ -248,7 +251,7 @@ async def order_ask(
     if conv.memory.linked is False:
         return "number"
     try:
-        orders = await list_orders(rpc, conv)
+        orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
     except BusUnavailable:
         return "number"  # (offer_orders then says the worker is away)
     if not orders:
@@ -267,7 +270,11 @@ async def offer_orders(
 ) -> OrderFound | None:
     """Linked customers pick from their orders (an only order is taken at once: it is
     returned); others are asked for the order number, with the share-contact button."""
-    orders = await list_orders(rpc, conv) if conv.memory.linked is not False else None
+    orders = (
+        await list_orders(rpc, conv, limit=ORDERS_KNOWN)
+        if conv.memory.linked is not False
+        else None
+    )
     if orders is None:
         markup = keyboards.share_contact(conv.t) if ask_contact else None
         await conv.say(conv.t("ask.order_no"), reply_markup=markup)

@@ -11,11 +11,17 @@ Every other part that reads clearly as another question the policy answers outri
 in the order asked — at most two, each once. A part that needs a job (an invoice, an order, a
 flow's questions) is offered as a button that asks it (the "did you mean" button: the part
 replayed as that question), unless the turn left a flow waiting for an answer.
+
+A job about an order asked beside a question ("付完款才看见地址选错了 顺便问下优惠券能不能叠加":
+an address to change, an order to cancel, return, exchange or chase — ``leads``) is what the
+customer came for: it leads, whatever the whole message read as, and the questions asked beside
+it are answered before or after it, in the order asked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from intents import Decision, IntentEngine
@@ -42,17 +48,26 @@ class Parts:
     offered: list[tuple[str, Decision]] = field(default_factory=list)
     """Jobs asked beside it (an invoice, an order…): offered as a button each, which asks the
     part as that question."""
+    lead: str | None = None
+    """The part that is the turn's own question when it is a job about an order (the job's
+    handler reads its words rather than the whole message's)."""
+
     @property
     def more(self) -> bool:
         return bool(self.before or self.after or self.offered)
 
 
 def read_parts(
-    engine: IntentEngine, text: str, decision: Decision, answerable: frozenset[str]
+    engine: IntentEngine,
+    text: str,
+    decision: Decision,
+    answerable: frozenset[str],
+    leads: Callable[[str, Decision], bool] | None = None,
 ) -> Parts:
     """The turn's question and the others, from ``decision`` (the whole message's reading) and
     the message's parts read alone; ``answerable``: the intents answered outright from the
-    policy."""
+    policy; ``leads``: whether a part (read as the decision) is a job about an order, which
+    leads the turn."""
     parts = question_parts(text)
     if len(parts) < 2:
         return Parts(decision)
@@ -83,6 +98,30 @@ def read_parts(
         # doesn't, the whole message keeps its reading: the catalogue's stock check, an order
         # number, "did you mean" read it whole, and the clear parts are answered after.)
         primary = sure[0][2]
+    job_leads = False
+    if leads is not None:
+        whole_is_job = (
+            primary.outcome == "accept" and primary.intent is not None and leads(text, primary)
+        )
+        job = next(
+            (
+                (part, read)
+                for _, part, read in sure
+                if leads(part, read) and (not whole_is_job or read.intent == primary.intent)
+            ),
+            None,
+        )
+        if job is not None:
+            job_leads = True
+            if not whole_is_job:
+                # the order named anywhere in the message is the job's
+                slots = job[1].slots.model_copy(
+                    update={
+                        "order_no": job[1].slots.order_no or decision.slots.order_no,
+                        "phone_last4": job[1].slots.phone_last4 or decision.slots.phone_last4,
+                    }
+                )
+                primary = job[1].model_copy(update={"slots": slots})
     placed = primary.outcome == "accept" and primary.intent is not None
     # where the turn's own question was asked (an unplaced whole: first)
     at = next((i for i, _, read in sure if placed and read.intent == primary.intent), 0)
@@ -90,7 +129,13 @@ def read_parts(
     found = Parts(primary)
     region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
     for index, part, read in sure:
-        if read.intent in seen or read.intent in NEVER_ALSO:
+        if read.intent in seen:
+            continue
+        if read.intent in NEVER_ALSO and not (
+            # beside a job that leads, "能退货吗" asks the rules: the policy answers it
+            read.intent == "returns.return" and job_leads
+            and leads is not None and not leads(part, read)
+        ):
             continue
         seen.add(read.intent)
         if region is not None and read.slots.region is None:
@@ -98,16 +143,25 @@ def read_parts(
                 update={"slots": read.slots.model_copy(update={"region": region})}
             )
         if read.intent not in answerable:
-            found.offered.append((part, read))
+            if read.intent != primary.intent:  # (the whole's own "did you mean" has it first)
+                found.offered.append((part, read))
         else:
             (found.before if index < at else found.after).append((part, read))
     extra = [*found.before, *found.after, *found.offered]
-    if len(extra) <= MOST:
-        return found
-    kept = {id(read) for _, read in extra[:MOST]}
-    return Parts(
-        primary,
-        [p for p in found.before if id(p[1]) in kept],
-        [p for p in found.after if id(p[1]) in kept],
-        [p for p in found.offered if id(p[1]) in kept],
-    )
+    if len(extra) > MOST:
+        kept = {id(read) for _, read in extra[:MOST]}
+        found = Parts(
+            primary,
+            [p for p in found.before if id(p[1]) in kept],
+            [p for p in found.after if id(p[1]) in kept],
+            [p for p in found.offered if id(p[1]) in kept],
+        )
+    if job_leads:
+        # the job's words are the message without the questions answered or offered beside
+        # it: "改地址 另外发顺丰吗" changes the address and asks for no SF, while "where is my
+        # refund? I sent the jeans back last week" keeps what it tells
+        taken = {part for part, _ in (*found.before, *found.after, *found.offered)}
+        rest = [part for part in parts if part not in taken]
+        if rest and len(rest) < len(parts):
+            return replace(found, lead=" ".join(rest))
+    return found

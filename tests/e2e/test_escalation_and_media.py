@@ -151,3 +151,19 @@ async def test_flood_control_warns_once_then_drops(stack) -> None:
     assert "稍等" in replies[-1].text
     assert not any("稍等" in r.text for r in replies[:-1])
     await customer.hears_nothing_more()
+
+
+async def test_a_phone_call_asked_for_at_the_order_number_wait_goes_to_a_person(stack) -> None:
+    """Found holding the console: "能给个电话吗 打字说不清楚" while the bot waited for an order
+    number heard "please send your order number" again. The wait ends: no number to give (the
+    shop's policy has none), and a ticket an agent sees."""
+    customer = stack.customer()
+    [ask] = await customer.says("我的快递到哪了")
+    assert ask.text == stack.t("ask.order_no")
+    no_call, ticket = await customer.says("能给个电话吗 打字说不清楚", replies=2)
+    assert no_call.text == stack.t("person.no_call")
+    [saved] = await stack.tickets(customer.user_id)
+    assert (saved.reason, saved.intent) == ("customer_asked", "human.agent")
+    assert saved.ticket_no in ticket.text
+    assert any("电话" in line["text"] for line in saved.transcript)
+    await customer.hears_nothing_more()

@@ -571,6 +571,29 @@ async def test_the_wrong_item_sent_opens_a_quality_ticket_naming_the_order(stack
     assert await stack.tickets(other.user_id) == []
 
 
+async def test_the_wrong_item_told_the_other_way_round_opens_its_ticket(stack) -> None:
+    """Found holding the console: "我拍的是黑色L 拆开是件灰的M" (what was ordered, then what
+    came) got "did you mean", and "got a grey M instead of the black L I ordered" too."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    card, said, opened = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 我拍的是黑色L 拆开是件灰的M", replies=3
+    )
+    assert order.order_no in card.text
+    assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert (ticket.reason, ticket.order_no) == ("quality", order.order_no)
+    assert ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(kind="regular", state="shipped")
+    _, said, _ = await english.says(
+        f"{other.order_no} last four {other.phone[-4:]}: got a grey M instead of the black L I"
+        " ordered",
+        replies=3,
+    )
+    assert said.text == stack.t("order.wrong_item", "en", order_no=other.order_no)
+
+
 async def test_a_colour_question_gives_the_terms_of_the_order_it_is_about(stack) -> None:
     """A verified customer's colour worry about "the T-shirt I got": the colour answer, and the
     return terms of the order with the T-shirt; about the unpaid dress: none (nothing has
@@ -1081,3 +1104,27 @@ async def test_where_is_my_refund_follows_the_return_from_parcel_to_money(stack)
     _card, status = await english.says("where is my refund?", replies=2)
     when = stack.replies.format_datetime(refunded, "en")
     assert status.text == stack.t("refund.status.refunded", "en", refunded_at=when, **values)
+
+
+async def test_returned_to_sender_offers_only_the_orders_on_their_way(stack) -> None:
+    """Found holding the console: "物流写着退回发件人" of the verified demo customer listed all
+    her orders, unpaid and completed ones too. Only the shipped ones are offered; the one picked
+    gets a ticket for a person to ask the courier why."""
+    from worker.seed import showcase_orders
+
+    hers = [o for o in await showcase_orders(stack.shop.db) or [] if o.demo_customer]
+    on_their_way = {o.order_no for o in hers if o.state == "shipped"}
+    not_on_their_way = {o.order_no for o in hers if o.state != "shipped"}
+    assert on_their_way and not_on_their_way
+    customer = stack.customer()
+    await customer.shares_contact(hers[0].customer_phone)
+    [listed] = await customer.says("物流写着退回发件人")
+    assert listed.text == stack.t("choose.order")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert shown and not shown & not_on_their_way
+    assert shown & on_their_way
+    picked = sorted(shown & on_their_way)[0]
+    _card, checked, opened = await customer.presses(listed, picked, replies=3)
+    assert checked.text == stack.t("order.returned.checked", order_no=picked)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.order_no == picked and ticket.ticket_no in opened.text

@@ -42,3 +42,30 @@ async def test_a_job_asked_beside_is_a_button_that_asks_it(stack) -> None:
     assert "开发票" in offer.text
     [answer] = await customer.presses(offer, "开发票")
     assert "发票" in answer.text and "会员折扣" not in answer.text
+
+
+async def test_an_address_to_change_beside_a_coupon_question_leads_and_is_done(stack) -> None:
+    """Found holding the console: "付完款才看见地址选错了，顺便问下优惠券能不能叠加？" was read as
+    the coupon question, the address change only a button. The job leads (her one paid order shown,
+    the new address asked for), the coupon question is answered after it as when asked alone,
+    and the address typed next is the one changed."""
+    order = await stack.make_order(kind="regular", state="paid")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    card, ask, *coupons = await customer.says(
+        "付完款才看见地址选错了，顺便问下优惠券能不能叠加？", replies=4
+    )
+    assert order.order_no in card.text
+    assert ask.text == stack.t("address.ask_new")
+    alone = await stack.customer().says("顺便问下优惠券能不能叠加？", replies=2)
+    assert [m.text for m in coupons] == [m.text for m in alone]
+    [parsed] = await customer.says("浙江省杭州市西湖区文三路100号 王芳 13900001111")
+    [done] = await customer.presses(parsed, "没问题")
+    assert done.text == stack.t(
+        "address.done_full",
+        name="王芳",
+        phone="13900001111",
+        region="浙江 杭州市 西湖区",
+        street="文三路100号",
+    )
+    await customer.hears_nothing_more()

@@ -57,6 +57,8 @@ OFFERS = frozenset({
 # backed by another flow's record, tested in that file
 ELSEWHERE = {
     "answers.order.cancel": "tests/unit/bot/test_order_changes.py",
+    "ui.person.no_call": "tests/unit/bot/test_person_at_any_step.py",  # the ticket after it
+    "ui.order.returned.checked": "tests/unit/bot/test_returned_to_sender.py",  # its ticket
     "answers.order.modify": "tests/unit/bot/test_order_changes.py",
     "ui.order.modify.by_agent": "tests/unit/bot/test_order_changes.py",
     "ui.exchange.created": "tests/e2e/test_exchange_and_size.py",

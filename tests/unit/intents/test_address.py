@@ -383,3 +383,25 @@ def test_the_module_is_pure():
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
     assert imported <= {"__future__", "re", "unicodedata", "dataclasses", "typing", "shop.regions"}
+
+
+@pytest.mark.parametrize(
+    ("text", "province", "city"),
+    [
+        (
+            "Li Na, 13812345678, 1 Zhongshan Road, Gulou District, Nanjing, Jiangsu",
+            "江苏",
+            "Nanjing",
+        ),
+        (
+            "Wang Fang 13900001111, 8 Wensan Road, Xihu District, Hangzhou, Zhejiang",
+            "浙江",
+            "Hangzhou",
+        ),
+    ],
+)
+def test_an_english_address_keeps_its_city(text: str, province: str, city: str) -> None:
+    """Found holding the console: "…, Gulou District, Nanjing, Jiangsu" was read without its
+    city (Nanjing names Jiangsu, and only the province was kept)."""
+    parsed = parse_address(text)
+    assert (parsed.province, parsed.city, parsed.problems) == (province, city, ())

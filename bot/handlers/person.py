@@ -1,0 +1,51 @@
+"""A request for a person or a phone call (``bot.services.person``): while a flow waits for
+anything (an order number, the digits, an address, the contact), the wait ends and the request
+is handled; outside a flow, when the engine could not place it ("能给个电话吗 打字说不清楚"
+heard "did you mean…?"). A confident ``human.agent`` outside a flow is the policy router's."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.filters import HasText
+from bot.services.conversation import Conversation
+from bot.services.person import Asked, hand_to_person, person_asked
+from bus import Bus
+from intents import Decision
+
+
+class PersonAsked(Filter):
+    """The message asks for a person or a call; ``waiting``: only while the chat is in a flow
+    (any step), else only when the engine did not place the message."""
+
+    __slots__ = ("waiting",)
+
+    def __init__(self, *, waiting: bool) -> None:
+        self.waiting = waiting
+
+    async def __call__(
+        self, message: Message, decision: Decision | None = None, raw_state: str | None = None
+    ) -> bool | dict[str, Asked]:
+        if self.waiting and raw_state is None:
+            return False
+        if not self.waiting and decision is not None and decision.outcome == "accept":
+            return False
+        asked = person_asked(message.text or "", decision)
+        return {"asked": asked} if asked is not None else False
+
+
+async def handle_person_asked(
+    message: Message, conv: Conversation, rpc: Bus, state: FSMContext, asked: Asked
+) -> None:
+    await state.clear()  # the wait is over: a person takes it from here
+    await hand_to_person(conv, rpc, asked)
+
+
+def get_router(*, waiting: bool) -> Router:
+    """``waiting=True``: for the routers before the flows; ``False``: after the intents."""
+    router = Router(name=f"{__name__}.{'waiting' if waiting else 'unplaced'}")
+    router.message.register(handle_person_asked, HasText(), PersonAsked(waiting=waiting))
+    return router

@@ -1,0 +1,66 @@
+"""A customer asking for a person or a phone call ("能给个电话吗 打字说不清楚", "转人工", "can I
+just call you?"): at any step, also while a flow waits for an order number or a contact, the
+request is the turn — the wait ends and the chat goes to a person with a ticket an agent sees.
+
+The shop's policy has no phone line to give (``shop.yaml`` names none), so a call asked for is
+answered honestly: the bot can neither give a number nor call, and a colleague answers here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.services.conversation import Conversation
+from bot.services.escalation import open_ticket
+from bus import Bus
+from intents import Decision
+
+Asked = Literal["call", "person"]
+
+# A call with the shop (not the courier's number: "快递电话多少" is about the parcel).
+_CALL = re.compile(
+    r"(给|留)(个|一个|我)?(你们的?|客服的?|店里的?)?电话|(客服|你们|店里|店铺|商家)的?(联系)?电话"
+    r"|电话(号码)?(是)?多少|有(没有)?(客服)?电话|打(个)?电话(给|跟|问)(你们|客服|商家|店)"
+    r"|(给我|跟我)打(个)?电话|电话(沟通|联系|说|聊|里说)|(语音|视频)(通话|聊|说)"
+    r"|\b(call|phone|ring) (me|you|you guys|the shop|customer service)\b"
+    r"|\bcan (i|we) (just )?(call|phone|ring)\b"
+    r"|\b(your|a|the shop'?s?|customer service|service) (tele)?phone (number|line)\b"
+    r"|\bphone number (for|of|to reach) (you|the shop|customer service)\b"
+    r"|\b(talk|speak) (to you |with you )?(on|over|by) the phone\b"
+    r"|\bnumber (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|hotline|helpline"
+    r"|热线|电话客服",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(
+    r"转人工|人工客服|人工服务|找人工|要人工|真人|活人|不要机器人|别用机器人"
+    r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
+    r"(person|human|agent|people|someone|somebody|staff)\b"
+    r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b",
+    re.IGNORECASE,
+)
+_ABOUT_THE_PARCEL = re.compile(r"快递|物流|骑手|派送|驿站|courier|driver", re.IGNORECASE)
+_A_PHONE_NUMBER = re.compile(r"1\d{10}|\d{3,4}[- ]?\d{7,8}")
+
+
+def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
+    """ "call": a phone call or the shop's number asked for; "person": a person (or the engine
+    sure it is ``human.agent``); ``None`` otherwise — a message with a phone number in it is an
+    address or a contact, never a request for a call."""
+    if _A_PHONE_NUMBER.search(text):
+        return None
+    if _CALL.search(text) and not _ABOUT_THE_PARCEL.search(text):
+        return "call"
+    if _PERSON.search(text):
+        return "person"
+    if decision is not None and decision.outcome == "accept" and decision.intent == "human.agent":
+        return "person"
+    return None
+
+
+async def hand_to_person(conv: Conversation, rpc: Bus, asked: Asked) -> None:
+    """The request answered: a call asked for hears plainly that the bot has no number to give
+    and cannot call; then the chat's ticket (``open_ticket``: a person answers here)."""
+    if asked == "call":
+        await conv.say(conv.t("person.no_call"))
+    await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
