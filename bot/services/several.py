@@ -15,7 +15,7 @@ replayed as that question), unless the turn left a flow waiting for an answer.
 A job about an order asked beside a question ("付完款才看见地址选错了 顺便问下优惠券能不能叠加":
 an address to change, an order to cancel, return, exchange or chase — ``leads``) is what the
 customer came for: it leads, whatever the whole message read as, and the questions asked beside
-it are answered before or after it, in the order asked.
+it are answered first, so that the job's own question ("which order?") is the last thing said.
 """
 
 from __future__ import annotations
@@ -157,10 +157,13 @@ def read_parts(
             [p for p in found.offered if id(p[1]) in kept],
         )
     if job_leads:
+        # the questions beside a job are answered first, whatever their place: the job's own
+        # question ("which order?") is the last thing said, the one the customer answers next
+        found = replace(found, before=[*found.before, *found.after], after=[])
         # the job's words are the message without the questions answered or offered beside
         # it: "改地址 另外发顺丰吗" changes the address and asks for no SF, while "where is my
         # refund? I sent the jeans back last week" keeps what it tells
-        taken = {part for part, _ in (*found.before, *found.after, *found.offered)}
+        taken = {part for part, _ in (*found.before, *found.offered)}
         rest = [part for part in parts if part not in taken]
         if rest and len(rest) < len(parts):
             return replace(found, lead=" ".join(rest))

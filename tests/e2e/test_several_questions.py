@@ -47,12 +47,13 @@ async def test_a_job_asked_beside_is_a_button_that_asks_it(stack) -> None:
 async def test_an_address_to_change_beside_a_coupon_question_leads_and_is_done(stack) -> None:
     """Found holding the console: "付完款才看见地址选错了，顺便问下优惠券能不能叠加？" was read as
     the coupon question, the address change only a button. The job leads (her one paid order shown,
-    the new address asked for), the coupon question is answered after it as when asked alone,
-    and the address typed next is the one changed."""
+    the new address asked for), the coupon question is answered first as when asked alone (the
+    job's question last: the one she answers next), and the address typed next is the one
+    changed."""
     order = await stack.make_order(kind="regular", state="paid")
     customer = stack.customer()
     await customer.shares_contact(order.phone)
-    card, ask, *coupons = await customer.says(
+    *coupons, card, ask = await customer.says(
         "付完款才看见地址选错了，顺便问下优惠券能不能叠加？", replies=4
     )
     assert order.order_no in card.text
