@@ -382,7 +382,9 @@ def _best(
     if not text:
         return []
     lowered = text.lower()
-    words = set(re.findall(r"[a-z][a-z-]+", lowered))
+    # "tshirt", "t shirt", "t-shirt" and "crew neck" name "T-shirt" and "Crew-neck" alike
+    words = set(re.findall(r"[a-z][a-z-]+", _T_SHIRT.sub("tshirt", lowered)))
+    words |= {w.replace("-", "") for w in words}
     words |= {w[:-1] for w in words if w.endswith("s")}
     scores = []
     for option in options:
@@ -396,10 +398,14 @@ def _best(
     return [o for o, score in zip(options, scores, strict=True) if score and score == best]
 
 
+_T_SHIRT = re.compile(r"\bt[\s-]shirt")
+
+
 def _named_in_words(name: list[str], words: set[str]) -> int:
     """How much of an English ``name`` the message's ``words`` name: 1 + the number of its
     last words there ("silk shirt" of Custom Silk Shirt: 3, "shirt": 2 — so the silk shirt is
     told from a striped one), else 0."""
+    name = [w.replace("-", "") for w in name]
     for n in range(len(name), 0, -1):
         if all(w in words or w.rstrip("s") in words for w in name[-n:]):
             return 1 + n

@@ -250,6 +250,9 @@ SHIRTS = [
         ("T恤太小了想换大一号", ["KF1"]), ("牛仔裤太长了", ["KF1"]),
         ("the jeans are too long, can I swap them", ["KF1"]),
         ("I want to exchange my t-shirt", ["KF1"]),
+        # written without the hyphen, or with a space (found holding the console: the list)
+        ("hey the tshirt I got is too small, can I swap it", ["KF1"]),
+        ("the t shirt is too small", ["KF1"]),
         ("裤子太长了能换短一点的吗", ["KF1", "KF4"]),  # two orders have trousers: the list
         ("衬衫想换个颜色", ["KF5", "KF6"]),
         # found holding the console: "silk shirt" tied with every shirt (the last word only)
