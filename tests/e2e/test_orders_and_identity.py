@@ -109,7 +109,8 @@ async def test_address_change_of_a_paid_order_goes_to_the_worker(stack) -> None:
 
 
 async def test_address_change_after_shipping_is_refused_in_english(stack) -> None:
-    order = await stack.make_order(kind="regular", state="shipped")
+    # on its way (a parcel signed for says when, tests/unit/bot/test_flows_on_the_in_memory_bus.py)
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=None)
     customer = stack.customer(language_code="en")
     await customer.says("hello")
     await customer.shares_contact(order.phone)
