@@ -325,5 +325,5 @@ async def test_a_buttons_words_typed(text: str, value: bool | None) -> None:
         ("the second one", False), ("纯棉圆领T恤", False),
     ],
 )  # fmt: skip
-def test_a_question_of_its_own_or_an_answer(text: str, asks: bool) -> None:
+async def test_a_question_of_its_own_or_an_answer(text: str, asks: bool) -> None:
     assert asks_a_question(text) is asks
