@@ -220,6 +220,11 @@ class OrderQueryDraft(Draft):
     text: str = ""
     """The customer's words (a size or colour to change to, a courier)."""
 
+    @property
+    def refund_asked(self) -> bool:
+        """Where a refund is: the order is looked up with its returns."""
+        return self.intent == "returns.refund_progress"
+
 
 class OrderQueryFlow(Flow):
     states = OrderQuery
@@ -254,7 +259,12 @@ class OrderQueryFlow(Flow):
         if await self.none_fitting(draft):
             return
         found = await offer_orders(
-            self.conv, self.rpc, "q", states=job_states(draft), text=text
+            self.conv,
+            self.rpc,
+            "q",
+            states=job_states(draft),
+            text=text,
+            with_returns=draft.refund_asked,
         )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)
@@ -329,7 +339,7 @@ class OrderQueryFlow(Flow):
             self.conv,
             draft.order_no,
             last4,
-            with_returns=draft.intent == "returns.refund_progress",
+            with_returns=draft.refund_asked,
         )
         if isinstance(result, OrderFound):
             await self.finish()
@@ -353,7 +363,12 @@ class OrderQueryFlow(Flow):
         if await self.none_fitting(draft):
             return
         found = await offer_orders(
-            self.conv, self.rpc, "q", ask_contact=False, states=job_states(draft)
+            self.conv,
+            self.rpc,
+            "q",
+            ask_contact=False,
+            states=job_states(draft),
+            with_returns=draft.refund_asked,
         )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)
@@ -386,12 +401,7 @@ class OrderQueryFlow(Flow):
         elif intent == "order.modify":
             await change.modify(order, draft.text)
         elif intent == "returns.refund_progress":
-            if any(i.returned for i in order.items) and not order.returns:
-                # found without its returns (picked from the list): asked again with them
-                again = await lookup(self.rpc, conv, order.order_no, with_returns=True)
-                if isinstance(again, OrderFound):
-                    order = again.order
-            live = [r for r in order.returns if r.state != "cancelled"]
+            live = [r for r in order.returns if r.state != "cancelled"]  # (looked up with them)
             if live:
                 # where this order's refund is: the newest return's own state
                 await self.refund_status(order, live[0])

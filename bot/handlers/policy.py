@@ -30,7 +30,7 @@ from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
-HAS_IT = re.compile(
+HAS_THE_ITEM = re.compile(
     r"收到|到手|拿到|到货|穿上|洗了|洗过|我买的|买回来|寄来|发来|received|arrived|\bgot\b|came"
     r"|i bought",
     re.I,
@@ -132,7 +132,7 @@ def get_router(router: Router | None = None) -> Router:
             await flows.get(ProductFacts).start(text, decision.slots, aspect="sheer")
             return
         parts: list[str] = [conv.replies.answer(decision.intent, conv.locale)]
-        if HAS_IT.search(text):
+        if HAS_THE_ITEM.search(text):
             # a photo of the colour only from someone who has the item (not "一样吗" before
             # buying)
             parts.append(conv.t("color.ask_daylight_photo"))

@@ -267,9 +267,11 @@ async def offer_orders(
     ask_contact: bool = True,
     states: Collection[OrderState] = (),
     text: str = "",
+    with_returns: bool = False,
 ) -> OrderFound | None:
     """Linked customers pick from their orders (an only order is taken at once: it is
-    returned); others are asked for the order number, with the share-contact button."""
+    returned, looked up ``with_returns`` when asked); others are asked for the order number,
+    with the share-contact button."""
     orders = (
         await list_orders(rpc, conv, limit=ORDERS_KNOWN)
         if conv.memory.linked is not False
@@ -285,7 +287,7 @@ async def offer_orders(
     only = _taken_at_once(orders, flow, states, text)
     orders = shown_orders(orders, flow, states)
     if only is not None:
-        found = await lookup(rpc, conv, only.order_no)
+        found = await lookup(rpc, conv, only.order_no, with_returns=with_returns)
         if isinstance(found, OrderFound):
             return found
     await conv.say(
