@@ -122,6 +122,10 @@ _EN_FILLER = frozenset(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_WITHOUT_MATERIAL: frozenset[Aspect] = frozenset({"stock", "care"})
+"""Answers without the material's lines (which say whether it is the fibre asked about)."""
+
+
 def aspect_of(text: str, slots: Slots | None = None) -> Aspect:
     lowered = text.lower()
     if SHEER.search(text):
@@ -415,8 +419,9 @@ class ProductFacts(Flow):
             body = "\n".join((self.material(draft, product, name), conv.t("products.sheer")))
         else:
             body = self.material(draft, product, name)
-        if draft.aspect != "material" and (fibre := self.fibre_line(draft, product, name)):
-            # "羊绒大衣有吗" when the coat is wool: said before its stock, never implied
+        if draft.aspect in _WITHOUT_MATERIAL and (fibre := self.fibre_line(draft, product, name)):
+            # "羊绒大衣有吗" when the coat is wool: said before its stock, never implied (the
+            # material's own lines say it for the others)
             body = f"{fibre}\n{body}"
         header = conv.t("products.header", name=name)
         markup = (

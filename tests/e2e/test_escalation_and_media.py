@@ -44,6 +44,9 @@ async def test_whether_it_shows_through_is_answered_with_its_fabric_and_honestly
     await customer.says("how do I wash the japanese cotton-linen shirt?")
     [sheer] = await customer.says("is it see through")
     assert "Japanese Cotton-linen Shirt" in sheer.text and "50% linen" in sheer.text
+    # "linen" in its name: whether it is all linen is said once, by the material's own lines
+    [named] = await customer.says("is the japanese cotton-linen shirt see through in beige?")
+    assert named.text.count("50% linen") == 2  # the verdict and the composition, no more
     assert stack.shown(stack.t("products.sheer", "en")) in sheer.text
     assert sheer.button("Talk to a person")
     [zh] = await stack.customer().says("亚麻衬衫白色的透不透")
