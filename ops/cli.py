@@ -94,6 +94,9 @@ async def cmd_demo(args: argparse.Namespace) -> int:
     # (KEFU_SHOP_POLICY).
     policy = load_policy(settings.shop_policy)
     db = Database(settings.database_url)
+    if db.missing:
+        print("no demo shop to show (no database file); run: kefu seed", file=sys.stderr)
+        return 1
     try:
         age = await demo_shop_age(db)
         found = await showcase_orders(db, policy=policy)
@@ -144,6 +147,9 @@ async def cmd_followups(args: argparse.Namespace) -> int:
     from worker.followups import follow_ups
 
     db = Database(WorkerSettings().database_url)
+    if db.missing:
+        print("no shop database here (no database file); run: kefu seed", file=sys.stderr)
+        return 1
     try:
         found = await follow_ups(db, include_done=args.all)
     except SQLAlchemyError as exc:

@@ -65,20 +65,34 @@ async def test_demo_lists_the_orders_to_try_with_what_each_allows(shop):
     assert [entry["role"] for entry in json.loads(out)] == [s.role for s in SHOWCASE]
 
 
-async def test_demo_on_a_database_that_is_not_the_demo_shop(shop, tmp_path):
-    env_db = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'none.db'}"
+@pytest.mark.parametrize(
+    ("command", "where"),
+    [
+        ("demo", "missing/none.db"),  # no folder: aiosqlite's connect itself would fail
+        ("demo", "empty.db"),  # a file with no tables
+        ("followups", "missing/none.db"),
+    ],
+)
+async def test_a_read_only_command_on_a_database_that_is_not_the_shop(
+    shop, tmp_path, command, where
+):
+    path = tmp_path / where
+    if where == "empty.db":
+        path.touch()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "ops.cli",
-        "demo",
-        env=dict(os.environ, DATABASE_URL=env_db),
+        command,
+        env=dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{path}"),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 1
-    assert "kefu seed" in err.decode() and "Traceback" not in err.decode()
+    assert "kefu " in err.decode() and "Traceback" not in err.decode()
+    # Asking created nothing: no file where there was none.
+    assert path.exists() == (where == "empty.db")
 
 
 async def test_dead_letters_can_be_listed_and_replayed(shop, amqp_connection, make_order):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
@@ -84,6 +85,15 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(engine, immediate=immediate, busy_timeout=self.busy_timeout)
         return engine
+
+    @property
+    def missing(self) -> bool:
+        """A SQLite database whose file does not exist (yet). Commands that only read ask
+        first: opening it would create an empty file, or — its folder missing too — fail
+        inside aiosqlite's connect, whose thread may then outlive the command's event loop
+        and print a traceback of its own."""
+        path = self._sqlite_path
+        return path is not None and path not in ("", ":memory:") and not os.path.exists(path)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
