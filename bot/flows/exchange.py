@@ -242,7 +242,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             return
         await self.wait(ExchangeRequest.waiting_for_variant, draft)
         await self.conv.say(
-            self.conv.t("choose.size"),
+            # which item of which order: the customer may not have picked it themselves
+            self.conv.t("choose.size_for", order_no=draft.order_no, item=draft.item_title),
             reply_markup=keyboards.variants(
                 (v.size, v.color, self.variant(v.size, v.color)) for v in options
             ),
@@ -448,4 +449,5 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         elif draft.order_no is not None and at != ExchangeRequest.waiting_for_order.state:
             await self.open_order(draft, draft.order_no, None)
         else:
-            await self.offer_own_orders(draft, ask_contact=False)
+            # the item named before the contact was shared picks its order now
+            await self.offer_own_orders(draft, draft.request, ask_contact=False)

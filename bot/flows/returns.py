@@ -57,8 +57,9 @@ _WANT_ZH = re.compile(
     r"(我|我们)?(要|想|想要|申请|帮我|给我|准备)(办理?)?(个|一下)?退(货|款|掉|了|回)?"
 )
 _WANT_EN = re.compile(
-    r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b|\breturn (this|it|the|my)\b"
-    r"|\bstart a return\b|\bsend (it|this) back\b",
+    r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b"
+    r"|\breturn (this|it|the|my|them|these|those)\b"
+    r"|\bstart a return\b|\bsend (it|this|them|these|those|that|everything) back\b",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"[?？吗]|能不能|可不可以|怎么|如何|\b(can|could|how|do you|is it)\b", re.I)
@@ -228,7 +229,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await self.wait(ReturnRequest.waiting_for_cause, draft)
         said = choices.return_cause(draft.note)
         if said is not None:  # "太长了能退吗": the reason is told already
-            await self.cause_picked(said)
+            await self.cause_picked(said, told=True)
             return
         question = self.conv.t("returns.ask_cause", items=draft.items_title)
         if draft.asked and not terms.reasons:
@@ -238,7 +239,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.keep(draft)
         await self.conv.say(question, reply_markup=keyboards.return_causes(self.conv.t))
 
-    async def cause_picked(self, cause: ReturnCause) -> None:
+    async def cause_picked(self, cause: ReturnCause, *, told: bool = False) -> None:
+        """``told``: the reason came with the request ("the jeans are too long, I want to send
+        them back"), so nothing has named the item and order the return is about yet: the
+        next question does."""
         draft = await self.draft()
         draft.cause = cause
         if cause in SELLER_FAULT:
@@ -258,6 +262,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             said = self.conv.t("returns.yes_for_this_reason", items=draft.items_title)
             question = said + "\n" + question
             draft.asked = False
+        elif told:
+            taken = self.conv.t("returns.taking", items=draft.items_title, order_no=draft.order_no)
+            question = taken + "\n" + question
         await self.wait(ReturnRequest.waiting_for_resale, draft)
         await self.conv.say(
             question,
@@ -431,4 +438,5 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         elif draft.order_no is not None:
             await self.open_order(draft, draft.order_no, None)
         else:
-            await self.offer_own_orders(draft, ask_contact=False)
+            # the item named before the contact was shared picks its order now
+            await self.offer_own_orders(draft, draft.note, ask_contact=False)

@@ -1128,3 +1128,23 @@ async def test_returned_to_sender_offers_only_the_orders_on_their_way(stack) -> 
     assert checked.text == stack.t("order.returned.checked", order_no=picked)
     [ticket] = await stack.tickets(customer.user_id)
     assert ticket.order_no == picked and ticket.ticket_no in opened.text
+
+
+async def test_the_item_named_before_the_contact_picks_the_order_after_it_zh_and_en(stack):
+    """"the jeans I bought are too long, can I return them" before the customer is verified:
+    the contact asked for, then the order with the jeans goes on at once — not her whole list
+    to pick from again, the jeans forgotten. An exchange asked the same way likewise."""
+    returnable = await showcase(stack, "returnable")  # hers: T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("the jeans I bought are way too long, I want to send them back")
+    assert ask.text == stack.t("ask.order_no", "en")
+    _linked, why = await customer.shares_contact(returnable.customer_phone, replies=2)
+    assert why.text != stack.t("choose.order", "en")
+    assert "High-waist Jeans" in why.text and returnable.order_no in why.text
+    chinese = stack.customer()
+    # (the rules, then the number asked for again under them: one ask too many, for now)
+    rules, _ask = await chinese.says("我买的牛仔裤太长了 想换短一点的", replies=2)
+    assert "订单号" in rules.text  # the rules, ending with the number asked for
+    _linked, which = await chinese.shares_contact(returnable.customer_phone, replies=2)
+    assert which.text != stack.t("choose.order")
+    assert "高腰牛仔裤" in which.text and returnable.order_no in which.text
