@@ -20,6 +20,7 @@ from bot.services.choices import bare_yes_or_no, button_typed
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.memory import Offer
+from bot.services.person import person_asked, someone_senior_asked
 from bus import Bus
 from intents import Decision
 from intents.slots import order_number
@@ -39,9 +40,15 @@ class AnswersOffer(Filter):
         yes = bare_yes_or_no(message.text)
         if yes is None and conv is not None:
             yes = _same_job_asked(message.text, offer, conv, decision)
+        if yes is None and offer.kind == "human" and _person_wanted(message.text, decision):
+            yes = True  # "can a supervisor make an exception then?" to "shall I pass you…?"
         if yes is None:
             return False
         return {"yes": yes, "offer": offer}
+
+
+def _person_wanted(text: str, decision: Decision | None) -> bool:
+    return person_asked(text, decision) is not None or someone_senior_asked(text)
 
 
 _BUTTONS: dict[str, tuple[str, str]] = {"cancel": ("button.cancel_order", "button.keep_order")}

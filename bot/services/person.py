@@ -39,6 +39,14 @@ _PERSON = re.compile(
     r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b",
     re.IGNORECASE,
 )
+# Someone above the bot, or an exception asked for: a yes to "shall I pass you to a
+# colleague?" when said right after it ("can a supervisor make an exception?"), not on its own
+_SOMEONE_SENIOR = re.compile(
+    r"主管|经理|领导|上级|负责人|店长|老板|通融|破例|特殊处理|特批|例外"
+    r"|\b(supervisor|manager|boss|someone (senior|in charge)|the owner)\b"
+    r"|\b(make|making) an exception\b|\bexception\b",
+    re.IGNORECASE,
+)
 _ABOUT_THE_PARCEL = re.compile(r"快递|物流|骑手|派送|驿站|courier|driver", re.IGNORECASE)
 _A_PHONE_NUMBER = re.compile(r"1\d{10}|\d{3,4}[- ]?\d{7,8}")
 
@@ -64,3 +72,10 @@ async def hand_to_person(conv: Conversation, rpc: Bus, asked: Asked) -> None:
     if asked == "call":
         await conv.say(conv.t("person.no_call"))
     await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
+
+
+def someone_senior_asked(text: str) -> bool:
+    """ "can a supervisor make an exception?", "让你们主管看看": said to a person offered, the
+    customer takes the offer."""
+    return _SOMEONE_SENIOR.search(text) is not None
+

@@ -124,6 +124,11 @@ async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> Non
     assert not refused.text.startswith(REFUSAL_OPENERS)
     assert "not returned" in refused.text and refused.button("person")
     assert await returns_of(stack, order.order_no) == []
+    # Asked for the exception in words instead of pressing "Talk to a person": the offer taken.
+    assert await stack.tickets(customer.user_id) == []
+    await customer.says("ok can a supervisor make an exception then?")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.state != "closed"
 
 
 async def verified_customer_with(stack, **order):

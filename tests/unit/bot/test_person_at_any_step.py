@@ -104,3 +104,23 @@ async def test_a_number_to_call_asked_with_a_complaint_beside_gets_no_button_aft
     )
     assert answers[0] == harness.t("person.no_call", "en")
     assert len(answers) == 2 and len(worker.tickets) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "senior"),
+    [
+        ("ok can a supervisor make an exception then?", True),
+        ("could your manager take a look", True),
+        ("那能让你们主管通融一下吗", True),
+        ("找你们经理特殊处理一下", True),
+        ("ok thanks", False),
+        ("这件衣服的袖子太长了", False),
+        ("what's the exchange policy", False),
+    ],
+)
+def test_someone_senior_asked_reads_the_exception_asked_for(text: str, senior: bool) -> None:
+    """Said right after "shall I pass you to a colleague?", these take the offer
+    (``bot.handlers.offers``); on their own they decide nothing."""
+    from bot.services.person import someone_senior_asked
+
+    assert someone_senior_asked(text) is senior
