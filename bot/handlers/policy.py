@@ -146,9 +146,18 @@ def get_router(router: Router | None = None) -> Router:
 
     @router.message(IntentRoute("quality.problem"))
     async def handle_quality_problem(
-        message: Message, conv: Conversation, decision: Decision
+        message: Message, conv: Conversation, rpc: Bus, decision: Decision
     ) -> None:
         conv.memory.evidence_for = "quality"
+        asked = person_asked(message.text or "")
+        if asked is not None:
+            # "裤子有个洞 想找人工处理": the person asked for, not offered — the photos go to
+            # the ticket (a call asked for is answered too)
+            await conv.say(conv.t("quality.problem_to_person"))
+            if asked == "call":
+                await conv.say(conv.t("person.no_call"))
+            await open_ticket(conv, rpc, reason="quality", intent="quality.problem")
+            return
         await conv.say(
             conv.replies.answer("quality.problem", conv.locale),
             reply_markup=conv.offer_human("quality"),

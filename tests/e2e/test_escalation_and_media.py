@@ -133,6 +133,17 @@ async def test_quality_problem_collects_photos_for_the_agent(stack) -> None:
     assert [a["caption"] for a in saved.attachments] == ["破洞"]
 
 
+async def test_a_quality_problem_told_with_a_person_asked_for_opens_the_ticket(stack) -> None:
+    """ "裤子有个洞 想找人工处理": the person is asked for, not waiting to be offered — the
+    apology and the photos asked for the ticket, then the ticket itself; no button to press."""
+    customer = stack.customer()
+    apology, ticket = await customer.says("我收到的裤子有个洞 想找人工处理", replies=2)
+    assert apology.text == stack.t("quality.problem_to_person") and not apology.inline_buttons
+    assert "工单" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert (saved.reason, saved.intent) == ("quality", "quality.problem")
+
+
 async def test_stickers_voice_and_documents_get_polite_answers(stack) -> None:
     customer = stack.customer()
     stack.fake.user_sends_sticker(user_id=customer.user_id)
