@@ -250,6 +250,10 @@ class OrderQueryFlow(Flow):
             # the order whose item is named ("阔腿裤怎么还没发货"), else — for a job — the one
             # the chat is about
             order_no = await order_mentioned(self.rpc, self.conv, text)
+        if order_no is None and choices.points_back(text):
+            # "where is that order now?" / "它什么时候发货" right after an order's job: that
+            # order, whatever state it is in (its card says where it is), not a list to pick from
+            order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
         if order_no is None and (job is not None or intent != "order.status"):
             draft.order_no = order_no = await self.chat_order_for(draft)

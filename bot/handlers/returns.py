@@ -30,7 +30,7 @@ from bot.keyboards import (
     ReturnCauseCallback,
     ReturnItemCallback,
 )
-from bot.services import topic
+from bot.services import choices, topic
 from bot.services.conversation import Conversation
 from bot.services.parcels import record_return_parcel, return_number, return_parcel
 from bot.services.sizes import size_wish
@@ -125,7 +125,19 @@ def _known_order(text: str, conv: Conversation) -> bool:
 
 
 def _names_an_order(text: str, conv: Conversation) -> bool:
-    return order_number(text) is not None
+    """An order number, or "它什么时候发货" / "when will it ship?" pointing back at the order
+    the chat was just about (its card or a job on it, a turn or two ago)."""
+    if order_number(text) is not None:
+        return True
+    memory = conv.memory
+    topic = memory.topic
+    return (
+        memory.last_order is not None
+        and topic is not None
+        and (topic.intent.startswith("order.") or topic.intent in ORDER_TIMES)
+        and memory.turns - topic.turn <= 2
+        and choices.points_back(text)
+    )
 
 
 def _return_job(text: str, conv: Conversation) -> bool:

@@ -1153,3 +1153,27 @@ async def test_the_item_named_before_the_contact_picks_the_order_after_it_zh_and
     _linked, which = await chinese.shares_contact(returnable.customer_phone, replies=2)
     assert which.text != stack.t("choose.order")
     assert "高腰牛仔裤" in which.text and returnable.order_no in which.text
+
+
+async def test_that_order_after_its_address_changed_is_that_order_zh_and_en(stack) -> None:
+    """The demo customer changes her hoodie order's address, then asks "where is that order
+    now?": that order's card — not her list of parcels on their way, which it isn't among (it
+    is paid, not shipped). "它什么时候发货" likewise."""
+    unshipped = await showcase(stack, "unshipped")  # hers: 连帽卫衣 + 格子半身裙, paid
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(unshipped.customer_phone)
+    _card, _ask = await customer.says(
+        "I need to change the delivery address on my hoodie order", replies=2
+    )
+    [shown] = await customer.says(
+        "Li Lei, 13912345678, Room 301, 100 Century Avenue, Pudong New District, Shanghai"
+    )
+    [done] = await customer.presses(shown, "Yes, that's right")
+    assert "Address changed" in done.text
+    [card] = await customer.says("where is that order now?")
+    assert card.text.startswith(f"Order {unshipped.order_no}")
+    chinese = stack.customer()
+    await chinese.shares_contact(unshipped.customer_phone)
+    [_card_zh] = await chinese.says(f"{unshipped.order_no} 到哪了")
+    [again] = await chinese.says("它什么时候发货")
+    assert unshipped.order_no in again.text and again.text != stack.t("choose.order")
