@@ -56,6 +56,8 @@ def get_routers(
     # which answers everything else as before), then the policy answers.
     intents = Router(name="bot.intents")
     intents.message.filter(Outcome("accept"))
+    # a person asked for in so many words beside anything else: the person, first
+    person.register_in_words(intents)
     returns_flow, _, order_references = returns.get_routers(jobs=intents)
     policy.get_router(intents)
     invoice_flow, invoice_intents = invoice.get_routers()

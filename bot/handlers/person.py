@@ -12,7 +12,7 @@ from aiogram.types import Message
 
 from bot.filters import HasText
 from bot.services.conversation import Conversation
-from bot.services.person import Asked, hand_to_person, person_asked
+from bot.services.person import Asked, hand_to_person, person_asked, person_words
 from bus import Bus
 from intents import Decision
 
@@ -42,6 +42,39 @@ async def handle_person_asked(
 ) -> None:
     await state.clear()  # the wait is over: a person takes it from here
     await hand_to_person(conv, rpc, asked)
+
+
+ESCALATING = frozenset({"human.agent", "quality.problem"})
+"""Intents whose own handlers hand the chat to a person already (with their own words)."""
+
+
+class PersonInSoManyWords(Filter):
+    """A message the engine placed with confidence that also asks for a person in so many words
+    ("我要找人工 我的订单一直没发货", "I want a human, my order still hasn't shipped"): the
+    person the customer asked for, not the bot's answer to the rest. Complaints and other
+    intents that escalate by themselves keep their own handlers."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        text = message.text
+        return (
+            text is not None
+            and decision is not None
+            and decision.intent not in ESCALATING
+            and decision.group != "complaint"
+            and person_words(text)
+        )
+
+
+async def handle_person_in_words(
+    message: Message, conv: Conversation, rpc: Bus, decision: Decision
+) -> None:
+    # what the rest of the message was about goes on the ticket, for the agent
+    await hand_to_person(conv, rpc, "person", about=decision.intent or "human.agent")
+
+
+def register_in_words(router: Router) -> None:
+    """On the router of confidently placed messages, before its other handlers."""
+    router.message.register(handle_person_in_words, PersonInSoManyWords())
 
 
 def get_router(*, waiting: bool) -> Router:

@@ -47,6 +47,13 @@ _SOMEONE_SENIOR = re.compile(
     r"|\b(make|making) an exception\b|\bexception\b",
     re.IGNORECASE,
 )
+# "不用转人工，你直接告诉我", "no need for a human": a person declined, not asked for
+_DECLINED = re.compile(
+    r"(不要|不用|别|无需|不需要|没必要)(帮我|给我)?(转|找|叫)?(人工|真人)"
+    r"|\b(no need (for|to)|don'?t (need|want)|do not (need|want)|without)( to)?"
+    r"( talk to| speak to| speak with| talk with)? (a |an |any )?(real )?(person|human|agent)\b",
+    re.IGNORECASE,
+)
 _ABOUT_THE_PARCEL = re.compile(r"快递|物流|骑手|派送|驿站|courier|driver", re.IGNORECASE)
 _A_PHONE_NUMBER = re.compile(r"1\d{10}|\d{3,4}[- ]?\d{7,8}")
 
@@ -55,7 +62,7 @@ def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
     """ "call": a phone call or the shop's number asked for; "person": a person (or the engine
     sure it is ``human.agent``); ``None`` otherwise — a message with a phone number in it is an
     address or a contact, never a request for a call."""
-    if _A_PHONE_NUMBER.search(text):
+    if _A_PHONE_NUMBER.search(text) or _DECLINED.search(text):
         return None
     if _CALL.search(text) and not _ABOUT_THE_PARCEL.search(text):
         return "call"
@@ -66,12 +73,26 @@ def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
     return None
 
 
-async def hand_to_person(conv: Conversation, rpc: Bus, asked: Asked) -> None:
+def person_words(text: str) -> bool:
+    """A person asked for in so many words ("我要找人工", "let me talk to a real person"), not
+    declined and not a phone number given: the customer's wish, whatever else the message
+    is about ("我要找人工 我的订单一直没发货")."""
+    return (
+        _PERSON.search(text) is not None
+        and _DECLINED.search(text) is None
+        and _A_PHONE_NUMBER.search(text) is None
+    )
+
+
+async def hand_to_person(
+    conv: Conversation, rpc: Bus, asked: Asked, *, about: str = "human.agent"
+) -> None:
     """The request answered: a call asked for hears plainly that the bot has no number to give
-    and cannot call; then the chat's ticket (``open_ticket``: a person answers here)."""
+    and cannot call; then the chat's ticket (``open_ticket``: a person answers here), with
+    what the message was ``about`` (an intent) for the agent."""
     if asked == "call":
         await conv.say(conv.t("person.no_call"))
-    await open_ticket(conv, rpc, reason="customer_asked", intent="human.agent")
+    await open_ticket(conv, rpc, reason="customer_asked", intent=about)
 
 
 def someone_senior_asked(text: str) -> bool:

@@ -144,6 +144,27 @@ async def test_a_quality_problem_told_with_a_person_asked_for_opens_the_ticket(s
     assert (saved.reason, saved.intent) == ("quality", "quality.problem")
 
 
+async def test_a_person_asked_for_in_so_many_words_beside_a_question_is_the_turn(stack):
+    """ "我要找人工 我的订单一直没发货": the engine is sure it is about the order, but the
+    customer asked for a person — the ticket (with what it was about, for the agent), not the
+    order number asked for. Declined ("不用转人工"), it is not a request."""
+    customer = stack.customer()
+    [ticket] = await customer.says("我要找人工 我的订单一直没发货")
+    assert "工单" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert (saved.reason, saved.intent) == ("customer_asked", "order.status")
+    english = stack.customer(language_code="en")
+    [ticket_en] = await english.says(
+        "I want to talk to a real person, my order still hasn't shipped"
+    )
+    assert "ticket number" in ticket_en.text
+    assert len(await stack.tickets(english.user_id)) == 1
+    declined = stack.customer()
+    [answer] = await declined.says("不用转人工 你直接告诉我付款后几天发货")
+    assert answer.text == stack.answer("shipping.dispatch_time")
+    assert await stack.tickets(declined.user_id) == []
+
+
 async def test_stickers_voice_and_documents_get_polite_answers(stack) -> None:
     customer = stack.customer()
     stack.fake.user_sends_sticker(user_id=customer.user_id)

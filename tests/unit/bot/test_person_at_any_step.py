@@ -124,3 +124,23 @@ def test_someone_senior_asked_reads_the_exception_asked_for(text: str, senior: b
     from bot.services.person import someone_senior_asked
 
     assert someone_senior_asked(text) is senior
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("我要找人工 我的订单一直没发货", True),
+        ("let me talk to a real person please", True),
+        ("不用转人工 你直接告诉我", False),
+        ("别转人工了，我自己看", False),
+        ("no need for a human, just tell me the size", False),
+        ("i don't want to talk to a person, just answer", False),
+        ("人工客服 13800138000", False),  # a phone number: a contact or an address
+        ("这件衣服是人工缝的吗", False),
+    ],
+)
+def test_person_words_are_a_person_asked_for_not_declined(text: str, wanted: bool) -> None:
+    from bot.services.person import person_words
+
+    assert person_words(text) is wanted
+    assert (person_asked(text) == "person") is wanted
