@@ -36,8 +36,21 @@ logger = logging.getLogger(__name__)
 TAX_NO = re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{15,20}(?![0-9A-Za-z])")
 """A taxpayer number: 15–20 letters and digits (the 18-character 统一社会信用代码 mostly)."""
 PERSONAL_WORDS = ("个人", "personal", "private", "myself", "my name")
-COMPANY_WORDS = ("公司", "企业", "单位", "有限", "集团", "工作室", "company", "business",
-                 "corporate", "ltd", "inc", "llc", "co.")
+COMPANY_WORDS = (
+    "公司",
+    "企业",
+    "单位",
+    "有限",
+    "集团",
+    "工作室",
+    "company",
+    "business",
+    "corporate",
+    "ltd",
+    "inc",
+    "llc",
+    "co.",
+)
 LABELS = re.compile(
     r"(公司抬头|单位抬头|个人抬头|企业抬头|发票|抬头|税号|纳税人识别号|识别号|统一社会信用代码|信用代码|开票|名称|单位|个人|公司全称|"
     r"invoice|title|tax\s*(?:id|no\.?|number)|company\s+name|personal|name|is|for|the|"
@@ -45,6 +58,20 @@ LABELS = re.compile(
     re.IGNORECASE,
 )
 ORDER_NO = re.compile(r"KF\d{8}", re.IGNORECASE)
+_AFTER_LABEL = re.compile(
+    r"(?:抬头|\btitle\b)\s*(?:是|为|写成?|填|[:：]|\bis\b|\bshould be\b)?\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""What follows "抬头" / "title" in a message that asks for the invoice: the title, if any
+("我要开发票 抬头是杭州某某有限公司"; "我要开发票 公司抬头" gives none)."""
+_REQUEST = re.compile(
+    r"(我|我们)?(要|想|想要|需要|帮我|麻烦|请)(开|开个|开一张|开张)(一下|个)?(发票)?"
+    r"|开(个|一张|张)?发票"
+    r"|\b(i|we)('d| would)? ?(need|want|like)( to get| to have)?( an?)?\b|\bplease\b"
+    r"|\bcan (i|you|we) (get|have|issue)( an?)?\b",
+    re.IGNORECASE,
+)
+"""The words that ask for an invoice: never part of its title."""
 
 
 class InvoiceRequest(StatesGroup):
@@ -80,14 +107,15 @@ class InvoiceDraft(Draft):
         rest = ORDER_NO.sub(" ", text)
         if tax is not None:
             rest = rest.replace(tax.group(0), " ")
-        title = title_of(rest)
-        # A title only where the customer gives one: the step that asks for it, "抬头…", or a
-        # company's name beside its tax number — never words of the request itself
-        # ("我要开公司发票" is no title).
+        labelled = None if title_expected else _AFTER_LABEL.search(rest)
+        # A title only where the customer gives one: the step that asks for it, what follows
+        # "抬头…", or a company's name beside its tax number — never words of the request itself
+        # ("我要开公司发票", "我要开发票 公司抬头" are no title).
+        given = labelled.group(1) if labelled else rest
+        title = title_of(given if title_expected else _REQUEST.sub(" ", given))
         said_title = (
             title_expected
-            or "抬头" in text
-            or "title" in lowered
+            or labelled is not None
             or (tax is not None and title is not None and looks_like_company(title))
         )
         if self.title is None and title and said_title:
@@ -109,8 +137,21 @@ def title_of(text: str) -> str | None:
 
 def looks_like_company(title: str) -> bool:
     lowered = title.lower()
-    return any(word in lowered for word in ("公司", "有限", "集团", "工作室", "ltd", "inc", "llc",
-                                            "co.", "company", "gmbh"))
+    return any(
+        word in lowered
+        for word in (
+            "公司",
+            "有限",
+            "集团",
+            "工作室",
+            "ltd",
+            "inc",
+            "llc",
+            "co.",
+            "company",
+            "gmbh",
+        )
+    )
 
 
 class InvoiceFlow(Flow):
@@ -185,6 +226,20 @@ class InvoiceFlow(Flow):
                 InvoiceRequest.waiting_for_type.state: "invoice.ask_type",
                 InvoiceRequest.waiting_for_tax_no.state: "invoice.ask_tax_no",
             }.get(step or "", f"invoice.ask_title.{draft.title_type or 'personal'}")
+            if (
+                decision is not None
+                and decision.outcome == "accept"
+                and decision.intent == "payment.invoice"
+            ):
+                # "发票什么时候能开好" half way: this invoice's question, answered honestly — the
+                # step still waits (it started the request over, the details given lost)
+                said = (
+                    self.conv.t("invoice.when")
+                    + "\n"
+                    + self.conv.t(ask, order_no=draft.order_no or "")
+                )
+                await self.conv.say(said)
+                return
             if decision is not None and decision.outcome == "accept":
                 await self.ask_again_or_step_aside(decision, ask)  # leaves the flow
                 return
@@ -227,7 +282,8 @@ class InvoiceFlow(Flow):
             logger.info("invoice %s requested from chat %s", invoice.invoice_no, conv.chat_id)
             tax_line = (
                 conv.t("invoice.tax_line", last4=invoice.tax_no_masked[-4:])
-                if invoice.tax_no_masked else ""
+                if invoice.tax_no_masked
+                else ""
             )
             await conv.say(
                 conv.t(

@@ -110,6 +110,26 @@ async def test_company_invoice_is_recorded_with_its_number_zh(stack) -> None:
     assert len(await invoices_of(stack, order.order_no)) == 1
 
 
+async def test_when_the_invoice_is_ready_asked_half_way_keeps_the_request(stack) -> None:
+    """"我要开发票 公司抬头" recorded the title "我要开"; "发票什么时候能开好" at the tax number
+    started the request over. Now: the title asked for, the question answered honestly (the
+    bot can't see the day) with the step still waiting, and the request recorded as given."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _explained, ask_title = await customer.says(f"我要开发票 公司抬头 {order.order_no}", replies=2)
+    assert ask_title.text == stack.t("invoice.ask_title.company")
+    [ask_tax] = await customer.says("杭州可芙示范科技有限公司")
+    assert ask_tax.text == stack.t("invoice.ask_tax_no")
+    [when] = await customer.says("发票什么时候能开好")
+    assert when.text == stack.t("invoice.when") + "\n" + stack.t("invoice.ask_tax_no")
+    tax_no = company_tax_no()
+    [recorded] = await customer.says(tax_no)
+    [invoice] = await invoices_of(stack, order.order_no)
+    assert invoice.invoice_no in recorded.text
+    assert (invoice.title_type, invoice.title) == ("company", "杭州可芙示范科技有限公司")
+
+
 async def test_personal_invoice_is_recorded_in_english(stack) -> None:
     order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
     customer = stack.customer(language_code="en")

@@ -93,6 +93,31 @@ def test_the_request_itself_is_never_a_title() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("我要开发票 公司抬头", None),  # the kind of title, not one: it was recorded as "我要开"
+        ("我要开发票 抬头是上海开元贸易有限公司", "上海开元贸易有限公司"),
+        ("开个发票 抬头是开心果工作室", "开心果工作室"),
+        ("I need an invoice, title: Acme Trading Ltd", "Acme Trading Ltd"),
+        ("I need a company invoice", None),
+    ],
+)
+def test_a_title_in_the_request_is_only_what_follows_its_label(text: str, title: str | None):
+    draft = InvoiceDraft()
+    draft.read(text)
+    assert (draft.title_type, draft.title) == ("company", title)
+
+
+def test_request_words_beside_a_tax_number_are_not_the_title() -> None:
+    draft = InvoiceDraft()
+    assert draft.read("我要开发票 上海开元贸易有限公司 91330100MA27Y1K3XA")
+    assert draft.title == "上海开元贸易有限公司"  # was "我要开 上海开元贸易有限公司"
+    typed = InvoiceDraft(title_type="company")
+    assert typed.read("上海开元贸易有限公司", title_expected=True)
+    assert typed.title == "上海开元贸易有限公司"  # a name with 开 in it is kept whole
+
+
+@pytest.mark.parametrize(
     ("query", "named"),
     [("卫衣", True), ("牛仔裤", True), ("T恤", True), ("羽绒服", True), ("hoodie", True),
      ("充绒量", False), ("北方零下十几度够", False), ("质量 样", False)],

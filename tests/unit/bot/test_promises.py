@@ -84,6 +84,8 @@ ELSEWHERE = {
     "ui.returns.quote.eligible": "tests/unit/bot/test_return_flow.py",
     # the tracking number sent next is recorded on the return (returns.record_tracking)
     "ui.refund.status.awaiting_parcel": "tests/unit/bot/test_parcels.py",
+    # the request it speaks of is recorded when the step it asks for is answered
+    "ui.invoice.when": "tests/e2e/test_honest_answers.py",
 }
 # not a promise: a fact, a failure said plainly, or the agents' own screens
 NOT_PROMISES = {
