@@ -65,6 +65,10 @@ Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "
 _NOT_RECEIVED = re.compile(
     r"(显示|说|写着?|提示)?(已经?)?签收.{0,12}(没|未)(有)?(收到|拿到|见到)|没收到.{0,8}(显示|却|但|可).{0,4}签收"
     r"|(says|shows|marked|showing)( as)? delivered.{0,40}(never|not|didn't|did not|haven't)"
+    r"|\b(says|shows|marked|showing|status)\b.{0,30}\bdelivered\b.{0,40}"
+    r"\b(never|not|didn'?t|did not|haven'?t|hasn'?t|nothing)\b"
+    r"|\bdelivered\b.{0,6}\b(but|yet)\b.{0,20}\b(never|didn'?t|did not|haven'?t|not)\b"
+    r".{0,12}\b(got|get|receive[d]?|arrived?|here|see)\b"
     r"|(never|didn't|did not|haven't) (got|get|received?)"
     r".{0,30}(says|shows|marked) ?(as )?delivered",
     re.IGNORECASE,

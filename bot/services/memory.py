@@ -13,7 +13,9 @@ fits its field is reset to the field's default (logged by field name, never by v
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -76,6 +78,14 @@ class DoneJob(BaseModel):
     message_id: int | None = None
     """The bot's message that said it was done."""
     at: datetime
+
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def _plain(sent: str) -> str:
+    """A message the bot sent in Telegram's HTML as plain text (tags out, entities read)."""
+    return html.unescape(_TAG.sub("", sent)) if "<" in sent or "&" in sent else sent
 
 
 class Topic(BaseModel):
@@ -227,10 +237,15 @@ class ChatMemory(BaseModel):
         del self.transcript[:-limit]
 
     def transcript_lines(self) -> list[TranscriptLine]:
-        """The transcript as the ticket contract has it (lines that don't read are left out)."""
+        """The transcript as the ticket contract has it (lines that don't read are left out):
+        plain text, as the customer's lines are — the bot's own are kept as sent, in
+        Telegram's HTML, and read back without their tags ("<b>Order KF…</b>" showed on the
+        agents' card as written)."""
         lines = []
         for stored in self.transcript:
             role, at, text = [*stored.split(" ", 2), "", ""][:3]
+            if role == "bot":
+                text = _plain(text)
             try:
                 when = datetime.fromisoformat(at)
                 lines.append(

@@ -138,3 +138,16 @@ async def test_drafts_stored_by_the_older_version_load() -> None:
     await state.set_data({"item_id": "not a number", "order_no": "KF20260001"})
     reset = await ExchangeFlow(None, None, state).draft()  # type: ignore[arg-type]
     assert (reset.item_id, reset.order_no) == (None, "KF20260001")
+
+
+def test_the_bots_lines_reach_the_ticket_as_plain_text() -> None:
+    """The bot's messages are sent in Telegram's HTML; the agents' card showed their tags
+    ("🤖 <b>Order KF…</b> Status: <b>shipped</b>"). The customer's own words are kept as typed."""
+    memory = ChatMemory()
+    memory.record("customer", "is 1<2 & why <b>", 20)
+    memory.record(
+        "bot", "<b>Order KF26200341</b>\nCourier: ZTO, tracking <code>7519</code> &amp; more", 20
+    )
+    customer, bot = memory.transcript_lines()
+    assert customer.text == "is 1<2 & why <b>"
+    assert bot.text == "Order KF26200341\nCourier: ZTO, tracking 7519 & more"

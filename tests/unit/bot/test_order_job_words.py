@@ -71,6 +71,10 @@ def test_a_return_to_make_or_a_question(text: str, order_known: bool, job: bool)
     [
         ("显示已签收了 我没收到", "not_received"),
         ("it says delivered but I never got it", "not_received"),
+        ("tracking says my down jacket was delivered but i never got it", "not_received"),
+        ("the app shows my parcel as delivered but i haven't received it", "not_received"),
+        ("was it delivered? i am not home", None),
+        ("when will it be delivered? I haven't ordered yet", None),
         ("改发顺丰，差价我补", "courier"),
         ("can you send it by SF instead", "courier"),
         ("帮我催一下", "urge"),
