@@ -20,9 +20,11 @@ import re
 from typing import Literal
 
 from aiogram.fsm.state import State, StatesGroup
+from pydantic import Field
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
+from bot.services import choices
 from bot.services.catalogue import sold_categories
 from bot.services.conversation import Conversation
 from bot.services.memory import ProductMemo
@@ -162,6 +164,7 @@ def asks_itself(text: str, slots: Slots) -> bool:
     return bool(
         slots.size or slots.color or fibre_asked(text)[0]
         or any(w in lowered for w in (*STOCK_WORDS, *CARE_WORDS, *WEAR_WORDS, *MATERIAL_WORDS))
+        or SHEER.search(text)  # "雪纺的会不会很透"
     )
 
 
@@ -236,6 +239,8 @@ class ProductsDraft(Draft):
     pure: bool = False
     size: str | None = None
     color: str | None = None
+    offered: list[tuple[int, str, str]] = Field(default_factory=list)
+    """The products shown to pick from (id, name, English name): a typed "雪纺的" picks one."""
 
     @classmethod
     def of(cls, text: str, slots: Slots, aspect: Aspect | None = None) -> ProductsDraft:
@@ -340,6 +345,7 @@ class ProductFacts(Flow):
 
     async def offer(self, draft: ProductsDraft, candidates: list[ProductSummary]) -> None:
         conv = self.conv
+        draft.offered = [(c.product_id, c.name, c.name_en or "") for c in candidates]
         await self.wait(ProductQuestion.waiting_for_product, draft)
         await conv.say(
             conv.t("products.pick"),
@@ -350,6 +356,20 @@ class ProductFacts(Flow):
 
     # -- the customer's answer to "which one?" -----------------------------------------------
     async def product_named(self, text: str, decision: Decision | None) -> None:
+        draft = await self.load(ProductsDraft)
+        picked = (
+            choices.named_among(text, [(name, en) for _, name, en in draft.offered])
+            if draft.offered
+            else None
+        )
+        if picked is not None:
+            # "雪纺的会不会很透" to "which one?": that one, and the question it asks if any
+            product_id = draft.offered[picked][0]
+            slots = decision.slots if decision else Slots()
+            if asks_itself(text, slots):
+                draft = ProductsDraft.of(text, slots)
+            await self.answer(draft, product_id)
+            return
         if (
             decision is not None
             and decision.outcome == "accept"

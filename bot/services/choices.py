@@ -420,3 +420,30 @@ def _named_in(name: str, text: str) -> int:
         if name[-n:] in text:
             return n
     return 1 if f"{name[-1]}子" in text else 0
+
+
+def named_among(text: str, names: Sequence[tuple[str, str]]) -> int | None:
+    """Which of the options shown ``names`` (Chinese, English) a typed answer picks by what sets
+    it apart from the others: "雪纺的" of 雪纺碎花连衣裙 and 针织中长连衣裙, "the knit one" — or
+    by its place ("第二个"). ``None`` when it names none, or several alike."""
+    place = ordinal(text, len(names))
+    if place is not None:
+        return place
+    lowered = text.lower()
+    words = set(re.findall(r"[a-z]{3,}", lowered))
+    scores = []
+    for index, (zh, en) in enumerate(names):
+        others_zh = [n for i, (n, _) in enumerate(names) if i != index]
+        others_en = {w for i, (_, e) in enumerate(names) if i != index for w in e.lower().split()}
+        score = 0
+        for n in range(len(zh), 1, -1):  # the longest piece of its name no other has
+            pieces = {zh[i : i + n] for i in range(len(zh) - n + 1)}
+            if any(p in lowered and not any(p in o for o in others_zh) for p in pieces):
+                score = n
+                break
+        own = {w for w in en.lower().split() if len(w) >= 3} - others_en
+        score = max(score, 2 * len(own & words))
+        scores.append(score)
+    best = max(scores, default=0)
+    return scores.index(best) if best and scores.count(best) == 1 else None
+

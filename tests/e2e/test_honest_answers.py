@@ -205,6 +205,23 @@ async def test_a_product_not_named_is_asked_once_and_answered_when_named(stack) 
     assert "商品名" not in answer.text
 
 
+async def test_which_one_answered_by_what_sets_it_apart_zh_and_en(stack) -> None:
+    """"这个连衣裙是什么面料的": two dresses to pick from. "雪纺的会不会很透" is the chiffon one
+    (what no other shown has), and its own question — sheerness — is what is answered; it heard
+    "which product?" again before. "the knit one" likewise, in English."""
+    customer = stack.customer()
+    [pick] = await customer.says("这个连衣裙是什么面料的")
+    assert pick.button("雪纺碎花连衣裙") and pick.button("针织中长连衣裙")
+    [answer] = await customer.says("雪纺的会不会很透")
+    assert answer.text.startswith("雪纺碎花连衣裙") and answer.text != stack.t("products.ask_which")
+    assert stack.t("products.sheer").split("：")[0] in answer.text
+    english = stack.customer(language_code="en")
+    [pick_en] = await english.says("what is the dress made of?")
+    assert len(pick_en.inline_buttons) == 2
+    [knit] = await english.says("the knit one")
+    assert knit.text.startswith("Knit Midi Dress")
+
+
 async def test_stock_of_a_size_and_a_size_that_does_not_exist(stack) -> None:
     english = stack.customer(language_code="en")
     [answer] = await english.says("do you have the jeans in 32?")

@@ -126,3 +126,23 @@ def test_what_is_left_of_a_question_names_a_product_only_as_a_garment(
     query: str, named: bool
 ) -> None:
     assert names_a_product(query) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("雪纺的会不会很透", 0),
+        ("针织那件", 1),
+        ("第二个", 1),
+        ("the chiffon one", 0),
+        ("knit", 1),
+        ("连衣裙", None),  # both are dresses
+        ("都行", None),
+    ],
+)
+def test_a_product_shown_is_picked_by_what_sets_it_apart(text: str, picked: int | None) -> None:
+    from bot.services.choices import named_among
+
+    shown = [("雪纺碎花连衣裙", "Floral Chiffon Dress"), ("针织中长连衣裙", "Knit Midi Dress")]
+    assert named_among(text, shown) == picked
+
