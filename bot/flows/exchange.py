@@ -157,9 +157,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         """The order is known: pick the item (or take the only one). An order that has not
         shipped yet has nothing to exchange: the size it asks for is changed on the order
         itself (``orders.modify_item``)."""
-        if order.state in ("awaiting_payment", "paid") and (
-            draft.size_step or draft.new_size or draft.new_color
-        ):
+        if order.state in ("awaiting_payment", "paid"):
+            # also with nothing named yet ("裙子能换个颜色吗" of an order not shipped): the
+            # change asks which size or colour — an exchange would be refused "not delivered"
             from bot.flows.orders import ChangeDraft, OrderChangeFlow  # orders uses this module
 
             await self.finish()

@@ -98,7 +98,8 @@ _WRONG_ITEM = re.compile(
     r"|wrong (item|colou?r|size|one|product|thing)s?\b(?!.{0,20}address)"
     r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)"
     r"|\bI (ordered|bought|picked|chose)\b.{1,40}\b(but|and|yet)\b.{0,6}\b(got|received"
-    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}" + _COLOUR_OR_SIZE_EN
+    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}"
+    + _COLOUR_OR_SIZE_EN
     + r"|\b(got|received|was sent|sent me|came as)\b.{1,30}\binstead of\b.{0,12}"
     + _COLOUR_OR_SIZE_EN,
     re.IGNORECASE,
@@ -708,7 +709,10 @@ class OrderChangeFlow(Flow):
             return
         await self.wait(OrderChange.waiting_for_variant, draft)
         await self.conv.say(
-            self.conv.t("order.modify.ask_variant"),
+            # which item of which order: "the skirt" of an order of two was never named back
+            self.conv.t(
+                "order.modify.ask_variant_for", item=draft.item_title, order_no=draft.order_no
+            ),
             reply_markup=keyboards.variants(
                 (v.size, v.color, f"{v.size} / {colour_name(v.color, self.conv.locale)}")
                 for v in options

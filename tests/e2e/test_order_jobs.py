@@ -721,8 +721,24 @@ async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> N
     [which] = await customer.says("都行")
     assert which.text == stack.t("choice.again.one_item")
     [size] = await customer.says("卫衣")
-    assert size.text == stack.t("order.modify.ask_variant")
+    assert size.text == stack.t(
+        "order.modify.ask_variant_for", item="连帽卫衣（M/浅蓝色）", order_no=order.order_no
+    )
     assert "L / 浅蓝色" in [b.text for row in size.inline_buttons for b in row]
+
+
+async def test_another_colour_asked_of_an_item_not_shipped_changes_it_on_the_order(stack):
+    """"KF… 的裙子能换个颜色吗" of an order paid and not shipped: the skirt's colours to change
+    it to on the order — it was refused as an exchange ("not delivered yet, exchange after")."""
+    order = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙 S, paid
+    customer = stack.customer()
+    await customer.shares_contact(order.customer_phone)
+    [colours] = await customer.says(f"{order.order_no} 的裙子能换个颜色吗")
+    assert colours.text == stack.t(
+        "order.modify.ask_variant_for", item="格子半身裙（S/酒红色）", order_no=order.order_no
+    )
+    [done] = await customer.presses(colours, "S / 黑色")
+    assert "格子半身裙" in done.text and "黑色" in done.text
 
 
 async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats_order(
