@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from datetime import UTC, datetime
 
 from bot import keyboards
 from bot.keyboards import OrderFlow
@@ -139,7 +140,8 @@ def order_view_of(order: OrderView, locale: str = "zh_CN") -> views.OrderView:
         state=order.state,
         items=[
             views.OrderItemView(
-                title=item.product_name_en if english and item.product_name_en
+                title=item.product_name_en
+                if english and item.product_name_en
                 else item.product_name,
                 size=item.size,
                 color=colour_name(item.color, locale),
@@ -177,14 +179,26 @@ FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
 }
 
 
+def can_be_returned(order: OrderSummary, now: datetime | None = None) -> bool:
+    """An order a return list offers: on its way (it can go back once it arrives), or
+    delivered and within its return window (the worker's ``return_until``). Past it — or only
+    custom-made or proxy items — it is not offered; named, the worker's terms say why."""
+    if order.state == "shipped" and order.delivered_at is None:
+        return True
+    return order.return_until is not None and order.return_until > (now or datetime.now(UTC))
+
+
 def shown_orders(
     orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState] = ()
 ) -> list[OrderSummary]:
-    """The orders a job's list shows: returns and exchanges of what has shipped, an invoice of
-    what was paid, or the ``states`` the job can be about (the worker still decides; the
-    others would only crowd the list)."""
+    """The orders a job's list shows: returns of what can still be returned, exchanges of
+    what has shipped, an invoice of what was paid, or the ``states`` the job can be about (the
+    worker still decides; the others would only crowd the list). A return list may be empty
+    (``offer_orders`` says so); the others fall back to every order."""
     wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
     fitting = [o for o in orders if o.state in wanted]
+    if flow == "r" and not states and fitting:
+        return [o for o in fitting if can_be_returned(o)][:LIST_SHOWN]
     return (fitting or orders)[:LIST_SHOWN]
 
 
@@ -230,6 +244,15 @@ def _taken_at_once(
     two; an order the job can't be about doesn't count — "change the address of my hoodie
     order" means the hoodie not shipped yet, not last month's)."""
     shown = shown_orders(orders, flow, states)
+    if flow == "r" and not states:
+        # A return: the order named, or the only one that has reached them, is taken even past
+        # its window (or with nothing returnable in it): the worker's terms then say why not.
+        reached = [o for o in orders if o.state in FLOW_STATES["r"]]
+        named = choices.orders_mentioned(text, reached) if text else []
+        if len(named) == 1:
+            return named[0]
+        if not shown and len(reached) == 1:
+            return reached[0]
     if len(shown) == 1:
         return shown[0]
     named = choices.orders_mentioned(text, shown) if text else []
@@ -256,7 +279,10 @@ async def order_ask(
         return "number"  # (offer_orders then says the worker is away)
     if not orders:
         return "number"
-    return "none" if _taken_at_once(orders, flow, states, text) is not None else "list"
+    if _taken_at_once(orders, flow, states, text) is not None:
+        return "none"
+    # (an empty return list: offer_orders then says none of them can be returned)
+    return "list" if shown_orders(orders, flow, states) else "none"
 
 
 async def offer_orders(
@@ -290,6 +316,11 @@ async def offer_orders(
         found = await lookup(rpc, conv, only.order_no, with_returns=with_returns)
         if isinstance(found, OrderFound):
             return found
+    if not orders:
+        # a return asked for and nothing left to return: said plainly (an order named still
+        # gets the worker's own reasons)
+        await conv.say(conv.t("returns.none_returnable"))
+        return None
     await conv.say(
         conv.t("choose.order"),
         reply_markup=keyboards.orders(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 from sqlalchemy import select
 
@@ -399,8 +400,10 @@ async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> Non
     _card, said, _opened = await third.says("it says delivered but I never got it", replies=3)
     row = await order_row(stack, on_its_way.order_no)
     assert said.text == stack.t(
-        "order.not_received_in_transit", "en", courier=stack.replies.courier_name(
-            row.courier, "en"), tracking_no=row.tracking_no,
+        "order.not_received_in_transit",
+        "en",
+        courier=stack.replies.courier_name(row.courier, "en"),
+        tracking_no=row.tracking_no,
     )
     [ticket] = await stack.tickets(third.user_id)
     assert (ticket.reason, ticket.order_no) == ("not_received", on_its_way.order_no)
@@ -493,7 +496,7 @@ async def test_a_return_wanted_in_plain_words_starts_even_when_the_engine_is_uns
 
 
 async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
-    """"我要改地址" from the verified demo customer: her list has only what can still change
+    """ "我要改地址" from the verified demo customer: her list has only what can still change
     (not the shipped or completed ones); the order named in words goes on to the address."""
     returnable = await showcase(stack, "returnable")
     unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
@@ -509,7 +512,7 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
 
 
 async def test_an_address_change_naming_a_hoodie_takes_the_one_not_shipped(stack) -> None:
-    """"change the delivery address for my hoodie order" listed her orders: she has two
+    """ "change the delivery address for my hoodie order" listed her orders: she has two
     hoodies, but only one order whose address can still change."""
     returnable = await showcase(stack, "returnable")
     unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
@@ -783,7 +786,7 @@ async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
 
 
 async def test_the_exchange_rules_end_as_what_follows_them_zh_and_en(stack) -> None:
-    """"我想换货" from the verified demo customer: the rules ended "告诉我订单号…" above her own
+    """ "我想换货" from the verified demo customer: the rules ended "告诉我订单号…" above her own
     list. Now they end pointing at the list; a customer with one order goes on with it (no ask
     at all); an unverified customer is still asked for the number."""
     returnable = await showcase(stack, "returnable")
@@ -838,7 +841,7 @@ async def test_is_it_done_right_after_a_job_is_that_job_said_again(stack) -> Non
 
 
 async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(stack) -> None:
-    """"怎么退货" from the verified demo customer ended "告诉我订单号" and nothing followed.
+    """ "怎么退货" from the verified demo customer ended "告诉我订单号" and nothing followed.
     The rules now end pointing at her orders that can be returned, listed below them; a press
     goes on with the return. Not verified: the rules end with the number, as before."""
     returnable = await showcase(stack, "returnable")
@@ -885,7 +888,9 @@ async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) 
     [record] = await returns_of(stack, order_no)
     assert record.return_tracking_no == "SF1234567890"
     assert kept.text == stack.t(
-        "return_parcel.recorded", tracking_no="SF1234567890", return_no=record.return_no,
+        "return_parcel.recorded",
+        tracking_no="SF1234567890",
+        return_no=record.return_no,
         order_no=order_no,
     )
     [again] = await customer.says("sorry, wrong number, I sent it back with tracking 4300128865521")
@@ -931,7 +936,7 @@ async def test_the_confirm_buttons_words_typed_confirm_zh_and_en(stack) -> None:
 
 
 async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stack) -> None:
-    """"多久能到账" about the customer's order: the card, then how the refund goes — without
+    """ "多久能到账" about the customer's order: the card, then how the refund goes — without
     "告诉我订单号" under the order just shown —, or that nothing is coming back for it when it
     has no return."""
     customer = stack.customer()
@@ -965,7 +970,7 @@ async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stac
 
 
 async def test_another_size_instead_starts_the_exchange_when_the_engine_is_unsure(stack):
-    """"the hoodie I ordered, can I get it in L instead" got "did you mean" (changing the order,
+    """ "the hoodie I ordered, can I get it in L instead" got "did you mean" (changing the order,
     size advice, order status): the words want another size instead, so the exchange starts —
     the demo customer has two hoodies, so her list to pick from follows its rules."""
     returnable = await showcase(stack, "returnable")
@@ -1073,7 +1078,7 @@ async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
 
 
 async def test_where_is_my_refund_follows_the_return_from_parcel_to_money(stack) -> None:
-    """"退款怎么还没到" answered by the return's own state: the parcel on its way (its tracking
+    """ "退款怎么还没到" answered by the return's own state: the parcel on its way (its tracking
     number), received and being checked, late (a ticket, an apology), refunded (how much and
     when) — it was the same general rules whatever had happened."""
     english = stack.customer(language_code="en")
@@ -1177,3 +1182,44 @@ async def test_that_order_after_its_address_changed_is_that_order_zh_and_en(stac
     [_card_zh] = await chinese.says(f"{unshipped.order_no} 到哪了")
     [again] = await chinese.says("它什么时候发货")
     assert unshipped.order_no in again.text and again.text != stack.t("choose.order")
+
+
+async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(stack) -> None:
+    """Found holding the console: the demo customer's return list offered her knitted cardigan
+    (completed, past the 7 days) and the custom-made hoodie (never refunded). Only what can
+    still go back is listed; named anyway, the cardigan is answered with why not. A customer
+    with nothing left to return is told so plainly, not shown a list of what can't."""
+    returnable = await showcase(stack, "returnable")
+    passed = await showcase(stack, "return_window_passed")  # 针织开衫, completed long ago
+    custom = await showcase(stack, "custom_window_passed")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [listed] = await customer.says("我想退货")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert returnable.order_no in shown
+    assert passed.order_no not in shown and custom.order_no not in shown
+    [why] = await customer.says("针织开衫那单")
+    assert "针织开衫" in why.text and why.button("尺码不合适")
+    [refused] = await customer.presses(why, "尺码不合适")
+    assert "已经过了退货时间" in refused.text
+    # nothing left to return: said plainly, in English too
+    old = await stack.make_order(
+        kind="regular", state="completed", delivered_ago=timedelta(days=20)
+    )
+    async with stack.shop.db.write() as session:  # a second order of hers, as old
+        mine = (await session.scalars(select(Order).where(Order.order_no == old.order_no))).one()
+        await session.refresh(mine, ["items"])
+        second = Order(
+            **{
+                column.key: getattr(mine, column.key)
+                for column in Order.__table__.columns
+                if column.key not in ("id", "order_no")
+            },
+            order_no=f"KF8{uuid4().int % 10**7:07d}",  # (make_order's are KF9…)
+        )
+        second.items.append(OrderItem(variant_id=mine.items[0].variant_id, price=300))
+        session.add(second)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(old.phone)
+    [none] = await english.says("I want to return something")
+    assert none.text == stack.t("returns.none_returnable", "en") and not none.inline_buttons
