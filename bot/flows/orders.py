@@ -25,12 +25,14 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import (
     ORDERS_KNOWN,
+    Keep,
     item_label,
     list_orders,
     lookup,
     offer_orders,
     order_card,
     order_mentioned,
+    refund_under_way,
 )
 from bot.services.parcels import says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
@@ -98,7 +100,8 @@ _WRONG_ITEM = re.compile(
     r"|wrong (item|colou?r|size|one|product|thing)s?\b(?!.{0,20}address)"
     r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)"
     r"|\bI (ordered|bought|picked|chose)\b.{1,40}\b(but|and|yet)\b.{0,6}\b(got|received"
-    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}" + _COLOUR_OR_SIZE_EN
+    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}"
+    + _COLOUR_OR_SIZE_EN
     + r"|\b(got|received|was sent|sent me|came as)\b.{1,30}\binstead of\b.{0,12}"
     + _COLOUR_OR_SIZE_EN,
     re.IGNORECASE,
@@ -264,7 +267,7 @@ class OrderQueryFlow(Flow):
         if order_no is not None:
             await self.find(draft, last4)
             return
-        if await self.none_fitting(draft):
+        if await self.none_fitting(draft) or await self.no_refund_under_way(draft):
             return
         found = await offer_orders(
             self.conv,
@@ -273,6 +276,7 @@ class OrderQueryFlow(Flow):
             states=job_states(draft),
             text=text,
             with_returns=draft.refund_asked,
+            keep=self.refund_filter(draft),
         )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)
@@ -309,9 +313,34 @@ class OrderQueryFlow(Flow):
         await self.conv.say(self.conv.t(f"order.{draft.job}.none"))
         return True
 
+    def refund_filter(self, draft: OrderQueryDraft) -> Keep | None:
+        """A refund asked about lists only the orders with one under way."""
+        if not draft.refund_asked:
+            return None
+        return refund_under_way(self.conv.replies.policy.returns.refund.arrival_days.max)
+
+    async def no_refund_under_way(self, draft: OrderQueryDraft) -> bool:
+        """ "我的退款到哪了" from a verified customer none of whose orders has a refund under
+        way: said plainly (with how a cancelled order's refund comes back, and the way to start
+        a return), the number of an order placed otherwise asked for. ``False`` when one has,
+        when she has one order it could be about (its own answer says so), when she says she
+        sent something back, or when the chat is not verified."""
+        keep = self.refund_filter(draft)
+        if keep is None or self.conv.memory.linked is False or says_sent_back(draft.text):
+            return False  # ("I sent it back": the order picked gets a person to check)
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN)
+        if orders is None or any(keep(o) for o in orders):
+            return False
+        if sum(o.state in job_states(draft) for o in orders) < 2:
+            return False  # her only order answers for itself (nothing coming back for it)
+        await self.wait(OrderQuery.waiting_for_order, draft)
+        days = str(self.conv.replies.policy.returns.refund.arrival_days)
+        await self.conv.say(self.conv.t("refund.none_under_way", days=days))
+        return True
+
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
-        order_no = await self.order_named(text, "q", job_states(draft))
+        order_no = await self.order_named(text, "q", job_states(draft), self.refund_filter(draft))
         if order_no is None and draft.intent == "order.change_address" and address_in(text):
             # the new address typed before the order is picked: kept for the address step
             draft.text = text[:300]
@@ -368,7 +397,7 @@ class OrderQueryFlow(Flow):
         if at == OrderQuery.waiting_for_last4.state and draft.order_no is not None:
             await self.find(draft, None)  # the order they were proving: theirs now, or not
             return
-        if await self.none_fitting(draft):
+        if await self.none_fitting(draft) or await self.no_refund_under_way(draft):
             return
         found = await offer_orders(
             self.conv,
@@ -377,6 +406,7 @@ class OrderQueryFlow(Flow):
             ask_contact=False,
             states=job_states(draft),
             with_returns=draft.refund_asked,
+            keep=self.refund_filter(draft),
         )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)

@@ -446,6 +446,26 @@ async def test_an_order_proven_in_the_chat_still_opens_after_other_guesses(stack
     assert why.button("尺码不合适")
 
 
+async def another_order_like(stack, order_no: str) -> tuple[str, int]:
+    """A second order of the same customer, a copy of ``order_no`` with one item (its number,
+    its item's id)."""
+    async with stack.shop.db.write() as session:
+        mine = (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+        await session.refresh(mine, ["items"])
+        second = Order(
+            **{
+                column.key: getattr(mine, column.key)
+                for column in Order.__table__.columns
+                if column.key not in ("id", "order_no")
+            },
+            order_no=f"KF8{uuid4().int % 10**7:07d}",  # (make_order's are KF9…)
+        )
+        second.items.append(OrderItem(variant_id=mine.items[0].variant_id, price=300))
+        session.add(second)
+        await session.flush()
+        return second.order_no, second.items[0].id
+
+
 # ── the demo shop's showcase orders (the README's list) ──────────────────────────────────────
 
 
@@ -1206,20 +1226,51 @@ async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(s
     old = await stack.make_order(
         kind="regular", state="completed", delivered_ago=timedelta(days=20)
     )
-    async with stack.shop.db.write() as session:  # a second order of hers, as old
-        mine = (await session.scalars(select(Order).where(Order.order_no == old.order_no))).one()
-        await session.refresh(mine, ["items"])
-        second = Order(
-            **{
-                column.key: getattr(mine, column.key)
-                for column in Order.__table__.columns
-                if column.key not in ("id", "order_no")
-            },
-            order_no=f"KF8{uuid4().int % 10**7:07d}",  # (make_order's are KF9…)
-        )
-        second.items.append(OrderItem(variant_id=mine.items[0].variant_id, price=300))
-        session.add(second)
+    await another_order_like(stack, old.order_no)  # a second order of hers, as old
     english = stack.customer(language_code="en")
     await english.shares_contact(old.phone)
     [none] = await english.says("I want to return something")
     assert none.text == stack.t("returns.none_returnable", "en") and not none.inline_buttons
+
+
+async def test_a_refund_asked_without_an_order_offers_only_those_with_one_under_way(stack):
+    """Found holding the console: "我的退款到哪了" from a verified customer listed every order
+    she has. None under way: said plainly; one: answered at once from its return; two: only
+    those two offered."""
+    from bus.contracts import CreateReturn, ReturnCreated, ReturnLine
+
+    first = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    second_no, second_item = await another_order_like(stack, first.order_no)
+    third_no, _ = await another_order_like(stack, first.order_no)  # never returned
+    customer = stack.customer()
+    await customer.shares_contact(first.phone)
+    days = str(stack.replies.policy.returns.refund.arrival_days)
+    [none] = await customer.says("我的退款到哪了")
+    assert none.text == stack.t("refund.none_under_way", days=days) and not none.inline_buttons
+
+    async def returned(order_no: str, item_id: int) -> Return:
+        created = await stack.rpc.call(
+            CreateReturn(
+                order_no=order_no,
+                telegram_user_id=customer.user_id,  # (the chat her contact linked last)
+                items=[ReturnLine(item_id=item_id)],
+                cause="size",
+                fit_for_resale=True,
+                idempotency_key=f"test-{uuid4().hex}",
+            )
+        )
+        assert isinstance(created, ReturnCreated), created
+        [record] = await returns_of(stack, order_no)
+        return record
+
+    record = await returned(first.order_no, first.item_id)
+    _card, status = await customer.says("where is my refund?", replies=2)
+    assert status.text == stack.t(
+        "refund.status.awaiting_parcel", "en", **refund_values(stack, record, "en")
+    )
+    await returned(second_no, second_item)
+    two = stack.customer()  # a new chat: no order it was about
+    await two.shares_contact(first.phone)
+    [listed] = await two.says("退款什么时候到账")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert shown == {first.order_no, second_no} and third_no not in shown
