@@ -34,7 +34,7 @@ from bot.services.orders import (
     order_mentioned,
     refund_under_way,
 )
-from bot.services.parcels import says_sent_back
+from bot.services.parcels import points_at_a_return, says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
@@ -49,6 +49,7 @@ from bus.contracts import (
     OrderCancelled,
     OrderFound,
     OrderReturnView,
+    OrderSummary,
     OrderUrged,
     OrderView,
     ProductFound,
@@ -212,6 +213,10 @@ def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
     return states
 
 
+def _has_a_return(order: OrderSummary) -> bool:
+    return order.latest_return is not None
+
+
 class OrderQuery(StatesGroup):
     """Finding the customer's order for a question about it."""
 
@@ -317,6 +322,8 @@ class OrderQueryFlow(Flow):
         """A refund asked about lists only the orders with one under way."""
         if not draft.refund_asked:
             return None
+        if points_at_a_return(draft.text):
+            return _has_a_return  # "就是上次退的那件": whatever state that return is in
         return refund_under_way(self.conv.replies.policy.returns.refund.arrival_days.max)
 
     async def no_refund_under_way(self, draft: OrderQueryDraft) -> bool:
@@ -334,6 +341,9 @@ class OrderQueryFlow(Flow):
         if sum(o.state in job_states(draft) for o in orders) < 2:
             return False  # her only order answers for itself (nothing coming back for it)
         await self.wait(OrderQuery.waiting_for_order, draft)
+        if points_at_a_return(draft.text):
+            await self.conv.say(self.conv.t("refund.no_return_on_record"))
+            return True
         days = str(self.conv.replies.policy.returns.refund.arrival_days)
         await self.conv.say(self.conv.t("refund.none_under_way", days=days))
         return True

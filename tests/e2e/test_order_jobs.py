@@ -1274,3 +1274,36 @@ async def test_a_refund_asked_without_an_order_offers_only_those_with_one_under_
     [listed] = await two.says("退款什么时候到账")
     shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
     assert shown == {first.order_no, second_no} and third_no not in shown
+
+
+async def test_the_item_returned_last_time_is_asked_about_not_returned_again_zh_and_en(stack):
+    """Found holding the console: "就是上次退的那件" after a return was made heard the return
+    rules and the list of orders to return, as a new return. It is that return: its state from
+    the return record, also said at the "which order?" of a new return, and in English."""
+    first = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    await another_order_like(stack, first.order_no)
+    customer = stack.customer()
+    await customer.shares_contact(first.phone)
+    [nothing] = await customer.says("就是上次退的那件")  # two orders, no return on either
+    assert nothing.text == stack.t("refund.no_return_on_record")
+    [listed] = await customer.says("我要退货")
+    [why] = await customer.presses(listed, first.order_no)
+    [condition] = await customer.presses(why, "不想要了")
+    [terms] = await customer.presses(condition, "是的")
+    await customer.presses(terms, "确认退货")
+    [record] = await returns_of(stack, first.order_no)
+    awaiting = stack.t("refund.status.awaiting_parcel", **refund_values(stack, record))
+    *_, status = await customer.says("就是上次退的那件", replies=2)
+    assert status.text == awaiting
+    # at the list of a new return: the return already made, not an order to pick
+    await customer.says("/cancel")
+    [listed] = await customer.says("我想退货")
+    assert listed.text == stack.t("choose.order")
+    *_, status = await customer.says("之前退的那件到哪了", replies=2)
+    assert status.text == awaiting
+    english = stack.customer(language_code="en")
+    await english.shares_contact(first.phone)
+    *_, status_en = await english.says("I mean the one I returned", replies=2)
+    assert status_en.text == stack.t(
+        "refund.status.awaiting_parcel", "en", **refund_values(stack, record, "en")
+    )
