@@ -765,7 +765,8 @@ async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats
     await customer.shares_contact(order.phone, replies=1)
     card, _flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
     assert "ZTO Express" in card.text and "中通" not in card.text  # its courier, in English
-    _card, urged = await customer.says("it has been ages, can you chase it?", replies=2)
+    # the chase the card offered: done, without the card again
+    [urged] = await customer.says("it has been ages, can you chase it?")
     assert urged.text == stack.t("order.urged.delivery", "en")
     row = await order_row(stack, order.order_no)
     async with stack.shop.db.read() as session:
@@ -1307,3 +1308,32 @@ async def test_the_item_returned_last_time_is_asked_about_not_returned_again_zh_
     assert status_en.text == stack.t(
         "refund.status.awaiting_parcel", "en", **refund_values(stack, record, "en")
     )
+
+
+async def test_chase_it_typed_after_the_chase_was_offered_chases_without_the_card_again(stack):
+    """Found holding the console: "帮我催一下" / "please chase it" typed right after the bot
+    offered to chase the courier showed the order card again before chasing. It is the answer
+    to the offer: the chase, recorded on the order, nothing else."""
+    for locale, asked, typed in (
+        ("zh-hans", "我的订单 {} 怎么还没到", "帮我催一下"),
+        ("en", "where is my order {}", "please chase it"),
+    ):
+        order = await stack.make_order(
+            kind="regular",
+            state="shipped",
+            delivered_ago=None,
+            shipped_ago=timedelta(days=26),
+            paid_ago=timedelta(days=27),
+        )
+        customer = stack.customer(language_code=locale)
+        await customer.shares_contact(order.phone, replies=1)
+        _card, offered = await customer.says(asked.format(order.order_no), replies=2)
+        assert offered.inline_buttons
+        [urged] = await customer.says(typed)
+        lang = "zh_CN" if locale.startswith("zh") else "en"
+        assert urged.text == stack.t("order.urged.delivery", lang)
+        async with stack.shop.db.read() as session:
+            urges = await session.scalars(
+                select(OrderUrge).join(Order).where(Order.order_no == order.order_no)
+            )
+            assert len(urges.all()) == 1
