@@ -1349,3 +1349,36 @@ async def test_chase_it_typed_after_the_chase_was_offered_chases_without_the_car
                 select(OrderUrge).join(Order).where(Order.order_no == order.order_no)
             )
             assert len(urges.all()) == 1
+
+
+async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack) -> None:
+    """Found holding the console: "谢谢" while the chase waited for the customer's contact got
+    the goodbye that ends a chat ("感谢光临…随时回来"), as if the chase was dropped. A thanks
+    mid-job is acknowledged with what is still awaited, and the job goes on after it."""
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        shipped_ago=timedelta(days=26),
+        paid_ago=timedelta(days=27),
+    )
+    customer = stack.customer()
+    _card, offered = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 怎么还没到", replies=2
+    )
+    [contact] = await customer.presses(offered, "催")
+    assert contact.reply_buttons[0][0].request_contact  # a change: her contact first
+    [thanks] = await customer.says("谢谢")
+    assert thanks.text == stack.t("thanks.mid_job.contact")
+    assert thanks.reply_buttons[0][0].request_contact
+    _linked, urged = await customer.shares_contact(order.phone, replies=2)
+    assert urged.text == stack.t("order.urged.delivery")  # the chase, after all
+    # in English, at a return's "which order?": acknowledged, the list still answers
+    returnable = await showcase(stack, "returnable")
+    english = stack.customer(language_code="en")
+    await english.shares_contact(returnable.customer_phone)
+    [listed] = await english.says("I want to return something")
+    [thanks_en] = await english.says("thanks, bye for now")
+    assert thanks_en.text == stack.t("thanks.mid_job.later", "en")
+    going_on = await english.presses(listed, returnable.order_no)
+    assert returnable.order_no in going_on[0].text
