@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import yaml
 
-from replies.sizing import SizeAdvice, SizeChart
+from replies.sizing import SizeAdvice, SizeChart, SizeRow
 from replies.verdicts import VERDICTS, Verdict, decide
 from replies.views import OrderView
 from shop.couriers import courier_brand_name, policy_code
@@ -1051,13 +1051,32 @@ class Replies:
     ) -> Html:
         """One measurement of one size: "L 码裤长 102 cm。" (the length named by category)."""
         loc = self._locale(locale)
+        return self.text("size.measurement", loc, size=size,
+                         measure=self._part_name(name, category, loc), cm=_plain(cm))
+
+    def _part_name(self, name: str, category: str | None, loc: str) -> Html:
         key = (
             f"size.part.length.{category}"
             if name == "length_cm" and category in LENGTH_LABELLED
             else f"size.part.{name}"
         )
-        return self.text("size.measurement", loc, size=size, measure=self.text(key, loc),
-                         cm=_plain(cm))
+        return self.text(key, loc)
+
+    def size_row(self, row: SizeRow, category: str | None, locale: str) -> Html:
+        """One size's measurements: "M 码：胸围 108 cm、肩宽 51.5 cm、衣长 64 cm。" — asked of
+        the size advised or named, instead of the whole chart."""
+        loc = self._locale(locale)
+        parts: list[str] = [
+            self.text("size.row.part", loc, measure=self._part_name(name, category, loc),
+                      cm=_plain(value))
+            for name, value in row.measurements.items()
+        ]
+        return self.text("size.row", loc, size=row.size, measures=self._join(parts, loc))
+
+    def size_not_measured(self, name: str, category: str | None, locale: str) -> Html:
+        """A measurement the chart doesn't give ("腰围" of a hoodie)."""
+        loc = self._locale(locale)
+        return self.text("size.not_measured", loc, measure=self._part_name(name, category, loc))
 
     def render_size_chart(self, chart: SizeChart, locale: str) -> Html:
         """The chart with the body it suits (height, weight) and its category's measurements:

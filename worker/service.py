@@ -197,7 +197,10 @@ class ShopService:
                     .limit(request.limit)
                 )
             ).all()
-            return c.OrderList(orders=[queries.order_summary(o) for o in orders])
+            latest = await queries.latest_returns(session, [o.id for o in orders])
+            return c.OrderList(
+                orders=[queries.order_summary(o, self.policy, latest.get(o.id)) for o in orders]
+            )
 
     async def _order(self, session: AsyncSession, order_no: str) -> Order | None:
         return await session.scalar(select(Order).where(Order.order_no == order_no))

@@ -40,7 +40,7 @@ from sqlalchemy.orm import defer
 from bus import contracts as c
 from bus.errors import Refusal
 from worker.db.models import Customer, Order, ProcessedCommand, Remark, Ticket, TicketReveal
-from worker.db.queries import aware, order_summary
+from worker.db.queries import aware, latest_returns, order_summary
 from worker.db.reads import Reads
 from worker.rules import mask_name, mask_phone
 from worker.service import ShopService, request_hash
@@ -285,7 +285,8 @@ class TicketDesk:
                         .limit(CARD_ORDERS)
                     )
                 ).all()
-                orders = [order_summary(o) for o in rows]
+                latest = await latest_returns(session, [o.id for o in rows])
+                orders = [order_summary(o, self.shop.policy, latest.get(o.id)) for o in rows]
             fields["orders"] = orders
             tail = ticket.transcript[-transcript_tail:] if transcript_tail else []
             fields["transcript"] = [_stored_line(line) for line in tail]

@@ -126,7 +126,7 @@ def card(
                     state=t(f"order.state.{order.state}", locale),
                     item=order.first_item_name,
                     count=order.item_count,
-                    total=replies.format_money(order.total, locale),
+                    total=replies.format_money(order.total + order.postage, locale),  # paid
                 )
             )
     tail: list[str] = []

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot.keyboards import OrderFlow
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
-from bot.services.orders import is_linked, lookup, offer_orders, order_in_words
+from bot.services.orders import Keep, is_linked, lookup, offer_orders, order_in_words
 from bus import Bus
 from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
 from intents import Decision
@@ -121,12 +121,17 @@ class Flow(ABC):
         await self.conv.say(self.conv.t(ask_key))
 
     async def order_named(
-        self, text: str, listed: OrderFlow, states: Collection[OrderState] = ()
+        self,
+        text: str,
+        listed: OrderFlow,
+        states: Collection[OrderState] = (),
+        keep: Keep | None = None,
     ) -> str | None:
         """The order number typed or, at a linked customer's order list for job ``listed``
-        (of orders in ``states``), the order named in words ("T恤那单", "第二个", "最近那单")."""
+        (of orders in ``states``, or those ``keep`` keeps), the order named in words ("T恤那单",
+        "第二个", "最近那单")."""
         return order_number(text) or await order_in_words(
-            self.rpc, self.conv, text, listed, states
+            self.rpc, self.conv, text, listed, states, keep
         )
 
     async def ask_order_again_or_step_aside(

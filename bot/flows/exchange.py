@@ -123,13 +123,16 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             size_base=wish.base,
             request=text.strip()[:200],
         )
-        # the order named, or whose item is named ("change the hoodie to XL"), or — for a size
-        # said — the one the chat is about
-        order_no = (
-            slots.order_no
-            or await order_mentioned(self.rpc, self.conv, text)
-            or (self.conv.memory.last_order if wish.said else None)
+        # the order named, or whose item is named ("change the hoodie to XL"), or the one the
+        # chat is about — for a size said, a customer who proved that order by its digits (the
+        # only order the chat knows), or "这单" — as a return takes it
+        memory = self.conv.memory
+        implied = (
+            memory.last_order
+            if wish.said or memory.linked is not True or choices.points_back(text)
+            else None
         )
+        order_no = slots.order_no or await order_mentioned(self.rpc, self.conv, text) or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
@@ -138,14 +141,21 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         kind = item_kind_named(text)
         # ending as what follows does: the order number, their list below, or nothing
         ending = await order_ask(self.conv, self.rpc, "x", text=text)
-        await say_answer(
+        asks = ending == "number"
+        said_in_full = await say_answer(
             self.conv,
             "returns.exchange",
             self.conv.replies.answer(
                 "returns.exchange", self.conv.locale, item_kind=kind, order_ask=ending
             ),
+            # the rules end asking for the order number: the contact button goes with them
+            keyboards.share_contact(self.conv.t) if asks and memory.linked is not True else None,
             decided=kind is not None,
         )
+        if asks and said_in_full:
+            # asked once, by the rules' last line: the number (or the contact) is awaited
+            await self.wait(self.waiting_for_order, draft)
+            return
         await self.offer_own_orders(draft, text)
 
     async def start_for(self, order_no: str) -> None:

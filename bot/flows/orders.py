@@ -25,14 +25,16 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import (
     ORDERS_KNOWN,
+    Keep,
     item_label,
     list_orders,
     lookup,
     offer_orders,
     order_card,
     order_mentioned,
+    refund_under_way,
 )
-from bot.services.parcels import says_sent_back
+from bot.services.parcels import points_at_a_return, says_sent_back
 from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
@@ -47,6 +49,7 @@ from bus.contracts import (
     OrderCancelled,
     OrderFound,
     OrderReturnView,
+    OrderSummary,
     OrderUrged,
     OrderView,
     ProductFound,
@@ -210,6 +213,10 @@ def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
     return states
 
 
+def _has_a_return(order: OrderSummary) -> bool:
+    return order.latest_return is not None
+
+
 class OrderQuery(StatesGroup):
     """Finding the customer's order for a question about it."""
 
@@ -265,7 +272,7 @@ class OrderQueryFlow(Flow):
         if order_no is not None:
             await self.find(draft, last4)
             return
-        if await self.none_fitting(draft):
+        if await self.none_fitting(draft) or await self.no_refund_under_way(draft):
             return
         found = await offer_orders(
             self.conv,
@@ -274,6 +281,7 @@ class OrderQueryFlow(Flow):
             states=job_states(draft),
             text=text,
             with_returns=draft.refund_asked,
+            keep=self.refund_filter(draft),
         )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)
@@ -310,9 +318,39 @@ class OrderQueryFlow(Flow):
         await self.conv.say(self.conv.t(f"order.{draft.job}.none"))
         return True
 
+    def refund_filter(self, draft: OrderQueryDraft) -> Keep | None:
+        """A refund asked about lists only the orders with one under way."""
+        if not draft.refund_asked:
+            return None
+        if points_at_a_return(draft.text):
+            return _has_a_return  # "就是上次退的那件": whatever state that return is in
+        return refund_under_way(self.conv.replies.policy.returns.refund.arrival_days.max)
+
+    async def no_refund_under_way(self, draft: OrderQueryDraft) -> bool:
+        """ "我的退款到哪了" from a verified customer none of whose orders has a refund under
+        way: said plainly (with how a cancelled order's refund comes back, and the way to start
+        a return), the number of an order placed otherwise asked for. ``False`` when one has,
+        when she has one order it could be about (its own answer says so), when she says she
+        sent something back, or when the chat is not verified."""
+        keep = self.refund_filter(draft)
+        if keep is None or self.conv.memory.linked is False or says_sent_back(draft.text):
+            return False  # ("I sent it back": the order picked gets a person to check)
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN)
+        if orders is None or any(keep(o) for o in orders):
+            return False
+        if sum(o.state in job_states(draft) for o in orders) < 2:
+            return False  # her only order answers for itself (nothing coming back for it)
+        await self.wait(OrderQuery.waiting_for_order, draft)
+        if points_at_a_return(draft.text):
+            await self.conv.say(self.conv.t("refund.no_return_on_record"))
+            return True
+        days = str(self.conv.replies.policy.returns.refund.arrival_days)
+        await self.conv.say(self.conv.t("refund.none_under_way", days=days))
+        return True
+
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
-        order_no = await self.order_named(text, "q", job_states(draft))
+        order_no = await self.order_named(text, "q", job_states(draft), self.refund_filter(draft))
         if order_no is None and draft.intent == "order.change_address" and address_in(text):
             # the new address typed before the order is picked: kept for the address step
             draft.text = text[:300]
@@ -369,7 +407,7 @@ class OrderQueryFlow(Flow):
         if at == OrderQuery.waiting_for_last4.state and draft.order_no is not None:
             await self.find(draft, None)  # the order they were proving: theirs now, or not
             return
-        if await self.none_fitting(draft):
+        if await self.none_fitting(draft) or await self.no_refund_under_way(draft):
             return
         found = await offer_orders(
             self.conv,
@@ -378,6 +416,7 @@ class OrderQueryFlow(Flow):
             ask_contact=False,
             states=job_states(draft),
             with_returns=draft.refund_asked,
+            keep=self.refund_filter(draft),
         )
         if found is None:
             await self.wait(OrderQuery.waiting_for_order, draft)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from typing import Any
 
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -29,7 +30,7 @@ from bus.errors import BusError
 from intents import Decision, Slots
 from intents.slots import extract_slots
 from replies.sizing import SizeAdvice as Advice
-from replies.sizing import SizeChart, recommend_by_measurements, recommend_size
+from replies.sizing import SizeChart, SizeRow, recommend_by_measurements, recommend_size
 from shop.enums import Measurement
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,20 @@ class SizeDraft(Draft):
         self.hip_cm = slots.hip_cm if slots.hip_cm is not None else self.hip_cm
         self.fit = slots.fit if slots.fit is not None else self.fit
         self.asked = slots.size if slots.size is not None else self.asked
+
+
+CHART_WORDS = re.compile(
+    r"尺码表|尺寸表|码表|全部尺码|所有尺码|size (?:chart|guide|table)|\bchart\b", re.I
+)
+"""The whole chart asked for: sent whole even when a size is named."""
+
+
+def measurement_named(text: str) -> Measurement | None:
+    """The chart measurement a message names ("腰围多少" → waist), if any."""
+    lowered = text.lower()
+    return next(
+        (name for name, words in MEASUREMENT_WORDS if any(w in lowered for w in words)), None
+    )
 
 
 def _escape(value: str) -> str:
@@ -201,7 +216,8 @@ class SizeFlow(Flow):
         if facts is None or (chart := facts.chart) is None:
             await conv.say(conv.replies.answer("size.chart", conv.locale))
             return
-        conv.memory.product = ProductMemo(product_id=product_id, name=facts.name)
+        memo = ProductMemo(product_id=product_id, name=facts.name)
+        conv.memory.product = memo
         topic.note(conv.memory, product=facts.name)  # what a follow-up is about
         advice = None
         if draft.measured:
@@ -217,6 +233,9 @@ class SizeFlow(Flow):
                 return
             advice = recommend_size(chart, draft.height_cm, draft.weight_kg, draft.fit)
         logger.info("size advice %s (%s) for product %s", advice.kind, advice.reason, product_id)
+        # the size a follow-up ("腰围多少") is about: the one asked about, else the one advised
+        sizes = {row.size for row in chart.rows}
+        memo.size = draft.asked if draft.asked in sizes else advice.size
         text = conv.replies.render_size_advice(advice, conv.locale, chart)
         asked = self._asked_size(draft.asked, advice, chart)
         above = f"{asked}\n" if asked else ""
@@ -249,39 +268,66 @@ class SizeFlow(Flow):
 
     async def show_chart(self, text: str, size: str | None = None) -> bool:
         """The size chart of the product named in the message, when there is exactly one, or
-        of the product the chat is about ("裤长多少" after advice for the jeans); a measurement
-        asked of a size ("L码裤长多少") is answered first."""
+        of the product the chat is about ("裤长多少" after advice for the jeans). A size named
+        ("那L呢", "L码裤长多少") or the one the chat is about (advised just before: "腰围多少")
+        is answered by that size's measurements, not the whole chart — unless the chart itself
+        is asked for ("尺码表")."""
         candidates = await self._products_named(text)
         remembered = self.conv.memory.product
-        if len(candidates) != 1 and remembered is not None and (
-            not candidates or any(c.product_id == remembered.product_id for c in candidates)
+        if (
+            len(candidates) != 1
+            and remembered is not None
+            and (not candidates or any(c.product_id == remembered.product_id for c in candidates))
         ):
             candidates = [ProductChoice(product_id=remembered.product_id, name=remembered.name)]
         if len(candidates) != 1:
             return False
-        facts = await sizing_facts(self.rpc, candidates[0].product_id)
+        product_id = candidates[0].product_id
+        facts = await sizing_facts(self.rpc, product_id)
         if facts is None or (chart := facts.chart) is None:
             return False
         conv = self.conv
-        conv.memory.product = ProductMemo(product_id=candidates[0].product_id, name=facts.name)
+        same = remembered is not None and remembered.product_id == product_id
+        if size is None and same and remembered is not None:
+            size = remembered.size
+        row = next((r for r in chart.rows if size and r.size.upper() == size.upper()), None)
+        conv.memory.product = ProductMemo(
+            product_id=product_id, name=facts.name, size=row.size if row else None
+        )
         topic.note(conv.memory, product=facts.name)
-        asked = self._measurement_asked(text, size, chart)
+        head = f"<b>{_escape(display_name(conv, facts.summary))}</b>\n"
+        feedback = conv.feedback("size.chart")
+        if row is not None and not CHART_WORDS.search(text):
+            await conv.say(head + self._size_answer(text, row, chart), reply_markup=feedback)
+            return True
+        asked = self._measurement_asked(text, row, chart) if row is not None else None
+        if asked is None and size and row is None:
+            asked = conv.t("size.asked.not_made", size=size.upper())
         await conv.say(
-            f"<b>{_escape(display_name(conv, facts.summary))}</b>\n"
+            head
             + (f"{asked}\n" if asked else "")
             + conv.replies.render_size_chart(chart, conv.locale),
-            reply_markup=conv.feedback("size.chart"),
+            reply_markup=feedback,
         )
         return True
 
-    def _measurement_asked(self, text: str, size: str | None, chart: SizeChart) -> str | None:
-        """"L码裤长多少" → "L 码裤长 102 cm。" (a size the chart has, a measurement it has)."""
-        row = next((r for r in chart.rows if size and r.size.upper() == size.upper()), None)
-        lowered = text.lower()
-        name = next(
-            (name for name, words in MEASUREMENT_WORDS if any(w in lowered for w in words)), None
-        )
-        if row is None or name is None or (value := row.measurements.get(name)) is None:
+    def _size_answer(self, text: str, row: SizeRow, chart: SizeChart) -> str:
+        """One size's answer: the measurement asked ("L 码裤长是 102 cm。"), or that the chart
+        doesn't give it (a hoodie's waist) and what it gives, or the size's measurements."""
+        replies, locale = self.conv.replies, self.conv.locale
+        asked = self._measurement_asked(text, row, chart)
+        if asked is not None:
+            return f"{asked}\n{self.conv.t('size.tolerance')}"
+        name = measurement_named(text)
+        lines = [replies.size_row(row, chart.category, locale), self.conv.t("size.tolerance")]
+        if name is not None:
+            lines.insert(0, replies.size_not_measured(name, chart.category, locale))
+        return "\n".join(lines)
+
+    def _measurement_asked(self, text: str, row: SizeRow, chart: SizeChart) -> str | None:
+        """ "L码裤长多少" → "L 码裤长是 102 cm。" (a measurement the chart has)."""
+        name = measurement_named(text)
+        if name is None or (value := row.measurements.get(name)) is None:
             return None
         return self.conv.replies.size_measurement(
             row.size, name, value, chart.category, self.conv.locale

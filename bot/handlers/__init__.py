@@ -34,6 +34,7 @@ from bot.handlers import (
     returns,
     shipping,
     size,
+    thanks,
 )
 
 
@@ -99,6 +100,8 @@ def get_routers(
         offers.get_router(), done.get_router(), commands.get_router(), identity.get_router(),
         # a person or a call asked for ends any wait ("能给个电话吗" at "which order?")
         person.get_router(waiting=True),
+        # "谢谢" while a job waits: acknowledged, the wait kept (not the chat's goodbye)
+        thanks.get_router(),
         flows,
         identity.get_waiting_router(),
     )

@@ -13,7 +13,7 @@ from aiogram.types import Message
 
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
-from bot.flows.orders import ChangeJob, OrderChangeFlow
+from bot.flows.orders import ChangeJob, OrderChangeFlow, order_job
 from bot.flows.returns import ReturnFlow
 from bot.services import offers
 from bot.services.choices import bare_yes_or_no, button_typed
@@ -70,11 +70,16 @@ def _same_job_asked(
         typed = button_typed(text, {conv.t(keys[0]): True, conv.t(keys[1]): False})
         if typed is not None:
             return typed
+    if order_number(text) not in (None, offer.order_no):
+        return None  # another order named: its own question
+    if offer.job == "urge" and order_job(text) == "urge":
+        # "帮我催一下" / "please chase it" (the button's words, or the chase asked again): the
+        # chase offered — the order card again first was the engine's reading of it
+        return True
     if (
         decision is not None
         and decision.outcome == "accept"
         and decision.intent == _JOB_INTENTS.get(offer.job)
-        and order_number(text) in (None, offer.order_no)
     ):
         return True
     return None

@@ -32,7 +32,12 @@ from bot.keyboards import (
 )
 from bot.services import choices, topic
 from bot.services.conversation import Conversation
-from bot.services.parcels import record_return_parcel, return_number, return_parcel
+from bot.services.parcels import (
+    points_at_a_return,
+    record_return_parcel,
+    return_number,
+    return_parcel,
+)
 from bot.services.sizes import size_wish
 from bus import Bus
 from intents import Decision
@@ -176,6 +181,11 @@ class ParcelJob(Filter):
         return job is not None and decision.intent in PARCEL_READINGS.get(job, frozenset())
 
 
+def _a_return_made(text: str, conv: Conversation) -> bool:
+    """ "就是上次退的那件": an item already returned (its return's state is asked about)."""
+    return points_at_a_return(text)
+
+
 def _fit_complaint(text: str, conv: Conversation) -> bool:
     """ "M码太小了" about the order the chat is about: an exchange, one size up."""
     return (
@@ -226,7 +236,13 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     async def on_return_order(
         message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
-        await flows.get(ReturnFlow).number_typed(message.text or "", decision)
+        text = message.text or ""
+        if points_at_a_return(text) and order_number(text) is None:
+            # "就是上次退的那件" at "which order?": the return already made, not a new one
+            await flows.get(ReturnFlow).finish()
+            await flows.get(OrderQueryFlow).ask("returns.refund_progress", None, None, text)
+            return
+        await flows.get(ReturnFlow).number_typed(text, decision)
 
     @flows.message(ReturnRequest.waiting_for_last4, HasText())
     async def on_return_last4(
@@ -302,6 +318,14 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         await flows.get(ReturnFlow).start_for(callback_data.order_no)
 
     # -- jobs the intent names only by its topic ---------------------------------------------------
+    @jobs.message(Job(frozenset({"returns.return"}), _a_return_made))
+    async def handle_return_made(message: Message, flows: Flows, decision: Decision) -> None:
+        """ "就是上次退的那件" / "the one I returned": that return's state, not a new return."""
+        slots = decision.slots
+        await flows.get(OrderQueryFlow).ask(
+            "returns.refund_progress", slots.order_no, slots.phone_last4, message.text or ""
+        )
+
     @jobs.message(Job(frozenset({"returns.return"}), _return_job))
     async def handle_return(
         message: Message, flows: Flows, decision: Decision, lead_part: str | None = None

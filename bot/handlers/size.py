@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.products import explain_unsold
-from bot.flows.size import SizeAdvice, SizeFlow
+from bot.flows.size import SizeAdvice, SizeFlow, measurement_named
 from bot.keyboards import ProductPickCallback
 from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
@@ -51,10 +51,19 @@ def get_routers() -> tuple[Router, Router]:
         message: Message, conv: Conversation, rpc: Bus, flows: Flows, decision: Decision
     ) -> None:
         # A size for something the shop doesn't sell (shoes): said plainly, no height asked.
-        if await explain_unsold(conv, rpc, message.text or ""):
+        text = message.text or ""
+        if await explain_unsold(conv, rpc, text):
             await flows.get(SizeFlow).finish()
             return
-        await flows.get(SizeFlow).start(message.text or "", decision.slots)
+        own = extract_slots(text)
+        body = (own.height_cm, own.weight_kg, own.waist_cm, own.hip_cm)
+        if (
+            all(value is None for value in body)
+            and measurement_named(text) is not None
+            and await flows.get(SizeFlow).show_chart(text, decision.slots.size)
+        ):
+            return  # "那M的腰围呢", "and the waist?" after advice: a measurement, not advice again
+        await flows.get(SizeFlow).start(text, decision.slots)
 
     @router.message(IntentRoute("size.chart"))
     async def handle_size_chart(

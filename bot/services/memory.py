@@ -42,6 +42,9 @@ class ProductMemo(BaseModel):
 
     product_id: int
     name: str
+    size: str | None = None
+    """The size of it the chat is about: the one advised, or the last one asked about
+    ("腰围多少" after advice is that size's waist, not the whole chart)."""
 
 
 class Offer(BaseModel):

@@ -8,7 +8,8 @@ bot only remembers which proof worked for which order so that the customer is no
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime, timedelta
 
 from bot import keyboards
 from bot.keyboards import OrderFlow
@@ -32,7 +33,7 @@ from bus.errors import BusTimeout, BusUnavailable
 from replies import views
 from replies.render import OrderAsk
 from shop.colours import colour_name
-from shop.enums import ORDER_STATES, OrderState
+from shop.enums import LIVE_RETURN_STATES, ORDER_STATES, OrderState
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +140,8 @@ def order_view_of(order: OrderView, locale: str = "zh_CN") -> views.OrderView:
         state=order.state,
         items=[
             views.OrderItemView(
-                title=item.product_name_en if english and item.product_name_en
+                title=item.product_name_en
+                if english and item.product_name_en
                 else item.product_name,
                 size=item.size,
                 color=colour_name(item.color, locale),
@@ -177,14 +179,59 @@ FLOW_STATES: dict[OrderFlow, frozenset[OrderState]] = {
 }
 
 
+Keep = Callable[[OrderSummary], bool]
+"""Which of the customer's orders a list shows, beyond their states."""
+
+
+def refund_under_way(arrival_days: int, now: datetime | None = None) -> Keep:
+    """Orders whose refund is under way: a live return (waiting for the parcel, or received
+    and being checked), or one refunded less than ``arrival_days`` ago (the money may still
+    be on its way to the customer's account)."""
+    at = now or datetime.now(UTC)
+
+    def keep(order: OrderSummary) -> bool:
+        record = order.latest_return
+        if record is None:
+            return False
+        if record.state in LIVE_RETURN_STATES:
+            return True
+        return (
+            record.state == "refunded"
+            and record.refunded_at is not None
+            and at - record.refunded_at <= timedelta(days=arrival_days)
+        )
+
+    return keep
+
+
+def can_be_returned(order: OrderSummary, now: datetime | None = None) -> bool:
+    """An order a return list offers: on its way (it can go back once it arrives), or
+    delivered and within its return window (the worker's ``return_until``). Past it — or only
+    custom-made or proxy items — it is not offered; named, the worker's terms say why."""
+    if order.state == "shipped" and order.delivered_at is None:
+        return True
+    return order.return_until is not None and order.return_until > (now or datetime.now(UTC))
+
+
 def shown_orders(
-    orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState] = ()
+    orders: list[OrderSummary],
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+    keep: Keep | None = None,
 ) -> list[OrderSummary]:
-    """The orders a job's list shows: returns and exchanges of what has shipped, an invoice of
-    what was paid, or the ``states`` the job can be about (the worker still decides; the
-    others would only crowd the list)."""
+    """The orders a job's list shows: returns of what can still be returned, exchanges of
+    what has shipped, an invoice of what was paid, or the ``states`` the job can be about (the
+    worker still decides; the others would only crowd the list). A return list may be empty
+    (``offer_orders`` says so); the others fall back to every order. ``keep``: the orders it
+    keeps, whatever their state, when it keeps any (a refund's list: those with one under
+    way)."""
+    kept = [o for o in orders if keep(o)] if keep is not None else []
+    if kept:
+        return kept[:LIST_SHOWN]
     wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
     fitting = [o for o in orders if o.state in wanted]
+    if flow == "r" and not states and fitting:
+        return [o for o in fitting if can_be_returned(o)][:LIST_SHOWN]
     return (fitting or orders)[:LIST_SHOWN]
 
 
@@ -194,16 +241,17 @@ async def order_in_words(
     text: str,
     flow: OrderFlow,
     states: Collection[OrderState] = (),
+    keep: Keep | None = None,
 ) -> str | None:
     """The order a linked customer names at their order list without its number ("T恤那单",
-    "第二个", "my latest order"): its number, or ``None``. ``flow`` and ``states`` as the list
-    was offered with (positions count in the list shown)."""
+    "第二个", "my latest order"): its number, or ``None``. ``flow``, ``states`` and ``keep`` as
+    the list was offered with (positions count in the list shown)."""
     if conv.memory.linked is False or not text.strip():
         return None
     orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
     if not orders:
         return None
-    shown = shown_orders(orders, flow, states)
+    shown = shown_orders(orders, flow, states, keep)
     return choices.pick_order(text, shown, [o for o in orders if o not in shown])
 
 
@@ -223,13 +271,26 @@ async def order_mentioned(
 
 
 def _taken_at_once(
-    orders: list[OrderSummary], flow: OrderFlow, states: Collection[OrderState], text: str
+    orders: list[OrderSummary],
+    flow: OrderFlow,
+    states: Collection[OrderState],
+    text: str,
+    keep: Keep | None = None,
 ) -> OrderSummary | None:
     """An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
     is taken at once (not when another the job could be about has one too: "the hoodie" of
     two; an order the job can't be about doesn't count — "change the address of my hoodie
     order" means the hoodie not shipped yet, not last month's)."""
-    shown = shown_orders(orders, flow, states)
+    shown = shown_orders(orders, flow, states, keep)
+    if flow == "r" and not states and keep is None:
+        # A return: the order named, or the only one that has reached them, is taken even past
+        # its window (or with nothing returnable in it): the worker's terms then say why not.
+        reached = [o for o in orders if o.state in FLOW_STATES["r"]]
+        named = choices.orders_mentioned(text, reached) if text else []
+        if len(named) == 1:
+            return named[0]
+        if not shown and len(reached) == 1:
+            return reached[0]
     if len(shown) == 1:
         return shown[0]
     named = choices.orders_mentioned(text, shown) if text else []
@@ -256,7 +317,10 @@ async def order_ask(
         return "number"  # (offer_orders then says the worker is away)
     if not orders:
         return "number"
-    return "none" if _taken_at_once(orders, flow, states, text) is not None else "list"
+    if _taken_at_once(orders, flow, states, text) is not None:
+        return "none"
+    # (an empty return list: offer_orders then says none of them can be returned)
+    return "list" if shown_orders(orders, flow, states) else "none"
 
 
 async def offer_orders(
@@ -268,10 +332,12 @@ async def offer_orders(
     states: Collection[OrderState] = (),
     text: str = "",
     with_returns: bool = False,
+    keep: Keep | None = None,
 ) -> OrderFound | None:
     """Linked customers pick from their orders (an only order is taken at once: it is
     returned, looked up ``with_returns`` when asked); others are asked for the order number,
-    with the share-contact button."""
+    with the share-contact button. ``keep``: as ``shown_orders``'s (the caller says what an
+    empty list means before asking)."""
     orders = (
         await list_orders(rpc, conv, limit=ORDERS_KNOWN)
         if conv.memory.linked is not False
@@ -284,12 +350,17 @@ async def offer_orders(
     if not orders:
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
-    only = _taken_at_once(orders, flow, states, text)
-    orders = shown_orders(orders, flow, states)
+    only = _taken_at_once(orders, flow, states, text, keep)
+    orders = shown_orders(orders, flow, states, keep)
     if only is not None:
         found = await lookup(rpc, conv, only.order_no, with_returns=with_returns)
         if isinstance(found, OrderFound):
             return found
+    if not orders:
+        # a return asked for and nothing left to return: said plainly (an order named still
+        # gets the worker's own reasons)
+        await conv.say(conv.t("returns.none_returnable"))
+        return None
     await conv.say(
         conv.t("choose.order"),
         reply_markup=keyboards.orders(

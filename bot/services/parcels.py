@@ -71,6 +71,22 @@ def says_sent_back(text: str) -> bool:
     return _SAID_SENT_BACK.search(text) is not None
 
 
+_A_RETURN_MADE = re.compile(
+    r"(?:上次|上回|之前|以前|前几天|前两天|刚才|刚刚|已经|早就)(?:申请|办)?(?:的)?退(?:了|掉|回|货|回去)?的"
+    r"|退(?:回去|掉|了|过)的(?:那|这|衣服|东西|商品|货)|退过的|退货的那(?:件|单|个)"
+    r"|\b(?:the )?(?:one|item|thing|stuff|order)s? (?:that )?I (?:already )?"
+    r"(?:returned|sent back)\b|\bwhat I (?:already )?(?:returned|sent back)\b"
+    r"|\bmy (?:earlier |last |previous )?return\b(?! polic| rule| address| window| label)",
+    re.IGNORECASE,
+)
+
+
+def points_at_a_return(text: str) -> bool:
+    """The customer means an item already returned ("就是上次退的那件", "the one I returned"):
+    a question about that return, not a new one."""
+    return _A_RETURN_MADE.search(text) is not None
+
+
 async def record_return_parcel(
     conv: Conversation, rpc: Bus, tracking_no: str, return_no: str | None = None
 ) -> None:

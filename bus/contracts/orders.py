@@ -76,11 +76,32 @@ class OrderAttention(Contract):
     )
 
 
+class OrderReturnBrief(Contract):
+    """An order's newest return (cancelled ones skipped), in a list of orders: enough to offer
+    the orders whose refund is under way when a refund is asked about."""
+
+    return_no: str
+    state: ReturnState
+    created_at: datetime
+    refunded_at: datetime | None = None
+
+
 class OrderSummary(Contract):
     order_no: str
     state: OrderState
     created_at: datetime
-    total: Decimal
+    total: Decimal = Field(description="The items' sum; ``total + postage`` is what was paid.")
+    postage: Decimal = Field(default=Decimal(0), description="The order's postage.")
+    delivered_at: datetime | None = None
+    return_until: datetime | None = Field(
+        default=None,
+        description="Delivered: until when an item of it may still be sent back for a refund "
+        "without the shop at fault (the policy's window for its items' kinds). None: not "
+        "delivered, closed, or nothing in it is returned that way (custom-made, proxy).",
+    )
+    latest_return: OrderReturnBrief | None = Field(
+        default=None, description="Its newest return that is not cancelled, if any."
+    )
     item_count: int
     first_item_name: str
     item_names: list[str] = Field(
@@ -210,6 +231,8 @@ class OrderList(Contract):
 
 class ListOrders(Request[OrderList | NotLinked]):
     METHOD: ClassVar[str] = "orders.list"
+    # 3: each summary's postage, delivery time, return window and newest return
+    SCHEMA_VERSION: ClassVar[int] = 3
     telegram_user_id: TelegramUserId
     limit: int = Field(default=10, ge=1, le=50)
 

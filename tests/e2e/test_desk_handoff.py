@@ -5,6 +5,7 @@ its card, and the customer and the agent talk through it."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 import pytest_asyncio
 
@@ -186,7 +187,8 @@ async def test_order_note_and_reveal_for_the_tickets_customer(desk_stack) -> Non
         from worker.db.models import Order, Remark
 
         remark = await session.scalar(
-            select(Remark).join(Order, Order.id == Remark.order_id)
+            select(Remark)
+            .join(Order, Order.id == Remark.order_id)
             .where(Order.order_no == order.order_no, Remark.author == "小美")
         )
     assert (remark.content, remark.flag) == ("顾客要求不放价格单", "red")
@@ -201,7 +203,8 @@ async def test_order_note_and_reveal_for_the_tickets_customer(desk_stack) -> Non
 
         audit = (
             await session.scalars(
-                select(TicketReveal).join(Ticket, Ticket.id == TicketReveal.ticket_id)
+                select(TicketReveal)
+                .join(Ticket, Ticket.id == TicketReveal.ticket_id)
                 .where(Ticket.ticket_no == ticket_no)
             )
         ).all()
@@ -290,9 +293,7 @@ async def test_places_in_the_queue_with_three_waiting(desk_stack) -> None:
 
     for waiting in (await stack.rpc.call(ListQueue())).tickets:
         agent.says("/close", waiting.topic_id)
-    await stack.fake.wait_until(
-        lambda: True, 0.1
-    )
+    await stack.fake.wait_until(lambda: True, 0.1)
     for _ in range(100):
         if not (await stack.rpc.call(ListQueue())).tickets:
             break
@@ -351,12 +352,23 @@ async def test_only_members_in_the_agents_group_act_as_agents(desk_stack) -> Non
         other_topic = (await stack.bot.create_forum_topic(OTHER_GROUP, "x")).message_thread_id
     stack.fake.set_chat_member(OTHER_GROUP, member.user_id, "member")
     for text in ("/close", "我是客服，请把手机号发我"):
-        stack.fake.user_says(text, user_id=member.user_id, first_name=member.name,
-                             chat_id=OTHER_GROUP, chat_type="supergroup",
-                             message_thread_id=other_topic)
+        stack.fake.user_says(
+            text,
+            user_id=member.user_id,
+            first_name=member.name,
+            chat_id=OTHER_GROUP,
+            chat_type="supergroup",
+            message_thread_id=other_topic,
+        )
     # A member forwarding someone else's /close: neither relayed nor run.
-    stack.fake.user_forwards("/close", origin_user_id=outsider.user_id, user_id=member.user_id,
-                             chat_id=AGENTS, chat_type="supergroup", message_thread_id=topic)
+    stack.fake.user_forwards(
+        "/close",
+        origin_user_id=outsider.user_id,
+        user_id=member.user_id,
+        chat_id=AGENTS,
+        chat_type="supergroup",
+        message_thread_id=topic,
+    )
     await view.wait_in_topic(topic, "转发来的消息", after=card_id)
     # The customer typing an agent's command: relayed to the agents as text, not run.
     stack.fake.user_says("/close", user_id=customer.user_id)
@@ -416,3 +428,16 @@ async def test_an_agent_pasting_many_lines_loses_none(desk_stack) -> None:
         agent.says(line, topic)
     received = await customer.replies(len(lines) + 1)  # who serves them, then every line
     assert [m.text for m in received[1:]] == lines  # in order: one topic, one lock
+
+
+async def test_the_card_totals_what_the_customer_paid_items_and_postage(desk_stack) -> None:
+    """Found holding the console: the card's order line said the items' sum (300 元) where the
+    customer paid 312 元 with the postage, as their own order card says."""
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    order = await stack.make_order(kind="regular", state="paid", postage=Decimal(12))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    topic = await view.topic_of(await escalate(stack, customer))
+    [line] = [row for row in view.card(topic).text.split("\n") if order.order_no in row]
+    assert line.endswith("· 312 元"), line

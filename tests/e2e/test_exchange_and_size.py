@@ -167,11 +167,12 @@ async def test_trousers_by_the_waist_the_customer_measured(stack) -> None:
     assert advice.text.startswith("纯棉圆领T恤") and "L" in advice.text
 
 
-async def test_a_measurement_asked_of_a_size_is_answered_before_the_chart(stack) -> None:
+async def test_a_measurement_asked_of_a_size_is_answered_without_the_whole_chart(stack) -> None:
     customer = stack.customer()
     [chart] = await customer.says("牛仔裤L码裤长多少")
     head, asked, *rest = chart.text.split("\n")
-    assert (head, asked) == ("高腰牛仔裤", "L 码裤长是 102 cm。") and rest[0].startswith("尺码表")
+    assert (head, asked) == ("高腰牛仔裤", "L 码裤长是 102 cm。")
+    assert not any(line.startswith("尺码表") for line in rest)  # one size asked, one answered
     # the product the chat is about, without naming it again
     [waist] = await customer.says("M码腰围多少")
     assert waist.text.startswith("高腰牛仔裤\nM 码腰围是 70 cm。")
@@ -217,3 +218,29 @@ async def test_the_item_named_in_the_request_is_the_one_and_its_condition_told_e
     [terms] = await customer.says("对")
     assert terms.button("确认换货") and "纯棉圆领T恤" in terms.text
     assert stack.t("exchange.fit_question") not in terms.text
+
+
+async def test_a_measurement_after_advice_is_the_advised_sizes_not_the_whole_chart(stack) -> None:
+    """Found holding the console: after "M" for the hoodie, "腰围多少" and "那L呢" each sent the
+    whole chart. The advised size's measurements answer (a hoodie's chart has no waist: said,
+    with what it does measure), and a size named after that is that size's."""
+    customer = stack.customer()
+    [advice] = await customer.says("卫衣什么尺码合适，我一米六二 一百零五斤")
+    assert advice.text.startswith("连帽卫衣\n") and "建议选 M 码" in advice.text
+    [waist] = await customer.says("腰围多少")
+    head, missing, row, *_ = waist.text.split("\n")
+    assert head == "连帽卫衣" and "腰围" in missing
+    assert row.startswith("M 码：胸围 ") and "衣长" in row
+    assert "XXL" not in waist.text  # not the whole chart
+    [large] = await customer.says("那L呢")
+    assert large.text.split("\n")[1].startswith("L 码：胸围 ") and "XXL" not in large.text
+    # the chart asked for in so many words is still the whole chart
+    [chart] = await customer.says("发我尺码表")
+    assert "尺码表" in chart.text and "XXL" in chart.text
+    # trousers measure the waist: the advised size's waist, in one line
+    jeans = stack.customer(language_code="en")
+    [advice] = await jeans.says("which size jeans for me? 170 cm 60 kg")
+    assert advice.text.startswith("High-waist Jeans\n")
+    [waist] = await jeans.says("and the waist?")
+    assert waist.text.split("\n")[1].startswith("In L, the waist is ")
+    assert "Size chart" not in waist.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 from sqlalchemy import select
 
@@ -399,8 +400,10 @@ async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> Non
     _card, said, _opened = await third.says("it says delivered but I never got it", replies=3)
     row = await order_row(stack, on_its_way.order_no)
     assert said.text == stack.t(
-        "order.not_received_in_transit", "en", courier=stack.replies.courier_name(
-            row.courier, "en"), tracking_no=row.tracking_no,
+        "order.not_received_in_transit",
+        "en",
+        courier=stack.replies.courier_name(row.courier, "en"),
+        tracking_no=row.tracking_no,
     )
     [ticket] = await stack.tickets(third.user_id)
     assert (ticket.reason, ticket.order_no) == ("not_received", on_its_way.order_no)
@@ -441,6 +444,26 @@ async def test_an_order_proven_in_the_chat_still_opens_after_other_guesses(stack
     assert order.order_no in typo.text
     [why] = await customer.says(f"{order.order_no} 我要退货")
     assert why.button("尺码不合适")
+
+
+async def another_order_like(stack, order_no: str) -> tuple[str, int]:
+    """A second order of the same customer, a copy of ``order_no`` with one item (its number,
+    its item's id)."""
+    async with stack.shop.db.write() as session:
+        mine = (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+        await session.refresh(mine, ["items"])
+        second = Order(
+            **{
+                column.key: getattr(mine, column.key)
+                for column in Order.__table__.columns
+                if column.key not in ("id", "order_no")
+            },
+            order_no=f"KF8{uuid4().int % 10**7:07d}",  # (make_order's are KF9…)
+        )
+        second.items.append(OrderItem(variant_id=mine.items[0].variant_id, price=300))
+        session.add(second)
+        await session.flush()
+        return second.order_no, second.items[0].id
 
 
 # ── the demo shop's showcase orders (the README's list) ──────────────────────────────────────
@@ -493,7 +516,7 @@ async def test_a_return_wanted_in_plain_words_starts_even_when_the_engine_is_uns
 
 
 async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> None:
-    """"我要改地址" from the verified demo customer: her list has only what can still change
+    """ "我要改地址" from the verified demo customer: her list has only what can still change
     (not the shipped or completed ones); the order named in words goes on to the address."""
     returnable = await showcase(stack, "returnable")
     unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
@@ -509,7 +532,7 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
 
 
 async def test_an_address_change_naming_a_hoodie_takes_the_one_not_shipped(stack) -> None:
-    """"change the delivery address for my hoodie order" listed her orders: she has two
+    """ "change the delivery address for my hoodie order" listed her orders: she has two
     hoodies, but only one order whose address can still change."""
     returnable = await showcase(stack, "returnable")
     unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
@@ -758,7 +781,8 @@ async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats
     await customer.shares_contact(order.phone, replies=1)
     card, _flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
     assert "ZTO Express" in card.text and "中通" not in card.text  # its courier, in English
-    _card, urged = await customer.says("it has been ages, can you chase it?", replies=2)
+    # the chase the card offered: done, without the card again
+    [urged] = await customer.says("it has been ages, can you chase it?")
     assert urged.text == stack.t("order.urged.delivery", "en")
     row = await order_row(stack, order.order_no)
     async with stack.shop.db.read() as session:
@@ -799,7 +823,7 @@ async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
 
 
 async def test_the_exchange_rules_end_as_what_follows_them_zh_and_en(stack) -> None:
-    """"我想换货" from the verified demo customer: the rules ended "告诉我订单号…" above her own
+    """ "我想换货" from the verified demo customer: the rules ended "告诉我订单号…" above her own
     list. Now they end pointing at the list; a customer with one order goes on with it (no ask
     at all); an unverified customer is still asked for the number."""
     returnable = await showcase(stack, "returnable")
@@ -818,11 +842,23 @@ async def test_the_exchange_rules_end_as_what_follows_them_zh_and_en(stack) -> N
     one = await verified_customer_with(stack, kind="regular", delivered_ago=timedelta(days=1))
     rules_one, *_going_on = await one.says("I'd like to exchange an item")
     assert rules_one.text == stack.answer("returns.exchange", "en", order_ask="none")
-    # not verified: the number, as before
-    rules_zh, ask = await stack.customer().says("我想换货", replies=2)
+    # not verified: the number, asked once — by the rules' last line, with the contact button
+    # (it was asked again in a message of its own right after)
+    stranger = stack.customer()
+    [rules_zh] = await stranger.says("我想换货")
     assert rules_zh.text == stack.answer("returns.exchange")
     assert rules_zh.text.splitlines()[-1].startswith("告诉我订单号")
-    assert ask.text == stack.t("ask.order_no")
+    assert rules_zh.reply_buttons[0][0].request_contact
+    order = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=3)
+    [sizes] = await stranger.says(f"{order.order_no} {order.phone[-4:]}")
+    # on with that order: which size instead
+    assert "L / 黑色" in [b.text for row in sizes.inline_buttons for b in row]
+    # an order the chat already knows (proven by its digits): no rules, no ask — on with it
+    proven = stack.customer(language_code="en")
+    other = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=3)
+    await proven.says(f"{other.order_no} {other.phone[-4:]}")
+    [going_on] = await proven.says("I'd like to exchange it")
+    assert "L / black" in [b.text for row in going_on.inline_buttons for b in row]
 
 
 async def test_is_it_done_right_after_a_job_is_that_job_said_again(stack) -> None:
@@ -854,7 +890,7 @@ async def test_is_it_done_right_after_a_job_is_that_job_said_again(stack) -> Non
 
 
 async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(stack) -> None:
-    """"怎么退货" from the verified demo customer ended "告诉我订单号" and nothing followed.
+    """ "怎么退货" from the verified demo customer ended "告诉我订单号" and nothing followed.
     The rules now end pointing at her orders that can be returned, listed below them; a press
     goes on with the return. Not verified: the rules end with the number, as before."""
     returnable = await showcase(stack, "returnable")
@@ -901,7 +937,9 @@ async def test_a_returns_tracking_number_is_kept_on_the_return_zh_and_en(stack) 
     [record] = await returns_of(stack, order_no)
     assert record.return_tracking_no == "SF1234567890"
     assert kept.text == stack.t(
-        "return_parcel.recorded", tracking_no="SF1234567890", return_no=record.return_no,
+        "return_parcel.recorded",
+        tracking_no="SF1234567890",
+        return_no=record.return_no,
         order_no=order_no,
     )
     [again] = await customer.says("sorry, wrong number, I sent it back with tracking 4300128865521")
@@ -947,7 +985,7 @@ async def test_the_confirm_buttons_words_typed_confirm_zh_and_en(stack) -> None:
 
 
 async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stack) -> None:
-    """"多久能到账" about the customer's order: the card, then how the refund goes — without
+    """ "多久能到账" about the customer's order: the card, then how the refund goes — without
     "告诉我订单号" under the order just shown —, or that nothing is coming back for it when it
     has no return."""
     customer = stack.customer()
@@ -981,7 +1019,7 @@ async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stac
 
 
 async def test_another_size_instead_starts_the_exchange_when_the_engine_is_unsure(stack):
-    """"the hoodie I ordered, can I get it in L instead" got "did you mean" (changing the order,
+    """ "the hoodie I ordered, can I get it in L instead" got "did you mean" (changing the order,
     size advice, order status): the words want another size instead, so the exchange starts —
     the demo customer has two hoodies, so her list to pick from follows its rules."""
     returnable = await showcase(stack, "returnable")
@@ -1089,7 +1127,7 @@ async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
 
 
 async def test_where_is_my_refund_follows_the_return_from_parcel_to_money(stack) -> None:
-    """"退款怎么还没到" answered by the return's own state: the parcel on its way (its tracking
+    """ "退款怎么还没到" answered by the return's own state: the parcel on its way (its tracking
     number), received and being checked, late (a ticket, an apology), refunded (how much and
     when) — it was the same general rules whatever had happened."""
     english = stack.customer(language_code="en")
@@ -1163,9 +1201,9 @@ async def test_the_item_named_before_the_contact_picks_the_order_after_it_zh_and
     assert why.text != stack.t("choose.order", "en")
     assert "High-waist Jeans" in why.text and returnable.order_no in why.text
     chinese = stack.customer()
-    # (the rules, then the number asked for again under them: one ask too many, for now)
-    rules, _ask = await chinese.says("我买的牛仔裤太长了 想换短一点的", replies=2)
-    assert "订单号" in rules.text  # the rules, ending with the number asked for
+    # the rules, ending with the number asked for — asked once, the contact button with them
+    [rules] = await chinese.says("我买的牛仔裤太长了 想换短一点的")
+    assert "订单号" in rules.text and rules.reply_buttons[0][0].request_contact
     _linked, which = await chinese.shares_contact(returnable.customer_phone, replies=2)
     assert which.text != stack.t("choose.order")
     assert "高腰牛仔裤" in which.text and returnable.order_no in which.text
@@ -1193,3 +1231,170 @@ async def test_that_order_after_its_address_changed_is_that_order_zh_and_en(stac
     [_card_zh] = await chinese.says(f"{unshipped.order_no} 到哪了")
     [again] = await chinese.says("它什么时候发货")
     assert unshipped.order_no in again.text and again.text != stack.t("choose.order")
+
+
+async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(stack) -> None:
+    """Found holding the console: the demo customer's return list offered her knitted cardigan
+    (completed, past the 7 days) and the custom-made hoodie (never refunded). Only what can
+    still go back is listed; named anyway, the cardigan is answered with why not. A customer
+    with nothing left to return is told so plainly, not shown a list of what can't."""
+    returnable = await showcase(stack, "returnable")
+    passed = await showcase(stack, "return_window_passed")  # 针织开衫, completed long ago
+    custom = await showcase(stack, "custom_window_passed")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [listed] = await customer.says("我想退货")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert returnable.order_no in shown
+    assert passed.order_no not in shown and custom.order_no not in shown
+    [why] = await customer.says("针织开衫那单")
+    assert "针织开衫" in why.text and why.button("尺码不合适")
+    [refused] = await customer.presses(why, "尺码不合适")
+    assert "已经过了退货时间" in refused.text
+    # nothing left to return: said plainly, in English too
+    old = await stack.make_order(
+        kind="regular", state="completed", delivered_ago=timedelta(days=20)
+    )
+    await another_order_like(stack, old.order_no)  # a second order of hers, as old
+    english = stack.customer(language_code="en")
+    await english.shares_contact(old.phone)
+    [none] = await english.says("I want to return something")
+    assert none.text == stack.t("returns.none_returnable", "en") and not none.inline_buttons
+
+
+async def test_a_refund_asked_without_an_order_offers_only_those_with_one_under_way(stack):
+    """Found holding the console: "我的退款到哪了" from a verified customer listed every order
+    she has. None under way: said plainly; one: answered at once from its return; two: only
+    those two offered."""
+    from bus.contracts import CreateReturn, ReturnCreated, ReturnLine
+
+    first = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    second_no, second_item = await another_order_like(stack, first.order_no)
+    third_no, _ = await another_order_like(stack, first.order_no)  # never returned
+    customer = stack.customer()
+    await customer.shares_contact(first.phone)
+    days = str(stack.replies.policy.returns.refund.arrival_days)
+    [none] = await customer.says("我的退款到哪了")
+    assert none.text == stack.t("refund.none_under_way", days=days) and not none.inline_buttons
+
+    async def returned(order_no: str, item_id: int) -> Return:
+        created = await stack.rpc.call(
+            CreateReturn(
+                order_no=order_no,
+                telegram_user_id=customer.user_id,  # (the chat her contact linked last)
+                items=[ReturnLine(item_id=item_id)],
+                cause="size",
+                fit_for_resale=True,
+                idempotency_key=f"test-{uuid4().hex}",
+            )
+        )
+        assert isinstance(created, ReturnCreated), created
+        [record] = await returns_of(stack, order_no)
+        return record
+
+    record = await returned(first.order_no, first.item_id)
+    _card, status = await customer.says("where is my refund?", replies=2)
+    assert status.text == stack.t(
+        "refund.status.awaiting_parcel", "en", **refund_values(stack, record, "en")
+    )
+    await returned(second_no, second_item)
+    two = stack.customer()  # a new chat: no order it was about
+    await two.shares_contact(first.phone)
+    [listed] = await two.says("退款什么时候到账")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert shown == {first.order_no, second_no} and third_no not in shown
+
+
+async def test_the_item_returned_last_time_is_asked_about_not_returned_again_zh_and_en(stack):
+    """Found holding the console: "就是上次退的那件" after a return was made heard the return
+    rules and the list of orders to return, as a new return. It is that return: its state from
+    the return record, also said at the "which order?" of a new return, and in English."""
+    first = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    await another_order_like(stack, first.order_no)
+    customer = stack.customer()
+    await customer.shares_contact(first.phone)
+    [nothing] = await customer.says("就是上次退的那件")  # two orders, no return on either
+    assert nothing.text == stack.t("refund.no_return_on_record")
+    [listed] = await customer.says("我要退货")
+    [why] = await customer.presses(listed, first.order_no)
+    [condition] = await customer.presses(why, "不想要了")
+    [terms] = await customer.presses(condition, "是的")
+    await customer.presses(terms, "确认退货")
+    [record] = await returns_of(stack, first.order_no)
+    awaiting = stack.t("refund.status.awaiting_parcel", **refund_values(stack, record))
+    *_, status = await customer.says("就是上次退的那件", replies=2)
+    assert status.text == awaiting
+    # at the list of a new return: the return already made, not an order to pick
+    await customer.says("/cancel")
+    [listed] = await customer.says("我想退货")
+    assert listed.text == stack.t("choose.order")
+    *_, status = await customer.says("之前退的那件到哪了", replies=2)
+    assert status.text == awaiting
+    english = stack.customer(language_code="en")
+    await english.shares_contact(first.phone)
+    *_, status_en = await english.says("I mean the one I returned", replies=2)
+    assert status_en.text == stack.t(
+        "refund.status.awaiting_parcel", "en", **refund_values(stack, record, "en")
+    )
+
+
+async def test_chase_it_typed_after_the_chase_was_offered_chases_without_the_card_again(stack):
+    """Found holding the console: "帮我催一下" / "please chase it" typed right after the bot
+    offered to chase the courier showed the order card again before chasing. It is the answer
+    to the offer: the chase, recorded on the order, nothing else."""
+    for locale, asked, typed in (
+        ("zh-hans", "我的订单 {} 怎么还没到", "帮我催一下"),
+        ("en", "where is my order {}", "please chase it"),
+    ):
+        order = await stack.make_order(
+            kind="regular",
+            state="shipped",
+            delivered_ago=None,
+            shipped_ago=timedelta(days=26),
+            paid_ago=timedelta(days=27),
+        )
+        customer = stack.customer(language_code=locale)
+        await customer.shares_contact(order.phone, replies=1)
+        _card, offered = await customer.says(asked.format(order.order_no), replies=2)
+        assert offered.inline_buttons
+        [urged] = await customer.says(typed)
+        lang = "zh_CN" if locale.startswith("zh") else "en"
+        assert urged.text == stack.t("order.urged.delivery", lang)
+        async with stack.shop.db.read() as session:
+            urges = await session.scalars(
+                select(OrderUrge).join(Order).where(Order.order_no == order.order_no)
+            )
+            assert len(urges.all()) == 1
+
+
+async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack) -> None:
+    """Found holding the console: "谢谢" while the chase waited for the customer's contact got
+    the goodbye that ends a chat ("感谢光临…随时回来"), as if the chase was dropped. A thanks
+    mid-job is acknowledged with what is still awaited, and the job goes on after it."""
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        shipped_ago=timedelta(days=26),
+        paid_ago=timedelta(days=27),
+    )
+    customer = stack.customer()
+    _card, offered = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 怎么还没到", replies=2
+    )
+    [contact] = await customer.presses(offered, "催")
+    assert contact.reply_buttons[0][0].request_contact  # a change: her contact first
+    [thanks] = await customer.says("谢谢")
+    assert thanks.text == stack.t("thanks.mid_job.contact")
+    assert thanks.reply_buttons[0][0].request_contact
+    _linked, urged = await customer.shares_contact(order.phone, replies=2)
+    assert urged.text == stack.t("order.urged.delivery")  # the chase, after all
+    # in English, at a return's "which order?": acknowledged, the list still answers
+    returnable = await showcase(stack, "returnable")
+    english = stack.customer(language_code="en")
+    await english.shares_contact(returnable.customer_phone)
+    [listed] = await english.says("I want to return something")
+    [thanks_en] = await english.says("thanks, bye for now")
+    assert thanks_en.text == stack.t("thanks.mid_job.later", "en")
+    going_on = await english.presses(listed, returnable.order_no)
+    assert returnable.order_no in going_on[0].text

@@ -314,9 +314,7 @@ async def test_a_return_and_an_exchange_of_one_item_at_once_make_one_of_them(sho
     made = [r for r in replies if r.kind in ("return_created", "created")]
     assert len(made) == 1, replies
     refused = [r for r in replies if r not in made]
-    assert all(
-        set(r.reasons) & {"already_returned", "already_exchanged"} for r in refused
-    ), refused
+    assert all(set(r.reasons) & {"already_returned", "already_exchanged"} for r in refused), refused
 
 
 # ── returns.record_tracking ──────────────────────────────────────────────────────────────
@@ -337,7 +335,7 @@ async def return_row(shop, return_no: str) -> Return:
 
 
 async def test_a_returns_tracking_number_goes_on_the_customers_own_return(shop, make_order):
-    """"退货寄出了 SF…": the number on the customer's return waiting for its parcel, and a
+    """ "退货寄出了 SF…": the number on the customer's return waiting for its parcel, and a
     remark for the warehouse; again (a redelivery, or the same number) nothing new; another
     number replaces it, said."""
     order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
@@ -402,3 +400,45 @@ async def test_an_exchanges_parcel_gets_its_tracking_number_too(shop, make_order
     which = await shop.rpc.call(tracking(user, "YT4300128865521"))
     assert which.reason == "which_return"
     assert which.open_returns == [back.record.return_no, rma_no]  # the newest first
+
+
+async def only_summary(shop, order):
+    from bus.contracts import ListOrders, OrderList
+
+    listed = await shop.rpc.call(ListOrders(telegram_user_id=order.telegram_user_id))
+    assert isinstance(listed, OrderList)
+    [summary] = listed.orders
+    return summary
+
+
+async def test_the_order_list_says_what_was_paid_the_return_window_and_the_newest_return(
+    shop, make_order
+):
+    """orders.list (schema 3): what was paid (items + postage, for the agents' card), until
+    when the order may be returned (the return list offers only those), and its newest return
+    (a refund asked about offers only those)."""
+    fresh = await make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=2), postage=Decimal(12)
+    )
+    summary = await only_summary(shop, fresh)
+    assert (summary.total, summary.postage) == (Decimal(300), Decimal(12))
+    days = shop.worker.policy.returns.regular.return_days
+    assert summary.delivered_at is not None
+    assert summary.return_until == summary.delivered_at + timedelta(days=days)
+    assert summary.latest_return is None
+    created = await create(shop, fresh)
+    assert isinstance(created, ReturnCreated)
+    summary = await only_summary(shop, fresh)
+    assert summary.latest_return is not None
+    assert (summary.latest_return.return_no, summary.latest_return.state) == (
+        created.record.return_no,
+        "awaiting_return",
+    )
+    # custom-made items are never refunded without a fault: no return window
+    custom = await only_summary(shop, await make_order(kind="custom", state="shipped"))
+    assert custom.return_until is None and custom.delivered_at is not None
+    # on its way: nothing to return yet
+    on_its_way = await only_summary(
+        shop, await make_order(kind="regular", state="shipped", delivered_ago=None)
+    )
+    assert on_its_way.return_until is None and on_its_way.delivered_at is None

@@ -9,10 +9,11 @@ itself on SQLite, on a Core ``Connection`` on PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, overload
 
 from sqlalchemy import bindparam, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
 from shop.policy import ShopPolicy
@@ -97,14 +98,64 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC)
 
 
-def order_summary(order: Order) -> c.OrderSummary:
-    """One line of a customer's order list (its items loaded)."""
+async def latest_returns(
+    session: AsyncSession, order_ids: list[int]
+) -> dict[int, c.OrderReturnBrief]:
+    """Each order's newest return that is not cancelled (one statement for a whole list)."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            Return.order_id, Return.return_no, Return.state, Return.created_at, Return.refunded_at
+        )
+        .where(Return.order_id.in_(order_ids), Return.state != "cancelled")
+        .order_by(Return.created_at.desc(), Return.id.desc())
+    )
+    latest: dict[int, c.OrderReturnBrief] = {}
+    for row in rows:
+        latest.setdefault(
+            row.order_id,
+            c.OrderReturnBrief(
+                return_no=row.return_no,
+                state=row.state,
+                created_at=aware(row.created_at),
+                refunded_at=aware(row.refunded_at),
+            ),
+        )
+    return latest
+
+
+def return_until(order: Order, policy: ShopPolicy) -> datetime | None:
+    """Until when an item of a delivered order may be sent back for a refund without the shop
+    at fault: the longest return window of its items' kinds, from delivery (the rule
+    ``return_rules.decide_return`` applies); None when nothing in it is returned that way."""
+    delivered = aware(order.delivered_at)
+    if delivered is None or order.state == "closed":
+        return None
+    days = [
+        rule.return_days
+        for item in order.items
+        if (rule := policy.returns.kind_rule(item.variant.product.kind)).return_allowed
+        and rule.return_days is not None
+    ]
+    return delivered + timedelta(days=max(days)) if days else None
+
+
+def order_summary(
+    order: Order, policy: ShopPolicy, latest_return: c.OrderReturnBrief | None = None
+) -> c.OrderSummary:
+    """One line of a customer's order list (its items loaded): what was paid, when it was
+    delivered, until when it may be returned, and its newest return (``latest_returns``)."""
     products = [item.variant.product for item in order.items]
     return c.OrderSummary(
         order_no=order.order_no,
         state=order.state,
         created_at=aware(order.created_at),
         total=order.total,
+        postage=order.postage,
+        delivered_at=aware(order.delivered_at),
+        return_until=return_until(order, policy),
+        latest_return=latest_return,
         item_count=sum(item.quantity for item in order.items),
         first_item_name=products[0].name if products else "",
         item_names=[p.name for p in products],

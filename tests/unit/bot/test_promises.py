@@ -86,6 +86,8 @@ ELSEWHERE = {
     "ui.refund.status.awaiting_parcel": "tests/unit/bot/test_parcels.py",
     # the request it speaks of is recorded when the step it asks for is answered
     "ui.invoice.when": "tests/e2e/test_honest_answers.py",
+    # "say 'I sent it back'": that answer opens a ticket (refund.sent_back_unrecorded)
+    "ui.refund.no_return_on_record": "tests/e2e/test_order_jobs.py",
 }
 # not a promise: a fact, a failure said plainly, or the agents' own screens
 NOT_PROMISES = {

@@ -86,8 +86,8 @@ async def test_the_postage_rules_asked_again_are_brief_and_the_region_still_aske
 
 async def test_the_exchange_rules_asked_again_are_brief_and_the_order_still_asked() -> None:
     harness = Harness(ScriptedWorker().bus())
-    rules, ask = await harness.say("可以换货吗")
-    assert "首先" in rules
+    [rules] = await harness.say("可以换货吗")
+    assert "首先" in rules and "订单号" in rules.splitlines()[-1]  # the order asked once, by it
     brief, again = await harness.say("换货规则是什么")
     assert brief.startswith("这个刚才回答过了") and "48 小时内" in brief and "首先" not in brief
-    assert again == ask  # the order it is about, asked as before
+    assert "订单号" in again  # the brief answer doesn't ask: the order is asked after it

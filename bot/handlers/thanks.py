@@ -1,0 +1,54 @@
+"""A thanks while a job waits for the customer ("谢谢" at "share your contact and I'll go on",
+"thanks" at "which order?"): acknowledged, and the job keeps waiting — it heard the goodbye
+that ends a chat, and the job it was in the middle of looked dropped. With a goodbye in it
+("谢谢 先这样吧", "thanks, bye"), the customer hears how to pick the job up again."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Router
+from aiogram.filters import Filter, StateFilter
+from aiogram.types import Message
+
+from bot import keyboards
+from bot.filters import HasText
+from bot.flows import FLOWS
+from bot.flows.base import Identity
+from bot.services.conversation import Conversation
+from intents import Decision
+
+LEAVING = re.compile(r"再见|拜拜|回头|下次|改天|先这样|晚点|\bbye\b|\blater\b|for now", re.I)
+"""A goodbye said with the thanks: the job is left for now."""
+
+
+class ThanksOnly(Filter):
+    """The message is a thanks (or thanks and goodbye), nothing more."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        return (
+            decision is not None
+            and decision.outcome == "accept"
+            and decision.intent == "thanks.bye"
+            and decision.slots.order_no is None
+        )
+
+
+def get_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(
+        StateFilter(Identity.waiting_for_contact, *(flow.states for flow in FLOWS)), HasText()
+    )
+
+    @router.message(ThanksOnly())
+    async def on_thanks_mid_job(
+        message: Message, conv: Conversation, raw_state: str | None = None
+    ) -> None:
+        later = LEAVING.search(message.text or "") is not None
+        if raw_state == Identity.waiting_for_contact.state:
+            key = "thanks.mid_job.contact_later" if later else "thanks.mid_job.contact"
+            await conv.say(conv.t(key), reply_markup=keyboards.share_contact(conv.t))
+            return
+        await conv.say(conv.t("thanks.mid_job.later" if later else "thanks.mid_job"))
+
+    return router
