@@ -47,6 +47,7 @@ from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
+from intents.person import mentions_person
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 
 logger = logging.getLogger(__name__)
@@ -1036,12 +1037,6 @@ def _wrong_item(lower: str, norm: str) -> bool:
 # a person asked for with a reason ("打字太累了 给个电话我直接打过去跟你们说") is the human
 # handover, not a complaint, when nothing in it threatens, insults or is a frustration cue
 HUMAN_INTENT = "human.agent"
-_PERSON = re.compile(
-    r"转人工|人工客服|有没有人工|[找要叫换接](?:个)?人工|人工来|真人|活人|给个电话|留个电话|电话多少"
-    r"|打电话|打过去"
-    r"|\b(?:real person|a human|human agent|talk to someone|speak to someone|phone number"
-    r"|call you)\b"
-)
 _GRIEVANCE = re.compile(
     r"投诉|差评|举报|12315|消协|骗|垃圾|态度|气死|没人[接理回]|不接|不回|"
     r"\b(?:nobody|no one|noone|scam|report|complain|complaint|useless"
@@ -1050,10 +1045,12 @@ _GRIEVANCE = re.compile(
 
 
 def _wants_person(lower: str, norm: str) -> bool:
-    return bool(
-        (_PERSON.search(norm) or _PERSON.search(lower))
-        and not (_GRIEVANCE.search(norm) or _GRIEVANCE.search(lower))
-    )
+    return _asks_person(lower, norm) and not (_GRIEVANCE.search(norm) or _GRIEVANCE.search(lower))
+
+
+def _asks_person(lower: str, norm: str) -> bool:
+    """A person or a call with the shop asked for (``intents.person``, the bot's reader too)."""
+    return mentions_person(norm) or mentions_person(lower)
 
 
 # the bot mocked ("你们客服是机器人吧 说话跟复读机一样", "talking to a broken record") is a
@@ -1066,8 +1063,7 @@ _MOCKS = re.compile(
 
 
 def _mocks_the_bot(lower: str, norm: str) -> bool:
-    return bool((_MOCKS.search(norm) or _MOCKS.search(lower))
-                and not (_PERSON.search(norm) or _PERSON.search(lower)))
+    return bool(_MOCKS.search(norm) or _MOCKS.search(lower)) and not _asks_person(lower, norm)
 
 
 # urging the customer's own parcel ("hurry them up please", "帮我催一下", "我这单啥时候能送到")
