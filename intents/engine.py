@@ -49,6 +49,7 @@ from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.person import mentions_person
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
+from intents.wrong_item import told_as_story
 
 logger = logging.getLogger(__name__)
 
@@ -1020,18 +1021,12 @@ def _member_price(lower: str, norm: str, strong: bool = False) -> bool:
 
 
 # the wrong item told as a story ("我拍的是黑色L 拆开是件灰的M", "收到的是黑色 我拍的是白色",
-# "you sent me a size 10 instead of 8") is the order's problem, not the product's colour,
-# size or quality (docs/intents.md, Label conventions). A bare 少发 / 发错 is left to the model:
-# the older labelled sets call it quality
-_WRONG_ITEM = re.compile(
-    r"(?:拍|买|下单|订)的(?:是)?.{1,14}(?:到手|拆开|收到|发来|寄来|来的)(?:的)?(?:是|却是|成了|变成)"
-    r"|(?:到手|拆开|收到|发来|寄来)的(?:是|却是).{1,14}(?:我)?(?:拍|买|下单|订)的(?:是)?"
-    r"|\bsent me\b.{1,30}\binstead of\b|\b(?:ordered|bought)\b.{1,40}\b(?:got|received)\b"
-)
+# "you sent me a size 10 instead of 8") is the order's problem, not the product's colour, size
+# or quality (docs/intents.md, Label conventions): ``intents.wrong_item``, the bot's reader too
 
 
 def _wrong_item(lower: str, norm: str) -> bool:
-    return bool(_WRONG_ITEM.search(norm) or _WRONG_ITEM.search(lower))
+    return told_as_story(norm) or told_as_story(lower)
 
 
 # a person asked for with a reason ("打字太累了 给个电话我直接打过去跟你们说") is the human
