@@ -1064,9 +1064,11 @@ def _mocks_the_bot(lower: str, norm: str) -> bool:
 # urging the customer's own parcel ("hurry them up please", "帮我催一下", "我这单啥时候能送到")
 # is the order's status, not the shop's general delivery or dispatch time
 _URGES = re.compile(
-    r"催|\b(?:hurry (?:them|it|things|the courier|up)|chase (?:the|up|them|it|my)"
-    r"|speed (?:it|things|them) up|nudge (?:them|the courier))"
+    r"催|\b(?:hurry (?:them|it|things|the courier)|hurry up (?:the|my|with|on)"
+    r"|chase (?:the|up|them|it|my)|speed (?:it|things|them) up|nudge (?:them|the courier))"
 )
+# (hurrying the chat itself is not the parcel: "hurry up and answer me", "催你们回复")
+_THE_CHAT = re.compile(r"回复|回答|回我|理我|\b(?:answer|reply|respond)")
 _MY_PARCEL_WHEN = re.compile(
     r"我(?:的|这|那)(?:个)?(?:单|订单|快递|包裹|件)|我(?:买|拍|订)的"
     r"|\bmy (?:order|parcel|package|delivery)\b"
@@ -1080,15 +1082,15 @@ _URGE_KEEPS = frozenset({"order", "returns", "human"})
 
 
 def _urges(lower: str, norm: str) -> bool:
-    """An urging word, not about a refund ("帮我催一下退款" is the refund's)."""
-    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower):
+    """An urging word, not about a refund ("帮我催一下退款" is the refund's) or the chat."""
+    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower) or _THE_CHAT.search(lower):
         return False
     return bool(_URGES.search(norm) or _URGES.search(lower))
 
 
 def _urges_own_order(lower: str, norm: str) -> bool:
     """An urging word, or when the customer's own parcel comes."""
-    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower):
+    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower) or _THE_CHAT.search(lower):
         return False
     if _URGES.search(norm) or _URGES.search(lower):
         return True

@@ -414,6 +414,7 @@ def test_urging_and_order_jobs_in_other_words_are_the_orders(text, intent):
     ("text", "intent"),
     [
         ("帮我催一下退款", "returns.refund_progress"),  # urging a refund is the refund's
+        ("hurry up and answer me", "complaint.general"),  # hurrying the chat, not the parcel
         ("可以备注发邮政吗", "shipping.courier"),  # a courier asked for in a remark
         ("my order was delivered to my neighbour's, can you check", "order.status"),
         ("the party got called off so i want to send the dress back, never worn",
