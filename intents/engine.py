@@ -47,7 +47,9 @@ from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
+from intents.person import mentions_person
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
+from intents.wrong_item import told_as_story
 
 logger = logging.getLogger(__name__)
 
@@ -372,7 +374,7 @@ class IntentEngine:
         else:
             probs, source, encoded = self._probs(st, text, norm)
             probs, source, encoded = self._unwrap(st, text, norm, probs, source, encoded)
-            probs, source = self._social(st, text, norm, probs, source)
+            probs, source = self._social(st, text, norm, probs, source, slots)
         self.stats.count(encoded)
 
         ranked = _Ranked(probs)
@@ -428,7 +430,8 @@ class IntentEngine:
         return inner, inner_source, encoded
 
     def _social(
-        self, st: _State, text: str, norm: str, probs: Probs, source: Source
+        self, st: _State, text: str, norm: str, probs: Probs, source: Source,
+        slots: Slots = NO_SLOTS,
     ) -> tuple[Probs, Source]:
         """Two social messages the model reads by a topic word in them. A presence check
         in any words ("店家 有人值班没", "亲 还营业不", "客服醒着没", "is this thing on") is a
@@ -452,15 +455,11 @@ class IntentEngine:
             if (current != job or unsure) and current.split(".")[0] in _JOB_MISREADS:
                 return _point_mass(st, job, SLOT_CONFIDENCE), "rule"
         group = st.groups[int(probs.argmax())]
-        if group in ("payment", "other", "complaint") and _member_price(text.lower(), norm):
-            if st.get(DISCOUNT_INTENT) is not None:
-                return _point_mass(st, DISCOUNT_INTENT, SLOT_CONFIDENCE), "rule"
-        if group in ("quality", "size", "color") and _wrong_item(text.lower(), norm):
-            if st.get(STATUS_INTENT) is not None:
-                return _point_mass(st, STATUS_INTENT, SLOT_CONFIDENCE), "rule"
-        if group == "complaint" and _wants_person(text.lower(), norm) and not cues(norm):
-            if st.get(HUMAN_INTENT) is not None:
-                return _point_mass(st, HUMAN_INTENT, SLOT_CONFIDENCE), "rule"
+        current = st.matcher.intents[int(probs.argmax())].id
+        lower = text.lower()
+        rule = _reread(group, current, text, lower, norm, slots)
+        if rule is not None and st.get(rule) is not None:
+            return _point_mass(st, rule, SLOT_CONFIDENCE), "rule"
         sure = float(probs.max()) >= SLOT_CONFIDENCE
         if ((top != "thanks" or not sure) and st.get(THANKS_INTENT) is not None
                 and _closes_waiting(text, norm)):
@@ -851,7 +850,11 @@ _PRESENCE_ZH = re.compile(
     r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?$"
 )
 _GREETING_EN = re.compile(
-    r"^(?:(?:hi|hello|hey|heya|hiya|yo|morning|afternoon|evening|good|there)\b\s*)+"
+    r"^(?:(?:hi+|hello+|he+y+|heya|hiya|yo|oi|howdy|morning|afternoon|evening|good|there)\b\s*)+"
+)
+_SHOP_ADDRESS_EN = re.compile(
+    r"\b(?:shop|store|people|folks|team|guys|all|everyone|everybody|mates?|friends|fam|peeps"
+    r"|y'?all|lovely|lovelies|crew|gang|there)\b"
 )
 _PRESENCE_EN = re.compile(
     r"^(?:(?:is|are)\s+)?(?:(?:any\s?one|any\s?body|some\s?one|some\s?body)"
@@ -888,7 +891,10 @@ def _presence(rest: str, text: str) -> bool:
         # ("掌柜的" loses its keyword 掌柜 with the greetings: the 的 is the address's too)
         return bool(_PRESENCE_ZH.match(_ADDRESS_ZH.sub("", rest).replace(" ", "").lstrip("的")))
     plain = " ".join(re.sub(r"[^a-z' ]+", " ", text.lower()).split())
-    return bool(_PRESENCE_EN.match(_GREETING_EN.sub("", plain)))
+    rest = _GREETING_EN.sub("", plain)
+    if rest != plain and rest and not _SHOP_ADDRESS_EN.sub("", rest).strip():
+        return True  # a greeting to the shop in its own words ("yo shop people")
+    return bool(_PRESENCE_EN.match(rest))
 
 
 # a closing that says the customer will wait now: an acknowledgement or thanks, and a wait
@@ -921,11 +927,16 @@ def _closes_waiting(text: str, norm: str) -> bool:
 # the order's status: a complaint, a thanks or a question of the same job stays as it is.
 _JOB_MISREADS = frozenset({"order", "other", "shipping", "returns", "bargain", "size"})
 _CANCEL = re.compile(
-    r"(?:别|不要)发(?:了|出去)?(?:吧|啦|$| )|帮我(?:把)?.{0,8}(?:取消|撤销|撤了|撤掉|关了|关掉)"
+    r"(?:别|不要|不用)(?:给我|帮我)?(?:再)?发(?:了|出去)?(?:吧|啦|$| )"
+    r"|帮我(?:把)?.{0,8}(?:取消|撤销|撤了|撤掉|关了|关掉)"
     r"|(?:取消|撤销|作废|关掉|关了)(?:吧|掉|一下)"
-    r"|\b(?:please cancel|cancel (?:my|the|that|this) order|call off)\b"
+    r"|\b(?:please cancel|cancel (?:my|the|that|this) order)\b"
+    r"|\bcall(?:ing)? off (?:my|the|that|this|it|them|both)\b|\bcall (?:it|that|them) off\b"
     r"|\bdon'?t (?:send|ship) (?:it|them|my order)\b"
 )
+# an order given back before it ships is a cancel ("能把订单退掉吗 还没发货"): the model hears a
+# return in 退
+_ORDER_UNDONE = re.compile(r"(?:订单|单子|这单|那单|这个单|那个单).{0,4}(?:退掉|退了|不要了)")
 _NOT_CANCELLED_BY_ME = re.compile(r"\b(?:didn'?t|did not|never|not) cancel")
 _ADDRESS_WORD = re.compile(r"地址|收货人|\b(?:address|postcode|post code|zip)\b")
 _ELSEWHERE = re.compile(
@@ -938,6 +949,14 @@ _ELSEWHERE = re.compile(
 _TO_PLACE = re.compile(
     r"(?:寄|送)到(?:我)?(?:的)?(?:公司|单位|学校|宿舍|爸妈|父母|朋友|老家|办公室)"
 )
+# in English, a person's or another place instead ("can my order go to my sister's flat
+# instead"); what already happened ("it was left at my neighbour's") is the order's status
+_TO_SOMEONE_EN = re.compile(
+    r"\b(?:go|goes|send|sent|ship|deliver|redirect|forward)\b.{0,25}\bto (?:my|our) "
+    r"(?:sister|brother|mum|mom|mother|dad|father|parents|friend|partner|girlfriend|boyfriend"
+    r"|wife|husband|aunt|uncle|gran|grandma|nan|neighbou?r|office|work|new)"
+)
+_HAPPENED_EN = re.compile(r"\b(?:was|were|got|been|went|left|delivered)\b")
 _MY_ORDER = re.compile(r"单|拍了|买的|付了|付完|\b(?:my order|the order|my parcel|my package)\b")
 _UNSHIPPED = re.compile(
     r"还没发|没发货|发货前|还没寄|没寄出|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
@@ -946,14 +965,31 @@ _UNSHIPPED = re.compile(
 _CHANGE = re.compile(r"改|换成|换个|加一|备注|\b(?:change|switch|swap|add)\b")
 
 
+# a remark asked for on the order ("帮我在单子上写一下 盒子里别放价格单", "add a note to my order:
+# no receipt in the box") is a change to it; the model hears the price or the invoice it names
+_REMARK = re.compile(
+    r"(?:帮我|给我|麻烦|能|可以|请)(?:在单子上|在订单上)?备注|备注(?:一下|下|上)"
+    r"|(?:在|往)(?:单子|订单)上(?:写|备注|注明)"
+    r"|(?:别|不要|不用|千万别)(?:给我)?(?:放|塞|夹|带)(?:任何)?.{0,6}(?:价|发票|小票|单据|清单)"
+    r"|\b(?:add|put|leave|write) (?:a )?note\b|\bnote (?:on|to) (?:my|the) order\b"
+    r"|\bput on the order\b|\bno (?:price|receipt|invoice)s?\b.{0,40}\b(?:in|inside)\b"
+    r"|\b(?:don'?t|do not) (?:put|include|send) (?:the |a |any )?(?:price|receipt|invoice)"
+)
+# (not shipping: a courier asked for in a remark, "可以备注发邮政吗", is the courier question)
+_REMARK_MISREADS = frozenset({"bargain", "payment", "other"})
+
+
 def _order_job(lower: str, norm: str) -> str | None:
     """The job a message asks done on the customer's order, in plain words (see above)."""
     forms = (norm, lower)
     if any(_CANCEL.search(f) for f in forms) and not _NOT_CANCELLED_BY_ME.search(lower):
         return "order.cancel"
+    if _ORDER_UNDONE.search(norm) and _UNSHIPPED.search(norm):
+        return "order.cancel"
     if any(_ELSEWHERE.search(f) for f in forms) or (
         _TO_PLACE.search(norm) and _MY_ORDER.search(norm)
-    ):
+    ) or (_TO_SOMEONE_EN.search(lower) and _MY_ORDER.search(lower)
+          and not _HAPPENED_EN.search(lower)):
         return "order.change_address"
     if any(_UNSHIPPED.search(f) and _CHANGE.search(f) and not _ADDRESS_WORD.search(f)
            for f in forms):
@@ -966,40 +1002,36 @@ def _order_job(lower: str, norm: str) -> str | None:
 # hears payment in 结账/当钱 and nothing it knows in "members get anything off"
 DISCOUNT_INTENT = "bargain.discount"
 STATUS_INTENT = "order.status"
-_MEMBER = re.compile(r"会员|积分|vip|\b(?:members?|membership|points|loyalty|reward)\b")
+_MEMBER = re.compile(
+    r"会员|积分|vip|学生|老师|老顾客|老客户|回头客|\b(?:members?|membership|points|loyalty|reward"
+    r"|students?|teachers?|nurses?|nhs|military|veterans?|seniors?)\b"
+)
+# a strong money-off word: with it, a member price is a discount also where the model read a
+# return ("do students get anything off" — "get … off" is heavy in returns)
+_STRONG_OFF = re.compile(r"折|优惠|\b(?:off|discount|discounts)\b")
 _MONEY_OFF = re.compile(
     r"折|优惠|便宜|抵|当钱|当现金|价|\b(?:off|discount|discounts|cheaper|price|prices|deal|deals"
     r"|money|redeem|spend)\b"
 )
 
 
-def _member_price(lower: str, norm: str) -> bool:
-    return bool(_MEMBER.search(lower) and (_MONEY_OFF.search(norm) or _MONEY_OFF.search(lower)))
+def _member_price(lower: str, norm: str, strong: bool = False) -> bool:
+    off = _STRONG_OFF if strong else _MONEY_OFF
+    return bool(_MEMBER.search(lower) and (off.search(norm) or off.search(lower)))
 
 
 # the wrong item told as a story ("我拍的是黑色L 拆开是件灰的M", "收到的是黑色 我拍的是白色",
-# "you sent me a size 10 instead of 8") is the order's problem, not the product's colour,
-# size or quality (docs/intents.md, Label conventions). A bare 少发 / 发错 is left to the model:
-# the older labelled sets call it quality
-_WRONG_ITEM = re.compile(
-    r"(?:拍|买|下单|订)的(?:是)?.{1,14}(?:到手|拆开|收到|发来|寄来|来的)(?:的)?(?:是|却是|成了|变成)"
-    r"|(?:到手|拆开|收到|发来|寄来)的(?:是|却是).{1,14}(?:我)?(?:拍|买|下单|订)的(?:是)?"
-    r"|\bsent me\b.{1,30}\binstead of\b|\b(?:ordered|bought)\b.{1,40}\b(?:got|received)\b"
-)
+# "you sent me a size 10 instead of 8") is the order's problem, not the product's colour, size
+# or quality (docs/intents.md, Label conventions): ``intents.wrong_item``, the bot's reader too
 
 
 def _wrong_item(lower: str, norm: str) -> bool:
-    return bool(_WRONG_ITEM.search(norm) or _WRONG_ITEM.search(lower))
+    return told_as_story(norm) or told_as_story(lower)
 
 
 # a person asked for with a reason ("打字太累了 给个电话我直接打过去跟你们说") is the human
 # handover, not a complaint, when nothing in it threatens, insults or is a frustration cue
 HUMAN_INTENT = "human.agent"
-_PERSON = re.compile(
-    r"转人工|人工客服|有没有人工|找人工|要人工|真人|活人|给个电话|留个电话|电话多少|打电话|打过去"
-    r"|\b(?:real person|a human|human agent|talk to someone|speak to someone|phone number"
-    r"|call you)\b"
-)
 _GRIEVANCE = re.compile(
     r"投诉|差评|举报|12315|消协|骗|垃圾|态度|气死|没人[接理回]|不接|不回|"
     r"\b(?:nobody|no one|noone|scam|report|complain|complaint|useless"
@@ -1008,10 +1040,233 @@ _GRIEVANCE = re.compile(
 
 
 def _wants_person(lower: str, norm: str) -> bool:
-    return bool(
-        (_PERSON.search(norm) or _PERSON.search(lower))
-        and not (_GRIEVANCE.search(norm) or _GRIEVANCE.search(lower))
-    )
+    return _asks_person(lower, norm) and not (_GRIEVANCE.search(norm) or _GRIEVANCE.search(lower))
+
+
+def _asks_person(lower: str, norm: str) -> bool:
+    """A person or a call with the shop asked for (``intents.person``, the bot's reader too)."""
+    return mentions_person(norm) or mentions_person(lower)
+
+
+# the bot mocked ("你们客服是机器人吧 说话跟复读机一样", "talking to a broken record") is a
+# complaint about the service, not a request for a person, when no person is asked for
+COMPLAINT_INTENT = "complaint.general"
+_MOCKS = re.compile(
+    r"复读机|答非所问|人工智障|智障|敷衍|跟机器人?一样|像(?:个)?机器人|废物"
+    r"|\b(?:broken record|talking to a wall|copy ?paste|useless bot|stupid bot|dumb bot)\b"
+)
+
+
+def _mocks_the_bot(lower: str, norm: str) -> bool:
+    return bool(_MOCKS.search(norm) or _MOCKS.search(lower)) and not _asks_person(lower, norm)
+
+
+# urging the customer's own parcel ("hurry them up please", "帮我催一下", "我这单啥时候能送到")
+# is the order's status, not the shop's general delivery or dispatch time
+_URGES = re.compile(
+    r"催|\b(?:hurry (?:them|it|things|the courier)|hurry up (?:the|my|with|on)"
+    r"|chase (?:the|up|them|it|my)|speed (?:it|things|them) up|nudge (?:them|the courier))"
+)
+# (hurrying the chat itself is not the parcel: "hurry up and answer me", "催你们回复")
+_THE_CHAT = re.compile(r"回复|回答|回我|理我|\b(?:answer|reply|respond)")
+_MY_PARCEL_WHEN = re.compile(
+    r"我(?:的|这|那)(?:个)?(?:单|订单|快递|包裹|件)|我(?:买|拍|订)的"
+    r"|\bmy (?:order|parcel|package|delivery)\b"
+)
+_WHEN = re.compile(r"啥时候|什么时候|几时|哪天|多久|几天|\b(?:when|how long|how many days)\b")
+_REFUND_WORD = re.compile(r"退款|退钱|退货|\b(?:refund|return)")
+
+
+# (an urging read as the order, a return or a request for a person is left as it is)
+_URGE_KEEPS = frozenset({"order", "returns", "human"})
+
+
+def _urges(lower: str, norm: str) -> bool:
+    """An urging word, not about a refund ("帮我催一下退款" is the refund's) or the chat."""
+    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower) or _THE_CHAT.search(lower):
+        return False
+    return bool(_URGES.search(norm) or _URGES.search(lower))
+
+
+def _urges_own_order(lower: str, norm: str) -> bool:
+    """An urging word, or when the customer's own parcel comes."""
+    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower) or _THE_CHAT.search(lower):
+        return False
+    if _URGES.search(norm) or _URGES.search(lower):
+        return True
+    return bool(_MY_PARCEL_WHEN.search(norm) and _WHEN.search(norm))
+
+
+# "where is my money" after sending something back is the refund ("包裹退回你们仓库了 我的钱
+# 呢"), not the parcel's status
+REFUND_PROGRESS_INTENT = "returns.refund_progress"
+_MONEY_WHERE = re.compile(
+    r"钱呢|钱(?:咋|怎么|为啥|为什么)?还没(?:到|退|回)|钱(?:什么|啥)时候(?:退|到|回)"
+    r"|\bwhere'?s (?:my|the) money\b|\bwhere is (?:my|the) money\b"
+)
+_SENT_BACK = re.compile(r"退回|退货|寄回|退给|\b(?:returned|sent (?:it|them|\w+ )?back)\b")
+
+
+def _money_after_return(lower: str, norm: str) -> bool:
+    return bool((_MONEY_WHERE.search(norm) or _MONEY_WHERE.search(lower))
+                and (_SENT_BACK.search(norm) or _SENT_BACK.search(lower)))
+
+
+# a return with the exchange turned down ("不想换别的码了 能直接退钱不", "don't want a swap, just a
+# refund") is the return: the model hears 换 and the size
+RETURN_INTENT = "returns.return"
+_NO_EXCHANGE = re.compile(
+    r"(?:不想|不要|不用|别|不)换|换就算了|\b(?:don'?t|do not) want (?:to )?(?:an? )?"
+    r"(?:exchange|swap)|\bnot (?:an? )?(?:exchange|swap)|\bno (?:exchange|swap)"
+)
+_MONEY_BACK = re.compile(r"退|\b(?:refund|money back|return)")
+
+
+def _return_not_exchange(lower: str, norm: str) -> bool:
+    return bool((_NO_EXCHANGE.search(norm) or _NO_EXCHANGE.search(lower))
+                and (_MONEY_BACK.search(norm) or _MONEY_BACK.search(lower)))
+
+
+# who pays for sending it back ("if i send the shoes back am i paying the postage", "退回去的快递
+# 费算谁的"): the return's postage, not the shop's shipping fee or the return itself
+POSTAGE_INTENT = "returns.postage"
+_POSTAGE = re.compile(
+    r"运费|邮费|快递费|寄费|\b(?:postage|shipping cost|return shipping|return postage"
+    r"|shipping fee|delivery charge)"
+)
+_BACK = re.compile(r"退|寄回|换货|\b(?:send (?:\w+ ){0,2}back|sent (?:\w+ ){0,2}back|return)")
+_WHO_PAYS = re.compile(
+    r"谁|要我|我出|我付|我承担|你们出|你们付|包|免|多少|吗|\?|？"
+    r"|\b(?:who|free|on me|on you|do i|am i|will i|cost|charge|cover\w*|paid)\b"
+)
+
+
+def _return_postage(lower: str, norm: str) -> bool:
+    return bool((_POSTAGE.search(norm) or _POSTAGE.search(lower))
+                and (_BACK.search(norm) or _BACK.search(lower))
+                and (_WHO_PAYS.search(norm) or _WHO_PAYS.search(lower)))
+
+
+# cash handed over when the parcel comes ("any option to settle up in cash once the courier
+# drops it off", "到了再给钱") is cash on delivery, not the courier or how to pay
+COD_INTENT = "payment.cod"
+_ON_DELIVERY = re.compile(
+    r"(?:到了|到货|收到货?|送到|拿到货?)(?:以后|之后)?再(?:给|付|转)钱"
+    r"|先收货再付|\b(?:cash|pay)\b.{0,40}\b(?:deliver\w*|courier|driver|arriv\w*|drops?"
+    r"|door|doorstep)\b"
+)
+
+
+def _cash_on_delivery(lower: str, norm: str) -> bool:
+    return bool(_ON_DELIVERY.search(norm) or _ON_DELIVERY.search(lower))
+
+
+# laughter and nothing else ("😂😂😂笑死我了", "lmao") is chit-chat, not sarcasm: sarcasm names
+# what went wrong ("笑死 十天了还没发")
+_LAUGHTER = re.compile(
+    r"哈+|嘻+|嘿+|笑死(?:我)?(?:了)?|笑哭|笑疯|233+|0+"
+    r"|\b(?:lol|lmao|rofl|haha\w*|hehe\w*|xd)\b|[了啊呀哦嘛吧 ]"
+)
+
+
+def _only_laughter(norm: str) -> bool:
+    return bool(norm.strip()) and not _LAUGHTER.sub("", norm).strip()
+
+
+# thanks or praise with nothing wrong in it ("brilliant, that answers everything, thx heaps",
+# "alright legend, ta") is a thanks the model reads as sarcasm by its praise words
+_THANKS_WORD = re.compile(  # (not a bare 谢: "等到花儿都谢了", "我真的会谢" are sarcasm)
+    r"谢谢|多谢|谢啦|感谢|感恩|辛苦|\b(?:thanks?|thx|ty|ta|cheers|appreciate\w*|tysm)\b"
+)
+_WRONG = re.compile(
+    r"没|不|别|还|错|坏|丢|慢|等了|差|垃圾|呵呵"
+    r"|\b(?:no|not|never|nothing|still|yet|again|lost|late|broken|damaged|wrong|missing"
+    r"|waiting|waited|waste\w*|whatever|sure|ruin\w*|ignor\w*|fail\w*|screw\w*)\b|n't\b"
+    r"|\breally\W*$"
+)
+
+
+def _sincere_thanks(text: str, lower: str, norm: str) -> bool:
+    if not (_THANKS_WORD.search(norm) or _THANKS_WORD.search(lower)):
+        return False
+    if _WRONG.search(norm) or _WRONG.search(lower) or cues(norm):
+        return False
+    if _GRIEVANCE.search(norm) or _GRIEVANCE.search(lower):
+        return False
+    return not _asks(text, norm)
+
+
+# a product picked for the customer with no size in it ("帮我推荐个适合夏天穿的裙子") is out of
+# scope (the policy cannot choose products), not the size recommendation
+_SIZE_WORD = re.compile(
+    r"码|尺|号|大小|多大|身高|体重|斤|胖|瘦|腰|胸|\b(?:size|sizes|fit|tall|weigh\w*)\b"
+)
+_RECOMMEND = re.compile(r"推荐|\b(?:recommend\w*|suggest\w*)\b")
+
+
+def _picks_a_product(lower: str, norm: str, slots: Slots) -> bool:
+    if not (_RECOMMEND.search(norm) or _RECOMMEND.search(lower)):
+        return False
+    if slots.height_cm or slots.weight_kg or slots.size:
+        return False
+    return not (_SIZE_WORD.search(norm) or _SIZE_WORD.search(lower))
+
+
+def _reread(
+    group: str, current: str, text: str, lower: str, norm: str, slots: Slots
+) -> str | None:
+    """The intent a message means where the model read it by a word in it (the rule tables
+    above), or None: each rule only where the model read what it names as the misreading."""
+    if group in _REMARK_MISREADS or current == STATUS_INTENT:
+        if _REMARK.search(norm) or _REMARK.search(lower):
+            return MODIFY_INTENT
+    if group in ("payment", "other", "complaint") and _member_price(lower, norm):
+        return DISCOUNT_INTENT
+    if group == "returns" and _member_price(lower, norm, strong=True):
+        return DISCOUNT_INTENT
+    if group in ("quality", "size", "color") and _wrong_item(lower, norm):
+        return STATUS_INTENT
+    if group == "complaint":
+        if _wants_person(lower, norm) and not cues(norm):
+            return HUMAN_INTENT
+        if _only_laughter(norm):
+            return FALLBACK_INTENT
+        if _sincere_thanks(text, lower, norm):
+            return THANKS_INTENT
+    if group == "thanks" and _only_laughter(norm):
+        return FALLBACK_INTENT
+    if group == "human" and _mocks_the_bot(lower, norm):
+        return COMPLAINT_INTENT
+    if current in _TIMING_INTENTS and _urges_own_order(lower, norm):
+        return STATUS_INTENT
+    if group not in _URGE_KEEPS and _urges(lower, norm) and (
+        group != "complaint" or not (cues(norm) or _GRIEVANCE.search(norm)
+                                     or _GRIEVANCE.search(lower))
+    ):
+        return STATUS_INTENT
+    if group in ("order", "shipping") and _money_after_return(lower, norm):
+        return REFUND_PROGRESS_INTENT
+    if current == EXCHANGE_INTENT and _return_not_exchange(lower, norm):
+        return RETURN_INTENT
+    if current in _POSTAGE_MISREADS and _return_postage(lower, norm):
+        return POSTAGE_INTENT
+    if (group in ("shipping", "payment", "other") or current == STATUS_INTENT) and (
+        current != COD_INTENT
+    ):
+        if _cash_on_delivery(lower, norm):
+            return COD_INTENT
+    if current == SIZE_ADVICE_INTENT and _picks_a_product(lower, norm, slots):
+        return FALLBACK_INTENT
+    return None
+
+
+MODIFY_INTENT = "order.modify"
+EXCHANGE_INTENT = "returns.exchange"
+SIZE_ADVICE_INTENT = "size.recommend"
+_TIMING_INTENTS = frozenset({"shipping.delivery_time", "shipping.dispatch_time"})
+_POSTAGE_MISREADS = frozenset(
+    {"shipping.fee", "returns.return", "returns.exchange", "returns.address"}
+)
 
 
 def _follows_on(norm: str) -> bool:

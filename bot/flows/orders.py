@@ -59,6 +59,7 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
+from intents.wrong_item import wrong_item
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState, TicketReason
 
@@ -81,30 +82,6 @@ _MISSING = re.compile(
     r"漏发|少发|漏寄|少寄|(包裹|快递|箱子|袋子)(里)?少了|少了一?(件|条|样|双)(?!扣)|(只|就)收到一?(件|条)"
     r"|\bmissing\b|(was|were|is|are)(n'?t| not) in (it|the (box|parcel|package|bag))"
     r"|only (got|received) (one|1|part)|didn'?t come with",
-    re.IGNORECASE,
-)
-# "发错颜色了", "you sent the wrong size": not what was ordered (never an address the customer
-# wrote wrong: "地址写错了" is an address change). Told either way round: what came, then what
-# was ordered ("寄来的是灰色M 我拍的是黑色L"), or what was ordered, then what came ("我拍的是黑色L
-# 拆开是件灰的M", "I ordered a black L but got a grey M", "got a grey M instead of the black L I
-# ordered") — what came is named ("是…", a colour or a size), not how it fits ("我买的M 收到感觉
-# 有点小" is a size to change, "I ordered a week ago but got nothing" a parcel to chase).
-_COLOUR_OR_SIZE_EN = (
-    r"(black|white|gr[ae]y|red|blue|navy|green|pink|beige|khaki|brown|yellow|purple|cream"
-    r"|\b(xx?s|s|m|l|xx?l|\d{2})\b)"
-)
-_WRONG_ITEM = re.compile(
-    r"(发|寄)错(了|成)?(?!地址)|错发|发成了|(发|寄)来的是.{0,12}我(买|要|拍|订)的"
-    r"|不是我(买|要|拍|订|下单)的|(收到|到)的.{0,8}(和|跟)(我)?(买|拍|订|下单)的不一样"
-    r"|我(买|要|拍|订|下单|选)的(是)?[^，,。？?]{1,12}[，,。\s]*(结果|但是?|可是?|却)?\s*"
-    r"(收到|拆开|到手|寄来|发来|送来|打开)(的|了|后|一看)?\s*(却|竟然|居然|发现)?\s*(是|成了?)"
-    r"|wrong (item|colou?r|size|one|product|thing)s?\b(?!.{0,20}address)"
-    r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)"
-    r"|\bI (ordered|bought|picked|chose)\b.{1,40}\b(but|and|yet)\b.{0,6}\b(got|received"
-    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}"
-    + _COLOUR_OR_SIZE_EN
-    + r"|\b(got|received|was sent|sent me|came as)\b.{1,30}\binstead of\b.{0,12}"
-    + _COLOUR_OR_SIZE_EN,
     re.IGNORECASE,
 )
 # "物流写着退回发件人", "tracking says returned to sender": the courier is taking the parcel
@@ -145,7 +122,7 @@ def order_job(text: str) -> Job | None:
         return "missing_item"
     if _RETURNED.search(text):
         return "returned"
-    if _WRONG_ITEM.search(text) and "地址" not in text and "address" not in text.lower():
+    if wrong_item(text):  # (never an address written wrong: intents.wrong_item)
         return "wrong_item"
     if courier_asked(text) is not None:
         return "courier"

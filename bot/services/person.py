@@ -9,36 +9,15 @@ answered honestly: the bot can neither give a number nor call, and a colleague a
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
 from intents import Decision
+from intents.person import Asked, carries_phone_number, person_declined
+from intents.person import person_asked as words_ask_for_person
+from intents.person import person_words as person_words
 
-Asked = Literal["call", "person"]
-
-# A call with the shop (not the courier's number: "快递电话多少" is about the parcel).
-_CALL = re.compile(
-    r"(给|留)(个|一个|我)?(你们的?|客服的?|店里的?)?电话|(客服|你们|店里|店铺|商家)的?(联系)?电话"
-    r"|电话(号码)?(是)?多少|有(没有)?(客服)?电话|打(个)?电话(给|跟|问)(你们|客服|商家|店)"
-    r"|(给我|跟我)打(个)?电话|电话(沟通|联系|说|聊|里说)|(语音|视频)(通话|聊|说)"
-    r"|\b(call|phone|ring) (me|you|you guys|the shop|customer service)\b"
-    r"|\bcan (i|we) (just )?(call|phone|ring)\b"
-    r"|\b(your|a|the shop'?s?|customer service|service) (tele)?phone (number|line)\b"
-    r"|\bphone number (for|of|to reach) (you|the shop|customer service)\b"
-    r"|\b(talk|speak) (to you |with you )?(on|over|by) the phone\b"
-    r"|\bnumber (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|hotline|helpline"
-    r"|热线|电话客服",
-    re.IGNORECASE,
-)
-_PERSON = re.compile(
-    r"转人工|人工客服|人工服务|找人工|要人工|真人|活人|不要机器人|别用机器人"
-    r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
-    r"(person|human|agent|people|someone|somebody|staff)\b"
-    r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b",
-    re.IGNORECASE,
-)
 # Someone above the bot, or an exception asked for: a yes to "shall I pass you to a
 # colleague?" when said right after it ("can a supervisor make an exception?"), not on its own
 _SOMEONE_SENIOR = re.compile(
@@ -47,41 +26,20 @@ _SOMEONE_SENIOR = re.compile(
     r"|\b(make|making) an exception\b|\bexception\b",
     re.IGNORECASE,
 )
-# "不用转人工，你直接告诉我", "no need for a human": a person declined, not asked for
-_DECLINED = re.compile(
-    r"(不要|不用|别|无需|不需要|没必要)(帮我|给我)?(转|找|叫)?(人工|真人)"
-    r"|\b(no need (for|to)|don'?t (need|want)|do not (need|want)|without)( to)?"
-    r"( talk to| speak to| speak with| talk with)? (a |an |any )?(real )?(person|human|agent)\b",
-    re.IGNORECASE,
-)
-_ABOUT_THE_PARCEL = re.compile(r"快递|物流|骑手|派送|驿站|courier|driver", re.IGNORECASE)
-_A_PHONE_NUMBER = re.compile(r"1\d{10}|\d{3,4}[- ]?\d{7,8}")
 
 
 def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
     """ "call": a phone call or the shop's number asked for; "person": a person (or the engine
-    sure it is ``human.agent``); ``None`` otherwise — a message with a phone number in it is an
-    address or a contact, never a request for a call."""
-    if _A_PHONE_NUMBER.search(text) or _DECLINED.search(text):
+    sure it is ``human.agent``); ``None`` otherwise — a person declined, or a message with a
+    phone number in it (an address, a contact), never (``intents.person`` reads the words)."""
+    if carries_phone_number(text) or person_declined(text):
         return None
-    if _CALL.search(text) and not _ABOUT_THE_PARCEL.search(text):
-        return "call"
-    if _PERSON.search(text):
+    asked = words_ask_for_person(text)
+    if asked is None and decision is not None and decision.outcome == "accept" and (
+        decision.intent == "human.agent"
+    ):
         return "person"
-    if decision is not None and decision.outcome == "accept" and decision.intent == "human.agent":
-        return "person"
-    return None
-
-
-def person_words(text: str) -> bool:
-    """A person asked for in so many words ("我要找人工", "let me talk to a real person"), not
-    declined and not a phone number given: the customer's wish, whatever else the message
-    is about ("我要找人工 我的订单一直没发货")."""
-    return (
-        _PERSON.search(text) is not None
-        and _DECLINED.search(text) is None
-        and _A_PHONE_NUMBER.search(text) is None
-    )
+    return asked
 
 
 async def hand_to_person(

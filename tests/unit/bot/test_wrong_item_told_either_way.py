@@ -18,6 +18,9 @@ TOLD = [
     ("我买的黑色L，结果收到的是灰色M", "zh-hans", "zh_CN"),
     ("I ordered a black L but got a grey M", "en", "en"),
     ("got a grey M instead of the black L I ordered", "en", "en"),
+    # the engine's story forms, read by the bot too since they share intents.wrong_item
+    ("收到的是卡其色 我拍的是藏青色", "zh-hans", "zh_CN"),
+    ("you sent me a size 6 instead of a size 4", "en", "en"),
 ]
 
 
