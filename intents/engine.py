@@ -1057,6 +1057,23 @@ _MOCKS = re.compile(
 )
 
 
+# what the bot is for ("what can you help me with?", "你都能帮我干啥", "有什么功能"): its
+# greeting says what it answers; the model read out of scope, a person or a complaint
+_WHAT_IT_DOES = re.compile(
+    r"(?:你(们)?(都|还)?(能|可以|会)(帮我?)?(做|干|帮|办|查|回答)?(些)?(什么|啥|哪些)"
+    r"|能帮(我|忙)?(做|干|办|查)?(些)?(什么|啥|哪些))(?!补偿|赔|处理|解决|弥补|交代|说法)"
+    r"|有(什么|啥|哪些)功能|可以问(你)?(些)?(什么|啥|哪些)"
+    r"|\bwhat (?:can|do|could) you (?:do|help(?: me)?(?: with)?)\b(?! (?:about|if|when|for|to))"
+    r"|\bwhat do you do\b(?! (?:about|if|when|for|to|with))"
+    r"|\bhow can you help\b|\bwhat (?:can|should) i ask(?: you)?\b"
+    r"|\bwhat (?:are you|is this bot) for\b|\bare you an? (?:bot|robot|ai)\b"
+)
+
+
+def _asks_what_it_does(lower: str, norm: str) -> bool:
+    return bool(_WHAT_IT_DOES.search(norm) or _WHAT_IT_DOES.search(lower))
+
+
 def _mocks_the_bot(lower: str, norm: str) -> bool:
     return bool(_MOCKS.search(norm) or _MOCKS.search(lower)) and not _asks_person(lower, norm)
 
@@ -1257,6 +1274,8 @@ def _reread(
             return COD_INTENT
     if current == SIZE_ADVICE_INTENT and _picks_a_product(lower, norm, slots):
         return FALLBACK_INTENT
+    if group in ("other", "complaint", "human") and _asks_what_it_does(lower, norm):
+        return GREETING_INTENT
     return None
 
 

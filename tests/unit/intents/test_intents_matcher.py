@@ -486,3 +486,22 @@ def test_thanks_laughter_and_bot_words_in_grievances_leave_them(text, intent):
 def test_money_questions_told_in_other_words(text, intent):
     d = engine().match(text)
     assert (d.intent, d.outcome) == (intent, "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "outcome"),
+    [
+        ("what can you help me with?", "greeting.hello", "accept"),  # model: out of scope
+        ("so what do you do", "greeting.hello", "accept"),
+        ("你都能帮我干啥", "greeting.hello", "accept"),  # model: out of scope
+        ("有什么功能啊", "greeting.hello", "accept"),
+        # what can be done about a grievance is the grievance, never the greeting
+        ("what can you do about this mess, it's the third time", "complaint.general", None),
+        ("你们能做什么补偿", "complaint.general", None),
+    ],
+)
+def test_what_the_bot_is_for_is_answered_by_its_greeting(text, intent, outcome):
+    d = engine().match(text)
+    assert d.intent == intent
+    if outcome is not None:
+        assert d.outcome == outcome
