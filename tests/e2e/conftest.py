@@ -12,6 +12,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,18 @@ class Stack:
 
     async def make_order(self, **kwargs: Any):
         return await create_order(self.shop, **kwargs)
+
+    async def long_in_transit_order(self, **kwargs: Any):
+        """A regular order shipped 26 days ago and never delivered (flagged, its chase offered)."""
+        return await create_order(
+            self.shop,
+            kind="regular",
+            state="shipped",
+            delivered_ago=None,
+            shipped_ago=timedelta(days=26),
+            paid_ago=timedelta(days=27),
+            **kwargs,
+        )
 
     def t(self, key: str, locale: str = "zh_CN", **values: Any) -> str:
         """A UI reply as the customer reads it (rendered, then shown as Telegram shows HTML):

@@ -36,13 +36,7 @@ async def test_a_late_order_is_urged_by_a_typed_yes_zh(stack) -> None:
 
 
 async def test_a_long_transit_is_chased_by_ok_sure_en(stack) -> None:
-    order = await stack.make_order(
-        kind="regular",
-        state="shipped",
-        delivered_ago=None,
-        shipped_ago=timedelta(days=26),
-        paid_ago=timedelta(days=27),
-    )
+    order = await stack.long_in_transit_order()
     customer = stack.customer(language_code="en")
     await customer.shares_contact(order.phone, replies=1)
     _card, flagged = await customer.says(f"where is my order {order.order_no}", replies=2)

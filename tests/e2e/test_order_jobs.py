@@ -355,13 +355,7 @@ async def test_an_overdue_order_is_flagged_and_urged_zh(stack) -> None:
 
 
 async def test_a_long_transit_is_flagged_and_urged_en(stack) -> None:
-    order = await stack.make_order(
-        kind="regular",
-        state="shipped",
-        delivered_ago=None,
-        shipped_ago=timedelta(days=26),
-        paid_ago=timedelta(days=27),
-    )
+    order = await stack.long_in_transit_order()
     customer = stack.customer(language_code="en")
     await customer.shares_contact(order.phone, replies=1)
     card, flagged = await customer.says(f"where is my order {order.order_no}", replies=2)
@@ -1346,13 +1340,7 @@ async def test_chase_it_typed_after_the_chase_was_offered_chases_without_the_car
         ("zh-hans", "我的订单 {} 怎么还没到", "帮我催一下"),
         ("en", "where is my order {}", "please chase it"),
     ):
-        order = await stack.make_order(
-            kind="regular",
-            state="shipped",
-            delivered_ago=None,
-            shipped_ago=timedelta(days=26),
-            paid_ago=timedelta(days=27),
-        )
+        order = await stack.long_in_transit_order()
         customer = stack.customer(language_code=locale)
         await customer.shares_contact(order.phone, replies=1)
         _card, offered = await customer.says(asked.format(order.order_no), replies=2)
@@ -1371,13 +1359,7 @@ async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack) -> None
     """Found holding the console: "谢谢" while the chase waited for the customer's contact got
     the goodbye that ends a chat ("感谢光临…随时回来"), as if the chase was dropped. A thanks
     mid-job is acknowledged with what is still awaited, and the job goes on after it."""
-    order = await stack.make_order(
-        kind="regular",
-        state="shipped",
-        delivered_ago=None,
-        shipped_ago=timedelta(days=26),
-        paid_ago=timedelta(days=27),
-    )
+    order = await stack.long_in_transit_order()
     customer = stack.customer()
     _card, offered = await customer.says(
         f"{order.order_no} 尾号{order.phone[-4:]} 怎么还没到", replies=2
