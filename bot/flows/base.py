@@ -242,6 +242,8 @@ class OrderFirstFlow(Flow, Generic[OD]):
     """The job whose orders the customer's list shows (``offer_orders``)."""
     confirm_button: ClassVar[str]
     """The UI key of the confirmation's button (its words typed confirm too)."""
+    refund_not_yet: ClassVar[str | None] = None
+    """The UI key that answers "when is my refund?" asked at the quote (a return's)."""
 
     async def offer_own_orders(
         self, draft: OD, text: str = "", *, ask_contact: bool = True
@@ -336,6 +338,17 @@ class OrderFirstFlow(Flow, Generic[OD]):
             answer = choices.button_typed(
                 text, {self.conv.t(self.confirm_button): True, self.conv.t("button.cancel"): False}
             )
+        if (
+            answer is None
+            and self.refund_not_yet is not None
+            and decision is not None
+            and decision.outcome == "accept"
+            and decision.intent == "returns.refund_progress"
+        ):
+            # "退款什么时候到" at the quote: this return's refund — none until it is confirmed
+            # and the parcel is back (it left the flow for "no return on record")
+            await self.conv.say(self.conv.t(self.refund_not_yet))
+            return
         await self.read_typed(answer, self.confirmed, decision, "choice.again.yes_no")
 
 

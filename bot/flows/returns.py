@@ -132,6 +132,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
     listed = "r"
     confirm_button = "button.confirm_return"
+    refund_not_yet = "returns.refund_not_yet"
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)

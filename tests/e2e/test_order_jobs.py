@@ -1380,3 +1380,20 @@ async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack) -> None
     assert thanks_en.text == stack.t("thanks.mid_job.later", "en")
     going_on = await english.presses(listed, returnable.order_no)
     assert returnable.order_no in going_on[0].text
+
+
+async def test_when_is_my_refund_asked_at_the_quote_keeps_the_return(stack) -> None:
+    """"退款什么时候到" with the return's terms on screen heard "this order has no return on
+    record" and the return was dropped: now no refund has started until it is confirmed, and
+    the confirmation still makes it."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [fit] = await customer.says("我想退货 牛仔裤太长了")
+    [quote] = await customer.presses(fit, "是的")
+    assert quote.button("确认退货")
+    [when] = await customer.says("退款什么时候到")
+    assert when.text == stack.t("returns.refund_not_yet")
+    [made] = await customer.says("确认退货")
+    [record] = await returns_of(stack, returnable.order_no)
+    assert record.return_no in made.text
