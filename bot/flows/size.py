@@ -95,6 +95,30 @@ class SizeDraft(Draft):
         self.asked = slots.size if slots.size is not None else self.asked
 
 
+_USUAL_ZH = re.compile(
+    r"(?:平时|平常|一般|通常|日常|之前|以前|向来|一直)都?(?:穿|买|拿|是|选)\s*"
+    r"(XXS|XXL|XS|XL|S|M|L|\d{2})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_USUAL_EN = re.compile(
+    r"\b(?:usually|normally|always|typically|generally)\s+(?:wear|take|buy|get|am|go for)\s+"
+    r"(?:an?\s+|size\s+)?(xxs|xxl|xs|xl|s|m|l|small|medium|large|\d{2})\b"
+    r"|\bi'?m\s+(?:usually|normally|always|typically)\s+(?:an?\s+|size\s+)?"
+    r"(xxs|xxl|xs|xl|s|m|l|small|medium|large|\d{2})\b",
+    re.IGNORECASE,
+)
+_SIZE_WORDS = {"small": "S", "medium": "M", "large": "L"}
+
+
+def usual_size(text: str) -> str | None:
+    """The size the customer usually wears ("我平时穿M", "I'm usually a medium"), if said."""
+    found = _USUAL_ZH.search(text) or _USUAL_EN.search(text)
+    if found is None:
+        return None
+    size = next(g for g in found.groups() if g)
+    return _SIZE_WORDS.get(size.lower(), size.upper())
+
+
 CHART_WORDS = re.compile(
     r"尺码表|尺寸表|码表|全部尺码|所有尺码|size (?:chart|guide|table)|\bchart\b", re.I
 )
@@ -160,6 +184,14 @@ class SizeFlow(Flow):
             elif candidates:
                 draft.choices = candidates
         if (draft.height_cm is None or draft.weight_kg is None) and not draft.measured:
+            usual = usual_size(text)
+            if usual is not None and draft.height_cm is None and draft.weight_kg is None:
+                # "我平时穿M 这款要拿什么码": our sizes are standard — that size, hedged, and
+                # its measurements when the product is known (height and weight for a closer look)
+                await self.finish()
+                await self.conv.say(self.conv.t("size.usual", size=usual))
+                await self.show_chart(text, usual)
+                return
             await self.wait(SizeAdvice.waiting_for_body, draft)
             await self._ask_body(draft)
             return

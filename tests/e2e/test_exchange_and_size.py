@@ -244,3 +244,19 @@ async def test_a_measurement_after_advice_is_the_advised_sizes_not_the_whole_cha
     [waist] = await jeans.says("and the waist?")
     assert waist.text.split("\n")[1].startswith("In L, the waist is ")
     assert "Size chart" not in waist.text
+
+
+async def test_the_size_usually_worn_is_answered_with_that_sizes_measurements_zh_and_en(stack):
+    """"我平时穿M 这款要拿什么码" asked for height and weight: the usual size is an answer of its
+    own — our sizes are standard, so that size (hedged), with its measurements for the item."""
+    customer = stack.customer()
+    await customer.says("雪纺碎花连衣裙有黑色吗")
+    usual, row = await customer.says("我平时穿M 这款要拿什么码", replies=2)
+    assert usual.text == stack.t("size.usual", size="M")
+    assert row.text.startswith("雪纺碎花连衣裙\nM 码")
+    english = stack.customer(language_code="en")
+    usual_en, row_en = await english.says(
+        "im usually a small, what size for the hoodie", replies=2
+    )
+    assert usual_en.text == stack.t("size.usual", "en", size="S")
+    assert row_en.text.startswith("Pullover Hoodie\nSize S")
