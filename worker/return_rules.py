@@ -123,6 +123,17 @@ def decide_return(facts: ReturnFacts, returns: ReturnsPolicy) -> ReturnDecision:
     )
 
 
+def return_deadline(
+    kind: ItemKind, delivered_at: datetime | None, returns: ReturnsPolicy
+) -> datetime | None:
+    """Until when an item of ``kind`` delivered at ``delivered_at`` may be sent back for a
+    refund without the shop at fault; None when its kind is not returned that way."""
+    rule = returns.kind_rule(kind)
+    if not rule.return_allowed or rule.return_days is None or delivered_at is None:
+        return None
+    return delivered_at + timedelta(days=rule.return_days)
+
+
 def _decide_item(
     item: ReturnItemFacts,
     facts: ReturnFacts,
@@ -136,9 +147,7 @@ def _decide_item(
     reasons = list(order_reasons)
     needs_supervisor = False
 
-    deadline = None
-    if rule.return_allowed and rule.return_days is not None and facts.delivered_at is not None:
-        deadline = facts.delivered_at + timedelta(days=rule.return_days)
+    deadline = return_deadline(item.kind, facts.delivered_at, returns)
     if deadline is not None and facts.now > deadline and not seller_fault:
         reasons.append("window_expired")
     if not rule.return_allowed and not seller_fault:

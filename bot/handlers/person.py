@@ -12,10 +12,10 @@ from aiogram.types import Message
 
 from bot.filters import HasText
 from bot.services.conversation import Conversation
-from bot.services.person import hand_to_person, person_asked, person_words
+from bot.services.person import hand_to_person, person_asked
 from bus import Bus
 from intents import Decision
-from intents.person import Asked
+from intents.person import Asked, person_words
 
 
 class PersonAsked(Filter):

@@ -154,9 +154,7 @@ def get_router(router: Router | None = None) -> Router:
             # "裤子有个洞 想找人工处理": the person asked for, not offered — the photos go to
             # the ticket (a call asked for is answered too)
             await conv.say(conv.t("quality.problem_to_person"))
-            if asked == "call":
-                await conv.say(conv.t("person.no_call"))
-            await open_ticket(conv, rpc, reason="quality", intent="quality.problem")
+            await hand_to_person(conv, rpc, asked, about="quality.problem", reason="quality")
             return
         await conv.say(
             conv.replies.answer("quality.problem", conv.locale),

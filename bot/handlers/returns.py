@@ -135,12 +135,12 @@ def _names_an_order(text: str, conv: Conversation) -> bool:
     if order_number(text) is not None:
         return True
     memory = conv.memory
-    topic = memory.topic
+    about = memory.topic
     return (
         memory.last_order is not None
-        and topic is not None
-        and (topic.intent.startswith("order.") or topic.intent in ORDER_TIMES)
-        and memory.turns - topic.turn <= 2
+        and about is not None
+        and (about.intent.startswith("order.") or about.intent in ORDER_TIMES)
+        and memory.turns - about.turn <= 2
         and choices.points_back(text)
     )
 

@@ -16,7 +16,7 @@ from bus import Bus
 from intents import Decision
 from intents.person import Asked, carries_phone_number, person_declined
 from intents.person import person_asked as words_ask_for_person
-from intents.person import person_words as person_words
+from shop.enums import TicketReason
 
 # Someone above the bot, or an exception asked for: a yes to "shall I pass you to a
 # colleague?" when said right after it ("can a supervisor make an exception?"), not on its own
@@ -43,14 +43,19 @@ def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
 
 
 async def hand_to_person(
-    conv: Conversation, rpc: Bus, asked: Asked, *, about: str = "human.agent"
+    conv: Conversation,
+    rpc: Bus,
+    asked: Asked,
+    *,
+    about: str = "human.agent",
+    reason: TicketReason = "customer_asked",
 ) -> None:
     """The request answered: a call asked for hears plainly that the bot has no number to give
     and cannot call; then the chat's ticket (``open_ticket``: a person answers here), with
     what the message was ``about`` (an intent) for the agent."""
     if asked == "call":
         await conv.say(conv.t("person.no_call"))
-    await open_ticket(conv, rpc, reason="customer_asked", intent=about)
+    await open_ticket(conv, rpc, reason=reason, intent=about)
 
 
 def someone_senior_asked(text: str) -> bool:

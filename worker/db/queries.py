@@ -9,7 +9,7 @@ itself on SQLite, on a Core ``Connection`` on PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, overload
 
 from sqlalchemy import bindparam, exists, select
@@ -32,6 +32,7 @@ from worker.db.models import (
 )
 from worker.db.reads import Reads
 from worker.order_rules import OrderTimes, delivery_due_by, dispatch_due_by, order_attention
+from worker.return_rules import return_deadline
 from worker.rules import address_refusal, mask_address, mask_name, mask_phone
 
 # Built once with bind parameters (compiled once for SQLite by SqliteReads): no ORM execution
@@ -132,13 +133,12 @@ def return_until(order: Order, policy: ShopPolicy) -> datetime | None:
     delivered = aware(order.delivered_at)
     if delivered is None or order.state == "closed":
         return None
-    days = [
-        rule.return_days
+    deadlines = [
+        deadline
         for item in order.items
-        if (rule := policy.returns.kind_rule(item.variant.product.kind)).return_allowed
-        and rule.return_days is not None
+        if (deadline := return_deadline(item.variant.product.kind, delivered, policy.returns))
     ]
-    return delivered + timedelta(days=max(days)) if days else None
+    return max(deadlines, default=None)
 
 
 def order_summary(

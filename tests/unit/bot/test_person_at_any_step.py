@@ -140,7 +140,7 @@ def test_someone_senior_asked_reads_the_exception_asked_for(text: str, senior: b
     ],
 )
 def test_person_words_are_a_person_asked_for_not_declined(text: str, wanted: bool) -> None:
-    from bot.services.person import person_words
+    from intents.person import person_words
 
     assert person_words(text) is wanted
     assert (person_asked(text) == "person") is wanted
