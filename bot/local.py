@@ -145,7 +145,12 @@ class LocalCustomer:
         self.chat = Chat(id=user_id, type="private", first_name=first_name)
 
     def _update(self, **fields: Any) -> Update:
-        return Update(update_id=next(_update_ids), **fields, context={"bot": self.bot})
+        """An update mounted on the bot, as aiogram parses one from the Bot API (every nested
+        object knows the bot): the dispatcher takes it as it is. One that isn't mounted is
+        rebuilt by ``feed_update`` through a round trip of dump and validation on every
+        turn."""
+        update = Update(update_id=next(_update_ids), **fields)
+        return Update.model_validate(update.model_dump(), context={"bot": self.bot})
 
     def message(self, **fields: Any) -> Update:
         """A message with these fields (``text=``, ``sticker=``…)."""

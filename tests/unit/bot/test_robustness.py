@@ -128,3 +128,32 @@ async def test_a_return_question_naming_an_item_gets_the_rules_while_the_worker_
     [answer] = await harness.say("牛仔裤太长了能退吗")
     assert answer == harness.replies.answer("returns.return", "zh_CN")
     assert len(bus.calls) == 1  # the one look-up of whose jeans, nothing more
+
+
+async def test_local_updates_come_mounted_so_the_dispatcher_takes_them_as_they_are(
+    monkeypatch,
+) -> None:
+    """The console's and the tests' updates are built as aiogram parses the Bot API's: mounted
+    on the bot, nested objects too. One that isn't is rebuilt by ``feed_update`` through a
+    dump and a validation on every turn (it was, for every console message)."""
+    from aiogram.types import Update
+
+    from bot.local import LocalCustomer, LocalSession, local_bot
+
+    bot = local_bot(LocalSession(keep=False))
+    update = LocalCustomer(bot, 7001).says("发什么快递")
+    assert update.bot is bot and update.message.bot is bot and update.message.chat.bot is bot
+    assert not update.model_extra
+    rebuilt: list[int] = []
+    validate = Update.model_validate
+
+    def counting(*args, **kwargs):
+        rebuilt.append(1)
+        return validate(*args, **kwargs)
+
+    harness = Harness(FailingBus(lambda: BusUnavailable("-")))
+    question = harness.customer().says("发什么快递")
+    monkeypatch.setattr(Update, "model_validate", counting)
+    [answer] = await harness.feed(question)
+    assert "中通" in answer.text
+    assert rebuilt == []
