@@ -6,7 +6,7 @@ import logging
 
 from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
@@ -17,6 +17,7 @@ from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddle
 from bot.ops import install_ops
 from bot.routing import bind_routes
 from bot.settings import BotSettings
+from bot.storage import ExpiringMemoryStorage
 from bus import Bus
 from intents import IntentEngine
 from replies.render import Replies
@@ -55,7 +56,8 @@ def create_dispatcher(
 
     ``rpc`` is a connected :class:`bus.rpc.RpcClient` (or anything with its ``call``),
     ``engine`` an :class:`intents.IntentEngine`, ``replies`` a :class:`replies.render.Replies`;
-    ``storage`` defaults to memory (pass aiogram's ``RedisStorage`` for several processes).
+    ``storage`` defaults to the bot's in-process one (``bot.storage``: idle chats expire, chat
+    memories kept live); pass aiogram's ``RedisStorage`` for several processes.
     Handlers receive ``rpc``, ``engine``, ``replies``, ``policy`` and ``settings``. With
     ``AGENTS_CHAT_ID`` set the agents' desk is installed too (bot/desk, handlers get ``desk``).
     ``events_isolation``: the default keeps one update per chat at a time (in Redis with a
@@ -67,7 +69,9 @@ def create_dispatcher(
             f"KEFU_DEFAULT_LOCALE={settings.default_locale!r} has no reply templates "
             f"(the locales are {', '.join(replies.locales)})"
         )
-    storage = storage or MemoryStorage()
+    storage = storage or ExpiringMemoryStorage(
+        settings.chat_ttl_s, max_keys=settings.memory_storage_keys
+    )
     # One update per chat at a time, across processes when the storage is Redis.
     isolation = events_isolation or (
         storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()

@@ -12,14 +12,18 @@ Redis, so that the store holds the active conversations, not every customer ever
 - Memory: :class:`ExpiringMemoryStorage`, aiogram's ``MemoryStorage`` records kept in a
   :class:`bot.expiring.ExpiringMap`: a key idle for the TTL is dropped as the map is used
   (costing only the expired keys), and at most ``KEFU_MEMORY_STORAGE_KEYS`` are kept (the
-  least recently used go first), so one long-running process cannot grow without bound.
+  least recently used go first), so one long-running process cannot grow without bound. It
+  also keeps a chat's :class:`~bot.services.memory.ChatMemory` *as the object* (``keep`` /
+  ``kept``): in one process there is nobody to share its JSON with, so a turn neither
+  validates it on load nor dumps it on save (about a tenth of a policy turn's own work).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
@@ -32,26 +36,50 @@ from bot.expiring import ExpiringMap
 from bot.settings import MEMORY_STORAGE_KEYS, BotSettings
 
 
+class Kept(Protocol):
+    """An object kept live for a key: its stored (JSON-native) form on demand."""
+
+    def stored(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class _Record(MemoryStorageRecord):
+    live: Kept | None = None
+    """The key's data as a live object (``keep``); ``data`` is then out of date."""
+
+
 class ExpiringMemoryStorage(BaseStorage):
     """aiogram's ``MemoryStorage`` (a record of state and data per key, made on first use) in
     an :class:`~bot.expiring.ExpiringMap`: a key expires ``ttl`` seconds after it was last
-    read or written, and at most ``max_keys`` are kept (the least recently used go first)."""
+    read or written, and at most ``max_keys`` are kept (the least recently used go first).
+
+    A key's data may be kept as a live object instead (``keep``): ``kept`` gives the object
+    back, ``get_data`` its stored form, and ``set_data`` replaces it with plain data again."""
 
     def __init__(
         self, ttl: float, *, max_keys: int = MEMORY_STORAGE_KEYS, clock: Any = time.monotonic
     ) -> None:
         self.ttl = ttl
         self.max_keys = max_keys
-        self._records: ExpiringMap[StorageKey, MemoryStorageRecord] = ExpiringMap(
+        self._records: ExpiringMap[StorageKey, _Record] = ExpiringMap(
             ttl, max_keys, sliding=True, clock=clock
         )
 
-    def _record(self, key: StorageKey) -> MemoryStorageRecord:
+    def _record(self, key: StorageKey) -> _Record:
         record = self._records.get(key)
         if record is None:
-            record = MemoryStorageRecord()
+            record = _Record()
             self._records.put(key, record)
         return record
+
+    def kept(self, key: StorageKey) -> Kept | None:
+        """The live object kept for ``key``, if any (it expires with the key)."""
+        record = self._records.get(key)
+        return record.live if record is not None else None
+
+    def keep(self, key: StorageKey, live: Kept) -> None:
+        """Keep ``live`` as ``key``'s data: changed in place, it needs no saving."""
+        self._record(key).live = live
 
     def sweep(self) -> int:
         """Forget the keys idle for ``ttl`` seconds (every use does it too); returns how many."""
@@ -74,10 +102,12 @@ class ExpiringMemoryStorage(BaseStorage):
             raise DataNotDictLikeError(
                 f"Data must be a dict or dict-like object, got {type(data).__name__}"
             )
-        self._record(key).data = data.copy()
+        record = self._record(key)
+        record.data, record.live = data.copy(), None
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        return self._record(key).data.copy()
+        record = self._record(key)
+        return record.live.stored() if record.live is not None else record.data.copy()
 
 
 def make_storage(settings: BotSettings) -> BaseStorage:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.storage import ExpiringMemoryStorage
 from bus.contracts import Attachment, TranscriptLine
 from intents import Slots
 
@@ -199,6 +200,16 @@ class ChatMemory(BaseModel):
 
     @classmethod
     async def load(cls, storage: BaseStorage, key: StorageKey) -> ChatMemory:
+        """The chat's record from ``storage``. A storage that keeps live objects (the bot's
+        in-process :class:`bot.storage.ExpiringMemoryStorage`) hands back the same object
+        every turn: changed in place, it is neither validated again nor dumped to be saved."""
+        if isinstance(storage, ExpiringMemoryStorage):
+            kept = storage.kept(key)
+            if isinstance(kept, cls):
+                return kept
+            memory = cls.from_stored(await storage.get_data(key))
+            storage.keep(key, memory)
+            return memory
         stored = await storage.get_data(key)
         memory = cls.from_stored(stored)
         # As stored: a record of an older form differs, and is written back in the new one.
@@ -212,7 +223,7 @@ class ChatMemory(BaseModel):
         """Write the record back if it changed since it was loaded (or last saved)."""
         origin = getattr(self, "_origin", None)
         if origin is None:
-            return  # made here, not loaded: nowhere to save it
+            return  # kept live by its storage, or made here: nothing to write
         storage, key, stored = origin
         data = self.stored()
         if data != stored:

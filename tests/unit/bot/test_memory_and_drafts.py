@@ -13,6 +13,7 @@ from bot.flows.exchange import ExchangeDraft, ExchangeFlow, ExchangeRequest
 from bot.flows.size import SizeDraft, SizeFlow
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from bot.services.outcomes import retry_minutes
+from bot.storage import ExpiringMemoryStorage
 from bus.contracts import Attachment
 
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42, destiny=MEMORY_DESTINY)
@@ -84,6 +85,41 @@ async def test_an_unchanged_memory_is_not_written_again() -> None:
     await memory.save()
     await (await ChatMemory.load(storage, KEY)).save()
     assert CountingStorage.writes == 1
+
+
+async def test_the_in_process_storage_keeps_the_memory_live() -> None:
+    """One process: the same object every turn, changed in place, never validated or dumped
+    again; what is asked of the storage as data is still its current stored form, and data
+    written over it (an older record, an operator's fix) is what the next turn reads."""
+    storage = ExpiringMemoryStorage(3600)
+    await storage.set_data(KEY, OLDER_MEMORY)
+    memory = await ChatMemory.load(storage, KEY)
+    assert memory.locale == "en" and memory.misses == 1  # the older form read once
+    memory.region = "上海"
+    memory.record("customer", "在吗", limit=5)
+    await memory.save()
+    again = await ChatMemory.load(storage, KEY)
+    assert again is memory
+    stored = await storage.get_data(KEY)
+    assert stored["region"] == "上海" and stored["transcript"][-1].endswith(" 在吗")
+    assert ChatMemory.from_stored(stored) == memory
+    await storage.set_data(KEY, {"locale": "zh_CN"})
+    fresh = await ChatMemory.load(storage, KEY)
+    assert fresh is not memory and (fresh.locale, fresh.region) == ("zh_CN", None)
+    assert await ChatMemory.load(storage, KEY) is fresh
+
+
+async def test_a_kept_memory_expires_with_its_chat() -> None:
+    now = [0.0]
+    storage = ExpiringMemoryStorage(100, clock=lambda: now[0])
+    memory = await ChatMemory.load(storage, KEY)
+    memory.region = "上海"
+    now[0] = 50.0
+    assert await ChatMemory.load(storage, KEY) is memory  # used: its idle time starts again
+    now[0] = 149.0
+    assert await ChatMemory.load(storage, KEY) is memory
+    now[0] = 250.0
+    assert (await ChatMemory.load(storage, KEY)).region is None  # idle past the TTL: forgotten
 
 
 def test_retry_minutes_round_up_so_the_customer_never_comes_back_too_early() -> None:
