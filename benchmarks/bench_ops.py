@@ -37,7 +37,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_bot import POLICY_QUESTIONS, interleaved_p50, kefu_dispatcher, make_bot, updates  # noqa: E402
+from bench_bot import (  # noqa: E402
+    POLICY_QUESTIONS,
+    feed,
+    interleaved_p50,
+    kefu_dispatcher,
+    make_bot,
+    updates,
+)
 
 from bot.ops.turns import TurnMiddleware  # noqa: E402
 from bus.contracts import TurnRecorded  # noqa: E402
@@ -72,7 +79,7 @@ async def turn_rows(args: argparse.Namespace) -> dict[str, float]:
     bare_dp = without_turns(kefu_dispatcher(NoBus()))
     for dp, bot in ((with_dp, with_bot), (bare_dp, bare_bot)):  # warm-up
         for update in updates(bot, POLICY_QUESTIONS, 200, args.users):
-            await dp.feed_update(bot, update)
+            await feed(dp, bot, update)
     bare, recorded = await interleaved_p50(
         [
             (bare_dp, bare_bot, lambda n: updates(bare_bot, POLICY_QUESTIONS, n, args.users)),

@@ -3,18 +3,19 @@
 ``bench_bot.py`` says how a policy turn compares with the echo; this says where the difference
 goes, by taking duties *out* of Kefu's dispatcher (one copy per variant, the rest unchanged) and
 measuring every variant and the echo in alternating blocks in the same process. A variant is a
-measurement, never a way to run Kefu: without its chat memory written back, its turn events or
-its router levels the bot would forget, go unmonitored or answer out of order.
+measurement, never a way to run Kefu: without its turn events or its router levels the bot
+would go unmonitored or answer out of order.
 
-* **full**: ``create_dispatcher`` as the bot runs it (memory storage, no desk);
+* **full**: ``create_dispatcher`` as the bot runs it (in-process storage, no desk);
 * **no turn events**: without ``TurnMiddleware`` (the event built and offered, the noting bus
   and state);
-* **memory kept in process**: each chat's ``ChatMemory`` loaded once and never saved (no
-  validation or dump per turn);
+* **memory through JSON**: each chat's ``ChatMemory`` validated from its JSON-native form and
+  dumped back every turn, as with Redis (the in-process storage keeps it live: ``bot.storage``);
 * **intents router first**: the router of confidently matched intents straight on the
   dispatcher, before the private-chat router and the routers before the intents (two router
   levels fewer for a plain question);
-* **all three, no flood control**: the above together, and no flood count;
+* **both out, no flood control**: no turn events, the intents router first, and no flood
+  count;
 * **echo**: ``bench_bot.py``'s bare aiogram echo.
 
 ```
@@ -31,61 +32,29 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_bot
 from aiogram import Dispatcher
-from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.fsm.storage.memory import MemoryStorage
 
-from bot.middlewares import ChatContextMiddleware
-from bot.services.memory import ChatMemory
-
-VARIANTS = ("full", "no turn events", "memory kept in process", "intents router first",
-            "all three, no flood control")  # fmt: skip
-
-
-class _KeptMemory(ChatContextMiddleware):
-    """The chat context with each chat's memory loaded once and never written back."""
-
-    kept: dict[StorageKey, ChatMemory]
-
-    async def __call__(self, handler: Any, event: Any, data: dict[str, Any]) -> Any:
-        load, save = ChatMemory.load, ChatMemory.save
-        kept = self.kept
-
-        async def kept_load(storage: BaseStorage, key: StorageKey) -> ChatMemory:
-            memory = kept.get(key)
-            if memory is None:
-                memory = kept[key] = await load(storage, key)
-            return memory
-
-        async def no_save(self: ChatMemory) -> None:
-            return None
-
-        ChatMemory.load = kept_load  # type: ignore[method-assign,assignment]
-        ChatMemory.save = no_save  # type: ignore[method-assign]
-        try:
-            return await super().__call__(handler, event, data)
-        finally:
-            ChatMemory.load, ChatMemory.save = load, save  # type: ignore[method-assign]
+VARIANTS = ("full", "no turn events", "memory through JSON", "intents router first",
+            "both out, no flood control")  # fmt: skip
 
 
 def variant(name: str) -> Dispatcher:
     dp = bench_bot.kefu_dispatcher(None)
     outer = dp.update.outer_middleware._middlewares
     by_type = {type(m).__name__: m for m in outer}
-    everything = name.startswith("all three")
+    everything = name.startswith("both out")
     if name == "no turn events" or everything:
         outer.remove(by_type["TurnMiddleware"])
     if everything:
         outer.remove(by_type["FloodMiddleware"])
-    if name == "memory kept in process" or everything:
-        context = by_type["ChatContextMiddleware"]
-        context.__class__ = _KeptMemory
-        context.kept = {}  # type: ignore[attr-defined]
+    if name == "memory through JSON":
+        by_type["ChatContextMiddleware"].storage = MemoryStorage()
     if name == "intents router first" or everything:
         customers = next(r for r in dp.sub_routers if r.name == "bot.customers")
         intents = next(r for r in customers.sub_routers if r.name == "bot.intents")
@@ -103,13 +72,13 @@ async def main_async(rounds: int, block: int) -> None:
     runs.append(("bare aiogram echo", bench_bot.echo_dispatcher(), ["hello there"]))
     for _name, dp, texts in runs:
         for update in bench_bot.updates(bot, texts, 300, 500):  # warm-up
-            await dp.feed_update(bot, update)
+            await bench_bot.feed(dp, bot, update)
     latencies: list[list[float]] = [[] for _ in runs]
     for _ in range(rounds):
         for index, (_name, dp, texts) in enumerate(runs):
             for update in bench_bot.updates(bot, texts, block, 500):
                 started = time.perf_counter()
-                await dp.feed_update(bot, update)
+                await bench_bot.feed(dp, bot, update)
                 latencies[index].append(time.perf_counter() - started)
     p50 = [statistics.median(values) * 1e6 for values in latencies]
     echo = p50[-1]
