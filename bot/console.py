@@ -222,9 +222,12 @@ class ConsoleSession(LocalSession):
 
     def _send(self, method: SendMessage) -> Message:
         message_id = next(self._ids)
-        self._print(
-            f"{self._prefix(method.chat_id, method.message_thread_id)}{html_to_text(method.text)}"
-        )
+        prefix = self._prefix(method.chat_id, method.message_thread_id)
+        quoted = method.reply_parameters and self.messages.get(method.reply_parameters.message_id)
+        if quoted and quoted.text:  # a reply shows the message it quotes, as Telegram does
+            line = html_to_text(quoted.text).replace("\n", " ")
+            self._print(f"{prefix}┃ {line[:60]}{'…' if len(line) > 60 else ''}")
+        self._print(f"{prefix}{html_to_text(method.text)}")
         self._show_keyboard(method.reply_markup, message_id, method.chat_id)
         desk = self.desk_chat is not None and int(method.chat_id) == self.desk_chat
         message = Message(

@@ -16,6 +16,7 @@ from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
 from bot.ops import install_ops
 from bot.routing import bind_routes
+from bot.services.several import NEVER_ALSO
 from bot.settings import BotSettings
 from bot.storage import ExpiringMemoryStorage
 from bus import Bus
@@ -126,6 +127,8 @@ def create_dispatcher(
         intent for intent, handler in routes.items()
         if handler.endswith((".handle_policy_question", ".handle_bargain")) or intent in REGIONAL
     )
+    # what may be asked aside while a job waits (answered, the job kept): the same answers
+    dp["asides"] = intent_middleware.answerable - NEVER_ALSO
     intent_middleware.titles = titles
     intent_middleware.order_jobs = frozenset(
         intent for intent, (_, action) in actions.items() if action in ("lookup", "exchange")

@@ -241,15 +241,34 @@ class IntentMiddleware(BaseMiddleware):
                 "intent %s (%s, %.2f)", decision.intent, decision.outcome, decision.confidence
             )
         if parts is None or not parts.more:
-            return await handler(event, data)
-        await self._answer_also(parts.before, data)
-        chat: ChatMemory = data["memory"]
-        ticket = chat.ticket
-        result = await handler(event, data)
-        await self._answer_also(parts.after, data)
-        if chat.ticket == ticket:  # (a chat just handed to a person gets no job's button)
-            await self._offer_also(parts.offered, data)
+            result = await handler(event, data)
+        else:
+            await self._answer_also(parts.before, data)
+            chat: ChatMemory = data["memory"]
+            ticket = chat.ticket
+            result = await handler(event, data)
+            await self._answer_also(parts.after, data)
+            if chat.ticket == ticket:  # (a chat just handed to a person gets no job's button)
+                await self._offer_also(parts.offered, data)
+        conversation: Conversation | None = data.get("conv")
+        if conversation is not None and conversation.waiting_aside is not None:
+            await self._back_to_the_job(conversation, data)
         return result
+
+    async def _back_to_the_job(self, conversation: Conversation, data: dict[str, Any]) -> None:
+        """A question asked aside while a job waited was answered (``Flow.step_aside``): the
+        job still waits at its question, and the customer is pointed back to it (a reply to
+        that message) — unless the answer moved the chat on (another flow, a person)."""
+        state = data.get("state")
+        if state is None or await state.get_state() != data.get("raw_state"):
+            return
+        if self._ours(data) is None:
+            return
+        quoted = conversation.waiting_aside or None  # (a memory from before it was kept)
+        key = "flow.kept_waiting" if quoted else "flow.kept_waiting.above"
+        await conversation.say(conversation.t(key), reply_to=quoted)
+        if quoted:  # a next question aside points back to the job's question, not here
+            conversation.memory.last_said = quoted
 
     def _ours(self, data: dict[str, Any]) -> Conversation | None:
         """The conversation, unless a person has the chat (the desk's handoff middleware runs

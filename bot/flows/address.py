@@ -90,6 +90,7 @@ def address_in(text: str) -> ParsedAddress | None:
 
 class AddressFlow(Flow):
     states = AddressChange
+    keeps_waiting = True
 
     async def draft(self) -> AddressDraft:
         return await self.load(AddressDraft)

@@ -68,6 +68,15 @@ class Flow(ABC):
 
     states: ClassVar[type[StatesGroup]]
     _by_group: ClassVar[dict[str, type[Flow]]] = {}
+    keeps_waiting: ClassVar[bool] = False
+    """A job about an order (a return, an address…): a question the policy answers outright,
+    asked at one of its steps, is answered and the job keeps waiting (:meth:`step_aside`).
+    A flow that only asks for what a question needs (which product? which region?) is left
+    for the new question."""
+    asides: frozenset[str] = frozenset()
+    """The intents answered outright from the policy (``Flows.get`` sets them)."""
+    refund_not_yet: ClassVar[str | None] = None
+    """The UI key that answers "when is my refund?" asked during the job (a return's)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -113,12 +122,48 @@ class Flow(ABC):
 
     # -- answers that don't fit ----------------------------------------------------------------
     async def ask_again_or_step_aside(self, decision: Decision | None, ask_key: str) -> None:
-        """The message lacks what the flow waits for. A clear new question leaves the flow to
-        the intent handlers (``SkipHandler``); anything else hears the flow's question again."""
+        """The message lacks what the flow waits for. A question the policy answers, asked
+        aside during a job, is answered and the job keeps waiting (:meth:`step_aside`); any
+        other clear new question leaves the flow to the intent handlers (``SkipHandler``);
+        anything else hears the flow's question again."""
         if decision is not None and decision.outcome == "accept":
+            if await self.refund_asked(decision):
+                return
+            self.step_aside(decision)
             await self.finish()
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
+
+    async def refund_asked(self, decision: Decision) -> bool:
+        """A refund asked about in the middle of a return ("退款什么时候到"): this return's
+        refund — none until it is confirmed and the parcel is back, and how long it takes then;
+        the return keeps waiting at its question. It left the flow for "this order has no
+        return on record", and the return was never made."""
+        if self.refund_not_yet is None or decision.intent != "returns.refund_progress":
+            return False
+        self.conv.waiting_aside = self.conv.memory.last_said or 0
+        refund = self.conv.replies.policy.returns.refund
+        await self.conv.say(
+            self.conv.t(
+                self.refund_not_yet, process=refund.process_days, arrival=refund.arrival_days
+            )
+        )
+        return True
+
+    def step_aside(self, decision: Decision | None) -> None:
+        """A question the policy answers outright, asked while a job waits ("运费谁出" at
+        "换成 S，对吗？", "do you ship to Canada?" at "which order?"), goes to its handler
+        (``SkipHandler``) and the job keeps waiting at its question — the answer is followed by
+        a pointer back to that question (``IntentMiddleware``). Returns when it is not such a
+        question. The job was dropped before, and the customer had to start it over."""
+        if (
+            self.keeps_waiting
+            and decision is not None
+            and decision.outcome == "accept"
+            and decision.intent in self.asides
+        ):
+            self.conv.waiting_aside = self.conv.memory.last_said or 0
+            raise SkipHandler
 
     async def order_named(
         self,
@@ -141,6 +186,7 @@ class Flow(ABC):
         to type. A question of its own ("do you have the shirt in M?" at "which order?") leaves
         the flow to the other handlers, as a clear new question does."""
         if text and choices.asks_a_question(text):
+            self.step_aside(decision)
             await self.finish()
             raise SkipHandler
         await self.ask_again_or_step_aside(decision, self.order_ask_key())
@@ -242,8 +288,6 @@ class OrderFirstFlow(Flow, Generic[OD]):
     """The job whose orders the customer's list shows (``offer_orders``)."""
     confirm_button: ClassVar[str]
     """The UI key of the confirmation's button (its words typed confirm too)."""
-    refund_not_yet: ClassVar[str | None] = None
-    """The UI key that answers "when is my refund?" asked at the quote (a return's)."""
 
     async def offer_own_orders(
         self, draft: OD, text: str = "", *, ask_contact: bool = True
@@ -338,17 +382,6 @@ class OrderFirstFlow(Flow, Generic[OD]):
             answer = choices.button_typed(
                 text, {self.conv.t(self.confirm_button): True, self.conv.t("button.cancel"): False}
             )
-        if (
-            answer is None
-            and self.refund_not_yet is not None
-            and decision is not None
-            and decision.outcome == "accept"
-            and decision.intent == "returns.refund_progress"
-        ):
-            # "退款什么时候到" at the quote: this return's refund — none until it is confirmed
-            # and the parcel is back (it left the flow for "no return on record")
-            await self.conv.say(self.conv.t(self.refund_not_yet))
-            return
         await self.read_typed(answer, self.confirmed, decision, "choice.again.yes_no")
 
 
@@ -365,7 +398,9 @@ class Flows:
         self._data = data
 
     def get(self, flow: type[F]) -> F:
-        return flow(self.conv, self._data["rpc"], self._data["state"])
+        made = flow(self.conv, self._data["rpc"], self._data["state"])
+        made.asides = self._data.get("asides", made.asides)
+        return made
 
 
 async def resume(conv: Conversation, rpc: Bus, state: FSMContext) -> bool:

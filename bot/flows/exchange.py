@@ -100,6 +100,7 @@ class ExchangeDraft(OrderDraft):
 
 class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
+    keeps_waiting = True
     listed = "x"
     confirm_button = "button.confirm_exchange"
 

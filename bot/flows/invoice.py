@@ -156,6 +156,7 @@ def looks_like_company(title: str) -> bool:
 
 class InvoiceFlow(Flow):
     states = InvoiceRequest
+    keeps_waiting = True
 
     async def draft(self) -> InvoiceDraft:
         return await self.load(InvoiceDraft)

@@ -217,6 +217,7 @@ class OrderQueryDraft(Draft):
 
 class OrderQueryFlow(Flow):
     states = OrderQuery
+    keeps_waiting = True
 
     async def draft(self) -> OrderQueryDraft:
         return await self.load(OrderQueryDraft)
@@ -601,6 +602,7 @@ class ChangeDraft(OrderDraft):
 
 class OrderChangeFlow(Flow):
     states = OrderChange
+    keeps_waiting = True
 
     async def draft(self) -> ChangeDraft:
         return await self.load(ChangeDraft)

@@ -130,6 +130,7 @@ class ReturnDraft(OrderDraft):
 
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
+    keeps_waiting = True
     listed = "r"
     confirm_button = "button.confirm_return"
     refund_not_yet = "returns.refund_not_yet"

@@ -83,6 +83,10 @@ class Conversation:
     offer: Offer | None = field(default=None, init=False)
     """What the bot's last message offered, for this update only (``bot.services.offers``):
     taken out of the chat memory as the update starts, so any update answers it or drops it."""
+    waiting_aside: int | None = field(default=None, init=False)
+    """A job waits at its question (this message id) while a question asked aside is
+    answered in this update: the answer is followed by a pointer back to it
+    (``bot.flows.base.Flow.step_aside``)."""
 
     def __post_init__(self) -> None:
         if self.memory.offer is not None:
@@ -118,6 +122,7 @@ class Conversation:
                 self.chat_id, part, reply_markup=markup, reply_parameters=quoted
             )
         assert message is not None
+        self.memory.last_said = message.message_id
         self.memory.record("bot", text, self.transcript_limit)
         if reply_markup is not None and (offered := offer_in(reply_markup)) is not None:
             offered.message_id = message.message_id

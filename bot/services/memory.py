@@ -164,6 +164,9 @@ class ChatMemory(BaseModel):
     briefly, pointing back to that message."""
     done: DoneJob | None = None
     """The last job about an order the worker confirmed here, for "改好了吗" right after."""
+    last_said: int | None = None
+    """The bot's last message in this chat (its message id): a job's question, when a
+    question asked aside is answered and the job keeps waiting (``Flow.step_aside``)."""
     offer: Offer | None = None
     """What the bot's last words offered (a person, a job about an order), answerable with a
     bare yes or no in the customer's next message only: the next update takes it out

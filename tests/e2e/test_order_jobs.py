@@ -1392,8 +1392,54 @@ async def test_when_is_my_refund_asked_at_the_quote_keeps_the_return(stack) -> N
     [fit] = await customer.says("我想退货 牛仔裤太长了")
     [quote] = await customer.presses(fit, "是的")
     assert quote.button("确认退货")
-    [when] = await customer.says("退款什么时候到")
-    assert when.text == stack.t("returns.refund_not_yet")
+    [when, back] = await customer.says("退款什么时候到", replies=2)
+    refund = stack.replies.policy.returns.refund
+    assert when.text == stack.t(
+        "returns.refund_not_yet", process=refund.process_days, arrival=refund.arrival_days
+    )
+    assert back.text == stack.t("flow.kept_waiting")
+    assert back.reply_to_message_id == quote.message_id
     [made] = await customer.says("确认退货")
     [record] = await returns_of(stack, returnable.order_no)
     assert record.return_no in made.text
+
+
+async def test_a_question_asked_aside_is_answered_and_the_job_keeps_waiting(stack) -> None:
+    """Found holding the console: "运费谁出" at an exchange's "换成 S，对吗？" answered the
+    postage and dropped the exchange, and "how long does a refund take" at a return's "tags
+    still on?" said "this order has no return" and dropped the return: the customer had to
+    start over. A question the policy answers is answered, and the job waits on, the customer
+    pointed back to its question (a reply to it); a refund asked during a return is that
+    return's. A job asked aside is still a job of its own (the return gives way to it)."""
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [_rules, confirm] = await customer.says("衣服小了 想换大一码", replies=2)
+    assert confirm.button("是的")  # "换成 L，对吗？"
+    [postage, back] = await customer.says("换货运费谁出", replies=2)
+    assert "运费" in postage.text and postage.button("解决了")
+    assert back.text == stack.t("flow.kept_waiting")
+    assert back.reply_to_message_id == confirm.message_id
+    [condition] = await customer.says("对")  # the exchange goes on where it waited
+    assert condition.button("是的") and "吊牌" in condition.text
+    other = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    english = stack.customer(language_code="en")
+    await english.shares_contact(other.phone)
+    [why] = await english.says("I want to return this")
+    [fit] = await english.presses(why, "Changed my mind")
+    [ship, back_en] = await english.says("btw do you ship to canada?", replies=2)
+    assert "EMS" in ship.text
+    assert back_en.text == stack.t("flow.kept_waiting", "en")
+    assert back_en.reply_to_message_id == fit.message_id
+    refund = stack.replies.policy.returns.refund
+    [when, again] = await english.says("how long does the refund take?", replies=2)
+    assert when.text == stack.t(
+        "returns.refund_not_yet", "en", process=refund.process_days, arrival=refund.arrival_days
+    )
+    assert again.reply_to_message_id == fit.message_id  # the question still waiting
+    [quote] = await english.says("yes, unworn with tags")
+    assert quote.button("Confirm the return")
+    # another job asked aside is a job: "where is my order" leaves the return for the look-up
+    [card] = await english.says(f"where is my order {other.order_no}")
+    assert other.order_no in card.text
+    await english.hears_nothing_more()
