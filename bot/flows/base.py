@@ -75,8 +75,9 @@ class Flow(ABC):
     for the new question."""
     asides: frozenset[str] = frozenset()
     """The intents answered outright from the policy (``Flows.get`` sets them)."""
-    refund_not_yet: ClassVar[str | None] = None
-    """The UI key that answers "when is my refund?" asked during the job (a return's)."""
+    about_the_job: ClassVar[dict[str, str]] = {}
+    """Intent → the UI key that answers it about this job, asked during it (a return's refund:
+    none yet)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -127,27 +128,23 @@ class Flow(ABC):
         other clear new question leaves the flow to the intent handlers (``SkipHandler``);
         anything else hears the flow's question again."""
         if decision is not None and decision.outcome == "accept":
-            if await self.refund_asked(decision):
+            if await self.job_asked_about(decision):
                 return
             self.step_aside(decision)
             await self.finish()
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
-    async def refund_asked(self, decision: Decision) -> bool:
-        """A refund asked about in the middle of a return ("退款什么时候到"): this return's
-        refund — none until it is confirmed and the parcel is back, and how long it takes then;
-        the return keeps waiting at its question. It left the flow for "this order has no
-        return on record", and the return was never made."""
-        if self.refund_not_yet is None or decision.intent != "returns.refund_progress":
+    async def job_asked_about(self, decision: Decision) -> bool:
+        """A question about this job itself, asked in the middle of it ("退款什么时候到" during a
+        return, "换的那件什么时候寄出来" during an exchange): answered for this job
+        (``about_the_job``), which keeps waiting at its question. The refund left the return
+        for "this order has no return on record", and the return was never made."""
+        key = self.about_the_job.get(decision.intent)
+        if key is None:
             return False
         self.conv.waiting_aside = self.conv.memory.last_said or 0
-        refund = self.conv.replies.policy.returns.refund
-        await self.conv.say(
-            self.conv.t(
-                self.refund_not_yet, process=refund.process_days, arrival=refund.arrival_days
-            )
-        )
+        await self.conv.say(self.conv.t(key))
         return True
 
     def step_aside(self, decision: Decision | None) -> None:

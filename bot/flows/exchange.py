@@ -11,6 +11,7 @@ linked the terms and the confirmation come back.
 from __future__ import annotations
 
 import logging
+from typing import ClassVar
 
 from aiogram.fsm.state import State, StatesGroup
 
@@ -101,6 +102,7 @@ class ExchangeDraft(OrderDraft):
 class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
     keeps_waiting = True
+    about_the_job: ClassVar[dict[str, str]] = {"returns.exchange": "exchange.how_it_goes"}
     listed = "x"
     confirm_button = "button.confirm_exchange"
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import Field
@@ -133,7 +134,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     keeps_waiting = True
     listed = "r"
     confirm_button = "button.confirm_return"
-    refund_not_yet = "returns.refund_not_yet"
+    about_the_job: ClassVar[dict[str, str]] = {
+        "returns.refund_progress": "returns.refund_not_yet"
+    }
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)
