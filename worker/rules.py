@@ -102,7 +102,8 @@ def decide_exchange(facts: ExchangeFacts, returns: ReturnsPolicy) -> ExchangeDec
                 reasons.append("size_change_not_allowed")
             if facts.color_change and "color" not in rule.exchange_changes:
                 reasons.append("color_change_not_allowed")
-        if facts.same_variant:
+        if facts.same_variant and not quality:
+            # (a faulty item is replaced by a new one of the same)
             reasons.append("same_variant")
         elif not facts.new_variant_exists:
             reasons.append("variant_not_found")

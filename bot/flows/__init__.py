@@ -15,7 +15,8 @@ from bot.flows import (
     shipping,
     size,
 )
-from bot.flows.base import Flow
+from bot.flows.base import Flow, Flows
+from intents import Slots
 
 FLOWS: tuple[type[Flow], ...] = (
     orders.OrderQueryFlow,
@@ -29,6 +30,19 @@ FLOWS: tuple[type[Flow], ...] = (
     products.ProductFacts,
 )
 
+
+
+async def start_remedy(flows: Flows, remedy: str, slots: Slots, told: str) -> None:
+    """A faulty item's remedy asked for ("衣服有个洞 退了吧", "the zip broke, send me a new
+    one"): the return, or the exchange for a new one, with the fault told (``told``: it names
+    the item and makes it the shop's fault — postage both ways the shop's, no condition
+    asked)."""
+    if remedy == "exchange":
+        await flows.get(exchange.ExchangeFlow).start(slots, told)
+    else:
+        await flows.get(returns.ReturnFlow).start(slots, told)
+
+
 __all__ = [
     "FLOWS",
     "Flow",
@@ -41,4 +55,5 @@ __all__ = [
     "returns",
     "shipping",
     "size",
+    "start_remedy",
 ]

@@ -85,6 +85,10 @@ class ExchangeDraft(OrderDraft):
     """The item's kind (regular, custom, proxy): refusals name its own rules."""
     request: str = ""
     """The customer's words that asked for the exchange (the item they name is the one)."""
+    quality: bool = False
+    """A quality problem told with it ("有个洞 给我换一件"): the shop's fault — a new one of the
+    same unless another size or colour is named, postage both ways the shop's, the item's
+    condition not asked (it is checked on arrival), the kind's window and rule lifted."""
 
     def quote(self, user_id: int, proof: str | None) -> QuoteExchange:
         assert self.order_no is not None and self.item_id is not None
@@ -95,7 +99,8 @@ class ExchangeDraft(OrderDraft):
             item_id=self.item_id,
             new_size=self.new_size,
             new_color=self.new_color,
-            fit_for_resale=self.fit_for_resale,
+            fit_for_resale=self.fit_for_resale or self.quality,
+            quality_problem=self.quality,
         )
 
 
@@ -125,6 +130,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             size_step=wish.step,
             size_base=wish.base,
             request=text.strip()[:200],
+            quality=choices.return_cause(text) == "quality",
         )
         # the order named, or whose item is named ("change the hoodie to XL"), or the one the
         # chat is about — for a size said, a customer who proved that order by its digits (the
@@ -138,6 +144,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         order_no = slots.order_no or await order_mentioned(self.rpc, self.conv, text) or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
+            return
+        if draft.quality:  # a fault told: its remedy, not the rules — which order
+            await self.offer_own_orders(draft, text)
             return
         # "Can I exchange a custom-made one?" opens with the yes or no the policy decides
         # (the rules asked again in this chat: briefly)
@@ -238,6 +247,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.wait(ExchangeRequest.waiting_for_size_confirm, draft)
             await self.ask_size_confirm(draft)
             return
+        if draft.quality and not (draft.new_size or draft.new_color):
+            # a quality problem: a new one of the same, unless they name another
+            draft.new_size, draft.new_color = item.size, item.color
         if draft.new_size or draft.new_color:
             # They said what they want: the rest stays as it is.
             draft.new_size = draft.new_size or item.size
@@ -276,6 +288,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             phone_last4=conv.memory.proof_for(draft.order_no),
             item_id=draft.item_id,
             fit_for_resale=True,
+            quality_problem=draft.quality,
         )
         reply = await self.rpc.call(probe)
         if isinstance(reply, ContactRequired):
@@ -377,7 +390,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.ask_resale(draft)
 
     async def ask_resale(self, draft: ExchangeDraft) -> None:
-        if draft.condition_said:
+        if draft.condition_said or draft.quality:  # (a faulty item's is checked on arrival)
             await self.quote(draft)  # told already, before it was asked
             return
         await self.wait(ExchangeRequest.waiting_for_resale, draft)
@@ -411,13 +424,16 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             return
         draft.key = draft.key or idempotency_key(conv.user_id)
         await self.wait(ExchangeRequest.waiting_for_confirm, draft)
+        variant = self.variant(draft.new_size, draft.new_color)
+        same = (draft.new_size, draft.new_color) == (draft.old_size, draft.old_color)
         await conv.say(
             conv.replies.exchange_quote(
                 conv.locale,
                 item=draft.item_title,
-                new_variant=self.variant(draft.new_size, draft.new_color),
+                new_variant=conv.t("exchange.same_new", variant=variant) if same else variant,
                 postage_payer=reply.postage_payer,
-                deadline=reply.deadline,
+                # a faulty item's window is lifted: no date to confirm by
+                deadline=None if draft.quality else reply.deadline,
             ),
             reply_markup=keyboards.confirm_exchange(conv.t),
         )

@@ -11,18 +11,19 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
+from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import ChangeJob, OrderChangeFlow, order_job
 from bot.flows.returns import ReturnFlow
 from bot.services import offers
-from bot.services.choices import bare_yes_or_no, button_typed
+from bot.services.choices import bare_yes_or_no, button_typed, remedy_asked
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.memory import Offer
 from bot.services.person import person_asked, someone_senior_asked
 from bus import Bus
-from intents import Decision
+from intents import Decision, Slots
 from intents.slots import order_number
 from shop.enums import TICKET_REASONS, TicketReason
 
@@ -42,6 +43,12 @@ class AnswersOffer(Filter):
             yes = _same_job_asked(message.text, offer, conv, decision)
         if yes is None and offer.kind == "human" and _person_wanted(message.text, decision):
             yes = True  # "can a supervisor make an exception then?" to "shall I pass you…?"
+        if yes is None and offer.kind == "human" and offer.about:
+            # "can i just get a refund instead" to "shall I pass you…?" after a fault told:
+            # the return (or the new one) the policy allows for it
+            remedy = remedy_asked(message.text)
+            if remedy is not None:
+                return {"yes": False, "offer": offer, "remedy": remedy}
         if yes is None:
             return False
         return {"yes": yes, "offer": offer}
@@ -90,9 +97,20 @@ def get_router() -> Router:
 
     @router.message(AnswersOffer())
     async def on_offer_answered(
-        message: Message, conv: Conversation, rpc: Bus, flows: Flows, yes: bool, offer: Offer
+        message: Message,
+        conv: Conversation,
+        rpc: Bus,
+        flows: Flows,
+        yes: bool,
+        offer: Offer,
+        remedy: str | None = None,
+        decision: Decision | None = None,
     ) -> None:
         await offers.take_buttons_off(conv.bot, conv.chat_id, offer)
+        if remedy is not None and offer.about:
+            slots = decision.slots if decision is not None else Slots()
+            await start_remedy(flows, remedy, slots, f"{offer.about} {message.text or ''}")
+            return
         if offer.kind == "job" and offer.order_no is not None:
             if yes and offer.job in ("urge", "cancel"):
                 job: ChangeJob = "urge" if offer.job == "urge" else "cancel"

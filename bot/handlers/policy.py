@@ -11,6 +11,7 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
+from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.products import SHEER, ProductFacts
 from bot.flows.returns import ReturnFlow
@@ -146,7 +147,7 @@ def get_router(router: Router | None = None) -> Router:
 
     @router.message(IntentRoute("quality.problem"))
     async def handle_quality_problem(
-        message: Message, conv: Conversation, rpc: Bus, decision: Decision
+        message: Message, conv: Conversation, rpc: Bus, decision: Decision, flows: Flows
     ) -> None:
         conv.memory.evidence_for = "quality"
         asked = person_asked(message.text or "")
@@ -156,10 +157,20 @@ def get_router(router: Router | None = None) -> Router:
             await conv.say(conv.t("quality.problem_to_person"))
             await hand_to_person(conv, rpc, asked, about="quality.problem", reason="quality")
             return
+        text = message.text or ""
+        remedy = choices.remedy_asked(text)
+        if remedy is not None:
+            # "衣服有个洞 给我换一件", "the zip broke, i want a refund": the return or the new
+            # one the policy allows for a fault (the shop pays the postage), made here
+            await conv.say(conv.t("quality.sorry"))
+            await start_remedy(flows, remedy, decision.slots, text)
+            return
         await conv.say(
             conv.replies.answer("quality.problem", conv.locale),
             reply_markup=conv.offer_human("quality"),
         )
+        if conv.memory.offer is not None:
+            conv.memory.offer.about = text[:200]  # for a return or a new one asked instead
 
     @router.message(IntentRoute("human.agent"))
     async def handle_human_request(

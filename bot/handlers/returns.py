@@ -18,6 +18,7 @@ from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
+from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import OrderQueryFlow, courier_asked, order_job
@@ -123,6 +124,23 @@ class ChangeWords(Filter):
             and (decision.slots.size is not None or size_wish(text).said)
             and _CHANGE.search(text) is not None
         )
+
+
+class FaultRemedy(Filter):
+    """Not a confident intent, but a fault told and its remedy asked for in one message
+    ("牛仔裤拉链坏了 给我换一条新的吧", "the seam ripped, i want my money back"): the engine torn
+    between the quality problem and the exchange or return. The remedy goes to the handler."""
+
+    async def __call__(
+        self, message: Message, decision: Decision | None = None
+    ) -> bool | dict[str, str]:
+        if decision is None or decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        if choices.return_cause(text) != "quality":
+            return False
+        remedy = choices.remedy_asked(text)
+        return {"remedy": remedy} if remedy is not None else False
 
 
 def _known_order(text: str, conv: Conversation) -> bool:
@@ -362,6 +380,15 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
 
     # -- an order number alone ---------------------------------------------------------------------
+    @references.message(HasText(), FaultRemedy())
+    async def handle_fault_remedy(
+        message: Message, conv: Conversation, flows: Flows, decision: Decision, remedy: str
+    ) -> None:
+        """A faulty item's return or new one asked for: made here, the shop's fault (postage
+        both ways ours, no condition asked). It asked "did you mean…?" before."""
+        await conv.say(conv.t("quality.sorry"))
+        await start_remedy(flows, remedy, decision.slots, message.text or "")
+
     @references.message(HasText(), ReturnWords())
     async def handle_return_words(message: Message, flows: Flows, decision: Decision) -> None:
         """ "我想退货 但是忘了订单号": the engine torn between a return and an order question,

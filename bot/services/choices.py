@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -184,9 +184,12 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "not what i ordered", "sent (me )?the wrong",
     )),
     ("quality", _any(
-        "质量", "破了", "破洞", "开线", "脱线", "线头", "掉色", "褪色", "起球", "污渍", "有洞",
-        "坏了", "瑕疵", "残次", "脏", "damaged", "broken", "defect", "faulty", "hole", "torn",
-        "stain", "ripped", "poor quality", "fell apart",
+        "质量", "破了", "破洞", "开线", "脱线", "线头", "掉色", "褪色", "起球", "污渍", "有个?洞",
+        "坏了", "瑕疵", "残次", "脏", "扣子?(掉|坏|松)", "掉扣", "拉链(坏|卡|拉不)", "开胶",
+        "缩水", "抽丝", "勾丝", "damaged", "broken", "defect", "faulty", "hole", "torn",
+        "stain", "ripped", "poor quality", "fell apart", "button (fell|came) off",
+        "missing (a )?button", "zip(per)? (is )?(broke|stuck)", "shr[ua]nk", "faded",
+        "coming apart", "loose threads?",
     )),
     ("not_as_described", _any(
         "色差", "(和|跟|与)(图片|描述|照片)不", "货不对板", "实物.*不一样",
@@ -202,6 +205,26 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "changed my mind", "don'?t (like|want|need)", "no longer (want|need)", "by mistake",
     )),
 )  # fmt: skip
+
+
+_REPLACE = _any(
+    "换(一|个|件|条|双|新|货)", "重新(发|寄)", "补发", "exchange", "replace", "swap", "new one",
+    "another one", "send (me )?(a )?new",
+)
+_REFUND = _any(
+    "退(货|款|了|掉|回|钱)", "不要了", "refund", "return (it|them|this)", "money back",
+    "send (it|them) back", "get a return",
+)
+
+
+def remedy_asked(text: str) -> Literal["return", "exchange"] | None:
+    """What a customer with a faulty item asks for instead of a person: their money back
+    ("退了吧", "can i just get a refund") or a new one ("给我换一件", "send me a new one");
+    ``None`` when neither (or both) is asked."""
+    refund, replace = _REFUND.search(text) is not None, _REPLACE.search(text) is not None
+    if refund == replace:
+        return None
+    return "return" if refund else "exchange"
 
 
 def return_cause(text: str) -> ReturnCause | None:

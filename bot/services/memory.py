@@ -63,6 +63,9 @@ class Offer(BaseModel):
     order_no: str | None = None
     message_id: int | None = None
     """The message with the buttons (taken off once the offer is answered)."""
+    about: str | None = None
+    """The customer's words the offer answered (a quality problem told): the item and the
+    fault, for the return or exchange they may ask for instead."""
     at: datetime
 
 

@@ -105,6 +105,23 @@ def test_single_reasons(overrides, reason):
     assert not decision.eligible
 
 
+def test_a_faulty_item_is_replaced_by_a_new_one_of_the_same_at_the_shops_cost():
+    """A quality problem: the same size and colour again is the remedy (a new one), the window
+    and the condition lifted, the postage the shop's — but it still needs one in stock."""
+    faulty = facts(
+        same_variant=True,
+        quality_problem=True,
+        fit_for_resale=False,
+        delivered_at=NOW - timedelta(days=20),
+    )
+    decision = decide_exchange(faulty, RETURNS)
+    assert decision.eligible and decision.postage_payer == "seller"
+    none_left = decide_exchange(facts(same_variant=True, quality_problem=True,
+                                      new_variant_stock=0), RETURNS)
+    assert none_left.reasons == ["out_of_stock"]
+    assert decide_exchange(facts(same_variant=True), RETURNS).reasons == ["same_variant"]
+
+
 def test_supervisor_is_needed_for_proxy_and_style_changes_only():
     assert decide_exchange(facts(item_kind="proxy"), RETURNS).needs_supervisor
     assert decide_exchange(facts(style_change=True), RETURNS).needs_supervisor
