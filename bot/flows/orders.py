@@ -393,6 +393,8 @@ class OrderQueryFlow(Flow):
             "q",
             ask_contact=False,
             states=job_states(draft),
+            # "where is my down jacket" asked before the contact: that item's order at once
+            text=draft.text,
             with_returns=draft.refund_asked,
             keep=self.refund_filter(draft),
         )

@@ -1480,3 +1480,16 @@ async def test_a_faulty_item_is_returned_or_replaced_here_at_the_shops_cost(stac
     [done] = await english.presses(refund_quote, "Confirm the return")
     [record] = await returns_of(stack, other.order_no)
     assert record.return_no in done.text and record.cause == "quality"
+
+
+async def test_an_item_asked_about_before_the_contact_is_the_order_shown_after_it(stack) -> None:
+    """Found holding the console: "hey where is my down jacket" from a customer not verified
+    yet, then the contact shared: the list of all her shipped parcels came back, the jacket
+    forgotten. Her words name the item: its order's card comes at once."""
+    jacket = await showcase(stack, "in_transit")
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("hey where is my down jacket, ordered last week")
+    assert ask.reply_buttons[0][0].request_contact
+    _linked, card = await customer.shares_contact(jacket.customer_phone, replies=2)
+    assert jacket.order_no in card.text and "Down Jacket" in card.text
+    assert card.button("Solved")  # the card, not a list to pick from
