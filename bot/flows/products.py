@@ -119,7 +119,8 @@ _EN_FILLER = frozenset(
     "is are was the a an this that it its do does did you your have has in of on what how "
     "should i can could me my any some size sizes colour color colours colors please still "
     "left there to for with and or about be washed washing machine hand made it's is it "
-    "they them one ones item stock".split()
+    "they them one ones item stock come comes available sell offer get got buy order "
+    "ordered make made which another other".split()
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

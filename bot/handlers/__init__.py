@@ -113,6 +113,8 @@ def get_routers(
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
         order_job_words,  # "can you chase it?" about the chat's order, the engine unsure
+        # "is it true to size? im 165cm 52kg", the engine torn between size questions: advice
+        size.get_measured_router(),
         person.get_router(waiting=False),  # "能给个电话吗 打字说不清楚", the engine unsure
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
         # "can I have a gift with it"

@@ -4,7 +4,7 @@ itself. The steps are ``bot.flows.size``."""
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
@@ -80,3 +80,38 @@ def get_routers() -> tuple[Router, Router]:
             )
 
     return flows, router
+
+
+SIZE_QUESTIONS = frozenset({"size.fit", "size.recommend", "size.chart"})
+
+
+class MeasuredSizeQuestion(Filter):
+    """Not a confident intent, but the engine torn between size questions only, with advice
+    among its first two, and the customer's height and weight given ("is the hoodie true to
+    size? im 165cm 52kg"): the advice they gave their measurements for."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.outcome == "accept":
+            return False
+        first = {decision.intent, *(c.intent for c in decision.candidates[:2])}
+        slots = decision.slots
+        return (
+            "size.recommend" in first
+            and first <= SIZE_QUESTIONS
+            and slots.height_cm is not None
+            and slots.weight_kg is not None
+        )
+
+
+def get_measured_router() -> Router:
+    """A size question the engine could not place, answered as advice when the height and
+    weight came with it (it asked "did you mean: runs big or small / which size for me?")."""
+    router = Router(name=f"{__name__}.measured")
+
+    @router.message(HasText(), MeasuredSizeQuestion())
+    async def handle_measured_size_question(
+        message: Message, flows: Flows, decision: Decision
+    ) -> None:
+        await flows.get(SizeFlow).start(message.text or "", decision.slots)
+
+    return router

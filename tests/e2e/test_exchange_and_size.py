@@ -137,6 +137,17 @@ async def test_size_between_two_sizes_says_which_for_a_looser_fit(stack) -> None
     assert "M" in advice.text and "L" in advice.text and "宽松" in advice.text
 
 
+async def test_true_to_size_with_height_and_weight_is_advice_not_did_you_mean(stack) -> None:
+    """Found holding the console: "is the hoodie true to size? im 165cm 52kg" asked "did you
+    mean: runs big or small / which size for me?" — the measurements say which: the advice.
+    Then "what colours does it come in" looked for an item called "come"."""
+    customer = stack.customer(language_code="en")
+    [advice] = await customer.says("hi is the hoodie true to size? im 165cm 52kg")
+    assert "Hoodie" in advice.text and "1–3" in advice.text and advice.button("Solved")
+    [colours] = await customer.says("what colours does it come in")
+    assert "Hoodie" in colours.text and "come" not in colours.text
+
+
 async def test_size_asks_for_what_is_missing_in_english(stack) -> None:
     customer = stack.customer(language_code="en")
     [ask] = await customer.says("which size should I take? I'm 170 cm")

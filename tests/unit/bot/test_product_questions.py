@@ -48,6 +48,20 @@ def test_the_product_words_and_what_is_asked(text: str, words: str, aspect: str)
     assert aspect_of(text, slots) == aspect
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("what colours does it come in", ""),  # the chat's product, not an item called "come"
+        ("which sizes is the hoodie available in", "hoodie"),
+        ("can i get the jeans in another colour", "jeans"),
+    ],
+)
+def test_asking_words_are_no_product_name(text: str, words: str) -> None:
+    """Found holding the console: "what colours does it come in" searched for an item called
+    "come" and said there is none."""
+    assert product_words(text, extract_slots(text)) == words
+
+
 def test_fibres_sizes_and_what_the_shop_may_not_sell() -> None:
     assert fibre_asked("T恤是纯棉的吗") == ("cotton", True)
     assert fibre_asked("is the hoodie cotton?") == ("cotton", False)
