@@ -92,7 +92,16 @@ async def not_order_owner(conv: Conversation) -> None:
 
 async def unavailable(conv: Conversation, *, offer_person: bool = True) -> None:
     """The worker (or the broker) can't be reached: say so, and offer a person — or, when the
-    offer itself failed, say when a person will be there."""
+    offer itself failed, say when a person will be there. A job waiting keeps its question as
+    the one to point back to (``ChatMemory.last_said``), not this apology."""
+    asked = conv.memory.last_said
+    try:
+        await _say_unavailable(conv, offer_person=offer_person)
+    finally:
+        conv.memory.last_said = asked
+
+
+async def _say_unavailable(conv: Conversation, *, offer_person: bool) -> None:
     if offer_person:
         await conv.say(
             conv.t("unavailable"), reply_markup=conv.offer_human("unavailable")

@@ -31,9 +31,10 @@ async def test_worker_stopped_mid_conversation(outage_stack) -> None:
     [sorry] = await customer.says(order.phone[-4:])
     assert sorry.text == stack.t("unavailable")
     assert sorry.button("转人工")
-    # Policy answers don't need the worker.
-    [answer] = await customer.says("发什么快递")
+    # Policy answers don't need the worker; the look-up still waits for the digits.
+    [answer, back] = await customer.says("发什么快递", replies=2)
     assert "中通" in answer.text
+    assert back.text == stack.t("flow.kept_waiting") and back.reply_to_message_id == ask.message_id
     # Asking for a person while no worker runs: the broker keeps the command, so the
     # customer hears it is recorded (not "failed"), and the ticket opens when a worker is back.
     [recorded] = await customer.presses(sorry, "转人工")
