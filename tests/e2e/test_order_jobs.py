@@ -1256,6 +1256,52 @@ async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(s
     assert none.text == stack.t("returns.none_returnable", "en") and not none.inline_buttons
 
 
+async def test_an_exchange_lists_only_orders_that_can_still_be_exchanged_zh_and_en(stack):
+    """Found holding the console: the demo customer's exchange list offered her paid and
+    in-transit orders, and those past their exchange window. Only what can still be
+    exchanged is listed (the custom-made shirt delivered hours ago, the regular order two days
+    ago); named anyway, an order says why not: still on its way, past the window (48 hours for
+    the custom-made hoodie), a proxy purchase. Nothing left to exchange: said plainly."""
+    returnable = await showcase(stack, "returnable")  # regular, delivered 2 days ago
+    custom = await showcase(stack, "exchangeable_custom")  # custom, delivered 6 hours ago
+    leave_out = {
+        role: await showcase(stack, role)
+        for role in (
+            "unshipped",
+            "in_transit",
+            "long_in_transit",
+            "dispatch_overdue",
+            "custom_window_passed",
+            "return_window_passed",
+            "proxy",
+        )
+    }
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    _rules, listed = await customer.says("我想换货", replies=2)
+    assert listed.text == stack.t("choose.order")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert shown == {returnable.order_no, custom.order_no}
+    assert not shown & {o.order_no for o in leave_out.values()}
+    [on_its_way] = await customer.says("羽绒服那单")  # in transit: not delivered yet
+    assert stack.t("exchange.reason.not_delivered_yet") in on_its_way.text
+    *_, _listed = await customer.says("我想换货", replies=2)
+    [passed] = await customer.says("刺绣卫衣那单")  # custom-made, delivered 5 days ago
+    assert "已经过了换货时间" in passed.text
+    *_, _listed = await customer.says("我想换货", replies=2)
+    [proxy] = await customer.says("代购那单")
+    assert stack.t("exchange.reason.proxy_no_exchange") in proxy.text
+    # nothing left to exchange: said plainly, in English too
+    old = await stack.make_order(
+        kind="regular", state="completed", delivered_ago=timedelta(days=20)
+    )
+    await another_order_like(stack, old.order_no)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(old.phone)
+    _rules_en, none = await english.says("I want to exchange something", replies=2)
+    assert none.text == stack.t("exchange.none_exchangeable", "en") and not none.inline_buttons
+
+
 async def test_a_refund_asked_without_an_order_offers_only_those_with_one_under_way(stack):
     """Found holding the console: "我的退款到哪了" from a verified customer listed every order
     she has. None under way: said plainly; one: answered at once from its return; two: only
