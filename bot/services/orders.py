@@ -205,11 +205,9 @@ def refund_under_way(arrival_days: int, now: datetime | None = None) -> Keep:
 
 
 def can_be_returned(order: OrderSummary, now: datetime | None = None) -> bool:
-    """An order a return list offers: on its way (it can go back once it arrives), or
-    delivered and within its return window (the worker's ``return_until``). Past it — or only
-    custom-made or proxy items — it is not offered; named, the worker's terms say why."""
-    if order.state == "shipped" and order.delivered_at is None:
-        return True
+    """An order a return list offers: delivered and within its return window (the worker's
+    ``return_until``, None until delivery). On its way, past it — or only custom-made or proxy
+    items — it is not offered; named, the worker's terms say why."""
     return order.return_until is not None and order.return_until > (now or datetime.now(UTC))
 
 

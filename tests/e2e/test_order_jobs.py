@@ -476,6 +476,12 @@ async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -
     jeans, "阔腿裤" the unshipped order the list left out (refused, and the refusal names it),
     "the latest one" the list's first."""
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed),
+    # placed before it
+    second_no, _ = await another_order_like(stack, returnable.order_no)
+    async with stack.shop.db.write() as session:
+        second = (await session.scalars(select(Order).where(Order.order_no == second_no))).one()
+        second.created_at -= timedelta(days=1)
     overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid, not shipped
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
@@ -802,6 +808,8 @@ async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
     """The demo customer has ten orders; "我想退货" listed all of them, unpaid and unshipped
     ones too. The list is what a return can be about (the worker still decides)."""
     order = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await another_order_like(stack, order.order_no)
     customer = stack.customer()
     await customer.shares_contact(order.customer_phone)
     replies = await customer.says("我想退货")
@@ -888,6 +896,8 @@ async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(st
     The rules now end pointing at her orders that can be returned, listed below them; a press
     goes on with the return. Not verified: the rules end with the number, as before."""
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await another_order_like(stack, returnable.order_no)
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
     rules, listed = await customer.says("怎么退货", replies=2)
@@ -1233,6 +1243,8 @@ async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(s
     still go back is listed; named anyway, the cardigan is answered with why not. A customer
     with nothing left to return is told so plainly, not shown a list of what can't."""
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await another_order_like(stack, returnable.order_no)
     passed = await showcase(stack, "return_window_passed")  # 针织开衫, completed long ago
     custom = await showcase(stack, "custom_window_passed")
     customer = stack.customer()
@@ -1254,6 +1266,24 @@ async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(s
     await english.shares_contact(old.phone)
     [none] = await english.says("I want to return something")
     assert none.text == stack.t("returns.none_returnable", "en") and not none.inline_buttons
+
+
+async def test_a_return_list_leaves_out_parcels_still_on_their_way(stack) -> None:
+    """Found holding the console: the return list offered her down jacket, still on its way,
+    and picking it said "not delivered yet". Only delivered orders within their window are
+    listed; named anyway, the one on its way still hears why not."""
+    returnable = await showcase(stack, "returnable")
+    in_transit = await showcase(stack, "in_transit")  # 轻薄羽绒服, shipped 26 hours ago
+    long_in_transit = await showcase(stack, "long_in_transit")  # 休闲西装外套, 26 days
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    # her only order left that can go back is taken at once: which of its items
+    [which] = await customer.says("我想退货")
+    assert which.text != stack.t("choose.order") and which.button("高腰牛仔裤")
+    assert in_transit.order_no not in which.text and long_in_transit.order_no not in which.text
+    await customer.says("/cancel")
+    replies = await customer.says("羽绒服那单我想退")
+    assert stack.t("returns.reason.not_delivered_yet") in replies[-1].text
 
 
 async def test_an_exchange_lists_only_orders_that_can_still_be_exchanged_zh_and_en(stack):
@@ -1419,6 +1449,8 @@ async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack) -> None
     assert urged.text == stack.t("order.urged.delivery")  # the chase, after all
     # in English, at a return's "which order?": acknowledged, the list still answers
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await another_order_like(stack, returnable.order_no)
     english = stack.customer(language_code="en")
     await english.shares_contact(returnable.customer_phone)
     [listed] = await english.says("I want to return something")
