@@ -62,7 +62,7 @@ from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
 from intents.wrong_item import wrong_item
 from shop.colours import colour_name
-from shop.enums import CourierCode, OrderState, TicketReason
+from shop.enums import CourierCode, OrderState
 
 Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "returned"]
 """What a customer asks to have done about an order beside the intent's own answer."""
@@ -538,20 +538,19 @@ class OrderQueryFlow(Flow):
     async def parcel_problem(
         self, order: OrderView, job: Literal["missing_item", "wrong_item"]
     ) -> None:
-        """What came is not what was ordered: something missing ("包裹到了但少了一条裤子": a
-        ticket with that reason) or the wrong item ("发错颜色了": the shop's mistake — a quality
-        ticket, the postage both ways the shop's — to send what was ordered or refund it). The
-        ticket names the order; a photo of what came (and the label) joins it. An order not
-        shipped yet has no parcel to check."""
+        """What came is not what was ordered: something missing ("包裹到了但少了一条裤子") or
+        the wrong item ("发错颜色了": the shop's mistake, not a defect — the postage both ways
+        the shop's — to send what was ordered or refund it): a ticket with that reason, which
+        names the order; a photo of what came (and the label) joins it. An order not shipped
+        yet has no parcel to check."""
         conv = self.conv
         if order.state not in ("shipped", "completed"):
             await conv.say(conv.t(f"order.{job}_not_shipped", order_no=order.order_no))
             return
         await conv.say(conv.t(f"order.{job}", order_no=order.order_no))
         conv.memory.evidence_for = "quality"
-        reason: TicketReason = "missing_item" if job == "missing_item" else "quality"
         await open_ticket(
-            conv, self.rpc, reason=reason, intent="order.status", order_no=order.order_no
+            conv, self.rpc, reason=job, intent="order.status", order_no=order.order_no
         )
 
 

@@ -671,8 +671,9 @@ async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_z
     assert ticket.reason == "missing_item"
 
 
-async def test_the_wrong_item_sent_opens_a_quality_ticket_naming_the_order(stack) -> None:
-    """Found holding the console: "发错颜色了" showed the order card and nothing more."""
+async def test_the_wrong_item_sent_opens_a_wrong_item_ticket_naming_the_order(stack) -> None:
+    """Found holding the console: "发错颜色了" showed the order card and nothing more; then its
+    ticket said "quality" to the desk, as if the item were faulty. Its own reason now."""
     order = await stack.make_order(kind="regular", state="shipped")
     customer = stack.customer()
     card, said, opened = await customer.says(
@@ -681,7 +682,7 @@ async def test_the_wrong_item_sent_opens_a_quality_ticket_naming_the_order(stack
     assert order.order_no in card.text
     assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
-    assert (ticket.reason, ticket.order_no) == ("quality", order.order_no)
+    assert (ticket.reason, ticket.order_no) == ("wrong_item", order.order_no)
     assert ticket.ticket_no in opened.text
     # an address written wrong is no wrong item
     other = stack.customer()
@@ -701,7 +702,7 @@ async def test_the_wrong_item_told_the_other_way_round_opens_its_ticket(stack) -
     assert order.order_no in card.text
     assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
-    assert (ticket.reason, ticket.order_no) == ("quality", order.order_no)
+    assert (ticket.reason, ticket.order_no) == ("wrong_item", order.order_no)
     assert ticket.ticket_no in opened.text
     english = stack.customer(language_code="en")
     other = await stack.make_order(kind="regular", state="shipped")
