@@ -63,6 +63,8 @@ from aiogram.types import (
 )
 
 from bot.local import LOCAL_BOT, LocalSession, local_bot, next_message_id
+from bus.contracts import GetTicket, TicketFound
+from bus.errors import BusError
 
 logger = logging.getLogger(__name__)
 
@@ -413,6 +415,33 @@ class ConsoleAgent(ConsoleCustomer):
         return super().update_for(line)
 
 
+async def open_ticket_notice(dp: Dispatcher, chat_id: int, locale: str) -> str | None:
+    """What the console says once at its start when its chat still has a live ticket from an
+    earlier run (the worker keeps it; the console's chat and user id stay the same): every
+    message would go to the agents' desk, and the bot would say nothing of its own. ``None``:
+    no desk, no live ticket, or the worker can't be asked (the first message finds out)."""
+    desk = dp.workflow_data.get("desk")
+    replies = dp.workflow_data.get("replies")
+    if desk is None or replies is None:
+        return None
+    try:
+        found = await desk.rpc.call(GetTicket(chat_id=chat_id))
+    except BusError as exc:
+        logger.info("console: its chat's ticket could not be looked up: %s", exc)
+        return None
+    if not isinstance(found, TicketFound) or found.ticket.state == "closed":
+        return None
+    ticket = found.ticket
+    said_in = replies.normalize_locale(ticket.locale, fallback=locale)  # the ticket's language
+    key = (
+        "console.open_ticket.with_agent" if ticket.state == "with_agent" else "console.open_ticket"
+    )
+    text: str = replies.text(
+        key, said_in, ticket_no=ticket.ticket_no, agent=ticket.agent_name or ""
+    )
+    return text
+
+
 async def _read_line(stream: TextIO) -> str:
     return await asyncio.get_running_loop().run_in_executor(None, stream.readline)
 
@@ -439,6 +468,9 @@ async def run_console(
     if banner:
         session._print(html_to_text(banner))
     await dp.emit_startup(bot=bot, **dp.workflow_data)
+    notice = await open_ticket_notice(dp, user_id, locale)
+    if notice is not None:
+        session._print(f"客服 › {html_to_text(notice)}")
     try:
         while True:
             if person is agent and agent is not None:

@@ -296,7 +296,8 @@ class ConfirmAddressCallback(CallbackData, prefix="adr"):
 
 
 class ConfirmSizeCallback(CallbackData, prefix="szc"):
-    """The size read from the customer's words, confirmed (or not) before the quote."""
+    """The size or colour read from the customer's words, confirmed (or not): before an
+    exchange's quote, or before a change to an order not shipped yet."""
 
     model_config = CALLBACK_CONFIG
     confirm: bool

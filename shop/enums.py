@@ -69,6 +69,7 @@ TicketReason = Literal[
     "unavailable",
     "not_received",
     "missing_item",
+    "wrong_item",
     "gift",
     "discount",
     "other",
@@ -76,7 +77,9 @@ TicketReason = Literal[
 """Why a chat was handed to a person. ``not_received``: the courier shows the parcel delivered
 but the customer has not got it (the ticket names the order; its courier and tracking number
 go with it); ``missing_item``: the parcel came without something the order has (the ticket
-names the order); ``gift``, ``discount``: a request only a person may grant (the policy's
+names the order); ``wrong_item``: the parcel holds another item, size or colour than the order
+(the shop's mistake, not a defect: the ticket names the order, a photo of what came joins it);
+``gift``, ``discount``: a request only a person may grant (the policy's
 ``prices``: agents may add a small gift, any discount is the supervisor's)."""
 TICKET_REASONS: tuple[TicketReason, ...] = get_args(TicketReason)
 

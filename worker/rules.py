@@ -74,9 +74,7 @@ def decide_exchange(facts: ExchangeFacts, returns: ReturnsPolicy) -> ExchangeDec
         # change to the order, for an agent, not an exchange).
         reasons.append("not_delivered_yet")
 
-    deadline = None
-    if facts.delivered_at is not None and rule.exchange_window_hours is not None:
-        deadline = facts.delivered_at + timedelta(hours=rule.exchange_window_hours)
+    deadline = exchange_deadline(facts.item_kind, facts.delivered_at, returns)
     if deadline is not None and facts.now > deadline and not quality:
         reasons.append("window_expired")
 
@@ -117,6 +115,18 @@ def decide_exchange(facts: ExchangeFacts, returns: ReturnsPolicy) -> ExchangeDec
         deadline=deadline,
         needs_supervisor=needs_supervisor,
     )
+
+
+def exchange_deadline(
+    kind: ItemKind, delivered_at: datetime | None, returns: ReturnsPolicy
+) -> datetime | None:
+    """Until when an item of ``kind`` delivered at ``delivered_at`` may be exchanged without a
+    quality problem (the kind's window from delivery); None when its kind has no window (proxy
+    purchases: exchanged, if at all, at the shop's discretion) or it has not been delivered."""
+    hours = returns.kind_rule(kind).exchange_window_hours
+    if delivered_at is None or hours is None:
+        return None
+    return delivered_at + timedelta(hours=hours)
 
 
 def address_refusal(state: OrderState) -> AddressChangeReason | None:

@@ -50,7 +50,13 @@ TOPICLESS_S = 20
 TOPICS = Counter(
     "kefu_desk_topics_total", "Forum topics the desk created, by outcome.", ["outcome"]
 )
-ICONS = {"complaint": 0xFB6F5F, "quality": 0xFFD67E, "ineligible": 0xCB86DB}
+# (a wrong item is the shop's mistake like a quality problem: the same colour)
+ICONS = {
+    "complaint": 0xFB6F5F,
+    "quality": 0xFFD67E,
+    "wrong_item": 0xFFD67E,
+    "ineligible": 0xCB86DB,
+}
 DEFAULT_ICON = 0x6FB9F0
 
 

@@ -20,6 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.address import AddressFlow, address_in
 from bot.flows.base import Draft, Flow, OrderDraft
+from bot.keyboards import ConfirmSizeCallback
 from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
@@ -61,7 +62,7 @@ from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
 from intents.wrong_item import wrong_item
 from shop.colours import colour_name
-from shop.enums import CourierCode, OrderState, TicketReason
+from shop.enums import CourierCode, OrderState
 
 Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "returned"]
 """What a customer asks to have done about an order beside the intent's own answer."""
@@ -540,20 +541,19 @@ class OrderQueryFlow(Flow):
     async def parcel_problem(
         self, order: OrderView, job: Literal["missing_item", "wrong_item"]
     ) -> None:
-        """What came is not what was ordered: something missing ("包裹到了但少了一条裤子": a
-        ticket with that reason) or the wrong item ("发错颜色了": the shop's mistake — a quality
-        ticket, the postage both ways the shop's — to send what was ordered or refund it). The
-        ticket names the order; a photo of what came (and the label) joins it. An order not
-        shipped yet has no parcel to check."""
+        """What came is not what was ordered: something missing ("包裹到了但少了一条裤子") or
+        the wrong item ("发错颜色了": the shop's mistake, not a defect — the postage both ways
+        the shop's — to send what was ordered or refund it): a ticket with that reason, which
+        names the order; a photo of what came (and the label) joins it. An order not shipped
+        yet has no parcel to check."""
         conv = self.conv
         if order.state not in ("shipped", "completed"):
             await conv.say(conv.t(f"order.{job}_not_shipped", order_no=order.order_no))
             return
         await conv.say(conv.t(f"order.{job}", order_no=order.order_no))
         conv.memory.evidence_for = "quality"
-        reason: TicketReason = "missing_item" if job == "missing_item" else "quality"
         await open_ticket(
-            conv, self.rpc, reason=reason, intent="order.status", order_no=order.order_no
+            conv, self.rpc, reason=job, intent="order.status", order_no=order.order_no
         )
 
 
@@ -579,6 +579,8 @@ class OrderChange(StatesGroup):
 
     waiting_for_item = State()
     waiting_for_variant = State()
+    waiting_for_confirm = State()
+    """A size or colour read from the customer's words, said back before it is changed."""
     waiting_for_contact = State()
     """Only as the place to go on from (``paused_at``): the change is run again."""
 
@@ -591,6 +593,8 @@ class ChangeDraft(OrderDraft):
     courier: CourierCode | None = None
     item_id: int | None = None
     item_title: str = ""
+    old_size: str | None = None
+    old_color: str | None = None
     new_size: str | None = None
     new_color: str | None = None
     size_step: int = 0
@@ -709,14 +713,23 @@ class OrderChangeFlow(Flow):
             return
         draft.item_id = item.item_id
         draft.item_title = item_label(self.conv, item, brackets=True)
+        draft.old_size, draft.old_color = item.size, item.color
         if draft.new_size is None and draft.size_step:
             wish = SizeWish(step=draft.size_step, base=draft.size_base)
             draft.new_size = await wanted_size(self.rpc, item.product_id, wish, item.size)
         if draft.new_color == item.color and draft.new_size:
             draft.new_color = None  # "M码黑色改成L": the colour they have, not a change
         if draft.new_size or draft.new_color:
-            # named (or one step from the item's): the worker checks the stock as it changes it
-            await self.run(draft)
+            # named (or one step from the item's): read from their words, so said back first
+            # ("改成 L，对吗？", as an exchange does); the worker checks the stock as it changes
+            # it. Nothing to change: the worker's refusal says so.
+            if (draft.new_size or item.size, draft.new_color or item.color) == (
+                item.size,
+                item.color,
+            ):
+                await self.run(draft)
+                return
+            await self.ask_confirm(draft)
             return
         reply = await self.rpc.call(GetProduct(product_id=item.product_id))
         variants = reply.product.variants if isinstance(reply, ProductFound) else []
@@ -754,6 +767,57 @@ class OrderChangeFlow(Flow):
             return
         draft.new_size, draft.new_color = size, color
         await self.run(draft)
+
+    async def ask_confirm(self, draft: ChangeDraft) -> None:
+        """ "把订单 KF… 的连帽卫衣（M/灰色）改成 L / 灰色，对吗？" — which item of which order, and
+        what to: nothing is changed before a yes."""
+        conv = self.conv
+        size = draft.new_size or draft.old_size or ""
+        color = colour_name(draft.new_color or draft.old_color or "", conv.locale)
+        await self.wait(OrderChange.waiting_for_confirm, draft)
+        await conv.say(
+            conv.t(
+                "order.modify.confirm",
+                order_no=draft.order_no,
+                item=draft.item_title,
+                new_variant=f"{size} / {color}",
+            ),
+            reply_markup=keyboards.yes_no(conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)),
+        )
+
+    async def change_confirmed(self, yes: bool) -> None:
+        """The change said back, answered: made, or (no) the sizes and colours in stock to pick
+        from instead."""
+        draft = await self.draft()
+        if yes:
+            await self.run(draft)
+            return
+        draft.new_size, draft.new_color, draft.size_step, draft.size_base = None, None, 0, None
+        if draft.item_id is None:
+            await self.finish()
+            return
+        order = await self.order_of(draft, OrderChange.waiting_for_contact)
+        if order is not None:
+            await self.with_item(draft, order, draft.item_id)
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        """ "对" / "不对" to "改成 L，对吗？"; another size or colour named instead ("不对，要XL")
+        is the one wanted, said back again."""
+        draft = await self.draft()
+        wish = size_wish(text)
+        slots = decision.slots if decision is not None else Slots()
+        size = wish.target or slots.size
+        other_size = size is not None and size != (draft.new_size or draft.old_size)
+        other_color = slots.color is not None and slots.color != (
+            draft.new_color or draft.old_color
+        )
+        if other_size or other_color:
+            draft.new_size = size if other_size else draft.new_size
+            draft.new_color = slots.color if other_color else draft.new_color
+            await self.ask_confirm(draft)
+            return
+        yes = choices.yes_or_no(text)
+        await self.read_typed(yes, self.change_confirmed, decision, "choice.again.yes_no")
 
     async def modify_refused(self, reasons: list[str]) -> None:
         conv = self.conv

@@ -38,6 +38,7 @@ from bus.contracts import (
     VariantView,
 )
 from intents import Decision, Slots
+from intents.slots import order_number
 from shop.colours import colour_name
 from shop.enums import PRODUCT_CATEGORIES, SIZE_LETTERS, Fibre, ProductCategory
 
@@ -127,6 +128,30 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _WITHOUT_MATERIAL: frozenset[Aspect] = frozenset({"stock", "care"})
 """Answers without the material's lines (which say whether it is the fibre asked about)."""
+
+
+_BUYING = re.compile(
+    r"\b(?:can|could|may)\s+i\s+(?:still\s+)?(?:buy|order|purchase)\b"
+    r"|\bis\s+it\s+still\s+(?:on\s+sale|available|for\s+sale)\b"
+    r"|还能买|还可以买|能买到|还能下单|还可以下单|还能拍|还可以拍",
+    re.IGNORECASE,
+)
+_HAS_ONE = re.compile(
+    r"\b(?:my|the)\s+order\b|\bi\s+(?:already\s+)?(?:bought|got|received|ordered)\b"
+    r"|\b(?:exchange|swap|return)\b|我买的|买了|收到|换货|退货|订单",
+    re.IGNORECASE,
+)
+
+
+def asks_to_buy(text: str) -> bool:
+    """ "can i still buy the floral dress in a different size?", "碎花裙还能买别的码吗": buying
+    an item of the shop's (its sizes and colours in stock) — not another size of something the
+    customer has: no order number, nothing bought, received or to exchange named."""
+    return (
+        _BUYING.search(text) is not None
+        and _HAS_ONE.search(text) is None
+        and order_number(text) is None
+    )
 
 
 def aspect_of(text: str, slots: Slots | None = None) -> Aspect:

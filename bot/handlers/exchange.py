@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow, ExchangeRequest
+from bot.flows.products import ProductFacts, asks_to_buy
 from bot.keyboards import (
     ConfirmExchangeCallback,
     ConfirmSizeCallback,
@@ -34,7 +35,13 @@ def get_routers() -> tuple[Router, Router]:
         message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
     ) -> None:
         # asked beside a question, the exchange's own words (bot.services.several)
-        await flows.get(ExchangeFlow).start(decision.slots, lead_part or message.text or "")
+        text = lead_part or message.text or ""
+        if asks_to_buy(text):
+            # "can i still buy the floral dress in a different size?": buying one, no order of
+            # theirs in it — the item's stock answers, not the exchange rules
+            await flows.get(ProductFacts).start(text, decision.slots, aspect="stock")
+            return
+        await flows.get(ExchangeFlow).start(decision.slots, text)
 
     @flows.message(ExchangeRequest.waiting_for_order, HasText())
     async def on_exchange_order(

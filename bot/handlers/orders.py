@@ -20,6 +20,7 @@ from bot.flows.orders import (
 )
 from bot.keyboards import (
     ConfirmAddressCallback,
+    ConfirmSizeCallback,
     ItemPickCallback,
     OrderJobCallback,
     OrderPickCallback,
@@ -109,6 +110,18 @@ def get_routers() -> tuple[Router, Router, Router]:
         message: Message, flows: Flows, decision: Decision | None = None
     ) -> None:
         await flows.get(OrderChangeFlow).variant_typed(message.text or "", decision)
+
+    @flows.callback_query(OrderChange.waiting_for_confirm, ConfirmSizeCallback.filter())
+    async def on_change_confirmed(
+        query: CallbackQuery, callback_data: ConfirmSizeCallback, flows: Flows
+    ) -> None:
+        await flows.get(OrderChangeFlow).change_confirmed(callback_data.confirm)
+
+    @flows.message(OrderChange.waiting_for_confirm, HasText())
+    async def on_change_confirm_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(OrderChangeFlow).confirm_typed(message.text or "", decision)
 
     @flows.callback_query(OrderJobCallback.filter(F.job.in_({"urge", "cancel"})))
     async def on_order_job(

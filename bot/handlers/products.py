@@ -17,6 +17,7 @@ from bot.flows.products import (
     STOCK_WORDS,
     ProductFacts,
     ProductQuestion,
+    asks_to_buy,
     product_words,
 )
 from bot.keyboards import ProductCategoryCallback, ProductPickCallback
@@ -29,7 +30,9 @@ HAS_IT = re.compile(r"有[^，。,.!?！？]{0,16}[吗嘛么麼]")
 
 class StockQuestion(Filter):
     """A message the intent engine could not place that asks whether something is in stock
-    ("黑色M还有吗", "do you have the jeans in 32?"): the catalogue answers it."""
+    ("黑色M还有吗", "do you have the jeans in 32?"), or whether it can be bought in another size
+    ("could i buy the floral dress in another size", ``asks_to_buy``): the catalogue answers
+    it."""
 
     async def __call__(
         self, message: Message, decision: Decision | None = None, memory: ChatMemory | None = None
@@ -38,7 +41,7 @@ class StockQuestion(Filter):
             return False
         lowered = message.text.lower()
         slots = decision.slots
-        if not any(word in lowered for word in STOCK_WORDS):
+        if not any(word in lowered for word in STOCK_WORDS) and not asks_to_buy(message.text):
             # "卫衣有黑色XL吗": a size or colour had in a yes/no question
             return bool((slots.size or slots.color) and HAS_IT.search(message.text))
         # about something: a size or colour, a product's name, or the product just talked about

@@ -205,12 +205,27 @@ def refund_under_way(arrival_days: int, now: datetime | None = None) -> Keep:
 
 
 def can_be_returned(order: OrderSummary, now: datetime | None = None) -> bool:
-    """An order a return list offers: on its way (it can go back once it arrives), or
-    delivered and within its return window (the worker's ``return_until``). Past it — or only
-    custom-made or proxy items — it is not offered; named, the worker's terms say why."""
-    if order.state == "shipped" and order.delivered_at is None:
-        return True
+    """An order a return list offers: delivered and within its return window (the worker's
+    ``return_until``, None until delivery). On its way, past it — or only custom-made or proxy
+    items — it is not offered; named, the worker's terms say why."""
     return order.return_until is not None and order.return_until > (now or datetime.now(UTC))
+
+
+def can_be_exchanged(order: OrderSummary, now: datetime | None = None) -> bool:
+    """An order an exchange list offers: delivered and within its exchange window (the
+    worker's ``exchange_until``: 48 hours for custom-made items, 7 days for regular ones, none
+    for proxy purchases). Not delivered yet, past it, or only proxy items: not offered; named,
+    the worker's terms say why (one not shipped has its size changed on the order instead)."""
+    return order.exchange_until is not None and order.exchange_until > (now or datetime.now(UTC))
+
+
+LISTED_ONLY_IF: dict[OrderFlow, Keep] = {"r": can_be_returned, "x": can_be_exchanged}
+"""The jobs whose list offers only the orders they can still be done on (a return, an
+exchange): possibly none, which ``offer_orders`` says plainly (``NONE_LISTED``)."""
+NONE_LISTED: dict[OrderFlow, str] = {
+    "r": "returns.none_returnable",
+    "x": "exchange.none_exchangeable",
+}
 
 
 def shown_orders(
@@ -219,19 +234,20 @@ def shown_orders(
     states: Collection[OrderState] = (),
     keep: Keep | None = None,
 ) -> list[OrderSummary]:
-    """The orders a job's list shows: returns of what can still be returned, exchanges of
-    what has shipped, an invoice of what was paid, or the ``states`` the job can be about (the
-    worker still decides; the others would only crowd the list). A return list may be empty
-    (``offer_orders`` says so); the others fall back to every order. ``keep``: the orders it
-    keeps, whatever their state, when it keeps any (a refund's list: those with one under
-    way)."""
+    """The orders a job's list shows: returns and exchanges of what can still be returned or
+    exchanged, an invoice of what was paid, or the ``states`` the job can be about (the
+    worker still decides; the others would only crowd the list). A return or exchange list
+    may be empty (``offer_orders`` says so); the others fall back to every order. ``keep``:
+    the orders it keeps, whatever their state, when it keeps any (a refund's list: those with
+    one under way)."""
     kept = [o for o in orders if keep(o)] if keep is not None else []
     if kept:
         return kept[:LIST_SHOWN]
     wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
     fitting = [o for o in orders if o.state in wanted]
-    if flow == "r" and not states and fitting:
-        return [o for o in fitting if can_be_returned(o)][:LIST_SHOWN]
+    still = LISTED_ONLY_IF.get(flow)
+    if still is not None and not states and fitting:
+        return [o for o in fitting if still(o)][:LIST_SHOWN]
     return (fitting or orders)[:LIST_SHOWN]
 
 
@@ -282,10 +298,11 @@ def _taken_at_once(
     two; an order the job can't be about doesn't count — "change the address of my hoodie
     order" means the hoodie not shipped yet, not last month's)."""
     shown = shown_orders(orders, flow, states, keep)
-    if flow == "r" and not states and keep is None:
-        # A return: the order named, or the only one that has reached them, is taken even past
-        # its window (or with nothing returnable in it): the worker's terms then say why not.
-        reached = [o for o in orders if o.state in FLOW_STATES["r"]]
+    if flow in LISTED_ONLY_IF and not states and keep is None:
+        # A return or an exchange: the order named, or the only one it could be about, is taken
+        # even when the list leaves it out (on its way, past its window, nothing in it returned
+        # or exchanged that way): the worker's terms then say why not.
+        reached = [o for o in orders if o.state in FLOW_STATES[flow]]
         named = choices.orders_mentioned(text, reached) if text else []
         if len(named) == 1:
             return named[0]
@@ -357,9 +374,9 @@ async def offer_orders(
         if isinstance(found, OrderFound):
             return found
     if not orders:
-        # a return asked for and nothing left to return: said plainly (an order named still
-        # gets the worker's own reasons)
-        await conv.say(conv.t("returns.none_returnable"))
+        # a return or an exchange asked for and nothing left it can be done on: said plainly
+        # (an order named still gets the worker's own reasons)
+        await conv.say(conv.t(NONE_LISTED.get(flow, "returns.none_returnable")))
         return None
     await conv.say(
         conv.t("choose.order"),

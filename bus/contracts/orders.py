@@ -99,6 +99,12 @@ class OrderSummary(Contract):
         "without the shop at fault (the policy's window for its items' kinds). None: not "
         "delivered, closed, or nothing in it is returned that way (custom-made, proxy).",
     )
+    exchange_until: datetime | None = Field(
+        default=None,
+        description="Delivered: until when an item of it may still be exchanged without a "
+        "quality problem (the policy's window for its items' kinds: custom-made and regular "
+        "differ). None: not delivered, closed, or nothing in it has a window (proxy).",
+    )
     latest_return: OrderReturnBrief | None = Field(
         default=None, description="Its newest return that is not cancelled, if any."
     )
@@ -231,8 +237,9 @@ class OrderList(Contract):
 
 class ListOrders(Request[OrderList | NotLinked]):
     METHOD: ClassVar[str] = "orders.list"
-    # 3: each summary's postage, delivery time, return window and newest return
-    SCHEMA_VERSION: ClassVar[int] = 3
+    # 3: each summary's postage, delivery time, return window and newest return;
+    # 4: its exchange window
+    SCHEMA_VERSION: ClassVar[int] = 4
     telegram_user_id: TelegramUserId
     limit: int = Field(default=10, ge=1, le=50)
 

@@ -180,7 +180,7 @@ class GetTicket(_TicketSelector, Request[TicketFound | TicketNotFound]):
     """A ticket by number (any state), by topic (any state), or a chat's live ticket."""
 
     METHOD: ClassVar[str] = "tickets.get"
-    SCHEMA_VERSION: ClassVar[int] = 3  # 3: the detail's order summaries as orders.list's 3
+    SCHEMA_VERSION: ClassVar[int] = 4  # 3, 4: the detail's order summaries as orders.list's
     detail: bool = Field(default=False, description="Transcript, attachments, orders too.")
     transcript_tail: int = Field(default=20, ge=0, le=200)
 
@@ -249,7 +249,7 @@ class BindTopic(Command[TopicBound | TopicTaken | TicketNotFound]):
     the ticket already has records its card (``card_message_id``)."""
 
     METHOD: ClassVar[str] = "tickets.set_topic"
-    SCHEMA_VERSION: ClassVar[int] = 3  # 3: the detail's order summaries as orders.list's 3
+    SCHEMA_VERSION: ClassVar[int] = 4  # 3, 4: the detail's order summaries as orders.list's
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
     desk_chat_id: ChatId
     topic_id: MessageId

@@ -123,3 +123,44 @@ async def test_console_desk_mode_plays_the_agent(console_shop, amqp_url) -> None
         child.close(force=True)
     assert "记得备注" not in (child.before or "")
     assert child.exitstatus == 0
+
+
+async def test_a_console_restarted_with_its_ticket_still_open_says_so_once(
+    console_shop, amqp_url
+) -> None:
+    """Found holding the console: after a restart, the worker still had the console chat's
+    ticket, so every message went to the desk and the bot said nothing — a new user just saw
+    silence. The console now says at its start that the ticket is open and how to withdraw it;
+    withdrawn, the next start says nothing of it."""
+    first = spawn(amqp_url, console_shop.worker.topology.prefix)
+    try:
+        await first.expect("你 › ", async_=True)
+        first.sendline("我要转人工")
+        await first.expect(r"工单号 (T\d+)", async_=True)
+        ticket_no = first.match.group(1)
+        first.sendline("/quit")
+        await first.expect(pexpect.EOF, async_=True)
+    finally:
+        first.close(force=True)
+    again = spawn(amqp_url, console_shop.worker.topology.prefix)
+    try:
+        await again.expect(r"客服 › 您上次转的人工客服还在排队（工单 (T\d+)）", async_=True)
+        assert again.match.group(1) == ticket_no
+        await again.expect("发 /cancel 就能撤回", async_=True)
+        await again.expect("你 › ", async_=True)
+        again.sendline("/cancel")
+        await again.expect("你 › ", async_=True)
+        assert "已经取消人工客服请求" in (again.before or "")
+        again.sendline("/quit")
+        await again.expect(pexpect.EOF, async_=True)
+    finally:
+        again.close(force=True)
+    third = spawn(amqp_url, console_shop.worker.topology.prefix)
+    try:
+        await third.expect("你 › ", async_=True)
+        assert "终端模式" in (third.before or "")  # (the whole start is in it)
+        assert "您上次转的人工客服" not in (third.before or "")
+        third.sendline("/quit")
+        await third.expect(pexpect.EOF, async_=True)
+    finally:
+        third.close(force=True)

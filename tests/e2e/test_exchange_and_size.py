@@ -271,3 +271,24 @@ async def test_the_size_usually_worn_is_answered_with_that_sizes_measurements_zh
     )
     assert usual_en.text == stack.t("size.usual", "en", size="S")
     assert row_en.text.startswith("Pullover Hoodie\nSize S")
+
+
+async def test_buying_an_item_in_another_size_is_a_stock_question_not_an_exchange(stack):
+    """Found holding the console: "can i still buy the floral dress in a different size?" got
+    the exchange rules and a list of orders — no order is involved: the dress's sizes in stock
+    answer it (said otherwise, with the engine unsure, too — not "did you mean…?"). Something
+    bought, in the same words, is still an exchange."""
+    for lang, name, asked in (
+        ("en", "Floral Chiffon Dress", "can i still buy the floral dress in a different size?"),
+        ("en", "Floral Chiffon Dress", "could i buy the floral dress in another size"),
+        ("zh_CN", "雪纺碎花连衣裙", "碎花连衣裙还能买别的尺码吗"),
+    ):
+        customer = stack.customer(language_code="en" if lang == "en" else "zh-hans")
+        [stock] = await customer.says(asked)
+        opening, closing = stack.t("products.stock.which", lang, variants="\x00").split("\x00")
+        assert stock.text.startswith(f"{name}\n{opening}") and stock.text.endswith(closing)
+    other = stack.customer(language_code="en")
+    [rules, *_] = await other.says(
+        "i bought the floral dress, can i exchange it for a different size?"
+    )
+    assert rules.text.splitlines()[0] == stack.answer("returns.exchange", "en").splitlines()[0]

@@ -10,9 +10,21 @@ import re
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest_asyncio
 from sqlalchemy import select
 
-from worker.db.models import Exchange, Order, OrderItem, OrderUrge, Remark, Return, Variant
+from worker.db.models import (
+    Customer,
+    Exchange,
+    Order,
+    OrderItem,
+    OrderUrge,
+    Product,
+    Remark,
+    Return,
+    Variant,
+)
+from worker.service import utcnow
 
 REFUSAL_OPENERS = ("可以", "能", "好的", "Yes", "Sure", "You can")
 
@@ -41,6 +53,30 @@ async def set_return(stack, return_no: str, **fields) -> None:
             setattr(record, name, value)
 
 
+@pytest_asyncio.fixture(loop_scope="session")
+async def lent(stack):
+    """Lends the demo customer a second order she can still return (a copy of the one named,
+    ``lent(order_no)``) for one test: her showcase has one, and the module's tests share the
+    shop, so afterwards it is handed to a customer of its own."""
+    lent_orders: list[str] = []
+
+    async def lend(order_no: str) -> str:
+        second_no, _ = await another_order_like(stack, order_no)
+        lent_orders.append(second_no)
+        return second_no
+
+    yield lend
+    async with stack.shop.db.write() as session:
+        for order_no in lent_orders:
+            owner = Customer(
+                name="测试", phone=f"177{uuid4().int % 10**8:08d}", created_at=utcnow()
+            )
+            session.add(owner)
+            await session.flush()
+            order = (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+            order.customer_id = owner.id
+
+
 async def order_row(stack, order_no: str) -> Order:
     async with stack.shop.db.read() as session:
         return (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
@@ -51,6 +87,20 @@ async def item_size(stack, item_id: int) -> str:
         item = await session.get(OrderItem, item_id)
         variant = await session.get(Variant, item.variant_id)
         return variant.size
+
+
+async def item_named(stack, order_no: str, product: str) -> int:
+    """The id of the order's item of that product."""
+    async with stack.shop.db.read() as session:
+        return (
+            await session.scalars(
+                select(OrderItem.id)
+                .join(Order)
+                .join(Variant, Variant.id == OrderItem.variant_id)
+                .join(Product, Product.id == Variant.product_id)
+                .where(Order.order_no == order_no, Product.name == product)
+            )
+        ).one()
 
 
 async def remarks_of(stack, order_no: str) -> list[str]:
@@ -274,17 +324,57 @@ async def test_an_unshipped_items_size_is_changed_zh_and_en(stack) -> None:
     order = await stack.make_order(kind="regular", state="paid", delivered_ago=None, size="M")
     customer = stack.customer()
     await customer.shares_contact(order.phone)
-    _card, done = await customer.says(f"订单{order.order_no}的M码改成L", replies=2)
+    _card, confirm = await customer.says(f"订单{order.order_no}的M码改成L", replies=2)
+    [done] = await customer.presses(confirm, "是的")
     assert "L / 黑色" in done.text
     assert await item_size(stack, order.item_id) == "L"
     english = await stack.make_order(kind="regular", state="paid", delivered_ago=None, size="M")
     other = stack.customer(language_code="en")
     await other.shares_contact(english.phone)
-    _card, done = await other.says(
+    _card, confirm = await other.says(
         f"change the size on my order {english.order_no} to S", replies=2
     )
+    [done] = await other.says("yes")
     assert "S / black" in done.text
     assert await item_size(stack, english.item_id) == "S"
+
+
+async def test_a_change_before_shipping_is_said_back_before_it_is_made_zh_and_en(stack):
+    """Found holding the console: "那件卫衣我想改成L" of a paid order changed the size at once,
+    while an exchange asks "换成 L，对吗？" first. The change is said back (which item of which
+    order, to what) and made only on a yes; "不对" offers the sizes in stock to pick instead,
+    and another size typed at the question is said back in its place."""
+    order = await showcase(stack, "unshipped")  # 连帽卫衣 M/浅蓝色 + 格子半身裙 S, paid
+    customer = stack.customer()
+    await customer.shares_contact(order.customer_phone)
+    hoodie = await item_named(stack, order.order_no, "连帽卫衣")
+    _card, confirm = await customer.says(f"{order.order_no} 那件卫衣我想改成L", replies=2)
+    assert confirm.text == stack.t(
+        "order.modify.confirm",
+        order_no=order.order_no,
+        item="连帽卫衣（M/浅蓝色）",
+        new_variant="L / 浅蓝色",
+    )
+    assert await item_size(stack, hoodie) == "M"  # nothing changed before the yes
+    [again] = await customer.presses(confirm, "不是")
+    assert again.text == stack.t(
+        "order.modify.ask_variant_for", item="连帽卫衣（M/浅蓝色）", order_no=order.order_no
+    )
+    assert await item_size(stack, hoodie) == "M"
+    assert again.button("S / 浅蓝色") and await item_size(stack, hoodie) == "M"
+    await customer.says("/cancel")  # (the showcase order stays as it is for the other tests)
+    # in English, typed: another size at the question is said back, then "yes" makes it
+    english = await stack.make_order(kind="regular", state="paid", delivered_ago=None, size="M")
+    other = stack.customer(language_code="en")
+    await other.shares_contact(english.phone)
+    _card, confirm_en = await other.says(
+        f"can you change my order {english.order_no} to L", replies=2
+    )
+    assert "L / black" in confirm_en.text and confirm_en.button("Yes")
+    [other_size] = await other.says("no, XL please")
+    assert "XL / black" in other_size.text and await item_size(stack, english.item_id) == "M"
+    [done] = await other.says("yes")
+    assert "XL / black" in done.text and await item_size(stack, english.item_id) == "XL"
 
 
 async def test_an_unpaid_order_is_cancelled_after_asking_back_zh(stack) -> None:
@@ -411,7 +501,9 @@ async def test_too_small_before_shipping_changes_the_item_on_the_order(stack) ->
     await customer.shares_contact(order.phone)
     [card] = await customer.says(f"{order.order_no} 到哪了")
     assert "预计发货" in card.text  # within the promise: no apology
-    [done] = await customer.says("M码太小了想换大一号")
+    [confirm] = await customer.says("M码太小了想换大一号")
+    assert "L / 黑色" in confirm.text and await item_size(stack, order.item_id) == "M"
+    [done] = await customer.says("对")
     assert "L / 黑色" in done.text
     assert await item_size(stack, order.item_id) == "L"
 
@@ -470,12 +562,18 @@ async def showcase(stack, role: str):
     return next(o for o in found if o.role == role and o.demo_customer)
 
 
-async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack) -> None:
+async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack, lent) -> None:
     """Verified, the demo customer asks for a return without saying which order: her list
     (also right after the chat was about another order); "牛仔裤那单" is the order with the
     jeans, "阔腿裤" the unshipped order the list left out (refused, and the refusal names it),
     "the latest one" the list's first."""
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed),
+    # placed before it
+    second_no = await lent(returnable.order_no)
+    async with stack.shop.db.write() as session:
+        second = (await session.scalars(select(Order).where(Order.order_no == second_no))).one()
+        second.created_at -= timedelta(days=1)
     overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid, not shipped
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
@@ -574,8 +672,9 @@ async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_z
     assert ticket.reason == "missing_item"
 
 
-async def test_the_wrong_item_sent_opens_a_quality_ticket_naming_the_order(stack) -> None:
-    """Found holding the console: "发错颜色了" showed the order card and nothing more."""
+async def test_the_wrong_item_sent_opens_a_wrong_item_ticket_naming_the_order(stack) -> None:
+    """Found holding the console: "发错颜色了" showed the order card and nothing more; then its
+    ticket said "quality" to the desk, as if the item were faulty. Its own reason now."""
     order = await stack.make_order(kind="regular", state="shipped")
     customer = stack.customer()
     card, said, opened = await customer.says(
@@ -584,7 +683,7 @@ async def test_the_wrong_item_sent_opens_a_quality_ticket_naming_the_order(stack
     assert order.order_no in card.text
     assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
-    assert (ticket.reason, ticket.order_no) == ("quality", order.order_no)
+    assert (ticket.reason, ticket.order_no) == ("wrong_item", order.order_no)
     assert ticket.ticket_no in opened.text
     # an address written wrong is no wrong item
     other = stack.customer()
@@ -604,7 +703,7 @@ async def test_the_wrong_item_told_the_other_way_round_opens_its_ticket(stack) -
     assert order.order_no in card.text
     assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
-    assert (ticket.reason, ticket.order_no) == ("quality", order.order_no)
+    assert (ticket.reason, ticket.order_no) == ("wrong_item", order.order_no)
     assert ticket.ticket_no in opened.text
     english = stack.customer(language_code="en")
     other = await stack.make_order(kind="regular", state="shipped")
@@ -798,10 +897,12 @@ async def test_when_does_my_order_ship_with_its_number_shows_that_orders_dates(s
     assert rule.text == stack.answer("shipping.dispatch_time")
 
 
-async def test_a_return_lists_only_the_orders_that_have_shipped(stack) -> None:
+async def test_a_return_lists_only_the_orders_that_have_shipped(stack, lent) -> None:
     """The demo customer has ten orders; "我想退货" listed all of them, unpaid and unshipped
     ones too. The list is what a return can be about (the worker still decides)."""
     order = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await lent(order.order_no)
     customer = stack.customer()
     await customer.shares_contact(order.customer_phone)
     replies = await customer.says("我想退货")
@@ -883,11 +984,13 @@ async def test_is_it_done_right_after_a_job_is_that_job_said_again(stack) -> Non
     assert "went through" not in refund.text
 
 
-async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(stack) -> None:
+async def test_the_return_rules_asked_by_a_verified_customer_offer_her_orders(stack, lent) -> None:
     """ "怎么退货" from the verified demo customer ended "告诉我订单号" and nothing followed.
     The rules now end pointing at her orders that can be returned, listed below them; a press
     goes on with the return. Not verified: the rules end with the number, as before."""
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await lent(returnable.order_no)
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
     rules, listed = await customer.says("怎么退货", replies=2)
@@ -1227,12 +1330,14 @@ async def test_that_order_after_its_address_changed_is_that_order_zh_and_en(stac
     assert unshipped.order_no in again.text and again.text != stack.t("choose.order")
 
 
-async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(stack) -> None:
+async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(stack, lent) -> None:
     """Found holding the console: the demo customer's return list offered her knitted cardigan
     (completed, past the 7 days) and the custom-made hoodie (never refunded). Only what can
     still go back is listed; named anyway, the cardigan is answered with why not. A customer
     with nothing left to return is told so plainly, not shown a list of what can't."""
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await lent(returnable.order_no)
     passed = await showcase(stack, "return_window_passed")  # 针织开衫, completed long ago
     custom = await showcase(stack, "custom_window_passed")
     customer = stack.customer()
@@ -1254,6 +1359,70 @@ async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(s
     await english.shares_contact(old.phone)
     [none] = await english.says("I want to return something")
     assert none.text == stack.t("returns.none_returnable", "en") and not none.inline_buttons
+
+
+async def test_a_return_list_leaves_out_parcels_still_on_their_way(stack) -> None:
+    """Found holding the console: the return list offered her down jacket, still on its way,
+    and picking it said "not delivered yet". Only delivered orders within their window are
+    listed; named anyway, the one on its way still hears why not."""
+    returnable = await showcase(stack, "returnable")
+    in_transit = await showcase(stack, "in_transit")  # 轻薄羽绒服, shipped 26 hours ago
+    long_in_transit = await showcase(stack, "long_in_transit")  # 休闲西装外套, 26 days
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    # her only order left that can go back is taken at once: which of its items
+    [which] = await customer.says("我想退货")
+    assert which.text != stack.t("choose.order") and which.button("高腰牛仔裤")
+    assert in_transit.order_no not in which.text and long_in_transit.order_no not in which.text
+    await customer.says("/cancel")
+    replies = await customer.says("羽绒服那单我想退")
+    assert stack.t("returns.reason.not_delivered_yet") in replies[-1].text
+
+
+async def test_an_exchange_lists_only_orders_that_can_still_be_exchanged_zh_and_en(stack):
+    """Found holding the console: the demo customer's exchange list offered her paid and
+    in-transit orders, and those past their exchange window. Only what can still be
+    exchanged is listed (the custom-made shirt delivered hours ago, the regular order two days
+    ago); named anyway, an order says why not: still on its way, past the window (48 hours for
+    the custom-made hoodie), a proxy purchase. Nothing left to exchange: said plainly."""
+    returnable = await showcase(stack, "returnable")  # regular, delivered 2 days ago
+    custom = await showcase(stack, "exchangeable_custom")  # custom, delivered 6 hours ago
+    leave_out = {
+        role: await showcase(stack, role)
+        for role in (
+            "unshipped",
+            "in_transit",
+            "long_in_transit",
+            "dispatch_overdue",
+            "custom_window_passed",
+            "return_window_passed",
+            "proxy",
+        )
+    }
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    _rules, listed = await customer.says("我想换货", replies=2)
+    assert listed.text == stack.t("choose.order")
+    shown = {b.text.split(" ")[0] for row in listed.inline_buttons for b in row}
+    assert shown == {returnable.order_no, custom.order_no}
+    assert not shown & {o.order_no for o in leave_out.values()}
+    [on_its_way] = await customer.says("羽绒服那单")  # in transit: not delivered yet
+    assert stack.t("exchange.reason.not_delivered_yet") in on_its_way.text
+    *_, _listed = await customer.says("我想换货", replies=2)
+    [passed] = await customer.says("刺绣卫衣那单")  # custom-made, delivered 5 days ago
+    assert "已经过了换货时间" in passed.text
+    *_, _listed = await customer.says("我想换货", replies=2)
+    [proxy] = await customer.says("代购那单")
+    assert stack.t("exchange.reason.proxy_no_exchange") in proxy.text
+    # nothing left to exchange: said plainly, in English too
+    old = await stack.make_order(
+        kind="regular", state="completed", delivered_ago=timedelta(days=20)
+    )
+    await another_order_like(stack, old.order_no)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(old.phone)
+    _rules_en, none = await english.says("I want to exchange something", replies=2)
+    assert none.text == stack.t("exchange.none_exchangeable", "en") and not none.inline_buttons
 
 
 async def test_a_refund_asked_without_an_order_offers_only_those_with_one_under_way(stack):
@@ -1355,7 +1524,7 @@ async def test_chase_it_typed_after_the_chase_was_offered_chases_without_the_car
             assert len(urges.all()) == 1
 
 
-async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack) -> None:
+async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack, lent) -> None:
     """Found holding the console: "谢谢" while the chase waited for the customer's contact got
     the goodbye that ends a chat ("感谢光临…随时回来"), as if the chase was dropped. A thanks
     mid-job is acknowledged with what is still awaited, and the job goes on after it."""
@@ -1373,6 +1542,8 @@ async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack) -> None
     assert urged.text == stack.t("order.urged.delivery")  # the chase, after all
     # in English, at a return's "which order?": acknowledged, the list still answers
     returnable = await showcase(stack, "returnable")
+    # a second order she can still return (the demo shop's in-transit ones are not listed)
+    await lent(returnable.order_no)
     english = stack.customer(language_code="en")
     await english.shares_contact(returnable.customer_phone)
     [listed] = await english.says("I want to return something")

@@ -442,3 +442,31 @@ async def test_the_order_list_says_what_was_paid_the_return_window_and_the_newes
         shop, await make_order(kind="regular", state="shipped", delivered_ago=None)
     )
     assert on_its_way.return_until is None and on_its_way.delivered_at is None
+
+
+async def test_the_order_list_says_until_when_each_kind_may_be_exchanged(shop, make_order):
+    """orders.list (schema 4): until when the order may be exchanged, by its items' kinds —
+    48 hours for custom-made items, 7 days for regular ones (the exchange rule's own windows),
+    none for proxy purchases or before delivery (the exchange list offers only the others)."""
+    rules = shop.worker.policy.returns
+    for kind in ("custom", "regular"):
+        summary = await only_summary(
+            shop, await make_order(kind=kind, state="shipped", delivered_ago=timedelta(days=1))
+        )
+        hours = rules.kind_rule(kind).exchange_window_hours
+        assert hours is not None and summary.delivered_at is not None
+        assert summary.exchange_until == summary.delivered_at + timedelta(hours=hours)
+    # a custom-made item with a regular one: the longer window, the regular one's
+    both = await only_summary(
+        shop, await make_order(kind="custom", state="shipped", also=("regular",))
+    )
+    assert both.delivered_at is not None and rules.regular.exchange_window_hours is not None
+    assert both.exchange_until == both.delivered_at + timedelta(
+        hours=rules.regular.exchange_window_hours
+    )
+    proxy = await only_summary(shop, await make_order(kind="proxy", state="shipped"))
+    assert proxy.exchange_until is None and proxy.delivered_at is not None
+    on_its_way = await only_summary(
+        shop, await make_order(kind="custom", state="shipped", delivered_ago=None)
+    )
+    assert on_its_way.exchange_until is None

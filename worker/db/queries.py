@@ -33,7 +33,7 @@ from worker.db.models import (
 from worker.db.reads import Reads
 from worker.order_rules import OrderTimes, delivery_due_by, dispatch_due_by, order_attention
 from worker.return_rules import return_deadline
-from worker.rules import address_refusal, mask_address, mask_name, mask_phone
+from worker.rules import address_refusal, exchange_deadline, mask_address, mask_name, mask_phone
 
 # Built once with bind parameters (compiled once for SQLite by SqliteReads): no ORM execution
 # layer and no cache key to compute per call.
@@ -141,11 +141,27 @@ def return_until(order: Order, policy: ShopPolicy) -> datetime | None:
     return max(deadlines, default=None)
 
 
+def exchange_until(order: Order, policy: ShopPolicy) -> datetime | None:
+    """Until when an item of a delivered order may be exchanged without a quality problem: the
+    longest exchange window of its items' kinds, from delivery (the rule
+    ``rules.decide_exchange`` applies); None when nothing in it has a window (proxy)."""
+    delivered = aware(order.delivered_at)
+    if delivered is None or order.state == "closed":
+        return None
+    deadlines = [
+        deadline
+        for item in order.items
+        if (deadline := exchange_deadline(item.variant.product.kind, delivered, policy.returns))
+    ]
+    return max(deadlines, default=None)
+
+
 def order_summary(
     order: Order, policy: ShopPolicy, latest_return: c.OrderReturnBrief | None = None
 ) -> c.OrderSummary:
     """One line of a customer's order list (its items loaded): what was paid, when it was
-    delivered, until when it may be returned, and its newest return (``latest_returns``)."""
+    delivered, until when it may be returned or exchanged, and its newest return
+    (``latest_returns``)."""
     products = [item.variant.product for item in order.items]
     return c.OrderSummary(
         order_no=order.order_no,
@@ -155,6 +171,7 @@ def order_summary(
         postage=order.postage,
         delivered_at=aware(order.delivered_at),
         return_until=return_until(order, policy),
+        exchange_until=exchange_until(order, policy),
         latest_return=latest_return,
         item_count=sum(item.quantity for item in order.items),
         first_item_name=products[0].name if products else "",

@@ -54,6 +54,15 @@ def test_the_card_escapes_what_the_customer_wrote_and_parses_as_telegram_html(re
     assert "排队：第 2 位" in plain and "未绑定" in plain
 
 
+def test_the_card_tells_a_wrong_item_from_a_quality_problem(replies) -> None:
+    """A wrong item sent is the shop's mistake, not a defect: its card said "质量问题"."""
+    for locale, label in (("zh_CN", "发错货"), ("en", "wrong item sent")):
+        wrong, _ = parse_html(texts.card(replies, locale, ticket(reason="wrong_item"), TITLES))
+        quality, _ = parse_html(texts.card(replies, locale, ticket(reason="quality"), TITLES))
+        assert label in wrong and label not in quality
+        assert replies.text("desk.reason.quality", locale) not in wrong
+
+
 def test_the_card_shows_the_record_masked_and_the_orders_in_short(replies) -> None:
     view = ticket(
         customer_masked="陈**",

@@ -82,8 +82,16 @@ async def test_a_paid_order_changes_size_by_the_workers_command() -> None:
     worker = ModifyingWorker(with_item(state="paid", address_refusal=None))
     harness = Harness(worker.bus())
     await harness.share_contact(PHONE)
-    card, done = await harness.say(ASK)
+    card, confirm = await harness.say(ASK)
     assert "KF20260001" in card
+    assert confirm == harness.t(
+        "order.modify.confirm",
+        order_no="KF20260001",
+        item="连帽卫衣（M/黑色）",
+        new_variant="L / 黑色",
+    )
+    assert worker.modified == []  # said back first: nothing changed before the yes
+    [done] = await harness.press("是的")
     [request] = worker.modified
     assert (request.item_id, request.new_size, request.new_color) == (7, "L", None)
     assert done == harness.t("order.modify.done", item="连帽卫衣（M/黑色）", new_variant="L / 黑色")
@@ -111,8 +119,9 @@ async def test_an_order_that_cannot_change_says_so_plainly(state, refusal, key, 
 async def test_a_change_request_proven_by_digits_asks_for_the_contact_then_goes_on() -> None:
     worker = ModifyingWorker(with_item(state="paid", address_refusal=None))
     harness = Harness(worker.bus())
-    card, verify = await harness.say(ASK + " 尾号" + PHONE[-4:])
+    card, _confirm = await harness.say(ASK + " 尾号" + PHONE[-4:])
     assert "KF20260001" in card
+    [verify] = await harness.press("是的")
     assert verify == harness.t("contact.needed_for_change")
     assert worker.modified == []
     linked, done = await harness.share_contact(PHONE)
@@ -147,5 +156,6 @@ async def test_a_named_size_changes_the_order_without_asking_for_the_product() -
     harness = Harness(bus)
     await harness.share_contact(PHONE)
     await harness.say(ASK)
+    await harness.press("是的")
     assert [r.new_size for r in worker.modified] == ["L"]
     assert not any(isinstance(call, GetProduct) for call in bus.calls)

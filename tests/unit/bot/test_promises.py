@@ -69,6 +69,9 @@ ELSEWHERE = {
     "ui.handoff.opened": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.opened_closed_hours": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.comment_thanks": "tests/e2e/test_desk_handoff.py",
+    # the live ticket the worker already holds, named by its number (messages relay to it)
+    "ui.console.open_ticket": "tests/e2e/test_console.py",
+    "ui.console.open_ticket.with_agent": "tests/e2e/test_console.py",
     "ui.order.courier.recorded": "tests/e2e/test_order_jobs.py",
     "ui.order.courier.recorded_extra": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received": "tests/e2e/test_order_jobs.py",

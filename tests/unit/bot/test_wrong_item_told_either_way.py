@@ -34,7 +34,7 @@ async def test_the_wrong_item_told_either_way_opens_its_ticket(
     answers = await harness.say(text, language=language)
     assert harness.t("order.wrong_item", locale, order_no="KF20260001") in answers
     [ticket] = worker.tickets
-    assert (ticket.reason, ticket.order_no) == ("quality", "KF20260001")
+    assert (ticket.reason, ticket.order_no) == ("wrong_item", "KF20260001")
 
 
 @pytest.mark.parametrize(
