@@ -225,8 +225,9 @@ class ConsoleSession(LocalSession):
     def _send(self, method: SendMessage) -> Message:
         message_id = next(self._ids)
         prefix = self._prefix(method.chat_id, method.message_thread_id)
-        quoted = method.reply_parameters and self.messages.get(method.reply_parameters.message_id)
-        if quoted and quoted.text:  # a reply shows the message it quotes, as Telegram does
+        replied = method.reply_parameters.message_id if method.reply_parameters else None
+        quoted = self.messages.get(replied) if replied is not None else None
+        if quoted is not None and quoted.text:  # a reply shows what it quotes, as Telegram does
             line = html_to_text(quoted.text).replace("\n", " ")
             self._print(f"{prefix}┃ {line[:60]}{'…' if len(line) > 60 else ''}")
         self._print(f"{prefix}{html_to_text(method.text)}")

@@ -20,7 +20,7 @@ from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ConfirmSizeCallback, ResaleCallback
 from bot.services import choices, done, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import item_label, order_ask, order_mentioned
+from bot.services.orders import Keep, delivered, item_label, order_ask, order_mentioned
 from bot.services.questions import item_kind_named
 from bot.services.repeats import say_answer
 from bot.services.sizes import SizeWish, size_wish, wanted_size
@@ -169,6 +169,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.wait(self.waiting_for_order, draft)
             return
         await self.offer_own_orders(draft, text)
+
+    def list_keep(self, draft: ExchangeDraft) -> Keep | None:
+        return delivered if draft.quality else None  # a fault lifts the window
 
     async def start_for(self, order_no: str) -> None:
         """The exchange offered by a button about one order (a return refused)."""

@@ -30,6 +30,8 @@ from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import (
     FLOW_STATES,
+    Keep,
+    delivered,
     item_label,
     order_ask,
     order_mentioned,
@@ -183,6 +185,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return False
         await self.start(Slots(order_no=order_no), text)
         return True
+
+    def list_keep(self, draft: ReturnDraft) -> Keep | None:
+        # a fault told lifts the window and the kind's refusal
+        return delivered if choices.return_cause(draft.note) in SELLER_FAULT else None
 
     async def start_for(self, order_no: str) -> None:
         """A return offered by a button about one order."""

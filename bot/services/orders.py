@@ -219,6 +219,12 @@ def can_be_exchanged(order: OrderSummary, now: datetime | None = None) -> bool:
     return order.exchange_until is not None and order.exchange_until > (now or datetime.now(UTC))
 
 
+def delivered(order: OrderSummary) -> bool:
+    """An order that has arrived (a faulty item's remedy may be asked of it, any window
+    lifted)."""
+    return order.delivered_at is not None
+
+
 LISTED_ONLY_IF: dict[OrderFlow, Keep] = {"r": can_be_returned, "x": can_be_exchanged}
 """The jobs whose list offers only the orders they can still be done on (a return, an
 exchange): possibly none, which ``offer_orders`` says plainly (``NONE_LISTED``)."""
