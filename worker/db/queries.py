@@ -9,6 +9,7 @@ itself on SQLite, on a Core ``Connection`` on PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, overload
 
@@ -16,7 +17,8 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
-from shop.policy import ShopPolicy
+from shop.enums import ItemKind
+from shop.policy import ReturnsPolicy, ShopPolicy
 from worker.db.models import (
     CatalogueState,
     Customer,
@@ -130,28 +132,30 @@ def return_until(order: Order, policy: ShopPolicy) -> datetime | None:
     """Until when an item of a delivered order may be sent back for a refund without the shop
     at fault: the longest return window of its items' kinds, from delivery (the rule
     ``return_rules.decide_return`` applies); None when nothing in it is returned that way."""
-    delivered = aware(order.delivered_at)
-    if delivered is None or order.state == "closed":
-        return None
-    deadlines = [
-        deadline
-        for item in order.items
-        if (deadline := return_deadline(item.variant.product.kind, delivered, policy.returns))
-    ]
-    return max(deadlines, default=None)
+    return _latest_window(order, policy, return_deadline)
 
 
 def exchange_until(order: Order, policy: ShopPolicy) -> datetime | None:
     """Until when an item of a delivered order may be exchanged without a quality problem: the
     longest exchange window of its items' kinds, from delivery (the rule
     ``rules.decide_exchange`` applies); None when nothing in it has a window (proxy)."""
+    return _latest_window(order, policy, exchange_deadline)
+
+
+def _latest_window(
+    order: Order,
+    policy: ShopPolicy,
+    deadline_of: Callable[[ItemKind, datetime | None, ReturnsPolicy], datetime | None],
+) -> datetime | None:
+    """The latest of the order's items' deadlines by ``deadline_of`` (its kind's window from
+    delivery); None before delivery, for a closed order, or when no item has one."""
     delivered = aware(order.delivered_at)
     if delivered is None or order.state == "closed":
         return None
     deadlines = [
         deadline
         for item in order.items
-        if (deadline := exchange_deadline(item.variant.product.kind, delivered, policy.returns))
+        if (deadline := deadline_of(item.variant.product.kind, delivered, policy.returns))
     ]
     return max(deadlines, default=None)
 
