@@ -11,6 +11,7 @@ linked the terms and the confirmation come back.
 from __future__ import annotations
 
 import logging
+import re
 from typing import ClassVar
 
 from aiogram.fsm.state import State, StatesGroup
@@ -52,6 +53,10 @@ LIFTED_BY_ANSWERS = frozenset(
 )
 """Refusals of the worker's quote that depend on what the flow has not asked yet (the new size
 or colour, the item's condition): every other reason refuses the item as it is."""
+
+
+_WHEN_NEW = re.compile(r"什么时候|多久|几天|寄出|发出|寄回来|when|how long|send|ship", re.I)
+"""A question of when the new one comes (during an exchange)."""
 
 
 class ExchangeRequest(StatesGroup):
@@ -169,6 +174,13 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.wait(self.waiting_for_order, draft)
             return
         await self.offer_own_orders(draft, text)
+
+    def about(self, decision: Decision, text: str) -> str | None:
+        """"换的那件什么时候寄出来" during the exchange: how it goes — not the rules asked again
+        ("换货规则是什么", answered briefly by the intents)."""
+        if not _WHEN_NEW.search(text):
+            return None
+        return super().about(decision, text)
 
     def list_keep(self, draft: ExchangeDraft) -> Keep | None:
         return delivered if draft.quality else None  # a fault lifts the window

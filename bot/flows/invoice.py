@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import ClassVar
 
 from aiogram.fsm.state import State, StatesGroup
 
@@ -154,9 +155,26 @@ def looks_like_company(title: str) -> bool:
     )
 
 
+_PARCEL = re.compile(r"快递|包裹|发货|到货|物流|parcel|package|deliver|ship|arrive", re.I)
+"""A time asked about the parcel, not the invoice."""
+
+
 class InvoiceFlow(Flow):
     states = InvoiceRequest
     keeps_waiting = True
+    about_the_job: ClassVar[dict[str, str]] = {
+        "payment.invoice": "invoice.when",
+        "shipping.delivery_time": "invoice.when",
+        "shipping.dispatch_time": "invoice.when",
+    }
+
+    def about(self, decision: Decision, text: str) -> str | None:
+        """"发票什么时候能开好", "how long will it take" half way through: this invoice's time
+        (answered honestly: finance issues it against the request number) — unless the words
+        are about the parcel ("how long does delivery take")."""
+        if decision.intent != "payment.invoice" and _PARCEL.search(text):
+            return None
+        return super().about(decision, text)
 
     async def draft(self) -> InvoiceDraft:
         return await self.load(InvoiceDraft)
@@ -199,6 +217,13 @@ class InvoiceFlow(Flow):
     async def order_typed(self, text: str, decision: Decision | None) -> None:
         order_no = await self.order_named(text, "i")
         if order_no is None:
+            draft = await self.draft()
+            if draft.read(text):
+                # the company's name and tax number typed before the order is picked: kept
+                # (they were lost, and asked for again after the order)
+                await self.keep(draft)
+                await self.conv.say(self.conv.t("invoice.details_kept"))
+                return
             await self.ask_order_again_or_step_aside(decision, text)
             return
         draft = await self.draft()
@@ -227,22 +252,11 @@ class InvoiceFlow(Flow):
                 InvoiceRequest.waiting_for_type.state: "invoice.ask_type",
                 InvoiceRequest.waiting_for_tax_no.state: "invoice.ask_tax_no",
             }.get(step or "", f"invoice.ask_title.{draft.title_type or 'personal'}")
-            if (
-                decision is not None
-                and decision.outcome == "accept"
-                and decision.intent == "payment.invoice"
-            ):
-                # "发票什么时候能开好" half way: this invoice's question, answered honestly — the
-                # step still waits (it started the request over, the details given lost)
-                said = (
-                    self.conv.t("invoice.when")
-                    + "\n"
-                    + self.conv.t(ask, order_no=draft.order_no or "")
-                )
-                await self.conv.say(said)
-                return
             if decision is not None and decision.outcome == "accept":
-                await self.ask_again_or_step_aside(decision, ask)  # leaves the flow
+                # "发票什么时候能开好" half way is this invoice's (answered, the step waits on;
+                # it started the request over, the details given lost); a question the policy
+                # answers is answered aside; another leaves the flow
+                await self.ask_again_or_step_aside(decision, ask)
                 return
             await self.conv.say(self.conv.t(ask, order_no=draft.order_no or ""))
             return

@@ -83,6 +83,8 @@ class Conversation:
     offer: Offer | None = field(default=None, init=False)
     """What the bot's last message offered, for this update only (``bot.services.offers``):
     taken out of the chat memory as the update starts, so any update answers it or drops it."""
+    heard_text: str = field(default="", init=False)
+    """What the customer sent in this update, as the transcript has it (``heard``)."""
     waiting_aside: int | None = field(default=None, init=False)
     """A job waits at its question (this message id) while a question asked aside is
     answered in this update: the answer is followed by a pointer back to it
@@ -130,4 +132,5 @@ class Conversation:
         return message
 
     def heard(self, text: str) -> None:
+        self.heard_text = text
         self.memory.record("customer", text, self.transcript_limit)

@@ -121,8 +121,10 @@ async def test_when_the_invoice_is_ready_asked_half_way_keeps_the_request(stack)
     assert ask_title.text == stack.t("invoice.ask_title.company")
     [ask_tax] = await customer.says("杭州可芙示范科技有限公司")
     assert ask_tax.text == stack.t("invoice.ask_tax_no")
-    [when] = await customer.says("发票什么时候能开好")
-    assert when.text == stack.t("invoice.when") + "\n" + stack.t("invoice.ask_tax_no")
+    [when, back] = await customer.says("发票什么时候能开好", replies=2)
+    assert when.text == stack.t("invoice.when")
+    assert back.text == stack.t("flow.kept_waiting")
+    assert back.reply_to_message_id == ask_tax.message_id
     tax_no = company_tax_no()
     [recorded] = await customer.says(tax_no)
     [invoice] = await invoices_of(stack, order.order_no)
@@ -376,3 +378,28 @@ async def test_a_pilling_question_then_a_quality_problem_while_the_product_is_as
     assert ask.text == stack.answer("quality.material") and "起球" not in ask.text
     [sorry] = await customer.says("我上周买的卫衣洗了一次就起球了")
     assert sorry.text == stack.answer("quality.problem")
+
+
+async def test_invoice_details_before_the_order_are_kept_and_its_time_asked_in_english(
+    stack,
+) -> None:
+    """Found holding the console: the company's name and tax number typed at "which order?"
+    were lost ("Which order is it?" again), and "how long will it take" half way got the
+    parcel's delivery times. The details are kept, the time asked is the invoice's."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer(language_code="en")
+    await customer.says("i need a company invoice", replies=2)
+    tax_no = company_tax_no()
+    [kept] = await customer.says(f"Acme Trading Co Ltd, tax id {tax_no}")
+    assert kept.text == stack.t("invoice.details_kept", "en")
+    [when, back] = await customer.says("how long will it take", replies=2)
+    assert when.text == stack.t("invoice.when", "en")
+    assert back.reply_to_message_id == kept.message_id  # which order, asked again there
+    [verify] = await customer.says(order.order_no)  # nothing asked again but who she is
+    assert verify.reply_buttons[0][0].request_contact
+    _linked, recorded = await customer.shares_contact(order.phone, replies=2)
+    [invoice] = await invoices_of(stack, order.order_no)
+    assert invoice.invoice_no in recorded.text
+    assert (invoice.title_type, invoice.title, invoice.tax_no) == (
+        "company", "Acme Trading Co Ltd", tax_no
+    )
