@@ -1347,7 +1347,7 @@ DISPATCH_INTENT = "shipping.dispatch_time"
 _BEFORE_BUYING = re.compile(
     r"现在(?:拍|下单|买|付款?)|今天(?:拍|下单|买|付款?)|(?:拍|下单|付款?)的话"
     r"|\bif i (?:order|buy|checkout|check out|pay|purchase)\b"
-    r"|\b(?:order|ordering|buy) (?:it )?now\b"
+    r"|\b(?:i|to|i'?ll|we) (?:order|buy) (?:it |one |them )?now\b|\bordering (?:it )?now\b"
 )
 _OWN_ORDER = re.compile(
     r"我(?:的|这|那)(?:个)?(?:单|订单|快递|包裹)|单号|已经(?:拍|下单|付)|\bmy order\b"

@@ -550,6 +550,7 @@ def test_order_jobs_and_return_postage_in_other_words(text, intent):
         ("快递送到旧地址了 怎么办", "order"),  # where it went, not an address to change
         ("急急急 下单后多久发货", "shipping"),  # hurry before buying is the shop's timing
         ("周末上班吗", "other"),  # working hours, not a presence check
+        ("where is that order now?", "order"),  # "order now" is not ordering now
     ],
 )
 def test_round_15_words_in_other_questions_leave_them(text, group):
