@@ -1455,7 +1455,9 @@ def _reread(
         return FALLBACK_INTENT
     if group in ("other", "complaint", "greeting") and _only_thanks(lower):
         return THANKS_INTENT
-    if group in _OFF_MISREADS and _OFF_EN.search(lower):
+    if group in _OFF_MISREADS and _OFF_EN.search(lower) and (
+        group != "complaint" or not (cues(norm) or _GRIEVANCE.search(lower))
+    ):
         return DISCOUNT_INTENT
     if group in ("size", "color") and _exchange_by_reason(lower, norm):
         return EXCHANGE_INTENT

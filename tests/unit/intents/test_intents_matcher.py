@@ -551,6 +551,7 @@ def test_order_jobs_and_return_postage_in_other_words(text, intent):
         ("急急急 下单后多久发货", "shipping"),  # hurry before buying is the shop's timing
         ("周末上班吗", "other"),  # working hours, not a presence check
         ("where is that order now?", "order"),  # "order now" is not ordering now
+        ("you said 20% off but charged me full price, scam", "complaint"),  # money off, angry
     ],
 )
 def test_round_15_words_in_other_questions_leave_them(text, group):
