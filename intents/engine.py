@@ -65,6 +65,9 @@ TOPIC_SHARE = 0.4
 TOPIC_FLOOR = 0.002
 # a message of nothing but slot values is this sure of the slot's topic
 SLOT_CONFIDENCE = 0.9
+# a question after a story's turn decides when it is the likelier reading of the question alone
+# (a "did you mean" below the accept threshold: better than a complaint nobody made)
+BURIED_FLOOR = 0.5
 
 # Within a topic, a follow-up that on its own means another intent: (chat's group, the
 # message's own intent) -> the intent it means there. "那运费呢" after a returns answer asks who
@@ -460,11 +463,33 @@ class IntentEngine:
         rule = _reread(group, current, text, lower, norm, slots)
         if rule is not None and st.get(rule) is not None:
             return _point_mass(st, rule, SLOT_CONFIDENCE), "rule"
+        if group == "complaint":
+            buried = self._buried_question(st, norm)
+            if buried is not None:
+                return buried, source
         sure = float(probs.max()) >= SLOT_CONFIDENCE
         if ((top != "thanks" or not sure) and st.get(THANKS_INTENT) is not None
                 and _closes_waiting(text, norm)):
             return _point_mass(st, THANKS_INTENT, SLOT_CONFIDENCE), "rule"
         return probs, source
+
+    def _buried_question(self, st: _State, norm: str) -> Probs | None:
+        """A story read as a complaint, with the question after a turn ("…所以想问问你们这件
+        到底会不会缩", "…anyway, my question is"): the question decides when the engine is sure
+        of it and it is a shop topic; a frustration cue or a grievance keeps the complaint."""
+        if cues(norm) or _GRIEVANCE.search(norm):
+            return None
+        turns = list(_PIVOT.finditer(norm))
+        if not turns:
+            return None
+        tail = norm[turns[-1].end():].strip()
+        if cjk_count(tail) < 4 and len(tail.split()) < 3:
+            return None
+        inner, _, _ = self._probs(st, tail, tail)
+        top = int(inner.argmax())
+        if st.groups[top] in SOCIAL_GROUPS or inner[top] < BURIED_FLOOR:
+            return None
+        return inner
 
     def _probs(self, st: _State, raw: str, norm: str) -> tuple[Probs, Source, bool]:
         """Probabilities over the catalogue's intents (catalogue order), what decided, and
@@ -843,11 +868,12 @@ def _asks(text: str, rest: str) -> bool:
 GREETING_INTENT = "greeting.hello"
 THANKS_INTENT = "thanks.bye"
 _ADDRESS_ZH = re.compile(
-    r"亲爱的|亲|人工客服|客服|店家|店主|老板娘|老板|掌柜的|掌柜|美女|帅哥|你们|店里|请问"
+    r"亲爱的|亲|人工客服|客服|店家|店主|老板娘|老板|掌柜的|掌柜|美女|帅哥|你们|店里|请问|喂"
 )
 _PRESENCE_ZH = re.compile(
-    r"^(?:还|现在|这会儿?)?(?:有没有人|有人|在不在|在|醒着|营业|开门|值班|有人值班|在线|上班)"
-    r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?$"
+    r"^(?:还|现在|这会儿?)?(?:有没有人|有人|在不在|在|醒着|营业|开门|值班|有人值班|在线|上班"
+    r"|(?:今晚|今天|晚上|周末)?有(?:没有)?(?:值班的(?:人)?|人))"
+    r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?(?:回(?:我)?(?:一下|个话|句话))?$"
 )
 _GREETING_EN = re.compile(
     r"^(?:(?:hi+|hello+|he+y+|heya|hiya|yo|oi|howdy|morning|afternoon|evening|good|there)\b\s*)+"
@@ -861,7 +887,11 @@ _PRESENCE_EN = re.compile(
     r"\s+(?:there|here|around|online|awake|available|home)"
     r"|(?:you|u|ya|you guys|u guys|y'?all)\s+(?:there|here|around|online|awake|open|still open)"
     r"(?:\s+(?:today|now|rn|still))?"
-    r"|this thing on|this the (?:shop|store)(?:'s chat)?)$"
+    r"|this thing on|this the (?:shop|store)(?:'s chat)?"
+    r"|(?:any\s?one|some\s?one|any\s?body|some\s?body) on (?:the )?(?:chat|line|here)"
+    r"(?:\s+(?:today|now|rn|tonight|still))?"
+    r"|who'?s on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?"
+    r"|who is on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?)$"
 )
 
 
@@ -894,7 +924,13 @@ def _presence(rest: str, text: str) -> bool:
     rest = _GREETING_EN.sub("", plain)
     if rest != plain and rest and not _SHOP_ADDRESS_EN.sub("", rest).strip():
         return True  # a greeting to the shop in its own words ("yo shop people")
-    return bool(_PRESENCE_EN.match(rest))
+    # (the shop addressed before the check: "evening all, who's on tonight")
+    return bool(_PRESENCE_EN.match(rest) or _PRESENCE_EN.match(_LEADING_ADDRESS_EN.sub("", rest)))
+
+
+_LEADING_ADDRESS_EN = re.compile(
+    r"^(?:(?:shop|store|people|folks|team|guys|all|everyone|everybody|y'?all)\b\s*)+"
+)
 
 
 # a closing that says the customer will wait now: an acknowledgement or thanks, and a wait
@@ -947,7 +983,8 @@ _ELSEWHERE = re.compile(
 )
 # a place to send it instead counts only with the order named: "能送到公司吗" asks in general
 _TO_PLACE = re.compile(
-    r"(?:寄|送)到(?:我)?(?:的)?(?:公司|单位|学校|宿舍|爸妈|父母|朋友|老家|办公室)"
+    r"(?:寄|送)到(?:我)?(?:的)?(?:公司|单位|学校|宿舍|爸妈|父母|朋友|老家|办公室"
+    r"|(?:妈|爸|姐|哥|弟|妹|婆婆|外婆|奶奶|男朋友|女朋友|老公|老婆)(?:家|那))"
 )
 # in English, a person's or another place instead ("can my order go to my sister's flat
 # instead"); what already happened ("it was left at my neighbour's") is the order's status
@@ -956,13 +993,17 @@ _TO_SOMEONE_EN = re.compile(
     r"(?:sister|brother|mum|mom|mother|dad|father|parents|friend|partner|girlfriend|boyfriend"
     r"|wife|husband|aunt|uncle|gran|grandma|nan|neighbou?r|office|work|new)"
 )
+# an address given that is out of date ("今早一看地址是旧的 我都搬走半年了"), not where it went
+_OLD_ADDRESS = re.compile(r"(?:旧|以前的?|原来的?|老)地址|地址(?:还)?是(?:旧|以前|原来|老)的")
+_DELIVERED_THERE = re.compile(r"送到|寄到|送去|寄去|派送|签收|到了")
+_INSTEAD = re.compile(r"\binstead\b")
 _HAPPENED_EN = re.compile(r"\b(?:was|were|got|been|went|left|delivered)\b")
 _MY_ORDER = re.compile(r"单|拍了|买的|付了|付完|\b(?:my order|the order|my parcel|my package)\b")
 _UNSHIPPED = re.compile(
     r"还没发|没发货|发货前|还没寄|没寄出|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
-    r"|\b(?:not|hasn'?t|hasnt|isn'?t) (?:shipped|sent|gone out|dispatched)"
+    r"|\b(?:not|hasn'?t|hasnt|isn'?t) (?:yet )?(?:shipped|sent|gone out|dispatched|posted)"
 )
-_CHANGE = re.compile(r"改|换成|换个|加一|备注|\b(?:change|switch|swap|add)\b")
+_CHANGE = re.compile(r"改|换成|换个|加一|备注|\b(?:change|switch|swap|add|make it)\b")
 
 
 # a remark asked for on the order ("帮我在单子上写一下 盒子里别放价格单", "add a note to my order:
@@ -988,8 +1029,10 @@ def _order_job(lower: str, norm: str) -> str | None:
         return "order.cancel"
     if any(_ELSEWHERE.search(f) for f in forms) or (
         _TO_PLACE.search(norm) and _MY_ORDER.search(norm)
-    ) or (_TO_SOMEONE_EN.search(lower) and _MY_ORDER.search(lower)
-          and not _HAPPENED_EN.search(lower)):
+    ) or (_TO_SOMEONE_EN.search(lower) and (_MY_ORDER.search(lower) or _INSTEAD.search(lower))
+          and not _HAPPENED_EN.search(lower)) or (
+        _OLD_ADDRESS.search(norm) and not _DELIVERED_THERE.search(norm)
+    ):
         return "order.change_address"
     if any(_UNSHIPPED.search(f) and _CHANGE.search(f) and not _ADDRESS_WORD.search(f)
            for f in forms):
@@ -1082,7 +1125,8 @@ def _mocks_the_bot(lower: str, norm: str) -> bool:
 # is the order's status, not the shop's general delivery or dispatch time
 _URGES = re.compile(
     r"催|\b(?:hurry (?:them|it|things|the courier)|hurry up (?:the|my|with|on)"
-    r"|chase (?:the|up|them|it|my)|speed (?:it|things|them) up|nudge (?:them|the courier))"
+    r"|chase (?:the|up|them|it|my)|speed (?:it|things|them) up|nudge (?:them|the courier)"
+    r"|push (?:it|things|them|my order|the order) along|expedite)"
 )
 # (hurrying the chat itself is not the parcel: "hurry up and answer me", "催你们回复")
 _THE_CHAT = re.compile(r"回复|回答|回我|理我|\b(?:answer|reply|respond)")
@@ -1150,11 +1194,15 @@ POSTAGE_INTENT = "returns.postage"
 _POSTAGE = re.compile(
     r"运费|邮费|快递费|寄费|\b(?:postage|shipping cost|return shipping|return postage"
     r"|shipping fee|delivery charge)"
+    r"|\bpay (?:to|for) (?:post|send|ship|mail)\w*"
 )
-_BACK = re.compile(r"退|寄回|换货|\b(?:send (?:\w+ ){0,2}back|sent (?:\w+ ){0,2}back|return)")
+_BACK = re.compile(
+    r"退|寄回|换货|\b(?:(?:send|sent|post|mail|ship) (?:\w+ ){0,2}back|return)"
+)
 _WHO_PAYS = re.compile(
-    r"谁|要我|我出|我付|我承担|你们出|你们付|包|免|多少|吗|\?|？"
-    r"|\b(?:who|free|on me|on you|do i|am i|will i|cost|charge|cover\w*|paid)\b"
+    r"谁|要我|我出|我付|我承担|你们出|你们付|我掏|让我掏|包|免|多少|吗|\?|？"
+    r"|\b(?:who|free|on me|on you|do i|am i|will i|cost|charge|cover\w*|paid|should i"
+    r"|shouldn'?t i|why should)\b"
 )
 
 
@@ -1229,6 +1277,159 @@ def _picks_a_product(lower: str, norm: str, slots: Slots) -> bool:
     return not (_SIZE_WORD.search(norm) or _SIZE_WORD.search(lower))
 
 
+# thanks and nothing else in chat shorthand ("ty ty", "ok ty", "thx mate"): the model reads
+# the bare letters as out of scope
+_THANKS_ONLY_WORDS = re.compile(
+    r"\b(?:ty|tyvm|tysm|thx|thanks?|thank you|ta|cheers|many|much|so|very|again|a lot|lots"
+    r"|ok|okay|k|kk|mate|you|u)\b|谢谢|多谢|谢啦|感谢|好的|好|嗯|哦|了|啊|呀|亲|啦"
+)
+_THANKS_ONLY_CORE = re.compile(r"\b(?:ty|tyvm|tysm|thx|thanks?|ta|cheers)\b|谢")
+
+
+def _only_thanks(lower: str) -> bool:
+    plain = re.sub(r"[^a-z\u4e00-\u9fff' ]+", " ", lower)
+    return bool(_THANKS_ONLY_CORE.search(plain)) and not _THANKS_ONLY_WORDS.sub("", plain).strip()
+
+
+# money off asked for in English with no price word ("if i grab three will u knock some off",
+# "do u give anything off the first buy"): a discount; "took the tags off" is not money
+_OFF_EN = re.compile(
+    r"\bknock (?:\w+ ){0,2}off\b|\b(?:anything|something|a bit|a little|money|some|\d+ ?%?)"
+    r" off\b(?! (?:the )?(?:tag|tags|label|labels|sticker|plastic|packaging))"
+)
+_OFF_MISREADS = frozenset({"complaint", "other", "payment", "returns"})
+
+
+# an exchange asked for by its reason, for an item the customer has ("穿着勒 给我换个大点的码",
+# "its too tight can i send it back and get the next size", "trade the pink one for the grey"):
+# the model reads the size or the colour in it; an order not yet shipped is a change to it
+_SWAP = re.compile(
+    r"换(?:个|成|一)?(?:大|小)(?:一|点|些)?(?:的)?码|换(?:个|成)(?:别的|其他)?.{0,3}色|寄回去?换"
+    r"|\b(?:swap|trade|exchange)\b|\bget the (?:next|bigger|smaller|other) (?:size|one)\b"
+)
+_HAVE_IT = re.compile(
+    r"穿着|穿上|试了|试穿|收到|到了|拿到|寄回|退回"
+    r"|\b(?:send (?:it|them) back|sent (?:it|them) back|worn|wore|tried (?:it|them) on|arrived"
+    r"|received|got it|got them|too (?:tight|big|small|loose|long|short))\b"
+)
+
+
+def _exchange_by_reason(lower: str, norm: str) -> bool:
+    if any(_UNSHIPPED.search(f) for f in (norm, lower)):
+        return False
+    return any(_SWAP.search(f) for f in (norm, lower)) and any(
+        _HAVE_IT.search(f) for f in (norm, lower)
+    )
+
+
+# where the customer sends it back, in words ("东西打包好了 寄哪去", "where do i post it back"):
+# the return address; "寄哪个快递" (which courier) and "能寄到哪些地方" (where the shop ships)
+# are not
+RETURN_ADDRESS_INTENT = "returns.address"
+_WHERE_TO_SEND = re.compile(
+    r"(?<!能)(?<!可以)(?:寄|发)(?:到|去|回)?哪(?:里|儿|去)?(?![个家些])|往哪(?:里|儿)?寄"
+    r"|\bwhere (?:do|should|can|shall) (?:i|we) (?:send|post|mail|ship|return) "
+    r"(?:it|them|this|these|the \w+)\b.{0,10}\bback\b"
+    r"|\bwhere (?:do|should|can|shall) (?:i|we) (?:send|post|mail) (?:it|them|this|the \w+) back"
+)
+_ADDRESS_MISREADS = frozenset({"order.status", "returns.return", "shipping.region",
+                               "shipping.delivery_time", "shipping.dispatch_time"})
+
+
+def _where_to_send_back(lower: str, norm: str) -> bool:
+    return bool(_WHERE_TO_SEND.search(norm) or _WHERE_TO_SEND.search(lower))
+
+
+# a timing question asked before buying ("我下礼拜三出差 现在拍还来得及收到吗", "if i order now
+# when does it arrive") is the shop's delivery or dispatch time, not an order's status
+DELIVERY_INTENT = "shipping.delivery_time"
+DISPATCH_INTENT = "shipping.dispatch_time"
+_BEFORE_BUYING = re.compile(
+    r"现在(?:拍|下单|买|付款?)|今天(?:拍|下单|买|付款?)|(?:拍|下单|付款?)的话"
+    r"|\bif i (?:order|buy|checkout|check out|pay|purchase)\b"
+    r"|\b(?:i|to|i'?ll|we) (?:order|buy) (?:it |one |them )?now\b|\bordering (?:it )?now\b"
+)
+_OWN_ORDER = re.compile(
+    r"我(?:的|这|那)(?:个)?(?:单|订单|快递|包裹)|单号|已经(?:拍|下单|付)|\bmy order\b"
+)
+_ARRIVES = re.compile(r"到|收到|\b(?:arrive|get here|deliver\w*|receive)")
+
+
+def _timing_before_buying(lower: str, norm: str) -> str | None:
+    if not (_BEFORE_BUYING.search(norm) or _BEFORE_BUYING.search(lower)):
+        return None
+    if _OWN_ORDER.search(norm) or _OWN_ORDER.search(lower) or _URGES.search(norm):
+        return None
+    return DELIVERY_INTENT if _ARRIVES.search(norm) or _ARRIVES.search(lower) else DISPATCH_INTENT
+
+
+# an exchange's progress told with the order's words ("换货的那件我寄回去了 换的那件啥时候发我")
+_EXCHANGED = re.compile(r"换货|换的(?:那|这)?(?:件|个|条|双)|\b(?:exchange|replacement)\b")
+_MONEY = re.compile(r"退款|钱|\b(?:refund|money)\b")
+
+
+def _exchange_progress(lower: str, norm: str) -> bool:
+    forms = (norm, lower)
+    return (any(_EXCHANGED.search(f) for f in forms) and any(_SENT_BACK.search(f) for f in forms)
+            and not any(_MONEY.search(f) for f in forms))
+
+
+# a refund already asked for and waiting ("申请的仅退款一直显示处理中 到底退不退"): its progress,
+# not how to return
+_REFUND_PENDING = re.compile(
+    r"(?:仅退款|退款).{0,12}(?:处理中|审核中|一直显示|还没(?:处理|审核|通过|同意|批)|没人处理)"
+    r"|\brefund\b.{0,30}\b(?:pending|processing|under review|still not approved)\b"
+)
+
+
+# orders merged ("我分开付了两回款 你们打一个包裹寄行不", "can you ship my two orders together"):
+# a change to the orders
+_MERGE = re.compile(
+    r"合并|(?:一起|一块|一个包裹|一个包|一单)(?:发|寄)|打(?:成)?一个包"
+    r"|\b(?:combine|merge)\b.{0,20}\borders?\b"
+    r"|\borders?\b.{0,30}\b(?:together|in one (?:box|parcel))\b"
+)
+_TWO_ORDERS = re.compile(
+    r"两(?:个|笔)?(?:单|订单)|分开(?:付|拍|下单|买)|两回|两次|\b(?:two|2|both) orders\b|\borders\b"
+)
+
+
+def _merges_orders(lower: str, norm: str) -> bool:
+    forms = (norm, lower)
+    return any(_MERGE.search(f) for f in forms) and any(_TWO_ORDERS.search(f) for f in forms)
+
+
+# going up or down a size ("should i go up one, reviews r mixed"): how the item runs
+FIT_INTENT = "size.fit"
+_SIZE_STEP = re.compile(
+    r"\b(?:go|going|size|sizing) (?:up|down)\b(?: (?:one|a size|a half|half a size))?"
+)
+
+
+# marked delivered but not there ("app says dropped at door at 2pm, nobody came"): the order's
+_MARKED_DELIVERED = re.compile(
+    r"\b(?:says|said|shows|showed|showing|marked|tracking)\b.{0,20}"
+    r"\b(?:delivered|dropped|left|signed)\b"
+)
+_NOT_HERE = re.compile(
+    r"\b(?:nobody came|no one came|not here|never came|never arrived|never got"
+    r"|nothing (?:here|there)|didn'?t (?:get|receive|come)|wasn'?t there|isn'?t here)\b"
+)
+
+
+def _marked_not_received(lower: str) -> bool:
+    return bool(_MARKED_DELIVERED.search(lower) and _NOT_HERE.search(lower))
+
+
+# a story before the question ("我跟你说啊 之前在别家买的洗一次就缩了 所以想问问你们这件会不会缩",
+# "long story short, my question is …"): the question after the turn decides when the engine
+# is sure of it; the model reads the story's disappointment as a complaint
+_PIVOT = re.compile(
+    r"(?:所以|就是)?(?:想问问?|想问一下|我想知道|请问)|所以|\b(?:so my question is|my question is"
+    r"|anyway|so i wanted to ask|i wanted to ask|just wanted to ask|long story short)\b"
+)
+
+
 def _reread(
     group: str, current: str, text: str, lower: str, norm: str, slots: Slots
 ) -> str | None:
@@ -1252,6 +1453,32 @@ def _reread(
             return THANKS_INTENT
     if group == "thanks" and _only_laughter(norm):
         return FALLBACK_INTENT
+    if group in ("other", "complaint", "greeting") and _only_thanks(lower):
+        return THANKS_INTENT
+    if group in _OFF_MISREADS and _OFF_EN.search(lower) and (
+        group != "complaint" or not (cues(norm) or _GRIEVANCE.search(lower))
+    ):
+        return DISCOUNT_INTENT
+    if group in ("size", "color") and _exchange_by_reason(lower, norm):
+        return EXCHANGE_INTENT
+    if current in _ADDRESS_MISREADS and _where_to_send_back(lower, norm):
+        return RETURN_ADDRESS_INTENT
+    if current == STATUS_INTENT:
+        timing = _timing_before_buying(lower, norm)
+        if timing is not None:
+            return timing
+        if _exchange_progress(lower, norm):
+            return EXCHANGE_INTENT
+    if current == RETURN_INTENT and (_REFUND_PENDING.search(norm) or _REFUND_PENDING.search(lower)):
+        return REFUND_PROGRESS_INTENT
+    if group in ("complaint", "shipping", "order", "payment") and current != MODIFY_INTENT and (
+        _merges_orders(lower, norm)
+    ) and not cues(norm):
+        return MODIFY_INTENT
+    if group in ("complaint", "other") and _SIZE_STEP.search(lower) and not cues(norm):
+        return FIT_INTENT
+    if group == "complaint" and _marked_not_received(lower) and not cues(norm):
+        return STATUS_INTENT
     if group == "human" and _mocks_the_bot(lower, norm):
         return COMPLAINT_INTENT
     if current in _TIMING_INTENTS and _urges_own_order(lower, norm):
@@ -1265,7 +1492,9 @@ def _reread(
         return REFUND_PROGRESS_INTENT
     if current == EXCHANGE_INTENT and _return_not_exchange(lower, norm):
         return RETURN_INTENT
-    if current in _POSTAGE_MISREADS and _return_postage(lower, norm):
+    if (current in _POSTAGE_MISREADS or (group == "complaint" and not cues(norm))) and (
+        _return_postage(lower, norm) and not _address_first(current, lower, norm)
+    ):
         return POSTAGE_INTENT
     if (group in ("shipping", "payment", "other") or current == STATUS_INTENT) and (
         current != COD_INTENT
@@ -1277,6 +1506,17 @@ def _reread(
     if group in ("other", "complaint", "human") and _asks_what_it_does(lower, norm):
         return GREETING_INTENT
     return None
+
+
+def _address_first(current: str, lower: str, norm: str) -> bool:
+    """Two questions, the return address asked before who pays ("退货地址是哪 运费谁出")."""
+    if current != RETURN_ADDRESS_INTENT:
+        return False
+    for form in (norm, lower):
+        address, postage = _ADDRESS_WORD.search(form), _POSTAGE.search(form)
+        if address and postage and address.start() < postage.start():
+            return True
+    return False
 
 
 MODIFY_INTENT = "order.modify"

@@ -30,7 +30,10 @@ _PERSON = re.compile(
     r"转人工|人工客服|人工服务|有没有人工|[找要叫换接](个)?人工|人工来|真人|活人|不要机器人|别用机器人"
     r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
     r"(person|human|agent|people|someone|somebody|staff)\b"
-    r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b",
+    r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b"
+    r"|\b(transfer|put|pass|hand) me (over |through )?(to|on to|onto) (a |an |the |some |your )?"
+    r"(real |actual |live )?(person|human|agent|staff|someone|somebody|customer service|support"
+    r"|team|rep|representative)\b",
     re.IGNORECASE,
 )
 # "不用转人工，你直接告诉我", "no need for a human": a person declined, not asked for

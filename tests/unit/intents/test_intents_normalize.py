@@ -56,6 +56,25 @@ def test_homophone_slips_and_chat_spellings_meet_the_standard_form():
     assert "什么" in normalize("什么时候发")  # 么 inside a word is kept
 
 
+def test_more_input_method_slips_meet_the_standard_form():
+    # round 15: slips a pinyin keyboard makes on shop words
+    assert normalize("我想退贷") == normalize("我想退货")
+    assert normalize("能发顺风吗") == normalize("能发顺丰吗")
+    assert normalize("用花被付") == normalize("用花呗付")
+    assert normalize("帮我取晓下") == normalize("帮我取消下")
+    assert normalize("地址填措了") == normalize("地址填错了")
+    assert normalize("收获地址写错") == normalize("收货地址写错")
+    assert normalize("电子发漂") == normalize("电子发票")
+    assert normalize("换或要重新拍吗") == normalize("换货要重新拍吗")
+    assert normalize("有色查吗") == normalize("有色差吗")
+    assert normalize("拉琏坏了") == normalize("拉链坏了")
+    assert normalize("啥时侯到") == normalize("啥时候到")
+    # the words they are slips for are kept where they mean themselves
+    assert "一路顺风" in normalize("祝你一路顺风")
+    assert "花被子" in normalize("有卖花被子吗")
+    assert "颜色查" in normalize("这个颜色查一下有没有")
+
+
 def test_zai_typed_as_its_homophone_asks_whether_anyone_is_there():
     assert normalize("再吗") == normalize("在吗")
     assert normalize("再么 亲") == normalize("在吗 亲")

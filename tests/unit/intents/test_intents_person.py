@@ -12,6 +12,8 @@ from intents.person import mentions_person, person_asked
         ("说不清 帮我找个人工来处理", "person"),
         ("有没有人工啊", "person"),
         ("could I phone you guys instead", "call"),
+        ("stop the auto replies and transfer me to staff", "person"),  # round 15
+        ("can you put me on to a live agent", "person"),
         ("顺丰骑手的电话多少", None),  # the courier's line: about the parcel
         ("新地址 电话13900001111 杭州市", None),  # a contact, not a request
         ("这件有XL吗", None),
