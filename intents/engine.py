@@ -1002,7 +1002,14 @@ _MY_ORDER = re.compile(r"单|拍了|买的|付了|付完|\b(?:my order|the order
 _UNSHIPPED = re.compile(
     r"还没发|没发货|发货前|还没寄|没寄出|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
     r"|\b(?:not|hasn'?t|hasnt|isn'?t) (?:yet )?(?:shipped|sent|gone out|dispatched|posted)"
+    # not paid yet: nothing has shipped ("i havent paid yet, can i change it to S")
+    r"|还没付|没付款|未付款|付款前|\bbefore (?:i )?pay(?:ing)?\b|\bha(?:ve)?n'?t paid\b"
+    r"|\bnot (?:yet )?paid\b"
 )
+# the item's size or colour changed on the order in so many words ("还能改尺码吗 卫衣想要L",
+# "改完地址还能改尺码吗"): the order's change, whatever address was changed before it
+_ITEM_CHANGE = re.compile(r"改(?:个|一下|成)?(?:尺码|码数|大小|颜色)")
+_ADDRESS_DONE = re.compile(r"改完地址|地址(?:已经)?改(?:好|完|过)")
 _CHANGE = re.compile(r"改|换成|换个|加一|备注|\b(?:change|switch|swap|add|make it)\b")
 
 
@@ -1027,6 +1034,8 @@ def _order_job(lower: str, norm: str) -> str | None:
         return "order.cancel"
     if _ORDER_UNDONE.search(norm) and _UNSHIPPED.search(norm):
         return "order.cancel"
+    if _ITEM_CHANGE.search(norm) and _ADDRESS_DONE.search(norm):
+        return "order.modify"  # the address done, the size now
     if any(_ELSEWHERE.search(f) for f in forms) or (
         _TO_PLACE.search(norm) and _MY_ORDER.search(norm)
     ) or (_TO_SOMEONE_EN.search(lower) and (_MY_ORDER.search(lower) or _INSTEAD.search(lower))
@@ -1035,7 +1044,7 @@ def _order_job(lower: str, norm: str) -> str | None:
     ):
         return "order.change_address"
     if any(_UNSHIPPED.search(f) and _CHANGE.search(f) and not _ADDRESS_WORD.search(f)
-           for f in forms):
+           for f in forms) or _ITEM_CHANGE.search(norm):
         return "order.modify"
     return None
 

@@ -556,3 +556,24 @@ def test_order_jobs_and_return_postage_in_other_words(text, intent):
 )
 def test_round_15_words_in_other_questions_leave_them(text, group):
     assert engine().match(text).group == group
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # found holding the console (main's reading noted): the size changed on the order
+        ("改完地址还能改尺码吗 卫衣想要L", "order.modify"),  # the address change again
+        ("还能改尺码吗 卫衣想要L", "order.modify"),  # size advice ("did you mean")
+        # not paid yet is not shipped yet: the order's change, not its status
+        ("i havent paid yet, can i still change it to size S before paying", "order.modify"),
+        ("还没付款 能先改个颜色吗", "order.modify"),
+    ],
+)
+def test_a_size_or_colour_changed_on_the_order_in_so_many_words(text, intent):
+    d = engine().match(text)
+    assert (d.intent, d.outcome) == (intent, "accept")
+
+
+def test_an_address_to_change_is_still_the_address():
+    for text in ("帮我改个地址", "能改一下收货地址吗 还没发货吧"):
+        assert engine().match(text).intent == "order.change_address"
