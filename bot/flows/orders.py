@@ -939,9 +939,14 @@ class OrderChangeFlow(Flow):
             await outcomes.explain(conv, reply)
 
     async def resume(self, at: str) -> None:
-        """The contact is linked: the change the customer asked for, now as its owner."""
+        """The contact is linked: the change the customer asked for, now as its owner — one
+        still waiting for its yes is said back again (shared at "改成 L，对吗？", the change
+        was made without the yes)."""
         draft = await self.draft()
         draft.paused_at = None
+        if at == OrderChange.waiting_for_confirm.state:
+            await self.ask_confirm(draft)
+            return
         if draft.job == "modify" and draft.item_id is None:
             order = await self.order_of(draft, OrderChange.waiting_for_contact)
             if order is not None:

@@ -377,6 +377,23 @@ async def test_a_change_before_shipping_is_said_back_before_it_is_made_zh_and_en
     assert "XL / black" in done.text and await item_size(stack, english.item_id) == "XL"
 
 
+async def test_the_contact_shared_at_the_read_back_does_not_make_the_change(stack) -> None:
+    """Found holding the console: an unverified customer's "我那件卫衣还没发货吧 能改成L吗",
+    the digits, "改成 L，对吗？" — then the contact shared (before answering it): "已改好",
+    the size changed without the yes. It is said back again, for the customer she is now."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None, size="M")
+    customer = stack.customer()
+    [ask] = await customer.says(f"{order.order_no} 还没发货吧 能改成L吗")
+    assert "后四位" in ask.text
+    _card, confirm = await customer.says(order.phone[-4:], replies=2)
+    assert confirm.button("是的") and "L /" in confirm.text
+    _linked, again = await customer.shares_contact(order.phone, replies=2)
+    assert again.text == confirm.text and again.button("是的")
+    assert await item_size(stack, order.item_id) == "M"  # nothing changed before the yes
+    [done] = await customer.presses(again, "是的")
+    assert await item_size(stack, order.item_id) == "L" and "L" in done.text
+
+
 async def test_an_unpaid_order_is_cancelled_after_asking_back_zh(stack) -> None:
     order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
     customer = stack.customer()
