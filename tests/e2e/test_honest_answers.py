@@ -395,7 +395,7 @@ async def test_invoice_details_before_the_order_are_kept_and_its_time_asked_in_e
     [when, back] = await customer.says("how long will it take", replies=2)
     assert when.text == stack.t("invoice.when", "en")
     assert back.reply_to_message_id == kept.message_id  # which order, asked again there
-    [verify] = await customer.says(order.order_no)  # nothing asked again but who she is
+    [verify] = await customer.says(f"it's for {order.order_no}")  # nothing asked again but who
     assert verify.reply_buttons[0][0].request_contact
     _linked, recorded = await customer.shares_contact(order.phone, replies=2)
     [invoice] = await invoices_of(stack, order.order_no)
