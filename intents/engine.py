@@ -46,6 +46,7 @@ from intents.features import cues, ngrams
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
+from intents.not_received import not_received
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.person import mentions_person
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
@@ -1415,19 +1416,6 @@ _SIZE_STEP = re.compile(
 )
 
 
-# marked delivered but not there ("app says dropped at door at 2pm, nobody came"): the order's
-_MARKED_DELIVERED = re.compile(
-    r"\b(?:says|said|shows|showed|showing|marked|tracking)\b.{0,20}"
-    r"\b(?:delivered|dropped|left|signed)\b"
-)
-_NOT_HERE = re.compile(
-    r"\b(?:nobody came|no one came|not here|never came|never arrived|never got"
-    r"|nothing (?:here|there)|didn'?t (?:get|receive|come)|wasn'?t there|isn'?t here)\b"
-)
-
-
-def _marked_not_received(lower: str) -> bool:
-    return bool(_MARKED_DELIVERED.search(lower) and _NOT_HERE.search(lower))
 
 
 # a story before the question ("我跟你说啊 之前在别家买的洗一次就缩了 所以想问问你们这件会不会缩",
@@ -1486,7 +1474,9 @@ def _reread(
         return MODIFY_INTENT
     if group in ("complaint", "other") and _SIZE_STEP.search(lower) and not cues(norm):
         return FIT_INTENT
-    if group == "complaint" and _marked_not_received(lower) and not cues(norm):
+    # marked delivered but not there ("app says dropped at door at 2pm, nobody came"): the
+    # order's (``intents.not_received``, the bot's reader too)
+    if group == "complaint" and not_received(lower) and not cues(norm):
         return STATUS_INTENT
     if group == "human" and _mocks_the_bot(lower, norm):
         return COMPLAINT_INTENT

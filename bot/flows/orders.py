@@ -59,6 +59,7 @@ from bus.contracts import (
     UrgeRefused,
 )
 from intents import Decision, Slots
+from intents.not_received import not_received
 from intents.slots import answered_last4, extract_slots, order_number
 from intents.wrong_item import wrong_item
 from shop.colours import colour_name
@@ -67,17 +68,6 @@ from shop.enums import CourierCode, OrderState
 Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "returned"]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
-_NOT_RECEIVED = re.compile(
-    r"(显示|说|写着?|提示)?(已经?)?签收.{0,12}(没|未)(有)?(收到|拿到|见到)|没收到.{0,8}(显示|却|但|可).{0,4}签收"
-    r"|(says|shows|marked|showing)( as)? delivered.{0,40}(never|not|didn't|did not|haven't)"
-    r"|\b(says|shows|marked|showing|status)\b.{0,30}\bdelivered\b.{0,40}"
-    r"\b(never|not|didn'?t|did not|haven'?t|hasn'?t|nothing)\b"
-    r"|\bdelivered\b.{0,6}\b(but|yet)\b.{0,20}\b(never|didn'?t|did not|haven'?t|not)\b"
-    r".{0,12}\b(got|get|receive[d]?|arrived?|here|see)\b"
-    r"|(never|didn't|did not|haven't) (got|get|received?)"
-    r".{0,30}(says|shows|marked) ?(as )?delivered",
-    re.IGNORECASE,
-)
 # "包裹到了但是少了一条裤子", "the jeans were not in the parcel": something of the order missing
 _MISSING = re.compile(
     r"漏发|少发|漏寄|少寄|(包裹|快递|箱子|袋子)(里)?少了|少了一?(件|条|样|双)(?!扣)|(只|就)收到一?(件|条)"
@@ -117,7 +107,7 @@ def last4_beside_number(text: str) -> str | None:
 def order_job(text: str) -> Job | None:
     """The job a message about an order asks for, read from its words (the catalogue's intent
     says it is about an order; these say what to do)."""
-    if _NOT_RECEIVED.search(text):
+    if not_received(text):
         return "not_received"
     if _MISSING.search(text):
         return "missing_item"
