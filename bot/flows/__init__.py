@@ -31,12 +31,15 @@ FLOWS: tuple[type[Flow], ...] = (
 )
 
 
-
-async def start_remedy(flows: Flows, remedy: str, slots: Slots, told: str) -> None:
+async def start_remedy(
+    flows: Flows, remedy: str, slots: Slots, told: str, *, sorry: bool = True
+) -> None:
     """A faulty item's remedy asked for ("衣服有个洞 退了吧", "the zip broke, send me a new
-    one"): the return, or the exchange for a new one, with the fault told (``told``: it names
-    the item and makes it the shop's fault — postage both ways the shop's, no condition
-    asked)."""
+    one"): the apology (unless ``sorry`` is False: said already), then the return, or the
+    exchange for a new one, with the fault told (``told``: it names the item and makes it the
+    shop's fault — postage both ways the shop's, no condition asked)."""
+    if sorry:
+        await flows.conv.say(flows.conv.t("quality.sorry"))
     if remedy == "exchange":
         await flows.get(exchange.ExchangeFlow).start(slots, told)
     else:

@@ -135,22 +135,26 @@ class Flow(ABC):
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
-    async def job_asked_about(self, decision: Decision, text: str = "") -> bool:
+    async def job_asked_about(self, decision: Decision) -> bool:
         """A question about this job itself, asked in the middle of it ("退款什么时候到" during a
         return, "换的那件什么时候寄出来" during an exchange): answered for this job
         (``about_the_job``), which keeps waiting at its question. The refund left the return
-        for "this order has no return on record", and the return was never made. ``text``:
-        the words asked (the message the customer sent, unless given)."""
-        key = self.about(decision, text or self.conv.heard_text)
+        for "this order has no return on record", and the return was never made."""
+        key = self.about(decision, self.conv.heard_text)
         if key is None:
             return False
-        self.conv.waiting_aside = self.conv.memory.last_said or 0
+        self.keep_waiting()
         await self.conv.say(self.conv.t(key))
         return True
 
+    def keep_waiting(self) -> None:
+        """The job waits on at the question the bot asked last: whatever is said this turn is
+        followed by a pointer back to it (``IntentMiddleware``)."""
+        self.conv.waiting_aside = self.conv.memory.last_said or 0
+
     def about(self, decision: Decision, text: str) -> str | None:
         """The UI key that answers ``decision`` as a question about this job (``text``: the
-        words, when the step passed them), or None."""
+        customer's words), or None."""
         return self.about_the_job.get(decision.intent)
 
     def step_aside(self, decision: Decision | None) -> None:
@@ -165,7 +169,7 @@ class Flow(ABC):
             and decision.outcome == "accept"
             and decision.intent in self.asides
         ):
-            self.conv.waiting_aside = self.conv.memory.last_said or 0
+            self.keep_waiting()
             raise SkipHandler
 
     async def order_named(
@@ -189,7 +193,7 @@ class Flow(ABC):
         to type. A question of its own ("do you have the shirt in M?" at "which order?") leaves
         the flow to the other handlers, as a clear new question does."""
         if text and choices.asks_a_question(text):
-            if decision is not None and await self.job_asked_about(decision, text):
+            if decision is not None and await self.job_asked_about(decision):
                 return
             self.step_aside(decision)
             await self.finish()

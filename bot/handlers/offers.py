@@ -109,7 +109,9 @@ def get_router() -> Router:
         await offers.take_buttons_off(conv.bot, conv.chat_id, offer)
         if remedy is not None and offer.about:
             slots = decision.slots if decision is not None else Slots()
-            await start_remedy(flows, remedy, slots, f"{offer.about} {message.text or ''}")
+            # (the apology came with the quality answer that offered the person)
+            told = f"{offer.about} {message.text or ''}"
+            await start_remedy(flows, remedy, slots, told, sorry=False)
             return
         if offer.kind == "job" and offer.order_no is not None:
             if yes and offer.job in ("urge", "cancel"):

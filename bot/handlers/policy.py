@@ -162,7 +162,6 @@ def get_router(router: Router | None = None) -> Router:
         if remedy is not None:
             # "衣服有个洞 给我换一件", "the zip broke, i want a refund": the return or the new
             # one the policy allows for a fault (the shop pays the postage), made here
-            await conv.say(conv.t("quality.sorry"))
             await start_remedy(flows, remedy, decision.slots, text)
             return
         await conv.say(

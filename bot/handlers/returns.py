@@ -382,11 +382,10 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     # -- an order number alone ---------------------------------------------------------------------
     @references.message(HasText(), FaultRemedy())
     async def handle_fault_remedy(
-        message: Message, conv: Conversation, flows: Flows, decision: Decision, remedy: str
+        message: Message, flows: Flows, decision: Decision, remedy: str
     ) -> None:
         """A faulty item's return or new one asked for: made here, the shop's fault (postage
         both ways ours, no condition asked). It asked "did you mean…?" before."""
-        await conv.say(conv.t("quality.sorry"))
         await start_remedy(flows, remedy, decision.slots, message.text or "")
 
     @references.message(HasText(), ReturnWords())

@@ -95,13 +95,6 @@ async def unavailable(conv: Conversation, *, offer_person: bool = True) -> None:
     offer itself failed, say when a person will be there. A job waiting keeps its question as
     the one to point back to (``ChatMemory.last_said``), not this apology."""
     asked = conv.memory.last_said
-    try:
-        await _say_unavailable(conv, offer_person=offer_person)
-    finally:
-        conv.memory.last_said = asked
-
-
-async def _say_unavailable(conv: Conversation, *, offer_person: bool) -> None:
     if offer_person:
         await conv.say(
             conv.t("unavailable"), reply_markup=conv.offer_human("unavailable")
@@ -109,3 +102,4 @@ async def _say_unavailable(conv: Conversation, *, offer_person: bool) -> None:
     else:
         when = conv.replies.human_reply_time(datetime.now(UTC), conv.locale)
         await conv.say(conv.t("unavailable") + "\n" + when)
+    conv.memory.last_said = asked
