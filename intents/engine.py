@@ -945,11 +945,17 @@ _WAITS = re.compile(r"那我(?:就)?等|我(?:就)?等着|等你们?(?:的)?(?:�
 _QUESTION_OR_BUT = re.compile(r"\b(?:where|when|what|how|why|which|who|but)\b|但|可是|不过")
 
 
+def _either(pattern: re.Pattern[str], lower: str, norm: str) -> bool:
+    """``pattern`` in the message as typed (lower-cased) or as normalised: the rules read both
+    (normalising joins and respells words, typed keeps the customer's own spacing)."""
+    return pattern.search(norm) is not None or pattern.search(lower) is not None
+
+
 def _closes_waiting(text: str, norm: str) -> bool:
     lower = text.lower()
     if not (_CLOSING_OPENER.match(norm) or "谢" in norm or "thank" in norm or "thx" in lower):
         return False
-    if not (_WAITS.search(norm) or _WAITS.search(lower)):
+    if not _either(_WAITS, lower, norm):
         return False
     rest = _WAITS.sub(" ", norm)
     if _QUESTION_OR_BUT.search(lower) or _QUESTION_OR_BUT.search(norm):
@@ -1030,14 +1036,13 @@ _REMARK_MISREADS = frozenset({"bargain", "payment", "other"})
 
 def _order_job(lower: str, norm: str) -> str | None:
     """The job a message asks done on the customer's order, in plain words (see above)."""
-    forms = (norm, lower)
-    if any(_CANCEL.search(f) for f in forms) and not _NOT_CANCELLED_BY_ME.search(lower):
+    if _either(_CANCEL, lower, norm) and not _NOT_CANCELLED_BY_ME.search(lower):
         return "order.cancel"
     if _ORDER_UNDONE.search(norm) and _UNSHIPPED.search(norm):
         return "order.cancel"
     if _ITEM_CHANGE.search(norm) and _ADDRESS_DONE.search(norm):
         return "order.modify"  # the address done, the size now
-    if any(_ELSEWHERE.search(f) for f in forms) or (
+    if _either(_ELSEWHERE, lower, norm) or (
         _TO_PLACE.search(norm) and _MY_ORDER.search(norm)
     ) or (_TO_SOMEONE_EN.search(lower) and (_MY_ORDER.search(lower) or _INSTEAD.search(lower))
           and not _HAPPENED_EN.search(lower)) or (
@@ -1045,7 +1050,7 @@ def _order_job(lower: str, norm: str) -> str | None:
     ):
         return "order.change_address"
     if any(_UNSHIPPED.search(f) and _CHANGE.search(f) and not _ADDRESS_WORD.search(f)
-           for f in forms) or _ITEM_CHANGE.search(norm):
+           for f in (norm, lower)) or _ITEM_CHANGE.search(norm):
         return "order.modify"
     return None
 
@@ -1093,7 +1098,7 @@ _GRIEVANCE = re.compile(
 
 
 def _wants_person(lower: str, norm: str) -> bool:
-    return _asks_person(lower, norm) and not (_GRIEVANCE.search(norm) or _GRIEVANCE.search(lower))
+    return _asks_person(lower, norm) and not _either(_GRIEVANCE, lower, norm)
 
 
 def _asks_person(lower: str, norm: str) -> bool:
@@ -1124,11 +1129,11 @@ _WHAT_IT_DOES = re.compile(
 
 
 def _asks_what_it_does(lower: str, norm: str) -> bool:
-    return bool(_WHAT_IT_DOES.search(norm) or _WHAT_IT_DOES.search(lower))
+    return _either(_WHAT_IT_DOES, lower, norm)
 
 
 def _mocks_the_bot(lower: str, norm: str) -> bool:
-    return bool(_MOCKS.search(norm) or _MOCKS.search(lower)) and not _asks_person(lower, norm)
+    return _either(_MOCKS, lower, norm) and not _asks_person(lower, norm)
 
 
 # urging the customer's own parcel ("hurry them up please", "帮我催一下", "我这单啥时候能送到")
@@ -1154,16 +1159,16 @@ _URGE_KEEPS = frozenset({"order", "returns", "human"})
 
 def _urges(lower: str, norm: str) -> bool:
     """An urging word, not about a refund ("帮我催一下退款" is the refund's) or the chat."""
-    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower) or _THE_CHAT.search(lower):
+    if _either(_REFUND_WORD, lower, norm) or _THE_CHAT.search(lower):
         return False
-    return bool(_URGES.search(norm) or _URGES.search(lower))
+    return _either(_URGES, lower, norm)
 
 
 def _urges_own_order(lower: str, norm: str) -> bool:
     """An urging word, or when the customer's own parcel comes."""
-    if _REFUND_WORD.search(norm) or _REFUND_WORD.search(lower) or _THE_CHAT.search(lower):
+    if _either(_REFUND_WORD, lower, norm) or _THE_CHAT.search(lower):
         return False
-    if _URGES.search(norm) or _URGES.search(lower):
+    if _either(_URGES, lower, norm):
         return True
     return bool(_MY_PARCEL_WHEN.search(norm) and _WHEN.search(norm))
 
@@ -1179,8 +1184,8 @@ _SENT_BACK = re.compile(r"退回|退货|寄回|退给|\b(?:returned|sent (?:it|t
 
 
 def _money_after_return(lower: str, norm: str) -> bool:
-    return bool((_MONEY_WHERE.search(norm) or _MONEY_WHERE.search(lower))
-                and (_SENT_BACK.search(norm) or _SENT_BACK.search(lower)))
+    return (_either(_MONEY_WHERE, lower, norm)
+                and _either(_SENT_BACK, lower, norm))
 
 
 # a return with the exchange turned down ("不想换别的码了 能直接退钱不", "don't want a swap, just a
@@ -1194,8 +1199,8 @@ _MONEY_BACK = re.compile(r"退|\b(?:refund|money back|return)")
 
 
 def _return_not_exchange(lower: str, norm: str) -> bool:
-    return bool((_NO_EXCHANGE.search(norm) or _NO_EXCHANGE.search(lower))
-                and (_MONEY_BACK.search(norm) or _MONEY_BACK.search(lower)))
+    return (_either(_NO_EXCHANGE, lower, norm)
+                and _either(_MONEY_BACK, lower, norm))
 
 
 # who pays for sending it back ("if i send the shoes back am i paying the postage", "退回去的快递
@@ -1217,9 +1222,9 @@ _WHO_PAYS = re.compile(
 
 
 def _return_postage(lower: str, norm: str) -> bool:
-    return bool((_POSTAGE.search(norm) or _POSTAGE.search(lower))
-                and (_BACK.search(norm) or _BACK.search(lower))
-                and (_WHO_PAYS.search(norm) or _WHO_PAYS.search(lower)))
+    return (_either(_POSTAGE, lower, norm)
+                and _either(_BACK, lower, norm)
+                and _either(_WHO_PAYS, lower, norm))
 
 
 # cash handed over when the parcel comes ("any option to settle up in cash once the courier
@@ -1233,7 +1238,7 @@ _ON_DELIVERY = re.compile(
 
 
 def _cash_on_delivery(lower: str, norm: str) -> bool:
-    return bool(_ON_DELIVERY.search(norm) or _ON_DELIVERY.search(lower))
+    return _either(_ON_DELIVERY, lower, norm)
 
 
 # laughter and nothing else ("😂😂😂笑死我了", "lmao") is chit-chat, not sarcasm: sarcasm names
@@ -1262,11 +1267,11 @@ _WRONG = re.compile(
 
 
 def _sincere_thanks(text: str, lower: str, norm: str) -> bool:
-    if not (_THANKS_WORD.search(norm) or _THANKS_WORD.search(lower)):
+    if not _either(_THANKS_WORD, lower, norm):
         return False
-    if _WRONG.search(norm) or _WRONG.search(lower) or cues(norm):
+    if _either(_WRONG, lower, norm) or cues(norm):
         return False
-    if _GRIEVANCE.search(norm) or _GRIEVANCE.search(lower):
+    if _either(_GRIEVANCE, lower, norm):
         return False
     return not _asks(text, norm)
 
@@ -1280,11 +1285,11 @@ _RECOMMEND = re.compile(r"推荐|\b(?:recommend\w*|suggest\w*)\b")
 
 
 def _picks_a_product(lower: str, norm: str, slots: Slots) -> bool:
-    if not (_RECOMMEND.search(norm) or _RECOMMEND.search(lower)):
+    if not _either(_RECOMMEND, lower, norm):
         return False
     if slots.height_cm or slots.weight_kg or slots.size:
         return False
-    return not (_SIZE_WORD.search(norm) or _SIZE_WORD.search(lower))
+    return not _either(_SIZE_WORD, lower, norm)
 
 
 # thanks and nothing else in chat shorthand ("ty ty", "ok ty", "thx mate"): the model reads
@@ -1325,11 +1330,9 @@ _HAVE_IT = re.compile(
 
 
 def _exchange_by_reason(lower: str, norm: str) -> bool:
-    if any(_UNSHIPPED.search(f) for f in (norm, lower)):
+    if _either(_UNSHIPPED, lower, norm):
         return False
-    return any(_SWAP.search(f) for f in (norm, lower)) and any(
-        _HAVE_IT.search(f) for f in (norm, lower)
-    )
+    return _either(_SWAP, lower, norm) and _either(_HAVE_IT, lower, norm)
 
 
 # where the customer sends it back, in words ("东西打包好了 寄哪去", "where do i post it back"):
@@ -1347,7 +1350,7 @@ _ADDRESS_MISREADS = frozenset({"order.status", "returns.return", "shipping.regio
 
 
 def _where_to_send_back(lower: str, norm: str) -> bool:
-    return bool(_WHERE_TO_SEND.search(norm) or _WHERE_TO_SEND.search(lower))
+    return _either(_WHERE_TO_SEND, lower, norm)
 
 
 # a timing question asked before buying ("我下礼拜三出差 现在拍还来得及收到吗", "if i order now
@@ -1366,11 +1369,11 @@ _ARRIVES = re.compile(r"到|收到|\b(?:arrive|get here|deliver\w*|receive)")
 
 
 def _timing_before_buying(lower: str, norm: str) -> str | None:
-    if not (_BEFORE_BUYING.search(norm) or _BEFORE_BUYING.search(lower)):
+    if not _either(_BEFORE_BUYING, lower, norm):
         return None
-    if _OWN_ORDER.search(norm) or _OWN_ORDER.search(lower) or _URGES.search(norm):
+    if _either(_OWN_ORDER, lower, norm) or _URGES.search(norm):
         return None
-    return DELIVERY_INTENT if _ARRIVES.search(norm) or _ARRIVES.search(lower) else DISPATCH_INTENT
+    return DELIVERY_INTENT if _either(_ARRIVES, lower, norm) else DISPATCH_INTENT
 
 
 # an exchange's progress told with the order's words ("换货的那件我寄回去了 换的那件啥时候发我")
@@ -1379,9 +1382,8 @@ _MONEY = re.compile(r"退款|钱|\b(?:refund|money)\b")
 
 
 def _exchange_progress(lower: str, norm: str) -> bool:
-    forms = (norm, lower)
-    return (any(_EXCHANGED.search(f) for f in forms) and any(_SENT_BACK.search(f) for f in forms)
-            and not any(_MONEY.search(f) for f in forms))
+    return (_either(_EXCHANGED, lower, norm) and _either(_SENT_BACK, lower, norm)
+            and not _either(_MONEY, lower, norm))
 
 
 # a refund already asked for and waiting ("申请的仅退款一直显示处理中 到底退不退"): its progress,
@@ -1405,8 +1407,7 @@ _TWO_ORDERS = re.compile(
 
 
 def _merges_orders(lower: str, norm: str) -> bool:
-    forms = (norm, lower)
-    return any(_MERGE.search(f) for f in forms) and any(_TWO_ORDERS.search(f) for f in forms)
+    return _either(_MERGE, lower, norm) and _either(_TWO_ORDERS, lower, norm)
 
 
 # going up or down a size ("should i go up one, reviews r mixed"): how the item runs
@@ -1433,7 +1434,7 @@ def _reread(
     """The intent a message means where the model read it by a word in it (the rule tables
     above), or None: each rule only where the model read what it names as the misreading."""
     if group in _REMARK_MISREADS or current == STATUS_INTENT:
-        if _REMARK.search(norm) or _REMARK.search(lower):
+        if _either(_REMARK, lower, norm):
             return MODIFY_INTENT
     if group in ("payment", "other", "complaint") and _member_price(lower, norm):
         return DISCOUNT_INTENT
@@ -1466,7 +1467,7 @@ def _reread(
             return timing
         if _exchange_progress(lower, norm):
             return EXCHANGE_INTENT
-    if current == RETURN_INTENT and (_REFUND_PENDING.search(norm) or _REFUND_PENDING.search(lower)):
+    if current == RETURN_INTENT and _either(_REFUND_PENDING, lower, norm):
         return REFUND_PROGRESS_INTENT
     if group in ("complaint", "shipping", "order", "payment") and current != MODIFY_INTENT and (
         _merges_orders(lower, norm)
