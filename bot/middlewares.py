@@ -74,7 +74,7 @@ class FloodMiddleware(BaseMiddleware):
         FLOOD_DROPPED.inc()
         conversation: Conversation | None = data.get("conv")
         if verdict == "warn" and conversation is not None:
-            await conversation.say(conversation.t("flood"))
+            await conversation.say(conversation.t("flood"), aside=True)
             return None
         logger.info("flood control: dropped an update from user %s", user.id)
         return None
@@ -266,8 +266,8 @@ class IntentMiddleware(BaseMiddleware):
             return
         quoted = conversation.waiting_aside or None  # (a memory from before it was kept)
         key = "flow.kept_waiting" if quoted else "flow.kept_waiting.above"
-        await conversation.say(conversation.t(key), reply_to=quoted)
-        if quoted:  # a next question aside points back to the job's question, not here
+        await conversation.say(conversation.t(key), reply_to=quoted, aside=True)
+        if quoted:  # the answer said before it was no question: the job's stays the one
             conversation.memory.last_said = quoted
 
     def _ours(self, data: dict[str, Any]) -> Conversation | None:

@@ -47,8 +47,9 @@ def get_router() -> Router:
         later = LEAVING.search(message.text or "") is not None
         if raw_state == Identity.waiting_for_contact.state:
             key = "thanks.mid_job.contact_later" if later else "thanks.mid_job.contact"
-            await conv.say(conv.t(key), reply_markup=keyboards.share_contact(conv.t))
+            await conv.say(conv.t(key), reply_markup=keyboards.share_contact(conv.t), aside=True)
             return
-        await conv.say(conv.t("thanks.mid_job.later" if later else "thanks.mid_job"))
+        # (aside: the job's question stays the one a question asked next points back to)
+        await conv.say(conv.t("thanks.mid_job.later" if later else "thanks.mid_job"), aside=True)
 
     return router

@@ -107,10 +107,17 @@ class Conversation:
         return self.replies.text(key, self.locale, **values)
 
     async def say(
-        self, text: str, reply_markup: Markup | None = None, *, reply_to: int | None = None
+        self,
+        text: str,
+        reply_markup: Markup | None = None,
+        *,
+        reply_to: int | None = None,
+        aside: bool = False,
     ) -> Message:
         """Send ``text`` (split when long; the keyboard goes with the last part), as a reply to
-        the chat's message ``reply_to`` when given (sent anyway if it is gone)."""
+        the chat's message ``reply_to`` when given (sent anyway if it is gone). ``aside``: a
+        word said in passing (an apology, "slow down", a thanks acknowledged) — the question the
+        bot asked before stays the one a job waits at (``ChatMemory.last_said``)."""
         parts = split_text(text)
         message: Message | None = None
         for i, part in enumerate(parts):
@@ -124,7 +131,8 @@ class Conversation:
                 self.chat_id, part, reply_markup=markup, reply_parameters=quoted
             )
         assert message is not None
-        self.memory.last_said = message.message_id
+        if not aside:
+            self.memory.last_said = message.message_id
         self.memory.record("bot", text, self.transcript_limit)
         if reply_markup is not None and (offered := offer_in(reply_markup)) is not None:
             offered.message_id = message.message_id

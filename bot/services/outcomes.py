@@ -92,14 +92,12 @@ async def not_order_owner(conv: Conversation) -> None:
 
 async def unavailable(conv: Conversation, *, offer_person: bool = True) -> None:
     """The worker (or the broker) can't be reached: say so, and offer a person — or, when the
-    offer itself failed, say when a person will be there. A job waiting keeps its question as
-    the one to point back to (``ChatMemory.last_said``), not this apology."""
-    asked = conv.memory.last_said
+    offer itself failed, say when a person will be there. Said aside: a job waiting keeps its
+    question as the one to point back to, not this apology."""
     if offer_person:
         await conv.say(
-            conv.t("unavailable"), reply_markup=conv.offer_human("unavailable")
+            conv.t("unavailable"), reply_markup=conv.offer_human("unavailable"), aside=True
         )
     else:
         when = conv.replies.human_reply_time(datetime.now(UTC), conv.locale)
-        await conv.say(conv.t("unavailable") + "\n" + when)
-    conv.memory.last_said = asked
+        await conv.say(conv.t("unavailable") + "\n" + when, aside=True)

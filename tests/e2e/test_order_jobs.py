@@ -1615,6 +1615,9 @@ async def test_a_question_asked_aside_is_answered_and_the_job_keeps_waiting(stac
     await english.shares_contact(other.phone)
     [why] = await english.says("I want to return this")
     [fit] = await english.presses(why, "Changed my mind")
+    # a thanks acknowledged in passing is no question: the pointer still quotes the job's
+    [ack] = await english.says("thanks")
+    assert ack.text == stack.t("thanks.mid_job", "en")
     [ship, back_en] = await english.says("btw do you ship to canada?", replies=2)
     assert "EMS" in ship.text
     assert back_en.text == stack.t("flow.kept_waiting", "en")
