@@ -222,7 +222,9 @@ class InvoiceFlow(Flow):
                 # the company's name and tax number typed before the order is picked: kept
                 # (they were lost, and asked for again after the order)
                 await self.keep(draft)
-                await self.conv.say(self.conv.t("invoice.details_kept"))
+                # which order, as this chat is asked it (its list above, or the number)
+                kept = self.conv.t("invoice.details_kept")
+                await self.conv.say(f"{kept}\n{self.conv.t(self.order_ask_key())}")
                 return
             await self.ask_order_again_or_step_aside(decision, text)
             return

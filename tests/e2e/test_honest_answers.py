@@ -391,7 +391,7 @@ async def test_invoice_details_before_the_order_are_kept_and_its_time_asked_in_e
     await customer.says("i need a company invoice", replies=2)
     tax_no = company_tax_no()
     [kept] = await customer.says(f"Acme Trading Co Ltd, tax id {tax_no}")
-    assert kept.text == stack.t("invoice.details_kept", "en")
+    assert kept.text == stack.t("invoice.details_kept", "en") + "\n" + stack.t("ask.order_no", "en")
     [when, back] = await customer.says("how long will it take", replies=2)
     assert when.text == stack.t("invoice.when", "en")
     assert back.reply_to_message_id == kept.message_id  # which order, asked again there
