@@ -140,11 +140,11 @@ class Flow(ABC):
         return, "换的那件什么时候寄出来" during an exchange): answered for this job
         (``about_the_job``), which keeps waiting at its question. The refund left the return
         for "this order has no return on record", and the return was never made."""
-        key = self.about(decision, self.conv.heard_text)
-        if key is None:
+        said = self.about(decision, self.conv.heard_text)
+        if said is None:
             return False
         self.keep_waiting()
-        await self.conv.say(self.conv.t(key))
+        await self.conv.say(said)
         return True
 
     def keep_waiting(self) -> None:
@@ -153,9 +153,10 @@ class Flow(ABC):
         self.conv.waiting_aside = self.conv.memory.last_said or 0
 
     def about(self, decision: Decision, text: str) -> str | None:
-        """The UI key that answers ``decision`` as a question about this job (``text``: the
-        customer's words), or None."""
-        return self.about_the_job.get(decision.intent)
+        """What answers ``decision`` as a question about this job (``text``: the customer's
+        words), or None."""
+        key = self.about_the_job.get(decision.intent)
+        return self.conv.t(key) if key is not None else None
 
     def step_aside(self, decision: Decision | None) -> None:
         """A question the policy answers outright, asked while a job waits ("运费谁出" at
@@ -297,6 +298,13 @@ class OrderFirstFlow(Flow, Generic[OD]):
     """The job whose orders the customer's list shows (``offer_orders``)."""
     confirm_button: ClassVar[str]
     """The UI key of the confirmation's button (its words typed confirm too)."""
+
+    def about(self, decision: Decision, text: str) -> str | None:
+        """The postage asked during a return or an exchange ("who pays the postage for that"):
+        sending it back (whose it is depends on the reason), not a parcel's fee to a region."""
+        if decision.intent == "shipping.fee":
+            return self.conv.replies.answer("returns.postage", self.conv.locale)
+        return super().about(decision, text)
 
     async def offer_own_orders(
         self, draft: OD, text: str = "", *, ask_contact: bool = True

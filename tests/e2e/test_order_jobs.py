@@ -1626,6 +1626,9 @@ async def test_a_question_asked_aside_is_answered_and_the_job_keeps_waiting(stac
     assert when.text == stack.t("returns.refund_not_yet", "en")
     assert f"within {stack.replies.policy.returns.refund.process_days} days" in when.text
     assert again.reply_to_message_id == fit.message_id  # the question still waiting
+    # the postage asked during the return is sending it back, not a parcel's fee to a region
+    [postage_en, _back] = await english.says("wait who pays the postage for that", replies=2)
+    assert postage_en.text == stack.replies.answer("returns.postage", "en")
     [quote] = await english.says("yes, unworn with tags")
     assert quote.button("Confirm the return")
     # another job asked aside is a job: "where is my order" leaves the return for the look-up
