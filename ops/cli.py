@@ -37,6 +37,7 @@ from bus.protocol import METHODS
 from bus.rpc import RpcClient
 from ops import dlq as dlq_cli
 from ops import intents as intents_cli
+from ops import jobs as jobs_cli
 from ops import report as report_cli
 from ops import status as status_cli
 from ops.settings import OpsSettings
@@ -313,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlq_cli.add_parser(sub)
     report_cli.add_parser(sub)
     intents_cli.add_parser(sub)
+    jobs_cli.add_parser(sub)
 
     broker = sub.add_parser("broker", help="the Kefu topology on the broker")
     broker.add_argument("action", choices=["declare", "reset"])
