@@ -151,6 +151,10 @@ def _named(variant: Any, words: str) -> bool:
     return words in product.name or words.lower() in (product.name_en or "").lower()
 
 
+def _returns_item(record: Any, words: str) -> bool:
+    return any(_named(line.order_item.variant, words) for line in record.items if line.live)
+
+
 def check(expect: dict[str, Any], facts: Facts) -> list[str]:
     """Every expectation that does not hold, in words."""
     failures: list[str] = []
@@ -188,10 +192,7 @@ def _check_one(kind: str, want: Any, facts: Facts) -> list[str]:
     if kind in ("return", "no_return"):
         records = facts.returns.get(order_no, [])
         if isinstance(want, dict) and want.get("item"):
-            records = [
-                r for r in records
-                if any(_named(line.order_item.variant, want["item"]) for line in r.items if line.live)
-            ]  # fmt: skip
+            records = [r for r in records if _returns_item(r, want["item"])]
         if (kind == "return") != bool(records):
             return [f"{kind} {want}: {len(records)} return(s) recorded"]
         return []
@@ -284,9 +285,7 @@ async def read_facts(worker: Any, roles: dict[str, str], chat_id: int, said: str
             exchanges.setdefault(by_id[exchange.order_id], []).append(exchange)
         invoices: dict[str, list[Any]] = {}
         for invoice in (
-            await session.scalars(
-                select(InvoiceRequest).where(InvoiceRequest.order_id.in_(by_id))
-            )
+            await session.scalars(select(InvoiceRequest).where(InvoiceRequest.order_id.in_(by_id)))
         ).unique():
             invoices.setdefault(by_id[invoice.order_id], []).append(invoice)
         urged = {
@@ -338,9 +337,10 @@ async def run_job(
         await rpc.connect(wait=10)
         showcase = await showcase_orders(worker.db) or []
         roles = {o.role: o.order_no for o in showcase if o.demo_customer}
-        settings = BotSettings(
-            **{"KEFU_FLOOD_RATE": 1000, "AGENTS_CHAT_ID": CONSOLE_AGENTS_CHAT, "bus": bus}
-        )
+        overrides: dict[str, Any] = {
+            "KEFU_FLOOD_RATE": 1000, "AGENTS_CHAT_ID": CONSOLE_AGENTS_CHAT, "bus": bus
+        }  # fmt: skip
+        settings = BotSettings(**overrides)
         dp = create_dispatcher(settings, rpc=rpc, engine=engine, replies=replies)
         session = ConsoleSession(out, desk_chat=CONSOLE_AGENTS_CHAT)
         bot = local_bot(session)

@@ -1,0 +1,61 @@
+"""``kefu jobs eval``: a scripted job runs on its own seeded demo shop through the real worker
+and dispatcher, and is judged by what the shop holds afterwards — a finished job passes, an
+unfinished one fails with why, and a malformed file is refused before anything runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ops.jobs import JobFileError, load_jobs, run_jobs
+
+
+JOBS = """
+- name: address-changed
+  says:
+    - 收货地址写错了 帮我改下
+    - /contact 18364805280
+    - (tap) {unshipped}
+    - 江苏省南京市鼓楼区中山北路30号 5楼
+    - 对
+  expect:
+    address: {order: unshipped, contains: 中山北路30号}
+    said: ["地址"]
+- name: only-a-greeting
+  language: en
+  says:
+    - hello
+    - (tap) {returnable}
+  expect:
+    return: {order: returnable}
+    not_said: ["hello"]
+"""
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_finished_job_passes_and_an_unfinished_one_fails(amqp_url, tmp_path: Path):
+    path = tmp_path / "jobs.yaml"
+    path.write_text(JOBS, encoding="utf-8")
+    finished, unfinished = await run_jobs(load_jobs(path), amqp_url=amqp_url)
+
+    assert finished.passed, finished.failures
+    assert "中山北路30号" in finished.transcript
+
+    assert not unfinished.passed
+    assert any(f.startswith("return") and "0 return(s)" in f for f in unfinished.failures)
+    # no order list was shown to a stranger: the tap is skipped, and said so
+    assert "no button" in unfinished.transcript
+
+
+def test_a_malformed_file_is_refused(tmp_path: Path):
+    path = tmp_path / "jobs.yaml"
+    path.write_text("- name: x\n  says: [hi]\n  expect: {refund: 1}\n", encoding="utf-8")
+    with pytest.raises(JobFileError, match="unknown expectations"):
+        load_jobs(path)
+    path.write_text("- name: x\n  says: [hi]\n", encoding="utf-8")
+    with pytest.raises(JobFileError, match="nothing expected"):
+        load_jobs(path)
+    path.write_text("- name: x\n  says: ['yes', 5280]\n  expect: {ticket: {}}\n", "utf-8")
+    (job,) = load_jobs(path)
+    assert job.says == ["yes", "5280"]  # what the customer types, never a bool or a number
