@@ -10,7 +10,6 @@ import pytest
 
 from ops.jobs import JobFileError, load_jobs, run_jobs
 
-
 JOBS = """
 - name: address-changed
   says:
