@@ -28,6 +28,7 @@ from bot.keyboards import ResaleCallback
 from bot.services import choices, done, outcomes
 from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
+from bot.services.memory import ChatMemory
 from bot.services.orders import (
     FLOW_STATES,
     Keep,
@@ -62,14 +63,21 @@ _WANT_ZH = re.compile(
 _WANT_EN = re.compile(
     r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b"
     r"|\breturn (this|it|the|my|them|these|those)\b"
-    r"|\bstart a return\b|\bsend (it|this|them|these|those|that|everything) back\b",
+    r"|\bstart a return\b"
+    r"|\bsend(ing)? (it|this|them|these|those|that|everything|something|stuff|an item) back\b",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"[?？吗]|能不能|可不可以|怎么|如何|\b(can|could|how|do you|is it)\b", re.I)
 # "the jeans I got", "我买的裤子": the customer's own item, so "can I return them?" is about it
 _MINE = re.compile(
-    r"我(买|收到|拿到|下单|拍)的|收到的|\bmy\b|\bi (got|bought|received|ordered)\b", re.I
+    r"我(买|收到|拿到|下单|拍)的|收到的|\bmy\b|\bi (got|bought|received|ordered)\b"
+    # "牛仔裤不想要了能退吗": only an item she has can be unwanted
+    r"|不想要了|不要了|不喜欢|买错了|\bdon'?t (want|like|need) (it|them)\b|changed my mind",
+    re.I,
 )
+# "就退裤子", "那退T恤吧" with an order in view: the return said as an order, not asked
+_DO_IT_ZH = re.compile(r"^(就|那就|那|还是|直接|帮我|给我)?退(掉|了)?[\u4e00-\u9fffA-Za-z]")
+_ASKS_ZH = re.compile(r"几|多久|多少|什么|啥|哪|吗|呢|么|[?？]|怎么|能不能|可不可以")
 _THIS_ORDER = re.compile(r"这单|这个订单|这件|那单|刚才|this order|this one|\bit\b", re.I)
 # "what's your return policy if it doesn't fit", "退货规则是什么": the rules asked for by name
 _RULES = re.compile(r"\bpolic(y|ies)\b|\brules?\b|政策|规定|规则|须知", re.I)
@@ -98,12 +106,24 @@ def wants_a_return(text: str, order_known: bool) -> bool:
         return False
     if order_known and _THIS_ORDER.search(text):
         return True
+    if order_known and _DO_IT_ZH.match(text.strip()) and not _ASKS_ZH.search(text):
+        return True
     asked = _QUESTION.search(text) is not None
     if asked:
         # "我买的牛仔裤能退吗" / "the jeans I got, can I return them?": about their own item —
         # its order answers it (the flow says yes or why not)
         return _MINE.search(text) is not None
     return bool(_WANT_ZH.search(text) or _WANT_EN.search(text))
+
+
+INVITED_TURNS = 2
+"""How many messages after the return rules' invitation its order number still answers it."""
+
+
+def return_invited(memory: ChatMemory) -> bool:
+    """The return rules invited the order number a message or two ago (``ChatMemory``)."""
+    turn = memory.return_invited
+    return turn is not None and memory.turns - turn <= INVITED_TURNS
 
 
 class ReturnRequest(StatesGroup):
@@ -166,6 +186,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
         await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
         if ending == "number":
+            # the answer's last line invites the order number: it goes on with the return
+            self.conv.memory.return_invited = self.conv.memory.turns
             return
         await self.offer_own_orders(ReturnDraft(note=text.strip()[:200], asked=True), text)
 
@@ -189,6 +211,18 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     def list_keep(self, draft: ReturnDraft) -> Keep | None:
         # a fault told lifts the window and the kind's refusal
         return delivered if choices.return_cause(draft.note) in SELLER_FAULT else None
+
+    async def invited(self, slots: Slots) -> None:
+        """The order number (or the contact) the return rules' last line asked for: what this
+        order allows, as "能退吗？" about it is answered (the yes first, or why not); for a
+        verified customer without a number, their orders that can go back."""
+        self.conv.memory.return_invited = None
+        draft = ReturnDraft(asked=True)
+        if slots.order_no is not None:
+            await self.finish()
+            await self.open_order(draft, slots.order_no, slots.phone_last4)
+            return
+        await self.offer_own_orders(draft, "", ask_contact=False)
 
     async def start_for(self, order_no: str) -> None:
         """A return offered by a button about one order."""

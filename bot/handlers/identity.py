@@ -14,9 +14,10 @@ from bot.filters import HasContact, HasText
 from bot.flows import identity
 from bot.flows.address import AddressFlow
 from bot.flows.base import Flows, Identity
+from bot.flows.returns import ReturnFlow, return_invited
 from bot.services.conversation import Conversation
 from bus import Bus
-from intents import Decision
+from intents import Decision, Slots
 
 
 def get_router() -> Router:
@@ -25,10 +26,14 @@ def get_router() -> Router:
 
     @router.message()
     async def handle_contact(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext
+        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, flows: Flows
     ) -> None:
         assert message.contact is not None and message.from_user is not None
         await identity.contact_shared(conv, rpc, state, message.contact, message.from_user.id)
+        if conv.memory.linked and return_invited(conv.memory) and await state.get_state() is None:
+            # the return rules asked for the order: the contact answers it — her orders that
+            # can go back (it only said "verified", and the return was lost)
+            await flows.get(ReturnFlow).invited(Slots())
 
     return router
 

@@ -22,7 +22,7 @@ from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import OrderQueryFlow, courier_asked, order_job
-from bot.flows.returns import ReturnFlow, ReturnRequest, wants_a_return
+from bot.flows.returns import ReturnFlow, ReturnRequest, return_invited, wants_a_return
 from bot.keyboards import (
     ConfirmReturnCallback,
     OrderJobCallback,
@@ -41,7 +41,7 @@ from bot.services.parcels import (
 )
 from bot.services.sizes import size_wish
 from bus import Bus
-from intents import Decision
+from intents import Decision, Slots
 from intents.slots import answered_last4, order_number
 
 _QUESTION = re.compile(r"[?？吗]|会不会|是不是|\b(does|do|is|will|would)\b", re.IGNORECASE)
@@ -161,6 +161,20 @@ def _names_an_order(text: str, conv: Conversation) -> bool:
         and memory.turns - about.turn <= 2
         and choices.points_back(text)
     )
+
+
+class InvitedNumber(Filter):
+    """The order number alone (with its last four digits, perhaps), sent a message or two
+    after the return rules ended inviting it: the return goes on with that order."""
+
+    async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
+        text = message.text or ""
+        return (
+            conv is not None
+            and return_invited(conv.memory)
+            and order_number(text) is not None
+            and len(_ORDER_REFERENCE_NOISE.sub("", text)) <= 2
+        )
 
 
 def _return_job(text: str, conv: Conversation) -> bool:
@@ -336,6 +350,13 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         await flows.get(ReturnFlow).start_for(callback_data.order_no)
 
     # -- jobs the intent names only by its topic ---------------------------------------------------
+    @jobs.message(HasText(), InvitedNumber())
+    @references.message(HasText(), InvitedNumber())
+    async def handle_invited_number(message: Message, flows: Flows) -> None:
+        text = message.text or ""
+        slots = Slots(order_no=order_number(text), phone_last4=answered_last4(text))
+        await flows.get(ReturnFlow).invited(slots)
+
     @jobs.message(Job(frozenset({"returns.return"}), _a_return_made))
     async def handle_return_made(message: Message, flows: Flows, decision: Decision) -> None:
         """ "就是上次退的那件" / "the one I returned": that return's state, not a new return."""

@@ -15,6 +15,7 @@ from bot import keyboards
 from bot.filters import HasText
 from bot.flows import FLOWS
 from bot.flows.base import Identity
+from bot.services import choices
 from bot.services.conversation import Conversation
 from intents import Decision
 
@@ -22,15 +23,21 @@ LEAVING = re.compile(r"再见|拜拜|回头|下次|改天|先这样|晚点|\bbye
 """A goodbye said with the thanks: the job is left for now."""
 
 
+_THANKS = re.compile(r"谢|感谢|多谢|\bthanks?\b|\bthx\b|\bty\b|\bcheers\b", re.I)
+
+
 class ThanksOnly(Filter):
-    """The message is a thanks (or thanks and goodbye), nothing more."""
+    """The message is a thanks (or thanks and goodbye), nothing more: not an answer that says
+    no thanks ("好的确认" at "确认退货?", read as a thanks by the engine, is the yes)."""
 
     async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        text = message.text or ""
         return (
             decision is not None
             and decision.outcome == "accept"
             and decision.intent == "thanks.bye"
             and decision.slots.order_no is None
+            and (choices.yes_or_no(text) is None or _THANKS.search(text) is not None)
         )
 
 

@@ -67,7 +67,41 @@ def yes_or_no(text: str) -> bool | None:
             return True
         if core in _NO_ZH:
             return False
+    # two answer words run together: "好的确认", "嗯 没问题", "ok confirm", "yes go ahead"
+    if _all_of(_PARTICLES.sub("", first).lower(), _YES_ZH) or _all_of(lowered, _YES_EN, " "):
+        return True
+    if _all_of(_PARTICLES.sub("", first).lower(), _NO_ZH) or _all_of(lowered, _NO_EN, " "):
+        return False
     return None
+
+
+def _all_of(text: str, words: frozenset[str], sep: str = "") -> bool:
+    """Whether ``text`` is two or more of ``words`` one after another (``sep`` between)."""
+    if sep:
+        parts = [p for p in re.split(r"[\s,]+", text) if p]
+        if len(parts) < 2:
+            return False
+        # the longest phrase at each point ("yes" "go ahead")
+        i = 0
+        count = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                if " ".join(parts[i:j]) in words:
+                    i, count = j, count + 1
+                    break
+            else:
+                return False
+        return count >= 2
+    if len(text) < 2 or len(text) > 8:
+        return False
+    ends = {0: 0}  # position -> answer words so far
+    for i in range(len(text)):
+        if i not in ends:
+            continue
+        for j in range(i + 1, len(text) + 1):
+            if text[i:j] in words:
+                ends[j] = max(ends.get(j, 0), ends[i] + 1)
+    return ends.get(len(text), 0) >= 2
 
 
 _NOT_LABEL = re.compile(r"[^\w]+|_")
@@ -185,7 +219,8 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     )),
     ("quality", _any(
         "质量", "破了", "破洞", "开线", "脱线", "线头", "掉色", "褪色", "起球", "污渍", "有个?洞",
-        "坏了", "瑕疵", "残次", "脏", "扣子?(掉|坏|松)", "掉扣", "拉链(坏|卡|拉不)", "开胶",
+        "坏了", "(?<![不会])坏(的|掉)", "损坏", "瑕疵", "残次", "脏", "扣子?(掉|坏|松)", "掉扣",
+        "拉链(是|有点)?(坏|卡|拉不)", "开胶",
         "缩水", "抽丝", "勾丝", "damaged", "broken", "defect", "faulty", "hole", "torn",
         "stain", "ripped", "poor quality", "fell apart", "button (fell|came) off",
         "missing (a )?button", "zip(per)? (is )?(broke|stuck)", "shr[ua]nk", "faded",

@@ -167,6 +167,10 @@ class ChatMemory(BaseModel):
     briefly, pointing back to that message."""
     done: DoneJob | None = None
     """The last job about an order the worker confirmed here, for "改好了吗" right after."""
+    return_invited: int | None = None
+    """The turn the return rules ended "send me your order number and I'll see what this order
+    allows": the number sent next, or the contact shared, goes on with the return
+    (``bot.handlers.returns``); it showed the order's card only, and the return was lost."""
     last_said: int | None = None
     """The bot's last message in this chat (its message id): a job's question, when a
     question asked aside is answered and the job keeps waiting (``Flow.step_aside``)."""

@@ -236,6 +236,46 @@ async def test_a_return_question_is_still_answered_from_the_policy(stack) -> Non
     assert stack.t("returns.cause.size") not in labels  # answered, not a return started
 
 
+async def test_the_order_number_the_return_rules_ask_for_goes_on_with_the_return_zh(stack):
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer()
+    [rules] = await customer.says("牛仔裤能退吗")
+    assert rules.text == stack.answer("returns.return")  # the rules, ending "订单号发我…"
+    # the number it asked for: what this order allows (it showed the card, the return lost)
+    [asked] = await customer.says(f"单号 {order.order_no} 尾号{order.phone[-4:]}")
+    assert asked.text.startswith(stack.t("returns.yes_it_can"))
+    assert asked.button(stack.t("returns.cause.size"))
+    # a chat the rules never invited: the number alone is the order's card, as before
+    [card] = await stack.customer().says(f"{order.order_no} {order.phone[-4:]}")
+    labels = [b.text for row in card.inline_buttons for b in row]
+    assert order.order_no in card.text and stack.t("returns.cause.size") not in labels
+
+
+async def test_the_contact_shared_after_the_return_rules_goes_on_with_the_return_en(stack):
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer(language_code="en")
+    [rules] = await customer.says("can I return a dress if it doesn't fit?")
+    assert rules.text == stack.answer("returns.return", "en")
+    # the contact instead of the number: her order that can go back, its reason asked
+    _linked, why = await customer.shares_contact(order.phone, replies=2)
+    assert why.button(stack.t("returns.cause.size", "en"))
+
+
+async def test_ok_confirm_typed_at_the_return_quote_makes_the_return_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [why] = await customer.says("这单我要退货")
+    [fit] = await customer.presses(why, "尺码不合适")
+    [quote] = await customer.presses(fit, "是的")
+    assert quote.button("确认退货")
+    # two answer words run together, read by the engine as a thanks: the yes (it heard
+    # "不客气！这件事还没办完", and the return was never made)
+    [done] = await customer.says("好的确认")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text
+
+
 # ── the address ──────────────────────────────────────────────────────────────────────────────
 
 

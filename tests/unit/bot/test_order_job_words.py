@@ -60,6 +60,14 @@ def test_nothing_bigger_than_the_largest_and_no_size_from_other_numbers() -> Non
         ("ok thanks. also whats your return policy if it doesnt fit", True, False),
         ("这单的退货规则是什么", True, False),
         ("退货 KF26200341 规则是什么", False, True),  # an order named: its own terms
+        # only an item she has can be unwanted: her own, so its order answers
+        ("牛仔裤不想要了能退吗", False, True),
+        ("changed my mind on the dress, can i return it?", False, True),
+        ("hi, i'd like to send something back", False, True),
+        # said as an order, with the order in view
+        ("就退裤子", True, True),
+        ("那退T恤吧", True, True),
+        ("退货要几天", True, False),
     ],
 )
 def test_a_return_to_make_or_a_question(text: str, order_known: bool, job: bool) -> None:

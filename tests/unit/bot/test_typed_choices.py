@@ -52,6 +52,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
         ("cancel", False),
         ("不确定", None), ("是不是要先寄回", None), ("运费谁出", None), ("yes or no?", None),
         ("I'm not sure", None), ("", None),
+        # two answer words run together are the one answer; a yes beside a no is none
+        ("好的确认", True), ("嗯 没问题", True), ("ok confirm", True), ("yes go ahead", True),
+        ("不用不用", False), ("好的不用", None), ("要不要", None), ("yes no", None),
     ],
 )  # fmt: skip
 async def test_yes_or_no(text: str, answer: bool | None) -> None:
@@ -88,6 +91,8 @@ async def test_wants_all(text: str, everything: bool) -> None:
         ("和图片不一样", "not_as_described"), ("色差太大", "not_as_described"),
         ("不想要了", "changed_mind"), ("I changed my mind", "changed_mind"),
         ("嗯嗯", None), ("运费怎么算", None),
+        ("牛仔裤拉链是坏的 我要退款", "quality"), ("收到就是坏的", "quality"),
+        ("会不会坏掉", None), ("不会坏的吧", None),
     ],
 )  # fmt: skip
 async def test_return_cause(text: str, cause: str | None) -> None:
