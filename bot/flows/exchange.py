@@ -59,6 +59,9 @@ _WHEN_NEW = re.compile(r"什么时候|多久|几天|寄出|发出|寄回来|when
 """A question of when the new one comes (during an exchange)."""
 
 
+_DENIED = re.compile(r"不|别|\bnot?\b|\bdon'?t\b|wrong", re.I)
+
+
 class ExchangeRequest(StatesGroup):
     waiting_for_order = State()
     waiting_for_last4 = State()
@@ -381,6 +384,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.variant_typed(slots)
             return
         yes = choices.yes_or_no(text)
+        if yes is None and self._said_again(text, slots, draft):
+            yes = True  # "换L" to "换成 L，对吗？": the same size said back is the yes
         condition = choices.fit_for_resale(text) if yes is None else None
         if condition is not None:
             # "没穿过 吊牌还在": the next question answered first — kept, this one asked again.
@@ -389,6 +394,50 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.ask_size_confirm(draft, self.conv.t("exchange.condition_noted"))
             return
         await self.read_typed(yes, self.size_confirmed, decision, "choice.again.yes_no")
+
+    @staticmethod
+    def _said_again(text: str, slots: Slots, draft: ExchangeDraft) -> bool:
+        """The size (or colour) the read-back named, said again and not denied."""
+        if _DENIED.search(text):
+            return False
+        size = size_wish(text).target or slots.size
+        return (size is not None and size == draft.new_size and slots.color in (None,
+                draft.new_color)) or (size is None and slots.color is not None
+                                      and slots.color == draft.new_color)  # fmt: skip
+
+    def _corrected(self, text: str, slots: Slots, draft: ExchangeDraft) -> bool:
+        """ "不对不对 我说错了 要XL" after the size was settled: the draft takes the size (or
+        colour) now named; ``False`` when nothing new is named."""
+        size = size_wish(text).target
+        color = slots.color if slots.color not in (None, draft.new_color) else None
+        if (size is None or size == draft.new_size) and color is None:
+            return False
+        draft.new_size = size or draft.new_size
+        draft.new_color = color or draft.new_color
+        draft.size_confirmed = True
+        return True
+
+    async def resale_typed(self, text: str, decision: Decision | None) -> None:
+        """The condition asked, and a size corrected instead ("不对 我说错了 要XL"): the new
+        size is taken and the condition asked again (it went on with the old size)."""
+        draft = await self.draft()
+        slots = decision.slots if decision is not None else Slots()
+        if choices.fit_for_resale(text) is None and self._corrected(text, slots, draft):
+            await self.conv.say(
+                self.conv.t("exchange.corrected", size=draft.new_size, color=draft.new_color)
+            )
+            await self.ask_resale(draft)
+            return
+        await super().resale_typed(text, decision)
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        """At the quote, a size corrected ("actually XL please"): quoted again for it."""
+        draft = await self.draft()
+        slots = decision.slots if decision is not None else Slots()
+        if choices.yes_or_no(text) is None and self._corrected(text, slots, draft):
+            await self.quote(draft)
+            return
+        await super().confirm_typed(text, decision)
 
     async def variant_picked(self, size: str, color: str) -> None:
         draft = await self.draft()

@@ -19,9 +19,15 @@ from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
 _SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
 _TARGET = re.compile(
-    r"(?:换成|改成|换|改|要|想要|拿|(?<![A-Za-z'’])(?:to|for|into|in|an?|size))\s*"
+    r"(?:换成|改成|换|改|(?<![不别])要|想要|拿"
+    r"|(?<![A-Za-z'’])(?:to|for|into|in|an?|size|need|want|get|take|prefer)(?: an?| the| size)?)\s*"
     + _SIZE
     + r"(?![A-Za-z])\s*(?:码|号)?",
+    re.IGNORECASE,
+)
+# "need M not S", "要M 不要S", "not the S": a size named only to say it is not the one wanted
+_NOT_SIZE = re.compile(
+    r"(?:不要|不是|别|\bnot|\bno)\s*(?:the |an? |size )?" + _SIZE + r"(?![A-Za-z])(?:码|号)?",
     re.IGNORECASE,
 )
 _BASE = re.compile(
@@ -56,6 +62,7 @@ class SizeWish:
 
 
 def size_wish(text: str) -> SizeWish:
+    text = _NOT_SIZE.sub(" ", text)
     target = _TARGET.search(text)
     if target is not None:
         return SizeWish(target=target.group(1).upper())

@@ -347,6 +347,28 @@ async def test_m_is_too_small_quotes_an_exchange_for_l_zh(stack) -> None:
     assert "L / 黑色" in quote.text and quote.button("确认换货")
 
 
+async def test_the_size_said_back_and_a_size_corrected_mid_exchange_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1), size="M"
+    )
+    customer = stack.customer()
+    await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
+    await customer.says("M码太小了")
+    # "换L" to "换成 L / 黑色，对吗？": the same size said back is the yes (it asked which item)
+    [fit] = await customer.says("换L")
+    assert fit.text == stack.t("exchange.fit_question")
+    # the size corrected at the condition question: taken, the condition asked again (it said
+    # "please answer yes or no" and went on with L)
+    corrected, again = await customer.says("不对不对 我说错了 要XL", replies=2)
+    assert corrected.text == stack.t("exchange.corrected", size="XL", color="黑色")
+    assert again.text == stack.t("exchange.fit_question")
+    [quote] = await customer.presses(again, "是的")
+    assert "XL / 黑色" in quote.text
+    # and at the quote itself: quoted again for the size now named
+    [requote] = await customer.says("还是要L吧")
+    assert "L / 黑色" in requote.text and "XL" not in requote.text
+
+
 async def test_too_small_quotes_the_next_size_up_en(stack) -> None:
     order = await stack.make_order(
         kind="regular", state="shipped", delivered_ago=timedelta(days=1), size="L"

@@ -26,6 +26,10 @@ SIZES = ["S", "M", "L", "XL"]
         ("I want it in XL", "M", "XL"),
         ("订单上的M改成L", "M", "L"),
         ("L码偏小", "M", "XL"),  # one up from the size named
+        # a size named only to say it is not the one wanted
+        ("need M not S", "S", "M"),
+        ("不要S 要M", "S", "M"),
+        ("i want the M", "S", "M"),
     ],
 )
 def test_the_size_the_customer_means(text: str, current: str, wanted: str) -> None:
