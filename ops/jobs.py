@@ -301,6 +301,25 @@ async def read_facts(worker: Any, roles: dict[str, str], chat_id: int, said: str
 # --------------------------------------------------------------------------- running
 
 
+_CUSTOMER = "你 › "
+_BOT = "客服 › "
+_DESK = "工作台"  # the agents' group, as the console shows it
+
+
+def customer_side(transcript: str) -> str:
+    """What the bot said to the customer in a console transcript: its lines (and the lines
+    that go on from them: buttons, a long answer), not hers, not the agents' desk's."""
+    said, speaking = [], False
+    for line in transcript.splitlines():
+        if line.startswith(_BOT):
+            speaking = True
+        elif line.startswith((_CUSTOMER, _DESK)):
+            speaking = False
+        if speaking:
+            said.append(line)
+    return "\n".join(said)
+
+
 def _tap(line: str, choices: Iterable[Any]) -> str | None:
     """``(tap) words``: the number of the button whose label holds the words; None when no
     button does (the bot went on without asking: the customer has nothing to tap)."""
@@ -356,21 +375,19 @@ async def run_job(
                         out.write(f"   (no button {text.removeprefix(TAP).strip()!r} to tap)\n")
                         continue
                     text = tapped
-                out.write(f"你 › {text}\n")
+                out.write(f"{_CUSTOMER}{text}\n")
                 before = len(out.getvalue())
                 update = customer.update_for(text)
                 if update is not None:
                     await dp.feed_update(bot, update)
-                if not out.getvalue()[before:].strip():
+                if not customer_side(out.getvalue()[before:]).strip():
                     result.failures.append(f"no answer to {text!r}")
             await asyncio.sleep(0.3)  # anything the bot sends after the turn
         finally:
             await dp.emit_shutdown(bot=bot, **dp.workflow_data)
             await bot.session.close()
         result.transcript = out.getvalue()
-        said = "\n".join(
-            line for line in result.transcript.splitlines() if not line.startswith("你 › ")
-        )
+        said = customer_side(result.transcript)
         if _TRACEBACK.search(said):
             result.failures.append("the bot showed an error")
         facts = await read_facts(worker, roles, user_id, said)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.jobs import JobFileError, load_jobs, run_jobs
+from ops.jobs import JobFileError, customer_side, load_jobs, run_jobs
 
 JOBS = """
 - name: address-changed
@@ -45,6 +45,15 @@ async def test_a_finished_job_passes_and_an_unfinished_one_fails(amqp_url, tmp_p
     assert any(f.startswith("return") and "0 return(s)" in f for f in unfinished.failures)
     # no order list was shown to a stranger: the tap is skipped, and said so
     assert "no button" in unfinished.transcript
+
+
+def test_only_what_the_customer_is_told_counts():
+    transcript = (
+        "你 › 转人工\n客服 › 已经转人工\n   [1] 取消\n你 › 还有一件事\n"
+        "工作台 #7 › 新工单\n最近对话\n   [1] ✋ 接手\n"
+    )
+    # the ticket's card in the agents' group is no answer to the customer's second message
+    assert customer_side(transcript) == "客服 › 已经转人工\n   [1] 取消"
 
 
 def test_a_malformed_file_is_refused(tmp_path: Path):
