@@ -72,7 +72,7 @@ _QUESTION = re.compile(r"[?？吗]|能不能|可不可以|怎么|如何|\b(can|c
 _MINE = re.compile(
     r"我(买|收到|拿到|下单|拍)的|收到的|\bmy\b|\bi (got|bought|received|ordered)\b"
     # "牛仔裤不想要了能退吗": only an item she has can be unwanted
-    r"|不想要了|不要了|不喜欢|买错了|\bdon'?t (want|like|need) (it|them)\b|changed my mind",
+    r"|不想要了|不要了|买错了|\bdon'?t (want|need) (it|them) any ?more\b|changed my mind",
     re.I,
 )
 # "就退裤子", "那退T恤吧" with an order in view: the return said as an order, not asked

@@ -72,6 +72,9 @@ def test_nothing_bigger_than_the_largest_and_no_size_from_other_numbers() -> Non
         ("就退裤子", True, True),
         ("那退T恤吧", True, True),
         ("退货要几天", True, False),
+        ("买回来不喜欢可以退吗", False, False),  # if she doesn't like it: the rules
+        ("if i don't like it can i return it?", False, False),
+        ("i don't want them anymore, can i return them?", False, True),
     ],
 )
 def test_a_return_to_make_or_a_question(text: str, order_known: bool, job: bool) -> None:
