@@ -80,5 +80,6 @@ class MayBeBeforeIntents(Filter):
             or (text is not None and text.startswith("/"))
             or (conv is not None and conv.offer is not None)  # a yes or no to an offer
             or (conv is not None and done.asked(conv, text))  # "改好了吗" after a job
+            or (conv is not None and conv.memory.left_job is not None)  # a yes to go back to it
             or (text is not None and _LONG_NUMBER.search(text) is not None)  # a tracking no.
         )

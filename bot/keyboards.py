@@ -393,3 +393,12 @@ def categories(rows: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
         builder.button(text=label, callback_data=ProductCategoryCallback(category=category))
     builder.adjust(3)
     return builder.as_markup()
+
+
+def go_on_with(t: T, order_no: str, job: OrderJob) -> InlineKeyboardMarkup:
+    """"Carry on with the return?": the job's one button (a bare yes typed answers it too)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t(f"button.go_on.{job}"), callback_data=OrderJobCallback(job=job, order_no=order_no)
+    )
+    return builder.as_markup()

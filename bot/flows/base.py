@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot.keyboards import OrderFlow
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
+from bot.services.memory import LeftJob
 from bot.services.orders import Keep, is_linked, lookup, offer_orders, order_in_words
 from bus import Bus
 from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
@@ -75,6 +76,8 @@ class Flow(ABC):
     for the new question."""
     asides: frozenset[str] = frozenset()
     """The intents answered outright from the policy (``Flows.get`` sets them)."""
+    job_kind: ClassVar[Literal["return", "exchange"] | None] = None
+    """The job a bare yes goes back to when another question took the turn (``LeftJob``)."""
     about_the_job: ClassVar[dict[str, str]] = {}
     """Intent → the UI key that answers it about this job, asked during it (a return's refund:
     none yet)."""
@@ -113,6 +116,7 @@ class Flow(ABC):
         """Wait in ``waiting`` for the customer's next answer, with ``draft``."""
         await self.state.set_state(waiting)
         await self.state.set_data(draft.model_dump(mode="json"))
+        self.conv.memory.left_job = None  # a job under way: none left to go back to
 
     async def keep(self, draft: Draft) -> None:
         """Save the draft; the state stays."""
@@ -120,6 +124,19 @@ class Flow(ABC):
 
     async def finish(self) -> None:
         await self.state.clear()
+
+    async def leave(self) -> None:
+        """Another question takes the turn: the flow ends, and a job about an order is
+        remembered (``LeftJob``) — a bare yes after the answer goes on with it."""
+        if self.job_kind is not None:
+            order_no = (await self.state.get_data()).get("order_no")
+            memory = self.conv.memory
+            memory.left_job = LeftJob(
+                kind=self.job_kind,
+                order_no=order_no if isinstance(order_no, str) else None,
+                turn=memory.turns,
+            )
+        await self.finish()
 
     # -- answers that don't fit ----------------------------------------------------------------
     async def ask_again_or_step_aside(self, decision: Decision | None, ask_key: str) -> None:
@@ -131,7 +148,7 @@ class Flow(ABC):
             if await self.job_asked_about(decision):
                 return
             self.step_aside(decision)
-            await self.finish()
+            await self.leave()
             raise SkipHandler
         await self.conv.say(self.conv.t(ask_key))
 
@@ -197,7 +214,7 @@ class Flow(ABC):
             if decision is not None and await self.job_asked_about(decision):
                 return
             self.step_aside(decision)
-            await self.finish()
+            await self.leave()
             raise SkipHandler
         await self.ask_again_or_step_aside(decision, self.order_ask_key())
 

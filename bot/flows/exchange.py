@@ -115,6 +115,7 @@ class ExchangeDraft(OrderDraft):
 class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     states = ExchangeRequest
     keeps_waiting = True
+    job_kind = "exchange"
     about_the_job: ClassVar[dict[str, str]] = {"returns.exchange": "exchange.how_it_goes"}
     listed = "x"
     confirm_button = "button.confirm_exchange"
@@ -188,10 +189,54 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
     def list_keep(self, draft: ExchangeDraft) -> Keep | None:
         return delivered if draft.quality else None  # a fault lifts the window
 
-    async def start_for(self, order_no: str) -> None:
-        """The exchange offered by a button about one order (a return refused)."""
+    async def start_for(self, order_no: str, last4: str | None = None) -> None:
+        """The exchange offered by a button about one order (a return refused), or another
+        order named mid-job (``last4`` typed with it)."""
         await self.finish()
-        await self.open_order(ExchangeDraft(), order_no, None)
+        await self.open_order(ExchangeDraft(), order_no, last4)
+
+    async def instead_of_return(self, order_no: str | None, item_id: int | None, text: str) -> None:
+        """The return in progress becomes this exchange: the same order, the same item when
+        one was picked (the size or colour wanted asked next, or read from ``text``)."""
+        await self.finish()
+        wish = size_wish(text)
+        draft = ExchangeDraft(
+            order_no=order_no,
+            new_size=wish.target,
+            size_step=wish.step,
+            size_base=wish.base,
+            request=text.strip()[:200],
+        )
+        if order_no is None:
+            await self.offer_own_orders(draft, text)
+            return
+        order = await self.drafted_order(draft)
+        if order is None:
+            return
+        if item_id is not None:
+            await self.with_item(draft, order, item_id)
+        else:
+            await self.with_order(draft, order)
+
+    async def return_instead(self, text: str) -> None:
+        """ "还是退了吧" during the exchange: the return of the same item."""
+        from bot.flows.returns import ReturnDraft, ReturnFlow
+
+        draft = await self.draft()
+        await self.conv.say(self.conv.t("job.switch.return"))
+        flow = ReturnFlow(self.conv, self.rpc, self.state)
+        await flow.finish()
+        ret = ReturnDraft(order_no=draft.order_no, note=text.strip()[:200])
+        if draft.order_no is None:
+            await flow.offer_own_orders(ret, text)
+            return
+        order = await flow.drafted_order(ret)
+        if order is None:
+            return
+        if draft.item_id is not None:
+            await flow.with_items(ret, order, [draft.item_id])
+        else:
+            await flow.with_order(ret, order)
 
     async def with_order(self, draft: ExchangeDraft, order: OrderView) -> None:
         """The order is known: pick the item (or take the only one). An order that has not

@@ -154,6 +154,7 @@ class ReturnDraft(OrderDraft):
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
     keeps_waiting = True
+    job_kind = "return"
     listed = "r"
     confirm_button = "button.confirm_return"
     about_the_job: ClassVar[dict[str, str]] = {
@@ -224,10 +225,23 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         await self.offer_own_orders(draft, "", ask_contact=False)
 
-    async def start_for(self, order_no: str) -> None:
-        """A return offered by a button about one order."""
+    async def start_for(self, order_no: str, last4: str | None = None) -> None:
+        """A return offered by a button about one order (or another order named mid-job,
+        ``last4`` typed with it)."""
         await self.finish()
-        await self.open_order(ReturnDraft(), order_no, None)
+        await self.open_order(ReturnDraft(), order_no, last4)
+
+    async def exchange_instead(self, text: str) -> None:
+        """ "还是换吧" / "actually exchange it" during the return: the exchange of the same
+        item (of the same order), the return dropped."""
+        from bot.flows.exchange import ExchangeFlow  # exchange uses this module's neighbours
+
+        draft = await self.draft()
+        item_id = draft.item_ids[0] if len(draft.item_ids) == 1 else None
+        await self.conv.say(self.conv.t("job.switch.exchange"))
+        await ExchangeFlow(self.conv, self.rpc, self.state).instead_of_return(
+            draft.order_no, item_id, text
+        )
 
     async def with_order(self, draft: ReturnDraft, order: OrderView) -> None:
         """The order is known: pick the item(s), or take the only one."""

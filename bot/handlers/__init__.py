@@ -26,6 +26,7 @@ from bot.handlers import (
     identity,
     invoice,
     media,
+    midjob,
     offers,
     orders,
     person,
@@ -100,6 +101,9 @@ def get_routers(
         offers.get_router(), done.get_router(), commands.get_router(), identity.get_router(),
         # a person or a call asked for ends any wait ("能给个电话吗" at "which order?")
         person.get_router(waiting=True),
+        # "算了", "还是换吧", another order's number, "why do you need that?" while a job waits,
+        # and a bare yes after a job was left for another question
+        midjob.get_router(),
         # "谢谢" while a job waits: acknowledged, the wait kept (not the chat's goodbye)
         thanks.get_router(),
         flows,

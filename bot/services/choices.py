@@ -505,3 +505,64 @@ def named_among(text: str, names: Sequence[tuple[str, str]]) -> int | None:
     best = max(scores, default=0)
     return scores.index(best) if best and scores.count(best) == 1 else None
 
+
+
+_NEVER_MIND = re.compile(
+    r"^(?:那|那就|还是)?(?:算了|不用了|不办了|先不(?:退|换|改|办|弄|开)了?|不(?:退|换|改|开)了"
+    r"|不想(?:退|换|改)了|取消吧?)(?:吧|吧那|谢谢|先这样)*$"
+    r"|^(?:oh |ok |okay |actually |hmm )*(?:never ?mind|forget (?:it|about it)|don'?t bother"
+    r"|cancel (?:that|it|this)|scratch that|i'?ll (?:keep|leave) it"
+    r"|(?:i )?changed my mind(?:,? (?:i'?ll|i will) keep it)?)(?: then| please| thanks?)*$",
+    re.IGNORECASE,
+)
+
+
+def never_mind(text: str) -> bool:
+    """The whole message drops the job in progress: "算了" / "不退了" / "never mind" /
+    "forget it" (not "算了 换个颜色吧", which goes on with something)."""
+    core = re.sub(r"[\s,，.。!！~～]+", " ", text).strip()
+    squeezed = core.replace(" ", "") if not core.isascii() else core
+    return bool(core) and _NEVER_MIND.match(squeezed) is not None
+
+
+_TO_EXCHANGE = re.compile(
+    r"^(?:那|那就|要不|要不然|算了|还是|我还是|不退了)*(?:换(?:货|一下|吧|个|码|一件)?|改成换货|换一个吧)"
+    r"(?:吧|好了|算了|一下吧)*$"
+    r"|^(?:actually|on second thought|no|wait|hmm|ok|okay)?,? ?"
+    r"(?:i'?d rather|let'?s|can i|i'?ll|i want to|just)?"
+    r" ?(?:exchange|swap) (?:it|them|this|that)(?: instead)?(?: then| please)*$"
+    r"|^(?:actually|on second thought|wait),? (?:an? )?exchange(?: instead)?(?: then| please)*$",
+    re.IGNORECASE,
+)
+_TO_RETURN = re.compile(
+    r"^(?:那|那就|要不|还是|我还是|不换了)*(?:退(?:货|掉|了)?吧?|直接退(?:掉|了)?吧?)(?:吧|好了|算了)*$"
+    r"|^(?:actually|on second thought|wait),? ?(?:i'?d rather|let'?s|just)? ?"
+    r"(?:return (?:it|them)|get a refund|refund (?:it|me))(?: instead)?(?: then| please)*$",
+    re.IGNORECASE,
+)
+
+
+def switched_to(text: str) -> Literal["return", "exchange"] | None:
+    """The customer changes the job in progress: "还是换吧" / "actually exchange it" mid-return
+    is an exchange of the same item; "还是退了吧" / "actually just refund it" mid-exchange a
+    return."""
+    core = re.sub(r"[\s,，.。!！~～]+", " ", text).strip()
+    squeezed = core.replace(" ", "") if not core.isascii() else core
+    if _TO_EXCHANGE.match(squeezed):
+        return "exchange"
+    if _TO_RETURN.match(squeezed):
+        return "return"
+    return None
+
+
+_WHY = re.compile(
+    r"为什么|为啥|干嘛|干什么用|有什么用|要这个做什么|凭什么|\bwhy\b"
+    r"|what (?:is|'s) (?:it|that|this) for"
+    r"|what do you need (?:it|that|this|them) for",
+    re.IGNORECASE,
+)
+
+
+def asks_why(text: str) -> bool:
+    """"why do you need that?" / "为什么要这个": why the bot asks (not an answer)."""
+    return _WHY.search(text) is not None and not any(ch.isdigit() for ch in text)

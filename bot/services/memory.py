@@ -95,6 +95,21 @@ def _plain(sent: str) -> str:
     return html.unescape(_TAG.sub("", sent)) if "<" in sent or "&" in sent else sent
 
 
+class LeftJob(BaseModel):
+    """A job about an order the customer was on when another question took the turn ("这单发货
+    了吗" at "退哪一件？"): a bare yes a message or two later goes on with it
+    (``bot.handlers.midjob``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: Literal["return", "exchange"]
+    order_no: str | None = None
+    turn: int = 0
+    """The chat's customer-message count when it was left."""
+    offered: bool = False
+    """"Shall I go on with it?" was asked already."""
+
+
 class Topic(BaseModel):
     """What the chat is about: the last intent the bot accepted and answered, when (time and
     customer turn), and what is known about it (region, size, height and weight, product…).
@@ -174,6 +189,8 @@ class ChatMemory(BaseModel):
     last_said: int | None = None
     """The bot's last message in this chat (its message id): a job's question, when a
     question asked aside is answered and the job keeps waiting (``Flow.step_aside``)."""
+    left_job: LeftJob | None = None
+    """The job the customer was on when another question took the turn (``LeftJob``)."""
     offer: Offer | None = None
     """What the bot's last words offered (a person, a job about an order), answerable with a
     bare yes or no in the customer's next message only: the next update takes it out
