@@ -51,7 +51,7 @@ _JOB_GROUPS = (ReturnRequest, ExchangeRequest, AddressChange, InvoiceRequest, Or
 
 
 class NeverMind(Filter):
-    """"算了" / "never mind" while a job waits (not at its yes-or-no confirmation, where it
+    """ "算了" / "never mind" while a job waits (not at its yes-or-no confirmation, where it
     is the no its flow reads)."""
 
     async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
@@ -61,7 +61,7 @@ class NeverMind(Filter):
 
 
 class Switched(Filter):
-    """"还是换吧" mid-return, "还是退了吧" mid-exchange."""
+    """ "还是换吧" mid-return, "还是退了吧" mid-exchange."""
 
     async def __call__(
         self, message: Message, raw_state: str | None = None
@@ -96,7 +96,7 @@ class OtherOrder(Filter):
 
 
 class AsksWhy(Filter):
-    """"why do you need that?" at the phone's last four digits."""
+    """ "why do you need that?" at the phone's last four digits."""
 
     async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
         return (

@@ -557,7 +557,7 @@ def switched_to(text: str) -> Literal["return", "exchange"] | None:
 
 _WHY = re.compile(
     r"为什么|为啥|干嘛|干什么用|有什么用|要这个做什么|凭什么|\bwhy\b"
-    r"|what (?:is|'s) (?:it|that|this) for"
+    r"|what(?: is|'s) (?:it|that|this) for"
     r"|what do you need (?:it|that|this|them) for",
     re.IGNORECASE,
 )

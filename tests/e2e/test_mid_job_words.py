@@ -1,0 +1,152 @@
+"""What a customer says about the job itself while it waits (issue "Finish the customer's
+job"), end to end through the fake Bot API, the real worker and RabbitMQ: a bare yes after the
+order card goes back to the return she was on; "算了" / "never mind" drops the job; "还是换吧" /
+"actually exchange it" mid-return becomes the exchange of the same item; another order number
+starts the job for that order; "why do you need that?" at the last four digits is answered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from worker.db.models import Order, Return
+
+
+async def returns_of(stack, order_no: str) -> list[Return]:
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(select(Return).join(Order).where(Order.order_no == order_no))
+        return list(found.all())
+
+
+async def two_item_order(stack, customer=None):
+    """A delivered regular order of two items, its customer verified in ``customer``'s chat
+    (a new Chinese customer by default)."""
+    customer = customer or stack.customer()
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=timedelta(days=2),
+        also=("regular",),
+        telegram_user_id=customer.user_id,
+    )
+    return customer, order
+
+
+async def test_a_bare_yes_after_the_card_goes_back_to_the_return_zh(stack) -> None:
+    customer, order = await two_item_order(stack)
+    [which] = await customer.says("我想退货")
+    assert which.text == stack.t("returns.choose_item", order_no=order.order_no)
+    # another question takes the turn: the order's card answers it
+    [card] = await customer.says("这单发货了吗")
+    assert order.order_no in card.text and not card.text.startswith(which.text)
+    # acknowledged: whether to carry on with the return, not the chat's goodbye
+    [ask] = await customer.says("好的")
+    assert ask.text == stack.t("job.go_on.return", order_no=order.order_no)
+    # the yes: the return goes on where it was
+    [again] = await customer.says("对")
+    assert again.text == stack.t("returns.choose_item", order_no=order.order_no)
+    [why] = await customer.presses(again, "全部都退")
+    assert why.button("尺码不合适")
+
+
+async def test_a_bare_yes_with_no_job_left_is_not_a_return(stack) -> None:
+    customer, order = await two_item_order(stack)
+    [card] = await customer.says(order.order_no)
+    assert order.order_no in card.text
+    [ack] = await customer.says("好的")
+    assert ack.text != stack.t("job.go_on.return", order_no=order.order_no)
+    assert "退" not in ack.text
+
+
+async def test_never_mind_drops_the_waiting_job_zh_and_en(stack) -> None:
+    customer, order = await two_item_order(stack)
+    await customer.says("我想退货")
+    [dropped] = await customer.says("算了")
+    assert dropped.text == stack.t("job.dropped")
+    # nothing waits any more: the item named next is not taken as the return's answer
+    [after] = await customer.says("全部都退")
+    assert not any("尺码不合适" in b.text for row in after.inline_buttons for b in row)
+    assert await returns_of(stack, order.order_no) == []
+
+    english, order_en = await two_item_order(stack, stack.customer(language_code="en"))
+    await english.says("I'd like to send something back")
+    [dropped] = await english.says("never mind")
+    assert dropped.text == stack.t("job.dropped", "en")
+    assert await returns_of(stack, order_en.order_no) == []
+
+
+async def test_exchange_instead_mid_return_exchanges_the_same_item_zh(stack) -> None:
+    customer, order = await two_item_order(stack)
+    [which] = await customer.says("我想退货")
+    first = which.inline_buttons[0][0].text
+    [why] = await customer.presses(which, first)
+    assert why.button("尺码不合适")
+    said, sizes = await customer.says("还是换吧", replies=2)
+    assert said.text == stack.t("job.switch.exchange")
+    # the same item, its sizes asked at once (not the exchange rules and the order list)
+    assert first.split(" ")[0] in sizes.text and order.order_no in sizes.text
+    [fit] = await customer.presses_data(
+        sizes,
+        next(b.callback_data for row in sizes.inline_buttons for b in row if b.text == "L / 白色"),
+    )
+    [quote] = await customer.presses(fit, "是的")
+    [done] = await customer.presses(quote, "确认换货")
+    [exchange] = await stack.exchanges(order.order_no)
+    assert exchange.rma_no in done.text
+    assert await returns_of(stack, order.order_no) == []
+
+
+async def test_exchange_instead_mid_return_en(stack) -> None:
+    customer, _ = await two_item_order(stack, stack.customer(language_code="en"))
+    [which] = await customer.says("I want to return something")
+    second = which.inline_buttons[1][0].text
+    [why] = await customer.presses(which, second)
+    assert why.button("Changed my mind")
+    said, sizes = await customer.says("actually, exchange it instead", replies=2)
+    assert said.text == stack.t("job.switch.exchange", "en")
+    assert second.split(" ")[0] in sizes.text and sizes.inline_buttons
+
+
+async def test_another_order_number_mid_return_starts_its_return_zh(stack) -> None:
+    customer, first = await two_item_order(stack)
+    second = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1)
+    )
+    async with stack.shop.db.write() as session:  # hers too
+        mine = (await session.scalars(select(Order).where(Order.order_no == first.order_no))).one()
+        (
+            await session.scalars(select(Order).where(Order.order_no == second.order_no))
+        ).one().customer_id = mine.customer_id
+    [listed] = await customer.says("我想退货")
+    [which] = await customer.presses(listed, first.order_no)
+    assert which.text == stack.t("returns.choose_item", order_no=first.order_no)
+    # the other order's number: not read as the item, not its card with the return lost
+    said, why = await customer.says(second.order_no, replies=2)
+    assert said.text == stack.t("job.other_order.return", order_no=second.order_no)
+    assert why.button("尺码不合适")  # its only item taken, its reason asked
+    [fit] = await customer.presses(why, "尺码不合适")
+    [quote] = await customer.presses(fit, "是的")
+    await customer.presses(quote, "确认退货")
+    assert len(await returns_of(stack, second.order_no)) == 1
+    assert await returns_of(stack, first.order_no) == []
+
+
+async def test_why_the_last_four_digits_is_answered_and_asked_again_en_and_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    customer = stack.customer(language_code="en")
+    [asked] = await customer.says(f"I want to return order {order.order_no}")
+    assert asked.text == stack.t("ask.phone_last4", "en")
+    [why] = await customer.says("why do you need that?")
+    assert why.text == stack.t("ask.last4_why", "en")
+    # the digits still answer the question: the return goes on
+    [reason] = await customer.says(order.phone[-4:])
+    assert reason.button("Changed my mind")
+
+    other = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    chinese = stack.customer()
+    await chinese.says(other.order_no)
+    [why] = await chinese.says("为什么要手机号啊")
+    assert why.text == stack.t("ask.last4_why")
+    [card] = await chinese.says(other.phone[-4:])
+    assert other.order_no in card.text

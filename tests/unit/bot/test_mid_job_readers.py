@@ -1,0 +1,58 @@
+"""The words a customer says about the job in progress rather than answering it
+(``bot.services.choices``: never_mind, switched_to, asks_why)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services.choices import asks_why, never_mind, switched_to
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["算了", "算了吧", "那算了吧", "不退了", "先不换了", "算了，谢谢", "never mind", "Nevermind.",
+     "forget it", "oh never mind thanks", "don't bother", "scratch that"],
+)  # fmt: skip
+def test_the_job_dropped(text: str) -> None:
+    assert never_mind(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["算了 换个颜色吧", "好的", "不是这件", "no", "not now", "换L",
+     "never mind the colour, L please", "这件算了 退另一件"],
+)  # fmt: skip
+def test_not_the_job_dropped(text: str) -> None:
+    assert not never_mind(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "to"),
+    [("还是换吧", "exchange"), ("那换货吧", "exchange"), ("我还是换货吧", "exchange"),
+     ("不退了 换吧", "exchange"), ("actually exchange it", "exchange"),
+     ("Actually, exchange it instead", "exchange"), ("I'd rather swap it", "exchange"),
+     ("还是退了吧", "return"), ("那直接退掉吧", "return"), ("actually just refund it", "return"),
+     ("on second thought, return it", "return")],
+)  # fmt: skip
+def test_the_job_switched(text: str, to: str) -> None:
+    assert switched_to(text) == to
+
+
+@pytest.mark.parametrize(
+    "text", ["换L", "换成白色的", "能换吗", "退款多久到", "exchange rules?", "how do I return it"]
+)
+def test_not_the_job_switched(text: str) -> None:
+    assert switched_to(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["why do you need that?", "why", "what's that for", "为什么要这个", "要这个干嘛",
+             "为啥要手机号"],
+)  # fmt: skip
+def test_why_asked(text: str) -> None:
+    assert asks_why(text)
+
+
+@pytest.mark.parametrize("text", ["5280", "尾号5280", "ok", "我忘了"])
+def test_not_why_asked(text: str) -> None:
+    assert not asks_why(text)
