@@ -167,6 +167,14 @@ _NOT_SHIPPED_YET = re.compile(
 )
 
 
+_ANOTHER_ORDER = re.compile(
+    r"付(完|了|好)?款|刚(付|拍|下单|买)|另(一|外)|别的|其他|还没发|没发货的|新(下|拍)的"
+    r"|\bjust (paid|ordered|bought)\b|\b(other|another|new|second) order\b|not (shipped|sent)",
+    re.IGNORECASE,
+)
+"""Words that point away from the order just shown ("付完款才看见地址选错了": a paid one)."""
+
+
 def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
     """The orders a question's list shows: those the job can be about ("改地址": not shipped
     yet; "我的包裹到哪了": shipped; "怎么还没发货": paid); every order for a plain question
@@ -199,6 +207,8 @@ class OrderQueryDraft(Draft):
     job: Job | None = None
     text: str = ""
     """The customer's words (a size or colour to change to, a courier)."""
+    in_view: bool = False
+    """The order is the one whose card was just shown: not shown again before the answer."""
 
     @property
     def refund_asked(self) -> bool:
@@ -258,6 +268,41 @@ class OrderQueryFlow(Flow):
         await self.finish()
         await self.answer(found, draft)
 
+    async def courier_of(self, order_no: str | None, last4: str | None, text: str) -> None:
+        """ "哪个快递" about one order: the courier it went (or will go) by, and its tracking
+        number once shipped; the order's card when it has neither (closed before shipping)."""
+        if order_no is None:
+            await self.ask("order.status", None, last4, text)
+            return
+        result = await lookup(self.rpc, self.conv, order_no, last4)
+        if not isinstance(result, OrderFound):
+            await self.ask("order.status", order_no, last4, text)
+            return
+        order = result.order
+        conv = self.conv
+        self.conv.memory.last_order = order.order_no
+        if order.tracking_no and order.courier:
+            name = conv.replies.courier_name(order.courier, conv.locale)
+            await conv.say(
+                conv.t(
+                    "order.courier_of.shipped",
+                    order_no=order.order_no,
+                    courier=name,
+                    tracking_no=order.tracking_no,
+                )
+            )
+        elif order.state in ("awaiting_payment", "paid"):
+            name = (
+                conv.replies.courier_name(order.courier, conv.locale)
+                if order.courier
+                else conv.replies.policy.shipping.default_courier.name.get(conv.locale)
+            )
+            await conv.say(
+                conv.t("order.courier_of.pending", order_no=order.order_no, courier=name)
+            )
+        else:
+            await self.answer(result, OrderQueryDraft(intent="order.status", order_no=order_no))
+
     async def chat_order_for(self, draft: OrderQueryDraft) -> str | None:
         """The order the chat is about, for a job named without one — unless a verified
         customer's list has orders the job can be about and that one is not among them ("付完款
@@ -265,7 +310,16 @@ class OrderQueryFlow(Flow):
         list is offered)."""
         last = self.conv.memory.last_order
         states = job_states(draft)
+        draft.in_view = last is not None and self.conv.memory.order_in_view() == last
         if last is None or not states or self.conv.memory.linked is not True:
+            return last
+        if (
+            draft.intent == "order.change_address"
+            and draft.in_view
+            and _ANOTHER_ORDER.search(draft.text) is None
+        ):
+            # "我想改一下收货地址" with a shipped order's card just shown: that order — it
+            # can't change, said plainly first (a list of the others hid why)
             return last
         orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN) or []
         shown = next((o for o in orders if o.order_no == last), None)
@@ -400,7 +454,10 @@ class OrderQueryFlow(Flow):
         """The order card, and what the question needs on top of it. Only the order's verified
         customer (``found.access == "owner"``) may change it."""
         conv, order, intent = self.conv, found.order, draft.intent
-        await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
+        refused_outright = intent == "order.change_address" and order.address_refusal is not None
+        if not (draft.in_view and refused_outright):
+            # (an address that can't change, asked with the card just shown: the refusal first)
+            await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
         change = OrderChangeFlow(conv, self.rpc, self.state)
         if draft.job == "not_received":
             await self.not_received(order)

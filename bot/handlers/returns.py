@@ -213,6 +213,26 @@ class ParcelJob(Filter):
         return job is not None and decision.intent in PARCEL_READINGS.get(job, frozenset())
 
 
+def _order_in_view(conv: Conversation) -> bool:
+    """The chat is about one order right now: its card or a job on it, a turn or two ago."""
+    memory = conv.memory
+    about = memory.topic
+    return memory.order_in_view() is not None or (
+        memory.last_order is not None
+        and about is not None
+        and (about.intent.startswith(("order.", "returns.")) or about.intent in ORDER_TIMES)
+        and memory.turns - about.turn <= 2
+    )
+
+
+def _courier_of_order(text: str, conv: Conversation) -> bool:
+    """ "哪个快递" / "which courier?" with an order named or in view: that order's courier
+    (not the shop's couriers in general, nor a change of courier)."""
+    if _CHANGE.search(text) is not None:
+        return False
+    return order_number(text) is not None or _order_in_view(conv)
+
+
 def _a_return_made(text: str, conv: Conversation) -> bool:
     """ "就是上次退的那件": an item already returned (its return's state is asked about)."""
     return points_at_a_return(text)
@@ -377,6 +397,16 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         await flows.get(OrderQueryFlow).ask(
             "order.modify", slots.order_no, slots.phone_last4, message.text or ""
         )
+
+    @jobs.message(Job(frozenset({"shipping.courier"}), _courier_of_order))
+    async def handle_courier_of_order(
+        message: Message, flows: Flows, conv: Conversation, decision: Decision
+    ) -> None:
+        """ "哪个快递" with an order in view: its courier, and the tracking number once it is
+        out (it told the shop's default courier, whatever the order said)."""
+        text = message.text or ""
+        order_no = order_number(text) or conv.memory.last_order
+        await flows.get(OrderQueryFlow).courier_of(order_no, decision.slots.phone_last4, text)
 
     @jobs.message(Job(ORDER_TIMES, _names_an_order))
     async def handle_order_times(message: Message, flows: Flows, decision: Decision) -> None:

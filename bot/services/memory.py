@@ -146,6 +146,9 @@ class ChatMemory(BaseModel):
     """Order number → the last four phone digits the customer proved it with (newest last)."""
     last_order: str | None = None
     """The order this chat was last about."""
+    order_turn: int | None = None
+    """The customer message (``turns``) at which ``last_order`` was last opened: its card is
+    in view for a turn or two (``in_view``)."""
     region: str | None = None
     """The customer's province, from a message or their order (for postage answers)."""
     transcript: list[str] = Field(default_factory=list)
@@ -270,7 +273,14 @@ class ChatMemory(BaseModel):
             proofs[order_no] = last4
             self.proofs = dict(list(proofs.items())[-PROOF_LIMIT:])
         self.last_order = order_no
+        self.order_turn = self.turns
         self.region = province
+
+    def order_in_view(self, turns: int = 2) -> str | None:
+        """The order opened (its card, a job on it) at most ``turns`` messages ago."""
+        if self.last_order is None or self.order_turn is None:
+            return None
+        return self.last_order if self.turns - self.order_turn <= turns else None
 
     # -- the conversation ----------------------------------------------------------------------
     def record(self, role: Role, text: str, limit: int) -> None:

@@ -1,0 +1,110 @@
+"""Questions asked with an order's card in view (issue "Finish the customer's job"), end to end
+through the fake Bot API, the real worker and RabbitMQ: "哪个快递" / "which courier?" is that
+order's courier (and its tracking number once shipped), not the shop's couriers in general; an
+address change asked with a shipped order's card shown is refused first and plainly, not met
+with a list of the other orders or a question for the new address."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from worker.db.models import Order
+
+FRESH_SHIPPED = {"paid_ago": timedelta(days=2), "shipped_ago": timedelta(days=1)}
+"""On its way, not late (a late parcel's card offers the chase first)."""
+
+
+async def test_which_courier_is_the_shipped_orders_own_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, courier="顺丰", **FRESH_SHIPPED
+    )
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} {order.phone[-4:]}")
+    assert order.order_no in card.text
+    [courier] = await customer.says("哪个快递")
+    row = await order_row(stack, order.order_no)
+    assert courier.text == stack.shown(
+        stack.t(
+            "order.courier_of.shipped",
+            order_no=order.order_no,
+            courier=stack.replies.courier_name("顺丰", "zh_CN"),
+            tracking_no=row.tracking_no,
+        )
+    )
+    assert "默认" not in courier.text  # not the shop's couriers in general
+
+
+async def test_which_courier_of_an_order_not_shipped_yet_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    order = await stack.make_order(
+        kind="regular",
+        state="paid",
+        delivered_ago=None,
+        telegram_user_id=customer.user_id,
+        paid_ago=timedelta(hours=3),
+    )
+    [card] = await customer.says(order.order_no)
+    assert order.order_no in card.text
+    [courier] = await customer.says("which courier?")
+    default = stack.replies.policy.shipping.default_courier.name.get("en")
+    assert courier.text == stack.t(
+        "order.courier_of.pending", "en", order_no=order.order_no, courier=default
+    )
+    # with no order in view, the shop's couriers as before
+    [general] = await stack.customer(language_code="en").says("which courier do you use?")
+    assert order.order_no not in general.text and default in general.text
+
+
+async def test_an_address_change_with_a_shipped_card_in_view_is_refused_first_zh_and_en(
+    stack,
+) -> None:
+    customer = stack.customer()
+    shipped = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        telegram_user_id=customer.user_id,
+        **FRESH_SHIPPED,
+    )
+    # she has an order not shipped yet too: still, the card in view is the one meant
+    await give_another_unshipped_order(stack, shipped.order_no)
+    before = (await order_row(stack, shipped.order_no)).address
+    [card] = await customer.says(shipped.order_no)
+    assert shipped.order_no in card.text
+    # the refusal at once: not the card again, not the other orders' list, not "new address?"
+    [refused] = await customer.says("我想改一下收货地址")
+    assert refused.text == stack.t("address.refused.already_shipped")
+    assert refused.button("人工")
+    assert (await order_row(stack, shipped.order_no)).address == before
+
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        telegram_user_id=english.user_id,
+        **FRESH_SHIPPED,
+    )
+    await english.says(other.order_no)
+    await english.says("ok")  # acknowledged: the card is still the one in view
+    [refused] = await english.says("can I change the delivery address?")
+    assert refused.text == stack.t("address.refused.already_shipped", "en")
+
+
+async def order_row(stack, order_no: str) -> Order:
+    async with stack.shop.db.read() as session:
+        return (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+
+
+async def give_another_unshipped_order(stack, order_no: str) -> str:
+    """A paid order made, then handed to the customer of ``order_no``."""
+    paid = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=3)
+    )
+    async with stack.shop.db.write() as session:
+        mine = (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+        row = (await session.scalars(select(Order).where(Order.order_no == paid.order_no))).one()
+        row.customer_id = mine.customer_id
+    return paid.order_no

@@ -1,0 +1,62 @@
+"""Words read with an order's card in view: "哪个快递" is that order's courier (a change of
+courier is not), and an address change is about that order unless the words point at another
+one ("付完款才看见地址选错了")."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot.flows.orders import _ANOTHER_ORDER
+from bot.handlers.returns import _courier_of_order
+from bot.services.memory import ChatMemory
+
+
+def chat(shown_turns_ago: int | None) -> Any:
+    memory = ChatMemory(turns=5)
+    if shown_turns_ago is not None:
+        memory.turns = 5 - shown_turns_ago
+        memory.remember_order("KF20260001", None, "浙江")
+        memory.turns = 5
+    return SimpleNamespace(memory=memory)
+
+
+def test_the_order_stays_in_view_for_two_turns() -> None:
+    assert chat(0).memory.order_in_view() == "KF20260001"
+    assert chat(2).memory.order_in_view() == "KF20260001"
+    assert chat(3).memory.order_in_view() is None
+    assert chat(None).memory.order_in_view() is None
+
+
+@pytest.mark.parametrize(
+    "text", ["哪个快递", "发的哪家快递啊", "which courier?", "what courier is it"]
+)
+def test_the_courier_of_the_order_in_view(text: str) -> None:
+    assert _courier_of_order(text, chat(1))
+    assert not _courier_of_order(text, chat(None))  # no order: the shop's couriers
+
+
+@pytest.mark.parametrize("text", ["能改发顺丰吗", "can you switch it to SF instead"])
+def test_a_change_of_courier_is_not_the_courier_asked(text: str) -> None:
+    assert not _courier_of_order(text, chat(1))
+
+
+def test_an_order_number_names_the_order_without_a_card() -> None:
+    assert _courier_of_order("KF20260002 发的什么快递", chat(None))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["付完款才看见地址选错了", "刚下单的那个地址要改", "the other order's address", "I just paid"],
+)
+def test_words_pointing_at_another_order(text: str) -> None:
+    assert _ANOTHER_ORDER.search(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["我想改一下收货地址", "地址写错了 要改", "can I change the address?"]
+)
+def test_words_about_the_order_in_view(text: str) -> None:
+    assert _ANOTHER_ORDER.search(text) is None
