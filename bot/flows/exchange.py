@@ -91,6 +91,8 @@ class ExchangeDraft(OrderDraft):
     """The item's condition was told before it was asked (``fit_for_resale`` holds it)."""
     kind: str | None = None
     """The item's kind (regular, custom, proxy): refusals name its own rules."""
+    product_id: int | None = None
+    """The item's product (the sizes and colours it comes in)."""
     request: str = ""
     """The customer's words that asked for the exchange (the item they name is the one)."""
     quality: bool = False
@@ -290,7 +292,10 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft.item_title = item_label(self.conv, item)
         draft.old_size, draft.old_color = item.size, item.color
         draft.kind = item.kind
+        draft.product_id = item.product_id
         if not await self.may_go_on(draft):
+            return
+        if await self.not_made_in(draft):
             return
         if draft.size_step and not draft.new_size:
             base = draft.size_base or item.size
@@ -496,7 +501,59 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft = await self.draft()
         draft.new_size = slots.size or draft.old_size
         draft.new_color = slots.color or draft.old_color
+        if await self.not_made_in(draft):
+            return
         await self.ask_resale(draft)
+
+    async def not_made_in(self, draft: ExchangeDraft) -> bool:
+        """A size or colour named that the item doesn't come in ("换成紫色的", "XXXL"): said
+        plainly, with the sizes and colours it does come in, and what is in stock now to pick
+        from (the flow waits for the pick). ``False`` when it comes in what was named (or
+        nothing was, or the product can't be read now)."""
+        if draft.product_id is None or not (draft.new_size or draft.new_color):
+            return False
+        reply = await self.rpc.call(GetProduct(product_id=draft.product_id))
+        if not isinstance(reply, ProductFound) or not reply.product.variants:
+            return False
+        variants = reply.product.variants
+        sizes = list(dict.fromkeys(v.size for v in variants))
+        colours = list(dict.fromkeys(v.color for v in variants))
+        locale = self.conv.locale
+        missing: list[str] = []
+        if draft.new_size and draft.new_size.upper() not in {z.upper() for z in sizes}:
+            missing.append(draft.new_size)
+        if draft.new_color and draft.new_color not in colours:
+            missing.append(colour_name(draft.new_color, locale))
+        if not missing:
+            return False
+        separator = "、" if locale.startswith("zh") else ", "
+        options = [
+            v
+            for v in variants
+            if v.stock > 0 and (v.size, v.color) != (draft.old_size, draft.old_color)
+        ]
+        said = self.conv.t(
+            "exchange.not_made_in",
+            item=draft.item_title,
+            wanted=" / ".join(missing),
+            sizes=separator.join(sizes),
+            colours=separator.join(colour_name(c, locale) for c in colours),
+        )
+        draft.new_size, draft.new_color, draft.size_confirmed = None, None, False
+        draft.size_step, draft.size_base = 0, None
+        if not options:
+            await self.finish()
+            await self.conv.say(said)
+            await outcomes.exchange_refused(self.conv, ["out_of_stock"])
+            return True
+        await self.wait(ExchangeRequest.waiting_for_variant, draft)
+        await self.conv.say(
+            said + "\n" + self.conv.t("exchange.pick_in_stock"),
+            reply_markup=keyboards.variants(
+                (v.size, v.color, self.variant(v.size, v.color)) for v in options
+            ),
+        )
+        return True
 
     async def ask_resale(self, draft: ExchangeDraft) -> None:
         if draft.condition_said or draft.quality:  # (a faulty item's is checked on arrival)

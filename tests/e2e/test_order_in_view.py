@@ -108,3 +108,44 @@ async def give_another_unshipped_order(stack, order_no: str) -> str:
         row = (await session.scalars(select(Order).where(Order.order_no == paid.order_no))).one()
         row.customer_id = mine.customer_id
     return paid.order_no
+
+
+# ── an exchange to what the item doesn't come in ─────────────────────────────────────────────
+
+
+async def test_an_exchange_to_a_colour_it_does_not_come_in_says_so_and_lists_zh(stack) -> None:
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )
+    _rules, sizes = await customer.says("我想换货", replies=2)
+    assert order.order_no in sizes.text and sizes.inline_buttons
+    [plain] = await customer.says("换成紫色的")
+    # said plainly, with what it comes in (the test shop's sizes and colours)
+    assert "没有 紫色" in plain.text
+    assert "S、M、L、XL" in plain.text and "黑色、白色" in plain.text
+    assert "吊牌" not in plain.text  # not on to the condition as if purple were fine
+    # what is in stock to pick from: the exchange goes on with the one picked
+    [fit] = await customer.presses_data(
+        plain,
+        next(b.callback_data for row in plain.inline_buttons for b in row if b.text == "L / 白色"),
+    )
+    [quote] = await customer.presses(fit, "是的")
+    assert "L / 白色" in quote.text and quote.button("确认换货")
+
+
+async def test_an_exchange_to_a_size_it_does_not_come_in_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )
+    *_, plain = await customer.says("I'd like to exchange it for a XXL please", replies=2)
+    assert "doesn't come in XXL" in plain.text
+    assert "S, M, L, XL" in plain.text and "is that right" not in plain.text
+    assert plain.inline_buttons

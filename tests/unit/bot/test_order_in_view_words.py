@@ -12,6 +12,7 @@ import pytest
 from bot.flows.orders import _ANOTHER_ORDER
 from bot.handlers.returns import _courier_of_order
 from bot.services.memory import ChatMemory
+from intents.slots import extract_slots
 
 
 def chat(shown_turns_ago: int | None) -> Any:
@@ -60,3 +61,16 @@ def test_words_pointing_at_another_order(text: str) -> None:
 )
 def test_words_about_the_order_in_view(text: str) -> None:
     assert _ANOTHER_ORDER.search(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "color"),
+    [("换成紫色的", None, "紫色"), ("I'd like to exchange it for a XXL please", "XXL", None),
+     ("换XXXL", "XXXL", None), ("swap it for a purple one", None, "紫色")],
+)  # fmt: skip
+def test_the_size_or_colour_wanted_is_read_whatever_the_shop_makes(
+    text: str, size: str | None, color: str | None
+) -> None:
+    """Read as named — whether the item comes in it is the exchange's to say."""
+    slots = extract_slots(text)
+    assert (slots.size, slots.color) == (size, color)
