@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import Field
 
@@ -146,6 +147,9 @@ class ReturnDraft(OrderDraft):
     """The idempotency key of the confirmation (set when the quote is shown)."""
     asked: bool = False
     """Asked as a question ("能退吗？"): the answer opens with the yes, once the order says it."""
+    refused_first: bool = False
+    """Refused before any reason was asked (custom-made, proxy, the window passed): a fault
+    told next still lifts it; anything else is not an answer to wait for."""
 
     def lines(self) -> list[ReturnLine]:
         return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
@@ -285,8 +289,15 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if blocking:
             await self.refuse(draft, terms, blocking)
             return
-        await self.wait(ReturnRequest.waiting_for_cause, draft)
         said = choices.return_cause(draft.note)
+        if said is None and not terms.eligible and terms.reasons:
+            # custom-made, proxy, the window passed: no reason but a fault can lift it — said
+            # first and plainly, not after "why are you returning it?" as if it might go
+            draft.refused_first = True
+            await self.wait(ReturnRequest.waiting_for_cause, draft)
+            await self.refuse(draft, terms, terms.reasons, fault_lifts=True)
+            return
+        await self.wait(ReturnRequest.waiting_for_cause, draft)
         if said is not None:  # "太长了能退吗": the reason is told already
             await self.cause_picked(said, told=True)
             return
@@ -351,6 +362,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def cause_typed(self, text: str, decision: Decision | None) -> None:
         """ "太大了" / "有个洞" / "发错货了" to "为什么退？"."""
         cause = choices.return_cause(text)
+        if cause is None and (await self.draft()).refused_first:
+            # after the refusal nothing is asked: whatever it is, it is not a reason
+            await self.finish()
+            raise SkipHandler
         if cause is None:  # (a Literal: read_typed's T would widen it to str)
             await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
             return
@@ -418,23 +433,37 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         )
 
     async def refuse(
-        self, draft: ReturnDraft, terms: ReturnTerms | ReturnRejected, reasons: Sequence[str]
+        self,
+        draft: ReturnDraft,
+        terms: ReturnTerms | ReturnRejected,
+        reasons: Sequence[str],
+        *,
+        fault_lifts: bool = False,
     ) -> None:
         """Every reason in plain words, for the item's own kind; the exchange offered where it
-        may help (a custom-made item), and always a person."""
+        may help (a custom-made item), and always a person. ``fault_lifts``: refused before a
+        reason was asked — a fault told next still makes the return (the flow waits for it,
+        and says so)."""
         conv = self.conv
         logger.info("return refused for chat %s: %s", conv.chat_id, ",".join(reasons))
-        await self.finish()
+        if not fault_lifts:
+            await self.finish()
         kinds = {i.kind for i in terms.items if i.kind is not None}
         exchange_may_help = "custom_no_return" in reasons and "custom" in kinds
         key = "returns.refused_items" if draft.items_title else "returns.refused_order"
         what = Html(conv.t(key, order_no=draft.order_no or "", items=draft.items_title))
         text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
+        if fault_lifts:
+            text += "\n" + conv.t("returns.fault_still_taken")
         if exchange_may_help and draft.order_no is not None:
             markup = keyboards.job_or_person(
                 conv.t, draft.order_no, "exchange", conv.t("button.exchange_instead"), "ineligible"
             )
-            text += "\n" + conv.t("returns.offer_exchange")
+            hours = conv.replies.policy.returns.custom.exchange_window_hours
+            if fault_lifts and hours:
+                text += "\n" + conv.t("returns.offer_custom_exchange", hours=str(hours))
+            else:
+                text += "\n" + conv.t("returns.offer_exchange")
         else:
             markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")

@@ -25,10 +25,14 @@ from bot.flows.address import AddressChange
 from bot.flows.base import Flows, Identity
 from bot.flows.exchange import ExchangeFlow, ExchangeRequest
 from bot.flows.invoice import InvoiceRequest
-from bot.flows.orders import OrderChange, OrderQuery
+from bot.flows.orders import OrderChange, OrderQuery, OrderQueryFlow
 from bot.flows.returns import ReturnFlow, ReturnRequest
+from bot.keyboards import OrderFlow
 from bot.services import choices
 from bot.services.conversation import Conversation
+from bot.services.orders import FLOW_STATES, lookup
+from bus import Bus
+from bus.contracts import OrderFound
 from intents.slots import answered_last4, order_number
 
 LEFT_JOB_TURNS = 3
@@ -47,6 +51,7 @@ _ORDER_STEPS = frozenset(
         ExchangeRequest.waiting_for_last4.state,
     }
 )
+_LISTED: dict[str, OrderFlow] = {"return": "r", "exchange": "x"}
 _JOB_GROUPS = (ReturnRequest, ExchangeRequest, AddressChange, InvoiceRequest, OrderChange)
 
 
@@ -143,10 +148,19 @@ def get_router() -> Router:
         flows: Flows,
         conv: Conversation,
         raw_state: str,
+        rpc: Bus,
         order_no: str,
         last4: str | None,
     ) -> None:
+        text = message.text or ""
         job = "return" if raw_state.startswith("ReturnRequest:") else "exchange"
+        found = await lookup(rpc, conv, order_no, last4)
+        if isinstance(found, OrderFound) and found.order.state not in FLOW_STATES[_LISTED[job]]:
+            # an order the job can't be about (not shipped yet): the number asks for its card
+            # — the job is left, and a bare yes after it goes back to it
+            await flows.get(ReturnFlow if job == "return" else ExchangeFlow).leave()
+            await flows.get(OrderQueryFlow).ask("order.status", order_no, last4, text)
+            return
         await conv.say(conv.t(f"job.other_order.{job}", order_no=order_no))
         if job == "return":
             await flows.get(ReturnFlow).start_for(order_no, last4)

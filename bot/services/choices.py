@@ -512,7 +512,7 @@ _NEVER_MIND = re.compile(
     r"|不想(?:退|换|改)了|取消吧?)(?:吧|吧那|谢谢|先这样)*$"
     r"|^(?:oh |ok |okay |actually |hmm )*(?:never ?mind|forget (?:it|about it)|don'?t bother"
     r"|cancel (?:that|it|this)|scratch that|i'?ll (?:keep|leave) it"
-    r"|(?:i )?changed my mind(?:,? (?:i'?ll|i will) keep it)?)(?: then| please| thanks?)*$",
+    r"|(?:i )?changed my mind,? (?:i'?ll|i will) keep it)(?: then| please| thanks?)*$",
     re.IGNORECASE,
 )
 

@@ -150,3 +150,47 @@ async def test_why_the_last_four_digits_is_answered_and_asked_again_en_and_zh(st
     assert why.text == stack.t("ask.last4_why")
     [card] = await chinese.says(other.phone[-4:])
     assert other.order_no in card.text
+
+
+# ── a return refused up front, a fault still taken ────────────────────────────────────────────
+
+
+async def test_a_custom_return_is_refused_up_front_and_a_fault_still_lifts_it_zh(stack) -> None:
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="custom",
+        state="shipped",
+        delivered_ago=timedelta(hours=5),
+        telegram_user_id=customer.user_id,
+    )
+    [refused] = await customer.says("定制的那件我想退了")
+    # the reason, what she can do instead (the one exchange within the hours), a fault taken
+    assert "不退款" in refused.text
+    assert not any("尺码不合适" in b.text for row in refused.inline_buttons for b in row)
+    hours = str(stack.replies.policy.returns.custom.exchange_window_hours)
+    assert stack.t("returns.offer_custom_exchange", hours=hours) in refused.text
+    assert stack.t("returns.fault_still_taken") in refused.text
+    assert refused.button("换货")
+    # the fault told after the refusal: a quality return, the shop's postage
+    [quote] = await customer.says("其实是领口开线了")
+    assert quote.button("确认退货")
+    [done] = await customer.presses(quote, "确认退货")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text
+
+
+async def test_a_return_past_its_window_is_refused_up_front_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    order = await stack.make_order(
+        kind="regular",
+        state="completed",
+        delivered_ago=timedelta(days=20),
+        telegram_user_id=customer.user_id,
+    )
+    [refused] = await customer.says("I want to return it")
+    assert stack.t("returns.fault_still_taken", "en") in refused.text
+    assert not any("Changed my mind" in b.text for row in refused.inline_buttons for b in row)
+    # anything but a fault is no answer to a refusal: it is answered as itself
+    [other] = await customer.says("do you ship to Canada?")
+    assert "Canada" in other.text or "overseas" in other.text.lower()
+    assert await returns_of(stack, order.order_no) == []

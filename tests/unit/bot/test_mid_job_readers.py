@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.choices import asks_why, never_mind, switched_to
+from bot.services.choices import asks_why, never_mind, return_cause, switched_to
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,9 @@ def test_the_job_dropped(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["算了 换个颜色吧", "好的", "不是这件", "no", "not now", "换L",
-     "never mind the colour, L please", "这件算了 退另一件"],
+     "never mind the colour, L please", "这件算了 退另一件",
+     # a reason to return, not the return dropped
+     "changed my mind", "I changed my mind"],
 )  # fmt: skip
 def test_not_the_job_dropped(text: str) -> None:
     assert not never_mind(text)
@@ -56,3 +58,12 @@ def test_why_asked(text: str) -> None:
 @pytest.mark.parametrize("text", ["5280", "尾号5280", "ok", "我忘了"])
 def test_not_why_asked(text: str) -> None:
     assert not asks_why(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["其实是领口开线了", "其实有个洞", "actually the seam ripped", "it's faulty, the zip broke"],
+)
+def test_a_fault_told_after_a_refusal_is_read_as_quality(text: str) -> None:
+    """What lifts a return refused up front (custom-made, proxy, the window passed)."""
+    assert return_cause(text) == "quality"
