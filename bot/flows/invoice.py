@@ -91,8 +91,12 @@ class InvoiceDraft(Draft):
     """The command's idempotency key, kept until the request is recorded (a retry after a
     timeout must not record a second request)."""
 
-    def read(self, text: str, *, title_expected: bool = False) -> bool:
-        """Take what the message says; True when it said anything the draft lacked."""
+    def read(
+        self, text: str, *, title_expected: bool = False, title_typed: bool = False
+    ) -> bool:
+        """Take what the message says; True when it said anything the draft lacked.
+        ``title_typed``: the flow asked for the type ("个人还是公司？") — a company's name
+        alone answers it, and is the title."""
         found = False
         lowered = text.lower()
         tax = TAX_NO.search(ORDER_NO.sub(" ", text))
@@ -118,6 +122,7 @@ class InvoiceDraft(Draft):
             title_expected
             or labelled is not None
             or (tax is not None and title is not None and looks_like_company(title))
+            or (title_typed and title is not None and title_alone(rest))
         )
         if self.title is None and title and said_title:
             self.title, found = title, True
@@ -134,6 +139,30 @@ def title_of(text: str) -> str | None:
     cleaned = LABELS.sub(" ", text).strip(" \"'“”‘’「」")
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     return cleaned[:100] if len(cleaned) >= 2 else None
+
+
+_NOT_A_NAME = re.compile(
+    r"发票|开票|抬头|税号|[?？吗呢]|\b(invoice|tax|receipt|vat|what|how|when|can|do)\b", re.I
+)
+
+
+_NAME_ZH = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z0-9（）()·]{2,40}?(有限责任公司|股份有限公司|有限公司|公司|集团|工作室|事务所|商行|厂)$"
+)
+_NAME_EN = re.compile(
+    r"^(?!(?:a|an|the|my|our|one|for)\b)[A-Za-z0-9&'., -]{2,50}?\s"
+    r"(?:ltd\.?|limited|inc\.?|llc|co\.?|corp\.?|corporation|company|gmbh|plc)$",
+    re.IGNORECASE,
+)
+
+
+def title_alone(text: str) -> bool:
+    """The message is a company's name and nothing else ("杭州星辰服饰有限公司", "Bright Star
+    Trading Ltd"): no request, label or question around it, nor only the type ("公司")."""
+    name = re.sub(r"\s+", " ", text.strip(" 。.!！"))
+    if _NOT_A_NAME.search(name):
+        return False
+    return bool(_NAME_ZH.match(name) or _NAME_EN.match(name))
 
 
 def looks_like_company(title: str) -> bool:
@@ -248,8 +277,9 @@ class InvoiceFlow(Flow):
         message gives as well)."""
         draft = await self.draft()
         waiting_for_title = draft.title_type is not None and draft.title is None
-        if not draft.read(text, title_expected=waiting_for_title):
-            step = await self.state.get_state()
+        step = await self.state.get_state()
+        at_type = step == InvoiceRequest.waiting_for_type.state
+        if not draft.read(text, title_expected=waiting_for_title, title_typed=at_type):
             ask = {
                 InvoiceRequest.waiting_for_type.state: "invoice.ask_type",
                 InvoiceRequest.waiting_for_tax_no.state: "invoice.ask_tax_no",
