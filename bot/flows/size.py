@@ -343,6 +343,35 @@ class SizeFlow(Flow):
         )
         return True
 
+    async def true_to_size(self, items: list[tuple[int, str | None]]) -> bool:
+        """ "偏大吗" / "true to size?" with a product's or an order's card in view: about those
+        items (``items``: product and the size the customer has, if known) — standard sizing,
+        nothing marked as running large or small, the size's measurements, and the advice
+        offered. ``False`` when no item's facts can be read (the general answer stands)."""
+        conv = self.conv
+        blocks: list[str] = []
+        for product_id, size in items[:3]:
+            facts = await sizing_facts(self.rpc, product_id)
+            if facts is None:
+                continue
+            name = _escape(display_name(conv, facts.summary))
+            lines = [conv.t("size.true_to_size", product=name)]
+            chart = facts.chart
+            row = None
+            if chart is not None and size:
+                row = next((r for r in chart.rows if r.size.upper() == size.upper()), None)
+            if row is not None and chart is not None:
+                lines.append(conv.replies.size_row(row, chart.category, conv.locale))
+            conv.memory.product = ProductMemo(
+                product_id=product_id, name=facts.name, size=row.size if row else None
+            )
+            blocks.append("\n".join(lines))
+        if not blocks:
+            return False
+        blocks.append(conv.t("size.true_to_size.advice"))
+        await conv.say("\n\n".join(blocks), reply_markup=conv.feedback("size.fit"))
+        return True
+
     def _size_answer(self, text: str, row: SizeRow, chart: SizeChart) -> str:
         """One size's answer: the measurement asked ("L 码裤长是 102 cm。"), or that the chart
         doesn't give it (a hoodie's waist) and what it gives, or the size's measurements."""

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
@@ -23,6 +24,7 @@ from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import OrderQueryFlow, courier_asked, order_job
 from bot.flows.returns import ReturnFlow, ReturnRequest, return_invited, wants_a_return
+from bot.flows.size import SizeFlow
 from bot.keyboards import (
     ConfirmReturnCallback,
     OrderJobCallback,
@@ -33,6 +35,7 @@ from bot.keyboards import (
 )
 from bot.services import choices, topic
 from bot.services.conversation import Conversation
+from bot.services.orders import lookup
 from bot.services.parcels import (
     points_at_a_return,
     record_return_parcel,
@@ -41,10 +44,13 @@ from bot.services.parcels import (
 )
 from bot.services.sizes import size_wish
 from bus import Bus
+from bus.contracts import OrderFound
 from intents import Decision, Slots
-from intents.slots import answered_last4, order_number
+from intents.slots import answered_last4, extract_slots, order_number
 
-_QUESTION = re.compile(r"[?？吗]|会不会|是不是|\b(does|do|is|will|would)\b", re.IGNORECASE)
+_QUESTION = re.compile(
+    r"[?？吗]|会不会|是不是|大还是(偏)?小|小还是(偏)?大|\b(does|do|is|will|would)\b", re.IGNORECASE
+)
 _CHANGE = re.compile(r"改|换|instead|switch|change|差价", re.IGNORECASE)
 _ORDER_REFERENCE_NOISE = re.compile(
     r"KF\d{8}|\d{4}|尾号|手机|后四位|订单号?|单号|order|no\.?|last|four|digits|phone|[\s,，。.:：#]",
@@ -231,6 +237,27 @@ def _courier_of_order(text: str, conv: Conversation) -> bool:
     if _CHANGE.search(text) is not None:
         return False
     return order_number(text) is not None or _order_in_view(conv)
+
+
+def _item_fit_asked(text: str, conv: Conversation) -> bool:
+    """ "偏大吗" / "true to size?" asked (no height or weight: those are advice) with an
+    order's card or a product in view: about that item."""
+    if not (_QUESTION.search(text) or choices.asks_a_question(text)):
+        return False
+    if extract_slots(text).height_cm is not None:
+        return False
+    return conv.memory.order_in_view() is not None or _product_in_view(conv)
+
+
+def _product_in_view(conv: Conversation) -> bool:
+    memory = conv.memory
+    current = topic.fresh(memory)
+    return (
+        memory.product is not None
+        and current is not None
+        and memory.turns - current.turn <= 2
+        and current.intent.startswith(("product", "size.", "color.", "stock", "material"))
+    )
 
 
 def _a_return_made(text: str, conv: Conversation) -> bool:
@@ -429,6 +456,26 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     @jobs.message(Job(frozenset({"size.fit"}), _fit_complaint))
     async def handle_fit_complaint(message: Message, flows: Flows, decision: Decision) -> None:
         await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
+
+    @jobs.message(Job(frozenset({"size.fit"}), _item_fit_asked))
+    async def handle_item_fit(
+        message: Message, flows: Flows, conv: Conversation, rpc: Bus, decision: Decision
+    ) -> None:
+        """ "偏大吗" after an order's or a product's card: about that item's size (it was the
+        shop's sizing in general)."""
+        text = message.text or ""
+        items: list[tuple[int, str | None]] = []
+        order_no = conv.memory.order_in_view()
+        if order_no is not None:
+            found = await lookup(rpc, conv, order_no)
+            if isinstance(found, OrderFound):
+                named = choices.items_mentioned(text, found.order.items) or found.order.items
+                items = [(i.product_id, i.size) for i in named]
+        elif conv.memory.product is not None:
+            items = [(conv.memory.product.product_id, conv.memory.product.size)]
+        if items and await flows.get(SizeFlow).true_to_size(items):
+            return
+        raise SkipHandler  # the shop's sizing in general, as before
 
     # -- an order number alone ---------------------------------------------------------------------
     @references.message(HasText(), FaultRemedy())

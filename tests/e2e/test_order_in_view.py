@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from worker.db.models import Order
+from worker.db.models import Order, Product
 
 FRESH_SHIPPED = {"paid_ago": timedelta(days=2), "shipped_ago": timedelta(days=1)}
 """On its way, not late (a late parcel's card offers the chase first)."""
@@ -149,3 +149,35 @@ async def test_an_exchange_to_a_size_it_does_not_come_in_en(stack) -> None:
     assert "doesn't come in XXL" in plain.text
     assert "S, M, L, XL" in plain.text and "is that right" not in plain.text
     assert plain.inline_buttons
+
+
+# ── "true to size?" about the item in view ──────────────────────────────────────────────────
+
+
+async def test_runs_large_after_an_order_card_is_about_its_item_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", **FRESH_SHIPPED)
+    customer = stack.customer()
+    [card] = await customer.says(f"{order.order_no} {order.phone[-4:]}")
+    assert order.order_no in card.text
+    [fit] = await customer.says("偏大吗")
+    name = await product_name(stack, order.product_id)
+    assert fit.text.startswith(stack.shown(stack.t("size.true_to_size", product=name)))
+    assert stack.t("size.true_to_size.advice") in fit.text
+    # with no card in view: the shop's sizing in general, as before
+    [general] = await stack.customer().says("你们衣服偏大吗")
+    assert name not in general.text and general.text == stack.answer("size.fit")
+
+
+async def test_true_to_size_after_a_product_is_about_that_product_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [colours] = await customer.says("what colours does the hoodie come in?")
+    assert "Hoodie" in colours.text
+    [fit] = await customer.says("is it true to size?")
+    said = stack.t("size.true_to_size", "en", product="Pullover Hoodie")
+    assert fit.text.startswith(stack.shown(said))
+    assert stack.t("size.true_to_size.advice", "en") in fit.text
+
+
+async def product_name(stack, product_id: int) -> str:
+    async with stack.shop.db.read() as session:
+        return (await session.get(Product, product_id)).name

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.flows.orders import _ANOTHER_ORDER
-from bot.handlers.returns import _courier_of_order
+from bot.handlers.returns import _courier_of_order, _item_fit_asked
 from bot.services.memory import ChatMemory
 from intents.slots import extract_slots
 
@@ -74,3 +74,18 @@ def test_the_size_or_colour_wanted_is_read_whatever_the_shop_makes(
     """Read as named — whether the item comes in it is the exchange's to say."""
     slots = extract_slots(text)
     assert (slots.size, slots.color) == (size, color)
+
+
+@pytest.mark.parametrize(
+    "text", ["偏大吗", "这件偏大还是偏小", "尺码正吗？", "true to size?", "does it run small?"]
+)
+def test_the_fit_of_the_item_in_view_asked(text: str) -> None:
+    assert _item_fit_asked(text, chat(1))
+    assert not _item_fit_asked(text, chat(None))  # nothing in view: the shop's sizing
+
+
+@pytest.mark.parametrize(
+    "text", ["M码太小了", "穿着偏大 想换小一码", "is it true to size? im 165cm 52kg"]
+)
+def test_a_fit_told_or_measured_is_not_the_item_fit_asked(text: str) -> None:
+    assert not _item_fit_asked(text, chat(1))
