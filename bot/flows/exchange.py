@@ -35,6 +35,7 @@ from bus.contracts import (
     ProductFound,
     QuoteExchange,
 )
+from bus.errors import BusError
 from intents import Decision, Slots
 from shop.colours import colour_name
 
@@ -512,7 +513,10 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         nothing was, or the product can't be read now)."""
         if draft.product_id is None or not (draft.new_size or draft.new_color):
             return False
-        reply = await self.rpc.call(GetProduct(product_id=draft.product_id))
+        try:
+            reply = await self.rpc.call(GetProduct(product_id=draft.product_id))
+        except BusError:
+            return False  # the quote will say what the worker makes of it
         if not isinstance(reply, ProductFound) or not reply.product.variants:
             return False
         variants = reply.product.variants
