@@ -50,6 +50,18 @@ async def test_a_bare_yes_after_the_card_goes_back_to_the_return_zh(stack) -> No
     assert why.button("尺码不合适")
 
 
+async def test_ok_then_yes_after_the_card_goes_back_to_the_return_en(stack) -> None:
+    customer, order = await two_item_order(stack, stack.customer(language_code="en"))
+    [which] = await customer.says("I want to return something")
+    assert which.text == stack.t("returns.choose_item", "en", order_no=order.order_no)
+    [card] = await customer.says("has this order been delivered?")
+    assert order.order_no in card.text
+    [ask] = await customer.says("ok")
+    assert ask.text == stack.t("job.go_on.return", "en", order_no=order.order_no)
+    [again] = await customer.says("yes")
+    assert again.text == stack.t("returns.choose_item", "en", order_no=order.order_no)
+
+
 async def test_a_bare_yes_with_no_job_left_is_not_a_return(stack) -> None:
     customer, order = await two_item_order(stack)
     [card] = await customer.says(order.order_no)
