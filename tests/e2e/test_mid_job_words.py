@@ -206,3 +206,27 @@ async def test_a_return_past_its_window_is_refused_up_front_en(stack) -> None:
     [other] = await customer.says("do you ship to Canada?")
     assert "Canada" in other.text or "overseas" in other.text.lower()
     assert await returns_of(stack, order.order_no) == []
+
+
+async def test_another_order_number_mid_exchange_starts_its_exchange_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    first = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )
+    second = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=1)
+    )
+    async with stack.shop.db.write() as session:  # hers too
+        mine = (await session.scalars(select(Order).where(Order.order_no == first.order_no))).one()
+        (
+            await session.scalars(select(Order).where(Order.order_no == second.order_no))
+        ).one().customer_id = mine.customer_id
+    *_, listed = await customer.says("I'd like to exchange something", replies=2)
+    [sizes] = await customer.presses(listed, first.order_no)
+    assert first.order_no in sizes.text
+    said, other = await customer.says(f"sorry, it's {second.order_no}", replies=2)
+    assert said.text == stack.t("job.other_order.exchange", "en", order_no=second.order_no)
+    assert second.order_no in other.text and other.inline_buttons
