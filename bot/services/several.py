@@ -133,8 +133,10 @@ def read_parts(
             continue
         if read.intent in NEVER_ALSO and not (
             # beside a job that leads, "能退货吗" asks the rules: the policy answers it
-            read.intent == "returns.return" and job_leads
-            and leads is not None and not leads(part, read)
+            read.intent == "returns.return"
+            and job_leads
+            and leads is not None
+            and not leads(part, read)
         ):
             continue
         seen.add(read.intent)

@@ -923,7 +923,7 @@ async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> N
 
 
 async def test_another_colour_asked_of_an_item_not_shipped_changes_it_on_the_order(stack):
-    """"KF… 的裙子能换个颜色吗" of an order paid and not shipped: the skirt's colours to change
+    """ "KF… 的裙子能换个颜色吗" of an order paid and not shipped: the skirt's colours to change
     it to on the order — it was refused as an exchange ("not delivered yet, exchange after")."""
     order = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙 S, paid
     customer = stack.customer()
@@ -1302,6 +1302,27 @@ async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
     assert (await order_row(stack, kept.order_no)).state == "awaiting_payment"
 
 
+async def test_the_cancel_said_again_in_other_words_cancels(stack) -> None:
+    """At "确定要取消订单…吗？" "取消" and "不要了" were read as a plain no (the order kept),
+    "不想要了" as nothing ("did you mean"); they all say cancel. "留着吧" keeps it."""
+    for words, language in (("不想要了", None), ("取消吧", None), ("cancel it", "en")):
+        order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+        customer = stack.customer(language_code=language)
+        await customer.shares_contact(order.phone)
+        await customer.says(f"取消订单 {order.order_no}", replies=2)
+        [done] = await customer.says(words)
+        locale = language or "zh_CN"
+        assert done.text == stack.t("order.cancel.done_unpaid", locale, order_no=order.order_no)
+        assert (await order_row(stack, order.order_no)).state == "closed", words
+    kept = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(kept.phone)
+    await customer.says(f"取消订单 {kept.order_no}", replies=2)
+    [still] = await customer.says("算了 留着吧")
+    assert still.text == stack.t("order.cancel.kept")
+    assert (await order_row(stack, kept.order_no)).state == "awaiting_payment"
+
+
 async def test_where_is_my_refund_follows_the_return_from_parcel_to_money(stack) -> None:
     """ "退款怎么还没到" answered by the return's own state: the parcel on its way (its tracking
     number), received and being checked, late (a ticket, an apology), refunded (how much and
@@ -1366,7 +1387,7 @@ async def test_returned_to_sender_offers_only_the_orders_on_their_way(stack) -> 
 
 
 async def test_the_item_named_before_the_contact_picks_the_order_after_it_zh_and_en(stack):
-    """"the jeans I bought are too long, can I return them" before the customer is verified:
+    """ "the jeans I bought are too long, can I return them" before the customer is verified:
     the contact asked for, then the order with the jeans goes on at once — not her whole list
     to pick from again, the jeans forgotten. An exchange asked the same way likewise."""
     returnable = await showcase(stack, "returnable")  # hers: T恤 + 高腰牛仔裤, delivered
@@ -1633,7 +1654,7 @@ async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack, lent) -
 
 
 async def test_when_is_my_refund_asked_at_the_quote_keeps_the_return(stack) -> None:
-    """"退款什么时候到" with the return's terms on screen heard "this order has no return on
+    """ "退款什么时候到" with the return's terms on screen heard "this order has no return on
     record" and the return was dropped: now no refund has started until it is confirmed, and
     the confirmation still makes it."""
     returnable = await showcase(stack, "returnable")
@@ -1718,9 +1739,11 @@ async def test_a_faulty_item_is_returned_or_replaced_here_at_the_shops_cost(stac
     [made] = await customer.presses(quote, "确认换货")
     async with stack.shop.db.read() as session:
         exchange = (
-            await session.scalars(select(Exchange).where(Exchange.rma_no.is_not(None)).where(
-                Exchange.order_id == (await order_row(stack, order.order_no)).id
-            ))
+            await session.scalars(
+                select(Exchange)
+                .where(Exchange.rma_no.is_not(None))
+                .where(Exchange.order_id == (await order_row(stack, order.order_no)).id)
+            )
         ).one()
     assert exchange.rma_no in made.text
     assert exchange.quality_problem and exchange.postage_payer == "seller"
