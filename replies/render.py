@@ -20,7 +20,7 @@ import logging
 import re
 import string
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -786,7 +786,12 @@ class Replies:
             self.text(f"order.time.{name}", loc, time=self.format_datetime(at, loc))
             for name, at in stamps if at is not None
         ]
-        if order.state == "paid" and order.dispatch_due_by is not None:
+        if order.state == "awaiting_payment":
+            # "how long do I have to pay?": the time it closes by itself, unpaid
+            closes = order.created_at + timedelta(hours=self.policy.orders.unpaid_close_hours)
+            time_lines.append(self.text("order.expected.pay_by", loc,
+                                        time=self.format_datetime(closes, loc)))
+        elif order.state == "paid" and order.dispatch_due_by is not None:
             time_lines.append(self.text("order.expected.dispatch", loc,
                                         time=self.format_datetime(order.dispatch_due_by, loc)))
         elif (order.state == "shipped" and order.delivered_at is None
