@@ -223,7 +223,8 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "拉链(是|有点)?(坏|卡|拉不)", "开胶",
         "缩水", "抽丝", "勾丝", "damaged", "broken", "defect", "faulty", "hole", "torn",
         "stain", "ripped", "poor quality", "fell apart", "button (fell|came) off",
-        "missing (a )?button", "zip(per)? (is )?(broke|stuck)", "shr[ua]nk", "faded",
+        "missing (a )?button", r"\bzip(per)?\b[\w' ]{0,25}\b(broke|stuck|jammed|came off)",
+        r"\b(broke|split|tore|came apart) (after|on|the first|when)", "shr[ua]nk", "faded",
         "coming apart", "loose threads?",
     )),
     ("not_as_described", _any(
