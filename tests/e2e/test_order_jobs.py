@@ -1227,6 +1227,12 @@ async def test_a_complaint_about_the_order_shown_does_not_ask_for_its_number(sta
     fresh = stack.customer()
     sorry, _ticket = await fresh.says("你们这什么破服务 太差劲了 我要投诉", replies=2)
     assert sorry.text == stack.answer("complaint.general")
+    # the number in the complaint itself: named on the ticket, not asked for
+    named = stack.customer()
+    sorry, _ticket = await named.says(f"什么破店 {order.order_no} 客服都不理人 我要投诉", replies=2)
+    assert sorry.text.endswith(stack.t("complaint.order_attached", order_no=order.order_no))
+    [ticket] = await stack.tickets(named.user_id)
+    assert ticket.order_no == order.order_no
 
 
 async def test_words_typed_while_a_change_waits_for_the_contact_ask_for_it_again_en(stack):
