@@ -24,7 +24,7 @@ from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import Keep, delivered, item_label, order_ask, order_mentioned
 from bot.services.questions import item_kind_named
 from bot.services.repeats import say_answer
-from bot.services.sizes import SizeWish, size_wish, wanted_size
+from bot.services.sizes import SizeWish, size_wish, wanted_color, wanted_size
 from bus.contracts import (
     ContactRequired,
     CreateExchange,
@@ -134,7 +134,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         wish = size_wish(text)
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),
-            new_color=slots.color,
+            new_color=(wanted_color(text) if text else None) or slots.color,
             size_step=wish.step,
             size_base=wish.base,
             request=text.strip()[:200],

@@ -36,7 +36,7 @@ from bot.services.orders import (
     refund_under_way,
 )
 from bot.services.parcels import points_at_a_return, says_sent_back
-from bot.services.sizes import SizeWish, size_wish, wanted_size
+from bot.services.sizes import SizeWish, size_wish, wanted_color, wanted_size
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
@@ -60,7 +60,7 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.not_received import not_received
-from intents.slots import answered_last4, extract_slots, order_number
+from intents.slots import answered_last4, order_number
 from intents.wrong_item import wrong_item
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState
@@ -638,7 +638,7 @@ class OrderChangeFlow(Flow):
             job="modify",
             order_no=order.order_no,
             new_size=wish.target,
-            new_color=extract_slots(text).color,
+            new_color=wanted_color(text),
             size_step=wish.step,
             size_base=wish.base,
             request=text.strip()[:200],

@@ -836,6 +836,20 @@ async def test_an_unshipped_items_colour_is_changed(stack) -> None:
     assert "M / 白色" in done.text
 
 
+async def test_the_colour_wanted_is_the_one_it_goes_to_not_the_one_it_is(stack) -> None:
+    """ "change the black one to white" names both: the first colour named was taken, the
+    change read as black to black."""
+    english = "can i change the colour of my order from black to white"
+    for words, locale in (("颜色选错了 帮我把黑色的改成白色", "zh_CN"), (english, "en")):
+        order = await stack.make_order(
+            kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=3)
+        )
+        customer = stack.customer(language_code="en" if locale == "en" else None)
+        await customer.shares_contact(order.phone)
+        _card, done = await customer.says(f"{order.order_no} {words}", replies=2)
+        assert ("M / 白色" if locale == "zh_CN" else "M / white") in done.text, done.text
+
+
 async def test_a_return_asks_for_the_order_then_its_digits_then_goes_on_en(stack) -> None:
     order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
     customer = stack.customer(language_code="en")
