@@ -921,6 +921,35 @@ async def test_an_address_confirmed_by_typing_zh(stack) -> None:
     assert (await order_row(stack, order.order_no)).province == "浙江"
 
 
+async def test_the_receiver_sent_apart_from_the_address_joins_it_zh_and_en(stack) -> None:
+    """The console finding: the address, then "李雷 13700002222" at "对吗？" was read as an
+    address with no province, and "对" changed the address without the new receiver. Either
+    order of telling: the name and phone join the address, shown back before it is written."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    await customer.says("浙江省杭州市西湖区文一西路100号")
+    [shown] = await customer.says("李雷 13700002222")
+    assert "李雷" in shown.text and "13700002222" in shown.text and "文一西路100号" in shown.text
+    await customer.says("对")
+    row = await order_row(stack, order.order_no)
+    assert (row.receiver_name, row.receiver_phone) == ("李雷", "13700002222")
+    assert "文一西路100号" in row.address
+    later = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(later.phone)
+    await english.says(f"I need to change the delivery address of {later.order_no}", replies=2)
+    [noted] = await english.says("name Li Lei, phone 13700003333")
+    assert noted.text == stack.t("address.receiver_noted", "en")
+    [shown] = await english.says("浙江省杭州市西湖区文一西路200号")
+    assert "Li Lei" in shown.text and "13700003333" in shown.text
+    await english.says("yes")
+    row = await order_row(stack, later.order_no)
+    assert (row.receiver_name, row.receiver_phone) == ("Li Lei", "13700003333")
+    assert "文一西路200号" in row.address
+
+
 async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> None:
     order = await showcase(stack, "unshipped")
     customer = stack.customer()
