@@ -319,7 +319,9 @@ class OrderQueryFlow(Flow):
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
-        order_no = await self.order_named(text, "q", job_states(draft), self.refund_filter(draft))
+        order_no = self.digits_again(text, draft.order_no) or await self.order_named(
+            text, "q", job_states(draft), self.refund_filter(draft)
+        )
         if order_no is None and draft.intent == "order.change_address" and address_in(text):
             # the new address typed before the order is picked: kept for the address step
             draft.text = text[:300]
