@@ -81,6 +81,7 @@ ELSEWHERE = {
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
     "ui.address.kept": "tests/e2e/test_order_jobs.py",  # kept in the change's draft
+    "ui.address.receiver_noted": "tests/e2e/test_order_jobs.py",  # kept in the draft, shown back
     # kept in the invoice's draft, recorded with the request once the order is picked
     "ui.invoice.details_kept": "tests/e2e/test_honest_answers.py",
     # the courier request recorded before ("order.courier.recorded"), said again when asked
