@@ -15,7 +15,7 @@ kefu intents unmatched [--since 7d]
                                   the messages the bot could not place, grouped and counted
 kefu intents teach "phrase" INTENT | kefu intents train
                                   teach the engine a phrase; refit the model
-kefu tickets [--all] [--json] | kefu tickets show T…|CHAT_ID
+kefu tickets [--json] | kefu tickets show T…|CHAT_ID [--lines N]
                                   the agents' desk: open tickets; one ticket's conversation
 kefu dlq list|show|replay|purge [ID…] [--queue Q] [--yes]
                                   inspect, re-send or drop dead-lettered messages
