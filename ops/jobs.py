@@ -491,6 +491,9 @@ async def cmd_eval(args: argparse.Namespace) -> int:
             print(result.transcript.rstrip())
             print()
 
+    from ops.broker import require_broker
+
+    await require_broker(BusSettings().broker)  # every job runs on the real bus
     try:
         results = await run_jobs(jobs, amqp_url=BusSettings().amqp_url, progress=progress)
     except JobFileError as exc:
@@ -519,4 +522,4 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     run.add_argument("--show", action="store_true", help="print every job's transcript")
     run.add_argument("--show-failed", action="store_true", help="print the failed transcripts")
     run.add_argument("--json", action="store_true")
-    run.set_defaults(run=cmd_eval)
+    run.set_defaults(run=cmd_eval, uses_broker=True)

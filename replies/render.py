@@ -977,20 +977,21 @@ class Replies:
         code = reason
         return self.text(f"address.refused.{code}", locale)
 
-    def human_reply_time(self, now: datetime, locale: str) -> Html:
-        """When a person will answer: now, today at 9:00, tomorrow at 9:00, or a later day."""
+    def human_reply_time(self, now: datetime, locale: str, at: datetime | None = None) -> Html:
+        """When a person will answer: now, today at 9:00, tomorrow at 9:00, or a later day;
+        ``at``: a known later time (the next shift's start) instead of the next opening."""
         loc = self._locale(locale)
-        if self.policy.is_open(now):
+        if at is None and self.policy.is_open(now):
             return self.text("ticket.when.now", loc)
-        opening = self.policy.next_opening(now)
+        opening = (at or self.policy.next_opening(now)).astimezone(self.policy.service_hours.zone)
         today = now.astimezone(opening.tzinfo).date()
-        at = _hm(opening.time())
+        hm = _hm(opening.time())
         days = (opening.date() - today).days
         if days == 0:
-            return self.text("ticket.when.today", loc, time=at)
+            return self.text("ticket.when.today", loc, time=hm)
         if days == 1:
-            return self.text("ticket.when.tomorrow", loc, time=at)
-        return self.text("ticket.when.later", loc, time=at, date=self.format_date(opening, loc))
+            return self.text("ticket.when.tomorrow", loc, time=hm)
+        return self.text("ticket.when.later", loc, time=hm, date=self.format_date(opening, loc))
 
     def ticket_opened(self, ticket_no: str, now: datetime, locale: str) -> Html:
         return self.text("ticket.opened", locale, ticket_no=ticket_no,

@@ -69,6 +69,8 @@ ELSEWHERE = {
     "ui.handoff.opened": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.opened_closed_hours": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.comment_thanks": "tests/e2e/test_desk_handoff.py",
+    # said only after tickets.append recorded her message on the live ticket
+    "ui.handoff.added_short": "tests/e2e/test_desk_waiting.py",
     # the live ticket the worker already holds, named by its number (messages relay to it)
     "ui.console.open_ticket": "tests/e2e/test_console.py",
     "ui.console.open_ticket.with_agent": "tests/e2e/test_console.py",
