@@ -138,9 +138,7 @@ class ShopService:
         if refusal is not None:
             return refusal
         # Proven (and committed): the card comes from the fast read path.
-        view = await self.db.run_read(
-            self.order_view_by_no, request.order_no, request.with_returns
-        )
+        view = await self.db.run_read(self.order_view_by_no, request.order_no, request.with_returns)
         return c.OrderFound(order=view, access="last4")
 
     def _lookup(
@@ -189,14 +187,14 @@ class ShopService:
             )
             if customer is None:
                 return c.NotLinked()
-            orders = (
-                await session.scalars(
-                    select(Order)
-                    .where(Order.customer_id == customer.id)
-                    .order_by(Order.created_at.desc(), Order.id.desc())
-                    .limit(request.limit)
-                )
-            ).all()
+            query = (
+                select(Order)
+                .where(Order.customer_id == customer.id)
+                .order_by(Order.created_at.desc(), Order.id.desc())
+            )
+            if request.limit is not None:
+                query = query.limit(request.limit)
+            orders = (await session.scalars(query)).all()
             latest = await queries.latest_returns(session, [o.id for o in orders])
             return c.OrderList(
                 orders=[queries.order_summary(o, self.policy, latest.get(o.id)) for o in orders]

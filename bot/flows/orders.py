@@ -156,15 +156,33 @@ ONLY_FITTING: frozenset[str] = frozenset({"returned"})
 # "我的包裹到哪了", "where is my parcel": a parcel on its way; "怎么还没发货", "when will it
 # ship": an order paid and waiting to ship
 _WHERE_IS_IT = re.compile(
-    r"到哪|在哪|哪儿了|到了吗|还没到|包裹|物流|快递.{0,6}(到|在|呢)"
+    r"到哪|在哪|哪儿了|到了吗|还没到|没收到|还没收|寄出|包裹|物流|快递.{0,6}(到|在|呢)"
     r"|\bwhere\b|\btrack|\bparcel\b|\bpackage\b|\barriv",
     re.IGNORECASE,
 )
 _NOT_SHIPPED_YET = re.compile(
-    r"还没发|没发货|什么时候发|何时发|发货了吗|发了吗|\b(ship|dispatch|send)(ped|ed)? (it )?yet\b"
+    r"还没发|没发货|还不发|不发货|什么时候发|何时发|发货了吗|发了吗"
+    r"|\b(ship|dispatch|send)(ped|ed)? (it )?yet\b"
     r"|when (will|do) you (ship|send|dispatch)|when (will|does) it (ship|be sent)|not shipped",
     re.IGNORECASE,
 )
+
+
+# "等了一个星期了还没发货", "付款一个多月了还不发货", "it's been ages, where is it": she has
+# waited too long — about an order already late, it is urged at once (never "shall I chase it?")
+_WAITED = re.compile(
+    r"等了|等(很|好|这么|那么|太)?久|这么久|好久|太久|半天了|迟迟|一直(没|不)|还不发"
+    r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)了?(了|还|都)"
+    r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)$|多少?天了|几天了"
+    r"|\bages\b|so long|too long|forever|been waiting|\bwaited\b|still (not|hasn'?t|haven'?t)\b"
+    r"|(for|over|almost|nearly|more than) (a|one|two|three|four|\d+) (week|month)s?\b",
+    re.IGNORECASE,
+)
+
+
+def waited_too_long(text: str) -> bool:
+    """She complains of the wait ("等了一个星期了还没发货", "it's been ages where is it")."""
+    return _WAITED.search(text) is not None
 
 
 def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
@@ -400,8 +418,24 @@ class OrderQueryFlow(Flow):
         """The order card, and what the question needs on top of it. Only the order's verified
         customer (``found.access == "owner"``) may change it."""
         conv, order, intent = self.conv, found.order, draft.intent
-        await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
         change = OrderChangeFlow(conv, self.rpc, self.state)
+        late = [f for f in order.attention if f.code in LATE]
+        if late and draft.job in (None, "urge") and waited_too_long(draft.text):
+            # "等了一个星期了还没发货" about an order already late: urged at once, and said so
+            # (not the card and "shall I chase it?" — she has waited long enough)
+            flag = late[0]
+            sorry = conv.t(
+                f"order.attention.{flag.code}_urging",
+                order_no=order.order_no,
+                days=max(1, flag.days_late),
+            )
+            if flag.seller_pays_postage:
+                days = conv.replies.policy.returns.proxy_late_ship_days
+                sorry += "\n" + conv.t("order.attention.dispatch_overdue_postage", days=days)
+            await conv.say(sorry)
+            await change.run(ChangeDraft(job="urge", order_no=order.order_no))
+            return
+        await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
         if draft.job == "not_received":
             await self.not_received(order)
         elif draft.job in ("missing_item", "wrong_item"):
@@ -545,6 +579,10 @@ class OrderQueryFlow(Flow):
         await open_ticket(
             conv, self.rpc, reason=job, intent="order.status", order_no=order.order_no
         )
+
+
+LATE: frozenset[str] = frozenset({"dispatch_overdue", "transit_overdue"})
+"""The attention flags of an order already late (urged at once when she complains of the wait)."""
 
 
 async def attention(conv: Conversation, order: OrderView) -> None:

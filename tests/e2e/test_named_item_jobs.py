@@ -1,0 +1,162 @@
+"""Finishing the customer's job (session 12), end to end through the fake Bot API, the real
+worker and RabbitMQ: the item she names is found in whichever of her orders holds it, however
+many newer ones she has placed since (two orders holding it: she is asked which, with their
+buttons); a complaint about the wait on an order already late urges it at once and says so."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from worker.db.models import Order, OrderItem, OrderUrge, Product, Variant
+from worker.service import utcnow
+
+NEWER_ORDERS = 60
+"""More than any cap the order list ever had (10 shown, 50 asked for)."""
+
+
+async def name_product(stack, product_id: int, name: str, name_en: str = "") -> None:
+    async with stack.shop.db.write() as session:
+        product = await session.get(Product, product_id)
+        product.name, product.name_en = name, name_en
+
+
+async def newer_orders(stack, order_no: str, count: int, *, state: str = "completed") -> list[str]:
+    """``count`` orders of the same customer placed after ``order_no`` (one item each, of a
+    product of their own), the newest last."""
+    async with stack.shop.db.write() as session:
+        mine = (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+        product = Product(
+            name=f"测试打底衫{uuid4().hex[:4]}", kind="regular", category="tops", price=300,
+            size_chart=[],
+        )  # fmt: skip
+        variant = Variant(sku=f"T{uuid4().hex[:10]}-M", size="M", color="黑色", stock=5)
+        product.variants.append(variant)
+        session.add(product)
+        await session.flush()
+        variant_id = variant.id
+        made = []
+        for n in range(count):
+            at = utcnow() - timedelta(hours=count - n)
+            order = Order(
+                **{
+                    column.key: getattr(mine, column.key)
+                    for column in Order.__table__.columns
+                    if column.key not in ("id", "order_no", "state", "created_at")
+                },
+                order_no=f"KF7{uuid4().int % 10**7:07d}",
+                state=state,
+                created_at=at,
+            )
+            order.items.append(OrderItem(variant_id=variant_id, price=300))
+            session.add(order)
+            made.append(order.order_no)
+        await session.flush()
+        return made
+
+
+async def urges_of(stack, order_no: str) -> list[OrderUrge]:
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(
+            select(OrderUrge).join(Order).where(Order.order_no == order_no)
+        )
+        return list(found.all())
+
+
+async def retarget_items(stack, order_nos: list[str], product_name: str, name_en: str = "") -> None:
+    """The orders' items become a product of that name (a variant of a new product)."""
+    async with stack.shop.db.write() as session:
+        product = Product(
+            name=product_name, name_en=name_en, kind="regular", category="tops", price=300,
+            size_chart=[],
+        )  # fmt: skip
+        variant = Variant(sku=f"T{uuid4().hex[:10]}-M", size="M", color="黑色", stock=5)
+        product.variants.append(variant)
+        session.add(product)
+        await session.flush()
+        for order_no in order_nos:
+            order = (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+            await session.refresh(order, ["items"])
+            for item in order.items:
+                item.variant_id = variant.id
+
+
+async def test_a_blazer_behind_sixty_newer_orders_is_found_and_urged_at_once_zh(stack) -> None:
+    """Her blazer, shipped 26 days ago, is older than sixty orders placed since (one of the
+    newest holds another blazer, paid, not shipped): "西装外套" finds the old one on its way,
+    and the wait she complains of has it chased at once — no card, no "shall I chase it?"."""
+    blazer = await stack.long_in_transit_order()
+    await name_product(stack, blazer.product_id, "格纹休闲西装外套")
+    newer = await newer_orders(stack, blazer.order_no, NEWER_ORDERS)
+    # the newest but one holds a blazer too, not shipped yet: never the parcel she waits for
+    await retarget_items(stack, newer[-2:-1], "亚麻西装外套")
+    async with stack.shop.db.write() as session:
+        paid = (await session.scalars(select(Order).where(Order.order_no == newer[-2]))).one()
+        paid.state, paid.shipped_at, paid.delivered_at = "paid", None, None
+        paid.courier = paid.tracking_no = None
+    customer = stack.customer()
+    await customer.shares_contact(blazer.phone)
+    sorry, urged = await customer.says("西装外套寄出来都快一个月了还没收到，怎么回事", replies=2)
+    assert blazer.order_no in sorry.text and "抱歉" in sorry.text
+    assert "合计" not in sorry.text  # not the card first
+    assert urged.text == stack.t("order.urged.delivery")
+    assert len(await urges_of(stack, blazer.order_no)) == 1
+    assert await urges_of(stack, newer[-2]) == []
+
+
+async def test_an_item_in_two_orders_asks_which_with_their_buttons_en(stack) -> None:
+    """ "where is the parcel with my blazer?" with a blazer in two of her parcels on their way,
+    one older than her sixty latest orders: both offered, only those two; the one tapped shown."""
+    old = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, shipped_ago=timedelta(days=2)
+    )
+    await name_product(stack, old.product_id, "格纹休闲西装外套", "Checked Casual Blazer")
+    newer = await newer_orders(stack, old.order_no, NEWER_ORDERS)
+    await retarget_items(stack, newer[-1:], "亚麻西装外套", "Linen Blazer")
+    async with stack.shop.db.write() as session:
+        latest = (await session.scalars(select(Order).where(Order.order_no == newer[-1]))).one()
+        latest.state, latest.delivered_at = "shipped", None
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(old.phone)
+    [which] = await customer.says("where is the parcel with my blazer?")
+    assert which.text == stack.t("choose.order_named", "en")
+    labels = [b.text for row in which.inline_buttons for b in row]
+    assert len(labels) == 2, labels
+    assert which.button(old.order_no) and which.button(newer[-1])
+    [card, *_] = await customer.presses(which, old.order_no)
+    assert old.order_no in card.text and "Checked Casual Blazer" in card.text
+
+
+async def test_a_wait_complaint_about_an_overdue_order_urges_it_at_once_zh_and_en(stack) -> None:
+    """ "等了一个星期了还没发货" about an order past its dispatch promise: chased at once, an
+    urge on the order (the warehouse and the agents see it), said so — not the card and a
+    question first. Asked about an order that is not late, the card answers as before."""
+    overdue = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=20)
+    )
+    await name_product(stack, overdue.product_id, "亚麻阔腿裤", "Linen Wide-leg Trousers")
+    customer = stack.customer()
+    await customer.shares_contact(overdue.phone)
+    sorry, urged = await customer.says("裤子等了一个星期了还没发货", replies=2)
+    assert overdue.order_no in sorry.text and "催" in sorry.text and "合计" not in sorry.text
+    assert urged.text == stack.t("order.urged.dispatch")
+    assert len(await urges_of(stack, overdue.order_no)) == 1
+    english = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=20)
+    )
+    other = stack.customer(language_code="en")
+    await other.shares_contact(english.phone)
+    sorry, urged = await other.says("it's been ages and my order still hasn't shipped", replies=2)
+    assert english.order_no in sorry.text and "chasing" in sorry.text
+    assert urged.text == stack.t("order.urged.dispatch", "en")
+    assert len(await urges_of(stack, english.order_no)) == 1
+    # on time: the card, nothing urged
+    on_time = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=5)
+    )
+    third = stack.customer()
+    await third.shares_contact(on_time.phone)
+    [card] = await third.says("等了好几天了还没发货")
+    assert "合计" in card.text and await urges_of(stack, on_time.order_no) == []
