@@ -704,6 +704,11 @@ class OrderChangeFlow(Flow):
         named = [i for i in order.items if draft.size_base and i.size == draft.size_base]
         if len(named) != 1:
             named = choices.items_mentioned(draft.request, order.items)  # "the hoodie to XL"
+        pending = conv.memory.pending_text
+        if not named and pending and size_wish(pending).target == draft.new_size:
+            # "尺码改L" typed after "卫衣那单 地址要改 还有尺码也想换成L" (its button offered,
+            # not pressed): the item said then, never "which one?" again
+            named = choices.items_mentioned(pending, order.items)
         if len(named) == 1:
             await self.with_item(draft, order, named[0].item_id)
             return

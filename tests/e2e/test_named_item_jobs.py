@@ -160,3 +160,68 @@ async def test_a_wait_complaint_about_an_overdue_order_urges_it_at_once_zh_and_e
     await third.shares_contact(on_time.phone)
     [card] = await third.says("等了好几天了还没发货")
     assert "合计" in card.text and await urges_of(stack, on_time.order_no) == []
+
+
+# ── two jobs in one message, each with its item and size ─────────────────────────────────────
+
+
+async def tee_and_jeans(stack, customer, **order):
+    """A verified customer's order of a T-shirt and jeans (size M), delivered yesterday."""
+    made = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=timedelta(days=1),
+        also=("regular",),
+        telegram_user_id=customer.user_id,
+        **order,
+    )
+    async with stack.shop.db.write() as session:
+        mine = (await session.scalars(select(Order).where(Order.order_no == made.order_no))).one()
+        await session.refresh(mine, ["items"])
+        tee, jeans = mine.items
+        for item, name, en in (
+            (tee, "纯棉短袖T恤", "Cotton T-shirt"),
+            (jeans, "直筒牛仔裤", "Straight Jeans"),
+        ):
+            variant = await session.get(Variant, item.variant_id)
+            product = await session.get(Product, variant.product_id)
+            product.name, product.name_en = name, en
+    return made
+
+
+async def test_a_return_and_an_exchange_in_one_message_keep_their_items_and_size_zh(stack) -> None:
+    """ "把T恤退了 裤子换成L": the jeans' exchange to L goes on (said back, the size never asked
+    again, the T-shirt never taken for it), and the T-shirt's return is not lost — its button
+    asks it."""
+    customer = stack.customer()
+    made = await tee_and_jeans(stack, customer)
+    back, offer = await customer.says("把T恤退了 裤子换成L", replies=2)
+    assert "直筒牛仔裤" in back.text and "L / 黑色" in back.text and "T恤" not in back.text
+    assert offer.text == stack.t("also.offer", title="退货") and offer.button("退货")
+    [condition] = await customer.presses(back, "是的")
+    [quote] = await customer.presses(condition, "是的")
+    assert "直筒牛仔裤" in quote.text and quote.button("确认换货")
+    [done] = await customer.presses(quote, "确认换货")
+    [exchange] = await stack.exchanges(made.order_no)
+    assert exchange.rma_no in done.text
+    # the return asked with it: the T-shirt's
+    [why] = await customer.presses(offer, "退货")
+    assert "纯棉短袖T恤" in why.text and "牛仔裤" not in why.text and why.button("不想要了")
+
+
+async def test_two_jobs_in_english_keep_the_second_en(stack) -> None:
+    """ "return the tee and swap the jeans for an L": the jeans to L said back at once, and the
+    T-shirt's return offered with its button."""
+    customer = stack.customer(language_code="en")
+    await tee_and_jeans(stack, customer)
+    back, offer = await customer.says("return the tee and swap the jeans for an L", replies=2)
+    assert "Straight Jeans" in back.text and "L / black" in back.text
+    assert "T-shirt" not in back.text
+    assert offer.text == stack.t("also.offer", "en", title="Returns") and offer.button("Returns")
+    [condition] = await customer.presses(back, "Yes")
+    [quote] = await customer.presses(condition, "Yes")
+    [_done] = await customer.presses(quote, "Confirm exchange")
+    [asked] = await customer.presses(offer, "Returns")
+    while "Cotton T-shirt" not in asked.text and asked.button("Yes"):
+        [asked] = await customer.presses(asked, "Yes")  # (its condition first)
+    assert "Cotton T-shirt" in asked.text and "Jeans" not in asked.text
