@@ -72,6 +72,7 @@ class OrderChanges:
             c.CancelOrder.served_by(self.cancel),
             c.RequestCourier.served_by(self.request_courier),
             c.UrgeOrder.served_by(self.urge),
+            c.ConfirmReceipt.served_by(self.confirm_receipt),
             c.RequestInvoice.served_by(self.request_invoice),
         ]
 
@@ -386,6 +387,42 @@ class OrderChanges:
                     occurred_at=now, order_no=order.order_no, stage=stage, overdue=bool(flags)
                 ),
             )
+
+        return await self.shop._run_command(request, apply)
+
+    # ── orders.confirm_receipt ───────────────────────────────────────────────────────────
+
+    async def confirm_receipt(
+        self, request: c.ConfirmReceipt
+    ) -> c.ReceiptConfirmed | c.ReceiptRefused | c.OrderNotFound | c.Throttled | c.ContactRequired:
+        """确认收货: a shipped order is completed (delivered now, unless the courier said so
+        before); once per order — a completed one answers ``already``, and a redelivered
+        command its stored reply (``_run_command``)."""
+
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.ReceiptConfirmed | c.ReceiptRefused | ProofRefusal, c.Event | None]:
+            order, refusal = await self._owned(session, request)
+            if refusal is not None:
+                return refusal, None
+            assert order is not None
+            if order.state == "completed":
+                view = await self.shop.view_in(session, order.order_no)
+                return c.ReceiptConfirmed(order=view, already=True), None
+            if order.state == "closed":
+                return c.ReceiptRefused(reason="order_closed"), None
+            if order.state != "shipped":
+                return c.ReceiptRefused(reason="not_shipped"), None
+            now = self.shop.clock()
+            order.state = "completed"
+            order.completed_at = now
+            if order.delivered_at is None:
+                order.delivered_at = now
+            session.add(self._remark(order, "客户经机器人确认收货，订单完成", "blue", now))
+            await session.flush()
+            logger.info("order %s receipt confirmed", order.order_no)
+            view = await self.shop.view_in(session, order.order_no)
+            return c.ReceiptConfirmed(order=view), None
 
         return await self.shop._run_command(request, apply)
 

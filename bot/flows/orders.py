@@ -40,6 +40,7 @@ from bot.services.sizes import SizeWish, size_wish, wanted_size
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
+    ConfirmReceipt,
     ContactRequired,
     CourierRequestRecorded,
     CourierRequestRefused,
@@ -54,6 +55,8 @@ from bus.contracts import (
     OrderUrged,
     OrderView,
     ProductFound,
+    ReceiptConfirmed,
+    ReceiptRefused,
     RequestCourier,
     UrgeOrder,
     UrgeRefused,
@@ -65,7 +68,9 @@ from intents.wrong_item import wrong_item
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState
 
-Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "returned"]
+Job = Literal[
+    "not_received", "missing_item", "wrong_item", "urge", "courier", "returned", "receipt"
+]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
 # "包裹到了但是少了一条裤子", "the jeans were not in the parcel": something of the order missing
@@ -84,6 +89,15 @@ _RETURNED = re.compile(
     r"|(tracking|status|courier)\b.{0,20}\b(says|shows|marked|showing)\b.{0,30}\breturn(ed|ing)\b",
     re.IGNORECASE,
 )
+# "我收到了 确认收货", "got it, mark as received", "how do I confirm I received it?": the
+# parcel is with her, the order to be completed (确认收货)
+_RECEIPT = re.compile(
+    r"确认收货|确认一下收货|点收货|收货确认|帮我(点|确认)一?下?收货"
+    r"|\bmark(ed)? (it |this |the order |my order )?as (received|delivered)\b"
+    r"|\bconfirm (the |my )?(receipt|delivery)\b|\bconfirm (that )?i (got|received|have)\b",
+    re.IGNORECASE,
+)
+_HOW = re.compile(r"怎么|如何|在哪|哪里|吗|\bhow\b|\bwhere\b|\?|？", re.IGNORECASE)
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
 _COURIER = re.compile(
     r"(改发|换成?|改成?|用|走|发)\s*(顺丰|SF|sf|EMS|ems|邮政)|(by|with|via|use|switch to|send it) "
@@ -115,6 +129,8 @@ def order_job(text: str) -> Job | None:
         return "returned"
     if wrong_item(text):  # (never an address written wrong: intents.wrong_item)
         return "wrong_item"
+    if _RECEIPT.search(text):
+        return "receipt"
     if courier_asked(text) is not None:
         return "courier"
     if _URGE.search(text):
@@ -141,6 +157,7 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "urge": frozenset({"paid", "shipped"}),
     "courier": frozenset({"paid"}),
     "returned": frozenset({"shipped"}),
+    "receipt": frozenset({"shipped"}),
     "order.change_address": _BEFORE_SHIPPING,
     "order.cancel": _BEFORE_SHIPPING,
     "order.modify": _BEFORE_SHIPPING,
@@ -435,7 +452,18 @@ class OrderQueryFlow(Flow):
             await conv.say(sorry)
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
             return
-        await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
+        if draft.job == "receipt" and order.state == "shipped" and not _HOW.search(draft.text):
+            # "我收到了 确认收货": done at once, the order's card after it
+            await change.run(ChangeDraft(job="receipt", order_no=order.order_no))
+            return
+        markup = conv.feedback(intent)
+        if order.state == "shipped":
+            markup = keyboards.with_receipt(conv.t, markup, order.order_no)
+        await conv.say(order_card(conv, order), reply_markup=markup)
+        if draft.job == "receipt":
+            # "how do I confirm I received it?": the button is on the card (or why not)
+            await conv.say(conv.t(RECEIPT_HOW.get(order.state, "order.receipt.how_shipped")))
+            return
         if draft.job == "not_received":
             await self.not_received(order)
         elif draft.job in ("missing_item", "wrong_item"):
@@ -581,6 +609,14 @@ class OrderQueryFlow(Flow):
         )
 
 
+RECEIPT_HOW: dict[str, str] = {
+    "completed": "order.receipt.already",
+    "closed": "order.receipt.refused.order_closed",
+    "paid": "order.receipt.refused.not_shipped",
+    "awaiting_payment": "order.receipt.refused.not_shipped",
+}
+"""What "how do I confirm receipt?" is told under an order's card, by its state."""
+
 LATE: frozenset[str] = frozenset({"dispatch_overdue", "transit_overdue"})
 """The attention flags of an order already late (urged at once when she complains of the wait)."""
 
@@ -613,7 +649,7 @@ class OrderChange(StatesGroup):
     """Only as the place to go on from (``paused_at``): the change is run again."""
 
 
-ChangeJob = Literal["urge", "courier", "cancel", "modify"]
+ChangeJob = Literal["urge", "courier", "cancel", "modify", "receipt"]
 
 
 class ChangeDraft(OrderDraft):
@@ -888,6 +924,11 @@ class OrderChangeFlow(Flow):
                 courier=draft.courier or "sf",
             )
             reply = await call_command(conv, self.rpc, courier_request)
+        elif draft.job == "receipt":
+            receipt = ConfirmReceipt(
+                idempotency_key=key, order_no=order_no, telegram_user_id=user, phone_last4=proof
+            )
+            reply = await call_command(conv, self.rpc, receipt)
         elif draft.job == "cancel":
             cancel = CancelOrder(
                 idempotency_key=key, order_no=order_no, telegram_user_id=user, phone_last4=proof
@@ -922,6 +963,15 @@ class OrderChangeFlow(Flow):
             else:
                 urged = conv.t(f"order.urged.{reply.stage}")
                 await done.say(conv, "urge", urged, order_no=order_no)
+        elif isinstance(reply, ReceiptConfirmed):
+            if reply.already:
+                await conv.say(conv.t("order.receipt.already"))
+            else:
+                logger.info("order %s receipt confirmed by chat %s", order_no, conv.chat_id)
+                text = conv.t("order.receipt.done", order_no=order_no)
+                await done.say(conv, "receipt", text, order_no=order_no)
+        elif isinstance(reply, ReceiptRefused):
+            await conv.say(conv.t(f"order.receipt.refused.{reply.reason}"))
         elif isinstance(reply, UrgeRefused):
             await conv.say(conv.t(f"order.urge_refused.{reply.reason}"))
         elif isinstance(reply, CourierRequestRecorded):

@@ -225,3 +225,51 @@ async def test_two_jobs_in_english_keep_the_second_en(stack) -> None:
     while "Cotton T-shirt" not in asked.text and asked.button("Yes"):
         [asked] = await customer.presses(asked, "Yes")  # (its condition first)
     assert "Cotton T-shirt" in asked.text and "Jeans" not in asked.text
+
+
+# ── confirming receipt (orders.confirm_receipt) ─────────────────────────────────────────────
+
+
+async def test_receipt_is_confirmed_in_words_or_with_the_card_s_button_zh_and_en(stack) -> None:
+    """ "我收到了 帮我确认收货" confirms her parcel at once (the order completed); "how do I
+    confirm I received it?" gets the card with the button, which confirms it; a second tap
+    answers that it was done already. Nobody else's order is ever confirmed."""
+    customer = stack.customer()
+    on_its_way = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, telegram_user_id=customer.user_id
+    )
+    [done] = await customer.says("包裹我收到了 帮我确认收货")
+    assert done.text == stack.t("order.receipt.done", order_no=on_its_way.order_no)
+    row = await order_row(stack, on_its_way.order_no)
+    assert row.state == "completed" and row.delivered_at is not None
+    # English: asked how — the card's button does it
+    english = stack.customer(language_code="en")
+    delivered = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=timedelta(days=1),
+        telegram_user_id=english.user_id,
+    )
+    card, how = await english.says("it arrived today, how do I confirm I received it?", replies=2)
+    assert delivered.order_no in card.text and card.button("Confirm receipt")
+    assert how.text == stack.t("order.receipt.how_shipped", "en")
+    assert (await order_row(stack, delivered.order_no)).state == "shipped"
+    [confirmed] = await english.presses(card, "Confirm receipt")
+    assert confirmed.text == stack.t("order.receipt.done", "en", order_no=delivered.order_no)
+    assert (await order_row(stack, delivered.order_no)).state == "completed"
+    [again] = await english.presses(card, "Confirm receipt")
+    assert again.text == stack.t("order.receipt.already", "en")
+    # someone who only knows the order's digits: read, never confirmed
+    stranger = stack.customer()
+    other = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, shipped_ago=timedelta(days=1)
+    )
+    [card] = await stranger.says(f"{other.order_no} 尾号{other.phone[-4:]}")
+    [asked] = await stranger.presses(card, "确认收货")
+    assert asked.text == stack.t("contact.needed_for_change")
+    assert (await order_row(stack, other.order_no)).state == "shipped"
+
+
+async def order_row(stack, order_no: str) -> Order:
+    async with stack.shop.db.read() as session:
+        return (await session.scalars(select(Order).where(Order.order_no == order_no))).one()

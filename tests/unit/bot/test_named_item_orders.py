@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.flows.orders import waited_too_long
+from bot.flows.orders import order_job, waited_too_long
 from bot.services.orders import LIST_SHOWN, _taken_at_once, named_orders, shown_orders
 from bus.contracts import ListOrders, OrderSummary
 
@@ -81,3 +81,22 @@ def test_a_complaint_about_the_wait(text: str) -> None:
 )
 def test_a_plain_question_is_no_complaint(text: str) -> None:
     assert not waited_too_long(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我收到了 确认收货",
+        "包裹到了，帮我点一下收货",
+        "got it, mark as received",
+        "how do I confirm I received it?",
+        "please confirm receipt of my order",
+    ],
+)
+def test_receipt_to_confirm(text: str) -> None:
+    assert order_job(text) == "receipt"
+
+
+@pytest.mark.parametrize("text", ["我的包裹到哪了", "收到的衣服有个洞", "I never received it"])
+def test_no_receipt_to_confirm(text: str) -> None:
+    assert order_job(text) != "receipt"
