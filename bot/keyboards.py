@@ -200,7 +200,7 @@ def clarify(t: T, choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
 def offer_human(
     t: T, reason: str, cache: KeyboardCache | None = None, locale: str = ""
 ) -> InlineKeyboardMarkup:
-    """ "Talk to a person?" yes / no, the ticket's ``reason`` in the callback (built once per
+    """"Talk to a person?" yes / no, the ticket's ``reason`` in the callback (built once per
     reason and language with ``cache``: it goes under every repeated answer, every refusal)."""
     return _cached(
         cache,

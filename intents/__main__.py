@@ -31,13 +31,7 @@ from intents.overrides import DEFAULT_OVERRIDES_PATH, teach
 logger = logging.getLogger(__name__)
 
 BANDS: tuple[tuple[float, float], ...] = (
-    (0.0, 0.3),
-    (0.3, 0.5),
-    (0.5, 0.7),
-    (0.7, 0.8),
-    (0.8, 0.9),
-    (0.9, 0.95),
-    (0.95, 1.0001),
+    (0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.0001),
 )
 
 
@@ -144,9 +138,8 @@ def format_report(
         short = [g[:5] for g in report.groups]
         lines.append(" " * 10 + " ".join(f"{s:>5}" for s in short))
         for g in report.groups:
-            lines.append(
-                f"{g:<10}" + " ".join(f"{report.confusion[g].get(c, 0):5d}" for c in report.groups)
-            )
+            lines.append(f"{g:<10}" + " ".join(f"{report.confusion[g].get(c, 0):5d}"
+                                              for c in report.groups))
     if calibration:
         lines.append("")
         lines.append("calibration (non-fallback decisions: accuracy per confidence band)")
@@ -160,10 +153,8 @@ def format_report(
     lines.append(f"accuracy {report.accuracy:.4f} ({report.correct}/{report.total})")
     if report.intent_total:
         share = report.intent_correct / report.intent_total
-        lines.append(
-            f"intent level {share:.4f} ({report.intent_correct}/{report.intent_total}"
-            " labelled with an intent)"
-        )
+        lines.append(f"intent level {share:.4f} ({report.intent_correct}/{report.intent_total}"
+                     " labelled with an intent)")
     if show_errors and report.errors:
         lines.append("")
         lines.append("misclassified (text | expected | predicted intent | outcome)")
@@ -211,9 +202,8 @@ def _cmd_match(engine: IntentEngine, args: argparse.Namespace) -> int:
     if args.text is None:
         print("match: give a text, or --jsonl to read JSON lines on stdin", file=sys.stderr)
         return 2
-    out.write(
-        json.dumps(engine.match(args.text, context=context).as_dict(), ensure_ascii=False) + "\n"
-    )
+    out.write(json.dumps(engine.match(args.text, context=context).as_dict(),
+                         ensure_ascii=False) + "\n")
     return 0
 
 
@@ -238,11 +228,8 @@ def _cmd_eval(engine: IntentEngine, args: argparse.Namespace) -> int:
         report = evaluate(engine, rows)
         if len(args.files) > 1:
             print(f"== {path}")
-        print(
-            format_report(
-                report, show_errors=args.errors, matrix=args.matrix, calibration=args.calibration
-            )
-        )
+        print(format_report(report, show_errors=args.errors, matrix=args.matrix,
+                            calibration=args.calibration))
     return status
 
 
@@ -262,28 +249,20 @@ def _cmd_train(args: argparse.Namespace) -> int:
     except (TrainError, CatalogError, OverrideError) as exc:
         print(f"train: {exc}", file=sys.stderr)
         return 2
-    print(
-        f"model {report.extra['version']} -> {report.model_path} "
-        f"({report.model_path.stat().st_size / 1024:.0f} KB) in {report.seconds:.0f}s"
-    )
+    print(f"model {report.extra['version']} -> {report.model_path} "
+          f"({report.model_path.stat().st_size / 1024:.0f} KB) in {report.seconds:.0f}s")
     print(f"rows {report.rows}: " + ", ".join(f"{k} {v}" for k, v in report.per_source.items()))
     sem = report.semantic_oof_accuracy
-    print(
-        f"held-back accuracy (intent): lexical {report.lexical_oof_accuracy:.4f}, semantic "
-        f"{sem if sem is None else round(sem, 4)}, cascade {report.cascade_oof_accuracy:.4f}; "
-        f"group {report.extra['cascade_group']:.4f}"
-    )
+    print(f"held-back accuracy (intent): lexical {report.lexical_oof_accuracy:.4f}, semantic "
+          f"{sem if sem is None else round(sem, 4)}, cascade {report.cascade_oof_accuracy:.4f}; "
+          f"group {report.extra['cascade_group']:.4f}")
     t = report.thresholds
-    print(
-        f"thresholds: accept {t.accept}, clarify {t.clarify}, cascade {t.cascade} "
-        f"(encoder on {report.encoder_share:.1%} of held-back messages)"
-    )
+    print(f"thresholds: accept {t.accept}, clarify {t.clarify}, cascade {t.cascade} "
+          f"(encoder on {report.encoder_share:.1%} of held-back messages)")
     print("calibration on held-back messages (intent level):")
     for band in report.calibration:
-        print(
-            f"  {band['low']:.2f}-{band['high']:.2f}  n={int(band['n']):5d}  "
-            f"conf={band['mean_confidence']:.3f}  acc={band['accuracy']:.3f}"
-        )
+        print(f"  {band['low']:.2f}-{band['high']:.2f}  n={int(band['n']):5d}  "
+              f"conf={band['mean_confidence']:.3f}  acc={band['accuracy']:.3f}")
     return 0
 
 
@@ -294,11 +273,8 @@ def _cmd_teach(engine: IntentEngine, args: argparse.Namespace) -> int:
     except OverrideError as exc:
         print(f"teach: {exc}", file=sys.stderr)
         return 2
-    print(
-        json.dumps(
-            {"text": stored.text, "intent": stored.intent, "file": str(path)}, ensure_ascii=False
-        )
-    )
+    print(json.dumps({"text": stored.text, "intent": stored.intent, "file": str(path)},
+                     ensure_ascii=False))
     return 0
 
 
@@ -309,33 +285,28 @@ def _cmd_info(engine: IntentEngine) -> int:
         return 0
     meta = model.meta
     accept, clarify = engine.thresholds
-    print(
-        f"model {model.version}: {len(model.intents)} intents, {len(model.vocab)} n-grams, "
-        f"encoder {model.encoder or 'none'} (loaded: "
-        f"{engine.encoder.name if engine.encoder else 'none'})"
-    )
+    print(f"model {model.version}: {len(model.intents)} intents, {len(model.vocab)} n-grams, "
+          f"encoder {model.encoder or 'none'} (loaded: "
+          f"{engine.encoder.name if engine.encoder else 'none'})")
     print(f"thresholds: accept {accept}, clarify {clarify}, cascade {model.thresholds.cascade}")
     print(f"trained on {meta.get('rows')} messages: {meta.get('rows_per_source')}")
     print(f"held-back accuracy: {meta.get('oof_accuracy')}")
     print("calibration on held-back messages (intent level):")
     for band in meta.get("calibration", []):
-        print(
-            f"  {band['low']:.2f}-{band['high']:.2f}  n={int(band['n']):5d}  "
-            f"conf={band['mean_confidence']:.3f}  acc={band['accuracy']:.3f}"
-        )
+        print(f"  {band['low']:.2f}-{band['high']:.2f}  n={int(band['n']):5d}  "
+              f"conf={band['mean_confidence']:.3f}  acc={band['accuracy']:.3f}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m intents", description=(__doc__ or "").split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m intents",
+                                     description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--catalog", help="catalogue directory or YAML file (default: built in)")
     parser.add_argument("--model", help="model file (default: intents/data/model/...)")
-    parser.add_argument(
-        "--overrides", help="the shop's override file (default: intents/data/overrides.jsonl)"
-    )
-    parser.add_argument("--no-encoder", action="store_true", help="decide on lexical signals only")
+    parser.add_argument("--overrides", help="the shop's override file (default: "
+                        "intents/data/overrides.jsonl)")
+    parser.add_argument("--no-encoder", action="store_true",
+                        help="decide on lexical signals only")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
     p_match = sub.add_parser("match", help="match one text, or JSON lines from stdin")
@@ -347,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("files", nargs="+")
     p_eval.add_argument("--errors", action="store_true", help="also list misclassified lines")
     p_eval.add_argument("--matrix", action="store_true", help="print the confusion matrix")
-    p_eval.add_argument("--calibration", action="store_true", help="accuracy per confidence band")
+    p_eval.add_argument("--calibration", action="store_true",
+                        help="accuracy per confidence band")
     p_train = sub.add_parser("train", help="fit, calibrate and save the model")
     p_train.add_argument("--out", help="where to write the model (default: the built-in path)")
     p_teach = sub.add_parser("teach", help="add a labelled example to the override file")
@@ -355,17 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     p_teach.add_argument("intent", help="intent id (returns.refund_progress) or one-intent group")
     sub.add_parser("info", help="the loaded model's version, thresholds and calibration")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
     if args.command == "train":
         return _cmd_train(args)
     try:
         engine = IntentEngine.load(
-            args.catalog,
-            model_path=args.model,
-            overrides_path=args.overrides,
+            args.catalog, model_path=args.model, overrides_path=args.overrides,
             encoder=not args.no_encoder,
         )
     except (CatalogError, ModelError, OverrideError) as exc:

@@ -119,29 +119,10 @@ def _phones(text: str) -> tuple[list[str], list[tuple[int, int]], bool]:
 # ── labels ───────────────────────────────────────────────────────────────────────────────
 
 _LABELS: dict[str, tuple[str, ...]] = {
-    "name": (
-        "收件人姓名",
-        "收货人姓名",
-        "收件人",
-        "收货人",
-        "联系人",
-        "姓名",
-        "名字",
-        "recipient",
-        "receiver",
-        "name",
-    ),
-    "phone": (
-        "联系电话",
-        "手机号码",
-        "手机号",
-        "电话号码",
-        "手机",
-        "电话",
-        "phone",
-        "mobile",
-        "tel",
-    ),
+    "name": ("收件人姓名", "收货人姓名", "收件人", "收货人", "联系人", "姓名", "名字", "recipient",
+             "receiver", "name"),
+    "phone": ("联系电话", "手机号码", "手机号", "电话号码", "手机", "电话", "phone", "mobile",
+              "tel"),
     "region": ("所在地区", "所在地", "省市区", "地区", "region"),
     "address": ("收货地址", "收件地址", "详细地址", "地址", "address", "addr"),
 }
@@ -186,42 +167,11 @@ _SURNAMES_1 = set(
 )
 _PLACE_CHARS = set("省市区县镇乡村街路道巷弄号栋幢楼室苑园府庄组屯湾岛")
 _PLACE_WORDS = (
-    "大厦",
-    "广场",
-    "中心",
-    "公司",
-    "小区",
-    "花园",
-    "单元",
-    "门口",
-    "驿站",
-    "大学",
-    "学校",
+    "大厦", "广场", "中心", "公司", "小区", "花园", "单元", "门口", "驿站", "大学", "学校",
 )
 _NOT_NAMES = (
-    "地址",
-    "谢谢",
-    "麻烦",
-    "你好",
-    "您好",
-    "改成",
-    "改为",
-    "改到",
-    "寄到",
-    "发到",
-    "送到",
-    "帮我",
-    "帮忙",
-    "请问",
-    "一下",
-    "电话",
-    "手机",
-    "收件",
-    "收货",
-    "快递",
-    "号码",
-    "姓名",
-    "名字",
+    "地址", "谢谢", "麻烦", "你好", "您好", "改成", "改为", "改到", "寄到", "发到", "送到", "帮我",
+    "帮忙", "请问", "一下", "电话", "手机", "收件", "收货", "快递", "号码", "姓名", "名字",
 )
 _FILLER = re.compile(
     r"^(?:电话|手机|手机号|手机号码|联系电话|电话号码|号码|tel|phone|谢谢|谢谢你|谢谢啦|麻烦了|"
@@ -287,14 +237,8 @@ _MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
 _PROVINCE_NAMES = sorted(
     {
         *(f"{name}{suffix}" for name in MAINLAND for suffix in ("省", "市")),
-        "内蒙古自治区",
-        "广西壮族自治区",
-        "西藏自治区",
-        "宁夏回族自治区",
-        "新疆维吾尔自治区",
-        "香港特别行政区",
-        "澳门特别行政区",
-        "台湾省",
+        "内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区",
+        "香港特别行政区", "澳门特别行政区", "台湾省",
         *MAINLAND,
         *HMT,
     },
@@ -302,7 +246,9 @@ _PROVINCE_NAMES = sorted(
     reverse=True,
 )
 _ALIASES = {alias: name for alias, name in region_aliases().items() if alias != "江浙沪"}
-_EN_CITIES = frozenset(alias for region in REGIONS for alias in region.aliases if alias.isascii())
+_EN_CITIES = frozenset(
+    alias for region in REGIONS for alias in region.aliases if alias.isascii()
+)
 """The cities the region table knows by their English names (nanjing, hangzhou…)."""
 _CJK_CITY_ALIASES = sorted(
     (a for a in _ALIASES if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a) and a not in BY_NAME),
@@ -376,10 +322,8 @@ def _split_cjk_place(text: str) -> _Place | None:
         if city is None and province is not None:
             # A city this table does not know, written without 市 and set apart (浙江 金华 …).
             word = re.match(r"^([\u4e00-\u9fff]{2,3}) ", rest)
-            if (
-                word
-                and word.group(1)[-1] not in "区县旗镇乡"
-                and not _looks_like_street(word.group(1))
+            if word and word.group(1)[-1] not in "区县旗镇乡" and not _looks_like_street(
+                word.group(1)
             ):
                 city = f"{word.group(1)}市"
                 rest = rest[word.end() :]
@@ -442,15 +386,8 @@ def parse_address(raw: str) -> ParsedAddress:
     """Receiver name, phone and address out of a customer's message; see the module docstring."""
     text = _normalise(raw)
     if not text:
-        return ParsedAddress(
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            ("missing_name", "missing_phone", "missing_region", "missing_street"),
-        )
+        return ParsedAddress(None, None, None, None, None, None,
+                             ("missing_name", "missing_phone", "missing_region", "missing_street"))
     labelled = _labelled(text)
     if labelled is not None and ("address" in labelled or "region" in labelled):
         return _from_labels(labelled, text)
@@ -632,13 +569,8 @@ def _from_labels(fields: dict[str, str], text: str) -> ParsedAddress:
     place: _Place | None
     if _mostly_latin(location):
         parsed = _parse_english(location)
-        place = _Place(
-            parsed.province,
-            parsed.city,
-            parsed.district,
-            parsed.street or "",
-            "region_mismatch" in parsed.problems,
-        )
+        place = _Place(parsed.province, parsed.city, parsed.district, parsed.street or "",
+                       "region_mismatch" in parsed.problems)
     else:
         at = _find_region_start(location)
         place = _split_cjk_place(location[at:]) if at is not None else None

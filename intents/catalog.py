@@ -30,19 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DEFAULT_CATALOG_DIR = Path(__file__).parent / "data"
 
 GROUPS: tuple[str, ...] = (
-    "shipping",
-    "size",
-    "color",
-    "returns",
-    "order",
-    "bargain",
-    "quality",
-    "payment",
-    "greeting",
-    "thanks",
-    "human",
-    "complaint",
-    "other",
+    "shipping", "size", "color", "returns", "order", "bargain", "quality", "payment",
+    "greeting", "thanks", "human", "complaint", "other",
 )
 FALLBACK_INTENT = "other.unknown"
 MIN_ZH_EXAMPLES = 15
@@ -121,8 +110,7 @@ class Intent(BaseModel):
         if isinstance(value, list):
             # a bare number (618, 12315) is a keyword too
             return [
-                {"text": str(v)}
-                if isinstance(v, str | int | float) and not isinstance(v, bool)
+                {"text": str(v)} if isinstance(v, str | int | float) and not isinstance(v, bool)
                 else v
                 for v in value
             ]

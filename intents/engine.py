@@ -204,15 +204,11 @@ class IntentEngine:
         ``encoder=True`` (default) uses the bundled e5 encoder when it is installed, ``False``
         none, or pass any :class:`SentenceEncoder`."""
         catalog_path = Path(path) if path is not None else None
-        mpath = (
-            Path(model_path)
-            if model_path is not None
-            else (DEFAULT_MODEL_PATH if path is None else None)
+        mpath = Path(model_path) if model_path is not None else (
+            DEFAULT_MODEL_PATH if path is None else None
         )
-        opath = (
-            Path(overrides_path)
-            if overrides_path is not None
-            else (DEFAULT_OVERRIDES_PATH if path is None else None)
+        opath = Path(overrides_path) if overrides_path is not None else (
+            DEFAULT_OVERRIDES_PATH if path is None else None
         )
         catalog = load_catalog(catalog_path)
         model = _load_model(mpath)
@@ -243,9 +239,7 @@ class IntentEngine:
             self._check_encoder()
         logger.info(
             "intents reloaded: %d intents, model %s, %d taught phrases",
-            len(catalog.intents),
-            model.version if model else "none",
-            len(overrides),
+            len(catalog.intents), model.version if model else "none", len(overrides),
         )
 
     def reload_if_changed(self) -> bool:
@@ -331,8 +325,7 @@ class IntentEngine:
         if model.semantic is None or model.encoder != self.encoder.name:
             logger.warning(
                 "encoder %s does not match the model's (%s): deciding on lexical signals only",
-                self.encoder.name,
-                model.encoder,
+                self.encoder.name, model.encoder,
             )
             self.encoder = None
 
@@ -441,12 +434,7 @@ class IntentEngine:
         return inner, inner_source, encoded
 
     def _social(
-        self,
-        st: _State,
-        text: str,
-        norm: str,
-        probs: Probs,
-        source: Source,
+        self, st: _State, text: str, norm: str, probs: Probs, source: Source,
         slots: Slots = NO_SLOTS,
     ) -> tuple[Probs, Source]:
         """Two social messages the model reads by a topic word in them. A presence check
@@ -481,11 +469,8 @@ class IntentEngine:
             if buried is not None:
                 return buried, source
         sure = float(probs.max()) >= SLOT_CONFIDENCE
-        if (
-            (top != "thanks" or not sure)
-            and st.get(THANKS_INTENT) is not None
-            and _closes_waiting(text, norm)
-        ):
+        if ((top != "thanks" or not sure) and st.get(THANKS_INTENT) is not None
+                and _closes_waiting(text, norm)):
             return _point_mass(st, THANKS_INTENT, SLOT_CONFIDENCE), "rule"
         return probs, source
 
@@ -498,7 +483,7 @@ class IntentEngine:
         turns = list(_PIVOT.finditer(norm))
         if not turns:
             return None
-        tail = norm[turns[-1].end() :].strip()
+        tail = norm[turns[-1].end():].strip()
         if cjk_count(tail) < 4 and len(tail.split()) < 3:
             return None
         inner, _, _ = self._probs(st, tail, tail)
@@ -525,11 +510,8 @@ class IntentEngine:
         cascade = self.config.cascade_threshold
         if cascade is None:
             cascade = model.thresholds.cascade
-        if (
-            self.encoder is not None
-            and model.semantic is not None
-            and float(p_model.max()) < cascade
-        ):
+        if (self.encoder is not None and model.semantic is not None
+                and float(p_model.max()) < cascade):
             vector = self.encoder.encode([raw])[0]
             p_model = model.proba(model.semantic, model.semantic_logits(idx, vals, vector))
             source, encoded = "semantic", True
@@ -576,26 +558,16 @@ class IntentEngine:
         # own: "你们包邮吗" after a returns answer is a shipping question of its own
         # (as sure as the follow-up wording makes it: "没穿过 吊牌还在" after an exchange answer
         # reads weakly as an order question, and is no surer a refund question for the topic)
-        if (
-            remap is not None
-            and fragment
-            and not only_slots
-            and (not clear or _follows_on(norm))
-            and st.get(remap) is not None
-        ):
+        if (remap is not None and fragment and not only_slots
+                and (not clear or _follows_on(norm))
+                and st.get(remap) is not None):
             sure = max(float(probs[top]), 0.9) if _follows_on(norm) or clear else float(probs[top])
             return _point_mass(st, remap, sure), True
         # the same question of another product ("what about the jeans", "那牛仔裤呢" after size
         # advice for the hoodie): worded as a follow-up, short, not clear on its own, and not
         # likelier another topic ("what about shipping?")
-        if (
-            topic.id in PRODUCT_TOPICS
-            and fragment
-            and not clear
-            and not only_slots
-            and _follows_on(norm)
-            and own_group in PRODUCT_GROUPS
-        ):
+        if (topic.id in PRODUCT_TOPICS and fragment and not clear and not only_slots
+                and _follows_on(norm) and own_group in PRODUCT_GROUPS):
             return _point_mass(st, topic.id, max(float(probs[top]), 0.9)), True
         if clear and not fragment:
             return probs, False
@@ -655,18 +627,17 @@ class IntentEngine:
         accept_t, clarify_t = _thresholds(st, self.config)
         if top_p <= 0 or intents[top].id == FALLBACK_INTENT or top_p < clarify_t:
             confidence = top_p if intents[top].id == FALLBACK_INTENT else 1.0 - top_p
-            return self._fallback(
-                st, slots, confidence, candidates, source=source, used_context=used_context
-            )
+            return self._fallback(st, slots, confidence, candidates, source=source,
+                                  used_context=used_context)
         intent = intents[top]
         outcome: Outcome = (
-            "accept" if top_p >= accept_t and ranked.margin_ok(st, self.config) else "clarify"
+            "accept" if top_p >= accept_t and ranked.margin_ok(st, self.config)
+            else "clarify"
         )
         if st.groups[top] == "complaint":
             slots = slots.model_copy(update={"topic": self._topic(st, probs)})
-        return self._decision(
-            st, intent, top_p, outcome, candidates, slots, source=source, used_context=used_context
-        )
+        return self._decision(st, intent, top_p, outcome, candidates, slots, source=source,
+                              used_context=used_context)
 
     def _topic(self, st: _State, probs: Probs) -> str | None:
         """The shop topic a complaint is about: the likeliest intent outside the social groups,
@@ -844,14 +815,8 @@ def _slot_intent(slots: Slots) -> str | None:
     """The intent a message made only of slot values asks about."""
     if slots.order_no is not None:
         return "order.status"
-    if (
-        slots.size is not None
-        or slots.height_cm is not None
-        or slots.weight_kg is not None
-        or slots.fit is not None
-        or slots.waist_cm is not None
-        or slots.hip_cm is not None
-    ):
+    if (slots.size is not None or slots.height_cm is not None or slots.weight_kg is not None
+            or slots.fit is not None or slots.waist_cm is not None or slots.hip_cm is not None):
         return "size.recommend"
     if slots.color is not None:
         return "color.options"
@@ -931,7 +896,9 @@ _PRESENCE_EN = re.compile(
 )
 
 
-_PRESENCE_CJK = frozenset(cjk_chars(_PRESENCE_ZH.pattern + _ADDRESS_ZH.pattern + "的"))
+_PRESENCE_CJK = frozenset(
+    cjk_chars(_PRESENCE_ZH.pattern + _ADDRESS_ZH.pattern + "的")
+)
 """Every Chinese character a presence check can keep: its words and the ways the shop is
 addressed (the patterns hold literal characters only)."""
 
@@ -971,10 +938,8 @@ _LEADING_ADDRESS_EN = re.compile(
 _CLOSING_OPENER = re.compile(
     r"^(?:好的?|行|嗯|噢|哦|(?:ok|okay|alright|thank|thx|ty|cool|sure|fine)(?![a-z]))"
 )
-_WAITS = re.compile(
-    r"那我(?:就)?等|我(?:就)?等着|等你们?(?:的)?(?:消息|通知|回复)|\bwill wait\b"
-    r"|\bi'?ll wait\b|\bi will wait\b"
-)
+_WAITS = re.compile(r"那我(?:就)?等|我(?:就)?等着|等你们?(?:的)?(?:消息|通知|回复)|\bwill wait\b"
+                    r"|\bi'?ll wait\b|\bi will wait\b")
 
 
 _QUESTION_OR_BUT = re.compile(r"\b(?:where|when|what|how|why|which|who|but)\b|但|可是|不过")
@@ -1077,21 +1042,15 @@ def _order_job(lower: str, norm: str) -> str | None:
         return "order.cancel"
     if _ITEM_CHANGE.search(norm) and _ADDRESS_DONE.search(norm):
         return "order.modify"  # the address done, the size now
-    if (
-        _either(_ELSEWHERE, lower, norm)
-        or (_TO_PLACE.search(norm) and _MY_ORDER.search(norm))
-        or (
-            _TO_SOMEONE_EN.search(lower)
-            and (_MY_ORDER.search(lower) or _INSTEAD.search(lower))
-            and not _HAPPENED_EN.search(lower)
-        )
-        or (_OLD_ADDRESS.search(norm) and not _DELIVERED_THERE.search(norm))
+    if _either(_ELSEWHERE, lower, norm) or (
+        _TO_PLACE.search(norm) and _MY_ORDER.search(norm)
+    ) or (_TO_SOMEONE_EN.search(lower) and (_MY_ORDER.search(lower) or _INSTEAD.search(lower))
+          and not _HAPPENED_EN.search(lower)) or (
+        _OLD_ADDRESS.search(norm) and not _DELIVERED_THERE.search(norm)
     ):
         return "order.change_address"
-    if any(
-        _UNSHIPPED.search(f) and _CHANGE.search(f) and not _ADDRESS_WORD.search(f)
-        for f in (norm, lower)
-    ) or _ITEM_CHANGE.search(norm):
+    if any(_UNSHIPPED.search(f) and _CHANGE.search(f) and not _ADDRESS_WORD.search(f)
+           for f in (norm, lower)) or _ITEM_CHANGE.search(norm):
         return "order.modify"
     return None
 
@@ -1225,7 +1184,8 @@ _SENT_BACK = re.compile(r"退回|退货|寄回|退给|\b(?:returned|sent (?:it|t
 
 
 def _money_after_return(lower: str, norm: str) -> bool:
-    return _either(_MONEY_WHERE, lower, norm) and _either(_SENT_BACK, lower, norm)
+    return (_either(_MONEY_WHERE, lower, norm)
+                and _either(_SENT_BACK, lower, norm))
 
 
 # a return with the exchange turned down ("不想换别的码了 能直接退钱不", "don't want a swap, just a
@@ -1239,7 +1199,8 @@ _MONEY_BACK = re.compile(r"退|\b(?:refund|money back|return)")
 
 
 def _return_not_exchange(lower: str, norm: str) -> bool:
-    return _either(_NO_EXCHANGE, lower, norm) and _either(_MONEY_BACK, lower, norm)
+    return (_either(_NO_EXCHANGE, lower, norm)
+                and _either(_MONEY_BACK, lower, norm))
 
 
 # who pays for sending it back ("if i send the shoes back am i paying the postage", "退回去的快递
@@ -1250,7 +1211,9 @@ _POSTAGE = re.compile(
     r"|shipping fee|delivery charge)"
     r"|\bpay (?:to|for) (?:post|send|ship|mail)\w*"
 )
-_BACK = re.compile(r"退|寄回|换货|\b(?:(?:send|sent|post|mail|ship) (?:\w+ ){0,2}back|return)")
+_BACK = re.compile(
+    r"退|寄回|换货|\b(?:(?:send|sent|post|mail|ship) (?:\w+ ){0,2}back|return)"
+)
 _WHO_PAYS = re.compile(
     r"谁|要我|我出|我付|我承担|你们出|你们付|我掏|让我掏|包|免|多少|吗|\?|？"
     r"|\b(?:who|free|on me|on you|do i|am i|will i|cost|charge|cover\w*|paid|should i"
@@ -1259,11 +1222,9 @@ _WHO_PAYS = re.compile(
 
 
 def _return_postage(lower: str, norm: str) -> bool:
-    return (
-        _either(_POSTAGE, lower, norm)
-        and _either(_BACK, lower, norm)
-        and _either(_WHO_PAYS, lower, norm)
-    )
+    return (_either(_POSTAGE, lower, norm)
+                and _either(_BACK, lower, norm)
+                and _either(_WHO_PAYS, lower, norm))
 
 
 # cash handed over when the parcel comes ("any option to settle up in cash once the courier
@@ -1384,15 +1345,8 @@ _WHERE_TO_SEND = re.compile(
     r"(?:it|them|this|these|the \w+)\b.{0,10}\bback\b"
     r"|\bwhere (?:do|should|can|shall) (?:i|we) (?:send|post|mail) (?:it|them|this|the \w+) back"
 )
-_ADDRESS_MISREADS = frozenset(
-    {
-        "order.status",
-        "returns.return",
-        "shipping.region",
-        "shipping.delivery_time",
-        "shipping.dispatch_time",
-    }
-)
+_ADDRESS_MISREADS = frozenset({"order.status", "returns.return", "shipping.region",
+                               "shipping.delivery_time", "shipping.dispatch_time"})
 
 
 def _where_to_send_back(lower: str, norm: str) -> bool:
@@ -1428,11 +1382,8 @@ _MONEY = re.compile(r"退款|钱|\b(?:refund|money)\b")
 
 
 def _exchange_progress(lower: str, norm: str) -> bool:
-    return (
-        _either(_EXCHANGED, lower, norm)
-        and _either(_SENT_BACK, lower, norm)
-        and not _either(_MONEY, lower, norm)
-    )
+    return (_either(_EXCHANGED, lower, norm) and _either(_SENT_BACK, lower, norm)
+            and not _either(_MONEY, lower, norm))
 
 
 # a refund already asked for and waiting ("申请的仅退款一直显示处理中 到底退不退"): its progress,
@@ -1466,6 +1417,8 @@ _SIZE_STEP = re.compile(
 )
 
 
+
+
 # a story before the question ("我跟你说啊 之前在别家买的洗一次就缩了 所以想问问你们这件会不会缩",
 # "long story short, my question is …"): the question after the turn decides when the engine
 # is sure of it; the model reads the story's disappointment as a complaint
@@ -1475,7 +1428,9 @@ _PIVOT = re.compile(
 )
 
 
-def _reread(group: str, current: str, text: str, lower: str, norm: str, slots: Slots) -> str | None:
+def _reread(
+    group: str, current: str, text: str, lower: str, norm: str, slots: Slots
+) -> str | None:
     """The intent a message means where the model read it by a word in it (the rule tables
     above), or None: each rule only where the model read what it names as the misreading."""
     if group in _REMARK_MISREADS or current == STATUS_INTENT:
@@ -1498,10 +1453,8 @@ def _reread(group: str, current: str, text: str, lower: str, norm: str, slots: S
         return FALLBACK_INTENT
     if group in ("other", "complaint", "greeting") and _only_thanks(lower):
         return THANKS_INTENT
-    if (
-        group in _OFF_MISREADS
-        and _OFF_EN.search(lower)
-        and (group != "complaint" or not (cues(norm) or _GRIEVANCE.search(lower)))
+    if group in _OFF_MISREADS and _OFF_EN.search(lower) and (
+        group != "complaint" or not (cues(norm) or _GRIEVANCE.search(lower))
     ):
         return DISCOUNT_INTENT
     if group in ("size", "color") and _exchange_by_reason(lower, norm):
@@ -1516,12 +1469,9 @@ def _reread(group: str, current: str, text: str, lower: str, norm: str, slots: S
             return EXCHANGE_INTENT
     if current == RETURN_INTENT and _either(_REFUND_PENDING, lower, norm):
         return REFUND_PROGRESS_INTENT
-    if (
-        group in ("complaint", "shipping", "order", "payment")
-        and current != MODIFY_INTENT
-        and (_merges_orders(lower, norm))
-        and not cues(norm)
-    ):
+    if group in ("complaint", "shipping", "order", "payment") and current != MODIFY_INTENT and (
+        _merges_orders(lower, norm)
+    ) and not cues(norm):
         return MODIFY_INTENT
     if group in ("complaint", "other") and _SIZE_STEP.search(lower) and not cues(norm):
         return FIT_INTENT
@@ -1533,13 +1483,9 @@ def _reread(group: str, current: str, text: str, lower: str, norm: str, slots: S
         return COMPLAINT_INTENT
     if current in _TIMING_INTENTS and _urges_own_order(lower, norm):
         return STATUS_INTENT
-    if (
-        group not in _URGE_KEEPS
-        and _urges(lower, norm)
-        and (
-            group != "complaint"
-            or not (cues(norm) or _GRIEVANCE.search(norm) or _GRIEVANCE.search(lower))
-        )
+    if group not in _URGE_KEEPS and _urges(lower, norm) and (
+        group != "complaint" or not (cues(norm) or _GRIEVANCE.search(norm)
+                                     or _GRIEVANCE.search(lower))
     ):
         return STATUS_INTENT
     if group in ("order", "shipping") and _money_after_return(lower, norm):

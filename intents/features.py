@@ -44,7 +44,9 @@ _SINCERE_EN = re.compile(
 )
 # sarcasm on its own (呵呵 真好, 真行啊你们, 我信你个鬼); 绝了 but not 拒绝了 / 谢绝了.
 # Normalised text: repeated characters collapse (呵呵 -> 呵, 谢谢 -> 谢, 天天 -> 天)
-_SARCASM_ZH = re.compile(r"真行|好家伙|呵|我信你个鬼|真是谢|厉害了我的|(?<![拒谢断杜])绝了")
+_SARCASM_ZH = re.compile(
+    r"真行|好家伙|呵|我信你个鬼|真是谢|厉害了我的|(?<![拒谢断杜])绝了"
+)
 # praise that is sarcastic only next to a failure or a wait (真棒 又发错了, 服务真好 等了0天都没发);
 # with none (服务真好 谢谢, 辛苦了 谢谢你们了) it is sincere
 _PRAISE_ZH = re.compile(r"真好|真棒|太棒了|厉害了|牛啊|佩服|可以啊|谢你们了")
@@ -121,4 +123,4 @@ def _latin(word: str, out: list[str]) -> None:
     out.append(word)
     if len(word) >= 4 and word.isalpha():
         padded = f"#{word}#"
-        out.extend("~" + padded[i : i + 3] for i in range(len(padded) - 2))
+        out.extend("~" + padded[i:i + 3] for i in range(len(padded) - 2))

@@ -70,25 +70,8 @@ class MatcherConfig(BaseModel):
     # a bare acknowledgement (好的, 嗯嗯, 收到, ok) closes nothing and asks nothing: it falls
     # back to other.unknown; with a thanks or a goodbye (好的谢谢, 收到了谢谢) it is thanks
     acknowledgements: tuple[str, ...] = (
-        "好",
-        "好的",
-        "好滴",
-        "好哒",
-        "好嘞",
-        "好吧",
-        "嗯",
-        "嗯的",
-        "哦",
-        "噢",
-        "喔",
-        "行",
-        "收到",
-        "ok",
-        "okay",
-        "k",
-        "kk",
-        "嗯ok",
-        "好ok",
+        "好", "好的", "好滴", "好哒", "好嘞", "好吧", "嗯", "嗯的", "哦", "噢", "喔", "行",
+        "收到", "ok", "okay", "k", "kk", "嗯ok", "好ok",
     )
     # conversation context (engine.match(text, context=...)): how long the last topic counts
     context_max_age_s: float = Field(default=900.0, ge=0)
@@ -143,12 +126,8 @@ def _one_slip(word: str, target: str) -> bool:
     if len(word) != len(target):
         return False
     diff = [i for i in range(len(word)) if word[i] != target[i]]
-    return (
-        len(diff) == 2
-        and diff[1] == diff[0] + 1
-        and word[diff[0]] == target[diff[1]]
-        and word[diff[1]] == target[diff[0]]
-    )
+    return (len(diff) == 2 and diff[1] == diff[0] + 1
+            and word[diff[0]] == target[diff[1]] and word[diff[1]] == target[diff[0]])
 
 
 def features(text: str) -> set[str]:
@@ -298,7 +277,7 @@ class IntentMatcher:
             if _is_latin(first) and start > 0 and _is_latin(text[start - 1]):
                 continue  # English keywords start at a word boundary
             for length in range(min(maxlen, n - start), 0, -1):
-                sub = text[start : start + length]
+                sub = text[start:start + length]
                 if sub in kws:
                     end = start + length
                     if _is_latin(sub[-1]) and end < n and _is_latin(text[end]):
@@ -380,27 +359,18 @@ class IntentMatcher:
         changed = False
         out = []
         for token in norm.split(" "):
-            if (
-                len(token) >= self.config.spell_min_len
-                and token.isascii()
-                and token.isalpha()
-                and token not in self._idf
-                and token not in self._keywords
-                and token not in _COMMON_WORDS
-            ):
+            if (len(token) >= self.config.spell_min_len and token.isascii() and token.isalpha()
+                    and token not in self._idf and token not in self._keywords
+                    and token not in _COMMON_WORDS):
                 fixed = self._spell_cache.get(token)
                 if fixed is None:
                     hit = process.extractOne(
-                        token,
-                        self._latin_vocab,
-                        scorer=OSA.distance,
+                        token, self._latin_vocab, scorer=OSA.distance,
                         score_cutoff=1 if len(token) < self.config.spell_long_len else 2,
                     )
                     fixed = token
-                    if (
-                        hit is not None
-                        and hit[0][0] == token[0]
-                        and (len(token) >= self.config.spell_long_len or _one_slip(token, hit[0]))
+                    if hit is not None and hit[0][0] == token[0] and (
+                        len(token) >= self.config.spell_long_len or _one_slip(token, hit[0])
                     ):
                         fixed = hit[0]
                     if len(self._spell_cache) < 20000:

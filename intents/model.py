@@ -99,7 +99,9 @@ class IntentModel:
             z += vals @ self.lexical.weights.take(idx, axis=0)  # the rows: take is cheaper
         return z
 
-    def semantic_logits(self, idx: npt.NDArray[np.int64], vals: Floats, vector: Floats) -> Floats:
+    def semantic_logits(
+        self, idx: npt.NDArray[np.int64], vals: Floats, vector: Floats
+    ) -> Floats:
         head = self.semantic
         if head is None:
             raise ModelError("this model has no semantic head")
@@ -158,8 +160,7 @@ class IntentModel:
                 vector_scale=float(meta.get("vector_scale", 1.0)),
                 encoder=meta.get("encoder"),
                 thresholds=Thresholds(
-                    accept=float(t["accept"]),
-                    clarify=float(t["clarify"]),
+                    accept=float(t["accept"]), clarify=float(t["clarify"]),
                     cascade=float(t["cascade"]),
                 ),
                 meta=meta,
@@ -186,8 +187,7 @@ class IntentModel:
             vector_scale=self.vector_scale,
             lexical_temperature=self.lexical.temperature,
             thresholds={
-                "accept": self.thresholds.accept,
-                "clarify": self.thresholds.clarify,
+                "accept": self.thresholds.accept, "clarify": self.thresholds.clarify,
                 "cascade": self.thresholds.cascade,
             },
         )

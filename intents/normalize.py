@@ -63,11 +63,8 @@ def _load_traditional_chars() -> frozenset[str]:
         if len(key) > 1 and chars.isdisjoint(key):
             # the first character the phrase changes, or any (its length changes)
             same_length = len(key) == len(value)
-            chars.add(
-                next((k for k, v in zip(key, value, strict=True) if k != v), key[0])
-                if same_length
-                else key[0]
-            )
+            chars.add(next((k for k, v in zip(key, value, strict=True) if k != v), key[0])
+                      if same_length else key[0])
     return frozenset(chars)
 
 
@@ -151,14 +148,8 @@ def stem(word: str) -> str:
 def _strip_suffix(word: str) -> str:
     if len(word) <= 3 or word in _NO_STEM:
         return word
-    for suffix, repl in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-    ):
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
+                         ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "es" and not word.endswith(("xes", "sses", "ches", "shes")):
                 continue  # "sizes" -> "size" via the "s" rule below, "boxes" -> "box" here
@@ -166,12 +157,8 @@ def _strip_suffix(word: str) -> str:
                 return word
             base = word[: len(word) - len(suffix)] + repl
             # shipped -> shipp -> ship
-            if (
-                suffix in ("ing", "ed")
-                and len(base) >= 4
-                and base[-1] == base[-2]
-                and base[-1] not in "lsz"
-            ):
+            if suffix in ("ing", "ed") and len(base) >= 4 and base[-1] == base[-2] \
+                    and base[-1] not in "lsz":
                 base = base[:-1]
             return base
     return word

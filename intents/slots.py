@@ -50,20 +50,8 @@ NO_SLOTS = Slots()
 
 # --------------------------------------------------------------------------- Chinese numerals
 
-_CN_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 
@@ -132,7 +120,9 @@ _BARE_NUM = re.compile(
     r"|lb|磅|m|米))"
 )
 
-_SIZE_LETTER = re.compile(r"(?<![a-z0-9.'’])(xxxxl|xxxl|xxl|xl|xs|4xl|3xl|2xl|s|m|l)(?![a-z'’])")
+_SIZE_LETTER = re.compile(
+    r"(?<![a-z0-9.'’])(xxxxl|xxxl|xxl|xl|xs|4xl|3xl|2xl|s|m|l)(?![a-z'’])"
+)
 # xl, xxl/2xl, xxxl/3xl, xxxxl/4xl: n x's, or the digit n, before "l"
 _SIZE_MAP = {"xs": "XS", "s": "S", "m": "M", "l": "L"} | {
     spelled: "X" * n + "L" for n in range(1, 5) for spelled in ("x" * n + "l", f"{n}xl")
@@ -160,7 +150,6 @@ _BODY_PAIR = re.compile(
     r"^\D{0,6}?(1[4-9]\d)\s*(?:cm|厘米)?\s*[/,，、\s的]\s*(\d{2,3}(?:\.\d)?)\s*(?:斤|kg|公斤)?\D{0,8}$"
 )
 
-
 def _words_pattern(words: Iterable[str], *more: str) -> re.Pattern[str]:
     """A search for the first of ``words`` in a text (then the ``more`` patterns), the longest
     word first where several start at one place; a latin word only as a whole word.
@@ -182,89 +171,24 @@ def _words_pattern(words: Iterable[str], *more: str) -> re.Pattern[str]:
 
 
 _COLOR_WORDS: dict[str, str] = {
-    "酒红": "酒红色",
-    "枣红": "酒红色",
-    "大红": "红色",
-    "玫红": "玫红色",
-    "藏青": "藏青色",
-    "藏蓝": "藏青色",
-    "深蓝": "深蓝色",
-    "浅蓝": "浅蓝色",
-    "天蓝": "浅蓝色",
-    "宝蓝": "蓝色",
-    "雾霾蓝": "蓝色",
-    "军绿": "军绿色",
-    "墨绿": "墨绿色",
-    "浅绿": "绿色",
-    "卡其": "卡其色",
-    "咖啡": "咖啡色",
-    "焦糖": "焦糖色",
-    "驼色": "驼色",
-    "杏色": "杏色",
-    "米白": "米白色",
-    "奶白": "米白色",
-    "米色": "米色",
-    "米黄": "米黄色",
-    "银色": "银色",
-    "金色": "金色",
-    "香槟": "香槟色",
-    "浅灰": "浅灰色",
-    "深灰": "深灰色",
-    "花灰": "灰色",
-    "橘色": "橙色",
-    "橙色": "橙色",
-    "姜黄": "黄色",
-    "奶茶色": "奶茶色",
-    "透明": "透明",
-    "黑色": "黑色",
-    "白色": "白色",
-    "红色": "红色",
-    "蓝色": "蓝色",
-    "绿色": "绿色",
-    "黄色": "黄色",
-    "灰色": "灰色",
-    "粉色": "粉色",
-    "粉红": "粉色",
-    "紫色": "紫色",
-    "棕色": "棕色",
-    "褐色": "棕色",
-    "橘": "橙色",
-    "black": "黑色",
-    "white": "白色",
-    "red": "红色",
-    "blue": "蓝色",
-    "green": "绿色",
-    "yellow": "黄色",
-    "grey": "灰色",
-    "gray": "灰色",
-    "pink": "粉色",
-    "purple": "紫色",
-    "brown": "棕色",
-    "beige": "米色",
-    "khaki": "卡其色",
-    "navy": "藏青色",
-    "orange": "橙色",
-    "silver": "银色",
-    "gold": "金色",
-    "burgundy": "酒红色",
-    "wine": "酒红色",
-    "ivory": "米白色",
-    "cream": "米白色",
-    "apricot": "杏色",
-    "camel": "驼色",
+    "酒红": "酒红色", "枣红": "酒红色", "大红": "红色", "玫红": "玫红色", "藏青": "藏青色",
+    "藏蓝": "藏青色", "深蓝": "深蓝色", "浅蓝": "浅蓝色", "天蓝": "浅蓝色", "宝蓝": "蓝色",
+    "雾霾蓝": "蓝色", "军绿": "军绿色", "墨绿": "墨绿色", "浅绿": "绿色", "卡其": "卡其色",
+    "咖啡": "咖啡色", "焦糖": "焦糖色", "驼色": "驼色", "杏色": "杏色", "米白": "米白色",
+    "奶白": "米白色", "米色": "米色", "米黄": "米黄色", "银色": "银色", "金色": "金色",
+    "香槟": "香槟色", "浅灰": "浅灰色", "深灰": "深灰色", "花灰": "灰色", "橘色": "橙色",
+    "橙色": "橙色", "姜黄": "黄色", "奶茶色": "奶茶色", "透明": "透明",
+    "黑色": "黑色", "白色": "白色", "红色": "红色", "蓝色": "蓝色", "绿色": "绿色",
+    "黄色": "黄色", "灰色": "灰色", "粉色": "粉色", "粉红": "粉色", "紫色": "紫色",
+    "棕色": "棕色", "褐色": "棕色", "橘": "橙色",
+    "black": "黑色", "white": "白色", "red": "红色", "blue": "蓝色", "green": "绿色",
+    "yellow": "黄色", "grey": "灰色", "gray": "灰色", "pink": "粉色", "purple": "紫色",
+    "brown": "棕色", "beige": "米色", "khaki": "卡其色", "navy": "藏青色", "orange": "橙色",
+    "silver": "银色", "gold": "金色", "burgundy": "酒红色", "wine": "酒红色",
+    "ivory": "米白色", "cream": "米白色", "apricot": "杏色", "camel": "驼色",
 }
-_COLOR_SINGLE = {
-    "黑": "黑色",
-    "白": "白色",
-    "红": "红色",
-    "蓝": "蓝色",
-    "绿": "绿色",
-    "黄": "黄色",
-    "灰": "灰色",
-    "粉": "粉色",
-    "紫": "紫色",
-    "棕": "棕色",
-}
+_COLOR_SINGLE = {"黑": "黑色", "白": "白色", "红": "红色", "蓝": "蓝色", "绿": "绿色", "黄": "黄色",
+                 "灰": "灰色", "粉": "粉色", "紫": "紫色", "棕": "棕色"}
 _COLOR_RE = _words_pattern(_COLOR_WORDS, r"([黑白红蓝绿黄灰粉紫棕])(?=[的款个件码]|$|\s)")
 _COLOR_STOP = re.compile(r"明白|白天|红包|黑店|黑名单|白色污染")
 
@@ -281,17 +205,8 @@ _QTY_EN = re.compile(
     r"(?<![a-z])(two|three|four|five|six|seven|eight|nine|ten)"
     r"\s+(?:pieces?|items?|of them|pairs?|units?)"
 )
-_EN_NUM = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10}
 
 _FIT = (
     (re.compile(r"宽松|宽大|oversize|loose|baggy|relaxed"), "loose"),
@@ -361,7 +276,7 @@ def _overlaps(span: tuple[int, int], used: list[tuple[int, int]]) -> bool:
 def _bare_body_numbers(
     text: str, height: int | None, weight: float | None, used: list[tuple[int, int]]
 ) -> tuple[int | None, float | None]:
-    """ "160 100" / "170的130" with no units: in a size context a number 140-200 is a height
+    """"160 100" / "170的130" with no units: in a size context a number 140-200 is a height
     and one 30-300 a weight (80 and above in 斤)."""
     for m in _BARE_NUM.finditer(text):
         if _overlaps(m.span(), used):
@@ -463,7 +378,9 @@ def answered_last4(text: str) -> str | None:
 _DIGIT = re.compile(r"\d")
 
 
-def _numbers(t: str, found: dict[str, object], used: list[tuple[int, int]]) -> re.Match[str] | None:
+def _numbers(
+    t: str, found: dict[str, object], used: list[tuple[int, int]]
+) -> re.Match[str] | None:
     """The slots read from numbers (the order number and its last four digits, height, weight,
     a shoe size kept out of them): every pattern here needs a digit, so ``extract_slots`` calls
     this only for a text that has one. Fills ``found`` and ``used``; returns the shoe size's
@@ -490,7 +407,7 @@ def _numbers(t: str, found: dict[str, object], used: list[tuple[int, int]]) -> r
     if _SHOE_CONTEXT.search(t):
         # "I wear 41, should I order 42": every shoe-size number is a size, never a weight
         for m in _SHOE_NUMBER.finditer(t):
-            if _AFTER_HEIGHT.search(t[max(0, m.start() - 10) : m.start()]):
+            if _AFTER_HEIGHT.search(t[max(0, m.start() - 10):m.start()]):
                 continue  # "155 45 穿什么码": a height, then a weight in kg
             if not _overlaps(m.span(), used):
                 used.append(m.span())
@@ -607,23 +524,9 @@ def _span_patterns() -> tuple[re.Pattern[str], ...]:
     global _SPAN_PATTERNS
     if not _SPAN_PATTERNS:
         _SPAN_PATTERNS = (
-            _ORDER,
-            _PHONE,
-            _GIRTH_LABELLED,
-            _GIRTH_AFTER,
-            _CHI_ALONE,
-            _SHOE,
-            _HEIGHT_M,
-            _HEIGHT_CM,
-            _HEIGHT_FT,
-            _WEIGHT_KG,
-            _WEIGHT_JIN,
-            _WEIGHT_LB,
-            _SIZE_FREE,
-            _SIZE_CN,
-            _SIZE_LETTER,
-            _COLOR_RE,
-            _REGION_RE,
+            _ORDER, _PHONE, _GIRTH_LABELLED, _GIRTH_AFTER, _CHI_ALONE, _SHOE, _HEIGHT_M,
+            _HEIGHT_CM, _HEIGHT_FT, _WEIGHT_KG, _WEIGHT_JIN,
+            _WEIGHT_LB, _SIZE_FREE, _SIZE_CN, _SIZE_LETTER, _COLOR_RE, _REGION_RE,
             re.compile(r"(?<![\d.])\d{2,3}(?:\.\d)?(?![\d.])"),
             *(pattern for pattern, _ in _FIT),
         )

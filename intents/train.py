@@ -80,13 +80,7 @@ CASCADE_TOLERANCE = 0.003
 # share of clarified held-back messages whose right intent must be among the candidates
 CLARIFY_HIT = 0.8
 BANDS: tuple[tuple[float, float], ...] = (
-    (0.0, 0.3),
-    (0.3, 0.5),
-    (0.5, 0.7),
-    (0.7, 0.8),
-    (0.8, 0.9),
-    (0.9, 0.95),
-    (0.95, 1.0001),
+    (0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.0001),
 )
 
 Floats = npt.NDArray[np.float64]
@@ -287,7 +281,6 @@ def _folds(y: npt.NDArray[np.int64]) -> list[tuple[npt.NDArray[np.int64], npt.ND
 
 def fit_temperature(logits: Floats, y: npt.NDArray[np.int64]) -> float:
     """The temperature that minimises the negative log-likelihood (grid, then refine)."""
-
     def nll(t: float) -> float:
         z = logits / t
         z = z - z.max(axis=1, keepdims=True)
@@ -304,21 +297,19 @@ def _proba(logits: Floats, t: float) -> Floats:
     return np.vstack([softmax((row / t).astype(np.float32)) for row in logits]).astype(np.float64)
 
 
-def calibration_table(conf: Floats, correct: npt.NDArray[np.bool_]) -> list[dict[str, float]]:
+def calibration_table(
+    conf: Floats, correct: npt.NDArray[np.bool_]
+) -> list[dict[str, float]]:
     """Accuracy per confidence band of held-back predictions."""
     out = []
     for lo, hi in BANDS:
         mask = (conf >= lo) & (conf < hi)
         n = int(mask.sum())
-        out.append(
-            {
-                "low": lo,
-                "high": min(hi, 1.0),
-                "n": n,
-                "mean_confidence": float(conf[mask].mean()) if n else 0.0,
-                "accuracy": float(correct[mask].mean()) if n else 0.0,
-            }
-        )
+        out.append({
+            "low": lo, "high": min(hi, 1.0), "n": n,
+            "mean_confidence": float(conf[mask].mean()) if n else 0.0,
+            "accuracy": float(correct[mask].mean()) if n else 0.0,
+        })
     return out
 
 
@@ -371,17 +362,14 @@ def _embed(encoder: SentenceEncoder, texts: Sequence[str]) -> Floats:
     if missing:
         logger.info("encoding %d messages with %s", len(missing), encoder.name)
         for start in range(0, len(missing), 64):
-            chunk = missing[start : start + 64]
+            chunk = missing[start:start + 64]
             vectors = encoder.encode([t for _, t in chunk])
             for (k, _), v in zip(chunk, vectors, strict=True):
                 cache[k] = v
         ordered = sorted(cache)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(
-            tmp,
-            keys=np.array("\n".join(ordered)),
-            vectors=np.vstack([cache[k] for k in ordered]).astype(np.float32),
-        )
+        np.savez(tmp, keys=np.array("\n".join(ordered)),
+                 vectors=np.vstack([cache[k] for k in ordered]).astype(np.float32))
         tmp.replace(path)
     return np.vstack([cache[k] for k in keys]).astype(np.float64)
 
@@ -452,13 +440,8 @@ def prepare(
 def fit_final(prep: Prepared, x: Any, x_kw: Any, c: float) -> Any:
     """One head fitted on all the messages and the keywords."""
     sparse = _require_sklearn()
-    return _fit_lr(
-        sparse.vstack([x, x_kw]).tocsr(),
-        np.concatenate([prep.y, prep.y_kw]),
-        np.concatenate([prep.w, prep.w_kw]),
-        c,
-        len(prep.intents),
-    )
+    return _fit_lr(sparse.vstack([x, x_kw]).tocsr(), np.concatenate([prep.y, prep.y_kw]),
+                   np.concatenate([prep.w, prep.w_kw]), c, len(prep.intents))
 
 
 def train(
@@ -474,13 +457,8 @@ def train(
     """Fit, calibrate and save; see the module doc."""
     t0 = time.perf_counter()
     config = config or MatcherConfig()
-    prep = prepare(
-        catalog_path=catalog_path,
-        train_files=train_files,
-        labelled_files=labelled_files,
-        overrides_path=overrides_path,
-        config=config,
-    )
+    prep = prepare(catalog_path=catalog_path, train_files=train_files,
+                   labelled_files=labelled_files, overrides_path=overrides_path, config=config)
     sparse = _require_sklearn()
     rows, intents, y, w = prep.rows, prep.intents, prep.y, prep.w
     vocab, idf, x_lex, x_kw = prep.vocab, prep.idf, prep.x, prep.x_kw
@@ -493,13 +471,8 @@ def train(
         logger.info("%s head: %d folds and the final fit", name, FOLDS)
         oof = np.zeros((len(rows), n_classes))
         for tr, te in folds:
-            clf = _fit_lr(
-                sparse.vstack([x[tr], xk]).tocsr(),
-                np.concatenate([y[tr], y_kw]),
-                np.concatenate([w[tr], w_kw]),
-                c,
-                n_classes,
-            )
+            clf = _fit_lr(sparse.vstack([x[tr], xk]).tocsr(), np.concatenate([y[tr], y_kw]),
+                          np.concatenate([w[tr], w_kw]), c, n_classes)
             oof[te] = clf.decision_function(x[te])
         return fit_final(prep, x, xk, c), oof
 
@@ -536,24 +509,18 @@ def train(
     conf = p_final[np.arange(len(y)), top]
     groups = np.array([i.split(".")[0] for i in intents])
     calib = calibration_table(conf[data_rows], (top == y)[data_rows])
-    calib_group = calibration_table(conf[data_rows], (groups[top] == groups[y])[data_rows])
+    calib_group = calibration_table(
+        conf[data_rows], (groups[top] == groups[y])[data_rows]
+    )
 
     inputs = {_rel(p): _sha256(p) for p in prep.inputs}
     import sklearn  # type: ignore[import-untyped, unused-ignore]
 
-    hyper = {
-        "seed": SEED,
-        "folds": FOLDS,
-        "min_df": MIN_DF,
-        "c_lexical": C_LEXICAL,
-        "c_semantic": C_SEMANTIC,
-        "vector_scale": VECTOR_SCALE,
-        "keyword_weight": KEYWORD_WEIGHT,
-        "override_weight": OVERRIDE_WEIGHT,
-        "accept_precision": ACCEPT_PRECISION,
-        "clarify_hit": CLARIFY_HIT,
-        "cascade_tolerance": CASCADE_TOLERANCE,
-    }
+    hyper = {"seed": SEED, "folds": FOLDS, "min_df": MIN_DF, "c_lexical": C_LEXICAL,
+             "c_semantic": C_SEMANTIC, "vector_scale": VECTOR_SCALE,
+             "keyword_weight": KEYWORD_WEIGHT, "override_weight": OVERRIDE_WEIGHT,
+             "accept_precision": ACCEPT_PRECISION, "clarify_hit": CLARIFY_HIT,
+             "cascade_tolerance": CASCADE_TOLERANCE}
     version = hashlib.sha256(
         json.dumps([inputs, hyper, encoder.name if encoder else None], sort_keys=True).encode()
     ).hexdigest()[:12]
@@ -568,20 +535,14 @@ def train(
         "calibration_group": calib_group,
         "oof_accuracy": {
             "lexical": float((p_lex.argmax(1) == y)[data_rows].mean()),
-            "semantic": (
-                float((p_sem_oof.argmax(1) == y)[data_rows].mean())
-                if p_sem_oof is not None
-                else None
-            ),
+            "semantic": (float((p_sem_oof.argmax(1) == y)[data_rows].mean())
+                         if p_sem_oof is not None else None),
             "cascade": float((top == y)[data_rows].mean()),
             "cascade_group": float((groups[top] == groups[y])[data_rows].mean()),
         },
         "encoder_share": share,
-        "libraries": {
-            "numpy": np.__version__,
-            "scikit-learn": sklearn.__version__,
-            "python": platform.python_version(),
-        },
+        "libraries": {"numpy": np.__version__, "scikit-learn": sklearn.__version__,
+                      "python": platform.python_version()},
     }
     model = IntentModel(
         intents=tuple(intents),
@@ -610,11 +571,8 @@ def train(
         calibration=calib,
         seconds=time.perf_counter() - t0,
         model_path=out,
-        extra={
-            "calibration_group": calib_group,
-            "version": version,
-            "cascade_group": meta["oof_accuracy"]["cascade_group"],
-        },
+        extra={"calibration_group": calib_group, "version": version,
+               "cascade_group": meta["oof_accuracy"]["cascade_group"]},
     )
 
 

@@ -27,8 +27,7 @@ _TOLD = (
     r"(收到|拆开|到手|寄来|发来|送来|打开)(的|了|后|一看)?\s*(却|竟然|居然|发现)?\s*(是|成了?)"
     r"|(到手|拆开|收到|发来|寄来)的(是|却是).{1,14}(我)?(拍|买|下单|订)的(是)?"
     r"|\bI (ordered|bought|picked|chose)\b.{1,40}\b(but|and|yet)\b.{0,6}\b(got|received"
-    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}"
-    + _COLOUR_OR_SIZE_EN
+    r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}" + _COLOUR_OR_SIZE_EN
     + r"|\b(got|received|was sent|sent me|came as)\b.{1,30}\binstead of\b.{0,12}"
     + _COLOUR_OR_SIZE_EN
     + r"|\bsent me\b.{1,30}\binstead of\b"
@@ -59,4 +58,6 @@ def told_as_story(text: str) -> bool:
 
 def wrong_item(text: str) -> bool:
     """The wrong item sent, told or said plainly, never an address written wrong."""
-    return _ANY.search(text) is not None and "地址" not in text and "address" not in text.lower()
+    return (
+        _ANY.search(text) is not None and "地址" not in text and "address" not in text.lower()
+    )

@@ -349,7 +349,7 @@ def _best(scores: dict[int, float], product_id: int, score: float) -> None:
 def _inside_a_longer_match(
     key: _Key, span: tuple[int, int], found: list[tuple[_Key, tuple[int, int]]]
 ) -> bool:
-    """ "shirt" found inside "t shirt" names the T-shirt, not the shirt."""
+    """"shirt" found inside "t shirt" names the T-shirt, not the shirt."""
     start, end = span
     return any(
         other.latin == key.latin

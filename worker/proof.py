@@ -269,4 +269,6 @@ async def _insert_ignore(session: AsyncSession, model: type[Base], **values: obj
     """``INSERT … ON CONFLICT DO NOTHING`` (a concurrent insert of the same key on PostgreSQL
     waits for the other transaction, then does nothing)."""
     dialect = await _dialect(session)
-    await session.execute(dialect.insert(model.__table__).values(**values).on_conflict_do_nothing())
+    await session.execute(
+        dialect.insert(model.__table__).values(**values).on_conflict_do_nothing()
+    )

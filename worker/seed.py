@@ -127,119 +127,50 @@ def _chart(sizes: str, **measures: tuple[float, ...]) -> list[dict[str, Any]]:
 # chart name → (category, rows); measured flat, in cm. Each category's chart carries exactly
 # its measurements (shop.enums.CATEGORY_MEASUREMENTS).
 CHARTS: dict[str, tuple[str, list[dict[str, Any]]]] = {
-    "tee": (
-        "tops",
-        _chart(
-            "S M L XL XXL",
-            chest=(96, 100, 104, 108, 112),
-            length=(64, 66, 68, 70, 72),
-            shoulder=(42, 44, 46, 48, 50),
-        ),
-    ),
-    "shirt": (
-        "tops",
-        _chart(
-            "S M L XL XXL",
-            chest=(92, 96, 100, 104, 108),
-            length=(66, 68, 70, 72, 74),
-            shoulder=(40, 41.5, 43, 44.5, 46),
-        ),
-    ),
-    "loose_top": (
-        "tops",
-        _chart(
-            "S M L XL XXL",
-            chest=(104, 108, 112, 116, 120),
-            length=(62, 64, 66, 68, 70),
-            shoulder=(50, 51.5, 53, 54.5, 56),
-        ),
-    ),
-    "trousers": (
-        "trousers",
-        _chart(
-            "S M L XL",
-            waist=(66, 70, 74, 78),
-            hip=(92, 96, 100, 104),
-            length=(98, 100, 102, 104),
-            inseam=(72, 73, 74, 75),
-        ),
-    ),
-    "wide_trousers": (
-        "trousers",
-        _chart(
-            "S M L XL",
-            waist=(64, 68, 72, 76),
-            hip=(100, 104, 108, 112),
-            length=(96, 98, 100, 102),
-            inseam=(70, 71, 72, 73),
-        ),
-    ),
-    "shorts": (
-        "trousers",
-        _chart(
-            "S M L XL",
-            waist=(66, 70, 74, 78),
-            hip=(96, 100, 104, 108),
-            length=(42, 43, 44, 45),
-            inseam=(12, 12, 13, 13),
-        ),
-    ),
-    "skirt": (
-        "skirts",
-        _chart(
-            "S M L XL",
-            waist=(64, 68, 72, 76),
-            hip=(90, 94, 98, 102),
-            length=(60, 61, 62, 63),
-        ),
-    ),
-    "midi_skirt": (
-        "skirts",
-        _chart(
-            "S M L",
-            waist=(64, 68, 72),
-            hip=(92, 96, 100),
-            length=(75, 76, 77),
-        ),
-    ),
-    "dress": (
-        "dresses",
-        _chart(
-            "S M L XL",
-            chest=(84, 88, 92, 96),
-            waist=(66, 70, 74, 78),
-            length=(110, 112, 114, 116),
-        ),
-    ),
-    "qipao": (
-        "dresses",
-        _chart(
-            "S M L XL",
-            chest=(82, 86, 90, 94),
-            waist=(64, 68, 72, 76),
-            length=(105, 107, 109, 111),
-        ),
-    ),
-    "jacket": (
-        "outerwear",
-        _chart(
-            "S M L XL XXL",
-            chest=(100, 104, 108, 112, 116),
-            length=(62, 64, 66, 68, 70),
-            shoulder=(42, 43.5, 45, 46.5, 48),
-            sleeve=(58, 59, 60, 61, 62),
-        ),
-    ),
-    "coat": (
-        "outerwear",
-        _chart(
-            "S M L XL XXL",
-            chest=(104, 108, 112, 116, 120),
-            length=(100, 102, 104, 106, 108),
-            shoulder=(43, 44.5, 46, 47.5, 49),
-            sleeve=(59, 60, 61, 62, 63),
-        ),
-    ),
+    "tee": ("tops", _chart(
+        "S M L XL XXL", chest=(96, 100, 104, 108, 112), length=(64, 66, 68, 70, 72),
+        shoulder=(42, 44, 46, 48, 50),
+    )),
+    "shirt": ("tops", _chart(
+        "S M L XL XXL", chest=(92, 96, 100, 104, 108), length=(66, 68, 70, 72, 74),
+        shoulder=(40, 41.5, 43, 44.5, 46),
+    )),
+    "loose_top": ("tops", _chart(
+        "S M L XL XXL", chest=(104, 108, 112, 116, 120), length=(62, 64, 66, 68, 70),
+        shoulder=(50, 51.5, 53, 54.5, 56),
+    )),
+    "trousers": ("trousers", _chart(
+        "S M L XL", waist=(66, 70, 74, 78), hip=(92, 96, 100, 104), length=(98, 100, 102, 104),
+        inseam=(72, 73, 74, 75),
+    )),
+    "wide_trousers": ("trousers", _chart(
+        "S M L XL", waist=(64, 68, 72, 76), hip=(100, 104, 108, 112), length=(96, 98, 100, 102),
+        inseam=(70, 71, 72, 73),
+    )),
+    "shorts": ("trousers", _chart(
+        "S M L XL", waist=(66, 70, 74, 78), hip=(96, 100, 104, 108), length=(42, 43, 44, 45),
+        inseam=(12, 12, 13, 13),
+    )),
+    "skirt": ("skirts", _chart(
+        "S M L XL", waist=(64, 68, 72, 76), hip=(90, 94, 98, 102), length=(60, 61, 62, 63),
+    )),
+    "midi_skirt": ("skirts", _chart(
+        "S M L", waist=(64, 68, 72), hip=(92, 96, 100), length=(75, 76, 77),
+    )),
+    "dress": ("dresses", _chart(
+        "S M L XL", chest=(84, 88, 92, 96), waist=(66, 70, 74, 78), length=(110, 112, 114, 116),
+    )),
+    "qipao": ("dresses", _chart(
+        "S M L XL", chest=(82, 86, 90, 94), waist=(64, 68, 72, 76), length=(105, 107, 109, 111),
+    )),
+    "jacket": ("outerwear", _chart(
+        "S M L XL XXL", chest=(100, 104, 108, 112, 116), length=(62, 64, 66, 68, 70),
+        shoulder=(42, 43.5, 45, 46.5, 48), sleeve=(58, 59, 60, 61, 62),
+    )),
+    "coat": ("outerwear", _chart(
+        "S M L XL XXL", chest=(104, 108, 112, 116, 120), length=(100, 102, 104, 106, 108),
+        shoulder=(43, 44.5, 46, 47.5, 49), sleeve=(59, 60, 61, 62, 63),
+    )),
     "one_size": ("accessories", []),
 }
 ONE_SIZE = "FREE"
@@ -268,446 +199,132 @@ _DRY_CLEAN = ("dry_clean_only", "no_bleach", "no_tumble_dry")
 # No shoes: a clothing shop with a few accessories. Product 1 is the T-shirt (the tests ask
 # size questions about it).
 PRODUCTS: tuple[DemoProduct, ...] = (
-    DemoProduct(
-        "纯棉圆领T恤",
-        "Cotton Crew-neck T-shirt",
-        ("T恤", "圆领T恤", "短袖", "t-shirt", "t-shirts", "tshirt", "tee"),
-        "regular",
-        "tee",
-        79,
-        "100% 棉",
-        (("cotton", 100),),
-        ("machine_wash_cold", "wash_dark_separately", "no_bleach", "line_dry", "iron_medium"),
-    ),
-    DemoProduct(
-        "条纹长袖衬衫",
-        "Striped Long-sleeve Shirt",
-        ("条纹衬衫", "长袖衬衫", "striped shirt"),
-        "regular",
-        "shirt",
-        139,
-        "棉 70% 涤纶 30%",
-        (("cotton", 70), ("polyester", 30)),
-        (*_MACHINE, "iron_medium"),
-    ),
-    DemoProduct(
-        "高腰牛仔裤",
-        "High-waist Jeans",
-        ("牛仔裤", "jeans", "denim jeans"),
-        "regular",
-        "trousers",
-        189,
-        "棉 98% 氨纶 2%",
-        (("cotton", 98), ("elastane", 2)),
-        ("wash_inside_out", "machine_wash_cold", "wash_dark_separately", "no_bleach", "line_dry"),
-    ),
-    DemoProduct(
-        "连帽卫衣",
-        "Pullover Hoodie",
-        ("卫衣", "连帽衫", "帽衫", "hoodie", "hoodies", "hooded sweatshirt"),
-        "regular",
-        "loose_top",
-        159,
-        "棉 80% 涤纶 20%",
-        (("cotton", 80), ("polyester", 20)),
-        ("wash_inside_out", *_MACHINE, "iron_low"),
-    ),
-    DemoProduct(
-        "针织开衫",
-        "Knit Cardigan",
-        ("开衫", "毛衣开衫", "cardigan"),
-        "regular",
-        "loose_top",
-        169,
-        "羊毛 30% 腈纶 70%",
-        (("wool", 30), ("acrylic", 70)),
-        _DELICATE,
-    ),
-    DemoProduct(
-        "运动短裤",
-        "Sports Shorts",
-        ("短裤", "shorts", "sports shorts"),
-        "regular",
-        "shorts",
-        69,
-        "100% 涤纶",
-        (("polyester", 100),),
-        _MACHINE,
-    ),
-    DemoProduct(
-        "格子半身裙",
-        "Plaid Skirt",
-        ("格子裙", "plaid skirt", "check skirt"),
-        "regular",
-        "skirt",
-        129,
-        "涤纶 95% 氨纶 5%",
-        (("polyester", 95), ("elastane", 5)),
-        (*_MACHINE, "iron_low"),
-    ),
-    DemoProduct(
-        "亚麻阔腿裤",
-        "Linen Wide-leg Trousers",
-        ("阔腿裤", "亚麻裤", "wide-leg trousers", "linen trousers", "linen pants"),
-        "regular",
-        "wide_trousers",
-        199,
-        "亚麻 55% 棉 45%",
-        (("linen", 55), ("cotton", 45)),
-        ("hand_wash", "no_bleach", "no_tumble_dry", "line_dry", "iron_high"),
-    ),
-    DemoProduct(
-        "轻薄羽绒服",
-        "Light Down Jacket",
-        ("羽绒服", "羽绒外套", "down jacket", "puffer jacket", "puffer"),
-        "regular",
-        "jacket",
-        399,
-        "面料 100% 锦纶，填充 90% 白鸭绒",
-        (("nylon", 100),),
-        ("hand_wash", "no_bleach", "tumble_dry_low", "no_iron"),
-    ),
-    DemoProduct(
-        "雪纺碎花连衣裙",
-        "Floral Chiffon Dress",
-        ("碎花裙", "雪纺裙", "碎花连衣裙", "floral dress", "chiffon dress"),
-        "regular",
-        "dress",
-        229,
-        "100% 聚酯纤维（雪纺）",
-        (("polyester", 100),),
-        ("hand_wash", "no_bleach", "dry_in_shade", "iron_low"),
-    ),
-    DemoProduct(
-        "针织中长连衣裙",
-        "Knit Midi Dress",
-        ("针织裙", "针织连衣裙", "knit dress"),
-        "regular",
-        "dress",
-        269,
-        "粘纤 70% 锦纶 30%",
-        (("viscose", 70), ("nylon", 30)),
-        _DELICATE,
-    ),
-    DemoProduct(
-        "纯色打底衫",
-        "Plain Base Layer Top",
-        ("打底衫", "base layer", "long sleeve top"),
-        "regular",
-        "tee",
-        59,
-        "莫代尔 95% 氨纶 5%",
-        (("modal", 95), ("elastane", 5)),
-        _MACHINE,
-        special_price=True,
-    ),
-    DemoProduct(
-        "休闲西装外套",
-        "Casual Blazer",
-        ("西装外套", "西服", "blazer", "suit jacket"),
-        "regular",
-        "jacket",
-        359,
-        "聚酯纤维 65% 粘纤 35%",
-        (("polyester", 65), ("viscose", 35)),
-        (*_DRY_CLEAN, "iron_low"),
-    ),
-    DemoProduct(
-        "直筒西装裤",
-        "Straight Suit Trousers",
-        ("西装裤", "西裤", "直筒裤", "suit trousers", "slacks"),
-        "regular",
-        "trousers",
-        219,
-        "聚酯纤维 70% 粘纤 28% 氨纶 2%",
-        (("polyester", 70), ("viscose", 28), ("elastane", 2)),
-        (*_MACHINE, "iron_low"),
-    ),
-    DemoProduct(
-        "百褶中长半身裙",
-        "Pleated Midi Skirt",
-        ("百褶裙", "pleated skirt", "midi skirt"),
-        "regular",
-        "midi_skirt",
-        179,
-        "100% 聚酯纤维",
-        (("polyester", 100),),
-        ("hand_wash", "no_bleach", "line_dry", "no_iron"),
-    ),
-    DemoProduct(
-        "毛线帽",
-        "Knit Beanie",
-        ("针织帽", "帽子", "beanie", "knit hat", "hat"),
-        "regular",
-        "one_size",
-        49,
-        "100% 腈纶",
-        (("acrylic", 100),),
-        _DELICATE,
-        special_price=True,
-    ),
-    DemoProduct(
-        "羊绒围巾",
-        "Cashmere Scarf",
-        ("围巾", "scarf", "cashmere scarf"),
-        "regular",
-        "one_size",
-        259,
-        "100% 山羊绒",
-        (("cashmere", 100),),
-        ("hand_wash", "no_bleach", "no_tumble_dry", "dry_flat", "iron_low"),
-    ),
-    DemoProduct(
-        "复古帆布包",
-        "Vintage Canvas Tote",
-        ("帆布包", "托特包", "tote bag", "canvas bag", "tote"),
-        "regular",
-        "one_size",
-        99,
-        "100% 棉帆布",
-        (("cotton", 100),),
-        ("hand_wash", "no_bleach", "line_dry"),
-    ),
-    DemoProduct(
-        "定制真丝衬衫",
-        "Custom Silk Shirt",
-        ("真丝衬衫", "丝绸衬衫", "silk shirt"),
-        "custom",
-        "shirt",
-        599,
-        "100% 桑蚕丝",
-        (("silk", 100),),
-        (*_DRY_CLEAN, "iron_low"),
-    ),
-    DemoProduct(
-        "定制羊毛大衣",
-        "Custom Wool Coat",
-        ("羊毛大衣", "大衣", "wool coat", "overcoat"),
-        "custom",
-        "coat",
-        1299,
-        "羊毛 90% 羊绒 10%",
-        (("wool", 90), ("cashmere", 10)),
-        _DRY_CLEAN,
-    ),
-    DemoProduct(
-        "定制旗袍",
-        "Custom Qipao",
-        ("旗袍", "qipao", "cheongsam"),
-        "custom",
-        "qipao",
-        899,
-        "真丝提花（100% 桑蚕丝）",
-        (("silk", 100),),
-        (*_DRY_CLEAN, "iron_low"),
-    ),
-    DemoProduct(
-        "定制亚麻西装外套",
-        "Custom Linen Blazer",
-        ("亚麻西装", "linen blazer", "linen suit jacket"),
-        "custom",
-        "jacket",
-        1099,
-        "100% 亚麻",
-        (("linen", 100),),
-        (*_DRY_CLEAN, "iron_high"),
-    ),
-    DemoProduct(
-        "定制刺绣卫衣",
-        "Custom Embroidered Hoodie",
-        ("刺绣卫衣", "embroidered hoodie"),
-        "custom",
-        "loose_top",
-        399,
-        "100% 棉",
-        (("cotton", 100),),
-        ("wash_inside_out", "hand_wash", "no_bleach", "line_dry", "iron_low"),
-    ),
-    DemoProduct(
-        "定制手工针织毛衣",
-        "Custom Hand-knit Sweater",
-        ("毛衣", "针织毛衣", "手工毛衣", "sweater", "jumper"),
-        "custom",
-        "loose_top",
-        699,
-        "100% 美利奴羊毛",
-        (("wool", 100),),
-        _DELICATE,
-    ),
-    DemoProduct(
-        "定制醋酸缎面半裙",
-        "Custom Satin Skirt",
-        ("缎面半裙", "缎面裙", "satin skirt"),
-        "custom",
-        "midi_skirt",
-        459,
-        "100% 醋酸纤维",
-        (("acetate", 100),),
-        (*_DRY_CLEAN, "iron_low"),
-    ),
-    DemoProduct(
-        "定制牛仔外套",
-        "Custom Denim Jacket",
-        ("牛仔外套", "牛仔夹克", "denim jacket", "jean jacket"),
-        "custom",
-        "jacket",
-        529,
-        "100% 棉",
-        (("cotton", 100),),
-        ("wash_inside_out", "machine_wash_cold", "wash_dark_separately", "line_dry"),
-    ),
-    DemoProduct(
-        "代购日本羊毛开衫",
-        "Japanese Wool Cardigan",
-        ("羊毛开衫", "wool cardigan"),
-        "proxy",
-        "loose_top",
-        980,
-        "100% 羊毛",
-        (("wool", 100),),
-        _DELICATE,
-    ),
-    DemoProduct(
-        "代购韩国长款羽绒服",
-        "Korean Long Down Coat",
-        ("长款羽绒服", "long down coat", "long puffer"),
-        "proxy",
-        "coat",
-        1680,
-        "面料 100% 聚酯纤维，填充 90% 鹅绒",
-        (("polyester", 100),),
-        ("hand_wash", "no_bleach", "tumble_dry_low", "no_iron"),
-    ),
-    DemoProduct(
-        "代购法国丝巾",
-        "French Silk Scarf",
-        ("丝巾", "silk scarf"),
-        "proxy",
-        "one_size",
-        1280,
-        "100% 真丝",
-        (("silk", 100),),
-        _DRY_CLEAN,
-    ),
-    DemoProduct(
-        "代购意大利皮夹克",
-        "Italian Leather Jacket",
-        ("皮夹克", "皮衣", "leather jacket"),
-        "proxy",
-        "jacket",
-        3980,
-        "100% 小羊皮",
-        (("leather", 100),),
-        ("leather_specialist", "no_bleach", "no_tumble_dry", "no_iron"),
-    ),
-    DemoProduct(
-        "代购英国风衣",
-        "British Trench Coat",
-        ("风衣", "trench coat", "trench"),
-        "proxy",
-        "coat",
-        4580,
-        "100% 棉质华达呢",
-        (("cotton", 100),),
-        _DRY_CLEAN,
-    ),
-    DemoProduct(
-        "代购日本棉麻衬衫",
-        "Japanese Cotton-linen Shirt",
-        ("棉麻衬衫", "cotton linen shirt"),
-        "proxy",
-        "shirt",
-        690,
-        "棉 50% 亚麻 50%",
-        (("cotton", 50), ("linen", 50)),
-        (*_MACHINE, "iron_high"),
-    ),
-    DemoProduct(
-        "代购美国运动卫裤",
-        "American Sweatpants",
-        ("卫裤", "运动裤", "sweatpants", "joggers", "track pants"),
-        "proxy",
-        "trousers",
-        560,
-        "棉 80% 涤纶 20%",
-        (("cotton", 80), ("polyester", 20)),
-        _MACHINE,
-    ),
-    DemoProduct(
-        "代购澳洲羊毛袜（三双装）",
-        "Australian Wool Socks (3 pairs)",
-        ("羊毛袜", "袜子", "wool socks", "socks"),
-        "proxy",
-        "one_size",
-        260,
-        "美利奴羊毛 80% 锦纶 20%",
-        (("wool", 80), ("nylon", 20)),
-        ("hand_wash", "no_bleach", "dry_flat"),
-    ),
+    DemoProduct("纯棉圆领T恤", "Cotton Crew-neck T-shirt",
+                ("T恤", "圆领T恤", "短袖", "t-shirt", "t-shirts", "tshirt", "tee"),
+                "regular", "tee", 79, "100% 棉", (("cotton", 100),),
+                ("machine_wash_cold", "wash_dark_separately", "no_bleach", "line_dry",
+                 "iron_medium")),
+    DemoProduct("条纹长袖衬衫", "Striped Long-sleeve Shirt",
+                ("条纹衬衫", "长袖衬衫", "striped shirt"),
+                "regular", "shirt", 139, "棉 70% 涤纶 30%", (("cotton", 70), ("polyester", 30)),
+                (*_MACHINE, "iron_medium")),
+    DemoProduct("高腰牛仔裤", "High-waist Jeans", ("牛仔裤", "jeans", "denim jeans"),
+                "regular", "trousers", 189, "棉 98% 氨纶 2%", (("cotton", 98), ("elastane", 2)),
+                ("wash_inside_out", "machine_wash_cold", "wash_dark_separately", "no_bleach",
+                 "line_dry")),
+    DemoProduct("连帽卫衣", "Pullover Hoodie",
+                ("卫衣", "连帽衫", "帽衫", "hoodie", "hoodies", "hooded sweatshirt"),
+                "regular", "loose_top", 159, "棉 80% 涤纶 20%", (("cotton", 80), ("polyester", 20)),
+                ("wash_inside_out", *_MACHINE, "iron_low")),
+    DemoProduct("针织开衫", "Knit Cardigan", ("开衫", "毛衣开衫", "cardigan"),
+                "regular", "loose_top", 169, "羊毛 30% 腈纶 70%", (("wool", 30), ("acrylic", 70)),
+                _DELICATE),
+    DemoProduct("运动短裤", "Sports Shorts", ("短裤", "shorts", "sports shorts"),
+                "regular", "shorts", 69, "100% 涤纶", (("polyester", 100),), _MACHINE),
+    DemoProduct("格子半身裙", "Plaid Skirt", ("格子裙", "plaid skirt", "check skirt"),
+                "regular", "skirt", 129, "涤纶 95% 氨纶 5%", (("polyester", 95), ("elastane", 5)),
+                (*_MACHINE, "iron_low")),
+    DemoProduct("亚麻阔腿裤", "Linen Wide-leg Trousers",
+                ("阔腿裤", "亚麻裤", "wide-leg trousers", "linen trousers", "linen pants"),
+                "regular", "wide_trousers", 199, "亚麻 55% 棉 45%", (("linen", 55), ("cotton", 45)),
+                ("hand_wash", "no_bleach", "no_tumble_dry", "line_dry", "iron_high")),
+    DemoProduct("轻薄羽绒服", "Light Down Jacket",
+                ("羽绒服", "羽绒外套", "down jacket", "puffer jacket", "puffer"),
+                "regular", "jacket", 399, "面料 100% 锦纶，填充 90% 白鸭绒",
+                (("nylon", 100),), ("hand_wash", "no_bleach", "tumble_dry_low", "no_iron")),
+    DemoProduct("雪纺碎花连衣裙", "Floral Chiffon Dress",
+                ("碎花裙", "雪纺裙", "碎花连衣裙", "floral dress", "chiffon dress"),
+                "regular", "dress", 229, "100% 聚酯纤维（雪纺）", (("polyester", 100),),
+                ("hand_wash", "no_bleach", "dry_in_shade", "iron_low")),
+    DemoProduct("针织中长连衣裙", "Knit Midi Dress", ("针织裙", "针织连衣裙", "knit dress"),
+                "regular", "dress", 269, "粘纤 70% 锦纶 30%", (("viscose", 70), ("nylon", 30)),
+                _DELICATE),
+    DemoProduct("纯色打底衫", "Plain Base Layer Top", ("打底衫", "base layer", "long sleeve top"),
+                "regular", "tee", 59, "莫代尔 95% 氨纶 5%", (("modal", 95), ("elastane", 5)),
+                _MACHINE, special_price=True),
+    DemoProduct("休闲西装外套", "Casual Blazer", ("西装外套", "西服", "blazer", "suit jacket"),
+                "regular", "jacket", 359, "聚酯纤维 65% 粘纤 35%",
+                (("polyester", 65), ("viscose", 35)), (*_DRY_CLEAN, "iron_low")),
+    DemoProduct("直筒西装裤", "Straight Suit Trousers",
+                ("西装裤", "西裤", "直筒裤", "suit trousers", "slacks"),
+                "regular", "trousers", 219, "聚酯纤维 70% 粘纤 28% 氨纶 2%",
+                (("polyester", 70), ("viscose", 28), ("elastane", 2)), (*_MACHINE, "iron_low")),
+    DemoProduct("百褶中长半身裙", "Pleated Midi Skirt", ("百褶裙", "pleated skirt", "midi skirt"),
+                "regular", "midi_skirt", 179, "100% 聚酯纤维", (("polyester", 100),),
+                ("hand_wash", "no_bleach", "line_dry", "no_iron")),
+    DemoProduct("毛线帽", "Knit Beanie", ("针织帽", "帽子", "beanie", "knit hat", "hat"),
+                "regular", "one_size", 49, "100% 腈纶", (("acrylic", 100),), _DELICATE,
+                special_price=True),
+    DemoProduct("羊绒围巾", "Cashmere Scarf", ("围巾", "scarf", "cashmere scarf"),
+                "regular", "one_size", 259, "100% 山羊绒", (("cashmere", 100),),
+                ("hand_wash", "no_bleach", "no_tumble_dry", "dry_flat", "iron_low")),
+    DemoProduct("复古帆布包", "Vintage Canvas Tote",
+                ("帆布包", "托特包", "tote bag", "canvas bag", "tote"),
+                "regular", "one_size", 99, "100% 棉帆布", (("cotton", 100),),
+                ("hand_wash", "no_bleach", "line_dry")),
+    DemoProduct("定制真丝衬衫", "Custom Silk Shirt", ("真丝衬衫", "丝绸衬衫", "silk shirt"),
+                "custom", "shirt", 599, "100% 桑蚕丝", (("silk", 100),), (*_DRY_CLEAN, "iron_low")),
+    DemoProduct("定制羊毛大衣", "Custom Wool Coat", ("羊毛大衣", "大衣", "wool coat", "overcoat"),
+                "custom", "coat", 1299, "羊毛 90% 羊绒 10%", (("wool", 90), ("cashmere", 10)),
+                _DRY_CLEAN),
+    DemoProduct("定制旗袍", "Custom Qipao", ("旗袍", "qipao", "cheongsam"),
+                "custom", "qipao", 899, "真丝提花（100% 桑蚕丝）", (("silk", 100),),
+                (*_DRY_CLEAN, "iron_low")),
+    DemoProduct("定制亚麻西装外套", "Custom Linen Blazer",
+                ("亚麻西装", "linen blazer", "linen suit jacket"),
+                "custom", "jacket", 1099, "100% 亚麻", (("linen", 100),),
+                (*_DRY_CLEAN, "iron_high")),
+    DemoProduct("定制刺绣卫衣", "Custom Embroidered Hoodie", ("刺绣卫衣", "embroidered hoodie"),
+                "custom", "loose_top", 399, "100% 棉", (("cotton", 100),),
+                ("wash_inside_out", "hand_wash", "no_bleach", "line_dry", "iron_low")),
+    DemoProduct("定制手工针织毛衣", "Custom Hand-knit Sweater",
+                ("毛衣", "针织毛衣", "手工毛衣", "sweater", "jumper"),
+                "custom", "loose_top", 699, "100% 美利奴羊毛", (("wool", 100),), _DELICATE),
+    DemoProduct("定制醋酸缎面半裙", "Custom Satin Skirt", ("缎面半裙", "缎面裙", "satin skirt"),
+                "custom", "midi_skirt", 459, "100% 醋酸纤维", (("acetate", 100),),
+                (*_DRY_CLEAN, "iron_low")),
+    DemoProduct("定制牛仔外套", "Custom Denim Jacket",
+                ("牛仔外套", "牛仔夹克", "denim jacket", "jean jacket"),
+                "custom", "jacket", 529, "100% 棉", (("cotton", 100),),
+                ("wash_inside_out", "machine_wash_cold", "wash_dark_separately", "line_dry")),
+    DemoProduct("代购日本羊毛开衫", "Japanese Wool Cardigan", ("羊毛开衫", "wool cardigan"),
+                "proxy", "loose_top", 980, "100% 羊毛", (("wool", 100),), _DELICATE),
+    DemoProduct("代购韩国长款羽绒服", "Korean Long Down Coat",
+                ("长款羽绒服", "long down coat", "long puffer"),
+                "proxy", "coat", 1680, "面料 100% 聚酯纤维，填充 90% 鹅绒", (("polyester", 100),),
+                ("hand_wash", "no_bleach", "tumble_dry_low", "no_iron")),
+    DemoProduct("代购法国丝巾", "French Silk Scarf", ("丝巾", "silk scarf"),
+                "proxy", "one_size", 1280, "100% 真丝", (("silk", 100),), _DRY_CLEAN),
+    DemoProduct("代购意大利皮夹克", "Italian Leather Jacket",
+                ("皮夹克", "皮衣", "leather jacket"),
+                "proxy", "jacket", 3980, "100% 小羊皮", (("leather", 100),),
+                ("leather_specialist", "no_bleach", "no_tumble_dry", "no_iron")),
+    DemoProduct("代购英国风衣", "British Trench Coat", ("风衣", "trench coat", "trench"),
+                "proxy", "coat", 4580, "100% 棉质华达呢", (("cotton", 100),), _DRY_CLEAN),
+    DemoProduct("代购日本棉麻衬衫", "Japanese Cotton-linen Shirt",
+                ("棉麻衬衫", "cotton linen shirt"),
+                "proxy", "shirt", 690, "棉 50% 亚麻 50%", (("cotton", 50), ("linen", 50)),
+                (*_MACHINE, "iron_high")),
+    DemoProduct("代购美国运动卫裤", "American Sweatpants",
+                ("卫裤", "运动裤", "sweatpants", "joggers", "track pants"),
+                "proxy", "trousers", 560, "棉 80% 涤纶 20%", (("cotton", 80), ("polyester", 20)),
+                _MACHINE),
+    DemoProduct("代购澳洲羊毛袜（三双装）", "Australian Wool Socks (3 pairs)",
+                ("羊毛袜", "袜子", "wool socks", "socks"),
+                "proxy", "one_size", 260, "美利奴羊毛 80% 锦纶 20%", (("wool", 80), ("nylon", 20)),
+                ("hand_wash", "no_bleach", "dry_flat")),
 )
 COLORS = ("黑色", "白色", "米色", "藏青色", "灰色", "卡其色", "酒红色", "浅蓝色")
 
 # ── customers and places ─────────────────────────────────────────────────────────────────
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁宋郑谢韩唐冯于董萧"
-GIVEN = (
-    "小明",
-    "晓燕",
-    "伟",
-    "静",
-    "磊",
-    "芳",
-    "婷婷",
-    "浩然",
-    "思雨",
-    "子涵",
-    "嘉怡",
-    "宇航",
-    "雨桐",
-    "俊杰",
-    "欣怡",
-    "志强",
-    "梦琪",
-    "建国",
-    "丽娟",
-    "一鸣",
-)
+GIVEN = ("小明", "晓燕", "伟", "静", "磊", "芳", "婷婷", "浩然", "思雨", "子涵", "嘉怡", "宇航",
+         "雨桐", "俊杰", "欣怡", "志强", "梦琪", "建国", "丽娟", "一鸣")
 # Prefixes of mainland mobile numbers; the other eight digits are drawn.
-MOBILE_PREFIXES = (
-    "130",
-    "131",
-    "132",
-    "133",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "153",
-    "155",
-    "156",
-    "157",
-    "158",
-    "159",
-    "166",
-    "173",
-    "177",
-    "180",
-    "181",
-    "182",
-    "183",
-    "185",
-    "186",
-    "187",
-    "188",
-    "189",
-    "191",
-    "198",
-    "199",
-)
+MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151",
+                   "152", "153", "155", "156", "157", "158", "159", "166", "173", "177", "180",
+                   "181", "182", "183", "185", "186", "187", "188", "189", "191", "198", "199")
 # (province, city, district, streets, weight): 江浙沪皖 free from 500, the rest of the mainland
 # from 1000, remote regions and Hong Kong/Taiwan on their own terms.
 PLACES = (
@@ -781,95 +398,36 @@ class Showcase:
 # The demo customer's own orders (``kefu demo`` and the README list them), then the other
 # orders that need attention on purpose (for the overdue and in-transit flags).
 SHOWCASE: tuple[Showcase, ...] = (
-    Showcase(
-        "returnable",
-        (("纯棉圆领T恤", "M"), ("高腰牛仔裤", "L")),
-        "shipped",
-        {"created": 120, "paid": 119.5, "shipped": 96, "delivered": 48},
-    ),
-    Showcase(
-        "exchangeable_custom",
-        (("定制真丝衬衫", "M"),),
-        "shipped",
-        {"created": 80, "paid": 79.8, "shipped": 54, "delivered": 6},
-        courier="sf",
-    ),
-    Showcase(
-        "proxy",
-        (("代购日本羊毛开衫", "M"),),
-        "shipped",
-        {"created": 300, "paid": 299, "shipped": 150, "delivered": 72},
-    ),
-    Showcase(
-        "unshipped", (("连帽卫衣", "M"), ("格子半身裙", "S")), "paid", {"created": 10.5, "paid": 10}
-    ),
+    Showcase("returnable", (("纯棉圆领T恤", "M"), ("高腰牛仔裤", "L")), "shipped",
+             {"created": 120, "paid": 119.5, "shipped": 96, "delivered": 48}),
+    Showcase("exchangeable_custom", (("定制真丝衬衫", "M"),), "shipped",
+             {"created": 80, "paid": 79.8, "shipped": 54, "delivered": 6}, courier="sf"),
+    Showcase("proxy", (("代购日本羊毛开衫", "M"),), "shipped",
+             {"created": 300, "paid": 299, "shipped": 150, "delivered": 72}),
+    Showcase("unshipped", (("连帽卫衣", "M"), ("格子半身裙", "S")), "paid",
+             {"created": 10.5, "paid": 10}),
     Showcase("unpaid", (("雪纺碎花连衣裙", "M"),), "awaiting_payment", {"created": 3}),
-    Showcase(
-        "in_transit",
-        (("轻薄羽绒服", "L"),),
-        "shipped",
-        {"created": 50, "paid": 49.5, "shipped": 26},
-    ),
-    Showcase(
-        "dispatch_overdue",
-        (("亚麻阔腿裤", "L"),),
-        "paid",
-        {"created": 35 * 24 + 2, "paid": 35 * 24},
-    ),
-    Showcase(
-        "long_in_transit",
-        (("休闲西装外套", "L"),),
-        "shipped",
-        {"created": 28 * 24, "paid": 28 * 24 - 1, "shipped": 26 * 24},
-    ),
-    Showcase(
-        "custom_window_passed",
-        (("定制刺绣卫衣", "L"),),
-        "completed",
-        {
-            "created": 9 * 24,
-            "paid": 9 * 24 - 1,
-            "shipped": 8 * 24,
-            "delivered": 5 * 24,
-            "completed": 24,
-        },
-    ),
-    Showcase(
-        "return_window_passed",
-        (("针织开衫", "M"),),
-        "completed",
-        {
-            "created": 26 * 24,
-            "paid": 26 * 24 - 2,
-            "shipped": 24 * 24,
-            "delivered": 21 * 24,
-            "completed": 18 * 24,
-        },
-    ),
+    Showcase("in_transit", (("轻薄羽绒服", "L"),), "shipped",
+             {"created": 50, "paid": 49.5, "shipped": 26}),
+    Showcase("dispatch_overdue", (("亚麻阔腿裤", "L"),), "paid",
+             {"created": 35 * 24 + 2, "paid": 35 * 24}),
+    Showcase("long_in_transit", (("休闲西装外套", "L"),), "shipped",
+             {"created": 28 * 24, "paid": 28 * 24 - 1, "shipped": 26 * 24}),
+    Showcase("custom_window_passed", (("定制刺绣卫衣", "L"),), "completed",
+             {"created": 9 * 24, "paid": 9 * 24 - 1, "shipped": 8 * 24, "delivered": 5 * 24,
+              "completed": 24}),
+    Showcase("return_window_passed", (("针织开衫", "M"),), "completed",
+             {"created": 26 * 24, "paid": 26 * 24 - 2, "shipped": 24 * 24, "delivered": 21 * 24,
+              "completed": 18 * 24}),
     # Other customers' orders that need attention.
-    Showcase(
-        "dispatch_overdue",
-        (("代购韩国长款羽绒服", "M"),),
-        "paid",
-        {"created": 20 * 24 + 1, "paid": 20 * 24},
-        demo_customer=False,
-        note="proxy purchase paid 20 days ago: the shop bears the postage after 15",
-    ),
-    Showcase(
-        "dispatch_overdue",
-        (("直筒西装裤", "M"), ("纯色打底衫", "S")),
-        "paid",
-        {"created": 6 * 24 + 3, "paid": 6 * 24},
-        demo_customer=False,
-    ),
-    Showcase(
-        "long_in_transit",
-        (("羊绒围巾", ONE_SIZE),),
-        "shipped",
-        {"created": 14 * 24, "paid": 14 * 24 - 1, "shipped": 12 * 24},
-        demo_customer=False,
-        courier="ems",
-    ),
+    Showcase("dispatch_overdue", (("代购韩国长款羽绒服", "M"),), "paid",
+             {"created": 20 * 24 + 1, "paid": 20 * 24}, demo_customer=False,
+             note="proxy purchase paid 20 days ago: the shop bears the postage after 15"),
+    Showcase("dispatch_overdue", (("直筒西装裤", "M"), ("纯色打底衫", "S")), "paid",
+             {"created": 6 * 24 + 3, "paid": 6 * 24}, demo_customer=False),
+    Showcase("long_in_transit", (("羊绒围巾", ONE_SIZE),), "shipped",
+             {"created": 14 * 24, "paid": 14 * 24 - 1, "shipped": 12 * 24}, demo_customer=False,
+             courier="ems"),
 )
 DEMO_CUSTOMER_NAME = "陈思雨"
 
@@ -924,9 +482,7 @@ class _Generator:
         province, city, district, streets, _ = self.rng.choice(places)
         street = self.rng.choice(streets)
         number, building, room = (
-            self.rng.randint(1, 999),
-            self.rng.randint(1, 30),
-            self.rng.randint(101, 2505),
+            self.rng.randint(1, 999), self.rng.randint(1, 30), self.rng.randint(101, 2505)
         )
         if province in HMT:
             return province, f"{city}{district}{street}{number}号{building}楼{room % 100 or 1}室"
@@ -941,9 +497,8 @@ class _Generator:
             family = None
             if self.rng.random() < 0.3:
                 province, address = self.address()
-                family = _Person(
-                    name[0] + self.rng.choice(GIVEN), self.phone(number), province, address
-                )
+                family = _Person(name[0] + self.rng.choice(GIVEN), self.phone(number), province,
+                                 address)
             created_ago = _hours(self.rng.uniform(90, 720) * 24)
             customers.append(_Customer(number, person, created_ago, family))
         return customers
@@ -982,11 +537,8 @@ class _Generator:
                 )
                 delivered = None
             else:
-                ago = {
-                    "delivered": (1, 8 * 24),
-                    "completed": (30, 58 * 24),
-                    "returned": (4 * 24, 50 * 24),
-                }[state]
+                ago = {"delivered": (1, 8 * 24), "completed": (30, 58 * 24),
+                       "returned": (4 * 24, 50 * 24)}[state]
                 anchor = now - _uniform_hours(rng, *ago)
                 if state == "delivered":
                     delivered = anchor
@@ -1003,9 +555,8 @@ class _Generator:
                 times.closed, times.close_reason = anchor, "returned_refunded"
             return times
         # closed before shipping
-        reason = rng.choice(
-            ("unpaid_timeout", "unpaid_timeout", "buyer_cancelled", "refunded_before_shipping")
-        )
+        reason = rng.choice(("unpaid_timeout", "unpaid_timeout", "buyer_cancelled",
+                             "refunded_before_shipping"))
         closed = now - _uniform_hours(rng, 1, 58 * 24)
         if reason == "unpaid_timeout":
             created = closed - _hours(t.unpaid_close_hours)
@@ -1018,13 +569,8 @@ class _Generator:
 
     def showcase_times(self, showcase: Showcase) -> _Times:
         at = {name: self.now - _hours(hours) for name, hours in showcase.ago.items()}
-        times = _Times(
-            created=at["created"],
-            paid=at.get("paid"),
-            shipped=at.get("shipped"),
-            delivered=at.get("delivered"),
-            completed=at.get("completed"),
-        )
+        times = _Times(created=at["created"], paid=at.get("paid"), shipped=at.get("shipped"),
+                       delivered=at.get("delivered"), completed=at.get("completed"))
         if times.shipped is not None:
             times.shipped = _in_shipping_hours(times.shipped, self.timing.shipping_hours)
         return times
@@ -1144,12 +690,8 @@ async def _build(session: Any, now: datetime, timing: ShopTiming) -> None:
                 # Most variants in stock; a few sold out so that "out of stock" is real.
                 stock = 0 if rng.random() < 0.12 else rng.randint(1, 25)
                 product.variants.append(
-                    Variant(
-                        sku=f"P{index:03d}-{COLORS.index(color)}-{size}",
-                        size=size,
-                        color=color,
-                        stock=stock,
-                    )
+                    Variant(sku=f"P{index:03d}-{COLORS.index(color)}-{size}", size=size,
+                            color=color, stock=stock)
                 )
         session.add(product)
         products[spec.name] = product
@@ -1181,23 +723,11 @@ async def _build(session: Any, now: datetime, timing: ShopTiming) -> None:
                 if other.color == variant.color:
                     other.stock = max(other.stock, 5)
             chosen.append((product, variant, 1))
-        order = _order(
-            gen,
-            customer,
-            customer.person,
-            chosen,
-            showcase.state,
-            gen.showcase_times(showcase),
-            courier=showcase.courier,
-        )
+        order = _order(gen, customer, customer.person, chosen, showcase.state,
+                       gen.showcase_times(showcase), courier=showcase.courier)
         orders.append((order, "showcase"))
-        showcase_log.append(
-            {
-                "role": showcase.role,
-                "order_no": order.order_no,
-                "demo_customer": showcase.demo_customer,
-            }
-        )
+        showcase_log.append({"role": showcase.role, "order_no": order.order_no,
+                             "demo_customer": showcase.demo_customer})
 
     stages = [stage for stage, _ in STAGES]
     weights = [weight for _, weight in STAGES]
@@ -1257,17 +787,8 @@ def _order(
         receiver_phone=receiver.phone,
         province=receiver.province,
         address=receiver.address,
-        buyer_message=rng.choice(
-            (
-                None,
-                None,
-                None,
-                "请尽快发货",
-                "麻烦包装好一点",
-                "不要放价格单",
-                "送人的，请不要放发票",
-            )
-        ),
+        buyer_message=rng.choice((None, None, None, "请尽快发货", "麻烦包装好一点",
+                                  "不要放价格单", "送人的，请不要放发票")),
         total=Decimal(0),
     )
     total = Decimal(0)
@@ -1292,45 +813,18 @@ def _remarks(rng: random.Random, order: Order, stage: str, now: datetime) -> lis
         return min(now, at + timedelta(minutes=minutes))
 
     if order.paid_at is not None and rng.random() < 0.15:
-        remarks.append(
-            Remark(
-                order_id=order.id,
-                content="包裹内不放价格单",
-                author="客服小周",
-                flag="red",
-                created_at=after(order.paid_at, 20),
-            )
-        )
+        remarks.append(Remark(order_id=order.id, content="包裹内不放价格单", author="客服小周",
+                              flag="red", created_at=after(order.paid_at, 20)))
     if order.courier == "顺丰" and order.province not in HMT and rng.random() < 0.5:
-        remarks.append(
-            Remark(
-                order_id=order.id,
-                content="客户要求发顺丰，运费差价已补",
-                author="客服小林",
-                flag="blue",
-                created_at=after(order.paid_at or order.created_at, 30),
-            )
-        )
+        remarks.append(Remark(order_id=order.id, content="客户要求发顺丰，运费差价已补",
+                              author="客服小林", flag="blue",
+                              created_at=after(order.paid_at or order.created_at, 30)))
     if order.state == "awaiting_payment" and rng.random() < 0.5:
-        remarks.append(
-            Remark(
-                order_id=order.id,
-                content="已发送付款提醒",
-                author=BOT_AUTHOR,
-                flag="green",
-                created_at=after(order.created_at, 30),
-            )
-        )
+        remarks.append(Remark(order_id=order.id, content="已发送付款提醒", author=BOT_AUTHOR,
+                              flag="green", created_at=after(order.created_at, 30)))
     if stage == "returned" and order.closed_at is not None:
-        remarks.append(
-            Remark(
-                order_id=order.id,
-                content="退货已收到，检查无误，已退款",
-                author="售后小王",
-                flag="blue",
-                created_at=order.closed_at,
-            )
-        )
+        remarks.append(Remark(order_id=order.id, content="退货已收到，检查无误，已退款",
+                              author="售后小王", flag="blue", created_at=order.closed_at))
     return remarks
 
 
@@ -1496,33 +990,24 @@ def jobs_for(
         if "proxy" in kinds:
             jobs.append("a proxy purchase's size: a person decides")
         refund = order.total + order.postage
-        jobs += [
-            f"cancel (refund of ¥{refund})",
-            "ask for SF (recorded for the warehouse)",
-            "ask for an invoice",
-        ]
+        jobs += [f"cancel (refund of ¥{refund})", "ask for SF (recorded for the warehouse)",
+                 "ask for an invoice"]
         overdue = flags.get("dispatch_overdue")
         if overdue is not None:
             promise = dispatch_days(policy, kinds)
             postage = "; the shop bears the postage" if overdue.seller_pays_postage else ""
-            jobs.insert(
-                0,
-                f"DISPATCH OVERDUE: paid {_days(now - paid)} ago, promised within "
-                f"{promise} days{postage}: urge the warehouse",
-            )
+            jobs.insert(0, f"DISPATCH OVERDUE: paid {_days(now - paid)} ago, promised within "
+                           f"{promise} days{postage}: urge the warehouse")
         return jobs
     if delivered is None:
         assert shipped is not None
         late = flags.get("transit_overdue")
         if late is not None:
             usual = policy.shipping.delivery_days(order.courier).max
-            return [
-                f"LONG IN TRANSIT: shipped {_days(now - shipped)} ago (usually within "
-                f"{usual} days): urge the courier, or say it never arrived"
-            ]
-        return [
-            f"track the parcel (shipped {_days(now - shipped)} ago); cannot be cancelled any more"
-        ]
+            return [f"LONG IN TRANSIT: shipped {_days(now - shipped)} ago (usually within "
+                    f"{usual} days): urge the courier, or say it never arrived"]
+        return [f"track the parcel (shipped {_days(now - shipped)} ago); cannot be cancelled "
+                "any more"]
     jobs = []
     for kind in ("regular", "custom", "proxy"):
         items = [i for i in order.items if i.variant.product.kind == kind]
@@ -1533,66 +1018,42 @@ def jobs_for(
             jobs.append(f"{kind} item: a return is under way")
             continue
         ret = decide_return(
-            ReturnFacts(
-                order.state,
-                delivered,
-                now,
-                "size",
-                True,
-                (
-                    ReturnItemFacts(
-                        item.id, 1, kind=kind, bought=item.quantity, exchanged=bool(item.exchanges)
-                    ),
-                ),
-            ),
+            ReturnFacts(order.state, delivered, now, "size", True,
+                        (ReturnItemFacts(item.id, 1, kind=kind, bought=item.quantity,
+                                         exchanged=bool(item.exchanges)),)),
             policy.returns,
         )
         swap = decide_exchange(
             ExchangeFacts(
-                item_kind=kind,
-                order_state=order.state,
-                delivered_at=delivered,
-                now=now,
-                already_exchanged=bool(item.exchanges),
-                fit_for_resale=True,
-                quality_problem=False,
-                style_change=False,
-                same_variant=False,
-                new_variant_exists=True,
-                new_variant_stock=1,
-                size_change=True,
+                item_kind=kind, order_state=order.state, delivered_at=delivered, now=now,
+                already_exchanged=bool(item.exchanges), fit_for_resale=True,
+                quality_problem=False, style_change=False, same_variant=False,
+                new_variant_exists=True, new_variant_stock=1, size_change=True,
             ),
             policy.returns,
         )
         rule = policy.kind_rule(kind)
         if kind == "regular":
             if ret.eligible and swap.eligible and ret.deadline is not None:
-                jobs.append(f"return or exchange a regular item ({_days(ret.deadline - now)} left)")
+                jobs.append(f"return or exchange a regular item ({_days(ret.deadline - now)} "
+                            "left)")
             elif "window_expired" in ret.reasons:
-                jobs.append(
-                    f"regular items: the {rule.return_days}-day return and exchange "
-                    "window has closed"
-                )
+                jobs.append(f"regular items: the {rule.return_days}-day return and exchange "
+                            "window has closed")
             else:
                 jobs.append(f"regular item: {', '.join(ret.reasons)}")
         elif kind == "custom":
             if swap.eligible and swap.deadline is not None:
-                jobs.append(
-                    f"exchange the custom-made item once for another size or colour "
-                    f"({_days(swap.deadline - now)} left; never refunded)"
-                )
+                jobs.append(f"exchange the custom-made item once for another size or colour "
+                            f"({_days(swap.deadline - now)} left; never refunded)")
             elif "window_expired" in swap.reasons:
-                jobs.append(
-                    f"custom-made: the {rule.exchange_window_hours}-hour exchange window "
-                    "has closed (no refund)"
-                )
+                jobs.append(f"custom-made: the {rule.exchange_window_hours}-hour exchange window "
+                            "has closed (no refund)")
             else:
                 jobs.append(f"custom-made item: {', '.join(swap.reasons)}")
         else:
-            jobs.append(
-                "proxy purchase: neither returned nor exchanged (a supervisor may allow "
-                "a size swap)"
-            )
+            jobs.append("proxy purchase: neither returned nor exchanged (a supervisor may allow "
+                        "a size swap)")
     if order.state == "shipped":
         jobs.append("confirm receipt, or say it never arrived")
     jobs.append("ask for an invoice")

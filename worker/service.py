@@ -138,7 +138,9 @@ class ShopService:
         if refusal is not None:
             return refusal
         # Proven (and committed): the card comes from the fast read path.
-        view = await self.db.run_read(self.order_view_by_no, request.order_no, request.with_returns)
+        view = await self.db.run_read(
+            self.order_view_by_no, request.order_no, request.with_returns
+        )
         return c.OrderFound(order=view, access="last4")
 
     def _lookup(

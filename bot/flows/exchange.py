@@ -179,7 +179,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.offer_own_orders(draft, text)
 
     def about(self, decision: Decision, text: str) -> str | None:
-        """ "换的那件什么时候寄出来" during the exchange: how it goes — not the rules asked again
+        """"换的那件什么时候寄出来" during the exchange: how it goes — not the rules asked again
         ("换货规则是什么", answered briefly by the intents)."""
         if decision.intent == "returns.exchange" and not _WHEN_NEW.search(text):
             return None

@@ -169,7 +169,7 @@ class InvoiceFlow(Flow):
     }
 
     def about(self, decision: Decision, text: str) -> str | None:
-        """ "发票什么时候能开好", "how long will it take" half way through: this invoice's time
+        """"发票什么时候能开好", "how long will it take" half way through: this invoice's time
         (answered honestly: finance issues it against the request number) — unless the words
         are about the parcel ("how long does delivery take")."""
         if decision.intent != "payment.invoice" and _PARCEL.search(text):

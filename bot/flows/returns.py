@@ -158,7 +158,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     keeps_waiting = True
     listed = "r"
     confirm_button = "button.confirm_return"
-    about_the_job: ClassVar[dict[str, str]] = {"returns.refund_progress": "returns.refund_not_yet"}
+    about_the_job: ClassVar[dict[str, str]] = {
+        "returns.refund_progress": "returns.refund_not_yet"
+    }
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)

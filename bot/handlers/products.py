@@ -47,9 +47,7 @@ class StockQuestion(Filter):
         # about something: a size or colour, a product's name, or the product just talked about
         # ("有没有人在" is not a stock question)
         return bool(
-            slots.size
-            or slots.color
-            or product_words(message.text, slots)
+            slots.size or slots.color or product_words(message.text, slots)
             or (memory is not None and memory.product is not None)
         )
 
@@ -78,7 +76,9 @@ def get_routers() -> tuple[Router, Router, Router]:
     stock = Router(name=f"{__name__}.stock")
 
     @router.message(IntentRoute("quality.material"))
-    async def handle_material_question(message: Message, flows: Flows, decision: Decision) -> None:
+    async def handle_material_question(
+        message: Message, flows: Flows, decision: Decision
+    ) -> None:
         await flows.get(ProductFacts).start(message.text or "", decision.slots)
 
     @router.message(IntentRoute("color.options"))

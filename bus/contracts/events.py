@@ -68,8 +68,6 @@ class TicketRevealedEvent(Event):
     ROUTING_KEY: ClassVar[str] = "ticket.revealed"
     ticket_no: str
     agent_id: int
-
-
 class ReturnCreatedEvent(Event):
     ROUTING_KEY: ClassVar[str] = "return.created"
     record: ReturnView

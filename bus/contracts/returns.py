@@ -195,7 +195,7 @@ class ReturnTrackingRefused(Contract):
 
 
 class RecordReturnTracking(Command[ReturnTrackingRecorded | ReturnTrackingRefused]):
-    """ "退货寄出了 顺丰 SF…": the linked customer's return or exchange waiting for its parcel
+    """"退货寄出了 顺丰 SF…": the linked customer's return or exchange waiting for its parcel
     (the one named, or their only one) gets the tracking number. Only the customer's own."""
 
     METHOD: ClassVar[str] = "returns.record_tracking"

@@ -74,7 +74,8 @@ class _Compiled:
         ]
         columns = list(statement.selected_columns)
         self.processors = [
-            column.type.dialect_impl(_SQLITE).result_processor(_SQLITE, None) for column in columns
+            column.type.dialect_impl(_SQLITE).result_processor(_SQLITE, None)
+            for column in columns
         ]
         self.decode = any(self.processors)
         self.row = _row_type(tuple(str(column.key) for column in columns))

@@ -114,7 +114,9 @@ def upgrade() -> None:
     create_triggers()
     if _holds_the_earlier_demo_shop():
         long_ago = datetime(2000, 1, 1, tzinfo=UTC)
-        op.bulk_insert(demo_shop, [{"id": 1, "seed": 2026, "seeded_at": long_ago, "showcase": []}])
+        op.bulk_insert(
+            demo_shop, [{"id": 1, "seed": 2026, "seeded_at": long_ago, "showcase": []}]
+        )
 
 
 def _holds_the_earlier_demo_shop() -> bool:
