@@ -48,8 +48,8 @@ from worker.order_rules import (
     delivery_due_by,
     dispatch_due_by,
     order_attention,
+    tax_no_problem,
     urge_stage,
-    valid_tax_no,
 )
 from worker.proof import ProofRefusal
 from worker.service import BOT_AUTHOR, ShopService
@@ -444,7 +444,9 @@ class OrderChanges:
             elif order.state == "closed":
                 reasons.append("order_closed")
             tax_no = request.tax_no.upper() if request.tax_no else None
-            if request.title_type == "company" and (tax_no is None or not valid_tax_no(tax_no)):
+            # the number is named a reason only when it is wrong, and what is wrong said
+            problem = tax_no_problem(tax_no) if request.title_type == "company" else None
+            if problem is not None:
                 reasons.append("tax_no_invalid")
             existing = await session.scalar(
                 select(InvoiceRequest).where(
@@ -458,6 +460,7 @@ class OrderChanges:
                     c.InvoiceRefused(
                         reasons=reasons,
                         existing_invoice_no=existing.invoice_no if existing else None,
+                        tax_no_problem=problem,
                     ),
                     None,
                 )

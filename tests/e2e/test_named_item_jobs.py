@@ -273,3 +273,32 @@ async def test_receipt_is_confirmed_in_words_or_with_the_card_s_button_zh_and_en
 async def order_row(stack, order_no: str) -> Order:
     async with stack.shop.db.read() as session:
         return (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+
+
+# ── an invoice refused: the tax number blamed only when it is wrong, and for what ─────────
+
+
+async def test_an_invoice_refusal_says_what_is_wrong_with_the_tax_number_zh(stack) -> None:
+    """An 18-character number whose check character is off hears just that (not "usually 18
+    characters"); a valid number on an order that can't have an invoice is never blamed."""
+    from tests.e2e.test_honest_answers import company_tax_no
+
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _explained, ask_type = await customer.says("我要开发票", replies=2)
+    [_ask_title] = await customer.presses(ask_type, "公司")
+    good = company_tax_no("91330106MA2B3C4D5")
+    slip = good[:-1] + ("0" if good[-1] != "0" else "1")
+    [refused] = await customer.says(f"抬头：杭州云帆示范有限公司 税号 {slip}")
+    assert refused.text == stack.t("invoice.refused.tax_no_invalid.check_character")
+    assert "18 位" not in refused.text
+    [recorded] = await customer.says(good)
+    assert "INV" in recorded.text
+    # a valid number, an unpaid order: the refusal is the order's, the number not named
+    unpaid = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    other = stack.customer()
+    await other.shares_contact(unpaid.phone)
+    said = await other.says(f"{unpaid.order_no} 开公司发票 抬头 杭州云帆示范有限公司 税号 {good}")
+    texts = " ".join(m.text for m in said)
+    assert "税号" not in texts.replace("公司发票要写公司名称和税号", "")
