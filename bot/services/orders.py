@@ -330,7 +330,13 @@ def named_orders(
         # "the jeans" of two pairs, one still returnable: that one
         still = [o for o in named if o in fitting]
         return still if len(named) > 1 and still else named
-    return choices.orders_mentioned(text, fitting)
+    named = choices.orders_mentioned(text, fitting)
+    if named or keep is not None:
+        return named
+    # "羽绒服那单取消掉" when the down jacket's only order has shipped: that order (its card and
+    # the worker's refusal say why not) — never the list of orders that could be cancelled
+    anywhere = choices.orders_mentioned(text, orders)
+    return anywhere if len(anywhere) == 1 else []
 
 
 def _taken_at_once(

@@ -302,3 +302,21 @@ async def test_an_invoice_refusal_says_what_is_wrong_with_the_tax_number_zh(stac
     said = await other.says(f"{unpaid.order_no} 开公司发票 抬头 杭州云帆示范有限公司 税号 {good}")
     texts = " ".join(m.text for m in said)
     assert "税号" not in texts.replace("公司发票要写公司名称和税号", "")
+
+
+async def test_a_cancel_naming_a_shipped_item_before_the_contact_refuses_it_zh(stack) -> None:
+    """ "羽绒服那单取消掉" before she is verified, the down jacket's order already shipped: once
+    the contact is shared, that order and why it can't be cancelled — not her list of orders
+    that could be."""
+    jacket = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, shipped_ago=timedelta(days=1)
+    )
+    await name_product(stack, jacket.product_id, "轻薄羽绒服", "Light Down Jacket")
+    await newer_orders(stack, jacket.order_no, 3, state="paid")
+    customer = stack.customer()
+    [asked] = await customer.says("羽绒服那单取消掉")
+    assert asked.text == stack.t("ask.order_no"), asked.text
+    _verified, card, refused = await customer.shares_contact(jacket.phone, replies=3)
+    assert jacket.order_no in card.text
+    assert refused.text == stack.t("order.cancel.refused.already_shipped")
+    assert (await order_row(stack, jacket.order_no)).state == "shipped"

@@ -100,3 +100,16 @@ def test_receipt_to_confirm(text: str) -> None:
 @pytest.mark.parametrize("text", ["我的包裹到哪了", "收到的衣服有个洞", "I never received it"])
 def test_no_receipt_to_confirm(text: str) -> None:
     assert order_job(text) != "receipt"
+
+
+def test_an_item_only_in_an_order_the_job_cannot_be_about_takes_that_order() -> None:
+    """ "羽绒服那单取消掉" with the down jacket shipped: that order (the worker says why not),
+    not her list of orders that could be cancelled; a hoodie in a paid order and a shipped one
+    still means the paid one."""
+    jacket = summary("KF30000001", "轻薄羽绒服", "Down Jacket", "shipped", 2)
+    paid_hoodie = summary("KF30000002", "连帽卫衣", "Hoodie", "paid", 1)
+    old_hoodie = summary("KF30000003", "定制刺绣卫衣", "Custom Hoodie", "completed", 30)
+    orders = [paid_hoodie, jacket, *FILLER, old_hoodie]
+    unshipped = frozenset({"awaiting_payment", "paid"})
+    assert _taken_at_once(orders, "q", unshipped, "羽绒服那单取消掉") is jacket
+    assert _taken_at_once(orders, "q", unshipped, "卫衣那单地址要改") is paid_hoodie
