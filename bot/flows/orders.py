@@ -447,8 +447,8 @@ class OrderQueryFlow(Flow):
                 days=max(1, flag.days_late),
             )
             if flag.seller_pays_postage:
-                days = conv.replies.policy.returns.proxy_late_ship_days
-                sorry += "\n" + conv.t("order.attention.dispatch_overdue_postage", days=days)
+                within = conv.replies.policy.returns.proxy_late_ship_days
+                sorry += "\n" + conv.t("order.attention.dispatch_overdue_postage", days=within)
             await conv.say(sorry)
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
             return
