@@ -43,6 +43,7 @@ NOUNS: dict[JobKind, tuple[str, ...]] = {
     "urge": ("催",),
     "return": ("退", "return", "refund"),
     "exchange": ("换", "exchange"),
+    "receipt": ("收货", "receiv", "receipt"),
 }
 """The words that name each kind of job (a question naming another kind is not about it)."""
 

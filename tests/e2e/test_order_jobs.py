@@ -718,13 +718,14 @@ async def test_an_address_change_naming_a_hoodie_takes_the_one_not_shipped(stack
 
 async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None:
     """ "阔腿裤怎么还没发货 都一个多月了" from the verified demo customer: the order with the
-    trousers (not among her ten latest), flagged overdue — not her list to pick from."""
+    trousers (not among her ten latest) — not her list to pick from; overdue, and she complains
+    of the wait: urged at once (session 12: no card and "shall I chase it?" first)."""
     returnable = await showcase(stack, "returnable")
     overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid 35 days ago
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
-    card, flagged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
-    assert overdue.order_no in card.text and flagged.button("催")
+    sorry, urged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
+    assert overdue.order_no in sorry.text and urged.text == stack.t("order.urged.dispatch")
 
 
 async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_zh_and_en(
@@ -1248,7 +1249,9 @@ async def test_another_size_instead_starts_the_exchange_when_the_engine_is_unsur
         "the hoodie I ordered, can I get it in L instead", replies=2
     )
     assert rules.text == stack.answer("returns.exchange", "en", order_ask="list")
-    assert listed.text == stack.t("choose.order", "en") and listed.inline_buttons
+    # (session 12) her two orders holding a hoodie, and only those: which one
+    assert listed.text == stack.t("choose.order_named", "en")
+    assert len([b for row in listed.inline_buttons for b in row]) == 2
     # a size asked about without a change is still a question about stock or size
     [asked] = await customer.says("卫衣有L吗")
     assert not asked.text.startswith(stack.answer("returns.exchange").splitlines()[0])
