@@ -898,7 +898,10 @@ _PRESENCE_EN = re.compile(
     r"|(?:any\s?one|some\s?one|any\s?body|some\s?body) on (?:the )?(?:chat|line|here)"
     r"(?:\s+(?:today|now|rn|tonight|still))?"
     r"|who'?s on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?"
-    r"|who is on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?)$"
+    r"|who is on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?"
+    # someone reading the chat ("is anyone reading these messages")
+    r"|(?:any\s?one|any\s?body|some\s?one|some\s?body) (?:reading|checking|seeing|answering)"
+    r"(?: (?:this|these|my|the) (?:messages?|chat|texts?))?)$"
 )
 
 
@@ -1594,12 +1597,14 @@ _BOUNCED = re.compile(
     r"被(?:退回|退了回|打回|弹回)|退回(?:给)?(?:发件人|寄件人)"
     r"|\b(?:returned|sent back|bounced back) to (?:the )?sender\b"
     r"|\b(?:got|was|been|being) (?:returned|sent back) to (?:you|the shop|the warehouse)\b"
+    # gone back to the shop, and sent again asked for ("包裹退回你们仓库了 能再给我发一次吗")
+    r"|退回(?:给)?(?:你们|商家|仓库|店里).{0,12}(?:再|重新)(?:给我)?(?:发|寄|送)"
 )
 _MY_RETURN = re.compile(r"我(?:已经)?(?:退回|寄回|退货|申请)|退款|\b(?:i|we) (?:returned|sent)\b")
 # a fake asked about with the price ("价格这么低 不会是假货吧"), read as a discount
 AUTHENTICITY_INTENT = "quality.authenticity"
 _COUNTERFEIT = re.compile(
-    r"假货|假的|正品|高仿|仿品|山寨|真假|a货|原单"
+    r"假货|假的|假冒|冒牌|盗版|正品|高仿|仿品|山寨|真假|a货|原单"
     r"|\b(?:fake|fakes|replica|replicas|genuine|authentic|counterfeit|original)\b"
 )
 # what it is made of ("cotton? or polyester blend, label in photo is blurry"), read as the

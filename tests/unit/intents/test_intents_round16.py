@@ -36,6 +36,9 @@ def engine():
         ("这鞋是标准码吗 我平时37", "size.fit"),  # size advice
         # a parcel the courier sent back, not a return
         ("快递说件被退回去了 又不是我退的 怎么办", "order.status"),  # return ("did you mean")
+        ("包裹退回你们仓库了 能再给我发一次吗", "order.status"),  # return ("did you mean")
+        ("is anyone reading these messages", "greeting.hello"),  # out of scope (fallback)
+        ("这么便宜不会是假冒的吧", "quality.authenticity"),  # discount ("did you mean")
         # an invoice or a receipt, read as the order by 订单/order
         ("上个月那单的发票在哪开 订单页面没找到", "payment.invoice"),  # status
         ("need a receipt for the order i placed yesterday", "payment.invoice"),  # status
