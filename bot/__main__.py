@@ -209,9 +209,7 @@ def run_mode(settings: BotSettings, *, webhook: bool = False, partitions: bool =
     return "polling" if mode == "auto" else mode
 
 
-async def run(
-    settings: BotSettings, *, webhook: bool = False, partitions: bool = False
-) -> None:
+async def run(settings: BotSettings, *, webhook: bool = False, partitions: bool = False) -> None:
     mode = run_mode(settings, webhook=webhook, partitions=partitions)
     # Checked before anything is loaded: a webhook that cannot be secured fails at once.
     secret = webhook_secret(settings) if mode == "webhook" else None

@@ -43,6 +43,7 @@ from aiogram.methods import (
     SendSticker,
     SendVideo,
     SendVoice,
+    SetMessageReaction,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -135,6 +136,10 @@ class ConsoleSession(LocalSession):
         if isinstance(method, AnswerCallbackQuery):
             if method.text:
                 self._print(f"客服 › {method.text}")
+            return True
+        if isinstance(method, SetMessageReaction):
+            shown = " ".join(getattr(r, "emoji", "?") for r in method.reaction or [])
+            self._print(f"客服 › ({shown})")
             return True
         desk = self._desk_request(method)
         if desk is not None:

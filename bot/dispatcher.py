@@ -107,9 +107,7 @@ def create_dispatcher(
 
         # before the intent match: whether a person has the chat is known to it (a second
         # question in a message is never answered by the bot during a handoff)
-        desk = install_desk(
-            dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles
-        )
+        desk = install_desk(dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles)
     intent_middleware = IntentMiddleware(engine)
     dp.update.outer_middleware(intent_middleware)
     # Every pressed button is answered (the spinner stops) before its handler runs; a handler
@@ -124,7 +122,8 @@ def create_dispatcher(
     routes = bind_routes(dp.sub_routers, engine.catalog)
     # what a second question in one message may be answered as: the policy's own answers
     intent_middleware.answerable = frozenset(
-        intent for intent, handler in routes.items()
+        intent
+        for intent, handler in routes.items()
         if handler.endswith((".handle_policy_question", ".handle_bargain")) or intent in REGIONAL
     )
     # what may be asked aside while a job waits (answered, the job kept): the same answers

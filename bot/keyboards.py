@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     MaybeInaccessibleMessageUnion,
@@ -199,7 +200,7 @@ def clarify(t: T, choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
 def offer_human(
     t: T, reason: str, cache: KeyboardCache | None = None, locale: str = ""
 ) -> InlineKeyboardMarkup:
-    """"Talk to a person?" yes / no, the ticket's ``reason`` in the callback (built once per
+    """ "Talk to a person?" yes / no, the ticket's ``reason`` in the callback (built once per
     reason and language with ``cache``: it goes under every repeated answer, every refusal)."""
     return _cached(
         cache,
@@ -279,7 +280,7 @@ class ConfirmReturnCallback(CallbackData, prefix="rtf"):
     confirm: bool
 
 
-OrderJob = Literal["exchange", "urge", "cancel", "keep", "return"]
+OrderJob = Literal["exchange", "urge", "cancel", "keep", "return", "receipt"]
 """A button about one order: start an exchange (offered when a return is refused), urge the
 warehouse or the courier, cancel it (confirmed) or keep it, start a return."""
 
@@ -351,6 +352,16 @@ def job_or_person(
     builder.button(text=t("button.human"), callback_data=HumanCallback(reason=reason, accept=True))
     builder.adjust(1)
     return builder.as_markup()
+
+
+def with_receipt(t: T, markup: InlineKeyboardMarkup, order_no: str) -> InlineKeyboardMarkup:
+    """``markup`` (a card's feedback pair) with "确认收货" under it: a parcel on its way or
+    delivered is confirmed received in one tap (a bare yes never confirms it)."""
+    button = InlineKeyboardButton(
+        text=t("button.confirm_receipt"),
+        callback_data=OrderJobCallback(job="receipt", order_no=order_no).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, [button]])
 
 
 def confirm_cancel(t: T, order_no: str) -> InlineKeyboardMarkup:

@@ -218,9 +218,7 @@ class IntentMiddleware(BaseMiddleware):
             else:
                 memory.turns += 1
                 context = topic.context_for(memory, data.get("raw_state"))
-                decision = topic.follow_up(
-                    self.engine.match(message.text, context=context), memory
-                )
+                decision = topic.follow_up(self.engine.match(message.text, context=context), memory)
                 if self.answerable:
                     # several questions in one message
                     parts = read_parts(

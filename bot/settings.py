@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
@@ -207,6 +207,13 @@ class BotSettings(BaseSettings):
         alias="HANDOFF_IDLE_SECONDS",
         description="An agent who leaves a customer without an answer this long is reminded.",
     )
+    handoff_ack_window_s: int = Field(
+        default=300,
+        ge=0,
+        alias="HANDOFF_ACK_WINDOW_SECONDS",
+        description="A waiting customer who writes again is told in words that it was added "
+        "to her request; within this many seconds of that she gets a reaction instead.",
+    )
     handoff_shifts: list[Shift] = Field(
         default_factory=list,
         alias="HANDOFF_SHIFTS",
@@ -223,6 +230,28 @@ class BotSettings(BaseSettings):
         description="How often the desk looks for late tickets (default: a quarter of the "
         "shorter of the two limits, between 1 and 15 seconds).",
     )
+
+    def next_on_duty(self, now: datetime, zone: tzinfo) -> datetime | None:
+        """When someone on ``HANDOFF_SHIFTS`` is next on duty: ``now`` when someone is, the
+        next shift's start otherwise; None without shifts (anyone may answer any time)."""
+        if not self.handoff_shifts:
+            return None
+        local = now.astimezone(zone)
+        if any(shift.on_duty(local) for shift in self.handoff_shifts):
+            return now
+        starts = [
+            start
+            for offset in range(8)
+            for shift in self.handoff_shifts
+            if WEEKDAYS[(local.date() + timedelta(days=offset)).weekday()] in shift.days
+            and (
+                start := datetime.combine(
+                    local.date() + timedelta(days=offset), shift.start, tzinfo=zone
+                )
+            )
+            > local
+        ]
+        return min(starts, default=None)
 
     @property
     def desk_check_interval(self) -> float:

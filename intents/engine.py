@@ -873,8 +873,13 @@ _ADDRESS_ZH = re.compile(
 )
 _PRESENCE_ZH = re.compile(
     r"^(?:还|现在|这会儿?)?(?:有没有人|有人|在不在|在|醒着|营业|开门|值班|有人值班|在线|上班"
-    r"|(?:今晚|今天|晚上|周末)?有(?:没有)?(?:值班的(?:人)?|人))"
-    r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?(?:回(?:我)?(?:一下|个话|句话))?$"
+    r"|(?:今晚|今天|晚上|周末)?有(?:没有)?(?:值班的(?:人)?|人)"
+    # someone reading the chat ("有人看消息吗", "有人回吗")
+    r"|有(?:没有)?人(?:看|回)(?:一下)?(?:消息|信息)?"
+    # a reply asked for after a greeting the engine cuts ("在嘛 有空回个话不")
+    r"|(?:有空|方便)回(?:我)?(?:一下|个话|句话))"
+    r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?(?:啊|呀)?"
+    r"(?:(?:有空|方便)?回(?:我)?(?:一下|个话|句话)(?:吗|么|不|没|呗)?)?$"
 )
 _GREETING_EN = re.compile(
     r"^(?:(?:hi+|hello+|he+y+|heya|hiya|yo|oi|howdy|morning|afternoon|evening|good|there)\b\s*)+"
@@ -889,10 +894,14 @@ _PRESENCE_EN = re.compile(
     r"|(?:you|u|ya|you guys|u guys|y'?all)\s+(?:there|here|around|online|awake|open|still open)"
     r"(?:\s+(?:today|now|rn|still))?"
     r"|this thing on|this the (?:shop|store)(?:'s chat)?"
+    r"|(?:the|this|your) (?:shop|store) (?:still )?open(?:\s+(?:today|now|rn|still))?"
     r"|(?:any\s?one|some\s?one|any\s?body|some\s?body) on (?:the )?(?:chat|line|here)"
     r"(?:\s+(?:today|now|rn|tonight|still))?"
     r"|who'?s on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?"
-    r"|who is on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?)$"
+    r"|who is on(?:\s+(?:the chat|here))?(?:\s+(?:today|now|rn|tonight))?"
+    # someone reading the chat ("is anyone reading these messages")
+    r"|(?:any\s?one|any\s?body|some\s?one|some\s?body) (?:reading|checking|seeing|answering)"
+    r"(?: (?:this|these|my|the) (?:messages?|chat|texts?))?)$"
 )
 
 
@@ -973,18 +982,24 @@ _CANCEL = re.compile(
     r"(?:别|不要|不用)(?:给我|帮我)?(?:再)?发(?:了|出去)?(?:吧|啦|$| )"
     r"|帮我(?:把)?.{0,8}(?:取消|撤销|撤了|撤掉|关了|关掉)"
     r"|(?:取消|撤销|作废|关掉|关了)(?:吧|掉|一下)"
+    r"|(?:取消|撤销|作废)(?:了|掉)?(?:吧)?(?:我|我们)?(?:再)?(?:重新|重)(?:拍|下单|下|买)"
     r"|\b(?:please cancel|cancel (?:my|the|that|this) order)\b"
     r"|\bcall(?:ing)? off (?:my|the|that|this|it|them|both)\b|\bcall (?:it|that|them) off\b"
     r"|\bdon'?t (?:send|ship) (?:it|them|my order)\b"
 )
 # an order given back before it ships is a cancel ("能把订单退掉吗 还没发货"): the model hears a
 # return in 退
-_ORDER_UNDONE = re.compile(r"(?:订单|单子|这单|那单|这个单|那个单).{0,4}(?:退掉|退了|不要了)")
+_ORDER_UNDONE = re.compile(
+    r"(?:订单|单子|这单|那单|这个单|那个单|下的单|下单).{0,4}(?:退掉|退了|不要了)"
+)
 _NOT_CANCELLED_BY_ME = re.compile(r"\b(?:didn'?t|did not|never|not) cancel")
 _ADDRESS_WORD = re.compile(r"地址|收货人|\b(?:address|postcode|post code|zip)\b")
 _ELSEWHERE = re.compile(
     r"地址.{0,4}(?:错|改|换|填成|写成)|(?:改|换)(?:个|一下)?(?:收货)?地址"
-    r"|\b(?:change|fix|update|correct)\b.{0,40}\b(?:address|postcode|post code|zip)\b"
+    # sent somewhere else than written ("能不能改送到楼下驿站", "改寄到公司"; not 改发顺丰)
+    r"|改(?:成|为)?(?:送|寄|派送|发)(?:到|去)"
+    r"|\b(?:change|fix|update|correct)\b.{0,40}\b(?:address|postcode|post code|zip|zip code"
+    r"|postal code|street|street name|house number|flat number|apartment number|unit number)\b"
     r"|\b(?:address|postcode|post code|zip)\b.{0,50}\b(?:change|fix|update)\b"
     r"|\b(?:put|typed|entered|used|gave) the wrong (?:address|postcode|post code|zip)\b"
 )
@@ -999,6 +1014,9 @@ _TO_SOMEONE_EN = re.compile(
     r"\b(?:go|goes|send|sent|ship|deliver|redirect|forward)\b.{0,25}\bto (?:my|our) "
     r"(?:sister|brother|mum|mom|mother|dad|father|parents|friend|partner|girlfriend|boyfriend"
     r"|wife|husband|aunt|uncle|gran|grandma|nan|neighbou?r|office|work|new)"
+    # a new home after a move ("could the parcel go to the new place instead")
+    r"|\b(?:go|goes|send|ship|deliver|redirect|forward)\b.{0,25}\bto (?:the|a|my|our) new "
+    r"(?:place|flat|house|home|address|apartment|one)\b"
 )
 # an address given that is out of date ("今早一看地址是旧的 我都搬走半年了"), not where it went
 _OLD_ADDRESS = re.compile(r"(?:旧|以前的?|原来的?|老)地址|地址(?:还)?是(?:旧|以前|原来|老)的")
@@ -1025,6 +1043,7 @@ _CHANGE = re.compile(r"改|换成|换个|加一|备注|\b(?:change|switch|swap|a
 _REMARK = re.compile(
     r"(?:帮我|给我|麻烦|能|可以|请)(?:在单子上|在订单上)?备注|备注(?:一下|下|上)"
     r"|(?:在|往)(?:单子|订单)上(?:写|备注|注明)"
+    r"|(?:单子|订单|单)(?:上|里)(?:帮我|给我)?(?:写|备注|注明)"
     r"|(?:别|不要|不用|千万别)(?:给我)?(?:放|塞|夹|带)(?:任何)?.{0,6}(?:价|发票|小票|单据|清单)"
     r"|\b(?:add|put|leave|write) (?:a )?note\b|\bnote (?:on|to) (?:my|the) order\b"
     r"|\bput on the order\b|\bno (?:price|receipt|invoice)s?\b.{0,40}\b(?:in|inside)\b"
@@ -1279,7 +1298,7 @@ def _sincere_thanks(text: str, lower: str, norm: str) -> bool:
 # a product picked for the customer with no size in it ("帮我推荐个适合夏天穿的裙子") is out of
 # scope (the policy cannot choose products), not the size recommendation
 _SIZE_WORD = re.compile(
-    r"码|尺|号|大小|多大|身高|体重|斤|胖|瘦|腰|胸|\b(?:size|sizes|fit|tall|weigh\w*)\b"
+    r"码|尺|(?<!色)号|大小|多大|身高|体重|斤|胖|瘦|腰|胸|\b(?:size|sizes|fit|tall|weigh\w*)\b"
 )
 _RECOMMEND = re.compile(r"推荐|\b(?:recommend\w*|suggest\w*)\b")
 
@@ -1359,13 +1378,23 @@ DELIVERY_INTENT = "shipping.delivery_time"
 DISPATCH_INTENT = "shipping.dispatch_time"
 _BEFORE_BUYING = re.compile(
     r"现在(?:拍|下单|买|付款?)|今天(?:拍|下单|买|付款?)|(?:拍|下单|付款?)的话"
+    r"|(?:赶紧|马上|这就|立马|立刻|待会儿?|一会儿?)(?:拍|下单|买|付款?)"
     r"|\bif i (?:order|buy|checkout|check out|pay|purchase)\b"
     r"|\b(?:i|to|i'?ll|we) (?:order|buy) (?:it |one |them )?now\b|\bordering (?:it )?now\b"
 )
 _OWN_ORDER = re.compile(
     r"我(?:的|这|那)(?:个)?(?:单|订单|快递|包裹)|单号|已经(?:拍|下单|付)|\bmy order\b"
 )
-_ARRIVES = re.compile(r"到|收到|\b(?:arrive|get here|deliver\w*|receive)")
+_ARRIVES = re.compile(
+    r"到(?![0-9零一二三四五六七八九十两]*点)|收到"
+    r"|\b(?:arrive|get here|deliver\w*|receive|make it|be here|get to me|in time)"
+)
+# a day it must be there by ("will it make it by sat"): a timing question in words the
+# model does not know as one
+_BY_DAY = re.compile(
+    r"\bby (?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\bby (?:the )?weekend\b"
+    r"|\bby (?:tomorrow|tmrw|tmr|next week)\b"
+)
 
 
 def _timing_before_buying(lower: str, norm: str) -> str | None:
@@ -1433,7 +1462,9 @@ def _reread(
 ) -> str | None:
     """The intent a message means where the model read it by a word in it (the rule tables
     above), or None: each rule only where the model read what it names as the misreading."""
-    if group in _REMARK_MISREADS or current == STATUS_INTENT:
+    if group in _REMARK_MISREADS or current == STATUS_INTENT or (
+        group == "complaint" and not cues(norm) and not _either(_GRIEVANCE, lower, norm)
+    ):
         if _either(_REMARK, lower, norm):
             return MODIFY_INTENT
     if group in ("payment", "other", "complaint") and _member_price(lower, norm):
@@ -1505,7 +1536,112 @@ def _reread(
         return FALLBACK_INTENT
     if group in ("other", "complaint", "human") and _asks_what_it_does(lower, norm):
         return GREETING_INTENT
+    return _reread_16(group, current, lower, norm, slots)
+
+
+def _reread_16(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
+    """The kinds of round 16 (see the tables above each)."""
+    if group == "other" and _either(_BEFORE_BUYING, lower, norm) and (
+        _either(_WHEN, lower, norm) or _BY_DAY.search(lower)
+    ):
+        timing = _timing_before_buying(lower, norm)
+        if timing is not None:
+            return timing
+    if current == STATUS_INTENT:
+        if _either(_RETURN_ADDRESS_ASKED, lower, norm):
+            return RETURN_ADDRESS_INTENT
+        if _either(_STATUS_ASKED, lower, norm):
+            return None  # the order's status asked too ("订单到哪了 发票一起寄吗")
+        if _either(_NO_REASON_RETURN, lower, norm):
+            return RETURN_INTENT
+        if _either(_INVOICE, lower, norm) and not _either(_REMARK, lower, norm):
+            return INVOICE_INTENT
+    if group == "returns" and current != REFUND_PROGRESS_INTENT and (
+        _either(_BOUNCED, lower, norm) and not _either(_MY_RETURN, lower, norm)
+    ):
+        return STATUS_INTENT
+    if group == "bargain" and _either(_COUNTERFEIT, lower, norm):
+        return AUTHENTICITY_INTENT
+    if group == "color" and _either(_FABRIC, lower, norm) and not slots.color and not (
+        _either(_COLOUR_WORD, lower, norm)
+    ):
+        return MATERIAL_INTENT
+    if current == SIZE_ADVICE_INTENT and _fit_asked_first(lower, norm):
+        return FIT_INTENT
+    if current in _HOURS_MISREADS and _either(_OPENING_HOURS, lower, norm):
+        return FALLBACK_INTENT
     return None
+
+
+# round 16's kinds, each only where the model read what it names:
+# where to send the return, asked as 退回的地址 ("快递员在楼下 退回的地址是啥"), read as the
+# order's status (the courier, 快, 地址)
+_RETURN_ADDRESS_ASKED = re.compile(
+    r"(?:退回|寄回|退货|退换货?)(?:去|来)?的?地址(?:是|在|写|发)?(?:啥|什么|哪|多少|发我|给我)"
+)
+# the seven-day no-reason return ("七天无理由从签收开始算吗"), read as the order's status by
+# 签收; normalised, 七天 is 0天
+# (the order's whereabouts asked in so many words: the status stays, asked first or not)
+_STATUS_ASKED = re.compile(
+    r"到哪|哪了|发了没|发货了(?:吗|没)|到了没|物流|(?:什么|啥)时候(?:到|发)"
+    r"|\bwhere(?:'s| is| are)\b|\btracking\b|\bshipped\b|\barrived?\b"
+)
+_NO_REASON_RETURN = re.compile(r"(?:0|七)天无理由|无理由退|\bno[- ]reason returns?\b")
+# an invoice or a receipt asked for ("电子发票订单详情里没看到", "email me the receipt for my
+# order"), read as the order's status by 订单 (a remark, "别放发票", is the order's change)
+INVOICE_INTENT = "payment.invoice"
+_INVOICE = re.compile(r"发票|开票|\b(?:invoice|invoices|receipt|receipts|vat)\b")
+# a parcel sent back to the shop by the courier ("包裹好像被退回去了", "returned to sender"):
+# the order's, not a return the customer makes
+_BOUNCED = re.compile(
+    r"被(?:退回|退了回|打回|弹回)|退回(?:给)?(?:发件人|寄件人)"
+    r"|\b(?:returned|sent back|bounced back) to (?:the )?sender\b"
+    r"|\b(?:got|was|been|being) (?:returned|sent back) to (?:you|the shop|the warehouse)\b"
+    # gone back to the shop, and sent again asked for ("包裹退回你们仓库了 能再给我发一次吗")
+    r"|退回(?:给)?(?:你们|商家|仓库|店里).{0,12}(?:再|重新)(?:给我)?(?:发|寄|送)"
+)
+_MY_RETURN = re.compile(r"我(?:已经)?(?:退回|寄回|退货|申请)|退款|\b(?:i|we) (?:returned|sent)\b")
+# a fake asked about with the price ("价格这么低 不会是假货吧"), read as a discount
+AUTHENTICITY_INTENT = "quality.authenticity"
+_COUNTERFEIT = re.compile(
+    r"假货|假的|假冒|冒牌|盗版|正品|高仿|仿品|山寨|真假|a货|原单"
+    r"|\b(?:fake|fakes|replica|replicas|genuine|authentic|counterfeit|original)\b"
+)
+# what it is made of ("cotton? or polyester blend, label in photo is blurry"), read as the
+# colour by the photo
+MATERIAL_INTENT = "quality.material"
+_FABRIC = re.compile(
+    r"面料|材质|成分|纯棉|含棉|棉的|涤纶|聚酯|羊毛|羊绒|真丝|桑蚕丝|亚麻|雪纺|莫代尔|氨纶"
+    r"|\b(?:cotton|polyester|poly|wool|woolen|cashmere|linen|silk|acrylic|nylon|spandex"
+    r"|elastane|viscose|rayon|modal|fabric|material)\b"
+)
+_COLOUR_WORD = re.compile(r"颜色|色差|\b(?:colou?rs?|shade|tone)\b")
+# how the item runs asked before a size ("鞋子是标准码吗 平时穿38 要不要拍39"): the first
+# question is the fit (two questions are labelled by the first)
+_FIT_WORDS = re.compile(
+    r"标准码|正码|偏大|偏小|码(?:数)?(?:标准|正|准)(?:吗|不|么)"
+    r"|\btrue to size\b|\b(?:run|runs|fit|fits) (?:big|small|large|true)"
+)
+
+
+def _fit_asked_first(lower: str, norm: str) -> bool:
+    for form in (norm, lower):
+        fit = _FIT_WORDS.search(form)
+        if fit is not None:
+            number = re.search(r"\d", form)
+            return number is None or fit.start() < number.start()
+    return False
+
+
+# the shop's opening hours ("when do you guys close today", "几点关门"): out of scope, not
+# when it ships or a greeting
+_OPENING_HOURS = re.compile(
+    r"几点(?:关门|开门|下班|打烊|营业)|营业时间|上班时间"
+    r"|\b(?:what time|when) (?:do|does|will|are) (?:you|u|ya|you guys|u guys|y'?all|the shop"
+    r"|the store|your shop|your store) (?:close|open|shut|closing|opening)\b"
+    r"|\b(?:opening|business|store|shop) hours\b"
+)
+_HOURS_MISREADS = frozenset({"shipping.dispatch_time", "shipping.delivery_time"})
 
 
 def _address_first(current: str, lower: str, norm: str) -> bool:

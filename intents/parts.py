@@ -19,7 +19,14 @@ _CUT = re.compile(
     r"|(?<=[吗呢么嘛])(?=[\s，,]+[\u4e00-\u9fff])"  # "能寄到美国吗 要多久"
     r"|(?<=[，,。.;；!！\s吗呢吧啊呀么嘛])(?=还有就是|还有个问题|还有|另外|顺便|再问一?下|还想问|以及)"
     r"|(?i:(?<=[,.;!])(?=\s*(?:and also|also|btw|by the way|plus|another question)\b))"
+    # two jobs on two items: "把T恤退了 裤子换成L", "T恤退掉，牛仔裤换L码", "return the tee,
+    # and swap the jeans for an L" — cut where the second starts, so neither is lost
+    r"|(?<=退了|退掉|退货|退回)(?=[\s，,；;]+[^\s，,；;?？]{1,10}换)"
+    r"|(?<=[LMSXl码号])(?=[\s，,；;]+[^\s，,；;]{1,8}(?:退了|退掉|退货|要退|退回))"
+    r"|(?i:(?<=\S)(?=,?\s+and (?:then )?(?:swap|exchange|return|send back)\b))"
 )
+# a part that asks for a job of its own (never a detail of the one before: "裤子换成L")
+_JOB = re.compile(r"退|换|(?i:\b(?:return|swap|exchange|send back)\b)")
 _MIN_CJK = 2
 _MIN_WORDS = 2
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -47,6 +54,7 @@ def _a_detail(part: str) -> bool:
         len(_CJK.findall(part)) <= _DETAIL_CJK
         and len(_WORD.findall(part)) <= _DETAIL_WORDS
         and _ASKING.search(part) is None
+        and _JOB.search(part) is None
     )
 
 

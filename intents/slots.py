@@ -440,6 +440,22 @@ def _numbers(
     return shoe
 
 
+def colors_named(text: str) -> list[tuple[str, str]]:
+    """Every colour the text names, in order: (the colour, the few characters before it) —
+    "swap the white tee for a black one" names white and then black, "for a" before it."""
+    raw = prepare(text) if text else ""
+    if not raw:
+        return []
+    color_text = _COLOR_STOP.sub(" ", chinese_numerals_to_digits(raw))
+    return [
+        (
+            _COLOR_SINGLE[m.group(1)] if m.group(1) else _COLOR_WORDS[m.group(0)],
+            color_text[max(0, m.start() - 12) : m.start()],
+        )
+        for m in _COLOR_RE.finditer(color_text)
+    ]
+
+
 def extract_slots(text: str) -> Slots:
     """Read every slot the text carries. Never raises; unknown or implausible values stay None."""
     if not text:

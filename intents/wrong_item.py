@@ -47,6 +47,15 @@ _LOOSE = (
     r"|\b(ordered|bought)\b.{1,40}\b(got|received)\b"
 )
 
+# the customer's own wrong pick ("I picked the wrong colour", "ordered the wrong size by
+# mistake"): a change or an exchange to make, unless something was sent wrong too
+_MINE = re.compile(
+    r"\bI (picked|chose|selected|clicked|ordered|bought|put in|entered)\b.{0,6}\bwrong\b"
+    r"|\b(my (mistake|bad|fault))\b",
+    re.IGNORECASE,
+)
+_SENT = re.compile(r"\b(sent|send|shipped|came|arrived|received|got)\b|发|寄", re.IGNORECASE)
+
 _STORY = re.compile(_TOLD + "|" + _LOOSE, re.IGNORECASE)
 _ANY = re.compile(_SAID + "|" + _TOLD, re.IGNORECASE)
 
@@ -58,6 +67,8 @@ def told_as_story(text: str) -> bool:
 
 def wrong_item(text: str) -> bool:
     """The wrong item sent, told or said plainly, never an address written wrong."""
+    if _MINE.search(text) is not None and _SENT.search(text) is None:
+        return False
     return (
         _ANY.search(text) is not None and "地址" not in text and "address" not in text.lower()
     )

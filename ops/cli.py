@@ -15,8 +15,16 @@ kefu intents unmatched [--since 7d]
                                   the messages the bot could not place, grouped and counted
 kefu intents teach "phrase" INTENT | kefu intents train
                                   teach the engine a phrase; refit the model
-kefu dlq list|show|replay|purge   inspect, re-send or drop dead-lettered messages
+kefu tickets [--json] | kefu tickets show T…|CHAT_ID [--lines N]
+                                  the agents' desk: open tickets; one ticket's conversation
+kefu dlq list|show|replay|purge [ID…] [--queue Q] [--yes]
+                                  inspect, re-send or drop dead-lettered messages
+kefu jobs eval FILE [--show-failed]
+                                  scripted customer jobs, end to end, scored
 kefu broker declare|reset         declare (or, on a dev machine, delete) the topology
+
+Exit codes: 0 done; 1 the command failed (it says why); 2 used wrongly; 3 a bus call failed;
+69 the broker cannot be reached (RabbitMQ down, or AMQP_URL wrong).
 """
 
 from __future__ import annotations
@@ -40,6 +48,14 @@ from ops import intents as intents_cli
 from ops import jobs as jobs_cli
 from ops import report as report_cli
 from ops import status as status_cli
+from ops import tickets as tickets_cli
+from ops.broker import (
+    EXIT_BROKER_DOWN,
+    UNREACHABLE,
+    BrokerDown,
+    broker_down_message,
+    require_broker,
+)
 from ops.settings import OpsSettings
 from worker.settings import WorkerSettings
 
@@ -231,6 +247,7 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
 
         payload["idempotency_key"] = f"ops-{uuid4().hex}"
     bus = settings.bus
+    await require_broker(bus.broker)
     client = RpcClient(bus.broker, timeout=args.timeout or bus.rpc_timeout, topology=bus.topology)
     await client.connect(wait=10)
     try:
@@ -251,6 +268,7 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
 async def cmd_broker(args: argparse.Namespace) -> int:
     settings = OpsSettings()
     topology = settings.bus.topology
+    await require_broker(settings.bus.broker)
     connection = await settings.bus.broker.connect("kefu-ops")
     try:
         channel = await connection.channel()
@@ -308,25 +326,36 @@ def build_parser() -> argparse.ArgumentParser:
     rpc.add_argument("method", help=", ".join(sorted(METHODS)))
     rpc.add_argument("json", help='the request, e.g. \'{"order_no": "KF20260001", ...}\'')
     rpc.add_argument("--timeout", type=float)
-    rpc.set_defaults(run=cmd_rpc)
+    rpc.set_defaults(run=cmd_rpc, uses_broker=True)
 
     status_cli.add_parser(sub)
     dlq_cli.add_parser(sub)
     report_cli.add_parser(sub)
     intents_cli.add_parser(sub)
     jobs_cli.add_parser(sub)
+    tickets_cli.add_parser(sub)
 
     broker = sub.add_parser("broker", help="the Kefu topology on the broker")
     broker.add_argument("action", choices=["declare", "reset"])
     broker.add_argument("--yes", action="store_true")
-    broker.set_defaults(run=cmd_broker)
+    broker.set_defaults(run=cmd_broker, uses_broker=True)
     return parser
 
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    sys.exit(asyncio.run(args.run(args)))
+    try:
+        code = asyncio.run(args.run(args))
+    except BrokerDown as exc:
+        print(broker_down_message(exc), file=sys.stderr)
+        sys.exit(EXIT_BROKER_DOWN)
+    except UNREACHABLE as exc:  # the broker went away in the middle of the command
+        if not getattr(args, "uses_broker", False):
+            raise
+        print(broker_down_message(exc, OpsSettings().bus.broker), file=sys.stderr)
+        sys.exit(EXIT_BROKER_DOWN)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

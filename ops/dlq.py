@@ -8,7 +8,11 @@ RPC exchange under their method, events (desk, ops) back to their consumers' que
 their message id and body, so that a command the worker applied before (by its idempotency
 key) is answered from its record, never applied again, and an event already stored (by its
 event id) is not stored twice. A message is taken off the dead-letter queue only after the
-broker confirmed the re-publish.
+broker confirmed the re-publish (mandatory: a message nothing would take is returned, not
+lost); one that cannot be replayed stays, and ``replay`` exits 1 naming it and why.
+``purge`` asks first (``--yes`` does not), and purges only the ids given, if any. ``list``,
+``show`` and ``purge`` declare nothing on the broker (a passive declare of the dead-letter
+queue); ``replay`` declares the topology it sends to.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.exceptions import ChannelNotFoundEntity
+from aiormq.exceptions import DeliveryError, PublishError
 
 from bus.rpc import REASON_HEADER
 from bus.topology import Topology
 from intents.anonymize import anonymize
+from ops.broker import require_broker
 from ops.settings import OpsSettings
 
 QUEUES = ("commands", "queries", "desk", "ops")
@@ -136,41 +143,119 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
     topology = settings.bus.topology
     source = source_queue(topology, args.queue)
     dead_name = topology.dead_letter_queue(source)
+    await require_broker(settings.bus.broker)
     connection = await settings.bus.broker.connect("kefu-ops")
     try:
-        channel = await connection.channel(publisher_confirms=True)
-        await topology.declare_exchanges(channel)
-        if args.queue == "ops":
-            await topology.declare_ops_events(channel)
-        elif args.queue == "desk":
-            await topology.declare_desk(channel)
-        if args.action == "purge":
-            result = await (await channel.get_queue(dead_name)).purge()
-            print(f"purged {result.message_count} message(s) from {dead_name}")
-            return 0
-        taken = await _take(channel, dead_name, args.limit)
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        if args.action == "replay":  # where the messages go back to must exist
+            await topology.declare_exchanges(channel)
+            if args.queue == "ops":
+                await topology.declare_ops_events(channel)
+            elif args.queue == "desk":
+                await topology.declare_desk(channel)
+        try:  # a passive declare: list, show and purge create nothing on the broker
+            dead = await channel.get_queue(dead_name, ensure=True)
+        except ChannelNotFoundEntity:
+            print(
+                f"no queue {dead_name} on the broker: nothing was ever dead-lettered there "
+                "(or this is not the prefix you meant: KEFU_BUS_PREFIX)",
+                file=sys.stderr,
+            )
+            return 0 if args.action == "list" else 1
         wanted = set(args.ids or ())
+        if args.action == "purge" and not wanted:
+            return await _purge_all(args, dead, dead_name)
+        taken = await _take(channel, dead_name, args.limit)
         chosen = [m for m in taken if not wanted or letter_id(m) in wanted]
+        missing = wanted - {letter_id(m) for m in chosen}
         if args.action in ("list", "show"):
             try:
                 return _print(args, dead_name, taken, chosen, wanted)
             finally:
                 await _put_back(taken)
-        # replay
-        exchange = (
-            channel.default_exchange
-            if args.queue in EVENT_QUEUES
-            else await channel.get_exchange(topology.rpc_exchange)
-        )
-        replayed = 0
-        for message in taken:
-            if message not in chosen:
-                continue
-            headers = {
-                k: v
-                for k, v in (message.headers or {}).items()
-                if not str(k).startswith("x-kefu-") or k == "x-kefu-schema"
-            }
+        if args.action == "purge":
+            return await _purge_some(args, dead_name, taken, chosen, missing)
+        return await _replay(args, channel, topology, source, dead_name, taken, chosen, missing)
+    finally:
+        await connection.close()
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; no answer (no terminal, end of input) is a no."""
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, ValueError):
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+async def _purge_all(args: argparse.Namespace, dead: Any, dead_name: str) -> int:
+    count = dead.declaration_result.message_count
+    if count == 0:
+        print(f"{dead_name} is empty: nothing to purge")
+        return 0
+    if not args.yes and not _confirm(f"delete all {count} message(s) in {dead_name} for good?"):
+        print("nothing purged", file=sys.stderr)
+        return 1
+    result = await dead.purge()
+    print(f"purged {result.message_count} message(s) from {dead_name}")
+    return 0
+
+
+async def _purge_some(
+    args: argparse.Namespace,
+    dead_name: str,
+    taken: list[AbstractIncomingMessage],
+    chosen: list[AbstractIncomingMessage],
+    missing: set[str],
+) -> int:
+    others = [m for m in taken if m not in chosen]
+    question = f"delete {len(chosen)} message(s) from {dead_name} for good?"
+    if chosen and not args.yes and not _confirm(question):
+        await _put_back(taken)
+        print("nothing purged", file=sys.stderr)
+        return 1
+    for message in chosen:
+        await message.ack()
+    await _put_back(others)
+    print(f"purged {len(chosen)} message(s) from {dead_name}")
+    if missing:
+        print(f"not found: {', '.join(sorted(missing))}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _replay(
+    args: argparse.Namespace,
+    channel: AbstractChannel,
+    topology: Topology,
+    source: str,
+    dead_name: str,
+    taken: list[AbstractIncomingMessage],
+    chosen: list[AbstractIncomingMessage],
+    missing: set[str],
+) -> int:
+    """Each chosen message back where it came from; one that cannot go back (no method to
+    route a command by, nothing bound to take it, refused by the broker) stays in the
+    dead-letter queue, and the command says which and why."""
+    events = args.queue in EVENT_QUEUES
+    exchange = (
+        channel.default_exchange if events else await channel.get_exchange(topology.rpc_exchange)
+    )
+    replayed = 0
+    kept: list[tuple[str, str]] = []
+    for message in chosen:
+        routing_key = source if events else (message.type or "")
+        if not routing_key:
+            kept.append((letter_id(message), "it names no method to route it by"))
+            continue
+        headers = {
+            k: v
+            for k, v in (message.headers or {}).items()
+            if not str(k).startswith("x-kefu-") or k == "x-kefu-schema"
+        }
+        try:
             await exchange.publish(
                 aio_pika.Message(
                     message.body,
@@ -182,19 +267,26 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                     timestamp=message.timestamp,
                 ),
-                routing_key=source if args.queue in EVENT_QUEUES else (message.type or ""),
+                routing_key=routing_key,
+                mandatory=True,
             )
-            await message.ack()  # only after the broker confirmed the re-publish
-            replayed += 1
-        await _put_back([m for m in taken if m not in chosen])
-        missing = wanted - {letter_id(m) for m in chosen}
-        print(f"replayed {replayed} message(s) from {dead_name}")
-        if missing:
-            print(f"not found: {', '.join(sorted(missing))}", file=sys.stderr)
-            return 1
-        return 0
-    finally:
-        await connection.close()
+        except PublishError:  # returned: nothing is bound for it
+            kept.append(
+                (letter_id(message), f"nothing takes {routing_key!r} (no queue bound for it)")
+            )
+            continue
+        except DeliveryError:
+            kept.append((letter_id(message), "the broker refused it"))
+            continue
+        await message.ack()  # only after the broker confirmed the re-publish
+        replayed += 1
+    await _put_back([m for m in taken if m not in chosen or letter_id(m) in dict(kept)])
+    print(f"replayed {replayed} message(s) from {dead_name}")
+    for letter, why in kept:
+        print(f"kept {letter} in {dead_name}: {why}", file=sys.stderr)
+    if missing:
+        print(f"not found: {', '.join(sorted(missing))}", file=sys.stderr)
+    return 1 if kept or missing else 0
 
 
 def _print(
@@ -223,7 +315,10 @@ def _print(
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     dlq = sub.add_parser("dlq", help="dead-lettered messages: list, show, replay, purge")
     dlq.add_argument("action", choices=["list", "show", "replay", "purge"])
-    dlq.add_argument("ids", nargs="*", help="dead letter ids (kefu dlq list): show or replay these")
+    dlq.add_argument(
+        "ids", nargs="*", help="dead letter ids (kefu dlq list): show, replay or purge these"
+    )
     dlq.add_argument("--queue", choices=QUEUES, default="commands")
     dlq.add_argument("--limit", type=int, default=1000)
-    dlq.set_defaults(run=cmd_dlq)
+    dlq.add_argument("--yes", action="store_true", help="purge without asking")
+    dlq.set_defaults(run=cmd_dlq, uses_broker=True)

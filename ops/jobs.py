@@ -25,7 +25,9 @@ order, with ``item``, ``size``, ``color``, ``contains``, ``title``, ``tax_no``),
 ``no_return`` / ``no_exchange`` / ``cancelled`` / ``not_cancelled`` / ``urged`` (an order's
 role), ``ticket`` (``{reason: …}`` or ``{}``), ``said`` / ``not_said`` (regular expressions over
 everything the bot said, case aside), ``any_record`` (a list of expectations, one of which must
-hold; a bare name is that expectation with no details). Lines and values are read as text. Every
+hold; a bare name is that expectation with no details: ``ticket``; the others name their order,
+and ``address`` the words the new one contains — a file that doesn't is refused before it runs).
+Lines and values are read as text. Every
 job also fails if the bot ever shows a traceback or leaves a line unanswered.
 
 Write a batch before running it, and report its first score untouched: the jobs are a blind
@@ -103,6 +105,10 @@ def load_jobs(path: Path) -> list[Job]:
                 f"{path}: job {entry['name']!r}: "
                 + (f"unknown expectations {sorted(unknown)}" if unknown else "nothing expected")
             )
+        for kind, want in expect.items():
+            problem = _shape_problem(kind, want)
+            if problem:
+                raise JobFileError(f"{path}: job {entry['name']!r}: {problem}")
         jobs.append(
             Job(
                 name=str(entry["name"]),
@@ -115,6 +121,36 @@ def load_jobs(path: Path) -> list[Job]:
     if len(set(names)) != len(names):
         raise JobFileError(f"{path}: job names must be unique")
     return jobs
+
+
+_ON_AN_ORDER = KNOWN - {"ticket", "said", "not_said", "any_record"}
+
+
+def _shape_problem(kind: str, want: Any) -> str | None:
+    """What makes an expectation uncheckable (it failed the job with a KeyError as it ran)."""
+    if kind == "any_record":
+        if not isinstance(want, list) or not want:
+            return "any_record needs a list of expectations"
+        for option in want:
+            pairs = option.items() if isinstance(option, dict) else [(option, {})]
+            for k, v in pairs:
+                if k not in KNOWN:
+                    return f"unknown expectation {k!r} in any_record"
+                problem = _shape_problem(k, v)
+                if problem:
+                    return problem
+        return None
+    if kind in _ON_AN_ORDER and not (
+        isinstance(want, str) or (isinstance(want, dict) and want.get("order"))
+    ):
+        return f"{kind} needs its order ({kind}: {{order: <role>, ...}} or {kind}: <role>)"
+    if kind == "address" and not (isinstance(want, dict) and want.get("contains")):
+        return "address needs the words the new address contains (contains: ...)"
+    if kind == "item_changed" and not (isinstance(want, dict) and want.get("item")):
+        return "item_changed needs the item (item: ...)"
+    if kind in ("said", "not_said") and not isinstance(want, list):
+        return f"{kind} needs a list of patterns"
+    return None
 
 
 def fill(text: str, roles: dict[str, str]) -> str:
@@ -455,6 +491,9 @@ async def cmd_eval(args: argparse.Namespace) -> int:
             print(result.transcript.rstrip())
             print()
 
+    from ops.broker import require_broker
+
+    await require_broker(BusSettings().broker)  # every job runs on the real bus
     try:
         results = await run_jobs(jobs, amqp_url=BusSettings().amqp_url, progress=progress)
     except JobFileError as exc:
@@ -483,4 +522,4 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     run.add_argument("--show", action="store_true", help="print every job's transcript")
     run.add_argument("--show-failed", action="store_true", help="print the failed transcripts")
     run.add_argument("--json", action="store_true")
-    run.set_defaults(run=cmd_eval)
+    run.set_defaults(run=cmd_eval, uses_broker=True)

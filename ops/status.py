@@ -18,6 +18,7 @@ from bus.connection import Broker
 from bus.rpc import RpcClient
 from monitor.alerts import evaluate
 from monitor.status import StatusSummary, ago, collect_status, headline, process_rows, summary_json
+from ops.broker import require_broker
 from ops.settings import OpsSettings
 
 STATE_STYLE = {"ok": "green", "MISSING": "bold red", "stopped": "dim"}
@@ -73,6 +74,7 @@ async def status_once(
 async def cmd_status(args: argparse.Namespace) -> int:
     settings = OpsSettings()
     bus = settings.bus
+    await require_broker(bus.broker)
     rpc = RpcClient(bus.broker, timeout=bus.rpc_timeout, topology=bus.topology)
     await rpc.connect(wait=3)
     amqp = await _connect(bus.broker)
@@ -133,4 +135,4 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     status.add_argument("--watch", action="store_true", help="refresh in place (Ctrl-C stops)")
     status.add_argument("--interval", type=float, default=2.0, help="--watch refresh, seconds")
-    status.set_defaults(run=cmd_status)
+    status.set_defaults(run=cmd_status, uses_broker=True)

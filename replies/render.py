@@ -20,7 +20,7 @@ import logging
 import re
 import string
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -786,7 +786,12 @@ class Replies:
             self.text(f"order.time.{name}", loc, time=self.format_datetime(at, loc))
             for name, at in stamps if at is not None
         ]
-        if order.state == "paid" and order.dispatch_due_by is not None:
+        if order.state == "awaiting_payment":
+            # "how long do I have to pay?": the time it closes by itself, unpaid
+            closes = order.created_at + timedelta(hours=self.policy.orders.unpaid_close_hours)
+            time_lines.append(self.text("order.expected.pay_by", loc,
+                                        time=self.format_datetime(closes, loc)))
+        elif order.state == "paid" and order.dispatch_due_by is not None:
             time_lines.append(self.text("order.expected.dispatch", loc,
                                         time=self.format_datetime(order.dispatch_due_by, loc)))
         elif (order.state == "shipped" and order.delivered_at is None
@@ -972,20 +977,21 @@ class Replies:
         code = reason
         return self.text(f"address.refused.{code}", locale)
 
-    def human_reply_time(self, now: datetime, locale: str) -> Html:
-        """When a person will answer: now, today at 9:00, tomorrow at 9:00, or a later day."""
+    def human_reply_time(self, now: datetime, locale: str, at: datetime | None = None) -> Html:
+        """When a person will answer: now, today at 9:00, tomorrow at 9:00, or a later day;
+        ``at``: a known later time (the next shift's start) instead of the next opening."""
         loc = self._locale(locale)
-        if self.policy.is_open(now):
+        if at is None and self.policy.is_open(now):
             return self.text("ticket.when.now", loc)
-        opening = self.policy.next_opening(now)
+        opening = (at or self.policy.next_opening(now)).astimezone(self.policy.service_hours.zone)
         today = now.astimezone(opening.tzinfo).date()
-        at = _hm(opening.time())
+        hm = _hm(opening.time())
         days = (opening.date() - today).days
         if days == 0:
-            return self.text("ticket.when.today", loc, time=at)
+            return self.text("ticket.when.today", loc, time=hm)
         if days == 1:
-            return self.text("ticket.when.tomorrow", loc, time=at)
-        return self.text("ticket.when.later", loc, time=at, date=self.format_date(opening, loc))
+            return self.text("ticket.when.tomorrow", loc, time=hm)
+        return self.text("ticket.when.later", loc, time=hm, date=self.format_date(opening, loc))
 
     def ticket_opened(self, ticket_no: str, now: datetime, locale: str) -> Html:
         return self.text("ticket.opened", locale, ticket_no=ticket_no,

@@ -195,6 +195,10 @@ InvoiceRefusal = Literal["order_not_paid", "order_closed", "already_requested", 
 """Why an invoice request is not recorded. ``order_closed``: closed without a sale (cancelled,
 refunded); ``tax_no_invalid``: a company title needs a valid taxpayer number."""
 INVOICE_REFUSALS: tuple[InvoiceRefusal, ...] = get_args(InvoiceRefusal)
+TaxNoProblem = Literal["missing", "length", "characters", "check_character"]
+"""What is wrong with a company's taxpayer number (``tax_no_invalid``): none given, not 15, 18
+or 20 characters long, a character no such number has, or an 18-character unified social
+credit code whose last (check) character does not match the rest — a slip in copying it."""
 
 RemarkFlag = Literal["red", "blue", "purple", "green"]
 """The colour of a seller remark's flag (备注旗帜)."""

@@ -130,6 +130,16 @@ class _Key:
         return len(query.compact) >= 2 and query.compact in self.text
 
 
+_SAME_WORD = {"pant": "trouser", "tee": "tshirt", "jumper": "sweater", "hoody": "hoodie"}
+
+
+def _stem(word: str) -> str:
+    """An English word as names are compared by word: singular, one word for the thing."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return _SAME_WORD.get(word, word)
+
+
 def _key(product_id: int, text: str) -> _Key | None:
     spaced = normalize(text)
     if not spaced:
@@ -287,6 +297,8 @@ class Catalogue:
             return []
         ranked = self._named(query)
         if not ranked:
+            ranked = self._every_word(query)
+        if not ranked:
             ranked = self._by_category_word(query)
         if not ranked:
             ranked = self._near_spelling(query)
@@ -312,6 +324,18 @@ class Catalogue:
                 continue
             exact = key.text.replace(" ", "") == query.compact
             _best(scores, key.product_id, EXACT if exact else 90 + min(len(key.text), 9))
+        return scores
+
+    def _every_word(self, query: _Query) -> dict[int, float]:
+        """Step 2b: an English name of two or more words, each of them in the query in any
+        order, a plural or "pants" for "trousers" ("the linen wide leg pants" is the linen
+        trousers; the whole-name step missed it, and the category step offered every pair)."""
+        said = {_stem(word) for word in query.words.split()}
+        scores: dict[int, float] = {}
+        for key in self._keys:
+            words = key.text.split() if key.latin else ()
+            if len(words) >= 2 and all(_stem(word) in said for word in words):
+                _best(scores, key.product_id, 70 + min(len(words), 5))
         return scores
 
     def _by_category_word(self, query: _Query) -> dict[int, float]:

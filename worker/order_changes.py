@@ -48,8 +48,8 @@ from worker.order_rules import (
     delivery_due_by,
     dispatch_due_by,
     order_attention,
+    tax_no_problem,
     urge_stage,
-    valid_tax_no,
 )
 from worker.proof import ProofRefusal
 from worker.service import BOT_AUTHOR, ShopService
@@ -72,6 +72,7 @@ class OrderChanges:
             c.CancelOrder.served_by(self.cancel),
             c.RequestCourier.served_by(self.request_courier),
             c.UrgeOrder.served_by(self.urge),
+            c.ConfirmReceipt.served_by(self.confirm_receipt),
             c.RequestInvoice.served_by(self.request_invoice),
         ]
 
@@ -389,6 +390,42 @@ class OrderChanges:
 
         return await self.shop._run_command(request, apply)
 
+    # ── orders.confirm_receipt ───────────────────────────────────────────────────────────
+
+    async def confirm_receipt(
+        self, request: c.ConfirmReceipt
+    ) -> c.ReceiptConfirmed | c.ReceiptRefused | c.OrderNotFound | c.Throttled | c.ContactRequired:
+        """确认收货: a shipped order is completed (delivered now, unless the courier said so
+        before); once per order — a completed one answers ``already``, and a redelivered
+        command its stored reply (``_run_command``)."""
+
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.ReceiptConfirmed | c.ReceiptRefused | ProofRefusal, c.Event | None]:
+            order, refusal = await self._owned(session, request)
+            if refusal is not None:
+                return refusal, None
+            assert order is not None
+            if order.state == "completed":
+                view = await self.shop.view_in(session, order.order_no)
+                return c.ReceiptConfirmed(order=view, already=True), None
+            if order.state == "closed":
+                return c.ReceiptRefused(reason="order_closed"), None
+            if order.state != "shipped":
+                return c.ReceiptRefused(reason="not_shipped"), None
+            now = self.shop.clock()
+            order.state = "completed"
+            order.completed_at = now
+            if order.delivered_at is None:
+                order.delivered_at = now
+            session.add(self._remark(order, "客户经机器人确认收货，订单完成", "blue", now))
+            await session.flush()
+            logger.info("order %s receipt confirmed", order.order_no)
+            view = await self.shop.view_in(session, order.order_no)
+            return c.ReceiptConfirmed(order=view), None
+
+        return await self.shop._run_command(request, apply)
+
     # ── invoices.request ─────────────────────────────────────────────────────────────────
 
     async def request_invoice(
@@ -407,7 +444,9 @@ class OrderChanges:
             elif order.state == "closed":
                 reasons.append("order_closed")
             tax_no = request.tax_no.upper() if request.tax_no else None
-            if request.title_type == "company" and (tax_no is None or not valid_tax_no(tax_no)):
+            # the number is named a reason only when it is wrong, and what is wrong said
+            problem = tax_no_problem(tax_no) if request.title_type == "company" else None
+            if problem is not None:
                 reasons.append("tax_no_invalid")
             existing = await session.scalar(
                 select(InvoiceRequest).where(
@@ -421,6 +460,7 @@ class OrderChanges:
                     c.InvoiceRefused(
                         reasons=reasons,
                         existing_invoice_no=existing.invoice_no if existing else None,
+                        tax_no_problem=problem,
                     ),
                     None,
                 )

@@ -35,6 +35,7 @@ from shop.enums import (
     OrderChangeReason,
     OrderState,
     RegionGroup,
+    TaxNoProblem,
     UrgeRefusal,
     UrgeStage,
 )
@@ -233,13 +234,20 @@ def valid_tax_no(tax_no: str) -> bool:
     """A Chinese taxpayer number: the 18-character unified social credit code (统一社会信用代码,
     GB 32100-2015) with its check character, or an older 15- or 20-character taxpayer number
     (digits and capital letters)."""
-    value = tax_no.strip().upper()
+    return tax_no_problem(tax_no) is None
+
+
+def tax_no_problem(tax_no: str | None) -> TaxNoProblem | None:
+    """What is wrong with a taxpayer number (``valid_tax_no``), or ``None`` when nothing is."""
+    value = (tax_no or "").strip().upper()
+    if not value:
+        return "missing"
     if len(value) == 18:
         if any(ch not in _USCC_CHARS for ch in value):
-            return False
+            return "characters"
         total = sum(_USCC_CHARS.index(ch) * w for ch, w in zip(value, _USCC_WEIGHTS, strict=False))
         check = (31 - total % 31) % 31
-        return value[17] == _USCC_CHARS[check]
+        return None if value[17] == _USCC_CHARS[check] else "check_character"
     if len(value) in (15, 20):
-        return value.isascii() and value.isalnum()
-    return False
+        return None if value.isascii() and value.isalnum() else "characters"
+    return "length"

@@ -189,14 +189,14 @@ class ShopService:
             )
             if customer is None:
                 return c.NotLinked()
-            orders = (
-                await session.scalars(
-                    select(Order)
-                    .where(Order.customer_id == customer.id)
-                    .order_by(Order.created_at.desc(), Order.id.desc())
-                    .limit(request.limit)
-                )
-            ).all()
+            query = (
+                select(Order)
+                .where(Order.customer_id == customer.id)
+                .order_by(Order.created_at.desc(), Order.id.desc())
+            )
+            if request.limit is not None:
+                query = query.limit(request.limit)
+            orders = (await session.scalars(query)).all()
             latest = await queries.latest_returns(session, [o.id for o in orders])
             return c.OrderList(
                 orders=[queries.order_summary(o, self.policy, latest.get(o.id)) for o in orders]

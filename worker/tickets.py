@@ -131,6 +131,8 @@ class TicketDesk:
             c.GetTicket.served_by(self.get_ticket),
             c.ListQueue.served_by(self.list_queue),
             c.ListMine.served_by(self.list_mine),
+            c.ListLive.served_by(self.list_live),
+            c.TicketHistory.served_by(self.history),
             c.ListDue.served_by(self.list_due),
             c.LookupTicketOrder.served_by(self.lookup_order),
             c.BindTopic.served_by(self.bind_topic),
@@ -360,6 +362,49 @@ class TicketDesk:
                 )
             ).all()
             return c.TicketList(tickets=[await self._view(session, t) for t in mine])
+
+    async def list_live(self, request: c.ListLive) -> c.TicketList:
+        async with self.db.read() as session:
+            places = {t.id: p for t, p in await self._places(session, self.now, light=True)}
+            live = (
+                await session.scalars(
+                    select(Ticket)
+                    .where(Ticket.state != "closed")
+                    .order_by(Ticket.opened_at, Ticket.id)
+                    .limit(request.limit)
+                )
+            ).all()
+            return c.TicketList(
+                tickets=[await self._view(session, t, place=places.get(t.id)) for t in live]
+            )
+
+    async def history(self, request: c.TicketHistory) -> c.TicketList:
+        async with self.db.read() as session:
+            statement = select(Ticket)
+            if request.ticket_no is not None:
+                statement = statement.where(Ticket.ticket_no == request.ticket_no)
+            else:
+                statement = statement.where(Ticket.chat_id == request.chat_id)
+            found = (
+                await session.scalars(
+                    statement.order_by(Ticket.opened_at.desc(), Ticket.id.desc()).limit(
+                        request.tickets
+                    )
+                )
+            ).all()
+            now = self.now
+            return c.TicketList(
+                tickets=[
+                    await self._view(
+                        session,
+                        t,
+                        place=await self._place_of(session, t, now),
+                        detail=True,
+                        transcript_tail=request.lines,
+                    )
+                    for t in found
+                ]
+            )
 
     async def list_due(self, request: c.ListDue) -> c.DueTickets:
         now = self.now

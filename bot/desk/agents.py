@@ -8,7 +8,8 @@ customer of the topic it was written in: the worker maps the topic to its ticket
 
 In a topic: ``/take``, ``/close``, ``/order KF…``, ``/note [KF…] [flag] text``, ``/reveal``,
 ``/canned``; any other message is relayed to the customer, ``//`` notes stay in the group.
-Anywhere in the group: ``/queue``, ``/mine``, ``/help``. Messages of one topic are handled in
+Anywhere in the group: ``/queue``, ``/mine``, ``/open``, ``/history``, ``/help``; a mistyped
+command gets the list of commands. Messages of one topic are handled in
 order (a lock per topic in this process).
 """
 
@@ -32,6 +33,7 @@ from bot.services.orders import order_view_of
 from bus.contracts import (
     AddRemark,
     GetTicket,
+    ListLive,
     ListMine,
     ListQueue,
     LookupTicketOrder,
@@ -43,6 +45,7 @@ from bus.contracts import (
     Revealed,
     TakeRefused,
     TicketFound,
+    TicketHistory,
     TicketList,
     TicketTaken,
     TicketView,
@@ -53,6 +56,9 @@ from shop.enums import RemarkFlag
 logger = logging.getLogger(__name__)
 
 ORDER_NO = re.compile(r"^KF\d{8}$", re.IGNORECASE)
+TICKET_NO = re.compile(r"^T\d{8,16}$")
+CHAT_ID = re.compile(r"^-?\d{1,15}$")
+LIST_LIMIT = 50
 FLAGS: dict[str, RemarkFlag] = {
     "red": "red", "红": "red", "红旗": "red",
     "blue": "blue", "蓝": "blue", "蓝旗": "blue",
@@ -94,6 +100,14 @@ class ErrorInChat(Filter):
             and query.message is not None
             and (query.message.chat.id == self.chat_id)
         )
+
+
+class IsCommand(Filter):
+    """A message that reads as a bot command ("/word…"); not a "//" note."""
+
+    async def __call__(self, message: Message) -> bool:
+        text = message.text or ""
+        return text.startswith("/") and not text.startswith("//")
 
 
 class InTopic(Filter):
@@ -386,14 +400,86 @@ def get_router(desk: Desk) -> Router:
             )
         await desk.post(bot, "\n".join(lines), message.message_thread_id)
 
+    @router.message(Command("open"))
+    async def cmd_open(message: Message, bot: Bot) -> None:
+        reply = await desk.rpc.call(ListLive(limit=LIST_LIMIT))
+        assert isinstance(reply, TicketList)
+        if not reply.tickets:
+            await desk.post(bot, desk.t("desk.open.empty"), message.message_thread_id)
+            return
+        lines = [desk.t("desk.open.header", count=len(reply.tickets))]
+        for ticket in reply.tickets:
+            values = {
+                "ticket_no": ticket.ticket_no,
+                "customer": texts.mask_name(ticket.customer_name),
+                "reason": texts.label(desk.replies, desk.locale, ticket, desk.titles),
+            }
+            if ticket.state == "waiting":
+                line = desk.t(
+                    "desk.open.waiting",
+                    position=ticket.place.position if ticket.place else "?",
+                    waited=texts.duration(desk.replies, desk.locale, texts.waited(ticket)),
+                    **values,
+                )
+            else:
+                line = desk.t("desk.open.with_agent", agent=ticket.agent_name or "?", **values)
+            lines.append(line)
+        await desk.post_long(bot, lines, message.message_thread_id)
+
+    @router.message(Command("history"))
+    async def cmd_history(message: Message, bot: Bot, command: CommandObject) -> None:
+        thread = message.message_thread_id
+        target = (command.args or "").strip()
+        request: TicketHistory | None = None
+        if TICKET_NO.match(target.upper()):
+            request = TicketHistory(ticket_no=target.upper(), tickets=1)
+        elif CHAT_ID.match(target):
+            request = TicketHistory(chat_id=int(target))
+        elif not target and thread is not None and message.is_topic_message:
+            found = await desk.rpc.call(GetTicket(desk_chat_id=desk.chat_id, topic_id=thread))
+            if isinstance(found, TicketFound):
+                target = found.ticket.ticket_no
+                request = TicketHistory(chat_id=found.ticket.chat_id)
+        if request is None:
+            await desk.post(bot, desk.t("desk.history.usage"), thread, reply_to=message.message_id)
+            return
+        reply = await desk.rpc.call(request)
+        assert isinstance(reply, TicketList)
+        if not reply.tickets:
+            await desk.post(
+                bot, desk.t("desk.history.none", target=target), thread,
+                reply_to=message.message_id,
+            )
+            return
+        await desk.post_long(
+            bot,
+            texts.history(
+                desk.replies, desk.locale, desk.policy.service_hours.zone, reply.tickets
+            ),
+            thread,
+        )
+
     @router.message(Command("help", "start"))
     async def cmd_desk_help(message: Message, bot: Bot) -> None:
         await desk.post(bot, desk.t("desk.help"), message.message_thread_id)
 
+    @router.message(IsCommand())
+    async def unknown_command(message: Message, bot: Bot) -> None:
+        """A mistyped command of an agent (ours, or addressed to no bot): never sent to the
+        customer; the agent gets the list of commands. Another bot's command is left alone."""
+        word = (message.text or "").split(maxsplit=1)[0]
+        name, _, addressee = word.partition("@")
+        if addressee and addressee.lower() != ((await bot.me()).username or "").lower():
+            return  # someone else's bot
+        await desk.post(
+            bot,
+            desk.t("desk.unknown_command", command=name[:40]) + "\n" + desk.t("desk.help"),
+            message.message_thread_id,
+            reply_to=message.message_id,
+        )
+
     @router.message(InTopic(), HasContent())
     async def relay_to_customer(message: Message, bot: Bot, agent: Agent) -> None:
-        if (message.text or "").startswith("/") and not (message.text or "").startswith("//"):
-            return  # someone else's bot command, or a typo: never sent to the customer
         await desk.relay_from_agent(bot, message, agent)
 
     @router.callback_query(DeskCallback.filter())

@@ -1,7 +1,9 @@
 """The customer's side of a handoff (private chats), ahead of every other router.
 
 While the chat has a live ticket everything the customer sends is recorded in the ticket and
-copied into its topic, and the bot says nothing of its own; ``/cancel`` withdraws the request
+copied into its topic. While nobody has taken it the customer is told her message was added
+(in words the first time, then a reaction on it for a while); once an agent has it the bot
+says nothing of its own; ``/cancel`` withdraws the request
 and ``/human`` says where they stand. A stale button pressed meanwhile gets a short note on the
 button itself. When the worker says the ticket is gone (an agent closed it), the message goes
 on to the bot's usual handlers.
@@ -158,13 +160,14 @@ def get_routers() -> list[Router]:
         message: Message, conv: Conversation, handoff: Handoff, desk: Desk
     ) -> None:
         try:
-            relayed = await desk.relay_from_customer(conv.bot, message, handoff)
+            ticket = await desk.relay_from_customer(conv.bot, message, handoff)
         except BusError as exc:
             logger.warning("a message of chat %s could not reach its ticket: %s", conv.chat_id, exc)
             await conv.say(conv.t("handoff.unavailable"))
             return
-        if not relayed:
+        if ticket is None:
             raise SkipHandler  # the ticket is closed: the bot answers
+        await desk.acknowledge(conv.bot, message, ticket)  # nobody has it yet: not silence
 
     @handoff.callback_query(flags={"callback_answer": {"pre": False}})
     async def on_button_in_handoff(

@@ -15,7 +15,7 @@ import contextlib
 import html
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message, ReactionTypeEmoji
 from prometheus_client import Counter
 
 from bot.desk import keyboards, texts
@@ -66,6 +66,13 @@ RELAYED = Counter(
     "Messages relayed between customers and agents, by direction and outcome.",
     ["direction", "outcome"],
 )
+ACKS = Counter(
+    "kefu_desk_acks_total",
+    "Acknowledgements of a waiting customer's messages, by kind (text, reaction, short).",
+    ["kind"],
+)
+ACK_REACTION = "✍"
+"""The reaction that says "noted" (one of Telegram's standard reaction emoji)."""
 MEMBER_TTL_S = 60.0
 NON_MEMBER_TTL_S = 10.0
 MEMBERS_KEPT = 10_000
@@ -210,6 +217,19 @@ class Desk:
             logger.warning("could not post in the agents' group: %s", reason_of(exc))
             return None
 
+    async def post_long(self, bot: Bot, lines: Sequence[str], thread: int | None = None) -> None:
+        """Lines in as few messages as Telegram's length allows (a line is never split)."""
+        chunk: list[str] = []
+        size = 0
+        for line in lines:
+            if chunk and size + len(line) + 1 > texts.CARD_LIMIT:
+                await self.post(bot, "\n".join(chunk), thread)
+                chunk, size = [], 0
+            chunk.append(line)
+            size += len(line) + 1
+        if chunk:
+            await self.post(bot, "\n".join(chunk), thread)
+
     async def tell_customer(
         self,
         bot: Bot,
@@ -277,19 +297,85 @@ class Desk:
             text = conv.t(
                 "handoff.already_waiting", ticket_no=reply.ticket_no, place=where, wait=wait
             )
-        elif self.policy.is_open(now):
+        elif self.answer_time(now) is None:
             text = conv.t("handoff.opened", ticket_no=reply.ticket_no, place=where, wait=wait)
         else:
             text = conv.t(
                 "handoff.opened_closed_hours",
                 ticket_no=reply.ticket_no,
-                when=self.replies.human_reply_time(now, conv.locale),
+                when=self.when_answered(now, conv.locale),
             )
         await conv.say(text)
 
-    async def relay_from_customer(self, bot: Bot, message: Message, handoff: Handoff) -> bool:
-        """Record the customer's message in the ticket and copy it into the topic. ``False``
-        when the ticket is gone (the chat is the bot's again)."""
+    def answer_time(self, now: datetime) -> datetime | None:
+        """When a person will be there to answer: None for now; otherwise the next opening of
+        the shop, or (open, but nobody on ``HANDOFF_SHIFTS`` is on duty) the next shift."""
+        if not self.policy.is_open(now):
+            return self.policy.next_opening(now)
+        on_duty = self.settings.next_on_duty(now, self.policy.service_hours.zone)
+        if on_duty is None or on_duty <= now:
+            return None
+        return on_duty
+
+    def when_answered(self, now: datetime, locale: str) -> Html:
+        """``answer_time`` in the customer's words ("now", "today at 14:00", …)."""
+        at = self.answer_time(now)
+        if at is None:
+            return self.replies.text("ticket.when.now", locale)
+        return self.replies.human_reply_time(now, locale, at=at)
+
+    async def acknowledge(self, bot: Bot, message: Message, ticket: TicketView) -> str | None:
+        """The customer wrote to a ticket nobody has taken yet: never silence. In words the
+        first time ("added to your request; a person answers here, we're open …"), then,
+        within ``HANDOFF_ACK_WINDOW_SECONDS``, a reaction on her message (a short line when
+        Telegram refuses the reaction). Returns what was done (``text``, ``reaction``,
+        ``short``), or None (an agent has it: the agent answers)."""
+        if ticket.state != "waiting":
+            return None
+        chat_id = message.chat.id
+        now = time.time()
+        record = await self.store.load(bot.id, chat_id)  # after the chat's lock: current
+        recent = now - record.acked_at < self.settings.handoff_ack_window_s
+        if recent and await self._react(bot, message):
+            ACKS.labels("reaction").inc()
+            return "reaction"
+        if recent:
+            kind, text = "short", self.customer_text(ticket.locale, "handoff.added_short")
+        else:
+            await self.store.acked(bot.id, chat_id, ticket.ticket_no, now)
+            moment = datetime.now(UTC)
+            if self.answer_time(moment) is None:
+                when = self.customer_text(ticket.locale, "handoff.hours")
+            else:
+                when = self.when_answered(moment, ticket.locale)
+            kind = "text"
+            text = self.customer_text(
+                ticket.locale, "handoff.added", ticket_no=ticket.ticket_no, when=when
+            )
+        try:
+            await bot.send_message(chat_id, text, reply_to_message_id=message.message_id,
+                                   allow_sending_without_reply=True)
+        except TelegramAPIError as exc:
+            logger.info("acknowledgement to chat %s failed: %s", chat_id, reason_of(exc))
+            return None
+        ACKS.labels(kind).inc()
+        return kind
+
+    async def _react(self, bot: Bot, message: Message) -> bool:
+        try:
+            await bot.set_message_reaction(
+                message.chat.id, message.message_id, [ReactionTypeEmoji(emoji=ACK_REACTION)]
+            )
+            return True
+        except TelegramAPIError as exc:
+            logger.info("no reaction in chat %s: %s", message.chat.id, reason_of(exc))
+            return False
+
+    async def relay_from_customer(
+        self, bot: Bot, message: Message, handoff: Handoff
+    ) -> TicketView | None:
+        """Record the customer's message in the ticket and copy it into the topic: the ticket
+        as it is now, or None when it is gone (the chat is the bot's again)."""
         chat_id = message.chat.id
         attachment = attachment_of(message)
         request = AppendToTicket(
@@ -321,11 +407,11 @@ class Desk:
             assert handoff.ticket_no is not None
             await self.store.closed(bot.id, chat_id, handoff.ticket_no, rate=False)
             handoff.ticket_no = None
-            return False
+            return None
         topic = reply.ticket.topic_id
         if topic is None:
             RELAYED.labels("in", "pending").inc()  # the topic keeper copies it after binding
-            return True
+            return reply.ticket
         if message.media_group_id:
             self.albums.add(
                 ("in", chat_id, message.media_group_id),
@@ -333,9 +419,9 @@ class Desk:
                 message.message_id,
                 lambda b, ids: self._copy_in(b, chat_id, ids, reply.ticket),
             )
-            return True
+            return reply.ticket
         await self._copy_in(bot, chat_id, [message.message_id], reply.ticket)
-        return True
+        return reply.ticket
 
     async def _copy_in(self, bot: Bot, chat_id: int, ids: list[int], ticket: TicketView) -> None:
         topic = ticket.topic_id
@@ -385,8 +471,8 @@ class Desk:
             await conv.say(conv.t("handoff.already_with_agent", agent=ticket.agent_name or ""))
             return True
         where, wait = texts.place_parts(self.replies, conv.locale, ticket.place)
-        if not self.policy.is_open(datetime.now(UTC)):
-            wait = self.replies.human_reply_time(datetime.now(UTC), conv.locale)
+        if self.answer_time(datetime.now(UTC)) is not None:
+            wait = self.when_answered(datetime.now(UTC), conv.locale)
         await conv.say(
             conv.t("handoff.already_waiting", ticket_no=ticket.ticket_no, place=where, wait=wait)
         )

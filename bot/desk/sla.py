@@ -4,7 +4,8 @@
   the group's General topic, mentioning who is on shift when ``HANDOFF_SHIFTS`` says; within
   the shop's service hours only (nobody is there to take it otherwise: the customer was told
   when people are back). One message lists every ticket due in that round.
-* An agent who leaves the customer waiting ``HANDOFF_IDLE_SECONDS`` is reminded in the topic.
+* An agent who leaves the customer waiting ``HANDOFF_IDLE_SECONDS`` is reminded in the topic,
+  and raised in General (with who is on shift) where the other agents see it.
 * A ticket without a topic after ``TOPICLESS_S`` gets one (an event lost on the way).
 
 With several bot processes each alert is posted once: before posting, a process claims it with
@@ -136,15 +137,22 @@ class ServiceLevels:
             f'<a href="tg://user?id={ticket.agent_id}">'
             f"{html.escape(ticket.agent_name or str(ticket.agent_id))}</a>"
         )
+        waited = texts.duration(desk.replies, desk.locale, self.settings.handoff_idle_s)
+        await desk.post(
+            bot,
+            desk.t("desk.idle", agent=mention, waited=waited, ticket_no=ticket.ticket_no),
+            ticket.topic_id,
+        )
+        # …and in General, where the others (and whoever is on shift) see it too.
         await desk.post(
             bot,
             desk.t(
-                "desk.idle",
+                "desk.idle.general",
                 agent=mention,
-                waited=texts.duration(desk.replies, desk.locale, self.settings.handoff_idle_s),
+                waited=waited,
                 ticket_no=ticket.ticket_no,
+                mentions=self._mentions(now),
             ),
-            ticket.topic_id,
         )
 
     def _mentions(self, now: datetime) -> Html:

@@ -31,11 +31,13 @@ RECHECK_S = 60.0
 @dataclass
 class Handoff:
     """``ticket_no``: the chat's live ticket (as far as we know); ``rating``: a closed ticket
-    whose rating (and comment) the customer may still give."""
+    whose rating (and comment) the customer may still give; ``acked_at``: when the customer
+    was last told in words that a message of hers was added to the waiting ticket."""
 
     ticket_no: str | None = None
     checked_at: float = 0.0
     rating: str | None = None
+    acked_at: float = 0.0
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Handoff:
@@ -43,10 +45,16 @@ class Handoff:
             ticket_no=data.get("ticket"),
             checked_at=float(data.get("checked", 0.0)),
             rating=data.get("rating"),
+            acked_at=float(data.get("acked", 0.0)),
         )
 
     def to_data(self) -> dict[str, Any]:
-        return {"ticket": self.ticket_no, "checked": self.checked_at, "rating": self.rating}
+        return {
+            "ticket": self.ticket_no,
+            "checked": self.checked_at,
+            "rating": self.rating,
+            "acked": self.acked_at,
+        }
 
     @property
     def live(self) -> bool:
@@ -74,6 +82,14 @@ class HandoffStore:
 
     async def opened(self, bot_id: int, chat_id: int, ticket_no: str) -> None:
         await self.save(bot_id, chat_id, Handoff(ticket_no=ticket_no, checked_at=time.time()))
+
+    async def acked(self, bot_id: int, chat_id: int, ticket_no: str, at: float) -> None:
+        """The customer was told her message was added to ``ticket_no`` (if still hers)."""
+        current = await self.load(bot_id, chat_id)
+        if current.ticket_no != ticket_no:
+            return
+        current.acked_at = at
+        await self.save(bot_id, chat_id, current)
 
     async def closed(self, bot_id: int, chat_id: int, ticket_no: str, *, rate: bool) -> None:
         """The ticket closed: the chat is the bot's again (unless it already holds a newer

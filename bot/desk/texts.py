@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from bus.contracts import QueuePlace, TicketView
 from replies.render import Html, Replies
@@ -183,3 +183,42 @@ def place_parts(replies: Replies, locale: str, place: QueuePlace | None) -> tupl
         minutes = max(1, round(place.expected_wait_s / 60))
         wait = replies.text("handoff.wait", locale, minutes=minutes)
     return where, wait
+
+
+HISTORY_LINE_LIMIT = 500  # characters of one transcript line in /history
+
+
+def history(
+    replies: Replies, locale: str, zone: tzinfo, tickets: list[TicketView]
+) -> list[str]:
+    """``/history``: each ticket (oldest first) with its head line and its transcript tail, one
+    line per message; agents' notes marked as such. Every value is escaped by the templates."""
+    lines: list[str] = []
+    for ticket in reversed(tickets):
+        lines.append(
+            replies.text(
+                "desk.history.head",
+                locale,
+                ticket_no=ticket.ticket_no,
+                customer=mask_name(ticket.customer_name),
+                state=replies.text(f"desk.history.state.{ticket.state}", locale),
+                opened=ticket.opened_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+        hidden = ticket.transcript_length - len(ticket.transcript)
+        if hidden > 0:
+            lines.append(replies.text("desk.history.earlier", locale, count=hidden))
+        for line in ticket.transcript:
+            text = line.text if len(line.text) <= HISTORY_LINE_LIMIT else (
+                line.text[: HISTORY_LINE_LIMIT - 1] + "…"
+            )
+            lines.append(
+                replies.text(
+                    "desk.history.note" if line.internal else "desk.history.line",
+                    locale,
+                    at=line.at.astimezone(zone).strftime("%m-%d %H:%M"),
+                    who=replies.text(f"desk.history.who.{line.role}", locale),
+                    text=text,
+                )
+            )
+    return lines

@@ -9,6 +9,7 @@ changes it or says why not. The phone the order was placed with — its proof �
 from __future__ import annotations
 
 import logging
+import re
 
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
@@ -76,6 +77,20 @@ class AddressDraft(Draft):
 
 def _fits(value: str | None, low: int, high: int) -> str | None:
     return value if value is not None and low <= len(value) <= high else None
+
+
+_NAME_CUE = re.compile(
+    r"^(?:收件人|收货人|姓名|名字|(?:receiver'?s? |recipient'?s? )?name)"
+    r"\s*(?:改成|改为|换成|是|:|：|is)?\s*",
+    re.IGNORECASE,
+)
+
+
+def _receiver(name: str | None) -> str | None:
+    """The receiver's name without the words that cue it ("name Li Lei", "收件人是李雷")."""
+    if name is None:
+        return None
+    return _fits(_NAME_CUE.sub("", name.strip()).strip(" ,，"), 1, 50)
 
 
 def address_in(text: str) -> ParsedAddress | None:
@@ -157,18 +172,42 @@ class AddressFlow(Flow):
             # A clear new question rather than an address: the intent handlers take it.
             await self.finish()
             raise SkipHandler
+        draft = await self.draft()
+        if self.receiver_only(parsed):
+            # "李雷 13700002222" before the address: kept, the address asked for
+            self.take_receiver(draft, parsed)
+            await self.keep(draft)
+            await self.conv.say(self.conv.t("address.receiver_noted"))
+            return
         problems = [p for p in parsed.problems if p in ASKED_AGAIN]
         if problems or not parsed.has_address:
             lines = [self.conv.t(f"address.problem.{p}") for p in problems]
             await self.conv.say("\n".join(lines) or self.conv.t("address.too_short"))
             return
-        draft = await self.draft()
         self.fill(draft, parsed)
         await self.show(draft)
 
+    @staticmethod
+    def receiver_only(parsed: ParsedAddress) -> bool:
+        """A receiver's name and phone with no address ("李雷 13700002222"): a part of the
+        change said on its own, not an address missing its province."""
+        return (
+            parsed.phone is not None
+            and parsed.province is None
+            and parsed.street is None
+            and "invalid_phone" not in parsed.problems
+            and "ambiguous_phone" not in parsed.problems
+        )
+
+    def take_receiver(self, draft: AddressDraft, parsed: ParsedAddress) -> None:
+        draft.receiver_name = _receiver(parsed.receiver_name) or draft.receiver_name
+        draft.phone = parsed.phone or draft.phone
+        draft.confirmed = False
+
     def fill(self, draft: AddressDraft, parsed: ParsedAddress) -> None:
-        draft.receiver_name = _fits(parsed.receiver_name, 1, 50)
-        draft.phone = parsed.phone
+        # a name and phone said before the address, in their own message, are kept
+        draft.receiver_name = _fits(parsed.receiver_name, 1, 50) or draft.receiver_name
+        draft.phone = parsed.phone or draft.phone
         draft.province = parsed.province
         draft.city = _fits(parsed.city, 2, 30)
         draft.district = _fits(parsed.district, 2, 30)
@@ -200,6 +239,14 @@ class AddressFlow(Flow):
             await self.confirmed(answer)
             return
         parsed = parse_address(text)
+        if self.receiver_only(parsed):
+            # the name and phone sent after the address: added to it and shown again (it
+            # was read as a whole new address missing its province, and the change went
+            # through without them)
+            draft = await self.draft()
+            self.take_receiver(draft, parsed)
+            await self.show(draft)
+            return
         if parsed.province is not None or parsed.phone is not None:
             await self.address_typed(text, decision)
             return

@@ -204,6 +204,15 @@ class Flow(ABC):
             self.rpc, self.conv, text, listed, states, keep
         )
 
+    @staticmethod
+    def digits_again(text: str, tried: str | None) -> str | None:
+        """Four digits alone, after the lookup of order ``tried`` failed ("1234" was wrong,
+        "5280" now): that order, its digits tried again — the order number was asked for
+        again instead, as if it had been lost. The worker counts every wrong try as before."""
+        if tried is None or order_number(text) is not None:
+            return None
+        return tried if answered_last4(text) is not None else None
+
     async def ask_order_again_or_step_aside(
         self, decision: Decision | None, text: str = ""
     ) -> None:
@@ -381,7 +390,9 @@ class OrderFirstFlow(Flow, Generic[OD]):
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
-        order_no = await self.order_named(text, self.listed, keep=self.list_keep(draft))
+        order_no = self.digits_again(text, draft.order_no) or await self.order_named(
+            text, self.listed, keep=self.list_keep(draft)
+        )
         if order_no is None:
             await self.ask_order_again_or_step_aside(decision, text)
             return

@@ -24,7 +24,7 @@ from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import Keep, delivered, item_label, order_ask, order_mentioned
 from bot.services.questions import item_kind_named
 from bot.services.repeats import say_answer
-from bot.services.sizes import SizeWish, size_wish, wanted_size
+from bot.services.sizes import SizeWish, size_wish, wanted_color, wanted_size
 from bus.contracts import (
     ContactRequired,
     CreateExchange,
@@ -138,7 +138,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         wish = size_wish(text)
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),
-            new_color=slots.color,
+            new_color=(wanted_color(text) if text else None) or slots.color,
             size_step=wish.step,
             size_base=wish.base,
             request=text.strip()[:200],
@@ -183,7 +183,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.offer_own_orders(draft, text)
 
     def about(self, decision: Decision, text: str) -> str | None:
-        """"换的那件什么时候寄出来" during the exchange: how it goes — not the rules asked again
+        """ "换的那件什么时候寄出来" during the exchange: how it goes — not the rules asked again
         ("换货规则是什么", answered briefly by the intents)."""
         if decision.intent == "returns.exchange" and not _WHEN_NEW.search(text):
             return None

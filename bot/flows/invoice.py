@@ -134,6 +134,13 @@ class InvoiceDraft(Draft):
         return found
 
 
+def tax_no_refusal(reply: InvoiceRefused) -> str:
+    """The words for a tax number refused: what is wrong with it, when the worker says."""
+    if reply.tax_no_problem in ("characters", "check_character"):
+        return f"invoice.refused.tax_no_invalid.{reply.tax_no_problem}"
+    return "invoice.refused.tax_no_invalid"
+
+
 def title_of(text: str) -> str | None:
     """The title a message gives, without the words around it ("抬头：杭州某某科技有限公司")."""
     cleaned = LABELS.sub(" ", text).strip(" \"'“”‘’「」")
@@ -198,7 +205,7 @@ class InvoiceFlow(Flow):
     }
 
     def about(self, decision: Decision, text: str) -> str | None:
-        """"发票什么时候能开好", "how long will it take" half way through: this invoice's time
+        """ "发票什么时候能开好", "how long will it take" half way through: this invoice's time
         (answered honestly: finance issues it against the request number) — unless the words
         are about the parcel ("how long does delivery take")."""
         if decision.intent != "payment.invoice" and _PARCEL.search(text):
@@ -361,16 +368,18 @@ class InvoiceFlow(Flow):
     async def refused(self, draft: InvoiceDraft, reply: InvoiceRefused) -> None:
         conv = self.conv
         if reply.reasons == ["tax_no_invalid"]:
-            # The one thing to put right: ask for the number again (a fresh request).
+            # The one thing to put right: ask for the number again (a fresh request), saying
+            # what is wrong with it (an 18-character number is never told "usually 18")
             draft.tax_no, draft.key = None, None
             await self.wait(InvoiceRequest.waiting_for_tax_no, draft)
-            await conv.say(conv.t("invoice.refused.tax_no_invalid"))
+            await conv.say(conv.t(tax_no_refusal(reply)))
             return
         await self.finish()
-        lines = [
-            conv.t(f"invoice.refused.{reason}", invoice_no=reply.existing_invoice_no or "")
+        keys = [
+            tax_no_refusal(reply) if reason == "tax_no_invalid" else f"invoice.refused.{reason}"
             for reason in reply.reasons
         ]
+        lines = [conv.t(key, invoice_no=reply.existing_invoice_no or "") for key in keys]
         await conv.say("\n".join(lines))
 
     async def resume(self, at: str) -> None:

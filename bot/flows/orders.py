@@ -36,10 +36,11 @@ from bot.services.orders import (
     refund_under_way,
 )
 from bot.services.parcels import points_at_a_return, says_sent_back
-from bot.services.sizes import SizeWish, size_wish, wanted_size
+from bot.services.sizes import SizeWish, size_wish, wanted_color, wanted_size
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
+    ConfirmReceipt,
     ContactRequired,
     CourierRequestRecorded,
     CourierRequestRefused,
@@ -54,18 +55,22 @@ from bus.contracts import (
     OrderUrged,
     OrderView,
     ProductFound,
+    ReceiptConfirmed,
+    ReceiptRefused,
     RequestCourier,
     UrgeOrder,
     UrgeRefused,
 )
 from intents import Decision, Slots
 from intents.not_received import not_received
-from intents.slots import answered_last4, extract_slots, order_number
+from intents.slots import answered_last4, order_number
 from intents.wrong_item import wrong_item
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState
 
-Job = Literal["not_received", "missing_item", "wrong_item", "urge", "courier", "returned"]
+Job = Literal[
+    "not_received", "missing_item", "wrong_item", "urge", "courier", "returned", "receipt"
+]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
 # "包裹到了但是少了一条裤子", "the jeans were not in the parcel": something of the order missing
@@ -84,6 +89,15 @@ _RETURNED = re.compile(
     r"|(tracking|status|courier)\b.{0,20}\b(says|shows|marked|showing)\b.{0,30}\breturn(ed|ing)\b",
     re.IGNORECASE,
 )
+# "我收到了 确认收货", "got it, mark as received", "how do I confirm I received it?": the
+# parcel is with her, the order to be completed (确认收货)
+_RECEIPT = re.compile(
+    r"确认收货|确认一下收货|点收货|收货确认|帮我(点|确认)一?下?收货"
+    r"|\bmark(ed)? (it |this |the order |my order )?as (received|delivered)\b"
+    r"|\bconfirm (the |my )?(receipt|delivery)\b|\bconfirm (that )?i (got|received|have)\b",
+    re.IGNORECASE,
+)
+_HOW = re.compile(r"怎么|如何|在哪|哪里|吗|\bhow\b|\bwhere\b|\?|？", re.IGNORECASE)
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
 _COURIER = re.compile(
     r"(改发|换成?|改成?|用|走|发)\s*(顺丰|SF|sf|EMS|ems|邮政)|(by|with|via|use|switch to|send it) "
@@ -115,6 +129,8 @@ def order_job(text: str) -> Job | None:
         return "returned"
     if wrong_item(text):  # (never an address written wrong: intents.wrong_item)
         return "wrong_item"
+    if _RECEIPT.search(text):
+        return "receipt"
     if courier_asked(text) is not None:
         return "courier"
     if _URGE.search(text):
@@ -141,6 +157,7 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "urge": frozenset({"paid", "shipped"}),
     "courier": frozenset({"paid"}),
     "returned": frozenset({"shipped"}),
+    "receipt": frozenset({"shipped"}),
     "order.change_address": _BEFORE_SHIPPING,
     "order.cancel": _BEFORE_SHIPPING,
     "order.modify": _BEFORE_SHIPPING,
@@ -156,12 +173,13 @@ ONLY_FITTING: frozenset[str] = frozenset({"returned"})
 # "我的包裹到哪了", "where is my parcel": a parcel on its way; "怎么还没发货", "when will it
 # ship": an order paid and waiting to ship
 _WHERE_IS_IT = re.compile(
-    r"到哪|在哪|哪儿了|到了吗|还没到|包裹|物流|快递.{0,6}(到|在|呢)"
+    r"到哪|在哪|哪儿了|到了吗|还没到|没收到|还没收|寄出|包裹|物流|快递.{0,6}(到|在|呢)"
     r"|\bwhere\b|\btrack|\bparcel\b|\bpackage\b|\barriv",
     re.IGNORECASE,
 )
 _NOT_SHIPPED_YET = re.compile(
-    r"还没发|没发货|什么时候发|何时发|发货了吗|发了吗|\b(ship|dispatch|send)(ped|ed)? (it )?yet\b"
+    r"还没发|没发货|还不发|不发货|什么时候发|何时发|发货了吗|发了吗"
+    r"|\b(ship|dispatch|send)(ped|ed)? (it )?yet\b"
     r"|when (will|do) you (ship|send|dispatch)|when (will|does) it (ship|be sent)|not shipped",
     re.IGNORECASE,
 )
@@ -173,6 +191,23 @@ _ANOTHER_ORDER = re.compile(
     re.IGNORECASE,
 )
 """Words that point away from the order just shown ("付完款才看见地址选错了": a paid one)."""
+
+
+# "等了一个星期了还没发货", "付款一个多月了还不发货", "it's been ages, where is it": she has
+# waited too long — about an order already late, it is urged at once (never "shall I chase it?")
+_WAITED = re.compile(
+    r"等了|等(很|好|这么|那么|太)?久|这么久|好久|太久|半天了|迟迟|一直(没|不)|还不发"
+    r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)了?(了|还|都)"
+    r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)$|多少?天了|几天了"
+    r"|\bages\b|so long|too long|forever|been waiting|\bwaited\b|still (not|hasn'?t|haven'?t)\b"
+    r"|(for|over|almost|nearly|more than) (a|one|two|three|four|\d+) (week|month)s?\b",
+    re.IGNORECASE,
+)
+
+
+def waited_too_long(text: str) -> bool:
+    """She complains of the wait ("等了一个星期了还没发货", "it's been ages where is it")."""
+    return _WAITED.search(text) is not None
 
 
 def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
@@ -373,7 +408,9 @@ class OrderQueryFlow(Flow):
 
     async def number_typed(self, text: str, decision: Decision | None) -> None:
         draft = await self.draft()
-        order_no = await self.order_named(text, "q", job_states(draft), self.refund_filter(draft))
+        order_no = self.digits_again(text, draft.order_no) or await self.order_named(
+            text, "q", job_states(draft), self.refund_filter(draft)
+        )
         if order_no is None and draft.intent == "order.change_address" and address_in(text):
             # the new address typed before the order is picked: kept for the address step
             draft.text = text[:300]
@@ -454,11 +491,38 @@ class OrderQueryFlow(Flow):
         """The order card, and what the question needs on top of it. Only the order's verified
         customer (``found.access == "owner"``) may change it."""
         conv, order, intent = self.conv, found.order, draft.intent
+        change = OrderChangeFlow(conv, self.rpc, self.state)
+        late = [f for f in order.attention if f.code in LATE]
+        if late and draft.job in (None, "urge") and waited_too_long(draft.text):
+            # "等了一个星期了还没发货" about an order already late: urged at once, and said so
+            # (not the card and "shall I chase it?" — she has waited long enough)
+            flag = late[0]
+            sorry = conv.t(
+                f"order.attention.{flag.code}_urging",
+                order_no=order.order_no,
+                days=max(1, flag.days_late),
+            )
+            if flag.seller_pays_postage:
+                within = conv.replies.policy.returns.proxy_late_ship_days
+                sorry += "\n" + conv.t("order.attention.dispatch_overdue_postage", days=within)
+            await conv.say(sorry)
+            await change.run(ChangeDraft(job="urge", order_no=order.order_no))
+            return
+        if draft.job == "receipt" and order.state == "shipped" and not _HOW.search(draft.text):
+            # "我收到了 确认收货": done at once, the order's card after it
+            await change.run(ChangeDraft(job="receipt", order_no=order.order_no))
+            return
+        markup = conv.feedback(intent)
+        if order.state == "shipped":
+            markup = keyboards.with_receipt(conv.t, markup, order.order_no)
         refused_outright = intent == "order.change_address" and order.address_refusal is not None
         if not (draft.in_view and refused_outright):
             # (an address that can't change, asked with the card just shown: the refusal first)
-            await conv.say(order_card(conv, order), reply_markup=conv.feedback(intent))
-        change = OrderChangeFlow(conv, self.rpc, self.state)
+            await conv.say(order_card(conv, order), reply_markup=markup)
+        if draft.job == "receipt":
+            # "how do I confirm I received it?": the button is on the card (or why not)
+            await conv.say(conv.t(RECEIPT_HOW.get(order.state, "order.receipt.how_shipped")))
+            return
         if draft.job == "not_received":
             await self.not_received(order)
         elif draft.job in ("missing_item", "wrong_item"):
@@ -604,6 +668,18 @@ class OrderQueryFlow(Flow):
         )
 
 
+RECEIPT_HOW: dict[str, str] = {
+    "completed": "order.receipt.already",
+    "closed": "order.receipt.refused.order_closed",
+    "paid": "order.receipt.refused.not_shipped",
+    "awaiting_payment": "order.receipt.refused.not_shipped",
+}
+"""What "how do I confirm receipt?" is told under an order's card, by its state."""
+
+LATE: frozenset[str] = frozenset({"dispatch_overdue", "transit_overdue"})
+"""The attention flags of an order already late (urged at once when she complains of the wait)."""
+
+
 async def attention(conv: Conversation, order: OrderView) -> None:
     """An order past the dispatch promise or long in transit: an apology, and the offer to urge
     it (recorded on the order) or to get a person."""
@@ -632,7 +708,7 @@ class OrderChange(StatesGroup):
     """Only as the place to go on from (``paused_at``): the change is run again."""
 
 
-ChangeJob = Literal["urge", "courier", "cancel", "modify"]
+ChangeJob = Literal["urge", "courier", "cancel", "modify", "receipt"]
 
 
 class ChangeDraft(OrderDraft):
@@ -695,7 +771,7 @@ class OrderChangeFlow(Flow):
             job="modify",
             order_no=order.order_no,
             new_size=wish.target,
-            new_color=extract_slots(text).color,
+            new_color=wanted_color(text),
             size_step=wish.step,
             size_base=wish.base,
             request=text.strip()[:200],
@@ -723,6 +799,11 @@ class OrderChangeFlow(Flow):
         named = [i for i in order.items if draft.size_base and i.size == draft.size_base]
         if len(named) != 1:
             named = choices.items_mentioned(draft.request, order.items)  # "the hoodie to XL"
+        pending = conv.memory.pending_text
+        if not named and pending and size_wish(pending).target == draft.new_size:
+            # "尺码改L" typed after "卫衣那单 地址要改 还有尺码也想换成L" (its button offered,
+            # not pressed): the item said then, never "which one?" again
+            named = choices.items_mentioned(pending, order.items)
         if len(named) == 1:
             await self.with_item(draft, order, named[0].item_id)
             return
@@ -902,6 +983,11 @@ class OrderChangeFlow(Flow):
                 courier=draft.courier or "sf",
             )
             reply = await call_command(conv, self.rpc, courier_request)
+        elif draft.job == "receipt":
+            receipt = ConfirmReceipt(
+                idempotency_key=key, order_no=order_no, telegram_user_id=user, phone_last4=proof
+            )
+            reply = await call_command(conv, self.rpc, receipt)
         elif draft.job == "cancel":
             cancel = CancelOrder(
                 idempotency_key=key, order_no=order_no, telegram_user_id=user, phone_last4=proof
@@ -936,6 +1022,15 @@ class OrderChangeFlow(Flow):
             else:
                 urged = conv.t(f"order.urged.{reply.stage}")
                 await done.say(conv, "urge", urged, order_no=order_no)
+        elif isinstance(reply, ReceiptConfirmed):
+            if reply.already:
+                await conv.say(conv.t("order.receipt.already"))
+            else:
+                logger.info("order %s receipt confirmed by chat %s", order_no, conv.chat_id)
+                text = conv.t("order.receipt.done", order_no=order_no)
+                await done.say(conv, "receipt", text, order_no=order_no)
+        elif isinstance(reply, ReceiptRefused):
+            await conv.say(conv.t(f"order.receipt.refused.{reply.reason}"))
         elif isinstance(reply, UrgeRefused):
             await conv.say(conv.t(f"order.urge_refused.{reply.reason}"))
         elif isinstance(reply, CourierRequestRecorded):

@@ -67,13 +67,61 @@ SHEER_PHRASES = re.compile(
 )
 """The words of a sheerness question, taken out of what may name the product."""
 
-CARE_WORDS = ("洗", "熨", "晾", "烘干", "甩干", "保养", "缩水", "漂白", "wash", "iron", "dry clean",
-              "dryer", "tumble", "care", "shrink", "bleach")
-STOCK_WORDS = ("还有吗", "还有没有", "还有货", "有货", "有没有", "有吗", "缺货", "断货", "库存",
-               "没货", "卖完", "补货", "in stock", "do you have", "have it in", "available",
-               "sold out", "out of stock", "any left", "还剩")
-MATERIAL_WORDS = ("面料", "材质", "成分", "料子", "布料", "材料", "含量", "fabric", "material",
-                  "made of", "made from", "透气", "breathable")
+CARE_WORDS = (
+    "洗",
+    "熨",
+    "晾",
+    "烘干",
+    "甩干",
+    "保养",
+    "缩水",
+    "漂白",
+    "wash",
+    "iron",
+    "dry clean",
+    "dryer",
+    "tumble",
+    "care",
+    "shrink",
+    "bleach",
+)
+STOCK_WORDS = (
+    "还有吗",
+    "还有没有",
+    "还有货",
+    "有货",
+    "有没有",
+    "有吗",
+    "缺货",
+    "断货",
+    "库存",
+    "没货",
+    "卖完",
+    "补货",
+    "in stock",
+    "do you have",
+    "have it in",
+    "available",
+    "sold out",
+    "out of stock",
+    "any left",
+    "还剩",
+)
+MATERIAL_WORDS = (
+    "面料",
+    "材质",
+    "成分",
+    "料子",
+    "布料",
+    "材料",
+    "含量",
+    "fabric",
+    "material",
+    "made of",
+    "made from",
+    "透气",
+    "breathable",
+)
 FIBRE_WORDS: tuple[tuple[Fibre, tuple[str, ...]], ...] = (
     ("cashmere", ("羊绒", "cashmere")),
     ("wool", ("羊毛", "毛料", "wool")),
@@ -92,8 +140,7 @@ FIBRE_WORDS: tuple[tuple[Fibre, tuple[str, ...]], ...] = (
 """Fibres by the words customers use; longer and more specific first (人造棉 is viscose)."""
 PURE_WORDS = ("纯", "全棉", "100%", "100 %", "pure", "all cotton", "100 percent")
 UNSOLD_WORDS: tuple[tuple[Unsold, tuple[str, ...]], ...] = (
-    ("shoes", ("鞋", "靴", "shoe", "sneaker", "boots", "trainers", "heels", "sandals",
-               "slippers")),
+    ("shoes", ("鞋", "靴", "shoe", "sneaker", "boots", "trainers", "heels", "sandals", "slippers")),
     ("dresses", ("连衣裙", "dress")),
     ("skirts", ("半身裙", "skirt")),
     ("trousers", ("裤", "trousers", "pants", "jeans")),
@@ -101,15 +148,35 @@ UNSOLD_WORDS: tuple[tuple[Unsold, tuple[str, ...]], ...] = (
     ("accessories", ("围巾", "帽子", "包包", "scarf", "beanie", "tote")),
 )
 CATEGORY_QUERY: dict[ProductCategory, str] = {
-    "tops": "上衣", "trousers": "裤子", "skirts": "半身裙", "dresses": "连衣裙",
-    "outerwear": "外套", "accessories": "配饰",
+    "tops": "上衣",
+    "trousers": "裤子",
+    "skirts": "半身裙",
+    "dresses": "连衣裙",
+    "outerwear": "外套",
+    "accessories": "配饰",
 }
 """The word that lists a category's products (the worker's category words)."""
 
 _SIZES = re.compile(rf"(?<![A-Za-z0-9])(?:{SIZE_LETTERS}|[2-4]\d)(?![A-Za-z0-9])")
 _ASKED_SIZE = re.compile(rf"(?<![A-Za-z0-9])({SIZE_LETTERS}|[2-4]\d)(?![A-Za-z0-9])", re.I)
-_COLOURS_EN = ("black", "white", "grey", "gray", "navy", "beige", "khaki", "burgundy", "wine",
-               "light blue", "blue", "red", "pink", "green", "brown", "cream")
+_COLOURS_EN = (
+    "black",
+    "white",
+    "grey",
+    "gray",
+    "navy",
+    "beige",
+    "khaki",
+    "burgundy",
+    "wine",
+    "light blue",
+    "blue",
+    "red",
+    "pink",
+    "green",
+    "brown",
+    "cream",
+)
 _ZH_FILLER = tuple(
     "请问 你们 你家 这个 那个 这件 那件 这款 那款 衣服 东西 的时候 时候 需要 注意 什么 怎么 可以 "
     "不会 一下 多少 哪些 码的 码 号 那 这 是 的 吗 呢 吧 啊 呀 么 了 还 有 没 会 能 要 我 想 问 买 "
@@ -188,7 +255,9 @@ def asks_itself(text: str, slots: Slots) -> bool:
     material words), beyond naming a product."""
     lowered = text.lower()
     return bool(
-        slots.size or slots.color or fibre_asked(text)[0]
+        slots.size
+        or slots.color
+        or fibre_asked(text)[0]
         or any(w in lowered for w in (*STOCK_WORDS, *CARE_WORDS, *WEAR_WORDS, *MATERIAL_WORDS))
         or SHEER.search(text)  # "雪纺的会不会很透"
     )
@@ -272,8 +341,11 @@ class ProductsDraft(Draft):
     def of(cls, text: str, slots: Slots, aspect: Aspect | None = None) -> ProductsDraft:
         fibre, pure = fibre_asked(text)
         return cls(
-            aspect=aspect or aspect_of(text, slots), fibre=fibre, pure=pure,
-            size=size_asked(text, slots), color=slots.color,
+            aspect=aspect or aspect_of(text, slots),
+            fibre=fibre,
+            pure=pure,
+            size=size_asked(text, slots),
+            color=slots.color,
         )
 
 
@@ -302,7 +374,8 @@ async def explain_unsold(conv: Conversation, rpc: Bus, text: str) -> bool:
         [conv.replies.category_name(c, conv.locale) for c in sold], conv.locale
     )
     label = (
-        conv.t("products.thing.shoes") if thing == "shoes"
+        conv.t("products.thing.shoes")
+        if thing == "shoes"
         else conv.replies.category_name(thing, conv.locale)
     )
     logger.info("asked about %s, which the shop does not sell", thing)
@@ -472,7 +545,8 @@ class ProductFacts(Flow):
         header = conv.t("products.header", name=name)
         markup = (
             # how sheer it is: a person can hold it to the light (a ticket on the press)
-            conv.offer_human("other") if draft.aspect == "sheer"
+            conv.offer_human("other")
+            if draft.aspect == "sheer"
             else conv.feedback("quality.material")
         )
         await conv.say(f"{header}\n{body}", reply_markup=markup)
@@ -488,19 +562,26 @@ class ProductFacts(Flow):
                 verdict = "no"
             else:
                 verdict = "partly"
-            lines.append(conv.t(f"products.fibre.{verdict}") + conv.t(
-                "products.fibre.line", name=name, percent=share,
-                fibre=conv.t(f"fibre.{draft.fibre}"),
-            ))
+            lines.append(
+                conv.t(f"products.fibre.{verdict}")
+                + conv.t(
+                    "products.fibre.line",
+                    name=name,
+                    percent=share,
+                    fibre=conv.t(f"fibre.{draft.fibre}"),
+                )
+            )
         if conv.locale.startswith("zh") or not product.composition:
             # the product page's own words (Chinese): to others the composition says it
             lines.append(conv.t("products.material", material=product.material))
         if product.composition:
             shares = [(s.fibre, s.percent) for s in product.composition]
-            lines.append(conv.t(
-                "products.composition",
-                composition=conv.replies.render_composition(shares, conv.locale),
-            ))
+            lines.append(
+                conv.t(
+                    "products.composition",
+                    composition=conv.replies.render_composition(shares, conv.locale),
+                )
+            )
         return "\n".join(lines)
 
     def fibre_line(self, draft: ProductsDraft, product: ProductView, name: str) -> str | None:
@@ -564,25 +645,30 @@ class ProductFacts(Flow):
                 return text  # nothing else was asked
             # the half that exists: the size in every colour, or the colour in every size
             kept = [
-                v for v in in_stock
+                v
+                for v in in_stock
                 if (no_size or v.size.upper() == (size or "").upper())
                 and (no_color or (color or "") in v.color or v.color in (color or ""))
             ]
             asked = (size if no_color else colour_name(color or "", conv.locale)) or ""
             if not kept:
                 return text + "\n" + conv.t("products.stock.out", variant=asked)
-            lines = [conv.t("products.stock.line", variant=label(v), count=v.stock)
-                     for v in kept[:6]]
+            lines = [
+                conv.t("products.stock.line", variant=label(v), count=v.stock) for v in kept[:6]
+            ]
             return text + "\n" + conv.t("products.stock.in_asked", asked=asked) + "\n".join(lines)
         matching = [
-            v for v in product.variants
+            v
+            for v in product.variants
             if (size is None or v.size.upper() == size.upper())
             and (color is None or color in v.color or v.color in color)
         ]
         available = [v for v in matching if v.stock > 0]
         if available:
-            lines = [conv.t("products.stock.line", variant=label(v), count=v.stock)
-                     for v in available[:6]]
+            lines = [
+                conv.t("products.stock.line", variant=label(v), count=v.stock)
+                for v in available[:6]
+            ]
             return conv.t("products.stock.yes") + "\n".join(lines)
         shown = colour_name(color, conv.locale) if color else ""
         asked = conv.t("products.variant", color=shown, size=size or "").strip()

@@ -60,6 +60,8 @@ logger = logging.getLogger(__name__)
 # (a question the shop's policy answers).
 _WANT_ZH = re.compile(
     r"(我|我们)?(要|想|想要|申请|帮我|给我|准备)(办理?)?(个|一下)?退(货|款|掉|了|回)?"
+    # "把T恤退了", "T恤退掉": told to, as a job (never "衣服退了", what she already did)
+    r"|把[^，,。；;\s]{1,12}退(了|掉|回去|货)|[^，,。；;\s]{1,12}退掉"
 )
 _WANT_EN = re.compile(
     r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b"
@@ -161,9 +163,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     job_kind = "return"
     listed = "r"
     confirm_button = "button.confirm_return"
-    about_the_job: ClassVar[dict[str, str]] = {
-        "returns.refund_progress": "returns.refund_not_yet"
-    }
+    about_the_job: ClassVar[dict[str, str]] = {"returns.refund_progress": "returns.refund_not_yet"}
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)

@@ -69,7 +69,12 @@ def get_routers(
     flows = Router(name="bot.flows")
     flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
     flows.include_routers(
-        exchange_flow, orders_flow, returns_flow, size_flow, shipping_flow, invoice_flow,
+        exchange_flow,
+        orders_flow,
+        returns_flow,
+        size_flow,
+        shipping_flow,
+        invoice_flow,
         products_flow,
     )
 
@@ -98,7 +103,10 @@ def get_routers(
         # a return's parcel sent back with its tracking number, whatever the engine or a
         # waiting flow would make of it (the flows' buttons are checked before it all)
         returns.get_parcel_router(),
-        offers.get_router(), done.get_router(), commands.get_router(), identity.get_router(),
+        offers.get_router(),
+        done.get_router(),
+        commands.get_router(),
+        identity.get_router(),
         # a person or a call asked for ends any wait ("能给个电话吗" at "which order?")
         person.get_router(waiting=True),
         # "算了", "还是换吧", another order's number, "why do you need that?" while a job waits,

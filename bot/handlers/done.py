@@ -1,4 +1,4 @@
-""""改好了吗", "did it go through?" right after the bot said a job was done: that job, said
+""" "改好了吗", "did it go through?" right after the bot said a job was done: that job, said
 again as a reply to the message that confirmed it (``bot.services.done``)."""
 
 from __future__ import annotations

@@ -88,9 +88,7 @@ def get_router() -> Router:
         if state is not None:
             await state.clear()  # never leave the customer stuck in a broken flow
         try:
-            await conv.say(
-                conv.t("error.generic"), reply_markup=conv.offer_human("other")
-            )
+            await conv.say(conv.t("error.generic"), reply_markup=conv.offer_human("other"))
             await conv.memory.save()
         except Exception:
             logger.exception("could not even apologise in chat %s", conv.chat_id)

@@ -63,8 +63,6 @@ def get_router(known_intents: Collection[str]) -> Router:
         if callback_data.solved:
             await conv.say(conv.t("feedback.thanks"))
         else:
-            await conv.say(
-                conv.t("feedback.sorry"), reply_markup=conv.offer_human("other")
-            )
+            await conv.say(conv.t("feedback.sorry"), reply_markup=conv.offer_human("other"))
 
     return router

@@ -5,6 +5,7 @@ intents as before."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram import Router
@@ -38,7 +39,9 @@ class AnswersOffer(Filter):
         offer = conv.offer if conv is not None else None
         if offer is None or message.text is None or not offers.fresh(offer):
             return False
-        yes = bare_yes_or_no(message.text)
+        yes = _cancel_answer(message.text) if offer.job == "cancel" else None
+        if yes is None:
+            yes = bare_yes_or_no(message.text)
         if yes is None and conv is not None:
             yes = _same_job_asked(message.text, offer, conv, decision)
         if yes is None and offer.kind == "human" and _person_wanted(message.text, decision):
@@ -62,6 +65,31 @@ _BUTTONS: dict[str, tuple[str, str]] = {"cancel": ("button.cancel_order", "butto
 """A job offered by two buttons whose words typed answer it ("确认取消订单", "先不取消")."""
 _JOB_INTENTS = {"cancel": "order.cancel"}
 """The intent that asks for the job again ("取消订单" at "确定要取消订单…吗？")."""
+# at "确定要取消订单…吗？" the cancel said again in other words is the yes ("不想要了",
+# "cancel it"); "先不取消" / "留着吧" / "keep it" the no
+_CANCEL_YES = re.compile(
+    r"^(嗯|对|是的?|好的?)?[，, ]*(就|那就|还是)?(取消|不要了|不想要了|退掉|删掉)"
+    r"(吧|了|订单|掉)*[!！。~～]*$"
+    r"|^(yes,? )?(please )?cancel( it| the order)?( please)?[!.]*$"
+    r"|^i don'?t want (it|them)( any ?more)?[!.]*$",
+    re.I,
+)
+_CANCEL_NO = re.compile(
+    r"^(算了|哦|那)?[，, ]*"
+    r"((先|还是)?不(要)?(取消|退)了?|(先|还是)?留着|(no,? )?(don'?t cancel|keep it))",
+    re.I,
+)
+
+
+def _cancel_answer(text: str) -> bool | None:
+    """Typed at the cancel asked back, before the general yes or no: there "取消" and "不要了"
+    say cancel (read as a plain "no", they kept the order), "不想要了" too."""
+    said = text.strip()
+    if _CANCEL_NO.search(said):
+        return False
+    if _CANCEL_YES.search(said):
+        return True
+    return None
 
 
 def _same_job_asked(

@@ -123,11 +123,12 @@ def get_routers() -> tuple[Router, Router, Router]:
     ) -> None:
         await flows.get(OrderChangeFlow).confirm_typed(message.text or "", decision)
 
-    @flows.callback_query(OrderJobCallback.filter(F.job.in_({"urge", "cancel"})))
+    @flows.callback_query(OrderJobCallback.filter(F.job.in_({"urge", "cancel", "receipt"})))
     async def on_order_job(
         query: CallbackQuery, callback_data: OrderJobCallback, flows: Flows
     ) -> None:
-        job: ChangeJob = "urge" if callback_data.job == "urge" else "cancel"
+        pressed = callback_data.job
+        job: ChangeJob = pressed if pressed in ("urge", "receipt") else "cancel"
         await flows.get(OrderChangeFlow).pressed(job, callback_data.order_no)
 
     @flows.callback_query(OrderJobCallback.filter(F.job == "keep"))

@@ -185,13 +185,14 @@ def get_router(router: Router | None = None) -> Router:
         """A complaint (or any intent the catalogue sends to a person): the shop's answer, then
         a ticket."""
         text: str = conv.replies.answer(decision.intent, conv.locale)
-        order_no = conv.memory.last_order
-        if order_no:  # the ticket names the chat's order: not asked for again
+        # the order named in the complaint itself ("什么破店 … KF26200341") or the chat's
+        order_no = decision.slots.order_no or conv.memory.last_order
+        if order_no:  # the ticket names the order: not asked for again
             without_ask = conv.replies.answer(decision.intent, conv.locale, order_ask="none")
             if without_ask != text:
                 text = without_ask + "\n" + conv.t("complaint.order_attached", order_no=order_no)
         await conv.say(text)
         reason: TicketReason = "complaint" if decision.group == "complaint" else "customer_asked"
-        await open_ticket(conv, rpc, reason=reason, intent=decision.intent)
+        await open_ticket(conv, rpc, reason=reason, intent=decision.intent, order_no=order_no)
 
     return router

@@ -47,7 +47,9 @@ class StockQuestion(Filter):
         # about something: a size or colour, a product's name, or the product just talked about
         # ("有没有人在" is not a stock question)
         return bool(
-            slots.size or slots.color or product_words(message.text, slots)
+            slots.size
+            or slots.color
+            or product_words(message.text, slots)
             or (memory is not None and memory.product is not None)
         )
 
@@ -76,9 +78,7 @@ def get_routers() -> tuple[Router, Router, Router]:
     stock = Router(name=f"{__name__}.stock")
 
     @router.message(IntentRoute("quality.material"))
-    async def handle_material_question(
-        message: Message, flows: Flows, decision: Decision
-    ) -> None:
+    async def handle_material_question(message: Message, flows: Flows, decision: Decision) -> None:
         await flows.get(ProductFacts).start(message.text or "", decision.slots)
 
     @router.message(IntentRoute("color.options"))

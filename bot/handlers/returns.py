@@ -198,8 +198,15 @@ def _courier_job(text: str, conv: Conversation) -> bool:
 PARCEL_READINGS: dict[str, frozenset[str]] = {
     # "寄来的是灰色M 我拍的是黑色L": read by its colour and size words
     "wrong_item": frozenset(
-        {"color.difference", "color.real_color", "color.options", "quality.problem", "size.fit",
-         "size.chart", "size.recommend"}
+        {
+            "color.difference",
+            "color.real_color",
+            "color.options",
+            "quality.problem",
+            "size.fit",
+            "size.chart",
+            "size.recommend",
+        }
     ),
     # "tracking says returned to sender": read as a return the customer makes
     "returned": frozenset({"returns.return", "returns.address", "returns.postage"}),
@@ -517,7 +524,7 @@ def _about_returns(conv: Conversation, raw_state: str | None) -> bool:
 
 
 class ReturnParcel(Filter):
-    """"退货寄回去了 顺丰 SF1234567890": a return's parcel sent back, its tracking number in
+    """ "退货寄回去了 顺丰 SF1234567890": a return's parcel sent back, its tracking number in
     the message (whatever the engine made of it: a return, a refund's progress, an order)."""
 
     async def __call__(

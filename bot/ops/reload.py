@@ -76,11 +76,12 @@ class IntentReloader:
                 if first or force:
                     text = f"{type(exc).__name__}: {exc}"[:500]
                     logger.error(
-                        "intent engine reload failed, still answering with the previous model: "
-                        "%s", text,
+                        "intent engine reload failed, still answering with the previous model: %s",
+                        text,
                     )
-                    await self._say(f"⚠️ Intent model reload failed; the bot keeps the previous "
-                                    f"model. {text}")
+                    await self._say(
+                        f"⚠️ Intent model reload failed; the bot keeps the previous model. {text}"
+                    )
                 return False
             RELOADS.labels("ok").inc()
             self.reloads += 1
@@ -90,7 +91,8 @@ class IntentReloader:
             info = self.engine.info()
             logger.info(
                 "intent engine reloaded: model %s, %d taught phrases",
-                info.get("model") or "none", info.get("overrides", 0),
+                info.get("model") or "none",
+                info.get("overrides", 0),
             )
             return True
 
@@ -146,9 +148,7 @@ def ops_notice(settings: BotSettings) -> Notify | None:
     api_url = settings.telegram_api_url
 
     async def notify(text: str) -> None:
-        session = (
-            AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else None
-        )
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else None
         bot = Bot(token.get_secret_value(), session=session)
         try:
             await bot.send_message(chat_id, text)

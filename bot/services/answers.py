@@ -43,8 +43,15 @@ async def answer_from_policy(
     days = dispatch_days_asked(text) if intent == "shipping.dispatch_time" else None
     try:
         answer = conv.replies.answer(
-            intent, conv.locale, region=region, item_kind=kind, payments=payments,
-            couriers=couriers, days=days, order_ask=order_ask, **values,
+            intent,
+            conv.locale,
+            region=region,
+            item_kind=kind,
+            payments=payments,
+            couriers=couriers,
+            days=days,
+            order_ask=order_ask,
+            **values,
         )
     except KeyError:
         # The catalogue knows an intent the shop has not written an answer for yet.
@@ -58,7 +65,11 @@ async def answer_from_policy(
     # the same long answer asked again in this chat: briefly, pointing back to it
     decided = intent in YES_NO_INTENTS and (
         conv.replies.verdict(
-            intent, item_kind=kind, region=region, payments=payments, couriers=couriers,
+            intent,
+            item_kind=kind,
+            region=region,
+            payments=payments,
+            couriers=couriers,
             days=days,
         )
         is not None
@@ -73,9 +84,7 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
     Nothing is promised that no record backs."""
     if asks_for_gift_wrap(text):
         # a present for someone ("包装成礼物"): nothing in the policy says; a person can tell
-        await conv.say(
-            conv.t("bargain.gift_wrap"), reply_markup=conv.offer_human("other")
-        )
+        await conv.say(conv.t("bargain.gift_wrap"), reply_markup=conv.offer_human("other"))
         return
     coupon = asks_about_coupons(text)
     answer: str = conv.replies.answer("bargain.discount", conv.locale, coupon=coupon)

@@ -29,6 +29,7 @@ CATALOGUE_TTL_S = 60.0
 PRODUCTS_KEPT = 512
 """Products whose charts are kept at most (the least recently used go first)."""
 
+
 @dataclass(frozen=True, slots=True)
 class SizingFacts:
     """What size advice needs of a product: its names (the summary, no stock) and its chart,

@@ -53,7 +53,7 @@ _NO_EN = frozenset(
 
 
 def yes_or_no(text: str) -> bool | None:
-    """"对" / "好的，就这样" / "yes please" → True; "不对" / "算了" / "no" → False; else None.
+    """ "对" / "好的，就这样" / "yes please" → True; "不对" / "算了" / "no" → False; else None.
     Only the first clause counts, and it must be the answer word itself (with particles):
     "不确定" and "是不是要先寄回" are not answers."""
     first = _CLAUSE.split(text.strip(), maxsplit=1)[0].strip()
@@ -173,7 +173,7 @@ def asks_a_question(text: str) -> bool:
 
 
 def ordinal(text: str, count: int) -> int | None:
-    """"2" / "第二件" / "the second one" / "最后一个" → the 0-based position among ``count``
+    """ "2" / "第二件" / "the second one" / "最后一个" → the 0-based position among ``count``
     options; None when the text is not a position or is out of range."""
     core = _PARTICLES.sub("", text.strip()).lower()
     core = re.sub(r"^(?:要|选|退|换)", "", core)
@@ -201,7 +201,7 @@ _ALL = re.compile(
 
 
 def wants_all(text: str) -> bool:
-    """"全部" / "都退" / "both" → every option."""
+    """ "全部" / "都退" / "both" → every option."""
     return _ALL.match(_PARTICLES.sub("", text.strip()).lower()) is not None or bool(
         re.fullmatch(r"\s*(all|both)( of them| items?| please)*[.!]?\s*", text, re.I)
     )
@@ -223,7 +223,8 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "拉链(是|有点)?(坏|卡|拉不)", "开胶",
         "缩水", "抽丝", "勾丝", "damaged", "broken", "defect", "faulty", "hole", "torn",
         "stain", "ripped", "poor quality", "fell apart", "button (fell|came) off",
-        "missing (a )?button", "zip(per)? (is )?(broke|stuck)", "shr[ua]nk", "faded",
+        "missing (a )?button", r"\bzip(per)?\b[\w' ]{0,25}\b(broke|stuck|jammed|came off)",
+        r"\b(broke|split|tore|came apart) (after|on|the first|when)", "shr[ua]nk", "faded",
         "coming apart", "loose threads?",
     )),
     ("not_as_described", _any(
@@ -243,12 +244,24 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
 
 
 _REPLACE = _any(
-    "换(一|个|件|条|双|新|货)", "重新(发|寄)", "补发", "exchange", "replace", "swap", "new one",
-    "another one", "send (me )?(a )?new",
+    "换(一|个|件|条|双|新|货)",
+    "重新(发|寄)",
+    "补发",
+    "exchange",
+    "replace",
+    "swap",
+    "new one",
+    "another one",
+    "send (me )?(a )?new",
 )
 _REFUND = _any(
-    "退(货|款|了|掉|回|钱)", "不要了", "refund", "return (it|them|this)", "money back",
-    "send (it|them) back", "get a return",
+    "退(货|款|了|掉|回|钱)",
+    "不要了",
+    "refund",
+    "return (it|them|this)",
+    "money back",
+    "send (it|them) back",
+    "get a return",
 )
 
 
@@ -272,17 +285,36 @@ def return_cause(text: str) -> ReturnCause | None:
 
 
 _FIT = _any(
-    "没穿", "未穿", "没洗", "未洗", "没拆", "吊牌(还在|都在|完好|没剪|没拆)", "全新", "unworn",
-    "not worn", "never worn", "tags? (still )?on", "unused", "brand new", "not washed",
+    "没穿",
+    "未穿",
+    "没洗",
+    "未洗",
+    "没拆",
+    "吊牌(还在|都在|完好|没剪|没拆)",
+    "全新",
+    "unworn",
+    "not worn",
+    "never worn",
+    "tags? (still )?on",
+    "unused",
+    "brand new",
+    "not washed",
 )
 _UNFIT = _any(
-    "(?<![没未])穿过", "(?<![没未])洗过", "剪了吊牌", "吊牌(剪|拆|掉|没了)", "弄脏",
-    "(?<!never )(?<!not )(?<!un)worn", "(?<!not )washed", "tags? (off|removed|cut)", "used it",
+    "(?<![没未])穿过",
+    "(?<![没未])洗过",
+    "剪了吊牌",
+    "吊牌(剪|拆|掉|没了)",
+    "弄脏",
+    "(?<!never )(?<!not )(?<!un)worn",
+    "(?<!not )washed",
+    "tags? (off|removed|cut)",
+    "used it",
 )
 
 
 def fit_for_resale(text: str) -> bool | None:
-    """"没穿过，吊牌还在" → True; "洗过一次" → False; else the plain yes or no."""
+    """ "没穿过，吊牌还在" → True; "洗过一次" → False; else the plain yes or no."""
     if _UNFIT.search(text):
         return False
     if _FIT.search(text):
@@ -411,7 +443,7 @@ _POINTS_BACK = re.compile(
 
 
 def points_back(text: str) -> bool:
-    """"这单我要退货" / "I want to return it": the text means the order the chat was about."""
+    """ "这单我要退货" / "I want to return it": the text means the order the chat was about."""
     return _POINTS_BACK.search(text) is not None
 
 
@@ -506,7 +538,6 @@ def named_among(text: str, names: Sequence[tuple[str, str]]) -> int | None:
     return scores.index(best) if best and scores.count(best) == 1 else None
 
 
-
 _NEVER_MIND = re.compile(
     r"^(?:那|那就|还是)?(?:算了|不用了|不办了|先不(?:退|换|改|办|弄|开)了?|不(?:退|换|改|开)了"
     r"|不想(?:退|换|改)了|取消吧?)(?:吧|吧那|谢谢|先这样)*$"
@@ -564,5 +595,5 @@ _WHY = re.compile(
 
 
 def asks_why(text: str) -> bool:
-    """"why do you need that?" / "为什么要这个": why the bot asks (not an answer)."""
+    """ "why do you need that?" / "为什么要这个": why the bot asks (not an answer)."""
     return _WHY.search(text) is not None and not any(ch.isdigit() for ch in text)

@@ -99,7 +99,7 @@ class Conversation:
         return keyboards.feedback(self.t, intent, self.ui_cache, self.locale)
 
     def offer_human(self, reason: str) -> InlineKeyboardMarkup:
-        """"Talk to a person?" yes / no for a ticket of ``reason`` (cached per language)."""
+        """ "Talk to a person?" yes / no for a ticket of ``reason`` (cached per language)."""
         return keyboards.offer_human(self.t, reason, self.ui_cache, self.locale)
 
     def t(self, key: str, **values: Any) -> str:

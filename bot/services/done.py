@@ -1,4 +1,4 @@
-""""改好了吗" right after the bot said it was done: the job the chat last got done, said again.
+""" "改好了吗" right after the bot said it was done: the job the chat last got done, said again.
 
 A customer who has just been told "地址已改好" and asks "改好了吗", "地址改了没" or "did it
 go through?" heard "did you mean…?" or — worse — a new address change was started. The chat
@@ -43,6 +43,7 @@ NOUNS: dict[JobKind, tuple[str, ...]] = {
     "urge": ("催",),
     "return": ("退", "return", "refund"),
     "exchange": ("换", "exchange"),
+    "receipt": ("收货", "receiv", "receipt"),
 }
 """The words that name each kind of job (a question naming another kind is not about it)."""
 
@@ -84,6 +85,9 @@ async def say(
     message that said so: "改好了吗" is answered as a reply to it)."""
     said = await conv.say(text)
     conv.memory.done = DoneJob(
-        kind=kind, order_no=order_no, reference=reference, message_id=said.message_id,
+        kind=kind,
+        order_no=order_no,
+        reference=reference,
+        message_id=said.message_id,
         at=datetime.now(UTC),
     )

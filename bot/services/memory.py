@@ -69,7 +69,7 @@ class Offer(BaseModel):
     at: datetime
 
 
-JobKind = Literal["address", "cancel", "modify", "courier", "urge", "return", "exchange"]
+JobKind = Literal["address", "cancel", "modify", "courier", "urge", "return", "exchange", "receipt"]
 
 
 class DoneJob(BaseModel):

@@ -79,22 +79,27 @@ async def lookup(
     return reply
 
 
-ORDERS_KNOWN = 50
-"""How many of a customer's latest orders a turn asks for (any of them may be named)."""
+ORDERS_KNOWN: int | None = None
+"""How many of a customer's orders the bot reads from what a turn listed: all of them (the
+worker is asked for every one — ``ListOrders(limit=None)`` —, since an item named may be in
+any: "我的西装外套到哪了" about a blazer bought months and dozens of orders ago)."""
 LIST_SHOWN = 10
 """How many a job's list shows: the latest the job can be about, among all known (a cancel's
 list had only the paid orders among her latest ten: an older paid one was missing)."""
 
 
-async def list_orders(rpc: Bus, conv: Conversation, limit: int = 10) -> list[OrderSummary] | None:
-    """The linked customer's latest ``limit`` orders; ``None`` when the chat is not linked.
+async def list_orders(
+    rpc: Bus, conv: Conversation, limit: int | None = 10
+) -> list[OrderSummary] | None:
+    """The linked customer's latest ``limit`` orders (None: all of them, newest first);
+    ``None`` when the chat is not linked.
     Asked of the worker once a turn (the request's naming, the list and its words all read
     the same answer; a worker that did not answer is not asked again in the turn)."""
     if conv.orders is None:
         if conv.orders_failed is not None:
             raise conv.orders_failed  # the worker did not answer this turn: not asked twice
         try:
-            reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=ORDERS_KNOWN))
+            reply = await rpc.call(ListOrders(telegram_user_id=conv.user_id, limit=None))
         except (BusUnavailable, BusTimeout) as exc:
             conv.orders_failed = exc
             raise
@@ -245,16 +250,26 @@ def shown_orders(
     worker still decides; the others would only crowd the list). A return or exchange list
     may be empty (``offer_orders`` says so); the others fall back to every order. ``keep``:
     the orders it keeps, whatever their state, when it keeps any (a refund's list: those with
-    one under way)."""
+    one under way). The latest ``LIST_SHOWN`` of them (``fitting_orders``: all)."""
+    return fitting_orders(orders, flow, states, keep)[:LIST_SHOWN]
+
+
+def fitting_orders(
+    orders: list[OrderSummary],
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+    keep: Keep | None = None,
+) -> list[OrderSummary]:
+    """Every order ``shown_orders`` would show, had a list no end."""
     kept = [o for o in orders if keep(o)] if keep is not None else []
     if kept:
-        return kept[:LIST_SHOWN]
+        return kept
     wanted = states or FLOW_STATES.get(flow, ORDER_STATES)
     fitting = [o for o in orders if o.state in wanted]
     still = LISTED_ONLY_IF.get(flow)
     if still is not None and not states and fitting:
-        return [o for o in fitting if still(o)][:LIST_SHOWN]
-    return (fitting or orders)[:LIST_SHOWN]
+        return [o for o in fitting if still(o)]
+    return fitting or orders
 
 
 async def order_in_words(
@@ -281,8 +296,9 @@ async def order_mentioned(
     rpc: Bus, conv: Conversation, text: str, states: Collection[OrderState] = ()
 ) -> str | None:
     """The one order of a verified customer's whose item a request names ("change the hoodie
-    to XL"), or ``None`` (not verified, nothing named, or named in two orders). ``states``:
-    only orders in these states count ("牛仔裤太长了能退吗": what has reached them)."""
+    to XL"), among all of hers however old, or ``None`` (not verified, nothing named, or named
+    in two orders: the list then offers those). ``states``: only orders in these states count
+    ("牛仔裤太长了能退吗": what has reached them)."""
     if conv.memory.linked is False or not text.strip():
         return None
     orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN) or []
@@ -290,6 +306,37 @@ async def order_mentioned(
         orders = [o for o in orders if o.state in states]
     named = choices.orders_mentioned(text, orders)
     return named[0].order_no if len(named) == 1 else None
+
+
+def named_orders(
+    orders: list[OrderSummary],
+    flow: OrderFlow,
+    states: Collection[OrderState],
+    text: str,
+    keep: Keep | None = None,
+) -> list[OrderSummary]:
+    """The orders whose item the request names ("我的西装外套到哪了"), among every one of hers
+    the job can be about — never only the latest the list shows (a blazer bought before her
+    ten latest orders was missed, or another order's blazer taken). A return or an exchange
+    looks among all that reached her, even those its list leaves out (on its way, past its
+    window, nothing in it returned or exchanged that way): the worker's terms then say why
+    not."""
+    if not text:
+        return []
+    fitting = fitting_orders(orders, flow, states, keep)
+    if flow in LISTED_ONLY_IF and not states and keep is None:
+        reached = [o for o in orders if o.state in FLOW_STATES[flow]]
+        named = choices.orders_mentioned(text, reached)
+        # "the jeans" of two pairs, one still returnable: that one
+        still = [o for o in named if o in fitting]
+        return still if len(named) > 1 and still else named
+    named = choices.orders_mentioned(text, fitting)
+    if named or keep is not None:
+        return named
+    # "羽绒服那单取消掉" when the down jacket's only order has shipped: that order (its card and
+    # the worker's refusal say why not) — never the list of orders that could be cancelled
+    anywhere = choices.orders_mentioned(text, orders)
+    return anywhere if len(anywhere) == 1 else []
 
 
 def _taken_at_once(
@@ -301,23 +348,19 @@ def _taken_at_once(
 ) -> OrderSummary | None:
     """An only order, or the only one whose item the request names ("T恤太小了想换大一号"),
     is taken at once (not when another the job could be about has one too: "the hoodie" of
-    two; an order the job can't be about doesn't count — "change the address of my hoodie
-    order" means the hoodie not shipped yet, not last month's)."""
+    two — those two are offered; an order the job can't be about doesn't count — "change the
+    address of my hoodie order" means the hoodie not shipped yet, not last month's)."""
+    named = named_orders(orders, flow, states, text, keep)
+    if len(named) == 1:
+        return named[0]
+    if named:
+        return None
     shown = shown_orders(orders, flow, states, keep)
-    if flow in LISTED_ONLY_IF and not states and keep is None:
-        # A return or an exchange: the order named, or the only one it could be about, is taken
-        # even when the list leaves it out (on its way, past its window, nothing in it returned
-        # or exchanged that way): the worker's terms then say why not.
+    if flow in LISTED_ONLY_IF and not states and keep is None and not shown:
         reached = [o for o in orders if o.state in FLOW_STATES[flow]]
-        named = choices.orders_mentioned(text, reached) if text else []
-        if len(named) == 1:
-            return named[0]
-        if not shown and len(reached) == 1:
+        if len(reached) == 1:
             return reached[0]
-    if len(shown) == 1:
-        return shown[0]
-    named = choices.orders_mentioned(text, shown) if text else []
-    return named[0] if len(named) == 1 else None
+    return shown[0] if len(shown) == 1 else None
 
 
 async def order_ask(
@@ -374,7 +417,13 @@ async def offer_orders(
         await conv.say(conv.t("order.list.empty") + "\n" + conv.t("ask.order_no"))
         return None
     only = _taken_at_once(orders, flow, states, text, keep)
-    orders = shown_orders(orders, flow, states, keep)
+    named = named_orders(orders, flow, states, text, keep)
+    ask = "choose.order"
+    if len(named) > 1:
+        # "my blazer" in two of her orders: which one — those two only, however old
+        orders, ask = named[:LIST_SHOWN], "choose.order_named"
+    else:
+        orders = shown_orders(orders, flow, states, keep)
     if only is not None:
         found = await lookup(rpc, conv, only.order_no, with_returns=with_returns)
         if isinstance(found, OrderFound):
@@ -385,7 +434,7 @@ async def offer_orders(
         await conv.say(conv.t(NONE_LISTED.get(flow, "returns.none_returnable")))
         return None
     await conv.say(
-        conv.t("choose.order"),
+        conv.t(ask),
         reply_markup=keyboards.orders(
             flow, ((o.order_no, order_button_label(conv, o)) for o in orders)
         ),

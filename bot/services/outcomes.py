@@ -85,9 +85,7 @@ async def ask_for_contact(conv: Conversation, reason: Literal["write", "last4_lo
 async def not_order_owner(conv: Conversation) -> None:
     """The chat is verified as another customer than the order's: sharing the contact again
     can't help, a person can."""
-    await conv.say(
-        conv.t("contact.not_order_owner"), reply_markup=conv.offer_human("other")
-    )
+    await conv.say(conv.t("contact.not_order_owner"), reply_markup=conv.offer_human("other"))
 
 
 async def unavailable(conv: Conversation, *, offer_person: bool = True) -> None:

@@ -107,8 +107,10 @@ async def record_return_parcel(
     )
     reply = await call_command(conv, rpc, request)
     if isinstance(reply, ReturnTrackingRecorded):
-        key = "return_parcel.replaced" if reply.replaced else (
-            "return_parcel.recorded_exchange" if reply.exchange else "return_parcel.recorded"
+        key = (
+            "return_parcel.replaced"
+            if reply.replaced
+            else ("return_parcel.recorded_exchange" if reply.exchange else "return_parcel.recorded")
         )
         await conv.say(
             conv.t(

@@ -35,8 +35,11 @@ def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
     if carries_phone_number(text) or person_declined(text):
         return None
     asked = words_ask_for_person(text)
-    if asked is None and decision is not None and decision.outcome == "accept" and (
-        decision.intent == "human.agent"
+    if (
+        asked is None
+        and decision is not None
+        and decision.outcome == "accept"
+        and (decision.intent == "human.agent")
     ):
         return "person"
     return asked
@@ -62,4 +65,3 @@ def someone_senior_asked(text: str) -> bool:
     """ "can a supervisor make an exception?", "让你们主管看看": said to a person offered, the
     customer takes the offer."""
     return _SOMEONE_SENIOR.search(text) is not None
-

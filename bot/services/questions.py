@@ -12,12 +12,38 @@ from shop.enums import ItemKind
 from shop.payments import payments_named
 
 ITEM_KIND_WORDS: tuple[tuple[ItemKind, tuple[str, ...]], ...] = (
-    ("custom", ("定制", "订制", "私人订制", "自有品牌", "custom", "made-to-measure",
-                "made to measure", "tailor-made", "tailored", "bespoke")),
-    ("proxy", ("代购", "海外购", "国外买", "proxy", "bought abroad", "daigou",
-               "overseas purchase")),
-    ("regular", ("常规", "普通款", "普通的", "现货", "regular", "normal item", "ordinary item",
-                 "in-stock item")),
+    (
+        "custom",
+        (
+            "定制",
+            "订制",
+            "私人订制",
+            "自有品牌",
+            "custom",
+            "made-to-measure",
+            "made to measure",
+            "tailor-made",
+            "tailored",
+            "bespoke",
+        ),
+    ),
+    (
+        "proxy",
+        ("代购", "海外购", "国外买", "proxy", "bought abroad", "daigou", "overseas purchase"),
+    ),
+    (
+        "regular",
+        (
+            "常规",
+            "普通款",
+            "普通的",
+            "现货",
+            "regular",
+            "normal item",
+            "ordinary item",
+            "in-stock item",
+        ),
+    ),
 )
 """How customers name an item kind in a "can I return / exchange…?" question; the first kind
 named wins in this order (定制 before 现货: "现货的定制款" is custom)."""

@@ -20,6 +20,7 @@ it are answered first, so that the job's own question ("which order?") is the la
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Final
@@ -57,6 +58,19 @@ class Parts:
         return bool(self.before or self.after or self.offered)
 
 
+# "卫衣那单", "KF26653483": the order (or its item) the message names, anywhere in it
+_POINTER = re.compile(r"KF\d{8}|[^\s，,。；;！!？?]{1,8}(?:那单|那一单|那个订单)", re.IGNORECASE)
+
+
+def with_pointer(part: str, text: str) -> str:
+    """A job offered beside another keeps the order the message named elsewhere ("卫衣那单 地址
+    要改 还有尺码也想换成L": the size change offered is the hoodie's, not "which item?")."""
+    if _POINTER.search(part):
+        return part
+    named = _POINTER.search(text)
+    return f"{named.group(0)} {part}" if named else part
+
+
 def read_parts(
     engine: IntentEngine,
     text: str,
@@ -75,7 +89,10 @@ def read_parts(
     sure = [
         (index, part, read)
         for index, part, read in readings
-        if read.outcome == "accept" and read.intent is not None and read.confidence >= SURE
+        if read.outcome == "accept"
+        and read.intent is not None
+        # a job about an order read alone ("牛仔裤换L码") counts however sure: never lost
+        and (read.confidence >= SURE or (leads is not None and leads(part, read)))
     ]
     if not sure:
         return Parts(decision)
@@ -127,14 +144,27 @@ def read_parts(
     at = next((i for i, _, read in sure if placed and read.intent == primary.intent), 0)
     seen = {primary.intent} if placed else set()
     found = Parts(primary)
+    original: dict[str, str] = {}  # an offered part as replayed → as the message said it
     region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
     for index, part, read in sure:
         if read.intent in seen:
             continue
-        if read.intent in NEVER_ALSO and not (
-            # beside a job that leads, "能退货吗" asks the rules: the policy answers it
-            read.intent == "returns.return" and job_leads
-            and leads is not None and not leads(part, read)
+        # "把T恤退了 裤子换成L": a return wanted beside another job that leads is a second job
+        # of the message — offered with its button, never lost
+        second_job = (
+            read.intent == "returns.return" and job_leads and primary.intent != read.intent
+            and leads is not None and leads(part, read)
+        )  # fmt: skip
+        if (
+            read.intent in NEVER_ALSO
+            and not second_job
+            and not (
+                # beside a job that leads, "能退货吗" asks the rules: the policy answers it
+                read.intent == "returns.return"
+                and job_leads
+                and leads is not None
+                and not leads(part, read)
+            )
         ):
             continue
         seen.add(read.intent)
@@ -142,9 +172,11 @@ def read_parts(
             read = read.model_copy(
                 update={"slots": read.slots.model_copy(update={"region": region})}
             )
-        if read.intent not in answerable:
+        if read.intent not in answerable or second_job:
             if read.intent != primary.intent:  # (the whole's own "did you mean" has it first)
-                found.offered.append((part, read))
+                said_as = with_pointer(part, text)
+                original[said_as] = part
+                found.offered.append((said_as, read))
         else:
             (found.before if index < at else found.after).append((part, read))
     extra = [*found.before, *found.after, *found.offered]
@@ -163,7 +195,7 @@ def read_parts(
         # the job's words are the message without the questions answered or offered beside
         # it: "改地址 另外发顺丰吗" changes the address and asks for no SF, while "where is my
         # refund? I sent the jeans back last week" keeps what it tells
-        taken = {part for part, _ in (*found.before, *found.offered)}
+        taken = {original.get(part, part) for part, _ in (*found.before, *found.offered)}
         rest = [part for part in parts if part not in taken]
         if rest and len(rest) < len(parts):
             return replace(found, lead=" ".join(rest))

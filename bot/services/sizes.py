@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bus import Bus
 from bus.contracts import GetProduct, ProductFound
+from intents.slots import colors_named
 from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
 _SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
@@ -44,6 +45,26 @@ _DOWN = re.compile(
     r"|size down|(?:a bit|bit|a little|slightly) (?:big|large|loose)",
     re.IGNORECASE,
 )
+
+
+_TO_COLOR = re.compile(
+    r"(?:换成|改成|换|改|(?<![不别])要|想要|拿"
+    r"|(?<![a-z])(?:to|for|into|in|want|need|get)(?: an?| the)?)\s*$",
+    re.IGNORECASE,
+)
+_NOT_COLOR = re.compile(r"(?:不要|不是|别|\bnot|\bno)\s*(?:the |an? )?$", re.IGNORECASE)
+
+
+def wanted_color(text: str) -> str | None:
+    """The colour the customer wants, of those she names: the one after "换成" / "for a",
+    else the last one not denied ("swap the white tee for a black one" is black; the first
+    colour named was taken, and the exchange was refused as the same colour)."""
+    named = [(color, before) for color, before in colors_named(text)
+             if not _NOT_COLOR.search(before)]  # fmt: skip
+    wanted = [color for color, before in named if _TO_COLOR.search(before)]
+    if wanted:
+        return wanted[0]
+    return named[-1][0] if named else None
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,34 @@ class UrgeOrder(_OrderCommandFields, Command[OrderUrged | UrgeRefused | _Proof])
     red remark, once per order per day."""
 
     METHOD: ClassVar[str] = "orders.urge"
+
+
+# ── orders.confirm_receipt ───────────────────────────────────────────────────────────────
+
+
+ReceiptRefusal = Literal["not_shipped", "order_closed"]
+
+
+class ReceiptConfirmed(Contract):
+    kind: Literal["receipt_confirmed"] = "receipt_confirmed"
+    order: OrderView
+    already: bool = Field(
+        default=False,
+        description="Confirmed (completed) before: nothing new was written.",
+    )
+
+
+class ReceiptRefused(Contract):
+    kind: Literal["receipt_refused"] = "receipt_refused"
+    reason: ReceiptRefusal = Field(
+        description="not_shipped: unpaid or not shipped yet, nothing to receive; order_closed: "
+        "cancelled or closed."
+    )
+
+
+class ConfirmReceipt(_OrderCommandFields, Command[ReceiptConfirmed | ReceiptRefused | _Proof]):
+    """The customer confirms she has the parcel (确认收货): a shipped order becomes completed,
+    delivered now if the courier had not said so (its return and exchange windows start then).
+    The order's verified customer only; a completed order answers ``already``."""
+
+    METHOD: ClassVar[str] = "orders.confirm_receipt"

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from bus.contracts.base import LAST4_PATTERN, ORDER_NO_PATTERN, Command, Contract, TelegramUserId
 from bus.contracts.orders import ContactRequired, OrderNotFound, Throttled
-from shop.enums import InvoiceRefusal, InvoiceState, InvoiceTitleType
+from shop.enums import InvoiceRefusal, InvoiceState, InvoiceTitleType, TaxNoProblem
 
 
 class InvoiceView(Contract):
@@ -35,6 +35,12 @@ class InvoiceRefused(Contract):
     reasons: list[InvoiceRefusal]
     existing_invoice_no: str | None = Field(
         default=None, description="already_requested: the request on record."
+    )
+    tax_no_problem: TaxNoProblem | None = Field(
+        default=None,
+        description="tax_no_invalid: what is wrong with the number (its length, a character, "
+        "its check character). None whenever the number is not among the reasons: a valid "
+        "number is never blamed for a refusal.",
     )
 
 

@@ -238,10 +238,15 @@ class OrderList(Contract):
 class ListOrders(Request[OrderList | NotLinked]):
     METHOD: ClassVar[str] = "orders.list"
     # 3: each summary's postage, delivery time, return window and newest return;
-    # 4: its exchange window
-    SCHEMA_VERSION: ClassVar[int] = 4
+    # 4: its exchange window; 5: ``limit`` None, every order
+    SCHEMA_VERSION: ClassVar[int] = 5
     telegram_user_id: TelegramUserId
-    limit: int = Field(default=10, ge=1, le=50)
+    limit: int | None = Field(
+        default=10,
+        ge=1,
+        description="Her latest ``limit`` orders, newest first; None: every order of hers (an "
+        "item named — 'my blazer' — may be in any of them, however old).",
+    )
 
 
 # ── orders.change_address ────────────────────────────────────────────────────────────────

@@ -203,6 +203,33 @@ class ListMine(Request[TicketList]):
     agent_id: TelegramUserId
 
 
+class ListLive(Request[TicketList]):
+    """Every live ticket (waiting or with an agent), oldest first; the waiting ones with their
+    place in the queue. The desk's ``/open`` and ``kefu tickets``. Workers first: a worker older
+    than this method answers ``unknown_method``."""
+
+    METHOD: ClassVar[str] = "tickets.live"
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class TicketHistory(Request[TicketList]):
+    """A conversation: one ticket by number, or a customer chat's latest tickets in any state
+    (newest first), each with the tail of its transcript (``detail`` views, masked). The desk's
+    ``/history`` and ``kefu tickets show``. An unknown ticket or chat: an empty list."""
+
+    METHOD: ClassVar[str] = "tickets.history"
+    ticket_no: str | None = Field(default=None, pattern=TICKET_NO_PATTERN)
+    chat_id: ChatId | None = None
+    tickets: int = Field(default=3, ge=1, le=20)
+    lines: int = Field(default=50, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _one_selector(self) -> TicketHistory:
+        if (self.ticket_no is None) == (self.chat_id is None):
+            raise ValueError("give exactly one of ticket_no, chat_id")
+        return self
+
+
 class DueTickets(Contract):
     kind: Literal["due"] = "due"
     sla: list[TicketView] = Field(description="Waiting longer than the SLA since the last alert.")

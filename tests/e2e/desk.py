@@ -318,3 +318,13 @@ class BotProcesses:
             await process.bot.session.close()
             await process.rpc.close()
             await process.storage.close()
+
+
+async def hears_added(customer: Customer, ticket_no: str | None = None) -> SentMessage:
+    """The one line a customer waiting for a person gets when she writes again: her message
+    was added to the ticket (further messages soon after get a reaction, not words)."""
+    [added] = await customer.replies()
+    assert "已经补充到您的工单" in added.text or added.text.startswith("Got it"), added.text
+    if ticket_no is not None:
+        assert ticket_no in added.text
+    return added

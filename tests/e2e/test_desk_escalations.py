@@ -18,6 +18,7 @@ from tests.e2e.conftest import stop_stack
 from tests.e2e.desk import (
     BotProcesses,
     DeskView,
+    hears_added,
     redis_url,
     start_desk_stack,
     ticket_no_in,
@@ -140,7 +141,10 @@ async def test_five_messages_at_once_make_one_ticket_and_one_topic(desk_stack) -
         stack.fake.user_says(text, user_id=customer.user_id)
     [opened] = await customer.replies()
     ticket_no = ticket_no_in(opened.text)
-    await customer.hears_nothing_more()  # the other four went to the agents
+    # The other four went to the agents: the first of them is acknowledged in words, the
+    # rest with a reaction.
+    await hears_added(customer, ticket_no)
+    await customer.hears_nothing_more()
     await one_topic_for(stack, ticket_no, "customer_asked")
     async with stack.shop.db.read() as session:
         count = await session.scalar(
@@ -216,6 +220,7 @@ async def test_two_bot_processes_on_redis_make_one_ticket_and_one_topic(
                 stack.fake.user_says(f"第{n}个问题", user_id=customer.user_id)
             for n in range(4):
                 await view.wait_in_topic(topic, f"第{n}个问题")
+            await hears_added(customer, ticket_no)  # the others: a reaction each
             for n in range(3):
                 agent.says(f"第{n}个回答", topic)
             # Who serves them, and the three answers: with no partitioning by chat, another

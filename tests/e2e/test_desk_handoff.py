@@ -10,7 +10,14 @@ from decimal import Decimal
 import pytest_asyncio
 
 from tests.e2e.conftest import stop_stack
-from tests.e2e.desk import AGENTS, DeskView, escalate, start_desk_stack, ticket_row
+from tests.e2e.desk import (
+    AGENTS,
+    DeskView,
+    escalate,
+    hears_added,
+    start_desk_stack,
+    ticket_row,
+)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -34,10 +41,11 @@ async def test_a_person_on_request_gets_one_topic_and_they_talk_both_ways(desk_s
     assert "发什么快递" in card.text and "转人工" in card.text
     assert [b.text for row in card.inline_buttons for b in row] == ["✋ 接手", "✅ 结束"]
 
-    # The customer writes: copied into the topic, the bot stays silent.
+    # The customer writes: copied into the topic; the bot only says it was added.
     message_id = stack.fake.user_says("衣服尺码偏小怎么办", user_id=customer.user_id)
     copied = await view.wait_in_topic(topic, "衣服尺码偏小怎么办")
     assert copied.copied_from == (customer.user_id, message_id)
+    await hears_added(customer, ticket_no)
     await customer.hears_nothing_more()
 
     # The agent answers in the topic: the customer hears who they are, then the answer.
@@ -52,7 +60,8 @@ async def test_a_person_on_request_gets_one_topic_and_they_talk_both_ways(desk_s
 
 async def test_several_questions_during_a_handoff_all_go_to_the_person(desk_stack) -> None:
     """Two questions in one message while the chat waits for a person: both are the person's
-    (the bot answers neither, not even the first before the desk has seen the message)."""
+    (the bot answers neither, not even the first before the desk has seen the message; it
+    only says the message was added)."""
     stack = desk_stack
     view = DeskView(stack.fake)
     customer = stack.customer()
@@ -60,6 +69,8 @@ async def test_several_questions_during_a_handoff_all_go_to_the_person(desk_stac
     topic = await view.topic_of(ticket_no)
     stack.fake.user_says("发什么快递？多久能到", user_id=customer.user_id)
     await view.wait_in_topic(topic, "发什么快递？多久能到")
+    added = await hears_added(customer, ticket_no)
+    assert "快递" not in added.text
     await customer.hears_nothing_more()
 
 
@@ -88,6 +99,7 @@ async def test_photos_and_albums_travel_both_ways_and_stay_albums(desk_stack) ->
     grouped = [m for m in view.in_topic(topic) if m.media_group_id]
     assert len({m.media_group_id for m in grouped}) == 1
     assert [m.copied_from[1] for m in grouped] == album and grouped[0] == first
+    await hears_added(customer, ticket_no)  # the photo; the album's items get reactions
     await customer.hears_nothing_more()
 
     agent.says("收到，我看一下", topic)
@@ -373,6 +385,7 @@ async def test_only_members_in_the_agents_group_act_as_agents(desk_stack) -> Non
     # The customer typing an agent's command: relayed to the agents as text, not run.
     stack.fake.user_says("/close", user_id=customer.user_id)
     await view.wait_in_topic(topic, "/close", after=card_id)
+    await hears_added(customer, ticket_no)
     await customer.hears_nothing_more()
     await stack.fake.assert_no_new_messages(OTHER_GROUP, wait=0.2)
     row = await ticket_row(stack, ticket_no)

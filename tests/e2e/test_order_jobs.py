@@ -717,13 +717,14 @@ async def test_an_address_change_naming_a_hoodie_takes_the_one_not_shipped(stack
 
 async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None:
     """ "阔腿裤怎么还没发货 都一个多月了" from the verified demo customer: the order with the
-    trousers (not among her ten latest), flagged overdue — not her list to pick from."""
+    trousers (not among her ten latest) — not her list to pick from; overdue, and she complains
+    of the wait: urged at once (session 12: no card and "shall I chase it?" first)."""
     returnable = await showcase(stack, "returnable")
     overdue = await showcase(stack, "dispatch_overdue")  # hers: 亚麻阔腿裤, paid 35 days ago
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
-    card, flagged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
-    assert overdue.order_no in card.text and flagged.button("催")
+    sorry, urged = await customer.says("阔腿裤怎么还没发货 都一个多月了", replies=2)
+    assert overdue.order_no in sorry.text and urged.text == stack.t("order.urged.dispatch")
 
 
 async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_zh_and_en(
@@ -835,6 +836,20 @@ async def test_an_unshipped_items_colour_is_changed(stack) -> None:
     assert "M / 白色" in done.text
 
 
+async def test_the_colour_wanted_is_the_one_it_goes_to_not_the_one_it_is(stack) -> None:
+    """ "change the black one to white" names both: the first colour named was taken, the
+    change read as black to black."""
+    english = "can i change the colour of my order from black to white"
+    for words, locale in (("颜色选错了 帮我把黑色的改成白色", "zh_CN"), (english, "en")):
+        order = await stack.make_order(
+            kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=3)
+        )
+        customer = stack.customer(language_code="en" if locale == "en" else None)
+        await customer.shares_contact(order.phone)
+        _card, done = await customer.says(f"{order.order_no} {words}", replies=2)
+        assert ("M / 白色" if locale == "zh_CN" else "M / white") in done.text, done.text
+
+
 async def test_a_return_asks_for_the_order_then_its_digits_then_goes_on_en(stack) -> None:
     order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
     customer = stack.customer(language_code="en")
@@ -906,6 +921,35 @@ async def test_an_address_confirmed_by_typing_zh(stack) -> None:
     assert (await order_row(stack, order.order_no)).province == "浙江"
 
 
+async def test_the_receiver_sent_apart_from_the_address_joins_it_zh_and_en(stack) -> None:
+    """The console finding: the address, then "李雷 13700002222" at "对吗？" was read as an
+    address with no province, and "对" changed the address without the new receiver. Either
+    order of telling: the name and phone join the address, shown back before it is written."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    await customer.says("浙江省杭州市西湖区文一西路100号")
+    [shown] = await customer.says("李雷 13700002222")
+    assert "李雷" in shown.text and "13700002222" in shown.text and "文一西路100号" in shown.text
+    await customer.says("对")
+    row = await order_row(stack, order.order_no)
+    assert (row.receiver_name, row.receiver_phone) == ("李雷", "13700002222")
+    assert "文一西路100号" in row.address
+    later = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(later.phone)
+    await english.says(f"I need to change the delivery address of {later.order_no}", replies=2)
+    [noted] = await english.says("name Li Lei, phone 13700003333")
+    assert noted.text == stack.t("address.receiver_noted", "en")
+    [shown] = await english.says("浙江省杭州市西湖区文一西路200号")
+    assert "Li Lei" in shown.text and "13700003333" in shown.text
+    await english.says("yes")
+    row = await order_row(stack, later.order_no)
+    assert (row.receiver_name, row.receiver_phone) == ("Li Lei", "13700003333")
+    assert "文一西路200号" in row.address
+
+
 async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> None:
     order = await showcase(stack, "unshipped")
     customer = stack.customer()
@@ -922,7 +966,7 @@ async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> N
 
 
 async def test_another_colour_asked_of_an_item_not_shipped_changes_it_on_the_order(stack):
-    """"KF… 的裙子能换个颜色吗" of an order paid and not shipped: the skirt's colours to change
+    """ "KF… 的裙子能换个颜色吗" of an order paid and not shipped: the skirt's colours to change
     it to on the order — it was refused as an exchange ("not delivered yet, exchange after")."""
     order = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙 S, paid
     customer = stack.customer()
@@ -1204,7 +1248,9 @@ async def test_another_size_instead_starts_the_exchange_when_the_engine_is_unsur
         "the hoodie I ordered, can I get it in L instead", replies=2
     )
     assert rules.text == stack.answer("returns.exchange", "en", order_ask="list")
-    assert listed.text == stack.t("choose.order", "en") and listed.inline_buttons
+    # (session 12) her two orders holding a hoodie, and only those: which one
+    assert listed.text == stack.t("choose.order_named", "en")
+    assert len([b for row in listed.inline_buttons for b in row]) == 2
     # a size asked about without a change is still a question about stock or size
     [asked] = await customer.says("卫衣有L吗")
     assert not asked.text.startswith(stack.answer("returns.exchange").splitlines()[0])
@@ -1226,6 +1272,12 @@ async def test_a_complaint_about_the_order_shown_does_not_ask_for_its_number(sta
     fresh = stack.customer()
     sorry, _ticket = await fresh.says("你们这什么破服务 太差劲了 我要投诉", replies=2)
     assert sorry.text == stack.answer("complaint.general")
+    # the number in the complaint itself: named on the ticket, not asked for
+    named = stack.customer()
+    sorry, _ticket = await named.says(f"什么破店 {order.order_no} 客服都不理人 我要投诉", replies=2)
+    assert sorry.text.endswith(stack.t("complaint.order_attached", order_no=order.order_no))
+    [ticket] = await stack.tickets(named.user_id)
+    assert ticket.order_no == order.order_no
 
 
 async def test_words_typed_while_a_change_waits_for_the_contact_ask_for_it_again_en(stack):
@@ -1301,6 +1353,27 @@ async def test_a_cancel_confirmed_in_words_zh_and_en(stack) -> None:
     assert (await order_row(stack, kept.order_no)).state == "awaiting_payment"
 
 
+async def test_the_cancel_said_again_in_other_words_cancels(stack) -> None:
+    """At "确定要取消订单…吗？" "取消" and "不要了" were read as a plain no (the order kept),
+    "不想要了" as nothing ("did you mean"); they all say cancel. "留着吧" keeps it."""
+    for words, language in (("不想要了", None), ("取消吧", None), ("cancel it", "en")):
+        order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+        customer = stack.customer(language_code=language)
+        await customer.shares_contact(order.phone)
+        await customer.says(f"取消订单 {order.order_no}", replies=2)
+        [done] = await customer.says(words)
+        locale = language or "zh_CN"
+        assert done.text == stack.t("order.cancel.done_unpaid", locale, order_no=order.order_no)
+        assert (await order_row(stack, order.order_no)).state == "closed", words
+    kept = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(kept.phone)
+    await customer.says(f"取消订单 {kept.order_no}", replies=2)
+    [still] = await customer.says("算了 留着吧")
+    assert still.text == stack.t("order.cancel.kept")
+    assert (await order_row(stack, kept.order_no)).state == "awaiting_payment"
+
+
 async def test_where_is_my_refund_follows_the_return_from_parcel_to_money(stack) -> None:
     """ "退款怎么还没到" answered by the return's own state: the parcel on its way (its tracking
     number), received and being checked, late (a ticket, an apology), refunded (how much and
@@ -1365,7 +1438,7 @@ async def test_returned_to_sender_offers_only_the_orders_on_their_way(stack) -> 
 
 
 async def test_the_item_named_before_the_contact_picks_the_order_after_it_zh_and_en(stack):
-    """"the jeans I bought are too long, can I return them" before the customer is verified:
+    """ "the jeans I bought are too long, can I return them" before the customer is verified:
     the contact asked for, then the order with the jeans goes on at once — not her whole list
     to pick from again, the jeans forgotten. An exchange asked the same way likewise."""
     returnable = await showcase(stack, "returnable")  # hers: T恤 + 高腰牛仔裤, delivered
@@ -1631,7 +1704,7 @@ async def test_a_thanks_while_a_job_waits_keeps_the_job_zh_and_en(stack, lent) -
 
 
 async def test_when_is_my_refund_asked_at_the_quote_keeps_the_return(stack) -> None:
-    """"退款什么时候到" with the return's terms on screen heard "this order has no return on
+    """ "退款什么时候到" with the return's terms on screen heard "this order has no return on
     record" and the return was dropped: now no refund has started until it is confirmed, and
     the confirmation still makes it."""
     returnable = await showcase(stack, "returnable")
@@ -1716,9 +1789,11 @@ async def test_a_faulty_item_is_returned_or_replaced_here_at_the_shops_cost(stac
     [made] = await customer.presses(quote, "确认换货")
     async with stack.shop.db.read() as session:
         exchange = (
-            await session.scalars(select(Exchange).where(Exchange.rma_no.is_not(None)).where(
-                Exchange.order_id == (await order_row(stack, order.order_no)).id
-            ))
+            await session.scalars(
+                select(Exchange)
+                .where(Exchange.rma_no.is_not(None))
+                .where(Exchange.order_id == (await order_row(stack, order.order_no)).id)
+            )
         ).one()
     assert exchange.rma_no in made.text
     assert exchange.quality_problem and exchange.postage_payer == "seller"

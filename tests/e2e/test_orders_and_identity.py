@@ -3,6 +3,8 @@ order number + last four digits, and nothing at all about someone else's order."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 
 async def test_order_status_by_number_and_last_four_digits_zh(stack) -> None:
     order = await stack.make_order(kind="regular", state="shipped")
@@ -39,6 +41,26 @@ async def test_another_customers_order_number_gives_nothing(stack) -> None:
     assert order.order_no not in answer.text
     for message in customer.history:
         assert order.phone not in message.text
+
+
+async def test_the_digits_typed_again_after_a_wrong_try_open_the_same_order_zh_and_en(stack):
+    """A wrong last four, then the right ones alone: the order number was asked for again, as
+    if it had been lost. Now the digits are tried again on the same order (a return too)."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    wrong = "0000" if order.phone[-4:] != "0000" else "1111"
+    customer = stack.customer(language_code="en")
+    await customer.says(f"where is {order.order_no}")
+    [refused] = await customer.says(wrong)
+    assert refused.text == stack.t("order.not_found", "en")
+    [card] = await customer.says(order.phone[-4:])
+    assert order.order_no in card.text and "Status" in card.text
+    returned = await stack.make_order(kind="regular", delivered_ago=timedelta(days=2))
+    wrong = "0000" if returned.phone[-4:] != "0000" else "1111"
+    other = stack.customer()
+    await other.says(f"我要退货 {returned.order_no}")
+    await other.says(f"尾号{wrong}")
+    [why] = await other.says(f"尾号{returned.phone[-4:]}")
+    assert why.button("尺码不合适"), why.text
 
 
 async def test_shared_contact_links_and_lists_own_orders(stack) -> None:

@@ -63,6 +63,15 @@ DEFAULT_UPDATE_TYPES = frozenset(
         "business_message",
     }
 )
+#: The emoji Telegram accepts as a reaction (ReactionTypeEmoji in the Bot API).
+REACTION_EMOJI = frozenset(
+    (
+        "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 "
+        "🥱 🥴 😍 🐳 ❤‍🔥 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 "
+        "😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 "
+        "🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡 "
+    ).split()
+)
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -112,6 +121,7 @@ JSON_PARAMS = frozenset(
         "results",
         "options",
         "rights",
+        "reaction",
     }
 )
 INT_PARAMS = frozenset(
@@ -642,6 +652,9 @@ class FakeTelegramAPI:
         self.delivered_updates: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
+        #: The bot's reaction on each message it reacted to: (chat_id, message_id) → emoji
+        #: (an empty list once it took its reaction back).
+        self.reactions: dict[tuple[int, int], list[str]] = {}
 
         self._chats: dict[int, dict[str, Any]] = {}
         self._users: dict[int, dict[str, Any]] = {}
@@ -1520,6 +1533,7 @@ class FakeTelegramAPI:
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
+            "setMessageReaction": self._set_message_reaction,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
@@ -2116,6 +2130,29 @@ class FakeTelegramAPI:
         if action not in CHAT_ACTIONS:
             raise _bad("wrong parameter action in request")
         self._check_thread(chat, params.get("message_thread_id"))
+        return True
+
+    async def _set_message_reaction(self, params: dict[str, Any]) -> bool:
+        """Like Telegram for a bot: one of the standard emoji (a bot has no premium, so at most
+        one reaction), on a message that exists in a chat the bot can write to."""
+        chat = self._resolve_chat(_require(params, "chat_id"), for_sending=True)
+        message_id = _require(params, "message_id")
+        stored = self._messages.get(chat["id"], {}).get(message_id)
+        if stored is None or stored.deleted:
+            raise _bad("message to react not found")
+        reaction = params.get("reaction") or []
+        if not isinstance(reaction, list):
+            raise _bad("can't parse reaction types JSON object")
+        if len(reaction) > 1:
+            raise _bad("REACTIONS_TOO_MANY")
+        emoji = []
+        for item in reaction:
+            if not isinstance(item, dict) or item.get("type") != "emoji":
+                raise _bad("REACTION_INVALID")
+            if item.get("emoji") not in REACTION_EMOJI:
+                raise _bad("REACTION_INVALID")
+            emoji.append(item["emoji"])
+        self.reactions[(chat["id"], message_id)] = emoji
         return True
 
     # ---------------------------------------------------------------- editing and deleting

@@ -724,3 +724,24 @@ async def test_a_forwarded_message_says_where_it_came_from(fake, bot):
     assert message.forward_origin.sender_user.id == 4004
     assert message.from_user.id == 3003 and message.text == "/close"
     assert message.entities[0].type == "bot_command"
+
+
+async def test_a_reaction_is_one_standard_emoji_on_a_message_that_exists(fake, bot):
+    from aiogram.types import ReactionTypeEmoji
+
+    said = fake.user_says("我再补充一句")
+    assert await bot.set_message_reaction(USER, said, [ReactionTypeEmoji(emoji="✍")])
+    assert fake.reactions[(USER, said)] == ["✍"]
+    with pytest.raises(TelegramBadRequest, match="REACTION_INVALID"):
+        await bot.set_message_reaction(USER, said, [ReactionTypeEmoji(emoji="🧥")])
+    with pytest.raises(TelegramBadRequest, match="REACTIONS_TOO_MANY"):
+        await bot.set_message_reaction(
+            USER, said, [ReactionTypeEmoji(emoji="👍"), ReactionTypeEmoji(emoji="👌")]
+        )
+    with pytest.raises(TelegramBadRequest, match="message to react not found"):
+        await bot.set_message_reaction(USER, said + 100, [ReactionTypeEmoji(emoji="👍")])
+    assert await bot.set_message_reaction(USER, said, [])
+    assert fake.reactions[(USER, said)] == []
+    fake.user_blocks_bot(USER)
+    with pytest.raises(TelegramForbiddenError, match="blocked"):
+        await bot.set_message_reaction(USER, said, [ReactionTypeEmoji(emoji="👍")])

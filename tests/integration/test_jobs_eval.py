@@ -67,3 +67,22 @@ def test_a_malformed_file_is_refused(tmp_path: Path):
     path.write_text("- name: x\n  says: ['yes', 5280]\n  expect: {ticket: {}}\n", "utf-8")
     (job,) = load_jobs(path)
     assert job.says == ["yes", "5280"]  # what the customer types, never a bool or a number
+
+
+@pytest.mark.parametrize(
+    ("expect", "problem"),
+    [
+        ("{any_record: [exchange, ticket]}", "exchange needs its order"),
+        ("{address: {order: unshipped}}", "address needs the words"),
+        ("{item_changed: {order: unshipped}}", "item_changed needs the item"),
+        ("{said: 'hello'}", "said needs a list"),
+    ],
+)
+def test_an_uncheckable_expectation_is_refused_before_it_runs(
+    tmp_path: Path, expect: str, problem: str
+):
+    """They failed the job as it ran (a KeyError), scored as the bot's failure."""
+    path = tmp_path / "jobs.yaml"
+    path.write_text(f"- name: x\n  says: [hi]\n  expect: {expect}\n", encoding="utf-8")
+    with pytest.raises(JobFileError, match=problem):
+        load_jobs(path)

@@ -1,5 +1,6 @@
 """The `kefu` command against a running worker, as an ops engineer uses it."""
 
+import argparse
 import asyncio
 import json
 import os
@@ -13,9 +14,10 @@ from tests.support.cli import run_kefu
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-async def kefu(shop, *args: str) -> tuple[int, str, str]:
+async def kefu(shop, *args: str, typed: str | None = None) -> tuple[int, str, str]:
     return await run_kefu(
         *args,
+        typed=typed,
         AMQP_URL=shop.worker.settings.bus.url,
         KEFU_BUS_PREFIX=shop.worker.topology.prefix,
         DATABASE_URL=shop.worker.settings.database_url,
@@ -115,7 +117,7 @@ async def test_dead_letters_can_be_listed_and_replayed(shop, amqp_connection, ma
     # Listing leaves it in place; replaying sends it back (and, still broken, it returns).
     code, out, _ = await kefu(shop, "dlq", "replay")
     assert code == 0 and "replayed 1" in out
-    code, out, _ = await kefu(shop, "dlq", "purge")
+    code, out, _ = await kefu(shop, "dlq", "purge", "--yes")
     assert code == 0
     await channel.close()
 
@@ -176,3 +178,161 @@ async def test_followups_list_returns_refunds_and_invoices_to_handle(shop, make_
     code, out, _ = await kefu(shop, "followups", "--json")
     kinds = {row["kind"] for row in json.loads(out)}
     assert kinds == {"return", "refund", "invoice"}
+
+
+# ── dead letters that cannot go back, purging with care, a broker that is not there ────────
+
+
+async def _dead_letters(shop, amqp_connection, *messages: aio_pika.Message) -> list[str]:
+    """Put messages straight into the commands' dead-letter queue; their `kefu dlq` ids (a
+    hash of the message id)."""
+    import hashlib
+
+    topology = shop.worker.topology
+    channel = await amqp_connection.channel(publisher_confirms=True)
+    dead = topology.dead_letter_queue(topology.commands_queue)
+    for message in messages:
+        await channel.default_exchange.publish(message, routing_key=dead)
+    await channel.close()
+    return [hashlib.sha256(m.message_id.encode()).hexdigest()[:12] for m in messages]
+
+
+async def _listed(shop) -> list[str]:
+    code, out, err = await kefu(shop, "dlq", "list")
+    assert code == 0, err
+    return [json.loads(x)["id"] for x in out.splitlines()]
+
+
+async def test_replay_keeps_what_it_cannot_replay_and_says_why(shop, amqp_connection):
+    await kefu(shop, "dlq", "purge", "--yes")
+    no_method, nobody = await _dead_letters(
+        shop,
+        amqp_connection,
+        aio_pika.Message(b"{}", message_id="replay-no-method"),
+        aio_pika.Message(b"{}", type="orders.nothing_serves_this", message_id="replay-nobody"),
+    )
+    code, out, err = await kefu(shop, "dlq", "replay")
+    assert code == 1
+    assert "replayed 0" in out
+    assert f"kept {no_method}" in err and "names no method" in err
+    assert f"kept {nobody}" in err and "orders.nothing_serves_this" in err
+    assert "Traceback" not in err
+    assert sorted(await _listed(shop)) == sorted([no_method, nobody])  # both still there
+    await kefu(shop, "dlq", "purge", "--yes")
+
+
+async def test_purge_asks_first_and_can_purge_named_ones(shop, amqp_connection):
+    await kefu(shop, "dlq", "purge", "--yes")
+    first, second, third = await _dead_letters(
+        shop,
+        amqp_connection,
+        *(aio_pika.Message(b"{}", type="tickets.open", message_id=f"purge-{n}") for n in range(3)),
+    )
+    code, _, err = await kefu(shop, "dlq", "purge", typed="n\n")
+    assert code == 1 and "3 message(s)" in err and "nothing purged" in err
+    code, _, err = await kefu(shop, "dlq", "purge")  # nobody there to answer: a no
+    assert code == 1 and "nothing purged" in err
+    assert len(await _listed(shop)) == 3
+    code, out, err = await kefu(shop, "dlq", "purge", first, "--yes")
+    assert code == 0 and "purged 1" in out, err
+    assert sorted(await _listed(shop)) == sorted([second, third])
+    code, out, err = await kefu(shop, "dlq", "purge", second, "nosuchid0000", "--yes")
+    assert code == 1 and "purged 1" in out and "not found: nosuchid0000" in err
+    code, out, _ = await kefu(shop, "dlq", "purge", typed="y\n")
+    assert code == 0 and "purged 1" in out
+    assert await _listed(shop) == []
+
+
+async def test_listing_dead_letters_declares_nothing(shop, amqp_connection):
+    from aio_pika.exceptions import ChannelNotFoundEntity
+
+    from bus.topology import Topology
+
+    prefix = f"never{os.getpid()}x"
+    code, out, err = await run_kefu(
+        "dlq", "list", "--queue", "desk",
+        AMQP_URL=shop.worker.settings.bus.url, KEFU_BUS_PREFIX=prefix,
+    )
+    assert code == 0 and out == "" and "no queue" in err
+    topology = Topology(prefix)
+    for check in (
+        lambda ch: ch.declare_queue(topology.dead_letter_queue(topology.desk_queue), passive=True),
+        lambda ch: ch.declare_queue(topology.desk_queue, passive=True),
+        lambda ch: ch.declare_exchange(topology.rpc_exchange, passive=True),
+    ):
+        channel = await amqp_connection.channel()
+        with pytest.raises(ChannelNotFoundEntity):
+            await check(channel)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("status", "--json"),
+        ("dlq", "list"),
+        ("dlq", "purge", "--yes"),
+        ("dlq", "replay"),
+        ("rpc", "tickets.queue", "{}"),
+        ("tickets",),
+        ("tickets", "show", "T2026120100001"),
+        ("broker", "declare"),
+    ],
+)
+async def test_every_command_says_clearly_when_the_broker_is_down(args):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    code, out, err = await run_kefu(*args, AMQP_URL=f"amqp://guest:guest@127.0.0.1:{port}/")
+    assert code == 69, (code, out, err)
+    assert "cannot reach the broker" in err and "scripts/broker.sh start" in err
+    assert "Traceback" not in err and "guest:guest" not in err
+
+
+async def test_tickets_lists_the_open_ones_and_shows_a_conversation(shop):
+    opened_at = "2026-12-01T10:00:00+00:00"
+    request = {
+        "telegram_user_id": 8123,
+        "chat_id": 8123,
+        "customer_name": "王小丫",
+        "reason": "customer_asked",
+        "transcript": [
+            {"role": "customer", "text": "裤子太长了 我电话13912345678", "at": opened_at},
+            {"role": "bot", "text": "我帮您转人工客服", "at": opened_at},
+        ],
+    }
+    code, out, err = await kefu(shop, "rpc", "tickets.open", json.dumps(request))
+    assert code == 0, err
+    ticket_no = json.loads(out)["ticket_no"]
+
+    code, out, err = await kefu(shop, "tickets")
+    assert code == 0, err
+    [line] = [x for x in out.splitlines() if ticket_no in x]
+    assert "waiting" in line and "王**" in line and "王小丫" not in line
+
+    code, out, err = await kefu(shop, "tickets", "show", ticket_no)
+    assert code == 0, err
+    assert "裤子太长了" in out and "我帮您转人工客服" in out
+    assert "13912345678" not in out  # what she typed, through the anonymiser
+    code, out, _ = await kefu(shop, "tickets", "show", "8123", "--json")
+    assert code == 0 and json.loads(out)[0]["ticket_no"] == ticket_no
+    code, _, err = await kefu(shop, "tickets", "show", "T2099010100001")
+    assert code == 1 and "no ticket" in err
+    code, _, err = await kefu(shop, "tickets", "show", "nonsense")
+    assert code == 2
+    await kefu(shop, "rpc", "tickets.close",
+               json.dumps({"ticket_no": ticket_no, "closed_by": "customer"}))
+
+
+async def test_help_lists_every_command():
+    from ops.cli import build_parser
+
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    code, out, _ = await run_kefu("--help")
+    assert code == 0
+    for name in sub.choices:
+        assert f"kefu {name}" in out, f"kefu --help does not describe `kefu {name}`"
+    assert "kefu jobs" in out and "kefu tickets" in out and "69" in out

@@ -354,12 +354,23 @@ async def test_invoice_requests_that_are_refused(shop, make_order):
             RequestInvoice, order, title_type="company", title="某公司", tax_no="91350100M000100Y44"
         )
     )
-    assert bad == InvoiceRefused(reasons=["tax_no_invalid"])
+    # (session 12) what is wrong with it is said: 18 characters, its check character off
+    assert bad == InvoiceRefused(reasons=["tax_no_invalid"], tax_no_problem="check_character")
     unpaid = await make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
     reply = await shop.rpc.call(
         command(RequestInvoice, unpaid, title_type="personal", title="张三")
     )
     assert reply == InvoiceRefused(reasons=["order_not_paid"])
+    # a valid number on an order that can't have an invoice: never named a reason
+    company = dict(title_type="company", title="某公司")
+    valid = await shop.rpc.call(
+        command(RequestInvoice, unpaid, **company, tax_no="91350100M000100Y43")
+    )
+    assert valid == InvoiceRefused(reasons=["order_not_paid"]) and valid.tax_no_problem is None
+    short = await shop.rpc.call(
+        command(RequestInvoice, order, **company, tax_no="9135010012345678")
+    )
+    assert short == InvoiceRefused(reasons=["tax_no_invalid"], tax_no_problem="length")
 
 
 # ── orders.change_address, in parts ──────────────────────────────────────────────────────

@@ -7,8 +7,10 @@ import os
 import sys
 
 
-async def run_kefu(*args: str, **env: str) -> tuple[int, str, str]:
-    """``python -m ops.cli *args`` with ``env`` over this process's environment.
+async def run_kefu(*args: str, typed: str | None = None, **env: str) -> tuple[int, str, str]:
+    """``python -m ops.cli *args`` with ``env`` over this process's environment; ``typed``: what
+    the person at the terminal answers (standard input; none: an empty input, never this
+    process's own).
 
     Returns the exit code, standard output and standard error (decoded).
     """
@@ -18,8 +20,9 @@ async def run_kefu(*args: str, **env: str) -> tuple[int, str, str]:
         "ops.cli",
         *args,
         env=dict(os.environ, **env),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
+    out, err = await asyncio.wait_for(process.communicate((typed or "").encode()), 60)
     return process.returncode or 0, out.decode(), err.decode()

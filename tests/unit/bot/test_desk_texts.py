@@ -153,3 +153,26 @@ def test_every_ticket_reason_has_the_desks_words(replies) -> None:
     for locale in ("zh_CN", "en"):
         words = {replies.text(f"desk.reason.{reason}", locale) for reason in TICKET_REASONS}
         assert len(words) == len(TICKET_REASONS)
+
+
+def test_when_someone_is_next_on_shift() -> None:
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Shanghai")
+    day = Shift(mention="@day_shift", days=["mon", "tue"], start=time(9), end=time(18))
+    night = Shift(mention="@night_shift", days=["fri"], start=time(22), end=time(2))
+    settings = BotSettings(HANDOFF_SHIFTS=[day, night])
+    monday_noon = datetime(2026, 11, 30, 12, 0, tzinfo=zone)
+    assert settings.next_on_duty(monday_noon, zone) == monday_noon  # on duty now
+    monday_evening = datetime(2026, 11, 30, 19, 0, tzinfo=zone)
+    assert settings.next_on_duty(monday_evening, zone) == datetime(2026, 12, 1, 9, 0, tzinfo=zone)
+    tuesday_evening = datetime(2026, 12, 1, 19, 0, tzinfo=zone)  # next: Friday's night shift
+    assert settings.next_on_duty(tuesday_evening, zone) == datetime(
+        2026, 12, 4, 22, 0, tzinfo=zone
+    )
+    saturday_1am = datetime(2026, 12, 5, 1, 0, tzinfo=zone)  # Friday's night shift runs on
+    assert settings.next_on_duty(saturday_1am, zone) == saturday_1am
+    saturday_3am = datetime(2026, 12, 5, 3, 0, tzinfo=zone)
+    assert settings.next_on_duty(saturday_3am, zone) == datetime(2026, 12, 7, 9, 0, tzinfo=zone)
+    assert BotSettings().next_on_duty(monday_noon, zone) is None  # no shifts: anyone, any time

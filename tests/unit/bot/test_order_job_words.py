@@ -7,7 +7,7 @@ import pytest
 
 from bot.flows.orders import courier_asked, last4_beside_number, order_job
 from bot.flows.returns import wants_a_return
-from bot.services.sizes import SizeWish, resolve_size, size_order, size_wish
+from bot.services.sizes import SizeWish, resolve_size, size_order, size_wish, wanted_color
 
 SIZES = ["S", "M", "L", "XL"]
 
@@ -136,3 +136,18 @@ def test_the_jobs_narrow_intents_the_catalogue_has() -> None:
 
     ids = {intent.id for intent in engine().catalog.intents}
     assert JOB_INTENTS <= ids
+
+
+@pytest.mark.parametrize(
+    ("text", "color"),
+    [
+        ("swap the grey hoodie for a navy one", "藏青色"),
+        ("白的换黑的", "黑色"),
+        ("不要米色 要卡其色", "卡其色"),
+        ("can i get it in black instead of white", "黑色"),
+        ("white please", "白色"),
+        ("换个颜色", None),
+    ],
+)
+def test_the_colour_wanted_of_those_named(text: str, color: str | None) -> None:
+    assert wanted_color(text) == color

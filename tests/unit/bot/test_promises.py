@@ -69,6 +69,8 @@ ELSEWHERE = {
     "ui.handoff.opened": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.opened_closed_hours": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.comment_thanks": "tests/e2e/test_desk_handoff.py",
+    # said only after tickets.append recorded her message on the live ticket
+    "ui.handoff.added_short": "tests/e2e/test_desk_waiting.py",
     # the live ticket the worker already holds, named by its number (messages relay to it)
     "ui.console.open_ticket": "tests/e2e/test_console.py",
     "ui.console.open_ticket.with_agent": "tests/e2e/test_console.py",
@@ -81,6 +83,7 @@ ELSEWHERE = {
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
     "ui.address.kept": "tests/e2e/test_order_jobs.py",  # kept in the change's draft
+    "ui.address.receiver_noted": "tests/e2e/test_order_jobs.py",  # kept in the draft, shown back
     # kept in the invoice's draft, recorded with the request once the order is picked
     "ui.invoice.details_kept": "tests/e2e/test_honest_answers.py",
     # the courier request recorded before ("order.courier.recorded"), said again when asked

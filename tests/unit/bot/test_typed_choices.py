@@ -93,6 +93,8 @@ async def test_wants_all(text: str, everything: bool) -> None:
         ("嗯嗯", None), ("运费怎么算", None),
         ("牛仔裤拉链是坏的 我要退款", "quality"), ("收到就是坏的", "quality"),
         ("会不会坏掉", None), ("不会坏的吧", None),
+        ("the zip on the left pocket jammed", "quality"), ("it split on the first wear", "quality"),
+        ("i broke up with him, dont need the dress", "changed_mind"),
     ],
 )  # fmt: skip
 async def test_return_cause(text: str, cause: str | None) -> None:

@@ -45,6 +45,8 @@ async def test_the_wrong_item_told_either_way_opens_its_ticket(
         "I ordered a week ago but got nothing",  # a parcel to chase
         "I ordered last week but got the parcel today",
         "it arrived on Friday instead of Monday",
+        "oops I chose the wrong size, can it be L instead",  # her own pick: a change to make
+        "my bad, put in the wrong colour, make it navy",
     ],
 )
 def test_a_fit_or_a_late_parcel_told_the_same_way_is_no_wrong_item(text: str) -> None:

@@ -361,6 +361,22 @@ def test_order_card_states_items_courier_and_times(replies: Replies) -> None:
     assert replies.order_list([], "en") == replies.text("order.list.empty", "en")
 
 
+def test_an_unpaid_orders_card_says_when_it_closes_unpaid(replies: Replies) -> None:
+    """ "how long do I have to pay?" showed the card without the answer: it says the time the
+    order closes by itself, unpaid (created + the policy's hours)."""
+    item = OrderItemView(title="卫衣", size="M", color="黑色", quantity=1, price_yuan=Decimal(99))
+    created = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+    unpaid = OrderView(order_no="KF20260004", state="awaiting_payment", items=[item],
+                       created_at=created)
+    hours = replies.policy.orders.unpaid_close_hours
+    closes = replies.format_datetime(created + timedelta(hours=hours), "en")
+    assert replies.text("order.expected.pay_by", "en", time=closes) in replies.order_card(
+        unpaid, "en"
+    )
+    paid = unpaid.model_copy(update={"state": "paid", "paid_at": created})
+    assert "Pay by" not in replies.order_card(paid, "en")
+
+
 def test_closed_order_never_promises_a_tracking_number(replies: Replies) -> None:
     item = OrderItemView(title="卫衣", size="M", color="黑色", quantity=1, price_yuan=Decimal(99))
     created = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)

@@ -105,3 +105,18 @@ def test_a_malformed_row_loses_only_the_bad_field(caplog) -> None:
     assert "product 4: composition left out" in caplog.text
     assert "product 3: size chart left out" in caplog.text
     assert "90" not in caplog.text.split("size chart left out", 1)[1].splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "product"),
+    [
+        ("got the linen wide leg pants in XL?", "亚麻阔腿裤"),
+        ("do the suit pants come in black", "直筒西装裤"),
+        ("skirt plaid, size S", "格子半身裙"),
+    ],
+)
+def test_an_english_name_said_in_other_order_or_as_pants(
+    catalogue: Catalogue, query: str, product: str
+) -> None:
+    """Every word of a name, in any order, plural or "pants": the product, not the category."""
+    assert names(catalogue, query) == [product]

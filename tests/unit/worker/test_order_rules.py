@@ -14,6 +14,7 @@ from worker.order_rules import (
     delivery_due_by,
     dispatch_due_by,
     order_attention,
+    tax_no_problem,
     urge_stage,
     valid_tax_no,
 )
@@ -152,3 +153,19 @@ def test_in_transit_longer_than_the_couriers_usual_time():
 )
 def test_taxpayer_numbers(tax_no, valid):
     assert valid_tax_no(tax_no) is valid
+
+
+@pytest.mark.parametrize(
+    ("tax_no", "problem"),
+    [
+        ("91350100M000100Y43", None),
+        ("110108551385082", None),
+        (None, "missing"),
+        ("1234", "length"),
+        ("91350100M000100I43", "characters"),
+        ("91350100M000100Y44", "check_character"),
+        ("91330106MA2B3C4D5E", "check_character"),  # 18 characters: never "usually 18"
+    ],
+)
+def test_what_is_wrong_with_a_taxpayer_number(tax_no, problem):
+    assert tax_no_problem(tax_no) == problem

@@ -1,0 +1,62 @@
+"""The broker, as every ``kefu`` command that needs it first checks: reachable, or a clear
+error and a distinct exit code (``EXIT_BROKER_DOWN``), never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aio_pika.exceptions import AMQPConnectionError
+
+from bus.connection import Broker
+from bus.errors import BusUnavailable
+
+EXIT_BROKER_DOWN = 69
+"""``kefu``'s exit code when the broker cannot be reached (sysexits' EX_UNAVAILABLE): scripts
+tell "RabbitMQ is down" from "the command failed" (1) and "used wrongly" (2)."""
+CHECK_S = 5.0
+
+UNREACHABLE = (AMQPConnectionError, ConnectionError, OSError, TimeoutError, BusUnavailable)
+"""What failing to reach the broker raises, wherever in a command it happens."""
+
+
+class BrokerDown(Exception):
+    """The broker did not accept a connection."""
+
+    def __init__(self, broker: Broker, reason: str) -> None:
+        super().__init__(f"cannot reach the broker at {broker}: {reason}")
+        self.broker = broker
+        self.reason = reason
+
+
+async def require_broker(broker: Broker, wait: float = CHECK_S) -> None:
+    """One connection, opened and closed: raises :class:`BrokerDown` when it cannot be had."""
+    quiet = logging.getLogger("aiormq.connection")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # its own "error when creating transport" line
+    try:
+        async with asyncio.timeout(wait):
+            connection = await broker.connect("kefu-check")
+        await connection.close()
+    except UNREACHABLE as exc:
+        raise BrokerDown(broker, _reason(exc)) from None
+    finally:
+        quiet.setLevel(level)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "no answer"
+    text = str(exc.args[-1] if exc.args else exc) or type(exc).__name__
+    return text[:200]
+
+
+def broker_down_message(exc: BaseException, broker: Broker | None = None) -> str:
+    head = str(exc) if isinstance(exc, BrokerDown) else (
+        f"cannot reach the broker{f' at {broker}' if broker else ''}: {_reason(exc)}"
+    )
+    return (
+        f"kefu: {head}\n"
+        "Is RabbitMQ running? Start it with `bash scripts/broker.sh start`, or point AMQP_URL "
+        "at it."
+    )
