@@ -66,7 +66,7 @@ _WANT_ZH = re.compile(
 _WANT_EN = re.compile(
     r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b"
     r"|\breturn (this|it|the|my|them|these|those)\b"
-    r"|\bstart a return\b"
+    r"|\bstart a return\b|^\s*(pls |please )?return\b(?! (policy|polices|rules))"
     r"|\bsend(ing)? (it|this|them|these|those|that|everything|something|stuff|an item) back\b",
     re.IGNORECASE,
 )
@@ -191,8 +191,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
         await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
         if ending == "number":
-            # the answer's last line invites the order number: it goes on with the return
+            # the answer's last line invites the order number: it goes on with the return,
+            # with the item and reason said here ("return tshirt pls" asked which item again)
             self.conv.memory.return_invited = self.conv.memory.turns
+            self.conv.memory.return_note = text.strip()[:200]
             return
         await self.offer_own_orders(ReturnDraft(note=text.strip()[:200], asked=True), text)
 
@@ -222,7 +224,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         order allows, as "能退吗？" about it is answered (the yes first, or why not); for a
         verified customer without a number, their orders that can go back."""
         self.conv.memory.return_invited = None
-        draft = ReturnDraft(asked=True)
+        draft = ReturnDraft(asked=True, note=self.conv.memory.return_note)
         if slots.order_no is not None:
             await self.finish()
             await self.open_order(draft, slots.order_no, slots.phone_last4)
@@ -252,7 +254,16 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft.order_no = order.order_no
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
-        named = choices.items_mentioned(f"{draft.note} {draft.picked_by}", candidates)
+        said = f"{draft.note} {draft.picked_by}"
+        named = choices.items_mentioned(said, candidates)
+        if len(candidates) > 1 and choices.every_one_meant(said):
+            # "T恤和牛仔裤都不合适 想全部退掉": every item named, or every item (only the
+            # best named one was taken)
+            every = choices.items_mentioned(said, candidates, every=True)
+            await self.with_items(
+                draft, order, [i.item_id for i in (every if len(every) > 1 else candidates)]
+            )
+            return
         if len(candidates) == 1 or len(named) == 1:
             # the only one, or the one the request named ("牛仔裤想退")
             await self.with_items(draft, order, [(named or candidates)[0].item_id])

@@ -234,7 +234,7 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     ("size", _any(
         "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
         "(?<!时间)(?<!等得)(?<!等的)太长", "太短", "偏长", "偏短",
-        "too (big|small|large|tight|loose|long|short)", "does(n'?t| not) fit",
+        "too (big|small|large|tight|loose|long|short)", "do(es)?(n'?t| not) fit",
     )),
     ("changed_mind", _any(
         "不喜欢", "不想要", "不要了", "不需要", "买多了", "买重", "改主意", "拍错", "后悔",
@@ -460,14 +460,32 @@ def orders_mentioned(text: str, orders: Sequence[OrderSummary]) -> list[OrderSum
     )
 
 
-def items_mentioned(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView]:
+def items_mentioned(
+    text: str, items: Sequence[OrderItemView], *, every: bool = False
+) -> list[OrderItemView]:
     """The items of an order a request names in passing ("T恤太小了想换大一号": the T-shirt of
-    a T-shirt and jeans; "高腰牛仔裤" of two pairs of jeans), as ``orders_mentioned`` reads."""
-    return _best(text, items, lambda item: [(item.product_name, item.product_name_en)])
+    a T-shirt and jeans; "高腰牛仔裤" of two pairs of jeans), as ``orders_mentioned`` reads;
+    ``every``: each item named at all, not only the best named ("T恤和牛仔裤都退")."""
+    return _best(text, items, lambda item: [(item.product_name, item.product_name_en)], every=every)
+
+
+_EVERY_ONE = re.compile(
+    r"全部|都退|都要退|都不|一起退|两件都|两条都|全退|\b(both|all of (them|it)|everything)\b",
+    re.IGNORECASE,
+)
+
+
+def every_one_meant(text: str) -> bool:
+    """ "T恤和牛仔裤都不合适 想全部退掉", "return both": every item named (or every item) goes."""
+    return _EVERY_ONE.search(text) is not None
 
 
 def _best(
-    text: str, options: Sequence[T], names: Callable[[T], Iterable[tuple[str, str]]]
+    text: str,
+    options: Sequence[T],
+    names: Callable[[T], Iterable[tuple[str, str]]],
+    *,
+    every: bool = False,
 ) -> list[T]:
     if not text:
         return []
@@ -485,7 +503,9 @@ def _best(
                 score = max(score, _named_in_words(en.lower().split(), words))
         scores.append(score)
     best = max(scores, default=0)
-    return [o for o, score in zip(options, scores, strict=True) if score and score == best]
+    return [
+        o for o, score in zip(options, scores, strict=True) if score and (every or score == best)
+    ]
 
 
 _T_SHIRT = re.compile(r"\bt[\s-]shirt")

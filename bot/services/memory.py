@@ -185,6 +185,9 @@ class ChatMemory(BaseModel):
     briefly, pointing back to that message."""
     done: DoneJob | None = None
     """The last job about an order the worker confirmed here, for "改好了吗" right after."""
+    return_note: str = ""
+    """The words of the request the return rules answered (its item, its reason): the return
+    the invited number goes on with starts from them."""
     return_invited: int | None = None
     """The turn the return rules ended "send me your order number and I'll see what this order
     allows": the number sent next, or the contact shared, goes on with the return

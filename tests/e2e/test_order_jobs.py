@@ -22,6 +22,7 @@ from worker.db.models import (
     Product,
     Remark,
     Return,
+    ReturnItem,
     Variant,
 )
 from worker.service import utcnow
@@ -1822,3 +1823,51 @@ async def test_an_item_asked_about_before_the_contact_is_the_order_shown_after_i
     _linked, card = await customer.shares_contact(jacket.customer_phone, replies=2)
     assert jacket.order_no in card.text and "Down Jacket" in card.text
     assert card.button("Solved")  # the card, not a list to pick from
+
+
+async def with_jeans(stack, order_no: str) -> None:
+    """The demo shop's jeans added to ``order_no`` (a second item, named apart from the first)."""
+    async with stack.shop.db.write() as session:
+        order = (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+        jeans = (
+            await session.scalars(select(Variant).join(Product).where(Product.name == "高腰牛仔裤"))
+        ).first()
+        session.add(OrderItem(order_id=order.id, variant_id=jeans.id, price=189))
+
+
+async def test_every_item_named_for_a_return_goes_back_together_zh_and_en(stack) -> None:
+    """ "两件都不合适 全退了吧" naming both items took only the best named one (and "全部" at
+    "why?" was no reason); "return both" the same. Every item named goes back in one return."""
+    for words, language in (
+        ("测试商品和牛仔裤两件都偏大 全退了吧", None),
+        ("the jeans and the other thing both don't fit, I want to return both", "en"),
+    ):
+        order = await stack.make_order(kind="regular", delivered_ago=timedelta(days=1))
+        await with_jeans(stack, order.order_no)
+        customer = stack.customer(language_code=language)
+        await customer.shares_contact(order.phone)
+        [asked] = await customer.says(f"{order.order_no} {words}")
+        assert "高腰牛仔裤" in asked.text or "High-waist Jeans" in asked.text, asked.text
+        await customer.says("没穿过 吊牌在" if language is None else "never worn, tags on")
+        await customer.says("确认退货" if language is None else "Confirm the return")
+        records = await returns_of(stack, order.order_no)
+        assert len(records) == 1, [m.text for m in customer.history]
+        [record] = records
+        async with stack.shop.db.read() as session:
+            items = await session.scalars(
+                select(ReturnItem).where(ReturnItem.return_id == record.id)
+            )
+            assert len(items.all()) == 2, words
+
+
+async def test_the_item_named_before_the_number_is_the_one_returned_en(stack) -> None:
+    """ "return jeans pls": a return to make, not the rules; the item named is the one once
+    the order is known (it asked which item again)."""
+    order = await stack.make_order(kind="regular", delivered_ago=timedelta(days=1))
+    await with_jeans(stack, order.order_no)
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("return jeans pls")
+    assert "order number" in ask.text
+    await customer.says(order.order_no)
+    [why] = await customer.says(order.phone[-4:])
+    assert "High-waist Jeans" in why.text and why.button("Size doesn't fit"), why.text
