@@ -1570,7 +1570,22 @@ def _reread_16(group: str, current: str, lower: str, norm: str, slots: Slots) ->
         return FIT_INTENT
     if current in _HOURS_MISREADS and _either(_OPENING_HOURS, lower, norm):
         return FALLBACK_INTENT
+    if current == REFUND_PROGRESS_INTENT and _KIND_REFUNDABLE.search(lower) and not (
+        _either(_STATUS_ASKED, lower, norm) or _MY_REFUND.search(lower)
+    ):
+        return RETURN_INTENT
     return None
+
+
+# whether a kind of item can be refunded, asked before any return ("can custom made items be
+# refunded?", "are sale items refundable"): the return rules, read as a refund's progress by
+# "refunded" (the lead's console round, session 12)
+_KIND_REFUNDABLE = re.compile(
+    r"\b(?:can|could|are|is|do|does)\b.{0,40}"
+    r"\b(?:custom|made[- ]to[- ]order|personali[sz]ed|proxy|sale|discounted|clearance|outlet"
+    r"|items?|things?|products?|clothes)\b.{0,30}\b(?:be refunded|refundable|get refunded)\b"
+)
+_MY_REFUND = re.compile(r"\b(?:my|our) (?:refund|money|return)\b|\byet\b|\bstill\b|\bwhen\b")
 
 
 # round 16's kinds, each only where the model read what it names:

@@ -86,3 +86,18 @@ def test_someone_in_charge_is_a_person_for_the_bot_too():
     # a message passed on, or the word alone, is not a person asked for
     assert person_asked("跟你们主管说一声 谢谢") is None
     assert person_asked("主管说这个月有活动吗") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # whether a kind of item can be refunded: the return rules (read as a refund's progress)
+        ("are personalised items refundable at all", "returns.return"),
+        ("could clearance things be refunded if they dont fit", "returns.return"),
+        # her own refund: its progress
+        ("my refund for the sale items, is it done yet", "returns.refund_progress"),
+        ("when do refunded items get their money back", "returns.refund_progress"),
+    ],
+)
+def test_a_kind_refundable_is_the_rules_and_her_refund_its_progress(text, intent):
+    assert engine().match(text).intent == intent
