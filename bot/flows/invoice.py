@@ -90,6 +90,9 @@ class InvoiceDraft(Draft):
     key: str | None = None
     """The command's idempotency key, kept until the request is recorded (a retry after a
     timeout must not record a second request)."""
+    request: str = ""
+    """The words that asked for it: the item they name picks its order from her list ("a
+    company invoice for the linen trousers"; she was asked which order)."""
 
     def read(
         self, text: str, *, title_expected: bool = False, title_typed: bool = False
@@ -217,7 +220,9 @@ class InvoiceFlow(Flow):
 
     async def start(self, text: str, slots: Slots) -> None:
         await self.finish()
-        draft = InvoiceDraft(order_no=slots.order_no or self.conv.memory.last_order)
+        draft = InvoiceDraft(
+            order_no=slots.order_no or self.conv.memory.last_order, request=text.strip()[:200]
+        )
         draft.read(text)
         await self.conv.say(self.conv.replies.answer("payment.invoice", self.conv.locale))
         await self.next_step(draft)
@@ -227,7 +232,7 @@ class InvoiceFlow(Flow):
         conv = self.conv
         if draft.order_no is None:
             await self.wait(InvoiceRequest.waiting_for_order, draft)
-            found = await offer_orders(conv, self.rpc, "i", ask_contact=False)
+            found = await offer_orders(conv, self.rpc, "i", ask_contact=False, text=draft.request)
             if found is not None:
                 draft.order_no = found.order.order_no
                 await self.next_step(draft)

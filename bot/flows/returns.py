@@ -80,6 +80,7 @@ _MINE = re.compile(
 )
 # "就退裤子", "那退T恤吧" with an order in view: the return said as an order, not asked
 _DO_IT_ZH = re.compile(r"^(就|那就|那|还是|直接|帮我|给我)?退(掉|了)?[\u4e00-\u9fffA-Za-z]")
+_SUPPOSED = re.compile(r"如果|要是|假如|万一|的话|\b(if|in case|suppose)\b", re.I)
 _ASKS_ZH = re.compile(r"几|多久|多少|什么|啥|哪|吗|呢|么|[?？]|怎么|能不能|可不可以")
 _THIS_ORDER = re.compile(r"这单|这个订单|这件|那单|刚才|this order|this one|\bit\b", re.I)
 # "what's your return policy if it doesn't fit", "退货规则是什么": the rules asked for by name
@@ -224,12 +225,20 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         order allows, as "能退吗？" about it is answered (the yes first, or why not); for a
         verified customer without a number, their orders that can go back."""
         self.conv.memory.return_invited = None
-        draft = ReturnDraft(asked=True, note=self.conv.memory.return_note)
+        said = self.conv.memory.return_note
+        # "can I return a dress if it doesn't fit?": the dress picks the item, but the reason
+        # is a case asked about, not hers — asked as usual
+        draft = (
+            ReturnDraft(asked=True, picked_by=said[:100])
+            if _SUPPOSED.search(said)
+            else ReturnDraft(asked=True, note=said)
+        )
         if slots.order_no is not None:
             await self.finish()
             await self.open_order(draft, slots.order_no, slots.phone_last4)
             return
-        await self.offer_own_orders(draft, "", ask_contact=False)
+        # the item named in the request picks its order ("阔腿裤不要了 退款吧")
+        await self.offer_own_orders(draft, f"{draft.note} {draft.picked_by}", ask_contact=False)
 
     async def start_for(self, order_no: str, last4: str | None = None) -> None:
         """A return offered by a button about one order (or another order named mid-job,
@@ -298,7 +307,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         blocking = [r for r in terms.reasons if r in BLOCKING]
         if blocking:
-            await self.refuse(draft, terms, blocking)
+            await self.refuse(draft, terms, blocking, order=order)
             return
         said = choices.return_cause(draft.note)
         if said is None and not terms.eligible and terms.reasons:
@@ -450,11 +459,12 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         reasons: Sequence[str],
         *,
         fault_lifts: bool = False,
+        order: OrderView | None = None,
     ) -> None:
         """Every reason in plain words, for the item's own kind; the exchange offered where it
-        may help (a custom-made item), and always a person. ``fault_lifts``: refused before a
-        reason was asked — a fault told next still makes the return (the flow waits for it,
-        and says so)."""
+        may help (a custom-made item), the cancel where the order has not shipped, else a
+        person. ``fault_lifts``: refused before a reason was asked — a fault told next still
+        makes the return (the flow waits for it, and says so)."""
         conv = self.conv
         logger.info("return refused for chat %s: %s", conv.chat_id, ",".join(reasons))
         if not fault_lifts:
@@ -475,6 +485,14 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
                 text += "\n" + conv.t("returns.offer_custom_exchange", hours=str(hours))
             else:
                 text += "\n" + conv.t("returns.offer_exchange")
+        elif order is not None and order.state == "paid" and set(reasons) == {"not_delivered_yet"}:
+            # "阔腿裤不要了 退款吧" before it ships: the money back is a cancel — asked back
+            # at once (a supervisor was offered)
+            from bot.flows.orders import OrderChangeFlow  # (orders uses this module's kin)
+
+            await conv.say(text)
+            await OrderChangeFlow(conv, self.rpc, self.state).offer_cancel(order)
+            return
         else:
             markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")

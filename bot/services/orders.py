@@ -329,7 +329,13 @@ def named_orders(
         named = choices.orders_mentioned(text, reached)
         # "the jeans" of two pairs, one still returnable: that one
         still = [o for o in named if o in fitting]
-        return still if len(named) > 1 and still else named
+        if named:
+            return still if len(named) > 1 and still else named
+        # "阔腿裤不要了 退款吧" with the trousers not shipped yet: that order (the worker's
+        # terms say why not, and that it can be cancelled) — her only returnable order, with
+        # other things in it, was taken instead
+        anywhere = choices.orders_mentioned(text, orders)
+        return anywhere if len(anywhere) == 1 else []
     named = choices.orders_mentioned(text, fitting)
     if named or keep is not None:
         return named

@@ -10,7 +10,8 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
-from worker.db.models import Order, OrderItem, OrderUrge, Product, Variant
+from tests.e2e.test_honest_answers import company_tax_no
+from worker.db.models import InvoiceRequest, Order, OrderItem, OrderUrge, Product, Variant
 from worker.service import utcnow
 
 NEWER_ORDERS = 60
@@ -320,3 +321,51 @@ async def test_a_cancel_naming_a_shipped_item_before_the_contact_refuses_it_zh(s
     assert jacket.order_no in card.text
     assert refused.text == stack.t("order.cancel.refused.already_shipped")
     assert (await order_row(stack, jacket.order_no)).state == "shipped"
+
+
+async def test_money_back_for_an_item_not_shipped_is_its_cancel_zh(stack) -> None:
+    """ "打底衫不要了 能退钱吗" answered by the rules, then the contact: the return took her only
+    returnable order (another item) and asked which item; the item named is in an order not
+    shipped yet — the return is refused for that, and its cancel asked back at once."""
+    delivered = await stack.make_order(kind="regular", delivered_ago=timedelta(days=1))
+    [unshipped] = await newer_orders(stack, delivered.order_no, 1, state="paid")
+    async with stack.shop.db.write() as session:
+        order = (await session.scalars(select(Order).where(Order.order_no == unshipped))).one()
+        order.shipped_at = order.delivered_at = order.completed_at = None
+        order.courier = order.tracking_no = None
+        named = (await session.scalars(select(OrderItem).where(OrderItem.order_id == order.id)))
+        variant = await session.get(Variant, named.one().variant_id)
+        product_id = variant.product_id
+    await name_product(stack, product_id, "罗纹打底衫", "Ribbed Base Layer")
+    customer = stack.customer()
+    await customer.says("罗纹打底衫不要了 能退钱吗")
+    _linked, refused, ask = await customer.shares_contact(delivered.phone, replies=3)
+    assert unshipped in refused.text and "罗纹打底衫" in refused.text
+    assert unshipped in ask.text and ask.button("确认取消订单"), ask.text
+    [done] = await customer.says("确定")
+    assert unshipped in done.text
+    async with stack.shop.db.read() as session:
+        row = (await session.scalars(select(Order).where(Order.order_no == unshipped))).one()
+        assert row.state == "closed"
+
+
+async def test_an_invoice_for_an_item_named_takes_its_order_en(stack) -> None:
+    """ "a company invoice for the <item>" before the contact: the order holding it is taken
+    once she is verified (she was asked which order)."""
+    first = await stack.make_order(kind="regular", delivered_ago=timedelta(days=1))
+    [second] = await newer_orders(stack, first.order_no, 1)
+    async with stack.shop.db.read() as session:
+        order = (await session.scalars(select(Order).where(Order.order_no == second))).one()
+        item = (await session.scalars(select(OrderItem).where(OrderItem.order_id == order.id)))
+        variant = await session.get(Variant, item.one().variant_id)
+        product = await session.get(Product, variant.product_id)
+    await name_product(stack, product.id, product.name, "Ribbed Base Layer")
+    customer = stack.customer(language_code="en")
+    await customer.says("i need a company invoice for the ribbed base layer", replies=2)
+    await customer.shares_contact(first.phone, replies=2)
+    await customer.says(f"Acme Trading Co Ltd, tax id {company_tax_no()}")
+    async with stack.shop.db.read() as session:
+        recorded = await session.scalars(
+            select(InvoiceRequest).join(Order).where(Order.order_no == second)
+        )
+        assert [r.title for r in recorded.all()] == ["Acme Trading Co Ltd"]

@@ -51,7 +51,7 @@ async def test_the_digits_typed_again_after_a_wrong_try_open_the_same_order_zh_a
     customer = stack.customer(language_code="en")
     await customer.says(f"where is {order.order_no}")
     [refused] = await customer.says(wrong)
-    assert refused.text == stack.t("order.not_found", "en")
+    assert refused.text == stack.t("order.not_found", "en"), [m.text[:80] for m in customer.history]
     [card] = await customer.says(order.phone[-4:])
     assert order.order_no in card.text and "Status" in card.text
     returned = await stack.make_order(kind="regular", delivered_ago=timedelta(days=2))
