@@ -33,6 +33,15 @@ async def two_item_order(stack, customer=None):
     return customer, order
 
 
+
+async def hers_too(stack, order_no: str, like: str) -> None:
+    """``order_no`` given to the customer of order ``like``."""
+    async with stack.shop.db.write() as session:
+        mine = (await session.scalars(select(Order).where(Order.order_no == like))).one()
+        (
+            await session.scalars(select(Order).where(Order.order_no == order_no))
+        ).one().customer_id = mine.customer_id
+
 async def test_a_bare_yes_after_the_card_goes_back_to_the_return_zh(stack) -> None:
     customer, order = await two_item_order(stack)
     [which] = await customer.says("我想退货")
@@ -125,11 +134,7 @@ async def test_another_order_number_mid_return_starts_its_return_zh(stack) -> No
     second = await stack.make_order(
         kind="regular", state="shipped", delivered_ago=timedelta(days=1)
     )
-    async with stack.shop.db.write() as session:  # hers too
-        mine = (await session.scalars(select(Order).where(Order.order_no == first.order_no))).one()
-        (
-            await session.scalars(select(Order).where(Order.order_no == second.order_no))
-        ).one().customer_id = mine.customer_id
+    await hers_too(stack, second.order_no, first.order_no)
     [listed] = await customer.says("我想退货")
     [which] = await customer.presses(listed, first.order_no)
     assert which.text == stack.t("returns.choose_item", order_no=first.order_no)
@@ -219,11 +224,7 @@ async def test_another_order_number_mid_exchange_starts_its_exchange_en(stack) -
     second = await stack.make_order(
         kind="regular", state="shipped", delivered_ago=timedelta(days=1)
     )
-    async with stack.shop.db.write() as session:  # hers too
-        mine = (await session.scalars(select(Order).where(Order.order_no == first.order_no))).one()
-        (
-            await session.scalars(select(Order).where(Order.order_no == second.order_no))
-        ).one().customer_id = mine.customer_id
+    await hers_too(stack, second.order_no, first.order_no)
     *_, listed = await customer.says("I'd like to exchange something", replies=2)
     [sizes] = await customer.presses(listed, first.order_no)
     assert first.order_no in sizes.text
