@@ -16,6 +16,7 @@ from bot.keyboards import ClarifyCallback, HumanCallback
 from bot.ops.turns import TurnNote
 from bot.routing import IntentRoute
 from bot.services import topic
+from bot.services.choices import bare_yes_or_no
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
@@ -55,7 +56,9 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
             for c in decision.candidates
             if c.intent in titles and c.intent != FALLBACK_INTENT
         ]
-        if decision.acknowledgement:  # "好的", "ok": nothing asked, nothing missed
+        # "好的", "ok" — and "yes", "对", "不用了" with nothing asked, nothing offered: a nod,
+        # nothing missed ("yes" after a job was done heard "did you mean: hello / thanks?")
+        if decision.acknowledgement or bare_yes_or_no(message.text or "") is not None:
             await conv.say(conv.t("ack.reply"))
             return
         if turn is not None:  # for the ops report: placed with choices, or not at all

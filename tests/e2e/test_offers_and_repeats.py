@@ -158,3 +158,17 @@ async def test_the_exchange_offered_instead_of_a_refused_return_starts_on_a_type
     [offer] = await customer.says("嗯")
     assert offer.inline_buttons  # the exchange on that order: sizes in stock, or its condition
     assert not refused.inline_buttons  # the offer's buttons went once it was answered
+
+
+async def test_a_bare_yes_or_no_to_nothing_asked_is_acknowledged_zh_and_en(stack) -> None:
+    """ "yes" after the job was done (nothing offered, nothing waiting) heard "did you mean:
+    hello / thanks / which colours?", then "shall I pass you to a colleague?"."""
+    english = stack.customer(language_code="en")
+    await english.says("do you ship to Canada?")
+    for said in ("yes", "ok", "no"):
+        [ack] = await english.says(said)
+        assert ack.text == stack.t("ack.reply", "en"), said
+    chinese = stack.customer()
+    await chinese.says("发什么快递")
+    [ack] = await chinese.says("对")
+    assert ack.text == stack.t("ack.reply")
