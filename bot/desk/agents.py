@@ -358,73 +358,71 @@ def get_router(desk: Desk) -> Router:
             markup=keyboards.canned(ticket.ticket_no, choices),
         )
 
-    @router.message(Command("queue"))
-    async def cmd_queue(message: Message, bot: Bot) -> None:
-        reply = await desk.rpc.call(ListQueue())
+    async def post_tickets(
+        bot: Bot, thread: int | None, kind: str, reply: object, line: Callable[[TicketView], str]
+    ) -> None:
+        """/queue, /mine, /open: the header and a line per ticket (long lists split), or that
+        there are none."""
         assert isinstance(reply, TicketList)
         if not reply.tickets:
-            await desk.post(bot, desk.t("desk.queue.empty"), message.message_thread_id)
+            await desk.post(bot, desk.t(f"desk.{kind}.empty"), thread)
             return
-        lines = [desk.t("desk.queue.header", count=len(reply.tickets))]
-        for ticket in reply.tickets:
-            lines.append(
-                desk.t(
-                    "desk.queue.line",
-                    position=ticket.place.position if ticket.place else "?",
-                    ticket_no=ticket.ticket_no,
-                    customer=texts.mask_name(ticket.customer_name),
-                    reason=texts.label(desk.replies, desk.locale, ticket, desk.titles),
-                    waited=texts.duration(desk.replies, desk.locale, texts.waited(ticket)),
-                )
+        header = desk.t(f"desk.{kind}.header", count=len(reply.tickets))
+        await desk.post_long(bot, [header, *map(line, reply.tickets)], thread)
+
+    def reason(ticket: TicketView) -> str:
+        return texts.label(desk.replies, desk.locale, ticket, desk.titles)
+
+    def waited(ticket: TicketView) -> str:
+        return texts.duration(desk.replies, desk.locale, texts.waited(ticket))
+
+    @router.message(Command("queue"))
+    async def cmd_queue(message: Message, bot: Bot) -> None:
+        def line(ticket: TicketView) -> str:
+            return desk.t(
+                "desk.queue.line",
+                position=ticket.place.position if ticket.place else "?",
+                ticket_no=ticket.ticket_no,
+                customer=texts.mask_name(ticket.customer_name),
+                reason=reason(ticket),
+                waited=waited(ticket),
             )
-        await desk.post(bot, "\n".join(lines), message.message_thread_id)
+
+        reply = await desk.rpc.call(ListQueue())
+        await post_tickets(bot, message.message_thread_id, "queue", reply, line)
 
     @router.message(Command("mine"))
     async def cmd_mine(message: Message, bot: Bot, agent: Agent) -> None:
-        reply = await desk.rpc.call(ListMine(agent_id=agent.id))
-        assert isinstance(reply, TicketList)
-        if not reply.tickets:
-            await desk.post(bot, desk.t("desk.mine.empty"), message.message_thread_id)
-            return
-        lines = [desk.t("desk.mine.header", count=len(reply.tickets))]
-        for ticket in reply.tickets:
+        def line(ticket: TicketView) -> str:
             since = ticket.taken_at or ticket.opened_at
-            lines.append(
-                desk.t(
-                    "desk.mine.line",
-                    ticket_no=ticket.ticket_no,
-                    customer=texts.mask_name(ticket.customer_name),
-                    reason=texts.label(desk.replies, desk.locale, ticket, desk.titles),
-                    since=desk.replies.format_datetime(since, desk.locale),
-                )
+            return desk.t(
+                "desk.mine.line",
+                ticket_no=ticket.ticket_no,
+                customer=texts.mask_name(ticket.customer_name),
+                reason=reason(ticket),
+                since=desk.replies.format_datetime(since, desk.locale),
             )
-        await desk.post(bot, "\n".join(lines), message.message_thread_id)
+
+        reply = await desk.rpc.call(ListMine(agent_id=agent.id))
+        await post_tickets(bot, message.message_thread_id, "mine", reply, line)
 
     @router.message(Command("open"))
     async def cmd_open(message: Message, bot: Bot) -> None:
-        reply = await desk.rpc.call(ListLive(limit=LIST_LIMIT))
-        assert isinstance(reply, TicketList)
-        if not reply.tickets:
-            await desk.post(bot, desk.t("desk.open.empty"), message.message_thread_id)
-            return
-        lines = [desk.t("desk.open.header", count=len(reply.tickets))]
-        for ticket in reply.tickets:
+        def line(ticket: TicketView) -> str:
             values = {
                 "ticket_no": ticket.ticket_no,
                 "customer": texts.mask_name(ticket.customer_name),
-                "reason": texts.label(desk.replies, desk.locale, ticket, desk.titles),
+                "reason": reason(ticket),
             }
             if ticket.state == "waiting":
-                line = desk.t(
-                    "desk.open.waiting",
-                    position=ticket.place.position if ticket.place else "?",
-                    waited=texts.duration(desk.replies, desk.locale, texts.waited(ticket)),
-                    **values,
+                position = ticket.place.position if ticket.place else "?"
+                return desk.t(
+                    "desk.open.waiting", position=position, waited=waited(ticket), **values
                 )
-            else:
-                line = desk.t("desk.open.with_agent", agent=ticket.agent_name or "?", **values)
-            lines.append(line)
-        await desk.post_long(bot, lines, message.message_thread_id)
+            return desk.t("desk.open.with_agent", agent=ticket.agent_name or "?", **values)
+
+        reply = await desk.rpc.call(ListLive(limit=LIST_LIMIT))
+        await post_tickets(bot, message.message_thread_id, "open", reply, line)
 
     @router.message(Command("history"))
     async def cmd_history(message: Message, bot: Bot, command: CommandObject) -> None:
