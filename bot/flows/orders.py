@@ -205,6 +205,14 @@ _WAITED = re.compile(
 )
 
 
+# a cancel asked in so many words beside the wait ("等太久了 不要了 取消吧", "taking forever,
+# can I just cancel?"): asked back before anything is done; never "先不取消" / "don't cancel"
+_CANCEL_ASKED = re.compile(
+    r"(?<![不别先])取消|\b(?<!don't )(?<!not )cancel\b",
+    re.IGNORECASE,
+)
+
+
 def waited_too_long(text: str) -> bool:
     """She complains of the wait ("等了一个星期了还没发货", "it's been ages where is it")."""
     return _WAITED.search(text) is not None
@@ -493,7 +501,18 @@ class OrderQueryFlow(Flow):
         conv, order, intent = self.conv, found.order, draft.intent
         change = OrderChangeFlow(conv, self.rpc, self.state)
         late = [f for f in order.attention if f.code in LATE]
-        if late and draft.job in (None, "urge") and waited_too_long(draft.text):
+        if intent != "order.cancel" and order.state in _BEFORE_SHIPPING and (
+            _CANCEL_ASKED.search(draft.text)
+        ):
+            # "阔腿裤等太久了 不想要了 帮我取消": the cancel she asks for, not an urge (the wait
+            # made it read as a complaint about the order)
+            intent = "order.cancel"
+        if (
+            late
+            and intent != "order.cancel"
+            and draft.job in (None, "urge")
+            and waited_too_long(draft.text)
+        ):
             # "等了一个星期了还没发货" about an order already late: urged at once, and said so
             # (not the card and "shall I chase it?" — she has waited long enough)
             flag = late[0]

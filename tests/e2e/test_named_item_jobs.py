@@ -369,3 +369,27 @@ async def test_an_invoice_for_an_item_named_takes_its_order_en(stack) -> None:
             select(InvoiceRequest).join(Order).where(Order.order_no == second)
         )
         assert [r.title for r in recorded.all()] == ["Acme Trading Co Ltd"]
+
+
+async def test_a_cancel_asked_beside_the_wait_is_the_cancel_not_an_urge_zh_and_en(stack) -> None:
+    """ "裤子等太久了 不想要了 帮我取消" on an overdue order was urged (the wait read as the
+    complaint) and the cancel she asked for was lost: the cancel is asked back, nothing urged."""
+    for words, language in (
+        ("裤子等太久了 不想要了 帮我取消", None),
+        ("this is taking forever, just cancel my order", "en"),
+    ):
+        overdue = await stack.make_order(
+            kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=20)
+        )
+        customer = stack.customer(language_code=language)
+        await customer.shares_contact(overdue.phone)
+        _card, ask = await customer.says(words, replies=2)
+        assert overdue.order_no in ask.text and ask.inline_buttons, ask.text
+        assert await urges_of(stack, overdue.order_no) == []
+        [done] = await customer.says("取消吧" if language is None else "yes")
+        assert overdue.order_no in done.text
+        async with stack.shop.db.read() as session:
+            row = (
+                await session.scalars(select(Order).where(Order.order_no == overdue.order_no))
+            ).one()
+            assert row.state == "closed", words
