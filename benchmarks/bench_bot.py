@@ -262,7 +262,20 @@ async def main_async(args: argparse.Namespace) -> list[Row]:
             args.concurrency,
         )
     )
-    # The ratio itself, from alternating blocks of echo and policy turns.
+    # The ratio itself, from alternating blocks of echo and policy turns; the intent match
+    # timed inside those turns too (the engine's instance attribute, put back after).
+    engine = kefu_dp["engine"]
+    in_turn: list[float] = []
+    match = engine.match
+
+    def timed_match(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return match(*args, **kwargs)
+        finally:
+            in_turn.append(time.perf_counter() - started)
+
+    engine.match = timed_match
     echo_lat, policy_lat = await interleaved_p50(
         [
             (echo, bot, lambda n: updates(bot, POLICY_QUESTIONS, n, args.users)),
@@ -270,9 +283,10 @@ async def main_async(args: argparse.Namespace) -> list[Row]:
         ],
         args.turns,
     )
+    del engine.match
     args.interleaved_ratio = statistics.median(policy_lat) / statistics.median(echo_lat)
-    # How much of a policy turn is the intent match alone (intents/, not the bot).
-    engine = kefu_dp["engine"]
+    args.match_in_turn_p50_ms = statistics.median(in_turn) * 1000
+    # The intent match alone, in a tight loop (intents/, not the bot): its caches stay warm.
     match_times = []
     for i in range(args.turns):
         started = time.perf_counter()
@@ -310,9 +324,10 @@ def main() -> None:
         f"{echo.updates_per_s / policy.updates_per_s:.1f}x lower"
     )
     print(
-        f"of a policy turn, the intent match alone takes p50 {args.match_p50_ms:.3f} ms; "
-        f"the rest (middlewares, routing, rendering, sending) "
-        f"{policy.p50_ms - args.match_p50_ms:.3f} ms"
+        f"of a policy turn, the intent match takes p50 {args.match_in_turn_p50_ms:.3f} ms "
+        f"(with the chat's context; alone in a tight loop, caches warm: "
+        f"{args.match_p50_ms:.3f} ms); the rest (middlewares, routing, rendering, sending) "
+        f"{policy.p50_ms - args.match_in_turn_p50_ms:.3f} ms"
     )
     if args.json:
         print(json.dumps([asdict(r) for r in rows]))
