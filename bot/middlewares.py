@@ -289,7 +289,9 @@ class IntentMiddleware(BaseMiddleware):
                 if intent in REGIONAL:
                     region = read.slots.region or conversation.memory.region
                     if region is not None:
-                        await data["flows"].get(ShippingFlow).answer(intent, region)
+                        await data["flows"].get(ShippingFlow).answer(
+                            intent, region, read.slots.spend_yuan
+                        )
                     continue
                 if intent == "bargain.discount":
                     await answer_bargain(conversation, data["rpc"], data["policy"], part)

@@ -563,6 +563,11 @@ class IntentEngine:
                 and st.get(remap) is not None):
             sure = max(float(probs[top]), 0.9) if _follows_on(norm) or clear else float(probs[top])
             return _point_mass(st, remap, sure), True
+        # an amount after a postage answer ("那我买1200的呢", "what if it's 450"): the same
+        # question for that spend, however the words read alone (a bare number reads as sizing)
+        if (group == "shipping" and slots.spend_yuan is not None and fragment
+                and st.get(SHIPPING_FEE_INTENT) is not None):
+            return _point_mass(st, SHIPPING_FEE_INTENT, max(float(probs[top]), 0.9)), True
         # the same question of another product ("what about the jeans", "那牛仔裤呢" after size
         # advice for the hoodie): worded as a follow-up, short, not clear on its own, and not
         # likelier another topic ("what about shipping?")
@@ -1374,6 +1379,14 @@ def _where_to_send_back(lower: str, norm: str) -> bool:
 
 # a timing question asked before buying ("我下礼拜三出差 现在拍还来得及收到吗", "if i order now
 # when does it arrive") is the shop's delivery or dispatch time, not an order's status
+SHIPPING_FEE_INTENT = "shipping.fee"
+# free shipping or the postage asked about, beside an amount spent (the lead's console round,
+# session 13: "two orders of 300 and 250, free shipping together?" was "did you mean")
+_FREE_SHIPPING_ASKED = re.compile(
+    r"包邮|免邮|免运费|运费(?:怎么算|多少|要多少|收多少)|邮费"
+    r"|\bfree (?:shipping|delivery|postage)\b|\bship(?:ping|s)? (?:for )?free\b"
+    r"|\bshipping (?:cost|fee|charge)s?\b|\bpostage\b"
+)
 DELIVERY_INTENT = "shipping.delivery_time"
 DISPATCH_INTENT = "shipping.dispatch_time"
 _BEFORE_BUYING = re.compile(
@@ -1462,6 +1475,10 @@ def _reread(
 ) -> str | None:
     """The intent a message means where the model read it by a word in it (the rule tables
     above), or None: each rule only where the model read what it names as the misreading."""
+    if slots.spend_yuan is not None and group != "returns" and (
+        _either(_FREE_SHIPPING_ASKED, lower, norm)
+    ):
+        return SHIPPING_FEE_INTENT  # "昨天买了300 今天又买了250 能一起包邮吗": the spend's postage
     if group in _REMARK_MISREADS or current == STATUS_INTENT or (
         group == "complaint" and not cues(norm) and not _either(_GRIEVANCE, lower, norm)
     ):

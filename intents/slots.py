@@ -1,5 +1,6 @@
 """Slot extraction: order number, phone last four, height, weight, size, colour, region, quantity,
-fit, waist and hip. ``extract_slots(text)`` works on any message (or a follow-up answer) on its own.
+fit, waist and hip, and how much the customer spends (for free shipping).
+``extract_slots(text)`` works on any message (or a follow-up answer) on its own.
 
 Chinese numerals are read (一百二十斤, 一米六五, 两件), weight in 斤 is halved into kg, pounds are
 converted, metres become centimetres, a waist in 尺 (二尺二) or inches (28寸, 29 inch) becomes
@@ -36,6 +37,9 @@ class Slots(BaseModel):
     fit: str | None = None
     waist_cm: float | None = None
     hip_cm: float | None = None
+    # how much the customer spends or spent, in yuan ("买1200包邮吗", "if i spend 600"): several
+    # orders said to count together ("昨天买了300 今天又买了250") are added up
+    spend_yuan: int | None = None
     # set by the engine, not read from the text: for a complaint, the intent it complains about
     # (``order.status`` for "two weeks and still no parcel, great service"), so the bot can answer
     # that topic and offer a person
@@ -200,6 +204,24 @@ _QTY = re.compile(
     r"(?<![\d.a-z])(\d{1,3})\s*(?:件|个|条|双|套|份|只|盒|瓶|包|台|顶|副|pcs|pieces?|items?|units?)"
     r"|(?:买|拿|要|拍|订|buy|order|quantity|qty|x)\s*(1\d|20|[1-9])"
     r"(?![\d.]|\s*(?:元|块|号|码|天|斤|kg|cm|米|岁|年|月|点))"
+)
+# An amount of money: with its currency ("300块", "¥450", "600 rmb"), or after a word of buying
+# or spending ("买1200", "满600", "花了300", "spend 600", "its 450") and not followed by a unit that
+# makes it something else (2件, 160cm, 41码).
+_SPEND = re.compile(
+    r"(?:[¥￥]|\brmb\s*|\bcny\s*)(\d{2,6})(?![\d.])"
+    r"|(?<![\d.])(\d{2,6})\s*(?:块钱|块|元|rmb\b|yuan\b|cny\b|kuai\b|dollars?\b|bucks?\b)"
+    r"|(?:买了?|拍了?|拿了?|订了?|满|花了?|消费了?|付了?|下单了?|凑到?|凑够|单|够|达到|超过"
+    r"|金额|总价|合计|总额|spend|spent|spending|buy|bought|order of|orders? of|orders? worth"
+    r"|worth|total of|it'?s|its)\s*(?:了\s*)?(\d{2,6})"
+    r"(?![\d.]|\s*(?:件|个|条|双|套|号|码|斤|公斤|kg|cm|厘米|米|岁|天|days?|pcs|pieces|items?))"
+)
+# another amount joined to one ("120 and 400", "300加250")
+_SPEND_MORE = re.compile(r"(?:\band\b|和|加上?|\+|\bplus\b)\s*(\d{2,6})(?![\d.])")
+# several amounts said to count together
+_SPEND_TOGETHER = re.compile(
+    r"加起来|一起|合并|总共|一共|加|和|又|再|\+|together|combined|in total|plus|another|both"
+    r"|\band\b"
 )
 _QTY_EN = re.compile(
     r"(?<![a-z])(two|three|four|five|six|seven|eight|nine|ten)"
@@ -520,7 +542,31 @@ def extract_slots(text: str) -> Slots:
         if pattern.search(t):
             found["fit"] = fit
             break
+    if digits:
+        spend = _spend(t, used)
+        if spend is not None:
+            found["spend_yuan"] = spend
     return Slots.model_validate(found) if found else NO_SLOTS
+
+
+def _spend(t: str, used: list[tuple[int, int]]) -> int | None:
+    """How much the text says is spent: the amount named (the last, when several are), or their
+    sum when they are said to count together; none outside 10–999,999 yuan."""
+    found: dict[int, int] = {}  # where each amount's digits start -> the amount
+    for m in _SPEND.finditer(t):
+        if not _overlaps(m.span(), used):
+            group = next(i for i in (1, 2, 3) if m.group(i))
+            found[m.start(group)] = int(m.group(group))
+    if found:
+        for m in _SPEND_MORE.finditer(t):
+            if not _overlaps(m.span(), used):
+                found.setdefault(m.start(1), int(m.group(1)))
+    amounts = [found[at] for at in sorted(found) if 10 <= found[at] <= 999_999]
+    if not amounts:
+        return None
+    if len(amounts) > 1 and _SPEND_TOGETHER.search(t):
+        return sum(amounts)
+    return amounts[-1]
 
 
 _SPAN_PATTERNS: tuple[re.Pattern[str], ...] = ()
@@ -542,7 +588,7 @@ def _span_patterns() -> tuple[re.Pattern[str], ...]:
         _SPAN_PATTERNS = (
             _ORDER, _PHONE, _GIRTH_LABELLED, _GIRTH_AFTER, _CHI_ALONE, _SHOE, _HEIGHT_M,
             _HEIGHT_CM, _HEIGHT_FT, _WEIGHT_KG, _WEIGHT_JIN,
-            _WEIGHT_LB, _SIZE_FREE, _SIZE_CN, _SIZE_LETTER, _COLOR_RE, _REGION_RE,
+            _WEIGHT_LB, _SIZE_FREE, _SIZE_CN, _SIZE_LETTER, _COLOR_RE, _REGION_RE, _SPEND,
             re.compile(r"(?<![\d.])\d{2,3}(?:\.\d)?(?![\d.])"),
             *(pattern for pattern, _ in _FIT),
         )

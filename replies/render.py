@@ -603,6 +603,30 @@ class Replies:
             coupon=coupon, couriers=couriers, days=days,
         )
 
+    def spend_postage(self, region: str, spend_yuan: int, locale: str) -> Html:
+        """The free-shipping question for an amount, answered first ("买1200包邮吗" from 新疆:
+        no, but ¥10 off): yes or no by the region's rule, and how far short."""
+        loc = self._locale(locale)
+        rule = self.policy.free_shipping_rule(region)
+        got = rule.for_spend(Decimal(spend_yuan))
+        money = self.format_money
+        key: str = got.outcome
+        if key == "short" and rule.combine_orders_days:
+            key = "short_combine"
+        return self._part(
+            f"spend.{key}",
+            loc,
+            region=region_display_name(rule.region, loc),
+            spend=money(spend_yuan, loc),
+            short=money(got.short_yuan, loc) if got.short_yuan is not None else "",
+            free_from=money(rule.free_from_yuan, loc) if rule.free_from_yuan else "",
+            off_from=(
+                money(rule.postage_off_from_yuan, loc) if rule.postage_off_from_yuan else ""
+            ),
+            off=money(rule.postage_off_yuan, loc) if rule.postage_off_yuan else "",
+            combine_days=rule.combine_orders_days or 0,
+        )
+
     def verdict_opener(self, verdict: Verdict, locale: str) -> Html:
         """The words a yes/no answer opens with ("可以。", "No. ")."""
         return self._part(f"verdict.{verdict}", self._locale(locale))

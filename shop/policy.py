@@ -242,6 +242,30 @@ class FreeShippingRule(PolicyModel):
     freight_collect: bool  # HK / Macau / Taiwan: the receiver pays the courier
     couriers: list[str]  # courier keys for this destination: zto, sf, ems
 
+    def for_spend(self, spend_yuan: Decimal) -> SpendPostage:
+        """What this region's rule gives an order (or orders counted together) of this value."""
+        if self.free_from_yuan is not None:
+            if spend_yuan >= self.free_from_yuan:
+                return SpendPostage(outcome="free")
+            return SpendPostage(outcome="short", short_yuan=self.free_from_yuan - spend_yuan)
+        if self.postage_off_yuan is not None and self.postage_off_from_yuan is not None:
+            if spend_yuan >= self.postage_off_from_yuan:
+                return SpendPostage(outcome="off")
+            return SpendPostage(
+                outcome="short_of_off", short_yuan=self.postage_off_from_yuan - spend_yuan
+            )
+        return SpendPostage(outcome="never")
+
+
+class SpendPostage(PolicyModel):
+    """The free-shipping rule applied to an amount: ``free``; ``short`` of free shipping by
+    ``short_yuan``; ``off`` (a remote region's postage reduction reached); ``short_of_off``;
+    ``never`` (no free shipping for this destination: HK/Macau/Taiwan freight collect,
+    overseas)."""
+
+    outcome: Literal["free", "short", "off", "short_of_off", "never"]
+    short_yuan: Decimal | None = None
+
 
 ExchangePostage = Literal["customer_both_ways", "customer_return_leg", "shop"]
 _PAYER: dict[ExchangePostage, PostagePayer] = {

@@ -38,6 +38,7 @@ def get_routers() -> tuple[Router, Router]:
             # rule (SF at SF's own price), not the free-shipping table.
             await answer_from_policy(conv, "shipping.courier", text, decision.slots)
             return
-        await flows.get(ShippingFlow).ask(decision.intent, decision.slots.region)
+        slots = decision.slots
+        await flows.get(ShippingFlow).ask(decision.intent, slots.region, slots.spend_yuan)
 
     return flows, router

@@ -179,6 +179,9 @@ class ChatMemory(BaseModel):
     """Customer text messages so far (for how many turns ago the topic was set)."""
     topic: Topic | None = None
     """What the chat is about (``bot.services.topic``)."""
+    postage_told: str | None = None
+    """The region whose free-shipping rule this chat was told last: an amount asked about next
+    ("那我买1200的呢") gets what that amount gets there, without the rule again."""
     answered: dict[str, int] = Field(default_factory=dict)
     """Long policy answers given in this chat (``bot.services.repeats``): the answer's key →
     the message it was sent in, newest last, a handful kept. Asked again, it is answered

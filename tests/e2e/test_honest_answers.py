@@ -81,6 +81,36 @@ async def test_a_region_question_while_postage_waits_for_the_region(stack) -> No
     assert answer.text == stack.answer("shipping.delivery_time", region="新疆")
 
 
+async def test_free_shipping_for_an_amount_is_answered_yes_or_no_with_the_gap(stack) -> None:
+    """The lead's console round: "买1200包邮吗" from 新疆 got the rule and no answer, and "那我买
+    1200的呢" after it got size advice."""
+    customer = stack.customer()
+    [rule] = await customer.says("我在新疆 买满多少包邮")
+    assert "新疆" in rule.text
+    [answer] = await customer.says("那我买1200的呢")
+    assert answer.text.startswith("寄新疆不包邮") and "减 10 元" in answer.text
+    assert "身高" not in answer.text and rule.text not in answer.text  # the rule isn't repeated
+    two_orders = stack.customer()
+    [answer] = await two_orders.says("我在浙江 昨天下了一单300的 今天又买了250 能一起包邮吗")
+    assert answer.text.startswith("550 元已经满 500 元，包邮")
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("if i spend 600 is shipping free to beijing")
+    assert answer.text.startswith("Not yet: ¥600 is ¥400 short of ¥1,000")
+    [answer] = await english.says("what if its 1100")
+    assert answer.text.startswith("Yes: ¥1,100 reaches ¥1,000")
+
+
+async def test_an_amount_asked_before_the_region_is_answered_once_the_region_comes(stack) -> None:
+    customer = stack.customer()
+    await customer.says("两单加起来够500了 能包邮吗", replies=2)
+    [answer] = await customer.says("上海")
+    assert answer.text.startswith("500 元已经满 500 元，包邮") and "上海" in answer.text
+    english = stack.customer(language_code="en")
+    await english.says("is it free shipping if i order 300 rmb", replies=2)
+    [answer] = await english.says("hong kong")
+    assert answer.text.startswith("No: free shipping doesn't cover Hong Kong")
+
+
 # ── nothing promised that isn't done ────────────────────────────────────────────────────────
 
 

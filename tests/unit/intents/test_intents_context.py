@@ -40,6 +40,16 @@ def test_a_fit_wished_for_alone_is_a_size_question(any_engine):
         assert (d.intent, d.outcome, d.slots.fit) == ("size.recommend", "accept", "loose")
 
 
+@pytest.mark.parametrize(
+    "text", ["那我拍900的呢", "满700呢", "and if its 650?", "how about 480 rmb"]
+)
+def test_an_amount_after_a_postage_answer_is_that_spends_postage(any_engine, text):
+    # a bare amount reads as sizing on its own; after a postage answer it is the postage's
+    d = any_engine.match(text, context=ctx("shipping.fee"))
+    assert (d.intent, d.outcome) == ("shipping.fee", "accept"), (text, d.intent)
+    assert d.slots.spend_yuan is not None
+
+
 def test_the_region_of_a_follow_up_is_in_its_slots(any_engine):
     d = any_engine.match("What about Beijing?", context=ctx("shipping.fee"))
     assert d.slots.region == "北京"

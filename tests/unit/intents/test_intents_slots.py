@@ -309,3 +309,27 @@ def test_region_and_colour_words_are_found_as_one_plain_alternation_finds_them()
         for text in texts:
             a, b = reference.search(text), pattern.search(text)
             assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), text
+
+
+@pytest.mark.parametrize(
+    ("text", "spend"),
+    [
+        ("下单满八百包邮不", 800),
+        ("我买了一千二的东西", 1200),
+        ("380块钱的能包邮么", 380),
+        ("¥460 free shipping?", 460),
+        ("if i spend 720 rmb", 720),
+        # two orders said to count together are added up; otherwise the last amount counts
+        ("前天买了200 今天又拍了350", 550),
+        ("orders of 120 and 400 together", 520),
+        ("以前买过100 这次想买900", 900),
+        # numbers that are something else
+        ("买两件", None),
+        ("身高170 体重120斤", None),
+        ("KF26200341 尾号5280", None),
+        ("穿40码的鞋", None),
+        ("3天能到吗", None),
+    ],
+)
+def test_how_much_the_customer_spends(text, spend):
+    assert extract_slots(text).spend_yuan == spend, text

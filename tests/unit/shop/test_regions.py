@@ -52,3 +52,24 @@ def test_the_table_has_each_division_once_with_both_names():
     assert len(names) == len(set(names)) == 31 + 3 + 1
     assert {region_display_name(r.name, "en") for r in REGIONS} == {r.en for r in REGIONS}
     assert region_display_name("江苏省", "zh_CN") == "江苏"
+
+
+@pytest.mark.parametrize(
+    ("region", "spend", "outcome", "short"),
+    [
+        ("江苏", 499, "short", 1),
+        ("江苏", 500, "free", None),
+        ("河南", 999, "short", 1),
+        ("河南", 1000, "free", None),
+        ("西藏", 1500, "off", None),
+        ("西藏", 800, "short_of_off", 200),
+        ("澳门", 5000, "never", None),
+        ("海外", 5000, "never", None),
+    ],
+)
+def test_what_an_amount_gets_by_the_regions_free_shipping_rule(region, spend, outcome, short):
+    from decimal import Decimal
+
+    got = POLICY.free_shipping_rule(region).for_spend(Decimal(spend))
+    assert got.outcome == outcome
+    assert got.short_yuan == (Decimal(short) if short is not None else None)
