@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from intents.buying import asks_how_to_order
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
 from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
@@ -1379,6 +1380,7 @@ def _where_to_send_back(lower: str, norm: str) -> bool:
 
 # a timing question asked before buying ("我下礼拜三出差 现在拍还来得及收到吗", "if i order now
 # when does it arrive") is the shop's delivery or dispatch time, not an order's status
+PAYMENT_INTENT = "payment.methods"
 SHIPPING_FEE_INTENT = "shipping.fee"
 # free shipping or the postage asked about, beside an amount spent (the lead's console round,
 # session 13: "two orders of 300 and 250, free shipping together?" was "did you mean")
@@ -1475,6 +1477,9 @@ def _reread(
 ) -> str | None:
     """The intent a message means where the model read it by a word in it (the rule tables
     above), or None: each rule only where the model read what it names as the misreading."""
+    if (current not in (COD_INTENT, INVOICE_INTENT) and group != "bargain"
+            and asks_how_to_order(text)):
+        return PAYMENT_INTENT  # "我要买这件 怎么拍", "how do i order": where to buy, and how to pay
     if slots.spend_yuan is not None and group != "returns" and (
         _either(_FREE_SHIPPING_ASKED, lower, norm)
     ):

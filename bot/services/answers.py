@@ -20,6 +20,7 @@ from bot.services.questions import (
 from bot.services.repeats import say_answer
 from bus import Bus
 from intents import Slots
+from intents.buying import asks_how_to_order
 from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
 from shop.policy import ShopPolicy
@@ -39,6 +40,10 @@ async def answer_from_policy(
     region = values.pop("region", None) or conv.memory.region
     kind = item_kind_named(text) if intent in YES_NO_INTENTS else None
     payments = payments_asked(text) if intent == "payment.methods" else frozenset()
+    if intent == "payment.methods" and not payments and asks_how_to_order(text):
+        # "怎么下单", "can I buy it here?": this chat takes no orders; where and how to order
+        await say_answer(conv, "how_to_order", conv.t("how_to_order"), conv.feedback(intent))
+        return
     couriers = couriers_asked(text) if intent == "shipping.courier" else frozenset()
     days = dispatch_days_asked(text) if intent == "shipping.dispatch_time" else None
     try:

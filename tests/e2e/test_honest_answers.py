@@ -111,6 +111,19 @@ async def test_an_amount_asked_before_the_region_is_answered_once_the_region_com
     assert answer.text.startswith("No: free shipping doesn't cover Hong Kong")
 
 
+async def test_how_to_order_says_this_chat_takes_none_and_where_to_order(stack) -> None:
+    """The lead's console round: "ok i'll take it, how do i order" was "did you mean: where is
+    my order / returns / cancel"."""
+    customer = stack.customer()
+    [answer] = await customer.says("想买那件卫衣 在哪下单啊")
+    assert answer.text.startswith("在这里聊天我没法直接帮您下单") and "立即购买" in answer.text
+    [answer] = await customer.says("支付宝能付吗")  # the payment question stays its own
+    assert answer.text.startswith("支持。")
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("great, how can i buy one?")
+    assert answer.text.startswith("I can't place orders from this chat")
+
+
 # ── nothing promised that isn't done ────────────────────────────────────────────────────────
 
 

@@ -1,0 +1,36 @@
+"""How to place an order, asked of a chat that cannot take one ("怎么下单", "我要买这件 怎么拍",
+"how do I order", "can I buy it here?"): where ordering happens — not an order's status, not a
+payment that failed. The engine reads it as the payment question (``payment.methods``: the
+catalogue's 怎么买 / 怎么下单), and the bot answers it with where and how to order."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["asks_how_to_order"]
+
+
+# How to buy, asked of a chat that cannot take the order ("怎么下单", "我要买这件 怎么拍", "how do
+# I order", "can I buy it here?"): where ordering happens, not an order's status or a payment.
+_HOW_TO_ORDER = re.compile(
+    r"(?:怎么|怎样|如何|咋|在哪里?|哪里|去哪)(?:才能|可以|能)?(?:下单|拍下?|购买|订购|买(?!到|了|的))"
+    r"|(?:这里|这儿|在这|直接)(?:能|可以)?(?:下单|买|购买)(?:吗|嘛|么|不)"
+    r"|(?:能|可以)(?:在这里?|直接)?(?:帮我|替我|给我)(?:下单|下个单|拍)"
+    r"|\bhow (?:do|can|could|would|should) (?:i|we) (?:place an? |make an? )?(?:order|buy|purchase)"
+    r"(?! status| tracking)\b"
+    r"|\bhow to (?:order|buy|purchase)\b|\bwhere (?:do|can) i (?:order|buy|purchase)\b"
+    r"|\bcan i (?:order|buy|purchase)(?: it| this| one| them)?"
+    r" (?:here|from you|through (?:you|here|the chat))"
+    r"|\b(?:can|could) you (?:place|make) (?:the|an|my) order\b|\bi'?ll take (?:it|one|them)\b"
+)
+_NOT_BUYING = re.compile(
+    r"KF\d{8}|我的(?:订单|单子)|\bmy order\b|退|换|取消|\bcancel|\breturn|\brefund"
+    r"|不了|不上|失败|不成功|报错|\bfail|\berror|\bdeclin|\bcan'?t\b|\bcannot\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_to_order(text: str) -> bool:
+    """Where and how to place an order, asked before any order exists."""
+    lowered = text.lower()
+    return bool(_HOW_TO_ORDER.search(lowered)) and not _NOT_BUYING.search(text)
