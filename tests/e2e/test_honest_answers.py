@@ -201,6 +201,34 @@ async def test_a_gift_request_opens_a_gift_ticket_and_says_its_number(stack) -> 
     assert ticket.reason == "gift" and ticket.ticket_no in opened.text
 
 
+async def test_money_taken_that_the_order_does_not_show_goes_to_a_person(stack) -> None:
+    """The lead's console round: "i was charged twice" got the list of ways to pay and "tell me
+    and I'll help" — and nothing after it."""
+    customer = stack.customer()
+    answer, opened = await customer.says("钱都扣了 订单怎么还显示待付款", replies=2)
+    assert "支付记录" in answer.text
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.intent == "payment.methods"
+    assert ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    answer, opened = await english.says("you charged my card twice for one order!!", replies=2)
+    assert "payment records" in answer.text
+    [ticket] = await stack.tickets(english.user_id)
+    assert ticket.ticket_no in opened.text
+
+
+async def test_a_payment_that_fails_gets_what_to_try_and_a_person_offered(stack) -> None:
+    customer = stack.customer()
+    [answer] = await customer.says("付款老是失败 说银行卡异常")
+    assert "换一种付款方式" in answer.text and "72 小时" in answer.text
+    assert answer.button("转人工")
+    assert await stack.tickets(customer.user_id) == []  # a ticket only if she presses
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("my card keeps getting declined at checkout")
+    assert answer.text.startswith("If a payment won't go through")
+    assert answer.button("Talk to a person")
+
+
 async def test_gift_wrapping_is_not_a_gift_request(stack) -> None:
     """Found holding the console: "可以帮我包装成礼物吗" opened a ticket for a free gift."""
     customer = stack.customer()
