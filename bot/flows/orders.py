@@ -288,6 +288,14 @@ class OrderQueryFlow(Flow):
             # "where is that order now?" / "它什么时候发货" right after an order's job: that
             # order, whatever state it is in (its card says where it is), not a list to pick from
             order_no = self.conv.memory.last_order
+        if (
+            order_no is None
+            and job is None
+            and choices.bare_follow_up(text)
+            and self.conv.memory.order_in_view() is not None
+        ):
+            # "那现在到哪了" right after the address of an order was changed: that order too
+            order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
         if order_no is None and (job is not None or intent != "order.status"):
             draft.order_no = order_no = await self.chat_order_for(draft)

@@ -447,6 +447,25 @@ def points_back(text: str) -> bool:
     return _POINTS_BACK.search(text) is not None
 
 
+# "那现在到哪了", "发了没", "shipped yet?": a status asked with no subject at all — nothing named,
+# no "my parcel" — short, as a follow-up is
+_SUBJECT = re.compile(
+    r"快递|包裹|订单|单子|单号|衣服|裤|裙|衫|鞋|外套|东西|货|我的|我买的|我那"
+    r"|\b(?:order|parcel|package|delivery|shipment|my|mine|the)\b|KF\d",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def bare_follow_up(text: str) -> bool:
+    """A short question that names nothing ("那现在到哪了", "shipped yet?"): about the order the
+    chat is on, when there is one in view."""
+    if _SUBJECT.search(text):
+        return False
+    cjk = len(_CJK.findall(text))
+    return cjk <= 8 if cjk else len(text.split()) <= 5
+
+
 def orders_mentioned(text: str, orders: Sequence[OrderSummary]) -> list[OrderSummary]:
     """The orders whose items a request names in passing ("T恤太小了想换大一号", "the jeans are
     too long, can I swap them"): an item's name or its last part ("T恤" of 纯棉圆领T恤, "裤子"

@@ -84,6 +84,9 @@ async def say(
     """Say that the worker confirmed a job, and keep it as the chat's last job done (with the
     message that said so: "改好了吗" is answered as a reply to it)."""
     said = await conv.say(text)
+    if order_no is not None:
+        # the order the job was done on is the one in view ("那现在到哪了" right after)
+        conv.memory.last_order, conv.memory.order_turn = order_no, conv.memory.turns
     conv.memory.done = DoneJob(
         kind=kind,
         order_no=order_no,

@@ -327,6 +327,24 @@ async def test_an_address_is_parsed_and_confirmed_in_english(stack) -> None:
     assert order.order_no in card.text
 
 
+async def test_where_is_it_right_after_an_address_change_is_that_orders_card(stack) -> None:
+    """The lead's console round: "那现在到哪了" right after the address was changed listed her
+    orders to pick from (the shipped ones, which the changed one isn't)."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    await another_order_like(stack, order.order_no)  # a second order of hers, also paid
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    [shown] = await customer.says("王芳 13700001111 江苏省南京市鼓楼区中山路1号")
+    await customer.presses(shown, "没问题")
+    [card] = await customer.says("那现在到哪了")
+    assert card.text.startswith(f"订单 {order.order_no}")
+    assert not any("KF" in button.text for row in card.inline_buttons for button in row)
+    [late] = await customer.says("发了没")  # (paid ten days ago: late, and said so)
+    assert "超过承诺的发货时间" in late.text
+    assert not any("KF" in button.text for row in late.inline_buttons for button in row)
+
+
 # ── exchanges and changes before shipping ────────────────────────────────────────────────────
 
 
