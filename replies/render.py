@@ -560,6 +560,10 @@ class Replies:
             "custom_label": ret.custom.label.get(locale),
             "proxy_label": ret.proxy.label.get(locale),
             "regular_postage": self._postage(ret.regular, locale),
+            # the same words inside a sentence ("…and for an exchange, you pay…")
+            "regular_postage_lower": Html(
+                (lambda words: words[:1].lower() + words[1:])(self._postage(ret.regular, locale))
+            ),
             "custom_postage": self._postage(ret.custom, locale),
             "proxy_postage": self._postage(ret.proxy, locale),
             "return_days": ret.regular.return_days or 0,
