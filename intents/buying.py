@@ -1,13 +1,16 @@
 """How to place an order, asked of a chat that cannot take one ("怎么下单", "我要买这件 怎么拍",
 "how do I order", "can I buy it here?"): where ordering happens — not an order's status, not a
 payment that failed. The engine reads it as the payment question (``payment.methods``: the
-catalogue's 怎么买 / 怎么下单), and the bot answers it with where and how to order."""
+catalogue's 怎么买 / 怎么下单), and the bot answers it with where and how to order.
+
+A sale event asked about ("双十一有活动吗", "any black friday sale?") is the discount question,
+which the policy answers with what it gives — it has no calendar of sales."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["asks_how_to_order"]
+__all__ = ["asks_about_sales", "asks_how_to_order"]
 
 
 # How to buy, asked of a chat that cannot take the order ("怎么下单", "我要买这件 怎么拍", "how do
@@ -34,3 +37,17 @@ def asks_how_to_order(text: str) -> bool:
     """Where and how to place an order, asked before any order exists."""
     lowered = text.lower()
     return bool(_HOW_TO_ORDER.search(lowered)) and not _NOT_BUYING.search(text)
+
+
+# A sale event asked about ("双十一有活动吗", "any black friday sale?"): the policy has no calendar.
+_SALE_EVENT = re.compile(
+    r"双十一|双11|双12|双十二|618|年货节|大促|店庆|周年庆|秒杀|清仓|(?:有|搞|做|参加)(?:什么)?活动|活动(?:吗|么|嘛|呢)"
+    r"|促销|打折(?:吗|么|嘛|呢|活动)|\bblack friday\b|\bcyber monday\b"
+    r"|\bsales? (?:event|on|coming|soon)\b"
+    r"|\bany (?:sales?|deals|promotions?)\b|\b(?:sale|promotion)s? (?:this|next|for)\b|\bon sale\b"
+)
+
+
+def asks_about_sales(text: str) -> bool:
+    """A sale event or promotion asked about ("双十一有活动吗", "will it go on sale?")."""
+    return _SALE_EVENT.search(text.lower()) is not None

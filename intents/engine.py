@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from intents.buying import asks_how_to_order
+from intents.buying import asks_about_sales, asks_how_to_order
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
 from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
@@ -1480,6 +1480,10 @@ def _reread(
     if (current not in (COD_INTENT, INVOICE_INTENT) and group != "bargain"
             and asks_how_to_order(text)):
         return PAYMENT_INTENT  # "我要买这件 怎么拍", "how do i order": where to buy, and how to pay
+    if group in ("bargain", "complaint", "other", "greeting") and asks_about_sales(text) and not (
+        cues(norm)
+    ):
+        return DISCOUNT_INTENT  # "618搞不搞活动呀": what the shop gives, and no sales calendar
     if slots.spend_yuan is not None and group != "returns" and (
         _either(_FREE_SHIPPING_ASKED, lower, norm)
     ):

@@ -20,7 +20,7 @@ from bot.services.questions import (
 from bot.services.repeats import say_answer
 from bus import Bus
 from intents import Slots
-from intents.buying import asks_how_to_order
+from intents.buying import asks_about_sales, asks_how_to_order
 from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
 from shop.policy import ShopPolicy
@@ -94,9 +94,13 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
     coupon = asks_about_coupons(text)
     answer: str = conv.replies.answer("bargain.discount", conv.locale, coupon=coupon)
     unknown = coupon and policy.prices.coupons is None
+    sale = not coupon and asks_about_sales(text)
     if unknown:
         # the policy doesn't say: said plainly, never guessed (and a person offered below)
         answer = conv.t("bargain.coupons_unknown") + "\n\n" + answer
+    elif sale:
+        # "双十一有活动吗": the policy has no calendar of sales — said so, with what it does give
+        answer = conv.t("bargain.sales_unknown") + "\n\n" + answer
     if policy.prices.gift_possible and asks_for_gift(text):
         await conv.say(answer)  # the ticket's own words follow: never cut short
         await open_ticket(conv, rpc, reason="gift", intent="bargain.discount")
@@ -106,6 +110,9 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
     ):
         return  # asked again: said briefly, with the offer of a person (for the discount)
     await conv.say(
-        conv.t("bargain.ask_coupons" if unknown else "bargain.ask_supervisor"),
+        conv.t(
+            "bargain.ask_coupons" if unknown else "bargain.ask_sales" if sale
+            else "bargain.ask_supervisor"
+        ),
         reply_markup=conv.offer_human("discount"),
     )

@@ -96,6 +96,19 @@ async def test_coupons_the_policy_is_silent_on_get_an_honest_dont_know_and_a_per
     assert declined.text == stack.t("offer.declined", "en")
 
 
+async def test_a_sale_event_the_policy_has_no_word_on_is_not_guessed(stack) -> None:
+    """The lead's console round: "双十一有活动吗" got "our prices are fair" and the supervisor,
+    as if she had asked to haggle."""
+    customer = stack.customer()
+    answer, offer = await customer.says("618搞不搞活动呀", replies=2)
+    assert answer.text.startswith(stack.t("bargain.sales_unknown")) and "5%" in answer.text
+    assert offer.text == stack.t("bargain.ask_sales")
+    english = stack.customer(language_code="en")
+    answer, offer = await english.says("will you have a black friday sale?", replies=2)
+    assert answer.text.startswith(stack.t("bargain.sales_unknown", "en"))
+    assert offer.button("Talk to a person")
+
+
 # ── the same long answer asked again ───────────────────────────────────────────────────────
 
 

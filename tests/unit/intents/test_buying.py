@@ -2,7 +2,7 @@
 
 import pytest
 
-from intents.buying import asks_how_to_order
+from intents.buying import asks_about_sales, asks_how_to_order
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,17 @@ def test_not_how_to_order(text):
 def test_the_engine_reads_it_as_the_payment_question(any_engine, text):
     d = any_engine.match(text)
     assert (d.intent, d.outcome) == ("payment.methods", "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "sale"),
+    [("双12有没有活动", True), ("最近搞活动吗", True), ("is anything on sale this week", True),
+     ("能便宜点吗", False), ("有优惠券吗", False), ("活动价的能退吗", False)],
+)
+def test_a_sale_event_asked_about(text, sale):
+    assert asks_about_sales(text) is sale
+
+
+def test_the_engine_reads_a_sale_event_as_the_discount_question(any_engine):
+    d = any_engine.match("618搞不搞活动呀")
+    assert (d.intent, d.outcome) == ("bargain.discount", "accept")
