@@ -135,6 +135,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         they want, read from their words ("M码太小了" is bigger than M, "想换L" is L), never
         the size they complain about."""
         await self.finish()
+        # "收到的T恤有个洞" … photos … "换一件新的": the fault's item and reason go with it
+        text = self.conv.memory.with_fault(text) or text
         wish = size_wish(text)
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),

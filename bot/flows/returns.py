@@ -172,18 +172,23 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def start(self, slots: Slots, text: str = "") -> None:
         """ "这单我要退货": the order named, or the one the chat is about, or ask for it."""
         await self.finish()
-        draft = ReturnDraft(note=text.strip()[:200], asked=_QUESTION.search(text) is not None)
         memory = self.conv.memory
+        # "收到的T恤有个洞" … photos … "想退货": the fault's item and reason go with it
+        told = memory.with_fault(text)
+        draft = ReturnDraft(
+            note=(told or text.strip())[:200], asked=_QUESTION.search(text) is not None
+        )
         # The order the chat was about, unless a linked customer may mean another of theirs
         # ("I want to return something"): they pick from their list.
         implied = (
             memory.last_order if memory.linked is not True or choices.points_back(text) else None
         )
-        order_no = slots.order_no or await order_mentioned(self.rpc, self.conv, text) or implied
+        said = told or text  # (the fault's item picks its order)
+        order_no = slots.order_no or await order_mentioned(self.rpc, self.conv, said) or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
-        await self.offer_own_orders(draft, text)
+        await self.offer_own_orders(draft, said)
 
     async def rules(self, text: str, slots: Slots) -> None:
         """ "怎么退货", "定制的能退吗": the policy's rules, ending as what follows does — for a

@@ -164,6 +164,7 @@ def get_router(router: Router | None = None) -> Router:
         message: Message, conv: Conversation, rpc: Bus, decision: Decision, flows: Flows
     ) -> None:
         conv.memory.evidence_for = "quality"
+        conv.memory.fault_told = (conv.memory.turns, (message.text or "")[:200])
         asked = person_asked(message.text or "")
         if asked is not None:
             # "裤子有个洞 想找人工处理": the person asked for, not offered — the photos go to

@@ -191,6 +191,10 @@ class ChatMemory(BaseModel):
     return_note: str = ""
     """The words of the request the return rules answered (its item, its reason): the return
     the invited number goes on with starts from them."""
+    fault_told: tuple[int, str] | None = None
+    """A fault told ("收到的T恤有个洞"): the turn and the words. A return asked for a few messages
+    later ("想退货", after the photos) starts from them: the item named, the fault as its
+    reason (the postage ours), not "which item? why?" again."""
     return_invited: int | None = None
     """The turn the return rules ended "send me your order number and I'll see what this order
     allows": the number sent next, or the contact shared, goes on with the return
@@ -281,6 +285,13 @@ class ChatMemory(BaseModel):
         self.last_order = order_no
         self.order_turn = self.turns
         self.region = province
+
+    def with_fault(self, text: str, turns: int = 3) -> str | None:
+        """``text`` after the fault told at most ``turns`` messages ago ("收到的T恤有个洞" …
+        "想退货"), or ``None`` when none was."""
+        if self.fault_told is None or self.turns - self.fault_told[0] > turns:
+            return None
+        return f"{self.fault_told[1]} {text.strip()}"
 
     def order_in_view(self, turns: int = 2) -> str | None:
         """The order opened (its card, a job on it) at most ``turns`` messages ago."""

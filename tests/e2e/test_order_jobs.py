@@ -1832,6 +1832,26 @@ async def test_a_faulty_item_is_returned_or_replaced_here_at_the_shops_cost(stac
     assert record.return_no in done.text and record.cause == "quality"
 
 
+async def test_a_return_asked_after_a_fault_and_its_photo_carries_the_fault(stack) -> None:
+    """The lead's console round: "收到的T恤有个洞", a photo, then "想退货" asked which item and
+    why, and — the fault forgotten — would have made her pay the postage. Nothing is confirmed
+    here: the demo order stays as it is."""
+    returnable = await showcase(stack, "returnable")  # 纯棉圆领T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    await customer.says("收到的T恤领口有个洞")
+    await customer.sends_photo()
+    [quote] = await customer.says("想退货")
+    assert quote.text.startswith("可以退：纯棉圆领T恤") and "运费由我们承担" in quote.text
+    assert quote.button("确认退货")
+    english = stack.customer(language_code="en")
+    await english.shares_contact(returnable.customer_phone)
+    await english.says("the jeans came with a torn pocket")
+    await english.sends_photo()
+    [quote] = await english.says("i'd like to exchange them for a new pair")
+    assert "High-waist Jeans" in quote.text and "a new one of the same" in quote.text.lower()
+
+
 async def test_an_item_asked_about_before_the_contact_is_the_order_shown_after_it(stack) -> None:
     """Found holding the console: "hey where is my down jacket" from a customer not verified
     yet, then the contact shared: the list of all her shipped parcels came back, the jacket
