@@ -52,7 +52,8 @@ OFFERS = frozenset({
     "ui.address.refused_delivered", "ui.products.sheer",
     "ui.order.urge_refused.already_delivered", "ui.error.generic", "ui.exchange.no_bigger",
     "ui.exchange.no_smaller", "ui.returns.offer_human", "ui.size.advice.out_of_range",
-    "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap",
+    "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap", "ui.bargain.ask_sales",
+    "ui.payment.failing",
 })
 # backed by another flow's record, tested in that file
 ELSEWHERE = {
@@ -96,6 +97,8 @@ ELSEWHERE = {
     "ui.invoice.when": "tests/e2e/test_honest_answers.py",
     # "say 'I sent it back'": that answer opens a ticket (refund.sent_back_unrecorded)
     "ui.refund.no_return_on_record": "tests/e2e/test_order_jobs.py",
+    # the ticket opened right after it (reason other, intent payment.methods)
+    "ui.payment.charged_to_person": "tests/e2e/test_honest_answers.py",
 }
 # not a promise: a fact, a failure said plainly, or the agents' own screens
 NOT_PROMISES = {
