@@ -659,6 +659,20 @@ async def showcase(stack, role: str):
     return next(o for o in found if o.role == role and o.demo_customer)
 
 
+async def test_not_paid_yet_still_in_time_is_her_unpaid_orders_card(stack) -> None:
+    """The lead's console round: "我那个连衣裙的单子还没付款 现在付还来得及吗" was read as when
+    orders ship; with the rule, her two dress orders (one closed) were offered to pick from."""
+    unpaid = await showcase(stack, "unpaid")  # 雪纺碎花连衣裙, awaiting payment
+    customer = stack.customer()
+    await customer.shares_contact(unpaid.customer_phone)
+    [card] = await customer.says("我那个连衣裙的单子还没付款 现在付还来得及吗")
+    assert card.text.startswith(f"订单 {unpaid.order_no}") and "前付款" in card.text
+    english = stack.customer(language_code="en")
+    await english.shares_contact(unpaid.customer_phone)
+    [card] = await english.says("i havent paid for the dress yet, is the order still open?")
+    assert card.text.startswith(f"Order {unpaid.order_no}") and "Pay by" in card.text
+
+
 async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack, lent) -> None:
     """Verified, the demo customer asks for a return without saying which order: her list
     (also right after the chat was about another order); "牛仔裤那单" is the order with the

@@ -139,7 +139,7 @@ def test_money_arriving_is_a_refund_question_not_delivery(any_engine, text, last
 
 @pytest.mark.parametrize("last", [None, "returns.return"])
 def test_money_arriving_worded_like_a_parcels_time(full, lexical, last):
-    """"到账大概要多久" reads like "大概要多久到" of a parcel: the engine as the bot runs it
+    """ "到账大概要多久" reads like "大概要多久到" of a parcel: the engine as the bot runs it
     (the encoder where the lexical head is unsure) hears the money; the lexical head alone
     does only after a returns answer."""
     context = ctx(last) if last else None
@@ -148,3 +148,16 @@ def test_money_arriving_worded_like_a_parcels_time(full, lexical, last):
         assert lexical.match("到账大概要多久", context=context).intent == (
             "returns.refund_progress"
         )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "订单还没付钱 明天付来得及吗",
+        "还没付款的单子会不会被关闭",
+        "i haven't paid yet, will it expire?",
+    ],
+)
+def test_an_unpaid_order_still_open_is_an_order_question(any_engine, text):
+    d = any_engine.match(text)
+    assert (d.intent, d.outcome) == ("order.status", "accept"), (text, d.intent, d.outcome)
