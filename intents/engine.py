@@ -1782,7 +1782,7 @@ _RETURN_HOW = re.compile(
 # a return asked for after a fault ("线头一堆 质量太差了 我要退货"): the return is the request
 # (docs/intents.md, Label conventions: two topics, the main request); an exchange is not
 _WANTS_RETURN = re.compile(
-    r"(?:我要|我想|要|想|给我|帮我|申请)退(?:货|掉|了)|退货吧"
+    r"(?<![不没别])(?:我要|我想|要|想|给我|帮我|申请)退(?:货|掉|了)|退货吧"
     r"|\b(?:i want|i'?d like|i wanna|i need) (?:to )?(?:return it|return them|return this"
     r"|send it back|a refund|my money back)\b"
 )
@@ -1799,9 +1799,10 @@ _WHERE_IT_GOES = re.compile(
 )
 _RETURN_WORD = re.compile(r"退|\b(?:return|returns|returning|send (?:it|them) back)\b")
 # a fake or the genuine article asked about in words the model reads as out of scope ("怕买到
-# 高仿", "正品吗 送女朋友的"); 原单 and "original" are left out (an original order, price)
+# 高仿", "正品吗 送女朋友的"); 原单 and "original" are left out (an original order, price), and
+# so are 假的 and 真假 (真的假的 is also "really?")
 _GENUINE = re.compile(
-    r"假货|假的|假冒|冒牌|高仿|仿品|山寨|真假|a货|正品"
+    r"假货|假冒|冒牌|高仿|仿品|山寨|a货|正品"
     r"|\b(?:fake|fakes|replica|replicas|genuine|authentic|counterfeit|knock ?offs?)\b"
 )
 # a price that dropped after buying ("bought it at 89 and now its 59, can i get that 30 back"):
@@ -1816,9 +1817,10 @@ _MONEY_BACK_ASKED = re.compile(r"差价|退|补|\b(?:back|difference|refund\w*|a
 _HELLO_ZH = re.compile(r"哈喽|哈啰|哈罗|嗨|你好|您好|早上好|早安|下午好|晚上好|hello|hi|hey")
 _STAFF_ADDRESS = re.compile(r"客服|小姐姐?|小哥哥?|亲爱的|亲|店家|老板娘|老板|掌柜|美女|帅哥|宝宝?")
 # a job at the shop asked about ("你们还招客服不 我想应聘"): out of scope, not a complaint about
-# the service by its 客服
+# the service by its 客服 (staff called part-timers, "客服是兼职的吧", is not asking for a job)
 _JOB_ASKED = re.compile(
-    r"招聘|招人|招不招|招(?:客服|店员|员工|主播|模特|兼职)|应聘|求职|兼职|简历"
+    r"招聘|招人|招不招|招(?:客服|店员|员工|主播|模特|兼职)|应聘|求职|简历"
+    r"|(?:想|找|做|有|招)兼职|兼职(?:吗|不|么|嘛)"
     r"|\b(?:hiring|vacanc\w*|job openings?|apply for (?:a|the) job|work for you)\b"
 )
 # a question marked as off the shop's topic ("问个题外话 红烧肉咋做"): out of scope

@@ -202,3 +202,17 @@ def test_an_order_job_read_as_a_complaint_with_nothing_to_complain_of():
     assert engine().match(text).intent == "order.change_address"
     assert _plain_complaint(text, normalize(text))
     assert not _plain_complaint("nobody answers and my order is late", "nobody answer")
+
+
+@pytest.mark.parametrize(
+    ("text", "misread"),
+    [
+        ("我不想退货 线头剪剪还能穿", "quality.problem"),  # no return asked
+        ("你们客服是兼职的吧 啥都不懂", "complaint.general"),  # staff called part-timers
+        ("真的假的 你们老板是明星", "other.unknown"),  # "really?", not a fake
+        ("有人穿过白色的吗 透不透", "color.real_color"),  # the look asked, not which colours
+    ],
+)
+def test_round_17_rules_do_not_take_these(text, misread):
+    group = misread.split(".")[0]
+    assert _reread_17(group, misread, text.lower(), normalize(text), extract_slots(text)) is None
