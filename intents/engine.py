@@ -1803,8 +1803,9 @@ _RETURN_WORD = re.compile(r"退|\b(?:return|returns|returning|send (?:it|them) b
 # so are 假的 and 真假 (真的假的 is also "really?")
 _GENUINE = re.compile(
     r"假货|假冒|冒牌|高仿|仿品|山寨|a货|正品"
-    r"|\b(?:fake|fakes|replica|replicas|genuine|authentic|counterfeit|knock ?offs?)\b"
+    r"|\b(?:replica|replicas|genuine|authentic|counterfeit|knock ?offs?)\b"
 )
+# (not "fake": a fake review, website or tracking number is no question about the goods)
 # a price that dropped after buying ("bought it at 89 and now its 59, can i get that 30 back"):
 # price protection is a discount question (Label conventions), not sizes by its numbers
 _PRICE_DROP = re.compile(
