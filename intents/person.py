@@ -35,6 +35,9 @@ _PERSON = re.compile(
     r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
     r"(person|human|agent|people|someone|somebody|staff)\b"
     r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b"
+    # someone put on the chat ("put a real staff member on pls")
+    r"|\bput (a |an |some )?(real |actual |live )?(person|human|agent|staff member|staff"
+    r"|someone|somebody) on\b"
     r"|\b(transfer|put|pass|hand) me (over |through )?(to|on to|onto) (a |an |the |some |your )?"
     r"(real |actual |live )?(person|human|agent|staff|someone|somebody|customer service|support"
     r"|team|rep|representative)\b",

@@ -101,6 +101,9 @@ def test_pinyin_and_shorthand():
     assert normalize("tuihuo") == normalize("退货")
     assert normalize("默认走什么kd") == normalize("默认走什么快递")
     assert normalize("找kf") == normalize("找客服")
+    # round 17: qx for 取消, zp for 正品
+    assert normalize("那单qx吧") == normalize("那单取消吧")
+    assert normalize("是zp吗") == normalize("是正品吗")
     assert normalize("KF20260001") == "kf0"  # an order number stays an order number
     assert normalize("thx u") == normalize("thanks you")
     # English that is not wholly pinyin is left alone

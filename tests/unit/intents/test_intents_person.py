@@ -14,6 +14,9 @@ from intents.person import mentions_person, person_asked
         ("could I phone you guys instead", "call"),
         ("stop the auto replies and transfer me to staff", "person"),  # round 15
         ("can you put me on to a live agent", "person"),
+        ("enough bot answers, put a real person on", "person"),  # round 17
+        ("could you put someone on please", "person"),
+        ("put it on my order please", None),  # nobody put on the chat
         ("顺丰骑手的电话多少", None),  # the courier's line: about the parcel
         ("新地址 电话13900001111 杭州市", None),  # a contact, not a request
         ("这件有XL吗", None),
