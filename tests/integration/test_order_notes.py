@@ -113,7 +113,9 @@ async def test_too_late_for_a_note_is_refused_with_the_reason(
 
 async def test_only_her_own_order(shop, make_order) -> None:
     order = await make_order(kind="regular", **PAID)
-    stranger = await shop.rpc.call(note(order, "别放发票", telegram_user_id=order.telegram_user_id + 1))
+    stranger = await shop.rpc.call(
+        note(order, "别放发票", telegram_user_id=order.telegram_user_id + 1)
+    )
     assert isinstance(stranger, OrderNotFound)
     by_digits = await shop.rpc.call(
         note(
