@@ -1491,8 +1491,9 @@ def _reread(
     ):
         return SHIPPING_FEE_INTENT  # "昨天买了300 今天又买了250 能一起包邮吗": the spend's postage
     # a note for the order in the words ``intents.order_note`` reads (the bot's reader too):
-    # "放快递柜 别打电话" is no person asked for, "备注一下 下午才有人在家" no greeting
-    if (group in _NOTE_MISREADS or current == STATUS_INTENT or (
+    # "放快递柜 别打电话" is no person asked for, "备注一下 下午才有人在家" no greeting, and
+    # "是送人的 包裹里别放价格单和发票可以吗" the change to the order the model was unsure of
+    if (group in _NOTE_MISREADS or current in (STATUS_INTENT, MODIFY_INTENT) or (
         group == "complaint" and not cues(norm)
     )) and order_note(lower):
         return MODIFY_INTENT
