@@ -70,9 +70,7 @@ class OrderNotes:
 
     async def add_note(
         self, request: c.AddOrderNote
-    ) -> (
-        c.OrderNoteAdded | c.OrderNoteRefused | c.OrderNotFound | c.Throttled | c.ContactRequired
-    ):
+    ) -> c.OrderNoteAdded | c.OrderNoteRefused | c.OrderNotFound | c.Throttled | c.ContactRequired:
         async def apply(
             session: AsyncSession,
         ) -> tuple[c.OrderNoteAdded | c.OrderNoteRefused | ProofRefusal, c.Event | None]:

@@ -208,4 +208,3 @@ class OrderNoteFlow(Flow):
             await self.ask_confirm(draft, draft.note)
             return
         await self.run(draft)
-

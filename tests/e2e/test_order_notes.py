@@ -50,6 +50,11 @@ async def test_a_gift_note_on_the_order_in_view_is_read_back_then_written_zh(sta
     await customer.says("谢谢")  # (after the press: a chat's updates are handled in turn)
     assert customer.fake.callback_answer(query) is not None
     assert len(await remarks_of(stack, order.order_no)) == 1
+    # the same note asked again: on the order already, said so, nothing written twice
+    _card, confirm = await customer.says("帮我备注一下 是送人的 包裹里别放价格单和发票", replies=2)
+    [already] = await customer.presses(confirm, "是的")
+    assert already.text.startswith(f"订单 {order.order_no} 上已经有这条备注了")
+    assert len(await remarks_of(stack, order.order_no)) == 1
 
 
 async def test_a_gift_note_in_english_goes_on_her_only_unshipped_order(stack) -> None:
@@ -82,7 +87,8 @@ async def test_the_words_are_asked_for_when_none_were_said_zh(stack) -> None:
     # asked again, said yes: a delivery instruction is an ordinary (blue) remark
     _card, confirm = await customer.says("备注一下 放快递柜 别打电话", replies=2)
     [done] = await customer.says("好的")
-    assert done.text == stack.t("order.note.done", order_no=order.order_no, note="放快递柜 别打电话")
+    note = "放快递柜 别打电话"
+    assert done.text == stack.t("order.note.done", order_no=order.order_no, note=note)
     [remark] = await remarks_of(stack, order.order_no)
     assert remark.flag == "blue"
 
@@ -116,12 +122,11 @@ async def test_a_parcel_that_has_left_takes_no_note_zh_and_en(stack) -> None:
         paid_ago=timedelta(days=2),
         shipped_ago=timedelta(days=1),
     )
-    row_tracking = None
     async with stack.shop.db.read() as session:
         row_tracking = await session.scalar(
             select(Order.tracking_no).where(Order.order_no == order.order_no)
         )
-    [card] = await customer.says(order.order_no)
+    [_shown] = await customer.says(order.order_no)
     _card, refused = await customer.says("帮我备注一下 别放发票", replies=2)
     assert refused.text == stack.t(
         "order.note.refused.already_shipped_tracked",
@@ -133,7 +138,7 @@ async def test_a_parcel_that_has_left_takes_no_note_zh_and_en(stack) -> None:
     done_order = await stack.make_order(
         kind="regular", state="completed", telegram_user_id=english.user_id
     )
-    [card] = await english.says(done_order.order_no)
+    [_shown] = await english.says(done_order.order_no)
     _card, refused = await english.says("add a note to my order: no price tag inside", replies=2)
     assert refused.text == stack.t(
         "order.note.refused.order_completed", "en", order_no=done_order.order_no
@@ -150,9 +155,7 @@ async def test_gift_wrapping_is_no_note_and_stays_honest_zh_and_en(stack) -> Non
     # asked beside a note: the note read back, the wrapping said plainly not promised
     customer = stack.customer(language_code="en")
     order = await stack.make_order(kind="regular", telegram_user_id=customer.user_id, **PAID)
-    _card, confirm = await customer.says(
-        "pls add a note: gift wrap, no invoice inside", replies=2
-    )
+    _card, confirm = await customer.says("pls add a note: gift wrap, no invoice inside", replies=2)
     assert confirm.text == read_back(
         stack, order.order_no, "gift wrap, no invoice inside", "en", "order.note.wrap_caveat"
     )

@@ -62,7 +62,10 @@ def test_never_a_note(text: str) -> None:
         ("帮我备注一下不要放发票", "不要放发票"),
         ("是送人的 包裹里别放价格单和发票可以吗", "是送人的 包裹里别放价格单和发票"),
         ("帮我在订单上写一下 周末再送", "周末再送"),
-        ("please leave it in the locker, no need to call", "leave it in the locker, no need to call"),
+        (
+            "please leave it in the locker, no need to call",
+            "leave it in the locker, no need to call",
+        ),
         ("帮我备注一下", None),
         ("can you add a note to my order?", None),
     ],
