@@ -99,6 +99,10 @@ class OrderNoteFlow(Flow):
     async def text_typed(self, text: str, decision: Decision | None) -> None:
         """The words to write, typed at "what should the note say?"; a question of its own
         ("运费多少") is answered as one, never written on the order."""
+        if choices.never_mind(text):  # "算了" / "never mind": no note, said so
+            await self.finish()
+            await self.conv.say(self.conv.t("order.note.declined"))
+            return
         asks_else = (
             decision is not None
             and decision.outcome == "accept"

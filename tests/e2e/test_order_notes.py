@@ -84,6 +84,11 @@ async def test_the_words_are_asked_for_when_none_were_said_zh(stack) -> None:
     [declined] = await customer.presses(confirm, "不是")
     assert declined.text == stack.t("order.note.declined")
     assert await remarks_of(stack, order.order_no) == []
+    # "算了" at "what should it say?": no note, said so (never a note that reads "算了")
+    _card, ask = await customer.says("帮我备注一下", replies=2)
+    [dropped] = await customer.says("算了")
+    assert dropped.text == stack.t("order.note.declined")
+    assert await remarks_of(stack, order.order_no) == []
     # asked again, said yes: a delivery instruction is an ordinary (blue) remark
     _card, confirm = await customer.says("备注一下 放快递柜 别打电话", replies=2)
     [done] = await customer.says("好的")
