@@ -35,7 +35,7 @@ async def test_a_gift_note_on_the_order_in_view_is_read_back_then_written_zh(sta
     """The words that got "礼品包装我定不了，要转人工吗？" before: a note on her order."""
     customer = stack.customer()
     order = await stack.make_order(kind="regular", telegram_user_id=customer.user_id, **PAID)
-    [card] = await customer.says(order.order_no)
+    [card] = await customer.says(f"订单 {order.order_no}")
     assert order.order_no in card.text
     _card, confirm = await customer.says("是送人的 包裹里别放价格单和发票可以吗", replies=2)
     note = "是送人的 包裹里别放价格单和发票"
@@ -131,7 +131,7 @@ async def test_a_parcel_that_has_left_takes_no_note_zh_and_en(stack) -> None:
         row_tracking = await session.scalar(
             select(Order.tracking_no).where(Order.order_no == order.order_no)
         )
-    [_shown] = await customer.says(order.order_no)
+    [_shown] = await customer.says(f"订单 {order.order_no}")
     _card, refused = await customer.says("帮我备注一下 别放发票", replies=2)
     assert refused.text == stack.t(
         "order.note.refused.already_shipped_tracked",
@@ -143,7 +143,7 @@ async def test_a_parcel_that_has_left_takes_no_note_zh_and_en(stack) -> None:
     done_order = await stack.make_order(
         kind="regular", state="completed", telegram_user_id=english.user_id
     )
-    [_shown] = await english.says(done_order.order_no)
+    [_shown] = await english.says(f"my order {done_order.order_no}")
     _card, refused = await english.says("add a note to my order: no price tag inside", replies=2)
     assert refused.text == stack.t(
         "order.note.refused.order_completed", "en", order_no=done_order.order_no
