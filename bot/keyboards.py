@@ -296,6 +296,13 @@ class ConfirmAddressCallback(CallbackData, prefix="adr"):
     confirm: bool
 
 
+class ConfirmNoteCallback(CallbackData, prefix="nte"):
+    """The note for the order read back, confirmed (or not) before it is written."""
+
+    model_config = CALLBACK_CONFIG
+    confirm: bool
+
+
 class ConfirmSizeCallback(CallbackData, prefix="szc"):
     """The size or colour read from the customer's words, confirmed (or not): before an
     exchange's quote, or before a change to an order not shipped yet."""

@@ -48,6 +48,7 @@ from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.not_received import not_received
+from intents.order_note import order_note
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.person import mentions_person
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
@@ -1070,6 +1071,7 @@ _REMARK = re.compile(
 )
 # (not shipping: a courier asked for in a remark, "可以备注发邮政吗", is the courier question)
 _REMARK_MISREADS = frozenset({"bargain", "payment", "other"})
+_NOTE_MISREADS = frozenset({"bargain", "payment", "other", "human", "greeting", "shipping"})
 
 
 def _order_job(lower: str, norm: str) -> str | None:
@@ -1516,6 +1518,13 @@ def _reread(
         _either(_FREE_SHIPPING_ASKED, lower, norm)
     ):
         return SHIPPING_FEE_INTENT  # "昨天买了300 今天又买了250 能一起包邮吗": the spend's postage
+    # a note for the order in the words ``intents.order_note`` reads (the bot's reader too):
+    # "放快递柜 别打电话" is no person asked for, "备注一下 下午才有人在家" no greeting, and
+    # "是送人的 包裹里别放价格单和发票可以吗" the change to the order the model was unsure of
+    if (group in _NOTE_MISREADS or current in (STATUS_INTENT, MODIFY_INTENT) or (
+        group == "complaint" and not cues(norm)
+    )) and order_note(lower):
+        return MODIFY_INTENT
     if group in _REMARK_MISREADS or current == STATUS_INTENT or (
         group == "complaint" and not cues(norm) and not _either(_GRIEVANCE, lower, norm)
     ):

@@ -19,6 +19,7 @@ from worker.db.migrate import upgrade
 from worker.db.session import Database, unavailable
 from worker.ops import OpsRecorder
 from worker.order_changes import OrderChanges
+from worker.order_notes import OrderNotes
 from worker.returns import Returns
 from worker.service import ShopService
 from worker.settings import WorkerSettings
@@ -40,6 +41,7 @@ class Worker:
         self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
         self.returns = Returns(self.service)
         self.changes = OrderChanges(self.service)
+        self.notes = OrderNotes(self.service)
         self.tickets = TicketDesk(self.service)
         self.ops = OpsRecorder(self.db)
         # Checked now, not at the first request: every method served, each by its handler.
@@ -55,6 +57,7 @@ class Worker:
             *self.service.routes(),
             *self.returns.routes(),
             *self.changes.routes(),
+            *self.notes.routes(),
             *self.tickets.routes(),
             *self.ops.routes(),
         ]

@@ -9,6 +9,7 @@ from bot.flows import (
     exchange,
     identity,
     invoice,
+    notes,
     orders,
     products,
     returns,
@@ -28,6 +29,7 @@ FLOWS: tuple[type[Flow], ...] = (
     shipping.ShippingFlow,
     invoice.InvoiceFlow,
     products.ProductFacts,
+    notes.OrderNoteFlow,
 )
 
 
@@ -53,6 +55,7 @@ __all__ = [
     "exchange",
     "identity",
     "invoice",
+    "notes",
     "orders",
     "products",
     "returns",

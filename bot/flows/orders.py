@@ -20,6 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.address import AddressFlow, address_in
 from bot.flows.base import Draft, Flow, OrderDraft
+from bot.flows.notes import OrderNoteFlow
 from bot.keyboards import ConfirmSizeCallback
 from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
@@ -63,13 +64,14 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.not_received import not_received
+from intents.order_note import order_note
 from intents.slots import answered_last4, order_number
 from intents.wrong_item import wrong_item
 from shop.colours import colour_name
 from shop.enums import CourierCode, OrderState
 
 Job = Literal[
-    "not_received", "missing_item", "wrong_item", "urge", "courier", "returned", "receipt"
+    "not_received", "missing_item", "wrong_item", "urge", "courier", "returned", "receipt", "note"
 ]
 """What a customer asks to have done about an order beside the intent's own answer."""
 
@@ -135,6 +137,8 @@ def order_job(text: str) -> Job | None:
         return "courier"
     if _URGE.search(text):
         return "urge"
+    if order_note(text):  # "是送人的 包裹里别放价格单": written on the order (bot.flows.notes)
+        return "note"
     return None
 
 
@@ -158,6 +162,7 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "courier": frozenset({"paid"}),
     "returned": frozenset({"shipped"}),
     "receipt": frozenset({"shipped"}),
+    "note": _BEFORE_SHIPPING,
     "order.change_address": _BEFORE_SHIPPING,
     "order.cancel": _BEFORE_SHIPPING,
     "order.modify": _BEFORE_SHIPPING,
@@ -558,6 +563,8 @@ class OrderQueryFlow(Flow):
             await self.returned(order)
         elif draft.job == "urge":
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
+        elif draft.job == "note":
+            await OrderNoteFlow(conv, self.rpc, self.state).start(order, draft.text)
         elif draft.job == "courier":
             courier = courier_asked(draft.text) or "sf"
             await change.run(ChangeDraft(job="courier", order_no=order.order_no, courier=courier))

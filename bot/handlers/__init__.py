@@ -27,6 +27,7 @@ from bot.handlers import (
     invoice,
     media,
     midjob,
+    notes,
     offers,
     orders,
     person,
@@ -76,6 +77,7 @@ def get_routers(
         shipping_flow,
         invoice_flow,
         products_flow,
+        notes.get_router(),
     )
 
     intents.include_routers(

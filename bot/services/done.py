@@ -44,6 +44,7 @@ NOUNS: dict[JobKind, tuple[str, ...]] = {
     "return": ("退", "return", "refund"),
     "exchange": ("换", "exchange"),
     "receipt": ("收货", "receiv", "receipt"),
+    "note": ("备注", "note", "remark"),
 }
 """The words that name each kind of job (a question naming another kind is not about it)."""
 

@@ -69,7 +69,9 @@ class Offer(BaseModel):
     at: datetime
 
 
-JobKind = Literal["address", "cancel", "modify", "courier", "urge", "return", "exchange", "receipt"]
+JobKind = Literal[
+    "address", "cancel", "modify", "courier", "urge", "return", "exchange", "receipt", "note"
+]
 
 
 class DoneJob(BaseModel):

@@ -13,6 +13,7 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``changes`` | ``orders.modify_item``, ``.cancel``, ``.request_courier``, ``.urge`` |
 | ``returns`` | ``returns.quote``, ``returns.create``, ``returns.record_tracking`` |
 | ``invoices`` | ``invoices.request`` |
+| ``notes`` | ``orders.add_note`` (a special request written on the order) |
 | ``products`` | ``products.search``, ``products.get``, ``products.categories``, size charts |
 | ``exchanges`` | ``exchanges.quote``, ``exchanges.create`` |
 | ``tickets`` | ``tickets.open`` and the agents' desk (``tickets.get``, ``take``, ``close``…) |
@@ -87,6 +88,13 @@ from bus.contracts.exchanges import (
     QuoteExchange,
 )
 from bus.contracts.invoices import InvoiceRefused, InvoiceRequested, InvoiceView, RequestInvoice
+from bus.contracts.notes import (
+    NOTE_MAX_CHARS,
+    AddOrderNote,
+    NoteRefusal,
+    OrderNoteAdded,
+    OrderNoteRefused,
+)
 from bus.contracts.ops import (
     TURN_OUTCOMES,
     AnswerRated,
@@ -230,6 +238,7 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     RequestCourier,
     UrgeOrder,
     ConfirmReceipt,
+    AddOrderNote,
     RequestInvoice,
     GetOpsSnapshot,
 )
@@ -259,11 +268,13 @@ __all__ = [
     "LOCALE_PATTERN",
     "MAX_ROW_ID",
     "MAX_TELEGRAM_ID",
+    "NOTE_MAX_CHARS",
     "ORDER_NO_PATTERN",
     "PHONE_PATTERN",
     "REQUESTS",
     "TICKET_NO_PATTERN",
     "TURN_OUTCOMES",
+    "AddOrderNote",
     "AddRemark",
     "AddressChangeRefused",
     "AddressChanged",
@@ -326,6 +337,7 @@ __all__ = [
     "ModifyItem",
     "NoOrder",
     "NotLinked",
+    "NoteRefusal",
     "NothingToReveal",
     "OpenTicket",
     "OpsSnapshot",
@@ -336,6 +348,8 @@ __all__ = [
     "OrderItemView",
     "OrderList",
     "OrderNotFound",
+    "OrderNoteAdded",
+    "OrderNoteRefused",
     "OrderReturnBrief",
     "OrderReturnView",
     "OrderSummary",

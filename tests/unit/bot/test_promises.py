@@ -89,6 +89,10 @@ ELSEWHERE = {
     "ui.invoice.details_kept": "tests/e2e/test_honest_answers.py",
     # the courier request recorded before ("order.courier.recorded"), said again when asked
     "ui.done.what.courier": "tests/e2e/test_order_jobs.py",
+    # the remark orders.add_note wrote (checked in the database), said after the worker's reply
+    "ui.order.note.done": "tests/e2e/test_order_notes.py",
+    # the same remark on the order already (the worker's ``already``): nothing new promised
+    "ui.order.note.already": "tests/integration/test_order_notes.py",
     "ui.returns.created": "tests/unit/bot/test_return_flow.py",
     "ui.returns.quote.eligible": "tests/unit/bot/test_return_flow.py",
     # the tracking number sent next is recorded on the return (returns.record_tracking)
