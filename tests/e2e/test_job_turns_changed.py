@@ -1,0 +1,69 @@
+"""End to end through the fake Bot API, the real worker and RabbitMQ: a customer who turns her
+job around in the middle of it. A cancel asked back and stopped with something else asked
+instead ("先别取消 其实是买小了 改成L"), a person asked for while the bot waits on a size
+("算了 给我转个人工吧")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from worker.db.models import Order, OrderItem
+
+
+async def order_now(stack, order_no: str) -> Order:
+    async with stack.shop.db.read() as session:
+        return (
+            await session.scalars(
+                select(Order)
+                .where(Order.order_no == order_no)
+                .options(selectinload(Order.items).joinedload(OrderItem.variant))
+            )
+        ).unique().one()
+
+
+async def test_a_cancel_stopped_for_a_size_change_keeps_the_order_and_changes_it_zh(
+    stack,
+) -> None:
+    """The 取消 inside "先别取消" was read as the cancel asked again: the order was cancelled
+    and refunded, and the size change she asked for instead was lost."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _card, confirm = await customer.says(f"帮我取消订单 {order.order_no}", replies=2)
+    assert "确定要取消订单" in confirm.text
+    kept, asked = await customer.says("等下 先别取消 其实是买小了 改成L可以吗", replies=2)
+    assert kept.text == stack.t("order.cancel.kept")
+    assert "L" in asked.text and asked.inline_buttons  # the change said back first
+    assert (await order_now(stack, order.order_no)).state == "paid"
+    await customer.says("可以 改吧")
+    changed = await order_now(stack, order.order_no)
+    assert changed.state == "paid" and changed.closed_at is None
+    assert [i.variant.size for i in changed.items] == ["L"]
+
+
+async def test_a_cancel_stopped_in_english_keeps_the_order(stack) -> None:
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    await customer.says(f"cancel order {order.order_no}", replies=2)
+    [kept] = await customer.says("wait, don't cancel it yet")
+    assert kept.text == stack.t("order.cancel.kept", "en")
+    assert (await order_now(stack, order.order_no)).state == "paid"
+
+
+async def test_a_person_asked_while_a_size_is_awaited_is_the_person_zh(stack) -> None:
+    """ "给我转个人工吧" (转 and 人工 apart) was not heard as a person asked for: the size
+    picker was asked again and nobody was told."""
+    order = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=2)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [sizes] = await customer.says(f"订单 {order.order_no} 我想换个码")
+    assert "想换成哪个尺码或颜色" in sizes.text
+    replies = await customer.says("算了 太麻烦了 给我转个人工吧")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.ticket_no in replies[-1].text
