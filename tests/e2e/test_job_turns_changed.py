@@ -67,3 +67,35 @@ async def test_a_person_asked_while_a_size_is_awaited_is_the_person_zh(stack) ->
     replies = await customer.says("算了 太麻烦了 给我转个人工吧")
     [ticket] = await stack.tickets(customer.user_id)
     assert ticket.ticket_no in replies[-1].text
+
+
+async def test_a_return_asked_beside_its_reason_is_the_return_zh_and_en(stack) -> None:
+    """ "腰太大了 退了吧", "i'd like to return it, too tight": the engine read the size the
+    reason names, and the size chart's advice answered a return asked for."""
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    _policy, asked = await customer.says("这条裤子腰太大了 退了吧", replies=2)
+    assert "想退的是" in asked.text and asked.button("是的")  # tags on, unworn?
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    await english.shares_contact(other.phone)
+    [asked] = await english.says(
+        "I'd like to return my trousers, they're too tight around the waist"
+    )
+    assert asked.text.startswith("Returning") and asked.button("Yes")
+
+
+async def test_the_items_condition_told_early_is_noted_not_a_complaint_en(stack) -> None:
+    """ "nope never wore it, tags on" at "which item?" opened a complaint ticket for a
+    supervisor; it is the item's condition, and the question is asked again."""
+    order = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=timedelta(days=2), also=("regular",)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [which] = await customer.says(f"i want to return something from order {order.order_no}")
+    assert which.button("All")
+    [noted] = await customer.says("nope never wore it, tags on")
+    assert noted.text.startswith(stack.t("exchange.condition_noted", "en"))
+    assert await stack.tickets(customer.user_id) == []
