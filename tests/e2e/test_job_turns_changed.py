@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from worker.db.models import Order, OrderItem
+from worker.db.models import Order, OrderItem, Product
 
 
 async def order_now(stack, order_no: str) -> Order:
@@ -99,3 +99,22 @@ async def test_the_items_condition_told_early_is_noted_not_a_complaint_en(stack)
     [noted] = await customer.says("nope never wore it, tags on")
     assert noted.text.startswith(stack.t("exchange.condition_noted", "en"))
     assert await stack.tickets(customer.user_id) == []
+
+
+async def test_an_exchange_into_light_blue_is_light_blue_en(stack) -> None:
+    """ "light blue in L" was read as plain blue: "it doesn't come in blue", and the exchange
+    was said back in the colour she already had."""
+    async with stack.shop.db.read() as session:
+        shirt = (
+            await session.scalars(select(Product).where(Product.name == "定制真丝衬衫"))
+        ).one()
+    order = await stack.make_order(
+        kind="custom", product_id=shirt.id, delivered_ago=timedelta(hours=5)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    replies = await customer.says(
+        f"can i exchange the shirt from order {order.order_no} for light blue in L?"
+    )
+    said = "\n".join(r.text for r in replies)
+    assert "L / light blue" in said and "doesn't come in" not in said
