@@ -132,3 +132,20 @@ async def test_money_taken_twice_goes_to_a_person_with_a_ticket_zh_and_en(stack)
     said = await english.says("hi, my card got charged twice for the same order", replies=2)
     assert said[0].text == stack.t("person.payment_problem", "en")
     assert len(await stack.tickets(english.user_id)) == 1
+
+
+async def test_a_courier_asked_while_the_address_waits_keeps_the_address_zh(stack) -> None:
+    """ "能发顺丰吗" at "send me the new address" was answered as "which courier is it going
+    with", the address step dropped: the address typed next was read as a question of its own
+    and never changed."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    replies = await customer.says(f"订单 {order.order_no} 地址填错了", replies=2)
+    assert "新的收货地址" in replies[-1].text
+    answer, back = await customer.says("能发顺丰吗", replies=2)
+    assert "顺丰" in answer.text and "还在等您" in back.text  # the policy's answer, then back
+    [shown] = await customer.says("广东省广州市天河区体育西路103号维多利广场A塔2201")
+    assert "体育西路103号" in shown.text and shown.inline_buttons
+    await customer.says("对")
+    assert "体育西路103号" in (await order_now(stack, order.order_no)).address
