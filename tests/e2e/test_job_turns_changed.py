@@ -149,3 +149,17 @@ async def test_a_courier_asked_while_the_address_waits_keeps_the_address_zh(stac
     assert "体育西路103号" in shown.text and shown.inline_buttons
     await customer.says("对")
     assert "体育西路103号" in (await order_now(stack, order.order_no)).address
+
+
+async def test_whether_an_unpaid_order_is_cancelled_is_answered_by_the_rule_zh_and_en(
+    stack,
+) -> None:
+    """ "if i can't pay today will the order get cancelled?" heard "send me your order
+    number" (a cancel to start); it asks the rule: unpaid, it closes by itself."""
+    hours = stack.replies.policy.orders.unpaid_close_hours
+    english = stack.customer(language_code="en")
+    [said] = await english.says("if i can't pay today will the order get cancelled?")
+    assert said.text == stack.t("order.unpaid_closes", "en", hours=hours)
+    customer = stack.customer()
+    [said] = await customer.says("不付款的话订单会自动取消吗")
+    assert said.text == stack.t("order.unpaid_closes", hours=hours)
