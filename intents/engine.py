@@ -1361,9 +1361,14 @@ _SEND_BACK = re.compile(
     r"退掉|退了吧|退了算了|想退|要退|我要退|退货|申请退"
     r"|\b(?:return|refund) (?:it|them|this|these|the \w+|my \w+)\b"
     r"|\b(?:like|want|wanna|going) to return\b"
-    r"|\bsend (?:it|them|this|these) back\b|\bget a refund\b|\bmy money back\b"
+    r"|\bsend (?:it|them|this|these) back\b"
 )
-_NOT_SENT_BACK = re.compile(r"(?:不想|不要|不用|别|不)退|\b(?:don'?t|do not) want to return\b")
+_NOT_SENT_BACK = re.compile(
+    r"(?:不想|不要|不用|别|不)退|\b(?:don'?t|do not) want to return\b"
+    # a parcel that never came is not sent back ("in transit for weeks, i think it's lost")
+    r"|还没(?:收到|到)|没收到|丢了|丢件|\bin transit\b|\blost\b|\bnever (?:arrived|came)\b"
+    r"|\bnot (?:arrived|received|delivered)\b"
+)
 
 
 def _return_by_reason(lower: str, norm: str) -> bool:

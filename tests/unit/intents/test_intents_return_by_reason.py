@@ -35,3 +35,11 @@ def test_a_return_asked_beside_its_reason_is_the_return(text):
 )
 def test_the_fit_and_the_colour_asked_alone_stay(text, intent):
     assert full_engine().match(text).intent == intent
+
+
+def test_a_parcel_that_never_came_is_not_a_return_by_the_rule():
+    """Money back for a parcel still on its way is not a return of it (the rule left alone)."""
+    d = full_engine().match(
+        "my coat has been in transit for three weeks, think it's lost. want my money back"
+    )
+    assert not (d.intent == "returns.return" and d.outcome == "accept"), d
