@@ -328,7 +328,16 @@ def only_condition_told(text: str, intent: str | None) -> bool:
         return False
     if asks_a_question(text) or return_cause(text) in ("quality", "wrong_item"):
         return False
-    return _FIT.search(text) is not None or _UNFIT.search(text) is not None
+    return any(p.search(text) is not None for p in (_FIT, _UNFIT, _CARE_TOLD))
+
+
+# how she washed it, told as her account of a fault ("按洗标冷水洗的", "washed it cold like the
+# label says"): the engine reads a fabric or care question in it
+_CARE_TOLD = _any(
+    "按(照)?(洗标|洗水标|水洗标|标签|说明)", "冷水(手)?洗的", "(手|机)洗的", "干洗的",
+    r"\bwashed (it|them) (by hand|cold|in cold|as|like|according|following)",
+    r"\bfollowed the (care|wash)",
+)
 
 
 def fit_for_resale(text: str) -> bool | None:

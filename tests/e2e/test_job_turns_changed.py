@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from worker.db.models import Order, OrderItem, Product
+from worker.db.models import Order, OrderItem, Product, Return
 
 
 async def order_now(stack, order_no: str) -> Order:
@@ -163,3 +163,21 @@ async def test_whether_an_unpaid_order_is_cancelled_is_answered_by_the_rule_zh_a
     customer = stack.customer()
     [said] = await customer.says("不付款的话订单会自动取消吗")
     assert said.text == stack.t("order.unpaid_closes", hours=hours)
+
+
+async def test_how_she_washed_it_at_the_return_keeps_the_return_zh(stack) -> None:
+    """ "按洗标冷水洗的" at the quality return's "确认退货" was read as a fabric question: "which
+    product?", and her "确认" after it never made the return."""
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    replies = await customer.says(f"{order.order_no} 洗了一次就缩水了 这质量我要退货", replies=2)
+    assert replies[-1].button("确认退货")
+    [noted] = await customer.says("按洗标冷水洗的")
+    assert noted.text.startswith(stack.t("exchange.condition_noted"))
+    [done] = await customer.says("确认")
+    assert "RT" in done.text
+    async with stack.shop.db.read() as session:
+        returns = await session.scalars(select(Return).join(Order).where(
+            Order.order_no == order.order_no))
+        assert len(returns.all()) == 1
