@@ -1377,6 +1377,31 @@ def _exchange_by_reason(lower: str, norm: str) -> bool:
     return _either(_SWAP, lower, norm) and _either(_HAVE_IT, lower, norm)
 
 
+# a return asked for beside its reason ("牛仔裤腰太大了 退了吧", "颜色跟图片差太多 我想退掉",
+# "i'd like to return the jeans, they're too tight"): the model reads the size or the colour
+# the reason names, and the return she asked for was answered with the size chart's advice
+_SEND_BACK = re.compile(
+    r"退掉|退了吧|退了算了|想退|要退|我要退|退货|申请退"
+    r"|\b(?:return|refund) (?:it|them|this|these|the \w+|my \w+)\b"
+    r"|\b(?:like|want|wanna|going) to return\b"
+    r"|\bsend (?:it|them|this|these) back\b"
+)
+_NOT_SENT_BACK = re.compile(
+    r"(?:不想|不要|不用|别|不)退|\b(?:don'?t|do not) want to return\b"
+    # a parcel that never came is not sent back ("in transit for weeks, i think it's lost")
+    r"|还没(?:收到|到)|没收到|丢了|丢件|\bin transit\b|\blost\b|\bnever (?:arrived|came)\b"
+    r"|\bnot (?:arrived|received|delivered)\b"
+)
+
+
+def _return_by_reason(lower: str, norm: str) -> bool:
+    if _either(_UNSHIPPED, lower, norm) or _either(_NOT_SENT_BACK, lower, norm):
+        return False
+    if _either(_BOUNCED, lower, norm):
+        return False  # the courier sent the parcel back ("件被退回了 不是我退的")
+    return _either(_SEND_BACK, lower, norm)
+
+
 # where the customer sends it back, in words ("东西打包好了 寄哪去", "where do i post it back"):
 # the return address; "寄哪个快递" (which courier) and "能寄到哪些地方" (where the shop ships)
 # are not
@@ -1553,6 +1578,10 @@ def _reread(
         return DISCOUNT_INTENT
     if group in ("size", "color") and _exchange_by_reason(lower, norm):
         return EXCHANGE_INTENT
+    if (group in ("size", "color") or current == RETURN_INTENT) and _return_by_reason(
+        lower, norm
+    ):
+        return RETURN_INTENT  # (the model unsure between the return and the reason: the return)
     if current in _ADDRESS_MISREADS and _where_to_send_back(lower, norm):
         return RETURN_ADDRESS_INTENT
     if current == STATUS_INTENT:

@@ -190,6 +190,13 @@ _COLOR_WORDS: dict[str, str] = {
     "brown": "棕色", "beige": "米色", "khaki": "卡其色", "navy": "藏青色", "orange": "橙色",
     "silver": "银色", "gold": "金色", "burgundy": "酒红色", "wine": "酒红色",
     "ivory": "米白色", "cream": "米白色", "apricot": "杏色", "camel": "驼色",
+    # two words ("light blue" was read as blue: a colour the shop didn't have, or lost)
+    "light blue": "浅蓝色", "sky blue": "浅蓝色", "baby blue": "浅蓝色", "pale blue": "浅蓝色",
+    "dark blue": "深蓝色", "navy blue": "藏青色", "light grey": "浅灰色", "light gray": "浅灰色",
+    "dark grey": "深灰色", "dark gray": "深灰色", "wine red": "酒红色", "army green": "军绿色",
+    "dark green": "墨绿色", "off white": "米白色", "off-white": "米白色", "rose red": "玫红色",
+    "light-blue": "浅蓝色", "sky-blue": "浅蓝色", "dark-blue": "深蓝色", "navy-blue": "藏青色",
+    "light-grey": "浅灰色", "light-gray": "浅灰色", "dark-grey": "深灰色", "dark-gray": "深灰色",
 }
 _COLOR_SINGLE = {"黑": "黑色", "白": "白色", "红": "红色", "蓝": "蓝色", "绿": "绿色", "黄": "黄色",
                  "灰": "灰色", "粉": "粉色", "紫": "紫色", "棕": "棕色"}

@@ -169,7 +169,10 @@ class AddressFlow(Flow):
             and decision is not None
             and decision.outcome == "accept"
         ):
-            # A clear new question rather than an address: the intent handlers take it.
+            # A clear new question rather than an address: the intent handlers take it; one the
+            # policy answers ("能发顺丰吗", "运费多少") keeps the address waiting after it (the
+            # address typed next was read as a question of its own, and never changed)
+            self.step_aside(decision)
             await self.finish()
             raise SkipHandler
         draft = await self.draft()

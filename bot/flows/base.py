@@ -147,6 +147,12 @@ class Flow(ABC):
         if decision is not None and decision.outcome == "accept":
             if await self.job_asked_about(decision):
                 return
+            if choices.only_condition_told(self.conv.heard_text, decision.intent):
+                # "nope never wore it, tags on" at "which item?": the item's condition, told
+                # before it was asked — not a complaint (it opened a ticket for a supervisor)
+                said = self.conv.t("exchange.condition_noted") + "\n" + self.conv.t(ask_key)
+                await self.conv.say(said)
+                return
             self.step_aside(decision)
             await self.leave()
             raise SkipHandler

@@ -218,6 +218,15 @@ _CANCEL_ASKED = re.compile(
 )
 
 
+# the change asked back ("改成 XL，对吗？") answered by the change itself: "可以 改吧", "那就改吧",
+# "帮我改一下", "change it", "go ahead and change it"
+_CHANGE_IT = re.compile(
+    r"(可以|好的?|行|嗯|对|是的?|那)?[\s,，]*(就|那就)?(帮我|给我)?改(吧|了|掉|一下)?(吧)?[!！。~～]*"
+    r"|(yes,? |ok,? |sure,? )?(please )?(go ahead and )?change it( please)?[!.]*",
+    re.IGNORECASE,
+)
+
+
 def waited_too_long(text: str) -> bool:
     """She complains of the wait ("等了一个星期了还没发货", "it's been ages where is it")."""
     return _WAITED.search(text) is not None
@@ -812,6 +821,15 @@ class OrderChangeFlow(Flow):
         )
         await self.modify_draft(order, draft)
 
+    async def modify_asked(self, order_no: str, text: str) -> None:
+        """A size or colour change asked for an order known by its number (the cancel asked
+        back, kept: "先别取消 改成XL吧")."""
+        order = await self.order_of(
+            ChangeDraft(job="modify", order_no=order_no), OrderChange.waiting_for_contact
+        )
+        if order is not None:
+            await self.modify(order, text)
+
     async def modify_draft(self, order: OrderView, draft: ChangeDraft) -> None:
         """The item to change (named by its size or name, the only one, or picked), then the
         change; an order whose items can't change says why."""
@@ -979,6 +997,8 @@ class OrderChangeFlow(Flow):
             await self.ask_confirm(draft)
             return
         yes = choices.yes_or_no(text)
+        if yes is None and _CHANGE_IT.fullmatch(text.strip()):
+            yes = True  # "可以 改吧", "帮我改": the change itself said for the yes
         await self.read_typed(yes, self.change_confirmed, decision, "choice.again.yes_no")
 
     async def modify_refused(self, reasons: list[str]) -> None:

@@ -61,6 +61,7 @@ def get_routers(
     intents.message.filter(Outcome("accept"))
     # a person asked for in so many words beside anything else: the person, first
     person.register_in_words(intents)
+    person.register_payment_problem(intents)
     returns_flow, _, order_references = returns.get_routers(jobs=intents)
     policy.get_router(intents)
     invoice_flow, invoice_intents = invoice.get_routers()
@@ -130,6 +131,7 @@ def get_routers(
         # "is it true to size? im 165cm 52kg", the engine torn between size questions: advice
         size.get_measured_router(),
         person.get_router(waiting=False),  # "能给个电话吗 打字说不清楚", the engine unsure
+        person.get_payment_router(),  # "扣了两次钱", the engine unsure: a person with a ticket
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
         # "can I have a gift with it"
         stock_questions,

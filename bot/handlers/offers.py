@@ -23,6 +23,7 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.memory import Offer
 from bot.services.person import person_asked, someone_senior_asked
+from bot.services.sizes import size_wish, wanted_color
 from bus import Bus
 from intents import Decision, Slots
 from intents.slots import order_number
@@ -81,11 +82,20 @@ _CANCEL_NO = re.compile(
 )
 
 
+# "等下 先别取消 其实是卫衣买小了": the cancel stopped anywhere in the message (the engine read
+# the 取消 in it as the cancel asked again, and the order was cancelled and refunded)
+_CANCEL_STOPPED = re.compile(
+    r"(别|不要|不用|先不|暂时不|还是不|不)(帮我)?取消|\b(don'?t|do not|not) cancel\b"
+    r"|\b(keep|hold) (it|the order|them)\b",
+    re.I,
+)
+
+
 def _cancel_answer(text: str) -> bool | None:
     """Typed at the cancel asked back, before the general yes or no: there "取消" and "不要了"
     say cancel (read as a plain "no", they kept the order), "不想要了" too."""
     said = text.strip()
-    if _CANCEL_NO.search(said):
+    if _CANCEL_NO.search(said) or _CANCEL_STOPPED.search(said):
         return False
     if _CANCEL_YES.search(said):
         return True
@@ -151,6 +161,10 @@ def get_router() -> Router:
                 await flows.get(ReturnFlow).start_for(offer.order_no)
             elif offer.job == "cancel":
                 await conv.say(conv.t("order.cancel.kept"))
+                text = message.text or ""
+                if size_wish(text).said or wanted_color(text):
+                    # "先别取消 其实是卫衣买小了 改成XL可以吗": what she wants instead
+                    await flows.get(OrderChangeFlow).modify_asked(offer.order_no, text)
             else:
                 await conv.say(conv.t("offer.declined"))
             return

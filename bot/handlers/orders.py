@@ -3,6 +3,8 @@ customer's own orders only. The steps are ``bot.flows.orders`` and ``bot.flows.a
 
 from __future__ import annotations
 
+import re
+
 from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
@@ -27,8 +29,26 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.routing import IntentRoute
+from bot.services.choices import asks_a_question
 from bot.services.conversation import Conversation
 from intents import Decision
+
+# whether an unpaid order is cancelled if it isn't paid ("不付款的话订单会自动取消吗", "if i
+# can't pay today will the order get cancelled?"): a question about the rule, not a cancel
+_UNPAID_CLOSE = re.compile(
+    r"(不|没|未|付不了|还没)(付|支付|交钱|给钱)[^。！？?!]{0,12}(会|自动|就)[^。！？?!]{0,6}"
+    r"(取消|关闭|关掉|失效|作废)"
+    r"|\b(don'?t|can'?t|cannot|do not|didn'?t|not|never) (pay|paying)\b.{0,40}"
+    r"\b(cancel(l?ed)?|close[sd]?|expire[sd]?)\b"
+    r"|\bunpaid orders?\b.{0,30}\b(cancel(l?ed)?|close[sd]?|expire[sd]?)\b",
+    re.IGNORECASE,
+)
+
+
+def unpaid_close_asked(text: str) -> bool:
+    return _UNPAID_CLOSE.search(text) is not None and (
+        asks_a_question(text) or re.search(r"\b(will|does|would|do)\b", text, re.I) is not None
+    )
 
 
 class OrderJobWords(Filter):
@@ -137,8 +157,19 @@ def get_routers() -> tuple[Router, Router, Router]:
 
     @router.message(IntentRoute(action="lookup"))
     async def handle_order_question(
-        message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
+        message: Message,
+        flows: Flows,
+        conv: Conversation,
+        decision: Decision,
+        lead_part: str | None = None,
     ) -> None:
+        text = message.text or ""
+        if decision.intent == "order.cancel" and unpaid_close_asked(text):
+            # "if i can't pay today will the order get cancelled?": the policy's answer, not
+            # "send me your order number" to cancel it
+            hours = conv.replies.policy.orders.unpaid_close_hours
+            await conv.say(conv.t("order.unpaid_closes", hours=hours))
+            return
         # asked beside a question, the job's own words (bot.services.several): "改地址 另外
         # 发顺丰吗" changes the address and records no courier
         slots = decision.slots

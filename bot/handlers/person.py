@@ -5,6 +5,8 @@ heard "did you mean…?"). A confident ``human.agent`` outside a flow is the pol
 
 from __future__ import annotations
 
+import re
+
 from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
@@ -12,6 +14,7 @@ from aiogram.types import Message
 
 from bot.filters import HasText
 from bot.services.conversation import Conversation
+from bot.services.escalation import open_ticket
 from bot.services.person import hand_to_person, person_asked
 from bus import Bus
 from intents import Decision
@@ -73,6 +76,38 @@ async def handle_person_in_words(
     await hand_to_person(conv, rpc, "person", about=decision.intent or "human.agent")
 
 
+# money taken twice, or taken while the order still shows unpaid ("扣了两次钱", "付了钱订单还显示
+# 待付款", "i was charged twice"): only the payment records tell — a person, with a ticket
+_PAYMENT_PROBLEM = re.compile(
+    r"扣了?(两|2|二)次|(重复|多)扣|扣(款|钱)?(两|2)次|多(付|交)了(一|1)次|付了两次"
+    r"|(扣了?钱|付了?钱|付过款|已经付款?了?)[^。！？?!]{0,12}(显示|还是|却|但)[^。！？?!]{0,6}"
+    r"(未付|没付|待付|未支付|没支付|待支付|没有付)"
+    r"|\b(charged|billed|paid|debited) (me )?(twice|two times|double)\b|\bdouble[- ]charged\b"
+    r"|\b(money|payment) (was |got |has been )?(taken|deducted|debited)\b.{0,40}"
+    r"\b(unpaid|not paid|awaiting payment)\b",
+    re.IGNORECASE,
+)
+
+
+class PaymentProblem(Filter):
+    """Money taken twice, or taken for an order still unpaid, with no flow waiting."""
+
+    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
+        return raw_state is None and _PAYMENT_PROBLEM.search(message.text or "") is not None
+
+
+async def handle_payment_problem(message: Message, conv: Conversation, rpc: Bus) -> None:
+    # (was "did you mean: ways to pay / refund progress?", and nobody looked at her money)
+    await conv.say(conv.t("person.payment_problem"))
+    await open_ticket(conv, rpc, reason="other", intent="payment.problem")
+
+
+def register_payment_problem(router: Router) -> None:
+    """A payment problem, before the router's other handlers (the engine reads the ways to pay
+    or the refund in it)."""
+    router.message.register(handle_payment_problem, HasText(), PaymentProblem())
+
+
 def register_in_words(router: Router) -> None:
     """On the router of confidently placed messages, before its other handlers."""
     router.message.register(handle_person_in_words, PersonInSoManyWords())
@@ -82,4 +117,11 @@ def get_router(*, waiting: bool) -> Router:
     """``waiting=True``: for the routers before the flows; ``False``: after the intents."""
     router = Router(name=f"{__name__}.{'waiting' if waiting else 'unplaced'}")
     router.message.register(handle_person_asked, HasText(), PersonAsked(waiting=waiting))
+    return router
+
+
+def get_payment_router() -> Router:
+    """A payment problem the engine could not place (after the intents)."""
+    router = Router(name=f"{__name__}.payment")
+    register_payment_problem(router)
     return router

@@ -241,8 +241,8 @@ def _order_in_view(conv: Conversation) -> bool:
 def _courier_of_order(text: str, conv: Conversation) -> bool:
     """ "哪个快递" / "which courier?" with an order named or in view: that order's courier
     (not the shop's couriers in general, nor a change of courier)."""
-    if _CHANGE.search(text) is not None:
-        return False
+    if _CHANGE.search(text) is not None or courier_asked(text) is not None:
+        return False  # "能发顺丰吗": SF asked for her order, not which courier it goes with
     return order_number(text) is not None or _order_in_view(conv)
 
 

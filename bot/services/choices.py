@@ -228,8 +228,10 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "coming apart", "loose threads?",
     )),
     ("not_as_described", _any(
-        "色差", "(和|跟|与)(图片|描述|照片)不", "货不对板", "实物.*不一样",
+        "色差", "(和|跟|与)(图片|描述|照片|详情页?)(不|差(?!不多)|区别)", "货不对板",
+        "实物.*不一样",
         "not as (described|pictured)", "looks different", "different from the (photo|picture)",
+        "nothing like (the |your )?(photos?|pictures?)", r"colou?r (is|was|looks) (way )?off\b",
     )),
     ("size", _any(
         "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
@@ -295,7 +297,9 @@ _FIT = _any(
     "unworn",
     "not worn",
     "never worn",
-    "tags? (still )?on",
+    "never wore",
+    "(haven'?t|have not|didn'?t|did not) (even )?(worn|wear|wore)",
+    "tags? (are |is )?(still )?on",
     "unused",
     "brand new",
     "not washed",
@@ -306,10 +310,33 @@ _UNFIT = _any(
     "剪了吊牌",
     "吊牌(剪|拆|掉|没了)",
     "弄脏",
-    "(?<!never )(?<!not )(?<!un)worn",
+    "(?<!never )(?<!not )(?<!un)(?<!n't )(?<!nt )(?<!even )worn",
     "(?<!not )washed",
     "tags? (off|removed|cut)",
     "used it",
+)
+
+
+_MISREAD_AS_GRIEVANCE = ("complaint.", "quality.")
+
+
+def only_condition_told(text: str, intent: str | None) -> bool:
+    """ "没穿过 吊牌也没剪", "never wore it, tags on": the item's condition and nothing wrong
+    with it (no fault, no wrong item), which the engine read as a complaint or a quality
+    problem by its words."""
+    if intent is None or not intent.startswith(_MISREAD_AS_GRIEVANCE):
+        return False
+    if asks_a_question(text) or return_cause(text) in ("quality", "wrong_item"):
+        return False
+    return any(p.search(text) is not None for p in (_FIT, _UNFIT, _CARE_TOLD))
+
+
+# how she washed it, told as her account of a fault ("按洗标冷水洗的", "washed it cold like the
+# label says"): the engine reads a fabric or care question in it
+_CARE_TOLD = _any(
+    "按(照)?(洗标|洗水标|水洗标|标签|说明)", "冷水(手)?洗的", "(手|机)洗的", "干洗的",
+    r"\bwashed (it|them) (by hand|cold|in cold|as|like|according|following)",
+    r"\bfollowed the (care|wash)",
 )
 
 

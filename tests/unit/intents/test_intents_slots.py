@@ -97,6 +97,10 @@ def test_size_labels(text, size):
         ("酒红还有吗", "酒红色"),
         ("in navy please", "藏青色"),
         ("grey one", "灰色"),
+        # two English words: the light one, not plain blue
+        ("could i get it in light blue instead", "浅蓝色"),
+        ("the sky-blue one in M", "浅蓝色"),
+        ("dark grey if you have it", "深灰色"),
         ("我明白了", None),
         ("黑店", None),
     ],
