@@ -99,7 +99,7 @@ class PaymentProblem(Filter):
 async def handle_payment_problem(message: Message, conv: Conversation, rpc: Bus) -> None:
     # (was "did you mean: ways to pay / refund progress?", and nobody looked at her money)
     await conv.say(conv.t("person.payment_problem"))
-    await open_ticket(conv, rpc, reason="other", intent="payment.problem")
+    await open_ticket(conv, rpc, reason="other", intent="payment.methods")
 
 
 def register_payment_problem(router: Router) -> None:

@@ -22,7 +22,7 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, list_orders, lookup
 from bot.services.person import hand_to_person, person_asked
-from bot.services.questions import asks_for_gift, asks_for_gift_wrap, payment_trouble
+from bot.services.questions import asks_for_gift, asks_for_gift_wrap, payment_failing
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
@@ -108,22 +108,13 @@ def get_router(router: Router | None = None) -> Router:
     # only saves filter checks.
     @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
-        message: Message, conv: Conversation, decision: Decision, flows: Flows, rpc: Bus
+        message: Message, conv: Conversation, decision: Decision, flows: Flows
     ) -> None:
-        if decision.intent == "payment.methods":
-            trouble = payment_trouble(message.text or "")
-            if trouble == "charged":
-                # charged twice, paid but "unpaid": only the payment records settle it — a
-                # person, on a ticket with the order named (if it was)
-                await conv.say(conv.t("payment.charged_to_person"))
-                await open_ticket(
-                    conv, rpc, reason="other", intent="payment.methods",
-                    order_no=decision.slots.order_no,
-                )
-                return
-            if trouble == "failing":
-                await conv.say(conv.t("payment.failing"), reply_markup=conv.offer_human("other"))
-                return
+        if decision.intent == "payment.methods" and payment_failing(message.text or ""):
+            # (money taken twice, or for an order still unpaid, went to a person before this:
+            # bot.handlers.person's PaymentProblem)
+            await conv.say(conv.t("payment.failing"), reply_markup=conv.offer_human("other"))
+            return
         if decision.intent == "returns.return":
             returns = flows.get(ReturnFlow)
             if not await returns.own_item_asked(message.text or ""):

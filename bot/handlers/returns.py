@@ -423,7 +423,14 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     async def handle_return(
         message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
     ) -> None:
-        await flows.get(ReturnFlow).start(decision.slots, lead_part or message.text or "")
+        text = lead_part or message.text or ""
+        if choices.return_cause(text) == "quality":
+            # "洗了一次就缩水了 这质量我要退货": a fault, read as the return it asks — the
+            # apology first, as for a fault told, and a photo sent next is its evidence
+            flows.conv.memory.evidence_for = "quality"
+            await start_remedy(flows, "return", decision.slots, text)
+            return
+        await flows.get(ReturnFlow).start(decision.slots, text)
 
     @jobs.message(Job(frozenset({"shipping.courier"}), _courier_job))
     async def handle_courier_change(message: Message, flows: Flows, decision: Decision) -> None:

@@ -1858,12 +1858,14 @@ async def test_a_return_asked_after_a_fault_and_its_photo_carries_the_fault(stac
     [quote] = await customer.says("想退货")
     assert quote.text.startswith("可以退：纯棉圆领T恤") and "运费由我们承担" in quote.text
     assert quote.button("确认退货")
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
     english = stack.customer(language_code="en")
-    await english.shares_contact(returnable.customer_phone)
-    await english.says("the jeans came with a torn pocket")
+    await english.shares_contact(order.phone)
+    await english.says("the trousers came with a torn pocket")
     await english.sends_photo()
     [quote] = await english.says("i'd like to exchange them for a new pair")
-    assert "High-waist Jeans" in quote.text and "a new one of the same" in quote.text.lower()
+    assert "a new one of the same" in quote.text.lower()
+    assert quote.button("Confirm")
 
 
 async def test_an_item_asked_about_before_the_contact_is_the_order_shown_after_it(stack) -> None:

@@ -102,8 +102,6 @@ ELSEWHERE = {
     "ui.invoice.when": "tests/e2e/test_honest_answers.py",
     # "say 'I sent it back'": that answer opens a ticket (refund.sent_back_unrecorded)
     "ui.refund.no_return_on_record": "tests/e2e/test_order_jobs.py",
-    # the ticket opened right after it (reason other, intent payment.methods)
-    "ui.payment.charged_to_person": "tests/e2e/test_honest_answers.py",
 }
 # not a promise: a fact, a failure said plainly, or the agents' own screens
 NOT_PROMISES = {
