@@ -1,0 +1,60 @@
+"""Faults a customer ran into talking to the demo shop (session 13), end to end through the
+fake Bot API, the real worker and RabbitMQ: the product kept in view for a follow-up ("那黑色
+的呢", "ok how much"), …"""
+
+from __future__ import annotations
+
+from tests.fakes.telegram_api import SentMessage
+
+
+def price_of(stack, name: str, yuan: int, locale: str = "zh_CN") -> str:
+    money = stack.replies.format_money(yuan, locale)
+    return stack.t("products.header", locale, name=name) + "\n" + stack.t(
+        "products.price", locale, price=money
+    )
+
+
+def header(message: SentMessage) -> str:
+    return message.text.split("\n", 1)[0]
+
+
+# -- 1. the product in view: a colour, then the price ----------------------------------------
+
+
+async def test_colour_then_price_of_the_jeans_just_answered_zh(stack) -> None:
+    customer = stack.customer()
+    [stock] = await customer.says("牛仔裤现在有货吗")
+    assert header(stock) == "高腰牛仔裤"
+    [black] = await customer.says("那黑色的呢")
+    assert header(black) == "高腰牛仔裤"
+    assert "黑色" in black.text.split("\n", 1)[1]
+    [price] = await customer.says("多少钱")
+    assert price.text == price_of(stack, "高腰牛仔裤", 189)
+
+
+async def test_colour_then_price_of_the_hoodie_just_answered_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [stock] = await customer.says("do you have the hoodie")
+    assert header(stock) == "Pullover Hoodie"
+    [black] = await customer.says("what about black")
+    assert header(black) == "Pullover Hoodie"  # not "which item do you mean?"
+    [price] = await customer.says("ok how much")
+    assert price.text == price_of(stack, "Pullover Hoodie", 159, "en")
+
+
+async def test_a_price_asked_at_a_list_keeps_the_list(stack) -> None:
+    customer = stack.customer()
+    [listed] = await customer.says("你们有衬衫吗")
+    assert listed.text == stack.t("products.pick")
+    [again] = await customer.says("多少钱")
+    assert again.text == stack.t("products.pick")  # the same list, not "which category?"
+    assert again.inline_buttons == listed.inline_buttons
+    [price] = await customer.presses(again, "条纹长袖衬衫")
+    assert price.text == price_of(stack, "条纹长袖衬衫", 139)
+
+
+async def test_postage_is_no_price_of_the_item_in_view_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    await customer.says("are the jeans in stock")
+    [postage] = await customer.says("how much is shipping to beijing")
+    assert "High-waist Jeans" not in postage.text
