@@ -1,6 +1,7 @@
 """Faults a customer ran into talking to the demo shop (session 13), end to end through the
 fake Bot API, the real worker and RabbitMQ: the product kept in view for a follow-up ("那黑色
-的呢", "ok how much"), …"""
+的呢", "ok how much"); "are you a bot?" answered honestly, a person handed over only when asked
+for; …"""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from tests.fakes.telegram_api import SentMessage
 
 def price_of(stack, name: str, yuan: int, locale: str = "zh_CN") -> str:
     money = stack.replies.format_money(yuan, locale)
-    return stack.t("products.header", locale, name=name) + "\n" + stack.t(
-        "products.price", locale, price=money
+    return (
+        stack.t("products.header", locale, name=name)
+        + "\n"
+        + stack.t("products.price", locale, price=money)
     )
 
 
@@ -58,3 +61,49 @@ async def test_postage_is_no_price_of_the_item_in_view_en(stack) -> None:
     await customer.says("are the jeans in stock")
     [postage] = await customer.says("how much is shipping to beijing")
     assert "High-waist Jeans" not in postage.text
+
+
+# -- 2. "是真人吗": an honest answer and a person offered, not a ticket at once ---------------
+
+
+async def test_are_you_a_bot_is_answered_and_a_person_only_on_the_yes_zh(stack) -> None:
+    customer = stack.customer()
+    [honest] = await customer.says("你是真人吗")
+    assert honest.text == stack.t("person.bot_asked")
+    assert honest.button(stack.t("button.human"))  # a person one press away
+    [again] = await customer.says("是机器人吗")
+    assert again.text == stack.t("person.bot_asked")
+    assert await stack.tickets(customer.user_id) == []  # nobody was called for
+    [ticket] = await customer.says("好的")  # she wants one now
+    assert "工单" in ticket.text
+    [saved] = await stack.tickets(customer.user_id)
+    assert saved.reason == "customer_asked"
+
+
+async def test_talking_to_a_real_person_question_then_the_button_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [honest] = await customer.says("am i talking to a real person?")
+    assert honest.text == stack.t("person.bot_asked", "en")
+    assert await stack.tickets(customer.user_id) == []
+    [ticket] = await customer.presses(honest, stack.t("button.human", "en"))
+    assert "ticket number" in ticket.text
+    assert len(await stack.tickets(customer.user_id)) == 1
+
+
+async def test_a_bot_question_with_a_request_beside_it_hands_over_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [ticket] = await customer.says("are you a bot? i want to talk to a real person")
+    assert "ticket number" in ticket.text
+
+
+async def test_are_you_a_bot_mid_return_keeps_the_return_waiting_zh(stack) -> None:
+    customer = stack.customer()
+    [asked] = await customer.says("我要退货")
+    [honest] = await customer.says("你是机器人吗")
+    assert honest.text == stack.t("person.bot_asked")
+    assert await stack.tickets(customer.user_id) == []
+    order = await stack.make_order(
+        kind="regular", state="shipped", telegram_user_id=customer.user_id
+    )
+    [next_step] = await customer.says(order.order_no)
+    assert next_step.text != asked.text  # the number was the return's answer
