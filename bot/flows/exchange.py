@@ -60,6 +60,16 @@ _WHEN_NEW = re.compile(r"什么时候|多久|几天|寄出|发出|寄回来|when
 """A question of when the new one comes (during an exchange)."""
 
 
+_RECOMMENDED = re.compile(
+    r"(?:你|您)?(?:推荐|建议|说)的(?:那个|那款|那件|尺码|码|号)?|(?:推荐|建议)(?:的)?(?:尺码|码)"
+    r"|\b(?:the )?(?:one|size) you (?:recommended|suggested|advised|said)\b"
+    r"|\b(?:your|the) (?:recommended|suggested) (?:one|size)\b"
+    r"|\bwhat you (?:recommended|suggested)\b",
+    re.IGNORECASE,
+)
+"""The size the bot advised, pointed at ("换成你推荐的", "swap it for the one you suggested")."""
+
+
 _DENIED = re.compile(r"不|别|\bnot?\b|\bdon'?t\b|wrong", re.I)
 
 
@@ -136,6 +146,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         the size they complain about."""
         await self.finish()
         wish = size_wish(text)
+        advised = self.conv.memory.product
+        if not wish.said and advised is not None and advised.advised and _RECOMMENDED.search(text):
+            # "换成你推荐的" after size advice: that size, of that item
+            wish = SizeWish(target=advised.advised)
+            text = f"{text} {advised.name}"
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),
             new_color=(wanted_color(text) if text else None) or slots.color,

@@ -46,6 +46,8 @@ class ProductMemo(BaseModel):
     size: str | None = None
     """The size of it the chat is about: the one advised, or the last one asked about
     ("腰围多少" after advice is that size's waist, not the whole chart)."""
+    advised: str | None = None
+    """The size the bot recommended for it ("换成你推荐的" exchanges to that size)."""
 
 
 class Offer(BaseModel):

@@ -1,7 +1,7 @@
 """Faults a customer ran into talking to the demo shop (session 13), end to end through the
 fake Bot API, the real worker and RabbitMQ: the product kept in view for a follow-up ("那黑色
 的呢", "ok how much"); "are you a bot?" answered honestly, a person handed over only when asked
-for; …"""
+for; "can i get the next size up" and "换成你推荐的" are exchanges to that size; …"""
 
 from __future__ import annotations
 
@@ -107,3 +107,57 @@ async def test_are_you_a_bot_mid_return_keeps_the_return_waiting_zh(stack) -> No
     )
     [next_step] = await customer.says(order.order_no)
     assert next_step.text != asked.text  # the number was the return's answer
+
+
+# -- 3. "the tee runs small, can i get the next size up", "换成你推荐的" ------------------------
+
+T_SHIRT = 1  # the demo catalogue's first product
+GOING_ON = ("确认换货", "Confirm exchange", "是的", "Yes")
+
+
+async def exchange_confirmed(stack, customer, message: SentMessage, order_no: str):
+    """Press on (yes, then confirm) until the exchange is made; the exchange recorded."""
+    for _ in range(4):
+        label = next(
+            (b.text for row in message.inline_buttons for b in row if b.text.endswith(GOING_ON)),
+            None,
+        )
+        assert label is not None, message.text
+        [message] = await customer.presses(message, label)
+        made = await stack.exchanges(order_no)
+        if made:
+            return made[0]
+    raise AssertionError(message.text)
+
+
+async def test_next_size_up_of_the_tee_is_an_exchange_to_l_en(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", product_id=T_SHIRT, size="M", target_stock=3, also=("regular",)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [first] = await customer.says("the tee runs small, can i get the next size up")
+    assert first.text != stack.answer("size.fit", "en")  # not read as a fit question
+    exchange = await exchange_confirmed(stack, customer, first, order.order_no)
+    assert (exchange.order_item_id, exchange.new_variant.size) == (order.item_id, "L")
+
+
+async def test_change_to_the_size_you_recommended_carries_that_size_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular",
+        product_id=T_SHIRT,
+        size="S",
+        target_stock=3,
+        target_size="L",
+        also=("regular",),
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [advice] = await customer.says("纯棉圆领T恤 170 60公斤穿什么码")
+    assert advice.text.startswith("纯棉圆领T恤\n")
+    assert "L" in advice.text  # the size advised
+    [first] = await customer.says("换成你推荐的")
+    assert "L /" in first.text  # the advised size, of the T-shirt, said back
+    assert "纯棉圆领T恤" in first.text
+    exchange = await exchange_confirmed(stack, customer, first, order.order_no)
+    assert (exchange.order_item_id, exchange.new_variant.size) == (order.item_id, "L")
