@@ -179,6 +179,9 @@ class ChatMemory(BaseModel):
     注意什么" after it is about that product."""
     turns: int = 0
     """Customer text messages so far (for how many turns ago the topic was set)."""
+    farewell_turn: int | None = None
+    """The customer message (``turns``) the bot last said goodbye to: a goodbye after it
+    ("谢谢", then "拜拜") gets a short one."""
     topic: Topic | None = None
     """What the chat is about (``bot.services.topic``)."""
     answered: dict[str, int] = Field(default_factory=dict)

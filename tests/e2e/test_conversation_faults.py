@@ -1,9 +1,12 @@
 """Faults a customer ran into talking to the demo shop (session 13), end to end through the
 fake Bot API, the real worker and RabbitMQ: the product kept in view for a follow-up ("那黑色
 的呢", "ok how much"); "are you a bot?" answered honestly, a person handed over only when asked
-for; "can i get the next size up" and "换成你推荐的" are exchanges to that size; …"""
+for; "can i get the next size up" and "换成你推荐的" are exchanges to that size; a second
+goodbye in a row is short; "怎么这么慢" under an order's card is a wait complaint about it; …"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from tests.fakes.telegram_api import SentMessage
 
@@ -161,3 +164,64 @@ async def test_change_to_the_size_you_recommended_carries_that_size_zh(stack) ->
     assert "纯棉圆领T恤" in first.text
     exchange = await exchange_confirmed(stack, customer, first, order.order_no)
     assert (exchange.order_item_id, exchange.new_variant.size) == (order.item_id, "L")
+
+
+# -- 4. "谢谢" then "拜拜": the second goodbye is a short one ---------------------------------
+
+
+async def test_bye_after_thanks_is_a_short_goodbye_zh(stack) -> None:
+    customer = stack.customer()
+    await customer.says("寄北京包邮吗")
+    [thanks] = await customer.says("谢谢")
+    assert thanks.text == stack.answer("thanks.bye")
+    [bye] = await customer.says("拜拜")
+    assert bye.text == stack.t("thanks.bye_again")
+
+
+async def test_bye_after_thanks_is_a_short_goodbye_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    await customer.says("do you ship to beijing?")
+    [thanks] = await customer.says("thanks!")
+    assert thanks.text == stack.answer("thanks.bye", "en")
+    [bye] = await customer.says("bye")
+    assert bye.text == stack.t("thanks.bye_again", "en")
+    # a goodbye later on, after another question: short too (not "I answered this above")
+    await customer.says("do you ship to shanghai?")
+    [later] = await customer.says("thanks")
+    assert later.text == stack.t("thanks.bye_again", "en")
+
+
+# -- 5. "怎么这么慢" under an order's card ------------------------------------------------------
+
+
+async def test_why_so_slow_under_an_in_transit_card_is_about_that_order_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, shipped_ago=timedelta(days=1)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [card] = await customer.says(f"查一下订单 {order.order_no}")
+    assert "预计送达" in card.text
+    [sorry] = await customer.says("怎么这么慢")
+    assert sorry.text.startswith(
+        stack.t("order.wait.delivery", order_no=order.order_no, time="@").split("@")[0]
+    )
+    assert await stack.tickets(customer.user_id) == []
+    [urged] = await customer.presses(sorry, stack.t("button.urge"))
+    assert urged.text == stack.t("order.urged.delivery")
+
+
+async def test_why_so_slow_under_an_unshipped_card_is_about_that_order_en(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=5)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [card] = await customer.says(f"can you check order {order.order_no}")
+    assert "Ships by" in card.text
+    [sorry] = await customer.says("why is it so slow")
+    assert sorry.text.startswith(
+        stack.t("order.wait.dispatch", "en", order_no=order.order_no, time="@").split("@")[0]
+    )
+    [urged] = await customer.says("ok yes please")
+    assert urged.text == stack.t("order.urged.dispatch", "en")
