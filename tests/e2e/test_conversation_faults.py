@@ -2,7 +2,8 @@
 fake Bot API, the real worker and RabbitMQ: the product kept in view for a follow-up ("那黑色
 的呢", "ok how much"); "are you a bot?" answered honestly, a person handed over only when asked
 for; "can i get the next size up" and "换成你推荐的" are exchanges to that size; a second
-goodbye in a row is short; "怎么这么慢" under an order's card is a wait complaint about it; …"""
+goodbye in a row is short; "怎么这么慢" under an order's card is a wait complaint about it; an
+exchange with its size named takes one confirmation; …"""
 
 from __future__ import annotations
 
@@ -225,3 +226,43 @@ async def test_why_so_slow_under_an_unshipped_card_is_about_that_order_en(stack)
     )
     [urged] = await customer.says("ok yes please")
     assert urged.text == stack.t("order.urged.dispatch", "en")
+
+
+# -- 6. one confirmation for an exchange whose size is named ----------------------------------
+
+
+async def test_an_exchange_with_its_size_named_is_confirmed_once_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", size="M", target_stock=3)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [terms] = await customer.says(f"{order.order_no} 想换成L")
+    # the item, the size, the condition it must be in, the price: all in the one message
+    assert terms.text.startswith(stack.t("exchange.confirm_order", order_no=order.order_no))
+    assert " M/黑色" in terms.text and "L / 黑色" in terms.text
+    assert stack.t("exchange.condition_rule") in terms.text
+    assert stack.t("exchange.no_price_difference") in terms.text
+    [created] = await customer.presses(terms, "确认换货")
+    [exchange] = await stack.exchanges(order.order_no)
+    assert exchange.rma_no in created.text and exchange.new_variant.size == "L"
+
+
+async def test_worn_said_at_the_one_confirmation_is_refused_honestly_en(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", size="M", target_stock=3)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [terms] = await customer.says(f"can i swap {order.order_no} for an L")
+    assert stack.t("exchange.condition_rule", "en") in terms.text
+    [refused] = await customer.says("hmm it has been worn a few times")
+    assert "tags on" in refused.text
+    assert await stack.exchanges(order.order_no) == []
+
+
+async def test_no_to_the_size_read_back_asks_which_size_zh(stack) -> None:
+    order = await stack.make_order(kind="regular", state="shipped", size="M", target_stock=3)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [terms] = await customer.says(f"{order.order_no} 小了 换大一码")
+    assert "L / 黑色" in terms.text
+    [sizes] = await customer.says("不对")
+    assert sizes.button("XL / 黑色")  # which size then, not the exchange cancelled
+    assert await stack.exchanges(order.order_no) == []
