@@ -3,7 +3,8 @@ fake Bot API, the real worker and RabbitMQ: the product kept in view for a follo
 的呢", "ok how much"); "are you a bot?" answered honestly, a person handed over only when asked
 for; "can i get the next size up" and "换成你推荐的" are exchanges to that size; a second
 goodbye in a row is short; "怎么这么慢" under an order's card is a wait complaint about it; an
-exchange with its size named takes one confirmation; …"""
+exchange with its size named takes one confirmation; a custom-made item's refused refund offers
+the exchange only while it is open; …"""
 
 from __future__ import annotations
 
@@ -266,3 +267,27 @@ async def test_no_to_the_size_read_back_asks_which_size_zh(stack) -> None:
     [sizes] = await customer.says("不对")
     assert sizes.button("XL / 黑色")  # which size then, not the exchange cancelled
     assert await stack.exchanges(order.order_no) == []
+
+
+# -- 7. a custom-made item refused a refund: the exchange offered only while it is open -------
+
+
+async def test_custom_refund_refused_after_the_window_offers_no_exchange_zh(stack) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", delivered_ago=timedelta(days=3))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [refused] = await customer.says(f"{order.order_no} 定制的这件不想要了 想退款")
+    assert stack.t("returns.custom_exchange_over", hours="48") in refused.text
+    assert not any(
+        stack.t("button.exchange_instead") in b.text for row in refused.inline_buttons for b in row
+    )
+    assert refused.button(stack.t("button.human"))  # what is still possible: a person
+
+
+async def test_custom_refund_refused_within_the_window_offers_the_exchange_en(stack) -> None:
+    order = await stack.make_order(kind="custom", state="shipped", delivered_ago=timedelta(hours=5))
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [refused] = await customer.says(f"i want a refund for {order.order_no}, changed my mind")
+    assert refused.button(stack.t("button.exchange_instead", "en"))
+    assert stack.t("returns.custom_exchange_over", "en", hours="48") not in refused.text
