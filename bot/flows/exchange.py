@@ -154,9 +154,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.finish()
         wish = size_wish(text)
         advised = self.conv.memory.product
-        if not wish.said and advised is not None and advised.advised and _RECOMMENDED.search(text):
-            # "换成你推荐的" after size advice: that size, of that item
-            wish = SizeWish(target=advised.advised)
+        if advised is not None and _RECOMMENDED.search(text):
+            # "换成你推荐的" after size advice: that item, in the size advised (between two
+            # sizes: the one her words point to — "M是不是小了" is one up — or she picks)
+            if not wish.said and advised.advised:
+                wish = SizeWish(target=advised.advised)
             text = f"{text} {advised.name}"
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),

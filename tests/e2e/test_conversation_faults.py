@@ -168,6 +168,20 @@ async def test_change_to_the_size_you_recommended_carries_that_size_zh(stack) ->
     assert (exchange.order_item_id, exchange.new_variant.size) == (order.item_id, "L")
 
 
+async def test_between_two_sizes_the_recommended_one_her_words_point_to_zh(stack) -> None:
+    """Advice between L and XL, then "我买的M是不是小了 想换成你推荐的": the T-shirt advised
+    about (not "which item?"), one size up from her M."""
+    order = await stack.make_order(
+        kind="regular", product_id=T_SHIRT, size="M", target_stock=3, also=("regular",)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says("我身高170 体重65公斤 T恤穿什么码")
+    [first] = await customer.says("那我买的M是不是小了 想换成你推荐的")
+    assert "纯棉圆领T恤 M/" in first.text and "L /" in first.text
+    exchange = await exchange_confirmed(stack, customer, first, order.order_no)
+    assert (exchange.order_item_id, exchange.new_variant.size) == (order.item_id, "L")
+
 # -- 4. "谢谢" then "拜拜": the second goodbye is a short one ---------------------------------
 
 
