@@ -114,6 +114,10 @@ async def test_a_command_typed_while_waiting_says_what_she_can_do_zh_and_en(desk
     row = await ticket_row(stack, ticket_no)
     assert row.state == "waiting"
     await view.wait_in_topic(topic, "/close")
+    # /help is the bot's own, as always
+    stack.fake.user_says("/help", user_id=customer.user_id)
+    [help_] = await customer.replies()
+    assert help_.text != told.text and "/cancel" in help_.text
     # what she writes next is for the agent, as before
     stack.fake.user_says("我还在等", user_id=customer.user_id)
     [added] = await customer.replies()
