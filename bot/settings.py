@@ -236,10 +236,21 @@ class BotSettings(BaseSettings):
         next shift's start otherwise; None without shifts (anyone may answer any time)."""
         if not self.handoff_shifts:
             return None
-        local = now.astimezone(zone)
-        if any(shift.on_duty(local) for shift in self.handoff_shifts):
+        if self.on_duty_at(now, zone):
             return now
-        starts = [
+        return min(self.shift_starts(now, zone), default=None)
+
+    def on_duty_at(self, at: datetime, zone: tzinfo) -> bool:
+        """Someone on ``HANDOFF_SHIFTS`` is on duty at ``at`` (anyone may be, without shifts)."""
+        if not self.handoff_shifts:
+            return True
+        local = at.astimezone(zone)
+        return any(shift.on_duty(local) for shift in self.handoff_shifts)
+
+    def shift_starts(self, now: datetime, zone: tzinfo) -> list[datetime]:
+        """Every shift's starts after ``now`` within the coming week, in the shop's zone."""
+        local = now.astimezone(zone)
+        return [
             start
             for offset in range(8)
             for shift in self.handoff_shifts
@@ -251,7 +262,6 @@ class BotSettings(BaseSettings):
             )
             > local
         ]
-        return min(starts, default=None)
 
     @property
     def desk_check_interval(self) -> float:

@@ -57,6 +57,42 @@ _ABOUT_THE_PARCEL = re.compile(r"快递|物流|骑手|派送|驿站|courier|driv
 _A_PHONE_NUMBER = re.compile(r"1\d{10}|\d{3,4}[- ]?\d{7,8}")
 
 
+# "你是机器人吗", "是真人吗", "am i talking to a real person": a question about who answers,
+# not a request for a person (answered honestly, a person offered: ``bot.handlers.person``)
+_BOT_QUESTION = re.compile(
+    r"(?:你|您|这|对面)?(?:们)?(?<!我)是(?:不是)?(?:个)?(?:真人|活人|人工|机器人|机器|人|AI|ai|程序|自动回复)"
+    r"(?:客服)?(?:还是(?:真人|活人|机器人|机器|人工|人|AI|ai))?(?:在回(?:复|消息)?)?"
+    r"(?:吗|嘛|么|呢|啊|吧|[?？]|$)"
+    r"|真人吗|机器人吗|真人回复吗|有真人吗"
+    r"|\b(?:are|r) (?:you|u|these|the replies) (?:a |an )?(?:real |actual |live )?"
+    r"(?:bot|robot|human|person|ai|a\.i\.|machine|automated|real)\b"
+    r"|\bam i (?:talking|speaking|chatting|texting) (?:to|with) (?:a |an )?(?:real |actual |live )?"
+    r"(?:bot|robot|human|person|machine|ai|someone real|a real person)\b"
+    r"|\bis (?:this|it|that) (?:a |an )?(?:real |actual )?(?:bot|robot|real person|human|person|ai"
+    r"|machine|automated|auto[- ]?reply|chatbot)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_if_bot(text: str) -> bool:
+    """ "你是机器人吗", "是真人吗", "am i talking to a real person?": who is answering, asked —
+    not a person asked for ("我要跟真人说话", "let me talk to a real person")."""
+    found = _BOT_QUESTION.search(text)
+    if found is None:
+        return False
+    rest = text[: found.start()] + " " + text[found.end() :]
+    return not (_PERSON.search(rest) or _CALL.search(rest) or _WANTS_ONE.search(rest))
+
+
+# beside the question, someone asked for in plain words ("你是机器人吧 叫个人来", "are you a
+# bot? get me someone"): the request
+_WANTS_ONE = re.compile(
+    r"[叫找换接来要](个|一个)?(人|真人|活人|同事)|别(再)?(自动)?回|不要(再)?(自动)?回"
+    r"|\b(get|give|find) me\b|\bi (want|need)\b|\bput me\b|\bconnect me\b",
+    re.IGNORECASE,
+)
+
+
 def carries_phone_number(text: str) -> bool:
     """A mobile or landline number in the message (an address or a contact, not a request)."""
     return _A_PHONE_NUMBER.search(text) is not None
@@ -71,7 +107,7 @@ def person_asked(text: str) -> Asked | None:
     """ "call": a phone call or the shop's number asked for; "person": a person; ``None``
     otherwise — a person declined, or a message with a phone number in it (an address or a
     contact), is never a request."""
-    if carries_phone_number(text) or person_declined(text):
+    if carries_phone_number(text) or person_declined(text) or asks_if_bot(text):
         return None
     if _CALL.search(text) and not _ABOUT_THE_PARCEL.search(text):
         return "call"
@@ -88,6 +124,7 @@ def person_words(text: str) -> bool:
         _PERSON.search(text) is not None
         and not person_declined(text)
         and not carries_phone_number(text)
+        and not asks_if_bot(text)
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -155,7 +155,24 @@ def get_routers() -> list[Router]:
         if not await desk.tell_place(conv, handoff):
             raise SkipHandler  # no ticket after all: /human opens one
 
-    @handoff.message()
+    @handoff.message(F.text.regexp(r"^/(?!(?:help|lang|language)(?:@\w+)?(?:\s|$))\w"))
+    async def on_command_in_handoff(
+        message: Message, conv: Conversation, handoff: Handoff, desk: Desk
+    ) -> None:
+        """ "/close", "/start" typed while waiting for (or talking with) a person: never run
+        (the agents see it as her text), and she hears what she can do here — not "added to
+        your request"."""
+        try:
+            ticket = await desk.relay_from_customer(conv.bot, message, handoff)
+        except BusError as exc:
+            logger.warning("a message of chat %s could not reach its ticket: %s", conv.chat_id, exc)
+            await conv.say(conv.t("handoff.unavailable"))
+            return
+        if ticket is None:
+            raise SkipHandler  # the ticket is closed: the bot's commands
+        await conv.say(conv.t("handoff.command", ticket_no=ticket.ticket_no))
+
+    @handoff.message(~F.text.regexp(r"^/(?:help|lang|language)(?:@\w+)?(?:\s|$)"))
     async def relay_to_agents(
         message: Message, conv: Conversation, handoff: Handoff, desk: Desk
     ) -> None:

@@ -17,7 +17,8 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 from aiogram import Bot
@@ -308,14 +309,34 @@ class Desk:
         await conv.say(text)
 
     def answer_time(self, now: datetime) -> datetime | None:
-        """When a person will be there to answer: None for now; otherwise the next opening of
-        the shop, or (open, but nobody on ``HANDOFF_SHIFTS`` is on duty) the next shift."""
+        """When a person will be there to answer: None for now; otherwise the first moment
+        the shop is open (its service hours) with someone on ``HANDOFF_SHIFTS`` on duty — a
+        shift starting while the shop is closed (before opening, after closing, on a day off)
+        answers only once it opens, and an opening with nobody on shift only once a shift
+        starts. Without shifts: the next opening."""
+        zone = self.policy.service_hours.zone
+        settings = self.settings
+
+        def answered(at: datetime) -> bool:
+            return self.policy.is_open(at) and settings.on_duty_at(at, zone)
+
+        if answered(now):
+            return None
+        local = now.astimezone(zone)
+        openings = {
+            self.policy.next_opening(
+                datetime.combine(local.date() + timedelta(days=offset), dt_time(0), tzinfo=zone)
+            )
+            for offset in range(9)
+        }
+        moments = sorted(m for m in openings | set(settings.shift_starts(now, zone)) if m > now)
+        found = next((m for m in moments if answered(m)), None)
+        if found is not None:
+            return found
+        # (no shift ever within the service hours: the shop's hours, else the next shift)
         if not self.policy.is_open(now):
             return self.policy.next_opening(now)
-        on_duty = self.settings.next_on_duty(now, self.policy.service_hours.zone)
-        if on_duty is None or on_duty <= now:
-            return None
-        return on_duty
+        return settings.next_on_duty(now, zone)
 
     def when_answered(self, now: datetime, locale: str) -> Html:
         """``answer_time`` in the customer's words ("now", "today at 14:00", …)."""

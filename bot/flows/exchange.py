@@ -60,6 +60,20 @@ _WHEN_NEW = re.compile(r"什么时候|多久|几天|寄出|发出|寄回来|when
 """A question of when the new one comes (during an exchange)."""
 
 
+_RECOMMENDED = re.compile(
+    r"(?:你|您)?(?:推荐|建议|说)的(?:那个|那款|那件|尺码|码|号)?|(?:推荐|建议)(?:的)?(?:尺码|码)"
+    r"|\b(?:the )?(?:one|size) you (?:recommended|suggested|advised|said)\b"
+    r"|\b(?:your|the) (?:recommended|suggested) (?:one|size)\b"
+    r"|\bwhat you (?:recommended|suggested)\b",
+    re.IGNORECASE,
+)
+"""The size the bot advised, pointed at ("换成你推荐的", "swap it for the one you suggested")."""
+
+
+_CANCELLED = re.compile(r"取消|不换了|算了|不要了|\bcancel|\bnever ?mind|\bforget it", re.I)
+"""A "no" at the confirmation that drops the exchange (not one that says the size is wrong)."""
+
+
 _DENIED = re.compile(r"不|别|\bnot?\b|\bdon'?t\b|wrong", re.I)
 
 
@@ -90,6 +104,9 @@ class ExchangeDraft(OrderDraft):
     size_confirmed: bool = False
     condition_said: bool = False
     """The item's condition was told before it was asked (``fit_for_resale`` holds it)."""
+    read_back: bool = False
+    """The new size was read from the customer's words (not picked): the one confirmation says
+    it back, and a "no" to it asks which size instead of cancelling."""
     kind: str | None = None
     """The item's kind (regular, custom, proxy): refusals name its own rules."""
     product_id: int | None = None
@@ -138,6 +155,13 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         # "收到的T恤有个洞" … photos … "换一件新的": the fault's item and reason go with it
         text = self.conv.memory.with_fault(text) or text
         wish = size_wish(text)
+        advised = self.conv.memory.product
+        if advised is not None and _RECOMMENDED.search(text):
+            # "换成你推荐的" after size advice: that item, in the size advised (between two
+            # sizes: the one her words point to — "M是不是小了" is one up — or she picks)
+            if not wish.said and advised.advised:
+                wish = SizeWish(target=advised.advised)
+            text = f"{text} {advised.name}"
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),
             new_color=(wanted_color(text) if text else None) or slots.color,
@@ -313,11 +337,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 )
                 return
         if draft.new_size and not draft.size_confirmed and draft.new_size != draft.old_size:
-            # Read from their words: said back before anything is quoted.
-            draft.new_color = draft.new_color or item.color
-            await self.wait(ExchangeRequest.waiting_for_size_confirm, draft)
-            await self.ask_size_confirm(draft)
-            return
+            # Read from their words: said back in the one confirmation (item, size, condition,
+            # price, postage) — not asked on its own first
+            draft.read_back = True
         if draft.quality and not (draft.new_size or draft.new_color):
             # a quality problem: a new one of the same, unless they name another
             draft.new_size, draft.new_color = item.size, item.color
@@ -400,6 +422,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.ask_resale(draft)
             return
         draft.new_size, draft.new_color, draft.size_step = None, None, 0
+        draft.read_back = False
         if draft.item_id is None:
             await self.finish()
             return
@@ -484,11 +507,31 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await super().resale_typed(text, decision)
 
     async def confirm_typed(self, text: str, decision: Decision | None) -> None:
-        """At the quote, a size corrected ("actually XL please"): quoted again for it."""
+        """At the one confirmation: a size corrected ("actually XL please") is quoted again for
+        it; the item's condition told ("没洗过 吊牌在") is noted — the confirmation asked again,
+        or, told otherwise ("穿过一次"), quoted as told (refused in plain words); the size said
+        back ("换L") asks again; a "no" to a size read from her words asks which size."""
         draft = await self.draft()
         slots = decision.slots if decision is not None else Slots()
-        if choices.yes_or_no(text) is None and self._corrected(text, slots, draft):
+        yes = choices.yes_or_no(text)
+        if self._corrected(text, slots, draft):  # "不对 我说错了 要XL": that size quoted
             await self.quote(draft)
+            return
+        # (a bare yes or no is the confirmation's answer, not the item's condition)
+        condition = choices.fit_for_resale(text) if yes is None and not draft.quality else None
+        if condition is not None:
+            draft.fit_for_resale, draft.condition_said = condition, True
+            if condition is False:
+                await self.quote(draft)  # the worker's word on a worn or washed item
+                return
+            await self.keep(draft)
+            await self.conv.say(self.conv.t("exchange.condition_noted_confirm"))
+            return
+        if yes is None and self._said_again(text, slots, draft):
+            await self.conv.say(self.conv.t("exchange.condition_noted_confirm"))
+            return
+        if yes is False and draft.read_back and not _CANCELLED.search(text):
+            await self.size_confirmed(False)  # "不对" to the size read back: which one, then
             return
         await super().confirm_typed(text, decision)
 
@@ -562,9 +605,14 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         return True
 
     async def ask_resale(self, draft: ExchangeDraft) -> None:
-        if draft.condition_said or draft.quality:  # (a faulty item's is checked on arrival)
-            await self.quote(draft)  # told already, before it was asked
-            return
+        """The size and colour known: on to the one confirmation. The item's condition is not
+        asked on its own: the confirmation states the rule (tags on, unworn, unwashed; checked
+        when it arrives), and confirming says it holds — a condition told otherwise ("穿过一次")
+        goes to the worker as told and is refused in plain words."""
+        await self.quote(draft)
+
+    async def ask_condition(self, draft: ExchangeDraft) -> None:
+        """ "tags on, unworn?" on its own (a chat waiting at it from before)."""
         await self.wait(ExchangeRequest.waiting_for_resale, draft)
         await self.conv.say(
             self.conv.t("exchange.fit_question"),
@@ -580,6 +628,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         """The worker's terms, and the confirmation button."""
         conv = self.conv
         assert draft.order_no is not None
+        by_confirming = not (draft.condition_said or draft.quality)
+        if by_confirming:
+            draft.fit_for_resale = True  # what pressing "confirm" under the rule says
         request = draft.quote(conv.user_id, conv.memory.proof_for(draft.order_no))
         reply = await self.rpc.call(request)
         if isinstance(reply, ContactRequired):
@@ -598,17 +649,22 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.wait(ExchangeRequest.waiting_for_confirm, draft)
         variant = self.variant(draft.new_size, draft.new_color)
         same = (draft.new_size, draft.new_color) == (draft.old_size, draft.old_color)
-        await conv.say(
-            conv.replies.exchange_quote(
-                conv.locale,
-                item=draft.item_title,
-                new_variant=conv.t("exchange.same_new", variant=variant) if same else variant,
-                postage_payer=reply.postage_payer,
-                # a faulty item's window is lifted: no date to confirm by
-                deadline=None if draft.quality else reply.deadline,
-            ),
-            reply_markup=keyboards.confirm_exchange(conv.t),
+        terms = conv.replies.exchange_quote(
+            conv.locale,
+            item=draft.item_title,
+            new_variant=conv.t("exchange.same_new", variant=variant) if same else variant,
+            postage_payer=reply.postage_payer,
+            # a faulty item's window is lifted: no date to confirm by
+            deadline=None if draft.quality else reply.deadline,
         )
+        # one confirmation: which order, the condition it must be in, the price (the same item
+        # in another size or colour costs the same)
+        head, _, rest = terms.partition("\n")
+        lines = [conv.t("exchange.confirm_order", order_no=draft.order_no) + head]
+        if by_confirming:
+            lines.append(conv.t("exchange.condition_rule"))
+        lines += [conv.t("exchange.no_price_difference"), rest]
+        await conv.say("\n".join(lines), reply_markup=keyboards.confirm_exchange(conv.t))
 
     async def confirmed(self, confirm: bool) -> None:
         conv = self.conv
@@ -646,7 +702,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         if at == ExchangeRequest.waiting_for_confirm.state:
             await self.quote(draft)  # the terms again, for the customer it is now
         elif at == ExchangeRequest.waiting_for_resale.state:
-            await self.ask_resale(draft)
+            await self.ask_condition(draft)
         elif draft.order_no is not None and at != ExchangeRequest.waiting_for_order.state:
             await self.open_order(draft, draft.order_no, None)
         else:

@@ -204,6 +204,7 @@ _WAITED = re.compile(
     r"等了|等(很|好|这么|那么|太)?久|这么久|好久|太久|半天了|迟迟|一直(没|不)|还不发"
     r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)了?(了|还|都)"
     r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)$|多少?天了|几天了"
+    r"|这么慢|太慢|好慢|真慢|慢死|慢吞吞|\bso slow\b|\btoo slow\b|\btaking (so|this) long\b"
     r"|\bages\b|so long|too long|forever|been waiting|\bwaited\b|still (not|hasn'?t|haven'?t)\b"
     r"|(for|over|almost|nearly|more than) (a|one|two|three|four|\d+) (week|month)s?\b",
     re.IGNORECASE,
@@ -311,6 +312,8 @@ class OrderQueryFlow(Flow):
             # "那现在到哪了" right after the address of an order was changed: that order too
             order_no = self.conv.memory.last_order
         draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
+        # its card shown a message or two ago ("怎么这么慢" under it): not shown again for a wait
+        draft.in_view = order_no is not None and order_no == self.conv.memory.order_in_view()
         if order_no is None and (job is not None or intent != "order.status"):
             draft.order_no = order_no = await self.chat_order_for(draft)
         if order_no is not None:
@@ -549,6 +552,18 @@ class OrderQueryFlow(Flow):
             await conv.say(sorry)
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
             return
+        waiting = (
+            intent == "order.status"
+            and draft.job is None
+            and order.state in ("paid", "shipped")
+            and order.delivered_at is None
+            and waited_too_long(draft.text)
+        )
+        if waiting and draft.in_view:
+            # "怎么这么慢" under the card just shown: not late yet — sorry, when it is due, the
+            # chase offered (the card again said nothing new)
+            await self.not_late_yet(order)
+            return
         if draft.job == "receipt" and order.state == "shipped" and not _HOW.search(draft.text):
             # "我收到了 确认收货": done at once, the order's card after it
             await change.run(ChangeDraft(job="receipt", order_no=order.order_no))
@@ -612,8 +627,32 @@ class OrderQueryFlow(Flow):
             await conv.say(
                 conv.replies.answer("returns.refund_progress", conv.locale, order_ask="none")
             )
+        elif waiting and not late:
+            await self.not_late_yet(order)
         else:
             await attention(conv, order)
+
+    async def not_late_yet(self, order: OrderView) -> None:
+        """A wait complained of, the order within its promise: sorry, the time it is due by,
+        and the offer to chase it anyway (or a person)."""
+        conv = self.conv
+        due = order.dispatch_due_by if order.state == "paid" else order.delivery_due_by
+        step = "dispatch" if order.state == "paid" else "delivery"
+        text = (
+            conv.t(
+                f"order.wait.{step}",
+                order_no=order.order_no,
+                time=conv.replies.format_datetime(due, conv.locale),
+            )
+            if due is not None
+            else conv.t(f"order.wait.{step}_undated", order_no=order.order_no)
+        )
+        await conv.say(
+            text,
+            reply_markup=keyboards.job_or_person(
+                conv.t, order.order_no, "urge", conv.t("button.urge"), "other"
+            ),
+        )
 
     async def refund_status(self, order: OrderView, record: OrderReturnView) -> None:
         """ "退款怎么还没到": the return's own state — waiting for the parcel (with its

@@ -44,7 +44,7 @@ from shop.enums import PRODUCT_CATEGORIES, SIZE_LETTERS, Fibre, ProductCategory
 
 logger = logging.getLogger(__name__)
 
-Aspect = Literal["material", "care", "stock", "wear", "sheer"]
+Aspect = Literal["material", "care", "stock", "wear", "sheer", "price"]
 Unsold = Literal["shoes"] | ProductCategory
 """What a customer may ask about that a shop may not sell: shoes (never a category of a
 clothing shop's catalogue) or one of the categories."""
@@ -66,6 +66,23 @@ SHEER_PHRASES = re.compile(
     re.I,
 )
 """The words of a sheerness question, taken out of what may name the product."""
+
+PRICE = re.compile(
+    r"多少钱|什么价|啥价|价格|价钱|售价|几块钱?|\bhow much\b|\bprice\b|\bcosts?\b", re.I
+)
+"""What an item costs ("多少钱", "ok how much"): the catalogue's price answers it."""
+NOT_PRICE = re.compile(
+    r"运费|邮费|快递|包邮|退|换|运险|税|发票|postage|shipping|delivery|return|refund|exchange"
+    r"|tax|invoice|fee|duty",
+    re.I,
+)
+"""A price question that is about something else's cost (postage, a return's): the intents'."""
+
+
+def asks_price(text: str) -> bool:
+    """ "多少钱", "ok how much is it": what an item costs, not postage or a return's fee."""
+    return PRICE.search(text) is not None and NOT_PRICE.search(text) is None
+
 
 CARE_WORDS = (
     "洗",
@@ -193,7 +210,7 @@ _EN_FILLER = frozenset(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-_WITHOUT_MATERIAL: frozenset[Aspect] = frozenset({"stock", "care"})
+_WITHOUT_MATERIAL: frozenset[Aspect] = frozenset({"stock", "care", "price"})
 """Answers without the material's lines (which say whether it is the fibre asked about)."""
 
 
@@ -233,6 +250,8 @@ def aspect_of(text: str, slots: Slots | None = None) -> Aspect:
         return "wear"  # "会不会起球": what it is made of, how to keep it, what if it happens
     if any(word in lowered for word in CARE_WORDS):
         return "care"
+    if asks_price(text):
+        return "price"  # "那件卫衣多少钱"
     return "material"
 
 
@@ -260,6 +279,7 @@ def asks_itself(text: str, slots: Slots) -> bool:
         or fibre_asked(text)[0]
         or any(w in lowered for w in (*STOCK_WORDS, *CARE_WORDS, *WEAR_WORDS, *MATERIAL_WORDS))
         or SHEER.search(text)  # "雪纺的会不会很透"
+        or asks_price(text)  # "多少钱" to "which one?"
     )
 
 
@@ -279,6 +299,7 @@ def product_words(text: str, slots: Slots, *, keep_fibres: bool = False) -> str:
     for value in (slots.color, slots.size, slots.order_no):
         if value:
             rest = rest.replace(value, " ")
+    rest = PRICE.sub(" ", rest)
     words = [*STOCK_WORDS, *CARE_WORDS, *MATERIAL_WORDS, *WEAR_WORDS]
     if not keep_fibres:
         words += [*PURE_WORDS, *(w for _, ws in FIBRE_WORDS for w in ws)]
@@ -487,7 +508,20 @@ class ProductFacts(Flow):
         draft = await self.load(ProductsDraft)
         if asks_itself(text, slots):
             # "纯棉T恤有L吗" in answer to "which one?": its own question, not the one waiting
+            offered = draft.offered
             draft = ProductsDraft.of(text, slots)
+            if not candidates and offered:
+                # "那黑色的呢", "多少钱" at the list just shown: that question, of the same list
+                draft.offered = offered
+                await self.wait(ProductQuestion.waiting_for_product, draft)
+                await self.conv.say(
+                    self.conv.t("products.pick"),
+                    reply_markup=keyboards.products(
+                        (pid, (en if self.conv.locale != "zh_CN" and en else name)[:60])
+                        for pid, name, en in offered
+                    ),
+                )
+                return
         if product is not None:
             await self.answer(draft, product.product_id)
         elif candidates:
@@ -536,6 +570,8 @@ class ProductFacts(Flow):
             )
         elif draft.aspect == "sheer":
             body = "\n".join((self.material(draft, product, name), conv.t("products.sheer")))
+        elif draft.aspect == "price":
+            body = self.price(draft, product)
         else:
             body = self.material(draft, product, name)
         if draft.aspect in _WITHOUT_MATERIAL and (fibre := self.fibre_line(draft, product, name)):
@@ -602,6 +638,18 @@ class ProductFacts(Flow):
                 "products.fibre.some_of", fibre=fibre, name=name, percent=share, material=made_of
             )
         return None
+
+    def price(self, draft: ProductsDraft, product: ProductView) -> str:
+        """What it costs (one price for every size and colour), the special-price rule when it
+        is one, and the size or colour asked about when it is not made or not in stock."""
+        conv = self.conv
+        money = conv.replies.format_money(product.price, conv.locale)
+        lines = [conv.t("products.price", price=money)]
+        if product.special_price:
+            lines.append(conv.t("products.price_special"))
+        if draft.size or draft.color:
+            lines.append(self.stock(draft, product))
+        return "\n".join(lines)
 
     def care(self, product: ProductView) -> str:
         conv = self.conv

@@ -41,20 +41,28 @@ from bot.services.orders import (
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
+    ExchangeTerms,
     OrderView,
+    QuoteExchange,
     QuoteReturn,
     ReturnCreated,
     ReturnLine,
     ReturnRejected,
     ReturnTerms,
 )
-from bus.errors import BusTimeout, BusUnavailable
+from bus.errors import BusError, BusTimeout, BusUnavailable
 from intents import Decision, Slots
 from intents.slots import order_number
 from replies.render import Html
 from shop.enums import SELLER_FAULT, ReturnCause
 
 logger = logging.getLogger(__name__)
+
+EXCHANGE_OVER: frozenset[str] = frozenset(
+    {"window_expired", "already_exchanged", "custom_no_exchange", "already_returned",
+     "order_closed"}
+)
+"""An exchange quote's reasons that no answer lifts: the exchange is not on offer."""
 
 # "I want to return it" (a job to do) against "can I return…?" / "how do returns work?"
 # (a question the shop's policy answers).
@@ -475,7 +483,15 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if not fault_lifts:
             await self.finish()
         kinds = {i.kind for i in terms.items if i.kind is not None}
-        exchange_may_help = "custom_no_return" in reasons and "custom" in kinds
+        exchange_may_help = (
+            "custom_no_return" in reasons
+            and "custom" in kinds
+            and draft.order_no is not None
+            and await self.exchange_still_open(draft.order_no, terms)
+        )
+        window_passed = "custom_no_return" in reasons and "custom" in kinds and not (
+            exchange_may_help
+        )
         key = "returns.refused_items" if draft.items_title else "returns.refused_order"
         what = Html(conv.t(key, order_no=draft.order_no or "", items=draft.items_title))
         text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
@@ -499,9 +515,37 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await OrderChangeFlow(conv, self.rpc, self.state).offer_cancel(order)
             return
         else:
+            if window_passed:
+                # the custom-made item's exchange is over too: what the policy still allows
+                hours = conv.replies.policy.returns.custom.exchange_window_hours or 0
+                text += "\n" + conv.t("returns.custom_exchange_over", hours=str(hours))
             markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")
         await conv.say(text, reply_markup=markup)
+
+    async def exchange_still_open(self, order_no: str, terms: ReturnTerms | ReturnRejected) -> bool:
+        """Whether a custom-made item refused a refund can still be exchanged (the worker's
+        terms for it as it is): the 48 hours since delivery may be over, and it may have been
+        exchanged once already. Unknown (the worker unreachable, the contact needed): offered,
+        as the exchange checks it again."""
+        custom = next((i for i in terms.items if i.kind == "custom"), None)
+        if custom is None:
+            return False
+        conv = self.conv
+        probe = QuoteExchange(
+            order_no=order_no,
+            telegram_user_id=conv.user_id,
+            phone_last4=conv.memory.proof_for(order_no),
+            item_id=custom.item_id,
+            fit_for_resale=True,
+        )
+        try:
+            reply = await self.rpc.call(probe)
+        except BusError:
+            return True
+        if not isinstance(reply, ExchangeTerms):
+            return True
+        return not (set(reply.reasons) & EXCHANGE_OVER)
 
     async def confirmed(self, confirm: bool) -> None:
         conv = self.conv

@@ -268,6 +268,7 @@ class SizeFlow(Flow):
         # the size a follow-up ("腰围多少") is about: the one asked about, else the one advised
         sizes = {row.size for row in chart.rows}
         memo.size = draft.asked if draft.asked in sizes else advice.size
+        memo.advised = advice.size
         text = conv.replies.render_size_advice(advice, conv.locale, chart)
         asked = self._asked_size(draft.asked, advice, chart)
         above = f"{asked}\n" if asked else ""

@@ -62,6 +62,10 @@ def get_routers(
     # a person asked for in so many words beside anything else: the person, first
     person.register_in_words(intents)
     person.register_payment_problem(intents)
+    # "the tee runs small, can i get the next size up": an exchange, not a fit question
+    exchange.register_size_step(intents)
+    size_steps = Router(name="bot.size_steps")
+    exchange.register_size_step(size_steps)
     returns_flow, _, order_references = returns.get_routers(jobs=intents)
     policy.get_router(intents)
     invoice_flow, invoice_intents = invoice.get_routers()
@@ -127,6 +131,7 @@ def get_routers(
         before_intents,
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
+        size_steps,  # "this runs small can i get a bigger one", the engine unsure
         order_job_words,  # "can you chase it?" about the chat's order, the engine unsure
         # "is it true to size? im 165cm 52kg", the engine torn between size questions: advice
         size.get_measured_router(),

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram import F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
@@ -20,7 +22,49 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.routing import IntentRoute
+from bot.services.sizes import size_wish
 from intents import Decision
+
+# "can i get the next size up", "swap it for one size bigger", "换大一号": another size of hers
+# asked for (a shopper's "should i get a size up?" is a fit question)
+_ANOTHER_ASKED = re.compile(
+    r"\b(?:can|could|may) (?:i|we) (?:please )?(?:get|have|swap|change|exchange|switch)\b"
+    r"|\bi'?d like\b|\bi want (?:a|the|to)\b|\b(?:swap|exchange|switch)\b"
+    r"|\bchange (?:it|them|this)\b|换",
+    re.IGNORECASE,
+)
+
+
+class SizeStepAsked(Filter):
+    """ "the tee runs small, can i get the next size up": an exchange one size up (or down) of
+    her item, though the engine heard a fit question (or was torn between the two)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        text = message.text
+        if decision is None or not text or decision.slots.height_cm is not None:
+            return False
+        if decision.outcome == "accept":
+            placed = decision.group == "size"
+        elif decision.outcome == "clarify":
+            placed = any(c.intent == "returns.exchange" for c in decision.candidates[:2])
+        else:
+            placed = False
+        return (
+            placed
+            and size_wish(text).step != 0
+            and _ANOTHER_ASKED.search(text) is not None
+            and not asks_to_buy(text)
+        )
+
+
+async def handle_size_step_asked(message: Message, flows: Flows, decision: Decision) -> None:
+    await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
+
+
+def register_size_step(router: Router) -> None:
+    """On the router of confidently placed messages (before the size answers), and on one after
+    the intents (the engine torn between fit and exchange)."""
+    router.message.register(handle_size_step_asked, SizeStepAsked())
 
 
 def get_routers() -> tuple[Router, Router]:

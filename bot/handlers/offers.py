@@ -58,8 +58,22 @@ class AnswersOffer(Filter):
         return {"yes": yes, "offer": offer}
 
 
+# "ok then get me one", "那帮我转吧" to "shall I pass you to a colleague?": the offer taken in
+# words that name no person themselves
+_TAKE_THE_PERSON = re.compile(
+    r"\b(get|find|give) me (one|someone|somebody|a colleague)\b"
+    r"|\b(put|connect|pass|transfer) me (through|over|on)\b|\bgo ahead\b|\bplease do\b"
+    r"|帮我(转|找|接)|(那就?|就)转|转(过去|一下)?吧|找(一)?个(同事)?吧|叫(一)?个(同事)?(吧|来)",
+    re.I,
+)
+
+
 def _person_wanted(text: str, decision: Decision | None) -> bool:
-    return person_asked(text, decision) is not None or someone_senior_asked(text)
+    return (
+        person_asked(text, decision) is not None
+        or someone_senior_asked(text)
+        or _TAKE_THE_PERSON.search(text) is not None
+    )
 
 
 _BUTTONS: dict[str, tuple[str, str]] = {"cancel": ("button.cancel_order", "button.keep_order")}

@@ -19,6 +19,7 @@ from bot.flows.orders import (
     OrderQuery,
     OrderQueryFlow,
     order_job,
+    waited_too_long,
 )
 from bot.keyboards import (
     ConfirmAddressCallback,
@@ -60,6 +61,18 @@ class OrderJobWords(Filter):
         if decision is not None and decision.outcome == "accept":
             return False
         return order_job(message.text or "") is not None
+
+
+class WaitAboutOrderInView(Filter):
+    """ "怎么这么慢", "why is it so slow" under an order's card (shown a message or two ago),
+    the engine unsure: a complaint of that order's wait, not "did you mean…?"."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation, decision: Decision | None = None
+    ) -> bool:
+        if decision is not None and decision.outcome == "accept":
+            return False
+        return waited_too_long(message.text or "") and conv.memory.order_in_view() is not None
 
 
 def get_routers() -> tuple[Router, Router, Router]:
@@ -189,6 +202,14 @@ def get_routers() -> tuple[Router, Router, Router]:
             slots.order_no if slots else None,
             slots.phone_last4 if slots else None,
             message.text or "",
+        )
+
+    @words.message(HasText(), WaitAboutOrderInView())
+    async def handle_wait_about_order_in_view(
+        message: Message, flows: Flows, conv: Conversation
+    ) -> None:
+        await flows.get(OrderQueryFlow).ask(
+            "order.status", conv.memory.order_in_view(), None, message.text or ""
         )
 
     return flows, router, words

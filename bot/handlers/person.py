@@ -18,7 +18,7 @@ from bot.services.escalation import open_ticket
 from bot.services.person import hand_to_person, person_asked
 from bus import Bus
 from intents import Decision
-from intents.person import Asked, person_words
+from intents.person import Asked, asks_if_bot, person_words
 
 
 class PersonAsked(Filter):
@@ -46,6 +46,22 @@ async def handle_person_asked(
 ) -> None:
     await state.clear()  # the wait is over: a person takes it from here
     await hand_to_person(conv, rpc, asked)
+
+
+class BotAsked(Filter):
+    """ "你是机器人吗", "是真人吗", "am i talking to a real person?": who answers, asked — not a
+    person asked for (``intents.person.asks_if_bot``), whatever the engine made of it."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is not None and decision.outcome == "accept" and decision.group == "complaint":
+            return False  # "is this a bot? it's like talking to a wall": the grievance's
+        return message.text is not None and asks_if_bot(message.text)
+
+
+async def handle_bot_asked(message: Message, conv: Conversation) -> None:
+    """Answered honestly — the shop's assistant, a person available — with the offer of one
+    (a yes or the button hands the chat over); a flow's wait is kept."""
+    await conv.say(conv.t("person.bot_asked"), reply_markup=conv.offer_human("customer_asked"))
 
 
 ESCALATING = frozenset({"human.agent", "quality.problem"})
@@ -110,12 +126,14 @@ def register_payment_problem(router: Router) -> None:
 
 def register_in_words(router: Router) -> None:
     """On the router of confidently placed messages, before its other handlers."""
+    router.message.register(handle_bot_asked, BotAsked())
     router.message.register(handle_person_in_words, PersonInSoManyWords())
 
 
 def get_router(*, waiting: bool) -> Router:
     """``waiting=True``: for the routers before the flows; ``False``: after the intents."""
     router = Router(name=f"{__name__}.{'waiting' if waiting else 'unplaced'}")
+    router.message.register(handle_bot_asked, BotAsked())
     router.message.register(handle_person_asked, HasText(), PersonAsked(waiting=waiting))
     return router
 

@@ -17,7 +17,9 @@ from bot.flows.products import (
     STOCK_WORDS,
     ProductFacts,
     ProductQuestion,
+    asks_price,
     asks_to_buy,
+    names_a_product,
     product_words,
 )
 from bot.keyboards import ProductCategoryCallback, ProductPickCallback
@@ -42,8 +44,13 @@ class StockQuestion(Filter):
         lowered = message.text.lower()
         slots = decision.slots
         if not any(word in lowered for word in STOCK_WORDS) and not asks_to_buy(message.text):
-            # "卫衣有黑色XL吗": a size or colour had in a yes/no question
-            return bool((slots.size or slots.color) and HAS_IT.search(message.text))
+            if not HAS_IT.search(message.text):
+                return False
+            # "卫衣有黑色XL吗": a size or colour had in a yes/no question; "有T恤吗", "有什么
+            # 卫衣": a garment the shop may sell
+            return bool(
+                slots.size or slots.color or names_a_product(product_words(message.text, slots))
+            )
         # about something: a size or colour, a product's name, or the product just talked about
         # ("有没有人在" is not a stock question)
         return bool(
@@ -52,6 +59,21 @@ class StockQuestion(Filter):
             or product_words(message.text, slots)
             or (memory is not None and memory.product is not None)
         )
+
+
+class PriceQuestion(Filter):
+    """A message the intent engine could not place that asks what an item costs ("多少钱",
+    "ok how much" after the jeans; "卫衣多少钱"): the product in view, or the one it names."""
+
+    async def __call__(
+        self, message: Message, decision: Decision | None = None, memory: ChatMemory | None = None
+    ) -> bool:
+        if decision is None or decision.outcome == "accept" or not message.text:
+            return False
+        if not asks_price(message.text):
+            return False
+        about = memory is not None and memory.product is not None
+        return about or names_a_product(product_words(message.text, decision.slots))
 
 
 class SheerQuestion(Filter):
@@ -97,6 +119,10 @@ def get_routers() -> tuple[Router, Router, Router]:
             if not named[1]:
                 raise SkipHandler  # "有没有人在": no product in it, for "did you mean…?"
         await flow.start(text, slots, aspect="stock", named=named)
+
+    @stock.message(PriceQuestion())
+    async def handle_price_question(message: Message, flows: Flows, decision: Decision) -> None:
+        await flows.get(ProductFacts).start(message.text or "", decision.slots, aspect="price")
 
     @stock.message(SheerQuestion())
     async def handle_sheer_question(message: Message, flows: Flows, decision: Decision) -> None:

@@ -31,11 +31,25 @@ NO_FEEDBACK = frozenset({"greeting.hello", "thanks.bye"})
 """Answers without the "did this help?" buttons."""
 
 
+async def _said_goodbye_already(conv: Conversation) -> bool:
+    """A goodbye after the bot's goodbye ("谢谢", then "拜拜"; or "thanks" again after another
+    question): a short one, said here (``True``) — never the long one again, nor "I answered
+    this above"; the first goodbye's turn is noted and the full one follows (``False``)."""
+    memory = conv.memory
+    again = memory.farewell_turn is not None
+    memory.farewell_turn = memory.turns
+    if again:
+        await conv.say(conv.t("thanks.bye_again"))
+    return again
+
+
 async def answer_from_policy(
     conv: Conversation, intent: str, text: str, slots: Slots, *, order_ask: OrderAsk = "number"
 ) -> None:
     """Say the policy's answer for ``intent`` to the message ``text`` (its ``slots``);
     ``order_ask``: how an answer asking for the order ends (what follows it)."""
+    if intent == "thanks.bye" and await _said_goodbye_already(conv):
+        return
     values = slots.model_dump(exclude_none=True)
     region = values.pop("region", None) or conv.memory.region
     kind = item_kind_named(text) if intent in YES_NO_INTENTS else None

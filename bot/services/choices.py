@@ -549,7 +549,7 @@ def _best(
     if not text:
         return []
     lowered = text.lower()
-    # "tshirt", "t shirt", "t-shirt" and "crew neck" name "T-shirt" and "Crew-neck" alike
+    # "tshirt", "t shirt", "t-shirt", "tee" and "crew neck" name "T-shirt" and "Crew-neck" alike
     words = set(re.findall(r"[a-z][a-z-]+", _T_SHIRT.sub("tshirt", lowered)))
     words |= {w.replace("-", "") for w in words}
     words |= {w[:-1] for w in words if w.endswith("s")}
@@ -567,7 +567,7 @@ def _best(
     ]
 
 
-_T_SHIRT = re.compile(r"\bt[\s-]shirt")
+_T_SHIRT = re.compile(r"\bt[\s-]shirt|\btees?\b")
 
 
 def _named_in_words(name: list[str], words: set[str]) -> int:

@@ -46,6 +46,8 @@ class ProductMemo(BaseModel):
     size: str | None = None
     """The size of it the chat is about: the one advised, or the last one asked about
     ("腰围多少" after advice is that size's waist, not the whole chart)."""
+    advised: str | None = None
+    """The size the bot recommended for it ("换成你推荐的" exchanges to that size)."""
 
 
 class Offer(BaseModel):
@@ -179,6 +181,9 @@ class ChatMemory(BaseModel):
     注意什么" after it is about that product."""
     turns: int = 0
     """Customer text messages so far (for how many turns ago the topic was set)."""
+    farewell_turn: int | None = None
+    """The customer message (``turns``) the bot last said goodbye to: a goodbye after it
+    ("谢谢", then "拜拜") gets a short one."""
     topic: Topic | None = None
     """What the chat is about (``bot.services.topic``)."""
     postage_told: str | None = None

@@ -14,7 +14,7 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
 from intents import Decision
-from intents.person import Asked, carries_phone_number, person_declined
+from intents.person import Asked, asks_if_bot, carries_phone_number, person_declined
 from intents.person import person_asked as words_ask_for_person
 from shop.enums import TicketReason
 
@@ -32,8 +32,8 @@ def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
     """ "call": a phone call or the shop's number asked for; "person": a person (or the engine
     sure it is ``human.agent``); ``None`` otherwise — a person declined, or a message with a
     phone number in it (an address, a contact), never (``intents.person`` reads the words)."""
-    if carries_phone_number(text) or person_declined(text):
-        return None
+    if carries_phone_number(text) or person_declined(text) or asks_if_bot(text):
+        return None  # "是真人吗" is asked, not a person asked for (bot.handlers.person answers)
     asked = words_ask_for_person(text)
     if (
         asked is None

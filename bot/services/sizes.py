@@ -37,12 +37,13 @@ _BASE = re.compile(
 )
 _UP = re.compile(
     r"大一[号码点些]|大点|再大|太小|小了|偏小|有点小|紧|too small|too tight|bigger|larger|size up"
-    r"|(?:a bit|bit|a little|slightly) (?:small|tight)",
+    r"|(?:a bit|bit|a little|slightly) (?:small|tight)|\bruns? small\b|\brunning small\b",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
     r"小一[号码点些]|小点|再小|太大|大了|偏大|有点大|松|too big|too loose|too large|smaller"
-    r"|size down|(?:a bit|bit|a little|slightly) (?:big|large|loose)",
+    r"|size down|(?:a bit|bit|a little|slightly) (?:big|large|loose)|\bruns? (?:big|large)\b"
+    r"|\brunning (?:big|large)\b",
     re.IGNORECASE,
 )
 

@@ -382,10 +382,12 @@ async def test_only_members_in_the_agents_group_act_as_agents(desk_stack) -> Non
         message_thread_id=topic,
     )
     await view.wait_in_topic(topic, "转发来的消息", after=card_id)
-    # The customer typing an agent's command: relayed to the agents as text, not run.
+    # The customer typing an agent's command: relayed to the agents as text, not run (she
+    # hears what she can do, not "added").
     stack.fake.user_says("/close", user_id=customer.user_id)
     await view.wait_in_topic(topic, "/close", after=card_id)
-    await hears_added(customer, ticket_no)
+    [told] = await customer.replies()
+    assert told.text == stack.t("handoff.command", ticket_no=ticket_no)
     await customer.hears_nothing_more()
     await stack.fake.assert_no_new_messages(OTHER_GROUP, wait=0.2)
     row = await ticket_row(stack, ticket_no)

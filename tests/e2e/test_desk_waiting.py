@@ -96,6 +96,35 @@ async def test_a_waiting_customer_who_writes_again_hears_it_was_added(desk_stack
     assert (customer.user_id, later) not in stack.fake.reactions
 
 
+async def test_a_command_typed_while_waiting_says_what_she_can_do_zh_and_en(desk_stack) -> None:
+    """ "/close" (or "/start") typed while waiting for a person: not run, not "added to your
+    request" — what she can do here (/cancel, /human); the agents see it as her text, and the
+    ticket waits on."""
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    customer, ticket_no, topic = await start_handoff(stack, view)
+    stack.fake.user_says("/close", user_id=customer.user_id)
+    [told] = await customer.replies()
+    assert told.text == stack.t("handoff.command", ticket_no=ticket_no)
+    english = stack.customer(language_code="en")
+    ticket_en = await escalate(stack, english, "I want to talk to a person")
+    stack.fake.user_says("/start", user_id=english.user_id, language_code="en")
+    [told_en] = await english.replies()
+    assert told_en.text == stack.t("handoff.command", "en", ticket_no=ticket_en)
+    row = await ticket_row(stack, ticket_no)
+    assert row.state == "waiting"
+    await view.wait_in_topic(topic, "/close")
+    # /help is the bot's own, as always
+    stack.fake.user_says("/help", user_id=customer.user_id)
+    [help_] = await customer.replies()
+    assert help_.text != told.text and "/cancel" in help_.text
+    # what she writes next is for the agent, as before
+    stack.fake.user_says("我还在等", user_id=customer.user_id)
+    [added] = await customer.replies()
+    assert ticket_no in added.text and "补充" in added.text
+    await view.wait_in_topic(topic, "我还在等")
+
+
 async def test_the_acknowledgement_is_in_her_language(desk_stack) -> None:
     stack = desk_stack
     view = DeskView(stack.fake)

@@ -24,13 +24,12 @@ async def test_exchange_flow_gives_an_rma_number_and_who_pays_postage_zh(stack) 
     await customer.shares_contact(order.phone)
     policy, confirm = await customer.says("我想换个大一码的", replies=2)
     assert "48" in policy.text
-    # One order, one item, one size up from its M: said back before anything else.
+    # One order, one item, one size up from its M: said back in the one confirmation, with
+    # the condition the item must be in and the price
     assert "L / 黑色" in confirm.text
-    [resale] = await customer.presses(confirm, "是的")
-    assert "吊牌" in resale.text
-    [quote] = await customer.presses(resale, "是的")
-    assert "L" in quote.text
-    [created] = await customer.presses(quote, "确认")
+    assert stack.t("exchange.condition_rule") in confirm.text
+    assert stack.t("exchange.no_price_difference") in confirm.text
+    [created] = await customer.presses(confirm, "确认")
     [exchange] = await stack.exchanges(order.order_no)
     assert created.text == exchange_created(stack, exchange, "zh_CN")
     assert exchange.postage_payer == "customer"  # a custom-made item, no quality problem
@@ -43,11 +42,8 @@ async def test_exchange_in_english_by_order_number_and_last_four(stack) -> None:
     customer = stack.customer(language_code="en")
     [ask] = await customer.says(f"I want to exchange {order.order_no} for a bigger size")
     assert "last four digits" in ask.text
-    [confirm] = await customer.says(order.phone[-4:])
-    assert "L / black" in confirm.text
-    [resale] = await customer.presses(confirm, "Yes")
-    [quote] = await customer.presses(resale, "Yes")
-    assert "postage" in quote.text
+    [quote] = await customer.says(order.phone[-4:])
+    assert "L / black" in quote.text and "postage" in quote.text
     [verify] = await customer.presses(quote, "Confirm")
     assert "share your Telegram contact" in verify.text
     assert verify.reply_buttons[0][0].request_contact
@@ -98,9 +94,10 @@ async def test_item_not_fit_for_resale_is_refused(stack) -> None:
     await customer.says("hi")
     await customer.shares_contact(order.phone)
     _, confirm = await customer.says("I want to exchange for a bigger size", replies=2)
-    [resale] = await customer.presses(confirm, "Yes")
-    [refused] = await customer.presses(resale, "No")
+    assert stack.t("exchange.condition_rule", "en") in confirm.text
+    [refused] = await customer.says("I've worn it a couple of times though")
     assert "tags on" in refused.text
+    assert await stack.exchanges(order.order_no) == []
 
 
 async def test_the_sizes_in_stock_are_offered_when_the_customer_names_none(stack) -> None:
@@ -207,8 +204,8 @@ async def test_the_item_named_in_the_request_is_the_one_and_its_condition_told_e
 ) -> None:
     """The verified demo customer: "T恤太小了想换大一号" — of her orders, the one with the
     T-shirt; of its T-shirt and jeans, the T-shirt; one size up from its M, said back. She
-    answers the condition before it is asked ("没穿过 吊牌还在"): kept, the size asked again, and
-    after "对" the terms come without the condition question."""
+    answers the condition at the one confirmation ("没穿过 吊牌还在"): noted, the confirmation
+    asked for again, and "对" makes the exchange."""
     from worker.seed import showcase_orders
 
     returnable = next(
@@ -217,18 +214,17 @@ async def test_the_item_named_in_the_request_is_the_one_and_its_condition_told_e
     customer = stack.customer()
     await customer.shares_contact(returnable.customer_phone)
     [confirm] = await customer.says("T恤太小了想换大一号")
-    asked = stack.shown(
-        stack.t(
-            "exchange.confirm_size", order_no=returnable.order_no, item="纯棉圆领T恤 M/白色",
-            new_variant="L / 白色",
-        )
-    )  # which item of which order, and what to: said back in full
-    assert confirm.text == asked and confirm.button("是的")
+    # which item of which order, and what to: said back in full, in the one confirmation
+    assert confirm.text.startswith(
+        stack.t("exchange.confirm_order", order_no=returnable.order_no)
+    )
+    assert "纯棉圆领T恤 M/白色" in confirm.text and "L / 白色" in confirm.text
+    assert confirm.button("确认换货")
     [again] = await customer.says("没穿过 吊牌还在")
-    assert again.text.startswith(stack.t("exchange.condition_noted")) and asked in again.text
-    [terms] = await customer.says("对")
-    assert terms.button("确认换货") and "纯棉圆领T恤" in terms.text
-    assert stack.t("exchange.fit_question") not in terms.text
+    assert again.text == stack.t("exchange.condition_noted_confirm")
+    [created] = await customer.says("对")
+    [exchange] = await stack.exchanges(returnable.order_no)
+    assert created.text == exchange_created(stack, exchange, "zh_CN")
 
 
 async def test_a_measurement_after_advice_is_the_advised_sizes_not_the_whole_chart(stack) -> None:

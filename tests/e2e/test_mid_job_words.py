@@ -107,11 +107,10 @@ async def test_exchange_instead_mid_return_exchanges_the_same_item_zh(stack) -> 
     assert said.text == stack.t("job.switch.exchange")
     # the same item, its sizes asked at once (not the exchange rules and the order list)
     assert first.split(" ")[0] in sizes.text and order.order_no in sizes.text
-    [fit] = await customer.presses_data(
+    [quote] = await customer.presses_data(
         sizes,
         next(b.callback_data for row in sizes.inline_buttons for b in row if b.text == "L / 白色"),
     )
-    [quote] = await customer.presses(fit, "是的")
     [done] = await customer.presses(quote, "确认换货")
     [exchange] = await stack.exchanges(order.order_no)
     assert exchange.rma_no in done.text

@@ -355,14 +355,10 @@ async def test_m_is_too_small_quotes_an_exchange_for_l_zh(stack) -> None:
     customer = stack.customer()
     await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
     [confirm] = await customer.says("M码太小了")
-    item = confirm.text.split(" 的 ")[1].split(" 换成")[0]  # the test shop's product name
-    assert confirm.text == stack.shown(
-        stack.t("exchange.confirm_size", order_no=order.order_no, item=item, new_variant="L / 黑色")
-    )
-    assert item.endswith(" M/黑色")  # the item and the size it has now
-    [fit] = await customer.presses(confirm, "是的")
-    [quote] = await customer.presses(fit, "是的")
-    assert "L / 黑色" in quote.text and quote.button("确认换货")
+    # one confirmation: the order, the item and the size it has now, the size it becomes
+    assert confirm.text.startswith(stack.t("exchange.confirm_order", order_no=order.order_no))
+    assert " M/黑色" in confirm.text and "L / 黑色" in confirm.text
+    assert confirm.button("确认换货")
 
 
 async def test_the_size_said_back_and_a_size_corrected_mid_exchange_zh(stack) -> None:
@@ -372,16 +368,13 @@ async def test_the_size_said_back_and_a_size_corrected_mid_exchange_zh(stack) ->
     customer = stack.customer()
     await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
     await customer.says("M码太小了")
-    # "换L" to "换成 L / 黑色，对吗？": the same size said back is the yes (it asked which item)
-    [fit] = await customer.says("换L")
-    assert fit.text == stack.t("exchange.fit_question")
-    # the size corrected at the condition question: taken, the condition asked again (it said
-    # "please answer yes or no" and went on with L)
-    corrected, again = await customer.says("不对不对 我说错了 要XL", replies=2)
-    assert corrected.text == stack.t("exchange.corrected", size="XL", color="黑色")
-    assert again.text == stack.t("exchange.fit_question")
-    [quote] = await customer.presses(again, "是的")
-    assert "XL / 黑色" in quote.text
+    # "换L" at the confirmation of L: the same size said back (not "which item?"), asked on
+    [same] = await customer.says("换L")
+    assert same.text == stack.t("exchange.condition_noted_confirm")
+    # the size corrected at the confirmation: quoted for it (it said "please answer yes or
+    # no" and went on with L)
+    [quote] = await customer.says("不对不对 我说错了 要XL")
+    assert "XL / 黑色" in quote.text and quote.button("确认换货")
     # and at the quote itself: quoted again for the size now named
     [requote] = await customer.says("还是要L吧")
     assert "L / 黑色" in requote.text and "XL" not in requote.text
@@ -395,9 +388,7 @@ async def test_too_small_quotes_the_next_size_up_en(stack) -> None:
     await customer.says(f"{order.order_no} last four {order.phone[-4:]}")
     [confirm] = await customer.says("it's too small")
     assert "XL / black" in confirm.text  # the colour in the customer's language
-    [fit] = await customer.presses(confirm, "Yes")
-    [quote] = await customer.presses(fit, "Yes")
-    assert "XL / black" in quote.text
+    assert confirm.button("Confirm exchange")  # one confirmation
 
 
 async def test_an_unshipped_items_size_is_changed_zh_and_en(stack) -> None:
@@ -919,19 +910,18 @@ async def test_a_return_made_by_typing_every_answer_zh(stack) -> None:
 
 
 async def test_an_exchange_made_by_typing_every_answer_en(stack) -> None:
-    """ "the jeans" is found by the catalogue's English alias; "yes" confirms the size read
-    from "too big"; "never worn" answers the condition question."""
+    """ "the jeans" is found by the catalogue's English alias; the size read from "too big" is
+    in the one confirmation; "never worn" told there is noted; "yes please" confirms."""
     order = await showcase(stack, "returnable")
     customer = stack.customer(language_code="en")
     await customer.says(f"{order.order_no} last four {order.last4}")
     [choose] = await customer.says("I want to exchange one of them, it's too big")
     assert choose.button("High-waist Jeans")  # the product's English name
-    [confirm] = await customer.says("the jeans")
-    assert "M / black" in confirm.text  # one size down from the jeans' L
-    [fit] = await customer.says("yes")
-    assert fit.text == stack.t("exchange.fit_question", locale="en")
-    [quote] = await customer.says("never worn, tags still on")
-    assert "M / black" in quote.text and quote.button("Confirm exchange")
+    [quote] = await customer.says("the jeans")
+    assert "M / black" in quote.text  # one size down from the jeans' L
+    assert quote.button("Confirm exchange")
+    [noted] = await customer.says("never worn, tags still on")
+    assert noted.text == stack.t("exchange.condition_noted_confirm", locale="en")
     [again] = await customer.says("hmm")
     assert again.text == stack.t("choice.again.yes_no", locale="en")
     [verify] = await customer.says("yes please")
@@ -1768,7 +1758,7 @@ async def test_a_question_asked_aside_is_answered_and_the_job_keeps_waiting(stac
     customer = stack.customer()
     await customer.shares_contact(order.phone)
     [_rules, confirm] = await customer.says("衣服小了 想换大一码", replies=2)
-    assert confirm.button("是的")  # "换成 L，对吗？"
+    assert confirm.button("确认换货")  # the one confirmation of L
     [postage, back] = await customer.says("换货运费谁出", replies=2)
     assert "运费" in postage.text and postage.button("解决了")
     assert back.text == stack.t("flow.kept_waiting")
@@ -1776,8 +1766,9 @@ async def test_a_question_asked_aside_is_answered_and_the_job_keeps_waiting(stac
     [how, back_again] = await customer.says("换的那件什么时候寄出来", replies=2)
     assert how.text == stack.t("exchange.how_it_goes")
     assert back_again.reply_to_message_id == confirm.message_id
-    [condition] = await customer.says("对")  # the exchange goes on where it waited
-    assert condition.button("是的") and "吊牌" in condition.text
+    [made] = await customer.says("对")  # the exchange goes on where it waited
+    assert [e.rma_no for e in await stack.exchanges(order.order_no)] != []
+    assert "RMA" in made.text
     other = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
     english = stack.customer(language_code="en")
     await english.shares_contact(other.phone)

@@ -176,3 +176,39 @@ def test_when_someone_is_next_on_shift() -> None:
     saturday_3am = datetime(2026, 12, 5, 3, 0, tzinfo=zone)
     assert settings.next_on_duty(saturday_3am, zone) == datetime(2026, 12, 7, 9, 0, tzinfo=zone)
     assert BotSettings().next_on_duty(monday_noon, zone) is None  # no shifts: anyone, any time
+
+
+def test_when_a_person_answers_is_within_the_service_hours_too(replies) -> None:
+    """The next shift said to a waiting customer is checked against the shop's service hours
+    (09:00–22:00 every day): a shift that starts after closing is not when she is answered,
+    and an opening with nobody on shift is not either."""
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    from aiogram.fsm.storage.memory import MemoryStorage
+
+    from bot.desk.service import Desk
+    from bus.testing import InMemoryBus
+
+    zone = ZoneInfo("Asia/Shanghai")
+
+    def desk(*shifts: Shift) -> Desk:
+        settings = BotSettings(AGENTS_CHAT_ID=-1001, HANDOFF_SHIFTS=list(shifts))
+        return Desk(
+            settings, rpc=InMemoryBus(), replies=replies, storage=MemoryStorage(), titles={}
+        )
+
+    late_and_morning = desk(
+        Shift(mention="@late_shift", start=time(22, 30), end=time(2)),
+        Shift(mention="@morning", start=time(9), end=time(10)),
+    )
+    noon = datetime(2026, 12, 1, 12, 0, tzinfo=zone)  # open, nobody on shift
+    # not 22:30 (the shop is closed by then): the next morning's shift, at opening
+    assert late_and_morning.answer_time(noon) == datetime(2026, 12, 2, 9, 0, tzinfo=zone)
+    mid_morning = desk(Shift(mention="@mid_morning", start=time(10), end=time(12)))
+    early = datetime(2026, 12, 1, 7, 0, tzinfo=zone)  # closed; it opens at 9 with nobody on
+    assert mid_morning.answer_time(early) == datetime(2026, 12, 1, 10, 0, tzinfo=zone)
+    assert mid_morning.answer_time(datetime(2026, 12, 1, 11, 0, tzinfo=zone)) is None  # now
+    anyone = desk()  # no shifts: the shop's hours alone
+    assert anyone.answer_time(noon) is None
+    assert anyone.answer_time(early) == datetime(2026, 12, 1, 9, 0, tzinfo=zone)
