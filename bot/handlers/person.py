@@ -96,9 +96,11 @@ async def handle_person_in_words(
 # 待付款", "i was charged twice"): only the payment records tell — a person, with a ticket
 _PAYMENT_PROBLEM = re.compile(
     r"扣了?(两|2|二)次|(重复|多)扣|扣(款|钱)?(两|2)次|多(付|交)了(一|1)次|付了两次"
-    r"|(扣了?钱|付了?钱|付过款|已经付款?了?)[^。！？?!]{0,12}(显示|还是|却|但)[^。！？?!]{0,6}"
+    r"|(扣了?钱|钱(都|也|已经|已)?(被)?扣(了|掉了?)?|付了?钱|付过款|已经付款?了?)"
+    r"[^。！？?!]{0,12}(显示|还是|却|但)[^。！？?!]{0,6}"
     r"(未付|没付|待付|未支付|没支付|待支付|没有付)"
-    r"|\b(charged|billed|paid|debited) (me )?(twice|two times|double)\b|\bdouble[- ]charged\b"
+    r"|\b(charged|billed|paid|debited) (me |my (credit |debit )?(card|account) )?"
+    r"(twice|two times|double)\b|\bdouble[- ]charged\b"
     r"|\b(money|payment) (was |got |has been )?(taken|deducted|debited)\b.{0,40}"
     r"\b(unpaid|not paid|awaiting payment)\b",
     re.IGNORECASE,
