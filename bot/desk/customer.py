@@ -32,7 +32,7 @@ from bot.desk.state import Handoff
 from bot.filters import HasText
 from bot.flows.base import Draft
 from bot.services.conversation import Conversation
-from bus.contracts import RateTicket, TicketRated
+from bus.contracts import RateTicket, TicketRated, TicketView
 from bus.errors import BusError
 from intents import Decision
 
@@ -40,6 +40,22 @@ if TYPE_CHECKING:
     from bot.desk.service import Desk
 
 logger = logging.getLogger(__name__)
+
+
+async def _relayed(
+    message: Message, conv: Conversation, handoff: Handoff, desk: Desk
+) -> TicketView | None:
+    """Her message on the live ticket: the ticket, or ``None`` when the broker could not take it
+    (she hears so). A ticket closed meanwhile skips to the bot's own handlers."""
+    try:
+        ticket = await desk.relay_from_customer(conv.bot, message, handoff)
+    except BusError as exc:
+        logger.warning("a message of chat %s could not reach its ticket: %s", conv.chat_id, exc)
+        await conv.say(conv.t("handoff.unavailable"))
+        return None
+    if ticket is None:
+        raise SkipHandler  # the ticket is closed: the bot answers (and runs its commands)
+    return ticket
 
 
 class Rating(StatesGroup):
@@ -162,29 +178,17 @@ def get_routers() -> list[Router]:
         """ "/close", "/start" typed while waiting for (or talking with) a person: never run
         (the agents see it as her text), and she hears what she can do here — not "added to
         your request"."""
-        try:
-            ticket = await desk.relay_from_customer(conv.bot, message, handoff)
-        except BusError as exc:
-            logger.warning("a message of chat %s could not reach its ticket: %s", conv.chat_id, exc)
-            await conv.say(conv.t("handoff.unavailable"))
-            return
-        if ticket is None:
-            raise SkipHandler  # the ticket is closed: the bot's commands
-        await conv.say(conv.t("handoff.command", ticket_no=ticket.ticket_no))
+        ticket = await _relayed(message, conv, handoff, desk)
+        if ticket is not None:
+            await conv.say(conv.t("handoff.command", ticket_no=ticket.ticket_no))
 
     @handoff.message(~F.text.regexp(r"^/(?:help|lang|language)(?:@\w+)?(?:\s|$)"))
     async def relay_to_agents(
         message: Message, conv: Conversation, handoff: Handoff, desk: Desk
     ) -> None:
-        try:
-            ticket = await desk.relay_from_customer(conv.bot, message, handoff)
-        except BusError as exc:
-            logger.warning("a message of chat %s could not reach its ticket: %s", conv.chat_id, exc)
-            await conv.say(conv.t("handoff.unavailable"))
-            return
-        if ticket is None:
-            raise SkipHandler  # the ticket is closed: the bot answers
-        await desk.acknowledge(conv.bot, message, ticket)  # nobody has it yet: not silence
+        ticket = await _relayed(message, conv, handoff, desk)
+        if ticket is not None:
+            await desk.acknowledge(conv.bot, message, ticket)  # nobody has it yet: not silence
 
     @handoff.callback_query(flags={"callback_answer": {"pre": False}})
     async def on_button_in_handoff(
