@@ -895,6 +895,9 @@ class OrderChangeFlow(Flow):
             # "尺码改L" typed after "卫衣那单 地址要改 还有尺码也想换成L" (its button offered,
             # not pressed): the item said then, never "which one?" again
             named = choices.items_mentioned(pending, order.items)
+        if not named and conv.memory.product is not None:
+            # "帮我改成L" after the size advice for 连帽卫衣: that item of the order
+            named = choices.items_mentioned(conv.memory.product.name, order.items)
         if len(named) == 1:
             await self.with_item(draft, order, named[0].item_id)
             return

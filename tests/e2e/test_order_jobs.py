@@ -650,6 +650,17 @@ async def showcase(stack, role: str):
     return next(o for o in found if o.role == role and o.demo_customer)
 
 
+async def test_a_change_asked_after_size_advice_is_for_the_advised_item(stack) -> None:
+    """Blind jobs batch 3: "帮我改成L" right after the size advice for the hoodie asked which of
+    the order's two items. Nothing is confirmed here: the demo order stays as it is."""
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    customer = stack.customer()
+    await customer.shares_contact(unshipped.customer_phone)
+    await customer.says("身高一米七 体重120斤 卫衣穿什么码")
+    said = await customer.says(f"{unshipped.order_no} 这单还没发 帮我改成L", replies=2)
+    assert "连帽卫衣" in said[-1].text and "L /" in said[-1].text and said[-1].button("是的")
+
+
 async def test_not_paid_yet_still_in_time_is_her_unpaid_orders_card(stack) -> None:
     """The lead's console round: "我那个连衣裙的单子还没付款 现在付还来得及吗" was read as when
     orders ship; with the rule, her two dress orders (one closed) were offered to pick from."""
