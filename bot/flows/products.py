@@ -205,7 +205,10 @@ _EN_FILLER = frozenset(
     "should i can could me my any some size sizes colour color colours colors please still "
     "left there to for with and or about be washed washing machine hand made it's is it "
     "they them one ones item stock come comes available sell offer get got buy order "
-    "ordered make made which another other".split()
+    "ordered make made which another other "
+    # the chat around the question ("hello! quick q, is the linen shirt see-through?")
+    "hello hi hey hiya quick q question ok okay so also just wondering wonder wanted want "
+    "know tell thanks thank pls plz um hmm well then yes yeah im i'm i'd like would".split()
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -262,6 +265,12 @@ def fibre_asked(text: str) -> tuple[Fibre | None, bool]:
         if any(word in lowered for word in words):
             return fibre, any(word in lowered for word in PURE_WORDS)
     return None, False
+
+
+def named_by_fibre(product: ProductView, fibre: Fibre) -> bool:
+    """The item's name has the fibre in it (亚麻阔腿裤, "Custom Silk Shirt")."""
+    names = f"{product.name} {product.name_en or ''}".lower()
+    return any(word in names for f, words in FIBRE_WORDS if f == fibre for word in words)
 
 
 def fibre_share(product: ProductView, fibre: Fibre) -> int:
@@ -501,7 +510,8 @@ class ProductFacts(Flow):
             return
         slots = decision.slots if decision else Slots()
         query, candidates = await self.named(text, slots)
-        if not candidates and not query and text.strip():
+        if not candidates and not query and text.strip() and not asks_itself(text, slots):
+            # a bare name the word lists took apart; a question is never searched whole
             query = text.strip()[:60]
             candidates = await self.search(query)
         product = chosen(candidates)
@@ -590,7 +600,10 @@ class ProductFacts(Flow):
     def material(self, draft: ProductsDraft, product: ProductView, name: str) -> str:
         conv = self.conv
         lines = []
-        if draft.fibre is not None:
+        if draft.fibre is not None and (
+            draft.aspect == "material" or not named_by_fibre(product, draft.fibre)
+        ):
+            # (not for "is the linen shirt see-through?": the fibre named the shirt)
             share = fibre_share(product, draft.fibre)
             if share == 100:
                 verdict = "yes"

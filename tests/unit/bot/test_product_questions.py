@@ -54,6 +54,11 @@ def test_the_product_words_and_what_is_asked(text: str, words: str, aspect: str)
         ("what colours does it come in", ""),  # the chat's product, not an item called "come"
         ("which sizes is the hoodie available in", "hoodie"),
         ("can i get the jeans in another colour", "jeans"),
+        # found holding the console (session 14): "couldn't find an item called 'hello quick
+        # q shirt'" — the greeting and the chat around the question are no name
+        ("hello! quick q, is the linen shirt see-through?", "shirt"),
+        ("hey so just wondering, does the hoodie shrink", "hoodie"),
+        ("ok what sizes do you have left in white", ""),
     ],
 )
 def test_asking_words_are_no_product_name(text: str, words: str) -> None:
