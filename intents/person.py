@@ -30,8 +30,8 @@ _PERSON = re.compile(
     r"转(个|一下|一个|给)?人工|人工客服|人工服务|有没有人工|[找要叫换接](个)?人工|人工来|真人|活人|不要机器人|别用机器人"
     # someone in charge ("我要跟管事的说", "叫你们店长来"; "I want to speak to a manager" is
     # mostly the grievance itself, left to the model)
-    r"|(找|叫|请)(你们)?(的)?(管事的|负责人|主管|经理|店长)"
-    r"|(我要|我想|让我)(跟|和|找)(你们)?(的)?(管事的|负责人|主管|经理|店长)"
+    r"|(找|叫|请|让)(你们)?(的)?(管事的|负责人|主管|经理|店长|领导|上级)"
+    r"|(我要|我想|让我)(跟|和|找)(你们)?(的)?(管事的|负责人|主管|经理|店长|领导|上级)"
     r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
     r"(person|human|agent|people|someone|somebody|staff)\b"
     r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b"

@@ -91,6 +91,10 @@ def test_someone_in_charge_is_a_person_for_the_bot_too():
     # a message passed on, or the word alone, is not a person asked for
     assert person_asked("跟你们主管说一声 谢谢") is None
     assert person_asked("主管说这个月有活动吗") is None
+    # session 14: the boss by another word ("那找你们领导" at an item pick was no request)
+    assert person_asked("那找你们领导") == "person"
+    assert person_asked("让你们领导来跟我说") == "person"
+    assert person_asked("我不想麻烦你们领导") is None
 
 
 @pytest.mark.parametrize(
