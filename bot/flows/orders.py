@@ -62,6 +62,7 @@ from bus.contracts import (
     UrgeOrder,
     UrgeRefused,
 )
+from bus.errors import BusError
 from intents import Decision, Slots
 from intents.not_received import not_received
 from intents.order_note import order_note
@@ -805,6 +806,8 @@ class ChangeDraft(OrderDraft):
     size_step: int = 0
     """+1 / -1: one size up / down from the item's ("M码太小了" before shipping)."""
     size_base: str | None = None
+    product_id: int | None = None
+    """The item's product (its sizes and colours, checked before a change is said back)."""
     key: str | None = None
     """The idempotency key of the command (kept, so a retry never applies it twice)."""
     request: str = ""
@@ -936,6 +939,7 @@ class OrderChangeFlow(Flow):
         draft.item_id = item.item_id
         draft.item_title = item_label(self.conv, item, brackets=True)
         draft.old_size, draft.old_color = item.size, item.color
+        draft.product_id = item.product_id
         if draft.new_size is None and draft.size_step:
             wish = SizeWish(step=draft.size_step, base=draft.size_base)
             draft.new_size = await wanted_size(self.rpc, item.product_id, wish, item.size)
@@ -994,6 +998,8 @@ class OrderChangeFlow(Flow):
         """ "把订单 KF… 的连帽卫衣（M/灰色）改成 L / 灰色，对吗？" — which item of which order, and
         what to: nothing is changed before a yes."""
         conv = self.conv
+        if await self.not_to_be_had(draft):
+            return
         size = draft.new_size or draft.old_size or ""
         color = colour_name(draft.new_color or draft.old_color or "", conv.locale)
         await self.wait(OrderChange.waiting_for_confirm, draft)
@@ -1006,6 +1012,62 @@ class OrderChangeFlow(Flow):
             ),
             reply_markup=keyboards.yes_no(conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)),
         )
+
+    async def not_to_be_had(self, draft: ChangeDraft) -> bool:
+        """A size or colour the item doesn't come in, or has none left of ("卫衣改成黑色" of a
+        hoodie made in grey and light blue): said before any "对吗？", with what is in stock to
+        pick (it used to be asked back, then refused on the yes). ``False`` when it can be had
+        (or the product can't be read now: the worker checks as it changes it)."""
+        if draft.product_id is None:
+            return False
+        try:
+            reply = await self.rpc.call(GetProduct(product_id=draft.product_id))
+        except BusError:
+            return False
+        if not isinstance(reply, ProductFound) or not reply.product.variants:
+            return False
+        conv = self.conv
+        variants = reply.product.variants
+        size = (draft.new_size or draft.old_size or "").upper()
+        color = draft.new_color or draft.old_color
+        wanted = next((v for v in variants if (v.size.upper(), v.color) == (size, color)), None)
+        if wanted is not None and wanted.stock > 0:
+            return False
+        locale = conv.locale
+        if wanted is None:
+            sizes = list(dict.fromkeys(v.size for v in variants))
+            colours = list(dict.fromkeys(v.color for v in variants))
+            missing = [draft.new_size] if draft.new_size and size not in sizes else []
+            if draft.new_color and draft.new_color not in colours:
+                missing.append(colour_name(draft.new_color, locale))
+            separator = "、" if locale.startswith("zh") else ", "
+            said = conv.t(
+                "exchange.not_made_in",
+                item=draft.item_title,
+                wanted=" / ".join(missing) or f"{size} / {colour_name(color or '', locale)}",
+                sizes=separator.join(sizes),
+                colours=separator.join(colour_name(c, locale) for c in colours),
+            )
+        else:
+            said = conv.t("order.modify.reason.out_of_stock")
+        options = [
+            v for v in variants
+            if v.stock > 0 and (v.size, v.color) != (draft.old_size, draft.old_color)
+        ]
+        draft.new_size, draft.new_color, draft.size_step, draft.size_base = None, None, 0, None
+        if not options:
+            await self.finish()
+            await conv.say(said)
+            await self.modify_refused(["out_of_stock"])
+            return True
+        await self.wait(OrderChange.waiting_for_variant, draft)
+        await conv.say(
+            f"{said}\n{conv.t('order.modify.ask_variant')}",
+            reply_markup=keyboards.variants(
+                (v.size, v.color, f"{v.size} / {colour_name(v.color, locale)}") for v in options
+            ),
+        )
+        return True
 
     async def change_confirmed(self, yes: bool) -> None:
         """The change said back, answered: made, or (no) the sizes and colours in stock to pick

@@ -20,8 +20,10 @@ from bus.contracts import (
     OrderView,
     ProductFound,
     ProductNotFound,
+    ProductView,
     Route,
     Throttled,
+    VariantView,
 )
 from tests.support.bot import Harness
 from tests.support.views import order_view
@@ -148,9 +150,9 @@ async def test_the_ticket_a_flow_opens_makes_the_turn_escalated() -> None:
     assert (turns[-1].intent, turns[-1].outcome) == ("order.status", "escalated")
 
 
-async def test_a_named_size_changes_the_order_without_asking_for_the_product() -> None:
-    """ "M码换成L码": the size is named, so the product's sizes are not needed (the worker checks
-    the stock as it changes the item)."""
+async def test_a_named_size_changes_the_order_even_when_the_product_cannot_be_read() -> None:
+    """ "M码换成L码": the product is read once to check it comes in L before it is said back;
+    when it can't be read, the worker checks the stock as it changes the item."""
     worker = ModifyingWorker(with_item(state="paid", address_refusal=None))
     bus = worker.bus()
     harness = Harness(bus)
@@ -158,4 +160,45 @@ async def test_a_named_size_changes_the_order_without_asking_for_the_product() -
     await harness.say(ASK)
     await harness.press("是的")
     assert [r.new_size for r in worker.modified] == ["L"]
-    assert not any(isinstance(call, GetProduct) for call in bus.calls)
+    assert sum(isinstance(call, GetProduct) for call in bus.calls) == 1
+
+
+class HoodieWorker(ModifyingWorker):
+    """The hoodie comes in M and L, grey and black; grey L is sold out."""
+
+    async def product(self, request: GetProduct) -> ProductFound | ProductNotFound:
+        stock = {("M", "黑色"): 3, ("L", "黑色"): 2, ("M", "灰色"): 1, ("L", "灰色"): 0}
+        return ProductFound(
+            product=ProductView(
+                product_id=3, name="连帽卫衣", category="tops", kind="regular",
+                price=Decimal(199), colors=["黑色", "灰色"], sizes=["M", "L"],
+                variants=[
+                    VariantView(sku=f"HD-{size}-{color}", size=size, color=color, stock=left)
+                    for (size, color), left in stock.items()
+                ],
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("ask", "said"),
+    [
+        # found holding the console (session 14): "改成黑色" of a hoodie with no black was
+        # said back ("改成 M / 黑色，对吗？"), then refused on the yes
+        ("KF20260001 的卫衣改成白色", "没有 白色"),
+        ("KF20260001 的卫衣改成 XXL", "没有 XXL"),
+        ("KF20260001 的卫衣改成 L 灰色", "暂时没货"),
+    ],
+)
+async def test_a_size_or_colour_it_lacks_is_said_before_any_yes_with_what_is_in_stock(
+    ask: str, said: str
+) -> None:
+    worker = HoodieWorker(with_item(state="paid", address_refusal=None))
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    replies = await harness.say(ask)
+    assert said in replies[-1] and harness.t("order.modify.ask_variant") in replies[-1]
+    assert "对吗" not in "".join(replies) and worker.modified == []
+    done = await harness.press("L / 黑色")  # in stock: picked, changed
+    assert [(r.new_size, r.new_color) for r in worker.modified] == [("L", "黑色")]
+    assert "L / 黑色" in done[-1]
