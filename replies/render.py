@@ -965,6 +965,13 @@ class Replies:
     ) -> Html:
         """Every reason a return cannot be made, in plain words (the item's own kind named);
         ``what``: the order (and items) refused, named so the customer knows which."""
+        return self.text(
+            "returns.quote.ineligible", self._locale(locale),
+            reasons=self.return_reason_lines(reasons, locale), what=what,
+        )
+
+    def return_reason_lines(self, reasons: Iterable[str], locale: str) -> Html:
+        """Each reason a return cannot be made, a line each."""
         loc = self._locale(locale)
         lines: list[str] = []
         for code in list(reasons) or ["unknown"]:
@@ -975,9 +982,7 @@ class Replies:
                              reason=self.text(f"returns.reason.{code}", loc))
             if line not in lines:
                 lines.append(line)
-        return self.text(
-            "returns.quote.ineligible", loc, reasons=Html("\n".join(lines)), what=what
-        )
+        return Html("\n".join(lines))
 
     def return_created(
         self,

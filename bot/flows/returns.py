@@ -166,6 +166,10 @@ class ReturnDraft(OrderDraft):
         return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
 
 
+_BY_KIND = frozenset({"custom_no_return", "proxy_no_return", "regular_no_return"})
+"""Refusals by the item's kind (however new the item is)."""
+
+
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
     keeps_waiting = True
@@ -398,6 +402,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if cause is None and (await self.draft()).refused_first:
             # after the refusal nothing is asked: whatever it is, it is not a reason
             await self.finish()
+            if await self.pushed_back(text):
+                return
             raise SkipHandler
         if cause is None:  # (a Literal: read_typed's T would widen it to str)
             await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
@@ -495,6 +501,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         key = "returns.refused_items" if draft.items_title else "returns.refused_order"
         what = Html(conv.t(key, order_no=draft.order_no or "", items=draft.items_title))
         text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
+        conv.memory.return_refused = (conv.memory.turns, str(what), list(reasons))
         if fault_lifts:
             text += "\n" + conv.t("returns.fault_still_taken")
         if exchange_may_help and draft.order_no is not None:
@@ -522,6 +529,32 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")
         await conv.say(text, reply_markup=markup)
+
+    async def pushed_back(self, text: str) -> bool:
+        """ "为什么不能退 我都没穿" a message or two after a return was refused (and no fault
+        told): why again, that its being unworn doesn't change it, and a supervisor offered —
+        not the rules and the items of another order. False when nothing was refused just
+        now, or the message is no argument with it."""
+        conv = self.conv
+        refused = conv.memory.return_refused
+        if (
+            refused is None
+            or conv.memory.turns - refused[0] > 2
+            or choices.return_cause(text) in ("quality", "wrong_item")
+            or not choices.pushes_back(text)
+        ):
+            return False
+        _, what, reasons = refused
+        conv.memory.return_refused = None
+        lines = conv.replies.return_reason_lines(reasons, conv.locale)
+        # the item's kind decides, not its being unworn: said so (a window passed, or an item
+        # worn, is said as it is)
+        key = "kind" if set(reasons) <= _BY_KIND else "other"
+        await conv.say(
+            conv.t(f"returns.refusal_again.{key}", what=Html(what), reasons=lines),
+            reply_markup=conv.offer_human("ineligible"),
+        )
+        return True
 
     async def exchange_still_open(self, order_no: str, terms: ReturnTerms | ReturnRejected) -> bool:
         """Whether a custom-made item refused a refund can still be exchanged (the worker's

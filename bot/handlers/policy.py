@@ -117,6 +117,8 @@ def get_router(router: Router | None = None) -> Router:
             return
         if decision.intent == "returns.return":
             returns = flows.get(ReturnFlow)
+            if await returns.pushed_back(message.text or ""):
+                return  # "为什么不能退 我都没穿" right after a refusal: about that refusal
             if not await returns.own_item_asked(message.text or ""):
                 # the rules, then (for a verified customer) the orders they may return
                 await returns.rules(message.text or "", decision.slots)

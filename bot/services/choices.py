@@ -443,23 +443,55 @@ def pick_order(
     if not core or long:
         return None  # a sentence is a question of its own, not a name
     for orders in (shown, others):
-        named = [order for order in orders if _names(order, core)]
-        if len(named) == 1:
-            return named[0].order_no
-        if named:
-            return None  # two of them: the customer is asked which
+        for level in (0, 1, 2):
+            named = [order for order in orders if _names(order, core, level)]
+            if len(named) == 1:
+                return named[0].order_no
+            if named:
+                return None  # two of them: the customer is asked which
     return None
 
 
-def _names(order: OrderSummary, core: str) -> bool:
+def _names(order: OrderSummary, core: str, level: int) -> bool:
+    """Whether ``core`` is a name in the order: part of an item's name (level 0), or word by
+    word, each word a garment of its kind (1: "the coat one" is the down jacket or the blazer
+    — and never the cotton T-shirt by three letters of "coat") or nearly spelt (2)."""
     names = [
         name.lower()
         for name in (*order.item_names, *order.item_names_en) or (order.first_item_name,)
         if name
     ]
-    if any(core in name or name in core for name in names):
-        return True
-    return len(core) >= 2 and any(fuzz.partial_ratio(core, name) >= 80 for name in names)
+    if level == 0:
+        return any(core in name or name in core for name in names)
+    if not re.search(r"[a-z]", core):
+        return level == 2 and len(core) >= 2 and any(
+            fuzz.partial_ratio(core, name) >= 80 for name in names
+        )
+    name_words = {
+        w for name in names for w in re.split(r"[\s-]+", _T_SHIRT.sub("tshirt", name))
+        if len(w) >= 3
+    }
+
+    def fits(word: str) -> bool:
+        return any(
+            w == n or (level == 2 and len(w) >= 5 and fuzz.ratio(w, n) >= 80)
+            for w in _GARMENT_WORDS.get(word, (word,))
+            for n in name_words
+        )
+
+    said = [w for w in _T_SHIRT.sub("tshirt", core).split() if len(w) >= 3]
+    return bool(said) and all(fits(word) for word in said)
+
+
+_GARMENT_WORDS = {
+    "coat": ("coat", "jacket", "blazer", "trench"),
+    "jacket": ("jacket", "coat", "blazer"),
+    "pants": ("pants", "trousers", "jeans", "sweatpants"),
+    "trousers": ("trousers", "pants", "jeans", "sweatpants"),
+    "sweater": ("sweater", "cardigan", "jumper", "hoodie"),
+    "jumper": ("jumper", "sweater", "cardigan", "hoodie"),
+}
+"""English words for a kind of garment, and the words the shop's names use for it."""
 
 
 _POINTS_BACK = re.compile(
@@ -562,9 +594,41 @@ def _best(
                 score = max(score, _named_in_words(en.lower().split(), words))
         scores.append(score)
     best = max(scores, default=0)
-    return [
+    found = [
         o for o, score in zip(options, scores, strict=True) if score and (every or score == best)
     ]
+    if every or len(found) < 2:
+        return found
+    # named alike ("开衫" of two cardigans): the one the rest of the message tells apart
+    # ("我买的开衫能退吗 日本那个", "the japanese cardigan")
+    told = _told_apart(lowered, words, [list(names(o)) for o in found])
+    return [found[told]] if told is not None else found
+
+
+def _told_apart(
+    lowered: str, words: set[str], names: Sequence[Sequence[tuple[str, str]]]
+) -> int | None:
+    """Which option the message names by a piece of its name no other option's has (two
+    Chinese characters or more, or an English word of three letters or more); None when none
+    or several do."""
+    scores = []
+    for index, own in enumerate(names):
+        others = [n for i, other in enumerate(names) if i != index for n in other]
+        others_zh = [zh.lower() for zh, _ in others if zh]
+        others_en = {w for _, en in others for w in en.lower().replace("-", " ").split()}
+        score = 0
+        for zh, en in own:
+            zh = zh.lower()
+            for n in range(len(zh), 1, -1):
+                pieces = {zh[i : i + n] for i in range(len(zh) - n + 1)}
+                if any(p in lowered and not any(p in o for o in others_zh) for p in pieces):
+                    score = max(score, n)
+                    break
+            own_en = {w for w in en.lower().replace("-", " ").split() if len(w) >= 3}
+            score = max(score, 2 * len((own_en - others_en) & words))
+        scores.append(score)
+    best = max(scores, default=0)
+    return scores.index(best) if best and scores.count(best) == 1 else None
 
 
 _T_SHIRT = re.compile(r"\bt[\s-]shirt|\btees?\b")
@@ -671,6 +735,19 @@ _WHY = re.compile(
     r"|what do you need (?:it|that|this|them) for",
     re.IGNORECASE,
 )
+
+
+_PUSHED_BACK = re.compile(
+    r"为什么|为啥|凭什么|怎么(?:就)?不(?:能|行|给)|咋(?:就)?不(?:能|行)|不是说|\bwhy\b|\bhow come\b"
+    r"|\bbut (?:i|it'?s?|they'?re)\b",
+    re.IGNORECASE,
+)
+
+
+def pushes_back(text: str) -> bool:
+    """ "为什么不能退 我都没穿", "but i never wore it": the customer argues with a refusal just
+    said (why, or that the item is as new) — no new request."""
+    return _PUSHED_BACK.search(text) is not None or _FIT.search(text) is not None
 
 
 def asks_why(text: str) -> bool:

@@ -202,6 +202,10 @@ class ChatMemory(BaseModel):
     """A fault told ("收到的T恤有个洞"): the turn and the words. A return asked for a few messages
     later ("想退货", after the photos) starts from them: the item named, the fault as its
     reason (the postage ours), not "which item? why?" again."""
+    return_refused: tuple[int, str, list[str]] | None = None
+    """The return refused last: the turn, what was refused (the order and items, as said) and
+    the worker's reasons. "为什么不能退 我都没穿" right after it is answered about that refusal
+    (``ReturnFlow.pushed_back``), not with the rules and another order's items."""
     return_invited: int | None = None
     """The turn the return rules ended "send me your order number and I'll see what this order
     allows": the number sent next, or the contact shared, goes on with the return

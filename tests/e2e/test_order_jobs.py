@@ -182,6 +182,34 @@ async def test_a_proxy_purchase_return_is_refused_without_a_yes_en(stack) -> Non
     assert ticket.state != "closed"
 
 
+async def test_why_not_after_a_refusal_is_about_that_refusal_zh_and_en(stack) -> None:
+    """Found holding the console (session 14): "我买的开衫能退吗 日本那个" asked which of her
+    two cardigans again; then "为什么不能退 我都没穿" got the general rules and the items of
+    another order to return; "那找你们领导" was read as an item name."""
+    returnable = await showcase(stack, "returnable")  # the demo customer: both cardigans too
+    customer = stack.customer()
+    [asked] = await customer.says("我买的开衫能退吗 日本那个")
+    assert asked.text == stack.t("ask.order_no")  # then verified by her contact
+    _linked, refused = await customer.shares_contact(returnable.customer_phone, replies=2)
+    assert "代购日本羊毛开衫" in refused.text and "不退货" in refused.text
+    [why] = await customer.says("为什么不能退 我都没穿")
+    assert "代购日本羊毛开衫" in why.text and "和穿没穿过没有关系" in why.text
+    assert why.button("人工") and "纯棉圆领T恤" not in why.text
+    assert await returns_of(stack, returnable.order_no) == []
+    await customer.says("那找你们领导")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.state != "closed"
+    # in English, a refusal argued with: the same, not the return rules again
+    order = await stack.make_order(kind="proxy", state="shipped", delivered_ago=timedelta(days=1))
+    english = stack.customer(language_code="en")
+    await english.shares_contact(order.phone)
+    [no] = await english.says("I want to return this")
+    assert "not returned" in no.text
+    [again] = await english.says("but i never wore it, the tags are still on")
+    assert again.text.startswith("Sorry") and "isn't about whether it was worn" in again.text
+    assert again.button("person")
+
+
 async def verified_customer_with(stack, **order):
     """A new English customer, verified, with one order of their own (``order``: its fields)."""
     customer = stack.customer(language_code="en")
