@@ -19,6 +19,7 @@ from bot.flows import FLOWS
 from bot.handlers import (
     clarify,
     commands,
+    compensation,
     done,
     errors,
     exchange,
@@ -62,6 +63,7 @@ def get_routers(
     # a person asked for in so many words beside anything else: the person, first
     person.register_in_words(intents)
     person.register_payment_problem(intents)
+    compensation.register(intents)
     # "the tee runs small, can i get the next size up": an exchange, not a fit question
     exchange.register_size_step(intents)
     size_steps = Router(name="bot.size_steps")
@@ -137,6 +139,7 @@ def get_routers(
         size.get_measured_router(),
         person.get_router(waiting=False),  # "能给个电话吗 打字说不清楚", the engine unsure
         person.get_payment_router(),  # "扣了两次钱", the engine unsure: a person with a ticket
+        compensation.get_router(),  # "我不退了 给我补偿", the engine unsure: a person, a ticket
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
         # "can I have a gift with it"
         stock_questions,

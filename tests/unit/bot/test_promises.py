@@ -61,6 +61,7 @@ ELSEWHERE = {
     "answers.order.cancel": "tests/unit/bot/test_order_changes.py",
     "ui.person.no_call": "tests/unit/bot/test_person_at_any_step.py",  # the ticket after it
     "ui.person.payment_problem": "tests/e2e/test_job_turns_changed.py",  # the ticket after it
+    "ui.compensation.to_person": "tests/e2e/test_escalation_and_media.py",  # the ticket after it
     # the ticket opened right after it
     "ui.quality.problem_to_person": "tests/e2e/test_escalation_and_media.py",
     "ui.order.returned.checked": "tests/unit/bot/test_returned_to_sender.py",  # its ticket
