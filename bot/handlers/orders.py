@@ -30,6 +30,7 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.routing import IntentRoute
+from bot.services.answers import answer_from_policy
 from bot.services.choices import asks_a_question
 from bot.services.conversation import Conversation
 from intents import Decision
@@ -50,6 +51,20 @@ def unpaid_close_asked(text: str) -> bool:
     return _UNPAID_CLOSE.search(text) is not None and (
         asks_a_question(text) or re.search(r"\b(will|does|would|do)\b", text, re.I) is not None
     )
+
+
+# how long a refund takes as a rule ("退款一般多久到账", "how long do refunds usually take?"),
+# not where hers is: nothing of her own named
+_IN_GENERAL = re.compile(
+    r"一般|通常|平时|正常(?:情况)?(?:下)?|\b(?:usually|normally|typically|generally|in general"
+    r"|on average)\b|\bhow long (?:does|do|will) (?:a |the )?refunds? (?:usually )?take\b",
+    re.IGNORECASE,
+)
+_OWN = re.compile(r"我的|我那|我这|我退|单号|订单|\b(?:my|mine|i returned|i sent)\b|KF\d", re.I)
+
+
+def refund_time_in_general(text: str) -> bool:
+    return _IN_GENERAL.search(text) is not None and _OWN.search(text) is None
 
 
 class OrderJobWords(Filter):
@@ -182,6 +197,15 @@ def get_routers() -> tuple[Router, Router, Router]:
             # "send me your order number" to cancel it
             hours = conv.replies.policy.orders.unpaid_close_hours
             await conv.say(conv.t("order.unpaid_closes", hours=hours))
+            return
+        if (
+            decision.intent == "returns.refund_progress"
+            and decision.slots.order_no is None
+            and refund_time_in_general(text)
+        ):
+            # "how long do refunds usually take?": the shop's times, then where hers is offered
+            # (it was only "send me your order number", or "none under way" without the times)
+            await answer_from_policy(conv, decision.intent, text, decision.slots)
             return
         # asked beside a question, the job's own words (bot.services.several): "改地址 另外
         # 发顺丰吗" changes the address and records no courier

@@ -31,6 +31,8 @@ QUESTIONS: list[tuple[str, str, str]] = [
     ("zh-hans", "图片颜色和实物差别大吗", "color.difference"),
     ("zh-hans", "尺码偏大还是偏小啊", "size.fit"),
     ("zh-hans", "有没有优惠券可以用", "bargain.discount"),
+    # session 14: only "send me your order number", the times never said
+    ("zh-hans", "退款一般多久能到账啊", "returns.refund_progress"),
     ("en", "Do you ship to Hong Kong?", "shipping.region"),
     ("en", "Can I return something that was bought through a proxy shopper?", "returns.return"),
     ("en", "How many days after I pay is my order usually sent out?", "shipping.dispatch_time"),
@@ -48,6 +50,7 @@ QUESTIONS: list[tuple[str, str, str]] = [
     ("en", "does the colour in real life look the same as the photos?", "color.difference"),
     ("en", "do your clothes run small or true to size?", "size.fit"),
     ("en", "are there any discount codes right now?", "bargain.discount"),
+    ("en", "how long do refunds usually take?", "returns.refund_progress"),
 ]
 
 

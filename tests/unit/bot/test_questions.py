@@ -37,3 +37,19 @@ def test_dispatch_days_asked(text: str, days: int | None) -> None:
 )
 def test_a_gift_asked_for_is_not_gift_wrapping(text: str, gift: bool, wrap: bool) -> None:
     assert (asks_for_gift(text), asks_for_gift_wrap(text)) == (gift, wrap)
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("退款一般多久到账", True), ("how long do refunds usually take?", True),
+        ("how long does a refund take", True), ("退款通常几天能到", True),
+        # hers: where it is, looked up
+        ("我的退款一般多久到账", False), ("how long will my refund take", False),
+        ("KF26200341 退款多久到", False), ("退款怎么还没到", False),
+    ],
+)  # fmt: skip
+def test_refund_time_asked_in_general(text: str, general: bool) -> None:
+    from bot.handlers.orders import refund_time_in_general
+
+    assert refund_time_in_general(text) is general
