@@ -73,7 +73,9 @@ PRICE = re.compile(
 """What an item costs ("多少钱", "ok how much"): the catalogue's price answers it."""
 NOT_PRICE = re.compile(
     r"运费|邮费|快递|包邮|退|换|运险|税|发票|postage|shipping|delivery|return|refund|exchange"
-    r"|tax|invoice|fee|duty",
+    r"|tax|invoice|fee|duty"
+    # a courier or a destination: what sending it costs ("how much is EMS to australia")
+    r"|寄到|发到|寄去|顺丰|邮政|\bems\b|\bsf\b|\bship(?:ped|ping)? to\b|\bsend (?:it |them )?to\b",
     re.I,
 )
 """A price question that is about something else's cost (postage, a return's): the intents'."""

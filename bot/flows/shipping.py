@@ -62,6 +62,7 @@ class ShippingFlow(Flow):
         amount gets there: free, how far short, or never free to that destination."""
         conv = self.conv
         conv.memory.region = region
+        conv.memory.postage_turn = conv.memory.turns
         opener = ""
         if intent == "shipping.region" and conv.replies.policy.region_group(region) in (
             "jzhw",

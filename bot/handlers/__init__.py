@@ -64,6 +64,7 @@ def get_routers(
     person.register_in_words(intents)
     person.register_payment_problem(intents)
     compensation.register(intents)
+    shipping.register_exact(intents)
     # "the tee runs small, can i get the next size up": an exchange, not a fit question
     exchange.register_size_step(intents)
     size_steps = Router(name="bot.size_steps")
@@ -140,6 +141,7 @@ def get_routers(
         person.get_router(waiting=False),  # "能给个电话吗 打字说不清楚", the engine unsure
         person.get_payment_router(),  # "扣了两次钱", the engine unsure: a person with a ticket
         compensation.get_router(),  # "我不退了 给我补偿", the engine unsure: a person, a ticket
+        shipping.get_exact_router(),  # "那具体多少钱" after a postage answer, the engine unsure
         # what the engine could not place but the catalogue or the policy answers: "黑色M还有吗",
         # "can I have a gift with it"
         stock_questions,

@@ -70,8 +70,8 @@ class PriceQuestion(Filter):
     ) -> bool:
         if decision is None or decision.outcome == "accept" or not message.text:
             return False
-        if not asks_price(message.text):
-            return False
+        if not asks_price(message.text) or decision.slots.region is not None:
+            return False  # "多少钱到新疆": postage
         about = memory is not None and memory.product is not None
         return about or names_a_product(product_words(message.text, decision.slots))
 

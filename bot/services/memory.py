@@ -189,6 +189,9 @@ class ChatMemory(BaseModel):
     postage_told: str | None = None
     """The region whose free-shipping rule this chat was told last: an amount asked about next
     ("那我买1200的呢") gets what that amount gets there, without the rule again."""
+    postage_turn: int | None = None
+    """The customer message a postage or shipping-region answer was given to: "具体多少钱"
+    a message or two later asks the exact postage (``bot.handlers.shipping``)."""
     answered: dict[str, int] = Field(default_factory=dict)
     """Long policy answers given in this chat (``bot.services.repeats``): the answer's key →
     the message it was sent in, newest last, a handful kept. Asked again, it is answered

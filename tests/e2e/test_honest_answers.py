@@ -100,6 +100,26 @@ async def test_free_shipping_for_an_amount_is_answered_yes_or_no_with_the_gap(st
     assert answer.text.startswith("Yes: ¥1,100 reaches ¥1,000")
 
 
+async def test_the_exact_postage_is_not_promised_a_person_is_offered(stack) -> None:
+    """Found holding the console (session 14): the overseas answer said "ask me before
+    ordering", and asked next, the bot had nothing ("具体多少钱" was a did-you-mean, "the exact
+    price" a discount answer). It can't weigh a parcel: said plainly, a person offered."""
+    customer = stack.customer()
+    [rule] = await customer.says("寄到日本运费多少")
+    assert "问我" not in rule.text
+    [exact] = await customer.says("那你帮我问一下具体多少钱")
+    assert exact.text == stack.t("shipping.exact_unknown") and exact.button("人工")
+    assert await stack.tickets(customer.user_id) == []  # offered, not opened
+    english = stack.customer(language_code="en")
+    [rule_en] = await english.says("how much is shipping to sydney?")
+    assert "ask me" not in rule_en.text and "EMS" in rule_en.text  # Sydney is overseas
+    [exact_en] = await english.says("ok can you tell me the exact price")
+    assert exact_en.text == stack.t("shipping.exact_unknown", "en")
+    [_ticket] = await english.presses(exact_en, "person")
+    [ticket] = await stack.tickets(english.user_id)
+    assert ticket.state == "waiting"
+
+
 async def test_an_amount_asked_before_the_region_is_answered_once_the_region_comes(stack) -> None:
     customer = stack.customer()
     await customer.says("两单加起来够500了 能包邮吗", replies=2)
