@@ -337,6 +337,14 @@ _GIRTH_AFTER = re.compile(
 _CHI_ALONE = re.compile(r"(?<![\d.])(?P<chi>[12])\s*尺\s*(?P<cun>\d)?(?!\d)")
 
 
+_BUST = re.compile(
+    r"(?:上胸围|下胸围|胸围|胸|肩宽|肩|bust|chest|shoulders?)\s*(?:是|有|大概|差不多|约|is|of|:|：)?\s*"
+    r"\d{2,3}(?:\.\d)?\s*(?:cm|厘米|公分|inch(?:es)?|in\b|\"|″)?"
+    r"|(?<![\d.])\d{2,3}(?:\.\d)?\s*(?:cm|inch(?:es)?|in|\"|″)?\s*(?:bust|chest)",
+    re.IGNORECASE,
+)
+
+
 def _girth_cm(m: re.Match[str]) -> float | None:
     groups = m.groupdict()
     if groups.get("chi"):
@@ -443,6 +451,8 @@ def _numbers(
 
     girth_spans: list[tuple[int, int]] = []
     found.update(_girth(t, girth_spans))
+    # a bust or chest measure ("胸围92", "bust 88cm") is no weight or height: kept out
+    girth_spans += [m.span() for m in _BUST.finditer(t) if not _overlaps(m.span(), used)]
     used += girth_spans
     body = t
     for a, b in girth_spans:  # "臀围 100cm" is no height: blanked, positions kept

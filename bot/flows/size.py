@@ -216,13 +216,24 @@ class SizeFlow(Flow):
         )
         conv = self.conv
         await conv.say(
-            conv.replies.answer(
+            # a waist told ("腰围72 连衣裙穿什么码"): only which item is asked (the height and
+            # weight answer says them back: "160 cm, 50 kg: which item?")
+            conv.t("ask.product_for_size")
+            if draft.measured and (draft.height_cm is None or draft.weight_kg is None)
+            else conv.replies.answer(
                 "size.recommend", conv.locale, height_cm=draft.height_cm, weight_kg=draft.weight_kg
             ),
             reply_markup=markup,
         )
 
     async def product_named(self, text: str, decision: Decision | None) -> None:
+        draft = await self.draft()
+        if draft.choices:
+            # "那针织的呢" at the dresses offered: the knit one, by what sets it apart
+            picked = choices.named_among(text, [(c.name, "") for c in draft.choices])
+            if picked is not None:
+                await self.recommend(draft, draft.choices[picked].product_id)
+                return
         candidates = await self._products_named(text)
         if not candidates:
             await self.ask_again_or_step_aside(decision, "ask.product_for_size")

@@ -175,6 +175,17 @@ async def test_trousers_by_the_waist_the_customer_measured(stack) -> None:
     assert advice.text.startswith("纯棉圆领T恤") and "L" in advice.text
 
 
+async def test_a_dress_by_the_waist_then_the_item_picked_in_words(stack) -> None:
+    """Found holding the console (session 14): "我胸围92 腰围72 连衣裙穿什么码" read the bust
+    as a weight, asked for height and weight under the dresses offered, and "那针织的呢" at
+    them was not the knit dress."""
+    customer = stack.customer()
+    [which] = await customer.says("我胸围92 腰围72 连衣裙穿什么码")
+    assert which.text == stack.t("ask.product_for_size") and which.button("针织中长连衣裙")
+    [advice] = await customer.says("那针织的呢")
+    assert advice.text.startswith("针织中长连衣裙\n按您的腰围 72 cm") and "kg" not in advice.text
+
+
 async def test_a_measurement_asked_of_a_size_is_answered_without_the_whole_chart(stack) -> None:
     customer = stack.customer()
     [chart] = await customer.says("牛仔裤L码裤长多少")

@@ -337,3 +337,19 @@ def test_region_and_colour_words_are_found_as_one_plain_alternation_finds_them()
 )
 def test_how_much_the_customer_spends(text, spend):
     assert extract_slots(text).spend_yuan == spend, text
+
+
+@pytest.mark.parametrize(
+    ("text", "height", "weight"),
+    [
+        # session 14: "胸围92" was read as a weight of 46 kg
+        ("我胸围92 腰围72 连衣裙穿什么码", None, None),
+        ("胸围 88cm 身高160 体重100斤", 160, 50.0),
+        ("bust 34 inches, 165cm 55kg", 165, 55.0),
+        ("i have a 90cm chest and weigh 60kg", None, 60.0),
+        ("肩宽40 170 130斤", 170, 65.0),
+    ],
+)
+def test_a_bust_chest_or_shoulder_measure_is_no_height_or_weight(text, height, weight):
+    slots = extract_slots(text)
+    assert (slots.height_cm, slots.weight_kg) == (height, weight)
