@@ -356,6 +356,7 @@ class IntentEngine:
         st = self._state
         if not isinstance(text, str):
             text = "" if text is None else str(text)
+        text = _without_link(text)
         slots = extract_slots(text)
         norm = normalize(text)
         bare = strip_fillers(norm)
@@ -835,6 +836,21 @@ def _slot_intent(slots: Slots) -> str | None:
     return None
 
 
+# a link pasted beside a question ("https://…/item/3391 这个卫衣一共几种色"): the question
+# decides; the link's words (a domain, "kefu", an item number) are nobody's question. A link
+# with no question beside it ("点击领取红包 http://…", spam) is read as it is (round 18)
+_LINK = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff]+", re.IGNORECASE)
+
+
+def _without_link(text: str) -> str:
+    if "http" not in text and "www." not in text:
+        return text
+    rest = " ".join(_LINK.sub(" ", text).split())
+    if not rest or rest == text:
+        return text
+    return rest if _asks(rest, normalize(rest)) else text
+
+
 def _is_fragment(norm: str) -> bool:
     """Short, or opening like a follow-up (那…, 还有…, what about …)."""
     if _CONTINUATION.match(norm):
@@ -1261,6 +1277,18 @@ _WHO_PAYS = re.compile(
 )
 
 
+# who the postage is on, asked in so many words ("is the postage on me or on the shop"): the
+# return's postage, whatever reason for the return is told with it (round 18)
+_POSTAGE_ON = re.compile(
+    r"\b(?:postage|shipping|return shipping|return postage|the cost)\b.{0,12}"
+    r"\bon (?:me|you|u|the shop|the store|the seller|us)\b"
+)
+
+
+def _postage_on_whom(lower: str) -> bool:
+    return _POSTAGE_ON.search(lower) is not None
+
+
 def _return_postage(lower: str, norm: str) -> bool:
     return (_either(_POSTAGE, lower, norm)
                 and _either(_BACK, lower, norm)
@@ -1580,7 +1608,7 @@ def _reread(
         return EXCHANGE_INTENT
     if (group in ("size", "color") or current == RETURN_INTENT) and _return_by_reason(
         lower, norm
-    ):
+    ) and not (current == RETURN_INTENT and _postage_on_whom(lower)):
         return RETURN_INTENT  # (the model unsure between the return and the reason: the return)
     if current in _ADDRESS_MISREADS and _where_to_send_back(lower, norm):
         return RETURN_ADDRESS_INTENT
@@ -1957,7 +1985,7 @@ def _reread_17(group: str, current: str, lower: str, norm: str, slots: Slots) ->
         _either(_JOB_ASKED, lower, norm) or _either(_OFF_TOPIC, lower, norm)
     ):
         return FALLBACK_INTENT
-    return None
+    return _reread_18(group, current, lower, norm, slots)
 
 
 # stock asked for an item, not the customer's order ("那件M码的还有没有货 前几天显示没了"): out of
@@ -1971,3 +1999,190 @@ _OWN_PURCHASE = re.compile(
     r"|拍完|拍了|付完|买了|下了单|状态"
     r"|\bmy (?:order|parcel|package)\b"
 )
+
+
+# round 18's kinds, each only where the model read what it names:
+# the parcel came with nothing or part of it in it ("鞋盒是空的 里面啥都没有", "the box came
+# ripped and half the stuff is gone"): the order's (Label conventions: missing items), not
+# out of scope or the product's quality
+_EMPTY_PARCEL = re.compile(
+    r"(?:盒子|鞋盒|箱子|纸箱|包裹|快递|袋子|盒)(?:里)?(?:是|竟然是|居然是)?空的"
+    r"|(?:打开|拆开|里面)(?:一看)?(?:啥|什么)(?:都|也)没有"
+    r"|(?:盒子|鞋盒|箱子|包裹|快递)(?:打开|拆开)(?:一看|发现|后)?(?:是|竟然是|居然是)?空的"
+    r"|\b(?:box|parcel|package|bag) (?:was|is|came|arrived)(?: \w+)? empty\b"
+    r"|\bempty (?:box|parcel|package)\b"
+    r"|\b(?:half|some|most|part|rest) of (?:the|my) (?:stuff|things|items|order)"
+    r"|\b(?:half|some|most) (?:the|my) (?:stuff|things|items)"
+    r"|\b(?:stuff|things|items) (?:is|are|was|were) (?:gone|missing)\b"
+)
+# the wrong one sent, told as what was wanted and what came ("我要的燕麦色给我发了个咖啡色"):
+# the order's; ``intents.wrong_item`` reads the story told with 拍的…收到
+_SENT_INSTEAD = re.compile(
+    r"(?:要|拍|买|订|选)的(?:是)?[^，,。？?\s]{1,8}\s?(?:给我|你们|却|结果|竟然|居然)?(?:发|寄)(?:了|成)"
+    r"(?:个|件|条|双|一件|一条|一双)[^，,。？?\s吗么]"
+)
+# a parcel the courier took back for a reason of its own ("快递说地址不详退回了", "拒收退回"):
+# the order's, not the return address
+_COURIER_SENT_BACK = re.compile(
+    r"(?:地址不详|地址不全|地址有误|查无此人|无人签收|联系不上|超区|拒收).{0,8}(?:退回|退了回|打回|返回)"
+    r"|(?:快递|快递员|物流)(?:说|显示)?.{0,8}(?:退回|打回)(?:了|去了)"
+)
+# an address change told as a move: the old place on the order, the new one named ("checkout
+# used my old flat, new one is in leeds"), read as the order's status
+_OLD_PLACE_EN = re.compile(
+    r"\b(?:my|the|our) (?:old|previous|former) (?:flat|address|apartment|place|house|home|dorm)\b"
+)
+_NEW_PLACE_EN = re.compile(
+    r"\bnew (?:one|flat|address|apartment|place|house|home)\b|\bmoved\b|\bmoving\b"
+)
+# received and unlike the picture, in colour words ("收到的颜色跟详情页差太多了", "图上是奶白色
+# 到手偏黄"): the colour difference, not its quality or what the colour looks like
+_RECEIVED = re.compile(
+    r"收到|到手|拿到|到货|拆开|\b(?:received|got it|got them|arrived|came)\b"
+)
+# (the real thing told, not asked: "图片看着是浅蓝 实物偏紫"; "图上白色 实物是不是偏黄" asks how it
+# looks before buying, the real colour)
+_REAL_THING = re.compile(r"实物|\b(?:in person|irl|in real life)\b")
+_PICTURE = re.compile(
+    r"图|详情页|照片|页面|\b(?:pics?|pictures?|photos?|images?|listing|website)\b"
+)
+_COLOUR_SAID = re.compile(
+    r"颜色|色差|[红黄蓝绿紫粉白黑灰棕咖米杏驼]|色"
+    r"|\b(?:colou?rs?|shade|tone|dull|brighter|darker|lighter)\b"
+)
+_BEFORE_BUYING_LOOK = re.compile(r"会不会|是不是|吗|么|\?")
+# see-through in other words ("穿上会不会看见内衣", "can you see my bra through it"): the real
+# colour (Label conventions), not its material
+_SHOWS_THROUGH = re.compile(
+    r"(?:看见|看到|看得到|看得见|露出|透出|透)(?:里面的?)?(?:内衣|文胸|胸罩|肉)"
+    r"|\b(?:see|show|shows)\b.{0,20}\b(?:bra|underwear|through)\b"
+)
+# a fault found on arrival, on a part of the item ("theres a yellowish mark on the sleeve
+# straight out of the bag"): its quality, not the order's status
+_FAULT_ON_PART = re.compile(
+    r"\b(?:stain|stains|mark|marks|hole|holes|tear|rip|snag|spot|spots|thread|threads)\b"
+    r".{0,25}\b(?:sleeve|sleeves|collar|front|back|hem|cuff|cuffs|pocket|leg|shoulder|seam"
+    r"|chest|neck|waist)\b"
+)
+# washing it asked ("这件可以扔洗衣机吗 还是得送干洗店"): its care, quality (Label conventions)
+_WASHING = re.compile(
+    r"(?:扔|放|进|用)洗衣机|机洗|手洗|干洗|水洗|能洗吗|怎么洗"
+    r"|\b(?:machine wash\w*|hand wash\w*|dry clean\w*|tumble dr\w*|washing machine)\b"
+)
+# (a garment named: "能水洗吗 说的是锅" is another shop's pot, "这个能机洗吗" too bare to tell)
+_GARMENT = re.compile(
+    r"这件|那件|衣服|裤|裙|外套|毛衣|衫|卫衣|羽绒服|大衣|棉服|夹克|鞋"
+    r"|\b(?:shirt|tee|top|dress|jeans|trousers|pants|skirt|jacket|coat|hoodie|sweater|jumper"
+    r"|cardigan|knit)s?\b"
+)
+# money off for a first order in English ("new customer here, is there a welcome code")
+_WELCOME_OFF = re.compile(
+    r"\b(?:welcome|first[- ]time|first order|new customer|newcomer|sign[- ]?up)\b.{0,30}"
+    r"\b(?:code|cod|coupon|voucher|discount|offer|deal|promo)\b"
+    r"|\b(?:code|cod|coupon|voucher|discount|promo)\b.{0,30}"
+    r"\b(?:welcome|first[- ]time|first order|new customers?)\b"
+)
+# a presence check in words the greeting patterns lack ("有没有人值班呀 大晚上的", "good
+# morning!! u guys open yet", "anyone manning the chat this late?")
+_PRESENCE_MORE = re.compile(
+    r"^(?:请问)?(?:现在|这会儿?|今晚|今天|晚上)?有没有人(?:在)?值班(?:呀|啊|吗|么|呢)?"
+    r"(?:大?(?:晚上|半夜|周末|一大早)的?|这么晚了?)?$"
+)
+_PRESENCE_MORE_EN = re.compile(
+    r"^(?:(?:good )?(?:morning|afternoon|evening|hi+|hello+|hey+|yo)\s+)*"
+    r"(?:(?:are )?(?:you|u|ya) ?(?:guys|lot|all)? open yet"
+    r"|(?:is )?(?:any\s?one|any\s?body|some\s?one) (?:manning|minding|watching|running|on)"
+    r" (?:the )?(?:chat|shop|store|desk|line)(?: (?:this late|tonight|today|now|rn|still))?)$"
+)
+# a thanks in pet words ("好哒 么么哒"): 么 is read as 吗 by the normaliser
+_PET_THANKS = re.compile(r"^(?:好哒|好滴|好嘞|好哒哒|ok|好的)?\s*(?:么么哒|吗吗哒|mua+|muah)+\s*$")
+# a sum or homework to do ("帮我算下这道数学题 3x+5=20"): out of scope, not a size by its numbers
+_HOMEWORK = re.compile(
+    r"数学题|这道题|作业|方程|算术|解方程|\b(?:homework|math problem|equation|solve for)\b"
+)
+# a size out of stock asked when it comes back ("想要的M又断码了 啥时候再上"): stock, out of scope
+_SOLD_OUT_SIZE = re.compile(r"断码|没码了|码没了|(?:啥|什么)时候(?:再上|再有|上新)")
+# the region asked before the days or the courier ("寄台湾可以吗 要用什么快递", "你们能寄澳洲不
+# 大概多少天"): two questions are labelled by the first
+_SHIPS_THERE = re.compile(
+    r"(?:能|可以|能不能|可不可以)?(?:寄|发|送)(?:不寄|不发|不送)?(?:到)?[\u4e00-\u9fff]{2,4}"
+    r"?(?:可以|行|能)?(?:吗|不|么|嘛)(?![\u4e00-\u9fff])"
+)
+_OTHER_SHIPPING_Q = re.compile(r"几天|多久|多少天|什么快递|啥快递|哪家快递|运费|邮费|多少钱")
+_REGION_MISREADS = frozenset({"shipping.courier", "shipping.delivery_time", "shipping.fee"})
+# how long until it is in hand, asked before buying ("下单后一般多少天到手"): delivery, not dispatch
+_IN_HAND = re.compile(r"到手|收到|送到|\b(?:arrive|arrives|get it|receive it)\b")
+_DISPATCH_SAID = re.compile(r"发货|发出|发走|寄出|\b(?:ship|ships|shipped|dispatch\w*|sent out)\b")
+# an exchange asked in English by its reason ("tight on the thighs, can i get them one size
+# up instead", "regret picking beige, could i trade it for the black one")
+_SWAP_EN = re.compile(
+    r"\b(?:get|have|swap|switch|change) (?:it|them|this|these|one)? ?(?:a |one )?(?:size|sizes)"
+    r" (?:up|down|bigger|smaller)\b.{0,20}\binstead\b"
+    r"|\b(?:trade|swap|switch|exchange) (?:it|them|this|these|mine) (?:for|to) (?:the|a|an) \w+"
+)
+
+
+def _region_first(lower: str, norm: str, slots: Slots) -> bool:
+    if not slots.region:
+        return False
+    there = _SHIPS_THERE.search(norm)
+    if there is None:
+        return False
+    other = _OTHER_SHIPPING_Q.search(norm)
+    return other is None or there.start() < other.start()
+
+
+def _reread_18(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
+    """The kinds of round 18 (see the tables above)."""
+    if group in ("other", "quality", "complaint") and _either(_EMPTY_PARCEL, lower, norm) and (
+        group != "complaint" or _plain_complaint(lower, norm)
+    ):
+        return STATUS_INTENT
+    if group in ("color", "size", "quality") and _SENT_INSTEAD.search(norm):
+        return STATUS_INTENT
+    if current == RETURN_ADDRESS_INTENT and _COURIER_SENT_BACK.search(norm) and not (
+        _either(_MY_RETURN, lower, norm)
+    ):
+        return STATUS_INTENT
+    if current == STATUS_INTENT and _OLD_PLACE_EN.search(lower) and _NEW_PLACE_EN.search(lower):
+        return "order.change_address"
+    if current in ("color.real_color", "quality.problem") and (
+        _either(_RECEIVED, lower, norm) or (
+            _either(_REAL_THING, lower, norm) and not _either(_BEFORE_BUYING_LOOK, lower, norm)
+        )
+    ) and _either(_PICTURE, lower, norm) and _either(_COLOUR_SAID, lower, norm):
+        return "color.difference"
+    if group == "quality" and _either(_SHOWS_THROUGH, lower, norm):
+        return "color.real_color"
+    if current == STATUS_INTENT and _FAULT_ON_PART.search(lower) and not (
+        _either(_STATUS_ASKED, lower, norm)
+    ):
+        return "quality.problem"
+    if group == "other" and _either(_WASHING, lower, norm) and _either(_GARMENT, lower, norm):
+        return MATERIAL_INTENT
+    if group == "other" and _WELCOME_OFF.search(lower):
+        return DISCOUNT_INTENT
+    if group in ("other", "complaint", "human") and (
+        _PRESENCE_MORE.match(_ADDRESS_ZH.sub("", norm).replace(" ", ""))
+        or _PRESENCE_MORE_EN.match(" ".join(re.sub(r"[^a-z' ]+", " ", lower).split()))
+    ):
+        return GREETING_INTENT
+    if group == "other" and _PET_THANKS.match(lower.strip()):
+        return THANKS_INTENT
+    if group in ("size", "order", "shipping") and _either(_HOMEWORK, lower, norm):
+        return FALLBACK_INTENT
+    if current == STATUS_INTENT and _SOLD_OUT_SIZE.search(norm) and not (
+        _either(_OWN_PURCHASE, lower, norm)
+    ):
+        return FALLBACK_INTENT
+    if current in _REGION_MISREADS and _region_first(lower, norm, slots):
+        return "shipping.region"
+    if current == "shipping.dispatch_time" and _IN_HAND.search(norm) and not (
+        _DISPATCH_SAID.search(norm) or _DISPATCH_SAID.search(lower)
+    ):
+        return "shipping.delivery_time"
+    if group in ("size", "color") and _SWAP_EN.search(lower) and not (
+        _either(_UNSHIPPED, lower, norm)
+    ):
+        return EXCHANGE_INTENT
+    return None

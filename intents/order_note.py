@@ -32,7 +32,7 @@ _ASKED = re.compile(
     r"|\b(?:add|put|leave|write|include|make|attach)\b (?:a |an |this |the )?(?:gift )?"
     r"(?:note|remark|comment)s?\b(?! (?:says|said|saying))"
     r"|\b(?:note|remark) (?:on|to|in|for) (?:my|the|this) order\b"
-    r"|\bput (?:it )?on (?:my |the )?order\b|\bmark (?:on )?(?:my |the )?order\b",
+    r"|\bput (?:it |something |this )?on (?:my |the )?order\b|\bmark (?:on )?(?:my |the )?order\b",
     re.IGNORECASE,
 )
 
@@ -44,8 +44,9 @@ _NOT_INSIDE = re.compile(
     r"|\bno (?:price|receipt|invoice|bill)s?(?: tags?| slips?| lists?| labels?)?\b"
     r"(?:[^.?!]{0,30}\b(?:in|inside|in the (?:box|parcel|package|bag))\b|\s*(?:please|pls|thanks)"
     r"|[^.?!]{0,20}\b(?:gift|present)\b|$)"
-    r"|\b(?:don'?t|do not|dont|pls don'?t|please don'?t|never)"
-    r" (?:put|include|send|add|enclose|leave)"
+    r"|\b(?:don'?t|do not|dont|pls don'?t|please don'?t|never|doesn'?t|does not|doesnt"
+    r"|won'?t|wont|not to)"
+    r" (?:put|include|send|add|enclose|leave|stick|pop|slip|throw|chuck)"
     r" (?:the |a |any |an )?(?:price|receipt|invoice|bill)"
     r"|\b(?:remove|take out|leave out) (?:the |any )?(?:price|receipt|invoice)"
     r"|\bwithout (?:the |a |any )?(?:price|receipt|invoice)s?\b",
