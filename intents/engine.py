@@ -381,6 +381,7 @@ class IntentEngine:
         else:
             probs, source, encoded = self._probs(st, text, norm)
             probs, source, encoded = self._unwrap(st, text, norm, probs, source, encoded)
+            probs, source, encoded = self._after_preamble(st, norm, probs, source, encoded)
             probs, source = self._social(st, text, norm, probs, source, slots)
         self.stats.count(encoded)
 
@@ -435,6 +436,29 @@ class IntentEngine:
             if cjk < 4 and len(words) < 3:
                 return probs, source, encoded
         return inner, inner_source, encoded
+
+    def _after_preamble(
+        self, st: _State, norm: str, probs: Probs, source: Source, encoded: bool
+    ) -> tuple[Probs, Source, bool]:
+        """A question announced before it is asked ("我想问下你们家衣服起球吗", "I wanted to
+        ask, do your sweaters pill?", "quick q, does the hoodie shrink"): where the model is
+        unsure of the whole or reads it as a greeting or out of scope, the question after the
+        announcement decides when the engine is sure of it and it is a shop topic."""
+        found = _PREAMBLE.match(norm)
+        if found is None:
+            return probs, source, encoded
+        top = int(probs.argmax())
+        accept_t, _ = _thresholds(st, self.config)
+        if st.groups[top] not in ("other", "greeting") and float(probs[top]) >= accept_t:
+            return probs, source, encoded
+        rest = norm[found.end():].strip()
+        if cjk_count(rest) < 4 and len(rest.split()) < 3:
+            return probs, source, encoded
+        inner, inner_source, inner_encoded = self._probs(st, rest, rest)
+        i_top = int(inner.argmax())
+        if st.groups[i_top] in SOCIAL_GROUPS or float(inner[i_top]) < accept_t:
+            return probs, source, encoded or inner_encoded
+        return inner, inner_source, encoded or inner_encoded
 
     def _social(
         self, st: _State, text: str, norm: str, probs: Probs, source: Source,
@@ -1542,6 +1566,16 @@ _SIZE_STEP = re.compile(
 
 
 
+# a question announced before it is asked (on the normalised text: English stemmed, "wanted"
+# → "want"), a greeting before it or not
+_PREAMBLE = re.compile(
+    r"^(?:(?:你好|您好|在吗|在不在|亲爱的|亲|哈喽|嗨|hi|hello|hey|ok|so)\s*)*"
+    r"(?:(?:我)?(?:想|要)?(?:请问|问问|问|咨询|打听)(?:一下|下)"
+    r"|(?:i\s+)?(?:just\s+)?(?:want|wanna|would like|need)\s+to\s+ask"
+    r"|quick\s+(?:q|question)|(?:i\s+)?(?:just\s+)?(?:wonder|wondering))\s*"
+)
+
+
 # a story before the question ("我跟你说啊 之前在别家买的洗一次就缩了 所以想问问你们这件会不会缩",
 # "long story short, my question is …"): the question after the turn decides when the engine
 # is sure of it; the model reads the story's disappointment as a complaint
@@ -2185,4 +2219,35 @@ def _reread_18(group: str, current: str, lower: str, norm: str, slots: Slots) ->
         _either(_UNSHIPPED, lower, norm)
     ):
         return EXCHANGE_INTENT
+    return _reread_s14(group, current, lower, norm, slots)
+
+
+# Found by the lead holding the console in session 14 (not from a blind batch):
+# whether a fabric pills, in English ("do your sweaters pill", "will the knit pill")
+_PILLS_EN = re.compile(r"\b(?:pill|pills|pilling|bobble|bobbles|bobbling)\b")
+# what sending costs, with a courier named and a destination ("how much is EMS to australia")
+# whether it ships there at all, asked beside the cost: the region's question (its answer says
+# the cost too)
+_SHIPS_THERE_ASKED = re.compile(
+    r"\b(?:can|could) (?:you|u) (?:send|ship)\b|\bpossible\b|\bdo you (?:send|ship)\b"
+    r"|能不能(?:寄|发)|能(?:寄|发)|可以(?:寄|发)|可不可以(?:寄|发)"
+)
+_COURIER_COST = re.compile(
+    r"(?<![a-z])(?:ems|sf)(?![a-z])|顺丰|邮政|快递|shipping|postage|寄到|发到|寄过去|\bship\b|\bsend\b"
+)
+_COST = re.compile(r"多少钱|多少|运费|邮费|\bhow much\b|\bcost|\bprice\b|\bfee\b")
+
+
+def _reread_s14(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
+    if group in ("other", "greeting") and _PILLS_EN.search(lower):
+        return MATERIAL_INTENT
+    if (
+        slots.region is not None
+        and group in ("shipping", "bargain", "other")
+        and current not in ("shipping.delivery_time", "shipping.dispatch_time")
+        and _COURIER_COST.search(lower)
+        and _COST.search(lower)
+        and not _SHIPS_THERE_ASKED.search(lower)
+    ):
+        return "shipping.fee"
     return None

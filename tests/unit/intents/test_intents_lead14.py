@@ -1,0 +1,42 @@
+"""Found by the lead holding the console in session 14 (not from a blind batch; every sentence
+here is our own): a question announced before it is asked ("我想问下…", "I wanted to ask, …"),
+whether a fabric pills in English, and what sending costs with a courier and a destination
+named. Main's engine (e661148) read each as noted."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import full_engine
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我想问下你们家衣服起球吗", "quality.material"),  # out of scope (fallback)
+        ("你好 我想问下你们家衣服起球吗", "quality.material"),  # "did you mean: greeting…"
+        ("I wanted to ask, do your sweaters pill?", "quality.material"),  # fallback
+        ("hi do your sweaters pill", "quality.material"),  # fallback
+        ("how much is EMS to australia for one jacket", "shipping.fee"),  # "did you mean"
+        ("ems到美国多少钱", "shipping.fee"),  # "did you mean"
+    ],
+)
+def test_read_as_the_question_asked(text: str, intent: str) -> None:
+    decision = full_engine().match(text)
+    assert (decision.intent, decision.outcome) == (intent, "accept")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # the announcement alone, or before a greeting: nothing to read behind it
+        ("我想问下", "other.unknown"),
+        ("问一下 在吗", "greeting.hello"),
+        # whether it ships there, asked beside the cost: the region's question
+        ("im in canada, can you send there and how much", "shipping.region"),
+        # the time, not the cost
+        ("how long does EMS take to australia", "shipping.delivery_time"),
+    ],
+)
+def test_left_as_they_were(text: str, intent: str) -> None:
+    assert full_engine().match(text).intent == intent
