@@ -1942,8 +1942,27 @@ def _missing_item(lower: str, norm: str) -> bool:
             and bool(_MISSING_ITEM.search(norm) or _ITEM_NAMED_EN.search(lower)))
 
 
+# the parcel lost on its way to her, and her money back asked ("in transit for nearly 4 weeks,
+# i think it's lost. i want my money back", "快递一个月了还没到 估计丢了 我要退款"): the order's
+# (the courier chased, a person for the refund), never the return rules — nothing came to send
+# back. Her own parcel sent back that got lost is the return's.
+_PARCEL_LOST = re.compile(
+    r"丢了|丢件|寄丢|弄丢|一直没(?:到|收到)|还没(?:到|收到)"
+    r"|\b(?:it'?s|is|was|got|been|parcel|package) (?:lost|missing)\b|\bin transit\b"
+    r"|\bnever (?:arrived|came|showed up)\b|\bstill (?:hasn'?t|not) (?:arrived|come)\b"
+)
+_SENT_BY_HER = re.compile(
+    r"退回去的|寄回去|寄回的|退货的(?:快递|包裹)|\b(?:sent|mailed|posted) (?:it|them) back\b"
+    r"|\breturn(?:ed)? (?:parcel|package)\b"
+)
+
+
 def _reread_17(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
     """The kinds of round 17 (see the tables above)."""
+    if current in (RETURN_INTENT, REFUND_PROGRESS_INTENT) and _either(
+        _PARCEL_LOST, lower, norm
+    ) and not _either(_SENT_BY_HER, lower, norm):
+        return STATUS_INTENT
     if current in _TIMING_INTENTS and _either(_PAID_WAITING, lower, norm):
         return STATUS_INTENT
     if group in ("quality", "size", "color", "returns") and _missing_item(lower, norm):
