@@ -55,6 +55,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
         # two answer words run together are the one answer; a yes beside a no is none
         ("好的确认", True), ("嗯 没问题", True), ("ok confirm", True), ("yes go ahead", True),
         ("不用不用", False), ("好的不用", None), ("要不要", None), ("yes no", None),
+        ("yea", True), ("ya", True),  # (batch 3: "yea" at the return's confirmation)
     ],
 )  # fmt: skip
 async def test_yes_or_no(text: str, answer: bool | None) -> None:
@@ -152,6 +153,23 @@ async def test_pick_item_by_its_english_name() -> None:
     for text, picked in (("the t-shirt", 1), ("the jeans", 2), ("jeans please", 2)):
         found = await pick_item(bus, text, items, Slots())
         assert found is not None and found.item_id == picked, text
+
+
+async def test_an_item_named_with_a_slip_is_that_item() -> None:
+    """ "can i retrun my tshrit?": the T-shirt (blind jobs batch 3), "jeens" the jeans; a word
+    that is a slip of nothing names nothing."""
+    tee, jeans = item(1, "纯棉圆领T恤"), item(2, "高腰牛仔裤", "L", "黑色")
+    items = [
+        tee.model_copy(update={"product_name_en": "Cotton Crew-neck T-shirt"}),
+        jeans.model_copy(update={"product_name_en": "High-waist Jeans"}),
+    ]
+    for text, ids in (
+        ("hey can i retrun my tshrit? its too big", [1]),
+        ("the jeens are too long", [2]),
+        ("my t-shrit shrank", [1]),
+        ("how much does it cost", []),
+    ):
+        assert [i.item_id for i in items_mentioned(text, items)] == ids, text
 
 
 async def test_no_to_the_size_read_back_asks_for_the_contact_when_the_order_needs_it() -> None:

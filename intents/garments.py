@@ -1,0 +1,89 @@
+"""Garment words typed with a slip ("tshrit", "jeens", "hoodei", "cardign"): read as the word
+they miss by one letter — one dropped, added, changed or two swapped (two slips in a long
+word) — so that the customer's item is found (``bot.services.choices``' item reader, the
+product search's words). The standard library only.
+
+Only a word of five letters or more that is not itself a garment or a common word near one
+("short", "shift", "means", "price"…) is read, it must start with the same letter, and it is
+read as the nearest garment word, not when two are as near: "shorts" stays shorts, "cost" is
+no coat.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+GARMENTS: frozenset[str] = frozenset(
+    """
+    tshirt tshirts shirt shirts tee tees top tops blouse blouses jeans trousers pants shorts
+    sweatpants leggings skirt skirts dress dresses hoodie hoodies sweater sweaters cardigan
+    cardigans jumper jumpers blazer blazers jacket jackets coat coats trench scarf scarves
+    beanie beanies qipao tote socks sneakers chiffon cashmere
+    """.split()
+)
+"""The words of the shop's items (and garments customers name) a typo is read as."""
+
+_NEAR_WORDS: frozenset[str] = frozenset(
+    """
+    short shorter shift shirk skirted shorty dressed dresser dressing addresses address
+    pressed means meant jeanne coast coats coach coated cost costs boat sweat sweaty sweated
+    swear swearing shift shifts third thirst shine shiny shrink shrunk shrank still stirred
+    stick twist trouble trousseau skirting blazing glazer jacked jacks cardinal coarse course
+    price prices sheet shits short shortly hoodwink layers player players slayer denied denims
+    linens linear lines silky silent sills shortage stores store scare scared scars scary
+    panty panties paints points parts parents scarfs totes toted totem
+    later sorts chats lined teeth
+    """.split()
+)
+"""Common words a garment word is one letter from: never read as the garment."""
+
+_WORD = re.compile(r"[a-z][a-z-]*[a-z]")
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of two letters is one edit), ``limit + 1``
+    once it is over ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+@lru_cache(maxsize=4096)
+def garment_of(word: str) -> str | None:
+    """The garment word ``word`` (lower case) is a slip of, or ``None`` (a garment itself, a
+    common word, too short, near none or near two)."""
+    if len(word) < 5 or word in GARMENTS or word in _NEAR_WORDS:
+        return None
+    limit = 2 if len(word) >= 8 else 1
+    near = sorted(
+        (_distance(word, garment, limit), garment)
+        for garment in GARMENTS
+        if garment[0] == word[0]
+    )
+    near = [(d, garment) for d, garment in near if d <= limit]
+    if not near or (len(near) > 1 and near[1][0] == near[0][0]):
+        return None  # near none, or as near two ("dreses": dress or dresses)
+    return near[0][1]
+
+
+def mended(text: str) -> str:
+    """``text`` (lower case) with every garment word typed with a slip written right."""
+
+    def mend(found: re.Match[str]) -> str:
+        word = found.group(0)
+        return garment_of(word) or garment_of(word.replace("-", "")) or word
+
+    return _WORD.sub(mend, text)

@@ -1,0 +1,41 @@
+"""Garment words typed with a slip (``intents.garments``): read as the garment they miss by a
+letter, and only then — a common word or a garment itself stays as typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.garments import garment_of, mended
+
+
+@pytest.mark.parametrize(
+    ("word", "garment"),
+    [
+        ("tshrit", "tshirt"), ("tshirr", "tshirt"), ("jeens", "jeans"), ("jenas", "jeans"),
+        ("hoodei", "hoodie"), ("hoddie", "hoodie"), ("cardign", "cardigan"),
+        ("cardiagn", "cardigan"), ("skrit", "skirt"), ("blazr", "blazer"), ("jackt", "jacket"),
+        ("trosuers", "trousers"), ("sweatr", "sweater"),
+    ],
+)  # fmt: skip
+def test_a_garment_typed_with_a_slip(word: str, garment: str) -> None:
+    assert garment_of(word) == garment
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "tshirt", "shorts", "shirt", "skirt", "short", "cost", "costs", "means", "later",
+        "sorts", "chats", "price", "shift", "return", "retrun", "dreses", "sleeves", "shoes",
+    ],
+)  # fmt: skip
+def test_a_garment_or_a_common_word_stays(word: str) -> None:
+    """(``dreses`` is one letter from both dress and dresses: which one is not guessed.)"""
+    assert garment_of(word) is None
+
+
+def test_mended_writes_only_the_slips_right() -> None:
+    assert mended("hey can i retrun my tshrit? its too big") == (
+        "hey can i retrun my tshirt? its too big"
+    )
+    assert mended("the t-shrit and the jeens") == "the tshirt and the jeans"
+    assert mended("how much does the coat cost") == "how much does the coat cost"
