@@ -4,6 +4,9 @@ parcel with the money back asked ends with a person (blind jobs batch 3)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from tests.e2e.test_named_item_jobs import name_product, urges_of
 from tests.support.bot import engine
 
 UNCLEAR = ["那个快递的事", "衣服的问题", "退还是换呢", "about my parcel", "能换吗"]
@@ -41,3 +44,40 @@ async def test_a_lost_parcel_with_her_money_back_is_chased_and_goes_to_a_person_
     [saved] = await stack.tickets(customer.user_id)
     assert saved.reason == "not_received" and saved.order_no == blazer.order_no
     assert saved.ticket_no in ticket.text
+
+
+async def overdue_trousers(stack):
+    """A paid order of wide-leg trousers, ten days after payment and not shipped (late)."""
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=10)
+    )
+    await name_product(stack, order.product_id, "亚麻阔腿裤", "Linen Wide-leg Trousers")
+    return order
+
+
+async def test_when_her_ordered_item_ships_is_her_order_once_verified_zh(stack) -> None:
+    """ "阔腿裤啥时候发货" from a customer whose trousers are late: the shop's times and the
+    contact asked, and once it is shared her own order — late, its chase offered, chased."""
+    order = await overdue_trousers(stack)
+    customer = stack.customer()
+    general, ask = await customer.says("阔腿裤啥时候发货", replies=2)
+    assert general.text == stack.answer("shipping.dispatch_time")
+    assert ask.text == stack.t("timing.own_order_contact")
+    assert ask.reply_buttons[0][0].request_contact
+    _, card, late = await customer.shares_contact(order.phone, replies=3)
+    assert order.order_no in card.text
+    assert late.button("催")  # the chase offered for the late order
+    [urged] = await customer.says("好")
+    assert urged.text == stack.t("order.urged.dispatch")
+    assert len(await urges_of(stack, order.order_no)) == 1
+
+
+async def test_when_her_ordered_item_ships_verified_already_is_her_order_en(stack) -> None:
+    order = await overdue_trousers(stack)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    card, late = await customer.says("when will the wide-leg trousers ship?", replies=2)
+    assert order.order_no in card.text and late.button("Talk to a person")
+    # an item she has no order for: the shop's times, nothing asked
+    [general] = await customer.says("when does the hoodie ship?")
+    assert general.text == stack.answer("shipping.dispatch_time", "en")
