@@ -87,3 +87,19 @@ def mended(text: str) -> str:
         return garment_of(word) or garment_of(word.replace("-", "")) or word
 
     return _WORD.sub(mend, text)
+
+
+_GARMENT_ZH = re.compile(r"[衣裤裙衫套服帽巾恤鞋袜袄褂]")
+
+
+def names_a_garment(text: str) -> bool:
+    """ "阔腿裤啥时候发货", "when does the hoodie ship", "my tshrit": an item named (a garment's
+    character, or an English garment word, typed with a slip or not) — not "it", not "the M I
+    bought"."""
+    if _GARMENT_ZH.search(text):
+        return True
+    lowered = text.lower()
+    return any(
+        word.replace("-", "") in GARMENTS or garment_of(word.replace("-", "")) is not None
+        for word in _WORD.findall(lowered)
+    ) or bool(re.search(r"\bt[\s-]shirts?\b|\btees?\b", lowered))

@@ -37,6 +37,7 @@ from bus.contracts import (
 )
 from bus.errors import BusError
 from intents import Decision, Slots
+from intents.garments import names_a_garment
 from shop.colours import colour_name
 
 logger = logging.getLogger(__name__)
@@ -161,6 +162,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             # sizes: the one her words point to — "M是不是小了" is one up — or she picks)
             if not wish.said and advised.advised:
                 wish = SizeWish(target=advised.advised)
+            text = f"{text} {advised.name}"
+        elif advised is not None and advised.advised and not names_a_garment(text):
+            # "so the M I bought is too small. can I exchange it for an XL?" right after the
+            # size advice for the cotton tee: "it" is the tee (the item was lost, and she was
+            # asked which of her order's two)
             text = f"{text} {advised.name}"
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),
@@ -291,6 +297,10 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
         named = choices.items_mentioned(f"{draft.request} {draft.picked_by}", candidates)
+        advised = self.conv.memory.product
+        if not named and advised is not None and advised.advised:
+            # the exchange asked after the size advice for an item of this order: that item
+            named = choices.items_mentioned(advised.name, candidates)
         if len(candidates) == 1 or len(named) == 1:
             # the only one, or the one the request named ("T恤太小了想换大一号")
             await self.with_item(draft, order, (named or candidates)[0].item_id)

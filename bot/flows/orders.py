@@ -957,6 +957,17 @@ class OrderChangeFlow(Flow):
         if draft.new_size is None and draft.size_step:
             wish = SizeWish(step=draft.size_step, base=draft.size_base)
             draft.new_size = await wanted_size(self.rpc, item.product_id, wish, item.size)
+        advised = self.conv.memory.product
+        if (
+            draft.new_size is None
+            and draft.new_color is None
+            and advised is not None
+            and advised.advised
+            and advised.product_id == item.product_id
+        ):
+            # "那就L吧 帮我改一下" after the waist advice for this skirt: the size advised (said
+            # back before anything changes); the change had asked "改成什么尺码"
+            draft.new_size = advised.advised
         if draft.new_color == item.color and draft.new_size:
             draft.new_color = None  # "M码黑色改成L": the colour they have, not a change
         if draft.new_size or draft.new_color:

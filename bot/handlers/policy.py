@@ -28,7 +28,7 @@ from bot.services.questions import asks_for_gift, asks_for_gift_wrap, payment_fa
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
-from intents.garments import GARMENTS, mended
+from intents.garments import names_a_garment
 from shop.enums import OrderState, TicketReason
 from shop.policy import ShopPolicy
 
@@ -78,18 +78,6 @@ OWN_ORDER_STATES: dict[str, tuple[OrderState, ...]] = {
     "shipping.delivery_time": ("paid", "shipped"),
 }
 """When an item ships or arrives, asked of an item she has ordered: the orders it may be in."""
-
-_GARMENT_ZH = re.compile(r"[衣裤裙衫套服帽巾恤鞋袜袄褂]")
-_GARMENT_EN = re.compile(r"[a-z][a-z-]+")
-
-
-def names_a_garment(text: str) -> bool:
-    """ "阔腿裤啥时候发货", "when does the hoodie ship": an item named, not the shop's times."""
-    lowered = mended(text.lower())
-    return bool(_GARMENT_ZH.search(text)) or any(
-        w.replace("-", "") in GARMENTS for w in _GARMENT_EN.findall(lowered)
-    )
-
 
 async def own_order_timing(
     conv: Conversation, rpc: Bus, flows: Flows, intent: str, text: str

@@ -24,6 +24,7 @@ from bot.services.choices import (
     yes_or_no,
 )
 from bot.services.orders import order_mentioned
+from bot.services.sizes import size_wish
 from bus.contracts import (
     ContactRequired,
     LookupOrder,
@@ -371,3 +372,12 @@ async def test_a_buttons_words_typed(text: str, value: bool | None) -> None:
 )  # fmt: skip
 async def test_a_question_of_its_own_or_an_answer(text: str, asks: bool) -> None:
     assert asks_a_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("那就L吧 帮我改一下", "L"), ("就要M码", "M"), ("就M码吧", "M"), ("我就不换了", None)],
+)
+async def test_the_size_settled_on_is_the_size_wished(text: str, size: str | None) -> None:
+    """ "那就L吧" after the advice (blind jobs batch 3: the skirt's change asked which size)."""
+    assert size_wish(text).target == size

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.garments import garment_of, mended
+from intents.garments import garment_of, mended, names_a_garment
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,15 @@ def test_mended_writes_only_the_slips_right() -> None:
     )
     assert mended("the t-shrit and the jeens") == "the tshirt and the jeans"
     assert mended("how much does the coat cost") == "how much does the coat cost"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("阔腿裤啥时候发货", True), ("when does the hoodie ship", True), ("my tshrit", True),
+        ("swap it for the tee", True), ("so the M I bought is too small", False),
+        ("你们一般多久发货", False), ("那就L吧 帮我改一下", False),
+    ],
+)  # fmt: skip
+def test_names_a_garment(text: str, named: bool) -> None:
+    assert names_a_garment(text) is named
