@@ -44,6 +44,7 @@ from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
 from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
 from intents.features import cues, ngrams
+from intents.garments import sizes_per_item
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
@@ -1963,6 +1964,10 @@ def _reread_17(group: str, current: str, lower: str, norm: str, slots: Slots) ->
         _PARCEL_LOST, lower, norm
     ) and not _either(_SENT_BY_HER, lower, norm):
         return STATUS_INTENT
+    if group in ("size", "color") and len(sizes_per_item(lower)) > 1:
+        # "tee in L and jeans in XL please" (told they are too small): the exchange of both,
+        # not which size fits
+        return EXCHANGE_INTENT
     if current in _TIMING_INTENTS and _either(_PAID_WAITING, lower, norm):
         return STATUS_INTENT
     if group in ("quality", "size", "color", "returns") and _missing_item(lower, norm):

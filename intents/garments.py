@@ -103,3 +103,31 @@ def names_a_garment(text: str) -> bool:
         word.replace("-", "") in GARMENTS or garment_of(word.replace("-", "")) is not None
         for word in _WORD.findall(lowered)
     ) or bool(re.search(r"\bt[\s-]shirts?\b|\btees?\b", lowered))
+
+
+_SIZE_AFTER = (
+    r"(?:an?\s+|size\s+|the\s+)?(X{0,3}L|XS|S|M|\d{2,3}(?=\s*[码号]))(?![A-Za-z])\s*(?:码|号)?"
+)
+_ITEM_ZH = re.compile(
+    r"((?:[Tt](?=恤)|[\u4e00-\u9fff]{0,4}?)(?:恤|裤子|裤|裙子|裙|衫|卫衣|毛衣|外套|夹克|大衣|开衫))"
+    r"\s*(?:的)?\s*(?:换成|改成|换个|换|改|要)\s*" + _SIZE_AFTER,
+    re.IGNORECASE,
+)
+_ITEM_EN = re.compile(
+    r"\b(t-shirt|t shirt|[a-z]{3,12})\s*(?:in|to|for|into|->|:)?\s*" + _SIZE_AFTER,
+    re.IGNORECASE,
+)
+
+
+def sizes_per_item(text: str) -> list[tuple[str, str]]:
+    """Each item a message names with the size it wants ("T恤换L 裤子换M", "tee in L and jeans
+    in XL please", "swap the tee for an L and the jeans for an XL"): (the words that asked it,
+    the size), in order — two or more when several items are changed in one breath."""
+    found: list[tuple[int, str, str]] = []
+    for match in _ITEM_ZH.finditer(text):
+        found.append((match.start(), match.group(0).strip(), match.group(2).upper()))
+    for match in _ITEM_EN.finditer(text):
+        word = match.group(1).lower().replace(" ", "").replace("-", "")
+        if word in GARMENTS or garment_of(word) is not None:
+            found.append((match.start(), match.group(0).strip(), match.group(2).upper()))
+    return [(words, size) for _, words, size in sorted(found)]

@@ -41,7 +41,7 @@ _YES_EN = frozenset(
         "right", "that's right", "thats right", "confirm", "confirmed", "go ahead", "please do",
         "fine", "sounds good", "y", "ok sure", "okay sure", "sure thing", "yes sure", "yes pls",
         "yes thanks", "yes thank you", "please", "yes do", "do it", "sure please", "ok please",
-        "ok thanks", "okay thanks",
+        "ok thanks", "okay thanks", "true", "that's true",
     }
 )  # fmt: skip
 _NO_EN = frozenset(

@@ -56,7 +56,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
         # two answer words run together are the one answer; a yes beside a no is none
         ("好的确认", True), ("嗯 没问题", True), ("ok confirm", True), ("yes go ahead", True),
         ("不用不用", False), ("好的不用", None), ("要不要", None), ("yes no", None),
-        ("yea", True), ("ya", True),  # (batch 3: "yea" at the return's confirmation)
+        ("yea", True), ("ya", True), ("true", True),  # (batch 3: at the confirmations)
     ],
 )  # fmt: skip
 async def test_yes_or_no(text: str, answer: bool | None) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from intents.garments import garment_of, mended, names_a_garment
+from intents.garments import garment_of, mended, names_a_garment, sizes_per_item
+
+from .conftest import full_engine
 
 
 @pytest.mark.parametrize(
@@ -51,3 +53,26 @@ def test_mended_writes_only_the_slips_right() -> None:
 )  # fmt: skip
 def test_names_a_garment(text: str, named: bool) -> None:
     assert names_a_garment(text) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("T恤换L 裤子换M", [("T恤换L", "L"), ("裤子换M", "M")]),
+        ("tee in L and jeans in XL please", [("tee in L", "L"), ("jeans in XL", "XL")]),
+        ("swap the tee for an L and the jeans for an XL",
+         [("tee for an L", "L"), ("jeans for an XL", "XL")]),
+        ("牛仔裤换成29码 T恤要M", [("牛仔裤换成29码", "29"), ("T恤要M", "M")]),
+        ("T恤换L", [("T恤换L", "L")]), ("我要换货", []), ("can i get it in L", []),
+    ],
+)  # fmt: skip
+def test_sizes_per_item(text: str, asked: list[tuple[str, str]]) -> None:
+    assert sizes_per_item(text) == asked
+
+
+def test_two_items_with_their_sizes_are_an_exchange() -> None:
+    """ "tee in L and jeans in XL please", told both are too small: the exchange (blind jobs
+    batch 3: read as which size fits, asked "did you mean")."""
+    text = "both the tee and the jeans are too small. tee in L and jeans in XL please"
+    d = full_engine().match(text)
+    assert (d.intent, d.outcome) == ("returns.exchange", "accept"), d
