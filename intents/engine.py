@@ -51,7 +51,7 @@ from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.not_received import not_received
 from intents.order_note import order_note
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
-from intents.person import mentions_person
+from intents.person import mentions_person, person_words
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 from intents.wrong_item import told_as_story
 
@@ -1557,6 +1557,10 @@ def _reread(
 ) -> str | None:
     """The intent a message means where the model read it by a word in it (the rule tables
     above), or None: each rule only where the model read what it names as the misreading."""
+    if group in ("greeting", "other", "human") and person_words(lower):
+        # "are you a bot? get me someone who can actually help": a person asked for, not a
+        # hello (who answers, asked, reads as one)
+        return HUMAN_INTENT
     if (current not in (COD_INTENT, INVOICE_INTENT) and group != "bargain"
             and asks_how_to_order(text)):
         return PAYMENT_INTENT  # "我要买这件 怎么拍", "how do i order": where to buy, and how to pay
