@@ -67,7 +67,7 @@ async def go_on_after_contact(
     if return_invited(conv.memory):
         await flows.get(ReturnFlow).invited(Slots())
         return
-    pending = conv.memory.pending_text
+    pending = conv.memory.pending()
     if not pending:
         return
     conv.memory.pending_text = None

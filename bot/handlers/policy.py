@@ -156,7 +156,7 @@ def get_router(router: Router | None = None) -> Router:
         if decision.intent in OWN_ORDER_STATES and names_a_garment(message.text or ""):
             # not verified: the shop's times, and her own order once she is ("阔腿裤啥时候发货"
             # of an order late already got the general times, and after the contact nothing)
-            conv.memory.pending_text = (message.text or "")[:1000]
+            conv.memory.pend(message.text or "")
             await conv.say(
                 conv.t("timing.own_order_contact"), reply_markup=keyboards.share_contact(conv.t)
             )

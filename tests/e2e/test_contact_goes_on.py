@@ -30,6 +30,20 @@ async def test_a_did_you_mean_left_waiting_through_the_contact_is_asked_again(st
     assert answer.text != stack.t("clarify.rephrase")
 
 
+async def test_a_did_you_mean_long_behind_her_is_not_asked_again(stack) -> None:
+    """Three questions later, the contact shared is not an answer to the old "did you mean…?"."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    unclear = [p for p in UNCLEAR if engine().match(p).outcome == "clarify"]
+    customer = stack.customer()
+    [question] = await customer.says(unclear[0])
+    assert question.text == stack.t("clarify.header")
+    for asked in ("寄北京包邮吗", "你们用什么快递", "一般几天发货"):
+        await customer.says(asked)
+    [linked] = await customer.shares_contact(order.phone)
+    assert linked.text == stack.t("contact.linked")
+    await customer.hears_nothing_more()
+
+
 async def test_a_lost_parcel_with_her_money_back_is_chased_and_goes_to_a_person_en(stack) -> None:
     blazer = await stack.long_in_transit_order()
     customer = stack.customer(language_code="en")
