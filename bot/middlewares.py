@@ -312,7 +312,7 @@ class IntentMiddleware(BaseMiddleware):
         if not titles:
             return
         self._count(intent, "offered")
-        conversation.memory.pending_text = part[:1000]
+        conversation.memory.pend(part)
         title = titles.get(conversation.locale) or next(iter(titles.values()))
         await conversation.say(
             conversation.t("also.offer", title=title),

@@ -44,13 +44,14 @@ from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
 from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
 from intents.features import cues, ngrams
+from intents.garments import sizes_per_item
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.not_received import not_received
 from intents.order_note import order_note
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
-from intents.person import mentions_person
+from intents.person import mentions_person, person_words
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 from intents.wrong_item import told_as_story
 
@@ -1590,6 +1591,10 @@ def _reread(
 ) -> str | None:
     """The intent a message means where the model read it by a word in it (the rule tables
     above), or None: each rule only where the model read what it names as the misreading."""
+    if group in ("greeting", "other", "human") and person_words(lower):
+        # "are you a bot? get me someone who can actually help": a person asked for, not a
+        # hello (who answers, asked, reads as one)
+        return HUMAN_INTENT
     if (current not in (COD_INTENT, INVOICE_INTENT) and group != "bargain"
             and asks_how_to_order(text)):
         return PAYMENT_INTENT  # "我要买这件 怎么拍", "how do i order": where to buy, and how to pay
@@ -1976,8 +1981,31 @@ def _missing_item(lower: str, norm: str) -> bool:
             and bool(_MISSING_ITEM.search(norm) or _ITEM_NAMED_EN.search(lower)))
 
 
+# the parcel lost on its way to her, and her money back asked ("in transit for nearly 4 weeks,
+# i think it's lost. i want my money back", "快递一个月了还没到 估计丢了 我要退款"): the order's
+# (the courier chased, a person for the refund), never the return rules — nothing came to send
+# back. Her own parcel sent back that got lost is the return's.
+_PARCEL_LOST = re.compile(
+    r"丢了|丢件|寄丢|弄丢|一直没(?:到|收到)|还没(?:到|收到)"
+    r"|\b(?:it'?s|is|was|got|been|parcel|package) (?:lost|missing)\b|\bin transit\b"
+    r"|\bnever (?:arrived|came|showed up)\b|\bstill (?:hasn'?t|not) (?:arrived|come)\b"
+)
+_SENT_BY_HER = re.compile(
+    r"退回去的|寄回去|寄回的|退货的(?:快递|包裹)|\b(?:sent|mailed|posted) (?:it|them) back\b"
+    r"|\breturn(?:ed)? (?:parcel|package)\b"
+)
+
+
 def _reread_17(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
     """The kinds of round 17 (see the tables above)."""
+    if current in (RETURN_INTENT, REFUND_PROGRESS_INTENT) and _either(
+        _PARCEL_LOST, lower, norm
+    ) and not _either(_SENT_BY_HER, lower, norm):
+        return STATUS_INTENT
+    if group in ("size", "color") and len(sizes_per_item(lower)) > 1:
+        # "tee in L and jeans in XL please" (told they are too small): the exchange of both,
+        # not which size fits
+        return EXCHANGE_INTENT
     if current in _TIMING_INTENTS and _either(_PAID_WAITING, lower, norm):
         return STATUS_INTENT
     if group in ("quality", "size", "color", "returns") and _missing_item(lower, norm):

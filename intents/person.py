@@ -35,6 +35,10 @@ _PERSON = re.compile(
     r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
     r"(person|human|agent|people|someone|somebody|staff)\b"
     r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b"
+    # someone fetched ("get me someone who can actually help", "find me a real person")
+    r"|\b(get|give|find|fetch|bring) me (a |an |some )?(real |actual |live )?"
+    r"(person|human|agent|someone|somebody|staff|manager|supervisor)\b"
+    r"|\bsomeone (who|that) can (actually |really |properly )?help\b"
     # someone put on the chat ("put a real staff member on pls")
     r"|\bput (a |an |some )?(real |actual |live )?(person|human|agent|staff member|staff"
     r"|someone|somebody) on\b"

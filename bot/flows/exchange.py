@@ -15,6 +15,7 @@ import re
 from typing import ClassVar
 
 from aiogram.fsm.state import State, StatesGroup
+from pydantic import Field
 
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
@@ -37,6 +38,7 @@ from bus.contracts import (
 )
 from bus.errors import BusError
 from intents import Decision, Slots
+from intents.garments import names_a_garment, sizes_per_item
 from shop.colours import colour_name
 
 logger = logging.getLogger(__name__)
@@ -117,6 +119,9 @@ class ExchangeDraft(OrderDraft):
     """A quality problem told with it ("有个洞 给我换一件"): the shop's fault — a new one of the
     same unless another size or colour is named, postage both ways the shop's, the item's
     condition not asked (it is checked on arrival), the kind's window and rule lifted."""
+    then: list[str] = Field(default_factory=list)
+    """The words that asked for the exchange of each further item of the same message ("T恤换L
+    裤子换M": "裤子换M"), exchanged one after the other once this one is done."""
 
     def quote(self, user_id: int, proof: str | None) -> QuoteExchange:
         assert self.order_no is not None and self.item_id is not None
@@ -162,13 +167,28 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             if not wish.said and advised.advised:
                 wish = SizeWish(target=advised.advised)
             text = f"{text} {advised.name}"
+        elif advised is not None and advised.advised and not names_a_garment(text):
+            # "so the M I bought is too small. can I exchange it for an XL?" right after the
+            # size advice for the cotton tee: "it" is the tee (the item was lost, and she was
+            # asked which of her order's two)
+            text = f"{text} {advised.name}"
+        several = sizes_per_item(text)
+        then: list[str] = []
+        asked = text
+        if len(several) > 1:
+            # "T恤换L 裤子换M", "tee in L and jeans in XL": one after the other, each with its
+            # own confirmation, and said so (the second was lost, or neither was read)
+            asked, then = several[0][0], [words for words, _ in several[1:]]
+            wish = size_wish(asked)
+            await self.conv.say(self.conv.t("exchange.one_then_other", count=len(several)))
         draft = ExchangeDraft(
             new_size=wish.target if wish.target else (None if wish.step else slots.size),
-            new_color=(wanted_color(text) if text else None) or slots.color,
+            new_color=(wanted_color(asked) if asked else None) or slots.color,
             size_step=wish.step,
             size_base=wish.base,
-            request=text.strip()[:200],
+            request=asked.strip()[:200],
             quality=choices.return_cause(text) == "quality",
+            then=then,
         )
         # the order named, or whose item is named ("change the hoodie to XL"), or the one the
         # chat is about — for a size said, a customer who proved that order by its digits (the
@@ -291,6 +311,10 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         draft.order_no = order.order_no
         named = choices.items_mentioned(f"{draft.request} {draft.picked_by}", candidates)
+        advised = self.conv.memory.product
+        if not named and advised is not None and advised.advised:
+            # the exchange asked after the size advice for an item of this order: that item
+            named = choices.items_mentioned(advised.name, candidates)
         if len(candidates) == 1 or len(named) == 1:
             # the only one, or the one the request named ("T恤太小了想换大一号")
             await self.with_item(draft, order, (named or candidates)[0].item_id)
@@ -644,6 +668,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             logger.info("exchange refused for chat %s: %s", conv.chat_id, ",".join(reply.reasons))
             await self.finish()
             await outcomes.exchange_refused(conv, reply.reasons, draft.kind)
+            await self.next_item(draft)
             return
         draft.key = draft.key or idempotency_key(conv.user_id)
         await self.wait(ExchangeRequest.waiting_for_confirm, draft)
@@ -695,6 +720,28 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             )
         else:
             await outcomes.explain(conv, reply)
+        await self.next_item(draft)
+
+    async def next_item(self, draft: ExchangeDraft) -> None:
+        """The next item the same message asked to exchange ("裤子换M" of "T恤换L 裤子换M"),
+        once this one is done or refused: of the same order, its condition as told for both."""
+        if not draft.then or draft.order_no is None:
+            return
+        asked, *rest = draft.then
+        wish = size_wish(asked)
+        following = ExchangeDraft(
+            new_size=wish.target,
+            new_color=wanted_color(asked),
+            size_step=wish.step,
+            size_base=wish.base,
+            request=asked,
+            quality=draft.quality,
+            fit_for_resale=draft.fit_for_resale,
+            condition_said=draft.condition_said,
+            then=rest,
+        )
+        await self.conv.say(self.conv.t("exchange.next_item"))
+        await self.open_order(following, draft.order_no, None)
 
     async def resume(self, at: str) -> None:
         draft = await self.draft()

@@ -35,11 +35,13 @@ def normalize_phone(raw: str) -> str:
 
 async def contact_shared(
     conv: Conversation, rpc: Bus, state: FSMContext, contact: Contact, sender_id: int
-) -> None:
+) -> bool:
+    """Link the chat to the contact's customer; ``True`` when a flow went on with it (the one
+    that paused for it, or the one she was in)."""
     if contact.user_id != sender_id:
         logger.info("refused a contact that is not the sender's own (user %s)", conv.user_id)
         await conv.say(conv.t("contact.not_own"), reply_markup=keyboards.share_contact(conv.t))
-        return
+        return False
     try:
         request = LinkCustomer(
             telegram_user_id=conv.user_id, phone=normalize_phone(contact.phone_number)
@@ -53,7 +55,7 @@ async def contact_shared(
             ", ".join(str(e["type"]) for e in exc.errors(include_input=False)),
         )
         await conv.say(conv.t("contact.unknown_phone"), reply_markup=ReplyKeyboardRemove())
-        return
+        return False
     reply = await rpc.call(request)
     if not isinstance(reply, CustomerLinked):
         await conv.say(conv.t("contact.unknown_phone"), reply_markup=ReplyKeyboardRemove())
@@ -61,11 +63,13 @@ async def contact_shared(
             # A change was waiting for this verification: a person can still help.
             await state.clear()
             await outcomes.not_order_owner(conv)
-        return
+        return False
     conv.memory.linked = True
     logger.info("user %s linked to customer %s", conv.user_id, reply.customer_id)
     await conv.say(conv.t("contact.linked"), reply_markup=ReplyKeyboardRemove())
-    await resume(conv, rpc, state)
+    went_on = await resume(conv, rpc, state)
     if conv.memory.parcel is not None:  # the return's tracking number sent before: kept now
         tracking_no, return_no = conv.memory.parcel
         await record_return_parcel(conv, rpc, tracking_no, return_no)
+        went_on = True
+    return went_on

@@ -229,6 +229,13 @@ _CHANGE_IT = re.compile(
 )
 
 
+# her money back asked for a late parcel ("i want my money back", "我要退款")
+_MONEY_BACK = re.compile(
+    r"退款|退钱|把钱退|钱退|\bmoney back\b|\brefund\b|\bmy money\b",
+    re.IGNORECASE,
+)
+
+
 def waited_too_long(text: str) -> bool:
     """She complains of the wait ("等了一个星期了还没发货", "it's been ages where is it")."""
     return _WAITED.search(text) is not None
@@ -552,6 +559,13 @@ class OrderQueryFlow(Flow):
                 sorry += "\n" + conv.t("order.attention.dispatch_overdue_postage", days=within)
             await conv.say(sorry)
             await change.run(ChangeDraft(job="urge", order_no=order.order_no))
+            if order.state == "shipped" and _MONEY_BACK.search(draft.text):
+                # "i think it's lost. i want my money back": chasing is not what she asked —
+                # a person checks the parcel with the courier and settles the refund
+                await conv.say(conv.t("order.lost_money_back", order_no=order.order_no))
+                await open_ticket(
+                    conv, self.rpc, reason="not_received", intent=intent, order_no=order.order_no
+                )
             return
         waiting = (
             intent == "order.status"
@@ -943,6 +957,17 @@ class OrderChangeFlow(Flow):
         if draft.new_size is None and draft.size_step:
             wish = SizeWish(step=draft.size_step, base=draft.size_base)
             draft.new_size = await wanted_size(self.rpc, item.product_id, wish, item.size)
+        advised = self.conv.memory.product
+        if (
+            draft.new_size is None
+            and draft.new_color is None
+            and advised is not None
+            and advised.advised
+            and advised.product_id == item.product_id
+        ):
+            # "那就L吧 帮我改一下" after the waist advice for this skirt: the size advised (said
+            # back before anything changes); the change had asked "改成什么尺码"
+            draft.new_size = advised.advised
         if draft.new_color == item.color and draft.new_size:
             draft.new_color = None  # "M码黑色改成L": the colour they have, not a change
         if draft.new_size or draft.new_color:

@@ -38,6 +38,7 @@ from bus.contracts import (
     VariantView,
 )
 from intents import Decision, Slots
+from intents.garments import garment_of
 from intents.slots import order_number
 from shop.colours import colour_name
 from shop.enums import PRODUCT_CATEGORIES, SIZE_LETTERS, Fibre, ProductCategory
@@ -325,7 +326,8 @@ def product_words(text: str, slots: Slots, *, keep_fibres: bool = False) -> str:
     for word in sorted(_ZH_FILLER, key=len, reverse=True):
         rest = rest.replace(word, " ")
     rest = re.sub(r"[^\w\s-]", " ", rest)
-    kept = [w for w in rest.split() if w.lower() not in _EN_FILLER]
+    # a garment typed with a slip ("tshrit", "cardign") searched as the garment
+    kept = [garment_of(w.lower()) or w for w in rest.split() if w.lower() not in _EN_FILLER]
     query = " ".join(kept).strip()
     cjk = len(_CJK.findall(query))
     named = cjk + len(re.findall(r"[A-Za-z]", query)) >= 2 and cjk > 0  # T恤, 卫衣

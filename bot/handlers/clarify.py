@@ -50,7 +50,7 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
     async def handle_unclear_question(
         message: Message, conv: Conversation, decision: Decision, turn: TurnNote | None = None
     ) -> None:
-        conv.memory.pending_text = (message.text or "")[:1000]
+        conv.memory.pend(message.text or "")
         choices = [
             (c.intent, titles[c.intent].get(conv.locale) or next(iter(titles[c.intent].values())))
             for c in decision.candidates

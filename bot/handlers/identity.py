@@ -3,7 +3,9 @@ with the flow that waited for it."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from typing import Any
+
+from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -15,9 +17,10 @@ from bot.flows import identity
 from bot.flows.address import AddressFlow
 from bot.flows.base import Flows, Identity
 from bot.flows.returns import ReturnFlow, return_invited
+from bot.services import topic
 from bot.services.conversation import Conversation
 from bus import Bus
-from intents import Decision, Slots
+from intents import Decision, IntentEngine, Slots
 
 
 def get_router() -> Router:
@@ -26,16 +29,63 @@ def get_router() -> Router:
 
     @router.message()
     async def handle_contact(
-        message: Message, conv: Conversation, rpc: Bus, state: FSMContext, flows: Flows
+        message: Message,
+        conv: Conversation,
+        rpc: Bus,
+        state: FSMContext,
+        flows: Flows,
+        dispatcher: Dispatcher,
+        engine: IntentEngine,
+        **data: Any,
     ) -> None:
         assert message.contact is not None and message.from_user is not None
-        await identity.contact_shared(conv, rpc, state, message.contact, message.from_user.id)
-        if conv.memory.linked and return_invited(conv.memory) and await state.get_state() is None:
-            # the return rules asked for the order: the contact answers it — her orders that
-            # can go back (it only said "verified", and the return was lost)
-            await flows.get(ReturnFlow).invited(Slots())
+        went_on = await identity.contact_shared(
+            conv, rpc, state, message.contact, message.from_user.id
+        )
+        if went_on or not conv.memory.linked or await state.get_state() is not None:
+            return
+        data.update(rpc=rpc, state=state)
+        await go_on_after_contact(message, conv, flows, dispatcher, engine, data)
 
     return router
+
+
+async def go_on_after_contact(
+    message: Message,
+    conv: Conversation,
+    flows: Flows,
+    dispatcher: Dispatcher,
+    engine: IntentEngine,
+    data: dict[str, Any],
+) -> None:
+    """The contact linked, no flow paused for it: what was left waiting outside a flow goes on
+    — the one place for them all, since a contact otherwise only says "verified" (a lost parcel
+    asked with "did you mean…?" pending heard nothing more). The return rules' invitation to
+    send the order: her orders that can go back. A question left with "did you mean…?" (or
+    asked beside another one and offered with its button): asked again as she wrote it, now
+    that her orders can be seen — answered, or its choices shown again."""
+    if return_invited(conv.memory):
+        await flows.get(ReturnFlow).invited(Slots())
+        return
+    pending = conv.memory.pending()
+    if not pending:
+        return
+    conv.memory.pending_text = None
+    decision = topic.follow_up(engine.match(pending), conv.memory)
+    topic.remember(decision, conv.memory)
+    conv.memory.last_match = (decision.intent, round(float(decision.confidence), 3))
+    replay = message.model_copy(update={"text": pending, "contact": None})
+    data.pop("decision", None)
+    await dispatcher.propagate_event(
+        "message",
+        replay,
+        conv=conv,
+        flows=flows,
+        dispatcher=dispatcher,
+        engine=engine,
+        decision=decision,
+        **data,
+    )
 
 
 def get_waiting_router() -> Router:

@@ -11,8 +11,10 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
+from bot import keyboards
 from bot.flows import start_remedy
 from bot.flows.base import Flows
+from bot.flows.orders import OrderQueryFlow
 from bot.flows.products import SHEER, ProductFacts
 from bot.flows.returns import ReturnFlow
 from bot.routing import IntentRoute
@@ -20,13 +22,14 @@ from bot.services import choices
 from bot.services.answers import answer_bargain, answer_from_policy
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
-from bot.services.orders import ORDERS_KNOWN, list_orders, lookup
+from bot.services.orders import ORDERS_KNOWN, is_linked, list_orders, lookup, order_mentioned
 from bot.services.person import hand_to_person, person_asked
 from bot.services.questions import asks_for_gift, asks_for_gift_wrap, payment_failing
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
-from shop.enums import TicketReason
+from intents.garments import names_a_garment
+from shop.enums import OrderState, TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
@@ -70,6 +73,28 @@ async def order_terms(
     )
 
 
+OWN_ORDER_STATES: dict[str, tuple[OrderState, ...]] = {
+    "shipping.dispatch_time": ("paid",),
+    "shipping.delivery_time": ("paid", "shipped"),
+}
+"""When an item ships or arrives, asked of an item she has ordered: the orders it may be in."""
+
+async def own_order_timing(
+    conv: Conversation, rpc: Bus, flows: Flows, intent: str, text: str
+) -> bool:
+    """ "阔腿裤啥时候发货" from a verified customer with the wide-leg trousers ordered and not
+    shipped: when *her* order ships (its card, its lateness, the chase) — not the shop's
+    general dispatch times. ``False`` when it is no item of an order of hers (asked before
+    buying), or she is not verified."""
+    if not names_a_garment(text) or not await is_linked(rpc, conv):
+        return False
+    order_no = await order_mentioned(rpc, conv, text, OWN_ORDER_STATES[intent])
+    if order_no is None:
+        return False
+    await flows.get(OrderQueryFlow).ask("order.status", order_no, None, text)
+    return True
+
+
 async def handle_bargain(
     message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy
 ) -> None:
@@ -108,7 +133,7 @@ def get_router(router: Router | None = None) -> Router:
     # only saves filter checks.
     @router.message(IntentRoute(action="answer"))
     async def handle_policy_question(
-        message: Message, conv: Conversation, decision: Decision, flows: Flows
+        message: Message, conv: Conversation, decision: Decision, flows: Flows, rpc: Bus
     ) -> None:
         if decision.intent == "payment.methods" and payment_failing(message.text or ""):
             # (money taken twice, or for an order still unpaid, went to a person before this:
@@ -123,7 +148,18 @@ def get_router(router: Router | None = None) -> Router:
                 # the rules, then (for a verified customer) the orders they may return
                 await returns.rules(message.text or "", decision.slots)
             return  # "牛仔裤太长了能退吗" of a verified customer's jeans: answered by their order
+        if decision.intent in OWN_ORDER_STATES and await own_order_timing(
+            conv, rpc, flows, decision.intent, message.text or ""
+        ):
+            return
         await answer_from_policy(conv, decision.intent or "", message.text or "", decision.slots)
+        if decision.intent in OWN_ORDER_STATES and names_a_garment(message.text or ""):
+            # not verified: the shop's times, and her own order once she is ("阔腿裤啥时候发货"
+            # of an order late already got the general times, and after the contact nothing)
+            conv.memory.pend(message.text or "")
+            await conv.say(
+                conv.t("timing.own_order_contact"), reply_markup=keyboards.share_contact(conv.t)
+            )
 
     @router.message(IntentRoute("color.difference", "color.real_color"))
     async def handle_color_difference(

@@ -19,6 +19,7 @@ from bus import Bus
 from bus.contracts import OrderItemView, OrderSummary, ProductList, SearchProducts
 from bus.errors import BusError
 from intents import Slots
+from intents.garments import mended
 from shop.enums import ReturnCause
 
 T = TypeVar("T")
@@ -36,11 +37,11 @@ _NO_ZH = frozenset(
 )
 _YES_EN = frozenset(
     {
-        "yes", "yes please", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right",
-        "that's right", "thats right", "confirm", "confirmed", "go ahead", "please do", "fine",
-        "sounds good", "y", "ok sure", "okay sure", "sure thing", "yes sure", "yes pls",
+        "yes", "yes please", "yeah", "yea", "ya", "yep", "yup", "sure", "ok", "okay", "correct",
+        "right", "that's right", "thats right", "confirm", "confirmed", "go ahead", "please do",
+        "fine", "sounds good", "y", "ok sure", "okay sure", "sure thing", "yes sure", "yes pls",
         "yes thanks", "yes thank you", "please", "yes do", "do it", "sure please", "ok please",
-        "ok thanks", "okay thanks",
+        "ok thanks", "okay thanks", "true", "that's true",
     }
 )  # fmt: skip
 _NO_EN = frozenset(
@@ -580,7 +581,7 @@ def _best(
 ) -> list[T]:
     if not text:
         return []
-    lowered = text.lower()
+    lowered = mended(text.lower())  # "tshrit", "jeens": the garment typed with a slip
     # "tshirt", "t shirt", "t-shirt", "tee" and "crew neck" name "T-shirt" and "Crew-neck" alike
     words = set(re.findall(r"[a-z][a-z-]+", _T_SHIRT.sub("tshirt", lowered)))
     words |= {w.replace("-", "") for w in words}

@@ -168,7 +168,10 @@ class ChatMemory(BaseModel):
     misses: int = 0
     """Unclear messages in a row (the second one offers a person)."""
     pending_text: str | None = None
-    """The question a "did you mean…?" is about, replayed when a choice is pressed."""
+    """The question a "did you mean…?" is about, replayed when a choice is pressed (or the
+    contact shared next: ``bot.handlers.identity.go_on_after_contact``)."""
+    pending_turn: int | None = None
+    """The customer message (``turns``) ``pending_text`` was left at (``pend``)."""
     parcel: tuple[str, str | None] | None = None
     """A return's tracking number (and the RT/RMA number named with it) sent before the
     customer was verified: recorded once their contact is linked."""
@@ -312,6 +315,18 @@ class ChatMemory(BaseModel):
         if self.last_order is None or self.order_turn is None:
             return None
         return self.last_order if self.turns - self.order_turn <= turns else None
+
+    def pend(self, text: str) -> None:
+        """A question left waiting (a "did you mean…?", a question offered with its button, one
+        answered in general until the contact is shared): kept to replay."""
+        self.pending_text = text[:1000]
+        self.pending_turn = self.turns
+
+    def pending(self, turns: int = 2) -> str | None:
+        """The question left waiting at most ``turns`` messages ago (not one from long before)."""
+        if not self.pending_text or self.pending_turn is None:
+            return None
+        return self.pending_text if self.turns - self.pending_turn <= turns else None
 
     # -- the conversation ----------------------------------------------------------------------
     def record(self, role: Role, text: str, limit: int) -> None:

@@ -20,7 +20,7 @@ from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
 _SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
 _TARGET = re.compile(
-    r"(?:换成|改成|换|改|(?<![不别])要|想要|拿"
+    r"(?:换成|改成|换|改|(?<![不别])要|想要|拿|就|那就"
     r"|(?<![A-Za-z'’])(?:to|for|into|in|an?|size|need|want|get|take|prefer)(?: an?| the| size)?)\s*"
     + _SIZE
     + r"(?![A-Za-z])\s*(?:码|号)?",

@@ -168,6 +168,26 @@ async def test_change_to_the_size_you_recommended_carries_that_size_zh(stack) ->
     assert (exchange.order_item_id, exchange.new_variant.size) == (order.item_id, "L")
 
 
+async def test_an_exchange_asked_after_size_advice_then_the_contact_is_the_advised_item_en(
+    stack,
+) -> None:
+    """Blind jobs batch 3: advice for the cotton tee, then "so the M I bought is too small. can
+    I exchange it for an XL?" before she was verified: once the contact is shared, the T-shirt
+    of her tee-and-jeans order (it asked which of the two), in XL."""
+    order = await stack.make_order(
+        kind="regular", product_id=T_SHIRT, size="M", target_stock=3, target_size="XL",
+        also=("regular",),
+    )  # fmt: skip
+    customer = stack.customer(language_code="en")
+    await customer.says("I'm 175 cm and 70 kg, which size would fit me in the cotton tee?")
+    [rules] = await customer.says("so the M I bought is too small. can I exchange it for an XL?")
+    assert rules.reply_buttons[0][0].request_contact
+    *_, first = await customer.shares_contact(order.phone, replies=2)
+    assert first.text != stack.t("choose.item", "en")  # not "which item?"
+    exchange = await exchange_confirmed(stack, customer, first, order.order_no)
+    assert (exchange.order_item_id, exchange.new_variant.size) == (order.item_id, "XL")
+
+
 async def test_between_two_sizes_the_recommended_one_her_words_point_to_zh(stack) -> None:
     """Advice between L and XL, then "我买的M是不是小了 想换成你推荐的": the T-shirt advised
     about (not "which item?"), one size up from her M."""

@@ -689,6 +689,22 @@ async def test_a_change_asked_after_size_advice_is_for_the_advised_item(stack) -
     assert "连帽卫衣" in said[-1].text and "L /" in said[-1].text and said[-1].button("是的")
 
 
+async def test_a_change_asked_after_waist_advice_is_the_advised_size_of_the_skirt(stack) -> None:
+    """Blind jobs batch 3: the skirt's waist advice (L), then "那就L吧 帮我改一下" before she
+    was verified: once her order is picked, the skirt to L asked back — not "改成什么尺码"
+    with every variant. Nothing is confirmed here: the demo order stays as it is."""
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙 S, paid
+    customer = stack.customer()
+    [advice] = await customer.says("格子半身裙我下单的S 我腰围72 会不会小")
+    assert "L" in advice.text
+    await customer.says("那就L吧 帮我改一下")
+    _, listed = await customer.shares_contact(unshipped.customer_phone, replies=2)
+    buttons = [b.text for row in listed.inline_buttons for b in row]
+    label = next(text for text in buttons if unshipped.order_no in text)
+    *_, asked = await customer.presses(listed, label, replies=2)
+    assert "格子半身裙" in asked.text and "L /" in asked.text and asked.button("是的")
+
+
 async def test_not_paid_yet_still_in_time_is_her_unpaid_orders_card(stack) -> None:
     """The lead's console round: "我那个连衣裙的单子还没付款 现在付还来得及吗" was read as when
     orders ship; with the rule, her two dress orders (one closed) were offered to pick from."""

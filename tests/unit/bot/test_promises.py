@@ -85,6 +85,7 @@ ELSEWHERE = {
     "ui.order.missing_item": "tests/e2e/test_order_jobs.py",
     "ui.order.wrong_item": "tests/e2e/test_order_jobs.py",
     "ui.order.not_received_no_parcel": "tests/e2e/test_order_jobs.py",
+    "ui.order.lost_money_back": "tests/e2e/test_contact_goes_on.py",
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
     "ui.address.kept": "tests/e2e/test_order_jobs.py",  # kept in the change's draft
     "ui.address.receiver_noted": "tests/e2e/test_order_jobs.py",  # kept in the draft, shown back

@@ -24,6 +24,7 @@ from bot.services.choices import (
     yes_or_no,
 )
 from bot.services.orders import order_mentioned
+from bot.services.sizes import size_wish
 from bus.contracts import (
     ContactRequired,
     LookupOrder,
@@ -55,6 +56,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
         # two answer words run together are the one answer; a yes beside a no is none
         ("好的确认", True), ("嗯 没问题", True), ("ok confirm", True), ("yes go ahead", True),
         ("不用不用", False), ("好的不用", None), ("要不要", None), ("yes no", None),
+        ("yea", True), ("ya", True), ("true", True),  # (batch 3: at the confirmations)
     ],
 )  # fmt: skip
 async def test_yes_or_no(text: str, answer: bool | None) -> None:
@@ -152,6 +154,23 @@ async def test_pick_item_by_its_english_name() -> None:
     for text, picked in (("the t-shirt", 1), ("the jeans", 2), ("jeans please", 2)):
         found = await pick_item(bus, text, items, Slots())
         assert found is not None and found.item_id == picked, text
+
+
+async def test_an_item_named_with_a_slip_is_that_item() -> None:
+    """ "can i retrun my tshrit?": the T-shirt (blind jobs batch 3), "jeens" the jeans; a word
+    that is a slip of nothing names nothing."""
+    tee, jeans = item(1, "纯棉圆领T恤"), item(2, "高腰牛仔裤", "L", "黑色")
+    items = [
+        tee.model_copy(update={"product_name_en": "Cotton Crew-neck T-shirt"}),
+        jeans.model_copy(update={"product_name_en": "High-waist Jeans"}),
+    ]
+    for text, ids in (
+        ("hey can i retrun my tshrit? its too big", [1]),
+        ("the jeens are too long", [2]),
+        ("my t-shrit shrank", [1]),
+        ("how much does it cost", []),
+    ):
+        assert [i.item_id for i in items_mentioned(text, items)] == ids, text
 
 
 async def test_no_to_the_size_read_back_asks_for_the_contact_when_the_order_needs_it() -> None:
@@ -353,3 +372,12 @@ async def test_a_buttons_words_typed(text: str, value: bool | None) -> None:
 )  # fmt: skip
 async def test_a_question_of_its_own_or_an_answer(text: str, asks: bool) -> None:
     assert asks_a_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("那就L吧 帮我改一下", "L"), ("就要M码", "M"), ("就M码吧", "M"), ("我就不换了", None)],
+)
+async def test_the_size_settled_on_is_the_size_wished(text: str, size: str | None) -> None:
+    """ "那就L吧" after the advice (blind jobs batch 3: the skirt's change asked which size)."""
+    assert size_wish(text).target == size

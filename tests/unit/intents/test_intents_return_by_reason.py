@@ -43,3 +43,31 @@ def test_a_parcel_that_never_came_is_not_a_return_by_the_rule():
         "my coat has been in transit for three weeks, think it's lost. want my money back"
     )
     assert not (d.intent == "returns.return" and d.outcome == "accept"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my blazer has been in transit for nearly 4 weeks, i think it's lost. i want my money back",
+        "parcel never arrived, 3 weeks now. just refund me",
+        "快递一个月了还没到 估计丢了 我要退款",
+        "包裹寄丢了吧 退钱",
+    ],
+)
+def test_a_lost_parcel_with_money_back_is_the_orders(text):
+    """The parcel lost on its way to her, her money back asked: the order's (the courier
+    chased, a person for the refund), not the return rules — or a "did you mean" that a
+    contact shared next left in silence (blind jobs batch 3)."""
+    d = full_engine().match(text)
+    assert (d.intent, d.outcome) == ("order.status", "accept"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my return parcel is lost, where's my refund",
+        "i sent it back two weeks ago, still no refund",
+    ],
+)
+def test_her_own_parcel_sent_back_stays_the_refunds(text):
+    assert full_engine().match(text).intent == "returns.refund_progress"
