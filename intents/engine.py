@@ -1990,6 +1990,18 @@ _PARCEL_LOST = re.compile(
     r"|\b(?:it'?s|is|was|got|been|parcel|package) (?:lost|missing)\b|\bin transit\b"
     r"|\bnever (?:arrived|came|showed up)\b|\bstill (?:hasn'?t|not) (?:arrived|come)\b"
 )
+# the refund itself not arrived ("退款怎么还没到", "why has my refund still not arrived?"): the
+# refund's progress, however the waiting is worded — unless the parcel is said lost
+_REFUND_NOT_ARRIVED = re.compile(
+    r"(?:退款|退的钱|钱)[^。！？?!]{0,8}(?:还|怎么|咋|一直|都)?没(?:到|收到|退|回来)|到账|到帐"
+    r"|\brefund\b[^.!?]{0,30}\b(?:not|hasn'?t|never|yet)\b|\bwhere(?:'s| is) my refund\b"
+)
+_SAID_LOST = re.compile(
+    r"丢了|丢件|寄丢|弄丢|\b(?:it'?s|is|was|got|been|parcel|package) (?:lost|missing)\b"
+)
+# not received yet and a return asked ("还没收到就想退 怎么办"): the return rules (refuse the
+# parcel, or cancel), not a lost parcel
+_NOT_YET_WANTS_RETURN = re.compile(r"还没(?:到|收到)就(?:想|要)?退")
 _SENT_BY_HER = re.compile(
     r"退回去的|寄回去|寄回的|退货的(?:快递|包裹)|\b(?:sent|mailed|posted) (?:it|them) back\b"
     r"|\breturn(?:ed)? (?:parcel|package)\b"
@@ -2000,7 +2012,9 @@ def _reread_17(group: str, current: str, lower: str, norm: str, slots: Slots) ->
     """The kinds of round 17 (see the tables above)."""
     if current in (RETURN_INTENT, REFUND_PROGRESS_INTENT) and _either(
         _PARCEL_LOST, lower, norm
-    ) and not _either(_SENT_BY_HER, lower, norm):
+    ) and not _either(_SENT_BY_HER, lower, norm) and (
+        _either(_SAID_LOST, lower, norm) or not _either(_REFUND_NOT_ARRIVED, lower, norm)
+    ) and not (current == RETURN_INTENT and _NOT_YET_WANTS_RETURN.search(norm)):
         return STATUS_INTENT
     if group in ("size", "color") and len(sizes_per_item(lower)) > 1:
         # "tee in L and jeans in XL please" (told they are too small): the exchange of both,
