@@ -408,6 +408,11 @@ class OrderFirstFlow(Flow, Generic[OD]):
     async def last4_typed(self, text: str, decision: Decision | None) -> None:
         last4 = answered_last4(text)
         draft = await self.draft()
+        retyped = order_number(text)
+        if last4 is None and retyped is not None and retyped != draft.order_no:
+            # "打错了 是KF…": another number instead of the digits asked for is the order meant
+            await self.open_order(draft, retyped, None)
+            return
         if last4 is None or draft.order_no is None:
             await self.ask_again_or_step_aside(decision, "ask.phone_last4")
             return
