@@ -281,7 +281,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
         said = f"{draft.note} {draft.picked_by}"
-        named = choices.items_mentioned(said, candidates)
+        named = choices.items_meant(said, candidates)
         if len(candidates) > 1 and choices.every_one_meant(said):
             # "T恤和牛仔裤都不合适 想全部退掉": every item named, or every item (only the
             # best named one was taken)
@@ -405,6 +405,14 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             if await self.pushed_back(text):
                 return
             raise SkipHandler
+        condition = choices.condition_told(text) if cause is None else None
+        if condition is not None:
+            # "unworn, tags still on" to "why?": the next question answered first. A return in
+            # its window needs no reason; asking "why?" until one came kept her there for good
+            draft = await self.draft()
+            draft.cause, draft.fit_for_resale = "other", condition
+            await self.quote(draft)
+            return
         if cause is None:  # (a Literal: read_typed's T would widen it to str)
             await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
             return

@@ -236,7 +236,11 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     ("size", _any(
         "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
         "(?<!时间)(?<!等得)(?<!等的)太长", "太短", "偏长", "偏短",
+        # "T恤有点小", "腰太紧了", "裤腰松了" (a fit, never "紧急" or "放松")
+        "(有点|有些|有一点|稍微|略)(大|小|紧|松|长|短)", "(太|偏|好|很|特别|超)(紧|松)",
+        "(?<![要抓赶])紧了", "(?<![放轻])松了",
         "too (big|small|large|tight|loose|long|short)", "do(es)?(n'?t| not) fit",
+        r"\b(a bit|a little|kinda|slightly) (big|small|large|tight|loose|long|short)\b",
     )),
     ("changed_mind", _any(
         "不喜欢", "不想要", "不要了", "不需要", "买多了", "买重", "改主意", "拍错", "后悔",
@@ -338,6 +342,16 @@ _CARE_TOLD = _any(
     r"\bwashed (it|them) (by hand|cold|in cold|as|like|according|following)",
     r"\bfollowed the (care|wash)",
 )
+
+
+def condition_told(text: str) -> bool | None:
+    """The item's condition in so many words ("没穿过，吊牌还在" → True, "洗过一次" → False);
+    None for anything else, a bare yes or no too (it answers no question about the item)."""
+    if _UNFIT.search(text):
+        return False
+    if _FIT.search(text):
+        return True
+    return None
 
 
 def fit_for_resale(text: str) -> bool | None:
@@ -558,6 +572,41 @@ def items_mentioned(
     a T-shirt and jeans; "高腰牛仔裤" of two pairs of jeans), as ``orders_mentioned`` reads;
     ``every``: each item named at all, not only the best named ("T恤和牛仔裤都退")."""
     return _best(text, items, lambda item: [(item.product_name, item.product_name_en)], every=every)
+
+
+_KEPT = re.compile(
+    r"[^\s，,。；;！!？?退换]{1,8}?(?:我|就|先|还是|的话)*(?:留着|留下|保留|不退|不用退|不要退|别退|要留)"
+    r"|\b(?:keep(?:ing)?|i'?ll keep|i want to keep|but not|not the)\s+(?:the\s+|my\s+)?"
+    r"[a-z-]+(?:\s(?!and\b|but\b)[a-z-]+)?",
+    re.IGNORECASE,
+)
+
+
+def without_kept(text: str) -> str:
+    """The request without the items it says stay ("我只退牛仔裤 T恤留着", "only the t-shirt,
+    keeping the jeans"): the item kept is not the one named for going back."""
+    return _KEPT.sub(" ", text)
+
+
+# "T恤和牛仔裤一起买的那单", "the order with the tee and the jeans": the order, not the item
+_ORDER_NAMED_BY = re.compile(
+    r"[^\s，,。；;！!？?]{1,16}(?:那单|那一单|那个订单|的订单|的单子)"
+    r"|\b(?:the|my) order with\b[^,.;!?]{0,40}",
+    re.IGNORECASE,
+)
+
+
+def items_meant(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView]:
+    """The items a request names for the job, as ``items_mentioned`` reads them, less the
+    ones it says stay; when that still names several, the words that only name the order
+    ("T恤和牛仔裤一起买的那单 我只退牛仔裤") are left out, if what remains names one."""
+    kept_out = without_kept(text)
+    named = items_mentioned(kept_out, items)
+    if len(named) > 1:
+        narrowed = items_mentioned(_ORDER_NAMED_BY.sub(" ", kept_out), items)
+        if len(narrowed) == 1:
+            return narrowed
+    return named
 
 
 _EVERY_ONE = re.compile(

@@ -1,0 +1,62 @@
+"""What the customer said once is not asked for again (blind jobs batch 4), end to end through
+the fake Bot API, the real worker and RabbitMQ: a fit told in passing ("T恤有点小 退了吧") is the
+return's reason; the condition told where the reason was asked ("unworn, tags still on") goes
+on to the terms — the return needs no reason in its window, and "why?" asked again and again
+kept her there for good."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from worker.db.models import Order, Return
+
+T_SHIRT = 1  # the demo catalogue's first product
+
+
+async def returns_of(stack, order_no: str) -> list[Return]:
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(select(Return).join(Order).where(Order.order_no == order_no))
+        return list(found)
+
+
+async def test_a_fit_told_in_passing_is_the_returns_reason_zh(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", product_id=T_SHIRT, delivered_ago=timedelta(days=2), also=("regular",)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [fit] = await customer.says("T恤有点小 退了吧")
+    # the T-shirt of two items, and no "why?": on to the item's condition
+    assert stack.t("returns.fit_question") in fit.text, fit.text
+    assert "纯棉圆领T恤" in fit.text
+    [quote] = await customer.says("一次没穿过 吊牌在")
+    [done] = await customer.presses(quote, "确认退货")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text and record.cause == "size"
+
+
+async def test_the_condition_told_where_the_reason_was_asked_goes_on_en(stack) -> None:
+    order = await stack.make_order(
+        kind="regular", product_id=T_SHIRT, delivered_ago=timedelta(days=2), also=("regular",)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [why] = await customer.says("i want to send back only the t-shirt")
+    assert "Could you tell me why?" in why.text and "T-shirt" in why.text, why.text
+    [quote] = await customer.says("unworn, tags still on")
+    assert quote.button("Confirm the return"), quote.text
+    [done] = await customer.presses(quote, "Confirm the return")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text
+    # a bare "yes" to "why?" answers nothing: asked again, nothing recorded
+    again = await stack.make_order(
+        kind="regular", product_id=T_SHIRT, delivered_ago=timedelta(days=2), also=("regular",)
+    )
+    other = stack.customer(language_code="en")
+    await other.shares_contact(again.phone)
+    await other.says("i want to send back only the t-shirt")
+    [asked] = await other.says("yes")
+    assert asked.text == stack.t("returns.ask_cause_again", "en")
+    assert not await returns_of(stack, again.order_no)
