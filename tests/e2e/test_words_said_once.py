@@ -60,3 +60,21 @@ async def test_the_condition_told_where_the_reason_was_asked_goes_on_en(stack) -
     [asked] = await other.says("yes")
     assert asked.text == stack.t("returns.ask_cause_again", "en")
     assert not await returns_of(stack, again.order_no)
+
+
+async def test_a_question_at_the_exchanges_confirmation_is_answered_and_it_waits_on_zh(stack):
+    """ "换货运费谁出啊 能用微信付吗" at the one confirmation of "换成L码" was taken for the L said
+    back (the turn's size was the topic's): "好的，明白了" — the question never answered."""
+    order = await stack.make_order(kind="custom", state="shipped", size="M", target_stock=3)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    replies = await customer.says("想换成L码", replies=2)
+    confirm = replies[-1]
+    assert confirm.button("确认换货"), confirm.text
+    answer, pointer = await customer.says("换货运费谁出啊 能用微信付吗", replies=2)
+    assert answer.text != stack.t("exchange.condition_noted_confirm")
+    assert "运费" in answer.text
+    assert "还在等您" in pointer.text  # and the exchange waits on at its confirmation
+    await customer.presses(confirm, "确认")
+    [exchange] = await stack.exchanges(order.order_no)
+    assert exchange.new_variant.size == "L"
