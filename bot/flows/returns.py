@@ -208,13 +208,16 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         taken at once), for others the order number to send."""
         ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
         await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
+        # "牛仔裤才穿一次裤脚就开线了" … photo … "直接退货退款吧": the fault's item and reason go
+        # with it (the return asked which item, and why, of what she had just told)
+        said = (self.conv.memory.with_fault(text) or text).strip()[:200]
         if ending == "number":
             # the answer's last line invites the order number: it goes on with the return,
             # with the item and reason said here ("return tshirt pls" asked which item again)
             self.conv.memory.return_invited = self.conv.memory.turns
-            self.conv.memory.return_note = text.strip()[:200]
+            self.conv.memory.return_note = said
             return
-        await self.offer_own_orders(ReturnDraft(note=text.strip()[:200], asked=True), text)
+        await self.offer_own_orders(ReturnDraft(note=said, asked=True), said)
 
     async def own_item_asked(self, text: str) -> bool:
         """ "牛仔裤太长了能退吗" from a verified customer, without "我买的": the item named is in

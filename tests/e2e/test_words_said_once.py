@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from worker.db.models import Order, Return
 
@@ -17,7 +18,12 @@ T_SHIRT = 1  # the demo catalogue's first product
 
 async def returns_of(stack, order_no: str) -> list[Return]:
     async with stack.shop.db.read() as session:
-        found = await session.scalars(select(Return).join(Order).where(Order.order_no == order_no))
+        found = await session.scalars(
+            select(Return)
+            .join(Order)
+            .where(Order.order_no == order_no)
+            .options(selectinload(Return.items))
+        )
         return list(found)
 
 
@@ -78,3 +84,23 @@ async def test_a_question_at_the_exchanges_confirmation_is_answered_and_it_waits
     await customer.presses(confirm, "确认")
     [exchange] = await stack.exchanges(order.order_no)
     assert exchange.new_variant.size == "L"
+
+
+async def test_a_complaint_that_turns_into_a_return_keeps_its_item_and_fault_zh(stack) -> None:
+    """ "T恤才穿一次就开线了" … a photo … "不想换了 直接退货退款吧": the return's rules were
+    answered and then "which item?" asked, of a two-item order, as if nothing had been said."""
+    order = await stack.make_order(
+        kind="regular", product_id=T_SHIRT, delivered_ago=timedelta(days=2), also=("regular",)
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says("你们这什么质量 T恤才穿一次就开线了 太差了")
+    await customer.sends_photo()
+    _rules, quote = await customer.says("不想换了 直接退货退款吧", replies=2)
+    assert quote.button("确认退货"), quote.text
+    assert "纯棉圆领T恤" in quote.text
+    [done] = await customer.presses(quote, "确认退货")
+    [record] = await returns_of(stack, order.order_no)
+    assert record.return_no in done.text
+    assert record.cause == "quality"
+    assert [line.order_item_id for line in record.items] == [order.item_id]
