@@ -748,6 +748,36 @@ def never_mind(text: str) -> bool:
     return bool(core) and _NEVER_MIND.match(squeezed) is not None
 
 
+_NO_PERSON = re.compile(
+    r"(?:不用|不需要|不要|别|无需)(?:再)?(?:帮我|给我)?(?:转人工|转接|转了|转|找人工|人工了?|人工客服了?)"
+    r"|不转了|^(?:哦|噢|嗯|啊|那|诶|欸|算了)*不用了"
+    r"|\bno need (?:for (?:a|an) (?:person|agent|human)|to (?:transfer|pass) me)\b"
+    r"|^(?:oh |ah |nah |no |ok |okay |actually |hmm |sorry )*"
+    r"(?:never ?mind|nvm|forget it|no need)\b"
+    r"|\b(?:don'?t|do not) need (?:a|an|the) (?:person|agent|human|colleague)\b",
+    re.IGNORECASE,
+)
+_STAY_WITH_BOT = re.compile(
+    r"(?:你|您)?(?:还是)?(?:直接)?(?:帮我|给我)?(?:办|弄|处理)(?:吧|就行|就好|一下)?"
+    r"|\b(?:let'?s|lets|we can|i'?ll|you can)\s(?:just\s)?(?:finish|do|carry on with|continue)"
+    r"\s(?:it|this|that)(?:\shere|\swith you)?|\bcarry on\b|\bhere\b",
+    re.IGNORECASE,
+)
+
+
+def person_not_needed(text: str) -> str | None:
+    """A customer waiting for a person who doesn't want one after all ("哦不用了不用转了",
+    "nah never mind, let's just finish it here"): what else the message asks ("你直接帮我改成L
+    就行" → "你直接帮我改成L就行"; nothing: ""), or ``None`` when it doesn't say so."""
+    lowered = text.lower()
+    if _NO_PERSON.search(re.sub(r"[\s,，.。!！~～]+", " ", lowered).strip()) is None:
+        return None
+    rest = _NO_PERSON.sub(" ", re.sub(r"[,，.。!！~～]+", " ", lowered))
+    rest = " ".join(_STAY_WITH_BOT.sub(" ", rest).split())
+    asks = len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2 or len(rest.split()) >= 2
+    return text.strip() if asks else ""
+
+
 _TO_EXCHANGE = re.compile(
     r"^(?:那|那就|要不|要不然|算了|还是|我还是|不退了)*(?:换(?:货|一下|吧|个|码|一件)?|改成换货|换一个吧)"
     r"(?:吧|好了|算了|一下吧)*$"
