@@ -486,8 +486,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
 
     def _corrected(self, text: str, slots: Slots, draft: ExchangeDraft) -> bool:
         """ "不对不对 我说错了 要XL" after the size was settled: the draft takes the size (or
-        colour) now named; ``False`` when nothing new is named."""
-        size = size_wish(text).target
+        colour) now named; ``False`` when nothing new is named. ("颜色还是白的吧 我就换大一码 L":
+        the L named beside the step, read as a step alone, kept the old size: "the same as
+        the one you have")."""
+        wish = size_wish(text)
+        size = wish.target or (extract_slots(text).size if wish.step else None)
         color = slots.color if slots.color not in (None, draft.new_color) else None
         if (size is None or size == draft.new_size) and color is None:
             return False

@@ -104,3 +104,20 @@ async def test_a_complaint_that_turns_into_a_return_keeps_its_item_and_fault_zh(
     assert record.return_no in done.text
     assert record.cause == "quality"
     assert [line.order_item_id for line in record.items] == [order.item_id]
+
+
+async def test_back_to_her_colour_and_one_size_up_at_the_confirmation_zh(stack) -> None:
+    """ "白T恤想换成灰色的" quoted grey M, then "等下 颜色还是白的吧 我就换大一码 L": the L beside
+    the step was lost — white M quoted, refused as "the same as the one you have"."""
+    order = await stack.make_order(kind="regular", size="M", delivered_ago=timedelta(days=2))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    other = "白色" if order.color != "白色" else "黑色"  # (a test product comes in both)
+    replies = await customer.says(f"想换成{other}的", replies=2)
+    assert replies[-1].button("确认换货"), replies[-1].text
+    assert f"M / {other}" in replies[-1].text, replies[-1].text
+    [quote] = await customer.says(f"等下 颜色还是{order.color}吧 我就换大一码 L")
+    assert f"L / {order.color}" in quote.text, quote.text
+    await customer.presses(quote, "确认")
+    [exchange] = await stack.exchanges(order.order_no)
+    assert (exchange.new_variant.size, exchange.new_variant.color) == ("L", order.color)
