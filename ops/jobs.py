@@ -22,7 +22,9 @@ The file is YAML, a list of jobs::
 ``{role}`` is a showcase order's number (``kefu demo``: returnable, unshipped, in_transit…).
 Expectations: ``return`` / ``exchange`` / ``item_changed`` / ``address`` / ``invoice`` (on an
 order, with ``item``, ``size``, ``color``, ``contains``, ``title``, ``tax_no``),
-``no_return`` / ``no_exchange`` / ``cancelled`` / ``not_cancelled`` / ``urged`` (an order's
+``note`` (a
+customer's note written on the order as a remark, with ``contains``), ``no_return`` /
+``no_exchange`` / ``cancelled`` / ``not_cancelled`` / ``urged`` (an order's
 role), ``ticket`` (``{reason: …}`` or ``{}``), ``said`` / ``not_said`` (regular expressions over
 everything the bot said, case aside), ``any_record`` (a list of expectations, one of which must
 hold; a bare name is that expectation with no details: ``ticket``; the others name their order,
@@ -59,7 +61,7 @@ _ROLE = re.compile(r"\{([a-z_]+)\}")
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|\bException\b|Error:")
 KNOWN = {
     "return", "no_return", "exchange", "no_exchange", "item_changed", "address", "invoice",
-    "cancelled", "not_cancelled", "urged", "ticket", "said", "not_said", "any_record",
+    "cancelled", "not_cancelled", "urged", "ticket", "said", "not_said", "any_record", "note",
 }  # fmt: skip
 
 
@@ -180,6 +182,7 @@ class Facts:
     urged: set[str]
     tickets: list[Any]
     said: str
+    notes: dict[str, list[str]] = field(default_factory=dict)  # order_no -> customer notes
 
 
 def _named(variant: Any, words: str) -> bool:
@@ -260,6 +263,11 @@ def _check_one(kind: str, want: Any, facts: Facts) -> list[str]:
     if kind in ("cancelled", "not_cancelled"):
         closed = order.state == "closed" or order.closed_at is not None
         return [] if closed == (kind == "cancelled") else [f"{kind} {want}: state {order.state}"]
+    if kind == "note":
+        notes = facts.notes.get(order_no, [])
+        words = want.get("contains") if isinstance(want, dict) else None
+        held = [n for n in notes if not words or words.lower() in n.lower()]
+        return [] if held else [f"note {want}: {len(notes)} note(s) on the order"]
     if kind == "urged":
         return [] if order_no in facts.urged else [f"urged {want}: no urge recorded"]
     if kind == "invoice":
@@ -282,11 +290,13 @@ async def read_facts(worker: Any, roles: dict[str, str], chat_id: int, said: str
         Order,
         OrderItem,
         OrderUrge,
+        Remark,
         Return,
         ReturnItem,
         Ticket,
         Variant,
     )
+    from worker.order_notes import NOTE_PREFIX
 
     numbers = list(roles.values())
     async with worker.db.read() as session:
@@ -331,7 +341,12 @@ async def read_facts(worker: Any, roles: dict[str, str], chat_id: int, said: str
             )
         }
         tickets = list(await session.scalars(select(Ticket).where(Ticket.chat_id == chat_id)))
-    return Facts(roles, orders, returns, exchanges, invoices, urged, tickets, said)
+        notes: dict[str, list[str]] = {}
+        for remark in await session.scalars(
+            select(Remark).where(Remark.order_id.in_(by_id), Remark.content.like(NOTE_PREFIX + "%"))
+        ):
+            notes.setdefault(by_id[remark.order_id], []).append(remark.content)
+    return Facts(roles, orders, returns, exchanges, invoices, urged, tickets, said, notes)
 
 
 # --------------------------------------------------------------------------- running

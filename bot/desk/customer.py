@@ -16,7 +16,7 @@ as one; thanks or a complaint about the service is the comment).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -31,6 +31,7 @@ from bot.desk.keyboards import RateCallback
 from bot.desk.state import Handoff
 from bot.filters import HasText
 from bot.flows.base import Draft
+from bot.services import choices
 from bot.services.conversation import Conversation
 from bus.contracts import RateTicket, TicketRated, TicketView
 from bus.errors import BusError
@@ -73,6 +74,18 @@ class InPrivateChat(Filter):
 
     async def __call__(self, event: TelegramObject, event_chat: Chat | None = None) -> bool:
         return event_chat is not None and event_chat.type == "private"
+
+
+BACK_TO_JOB_TURNS = 3
+"""How many messages after a job was left for a person "never mind" still goes back to it."""
+
+
+class NoPersonAfterAll(Filter):
+    """ "不用转了" / "never mind" while waiting for a person (``choices.person_not_needed``)."""
+
+    async def __call__(self, message: Message) -> bool | dict[str, Any]:
+        rest = choices.person_not_needed(message.text or "")
+        return False if rest is None else {"rest": rest}
 
 
 class InHandoff(Filter):
@@ -163,6 +176,40 @@ def get_routers() -> list[Router]:
     ) -> None:
         await state.clear()
         await desk.withdraw(conv, message, handoff)
+
+    @handoff.message(HasText(), NoPersonAfterAll())
+    async def on_no_person_after_all(
+        message: Message,
+        conv: Conversation,
+        state: FSMContext,
+        handoff: Handoff,
+        desk: Desk,
+        rest: str,
+    ) -> None:
+        """ "哦不用了不用转了 你直接帮我改成L就行", "nah never mind, let's just finish it here"
+        while nobody has taken the ticket yet: withdrawn, as /cancel does, and the job she left
+        for the person (a return at its question) is where she is again; what else the
+        message asks is answered as any message is. It went to the ticket, and she waited."""
+        if not await desk.nobody_has_it(conv):
+            raise SkipHandler  # an agent is talking with her: her words are for the agent
+        await state.clear()
+        memory = conv.memory
+        paused, memory.before_person = memory.before_person, None
+        if paused is None or memory.turns - paused.turn > BACK_TO_JOB_TURNS:
+            await desk.withdraw(conv, message, handoff)
+            if rest:
+                raise SkipHandler  # (the ticket is closed: the relay hands it to the bot)
+            return
+        # back at the step she left: its question quoted, for her to answer ("你直接帮我改成L
+        # 就行" says again what that question asks)
+        await state.set_state(paused.state)
+        await state.set_data(paused.data)
+        memory.left_job = None
+        await desk.withdraw(
+            conv, message, handoff, said="handoff.withdrawn_back", reply_to=paused.question
+        )
+        if paused.question is not None:
+            memory.last_said = paused.question
 
     @handoff.message(Command("human"))
     async def cmd_human_in_handoff(

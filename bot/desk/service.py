@@ -463,8 +463,17 @@ class Desk:
                 bot, self.t("desk.topic_failed", ticket_no=ticket.ticket_no, reason=reason_of(exc))
             )
 
-    async def withdraw(self, conv: Conversation, message: Message, handoff: Handoff) -> None:
-        """The customer's /cancel: the request is withdrawn, the chat is the bot's again."""
+    async def withdraw(
+        self,
+        conv: Conversation,
+        message: Message,
+        handoff: Handoff,
+        *,
+        said: str = "handoff.withdrawn",
+        reply_to: int | None = None,
+    ) -> None:
+        """The customer's /cancel: the request is withdrawn, the chat is the bot's again
+        (``said`` tells her so, a reply to ``reply_to`` if given)."""
         bot = conv.bot
         reply = await self.rpc.call(
             CloseTicket(
@@ -475,10 +484,15 @@ class Desk:
         )
         assert handoff.ticket_no is not None
         await self.store.closed(bot.id, conv.chat_id, handoff.ticket_no, rate=False)
-        await conv.say(conv.t("handoff.withdrawn"))
+        await conv.say(conv.t(said), reply_to=reply_to)
         if isinstance(reply, TicketClosed) and not reply.already:
             await self._closed_in_topic(bot, reply.ticket, self.t("desk.withdrawn"))
             await self.tell_queue(bot, reply.queue_updates)
+
+    async def nobody_has_it(self, conv: Conversation) -> bool:
+        """The chat's ticket waits for an agent (none has taken it yet)."""
+        found = await self.rpc.call(GetTicket(chat_id=conv.chat_id))
+        return isinstance(found, TicketFound) and found.ticket.state != "with_agent"
 
     async def tell_place(self, conv: Conversation, handoff: Handoff) -> bool:
         """/human while in handoff: where they stand. ``False``: no ticket after all."""

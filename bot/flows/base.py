@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot.keyboards import OrderFlow
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
-from bot.services.memory import LeftJob
+from bot.services.memory import LeftJob, PausedStep
 from bot.services.orders import Keep, is_linked, lookup, offer_orders, order_in_words
 from bus import Bus
 from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
@@ -127,7 +127,9 @@ class Flow(ABC):
 
     async def leave(self) -> None:
         """Another question takes the turn: the flow ends, and a job about an order is
-        remembered (``LeftJob``) — a bare yes after the answer goes on with it."""
+        remembered (``LeftJob``) — a bare yes after the answer goes on with it. Where it stood
+        is kept too, for a person asked for now and then not wanted (``PausedStep``)."""
+        await pause_step(self.conv, self.state)
         if self.job_kind is not None:
             order_no = (await self.state.get_data()).get("order_no")
             memory = self.conv.memory
@@ -408,6 +410,11 @@ class OrderFirstFlow(Flow, Generic[OD]):
     async def last4_typed(self, text: str, decision: Decision | None) -> None:
         last4 = answered_last4(text)
         draft = await self.draft()
+        retyped = order_number(text)
+        if last4 is None and retyped is not None and retyped != draft.order_no:
+            # "打错了 是KF…": another number instead of the digits asked for is the order meant
+            await self.open_order(draft, retyped, None)
+            return
         if last4 is None or draft.order_no is None:
             await self.ask_again_or_step_aside(decision, "ask.phone_last4")
             return
@@ -444,6 +451,17 @@ class OrderFirstFlow(Flow, Generic[OD]):
                 text, {self.conv.t(self.confirm_button): True, self.conv.t("button.cancel"): False}
             )
         await self.read_typed(answer, self.confirmed, decision, "choice.again.yes_no")
+
+
+async def pause_step(conv: Conversation, state: FSMContext) -> None:
+    """Keep where the chat's flow stands (``ChatMemory.before_person``), before it is ended."""
+    raw = await state.get_state()
+    if raw is None:
+        return
+    memory = conv.memory
+    memory.before_person = PausedStep(
+        state=raw, data=await state.get_data(), question=memory.last_said, turn=memory.turns
+    )
 
 
 class Flows:

@@ -39,6 +39,7 @@ from bus.contracts import (
 from bus.errors import BusError
 from intents import Decision, Slots
 from intents.garments import names_a_garment, sizes_per_item
+from intents.slots import extract_slots
 from shop.colours import colour_name
 
 logger = logging.getLogger(__name__)
@@ -484,7 +485,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.variant_typed(slots)
             return
         yes = choices.yes_or_no(text)
-        if yes is None and self._said_again(text, slots, draft):
+        if yes is None and self._said_again(text, extract_slots(text), draft):
             yes = True  # "换L" to "换成 L，对吗？": the same size said back is the yes
         condition = choices.fit_for_resale(text) if yes is None else None
         if condition is not None:
@@ -497,7 +498,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
 
     @staticmethod
     def _said_again(text: str, slots: Slots, draft: ExchangeDraft) -> bool:
-        """The size (or colour) the read-back named, said again and not denied."""
+        """The size (or colour) the read-back named, said again and not denied. ``slots``: this
+        message's own (the turn's may hold the topic's size: "换货运费谁出啊 能用微信付吗" was
+        taken for the "M" said back, and the question never answered)."""
         if _DENIED.search(text):
             return False
         size = size_wish(text).target or slots.size
@@ -507,8 +510,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
 
     def _corrected(self, text: str, slots: Slots, draft: ExchangeDraft) -> bool:
         """ "不对不对 我说错了 要XL" after the size was settled: the draft takes the size (or
-        colour) now named; ``False`` when nothing new is named."""
-        size = size_wish(text).target
+        colour) now named; ``False`` when nothing new is named. ("颜色还是白的吧 我就换大一码 L":
+        the L named beside the step, read as a step alone, kept the old size: "the same as
+        the one you have")."""
+        wish = size_wish(text)
+        size = wish.target or (extract_slots(text).size if wish.step else None)
         color = slots.color if slots.color not in (None, draft.new_color) else None
         if (size is None or size == draft.new_size) and color is None:
             return False
@@ -551,7 +557,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.keep(draft)
             await self.conv.say(self.conv.t("exchange.condition_noted_confirm"))
             return
-        if yes is None and self._said_again(text, slots, draft):
+        if yes is None and self._said_again(text, extract_slots(text), draft):
             await self.conv.say(self.conv.t("exchange.condition_noted_confirm"))
             return
         if yes is False and draft.read_back and not _CANCELLED.search(text):

@@ -467,10 +467,16 @@ class OrderQueryFlow(Flow):
 
     async def last4_typed(self, text: str, decision: Decision | None) -> None:
         last4 = answered_last4(text)
+        draft = await self.draft()
+        retyped = order_number(text)
+        if last4 is None and retyped is not None and retyped != draft.order_no:
+            # "sorry typo, it's KF…": another number instead of the digits is the order meant
+            draft.order_no = retyped
+            await self.find(draft, None)
+            return
         if last4 is None:
             await self.ask_again_or_step_aside(decision, "ask.phone_last4")
             return
-        draft = await self.draft()
         draft.order_no = order_number(text) or draft.order_no
         await self.find(draft, last4)
 

@@ -208,13 +208,16 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         taken at once), for others the order number to send."""
         ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
         await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
+        # "牛仔裤才穿一次裤脚就开线了" … photo … "直接退货退款吧": the fault's item and reason go
+        # with it (the return asked which item, and why, of what she had just told)
+        said = (self.conv.memory.with_fault(text) or text).strip()[:200]
         if ending == "number":
             # the answer's last line invites the order number: it goes on with the return,
             # with the item and reason said here ("return tshirt pls" asked which item again)
             self.conv.memory.return_invited = self.conv.memory.turns
-            self.conv.memory.return_note = text.strip()[:200]
+            self.conv.memory.return_note = said
             return
-        await self.offer_own_orders(ReturnDraft(note=text.strip()[:200], asked=True), text)
+        await self.offer_own_orders(ReturnDraft(note=said, asked=True), said)
 
     async def own_item_asked(self, text: str) -> bool:
         """ "牛仔裤太长了能退吗" from a verified customer, without "我买的": the item named is in
@@ -281,7 +284,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         candidates = candidates or list(order.items)
         said = f"{draft.note} {draft.picked_by}"
-        named = choices.items_mentioned(said, candidates)
+        named = choices.items_meant(said, candidates)
         if len(candidates) > 1 and choices.every_one_meant(said):
             # "T恤和牛仔裤都不合适 想全部退掉": every item named, or every item (only the
             # best named one was taken)
@@ -405,6 +408,14 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             if await self.pushed_back(text):
                 return
             raise SkipHandler
+        condition = choices.condition_told(text) if cause is None else None
+        if condition is not None:
+            # "unworn, tags still on" to "why?": the next question answered first. A return in
+            # its window needs no reason; asking "why?" until one came kept her there for good
+            draft = await self.draft()
+            draft.cause, draft.fit_for_resale = "other", condition
+            await self.quote(draft)
+            return
         if cause is None:  # (a Literal: read_typed's T would widen it to str)
             await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
             return

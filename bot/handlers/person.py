@@ -13,6 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.filters import HasText
+from bot.flows.base import pause_step
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.person import hand_to_person, person_asked
@@ -44,6 +45,7 @@ class PersonAsked(Filter):
 async def handle_person_asked(
     message: Message, conv: Conversation, rpc: Bus, state: FSMContext, asked: Asked
 ) -> None:
+    await pause_step(conv, state)  # (for "never mind" to the person: bot.desk.customer)
     await state.clear()  # the wait is over: a person takes it from here
     await hand_to_person(conv, rpc, asked)
 

@@ -237,7 +237,11 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     ("size", _any(
         "尺码", "大了", "小了", "太大", "太小", "偏大", "偏小", "不合身", "穿不上", "码数", "size",
         "(?<!时间)(?<!等得)(?<!等的)太长", "太短", "偏长", "偏短",
+        # "T恤有点小", "腰太紧了", "裤腰松了" (a fit, never "紧急" or "放松")
+        "(有点|有些|有一点|稍微|略)(大|小|紧|松|长|短)", "(太|偏|好|很|特别|超)(紧|松)",
+        "(?<![要抓赶])紧了", "(?<![放轻])松了",
         "too (big|small|large|tight|loose|long|short)", "do(es)?(n'?t| not) fit",
+        r"\b(a bit|a little|kinda|slightly) (big|small|large|tight|loose|long|short)\b",
     )),
     ("changed_mind", _any(
         "不喜欢", "不想要", "不要了", "不需要", "买多了", "买重", "改主意", "拍错", "后悔",
@@ -339,6 +343,16 @@ _CARE_TOLD = _any(
     r"\bwashed (it|them) (by hand|cold|in cold|as|like|according|following)",
     r"\bfollowed the (care|wash)",
 )
+
+
+def condition_told(text: str) -> bool | None:
+    """The item's condition in so many words ("没穿过，吊牌还在" → True, "洗过一次" → False);
+    None for anything else, a bare yes or no too (it answers no question about the item)."""
+    if _UNFIT.search(text):
+        return False
+    if _FIT.search(text):
+        return True
+    return None
 
 
 def fit_for_resale(text: str) -> bool | None:
@@ -561,6 +575,41 @@ def items_mentioned(
     return _best(text, items, lambda item: [(item.product_name, item.product_name_en)], every=every)
 
 
+_KEPT = re.compile(
+    r"[^\s，,。；;！!？?退换]{1,8}?(?:我|就|先|还是|的话)*(?:留着|留下|保留|不退|不用退|不要退|别退|要留)"
+    r"|\b(?:keep(?:ing)?|i'?ll keep|i want to keep|but not|not the)\s+(?:the\s+|my\s+)?"
+    r"[a-z-]+(?:\s(?!and\b|but\b)[a-z-]+)?",
+    re.IGNORECASE,
+)
+
+
+def without_kept(text: str) -> str:
+    """The request without the items it says stay ("我只退牛仔裤 T恤留着", "only the t-shirt,
+    keeping the jeans"): the item kept is not the one named for going back."""
+    return _KEPT.sub(" ", text)
+
+
+# "T恤和牛仔裤一起买的那单", "the order with the tee and the jeans": the order, not the item
+_ORDER_NAMED_BY = re.compile(
+    r"[^\s，,。；;！!？?]{1,16}(?:那单|那一单|那个订单|的订单|的单子)"
+    r"|\b(?:the|my) order with\b[^,.;!?]{0,40}",
+    re.IGNORECASE,
+)
+
+
+def items_meant(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView]:
+    """The items a request names for the job, as ``items_mentioned`` reads them, less the
+    ones it says stay; when that still names several, the words that only name the order
+    ("T恤和牛仔裤一起买的那单 我只退牛仔裤") are left out, if what remains names one."""
+    kept_out = without_kept(text)
+    named = items_mentioned(kept_out, items)
+    if len(named) > 1:
+        narrowed = items_mentioned(_ORDER_NAMED_BY.sub(" ", kept_out), items)
+        if len(narrowed) == 1:
+            return narrowed
+    return named
+
+
 _EVERY_ONE = re.compile(
     r"全部|都退|都要退|都不|一起退|两件都|两条都|全退|\b(both|all of (them|it)|everything)\b",
     re.IGNORECASE,
@@ -698,6 +747,36 @@ def never_mind(text: str) -> bool:
     core = re.sub(r"[\s,，.。!！~～]+", " ", text).strip()
     squeezed = core.replace(" ", "") if not core.isascii() else core
     return bool(core) and _NEVER_MIND.match(squeezed) is not None
+
+
+_NO_PERSON = re.compile(
+    r"(?:不用|不需要|不要|别|无需)(?:再)?(?:帮我|给我)?(?:转人工|转接|转了|转|找人工|人工了?|人工客服了?)"
+    r"|不转了|^(?:哦|噢|嗯|啊|那|诶|欸|算了)*不用了"
+    r"|\bno need (?:for (?:a|an) (?:person|agent|human)|to (?:transfer|pass) me)\b"
+    r"|^(?:oh |ah |nah |no |ok |okay |actually |hmm |sorry )*"
+    r"(?:never ?mind|nvm|forget it|no need)\b"
+    r"|\b(?:don'?t|do not) need (?:a|an|the) (?:person|agent|human|colleague)\b",
+    re.IGNORECASE,
+)
+_STAY_WITH_BOT = re.compile(
+    r"(?:你|您)?(?:还是)?(?:直接)?(?:帮我|给我)?(?:办|弄|处理)(?:吧|就行|就好|一下)?"
+    r"|\b(?:let'?s|lets|we can|i'?ll|you can)\s(?:just\s)?(?:finish|do|carry on with|continue)"
+    r"\s(?:it|this|that)(?:\shere|\swith you)?|\bcarry on\b|\bhere\b",
+    re.IGNORECASE,
+)
+
+
+def person_not_needed(text: str) -> str | None:
+    """A customer waiting for a person who doesn't want one after all ("哦不用了不用转了",
+    "nah never mind, let's just finish it here"): what else the message asks ("你直接帮我改成L
+    就行" → "你直接帮我改成L就行"; nothing: ""), or ``None`` when it doesn't say so."""
+    lowered = text.lower()
+    if _NO_PERSON.search(re.sub(r"[\s,，.。!！~～]+", " ", lowered).strip()) is None:
+        return None
+    rest = _NO_PERSON.sub(" ", re.sub(r"[,，.。!！~～]+", " ", lowered))
+    rest = " ".join(_STAY_WITH_BOT.sub(" ", rest).split())
+    asks = len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2 or len(rest.split()) >= 2
+    return text.strip() if asks else ""
 
 
 _TO_EXCHANGE = re.compile(

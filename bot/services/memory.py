@@ -114,6 +114,19 @@ class LeftJob(BaseModel):
     """"Shall I go on with it?" was asked already."""
 
 
+class PausedStep(BaseModel):
+    """Where a flow stood when the customer asked for a person mid-way (its FSM state and draft,
+    the message id of the bot's question, the chat's turn): "never mind" to the person, while
+    nobody has taken the ticket, takes her back there (``bot.desk.customer``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    state: str
+    data: dict[str, Any] = {}
+    question: int | None = None
+    turn: int = 0
+
+
 class Topic(BaseModel):
     """What the chat is about: the last intent the bot accepted and answered, when (time and
     customer turn), and what is known about it (region, size, height and weight, product…).
@@ -221,6 +234,8 @@ class ChatMemory(BaseModel):
     question asked aside is answered and the job keeps waiting (``Flow.step_aside``)."""
     left_job: LeftJob | None = None
     """The job the customer was on when another question took the turn (``LeftJob``)."""
+    before_person: PausedStep | None = None
+    """The step a person was asked for at (``PausedStep``)."""
     offer: Offer | None = None
     """What the bot's last words offered (a person, a job about an order), answerable with a
     bare yes or no in the customer's next message only: the next update takes it out

@@ -74,8 +74,8 @@ async def lookup(
         if reply.access == "owner":
             memory.linked = True
     elif isinstance(reply, OrderNotFound) and proof is None:
-        # Linked, but not this customer's order: the digits may still open it.
-        return ProofNeeded()
+        # Linked, but not this customer's order: a typo, or the digits may still open it.
+        return ProofNeeded(not_hers=order_no)
     return reply
 
 

@@ -26,7 +26,11 @@ from bus.contracts import (
 @dataclass(frozen=True)
 class ProofNeeded:
     """Not a worker's answer: the bot cannot ask for the order yet, the customer has not said
-    who they are (no linked contact, no last four digits for it)."""
+    who they are (no linked contact, no last four digits for it). ``not_hers``: the chat is
+    verified and the number is none of her orders (a typo, or an order placed with another
+    phone): said so, not the bare question for digits she was never asked for before."""
+
+    not_hers: str | None = None
 
 
 Setback = (
@@ -47,6 +51,8 @@ async def explain(conv: Conversation, outcome: Setback) -> None:
         await conv.say(conv.t("order.throttled", minutes=retry_minutes(outcome.retry_after_s)))
     elif isinstance(outcome, OrderNotFound):
         await conv.say(conv.t("order.not_found"))
+    elif isinstance(outcome, ProofNeeded) and outcome.not_hers:
+        await conv.say(conv.t("order.not_among_yours", order_no=outcome.not_hers))
     elif isinstance(outcome, ProofNeeded):
         await conv.say(conv.t("ask.phone_last4"))
     elif isinstance(outcome, NotLinked):

@@ -5,6 +5,7 @@ its card, and the customer and the agent talk through it."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest_asyncio
@@ -456,3 +457,37 @@ async def test_the_card_totals_what_the_customer_paid_items_and_postage(desk_sta
     topic = await view.topic_of(await escalate(stack, customer))
     [line] = [row for row in view.card(topic).text.split("\n") if order.order_no in row]
     assert line.endswith("· 312 元"), line
+
+
+async def test_never_mind_to_the_person_withdraws_and_goes_back_to_the_job(desk_stack) -> None:
+    """Blind jobs batch 4: a person asked for at the return's question, then "nah never mind,
+    let's just finish it here" — it went to the ticket and she waited for an agent. Now,
+    while nobody has taken it: withdrawn, and the return's question is where she is again."""
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    order = await stack.make_order(
+        kind="regular", product_id=1, delivered_ago=timedelta(days=2), also=("regular",)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [fit] = await customer.says("the tshirt is too big, i want to return it")
+    assert stack.t("returns.fit_question", "en") in fit.text, fit.text
+    ticket_no = await escalate(stack, customer, "can i just talk to a real person?")
+    topic = await view.topic_of(ticket_no)
+    [back] = await customer.says("nah never mind, let's just finish it here")
+    assert back.text == stack.t("handoff.withdrawn_back", "en")
+    assert back.reply_to_message_id == fit.message_id
+    await view.wait_in_topic(topic, "取消了人工请求")
+    row = await ticket_row(stack, ticket_no)
+    assert (row.state, row.closed_by) == ("closed", "customer")
+    [quote] = await customer.says("not worn, tags on")
+    assert quote.button("Confirm the return"), quote.text
+
+    # no job to go back to: withdrawn, and what else she asks is answered
+    other = stack.customer()
+    ticket_no = await escalate(stack, other)
+    [withdrawn, answer] = await other.says("不用转人工了 你们发什么快递", replies=2)
+    assert withdrawn.text == stack.t("handoff.withdrawn")
+    assert "中通" in answer.text
+    row = await ticket_row(stack, ticket_no)
+    assert row.state == "closed"

@@ -175,3 +175,32 @@ async def test_the_bot_says_nothing_about_orders_in_a_group(stack) -> None:
     customer = stack.customer()
     [card] = await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
     assert order.order_no in card.text
+
+
+async def test_a_verified_customer_typing_a_number_not_hers_is_told_so_then_the_right_one_opens(
+    stack,
+) -> None:
+    """Blind jobs batch 4: a verified customer's typo (or a friend's order) was met with "the
+    last four digits?" after every line, the right number too — she was stuck. Now she is told
+    the number is none of her orders, and the number typed next opens the order meant; the
+    other order shows nothing."""
+    mine = await stack.make_order(kind="regular", state="paid", delivered_ago=None, linked=False)
+    other = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(mine.phone)
+    [told] = await customer.says(f"订单{other.order_no}的收货地址要改")
+    assert told.text == stack.t("order.not_among_yours", order_no=other.order_no)
+    card, ask = await customer.says(f"哦打错了 是{mine.order_no}", replies=2)
+    assert mine.order_no in card.text
+    assert ask.text == stack.t("address.ask_new")
+    for message in customer.history:
+        assert other.phone not in message.text and other.order_no not in message.text.replace(
+            told.text, ""
+        )
+
+    english = stack.customer(language_code="en")
+    await english.shares_contact(other.phone)
+    [told] = await english.says(f"where's my order {mine.order_no}?")
+    assert told.text == stack.t("order.not_among_yours", "en", order_no=mine.order_no)
+    [card] = await english.says(f"sorry typo, it's {other.order_no}")
+    assert other.order_no in card.text and "Status" in card.text

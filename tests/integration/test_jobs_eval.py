@@ -86,3 +86,20 @@ def test_an_uncheckable_expectation_is_refused_before_it_runs(
     path.write_text(f"- name: x\n  says: [hi]\n  expect: {expect}\n", encoding="utf-8")
     with pytest.raises(JobFileError, match=problem):
         load_jobs(path)
+
+
+def test_a_note_is_checked_on_its_order(tmp_path: Path):
+    """``note``: the customer's words written on the order as a remark (the shop's record)."""
+    from ops.jobs import Facts, check
+
+    path = tmp_path / "jobs.yaml"
+    path.write_text("- name: x\n  says: [hi]\n  expect: {note: {contains: x}}\n", "utf-8")
+    with pytest.raises(JobFileError, match="note needs its order"):
+        load_jobs(path)
+    roles = {"unshipped": "KF1", "returnable": "KF2"}
+    facts = Facts(roles, {"KF1": None, "KF2": None}, {}, {}, {}, set(), [], "",
+                  notes={"KF1": ["客户备注（经机器人）：放快递柜 别打电话"]})  # fmt: skip
+    assert check({"note": {"order": "unshipped", "contains": "快递柜"}}, facts) == []
+    assert check({"note": "unshipped"}, facts) == []
+    assert check({"note": {"order": "unshipped", "contains": "礼物"}}, facts)
+    assert check({"note": {"order": "returnable"}}, facts)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.choices import asks_why, never_mind, return_cause, switched_to
+from bot.services.choices import (
+    asks_why,
+    never_mind,
+    person_not_needed,
+    return_cause,
+    switched_to,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +73,21 @@ def test_not_why_asked(text: str) -> None:
 def test_a_fault_told_after_a_refusal_is_read_as_quality(text: str) -> None:
     """What lifts a return refused up front (custom-made, proxy, the window passed)."""
     assert return_cause(text) == "quality"
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("哦不用了不用转了 你直接帮我改成L就行", "哦不用了不用转了 你直接帮我改成L就行"),
+        ("不用转人工了", ""), ("算了不用了", ""), ("不用转了 帮我办吧", ""),
+        ("nah never mind, let's just finish it here", ""), ("never mind", ""),
+        ("no need for an agent, I'll do it here", ""),
+        ("不要转人工 帮我查下快递", "不要转人工 帮我查下快递"),
+        # not a person declined: a thing she doesn't need, a person asked for, a question
+        ("发票不用了", None), ("我要转人工", None), ("the invoice, never mind it", None),
+        ("你们退货地址在哪", None),
+    ],
+)  # fmt: skip
+def test_a_person_not_wanted_after_all(text: str, rest: str | None) -> None:
+    """Blind jobs batch 4: "不用转了" while waiting for a person went to the ticket."""
+    assert person_not_needed(text) == rest

@@ -13,6 +13,7 @@ from bot.services.choices import (
     asks_a_question,
     button_typed,
     fit_for_resale,
+    items_meant,
     items_mentioned,
     orders_mentioned,
     ordinal,
@@ -97,6 +98,10 @@ async def test_wants_all(text: str, everything: bool) -> None:
         ("会不会坏掉", None), ("不会坏的吧", None),
         ("the zip on the left pocket jammed", "quality"), ("it split on the first wear", "quality"),
         ("i broke up with him, dont need the dress", "changed_mind"),
+        # blind jobs batch 4: a fit told in passing was asked for again
+        ("T恤有点小 退了吧", "size"), ("我想return那条jeans 腰太紧了", "size"),
+        ("裤腰有点松", "size"), ("the tee is a bit small", "size"),
+        ("有点急 能快点吗", None), ("要紧了吗", None), ("一次没穿过", None),
     ],
 )  # fmt: skip
 async def test_return_cause(text: str, cause: str | None) -> None:
@@ -343,6 +348,25 @@ async def test_the_one_order_a_request_names_among_those_in_some_states(
 )  # fmt: skip
 async def test_items_mentioned_in_a_request(text: str, ids: list[int]) -> None:
     assert [i.item_id for i in items_mentioned(text, ITEMS)] == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("T恤和牛仔裤一起买的那单 我只退牛仔裤 T恤留着", [2]),
+        ("退T恤 牛仔裤我先留着", [1]),
+        ("i want to send back only the t-shirt, keeping the jeans", [1]),
+        ("return the tee but not the jeans", [1]),
+        ("keep the jeans, the tee goes back", [1]),
+        ("T恤想退", [1]),
+    ],
+)  # fmt: skip
+async def test_an_item_said_to_stay_is_not_the_one_meant(text: str, ids: list[int]) -> None:
+    """Blind jobs batch 4: "只退牛仔裤 T恤留着" named both, and the return asked which."""
+    two = [item(1, "纯棉圆领T恤"), item(2, "高腰牛仔裤", "L", "黑色")]
+    two = [i.model_copy(update={"product_name_en": en}) for i, en in
+           zip(two, ("Cotton Crew-neck T-shirt", "High-waist Jeans"), strict=True)]  # fmt: skip
+    assert [i.item_id for i in items_meant(text, two)] == ids
 
 
 @pytest.mark.parametrize(
