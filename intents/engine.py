@@ -442,19 +442,21 @@ class IntentEngine:
         self, st: _State, norm: str, probs: Probs, source: Source, encoded: bool
     ) -> tuple[Probs, Source, bool]:
         """A question announced before it is asked ("我想问下你们家衣服起球吗", "I wanted to
-        ask, do your sweaters pill?", "quick q, does the hoodie shrink"): where the model is
-        unsure of the whole or reads it as a greeting or out of scope, the question after the
-        announcement decides when the engine is sure of it and it is a shop topic."""
+        ask, do your sweaters pill?", "quick q, does the hoodie shrink"): where the model reads
+        the whole as a greeting or out of scope, the question after the announcement decides
+        when the engine is sure of it and it is a shop topic."""
         found = _PREAMBLE.match(norm)
         if found is None:
             return probs, source, encoded
         top = int(probs.argmax())
         accept_t, _ = _thresholds(st, self.config)
-        if st.groups[top] not in ("other", "greeting") and float(probs[top]) >= accept_t:
-            return probs, source, encoded
+        if st.groups[top] not in ("other", "greeting"):
+            return probs, source, encoded  # a shop topic read already, sure or not
         rest = norm[found.end():].strip()
         if cjk_count(rest) < 4 and len(rest.split()) < 3:
             return probs, source, encoded
+        if _MORE_THAN_ONE.search(rest):
+            return probs, source, encoded  # two questions: the parts are read one by one
         inner, inner_source, inner_encoded = self._probs(st, rest, rest)
         i_top = int(inner.argmax())
         if st.groups[i_top] in SOCIAL_GROUPS or float(inner[i_top]) < accept_t:
@@ -1577,6 +1579,10 @@ _PREAMBLE = re.compile(
 )
 
 
+# a second question after the first ("…有S码吗 还有能便宜点吗")
+_MORE_THAN_ONE = re.compile(r"还有|另外|顺便|\band also\b|\balso\b|\banother question\b")
+
+
 # a story before the question ("我跟你说啊 之前在别家买的洗一次就缩了 所以想问问你们这件会不会缩",
 # "long story short, my question is …"): the question after the turn decides when the engine
 # is sure of it; the model reads the story's disappointment as a complaint
@@ -2184,7 +2190,9 @@ _SHIPS_THERE = re.compile(
     r"(?:能|可以|能不能|可不可以)?(?:寄|发|送)(?:不寄|不发|不送)?(?:到)?[\u4e00-\u9fff]{2,4}"
     r"?(?:可以|行|能)?(?:吗|不|么|嘛)(?![\u4e00-\u9fff])"
 )
-_OTHER_SHIPPING_Q = re.compile(r"几天|多久|多少天|什么快递|啥快递|哪家快递|运费|邮费|多少钱")
+_OTHER_SHIPPING_Q = re.compile(
+    r"几天|多久|多少天|什么快递|啥快递|哪家快递|运费|邮费|多少钱|包邮|免邮|免运费"
+)
 _REGION_MISREADS = frozenset({"shipping.courier", "shipping.delivery_time", "shipping.fee"})
 # how long until it is in hand, asked before buying ("下单后一般多少天到手"): delivery, not dispatch
 _IN_HAND = re.compile(r"到手|收到|送到|\b(?:arrive|arrives|get it|receive it)\b")
@@ -2202,8 +2210,8 @@ def _region_first(lower: str, norm: str, slots: Slots) -> bool:
     if not slots.region:
         return False
     there = _SHIPS_THERE.search(norm)
-    if there is None:
-        return False
+    if there is None or _OTHER_SHIPPING_Q.search(there.group()):
+        return False  # (not "寄上海包邮吗": whether it ships free)
     other = _OTHER_SHIPPING_Q.search(norm)
     return other is None or there.start() < other.start()
 

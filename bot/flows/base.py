@@ -30,7 +30,14 @@ from bot.keyboards import OrderFlow
 from bot.services import choices, outcomes
 from bot.services.conversation import Conversation
 from bot.services.memory import LeftJob, PausedStep
-from bot.services.orders import Keep, is_linked, lookup, offer_orders, order_in_words
+from bot.services.orders import (
+    Keep,
+    is_linked,
+    lookup,
+    offer_alike,
+    offer_orders,
+    order_in_words,
+)
 from bus import Bus
 from bus.contracts import ContactRequired, OrderFound, OrderView, Throttled
 from intents import Decision
@@ -402,7 +409,9 @@ class OrderFirstFlow(Flow, Generic[OD]):
             text, self.listed, keep=self.list_keep(draft)
         )
         if order_no is None:
-            await self.ask_order_again_or_step_aside(decision, text)
+            keep = self.list_keep(draft)
+            if not await offer_alike(self.conv, self.rpc, text, self.listed, keep=keep):
+                await self.ask_order_again_or_step_aside(decision, text)
             return
         draft.picked_by = text.strip()[:100]
         await self.open_order(draft, order_no, answered_last4(text))

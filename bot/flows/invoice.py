@@ -20,7 +20,7 @@ from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key, owns_key
-from bot.services.orders import is_linked, offer_orders
+from bot.services.orders import is_linked, offer_alike, offer_orders
 from bus.contracts import (
     ContactRequired,
     InvoiceRefused,
@@ -267,7 +267,8 @@ class InvoiceFlow(Flow):
                 kept = self.conv.t("invoice.details_kept")
                 await self.conv.say(f"{kept}\n{self.conv.t(self.order_ask_key())}")
                 return
-            await self.ask_order_again_or_step_aside(decision, text)
+            if not await offer_alike(self.conv, self.rpc, text, "i"):
+                await self.ask_order_again_or_step_aside(decision, text)
             return
         draft = await self.draft()
         draft.order_no = order_no

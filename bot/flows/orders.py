@@ -31,6 +31,7 @@ from bot.services.orders import (
     item_label,
     list_orders,
     lookup,
+    offer_alike,
     offer_orders,
     order_card,
     order_mentioned,
@@ -460,7 +461,11 @@ class OrderQueryFlow(Flow):
             await self.conv.say(f"{self.conv.t('address.kept')}\n{ask}")
             return
         if order_no is None:
-            await self.ask_order_again_or_step_aside(decision, text)
+            alike = await offer_alike(
+                self.conv, self.rpc, text, "q", job_states(draft), self.refund_filter(draft)
+            )
+            if not alike:
+                await self.ask_order_again_or_step_aside(decision, text)
             return
         draft.order_no = order_no
         await self.find(draft, answered_last4(text))

@@ -437,15 +437,24 @@ def pick_order(
     something in it ("T恤那单", "the hoodie one"). A name that fits nothing shown may fit one of
     the customer's ``others`` (an order the list left out: the flow still decides). None unless
     exactly one fits."""
+    named = orders_named_at_list(text, shown, others)
+    return named[0].order_no if len(named) == 1 else None
+
+
+def orders_named_at_list(
+    text: str, shown: Sequence[OrderSummary], others: Sequence[OrderSummary] = ()
+) -> list[OrderSummary]:
+    """What ``pick_order`` reads, every order it fits: one, none, or those the words name alike
+    ("卫衣那单" of two orders with a hoodie: the customer is asked which of those two)."""
     if not shown:
-        return None
+        return []
     position = ordinal(text, len(shown))
     if position is not None:
-        return shown[position].order_no
+        return [shown[position]]
     if _LATEST.match(_PARTICLES.sub("", text.strip()).lower()) or _LATEST.match(
         text.strip().strip(".!?。！？").lower()
     ):
-        return shown[0].order_no
+        return [shown[0]]
     pointed = _ORDER_POINTING.sub(" ", text.lower())
     if re.search(r"[a-z]", pointed):
         core = " ".join(re.sub(r"[^\w\s-]", " ", pointed).split())
@@ -456,15 +465,13 @@ def pick_order(
     if len(core) >= 2 and core.endswith("子"):
         core = core[:-1]  # 裤子, 裙子, 鞋子: the name says 裤, 裙, 鞋
     if not core or long:
-        return None  # a sentence is a question of its own, not a name
+        return []  # a sentence is a question of its own, not a name
     for orders in (shown, others):
         for level in (0, 1, 2):
             named = [order for order in orders if _names(order, core, level)]
-            if len(named) == 1:
-                return named[0].order_no
             if named:
-                return None  # two of them: the customer is asked which
-    return None
+                return named
+    return []
 
 
 def _names(order: OrderSummary, core: str, level: int) -> bool:

@@ -283,13 +283,50 @@ async def order_in_words(
     """The order a linked customer names at their order list without its number ("T恤那单",
     "第二个", "my latest order"): its number, or ``None``. ``flow``, ``states`` and ``keep`` as
     the list was offered with (positions count in the list shown)."""
+    named = await orders_in_words(rpc, conv, text, flow, states, keep)
+    return named[0].order_no if len(named) == 1 else None
+
+
+async def orders_in_words(
+    rpc: Bus,
+    conv: Conversation,
+    text: str,
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+    keep: Keep | None = None,
+) -> list[OrderSummary]:
+    """Every order the words name at the list, as ``order_in_words`` reads them (several: the
+    ones named alike, "卫衣那单" of two orders with a hoodie)."""
     if conv.memory.linked is False or not text.strip():
-        return None
+        return []
     orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
     if not orders:
-        return None
+        return []
     shown = shown_orders(orders, flow, states, keep)
-    return choices.pick_order(text, shown, [o for o in orders if o not in shown])
+    return choices.orders_named_at_list(text, shown, [o for o in orders if o not in shown])
+
+
+async def offer_alike(
+    conv: Conversation,
+    rpc: Bus,
+    text: str,
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+    keep: Keep | None = None,
+) -> bool:
+    """Words at the order list that name several orders alike ("卫衣那单", "the coat one"):
+    those orders offered, and which of them asked — not the whole list again. False when the
+    words name fewer than two."""
+    alike = await orders_in_words(rpc, conv, text, flow, states, keep)
+    if len(alike) < 2:
+        return False
+    await conv.say(
+        conv.t("choose.order_named"),
+        reply_markup=keyboards.orders(
+            flow, ((o.order_no, order_button_label(conv, o)) for o in alike[:LIST_SHOWN])
+        ),
+    )
+    return True
 
 
 async def order_mentioned(

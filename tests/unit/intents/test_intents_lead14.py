@@ -40,3 +40,10 @@ def test_read_as_the_question_asked(text: str, intent: str) -> None:
 )
 def test_left_as_they_were(text: str, intent: str) -> None:
     assert full_engine().match(text).intent == intent
+
+
+def test_free_shipping_to_a_place_is_postage_not_whether_it_ships_there() -> None:
+    """Round 18's "the region asked first" took "寄上海包邮吗" (whether it ships free) for "do you
+    ship there" (the answer opened "可以。"); caught by the e2e context test after the merge."""
+    assert full_engine().match("寄上海包邮吗").intent == "shipping.fee"
+    assert full_engine().match("能寄新疆吗 运费多少").intent == "shipping.region"
