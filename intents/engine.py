@@ -51,7 +51,7 @@ from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.not_received import not_received
 from intents.order_note import order_note
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
-from intents.paying import asks_if_unpaid_still_open
+from intents.paying import asks_if_order_still_open, asks_if_unpaid_still_open
 from intents.person import mentions_person, person_words
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 from intents.wrong_item import told_as_story
@@ -1598,6 +1598,10 @@ def _reread(
         asks_if_unpaid_still_open(lower) or asks_if_unpaid_still_open(norm)
     ):
         return STATUS_INTENT  # "还没付款 现在付还来得及吗": her unpaid order, and until when
+    if (current == STATUS_INTENT or not current.startswith("order.")) and (
+        asks_if_order_still_open(lower) or asks_if_order_still_open(norm)
+    ):
+        return STATUS_INTENT  # "订单还有效吗", "is the order still open?": yes or no, its card
     if slots.spend_yuan is not None and group != "returns" and (
         _either(_FREE_SHIPPING_ASKED, lower, norm)
     ):

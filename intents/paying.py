@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "asks_if_order_still_open",
     "asks_if_unpaid_still_open",
     "payment_failing",
     "payment_taken_wrongly",
@@ -74,6 +75,24 @@ _UNPAID_CLOSES = re.compile(
 def says_unpaid(text: str) -> bool:
     """The message says its order isn't paid yet ("那个连衣裙的单子还没付款", "it's unpaid")."""
     return _UNPAID_SAID.search(text) is not None
+
+
+# whether her order is still open ("订单还有效吗", "is the order still open?"): a yes or no, with
+# the order's card (an unpaid one says until when it can be paid)
+_ORDER_STILL_OPEN = re.compile(
+    r"(?:订单|单子|这单|那单|这个单|那个单)[^。！？?!]{0,16}"
+    r"(?:还有效|有效吗|还在吗|还在不在|还在么|失效了[吗么没]|过期了[吗么没]|关闭了[吗么没]|被关了[吗么没]"
+    r"|被取消了[吗么没]|还能付(?:款|钱)?[吗么])"
+    r"|\border\b(?: [\w']+){0,5} still (?:open|valid|active|there|good|on(?=\s*[?!.]*$))\b"
+    r"|\b(?:has|did|is) (?:my |the |that )?order (?:expired?|closed|been (?:closed|cancell?ed))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_if_order_still_open(text: str) -> bool:
+    """Whether her order is still open ("订单还有效吗", "is the order still open?", "has my
+    order expired?"), or — not paid yet — still open to pay (``asks_if_unpaid_still_open``)."""
+    return _ORDER_STILL_OPEN.search(text) is not None or asks_if_unpaid_still_open(text)
 
 
 def asks_if_unpaid_still_open(text: str) -> bool:

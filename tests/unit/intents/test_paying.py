@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from intents.paying import (
+    asks_if_order_still_open,
     asks_if_unpaid_still_open,
     payment_failing,
     payment_taken_wrongly,
@@ -75,3 +76,21 @@ def test_the_closing_of_an_unpaid_order(text, said):
 )
 def test_a_payment_gone_wrong_is_read_in_one_module(text, wrongly, failing):
     assert (payment_taken_wrongly(text), payment_failing(text)) == (wrongly, failing)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("订单还有效吗", True),
+        ("KF12345678 这个订单还在吗", True),
+        ("那个单子关闭了吗", True),
+        ("is the order still open?", True),
+        ("has my order expired?", True),
+        ("我那个单子还没付钱 现在付来得及吗", True),  # not paid yet: still open to pay
+        ("is my order still on the way", False),
+        ("is it still in stock", False),
+        ("这款还有货吗", False),
+    ],
+)
+def test_whether_the_order_is_still_open_is_a_yes_no_question(text, asks):
+    assert asks_if_order_still_open(text) is asks
