@@ -168,6 +168,26 @@ async def test_why_the_last_four_digits_is_answered_and_asked_again_en_and_zh(st
     assert other.order_no in card.text
 
 
+async def test_never_mind_at_a_questions_wait_leaves_it_zh_and_en(stack) -> None:
+    """Session 13's review: "算了" was dropped only in the jobs' waits; at the order number, the
+    product or the body measurements a question waits for, it was read as the answer. Every
+    flow's state group has its never-mind now (tests/unit/bot/test_midjob_coverage.py)."""
+    customer = stack.customer()
+    [ask] = await customer.says("我的快递到哪了")
+    assert ask.text == stack.t("ask.order_no")
+    [left] = await customer.says("算了")
+    assert left.text == stack.t("job.dropped_question")
+    [ask] = await customer.says("黑色M还有吗")
+    assert ask.text == stack.t("products.ask_which")
+    [left] = await customer.says("算了")
+    assert left.text == stack.t("job.dropped_question")
+    english = stack.customer(language_code="en")
+    [ask] = await english.says("what size should I get in the hoodie?")
+    assert "height and weight" in ask.text, ask.text
+    [left] = await english.says("never mind")
+    assert left.text == stack.t("job.dropped_question", "en")
+
+
 # ── a return refused up front, a fault still taken ────────────────────────────────────────────
 
 
