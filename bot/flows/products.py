@@ -244,11 +244,31 @@ def asks_to_buy(text: str) -> bool:
     )
 
 
+# to be told when it is back ("补货了能通知我吗", "can you tell me when it's back in stock"): no
+# such record exists — a plain no, what she can do, then the stock as it is
+_RESTOCK_NOTICE = re.compile(
+    r"(?:补货|到货|补上|上新|有货了|有货的话|有货时)[^。！？?!]{0,8}(?:通知|告诉|提醒|说一声|说声|联系|喊)"
+    r"|(?:通知|告诉|提醒)(?:我|一下)[^。！？?!]{0,8}(?:补货|到货|有货了)"
+    r"|\b(?:tell|let|notify|alert|email|message|ping|text) (?:me|us)\b.{0,12}\bwhen(?:ever)?\b"
+    r".{0,40}\b(?:back in stock|restock\w*|in stock|back|available)\b"
+    r"|\b(?:notify|alert) me\b.{0,30}\b(?:back in stock|restock\w*|in stock|back|available)\b"
+    r"|\b(?:back in stock|restock\w*)\b.{0,30}\b(?:tell|let|notify|alert|email|message) me\b"
+    r"|\b(?:restock|stock) (?:alert|notification|notice)s?\b",
+    re.IGNORECASE,
+)
+
+
+def asks_restock_notice(text: str) -> bool:
+    """To be told when an item is back in stock ("补货了能通知我吗", "let me know when the jeans
+    are restocked")."""
+    return _RESTOCK_NOTICE.search(text) is not None
+
+
 def aspect_of(text: str, slots: Slots | None = None) -> Aspect:
     lowered = text.lower()
     if SHEER.search(text):
         return "sheer"  # "白色的透不透": what it is made of, and what the page can't say
-    if any(word in lowered for word in STOCK_WORDS):
+    if any(word in lowered for word in STOCK_WORDS) or asks_restock_notice(text):
         return "stock"
     if slots is not None and (slots.size or slots.color) and ("有" in text or "have" in lowered):
         return "stock"  # "牛仔裤有L码吗"
@@ -370,6 +390,8 @@ class ProductsDraft(Draft):
     color: str | None = None
     offered: list[tuple[int, str, str]] = Field(default_factory=list)
     """The products shown to pick from (id, name, English name): a typed "雪纺的" picks one."""
+    restock_notice: bool = False
+    """To be told when it is back in stock: asked, and answered no first."""
 
     @classmethod
     def of(cls, text: str, slots: Slots, aspect: Aspect | None = None) -> ProductsDraft:
@@ -380,6 +402,7 @@ class ProductsDraft(Draft):
             pure=pure,
             size=size_asked(text, slots),
             color=slots.color,
+            restock_notice=asks_restock_notice(text),
         )
 
 
@@ -576,6 +599,8 @@ class ProductFacts(Flow):
         conv.memory.product = ProductMemo(product_id=product.product_id, name=name)
         if draft.aspect == "stock":
             body = self.stock(draft, product)
+            if draft.restock_notice:
+                body = conv.t("products.restock.no_notice") + "\n" + body
         elif draft.aspect == "care":
             body = self.care(product)
         elif draft.aspect == "wear":

@@ -494,3 +494,16 @@ async def test_invoice_details_before_the_order_are_kept_and_its_time_asked_in_e
     assert (invoice.title_type, invoice.title, invoice.tax_no) == (
         "company", "Acme Trading Co Ltd", tax_no
     )
+
+
+async def test_a_restock_alert_asked_for_is_answered_no_with_what_she_can_do(stack) -> None:
+    """Session 13's review: "补货了能通知我吗" listed the stock and never answered the question.
+    There is no back-in-stock record: a plain no, and what she can do, before the stock."""
+    customer = stack.customer()
+    await customer.says("卫衣黑色M还有吗")
+    [answer] = await customer.says("补货了能通知我吗")
+    assert answer.text.startswith("连帽卫衣\n" + stack.t("products.restock.no_notice")), answer.text
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("can you tell me when the hoodie is back in stock?")
+    assert stack.t("products.restock.no_notice", "en") in answer.text, answer.text
+    assert await stack.tickets(customer.user_id) == []  # nothing promised, nothing recorded

@@ -7,6 +7,7 @@ import pytest
 
 from bot.flows.invoice import InvoiceDraft
 from bot.flows.products import (
+    asks_restock_notice,
     aspect_of,
     fibre_asked,
     names_a_product,
@@ -165,3 +166,23 @@ def test_a_product_shown_is_picked_by_what_sets_it_apart(text: str, picked: int 
     shown = [("雪纺碎花连衣裙", "Floral Chiffon Dress"), ("针织中长连衣裙", "Knit Midi Dress")]
     assert named_among(text, shown) == picked
 
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("补货了能通知我吗", True),
+        ("到货了提醒我一下", True),
+        ("有货了通知我", True),
+        ("can you tell me when it's back in stock", True),
+        ("let me know when the jeans are restocked", True),
+        ("notify me when the M is available", True),
+        ("卫衣黑色M还有吗", False),
+        ("现在有没有货告诉我一下", False),  # the stock now, not an alert
+        ("can you tell me if it's available in M", False),
+    ],
+)
+def test_a_restock_alert_asked_for(text, asks):
+    assert asks_restock_notice(text) is asks
+    if asks:
+        assert aspect_of(text) == "stock"
