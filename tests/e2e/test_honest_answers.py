@@ -507,3 +507,21 @@ async def test_a_restock_alert_asked_for_is_answered_no_with_what_she_can_do(sta
     [answer] = await english.says("can you tell me when the hoodie is back in stock?")
     assert stack.t("products.restock.no_notice", "en") in answer.text, answer.text
     assert await stack.tickets(customer.user_id) == []  # nothing promised, nothing recorded
+
+
+async def test_a_yes_no_care_question_gets_the_labels_yes_or_no_first(stack) -> None:
+    """Session 13's review: "can i put the silk shirt in the washing machine" got the care label
+    and no yes or no. The label decides: dry clean only is a no, machine wash a yes."""
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("can i put the silk shirt in the washing machine")
+    no = stack.t("products.care_can.no", "en", act=stack.t("products.care_act.machine_wash", "en"))
+    assert answer.text.startswith("Custom Silk Shirt\n" + no + "\n"), answer.text
+    assert "dry clean only" in answer.text
+    customer = stack.customer()
+    [answer] = await customer.says("纯棉T恤能机洗吗")
+    yes = stack.t("products.care_can.yes", act=stack.t("products.care_act.machine_wash"))
+    assert answer.text.startswith("纯棉圆领T恤\n" + yes + "\n"), answer.text
+    [answer] = await customer.says("那真丝衬衫能烘干吗")
+    assert stack.t("products.care_can.no", act="烘干") in answer.text, answer.text
+    [how] = await customer.says("那T恤怎么洗")  # how, not whether: the label alone
+    assert "可以" not in how.text.split("\n")[1] and "不能" not in how.text.split("\n")[1]

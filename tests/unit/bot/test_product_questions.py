@@ -9,6 +9,8 @@ from bot.flows.invoice import InvoiceDraft
 from bot.flows.products import (
     asks_restock_notice,
     aspect_of,
+    care_asked,
+    care_verdict,
     fibre_asked,
     names_a_product,
     product_words,
@@ -186,3 +188,26 @@ def test_a_restock_alert_asked_for(text, asks):
     assert asks_restock_notice(text) is asks
     if asks:
         assert aspect_of(text) == "stock"
+
+
+DRY_CLEAN = ("dry_clean_only", "no_bleach", "no_tumble_dry", "iron_low")
+MACHINE = ("machine_wash_cold", "no_bleach", "line_dry")
+
+
+@pytest.mark.parametrize(
+    ("text", "care", "verdict"),
+    [
+        ("can i put the silk shirt in the washing machine", DRY_CLEAN, False),
+        ("能机洗吗", MACHINE, True),
+        ("能烘干吗", DRY_CLEAN, False),
+        ("can I iron it?", DRY_CLEAN, True),
+        ("可以漂白吗", MACHINE, False),
+        ("能手洗吗", MACHINE, True),
+        ("can it go in the dryer?", MACHINE, None),  # the label doesn't say: no verdict
+        ("怎么洗", MACHINE, None),  # how, not whether
+        ("只能干洗吗", DRY_CLEAN, None),  # "only": not a yes/no of doing it
+    ],
+)
+def test_a_yes_no_care_question_is_decided_by_the_label(text, care, verdict):
+    act = care_asked(text)
+    assert (care_verdict(act, care) if act else None) is verdict
