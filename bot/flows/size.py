@@ -181,14 +181,14 @@ class SizeFlow(Flow):
                 if not candidates and slots.product:
                     # the product the chat is about ("那L呢" after advice for the hoodie)
                     candidates = await self._products_named(slots.product)
+                several = await self._products_named_apart(text) if not slots.order_no else []
             except BusError:
                 # Height and weight can still be asked for; the chart needs the worker later.
-                candidates = []
+                candidates, several = [], []
             remembered = self.conv.memory.product
             if not candidates and remembered is not None:
                 # the product the chat was just about ("T恤是纯棉的吗", then "我穿什么码")
                 candidates = [ProductChoice(product_id=remembered.product_id, name=remembered.name)]
-            several = await self._products_named_apart(text) if not slots.order_no else []
             if len(several) > 1:
                 draft.several = several
             elif len(candidates) == 1:
