@@ -51,6 +51,7 @@ from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.not_received import not_received
 from intents.order_note import order_note
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
+from intents.paying import asks_if_order_still_open, asks_if_unpaid_still_open
 from intents.person import mentions_person, person_words
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 from intents.wrong_item import told_as_story
@@ -1478,15 +1479,6 @@ def _where_to_send_back(lower: str, norm: str) -> bool:
 # a timing question asked before buying ("我下礼拜三出差 现在拍还来得及收到吗", "if i order now
 # when does it arrive") is the shop's delivery or dispatch time, not an order's status
 PAYMENT_INTENT = "payment.methods"
-# an order not paid yet, and whether it is still open to pay (the lead's console round, session
-# 13: "我那个连衣裙的单子还没付款 现在付还来得及吗" was read as when it ships)
-_UNPAID_STILL_OPEN = re.compile(
-    r"(?:没|未|没有|还没)(?:付款|付钱|支付|付)"
-    r".{0,16}(?:来得及|还能付|还可以付|能不能付|关闭|关掉|被关|被取消|自动取消|失效|过期|还在不在|还在吗)"
-    r"|\b(?:haven'?t|have not|didn'?t|did not|not) (?:paid|pay)\b.{0,40}"
-    r"\b(?:still open|still pay|in time|expire|closed?|(?:be|get) cancell?ed|still there"
-    r"|too late)\b"
-)
 SHIPPING_FEE_INTENT = "shipping.fee"
 # free shipping or the postage asked about, beside an amount spent (the lead's console round,
 # session 13: "two orders of 300 and 250, free shipping together?" was "did you mean")
@@ -1608,10 +1600,14 @@ def _reread(
         cues(norm)
     ):
         return DISCOUNT_INTENT  # "618搞不搞活动呀": what the shop gives, and no sales calendar
-    if group in ("shipping", "order", "payment", "returns", "other") and _either(
-        _UNPAID_STILL_OPEN, lower, norm
+    if group in ("shipping", "order", "payment", "returns", "other") and (
+        asks_if_unpaid_still_open(lower) or asks_if_unpaid_still_open(norm)
     ):
         return STATUS_INTENT  # "还没付款 现在付还来得及吗": her unpaid order, and until when
+    if (current == STATUS_INTENT or not current.startswith("order.")) and (
+        asks_if_order_still_open(lower) or asks_if_order_still_open(norm)
+    ):
+        return STATUS_INTENT  # "订单还有效吗", "is the order still open?": yes or no, its card
     if slots.spend_yuan is not None and group != "returns" and (
         _either(_FREE_SHIPPING_ASKED, lower, norm)
     ):

@@ -7,7 +7,8 @@ customer's only (``ProofGate.strong``), run once per idempotency key (``ShopServ
 warehouse has packed it and no remark can reach it. Recorded as a seller's remark in the shop's
 one format (``content — author — time``), appended, never edited; red when it needs the
 warehouse's attention (a present, no price or invoice inside), blue for the rest (a delivery
-instruction). The same words twice on one order are one remark (``already``).
+instruction). The same words twice on one order are one remark (``already``). A new remark
+publishes ``order.note_added`` (the order and the flag, never the words).
 
 The note is the customer's own words, so it may hold a phone number or an address: it goes to
 the remark (the shop's record, which agents read) and never to a log line.
@@ -112,11 +113,13 @@ class OrderNotes:
             logger.info(
                 "note added to order %s (%s, %d chars)", order.order_no, flag, len(request.text)
             )
+            # published after the commit, as the other order commands' events are (the shop's
+            # listeners learn of it; the words stay in the remark)
             return (
                 c.OrderNoteAdded(
                     order_no=order.order_no, content=content, flag=flag, recorded_at=now
                 ),
-                None,
+                c.OrderNoteAddedEvent(occurred_at=now, order_no=order.order_no, flag=flag),
             )
 
         return await self.shop._run_command(request, apply)

@@ -58,11 +58,29 @@ class AddressDraft(Draft):
     receiver_name: str | None = None
     phone: str | None = None
     """The receiver's new phone (the order's own, which proves it, never changes)."""
+    name_on_order: str | None = None
+    phone_on_order: str | None = None
+    """The order's receiver now, masked as the worker sends it (张**, 139****5678): what the
+    parcel keeps where no new name or phone is given."""
     province: str | None = None
     city: str | None = None
     district: str | None = None
     street: str | None = None
     confirmed: bool = False
+
+    def receiver(self) -> tuple[str | None, str | None]:
+        """The name and phone that will be on the parcel: a new one the customer typed (shown
+        back in full to her, to check, as the address is), else the order's own, masked as
+        the order card shows it (was "（不变）")."""
+        return self.receiver_name or self.name_on_order, self.phone or self.phone_on_order
+
+    def carried(self) -> AddressDraft:
+        """A fresh draft for the same order (the address asked again)."""
+        return AddressDraft(
+            order_no=self.order_no,
+            name_on_order=self.name_on_order,
+            phone_on_order=self.phone_on_order,
+        )
 
     def region(self, locale: str) -> str:
         """Province, city and district as the customer reads them (the province in English in
@@ -130,7 +148,11 @@ class AddressFlow(Flow):
                 self.conv, AddressChangeRefused(reason=order.address_refusal)
             )
             return
-        draft = AddressDraft(order_no=order.order_no)
+        draft = AddressDraft(
+            order_no=order.order_no,
+            name_on_order=order.receiver_name_masked or None,
+            phone_on_order=order.phone_masked or None,
+        )
         given = address_in(typed)
         if given is not None:
             self.fill(draft, given)
@@ -221,12 +243,13 @@ class AddressFlow(Flow):
         """What was read, in full, with Confirm / Edit: nothing is written before the press."""
         conv = self.conv
         keep = conv.t("address.parsed.keep")
+        name, phone = draft.receiver()
         await self.wait(AddressChange.waiting_for_confirm, draft)
         await conv.say(
             conv.t(
                 "address.parsed",
-                name=draft.receiver_name or keep,
-                phone=draft.phone or keep,
+                name=name or keep,
+                phone=phone or keep,
                 region=draft.region(self.conv.locale),
                 street=draft.street or "",
             ),
@@ -258,7 +281,8 @@ class AddressFlow(Flow):
     async def confirmed(self, confirm: bool) -> None:
         draft = await self.draft()
         if not confirm:
-            fresh = AddressDraft(order_no=draft.order_no, key=draft.key)
+            fresh = draft.carried()
+            fresh.key = draft.key
             await self.wait(AddressChange.waiting_for_address, fresh)
             await self.conv.say(self.conv.t("address.ask_again"))
             return
@@ -290,19 +314,18 @@ class AddressFlow(Flow):
             return
         if isinstance(reply, AddressChangeRefused) and reply.reason == "unknown_region":
             # Nothing changed: the address again, as a new request.
-            await self.wait(
-                AddressChange.waiting_for_address, AddressDraft(order_no=draft.order_no)
-            )
+            await self.wait(AddressChange.waiting_for_address, draft.carried())
             await outcomes.address_refused(conv, reply)
             return
         await self.finish()
         if isinstance(reply, AddressChanged):
             logger.info("address changed for order %s by chat %s", draft.order_no, conv.chat_id)
             keep = conv.t("address.parsed.keep")
+            name, phone = draft.receiver()
             text = conv.t(
                 "address.done_full",
-                name=draft.receiver_name or keep,
-                phone=draft.phone or keep,
+                name=name or keep,
+                phone=phone or keep,
                 region=draft.region(self.conv.locale),
                 street=draft.street,
             )

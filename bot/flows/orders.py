@@ -67,6 +67,7 @@ from bus.errors import BusError
 from intents import Decision, Slots
 from intents.not_received import not_received
 from intents.order_note import order_note
+from intents.paying import asks_if_order_still_open
 from intents.slots import answered_last4, order_number
 from intents.wrong_item import wrong_item
 from shop.colours import colour_name
@@ -235,6 +236,15 @@ _MONEY_BACK = re.compile(
     r"退款|退钱|把钱退|钱退|\bmoney back\b|\brefund\b|\bmy money\b",
     re.IGNORECASE,
 )
+
+
+# whether the order is still open, answered by its state: paid or shipped, yes; unpaid, yes and
+# pay by the card's time; completed, done; closed, no
+_STILL_OPEN_SAID: dict[str, str] = {
+    "awaiting_payment": "order.still_open.unpaid",
+    "completed": "order.still_open.completed",
+    "closed": "order.still_open.no",
+}
 
 
 def waited_too_long(text: str) -> bool:
@@ -598,6 +608,12 @@ class OrderQueryFlow(Flow):
         if order.state == "shipped":
             markup = keyboards.with_receipt(conv.t, markup, order.order_no)
         refused_outright = intent == "order.change_address" and order.address_refusal is not None
+        if intent == "order.status" and draft.job is None and (
+            asks_if_order_still_open(draft.text)
+        ):
+            # "订单还有效吗", "is the order still open?": the yes or no, then the card (an unpaid
+            # order's says until when it can be paid)
+            await conv.say(conv.t(_STILL_OPEN_SAID.get(order.state, "order.still_open.yes")))
         if not (draft.in_view and refused_outright):
             # (an address that can't change, asked with the card just shown: the refusal first)
             await conv.say(order_card(conv, order), reply_markup=markup)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from aiogram.fsm.state import State, StatesGroup
@@ -105,6 +106,59 @@ CARE_WORDS = (
     "shrink",
     "bleach",
 )
+CareAct = Literal["machine_wash", "hand_wash", "tumble_dry", "iron", "bleach", "dry_clean"]
+# what a yes/no care question asks to do ("能机洗吗", "can i put it in the washing machine"): the
+# care label decides yes or no (``care_verdict``), said before the label
+_CARE_ACTS: tuple[tuple[CareAct, re.Pattern[str]], ...] = (
+    ("machine_wash", re.compile(
+        r"机洗|洗衣机|机器洗|\bmachine[- ]?wash\w*|\bwashing machine\b|\bin the washer\b", re.I
+    )),
+    ("tumble_dry", re.compile(r"烘干|烘衣|\btumble[- ]?dr\w*|\bdryer\b", re.I)),
+    ("dry_clean", re.compile(r"干洗|\bdry[- ]?clean\w*", re.I)),
+    ("hand_wash", re.compile(r"手洗|\bhand[- ]?wash\w*", re.I)),
+    ("bleach", re.compile(r"漂白|\bbleach\w*", re.I)),
+    ("iron", re.compile(r"熨|\biron(?:ed|ing)?\b", re.I)),
+)
+_YES_NO = re.compile(
+    r"[吗么嘛]|能不能|可不可以|可以不|行不行|能否|会不会"
+    r"|^(?:so |and |but |ok |hey |hi )?(?:can|could|may|should|is it|will it|would it|do i)\b"
+    r"|\b(?:ok|okay|safe|fine|alright) to\b",
+    re.I,
+)
+# "只能干洗吗", "is it dry clean only?": the label's one way, not a yes/no of doing it
+_ONLY = re.compile(r"只能|\bonly\b", re.I)
+
+
+def care_asked(text: str) -> CareAct | None:
+    """What a yes/no care question asks to do to the item ("能机洗吗" → machine_wash, "can I
+    tumble dry it?" → tumble_dry); None for "how do I wash it?"."""
+    if not _YES_NO.search(text.strip()) or _ONLY.search(text):
+        return None
+    return next((act for act, pattern in _CARE_ACTS if pattern.search(text)), None)
+
+
+def care_verdict(act: CareAct, care: Sequence[str]) -> bool | None:
+    """Yes or no to ``act`` by the care label's codes; None where the label doesn't say."""
+    codes = set(care)
+    machine = bool(codes & {"machine_wash_cold", "machine_wash_warm"})
+    specialist = bool(codes & {"dry_clean_only", "leather_specialist"})
+    if act == "machine_wash":
+        return True if machine else (False if specialist or "hand_wash" in codes else None)
+    if act == "hand_wash":
+        return False if specialist else (True if machine or "hand_wash" in codes else None)
+    if act == "tumble_dry":
+        if "no_tumble_dry" in codes or specialist:
+            return False
+        return True if "tumble_dry_low" in codes else None
+    if act == "iron":
+        if "no_iron" in codes:
+            return False
+        return True if codes & {"iron_low", "iron_medium", "iron_high"} else None
+    if act == "bleach":
+        return False if "no_bleach" in codes else None
+    return True if "dry_clean_only" in codes else None  # dry_clean
+
+
 STOCK_WORDS = (
     "还有吗",
     "还有没有",
@@ -244,11 +298,31 @@ def asks_to_buy(text: str) -> bool:
     )
 
 
+# to be told when it is back ("补货了能通知我吗", "can you tell me when it's back in stock"): no
+# such record exists — a plain no, what she can do, then the stock as it is
+_RESTOCK_NOTICE = re.compile(
+    r"(?:补货|到货|补上|上新|有货了|有货的话|有货时)[^。！？?!]{0,8}(?:通知|告诉|提醒|说一声|说声|联系|喊)"
+    r"|(?:通知|告诉|提醒)(?:我|一下)[^。！？?!]{0,8}(?:补货|到货|有货了)"
+    r"|\b(?:tell|let|notify|alert|email|message|ping|text) (?:me|us)\b.{0,12}\bwhen(?:ever)?\b"
+    r".{0,40}\b(?:back in stock|restock\w*|in stock|back|available)\b"
+    r"|\b(?:notify|alert) me\b.{0,30}\b(?:back in stock|restock\w*|in stock|back|available)\b"
+    r"|\b(?:back in stock|restock\w*)\b.{0,30}\b(?:tell|let|notify|alert|email|message) me\b"
+    r"|\b(?:restock|stock) (?:alert|notification|notice)s?\b",
+    re.IGNORECASE,
+)
+
+
+def asks_restock_notice(text: str) -> bool:
+    """To be told when an item is back in stock ("补货了能通知我吗", "let me know when the jeans
+    are restocked")."""
+    return _RESTOCK_NOTICE.search(text) is not None
+
+
 def aspect_of(text: str, slots: Slots | None = None) -> Aspect:
     lowered = text.lower()
     if SHEER.search(text):
         return "sheer"  # "白色的透不透": what it is made of, and what the page can't say
-    if any(word in lowered for word in STOCK_WORDS):
+    if any(word in lowered for word in STOCK_WORDS) or asks_restock_notice(text):
         return "stock"
     if slots is not None and (slots.size or slots.color) and ("有" in text or "have" in lowered):
         return "stock"  # "牛仔裤有L码吗"
@@ -370,6 +444,10 @@ class ProductsDraft(Draft):
     color: str | None = None
     offered: list[tuple[int, str, str]] = Field(default_factory=list)
     """The products shown to pick from (id, name, English name): a typed "雪纺的" picks one."""
+    restock_notice: bool = False
+    """To be told when it is back in stock: asked, and answered no first."""
+    care_act: CareAct | None = None
+    """What a yes/no care question asks to do ("能机洗吗"): the label's yes or no first."""
 
     @classmethod
     def of(cls, text: str, slots: Slots, aspect: Aspect | None = None) -> ProductsDraft:
@@ -380,6 +458,8 @@ class ProductsDraft(Draft):
             pure=pure,
             size=size_asked(text, slots),
             color=slots.color,
+            restock_notice=asks_restock_notice(text),
+            care_act=care_asked(text),
         )
 
 
@@ -576,8 +656,16 @@ class ProductFacts(Flow):
         conv.memory.product = ProductMemo(product_id=product.product_id, name=name)
         if draft.aspect == "stock":
             body = self.stock(draft, product)
+            if draft.restock_notice:
+                body = conv.t("products.restock.no_notice") + "\n" + body
         elif draft.aspect == "care":
             body = self.care(product)
+            verdict = care_verdict(draft.care_act, product.care) if draft.care_act else None
+            if verdict is not None and draft.care_act is not None:
+                # "can i put the silk shirt in the washing machine": no — then the label
+                act = conv.t(f"products.care_act.{draft.care_act}")
+                said = conv.t(f"products.care_can.{'yes' if verdict else 'no'}", act=act)
+                body = f"{said}\n{body}"
         elif draft.aspect == "wear":
             body = "\n".join(
                 (self.material(draft, product, name), self.care(product), conv.t("products.wear"))

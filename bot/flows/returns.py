@@ -364,6 +364,13 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         terms = await self.ask_quote(draft, cause=cause, fit=True)
         if terms is None:
             return
+        if not terms.eligible and draft.refused_first:
+            # the reason told after the refusal, and no fault: the refusal and its options are
+            # just above — said once (it was said again in full); a fault told next still
+            # lifts it
+            await self.keep(draft)
+            await self.conv.say(self.conv.t("returns.refused_reason_no_change"))
+            return
         if not terms.eligible:
             await self.refuse(draft, terms, terms.reasons)
             return

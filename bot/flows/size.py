@@ -69,6 +69,8 @@ class SizeDraft(Draft):
     """A size the customer asked about ("XL行不", "那L呢"): said against the advice."""
     choices: list[ProductChoice] = Field(default_factory=list)
     """Products the question could be about, offered as buttons."""
+    several: list[ProductChoice] = Field(default_factory=list)
+    """Products named apart in one question ("连衣裙和牛仔裤分别穿什么码"): each advised."""
 
     @field_validator("choices", mode="before")
     @classmethod
@@ -125,6 +127,13 @@ CHART_WORDS = re.compile(
 """The whole chart asked for: sent whole even when a size is named."""
 
 
+# two items named apart in one question ("连衣裙和牛仔裤分别穿什么码", "what size in the hoodie
+# and the jeans"): each part searched on its own, each product advised
+_APART = re.compile(r"和|跟|与|以及|及|还有|、|/|，|,|\band\b|&|\bplus\b", re.IGNORECASE)
+SEVERAL_MOST = 4
+"""Products advised for one question at most (a part may name two, "连衣裙": both dresses)."""
+
+
 def measurement_named(text: str) -> Measurement | None:
     """The chart measurement a message names ("腰围多少" → waist), if any."""
     lowered = text.lower()
@@ -172,14 +181,17 @@ class SizeFlow(Flow):
                 if not candidates and slots.product:
                     # the product the chat is about ("那L呢" after advice for the hoodie)
                     candidates = await self._products_named(slots.product)
+                several = await self._products_named_apart(text) if not slots.order_no else []
             except BusError:
                 # Height and weight can still be asked for; the chart needs the worker later.
-                candidates = []
+                candidates, several = [], []
             remembered = self.conv.memory.product
             if not candidates and remembered is not None:
                 # the product the chat was just about ("T恤是纯棉的吗", then "我穿什么码")
                 candidates = [ProductChoice(product_id=remembered.product_id, name=remembered.name)]
-            if len(candidates) == 1:
+            if len(several) > 1:
+                draft.several = several
+            elif len(candidates) == 1:
                 draft.product_id = candidates[0].product_id
             elif candidates:
                 draft.choices = candidates
@@ -195,6 +207,13 @@ class SizeFlow(Flow):
             await self.wait(SizeAdvice.waiting_for_body, draft)
             await self._ask_body(draft)
             return
+        if len(draft.several) > 1 and draft.height_cm is not None and draft.weight_kg is not None:
+            # "连衣裙和牛仔裤分别穿什么码": the advice for each (it answered the last one named)
+            for choice in draft.several:
+                await self.recommend(draft.model_copy(deep=True), choice.product_id)
+            return
+        if draft.product_id is None and draft.several:
+            draft.product_id = draft.several[0].product_id  # measured only: the first named
         if draft.product_id is None:
             await self.ask_product(draft)
             return
@@ -424,6 +443,21 @@ class SizeFlow(Flow):
         found = [ProductChoice(product_id=p.product_id, name=p.name) for p in reply.products]
         exact = [c for c in found if c.name == query]  # a product named in full is that one
         return exact or found
+
+    async def _products_named_apart(self, text: str) -> list[ProductChoice]:
+        """The products of a question that names two or more apart ("连衣裙和牛仔裤分别穿什么码"
+        → the dresses and the jeans), each part searched on its own; [] when fewer than two
+        parts name a product (one product's advice, or its choice, as before)."""
+        parts = [p.strip() for p in _APART.split(text) if p.strip()]
+        if len(parts) < 2:
+            return []
+        found: list[ProductChoice] = []
+        naming = 0
+        for part in parts:
+            named = [c for c in await self._products_named(part) if c not in found][:2]
+            naming += bool(named)
+            found.extend(named)
+        return found[:SEVERAL_MOST] if naming > 1 else []
 
     async def _products_of_order(self, order_no: str | None) -> list[ProductChoice]:
         order_no = order_no or self.conv.memory.last_order

@@ -34,22 +34,16 @@ from bot.services.answers import answer_from_policy
 from bot.services.choices import asks_a_question
 from bot.services.conversation import Conversation
 from intents import Decision
+from intents.paying import unpaid_closing_said
 
-# whether an unpaid order is cancelled if it isn't paid ("不付款的话订单会自动取消吗", "if i
-# can't pay today will the order get cancelled?"): a question about the rule, not a cancel
-_UNPAID_CLOSE = re.compile(
-    r"(不|没|未|付不了|还没)(付|支付|交钱|给钱)[^。！？?!]{0,12}(会|自动|就)[^。！？?!]{0,6}"
-    r"(取消|关闭|关掉|失效|作废)"
-    r"|\b(don'?t|can'?t|cannot|do not|didn'?t|not|never) (pay|paying)\b.{0,40}"
-    r"\b(cancel(l?ed)?|close[sd]?|expire[sd]?)\b"
-    r"|\bunpaid orders?\b.{0,30}\b(cancel(l?ed)?|close[sd]?|expire[sd]?)\b",
-    re.IGNORECASE,
-)
+_WILL = re.compile(r"\b(will|does|would|do)\b", re.IGNORECASE)
 
 
 def unpaid_close_asked(text: str) -> bool:
-    return _UNPAID_CLOSE.search(text) is not None and (
-        asks_a_question(text) or re.search(r"\b(will|does|would|do)\b", text, re.I) is not None
+    """Whether an unpaid order is cancelled if it isn't paid ("不付款的话订单会自动取消吗", "if i
+    can't pay today will the order get cancelled?"): a question about the rule, not a cancel."""
+    return unpaid_closing_said(text) and (
+        asks_a_question(text) or _WILL.search(text) is not None
     )
 
 

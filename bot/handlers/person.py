@@ -5,8 +5,6 @@ heard "did you mean…?"). A confident ``human.agent`` outside a flow is the pol
 
 from __future__ import annotations
 
-import re
-
 from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
@@ -19,6 +17,7 @@ from bot.services.escalation import open_ticket
 from bot.services.person import hand_to_person, person_asked
 from bus import Bus
 from intents import Decision
+from intents.paying import payment_taken_wrongly
 from intents.person import Asked, asks_if_bot, person_words
 
 
@@ -94,26 +93,11 @@ async def handle_person_in_words(
     await hand_to_person(conv, rpc, "person", about=decision.intent or "human.agent")
 
 
-# money taken twice, or taken while the order still shows unpaid ("扣了两次钱", "付了钱订单还显示
-# 待付款", "i was charged twice"): only the payment records tell — a person, with a ticket
-_PAYMENT_PROBLEM = re.compile(
-    r"扣了?(两|2|二)次|(重复|多)扣|扣(款|钱)?(两|2)次|多(付|交)了(一|1)次|付了两次"
-    r"|(扣了?钱|钱(都|也|已经|已)?(被)?扣(了|掉了?)?|付了?钱|付过款|已经付款?了?)"
-    r"[^。！？?!]{0,12}(显示|还是|却|但)[^。！？?!]{0,6}"
-    r"(未付|没付|待付|未支付|没支付|待支付|没有付)"
-    r"|\b(charged|billed|paid|debited) (me |my (credit |debit )?(card|account) )?"
-    r"(twice|two times|double)\b|\bdouble[- ]charged\b"
-    r"|\b(money|payment) (was |got |has been )?(taken|deducted|debited)\b.{0,40}"
-    r"\b(unpaid|not paid|awaiting payment)\b",
-    re.IGNORECASE,
-)
-
-
 class PaymentProblem(Filter):
     """Money taken twice, or taken for an order still unpaid, with no flow waiting."""
 
     async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
-        return raw_state is None and _PAYMENT_PROBLEM.search(message.text or "") is not None
+        return raw_state is None and payment_taken_wrongly(message.text or "")
 
 
 async def handle_payment_problem(message: Message, conv: Conversation, rpc: Bus) -> None:

@@ -24,11 +24,12 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, is_linked, list_orders, lookup, order_mentioned
 from bot.services.person import hand_to_person, person_asked
-from bot.services.questions import asks_for_gift, asks_for_gift_wrap, payment_failing
+from bot.services.questions import asks_for_gift, asks_for_gift_wrap
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
 from intents.garments import names_a_garment
+from intents.paying import payment_failing
 from shop.enums import OrderState, TicketReason
 from shop.policy import ShopPolicy
 

@@ -538,19 +538,6 @@ _SUBJECT = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-_UNPAID_SAID = re.compile(
-    r"(?:没|未|没有|还没)(?:付款|付钱|支付|付)|待付款|等待付款"
-    r"|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:paid|pay)\b|\bunpaid\b",
-    re.IGNORECASE,
-)
-
-
-def unpaid_said(text: str) -> bool:
-    """The request says its order isn't paid yet ("那个连衣裙的单子还没付款"): of two orders with
-    the item, the one awaiting payment."""
-    return _UNPAID_SAID.search(text) is not None
-
-
 def bare_follow_up(text: str) -> bool:
     """A short question that names nothing ("那现在到哪了", "shipped yet?"): about the order the
     chat is on, when there is one in view."""

@@ -30,6 +30,7 @@ from bus.contracts import (
     Throttled,
 )
 from bus.errors import BusTimeout, BusUnavailable
+from intents.paying import says_unpaid
 from replies import views
 from replies.render import OrderAsk
 from shop.colours import colour_name
@@ -342,7 +343,7 @@ async def order_mentioned(
     if states:
         orders = [o for o in orders if o.state in states]
     named = choices.orders_mentioned(text, orders)
-    if len(named) > 1 and choices.unpaid_said(text):
+    if len(named) > 1 and says_unpaid(text):
         # "那个连衣裙的单子还没付款": of her two dress orders, the one awaiting payment
         named = [o for o in named if o.state == "awaiting_payment"] or named
     return named[0].order_no if len(named) == 1 else None

@@ -147,16 +147,3 @@ def dispatch_days_asked(text: str) -> int | None:
     return None
 
 
-# A payment that doesn't go through (money taken twice, or taken for an order still unpaid, is
-# bot.handlers.person's PaymentProblem: a person, with a ticket).
-_PAYMENT_FAILING = re.compile(
-    r"付款失败|支付失败|拍不了|下不了单|付不了|付款不了|支付不了|付不上|付不进去|扣款失败|(?:银行)?卡.{0,4}异常|支付.{0,4}异常"
-    r"|付款.{0,6}(?:失败|不成功|报错)|declined"
-    r"|payment (?:failed|error|fails|keeps failing|won'?t go|(?:is )?not going through)"
-    r"|(?:can'?t|cannot|unable to) (?:i |we )?(?:pay|complete (?:the )?payment)"
-)
-
-
-def payment_failing(text: str) -> bool:
-    """A payment that doesn't go through ("付款一直失败", "my card keeps getting declined")."""
-    return _PAYMENT_FAILING.search(text.lower()) is not None

@@ -12,7 +12,15 @@ from bus.contracts.base import Event
 from bus.contracts.changes import RefundView
 from bus.contracts.exchanges import ExchangeView
 from bus.contracts.returns import ReturnView
-from shop.enums import AlertKind, ClosedBy, CourierCode, InvoiceTitleType, TicketReason, UrgeStage
+from shop.enums import (
+    AlertKind,
+    ClosedBy,
+    CourierCode,
+    InvoiceTitleType,
+    RemarkFlag,
+    TicketReason,
+    UrgeStage,
+)
 
 
 class ExchangeCreatedEvent(Event):
@@ -99,6 +107,15 @@ class OrderUrgedEvent(Event):
     order_no: str
     stage: UrgeStage
     overdue: bool
+
+
+class OrderNoteAddedEvent(Event):
+    """A customer's note written on her order (``orders.add_note``): its flag (red: the
+    warehouse must not miss it), never its words — they may hold a phone or an address."""
+
+    ROUTING_KEY: ClassVar[str] = "order.note_added"
+    order_no: str
+    flag: RemarkFlag
 
 
 class InvoiceRequestedEvent(Event):

@@ -299,3 +299,21 @@ async def test_buying_an_item_in_another_size_is_a_stock_question_not_an_exchang
         "i bought the floral dress, can i exchange it for a different size?"
     )
     assert rules.text.splitlines()[0] == stack.answer("returns.exchange", "en").splitlines()[0]
+
+
+async def test_two_items_named_apart_in_one_size_question_get_advice_each_zh_and_en(stack) -> None:
+    """Session 13's review: "连衣裙和牛仔裤分别穿什么码" answered only one of them. Each part
+    names its own: the dresses (the shop has two) and the jeans, each advised; asked for the
+    body first, the advice for each comes after it."""
+    customer = stack.customer()
+    [ask] = await customer.says("连衣裙和牛仔裤分别穿什么码")
+    assert "身高" in ask.text
+    said = await customer.says("165 50kg", replies=3)
+    names = [m.text.split("\n")[0] for m in said]
+    assert names == ["雪纺碎花连衣裙", "针织中长连衣裙", "高腰牛仔裤"], names
+    assert all(m.button("👍 解决了") for m in said)  # each its own advice, rated on its own
+    await customer.hears_nothing_more()
+    english = stack.customer(language_code="en")
+    said = await english.says("I'm 170cm 60kg, what size for the hoodie and the jeans?", replies=2)
+    assert [m.text.split("\n")[0] for m in said] == ["Pullover Hoodie", "High-waist Jeans"]
+    await english.hears_nothing_more()

@@ -494,3 +494,34 @@ async def test_invoice_details_before_the_order_are_kept_and_its_time_asked_in_e
     assert (invoice.title_type, invoice.title, invoice.tax_no) == (
         "company", "Acme Trading Co Ltd", tax_no
     )
+
+
+async def test_a_restock_alert_asked_for_is_answered_no_with_what_she_can_do(stack) -> None:
+    """Session 13's review: "补货了能通知我吗" listed the stock and never answered the question.
+    There is no back-in-stock record: a plain no, and what she can do, before the stock."""
+    customer = stack.customer()
+    await customer.says("卫衣黑色M还有吗")
+    [answer] = await customer.says("补货了能通知我吗")
+    assert answer.text.startswith("连帽卫衣\n" + stack.t("products.restock.no_notice")), answer.text
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("can you tell me when the hoodie is back in stock?")
+    assert stack.t("products.restock.no_notice", "en") in answer.text, answer.text
+    assert await stack.tickets(customer.user_id) == []  # nothing promised, nothing recorded
+
+
+async def test_a_yes_no_care_question_gets_the_labels_yes_or_no_first(stack) -> None:
+    """Session 13's review: "can i put the silk shirt in the washing machine" got the care label
+    and no yes or no. The label decides: dry clean only is a no, machine wash a yes."""
+    english = stack.customer(language_code="en")
+    [answer] = await english.says("can i put the silk shirt in the washing machine")
+    no = stack.t("products.care_can.no", "en", act=stack.t("products.care_act.machine_wash", "en"))
+    assert answer.text.startswith("Custom Silk Shirt\n" + no + "\n"), answer.text
+    assert "dry clean only" in answer.text
+    customer = stack.customer()
+    [answer] = await customer.says("纯棉T恤能机洗吗")
+    yes = stack.t("products.care_can.yes", act=stack.t("products.care_act.machine_wash"))
+    assert answer.text.startswith("纯棉圆领T恤\n" + yes + "\n"), answer.text
+    [answer] = await customer.says("那真丝衬衫能烘干吗")
+    assert stack.t("products.care_can.no", act="烘干") in answer.text, answer.text
+    [how] = await customer.says("那T恤怎么洗")  # how, not whether: the label alone
+    assert "可以" not in how.text.split("\n")[1] and "不能" not in how.text.split("\n")[1]

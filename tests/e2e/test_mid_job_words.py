@@ -168,6 +168,26 @@ async def test_why_the_last_four_digits_is_answered_and_asked_again_en_and_zh(st
     assert other.order_no in card.text
 
 
+async def test_never_mind_at_a_questions_wait_leaves_it_zh_and_en(stack) -> None:
+    """Session 13's review: "算了" was dropped only in the jobs' waits; at the order number, the
+    product or the body measurements a question waits for, it was read as the answer. Every
+    flow's state group has its never-mind now (tests/unit/bot/test_midjob_coverage.py)."""
+    customer = stack.customer()
+    [ask] = await customer.says("我的快递到哪了")
+    assert ask.text == stack.t("ask.order_no")
+    [left] = await customer.says("算了")
+    assert left.text == stack.t("job.dropped_question")
+    [ask] = await customer.says("黑色M还有吗")
+    assert ask.text == stack.t("products.ask_which")
+    [left] = await customer.says("算了")
+    assert left.text == stack.t("job.dropped_question")
+    english = stack.customer(language_code="en")
+    [ask] = await english.says("what size should I get in the hoodie?")
+    assert "height and weight" in ask.text, ask.text
+    [left] = await english.says("never mind")
+    assert left.text == stack.t("job.dropped_question", "en")
+
+
 # ── a return refused up front, a fault still taken ────────────────────────────────────────────
 
 
@@ -193,6 +213,39 @@ async def test_a_custom_return_is_refused_up_front_and_a_fault_still_lifts_it_zh
     [done] = await customer.presses(quote, "确认退货")
     [record] = await returns_of(stack, order.order_no)
     assert record.return_no in done.text
+
+
+async def test_a_reason_after_a_custom_items_refusal_does_not_say_the_refusal_again(
+    stack,
+) -> None:
+    """Session 13's review: the custom item's refusal was said in full a second time when the
+    reason (not a fault) followed it. Once: the reason changes nothing, the options above
+    stand, and a fault told after it still lifts the refusal."""
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="custom",
+        state="shipped",
+        delivered_ago=timedelta(hours=5),
+        telegram_user_id=customer.user_id,
+    )
+    [refused] = await customer.says("定制的那件我想退了")
+    assert "不退款" in refused.text
+    [after] = await customer.says("尺码不合适")
+    assert after.text == stack.t("returns.refused_reason_no_change")
+    assert "不退款" not in after.text and after.text not in refused.text
+    [quote] = await customer.says("而且领口开线了")  # a fault, told next: the return is taken
+    assert quote.button("确认退货")
+    english = stack.customer(language_code="en")
+    await stack.make_order(
+        kind="custom",
+        state="shipped",
+        delivered_ago=timedelta(hours=5),
+        telegram_user_id=english.user_id,
+    )
+    [refused] = await english.says("I want to return the custom-made one")
+    [after] = await english.says("it's too big")
+    assert after.text == stack.t("returns.refused_reason_no_change", "en")
+    assert await returns_of(stack, order.order_no) == []
 
 
 async def test_a_return_past_its_window_is_refused_up_front_en(stack) -> None:

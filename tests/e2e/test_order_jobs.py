@@ -334,6 +334,31 @@ async def test_an_address_is_parsed_confirmed_and_the_order_still_opens_with_its
     assert order.order_no in card.text and "没有找到" not in card.text
 
 
+async def test_an_address_alone_is_confirmed_with_the_receiver_the_parcel_keeps(stack) -> None:
+    """Session 13's review: a new address with no name or phone was shown back with "（不变）"
+    for both; it shows who the parcel will go to — the order's receiver, the phone masked as on
+    the order card — and the full phone never reaches the chat."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
+    [shown] = await customer.says("浙江省杭州市西湖区文三路100号5幢301")
+    masked = f"{order.phone[:3]}****{order.phone[-4:]}"
+    assert "收件人：测*" in shown.text and f"电话：{masked}" in shown.text, shown.text
+    assert stack.t("address.parsed.keep") not in shown.text and order.phone not in shown.text
+    [done] = await customer.presses(shown, "没问题")
+    assert "测*" in done.text and masked in done.text and order.phone not in done.text
+    row = await order_row(stack, order.order_no)
+    assert (row.receiver_name, row.receiver_phone, row.province) == ("测试", order.phone, "浙江")
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    await english.shares_contact(other.phone)
+    await english.says(f"I need to change the delivery address on {other.order_no}", replies=2)
+    [shown] = await english.says("Room 301, 100 Century Avenue, Pudong New District, Shanghai")
+    assert f"Phone: {other.phone[:3]}****{other.phone[-4:]}" in shown.text, shown.text
+    assert "(unchanged)" not in shown.text
+
+
 async def test_an_address_is_parsed_and_confirmed_in_english(stack) -> None:
     order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
     customer = stack.customer(language_code="en")
@@ -711,12 +736,39 @@ async def test_not_paid_yet_still_in_time_is_her_unpaid_orders_card(stack) -> No
     unpaid = await showcase(stack, "unpaid")  # 雪纺碎花连衣裙, awaiting payment
     customer = stack.customer()
     await customer.shares_contact(unpaid.customer_phone)
-    [card] = await customer.says("我那个连衣裙的单子还没付款 现在付还来得及吗")
+    yes, card = await customer.says("我那个连衣裙的单子还没付款 现在付还来得及吗", replies=2)
+    assert yes.text == stack.t("order.still_open.unpaid")  # the yes first (session 14 review)
     assert card.text.startswith(f"订单 {unpaid.order_no}") and "前付款" in card.text
     english = stack.customer(language_code="en")
     await english.shares_contact(unpaid.customer_phone)
-    [card] = await english.says("i havent paid for the dress yet, is the order still open?")
-    assert card.text.startswith(f"Order {unpaid.order_no}") and "Pay by" in card.text
+    said = await english.says(
+        "i havent paid for the dress yet, is the order still open?", replies=2
+    )
+    assert said[0].text == stack.t("order.still_open.unpaid", "en")
+    assert said[1].text.startswith(f"Order {unpaid.order_no}") and "Pay by" in said[1].text
+
+
+async def test_whether_the_order_is_still_open_gets_yes_or_no_before_its_card(stack) -> None:
+    """Session 13's review: "订单还有效吗" about an unpaid order got her card with the pay-by
+    time and no "yes"; a closed one is a "no", a paid one a plain "yes"."""
+    unpaid = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(unpaid.phone)
+    yes, card = await customer.says(f"订单 {unpaid.order_no} 还有效吗", replies=2)
+    assert yes.text == stack.t("order.still_open.unpaid") and yes.text.startswith("还在的")
+    assert card.text.startswith(f"订单 {unpaid.order_no}") and "前付款" in card.text
+    closed = await stack.make_order(kind="regular", state="closed", delivered_ago=None)
+    english = stack.customer(language_code="en")
+    await english.shares_contact(closed.phone)
+    no, card = await english.says(f"is order {closed.order_no} still open?", replies=2)
+    assert no.text == stack.t("order.still_open.no", "en") and no.text.startswith("No")
+    assert card.text.startswith(f"Order {closed.order_no}")
+    paid = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    third = stack.customer()
+    await third.shares_contact(paid.phone)
+    yes, card = await third.says(f"{paid.order_no} 这个订单还在吗", replies=2)
+    assert yes.text == stack.t("order.still_open.yes")
+    assert card.text.startswith(f"订单 {paid.order_no}")
 
 
 async def test_a_linked_customer_names_the_order_in_words_at_their_list(stack, lent) -> None:

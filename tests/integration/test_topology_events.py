@@ -102,9 +102,11 @@ async def test_the_customers_jobs_are_announced_without_personal_data(
     from datetime import timedelta
 
     from bus.contracts import (
+        AddOrderNote,
         CancelOrder,
         CreateReturn,
         ModifyItem,
+        OrderNoteAddedEvent,
         RequestCourier,
         RequestInvoice,
         ReturnCreatedEvent,
@@ -138,6 +140,8 @@ async def test_the_customers_jobs_are_announced_without_personal_data(
     await shop.rpc.call(command(ModifyItem, unshipped, item_id=unshipped.item_id, new_size="L"))
     await shop.rpc.call(command(RequestCourier, unshipped, courier="sf"))
     await shop.rpc.call(command(UrgeOrder, unshipped))
+    # a note, as the other order commands: published (the words never: they may hold a phone)
+    await shop.rpc.call(command(AddOrderNote, unshipped, text="是礼物 放快递柜 打13911112222"))
     await shop.rpc.call(command(CancelOrder, unshipped))
     expected = {
         "return.created",
@@ -145,6 +149,7 @@ async def test_the_customers_jobs_are_announced_without_personal_data(
         "order.item_modified",
         "order.courier_requested",
         "order.urged",
+        "order.note_added",
         "order.cancelled",
     }
     received = {}
@@ -158,8 +163,11 @@ async def test_the_customers_jobs_are_announced_without_personal_data(
             received[message.routing_key] = message
     event = ReturnCreatedEvent.model_validate_json(received["return.created"].body)
     assert event.record == returned.record
+    noted = OrderNoteAddedEvent.model_validate_json(received["order.note_added"].body)
+    assert (noted.order_no, noted.flag) == (unshipped.order_no, "red")
     for message in received.values():
         body = message.body.decode()
         assert delivered.phone not in body and unshipped.phone not in body
         assert "测试路" not in body and "张三丰" not in body
+        assert "13911112222" not in body and "快递柜" not in body
     await channel.close()

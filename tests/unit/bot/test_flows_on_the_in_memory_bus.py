@@ -110,9 +110,10 @@ async def test_an_address_the_worker_cannot_place_is_asked_for_again() -> None:
     assert harness.session.sent[-1].reply_markup is None  # sending it again is enough
     await harness.say("上海市浦东新区世纪大道100号8楼")
     [done] = await harness.press("✅")
-    keep = harness.t("address.parsed.keep")
+    # no new receiver given: the order's own, masked as the worker sends it (was "（不变）")
     assert done == harness.t(
-        "address.done_full", name=keep, phone=keep, region="上海 浦东新区",
+        "address.done_full", name=view.receiver_name_masked, phone=view.phone_masked,
+        region="上海 浦东新区",
         street="世纪大道100号8楼",
     )
     first, second = [c for c in bus.calls if isinstance(c, ChangeAddress)]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.questions import asks_about_coupons, payment_failing, payments_asked
+from bot.services.questions import asks_about_coupons, payments_asked
+from intents.paying import payment_failing
 from shop.payments import payments_named
 from tests.support.bot import Harness
 from tests.support.worker import ScriptedWorker

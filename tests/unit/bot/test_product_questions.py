@@ -7,7 +7,10 @@ import pytest
 
 from bot.flows.invoice import InvoiceDraft
 from bot.flows.products import (
+    asks_restock_notice,
     aspect_of,
+    care_asked,
+    care_verdict,
     fibre_asked,
     names_a_product,
     product_words,
@@ -165,3 +168,46 @@ def test_a_product_shown_is_picked_by_what_sets_it_apart(text: str, picked: int 
     shown = [("雪纺碎花连衣裙", "Floral Chiffon Dress"), ("针织中长连衣裙", "Knit Midi Dress")]
     assert named_among(text, shown) == picked
 
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("补货了能通知我吗", True),
+        ("到货了提醒我一下", True),
+        ("有货了通知我", True),
+        ("can you tell me when it's back in stock", True),
+        ("let me know when the jeans are restocked", True),
+        ("notify me when the M is available", True),
+        ("卫衣黑色M还有吗", False),
+        ("现在有没有货告诉我一下", False),  # the stock now, not an alert
+        ("can you tell me if it's available in M", False),
+    ],
+)
+def test_a_restock_alert_asked_for(text, asks):
+    assert asks_restock_notice(text) is asks
+    if asks:
+        assert aspect_of(text) == "stock"
+
+
+DRY_CLEAN = ("dry_clean_only", "no_bleach", "no_tumble_dry", "iron_low")
+MACHINE = ("machine_wash_cold", "no_bleach", "line_dry")
+
+
+@pytest.mark.parametrize(
+    ("text", "care", "verdict"),
+    [
+        ("can i put the silk shirt in the washing machine", DRY_CLEAN, False),
+        ("能机洗吗", MACHINE, True),
+        ("能烘干吗", DRY_CLEAN, False),
+        ("can I iron it?", DRY_CLEAN, True),
+        ("可以漂白吗", MACHINE, False),
+        ("能手洗吗", MACHINE, True),
+        ("can it go in the dryer?", MACHINE, None),  # the label doesn't say: no verdict
+        ("怎么洗", MACHINE, None),  # how, not whether
+        ("只能干洗吗", DRY_CLEAN, None),  # "only": not a yes/no of doing it
+    ],
+)
+def test_a_yes_no_care_question_is_decided_by_the_label(text, care, verdict):
+    act = care_asked(text)
+    assert (care_verdict(act, care) if act else None) is verdict

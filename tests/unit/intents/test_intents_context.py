@@ -156,6 +156,8 @@ def test_money_arriving_worded_like_a_parcels_time(full, lexical, last):
         "订单还没付钱 明天付来得及吗",
         "还没付款的单子会不会被关闭",
         "i haven't paid yet, will it expire?",
+        "订单还有效吗",  # whether it is still open: a yes or no, and its card
+        "is the order still open?",
     ],
 )
 def test_an_unpaid_order_still_open_is_an_order_question(any_engine, text):
