@@ -208,6 +208,24 @@ async def test_personal_invoice_is_recorded_in_english(stack) -> None:
     assert invoice.invoice_no in recorded.text and "recorded" in recorded.text
 
 
+async def test_an_item_two_orders_have_is_asked_among_those_two_only(stack) -> None:
+    """Found holding the console (session 14): "卫衣那单" at the invoice's order list (the demo
+    customer has a hoodie in two orders) got "which order?" and the whole list of ten again."""
+    from tests.e2e.test_order_jobs import showcase
+
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.says("我要开发票", replies=2)  # what it needs, then the order asked
+    _linked, listed = await customer.shares_contact(returnable.customer_phone, replies=2)
+    assert len([b for row in listed.inline_buttons for b in row]) > 2
+    [which] = await customer.says("卫衣那单")
+    assert which.text == stack.t("choose.order_named")
+    labels = [b.text for row in which.inline_buttons for b in row]
+    assert len(labels) == 2 and all("卫衣" in label for label in labels)
+    [asked] = await customer.presses(which, "连帽卫衣")  # the list goes on with the one pressed
+    assert asked.text
+
+
 async def test_a_gift_request_opens_a_gift_ticket_and_says_its_number(stack) -> None:
     customer = stack.customer()
     answer, opened = await customer.says("可以送个小礼物吗", replies=2)
