@@ -2284,9 +2284,30 @@ _COURIER_COST = re.compile(
 _COST = re.compile(r"多少钱|多少|运费|邮费|\bhow much\b|\bcost|\bprice\b|\bfee\b")
 
 
+# a fault told and the money back asked, no progress asked ("the cardigan is pilling all over
+# already. i want a refund"): the return (jobs batch 4, studied), not where a refund is
+_FAULT_TOLD = re.compile(
+    r"起球|破了|破洞|有洞|开线|掉色|褪色|缩水|坏了|断了|脱线|污渍"
+    r"|\b(?:pilling|pilled|hole|holes|ripped|torn|tore|fell apart|falling apart|faded|shrank"
+    r"|shrunk|stain|stained|broken|broke|came apart|defective|faulty)\b"
+)
+_REFUND_WANTED = re.compile(
+    r"\bi(?: want| need| would like|'d like) (?:a |my )?refund\b|\b(?:want|need) my money back\b"
+    r"|\brefund (?:me|it|please)\b|要退款|给我退款|退款吧|退钱吧"
+)
+_PROGRESS_ASKED = re.compile(
+    r"\bwhere\b|\bwhen\b|\bstill\b|\byet\b|\bgot (?:it|them) back\b|\breceived\b"
+    r"|到哪|多久|还没|什么时候|进度|到账"
+)
+
+
 def _reread_s14(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
     if group in ("other", "greeting") and _PILLS_EN.search(lower):
         return MATERIAL_INTENT
+    if current in (REFUND_PROGRESS_INTENT, RETURN_INTENT) and _either(
+        _FAULT_TOLD, lower, norm
+    ) and _either(_REFUND_WANTED, lower, norm) and not _either(_PROGRESS_ASKED, lower, norm):
+        return RETURN_INTENT
     if (
         slots.region is not None
         and group in ("shipping", "bargain", "other")

@@ -226,7 +226,7 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "stain", "ripped", "poor quality", "fell apart", "button (fell|came) off",
         "missing (a )?button", r"\bzip(per)?\b[\w' ]{0,25}\b(broke|stuck|jammed|came off)",
         r"\b(broke|split|tore|came apart) (after|on|the first|when)", "shr[ua]nk", "faded",
-        "coming apart", "loose threads?",
+        "coming apart", "loose threads?", r"\bpill(ing|ed|s)?\b", "bobbl(ing|es|ed)",
     )),
     ("not_as_described", _any(
         "色差", "(和|跟|与)(图片|描述|照片|详情页?)(不|差(?!不多)|区别)", "货不对板",

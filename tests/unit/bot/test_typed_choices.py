@@ -102,6 +102,9 @@ async def test_wants_all(text: str, everything: bool) -> None:
         ("T恤有点小 退了吧", "size"), ("我想return那条jeans 腰太紧了", "size"),
         ("裤腰有点松", "size"), ("the tee is a bit small", "size"),
         ("有点急 能快点吗", None), ("要紧了吗", None), ("一次没穿过", None),
+        # blind jobs batch 4: pilling in English was no fault (refused as past its window)
+        ("the cardigan is pilling all over", "quality"), ("it pilled after a week", "quality"),
+        ("the pillow case", None),
     ],
 )  # fmt: skip
 async def test_return_cause(text: str, cause: str | None) -> None:
