@@ -25,7 +25,14 @@ from bot.services.escalation import call_command, idempotency_key
 from bot.services.orders import Keep, delivered, item_label, order_ask, order_mentioned
 from bot.services.questions import item_kind_named
 from bot.services.repeats import say_answer
-from bot.services.sizes import SizeWish, size_wish, wanted_color, wanted_size
+from bot.services.sizes import (
+    SizeWish,
+    in_stock_others,
+    not_made_in,
+    size_wish,
+    wanted_color,
+    wanted_size,
+)
 from bus.contracts import (
     ContactRequired,
     CreateExchange,
@@ -347,7 +354,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft.product_id = item.product_id
         if not await self.may_go_on(draft):
             return
-        if await self.not_made_in(draft):
+        if await self.lacks_the_variant(draft):
             return
         if draft.size_step and not draft.new_size:
             base = draft.size_base or item.size
@@ -577,11 +584,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft = await self.draft()
         draft.new_size = slots.size or draft.old_size
         draft.new_color = slots.color or draft.old_color
-        if await self.not_made_in(draft):
+        if await self.lacks_the_variant(draft):
             return
         await self.ask_resale(draft)
 
-    async def not_made_in(self, draft: ExchangeDraft) -> bool:
+    async def lacks_the_variant(self, draft: ExchangeDraft) -> bool:
         """A size or colour named that the item doesn't come in ("换成紫色的", "XXXL"): said
         plainly, with the sizes and colours it does come in, and what is in stock now to pick
         from (the flow waits for the pick). ``False`` when it comes in what was named (or
@@ -595,29 +602,12 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         if not isinstance(reply, ProductFound) or not reply.product.variants:
             return False
         variants = reply.product.variants
-        sizes = list(dict.fromkeys(v.size for v in variants))
-        colours = list(dict.fromkeys(v.color for v in variants))
-        locale = self.conv.locale
-        missing: list[str] = []
-        if draft.new_size and draft.new_size.upper() not in {z.upper() for z in sizes}:
-            missing.append(draft.new_size)
-        if draft.new_color and draft.new_color not in colours:
-            missing.append(colour_name(draft.new_color, locale))
-        if not missing:
-            return False
-        separator = "、" if locale.startswith("zh") else ", "
-        options = [
-            v
-            for v in variants
-            if v.stock > 0 and (v.size, v.color) != (draft.old_size, draft.old_color)
-        ]
-        said = self.conv.t(
-            "exchange.not_made_in",
-            item=draft.item_title,
-            wanted=" / ".join(missing),
-            sizes=separator.join(sizes),
-            colours=separator.join(colour_name(c, locale) for c in colours),
+        said = not_made_in(
+            self.conv, variants, draft.item_title, draft.new_size, draft.new_color
         )
+        if said is None:
+            return False
+        options = in_stock_others(variants, draft.old_size, draft.old_color)
         draft.new_size, draft.new_color, draft.size_confirmed = None, None, False
         draft.size_step, draft.size_base = 0, None
         if not options:

@@ -38,7 +38,14 @@ from bot.services.orders import (
     refund_under_way,
 )
 from bot.services.parcels import points_at_a_return, says_sent_back
-from bot.services.sizes import SizeWish, size_wish, wanted_color, wanted_size
+from bot.services.sizes import (
+    SizeWish,
+    in_stock_others,
+    not_made_in,
+    size_wish,
+    wanted_color,
+    wanted_size,
+)
 from bus.contracts import (
     CancelOrder,
     CancelRefused,
@@ -1087,25 +1094,13 @@ class OrderChangeFlow(Flow):
             return False
         locale = conv.locale
         if wanted is None:
-            sizes = list(dict.fromkeys(v.size for v in variants))
-            colours = list(dict.fromkeys(v.color for v in variants))
-            missing = [draft.new_size] if draft.new_size and size not in sizes else []
-            if draft.new_color and draft.new_color not in colours:
-                missing.append(colour_name(draft.new_color, locale))
-            separator = "、" if locale.startswith("zh") else ", "
-            said = conv.t(
-                "exchange.not_made_in",
-                item=draft.item_title,
-                wanted=" / ".join(missing) or f"{size} / {colour_name(color or '', locale)}",
-                sizes=separator.join(sizes),
-                colours=separator.join(colour_name(c, locale) for c in colours),
-            )
+            said = not_made_in(
+                conv, variants, draft.item_title, draft.new_size, draft.new_color,
+                together=(size, color or ""),
+            ) or conv.t("order.modify.reason.variant_not_found")
         else:
             said = conv.t("order.modify.reason.out_of_stock")
-        options = [
-            v for v in variants
-            if v.stock > 0 and (v.size, v.color) != (draft.old_size, draft.old_color)
-        ]
+        options = in_stock_others(variants, draft.old_size, draft.old_color)
         draft.new_size, draft.new_color, draft.size_step, draft.size_base = None, None, 0, None
         if not options:
             await self.finish()

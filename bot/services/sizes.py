@@ -12,11 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bus import Bus
-from bus.contracts import GetProduct, ProductFound
+from bus.contracts import GetProduct, ProductFound, VariantView
 from intents.slots import colors_named
+from shop.colours import colour_name
 from shop.enums import SIZE_LADDER, SIZE_LETTERS
+
+if TYPE_CHECKING:
+    from bot.services.conversation import Conversation
 
 _SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
 _TARGET = re.compile(
@@ -128,3 +133,47 @@ async def wanted_size(rpc: Bus, product_id: int, wish: SizeWish, current: str) -
     reply = await rpc.call(GetProduct(product_id=product_id))
     sizes = [v.size for v in reply.product.variants] if isinstance(reply, ProductFound) else []
     return resolve_size(wish, current, sizes)
+
+
+def not_made_in(
+    conv: Conversation,
+    variants: Sequence[VariantView],
+    item_title: str,
+    new_size: str | None,
+    new_color: str | None,
+    *,
+    together: tuple[str, str] | None = None,
+) -> str | None:
+    """ "卫衣 没有 黑色。这款只有这些尺码：…；颜色：…。": a size or colour named that the product
+    doesn't come in, said with what it does come in (the exchange, and the change before
+    shipping); ``None`` when it comes in both. ``together``: the (size, colour) wanted, said
+    when each is made but not the two together."""
+    locale = conv.locale
+    sizes = list(dict.fromkeys(v.size for v in variants))
+    colours = list(dict.fromkeys(v.color for v in variants))
+    missing: list[str] = []
+    if new_size and new_size.upper() not in {z.upper() for z in sizes}:
+        missing.append(new_size)
+    if new_color and new_color not in colours:
+        missing.append(colour_name(new_color, locale))
+    if not missing and together is not None:
+        size, color = together
+        if not any((v.size.upper(), v.color) == (size.upper(), color) for v in variants):
+            missing.append(f"{size} / {colour_name(color, locale)}")
+    if not missing:
+        return None
+    separator = "、" if locale.startswith("zh") else ", "
+    return conv.t(
+        "exchange.not_made_in",
+        item=item_title,
+        wanted=" / ".join(missing),
+        sizes=separator.join(sizes),
+        colours=separator.join(colour_name(c, locale) for c in colours),
+    )
+
+
+def in_stock_others(
+    variants: Sequence[VariantView], old_size: str | None, old_color: str | None
+) -> list[VariantView]:
+    """The sizes and colours in stock to pick instead of the item's own."""
+    return [v for v in variants if v.stock > 0 and (v.size, v.color) != (old_size, old_color)]
