@@ -45,6 +45,16 @@ async def test_a_finished_job_passes_and_an_unfinished_one_fails(amqp_url, tmp_p
     assert any(f.startswith("return") and "0 return(s)" in f for f in unfinished.failures)
     # no order list was shown to a stranger: the tap is skipped, and said so
     assert "no button" in unfinished.transcript
+    # each job's queues are gone when it ends (they were all left on the broker)
+    import aio_pika
+    import aiormq
+
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        for result in (finished, unfinished):
+            channel = await connection.channel()
+            with pytest.raises(aiormq.exceptions.ChannelNotFoundEntity):
+                await channel.declare_queue(f"{result.bus_prefix}.commands", passive=True)
 
 
 def test_only_what_the_customer_is_told_counts():
