@@ -360,6 +360,10 @@ class IntentEngine:
             text = "" if text is None else str(text)
         text = _without_link(text)
         slots = extract_slots(text)
+        if slots.order_no is not None:
+            # an order number's digits mean nothing: read as one number, always the same (a
+            # random number decided between "where is it?" and "did you mean" half the time)
+            text = _ORDER_NUMBER.sub(_ONE_ORDER_NUMBER, text)
         norm = normalize(text)
         bare = strip_fillers(norm)
         if st.matcher.is_acknowledgement(norm, bare):
@@ -1569,6 +1573,10 @@ _PREAMBLE = re.compile(
     r"|(?:i\s+)?(?:just\s+)?(?:want|wanna|would like|need)\s+to\s+ask"
     r"|quick\s+(?:q|question)|(?:i\s+)?(?:just\s+)?(?:wonder|wondering))\s*"
 )
+
+
+_ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9])[kK]\s*[fF][\s#:：-]*(?:\d[\s-]*){7}\d(?!\d)")
+_ONE_ORDER_NUMBER = "KF20260001"
 
 
 # a second question after the first ("…有S码吗 还有能便宜点吗")
