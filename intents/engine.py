@@ -92,7 +92,7 @@ PRODUCT_TOPICS = frozenset({"size.recommend", "size.chart", "quality.material", 
 PRODUCT_GROUPS = frozenset({"size", "quality", "color", "other"})
 """What the engine may make of a bare product name ("那牛仔裤呢") on its own."""
 SLOT_TOPICS: dict[str, tuple[str, ...]] = {
-    "size": ("size", "height_cm", "weight_kg", "fit", "waist_cm", "hip_cm"),
+    "size": ("size", "height_cm", "weight_kg", "fit", "waist_cm", "hip_cm", "bust_cm"),
     "shipping": ("region",),
     "color": ("color",),
     "order": ("order_no", "phone_last4"),
@@ -859,7 +859,8 @@ def _slot_intent(slots: Slots) -> str | None:
     if slots.order_no is not None:
         return "order.status"
     if (slots.size is not None or slots.height_cm is not None or slots.weight_kg is not None
-            or slots.fit is not None or slots.waist_cm is not None or slots.hip_cm is not None):
+            or slots.fit is not None or slots.waist_cm is not None or slots.hip_cm is not None
+            or slots.bust_cm is not None):
         return "size.recommend"
     if slots.color is not None:
         return "color.options"

@@ -37,6 +37,8 @@ class Slots(BaseModel):
     fit: str | None = None
     waist_cm: float | None = None
     hip_cm: float | None = None
+    # a bust or chest the customer measured ("胸围88"): dresses and tops go by it
+    bust_cm: float | None = None
     # how much the customer spends or spent, in yuan ("买1200包邮吗", "if i spend 600"): several
     # orders said to count together ("昨天买了300 今天又买了250") are added up
     spend_yuan: int | None = None
@@ -337,12 +339,35 @@ _GIRTH_AFTER = re.compile(
 _CHI_ALONE = re.compile(r"(?<![\d.])(?P<chi>[12])\s*尺\s*(?P<cun>\d)?(?!\d)")
 
 
-_BUST = re.compile(
-    r"(?:上胸围|下胸围|胸围|胸|肩宽|肩|bust|chest|shoulders?)\s*(?:是|有|大概|差不多|约|is|of|:|：)?\s*"
-    r"\d{2,3}(?:\.\d)?\s*(?:cm|厘米|公分|inch(?:es)?|in\b|\"|″)?"
-    r"|(?<![\d.])\d{2,3}(?:\.\d)?\s*(?:cm|inch(?:es)?|in|\"|″)?\s*(?:bust|chest)",
+_BUST_VALUE = r"(?P<num>\d{2,3}(?:\.\d)?)\s*(?P<unit>cm|厘米|公分|inch(?:es)?|in\b|\"|″)?"
+_BUST_LABELLED = re.compile(
+    r"(?P<label>上胸围|下胸围|胸围|胸|肩宽|肩|bust|chest|shoulders?)\s*"
+    r"(?:是|有|大概|差不多|约|is|of|:|：)?\s*" + _BUST_VALUE,
     re.IGNORECASE,
 )
+_BUST_AFTER = re.compile(
+    r"(?<![\d.])(?P<num>\d{2,3}(?:\.\d)?)\s*(?P<unit>cm|inch(?:es)?|in|\"|″)?\s*(?P<label>bust|chest)",
+    re.IGNORECASE,
+)
+_BUST_LABELS = frozenset({"上胸围", "胸围", "胸", "bust", "chest"})
+"""The labels that are the bust ("下胸围" is the underbust, 肩 the shoulders: kept out only)."""
+
+
+def _bust(text: str, used: list[tuple[int, int]]) -> tuple[float | None, list[tuple[int, int]]]:
+    """A bust or chest measure in cm ("胸围92", "bust 34 inches", "88cm chest") and the spans of
+    every chest-like measure (kept out of the height and weight)."""
+    bust: float | None = None
+    spans: list[tuple[int, int]] = []
+    for m in [*_BUST_LABELLED.finditer(text), *_BUST_AFTER.finditer(text)]:
+        if _overlaps(m.span(), used) or _overlaps(m.span(), spans):
+            continue
+        spans.append(m.span())
+        if bust is not None or m.group("label").lower() not in _BUST_LABELS:
+            continue
+        n, unit = float(m.group("num")), (m.group("unit") or "").lower()
+        cm = n if unit in ("cm", "厘米", "公分") or (not unit and n > 48) else n * 2.54
+        bust = round(cm, 1) if 60 <= cm <= 150 else None
+    return bust, spans
 
 
 def _girth_cm(m: re.Match[str]) -> float | None:
@@ -436,6 +461,13 @@ def _numbers(
         found["phone_last4"] = m.group(1)
         used.append(m.span(1))
 
+    # a bust or chest measure ("胸围92", "bust 88cm", "a 34 inch bust") is no shoe size, weight or
+    # height: read first and kept out of them
+    bust, bust_spans = _bust(t, used)
+    used += bust_spans
+    if bust is not None:
+        found["bust_cm"] = bust
+
     shoe = _SHOE.search(t) or _LONE_SHOE.search(t)
     if shoe and not _overlaps(shoe.span(), used):
         used.append(shoe.span())  # 穿41 / size 41 is a shoe size, not a weight
@@ -451,9 +483,8 @@ def _numbers(
 
     girth_spans: list[tuple[int, int]] = []
     found.update(_girth(t, girth_spans))
-    # a bust or chest measure ("胸围92", "bust 88cm") is no weight or height: kept out
-    girth_spans += [m.span() for m in _BUST.finditer(t) if not _overlaps(m.span(), used)]
     used += girth_spans
+    girth_spans += bust_spans
     body = t
     for a, b in girth_spans:  # "臀围 100cm" is no height: blanked, positions kept
         body = body[:a] + " " * (b - a) + body[b:]

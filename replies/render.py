@@ -46,6 +46,7 @@ from shop.enums import (
     REGION_GROUPS,
     RETURN_REASONS,
     ItemKind,
+    Measurement,
     OrderState,
     PostagePayer,
 )
@@ -94,6 +95,12 @@ def escape(value: Any) -> Html:
     if isinstance(value, Html):
         return value
     return Html(html.escape(_plain(value), quote=False))
+
+
+_TOLD_AGAINST: tuple[tuple[str, Measurement], ...] = (
+    ("bust_cm", "chest_cm"), ("waist_cm", "waist_cm"), ("hip_cm", "hip_cm")
+)
+"""A measure the customer told (``SizeAdvice``'s field) and the chart's column it goes against."""
 
 
 def _plain(value: Any) -> str:
@@ -1069,13 +1076,15 @@ class Replies:
             ]
             return Html(self._join(said, loc))
 
-        yours = measures({"waist_cm": advice.waist_cm, "hip_cm": advice.hip_cm})
+        yours = measures(
+            {"bust_cm": advice.bust_cm, "waist_cm": advice.waist_cm, "hip_cm": advice.hip_cm}
+        )
         row = next((r for r in chart.rows if r.size == advice.size), None) if chart else None
         garment = (
             measures({
-                name: row.measurements.get(name)
-                for name in ("waist_cm", "hip_cm")
-                if getattr(advice, name) is not None
+                column: row.measurements.get(column)
+                for told, column in _TOLD_AGAINST
+                if getattr(advice, told) is not None
             })
             if row is not None else Html("")
         )

@@ -32,6 +32,7 @@ AdviceReason = Literal[
     "fits_measured",  # the waist / hip fit a row's garment measurements
     "waist_out_of_range",
     "hip_out_of_range",
+    "bust_out_of_range",
 ]
 Basis = Literal["body", "measured"]
 
@@ -111,6 +112,7 @@ class SizeAdvice(_Model):
     """What the advice went by: height and weight, or the waist / hip the customer measured."""
     waist_cm: float | None = None
     hip_cm: float | None = None
+    bust_cm: float | None = None
     """The customer's own measurements the advice went by (``basis="measured"``)."""
 
 
@@ -206,14 +208,19 @@ def recommend_size(
 
 
 # A garment's waist may be this much under the body's (hand-measured flat, a little give); its
-# hip never under; a garment more than this much over the body's measurement is too big.
-_WAIST_GIVE_CM = 1.0
-_TOO_BIG_CM = 8.0
+# hip never under; its chest at least a little over the bust (a garment the bust's own size
+# pulls across it). A garment more than this much over the body's measurement is too big; a
+# chest has more room (a T-shirt's chest is cut ten or more over the bust, an oversized one
+# twenty).
+_GIVE_CM = {"waist_cm": 1.0, "hip_cm": 0.0, "chest_cm": -2.0}
+_TOO_BIG_CM = {"waist_cm": 8.0, "hip_cm": 8.0, "chest_cm": 24.0}
+_BODY_OF = {"waist_cm": "waist", "hip_cm": "hip", "chest_cm": "bust"}
+"""The chart's column → the body measure read against it (a garment's chest, the body's bust)."""
 
 
 def measured_columns(chart: SizeChart) -> tuple[str, ...]:
-    """The chart's columns a customer's waist or hip can be read against."""
-    return tuple(name for name in ("waist_cm", "hip_cm") if name in chart.measurements)
+    """The chart's columns a customer's waist, hip or bust can be read against."""
+    return tuple(name for name in ("waist_cm", "hip_cm", "chest_cm") if name in chart.measurements)
 
 
 def recommend_by_measurements(
@@ -221,26 +228,28 @@ def recommend_by_measurements(
     waist_cm: float | None,
     hip_cm: float | None,
     fit: str | None = None,
+    *,
+    bust_cm: float | None = None,
 ) -> SizeAdvice:
-    """The smallest size whose garment waist (and hip) the customer's fits; the larger when the
-    two point at different sizes. A chart without those columns (a top) asks for height and
-    weight instead."""
+    """The smallest size whose garment waist, hip and chest the customer's fit; the largest when
+    they point at different sizes. A chart without those columns (a top without a chest, or a
+    bust told for trousers) asks for height and weight instead."""
     pref: Fit | None = fit if fit in ("loose", "tight", "regular") else None  # type: ignore[assignment]
-    measured = {"waist_cm": waist_cm, "hip_cm": hip_cm}
+    measured = {"waist_cm": waist_cm, "hip_cm": hip_cm, "chest_cm": bust_cm}
+    said = {"waist_cm": waist_cm, "hip_cm": hip_cm, "bust_cm": bust_cm}
     picks: list[int] = []
     for name in measured_columns(chart):
         body = measured[name]
         if body is None:
             continue
         values = [row.measurements[name] for row in chart.rows]  # type: ignore[index]
-        give = _WAIST_GIVE_CM if name == "waist_cm" else 0.0
-        fitting = [i for i, value in enumerate(values) if value >= body - give]
-        reason: AdviceReason = "waist_out_of_range" if name == "waist_cm" else "hip_out_of_range"
-        if not fitting or values[fitting[0]] - body > _TOO_BIG_CM:
+        fitting = [i for i, value in enumerate(values) if value >= body - _GIVE_CM[name]]
+        reason: AdviceReason = f"{_BODY_OF[name]}_out_of_range"  # type: ignore[assignment]
+        if not fitting or values[fitting[0]] - body > _TOO_BIG_CM[name]:
             return SizeAdvice(
                 kind="out_of_range", reason=reason, fit=pref,
                 direction="above" if not fitting else "below",
-                basis="measured", waist_cm=waist_cm, hip_cm=hip_cm,
+                basis="measured", **said,
             )
         picks.append(fitting[0])
     if not picks:
@@ -251,5 +260,5 @@ def recommend_by_measurements(
     alternatives = [names[i + 1]] if pref == "loose" and i + 1 < len(names) else []
     return SizeAdvice(
         kind="exact", size=names[i], alternatives=alternatives, reason="fits_measured", fit=pref,
-        basis="measured", waist_cm=waist_cm, hip_cm=hip_cm,
+        basis="measured", **said,
     )

@@ -62,7 +62,9 @@ class SizeDraft(Draft):
     weight_kg: float | None = None
     waist_cm: float | None = None
     hip_cm: float | None = None
-    """Measured by the customer ("腰围二尺二"): trousers and skirts go by these."""
+    bust_cm: float | None = None
+    """Measured by the customer ("腰围二尺二", "胸围88"): trousers and skirts go by the waist and
+    hip, dresses and tops by the bust where their chart has a chest."""
     fit: str | None = None
     product_id: int | None = None
     asked: str | None = None
@@ -85,7 +87,7 @@ class SizeDraft(Draft):
 
     @property
     def measured(self) -> bool:
-        return self.waist_cm is not None or self.hip_cm is not None
+        return self.waist_cm is not None or self.hip_cm is not None or self.bust_cm is not None
 
     def merge(self, slots: Slots) -> None:
         """What a message said about the body and the fit."""
@@ -93,6 +95,7 @@ class SizeDraft(Draft):
         self.weight_kg = slots.weight_kg if slots.weight_kg is not None else self.weight_kg
         self.waist_cm = slots.waist_cm if slots.waist_cm is not None else self.waist_cm
         self.hip_cm = slots.hip_cm if slots.hip_cm is not None else self.hip_cm
+        self.bust_cm = slots.bust_cm if slots.bust_cm is not None else self.bust_cm
         self.fit = slots.fit if slots.fit is not None else self.fit
         self.asked = slots.size if slots.size is not None else self.asked
 
@@ -163,7 +166,9 @@ class SizeFlow(Flow):
             # (asked for the height or weight again, the customer was stuck in a loop)
             await self.finish()
             raise SkipHandler
-        said = (slots.height_cm, slots.weight_kg, slots.fit, slots.waist_cm, slots.hip_cm)
+        said = (
+            slots.height_cm, slots.weight_kg, slots.fit, slots.waist_cm, slots.hip_cm, slots.bust_cm
+        )
         if all(value is None for value in said):
             await self.ask_again_or_step_aside(decision, "ask.body")
             return
@@ -284,7 +289,9 @@ class SizeFlow(Flow):
         advice = None
         if draft.measured:
             # a waist or hip the customer measured, against the garment's (trousers, skirts)
-            by_measure = recommend_by_measurements(chart, draft.waist_cm, draft.hip_cm, draft.fit)
+            by_measure = recommend_by_measurements(
+                chart, draft.waist_cm, draft.hip_cm, draft.fit, bust_cm=draft.bust_cm
+            )
             advice = by_measure if by_measure.kind != "need_more" else None
         if advice is None:
             if draft.height_cm is None or draft.weight_kg is None:

@@ -56,7 +56,7 @@ def get_routers() -> tuple[Router, Router]:
             await flows.get(SizeFlow).finish()
             return
         own = extract_slots(text)
-        body = (own.height_cm, own.weight_kg, own.waist_cm, own.hip_cm)
+        body = (own.height_cm, own.weight_kg, own.waist_cm, own.hip_cm, own.bust_cm)
         if (
             all(value is None for value in body)
             and measurement_named(text) is not None
@@ -88,7 +88,8 @@ SIZE_QUESTIONS = frozenset({"size.fit", "size.recommend", "size.chart"})
 class MeasuredSizeQuestion(Filter):
     """Not a confident intent, but the engine torn between size questions only, with advice
     among its first two, and the customer's height and weight given ("is the hoodie true to
-    size? im 165cm 52kg"): the advice they gave their measurements for."""
+    size? im 165cm 52kg") or a waist, hip or bust she measured ("what size t-shirt for a 34 inch
+    bust?"): the advice they gave their measurements for."""
 
     async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
         if decision is None or decision.outcome == "accept":
@@ -98,8 +99,12 @@ class MeasuredSizeQuestion(Filter):
         return (
             "size.recommend" in first
             and first <= SIZE_QUESTIONS
-            and slots.height_cm is not None
-            and slots.weight_kg is not None
+            and (
+                (slots.height_cm is not None and slots.weight_kg is not None)
+                or slots.waist_cm is not None
+                or slots.hip_cm is not None
+                or slots.bust_cm is not None
+            )
         )
 
 

@@ -183,7 +183,27 @@ async def test_a_dress_by_the_waist_then_the_item_picked_in_words(stack) -> None
     [which] = await customer.says("我胸围92 腰围72 连衣裙穿什么码")
     assert which.text == stack.t("ask.product_for_size") and which.button("针织中长连衣裙")
     [advice] = await customer.says("那针织的呢")
-    assert advice.text.startswith("针织中长连衣裙\n按您的腰围 72 cm") and "kg" not in advice.text
+    assert advice.text.startswith("针织中长连衣裙\n按您的胸围 92 cm") and "kg" not in advice.text
+    assert "腰围 72 cm" in advice.text and "选 XL 码" in advice.text  # the bust decides: 96 cm
+
+
+async def test_a_dress_or_a_top_by_the_bust_the_customer_measured(stack) -> None:
+    """A bust told ("胸围86") was kept out of the weight but not used: height and weight were
+    asked. Dresses and tops have a chest in their chart: the smallest whose chest leaves room."""
+    customer = stack.customer()
+    [which] = await customer.says("我胸围86 连衣裙穿什么码")
+    assert which.text == stack.t("ask.product_for_size")
+    [advice] = await customer.says("针织中长连衣裙")
+    assert advice.text.startswith("针织中长连衣裙\n按您的胸围 86 cm，建议选 M 码")
+    assert "胸围 88 cm" in advice.text and "身高" not in advice.text  # the dress's own M
+    english = stack.customer(language_code="en")
+    [advice] = await english.says("what size cotton t-shirt for a 34 inch bust?")
+    assert "bust 86.4 cm" in advice.text and "size S " in advice.text
+    assert "chest 96 cm" in advice.text
+    # a bust told for jeans: the jeans go by the waist, asked for height and weight as before
+    jeans = stack.customer()
+    [ask] = await jeans.says("胸围86 牛仔裤穿什么码")
+    assert "身高和体重" in ask.text
 
 
 async def test_a_measurement_asked_of_a_size_is_answered_without_the_whole_chart(stack) -> None:

@@ -353,3 +353,23 @@ def test_how_much_the_customer_spends(text, spend):
 def test_a_bust_chest_or_shoulder_measure_is_no_height_or_weight(text, height, weight):
     slots = extract_slots(text)
     assert (slots.height_cm, slots.weight_kg) == (height, weight)
+
+
+@pytest.mark.parametrize(
+    ("text", "bust"),
+    [
+        ("我胸围92 腰围72 连衣裙穿什么码", 92.0),
+        ("胸围 88cm 身高160 体重100斤", 88.0),
+        ("bust 34 inches, 165cm 55kg", 86.4),
+        ("my bust is 36, which size?", 91.4),  # a bare 36 beside "bust": inches, no shoe size
+        ("what size tee for a 34 inch bust", 86.4),
+        ("i have a 90cm chest and weigh 60kg", 90.0),
+        ("上胸围86 下胸围72", 86.0),  # the underbust is not the bust
+        ("下胸围72 穿什么码", None),
+        ("肩宽40 170 130斤", None),  # the shoulders are no bust
+        ("胸围300", None),  # no body
+        ("我穿38码 胸有点大", None),
+    ],
+)
+def test_a_bust_or_chest_the_customer_measured(text, bust):
+    assert extract_slots(text).bust_cm == bust, text

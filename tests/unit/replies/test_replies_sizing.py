@@ -211,3 +211,37 @@ def test_measured_advice_names_both_measurements(trousers: SizeChart, replies: R
     assert "waist 74 cm and hips 96 cm" in en and "size <b>L</b>" in en
     out = replies.render_size_advice(recommend_by_measurements(trousers, 90.0, None), "zh_CN")
     assert "腰围超出" in out
+
+
+@pytest.fixture
+def dresses() -> SizeChart:
+    return SizeChart(
+        rows=[_measured("S", chest=84, waist=66), _measured("M", chest=88, waist=70),
+              _measured("L", chest=92, waist=74)],
+        category="dresses",
+    )
+
+
+def test_a_measured_bust_picks_the_smallest_chest_with_room(dresses: SizeChart) -> None:
+    advice = recommend_by_measurements(dresses, None, None, bust_cm=82.0)
+    assert (advice.kind, advice.size, advice.bust_cm) == ("exact", "S", 82.0)
+    assert recommend_by_measurements(dresses, None, None, bust_cm=86.0).size == "M"  # 84 pulls
+    # the bust and the waist pointing at different sizes: the larger
+    assert recommend_by_measurements(dresses, 68.0, None, bust_cm=89.0).size == "L"
+    too_big = recommend_by_measurements(dresses, None, None, bust_cm=95.0)
+    assert (too_big.kind, too_big.reason, too_big.direction) == (
+        "out_of_range", "bust_out_of_range", "above"
+    )
+
+
+def test_measured_advice_names_the_bust_and_the_garments_chest(
+    replies: Replies, dresses: SizeChart
+) -> None:
+    advice = recommend_by_measurements(dresses, 70.0, None, bust_cm=86.0)
+    text = replies.render_size_advice(advice, "en", dresses)
+    assert text.startswith("Going by your bust 86 cm and waist 70 cm, size <b>M</b> is the one")
+    assert "chest 88 cm" in text
+    zh = replies.render_size_advice(advice, "zh_CN", dresses)
+    assert "按您的胸围 86 cm" in zh and "胸围 88 cm" in zh
+    out = recommend_by_measurements(dresses, None, None, bust_cm=110.0)
+    assert "bust" in replies.render_size_advice(out, "en", dresses)
