@@ -4,13 +4,16 @@ payment that failed. The engine reads it as the payment question (``payment.meth
 catalogue's 怎么买 / 怎么下单), and the bot answers it with where and how to order.
 
 A sale event asked about ("双十一有活动吗", "any black friday sale?") is the discount question,
-which the policy answers with what it gives — it has no calendar of sales."""
+which the policy answers with what it gives — it has no calendar of sales.
+
+The price difference asked back after a price drop ("刚买就降价了 能退差价吗", "it's cheaper now,
+can i get the difference back?") is after-sales' to decide for her order, not haggling."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["asks_about_sales", "asks_how_to_order"]
+__all__ = ["asks_about_sales", "asks_how_to_order", "asks_price_difference"]
 
 
 # How to buy, asked of a chat that cannot take the order ("怎么下单", "我要买这件 怎么拍", "how do
@@ -51,3 +54,33 @@ _SALE_EVENT = re.compile(
 def asks_about_sales(text: str) -> bool:
     """A sale event or promotion asked about ("双十一有活动吗", "will it go on sale?")."""
     return _SALE_EVENT.search(text.lower()) is not None
+
+
+# The price gone down since she bought ("降价了", "便宜了20", "cheaper now", "price dropped") and
+# the difference asked back; or price protection named ("价保", "price match").
+_PRICE_DROPPED = re.compile(
+    r"降价|降了|便宜了|掉价|调价|价格(?:变|调)?低了|打折了|(?:现在|今天|又)(?:在)?(?:打折|特价|促销|活动价)"
+    r"|\b(?:now|today)\b[^.?!,]{0,20}\bcheaper\b(?! elsewhere)"
+    r"|\bcheaper\b(?! elsewhere)[^.?!]{0,20}\b(?:now|today|since|after i)\b"
+    r"|\bprice (?:has |have )?(?:dropped|drops?|went down|gone down|is lower|fell|cut)\b"
+    r"|\b(?:dropped|lowered|reduced|cut) (?:the|its|their) price\b|\bon sale now\b|\bnow on sale\b"
+    r"|\b(?:went|gone) on sale\b|\blower price\b|\bdiscounted (?:now|today|since)\b"
+)
+_DIFFERENCE_BACK = re.compile(
+    r"差价|差额|退(?:点|些|一些|回)?(?:钱|款)|返(?:点|些|一点)?(?:钱|现)|补(?:偿|给我|我)"
+    r"|\bdifference\b|\brefund\b|\bmoney back\b|\bcredit\b|\badjust"
+)
+_PRICE_PROTECTION = re.compile(
+    r"价保|保价|价格保护|退差价|返差价|\bprice (?:protection|match(?:ing)?|adjustment|guarantee)\b"
+)
+
+_PARCEL = re.compile(r"快递|顺丰|物流|寄|运费|邮费|包裹|丢|坏|声明价值")
+
+
+def asks_price_difference(text: str) -> bool:
+    """The price difference asked back since a price drop, or price protection asked about."""
+    lowered = text.lower()
+    protection = _PRICE_PROTECTION.search(lowered)
+    if protection and not (protection.group() == "保价" and _PARCEL.search(lowered)):
+        return True  # (a parcel's 保价 is the courier's insurance: "顺丰能保价吗")
+    return bool(_PRICE_DROPPED.search(lowered)) and bool(_DIFFERENCE_BACK.search(lowered))

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from intents.buying import asks_about_sales, asks_how_to_order
+from intents.buying import asks_about_sales, asks_how_to_order, asks_price_difference
 from intents.catalog import FALLBACK_INTENT, Catalog, Intent, load_catalog
 from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
@@ -1593,6 +1593,9 @@ _PIVOT = re.compile(
 )
 
 
+_RETURN_ASKED = re.compile(r"退货|退了|寄回|退回去|\breturn\b|\bsend (?:it|them) back\b")
+
+
 def _reread(
     group: str, current: str, text: str, lower: str, norm: str, slots: Slots
 ) -> str | None:
@@ -1633,6 +1636,12 @@ def _reread(
     ):
         if _either(_REMARK, lower, norm):
             return MODIFY_INTENT
+    if group in ("bargain", "payment", "other", "complaint", "order", "returns") and (
+        asks_price_difference(text) and not _RETURN_ASKED.search(lower)
+    ):
+        # "气死 前天原价拍的今天就便宜了三十 这差价给补不", "the price dropped right after i
+        # paid, any refund?": the difference back is after-sales' (the bot's bargain answer)
+        return DISCOUNT_INTENT
     if group in ("payment", "other", "complaint") and _member_price(lower, norm):
         return DISCOUNT_INTENT
     if group == "returns" and _member_price(lower, norm, strong=True):

@@ -431,6 +431,11 @@ class PricePolicy(PolicyModel):
     coupons: bool | None = None
     """Does the shop issue coupons or discount codes? ``None``: the policy doesn't say, and the
     bot says plainly it doesn't know (and offers a person) instead of guessing."""
+    price_protection_days: int | None = Field(default=None, ge=0, le=90)
+    """A price drop after payment: within this many days of paying, the difference is paid back
+    (a person checks and refunds it); ``0``: the price paid stands, no difference is paid back;
+    ``None``: the policy doesn't say, and after-sales decides order by order (the bot promises
+    nothing and hands the request to a person)."""
 
     @field_validator("member_tiers")
     @classmethod

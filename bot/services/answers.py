@@ -5,6 +5,7 @@ and the chat say (region, body, item kind), opening with the yes or no the polic
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
@@ -20,7 +21,7 @@ from bot.services.questions import (
 from bot.services.repeats import say_answer
 from bus import Bus
 from intents import Slots
-from intents.buying import asks_about_sales, asks_how_to_order
+from intents.buying import asks_about_sales, asks_how_to_order, asks_price_difference
 from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
 from shop.policy import ShopPolicy
@@ -105,6 +106,9 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
         # a present for someone ("包装成礼物"): nothing in the policy says; a person can tell
         await conv.say(conv.t("bargain.gift_wrap"), reply_markup=conv.offer_human("other"))
         return
+    if asks_price_difference(text):
+        await answer_price_difference(conv, rpc, policy, text)
+        return
     coupon = asks_about_coupons(text)
     answer: str = conv.replies.answer("bargain.discount", conv.locale, coupon=coupon)
     unknown = coupon and policy.prices.coupons is None
@@ -130,3 +134,37 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
         ),
         reply_markup=conv.offer_human("discount"),
     )
+
+
+# She tells of her own purchase ("刚买就降价了", "i bought it last week"), not only asks the rule.
+_BOUGHT = re.compile(
+    r"买|拍|付(?:了|完|款)|下(?:了)?单|入手"
+    r"|\b(?:bought|ordered|paid|purchased|got (?:it|mine|one))\b",
+    re.IGNORECASE,
+)
+
+
+async def answer_price_difference(
+    conv: Conversation, rpc: Bus, policy: ShopPolicy, text: str
+) -> None:
+    """The difference asked back after a price drop ("刚买就降价了 能退差价吗"): the policy's yes
+    within its days (a person checks and refunds it: a ticket with the order, at once), its plain
+    no, or — the policy silent — after-sales' to decide for the order: never promised, passed to
+    a person with the order when she bought, offered when she only asks the rule."""
+    days = policy.prices.price_protection_days
+    order_no = conv.memory.last_order
+    if days == 0:
+        await conv.say(conv.t("bargain.price_difference.none"))
+        return
+    if days is not None:
+        await conv.say(conv.t("bargain.price_difference.days", days=days))
+        await open_ticket(conv, rpc, reason="discount", intent="bargain.discount",
+                          order_no=order_no)
+        return
+    await conv.say(conv.t("bargain.price_difference.unknown"))
+    if _BOUGHT.search(text):
+        await open_ticket(conv, rpc, reason="discount", intent="bargain.discount",
+                          order_no=order_no)
+        return
+    await conv.say(conv.t("bargain.price_difference.ask"),
+                   reply_markup=conv.offer_human("discount"))

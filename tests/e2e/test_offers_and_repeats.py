@@ -109,6 +109,23 @@ async def test_a_sale_event_the_policy_has_no_word_on_is_not_guessed(stack) -> N
     assert offer.button("Talk to a person")
 
 
+async def test_the_difference_after_a_price_drop_goes_to_after_sales_with_her_order(stack) -> None:
+    """The lead's console round (session 15): "我刚买的卫衣降价了 能退差价吗" got the member
+    discounts and the supervisor offered, as if she were haggling. The demo policy says nothing
+    on price protection: nothing promised, and her request handed to a person with her order."""
+    order = await stack.make_order(kind="regular", state="paid")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    said, opened = await customer.says("我前两天刚买的 今天就降价了 能退差价吗", replies=2)
+    assert said.text == stack.t("bargain.price_difference.unknown") and "5%" not in said.text
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "discount" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    said, offer = await english.says("do you do price protection?", replies=2)
+    assert said.text == stack.t("bargain.price_difference.unknown", "en")
+    assert offer.button("Talk to a person") and await stack.tickets(english.user_id) == []
+
+
 # ── the same long answer asked again ───────────────────────────────────────────────────────
 
 

@@ -21,7 +21,7 @@ from bot.settings import BotSettings
 from bus import Bus
 from intents import IntentEngine
 from replies.render import Replies
-from shop.policy import load_policy
+from shop.policy import ShopPolicy, load_policy
 from tests.logscan import SCAN
 
 _engine: IntentEngine | None = None
@@ -47,10 +47,18 @@ def replies() -> Replies:
 class Harness:
     """One dispatcher, its recording session, and customers talking to it."""
 
-    def __init__(self, rpc: Bus, storage: BaseStorage | None = None, **settings: Any) -> None:
+    def __init__(
+        self,
+        rpc: Bus,
+        storage: BaseStorage | None = None,
+        *,
+        policy: ShopPolicy | None = None,
+        **settings: Any,
+    ) -> None:
+        """``policy``: another shop's (the demo shop's by default)."""
         self.session = LocalSession()
         self.bot = local_bot(self.session)
-        self.replies = replies()
+        self.replies = replies() if policy is None else Replies(policy)
         self.dp = create_dispatcher(
             BotSettings(**settings), rpc=rpc, engine=engine(), replies=self.replies, storage=storage
         )

@@ -54,7 +54,7 @@ OFFERS = frozenset({
     "ui.exchange.no_smaller", "ui.returns.offer_human", "ui.size.advice.out_of_range",
     "ui.returns.refusal_again.kind", "ui.returns.refusal_again.other",
     "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap", "ui.bargain.ask_sales",
-    "ui.payment.failing", "ui.shipping.exact_unknown",
+    "ui.payment.failing", "ui.shipping.exact_unknown", "ui.bargain.price_difference.ask",
 })
 # backed by another flow's record, tested in that file
 ELSEWHERE = {
