@@ -8,6 +8,7 @@ bot only remembers which proof worked for which order so that the customer is no
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
@@ -380,10 +381,34 @@ def named_orders(
     named = choices.orders_mentioned(text, fitting)
     if named or keep is not None:
         return named
+    by_state = _named_by_state(text, fitting)
+    if by_state:
+        return by_state
     # "羽绒服那单取消掉" when the down jacket's only order has shipped: that order (its card and
     # the worker's refusal say why not) — never the list of orders that could be cancelled
     anywhere = choices.orders_mentioned(text, orders)
     return anywhere if len(anywhere) == 1 else []
+
+
+_NOT_SHIPPED_SAID = re.compile(
+    r"(?:还没|没有?|未|尚未)(?:发货|发出|寄出)的?(?:那|这)?(?:个|一)?(?:单|订单|单子)"
+    r"|\b(?:the )?(?:order|one) (?:that )?(?:hasn'?t|has not|isn'?t|is not|wasn'?t) "
+    r"(?:been )?(?:shipped|sent|dispatched)\b|\b(?:unshipped|not(?:-| yet )shipped) order\b",
+    re.IGNORECASE,
+)
+
+
+def _named_by_state(text: str, orders: list[OrderSummary]) -> list[OrderSummary]:
+    """The one order the words name by its state ("cancel my unpaid order", "还没发货的那单"):
+    a list of one, else none (two unpaid orders: the list is offered)."""
+    if says_unpaid(text):
+        state = "awaiting_payment"
+    elif _NOT_SHIPPED_SAID.search(text):
+        state = "paid"
+    else:
+        return []
+    named = [o for o in orders if o.state == state]
+    return named if len(named) == 1 else []
 
 
 def _taken_at_once(

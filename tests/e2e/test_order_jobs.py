@@ -533,6 +533,25 @@ async def test_an_unpaid_order_is_cancelled_after_asking_back_zh(stack) -> None:
     assert refund.text == stack.t("refund.nothing_paid", order_no=order.order_no)
 
 
+async def test_the_order_named_by_its_state_is_taken_without_the_list(stack) -> None:
+    """The lead's console round (session 15): "cancel my unpaid order please" from the demo
+    customer (one unpaid order among several that could be cancelled) got "Which order is it
+    about?", and her "yes" then got the question again: now its card and the cancel asked
+    back. Words naming two orders alike by state ("还没发货的那单" of her two paid orders)
+    still get the list."""
+    unpaid = await showcase(stack, "unpaid")
+    customer = stack.customer(language_code="en")
+    await customer.says("cancel my unpaid order please")
+    _thanks, card, confirm = await customer.shares_contact(unpaid.customer_phone, replies=3)
+    assert card.text.startswith(f"Order {unpaid.order_no}") and "Cancel order" in confirm.text
+    await customer.says("no")  # the demo order is shared by the tests: kept as it is
+    assert (await order_row(stack, unpaid.order_no)).state == "awaiting_payment"
+    other = stack.customer()
+    await other.shares_contact(unpaid.customer_phone)
+    [listed] = await other.says("还没发货的那单帮我取消了吧")
+    assert listed.text == stack.t("choose.order")
+
+
 async def test_a_paid_order_is_cancelled_with_a_refund_record_en(stack) -> None:
     order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
     customer = stack.customer(language_code="en")
