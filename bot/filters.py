@@ -79,7 +79,7 @@ class MayBeBeforeIntents(Filter):
             or message.contact is not None
             or (text is not None and text.startswith("/"))
             or (conv is not None and conv.offer is not None)  # a yes or no to an offer
-            or (conv is not None and done.asked(conv, text))  # "改好了吗" after a job
+            or (conv is not None and (done.asked(conv, text) or done.asked_next(conv, text)))
             or (conv is not None and conv.memory.left_job is not None)  # a yes to go back to it
             or (text is not None and _LONG_NUMBER.search(text) is not None)  # a tracking no.
         )

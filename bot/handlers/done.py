@@ -18,6 +18,17 @@ class AsksIfDone(Filter):
         return conv is not None and done.asked(conv, message.text)
 
 
+class AsksWhatNext(Filter):
+    """The chat's last job was done not long ago and the message asks what comes next."""
+
+    async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
+        return conv is not None and done.asked_next(conv, message.text)
+
+
+PARCEL_JOBS = frozenset({"return", "exchange"})
+"""Jobs that still wait on her parcel; after the others nothing more is needed from her."""
+
+
 def get_router() -> Router:
     router = Router(name=__name__)
 
@@ -30,5 +41,20 @@ def get_router() -> Router:
         )
         when = conv.replies.format_datetime(job.at, conv.locale)
         await conv.say(conv.t("done.again", what=what, time=when), reply_to=job.message_id)
+
+    @router.message(AsksWhatNext())
+    async def handle_what_next(message: Message, conv: Conversation) -> None:
+        """"so what happens now?" right after a return or an exchange was logged: the parcel is
+        hers to send, with the number inside (as a reply to the message with the address);
+        after any other job, nothing more is needed from her."""
+        job = conv.memory.done
+        assert job is not None
+        what = conv.t(
+            f"done.what.{job.kind}", order_no=job.order_no or "", reference=job.reference or ""
+        )
+        key = "done.next.parcel" if job.kind in PARCEL_JOBS else "done.next.nothing"
+        await conv.say(
+            conv.t(key, what=what, reference=job.reference or ""), reply_to=job.message_id
+        )
 
     return router

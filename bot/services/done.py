@@ -57,6 +57,40 @@ def done_asked(text: str) -> bool:
     return len(stripped) <= ZH_LONGEST and _ZH_ASKED.search(stripped) is not None
 
 
+# what she does now, asked right after a job was done ("so what happens now?", "接下来怎么办")
+_ZH_NEXT = re.compile(
+    r"接下来|下一步|然后(?:呢|怎么|我|要|需要)|(?:现在|那)(?:怎么办|怎么弄|该怎么|要怎么|咋办|咋弄)"
+    r"|我(?:现在|还)?(?:要|需要|该|得)(?:做|干|弄)?(?:什么|啥|些什么)"
+)
+_EN_NEXT = re.compile(
+    r"\bwhat (?:happens|now|next|do i (?:do|need to do|have to do)|should i do|else do i need)\b"
+    r"|\bwhat'?s next\b|\bnext steps?\b|\bnow what\b|\bwhat do i need to do\b",
+    re.I,
+)
+ZH_NEXT_LONGEST = 16
+
+
+def next_asked(text: str) -> bool:
+    """The message asks what happens now, or what she has to do ("so what happens now?",
+    "接下来怎么办", "我要做什么")."""
+    stripped = text.strip()
+    if _EN_NEXT.search(stripped):
+        return True
+    return len(stripped) <= ZH_NEXT_LONGEST and _ZH_NEXT.search(stripped) is not None
+
+
+def about_next(done: DoneJob, text: str, now: datetime | None = None) -> bool:
+    """``text`` asks what comes after the chat's last job: recent, and asked so."""
+    now = now or datetime.now(UTC)
+    return now - done.at <= timedelta(seconds=DONE_TTL_S) and next_asked(text)
+
+
+def asked_next(conv: Conversation, text: str | None) -> bool:
+    """The chat has a job done and ``text`` asks what comes next (:func:`about_next`)."""
+    job = conv.memory.done
+    return job is not None and text is not None and about_next(job, text)
+
+
 def about(done: DoneJob, text: str, now: datetime | None = None) -> bool:
     """``text`` asks whether the chat's last job was done: recent, asked so, and naming no
     other kind of job."""

@@ -53,6 +53,12 @@ async def test_exchange_in_english_by_order_number_and_last_four(stack) -> None:
     [created] = await customer.presses(again, "Confirm")
     [exchange] = await stack.exchanges(order.order_no)
     assert created.text == exchange_created(stack, exchange, "en")
+    # "so what happens now?" (the lead's console round, session 15: "did you mean…?"): the
+    # parcel is hers to send, with the number inside — a reply to the message with the address
+    [next_step] = await customer.says("so what happens now? what do i need to do?")
+    assert next_step.reply_to_message_id == created.message_id
+    assert next_step.text.startswith(f"Exchange request {exchange.rma_no} is logged")
+    assert "the parcel" in next_step.text and exchange.rma_no in next_step.text
 
 
 async def test_ineligible_exchange_says_why_and_offers_a_person(stack) -> None:

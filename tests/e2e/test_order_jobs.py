@@ -1252,6 +1252,9 @@ async def test_is_it_done_right_after_a_job_is_that_job_said_again(stack) -> Non
     [again] = await english.says("did it go through?")
     assert again.text.startswith(f"The cancellation of order {paid.order_no} went through")
     assert again.reply_to_message_id == cancelled.message_id
+    # what comes next, after a job that needs nothing more from her: nothing
+    [nothing] = await english.says("what's next?")
+    assert nothing.text.startswith(f"The cancellation of order {paid.order_no} is done; nothing")
     # the refund is another question: the intents answer it
     [refund] = await english.says("has the refund arrived?")
     assert "went through" not in refund.text

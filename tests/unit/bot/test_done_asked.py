@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.services.done import about, done_asked
+from bot.services.done import about, about_next, done_asked, next_asked
 from bot.services.memory import DoneJob
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
@@ -38,3 +38,25 @@ def test_it_is_about_the_last_job_only_while_recent_and_of_its_kind() -> None:
     cancel = DoneJob(kind="cancel", order_no="KF26000001", at=NOW)
     assert about(cancel, "取消了吗", NOW)
     assert not about(cancel, "did the refund go through? did it go through", NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("so what happens now? what do i need to do?", True), ("what's next", True),
+        ("ok now what", True), ("what should i do next?", True), ("接下来怎么办", True),
+        ("然后呢 我要做什么", True), ("那我现在要干啥", True), ("下一步是什么", True),
+        # not what comes next
+        ("what is your return address", False), ("what sizes do you have", False),
+        ("接下来的订单什么时候发货啊 我还有好几件要买", False),  # a long question of its own
+        ("谢谢", False),
+    ],
+)  # fmt: skip
+def test_asking_what_comes_next(text: str, asked: bool) -> None:
+    assert next_asked(text) is asked
+
+
+def test_what_next_is_about_a_recent_job_only() -> None:
+    job = DoneJob(kind="exchange", order_no="KF20260001", reference="RMA1", at=NOW)
+    assert about_next(job, "接下来怎么办", now=NOW + timedelta(hours=2))
+    assert not about_next(job, "接下来怎么办", now=NOW + timedelta(days=2))
