@@ -26,6 +26,7 @@ from bot.services.person import person_asked, someone_senior_asked
 from bot.services.sizes import size_wish, wanted_color
 from bus import Bus
 from intents import Decision, Slots
+from intents.address import parse_address
 from intents.slots import order_number
 from shop.enums import TICKET_REASONS, TicketReason
 
@@ -47,6 +48,10 @@ class AnswersOffer(Filter):
             yes = _same_job_asked(message.text, offer, conv, decision)
         if yes is None and offer.kind == "human" and _person_wanted(message.text, decision):
             yes = True  # "can a supervisor make an exception then?" to "shall I pass you…?"
+        if yes is None and offer.kind == "human" and parse_address(message.text).has_address:
+            # "改成杭州市西湖区文三路100号" to "shipped, the address can't change: a person?":
+            # she still wants it sent there — the person (her words go with the ticket)
+            yes = True
         if yes is None and offer.kind == "human" and offer.about:
             # "can i just get a refund instead" to "shall I pass you…?" after a fault told:
             # the return (or the new one) the policy allows for it

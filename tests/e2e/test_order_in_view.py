@@ -78,6 +78,12 @@ async def test_an_address_change_with_a_shipped_card_in_view_is_refused_first_zh
     assert refused.text == stack.t("address.refused.already_shipped")
     assert refused.button("人工")
     assert (await order_row(stack, shipped.order_no)).address == before
+    # the new address typed to that offer (the lead's console round, session 15: "did you
+    # mean…?"): she still wants it sent there — a person, with her words; the order unchanged
+    [opened] = await customer.says("改成杭州市西湖区文三路100号")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.ticket_no in opened.text
+    assert (await order_row(stack, shipped.order_no)).address == before
 
     english = stack.customer(language_code="en")
     other = await stack.make_order(
