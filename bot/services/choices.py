@@ -800,7 +800,28 @@ def switched_to(text: str) -> Literal["return", "exchange"] | None:
         return "exchange"
     if _TO_RETURN.match(squeezed):
         return "return"
+    # the change of mind with what she wants instead ("actually can i exchange them for a
+    # bigger size instead", "不退了 换成L吧", "i'd rather swap it for an XL", "算了还是退款吧")
+    lowered = core.lower()
+    exchange, back = _EXCHANGE_WORD.search(lowered), _RETURN_WORD.search(lowered)
+    if _CHANGED_MIND.search(lowered) and (exchange is None) != (back is None) and not (
+        _ASKS_ABOUT.search(lowered)
+    ):
+        return "exchange" if exchange is not None else "return"
     return None
+
+
+_CHANGED_MIND = re.compile(
+    r"不退了|不换了|还是|要不|算了|那就|改成|改主意"
+    r"|\b(?:actually|instead|rather|on second thought|changed my mind|change of plan)\b"
+)
+_ASKS_ABOUT = re.compile(
+    r"邮费|运费|地址|多久|几天|谁出|谁付|怎么寄|吗|\b(?:postage|shipping|address|who pays|how long"
+    r"|how many days|where)\b"
+)
+"""A question about the job ("退回去的邮费还是我出吗"), not a change of it."""
+_EXCHANGE_WORD = re.compile(r"(?<!不)换|\b(?:exchange|swap)\b")
+_RETURN_WORD = re.compile(r"(?<!不)退(?!了\s*换)|\b(?:return|refund)\b")
 
 
 _WHY = re.compile(

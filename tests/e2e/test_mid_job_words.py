@@ -128,6 +128,25 @@ async def test_exchange_instead_mid_return_en(stack) -> None:
     assert second.split(" ")[0] in sizes.text and sizes.inline_buttons
 
 
+
+async def test_exchange_instead_with_the_size_wanted_mid_return_en(stack) -> None:
+    """The lead's console round (session 15): "actually can i exchange them for a bigger size
+    instead" at the return's reason went on with the return (were the tags on?), and "XL"
+    then got the return rules."""
+    customer, order = await two_item_order(stack, stack.customer(language_code="en"))
+    [which] = await customer.says("I want to return something")
+    first = which.inline_buttons[0][0].text
+    await customer.presses(which, first)
+    said, quote = await customer.says(
+        "actually can i exchange it for a bigger size instead", replies=2
+    )
+    assert said.text == stack.t("job.switch.exchange", "en")
+    assert "M/black for L / black" in quote.text and quote.button("Confirm exchange")
+    [done] = await customer.presses(quote, "Confirm exchange")
+    [exchange] = await stack.exchanges(order.order_no)
+    assert exchange.rma_no in done.text and await returns_of(stack, order.order_no) == []
+
+
 async def test_another_order_number_mid_return_starts_its_return_zh(stack) -> None:
     customer, first = await two_item_order(stack)
     second = await stack.make_order(

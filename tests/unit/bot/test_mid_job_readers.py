@@ -40,10 +40,25 @@ def test_not_the_job_dropped(text: str) -> None:
      ("不退了 换吧", "exchange"), ("actually exchange it", "exchange"),
      ("Actually, exchange it instead", "exchange"), ("I'd rather swap it", "exchange"),
      ("还是退了吧", "return"), ("那直接退掉吧", "return"), ("actually just refund it", "return"),
-     ("on second thought, return it", "return")],
+     ("on second thought, return it", "return"),
+     # with what she wants instead (the lead's console round, session 15: the return went on
+     # and asked whether the tags were on)
+     ("actually can i exchange them for a bigger size instead", "exchange"),
+     ("i'd rather swap it for an XL", "exchange"), ("不退了 换成XL吧", "exchange"),
+     ("还是换大一码吧", "exchange"), ("算了还是退款吧", "return"),
+     ("can I return it instead?", "return")],
 )  # fmt: skip
 def test_the_job_switched(text: str, to: str) -> None:
     assert switched_to(text) == to
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["退回去的邮费还是我出吗", "actually who pays the return postage", "换货要多久", "XL",
+     "退货地址是哪", "我想换个颜色", "I changed my mind", "还是尺码的问题"],
+)  # fmt: skip
+def test_a_question_or_a_reason_is_no_switch(text: str) -> None:
+    assert switched_to(text) is None
 
 
 @pytest.mark.parametrize(
