@@ -939,12 +939,19 @@ _PRESENCE_ZH = re.compile(
     # a reply asked for after a greeting the engine cuts ("在嘛 有空回个话不")
     r"|(?:有空|方便)回(?:我)?(?:一下|个话|句话)"
     # a question announced after a greeting the engine cuts ("在吗 有事咨询一下")
-    r"|我?有(?:点|个)?事(?:情)?(?:想)?(?:问|咨询|请教)?(?:一下|下)?)"
-    r"(?:吗|么|嘛|没|不|没有|呢|了吗|着吗|着没)?(?:啊|呀)?"
+    r"|我?有(?:点|个)?事(?:情)?(?:想)?(?:问|咨询|请教)?(?:一下|下)?"
+    # the messages seen at all ("喂喂 能看到我消息吗"; round 19)
+    r"|(?:能|可以)?(?:看到|看见|收到)(?:我的?)?(?:消息|信息))"
+    r"(?:吗|么|嘛|没|不|没有|呢|了吗|了没|了没有|了不|了嘛|着吗|着没)?(?:啊|呀)?"
     r"(?:(?:有空|方便)?回(?:我)?(?:一下|个话|句话)(?:吗|么|不|没|呗)?)?"
     # a question announced after the check ("客服上班没 我有事问")
-    r"(?:我?有(?:点|个)?事(?:情)?(?:想)?(?:问|咨询|请教)(?:一下|下)?)?$"
+    r"(?:我?有(?:点|个)?事(?:情)?(?:想)?(?:问|咨询|请教)(?:一下|下)?)?"
+    # a remark on the hour after it ("店家还在线不 这么晚了"; round 19)
+    r"(?:大?(?:晚上|半夜|周末|一大早)的?|这么晚了?|这么早)?$"
 )
+# the remark alone once the check was a greeting keyword the engine cuts ("店家还在不 这么晚了":
+# 在不 is one)
+_HOUR_REMARK = re.compile(r"^(?:还|都)?(?:大?(?:晚上|半夜|周末|一大早)的?|这么晚了?|这么早)$")
 _GREETING_EN = re.compile(
     r"^(?:(?:hi+|hello+|he+y+|heya|hiya|yo|oi|howdy|morning|afternoon|evening|good|there)\b\s*)+"
 )
@@ -958,6 +965,9 @@ _PRESENCE_EN = re.compile(
     r"|(?:you|u|ya|you guys|u guys|y'?all)\s+(?:there|here|around|online|awake|open|still open)"
     r"(?:\s+(?:today|now|rn|still))?"
     r"|this thing on|this the (?:shop|store)(?:'s chat)?"
+    # whose account this is ("is this the store's official account"; round 19)
+    r"|this (?:the|your) (?:shop|store)(?:'s|s)? (?:official |real |actual )?(?:account|page"
+    r"|chat|channel)"
     # the chat itself working, the service on ("is this chat working", "is customer service on
     # yet")
     r"|this (?:chat|thing|bot|line|app)(?: even)? (?:working|on|live|active)"
@@ -991,7 +1001,10 @@ def _presence_in(st: _State, norm: str, text: str) -> bool:
     allowed = st.matcher.wrapper_chars
     if any(ch not in _PRESENCE_CJK and ch not in allowed for ch in cjk_chars(norm)):
         return False
-    return _presence(st.matcher.without_wrappers(st.matcher.spell(norm)), text)
+    rest = st.matcher.without_wrappers(st.matcher.spell(norm))
+    if rest != norm and _HOUR_REMARK.match(_ADDRESS_ZH.sub("", rest).replace(" ", "")):
+        return True
+    return _presence(rest, text)
 
 
 def _presence(rest: str, text: str) -> bool:
@@ -1000,6 +1013,7 @@ def _presence(rest: str, text: str) -> bool:
         # ("掌柜的" loses its keyword 掌柜 with the greetings: the 的 is the address's too)
         return bool(_PRESENCE_ZH.match(_ADDRESS_ZH.sub("", rest).replace(" ", "").lstrip("的")))
     plain = " ".join(re.sub(r"[^a-z' ]+", " ", text.lower()).split())
+    plain = _HESITATION_EN.sub("", plain)  # ("um hi?? …")
     rest = _GREETING_EN.sub("", plain)
     if rest != plain and rest and not _SHOP_ADDRESS_EN.sub("", rest).strip():
         return True  # a greeting to the shop in its own words ("yo shop people")
@@ -1007,6 +1021,7 @@ def _presence(rest: str, text: str) -> bool:
     return bool(_PRESENCE_EN.match(rest) or _PRESENCE_EN.match(_LEADING_ADDRESS_EN.sub("", rest)))
 
 
+_HESITATION_EN = re.compile(r"^(?:(?:um+|uh+|erm+|hmm+|ahem)\b\s*)+")
 _LEADING_ADDRESS_EN = re.compile(
     r"^(?:(?:shop|store|people|folks|team|guys|all|everyone|everybody|y'?all)\b\s*)+"
 )
@@ -1053,6 +1068,11 @@ _CANCEL = re.compile(
     r"|(?:取消|撤销|作废|关掉|关了)(?:吧|掉|一下)"
     r"|(?:取消|撤销|作废)(?:了|掉)?(?:吧)?(?:我|我们)?(?:再)?(?:重新|重)(?:拍|下单|下|买)"
     r"|\b(?:please cancel|cancel (?:my|the|that|this) order)\b"
+    # the order itself withdrawn or closed ("这单撤了吧", "直接给我把单关了"; round 19)
+    r"|(?:订单|单子|这单|那单|这个单|那个单)(?:就|直接)?(?:给我|帮我)?(?:撤|关)(?:了|掉)?吧"
+    r"|(?:给我|帮我|直接)(?:把)?(?:这|那)?(?:个)?(?:单子?|订单)(?:给)?(?:撤|关|取消|作废)(?:了|掉)"
+    r"|\bundo (?:my|the|that|this) (?:order|purchase)\b|\border\b.{0,60}\bundo (?:it|that)\b"
+    r"|\bkill (?:the|my) (?:whole )?order\b"
     r"|\bcall(?:ing)? off (?:my|the|that|this|it|them|both)\b|\bcall (?:it|that|them) off\b"
     r"|\bdon'?t (?:send|ship) (?:it|them|my order)\b"
 )
@@ -1070,17 +1090,22 @@ _ELSEWHERE = re.compile(
     r"|\b(?:change|fix|update|correct)\b.{0,40}\b(?:address|postcode|post code|zip|zip code"
     r"|postal code|street|street name|house number|flat number|apartment number|unit number)\b"
     r"|\b(?:address|postcode|post code|zip)\b.{0,50}\b(?:change|fix|update)\b"
+    # a digit wrong or missing in it ("postcode on my order is missing a digit"; round 19)
+    r"|\b(?:address|postcode|post code|zip|zip code|postal code)\b.{0,20}"
+    r"\b(?:missing a (?:digit|number)|(?:a |one )?wrong (?:digit|number)|has a typo)\b"
     r"|\b(?:put|typed|entered|used|gave) the wrong (?:address|postcode|post code|zip)\b"
 )
 # a place to send it instead counts only with the order named: "能送到公司吗" asks in general
 _TO_PLACE = re.compile(
     r"(?:寄|送)到(?:我)?(?:的)?(?:公司|单位|学校|宿舍|爸妈|父母|朋友|老家|办公室"
-    r"|(?:妈|爸|姐|哥|弟|妹|婆婆|外婆|奶奶|男朋友|女朋友|老公|老婆)(?:家|那))"
+    r"|(?:妈|爸|姐|哥|弟|妹|婆婆|外婆|奶奶|男朋友|女朋友|老公|老婆)(?:家|那)"
+    # a new home ("我下周搬家 那单能寄到新住的地方吗"; round 19)
+    r"|新(?:住的|租的|搬的|的)?(?:地方|家|地址|房子|住处))"
 )
 # in English, a person's or another place instead ("can my order go to my sister's flat
 # instead"); what already happened ("it was left at my neighbour's") is the order's status
 _TO_SOMEONE_EN = re.compile(
-    r"\b(?:go|goes|send|sent|ship|deliver|redirect|forward)\b.{0,25}\bto (?:my|our) "
+    r"\b(?:go|goes|going|send|sent|ship|deliver|redirect|forward)\b.{0,25}\bto (?:my|our) "
     r"(?:sister|brother|mum|mom|mother|dad|father|parents|friend|partner|girlfriend|boyfriend"
     r"|wife|husband|aunt|uncle|gran|grandma|nan|neighbou?r|office|work|new)"
     # a new home after a move ("could the parcel go to the new place instead")
@@ -1281,7 +1306,8 @@ def _money_after_return(lower: str, norm: str) -> bool:
 # refund") is the return: the model hears 换 and the size
 RETURN_INTENT = "returns.return"
 _NO_EXCHANGE = re.compile(
-    r"(?:不想|不要|不用|别|不)换|换就算了|\b(?:don'?t|do not) want (?:to )?(?:an? )?"
+    r"(?:不想|不要|不用|别|不|懒得)换|换就算了|换(?:货)?(?:太|好|很|也太)麻烦"
+    r"|\b(?:don'?t|do not) want (?:to )?(?:an? )?"
     r"(?:exchange|swap)|\bnot (?:an? )?(?:exchange|swap)|\bno (?:exchange|swap)"
 )
 _MONEY_BACK = re.compile(r"退|\b(?:refund|money back|return)")
@@ -1423,10 +1449,12 @@ _OFF_MISREADS = frozenset({"complaint", "other", "payment", "returns"})
 _SWAP = re.compile(
     r"换(?:个|成|一)?(?:大|小)(?:一|点|些)?(?:的)?码|换(?:个|成)(?:别的|其他)?.{0,3}色|寄回去?换"
     r"|(?:调|换)(?:个|成)?(?:大|小)(?:半|一|0|点)(?:个)?(?:的)?(?:码|号)"
+    r"|换(?:个|成)?(?:xxs|xs|s|m|l|xl|xxl|xxxl|0xl)(?:码|号)"
     r"|\b(?:swap|trade|exchange)\b|\bget the (?:next|bigger|smaller|other) (?:size|one)\b"
 )
 _HAVE_IT = re.compile(
     r"穿着|穿上|试了|试穿|收到|到了|拿到|寄回|退回|顶脚|挤脚|穿不了|穿不下|穿不进"
+    r"|(?:松|紧|勒|大|小)得|太松|太紧|松垮"
     r"|\b(?:send (?:it|them) back|sent (?:it|them) back|worn|wore|tried (?:it|them) on|arrived"
     r"|received|got it|got them|too (?:tight|big|small|loose|long|short))\b"
 )
@@ -1622,7 +1650,7 @@ def _reread(
         return STATUS_INTENT  # "订单还有效吗", "is the order still open?": yes or no, its card
     if slots.spend_yuan is not None and group != "returns" and (
         _either(_FREE_SHIPPING_ASKED, lower, norm)
-    ):
+    ) and not _HAGGLE.search(norm):  # ("再少10块我就拍 包邮吗": money off asked first)
         return SHIPPING_FEE_INTENT  # "昨天买了300 今天又买了250 能一起包邮吗": the spend's postage
     # a note for the order in the words ``intents.order_note`` reads (the bot's reader too):
     # "放快递柜 别打电话" is no person asked for, "备注一下 下午才有人在家" no greeting, and
@@ -2335,4 +2363,115 @@ def _reread_s14(group: str, current: str, lower: str, norm: str, slots: Slots) -
         and not _SHIPS_THERE_ASKED.search(lower)
     ):
         return "shipping.fee"
+    return _reread_19(group, current, lower, norm, slots)
+
+
+# round 19's kinds, each only where the model read what it names:
+# the wrong goods told as someone else's or as not what she bought ("打开是别人的衣服", "this
+# is not what i ordered"): the order's (Label conventions: wrong items), not its quality
+_NOT_HERS = re.compile(
+    r"(?:收到|打开|拆开|寄来|发来|寄给我|发给我|给我发|给我寄|里面|包裹里)(?:的|一看|发现)?(?:是|竟然是|居然是)?"
+    r"别人的(?:衣服|东西|快递|包裹|件|货|订单)"
+    r"|(?:压根|根本|完全)(?:就)?不是我(?:买|拍|订|下单|要)的"
+    r"|我(?:买|拍|订|要)的(?:压根|根本|完全)(?:就)?不是(?:这|这个|这件|这条|这双)"
+    r"|\bnot what i (?:ordered|bought|paid for)\b|\bsomeone else'?s (?:order|parcel|package"
+    r"|stuff|clothes|items?)\b"
+)
+# a fault told and the money back asked, read as a complaint with no cue or grievance
+# ("zipper died on day 2 … i just want my money back"): the return; faults in more words
+_FAULT_MORE = re.compile(r"\b(?:died|dead|stopped working|busted|bust|snapped|unravel\w*)\b")
+# where the refund is, after the parcel went back ("仓库也签收五天了 我的退款呢"): its progress,
+# where the model read the order's status
+_REFUND_WHERE = re.compile(
+    r"(?:我的)?退款(?:呢|到哪|去哪|在哪|(?:咋|怎么|为啥|为什么)?还没(?:到|退|回|到账|下来))"
+)
+_RETURN_RECEIVED = re.compile(
+    r"寄回|退回|寄回去|退回去|单号(?:都|也|已经)?填|(?:仓库|商家|你们)(?:也|都|已经)?(?:签收|收到)"
+)
+# (a refund waiting, read as a complaint with no grievance — "退款三天了还是处理中 你们在处理吗" —
+# is its progress: round 17's ``_REFUND_PENDING``)
+# the postage taken from the refund ("does the shipping cost come out of my refund",
+# "运费从退款里扣吗"): the return's postage, not where the refund is
+_POSTAGE_FROM_REFUND = re.compile(
+    r"\b(?:shipping|postage|return shipping|courier fee|delivery fee)\b(?: costs?)?.{0,30}"
+    r"\b(?:come out of|deducted|taken (?:out|off)|subtracted)\b"
+    r"|(?:运费|邮费|快递费).{0,6}(?:从|在)退款(?:里|中)?(?:扣|减)"
+)
+# the days until a place, asked with the place after the verb ("发哈尔滨要多久"): delivery
+# time, not dispatch
+_SENT_TO_PLACE_ZH = re.compile(
+    r"(?:发|寄|送)(?:货)?(?:到|去|往)?(?!要|需要|得|一般|大概|大约|多久|几天|多少天|出|走|了)"
+    r"[\u4e00-\u9fff]{2,8}?(?:的话)?(?:要|需要|得|一般|大概|大约)*(?:多久|几天|多少天)"
+)
+# in hand, in English words the round-18 rule lacked ("any chance it lands before xmas")
+_LANDS_EN = re.compile(
+    r"\b(?:lands?|get here|gets here|be here|reach (?:me|us)|turns? up|shows? up|in my hands)\b"
+)
+# a garment's measure asked in a tailor's words ("whats the pit to pit on a medium"): the size
+# chart, where the model fell back to out of scope
+_MEASURE_EN = re.compile(
+    r"\b(?:pit to pit|p2p|armpit to armpit|inseam|inside leg|sleeve length|shoulder width"
+    r"|chest width|waist width|hip width|body length|back length|garment measurements?"
+    r"|flat measurements?|laid flat|measured flat)\b"
+)
+# cash on delivery as 到付 with paying in it ("支持到付吗 老人家不会用手机付"), not postage
+# collected on delivery (运费到付) or a return sent with its postage unpaid
+_COD_ZH = re.compile(r"(?<!运费)(?<!邮费)到付")
+_PAYING_WORD = re.compile(r"付款|付钱|给钱|手机付|现金|不会用手机|扫码|先付|先转")
+_POSTAGE_OR_RETURN = re.compile(r"运费|邮费|快递费|退|寄回|换货")
+# haggling with a sum ("再少20我立马拍 包邮的话"), read as postage by 包邮
+_HAGGLE = re.compile(
+    r"(?:再)?(?:少|便宜|减|优惠)(?:0|点|一点|些|几块)(?:块|元|钱)*(?:的话)?\s*(?:我)?"
+    r"(?:就|立马|马上|现在)?(?:拍|买|下单|要了)|再(?:少|便宜)(?:点|一点|些)(?:呗|吧|嘛)|抹(?:个)?零"
+)
+# a message sent to the wrong chat ("ignore that msg, meant to send it to my sister",
+# "发错群了"): out of scope, not a complaint
+_WRONG_CHAT = re.compile(
+    r"\bwrong (?:chat|convo|conversation|window)\b"
+    r"|\bmeant to send (?:it|this|that)\b|\bignore (?:that|this|my last)(?: msg| message| one)?\b"
+    # (not "你们发错人了": the parcel sent to someone else)
+    r"|发错(?:群|窗口)了?|消息发错了?|(?:不好意思|抱歉|sorry)\s*(?:我)?发错(?:人|了)"
+)
+
+
+def _reread_19(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
+    """The kinds of round 19 (see the tables above)."""
+    plain_complaint = group == "complaint" and not cues(norm) and not (
+        _either(_GRIEVANCE, lower, norm)
+    )
+    if (group in ("quality", "size", "color") or plain_complaint) and _either(
+        _NOT_HERS, lower, norm
+    ):
+        return STATUS_INTENT
+    if (plain_complaint or current in (REFUND_PROGRESS_INTENT, RETURN_INTENT)) and (
+        _either(_FAULT_TOLD, lower, norm) or _FAULT_MORE.search(lower)
+    ) and _either(_REFUND_WANTED, lower, norm) and not _either(_PROGRESS_ASKED, lower, norm):
+        return RETURN_INTENT
+    if group == "quality" and _either(_REFUND_WANTED, lower, norm) and not (
+        _either(_SWAP_WORD, lower, norm) or _either(_PROGRESS_ASKED, lower, norm)
+    ):
+        return RETURN_INTENT  # (round 17's return after a fault, in the refund's words)
+    if current == STATUS_INTENT and _REFUND_WHERE.search(norm) and _RETURN_RECEIVED.search(norm):
+        return REFUND_PROGRESS_INTENT
+    if plain_complaint and _either(_REFUND_PENDING, lower, norm):
+        return REFUND_PROGRESS_INTENT
+    if current == REFUND_PROGRESS_INTENT and _either(_POSTAGE_FROM_REFUND, lower, norm):
+        return POSTAGE_INTENT
+    if current == DISPATCH_INTENT and (
+        (slots.region is not None and _SENT_TO_PLACE_ZH.search(norm))
+        or (_LANDS_EN.search(lower) and not _DISPATCH_SAID.search(lower))
+    ):
+        return DELIVERY_INTENT
+    if group == "other" and _MEASURE_EN.search(lower):
+        return "size.chart"
+    if group in ("payment", "other") and current != COD_INTENT and _COD_ZH.search(norm) and (
+        _PAYING_WORD.search(norm)
+    ) and not _POSTAGE_OR_RETURN.search(norm):
+        return COD_INTENT
+    if current == SHIPPING_FEE_INTENT and _HAGGLE.search(norm):
+        return DISCOUNT_INTENT
+    if group in ("complaint", "human", "greeting") and _either(_WRONG_CHAT, lower, norm) and not (
+        cues(norm) or _either(_GRIEVANCE, lower, norm)
+    ):
+        return FALLBACK_INTENT
     return None

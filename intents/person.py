@@ -42,7 +42,8 @@ _PERSON = re.compile(
     # someone put on the chat ("put a real staff member on pls")
     r"|\bput (a |an |some )?(real |actual |live )?(person|human|agent|staff member|staff"
     r"|someone|somebody) on\b"
-    r"|\b(transfer|put|pass|hand) me (over |through )?(to|on to|onto) (a |an |the |some |your )?"
+    r"|\b(transfer|put|pass|hand|connect) me (over |through )?(to|on to|onto|with) "
+    r"(a |an |the |some |your )?"
     r"(real |actual |live )?(person|human|agent|staff|someone|somebody|customer service|support"
     r"|team|rep|representative)\b",
     re.IGNORECASE,

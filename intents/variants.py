@@ -133,7 +133,8 @@ _KF = re.compile(
 _LATIN_MAPPED = re.compile(
     r"(?<![a-z0-9'])(?:"
     + "|".join(re.escape(w) for w in sorted(_LATIN_MAP, key=len, reverse=True))
-    + r")(?![a-z0-9'])"
+    # (a number after it counts when Chinese follows: "tk3天了" is 退款 three days on)
+    + r")(?:(?![a-z0-9'])|(?=[0-9]+[\u4e00-\u9fff]))"
 )
 _HAS_LATIN = re.compile(r"[a-z]")
 _HAS_CJK = re.compile(r"[^\x00-\u2e80]")  # anything above U+2E80: CJK and beyond
