@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bus.contracts import CreateExchange, QuoteExchange
 from bus.rpc import RpcClient
 from bus.settings import BusSettings
+from tests.support.topology import new_prefix
 from worker import Worker, create_worker
 from worker.db.models import Customer, Order, OrderItem, Product, Variant
 from worker.service import utcnow
@@ -73,7 +74,7 @@ async def start_shop(
 ) -> Shop:
     settings = WorkerSettings(
         database_url=database_url or f"sqlite+aiosqlite:///{directory / 'shop.db'}",
-        bus=BusSettings(amqp_url=amqp_url, prefix=f"t{uuid4().hex[:12]}"),
+        bus=BusSettings(amqp_url=amqp_url, prefix=new_prefix()),
         **overrides,
     )
     worker = create_worker(settings)
@@ -86,11 +87,14 @@ async def start_shop(
 
 
 async def stop_shop(shop: Shop, amqp_connection) -> None:
-    await shop.rpc.close()
-    await shop.worker.stop()
-    channel = await amqp_connection.channel()
-    await shop.worker.topology.delete(channel)
-    await channel.close()
+    """Stop the worker and delete its queues and exchanges (also when stopping failed)."""
+    try:
+        await shop.rpc.close()
+        await shop.worker.stop()
+    finally:
+        channel = await amqp_connection.channel()
+        await shop.worker.topology.delete(channel)
+        await channel.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=["sqlite", "postgresql"])
