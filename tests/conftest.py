@@ -1,5 +1,6 @@
-"""Fixtures shared by every test: the real RabbitMQ broker and unique names on it; and the
-privacy check of the whole run's logs (``tests/logscan.py``).
+"""Fixtures shared by every test: the real RabbitMQ broker and unique names on it; the
+privacy check of the whole run's logs (``tests/logscan.py``); and the check that no test left
+its queues or exchanges on the broker (``tests/support/topology.py``).
 
 The broker is the one scripts/broker.sh starts (scripts/test.sh starts it). Point AMQP_URL and
 KEFU_MGMT_PORT elsewhere to test against another node.
@@ -19,6 +20,7 @@ from yarl import URL
 
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.logscan import SCAN
+from tests.support import topology
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:{port}/".format(
     port=os.environ.get("KEFU_AMQP_PORT", "5672")
@@ -43,19 +45,55 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """No full phone number, address or customer message in the logs of the whole run."""
+    """No full phone number, address or customer message in the logs of the whole run, and
+    no queue or exchange of a test's bus prefix left on the broker."""
     logging.getLogger().removeHandler(SCAN)
     leaks = SCAN.leaks()
     SCAN.cleanup()
-    if not leaks:
-        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if leaks:
+        if reporter is not None:
+            reporter.section("personal data in the logs (issue 11)", sep="=", red=True)
+            for leak in leaks[:30]:
+                reporter.line(leak)
+            reporter.line(f"{len(leaks)} log line(s) hold personal data; see tests/logscan.py")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if _topology_left(reporter):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _topology_left(reporter) -> bool:
+    """True (and the leftovers named, then deleted) when a bus prefix a test made with
+    ``tests.support.topology.new_prefix`` still has queues or exchanges on the broker."""
+    made = topology.made()
+    if not made:
+        return False
+    try:
+        left = topology.leftovers(made)
+    except OSError as exc:
+        if reporter is not None:
+            reporter.section("broker topology left by the tests", sep="=", red=True)
+            reporter.line(f"could not list the broker's queues (management API): {exc}")
+        return True
+    if not left:
+        return False
     if reporter is not None:
-        reporter.section("personal data in the logs (issue 11)", sep="=", red=True)
-        for leak in leaks[:30]:
-            reporter.line(leak)
-        reporter.line(f"{len(leaks)} log line(s) hold personal data; see tests/logscan.py")
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter.section("broker topology left by the tests", sep="=", red=True)
+        by_prefix: dict[str, list[str]] = {}
+        for leftover in left:
+            by_prefix.setdefault(leftover.prefix, []).append(f"{leftover.kind} {leftover.name}")
+        for prefix, names in sorted(by_prefix.items()):
+            reporter.line(f"{made[prefix]} ({prefix}): {', '.join(sorted(names))}")
+        reporter.line(
+            f"{len(left)} queue(s)/exchange(s) of {len(by_prefix)} test prefix(es) left on the "
+            "broker (deleted now); delete a prefix's topology when its test ends"
+        )
+    for leftover in left:
+        try:
+            topology.delete(leftover)
+        except OSError:
+            pass
+    return True
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

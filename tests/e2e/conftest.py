@@ -170,15 +170,19 @@ async def start_stack(
 
 
 async def stop_stack(stack: Stack, polling: asyncio.Task[None], amqp_connection) -> None:
+    """Stop the bot, the fake Bot API and the shop; the shop's queues and exchanges are
+    deleted whatever failed before (the run's end checks that none is left)."""
     try:
-        await stack.dp.stop_polling()
-    except RuntimeError:
-        pass  # polling already ended
-    await asyncio.wait_for(polling, 10)
-    await stack.bot.session.close()
-    await stack.rpc.close()
-    await stack.fake.stop()
-    await stop_shop(stack.shop, amqp_connection)
+        try:
+            await stack.dp.stop_polling()
+        except RuntimeError:
+            pass  # polling already ended
+        await asyncio.wait_for(polling, 10)
+        await stack.bot.session.close()
+        await stack.rpc.close()
+        await stack.fake.stop()
+    finally:
+        await stop_shop(stack.shop, amqp_connection)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

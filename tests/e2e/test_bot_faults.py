@@ -22,7 +22,6 @@ import asyncio
 import re
 from collections import defaultdict
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from aiohttp import web
@@ -34,6 +33,7 @@ from tests.fakes.telegram_api import FakeTelegramAPI, parse_html
 from tests.support.bot import FailingBus, Harness
 from tests.support.processes import Service, clean_env, spawn, stop_all
 from tests.support.redis import free_port, private_redis
+from tests.support.topology import new_prefix
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -96,7 +96,7 @@ async def test_kill_9_of_the_busy_bot_process_loses_and_repeats_nothing(
     # (Telegram has it, the update is not noted as handled) -- the window docs/bot.md names.
     assert all(len(answers) == TURNS for answers in expected.values())
 
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     fake = FakeTelegramAPI()
     door = Door(fake)
     await fake.start()

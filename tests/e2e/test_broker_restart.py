@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
@@ -26,6 +25,7 @@ from tests.fakes.telegram_api import FakeTelegramAPI, parse_html
 from tests.support.broker import PrivateBroker
 from tests.support.processes import Service, clean_env, spawn, stop_all
 from tests.support.redis import free_port
+from tests.support.topology import new_prefix
 from worker.app import create_worker
 from worker.settings import WorkerSettings
 
@@ -53,7 +53,7 @@ async def test_restarting_rabbitmq_while_customers_talk(tmp_path: Path):
     unavailable = parse_html(Replies(load_policy()).text("unavailable", "zh_CN"))[0]
     broker = PrivateBroker.create(tmp_path / "rabbit")
     await broker.start()
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
     setup = create_worker(
         WorkerSettings(database_url=url, bus=BusSettings(amqp_url=broker.url, prefix=prefix))

@@ -12,7 +12,6 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from uuid import uuid4
 
 import pexpect
 import pytest_asyncio
@@ -22,6 +21,7 @@ from tests.e2e.conftest import Customer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.logscan import SCAN
 from tests.support.cli import run_kefu
+from tests.support.topology import new_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 OPS_CHAT = -100_777_0001
@@ -71,7 +71,7 @@ async def running(amqp_url, amqp_connection, tmp_path_factory) -> AsyncIterator[
     directory = tmp_path_factory.mktemp("reload")
     overrides = directory / "overrides.jsonl"
     overrides.write_text("", encoding="utf-8")
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     fake = FakeTelegramAPI(token="515151:RELOAD", bot_username="kefu_reload_bot")
     await fake.start()
     fake.add_chat(OPS_CHAT, type="supergroup", title="ops")
@@ -152,14 +152,15 @@ async def test_a_taught_phrase_is_answered_as_taught_after_sighup(running: Runni
 
 
 async def test_the_console_picks_up_a_taught_phrase_without_a_restart(
-    amqp_url, tmp_path
+    amqp_url, amqp_connection, tmp_path
 ) -> None:
     overrides = tmp_path / "overrides.jsonl"
     overrides.write_text("", encoding="utf-8")
+    prefix = new_prefix()
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
     env.update(
         AMQP_URL=amqp_url,
-        KEFU_BUS_PREFIX=f"t{uuid4().hex[:12]}",
+        KEFU_BUS_PREFIX=prefix,
         PYTHONUNBUFFERED="1",
         KEFU_INTENTS_OVERRIDES=str(overrides),
         KEFU_INTENTS_RELOAD_S="0.5",
@@ -181,4 +182,8 @@ async def test_the_console_picks_up_a_taught_phrase_without_a_restart(
         await child.expect(pexpect.EOF, async_=True)
     finally:
         child.close(force=True)
+        # The console's bus client and desk declared the prefix's exchanges and queues.
+        channel = await amqp_connection.channel()
+        await BusSettings(KEFU_BUS_PREFIX=prefix).topology.delete(channel)
+        await channel.close()
     assert child.exitstatus == 0

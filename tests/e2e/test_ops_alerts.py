@@ -45,6 +45,7 @@ from tests.e2e.conftest import engine
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.cli import run_kefu
 from tests.support.polling import eventually
+from tests.support.topology import new_prefix
 from worker import Worker, create_worker
 from worker.settings import WorkerSettings
 
@@ -102,7 +103,7 @@ async def kefu(ops: Ops, *args: str) -> tuple[int, str, str]:
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def ops(amqp_url, amqp_connection, tmp_path_factory) -> AsyncIterator[Ops]:
     directory: Path = tmp_path_factory.mktemp("ops")
-    bus = BusSettings(amqp_url=amqp_url, prefix=f"t{uuid4().hex[:12]}", KEFU_HEARTBEAT_S=BEAT_S)
+    bus = BusSettings(amqp_url=amqp_url, prefix=new_prefix(), KEFU_HEARTBEAT_S=BEAT_S)
     worker_settings = WorkerSettings(
         database_url=f"sqlite+aiosqlite:///{directory / 'shop.db'}", bus=bus
     )

@@ -15,7 +15,6 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from uuid import uuid4
 
 import aiohttp
 import pytest
@@ -31,6 +30,7 @@ from tests.e2e.conftest import Customer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.logscan import SCAN
 from tests.support.polling import eventually
+from tests.support.topology import new_prefix
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -121,7 +121,7 @@ class Running:
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def running(amqp_url, amqp_connection, tmp_path_factory) -> AsyncIterator[Running]:
     directory = tmp_path_factory.mktemp("metrics")
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     bot_port, worker_port = free_port(), free_port()
     fake = FakeTelegramAPI(token="737373:METRICS", bot_username="kefu_metrics_bot")
     await fake.start()

@@ -6,12 +6,22 @@ both. The PostgreSQL server is the one ``scripts/postgres.sh`` runs (``scripts/t
 it); ``KEFU_TEST_POSTGRES_URL`` points elsewhere. Each shop gets a database of its own.
 ``make_order`` adds an order in exactly the situation a test needs, so that no rule test
 depends on what the seed happened to generate.
+
+The demo shop is migrated and seeded once per run and database kind (``SeededTemplates``),
+and every shop starts from a copy of it: a SQLite file copied, a PostgreSQL database created
+``TEMPLATE`` the seeded one. The seed lays the shop out to stay valid for a day after it was
+made (``worker.seed.FRESH_FOR``), so a copy made later in the run is the same shop a fresh seed
+would be. A worker whose policy lays the demo out differently is seeded as before.
 """
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +38,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bus.contracts import CreateExchange, QuoteExchange
 from bus.rpc import RpcClient
 from bus.settings import BusSettings
+from tests.support.topology import new_prefix
 from worker import Worker, create_worker
 from worker.db.models import Customer, Order, OrderItem, Product, Variant
 from worker.service import utcnow
@@ -49,13 +60,16 @@ POSTGRES_URL = os.environ.get(
 )
 
 
-async def postgres_database(name: str, *, drop: bool = False) -> str:
-    """Create (or drop) database ``name`` on the test server; returns its URL."""
+async def postgres_database(name: str, *, drop: bool = False, template: str | None = None) -> str:
+    """Create (or drop) database ``name`` on the test server (a copy of database ``template``
+    when given); returns its URL."""
     admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as connection:
             if drop:
                 await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            elif template:
+                await connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
             else:
                 await connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OSError as exc:
@@ -68,16 +82,78 @@ async def postgres_database(name: str, *, drop: bool = False) -> str:
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
+class SeededTemplates:
+    """The demo shop migrated and seeded once per run: a SQLite file to copy, and a PostgreSQL
+    database to create others from (``TEMPLATE``), for the default policy's timing."""
+
+    def __init__(self) -> None:
+        self._directory: Path | None = None
+        self._sqlite: Path | None = None
+        self._postgres: str | None = None
+        self._timing = None
+
+    def timing(self):
+        if self._timing is None:
+            self._timing = create_worker(WorkerSettings()).timing
+        return self._timing
+
+    async def _seed(self, database_url: str) -> None:
+        worker = create_worker(WorkerSettings(database_url=database_url))
+        try:
+            await worker.seed_demo()
+        finally:
+            await worker.db.dispose()
+
+    async def sqlite_copy(self, target: Path) -> None:
+        """``target``: a copy of the seeded SQLite shop (seeded on first use)."""
+        if self._sqlite is None:
+            self._directory = Path(tempfile.mkdtemp(prefix="kefu-template-"))
+            atexit.register(shutil.rmtree, self._directory, True)
+            path = self._directory / "shop.db"
+            await self._seed(f"sqlite+aiosqlite:///{path}")
+            self._sqlite = path
+        source = sqlite3.connect(self._sqlite)
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)  # whole and consistent, whatever is still in the WAL
+        finally:
+            copy.close()
+            source.close()
+
+    async def postgres_template(self) -> str:
+        """The name of the seeded PostgreSQL database to create shops from."""
+        if self._postgres is None:
+            name = f"kefu_template_{uuid4().hex[:12]}"
+            await self._seed(await postgres_database(name))
+            self._postgres = name
+        return self._postgres
+
+    async def drop(self) -> None:
+        if self._postgres is not None:
+            await postgres_database(self._postgres, drop=True)
+            self._postgres = None
+
+
+TEMPLATES = SeededTemplates()
+
+
 async def start_shop(
     amqp_url: str, directory: Path, database_url: str | None = None, **overrides
 ) -> Shop:
+    """A worker on its own database and bus prefix, serving the demo shop. With no
+    ``database_url``, a SQLite file in ``directory`` (a copy of the seeded template when
+    there is none yet and the policy lays the demo out as the default one does)."""
     settings = WorkerSettings(
         database_url=database_url or f"sqlite+aiosqlite:///{directory / 'shop.db'}",
-        bus=BusSettings(amqp_url=amqp_url, prefix=f"t{uuid4().hex[:12]}"),
+        bus=BusSettings(amqp_url=amqp_url, prefix=new_prefix()),
         **overrides,
     )
     worker = create_worker(settings)
-    await worker.seed_demo()
+    target = directory / "shop.db"
+    if database_url is None and not target.exists() and worker.timing == TEMPLATES.timing():
+        await TEMPLATES.sqlite_copy(target)
+    else:
+        await worker.seed_demo()  # a database of the caller's, or a policy of its own
     await worker.start()
     rpc = RpcClient(amqp_url, timeout=10, topology=worker.topology)
     await rpc.connect(wait=10)
@@ -86,19 +162,35 @@ async def start_shop(
 
 
 async def stop_shop(shop: Shop, amqp_connection) -> None:
-    await shop.rpc.close()
-    await shop.worker.stop()
-    channel = await amqp_connection.channel()
-    await shop.worker.topology.delete(channel)
-    await channel.close()
+    """Stop the worker and delete its queues and exchanges (also when stopping failed)."""
+    try:
+        await shop.rpc.close()
+        await shop.worker.stop()
+    finally:
+        channel = await amqp_connection.channel()
+        await shop.worker.topology.delete(channel)
+        await channel.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def seeded_templates() -> AsyncIterator[SeededTemplates]:
+    """``TEMPLATES``, its PostgreSQL template dropped when the run ends."""
+    try:
+        yield TEMPLATES
+    finally:
+        await TEMPLATES.drop()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=["sqlite", "postgresql"])
-async def shop(request, amqp_url, amqp_connection, tmp_path_factory) -> AsyncIterator[Shop]:
+async def shop(
+    request, amqp_url, amqp_connection, tmp_path_factory, seeded_templates
+) -> AsyncIterator[Shop]:
     database = None
     if request.param == "postgresql":
         database = f"kefu_test_{uuid4().hex[:12]}"
-        url = await postgres_database(database)
+        url = await postgres_database(
+            database, template=await seeded_templates.postgres_template()
+        )
         shop = await start_shop(amqp_url, tmp_path_factory.mktemp("shop"), database_url=url)
     else:
         shop = await start_shop(amqp_url, tmp_path_factory.mktemp("shop"))

@@ -24,7 +24,6 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
-from uuid import uuid4
 
 import aiohttp
 import pytest
@@ -41,6 +40,7 @@ from tests.integration.conftest import Shop
 from tests.support.cluster import Node, free_port, start_cluster, stop_nodes
 from tests.support.orders import many_orders, wait_for_consumers
 from tests.support.processes import clean_env, spawn, stop_all
+from tests.support.topology import new_prefix
 from worker import create_worker
 from worker.db.models import Exchange, ProcessedCommand, Variant
 from worker.settings import WorkerSettings
@@ -94,7 +94,7 @@ def update(n: int) -> dict:
 
 async def test_stop_a_node_under_load_nothing_lost(cluster: list[Node], tmp_path):
     urls = ",".join(node.url for node in cluster)
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     bus = BusSettings(amqp_url=urls, prefix=prefix, queue_type="quorum", update_partitions=4)
     topology = bus.topology
     database = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"

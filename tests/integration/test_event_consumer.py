@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime
-from uuid import uuid4
 
 import aio_pika
 import pytest
@@ -17,6 +16,7 @@ from bus.contracts import TicketOpenedEvent
 from bus.events import EventConsumer
 from bus.rpc import REASON_HEADER
 from bus.topology import Topology
+from tests.support.topology import new_prefix
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -33,7 +33,7 @@ def event(n: int) -> TicketOpenedEvent:
 
 @pytest.fixture
 async def topology(amqp_connection):
-    topo = Topology(prefix=f"t{uuid4().hex[:12]}")
+    topo = Topology(prefix=new_prefix())
     yield topo
     channel = await amqp_connection.channel()
     await topo.delete(channel)

@@ -8,7 +8,6 @@ import asyncio
 import json
 import sys
 from collections import Counter
-from uuid import uuid4
 
 import aio_pika
 import pytest
@@ -20,6 +19,7 @@ from bus.topology import Topology
 from bus.updates import chat_of
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.processes import ROOT, clean_env
+from tests.support.topology import new_prefix
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -61,7 +61,7 @@ def button(update_id: int, chat_id: int) -> dict:
 
 @pytest.fixture
 async def ingress(amqp_url, amqp_connection):
-    bus = BusSettings(amqp_url=amqp_url, prefix=f"t{uuid4().hex[:12]}", update_partitions=4)
+    bus = BusSettings(amqp_url=amqp_url, prefix=new_prefix(), update_partitions=4)
     settings = IngressSettings(webhook_secret=SECRET, bus=bus)
     ingress = Ingress(settings, SECRET)
     await ingress.connect(wait=10)
@@ -162,7 +162,7 @@ async def test_the_ingress_process_registers_its_webhook_and_takes_telegrams_cal
     generated, and the (fake) Bot API's deliveries end up in the partitions."""
     fake = FakeTelegramAPI()
     await fake.start()
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     env = clean_env(
         BOT_TOKEN=fake.token,
         TELEGRAM_API_URL=fake.base_url,

@@ -20,6 +20,7 @@ from bus.rpc import RpcClient
 from bus.settings import BusSettings
 from tests.support.cli import run_kefu
 from tests.support.polling import eventually
+from tests.support.topology import new_prefix
 from worker import Worker, create_worker
 from worker.db.models import ProcessedCommand, Ticket
 from worker.settings import WorkerSettings
@@ -52,7 +53,7 @@ async def start(settings: WorkerSettings, *, buggy: bool = False) -> Worker:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def settings(amqp_url, amqp_connection, tmp_path: Path):
-    bus = BusSettings(amqp_url=amqp_url, prefix=f"t{uuid4().hex[:12]}")
+    bus = BusSettings(amqp_url=amqp_url, prefix=new_prefix())
     yield WorkerSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'dlq.db'}", bus=bus)
     channel = await amqp_connection.channel()
     await bus.topology.delete(channel)

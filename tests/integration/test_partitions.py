@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from uuid import uuid4
 
 import pytest
 import pytest_asyncio
@@ -32,6 +31,7 @@ from bus.errors import BusUnavailable
 from bus.settings import BusSettings
 from tests.support.bot import FailingBus, Harness
 from tests.support.redis import private_redis
+from tests.support.topology import new_prefix
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -49,7 +49,7 @@ def bus_settings(amqp_url: str, prefix: str) -> BusSettings:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def ingress(amqp_url, amqp_connection):
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     settings = IngressSettings(
         WEBHOOK_SECRET="s3cret-token-for-tests_0123456789", bus=bus_settings(amqp_url, prefix)
     )

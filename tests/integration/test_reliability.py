@@ -21,6 +21,7 @@ from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
 from bus.rpc import RpcClient
 from bus.topology import Topology
 from tests.integration.conftest import exchange_request
+from tests.support.topology import new_prefix
 from worker.db.models import Exchange, ProcessedCommand, Variant
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -176,7 +177,7 @@ async def test_handler_crash_on_a_query_answers_internal_error_and_dead_letters(
 
 
 async def test_no_worker_fails_fast_as_unavailable(amqp_url):
-    client = RpcClient(amqp_url, timeout=5, topology=Topology(prefix=f"t{uuid4().hex[:12]}"))
+    client = RpcClient(amqp_url, timeout=5, topology=Topology(prefix=new_prefix()))
     await client.connect(wait=10)
     loop = asyncio.get_running_loop()
     started = loop.time()

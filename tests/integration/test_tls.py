@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from uuid import uuid4
 
 import pytest
 from aiormq.exceptions import AMQPConnectionError
@@ -19,6 +18,7 @@ from bus.errors import BusUnavailable
 from bus.rpc import RpcClient
 from bus.settings import BusSettings
 from tests.support.tls import make_pki, tls_proxy
+from tests.support.topology import new_prefix
 from worker import create_worker
 from worker.settings import WorkerSettings
 
@@ -56,7 +56,7 @@ async def test_lookup_over_amqps_with_a_private_ca(shop, make_order, pki, amqp_u
 
 async def test_a_worker_serves_over_amqps(amqp_url, amqp_connection, pki, tmp_path):
     async with tls_proxy(pki, URL(amqp_url).port or 5672) as proxy:
-        bus = tls_settings(amqp_url, proxy.port, ca_file=pki.ca, prefix=f"t{uuid4().hex[:12]}")
+        bus = tls_settings(amqp_url, proxy.port, ca_file=pki.ca, prefix=new_prefix())
         worker = create_worker(
             WorkerSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}", bus=bus)
         )

@@ -10,12 +10,13 @@ import pytest
 from bus.contracts import ExchangeCreated, ExchangeCreatedEvent, OpenTicket
 from bus.topology import Topology
 from tests.integration.conftest import exchange_request
+from tests.support.topology import new_prefix
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_quorum_commands_queue_when_configured(amqp_connection, management_api):
-    topology = Topology(prefix=f"t{uuid4().hex[:12]}", queue_type="quorum")
+    topology = Topology(prefix=new_prefix(), queue_type="quorum")
     channel = await amqp_connection.channel()
     try:
         await topology.declare_commands(channel)
@@ -36,7 +37,7 @@ async def test_every_durable_queue_is_quorum_when_configured(amqp_connection, ma
     """KEFU_QUEUE_TYPE=quorum (docs/deploy.md): commands, the retry queue, the update
     partitions, the desk's and ops' queues and every dead-letter queue are quorum queues; the
     queries queue stays classic and auto-delete (a query nobody serves comes back at once)."""
-    topology = Topology(prefix=f"t{uuid4().hex[:12]}", queue_type="quorum", partitions=3)
+    topology = Topology(prefix=new_prefix(), queue_type="quorum", partitions=3)
     channel = await amqp_connection.channel()
     try:
         await topology.declare_queries(channel)

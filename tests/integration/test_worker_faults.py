@@ -23,6 +23,7 @@ from bus.settings import BusSettings
 from tests.integration.conftest import Shop, postgres_database
 from tests.support.orders import many_orders, wait_for_consumers
 from tests.support.processes import clean_env, spawn, stop_all
+from tests.support.topology import new_prefix
 from worker import create_worker
 from worker.db.models import Exchange, ProcessedCommand, Variant
 from worker.settings import WorkerSettings
@@ -38,7 +39,7 @@ IN_FLIGHT = 48
 async def test_kill_9_a_worker_mid_stream_every_command_once(
     database, amqp_url, amqp_connection, tmp_path
 ):
-    prefix = f"t{uuid4().hex[:12]}"
+    prefix = new_prefix()
     if database == "postgresql":
         name = f"kefu_test_{uuid4().hex[:12]}"
         url = await postgres_database(name)

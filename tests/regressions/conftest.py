@@ -2,4 +2,4 @@
 real broker, SQLite and PostgreSQL) and ``stack`` (the bot against the fake Bot API too)."""
 
 from tests.e2e.conftest import stack  # noqa: F401
-from tests.integration.conftest import make_order, shop  # noqa: F401
+from tests.integration.conftest import make_order, seeded_templates, shop  # noqa: F401
