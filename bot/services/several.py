@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from intents import Decision, IntentEngine
+from intents.order_note import order_note
 from intents.parts import asks, question_parts
 
 SURE: Final = 0.85
@@ -33,6 +34,9 @@ SURE: Final = 0.85
 MOST: Final = 2
 """Other questions answered besides the turn's own."""
 NEVER_ALSO: Final = frozenset({"greeting.hello", "thanks.bye", "returns.return"})
+WITH_A_NOTE: Final = frozenset({"order.change_address", "order.modify"})
+"""Jobs a note asked beside them goes with (``bot.flows.notes.NoteBeside``): the note's part
+stays in the job's words rather than being offered with a button of its own."""
 """Answered only as a message's own question: a greeting or thanks beside a question is no
 question; a return wanted is a job about an order."""
 
@@ -148,6 +152,10 @@ def read_parts(
     region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
     for index, part, read in sure:
         if read.intent in seen:
+            continue
+        if job_leads and primary.intent in WITH_A_NOTE and order_note(part):
+            # "是送人的 包裹里别放价格单 还有地址我也要改一下": the note goes with the address
+            # change (it was offered with a button, and lost once she shared her contact)
             continue
         # "把T恤退了 裤子换成L": a return wanted beside another job that leads is a second job
         # of the message — offered with its button, never lost
