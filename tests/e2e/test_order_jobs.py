@@ -1876,6 +1876,38 @@ async def test_when_is_my_refund_asked_at_the_quote_keeps_the_return(stack) -> N
     assert record.return_no in made.text
 
 
+async def test_one_item_returned_the_other_kept_with_a_garment_typed_by_its_sound(stack):
+    """Jobs batch 4: "T恤和牛仔库一起买的那单 我只退牛仔裤 T恤留着" was a "did you mean" (the
+    engine unsure of a return with the other item kept), and the job was lost once she shared
+    her contact. Now the return, of the one item she names (typed 牛仔库 here too)."""
+    returnable = await showcase(stack, "returnable")  # 纯棉圆领T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer()
+    [_ask] = await customer.says("T恤和牛仔库一起买的那单 我只退牛仔库 T恤留着")
+    _linked, why = await customer.shares_contact(returnable.customer_phone, replies=2)
+    assert "高腰牛仔裤" in why.text and "T恤" not in why.text
+    assert why.button(stack.t("returns.cause.size"))
+    await customer.says("/cancel")  # (the showcase order stays as it is for the other tests)
+
+
+async def test_two_questions_asked_aside_are_both_answered_and_the_job_waits(stack) -> None:
+    """Jobs batch 4: "换货运费谁出啊 能用微信付吗" at the exchange's confirmation answered the
+    postage only (the message was one question: 啊 ended the first). Both are answered, the
+    payment question with the ways to pay, and the exchange still waits at its question."""
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=2))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [_rules, confirm] = await customer.says("衣服小了 想换大一码", replies=2)
+    assert confirm.button("确认换货")
+    postage, paying, back = await customer.says("换货运费谁出啊 能用微信付吗", replies=3)
+    assert postage.text == stack.answer("returns.postage")
+    assert paying.text.startswith("支持") and "微信支付" in paying.text  # the yes first
+    assert back.text == stack.t("flow.kept_waiting")
+    assert back.reply_to_message_id == confirm.message_id
+    [made] = await customer.says("对")  # the exchange goes on where it waited
+    assert [e.rma_no for e in await stack.exchanges(order.order_no)] != []
+    assert "RMA" in made.text
+
+
 async def test_a_question_asked_aside_is_answered_and_the_job_keeps_waiting(stack) -> None:
     """Found holding the console: "运费谁出" at an exchange's "换成 S，对吗？" answered the
     postage and dropped the exchange, and "how long does a refund take" at a return's "tags
