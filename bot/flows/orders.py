@@ -220,7 +220,11 @@ _WAITED = re.compile(
     r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)$|多少?天了|几天了"
     r"|这么慢|太慢|好慢|真慢|慢死|慢吞吞|\bso slow\b|\btoo slow\b|\btaking (so|this) long\b"
     r"|\bages\b|so long|too long|forever|been waiting|\bwaited\b|still (not|hasn'?t|haven'?t)\b"
-    r"|(for|over|almost|nearly|more than) (a|one|two|three|four|\d+) (week|month)s?\b",
+    r"|(for|over|almost|nearly|more than) (a|one|two|three|four|\d+) (week|month)s?\b"
+    # "i paid a month ago", "ordered 2 weeks ago" (jobs batch 4: asked "shall I chase it?")
+    r"|\b(paid|ordered|bought|placed (it|the order)) (for it )?(about |almost |over |like )?"
+    r"(a|one|two|three|four|\d+|a few|several) (week|month)s? ago\b"
+    r"|(付|付款|付钱|下单|拍)(了)?(都|已经)?(快|有)?[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)",
     re.IGNORECASE,
 )
 

@@ -1156,6 +1156,29 @@ async def test_a_chase_asked_in_words_the_engine_could_not_place_urges_the_chats
     assert len(urges) == 1
 
 
+async def test_when_will_it_ship_i_paid_a_month_ago_is_chased_at_once_en(stack) -> None:
+    """Jobs batch 4: "also when is it actually going to ship?? i paid a month ago" under an
+    order 30 days late got its card, "shall I chase it?" and the shop's usual 2–3 days. The
+    wait she tells makes it chased at once (as "付款一个多月了还不发货" was), said so, and the
+    usual days are not said after."""
+    order = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=33)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone, replies=1)
+    await customer.says(f"where is my order {order.order_no}", replies=2)
+    sorry, urged = await customer.says(
+        "also when is it actually going to ship?? i paid a month ago", replies=2
+    )
+    assert order.order_no in sorry.text and "chasing" in sorry.text
+    assert urged.text == stack.t("order.urged.dispatch", "en")
+    await customer.hears_nothing_more()  # (no "in-stock items leave us within 2–3 days")
+    row = await order_row(stack, order.order_no)
+    async with stack.shop.db.read() as session:
+        urges = (await session.scalars(select(OrderUrge).where(OrderUrge.order_id == row.id))).all()
+    assert len(urges) == 1
+
+
 async def test_when_does_my_order_ship_with_its_number_shows_that_orders_dates(stack) -> None:
     """ "KF… 什么时候发货" got the shop's general dispatch times; with an order named, it is
     that order's card with the date it ships by (or arrives by)."""
