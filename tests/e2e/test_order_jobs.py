@@ -2102,3 +2102,20 @@ async def test_the_item_named_before_the_number_is_the_one_returned_en(stack) ->
     await customer.says(f"its {order.order_no}")
     [why] = await customer.says(order.phone[-4:])
     assert "High-waist Jeans" in why.text and why.button("Size doesn't fit"), why.text
+
+
+async def test_a_chinese_address_pasted_in_an_english_chat_is_read_back_in_english(stack):
+    """Jobs batch 4: an English-speaking customer pasting her new address in Chinese got the
+    read-back (and the rest of the chat) in Chinese: a Chinese address alone is no Chinese."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    _card, ask = await customer.says(
+        f"i need to change the delivery address on {order.order_no}", replies=2
+    )
+    assert ask.text == stack.t("address.ask_new", "en")
+    [parsed] = await customer.says("上海市静安区南京西路1266号恒隆广场1502室")
+    assert parsed.text.startswith("Here is the new delivery address as I read it")
+    assert "南京西路1266号恒隆广场1502室" in parsed.text
+    [done] = await customer.says("yes")
+    assert done.text.startswith("Address changed")
