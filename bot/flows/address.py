@@ -1,7 +1,7 @@
 """Changing the delivery address of a paid, unshipped order: the order's verified customer
 types the new address; ``intents.address`` reads the receiver's name, phone, province, city,
-district and street out of it; the bot shows what it read IN FULL (it is the customer's own
-data, in their own chat; never logged) with Confirm / Edit buttons; only a confirmed address
+district and street out of it; the bot shows what it read (the address in full, the phone
+masked as the order's own is; never logged) with Confirm / Edit buttons; only a confirmed address
 goes to the worker (``orders.change_address``, a command with an idempotency key), which
 changes it or says why not. The phone the order was placed with — its proof — never changes.
 """
@@ -73,10 +73,12 @@ class AddressDraft(Draft):
     written with it (``bot.flows.notes.NoteBeside``)."""
 
     def receiver(self) -> tuple[str | None, str | None]:
-        """The name and phone that will be on the parcel: a new one the customer typed (shown
-        back in full to her, to check, as the address is), else the order's own, masked as
-        the order card shows it (was "（不变）")."""
-        return self.receiver_name or self.name_on_order, self.phone or self.phone_on_order
+        """The name and phone that will be on the parcel: a new name the customer typed (shown
+        back to her, to check, as the address is), else the order's own; a new phone masked as
+        the order's own is (139****1111: a chat's messages are seen over shoulders and in
+        screenshots, and she knows the number she typed), else the order's (was "（不变）")."""
+        phone = masked_phone(self.phone) if self.phone else self.phone_on_order
+        return self.receiver_name or self.name_on_order, phone
 
     def carried(self) -> AddressDraft:
         """A fresh draft for the same order (the address asked again)."""
@@ -96,6 +98,12 @@ class AddressDraft(Draft):
             if part and not any(part.startswith(p) or p.startswith(part) for p in parts):
                 parts.append(part)
         return " ".join(parts)
+
+
+def masked_phone(phone: str) -> str:
+    """A phone as the worker masks the order's own (139****5678)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
 
 
 def _fits(value: str | None, low: int, high: int) -> str | None:
