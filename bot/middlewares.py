@@ -9,6 +9,7 @@ they put in the data is also there for the error handlers.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from bot.services.conversation import Conversation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from bot.services.several import Parts, read_parts
 from intents import Decision, IntentEngine
+from intents.address import parse_address
 from replies.render import Replies, written_language
 
 logger = logging.getLogger(__name__)
@@ -160,12 +162,28 @@ class ChatContextMiddleware(BaseMiddleware):
                 user.language_code, self.default_locale
             )
         message = event.message if isinstance(event, Update) else None
-        written = written_language(message.text or message.caption or "") if message else None
+        text = (message.text or message.caption or "") if message else ""
+        written = written_language(text) if message else None
+        if written is not None and memory.written_locale and only_an_address(text):
+            # "上海市静安区南京西路1266号…" pasted by an English-speaking customer: a Chinese
+            # address is no Chinese chat (the read-back came in Chinese)
+            written = None
         if written is not None:
             locale = self.replies.normalize_locale(written, "")
             if locale:
                 memory.written_locale = locale
         return memory.locale or memory.written_locale or memory.app_locale or self.default_locale
+
+
+# words that say something beside an address ("地址改成…", "寄到…吧"): the customer writes it
+_MORE_THAN_AN_ADDRESS = re.compile(r"改|换|地址|寄|送|帮|请|麻烦|吗|呢|吧|要|想|[我你]")
+
+
+def only_an_address(text: str) -> bool:
+    """The message is a Chinese address and nothing else (a name and phone may go with it)."""
+    if _MORE_THAN_AN_ADDRESS.search(text):
+        return False
+    return parse_address(text).has_address
 
 
 class IntentMiddleware(BaseMiddleware):

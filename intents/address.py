@@ -175,7 +175,7 @@ _NOT_NAMES = (
 )
 _FILLER = re.compile(
     r"^(?:电话|手机|手机号|手机号码|联系电话|电话号码|号码|tel|phone|谢谢|谢谢你|谢谢啦|麻烦了|"
-    r"麻烦你了|辛苦了|好的|收件人|收货人|邮编)[:：]?$",
+    r"麻烦你了|辛苦了|好的|收件人|收货人|邮编|收|\(收\)|（收）)[:：]?$",
     re.IGNORECASE,
 )
 _NAME_LABEL = re.compile(r"^(?:收件人|收货人|联系人|姓名|名字)(?:是|为)?")
@@ -184,9 +184,16 @@ _EN_NAME = re.compile(r"^[A-Za-z][A-Za-z'.-]*(?: [A-Za-z][A-Za-z'.-]*){0,3}$")
 _TITLES = re.compile(r"(先生|女士|小姐)$")
 
 
+# 收 / 收件 after a name marks it as the receiver's ("陈思雨收", "陈思雨(收)"): no part of it
+_RECEIVES = re.compile(r"(?:收件|收货|收|\(收\)|（收）)$")
+
+
 def _name_in(token: str) -> str | None:
-    """The name in a token (收件人张三 → 张三), or None."""
+    """The name in a token (收件人张三 → 张三, 陈思雨收 → 陈思雨), or None."""
     bare = _NAME_LABEL.sub("", token)
+    marked = _RECEIVES.sub("", bare)
+    if marked != bare and _is_cjk_name(marked):
+        return marked  # (陈思雨收 reads as a four-character name too)
     return bare if _is_cjk_name(bare) else None
 
 

@@ -2347,9 +2347,21 @@ _PROGRESS_ASKED = re.compile(
 )
 
 
+# one item of an order sent back and the other kept, in so many words ("T恤和牛仔裤一起买的那单
+# 我只退牛仔裤 T恤留着"): the return wanted, where the model was unsure of it (jobs batch 4,
+# studied: a "did you mean" whose job was lost once she shared her contact)
+_ONLY_THIS_BACK = re.compile(r"(?:只|就)(?:要|想)?退(?!款|钱|运费|邮费|差价|回来|了吗|吗)")
+_THE_OTHER_KEPT = re.compile(r"留着|留下|保留|不退(?!了|货了|款)|不用退|别退")
+_ASKED_HOW = re.compile(r"吗|呢|怎么|能不能|可不可以|可以|行不行|[?？]")
+
+
 def _reread_s14(group: str, current: str, lower: str, norm: str, slots: Slots) -> str | None:
     if group in ("other", "greeting") and _PILLS_EN.search(lower):
         return MATERIAL_INTENT
+    if current == RETURN_INTENT and _either(_ONLY_THIS_BACK, lower, norm) and _either(
+        _THE_OTHER_KEPT, lower, norm
+    ) and not _either(_ASKED_HOW, lower, norm):
+        return RETURN_INTENT
     if current in (REFUND_PROGRESS_INTENT, RETURN_INTENT) and _either(
         _FAULT_TOLD, lower, norm
     ) and _either(_REFUND_WANTED, lower, norm) and not _either(_PROGRESS_ASKED, lower, norm):

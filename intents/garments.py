@@ -40,6 +40,10 @@ _NEAR_WORDS: frozenset[str] = frozenset(
 
 _WORD = re.compile(r"[a-z][a-z-]*[a-z]")
 
+ZH_GARMENT_SLIPS: dict[str, str] = {"牛仔库": "牛仔裤", "连衣群": "连衣裙", "半身群": "半身裙"}
+"""Chinese garment words typed by their sound (an input method's slip): "T恤和牛仔库一起买的"."""
+_ZH_SLIP = re.compile("|".join(map(re.escape, ZH_GARMENT_SLIPS)))
+
 
 def _distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance (a swap of two letters is one edit), ``limit + 1``
@@ -80,13 +84,14 @@ def garment_of(word: str) -> str | None:
 
 
 def mended(text: str) -> str:
-    """``text`` (lower case) with every garment word typed with a slip written right."""
+    """``text`` (lower case) with every garment word typed with a slip written right (and
+    the Chinese ones typed by their sound, ``ZH_GARMENT_SLIPS``)."""
 
     def mend(found: re.Match[str]) -> str:
         word = found.group(0)
         return garment_of(word) or garment_of(word.replace("-", "")) or word
 
-    return _WORD.sub(mend, text)
+    return _WORD.sub(mend, _ZH_SLIP.sub(lambda found: ZH_GARMENT_SLIPS[found.group(0)], text))
 
 
 _GARMENT_ZH = re.compile(r"[衣裤裙衫套服帽巾恤鞋袜袄褂]")

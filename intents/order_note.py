@@ -66,7 +66,8 @@ _LEAVE_AT = re.compile(
     r"(?:就行|就好|就可以|即可|吧|里就行)"
     r"|\bleave (?:it|the parcel|the package|them)\b.{0,20}\b(?:at|in|with|by)\b"
     r" (?:the |my )?(?:door|doorstep|front door|locker|parcel locker|reception|front desk"
-    r"|concierge|porch|neighbou?r|security)",
+    r"|concierge|porch|neighbou?r|security|guard|security guard|gate ?keeper|doorman|porter"
+    r"|mail ?room|front gate)",
     re.IGNORECASE,
 )
 
@@ -139,3 +140,73 @@ def wants_gift_wrap(text: str) -> bool:
     """Gift wrapping, a gift box or a card asked beside the note ("add a note: gift wrap, no
     invoice inside"): the shop's rules don't offer it — the note can ask, never promise."""
     return _GIFT_WRAP.search(text) is not None
+
+
+# -- a note asked beside another change ------------------------------------------------------
+# "地址改成… 放门卫就行", "change my hoodie to XL please, and add a note to leave it in the
+# parcel locker", "是送人的 别放价格单 还有地址我也要改一下": two jobs in one message — the
+# change (its own confirmation) and the note, which is written as its own words only.
+
+# where a clause ends: punctuation, a space beside a Chinese character, or words that add one
+_CLAUSE_CUT = re.compile(
+    r"[，,。;；!！?？\n]+"
+    r"|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])"
+    r"|(?<=\S)\s*(?=还有|另外|顺便|然后(?:再)?(?:帮我)?)"
+    r"|(?i:\s+(?=(?:oh |and |also |plus |btw )*(?:and|also|plus|btw)\b))"
+)
+# a present told beside the note ("是送朋友的生日礼物", "this hoodie is a present"): said with it
+_GIFT_TOLD = re.compile(r"送人|送朋友|送给|礼物|生日|\b(?:gift|present|birthday)\b", re.IGNORECASE)
+# the other change in so many words: an address, a receiver, a size or colour to change
+_CHANGE_ASKED = re.compile(
+    r"地址|收件人|收货人|寄到|送到|改|换|"
+    r"(?i:\baddress\b|\breceiver\b|\bchange\b|\bswap\b|\bswitch\b|\bship (?:it )?to\b"
+    r"|\bdeliver (?:it )?to\b|\bsend (?:it )?to\b|\binstead\b|\bmake it\b)"
+)
+_CONNECTOR = re.compile(
+    r"^(?:(?:(?:oh|and|also|plus|btw)\b|还有|另外|顺便|然后|再(?=帮|给))\s*)+", re.IGNORECASE
+)
+_LEADING_TO = re.compile(r"^to\s+(?=\w)", re.IGNORECASE)  # "add a note to leave it…"
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE_CUT.split(text) if c and c.strip()]
+
+
+def note_beside_change(text: str) -> tuple[str, str] | None:
+    """A note asked beside another change of the order, cut apart: ``(note, rest)`` — the
+    note's own words (the asking cut, ``note_words``; a present told beside it kept) and the
+    rest of the message, which asks the change ("地址改成上海市… 放门卫就行" → ("放门卫就行",
+    "地址改成上海市…")). ``None`` when the message is only a note ("帮我备注一下 是送人的 别放
+    价格单"), or holds no note."""
+    if not order_note(text):
+        return None
+    clauses = _clauses(text)
+    is_note = [order_note(c) for c in clauses]
+    if not any(is_note):
+        return None
+    for i, clause in enumerate(clauses):
+        # a present told right beside the note is said with it ("是送人的 别放价格单")
+        beside = (i + 1 < len(clauses) and is_note[i + 1]) or (i > 0 and is_note[i - 1])
+        if not is_note[i] and beside and _GIFT_TOLD.search(clause) and not _CHANGE_ASKED.search(
+            clause
+        ):
+            is_note[i] = True
+    kept = [_CONNECTOR.sub("", c).strip() for c in clauses]
+    asked = " ".join(c for c, noted in zip(kept, is_note, strict=True) if c and not noted)
+    if not asked or not _CHANGE_ASKED.search(asked):
+        return None
+    noted_words = [
+        _LEADING_TO.sub("", note_words(c, limit=len(c) + 1) or "")
+        for c, noted in zip(kept, is_note, strict=True)
+        if noted
+    ]
+    said = [w for w in noted_words if w]
+    if not said:
+        return None
+    # the clauses as she said them, one after another ("leave it in the parcel locker, dont
+    # call me"; "是送人的 别放价格单")
+    words = "".join(
+        w if i == 0 else (", " if w[0].isascii() and said[i - 1][-1].isascii() else " ") + w
+        for i, w in enumerate(said)
+    )
+    return words[:200], asked

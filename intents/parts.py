@@ -17,6 +17,8 @@ __all__ = ["asks", "question_parts"]
 _CUT = re.compile(
     r"(?<=[?？])"
     r"|(?<=[吗呢么嘛])(?=[\s，,]+[\u4e00-\u9fff])"  # "能寄到美国吗 要多久"
+    # a question ended by 啊/呀, then one that asks in so many words ("换货运费谁出啊 能用微信付吗")
+    r"|(?<=[啊呀])(?=[\s，,]+[\u4e00-\u9fff][^\s，,。.?？!！]{1,20}[吗呢么嘛?？])"
     r"|(?<=[，,。.;；!！\s吗呢吧啊呀么嘛])(?=还有就是|还有个问题|还有|另外|顺便|再问一?下|还想问|以及)"
     r"|(?i:(?<=[,.;!])(?=\s*(?:and also|also|btw|by the way|plus|another question)\b))"
     # two jobs on two items: "把T恤退了 裤子换成L", "T恤退掉，牛仔裤换L码", "return the tee,
@@ -43,7 +45,7 @@ def _says_something(part: str) -> bool:
 _DETAIL_CJK = 4
 _DETAIL_WORDS = 3
 _ASKING = re.compile(
-    r"[?？吗呢么嘛]|[不没]\s*$|多少|多久|多大|多长|几|什么|啥|怎么|咋|哪|如何|能不能|可不可以|有没有"
+    r"[?？吗呢么嘛]|[不没]\s*$|多少|多久|多大|多长|几|什么|啥|怎么|咋|哪|谁|如何|能不能|可不可以|有没有"
     r"|是不是"
     r"|(?i:\b(?:how|what|when|where|which|who|why|can|could|do|does|is|are|will|would)\b)"
 )
@@ -67,7 +69,9 @@ def question_parts(text: str) -> list[str]:
         piece = piece.strip(" ，,。.;；!！、")
         if not piece:
             continue
-        if parts and (not _says_something(piece) or _a_detail(piece)):
+        told = parts and parts[-1][-1] in "啊呀" and _ASKING.search(parts[-1]) is None
+        if parts and (not _says_something(piece) or _a_detail(piece) or told):
+            # ("是啊 能退吗": a cut after 啊 only where the piece before asked something)
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)

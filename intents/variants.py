@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from intents.garments import ZH_GARMENT_SLIPS
+
 ZH_VARIANTS: dict[str, str] = {
     # 快递 / 发货 / 物流 / 订单
     "快第": "快递", "快弟": "快递", "快滴": "快递", "块递": "快递", "筷递": "快递",
@@ -63,6 +65,8 @@ ZH_VARIANTS: dict[str, str] = {
     "优会": "优惠", "忧惠": "优惠",
     "便意": "便宜", "便移": "便宜",
     "衣付": "衣服",
+    # garments typed by their sound (牛仔库: jobs batch 4; the bot's item reader mends them too)
+    **ZH_GARMENT_SLIPS,
     # question words and chat spellings
     "神马": "什么", "什莫": "什么", "什摸": "什么", "森么": "什么", "甚么": "什么",
     "啥子": "啥", "撒时候": "啥时候", "撒子": "啥", "时侯": "时候",

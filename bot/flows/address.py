@@ -1,7 +1,7 @@
 """Changing the delivery address of a paid, unshipped order: the order's verified customer
 types the new address; ``intents.address`` reads the receiver's name, phone, province, city,
-district and street out of it; the bot shows what it read IN FULL (it is the customer's own
-data, in their own chat; never logged) with Confirm / Edit buttons; only a confirmed address
+district and street out of it; the bot shows what it read (the address in full, the phone
+masked as the order's own is; never logged) with Confirm / Edit buttons; only a confirmed address
 goes to the worker (``orders.change_address``, a command with an idempotency key), which
 changes it or says why not. The phone the order was placed with — its proof — never changes.
 """
@@ -16,6 +16,7 @@ from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
+from bot.flows.notes import NoteBeside, after_change, beside_line
 from bot.keyboards import ConfirmAddressCallback
 from bot.services import choices, done, outcomes
 from bot.services.escalation import call_command, idempotency_key
@@ -67,12 +68,17 @@ class AddressDraft(Draft):
     district: str | None = None
     street: str | None = None
     confirmed: bool = False
+    note: NoteBeside | None = None
+    """A note asked in the same message ("地址改成… 放门卫就行"): shown with the address and
+    written with it (``bot.flows.notes.NoteBeside``)."""
 
     def receiver(self) -> tuple[str | None, str | None]:
-        """The name and phone that will be on the parcel: a new one the customer typed (shown
-        back in full to her, to check, as the address is), else the order's own, masked as
-        the order card shows it (was "（不变）")."""
-        return self.receiver_name or self.name_on_order, self.phone or self.phone_on_order
+        """The name and phone that will be on the parcel: a new name the customer typed (shown
+        back to her, to check, as the address is), else the order's own; a new phone masked as
+        the order's own is (139****1111: a chat's messages are seen over shoulders and in
+        screenshots, and she knows the number she typed), else the order's (was "（不变）")."""
+        phone = masked_phone(self.phone) if self.phone else self.phone_on_order
+        return self.receiver_name or self.name_on_order, phone
 
     def carried(self) -> AddressDraft:
         """A fresh draft for the same order (the address asked again)."""
@@ -80,6 +86,7 @@ class AddressDraft(Draft):
             order_no=self.order_no,
             name_on_order=self.name_on_order,
             phone_on_order=self.phone_on_order,
+            note=self.note.model_copy(update={"shown": False}) if self.note else None,
         )
 
     def region(self, locale: str) -> str:
@@ -91,6 +98,12 @@ class AddressDraft(Draft):
             if part and not any(part.startswith(p) or p.startswith(part) for p in parts):
                 parts.append(part)
         return " ".join(parts)
+
+
+def masked_phone(phone: str) -> str:
+    """A phone as the worker masks the order's own (139****5678)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
 
 
 def _fits(value: str | None, low: int, high: int) -> str | None:
@@ -128,12 +141,15 @@ class AddressFlow(Flow):
     async def draft(self) -> AddressDraft:
         return await self.load(AddressDraft)
 
-    async def start(self, order: OrderView, access: str, typed: str = "") -> None:
+    async def start(
+        self, order: OrderView, access: str, typed: str = "", note: NoteBeside | None = None
+    ) -> None:
         """After the order card: can the address change, and may this customer change it?
         The worker decides (``address_refusal`` in the order view); the bot words it.
         ``typed``: what the customer wrote before the order was settled ("地址改成…", an
         address typed at "which order?"): an address in it is shown to confirm, not asked for
-        again (after the contact, when that is needed first)."""
+        again (after the contact, when that is needed first). ``note``: a note asked in the
+        same message, shown and written with the address."""
         if order.address_refusal == "already_shipped" and order.delivered_at is not None:
             # signed for already: no courier can redirect it — unless it never reached them
             conv = self.conv
@@ -147,11 +163,17 @@ class AddressFlow(Flow):
             await outcomes.address_refused(
                 self.conv, AddressChangeRefused(reason=order.address_refusal)
             )
+            if order.state in ("awaiting_payment", "paid"):
+                # (an unpaid order takes a note, not yet a new address): the note on its own
+                await after_change(
+                    self.conv, self.rpc, self.state, order.order_no, note, made=False
+                )
             return
         draft = AddressDraft(
             order_no=order.order_no,
             name_on_order=order.receiver_name_masked or None,
             phone_on_order=order.phone_masked or None,
+            note=note,
         )
         given = address_in(typed)
         if given is not None:
@@ -244,15 +266,22 @@ class AddressFlow(Flow):
         conv = self.conv
         keep = conv.t("address.parsed.keep")
         name, phone = draft.receiver()
+        text = conv.t(
+            "address.parsed",
+            name=name or keep,
+            phone=phone or keep,
+            region=draft.region(self.conv.locale),
+            street=draft.street or "",
+        )
+        if draft.note is not None:
+            # the note asked with it goes on with the address: her yes is to both
+            # (said before the read-back's question, its last line)
+            draft.note.shown = True
+            head, _, ask = text.rpartition("\n")
+            text = "\n".join(filter(None, (head, beside_line(conv, draft.note), ask)))
         await self.wait(AddressChange.waiting_for_confirm, draft)
         await conv.say(
-            conv.t(
-                "address.parsed",
-                name=name or keep,
-                phone=phone or keep,
-                region=draft.region(self.conv.locale),
-                street=draft.street or "",
-            ),
+            text,
             reply_markup=keyboards.confirm_or_edit(
                 conv.t, lambda yes: ConfirmAddressCallback(confirm=yes)
             ),
@@ -318,6 +347,7 @@ class AddressFlow(Flow):
             await outcomes.address_refused(conv, reply)
             return
         await self.finish()
+        made = isinstance(reply, AddressChanged)
         if isinstance(reply, AddressChanged):
             logger.info("address changed for order %s by chat %s", draft.order_no, conv.chat_id)
             keep = conv.t("address.parsed.keep")
@@ -332,6 +362,10 @@ class AddressFlow(Flow):
             await done.say(conv, "address", text, order_no=draft.order_no)
         else:
             await outcomes.explain(conv, reply)
+        if made or (isinstance(reply, AddressChangeRefused) and reply.reason == "not_paid"):
+            # the note asked with it: written now, or (an unpaid order) asked on its own; a
+            # parcel gone already takes no note either (the refusal said so)
+            await after_change(conv, self.rpc, self.state, draft.order_no, draft.note, made=made)
 
     async def resume(self, at: str) -> None:
         draft = await self.draft()

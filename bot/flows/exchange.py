@@ -260,6 +260,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft = ExchangeDraft(
             order_no=order_no,
             new_size=wish.target,
+            new_color=wanted_color(text) if text else None,  # "那换个黑色的吧"
             size_step=wish.step,
             size_base=wish.base,
             request=text.strip()[:200],

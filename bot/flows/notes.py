@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import logging
 
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel
 
 from bot import keyboards
 from bot.flows.base import Flow, OrderDraft
 from bot.keyboards import ConfirmNoteCallback
 from bot.services import choices, done, outcomes
+from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key
+from bus import Bus
 from bus.contracts import (
     NOTE_MAX_CHARS,
     AddOrderNote,
@@ -36,7 +40,7 @@ from bus.contracts import (
     OrderView,
 )
 from intents import Decision
-from intents.order_note import note_words, wants_gift_wrap
+from intents.order_note import note_beside_change, note_words, wants_gift_wrap
 
 logger = logging.getLogger(__name__)
 
@@ -212,3 +216,59 @@ class OrderNoteFlow(Flow):
             await self.ask_confirm(draft, draft.note)
             return
         await self.run(draft)
+
+
+# -- a note asked beside another change ----------------------------------------------------------
+class NoteBeside(BaseModel):
+    """A note asked in the same message as another change of the order ("地址改成… 放门卫就行",
+    "change my hoodie to XL, and add a note to leave it in the parcel locker": cut apart by
+    ``intents.order_note.note_beside_change``). It rides in the change's draft: the change's
+    confirmation shows it too, and her yes to it writes both. A change that doesn't go through
+    (refused, out of stock, changed by a button without a read-back) leaves the note asked on
+    its own, with its own yes."""
+
+    words: str
+    wrap: bool = False
+    shown: bool = False
+    """It was in the change's read-back that she said yes to."""
+
+
+def note_beside(text: str) -> tuple[NoteBeside, str] | None:
+    """The note asked beside a change and the change's own words, or ``None``."""
+    split = note_beside_change(text)
+    if split is None:
+        return None
+    words, rest = split
+    return NoteBeside(words=words, wrap=wants_gift_wrap(words)), rest
+
+
+def beside_line(conv: Conversation, note: NoteBeside) -> str:
+    """The line added to the change's read-back: the note goes on with it."""
+    line = conv.t("order.note.beside", note=note.words[:NOTE_MAX_CHARS].rstrip())
+    if note.wrap:
+        line += "\n" + conv.t("order.note.wrap_caveat")
+    return line
+
+
+async def after_change(
+    conv: Conversation,
+    rpc: Bus,
+    state: FSMContext,
+    order_no: str | None,
+    note: NoteBeside | None,
+    *,
+    made: bool,
+) -> None:
+    """The change asked with the note has ended: made after a read-back that showed the note,
+    the note is written now; otherwise (refused, declined, or made without that read-back) the
+    note is read back on its own and waits for her yes."""
+    if note is None or order_no is None:
+        return
+    flow = OrderNoteFlow(conv, rpc, state)
+    draft = NoteDraft(order_no=order_no, wrap=note.wrap)
+    if made and note.shown:
+        draft.note = note.words[:NOTE_MAX_CHARS].rstrip()
+        draft.cut = len(note.words) > NOTE_MAX_CHARS
+        await flow.run(draft)
+        return
+    await flow.ask_confirm(draft, note.words)

@@ -20,7 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.address import AddressFlow, address_in
 from bot.flows.base import Draft, Flow, OrderDraft
-from bot.flows.notes import OrderNoteFlow
+from bot.flows.notes import NoteBeside, OrderNoteFlow, after_change, beside_line, note_beside
 from bot.keyboards import ConfirmSizeCallback
 from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
@@ -180,6 +180,10 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
 }
 
 
+_CHANGES_WITH_A_NOTE = frozenset({"order.change_address", "order.modify"})
+"""The changes a note asked in the same message rides with (``NoteBeside``)."""
+
+
 ONLY_FITTING: frozenset[str] = frozenset({"returned"})
 """Jobs whose list shows only the orders they can be about, or says plainly there is none
 ("退回发件人" is about a parcel on its way: never an unpaid or a completed order)."""
@@ -216,7 +220,11 @@ _WAITED = re.compile(
     r"|[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)$|多少?天了|几天了"
     r"|这么慢|太慢|好慢|真慢|慢死|慢吞吞|\bso slow\b|\btoo slow\b|\btaking (so|this) long\b"
     r"|\bages\b|so long|too long|forever|been waiting|\bwaited\b|still (not|hasn'?t|haven'?t)\b"
-    r"|(for|over|almost|nearly|more than) (a|one|two|three|four|\d+) (week|month)s?\b",
+    r"|(for|over|almost|nearly|more than) (a|one|two|three|four|\d+) (week|month)s?\b"
+    # "i paid a month ago", "ordered 2 weeks ago" (jobs batch 4: asked "shall I chase it?")
+    r"|\b(paid|ordered|bought|placed (it|the order)) (for it )?(about |almost |over |like )?"
+    r"(a|one|two|three|four|\d+|a few|several) (week|month)s? ago\b"
+    r"|(付|付款|付钱|下单|拍)(了)?(都|已经)?(快|有)?[一两二三四五六七八九十几\d]+个?多?(星期|礼拜|周|月)",
     re.IGNORECASE,
 )
 
@@ -293,6 +301,8 @@ class OrderQueryDraft(Draft):
     """The customer's words (a size or colour to change to, a courier)."""
     in_view: bool = False
     """The order is the one whose card was just shown: not shown again before the answer."""
+    note: NoteBeside | None = None
+    """A note asked beside the address or item change ("地址改成… 放门卫就行"): written with it."""
 
     @property
     def refund_asked(self) -> bool:
@@ -337,7 +347,18 @@ class OrderQueryFlow(Flow):
         ):
             # "那现在到哪了" right after the address of an order was changed: that order too
             order_no = self.conv.memory.last_order
-        draft = OrderQueryDraft(intent=intent, order_no=order_no, job=job, text=text[:300])
+        note: NoteBeside | None = None
+        if job == "note" and intent in _CHANGES_WITH_A_NOTE and (
+            (beside := note_beside(text)) is not None
+        ):
+            # "地址改成… 放门卫就行", "change my hoodie to XL, and add a note to leave it in the
+            # parcel locker": the change, with the note in its own words beside it (the whole
+            # message was written as the note, and the change dropped)
+            note, text = beside
+            job = None
+        draft = OrderQueryDraft(
+            intent=intent, order_no=order_no, job=job, text=text[:300], note=note
+        )
         # its card shown a message or two ago ("怎么这么慢" under it): not shown again for a wait
         draft.in_view = order_no is not None and order_no == self.conv.memory.order_in_view()
         if order_no is None and (job is not None or intent != "order.status"):
@@ -642,11 +663,13 @@ class OrderQueryFlow(Flow):
             courier = courier_asked(draft.text) or "sf"
             await change.run(ChangeDraft(job="courier", order_no=order.order_no, courier=courier))
         elif intent == "order.change_address":
-            await AddressFlow(conv, self.rpc, self.state).start(order, found.access, draft.text)
+            await AddressFlow(conv, self.rpc, self.state).start(
+                order, found.access, draft.text, note=draft.note
+            )
         elif intent == "order.cancel":
             await change.offer_cancel(order)
         elif intent == "order.modify":
-            await change.modify(order, draft.text)
+            await change.modify(order, draft.text, note=draft.note)
         elif intent == "returns.refund_progress":
             live = [r for r in order.returns if r.state != "cancelled"]  # (looked up with them)
             if live:
@@ -860,6 +883,9 @@ class ChangeDraft(OrderDraft):
     """The idempotency key of the command (kept, so a retry never applies it twice)."""
     request: str = ""
     """The customer's words that asked for the change (the item they name is the one)."""
+    note: NoteBeside | None = None
+    """A note asked in the same message ("卫衣换成L码 备注一下别打电话"): shown with the change
+    and written with it (``bot.flows.notes.NoteBeside``)."""
 
 
 class OrderChangeFlow(Flow):
@@ -897,8 +923,9 @@ class OrderChangeFlow(Flow):
         await self.run(ChangeDraft(job=job, order_no=order_no))
 
     # -- changing an item ------------------------------------------------------------------------
-    async def modify(self, order: OrderView, text: str) -> None:
-        """Size or colour of an unshipped item: which item, what to, then the worker."""
+    async def modify(self, order: OrderView, text: str, note: NoteBeside | None = None) -> None:
+        """Size or colour of an unshipped item: which item, what to, then the worker (with
+        ``note``, a note asked in the same message)."""
         wish = size_wish(text)
         draft = ChangeDraft(
             job="modify",
@@ -908,6 +935,7 @@ class OrderChangeFlow(Flow):
             size_step=wish.step,
             size_base=wish.base,
             request=text.strip()[:200],
+            note=note,
         )
         await self.modify_draft(order, draft)
 
@@ -928,6 +956,8 @@ class OrderChangeFlow(Flow):
         if refusal == "not_paid":
             hours = conv.replies.policy.orders.unpaid_close_hours
             await conv.say(conv.t("order.modify.unpaid", hours=hours))
+            # (an unpaid order takes a note): the note asked with it, on its own
+            await self.note_alone(draft)
             return
         if refusal == "already_shipped":
             await conv.say(conv.t("order.modify.shipped"))
@@ -1024,6 +1054,7 @@ class OrderChangeFlow(Flow):
         if not options:
             await self.finish()
             await self.modify_refused(["out_of_stock"])
+            await self.note_alone(draft)
             return
         await self.wait(OrderChange.waiting_for_variant, draft)
         await self.conv.say(
@@ -1061,14 +1092,19 @@ class OrderChangeFlow(Flow):
             return
         size = draft.new_size or draft.old_size or ""
         color = colour_name(draft.new_color or draft.old_color or "", conv.locale)
+        text = conv.t(
+            "order.modify.confirm",
+            order_no=draft.order_no,
+            item=draft.item_title,
+            new_variant=f"{size} / {color}",
+        )
+        if draft.note is not None:
+            # the note asked with it goes on with the change: her yes is to both
+            draft.note.shown = True
+            text += "\n" + beside_line(conv, draft.note)
         await self.wait(OrderChange.waiting_for_confirm, draft)
         await conv.say(
-            conv.t(
-                "order.modify.confirm",
-                order_no=draft.order_no,
-                item=draft.item_title,
-                new_variant=f"{size} / {color}",
-            ),
+            text,
             reply_markup=keyboards.yes_no(conv.t, lambda yes: ConfirmSizeCallback(confirm=yes)),
         )
 
@@ -1106,6 +1142,7 @@ class OrderChangeFlow(Flow):
             await self.finish()
             await conv.say(said)
             await self.modify_refused(["out_of_stock"])
+            await self.note_alone(draft)
             return True
         await self.wait(OrderChange.waiting_for_variant, draft)
         await conv.say(
@@ -1124,6 +1161,8 @@ class OrderChangeFlow(Flow):
             await self.run(draft)
             return
         draft.new_size, draft.new_color, draft.size_step, draft.size_base = None, None, 0, None
+        if draft.note is not None:
+            draft.note.shown = False  # (no to the change: the note is asked on its own later)
         if draft.item_id is None:
             await self.finish()
             return
@@ -1280,10 +1319,19 @@ class OrderChangeFlow(Flow):
             )
             text = conv.t("order.modify.done", item=draft.item_title, new_variant=variant)
             await done.say(conv, "modify", text, order_no=order_no)
+            await after_change(conv, self.rpc, self.state, order_no, draft.note, made=True)
         elif isinstance(reply, ItemModifyRefused):
             await self.modify_refused(list(reply.reasons))
+            if not {"already_shipped", "closed", "order_closed"} & set(reply.reasons):
+                await self.note_alone(draft)
         elif isinstance(reply, outcomes.Setback):
             await outcomes.explain(conv, reply)
+
+    async def note_alone(self, draft: ChangeDraft) -> None:
+        """The change asked with a note did not go through: the note, read back on its own."""
+        await after_change(
+            self.conv, self.rpc, self.state, draft.order_no, draft.note, made=False
+        )
 
     async def resume(self, at: str) -> None:
         """The contact is linked: the change the customer asked for, now as its owner — one

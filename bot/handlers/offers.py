@@ -83,8 +83,9 @@ def _person_wanted(text: str, decision: Decision | None) -> bool:
 
 _BUTTONS: dict[str, tuple[str, str]] = {"cancel": ("button.cancel_order", "button.keep_order")}
 """A job offered by two buttons whose words typed answer it ("确认取消订单", "先不取消")."""
-_JOB_INTENTS = {"cancel": "order.cancel"}
-"""The intent that asks for the job again ("取消订单" at "确定要取消订单…吗？")."""
+_JOB_INTENTS = {"cancel": "order.cancel", "exchange": "returns.exchange"}
+"""The intent that asks for the job again ("取消订单" at "确定要取消订单…吗？"; "那换个黑色的吧"
+at a refused return's "要不要换成别的尺码或颜色？")."""
 # at "确定要取消订单…吗？" the cancel said again in other words is the yes ("不想要了",
 # "cancel it"); "先不取消" / "留着吧" / "keep it" the no
 _CANCEL_YES = re.compile(
@@ -175,7 +176,13 @@ def get_router() -> Router:
                 job: ChangeJob = "urge" if offer.job == "urge" else "cancel"
                 await flows.get(OrderChangeFlow).pressed(job, offer.order_no)
             elif yes and offer.job == "exchange":
-                await flows.get(ExchangeFlow).start_for(offer.order_no)
+                text = message.text or ""
+                if size_wish(text).said or wanted_color(text):
+                    # "不能退的话 那换个黑色的吧 码不变" under a refused return: the exchange of
+                    # that order, in the colour or size she names (it asked which order again)
+                    await flows.get(ExchangeFlow).instead_of_return(offer.order_no, None, text)
+                else:
+                    await flows.get(ExchangeFlow).start_for(offer.order_no)
             elif yes and offer.job == "return":
                 await flows.get(ReturnFlow).start_for(offer.order_no)
             elif offer.job == "cancel":

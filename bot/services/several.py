@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from intents import Decision, IntentEngine
+from intents.order_note import order_note
 from intents.parts import asks, question_parts
 
 SURE: Final = 0.85
@@ -33,6 +34,12 @@ SURE: Final = 0.85
 MOST: Final = 2
 """Other questions answered besides the turn's own."""
 NEVER_ALSO: Final = frozenset({"greeting.hello", "thanks.bye", "returns.return"})
+HER_ORDER_SAYS: Final = frozenset({"shipping.dispatch_time"})
+"""Policy questions her own order's answer settles, asked beside a question about that order."""
+_IN_GENERAL = re.compile(r"一般|通常|平时|\b(?:usually|normally|generally|in general)\b", re.I)
+WITH_A_NOTE: Final = frozenset({"order.change_address", "order.modify"})
+"""Jobs a note asked beside them goes with (``bot.flows.notes.NoteBeside``): the note's part
+stays in the job's words rather than being offered with a button of its own."""
 """Answered only as a message's own question: a greeting or thanks beside a question is no
 question; a return wanted is a job about an order."""
 
@@ -148,6 +155,20 @@ def read_parts(
     region = decision.slots.region  # "能寄到美国吗 要多久": the time to the US
     for index, part, read in sure:
         if read.intent in seen:
+            continue
+        if (
+            placed
+            and primary.intent == "order.status"
+            and read.intent in HER_ORDER_SAYS
+            and not _IN_GENERAL.search(part)
+        ):
+            # "also when is it actually going to ship?? i paid a month ago": her order's card
+            # (or its chase) says when; the shop's usual days after it were no answer to her
+            # (an order 32 days late heard "in-stock items leave us within 2–3 days")
+            continue
+        if job_leads and primary.intent in WITH_A_NOTE and order_note(part):
+            # "是送人的 包裹里别放价格单 还有地址我也要改一下": the note goes with the address
+            # change (it was offered with a button, and lost once she shared her contact)
             continue
         # "把T恤退了 裤子换成L": a return wanted beside another job that leads is a second job
         # of the message — offered with its button, never lost

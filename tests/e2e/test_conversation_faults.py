@@ -325,3 +325,28 @@ async def test_custom_refund_refused_within_the_window_offers_the_exchange_en(st
     [refused] = await customer.says(f"i want a refund for {order.order_no}, changed my mind")
     assert refused.button(stack.t("button.exchange_instead", "en"))
     assert stack.t("returns.custom_exchange_over", "en", hours="48") not in refused.text
+
+
+async def test_the_exchange_asked_in_words_under_a_refused_refund_is_that_items_zh_en(stack):
+    """Jobs batch 4: "不能退的话 那换个黑色的吧 码不变" under the refusal of a custom-made item's
+    refund asked "which order?" again. The exchange offered is that order's, in the colour
+    she names (her size kept), read back with its terms to confirm."""
+    order = await stack.make_order(kind="custom", state="shipped", delivered_ago=timedelta(hours=5))
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [refused] = await customer.says(f"{order.order_no} 定制的这件不想要了 能退款吗")
+    assert refused.button(stack.t("button.exchange_instead"))
+    [terms] = await customer.says("不能退的话 那换个白色的吧 码不变")
+    assert order.order_no in terms.text and "M / 白色" in terms.text
+    assert terms.button("确认换货") and await stack.exchanges(order.order_no) == []
+    [made] = await customer.presses(terms, "确认换货")
+    assert "RMA" in made.text and len(await stack.exchanges(order.order_no)) == 1
+    english_order = await stack.make_order(
+        kind="custom", state="shipped", delivered_ago=timedelta(hours=5)
+    )
+    english = stack.customer(language_code="en")
+    await english.shares_contact(english_order.phone)
+    [refused] = await english.says(f"i want a refund for {english_order.order_no}")
+    assert refused.button(stack.t("button.exchange_instead", "en"))
+    [terms] = await english.says("ok then can i swap it for white instead, same size")
+    assert english_order.order_no in terms.text and "M / white" in terms.text

@@ -164,3 +164,85 @@ async def test_gift_wrapping_is_no_note_and_stays_honest_zh_and_en(stack) -> Non
     assert confirm.text == read_back(
         stack, order.order_no, "gift wrap, no invoice inside", "en", "order.note.wrap_caveat"
     )
+
+
+# -- a note asked beside another change (jobs batch 4: the whole message was written as the note,
+# the change dropped; or the note offered with a button and lost once she shared her contact)
+
+
+async def test_an_address_change_and_a_note_in_one_message_are_both_done_zh(stack) -> None:
+    """ "地址改成… 放门卫就行": the address read back with the note beside it, one yes for both;
+    the note holds its own words only (never the address)."""
+    customer = stack.customer()
+    order = await stack.make_order(kind="regular", telegram_user_id=customer.user_id, **PAID)
+    card, parsed = await customer.says(
+        "地址改成上海市徐汇区漕溪北路398号汇智大厦1203室 放门卫就行", replies=2
+    )
+    assert order.order_no in card.text
+    beside = stack.t("order.note.beside", note="放门卫就行")
+    assert beside in parsed.text and "漕溪北路398号汇智大厦1203室" in parsed.text
+    assert parsed.text.endswith("对吗？确认后我再提交修改。")  # the read-back's question last
+    assert await remarks_of(stack, order.order_no) == []  # nothing written before the yes
+    changed, noted = await customer.presses(parsed, "没问题", replies=2)
+    assert changed.text.startswith("地址已改好") and "漕溪北路398号" in changed.text
+    assert noted.text == stack.t("order.note.done", order_no=order.order_no, note="放门卫就行")
+    notes = [r.content for r in await remarks_of(stack, order.order_no) if "放门卫" in r.content]
+    assert len(notes) == 1 and "漕溪" not in notes[0] and "地址" not in notes[0]
+    async with stack.shop.db.read() as session:
+        row = await session.scalar(select(Order).where(Order.order_no == order.order_no))
+    assert row is not None and row.province == "上海"
+
+
+async def test_a_gift_note_then_the_address_asked_goes_on_after_the_contact_zh(stack) -> None:
+    """Batch 4's words: the note first, the address change after "还有"; her contact shared at
+    "which order?", the new address typed at its question — both done on her one yes."""
+    order = await stack.make_order(kind="regular", linked=False, **PAID)
+    customer = stack.customer()
+    [ask] = await customer.says("是送朋友的生日礼物 包裹里别放价格单哈 还有收货地址我也要改一下")
+    assert ask.text == stack.t("ask.order_no")
+    await customer.hears_nothing_more()  # (the note is no separate job offered with a button)
+    *_linked, asked = await customer.shares_contact(order.phone, replies=3)
+    assert asked.text == stack.t("address.ask_new")
+    [parsed] = await customer.says("上海市徐汇区漕溪北路398号汇智大厦1203室")
+    note = "是送朋友的生日礼物 包裹里别放价格单哈"
+    assert stack.t("order.note.beside", note=note) in parsed.text
+    _changed, noted = await customer.says("对的", replies=2)
+    assert noted.text == stack.t("order.note.done", order_no=order.order_no, note=note)
+    [remark] = [r for r in await remarks_of(stack, order.order_no) if "价格单" in r.content]
+    assert remark.content.endswith(note) and "地址" not in remark.content
+
+
+async def test_a_size_change_and_a_note_in_one_message_are_both_done_en(stack) -> None:
+    """ "change it to L please, and add a note to leave it in the parcel locker, dont call me":
+    the size said back with the note, one yes; a change declined and then picked from the sizes
+    in stock leaves the note read back on its own (she never saw it beside the new size)."""
+    customer = stack.customer(language_code="en")
+    order = await stack.make_order(
+        kind="regular", telegram_user_id=customer.user_id, size="M", **PAID
+    )
+    _card, confirm = await customer.says(
+        "change it to L please, and add a note to leave it in the parcel locker, dont call me",
+        replies=2,
+    )
+    note = "leave it in the parcel locker, dont call me"
+    assert "L / black" in confirm.text
+    assert stack.t("order.note.beside", "en", note=note) in confirm.text
+    changed, noted = await customer.says("yes", replies=2)
+    assert "L / black" in changed.text
+    assert noted.text == stack.t("order.note.done", "en", order_no=order.order_no, note=note)
+    [remark] = [r for r in await remarks_of(stack, order.order_no) if "locker" in r.content]
+    assert remark.content.endswith(note) and " L" not in remark.content
+    # in Chinese: "不是" to the change, a size picked from the buttons — the note on its own
+    other = stack.customer()
+    second = await stack.make_order(
+        kind="regular", telegram_user_id=other.user_id, size="M", **PAID
+    )
+    _card, confirm = await other.says("改成L码 备注一下别打电话", replies=2)
+    assert stack.t("order.note.beside", note="别打电话") in confirm.text
+    [sizes] = await other.presses(confirm, "不是")
+    changed, alone = await other.presses(sizes, "S / 黑色", replies=2)
+    assert "S / 黑色" in changed.text
+    assert alone.text == read_back(stack, second.order_no, "别打电话")
+    assert [r for r in await remarks_of(stack, second.order_no) if "电话" in r.content] == []
+    [done] = await other.presses(alone, "是的")
+    assert done.text == stack.t("order.note.done", order_no=second.order_no, note="别打电话")

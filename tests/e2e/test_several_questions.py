@@ -65,7 +65,7 @@ async def test_an_address_to_change_beside_a_coupon_question_leads_and_is_done(s
     assert done.text == stack.t(
         "address.done_full",
         name="王芳",
-        phone="13900001111",
+        phone="139****1111",  # masked as the order's own receiver is
         region="浙江 杭州市 西湖区",
         street="文三路100号",
     )

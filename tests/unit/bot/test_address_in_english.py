@@ -20,7 +20,7 @@ async def test_the_new_address_read_back_in_english_keeps_the_city() -> None:
         "address.parsed",
         "en",
         name="Li Na",
-        phone="13812345678",
+        phone="138****5678",  # masked as the order's own receiver is
         region="Jiangsu Nanjing Gulou District",
         street="1 Zhongshan Road",
     )

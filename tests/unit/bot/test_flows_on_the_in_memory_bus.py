@@ -73,11 +73,13 @@ async def test_a_changeable_address_is_asked_for_and_sent_as_the_contract_wants(
     answers = await harness.say(ASK)
     assert answers[-1] == harness.replies.text("address.ask_new", "zh_CN")
     [shown] = await harness.say("李雷 上海市浦东新区世纪大道100号8楼 13800001111")
-    # Shown in full to the customer before anything is written, with Confirm / Edit.
-    assert "李雷" in shown and "13800001111" in shown and "世纪大道100号8楼" in shown
+    # Shown to the customer before anything is written, with Confirm / Edit: the address in
+    # full, the phone masked as the order's own receiver's is
+    assert "李雷" in shown and "138****1111" in shown and "世纪大道100号8楼" in shown
+    assert "13800001111" not in shown
     assert [c for c in bus.calls if isinstance(c, ChangeAddress)] == []
     [done] = await harness.press("✅")
-    assert "13800001111" in done
+    assert "138****1111" in done and "13800001111" not in done
     [lookup, change] = bus.calls
     assert isinstance(lookup, LookupOrder) and lookup.phone_last4 == "0001"
     assert isinstance(change, ChangeAddress)

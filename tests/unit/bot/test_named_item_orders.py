@@ -69,6 +69,10 @@ def test_every_order_is_asked_of_the_worker() -> None:
         "it's been ages where is it",
         "I've been waiting for two weeks",
         "my order still hasn't shipped",
+        # the payment's age told (jobs batch 4)
+        "when is it going to ship?? i paid a month ago",
+        "ordered 2 weeks ago and nothing",
+        "付款都一个多月了",
     ],
 )
 def test_a_complaint_about_the_wait(text: str) -> None:
@@ -77,7 +81,8 @@ def test_a_complaint_about_the_wait(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["我的包裹到哪了", "怎么还没发货", "where is my parcel", "when will it ship", "一个星期能到吗"],
+    ["我的包裹到哪了", "怎么还没发货", "where is my parcel", "when will it ship", "一个星期能到吗",
+     "i paid a few days ago, when does it ship"],
 )
 def test_a_plain_question_is_no_complaint(text: str) -> None:
     assert not waited_too_long(text)

@@ -41,6 +41,8 @@ def test_mended_writes_only_the_slips_right() -> None:
     )
     assert mended("the t-shrit and the jeens") == "the tshirt and the jeans"
     assert mended("how much does the coat cost") == "how much does the coat cost"
+    # typed by their sound (jobs batch 4: "T恤和牛仔库一起买的那单")
+    assert mended("t恤和牛仔库一起买的 连衣群也要退") == "t恤和牛仔裤一起买的 连衣裙也要退"
 
 
 @pytest.mark.parametrize(

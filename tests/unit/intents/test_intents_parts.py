@@ -34,6 +34,11 @@ from intents.parts import question_parts
         # short, but a question of its own
         ("能便宜点吗？包邮不", ["能便宜点吗？", "包邮不"]),
         ("有货吗？发货没", ["有货吗？", "发货没"]),
+        # a question ended by 啊, then another (jobs batch 4); 啊 after no question cuts nothing
+        ("换货运费谁出啊 能用微信付吗", ["换货运费谁出啊", "能用微信付吗"]),
+        ("邮费多少呀 可以发顺丰吗", ["邮费多少呀", "可以发顺丰吗"]),
+        ("是啊 能退吗", ["是啊 能退吗"]),
+        ("这件好看啊 有S码吗", ["这件好看啊 有S码吗"]),
     ],
 )
 def test_question_parts(text: str, parts: list[str]) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.flows.orders import order_job
 from intents import IntentEngine
-from intents.order_note import note_words, order_note, wants_gift_wrap
+from intents.order_note import note_beside_change, note_words, order_note, wants_gift_wrap
 
 NOTES = [
     "是送人的 包裹里别放价格单和发票可以吗",
@@ -77,3 +77,48 @@ def test_what_is_written(text: str, words: str | None) -> None:
 def test_gift_wrapping_beside_the_note_is_seen() -> None:
     assert wants_gift_wrap("pls add a note: gift wrap, no invoice inside")
     assert not wants_gift_wrap("是送人的 别放价格单")
+
+
+def test_left_with_the_guard_is_a_note() -> None:
+    """ "leave it with the guard" (放门卫 in English), beside an address change in batch 4."""
+    assert order_note("pls leave it with the security guard")
+    assert order_note("leave the parcel with the doorman")
+
+
+@pytest.mark.parametrize(
+    ("text", "split"),
+    [
+        # the change and the note cut apart: the note in its own words only
+        ("地址改成徐汇区漕溪北路398号 放门卫就行", ("放门卫就行", "地址改成徐汇区漕溪北路398号")),
+        ("卫衣换成L码 备注一下别打电话", ("别打电话", "卫衣换成L码")),
+        ("改一下地址吧，然后备注别打电话", ("别打电话", "改一下地址吧")),
+        (
+            "送闺蜜的生日礼物 别放发票和小票 另外帮我改下收件地址",
+            ("送闺蜜的生日礼物 别放发票和小票", "帮我改下收件地址"),
+        ),
+        (
+            "swap the skirt to S pls, and add a note to leave it at reception, dont ring me",
+            ("leave it at reception, dont ring me", "swap the skirt to S pls"),
+        ),
+        (
+            "new address is 北京市朝阳区建国路87号 and leave it with the guard",
+            ("leave it with the guard", "new address is 北京市朝阳区建国路87号"),
+        ),
+        (
+            "its for my sisters birthday so no receipt in the box please. also i need to change"
+            " the address",
+            (
+                "its for my sisters birthday so no receipt in the box",
+                "i need to change the address",
+            ),
+        ),
+        # only a note: nothing else to change
+        ("帮我备注一下 是送人的 别放价格单 谢谢", None),
+        ("add a note: no receipt inside please, its a gift", None),
+        ("放快递柜就行", None),
+        # no note at all
+        ("地址改成上海市徐汇区漕溪北路398号", None),
+    ],
+)  # fmt: skip
+def test_a_note_beside_a_change(text: str, split: tuple[str, str] | None) -> None:
+    assert note_beside_change(text) == split
