@@ -46,7 +46,12 @@ def test_not_the_job_dropped(text: str) -> None:
      ("actually can i exchange them for a bigger size instead", "exchange"),
      ("i'd rather swap it for an XL", "exchange"), ("不退了 换成XL吧", "exchange"),
      ("还是换大一码吧", "exchange"), ("算了还是退款吧", "return"),
-     ("can I return it instead?", "return")],
+     ("can I return it instead?", "return"),
+     # the job dropped and the other asked, in more words (jobs batch 5)
+     ("算了不退了 帮我换个大一号的", "exchange"), ("先不退了 能不能换成黑色", "exchange"),
+     ("rather than a refund can I have it in a smaller size", "exchange"),
+     ("不想换了 把钱退我吧", "return"), ("那不换了 退款", "return"),
+     ("forget about the exchange, I want a refund", "return")],
 )  # fmt: skip
 def test_the_job_switched(text: str, to: str) -> None:
     assert switched_to(text) == to
@@ -62,7 +67,8 @@ def test_a_question_or_a_reason_is_no_switch(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["换L", "换成白色的", "能换吗", "退款多久到", "exchange rules?", "how do I return it"]
+    "text", ["换L", "换成白色的", "能换吗", "退款多久到", "exchange rules?", "how do I return it",
+             "不退了", "先不换了", "no exchange for sale items?"]
 )
 def test_not_the_job_switched(text: str) -> None:
     assert switched_to(text) is None
