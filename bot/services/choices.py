@@ -298,6 +298,13 @@ _FIT = _any(
     "未洗",
     "没拆",
     "吊牌(还在|都在|完好|没剪|没拆)",
+    # the tags told in other words, a try-on only (fine for resale): "他就试了一下 吊牌都还挂着"
+    # opened a complaint ticket at a return's condition question (jobs batch 5)
+    "吊牌[都也还]*(挂着|留着|在的|在$|在 )",
+    "试(穿)?了一下",
+    "只试(穿)?过",
+    "试穿过",
+    "(only|just) tried (it|them) on",
     "全新",
     "unworn",
     "not worn",
@@ -310,7 +317,7 @@ _FIT = _any(
     "not washed",
 )
 _UNFIT = _any(
-    "(?<![没未])穿过",
+    "(?<![没未试])穿过",
     "(?<![没未])洗过",
     "剪了吊牌",
     "吊牌(剪|拆|掉|没了)",
@@ -817,6 +824,35 @@ _DROPS_EXCHANGE = re.compile(
 _ASKS_RETURN = re.compile(
     r"退钱|退款|退货|退掉|退了|钱.{0,4}退|退.{0,3}钱|money back|refund|return", re.IGNORECASE
 )
+
+
+_GO_AHEAD = {
+    "button.confirm_return": re.compile(
+        r"(?:那就|那|就|还是)?(?:直接)?退(?:货|掉|了|款)?(?:吧|呗|啦)?"
+        r"|(?:(?:go ahead and|please|just) )*"
+        r"(?:(?:return|refund) (?:it|them)|send (?:it|them) back)(?: please)?",
+        re.IGNORECASE,
+    ),
+    "button.confirm_exchange": re.compile(
+        r"(?:那就|那|就|还是)?换(?:货|了|吧)?(?:吧|呗|啦)?"
+        r"|(?:(?:go ahead and|please|just) )*(?:exchange|swap) (?:it|them)(?: please)?",
+        re.IGNORECASE,
+    ),
+}
+
+
+def go_ahead_with(text: str, confirm_button: str) -> bool:
+    """ "嗯 退吧" / "yes, return it" at a return's confirmation, "那就换吧" at an exchange's: the
+    job itself asked for again, a yes (it was read as a new request, and the return started
+    over at "which item?" — jobs batch 5)."""
+    pattern = _GO_AHEAD.get(confirm_button)
+    if pattern is None:
+        return False
+    parts = [p for p in re.split(r"[\s,，.。!！~～]+", text.strip()) if p]
+    if parts and len(parts) > 1 and yes_or_no(parts[0]) is True:
+        parts = parts[1:]
+    rest = " ".join(parts) if text.isascii() else "".join(parts)
+    return pattern.fullmatch(rest) is not None
 
 
 def switched_to(text: str) -> Literal["return", "exchange"] | None:

@@ -337,3 +337,19 @@ async def test_a_size_asked_instead_of_the_refund_is_the_exchange_of_that_item_e
     assert said.text == stack.t("job.switch.exchange", "en")
     assert second.split(" ")[0] in quote.text and quote.inline_buttons
     assert "Which item" not in quote.text
+
+
+async def test_a_try_on_with_the_tags_and_a_go_ahead_in_words_make_the_return_zh(stack) -> None:
+    # (jobs batch 5) "他就试了一下 吊牌都还挂着" to the condition question opened a complaint
+    # ticket, and "嗯 退吧" at the return's confirmation started the return over
+    customer, order = await two_item_order(stack)
+    [which] = await customer.says("我想退货")
+    [why] = await customer.presses(which, which.inline_buttons[0][0].text)
+    [fit] = await customer.presses(why, "尺码不合适")
+    assert fit.text == stack.t("returns.fit_question")
+    [quote] = await customer.says("只是试穿了一下 吊牌也还挂着")
+    assert quote.button("确认退货")
+    [done] = await customer.says("嗯 那就退吧")
+    assert len(await returns_of(stack, order.order_no)) == 1
+    assert await stack.tickets(customer.user_id) == []
+    assert not done.inline_buttons or not done.button("全部都退")

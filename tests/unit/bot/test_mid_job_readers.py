@@ -112,3 +112,31 @@ def test_a_fault_told_after_a_refusal_is_read_as_quality(text: str) -> None:
 def test_a_person_not_wanted_after_all(text: str, rest: str | None) -> None:
     """Blind jobs batch 4: "不用转了" while waiting for a person went to the ticket."""
     assert person_not_needed(text) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [("就试穿了一下 吊牌还挂着", True), ("只试过 吊牌留着", True), ("she just tried them on", True),
+     ("试穿过 吊牌在", True), ("穿过两次", False), ("试了一下 后来洗过了", False),
+     ("能试一下吗", None), ("吊牌在哪", None)],
+)  # fmt: skip
+def test_the_items_condition_told(text: str, told: bool | None) -> None:
+    from bot.services.choices import condition_told
+
+    assert condition_told(text) is told
+
+
+@pytest.mark.parametrize(
+    ("text", "button", "ahead"),
+    [("嗯 退吧", "button.confirm_return", True), ("那就退掉吧", "button.confirm_return", True),
+     ("yes, send them back", "button.confirm_return", True),
+     ("好 换吧", "button.confirm_exchange", True), ("ok swap it", "button.confirm_exchange", True),
+     ("退款几天到", "button.confirm_return", False), ("换吧", "button.confirm_return", False),
+     ("退吧", "button.confirm_exchange", False), ("退吧", "button.confirm_address", False)],
+)  # fmt: skip
+def test_the_job_asked_again_at_its_confirmation_is_a_yes(
+    text: str, button: str, ahead: bool
+) -> None:
+    from bot.services.choices import go_ahead_with
+
+    assert go_ahead_with(text, button) is ahead
