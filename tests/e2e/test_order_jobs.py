@@ -2047,3 +2047,25 @@ async def test_the_item_named_before_the_number_is_the_one_returned_en(stack) ->
     await customer.says(f"its {order.order_no}")
     [why] = await customer.says(order.phone[-4:])
     assert "High-waist Jeans" in why.text and why.button("Size doesn't fit"), why.text
+
+
+async def test_an_order_past_its_dispatch_time_is_cancelled_with_an_apology_en(stack) -> None:
+    """Jobs batch 5: "paid over a month ago and still nothing … just cancel it" was asked
+    back with no word of the wait; an order that never shipped in time is ours to be sorry for.
+    An order on time is asked back as before."""
+    late = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=30)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(late.phone)
+    said = await customer.says(f"cancel order {late.order_no} please", replies=2)
+    confirm = said[-1]
+    assert confirm.button("Yes, cancel the order")
+    assert confirm.text.startswith("I'm sorry you've had to wait so long")
+    on_time = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=5)
+    )
+    other = stack.customer(language_code="en")
+    await other.shares_contact(on_time.phone)
+    _card, asked = await other.says(f"cancel order {on_time.order_no} please", replies=2)
+    assert asked.button("Yes, cancel the order") and "sorry" not in asked.text.lower()
