@@ -68,7 +68,12 @@ class AnswersOffer(Filter):
 _TAKE_THE_PERSON = re.compile(
     r"\b(get|find|give) me (one|someone|somebody|a colleague)\b"
     r"|\b(put|connect|pass|transfer) me (through|over|on)\b|\bgo ahead\b|\bplease do\b"
-    r"|帮我(转|找|接)|(那就?|就)转|转(过去|一下)?吧|找(一)?个(同事)?吧|叫(一)?个(同事)?(吧|来)",
+    r"|帮我(转|找|接)|(那就?|就)转|转(过去|一下)?吧|找(一)?个(同事)?吧|叫(一)?个(同事)?(吧|来)"
+    # "then please ask them for me" to "shall I ask a supervisor?" (jobs batch 5: "行 那麻烦帮我
+    # 问一下" was the chat's goodbye)
+    r"|(帮我|替我|给我)(问|查|申请)(一下|问|下)|麻烦(你)?(问|查)(一下|问)"
+    r"|(check|ask) with (someone|somebody|them|a colleague|your (boss|supervisor|manager))"
+    r"|ask (them|someone|somebody|a colleague)( for me)?",
     re.I,
 )
 
