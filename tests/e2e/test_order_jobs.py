@@ -552,6 +552,22 @@ async def test_the_order_named_by_its_state_is_taken_without_the_list(stack) -> 
     assert listed.text == stack.t("choose.order")
 
 
+async def test_an_unpaid_order_she_asks_to_close_is_asked_back_not_told_still_open_zh(
+    stack,
+) -> None:
+    """Jobs batch 5: "还没付款 不想要了 帮我把订单关掉" heard "it's still open, pay before…"."""
+    order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    said = await customer.says(
+        f"{order.order_no} 这单还没付钱 我不要了 麻烦帮我关闭订单", replies=2
+    )
+    assert said[-1].button("确认取消订单"), said[-1].text
+    assert not any(m.text.startswith("还在的") for m in said)
+    await customer.presses(said[-1], "确认取消订单")
+    assert (await order_row(stack, order.order_no)).state == "closed"
+
+
 async def test_a_paid_order_is_cancelled_with_a_refund_record_en(stack) -> None:
     order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
     customer = stack.customer(language_code="en")
