@@ -18,7 +18,7 @@ from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import ChangeJob, OrderChangeFlow, order_job
 from bot.flows.returns import ReturnFlow
 from bot.services import offers
-from bot.services.choices import bare_yes_or_no, button_typed, remedy_asked
+from bot.services.choices import bare_yes_or_no, button_typed, remedy_asked, yes_or_no
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.memory import Offer
@@ -46,6 +46,8 @@ class AnswersOffer(Filter):
             yes = bare_yes_or_no(message.text)
         if yes is None and conv is not None:
             yes = _same_job_asked(message.text, offer, conv, decision)
+        if yes is None and _variant_for_exchange(message.text, offer):
+            yes = True  # "ok fine, then go ahead with the L" to "exchange it instead?"
         if yes is None and offer.kind == "human" and _person_wanted(message.text, decision):
             yes = True  # "can a supervisor make an exception then?" to "shall I pass you…?"
         if yes is None and offer.kind == "human" and parse_address(message.text).has_address:
@@ -76,6 +78,33 @@ _TAKE_THE_PERSON = re.compile(
     r"|ask (them|someone|somebody|a colleague)( for me)?",
     re.I,
 )
+
+
+# a size letter named as the one wanted ("go ahead with the L", "an M then", "XL please")
+_SIZE_NAMED = re.compile(
+    r"(?:\b(?i:the|an?|size|in|with)\s+|^)(XXXL|XXL|XL|XS|S|M|L)\b(?!')"
+    r"|(?<![\w'])(XXXL|XXL|XL|XS|S|M|L)\s+(?i:then|please|pls|instead)\b"
+)
+
+
+def _exchange_wish(text: str) -> str:
+    """The customer's words for the exchange's size reader: a size letter named alone ("the L")
+    as "size L" (``size_wish`` reads a letter only where it is plainly a size)."""
+    named = _SIZE_NAMED.search(text)
+    if named is not None and not size_wish(text).said:
+        return f"{text} size {named.group(1) or named.group(2)}"
+    return text
+
+
+def _variant_for_exchange(text: str, offer: Offer) -> bool:
+    """A size or colour said (with a yes, or nothing against it) to an exchange offered — after
+    a refused return, "ok fine, then go ahead with the L" was "did you mean…?" (jobs batch 5)."""
+    if offer.kind != "job" or offer.job != "exchange" or offer.order_no is None:
+        return False
+    if yes_or_no(text) is False:
+        return False
+    wish = _exchange_wish(text)
+    return size_wish(wish).said or wanted_color(wish) is not None
 
 
 def _person_wanted(text: str, decision: Decision | None) -> bool:
@@ -180,12 +209,17 @@ def get_router() -> Router:
                 job: ChangeJob = "urge" if offer.job == "urge" else "cancel"
                 await flows.get(OrderChangeFlow).pressed(job, offer.order_no)
             elif yes and offer.job == "exchange":
-                await flows.get(ExchangeFlow).start_for(offer.order_no)
+                text = _exchange_wish(message.text or "")
+                if size_wish(text).said or wanted_color(text):
+                    # the size or colour said with the yes: asked no more
+                    await flows.get(ExchangeFlow).instead_of_return(offer.order_no, None, text)
+                else:
+                    await flows.get(ExchangeFlow).start_for(offer.order_no)
             elif yes and offer.job == "return":
                 await flows.get(ReturnFlow).start_for(offer.order_no)
             elif offer.job == "cancel":
                 await conv.say(conv.t("order.cancel.kept"))
-                text = message.text or ""
+                text = _exchange_wish(message.text or "")
                 if size_wish(text).said or wanted_color(text):
                     # "先别取消 其实是卫衣买小了 改成XL可以吗": what she wants instead
                     await flows.get(OrderChangeFlow).modify_asked(offer.order_no, text)

@@ -208,6 +208,23 @@ async def test_the_exchange_offered_instead_of_a_refused_return_starts_on_a_type
     assert not refused.inline_buttons  # the offer's buttons went once it was answered
 
 
+async def test_a_size_said_to_the_exchange_offered_instead_of_a_refund_is_quoted_en(
+    stack,
+) -> None:
+    """Jobs batch 5: "ok fine, then go ahead with the L" to the exchange offered after a
+    custom item's refund was refused was "did you mean…?"; the size said is the exchange's."""
+    order = await stack.make_order(
+        kind="custom", state="shipped", delivered_ago=timedelta(hours=5), size="M"
+    )
+    customer = stack.customer(language_code="en")
+    [refused] = await customer.says(
+        f"i want a refund for {order.order_no}, last four {order.phone[-4:]}"
+    )
+    assert refused.button("Exchange instead")
+    [quote] = await customer.says("alright then, an L please")
+    assert "for L /" in quote.text and quote.button("Confirm exchange"), quote.text
+
+
 async def test_a_bare_yes_or_no_to_nothing_asked_is_acknowledged_zh_and_en(stack) -> None:
     """ "yes" after the job was done (nothing offered, nothing waiting) heard "did you mean:
     hello / thanks / which colours?", then "shall I pass you to a colleague?"."""
