@@ -103,8 +103,10 @@ def _variant_for_exchange(text: str, offer: Offer) -> bool:
         return False
     if yes_or_no(text) is False:
         return False
+    # a size or colour named, not a fit told ("it's too big" is the return's reason, answered
+    # as such: ``returns.refused_reason_no_change``)
     wish = _exchange_wish(text)
-    return size_wish(wish).said or wanted_color(wish) is not None
+    return size_wish(wish).target is not None or wanted_color(wish) is not None
 
 
 def _person_wanted(text: str, decision: Decision | None) -> bool:
