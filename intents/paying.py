@@ -95,10 +95,20 @@ def asks_if_order_still_open(text: str) -> bool:
     return _ORDER_STILL_OPEN.search(text) is not None or asks_if_unpaid_still_open(text)
 
 
+# the close asked for, not asked about ("我还没付款 不想要了 帮我把订单关掉": a cancel, which
+# heard "it's still open, pay before…" — jobs batch 5)
+_CLOSE_ASKED = re.compile(
+    r"(?:帮我|给我|麻烦|请)[^。！？?!]{0,6}(?:关掉|关闭|关了|取消)(?!了[吗么没])"
+    r"|(?:关掉|关了|取消)(?:吧|掉吧|得了)|不想要了|不要了"
+    r"|(?:please|pls|plz) (?:cancel|close)|(?:cancel|close) it",
+    re.IGNORECASE,
+)
+
+
 def asks_if_unpaid_still_open(text: str) -> bool:
     """Not paid yet, and whether it can still be paid ("还没付款 现在付还来得及吗", "i haven't
-    paid yet, will it expire?")."""
-    return _UNPAID_STILL_OPEN.search(text) is not None
+    paid yet, will it expire?") — not when the close itself is asked for."""
+    return _UNPAID_STILL_OPEN.search(text) is not None and _CLOSE_ASKED.search(text) is None
 
 
 def unpaid_closing_said(text: str) -> bool:

@@ -459,6 +459,8 @@ class OrderFirstFlow(Flow, Generic[OD]):
             answer = choices.button_typed(
                 text, {self.conv.t(self.confirm_button): True, self.conv.t("button.cancel"): False}
             )
+        if answer is None and choices.go_ahead_with(text, self.confirm_button):
+            answer = True
         await self.read_typed(answer, self.confirmed, decision, "choice.again.yes_no")
 
 

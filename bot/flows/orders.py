@@ -912,10 +912,13 @@ class OrderChangeFlow(Flow):
         )
         # what comes back is what was paid: the items and the postage (the worker refunds both)
         total = conv.replies.format_money(order.total + order.postage, conv.locale)
-        await conv.say(
-            conv.t(key, order_no=order.order_no, total=total),
-            reply_markup=keyboards.confirm_cancel(conv.t, order.order_no),
-        )
+        text = conv.t(key, order_no=order.order_no, total=total)
+        late = next((f for f in order.attention if f.code == "dispatch_overdue"), None)
+        if late is not None:
+            # an order cancelled because it never shipped: the wait is ours to be sorry for
+            # (jobs batch 5: "still nothing … just cancel the order" heard no apology)
+            text = conv.t("order.cancel.sorry_late", days=max(1, late.days_late)) + "\n" + text
+        await conv.say(text, reply_markup=keyboards.confirm_cancel(conv.t, order.order_no))
 
     async def pressed(self, job: ChangeJob, order_no: str) -> None:
         """A button about one order (urge, cancel)."""

@@ -69,6 +69,11 @@ async def go_on_after_contact(
         return
     pending = conv.memory.pending()
     if not pending:
+        if conv.offer is not None and conv.memory.offer is None:
+            # the contact shared unasked, with an offer open ("shall I ask a supervisor?"):
+            # it is still hers to answer (jobs batch 5: "行 那麻烦帮我问一下" after the contact
+            # was the chat's goodbye, the offer gone with the contact's turn)
+            conv.memory.offer = conv.offer
         return
     conv.memory.pending_text = None
     decision = topic.follow_up(engine.match(pending), conv.memory)

@@ -18,7 +18,7 @@ from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import ChangeJob, OrderChangeFlow, order_job
 from bot.flows.returns import ReturnFlow
 from bot.services import offers
-from bot.services.choices import bare_yes_or_no, button_typed, remedy_asked
+from bot.services.choices import bare_yes_or_no, button_typed, remedy_asked, yes_or_no
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.memory import Offer
@@ -46,6 +46,8 @@ class AnswersOffer(Filter):
             yes = bare_yes_or_no(message.text)
         if yes is None and conv is not None:
             yes = _same_job_asked(message.text, offer, conv, decision)
+        if yes is None and _variant_for_exchange(message.text, offer):
+            yes = True  # "ok fine, then go ahead with the L" to "exchange it instead?"
         if yes is None and offer.kind == "human" and _person_wanted(message.text, decision):
             yes = True  # "can a supervisor make an exception then?" to "shall I pass you…?"
         if yes is None and offer.kind == "human" and parse_address(message.text).has_address:
@@ -68,9 +70,43 @@ class AnswersOffer(Filter):
 _TAKE_THE_PERSON = re.compile(
     r"\b(get|find|give) me (one|someone|somebody|a colleague)\b"
     r"|\b(put|connect|pass|transfer) me (through|over|on)\b|\bgo ahead\b|\bplease do\b"
-    r"|帮我(转|找|接)|(那就?|就)转|转(过去|一下)?吧|找(一)?个(同事)?吧|叫(一)?个(同事)?(吧|来)",
+    r"|帮我(转|找|接)|(那就?|就)转|转(过去|一下)?吧|找(一)?个(同事)?吧|叫(一)?个(同事)?(吧|来)"
+    # "then please ask them for me" to "shall I ask a supervisor?" (jobs batch 5: "行 那麻烦帮我
+    # 问一下" was the chat's goodbye)
+    r"|(帮我|替我|给我)(问|查|申请)(一下|问|下)|麻烦(你)?(问|查)(一下|问)"
+    r"|(check|ask) with (someone|somebody|them|a colleague|your (boss|supervisor|manager))"
+    r"|ask (them|someone|somebody|a colleague)( for me)?",
     re.I,
 )
+
+
+# a size letter named as the one wanted ("go ahead with the L", "an M then", "XL please")
+_SIZE_NAMED = re.compile(
+    r"(?:\b(?i:the|an?|size|in|with)\s+|^)(XXXL|XXL|XL|XS|S|M|L)\b(?!')"
+    r"|(?<![\w'])(XXXL|XXL|XL|XS|S|M|L)\s+(?i:then|please|pls|instead)\b"
+)
+
+
+def _exchange_wish(text: str) -> str:
+    """The customer's words for the exchange's size reader: a size letter named alone ("the L")
+    as "size L" (``size_wish`` reads a letter only where it is plainly a size)."""
+    named = _SIZE_NAMED.search(text)
+    if named is not None and not size_wish(text).said:
+        return f"{text} size {named.group(1) or named.group(2)}"
+    return text
+
+
+def _variant_for_exchange(text: str, offer: Offer) -> bool:
+    """A size or colour said (with a yes, or nothing against it) to an exchange offered — after
+    a refused return, "ok fine, then go ahead with the L" was "did you mean…?" (jobs batch 5)."""
+    if offer.kind != "job" or offer.job != "exchange" or offer.order_no is None:
+        return False
+    if yes_or_no(text) is False:
+        return False
+    # a size or colour named, not a fit told ("it's too big" is the return's reason, answered
+    # as such: ``returns.refused_reason_no_change``)
+    wish = _exchange_wish(text)
+    return size_wish(wish).target is not None or wanted_color(wish) is not None
 
 
 def _person_wanted(text: str, decision: Decision | None) -> bool:
@@ -176,10 +212,11 @@ def get_router() -> Router:
                 job: ChangeJob = "urge" if offer.job == "urge" else "cancel"
                 await flows.get(OrderChangeFlow).pressed(job, offer.order_no)
             elif yes and offer.job == "exchange":
-                text = message.text or ""
+                text = _exchange_wish(message.text or "")
                 if size_wish(text).said or wanted_color(text):
-                    # "不能退的话 那换个黑色的吧 码不变" under a refused return: the exchange of
-                    # that order, in the colour or size she names (it asked which order again)
+                    # "不能退的话 那换个黑色的吧 码不变", "ok fine, then go ahead with the L" under
+                    # a refused return: the exchange of that order, in the colour or size she
+                    # names (it asked which order again, or "did you mean…?")
                     await flows.get(ExchangeFlow).instead_of_return(offer.order_no, None, text)
                 else:
                     await flows.get(ExchangeFlow).start_for(offer.order_no)
@@ -187,7 +224,7 @@ def get_router() -> Router:
                 await flows.get(ReturnFlow).start_for(offer.order_no)
             elif offer.job == "cancel":
                 await conv.say(conv.t("order.cancel.kept"))
-                text = message.text or ""
+                text = _exchange_wish(message.text or "")
                 if size_wish(text).said or wanted_color(text):
                     # "先别取消 其实是卫衣买小了 改成XL可以吗": what she wants instead
                     await flows.get(OrderChangeFlow).modify_asked(offer.order_no, text)

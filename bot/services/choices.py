@@ -298,6 +298,13 @@ _FIT = _any(
     "未洗",
     "没拆",
     "吊牌(还在|都在|完好|没剪|没拆)",
+    # the tags told in other words, a try-on only (fine for resale): "他就试了一下 吊牌都还挂着"
+    # opened a complaint ticket at a return's condition question (jobs batch 5)
+    "吊牌[都也还]*(挂着|留着|在的|在$|在 )",
+    "试(穿)?了一下",
+    "只试(穿)?过",
+    "试穿过",
+    "(only|just) tried (it|them) on",
     "全新",
     "unworn",
     "not worn",
@@ -310,7 +317,7 @@ _FIT = _any(
     "not washed",
 )
 _UNFIT = _any(
-    "(?<![没未])穿过",
+    "(?<![没未试])穿过",
     "(?<![没未])洗过",
     "剪了吊牌",
     "吊牌(剪|拆|掉|没了)",
@@ -783,22 +790,86 @@ _TO_EXCHANGE = re.compile(
     re.IGNORECASE,
 )
 _TO_RETURN = re.compile(
-    r"^(?:那|那就|要不|还是|我还是|不换了)*(?:退(?:货|掉|了)?吧?|直接退(?:掉|了)?吧?)(?:吧|好了|算了)*$"
+    r"^(?:那|那就|要不|还是|我还是|不换了)*(?:退(?:货|掉|了|钱|款)?吧?|直接退(?:掉|了|钱|款)?吧?)(?:吧|好了|算了)*$"
     r"|^(?:actually|on second thought|wait),? ?(?:i'?d rather|let'?s|just)? ?"
     r"(?:return (?:it|them)|get a refund|refund (?:it|me))(?: instead)?(?: then| please)*$",
     re.IGNORECASE,
 )
 
 
+# The job in progress dropped in so many words, with the other one asked in the same message
+# ("诶 要不不退了 能换小一码吗 M的", "instead of a refund can i just get it one size bigger?",
+# "不换了 直接退钱吧", "forget the swap. i'd rather just get my money back"): the bare switches
+# above are whole messages only, and these were read as new questions — the item lost.
+_DROPS_RETURN = re.compile(
+    r"不退了|不退啦|别退了|不要退了|不想退了|先不退|不退货了|不用退了"
+    r"|instead of (?:a |the |getting a )?(?:refund|return)"
+    r"|rather than (?:a |the )?(?:refund|return)"
+    r"|forget (?:the|about the) (?:return|refund)"
+    r"|(?:don'?t|do not) want (?:a |to )?(?:refund|return)",
+    re.IGNORECASE,
+)
+_ASKS_EXCHANGE = re.compile(
+    r"换|exchange|swap|size (?:up|down)|(?:one|a) size (?:up|down|bigger|smaller)|bigger|smaller"
+    r"|(?:another|different|other) (?:size|colou?r)",
+    re.IGNORECASE,
+)
+_DROPS_EXCHANGE = re.compile(
+    r"不换了|不换啦|别换了|不要换了|不想换了|先不换|不换货了|不用换了"
+    r"|instead of (?:an? |the )?(?:swap|exchange)|rather than (?:an? |the )?(?:swap|exchange)"
+    r"|forget (?:the|about the) (?:swap|exchange)|no (?:swap|exchange)"
+    r"|(?:don'?t|do not) want (?:an? |the |to )?(?:swap|exchange)",
+    re.IGNORECASE,
+)
+_ASKS_RETURN = re.compile(
+    r"退钱|退款|退货|退掉|退了|钱.{0,4}退|退.{0,3}钱|money back|refund|return", re.IGNORECASE
+)
+
+
+_GO_AHEAD = {
+    "button.confirm_return": re.compile(
+        r"(?:那就|那|就|还是)?(?:直接)?退(?:货|掉|了|款)?(?:吧|呗|啦)?"
+        r"|(?:(?:go ahead and|please|just) )*"
+        r"(?:(?:return|refund) (?:it|them)|send (?:it|them) back)(?: please)?",
+        re.IGNORECASE,
+    ),
+    "button.confirm_exchange": re.compile(
+        r"(?:那就|那|就|还是)?换(?:货|了|吧)?(?:吧|呗|啦)?"
+        r"|(?:(?:go ahead and|please|just) )*(?:exchange|swap) (?:it|them)(?: please)?",
+        re.IGNORECASE,
+    ),
+}
+
+
+def go_ahead_with(text: str, confirm_button: str) -> bool:
+    """ "嗯 退吧" / "yes, return it" at a return's confirmation, "那就换吧" at an exchange's: the
+    job itself asked for again, a yes (it was read as a new request, and the return started
+    over at "which item?" — jobs batch 5)."""
+    pattern = _GO_AHEAD.get(confirm_button)
+    if pattern is None:
+        return False
+    parts = [p for p in re.split(r"[\s,，.。!！~～]+", text.strip()) if p]
+    if parts and len(parts) > 1 and yes_or_no(parts[0]) is True:
+        parts = parts[1:]
+    rest = " ".join(parts) if text.isascii() else "".join(parts)
+    return pattern.fullmatch(rest) is not None
+
+
 def switched_to(text: str) -> Literal["return", "exchange"] | None:
     """The customer changes the job in progress: "还是换吧" / "actually exchange it" mid-return
     is an exchange of the same item; "还是退了吧" / "actually just refund it" mid-exchange a
-    return."""
+    return — also when the message drops the one and asks the other in more words ("要不不退了
+    能换小一码吗", "forget the swap, i'd rather get my money back")."""
     core = re.sub(r"[\s,，.。!！~～]+", " ", text).strip()
     squeezed = core.replace(" ", "") if not core.isascii() else core
     if _TO_EXCHANGE.match(squeezed):
         return "exchange"
     if _TO_RETURN.match(squeezed):
+        return "return"
+    # the one job dropped in so many words, the other asked (the more specific reading first)
+    if _DROPS_RETURN.search(core) and _ASKS_EXCHANGE.search(_DROPS_RETURN.sub(" ", core)):
+        return "exchange"
+    if _DROPS_EXCHANGE.search(core) and _ASKS_RETURN.search(_DROPS_EXCHANGE.sub(" ", core)):
         return "return"
     # the change of mind with what she wants instead ("actually can i exchange them for a
     # bigger size instead", "不退了 换成L吧", "i'd rather swap it for an XL", "算了还是退款吧")

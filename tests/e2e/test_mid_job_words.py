@@ -302,3 +302,54 @@ async def test_another_order_number_mid_exchange_starts_its_exchange_en(stack) -
     said, other = await customer.says(f"sorry, it's {second.order_no}", replies=2)
     assert said.text == stack.t("job.other_order.exchange", "en", order_no=second.order_no)
     assert second.order_no in other.text and other.inline_buttons
+
+
+async def test_the_exchange_dropped_for_the_money_at_its_confirmation_zh(stack) -> None:
+    # (jobs batch 5) "不换了 直接退钱吧" at the exchange's confirmation was asked "yes or no?"
+    # and a yes after it logged the exchange she had dropped
+    customer, order = await two_item_order(stack)
+    _rules, which = await customer.says("我想换货", replies=2)
+    first = which.inline_buttons[0][0].text
+    [sizes] = await customer.presses(which, first)
+    [quote] = await customer.presses_data(
+        sizes,
+        next(b.callback_data for row in sizes.inline_buttons for b in row if b.text == "L / 白色"),
+    )
+    assert quote.button("确认换货")
+    said, why = await customer.says("再想想还是不换了 钱退给我吧", replies=2)
+    assert said.text == stack.t("job.switch.return")
+    # the return of the same item: its reason asked, nothing asked about which item
+    assert first.split(" ")[0] in why.text and why.button("尺码不合适")
+    await customer.says("好的")
+    assert await stack.exchanges(order.order_no) == []
+
+
+async def test_a_size_asked_instead_of_the_refund_is_the_exchange_of_that_item_en(stack) -> None:
+    # (jobs batch 5) "instead of a refund can i …" mid-return asked which item again
+    customer, _ = await two_item_order(stack, stack.customer(language_code="en"))
+    [which] = await customer.says("I want to return something")
+    second = which.inline_buttons[1][0].text
+    [why] = await customer.presses(which, second)
+    assert why.button("Changed my mind")
+    said, quote = await customer.says(
+        "oh rather than a refund, could you send it in a different colour?", replies=2
+    )
+    assert said.text == stack.t("job.switch.exchange", "en")
+    assert second.split(" ")[0] in quote.text and quote.inline_buttons
+    assert "Which item" not in quote.text
+
+
+async def test_a_try_on_with_the_tags_and_a_go_ahead_in_words_make_the_return_zh(stack) -> None:
+    # (jobs batch 5) "他就试了一下 吊牌都还挂着" to the condition question opened a complaint
+    # ticket, and "嗯 退吧" at the return's confirmation started the return over
+    customer, order = await two_item_order(stack)
+    [which] = await customer.says("我想退货")
+    [why] = await customer.presses(which, which.inline_buttons[0][0].text)
+    [fit] = await customer.presses(why, "尺码不合适")
+    assert fit.text == stack.t("returns.fit_question")
+    [quote] = await customer.says("只是试穿了一下 吊牌也还挂着")
+    assert quote.button("确认退货")
+    [done] = await customer.says("嗯 那就退吧")
+    assert len(await returns_of(stack, order.order_no)) == 1
+    assert await stack.tickets(customer.user_id) == []
+    assert not done.inline_buttons or not done.button("全部都退")

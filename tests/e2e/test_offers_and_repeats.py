@@ -64,6 +64,24 @@ async def test_a_person_offered_is_taken_by_yes_and_left_by_no(stack) -> None:
     assert await stack.tickets(english.user_id) == []
 
 
+async def test_a_supervisor_offered_is_taken_by_ask_them_for_me_even_past_a_contact(stack) -> None:
+    """Jobs batch 5: the contact shared unasked after "shall I ask a supervisor?" took the
+    offer with it, and "行 那麻烦帮我问一下" was the chat's goodbye."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    _, offer = await customer.says("能便宜点吗", replies=2)
+    assert offer.text == stack.t("bargain.ask_supervisor")
+    await customer.shares_contact(order.phone)
+    [opened] = await customer.says("好 那你替我问问吧")
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "discount" and ticket.ticket_no in opened.text
+    english = stack.customer(language_code="en")
+    _, offer = await english.says("can you do a better price?", replies=2)
+    [opened] = await english.says("sure, check with your supervisor")
+    [ticket] = await stack.tickets(english.user_id)
+    assert ticket.ticket_no in opened.text
+
+
 # ── ways to pay and coupons: yes or no by the policy ───────────────────────────────────────
 
 
@@ -188,6 +206,23 @@ async def test_the_exchange_offered_instead_of_a_refused_return_starts_on_a_type
     [offer] = await customer.says("嗯")
     assert offer.inline_buttons  # the exchange on that order: sizes in stock, or its condition
     assert not refused.inline_buttons  # the offer's buttons went once it was answered
+
+
+async def test_a_size_said_to_the_exchange_offered_instead_of_a_refund_is_quoted_en(
+    stack,
+) -> None:
+    """Jobs batch 5: "ok fine, then go ahead with the L" to the exchange offered after a
+    custom item's refund was refused was "did you mean…?"; the size said is the exchange's."""
+    order = await stack.make_order(
+        kind="custom", state="shipped", delivered_ago=timedelta(hours=5), size="M"
+    )
+    customer = stack.customer(language_code="en")
+    [refused] = await customer.says(
+        f"i want a refund for {order.order_no}, last four {order.phone[-4:]}"
+    )
+    assert refused.button("Exchange instead")
+    [quote] = await customer.says("alright then, an L please")
+    assert "for L /" in quote.text and quote.button("Confirm exchange"), quote.text
 
 
 async def test_a_bare_yes_or_no_to_nothing_asked_is_acknowledged_zh_and_en(stack) -> None:

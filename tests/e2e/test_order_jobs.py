@@ -552,6 +552,22 @@ async def test_the_order_named_by_its_state_is_taken_without_the_list(stack) -> 
     assert listed.text == stack.t("choose.order")
 
 
+async def test_an_unpaid_order_she_asks_to_close_is_asked_back_not_told_still_open_zh(
+    stack,
+) -> None:
+    """Jobs batch 5: "还没付款 不想要了 帮我把订单关掉" heard "it's still open, pay before…"."""
+    order = await stack.make_order(kind="regular", state="awaiting_payment", delivered_ago=None)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    said = await customer.says(
+        f"{order.order_no} 这单还没付钱 我不要了 麻烦帮我关闭订单", replies=2
+    )
+    assert said[-1].button("确认取消订单"), said[-1].text
+    assert not any(m.text.startswith("还在的") for m in said)
+    await customer.presses(said[-1], "确认取消订单")
+    assert (await order_row(stack, order.order_no)).state == "closed"
+
+
 async def test_a_paid_order_is_cancelled_with_a_refund_record_en(stack) -> None:
     order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
     customer = stack.customer(language_code="en")
@@ -2119,3 +2135,25 @@ async def test_a_chinese_address_pasted_in_an_english_chat_is_read_back_in_engli
     assert "南京西路1266号恒隆广场1502室" in parsed.text
     [done] = await customer.says("yes")
     assert done.text.startswith("Address changed")
+
+
+async def test_an_order_past_its_dispatch_time_is_cancelled_with_an_apology_en(stack) -> None:
+    """Jobs batch 5: "paid over a month ago and still nothing … just cancel it" was asked
+    back with no word of the wait; an order that never shipped in time is ours to be sorry for.
+    An order on time is asked back as before."""
+    late = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=30)
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(late.phone)
+    said = await customer.says(f"cancel order {late.order_no} please", replies=2)
+    confirm = said[-1]
+    assert confirm.button("Yes, cancel the order")
+    assert confirm.text.startswith("I'm sorry you've had to wait so long")
+    on_time = await stack.make_order(
+        kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(hours=5)
+    )
+    other = stack.customer(language_code="en")
+    await other.shares_contact(on_time.phone)
+    _card, asked = await other.says(f"cancel order {on_time.order_no} please", replies=2)
+    assert asked.button("Yes, cancel the order") and "sorry" not in asked.text.lower()

@@ -46,7 +46,12 @@ def test_not_the_job_dropped(text: str) -> None:
      ("actually can i exchange them for a bigger size instead", "exchange"),
      ("i'd rather swap it for an XL", "exchange"), ("不退了 换成XL吧", "exchange"),
      ("还是换大一码吧", "exchange"), ("算了还是退款吧", "return"),
-     ("can I return it instead?", "return")],
+     ("can I return it instead?", "return"),
+     # the job dropped and the other asked, in more words (jobs batch 5)
+     ("算了不退了 帮我换个大一号的", "exchange"), ("先不退了 能不能换成黑色", "exchange"),
+     ("rather than a refund can I have it in a smaller size", "exchange"),
+     ("不想换了 把钱退我吧", "return"), ("那不换了 退款", "return"),
+     ("forget about the exchange, I want a refund", "return")],
 )  # fmt: skip
 def test_the_job_switched(text: str, to: str) -> None:
     assert switched_to(text) == to
@@ -62,7 +67,8 @@ def test_a_question_or_a_reason_is_no_switch(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["换L", "换成白色的", "能换吗", "退款多久到", "exchange rules?", "how do I return it"]
+    "text", ["换L", "换成白色的", "能换吗", "退款多久到", "exchange rules?", "how do I return it",
+             "不退了", "先不换了", "no exchange for sale items?"]
 )
 def test_not_the_job_switched(text: str) -> None:
     assert switched_to(text) is None
@@ -106,3 +112,31 @@ def test_a_fault_told_after_a_refusal_is_read_as_quality(text: str) -> None:
 def test_a_person_not_wanted_after_all(text: str, rest: str | None) -> None:
     """Blind jobs batch 4: "不用转了" while waiting for a person went to the ticket."""
     assert person_not_needed(text) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [("就试穿了一下 吊牌还挂着", True), ("只试过 吊牌留着", True), ("she just tried them on", True),
+     ("试穿过 吊牌在", True), ("穿过两次", False), ("试了一下 后来洗过了", False),
+     ("能试一下吗", None), ("吊牌在哪", None)],
+)  # fmt: skip
+def test_the_items_condition_told(text: str, told: bool | None) -> None:
+    from bot.services.choices import condition_told
+
+    assert condition_told(text) is told
+
+
+@pytest.mark.parametrize(
+    ("text", "button", "ahead"),
+    [("嗯 退吧", "button.confirm_return", True), ("那就退掉吧", "button.confirm_return", True),
+     ("yes, send them back", "button.confirm_return", True),
+     ("好 换吧", "button.confirm_exchange", True), ("ok swap it", "button.confirm_exchange", True),
+     ("退款几天到", "button.confirm_return", False), ("换吧", "button.confirm_return", False),
+     ("退吧", "button.confirm_exchange", False), ("退吧", "button.confirm_address", False)],
+)  # fmt: skip
+def test_the_job_asked_again_at_its_confirmation_is_a_yes(
+    text: str, button: str, ahead: bool
+) -> None:
+    from bot.services.choices import go_ahead_with
+
+    assert go_ahead_with(text, button) is ahead

@@ -41,6 +41,9 @@ def test_not_paid_yet_is_said(text, unpaid):
         ("didn't pay yet, is it still valid", True),
         ("还没付款 能先改个颜色吗", False),  # a change to the order, not whether it is open
         ("已经付款了 什么时候发", False),
+        # the close asked for, not asked about (jobs batch 5)
+        ("裙子那单还没付钱 我不要了 麻烦帮我关闭订单", False),
+        ("haven't paid for it yet, please cancel it", False),
     ],
 )
 def test_whether_an_unpaid_order_is_still_open(text, asks):
