@@ -65,11 +65,16 @@ _PRICE_DROPPED = re.compile(
     r"|\bprice (?:has |have )?(?:dropped|drops?|went down|gone down|is lower|fell|cut)\b"
     r"|\b(?:dropped|lowered|reduced|cut) (?:the|its|their) price\b|\bon sale now\b|\bnow on sale\b"
     r"|\b(?:went|gone) on sale\b|\blower price\b|\bdiscounted (?:now|today|since)\b"
+    r"|\bprice is (?:lower|cheaper)\b"
+    # "bought it at 89 and now its 59, can i get that 30 back"
+    r"|\b(?:bought|paid|got)\b.{0,15}?[$£€¥]?\d+.{0,40}\bnow\b.{0,12}\d"
 )
 _DIFFERENCE_BACK = re.compile(
-    r"差价|差额|退(?:点|些|一些|回)?(?:钱|款)|返(?:点|些|一点)?(?:钱|现)|补(?:偿|给我|我)"
-    r"|\bdifference\b|\brefund\b|\bmoney back\b|\bcredit\b|\badjust"
+    r"差价|差额|退|补|返(?:点|些|一点)?(?:钱|现)"
+    r"|\bdifference\b|\brefund\w*|\bmoney back\b|\bback\b|\bcredit\b|\badjust\w*"
 )
+# the difference on an exchange ("换大一码要补差价吗") is hers to pay, no price drop
+_SWAP = re.compile(r"换|\b(?:exchange|swap|replace\w*)\b")
 _PRICE_PROTECTION = re.compile(
     r"价保|保价|价格保护|退差价|返差价|\bprice (?:protection|match(?:ing)?|adjustment|guarantee)\b"
 )
@@ -83,4 +88,8 @@ def asks_price_difference(text: str) -> bool:
     protection = _PRICE_PROTECTION.search(lowered)
     if protection and not (protection.group() == "保价" and _PARCEL.search(lowered)):
         return True  # (a parcel's 保价 is the courier's insurance: "顺丰能保价吗")
-    return bool(_PRICE_DROPPED.search(lowered)) and bool(_DIFFERENCE_BACK.search(lowered))
+    return (
+        _PRICE_DROPPED.search(lowered) is not None
+        and _DIFFERENCE_BACK.search(lowered) is not None
+        and _SWAP.search(lowered) is None
+    )
