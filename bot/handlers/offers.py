@@ -36,7 +36,11 @@ class AnswersOffer(Filter):
     long ago): ``yes`` and the ``offer`` go to the handler."""
 
     async def __call__(
-        self, message: Message, conv: Conversation | None = None, decision: Decision | None = None
+        self,
+        message: Message,
+        conv: Conversation | None = None,
+        decision: Decision | None = None,
+        raw_state: str | None = None,
     ) -> bool | dict[str, Any]:
         offer = conv.offer if conv is not None else None
         if offer is None or message.text is None or not offers.fresh(offer):
@@ -50,9 +54,12 @@ class AnswersOffer(Filter):
             yes = True  # "ok fine, then go ahead with the L" to "exchange it instead?"
         if yes is None and offer.kind == "human" and _person_wanted(message.text, decision):
             yes = True  # "can a supervisor make an exception then?" to "shall I pass you…?"
-        if yes is None and offer.kind == "human" and parse_address(message.text).has_address:
+        if yes is None and offer.kind == "human" and raw_state is None and (
+            parse_address(message.text).has_address
+        ):
             # "改成杭州市西湖区文三路100号" to "shipped, the address can't change: a person?":
-            # she still wants it sent there — the person (her words go with the ticket)
+            # she still wants it sent there — the person (her words go with the ticket); not
+            # while a flow waits for an address (the address flow asked it beside the offer)
             yes = True
         if yes is None and offer.kind == "human" and offer.about:
             # "can i just get a refund instead" to "shall I pass you…?" after a fault told:
