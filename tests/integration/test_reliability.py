@@ -21,7 +21,7 @@ from bus.errors import BusRemoteError, BusTimeout, BusUnavailable
 from bus.rpc import RpcClient
 from bus.topology import Topology
 from tests.integration.conftest import exchange_request
-from tests.support.topology import new_prefix
+from tests.support.topology import drop, new_prefix
 from worker.db.models import Exchange, ProcessedCommand, Variant
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -177,7 +177,8 @@ async def test_handler_crash_on_a_query_answers_internal_error_and_dead_letters(
 
 
 async def test_no_worker_fails_fast_as_unavailable(amqp_url):
-    client = RpcClient(amqp_url, timeout=5, topology=Topology(prefix=new_prefix()))
+    prefix = new_prefix()
+    client = RpcClient(amqp_url, timeout=5, topology=Topology(prefix=prefix))
     await client.connect(wait=10)
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -185,6 +186,7 @@ async def test_no_worker_fails_fast_as_unavailable(amqp_url):
         await client.call(LookupOrder(order_no="KF20260001", telegram_user_id=1))
     assert loop.time() - started < 2.5, "should not wait for the deadline"
     await client.close()
+    drop(prefix)  # the client's reply exchange (the run's end checks nothing is left)
 
 
 async def test_broker_absent_fails_as_unavailable_without_raising_on_connect():

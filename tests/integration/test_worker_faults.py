@@ -23,7 +23,7 @@ from bus.settings import BusSettings
 from tests.integration.conftest import Shop, postgres_database
 from tests.support.orders import many_orders, wait_for_consumers
 from tests.support.processes import clean_env, spawn, stop_all
-from tests.support.topology import new_prefix
+from tests.support.topology import drop, new_prefix
 from worker import create_worker
 from worker.db.models import Exchange, ProcessedCommand, Variant
 from worker.settings import WorkerSettings
@@ -87,6 +87,7 @@ async def test_kill_9_a_worker_mid_stream_every_command_once(
     finally:
         await rpc.close()
         await stop_all(workers)
+        drop(prefix)  # the workers declared it (the run's end checks nothing is left)
     survivor = workers[1].log.read_text()
     # The kill hit commands in flight: the broker gave them to the other worker.
     redelivered = survivor.count("redelivered exchanges.create")

@@ -84,3 +84,10 @@ def delete(leftover: Leftover) -> None:
     except urllib.error.HTTPError as exc:
         if exc.code != 404:  # gone meanwhile (an auto-delete queue)
             raise
+
+
+def drop(prefix: str) -> None:
+    """Delete every queue and exchange of one test's ``prefix`` (for tests whose processes
+    declared their topology themselves: a spawned worker, a client that found no worker)."""
+    for leftover in leftovers({prefix}):
+        delete(leftover)
