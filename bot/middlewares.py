@@ -164,13 +164,15 @@ class ChatContextMiddleware(BaseMiddleware):
         message = event.message if isinstance(event, Update) else None
         text = (message.text or message.caption or "") if message else ""
         written = written_language(text) if message else None
-        if written is not None and memory.written_locale and only_an_address(text):
-            # "上海市静安区南京西路1266号…" pasted by an English-speaking customer: a Chinese
-            # address is no Chinese chat (the read-back came in Chinese)
-            written = None
         if written is not None:
             locale = self.replies.normalize_locale(written, "")
-            if locale:
+            # "上海市静安区南京西路1266号…" pasted by an English-speaking customer: a Chinese
+            # address is no Chinese chat (the read-back came in Chinese). Read only when the
+            # message would change the chat's language: the address parser is off the hot path
+            switches = bool(locale) and bool(memory.written_locale) and (
+                locale != memory.written_locale
+            )
+            if locale and not (switches and only_an_address(text)):
                 memory.written_locale = locale
         return memory.locale or memory.written_locale or memory.app_locale or self.default_locale
 

@@ -167,11 +167,6 @@ def structured_address(
     return NewAddress(region, city or None, district or None, line)
 
 
-def mask_phone(phone: str) -> str:
-    digits = phone[-11:]
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
-
-
 def mask_name(name: str) -> str:
     return (name[:1] + "*" * max(1, len(name) - 1)) if name else "*"
 

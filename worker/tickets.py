@@ -39,10 +39,11 @@ from sqlalchemy.orm import defer
 
 from bus import contracts as c
 from bus.errors import Refusal
+from shop.masking import mask_phone
 from worker.db.models import Customer, Order, ProcessedCommand, Remark, Ticket, TicketReveal
 from worker.db.queries import aware, latest_returns, order_summary
 from worker.db.reads import Reads
-from worker.rules import mask_name, mask_phone
+from worker.rules import mask_name
 from worker.service import ShopService, request_hash
 
 logger = logging.getLogger(__name__)

@@ -31,6 +31,7 @@ from bus.contracts import (
 )
 from intents import Decision
 from intents.address import ParsedAddress, parse_address
+from shop.masking import mask_phone
 from shop.regions import region_display_name
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class AddressDraft(Draft):
         back to her, to check, as the address is), else the order's own; a new phone masked as
         the order's own is (139****1111: a chat's messages are seen over shoulders and in
         screenshots, and she knows the number she typed), else the order's (was "（不变）")."""
-        phone = masked_phone(self.phone) if self.phone else self.phone_on_order
+        phone = mask_phone(self.phone) if self.phone else self.phone_on_order
         return self.receiver_name or self.name_on_order, phone
 
     def carried(self) -> AddressDraft:
@@ -98,12 +99,6 @@ class AddressDraft(Draft):
             if part and not any(part.startswith(p) or p.startswith(part) for p in parts):
                 parts.append(part)
         return " ".join(parts)
-
-
-def masked_phone(phone: str) -> str:
-    """A phone as the worker masks the order's own (139****5678)."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
 
 
 def _fits(value: str | None, low: int, high: int) -> str | None:
@@ -129,9 +124,17 @@ def address_in(text: str) -> ParsedAddress | None:
     if not text:
         return None
     parsed = parse_address(text)
+    if not parsed.has_address and (chinese := _CHINESE_RUN.search(text)) is not None:
+        # "please change the address on my hoodie order to 上海市徐汇区漕溪北路398号": the
+        # Chinese address inside English words (the words were read as its street)
+        parsed = parse_address(chinese.group(0))
     if not parsed.has_address or any(p in ASKED_AGAIN for p in parsed.problems):
         return None
     return parsed
+
+
+# from the first Chinese character to the last Chinese character or digit of the message
+_CHINESE_RUN = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff0-9]", re.DOTALL)
 
 
 class AddressFlow(Flow):

@@ -590,7 +590,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.ask_resale(draft)
 
     async def lacks_the_variant(self, draft: ExchangeDraft) -> bool:
-        """A size or colour named that the item doesn't come in ("换成紫色的", "XXXL"): said
+        """A size or colour named that the item doesn't come in ("换成紫色的", "3XL"): said
         plainly, with the sizes and colours it does come in, and what is in stock now to pick
         from (the flow waits for the pick). ``False`` when it comes in what was named (or
         nothing was, or the product can't be read now)."""

@@ -38,6 +38,7 @@ from bot.services.orders import (
     refund_under_way,
 )
 from bot.services.parcels import points_at_a_return, says_sent_back
+from bot.services.several import WITH_A_NOTE
 from bot.services.sizes import (
     SizeWish,
     in_stock_others,
@@ -178,10 +179,6 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
     "order.modify": _BEFORE_SHIPPING,
     "returns.refund_progress": frozenset({"shipped", "completed", "closed"}),
 }
-
-
-_CHANGES_WITH_A_NOTE = frozenset({"order.change_address", "order.modify"})
-"""The changes a note asked in the same message rides with (``NoteBeside``)."""
 
 
 ONLY_FITTING: frozenset[str] = frozenset({"returned"})
@@ -348,7 +345,7 @@ class OrderQueryFlow(Flow):
             # "那现在到哪了" right after the address of an order was changed: that order too
             order_no = self.conv.memory.last_order
         note: NoteBeside | None = None
-        if job == "note" and intent in _CHANGES_WITH_A_NOTE and (
+        if job == "note" and intent in WITH_A_NOTE and (
             (beside := note_beside(text)) is not None
         ):
             # "地址改成… 放门卫就行", "change my hoodie to XL, and add a note to leave it in the

@@ -200,6 +200,14 @@ class SizeFlow(Flow):
                 draft.product_id = candidates[0].product_id
             elif candidates:
                 draft.choices = candidates
+        memo = self.conv.memory.product
+        if (
+            not draft.measured and draft.height_cm is None and draft.weight_kg is None
+            and memo is not None and memo.measured is not None
+            and draft.product_id == memo.product_id
+        ):
+            # "and if i like it a bit looser?" right after advice by her measures: by them again
+            draft.waist_cm, draft.hip_cm, draft.bust_cm = memo.measured
         if (draft.height_cm is None or draft.weight_kg is None) and not draft.measured:
             usual = usual_size(text)
             if usual is not None and draft.height_cm is None and draft.weight_kg is None:
@@ -306,6 +314,8 @@ class SizeFlow(Flow):
         sizes = {row.size for row in chart.rows}
         memo.size = draft.asked if draft.asked in sizes else advice.size
         memo.advised = advice.size
+        if advice.basis == "measured":
+            memo.measured = (advice.waist_cm, advice.hip_cm, advice.bust_cm)
         text = conv.replies.render_size_advice(advice, conv.locale, chart)
         asked = self._asked_size(draft.asked, advice, chart)
         above = f"{asked}\n" if asked else ""

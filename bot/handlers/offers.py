@@ -28,7 +28,7 @@ from bus import Bus
 from intents import Decision, Slots
 from intents.address import parse_address
 from intents.slots import order_number
-from shop.enums import TICKET_REASONS, TicketReason
+from shop.enums import SIZE_LETTERS, TICKET_REASONS, TicketReason
 
 
 class AnswersOffer(Filter):
@@ -89,8 +89,8 @@ _TAKE_THE_PERSON = re.compile(
 
 # a size letter named as the one wanted ("go ahead with the L", "an M then", "XL please")
 _SIZE_NAMED = re.compile(
-    r"(?:\b(?i:the|an?|size|in|with)\s+|^)(XXXL|XXL|XL|XS|S|M|L)\b(?!')"
-    r"|(?<![\w'])(XXXL|XXL|XL|XS|S|M|L)\s+(?i:then|please|pls|instead)\b"
+    rf"(?:\b(?i:the|an?|size|in|with)\s+|^)({SIZE_LETTERS})\b(?!')"
+    rf"|(?<![\w'])({SIZE_LETTERS})\s+(?i:then|please|pls|instead)\b"
 )
 
 

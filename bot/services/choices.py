@@ -874,7 +874,8 @@ def switched_to(text: str) -> Literal["return", "exchange"] | None:
     # the change of mind with what she wants instead ("actually can i exchange them for a
     # bigger size instead", "不退了 换成L吧", "i'd rather swap it for an XL", "算了还是退款吧")
     lowered = core.lower()
-    exchange, back = _EXCHANGE_WORD.search(lowered), _RETURN_WORD.search(lowered)
+    rest = _DROPS_EXCHANGE.sub(" ", _DROPS_RETURN.sub(" ", lowered))  # (not what she drops)
+    exchange, back = _ASKS_EXCHANGE.search(rest), _ASKS_RETURN.search(rest)
     if _CHANGED_MIND.search(lowered) and (exchange is None) != (back is None) and not (
         _ASKS_ABOUT.search(lowered)
     ):
@@ -891,8 +892,6 @@ _ASKS_ABOUT = re.compile(
     r"|how many days|where)\b"
 )
 """A question about the job ("退回去的邮费还是我出吗"), not a change of it."""
-_EXCHANGE_WORD = re.compile(r"(?<!不)换|\b(?:exchange|swap)\b")
-_RETURN_WORD = re.compile(r"(?<!不)退(?!了\s*换)|\b(?:return|refund)\b")
 
 
 _WHY = re.compile(

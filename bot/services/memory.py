@@ -48,6 +48,9 @@ class ProductMemo(BaseModel):
     ("腰围多少" after advice is that size's waist, not the whole chart)."""
     advised: str | None = None
     """The size the bot recommended for it ("换成你推荐的" exchanges to that size)."""
+    measured: tuple[float | None, float | None, float | None] | None = None
+    """The waist, hip and bust the advice went by, when it went by the customer's measures
+    ("and if i like it a bit looser?" right after is advised again by them)."""
 
 
 class Offer(BaseModel):

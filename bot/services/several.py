@@ -34,14 +34,14 @@ SURE: Final = 0.85
 MOST: Final = 2
 """Other questions answered besides the turn's own."""
 NEVER_ALSO: Final = frozenset({"greeting.hello", "thanks.bye", "returns.return"})
+"""Answered only as a message's own question: a greeting or thanks beside a question is no
+question; a return wanted is a job about an order."""
 HER_ORDER_SAYS: Final = frozenset({"shipping.dispatch_time"})
 """Policy questions her own order's answer settles, asked beside a question about that order."""
 _IN_GENERAL = re.compile(r"一般|通常|平时|\b(?:usually|normally|generally|in general)\b", re.I)
 WITH_A_NOTE: Final = frozenset({"order.change_address", "order.modify"})
 """Jobs a note asked beside them goes with (``bot.flows.notes.NoteBeside``): the note's part
 stays in the job's words rather than being offered with a button of its own."""
-"""Answered only as a message's own question: a greeting or thanks beside a question is no
-question; a return wanted is a job about an order."""
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,20 @@ async def test_a_dress_or_a_top_by_the_bust_the_customer_measured(stack) -> None
     assert "身高和体重" in ask.text
 
 
+async def test_a_looser_fit_asked_after_advice_by_her_measures_keeps_them(stack) -> None:
+    """The lead's review round (session 15): "and if i like it a bit looser?" right after
+    advice by the waist or the bust asked for her height and weight, as if nothing was said."""
+    english = stack.customer(language_code="en")
+    await english.says("my waist is 29 inches, which size jeans?")
+    [looser] = await english.says("and if i like it a bit looser?")
+    assert "waist 73.7 cm" in looser.text and "size L " in looser.text
+    assert "For a looser feel, XL works too" in looser.text and "height" not in looser.text
+    customer = stack.customer()
+    await customer.says("我胸围88 针织中长连衣裙穿什么码")
+    [looser] = await customer.says("喜欢宽松一点呢")
+    assert "胸围 88 cm" in looser.text and "身高" not in looser.text
+
+
 async def test_a_measurement_asked_of_a_size_is_answered_without_the_whole_chart(stack) -> None:
     customer = stack.customer()
     [chart] = await customer.says("牛仔裤L码裤长多少")

@@ -2142,6 +2142,21 @@ async def test_the_item_named_before_the_number_is_the_one_returned_en(stack) ->
     assert "High-waist Jeans" in why.text and why.button("Size doesn't fit"), why.text
 
 
+async def test_a_chinese_address_inside_english_words_is_the_new_address(stack) -> None:
+    """The lead's review round (session 15): "please change the address on my order to
+    上海市徐汇区漕溪北路398号" was asked for the new address again after her contact (the
+    English words were read as the street)."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    _card, parsed = await customer.says(
+        f"please change the address on order {order.order_no} to 上海市徐汇区漕溪北路398号",
+        replies=2,
+    )
+    assert parsed.text.startswith("Here is the new delivery address as I read it")
+    assert "漕溪北路398号" in parsed.text and "please change" not in parsed.text
+
+
 async def test_a_chinese_address_pasted_in_an_english_chat_is_read_back_in_english(stack):
     """Jobs batch 4: an English-speaking customer pasting her new address in Chinese got the
     read-back (and the rest of the chat) in Chinese: a Chinese address alone is no Chinese."""

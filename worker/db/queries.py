@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
 from shop.enums import ItemKind
+from shop.masking import mask_phone
 from shop.policy import ReturnsPolicy, ShopPolicy
 from worker.db.models import (
     CatalogueState,
@@ -35,7 +36,7 @@ from worker.db.models import (
 from worker.db.reads import Reads
 from worker.order_rules import OrderTimes, delivery_due_by, dispatch_due_by, order_attention
 from worker.return_rules import return_deadline
-from worker.rules import address_refusal, exchange_deadline, mask_address, mask_name, mask_phone
+from worker.rules import address_refusal, exchange_deadline, mask_address, mask_name
 
 # Built once with bind parameters (compiled once for SQLite by SqliteReads): no ORM execution
 # layer and no cache key to compute per call.

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shop.masking import mask_phone
 from shop.policy import ReturnsPolicy, load_policy
 from worker.rules import (
     ExchangeFacts,
@@ -11,7 +12,6 @@ from worker.rules import (
     decide_exchange,
     mask_address,
     mask_name,
-    mask_phone,
     normalize_phone,
 )
 
@@ -130,6 +130,9 @@ def test_supervisor_is_needed_for_proxy_and_style_changes_only():
 
 def test_masks_keep_only_what_a_customer_recognises():
     assert mask_phone("13912345678") == "139****5678"
+    # a phone as a customer types it (the bot masks it the same way in a read-back)
+    assert mask_phone("+86 139-1234-5678") == "139****5678"
+    assert mask_phone("12345") == "****"
     assert mask_name("王小明") == "王**"
     assert mask_address("南京市鼓楼区中山路 100 号") == "南京市鼓楼区****"
     assert "100" not in mask_address("南京市鼓楼区中山路 100 号")
