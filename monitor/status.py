@@ -19,10 +19,9 @@ import contextlib
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-import aiohttp
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
 from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
@@ -31,6 +30,9 @@ from bus.errors import BusError
 from bus.protocol import Bus
 from bus.topology import Topology
 from monitor.settings import MonitorSettings
+
+if TYPE_CHECKING:
+    import aiohttp  # imported where used: the CLI's other commands start without it
 
 QueueRole = Literal["queries", "commands", "desk", "ops", "updates", "retry", "dead"]
 SNAPSHOT_DEADLINE = 3.0
@@ -194,6 +196,8 @@ def _with_live(queue: QueueStatus, live: tuple[int, int] | None) -> QueueStatus:
 
 def management_session(settings: MonitorSettings) -> aiohttp.ClientSession:
     """An HTTP session for the management API (basic auth as a header)."""
+    import aiohttp
+
     pair = f"{settings.management_user}:{settings.management_password.get_secret_value()}"
     token = base64.b64encode(pair.encode()).decode("ascii")
     return aiohttp.ClientSession(
@@ -204,6 +208,8 @@ def management_session(settings: MonitorSettings) -> aiohttp.ClientSession:
 async def _broker(
     http: aiohttp.ClientSession, settings: MonitorSettings, topology: Topology
 ) -> tuple[str | None, tuple[QueueStatus, ...], str | None]:
+    import aiohttp
+
     base = settings.management_url.rstrip("/")
     try:
         overview, *found = await asyncio.gather(

@@ -20,12 +20,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ops.report import parse_since, print_topics
 from ops.unmatched import group_topics
-from worker.reports import unmatched_turns
 from worker.settings import WorkerSettings
 
 
 async def cmd_unmatched(args: argparse.Namespace) -> int:
     from worker.db.session import Database
+    from worker.reports import unmatched_turns
 
     since = parse_since(args.since, datetime.now(UTC))
     db = Database(WorkerSettings().database_url)

@@ -11,7 +11,7 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -20,8 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ops.settings import OpsSettings
 from ops.unmatched import Topic, group_topics
-from worker.reports import Report, build_report, load_report_data
 from worker.settings import WorkerSettings
+
+if TYPE_CHECKING:
+    from worker.reports import Report
 
 _SPAN = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -195,6 +197,7 @@ def print_topics(topics: list[Topic], console: Console, *, title: str) -> None:
 async def cmd_report(args: argparse.Namespace) -> int:
     from ops.charts import render_png
     from worker.db.session import Database
+    from worker.reports import build_report, load_report_data
 
     settings = OpsSettings()
     now = datetime.now(UTC)

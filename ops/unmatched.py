@@ -13,11 +13,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from intents.normalize import core
-from worker.reports import TurnRow
+
+if TYPE_CHECKING:
+    from worker.reports import TurnRow
 
 SIMILAR = 85
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from worker.db.session import Database
 
@@ -14,6 +14,8 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config  # Alembic loads only when migrating
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -22,6 +24,8 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 async def upgrade(db: Database, revision: str = "head") -> None:
+    from alembic import command
+
     def run(connection: Any) -> None:
         config = alembic_config(db.url)
         config.attributes["connection"] = connection
