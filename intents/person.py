@@ -32,6 +32,8 @@ _PERSON = re.compile(
     # mostly the grievance itself, left to the model)
     r"|(找|叫|请|让)(你们)?(的)?(管事的|负责人|主管|经理|店长|领导|上级)"
     r"|(我要|我想|让我)(跟|和|找)(你们)?(的)?(管事的|负责人|主管|经理|店长|领导|上级)"
+    # another or a real one asked for ("能不能换个人来", "我想跟真的客服聊"; round 20)
+    r"|换(个|一个)(人|客服)(来|吧|跟|和|回|处理|说)|(跟|和|找)真(的|正的)(客服|人)"
     r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
     r"(person|human|agent|people|someone|somebody|staff)\b"
     r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b"
@@ -45,7 +47,13 @@ _PERSON = re.compile(
     r"|\b(transfer|put|pass|hand|connect) me (over |through )?(to|on to|onto|with) "
     r"(a |an |the |some |your )?"
     r"(real |actual |live )?(person|human|agent|staff|someone|somebody|customer service|support"
-    r"|team|rep|representative)\b",
+    r"|team|rep|representative)\b"
+    # someone to take the chat over, not the machine ("could a staff member pick this up pls,
+    # not the auto replies"; round 20)
+    r"|\b(a |some )?(real |actual |live )?(staff member|staff|human|person|agent) (to )?"
+    r"(pick|take) (this|it|me) (up|over)\b"
+    r"|\bnot (the |an |these |this |your )?auto(matic|mated)?[- ]?(replies|reply|responses?"
+    r"|answers?|messages?)\b",
     re.IGNORECASE,
 )
 # "不用转人工，你直接告诉我", "no need for a human": a person declined, not asked for

@@ -26,6 +26,9 @@ _TOLD = (
     r"|我(买|要|拍|订|下单|选)的(是)?[^，,。？?]{1,12}[，,。\s]*(结果|但是?|可是?|却)?\s*"
     r"(收到|拆开|到手|寄来|发来|送来|打开)(的|了|后|一看)?\s*(却|竟然|居然|发现)?\s*(是|成了?)"
     r"|(到手|拆开|收到|发来|寄来)的(是|却是).{1,14}(我)?(拍|买|下单|订)的(是)?"
+    # what came first, then what was ordered ("拆开一看是条男士西裤 我下单的明明是女款半身裙";
+    # round 20; 明明 is 明 once normalised)
+    r"|(拆开|打开|收到)(一看|发现)?(是|竟然是|居然是).{1,14}我(拍|买|下单|订)的(明明?|其实|本来)?是"
     r"|\bI (ordered|bought|picked|chose)\b.{1,40}\b(but|and|yet)\b.{0,6}\b(got|received"
     r"|was sent|you sent( me)?|they sent( me)?|it'?s)\b.{0,12}" + _COLOUR_OR_SIZE_EN
     + r"|\b(got|received|was sent|sent me|came as)\b.{1,30}\binstead of\b.{0,12}"

@@ -43,6 +43,17 @@ async def test_in_english_a_call_asked_for_at_the_returns_order_wait() -> None:
     assert await state_of(harness) is None
 
 
+async def test_someone_to_take_over_from_the_auto_replies_at_the_order_wait() -> None:
+    # round 20's words of a person asked for (intents.person): the wait ends, an agent's ticket
+    worker = ScriptedWorker(order_view(state="shipped"))
+    harness = Harness(worker.bus())
+    await harness.say("where is my parcel", language="en")
+    await harness.say("can a staff member take this over, not the auto replies", language="en")
+    [ticket] = worker.tickets
+    assert (ticket.reason, ticket.intent) == ("customer_asked", "human.agent")
+    assert await state_of(harness) is None
+
+
 async def test_a_person_asked_for_at_the_new_address_step_gets_one() -> None:
     worker = ScriptedWorker(order_view())
     harness = Harness(worker.bus())
@@ -86,6 +97,9 @@ async def test_a_call_asked_for_outside_a_flow_is_no_did_you_mean() -> None:
         ("快递电话多少", None),  # the courier's: about the parcel
         ("收件人李四 电话13812345678", None),  # an address
         ("能改地址吗", None),
+        ("能不能换个人来 你没懂我意思", "person"),  # round 20
+        ("我想跟真的客服说", "person"),  # round 20
+        ("换个颜色行吗", None),
     ],
 )
 def test_what_asks_for_a_person_or_a_call(text: str, asked: str | None) -> None:
