@@ -1189,6 +1189,10 @@ class OrderChangeFlow(Flow):
         yes = choices.yes_or_no(text)
         if yes is None and _CHANGE_IT.fullmatch(text.strip()):
             yes = True  # "可以 改吧", "帮我改": the change itself said for the yes
+        if yes is None and choices.yes_restating(text):
+            # "对 黑色 还是S码": the yes, with the size and colour said back (the ones shown,
+            # checked above) — it was size advice (jobs batch 6)
+            yes = True
         await self.read_typed(yes, self.change_confirmed, decision, "choice.again.yes_no")
 
     async def modify_refused(self, reasons: list[str]) -> None:
