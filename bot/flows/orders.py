@@ -319,6 +319,10 @@ class OrderQueryFlow(Flow):
     ) -> None:
         """A question about an order: find it, by its number, or — to get something done about
         it — the order the chat is about, or among the customer's own."""
+        if intent == "order.status" and points_at_a_return(text):
+            # "我昨天申请退的那件T恤现在什么状态": the return's state, not only the order's card
+            # (jobs batch 6)
+            intent = "returns.refund_progress"
         job = order_job(text)
         last4 = last4 or last4_beside_number(text)
         if (
