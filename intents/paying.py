@@ -100,7 +100,7 @@ def asks_if_order_still_open(text: str) -> bool:
 _CLOSE_ASKED = re.compile(
     r"(?:帮我|给我|麻烦|请)[^。！？?!]{0,6}(?:关掉|关闭|关了|取消)(?!了[吗么没])"
     r"|(?:关掉|关了|取消)(?:吧|掉吧|得了)|不想要了|不要了"
-    r"|(?:please|pls|plz) (?:cancel|close)|(?:cancel|close) it",
+    r"|\b(?:please|pls|plz) (?:cancel|close)\b|\b(?:cancel|close) it\b",
     re.IGNORECASE,
 )
 

@@ -21,7 +21,8 @@ The file is YAML, a list of jobs::
 
 ``{role}`` is a showcase order's number (``kefu demo``: returnable, unshipped, in_transit…).
 Expectations: ``return`` / ``exchange`` / ``item_changed`` / ``address`` / ``invoice`` (on an
-order, with ``item``, ``size``, ``color``, ``contains``, ``title``, ``tax_no``),
+order, with ``item``, ``size``, ``color``, ``contains``, ``title``, ``tax_no``; a return's
+``tracking``: the number of the parcel she sent back, recorded on the return),
 ``note`` (a
 customer's note written on the order as a remark, with ``contains``), ``no_return`` /
 ``no_exchange`` / ``cancelled`` / ``not_cancelled`` / ``urged`` (an order's
@@ -234,6 +235,8 @@ def _check_one(kind: str, want: Any, facts: Facts) -> list[str]:
         records = facts.returns.get(order_no, [])
         if isinstance(want, dict) and want.get("item"):
             records = [r for r in records if _returns_item(r, want["item"])]
+        if isinstance(want, dict) and want.get("tracking"):
+            records = [r for r in records if r.return_tracking_no == want["tracking"]]
         if (kind == "return") != bool(records):
             return [f"{kind} {want}: {len(records)} return(s) recorded"]
         return []

@@ -319,6 +319,10 @@ class OrderQueryFlow(Flow):
     ) -> None:
         """A question about an order: find it, by its number, or — to get something done about
         it — the order the chat is about, or among the customer's own."""
+        if intent == "order.status" and points_at_a_return(text):
+            # "我昨天申请退的那件T恤现在什么状态": the return's state, not only the order's card
+            # (jobs batch 6)
+            intent = "returns.refund_progress"
         job = order_job(text)
         last4 = last4 or last4_beside_number(text)
         if (
@@ -1189,6 +1193,10 @@ class OrderChangeFlow(Flow):
         yes = choices.yes_or_no(text)
         if yes is None and _CHANGE_IT.fullmatch(text.strip()):
             yes = True  # "可以 改吧", "帮我改": the change itself said for the yes
+        if yes is None and choices.yes_restating(text):
+            # "对 黑色 还是S码": the yes, with the size and colour said back (the ones shown,
+            # checked above) — it was size advice (jobs batch 6)
+            yes = True
         await self.read_typed(yes, self.change_confirmed, decision, "choice.again.yes_no")
 
     async def modify_refused(self, reasons: list[str]) -> None:

@@ -34,6 +34,7 @@ from bot.handlers import (
     person,
     policy,
     products,
+    purchases,
     returns,
     shipping,
     size,
@@ -132,6 +133,12 @@ def get_routers(
         # the agents' desk: a chat handed to a person (ratings first, then the relay)
         *handoff_routers,
         before_intents,
+        # "取消以后券还能退回来吗": the coupon's question, not the return its words look like
+        policy.get_coupon_router(),
+        # "我最近一个月都买了些什么": her orders of that time (the engine heard a complaint)
+        purchases.get_router(),
+        # "我把手机号发你", "my phone number is …": the button to share the contact
+        identity.get_announce_router(),
         intents,
         order_references,  # an order number typed alone, before "did you mean…?"
         size_steps,  # "this runs small can i get a bigger one", the engine unsure

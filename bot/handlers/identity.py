@@ -3,11 +3,12 @@ with the flow that waited for it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
@@ -68,6 +69,9 @@ async def go_on_after_contact(
         await flows.get(ReturnFlow).invited(Slots())
         return
     pending = conv.memory.pending()
+    if pending and announces_contact(pending):
+        pending = None  # "我把手机号发你": what it announced has come; nothing else asked
+        conv.memory.pending_text = None
     if not pending:
         if conv.offer is not None and conv.memory.offer is None:
             # the contact shared unasked, with an offer open ("shall I ask a supervisor?"):
@@ -113,5 +117,42 @@ def get_waiting_router() -> Router:
         if decision is not None and decision.outcome == "accept":
             raise SkipHandler
         await conv.say(conv.t("contact.still_needed"), reply_markup=keyboards.share_contact(conv.t))
+
+    return router
+
+
+_ANNOUNCES = re.compile(
+    r"^(?:你好|您好|hi|hello|hey)?[\s,，.!！]*"
+    r"(?:我(?:把|的)?(?:手机号?码?|电话(?:号码)?|联系方式)(?:是|发(?:给)?你|给你)"
+    r"|(?:my )?(?:phone|mobile|cell)(?: number)?(?: is|:)|here'?s my (?:phone|number|contact))",
+    re.IGNORECASE,
+)
+_OTHER_ASK = re.compile(r"[?？吗]|查|看|退|换|改|取消|订单|\b(?:order|check|return|cancel)\b", re.I)
+
+
+def announces_contact(text: str) -> bool:
+    """ "你好 我把手机号发你", "my phone number is 183 6480 5280": her number announced or typed,
+    nothing asked beside it."""
+    return _ANNOUNCES.search(text.strip()) is not None and _OTHER_ASK.search(text) is None
+
+
+class AnnouncesContact(Filter):
+    """Her phone announced or typed, the engine unsure (a confident question goes its way)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is not None and decision.outcome == "accept":
+            return False
+        return announces_contact(message.text or "")
+
+
+def get_announce_router() -> Router:
+    """ "我把手机号发你" / a phone typed: the button that shares her contact (a number typed
+    proves nothing: anyone can type one), and the question she had waits (it heard "did you
+    mean…?", then "sorry, I didn't understand" once the contact came — jobs batch 6)."""
+    router = Router(name=f"{__name__}.announce")
+
+    @router.message(HasText(), AnnouncesContact())
+    async def handle_contact_announced(message: Message, conv: Conversation) -> None:
+        await conv.say(conv.t("contact.prompt"), reply_markup=keyboards.share_contact(conv.t))
 
     return router

@@ -81,8 +81,8 @@ _TAKE_THE_PERSON = re.compile(
     # "then please ask them for me" to "shall I ask a supervisor?" (jobs batch 5: "行 那麻烦帮我
     # 问一下" was the chat's goodbye)
     r"|(帮我|替我|给我)(问|查|申请)(一下|问|下)|麻烦(你)?(问|查)(一下|问)"
-    r"|(check|ask) with (someone|somebody|them|a colleague|your (boss|supervisor|manager))"
-    r"|ask (them|someone|somebody|a colleague)( for me)?",
+    r"|\b(check|ask) with (someone|somebody|them|a colleague|your (boss|supervisor|manager))\b"
+    r"|\bask (them|someone|somebody|a colleague)( for me)?\b",
     re.I,
 )
 

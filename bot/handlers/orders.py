@@ -30,10 +30,12 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.routing import IntentRoute
+from bot.services import choices
 from bot.services.answers import answer_from_policy
 from bot.services.choices import asks_a_question
 from bot.services.conversation import Conversation
 from intents import Decision
+from intents.garments import names_a_garment
 from intents.paying import unpaid_closing_said
 
 _WILL = re.compile(r"\b(will|does|would|do)\b", re.IGNORECASE)
@@ -82,6 +84,30 @@ class WaitAboutOrderInView(Filter):
         if decision is not None and decision.outcome == "accept":
             return False
         return waited_too_long(message.text or "") and conv.memory.order_in_view() is not None
+
+
+class WhereIsMyItem(Filter):
+    """ "where is my down jacket", "那另一单呢 卫衣那个": where her order of a garment named is,
+    or her other order, the engine unsure (jobs batch 6: "did you mean…?", and the other order
+    asked after one was shown was a size question). Her order is found by the item, among her
+    own once she is verified."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation, decision: Decision | None = None
+    ) -> bool:
+        if decision is not None and decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        if not names_a_garment(text):
+            return False
+        if choices.other_order(text) and conv.memory.last_order is not None:
+            return True
+        considered = (
+            [decision.intent, *(c.intent for c in decision.candidates[:2])]
+            if (decision is not None)
+            else []
+        )
+        return choices.where_is_it(text) and "order.status" in considered
 
 
 def get_routers() -> tuple[Router, Router, Router]:
@@ -221,6 +247,10 @@ def get_routers() -> tuple[Router, Router, Router]:
             slots.phone_last4 if slots else None,
             message.text or "",
         )
+
+    @words.message(HasText(), WhereIsMyItem())
+    async def handle_where_is_my_item(message: Message, flows: Flows) -> None:
+        await flows.get(OrderQueryFlow).ask("order.status", None, None, message.text or "")
 
     @words.message(HasText(), WaitAboutOrderInView())
     async def handle_wait_about_order_in_view(

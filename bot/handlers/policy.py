@@ -24,7 +24,7 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, is_linked, list_orders, lookup, order_mentioned
 from bot.services.person import hand_to_person, person_asked
-from bot.services.questions import asks_for_gift, asks_for_gift_wrap
+from bot.services.questions import asks_coupon_back, asks_for_gift, asks_for_gift_wrap
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
@@ -80,6 +80,7 @@ OWN_ORDER_STATES: dict[str, tuple[OrderState, ...]] = {
 }
 """When an item ships or arrives, asked of an item she has ordered: the orders it may be in."""
 
+
 async def own_order_timing(
     conv: Conversation, rpc: Bus, flows: Flows, intent: str, text: str
 ) -> bool:
@@ -113,6 +114,21 @@ class GiftRequest(Filter):
             and decision.outcome != "accept"
             and (asks_for_gift(message.text or "") or asks_for_gift_wrap(message.text or ""))
         )
+
+
+class CouponBack(Filter):
+    """ "取消以后券还能退回来吗" / "do i get the coupon back?": the coupon's question, whatever
+    the engine made of it (a return, a cancel, a discount) and whatever waits."""
+
+    async def __call__(self, message: Message) -> bool:
+        return asks_coupon_back(message.text or "")
+
+
+def get_coupon_router() -> Router:
+    """The coupon used on an order asked back (before the intents and the jobs they start)."""
+    router = Router(name=f"{__name__}.coupon_back")
+    router.message.register(handle_bargain, CouponBack())
+    return router
 
 
 def get_fallback_router() -> Router:

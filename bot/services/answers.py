@@ -11,6 +11,7 @@ from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.questions import (
     asks_about_coupons,
+    asks_coupon_back,
     asks_for_gift,
     asks_for_gift_wrap,
     couriers_asked,
@@ -108,6 +109,13 @@ async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text:
         return
     if asks_price_difference(text):
         await answer_price_difference(conv, rpc, policy, text)
+        return
+    if asks_coupon_back(text):
+        # a coupon used on an order cancelled or sent back: the policy says nothing of it —
+        # said plainly, a person offered (not the member tiers, which answer nothing here)
+        await conv.say(
+            conv.t("bargain.coupon_back_unknown"), reply_markup=conv.offer_human("discount")
+        )
         return
     coupon = asks_about_coupons(text)
     answer: str = conv.replies.answer("bargain.discount", conv.locale, coupon=coupon)

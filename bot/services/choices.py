@@ -73,7 +73,130 @@ def yes_or_no(text: str) -> bool | None:
         return True
     if _all_of(_PARTICLES.sub("", first).lower(), _NO_ZH) or _all_of(lowered, _NO_EN, " "):
         return False
+    # a yes, then that it is right now: "对 这次没错了", "yes thats right now" (jobs batch 6:
+    # the corrected address shown back, she said so, and was asked "yes or no?")
+    rest = yes_then(text)
+    if rest is not None and _AFFIRMED.fullmatch(_PARTICLES.sub(" ", rest).strip().lower()):
+        return True
     return None
+
+
+_AFFIRMED = re.compile(
+    r"(?:这次|这回|现在|都)?(?:没错|对的?|正确|没问题|就这样|是的)(?: ?(?:了|啦))?"
+    r"|(?:(?:that|it|everything) ?(?:'?s|is) ?|all )?(?:right|correct|good|fine)(?: now)?"
+)
+_HEAD = re.compile(r"^\s*([^\s,，.。!！~～]+)[\s,，.。!！~～]+(\S.*)$", re.DOTALL)
+
+
+def yes_then(text: str) -> str | None:
+    """What follows a yes word that opens the message ("对 黑色 还是S码" → "黑色 还是S码",
+    "yes, the L" → "the L"); ``None`` when it doesn't open with one or nothing follows."""
+    m = _HEAD.match(text)
+    if m is None or yes_or_no(m.group(1)) is not True:
+        return None
+    return m.group(2).strip()
+
+
+_CONTRAST = re.compile(
+    r"不|别|但|可是|不过|改|换|还有|另外|\b(?:no|not|but|instead|change|except|also)\b|n'?t\b",
+    re.IGNORECASE,
+)
+
+
+def yes_restating(text: str) -> bool:
+    """A yes followed only by words that say the proposal again ("对 黑色 还是S码", "yes the
+    black one"): no other wish, no "but", no question of its own. The caller has checked that
+    the sizes and colours named are the proposal's."""
+    rest = yes_then(text)
+    return rest is not None and not _CONTRAST.search(rest) and not asks_a_question(rest)
+
+
+_NOT_SPACE = r"[^\s,，。.!！?？;；:：]"
+_CORRECTIONS = (
+    # 是浦东新区 不是新去 / 应该是西湖区，不是西胡区
+    re.compile(
+        rf"(?:应该|应当)?是\s*(?P<right>{_NOT_SPACE}{{2,20}}?)\s*[,，]?\s*(?:而)?不是\s*"
+        rf"(?P<wrong>{_NOT_SPACE}{{1,20}})"
+    ),
+    # 不是新去 是浦东新区
+    re.compile(
+        rf"不是\s*(?P<wrong>{_NOT_SPACE}{{1,20}}?)\s*[,，]?\s*(?:而)?(?:应该)?是\s*"
+        rf"(?P<right>{_NOT_SPACE}{{2,20}})"
+    ),
+    # 西胡区应该是西湖区 / 把西胡区改成西湖区
+    re.compile(
+        rf"(?:把)?(?P<wrong>{_NOT_SPACE}{{1,20}}?)\s*(?:应该是|应为|改成|改为|换成)\s*"
+        rf"(?P<right>{_NOT_SPACE}{{2,20}})"
+    ),
+    # it's 西湖区 not 西胡区 / I meant Xihu, not Xihu
+    re.compile(
+        r"\b(?:it'?s|its|is|should be|(?:i )?meant)\s+(?P<right>[^\s,]+)\s*,?\s+not\s+"
+        r"(?P<wrong>[^\s,.!?]+)",
+        re.IGNORECASE,
+    ),
+    # not 西胡区, it's 西湖区
+    re.compile(
+        r"\bnot\s+(?P<wrong>[^\s,]+)\s*,?\s+(?:it'?s|its|but|rather)\s+"
+        r"(?P<right>[^\s,.!?]+)",
+        re.IGNORECASE,
+    ),
+    # 西湖区 instead of 西胡区
+    re.compile(r"(?P<right>[^\s,]+)\s+instead of\s+(?P<wrong>[^\s,.!?]+)", re.IGNORECASE),
+)
+_TYPO_OWNED = re.compile(r"打错|写错|输错|错了|typo|misspel|mistake|wrong", re.IGNORECASE)
+_RIGHT_ALONE = re.compile(
+    rf"是\s*(?P<right>{_NOT_SPACE}{{2,20}})\s*$|\b(?:it'?s|its|should be)"
+    r"\s+(?P<right_en>[^\s,.!?]+)[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def correction(text: str) -> tuple[str, str | None] | None:
+    """A slip corrected in so many words: (the right words, the wrong ones) — "是浦东新区 不是
+    新去", "its 西湖区 not 西胡区", "西胡区应该是西湖区"; (the right words, None) for "打错了 是
+    浦东新区" (the wrong ones left to find). ``None`` when the message corrects nothing."""
+    for pattern in _CORRECTIONS:
+        m = pattern.search(text)
+        if m is not None and m.group("right") != m.group("wrong"):
+            return m.group("right").strip(), m.group("wrong").strip()
+    if _TYPO_OWNED.search(text):
+        m = _RIGHT_ALONE.search(text)
+        if m is not None:
+            return (m.group("right") or m.group("right_en")).strip(), None
+    return None
+
+
+def corrected(field: str, right: str, wrong: str | None) -> str | None:
+    """``field`` with the slip put right, or ``None`` when the slip is not in it. The wrong
+    words may be a part of the right ones ("浦东新去…", right 浦东新区, wrong 新去: the "浦东"
+    before it is kept once); without them, the one stretch of the field as long as the right
+    words that differs from them in a character or two."""
+    if wrong:
+        at = field.find(wrong)
+        if at < 0:
+            return None
+        start, end = at, at + len(wrong)
+        # the right words may begin with what comes before the wrong ones, and end with what
+        # follows them: that overlap is replaced too, not doubled
+        for size in range(min(len(right), start), 0, -1):
+            if right.startswith(field[start - size : start]):
+                start -= size
+                break
+        for size in range(min(len(right), len(field) - end), 0, -1):
+            if right.endswith(field[end : end + size]):
+                end += size
+                break
+        return field[:start] + right + field[end:]
+    if len(right) < 3 or right in field:
+        return None
+    near = [
+        i for i in range(len(field) - len(right) + 1)
+        if 0 < sum(a != b for a, b in zip(field[i : i + len(right)], right, strict=True))
+        <= max(1, len(right) // 4)
+    ]  # fmt: skip
+    if len(near) != 1:
+        return None
+    return field[: near[0]] + right + field[near[0] + len(right) :]
 
 
 def _all_of(text: str, words: frozenset[str], sep: str = "") -> bool:
@@ -115,10 +238,16 @@ def button_typed(text: str, labels: Mapping[str, T]) -> T | None:
     typed = _NOT_LABEL.sub("", text).lower()
     if not typed:
         return None
-    for label, value in labels.items():
-        if _NOT_LABEL.sub("", label).lower() == typed:
-            return value
-    return None
+    words = {_NOT_LABEL.sub("", label).lower(): value for label, value in labels.items()}
+    if typed in words:
+        return words[typed]
+    # the label cut short in Chinese ("确认退" for "确认退货"): the one label it begins, when
+    # it holds most of it (jobs batch 6: "确认退" started the return over at "which item?")
+    if typed.isascii() or len(typed) < 3:
+        return None
+    begun = [value for word, value in words.items() if word.startswith(typed)]
+    held = all(len(typed) * 4 >= len(word) * 3 for word in words if word.startswith(typed))
+    return begun[0] if len(begun) == 1 and held else None
 
 
 _POLITE = re.compile(
@@ -532,7 +661,33 @@ _POINTS_BACK = re.compile(
 
 def points_back(text: str) -> bool:
     """ "这单我要退货" / "I want to return it": the text means the order the chat was about."""
-    return _POINTS_BACK.search(text) is not None
+    return _POINTS_BACK.search(text) is not None and not other_order(text)
+
+
+_OTHER_ORDER = re.compile(
+    r"另一单|另外一单|另一个(?:订单|单子?)|另外(?:那|一)?个(?:订单|单子?)|其他(?:的)?(?:订单|单子?)"
+    r"|别的(?:订单|单子?)|还有一单"
+    r"|\bthe other (?:one|order|parcel)\b|\bmy other (?:order|parcel)\b",
+    re.IGNORECASE,
+)
+
+
+def other_order(text: str) -> bool:
+    """ "那另一单呢", "and the other one?": an order of hers other than the one the chat is
+    about."""
+    return _OTHER_ORDER.search(text) is not None
+
+
+_WHERE = re.compile(
+    r"到哪|在哪|哪儿|到了吗|到了没|发货了吗|发了吗|发了没|发货没|物流|状态|进度|"
+    r"\bwhere(?:'?s| is| are)?\b|\btrack|\bstatus\b|\barriv|\bshipped\b|\bdelivered\b",
+    re.IGNORECASE,
+)
+
+
+def where_is_it(text: str) -> bool:
+    """Where an order or its parcel is, asked ("我的羽绒服到哪了", "where is my down jacket")."""
+    return _WHERE.search(text) is not None
 
 
 # "那现在到哪了", "发了没", "shipped yet?": a status asked with no subject at all — nothing named,
@@ -548,7 +703,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def bare_follow_up(text: str) -> bool:
     """A short question that names nothing ("那现在到哪了", "shipped yet?"): about the order the
     chat is on, when there is one in view."""
-    if _SUBJECT.search(text):
+    if _SUBJECT.search(text) or other_order(text):
         return False
     cjk = len(_CJK.findall(text))
     return cjk <= 8 if cjk else len(text.split()) <= 5

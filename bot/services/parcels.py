@@ -72,11 +72,15 @@ def says_sent_back(text: str) -> bool:
 
 
 _A_RETURN_MADE = re.compile(
-    r"(?:上次|上回|之前|以前|前几天|前两天|刚才|刚刚|已经|早就)(?:申请|办)?(?:的)?退(?:了|掉|回|货|回去)?的"
+    r"(?:上次|上回|之前|以前|前几天|前两天|刚才|刚刚|已经|早就|昨天|前天|上周|那天|今天早上)"
+    r"(?:申请|办|提交)?(?:了)?(?:的)?退(?:了|掉|回|货|回去|款)?的"
+    r"|申请(?:了)?退(?:货|款)?的(?:那|这)"
     r"|退(?:回去|掉|了|过)的(?:那|这|衣服|东西|商品|货)|退过的|退货的那(?:件|单|个)"
     r"|\b(?:the )?(?:one|item|thing|stuff|order)s? (?:that )?I (?:already )?"
     r"(?:returned|sent back)\b|\bwhat I (?:already )?(?:returned|sent back)\b"
-    r"|\bmy (?:earlier |last |previous )?return\b(?! polic| rule| address| window| label)",
+    r"|\bmy (?:earlier |last |previous )?return\b(?! polic| rule| address| window| label)"
+    r"|\breturn (?:request )?(?:that |which )?I (?:already )?"
+    r"(?:asked for|requested|filed|made|opened|started|submitted|put in|did)\b",
     re.IGNORECASE,
 )
 

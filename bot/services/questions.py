@@ -91,6 +91,20 @@ def asks_about_coupons(text: str) -> bool:
     return any(word in lowered for word in COUPON_WORDS)
 
 
+_COUPON_BACK = re.compile(
+    r"退回|返还|返回|退还|还给|还回|回来|恢复|还能用|还可以用|作废|失效|"
+    r"\bback\b|\breturned\b|\brestored\b|\brefunded\b|\breissued?\b|\bvalid\b",
+    re.IGNORECASE,
+)
+
+
+def asks_coupon_back(text: str) -> bool:
+    """Whether a coupon she used comes back when the order is cancelled or refunded ("取消以后
+    券还能退回来吗", "do i get the coupon back?"): a question about the coupon, not a return of
+    goods (jobs batch 6: "退回来" started a return of another order)."""
+    return asks_about_coupons(text) and _COUPON_BACK.search(text) is not None
+
+
 _YES_NO_SHAPE = re.compile(
     r"吗|么|嘛|能不能|可不可以|可以不|支不支持|支持不|行不行|收不收|能用|可以用|[?？]"
     r"|\b(?:can|could|do|does|is|are|will|accept|accepted|take|support)\b",

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 _SIZE = rf"({SIZE_LETTERS}|\d{{2,3}}(?=\s*[码号]))"
 _TARGET = re.compile(
     r"(?:换成|改成|换|改|(?<![不别])要|想要|拿|就|那就"
+    # "换个S码", "要一件L的", "来条M": the measure word between (the size was not read)
+    r"|(?:换|改|(?<![不别])要|来|拿)一?[个件条]"
     r"|(?<![A-Za-z'’])(?:to|for|into|in|an?|size|need|want|get|take|prefer)(?: an?| the| size)?)\s*"
     + _SIZE
     + r"(?![A-Za-z])\s*(?:码|号)?",

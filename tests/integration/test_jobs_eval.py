@@ -113,3 +113,17 @@ def test_a_note_is_checked_on_its_order(tmp_path: Path):
     assert check({"note": "unshipped"}, facts) == []
     assert check({"note": {"order": "unshipped", "contains": "礼物"}}, facts)
     assert check({"note": {"order": "returnable"}}, facts)
+
+
+def test_a_returns_parcel_number_is_checked_on_the_return():
+    """``return: {tracking: …}``: the number of the parcel she sent back, on her return."""
+    from types import SimpleNamespace
+
+    from ops.jobs import Facts, check
+
+    record = SimpleNamespace(return_tracking_no="75318246609172", items=[])
+    facts = Facts({"returnable": "KF2"}, {"KF2": None}, {"KF2": [record]}, {}, {}, set(), [], "")
+    assert check({"return": {"order": "returnable", "tracking": "75318246609172"}}, facts) == []
+    assert check({"return": {"order": "returnable", "tracking": "75000000000000"}}, facts)
+    record.return_tracking_no = None
+    assert check({"return": {"order": "returnable", "tracking": "75318246609172"}}, facts)

@@ -1,0 +1,140 @@
+"""What she has bought: "我最近一个月在你们家都买了些什么", "what did i buy from you last month?".
+
+A verified customer hears her orders of the time she names — the last 30 days, last calendar
+month, this month, or her latest when she names none — each with its items, state and amount.
+Not verified: the question waits while she shares her contact (``pend``), and is answered
+once it is linked (``bot.handlers.identity.go_on_after_contact``). Before the intents: the
+engine read the question as a complaint (jobs batch 6: a complaint ticket was opened).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.types import Message
+
+from bot import keyboards
+from bot.services.conversation import Conversation
+from bot.services.orders import LIST_SHOWN, list_orders
+from bus import Bus
+from bus.contracts import OrderSummary
+from intents.slots import order_number
+
+_ASKS = re.compile(
+    r"买(?:了|过)(?:些|点|一些)?(?:什么|啥|哪些)(?!颜色|码|尺|号)|都买了(?:些|点)?(?:什么|啥|哪些)"
+    r"|(?:购买|订单|下单|消费|购物)(?:记录|历史|明细)|下过(?:哪些|几个?)单"
+    r"|\bwhat (?:did|have) i (?:buy|bought|order|ordered|purchase|purchased|get|got)\b"
+    r"(?! (?:in|for) (?:size|colou?r))"
+    r"|\bwhat i(?:'ve| have)? (?:bought|ordered|purchased)\b"
+    r"|\b(?:order|purchase|buying|shopping) history\b"
+    r"|\b(?:list|show)(?: me)? (?:all )?my (?:orders|purchases)\b|\ball (?:of )?my orders\b",
+    re.IGNORECASE,
+)
+_LAST_MONTH = re.compile(
+    r"上个?月|(?<!over the )(?<!in the )(?<!the )\blast month\b", re.IGNORECASE
+)
+_THIS_MONTH = re.compile(r"这个月|本月|\bthis month\b", re.IGNORECASE)
+_RECENT = re.compile(
+    r"最近|近一个月|这一个月|一个月|\bpast month\b|\blast (?:30|thirty) days\b|\bthe last month\b"
+    r"|\brecently\b",
+    re.IGNORECASE,
+)
+RECENT_DAYS = 30
+
+
+def asks_purchases(text: str) -> bool:
+    """She asks what she has bought ("我上个月买了啥", "show me my order history"), not about
+    one order (its number named)."""
+    return _ASKS.search(text) is not None and order_number(text) is None
+
+
+def period(text: str) -> str:
+    """Which time she names: ``last_month``, ``this_month``, ``recent`` (30 days) or ``all``."""
+    if _THIS_MONTH.search(text):
+        return "this_month"
+    if _RECENT.search(text):
+        return "recent"
+    if _LAST_MONTH.search(text):
+        return "last_month"
+    return "all"
+
+
+def in_period(
+    orders: list[OrderSummary], when: str, zone: tzinfo, now: datetime
+) -> list[OrderSummary]:
+    """Her orders placed in the time named (``period``), newest first; her latest for ``all``."""
+    local = now.astimezone(zone)
+    if when == "recent":
+        since = now - timedelta(days=RECENT_DAYS)
+        return [o for o in orders if _aware(o.created_at) >= since]
+    if when in ("this_month", "last_month"):
+        first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        if when == "this_month":
+            start, end = first, None
+        else:
+            start, end = (first - timedelta(days=1)).replace(day=1), first
+        return [
+            o for o in orders
+            if _aware(o.created_at) >= start and (end is None or _aware(o.created_at) < end)
+        ]  # fmt: skip
+    return orders[:LIST_SHOWN]
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+class AsksPurchases(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return asks_purchases(message.text or "")
+
+
+def get_router() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(AsksPurchases())
+    async def handle_purchases(message: Message, conv: Conversation, rpc: Bus) -> None:
+        text = message.text or ""
+        orders = await list_orders(rpc, conv, limit=None)
+        if orders is None:
+            # her orders need her contact: the question waits for it, and is answered then
+            conv.memory.pend(text)
+            await conv.say(
+                conv.t("purchases.verify"), reply_markup=keyboards.share_contact(conv.t)
+            )
+            return
+        await say_purchases(conv, orders, period(text))
+
+    return router
+
+
+async def say_purchases(conv: Conversation, orders: list[OrderSummary], when: str) -> None:
+    replies = conv.replies
+    zone = replies.policy.service_hours.zone
+    now = datetime.now(UTC)
+    shown = in_period(orders, when, zone, now)
+    label = conv.t(f"purchases.period.{when}", days=RECENT_DAYS)
+    if not shown:
+        await conv.say(conv.t("purchases.none", period=label))
+        return
+    english = not conv.locale.startswith("zh")
+    lines = []
+    for order in shown:
+        names = order.item_names or [order.first_item_name]
+        if english and order.item_names_en:
+            names = [en or zh for en, zh in zip(order.item_names_en, names, strict=False)]
+        lines.append(
+            conv.t(
+                "purchases.line",
+                date=replies.format_date(order.created_at, conv.locale),
+                order_no=order.order_no,
+                items=conv.t("purchases.items_joiner").join(names),
+                state=conv.t("order.state." + order.state),
+                amount=replies.format_money(order.total + order.postage, conv.locale),
+            )
+        )
+    header = conv.t("purchases.header", period=label, count=len(shown))
+    await conv.say("\n".join([header, *lines, conv.t("purchases.tail")]))
