@@ -919,6 +919,21 @@ async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_z
     assert ticket.reason == "missing_item"
 
 
+async def test_an_item_missing_told_by_what_came_opens_a_missing_item_ticket(stack) -> None:
+    """Jobs batch 5: "里面只有一条牛仔裤 T恤根本没有" (what came, and the other not there) showed
+    the order's card and nothing more — no 漏发 or 少了 in it. Told that way it is something
+    missing from the parcel: sorry, and a ticket naming the order."""
+    order = await stack.make_order(kind="regular", state="shipped", also=("regular",))
+    customer = stack.customer()
+    card, said, opened = await customer.says(
+        f"{order.order_no} 尾号{order.phone[-4:]} 快递拆开只有一件 另外那条裤子压根没有", replies=3
+    )
+    assert order.order_no in card.text
+    assert said.text == stack.t("order.missing_item", order_no=order.order_no)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "missing_item" and ticket.ticket_no in opened.text
+
+
 async def test_the_wrong_item_sent_opens_a_wrong_item_ticket_naming_the_order(stack) -> None:
     """Found holding the console: "发错颜色了" showed the order card and nothing more; then its
     ticket said "quality" to the desk, as if the item were faulty. Its own reason now."""
