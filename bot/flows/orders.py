@@ -44,6 +44,7 @@ from bot.services.sizes import (
     in_stock_others,
     not_made_in,
     size_wish,
+    sold_out,
     wanted_color,
     wanted_size,
 )
@@ -1141,8 +1142,11 @@ class OrderChangeFlow(Flow):
                 together=(size, color or ""),
             ) or conv.t("order.modify.reason.variant_not_found")
         else:
-            said = conv.t("order.modify.reason.out_of_stock")
-        options = in_stock_others(variants, draft.old_size, draft.old_color)
+            own = (draft.old_size, draft.old_color)
+            said = sold_out(conv, variants, wanted.size, wanted.color, own=own) or conv.t(
+                "order.modify.reason.out_of_stock"
+            )
+        options = in_stock_others(variants, draft.old_size, draft.old_color, near=(size, color))
         draft.new_size, draft.new_color, draft.size_step, draft.size_base = None, None, 0, None
         if not options:
             await self.finish()
