@@ -869,6 +869,19 @@ async def test_an_address_change_lists_only_orders_not_shipped_yet(stack) -> Non
     assert unshipped.order_no in _card.text and ask.text == stack.t("address.ask_new")
 
 
+async def test_her_order_sent_to_a_different_address_is_the_address_change_en(stack) -> None:
+    """Jobs batch 5: "can you send my down jacket to a different address?" was "did you
+    mean…?" (the engine below its accept threshold): the address change, on her order."""
+    english = stack.customer(language_code="en")
+    order = await stack.make_order(
+        kind="regular", state="paid", telegram_user_id=english.user_id
+    )
+    card, ask = await english.says(
+        "hey could you ship my top to a new address instead, im moving on friday", replies=2
+    )
+    assert order.order_no in card.text and ask.text == stack.t("address.ask_new", "en")
+
+
 async def test_an_address_change_naming_a_hoodie_takes_the_one_not_shipped(stack) -> None:
     """ "change the delivery address for my hoodie order" listed her orders: she has two
     hoodies, but only one order whose address can still change."""
