@@ -910,6 +910,18 @@ async def test_an_order_question_naming_the_item_opens_that_order(stack) -> None
     assert overdue.order_no in sorry.text and urged.text == stack.t("order.urged.dispatch")
 
 
+async def test_a_price_difference_names_the_order_of_the_item_she_bought(stack) -> None:
+    """The lead, holding the demo shop: "差价能退吗" from a customer with many orders opened the
+    after-sales ticket with no order on it (the chat had none in view). The item she names
+    ("上周拍的牛仔裤") is the order's: the ticket names it."""
+    returnable = await showcase(stack, "returnable")  # 纯棉圆领T恤 + 高腰牛仔裤
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    await customer.says("上周拍的牛仔裤这两天便宜了二十多 差价能补给我吗", replies=2)
+    [ticket] = await stack.tickets(customer.user_id)
+    assert (ticket.reason, ticket.order_no) == ("discount", returnable.order_no)
+
+
 async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_zh_and_en(
     stack,
 ) -> None:
