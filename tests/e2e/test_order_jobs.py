@@ -1853,6 +1853,41 @@ async def test_a_refund_asked_without_an_order_offers_only_those_with_one_under_
     assert shown == {first.order_no, second_no} and third_no not in shown
 
 
+async def test_money_back_asked_before_the_contact_is_the_order_with_a_return(stack) -> None:
+    """The lead, holding the demo shop: "我上周退的货 钱什么时候退回来" and then her contact
+    got the list of every order of hers: "退回来" (the money coming back) was read as the
+    parcel said sent back, which lists every order for a person to check. None under way:
+    said so; one under way: that order's return, answered at once."""
+    from bus.contracts import CreateReturn, ReturnCreated, ReturnLine
+
+    first = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
+    await another_order_like(stack, first.order_no)  # never returned
+    owner = stack.customer()
+    [ask] = await owner.says("上礼拜退的货 钱什么时候退回来")
+    assert ask.reply_buttons[0][0].request_contact
+    *_, none = await owner.shares_contact(first.phone, replies=2)
+    # none under way yet: said plainly, never her whole list to pick from
+    days = str(stack.replies.policy.returns.refund.arrival_days)
+    assert none.text == stack.t("refund.none_under_way", days=days) and not none.inline_buttons
+    created = await stack.rpc.call(
+        CreateReturn(
+            order_no=first.order_no,
+            telegram_user_id=owner.user_id,
+            items=[ReturnLine(item_id=first.item_id)],
+            cause="size",
+            fit_for_resale=True,
+            idempotency_key=f"test-{uuid4().hex}",
+        )
+    )
+    assert isinstance(created, ReturnCreated), created
+    [record] = await returns_of(stack, first.order_no)
+    later = stack.customer()  # another chat of hers, not verified yet
+    [ask] = await later.says("上礼拜退的货 钱什么时候退回来")
+    assert ask.reply_buttons[0][0].request_contact
+    *_, status = await later.shares_contact(first.phone, replies=3)
+    assert status.text == stack.t("refund.status.awaiting_parcel", **refund_values(stack, record))
+
+
 async def test_the_item_returned_last_time_is_asked_about_not_returned_again_zh_and_en(stack):
     """Found holding the console: "就是上次退的那件" after a return was made heard the return
     rules and the list of orders to return, as a new return. It is that return: its state from
