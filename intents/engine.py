@@ -1107,6 +1107,10 @@ _ELSEWHERE = re.compile(
     r"|\b(?:address|postcode|post code|zip|zip code|postal code)\b.{0,20}"
     r"\b(?:missing a (?:digit|number)|(?:a |one )?wrong (?:digit|number)|has a typo)\b"
     r"|\b(?:put|typed|entered|used|gave) the wrong (?:address|postcode|post code|zip)\b"
+    # her parcel sent to another address than the one on it ("can you send my down jacket to a
+    # different address", "ship them to a new address"; session 16)
+    r"|\b(?:send|ship|deliver|redirect|forward|reroute)\b (?:it|them|my [\w-]+(?: [\w-]+)?"
+    r"|the (?:parcel|package|order)) to (?:a |an )?(?:different|another|other|new) address\b"
 )
 # a place to send it instead counts only with the order named: "能送到公司吗" asks in general
 _TO_PLACE = re.compile(

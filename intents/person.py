@@ -41,6 +41,12 @@ _PERSON = re.compile(
     r"|\b(get|give|find|fetch|bring) me (a |an |some )?(real |actual |live )?"
     r"(person|human|agent|someone|somebody|staff|manager|supervisor)\b"
     r"|\bsomeone (who|that) can (actually |really |properly )?help\b"
+    # someone wanted to look at it ("i want a person to look into it", "have someone check
+    # it"; session 16)
+    r"|\b(i|we) (want|need|would like|'d like) (a |an |some )?(real |actual |live )?"
+    r"(person|human|agent|someone|somebody|staff member) to (look|check|handle|sort|deal|help)\b"
+    r"|\b(have|get) (a |an )?(real |actual )?(person|human|someone|somebody|agent|staff member) "
+    r"(to )?(look into|look at|check|handle|sort out|deal with)\b"
     # someone put on the chat ("put a real staff member on pls")
     r"|\bput (a |an |some )?(real |actual |live )?(person|human|agent|staff member|staff"
     r"|someone|somebody) on\b"

@@ -31,9 +31,11 @@ from bus.contracts import (
 )
 from intents import Decision
 from intents.address import ParsedAddress, parse_address
+from shop.enums import DEFAULT_LOCALE
 from shop.masking import mask_phone
 from shop.regions import region_display_name
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 logger = logging.getLogger(__name__)
 
 ASKED_AGAIN = (
@@ -92,9 +94,14 @@ class AddressDraft(Draft):
 
     def region(self, locale: str) -> str:
         """Province, city and district as the customer reads them (the province in English in
-        an English chat: "Jiangsu", not 江苏)."""
+        an English chat: "Jiangsu", not 江苏) — unless the city or district was written in
+        Chinese: then all of it as written, as the parcel's label will read ("Jiangsu 南京市
+        鼓楼区" mixed the two, the district left in Chinese: there is no table of districts'
+        English names to put it in English)."""
         parts: list[str] = []
-        province = region_display_name(self.province, locale) if self.province else None
+        written_zh = any(_CJK.search(part or "") for part in (self.city, self.district))
+        shown_in = DEFAULT_LOCALE if written_zh else locale
+        province = region_display_name(self.province, shown_in) if self.province else None
         for part in (province, self.city, self.district):
             if part and not any(part.startswith(p) or p.startswith(part) for p in parts):
                 parts.append(part)

@@ -30,6 +30,7 @@ from bot.services.sizes import (
     in_stock_others,
     not_made_in,
     size_wish,
+    sold_out,
     wanted_color,
     wanted_size,
 )
@@ -355,8 +356,6 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft.product_id = item.product_id
         if not await self.may_go_on(draft):
             return
-        if await self.lacks_the_variant(draft):
-            return
         if draft.size_step and not draft.new_size:
             base = draft.size_base or item.size
             wish = SizeWish(step=draft.size_step, base=draft.size_base)
@@ -369,6 +368,9 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                     reply_markup=self.conv.offer_human("ineligible"),
                 )
                 return
+        # (after the step is read as a size: "one size up" may be the one sold out)
+        if await self.lacks_the_variant(draft):
+            return
         if draft.new_size and not draft.size_confirmed and draft.new_size != draft.old_size:
             # Read from their words: said back in the one confirmation (item, size, condition,
             # price, postage) — not asked on its own first
@@ -490,7 +492,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         other_size = slots.size is not None and slots.size != draft.new_size
         other_color = slots.color is not None and slots.color != draft.new_color
         if other_size or other_color:
-            await self.variant_typed(slots)
+            await self.variant_typed(slots, text)
             return
         yes = choices.yes_or_no(text)
         if yes is None and self._said_again(text, extract_slots(text), draft):
@@ -516,14 +518,17 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
                 draft.new_color)) or (size is None and slots.color is not None
                                       and slots.color == draft.new_color)  # fmt: skip
 
-    def _corrected(self, text: str, slots: Slots, draft: ExchangeDraft) -> bool:
+    def _corrected(self, text: str, draft: ExchangeDraft) -> bool:
         """ "不对不对 我说错了 要XL" after the size was settled: the draft takes the size (or
         colour) now named; ``False`` when nothing new is named. ("颜色还是白的吧 我就换大一码 L":
         the L named beside the step, read as a step alone, kept the old size: "the same as
-        the one you have")."""
+        the one you have"). Only what the message itself names: the decision's slots may hold
+        the chat's topic's (a colour named turns before, sold out since: "没穿 吊牌在" under
+        the grey one's terms went back to the beige)."""
         wish = size_wish(text)
-        size = wish.target or (extract_slots(text).size if wish.step else None)
-        color = slots.color if slots.color not in (None, draft.new_color) else None
+        own = extract_slots(text)
+        size = wish.target or (own.size if wish.step else None)
+        color = own.color if own.color not in (None, draft.new_color) else None
         if (size is None or size == draft.new_size) and color is None:
             return False
         draft.new_size = size or draft.new_size
@@ -535,8 +540,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         """The condition asked, and a size corrected instead ("不对 我说错了 要XL"): the new
         size is taken and the condition asked again (it went on with the old size)."""
         draft = await self.draft()
-        slots = decision.slots if decision is not None else Slots()
-        if choices.fit_for_resale(text) is None and self._corrected(text, slots, draft):
+        if choices.fit_for_resale(text) is None and self._corrected(text, draft):
             await self.conv.say(
                 self.conv.t("exchange.corrected", size=draft.new_size, color=draft.new_color)
             )
@@ -550,9 +554,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         or, told otherwise ("穿过一次"), quoted as told (refused in plain words); the size said
         back ("换L") asks again; a "no" to a size read from her words asks which size."""
         draft = await self.draft()
-        slots = decision.slots if decision is not None else Slots()
         yes = choices.yes_or_no(text)
-        if self._corrected(text, slots, draft):  # "不对 我说错了 要XL": that size quoted
+        if self._corrected(text, draft):  # "不对 我说错了 要XL": that size quoted
             await self.quote(draft)
             return
         # (a bare yes or no is the confirmation's answer, not the item's condition)
@@ -578,21 +581,26 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         draft.new_size, draft.new_color = size, color
         await self.ask_resale(draft)
 
-    async def variant_typed(self, slots: Slots) -> None:
-        if not (slots.size or slots.color):
+    async def variant_typed(self, slots: Slots, text: str = "") -> None:
+        """A size or colour typed instead of tapped; of two colours named, the one wanted ("黑的
+        没了 那白色L行吗" is white: the slot is the first named)."""
+        color = wanted_color(text) or slots.color
+        if not (slots.size or color):
             await self.conv.say(self.conv.t("choose.size"))
             return
         draft = await self.draft()
         draft.new_size = slots.size or draft.old_size
-        draft.new_color = slots.color or draft.old_color
+        draft.new_color = color or draft.old_color
         if await self.lacks_the_variant(draft):
             return
         await self.ask_resale(draft)
 
     async def lacks_the_variant(self, draft: ExchangeDraft) -> bool:
-        """A size or colour named that the item doesn't come in ("换成紫色的", "3XL"): said
-        plainly, with the sizes and colours it does come in, and what is in stock now to pick
-        from (the flow waits for the pick). ``False`` when it comes in what was named (or
+        """A size or colour named that the item doesn't come in ("换成紫色的", "3XL"), or has
+        none left of ("米色的XXL" sold out): said plainly, with the sizes and colours it does
+        come in (or what is in stock in that size and colour), and what is in stock now to pick
+        from, nearest first (the flow waits for the pick): never the quote's "out of stock"
+        and a supervisor offered. ``False`` when it comes in what was named (or
         nothing was, or the product can't be read now)."""
         if draft.product_id is None or not (draft.new_size or draft.new_color):
             return False
@@ -603,12 +611,16 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         if not isinstance(reply, ProductFound) or not reply.product.variants:
             return False
         variants = reply.product.variants
+        size = draft.new_size or draft.old_size
+        color = draft.new_color or draft.old_color
         said = not_made_in(
             self.conv, variants, draft.item_title, draft.new_size, draft.new_color
+        ) or sold_out(
+            self.conv, variants, size, color, own=(draft.old_size, draft.old_color)
         )
         if said is None:
             return False
-        options = in_stock_others(variants, draft.old_size, draft.old_color)
+        options = in_stock_others(variants, draft.old_size, draft.old_color, near=(size, color))
         draft.new_size, draft.new_color, draft.size_confirmed = None, None, False
         draft.size_step, draft.size_base = 0, None
         if not options:

@@ -30,6 +30,7 @@ from bus.contracts import (
     Throttled,
 )
 from intents import Decision, Slots
+from intents.slots import extract_slots
 from shop.enums import InvoiceTitleType
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ LABELS = re.compile(
 )
 ORDER_NO = re.compile(r"KF\d{8}", re.IGNORECASE)
 _AFTER_LABEL = re.compile(
-    r"(?:抬头|\btitle\b)\s*(?:是|为|写成?|填|[:：]|\bis\b|\bshould be\b)?\s*(.*)$",
+    r"(?:抬头|\btitle\b)\s*"
+    r"(?:(?:就|要|请|帮我|麻烦)?(?:是|为|写成?|填)|[:：]|\bis\b|\bshould be\b)?\s*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 """What follows "抬头" / "title" in a message that asks for the invoice: the title, if any
@@ -135,6 +137,22 @@ class InvoiceDraft(Draft):
             if any(word in lowered for word in PERSONAL_WORDS):
                 self.title, found = ("个人" if "个人" in text else "Personal"), True
         return found
+
+
+_LAST4_WORDS = re.compile(
+    r"手机|电话|号码|尾号|后四位|后4位|末四位|末4位|是|的|\b(?:my|phone|number|the|last|four|4"
+    r"|digits?|ending|in|with|is|are|it'?s|of)\b|[:：,，。.\s]",
+    re.IGNORECASE,
+)
+
+
+def only_last4(text: str) -> bool:
+    """The message is the last four digits of her phone and the words that say so ("手机尾号
+    5280", "last four digits 5280"), nothing else."""
+    digits = extract_slots(text).phone_last4
+    if digits is None:
+        return False
+    return not _LAST4_WORDS.sub("", text.replace(digits, " ", 1)).strip()
 
 
 def tax_no_refusal(reply: InvoiceRefused) -> str:
@@ -292,11 +310,17 @@ class InvoiceFlow(Flow):
         waiting_for_title = draft.title_type is not None and draft.title is None
         step = await self.state.get_state()
         at_type = step == InvoiceRequest.waiting_for_type.state
+        ask = {
+            InvoiceRequest.waiting_for_type.state: "invoice.ask_type",
+            InvoiceRequest.waiting_for_tax_no.state: "invoice.ask_tax_no",
+        }.get(step or "", f"invoice.ask_title.{draft.title_type or 'personal'}")
+        if only_last4(text):
+            # "last four digits 5280" (her proof of the order, offered): no title and no tax
+            # number — it was recorded as the company's name. The step is asked again; the
+            # request itself takes her contact when it is recorded (a write, ``worker.proof``)
+            await self.conv.say(self.conv.t(ask, order_no=draft.order_no or ""))
+            return
         if not draft.read(text, title_expected=waiting_for_title, title_typed=at_type):
-            ask = {
-                InvoiceRequest.waiting_for_type.state: "invoice.ask_type",
-                InvoiceRequest.waiting_for_tax_no.state: "invoice.ask_tax_no",
-            }.get(step or "", f"invoice.ask_title.{draft.title_type or 'personal'}")
             if decision is not None and decision.outcome == "accept":
                 # "发票什么时候能开好" half way is this invoice's (answered, the step waits on;
                 # it started the request over, the details given lost); a question the policy

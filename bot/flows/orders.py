@@ -44,6 +44,7 @@ from bot.services.sizes import (
     in_stock_others,
     not_made_in,
     size_wish,
+    sold_out,
     wanted_color,
     wanted_size,
 )
@@ -89,6 +90,12 @@ Job = Literal[
 # "包裹到了但是少了一条裤子", "the jeans were not in the parcel": something of the order missing
 _MISSING = re.compile(
     r"漏发|少发|漏寄|少寄|(包裹|快递|箱子|袋子)(里)?少了|少了一?(件|条|样|双)(?!扣)|(只|就)收到一?(件|条)"
+    # "里面只有一条牛仔裤 T恤根本没有", "拆开没看到裤子": one item came, the other is not there
+    r"|(里面|里头|包裹里|箱子里|盒子里|袋子里|打开|拆开)[^，,。？?!！]{0,4}(只有|就有|只放了|就一)一?(件|条|双|样)"
+    r"|[衣裤裙衫服帽巾恤鞋袜袄褂](根本|压根|完全|都)没(有|在|放)(?![货码色])"
+    r"|[衣裤裙衫服帽巾恤鞋袜袄褂](没|不)在(里面|里头|包裹里|箱子里|盒子里)"
+    r"|(里面|里头|包裹里|箱子里|盒子里|拆开)[^，,。？?!！]{0,4}没(有|看到|见到|找到)[^，,。？?!！]{0,8}"
+    r"[衣裤裙衫服帽巾恤鞋袜袄褂]"
     r"|\bmissing\b|(was|were|is|are)(n'?t| not) in (it|the (box|parcel|package|bag))"
     r"|only (got|received) (one|1|part)|didn'?t come with",
     re.IGNORECASE,
@@ -1139,8 +1146,11 @@ class OrderChangeFlow(Flow):
                 together=(size, color or ""),
             ) or conv.t("order.modify.reason.variant_not_found")
         else:
-            said = conv.t("order.modify.reason.out_of_stock")
-        options = in_stock_others(variants, draft.old_size, draft.old_color)
+            own = (draft.old_size, draft.old_color)
+            said = sold_out(conv, variants, wanted.size, wanted.color, own=own) or conv.t(
+                "order.modify.reason.out_of_stock"
+            )
+        options = in_stock_others(variants, draft.old_size, draft.old_color, near=(size, color))
         draft.new_size, draft.new_color, draft.size_step, draft.size_base = None, None, 0, None
         if not options:
             await self.finish()

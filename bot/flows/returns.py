@@ -155,6 +155,8 @@ class ReturnDraft(OrderDraft):
     note: str = ""
     """The customer's own words when they asked (kept on the return's remark)."""
     key: str | None = None
+    confirmed: bool = False
+    """Confirmed, and the contact asked for to make it: once shared, it is made."""
     """The idempotency key of the confirmation (set when the quote is shown)."""
     asked: bool = False
     """Asked as a question ("能退吗？"): the answer opens with the yes, once the order says it."""
@@ -619,9 +621,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         )
         reply = await call_command(conv, self.rpc, request)
         if isinstance(reply, ContactRequired):
-            # Once linked, the quote comes back under a fresh key (this one stands for the
-            # refused request now).
+            # Once linked, the return she confirmed goes on under a fresh key (this one stands
+            # for the refused request now)
             draft.key = None
+            draft.confirmed = True
             await self.pause_for_contact(draft, reply.reason, ReturnRequest.waiting_for_confirm)
             return
         if isinstance(reply, ReturnRejected):
@@ -651,6 +654,14 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft = await self.draft()
         draft.paused_at = None
         if at == ReturnRequest.waiting_for_confirm.state and draft.cause is not None:
+            if draft.confirmed:
+                # confirmed before the contact was asked: made now, as "no need to repeat
+                # anything" promised (the terms came back, to confirm a second time; the
+                # worker checks them again as it makes it)
+                draft.confirmed = False
+                await self.keep(draft)
+                await self.confirmed(True)
+                return
             await self.quote(draft)  # the terms again, for the customer it is now
         elif draft.order_no is not None:
             await self.open_order(draft, draft.order_no, None)

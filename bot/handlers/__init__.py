@@ -140,6 +140,7 @@ def get_routers(
         # "我把手机号发你", "my phone number is …": the button to share the contact
         identity.get_announce_router(),
         intents,
+        invoice.get_named_order_router(),  # "KF… 这个订单帮我开张发票", the engine unsure
         order_references,  # an order number typed alone, before "did you mean…?"
         size_steps,  # "this runs small can i get a bigger one", the engine unsure
         order_job_words,  # "can you chase it?" about the chat's order, the engine unsure

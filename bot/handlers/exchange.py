@@ -119,7 +119,7 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(ExchangeRequest.waiting_for_variant, HasText())
     async def on_variant_typed(message: Message, flows: Flows, decision: Decision) -> None:
-        await flows.get(ExchangeFlow).variant_typed(decision.slots)
+        await flows.get(ExchangeFlow).variant_typed(decision.slots, message.text or "")
 
     # typed instead of pressed: read as the button would be, else asked again
     @flows.message(ExchangeRequest.waiting_for_item, HasText())

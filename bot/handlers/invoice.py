@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
@@ -12,6 +12,18 @@ from bot.flows.invoice import InvoiceFlow, InvoiceRequest
 from bot.keyboards import InvoiceTypeCallback, OrderPickCallback
 from bot.routing import IntentRoute
 from intents import Decision
+
+
+class InvoiceOnNamedOrder(Filter):
+    """A message naming an order whose likeliest reading, short of sure, is the invoice."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        return (
+            decision is not None
+            and decision.outcome == "clarify"
+            and decision.intent == "payment.invoice"
+            and decision.slots.order_no is not None
+        )
 
 
 def get_routers() -> tuple[Router, Router]:
@@ -23,6 +35,7 @@ def get_routers() -> tuple[Router, Router]:
     @router.message(IntentRoute("payment.invoice"))
     async def handle_invoice_request(message: Message, flows: Flows, decision: Decision) -> None:
         await flows.get(InvoiceFlow).start(message.text or "", decision.slots)
+
 
     @flows.message(InvoiceRequest.waiting_for_order, HasText())
     async def on_invoice_order(
@@ -56,3 +69,21 @@ def get_routers() -> tuple[Router, Router]:
         await flows.get(InvoiceFlow).type_picked(callback_data.title_type)
 
     return flows, router
+
+
+def get_named_order_router() -> Router:
+    """The invoice asked on an order named, the engine short of sure (after the intents,
+    before an order number typed is read as the order's status)."""
+    router = Router(name=f"{__name__}.named_order")
+
+    @router.message(HasText(), InvoiceOnNamedOrder())
+    async def handle_invoice_on_named_order(
+        message: Message, flows: Flows, decision: Decision
+    ) -> None:
+        """ "KF-2620-0341 这个订单帮我开张发票": the engine unsure between the invoice and the
+        order's status (the number reads as the order's), the invoice first — the order named
+        is the one to invoice, not a card to show (it asked the last four digits, showed the
+        card, and the invoice was lost)."""
+        await flows.get(InvoiceFlow).start(message.text or "", decision.slots)
+
+    return router

@@ -9,6 +9,7 @@ import re
 
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
+from bot.services.orders import order_mentioned
 from bot.services.questions import (
     asks_about_coupons,
     asks_coupon_back,
@@ -21,8 +22,10 @@ from bot.services.questions import (
 )
 from bot.services.repeats import say_answer
 from bus import Bus
+from bus.errors import BusError
 from intents import Slots
 from intents.buying import asks_about_sales, asks_how_to_order, asks_price_difference
+from intents.slots import order_number
 from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
 from shop.policy import ShopPolicy
@@ -152,6 +155,22 @@ _BOUGHT = re.compile(
 )
 
 
+async def _order_of(conv: Conversation, rpc: Bus, text: str) -> str | None:
+    """The order a price difference is about: the one she names (its number, or its item
+    among her orders: "我前两天买的T恤"), else the chat's; the ticket names it for after-sales,
+    who otherwise had to ask which of her orders (and it is kept as the chat's order, so a
+    person offered and taken later names it too)."""
+    named = order_number(text)
+    if named is None:
+        try:
+            named = await order_mentioned(rpc, conv, text)
+        except BusError:
+            named = None
+    if named is not None:
+        conv.memory.last_order = named
+    return named or conv.memory.last_order
+
+
 async def answer_price_difference(
     conv: Conversation, rpc: Bus, policy: ShopPolicy, text: str
 ) -> None:
@@ -160,7 +179,7 @@ async def answer_price_difference(
     no, or — the policy silent — after-sales' to decide for the order: never promised, passed to
     a person with the order when she bought, offered when she only asks the rule."""
     days = policy.prices.price_protection_days
-    order_no = conv.memory.last_order
+    order_no = await _order_of(conv, rpc, text)
     if days == 0:
         await conv.say(conv.t("bargain.price_difference.none"))
         return

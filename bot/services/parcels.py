@@ -59,7 +59,7 @@ def return_number(text: str) -> str | None:
 
 
 _SAID_SENT_BACK = re.compile(
-    r"寄回|退回|寄过去|寄走了|退回去|寄给你们|发回去|"
+    r"寄回|退回(?!来)|寄过去|寄走了|退回去|寄给你们|发回去|"
     r"\b(?:sent|shipped|mailed|posted|dropped)\b.{0,40}\bback\b|\b(?:already )?returned\b",
     re.IGNORECASE,
 )

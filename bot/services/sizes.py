@@ -174,8 +174,56 @@ def not_made_in(
     )
 
 
+def sold_out(
+    conv: Conversation,
+    variants: Sequence[VariantView],
+    size: str | None,
+    color: str | None,
+    own: tuple[str | None, str | None] = (None, None),
+) -> str | None:
+    """ "您想要的 米色 / XXL 暂时卖完了。XXL 现在有：灰色；米色现在有：S、M。": a size and colour
+    the product is made in, none of it in stock now — said with what is in stock in that size (the
+    other colours) and in that colour (the other sizes), the two a customer would take
+    instead, never ``own`` (the size and colour she has); ``None`` when it is in stock, or not
+    made at all (``not_made_in`` says that)."""
+    if not size or not color:
+        return None
+    wanted = [v for v in variants if (v.size.upper(), v.color) == (size.upper(), color)]
+    if not wanted or any(v.stock > 0 for v in wanted):
+        return None
+    locale = conv.locale
+    separator = "、" if locale.startswith("zh") else ", "
+    others = in_stock_others(variants, *own)
+    in_size = [colour_name(v.color, locale) for v in others if v.size.upper() == size.upper()]
+    in_colour = [v.size for v in others if v.color == color]
+    said = [conv.t("exchange.sold_out", wanted=f"{colour_name(color, locale)} / {size}")]
+    if in_size:
+        said.append(
+            conv.t("exchange.sold_out.in_size", size=size, colours=separator.join(in_size))
+        )
+    if in_colour:
+        said.append(
+            conv.t(
+                "exchange.sold_out.in_colour",
+                colour=colour_name(color, locale),
+                sizes=separator.join(dict.fromkeys(in_colour)),
+            )
+        )
+    return ("" if locale.startswith("zh") else " ").join(said)
+
+
 def in_stock_others(
-    variants: Sequence[VariantView], old_size: str | None, old_color: str | None
+    variants: Sequence[VariantView],
+    old_size: str | None,
+    old_color: str | None,
+    near: tuple[str | None, str | None] | None = None,
 ) -> list[VariantView]:
-    """The sizes and colours in stock to pick instead of the item's own."""
-    return [v for v in variants if v.stock > 0 and (v.size, v.color) != (old_size, old_color)]
+    """The sizes and colours in stock to pick instead of the item's own; ``near`` (the size and
+    colour wanted) puts first the ones sharing its size, then its colour."""
+    found = [v for v in variants if v.stock > 0 and (v.size, v.color) != (old_size, old_color)]
+    if near is None:
+        return found
+    size, color = near
+    return sorted(
+        found, key=lambda v: (v.size.upper() != (size or "").upper(), v.color != color)
+    )

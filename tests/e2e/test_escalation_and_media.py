@@ -194,6 +194,19 @@ async def test_a_person_asked_for_in_so_many_words_beside_a_question_is_the_turn
     assert await stack.tickets(declined.user_id) == []
 
 
+async def test_someone_wanted_to_look_into_it_is_a_person_asked_for_en(stack) -> None:
+    """Jobs batch 5: "my blazer has been stuck in transit forever, i want a person to look into
+    it" was "did you mean…?" (the engine unsure between the order and a fault), and no
+    ticket: she asked for a person in so many words."""
+    english = stack.customer(language_code="en")
+    [ticket] = await english.says(
+        "the coat is taking ages to arrive, can i have someone look into it please"
+    )
+    assert "ticket number" in ticket.text
+    [saved] = await stack.tickets(english.user_id)
+    assert saved.reason == "customer_asked"
+
+
 async def test_stickers_voice_and_documents_get_polite_answers(stack) -> None:
     customer = stack.customer()
     stack.fake.user_sends_sticker(user_id=customer.user_id)

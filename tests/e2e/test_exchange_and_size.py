@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.keyboards import VariantPickCallback
+from worker.db.models import Variant
 
 VARIANT_L = VariantPickCallback(size="L", color="黑色").pack()
 
@@ -113,6 +114,36 @@ async def test_the_sizes_in_stock_are_offered_when_the_customer_names_none(stack
     _, choose = await customer.says("我想换货", replies=2)
     [resale] = await customer.presses_data(choose, VARIANT_L)
     assert "吊牌" in resale.text
+
+
+async def test_a_sold_out_size_says_what_is_in_stock_and_the_other_colour_is_exchanged(
+    stack,
+) -> None:
+    """Jobs batch 5: a size and colour the item is made in, none left ("米色的XXL"), was the
+    quote's "out of stock" and a supervisor offered. Now: sold out, what that size comes in
+    now and what sizes that colour has, the nearest first to tap; the other colour named
+    then is exchanged — and "tags on" under its terms keeps it (the colour named turns
+    before, still the chat's topic, had taken its place back)."""
+    order = await stack.make_order(
+        kind="regular", state="shipped", size="M", target_size="L", target_stock=0
+    )
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    *_, sold = await customer.says("M码穿着紧 想换成黑色的L", replies=2)
+    assert sold.text.startswith(stack.t("exchange.sold_out", wanted="黑色 / L"))
+    assert stack.t("exchange.sold_out.in_size", size="L", colours="白色") in sold.text
+    assert stack.t("exchange.sold_out.in_colour", colour="黑色", sizes="S、XL") in sold.text
+    assert sold.inline_buttons[0][0].text == "L / 白色"
+    [terms] = await customer.says("黑的没了啊 那白色L行吗")
+    assert "L / 白色" in terms.text
+    [noted] = await customer.says("吊牌都在 没穿过")
+    assert noted.text == stack.t("exchange.condition_noted_confirm")
+    [created] = await customer.says("确认")
+    [exchange] = await stack.exchanges(order.order_no)
+    assert created.text == exchange_created(stack, exchange, "zh_CN")
+    async with stack.shop.db.read() as session:
+        new = await session.get(Variant, exchange.new_variant_id)
+    assert (new.size, new.color) == ("L", "白色")
 
 
 async def test_size_advice_from_height_and_jin_with_the_product_by_name_zh(stack) -> None:

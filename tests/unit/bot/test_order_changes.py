@@ -187,7 +187,9 @@ class HoodieWorker(ModifyingWorker):
         # said back ("改成 M / 黑色，对吗？"), then refused on the yes
         ("KF20260001 的卫衣改成白色", "没有 白色"),
         ("KF20260001 的卫衣改成 XXL", "没有 XXL"),
-        ("KF20260001 的卫衣改成 L 灰色", "暂时没货"),
+        # made but sold out: said so, with what that size and that colour have in stock
+        # (session 16; it was "这个尺码颜色暂时没货了" alone)
+        ("KF20260001 的卫衣改成 L 灰色", "灰色 / L 暂时卖完了。L 现在有：黑色。灰色现在有：M。"),
     ],
 )
 async def test_a_size_or_colour_it_lacks_is_said_before_any_yes_with_what_is_in_stock(
