@@ -40,10 +40,10 @@ async def _call(target: CallableObject, event: TelegramObject, data: dict[str, A
 
 
 async def _trigger(
-    observer: TelegramEventObserver, event: TelegramObject, data: dict[str, Any]
+    observer: TelegramEventObserver, event: TelegramObject, kwargs: dict[str, Any]
 ) -> Any:
-    """``TelegramEventObserver.trigger``: the first handler whose filters all pass."""
-    kwargs = dict(data)  # the trigger's own: "handler" and a handler's filter data stay here
+    """``TelegramEventObserver.trigger``: the first handler whose filters all pass. ``kwargs``
+    becomes the trigger's own ("handler" and a handler's filter data stay in it)."""
     for handler in observer.handlers:
         kwargs["handler"] = handler
         checked = kwargs
@@ -82,7 +82,7 @@ async def propagate(
     own (callers pass a copy)."""
     observer = router.observers.get(update_type)
     if observer is not None and (
-        observer.outer_middleware._middlewares or type(observer) is not TelegramEventObserver
+        observer.outer_middleware._middlewares or type(observer) not in _PLAIN
     ):
         return await Router.propagate_event(router, update_type, event, **data)
     data["event_router"] = router
@@ -93,7 +93,7 @@ async def propagate(
                 return UNHANDLED
             if isinstance(check, dict):
                 data.update(check)
-        response = await _trigger(observer, event, data)
+        response = await _trigger(observer, event, dict(data))
         if response is REJECTED:  # pragma: no cover (as in aiogram)
             return UNHANDLED
         if response is not UNHANDLED:
@@ -109,8 +109,24 @@ async def propagate(
     return response
 
 
+class _LeanObserver(TelegramEventObserver):
+    """The dispatcher's update observer: its trigger (the one handler that splits an update
+    into its event) without the copies either."""
+
+    async def trigger(self, event: TelegramObject, **kwargs: Any) -> Any:
+        return await _trigger(self, event, kwargs)
+
+
+_PLAIN = (TelegramEventObserver, _LeanObserver)
+
+
 class LeanDispatcher(Dispatcher):
     """aiogram's dispatcher, propagating events with :func:`propagate` (see the module)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # the observer aiogram made, with its handler and middlewares: only its trigger differs
+        self.update.__class__ = _LeanObserver
 
     async def propagate_event(self, update_type: str, event: TelegramObject, **kwargs: Any) -> Any:
         return await propagate(self, update_type, event, kwargs)
