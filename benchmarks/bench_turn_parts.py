@@ -16,6 +16,9 @@ would go unmonitored or answer out of order.
   levels fewer for a plain question);
 * **both out, no flood control**: no turn events, the intents router first, and no flood
   count;
+* **aiogram's walk**: the routers walked by aiogram's own ``Router.propagate_event`` and update
+  trigger, as before ``bot.propagation.LeanDispatcher`` (the same handlers, data and answers:
+  what the lean walk saves);
 * **echo**: ``bench_bot.py``'s bare aiogram echo.
 
 ```
@@ -31,17 +34,19 @@ import asyncio
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_bot
-from aiogram import Dispatcher
+from aiogram import Dispatcher, Router
+from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.fsm.storage.memory import MemoryStorage
 
 VARIANTS = ("full", "no turn events", "memory through JSON", "intents router first",
-            "both out, no flood control")  # fmt: skip
+            "both out, no flood control", "aiogram's walk")  # fmt: skip
 
 
 def variant(name: str) -> Dispatcher:
@@ -53,6 +58,9 @@ def variant(name: str) -> Dispatcher:
         outer.remove(by_type["TurnMiddleware"])
     if everything:
         outer.remove(by_type["FloodMiddleware"])
+    if name == "aiogram's walk":
+        dp.update.__class__ = TelegramEventObserver
+        dp.propagate_event = partial(Router.propagate_event, dp)  # type: ignore[method-assign]
     if name == "memory through JSON":
         by_type["ChatContextMiddleware"].storage = MemoryStorage()
     if name == "intents router first" or everything:

@@ -15,6 +15,7 @@ from bot.flows.shipping import REGIONAL
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
 from bot.ops import install_ops
+from bot.propagation import LeanDispatcher
 from bot.routing import bind_routes
 from bot.services.several import NEVER_ALSO
 from bot.settings import BotSettings
@@ -77,7 +78,8 @@ def create_dispatcher(
     isolation = events_isolation or (
         storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
     )
-    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram's dispatcher, its walk through the routers without the per-level copies
+    dp = LeanDispatcher(storage=storage, events_isolation=isolation)
     dp["rpc"] = rpc
     dp["engine"] = engine
     dp["replies"] = replies

@@ -1049,8 +1049,11 @@ _QUESTION_OR_BUT = re.compile(r"\b(?:where|when|what|how|why|which|who|but)\b|�
 
 def _either(pattern: re.Pattern[str], lower: str, norm: str) -> bool:
     """``pattern`` in the message as typed (lower-cased) or as normalised: the rules read both
-    (normalising joins and respells words, typed keeps the customer's own spacing)."""
-    return pattern.search(norm) is not None or pattern.search(lower) is not None
+    (normalising joins and respells words, typed keeps the customer's own spacing). Most
+    Chinese messages read the same both ways: then once."""
+    return pattern.search(norm) is not None or (
+        lower != norm and pattern.search(lower) is not None
+    )
 
 
 def _closes_waiting(text: str, norm: str) -> bool:
@@ -1060,7 +1063,7 @@ def _closes_waiting(text: str, norm: str) -> bool:
     if not _either(_WAITS, lower, norm):
         return False
     rest = _WAITS.sub(" ", norm)
-    if _QUESTION_OR_BUT.search(lower) or _QUESTION_OR_BUT.search(norm):
+    if _QUESTION_OR_BUT.search(lower) or (norm != lower and _QUESTION_OR_BUT.search(norm)):
         return False
     return not _asks(text, rest) and not cues(norm)
 
@@ -1664,11 +1667,11 @@ def _reread(
     ):
         return DISCOUNT_INTENT  # "618搞不搞活动呀": what the shop gives, and no sales calendar
     if group in ("shipping", "order", "payment", "returns", "other") and (
-        asks_if_unpaid_still_open(lower) or asks_if_unpaid_still_open(norm)
+        asks_if_unpaid_still_open(lower) or (norm != lower and asks_if_unpaid_still_open(norm))
     ):
         return STATUS_INTENT  # "还没付款 现在付还来得及吗": her unpaid order, and until when
     if (current == STATUS_INTENT or not current.startswith("order.")) and (
-        asks_if_order_still_open(lower) or asks_if_order_still_open(norm)
+        asks_if_order_still_open(lower) or (norm != lower and asks_if_order_still_open(norm))
     ):
         return STATUS_INTENT  # "订单还有效吗", "is the order still open?": yes or no, its card
     if slots.spend_yuan is not None and group != "returns" and (
@@ -2112,7 +2115,7 @@ def _reread_17(group: str, current: str, lower: str, norm: str, slots: Slots) ->
     if group == "other" and _either(_GENUINE, lower, norm):
         return AUTHENTICITY_INTENT
     if group in ("size", "other", "returns", "payment", "complaint", "order", "bargain") and (
-        asks_price_difference(lower) or asks_price_difference(norm)
+        asks_price_difference(lower) or (norm != lower and asks_price_difference(norm))
     ) and not _either(_RETURN_ASKED, lower, norm):
         # the difference back after a price drop ("bought it at 89 and now its 59, can i get
         # that 30 back", "气死 前天原价拍的今天就便宜了三十 这差价给补不", "the price dropped
