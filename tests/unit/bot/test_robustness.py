@@ -39,6 +39,18 @@ async def test_policy_answers_work_while_the_bus_is_down() -> None:
     assert bus.calls == []
 
 
+async def test_a_return_rule_question_is_answered_while_the_worker_is_slow_or_gone() -> None:
+    # The return rules look her orders up first (a verified customer's own item is answered
+    # by its order): a worker that doesn't answer in time still leaves the rules to answer
+    # ("the order system is busy" was the answer to a policy question under load).
+    for error in (BusTimeout("slow"), BusUnavailable("no worker")):
+        bus = FailingBus(lambda error=error: error)
+        harness = Harness(bus)
+        [answer] = await harness.say("你们可以七天无理由退货吗")
+        assert "7 天" in answer and answer != harness.replies.text("unavailable", "zh_CN")
+        assert [type(c).__name__ for c in bus.calls] == ["ListOrders"]
+
+
 async def test_flood_control_warns_once_then_drops_until_the_window_has_room() -> None:
     harness = Harness(FailingBus(lambda: BusUnavailable("-")), KEFU_FLOOD_RATE=3)
     answers = [await harness.say(f"你好{i}") for i in range(6)]
