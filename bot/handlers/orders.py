@@ -37,6 +37,7 @@ from bot.services.conversation import Conversation
 from intents import Decision
 from intents.garments import names_a_garment
 from intents.paying import unpaid_closing_said
+from intents.person import person_asked
 
 _WILL = re.compile(r"\b(will|does|would|do)\b", re.IGNORECASE)
 
@@ -98,7 +99,8 @@ class WhereIsMyItem(Filter):
         if decision is not None and decision.outcome == "accept":
             return False
         text = message.text or ""
-        if not names_a_garment(text):
+        if not names_a_garment(text) or person_asked(text):
+            # "the coat is taking ages, can i have someone look into it": the person asked for
             return False
         if choices.other_order(text) and conv.memory.last_order is not None:
             return True
