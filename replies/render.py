@@ -839,6 +839,33 @@ class Replies:
                          delivery=delivery, times=times)
         return _drop_blank_lines(card)
 
+    def order_brief(self, order: OrderView, locale: str) -> Html:
+        """The order's state in a line or two — where it is, the courier and tracking number
+        once shipped, the time it is paid, shipped or due by — for a question about the order
+        whose card was just shown (the card is not shown again)."""
+        loc = self._locale(locale)
+        lines = [self.text("order.brief", loc, order_no=order.order_no,
+                           state=self.order_state(order.state, loc))]
+        if order.tracking_no:
+            lines.append(self.text("order.delivery", loc,
+                                   courier=self.courier_name(order.courier or "", loc),
+                                   tracking_no=order.tracking_no))
+        if order.state == "awaiting_payment":
+            closes = order.created_at + timedelta(hours=self.policy.orders.unpaid_close_hours)
+            lines.append(self.text("order.expected.pay_by", loc,
+                                   time=self.format_datetime(closes, loc)))
+        elif order.state == "paid" and order.dispatch_due_by is not None:
+            lines.append(self.text("order.expected.dispatch", loc,
+                                   time=self.format_datetime(order.dispatch_due_by, loc)))
+        elif order.delivered_at is not None:
+            lines.append(self.text("order.time.delivered", loc,
+                                   time=self.format_datetime(order.delivered_at, loc)))
+        elif order.state == "shipped" and order.delivery_due_by is not None:
+            lines.append(self.text("order.expected.delivery", loc,
+                                   time=self.format_datetime(order.delivery_due_by, loc)))
+        lines.append(self.text("order.brief_more", loc))
+        return Html("\n".join(lines))
+
     def order_list(self, orders: list[OrderView], locale: str) -> Html:
         loc = self._locale(locale)
         if not orders:

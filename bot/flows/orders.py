@@ -33,6 +33,7 @@ from bot.services.orders import (
     lookup,
     offer_alike,
     offer_orders,
+    order_brief,
     order_card,
     order_mentioned,
     refund_under_way,
@@ -287,6 +288,20 @@ def job_states(draft: OrderQueryDraft) -> frozenset[OrderState]:
 
 def _has_a_return(order: OrderSummary) -> bool:
     return order.latest_return is not None
+
+
+_CARD_ASKED = re.compile(
+    r"详情|明细|完整|全部信息|再(?:发|看|给我看|显示)|重新(?:发|看)|看(?:一下|下)?订单|订单(?:信息|内容)"
+    r"|\b(?:show|send|give)\b.{0,12}\b(?:order|card|details)\b|\bfull (?:order|details)\b"
+    r"|\border (?:details|info)\b",
+    re.IGNORECASE,
+)
+
+
+def card_asked(text: str) -> bool:
+    """ "show me the order again", "订单详情发一下", or the order's number typed: the whole
+    card, even just shown (not the short answer)."""
+    return _CARD_ASKED.search(text) is not None or order_number(text) is not None
 
 
 class OrderQuery(StatesGroup):
@@ -652,7 +667,20 @@ class OrderQueryFlow(Flow):
             await conv.say(conv.t(_STILL_OPEN_SAID.get(order.state, "order.still_open.yes")))
         if not (draft.in_view and refused_outright):
             # (an address that can't change, asked with the card just shown: the refusal first)
-            await conv.say(order_card(conv, order), reply_markup=markup)
+            card = order_card(conv, order)
+            if (
+                intent == "order.status"
+                and draft.job is None
+                and conv.memory.card_fresh(order.order_no, card)
+                and not card_asked(draft.text)
+            ):
+                # "那什么时候发货", "is it shipped yet?" under the card shown a few minutes
+                # ago, the order unchanged: the short answer (its state, courier and tracking
+                # number, the time it is due), not the whole card again
+                await conv.say(order_brief(conv, order), reply_markup=markup)
+            else:
+                await conv.say(card, reply_markup=markup)
+                conv.memory.card_shown(order.order_no, card)
         if draft.job == "receipt":
             # "how do I confirm I received it?": the button is on the card (or why not)
             await conv.say(conv.t(RECEIPT_HOW.get(order.state, "order.receipt.how_shipped")))

@@ -13,6 +13,7 @@ fits its field is reset to the field's default (logged by field name, never by v
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
@@ -32,6 +33,9 @@ MEMORY_DESTINY = "kefu"
 TEXT_LIMIT = 4096  # a transcript line, as long as a Telegram message
 ATTACHMENT_LIMIT = 50
 PROOF_LIMIT = 10
+CARD_FRESH_S = 10 * 60
+"""An order's card shown this long ago is still in mind: a question about the order gets the
+short answer; after it, the card again."""
 
 Role = Literal["customer", "bot"]
 
@@ -95,6 +99,10 @@ class DoneJob(BaseModel):
 
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _plain(sent: str) -> str:
@@ -169,6 +177,10 @@ class ChatMemory(BaseModel):
     order_turn: int | None = None
     """The customer message (``turns``) at which ``last_order`` was last opened: its card is
     in view for a turn or two (``in_view``)."""
+    card: tuple[str, str, float] | None = None
+    """The order whose card was last shown in full: its number, a digest of the card's text
+    (a changed order shows its card again) and when (epoch seconds) — a question about that
+    order soon after gets the short answer, not the card again (``card_fresh``)."""
     region: str | None = None
     """The customer's province, from a message or their order (for postage answers)."""
     transcript: list[str] = Field(default_factory=list)
@@ -333,6 +345,20 @@ class ChatMemory(BaseModel):
         if self.last_order is None or self.order_turn is None:
             return None
         return self.last_order if self.turns - self.order_turn <= turns else None
+
+    def card_shown(self, order_no: str, card: str, at: float | None = None) -> None:
+        """The order's card was shown in full (``card_fresh`` then knows it)."""
+        self.card = (order_no, _digest(card), datetime.now(UTC).timestamp() if at is None else at)
+
+    def card_fresh(
+        self, order_no: str, card: str, within_s: float = CARD_FRESH_S, at: float | None = None
+    ) -> bool:
+        """This order's card, as it reads now, was shown at most ``within_s`` seconds ago."""
+        if self.card is None:
+            return False
+        shown, digest, when = self.card
+        now = datetime.now(UTC).timestamp() if at is None else at
+        return shown == order_no and digest == _digest(card) and 0 <= now - when <= within_s
 
     def pend(self, text: str) -> None:
         """A question left waiting (a "did you mean…?", a question offered with its button, one

@@ -138,6 +138,12 @@ def order_card(conv: Conversation, order: OrderView) -> str:
     return conv.replies.order_card(order_view_of(order, conv.locale), conv.locale)
 
 
+def order_brief(conv: Conversation, order: OrderView) -> str:
+    """The order's state in a line or two (the courier and tracking number, the time it is
+    paid, shipped or due by): the answer under its card shown a moment ago."""
+    return conv.replies.order_brief(order_view_of(order, conv.locale), conv.locale)
+
+
 def order_view_of(order: OrderView, locale: str = "zh_CN") -> views.OrderView:
     """The bus's order view as ``replies/`` renders it, names and colours in ``locale``'s
     language (the agents' desk shows it too, in the desk's)."""

@@ -384,7 +384,8 @@ async def test_an_address_is_parsed_and_confirmed_in_english(stack) -> None:
 
 async def test_where_is_it_right_after_an_address_change_is_that_orders_card(stack) -> None:
     """The lead's console round: "那现在到哪了" right after the address was changed listed her
-    orders to pick from (the shipped ones, which the changed one isn't)."""
+    orders to pick from (the shipped ones, which the changed one isn't). It is that order —
+    its card shown a minute ago, the short answer of its state."""
     order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
     await another_order_like(stack, order.order_no)  # a second order of hers, also paid
     customer = stack.customer()
@@ -392,9 +393,12 @@ async def test_where_is_it_right_after_an_address_change_is_that_orders_card(sta
     await customer.says(f"我要改收货地址 {order.order_no}", replies=2)
     [shown] = await customer.says("王芳 13700001111 江苏省南京市鼓楼区中山路1号")
     await customer.presses(shown, "没问题")
-    [card] = await customer.says("那现在到哪了")
-    assert card.text.startswith(f"订单 {order.order_no}")
-    assert not any("KF" in button.text for row in card.inline_buttons for button in row)
+    # its card was shown with the address change a minute ago: the short answer, that order's
+    # state (not the whole card again, not her list)
+    [where] = await customer.says("那现在到哪了")
+    assert where.text.startswith(f"订单 {order.order_no}")
+    assert stack.t("order.brief_more") in where.text and "合计" not in where.text
+    assert not any("KF" in button.text for row in where.inline_buttons for button in row)
     [late] = await customer.says("发了没")  # (paid ten days ago: late, and said so)
     assert "超过承诺的发货时间" in late.text
     assert not any("KF" in button.text for row in late.inline_buttons for button in row)
@@ -1694,8 +1698,8 @@ async def test_the_item_named_before_the_contact_picks_the_order_after_it_zh_and
 
 async def test_that_order_after_its_address_changed_is_that_order_zh_and_en(stack) -> None:
     """The demo customer changes her hoodie order's address, then asks "where is that order
-    now?": that order's card — not her list of parcels on their way, which it isn't among (it
-    is paid, not shipped). "它什么时候发货" likewise."""
+    now?": that order — not her list of parcels on their way, which it isn't among (it is paid,
+    not shipped); its card shown a minute ago, the short answer. "它什么时候发货" likewise."""
     unshipped = await showcase(stack, "unshipped")  # hers: 连帽卫衣 + 格子半身裙, paid
     customer = stack.customer(language_code="en")
     await customer.shares_contact(unshipped.customer_phone)
@@ -1707,13 +1711,17 @@ async def test_that_order_after_its_address_changed_is_that_order_zh_and_en(stac
     )
     [done] = await customer.presses(shown, "Yes, that's right")
     assert "Address changed" in done.text
-    [card] = await customer.says("where is that order now?")
-    assert card.text.startswith(f"Order {unshipped.order_no}")
+    # its card was shown with the address change a minute ago: the short answer about it
+    [where] = await customer.says("where is that order now?")
+    assert where.text.startswith(f"Order {unshipped.order_no}")
+    assert stack.t("order.brief_more", "en") in where.text and "Total:" not in where.text
     chinese = stack.customer()
     await chinese.shares_contact(unshipped.customer_phone)
     [_card_zh] = await chinese.says(f"{unshipped.order_no} 到哪了")
     [again] = await chinese.says("它什么时候发货")
     assert unshipped.order_no in again.text and again.text != stack.t("choose.order")
+    # (its card just shown: the short answer, with when it ships)
+    assert "预计发货" in again.text and "合计" not in again.text
 
 
 async def test_a_return_lists_only_orders_that_can_still_be_returned_zh_and_en(stack, lent) -> None:

@@ -74,6 +74,9 @@ async def test_shared_contact_links_and_lists_own_orders(stack) -> None:
     assert order.order_no in card.text
     [again] = await customer.says("我的订单发货了吗")
     assert order.order_no in again.text
+    # its card was just shown: the short answer (shipped, the tracking number), not the card
+    assert "已发货" in again.text and stack.t("order.brief_more") in again.text
+    assert "合计" not in again.text
 
 
 async def test_a_customer_verified_before_the_chat_memory_began_is_not_asked_again(stack) -> None:

@@ -11,7 +11,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 
 from bot.flows.exchange import ExchangeDraft, ExchangeFlow, ExchangeRequest
 from bot.flows.size import SizeDraft, SizeFlow
-from bot.services.memory import MEMORY_DESTINY, ChatMemory
+from bot.services.memory import CARD_FRESH_S, MEMORY_DESTINY, ChatMemory
 from bot.services.outcomes import retry_minutes
 from bot.storage import ExpiringMemoryStorage
 from bus.contracts import Attachment
@@ -187,3 +187,18 @@ def test_the_bots_lines_reach_the_ticket_as_plain_text() -> None:
     customer, bot = memory.transcript_lines()
     assert customer.text == "is 1<2 & why <b>"
     assert bot.text == "Order KF26200341\nCourier: ZTO, tracking 7519 & more"
+
+
+def test_an_orders_card_is_fresh_a_few_minutes_unchanged_and_survives_json() -> None:
+    """The card once: the same order's card, as it reads now, shown minutes ago is fresh; a
+    longer while, another order, or a card that reads otherwise (the order changed) is not —
+    and what was shown survives the JSON round trip Redis makes."""
+    memory = ChatMemory()
+    assert not memory.card_fresh("KF20260001", "card", at=1000.0)
+    memory.card_shown("KF20260001", "状态：已付款", at=1000.0)
+    memory = ChatMemory.model_validate(json.loads(memory.model_dump_json()))
+    assert memory.card_fresh("KF20260001", "状态：已付款", at=1000.0 + 60)
+    assert memory.card_fresh("KF20260001", "状态：已付款", at=1000.0 + CARD_FRESH_S)
+    assert not memory.card_fresh("KF20260001", "状态：已付款", at=1000.0 + CARD_FRESH_S + 1)
+    assert not memory.card_fresh("KF20260002", "状态：已付款", at=1000.0 + 60)
+    assert not memory.card_fresh("KF20260001", "状态：已发货", at=1000.0 + 60)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.flows.orders import _ANOTHER_ORDER
-from bot.handlers.returns import _courier_of_order, _item_fit_asked
+from bot.flows.orders import _ANOTHER_ORDER, card_asked
+from bot.handlers.returns import _courier_of_order, _item_fit_asked, _times_in_general
 from bot.services.memory import ChatMemory
 from intents.slots import extract_slots
 
@@ -89,3 +89,41 @@ def test_the_fit_of_the_item_in_view_asked(text: str) -> None:
 )
 def test_a_fit_told_or_measured_is_not_the_item_fit_asked(text: str) -> None:
     assert not _item_fit_asked(text, chat(1))
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("订单详情再发我看下", True),
+        ("能再看一下订单吗", True),
+        ("show me the order again", True),
+        ("can u send the order details", True),
+        ("KF20260001", True),
+        ("那什么时候发货", False),
+        ("发货了没", False),
+        ("is it shipped yet?", False),
+        ("ok and when will it arrive?", False),
+        ("whats the tracking number", False),
+    ],
+)
+def test_the_card_asked_for_again(text: str, asked: bool) -> None:
+    """Under a card just shown, the whole card only when she asks for it (or names the order):
+    a question about the order gets the short answer."""
+    assert card_asked(text) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("how long does it usually take to beijing?", True),
+        ("does it normally take long", True),
+        ("寄到北京的话它要几天", True),
+        ("一般它几天能到", True),
+        ("when will it arrive?", False),
+        ("它什么时候发货", False),
+    ],
+)
+def test_shipping_times_asked_in_general(text: str, general: bool) -> None:
+    """ "how long does it usually take to beijing?" under her order's card: the shop's times
+    (to that region), not her order."""
+    assert _times_in_general(text) is general
