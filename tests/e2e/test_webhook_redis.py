@@ -19,6 +19,7 @@ from tests.e2e.conftest import Customer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.integration.conftest import create_order, start_shop, stop_shop
 from tests.logscan import SCAN
+from tests.support import topology
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,12 +143,13 @@ async def test_python_m_bot_long_polling_against_the_bot_api_url(amqp_url) -> No
     """`BOT_TOKEN=… TELEGRAM_API_URL=… python -m bot`: long polling, as a real process."""
     fake = FakeTelegramAPI(token="626262:POLLING")
     await fake.start()
+    prefix = topology.new_prefix()  # no worker serves it: the bot declares its own queues
     env = dict(os.environ)
     env.update(
         BOT_TOKEN=fake.token,
         TELEGRAM_API_URL=fake.base_url,
         AMQP_URL=amqp_url,
-        KEFU_BUS_PREFIX="polling-no-worker",
+        KEFU_BUS_PREFIX=prefix,
     )
     env.pop("REDIS_URL", None)
     with SCAN.log_file("bot-polling").open("wb") as log:
@@ -170,4 +172,5 @@ async def test_python_m_bot_long_polling_against_the_bot_api_url(amqp_url) -> No
     finally:
         await stop_bot(process)
         await fake.stop()
+        topology.drop(prefix)  # (it left two dead-letter queues under a fixed name every run)
     assert process.returncode == 0
