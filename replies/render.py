@@ -821,23 +821,30 @@ class Replies:
             self.text(f"order.time.{name}", loc, time=self.format_datetime(at, loc))
             for name, at in stamps if at is not None
         ]
-        if order.state == "awaiting_payment":
-            # "how long do I have to pay?": the time it closes by itself, unpaid
-            closes = order.created_at + timedelta(hours=self.policy.orders.unpaid_close_hours)
-            time_lines.append(self.text("order.expected.pay_by", loc,
-                                        time=self.format_datetime(closes, loc)))
-        elif order.state == "paid" and order.dispatch_due_by is not None:
-            time_lines.append(self.text("order.expected.dispatch", loc,
-                                        time=self.format_datetime(order.dispatch_due_by, loc)))
-        elif (order.state == "shipped" and order.delivered_at is None
-              and order.delivery_due_by is not None):
-            time_lines.append(self.text("order.expected.delivery", loc,
-                                        time=self.format_datetime(order.delivery_due_by, loc)))
+        if (due := self._due_line(order, loc)) is not None:
+            time_lines.append(due)
         times = Html("\n".join(time_lines))
         card = self.text("order.card", loc, order_no=order.order_no,
                          state=self.order_state(order.state, loc), items=items,
                          delivery=delivery, times=times)
         return _drop_blank_lines(card)
+
+    def _due_line(self, order: OrderView, loc: str) -> Html | None:
+        """What the order waits for, and by when: paid by (it closes by itself unpaid), shipped
+        by, or delivered by (shipped, not yet delivered); ``None`` for any other state. The card
+        and the short answer both end with it."""
+        if order.state == "awaiting_payment":
+            # "how long do I have to pay?": the time it closes by itself, unpaid
+            closes = order.created_at + timedelta(hours=self.policy.orders.unpaid_close_hours)
+            return self.text("order.expected.pay_by", loc, time=self.format_datetime(closes, loc))
+        if order.state == "paid" and order.dispatch_due_by is not None:
+            return self.text("order.expected.dispatch", loc,
+                             time=self.format_datetime(order.dispatch_due_by, loc))
+        if (order.state == "shipped" and order.delivered_at is None
+                and order.delivery_due_by is not None):
+            return self.text("order.expected.delivery", loc,
+                             time=self.format_datetime(order.delivery_due_by, loc))
+        return None
 
     def order_brief(self, order: OrderView, locale: str) -> Html:
         """The order's state in a line or two — where it is, the courier and tracking number
@@ -850,19 +857,11 @@ class Replies:
             lines.append(self.text("order.delivery", loc,
                                    courier=self.courier_name(order.courier or "", loc),
                                    tracking_no=order.tracking_no))
-        if order.state == "awaiting_payment":
-            closes = order.created_at + timedelta(hours=self.policy.orders.unpaid_close_hours)
-            lines.append(self.text("order.expected.pay_by", loc,
-                                   time=self.format_datetime(closes, loc)))
-        elif order.state == "paid" and order.dispatch_due_by is not None:
-            lines.append(self.text("order.expected.dispatch", loc,
-                                   time=self.format_datetime(order.dispatch_due_by, loc)))
+        if (due := self._due_line(order, loc)) is not None:
+            lines.append(due)
         elif order.delivered_at is not None:
             lines.append(self.text("order.time.delivered", loc,
                                    time=self.format_datetime(order.delivered_at, loc)))
-        elif order.state == "shipped" and order.delivery_due_by is not None:
-            lines.append(self.text("order.expected.delivery", loc,
-                                   time=self.format_datetime(order.delivery_due_by, loc)))
         lines.append(self.text("order.brief_more", loc))
         return Html("\n".join(lines))
 

@@ -52,16 +52,15 @@ def unpaid_close_asked(text: str) -> bool:
 
 # how long a refund takes as a rule ("退款一般多久到账", "how long do refunds usually take?"),
 # not where hers is: nothing of her own named
-_IN_GENERAL = re.compile(
-    r"一般|通常|平时|正常(?:情况)?(?:下)?|\b(?:usually|normally|typically|generally|in general"
-    r"|on average)\b|\bhow long (?:does|do|will) (?:a |the )?refunds? (?:usually )?take\b",
-    re.IGNORECASE,
+_REFUNDS_TAKE = re.compile(
+    r"\bhow long (?:does|do|will) (?:a |the )?refunds? (?:usually )?take\b", re.IGNORECASE
 )
 _OWN = re.compile(r"我的|我那|我这|我退|单号|订单|\b(?:my|mine|i returned|i sent)\b|KF\d", re.I)
 
 
 def refund_time_in_general(text: str) -> bool:
-    return _IN_GENERAL.search(text) is not None and _OWN.search(text) is None
+    in_general = choices.asks_in_general(text) or _REFUNDS_TAKE.search(text) is not None
+    return in_general and _OWN.search(text) is None
 
 
 class OrderJobWords(Filter):

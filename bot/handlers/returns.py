@@ -170,18 +170,11 @@ def _names_an_order(text: str, conv: Conversation) -> bool:
     )
 
 
-_IN_GENERAL = re.compile(
-    r"一般|通常|平时|正常(?:情况)?|大概要|\b(?:usually|normally|typically|generally|in general"
-    r"|on average)\b",
-    re.IGNORECASE,
-)
-
-
 def _times_in_general(text: str) -> bool:
     """ "how long does it usually take to beijing?" right after her order's card: the shop's
     times (to that region), not her order — the words ask how it goes in general, or name a
     place to send to."""
-    return _IN_GENERAL.search(text) is not None or extract_slots(text).region is not None
+    return choices.asks_in_general(text) or extract_slots(text).region is not None
 
 
 class InvitedNumber(Filter):

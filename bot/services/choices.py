@@ -659,6 +659,19 @@ _POINTS_BACK = re.compile(
 )
 
 
+_IN_GENERAL = re.compile(
+    r"一般|通常|平时|正常(?:情况)?(?:下)?|大概要|\b(?:usually|normally|typically|generally"
+    r"|in general|on average)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_in_general(text: str) -> bool:
+    """ "发货一般几天", "how long does it usually take?": how it goes as a rule, in the words
+    (the shop's answer, not one order's) — the question's own words say so."""
+    return _IN_GENERAL.search(text) is not None
+
+
 def points_back(text: str) -> bool:
     """ "这单我要退货" / "I want to return it": the text means the order the chat was about."""
     return _POINTS_BACK.search(text) is not None and not other_order(text)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from bot.services import choices
 from intents import Decision, IntentEngine
 from intents.order_note import order_note
 from intents.parts import asks, question_parts
@@ -38,7 +39,6 @@ NEVER_ALSO: Final = frozenset({"greeting.hello", "thanks.bye", "returns.return"}
 question; a return wanted is a job about an order."""
 HER_ORDER_SAYS: Final = frozenset({"shipping.dispatch_time"})
 """Policy questions her own order's answer settles, asked beside a question about that order."""
-_IN_GENERAL = re.compile(r"一般|通常|平时|\b(?:usually|normally|generally|in general)\b", re.I)
 WITH_A_NOTE: Final = frozenset({"order.change_address", "order.modify"})
 """Jobs a note asked beside them goes with (``bot.flows.notes.NoteBeside``): the note's part
 stays in the job's words rather than being offered with a button of its own."""
@@ -160,7 +160,7 @@ def read_parts(
             placed
             and primary.intent == "order.status"
             and read.intent in HER_ORDER_SAYS
-            and not _IN_GENERAL.search(part)
+            and not choices.asks_in_general(part)
         ):
             # "also when is it actually going to ship?? i paid a month ago": her order's card
             # (or its chase) says when; the shop's usual days after it were no answer to her
