@@ -86,6 +86,33 @@ class WaitAboutOrderInView(Filter):
         return waited_too_long(message.text or "") and conv.memory.order_in_view() is not None
 
 
+_STATE_ASKED: frozenset[str] = frozenset(
+    {"order.status", "shipping.dispatch_time", "shipping.delivery_time"}
+)
+"""What "is it shipped yet?" is unsure between: where an order is, when it ships, when it comes."""
+
+
+class StateOfOrderInView(Filter):
+    """ "is it shipped yet?" under an order's card, the engine unsure between where the order
+    is and when it ships or comes: the order in view's answer (the short one, its card just
+    shown), not "did you mean…?" — unless she asks how it goes as a rule."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation, decision: Decision | None = None
+    ) -> bool:
+        if decision is None or decision.outcome != "clarify":
+            return False
+        text = message.text or ""
+        unsure = {c.intent for c in decision.candidates[:2]}
+        return (
+            "order.status" in unsure
+            and unsure <= _STATE_ASKED
+            and conv.memory.order_in_view() is not None
+            and not choices.asks_in_general(text)
+            and order_job(text) is None
+        )
+
+
 class WhereIsMyItem(Filter):
     """ "where is my down jacket", "那另一单呢 卫衣那个": where her order of a garment named is,
     or her other order, the engine unsure (jobs batch 6: "did you mean…?", and the other order
@@ -252,6 +279,14 @@ def get_routers() -> tuple[Router, Router, Router]:
     @words.message(HasText(), WhereIsMyItem())
     async def handle_where_is_my_item(message: Message, flows: Flows) -> None:
         await flows.get(OrderQueryFlow).ask("order.status", None, None, message.text or "")
+
+    @words.message(HasText(), StateOfOrderInView())
+    async def handle_state_of_order_in_view(
+        message: Message, flows: Flows, conv: Conversation
+    ) -> None:
+        await flows.get(OrderQueryFlow).ask(
+            "order.status", conv.memory.order_in_view(), None, message.text or ""
+        )
 
     @words.message(HasText(), WaitAboutOrderInView())
     async def handle_wait_about_order_in_view(

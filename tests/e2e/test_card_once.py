@@ -145,3 +145,29 @@ async def test_a_shipped_orders_tracking_asked_twice_en(stack) -> None:
 async def order_row(stack, order_no: str) -> Order:
     async with stack.shop.db.read() as session:
         return (await session.scalars(select(Order).where(Order.order_no == order_no))).one()
+
+
+async def test_her_order_found_by_its_item_then_asked_about_and_asked_for_again_en(stack) -> None:
+    """Held as a customer in the console: "is it shipped yet?" right after her down jacket's
+    card was "did you mean…?" (the engine unsure between where it is and when it ships); the
+    card is still hers to ask for a few questions later."""
+    customer = stack.customer(language_code="en")
+    order = await stack.make_order(
+        kind="regular",
+        state="shipped",
+        delivered_ago=None,
+        telegram_user_id=customer.user_id,
+        **FRESH_SHIPPED,
+    )
+    [card] = await customer.says(order.order_no)
+    assert is_card(stack, card.text, order.order_no, "en")
+    [shipped] = await customer.says("is it shipped yet?")
+    assert is_brief(stack, shipped.text, order.order_no, "en")
+    assert "shipped" in shipped.text.lower()
+    [general] = await customer.says("how long does it usually take to beijing?")
+    assert order.order_no not in general.text and "Beijing" in general.text
+    for other_question in ("do you ship to hong kong?", "can i pay with a credit card?"):
+        [other] = await customer.says(other_question)
+        assert order.order_no not in other.text
+    [whole] = await customer.says("show me the order again")
+    assert is_card(stack, whole.text, order.order_no, "en")
