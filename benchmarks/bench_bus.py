@@ -58,7 +58,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -231,6 +231,22 @@ async def measure(
     args: argparse.Namespace,
     servers: Servers | None = None,
 ) -> Result:
+    """One row measured alone: the loaded phase, then the serial phase."""
+    result = await measure_loaded(name, processes, call, payloads, args, servers)
+    serial, serial_errors, _ = await drive(call, payloads, args.serial_calls, 1)
+    return finish(result, serial, serial_errors, args)
+
+
+async def measure_loaded(
+    name: str,
+    processes: int,
+    call: Callable[[Any], Awaitable[bool]],
+    payloads: Sequence[Any],
+    args: argparse.Namespace,
+    servers: Servers | None = None,
+) -> Result:
+    """Warm-up, then ``--calls`` calls with ``--in-flight`` outstanding: calls/s, the loaded
+    p50/p99 and the CPU per call. The serial figures are filled in by :func:`finish`."""
     await drive(call, payloads, args.warmup, args.in_flight)
     pids = [p.pid for p in servers.procs] if servers else []
     server_before = sum(cpu_seconds(pid) for pid in pids)
@@ -238,20 +254,16 @@ async def measure(
     loaded, errors, seconds = await drive(call, payloads, args.calls, args.in_flight)
     client_cpu = (time.process_time() - client_before) / args.calls * 1e6
     server_cpu = (
-        (sum(cpu_seconds(pid) for pid in pids) - server_before) / args.calls * 1e6
-        if pids
-        else None
+        (sum(cpu_seconds(pid) for pid in pids) - server_before) / args.calls * 1e6 if pids else None
     )
     loaded_p50, loaded_p99 = _p50_p99(name, loaded, errors)
-    serial, serial_errors, _ = await drive(call, payloads, args.serial_calls, 1)
-    p50, p99 = _p50_p99(name, serial, serial_errors)
-    result = Result(
+    return Result(
         name=name,
         processes=processes,
         calls=args.calls,
-        errors=errors + serial_errors,
-        p50_ms=p50,
-        p99_ms=p99,
+        errors=errors,
+        p50_ms=0.0,
+        p99_ms=0.0,
         calls_per_s=round(len(loaded) / seconds, 1),
         loaded_p50_ms=loaded_p50,
         loaded_p99_ms=loaded_p99,
@@ -259,17 +271,60 @@ async def measure(
         client_cpu_us=round(client_cpu),
         server_cpu_us=round(server_cpu) if server_cpu is not None else None,
     )
+
+
+async def alternate_serial(
+    rows: Sequence[Row], args: argparse.Namespace
+) -> dict[str, tuple[list[float], int]]:
+    """The one-at-a-time round trips of every row, in alternating blocks of ``--block``
+    calls (row A's block, row B's, …, then A's again) until each has made
+    ``--serial-calls``: whatever the machine does meanwhile (another process waking, the
+    CPU's frequency, the broker's housekeeping) falls on every row alike, so their p50s
+    compare. Measured one row after the other, minutes apart, the echo's own p50 moved by
+    40 % between runs on this machine and the ratio with it."""
+    done: dict[str, tuple[list[float], int]] = {row.name: ([], 0) for row in rows}
+    for row in rows:  # one short warm-up each: the first calls after the loaded phase
+        await drive(row.call, row.payloads, min(args.block, 50), 1)
+    remaining = args.serial_calls
+    while remaining > 0:
+        size = min(args.block, remaining)
+        for row in rows:
+            latencies, errors, _ = await drive(row.call, row.payloads, size, 1)
+            got, bad = done[row.name]
+            got.extend(latencies)
+            done[row.name] = (got, bad + errors)
+        remaining -= size
+    return done
+
+
+def finish(
+    result: Result, serial: list[float], serial_errors: int, args: argparse.Namespace
+) -> Result:
+    p50, p99 = _p50_p99(result.name, serial, serial_errors)
+    result.p50_ms, result.p99_ms = p50, p99
+    result.errors += serial_errors
     print(
-        f"  {name:<28} p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
+        f"  {result.name:<28} p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
         f"{result.calls_per_s:7.0f} calls/s  (at {args.in_flight} in flight: p50 "
-        f"{loaded_p50:.1f} ms, p99 {loaded_p99:.1f} ms; CPU per call: client "
-        f"{result.client_cpu_us} us"
+        f"{result.loaded_p50_ms:.1f} ms, p99 {result.loaded_p99_ms:.1f} ms; CPU per call: "
+        f"client {result.client_cpu_us} us"
         + (f", servers {result.server_cpu_us} us" if result.server_cpu_us is not None else "")
         + ")"
         + (f"  {result.errors} errors" if result.errors else ""),
         flush=True,
     )
     return result
+
+
+@dataclass
+class Row:
+    """A setup to measure: its name, the call, the payloads and the server processes."""
+
+    name: str
+    processes: int
+    call: Callable[[Any], Awaitable[bool]]
+    payloads: Sequence[Any]
+    servers: Servers | None = None
 
 
 # ── processes ────────────────────────────────────────────────────────────────────────────
@@ -481,13 +536,15 @@ async def run_in_process(args: argparse.Namespace, shop: Shop) -> list[Result]:
         await worker.db.dispose()
 
 
-async def run_echo(
+@contextlib.asynccontextmanager
+async def echo_side(
     args: argparse.Namespace,
     connection: AbstractRobustConnection,
     directory: Path,
     shop: Shop,
     processes: int,
-) -> Result:
+) -> AsyncIterator[list[Row]]:
+    """The bare echo servers up and a bare client to call them: one row."""
     queue_name = f"{shop.prefix}.echo"
     reply_file = directory / "echo-reply.json"
     reply_file.write_bytes(shop.reply)
@@ -516,9 +573,7 @@ async def run_echo(
         async def call(body: bytes) -> bool:
             return len(await client.call(body)) == len(shop.reply)
 
-        return await measure(
-            f"bare echo x{processes}", processes, call, shop.bodies, args, servers
-        )
+        yield [Row(f"bare echo x{processes}", processes, call, shop.bodies, servers)]
     finally:
         await client.close()
         await servers.stop()
@@ -527,13 +582,16 @@ async def run_echo(
         await channel.close()
 
 
-async def run_kefu(
+@contextlib.asynccontextmanager
+async def kefu_side(
     args: argparse.Namespace,
     connection: AbstractRobustConnection,
     directory: Path,
     shop: Shop,
     processes: int,
-) -> list[Result]:
+) -> AsyncIterator[list[Row]]:
+    """Kefu's workers up and ``RpcClient`` to call them: a row per method, and with
+    ``--breakdown`` the bare client against the same workers."""
     from bus.contracts import OrderFound, ProductList
     from bus.rpc import RpcClient
     from bus.topology import Topology
@@ -542,7 +600,7 @@ async def run_kefu(
     env = worker_env(args, shop.database_url, shop.prefix)
     servers = Servers(directory, f"worker-x{processes}")
     rpc = RpcClient(args.amqp_url, timeout=30, topology=topology)
-    results: list[Result] = []
+    bare = BareClient(connection, topology.queries_queue, method="orders.lookup")
     try:
         for index in range(processes):
             argv = [sys.executable]
@@ -556,58 +614,28 @@ async def run_kefu(
         if not rpc.connected:
             raise RuntimeError("the RPC client could not connect")
 
-        async def call(request: Any) -> bool:
+        async def lookup(request: Any) -> bool:
             return isinstance(await rpc.call(request), OrderFound)
 
         async def search(request: Any) -> bool:
             return isinstance(await rpc.call(request), ProductList)
 
-        profiler = cProfile.Profile() if args.profile else None
-        if profiler:
-            profiler.enable()
-        try:
-            if "lookup" in args.methods:
-                results.append(
-                    await measure(
-                        f"kefu lookup x{processes}", processes, call, shop.requests, args, servers
-                    )
-                )
-            if "search" in args.methods:
-                results.append(
-                    await measure(
-                        f"kefu search x{processes}",
-                        processes,
-                        search,
-                        shop.searches,
-                        args,
-                        servers,
-                    )
-                )
-        finally:
-            if profiler:
-                profiler.disable()
-                profiler.dump_stats(args.profile / f"client-x{processes}.prof")
+        async def bare_call(body: bytes) -> bool:
+            return b'"kind":"found"' in await bare.call(body)
+
+        rows = []
+        if "lookup" in args.methods:
+            rows.append(Row(f"kefu lookup x{processes}", processes, lookup, shop.requests, servers))
+        if "search" in args.methods:
+            rows.append(Row(f"kefu search x{processes}", processes, search, shop.searches, servers))
         if args.breakdown and "lookup" in args.methods:
-            bare = BareClient(connection, topology.queries_queue, method="orders.lookup")
             await bare.start()
-
-            async def bare_call(body: bytes) -> bool:
-                return b'"kind":"found"' in await bare.call(body)
-
-            try:
-                results.append(
-                    await measure(
-                        f"bare client->worker x{processes}",
-                        processes,
-                        bare_call,
-                        shop.bodies,
-                        args,
-                        servers,
-                    )
-                )
-            finally:
-                await bare.close()
+            rows.append(
+                Row(f"bare client->worker x{processes}", processes, bare_call, shop.bodies, servers)
+            )
+        yield rows
     finally:
+        await bare.close()
         await rpc.close()
         await servers.stop()
         channel = await connection.channel()
@@ -615,13 +643,29 @@ async def run_kefu(
             await topology.delete(channel)
         with contextlib.suppress(Exception):
             await channel.close()
-    if args.profile:
-        print_profile(
-            f"worker x{processes}",
-            [args.profile / f"worker-x{processes}-{i}.prof" for i in range(processes)],
-        )
-        print_profile(f"client x{processes}", [args.profile / f"client-x{processes}.prof"])
-    return results
+
+
+async def run_rows(args: argparse.Namespace, rows: Sequence[Row]) -> list[Result]:
+    """Each row's loaded phase alone (throughput needs the machine to itself), then the
+    serial phase of all rows in alternating blocks. With ``--profile`` the client is
+    profiled during kefu's loaded phases."""
+    loaded = []
+    for row in rows:
+        profiler = cProfile.Profile() if args.profile and row.name.startswith("kefu") else None
+        if profiler:
+            profiler.enable()
+        try:
+            loaded.append(
+                await measure_loaded(
+                    row.name, row.processes, row.call, row.payloads, args, row.servers
+                )
+            )
+        finally:
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(args.profile / f"client-{row.name.replace(' ', '-')}.prof")
+    serial = await alternate_serial(rows, args)
+    return [finish(result, *serial[result.name], args) for result in loaded]
 
 
 def print_profile(label: str, paths: list[Path], top: int = 25) -> None:
@@ -676,7 +720,8 @@ def print_report(args: argparse.Namespace, shop: Shop, results: list[Result]) ->
         f"direct reply-to, prefetch {shop.prefetch}"
     )
     print(
-        f"p50/p99: {args.serial_calls} calls one at a time; calls/s and loaded p50/p99: "
+        f"p50/p99: {args.serial_calls} calls one at a time (all rows in alternating blocks of "
+        f"{args.block}); calls/s and loaded p50/p99: "
         f"{args.calls} calls, {args.in_flight} in flight (after {args.warmup} warm-up)"
     )
     print(
@@ -725,8 +770,16 @@ async def bench(args: argparse.Namespace) -> None:
             results.extend(await run_in_process(args, shop))
         for n in args.processes:
             print(f"{n} server process{'es' if n > 1 else ''}:", flush=True)
-            results.append(await run_echo(args, connection, directory, shop, n))
-            results.extend(await run_kefu(args, connection, directory, shop, n))
+            async with (
+                echo_side(args, connection, directory, shop, n) as echo,
+                kefu_side(args, connection, directory, shop, n) as kefu,
+            ):
+                results.extend(await run_rows(args, echo + kefu))
+            if args.profile:
+                print_profile(
+                    f"worker x{n}", [args.profile / f"worker-x{n}-{i}.prof" for i in range(n)]
+                )
+                print_profile(f"client x{n}", sorted(args.profile.glob(f"client-kefu-*x{n}.prof")))
         rows = print_report(args, shop, results)
         if args.json:
             print(
@@ -735,6 +788,7 @@ async def bench(args: argparse.Namespace) -> None:
                         "calls": args.calls,
                         "warmup": args.warmup,
                         "serial_calls": args.serial_calls,
+                        "block": args.block,
                         "in_flight": args.in_flight,
                         "prefetch": shop.prefetch,
                         "request_bytes": len(shop.bodies[0]),
@@ -761,6 +815,9 @@ def main() -> None:
         "--serial-calls", type=int, default=1000, help="calls one at a time for p50/p99"
     )
     parser.add_argument("--in-flight", type=int, default=64, help="calls in flight")
+    parser.add_argument(
+        "--block", type=int, default=50, help="one-at-a-time calls per alternating block"
+    )
     parser.add_argument(
         "--processes",
         type=lambda s: [int(n) for n in s.split(",")],
