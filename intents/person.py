@@ -27,7 +27,7 @@ _CALL = re.compile(
 )
 # A person: 转人工, 找个人工, a real person
 _PERSON = re.compile(
-    r"转(个|一下|一个|给)?人工|人工客服|人工服务|有没有人工|[找要叫换接](个)?人工|人工来|真人|活人|不要机器人|别用机器人"
+    r"转(个|一下|一个|给)?人工|人工客服|人工服务|有没有人工|[找要叫换接](个|一个|一下|下)?人工|人工来|真人|活人|不要机器人|别用机器人"
     # someone in charge ("我要跟管事的说", "叫你们店长来"; "I want to speak to a manager" is
     # mostly the grievance itself, left to the model)
     r"|(找|叫|请|让)(你们)?(的)?(管事的|负责人|主管|经理|店长|领导|上级)"

@@ -102,7 +102,7 @@ CN_NUMERAL = re.compile(
 
 LATIN_ABBREVIATIONS: dict[str, str] = {
     "kd": "快递", "yf": "运费", "zfb": "支付宝", "wx": "微信", "vx": "微信",
-    "qx": "取消", "zp": "正品",
+    "qx": "取消", "zp": "正品", "rg": "人工", "pyd": "便宜点",
     "tk": "退款", "th": "退货", "tb": "淘宝", "pdd": "拼多多", "jd": "京东",
     "sf": "顺丰", "sto": "申通", "yto": "圆通", "zt": "中通",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
