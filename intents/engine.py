@@ -53,6 +53,7 @@ from intents.order_note import order_note
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.paying import asks_if_order_still_open, asks_if_unpaid_still_open
 from intents.person import mentions_person, person_words
+from intents.quality_fine import quality_said_fine
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 from intents.wrong_item import told_as_story
 
@@ -2734,24 +2735,9 @@ _WHOSE_21 = re.compile(
 _POSTAGE_EN_21 = re.compile(r"\b(?:shipping|postage|label|courier|delivery)\b|运费|邮费|快递费")
 
 
-# The quality said to be fine, and the size (or the swap, or the return) the real subject:
-# "质量挺好的就是小了", "不是质量问题 是码数不对", "quality is fine, it's just too small".
-# The model hears a defect in 质量 / quality; a customer who says there is none is not
-# reporting one. Read only where the model read a defect; a question about the quality
-# ("质量好吗") is no report and is not matched (the praise must not be asked).
-_QUALITY_FINE_ZH = re.compile(
-    r"(?:质量|做工|面料|料子|用料|品质)(?:本身|上)?(?:都|也|倒是|其实|是)?(?:挺|很|还|蛮|非常|特别|都)?"
-    r"(?:好|不错|没问题|没毛病|没啥问题|可以|ok|满意)(?:的|啦|哈|呀|啊)?(?![吗嘛么不没?？])"
-    r"|(?:不是|并不是|不算|没有|没|也不是)(?:啥|什么)?(?:质量|做工|品质)(?:上的|方面的)?问题"
-)
-_QUALITY_FINE_EN = re.compile(
-    r"\b(?:quality|material|fabric|stitching|item itself|product itself)"
-    r"\s+(?:is|'s|was|seems|looks)"
-    r"\s+(?:totally |really |perfectly |actually |all )?(?:fine|good|great|ok|okay|perfect|nice)\b"
-    r"(?!\?)|\bnothing(?: is)? wrong with (?:it|the (?:quality|item|material|fabric))\b"
-    r"|\bnot (?:a |an )?(?:quality|defect) (?:issue|problem)"
-    r"|\bno (?:quality|defect) (?:issue|problem)"
-)
+# The quality said to be fine ("质量挺好的就是小了", "nothing wrong with it, just too big"):
+# ``intents.quality_fine``, the bot's cause reader too. Read only where the model read a defect
+# or the material, or was unsure of the fit.
 _SIZE_SAID = re.compile(
     r"小了|大了|偏小|偏大|太小|太大|码|尺码|穿不下|紧了|松了|短了|长了|不合身"
     r"|\btoo (?:small|big|large|tight|loose|short|long)\b|\bdoesn'?t fit\b|\bsize\b|\bfit\b"
@@ -2763,9 +2749,9 @@ _RETURN_SAID_Q = re.compile(r"退|\breturn\b|\brefund\b")
 def _quality_fine(current: str, lower: str, norm: str) -> str | None:
     """The size, the exchange or the return a message is about when it says the quality is
     fine and the model read a defect (see the patterns above)."""
-    if current not in ("quality.problem", FIT_INTENT):
+    if current not in ("quality.problem", "quality.material", FIT_INTENT):
         return None
-    if not (_either(_QUALITY_FINE_ZH, lower, norm) or _QUALITY_FINE_EN.search(lower)):
+    if not (quality_said_fine(lower) or (norm != lower and quality_said_fine(norm))):
         return None
     if _either(_SWAP_SAID, lower, norm):
         return EXCHANGE_INTENT

@@ -48,8 +48,11 @@ from bus.contracts import OrderFound
 from intents import Decision, Slots
 from intents.slots import answered_last4, extract_slots, order_number
 
+# English asks with the verb first ("does it run small", "my girl is 8, would an L fit");
+# "the quality is fine, it's just too small" tells.
 _QUESTION = re.compile(
-    r"[?？吗]|会不会|是不是|大还是(偏)?小|小还是(偏)?大|\b(does|do|is|will|would)\b", re.IGNORECASE
+    r"[?？吗]|会不会|是不是|大还是(偏)?小|小还是(偏)?大|(^|[,.;!]\s*)(does|do|is|will|would)\b",
+    re.IGNORECASE,
 )
 _CHANGE = re.compile(r"改|换|instead|switch|change|差价", re.IGNORECASE)
 _ORDER_REFERENCE_NOISE = re.compile(

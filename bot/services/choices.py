@@ -20,6 +20,7 @@ from bus.contracts import OrderItemView, OrderSummary, ProductList, SearchProduc
 from bus.errors import BusError
 from intents import Slots
 from intents.garments import mended
+from intents.quality_fine import without_quality_praise
 from shop.enums import ReturnCause
 
 T = TypeVar("T")
@@ -413,7 +414,9 @@ def remedy_asked(text: str) -> Literal["return", "exchange"] | None:
 
 def return_cause(text: str) -> ReturnCause | None:
     """Why the item goes back, from the customer's words (the shop's fault first: "发错了尺码"
-    is a wrong item, not a size choice); None when no cause is named."""
+    is a wrong item, not a size choice); None when no cause is named. The quality said to be
+    fine is no cause ("质量挺好的就是小了" is the size)."""
+    text = without_quality_praise(text)
     for cause, words in _CAUSES:
         if words.search(text):
             return cause

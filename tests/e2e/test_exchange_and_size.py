@@ -81,6 +81,29 @@ async def test_ineligible_exchange_says_why_and_offers_a_person(stack) -> None:
     assert any("换" in line["text"] for line in saved.transcript)
 
 
+async def test_the_quality_said_fine_after_a_refusal_is_no_quality_claim(stack) -> None:
+    """Refused for its 48 hours, she says the quality is fine and it is only small: the window
+    holds (no exchange offered with the shop paying the postage, no defect ticket), in both
+    languages. Found in a console round, where 质量 was read as the quality exception."""
+    cases = (("zh", "质量挺好的 就是小了"), ("en", "quality is fine, it's just too small"))
+    for locale, words in cases:
+        order = await stack.make_order(
+            kind="custom", state="shipped", size="M", delivered_ago=timedelta(days=5)
+        )
+        customer = stack.customer(language_code=locale)
+        await customer.shares_contact(order.phone)
+        says = "能换大一码吗" if locale == "zh" else f"can i exchange {order.order_no} for an L"
+        replies = await customer.says(says, replies=2 if locale == "zh" else 1)
+        assert "48" in replies[-1].text
+        answers = await customer.says(words)
+        text = "\n".join(a.text for a in answers)
+        assert "48" in text  # the window, again
+        assert stack.t("exchange.fit_question", "zh_CN" if locale == "zh" else "en") not in text
+        assert "抱歉让您收到有问题" not in text and "defective" not in text.lower()
+        assert await stack.exchanges(order.order_no) == []
+        assert await stack.tickets(customer.user_id) == []
+
+
 async def test_an_exchange_past_its_window_is_refused_first_in_english(stack) -> None:
     order = await stack.make_order(
         kind="regular", state="completed", size="M", delivered_ago=timedelta(days=12)
