@@ -284,6 +284,38 @@ def written_language(text: str) -> str | None:
     return None
 
 
+# What makes Chinese a sentence, not a name: particles, pronouns, negations, the small verbs —
+# a place, a product or a person's name has none of them or one at most ("西湖区", "羽绒服")
+_ZH_GRAMMAR = frozenset(
+    "的了吗呢吧啊呀嘛哦"  # particles
+    "我你您他她们"  # pronouns
+    "是在不没要能想把给会怎么什哪这就还都也很太请帮过着"  # small verbs, negations, questions
+)
+_ZH_ENDING = frozenset("吗呢吧啊呀嘛")
+# ... and English: pronouns, the verbs every sentence has, question words — a product's name
+# ("Oversized Hoodie in Grey", "the Denim Jacket") has none of them
+_EN_GRAMMAR = frozenset(
+    """i i'm im me my you your we our us it it's is are was were be do does did don't dont
+    can could would will should what where when how why which who have has had get got want
+    need please pls this that there here thanks thank hi hello hey isn't didn't cant can't
+    """.split()
+)
+_WORD_OR_APOSTROPHE = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def writes_a_sentence_in(text: str, language: str) -> bool:
+    """Whether ``text`` has a sentence of ``language`` ("zh", "en") of its own, not only names,
+    places or products of it: "oops typo, its 西湖区 not 西胡区" has no Chinese sentence (an
+    English chat stays English), "ok 那什么时候到" has; "Oversized Hoodie in Grey" has no English
+    sentence (a Chinese chat stays Chinese), "is the hoodie in stock" has."""
+    if language == "zh":
+        han = _HAN.findall(text)
+        grammar = sum(c in _ZH_GRAMMAR for c in han)
+        return grammar >= 2 or (grammar == 1 and han[-1] in _ZH_ENDING)
+    words = {w.lower() for w in _WORD_OR_APOSTROPHE.findall(text)}
+    return bool(words & _EN_GRAMMAR)
+
+
 # Words customers of any language type as they are: a reply of only these says nothing about
 # the language the chat should be in.
 _STOCK_REPLIES = frozenset(
