@@ -17,7 +17,7 @@ from bot.services import choices
 from intents import Decision
 from intents.garments import names_a_garment
 from intents.person import person_asked
-from intents.slots import order_number
+from intents.slots import extract_slots, order_number
 
 # when, where, how long, still not / yet, moving, the time to pay by
 _ASKS_STATE = re.compile(
@@ -69,10 +69,12 @@ def about_the_order_in_view(text: str, decision: Decision | None) -> bool:
         return False
     if order_number(text) or person_asked(text) or order_job(text) is not None:
         return False  # (the number, a person, a job: their own handlers)
+    # its own words' (a decision's slots may carry the topic's: a region asked about before)
+    slots = extract_slots(text)
+    if slots.region or slots.size or slots.height_cm:
+        return False  # ("寄到新疆要几天": the shop's times there)
     if decision is None:
         return True
-    if decision.slots.region or decision.slots.size or decision.slots.height_cm:
-        return False
     if decision.outcome == "accept":
         return decision.intent in STATE_INTENTS or decision.intent in _LIGHT
     return True
