@@ -32,10 +32,12 @@ _ASKS_STATE = re.compile(
 # a size or colour, the address, cancelling, a product or stock question
 _ELSEWHERE = re.compile(
     r"顺丰|\bSF\b|EMS|邮政|中通|圆通|申通|韵达|京东|退|换|钱|价|优惠|券|运费|邮费|包邮|尺码|码|颜色|色|发票|地址|取消|改|"
-    r"[省市区县]|香港|澳门|台湾|国外|海外|有货|库存|预售"
+    r"[省市区县]|香港|澳门|台湾|国外|海外|有货|库存|预售|补货|上新|活动|打折|促销|营业|上班|客服"
+    r"|你们.{0,3}在哪|店.{0,2}在哪|实体店"
     r"|\b(?:refunds?|return(?:s|ed)?|exchange|money|price|coupon|postage|fee|cost|size|colou?r"
-    r"|invoice|address|cancel|change|stock|pre-?order|abroad|overseas|hong kong|macau|taiwan"
-    r"|beijing|shanghai|province|city)\b",
+    r"|invoice|address|cancel|change|stock|restock|pre-?order|abroad|overseas|hong kong|macau"
+    r"|taiwan|beijing|shanghai|province|city|sale|discount|open|hours|online|located|based)\b"
+    r"|\bwhere (?:are|r) (?:you|u)\b",
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")

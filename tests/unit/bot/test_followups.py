@@ -28,7 +28,7 @@ def decided(intent: str, outcome: str = "accept", **slots: object) -> Decision:
         "ok那什么时候到", "那到哪了", "现在到哪啦", "还要等几天", "物流怎么不动了",
         "最晚什么时候要付",
         "where is it now?", "and when will it get here", "still not moving?", "eta?",
-        "any update", "hmm when does it ship",
+        "any update", "hmm when does it ship", "你们什么时候发货啊",
     ],
 )  # fmt: skip
 def test_a_short_follow_up_about_the_order(text: str) -> None:
@@ -46,6 +46,9 @@ def test_a_short_follow_up_about_the_order(text: str) -> None:
         # another subject: money, a return, a size, the address, an item, another order
         "退款什么时候到", "when will i get my refund", "L码什么时候有货", "地址什么时候能改好",
         "卫衣什么时候到", "when does the hoodie arrive", "那另一单呢 到哪了",
+        # the shop, not her order
+        "when will you restock", "什么时候补货", "你们店在哪里", "where are you located",
+        "when is the next sale", "客服几点上班",
         # a job or a person: their own handlers
         "催一下 什么时候发", "can someone call me when it ships",
         # not a question of when or where
