@@ -22,7 +22,7 @@ from intents.slots import extract_slots, order_number
 # when, where, how long, still not / yet, moving, the time to pay by
 _ASKS_STATE = re.compile(
     r"什么时候|啥时候|哪天|几号|几天|多久|多长时间|要等|等多久|到哪|在哪|哪儿|哪里了|到了[吗没]|到没到|能到|会到"
-    r"|送到|收到|拿到|发了[吗没]?|发没|发出|寄出|还没[发到动寄]|没动|不动|没更新|没有更新|物流|路上|卡住|最晚"
+    r"|送到|收到|拿到|发了[吗没]?|发没|发出|寄出|还没[发到动寄]|没动|不动|没更新|没有更新|物流|路上|卡住|最晚|最迟"
     r"|\bwhen\b|\bwhere\b|\beta\b|\bhow long\b|\bhow many (?:more )?days\b|\barriv|\bget here\b"
     r"|\bget (?:it|to me)\b|\bship|\bsent\b|\bsend it\b|\bdispatch|\bmov(?:ing|ed|e)\b|\bstuck\b"
     r"|\bupdates?\b|\btracking\b|\bpay by\b|\b(?:till|until) when\b|\bdeadline\b",

@@ -26,7 +26,7 @@ def decided(intent: str, outcome: str = "accept", **slots: object) -> Decision:
     "text",
     [
         "ok那什么时候到", "那到哪了", "现在到哪啦", "还要等几天", "物流怎么不动了",
-        "最晚什么时候要付",
+        "最晚什么时候要付", "晚点付行吗 最迟几点",
         "where is it now?", "and when will it get here", "still not moving?", "eta?",
         "any update", "hmm when does it ship", "你们什么时候发货啊",
     ],
