@@ -505,6 +505,9 @@ def test_an_answer_asking_for_the_order_ends_as_what_follows(
         ("ok 那什么时候到啊", "zh", True), ("到了吗", "zh", True), ("还没发货", "zh", True),
         ("is the hoodie in stock", "en", True), ("where's my order", "en", True),
         ("can u send it today", "en", True),
+        # a job asked alone, in so many words
+        ("确认退货", "zh", True), ("退货已经寄出了 顺丰单号SF1234567890", "zh", True),
+        ("what's the 退货地址?", "zh", False), ("Confirm the return", "en", True),
     ],
 )  # fmt: skip
 def test_a_sentence_of_a_language_not_only_its_names(
