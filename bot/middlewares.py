@@ -30,7 +30,7 @@ from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from bot.services.several import Parts, read_parts
 from intents import Decision, IntentEngine
 from intents.address import parse_address
-from replies.render import Replies, written_language
+from replies.render import Replies, writes_a_sentence_in, written_language
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,12 @@ class ChatContextMiddleware(BaseMiddleware):
             switches = bool(locale) and bool(memory.written_locale) and (
                 locale != memory.written_locale
             )
-            if locale and not (switches and only_an_address(text)):
+            # and a chat's language changes only for a sentence of the other one, not for its
+            # names, places or products: "oops typo, its 西湖区 not 西胡区" in an English chat,
+            # "Oversized Hoodie in Grey" in a Chinese one keep the chat's language
+            if locale and not (
+                switches and (not writes_a_sentence_in(text, written) or only_an_address(text))
+            ):
                 memory.written_locale = locale
         return memory.locale or memory.written_locale or memory.app_locale or self.default_locale
 

@@ -284,6 +284,47 @@ def written_language(text: str) -> str | None:
     return None
 
 
+# What makes Chinese a sentence, not a name: particles, pronouns, negations, the small verbs —
+# a place, a product or a person's name has none of them or one at most ("西湖区", "羽绒服")
+_ZH_GRAMMAR = frozenset(
+    "的了吗呢吧啊呀嘛哦"  # particles
+    "我你您他她们"  # pronouns
+    "是在不没要能想把给会怎么什哪这就还都也很太请帮过着已"  # small verbs, negations, questions
+)
+_ZH_ENDING = frozenset("吗呢吧啊呀嘛")
+# what a customer asks done, typed alone ("确认退货", "取消订单"): a sentence, if a short one
+_ZH_DOING = re.compile(r"确认|取消|退|换|寄|查|付|催|改|收到|发货")
+# ... and English: pronouns, the verbs every sentence has, question words — a product's name
+# ("Oversized Hoodie in Grey", "the Denim Jacket") has none of them
+_EN_GRAMMAR = frozenset(
+    """i i'm im me my you your we our us it it's is are was were be do does did don't dont
+    can could would will should what where when how why which who have has had get got want
+    need please pls this that there here thanks thank hi hello hey isn't didn't cant can't
+    confirm cancel send check track show tell help chase
+    """.split()
+)
+_WORD_OR_APOSTROPHE = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def writes_a_sentence_in(text: str, language: str) -> bool:
+    """Whether ``text`` has a sentence of ``language`` ("zh", "en") of its own, not only names,
+    places or products of it: "oops typo, its 西湖区 not 西胡区" has no Chinese sentence (an
+    English chat stays English), "ok 那什么时候到" has; "Oversized Hoodie in Grey" has no English
+    sentence (a Chinese chat stays Chinese), "is the hoodie in stock" has; a job asked alone
+    ("确认退货", "cancel it") is one."""
+    if language == "zh":
+        han = _HAN.findall(text)
+        grammar = sum(c in _ZH_GRAMMAR for c in han)
+        if grammar >= 2 or (grammar == 1 and han[-1] in _ZH_ENDING):
+            return True
+        # a job asked in Chinese alone ("确认退货"), or with a small word ("我要退"): not inside
+        # English words ("what's the 退货地址?" names the return address)
+        doing = _ZH_DOING.search(text) is not None
+        return doing and (grammar >= 1 or _LATIN_WORD.search(text) is None)
+    words = {w.lower() for w in _WORD_OR_APOSTROPHE.findall(text)}
+    return bool(words & _EN_GRAMMAR)
+
+
 # Words customers of any language type as they are: a reply of only these says nothing about
 # the language the chat should be in.
 _STOCK_REPLIES = frozenset(

@@ -20,7 +20,7 @@ from bot.flows.notes import NoteBeside, after_change, beside_line
 from bot.keyboards import ConfirmAddressCallback
 from bot.services import choices, done, outcomes
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.orders import lookup, order_card
+from bot.services.orders import lookup, show_card
 from bus.contracts import (
     AddressChanged,
     AddressChangeRefused,
@@ -418,7 +418,7 @@ class AddressFlow(Flow):
         result = await lookup(self.rpc, self.conv, draft.order_no)
         if isinstance(result, OrderFound):
             feedback = self.conv.feedback("order.change_address")
-            await self.conv.say(order_card(self.conv, result.order), reply_markup=feedback)
+            await show_card(self.conv, result.order, reply_markup=feedback)
             await self.start(result.order, result.access)
         elif isinstance(result, ContactRequired):
             await self.pause_for_contact(draft, result.reason, AddressChange.waiting_for_address)

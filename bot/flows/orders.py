@@ -28,6 +28,7 @@ from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import (
     ORDERS_KNOWN,
     Keep,
+    card_as_read,
     item_label,
     list_orders,
     lookup,
@@ -37,6 +38,7 @@ from bot.services.orders import (
     order_card,
     order_mentioned,
     refund_under_way,
+    show_card,
 )
 from bot.services.parcels import points_at_a_return, says_sent_back
 from bot.services.several import WITH_A_NOTE
@@ -650,6 +652,7 @@ class OrderQueryFlow(Flow):
             # "怎么这么慢" under the card just shown: not late yet — sorry, when it is due, the
             # chase offered (the card again said nothing new)
             await self.not_late_yet(order)
+            conv.memory.brief_shown(order.order_no)  # (an answer about it: still in view)
             return
         if draft.job == "receipt" and order.state == "shipped" and not _HOW.search(draft.text):
             # "我收到了 确认收货": done at once, the order's card after it
@@ -665,22 +668,37 @@ class OrderQueryFlow(Flow):
             # "订单还有效吗", "is the order still open?": the yes or no, then the card (an unpaid
             # order's says until when it can be paid)
             await conv.say(conv.t(_STILL_OPEN_SAID.get(order.state, "order.still_open.yes")))
-        if not (draft.in_view and refused_outright):
+        card = order_card(conv, order)
+        # its card, as it reads now, shown a few minutes ago (whichever way it was opened)
+        fresh = conv.memory.card_fresh(order.order_no, card_as_read(conv, order)) and (
+            not card_asked(draft.text)
+        )
+        live = (
+            [r for r in order.returns if r.state != "cancelled"]  # (looked up with them)
+            if intent == "returns.refund_progress"
+            else []
+        )
+        if live:
+            # "钱什么时候退回来" with a return under way: where the return's refund is, first;
+            # the card after it only when it is not just above
+            await self.refund_status(order, live[0])
+            if not fresh:
+                await show_card(conv, order, card, markup)
+            return
+        # "帮我取消", "催一下", "地址能改吗" under the card just shown: straight to the job's
+        # next step, not the same card again before it ("how do I confirm receipt?" keeps it:
+        # its button is on the card)
+        acting = draft.job not in (None, "receipt") or intent != "order.status"
+        if not (fresh and acting) and not (draft.in_view and refused_outright):
             # (an address that can't change, asked with the card just shown: the refusal first)
-            card = order_card(conv, order)
-            if (
-                intent == "order.status"
-                and draft.job is None
-                and conv.memory.card_fresh(order.order_no, card)
-                and not card_asked(draft.text)
-            ):
+            if intent == "order.status" and draft.job is None and fresh:
                 # "那什么时候发货", "is it shipped yet?" under the card shown a few minutes
                 # ago, the order unchanged: the short answer (its state, courier and tracking
                 # number, the time it is due), not the whole card again
                 await conv.say(order_brief(conv, order), reply_markup=markup)
+                conv.memory.brief_shown(order.order_no)
             else:
-                await conv.say(card, reply_markup=markup)
-                conv.memory.card_shown(order.order_no, card)
+                await show_card(conv, order, card, markup)
         if draft.job == "receipt":
             # "how do I confirm I received it?": the button is on the card (or why not)
             await conv.say(conv.t(RECEIPT_HOW.get(order.state, "order.receipt.how_shipped")))
@@ -707,11 +725,6 @@ class OrderQueryFlow(Flow):
         elif intent == "order.modify":
             await change.modify(order, draft.text, note=draft.note)
         elif intent == "returns.refund_progress":
-            live = [r for r in order.returns if r.state != "cancelled"]  # (looked up with them)
-            if live:
-                # where this order's refund is: the newest return's own state
-                await self.refund_status(order, live[0])
-                return
             if order.state == "closed" and not any(i.returned for i in order.items):
                 # cancelled, nothing sent back: never paid — nothing to refund; paid — the
                 # refund started when it was cancelled (no parcel to check first)

@@ -139,6 +139,8 @@ def get_routers(
         purchases.get_router(),
         # "我把手机号发你", "my phone number is …": the button to share the contact
         identity.get_announce_router(),
+        # "ok那什么时候到", "where is it now?" right after an order's card: that order's answer
+        orders.get_in_view_router(),
         intents,
         invoice.get_named_order_router(),  # "KF… 这个订单帮我开张发票", the engine unsure
         order_references,  # an order number typed alone, before "did you mean…?"

@@ -34,6 +34,7 @@ from bot.services import choices
 from bot.services.answers import answer_from_policy
 from bot.services.choices import asks_a_question
 from bot.services.conversation import Conversation
+from bot.services.followups import about_the_order_in_view
 from intents import Decision
 from intents.garments import names_a_garment
 from intents.paying import unpaid_closing_said
@@ -136,6 +137,37 @@ class WhereIsMyItem(Filter):
             else []
         )
         return choices.where_is_it(text) and "order.status" in considered
+
+
+class FollowUpOnOrderInView(Filter):
+    """ "ok那什么时候到", "where is it now?", "still not moving?" right after an order's card
+    (whichever path showed it), nothing else named: that order's short answer — not the
+    shop's general times, "did you mean…?" or "I didn't get that"
+    (``bot.services.followups``)."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation, decision: Decision | None = None
+    ) -> bool:
+        return conv.memory.card_in_view() is not None and about_the_order_in_view(
+            message.text or "", decision
+        )
+
+
+def get_in_view_router() -> Router:
+    """A short follow-up about the order whose card was just shown, before the intents (which
+    would answer "那什么时候到" with the shop's times): outside any flow."""
+    router = Router(name=f"{__name__}.in_view")
+    router.message.filter(StateFilter(None), HasText())
+
+    @router.message(FollowUpOnOrderInView())
+    async def handle_follow_up_on_order_in_view(
+        message: Message, flows: Flows, conv: Conversation
+    ) -> None:
+        await flows.get(OrderQueryFlow).ask(
+            "order.status", conv.memory.card_in_view(), None, message.text or ""
+        )
+
+    return router
 
 
 def get_routers() -> tuple[Router, Router, Router]:

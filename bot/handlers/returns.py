@@ -254,7 +254,10 @@ def _courier_of_order(text: str, conv: Conversation) -> bool:
     (not the shop's couriers in general, nor a change of courier)."""
     if _CHANGE.search(text) is not None or courier_asked(text) is not None:
         return False  # "能发顺丰吗": SF asked for her order, not which courier it goes with
-    return order_number(text) is not None or _order_in_view(conv)
+    if order_number(text) is not None:
+        return True
+    # "发货一般用什么快递": the shop's couriers, asked as a rule, even under her order's card
+    return _order_in_view(conv) and not choices.asks_in_general(text)
 
 
 def _item_fit_asked(text: str, conv: Conversation) -> bool:

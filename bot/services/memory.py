@@ -181,6 +181,10 @@ class ChatMemory(BaseModel):
     """The order whose card was last shown in full: its number, a digest of the card's text
     (a changed order shows its card again) and when (epoch seconds) — a question about that
     order soon after gets the short answer, not the card again (``card_fresh``)."""
+    card_turn: int | None = None
+    """The customer message (``turns``) at which that card — or its short answer — was last
+    shown: the order is in view for a turn or two after it (``card_in_view``), whichever path
+    showed it (the order's number, an item named, a pick from her list, a shared contact)."""
     region: str | None = None
     """The customer's province, from a message or their order (for postage answers)."""
     transcript: list[str] = Field(default_factory=list)
@@ -347,8 +351,29 @@ class ChatMemory(BaseModel):
         return self.last_order if self.turns - self.order_turn <= turns else None
 
     def card_shown(self, order_no: str, card: str, at: float | None = None) -> None:
-        """The order's card was shown in full (``card_fresh`` then knows it)."""
+        """The order's card was shown in full (``card_fresh`` then knows it): the order the
+        chat is about, in view from this message on."""
         self.card = (order_no, _digest(card), datetime.now(UTC).timestamp() if at is None else at)
+        self.last_order, self.order_turn, self.card_turn = order_no, self.turns, self.turns
+
+    def brief_shown(self, order_no: str) -> None:
+        """The short answer of the order whose card is fresh was given: still in view."""
+        if self.card is not None and self.card[0] == order_no:
+            self.last_order, self.order_turn, self.card_turn = order_no, self.turns, self.turns
+
+    def card_in_view(
+        self, turns: int = 2, within_s: float = CARD_FRESH_S, at: float | None = None
+    ) -> str | None:
+        """The order whose card (or short answer) was shown at most ``turns`` messages and
+        ``within_s`` seconds ago, and no other order opened since: a short follow-up ("那什么
+        时候到", "still not moving?") is about it."""
+        if self.card is None or self.card_turn is None or self.turns - self.card_turn > turns:
+            return None
+        shown, _, when = self.card
+        now = datetime.now(UTC).timestamp() if at is None else at
+        if not 0 <= now - when <= within_s or shown != self.last_order:
+            return None
+        return shown
 
     def card_fresh(
         self, order_no: str, card: str, within_s: float = CARD_FRESH_S, at: float | None = None

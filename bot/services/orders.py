@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from bot import keyboards
 from bot.keyboards import OrderFlow
 from bot.services import choices
-from bot.services.conversation import Conversation
+from bot.services.conversation import Conversation, Markup
 from bot.services.outcomes import ProofNeeded
 from bus import Bus
 from bus.contracts import (
@@ -136,6 +136,25 @@ def item_label(conv: Conversation, item: OrderItemView, *, brackets: bool = Fals
 def order_card(conv: Conversation, order: OrderView) -> str:
     """State, items, courier and tracking number, times — the customer's own order only."""
     return conv.replies.order_card(order_view_of(order, conv.locale), conv.locale)
+
+
+async def show_card(
+    conv: Conversation,
+    order: OrderView,
+    card: str | None = None,
+    reply_markup: Markup | None = None,
+) -> None:
+    """The order's card said, and remembered: the order in view, its card fresh (a question
+    about it a moment later gets the short answer, a short follow-up is about it) — whatever
+    path showed it."""
+    await conv.say(card if card is not None else order_card(conv, order), reply_markup=reply_markup)
+    conv.memory.card_shown(order.order_no, card_as_read(conv, order))
+
+
+def card_as_read(conv: Conversation, order: OrderView) -> str:
+    """What the card says, whatever the language it was shown in: an English chat's customer
+    who writes Chinese next ("ok 那什么时候能到啊") has the same card in view, not news."""
+    return conv.replies.order_card(order_view_of(order, "zh_CN"), "zh_CN")
 
 
 def order_brief(conv: Conversation, order: OrderView) -> str:

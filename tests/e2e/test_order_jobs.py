@@ -641,8 +641,8 @@ async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> Non
     order = await stack.make_order(kind="regular", state="shipped", delivered_ago=timedelta(days=1))
     customer = stack.customer()
     await customer.says(f"{order.order_no} 尾号{order.phone[-4:]}")
-    # The order is known in the chat: not asked for again.
-    _card, said, opened = await customer.says("显示已签收了 我没收到", replies=3)
+    # The order is known in the chat: not asked for again (its card just above: not again)
+    said, opened = await customer.says("显示已签收了 我没收到", replies=2)
     row = await order_row(stack, order.order_no)
     assert row.tracking_no in said.text and row.courier in said.text
     [ticket] = await stack.tickets(customer.user_id)
@@ -653,7 +653,7 @@ async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> Non
     )
     other = stack.customer(language_code="en")
     await other.says(f"{english.order_no} last four {english.phone[-4:]}")
-    _card, said, _opened = await other.says("it says delivered but I never got it", replies=3)
+    said, _opened = await other.says("it says delivered but I never got it", replies=2)
     assert "tracking number" in said.text
     [ticket] = await stack.tickets(other.user_id)
     assert ticket.reason == "not_received"
@@ -663,7 +663,7 @@ async def test_delivered_but_not_received_opens_a_ticket_zh_and_en(stack) -> Non
     )
     third = stack.customer(language_code="en")
     await third.says(f"{on_its_way.order_no} last four {on_its_way.phone[-4:]}")
-    _card, said, _opened = await third.says("it says delivered but I never got it", replies=3)
+    said, _opened = await third.says("it says delivered but I never got it", replies=2)
     row = await order_row(stack, on_its_way.order_no)
     assert said.text == stack.t(
         "order.not_received_in_transit",
@@ -1167,7 +1167,8 @@ async def test_the_item_to_change_before_shipping_is_named_by_typing(stack) -> N
     order = await showcase(stack, "unshipped")
     customer = stack.customer()
     await customer.says(f"{order.order_no} {order.last4}")
-    _card, choose = await customer.says("这单我想改一下尺码", replies=2)
+    # its card just above: the item asked for at once, not the card again
+    [choose] = await customer.says("这单我想改一下尺码")
     assert choose.text == stack.t("order.modify.choose_item")
     [which] = await customer.says("都行")
     assert which.text == stack.t("choice.again.one_item")
@@ -1458,9 +1459,10 @@ async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stac
     await customer.says("是的")
     await customer.says("确认退货")
     assert len(await returns_of(stack, order.order_no)) == 1
-    card, how = await customer.says("多久能到账", replies=2)
+    # where this return's refund is, first — its order's card shown minutes ago: not again
+    [how] = await customer.says("多久能到账")
     [record] = await returns_of(stack, order.order_no)
-    # where this return's refund is: still waiting for the parcel, the tracking number asked
+    # still waiting for the parcel, the tracking number asked
     assert how.text == stack.t("refund.status.awaiting_parcel", **refund_values(stack, record))
     assert "订单号" not in how.text
     # "I sent it back" with no return on record: a person checks for the parcel (a ticket)
@@ -1628,26 +1630,28 @@ async def test_where_is_my_refund_follows_the_return_from_parcel_to_money(stack)
     [record] = await returns_of(stack, order.order_no)
     values = refund_values(stack, record, "en")
     await set_return(stack, record.return_no, return_tracking_no="SF1234567890123")
-    _card, status = await english.says("where is my refund?", replies=2)
+    # the return's state first, then its order's card (not shown in this chat yet) …
+    status, _card = await english.says("where is my refund?", replies=2)
     assert status.text == stack.t(
         "refund.status.in_transit", "en", tracking_no="SF1234567890123", **values
     )
     received = datetime.now(UTC) - timedelta(days=1)
     await set_return(stack, record.return_no, state="received", received_at=received)
-    _card, status = await english.says("where is my refund?", replies=2)
+    # … and the state alone while that card is still just above
+    [status] = await english.says("where is my refund?")
     when = stack.replies.format_datetime(received, "en")
     assert status.text == stack.t("refund.status.received", "en", received_at=when, **values)
     # received ten days ago and still not refunded: later than the policy says — a person
     late = datetime.now(UTC) - timedelta(days=10)
     await set_return(stack, record.return_no, received_at=late)
-    _card, status, opened = await english.says("where is my refund?", replies=3)
+    status, opened = await english.says("where is my refund?", replies=2)
     when = stack.replies.format_datetime(late, "en")
     assert status.text == stack.t("refund.status.late", "en", received_at=when, **values)
     [ticket] = await stack.tickets(english.user_id)
     assert ticket.order_no == order.order_no and ticket.ticket_no in opened.text
     refunded = datetime.now(UTC) - timedelta(hours=5)
     await set_return(stack, record.return_no, state="refunded", refunded_at=refunded)
-    _card, status = await english.says("where is my refund?", replies=2)
+    [status] = await english.says("where is my refund?")
     when = stack.replies.format_datetime(refunded, "en")
     assert status.text == stack.t("refund.status.refunded", "en", refunded_at=when, **values)
 
@@ -1849,7 +1853,7 @@ async def test_a_refund_asked_without_an_order_offers_only_those_with_one_under_
         return record
 
     record = await returned(first.order_no, first.item_id)
-    _card, status = await customer.says("where is my refund?", replies=2)
+    status, _card = await customer.says("where is my refund?", replies=2)  # (state first)
     assert status.text == stack.t(
         "refund.status.awaiting_parcel", "en", **refund_values(stack, record, "en")
     )
@@ -1892,7 +1896,7 @@ async def test_money_back_asked_before_the_contact_is_the_order_with_a_return(st
     later = stack.customer()  # another chat of hers, not verified yet
     [ask] = await later.says("上礼拜退的货 钱什么时候退回来")
     assert ask.reply_buttons[0][0].request_contact
-    *_, status = await later.shares_contact(first.phone, replies=3)
+    _linked, status, _card = await later.shares_contact(first.phone, replies=3)
     assert status.text == stack.t("refund.status.awaiting_parcel", **refund_values(stack, record))
 
 
@@ -1913,17 +1917,17 @@ async def test_the_item_returned_last_time_is_asked_about_not_returned_again_zh_
     await customer.presses(terms, "确认退货")
     [record] = await returns_of(stack, first.order_no)
     awaiting = stack.t("refund.status.awaiting_parcel", **refund_values(stack, record))
-    *_, status = await customer.says("就是上次退的那件", replies=2)
+    status, _card = await customer.says("就是上次退的那件", replies=2)
     assert status.text == awaiting
     # at the list of a new return: the return already made, not an order to pick
     await customer.says("/cancel")
     [listed] = await customer.says("我想退货")
     assert listed.text == stack.t("choose.order")
-    *_, status = await customer.says("之前退的那件到哪了", replies=2)
+    [status] = await customer.says("之前退的那件到哪了")  # (its card just above)
     assert status.text == awaiting
     english = stack.customer(language_code="en")
     await english.shares_contact(first.phone)
-    *_, status_en = await english.says("I mean the one I returned", replies=2)
+    status_en, _card = await english.says("I mean the one I returned", replies=2)
     assert status_en.text == stack.t(
         "refund.status.awaiting_parcel", "en", **refund_values(stack, record, "en")
     )

@@ -37,7 +37,8 @@ async def test_a_gift_note_on_the_order_in_view_is_read_back_then_written_zh(sta
     order = await stack.make_order(kind="regular", telegram_user_id=customer.user_id, **PAID)
     [card] = await customer.says(f"订单 {order.order_no}")
     assert order.order_no in card.text
-    _card, confirm = await customer.says("是送人的 包裹里别放价格单和发票可以吗", replies=2)
+    # (its card just above: the note read back at once, not the card again)
+    [confirm] = await customer.says("是送人的 包裹里别放价格单和发票可以吗")
     note = "是送人的 包裹里别放价格单和发票"
     assert confirm.text == read_back(stack, order.order_no, note)
     assert await remarks_of(stack, order.order_no) == []  # nothing written before the yes
@@ -51,7 +52,7 @@ async def test_a_gift_note_on_the_order_in_view_is_read_back_then_written_zh(sta
     assert customer.fake.callback_answer(query) is not None
     assert len(await remarks_of(stack, order.order_no)) == 1
     # the same note asked again: on the order already, said so, nothing written twice
-    _card, confirm = await customer.says("帮我备注一下 是送人的 包裹里别放价格单和发票", replies=2)
+    [confirm] = await customer.says("帮我备注一下 是送人的 包裹里别放价格单和发票")
     [already] = await customer.presses(confirm, "是的")
     assert already.text.startswith(f"订单 {order.order_no} 上已经有这条备注了")
     assert len(await remarks_of(stack, order.order_no)) == 1
@@ -85,12 +86,12 @@ async def test_the_words_are_asked_for_when_none_were_said_zh(stack) -> None:
     assert declined.text == stack.t("order.note.declined")
     assert await remarks_of(stack, order.order_no) == []
     # "算了" at "what should it say?": no note, said so (never a note that reads "算了")
-    _card, ask = await customer.says("帮我备注一下", replies=2)
+    [ask] = await customer.says("帮我备注一下")  # (the card shown a moment ago: not again)
     [dropped] = await customer.says("算了")
     assert dropped.text == stack.t("order.note.declined")
     assert await remarks_of(stack, order.order_no) == []
     # asked again, said yes: a delivery instruction is an ordinary (blue) remark
-    _card, confirm = await customer.says("备注一下 放快递柜 别打电话", replies=2)
+    [confirm] = await customer.says("备注一下 放快递柜 别打电话")
     [done] = await customer.says("好的")
     note = "放快递柜 别打电话"
     assert done.text == stack.t("order.note.done", order_no=order.order_no, note=note)
@@ -103,8 +104,8 @@ async def test_proved_by_its_digits_the_contact_is_asked_before_the_note_en(stac
     customer = stack.customer(language_code="en")
     [card] = await customer.says(f"{order.order_no} {order.phone[-4:]}")
     assert order.order_no in card.text
-    _card, confirm = await customer.says(
-        "please add a note to my order: leave it at the front door, no need to call", replies=2
+    [confirm] = await customer.says(
+        "please add a note to my order: leave it at the front door, no need to call"
     )
     note = "leave it at the front door, no need to call"
     assert confirm.text == read_back(stack, order.order_no, note, "en")
@@ -132,7 +133,7 @@ async def test_a_parcel_that_has_left_takes_no_note_zh_and_en(stack) -> None:
             select(Order.tracking_no).where(Order.order_no == order.order_no)
         )
     [_shown] = await customer.says(f"订单 {order.order_no}")
-    _card, refused = await customer.says("帮我备注一下 别放发票", replies=2)
+    [refused] = await customer.says("帮我备注一下 别放发票")
     assert refused.text == stack.t(
         "order.note.refused.already_shipped_tracked",
         order_no=order.order_no,
@@ -144,7 +145,7 @@ async def test_a_parcel_that_has_left_takes_no_note_zh_and_en(stack) -> None:
         kind="regular", state="completed", telegram_user_id=english.user_id
     )
     [_shown] = await english.says(f"my order {done_order.order_no}")
-    _card, refused = await english.says("add a note to my order: no price tag inside", replies=2)
+    [refused] = await english.says("add a note to my order: no price tag inside")
     assert refused.text == stack.t(
         "order.note.refused.order_completed", "en", order_no=done_order.order_no
     )

@@ -52,7 +52,8 @@ async def test_a_button_cut_short_then_the_returns_state_asked_the_next_day_zh(s
     [record] = await returns_of(stack, order.order_no)
     assert record.return_no in done.text, done.text
     # "the one I asked for yesterday": that return's state — not a return of the other item
-    *_, state = await customer.says("我昨天申请退的那件T恤现在是什么状态了", replies=2)
+    # (the return's state first, its order's card after it)
+    state, _card = await customer.says("我昨天申请退的那件T恤现在是什么状态了", replies=2)
     assert record.return_no in state.text and "寄回" in state.text, state.text
     assert len(await returns_of(stack, order.order_no)) == 1
 
@@ -67,7 +68,7 @@ async def test_the_return_i_asked_for_is_its_state_en(stack) -> None:
     [quote] = await customer.says("never worn, tags on")
     await customer.presses(quote, "Confirm the return")
     [record] = await returns_of(stack, order.order_no)
-    *_, state = await customer.says(
+    state, _card = await customer.says(
         "hi again, whats happening with the tshirt return i asked for yesterday?", replies=2
     )
     assert record.return_no in state.text, state.text

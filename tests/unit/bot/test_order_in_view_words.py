@@ -44,6 +44,11 @@ def test_a_change_of_courier_is_not_the_courier_asked(text: str) -> None:
     assert not _courier_of_order(text, chat(1))
 
 
+@pytest.mark.parametrize("text", ["一般用什么快递发货", "which courier do you usually use"])
+def test_the_shops_couriers_asked_as_a_rule_under_a_card(text: str) -> None:
+    assert not _courier_of_order(text, chat(1))
+
+
 def test_an_order_number_names_the_order_without_a_card() -> None:
     assert _courier_of_order("KF20260002 发的什么快递", chat(None))
 

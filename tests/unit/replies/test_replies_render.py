@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from replies.render import Html, LocaleError, Replies, written_language
+from replies.render import Html, LocaleError, Replies, writes_a_sentence_in, written_language
 from replies.views import OrderItemView, OrderView
 from shop.enums import EXCHANGE_REASONS
 from shop.policy import ShopPolicy, load_policy
@@ -491,3 +491,26 @@ def test_an_answer_asking_for_the_order_ends_as_what_follows(
         _edit(target / name, lambda raw: raw["answers"].update({"size.fit": "{order_ask}"}))
     with pytest.raises(LocaleError, match=r"answers\.size\.fit.*order_ask\.number\.size\.fit"):
         Replies(policy, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "sentence"),
+    [
+        # names, places and products of a language in a chat of the other: no sentence of it
+        ("oops typo, its 西湖区 not 西胡区", "zh", False), ("浙江省杭州市余杭区", "zh", False),
+        ("羽绒服", "zh", False), ("谢谢", "zh", False),
+        ("Oversized Hoodie in Grey", "en", False), ("the Denim Jacket", "en", False),
+        ("Nike Air Force 1", "en", False),
+        # a sentence of it
+        ("ok 那什么时候到啊", "zh", True), ("到了吗", "zh", True), ("还没发货", "zh", True),
+        ("is the hoodie in stock", "en", True), ("where's my order", "en", True),
+        ("can u send it today", "en", True),
+        # a job asked alone, in so many words
+        ("确认退货", "zh", True), ("退货已经寄出了 顺丰单号SF1234567890", "zh", True),
+        ("what's the 退货地址?", "zh", False), ("Confirm the return", "en", True),
+    ],
+)  # fmt: skip
+def test_a_sentence_of_a_language_not_only_its_names(
+    text: str, language: str, sentence: bool
+) -> None:
+    assert writes_a_sentence_in(text, language) is sentence
