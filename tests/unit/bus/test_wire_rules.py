@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from bot.keyboards import ItemPickCallback, OrderPickCallback, ProductPickCallback
 from bus import contracts as c
 from bus.rpc import describe_errors, schema_version, shown_method
-from tests.logscan import find_leaks
+from tests.logscan import LogScan, find_leaks
 
 PHONE = "13912345678"
 
@@ -159,3 +159,13 @@ def test_the_log_scan_finds_phones_addresses_and_messages() -> None:
     leaks = find_leaks(lines, {"我想把地址改成我妈家 please"})
     assert len(leaks) == 5
     assert all(not leak.endswith(("fine", "chat 700001")) for leak in leaks)
+
+
+def test_the_scan_takes_an_order_number_alone_for_no_message():
+    """A customer who types only her order number said nothing about herself: the logs name
+    orders (that is what they are for); the same number inside a sentence is still a message."""
+    scan = LogScan()
+    scan.customer_said("KF90001075")
+    scan.customer_said("KF90001075 寄到我家 中山路")
+    assert scan.messages == {"KF90001075 寄到我家 中山路"}
+    assert find_leaks(["bot INFO: order KF90001075 urged by chat 700010"], scan.messages) == []
