@@ -280,6 +280,22 @@ class ConfirmReturnCallback(CallbackData, prefix="rtf"):
     confirm: bool
 
 
+class ReturnPhotoCallback(CallbackData, prefix="rtp"):
+    """The return a photo she sent goes with, when she has several."""
+
+    model_config = CALLBACK_CONFIG
+    return_no: str = Field(pattern=r"^RT\d{8,20}$")
+
+
+def return_photo_choice(return_numbers: Iterable[str]) -> InlineKeyboardMarkup:
+    """One button per return (its number), for "which return is the photo for?"."""
+    builder = InlineKeyboardBuilder()
+    for return_no in return_numbers:
+        builder.button(text=return_no, callback_data=ReturnPhotoCallback(return_no=return_no))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 OrderJob = Literal["exchange", "urge", "cancel", "keep", "return", "receipt"]
 """A button about one order: start an exchange (offered when a return is refused), urge the
 warehouse or the courier, cancel it (confirmed) or keep it, start a return."""

@@ -26,10 +26,10 @@ from pydantic import Field
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
-from bot.services import choices, done, outcomes
+from bot.services import choices, done, outcomes, return_photos
 from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.memory import ChatMemory
+from bot.services.memory import ChatMemory, HeldPhoto
 from bot.services.orders import (
     FLOW_STATES,
     Keep,
@@ -47,6 +47,7 @@ from bus.contracts import (
     QuoteReturn,
     ReturnCreated,
     ReturnLine,
+    ReturnPhotoKept,
     ReturnRejected,
     ReturnTerms,
 )
@@ -163,10 +164,15 @@ class ReturnDraft(OrderDraft):
     refused_first: bool = False
     """Refused before any reason was asked (custom-made, proxy, the window passed): a fault
     told next still lifts it; anything else is not an answer to wait for."""
+    photos: list[HeldPhoto] = Field(default_factory=list)
+    """Photos she sent before confirming: they go on the return as it is made."""
 
     def lines(self) -> list[ReturnLine]:
         return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
 
+
+PHOTOS_HELD = 10
+"""Photos held for a return not confirmed yet (the newest kept)."""
 
 _BY_KIND = frozenset({"custom_no_return", "proxy_no_return", "regular_no_return"})
 """Refusals by the item's kind (however new the item is)."""
@@ -600,6 +606,34 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return True
         return not (set(reply.reasons) & EXCHANGE_OVER)
 
+    async def photo_sent(self, photo: HeldPhoto) -> bool:
+        """A photo before the return is confirmed ("这是那个洞" at any step): held in the draft,
+        it goes on the return as it is made; she is told so, and the step still waits."""
+        draft = await self.draft()
+        if all(p.file_unique_id != photo.file_unique_id for p in draft.photos):
+            draft.photos = [*draft.photos[-(PHOTOS_HELD - 1) :], photo]
+            await self.keep(draft)
+        await self.conv.say(self.conv.t("return_photo.held"))
+        return True
+
+    async def keep_photos(self, draft: ReturnDraft, return_no: str) -> str | None:
+        """The photos she sent before confirming, on the return just made; the line that says
+        so (``None``: there were none, or none could be kept — they stay with the chat for a
+        ticket, as any photo)."""
+        kept = 0
+        for photo in draft.photos:
+            try:
+                reply = await return_photos.keep(self.conv, self.rpc, photo, return_no)
+            except BusError:
+                logger.warning("%s: a photo could not be kept with it", return_no)
+                continue
+            kept += isinstance(reply, ReturnPhotoKept)
+        if not kept:
+            return None
+        if kept == 1:
+            return self.conv.t("return_photo.with_created", return_no=return_no)
+        return self.conv.t("return_photo.with_created_many", return_no=return_no, count=str(kept))
+
     async def confirmed(self, confirm: bool) -> None:
         conv = self.conv
         if not confirm:
@@ -644,6 +678,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
                 process_days=(reply.refund_process_days.min, reply.refund_process_days.max),
                 arrival_days=(reply.refund_arrival_days.min, reply.refund_arrival_days.max),
             )
+            photos_line = await self.keep_photos(draft, record.return_no)
+            if photos_line is not None:
+                created = Html(f"{created}\n{photos_line}")
             await done.say(
                 conv, "return", created, order_no=draft.order_no, reference=record.return_no
             )
