@@ -89,6 +89,13 @@ _MINE = re.compile(
 )
 # "就退裤子", "那退T恤吧" with an order in view: the return said as an order, not asked
 _DO_IT_ZH = re.compile(r"^(就|那就|那|还是|直接|帮我|给我)?退(掉|了)?[\u4e00-\u9fffA-Za-z]")
+# "就退裤子", "只退T恤", "just the jeans", "only return the tee": which item, said again mid-way
+_NAMES_THE_RETURN = re.compile(
+    r"^(?:(?:算了|嗯|哦|好吧|不|那)[\s，,]*)?(?:(就|只|只要|那就|那|还是|我就|我只|我只要)?退"
+    r"|(就|只|只要)(要|是)?[\u4e00-\u9fffA-Za-z])"
+    r"|^(just|only)\b|\b(just|only) (return|send back|the|my)\b|^return (only )?(the|my)\b",
+    re.IGNORECASE,
+)
 _SUPPOSED = re.compile(r"如果|要是|假如|万一|的话|\b(if|in case|suppose)\b", re.I)
 _ASKS_ZH = re.compile(r"几|多久|多少|什么|啥|哪|吗|呢|么|[?？]|怎么|能不能|可不可以")
 _THIS_ORDER = re.compile(r"这单|这个订单|这件|那单|刚才|this order|this one|\bit\b", re.I)
@@ -435,6 +442,58 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
             return
         await self.cause_picked(cause)
+
+    async def resale_typed(self, text: str, decision: Decision | None) -> None:
+        """ "没穿过" / "是的" to "tags on?"; or the item named again ("就退裤子"): the return
+        is of it, the reason she gave stands, and the question is asked again."""
+        if await self.item_named(text, at_quote=False):
+            return
+        cause = choices.return_cause(text) if choices.fit_for_resale(text) is None else None
+        if cause is not None:
+            # the reason (again, or another) at "tags on?": taken, and the question asked again
+            await self.cause_picked(cause)
+            return
+        await super().resale_typed(text, decision)
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        """ "确认" to the quote; or the item named ("只退T恤" with both quoted): the quote for
+        it, what she said before standing."""
+        if await self.item_named(text, at_quote=True):
+            return
+        await super().confirm_typed(text, decision)
+
+    async def item_named(self, text: str, *, at_quote: bool) -> bool:
+        """ "就退裤子" after the reason was given (at "tags on?", or at the quote): the items
+        are the ones named, the reason and what she said of the condition stand, and the flow
+        goes on from there — it asked for the reason again. ``False`` when the message names
+        no item of the order, or reads as the answer itself."""
+        if not _NAMES_THE_RETURN.search(text.strip()) or choices.fit_for_resale(text) is not None:
+            return False
+        draft = await self.draft()
+        if draft.cause is None or draft.order_no is None:
+            return False
+        order = await self.drafted_order(draft)
+        if order is None:
+            return True  # the step ended (said, or paused for the contact)
+        candidates = [i for i in order.items if not i.returned and not i.exchanged]
+        named = choices.items_meant(text, candidates or list(order.items))
+        if not named:
+            return False
+        ids = [i.item_id for i in named]
+        if ids != draft.item_ids:
+            names = {i.item_id: item_label(self.conv, i, brackets=True) for i in order.items}
+            separator = "、" if self.conv.locale.startswith("zh") else ", "
+            draft.item_ids = ids
+            draft.items_title = separator.join(names[i] for i in ids)
+            draft.key = None  # another return than the one quoted
+        cause = choices.return_cause(text) or draft.cause
+        draft.cause = cause
+        await self.keep(draft)
+        if at_quote:
+            await self.quote(draft)
+        else:
+            await self.cause_picked(cause, told=True)
+        return True
 
     async def resale_answered(self, fit: bool) -> None:
         draft = await self.draft()
