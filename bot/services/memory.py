@@ -216,6 +216,9 @@ class ChatMemory(BaseModel):
     parcel: tuple[str, str | None] | None = None
     """A return's tracking number (and the RT/RMA number named with it) sent before the
     customer was verified: recorded once their contact is linked."""
+    address_refused: tuple[int, str] | None = None
+    """A shipped order's address change refused: the turn and the order. "so what are my
+    options then?" right after is answered with them (``bot.services.address_options``)."""
     return_photo: HeldPhoto | None = None
     """A photo she sent for a return while she has several: kept until she picks which
     (``bot.services.return_photos``)."""
