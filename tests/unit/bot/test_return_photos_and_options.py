@@ -62,7 +62,8 @@ def test_one_key_per_photo_message_and_return() -> None:
 @pytest.mark.parametrize(
     "text",
     ["so what are my options then?", "what can i do", "ok what now", "any other way?",
-     "what should I do then", "那怎么办", "那我该怎么办", "还有别的办法吗", "有什么办法吗", "那咋办"],
+     "what should I do then", "那怎么办", "那我该怎么办", "还有别的办法吗", "有什么办法吗",
+     "那咋办"],
 )
 def test_options_asked(text: str) -> None:
     assert address_options.options_asked(text)
