@@ -70,9 +70,9 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     solved: bool
 
 
-OrderFlow = Literal["q", "x", "r", "i"]
+OrderFlow = Literal["q", "x", "r", "i", "p"]
 """Which flow an order button belongs to: a question about the order, an exchange, a return,
-an invoice."""
+an invoice, a price difference asked back."""
 
 
 class OrderPickCallback(CallbackData, prefix="ord"):
