@@ -70,9 +70,9 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     solved: bool
 
 
-OrderFlow = Literal["q", "x", "r", "i"]
+OrderFlow = Literal["q", "x", "r", "i", "p"]
 """Which flow an order button belongs to: a question about the order, an exchange, a return,
-an invoice."""
+an invoice, a price difference asked back."""
 
 
 class OrderPickCallback(CallbackData, prefix="ord"):
@@ -278,6 +278,22 @@ class ReturnCauseCallback(CallbackData, prefix="rtc"):
 class ConfirmReturnCallback(CallbackData, prefix="rtf"):
     model_config = CALLBACK_CONFIG
     confirm: bool
+
+
+class ReturnPhotoCallback(CallbackData, prefix="rtp"):
+    """The return a photo she sent goes with, when she has several."""
+
+    model_config = CALLBACK_CONFIG
+    return_no: str = Field(pattern=r"^RT\d{8,20}$")
+
+
+def return_photo_choice(return_numbers: Iterable[str]) -> InlineKeyboardMarkup:
+    """One button per return (its number), for "which return is the photo for?"."""
+    builder = InlineKeyboardBuilder()
+    for return_no in return_numbers:
+        builder.button(text=return_no, callback_data=ReturnPhotoCallback(return_no=return_no))
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 OrderJob = Literal["exchange", "urge", "cancel", "keep", "return", "receipt"]

@@ -65,6 +65,9 @@ _PRICE_DROPPED = re.compile(
     r"|\bprice (?:has |have )?(?:dropped|drops?|went down|gone down|is lower|fell|cut)\b"
     r"|\b(?:dropped|lowered|reduced|cut) (?:the|its|their) price\b|\bon sale now\b|\bnow on sale\b"
     r"|\b(?:went|gone) on sale\b|\blower price\b|\bdiscounted (?:now|today|since)\b"
+    # "i ordered it yesterday and now its on sale for less": a sale since she bought
+    r"|\bon sale for less\b|\b(?:selling|sells|going|listed) for less\b"
+    r"|\b(?:now|today)\b[^.?!,]{0,12}\b(?:on sale|marked down|reduced)\b"
     r"|\bprice is (?:lower|cheaper)\b"
     # "bought it at 89 and now its 59, can i get that 30 back"
     r"|\b(?:bought|paid|got)\b.{0,15}?[$£€¥]?\d+.{0,40}\bnow\b.{0,12}\d"

@@ -33,6 +33,7 @@ from worker.db.models import (
     Remark,
     Return,
     ReturnItem,
+    ReturnPhoto,
     live_exchange,
 )
 from worker.db.queries import aware
@@ -83,6 +84,7 @@ class Returns:
             c.QuoteReturn.served_by(self.quote),
             c.CreateReturn.served_by(self.create),
             c.RecordReturnTracking.served_by(self.record_tracking),
+            c.KeepReturnPhoto.served_by(self.keep_photo),
         ]
 
     async def quote(
@@ -343,6 +345,77 @@ class Returns:
                     order_no=order.order_no,
                     tracking_no=request.tracking_no,
                     replaced=before if before and before != request.tracking_no else None,
+                ),
+                None,
+            )
+
+        return await self.shop._run_command(request, apply)
+
+    async def keep_photo(
+        self, request: c.KeepReturnPhoto
+    ) -> c.ReturnPhotoKept | c.ReturnPhotoRefused:
+        """A photo for the customer's own return: the one named (any of hers not cancelled),
+        or her only live one; several live and none named: which one (their numbers). The
+        same photo (``file_unique_id``) on the same return is kept once; the command runs once
+        per idempotency key (a redelivery answers as before)."""
+
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.ReturnPhotoKept | c.ReturnPhotoRefused, c.Event | None]:
+            customer = await session.scalar(
+                select(Customer).where(Customer.telegram_user_id == request.telegram_user_id)
+            )
+            if customer is None:
+                return c.ReturnPhotoRefused(reason="not_linked"), None
+            query = (
+                select(Return)
+                .join(Order)
+                .where(Order.customer_id == customer.id)
+                .order_by(Return.created_at.desc(), Return.id.desc())
+                .with_for_update(of=Return)
+            )
+            if request.return_no is not None:
+                query = query.where(
+                    Return.return_no == request.return_no, Return.state != "cancelled"
+                )
+            else:
+                query = query.where(Return.state.in_(LIVE_RETURN_STATES))
+            found = (await session.scalars(query)).all()
+            if not found:
+                return c.ReturnPhotoRefused(reason="no_open_return"), None
+            if len(found) > 1:
+                numbers = [r.return_no for r in found[:10]]
+                return c.ReturnPhotoRefused(reason="which_return", open_returns=numbers), None
+            record = found[0]
+            kept = await session.scalar(
+                select(ReturnPhoto.id).where(
+                    ReturnPhoto.return_id == record.id,
+                    ReturnPhoto.file_unique_id == request.file_unique_id,
+                )
+            )
+            if kept is None:
+                session.add(
+                    ReturnPhoto(
+                        return_id=record.id,
+                        file_id=request.file_id,
+                        file_unique_id=request.file_unique_id,
+                        caption=request.caption,
+                        received_at=self.shop.clock(),
+                    )
+                )
+                await session.flush()
+                logger.info("%s: a photo kept", record.return_no)
+            count = await session.scalar(
+                select(func.count(ReturnPhoto.id)).where(ReturnPhoto.return_id == record.id)
+            )
+            order = await session.get(Order, record.order_id)
+            assert order is not None
+            return (
+                c.ReturnPhotoKept(
+                    return_no=record.return_no,
+                    order_no=order.order_no,
+                    photos=int(count or 0),
+                    already=kept is not None,
                 ),
                 None,
             )

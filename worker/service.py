@@ -178,9 +178,11 @@ class ShopService:
             reads, order_no, policy=self.policy, now=self.clock(), with_returns=with_returns
         )
 
-    async def view_in(self, session: AsyncSession, order_no: str) -> c.OrderView:
+    async def view_in(
+        self, session: AsyncSession, order_no: str, with_returns: bool = False
+    ) -> c.OrderView:
         """The order's view inside a write transaction (after its change is flushed)."""
-        return await self.db.read_in(session, self.order_view_by_no, order_no)
+        return await self.db.read_in(session, self.order_view_by_no, order_no, with_returns)
 
     async def list_orders(self, request: c.ListOrders) -> c.OrderList | c.NotLinked:
         async with self.db.read() as session:

@@ -456,7 +456,8 @@ class TicketDesk:
             order = await self._order_of(session, ticket, request.order_no)
             if order is None:
                 return c.OrderNotFound()
-            view = await self.shop.view_in(session, order.order_no)
+            # the agent sees the order's returns too, with the photos she sent for them
+            view = await self.shop.view_in(session, order.order_no, with_returns=True)
         return c.OrderFound(order=view)
 
     # ── transitions ──────────────────────────────────────────────────────────────────────

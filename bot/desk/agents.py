@@ -26,7 +26,7 @@ from aiogram import BaseMiddleware, Bot, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, ErrorEvent, Message, TelegramObject, User
 
-from bot.desk import keyboards, texts
+from bot.desk import keyboards, texts, topics
 from bot.desk.keyboards import CannedCallback, DeskCallback
 from bot.desk.service import Agent, Desk
 from bot.services.orders import order_view_of
@@ -51,6 +51,7 @@ from bus.contracts import (
     TicketView,
 )
 from bus.errors import BusError
+from replies.render import Html
 from shop.enums import RemarkFlag
 
 logger = logging.getLogger(__name__)
@@ -253,7 +254,12 @@ def get_router(desk: Desk) -> Router:
         )
         if isinstance(found, OrderFound):
             card = desk.replies.order_card(order_view_of(found.order, desk.locale), desk.locale)
+            # the order's returns under it, with the photos she sent for them
+            returns = texts.order_returns(desk.replies, desk.locale, found.order.returns)
+            if returns is not None:
+                card = Html(f"{card}\n\n{returns}")
             await desk.post(bot, card, thread, reply_to=message.message_id)
+            await topics.post_return_photos(desk, bot, thread, found.order.returns)
         else:
             await desk.post(
                 bot,

@@ -5,10 +5,10 @@ through ``replies.text``, which HTML-escapes it; the card is trimmed to fit one 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 
-from bus.contracts import QueuePlace, TicketView
+from bus.contracts import OrderReturnView, QueuePlace, TicketView
 from replies.render import Html, Replies
 
 CARD_LIMIT = 4000  # under Telegram's 4096, with room for the state line
@@ -156,6 +156,42 @@ def card(
         if len(text) <= CARD_LIMIT or not lines:
             return Html(text[:CARD_LIMIT])
         lines = lines[1:]  # the oldest goes first
+
+
+def order_returns(replies: Replies, locale: str, returns: Sequence[OrderReturnView]) -> str | None:
+    """The order's returns under its card at ``/order``: each one's number, state, refund and
+    photos (when each came, its caption); ``None`` when it has none."""
+    if not returns:
+        return None
+    t = replies.text
+    lines = [t("desk.order.returns", locale)]
+    for record in returns:
+        photos = (
+            t("desk.order.return_photos", locale, count=len(record.photos))
+            if record.photos
+            else t("desk.order.return_no_photos", locale)
+        )
+        lines.append(
+            t(
+                "desk.order.return_line",
+                locale,
+                return_no=record.return_no,
+                state=t(f"desk.return_state.{record.state}", locale),
+                refund=replies.format_money(record.refund_amount, locale),
+                photos=photos,
+            )
+        )
+        for photo in record.photos:
+            caption = f" “{_short(photo.caption)}”" if photo.caption else ""
+            lines.append(
+                t(
+                    "desk.order.photo_line",
+                    locale,
+                    time=replies.format_datetime(photo.received_at, locale),
+                    caption=caption,
+                )
+            )
+    return "\n".join(lines)
 
 
 def _short(text: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from aiogram import Bot
@@ -34,6 +35,7 @@ from bus.contracts import (
     Attachment,
     BindTopic,
     GetTicket,
+    OrderReturnView,
     TicketFound,
     TicketView,
     TopicBound,
@@ -187,6 +189,31 @@ async def _post_attachments(desk: Desk, bot: Bot, thread: int, ticket: TicketVie
             logger.warning("an attachment of %s could not be posted: %s", ticket.ticket_no, exc)
 
 
+async def post_return_photos(
+    desk: Desk, bot: Bot, thread: int | None, returns: Sequence[OrderReturnView]
+) -> None:
+    """The photos the customer sent for each return (``/order``), by file id: one, or albums
+    of up to ten, after a line naming the return."""
+    for record in returns:
+        if not record.photos:
+            continue
+        await desk.post(bot, desk.t("desk.order.photos_follow", return_no=record.return_no), thread)
+        photos = [
+            Attachment(kind="photo", file_id=p.file_id, caption=p.caption) for p in record.photos
+        ]
+        for start in range(0, len(photos), 10):
+            chunk = photos[start : start + 10]
+            try:
+                if len(chunk) == 1:
+                    await _send_one(desk, bot, thread, chunk[0])
+                else:
+                    await bot.send_media_group(
+                        desk.chat_id, [_media(a) for a in chunk], message_thread_id=thread
+                    )
+            except TelegramAPIError as exc:
+                logger.warning("photos of %s could not be posted: %s", record.return_no, exc)
+
+
 def _media(a: Attachment) -> InputMediaPhoto | InputMediaVideo:
     caption = texts.escape_caption(a.caption)
     if a.kind == "video":
@@ -194,7 +221,7 @@ def _media(a: Attachment) -> InputMediaPhoto | InputMediaVideo:
     return InputMediaPhoto(media=a.file_id, caption=caption)
 
 
-async def _send_one(desk: Desk, bot: Bot, thread: int, a: Attachment) -> None:
+async def _send_one(desk: Desk, bot: Bot, thread: int | None, a: Attachment) -> None:
     caption = texts.escape_caption(a.caption)
     chat = desk.chat_id
     if a.kind == "photo":

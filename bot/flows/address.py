@@ -173,6 +173,9 @@ class AddressFlow(Flow):
             await outcomes.address_refused(
                 self.conv, AddressChangeRefused(reason=order.address_refusal)
             )
+            if order.address_refusal == "already_shipped":
+                # "so what are my options then?" next is about this order (address_options)
+                self.conv.memory.address_refused = (self.conv.memory.turns, order.order_no)
             if order.state in ("awaiting_payment", "paid"):
                 # (an unpaid order takes a note, not yet a new address): the note on its own
                 await after_change(

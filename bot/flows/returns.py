@@ -26,10 +26,10 @@ from pydantic import Field
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
-from bot.services import choices, done, outcomes
+from bot.services import choices, done, outcomes, return_photos
 from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
-from bot.services.memory import ChatMemory
+from bot.services.memory import ChatMemory, HeldPhoto
 from bot.services.orders import (
     FLOW_STATES,
     Keep,
@@ -47,6 +47,7 @@ from bus.contracts import (
     QuoteReturn,
     ReturnCreated,
     ReturnLine,
+    ReturnPhotoKept,
     ReturnRejected,
     ReturnTerms,
 )
@@ -88,6 +89,13 @@ _MINE = re.compile(
 )
 # "就退裤子", "那退T恤吧" with an order in view: the return said as an order, not asked
 _DO_IT_ZH = re.compile(r"^(就|那就|那|还是|直接|帮我|给我)?退(掉|了)?[\u4e00-\u9fffA-Za-z]")
+# "就退裤子", "只退T恤", "just the jeans", "only return the tee": which item, said again mid-way
+_NAMES_THE_RETURN = re.compile(
+    r"^(?:(?:算了|嗯|哦|好吧|不|那)[\s，,]*)?(?:(就|只|只要|那就|那|还是|我就|我只|我只要)?退"
+    r"|(就|只|只要)(要|是)?[\u4e00-\u9fffA-Za-z])"
+    r"|^(just|only)\b|\b(just|only) (return|send back|the|my)\b|^return (only )?(the|my)\b",
+    re.IGNORECASE,
+)
 _SUPPOSED = re.compile(r"如果|要是|假如|万一|的话|\b(if|in case|suppose)\b", re.I)
 _ASKS_ZH = re.compile(r"几|多久|多少|什么|啥|哪|吗|呢|么|[?？]|怎么|能不能|可不可以")
 _THIS_ORDER = re.compile(r"这单|这个订单|这件|那单|刚才|this order|this one|\bit\b", re.I)
@@ -163,10 +171,15 @@ class ReturnDraft(OrderDraft):
     refused_first: bool = False
     """Refused before any reason was asked (custom-made, proxy, the window passed): a fault
     told next still lifts it; anything else is not an answer to wait for."""
+    photos: list[HeldPhoto] = Field(default_factory=list)
+    """Photos she sent before confirming: they go on the return as it is made."""
 
     def lines(self) -> list[ReturnLine]:
         return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
 
+
+PHOTOS_HELD = 10
+"""Photos held for a return not confirmed yet (the newest kept)."""
 
 _BY_KIND = frozenset({"custom_no_return", "proxy_no_return", "regular_no_return"})
 """Refusals by the item's kind (however new the item is)."""
@@ -430,6 +443,58 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         await self.cause_picked(cause)
 
+    async def resale_typed(self, text: str, decision: Decision | None) -> None:
+        """ "没穿过" / "是的" to "tags on?"; or the item named again ("就退裤子"): the return
+        is of it, the reason she gave stands, and the question is asked again."""
+        if await self.item_named(text, at_quote=False):
+            return
+        cause = choices.return_cause(text) if choices.fit_for_resale(text) is None else None
+        if cause is not None:
+            # the reason (again, or another) at "tags on?": taken, and the question asked again
+            await self.cause_picked(cause)
+            return
+        await super().resale_typed(text, decision)
+
+    async def confirm_typed(self, text: str, decision: Decision | None) -> None:
+        """ "确认" to the quote; or the item named ("只退T恤" with both quoted): the quote for
+        it, what she said before standing."""
+        if await self.item_named(text, at_quote=True):
+            return
+        await super().confirm_typed(text, decision)
+
+    async def item_named(self, text: str, *, at_quote: bool) -> bool:
+        """ "就退裤子" after the reason was given (at "tags on?", or at the quote): the items
+        are the ones named, the reason and what she said of the condition stand, and the flow
+        goes on from there — it asked for the reason again. ``False`` when the message names
+        no item of the order, or reads as the answer itself."""
+        if not _NAMES_THE_RETURN.search(text.strip()) or choices.fit_for_resale(text) is not None:
+            return False
+        draft = await self.draft()
+        if draft.cause is None or draft.order_no is None:
+            return False
+        order = await self.drafted_order(draft)
+        if order is None:
+            return True  # the step ended (said, or paused for the contact)
+        candidates = [i for i in order.items if not i.returned and not i.exchanged]
+        named = choices.items_meant(text, candidates or list(order.items))
+        if not named:
+            return False
+        ids = [i.item_id for i in named]
+        if ids != draft.item_ids:
+            names = {i.item_id: item_label(self.conv, i, brackets=True) for i in order.items}
+            separator = "、" if self.conv.locale.startswith("zh") else ", "
+            draft.item_ids = ids
+            draft.items_title = separator.join(names[i] for i in ids)
+            draft.key = None  # another return than the one quoted
+        cause = choices.return_cause(text) or draft.cause
+        draft.cause = cause
+        await self.keep(draft)
+        if at_quote:
+            await self.quote(draft)
+        else:
+            await self.cause_picked(cause, told=True)
+        return True
+
     async def resale_answered(self, fit: bool) -> None:
         draft = await self.draft()
         draft.fit_for_resale = fit
@@ -600,6 +665,34 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return True
         return not (set(reply.reasons) & EXCHANGE_OVER)
 
+    async def photo_sent(self, photo: HeldPhoto) -> bool:
+        """A photo before the return is confirmed ("这是那个洞" at any step): held in the draft,
+        it goes on the return as it is made; she is told so, and the step still waits."""
+        draft = await self.draft()
+        if all(p.file_unique_id != photo.file_unique_id for p in draft.photos):
+            draft.photos = [*draft.photos[-(PHOTOS_HELD - 1) :], photo]
+            await self.keep(draft)
+        await self.conv.say(self.conv.t("return_photo.held"))
+        return True
+
+    async def keep_photos(self, draft: ReturnDraft, return_no: str) -> str | None:
+        """The photos she sent before confirming, on the return just made; the line that says
+        so (``None``: there were none, or none could be kept — they stay with the chat for a
+        ticket, as any photo)."""
+        kept = 0
+        for photo in draft.photos:
+            try:
+                reply = await return_photos.keep(self.conv, self.rpc, photo, return_no)
+            except BusError:
+                logger.warning("%s: a photo could not be kept with it", return_no)
+                continue
+            kept += isinstance(reply, ReturnPhotoKept)
+        if not kept:
+            return None
+        if kept == 1:
+            return self.conv.t("return_photo.with_created", return_no=return_no)
+        return self.conv.t("return_photo.with_created_many", return_no=return_no, count=str(kept))
+
     async def confirmed(self, confirm: bool) -> None:
         conv = self.conv
         if not confirm:
@@ -644,6 +737,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
                 process_days=(reply.refund_process_days.min, reply.refund_process_days.max),
                 arrival_days=(reply.refund_arrival_days.min, reply.refund_arrival_days.max),
             )
+            photos_line = await self.keep_photos(draft, record.return_no)
+            if photos_line is not None:
+                created = Html(f"{created}\n{photos_line}")
             await done.say(
                 conv, "return", created, order_no=draft.order_no, reference=record.return_no
             )

@@ -35,6 +35,7 @@ from bot.handlers import (
     policy,
     products,
     purchases,
+    refusals,
     returns,
     shipping,
     size,
@@ -133,6 +134,8 @@ def get_routers(
         # the agents' desk: a chat handed to a person (ratings first, then the relay)
         *handoff_routers,
         before_intents,
+        # "so what are my options then?" right after a shipped order's address was refused
+        refusals.get_router(),
         # "取消以后券还能退回来吗": the coupon's question, not the return its words look like
         policy.get_coupon_router(),
         # "我最近一个月都买了些什么": her orders of that time (the engine heard a complaint)

@@ -13,9 +13,11 @@ from typing import Literal
 
 from aiogram import Router
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.services import return_photos
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.settings import BotSettings
@@ -74,13 +76,20 @@ def get_router() -> Router:
 
     @router.message(HasAttachment())
     async def handle_attachment(
-        message: Message, attachment: Attachment, conv: Conversation, rpc: Bus
+        message: Message, attachment: Attachment, conv: Conversation, rpc: Bus, state: FSMContext
     ) -> None:
         kind = attachment.kind
         conv.memory.add_attachment(attachment)
+        escalated = conv.desk is None and bool(conv.memory.ticket)
+        if (
+            kind == "photo"
+            and not escalated
+            and await return_photos.handle_photo(conv, rpc, state, message)
+        ):
+            return  # kept with her return (or held for the one being made), and said so
         markup = None
         key = REPLY_KEY[kind]
-        if conv.desk is None and conv.memory.ticket and kind != "sticker":
+        if escalated and kind != "sticker":
             # Already escalated: the new attachment joins the open ticket.
             await open_ticket(conv, rpc, reason="other", announce=False)
         elif kind in ("photo", "video", "document"):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 import re
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
 from bot.flows import start_remedy
@@ -17,9 +17,14 @@ from bot.flows.base import Flows
 from bot.flows.orders import OrderQueryFlow
 from bot.flows.products import SHEER, ProductFacts
 from bot.flows.returns import ReturnFlow
+from bot.keyboards import OrderPickCallback
 from bot.routing import IntentRoute
 from bot.services import choices
-from bot.services.answers import answer_bargain, answer_from_policy
+from bot.services.answers import (
+    answer_bargain,
+    answer_from_policy,
+    price_difference_picked,
+)
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, is_linked, list_orders, lookup, order_mentioned
@@ -145,6 +150,13 @@ def get_router(router: Router | None = None) -> Router:
     the most frequent turn."""
     if router is None:
         router = Router(name=__name__)
+
+    @router.callback_query(OrderPickCallback.filter(F.flow == "p"))
+    async def on_price_difference_order(
+        query: CallbackQuery, callback_data: OrderPickCallback, conv: Conversation, rpc: Bus
+    ) -> None:
+        """The order a price difference is about, picked from her list."""
+        await price_difference_picked(conv, rpc, callback_data.order_no)
 
     # The most frequent first: every intent has one handler (bot/routing.py), so the order
     # only saves filter checks.

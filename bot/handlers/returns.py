@@ -32,8 +32,9 @@ from bot.keyboards import (
     ResaleCallback,
     ReturnCauseCallback,
     ReturnItemCallback,
+    ReturnPhotoCallback,
 )
-from bot.services import choices, topic
+from bot.services import choices, return_photos, topic
 from bot.services.conversation import Conversation
 from bot.services.orders import lookup
 from bot.services.parcels import (
@@ -410,6 +411,13 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         query: CallbackQuery, callback_data: OrderJobCallback, flows: Flows
     ) -> None:
         await flows.get(ExchangeFlow).start_for(callback_data.order_no)
+
+    @flows.callback_query(ReturnPhotoCallback.filter())
+    async def on_return_photo_picked(
+        query: CallbackQuery, callback_data: ReturnPhotoCallback, conv: Conversation, rpc: Bus
+    ) -> None:
+        """The return the photo she sent is for, of her several."""
+        await return_photos.return_picked(conv, rpc, callback_data.return_no)
 
     @flows.callback_query(OrderJobCallback.filter(F.job == "return"))
     async def on_return_offered(

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime, timedelta
 
+from bot.services import outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
-from bot.services.orders import order_mentioned
+from bot.services.orders import lookup, offer_orders, order_mentioned
 from bot.services.questions import (
     asks_about_coupons,
     asks_coupon_back,
@@ -22,12 +24,14 @@ from bot.services.questions import (
 )
 from bot.services.repeats import say_answer
 from bus import Bus
+from bus.contracts import ContactRequired, OrderFound, OrderView
 from bus.errors import BusError
 from intents import Slots
 from intents.buying import asks_about_sales, asks_how_to_order, asks_price_difference
 from intents.slots import order_number
 from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
+from shop.enums import OrderState
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
@@ -171,27 +175,108 @@ async def _order_of(conv: Conversation, rpc: Bus, text: str) -> str | None:
     return named or conv.memory.last_order
 
 
+PRICE_STATES: frozenset[OrderState] = frozenset({"paid", "shipped", "completed"})
+"""The orders a price difference can be about: paid ones (before payment the price is
+changed on the order itself, DOMAIN)."""
+
+
 async def answer_price_difference(
     conv: Conversation, rpc: Bus, policy: ShopPolicy, text: str
 ) -> None:
-    """The difference asked back after a price drop ("刚买就降价了 能退差价吗"): the policy's yes
-    within its days (a person checks and refunds it: a ticket with the order, at once), its plain
-    no, or — the policy silent — after-sales' to decide for the order: never promised, passed to
-    a person with the order when she bought, offered when she only asks the rule."""
+    """The difference asked back after a price drop ("刚买就降价了 能退差价吗"): the policy's
+    plain no (no order needed); otherwise for her order — the one she names, or the chat's, or,
+    a verified customer naming none, her only paid order or the one she picks from her list
+    (buttons, ``OrderFlow`` "p"): within the policy's days of its payment the yes (a person
+    checks and refunds it: a ticket with the order), past them the no (no ticket); the policy
+    silent, after-sales decides for the order: never promised, passed to a person with the
+    order when she bought, offered when she only asks the rule."""
     days = policy.prices.price_protection_days
-    order_no = await _order_of(conv, rpc, text)
     if days == 0:
         await conv.say(conv.t("bargain.price_difference.none"))
         return
+    bought = _BOUGHT.search(text) is not None
+    order_no = await _order_of(conv, rpc, text)
+    if order_no is None and (bought or days is not None) and conv.memory.linked is not False:
+        if days is None:
+            await conv.say(conv.t("bargain.price_difference.unknown"))
+        try:
+            found = await offer_orders(conv, rpc, "p", states=PRICE_STATES, text=text)
+        except BusError:
+            found = None  # (said: the worker is away) — the rule stands as said
+        if found is not None:
+            conv.memory.last_order = found.order.order_no
+            await price_difference_for(conv, rpc, policy, found.order, said_rule=True)
+        return
+    if order_no is not None and (bought or days is not None):
+        try:
+            looked = await lookup(rpc, conv, order_no)
+        except BusError:
+            looked = None
+        if isinstance(looked, OrderFound):
+            await price_difference_for(conv, rpc, policy, looked.order)
+            return
     if days is not None:
         await conv.say(conv.t("bargain.price_difference.days", days=days))
         await open_ticket(conv, rpc, reason="discount", intent="bargain.discount",
                           order_no=order_no)
         return
     await conv.say(conv.t("bargain.price_difference.unknown"))
-    if _BOUGHT.search(text):
+    if bought:
         await open_ticket(conv, rpc, reason="discount", intent="bargain.discount",
                           order_no=order_no)
         return
     await conv.say(conv.t("bargain.price_difference.ask"),
                    reply_markup=conv.offer_human("discount"))
+
+
+async def price_difference_for(
+    conv: Conversation,
+    rpc: Bus,
+    policy: ShopPolicy,
+    order: OrderView,
+    *,
+    said_rule: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """The difference for this order, yes or no by the policy first: within its days of the
+    payment yes, and a ticket for a person to check and refund it; past them no, nothing
+    opened; not paid yet, its price can still change before payment (a person). The policy
+    silent: after-sales decides (said, unless ``said_rule``), a ticket with the order."""
+    days = policy.prices.price_protection_days
+    order_no = order.order_no
+    if days is None:
+        if not said_rule:
+            await conv.say(conv.t("bargain.price_difference.unknown"))
+        await open_ticket(conv, rpc, reason="discount", intent="bargain.discount",
+                          order_no=order_no)
+        return
+    if days == 0:
+        await conv.say(conv.t("bargain.price_difference.none"))
+        return
+    if order.paid_at is None:
+        await conv.say(conv.t("bargain.price_difference.not_paid", order_no=order_no),
+                       reply_markup=conv.offer_human("discount"))
+        return
+    now = now or datetime.now(UTC)
+    paid = conv.replies.format_datetime(order.paid_at, conv.locale)
+    if now - order.paid_at > timedelta(days=days):
+        await conv.say(conv.t("bargain.price_difference.days_past", order_no=order_no,
+                              paid=paid, days=days))
+        return
+    await conv.say(conv.t("bargain.price_difference.days_within", order_no=order_no,
+                          paid=paid, days=days))
+    await open_ticket(conv, rpc, reason="discount", intent="bargain.discount", order_no=order_no)
+
+
+async def price_difference_picked(conv: Conversation, rpc: Bus, order_no: str) -> None:
+    """The order she picked from her list for the price difference."""
+    conv.memory.last_order = order_no
+    found = await lookup(rpc, conv, order_no)
+    if isinstance(found, ContactRequired):
+        await outcomes.ask_for_contact(conv, found.reason)
+        return
+    if not isinstance(found, OrderFound):
+        await outcomes.explain(conv, found)
+        return
+    policy = conv.replies.policy
+    await price_difference_for(conv, rpc, policy, found.order, said_rule=True)

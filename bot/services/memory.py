@@ -98,6 +98,19 @@ class DoneJob(BaseModel):
     at: datetime
 
 
+class HeldPhoto(BaseModel):
+    """A photo she sent for a return not made yet, or whose return is being asked: Telegram's
+    reference to it (never the image), kept until it goes on the return."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    file_id: str
+    file_unique_id: str
+    caption: str | None = None
+    message_id: int
+    """Her message with the photo (the command's idempotency key is made from it)."""
+
+
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
@@ -207,6 +220,12 @@ class ChatMemory(BaseModel):
     parcel: tuple[str, str | None] | None = None
     """A return's tracking number (and the RT/RMA number named with it) sent before the
     customer was verified: recorded once their contact is linked."""
+    address_refused: tuple[int, str] | None = None
+    """A shipped order's address change refused: the turn and the order. "so what are my
+    options then?" right after is answered with them (``bot.services.address_options``)."""
+    return_photo: HeldPhoto | None = None
+    """A photo she sent for a return while she has several: kept until she picks which
+    (``bot.services.return_photos``)."""
     evidence_for: Evidence | None = None
     """A photo sent now is evidence for a colour or quality question."""
     last_match: tuple[str, float] | None = None

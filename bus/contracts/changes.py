@@ -62,7 +62,8 @@ class ModifyItem(_OrderCommandFields, Command[ItemModified | ItemModifyRefused |
     back, and the warehouse told by a purple remark."""
 
     METHOD: ClassVar[str] = "orders.modify_item"
-    SCHEMA_VERSION: ClassVar[int] = 4  # 3: the order view's items' English names; 4: its returns
+    # 3: the order view's items' English names; 4: its returns; 5: the returns' photos
+    SCHEMA_VERSION: ClassVar[int] = 5
     item_id: RowId
     new_size: str | None = Field(default=None, min_length=1, max_length=10)
     new_color: str | None = Field(default=None, min_length=1, max_length=20)
@@ -111,7 +112,8 @@ class CancelOrder(_OrderCommandFields, Command[OrderCancelled | CancelRefused | 
     orders are refused: the way forward is a return after delivery."""
 
     METHOD: ClassVar[str] = "orders.cancel"
-    SCHEMA_VERSION: ClassVar[int] = 4  # 3: the order view's items' English names; 4: its returns
+    # 3: the order view's items' English names; 4: its returns; 5: the returns' photos
+    SCHEMA_VERSION: ClassVar[int] = 5
     note: str = Field(default="", max_length=200, description="Why, in the customer's words.")
 
 
@@ -202,3 +204,4 @@ class ConfirmReceipt(_OrderCommandFields, Command[ReceiptConfirmed | ReceiptRefu
     The order's verified customer only; a completed order answers ``already``."""
 
     METHOD: ClassVar[str] = "orders.confirm_receipt"
+    SCHEMA_VERSION: ClassVar[int] = 3  # 3: the order view's returns' photos

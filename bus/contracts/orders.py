@@ -45,6 +45,15 @@ class OrderItemView(Contract):
     returned: bool = Field(default=False, description="A return of it exists (not cancelled).")
 
 
+class ReturnPhotoView(Contract):
+    """A photo the customer sent for her return (``returns.keep_photo``): Telegram's reference
+    to resend it, its caption, when it came."""
+
+    file_id: str = Field(max_length=200)
+    caption: str | None = Field(default=None, max_length=1024)
+    received_at: datetime
+
+
 class OrderReturnView(Contract):
     """A return of the order's (``orders.lookup`` with ``with_returns``): where its refund is."""
 
@@ -57,6 +66,9 @@ class OrderReturnView(Contract):
     )
     received_at: datetime | None = None
     refunded_at: datetime | None = None
+    photos: list[ReturnPhotoView] = Field(
+        default_factory=list, description="The photos she sent for it, oldest first."
+    )
 
 
 class OrderAttention(Contract):
@@ -220,8 +232,9 @@ class LookupOrder(Request[OrderFound | OrderNotFound | Throttled | ContactRequir
     last four digits of the order's phone. Anything else answers ``OrderNotFound``."""
 
     METHOD: ClassVar[str] = "orders.lookup"
-    # 3: attention flags, due dates; 4: items' English names; 5: the order's returns on request
-    SCHEMA_VERSION: ClassVar[int] = 5
+    # 3: attention flags, due dates; 4: items' English names; 5: the order's returns on request;
+    # 6: the returns' photos
+    SCHEMA_VERSION: ClassVar[int] = 6
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
@@ -279,8 +292,9 @@ class ChangeAddress(
     ``receiver_name`` / ``receiver_phone`` None: the receiver stays as on the order."""
 
     METHOD: ClassVar[str] = "orders.change_address"
-    # 3: structured address, attention; 4: English names; 5: the order view's returns
-    SCHEMA_VERSION: ClassVar[int] = 5
+    # 3: structured address, attention; 4: English names; 5: the order view's returns;
+    # 6: the returns' photos
+    SCHEMA_VERSION: ClassVar[int] = 6
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)

@@ -202,3 +202,44 @@ class RecordReturnTracking(Command[ReturnTrackingRecorded | ReturnTrackingRefuse
     telegram_user_id: TelegramUserId
     tracking_no: str = Field(pattern=TRACKING_NO_PATTERN)
     return_no: str | None = Field(default=None, pattern=RETURN_NO_PATTERN)
+
+
+# ── returns.keep_photo ───────────────────────────────────────────────────────────────────
+
+RT_NO_PATTERN = r"^RT\d{8,20}$"
+"""A return's number."""
+
+
+class ReturnPhotoKept(Contract):
+    """The photo is kept with the return (the agents see it where they see the return)."""
+
+    kind: Literal["return_photo_kept"] = "return_photo_kept"
+    return_no: str
+    order_no: str
+    photos: int = Field(description="The return's photos now, this one included.")
+    already: bool = Field(
+        default=False, description="The same photo (file_unique_id) was kept before: nothing new."
+    )
+
+
+class ReturnPhotoRefused(Contract):
+    kind: Literal["return_photo_refused"] = "return_photo_refused"
+    reason: Literal["no_open_return", "which_return", "not_linked"]
+    open_returns: list[str] = Field(
+        default_factory=list,
+        description="which_return: the customer's live returns, newest first (their numbers); "
+        "the request names one of them to go on.",
+    )
+
+
+class KeepReturnPhoto(Command[ReturnPhotoKept | ReturnPhotoRefused]):
+    """A photo for her return ("here's the stain", sent after or before confirming it): kept
+    on the linked customer's own return — the one named (any of hers not cancelled), or her
+    only live one. Telegram's reference only, never the image; the same photo is kept once."""
+
+    METHOD: ClassVar[str] = "returns.keep_photo"
+    telegram_user_id: TelegramUserId
+    return_no: str | None = Field(default=None, pattern=RT_NO_PATTERN)
+    file_id: str = Field(min_length=1, max_length=200)
+    file_unique_id: str = Field(min_length=1, max_length=100)
+    caption: str | None = Field(default=None, max_length=1024)

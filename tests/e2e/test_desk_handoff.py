@@ -491,3 +491,47 @@ async def test_never_mind_to_the_person_withdraws_and_goes_back_to_the_job(desk_
     assert "中通" in answer.text
     row = await ticket_row(stack, ticket_no)
     assert row.state == "closed"
+
+
+async def test_the_agents_order_card_lists_her_return_and_shows_its_photos(desk_stack) -> None:
+    """Where the agent sees the return (``/order`` in her topic): its number, state, refund and
+    the photos she sent for it (when, the caption), then the photos themselves."""
+    from uuid import uuid4
+
+    from bus.contracts import CreateReturn, ReturnCreated, ReturnLine
+
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    agent = view.agent("小美")
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="regular", delivered_ago=timedelta(days=1), telegram_user_id=customer.user_id
+    )
+    created = await stack.shop.rpc.call(
+        CreateReturn(
+            idempotency_key=f"test-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=customer.user_id,
+            items=[ReturnLine(item_id=order.item_id)],
+            cause="quality",
+            fit_for_resale=True,
+        )
+    )
+    assert isinstance(created, ReturnCreated)
+    return_no = created.record.return_no
+    [kept] = await customer.sends_photo(caption="退货这件 袖口开线")
+    assert return_no in kept.text
+    ticket_no = await escalate(stack, customer)
+    topic = await view.topic_of(ticket_no)
+    card = view.card(topic)
+    agent.says(f"/order {order.order_no}", topic)
+    shown = await view.wait_in_topic(topic, return_no, after=card.message_id)
+    assert "照片 1 张" in shown.text and "袖口开线" in shown.text and "等待寄回" in shown.text
+    photo = await view.wait_in_topic(topic, kind="photo", after=shown.message_id)
+    async with stack.shop.db.read() as session:
+        from sqlalchemy import select
+
+        from worker.db.models import ReturnPhoto
+
+        stored = await session.scalar(select(ReturnPhoto.file_id))
+    assert photo.file_id == stored and photo.text == "退货这件 袖口开线"

@@ -15,6 +15,7 @@ from bus.contracts import (
     ContactRequired,
     CreateReturn,
     ExchangeRejected,
+    KeepReturnPhoto,
     LookupOrder,
     OrderFound,
     OrderNotFound,
@@ -22,13 +23,15 @@ from bus.contracts import (
     RecordReturnTracking,
     ReturnCreated,
     ReturnLine,
+    ReturnPhotoKept,
+    ReturnPhotoRefused,
     ReturnRejected,
     ReturnTerms,
     ReturnTrackingRecorded,
     ReturnTrackingRefused,
 )
 from tests.integration.conftest import exchange_request
-from worker.db.models import Exchange, Order, Remark, Return, ReturnItem
+from worker.db.models import Exchange, Order, Remark, Return, ReturnItem, ReturnPhoto
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -400,6 +403,93 @@ async def test_an_exchanges_parcel_gets_its_tracking_number_too(shop, make_order
     which = await shop.rpc.call(tracking(user, "YT4300128865521"))
     assert which.reason == "which_return"
     assert which.open_returns == [back.record.return_no, rma_no]  # the newest first
+
+
+# ── returns.keep_photo ───────────────────────────────────────────────────────────────────
+
+
+def photo(user_id: int, unique: str, return_no: str | None = None, key: str | None = None,
+          caption: str | None = None):
+    return KeepReturnPhoto(
+        idempotency_key=key or f"test-{uuid4().hex}",
+        telegram_user_id=user_id,
+        return_no=return_no,
+        file_id=f"AgACAgIAAxkBAAI{unique}file",
+        file_unique_id=unique,
+        caption=caption,
+    )
+
+
+async def photos_of(shop, return_no: str) -> list[ReturnPhoto]:
+    async with shop.db.read() as session:
+        return list(
+            (
+                await session.scalars(
+                    select(ReturnPhoto)
+                    .join(Return, Return.id == ReturnPhoto.return_id)
+                    .where(Return.return_no == return_no)
+                    .order_by(ReturnPhoto.id)
+                )
+            ).all()
+        )
+
+
+async def test_a_photo_is_kept_with_her_return_once_and_the_agent_sees_it(shop, make_order):
+    """A photo after her return is confirmed: kept on it (Telegram's reference, its caption,
+    when); the same command redelivered, or the same photo sent again, keeps it once; the
+    order's view with its returns lists it (where the agent sees the return)."""
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    user = order.telegram_user_id
+    assert await shop.rpc.call(photo(user, "AQADa1")) == ReturnPhotoRefused(
+        reason="no_open_return"
+    )
+    created = await create(shop, order)
+    return_no = created.record.return_no
+    request = photo(user, "AQADa1", caption="领口这里脱线了")
+    kept = await shop.rpc.call(request)
+    assert kept == ReturnPhotoKept(return_no=return_no, order_no=order.order_no, photos=1)
+    assert await shop.rpc.call(request) == kept  # redelivered: applied once, answered as before
+    again = await shop.rpc.call(photo(user, "AQADa1"))  # the same photo sent again
+    assert (again.photos, again.already) == (1, True)
+    second = await shop.rpc.call(photo(user, "AQADb2", return_no=return_no))
+    assert (second.photos, second.already) == (2, False)
+    rows = await photos_of(shop, return_no)
+    assert [(r.file_unique_id, r.caption) for r in rows] == [
+        ("AQADa1", "领口这里脱线了"),
+        ("AQADb2", None),
+    ]
+    assert rows[0].received_at is not None
+    found = await shop.rpc.call(
+        LookupOrder(order_no=order.order_no, telegram_user_id=user, with_returns=True)
+    )
+    assert isinstance(found, OrderFound)
+    [view] = found.order.returns
+    assert [(p.file_id, p.caption) for p in view.photos] == [
+        ("AgACAgIAAxkBAAIAQADa1file", "领口这里脱线了"),
+        ("AgACAgIAAxkBAAIAQADb2file", None),
+    ]
+    # not hers: another customer naming this return, or a stranger, never reaches it
+    other = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    theirs = await shop.rpc.call(photo(other.telegram_user_id, "AQADc3", return_no=return_no))
+    assert theirs == ReturnPhotoRefused(reason="no_open_return")
+    stranger = await shop.rpc.call(photo(9_000_000_002, "AQADc3"))
+    assert stranger == ReturnPhotoRefused(reason="not_linked")
+    assert len(await photos_of(shop, return_no)) == 2
+
+
+async def test_two_live_returns_and_none_named_asks_which_for_the_photo(shop, make_order):
+    order = await make_order(kind="regular", also=("regular",), delivered_ago=timedelta(days=1))
+    first, second = order.item_ids
+    one = await create(shop, order, items=[ReturnLine(item_id=first)])
+    two = await create(shop, order, items=[ReturnLine(item_id=second)])
+    user = order.telegram_user_id
+    which = await shop.rpc.call(photo(user, "AQADd4"))
+    assert which.reason == "which_return"
+    assert which.open_returns == [two.record.return_no, one.record.return_no]  # newest first
+    assert await photos_of(shop, one.record.return_no) == []
+    named = await shop.rpc.call(photo(user, "AQADd4", return_no=one.record.return_no))
+    assert (named.return_no, named.photos) == (one.record.return_no, 1)
+    assert await photos_of(shop, two.record.return_no) == []
 
 
 async def only_summary(shop, order):

@@ -331,6 +331,25 @@ class ReturnItem(Base):
     order_item: Mapped[OrderItem] = relationship(lazy="joined")
 
 
+class ReturnPhoto(Base):
+    """A photo the customer sent for her return (the item as it is, the fault, the parcel):
+    Telegram's reference to it, never the image. ``file_id`` resends it (the desk shows it to
+    the agent); ``file_unique_id`` is the same photo however often it is sent or forwarded,
+    so the same photo is kept once per return."""
+
+    __tablename__ = "return_photos"
+    __table_args__ = (
+        Index("one_photo_per_return", "return_id", "file_unique_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    file_id: Mapped[str] = mapped_column(String(200))
+    file_unique_id: Mapped[str] = mapped_column(String(100))
+    caption: Mapped[str | None] = mapped_column(String(1024))
+    received_at: Mapped[datetime]
+
+
 class Refund(Base):
     """Money going back to the customer, to the original payment method: for an order
     cancelled after payment (before shipping), or a return once its parcel is checked."""

@@ -30,6 +30,7 @@ from worker.db.models import (
     Product,
     Return,
     ReturnItem,
+    ReturnPhoto,
     Variant,
     live_exchange,
 )
@@ -88,6 +89,17 @@ _RETURNS = (
     )
     .where(Return.order_id == bindparam("order_id"))
     .order_by(Return.created_at.desc(), Return.id.desc())
+)
+_RETURN_PHOTOS = (
+    select(
+        Return.return_no,
+        ReturnPhoto.file_id,
+        ReturnPhoto.caption,
+        ReturnPhoto.received_at,
+    )
+    .join(Return, Return.id == ReturnPhoto.return_id)
+    .where(Return.order_id == bindparam("order_id"))
+    .order_by(ReturnPhoto.received_at, ReturnPhoto.id)
 )
 
 
@@ -203,6 +215,14 @@ def order_view(
     flags the worker decides from ``policy`` at ``now`` (and its returns, ``with_returns``:
     one more statement, only when a refund is asked about)."""
     items = reads.all(_ITEMS, {"order_id": order.id})
+    photos: dict[str, list[c.ReturnPhotoView]] = {}
+    if with_returns:
+        for row in reads.all(_RETURN_PHOTOS, {"order_id": order.id}):
+            photos.setdefault(row.return_no, []).append(
+                c.ReturnPhotoView(
+                    file_id=row.file_id, caption=row.caption, received_at=aware(row.received_at)
+                )
+            )
     returns = (
         [
             c.OrderReturnView(
@@ -213,6 +233,7 @@ def order_view(
                 return_tracking_no=row.return_tracking_no,
                 received_at=aware(row.received_at),
                 refunded_at=aware(row.refunded_at),
+                photos=photos.get(row.return_no, []),
             )
             for row in reads.all(_RETURNS, {"order_id": order.id})
         ]

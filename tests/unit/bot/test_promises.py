@@ -55,7 +55,7 @@ OFFERS = frozenset({
     "ui.returns.refusal_again.kind", "ui.returns.refusal_again.other",
     "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap", "ui.bargain.ask_sales",
     "ui.payment.failing", "ui.shipping.exact_unknown", "ui.bargain.price_difference.ask",
-    "ui.bargain.coupon_back_unknown",
+    "ui.bargain.coupon_back_unknown", "ui.bargain.price_difference.not_paid",
 })
 # backed by another flow's record, tested in that file
 ELSEWHERE = {

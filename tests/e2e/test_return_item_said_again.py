@@ -1,0 +1,54 @@
+"""The item named again once the reason is given ("就退裤子" at "tags still on?", "只退T恤" at
+the quote), end to end through the fake Bot API and the real worker: the return is of that
+item, the reason she gave stands, and the flow goes on where it was. Found in blind jobs batch
+1: "就退裤子" at the condition step asked again why she was returning it."""
+
+from __future__ import annotations
+
+
+async def demo_customer(stack, language_code: str = "zh-hans"):
+    from worker.seed import showcase_orders
+
+    found = await showcase_orders(stack.shop.db)
+    returnable = next(o for o in found if o.role == "returnable" and o.demo_customer)
+    customer = stack.customer(language_code=language_code)
+    await customer.shares_contact(returnable.customer_phone)
+    return customer, returnable
+
+
+async def test_the_same_item_named_at_the_condition_step_keeps_the_reason_zh(stack) -> None:
+    customer, order = await demo_customer(stack)
+    [fit] = await customer.says("牛仔裤不想要了能退吗")
+    assert fit.text.startswith("想退的是：高腰牛仔裤") and fit.button("是的")
+    [again] = await customer.says("就退裤子")
+    assert again.text.startswith(f"想退的是：订单 {order.order_no} 的高腰牛仔裤")
+    assert stack.t("returns.fit_question") in again.text and again.button("是的")
+    labels = [b.text for row in again.inline_buttons for b in row]
+    assert "原因" not in again.text and labels == ["是的", "不是"]  # the reason stands
+    # the reason said again there is taken too, and the question asked again
+    [still] = await customer.says("不喜欢")
+    assert still.text == stack.t("returns.fit_question") and still.button("是的")
+    [quote] = await customer.presses(still, "是的")
+    assert "高腰牛仔裤" in quote.text and quote.button("确认退货")
+
+
+async def test_one_item_named_of_two_narrows_the_return_zh_and_en(stack) -> None:
+    customer, order = await demo_customer(stack)
+    [fit] = await customer.says("T恤和牛仔裤都太大了 两件都想退")
+    assert "T恤" in fit.text and "牛仔裤" in fit.text and fit.button("是的")
+    [only] = await customer.says("只退T恤")
+    assert only.text.startswith(f"想退的是：订单 {order.order_no} 的纯棉圆领T恤")
+    assert "牛仔裤" not in only.text and only.button("是的")
+    [quote] = await customer.presses(only, "是的")
+    assert "T恤" in quote.text and "牛仔裤" not in quote.text and quote.button("确认退货")
+    # at the quote: the other one named, quoted instead (nothing made yet)
+    [other] = await customer.says("算了 就退牛仔裤吧")
+    assert other.button("确认退货") and "牛仔裤" in other.text and "T恤" not in other.text
+
+    english, _ = await demo_customer(stack, "en")
+    [fit_en] = await english.says("the tee and the jeans are both too big, i want to return both")
+    assert fit_en.button("Yes")
+    [only_en] = await english.says("just the tee")
+    assert only_en.text.startswith(f"Returning: {order.order_no}") or "T-shirt" in only_en.text
+    assert "jeans" not in only_en.text.lower() and only_en.button("Yes")
+    assert stack.t("returns.fit_question", "en") in only_en.text
