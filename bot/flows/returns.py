@@ -27,6 +27,7 @@ from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
 from bot.keyboards import ResaleCallback
 from bot.services import choices, done, outcomes, return_photos
+from bot.services.address_options import options_asked
 from bot.services.answers import answer_from_policy
 from bot.services.escalation import call_command, idempotency_key
 from bot.services.memory import ChatMemory, HeldPhoto
@@ -617,7 +618,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
 
     async def pushed_back(self, text: str) -> bool:
         """ "为什么不能退 我都没穿" a message or two after a return was refused (and no fault
-        told): why again, that its being unworn doesn't change it, and a supervisor offered —
+        told), or "so what can I do then": why again, that its being unworn doesn't change it,
+        and a supervisor offered —
         not the rules and the items of another order. False when nothing was refused just
         now, or the message is no argument with it."""
         conv = self.conv
@@ -626,11 +628,13 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             refused is None
             or conv.memory.turns - refused[0] > 2
             or choices.return_cause(text) in ("quality", "wrong_item")
-            or not choices.pushes_back(text)
+            or not (choices.pushes_back(text) or options_asked(text))
         ):
             return False
         _, what, reasons = refused
-        conv.memory.return_refused = None
+        # kept (from this turn): "so what can i do then" after "but it's never been worn" is
+        # the same refusal's
+        conv.memory.return_refused = (conv.memory.turns, what, reasons)
         lines = conv.replies.return_reason_lines(reasons, conv.locale)
         # the item's kind decides, not its being unworn: said so (a window passed, or an item
         # worn, is said as it is)

@@ -1,16 +1,26 @@
 """ "so what are my options then?" right after a refusal: what she can still do
-(``bot.services.address_options``: a shipped order's address that could not change)."""
+(``bot.services.address_options``: a shipped order's address that could not change); and
+"it's fine, never worn, tags still on" or "so what can i do then" right after a return was
+refused, whatever the engine made of it (a did-you-mean among complaints and order look-ups
+before): that refusal again, why, and a supervisor (``ReturnFlow.pushed_back``)."""
 
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot.filters import HasText
-from bot.services import address_options
+from bot.flows.base import Flows
+from bot.flows.returns import ReturnFlow
+from bot.services import address_options, choices
 from bot.services.conversation import Conversation
 from bus import Bus
+from intents import Decision
+
+ARGUED_TURNS = 2
+"""How many messages after a refused return an argument with it is about it."""
 
 
 class OptionsAsked(Filter):
@@ -20,11 +30,38 @@ class OptionsAsked(Filter):
         return conv is not None and address_options.asked(conv, message.text)
 
 
+class ReturnRefusalArgued(Filter):
+    """A return was refused a message or two ago, and she argues with it ("but it's never been
+    worn", "tags still on") or asks what she can do — unless the engine is sure of another
+    question (not a return's)."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation | None = None, decision: Decision | None = None
+    ) -> bool:
+        if conv is None or conv.memory.return_refused is None or not message.text:
+            return False
+        if conv.memory.turns - conv.memory.return_refused[0] > ARGUED_TURNS:
+            return False
+        sure_elsewhere = (
+            decision is not None
+            and decision.outcome == "accept"
+            and (decision.intent or "").split(".")[0] not in ("returns", "complaint")
+        )
+        return not sure_elsewhere and (
+            choices.pushes_back(message.text) or address_options.options_asked(message.text)
+        )
+
+
 def get_router() -> Router:
     router = Router(name=__name__)
 
     @router.message(HasText(), OptionsAsked())
     async def handle_options_asked(message: Message, conv: Conversation, rpc: Bus) -> None:
         await address_options.say_options(conv, rpc)
+
+    @router.message(HasText(), ReturnRefusalArgued())
+    async def handle_return_refusal_argued(message: Message, flows: Flows) -> None:
+        if not await flows.get(ReturnFlow).pushed_back(message.text or ""):
+            raise SkipHandler  # a fault told after all: the handlers of faults take it
 
     return router

@@ -212,6 +212,26 @@ async def test_why_not_after_a_refusal_is_about_that_refusal_zh_and_en(stack) ->
     assert again.button("person")
 
 
+async def test_a_refused_return_argued_or_asked_what_now_is_that_refusal_again(stack) -> None:
+    """Found holding the console (session 17): her down jacket not delivered yet, the return
+    refused; "it's fine, never worn, tags still on" got "did you mean: complaint, where is my
+    order, damaged item?", and "so what can i do then" an apology for not understanding."""
+    order = await stack.make_order(kind="regular", state="shipped", delivered_ago=None)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [refused] = await customer.says("i want to return this, it doesnt fit")
+    assert "hasn't been delivered" in refused.text
+    [argued] = await customer.says("it's fine, never worn, tags still on")
+    assert "hasn't been delivered" in argued.text and argued.button("person")
+    [what_now] = await customer.says("so what can i do then")
+    assert "hasn't been delivered" in what_now.text and what_now.button("person")
+    assert await returns_of(stack, order.order_no) == []
+    assert await stack.tickets(customer.user_id) == []
+    # a question of its own right after is answered as itself
+    [postage] = await customer.says("how much is shipping to beijing?")
+    assert "hasn't been delivered" not in postage.text
+
+
 async def verified_customer_with(stack, **order):
     """A new English customer, verified, with one order of their own (``order``: its fields)."""
     customer = stack.customer(language_code="en")
