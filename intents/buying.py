@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from intents.gate import gate
+
 __all__ = ["asks_about_sales", "asks_how_to_order", "asks_price_difference"]
 
 
@@ -85,9 +87,14 @@ _PRICE_PROTECTION = re.compile(
 _PARCEL = re.compile(r"快递|顺丰|物流|寄|运费|邮费|包裹|丢|坏|声明价值")
 
 
+_PRICE_GATE = gate(_PRICE_PROTECTION, _PRICE_DROPPED)
+
+
 def asks_price_difference(text: str) -> bool:
     """The price difference asked back since a price drop, or price protection asked about."""
     lowered = text.lower()
+    if _PRICE_GATE.search(lowered) is None:
+        return False  # (neither the protection nor a drop can match: ``intents.gate``)
     protection = _PRICE_PROTECTION.search(lowered)
     if protection and not (protection.group() == "保价" and _PARCEL.search(lowered)):
         return True  # (a parcel's 保价 is the courier's insurance: "顺丰能保价吗")

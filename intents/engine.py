@@ -45,6 +45,7 @@ from intents.decision import Candidate, Context, Decision, Outcome, Source
 from intents.encoder import SentenceEncoder, default_encoder
 from intents.features import cues, ngrams
 from intents.garments import sizes_per_item
+from intents.gate import gate
 from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
@@ -1178,8 +1179,18 @@ _REMARK_MISREADS = frozenset({"bargain", "payment", "other"})
 _NOTE_MISREADS = frozenset({"bargain", "payment", "other", "human", "greeting", "shipping"})
 
 
+# every job below needs one of these patterns to match (``intents.gate``: where their literals
+# are not in the message, no job can be, and eight or more searches are skipped)
+_ORDER_JOB_GATE = gate(
+    _CANCEL, _ORDER_UNDONE, _ITEM_CHANGE, _ELSEWHERE, _TO_PLACE, _TO_SOMEONE_EN, _OLD_ADDRESS,
+    _UNSHIPPED,
+)
+
+
 def _order_job(lower: str, norm: str) -> str | None:
     """The job a message asks done on the customer's order, in plain words (see above)."""
+    if not _either(_ORDER_JOB_GATE, lower, norm):
+        return None
     if _either(_CANCEL, lower, norm) and not _NOT_CANCELLED_BY_ME.search(lower):
         return "order.cancel"
     if _ORDER_UNDONE.search(norm) and _UNSHIPPED.search(norm):
@@ -1297,12 +1308,17 @@ _WHEN = re.compile(r"啥时候|什么时候|几时|哪天|多久|几天|\b(?:whe
 _REFUND_WORD = re.compile(r"退款|退钱|退货|\b(?:refund|return)")
 
 
+_URGES_GATE = gate(_URGES)
+_URGES_OWN_GATE = gate(_URGES, _MY_PARCEL_WHEN)
+
 # (an urging read as the order, a return or a request for a person is left as it is)
 _URGE_KEEPS = frozenset({"order", "returns", "human"})
 
 
 def _urges(lower: str, norm: str) -> bool:
     """An urging word, not about a refund ("帮我催一下退款" is the refund's) or the chat."""
+    if not _either(_URGES_GATE, lower, norm):
+        return False
     if _either(_REFUND_WORD, lower, norm) or _THE_CHAT.search(lower):
         return False
     return _either(_URGES, lower, norm)
@@ -1310,6 +1326,8 @@ def _urges(lower: str, norm: str) -> bool:
 
 def _urges_own_order(lower: str, norm: str) -> bool:
     """An urging word, or when the customer's own parcel comes."""
+    if not _either(_URGES_OWN_GATE, lower, norm):
+        return False
     if _either(_REFUND_WORD, lower, norm) or _THE_CHAT.search(lower):
         return False
     if _either(_URGES, lower, norm):
@@ -1490,7 +1508,12 @@ _HAVE_IT = re.compile(
 )
 
 
+_SWAP_GATE = gate(_SWAP)
+
+
 def _exchange_by_reason(lower: str, norm: str) -> bool:
+    if not _either(_SWAP_GATE, lower, norm):
+        return False
     if _either(_UNSHIPPED, lower, norm):
         return False
     return _either(_SWAP, lower, norm) and _either(_HAVE_IT, lower, norm)
@@ -1513,7 +1536,12 @@ _NOT_SENT_BACK = re.compile(
 )
 
 
+_SEND_BACK_GATE = gate(_SEND_BACK)
+
+
 def _return_by_reason(lower: str, norm: str) -> bool:
+    if not _either(_SEND_BACK_GATE, lower, norm):
+        return False
     if _either(_UNSHIPPED, lower, norm) or _either(_NOT_SENT_BACK, lower, norm):
         return False
     if _either(_BOUNCED, lower, norm):

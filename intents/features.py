@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from intents.gate import gate
 from intents.normalize import is_cjk
 
 # on normalised text: lower case, digits as 0, English lightly stemmed (amazing -> amaz)
@@ -71,6 +72,8 @@ _CHASING = re.compile(
 
 def cues(norm: str) -> list[str]:
     """Frustration cues of a normalised message (see the module doc)."""
+    if _CUES_GATE.search(norm) is None:
+        return []  # (no cue's pattern can match: ``intents.gate``)
     out = []
     if _sarcasm(norm):
         out.append("§sarcasm")
@@ -79,6 +82,10 @@ def cues(norm: str) -> list[str]:
     if _CHASING.search(norm):
         out.append("§chasing")
     return out
+
+
+# every cue needs one of these to match: sarcasm its sarcasm or its praise, the others their own
+_CUES_GATE = gate(_SARCASM_ZH, _PRAISE_ZH, _PRAISE, _EMOTION, _CHASING)
 
 
 def _sarcasm(norm: str) -> bool:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from intents.gate import gate
+
 # in so many words
 _ASKED = re.compile(
     r"(?:帮我|给我|麻烦|能|可以|请|帮忙)(?:在单子上|在订单上|在订单里|给我)?(?:加个?|写个?|打个?)?备注"
@@ -88,9 +90,14 @@ _TOLD_BEFORE = re.compile(
 _COURIER = re.compile(r"顺丰|\bsf\b|ems|邮政|京东快递", re.IGNORECASE)
 
 
+_NOTE_GATE = gate(_ASKED, _NOT_INSIDE, _NO_CALL, _LEAVE_AT)
+
+
 def order_note(text: str) -> bool:
     """The message asks for something to be written on the customer's order (see above)."""
     lower = text.lower()
+    if _NOTE_GATE.search(lower) is None:
+        return False  # (none of the four below can match: ``intents.gate``)
     if _TOLD_BEFORE.search(lower):
         return False
     asked = _ASKED.search(lower)

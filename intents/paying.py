@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from intents.gate import gate
+
 __all__ = [
     "asks_if_order_still_open",
     "asks_if_unpaid_still_open",
@@ -89,9 +91,14 @@ _ORDER_STILL_OPEN = re.compile(
 )
 
 
+_STILL_OPEN_GATE = gate(_ORDER_STILL_OPEN, _UNPAID_STILL_OPEN)
+
+
 def asks_if_order_still_open(text: str) -> bool:
     """Whether her order is still open ("订单还有效吗", "is the order still open?", "has my
     order expired?"), or — not paid yet — still open to pay (``asks_if_unpaid_still_open``)."""
+    if _STILL_OPEN_GATE.search(text) is None:
+        return False  # (neither can match: ``intents.gate``)
     return _ORDER_STILL_OPEN.search(text) is not None or asks_if_unpaid_still_open(text)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
+from intents.gate import gate
 from intents.normalize import prepare
 from shop.regions import region_aliases
 
@@ -244,6 +245,11 @@ _FIT = (
     (re.compile(r"修身|紧身|贴身|显身材|slim|tight|fitted|skinny"), "tight"),
     (re.compile(r"合身|正常版|标准版|regular|normal fit|standard fit"), "regular"),
 )
+
+
+# a free size, a quantity in English words and a fit each need one of these literals
+# (``intents.gate``): most messages have none, and one search stands for five
+_RARE_SLOTS = gate(_SIZE_FREE, _QTY_EN, *(pattern for pattern, _ in _FIT))
 
 
 def _plausible_height(cm: float) -> int | None:
@@ -539,10 +545,11 @@ def extract_slots(text: str) -> Slots:
 
     digits = _DIGIT.search(t) is not None
     shoe = _numbers(t, found, used) if digits else None
+    rare = _RARE_SLOTS.search(t) is not None
 
     m: re.Match[str] | None
     size = None
-    if _SIZE_FREE.search(t):
+    if rare and _SIZE_FREE.search(t):
         size = "FREE"
     if size is None:
         for m in _SIZE_LETTER.finditer(t):
@@ -579,14 +586,14 @@ def extract_slots(text: str) -> Slots:
             break
         if qty is not None:
             break
-    if qty is None:
+    if qty is None and rare:
         m = _QTY_EN.search(t)
         if m:
             qty = _EN_NUM[m.group(1)]
     if qty is not None and 1 <= qty <= 999:
         found["quantity"] = qty
 
-    for pattern, fit in _FIT:
+    for pattern, fit in _FIT if rare else ():
         if pattern.search(t):
             found["fit"] = fit
             break
