@@ -217,6 +217,11 @@ class ChatMemory(BaseModel):
     copied to the ticket (``bot.desk.customer``)."""
     beside_turn: int = 0
     """The customer message (``turns``) that job began at."""
+    queued: str | None = None
+    """A second job asked in the message of a first ("取消碎花裙那单 还有卫衣那单开个发票"): asked
+    again once a job is done after ``queued_at`` (``bot.middlewares.IntentMiddleware``)."""
+    queued_at: datetime | None = None
+    queued_turn: int = 0
     ticket_words: str | None = None
     """Her last words before the chat's ticket opened ("你们这T恤…小得离谱"): the item a job
     asked beside the ticket ("能给我换一件灰色的L码吗") is about, when it names none."""

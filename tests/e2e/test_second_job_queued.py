@@ -1,0 +1,79 @@
+"""Two jobs in one message ("cancel the unpaid dress, and where's my puffer?", "阔腿裤那单取消
+掉 另外卫衣那单开张发票"): the first leads, she is told the second comes right after, and once
+the first is done the second goes on by itself, in her words — it was a button under the
+first, and lost while the first waited for its confirmation (blind jobs batches 6 and 7). Also:
+the colour she wants, said at an exchange's confirmation beside the colour she has. End to end
+through the fake Bot API, a real worker on the real RabbitMQ and database, the demo shop.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.e2e.test_order_jobs import showcase
+from worker.db.models import InvoiceRequest, Order
+
+
+def has_button(message, words: str) -> bool:
+    return any(words in button.text for row in message.inline_buttons for button in row)
+
+
+async def test_a_cancel_then_where_the_other_order_is_en(stack) -> None:
+    unpaid = await showcase(stack, "unpaid")  # 雪纺碎花连衣裙, awaiting payment
+    on_its_way = await showcase(stack, "in_transit")  # 轻薄羽绒服, shipped by ZTO
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(unpaid.customer_phone)
+    *_, queued = await customer.says(
+        "pls cancel the floral dress i havent paid for, and where's my down jacket?", replies=3
+    )
+    assert queued.text == stack.t("also.queued", "en", title="Where is my order")
+    confirm = customer.history[-2]
+    assert confirm.button("Yes, cancel the order")
+    cancelled, next_job, card = await customer.presses(confirm, "Yes, cancel the order", 3)
+    assert unpaid.order_no in cancelled.text
+    assert next_job.text == stack.t("also.next", "en", asked="where's my down jacket?")
+    assert on_its_way.order_no in card.text and "ZTO" in card.text
+    await customer.hears_nothing_more()
+
+
+async def test_a_cancel_then_an_invoice_for_the_item_named_zh(stack) -> None:
+    """The invoice asked second is for the order of the item it names (the hoodie's, of her two
+    hoodie orders the one she picks), never the order just cancelled."""
+    late = await showcase(stack, "dispatch_overdue")  # 亚麻阔腿裤, paid 35 days ago
+    hoodie = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    customer = stack.customer()
+    await customer.shares_contact(late.customer_phone)
+    replies = await customer.says(
+        "阔腿裤那单等太久了 不要了 帮我取消掉吧 另外卫衣那单要开张发票 抬头写王芳", 3
+    )
+    assert replies[-1].text == stack.t("also.queued", title="开发票")
+    confirm = next(m for m in replies if has_button(m, "确认取消订单"))
+    _, next_job, rules, which = await customer.presses(confirm, "确认取消订单", 4)
+    assert next_job.text == stack.t("also.next", asked="卫衣那单要开张发票 抬头写王芳")
+    assert "发票" in rules.text
+    assert has_button(which, hoodie.order_no) and not has_button(which, late.order_no)
+    [kind] = await customer.presses(which, hoodie.order_no)
+    assert hoodie.order_no in kind.text  # personal or company? ("抬头写王芳" says neither)
+    [recorded] = await customer.presses(kind, "个人")
+    assert hoodie.order_no in recorded.text and "王芳" in recorded.text
+    async with stack.shop.db.read() as session:
+        invoices = (
+            await session.scalars(
+                select(InvoiceRequest).join(Order).where(Order.order_no == hoodie.order_no)
+            )
+        ).all()
+    assert [i.title for i in invoices] == ["王芳"]
+
+
+async def test_the_colour_she_wants_at_the_exchange_s_confirmation(stack) -> None:
+    """ "白的不耐脏 还是换成灰的L吧" under the white L's terms: the grey L quoted and recorded."""
+    order = await showcase(stack, "returnable")  # white 纯棉圆领T恤 M + black 高腰牛仔裤 L
+    customer = stack.customer()
+    await customer.shares_contact(order.customer_phone)
+    [terms] = await customer.says("白T恤小了 帮我换个L码")
+    assert "L / 白色" in terms.text
+    [again] = await customer.says("嗯 白的不耐脏 还是换成灰的L吧")
+    assert "L / 灰色" in again.text
+    await customer.presses(again, "确认换货")
+    [made] = await stack.exchanges(order.order_no)
+    assert (made.new_variant.size, made.new_variant.color) == ("L", "灰色")
