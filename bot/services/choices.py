@@ -83,8 +83,12 @@ def yes_or_no(text: str) -> bool | None:
 
 
 _AFFIRMED = re.compile(
-    r"(?:这次|这回|现在|都)?(?:没错|对的?|正确|没问题|就这样|是的)(?: ?(?:了|啦))?"
+    # "对了 这样没问题", "yes thats it" (jobs batch 7: the address read back, confirmed so, was
+    # taken for thanks and left unconfirmed)
+    r"(?:这次|这回|现在|都|这样|这样子|这个)?"
+    r"(?:没错|对的?|正确|没问题|就这样|是的|可以)(?: ?(?:了|啦))?"
     r"|(?:(?:that|it|everything) ?(?:'?s|is) ?|all )?(?:right|correct|good|fine)(?: now)?"
+    r"|(?:that|this) ?(?:'?s|is) (?:it|the one)"
 )
 _HEAD = re.compile(r"^\s*([^\s,，.。!！~～]+)[\s,，.。!！~～]+(\S.*)$", re.DOTALL)
 
@@ -146,7 +150,8 @@ _CORRECTIONS = (
 )
 _TYPO_OWNED = re.compile(r"打错|写错|输错|错了|typo|misspel|mistake|wrong", re.IGNORECASE)
 _RIGHT_ALONE = re.compile(
-    rf"是\s*(?P<right>{_NOT_SPACE}{{2,20}})\s*$|\b(?:it'?s|its|should be)"
+    # ("名字打错了 是周子涵 涵是三点水那个": the right words, then how they are written)
+    rf"是\s*(?P<right>{_NOT_SPACE}{{2,20}})(?=\s|$)|\b(?:it'?s|its|should be)"
     r"\s+(?P<right_en>[^\s,.!?]+)[.!]?\s*$",
     re.IGNORECASE,
 )

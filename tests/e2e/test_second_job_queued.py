@@ -77,3 +77,35 @@ async def test_the_colour_she_wants_at_the_exchange_s_confirmation(stack) -> Non
     await customer.presses(again, "确认换货")
     [made] = await stack.exchanges(order.order_no)
     assert (made.new_variant.size, made.new_variant.color) == ("L", "灰色")
+
+
+async def test_a_receivers_name_put_right_at_the_read_back_then_yes_zh_and_en(stack) -> None:
+    """At the new address read back: "名字打错了 是吴欣怡 欣是欣赏的欣" (the right name, then
+    how it is written) puts the name right; "对了 这样没问题" and "yes thats it" confirm it
+    (both were taken for thanks, and the address never changed). An English "receiver" label
+    is no part of the street."""
+    from worker.db.models import Order as OrderRow
+
+    order = await showcase(stack, "unshipped")
+    customer = stack.customer()
+    await customer.shares_contact(order.customer_phone)
+    *_, back = await customer.says(
+        f"{order.order_no} 地址改成 江苏省苏州市姑苏区人民路1200号 吴新怡 13812345678", 2
+    )
+    assert "吴新怡" in back.text
+    [again] = await customer.says("名字打错了 是吴欣怡 欣是欣赏的欣")
+    assert "吴欣怡" in again.text
+    [done] = await customer.says("对了 这样没问题")
+    assert "吴欣怡" in done.text and "人民路1200号" in done.text
+    english = stack.customer(language_code="en")
+    await english.shares_contact(order.customer_phone)
+    *_, back = await english.says(
+        f"can you change the address of {order.order_no} to 浙江省宁波市海曙区中山西路88号,"
+        " receiver 钱多多 13900001234",
+        2,
+    )
+    assert "receiver" not in back.text.split("中山西路")[1]
+    [done] = await english.says("yes thats it")
+    async with stack.shop.db.read() as session:
+        row = await session.scalar(select(OrderRow).where(OrderRow.order_no == order.order_no))
+    assert row.receiver_name == "钱多多" and row.address.endswith("中山西路88号")
