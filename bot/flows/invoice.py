@@ -328,6 +328,15 @@ class InvoiceFlow(Flow):
             # request itself takes her contact when it is recorded (a write, ``worker.proof``)
             await self.conv.say(self.conv.t(ask, order_no=draft.order_no or ""))
             return
+        if (
+            waiting_for_title
+            and draft.title_type == "personal"
+            and TAX_NO.search(ORDER_NO.sub(" ", text)) is not None
+        ):
+            # "wait sorry, my company is paying actually. title …, tax id …" asked for the
+            # personal title: her mind changed — the company's title and tax number (the whole
+            # message was recorded as a personal title)
+            draft.title_type, waiting_for_title = None, False
         if not draft.read(text, title_expected=waiting_for_title, title_typed=at_type):
             if decision is not None and decision.outcome == "accept":
                 # "发票什么时候能开好" half way is this invoice's (answered, the step waits on;

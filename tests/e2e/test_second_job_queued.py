@@ -1,8 +1,10 @@
 """Two jobs in one message ("cancel the unpaid dress, and where's my puffer?", "阔腿裤那单取消
 掉 另外卫衣那单开张发票"): the first leads, she is told the second comes right after, and once
 the first is done the second goes on by itself, in her words — it was a button under the
-first, and lost while the first waited for its confirmation (blind jobs batches 6 and 7). Also:
-the colour she wants, said at an exchange's confirmation beside the colour she has. End to end
+first, and lost while the first waited for its confirmation (blind jobs batches 6 and 7). Also,
+minds changed and slips put right midway (batch 7): the colour she wants, said at an exchange's
+confirmation beside the colour she has; a receiver's name at the address read back; a personal
+invoice turned company at its title. End to end
 through the fake Bot API, a real worker on the real RabbitMQ and database, the demo shop.
 """
 
@@ -109,3 +111,26 @@ async def test_a_receivers_name_put_right_at_the_read_back_then_yes_zh_and_en(st
     async with stack.shop.db.read() as session:
         row = await session.scalar(select(OrderRow).where(OrderRow.order_no == order.order_no))
     assert row.receiver_name == "钱多多" and row.address.endswith("中山西路88号")
+
+
+async def test_a_personal_invoice_turned_company_at_its_title_en(stack) -> None:
+    """Asked for the personal title, "actually it's for work: title …, tax ID …": a company
+    invoice with that title and number (the whole message was recorded as a personal title)."""
+    order = await showcase(stack, "returnable")
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.customer_phone)
+    *_, asked = await customer.says(f"a personal invoice for {order.order_no} please", 2)
+    assert asked.text == stack.t("invoice.ask_title.personal", "en")
+    [recorded] = await customer.says(
+        "oh wait, actually its for work. title Suzhou Baiyun Trading Co., Ltd., "
+        "tax ID 91310115MA1K4B9D6L"
+    )
+    async with stack.shop.db.read() as session:
+        [invoice] = (
+            await session.scalars(
+                select(InvoiceRequest).join(Order).where(Order.order_no == order.order_no)
+            )
+        ).all()
+    assert invoice.title_type == "company" and invoice.tax_no == "91310115MA1K4B9D6L"
+    assert invoice.title.startswith("Suzhou Baiyun Trading") and "wait" not in invoice.title
+    assert invoice.invoice_no in recorded.text
