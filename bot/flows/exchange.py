@@ -530,10 +530,12 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         wish = size_wish(text)
         own = extract_slots(text)
         size = wish.target or (own.size if wish.step else None)
-        # the colour she wants of those named: "白的容易脏 还是换灰色的L吧" is grey (the white
-        # she has, named first, was taken as the same colour again, and the change was lost)
-        wanted = wanted_color(text) if own.color is not None else None
-        color = wanted if wanted not in (None, draft.new_color) else None
+        color = own.color if own.color not in (None, draft.new_color) else None
+        if color is None and own.color is not None:
+            # the colour she wants of those named: "白的容易脏 还是换灰色的L吧" is grey (the
+            # white she has, named first, was taken as the same colour again: the change lost)
+            wanted = wanted_color(text)
+            color = wanted if wanted not in (None, draft.new_color) else None
         if (size is None or size == draft.new_size) and color is None:
             return False
         draft.new_size = size or draft.new_size

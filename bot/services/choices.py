@@ -89,6 +89,9 @@ _AFFIRMED = re.compile(
     r"(?:没错|对的?|正确|没问题|就这样|是的|可以)(?: ?(?:了|啦))?"
     r"|(?:(?:that|it|everything) ?(?:'?s|is) ?|all )?(?:right|correct|good|fine)(?: now)?"
     r"|(?:that|this) ?(?:'?s|is) (?:it|the one)"
+    # "可以 就这么写", "yes add it": the yes, and the thing asked, done as asked
+    r"|就?(?:这么|这样)(?:写|办|改|弄|加)(?:吧|就行|就好)?|(?:写|加|改|办)吧"
+    r"|(?:add|do|change|write|put|send) (?:it|that|this)(?: (?:please|pls|then))?"
 )
 _HEAD = re.compile(r"^\s*([^\s,，.。!！~～]+)[\s,，.。!！~～]+(\S.*)$", re.DOTALL)
 
