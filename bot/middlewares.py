@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -169,8 +170,8 @@ class ChatContextMiddleware(BaseMiddleware):
             # "上海市静安区南京西路1266号…" pasted by an English-speaking customer: a Chinese
             # address is no Chinese chat (the read-back came in Chinese). Read only when the
             # message would change the chat's language: the address parser is off the hot path
-            switches = bool(locale) and bool(memory.written_locale) and (
-                locale != memory.written_locale
+            switches = (
+                bool(locale) and bool(memory.written_locale) and (locale != memory.written_locale)
             )
             # and a chat's language changes only for a sentence of the other one, not for its
             # names, places or products: "oops typo, its 西湖区 not 西胡区" in an English chat,
@@ -191,6 +192,10 @@ def only_an_address(text: str) -> bool:
     if _MORE_THAN_AN_ADDRESS.search(text):
         return False
     return parse_address(text).has_address
+
+
+QUEUED_TURNS = 8
+"""Messages after which a second job asked is no longer taken up by itself."""
 
 
 class IntentMiddleware(BaseMiddleware):
@@ -272,11 +277,53 @@ class IntentMiddleware(BaseMiddleware):
             result = await handler(event, data)
             await self._answer_also(parts.after, data)
             if chat.ticket == ticket:  # (a chat just handed to a person gets no job's button)
-                await self._offer_also(parts.offered, data)
+                await self._offer_also(parts.offered, data, queued=parts.queued)
         conversation: Conversation | None = data.get("conv")
         if conversation is not None and conversation.waiting_aside is not None:
             await self._back_to_the_job(conversation, data)
+        await self._next_job(event, data)
         return result
+
+    async def _next_job(self, event: Update, data: dict[str, Any]) -> None:
+        """The second job of a message ("取消碎花裙那单 还有卫衣那单开个发票"), once a job was
+        done after it was asked and no step of another waits: said so, then asked again in
+        her words, as if she had just written them. A failure here never takes back what was
+        done."""
+        memory: ChatMemory | None = data.get("memory")
+        conversation = self._ours(data)
+        if memory is None or conversation is None or memory.queued is None:
+            return
+        if memory.turns - memory.queued_turn > QUEUED_TURNS:
+            memory.queued = memory.queued_at = None  # she went on to other things
+            return
+        done = memory.done
+        if done is None or memory.queued_at is None or done.at <= memory.queued_at:
+            return
+        state = data.get("state")
+        if state is not None and await state.get_state() is not None:
+            return  # a step still waits for her (the first job's last, another's)
+        asked, memory.queued, memory.queued_at = memory.queued, None, None
+        memory.pending_text = None  # (its button is this)
+        if event.message is not None:
+            source = event.message
+            replay = source.model_copy(update={"text": asked, "contact": None})
+        elif event.callback_query is not None and isinstance(event.callback_query.message, Message):
+            replay = event.callback_query.message.model_copy(
+                update={"text": asked, "from_user": event.callback_query.from_user}
+            )
+        else:
+            return
+        try:
+            await conversation.say(conversation.t("also.next", asked=asked))
+            decision = topic.follow_up(self.engine.match(asked), memory)
+            topic.remember(decision, memory)
+            memory.last_match = (decision.intent, round(float(decision.confidence), 3))
+            self._count(decision.intent or "-", "queued")
+            dispatcher = data["dispatcher"]
+            rest = {k: v for k, v in data.items() if k not in ("decision", "lead_part")}
+            await dispatcher.propagate_event("message", replay, decision=decision, **rest)
+        except Exception:
+            logger.exception("the second job of a message failed")
 
     async def _back_to_the_job(self, conversation: Conversation, data: dict[str, Any]) -> None:
         """A question asked aside while a job waited was answered (``Flow.step_aside``): the
@@ -314,8 +361,10 @@ class IntentMiddleware(BaseMiddleware):
                 if intent in REGIONAL:
                     region = read.slots.region or conversation.memory.region
                     if region is not None:
-                        await data["flows"].get(ShippingFlow).answer(
-                            intent, region, read.slots.spend_yuan
+                        await (
+                            data["flows"]
+                            .get(ShippingFlow)
+                            .answer(intent, region, read.slots.spend_yuan)
                         )
                     continue
                 if intent == "bargain.discount":
@@ -325,12 +374,19 @@ class IntentMiddleware(BaseMiddleware):
             except Exception:
                 logger.exception("a second question's answer failed (%s)", intent)
 
-    async def _offer_also(self, offered: list[tuple[str, Decision]], data: dict[str, Any]) -> None:
+    async def _offer_also(
+        self, offered: list[tuple[str, Decision]], data: dict[str, Any], queued: str | None = None
+    ) -> None:
         """A job asked beside the turn's question: a button that asks the part as that question
-        (the "did you mean" button)."""
+        (the "did you mean" button); ``queued``, beside a job: it goes on by itself once the
+        first is done (``_next_job``), and she is told so."""
         conversation = self._ours(data)
         if not offered or conversation is None:
             return
+        if queued is not None:
+            memory = conversation.memory
+            memory.queued, memory.queued_turn = queued, memory.turns
+            memory.queued_at = datetime.now(UTC)
         part, read = offered[0]  # one button: the chat replays one pending question
         intent = read.intent or ""
         titles = self.titles.get(intent)
@@ -340,6 +396,6 @@ class IntentMiddleware(BaseMiddleware):
         conversation.memory.pend(part)
         title = titles.get(conversation.locale) or next(iter(titles.values()))
         await conversation.say(
-            conversation.t("also.offer", title=title),
+            conversation.t("also.queued" if queued is not None else "also.offer", title=title),
             reply_markup=keyboards.ask_this(title, intent),
         )

@@ -26,6 +26,10 @@ _CUT = re.compile(
     r"|(?<=退了|退掉|退货|退回)(?=[\s，,；;]+[^\s，,；;?？]{1,10}换)"
     r"|(?<=[LMSXl码号])(?=[\s，,；;]+[^\s，,；;]{1,8}(?:退了|退掉|退货|要退|退回))"
     r"|(?i:(?<=\S)(?=,?\s+and (?:then )?(?:swap|exchange|return|send back)\b))"
+    # a second job after a comma: "change my hoodie to size L, and cancel the floral dress",
+    # "cancel my unpaid dress order, and where is my down jacket?"
+    r"|(?i:(?<=,)(?=\s*and (?:also )?(?:please )?"
+    r"(?:cancel|change|where(?:'s| is)|can you|could you)\b))"
 )
 # a part that asks for a job of its own (never a detail of the one before: "裤子换成L")
 _JOB = re.compile(r"退|换|(?i:\b(?:return|swap|exchange|send back)\b)")

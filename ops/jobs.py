@@ -22,7 +22,8 @@ The file is YAML, a list of jobs::
 ``{role}`` is a showcase order's number (``kefu demo``: returnable, unshipped, in_transit…).
 Expectations: ``return`` / ``exchange`` / ``item_changed`` / ``address`` / ``invoice`` (on an
 order, with ``item``, ``size``, ``color``, ``contains``, ``title``, ``tax_no``; a return's
-``tracking``: the number of the parcel she sent back, recorded on the return),
+``tracking``: the number of the parcel she sent back, recorded on the return; an address's
+``receiver``: the words the receiver's name holds),
 ``note`` (a
 customer's note written on the order as a remark, with ``contains``), ``no_return`` /
 ``no_exchange`` / ``cancelled`` / ``not_cancelled`` / ``urged`` (an order's
@@ -264,7 +265,12 @@ def _check_one(kind: str, want: Any, facts: Facts) -> list[str]:
         now = [f"{i.variant.size}/{i.variant.color}" for i in items]
         return [] if ok else [f"item_changed {want}: the item is {now}"]
     if kind == "address":
-        return [] if want["contains"] in order.address else [f"address {want}: not changed"]
+        if want["contains"] not in order.address:
+            return [f"address {want}: not changed"]
+        receiver = want.get("receiver")
+        if receiver and receiver not in order.receiver_name:
+            return [f"address {want}: the receiver is {order.receiver_name}"]
+        return []
     if kind in ("cancelled", "not_cancelled"):
         closed = order.state == "closed" or order.closed_at is not None
         return [] if closed == (kind == "cancelled") else [f"{kind} {want}: state {order.state}"]

@@ -31,6 +31,7 @@ from bot.desk.keyboards import RateCallback
 from bot.desk.state import Handoff
 from bot.filters import HasText
 from bot.flows.base import Draft
+from bot.flows.returns import wants_a_return
 from bot.services import choices
 from bot.services.conversation import Conversation
 from bus.contracts import RateTicket, TicketRated, TicketView
@@ -88,11 +89,58 @@ class NoPersonAfterAll(Filter):
         return False if rest is None else {"rest": rest}
 
 
+class BesideTicket(Filter):
+    """A step of a job about an order the bot went on with beside her ticket."""
+
+    async def __call__(
+        self,
+        event: TelegramObject,
+        conv: Conversation | None = None,
+        handoff: Handoff | None = None,
+        raw_state: Any = None,
+    ) -> bool:
+        return beside_ticket(conv, handoff, raw_state)
+
+
 class InHandoff(Filter):
     """The chat has a live ticket (as far as the bot knows; the worker confirms on relay)."""
 
     async def __call__(self, event: TelegramObject, handoff: Handoff | None = None) -> bool:
         return handoff is not None and handoff.live
+
+
+BESIDE_TICKET_TURNS = 2
+"""Messages after a job began beside a waiting ticket that still go to it with no step of the
+job waiting (her contact after "which order?", the order's number)."""
+
+
+BESIDE_JOBS = frozenset(
+    {"returns.exchange", "order.modify", "order.cancel", "order.change_address"}
+)
+"""Jobs that change an order, which the bot does while a ticket waits (where the order is, or
+"我还在等", stay her words to the person)."""
+
+
+def beside_ticket(conv: Conversation | None, handoff: Handoff | None, raw_state: Any) -> bool:
+    """She is on a job about an order the bot went on with while her ticket waits."""
+    if conv is None or handoff is None or not handoff.live:
+        return False
+    memory = conv.memory
+    if memory.beside_ticket is None or memory.beside_ticket != handoff.ticket_no:
+        return False
+    return raw_state is not None or memory.turns - memory.beside_turn <= BESIDE_TICKET_TURNS
+
+
+class AnOrderJob(Filter):
+    """A job about an order asked in so many words ("能给我换一件灰色的L码吗", "can i at least
+    swap them for an XL"): an exchange, a return wanted, a change, a cancel…"""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.outcome != "accept" or decision.intent is None:
+            return False
+        if decision.intent == "returns.return":
+            return wants_a_return(message.text or "", False)
+        return decision.intent in BESIDE_JOBS
 
 
 COMMENT_GROUPS = frozenset({"thanks", "greeting", "complaint", "other"})
@@ -211,6 +259,37 @@ def get_routers() -> list[Router]:
         if paused.question is not None:
             memory.last_said = paused.question
 
+    @handoff.message(HasText(), AnOrderJob())
+    async def on_order_job_beside_ticket(
+        message: Message,
+        conv: Conversation,
+        handoff: Handoff,
+        desk: Desk,
+    ) -> None:
+        """A job about an order asked while nobody has taken her ticket yet (the complaint's
+        ticket, then "算了 能给我换一件灰色的L码吗"): the bot goes on with it — the exchange she
+        can have now is not kept waiting for a person — and her words go on the ticket, so the
+        agent who takes it sees what she asked and that the bot has it in hand."""
+        if not await desk.nobody_has_it(conv):
+            raise SkipHandler  # an agent is talking with her: her words are for the agent
+        ticket = await _relayed(message, conv, handoff, desk)
+        if ticket is None:
+            return
+        conv.memory.beside_ticket = ticket.ticket_no
+        conv.memory.beside_turn = conv.memory.turns
+        await conv.say(conv.t("handoff.job_beside", ticket_no=ticket.ticket_no))
+        raise SkipHandler  # the bot's own handlers take the job
+
+    @handoff.message(BesideTicket())
+    async def on_job_beside_ticket_goes_on(
+        message: Message, conv: Conversation, handoff: Handoff, desk: Desk
+    ) -> None:
+        """The next steps of that job (her contact, the order, "没穿过", "确认"): the job's. Her
+        words are copied to the ticket too (not her contact: the agent needs no phone)."""
+        if message.text and conv.memory.turns > conv.memory.beside_turn:
+            await _relayed(message, conv, handoff, desk)
+        raise SkipHandler
+
     @handoff.message(Command("human"))
     async def cmd_human_in_handoff(
         message: Message, conv: Conversation, handoff: Handoff, desk: Desk
@@ -229,7 +308,7 @@ def get_routers() -> list[Router]:
         if ticket is not None:
             await conv.say(conv.t("handoff.command", ticket_no=ticket.ticket_no))
 
-    @handoff.message(~F.text.regexp(r"^/(?:help|lang|language)(?:@\w+)?(?:\s|$)"))
+    @handoff.message(~F.text.regexp(r"^/(?:help|lang|language)(?:@\w+)?(?:\s|$)"), ~BesideTicket())
     async def relay_to_agents(
         message: Message, conv: Conversation, handoff: Handoff, desk: Desk
     ) -> None:
@@ -239,8 +318,14 @@ def get_routers() -> list[Router]:
 
     @handoff.callback_query(flags={"callback_answer": {"pre": False}})
     async def on_button_in_handoff(
-        query: CallbackQuery, conv: Conversation, callback_answer: CallbackAnswer
+        query: CallbackQuery,
+        conv: Conversation,
+        callback_answer: CallbackAnswer,
+        handoff: Handoff,
+        raw_state: Any = None,
     ) -> None:
+        if beside_ticket(conv, handoff, raw_state):
+            raise SkipHandler  # a button of the job she is on beside her ticket
         callback_answer.text = conv.t("handoff.busy")
 
     return [rating, handoff]

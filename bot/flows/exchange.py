@@ -168,6 +168,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         await self.finish()
         # "收到的T恤有个洞" … photos … "换一件新的": the fault's item and reason go with it
         text = self.conv.memory.with_fault(text) or text
+        # "能给我换一件灰色的L码吗" beside the complaint's ticket: the item the complaint named
+        text = self.conv.memory.beside_ticket_words(text)
         wish = size_wish(text)
         advised = self.conv.memory.product
         if advised is not None and _RECOMMENDED.search(text):
@@ -529,6 +531,11 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         own = extract_slots(text)
         size = wish.target or (own.size if wish.step else None)
         color = own.color if own.color not in (None, draft.new_color) else None
+        if color is None and own.color is not None:
+            # the colour she wants of those named: "白的容易脏 还是换灰色的L吧" is grey (the
+            # white she has, named first, was taken as the same colour again: the change lost)
+            wanted = wanted_color(text)
+            color = wanted if wanted not in (None, draft.new_color) else None
         if (size is None or size == draft.new_size) and color is None:
             return False
         draft.new_size = size or draft.new_size
@@ -615,9 +622,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         color = draft.new_color or draft.old_color
         said = not_made_in(
             self.conv, variants, draft.item_title, draft.new_size, draft.new_color
-        ) or sold_out(
-            self.conv, variants, size, color, own=(draft.old_size, draft.old_color)
-        )
+        ) or sold_out(self.conv, variants, size, color, own=(draft.old_size, draft.old_color))
         if said is None:
             return False
         options = in_stock_others(variants, draft.old_size, draft.old_color, near=(size, color))

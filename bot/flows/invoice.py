@@ -20,7 +20,7 @@ from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.services import outcomes
 from bot.services.escalation import call_command, idempotency_key, owns_key
-from bot.services.orders import is_linked, offer_alike, offer_orders
+from bot.services.orders import is_linked, offer_alike, offer_orders, order_mentioned
 from bus.contracts import (
     ContactRequired,
     InvoiceRefused,
@@ -30,8 +30,9 @@ from bus.contracts import (
     Throttled,
 )
 from intents import Decision, Slots
+from intents.garments import names_a_garment
 from intents.slots import extract_slots
-from shop.enums import InvoiceTitleType
+from shop.enums import InvoiceTitleType, OrderState
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,10 @@ _REQUEST = re.compile(
 """The words that ask for an invoice: never part of its title."""
 
 
+INVOICEABLE: tuple[OrderState, ...] = ("paid", "shipped", "completed")
+"""The states of an order an invoice can be asked for (paid, not closed)."""
+
+
 class InvoiceRequest(StatesGroup):
     waiting_for_order = State()
     waiting_for_type = State()
@@ -96,9 +101,7 @@ class InvoiceDraft(Draft):
     """The words that asked for it: the item they name picks its order from her list ("a
     company invoice for the linen trousers"; she was asked which order)."""
 
-    def read(
-        self, text: str, *, title_expected: bool = False, title_typed: bool = False
-    ) -> bool:
+    def read(self, text: str, *, title_expected: bool = False, title_typed: bool = False) -> bool:
         """Take what the message says; True when it said anything the draft lacked.
         ``title_typed``: the flow asked for the type ("个人还是公司？") — a company's name
         alone answers it, and is the title."""
@@ -238,9 +241,14 @@ class InvoiceFlow(Flow):
 
     async def start(self, text: str, slots: Slots) -> None:
         await self.finish()
-        draft = InvoiceDraft(
-            order_no=slots.order_no or self.conv.memory.last_order, request=text.strip()[:200]
-        )
+        order_no = slots.order_no
+        if order_no is None and names_a_garment(text):
+            # "卫衣那单帮我开张发票": the order of the item named (or her list of those), not the
+            # order the chat was last on (just cancelled: "this order is closed")
+            order_no = await order_mentioned(self.rpc, self.conv, text, INVOICEABLE)
+        elif order_no is None:
+            order_no = self.conv.memory.last_order
+        draft = InvoiceDraft(order_no=order_no, request=text.strip()[:200])
         draft.read(text)
         await self.conv.say(self.conv.replies.answer("payment.invoice", self.conv.locale))
         await self.next_step(draft)
@@ -320,6 +328,15 @@ class InvoiceFlow(Flow):
             # request itself takes her contact when it is recorded (a write, ``worker.proof``)
             await self.conv.say(self.conv.t(ask, order_no=draft.order_no or ""))
             return
+        if (
+            waiting_for_title
+            and draft.title_type == "personal"
+            and TAX_NO.search(ORDER_NO.sub(" ", text)) is not None
+        ):
+            # "wait sorry, my company is paying actually. title …, tax id …" asked for the
+            # personal title: her mind changed — the company's title and tax number (the whole
+            # message was recorded as a personal title)
+            draft.title_type, waiting_for_title = None, False
         if not draft.read(text, title_expected=waiting_for_title, title_typed=at_type):
             if decision is not None and decision.outcome == "accept":
                 # "发票什么时候能开好" half way is this invoice's (answered, the step waits on;

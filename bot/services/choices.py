@@ -83,8 +83,15 @@ def yes_or_no(text: str) -> bool | None:
 
 
 _AFFIRMED = re.compile(
-    r"(?:这次|这回|现在|都)?(?:没错|对的?|正确|没问题|就这样|是的)(?: ?(?:了|啦))?"
+    # "对了 这样没问题", "yes thats it" (jobs batch 7: the address read back, confirmed so, was
+    # taken for thanks and left unconfirmed)
+    r"(?:这次|这回|现在|都|这样|这样子|这个)?"
+    r"(?:没错|对的?|正确|没问题|就这样|是的|可以)(?: ?(?:了|啦))?"
     r"|(?:(?:that|it|everything) ?(?:'?s|is) ?|all )?(?:right|correct|good|fine)(?: now)?"
+    r"|(?:that|this) ?(?:'?s|is) (?:it|the one)"
+    # "可以 就这么写", "yes add it": the yes, and the thing asked, done as asked
+    r"|就?(?:这么|这样)(?:写|办|改|弄|加)(?:吧|就行|就好)?|(?:写|加|改|办)吧"
+    r"|(?:add|do|change|write|put|send) (?:it|that|this)(?: (?:please|pls|then))?"
 )
 _HEAD = re.compile(r"^\s*([^\s,，.。!！~～]+)[\s,，.。!！~～]+(\S.*)$", re.DOTALL)
 
@@ -146,7 +153,8 @@ _CORRECTIONS = (
 )
 _TYPO_OWNED = re.compile(r"打错|写错|输错|错了|typo|misspel|mistake|wrong", re.IGNORECASE)
 _RIGHT_ALONE = re.compile(
-    rf"是\s*(?P<right>{_NOT_SPACE}{{2,20}})\s*$|\b(?:it'?s|its|should be)"
+    # ("名字打错了 是周子涵 涵是三点水那个": the right words, then how they are written)
+    rf"是\s*(?P<right>{_NOT_SPACE}{{2,20}})(?=\s|$)|\b(?:it'?s|its|should be)"
     r"\s+(?P<right_en>[^\s,.!?]+)[.!]?\s*$",
     re.IGNORECASE,
 )

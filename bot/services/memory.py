@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.storage import ExpiringMemoryStorage
 from bus.contracts import Attachment, TranscriptLine
 from intents import Slots
+from intents.garments import names_a_garment
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +211,20 @@ class ChatMemory(BaseModel):
     """The idempotency key of a ticket asked for and not confirmed yet (a retry reuses it)."""
     ticket: str | None = None
     """The number of the chat's open ticket."""
+    beside_ticket: str | None = None
+    """A ticket nobody had taken yet when she asked for a job about an order (a complaint's
+    ticket, then "能给我换一件灰色的L码吗"): the bot goes on with that job, her words of it
+    copied to the ticket (``bot.desk.customer``)."""
+    beside_turn: int = 0
+    """The customer message (``turns``) that job began at."""
+    queued: str | None = None
+    """A second job asked in the message of a first ("取消碎花裙那单 还有卫衣那单开个发票"): asked
+    again once a job is done after ``queued_at`` (``bot.middlewares.IntentMiddleware``)."""
+    queued_at: datetime | None = None
+    queued_turn: int = 0
+    ticket_words: str | None = None
+    """Her last words before the chat's ticket opened ("你们这T恤…小得离谱"): the item a job
+    asked beside the ticket ("能给我换一件灰色的L码吗") is about, when it names none."""
     misses: int = 0
     """Unclear messages in a row (the second one offers a person)."""
     pending_text: str | None = None
@@ -356,6 +371,18 @@ class ChatMemory(BaseModel):
         self.order_turn = self.turns
         self.region = province
 
+    def beside_ticket_words(self, text: str) -> str:
+        """``text`` of a job just asked beside a waiting ticket, after the words that opened the
+        ticket when it names no item itself ("能给我换一件灰色的L码吗" after "你们这T恤…")."""
+        if (
+            self.beside_ticket is None
+            or self.turns != self.beside_turn
+            or not self.ticket_words
+            or names_a_garment(text)
+        ):
+            return text
+        return f"{self.ticket_words} {text.strip()}"
+
     def with_fault(self, text: str, turns: int = 3) -> str | None:
         """``text`` after the fault told at most ``turns`` messages ago ("收到的T恤有个洞" …
         "想退货"), or ``None`` when none was."""
@@ -448,6 +475,8 @@ class ChatMemory(BaseModel):
         only what came after."""
         self.ticket_key = None
         self.ticket = ticket_no
+        said = [line.text for line in self.transcript_lines() if line.role == "customer"]
+        self.ticket_words = said[-1][:200] if said else None
         self.transcript = []
         self.attachments = []
         self.misses = 0

@@ -27,6 +27,7 @@ from typing import Final
 
 from bot.services import choices
 from intents import Decision, IntentEngine
+from intents.garments import names_a_garment
 from intents.order_note import order_note
 from intents.parts import asks, question_parts
 
@@ -59,10 +60,45 @@ class Parts:
     lead: str | None = None
     """The part that is the turn's own question when it is a job about an order (the job's
     handler reads its words rather than the whole message's)."""
+    queued: str | None = None
+    """A second job asked beside the job that leads ("cancel my unpaid dress, and where is my
+    down jacket?"): asked again, in its words, once the first is done (``bot.middlewares``)."""
 
     @property
     def more(self) -> bool:
         return bool(self.before or self.after or self.offered)
+
+
+LEANS: Final = 0.5
+"""How sure the engine must be of a job about an order that opens a message of several jobs,
+when it is unsure (its reading is then taken as the job's)."""
+# the words that open a next part ("还有卫衣那单帮我开张个人发票", "and where is my down
+# jacket?"): read without them — alone they are no question, and they drowned the part's own
+_OPENING = re.compile(
+    r"^\s*(?:还有就是|还有|另外|顺便问下|顺便|以及|再就是|然后"
+    r"|(?i:and also|and then|and|also|plus|btw|by the way))[\s，,：:]*"
+)
+_WHERE_NAMED = "order.status"
+
+
+def read_alone(engine: IntentEngine, part: str) -> Decision:
+    """One part of a message read on its own: without the word that opens it; "where is my
+    down jacket?" — where her order of a garment named is, the engine unsure — as the order's
+    status (``bot.handlers.orders.WhereIsMyItem`` reads the whole message the same way)."""
+    bare = _OPENING.sub("", part, count=1) or part
+    read = engine.match(bare)
+    if read.outcome != "accept" and choices.where_is_it(bare) and names_a_garment(bare):
+        return read.model_copy(
+            update={
+                "intent": _WHERE_NAMED,
+                "group": _WHERE_NAMED.split(".")[0],
+                "action": "lookup",
+                "outcome": "accept",
+                "confidence": 1.0,
+                "source": "rule",
+            }
+        )
+    return read
 
 
 # "卫衣那单", "KF26653483": the order (or its item) the message names, anywhere in it
@@ -92,14 +128,27 @@ def read_parts(
     parts = question_parts(text)
     if len(parts) < 2:
         return Parts(decision)
-    readings = [(index, part, engine.match(part)) for index, part in enumerate(parts)]
+    readings = [(index, part, read_alone(engine, part)) for index, part in enumerate(parts)]
     sure = [
         (index, part, read)
         for index, part, read in readings
-        if read.outcome == "accept"
-        and read.intent is not None
-        # a job about an order read alone ("牛仔裤换L码") counts however sure: never lost
-        and (read.confidence >= SURE or (leads is not None and leads(part, read)))
+        if read.intent is not None
+        and (
+            (
+                read.outcome == "accept"
+                # a job about an order read alone ("牛仔裤换L码") counts however sure: never lost
+                and (read.confidence >= SURE or (leads is not None and leads(part, read)))
+            )
+            or (
+                # "could you change my hoodie to size L" beside a cancel: a job about an order
+                # the engine leans to, beside another — the second job of the message, not lost
+                read.outcome == "clarify"
+                and index == 0
+                and read.confidence >= LEANS
+                and leads is not None
+                and leads(part, read)
+            )
+        )
     ]
     if not sure:
         return Parts(decision)
@@ -209,6 +258,11 @@ def read_parts(
             [p for p in found.after if id(p[1]) in kept],
             [p for p in found.offered if id(p[1]) in kept],
         )
+    if job_leads and found.offered:
+        # the second job waits for the first, and goes on by itself once it is done (it was
+        # offered with a button only, and lost while the first waited for its confirmation)
+        queued = found.offered[0][0]
+        found = replace(found, queued=_OPENING.sub("", queued, count=1) or queued)
     if job_leads:
         # the questions beside a job are answered first, whatever their place: the job's own
         # question ("which order?") is the last thing said, the one the customer answers next

@@ -247,3 +247,21 @@ async def test_a_size_change_and_a_note_in_one_message_are_both_done_en(stack) -
     assert [r for r in await remarks_of(stack, second.order_no) if "电话" in r.content] == []
     [done] = await other.presses(alone, "是的")
     assert done.text == stack.t("order.note.done", order_no=second.order_no, note="别打电话")
+
+
+async def test_a_note_read_back_is_confirmed_by_a_yes_and_what_it_does_zh_and_en(stack) -> None:
+    """ "可以 就这么写", "yes add it": the yes and the thing asked, done as asked, write the note
+    read back (blind jobs batch 7: "please answer yes or no", and the note never went on)."""
+    for locale, asked, yes in (
+        ("zh_CN", "麻烦备注一下 到了先打电话 白天家里没人", "可以 就这么写"),
+        ("en", "please add a note: phone me first, nobody home in the day", "yes add it"),
+    ):
+        customer = stack.customer(language_code="en" if locale == "en" else "zh-hans")
+        order = await stack.make_order(kind="regular", telegram_user_id=customer.user_id, **PAID)
+        await customer.says(f"{order.order_no}")
+        *_, confirm = await customer.says(asked, replies=2)
+        assert order.order_no in confirm.text  # the note read back
+        assert await remarks_of(stack, order.order_no) == []
+        [done] = await customer.says(yes)
+        assert order.order_no in done.text
+        assert len(await remarks_of(stack, order.order_no)) == 1, locale

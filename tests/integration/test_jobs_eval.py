@@ -127,3 +127,18 @@ def test_a_returns_parcel_number_is_checked_on_the_return():
     assert check({"return": {"order": "returnable", "tracking": "75000000000000"}}, facts)
     record.return_tracking_no = None
     assert check({"return": {"order": "returnable", "tracking": "75318246609172"}}, facts)
+
+
+def test_an_address_receiver_is_checked_on_the_order():
+    """``address: {receiver: …}``: the receiver's name she corrected, on the order."""
+    from types import SimpleNamespace
+
+    from ops.jobs import Facts, check
+
+    order = SimpleNamespace(address="江苏省南京市鼓楼区中山路218号", receiver_name="刘欣怡")
+    facts = Facts({"unshipped": "KF1"}, {"KF1": order}, {}, {}, {}, set(), [], "")
+    want = {"order": "unshipped", "contains": "中山路218号"}
+    assert check({"address": want}, facts) == []
+    assert check({"address": {**want, "receiver": "刘欣怡"}}, facts) == []
+    assert check({"address": {**want, "receiver": "刘新怡"}}, facts)
+    assert check({"address": {**want, "contains": "中山路12号", "receiver": "刘欣怡"}}, facts)

@@ -19,6 +19,12 @@ from intents.parts import question_parts
          ["what courier do you use?", "also do you ship to canada"]),
         ("is the jeans cotton. btw whats the return address",
          ["is the jeans cotton", "btw whats the return address"]),
+        # a second job after a comma and "and"
+        ("pls swap my tee to an L, and cancel the dress order",
+         ["pls swap my tee to an L", "and cancel the dress order"]),
+        ("cancel the unpaid one, and where's my puffer",
+         ["cancel the unpaid one", "and where's my puffer"]),
+        ("black and white, and M if you have it", ["black and white, and M if you have it"]),
         # one question: "还有" as "still have", a full stop inside one job, a lone "ok?"
         ("T恤还有白色吗", ["T恤还有白色吗"]),
         ("还有货吗", ["还有货吗"]),
