@@ -60,6 +60,10 @@ from shop.enums import SELLER_FAULT, ReturnCause
 
 logger = logging.getLogger(__name__)
 
+ARGUED_TURNS = 2
+"""How many messages after a refused return an argument with it ("为什么不能退 我都没穿") or
+"what can I do then" is about it."""
+
 EXCHANGE_OVER: frozenset[str] = frozenset(
     {"window_expired", "already_exchanged", "custom_no_exchange", "already_returned",
      "order_closed"}
@@ -626,7 +630,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         refused = conv.memory.return_refused
         if (
             refused is None
-            or conv.memory.turns - refused[0] > 2
+            or conv.memory.turns - refused[0] > ARGUED_TURNS
             or choices.return_cause(text) in ("quality", "wrong_item")
             or not (choices.pushes_back(text) or options_asked(text))
         ):

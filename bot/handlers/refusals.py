@@ -14,13 +14,10 @@ from aiogram.types import Message
 from bot.filters import HasText
 from bot.flows.base import Flows
 from bot.flows.returns import ReturnFlow
-from bot.services import address_options, choices
+from bot.services import address_options
 from bot.services.conversation import Conversation
 from bus import Bus
 from intents import Decision
-
-ARGUED_TURNS = 2
-"""How many messages after a refused return an argument with it is about it."""
 
 
 class OptionsAsked(Filter):
@@ -31,24 +28,19 @@ class OptionsAsked(Filter):
 
 
 class ReturnRefusalArgued(Filter):
-    """A return was refused a message or two ago, and she argues with it ("but it's never been
-    worn", "tags still on") or asks what she can do — unless the engine is sure of another
-    question (not a return's)."""
+    """A return was refused lately and the engine is not sure of another question (not a
+    return's): whether she argues with the refusal ("but it's never been worn") or asks what
+    she can do is ``ReturnFlow.pushed_back``'s to tell (the handler passes on when not)."""
 
     async def __call__(
         self, message: Message, conv: Conversation | None = None, decision: Decision | None = None
     ) -> bool:
-        if conv is None or conv.memory.return_refused is None or not message.text:
+        if conv is None or conv.memory.return_refused is None:
             return False
-        if conv.memory.turns - conv.memory.return_refused[0] > ARGUED_TURNS:
-            return False
-        sure_elsewhere = (
+        return not (
             decision is not None
             and decision.outcome == "accept"
             and (decision.intent or "").split(".")[0] not in ("returns", "complaint")
-        )
-        return not sure_elsewhere and (
-            choices.pushes_back(message.text) or address_options.options_asked(message.text)
         )
 
 
@@ -62,6 +54,6 @@ def get_router() -> Router:
     @router.message(HasText(), ReturnRefusalArgued())
     async def handle_return_refusal_argued(message: Message, flows: Flows) -> None:
         if not await flows.get(ReturnFlow).pushed_back(message.text or ""):
-            raise SkipHandler  # a fault told after all: the handlers of faults take it
+            raise SkipHandler  # no argument with it (or a fault told): the intents take it
 
     return router
