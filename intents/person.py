@@ -34,6 +34,12 @@ _PERSON = re.compile(
     r"|(我要|我想|让我)(跟|和|找)(你们)?(的)?(管事的|负责人|主管|经理|店长|领导|上级)"
     # another or a real one asked for ("能不能换个人来", "我想跟真的客服聊"; round 20)
     r"|换(个|一个)(人|客服)(来|吧|跟|和|回|处理|说)|(跟|和|找)真(的|正的)(客服|人)"
+    # a live one, someone in charge fetched, the agent she had before ("我要跟活的客服对话",
+    # "把你们主管叫来", "能转给昨天那个客服吗"; round 22)
+    r"|(跟|和|找|要)活的(客服|人)"
+    r"|(把|让)(你们)?(的)?(管事的|负责人|主管|经理|店长|领导|上级)(叫|喊|请)(来|出来|过来)"
+    r"|(转|交)(给|到|回)(昨天|之前|上次|刚才|早上|前天|原来)?(的)?(那个|那位)(客服|小姐姐|小哥哥|人)"
+    r"|找(昨天|之前|上次|刚才|早上|前天|原来)(的)?(那个|那位)?(客服|小姐姐|小哥哥)"
     r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
     r"(person|human|agent|people|someone|somebody|staff)\b"
     r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b"

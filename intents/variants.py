@@ -183,6 +183,8 @@ PINYIN: dict[str, str] = {
     "dengle": "等了", "tianle": "天了", "tian": "天", "haojitian": "好几天",
     # session 7: "dao na le" (到哪了), "zhe jian", "bu heshi"
     "na": "哪", "zhe": "这", "heshi": "合适",
+    # round 22: someone there, asked in pinyin ("qing wen you ren zai xian ma")
+    "ren": "人", "youren": "有人", "zaixian": "在线",
 }
 # places, read only inside a run that is wholly pinyin ("fa dao shanghai yao jitian"); an English
 # sentence naming a city ("how long to shanghai") keeps its words. Not "taiwan": an English keyword
