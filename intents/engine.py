@@ -2947,6 +2947,12 @@ def _closing_22(text: str, norm: str) -> bool:
     return bool(kinds & {"wait", "pet", "thanks"}) and len(kinds) > 1
 
 
+# a person asked for where the model read the order or out of scope, with no order of hers in
+# the message ("能转给昨天那个客服吗 她知道我的情况"); beside one ("我要找人工 我的订单一直没发货")
+# the bot's person reader hands over and the ticket keeps the order's topic
+_ORDER_WORD_22 = re.compile(
+    r"单|快递|物流|发货|包裹|\b(?:order\w*|parcel|package|ship\w*|deliver\w*|tracking)\b"
+)
 # the staff asked about themselves ("客服你多大了 有对象没", "are u single lol"): small talk, out
 # of scope, where the model heard a complaint or a person
 _PERSONAL_22 = re.compile(
@@ -3001,8 +3007,10 @@ def _reread_22(group: str, current: str, text: str, lower: str, norm: str) -> st
         return GREETING_INTENT
     if _closing_22(text, norm) and not cues(norm):
         return THANKS_INTENT
-    if group in ("order", "other") and person_words(text) and plain and not cues(norm):
-        return HUMAN_INTENT
+    if group in ("order", "other") and person_words(text) and plain and not cues(norm) and not (
+        _either(_ORDER_WORD_22, lower, norm)
+    ):
+        return HUMAN_INTENT  # (beside her order's question, the bot hands over with its topic)
     if group in ("complaint", "human", "greeting") and plain and _either(
         _PERSONAL_22, lower, norm
     ):

@@ -103,6 +103,9 @@ def test_round_22_rule_on_its_misreading(text, misread, intent):
         ("订单退掉吧 不想等了 衣服到了再说", "returns.return"),  # arrived
         ("make it a large instead, it already came", "order.status"),  # arrived
         ("does the white come in a see through fabric", "color.real_color"),  # the look
+        # a person asked for beside her order: the bot hands over with the order's topic
+        ("我要找人工 我的订单一直没发货", "order.status"),
+        ("i want to talk to a real person, my order still hasnt shipped", "order.status"),
     ],
 )
 def test_round_22_rules_do_not_take_these(text, misread):
