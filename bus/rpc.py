@@ -379,6 +379,7 @@ class RpcServer:
         self._retry_delay = retry_delay
         self._retry_for = retry_for
         self._topology = topology or Topology()
+        self._queries_queue = self._topology.queries_queue
         self._prefetch = prefetch
         self._channels: list[AbstractChannel] = []
         self._consumers: list[Consumer] = []
@@ -439,7 +440,7 @@ class RpcServer:
             )
             return
         request_type = route.request_type
-        arrived_on = "query" if queue_name == self._topology.queries_queue else "command"
+        arrived_on = "query" if queue_name == self._queries_queue else "command"
         if request_type.KIND != arrived_on:
             # Dispatch is by the message's type, so the queue must agree: a command that came
             # in on the queries route would skip persistence and confirms (and vice versa).

@@ -129,7 +129,9 @@ class ShopService:
     async def lookup_order(
         self, request: c.LookupOrder
     ) -> c.OrderFound | c.OrderNotFound | c.Throttled | c.ContactRequired:
-        decided = await self.db.run_read(self._lookup, request)
+        # One statement without returns (no transaction needed); with them, three in one.
+        read = self.db.run_read if request.with_returns else self.db.run_statement
+        decided = await read(self._lookup, request)
         if decided is not None:
             return decided
         # Digits to check: counted, in a write transaction (worker/proof.py).
@@ -146,29 +148,28 @@ class ShopService:
     def _lookup(
         self, reads: Reads, request: c.LookupOrder
     ) -> c.OrderFound | c.OrderNotFound | None:
-        """The answer when a plain read decides it; ``None`` when digits must be checked."""
-        order = queries.order_row(reads, request.order_no)
-        proven = (
-            order is not None
-            and request.phone_last4 is not None
-            and order.owner_telegram_id != request.telegram_user_id
-            and queries.proven(reads, request.telegram_user_id, request.order_no)
-        )
+        """The answer when a plain read decides it; ``None`` when digits must be checked.
+
+        The order, whether the asker proved its digits before and its items come in one
+        statement (``queries.lookup``); the reply is validated once, whole."""
+        found = queries.lookup(reads, request.order_no, request.telegram_user_id)
+        order, items = found if found is not None else (None, [])
         access = classify(
             request,
             owner_telegram_id=order.owner_telegram_id if order is not None else None,
             placed_phone=order.placed_phone if order is not None else None,
-            proven=proven,
+            proven=order is not None and bool(order.proven),
         )
         if access is Access.CHECK:
             return None
         if access is Access.DENIED:
             return c.OrderNotFound()
         assert order is not None
-        view = queries.order_view(
-            reads, order, policy=self.policy, now=self.clock(), with_returns=request.with_returns
+        returns = queries.returns_data(reads, order.id) if request.with_returns else []
+        view = queries.order_view_data(
+            order, items, policy=self.policy, now=self.clock(), returns=returns
         )
-        return c.OrderFound(order=view, access=access.value)
+        return c.OrderFound.model_validate({"order": view, "access": access.value})
 
     def order_view_by_no(
         self, reads: Reads, order_no: str, with_returns: bool = False

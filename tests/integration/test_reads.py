@@ -39,7 +39,14 @@ async def test_sqlite_reads_match_core_reads_on_the_demo_shop(tmp_path: Path):
                 assert queries.order_view(
                     fast, row_fast, policy=policy, now=now
                 ) == queries.order_view(core, row_core, policy=policy, now=now)
+                found_fast = queries.lookup(fast, order.order_no, 7)
+                found_core = queries.lookup(core, order.order_no, 7)
+                assert found_fast is not None and found_core is not None
+                assert tuple(found_fast[0]) == tuple(found_core[0])
+                assert [tuple(r) for r in found_fast[1]] == [tuple(r) for r in found_core[1]]
+                assert found_fast[1], order.order_no  # every demo order has items
             assert queries.order_row(fast, "KF00000000") is None
+            assert queries.lookup(fast, "KF00000000", 7) is None
             assert [tuple(r) for r in queries.catalogue_rows(fast)] == [
                 tuple(r) for r in queries.catalogue_rows(core)
             ]

@@ -50,30 +50,75 @@ _PROVEN = select(OrderProof.proven_at).where(
     OrderProof.telegram_user_id == bindparam("telegram_user_id"),
     OrderProof.order_no == bindparam("order_no"),
 )
-_ITEMS = (
-    select(
-        OrderItem.id,
-        OrderItem.price,
-        OrderItem.quantity,
-        Variant.product_id,
-        Variant.sku,
-        Variant.size,
-        Variant.color,
-        Product.name,
-        Product.name_en,
-        Product.kind,
-        exists().where(Exchange.order_item_id == OrderItem.id, live_exchange()).label("exchanged"),
-        exists()
-        .where(
-            ReturnItem.order_item_id == OrderItem.id,
-            ReturnItem.return_id == Return.id,
-            Return.state != "cancelled",
-        )
-        .label("returned"),
+_ITEM_COLUMNS = (
+    OrderItem.id.label("item_id"),
+    OrderItem.price,
+    OrderItem.quantity,
+    Variant.product_id,
+    Variant.sku,
+    Variant.size,
+    Variant.color,
+    Product.name,
+    Product.name_en,
+    Product.kind,
+    exists().where(Exchange.order_item_id == OrderItem.id, live_exchange()).label("exchanged"),
+    exists()
+    .where(
+        ReturnItem.order_item_id == OrderItem.id,
+        ReturnItem.return_id == Return.id,
+        Return.state != "cancelled",
     )
+    .label("returned"),
+)
+_ITEMS = (
+    select(*_ITEM_COLUMNS)
     .join(Variant, Variant.id == OrderItem.variant_id)
     .join(Product, Product.id == Variant.product_id)
     .where(OrderItem.order_id == bindparam("order_id"))
+    .order_by(OrderItem.id)
+)
+# An order look-up in one statement: the order with what authorises it (its customer's
+# Telegram id, the phone it was placed with, whether the asker proved its digits before) and
+# its items, one row per item (one row with NULL items for an order without any). One
+# statement reads one snapshot on its own, on either database: no transaction around it.
+_LOOKUP = (
+    select(
+        Order.id,
+        Order.order_no,
+        Order.state,
+        Order.created_at,
+        Order.paid_at,
+        Order.shipped_at,
+        Order.delivered_at,
+        Order.completed_at,
+        Order.closed_at,
+        Order.total,
+        Order.postage,
+        Order.receiver_name,
+        Order.receiver_phone,
+        Order.placed_phone,
+        Order.province,
+        Order.city,
+        Order.district,
+        Order.address,
+        Order.courier,
+        Order.tracking_no,
+        Order.buyer_message,
+        Customer.telegram_user_id.label("owner_telegram_id"),
+        exists()
+        .where(
+            OrderProof.telegram_user_id == bindparam("telegram_user_id"),
+            OrderProof.order_no == Order.order_no,
+        )
+        .label("proven"),
+        *_ITEM_COLUMNS,
+    )
+    .select_from(Order)
+    .join(Customer, Customer.id == Order.customer_id)
+    .outerjoin(OrderItem, OrderItem.order_id == Order.id)
+    .outerjoin(Variant, Variant.id == OrderItem.variant_id)
+    .outerjoin(Product, Product.id == Variant.product_id)
+    .where(Order.order_no == bindparam("order_no"))
     .order_by(OrderItem.id)
 )
 
@@ -208,97 +253,127 @@ def proven(reads: Reads, telegram_user_id: int, order_no: str) -> bool:
     return row is not None
 
 
+def lookup(reads: Reads, order_no: str, telegram_user_id: int) -> tuple[Any, list[Any]] | None:
+    """The order (its row: ``owner_telegram_id``, ``placed_phone``, ``proven`` for
+    ``telegram_user_id``) and its items' rows, in one statement; ``None`` for no such order.
+    The first row is the order's; every row is one item's (no rows for an order without
+    items)."""
+    rows = reads.all(_LOOKUP, {"order_no": order_no, "telegram_user_id": telegram_user_id})
+    if not rows:
+        return None
+    return rows[0], rows if rows[0].item_id is not None else []
+
+
 def order_view(
     reads: Reads, order: Any, *, policy: ShopPolicy, now: datetime, with_returns: bool = False
 ) -> c.OrderView:
     """The order as the bot sees it (receiver masked), with the due dates and the attention
     flags the worker decides from ``policy`` at ``now`` (and its returns, ``with_returns``:
-    one more statement, only when a refund is asked about)."""
+    two more statements, only when a refund is asked about)."""
     items = reads.all(_ITEMS, {"order_id": order.id})
-    photos: dict[str, list[c.ReturnPhotoView]] = {}
-    if with_returns:
-        for row in reads.all(_RETURN_PHOTOS, {"order_id": order.id}):
-            photos.setdefault(row.return_no, []).append(
-                c.ReturnPhotoView(
-                    file_id=row.file_id, caption=row.caption, received_at=aware(row.received_at)
-                )
-            )
-    returns = (
-        [
-            c.OrderReturnView(
-                return_no=row.return_no,
-                state=row.state,
-                created_at=aware(row.created_at),
-                refund_amount=row.refund_amount,
-                return_tracking_no=row.return_tracking_no,
-                received_at=aware(row.received_at),
-                refunded_at=aware(row.refunded_at),
-                photos=photos.get(row.return_no, []),
-            )
-            for row in reads.all(_RETURNS, {"order_id": order.id})
-        ]
-        if with_returns
-        else []
+    returns = returns_data(reads, order.id) if with_returns else []
+    return c.OrderView.model_validate(
+        order_view_data(order, items, policy=policy, now=now, returns=returns)
     )
+
+
+def returns_data(reads: Reads, order_id: int) -> list[dict[str, Any]]:
+    """The order's returns, newest first, each with its photos (oldest first), as the plain
+    data of ``OrderReturnView``."""
+    photos: dict[str, list[dict[str, Any]]] = {}
+    for row in reads.all(_RETURN_PHOTOS, {"order_id": order_id}):
+        photos.setdefault(row.return_no, []).append(
+            {"file_id": row.file_id, "caption": row.caption, "received_at": aware(row.received_at)}
+        )
+    return [
+        {
+            "return_no": row.return_no,
+            "state": row.state,
+            "created_at": aware(row.created_at),
+            "refund_amount": row.refund_amount,
+            "return_tracking_no": row.return_tracking_no,
+            "received_at": aware(row.received_at),
+            "refunded_at": aware(row.refunded_at),
+            "photos": photos.get(row.return_no, []),
+        }
+        for row in reads.all(_RETURNS, {"order_id": order_id})
+    ]
+
+
+def order_view_data(
+    order: Any,
+    items: list[Any],
+    *,
+    policy: ShopPolicy,
+    now: datetime,
+    returns: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The plain data of the order's ``OrderView`` (``order``: a row of ``_ORDER`` or
+    ``_LOOKUP``; ``items``: rows with the item columns), validated once by whoever makes the
+    model of it: one validation of the whole reply instead of one per nested model (the
+    items', the flags', the view's, the reply's), with the same checks and the same bytes."""
+    paid_at = aware(order.paid_at)
+    shipped_at = aware(order.shipped_at)
+    delivered_at = aware(order.delivered_at)
     times = OrderTimes(
         state=order.state,
-        kinds=frozenset(item.kind for item in items),
-        paid_at=aware(order.paid_at),
-        shipped_at=aware(order.shipped_at),
-        delivered_at=aware(order.delivered_at),
+        kinds=frozenset([item.kind for item in items]),
+        paid_at=paid_at,
+        shipped_at=shipped_at,
+        delivered_at=delivered_at,
         courier=order.courier,
     )
-    return c.OrderView(
-        order_no=order.order_no,
-        state=order.state,
-        created_at=aware(order.created_at),
-        paid_at=aware(order.paid_at),
-        shipped_at=aware(order.shipped_at),
-        delivered_at=aware(order.delivered_at),
-        completed_at=aware(order.completed_at),
-        closed_at=aware(order.closed_at),
-        total=order.total,
-        postage=order.postage,
-        items=[
-            c.OrderItemView(
-                item_id=item.id,
-                product_id=item.product_id,
-                product_name=item.name,
-                product_name_en=item.name_en or "",
-                kind=item.kind,
-                sku=item.sku,
-                size=item.size,
-                color=item.color,
-                price=item.price,
-                quantity=item.quantity,
-                exchanged=bool(item.exchanged),
-                returned=bool(item.returned),
-            )
+    return {
+        "order_no": order.order_no,
+        "state": order.state,
+        "created_at": aware(order.created_at),
+        "paid_at": paid_at,
+        "shipped_at": shipped_at,
+        "delivered_at": delivered_at,
+        "completed_at": aware(order.completed_at),
+        "closed_at": aware(order.closed_at),
+        "total": order.total,
+        "postage": order.postage,
+        "items": [
+            {
+                "item_id": item.item_id,
+                "product_id": item.product_id,
+                "product_name": item.name,
+                "product_name_en": item.name_en or "",
+                "kind": item.kind,
+                "sku": item.sku,
+                "size": item.size,
+                "color": item.color,
+                "price": item.price,
+                "quantity": item.quantity,
+                "exchanged": bool(item.exchanged),
+                "returned": bool(item.returned),
+            }
             for item in items
         ],
-        courier=order.courier,
-        tracking_no=order.tracking_no,
-        receiver_name_masked=mask_name(order.receiver_name),
-        phone_masked=mask_phone(order.receiver_phone),
-        province=order.province,
-        city=order.city,
-        district=order.district,
-        address_masked=mask_address(order.address, city=order.city, district=order.district),
-        buyer_message=order.buyer_message,
-        address_refusal=address_refusal(order.state),
-        dispatch_due_by=dispatch_due_by(times, policy),
-        delivery_due_by=delivery_due_by(times, policy),
-        attention=[
-            c.OrderAttention(
-                code=flag.code,
-                due_by=flag.due_by,
-                days_late=flag.days_late,
-                seller_pays_postage=flag.seller_pays_postage,
-            )
+        "courier": order.courier,
+        "tracking_no": order.tracking_no,
+        "receiver_name_masked": mask_name(order.receiver_name),
+        "phone_masked": mask_phone(order.receiver_phone),
+        "province": order.province,
+        "city": order.city,
+        "district": order.district,
+        "address_masked": mask_address(order.address, city=order.city, district=order.district),
+        "buyer_message": order.buyer_message,
+        "address_refusal": address_refusal(order.state),
+        "dispatch_due_by": dispatch_due_by(times, policy),
+        "delivery_due_by": delivery_due_by(times, policy),
+        "attention": [
+            {
+                "code": flag.code,
+                "due_by": flag.due_by,
+                "days_late": flag.days_late,
+                "seller_pays_postage": flag.seller_pays_postage,
+            }
             for flag in order_attention(times, policy, now)
         ],
-        returns=returns,
-    )
+        "returns": returns,
+    }
 
 
 def order_view_by_no(

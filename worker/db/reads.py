@@ -122,8 +122,23 @@ class SqliteReads:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
         self._compiled: dict[int, tuple[Statement, _Compiled]] = {}
+        self._left: int | None = None  # statements still allowed in one_statement()
+
+    def one_statement(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(self, *args)`` allowed one statement only: it runs outside a transaction, in
+        its own snapshot, and a second one could see another state of the database (it raises
+        instead)."""
+        self._left = 1
+        try:
+            return fn(self, *args)
+        finally:
+            self._left = None
 
     def _get(self, statement: Statement) -> _Compiled:
+        if self._left is not None:
+            if self._left < 1:
+                raise RuntimeError("a second statement in a read of one statement")
+            self._left -= 1
         found = self._compiled.get(id(statement))
         # The statement is kept with its compilation, so its id cannot be reused.
         if found is None:

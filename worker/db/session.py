@@ -114,13 +114,22 @@ class Database:
         async with self._reads_engine.connect() as connection:
             return await connection.run_sync(lambda sync: fn(CoreReads(sync), *args))
 
+    async def run_statement(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(reads, *args)`` for a read of exactly one statement, which reads one snapshot
+        on its own: on SQLite without ``BEGIN`` and ``COMMIT`` around it (two statements of the
+        three a look-up would otherwise send; a second statement raises), on PostgreSQL as
+        ``run_read``."""
+        if self._sqlite_path is not None:
+            return self._read_inline(fn, *args, transaction=False)
+        return await self.run_read(fn, *args)
+
     async def read_in(self, session: AsyncSession, fn: Callable[..., T], *args: Any) -> T:
         """``fn(reads, *args)`` inside ``session``'s transaction (a write that is not
         committed yet: its own changes are seen)."""
         connection = await session.connection()
         return await connection.run_sync(lambda sync: fn(CoreReads(sync), *args))
 
-    def _read_inline(self, fn: Callable[..., T], *args: Any) -> T:
+    def _read_inline(self, fn: Callable[..., T], *args: Any, transaction: bool = True) -> T:
         reads = self._sqlite_reads
         if reads is None:
             assert self._sqlite_path is not None
@@ -129,6 +138,8 @@ class Database:
             )
         connection = reads.connection
         try:
+            if not transaction:
+                return reads.one_statement(fn, *args)
             connection.execute("BEGIN")
             try:
                 return fn(reads, *args)
