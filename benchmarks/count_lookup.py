@@ -15,8 +15,9 @@ socket). Per look-up it counts:
 for three kinds of look-up: the benchmark's (``bench_bus.py``: someone who proved the
 order's last four digits before), the order's own linked customer, and the same with the
 order's returns (``with_returns``). It also times the same handling in a tight loop (p50 of
-``--rounds`` passes over the demo orders; noisy, for orientation only) and checks that every
-reply is an ``OrderFound``.
+``--rounds`` passes over the demo orders, and the thread's CPU time per look-up, which the
+machine's load sways less; for orientation only) and checks that every reply is an
+``OrderFound``.
 
 ```
 PYTHONPATH=. .venv/bin/python benchmarks/count_lookup.py
@@ -190,6 +191,7 @@ async def main(args: argparse.Namespace) -> None:
             for reply in channel.replies:
                 dump.write(reply.decode() + "\n")
         times = []
+        cpu_started = time.thread_time()
         for _ in range(args.rounds):
             for request in requests:
                 tag += 1
@@ -197,11 +199,12 @@ async def main(args: argparse.Namespace) -> None:
                 started = time.perf_counter()
                 await server._handle(queue, message)
                 times.append(time.perf_counter() - started)
+        cpu = (time.thread_time() - cpu_started) / len(times)
         channel.replies.clear()
         print(
             f"  {name:<26} statements {counted / n:5.2f} "
             f"({kinds_seen})  Python calls {calls['call'] / n:6.1f} + C calls "
-            f"{calls['c_call'] / n:6.1f}  handled p50 {statistics.median(times) * 1e6:5.0f} us"
+            f"{calls['c_call'] / n:6.1f}  handled p50 {statistics.median(times) * 1e6:5.0f} us, CPU {cpu * 1e6:4.0f} us"
         )
     if dump:
         dump.close()
