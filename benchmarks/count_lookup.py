@@ -44,7 +44,7 @@ from typing import Any
 import aiormq
 from pamqp import commands
 from pamqp.header import ContentHeader
-from sqlalchemy import event, update
+from sqlalchemy import BigInteger, event, literal, update
 
 from bus.contracts import LookupOrder
 from bus.rpc import DIRECT_REPLY_TO, SCHEMA_HEADER, RpcServer
@@ -142,7 +142,9 @@ async def main(args: argparse.Namespace) -> None:
     await worker.seed_demo()
     orders = await find_demo_orders(worker.db)
     async with worker.db.write() as session:  # every demo customer linked to a Telegram id
-        await session.execute(update(Customer).values(telegram_user_id=OWNER_BASE + Customer.id))
+        await session.execute(
+            update(Customer).values(telegram_user_id=literal(OWNER_BASE, BigInteger) + Customer.id)
+        )
     server = RpcServer(None, worker.handlers, topology=worker.topology)  # type: ignore[arg-type]
     kinds = {
         "proven last4 (bench_bus)": [
@@ -204,7 +206,8 @@ async def main(args: argparse.Namespace) -> None:
         print(
             f"  {name:<26} statements {counted / n:5.2f} "
             f"({kinds_seen})  Python calls {calls['call'] / n:6.1f} + C calls "
-            f"{calls['c_call'] / n:6.1f}  handled p50 {statistics.median(times) * 1e6:5.0f} us, CPU {cpu * 1e6:4.0f} us"
+            f"{calls['c_call'] / n:6.1f}  handled p50 {statistics.median(times) * 1e6:5.0f} us, "
+            f"CPU {cpu * 1e6:4.0f} us"
         )
     if dump:
         dump.close()

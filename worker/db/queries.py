@@ -1,10 +1,14 @@
-"""Reads on the hot path, as two Core statements returning rows instead of ORM objects.
+"""Reads on the hot path, as prebuilt Core statements returning rows instead of ORM objects.
 
-An order look-up is the bot's most frequent question: one statement finds the order with its
-customer's Telegram id and the phone it was placed with (enough to authorise), a second its
-items with variant, product and whether an exchange is live. Both run through a
-:class:`worker.db.reads.Reads` (see ``Database.run_read``): on the ``sqlite3`` connection
-itself on SQLite, on a Core ``Connection`` on PostgreSQL.
+An order look-up is the bot's most frequent question, and one statement answers it
+(``lookup``): the order with its customer's Telegram id, the phone it was placed with and
+whether the asker proved its last four digits before (enough to authorise), joined to its
+items with variant, product and whether an exchange or a return is live. One statement reads
+one snapshot on its own, so it runs outside a transaction (``Database.run_statement``); the
+returns, asked for with a refund, take two more inside one. Every read runs through a
+:class:`worker.db.reads.Reads`: on the ``sqlite3`` connection itself on SQLite, on a Core
+``Connection`` on PostgreSQL. The order's view is built as plain data (``order_view_data``)
+and validated once, as the whole reply.
 """
 
 from __future__ import annotations

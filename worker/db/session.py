@@ -11,9 +11,11 @@ through ``asyncio.to_thread`` makes the event loop queue for the GIL behind the 
 after every socket call. On PostgreSQL the same function runs on the async engine through
 ``run_sync`` (``CoreReads``), on a connection in autocommit: PostgreSQL's READ COMMITTED gives
 each statement its own snapshot inside a transaction as outside one, so ``BEGIN`` and
-``ROLLBACK`` only cost two of a read's round trips (a look-up is ~6 in all, pool ping
-included) — and under a loaded machine every round trip waits for the worker and the
-database server to be scheduled (the load run of issue 12).
+``ROLLBACK`` only cost two of a read's round trips (a look-up is one statement: with the pool's
+ping, two round trips) — and under a loaded machine every round trip waits for the worker and
+the database server to be scheduled (the load run of issue 12). A read of one statement
+(``Database.run_statement``, the order look-up) needs no transaction on SQLite either: it
+runs without ``BEGIN`` and ``COMMIT``.
 
 SQLite (the default and the demo shop) allows one writer at a time. Write transactions start
 with ``BEGIN IMMEDIATE`` so that two writers never both read and then fail to upgrade their
