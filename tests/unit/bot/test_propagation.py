@@ -59,22 +59,22 @@ class Named(Filter):
 
 
 class Inner(BaseMiddleware):
-    def __init__(self, log: Log) -> None:
-        self.log = log
+    def __init__(self, log: Log, name: str = "inner") -> None:
+        self.log, self.name = log, name
 
     async def __call__(self, handler: Any, event: Any, data: dict[str, Any]) -> Any:
-        self.log.append(("inner", seen(data)))
-        data["from_inner"] = "yes"
+        self.log.append(("inner", self.name, seen(data)))
+        data[f"from_{self.name}"] = "yes"
         return await handler(event, data)
 
 
 class Outer(BaseMiddleware):
-    def __init__(self, log: Log) -> None:
-        self.log = log
+    def __init__(self, log: Log, name: str = "outer") -> None:
+        self.log, self.name = log, name
 
     async def __call__(self, handler: Any, event: Any, data: dict[str, Any]) -> Any:
-        self.log.append(("outer", seen(data)))
-        data["from_outer"] = "yes"
+        self.log.append(("outer", self.name, seen(data)))
+        data[f"from_{self.name}"] = "yes"
         return await handler(event, data)
 
 
@@ -138,6 +138,11 @@ def build(dp: Dispatcher, log: Log) -> Dispatcher:
 
     dp.include_routers(sibling, first, with_inner, with_outer, errors)
     dp["shop"] = "the shop"
+    # the update's outer middlewares, chained in their order around the update's trigger; an
+    # inner one on the root's messages, before a router's own (the order from the root down)
+    dp.update.outer_middleware(Outer(log, "update-first"))
+    dp.update.outer_middleware(Outer(log, "update-second"))
+    dp.message.middleware(Inner(log, "root-inner"))
     return dp
 
 
@@ -193,6 +198,14 @@ def test_the_lean_walk_is_aiograms() -> None:
     assert answers[TEXTS.index("deep more")] == "deep"
     assert answers[TEXTS.index("deep")] == "deepest"
     assert ("sync", False) in log  # a sync filter ran in a thread
+    # every update passed the update's two outer middlewares, in their order, and a handler
+    # the inner middlewares from the root down
+    outers = [entry[1] for entry in log if entry[0] == "outer"]
+    assert outers[:2] == ["update-first", "update-second"]
+    start = log.index(("text", "inner"))
+    end = log.index(("text", TEXTS[TEXTS.index("inner") + 1]))
+    assert [e[1] for e in log[start:end] if e[0] == "inner"] == ["root-inner", "inner"]
+    assert answers[TEXTS.index("inner")] == "inner"
 
 
 @pytest.mark.parametrize("dispatcher", [LeanDispatcher, Dispatcher])
