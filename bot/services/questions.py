@@ -49,11 +49,20 @@ ITEM_KIND_WORDS: tuple[tuple[ItemKind, tuple[str, ...]], ...] = (
 named wins in this order (定制 before 现货: "现货的定制款" is custom)."""
 
 
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern found in a text exactly where one of ``words`` is in it (``any(word in text
+    for word in words)`` as one search, not a Python step per word: these run every turn)."""
+    return re.compile("|".join(re.escape(word) for word in words))
+
+
+_ITEM_KINDS = tuple((kind, _any_of(words)) for kind, words in ITEM_KIND_WORDS)
+
+
 def item_kind_named(text: str) -> ItemKind | None:
     """The item kind a question is about, when it names one ("定制的衣服能退吗" → custom)."""
     lowered = text.lower()
-    for kind, words in ITEM_KIND_WORDS:
-        if any(word in lowered for word in words):
+    for kind, words in _ITEM_KINDS:
+        if words.search(lowered):
             return kind
     return None
 
@@ -66,17 +75,19 @@ GIFT_WRAP_WORDS = ("包装", "礼盒", "礼品袋", "礼袋", "贺卡", "送人"
                    "as a gift", "for a gift")  # fmt: skip
 
 
+_GIFT_WRAP = _any_of(GIFT_WRAP_WORDS)
+_GIFT = _any_of(GIFT_WORDS)
+
+
 def asks_for_gift_wrap(text: str) -> bool:
     """The customer wants their item made a present ("可以帮我包装成礼物吗", "can you gift wrap
     it?"): a wish about the parcel, not a request for a free gift."""
-    lowered = text.lower()
-    return any(word in lowered for word in GIFT_WRAP_WORDS)
+    return _GIFT_WRAP.search(text.lower()) is not None
 
 
 def asks_for_gift(text: str) -> bool:
     """The customer asks for a gift ("可以送个小礼物吗", "any free gift?"), not gift wrapping."""
-    lowered = text.lower()
-    return any(word in lowered for word in GIFT_WORDS) and not asks_for_gift_wrap(text)
+    return _GIFT.search(text.lower()) is not None and not asks_for_gift_wrap(text)
 
 
 COUPON_WORDS = (
@@ -85,10 +96,12 @@ COUPON_WORDS = (
 )  # fmt: skip
 
 
+_COUPONS = _any_of(COUPON_WORDS)
+
+
 def asks_about_coupons(text: str) -> bool:
     """The customer asks about coupons or discount codes ("有优惠券吗", "any promo code?")."""
-    lowered = text.lower()
-    return any(word in lowered for word in COUPON_WORDS)
+    return _COUPONS.search(text.lower()) is not None
 
 
 _COUPON_BACK = re.compile(
