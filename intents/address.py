@@ -369,11 +369,23 @@ def _region_at(text: str, name: str, start: int = 0) -> int | None:
     return None
 
 
+_REGION_NAMES_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _name in (*_PROVINCE_NAMES, *_CJK_CITY_ALIASES):
+    _REGION_NAMES_BY_FIRST[_name[0]] = (*_REGION_NAMES_BY_FIRST.get(_name[0], ()), _name)
+_REGION_FIRST = re.compile("[" + "".join(map(re.escape, _REGION_NAMES_BY_FIRST)) + "]")
+
+
 def _find_region_start(text: str) -> int | None:
-    """Where the address begins: the first province, or the first known city."""
-    starts = [_region_at(text, name) for name in (*_PROVINCE_NAMES, *_CJK_CITY_ALIASES)]
-    found = [s for s in starts if s is not None]
-    return min(found) if found else None
+    """Where the address begins: the first province, or the first known city — the first place
+    where one of their names is a region (``_region_at``): the smallest of each name's first
+    place, found from the left at the characters a name can start with (not ~180 ``find``
+    calls, one per name)."""
+    for at in _REGION_FIRST.finditer(text):
+        start = at.start()
+        for name in _REGION_NAMES_BY_FIRST[text[start]]:
+            if text.startswith(name, start) and not _STREET_AFTER.match(text, start + len(name)):
+                return start
+    return None
 
 
 # ── the parser ───────────────────────────────────────────────────────────────────────────
