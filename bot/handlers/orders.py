@@ -10,7 +10,7 @@ from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
-from bot.flows.address import AddressChange, AddressFlow
+from bot.flows.address import AddressChange, AddressFlow, address_in, receiver_told
 from bot.flows.base import Flows
 from bot.flows.orders import (
     ChangeJob,
@@ -73,6 +73,21 @@ class OrderJobWords(Filter):
         if decision is not None and decision.outcome == "accept":
             return False
         return order_job(message.text or "") is not None
+
+
+class NewAddressTold(Filter):
+    """A new address, or a new receiver with a phone, told before anything was asked ("receiver
+    is Wang Lei, phone 186…", "new address 广东省…"), the engine unsure: an address change, its
+    order asked next (it was "did you mean…?", and the address was lost)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is not None and decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        if address_in(text) is not None:
+            return True
+        name, phone = receiver_told(text)
+        return name is not None and phone is not None
 
 
 class WaitAboutOrderInView(Filter):
@@ -307,6 +322,10 @@ def get_routers() -> tuple[Router, Router, Router]:
             slots.phone_last4 if slots else None,
             message.text or "",
         )
+
+    @words.message(HasText(), NewAddressTold())
+    async def handle_new_address_told(message: Message, flows: Flows) -> None:
+        await flows.get(OrderQueryFlow).ask("order.change_address", None, None, message.text or "")
 
     @words.message(HasText(), WhereIsMyItem())
     async def handle_where_is_my_item(message: Message, flows: Flows) -> None:
