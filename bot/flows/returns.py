@@ -120,6 +120,11 @@ BLOCKING = frozenset(
 """Reasons no cause can lift: said before the customer is asked anything more."""
 
 
+def her_own_item(text: str) -> bool:
+    """ "the jeans I got", "我买的裤子", "不想要了": the words speak of an item she has."""
+    return _MINE.search(text) is not None
+
+
 def wants_a_return(text: str, order_known: bool) -> bool:
     """A return to make now, rather than a question about the rules: the customer says they
     want to return (not "can I…?"), or names an order, or points at the order the chat is
