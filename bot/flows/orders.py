@@ -238,6 +238,11 @@ _WAITED = re.compile(
 
 # a cancel asked in so many words beside the wait ("等太久了 不要了 取消吧", "taking forever,
 # can I just cancel?"): asked back before anything is done; never "先不取消" / "don't cancel"
+def cancel_asked(text: str) -> bool:
+    """ "取消", "cancel" — not "先不取消", "don't cancel"."""
+    return _CANCEL_ASKED.search(text) is not None
+
+
 _CANCEL_ASKED = re.compile(
     r"(?<![不别先])取消|\b(?<!don't )(?<!not )cancel\b",
     re.IGNORECASE,

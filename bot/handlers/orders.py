@@ -18,6 +18,7 @@ from bot.flows.orders import (
     OrderChangeFlow,
     OrderQuery,
     OrderQueryFlow,
+    cancel_asked,
     order_job,
     waited_too_long,
 )
@@ -88,6 +89,26 @@ class NewAddressTold(Filter):
             return True
         name, phone = receiver_told(text)
         return name is not None and phone is not None
+
+
+_GIVEN_UP = re.compile(r"不要了|不想要了|不买了|\b(?:don'?t|do not) want (?:it|them)\b", re.I)
+
+
+class CancelWords(Filter):
+    """Not a confident intent, but the cancel among the engine's choices and the words plainly
+    asking for it ("卫衣那单不要了 取消 钱几天能退回来": the refund's time asked beside it, read
+    as a return or a refund's progress; it was "did you mean…?")."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        considered = {decision.intent, *(c.intent for c in decision.candidates[:3])}
+        return (
+            "order.cancel" in considered
+            and cancel_asked(text)
+            and _GIVEN_UP.search(text) is not None
+        )
 
 
 class WaitAboutOrderInView(Filter):
@@ -321,6 +342,13 @@ def get_routers() -> tuple[Router, Router, Router]:
             slots.order_no if slots else None,
             slots.phone_last4 if slots else None,
             message.text or "",
+        )
+
+    @words.message(HasText(), CancelWords())
+    async def handle_cancel_words(message: Message, flows: Flows, decision: Decision) -> None:
+        slots = decision.slots
+        await flows.get(OrderQueryFlow).ask(
+            "order.cancel", slots.order_no, slots.phone_last4, message.text or ""
         )
 
     @words.message(HasText(), NewAddressTold())
