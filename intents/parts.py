@@ -64,12 +64,40 @@ def _a_detail(part: str) -> bool:
     )
 
 
+# Two questions with only a space between them, each asking with a question word ("退货有几天
+# 期限 退回来的运费谁付"): cut at the space ("T恤有几个颜色" or "什么时候发 我等了好几天了" is
+# one question: the second piece asks nothing of its own)
+_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_QUESTION_WORD = re.compile(
+    r"多少|多久|多长时间|(?<!好)几(?:天|号|个|件|次)|什么|啥|谁|怎么|咋|哪|如何|能不能|可不可以|有没有"
+)
+
+
+def _spaced_questions(piece: str) -> list[str]:
+    chunks = _SPACE.split(piece)
+    if len(chunks) < 2:
+        return [piece]
+    out = [chunks[0]]
+    for chunk in chunks[1:]:
+        if (
+            _QUESTION_WORD.search(out[-1])
+            and _QUESTION_WORD.search(chunk)
+            and len(_CJK.findall(out[-1])) >= _DETAIL_CJK
+            and len(_CJK.findall(chunk)) >= _DETAIL_CJK
+        ):
+            out.append(chunk)
+        else:
+            out[-1] = f"{out[-1]} {chunk}"
+    return out
+
+
 def question_parts(text: str) -> list[str]:
     """The message's questions, in order; one part (the text) when it asks one. A piece too
     short to be read on its own ("嗯？", "ok?"), or a detail that asks nothing ("size L",
     "M码"), joins the one before it."""
     parts: list[str] = []
-    for piece in _CUT.split(text):
+    pieces = [spaced for piece in _CUT.split(text) for spaced in _spaced_questions(piece)]
+    for piece in pieces:
         piece = piece.strip(" ，,。.;；!！、")
         if not piece:
             continue

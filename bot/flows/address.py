@@ -140,6 +140,45 @@ def address_in(text: str) -> ParsedAddress | None:
     return parsed
 
 
+# "收件人改成李静", "receiver is Wang Lei": the receiver named apart from the address (the label
+# read without case, the name with it: "Wang Lei, phone" ends at the comma)
+_RECEIVER_TOLD = re.compile(
+    r"(?i:收件人|收货人|联系人|receiver|recipient)\s*(?i:改成|改为|换成|是|为|is|should be|to)?\s*"
+    r"[:：]?\s*(?P<name>[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
+)
+
+
+def receiver_told(text: str) -> tuple[str | None, str | None]:
+    """The receiver's name and phone told without an address ("收件人改成李静 电话138…",
+    "receiver is Wang Lei, phone 186…"), each ``None`` when not told."""
+    match = _RECEIVER_TOLD.search(text or "")
+    name = match.group("name") if match else None
+    if name and any(word in name for word in ("不变", "改成", "电话", "手机")):
+        name = None
+    return name, (parse_address(text).phone if text else None)
+
+
+def with_receiver(earlier: str, address_text: str) -> str:
+    """A new address typed after the receiver was told apart (the receiver and phone first, the
+    address a message later, the order after both): the two as one address the parser reads,
+    in labels; ``address_text`` alone when the earlier words told no receiver, or the address
+    names its own."""
+    name, phone = receiver_told(earlier)
+    parsed = address_in(address_text)
+    if (name is None and phone is None) or parsed is None or parsed.receiver_name:
+        return address_text
+    place = "".join(
+        part or "" for part in (parsed.province, parsed.city, parsed.district, parsed.street)
+    )
+    fields = [f"收件人：{name}"] if name else []
+    phone = parsed.phone or phone
+    if phone:
+        fields.append(f"电话：{phone}")
+    fields.append(f"地址：{place}")
+    joined = " ".join(fields)
+    return joined if address_in(joined) is not None else address_text
+
+
 # from the first Chinese character to the last Chinese character or digit of the message
 _CHINESE_RUN = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff0-9]", re.DOTALL)
 

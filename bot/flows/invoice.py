@@ -165,8 +165,23 @@ def tax_no_refusal(reply: InvoiceRefused) -> str:
     return "invoice.refused.tax_no_invalid"
 
 
+# "put 陈思雨 on it", "just write Li Na please", "就写陈思雨吧": the title inside the ask to write
+# it ("put it under my name" is left to the words around a name)
+_PUT_ON_IT = re.compile(
+    r"^(?:(?:just|please|pls|can you|could you)\s+)*(?:put|write|use|make it out to)\s+"
+    r"(?!it\b|my\b|our\b)(.+?)"
+    r"(?:\s+(?:on|as)\s+(?:it|the invoice|the title|there))?(?:\s*,?\s*(?:please|pls|thanks))?"
+    r"[.!]?$"
+    r"|^(?:就|请|麻烦)?(?:写|填)(?:成|上)?(?!我)(.+?)(?:就行了?|就好|就可以了?|吧)?[。！]?$",
+    re.IGNORECASE,
+)
+
+
 def title_of(text: str) -> str | None:
     """The title a message gives, without the words around it ("抬头：杭州某某科技有限公司")."""
+    put = _PUT_ON_IT.match(text.strip())
+    if put:
+        text = put.group(1) or put.group(2)
     cleaned = LABELS.sub(" ", text).strip(" \"'“”‘’「」")
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     return cleaned[:100] if len(cleaned) >= 2 else None

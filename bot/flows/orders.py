@@ -18,7 +18,7 @@ from typing import Literal
 from aiogram.fsm.state import State, StatesGroup
 
 from bot import keyboards
-from bot.flows.address import AddressFlow, address_in
+from bot.flows.address import AddressFlow, address_in, with_receiver
 from bot.flows.base import Draft, Flow, OrderDraft
 from bot.flows.notes import NoteBeside, OrderNoteFlow, after_change, beside_line, note_beside
 from bot.keyboards import ConfirmSizeCallback
@@ -238,6 +238,11 @@ _WAITED = re.compile(
 
 # a cancel asked in so many words beside the wait ("等太久了 不要了 取消吧", "taking forever,
 # can I just cancel?"): asked back before anything is done; never "先不取消" / "don't cancel"
+def cancel_asked(text: str) -> bool:
+    """ "取消", "cancel" — not "先不取消", "don't cancel"."""
+    return _CANCEL_ASKED.search(text) is not None
+
+
 _CANCEL_ASKED = re.compile(
     r"(?<![不别先])取消|\b(?<!don't )(?<!not )cancel\b",
     re.IGNORECASE,
@@ -313,6 +318,10 @@ class OrderQuery(StatesGroup):
     waiting_for_last4 = State()
 
 
+_ORDER_IN_WORDS = re.compile(r"(?:那|这)一?(?:单|笔)|订单|\b(?:order|one)\b", re.IGNORECASE)
+"""An order pointed at in words ("卫衣那一单", "my hoodie order")."""
+
+
 class OrderQueryDraft(Draft):
     intent: str = "order.status"
     """What the customer asked about the order (a lookup intent of the catalogue)."""
@@ -324,6 +333,9 @@ class OrderQueryDraft(Draft):
     """The order is the one whose card was just shown: not shown again before the answer."""
     note: NoteBeside | None = None
     """A note asked beside the address or item change ("地址改成… 放门卫就行"): written with it."""
+    order_words: str = ""
+    """The order named in words before the chat was verified ("是卫衣和格子裙那一单"): the list
+    takes it as soon as the contact is linked."""
 
     @property
     def refund_asked(self) -> bool:
@@ -517,11 +529,27 @@ class OrderQueryFlow(Flow):
             text, "q", job_states(draft), self.refund_filter(draft)
         )
         if order_no is None and draft.intent == "order.change_address" and address_in(text):
-            # the new address typed before the order is picked: kept for the address step
-            draft.text = text[:300]
+            # the new address typed before the order is picked: kept for the address step,
+            # with the receiver told a message before it ("收件人改成李静 电话…", then the address)
+            draft.text = with_receiver(draft.text, text)[:300]
             await self.wait(OrderQuery.waiting_for_order, draft)
             ask = self.conv.t(self.order_ask_key())
             await self.conv.say(f"{self.conv.t('address.kept')}\n{ask}")
+            return
+        if (
+            order_no is None
+            and (draft.intent != "order.status" or draft.job is not None)
+            and self.conv.memory.linked is not True
+            and _ORDER_IN_WORDS.search(text)
+            and not choices.asks_a_question(text)
+        ):
+            # "哦忘了说 是卫衣和格子裙那一单" before the contact: the job keeps waiting with the
+            # order's words, taken from her list once she is verified (it became a status
+            # question, and the address kept was lost)
+            draft.order_words = text[:100]
+            await self.wait(OrderQuery.waiting_for_order, draft)
+            await self.conv.say(self.conv.t("order.named_kept"))
+            await outcomes.ask_for_contact(self.conv, "write")
             return
         if order_no is None:
             alike = await offer_alike(
@@ -591,7 +619,7 @@ class OrderQueryFlow(Flow):
             ask_contact=False,
             states=job_states(draft),
             # "where is my down jacket" asked before the contact: that item's order at once
-            text=draft.text,
+            text=draft.order_words or draft.text,
             with_returns=draft.refund_asked,
             keep=self.refund_filter(draft),
         )

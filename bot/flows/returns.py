@@ -81,7 +81,11 @@ _WANT_EN = re.compile(
     r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b"
     r"|\breturn (this|it|the|my|them|these|those)\b"
     r"|\bstart a return\b|^\s*(pls |please )?return\b(?! (policy|polices|rules))"
-    r"|\bsend(ing)? (it|this|them|these|those|that|everything|something|stuff|an item) back\b",
+    r"|\bsend(ing)? (it|this|them|these|those|that|everything|something|stuff|an item) back\b"
+    # "need to send back the jeans", "send the tee back", "i want a refund on the silk shirt i
+    # just got" (batch 8: "did you mean…?")
+    r"|\b(need|want|wanna|like|have|going) to send (back (the|my)|(the|my) [\w-]+( [\w-]+)? back)\b"
+    r"|\b(i|we)('d| would)? ?(want|need|like) (a|my) refund (on|for) (the|my|this|these|those)\b",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"[?？吗]|能不能|可不可以|怎么|如何|\b(can|could|how|do you|is it)\b", re.I)
@@ -118,6 +122,11 @@ BLOCKING = frozenset(
     }
 )
 """Reasons no cause can lift: said before the customer is asked anything more."""
+
+
+def her_own_item(text: str) -> bool:
+    """ "the jeans I got", "我买的裤子", "不想要了": the words speak of an item she has."""
+    return _MINE.search(text) is not None
 
 
 def wants_a_return(text: str, order_known: bool) -> bool:

@@ -5,23 +5,27 @@ it goes through the same handlers as a confident match."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from aiogram import Dispatcher, Router
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
 from bot.filters import HasText, Outcome
+from bot.flows.returns import her_own_item
 from bot.keyboards import ClarifyCallback, HumanCallback
 from bot.ops.turns import TurnNote
 from bot.routing import IntentRoute
 from bot.services import topic
+from bot.services.answers import answer_from_policy
 from bot.services.choices import bare_yes_or_no
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bus import Bus
 from intents import FALLBACK_INTENT, Decision
-from intents.slots import extract_slots
+from intents.slots import extract_slots, order_number
 from shop.enums import TICKET_REASONS
 
 logger = logging.getLogger(__name__)
@@ -41,9 +45,45 @@ async def missed(conv: Conversation) -> bool:
     return False
 
 
+# "do you refund custom made stuff?", "定制的能退款吗": whether the shop refunds, asked as a rule
+_REFUND_RULE = re.compile(
+    r"\b(?:do|does|will|would|can|could)\s+(?:you|they|i|we|one)\s+(?:\w+\s+){0,2}?"
+    r"(?:refund|get (?:a |my )?(?:refund|money back))|\brefundable\b|\bany refunds?\b"
+    r"|(?:能|可以|可不可以|能不能)退款|退不退款|给退款吗",
+    re.IGNORECASE,
+)
+_REFUND_READINGS = frozenset({"returns.refund_progress", "returns.return"})
+
+
+class RefundRuleAsked(Filter):
+    """Whether the shop refunds (an item kind, or at all), the engine torn between where a
+    refund is and returns: the return rules answer it, with the policy's yes or no for the kind
+    named (batch 7: "do you refund custom made stuff?" heard "did you mean…?"). Her own item
+    ("the silk shirt I got") is a return, not this."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.outcome != "clarify":
+            return False
+        top = {c.intent for c in decision.candidates[:2]}
+        text = message.text or ""
+        return (
+            bool(top)
+            and top <= _REFUND_READINGS
+            and _REFUND_RULE.search(text) is not None
+            and not her_own_item(text)
+            and order_number(text) is None
+        )
+
+
 def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, str]]) -> Router:
     """``titles``: intent → {locale: title}; ``actions``: intent → (group, action)."""
     router = Router(name=__name__)
+
+    @router.message(HasText(), RefundRuleAsked())
+    async def handle_refund_rule_asked(
+        message: Message, conv: Conversation, decision: Decision
+    ) -> None:
+        await answer_from_policy(conv, "returns.return", message.text or "", decision.slots)
 
     @router.message(HasText(), Outcome("clarify", "fallback"))
     @router.message(IntentRoute(FALLBACK_INTENT))  # "other" matched with confidence: unclear too

@@ -10,7 +10,7 @@ from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText
-from bot.flows.address import AddressChange, AddressFlow
+from bot.flows.address import AddressChange, AddressFlow, address_in, receiver_told
 from bot.flows.base import Flows
 from bot.flows.orders import (
     ChangeJob,
@@ -18,6 +18,7 @@ from bot.flows.orders import (
     OrderChangeFlow,
     OrderQuery,
     OrderQueryFlow,
+    cancel_asked,
     order_job,
     waited_too_long,
 )
@@ -73,6 +74,41 @@ class OrderJobWords(Filter):
         if decision is not None and decision.outcome == "accept":
             return False
         return order_job(message.text or "") is not None
+
+
+class NewAddressTold(Filter):
+    """A new address, or a new receiver with a phone, told before anything was asked ("receiver
+    is Wang Lei, phone 186…", "new address 广东省…"), the engine unsure: an address change, its
+    order asked next (it was "did you mean…?", and the address was lost)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is not None and decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        if address_in(text) is not None:
+            return True
+        name, phone = receiver_told(text)
+        return name is not None and phone is not None
+
+
+_GIVEN_UP = re.compile(r"不要了|不想要了|不买了|\b(?:don'?t|do not) want (?:it|them)\b", re.I)
+
+
+class CancelWords(Filter):
+    """Not a confident intent, but the cancel among the engine's choices and the words plainly
+    asking for it ("卫衣那单不要了 取消 钱几天能退回来": the refund's time asked beside it, read
+    as a return or a refund's progress; it was "did you mean…?")."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        if decision is None or decision.outcome == "accept":
+            return False
+        text = message.text or ""
+        considered = {decision.intent, *(c.intent for c in decision.candidates[:3])}
+        return (
+            "order.cancel" in considered
+            and cancel_asked(text)
+            and _GIVEN_UP.search(text) is not None
+        )
 
 
 class WaitAboutOrderInView(Filter):
@@ -307,6 +343,17 @@ def get_routers() -> tuple[Router, Router, Router]:
             slots.phone_last4 if slots else None,
             message.text or "",
         )
+
+    @words.message(HasText(), CancelWords())
+    async def handle_cancel_words(message: Message, flows: Flows, decision: Decision) -> None:
+        slots = decision.slots
+        await flows.get(OrderQueryFlow).ask(
+            "order.cancel", slots.order_no, slots.phone_last4, message.text or ""
+        )
+
+    @words.message(HasText(), NewAddressTold())
+    async def handle_new_address_told(message: Message, flows: Flows) -> None:
+        await flows.get(OrderQueryFlow).ask("order.change_address", None, None, message.text or "")
 
     @words.message(HasText(), WhereIsMyItem())
     async def handle_where_is_my_item(message: Message, flows: Flows) -> None:

@@ -613,12 +613,37 @@ def orders_named_at_list(
         core = core[:-1]  # 裤子, 裙子, 鞋子: the name says 裤, 裙, 鞋
     if not core or long:
         return []  # a sentence is a question of its own, not a name
+    parts = _items_together(core)
+    if len(parts) > 1:  # "有卫衣和裙子的那个", "the hoodie and skirt one": the order holding each
+        for orders in (shown, others):
+            for level in (0, 1, 2):
+                named = [o for o in orders if all(_names(o, part, level) for part in parts)]
+                if named:
+                    return named
+        return []
     for orders in (shown, others):
         for level in (0, 1, 2):
             named = [order for order in orders if _names(order, core, level)]
             if named:
                 return named
     return []
+
+
+_TOGETHER = re.compile(r"\s*(?:和|跟|与|加|还有|以及|、|\+|&|/|\band\b|\bplus\b)\s*", re.IGNORECASE)
+_HOLDING = re.compile(r"^(?:就是|是|有|带|里面有|包括|含)+")
+
+
+def _items_together(core: str) -> list[str]:
+    """The item names a customer strings together to name one order ("卫衣和裙子", "hoodie and
+    skirt"), each as ``_names`` reads one; a single name is one part."""
+    parts = []
+    for part in _TOGETHER.split(_HOLDING.sub("", core)):
+        part = part.strip()
+        if len(part) >= 2 and part.endswith("子"):
+            part = part[:-1]
+        if part:
+            parts.append(part)
+    return parts
 
 
 def _names(order: OrderSummary, core: str, level: int) -> bool:

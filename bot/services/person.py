@@ -28,6 +28,11 @@ _SOMEONE_SENIOR = re.compile(
 )
 
 
+# "personal" (an invoice's kind, "a personal one", "personal use") is no person asked for: the
+# engine, sure of ``human.agent`` on it, took "personal" at "personal or company?" to a ticket
+_PERSONAL = re.compile(r"\bpersonal(ly)?\b", re.IGNORECASE)
+
+
 def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
     """ "call": a phone call or the shop's number asked for; "person": a person (or the engine
     sure it is ``human.agent``); ``None`` otherwise — a person declined, or a message with a
@@ -37,6 +42,7 @@ def person_asked(text: str, decision: Decision | None = None) -> Asked | None:
     asked = words_ask_for_person(text)
     if (
         asked is None
+        and _PERSONAL.search(text) is None
         and decision is not None
         and decision.outcome == "accept"
         and (decision.intent == "human.agent")

@@ -229,9 +229,10 @@ def read_parts(
             read.intent in NEVER_ALSO
             and not second_job
             and not (
-                # beside a job that leads, "能退货吗" asks the rules: the policy answers it
+                # "能退货吗", "退货有几天期限" beside a job that leads or another question asks
+                # the rules, no return wanted: the policy answers it (batch 7: "退货有几天期限
+                # 退回来的运费谁付" heard only who pays the postage)
                 read.intent == "returns.return"
-                and job_leads
                 and leads is not None
                 and not leads(part, read)
             )

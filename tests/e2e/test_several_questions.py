@@ -70,3 +70,29 @@ async def test_an_address_to_change_beside_a_coupon_question_leads_and_is_done(s
         street="文三路100号",
     )
     await customer.hears_nothing_more()
+
+
+async def test_two_policy_questions_with_only_a_space_between_both_answered(stack) -> None:
+    """Jobs batch 7: "退货有几天期限 退回来的运费谁付" (no question mark, no "还有") heard only who
+    pays the postage. Cut at the space, each question with its question word, the return rules
+    (the 7 days) are said first, then the postage."""
+    customer = stack.customer()
+    rules, postage = await customer.says("问下你们家退货有几天期限 退回来的运费谁付", replies=2)
+    assert "7 天" in rules.text
+    assert postage.text == stack.answer("returns.postage")
+    await customer.hears_nothing_more()
+
+
+async def test_whether_custom_made_items_are_refunded_is_answered_en(stack) -> None:
+    """Jobs batch 7: "do you refund custom made stuff?" (the engine torn between a refund's
+    progress and returns) heard "did you mean…?". It is the return rule for custom-made items:
+    the policy's no first."""
+    customer = stack.customer(language_code="en")
+    [answer] = await customer.says("quick question, do you refund custom made stuff?")
+    assert answer.text.startswith("No") and "custom" in answer.text.lower()
+    assert "exchange" in answer.text.lower()  # what she can do instead
+    # her own item is a return to make, never this rule
+    [other] = await stack.customer(language_code="en").says(
+        "i want a refund on the silk shirt i just got"
+    )
+    assert not other.text.startswith("No")

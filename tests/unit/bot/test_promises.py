@@ -92,6 +92,8 @@ ELSEWHERE = {
     "ui.order.urged.delivery": "tests/e2e/test_order_jobs.py",
     "ui.address.kept": "tests/e2e/test_order_jobs.py",  # kept in the change's draft
     "ui.address.receiver_noted": "tests/e2e/test_order_jobs.py",  # kept in the draft, shown back
+    # the order's words kept in the job's draft, its list reads them once the contact is linked
+    "ui.order.named_kept": "tests/e2e/test_address_in_pieces.py",
     # kept in the invoice's draft, recorded with the request once the order is picked
     "ui.invoice.details_kept": "tests/e2e/test_honest_answers.py",
     # the courier request recorded before ("order.courier.recorded"), said again when asked

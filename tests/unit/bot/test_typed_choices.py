@@ -275,6 +275,27 @@ async def test_pick_order_reads_an_older_worker_s_summaries_by_the_first_item() 
     assert pick_order("牛仔裤", [old, CARDIGAN]) is None  # only its first item is known
 
 
+HOODIE_SKIRT = summary(
+    "KF9", ("连帽卫衣", "Pullover Hoodie"), ("格子半身裙", "Plaid Skirt"), state="paid"
+)
+DRESS = summary("KF10", ("雪纺碎花连衣裙", "Floral Chiffon Dress"), state="awaiting_payment")
+EMBROIDERED = summary("KF11", ("定制刺绣卫衣", "Custom Embroidered Hoodie"))
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        # blind batch 8 (session 18): items strung together name the order holding them all —
+        # "裙子" alone fits the dress and the skirt, "卫衣" two hoodies
+        ("就是有卫衣和裙子的那个", "KF9"), ("卫衣跟格子裙那单", "KF9"),
+        ("the hoodie and skirt one", "KF9"), ("the one with the hoodie & the skirt", "KF9"),
+        ("卫衣和T恤那单", None), ("the hoodie and jeans one", None),
+    ],
+)  # fmt: skip
+async def test_pick_order_by_the_items_it_holds_together(text: str, picked) -> None:
+    assert pick_order(text, [DRESS, HOODIE_SKIRT, EMBROIDERED, TEE]) == picked
+
+
 @pytest.mark.parametrize(
     ("text", "back"),
     [

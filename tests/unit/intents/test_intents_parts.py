@@ -25,6 +25,15 @@ from intents.parts import question_parts
         ("cancel the unpaid one, and where's my puffer",
          ["cancel the unpaid one", "and where's my puffer"]),
         ("black and white, and M if you have it", ["black and white, and M if you have it"]),
+        # two questions with only a space between, each with its question word (jobs batch 7)
+        ("退货有几天期限 运费谁付", ["退货有几天期限", "运费谁付"]),
+        ("问下你们家退货有几天期限 退回来的运费谁付",
+         ["问下你们家退货有几天期限", "退回来的运费谁付"]),
+        ("怎么退货 退货地址是哪里", ["怎么退货", "退货地址是哪里"]),
+        # ...but not a question and what she tells beside it, nor a detail
+        ("什么时候发货 我等了好几天了", ["什么时候发货 我等了好几天了"]),
+        ("我身高160 体重100斤 穿什么码", ["我身高160 体重100斤 穿什么码"]),
+        ("卫衣那单不要了 取消 钱几天能退回来", ["卫衣那单不要了 取消 钱几天能退回来"]),
         # one question: "还有" as "still have", a full stop inside one job, a lone "ok?"
         ("T恤还有白色吗", ["T恤还有白色吗"]),
         ("还有货吗", ["还有货吗"]),
