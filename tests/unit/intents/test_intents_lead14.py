@@ -71,3 +71,20 @@ def test_an_order_numbers_digits_do_not_change_the_reading(template: str) -> Non
         assert decision.slots.order_no == number
         readings.add((decision.intent, decision.outcome))
     assert len(readings) == 1 and next(iter(readings))[1] == "accept"
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["i want a refund for KF90012671, last four {}", "订单KF90012671 尾号{} 想退货",
+     "KF90012671 {} 到哪了"],
+)  # fmt: skip
+def test_the_last_four_digits_do_not_change_the_reading(template: str) -> None:
+    """Session 18's CI: "i want a refund for KF…, last four 7297" was read as a return, and with
+    other digits as a refund's progress, now and then as sure of it (the order's card instead
+    of the custom item's refusal). The digits are read as one number; the slot keeps hers."""
+    readings = set()
+    for last4 in ("7297", "5280", "0048", "3748", "1154", "9999"):
+        decision = full_engine().match(template.format(last4))
+        assert decision.slots.phone_last4 == last4
+        readings.add((decision.intent, decision.outcome))
+    assert len(readings) == 1, readings
