@@ -369,7 +369,8 @@ class IntentEngine:
         if slots.phone_last4 is not None:
             # nor do the phone's last four: "i want a refund for KF…, last four 7297" was read
             # as a return and with other digits as a refund's progress (one in ten)
-            text = re.sub(rf"(?<!\d){slots.phone_last4}(?!\d)", _ONE_LAST4, text)
+            last4 = slots.phone_last4
+            text = _FOUR_DIGITS.sub(lambda m: _ONE_LAST4 if m[0] == last4 else m[0], text)
         norm = normalize(text)
         bare = strip_fillers(norm)
         if st.matcher.is_acknowledgement(norm, bare):
@@ -1673,6 +1674,7 @@ _PREAMBLE = re.compile(
 _ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9])[kK]\s*[fF][\s#:：-]*(?:\d[\s-]*){7}\d(?!\d)")
 _ONE_ORDER_NUMBER = "KF20260001"
 _ONE_LAST4 = "5280"
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 # a second question after the first ("…有S码吗 还有能便宜点吗")

@@ -238,15 +238,15 @@ _WAITED = re.compile(
 
 # a cancel asked in so many words beside the wait ("等太久了 不要了 取消吧", "taking forever,
 # can I just cancel?"): asked back before anything is done; never "先不取消" / "don't cancel"
-def cancel_asked(text: str) -> bool:
-    """ "取消", "cancel" — not "先不取消", "don't cancel"."""
-    return _CANCEL_ASKED.search(text) is not None
-
-
 _CANCEL_ASKED = re.compile(
     r"(?<![不别先])取消|\b(?<!don't )(?<!not )cancel\b",
     re.IGNORECASE,
 )
+
+
+def cancel_asked(text: str) -> bool:
+    """ "取消", "cancel" — not "先不取消", "don't cancel"."""
+    return _CANCEL_ASKED.search(text) is not None
 
 
 # the change asked back ("改成 XL，对吗？") answered by the change itself: "可以 改吧", "那就改吧",
@@ -637,7 +637,7 @@ class OrderQueryFlow(Flow):
         change = OrderChangeFlow(conv, self.rpc, self.state)
         late = [f for f in order.attention if f.code in LATE]
         if intent != "order.cancel" and order.state in _BEFORE_SHIPPING and (
-            _CANCEL_ASKED.search(draft.text)
+            cancel_asked(draft.text)
         ):
             # "阔腿裤等太久了 不想要了 帮我取消": the cancel she asks for, not an urge (the wait
             # made it read as a complaint about the order)

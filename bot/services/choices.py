@@ -903,6 +903,23 @@ def _named_in_words(name: list[str], words: set[str]) -> int:
     return 0
 
 
+def _latin_or_digit(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _as_word(piece: str, text: str) -> bool:
+    """``piece`` in ``text`` with no Latin letter or digit right before or after it."""
+    start = text.find(piece)
+    while start >= 0:
+        end = start + len(piece)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not _latin_or_digit(before) and not _latin_or_digit(after):
+            return True
+        start = text.find(piece, start + 1)
+    return False
+
+
 _NUMBER_RUN = re.compile(r"[a-z]{0,3}\d[\d\s-]{3,}\d")
 
 
@@ -914,7 +931,7 @@ def _named_in(name: str, text: str) -> int:
     for n in range(len(name), 1, -1):
         tail = name[-n:]
         if tail.isascii() and tail.isalnum():
-            if re.search(rf"(?<![a-z0-9]){re.escape(tail)}(?![a-z0-9])", text):
+            if _as_word(tail, text):
                 return n
             continue
         if tail in text:
