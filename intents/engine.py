@@ -3007,20 +3007,23 @@ _LOOK_EN_22 = re.compile(
 
 def _reread_22(group: str, current: str, text: str, lower: str, norm: str) -> str | None:
     """The kinds of round 22 (see the patterns above); checked before the earlier rounds'."""
-    plain = not _either(_GRIEVANCE, lower, norm)
+
+    def plain() -> bool:  # no grievance told (two searches: only where a rule needs it)
+        return not _either(_GRIEVANCE, lower, norm)
+
     if (group in ("other", "complaint", "human", "greeting") or current == STATUS_INTENT) and (
-        plain and _presence_22(lower, norm)
+        _presence_22(lower, norm) and plain()
     ):
         return GREETING_INTENT
     if _closing_22(text, norm) and not cues(norm):
         return THANKS_INTENT
-    if group in ("order", "other") and person_words(text) and plain and not cues(norm) and not (
+    if group in ("order", "other") and person_words(text) and plain() and not cues(norm) and not (
         _either(_ORDER_WORD_22, lower, norm)
     ):
         return HUMAN_INTENT  # (beside her order's question, the bot hands over with its topic)
-    if group in ("complaint", "human", "greeting") and plain and _either(
+    if group in ("complaint", "human", "greeting") and _either(
         _PERSONAL_22, lower, norm
-    ):
+    ) and plain():
         return FALLBACK_INTENT
     if group in ("bargain", "payment") and _either(_GIFT_WRAP_22, lower, norm) and not (
         _either(_OFF_WORD_22, lower, norm)

@@ -50,10 +50,6 @@ _ORDER = (
     .join(Customer, Customer.id == Order.customer_id)
     .where(Order.order_no == bindparam("order_no"))
 )
-_PROVEN = select(OrderProof.proven_at).where(
-    OrderProof.telegram_user_id == bindparam("telegram_user_id"),
-    OrderProof.order_no == bindparam("order_no"),
-)
 _ITEM_COLUMNS = (
     OrderItem.id.label("item_id"),
     OrderItem.price,
@@ -249,12 +245,6 @@ def order_summary(
 def order_row(reads: Reads, order_no: str) -> Any:
     """The order's row with ``owner_telegram_id``, or ``None``."""
     return reads.first(_ORDER, {"order_no": order_no})
-
-
-def proven(reads: Reads, telegram_user_id: int, order_no: str) -> bool:
-    """Has this Telegram user answered this order's last four digits right before?"""
-    row = reads.first(_PROVEN, {"telegram_user_id": telegram_user_id, "order_no": order_no})
-    return row is not None
 
 
 def lookup(reads: Reads, order_no: str, telegram_user_id: int) -> tuple[Any, list[Any]] | None:
