@@ -337,6 +337,10 @@ def _hm(value: time) -> str:
     return f"{value.hour}:{value.minute:02d}"
 
 
+ANSWERS_KEPT = 4096
+"""Rendered answers a ``Replies`` keeps (cleared when full: a few hundred exist per shop)."""
+
+
 class Replies:
     """Everything the bot says, rendered from the shop policy and the locale templates."""
 
@@ -355,6 +359,10 @@ class Replies:
         # Telegram language codes seen, mapped onto a locale (every update asks; a few dozen
         # codes exist, the map is bounded all the same)
         self._locale_of_code: dict[tuple[str | None, str], str] = {}
+        # answers rendered, by everything that decides them (the policy and templates are
+        # fixed for the instance): most questions come with no slots or the same few, so a
+        # shop renders each of its answers once per locale and variant, not on every message
+        self._answers: dict[tuple[Any, ...], Html] = {}
 
     # -- loading and checks ----------------------------------------------------------------------
     def _load_all(self) -> dict[str, dict[str, str]]:
@@ -708,6 +716,41 @@ class Replies:
         }
 
     def answer(
+        self,
+        intent_id: str,
+        locale: str,
+        *,
+        region: str | None = None,
+        item_kind: ItemKind | None = None,
+        payments: frozenset[str] = frozenset(),
+        coupon: bool = False,
+        couriers: frozenset[str] = frozenset(),
+        days: int | None = None,
+        order_ask: OrderAsk = "number",
+        **slots: Any,
+    ) -> Html:
+        """The shop's answer for an intent, filled from the policy and the known slots (see
+        ``_render_answer``); rendered once for each set of arguments (``ANSWERS_KEPT`` of
+        them), as nothing else decides it."""
+        key = (intent_id, locale, region, item_kind, payments, coupon, couriers, days, order_ask,
+               *sorted(slots.items()))  # fmt: skip
+        try:
+            return self._answers[key]
+        except KeyError:
+            pass
+        except TypeError:  # a slot value that cannot be a key (none does today): rendered
+            key = ()
+        rendered = self._render_answer(
+            intent_id, locale, region=region, item_kind=item_kind, payments=payments,
+            coupon=coupon, couriers=couriers, days=days, order_ask=order_ask, **slots,
+        )
+        if key:
+            if len(self._answers) >= ANSWERS_KEPT:
+                self._answers.clear()
+            self._answers[key] = rendered
+        return rendered
+
+    def _render_answer(
         self,
         intent_id: str,
         locale: str,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from replies import render
 from replies.render import Html, LocaleError, Replies, writes_a_sentence_in, written_language
 from replies.views import OrderItemView, OrderView
 from shop.enums import EXCHANGE_REASONS
@@ -514,3 +515,41 @@ def test_a_sentence_of_a_language_not_only_its_names(
     text: str, language: str, sentence: bool
 ) -> None:
     assert writes_a_sentence_in(text, language) is sentence
+
+
+@pytest.mark.parametrize(
+    ("intent_id", "kwargs"),
+    [
+        ("shipping.courier", {}),
+        ("shipping.courier", {"couriers": frozenset({"sf"})}),
+        ("shipping.fee", {"region": "新疆"}),
+        ("shipping.region", {"region": "浙江"}),
+        ("payment.methods", {"payments": frozenset({"paypal"})}),
+        ("size.recommend", {"height_cm": 165, "weight_kg": 52.0}),
+        ("size.recommend", {"height_cm": 180}),
+        ("returns.return", {"item_kind": "custom"}),
+        ("returns.return", {"order_ask": "none"}),
+    ],
+)  # fmt: skip
+def test_an_answer_rendered_once_is_the_answer_rendered_anew(
+    policy: ShopPolicy, locales_dir: Path, intent_id: str, kwargs: dict[str, object]
+) -> None:
+    """Rendered answers are kept by their arguments: what is kept is exactly what would be
+    rendered, and other arguments (another slot, another locale) are not given a kept one."""
+    replies = Replies(policy, locales_dir)
+    for locale in ("zh-hans", "en"):
+        first = replies.answer(intent_id, locale, **kwargs)  # type: ignore[arg-type]
+        assert first == replies._render_answer(intent_id, locale, **kwargs)  # type: ignore[arg-type]
+        assert replies.answer(intent_id, locale, **kwargs) is first  # type: ignore[arg-type]
+    assert replies.answer(intent_id, "en", **kwargs) != replies.answer(  # type: ignore[arg-type]
+        intent_id, "zh-hans", **kwargs  # type: ignore[arg-type]
+    )
+    bare = replies.answer("size.recommend", "en")
+    assert replies.answer("size.recommend", "en", height_cm=170) != bare
+
+
+def test_kept_answers_are_bounded(policy: ShopPolicy, locales_dir: Path) -> None:
+    replies = Replies(policy, locales_dir)
+    for n in range(render.ANSWERS_KEPT + 10):
+        replies.answer("order.status", "en", order_no=f"KF{n:08d}")
+    assert 0 < len(replies._answers) <= render.ANSWERS_KEPT
