@@ -13,7 +13,8 @@ data the way aiogram adds it (for the handler's later filters and, when they all
 handler; a router's root filters for everything under it), a router level's data never leaks
 to its siblings, ``SkipHandler`` moves on to the next handler, sync callbacks still run in a
 thread, ``event_router`` and ``handler`` are what aiogram sets. Only the copies that no
-callback can see are left out. A router whose observer has outer middlewares, and a handler
+callback can see are left out, and the filters of a handler that a filter's ``admits`` rules out
+(a plain check of the ``decision`` that its own call makes first: ``_gates``) are not called. A router whose observer has outer middlewares, and a handler
 with inner middlewares, go through aiogram's own code (their middlewares see what they always
 saw). ``tests/unit/test_propagation.py`` holds the walk to aiogram's on every rule above.
 """
@@ -21,12 +22,13 @@ saw). ``tests/unit/test_propagation.py`` holds the walk to aiogram's on every ru
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.bases import REJECTED, UNHANDLED, SkipHandler
-from aiogram.dispatcher.event.handler import CallableObject
+from aiogram.dispatcher.event.handler import CallableObject, HandlerObject
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.types import TelegramObject
 
@@ -45,6 +47,11 @@ async def _trigger(
     """``TelegramEventObserver.trigger``: the first handler whose filters all pass. ``kwargs``
     becomes the trigger's own ("handler" and a handler's filter data stay in it)."""
     for handler in observer.handlers:
+        gates = handler.__dict__.get(_GATES)
+        if gates is None:
+            gates = handler.__dict__[_GATES] = _gates(handler)
+        if gates and not _admitted(gates, kwargs.get("decision")):
+            continue  # a filter would say no: said without calling the filters
         kwargs["handler"] = handler
         checked = kwargs
         passed = True
@@ -70,6 +77,29 @@ async def _trigger(
         except SkipHandler:
             continue
     return UNHANDLED
+
+
+_GATES = "_kefu_gates"
+
+
+def _gates(handler: HandlerObject) -> tuple[Callable[[Any], bool], ...]:
+    """The ``admits`` of the handler's filters that have one: a filter's plain check of the
+    message's ``decision`` that must hold for the filter to pass (``bot.routing.IntentRoute``,
+    the jobs' ``Job``: the intents they take). A policy question skips the job handlers by a
+    set look-up each instead of an awaited call of their filters. The filter's own call checks
+    the same first, so the handler is chosen as aiogram would choose it."""
+    return tuple(
+        f.callback.admits
+        for f in handler.filters or ()
+        if callable(getattr(f.callback, "admits", None))
+    )
+
+
+def _admitted(gates: tuple[Callable[[Any], bool], ...], decision: Any) -> bool:
+    for admits in gates:
+        if not admits(decision):
+            return False
+    return True
 
 
 def _inner_middlewares(observer: TelegramEventObserver) -> list[Any]:

@@ -79,8 +79,12 @@ class IntentRoute(Filter):
         named += [f"action={self.action}"] * (self.action is not None)
         return f"IntentRoute({', '.join(named)})"
 
-    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+    def admits(self, decision: Decision | None) -> bool:
+        """The whole check, without the message (``bot.propagation`` asks it first)."""
         return decision is not None and decision.outcome == "accept" and decision.intent in self.ids
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        return self.admits(decision)
 
 
 @dataclass(frozen=True)

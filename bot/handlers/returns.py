@@ -72,6 +72,10 @@ class Job(Filter):
         self.intents = intents
         self.test = test
 
+    def admits(self, decision: Decision | None) -> bool:
+        """Its intent matched (``bot.propagation`` asks this first)."""
+        return decision is not None and decision.intent in self.intents
+
     async def __call__(
         self,
         message: Message,
@@ -79,7 +83,7 @@ class Job(Filter):
         conv: Conversation | None = None,
         lead_part: str | None = None,
     ) -> bool:
-        if decision is None or conv is None or decision.intent not in self.intents:
+        if conv is None or not self.admits(decision):
             return False
         # a job asked beside a question leads the turn: its own words say it is one
         # (bot.services.several)

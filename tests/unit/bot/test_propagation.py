@@ -255,3 +255,67 @@ async def test_kefu_answers_the_same_either_way() -> None:
     plain = await _replies(lean=False)
     assert lean == plain
     assert all(lean)  # every message answered
+
+
+class Gated(Filter):
+    """Passes for a decision of ``intent`` only, and says so in ``admits`` (as ``Job`` and
+    ``IntentRoute`` do): the lean walk asks ``admits`` first and calls no filter of a handler
+    it rules out."""
+
+    def __init__(self, log: Log, intent: str) -> None:
+        self.log, self.intent = log, intent
+
+    def admits(self, decision: Any) -> bool:
+        return decision == self.intent
+
+    async def __call__(self, message: Message, decision: Any = None) -> bool:
+        self.log.append(("gated", self.intent, decision))
+        return self.admits(decision)
+
+
+def gated_walk(dp: Dispatcher, decisions: list[str]) -> tuple[Log, list[Any]]:
+    import asyncio
+
+    log: Log = []
+    router = Router(name="gated")
+    router.message.register(
+        lambda message: "refund", Word(log, "before-gate", ""), Gated(log, "refund")
+    )
+    router.message.register(lambda message: "other", Word(log, "other", ""))
+    dp.include_router(router)
+    current: list[str] = []
+
+    async def decide(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        data["decision"] = current[0]
+        return await handler(event, data)
+
+    dp.update.outer_middleware(decide)
+    bot = local_bot(LocalSession(keep=False))
+    customer = LocalCustomer(bot, 7003)
+    answers = []
+
+    async def run() -> None:
+        for decision in decisions:
+            current[:] = [decision]
+            answers.append(await dp.feed_update(bot, customer.says("hello")))
+
+    asyncio.run(run())
+    return log, answers
+
+
+def test_a_filters_admits_rules_a_handler_out_without_calling_its_filters() -> None:
+    decisions = ["refund", "size", "refund"]
+    lean_log, lean_answers = gated_walk(LeanDispatcher(), decisions)
+    log, answers = gated_walk(Dispatcher(), decisions)
+    assert lean_answers == answers == ["refund", "other", "refund"]
+    # aiogram called the handler's filters for "size" too; the lean walk did not
+    assert [e for e in log if e[0] == "gated"] == [
+        ("gated", "refund", "refund"),
+        ("gated", "refund", "size"),
+        ("gated", "refund", "refund"),
+    ]
+    assert [e for e in lean_log if e[0] == "gated"] == [
+        ("gated", "refund", "refund"),
+        ("gated", "refund", "refund"),
+    ]
+    assert [e[1] for e in lean_log if e[0] == "filter"] == ["before-gate", "other", "before-gate"]
