@@ -14,9 +14,10 @@ handler; a router's root filters for everything under it), a router level's data
 to its siblings, ``SkipHandler`` moves on to the next handler, sync callbacks still run in a
 thread, ``event_router`` and ``handler`` are what aiogram sets. Only the copies that no
 callback can see are left out, and the filters of a handler that a filter's ``admits`` rules out
-(a plain check of the ``decision`` that its own call makes first: ``_gates``) are not called. A router whose observer has outer middlewares, and a handler
+(a plain check of the ``decision`` that its own call makes first: ``_gates``) are not called.
+A router whose observer has outer middlewares, and a handler
 with inner middlewares, go through aiogram's own code (their middlewares see what they always
-saw). ``tests/unit/test_propagation.py`` holds the walk to aiogram's on every rule above.
+saw). ``tests/unit/bot/test_propagation.py`` holds the walk to aiogram's on every rule above.
 """
 
 from __future__ import annotations
@@ -88,11 +89,8 @@ def _gates(handler: HandlerObject) -> tuple[Callable[[Any], bool], ...]:
     the jobs' ``Job``: the intents they take). A policy question skips the job handlers by a
     set look-up each instead of an awaited call of their filters. The filter's own call checks
     the same first, so the handler is chosen as aiogram would choose it."""
-    return tuple(
-        f.callback.admits
-        for f in handler.filters or ()
-        if callable(getattr(f.callback, "admits", None))
-    )
+    found = (getattr(f.callback, "admits", None) for f in handler.filters or ())
+    return tuple(admits for admits in found if callable(admits))
 
 
 def _admitted(gates: tuple[Callable[[Any], bool], ...], decision: Any) -> bool:

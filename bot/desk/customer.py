@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject
@@ -29,7 +29,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot import keyboards
 from bot.desk.keyboards import RateCallback
 from bot.desk.state import Handoff
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.base import Draft
 from bot.flows.returns import wants_a_return
 from bot.services import choices
@@ -188,7 +188,7 @@ def get_routers() -> list[Router]:
         await conv.say(conv.t("handoff.rated"))
         await desk.rated(conv.bot, callback_data.ticket_no, callback_data.score, None)
 
-    @rating.message(StateFilter(Rating.waiting_for_comment), HasText())
+    @rating.message(InState(Rating.waiting_for_comment), HasText())
     async def on_comment(
         message: Message,
         conv: Conversation,

@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Router
-from aiogram.filters import StateFilter
 
-from bot.filters import MayBeBeforeIntents, Outcome, PrivateChat
+from bot.filters import InState, MayBeBeforeIntents, Outcome, PrivateChat
 from bot.flows import FLOWS
 from bot.handlers import (
     clarify,
@@ -78,7 +77,7 @@ def get_routers(
 
     # what a conversation in progress is waiting for (buttons of a flow pass at any time)
     flows = Router(name="bot.flows")
-    flows.message.filter(StateFilter(*(flow.states for flow in FLOWS)))
+    flows.message.filter(InState(*(flow.states for flow in FLOWS)))
     flows.include_routers(
         exchange_flow,
         orders_flow,

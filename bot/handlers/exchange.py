@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from aiogram import F, Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow, ExchangeRequest
 from bot.flows.products import ProductFacts, asks_to_buy
@@ -71,7 +71,7 @@ def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
     # One state check for the whole router: text outside these flows skips it at once.
-    flows.message.filter(StateFilter(ExchangeRequest))
+    flows.message.filter(InState(ExchangeRequest))
     router = Router(name=__name__)
 
     @router.message(IntentRoute(action="exchange"))

@@ -8,12 +8,12 @@ from typing import Any
 
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot import keyboards
-from bot.filters import HasContact, HasText
+from bot.filters import HasContact, HasText, InState
 from bot.flows import identity
 from bot.flows.address import AddressFlow
 from bot.flows.base import Flows, Identity
@@ -103,7 +103,7 @@ def get_waiting_router() -> Router:
     engine can't place — hears that the contact is the one step left, with its button (it
     heard "did you mean…?" before, and the customer was lost)."""
     router = Router(name=f"{__name__}.waiting")
-    router.message.filter(StateFilter(Identity.waiting_for_contact), HasText())
+    router.message.filter(InState(Identity.waiting_for_contact), HasText())
 
     @router.message()
     async def handle_text_while_waiting(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.invoice import InvoiceFlow, InvoiceRequest
 from bot.keyboards import InvoiceTypeCallback, OrderPickCallback
@@ -29,7 +29,7 @@ class InvoiceOnNamedOrder(Filter):
 def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
-    flows.message.filter(StateFilter(InvoiceRequest))
+    flows.message.filter(InState(InvoiceRequest))
     router = Router(name=__name__)
 
     @router.message(IntentRoute("payment.invoice"))
@@ -44,7 +44,7 @@ def get_routers() -> tuple[Router, Router]:
         await flows.get(InvoiceFlow).order_typed(message.text or "", decision)
 
     @flows.message(
-        StateFilter(
+        InState(
             InvoiceRequest.waiting_for_type,
             InvoiceRequest.waiting_for_title,
             InvoiceRequest.waiting_for_tax_no,

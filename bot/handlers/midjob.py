@@ -16,12 +16,12 @@ import re
 from typing import Any
 
 from aiogram import Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.fsm.state import StatesGroup
 from aiogram.types import Message
 
 from bot import keyboards
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.address import AddressChange
 from bot.flows.base import Flows, Identity
 from bot.flows.exchange import ExchangeFlow, ExchangeRequest
@@ -154,7 +154,7 @@ def get_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasText())
 
-    @router.message(StateFilter(ReturnRequest, ExchangeRequest), Switched())
+    @router.message(InState(ReturnRequest, ExchangeRequest), Switched())
     async def on_switched(message: Message, flows: Flows, to: str) -> None:
         text = message.text or ""
         if to == "exchange":
@@ -162,7 +162,7 @@ def get_router() -> Router:
         else:
             await flows.get(ExchangeFlow).return_instead(text)
 
-    @router.message(StateFilter(ReturnRequest, ExchangeRequest), OtherOrder())
+    @router.message(InState(ReturnRequest, ExchangeRequest), OtherOrder())
     async def on_other_order(
         message: Message,
         flows: Flows,
@@ -187,7 +187,7 @@ def get_router() -> Router:
         else:
             await flows.get(ExchangeFlow).start_for(order_no, last4)
 
-    @router.message(StateFilter(*NEVER_MIND), NeverMind())
+    @router.message(InState(*NEVER_MIND), NeverMind())
     async def on_never_mind(
         message: Message, conv: Conversation, flows: Flows, raw_state: str
     ) -> None:
@@ -196,7 +196,7 @@ def get_router() -> Router:
         conv.memory.left_job = None
         await conv.say(conv.t(said))
 
-    @router.message(StateFilter(ReturnRequest, ExchangeRequest, OrderQuery), AsksWhy())
+    @router.message(InState(ReturnRequest, ExchangeRequest, OrderQuery), AsksWhy())
     async def on_why_last4(message: Message, conv: Conversation) -> None:
         await conv.say(conv.t("ask.last4_why"))
 

@@ -5,10 +5,9 @@ read back confirmed by its buttons or in words. The request itself comes in as t
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.notes import OrderNote, OrderNoteFlow
 from bot.keyboards import ConfirmNoteCallback
@@ -18,7 +17,7 @@ from intents import Decision
 def get_router() -> Router:
     """The note flow's state and button handlers (under the flows router)."""
     router = Router(name=__name__)
-    router.message.filter(StateFilter(OrderNote))
+    router.message.filter(InState(OrderNote))
 
     @router.message(OrderNote.waiting_for_text, HasText())
     async def on_note_text(

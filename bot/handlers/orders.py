@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from aiogram import F, Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.address import AddressChange, AddressFlow, address_in, receiver_told
 from bot.flows.base import Flows
 from bot.flows.orders import (
@@ -193,7 +193,7 @@ def get_in_view_router() -> Router:
     """A short follow-up about the order whose card was just shown, before the intents (which
     would answer "那什么时候到" with the shop's times): outside any flow."""
     router = Router(name=f"{__name__}.in_view")
-    router.message.filter(StateFilter(None), HasText())
+    router.message.filter(InState(None), HasText())
 
     @router.message(FollowUpOnOrderInView())
     async def handle_follow_up_on_order_in_view(
@@ -211,7 +211,7 @@ def get_routers() -> tuple[Router, Router, Router]:
     engine could not place — after the intents, before "did you mean"): flows go first."""
     flows = Router(name=f"{__name__}.flows")
     # One state check for the whole router: text outside these flows skips it at once.
-    flows.message.filter(StateFilter(OrderQuery, AddressChange, OrderChange))
+    flows.message.filter(InState(OrderQuery, AddressChange, OrderChange))
     router = Router(name=__name__)
 
     @flows.message(OrderQuery.waiting_for_order, HasText())

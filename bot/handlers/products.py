@@ -7,10 +7,10 @@ import re
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.products import (
     SHEER,
@@ -95,7 +95,7 @@ def get_routers() -> tuple[Router, Router, Router]:
     """(the flow's state and button handlers, the intent handlers, the stock questions the
     engine could not place — to go before the "did you mean" fallback)."""
     flows = Router(name=f"{__name__}.flows")
-    flows.message.filter(StateFilter(ProductQuestion))
+    flows.message.filter(InState(ProductQuestion))
     router = Router(name=__name__)
     stock = Router(name=f"{__name__}.stock")
 

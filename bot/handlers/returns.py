@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
@@ -329,7 +329,7 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     first, so a policy question passes them cheaply). By default they get a router of their
     own."""
     flows = Router(name=f"{__name__}.flows")
-    flows.message.filter(StateFilter(ReturnRequest))
+    flows.message.filter(InState(ReturnRequest))
     if jobs is None:
         jobs = Router(name=f"{__name__}.jobs")
         # One check for the whole router: most turns (policy answers) skip it at once.

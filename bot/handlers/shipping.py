@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from aiogram import Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.shipping import REGIONAL, ShippingFlow, ShippingQuestion
 from bot.routing import IntentRoute
@@ -61,7 +61,7 @@ def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
     # One state check for the whole router: text outside these flows skips it at once.
-    flows.message.filter(StateFilter(ShippingQuestion))
+    flows.message.filter(InState(ShippingQuestion))
     router = Router(name=__name__)
 
     @flows.message(ShippingQuestion.waiting_for_region, HasText())

@@ -4,10 +4,10 @@ itself. The steps are ``bot.flows.size``."""
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.products import explain_unsold
 from bot.flows.size import SizeAdvice, SizeFlow, measurement_named
@@ -23,7 +23,7 @@ def get_routers() -> tuple[Router, Router]:
     """(the flow's state and button handlers, the intent handlers): flows go first."""
     flows = Router(name=f"{__name__}.flows")
     # One state check for the whole router: text outside these flows skips it at once.
-    flows.message.filter(StateFilter(SizeAdvice))
+    flows.message.filter(InState(SizeAdvice))
     router = Router(name=__name__)
 
     @flows.message(SizeAdvice.waiting_for_body, HasText())

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 from aiogram import Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot import keyboards
-from bot.filters import HasText
+from bot.filters import HasText, InState
 from bot.flows import FLOWS
 from bot.flows.base import Identity
 from bot.services import choices
@@ -44,7 +44,7 @@ class ThanksOnly(Filter):
 def get_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(
-        StateFilter(Identity.waiting_for_contact, *(flow.states for flow in FLOWS)), HasText()
+        InState(Identity.waiting_for_contact, *(flow.states for flow in FLOWS)), HasText()
     )
 
     @router.message(ThanksOnly())
