@@ -57,7 +57,14 @@ async def _trigger(
         checked = kwargs
         passed = True
         for event_filter in handler.filters or ():
-            check = await _call(event_filter, event, checked)
+            if event_filter.awaitable:  # _call's work, without a coroutine of its own
+                check = await event_filter.callback(
+                    event,
+                    **(checked if event_filter.varkw
+                       else {k: checked[k] for k in event_filter.params if k in checked}),
+                )  # fmt: skip
+            else:
+                check = await _call(event_filter, event, checked)
             if not check:
                 passed = False
                 break
@@ -140,11 +147,12 @@ async def propagate(
                 return UNHANDLED
             if isinstance(check, dict):
                 data.update(check)
-        response = await _trigger(observer, event, dict(data))
-        if response is REJECTED:  # pragma: no cover (as in aiogram)
-            return UNHANDLED
-        if response is not UNHANDLED:
-            return response
+        if observer.handlers:  # (a router of routers has none: nothing to copy the data for)
+            response = await _trigger(observer, event, dict(data))
+            if response is REJECTED:  # pragma: no cover (as in aiogram)
+                return UNHANDLED
+            if response is not UNHANDLED:
+                return response
     response = UNHANDLED
     for sub_router in router.sub_routers:
         if type(sub_router).propagate_event is _ROUTERS_OWN:
