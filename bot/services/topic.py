@@ -132,7 +132,9 @@ def remember(decision: Decision, memory: ChatMemory, now: datetime | None = None
     "something else" leave the topic as it was)."""
     if decision.outcome != "accept" or decision.group in NOT_TOPICS:
         return
-    slots = decision.slots.model_copy(update={"topic": None, "quantity": None})
+    slots = decision.slots  # (frozen: shared as it is when there is nothing to leave out)
+    if slots.topic is not None or slots.quantity is not None:
+        slots = slots.model_copy(update={"topic": None, "quantity": None})
     # the decision's fields, validated when it was made
     memory.topic = Topic.model_construct(
         intent=decision.intent, at=now or datetime.now(UTC), turn=memory.turns, slots=slots
