@@ -26,12 +26,17 @@ class NameBook:
             reverse=True,
         )
         ending = "(?:s|es)?" if plurals else ""
+        # the alternatives tried only where a word can start (the lookahead's class): without
+        # it every position of the message tries every word, 3-5x slower on a sentence
+        firsts = "".join(sorted({re.escape(word[0]) for word, _ in words}))
         self._pattern = re.compile(
-            "|".join(
+            f"(?=[{firsts}])(?:"
+            + "|".join(
                 rf"(?<![a-z]){re.escape(word)}{ending}(?![a-z])" if word.isascii()
                 else re.escape(word)
                 for word, _ in words
-            ),
+            )
+            + ")",
             re.IGNORECASE,
         )
         self._key_of = {word: key for word, key in words}

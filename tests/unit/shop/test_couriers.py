@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.services.questions import couriers_asked
+from shop import couriers, payments
 from shop.couriers import COURIER_BRANDS, couriers_named, policy_code
+from shop.names import NameBook
 from shop.policy import load_policy
 
 POLICY = load_policy()
@@ -39,3 +41,15 @@ def test_the_demo_policys_couriers() -> None:
         "zto": "default", "sf": "sf", "ems": "ems", "yto": None, "sto": None, "yunda": None,
         "jt": None, "jd": None, "deppon": None, "best": None,
     }
+
+
+@pytest.mark.parametrize("book", [couriers._BOOK, payments._BOOK], ids=["couriers", "payments"])
+def test_every_word_of_a_book_is_found_in_a_sentence_any_case(book: NameBook) -> None:
+    """The pattern tries its words only where one can start: every word still names its key,
+    mid-sentence, at either end, in upper case; an ASCII word only as a whole word."""
+    for word, key in book._key_of.items():
+        for text in (f"请问 {word} 可以吗", f"{word}", f"can I use {word.upper()} please",
+                     f"{word}吗"):  # fmt: skip
+            assert key in book.named(text), (word, text)
+        if word.isascii() and word.isalpha():
+            assert book.named(f"x{word}x") == frozenset(), word
