@@ -3173,10 +3173,14 @@ _NOT_YOUR_FAULT_23 = re.compile(
     r"不怪你们|不是你们的(?:问题|错|责任)|跟你们(?:没关系|无关)|和你们(?:没关系|无关)"
     r"|\bnot your (?:fault|problem)\b|\bnothing to do with you\b"
 )
+_SHOP_ASKED_23 = re.compile(
+    r"[?？吗呢]|帮我|能不能|可不可以|可以|怎么|\b(?:can|could|would|will|please|pls)\b"
+)
 _LAUGH_23 = re.compile(r"笑死|哈{2,}|hhh+|\b(?:lol|lmao|haha+)\b")
 _SHOP_FAULT_23 = re.compile(
     r"坏|破|烂|差|慢|没(?:发|到|收到|回|人)|不(?:发|回|理)|退|换|错|少|问题|怎么(?:办|回事)|骗"
     r"|质量|好意思|就这|还敢|服了|无语|醉了"
+    r"|帮我|能不能|可不可以|催"  # (a request beside it: "哈哈 帮我催一下")
 )
 # a place to try things on asked ("any showroom in leeds?", "有实体店吗 想摸摸面料"): out of
 # scope, where the model read a garment's fit, material or colour
@@ -3310,7 +3314,7 @@ def _reread_23(group: str, current: str, text: str, lower: str, norm: str) -> st
         pieces = norm.replace("…", " ").split()
         if pieces and all(_HESITATION_23.match(p) for p in pieces):
             return FALLBACK_INTENT
-        if _either(_NOT_YOUR_FAULT_23, lower, norm) and "?" not in text and "？" not in text:
+        if _either(_NOT_YOUR_FAULT_23, lower, norm) and not _SHOP_ASKED_23.search(lower):
             return FALLBACK_INTENT
         if _either(_LAUGH_23, lower, norm) and not _SHOP_FAULT_23.search(norm) and (
             cjk_count(norm)

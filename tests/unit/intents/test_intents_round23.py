@@ -121,6 +121,8 @@ def test_round_23_rule_on_its_misreading(text, misread, intent):
         ("嗯 那个 我的退款呢", "complaint.general"),  # not only hesitation
         ("哈哈 又发错了 服了", "complaint.general"),  # a laugh at a fault
         ("不怪你们 但是快递太慢了吧？", "complaint.general"),  # a question in it
+        ("不怪你们 是快递的问题 帮我催一下", "complaint.general"),  # a request in it
+        ("哈哈 帮我看看物流", "complaint.general"),  # a request beside the laugh
         ("is my parcel with dpd or evri", "order.status"),  # her order
         ("你们骗子吧 发不发海外", "complaint.general"),  # a grievance
         ("等了好几天还没发出 你们要多久才发", "order.status"),  # not a timing misread
