@@ -22,7 +22,9 @@ _CALL = re.compile(
     r"|\bphone number (for|of|to reach) (you|the shop|customer service)\b"
     r"|\b(talk|speak) (to you |with you )?(on|over|by) the phone\b"
     r"|\bnumber (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|hotline|helpline"
-    r"|热线|电话客服",
+    r"|热线|电话客服"
+    # a landline or a number to ring given ("能留个座机吗 我打过去说"; round 23)
+    r"|(给|留)(个|一个|我)?(你们的?|客服的?|店里的?)?(座机|电话号|手机号)|打过去(聊|说|问|沟通)",
     re.IGNORECASE,
 )
 # A person: 转人工, 找个人工, a real person
@@ -65,7 +67,13 @@ _PERSON = re.compile(
     r"|\b(a |some )?(real |actual |live )?(staff member|staff|human|person|agent) (to )?"
     r"(pick|take) (this|it|me) (up|over)\b"
     r"|\bnot (the |an |these |this |your )?auto(matic|mated)?[- ]?(replies|reply|responses?"
-    r"|answers?|messages?)\b",
+    r"|answers?|messages?)\b"
+    # any humans about, it escalated to someone above ("any real people around?", "could you
+    # escalate this to your manager please"; round 23)
+    r"|\bany (real |actual |live )?(humans?|real people|actual people) (working|around|on|there"
+    r"|here|available|online|in)\b"
+    r"|\bescalate (this|it|me|my case|my issue)? ?to (a |an |the |your |some )?(supervisor|manager"
+    r"|human|person|someone|somebody|senior|team lead|boss)\b|\bwhoever is (above|over) you\b",
     re.IGNORECASE,
 )
 # "不用转人工，你直接告诉我", "no need for a human": a person declined, not asked for
@@ -86,7 +94,7 @@ _A_PHONE_NUMBER = re.compile(r"1\d{10}|\d{3,4}[- ]?\d{7,8}")
 # not a request for a person (answered honestly, a person offered: ``bot.handlers.person``)
 _BOT_QUESTION = re.compile(
     r"(?:你|您|这|对面)?(?:们)?(?<!我)是(?:不是)?(?:个)?(?:真人|活人|人工|机器人|机器|人|AI|ai|程序|自动回复)"
-    r"(?:客服)?(?:还是(?:真人|活人|机器人|机器|人工|人|AI|ai))?(?:在回(?:复|消息)?)?"
+    r"(?:客服)?(?:还是(?:真人|活人|机器人|机器|人工|人|AI|ai|程序|自动回复))?(?:在回(?:复|消息)?)?"
     r"(?:吗|嘛|么|呢|啊|吧|[?？]|$)"
     r"|真人吗|机器人吗|真人回复吗|有真人吗"
     r"|\b(?:are|r) (?:you|u|these|the replies) (?:a |an )?(?:real |actual |live )?"

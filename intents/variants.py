@@ -161,6 +161,7 @@ PINYIN: dict[str, str] = {
     "youhui": "优惠", "pianyi": "便宜", "pianyidian": "便宜点", "dazhe": "打折",
     "zhekou": "折扣", "kanjia": "砍价",
     "dingdan": "订单", "danhao": "单号", "dizhi": "地址", "quxiao": "取消", "xiugai": "修改",
+    "dan": "单", "danzi": "单子", "chexiao": "撤销",  # (an order withdrawn in pinyin; round 23)
     "fukuan": "付款", "zhifu": "支付", "zhifubao": "支付宝", "weixin": "微信",
     "huabei": "花呗", "fapiao": "发票", "huodaofukuan": "货到付款", "daofu": "到付",
     "rengong": "人工", "kefu": "客服", "zhenren": "真人",
