@@ -695,9 +695,14 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     async def keep_photos(self, draft: ReturnDraft, return_no: str) -> str | None:
         """The photos she sent before confirming, on the return just made; the line that says
         so (``None``: there were none, or none could be kept — they stay with the chat for a
-        ticket, as any photo)."""
+        ticket, as any photo). Photos sent just before the return was asked, with no return
+        in view then ("看 这里开线了" + photo, "我要退货"), go on it too."""
+        photos = list(draft.photos)
+        for loose in self.conv.memory.take_loose_photos():
+            if all(p.file_unique_id != loose.file_unique_id for p in photos):
+                photos.append(loose)
         kept = 0
-        for photo in draft.photos:
+        for photo in photos:
             try:
                 reply = await return_photos.keep(self.conv, self.rpc, photo, return_no)
             except BusError:

@@ -87,6 +87,8 @@ def get_router() -> Router:
             and await return_photos.handle_photo(conv, rpc, state, message)
         ):
             return  # kept with her return (or held for the one being made), and said so
+        if kind == "photo" and (loose := return_photos.photo_of(message)) is not None:
+            conv.memory.hold_loose_photo(loose)  # for a return she may ask next
         markup = None
         key = REPLY_KEY[kind]
         if escalated and kind != "sticker":

@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 MEMORY_DESTINY = "kefu"
 TEXT_LIMIT = 4096  # a transcript line, as long as a Telegram message
 ATTACHMENT_LIMIT = 50
+LOOSE_PHOTOS = 5
+"""Photos held loose for a return not asked yet (the newest)."""
+LOOSE_PHOTO_S = 30 * 60
+"""How long before a return is made a loose photo still goes on it."""
 PROOF_LIMIT = 10
 CARD_FRESH_S = 10 * 60
 """An order's card shown this long ago is still in mind: a question about the order gets the
@@ -110,6 +114,8 @@ class HeldPhoto(BaseModel):
     caption: str | None = None
     message_id: int
     """Her message with the photo (the command's idempotency key is made from it)."""
+    at: datetime | None = None
+    """When she sent it (a photo held loose, before any return: ``ChatMemory.loose_photos``)."""
 
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -238,6 +244,10 @@ class ChatMemory(BaseModel):
     address_refused: tuple[int, str] | None = None
     """A shipped order's address change refused: the turn and the order. "so what are my
     options then?" right after is answered with them (``bot.services.address_options``)."""
+    loose_photos: list[HeldPhoto] = Field(default_factory=list)
+    """Photos she sent with no return in view ("看 这里开线了" + photo, then "我要退货"): kept
+    for a ticket as any photo, and taken by the return she makes within ``LOOSE_PHOTO_S``
+    (``ReturnFlow.keep_photos``), where the after-sales team sees them."""
     return_photo: HeldPhoto | None = None
     """A photo she sent for a return while she has several: kept until she picks which
     (``bot.services.return_photos``)."""
@@ -467,6 +477,24 @@ class ChatMemory(BaseModel):
             except (ValueError, ValidationError):
                 logger.warning("chat memory: a transcript line that does not read was left out")
         return lines
+
+    def hold_loose_photo(self, photo: HeldPhoto, now: datetime | None = None) -> None:
+        """A photo sent with no return in view: held (the newest ``LOOSE_PHOTOS``) for the
+        return she may make next."""
+        held = [p for p in self.loose_photos if p.file_unique_id != photo.file_unique_id]
+        stamped = photo.model_copy(update={"at": now or datetime.now(UTC)})
+        self.loose_photos = [*held[-(LOOSE_PHOTOS - 1) :], stamped]
+
+    def take_loose_photos(self, now: datetime | None = None) -> list[HeldPhoto]:
+        """The loose photos sent within ``LOOSE_PHOTO_S``, for the return just made; none are
+        held after (older ones belonged to something else)."""
+        now = now or datetime.now(UTC)
+        taken = [
+            p for p in self.loose_photos
+            if p.at is not None and (now - p.at).total_seconds() <= LOOSE_PHOTO_S
+        ]  # fmt: skip
+        self.loose_photos = []
+        return taken
 
     def add_attachment(self, attachment: Attachment) -> None:
         self.attachments = [*self.attachments[-(ATTACHMENT_LIMIT - 1) :], attachment]

@@ -117,3 +117,20 @@ async def test_a_photo_with_no_return_in_view_is_kept_for_a_person_as_before(sta
     customer = stack.customer()
     [kept] = await customer.sends_photo()
     assert kept.text == stack.t("media.photo_kept")
+
+
+async def test_a_photo_sent_before_the_return_was_asked_goes_on_it_zh(stack) -> None:
+    """"看 这里开线了" + photo with no return in view (kept for a person, as before), then "我要
+    退货": the return made takes the photo, where the after-sales team sees it, and says so."""
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="regular", delivered_ago=timedelta(days=1), telegram_user_id=customer.user_id
+    )
+    [kept] = await customer.sends_photo(caption="裤脚这里开线了")
+    assert kept.text == stack.t("media.photo_kept")
+    quote = await up_to_the_quote(customer, "我要退货", "尺码不合适", "是的")
+    [made] = await customer.presses(quote, "确认退货")
+    [record] = await returns_of(stack, order.order_no)
+    assert stack.t("return_photo.with_created", return_no=record.return_no) in made.text
+    [photo] = await photos_of(stack, record.return_no)
+    assert photo.caption == "裤脚这里开线了"

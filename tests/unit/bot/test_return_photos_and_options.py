@@ -83,3 +83,20 @@ def test_options_only_right_after_the_refusal() -> None:
     assert address_options.asked(refused, "what are my options?")
     assert not address_options.asked(chat(address_refused=(3, "KF26000001"), turns=6), "那怎么办")
     assert not address_options.asked(chat(turns=4), "那怎么办")
+
+
+def test_loose_photos_go_on_the_next_return_within_half_an_hour_once() -> None:
+    memory = ChatMemory()
+    memory.hold_loose_photo(photo("old", message_id=1), now=NOW - timedelta(minutes=45))
+    memory.hold_loose_photo(photo("the seam", message_id=2).model_copy(
+        update={"file_unique_id": "AQADu2"}), now=NOW - timedelta(minutes=5))  # fmt: skip
+    memory.hold_loose_photo(photo("the seam", message_id=2).model_copy(
+        update={"file_unique_id": "AQADu2"}), now=NOW - timedelta(minutes=4))  # fmt: skip
+    taken = memory.take_loose_photos(now=NOW)
+    assert [p.message_id for p in taken] == [2]  # the old one is not hers to take; one copy
+    assert memory.take_loose_photos(now=NOW) == []  # taken once
+    for n in range(8):
+        memory.hold_loose_photo(
+            photo(message_id=n).model_copy(update={"file_unique_id": f"U{n}"}), now=NOW
+        )
+    assert [p.message_id for p in memory.take_loose_photos(now=NOW)] == [3, 4, 5, 6, 7]
