@@ -258,28 +258,31 @@ class SizeFlow(Flow):
             reply_markup=markup,
         )
 
-    async def product_named(self, text: str, decision: Decision | None) -> None:
+    async def product_named(self, text: str, decision: Decision | None) -> bool:
+        """The item named at "which item?": advised on (``True``), or picked among several,
+        or asked again."""
         draft = await self.draft()
         if draft.choices:
             # "那针织的呢" at the dresses offered: the knit one, by what sets it apart
             picked = choices.named_among(text, [(c.name, "") for c in draft.choices])
             if picked is not None:
                 await self.recommend(draft, draft.choices[picked].product_id)
-                return
+                return True
         candidates = await self._products_named(text)
         if not candidates:
             await self.ask_again_or_step_aside(decision, "ask.product_for_size")
-            return
+            return False
         draft = await self.draft()
         if len(candidates) == 1:
             await self.recommend(draft, candidates[0].product_id)
-            return
+            return True
         draft.choices = candidates
         await self.keep(draft)
         await self.conv.say(
             self.conv.t("ask.product_for_size"),
             reply_markup=keyboards.products((c.product_id, c.name[:60]) for c in candidates),
         )
+        return False
 
     async def product_picked(self, product_id: int) -> None:
         await self.recommend(await self.draft(), product_id)

@@ -4,6 +4,7 @@ itself. The steps are ``bot.flows.size``."""
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
@@ -11,12 +12,31 @@ from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.products import explain_unsold
 from bot.flows.size import SizeAdvice, SizeFlow, measurement_named
+from bot.handlers.products import PriceQuestion, SheerQuestion, StockQuestion
 from bot.keyboards import ProductPickCallback
 from bot.routing import IntentRoute
 from bot.services.conversation import Conversation
+from bot.services.memory import ChatMemory
 from bus import Bus
 from intents import Decision
 from intents.slots import extract_slots
+
+PRODUCT_QUESTIONS = frozenset({"color.options", "quality.material"})
+"""Questions about an item that its handlers answer for the item named or in view."""
+
+
+async def asks_of_the_product(
+    message: Message, decision: Decision | None, memory: ChatMemory | None
+) -> bool:
+    """The message asks something of the item it names, that a product question's handler
+    answers: its colours or material (the engine sure of it), or — where the engine placed
+    nothing — its stock, price or whether it shows through (``bot.handlers.products``)."""
+    if decision is not None and decision.outcome == "accept":
+        return decision.intent in PRODUCT_QUESTIONS
+    for question in (StockQuestion(), PriceQuestion(), SheerQuestion()):
+        if await question(message, decision, memory):
+            return True
+    return False
 
 
 def get_routers() -> tuple[Router, Router]:
@@ -36,9 +56,16 @@ def get_routers() -> tuple[Router, Router]:
 
     @flows.message(SizeAdvice.waiting_for_product, HasText())
     async def on_product_named(
-        message: Message, flows: Flows, decision: Decision | None = None
+        message: Message,
+        flows: Flows,
+        decision: Decision | None = None,
+        memory: ChatMemory | None = None,
     ) -> None:
-        await flows.get(SizeFlow).product_named(message.text or "", decision)
+        advised = await flows.get(SizeFlow).product_named(message.text or "", decision)
+        if advised and await asks_of_the_product(message, decision, memory):
+            # "那件卫衣有灰色吗" at "which item?": the hoodie's size advice, then the colour
+            # asked of it, by the product questions' own handlers (it was left unanswered)
+            raise SkipHandler
 
     @flows.callback_query(SizeAdvice.waiting_for_product, ProductPickCallback.filter())
     async def on_product_picked(

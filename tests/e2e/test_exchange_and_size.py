@@ -411,3 +411,26 @@ async def test_two_items_named_apart_in_one_size_question_get_advice_each_zh_and
     said = await english.says("I'm 170cm 60kg, what size for the hoodie and the jeans?", replies=2)
     assert [m.text.split("\n")[0] for m in said] == ["Pullover Hoodie", "High-waist Jeans"]
     await english.hears_nothing_more()
+
+
+async def test_the_item_named_with_a_question_of_it_gets_both_answers(stack) -> None:
+    """Found holding the console (session 19): "那件卫衣有灰色吗" at "which item?" after a
+    height and weight got the hoodie's size advice, and the colour asked was never answered.
+    The advice, then the answer of the product question's own handler; a bare name, advice
+    only."""
+    customer = stack.customer()
+    [which] = await customer.says("我身高165 体重52 穿什么码")
+    assert "哪件商品" in which.text
+    advice, colours = await customer.says("那件卫衣有灰色吗", replies=2)
+    assert advice.text.startswith("连帽卫衣") and " M " in advice.text
+    assert "灰色" in colours.text and "颜色" in colours.text  # the colours it comes in
+    english = stack.customer(language_code="en")
+    [which] = await english.says("im 170cm and 60kg, what size should i get")
+    assert "which item" in which.text.lower() or "which product" in which.text.lower()
+    advice, stock = await english.says("the hoodie, is it in stock in M?", replies=2)
+    assert "size" in advice.text.lower() and "M" in stock.text and stock.text != advice.text
+    plain = stack.customer()
+    await plain.says("我身高165 体重52 穿什么码")
+    [only] = await plain.says("连帽卫衣")
+    assert only.text.startswith("连帽卫衣")
+    await plain.hears_nothing_more()
