@@ -868,8 +868,8 @@ def _point_mass(st: _State, intent_id: str, confidence: float) -> Probs:
 
 def _slot_intent(slots: Slots) -> str | None:
     """The intent a message made only of slot values asks about."""
-    if slots.order_no is not None:
-        return "order.status"
+    if slots.order_no is not None or slots.phone_last4 is not None:
+        return "order.status"  # (the phone's last four alone: her order looked up, round 24)
     if (slots.size is not None or slots.height_cm is not None or slots.weight_kg is not None
             or slots.fit is not None or slots.waist_cm is not None or slots.hip_cm is not None
             or slots.bust_cm is not None):

@@ -106,7 +106,7 @@ def chinese_numerals_to_digits(text: str) -> str:
 
 _ORDER = re.compile(r"(?<![a-z0-9])k\s*f[\s#:：-]*((?:\d[\s-]*){8})(?!\d)")
 _PHONE = re.compile(
-    r"(?:尾号|后四位|后4位|末四位|末4位|last\s*(?:four|4)(?:\s*digits?)?|ending\s*(?:in|with))"
+    r"(?:(?:手机|电话)(?:号码?)?)?(?:尾号|后四位|后4位|末四位|末4位|last\s*(?:four|4)(?:\s*digits?)?|ending\s*(?:in|with))"
     r"\D{0,6}?(\d{4})(?!\d)"
 )
 _HEIGHT_M = re.compile(r"(?<![\d.])([12])\s*(?:\.\s*(\d{1,2})\s*(?:m|米)(?![a-z])|米\s*(\d{1,2}))")

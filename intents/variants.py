@@ -76,6 +76,12 @@ ZH_VARIANTS: dict[str, str] = {
     "蟹蟹": "谢谢", "谢谢您": "谢谢", "感恩": "感谢",
     "多钱": "多少钱",
     "在伐": "在吗", "好伐": "好吗",
+    # round 24: homophones of the shop's words (客腹 for 客服, 人公 for 人工, 顺峰, 园通, 地趾,
+    # 退歀 with the other 款-like character, 投素, 差平) and Shanghainese (侬 you, 今朝 today,
+    # 阿拉 we, not 阿拉伯; a question's final 伐 is ``_FA``)
+    "客腹": "客服", "客付": "客服", "人公": "人工", "顺峰": "顺丰", "园通": "圆通",
+    "地趾": "地址", "退歀": "退款", "投素": "投诉", "差平": "差评",
+    "侬": "你", "今朝": "今天", "阿拉": "我们", "阿拉伯": "阿拉伯",
     # 再 for 在 asking whether anyone is there (再吗, 再么, 再不再): 再…吗 is never a question
     # of its own in shop chat (能再便宜点吗 has words between)
     "再吗": "在吗", "再么": "在吗", "再不再": "在不在",
@@ -88,6 +94,20 @@ ZH_VARIANTS: dict[str, str] = {
 
 # 么 ending a question (在么, 有么, 能退么) is 吗; the words that contain 么 are kept.
 _ME = re.compile(r"(?<![什怎那这多要为干甚])么")
+
+# 伐 ending a question in Shanghainese (今朝上班伐, 有货伐): 吗; never 步伐 砍伐 讨伐 征伐 采伐
+_FA = re.compile(r"(?<![步砍讨征采杀北])伐(?=$|[\s?？!！,，.。~～])")
+# a sticker's name in brackets as chat apps write it ([捂脸], [抱拳], [图片]): nothing, as an emoji
+# is, except anger ([发怒], [咒骂]), which is a frustration cue's word (round 24)
+_STICKER = re.compile(r"\[([\u4e00-\u9fff]{1,5})\]")
+_ANGRY_STICKERS = frozenset({"发怒", "怒", "咒骂", "愤怒", "生气"})
+# a lone 再不 (在不: "anyone there?") or a lone "zai" in pinyin, the whole message (round 24)
+_LONE_ZAI = re.compile(r"^\s*(?:再不|zai)\s*[?？!！.。~～]*\s*$")
+
+
+def _sticker(m: re.Match[str]) -> str:
+    return " 气死 " if m.group(1) in _ANGRY_STICKERS else " "
+
 
 # separable verbs with 的/了/个 inside: 哪里发的货 -> 哪里发货, 退了款 -> 退款, 砍个价 -> 砍价
 _SPLIT_VERB = re.compile(r"([发退换付下收])[的了]([货款单])|([砍讲还议打])[个了]([价折])")
@@ -103,6 +123,8 @@ CN_NUMERAL = re.compile(
 LATIN_ABBREVIATIONS: dict[str, str] = {
     "kd": "快递", "yf": "运费", "zfb": "支付宝", "wx": "微信", "vx": "微信",
     "qx": "取消", "zp": "正品", "rg": "人工", "pyd": "便宜点",
+    "rgrg": "人工", "rgrgrg": "人工",  # (round 24: the shorthand said again and again)
+    "yyds": "太棒了",  # (round 24: 永远的神, praise)
     "tk": "退款", "th": "退货", "tb": "淘宝", "pdd": "拼多多", "jd": "京东",
     "sf": "顺丰", "sto": "申通", "yto": "圆通", "zt": "中通",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
@@ -280,6 +302,10 @@ def apply_variants(text: str) -> str:
     """Map spelling variants of a prepared (NFKC, simplified, case-folded) text."""
     if not text:
         return text
+    if "[" in text:
+        text = _STICKER.sub(_sticker, text)
+    if len(text) < 8 and _LONE_ZAI.match(text):
+        return "在不在"
     has_cjk = _HAS_CJK.search(text) is not None
     has_latin = _HAS_LATIN.search(text) is not None
     if has_cjk:
@@ -287,6 +313,8 @@ def apply_variants(text: str) -> str:
         text = _SPLIT_VERB.sub(_close_verb, text)
         if "么" in text:
             text = _ME.sub("吗", text)
+        if "伐" in text:
+            text = _FA.sub("吗", text)
         text = CN_NUMERAL.sub("0", text)
     if has_latin:
         text = _KF.sub("客服", text)
