@@ -77,11 +77,11 @@ ZH_VARIANTS: dict[str, str] = {
     "多钱": "多少钱",
     "在伐": "在吗", "好伐": "好吗",
     # round 24: homophones of the shop's words (客腹 for 客服, 人公 for 人工, 顺峰, 园通, 地趾,
-    # 退歀 with the other 款-like character, 投素, 差平) and Shanghainese (侬 you, 今朝 today,
-    # 阿拉 we, not 阿拉伯; a question's final 伐 is ``_FA``)
+    # 退歀 with the other 款-like character, 投素, 差平) and Shanghainese (今朝 today, 阿拉 we,
+    # not 阿拉伯; a question's final 伐 is ``_FA``; 侬 "you" is left as the training data has it)
     "客腹": "客服", "客付": "客服", "人公": "人工", "顺峰": "顺丰", "园通": "圆通",
     "地趾": "地址", "退歀": "退款", "投素": "投诉", "差平": "差评",
-    "侬": "你", "今朝": "今天", "阿拉": "我们", "阿拉伯": "阿拉伯",
+    "今朝": "今天", "阿拉": "我们", "阿拉伯": "阿拉伯",
     # 再 for 在 asking whether anyone is there (再吗, 再么, 再不再): 再…吗 is never a question
     # of its own in shop chat (能再便宜点吗 has words between)
     "再吗": "在吗", "再么": "在吗", "再不再": "在不在",
@@ -105,8 +105,16 @@ _ANGRY_STICKERS = frozenset({"发怒", "怒", "咒骂", "愤怒", "生气"})
 _LONE_ZAI = re.compile(r"^\s*(?:再不|zai)\s*[?？!！.。~～]*\s*$")
 
 
+# kept: the app's marks for what the bot cannot read (a voice message, a sticker not named), as
+# the training data has them
+_APP_MARKS = frozenset({"语音", "语音转文字", "表情", "视频", "文件"})
+
+
 def _sticker(m: re.Match[str]) -> str:
-    return " 气死 " if m.group(1) in _ANGRY_STICKERS else " "
+    name = m.group(1)
+    if name in _APP_MARKS:
+        return m.group(0)
+    return " 气死 " if name in _ANGRY_STICKERS else " "
 
 
 # separable verbs with 的/了/个 inside: 哪里发的货 -> 哪里发货, 退了款 -> 退款, 砍个价 -> 砍价
