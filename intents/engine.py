@@ -3451,7 +3451,7 @@ def _presence_24(lower: str, norm: str) -> bool:
 # scope, where the model heard a complaint (round 22's ``_PERSONAL_22`` lacks it)
 _ORIGIN_24 = re.compile(
     r"(?:你|您|是)(?:哪里|哪儿|哪)(?:的)?人(?!工)|口音|老家(?:在)?哪"
-    r"|\bwhere (?:are|r) (?:you|u) (?:from|based)\b"
+    r"|\bwhere (?:are|r) (?:you|u)(?: guys| all| lot)? (?:from|based)\b"
 )
 # work in the warehouse asked for ("仓库那边要不要打包工"): a job at the shop, out of scope
 _JOB_24 = re.compile(
@@ -3534,7 +3534,9 @@ def _reread_24(
         _MEASURE_24.search(norm) and not _PICK_24.search(norm)
     ):
         return "size.chart"
-    if current == MATERIAL_INTENT and not cjk_count(norm) and _SMELL_EN_24.search(lower):
+    if current == MATERIAL_INTENT and not cjk_count(norm) and _SMELL_EN_24.search(lower) and not (
+        _FABRIC_ASKED_EN_23.search(lower)
+    ):
         return "quality.smell"
     if current == SHIPPING_FEE_INTENT and slots.region in _REMOTE_24 and _REACHED_24.search(norm):
         return "shipping.region"

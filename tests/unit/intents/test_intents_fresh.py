@@ -46,8 +46,10 @@ def test_every_fresh_batch_is_here():
     # 0.923 on the 261 lines kept, one label corrected, 7 copies of training lines taken out), 22
     # (session 18, written before any engine run; untouched 0.927, intent level 0.912; 0.916
     # with one label corrected), 23 (session 19, written before any engine run; untouched 0.880,
-    # intent level 0.866)
-    blind = {f"intents_fresh{n}.jsonl" for n in range(4, 24)}
+    # intent level 0.866), 24 (session 19, written before any engine run: very short messages,
+    # typos, chat shorthand, stickers; untouched 0.904, intent level 0.887; 0.898 and 0.880 on
+    # the 275 lines kept, 17 exact copies of training lines taken out)
+    blind = {f"intents_fresh{n}.jsonl" for n in range(4, 25)}
     assert blind <= set(FRESH), sorted(blind - set(FRESH))
     assert {"intents_fresh.jsonl", "intents_fresh2.jsonl", "intents_fresh3.jsonl"} <= set(FRESH)
 
