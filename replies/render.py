@@ -15,16 +15,17 @@ is never escaped twice.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec
 
 import yaml
 
@@ -340,6 +341,35 @@ def _hm(value: time) -> str:
 ANSWERS_KEPT = 4096
 """Rendered answers a ``Replies`` keeps (cleared when full: a few hundred exist per shop)."""
 
+_P = ParamSpec("_P")
+
+
+def _kept_per_arguments(
+    render: Callable[Concatenate[Replies, _P], Html],
+) -> Callable[Concatenate[Replies, _P], Html]:
+    """``Replies.answer`` rendered once for each set of arguments and kept (``ANSWERS_KEPT``;
+    the policy and templates are fixed for the instance, and nothing else decides an answer):
+    most questions come with no slots or the same few, so a shop renders each of its answers
+    once per locale and variant, not on every message. ``render`` stays reachable as
+    ``.__wrapped__`` (the tests compare the two)."""
+
+    @functools.wraps(render)
+    def answer(self: Replies, /, *args: _P.args, **kwargs: _P.kwargs) -> Html:
+        key = (*args, *sorted(kwargs.items()))
+        try:
+            return self._answers[key]
+        except KeyError:
+            pass
+        except TypeError:  # an argument that cannot be a key (none is today): rendered
+            return render(self, *args, **kwargs)
+        rendered = render(self, *args, **kwargs)
+        if len(self._answers) >= ANSWERS_KEPT:
+            self._answers.clear()
+        self._answers[key] = rendered
+        return rendered
+
+    return answer
+
 
 class Replies:
     """Everything the bot says, rendered from the shop policy and the locale templates."""
@@ -359,10 +389,7 @@ class Replies:
         # Telegram language codes seen, mapped onto a locale (every update asks; a few dozen
         # codes exist, the map is bounded all the same)
         self._locale_of_code: dict[tuple[str | None, str], str] = {}
-        # answers rendered, by everything that decides them (the policy and templates are
-        # fixed for the instance): most questions come with no slots or the same few, so a
-        # shop renders each of its answers once per locale and variant, not on every message
-        self._answers: dict[tuple[Any, ...], Html] = {}
+        self._answers: dict[tuple[Any, ...], Html] = {}  # (``_kept_per_arguments``)
 
     # -- loading and checks ----------------------------------------------------------------------
     def _load_all(self) -> dict[str, dict[str, str]]:
@@ -715,43 +742,10 @@ class Replies:
             "item_postage": self._postage(rule, locale),
         }
 
+    @_kept_per_arguments
     def answer(
         self,
-        intent_id: str,
-        locale: str,
-        *,
-        region: str | None = None,
-        item_kind: ItemKind | None = None,
-        payments: frozenset[str] = frozenset(),
-        coupon: bool = False,
-        couriers: frozenset[str] = frozenset(),
-        days: int | None = None,
-        order_ask: OrderAsk = "number",
-        **slots: Any,
-    ) -> Html:
-        """The shop's answer for an intent, filled from the policy and the known slots (see
-        ``_render_answer``); rendered once for each set of arguments (``ANSWERS_KEPT`` of
-        them), as nothing else decides it."""
-        key = (intent_id, locale, region, item_kind, payments, coupon, couriers, days, order_ask,
-               *sorted(slots.items()))  # fmt: skip
-        try:
-            return self._answers[key]
-        except KeyError:
-            pass
-        except TypeError:  # a slot value that cannot be a key (none does today): rendered
-            key = ()
-        rendered = self._render_answer(
-            intent_id, locale, region=region, item_kind=item_kind, payments=payments,
-            coupon=coupon, couriers=couriers, days=days, order_ask=order_ask, **slots,
-        )
-        if key:
-            if len(self._answers) >= ANSWERS_KEPT:
-                self._answers.clear()
-            self._answers[key] = rendered
-        return rendered
-
-    def _render_answer(
-        self,
+        /,
         intent_id: str,
         locale: str,
         *,

@@ -539,7 +539,7 @@ def test_an_answer_rendered_once_is_the_answer_rendered_anew(
     replies = Replies(policy, locales_dir)
     for locale in ("zh-hans", "en"):
         first = replies.answer(intent_id, locale, **kwargs)  # type: ignore[arg-type]
-        assert first == replies._render_answer(intent_id, locale, **kwargs)  # type: ignore[arg-type]
+        assert first == Replies.answer.__wrapped__(replies, intent_id, locale, **kwargs)  # type: ignore[arg-type]
         assert replies.answer(intent_id, locale, **kwargs) is first  # type: ignore[arg-type]
     assert replies.answer(intent_id, "en", **kwargs) != replies.answer(  # type: ignore[arg-type]
         intent_id, "zh-hans", **kwargs  # type: ignore[arg-type]
