@@ -19,7 +19,7 @@ from bus import Bus
 from bus.contracts import OrderItemView, OrderSummary, ProductList, SearchProducts
 from bus.errors import BusError
 from intents import Slots
-from intents.garments import mended
+from intents.garments import mended, names_a_garment
 from intents.quality_fine import without_quality_praise
 from shop.enums import ReturnCause
 
@@ -711,6 +711,17 @@ def asks_in_general(text: str) -> bool:
 def points_back(text: str) -> bool:
     """ "这单我要退货" / "I want to return it": the text means the order the chat was about."""
     return _POINTS_BACK.search(text) is not None and not other_order(text)
+
+
+def with_item_before(text: str, before: str | None) -> str:
+    """``text`` after her message before it, when ``text`` points back naming no item ("这个能
+    换吗", "can i return it?") and that message named one ("牛仔裤收到了 腰那里大了一圈"): the
+    item "it" is (jobs batch 8: the jeans were lost, and she was asked which of two)."""
+    if not before or not points_back(text) or names_a_garment(text):
+        return text
+    if not names_a_garment(before):
+        return text
+    return f"{before.strip()[:200]} {text.strip()}"
 
 
 _OTHER_ORDER = re.compile(
