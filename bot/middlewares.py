@@ -297,13 +297,28 @@ class IntentMiddleware(BaseMiddleware):
             memory.queued = memory.queued_at = None  # she went on to other things
             return
         done = memory.done
-        if done is None or memory.queued_at is None or done.at <= memory.queued_at:
+        if memory.queued_at is None:
+            return
+        # a job done since it was asked, or an order's card shown ("has my hoodie shipped? if
+        # not cancel it": the card, then the cancel — she was told it would go on, and it
+        # waited for a job that never came)
+        # (not when the last words offered something to answer: "Cancel order KF…?" waits)
+        looked_up = (
+            memory.card is not None
+            and memory.card[2] > memory.queued_at.timestamp()
+            and memory.offer is None
+        )
+        if not looked_up and (done is None or done.at <= memory.queued_at):
             return
         state = data.get("state")
         if state is not None and await state.get_state() is not None:
             return  # a step still waits for her (the first job's last, another's)
+        card_since = memory.card is not None and memory.card[2] > memory.queued_at.timestamp()
         asked, memory.queued, memory.queued_at = memory.queued, None, None
         memory.pending_text = None  # (its button is this)
+        matched = self.engine.match(asked)
+        if card_since and matched.intent == "order.status" and matched.slots.order_no is None:
+            return  # "has my hoodie shipped?" beside the job: the order's card above answered it
         if event.message is not None:
             source = event.message
             replay = source.model_copy(update={"text": asked, "contact": None})
@@ -315,7 +330,7 @@ class IntentMiddleware(BaseMiddleware):
             return
         try:
             await conversation.say(conversation.t("also.next", asked=asked))
-            decision = topic.follow_up(self.engine.match(asked), memory)
+            decision = topic.follow_up(matched, memory)
             topic.remember(decision, memory)
             memory.last_match = (decision.intent, round(float(decision.confidence), 3))
             self._count(decision.intent or "-", "queued")

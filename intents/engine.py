@@ -1103,6 +1103,10 @@ _CANCEL = re.compile(
     r"|(?:拍的|买的|下的单|订单|单子|这单|那单)[^，,。？?\s]{0,8}撤回"
     r"|\bcall(?:ing)? off (?:my|the|that|this|it|them|both)\b|\bcall (?:it|that|them) off\b"
     r"|\bdon'?t (?:send|ship) (?:it|them|my order)\b"
+    # "oh right i never paid. just cancel it then", "cancel and refund please": the cancel said
+    # as an order, the refund it brings beside it (the model torn with a complaint or a refund)
+    r"|(?:^|[.!,;]\s*|\b(?:just|pls|please|so|ok|okay|then)\s+)cancel (?:it|them|that)\b"
+    r"|\bcancel and refund\b"
 )
 # an order given back before it ships is a cancel ("能把订单退掉吗 还没发货"): the model hears a
 # return in 退
@@ -2058,6 +2062,9 @@ _WANTS_RETURN = re.compile(
     r"(?<![不没别])(?:我要|我想|要|想|给我|帮我|申请)退(?:货|掉|了)|退货吧"
     r"|\b(?:i want|i'?d like|i wanna|i need) (?:to )?(?:return it|return them|return this"
     r"|send it back|a refund|my money back)\b"
+    # "returning both things from my last order. tee is too small and the jeans have a seam
+    # coming apart": the return told as under way, its reasons beside it
+    r"|^(?:i'?m |i am |we'?re )?returning (?:it|them|both|this|these|those|the|my|everything)\b"
 )
 _SWAP_WORD = re.compile(r"换|\b(?:exchange|swap|replace\w*)\b")
 # a refund shown done with no money yet ("显示退款成功了 可我卡里一分没多"): its progress

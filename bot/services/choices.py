@@ -92,6 +92,10 @@ _AFFIRMED = re.compile(
     # "可以 就这么写", "yes add it": the yes, and the thing asked, done as asked
     r"|就?(?:这么|这样)(?:写|办|改|弄|加)(?:吧|就行|就好)?|(?:写|加|改|办)吧"
     r"|(?:add|do|change|write|put|send) (?:it|that|this)(?: (?:please|pls|then))?"
+    # "对 其他不变", "yes the rest stays the same": the yes, and nothing else to change
+    r"|(?:其他|其它|别的?|其余|剩下的?|电话|手机号?|收件人|名字)? ?的? ?(?:都|也)? ?"
+    r"(?:不变|不用改|不用动|不改|一样|照旧)(?: ?(?:了|的))?"
+    r"|(?:the )?(?:rest|everything else|others?) (?:is|are|stays?|can stay) (?:the )?same"
 )
 _HEAD = re.compile(r"^\s*([^\s,，.。!！~～]+)[\s,，.。!！~～]+(\S.*)$", re.DOTALL)
 
