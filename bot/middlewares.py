@@ -22,6 +22,7 @@ from prometheus_client import Counter
 from bot import keyboards
 from bot.flood import FloodCounter, MemoryFlood
 from bot.flows.base import Flows
+from bot.flows.orders import order_job, waited_too_long
 from bot.flows.returns import wants_a_return
 from bot.flows.shipping import REGIONAL, ShippingFlow
 from bot.services import topic
@@ -198,6 +199,17 @@ QUEUED_TURNS = 8
 """Messages after which a second job asked is no longer taken up by itself."""
 
 
+def _only_looked_up(text: str, decision: Decision) -> bool:
+    """A status question the order's card answers by itself ("has my hoodie shipped yet?"):
+    no other order named, no job in it (an urge, a note, a wrong item…), no wait complained of
+    (a late order's apology and its chase are more than the card)."""
+    return (
+        decision.slots.order_no is None
+        and order_job(text) is None
+        and not waited_too_long(text)
+    )
+
+
 class IntentMiddleware(BaseMiddleware):
     """Matches a text message's intent once and puts the ``Decision`` in ``data["decision"]``.
 
@@ -317,7 +329,7 @@ class IntentMiddleware(BaseMiddleware):
         asked, memory.queued, memory.queued_at = memory.queued, None, None
         memory.pending_text = None  # (its button is this)
         matched = self.engine.match(asked)
-        if card_since and matched.intent == "order.status" and matched.slots.order_no is None:
+        if card_since and matched.intent == "order.status" and _only_looked_up(asked, matched):
             return  # "has my hoodie shipped?" beside the job: the order's card above answered it
         if event.message is not None:
             source = event.message

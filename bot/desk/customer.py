@@ -135,14 +135,16 @@ def beside_ticket(conv: Conversation | None, handoff: Handoff | None, raw_state:
 
 
 LOOKUP_BESIDE = "order.status"
-"""Where her parcel is, asked with the order or the parcel named ("羽绒服KF…发到哪了", "where's
-my parcel"): a look-up the bot does beside the ticket too, rather than leave her waiting hours
-for a person to read out the courier's scan. "我还在等" / "still waiting" name neither: they
-stay her words to the person."""
+"""Where her parcel is, asked in so many words ("羽绒服KF…发到哪了", "where's my parcel"): a
+look-up the bot does beside the ticket too, rather than leave her waiting hours for a person to
+read out the courier's scan. "我还在等" / "still waiting" / "it's about my parcel" ask no
+where: they stay her words to the person."""
 
-_PARCEL_NAMED = re.compile(
-    r"到哪|发到|物流|快递|包裹|单号|发货了(?:吗|没)|发了(?:吗|没)|寄出|到了(?:吗|没)"
-    r"|\btrack|\bparcel\b|\bpackage\b|\bshipped\b|\bdelivery\b|\bwhere(?:'s| is) (?:my|the) \w+",
+_WHERE_ASKED = re.compile(
+    r"到哪|在哪|物流(?:信息|到|呢|怎么)|发货了(?:吗|没)|发了(?:吗|没)|寄出(?:了吗|了没|没)"
+    r"|到了(?:吗|没)|单号是?多少"
+    r"|\bwhere(?:'s| is| are)\b|\btrack(?:ing)?\b|\b(?:shipped|arrived|dispatched) yet\b"
+    r"|\bhas (?:it|my \w+(?: \w+)?) (?:shipped|arrived|left)\b",
     re.IGNORECASE,
 )
 
@@ -161,8 +163,8 @@ class AnOrderJob(Filter):
         if decision.intent == "returns.return":
             return wants_a_return(text, False)
         if decision.intent == LOOKUP_BESIDE:
-            named = decision.slots.order_no is not None or _PARCEL_NAMED.search(text) is not None
-            return {"beside_said": "handoff.lookup_beside"} if named else False
+            where = _WHERE_ASKED.search(text) is not None
+            return {"beside_said": "handoff.lookup_beside"} if where else False
         return decision.intent in BESIDE_JOBS
 
 
@@ -288,6 +290,7 @@ def get_routers() -> list[Router]:
         conv: Conversation,
         handoff: Handoff,
         desk: Desk,
+        raw_state: Any = None,
         beside_said: str = "handoff.job_beside",
     ) -> None:
         """A job about an order asked while nobody has taken her ticket yet (the complaint's
@@ -296,6 +299,10 @@ def get_routers() -> list[Router]:
         agent who takes it sees what she asked and that the bot has it in hand."""
         if not await desk.nobody_has_it(conv):
             raise SkipHandler  # an agent is talking with her: her words are for the agent
+        if beside_ticket(conv, handoff, raw_state) and conv.memory.turns > conv.memory.beside_turn:
+            # a step of the job begun beside the ticket ("尾号5280" after the parcel asked, read
+            # again as the order's status): told once already, and copied by the next handler
+            raise SkipHandler
         ticket = await _relayed(message, conv, handoff, desk)
         if ticket is None:
             return

@@ -119,10 +119,12 @@ class InvoiceDraft(Draft):
         found = False
         lowered = text.lower()
         company = self.title_type == "company" or any(w in lowered for w in COMPANY_WORDS)
-        if self.title is None and not company and (
+        # at the step that asks the title (her first words take the type only: "personal, under
+        # my name", then "wait, my company is paying" at that step is hers to change)
+        if title_expected and self.title is None and not company and (
             _OWN_NAME.search(text)
             # "yes" to "your name, or just 'Personal'?": her name (it was the title "yes")
-            or (title_expected and self.title_type == "personal" and yes_or_no(text) is True)
+            or (self.title_type == "personal" and yes_or_no(text) is True)
         ):
             self.title_type, self.own_name = "personal", True
             self.title = "本人" if _CJK.search(text) else "Personal"  # (the worker's name wins)
