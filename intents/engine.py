@@ -1789,9 +1789,9 @@ def _reread(
     if current == RETURN_INTENT and _either(_REFUND_PENDING, lower, norm):
         return REFUND_PROGRESS_INTENT
     if current == REFUND_PROGRESS_INTENT and _either(_MONEY_BACK_NOW, lower, norm) and not (
-        _either(_REFUND_UNDER_WAY, lower, norm)
+        _either(_REFUND_UNDER_WAY, lower, norm) or _either(_NOT_SENT_BACK, lower, norm)
     ):
-        return RETURN_INTENT
+        return RETURN_INTENT  # (a parcel that never came is the order's: nothing to send back)
     if group in ("complaint", "shipping", "order", "payment") and current != MODIFY_INTENT and (
         _merges_orders(lower, norm)
     ) and not cues(norm):
