@@ -22,6 +22,7 @@ from prometheus_client import Counter
 from bot import keyboards
 from bot.flood import FloodCounter, MemoryFlood
 from bot.flows.base import Flows
+from bot.flows.orders import order_job, waited_too_long
 from bot.flows.returns import wants_a_return
 from bot.flows.shipping import REGIONAL, ShippingFlow
 from bot.services import topic
@@ -198,6 +199,17 @@ QUEUED_TURNS = 8
 """Messages after which a second job asked is no longer taken up by itself."""
 
 
+def _only_looked_up(text: str, decision: Decision) -> bool:
+    """A status question the order's card answers by itself ("has my hoodie shipped yet?"):
+    no other order named, no job in it (an urge, a note, a wrong item…), no wait complained of
+    (a late order's apology and its chase are more than the card)."""
+    return (
+        decision.slots.order_no is None
+        and order_job(text) is None
+        and not waited_too_long(text)
+    )
+
+
 class IntentMiddleware(BaseMiddleware):
     """Matches a text message's intent once and puts the ``Decision`` in ``data["decision"]``.
 
@@ -297,13 +309,28 @@ class IntentMiddleware(BaseMiddleware):
             memory.queued = memory.queued_at = None  # she went on to other things
             return
         done = memory.done
-        if done is None or memory.queued_at is None or done.at <= memory.queued_at:
+        if memory.queued_at is None:
+            return
+        # a job done since it was asked, or an order's card shown ("has my hoodie shipped? if
+        # not cancel it": the card, then the cancel — she was told it would go on, and it
+        # waited for a job that never came)
+        # (not when the last words offered something to answer: "Cancel order KF…?" waits)
+        looked_up = (
+            memory.card is not None
+            and memory.card[2] > memory.queued_at.timestamp()
+            and memory.offer is None
+        )
+        if not looked_up and (done is None or done.at <= memory.queued_at):
             return
         state = data.get("state")
         if state is not None and await state.get_state() is not None:
             return  # a step still waits for her (the first job's last, another's)
+        card_since = memory.card is not None and memory.card[2] > memory.queued_at.timestamp()
         asked, memory.queued, memory.queued_at = memory.queued, None, None
         memory.pending_text = None  # (its button is this)
+        matched = self.engine.match(asked)
+        if card_since and matched.intent == "order.status" and _only_looked_up(asked, matched):
+            return  # "has my hoodie shipped?" beside the job: the order's card above answered it
         if event.message is not None:
             source = event.message
             replay = source.model_copy(update={"text": asked, "contact": None})
@@ -315,7 +342,7 @@ class IntentMiddleware(BaseMiddleware):
             return
         try:
             await conversation.say(conversation.t("also.next", asked=asked))
-            decision = topic.follow_up(self.engine.match(asked), memory)
+            decision = topic.follow_up(matched, memory)
             topic.remember(decision, memory)
             memory.last_match = (decision.intent, round(float(decision.confidence), 3))
             self._count(decision.intent or "-", "queued")

@@ -172,6 +172,16 @@ _PLACE_WORDS = (
 _NOT_NAMES = (
     "地址", "谢谢", "麻烦", "你好", "您好", "改成", "改为", "改到", "寄到", "发到", "送到", "帮我",
     "帮忙", "请问", "一下", "电话", "手机", "收件", "收货", "快递", "号码", "姓名", "名字",
+    "应该", "就是", "还是", "其他", "其它", "不变",
+)
+# her words beside the address, after it ("…文三路90号 收件人不变", "…8幢 我写成6幢了"): what
+# stays as it was, or what she typed wrong before — never part of the street
+_ASIDE = re.compile(
+    r"不变|不用改|不用动|不改|别改|没变|照旧|一样|写错|写成|填错|填成|搞错|弄错|打错"
+)
+_ASIDE_TAIL = re.compile(
+    r"\s*(?:收件人|收货人|电话|手机号?|号码|名字|姓名|其他|其它|别的|其余)(?:的)?(?:都|也)?"
+    r"(?:不变|不用改|不用动|不改|别改|没变|照旧|一样)(?:了|的|哈|啊)?$"
 )
 _FILLER = re.compile(
     r"^(?:电话|手机|手机号|手机号码|联系电话|电话号码|号码|tel|phone|谢谢|谢谢你|谢谢啦|麻烦了|"
@@ -500,8 +510,10 @@ def _parse_chinese(text: str) -> ParsedAddress:
         # After the address, after a space: words like 电话 (its number was taken out) and a
         # name, if the last word reads as one (a common surname first) rather than as the
         # street's own last word.
-        tokens = address.split(" ")
-        while len(tokens) > 1 and (_FILLER.match(tokens[-1]) or not tokens[-1]):
+        tokens = _ASIDE_TAIL.sub("", address).split(" ")
+        while len(tokens) > 1 and (
+            _FILLER.match(tokens[-1]) or not tokens[-1] or _ASIDE.search(tokens[-1])
+        ):
             tokens.pop()
         trailing = _name_in(tokens[-1]) if len(tokens) > 1 else None
         if trailing is not None:

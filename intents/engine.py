@@ -1104,6 +1104,10 @@ _CANCEL = re.compile(
     r"|(?:拍的|买的|下的单|订单|单子|这单|那单)[^，,。？?\s]{0,8}撤回"
     r"|\bcall(?:ing)? off (?:my|the|that|this|it|them|both)\b|\bcall (?:it|that|them) off\b"
     r"|\bdon'?t (?:send|ship) (?:it|them|my order)\b"
+    # "oh right i never paid. just cancel it then", "cancel and refund please": the cancel said
+    # as an order, the refund it brings beside it (the model torn with a complaint or a refund)
+    r"|(?:^|[.!,;]\s*|\b(?:just|pls|please|so|ok|okay|then)\s+)cancel (?:it|them|that)\b"
+    r"|\bcancel and refund\b"
 )
 # an order given back before it ships is a cancel ("能把订单退掉吗 还没发货"): the model hears a
 # return in 退
@@ -1560,10 +1564,10 @@ def _return_by_reason(lower: str, norm: str) -> bool:
 
 # where the customer sends it back, in words ("东西打包好了 寄哪去", "where do i post it back"):
 # the return address; "寄哪个快递" (which courier) and "能寄到哪些地方" (where the shop ships)
-# are not
+# are not, nor "发到哪了" (where her parcel has got to: 了 tells it went already)
 RETURN_ADDRESS_INTENT = "returns.address"
 _WHERE_TO_SEND = re.compile(
-    r"(?<!能)(?<!可以)(?:寄|发)(?:到|去|回)?哪(?:里|儿|去)?(?![个家些])|往哪(?:里|儿)?寄"
+    r"(?<!能)(?<!可以)(?:寄|发)(?:到|去|回)?哪(?:里|儿|去)?(?![个家些])(?!(?:里|儿|去)?了)|往哪(?:里|儿)?寄"
     r"|\bwhere (?:do|should|can|shall) (?:i|we) (?:send|post|mail|ship|return) "
     r"(?:it|them|this|these|the \w+)\b.{0,10}\bback\b"
     r"|\bwhere (?:do|should|can|shall) (?:i|we) (?:send|post|mail) (?:it|them|this|the \w+) back"
@@ -1633,6 +1637,22 @@ def _exchange_progress(lower: str, norm: str) -> bool:
 _REFUND_PENDING = re.compile(
     r"(?:仅退款|退款).{0,12}(?:处理中|审核中|一直显示|还没(?:处理|审核|通过|同意|批)|没人处理)"
     r"|\brefund\b.{0,30}\b(?:pending|processing|under review|still not approved)\b"
+)
+
+
+# the money back asked for now, in so many words ("just give me my money back", "直接退钱吧")
+# with nothing sent back or waited for: the refund she wants made (a return), which the model
+# read as a refund's progress; "快点给我退款" and "it's been ages since I returned it" are its
+# progress still (the labelled data's reading of a bare "把钱退给我")
+_MONEY_BACK_NOW = re.compile(
+    r"\b(?:just )?(?:give|send) me (?:my|the) (?:money|refund)(?: back)?\b|\bjust refund me\b"
+    r"|\bi (?:just )?(?:want|need) (?:my money back|a (?:full )?refund)\b"
+    r"|直接退(?:钱|款)|退钱吧"
+)
+_REFUND_UNDER_WAY = re.compile(
+    r"\b(?:yet|still|already|when|where|how long|ages|since|returned|sent (?:it|them|\w+) back"
+    r"|shipped (?:it|them) back|posted)\b|\bnot (?:got|received)\b"
+    r"|还没|没到|没收到|什么时候|啥时|多久|几天|到账|进度|寄回|退回|寄了|已经|快点|快给|赶紧|催"
 )
 
 
@@ -1769,6 +1789,10 @@ def _reread(
             return EXCHANGE_INTENT
     if current == RETURN_INTENT and _either(_REFUND_PENDING, lower, norm):
         return REFUND_PROGRESS_INTENT
+    if current == REFUND_PROGRESS_INTENT and _either(_MONEY_BACK_NOW, lower, norm) and not (
+        _either(_REFUND_UNDER_WAY, lower, norm) or _either(_NOT_SENT_BACK, lower, norm)
+    ):
+        return RETURN_INTENT  # (a parcel that never came is the order's: nothing to send back)
     if group in ("complaint", "shipping", "order", "payment") and current != MODIFY_INTENT and (
         _merges_orders(lower, norm)
     ) and not cues(norm):
@@ -2039,6 +2063,9 @@ _WANTS_RETURN = re.compile(
     r"(?<![不没别])(?:我要|我想|要|想|给我|帮我|申请)退(?:货|掉|了)|退货吧"
     r"|\b(?:i want|i'?d like|i wanna|i need) (?:to )?(?:return it|return them|return this"
     r"|send it back|a refund|my money back)\b"
+    # "returning both things from my last order. tee is too small and the jeans have a seam
+    # coming apart": the return told as under way, its reasons beside it
+    r"|^(?:i'?m |i am |we'?re )?returning (?:it|them|both|this|these|those|the|my|everything)\b"
 )
 _SWAP_WORD = re.compile(r"换|\b(?:exchange|swap|replace\w*)\b")
 # a refund shown done with no money yet ("显示退款成功了 可我卡里一分没多"): its progress

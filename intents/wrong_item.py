@@ -36,6 +36,12 @@ _TOLD = (
     + r"|\b(got|received|was sent|sent me|came as)\b.{1,30}\binstead of\b.{0,12}"
     + _COLOUR_OR_SIZE_EN
     + r"|\bsent me\b.{1,30}\binstead of\b"
+    # what came told by its label ("i ordered the white tee in M but the label on the one you
+    # sent says L", "我拍的M 吊牌上写的是L")
+    r"|\bI (ordered|bought|picked|chose)\b.{1,40}\b(but|and|yet)\b.{0,30}\b(label|tag)s?\b"
+    r".{0,30}\b(says|said|shows|showed|reads|is|was|has)\b\s*(an? |size )?" + _COLOUR_OR_SIZE_EN
+    + r"|我(买|要|拍|订|下单|选)的(是)?[^，,。？?]{1,12}[，,。\s]*(结果|但是?|可是?|怎么)?\s*"
+    r"(收到的)?(吊牌|标签|领标|尺码标)(上)?(写|标|印)?(的|着)?(是|成)"
 )
 # said plainly
 _SAID = (

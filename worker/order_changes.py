@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bus import contracts as c
 from shop.enums import CourierCode
 from worker.db.models import (
+    Customer,
     InvoiceRequest,
     Order,
     OrderUrge,
@@ -470,12 +471,18 @@ class OrderChanges:
                     Return.order_id == order.id, Return.state != "cancelled"
                 )
             )
+            title = request.title
+            if request.title_type == "personal" and request.own_name:
+                # "put it under my name": the name the shop has for her (never the words)
+                customer = await session.get(Customer, order.customer_id)
+                if customer is not None and len(customer.name.strip()) >= 2:
+                    title = customer.name.strip()
             invoice = InvoiceRequest(
                 invoice_no=f"pending-{request.idempotency_key}"[:30],
                 order_id=order.id,
                 telegram_user_id=request.telegram_user_id,
                 title_type=request.title_type,
-                title=request.title,
+                title=title,
                 tax_no=tax_no,
                 amount=order.total + order.postage - Decimal(refunded or 0),
                 state="requested",

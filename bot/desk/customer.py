@@ -16,6 +16,7 @@ as one; thanks or a complaint about the service is the comment).
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
@@ -29,11 +30,13 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot import keyboards
 from bot.desk.keyboards import RateCallback
 from bot.desk.state import Handoff
-from bot.filters import HasText, InState
+from bot.filters import HasContact, HasText, InState
+from bot.flows import identity
 from bot.flows.base import Draft
 from bot.flows.returns import wants_a_return
 from bot.services import choices
 from bot.services.conversation import Conversation
+from bus import Bus
 from bus.contracts import RateTicket, TicketRated, TicketView
 from bus.errors import BusError
 from intents import Decision
@@ -131,15 +134,37 @@ def beside_ticket(conv: Conversation | None, handoff: Handoff | None, raw_state:
     return raw_state is not None or memory.turns - memory.beside_turn <= BESIDE_TICKET_TURNS
 
 
+LOOKUP_BESIDE = "order.status"
+"""Where her parcel is, asked in so many words ("羽绒服KF…发到哪了", "where's my parcel"): a
+look-up the bot does beside the ticket too, rather than leave her waiting hours for a person to
+read out the courier's scan. "我还在等" / "still waiting" / "it's about my parcel" ask no
+where: they stay her words to the person."""
+
+_WHERE_ASKED = re.compile(
+    r"到哪|在哪|物流(?:信息|到|呢|怎么)|发货了(?:吗|没)|发了(?:吗|没)|寄出(?:了吗|了没|没)"
+    r"|到了(?:吗|没)|单号是?多少"
+    r"|\bwhere(?:'s| is| are)\b|\btrack(?:ing)?\b|\b(?:shipped|arrived|dispatched) yet\b"
+    r"|\bhas (?:it|my \w+(?: \w+)?) (?:shipped|arrived|left)\b",
+    re.IGNORECASE,
+)
+
+
 class AnOrderJob(Filter):
     """A job about an order asked in so many words ("能给我换一件灰色的L码吗", "can i at least
-    swap them for an XL"): an exchange, a return wanted, a change, a cancel…"""
+    swap them for an XL", "just give me my money back"): an exchange, a return wanted, a
+    change, a cancel… or where her parcel is (``LOOKUP_BESIDE``)."""
 
-    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+    async def __call__(
+        self, message: Message, decision: Decision | None = None
+    ) -> bool | dict[str, Any]:
         if decision is None or decision.outcome != "accept" or decision.intent is None:
             return False
+        text = message.text or ""
         if decision.intent == "returns.return":
-            return wants_a_return(message.text or "", False)
+            return wants_a_return(text, False)
+        if decision.intent == LOOKUP_BESIDE:
+            where = _WHERE_ASKED.search(text) is not None
+            return {"beside_said": "handoff.lookup_beside"} if where else False
         return decision.intent in BESIDE_JOBS
 
 
@@ -265,6 +290,8 @@ def get_routers() -> list[Router]:
         conv: Conversation,
         handoff: Handoff,
         desk: Desk,
+        raw_state: Any = None,
+        beside_said: str = "handoff.job_beside",
     ) -> None:
         """A job about an order asked while nobody has taken her ticket yet (the complaint's
         ticket, then "算了 能给我换一件灰色的L码吗"): the bot goes on with it — the exchange she
@@ -272,12 +299,16 @@ def get_routers() -> list[Router]:
         agent who takes it sees what she asked and that the bot has it in hand."""
         if not await desk.nobody_has_it(conv):
             raise SkipHandler  # an agent is talking with her: her words are for the agent
+        if beside_ticket(conv, handoff, raw_state) and conv.memory.turns > conv.memory.beside_turn:
+            # a step of the job begun beside the ticket ("尾号5280" after the parcel asked, read
+            # again as the order's status): told once already, and copied by the next handler
+            raise SkipHandler
         ticket = await _relayed(message, conv, handoff, desk)
         if ticket is None:
             return
         conv.memory.beside_ticket = ticket.ticket_no
         conv.memory.beside_turn = conv.memory.turns
-        await conv.say(conv.t("handoff.job_beside", ticket_no=ticket.ticket_no))
+        await conv.say(conv.t(beside_said, ticket_no=ticket.ticket_no))
         raise SkipHandler  # the bot's own handlers take the job
 
     @handoff.message(BesideTicket())
@@ -289,6 +320,24 @@ def get_routers() -> list[Router]:
         if message.text and conv.memory.turns > conv.memory.beside_turn:
             await _relayed(message, conv, handoff, desk)
         raise SkipHandler
+
+    @handoff.message(HasContact())
+    async def on_contact_in_handoff(
+        message: Message,
+        conv: Conversation,
+        rpc: Bus,
+        state: FSMContext,
+        handoff: Handoff,
+        desk: Desk,
+    ) -> None:
+        """Her contact shared while her ticket waits (the complaint's ticket, then her phone):
+        it goes on the ticket, and it verifies her as anywhere — a job she asks beside the
+        ticket next ("just give me my money back") sees her orders, not "send your order
+        number" again (jobs batch 8: the contact only said "added to your request")."""
+        ticket = await _relayed(message, conv, handoff, desk)
+        if ticket is None or message.contact is None or message.from_user is None:
+            return
+        await identity.contact_shared(conv, rpc, state, message.contact, message.from_user.id)
 
     @handoff.message(Command("human"))
     async def cmd_human_in_handoff(

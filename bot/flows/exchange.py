@@ -49,6 +49,7 @@ from intents import Decision, Slots
 from intents.garments import names_a_garment, sizes_per_item
 from intents.slots import extract_slots
 from shop.colours import colour_name
+from shop.enums import SIZE_LADDER
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,17 @@ _CANCELLED = re.compile(r"取消|不换了|算了|不要了|\bcancel|\bnever ?mi
 
 
 _DENIED = re.compile(r"不|别|\bnot?\b|\bdon'?t\b|wrong", re.I)
+
+
+def _one_step(wish: SizeWish, old: str | None, new: str | None) -> bool:
+    """``wish`` is one size up or down from ``old`` (or from the size it names), and ``new`` is
+    that size on the ladder (S, M, L…)."""
+    if wish.step == 0 or old is None or new is None:
+        return False
+    base = (wish.base or old).upper()
+    if base not in SIZE_LADDER or new.upper() not in SIZE_LADDER:
+        return False
+    return SIZE_LADDER.index(new.upper()) - SIZE_LADDER.index(base) == wish.step
 
 
 class ExchangeRequest(StatesGroup):
@@ -170,6 +182,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         text = self.conv.memory.with_fault(text) or text
         # "能给我换一件灰色的L码吗" beside the complaint's ticket: the item the complaint named
         text = self.conv.memory.beside_ticket_words(text)
+        # "牛仔裤收到了 腰那里大了一圈", then "这个能换吗": the item her message before named
+        text = choices.with_item_before(text, self.conv.memory.said_before())
         wish = size_wish(text)
         advised = self.conv.memory.product
         if advised is not None and _RECOMMENDED.search(text):
@@ -478,10 +492,23 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         candidates = [i for i in order.items if not i.exchanged] or list(order.items)
         slots = decision.slots if decision is not None else Slots()
         item = await choices.pick_item(self.rpc, text, candidates, slots)
+        wish = size_wish(text)
+        if item is None and wish.said and not (draft.new_size or draft.size_step) and not (
+            names_a_garment(text)
+        ):
+            # "换小一码的" to "换哪一件？": the size wanted, told before the item — kept for the
+            # item she picks, and the question asked again (it left the job, and the exchange
+            # began again at the same question)
+            draft.new_size = wish.target
+            draft.size_step, draft.size_base = wish.step, wish.base
+            await self.keep(draft)
+            await self.conv.say(
+                self.conv.t("exchange.size_noted") + "\n" + self.conv.t("choice.again.one_item")
+            )
+            return
         if item is None:
             await self.ask_again_or_step_aside(decision, "choice.again.one_item")
             return
-        wish = size_wish(text)
         if not (draft.new_size or draft.size_step) and wish.said:
             draft.new_size = wish.target
             draft.size_step, draft.size_base = wish.step, wish.base
@@ -515,7 +542,12 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         taken for the "M" said back, and the question never answered)."""
         if _DENIED.search(text):
             return False
-        size = size_wish(text).target or slots.size
+        wish = size_wish(text)
+        size = wish.target or slots.size
+        if size is None and slots.color in (None, draft.new_color) and _one_step(
+            wish, draft.old_size, draft.new_size
+        ):
+            return True  # "换小一码的" to L → M: the size quoted, said as its step
         return (size is not None and size == draft.new_size and slots.color in (None,
                 draft.new_color)) or (size is None and slots.color is not None
                                       and slots.color == draft.new_color)  # fmt: skip

@@ -19,6 +19,7 @@ from aiogram.fsm.state import State, StatesGroup
 from bot import keyboards
 from bot.flows.base import Draft, Flow
 from bot.services import outcomes
+from bot.services.choices import yes_or_no
 from bot.services.escalation import call_command, idempotency_key, owns_key
 from bot.services.orders import is_linked, offer_alike, offer_orders, order_mentioned
 from bus.contracts import (
@@ -61,6 +62,7 @@ LABELS = re.compile(
     re.IGNORECASE,
 )
 ORDER_NO = re.compile(r"KF\d{8}", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_LABEL = re.compile(
     r"(?:抬头|\btitle\b)\s*"
     r"(?:(?:就|要|请|帮我|麻烦)?(?:是|为|写成?|填)|[:：]|\bis\b|\bshould be\b)?\s*(.*)$",
@@ -76,6 +78,13 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 """The words that ask for an invoice: never part of its title."""
+_OWN_NAME = re.compile(
+    r"\b(?:my|me) (?:own |full |real )?name\b(?!\s*(?:is\b|'s\b|[:：]))|\bunder me\b"
+    r"|我(?:自己)?的?(?:名字|姓名)(?![是叫为:：])|写我(?:自己)?的?名|我本人|本人(?:的)?(?:名字|姓名)",
+    re.IGNORECASE,
+)
+"""Her own name asked for as the title ("just put it under my name", "写我名字就行"): the name
+the shop has for her (the worker's, ``RequestInvoice.own_name``), never these words."""
 
 
 INVOICEABLE: tuple[OrderState, ...] = ("paid", "shipped", "completed")
@@ -93,6 +102,8 @@ class InvoiceDraft(Draft):
     order_no: str | None = None
     title_type: InvoiceTitleType | None = None
     title: str | None = None
+    own_name: bool = False
+    """The title is her own name, as the shop has it ("put it under my name")."""
     tax_no: str | None = None
     key: str | None = None
     """The command's idempotency key, kept until the request is recorded (a retry after a
@@ -107,6 +118,17 @@ class InvoiceDraft(Draft):
         alone answers it, and is the title."""
         found = False
         lowered = text.lower()
+        company = self.title_type == "company" or any(w in lowered for w in COMPANY_WORDS)
+        # at the step that asks the title (her first words take the type only: "personal, under
+        # my name", then "wait, my company is paying" at that step is hers to change)
+        if title_expected and self.title is None and not company and (
+            _OWN_NAME.search(text)
+            # "yes" to "your name, or just 'Personal'?": her name (it was the title "yes")
+            or (self.title_type == "personal" and yes_or_no(text) is True)
+        ):
+            self.title_type, self.own_name = "personal", True
+            self.title = "本人" if _CJK.search(text) else "Personal"  # (the worker's name wins)
+            found = True
         tax = TAX_NO.search(ORDER_NO.sub(" ", text))
         if tax is not None and self.tax_no is None:
             self.tax_no = tax.group(0).upper()
@@ -389,6 +411,7 @@ class InvoiceFlow(Flow):
                 title_type=draft.title_type,
                 title=draft.title,
                 tax_no=draft.tax_no if draft.title_type == "company" else None,
+                own_name=draft.own_name and draft.title_type == "personal",
             ),
             remember=remember,
         )

@@ -85,7 +85,10 @@ _WANT_EN = re.compile(
     # "need to send back the jeans", "send the tee back", "i want a refund on the silk shirt i
     # just got" (batch 8: "did you mean…?")
     r"|\b(need|want|wanna|like|have|going) to send (back (the|my)|(the|my) [\w-]+( [\w-]+)? back)\b"
-    r"|\b(i|we)('d| would)? ?(want|need|like) (a|my) refund (on|for) (the|my|this|these|those)\b",
+    r"|\b(i|we)('d| would)? ?(want|need|like) (a|my) refund (on|for) (the|my|this|these|those)\b"
+    # the money back, asked for now ("just give me my money back", "i want a refund")
+    r"|\b(give|send) me (my|the) (money|refund)( back)?\b|\bjust refund me\b"
+    r"|\b(i|we) (just )?(want|need) (my money back|a (full )?refund)\b",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"[?？吗]|能不能|可不可以|怎么|如何|\b(can|could|how|do you|is it)\b", re.I)
@@ -216,6 +219,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         memory = self.conv.memory
         # "收到的T恤有个洞" … photos … "想退货": the fault's item and reason go with it
         told = memory.with_fault(text)
+        if told is None:
+            # "牛仔裤收到了 腰那里大了一圈", then "这个能退吗": the item her message before named
+            before = choices.with_item_before(text, memory.said_before())
+            told = before if before != text else None
         draft = ReturnDraft(
             note=(told or text.strip())[:200], asked=_QUESTION.search(text) is not None
         )

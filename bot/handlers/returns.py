@@ -449,12 +449,16 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     async def handle_return(
         message: Message, flows: Flows, decision: Decision, lead_part: str | None = None
     ) -> None:
-        text = lead_part or message.text or ""
+        asked = lead_part or message.text or ""
+        # "just give me my money back" beside the complaint's ticket ("the zip on the jeans
+        # broke…"): the item and the fault the complaint told
+        text = flows.conv.memory.beside_ticket_words(asked)
         if choices.return_cause(text) == "quality":
             # "洗了一次就缩水了 这质量我要退货": a fault, read as the return it asks — the
-            # apology first, as for a fault told, and a photo sent next is its evidence
+            # apology first, as for a fault told (the complaint's answer said it already), and
+            # a photo sent next is its evidence
             flows.conv.memory.evidence_for = "quality"
-            await start_remedy(flows, "return", decision.slots, text)
+            await start_remedy(flows, "return", decision.slots, text, sorry=text == asked)
             return
         await flows.get(ReturnFlow).start(decision.slots, text)
 

@@ -19,7 +19,7 @@ from bus import Bus
 from bus.contracts import OrderItemView, OrderSummary, ProductList, SearchProducts
 from bus.errors import BusError
 from intents import Slots
-from intents.garments import mended
+from intents.garments import mended, names_a_garment
 from intents.quality_fine import without_quality_praise
 from shop.enums import ReturnCause
 
@@ -92,6 +92,10 @@ _AFFIRMED = re.compile(
     # "可以 就这么写", "yes add it": the yes, and the thing asked, done as asked
     r"|就?(?:这么|这样)(?:写|办|改|弄|加)(?:吧|就行|就好)?|(?:写|加|改|办)吧"
     r"|(?:add|do|change|write|put|send) (?:it|that|this)(?: (?:please|pls|then))?"
+    # "对 其他不变", "yes the rest stays the same": the yes, and nothing else to change
+    r"|(?:其他|其它|别的?|其余|剩下的?|电话|手机号?|收件人|名字)? ?的? ?(?:都|也)? ?"
+    r"(?:不变|不用改|不用动|不改|一样|照旧)(?: ?(?:了|的))?"
+    r"|(?:the )?(?:rest|everything else|others?) (?:is|are|stays?|can stay) (?:the )?same"
 )
 _HEAD = re.compile(r"^\s*([^\s,，.。!！~～]+)[\s,，.。!！~～]+(\S.*)$", re.DOTALL)
 
@@ -711,6 +715,17 @@ def asks_in_general(text: str) -> bool:
 def points_back(text: str) -> bool:
     """ "这单我要退货" / "I want to return it": the text means the order the chat was about."""
     return _POINTS_BACK.search(text) is not None and not other_order(text)
+
+
+def with_item_before(text: str, before: str | None) -> str:
+    """``text`` after her message before it, when ``text`` points back naming no item ("这个能
+    换吗", "can i return it?") and that message named one ("牛仔裤收到了 腰那里大了一圈"): the
+    item "it" is (jobs batch 8: the jeans were lost, and she was asked which of two)."""
+    if not before or not points_back(text) or names_a_garment(text):
+        return text
+    if not names_a_garment(before):
+        return text
+    return f"{before.strip()[:200]} {text.strip()}"
 
 
 _OTHER_ORDER = re.compile(

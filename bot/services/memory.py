@@ -394,6 +394,17 @@ class ChatMemory(BaseModel):
             return text
         return f"{self.ticket_words} {text.strip()}"
 
+    def said_before(self) -> str | None:
+        """Her message before the one being answered (the transcript's: since the last
+        ticket), or ``None``."""
+        seen = 0
+        for stored in reversed(self.transcript):
+            if stored.startswith("customer "):
+                seen += 1
+                if seen == 2:
+                    return [*stored.split(" ", 2), ""][2]
+        return None
+
     def with_fault(self, text: str, turns: int = 3) -> str | None:
         """``text`` after the fault told at most ``turns`` messages ago ("收到的T恤有个洞" …
         "想退货"), or ``None`` when none was."""

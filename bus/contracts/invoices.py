@@ -57,6 +57,12 @@ class RequestInvoice(
     title_type: InvoiceTitleType
     title: str = Field(min_length=2, max_length=100)
     tax_no: str | None = Field(default=None, pattern=r"^[0-9A-Za-z]{15,20}$")
+    own_name: bool = Field(
+        default=False,
+        description="personal: she asked for her own name on it (\"put it under my name\", "
+        "\"写我名字\"): the title is the name the shop has for her, ``title`` only where it "
+        "has none.",
+    )
 
     @model_validator(mode="after")
     def _company_has_tax_no(self) -> RequestInvoice:

@@ -173,6 +173,23 @@ async def test_company_invoice_is_recorded_with_its_number_zh(stack) -> None:
     assert len(await invoices_of(stack, order.order_no)) == 1
 
 
+async def test_an_invoice_under_her_own_name_is_titled_with_her_name_en(stack) -> None:
+    """Blind jobs batch 9: "put it under my name" at the title's step is her name as the shop
+    has it (the worker fills it: ``RequestInvoice.own_name``), never the words (it was the
+    title "put it under my name"; "yes" to "your name, or just 'Personal'?" was "yes")."""
+    order = await stack.make_order(kind="regular", state="shipped")  # customer 测试
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    _explained, ask_title = await customer.says(
+        f"invoice for {order.order_no} please, a personal one", replies=2
+    )
+    assert ask_title.text == stack.t("invoice.ask_title.personal", "en")
+    [recorded] = await customer.says("just put it under my name")
+    [invoice] = await invoices_of(stack, order.order_no)
+    assert (invoice.title_type, invoice.title) == ("personal", "测试")
+    assert invoice.invoice_no in recorded.text and "测试" in recorded.text
+
+
 async def test_when_the_invoice_is_ready_asked_half_way_keeps_the_request(stack) -> None:
     """"我要开发票 公司抬头" recorded the title "我要开"; "发票什么时候能开好" at the tax number
     started the request over. Now: the title asked for, the question answered honestly (the
