@@ -98,7 +98,15 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
         ]
         # "好的", "ok" — and "yes", "对", "不用了" with nothing asked, nothing offered: a nod,
         # nothing missed ("yes" after a job was done heard "did you mean: hello / thanks?")
-        if decision.acknowledgement or bare_yes_or_no(message.text or "") is not None:
+        nod = bare_yes_or_no(message.text or "")
+        if decision.acknowledgement or nod is not None:
+            memory = conv.memory
+            if memory.clarified_turn is not None and memory.turns - memory.clarified_turn == 1:
+                # right after "did you mean one of these?": "yes" picks none of them, "no"
+                # says none fits (both heard "great, anything else?", the question dropped)
+                memory.clarified_turn = None
+                await conv.say(conv.t("clarify.none_fits" if nod is False else "clarify.pick"))
+                return
             await conv.say(conv.t("ack.reply"))
             return
         if turn is not None:  # for the ops report: placed with choices, or not at all
@@ -107,12 +115,14 @@ def get_router(titles: dict[str, dict[str, str]], actions: dict[str, tuple[str, 
             if await missed(conv):
                 return
             if choices:
+                conv.memory.clarified_turn = conv.memory.turns
                 await conv.say(
                     conv.t("clarify.header"), reply_markup=keyboards.clarify(conv.t, choices)
                 )
             else:
                 await conv.say(conv.t("clarify.rephrase"))
             return
+        conv.memory.clarified_turn = conv.memory.turns
         await conv.say(conv.t("clarify.header"), reply_markup=keyboards.clarify(conv.t, choices))
 
     @router.message(HasText())

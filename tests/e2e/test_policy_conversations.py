@@ -97,3 +97,21 @@ async def test_a_bare_ok_gets_a_short_answer_and_is_not_a_miss(stack) -> None:
     english = stack.customer(language_code="en")
     [ack] = await english.says("ok")
     assert "Anything else" in ack.text
+
+
+async def test_a_bare_yes_or_no_to_did_you_mean_is_about_its_choices(stack) -> None:
+    """Found by the jobs batches (session 19): "yes" typed under "did you mean one of these?"
+    heard "great, anything else?" — the question dropped. Right after the choices, "yes" asks
+    which one, "no" asks for other words; a nod later is a nod."""
+    customer = stack.customer()
+    [choices] = await customer.says("颜色和尺码")
+    assert choices.text == stack.t("clarify.header") and choices.inline_buttons
+    [which] = await customer.says("对")
+    assert which.text == stack.t("clarify.pick")
+    english = stack.customer(language_code="en")
+    [choices] = await english.says("shipping and returns")
+    assert choices.text == stack.t("clarify.header", "en")
+    [other_words] = await english.says("no")
+    assert other_words.text == stack.t("clarify.none_fits", "en")
+    [nod] = await english.says("ok")
+    assert nod.text == stack.t("ack.reply", "en")
