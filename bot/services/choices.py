@@ -365,7 +365,9 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "坏了", "(?<![不会])坏(的|掉)", "损坏", "瑕疵", "残次", "脏", "扣子?(掉|坏|松)", "掉扣",
         "拉链(是|有点)?(坏|卡|拉不)", "开胶",
         "缩水", "抽丝", "勾丝", "damaged", "broken", "defect", "faulty", "hole", "torn",
-        "stain", "ripped", "poor quality", "fell apart", "button (fell|came) off",
+        "stain", "ripped", "poor quality", "fell apart",
+        r"\b(button|strap|zip|hood|pocket|lining|sole|toggle|hook|belt loop)s? (has |have )?"
+        r"((keeps?|kept) )?(fell|falls|falling|came|comes|coming|come|popped|pops|ripped|torn) off",
         "missing (a )?button", r"\bzip(per)?\b[\w' ]{0,25}\b(broke|stuck|jammed|came off)",
         r"\b(broke|split|tore|came apart) (after|on|the first|when)", "shr[ua]nk", "faded",
         "coming apart", "loose threads?", r"\bpill(ing|ed|s)?\b", "bobbl(ing|es|ed)",

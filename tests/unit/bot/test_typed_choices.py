@@ -105,6 +105,10 @@ async def test_wants_all(text: str, everything: bool) -> None:
         # blind jobs batch 4: pilling in English was no fault (refused as past its window)
         ("the cardigan is pilling all over", "quality"), ("it pilled after a week", "quality"),
         ("the pillow case", None),
+        # a part come off, in more words (jobs14's note, session 19)
+        ("the buttons came off after one wear", "quality"), ("a strap has come off", "quality"),
+        ("buttons keep coming off", "quality"), ("the hood zip popped off", "quality"),
+        ("can i take the hood off?", None), ("i took it off the hanger", None),
     ],
 )  # fmt: skip
 async def test_return_cause(text: str, cause: str | None) -> None:
