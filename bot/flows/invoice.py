@@ -57,10 +57,12 @@ COMPANY_WORDS = (
 )
 LABELS = re.compile(
     r"(公司抬头|单位抬头|个人抬头|企业抬头|发票|抬头|税号|纳税人识别号|识别号|统一社会信用代码|信用代码|开票|名称|单位|个人|公司全称|"
-    r"invoice|title|tax\s*(?:id|no\.?|number)|company\s+name|personal|name|is|for|the|"
+    r"\b(?:invoice|title|tax\s*(?:id|no\.?|number)|company\s+name|personal|name|is|for|the)\b|"
     r"[:：,，。;；\s])+",
     re.IGNORECASE,
 )
+_LEADING_LABELS = re.compile("^" + LABELS.pattern, re.IGNORECASE)
+_TRAILING_LABELS = re.compile(LABELS.pattern + "$", re.IGNORECASE)
 ORDER_NO = re.compile(r"KF\d{8}", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_LABEL = re.compile(
@@ -199,12 +201,24 @@ _PUT_ON_IT = re.compile(
 )
 
 
+# a name given as hers ("my name is Li Na", "我叫陈思雨"): the name is the title
+_MY_NAME = re.compile(
+    r"^(?:(?:my|the)\s+(?:full\s+)?name(?:'s|\s+is)|i\s+am|i'm|im|this\s+is|"
+    r"我叫|我的?(?:名字|姓名)(?:是|叫)|(?:名字|姓名)(?:是|叫))\s*(.+?)[.!。！]?$",
+    re.IGNORECASE,
+)
+
+
 def title_of(text: str) -> str | None:
-    """The title a message gives, without the words around it ("抬头：杭州某某科技有限公司")."""
-    put = _PUT_ON_IT.match(text.strip())
+    """The title a message gives, without the words around it ("抬头：杭州某某科技有限公司";
+    English labels only as whole words: "Isabella Chen" keeps its "Is")."""
+    put = _PUT_ON_IT.match(text.strip()) or _MY_NAME.match(text.strip())
     if put:
-        text = put.group(1) or put.group(2)
-    cleaned = LABELS.sub(" ", text).strip(" \"'“”‘’「」")
+        text = next(group for group in put.groups() if group)
+    # the labels around it, never inside it ("杭州个人护理用品有限公司", "Bright Star for Kids
+    # Ltd" keep their 个人 and for)
+    cleaned = _LEADING_LABELS.sub(" ", _TRAILING_LABELS.sub(" ", text.strip()))
+    cleaned = cleaned.strip(" \"'“”‘’「」")
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     return cleaned[:100] if len(cleaned) >= 2 else None
 
