@@ -120,6 +120,17 @@ _RECEIPT = re.compile(
     r"|\bconfirm (the |my )?(receipt|delivery)\b|\bconfirm (that )?i (got|received|have)\b",
     re.IGNORECASE,
 )
+# two orders (or their items) sent in one parcel: "两单能合并发货吗", "ship my two orders together"
+_SHIP_TOGETHER = re.compile(
+    r"合并(?:发货|发|寄|邮寄|打包|一起|成一个)|(?:两|2|几)单[^，,。？?]{0,10}一起(?:发|寄)"
+    r"|(?:放|打|装|包)(?:在|成|到)?(?:0|一)个(?:包裹|包|快递|箱子)(?:里)?(?:发|寄)"
+    r"|\b(?:ship|send|post|pack|dispatch)\b[^.?!]{0,30}\b(?:together|in (?:one|a single) "
+    r"(?:parcel|package|box|shipment))\b"
+    r"|\b(?:combine|merge)\b (?:my |the |both |these |two |2 )*"
+    r"(?:orders|parcels|shipments|shipping)\b",
+    re.IGNORECASE,
+)
+_PAY_TOGETHER = re.compile(r"合并(?:付款|支付)|\b(?:pay|payment)\b", re.IGNORECASE)
 _HOW = re.compile(r"怎么|如何|在哪|哪里|吗|\bhow\b|\bwhere\b|\?|？", re.IGNORECASE)
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)
 _COURIER = re.compile(
@@ -159,6 +170,11 @@ def order_job(text: str) -> Job | None:
     if _URGE.search(text):
         return "urge"
     if order_note(text):  # "是送人的 包裹里别放价格单": written on the order (bot.flows.notes)
+        return "note"
+    if _SHIP_TOGETHER.search(text) and not _PAY_TOGETHER.search(text):
+        # "两单能合并一起发吗": the shop's rules don't say whether parcels are combined; her
+        # wish goes on the order as a note the warehouse reads when packing — nothing promised
+        # (it started a change of size or colour, or "can't change an unpaid order")
         return "note"
     return None
 

@@ -266,3 +266,25 @@ async def test_a_note_read_back_is_confirmed_by_a_yes_and_what_it_does_zh_and_en
         [done] = await customer.says(yes)
         assert order.order_no in done.text
         assert len(await remarks_of(stack, order.order_no)) == 1, locale
+
+
+async def test_two_orders_asked_to_ship_together_is_a_note_never_a_change(stack) -> None:
+    """Found by jobs batch 9 (session 19): "两单能合并一起发吗" started a change of size or
+    colour ("can't change an unpaid order"). The shop's rules don't say whether parcels are
+    combined: her wish is read back as a note on the order, and written on her yes — nothing
+    promised."""
+    customer = stack.customer()
+    order = await stack.make_order(kind="regular", telegram_user_id=customer.user_id, **PAID)
+    replies = await customer.says(f"{order.order_no} 我还拍了一单 两单能合并一起发吗", replies=2)
+    confirm = replies[-1]
+    assert order.order_no in confirm.text and "合并一起发" in confirm.text
+    assert confirm.button("是的") and "尺码" not in confirm.text
+    [done] = await customer.presses(confirm, "是的")
+    assert order.order_no in done.text
+    [remark] = await remarks_of(stack, order.order_no)
+    assert "合并一起发" in remark.content
+    english = stack.customer(language_code="en")
+    other = await stack.make_order(kind="regular", telegram_user_id=english.user_id, **PAID)
+    asked = f"{other.order_no} can you ship it together with my other order?"
+    replies = await english.says(asked, replies=2)
+    assert other.order_no in replies[-1].text and replies[-1].button("Yes")
