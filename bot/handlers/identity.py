@@ -17,6 +17,7 @@ from bot.filters import HasContact, HasText, InState
 from bot.flows import identity
 from bot.flows.address import AddressFlow
 from bot.flows.base import Flows, Identity
+from bot.flows.invoice import only_last4
 from bot.flows.returns import ReturnFlow, return_invited
 from bot.services import topic
 from bot.services.conversation import Conversation
@@ -114,8 +115,13 @@ def get_waiting_router() -> Router:
             text = f"{conv.t('address.kept')}\n{conv.t('contact.still_needed')}"
             await conv.say(text, reply_markup=keyboards.share_contact(conv.t))
             return
-        if decision is not None and decision.outcome == "accept":
+        if decision is not None and decision.outcome == "accept" and not only_last4(
+            message.text or ""
+        ):
             raise SkipHandler
+        # (her phone's last four alone, "手机尾号5280", is read as a look-up of her order since
+        # round 24: here it is the proof she offers instead of the contact — the change waits,
+        # and the look-up took its place)
         await conv.say(conv.t("contact.still_needed"), reply_markup=keyboards.share_contact(conv.t))
 
     return router

@@ -1561,6 +1561,23 @@ async def test_words_typed_while_a_change_waits_for_the_contact_ask_for_it_again
     assert ask.text == stack.t("address.ask_new", "en")
 
 
+async def test_her_phones_last_four_typed_while_a_change_waits_for_the_contact(stack) -> None:
+    """Jobs batch 5 after round 24 (session 19): "手机尾号5280" alone is read as a look-up of
+    her order now, and at "share your contact" it took the waiting change's place ("send the
+    order number"; the change lost). It is the proof she offers: the contact is asked again,
+    and once shared the change goes on."""
+    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
+    customer = stack.customer()
+    _card, verify = await customer.says(
+        f"我要改收货地址 {order.order_no} 尾号{order.phone[-4:]}", replies=2
+    )
+    assert verify.text == stack.t("contact.needed_for_change")
+    [again] = await customer.says(f"手机尾号{order.phone[-4:]}")
+    assert again.text == stack.t("contact.still_needed")
+    *_linked_and_card, ask = await customer.shares_contact(order.phone, replies=3)
+    assert ask.text == stack.t("address.ask_new")
+
+
 async def test_a_new_address_typed_before_it_is_asked_for_is_kept(stack) -> None:
     """The console finding: the new address typed while the change waited for the contact
     (or at "which order?") was asked for again. It is kept and shown to confirm as soon as the
