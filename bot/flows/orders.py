@@ -172,9 +172,10 @@ def order_job(text: str) -> Job | None:
     if order_note(text):  # "是送人的 包裹里别放价格单": written on the order (bot.flows.notes)
         return "note"
     if _SHIP_TOGETHER.search(text) and not _PAY_TOGETHER.search(text):
-        # "两单能合并一起发吗": the shop's rules don't say whether parcels are combined; her
-        # wish goes on the order as a note the warehouse reads when packing — nothing promised
-        # (it started a change of size or colour, or "can't change an unpaid order")
+        # "两单能合并一起发吗": whether two orders go in one parcel is the warehouse's to do
+        # when it packs (the policy's combine rule is about postage: orders within a few days
+        # count together); her wish goes on the order as a note the warehouse reads — nothing
+        # promised (it started a change of size or colour, or "can't change an unpaid order")
         return "note"
     return None
 
