@@ -512,7 +512,9 @@ class ProductFacts(Flow):
         if await explain_unsold(self.conv, self.rpc, text):
             return
         draft = ProductsDraft.of(text, slots, aspect)
-        query, candidates = named if named is not None else await self.named(text, slots)
+        if named is None:
+            named = await self.named(text, slots, in_view=True)
+        query, candidates = named
         product = chosen(candidates)
         if product is not None:
             await self.answer(draft, product.product_id)
@@ -524,12 +526,20 @@ class ProductFacts(Flow):
         else:
             await self.ask_which(draft, query)
 
-    async def named(self, text: str, slots: Slots) -> tuple[str, list[ProductSummary]]:
+    async def named(
+        self, text: str, slots: Slots, *, in_view: bool = False
+    ) -> tuple[str, list[ProductSummary]]:
         """The product words of the question and what they find: with the fibre words first
-        ("真丝衬衫是什么面料"), without them when that finds nothing ("T恤是纯棉的吗")."""
+        ("真丝衬衫是什么面料"), without them when that finds nothing ("T恤是纯棉的吗").
+        ``in_view``: a question, not the answer to "which one?": a fibre alone ("是纯棉的吗",
+        "is it cotton") with an item in view asks about that item, it is not searched as a
+        name (纯棉圆领T恤, "Cotton Crew-neck T-shirt")."""
         query = product_words(text, slots)
         fuller = product_words(text, slots, keep_fibres=True)
-        if fuller and fuller != query:
+        fibre_only = (
+            in_view and not names_a_product(query) and self.conv.memory.product is not None
+        )
+        if fuller and fuller != query and not fibre_only:
             found = await self.search(fuller)
             if found:
                 return fuller, found
