@@ -265,7 +265,9 @@ _EN_FILLER = frozenset(
     "ordered make made which another other "
     # the chat around the question ("hello! quick q, is the linen shirt see-through?")
     "hello hi hey hiya quick q question ok okay so also just wondering wonder wanted want "
-    "know tell thanks thank pls plz um hmm well then yes yeah im i'm i'd like would".split()
+    "know tell thanks thank pls plz um hmm well then yes yeah im i'm i'd like would "
+    # typed without the apostrophe, or as chat shorthand ("whats the price", "do u have")
+    "whats thats theres hows u ur".split()
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

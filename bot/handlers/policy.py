@@ -32,7 +32,7 @@ from bot.services.person import hand_to_person, person_asked
 from bot.services.questions import asks_coupon_back, asks_for_gift, asks_for_gift_wrap
 from bus import Bus
 from bus.contracts import OrderFound
-from intents import Decision
+from intents import Decision, Slots
 from intents.garments import names_a_garment
 from intents.paying import payment_failing
 from shop.enums import OrderState, TicketReason
@@ -102,10 +102,32 @@ async def own_order_timing(
     return True
 
 
+BARE_PRICE = re.compile(
+    r"^\s*(?:(?:and|so|ok|okay|what'?s|what is|the|its|it'?s)\s+)*(?:price|cost)"
+    r"(?:\s+(?:of (?:it|this|that|them)|pls|please|plz))*\s*[?？!.。]*\s*$"
+    r"|^\s*(?:那|这件|这个|那件|那个|它)?\s*(?:价格|价钱|售价|什么价|啥价|多少钱)(?:一件|多少|是多少|呢|咧)?"
+    r"\s*[?？!.。]*\s*$",
+    re.I,
+)
+"""Only what it costs ("price?", "whats the price", "价格呢"), no haggling word: with an item
+in view the engine's "bargain" reading of it is the item's price, not the discount speech."""
+
+
 async def handle_bargain(
-    message: Message, conv: Conversation, rpc: Bus, policy: ShopPolicy
+    message: Message,
+    conv: Conversation,
+    rpc: Bus,
+    policy: ShopPolicy,
+    flows: Flows,
+    decision: Decision | None = None,
 ) -> None:
-    await answer_bargain(conv, rpc, policy, message.text or "")
+    text = message.text or ""
+    if conv.memory.product is not None and BARE_PRICE.search(text):
+        # "price?" after the T-shirt: the T-shirt's price (found in the console, session 19)
+        slots = decision.slots if decision is not None else None
+        await flows.get(ProductFacts).start(text, slots or Slots(), aspect="price")
+        return
+    await answer_bargain(conv, rpc, policy, text)
 
 
 class GiftRequest(Filter):

@@ -26,3 +26,26 @@ async def test_a_fibre_asked_of_the_item_in_view_stays_on_that_item_en(stack) ->
     assert fabric.text.startswith("Pullover Hoodie\n")
     assert not [b for row in fabric.inline_buttons for b in row if "Shirt" in b.text]
     assert "T-shirt" not in fabric.text and "Shirt" not in fabric.text
+
+
+async def test_a_bare_price_question_is_the_price_of_the_item_in_view(stack) -> None:
+    """"price?" after the T-shirt was read as bargaining and answered with the member discount
+    table; with an item in view it is that item's price, and haggling stays the policy's."""
+    english = stack.customer(language_code="en")
+    [stock] = await english.says("is the tshirt in stock in L")
+    assert stock.text.startswith("Cotton Crew-neck T-shirt\n")
+    for asked in ("price?", "whats the price"):
+        [price] = await english.says(asked)
+        assert price.text.startswith("Cotton Crew-neck T-shirt\n") and "¥" in price.text
+        assert "discount" not in price.text
+    [haggle] = await english.says("any discount?")
+    assert not haggle.text.startswith("Cotton Crew-neck T-shirt")
+    customer = stack.customer()
+    [stock_zh] = await customer.says("卫衣有没有L码")
+    assert stock_zh.text.startswith("连帽卫衣\n")
+    [price_zh] = await customer.says("价格呢")
+    assert price_zh.text.startswith("连帽卫衣\n") and "159 元" in price_zh.text
+    # nothing in view: the bargaining answer as before
+    fresh = stack.customer(language_code="en")
+    [plain] = await fresh.says("price?")
+    assert not plain.text.startswith("Cotton Crew-neck T-shirt")
