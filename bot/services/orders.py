@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
+from itertools import zip_longest
 
 from bot import keyboards
 from bot.keyboards import OrderFlow
@@ -197,10 +198,21 @@ def order_view_of(order: OrderView, locale: str = "zh_CN") -> views.OrderView:
     )
 
 
-def order_button_label(conv: Conversation, order: OrderSummary) -> str:
-    name = order.first_item_name
-    if not conv.locale.startswith("zh") and order.item_names_en and order.item_names_en[0]:
-        name = order.item_names_en[0]
+def order_button_label(conv: Conversation, order: OrderSummary, named: str = "") -> str:
+    """The order's number, an item's name and its state. ``named``: the words that named
+    these orders alike ("我的裤子发货了没"): the item they name, not always the first (the
+    T-shirt was shown for the order whose jeans were meant)."""
+    names = order.item_names or [order.first_item_name]
+    index = 0
+    if named and len(names) > 1:
+        pairs = list(zip_longest(names, order.item_names_en, fillvalue=""))
+        hits = choices._best(named, range(len(pairs)), lambda i: [pairs[i]])
+        if len(hits) == 1:
+            index = hits[0]
+    name = names[index]
+    english = order.item_names_en
+    if not conv.locale.startswith("zh") and index < len(english) and english[index]:
+        name = english[index]
     return f"{order.order_no} · {name} · {conv.t('order.state.' + order.state)}"[:60]
 
 
@@ -350,7 +362,8 @@ async def offer_alike(
     await conv.say(
         conv.t("choose.order_named"),
         reply_markup=keyboards.orders(
-            flow, ((o.order_no, order_button_label(conv, o)) for o in alike[:LIST_SHOWN])
+            flow,
+            ((o.order_no, order_button_label(conv, o, text)) for o in alike[:LIST_SHOWN]),
         ),
     )
     return True
@@ -532,10 +545,11 @@ async def offer_orders(
         # (an order named still gets the worker's own reasons)
         await conv.say(conv.t(NONE_LISTED.get(flow, "returns.none_returnable")))
         return None
+    named_by = text if ask == "choose.order_named" else ""
     await conv.say(
         conv.t(ask),
         reply_markup=keyboards.orders(
-            flow, ((o.order_no, order_button_label(conv, o)) for o in orders)
+            flow, ((o.order_no, order_button_label(conv, o, named_by)) for o in orders)
         ),
     )
     return None

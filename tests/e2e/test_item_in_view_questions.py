@@ -49,3 +49,18 @@ async def test_a_bare_price_question_is_the_price_of_the_item_in_view(stack) -> 
     fresh = stack.customer(language_code="en")
     [plain] = await fresh.says("price?")
     assert not plain.text.startswith("Cotton Crew-neck T-shirt")
+
+
+async def test_orders_named_alike_are_labelled_by_the_item_named(stack) -> None:
+    """"我的裤子发货了没" with trousers in two orders: the buttons showed 纯棉圆领T恤 for the
+    order whose jeans were meant (its first item); each now shows the item the words name."""
+    from tests.e2e.test_order_jobs import showcase
+
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [which] = await customer.says("我的裤子发货了没")
+    assert which.text == stack.t("choose.order_named")
+    labels = [b.text for row in which.inline_buttons for b in row]
+    assert len(labels) >= 2 and all("裤" in label for label in labels), labels
+    assert not [label for label in labels if "T恤" in label], labels
