@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.keyboards import OrderFlow
 from bot.services import choices, outcomes
+from bot.services.answers import answer_from_policy
 from bot.services.conversation import Conversation
 from bot.services.memory import LeftJob, PausedStep
 from bot.services.orders import (
@@ -165,7 +166,27 @@ class Flow(ABC):
             self.step_aside(decision)
             await self.leave()
             raise SkipHandler
+        if await self.aside_in_context(decision):
+            return
         await self.conv.say(self.conv.t(ask_key))
+
+    async def aside_in_context(self, decision: Decision | None) -> bool:
+        """A policy question the engine read only with the job's help ("运费谁出" during a
+        return: the return's postage, not the shop's delivery fee) is not sure enough to be
+        accepted, yet the job's question was said again and the question ignored, though that
+        question says "ask me anything else, I answer first". Answered from the policy; the
+        job keeps waiting at its question."""
+        if (
+            decision is None
+            or decision.outcome != "clarify"
+            or not decision.used_context
+            or not self.keeps_waiting
+            or decision.intent not in self.asides
+        ):
+            return False
+        self.keep_waiting()
+        await answer_from_policy(self.conv, decision.intent, self.conv.heard_text, decision.slots)
+        return True
 
     async def job_asked_about(self, decision: Decision) -> bool:
         """A question about this job itself, asked in the middle of it ("退款什么时候到" during a

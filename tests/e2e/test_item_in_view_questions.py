@@ -64,3 +64,22 @@ async def test_orders_named_alike_are_labelled_by_the_item_named(stack) -> None:
     labels = [b.text for row in which.inline_buttons for b in row]
     assert len(labels) >= 2 and all("裤" in label for label in labels), labels
     assert not [label for label in labels if "T恤" in label], labels
+
+
+async def test_a_postage_question_during_a_return_is_answered_zh(stack) -> None:
+    """"运费谁出" at the return's "tags still on?" heard that question again (the engine, only
+    sure of it with the return's help, said "clarify"), though that question says "ask me
+    anything else, I answer first". The return's postage is answered; the return waits on."""
+    order = await stack.make_order(kind="regular", state="shipped")
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    [reason] = await customer.says("这个我要退")
+    assert reason.button("尺码不合适")
+    [condition] = await customer.says("尺码不合适")
+    assert condition.text == stack.t("returns.fit_question")
+    answer, back = await customer.says("运费谁出", replies=2)
+    assert answer.text != stack.t("choice.again.yes_no")
+    assert answer.text == stack.shown(stack.answer("returns.postage")), answer.text
+    assert back.reply_to_message_id == condition.message_id
+    [done] = await customer.says("是的")
+    assert done.text != stack.t("returns.fit_question")
