@@ -180,6 +180,14 @@ STOCK_WORDS = (
     "out of stock",
     "any left",
     "还剩",
+    # typed as customers chat ("hi do u have the hoodie in black")
+    "do u have",
+    "do ya have",
+    "have this in",
+    "have these in",
+    "have them in",
+    "got it in",
+    "got this in",
 )
 MATERIAL_WORDS = (
     "面料",

@@ -83,3 +83,14 @@ async def test_a_postage_question_during_a_return_is_answered_zh(stack) -> None:
     assert back.reply_to_message_id == condition.message_id
     [done] = await customer.says("是的")
     assert done.text != stack.t("returns.fit_question")
+
+
+async def test_do_u_have_an_item_in_a_colour_is_its_stock_en(stack) -> None:
+    """"hi do u have the hoodie in black" heard "did you mean…?" ("do you have" was known, the
+    shorthand not); the hoodie it asks about then stays in view for "price?"."""
+    english = stack.customer(language_code="en")
+    [stock] = await english.says("hi do u have the hoodie in black")
+    assert stock.text.startswith("Pullover Hoodie\n"), stock.text
+    assert stock.text != stack.t("clarify.header", "en")
+    [price] = await english.says("price?")
+    assert price.text.startswith("Pullover Hoodie\n") and "¥159" in price.text
