@@ -150,6 +150,16 @@ class StateOfOrderInView(Filter):
         )
 
 
+_NOT_COME = re.compile(
+    r"还没(?:有)?(?:到|收到|来|寄到|送到)|没收到"
+    r"|\b(?:has|have)n'?t (?:arrived|come)|\bstill (?:not|hasn'?t|havent|haven'?t) "
+    r"(?:here|arrived|come)|\bnot (?:arrived|here) yet\b",
+    re.IGNORECASE,
+)
+"""The item said not to have come yet ("西装外套都快一个月了还没到"): where it is, asked as a
+complaint."""
+
+
 class WhereIsMyItem(Filter):
     """ "where is my down jacket", "那另一单呢 卫衣那个": where her order of a garment named is,
     or her other order, the engine unsure (jobs batch 6: "did you mean…?", and the other order
@@ -172,7 +182,10 @@ class WhereIsMyItem(Filter):
             if (decision is not None)
             else []
         )
-        return choices.where_is_it(text) and "order.status" in considered
+        # "西装外套都快一个月了还没到 你们怎么回事": the engine torn between where it is and a
+        # complaint heard "did you mean…?" — where it is (a late parcel is chased at once)
+        asked = choices.where_is_it(text) or _NOT_COME.search(text) is not None
+        return asked and "order.status" in considered
 
 
 class FollowUpOnOrderInView(Filter):

@@ -5,6 +5,8 @@ cotton items instead of answering for the hoodie."""
 
 from __future__ import annotations
 
+from tests.e2e.test_named_item_jobs import name_product
+
 
 async def test_a_fibre_asked_of_the_item_in_view_stays_on_that_item_zh(stack) -> None:
     customer = stack.customer()
@@ -94,3 +96,20 @@ async def test_do_u_have_an_item_in_a_colour_is_its_stock_en(stack) -> None:
     assert stock.text != stack.t("clarify.header", "en")
     [price] = await english.says("price?")
     assert price.text.startswith("Pullover Hoodie\n") and "¥159" in price.text
+
+
+async def test_an_item_not_come_yet_said_crossly_is_found_and_chased_zh(stack) -> None:
+    """"西装外套都快一个月了还没到 你们怎么回事" heard "did you mean: order progress /
+    complaint?" (the English "my blazer still hasnt arrived" was chased at once): the blazer's
+    late parcel is found by its name and chased."""
+    from tests.e2e.test_named_item_jobs import urges_of
+
+    blazer = await stack.long_in_transit_order()
+    await name_product(stack, blazer.product_id, "休闲西装外套")
+    customer = stack.customer()
+    await customer.shares_contact(blazer.phone)
+    sorry, urged = await customer.says("西装外套都快一个月了还没到 你们怎么回事", replies=2)
+    assert sorry.text != stack.t("clarify.header")
+    assert blazer.order_no in sorry.text and "抱歉" in sorry.text
+    assert urged.text == stack.t("order.urged.delivery")
+    assert len(await urges_of(stack, blazer.order_no)) == 1
