@@ -443,6 +443,22 @@ def answered_last4(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_LAST4_WORDS = re.compile(
+    r"手机|电话|号码|尾号|后四位|后4位|末四位|末4位|是|的|\b(?:my|phone|number|the|last|four|4"
+    r"|digits?|ending|in|with|is|are|it'?s|of)\b|[:：,，。.\s]",
+    re.IGNORECASE,
+)
+
+
+def only_last4(text: str) -> bool:
+    """The message is the last four digits of her phone and the words that say so ("手机尾号
+    5280", "last four digits 5280"), nothing else."""
+    digits = extract_slots(text).phone_last4
+    if digits is None:
+        return False
+    return not _LAST4_WORDS.sub("", text.replace(digits, " ", 1)).strip()
+
+
 _DIGIT = re.compile(r"\d")
 
 

@@ -32,7 +32,8 @@ from bus.contracts import (
 )
 from intents import Decision, Slots
 from intents.garments import names_a_garment
-from intents.slots import extract_slots
+from intents.normalize import cjk_count
+from intents.slots import only_last4
 from shop.enums import InvoiceTitleType, OrderState
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,6 @@ LABELS = re.compile(
 _LEADING_LABELS = re.compile("^" + LABELS.pattern, re.IGNORECASE)
 _TRAILING_LABELS = re.compile(LABELS.pattern + "$", re.IGNORECASE)
 ORDER_NO = re.compile(r"KF\d{8}", re.IGNORECASE)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_LABEL = re.compile(
     r"(?:抬头|\btitle\b)\s*"
     r"(?:(?:就|要|请|帮我|麻烦)?(?:是|为|写成?|填)|[:：]|\bis\b|\bshould be\b)?\s*(.*)$",
@@ -129,7 +129,7 @@ class InvoiceDraft(Draft):
             or (self.title_type == "personal" and yes_or_no(text) is True)
         ):
             self.title_type, self.own_name = "personal", True
-            self.title = "本人" if _CJK.search(text) else "Personal"  # (the worker's name wins)
+            self.title = "本人" if cjk_count(text) else "Personal"  # (the worker's name wins)
             found = True
         tax = TAX_NO.search(ORDER_NO.sub(" ", text))
         if tax is not None and self.tax_no is None:
@@ -166,22 +166,6 @@ class InvoiceDraft(Draft):
         return found
 
 
-_LAST4_WORDS = re.compile(
-    r"手机|电话|号码|尾号|后四位|后4位|末四位|末4位|是|的|\b(?:my|phone|number|the|last|four|4"
-    r"|digits?|ending|in|with|is|are|it'?s|of)\b|[:：,，。.\s]",
-    re.IGNORECASE,
-)
-
-
-def only_last4(text: str) -> bool:
-    """The message is the last four digits of her phone and the words that say so ("手机尾号
-    5280", "last four digits 5280"), nothing else."""
-    digits = extract_slots(text).phone_last4
-    if digits is None:
-        return False
-    return not _LAST4_WORDS.sub("", text.replace(digits, " ", 1)).strip()
-
-
 def tax_no_refusal(reply: InvoiceRefused) -> str:
     """The words for a tax number refused: what is wrong with it, when the worker says."""
     if reply.tax_no_problem in ("characters", "check_character"):
@@ -203,8 +187,8 @@ _PUT_ON_IT = re.compile(
 
 # a name given as hers ("my name is Li Na", "我叫陈思雨"): the name is the title
 _MY_NAME = re.compile(
-    r"^(?:(?:my|the)\s+(?:full\s+)?name(?:'s|\s+is)|i\s+am|i'm|im|this\s+is|"
-    r"我叫|我的?(?:名字|姓名)(?:是|叫)|(?:名字|姓名)(?:是|叫))\s*(.+?)[.!。！]?$",
+    r"^(?:(?:(?:my|the)\s+(?:full\s+)?name(?:'s|\s+is)|i\s+am|i'm|im|this\s+is)\s+"
+    r"|(?:我叫|我的?(?:名字|姓名)(?:是|叫)|(?:名字|姓名)(?:是|叫))\s*)(.+?)[.!。！]?$",
     re.IGNORECASE,
 )
 

@@ -17,12 +17,12 @@ from bot.filters import HasContact, HasText, InState
 from bot.flows import identity
 from bot.flows.address import AddressFlow
 from bot.flows.base import Flows, Identity
-from bot.flows.invoice import only_last4
 from bot.flows.returns import ReturnFlow, return_invited
 from bot.services import topic
 from bot.services.conversation import Conversation
 from bus import Bus
 from intents import Decision, IntentEngine, Slots
+from intents.slots import only_last4
 
 
 def get_router() -> Router:

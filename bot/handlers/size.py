@@ -23,6 +23,7 @@ from intents.slots import extract_slots
 
 PRODUCT_QUESTIONS = frozenset({"color.options", "quality.material"})
 """Questions about an item that its handlers answer for the item named or in view."""
+_UNPLACED_PRODUCT_QUESTIONS = (StockQuestion(), PriceQuestion(), SheerQuestion())
 
 
 async def asks_of_the_product(
@@ -33,7 +34,7 @@ async def asks_of_the_product(
     nothing — its stock, price or whether it shows through (``bot.handlers.products``)."""
     if decision is not None and decision.outcome == "accept":
         return decision.intent in PRODUCT_QUESTIONS
-    for question in (StockQuestion(), PriceQuestion(), SheerQuestion()):
+    for question in _UNPLACED_PRODUCT_QUESTIONS:
         if await question(message, decision, memory):
             return True
     return False

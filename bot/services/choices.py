@@ -788,6 +788,12 @@ def orders_mentioned(text: str, orders: Sequence[OrderSummary]) -> list[OrderSum
     )
 
 
+def names_mentioned(text: str, names: Sequence[tuple[str, str]]) -> list[int]:
+    """The places of the (Chinese, English) names a request names in passing, as
+    ``orders_mentioned`` reads ("我的裤子发货了没": the jeans of a T-shirt and jeans)."""
+    return _best(text, range(len(names)), lambda i: [names[i]])
+
+
 def items_mentioned(
     text: str, items: Sequence[OrderItemView], *, every: bool = False
 ) -> list[OrderItemView]:

@@ -237,10 +237,10 @@ class ChatMemory(BaseModel):
     """The question a "did you mean…?" is about, replayed when a choice is pressed (or the
     contact shared next: ``bot.handlers.identity.go_on_after_contact``)."""
     pending_turn: int | None = None
+    """The customer message (``turns``) ``pending_text`` was left at (``pend``)."""
     clarified_turn: int | None = None
     """The customer message answered with "did you mean one of these?" and its buttons: a bare
     yes or no right after is about them (``bot.handlers.clarify``)."""
-    """The customer message (``turns``) ``pending_text`` was left at (``pend``)."""
     parcel: tuple[str, str | None] | None = None
     """A return's tracking number (and the RT/RMA number named with it) sent before the
     customer was verified: recorded once their contact is linked."""

@@ -206,7 +206,7 @@ def order_button_label(conv: Conversation, order: OrderSummary, named: str = "")
     index = 0
     if named and len(names) > 1:
         pairs = list(zip_longest(names, order.item_names_en, fillvalue=""))
-        hits = choices._best(named, range(len(pairs)), lambda i: [pairs[i]])
+        hits = choices.names_mentioned(named, pairs)
         if len(hits) == 1:
             index = hits[0]
     name = names[index]

@@ -47,6 +47,9 @@ def test_the_name_at_the_type_question_is_the_type_and_the_title() -> None:
         # her name given as hers (it was "my Li Na")
         ("my name is Li Na", "Li Na"), ("I'm Li Na", "Li Na"), ("我叫陈思雨", "陈思雨"),
         ("名字是王芳", "王芳"),
+        # a name that begins as those words do is no "I'm …"
+        ("Imagine Studio Ltd", "Imagine Studio Ltd"), ("Iman Chen", "Iman Chen"),
+        ("Thisbe Wu", "Thisbe Wu"),
     ],
 )  # fmt: skip
 def test_the_title_without_the_words_around_it(text: str, title: str) -> None:
