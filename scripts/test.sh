@@ -4,6 +4,10 @@
 # PostgreSQL packages), starts the test PostgreSQL (scripts/postgres.sh), then runs
 #   ruff check .   lint-imports (contracts in pyproject.toml)   mypy (pyproject.toml: strict
 #   on shop/ bus/ replies/ intents/ bot/, normal on worker/ ops/)   pytest "$@"
+# pytest runs the tests in as many processes as the machine has CPUs (pytest-xdist, one file's
+# tests in one process, so its shop and stack are built once): most of a test's time is spent
+# waiting on the broker, the database and the processes it starts. KEFU_TEST_PROCESSES=N sets
+# the count (0: all in pytest's own process); `-n N` or `-p no:xdist` in the arguments wins.
 # Every step runs so that one report shows all problems; the exit code is the first failure's.
 # pytest's 5 ("no tests collected") counts as a failure.
 set -uo pipefail
@@ -30,7 +34,11 @@ step() {
 step "ruff check" .venv/bin/ruff check .
 step "lint-imports" .venv/bin/lint-imports --no-logo --cache-dir var/cache/import-linter
 step "mypy" .venv/bin/mypy --cache-dir var/cache/mypy
-step "pytest" .venv/bin/pytest -p no:cacheprovider "$@"
+processes=(-n "${KEFU_TEST_PROCESSES:-auto}" --dist loadfile)
+for arg in "$@"; do
+    case "$arg" in -n | -n[0-9]* | --numprocesses* | no:xdist) processes=() ;; esac
+done
+step "pytest" .venv/bin/pytest -p no:cacheprovider "${processes[@]}" "$@"
 
 if ((status == 0)); then
     printf '\n=== all green\n'

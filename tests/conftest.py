@@ -46,54 +46,87 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """No full phone number, address or customer message in the logs of the whole run, and
-    no queue or exchange of a test's bus prefix left on the broker."""
+    no queue or exchange of a test's bus prefix left on the broker.
+
+    Under pytest-xdist (``scripts/test.sh`` runs the tests in several processes) each worker
+    checks its own logs and prefixes and hands what it found to the controller
+    (``workeroutput``, read in ``pytest_testnodedown``), which reports it and fails the run:
+    a worker's own exit status does not reach the run's."""
     logging.getLogger().removeHandler(SCAN)
+    findings = _findings()
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller reports
+        workeroutput["kefu_findings"] = findings
+        return
+    findings += _FROM_WORKERS
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for title, lines in findings:
+        if reporter is not None:
+            reporter.section(title, sep="=", red=True)
+            for line in lines:
+                reporter.line(line)
+    if findings:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_FROM_WORKERS: list[tuple[str, list[str]]] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """(xdist's controller) what a worker's own session-end checks found."""
+    _FROM_WORKERS.extend(
+        (title, list(lines)) for title, lines in getattr(node, "workeroutput", {}).get(
+            "kefu_findings", ()
+        )
+    )
+
+
+def _findings() -> list[tuple[str, list[str]]]:
+    """This process's session-end checks: (section title, lines) for each that failed."""
+    findings: list[tuple[str, list[str]]] = []
     leaks = SCAN.leaks()
     SCAN.cleanup()
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if leaks:
-        if reporter is not None:
-            reporter.section("personal data in the logs (issue 11)", sep="=", red=True)
-            for leak in leaks[:30]:
-                reporter.line(leak)
-            reporter.line(f"{len(leaks)} log line(s) hold personal data; see tests/logscan.py")
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    if _topology_left(reporter):
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        findings.append((
+            "personal data in the logs (issue 11)",
+            [*leaks[:30], f"{len(leaks)} log line(s) hold personal data; see tests/logscan.py"],
+        ))  # fmt: skip
+    left = _topology_left()
+    if left:
+        findings.append(("broker topology left by the tests", left))
+    return findings
 
 
-def _topology_left(reporter) -> bool:
-    """True (and the leftovers named, then deleted) when a bus prefix a test made with
-    ``tests.support.topology.new_prefix`` still has queues or exchanges on the broker."""
+def _topology_left() -> list[str]:
+    """The lines naming what a bus prefix a test made with ``tests.support.topology.new_prefix``
+    still has on the broker (deleted now), or none."""
     made = topology.made()
     if not made:
-        return False
+        return []
     try:
         left = topology.leftovers(made)
     except OSError as exc:
-        if reporter is not None:
-            reporter.section("broker topology left by the tests", sep="=", red=True)
-            reporter.line(f"could not list the broker's queues (management API): {exc}")
-        return True
+        return [f"could not list the broker's queues (management API): {exc}"]
     if not left:
-        return False
-    if reporter is not None:
-        reporter.section("broker topology left by the tests", sep="=", red=True)
-        by_prefix: dict[str, list[str]] = {}
-        for leftover in left:
-            by_prefix.setdefault(leftover.prefix, []).append(f"{leftover.kind} {leftover.name}")
-        for prefix, names in sorted(by_prefix.items()):
-            reporter.line(f"{made[prefix]} ({prefix}): {', '.join(sorted(names))}")
-        reporter.line(
-            f"{len(left)} queue(s)/exchange(s) of {len(by_prefix)} test prefix(es) left on the "
-            "broker (deleted now); delete a prefix's topology when its test ends"
-        )
+        return []
+    by_prefix: dict[str, list[str]] = {}
+    for leftover in left:
+        by_prefix.setdefault(leftover.prefix, []).append(f"{leftover.kind} {leftover.name}")
+    lines = [
+        f"{made[prefix]} ({prefix}): {', '.join(sorted(names))}"
+        for prefix, names in sorted(by_prefix.items())
+    ]
+    lines.append(
+        f"{len(left)} queue(s)/exchange(s) of {len(by_prefix)} test prefix(es) left on the "
+        "broker (deleted now); delete a prefix's topology when its test ends"
+    )
     for leftover in left:
         try:
             topology.delete(leftover)
         except OSError:
             pass
-    return True
+    return lines
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
