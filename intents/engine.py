@@ -1779,7 +1779,12 @@ def _reread(
         lower, norm
     ) and not (current == RETURN_INTENT and _postage_on_whom(lower)):
         return RETURN_INTENT  # (the model unsure between the return and the reason: the return)
-    if current in _ADDRESS_MISREADS and _where_to_send_back(lower, norm):
+    if (current in _ADDRESS_MISREADS or current == RETURN_ADDRESS_INTENT) and (
+        _where_to_send_back(lower, norm)
+    ):
+        # (the return address read already but unsure - "东西打包好了 寄哪去": order.status and
+        # the address within 0.004 of each other, which came first differing by machine - is
+        # the return address said in words)
         return RETURN_ADDRESS_INTENT
     if current == STATUS_INTENT:
         timing = _timing_before_buying(lower, norm)
