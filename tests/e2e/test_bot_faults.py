@@ -35,7 +35,8 @@ from tests.support.processes import Service, clean_env, spawn, stop_all
 from tests.support.redis import free_port, private_redis
 from tests.support.topology import new_prefix
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+# kill -9, timeouts and a concurrency bound under load: run with the machine to itself
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.exclusive]
 
 QUESTIONS = [
     "你们可以七天无理由退货吗", "发什么快递", "几天能发货", "支持货到付款吗", "可以用信用卡付款吗",

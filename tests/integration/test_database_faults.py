@@ -34,7 +34,8 @@ from tests.integration.conftest import (
 from tests.support.tls import tcp_proxy
 from worker.db.models import Exchange, ProcessedCommand, Variant
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+# kill -9, timeouts and a concurrency bound under load: run with the machine to itself
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.exclusive]
 
 FAST_RETRY = {"retry_delay_s": 0.5, "retry_for_s": 120}
 

@@ -33,7 +33,8 @@ from tests.support.bot import FailingBus, Harness
 from tests.support.redis import private_redis
 from tests.support.topology import new_prefix
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+# kill -9, timeouts and a concurrency bound under load: run with the machine to itself
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.exclusive]
 
 # Policy questions with an answer each, different from the next one's: a lost, repeated or
 # swapped message changes the sequence of answers a chat gets.

@@ -28,7 +28,10 @@ from worker import create_worker
 from worker.db.models import Exchange, ProcessedCommand, Variant
 from worker.settings import WorkerSettings
 
-pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240)]
+# kill -9 under load: run with the machine to itself
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240), pytest.mark.exclusive
+]
 
 COMMANDS = 1000
 STOCK = 700  # fewer units than commands: some are refused, and a unit is never given twice
