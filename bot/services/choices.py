@@ -477,7 +477,9 @@ _REFUND = _any(
     "refund",
     "return (it|them|this)",
     # "return both: the jeans are too tight and the tee came with a hole"
-    r"\breturn (both|all|everything|these|those)\b",
+    r"\breturn(ing)? (both|all|everything|these|those|them)\b",
+    # "两件都要退", "衬衫开线了 想退" (never "不想退")
+    "(?<!不)(都|要|想)退(?!换)",
     r"^\s*(pls |please )?return\b(?!\s*(polic|rules?\b|window|period))",
     "money back",
     "send (it|them) back",
@@ -908,7 +910,8 @@ def items_meant(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView
 
 
 _EVERY_ONE = re.compile(
-    r"全部|都退|都要退|都不|一起退|两件都|两条都|全退|\b(both|all of (them|it)|everything)\b",
+    r"全部|都退|都要退|都想(要)?退|都不|一起退|两件都|两条都|全退|全都退"
+    r"|\b(both|all of (them|it)|everything)\b",
     re.IGNORECASE,
 )
 

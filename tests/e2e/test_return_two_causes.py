@@ -122,3 +122,49 @@ async def test_a_cause_each_told_when_asked_why_and_one_cause_stays_one_question
     assert stack.t("returns.fit_question") in one.text and one.button("是的")
     [quote] = await other.presses(one, "是的")
     assert stack.t("returns.postage.customer") in quote.text and "退款：600 元" in quote.text
+
+
+async def test_a_fault_and_her_own_reason_with_both_to_go_back_is_a_return_zh(stack) -> None:
+    """Read as a quality problem with "两件都要退" (not a word the return took as asking for
+    the money back): the photos-and-a-person answer came, and no return. Now the apology for
+    the faulty one, then the return of both, each for its own cause."""
+    customer = stack.customer()
+    order = await order_of_two(stack, customer, "亚麻阔腿裤", "条纹长袖衬衫")
+    said = await customer.says(
+        f"{order.order_no} 衬衫洗了一次就起球了 阔腿裤腰太紧 两件都要退", replies=2
+    )
+    assert said[0].text == stack.t("quality.sorry_one"), said[0].text
+    fit = said[1]
+    assert "条纹长袖衬衫（M/" in fit.text and "质量问题" in fit.text and "尺码不合适" in fit.text
+    assert "再确认一下亚麻阔腿裤" in fit.text and fit.button("是的")
+
+
+async def test_both_wanted_back_for_one_cause_takes_both_items_zh(stack) -> None:
+    """ "都想退" of two items for one cause took the better-named one only."""
+    customer = stack.customer()
+    order = await order_of_two(stack, customer, "亚麻阔腿裤", "条纹长袖衬衫")
+    [fit] = await customer.says(f"{order.order_no} 阔腿裤和衬衫都偏小 都想退")
+    assert "亚麻阔腿裤" in fit.text and "条纹长袖衬衫" in fit.text, fit.text
+    assert stack.t("returns.fit_question") in fit.text
+
+
+async def test_a_wrong_colour_beside_her_own_reason_is_a_return_not_a_ticket_en(stack) -> None:
+    """A wrong item sent beside an item of her own choice, both going back: the wrong item's
+    ticket to a colleague took it before, and nothing came back for the other one."""
+    customer = stack.customer(language_code="en")
+    order = await order_of_two(stack, customer, "条纹长袖衬衫", "亚麻阔腿裤")
+    said = await customer.says(
+        f"order {order.order_no}: the shirt came in the wrong colour and the trousers are way "
+        "too loose on me, so i'm returning both",
+        replies=2,
+    )
+    assert said[0].text == stack.t("quality.sorry_one", "en"), said[0].text
+    fit = said[1]
+    assert "Shirt" in fit.text and "Trousers" in fit.text, fit.text
+    assert "Just to check Linen Wide-leg Trousers" in fit.text and fit.button("Yes")
+    [quote] = await customer.presses(fit, "Yes")
+    [created] = await customer.presses(quote, "Confirm the return")
+    return_no = next(w for w in created.text.split() if w.startswith("RT"))[:15]
+    causes, _ = await return_items_of(stack, return_no)
+    assert causes == [("wrong_item", "seller"), ("size", "customer")]
+    assert await stack.tickets(customer.user_id) == []

@@ -94,3 +94,13 @@ def test_return_both_asks_for_the_money_back() -> None:
         "return"
     )
     assert remedy_asked("return policy for a torn shirt?") is None
+
+
+def test_both_to_go_back_in_words_the_flows_missed() -> None:
+    from bot.services.choices import every_one_meant
+
+    assert remedy_asked("领口开线了 两件都要退") == "return"
+    assert remedy_asked("衬衫起球了 想退") == "return"
+    assert remedy_asked("有个洞 想退换") is None  # both asked: not for this reader to pick
+    assert remedy_asked("the shirt is the wrong colour, returning both") == "return"
+    assert every_one_meant("两件都偏小 都想退")
