@@ -252,8 +252,9 @@ async def create_order(
     """A fresh customer with one order of one item of ``kind`` (``quantity`` units, 300 yuan
     each), in ``state``. When ``target_stock`` is given, the same colour in ``target_size`` gets
     exactly that stock. ``also``: the kinds of further items, one unit each, each of a product
-    of its own (or a product's id: an item of that product). ``paid_ago`` / ``shipped_ago``: when it was paid and shipped (for the states
-    that have those times); ``courier`` and a tracking number when shipped.
+    of its own (or a product's id: an item of that product). ``paid_ago`` / ``shipped_ago``:
+    when it was paid and shipped (for the states that have those times); ``courier`` and a
+    tracking number when shipped.
 
     The customer is linked to ``telegram_user_id`` (a fresh id of their own by default, so that
     writes have a verified owner to come from); ``linked=False`` leaves them unlinked."""
