@@ -204,10 +204,6 @@ class ReturnDraft(OrderDraft):
             for item_id in self.item_ids
         ]
 
-    def named(self, item_ids: Sequence[int]) -> str:
-        """These items' names, as the chat joins them."""
-        return "、".join(self.item_names.get(i, "") for i in item_ids if i in self.item_names)
-
 
 PHOTOS_HELD = 10
 """Photos held for a return not confirmed yet (the newest kept)."""
@@ -473,7 +469,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if not terms.eligible:
             await self.refuse(draft, terms, terms.reasons)
             return
-        question = self.conv.t("returns.fit_question_for", items=draft.named(hers))
+        question = self.conv.t("returns.fit_question_for", items=self._named(draft, hers))
         if told:
             taken = self.conv.t(
                 "returns.taking", items=self._with_causes(draft), order_no=draft.order_no
@@ -511,7 +507,11 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         ours = [i.item_id for i in items if i.return_postage_payer == "seller"]
         if not hers or not ours:
             return None
-        return draft.named(hers), draft.named(ours)
+        return self._named(draft, hers), self._named(draft, ours)
+
+    def _named(self, draft: ReturnDraft, item_ids: Sequence[int]) -> str:
+        """These items' names, as the chat joins them."""
+        return self._join(draft.item_names[i] for i in item_ids if i in draft.item_names)
 
     def _join(self, names: Iterable[str]) -> str:
         separator = "、" if self.conv.locale.startswith("zh") else ", "
