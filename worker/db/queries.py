@@ -282,7 +282,7 @@ def order_view(
 ) -> c.OrderView:
     """The order as the bot sees it (receiver masked), with the due dates and the attention
     flags the worker decides from ``policy`` at ``now`` (and its returns, ``with_returns``:
-    two more statements, only when a refund is asked about)."""
+    three more statements, only when a refund is asked about or an agent opens the order)."""
     items = reads.all(_ITEMS, {"order_id": order.id})
     returns = returns_data(reads, order.id) if with_returns else []
     return c.OrderView.model_validate(
