@@ -45,7 +45,7 @@ from bus import amqp
 from bus.amqp import Consumer, Delivery
 from bus.connection import Broker, as_broker
 from bus.contracts import Contract, Event, RemoteError, Request, Route, reply_adapter
-from bus.contracts.base import ErrorCode
+from bus.contracts.base import ErrorCode, dump_as_of
 from bus.errors import BusDeferred, BusRemoteError, BusTimeout, BusUnavailable, Refusal
 from bus.protocol import METHODS, Handlers
 from bus.settings import DEFAULT_MAX_BODY
@@ -461,7 +461,7 @@ class RpcServer:
             )
             return
         schema = schema_version(props.headers or {}, request_type.SCHEMA_VERSION)
-        if schema != request_type.SCHEMA_VERSION:
+        if schema != request_type.SCHEMA_VERSION and schema not in request_type.OLDER_SCHEMAS:
             await self._refuse(
                 queue_name,
                 message,
@@ -516,7 +516,8 @@ class RpcServer:
             return
         _latency(method).observe(time.perf_counter() - started)
         _served(method, "ok").inc()
-        await self._reply(message, reply)
+        older = schema if schema != request_type.SCHEMA_VERSION else None
+        await self._reply(message, reply, older=older)
         await amqp.ack(message)
 
     async def _store_unavailable(
@@ -601,17 +602,22 @@ class RpcServer:
         )
         await amqp.ack(message)
 
-    async def _reply(self, request: Delivery, reply: Contract) -> None:
+    async def _reply(self, request: Delivery, reply: Contract, *, older: int | None = None) -> None:
+        """``older``: the request's schema, when it is an older one the method still takes
+        (``OLDER_SCHEMAS``): the reply goes without the fields added since."""
         props = request.header.properties
         if not props.reply_to:
             return
+        body = (
+            dump_as_of(reply, older) if older is not None else reply.model_dump_json().encode()
+        )
         # mandatory=False: a caller that gave up is not an error, and a mandatory reply to
         # the direct reply-to address gets bounced back as well as delivered. Not waiting for
         # the write: the ack that follows is queued behind it on the same channel.
         await amqp.publish_reply(
             request,
             props.reply_to,
-            reply.model_dump_json().encode(),
+            body,
             amqp.Properties(content_type="application/json", correlation_id=props.correlation_id),
         )
 

@@ -22,7 +22,8 @@ The file is YAML, a list of jobs::
 ``{role}`` is a showcase order's number (``kefu demo``: returnable, unshipped, in_transit…).
 Expectations: ``return`` / ``exchange`` / ``item_changed`` / ``address`` / ``invoice`` (on an
 order, with ``item``, ``size``, ``color``, ``contains``, ``title``, ``tax_no``; a return's
-``tracking``: the number of the parcel she sent back, recorded on the return; an address's
+``tracking``: the number of the parcel she sent back, recorded on the return; its ``causes``:
+``{T恤: quality, 牛仔裤: size}``, each item named on the return for that cause; an address's
 ``receiver``: the words the receiver's name holds),
 ``note`` (a
 customer's note written on the order as a remark, with ``contains``), ``no_return`` /
@@ -198,6 +199,17 @@ def _returns_item(record: Any, words: str) -> bool:
     return any(_named(line.order_item.variant, words) for line in record.items if line.live)
 
 
+def _returns_for(record: Any, causes: dict[str, str]) -> bool:
+    """Each item named goes back on this return for its own cause (``{T恤: quality, 牛仔裤:
+    size}``); an item's cause is its line's, or the return's where lines have none."""
+    for words, cause in causes.items():
+        lines = [line for line in record.items if _named(line.order_item.variant, words)]
+        own = [getattr(line, "cause", None) or record.cause for line in lines]
+        if not own or any(c != cause for c in own):
+            return False
+    return True
+
+
 def check(expect: dict[str, Any], facts: Facts) -> list[str]:
     """Every expectation that does not hold, in words."""
     failures: list[str] = []
@@ -238,6 +250,8 @@ def _check_one(kind: str, want: Any, facts: Facts) -> list[str]:
             records = [r for r in records if _returns_item(r, want["item"])]
         if isinstance(want, dict) and want.get("tracking"):
             records = [r for r in records if r.return_tracking_no == want["tracking"]]
+        if isinstance(want, dict) and want.get("causes"):
+            records = [r for r in records if _returns_for(r, want["causes"])]
         if (kind == "return") != bool(records):
             return [f"{kind} {want}: {len(records)} return(s) recorded"]
         return []

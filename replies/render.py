@@ -1021,7 +1021,18 @@ class Replies:
             return self.text("returns.days_one", locale, days=high)
         return self.text("returns.days_span", locale, low=low, high=high)
 
-    def _return_postage(self, payer: str, seller_postage: str | None, locale: str) -> Html:
+    def _return_postage(
+        self,
+        payer: str,
+        seller_postage: str | None,
+        locale: str,
+        split: tuple[str, str] | None = None,
+    ) -> Html:
+        """Who pays for sending it back; ``split`` (her items, the shop's items): two causes
+        in one parcel — hers to send, the shop's items cost her nothing more."""
+        if split is not None:
+            hers, ours = split
+            return self.text("returns.postage.split", locale, hers=hers, ours=ours)
         if payer == "seller":
             how = seller_postage or "reimbursed"
             return self.text(f"returns.postage.seller_{how}", locale)
@@ -1049,6 +1060,7 @@ class Replies:
         process_days: tuple[int, int],
         arrival_days: tuple[int, int],
         deadline: datetime | None = None,
+        split: tuple[str, str] | None = None,
     ) -> Html:
         """An eligible return: the refund, who pays the postage, where to send it, when the
         money comes back."""
@@ -1065,7 +1077,7 @@ class Replies:
         quote = self.text(
             "returns.quote.eligible", loc, items=items, refund=self.format_money(refund, loc),
             postage_refund_line=postage_line,
-            postage=self._return_postage(postage_payer, seller_postage, loc),
+            postage=self._return_postage(postage_payer, seller_postage, loc, split),
             address=self.parcel_address(address, loc), process=self._days(process_days, loc),
             arrival=self._days(arrival_days, loc), deadline_line=deadline_line,
         )
@@ -1106,11 +1118,12 @@ class Replies:
         address: str,
         process_days: tuple[int, int],
         arrival_days: tuple[int, int],
+        split: tuple[str, str] | None = None,
     ) -> Html:
         loc = self._locale(locale)
         return self.text(
             "returns.created", loc, return_no=return_no, refund=self.format_money(refund, loc),
-            postage=self._return_postage(postage_payer, seller_postage, loc),
+            postage=self._return_postage(postage_payer, seller_postage, loc, split),
             address=self.parcel_address(address, loc),
             process=self._days(process_days, loc), arrival=self._days(arrival_days, loc),
         )

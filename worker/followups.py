@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from shop.enums import LIVE_RETURN_STATES
-from worker.db.models import InvoiceRequest, Order, Refund, Return
+from worker.db.models import InvoiceRequest, Order, Refund, Return, ReturnItem
 from worker.db.queries import aware
 from worker.db.session import Database
 
@@ -28,6 +28,17 @@ class FollowUp:
     detail: str
 
 
+def _item_line(record: Return, item: ReturnItem) -> str:
+    """ "SKU ×1", with its own cause when it is not the return's, and the shop's postage when
+    the return's parcel is hers (two causes: this item is the shop's fault, checked on
+    arrival)."""
+    line = f"{item.order_item.variant.sku} ×{item.quantity}"
+    notes: list[str] = [item.cause] if item.cause != record.cause else []
+    if item.return_postage_payer == "seller" and record.return_postage_payer != "seller":
+        notes.append("shop's fault")
+    return f"{line} ({', '.join(notes)})" if notes else line
+
+
 async def follow_ups(db: Database, *, include_done: bool = False) -> list[FollowUp]:
     """Open returns, refunds and invoice requests, oldest first within each kind
     (``include_done``: every one, whatever its state)."""
@@ -37,7 +48,7 @@ async def follow_ups(db: Database, *, include_done: bool = False) -> list[Follow
         if not include_done:
             returns = returns.where(Return.state.in_(LIVE_RETURN_STATES))
         for record, order_no in (await session.execute(returns.order_by(Return.id))).all():
-            items = ", ".join(f"{i.order_item.variant.sku} ×{i.quantity}" for i in record.items)
+            items = ", ".join(_item_line(record, i) for i in record.items)
             postage = "shop pays postage back" if record.return_postage_payer == "seller" else ""
             found.append(
                 FollowUp(

@@ -16,10 +16,16 @@ for each item kind (``returns.<regular|custom|proxy>``, the file the bot quotes)
 Like ``decide_exchange``, every reason that applies is listed, per item and for the whole
 return, so the customer hears all of it at once.
 
+Each item goes back for its own cause (the trousers too small — her choice; the shirt's seam
+open — the shop's fault): the fault lifts the rules for that item only, and each item's return
+postage is paid by its own cause (``ReturnsPolicy.return_postage``).
+
 Money: the refund is each item's price times the units returned. The order's own postage comes
-back only when the whole order comes back (this return and earlier ones) through the shop's
-fault; the postage of sending a return back is the customer's, or the shop's when it is at
-fault (``returns.seller_return_postage``: reimbursed with the refund, or freight collect).
+back only when the whole order comes back (this return and earlier ones), every unit of it
+through the shop's fault; the postage of sending a return back is the customer's, or the shop's
+when it is at fault (``returns.seller_return_postage``: reimbursed with the refund, or freight
+collect). One parcel with an item of her own choice in it is hers to send (she would pay it for
+that item alone); the shop's items ride along at no charge to her.
 """
 
 from __future__ import annotations
@@ -61,6 +67,8 @@ class ReturnItemFacts:
     """A return of it is under way (awaiting the parcel, or received and being checked)."""
     exchanged: bool = False
     """An exchange of it exists (not cancelled)."""
+    cause: ReturnCause | None = None
+    """Why this item goes back, when not the return's own cause."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,8 @@ class ReturnFacts:
 class ItemReturnDecision:
     item_id: int
     eligible: bool
+    cause: ReturnCause
+    postage_payer: ReturnPostagePayer
     reasons: list[ReturnReason] = field(default_factory=list)
     deadline: datetime | None = None
     needs_supervisor: bool = False
@@ -89,14 +99,15 @@ class ReturnDecision:
     reasons: list[ReturnReason]
     """Every reason of every item, each once, in the order they first apply."""
     postage_payer: ReturnPostagePayer
+    """Who sends the parcel: the shop when every item is its fault, else the customer."""
     deadline: datetime | None
     """The earliest of the items' windows (None: no window applies)."""
     needs_supervisor: bool
 
 
 def decide_return(facts: ReturnFacts, returns: ReturnsPolicy) -> ReturnDecision:
-    """May these items be returned for a refund, by the rule of each one's kind."""
-    seller_fault = facts.cause in SELLER_FAULT
+    """May these items be returned for a refund, by the rule of each one's kind and for its
+    own cause."""
     order_reasons: list[ReturnReason] = []
     if facts.order_state == "awaiting_payment":
         order_reasons.append("order_not_paid")
@@ -106,9 +117,7 @@ def decide_return(facts: ReturnFacts, returns: ReturnsPolicy) -> ReturnDecision:
         # Paid or on its way: nothing to send back yet (before shipping: cancel instead).
         order_reasons.append("not_delivered_yet")
 
-    decisions = [
-        _decide_item(item, facts, order_reasons, seller_fault, returns) for item in facts.items
-    ]
+    decisions = [_decide_item(item, facts, order_reasons, returns) for item in facts.items]
     reasons: list[ReturnReason] = []
     for decision in decisions:
         reasons.extend(r for r in decision.reasons if r not in reasons)
@@ -117,10 +126,18 @@ def decide_return(facts: ReturnFacts, returns: ReturnsPolicy) -> ReturnDecision:
         eligible=bool(decisions) and all(d.eligible for d in decisions),
         items=decisions,
         reasons=reasons,
-        postage_payer=returns.return_postage(facts.cause),
+        postage_payer=(
+            _parcel_payer(decisions) if decisions else returns.return_postage(facts.cause)
+        ),
         deadline=min(deadlines) if deadlines else None,
         needs_supervisor=any(d.needs_supervisor for d in decisions),
     )
+
+
+def _parcel_payer(decisions: list[ItemReturnDecision]) -> ReturnPostagePayer:
+    """The parcel is the shop's to pay when every item in it is the shop's fault; an item of
+    her own choice makes it hers (she would pay it for that item alone)."""
+    return "seller" if all(d.postage_payer == "seller" for d in decisions) else "customer"
 
 
 def return_deadline(
@@ -138,11 +155,15 @@ def _decide_item(
     item: ReturnItemFacts,
     facts: ReturnFacts,
     order_reasons: list[ReturnReason],
-    seller_fault: bool,
     returns: ReturnsPolicy,
 ) -> ItemReturnDecision:
+    cause = item.cause or facts.cause
+    seller_fault = cause in SELLER_FAULT
+    payer = returns.return_postage(cause)
     if not item.in_order or item.kind is None:
-        return ItemReturnDecision(item.item_id, eligible=False, reasons=["item_not_in_order"])
+        return ItemReturnDecision(
+            item.item_id, False, cause, payer, reasons=["item_not_in_order"]
+        )
     rule = returns.kind_rule(item.kind)
     reasons = list(order_reasons)
     needs_supervisor = False
@@ -168,6 +189,8 @@ def _decide_item(
     return ItemReturnDecision(
         item.item_id,
         eligible=not reasons,
+        cause=cause,
+        postage_payer=payer,
         reasons=reasons,
         deadline=None if seller_fault else deadline,
         needs_supervisor=needs_supervisor,
@@ -178,6 +201,7 @@ def _decide_item(
 class RefundLine:
     unit_price: Decimal
     quantity: int
+    cause: ReturnCause
 
     @property
     def amount(self) -> Decimal:
@@ -188,7 +212,8 @@ class RefundLine:
 class RefundAmounts:
     items: Decimal
     postage: Decimal
-    """The order's own postage, refunded when the whole order comes back by the shop's fault."""
+    """The order's own postage, refunded when the whole order comes back by the shop's fault
+    (every unit of it)."""
 
     @property
     def total(self) -> Decimal:
@@ -201,13 +226,15 @@ def refund_amounts(
     order_postage: Decimal,
     units_in_order: int,
     units_back_before: int,
-    cause: ReturnCause,
+    own_choice_before: int = 0,
 ) -> RefundAmounts:
     """What the customer gets back for returning ``lines``: the items' price times quantity,
-    and the order's postage when with this return every unit of the order has come back and
-    the return is the shop's fault (otherwise the delivery was as ordered and stays paid)."""
+    and the order's postage when with this return every unit of the order has come back, each
+    by the shop's fault (``own_choice_before``: units of earlier returns that were not). An item
+    of her own choice among them was delivered as ordered: the postage stays paid."""
     items = sum((line.amount for line in lines), Decimal(0))
     units_back = units_back_before + sum(line.quantity for line in lines)
     whole_order = units_in_order > 0 and units_back >= units_in_order
-    postage = order_postage if whole_order and cause in SELLER_FAULT else Decimal(0)
+    all_fault = own_choice_before == 0 and all(line.cause in SELLER_FAULT for line in lines)
+    postage = order_postage if whole_order and all_fault and lines else Decimal(0)
     return RefundAmounts(items=items, postage=postage)

@@ -6,10 +6,12 @@ a write of the order's verified customer (``ProofGate.strong``), run exactly onc
 idempotency key (``ShopService._run_command``). It re-decides inside its transaction with the
 order row locked, so a return and an exchange of the same item never both pass; the database
 keeps one live return per order item too (``one_live_return_per_item``). What it writes: the
-return with its number (``RT`` + date + sequence), its items and units, the refund (to the
-original payment method), who pays the postage back, a remark on the order in the shop's
-format (blue: an ordinary return; red: the shop's fault, to be checked when the parcel
-arrives), and the ``return.created`` event after the commit.
+return with its number (``RT`` + date + sequence), its items and units, each with its own cause
+and who pays its postage back (the trousers too small, the shirt's seam open: one return, two
+causes), the refund (to the original payment method), who pays the parcel back, a remark on
+the order in the shop's format (blue: an ordinary return; red: an item of it is the shop's
+fault, to be checked when the parcel arrives), and the ``return.created`` event after the
+commit.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bus import contracts as c
-from shop.enums import LIVE_RETURN_STATES, SELLER_FAULT, ReturnCause
+from shop.enums import LIVE_RETURN_STATES, SELLER_FAULT, ReturnCause, ReturnPostagePayer
 from worker.db.models import (
     Customer,
     Exchange,
@@ -140,6 +142,7 @@ class Returns:
                     refunded=refunded.get(item.id, 0),
                     live_return=item.id in live,
                     exchanged=item.id in exchanged,
+                    cause=line.cause,
                 )
             )
         now = self.shop.clock()
@@ -154,14 +157,18 @@ class Returns:
             ),
             self.policy.returns,
         )
-        eligible_ids = {d.item_id for d in decision.items if d.eligible}
-        back_before = await self._units_in_order(session, order.id)
+        decided_by_id = {d.item_id: d for d in decision.items}
+        back_before, own_choice_before = await self._units_in_order(session, order.id)
         amounts = refund_amounts(
-            [RefundLine(item.price, qty) for item, qty in lines if item.id in eligible_ids],
+            [
+                RefundLine(item.price, qty, decided_by_id[item.id].cause)
+                for item, qty in lines
+                if decided_by_id[item.id].eligible
+            ],
             order_postage=order.postage,
             units_in_order=sum(item.quantity for item in order.items),
             units_back_before=back_before,
-            cause=request.cause,
+            own_choice_before=own_choice_before,
         )
         item_terms = []
         for line, decided in zip(request.items, decision.items, strict=True):
@@ -172,6 +179,8 @@ class Returns:
                     item_id=line.item_id,
                     eligible=decided.eligible,
                     reasons=decided.reasons,
+                    cause=decided.cause,
+                    return_postage_payer=decided.postage_payer,
                     kind=item.variant.product.kind if item else None,
                     product_name=item.variant.product.name if item else None,
                     sku=item.variant.sku if item else None,
@@ -205,6 +214,11 @@ class Returns:
         return _Quoted(terms, decision, lines)
 
     @staticmethod
+    def _line_cause(quoted: _Quoted, item: OrderItem) -> tuple[ReturnCause, ReturnPostagePayer]:
+        decided = next(d for d in quoted.decision.items if d.item_id == item.id)
+        return decided.cause, decided.postage_payer
+
+    @staticmethod
     async def _units(
         session: AsyncSession, item_ids: list[int], *, states: tuple[str, ...]
     ) -> dict[int, int]:
@@ -218,14 +232,23 @@ class Returns:
         return {item_id: int(units) for item_id, units in rows.all()}
 
     @staticmethod
-    async def _units_in_order(session: AsyncSession, order_id: int) -> int:
-        """Units of the order already coming back or refunded (returns not cancelled)."""
-        units = await session.scalar(
-            select(func.coalesce(func.sum(ReturnItem.quantity), 0))
-            .join(Return, Return.id == ReturnItem.return_id)
-            .where(Return.order_id == order_id, Return.state != "cancelled")
-        )
-        return int(units or 0)
+    async def _units_in_order(session: AsyncSession, order_id: int) -> tuple[int, int]:
+        """Units of the order already coming back or refunded (returns not cancelled), and how
+        many of them for the customer's own reasons (not the shop's fault)."""
+        own_choice = ReturnItem.cause.not_in(sorted(SELLER_FAULT))
+        row = (
+            await session.execute(
+                select(
+                    func.coalesce(func.sum(ReturnItem.quantity), 0),
+                    func.coalesce(
+                        func.sum(case((own_choice, ReturnItem.quantity), else_=0)), 0
+                    ),
+                )
+                .join(Return, Return.id == ReturnItem.return_id)
+                .where(Return.order_id == order_id, Return.state != "cancelled")
+            )
+        ).one()
+        return int(row[0] or 0), int(row[1] or 0)
 
     async def create(
         self, request: c.CreateReturn
@@ -263,20 +286,23 @@ class Returns:
                 created_at=now,
             )
             for item, quantity in quoted.lines:
+                cause, payer = self._line_cause(quoted, item)
                 record.items.append(
                     ReturnItem(
-                        order_item_id=item.id,
+                        order_item=item,
                         quantity=quantity,
                         unit_price=item.price,
                         amount=item.price * quantity,
+                        cause=cause,
+                        return_postage_payer=payer,
                     )
                 )
             session.add(record)
             await session.flush()
             record.return_no = f"RT{now:%Y%m%d}{record.id:05d}"
-            session.add(self._remark(order, record, quoted.lines))
+            session.add(self._remark(order, record))
             await session.flush()
-            view = _view(record, order.order_no, quoted.lines)
+            view = _view(record, order.order_no)
             logger.info("return %s created for order %s", record.return_no, order.order_no)
             refund = self.policy.returns.refund
             reply = c.ReturnCreated(
@@ -423,15 +449,30 @@ class Returns:
         return await self.shop._run_command(request, apply)
 
     @staticmethod
-    def _remark(order: Order, record: Return, lines: list[tuple[OrderItem, int]]) -> Remark:
-        items = "、".join(
-            f"{item.variant.product.name} {item.variant.color}/{item.variant.size} ×{qty}"
-            for item, qty in lines
-        )
-        fault = record.cause in SELLER_FAULT
-        check = "，运费由本店承担，收货后请核实" if fault else "，运费由客户承担"
+    def _remark(order: Order, record: Return) -> Remark:
+        """One remark for the return; its items' causes each with its item when they differ
+        ("裤子（尺码不合适，客户承担运费）、衬衫（质量问题，本店承担，收货后请核实）")."""
+
+        def name(line: ReturnItem) -> str:
+            variant = line.order_item.variant
+            return f"{variant.product.name} {variant.color}/{variant.size} ×{line.quantity}"
+
+        def why(cause: ReturnCause) -> str:
+            if cause in SELLER_FAULT:
+                return f"原因：{CAUSE_WORDS[cause]}，运费由本店承担，收货后请核实"
+            return f"原因：{CAUSE_WORDS[cause]}，运费由客户承担"
+
+        causes = {line.cause for line in record.items}
+        if len(causes) == 1:
+            items = "、".join(name(line) for line in record.items)
+            said = f"{items}（{why(next(iter(causes)))}）"
+        else:
+            said = "、".join(f"{name(line)}（{why(line.cause)}）" for line in record.items)
+            if record.return_postage_payer == "customer":
+                said += "；同一包裹寄回，寄回运费由客户承担"
+        fault = bool(causes & SELLER_FAULT)
         content = (
-            f"退货 {record.return_no}：{items}（原因：{CAUSE_WORDS[record.cause]}{check}），"
+            f"退货 {record.return_no}：{said}，"
             f"退款 ¥{record.refund_amount} 原路退回，退回件尚未收到"
         )
         return Remark(
@@ -464,7 +505,7 @@ def _number(record: Return | Exchange) -> str:
     return record.rma_no if isinstance(record, Exchange) else record.return_no
 
 
-def _view(record: Return, order_no: str, lines: list[tuple[OrderItem, int]]) -> c.ReturnView:
+def _view(record: Return, order_no: str) -> c.ReturnView:
     return c.ReturnView(
         return_no=record.return_no,
         order_no=order_no,
@@ -472,16 +513,18 @@ def _view(record: Return, order_no: str, lines: list[tuple[OrderItem, int]]) -> 
         cause=record.cause,
         items=[
             c.ReturnItemView(
-                item_id=item.id,
-                product_name=item.variant.product.name,
-                sku=item.variant.sku,
-                size=item.variant.size,
-                color=item.variant.color,
-                quantity=quantity,
-                unit_price=item.price,
-                amount=item.price * quantity,
+                item_id=line.order_item.id,
+                product_name=line.order_item.variant.product.name,
+                sku=line.order_item.variant.sku,
+                size=line.order_item.variant.size,
+                color=line.order_item.variant.color,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.amount,
+                cause=line.cause,
+                return_postage_payer=line.return_postage_payer,
             )
-            for item, quantity in lines
+            for line in record.items
         ],
         items_amount=record.items_amount,
         postage_refund=record.postage_refund,

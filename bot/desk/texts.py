@@ -181,6 +181,24 @@ def order_returns(replies: Replies, locale: str, returns: Sequence[OrderReturnVi
                 photos=photos,
             )
         )
+        for item in record.items:
+            # each item with its own cause and who pays its postage back: the shop's fault is
+            # checked when the parcel arrives, her own choice is hers to send
+            name = item.product_name_en if locale == "en" and item.product_name_en else (
+                item.product_name
+            )
+            lines.append(
+                t(
+                    "desk.order.return_item",
+                    locale,
+                    item=f"{name} {item.color}/{item.size}",
+                    quantity=str(item.quantity),
+                    cause=t(f"returns.cause.{item.cause}", locale),
+                    postage=t(f"desk.order.return_postage.{item.return_postage_payer}", locale),
+                )
+            )
+        if len({i.cause for i in record.items}) > 1 and record.return_postage_payer == "customer":
+            lines.append(t("desk.order.return_parcel_hers", locale))
         for photo in record.photos:
             caption = f" “{_short(photo.caption)}”" if photo.caption else ""
             lines.append(

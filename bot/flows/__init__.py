@@ -17,6 +17,7 @@ from bot.flows import (
     size,
 )
 from bot.flows.base import Flow, Flows
+from bot.services import choices
 from intents import Slots
 
 FLOWS: tuple[type[Flow], ...] = (
@@ -41,7 +42,10 @@ async def start_remedy(
     exchange for a new one, with the fault told (``told``: it names the item and makes it the
     shop's fault — postage both ways the shop's, no condition asked)."""
     if sorry:
-        await flows.conv.say(flows.conv.t("quality.sorry"))
+        # "裤子小了 衬衫开线了 都想退": sorry for the faulty one — the postage of the other is
+        # hers (the return takes a cause per item)
+        mixed = choices.own_choice_too(told)
+        await flows.conv.say(flows.conv.t("quality.sorry_one" if mixed else "quality.sorry"))
     if remedy == "exchange":
         await flows.get(exchange.ExchangeFlow).start(slots, told)
     else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -47,6 +47,8 @@ from bus.contracts import (
     QuoteExchange,
     QuoteReturn,
     ReturnCreated,
+    ReturnItemTerms,
+    ReturnItemView,
     ReturnLine,
     ReturnPhotoKept,
     ReturnRejected,
@@ -175,7 +177,12 @@ class ReturnRequest(StatesGroup):
 class ReturnDraft(OrderDraft):
     item_ids: list[int] = Field(default_factory=list)
     items_title: str = ""
+    item_names: dict[int, str] = Field(default_factory=dict)
+    """Each item's name as the chat shows it (the quote names them by their causes)."""
     cause: ReturnCause | None = None
+    causes: dict[int, ReturnCause] = Field(default_factory=dict)
+    """Each item's own cause, when they differ ("裤子小了 衬衫开线了"); empty: ``cause`` is
+    every item's (the common case)."""
     fit_for_resale: bool = True
     note: str = ""
     """The customer's own words when they asked (kept on the return's remark)."""
@@ -192,7 +199,10 @@ class ReturnDraft(OrderDraft):
     """Photos she sent before confirming: they go on the return as it is made."""
 
     def lines(self) -> list[ReturnLine]:
-        return [ReturnLine(item_id=item_id) for item_id in self.item_ids]
+        return [
+            ReturnLine(item_id=item_id, cause=self.causes.get(item_id))
+            for item_id in self.item_ids
+        ]
 
 
 PHOTOS_HELD = 10
@@ -321,6 +331,11 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         candidates = candidates or list(order.items)
         said = f"{draft.note} {draft.picked_by}"
         named = choices.items_meant(said, candidates)
+        told_apart = choices.causes_per_item(said, candidates)
+        if told_apart:
+            # "裤子小了 衬衫开线了": the items she gave a cause each go back, each for its own
+            await self.with_items(draft, order, list(told_apart))
+            return
         if len(candidates) > 1 and choices.every_one_meant(said):
             # "T恤和牛仔裤都不合适 想全部退掉": every item named, or every item (only the
             # best named one was taken)
@@ -356,14 +371,23 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         """What can't be lifted by any reason is said at once; otherwise, why?"""
         names = {i.item_id: item_label(self.conv, i, brackets=True) for i in order.items}
         draft.item_ids = item_ids
-        separator = "、" if self.conv.locale.startswith("zh") else ", "
-        draft.items_title = separator.join(names.get(i, "") for i in item_ids if i in names)
+        draft.item_names = {i: names[i] for i in item_ids if i in names}
+        draft.items_title = self._join(names.get(i, "") for i in item_ids if i in names)
+        draft.causes = {}
         terms = await self.ask_quote(draft, cause="changed_mind", fit=True)
         if terms is None:
             return
         blocking = [r for r in terms.reasons if r in BLOCKING]
         if blocking:
             await self.refuse(draft, terms, blocking, order=order)
+            return
+        in_return = [i for i in order.items if i.item_id in item_ids]
+        told_apart = choices.causes_per_item(draft.note, in_return)
+        if len(told_apart) == len(item_ids):
+            # "裤子小了 衬衫开线了 都想退": a cause each, told already (read as one cause, the
+            # shop's fault came first and was taken for both)
+            await self.wait(ReturnRequest.waiting_for_cause, draft)
+            await self.causes_picked(told_apart, told=True)
             return
         said = choices.return_cause(draft.note)
         if said is None and not terms.eligible and terms.reasons:
@@ -378,6 +402,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.cause_picked(said, told=True)
             return
         question = self.conv.t("returns.ask_cause", items=draft.items_title)
+        if len(item_ids) > 1:
+            question += self.conv.t("returns.ask_cause_each")
         if draft.asked and not terms.reasons:
             # "能退吗？": yes — for any reason, as the worker's terms say
             question = self.conv.t("returns.yes_it_can") + "\n" + question
@@ -391,6 +417,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         next question does."""
         draft = await self.draft()
         draft.cause = cause
+        draft.causes = {}  # one cause, every item's
         if cause in SELLER_FAULT:
             # The shop's fault: the condition of the item is not asked (it is checked on
             # arrival); the quote at once.
@@ -424,6 +451,90 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             reply_markup=keyboards.yes_no(self.conv.t, lambda fit: ResaleCallback(fit=fit)),
         )
 
+    async def causes_picked(self, causes: dict[int, ReturnCause], *, told: bool = False) -> None:
+        """Each item its own cause (the trousers too small, the shirt's seam open): the shop's
+        items need no answer about their condition, hers are asked about (named); every item
+        the shop's fault, the quote at once."""
+        draft = await self.draft()
+        draft.causes = {i: causes[i] for i in draft.item_ids if i in causes}
+        draft.cause = draft.causes[draft.item_ids[0]]
+        hers = [i for i in draft.item_ids if draft.causes[i] not in SELLER_FAULT]
+        if not hers:
+            draft.fit_for_resale = True
+            await self.quote(draft)
+            return
+        terms = await self.ask_quote(draft, cause=draft.cause, fit=True)
+        if terms is None:
+            return
+        if not terms.eligible:
+            await self.refuse(draft, terms, terms.reasons)
+            return
+        question = self.conv.t("returns.fit_question_for", items=self._named(draft, hers))
+        if told:
+            taken = self.conv.t(
+                "returns.taking", items=self._with_causes(draft), order_no=draft.order_no
+            )
+            question = taken + "\n" + question
+        await self.wait(ReturnRequest.waiting_for_resale, draft)
+        await self.conv.say(
+            question,
+            reply_markup=keyboards.yes_no(self.conv.t, lambda fit: ResaleCallback(fit=fit)),
+        )
+
+    async def causes_typed(self, text: str) -> bool:
+        """ "裤子小了，衬衫开线了" to "why?" with several items: a cause each (``False``: one
+        cause for all, or none — read as before)."""
+        draft = await self.draft()
+        if len(draft.item_ids) < 2 or draft.order_no is None:
+            return False
+        order = await self.drafted_order(draft)
+        if order is None:
+            return True  # the step ended (said, or paused for the contact)
+        in_return = [i for i in order.items if i.item_id in draft.item_ids]
+        told_apart = choices.causes_per_item(text, in_return)
+        if len(told_apart) != len(draft.item_ids):
+            return False
+        # each item said back with the cause taken for it: a misread one is seen at once
+        await self.causes_picked(told_apart, told=True)
+        return True
+
+    def _postage_split(
+        self, draft: ReturnDraft, items: Sequence[ReturnItemTerms | ReturnItemView]
+    ) -> tuple[str, str] | None:
+        """(her items, the shop's items) when the worker put the postage back on each by its
+        own cause and both kinds are in the return; ``None``: one payer for all."""
+        hers = [i.item_id for i in items if i.return_postage_payer == "customer"]
+        ours = [i.item_id for i in items if i.return_postage_payer == "seller"]
+        if not hers or not ours:
+            return None
+        return self._named(draft, hers), self._named(draft, ours)
+
+    def _named(self, draft: ReturnDraft, item_ids: Sequence[int]) -> str:
+        """These items' names, as the chat joins them."""
+        return self._join(draft.item_names[i] for i in item_ids if i in draft.item_names)
+
+    def _join(self, names: Iterable[str]) -> str:
+        separator = "、" if self.conv.locale.startswith("zh") else ", "
+        return separator.join(names)
+
+    def _with_causes(self, draft: ReturnDraft) -> str:
+        """ "亚麻阔腿裤（M/白色，尺码不合适）、条纹长袖衬衫（M/酒红色，质量问题）": the items with
+        their own causes, when they differ; else the items' names."""
+        if not draft.causes:
+            return draft.items_title
+        zh = self.conv.locale.startswith("zh")
+        comma, closed = ("，", "）") if zh else (", ", ")")
+        named = []
+        for item_id in draft.item_ids:
+            label = draft.item_names.get(item_id, "")
+            cause = self.conv.t(f"returns.cause.{draft.causes[item_id]}")
+            if label.endswith(closed):  # inside the label's own brackets
+                named.append(f"{label[: -len(closed)]}{comma}{cause}{closed}")
+            else:
+                opened = "（" if zh else " ("
+                named.append(f"{label}{opened}{cause}{closed}")
+        return self._join(named)
+
     # -- typed instead of pressed (bot/services/choices.py) ------------------------------------
     async def item_typed(self, text: str, decision: Decision | None) -> None:
         """ "牛仔裤" / "第二件" / "都退" to "退哪一件？"."""
@@ -443,7 +554,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await self.with_items(draft, order, [item.item_id])
 
     async def cause_typed(self, text: str, decision: Decision | None) -> None:
-        """ "太大了" / "有个洞" / "发错货了" to "为什么退？"."""
+        """ "太大了" / "有个洞" / "发错货了" to "为什么退？"; or a cause for each item
+        ("裤子小了，衬衫开线了")."""
+        if await self.causes_typed(text):
+            return
         cause = choices.return_cause(text)
         if cause is None and (await self.draft()).refused_first:
             # after the refusal nothing is asked: whatever it is, it is not a reason
@@ -503,15 +617,25 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         ids = [i.item_id for i in named]
         if ids != draft.item_ids:
             names = {i.item_id: item_label(self.conv, i, brackets=True) for i in order.items}
-            separator = "、" if self.conv.locale.startswith("zh") else ", "
             draft.item_ids = ids
-            draft.items_title = separator.join(names[i] for i in ids)
+            draft.item_names = {i: names[i] for i in ids}
+            draft.items_title = self._join(names[i] for i in ids)
             draft.key = None  # another return than the one quoted
-        cause = choices.return_cause(text) or draft.cause
+            # each item keeps the cause she gave it ("只退衬衫": the seam, not the size)
+            kept = {i: draft.causes[i] for i in ids if i in draft.causes}
+            if kept:
+                draft.cause = kept[ids[0]]
+            draft.causes = kept if len(set(kept.values())) > 1 else {}
+        said = choices.return_cause(text)
+        if said is not None:
+            draft.causes = {}  # a cause said with it: the named items'
+        cause = said or draft.cause
         draft.cause = cause
         await self.keep(draft)
         if at_quote:
             await self.quote(draft)
+        elif draft.causes:
+            await self.causes_picked(draft.causes, told=True)
         else:
             await self.cause_picked(cause, told=True)
         return True
@@ -564,7 +688,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await conv.say(
             conv.replies.return_quote(
                 conv.locale,
-                items=draft.items_title,
+                items=self._with_causes(draft),
+                split=self._postage_split(draft, terms.items),
                 refund=terms.refund_amount,
                 postage_refund=terms.postage_refund,
                 postage_payer=terms.return_postage_payer,
@@ -759,6 +884,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             created = conv.replies.return_created(
                 conv.locale,
                 return_no=record.return_no,
+                split=self._postage_split(draft, record.items),
                 refund=record.refund_amount,
                 postage_payer=record.return_postage_payer,
                 seller_postage=record.seller_postage,

@@ -151,10 +151,18 @@ class FaultRemedy(Filter):
         if decision is None or decision.outcome == "accept":
             return False
         text = message.text or ""
-        if choices.return_cause(text) != "quality":
+        cause = choices.return_cause(text)
+        if cause != "quality" and not (cause == "wrong_item" and _two_causes_returned(text)):
             return False
         remedy = choices.remedy_asked(text)
         return {"remedy": remedy} if remedy is not None else False
+
+
+def _two_causes_returned(text: str) -> bool:
+    """ "the tee you sent is the wrong colour and the jeans are too tight, returning both": a
+    wrong item beside an item of her own choice, both sent back — a return of two items for
+    two causes, not the wrong item's ticket alone."""
+    return choices.own_choice_too(text) and choices.remedy_asked(text) == "return"
 
 
 def _known_order(text: str, conv: Conversation) -> bool:
@@ -238,7 +246,10 @@ class ParcelJob(Filter):
     async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
         if decision is None or decision.intent not in _PARCEL_READ_AS:
             return False
-        job = order_job(message.text or "")
+        text = message.text or ""
+        job = order_job(text)
+        if job == "wrong_item" and _two_causes_returned(text):
+            return False  # a return of two items for two causes (``FaultRemedy``)
         return job is not None and decision.intent in PARCEL_READINGS.get(job, frozenset())
 
 

@@ -394,6 +394,72 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 
+# where one item's words end and the next one's begin: punctuation, a space between Chinese
+# words, "and"/"but"/"also" (and their Chinese kin)
+_CLAUSES = re.compile(
+    r"[，,。.;；!！?？:：、]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+    r"|\b(?:and|but|also|plus|while|whereas)\b|还有|另外|而且|然后",
+    re.IGNORECASE,
+)
+
+
+def causes_per_item(text: str, items: Sequence[OrderItemView]) -> dict[int, ReturnCause]:
+    """Each item's own cause when a message gives two items two ("裤子小了 衬衫开线了 都想退",
+    "the jeans are too tight and the tee came with a hole"): item id → cause, for every item of
+    ``items`` it names with a cause of its own; empty when it gives one cause for all (the
+    common case: asked once, taken for every item), or fewer than two items a cause each, or
+    causes that don't differ. A cause said with no item of its own goes with the item named
+    just before it ("衬衫 领口开线了")."""
+    if len(items) < 2:
+        return {}
+    found: dict[int, ReturnCause] = {}
+    pending: list[int] = []  # items named whose cause has not come yet
+    for clause in (c for c in _CLAUSES.split(text) if c and c.strip()):
+        for piece in _one_item_each(clause, items):
+            named = items_mentioned(piece, items, every=True)
+            cause = return_cause(piece)
+            if len(named) == 1:
+                item_id = named[0].item_id
+                if cause is not None:
+                    found.setdefault(item_id, cause)
+                    pending = []
+                else:
+                    pending = [item_id]
+            elif cause is not None and len(pending) == 1:
+                found.setdefault(pending[0], cause)
+                pending = []
+    if len(found) < 2 or len(set(found.values())) < 2:
+        return {}
+    return found
+
+
+def own_choice_too(text: str) -> bool:
+    """A fault told beside a reason of her own ("裤子小了 衬衫开线了"): some part of the message
+    gives a cause that is not the shop's fault (the apology is then for the faulty item only)."""
+    return any(
+        cause not in ("quality", "wrong_item")
+        for cause in (return_cause(c) for c in _CLAUSES.split(text) if c and c.strip())
+        if cause is not None
+    )
+
+
+def _one_item_each(clause: str, items: Sequence[OrderItemView]) -> list[str]:
+    """A clause that names two items with no break between them ("裤子小了衬衫开线了"): cut where
+    the first one's words end, so that each piece names one item and its cause."""
+    if len(items_mentioned(clause, items, every=True)) < 2 or len(clause) > 80:
+        return [clause]
+    for cut in range(2, len(clause) - 1):
+        left, right = clause[:cut], clause[cut:]
+        if return_cause(left) is None or return_cause(right) is None:
+            continue
+        if (
+            len(items_mentioned(left, items, every=True)) == 1
+            and len(items_mentioned(right, items, every=True)) == 1
+        ):
+            return [left, right]
+    return [clause]
+
+
 _REPLACE = _any(
     "换(一|个|件|条|双|新|货)",
     "重新(发|寄)",
@@ -410,6 +476,11 @@ _REFUND = _any(
     "不要了",
     "refund",
     "return (it|them|this)",
+    # "return both: the jeans are too tight and the tee came with a hole"
+    r"\breturn(ing)? (both|all|everything|these|those|them)\b",
+    # "两件都要退", "衬衫开线了 想退" (never "不想退")
+    "(?<!不)(都|要|想)退(?!换)",
+    r"^\s*(pls |please )?return\b(?!\s*(polic|rules?\b|window|period))",
     "money back",
     "send (it|them) back",
     "get a return",
@@ -839,7 +910,8 @@ def items_meant(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView
 
 
 _EVERY_ONE = re.compile(
-    r"全部|都退|都要退|都不|一起退|两件都|两条都|全退|\b(both|all of (them|it)|everything)\b",
+    r"全部|都退|都要退|都想(要)?退|都不|一起退|两件都|两条都|全退|全都退"
+    r"|\b(both|all of (them|it)|everything)\b",
     re.IGNORECASE,
 )
 

@@ -20,6 +20,11 @@ at version 2: the products ones for categories and per-category charts, all the 
 strict models, bounded ids, the ``contact_required`` reply and the ``idempotency_conflict`` /
 ``wrong_route`` error codes.
 
+A server may still take a request's older versions (``OLDER_SCHEMAS``): a command published
+by a bot of the version before sits in the durable queue through a deploy, and must be applied,
+not dead-lettered. The reply to such a request leaves out the fields added since
+(``since(n)``), so the older peer parses it as before (its models forbid unknown fields).
+
 Strict means what it says on the wire: ``"1"`` is not an integer and ``1.5`` is not an id;
 JSON's own forms stay valid (ISO strings for datetimes, numbers or strings for decimals).
 Validation errors never echo the input (``hide_input_in_errors``): a rejected phone number or
@@ -30,6 +35,7 @@ data, forged requests) are bounded, so a 20-digit id is bad input, not a databas
 from __future__ import annotations
 
 import functools
+import json
 import types
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -80,6 +86,40 @@ class Contract(BaseModel):
     SCHEMA_VERSION: ClassVar[int] = 2
 
 
+def since(version: int) -> dict[str, Any]:
+    """``Field(json_schema_extra=since(3))``: the field came with schema ``version``; a reply to
+    a request of an older version (``Request.OLDER_SCHEMAS``) is sent without it."""
+    return {"since": version}
+
+
+def _added_in(model: type[BaseModel], name: str) -> int:
+    extra = model.model_fields[name].json_schema_extra
+    version = extra.get("since") if isinstance(extra, dict) else None
+    return version if isinstance(version, int) else 0
+
+
+def _as_of(value: Any, data: Any, version: int) -> Any:
+    if isinstance(value, BaseModel) and isinstance(data, dict):
+        return {
+            name: _as_of(getattr(value, name), data[name], version)
+            for name in type(value).model_fields
+            if name in data and _added_in(type(value), name) <= version
+        }
+    if isinstance(value, list | tuple) and isinstance(data, list):
+        return [_as_of(v, d, version) for v, d in zip(value, data, strict=True)]
+    return data
+
+
+def dump_as_of(model: BaseModel, version: int) -> bytes:
+    """``model`` as JSON for a peer of schema ``version``: without the fields marked
+    ``since`` a later one (the rest exactly as ``model_dump_json`` writes them)."""
+    return json.dumps(
+        _as_of(model, model.model_dump(mode="json"), version),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
 R = TypeVar("R", bound=Contract, covariant=True)
 
 
@@ -119,6 +159,8 @@ class Request(Contract, Generic[R]):
 
     METHOD: ClassVar[str]
     KIND: ClassVar[Literal["query", "command"]] = "query"
+    OLDER_SCHEMAS: ClassVar[frozenset[int]] = frozenset()
+    """Older versions the server still takes (see the module's docstring)."""
     REPLIES: ClassVar[tuple[type[Contract], ...]] = ()
     """Derived from the type parameter: the reply classes, in the order written."""
 

@@ -78,6 +78,7 @@ class TicketRevealedEvent(Event):
     agent_id: int
 class ReturnCreatedEvent(Event):
     ROUTING_KEY: ClassVar[str] = "return.created"
+    SCHEMA_VERSION: ClassVar[int] = 3  # 3: the items' own causes and postage payers
     record: ReturnView
 
 

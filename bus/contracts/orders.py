@@ -23,7 +23,15 @@ from bus.contracts.base import (
     Request,
     TelegramUserId,
 )
-from shop.enums import AddressChangeReason, AttentionCode, ItemKind, OrderState, ReturnState
+from shop.enums import (
+    AddressChangeReason,
+    AttentionCode,
+    ItemKind,
+    OrderState,
+    ReturnCause,
+    ReturnPostagePayer,
+    ReturnState,
+)
 
 # ── views ────────────────────────────────────────────────────────────────────────────────
 
@@ -54,8 +62,22 @@ class ReturnPhotoView(Contract):
     received_at: datetime
 
 
+class OrderReturnItem(Contract):
+    """An item of a return: what goes back, why, and who pays for sending it back (two items
+    of one return may go back for two causes)."""
+
+    product_name: str
+    product_name_en: str = ""
+    size: str
+    color: str
+    quantity: int
+    cause: ReturnCause
+    return_postage_payer: ReturnPostagePayer
+
+
 class OrderReturnView(Contract):
-    """A return of the order's (``orders.lookup`` with ``with_returns``): where its refund is."""
+    """A return of the order's (``orders.lookup`` with ``with_returns``): where its refund is,
+    and its items with their causes (the agents' desk shows them)."""
 
     return_no: str
     state: ReturnState
@@ -68,6 +90,12 @@ class OrderReturnView(Contract):
     refunded_at: datetime | None = None
     photos: list[ReturnPhotoView] = Field(
         default_factory=list, description="The photos she sent for it, oldest first."
+    )
+    return_postage_payer: ReturnPostagePayer | None = Field(
+        default=None, description="Who pays for sending the parcel back."
+    )
+    items: list[OrderReturnItem] = Field(
+        default_factory=list, description="What goes back, each with its own cause."
     )
 
 
@@ -234,7 +262,7 @@ class LookupOrder(Request[OrderFound | OrderNotFound | Throttled | ContactRequir
     METHOD: ClassVar[str] = "orders.lookup"
     # 3: attention flags, due dates; 4: items' English names; 5: the order's returns on request;
     # 6: the returns' photos
-    SCHEMA_VERSION: ClassVar[int] = 6
+    SCHEMA_VERSION: ClassVar[int] = 7  # 7: the order view's returns' items, each with its cause
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
@@ -294,7 +322,7 @@ class ChangeAddress(
     METHOD: ClassVar[str] = "orders.change_address"
     # 3: structured address, attention; 4: English names; 5: the order view's returns;
     # 6: the returns' photos
-    SCHEMA_VERSION: ClassVar[int] = 6
+    SCHEMA_VERSION: ClassVar[int] = 7  # 7: the order view's returns' items, each with its cause
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)

@@ -17,6 +17,7 @@ from bus.contracts.base import (
     Request,
     RowId,
     TelegramUserId,
+    since,
 )
 from bus.contracts.orders import ContactRequired, DaySpan, OrderNotFound, Throttled
 from shop.enums import (
@@ -27,12 +28,22 @@ from shop.enums import (
     ReturnState,
 )
 
+RETURNS_SCHEMA = 3
+"""``returns.quote`` and ``returns.create`` speak version 3: a cause per line (the trousers too
+small, the shirt's seam open), and who pays each item's postage back in the replies. They
+still take version 2 (one cause for the whole return): its replies go without the fields
+marked ``since(3)``."""
+
 
 class ReturnLine(Contract):
-    """An item of the order and how many of its units go back."""
+    """An item of the order and how many of its units go back, and why (when it is not the
+    return's ``cause``: two items sent back for two reasons)."""
 
     item_id: RowId
     quantity: int = Field(default=1, ge=1, le=99)
+    cause: ReturnCause | None = Field(
+        default=None, description="None: the return's own ``cause``."
+    )
 
 
 class _ReturnRequestFields(Contract):
@@ -40,7 +51,7 @@ class _ReturnRequestFields(Contract):
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
     items: list[ReturnLine] = Field(min_length=1, max_length=20)
-    cause: ReturnCause
+    cause: ReturnCause = Field(description="Why the items go back (a line may name its own).")
     fit_for_resale: bool = Field(description="The customer states: tags on, unworn, unwashed.")
     note: str = Field(default="", max_length=500, description="The customer's own words.")
 
@@ -52,6 +63,9 @@ class _ReturnRequestFields(Contract):
             raise ValueError("an item is listed twice")
         return items
 
+    def cause_of(self, line: ReturnLine) -> ReturnCause:
+        return line.cause or self.cause
+
 
 class ReturnItemTerms(Contract):
     """What the shop decided for one item."""
@@ -59,6 +73,16 @@ class ReturnItemTerms(Contract):
     item_id: int
     eligible: bool
     reasons: list[ReturnReason] = Field(default_factory=list)
+    cause: ReturnCause | None = Field(
+        default=None,
+        description="Why it goes back (its line's, or the return's).",
+        json_schema_extra=since(3),
+    )
+    return_postage_payer: ReturnPostagePayer | None = Field(
+        default=None,
+        description="Who pays for sending this item back, by its cause.",
+        json_schema_extra=since(3),
+    )
     kind: ItemKind | None = Field(default=None, description="None: not an item of the order.")
     product_name: str | None = None
     sku: str | None = None
@@ -80,12 +104,16 @@ class ReturnTerms(Contract):
     items: list[ReturnItemTerms]
     items_amount: Decimal
     postage_refund: Decimal = Field(
-        description="The order's own postage: back only when the whole order comes back by "
-        "the shop's fault."
+        description="The order's own postage: back only when the whole order comes back, every "
+        "item of it by the shop's fault."
     )
     refund_amount: Decimal = Field(description="items_amount + postage_refund.")
     refund_to: Literal["original_payment"] = "original_payment"
-    return_postage_payer: ReturnPostagePayer
+    return_postage_payer: ReturnPostagePayer = Field(
+        description="Who pays for sending the parcel back: the shop when every item in it is "
+        "the shop's fault, else the customer (an item of her own choice is in it; the shop's "
+        "items ride along at no charge to her). Each item's own: ``items[].return_postage_payer``."
+    )
     seller_postage: Literal["reimbursed", "freight_collect"] | None = Field(
         default=None,
         description="When the shop pays the return postage: reimbursed with the refund, or "
@@ -110,6 +138,8 @@ class QuoteReturn(
     digits open it)."""
 
     METHOD: ClassVar[str] = "returns.quote"
+    SCHEMA_VERSION: ClassVar[int] = RETURNS_SCHEMA
+    OLDER_SCHEMAS: ClassVar[frozenset[int]] = frozenset({2})
 
 
 class ReturnItemView(Contract):
@@ -121,13 +151,21 @@ class ReturnItemView(Contract):
     quantity: int
     unit_price: Decimal
     amount: Decimal
+    cause: ReturnCause | None = Field(
+        default=None, description="Why it goes back.", json_schema_extra=since(3)
+    )
+    return_postage_payer: ReturnPostagePayer | None = Field(
+        default=None, description="Who pays for sending it back.", json_schema_extra=since(3)
+    )
 
 
 class ReturnView(Contract):
     return_no: str
     order_no: str
     state: ReturnState
-    cause: ReturnCause
+    cause: ReturnCause = Field(
+        description="The return's cause: its items' own when they differ (``items[].cause``)."
+    )
     items: list[ReturnItemView]
     items_amount: Decimal
     postage_refund: Decimal
@@ -161,6 +199,8 @@ class CreateReturn(
     order's verified customer only."""
 
     METHOD: ClassVar[str] = "returns.create"
+    SCHEMA_VERSION: ClassVar[int] = RETURNS_SCHEMA
+    OLDER_SCHEMAS: ClassVar[frozenset[int]] = frozenset({2})
 
 
 # ── returns.record_tracking ──────────────────────────────────────────────────────────────

@@ -251,7 +251,7 @@ class LookupTicketOrder(Request[OrderFound | OrderNotFound | TicketNotFound]):
     proved in the chat), for the agent's ``/order``; anything else answers not found."""
 
     METHOD: ClassVar[str] = "tickets.order"
-    SCHEMA_VERSION: ClassVar[int] = 3  # 3: the order's returns, with their photos
+    SCHEMA_VERSION: ClassVar[int] = 4  # 3: the returns, with their photos; 4: their items' causes
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
 

@@ -540,3 +540,50 @@ async def test_the_agents_order_card_lists_her_return_and_shows_its_photos(desk_
 
         stored = await session.scalar(select(ReturnPhoto.file_id))
     assert photo.file_id == stored and photo.text == "退货这件 袖口开线"
+
+
+async def test_the_agent_sees_each_returned_items_own_cause_and_postage(desk_stack) -> None:
+    """A return of two items for two causes, as the agent sees it at ``/order``: each item with
+    its cause and who pays its postage back (the shop's fault flagged to check on arrival),
+    and that the parcel is the customer's to send (before, one cause stood for the whole
+    return and the agent could not tell which item was faulty)."""
+    from uuid import uuid4
+
+    from bus.contracts import CreateReturn, ReturnCreated, ReturnLine
+
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    agent = view.agent("小美")
+    customer = stack.customer()
+    order = await stack.make_order(
+        kind="regular",
+        also=("regular",),
+        postage=Decimal(12),
+        delivered_ago=timedelta(days=1),
+        telegram_user_id=customer.user_id,
+    )
+    trousers, shirt = order.item_ids
+    created = await stack.shop.rpc.call(
+        CreateReturn(
+            idempotency_key=f"test-{uuid4().hex}",
+            order_no=order.order_no,
+            telegram_user_id=customer.user_id,
+            items=[ReturnLine(item_id=trousers), ReturnLine(item_id=shirt, cause="quality")],
+            cause="size",
+            fit_for_resale=True,
+        )
+    )
+    assert isinstance(created, ReturnCreated)
+    ticket_no = await escalate(stack, customer)
+    topic = await view.topic_of(ticket_no)
+    card = view.card(topic)
+    agent.says(f"/order {order.order_no}", topic)
+    shown = await view.wait_in_topic(topic, created.record.return_no, after=card.message_id)
+    lines = shown.text.splitlines()
+    size_line = next(line for line in lines if "尺码不合适" in line)
+    fault_line = next(line for line in lines if "质量问题" in line)
+    assert "×1" in size_line and stack.t("desk.order.return_postage.customer") in size_line
+    assert stack.t("desk.order.return_postage.seller") in fault_line
+    assert stack.t("desk.order.return_parcel_hers") in shown.text
+    # the refund is the two items, not the order's postage too
+    assert f"退款 {stack.replies.format_money(Decimal(600), 'zh_CN')}" in shown.text

@@ -243,7 +243,7 @@ async def create_order(
     product_id: int | None = None,
     quantity: int = 1,
     postage: Decimal = Decimal(0),
-    also: tuple[str, ...] = (),
+    also: tuple[str | int, ...] = (),
     paid_ago: timedelta = timedelta(days=10),
     shipped_ago: timedelta = timedelta(days=8),
     courier: str | None = None,
@@ -252,8 +252,9 @@ async def create_order(
     """A fresh customer with one order of one item of ``kind`` (``quantity`` units, 300 yuan
     each), in ``state``. When ``target_stock`` is given, the same colour in ``target_size`` gets
     exactly that stock. ``also``: the kinds of further items, one unit each, each of a product
-    of its own. ``paid_ago`` / ``shipped_ago``: when it was paid and shipped (for the states
-    that have those times); ``courier`` and a tracking number when shipped.
+    of its own (or a product's id: an item of that product). ``paid_ago`` / ``shipped_ago``:
+    when it was paid and shipped (for the states that have those times); ``courier`` and a
+    tracking number when shipped.
 
     The customer is linked to ``telegram_user_id`` (a fresh id of their own by default, so that
     writes have a verified owner to come from); ``linked=False`` leaves them unlinked."""
@@ -319,7 +320,11 @@ async def create_order(
             OrderItem(variant_id=variant.id, price=Decimal(300), quantity=quantity)
         )
         for other_kind in also:
-            other = await new_product(other_kind)
+            other = (
+                await session.get(Product, other_kind)
+                if isinstance(other_kind, int)
+                else await new_product(other_kind)
+            )
             other_variant = next(v for v in other.variants if v.size == size)
             order.items.append(OrderItem(variant_id=other_variant.id, price=Decimal(300)))
         session.add(order)

@@ -104,6 +104,19 @@ async def reference(shop, order_no: str, access: str, *, with_returns: bool) -> 
                             )
                             for p in photos.all()
                         ],
+                        return_postage_payer=ret.return_postage_payer,
+                        items=[
+                            c.OrderReturnItem(
+                                product_name=line.order_item.variant.product.name,
+                                product_name_en=line.order_item.variant.product.name_en or "",
+                                size=line.order_item.variant.size,
+                                color=line.order_item.variant.color,
+                                quantity=line.quantity,
+                                cause=line.cause,
+                                return_postage_payer=line.return_postage_payer,
+                            )
+                            for line in ret.items
+                        ],
                     )
                 )
         times = OrderTimes(
@@ -267,6 +280,9 @@ async def test_an_exchanged_item_and_a_return_with_photos_match_the_reference(
     )
     [ret] = with_returns.order.returns
     assert [p.caption for p in ret.photos] == ["领口这里有线头", None]
+    assert [(i.quantity, i.cause, i.return_postage_payer) for i in ret.items] == [
+        (1, "size", "customer")
+    ]
     assert [i.returned for i in with_returns.order.items] == [True, False]
     found = await shop.worker.service.lookup_order(
         c.LookupOrder(order_no=exchanged.order_no, telegram_user_id=exchanged.telegram_user_id)

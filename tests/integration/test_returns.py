@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from decimal import Decimal
 from uuid import uuid4
@@ -179,6 +180,100 @@ async def test_the_whole_order_back_by_the_shops_fault_refunds_the_postage(shop,
     assert terms.refund_amount == Decimal(312)
 
 
+async def test_two_items_for_two_causes_are_each_paid_as_their_cause_says(shop, make_order):
+    """The trousers too small (her choice) and the shirt's seam open (the shop's fault), the
+    whole order of ¥600 + ¥12 postage sent back in one return: ¥600 back and not the ¥12 (the
+    trousers were delivered as ordered), the shirt's postage the shop's, the trousers' hers —
+    and the record, the remark and the event say it per item. Before per-line causes the
+    return had one cause and refunded the ¥12 with the postage back on the shop for both."""
+    order = await make_order(kind="regular", also=("regular",), postage=Decimal(12))
+    trousers, shirt = order.item_ids
+    lines = [ReturnLine(item_id=trousers), ReturnLine(item_id=shirt, cause="quality")]
+    terms = await quote(shop, order, items=lines, cause="size")
+    assert terms.eligible, terms.reasons
+    assert (terms.items_amount, terms.postage_refund, terms.refund_amount) == (
+        Decimal(600),
+        Decimal(0),
+        Decimal(600),
+    )
+    by_item = {i.item_id: (i.cause, i.return_postage_payer) for i in terms.items}
+    assert by_item == {trousers: ("size", "customer"), shirt: ("quality", "seller")}
+    assert terms.return_postage_payer == "customer" and terms.seller_postage is None
+
+    created = await create(shop, order, items=lines, cause="size")
+    assert isinstance(created, ReturnCreated), created
+    record = created.record
+    assert record.refund_amount == Decimal(600) and record.postage_refund == Decimal(0)
+    assert [(i.item_id, i.cause, i.return_postage_payer) for i in record.items] == [
+        (trousers, "size", "customer"),
+        (shirt, "quality", "seller"),
+    ]
+    async with shop.db.read() as session:
+        rows = (
+            await session.scalars(
+                select(ReturnItem).join(Return).where(Return.return_no == record.return_no)
+            )
+        ).all()
+    assert sorted((r.order_item_id, r.cause, r.return_postage_payer) for r in rows) == [
+        (trousers, "size", "customer"),
+        (shirt, "quality", "seller"),
+    ]
+    [remark] = await remarks_of(shop, order.order_no)
+    assert remark.flag == "red"  # an item of it is the shop's fault: checked on arrival
+    assert "尺码不合适，运费由客户承担" in remark.content
+    assert "质量问题，运费由本店承担，收货后请核实" in remark.content
+
+
+async def test_the_shops_fault_for_every_item_still_refunds_the_orders_postage(shop, make_order):
+    order = await make_order(kind="regular", also=("regular",), postage=Decimal(12))
+    first, second = order.item_ids
+    lines = [ReturnLine(item_id=first, cause="wrong_item"), ReturnLine(item_id=second)]
+    terms = await quote(shop, order, items=lines, cause="quality")
+    assert terms.postage_refund == Decimal(12) and terms.return_postage_payer == "seller"
+    assert terms.seller_postage == "reimbursed"
+
+
+async def test_the_rest_of_an_order_back_by_fault_after_her_own_return_keeps_the_postage(
+    shop, make_order
+):
+    order = await make_order(kind="regular", also=("regular",), postage=Decimal(12))
+    first, second = order.item_ids
+    assert isinstance(
+        await create(shop, order, items=[ReturnLine(item_id=first)], cause="size"), ReturnCreated
+    )
+    terms = await quote(shop, order, items=[ReturnLine(item_id=second)], cause="quality")
+    assert terms.eligible and terms.postage_refund == Decimal(0)
+
+
+async def test_a_return_of_schema_2_is_still_applied_and_answered_as_before(shop, make_order):
+    """A bot of the version before (one cause, no per-line causes, header 2) during a deploy:
+    its command is applied, not dead-lettered, and the reply has no field it doesn't know."""
+    order = await make_order(kind="regular", delivered_ago=timedelta(days=1))
+    request = return_request(order)
+    assert CreateReturn.SCHEMA_VERSION == 3
+    body = request.model_dump_json(exclude={"items": {0: {"cause"}}}).encode()
+    raw = await shop.rpc._round_trip(
+        request.METHOD, "command", body, schema=2, message_id=request.idempotency_key
+    )
+    data = json.loads(raw)
+    assert data["kind"] == "return_created", data
+    assert set(data["record"]["items"][0]) == {
+        "item_id", "product_name", "sku", "size", "color", "quantity", "unit_price", "amount"
+    }
+    assert data["record"]["return_postage_payer"] == "customer"
+    quote_body = return_request(order, QuoteReturn).model_dump_json(
+        exclude={"items": {0: {"cause"}}}
+    )
+    terms = json.loads(
+        await shop.rpc._round_trip("returns.quote", "query", quote_body.encode(), schema=2)
+    )
+    assert terms["kind"] == "return_quote" and terms["reasons"] == ["already_returned"]
+    assert "cause" not in terms["items"][0] and "return_postage_payer" not in terms["items"][0]
+    # version 3 has them
+    current = await quote(shop, order)
+    assert current.items[0].cause == "size"
+
+
 async def test_an_item_not_in_the_order_is_refused_without_made_up_facts(shop, make_order):
     order = await make_order(kind="regular")
     other = await make_order(kind="regular")
@@ -241,6 +336,8 @@ async def test_the_database_keeps_one_live_return_per_item(shop, make_order):
                     quantity=1,
                     unit_price=Decimal(1),
                     amount=Decimal(1),
+                    cause="size",
+                    return_postage_payer="customer",
                 )
             )
             await session.flush()

@@ -280,7 +280,9 @@ class Return(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     return_no: Mapped[str] = mapped_column(String(30), unique=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    cause: Mapped[ReturnCause] = mapped_column(String(20))
+    cause: Mapped[ReturnCause] = mapped_column(
+        String(20), doc="The return's cause; each item's own is on ``ReturnItem.cause``."
+    )
     note: Mapped[str] = mapped_column(String(500), default="")
     fit_for_resale: Mapped[bool]
     state: Mapped[ReturnState] = mapped_column(String(20), default="awaiting_return")
@@ -304,12 +306,15 @@ class Return(Base):
 
 
 class ReturnItem(Base):
-    """An item of a return and its units. ``live`` until its return is refunded or cancelled:
-    the database keeps one live return per order item."""
+    """An item of a return and its units, why it goes back and who pays its postage back (two
+    items of one return may go back for two causes). ``live`` until its return is refunded or
+    cancelled: the database keeps one live return per order item."""
 
     __tablename__ = "return_items"
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="return_quantity_positive"),
+        one_of("cause", RETURN_CAUSES, "return_item_cause"),
+        one_of("return_postage_payer", RETURN_POSTAGE_PAYERS, "return_item_postage_payer"),
         Index(
             "one_live_return_per_item",
             "order_item_id",
@@ -325,6 +330,8 @@ class ReturnItem(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal] = mapped_column(Money)
     amount: Mapped[Decimal] = mapped_column(Money)
+    cause: Mapped[ReturnCause] = mapped_column(String(20))
+    return_postage_payer: Mapped[ReturnPostagePayer] = mapped_column(String(10))
     live: Mapped[bool] = mapped_column(default=True)
 
     record: Mapped[Return] = relationship(back_populates="items")

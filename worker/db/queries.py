@@ -131,9 +131,28 @@ _RETURNS = (
         Return.return_tracking_no,
         Return.received_at,
         Return.refunded_at,
+        Return.return_postage_payer,
     )
     .where(Return.order_id == bindparam("order_id"))
     .order_by(Return.created_at.desc(), Return.id.desc())
+)
+_RETURN_ITEMS = (
+    select(
+        Return.return_no,
+        Product.name,
+        Product.name_en,
+        Variant.size,
+        Variant.color,
+        ReturnItem.quantity,
+        ReturnItem.cause,
+        ReturnItem.return_postage_payer,
+    )
+    .join(Return, Return.id == ReturnItem.return_id)
+    .join(OrderItem, OrderItem.id == ReturnItem.order_item_id)
+    .join(Variant, Variant.id == OrderItem.variant_id)
+    .join(Product, Product.id == Variant.product_id)
+    .where(Return.order_id == bindparam("order_id"))
+    .order_by(ReturnItem.id)
 )
 _RETURN_PHOTOS = (
     select(
@@ -263,7 +282,7 @@ def order_view(
 ) -> c.OrderView:
     """The order as the bot sees it (receiver masked), with the due dates and the attention
     flags the worker decides from ``policy`` at ``now`` (and its returns, ``with_returns``:
-    two more statements, only when a refund is asked about)."""
+    three more statements, only when a refund is asked about or an agent opens the order)."""
     items = reads.all(_ITEMS, {"order_id": order.id})
     returns = returns_data(reads, order.id) if with_returns else []
     return c.OrderView.model_validate(
@@ -272,12 +291,25 @@ def order_view(
 
 
 def returns_data(reads: Reads, order_id: int) -> list[dict[str, Any]]:
-    """The order's returns, newest first, each with its photos (oldest first), as the plain
-    data of ``OrderReturnView``."""
+    """The order's returns, newest first, each with its photos (oldest first) and its items
+    with their causes, as the plain data of ``OrderReturnView``."""
     photos: dict[str, list[dict[str, Any]]] = {}
     for row in reads.all(_RETURN_PHOTOS, {"order_id": order_id}):
         photos.setdefault(row.return_no, []).append(
             {"file_id": row.file_id, "caption": row.caption, "received_at": aware(row.received_at)}
+        )
+    items: dict[str, list[dict[str, Any]]] = {}
+    for row in reads.all(_RETURN_ITEMS, {"order_id": order_id}):
+        items.setdefault(row.return_no, []).append(
+            {
+                "product_name": row.name,
+                "product_name_en": row.name_en or "",
+                "size": row.size,
+                "color": row.color,
+                "quantity": row.quantity,
+                "cause": row.cause,
+                "return_postage_payer": row.return_postage_payer,
+            }
         )
     return [
         {
@@ -289,6 +321,8 @@ def returns_data(reads: Reads, order_id: int) -> list[dict[str, Any]]:
             "received_at": aware(row.received_at),
             "refunded_at": aware(row.refunded_at),
             "photos": photos.get(row.return_no, []),
+            "return_postage_payer": row.return_postage_payer,
+            "items": items.get(row.return_no, []),
         }
         for row in reads.all(_RETURNS, {"order_id": order_id})
     ]

@@ -169,3 +169,36 @@ def test_the_scan_takes_an_order_number_alone_for_no_message():
     scan.customer_said("KF90001075 寄到我家 中山路")
     assert scan.messages == {"KF90001075 寄到我家 中山路"}
     assert find_leaks(["bot INFO: order KF90001075 urged by chat 700010"], scan.messages) == []
+
+
+def test_a_reply_to_an_older_schema_leaves_out_the_fields_added_since() -> None:
+    """``returns.create`` speaks 3 and still takes 2: its reply to a 2 goes without the items'
+    causes (a bot of 2 forbids unknown fields), everything else exactly as before."""
+    from bus.contracts.base import dump_as_of
+
+    assert c.CreateReturn.SCHEMA_VERSION == 3 and 2 in c.CreateReturn.OLDER_SCHEMAS
+    item = c.ReturnItemView(
+        item_id=1, product_name="T恤", sku="T-M", size="M", color="白色", quantity=1,
+        unit_price=Decimal(99), amount=Decimal(99), cause="quality", return_postage_payer="seller",
+    )
+    record = c.ReturnView(
+        return_no="RT2026120400001", order_no="KF20260001", state="awaiting_return",
+        cause="quality", items=[item], items_amount=Decimal(99), postage_refund=Decimal(0),
+        refund_amount=Decimal(99), return_postage_payer="seller", seller_postage="reimbursed",
+        created_at=datetime(2026, 12, 4, tzinfo=UTC),
+    )
+    reply = c.ReturnCreated(
+        record=record, return_address="杭州", refund_process_days=c.DaySpan(min=1, max=2),
+        refund_arrival_days=c.DaySpan(min=1, max=5),
+    )
+    old = dump_as_of(reply, 2)
+    import json
+
+    sent = json.loads(old)
+    assert {"cause", "return_postage_payer"}.isdisjoint(sent["record"]["items"][0])
+    assert sent["record"]["cause"] == "quality"  # the return's own: a field of 2
+    parsed = c.ReturnCreated.model_validate_json(old)
+    assert parsed.model_copy(
+        update={"record": record.model_copy(update={"items": [item]})}
+    ) == reply
+    assert c.ReturnCreated.model_validate_json(dump_as_of(reply, 3)) == reply

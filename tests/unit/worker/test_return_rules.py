@@ -143,13 +143,51 @@ def test_no_items_is_never_eligible():
     assert not decision.eligible
 
 
+def lines_for(cause, second=None):
+    return [
+        RefundLine(Decimal("99.50"), 2, cause),
+        RefundLine(Decimal(300), 1, second or cause),
+    ]
+
+
 def test_the_refund_is_price_times_units_and_the_postage_only_for_the_shops_fault():
-    lines = [RefundLine(Decimal("99.50"), 2), RefundLine(Decimal(300), 1)]
     whole = dict(order_postage=Decimal(12), units_in_order=3, units_back_before=0)
-    assert refund_amounts(lines, cause="size", **whole).total == Decimal("499.00")
-    assert refund_amounts(lines, cause="quality", **whole).total == Decimal("511.00")
+    assert refund_amounts(lines_for("size"), **whole).total == Decimal("499.00")
+    assert refund_amounts(lines_for("quality"), **whole).total == Decimal("511.00")
     part = dict(whole, units_in_order=4)
-    assert refund_amounts(lines, cause="quality", **part).postage == Decimal(0)
+    assert refund_amounts(lines_for("quality"), **part).postage == Decimal(0)
     # The last units of an order returned earlier in part bring the postage back.
     last = dict(whole, units_in_order=4, units_back_before=1)
-    assert refund_amounts(lines, cause="wrong_item", **last).postage == Decimal(12)
+    assert refund_amounts(lines_for("wrong_item"), **last).postage == Decimal(12)
+    # ... unless an earlier return was her own choice: that delivery was as ordered.
+    earlier_own = dict(last, own_choice_before=1)
+    assert refund_amounts(lines_for("wrong_item"), **earlier_own).postage == Decimal(0)
+
+
+def test_the_whole_order_back_for_two_causes_keeps_the_postage_paid():
+    """The trousers too small (hers) and the shirt's seam open (ours): every item is back, but
+    not all by the shop's fault — the order's ¥12 stays paid (it was refunded for both)."""
+    whole = dict(order_postage=Decimal(12), units_in_order=3, units_back_before=0)
+    mixed = refund_amounts(lines_for("size", "quality"), **whole)
+    assert mixed.postage == Decimal(0) and mixed.total == Decimal("499.00")
+
+
+def test_each_item_is_decided_for_its_own_cause():
+    """A fault lifts the rules for its own item only, and each item's postage back is paid by
+    its own cause; the parcel is hers when one item in it is her own choice."""
+    trousers = item(item_id=1, kind="regular")
+    shirt = item(item_id=2, kind="custom", cause="quality")
+    late = facts(trousers, shirt, cause="size", delivered_at=NOW - timedelta(days=9))
+    decision = decide_return(late, RETURNS)
+    by_id = {d.item_id: d for d in decision.items}
+    assert by_id[1].reasons == ["window_expired"] and by_id[1].cause == "size"
+    assert by_id[2].eligible and by_id[2].cause == "quality"
+    assert (by_id[1].postage_payer, by_id[2].postage_payer) == ("customer", "seller")
+    in_time = decide_return(facts(trousers, shirt, cause="size"), RETURNS)
+    assert in_time.eligible and in_time.postage_payer == "customer"
+    # an unworn-condition answer is asked of her own-choice items only
+    worn = decide_return(facts(trousers, shirt, cause="size", fit_for_resale=False), RETURNS)
+    assert [d.reasons for d in worn.items] == [["not_fit_for_resale"], []]
+    # every item the shop's fault: the parcel is the shop's
+    both = facts(item(item_id=1, cause="wrong_item"), shirt, cause="size")
+    assert decide_return(both, RETURNS).postage_payer == "seller"
