@@ -507,7 +507,8 @@ class IntentEngine:
         current = st.matcher.intents[int(probs.argmax())].id
         lower = text.lower()
         rule = (
-            _reread_24(group, current, text, lower, norm, slots)
+            _reread_25(group, current, text, lower, norm, slots)
+            or _reread_24(group, current, text, lower, norm, slots)
             or _reread_23(group, current, text, lower, norm)
             or _reread_22(group, current, text, lower, norm)
             or _reread_21(group, current, lower, norm, slots)
@@ -3572,4 +3573,228 @@ def _reread_24(
         return "quality.smell"
     if current == SHIPPING_FEE_INTENT and slots.region in _REMOTE_24 and _REACHED_24.search(norm):
         return "shipping.region"
+    return None
+
+
+# round 25's kinds, each only where the model read what it names (checked first):
+# a presence check told piece by piece as rounds 22-24 read it, with more checks (the shop open
+# for the day "今天开张了没", someone in at an hour "这个点了还有人值班不", "这边周末是有人值班的吗")
+# and more remarks beside one
+# (why she writes late "我刚下班才有空看手机", a newcomer "新买家报道", a regular "我是你们家老顾客了",
+# a reply asked if someone is in "在的话回一下", the hours asked "今天几点上线呀", someone called out
+# "出来一个"); a check said again with the shop's address glued to it ("zaima zaima kefu" →
+# "在吗在吗客服"), and the shop's address alone said again ("客服客服客服", "掌柜的掌柜的"): a calling
+# out, where the model read a person
+_PRESENCE_25 = re.compile(
+    r"^(?:今天|今儿个?|现在|这会儿?|还)?(?:开张|开业|开工)(?:了)?"
+    r"(?:吗|么|嘛|没|不|没有|了吗|了没|了不)?(?:啊|呀)?$"
+    r"|^(?:这边|那边|店里)?(?:这个点|这个时间|这时候|这么晚|周末|今天|今晚|晚上|现在|这会儿?|放假)?"
+    r"(?:了)?(?:也|还)?(?:是)?有(?:没有)?人(?:在)?(?:值班|上班|在线|看着|看店)?(?:的)?"
+    r"(?:吗|么|嘛|没|不|没有|呢)?(?:啊|呀)?$"
+)
+_REMARK_25 = re.compile(
+    r"^我?(?:刚|才|刚刚)?(?:下班|放学|下课|忙完|睡醒|起床|到家|回家)(?:了)?(?:才|就)?(?:有空|有时间)?"
+    r"(?:看(?:手机|消息))?(?:来问)?(?:哈|啊|呀)?$"
+    r"|^(?:新|老)?(?:买家|顾客|客户|粉丝|宝宝)?(?:来)?报(?:道|到)(?:了|啦|咯)?$"
+    r"|^我是(?:你们)?家?(?:的)?(?:老顾客|老客户|回头客|老粉|老买家|新顾客|新买家)(?:了|啦|哦|呀|啊)?$"
+    r"|^(?:在|有人)的话(?:回|吱|说)(?:我|个话|一下|下|一声|句话)*(?:呗|吧)?$"
+    r"|^(?:你们?)?(?:今天|每天|周末)?几点(?:上线|上班|开工|开门|在线)(?:呀|啊|呢)?$"
+    r"|^(?:快|赶紧)?出来(?:0|一)?个(?:人)?(?:呗|吧|啊|呀)?$"
+)
+_AGAIN_25 = re.compile(r"(.{2,3}?)\1+")
+_ADDRESS_AGAIN_25 = re.compile(r"^(客服|店家|店主|老板娘|老板|掌柜的?|亲)\1+$")
+# in English, clause by clause (the message cut at its punctuation): every clause a presence
+# check or a remark that goes with one, at least one the check — someone here or working
+# ("anybody working today or is it just me"), the chat working or live ("excuse me is this
+# chat even working", "is this live"), a real someone reading ("is a real someone reading these msgs or nah"); remarks: a first time
+# on the chat, sorry for the spam
+_LEAD_EN_25 = re.compile(
+    r"^(?:(?:knock knock|yo|oi|hey+|hi+|hello+|helo+|hiya|heya|excuse me|um+|uh+"
+    r"|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|testing|test)\s*)+"
+)
+_TAIL_EN_25 = re.compile(
+    r"(?:\s+(?:or is it just me|or what|or not|or nah|or|lol|lmao|rn|today|tonight|now|at all))+$"
+)
+_PRESENCE_EN_25 = re.compile(
+    r"^(?:is |are )?(?:any ?one|any ?body|any1|some ?one|some ?body|a real (?:some ?one|person"
+    r"|human))(?: (?:actually|even|really))? (?:here|there|around|working|in|online|awake"
+    r"|reading|checking|seeing|answering)(?: (?:this|these|my|the) (?:messages?|msgs?|chat"
+    r"|texts?|dms))?$"
+    r"|^(?:is )?(?:this|the|your) (?:chat|thing|line|app|shop|store)(?: even| actually| still)?"
+    r" (?:working|on|live|active|open|online)$"
+    r"|^(?:is )?(?:this|it) live$"
+)
+_REMARK_EN_25 = re.compile(
+    r"^(?:this is )?(?:my )?first time (?:using|on|trying) (?:this|the) (?:chat|app|thing)"
+    r"(?: thing)?$"
+    r"|^sorry (?:for|about) (?:the )?(?:spam|spamming|all the messages|the bother|bothering you)$"
+)
+
+
+def _presence_25(lower: str, norm: str) -> bool:
+    """A presence check in more words (see above)."""
+    if cjk_count(norm):
+        bare = norm.replace(" ", "")
+        if _ADDRESS_AGAIN_25.match(bare):
+            return True
+        if mentions_person(norm):
+            return False
+        checks = 0
+        for piece in norm.split():
+            piece = _AGAIN_25.sub(r"\1", piece)
+            for attempt in (0, 1):
+                if attempt:
+                    piece = _HELLO_LEAD_21.sub("", piece)
+                piece = _LAUGH_TAIL_22.sub("", _CHAT_ADDRESS_22.sub("", _ADDRESS_ZH.sub("", piece)))
+                piece = _YOU_LEAD_24.sub("", piece.lstrip("的"))
+                piece = re.sub(r"^(?:妹妹?|姐姐?|哥哥?|小妹)", "", piece)
+                if not piece or _PARTICLES_23.match(piece):
+                    break
+                if (_PRESENCE_25.match(piece) or _PRESENCE_24.match(piece)
+                        or _PRESENCE_22.match(piece) or _PRESENCE_ZH.match(piece)
+                        or _PRESENCE_23.match(piece) or _AT_WORK_21.match(piece)):
+                    checks += 1
+                    break
+                if (_REMARK_25.match(piece) or _ASK_ANNOUNCED_24.match(piece)
+                        or _PRESENCE_REMARK_22.match(piece) or _REMARK_23.match(piece)
+                        or _HOUR_REMARK.match(piece)):
+                    break
+                if attempt:
+                    return False
+        return checks > 0
+    checks = 0
+    reader = False
+    for clause in re.split(r"[?!.,;:]+|\s[-—]+\s", lower):
+        plain = " ".join(re.sub(r"[^a-z0-9' ]+", " ", clause).split())
+        rest = _TAIL_EN_25.sub("", _LEAD_EN_25.sub("", plain)).strip()
+        if not rest:
+            continue
+        if _PRESENCE_EN_25.match(rest) or _PRESENCE_EN_24.match(rest) or _PRESENCE_EN.match(rest):
+            checks += 1
+            reader = reader or rest.startswith(("a real", "is a real"))
+        elif not (_REMARK_EN_25.match(rest) or _REMARK_EN_23.match(rest)):
+            return False
+    return checks > 0 and (reader or not mentions_person(lower))
+
+
+# a person asked for where the model read an exchange by 换 ("看不明白 能换人工吗"), or where to
+# find one asked ("怎么才能找到人工啊 点了半天没找到入口") where it read a complaint
+_SWAP_PERSON_25 = re.compile(r"换(?:个|一个|成)?(?:人工|真人|活人)")
+_FIND_PERSON_25 = re.compile(
+    r"(?:怎么|咋|如何|在哪)(?:才能|可以|能)?(?:找|联系|转|接通)(?:到|上)?(?:你们的?)?(?:人工|真人)"
+    r"|人工(?:客服)?(?:在哪|入口)|\bhow (?:do|can) i (?:get|reach|find) (?:a|an) (?:human|agent"
+    r"|real person)\b"
+)
+# small talk the model heard a complaint in, with no shop word and nothing wrong told: the
+# weather ("你那边冷不冷 我们这都零下了"), the stock market, her partner or family, Mondays, a
+# laugh at a joke ("lmaooo ok thats funny"), the bot's favourite colour; a mishap of her own
+# ("哎呀手滑点错了 别理我"); the shop's new arrivals or a restock asked ("啥时候上新啊", "restock on
+# the red ones when??"), where the model read when the shop ships
+_SMALL_TALK_25 = re.compile(
+    r"冷不冷|热不热|下雪|下雨|零下|气温|几度|天气|股票|基金|炒股|彩票|房价|老公|老婆|男朋友|女朋友"
+    r"|男票|女票|婆婆|惹我生气|手滑|点错了|按错了|别理我|老家是?(?:在)?哪"
+    r"|\b(?:weather|mondays?|stock market|am i right|my (?:husband|wife|bf|gf|boyfriend"
+    r"|girlfriend)|that'?s (?:so )?(?:funny|hilarious)|(?:fav|favou?rite) colou?r)\b"
+    r"|\bthats (?:so )?(?:funny|hilarious)\b|\bignore (?:that|this|me|my last)\b"
+)
+_SHOP_WORD_25 = re.compile(
+    r"快递|物流|单|货|衣|裤|裙|鞋|退|换|码|钱|客服|店|买|拍|件|寄|发|颜色|色差"
+    r"|\b(?:order\w*|parcel|package|refund\w*|return\w*|ship\w*|deliver\w*|size|dress|shirt"
+    r"|jacket|hoodie|jeans|item|bought|paid|money)\b"
+)
+_NEW_IN_25 = re.compile(
+    r"上新|出新(?:款|品)|新款(?:什么时候|啥时候|几时)|补货|返场|再上架"
+    r"|\brestock\w*|\bback in stock\b|\bcoming back\b"
+)
+_MINE_25 = re.compile(
+    r"我(?:的|那|这)?(?:单|订单|快递|包裹)|我(?:拍|买|下单|付款)|\bmy (?:order|parcel|package)\b"
+    r"|\bi (?:ordered|bought|paid|pre-?ordered)\b|\bpre-?order\w*"
+)
+# an item added before the parcel goes ("if its not packed yet can u throw in one more of the
+# white tees"): the order's change, where the model fell back
+_ADD_ONE_EN_25 = re.compile(
+    r"\b(?:throw in|add|put in|chuck in|slip in|include|stick in) (?:one|1|another|an extra"
+    r"|a second|two|2)\b"
+)
+_NOT_GONE_EN_25 = re.compile(
+    r"\bnot (?:packed|shipped|sent|posted|gone out|boxed)(?: out)? yet\b"
+    r"|\bbefore (?:it|you|u) (?:ship|send|post|pack|go)"
+)
+# the dispatch the shop promised, gone by ("说好的48小时发货 现在都第五天了"): her order's status,
+# where the model read when the shop ships
+_PROMISED_25 = re.compile(r"(?:说好|不是说|承诺|答应)(?:的)?.{0,8}发")
+_DAYS_GONE_25 = re.compile(r"(?:现在|已经|都)(?:都)?(?:第)?0(?:天|个?小时)|还(?:没|不)发")
+# paid when the parcel is there, in more words ("能不能等快递到了我再把钱给他"): cash on delivery
+_PAY_ON_ARRIVAL_25 = re.compile(
+    r"(?:到了|到货|收到货?|送到|拿到货?)(?:以后|之后)?(?:我)?再(?:把)?钱(?:给|付|转)"
+    r"|(?:到了|到货|收到货?|送到|拿到货?)(?:以后|之后)?(?:我)?再(?:把钱)?(?:给|付)(?:钱|他|快递员|快递小哥)"
+)
+# an insult beside her money ("you guys are a joke, 3 weeks and no refund"): the complaint,
+# where the model read the return (round 23 read it in Chinese: "是想吞我的钱吗", "黑店")
+_INSULT_EN_25 = re.compile(
+    r"\b(?:you|u)(?: guys| lot| people)? (?:are|r) (?:a |an )?(?:joke|clowns|thieves|crooks"
+    r"|pathetic|a disgrace|disgrace|frauds?|liars)\b|\b(?:thieves|crooks|clowns)\b"
+)
+# plain disappointment with a refund asked ("came ripped and honestly im so disappointed, can i
+# get a refund"): the return, where the model read a complaint
+_LET_DOWN_25 = re.compile(r"\b(?:disappoint\w*|gutted|upset|bummed|sad)\b|失望|难过|郁闷")
+_WANTS_BACK_25 = re.compile(
+    r"\bcan i (?:get|have) (?:a |my )?(?:refund|money back)\b|\bcan i (?:return|send) (?:it|this"
+    r"|them)(?: back)?\b|能退吗|可以退吗|能退款吗|我要退"
+)
+# how to ask for the refund ("我的refund怎么申请"): the return, where the model read its progress
+_HOW_APPLY_25 = re.compile(
+    r"(?:怎么|如何|咋)(?:样)?申请|在哪(?:里)?申请|\bhow (?:do|can|would) i (?:request|apply for"
+    r"|claim|ask for)\b"
+)
+_WHEN_25 = re.compile(r"到账|多久|什么时候|啥时候|几天|\b(?:when|yet|still|how long)\b")
+
+
+def _reread_25(
+    group: str, current: str, text: str, lower: str, norm: str, slots: Slots
+) -> str | None:
+    """The kinds of round 25 (see the patterns above); checked before the earlier rounds'."""
+
+    def plain() -> bool:  # no grievance told (only where a rule needs it)
+        return not _either(_GRIEVANCE, lower, norm)
+
+    social_misread = group in ("other", "complaint", "human")
+    if (social_misread or current in (STATUS_INTENT, "quality.problem")) and _presence_25(
+        lower, norm
+    ) and plain():
+        return GREETING_INTENT
+    if current == EXCHANGE_INTENT and _SWAP_PERSON_25.search(norm):
+        return HUMAN_INTENT
+    if group in ("complaint", "other") and _either(_FIND_PERSON_25, lower, norm) and plain():
+        return HUMAN_INTENT
+    if group in ("complaint", "thanks", "color") and _either(_SMALL_TALK_25, lower, norm) and (
+        plain() and not _either(_SHOP_WORD_25, lower, norm)
+    ):
+        return FALLBACK_INTENT  # (a cue here is her mood, not the shop's doing: "烦死")
+    if group in ("shipping", "order") and _either(_NEW_IN_25, lower, norm) and not (
+        _either(_MINE_25, lower, norm)
+    ):
+        return FALLBACK_INTENT
+    if group in ("other", "size", "color") and _ADD_ONE_EN_25.search(lower) and (
+        _NOT_GONE_EN_25.search(lower)
+    ):
+        return MODIFY_INTENT
+    if current == "shipping.dispatch_time" and _PROMISED_25.search(norm) and (
+        _DAYS_GONE_25.search(norm)
+    ):
+        return STATUS_INTENT
+    if group in ("order", "shipping", "complaint") and _PAY_ON_ARRIVAL_25.search(norm) and (
+        plain()
+    ):
+        return COD_INTENT
+    if group in ("returns", "order") and _INSULT_EN_25.search(lower):
+        return COMPLAINT_INTENT
+    if group == "complaint" and _either(_LET_DOWN_25, lower, norm) and (
+        _either(_WANTS_BACK_25, lower, norm)
+    ) and plain() and not cues(norm):
+        return RETURN_INTENT
+    if current == REFUND_PROGRESS_INTENT and _either(_HOW_APPLY_25, lower, norm) and not (
+        _either(_WHEN_25, lower, norm)
+    ):
+        return RETURN_INTENT
     return None

@@ -133,6 +133,7 @@ LATIN_ABBREVIATIONS: dict[str, str] = {
     "qx": "取消", "zp": "正品", "rg": "人工", "pyd": "便宜点",
     "rgrg": "人工", "rgrgrg": "人工",  # (round 24: the shorthand said again and again)
     "yyds": "太棒了",  # (round 24: 永远的神, praise)
+    "rgkf": "人工客服", "rgkfrgkf": "人工客服",  # (round 25: 人工客服 in its initials)
     "tk": "退款", "th": "退货", "tb": "淘宝", "pdd": "拼多多", "jd": "京东",
     "sf": "顺丰", "sto": "申通", "yto": "圆通", "zt": "中通",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
