@@ -3596,7 +3596,7 @@ _REMARK_25 = re.compile(
     r"^我?(?:刚|才|刚刚)?(?:下班|放学|下课|忙完|睡醒|起床|到家|回家)(?:了)?(?:才|就)?(?:有空|有时间)?"
     r"(?:看(?:手机|消息))?(?:来问)?(?:哈|啊|呀)?$"
     r"|^(?:新|老)?(?:买家|顾客|客户|粉丝|宝宝)?(?:来)?报(?:道|到)(?:了|啦|咯)?$"
-    r"|^我是(?:你们)?家?(?:的)?(?:老顾客|老客户|回头客|老粉|老买家|新顾客|新买家)(?:了|啦|哦|呀|啊)?$"
+    r"|^我是(?:你们?|您)?家?(?:的)?(?:老顾客|老客户|回头客|老粉|老买家|新顾客|新买家)(?:了|啦|哦|呀|啊)?$"
     r"|^(?:在|有人)的话(?:回|吱|说)(?:我|个话|一下|下|一声|句话)*(?:呗|吧)?$"
     r"|^(?:你们?)?(?:今天|每天|周末)?几点(?:上线|上班|开工|开门|在线)(?:呀|啊|呢)?$"
     r"|^(?:快|赶紧)?出来(?:0|一)?个(?:人)?(?:呗|吧|啊|呀)?$"
@@ -3620,7 +3620,8 @@ _PRESENCE_EN_25 = re.compile(
     r"|human))(?: (?:actually|even|really))? (?:here|there|around|working|in|online|awake"
     r"|reading|checking|seeing|answering)(?: (?:this|these|my|the) (?:messages?|msgs?|chat"
     r"|texts?|dms))?$"
-    r"|^(?:is )?(?:this|the|your) (?:chat|thing|line|app|shop|store)(?: even| actually| still)?"
+    r"|^(?:is )?(?:this|the|your) (?:(?:shop|store) )?(?:chat|thing|line|app|shop|store)"
+    r"(?: even| actually| still)?"
     r" (?:working|on|live|active|open|online)$"
     r"|^(?:is )?(?:this|it) live$"
 )
