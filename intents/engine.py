@@ -3578,13 +3578,12 @@ def _reread_24(
 
 # round 25's kinds, each only where the model read what it names (checked first):
 # a presence check told piece by piece as rounds 22-24 read it, with more checks (the shop open
-# for the day "今天开张了没", someone in at an hour "这个点了还有人值班不", "这边周末是有人值班的吗")
-# and more remarks beside one
-# (why she writes late "我刚下班才有空看手机", a newcomer "新买家报道", a regular "我是你们家老顾客了",
-# a reply asked if someone is in "在的话回一下", the hours asked "今天几点上线呀", someone called out
-# "出来一个"); a check said again with the shop's address glued to it ("zaima zaima kefu" →
-# "在吗在吗客服"), and the shop's address alone said again ("客服客服客服", "掌柜的掌柜的"): a calling
-# out, where the model read a person
+# for the day "店主 今天开张没", someone in at an hour "这个时间了还有人在线吗") and more remarks
+# beside one (just off work or class "我刚下课", a regular "我是你家老客户啦", a newcomer
+# "新顾客报到", a reply asked if someone is in "在的话回我一下", the hours asked "几点上班呀",
+# someone called out "出来一个"); a check said again with the shop's address glued to it
+# ("在吗在吗客服"), and the shop's address alone said again ("店家店家店家"): a calling out,
+# where the model read a person or fell back
 _PRESENCE_25 = re.compile(
     r"^(?:今天|今儿个?|现在|这会儿?|还)?(?:开张|开业|开工)(?:了)?"
     r"(?:吗|么|嘛|没|不|没有|了吗|了没|了不)?(?:啊|呀)?$"
@@ -3604,10 +3603,10 @@ _REMARK_25 = re.compile(
 _AGAIN_25 = re.compile(r"(.{2,3}?)\1+")
 _ADDRESS_AGAIN_25 = re.compile(r"^(客服|店家|店主|老板娘|老板|掌柜的?|亲)\1+$")
 # in English, clause by clause (the message cut at its punctuation): every clause a presence
-# check or a remark that goes with one, at least one the check — someone here or working
-# ("anybody working today or is it just me"), the chat working or live ("excuse me is this
-# chat even working", "is this live"), a real someone reading ("is a real someone reading these msgs or nah"); remarks: a first time
-# on the chat, sorry for the spam
+# check or a remark that goes with one, at least one the check — someone here or working ("yo
+# is anybody working rn or is it just me"), the chat working, on or live ("excuse me, is the
+# shop chat even on", "hi hi, is this live"), a real someone reading the messages; remarks: a
+# first time on the chat, sorry for the spam
 _LEAD_EN_25 = re.compile(
     r"^(?:(?:knock knock|yo|oi|hey+|hi+|hello+|helo+|hiya|heya|excuse me|um+|uh+"
     r"|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|testing|test)\s*)+"
@@ -3678,8 +3677,8 @@ def _presence_25(lower: str, norm: str) -> bool:
     return checks > 0 and (reader or not mentions_person(lower))
 
 
-# a person asked for where the model read an exchange by 换 ("看不明白 能换人工吗"), or where to
-# find one asked ("怎么才能找到人工啊 点了半天没找到入口") where it read a complaint
+# a person asked for where the model read an exchange by 换 ("是不是换个人工好点"), or where to
+# find one asked ("人工在哪找 翻了半天") where it read a complaint
 _SWAP_PERSON_25 = re.compile(r"换(?:个|一个|成)?(?:人工|真人|活人)")
 _FIND_PERSON_25 = re.compile(
     r"(?:怎么|咋|如何|在哪)(?:才能|可以|能)?(?:找|联系|转|接通)(?:到|上)?(?:你们的?)?(?:人工|真人)"
@@ -3687,10 +3686,10 @@ _FIND_PERSON_25 = re.compile(
     r"|real person)\b"
 )
 # small talk the model heard a complaint in, with no shop word and nothing wrong told: the
-# weather ("你那边冷不冷 我们这都零下了"), the stock market, her partner or family, Mondays, a
-# laugh at a joke ("lmaooo ok thats funny"), the bot's favourite colour; a mishap of her own
-# ("哎呀手滑点错了 别理我"); the shop's new arrivals or a restock asked ("啥时候上新啊", "restock on
-# the red ones when??"), where the model read when the shop ships
+# weather ("你们那边热不热 我这38度了"), stocks or the lottery ("炒股亏了 心情差"), her family
+# ("我婆婆又来我家了 烦死了"), a joke found funny ("lmao thats so funny"), the bot's favourite
+# colour; a slip of her own ("手滑", "ignore my last"); the shop's new arrivals or a restock
+# asked ("你们啥时候上新", "when is the restock"), where the model read when the shop ships
 _SMALL_TALK_25 = re.compile(
     r"冷不冷|热不热|下雪|下雨|零下|气温|几度|天气|股票|基金|炒股|彩票|房价|老公|老婆|男朋友|女朋友"
     r"|男票|女票|婆婆|惹我生气|手滑|点错了|按错了|别理我|老家是?(?:在)?哪"
@@ -3711,8 +3710,8 @@ _MINE_25 = re.compile(
     r"我(?:的|那|这)?(?:单|订单|快递|包裹)|我(?:拍|买|下单|付款)|\bmy (?:order|parcel|package)\b"
     r"|\bi (?:ordered|bought|paid|pre-?ordered)\b|\bpre-?order\w*"
 )
-# an item added before the parcel goes ("if its not packed yet can u throw in one more of the
-# white tees"): the order's change, where the model fell back
+# an item added before the parcel goes ("if its not packed yet can you add one more in grey"):
+# the order's change, where the model fell back
 _ADD_ONE_EN_25 = re.compile(
     r"\b(?:throw in|add|put in|chuck in|slip in|include|stick in) (?:one|1|another|an extra"
     r"|a second|two|2)\b"
@@ -3721,29 +3720,29 @@ _NOT_GONE_EN_25 = re.compile(
     r"\bnot (?:packed|shipped|sent|posted|gone out|boxed)(?: out)? yet\b"
     r"|\bbefore (?:it|you|u) (?:ship|send|post|pack|go)"
 )
-# the dispatch the shop promised, gone by ("说好的48小时发货 现在都第五天了"): her order's status,
+# the dispatch the shop promised, gone by ("不是说24小时内发货吗 已经3天了"): her order's status,
 # where the model read when the shop ships
 _PROMISED_25 = re.compile(r"(?:说好|不是说|承诺|答应)(?:的)?.{0,8}发")
 _DAYS_GONE_25 = re.compile(r"(?:现在|已经|都)(?:都)?(?:第)?0(?:天|个?小时)|还(?:没|不)发")
-# paid when the parcel is there, in more words ("能不能等快递到了我再把钱给他"): cash on delivery
+# paid when the parcel is there, in more words ("货送到了我再把钱给快递员行吗"): cash on delivery
 _PAY_ON_ARRIVAL_25 = re.compile(
     r"(?:到了|到货|收到货?|送到|拿到货?)(?:以后|之后)?(?:我)?再(?:把)?钱(?:给|付|转)"
     r"|(?:到了|到货|收到货?|送到|拿到货?)(?:以后|之后)?(?:我)?再(?:把钱)?(?:给|付)(?:钱|他|快递员|快递小哥)"
 )
-# an insult beside her money ("you guys are a joke, 3 weeks and no refund"): the complaint,
+# an insult beside her money ("you guys are a joke, where is my refund"): the complaint,
 # where the model read the return (round 23 read it in Chinese: "是想吞我的钱吗", "黑店")
 _INSULT_EN_25 = re.compile(
     r"\b(?:you|u)(?: guys| lot| people)? (?:are|r) (?:a |an )?(?:joke|clowns|thieves|crooks"
     r"|pathetic|a disgrace|disgrace|frauds?|liars)\b|\b(?:thieves|crooks|clowns)\b"
 )
-# plain disappointment with a refund asked ("came ripped and honestly im so disappointed, can i
-# get a refund"): the return, where the model read a complaint
+# plain disappointment with a refund asked ("so disappointed, the seam ripped, can i get a
+# refund"): the return, where the model read a complaint
 _LET_DOWN_25 = re.compile(r"\b(?:disappoint\w*|gutted|upset|bummed|sad)\b|失望|难过|郁闷")
 _WANTS_BACK_25 = re.compile(
     r"\bcan i (?:get|have) (?:a |my )?(?:refund|money back)\b|\bcan i (?:return|send) (?:it|this"
     r"|them)(?: back)?\b|能退吗|可以退吗|能退款吗|我要退"
 )
-# how to ask for the refund ("我的refund怎么申请"): the return, where the model read its progress
+# how to ask for the refund ("refund在哪申请"): the return, where the model read its progress
 _HOW_APPLY_25 = re.compile(
     r"(?:怎么|如何|咋)(?:样)?申请|在哪(?:里)?申请|\bhow (?:do|can|would) i (?:request|apply for"
     r"|claim|ask for)\b"
