@@ -254,6 +254,14 @@ _PARCEL = re.compile(r"快递|包裹|发货|到货|物流|parcel|package|deliver
 """A time asked about the parcel, not the invoice."""
 
 
+_WHEN_READY = re.compile(
+    r"(?:什么时候|啥时候|多久|几天|多长时间|要多久)(?:能|可以|才能|会)?(?:开好|开出来|开出|好|出来|拿到|收到)"
+    r"|\b(?:when|how (?:long|soon))\b.*\b(?:ready|done|issued|get it|receive it|come|arrive|take)\b",
+    re.IGNORECASE,
+)
+"""When the invoice will be ready, asked in words the engine places nowhere ("什么时候能开好")."""
+
+
 class InvoiceFlow(Flow):
     states = InvoiceRequest
     keeps_waiting = True
@@ -328,6 +336,8 @@ class InvoiceFlow(Flow):
                 kept = self.conv.t("invoice.details_kept")
                 await self.conv.say(f"{kept}\n{self.conv.t(self.order_ask_key())}")
                 return
+            if await self.when_ready_asked(text):
+                return
             if not await offer_alike(self.conv, self.rpc, text, "i"):
                 await self.ask_order_again_or_step_aside(decision, text)
             return
@@ -335,6 +345,16 @@ class InvoiceFlow(Flow):
         draft.order_no = order_no
         draft.read(text)
         await self.next_step(draft)
+
+    async def when_ready_asked(self, text: str) -> bool:
+        """ "什么时候能开好" at the order list (the engine read nothing in it, and the list was
+        asked for again): when it is ready, answered plainly (finance issues it against the
+        request's number; the day is not known here) — the list keeps waiting."""
+        if _WHEN_READY.search(text) is None or _PARCEL.search(text) is not None:
+            return False
+        self.keep_waiting()
+        await self.conv.say(self.conv.t("invoice.when"))
+        return True
 
     async def order_picked(self, order_no: str) -> None:
         draft = await self.draft()

@@ -131,6 +131,23 @@ class AsksWhy(Filter):
         )
 
 
+URGED_TURNS = 3
+"""Hurrying words this many messages apart still count as "again" (a person offered)."""
+
+
+class HurriedAtList(Filter):
+    """ "快点啊" / "都等半天了" / "hello?? which one" while the customer's order list waits for
+    her pick: no answer, the bot hurried along (it showed the same list again, word for
+    word)."""
+
+    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
+        return (
+            raw_state is not None
+            and raw_state.endswith(":waiting_for_order")
+            and choices.urging(message.text or "")
+        )
+
+
 class BackToLeftJob(Filter):
     """A bare yes with nothing waiting and nothing offered, a message or two after a job was
     left for another question: the job to go back to."""
@@ -199,6 +216,22 @@ def get_router() -> Router:
     @router.message(InState(ReturnRequest, ExchangeRequest, OrderQuery), AsksWhy())
     async def on_why_last4(message: Message, conv: Conversation) -> None:
         await conv.say(conv.t("ask.last4_why"))
+
+    @router.message(HurriedAtList())
+    async def on_hurried_at_list(message: Message, conv: Conversation) -> None:
+        """Acknowledged in a line, the list kept (not shown again); hurried again, a person is
+        offered beside it. (aside: the list stays the question a later answer points back to)"""
+        memory = conv.memory
+        before = memory.urged
+        again = before is not None and memory.turns - before[0] <= URGED_TURNS
+        count = before[1] + 1 if again and before is not None else 1
+        memory.urged = (memory.turns, count)
+        if count >= 2:
+            await conv.say(
+                conv.t("job.hurried.person"), reply_markup=conv.offer_human("other"), aside=True
+            )
+            return
+        await conv.say(conv.t("job.hurried"), aside=True)
 
     @router.message(BackToLeftJob())
     async def on_back_to_left_job(message: Message, conv: Conversation, order_no: str) -> None:

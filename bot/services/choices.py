@@ -1078,6 +1078,30 @@ def never_mind(text: str) -> bool:
     return bool(core) and _NEVER_MIND.match(squeezed) is not None
 
 
+_URGING = re.compile(
+    r"快点|快一点|快些|赶紧|等(?:了)?(?:半天|好久|很久|这么久|老半天|半天了)|人呢|在吗|在不在|还在吗|有人吗"
+    r"|怎么不(?:说话|回|理)|急死|着急|磨蹭|回个话"
+    r"|\bhello\s*\?|\bhurry\b|\banyone (?:there|here)\b|\bare (?:you|u) (?:still )?there\b"
+    r"|\bstill (?:there|waiting)\b|\b(?:i'?m|been) waiting\b|\bcome on\b|\btaking (?:so |too )?long\b"
+    r"|[?？]{2,}",
+    re.IGNORECASE,
+)
+_URGING_FILLER = re.compile(
+    r"[\s,，.。!！~～?？…、啊呀吧了呢吗嘛哦都我你们的还没好哈喂诶哎呐快]+"
+    r"|\b(?:hello|hi|hey|which|one|please|pls|plz|so|well|ok|guys|u|you|i|am|im|are|there|still|yo"
+    r"|lol|omg|man|now|here)\b",
+    re.IGNORECASE,
+)
+
+
+def urging(text: str) -> bool:
+    """The whole message hurries the bot along ("快点啊", "都等半天了", "hello?? which one",
+    "anyone there?"): no answer to the question asked, nothing else said."""
+    if _URGING.search(text) is None:
+        return False
+    return len(_URGING_FILLER.sub("", _URGING.sub("", text))) <= 1
+
+
 _NO_PERSON = re.compile(
     r"(?:不用|不需要|不要|别|无需)(?:再)?(?:帮我|给我)?(?:转人工|转接|转了|转|找人工|人工了?|人工客服了?)"
     r"|不转了|^(?:哦|噢|嗯|啊|那|诶|欸|算了)*不用了"

@@ -298,6 +298,9 @@ class ChatMemory(BaseModel):
     last_said: int | None = None
     """The bot's last message in this chat (its message id): a job's question, when a
     question asked aside is answered and the job keeps waiting (``Flow.step_aside``)."""
+    urged: tuple[int, int] | None = None
+    """(the turn, how many in a row): the customer hurried the bot along at an order list
+    ("快点啊"): the second time in a row a person is offered beside the list."""
     left_job: LeftJob | None = None
     """The job the customer was on when another question took the turn (``LeftJob``)."""
     before_person: PausedStep | None = None

@@ -1,0 +1,61 @@
+"""Conversations that went wrong, found playing a customer in the console (session 20), end to
+end through the fake Bot API, the real worker and RabbitMQ. Each test names what the customer
+heard before."""
+
+from __future__ import annotations
+
+from tests.e2e.test_order_jobs import showcase
+
+
+async def _at_invoice_list(stack, language_code: str = "zh-hans"):
+    """The demo customer (several paid orders) asks for an invoice: her list waits."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer(language_code=language_code)
+    await customer.shares_contact(returnable.customer_phone)
+    asked = "我要开发票" if language_code == "zh-hans" else "I need an invoice"
+    _explained, listed = await customer.says(asked, replies=2)
+    assert len([b for row in listed.inline_buttons for b in row]) >= 2
+    return customer, listed
+
+
+async def test_hurrying_at_the_order_list_is_acknowledged_then_a_person_offered_zh(stack) -> None:
+    """"快点啊" at the invoice's order list got the list again, word for word, and so did
+    "都等半天了": now a short acknowledgement (the list kept, not shown again), and hurried
+    again, a person offered beside it."""
+    customer, listed = await _at_invoice_list(stack)
+    [first] = await customer.says("快点啊")
+    assert first.text == stack.t("job.hurried")
+    assert not first.inline_buttons
+    [second] = await customer.says("都等半天了")
+    assert second.text == stack.t("job.hurried.person")
+    assert second.button("转人工客服")
+    # the list still answers: her pick goes on with the invoice
+    label = next(b.text for row in listed.inline_buttons for b in row)
+    [ask_type] = await customer.presses(listed, label)
+    assert ask_type.text.startswith(stack.t("invoice.ask_type", order_no=label.split(" ")[0]))
+
+
+async def test_hurrying_at_the_order_list_is_acknowledged_en(stack) -> None:
+    customer, _listed = await _at_invoice_list(stack, "en")
+    [first] = await customer.says("hello?? which one")
+    assert first.text == stack.t("job.hurried", "en")
+    [second] = await customer.says("anyone there??")
+    assert second.text == stack.t("job.hurried.person", "en")
+    assert second.button("Talk to a person")
+
+
+async def test_when_the_invoice_is_ready_asked_at_its_order_list_is_answered_zh(stack) -> None:
+    """"什么时候能开好" at the invoice's order list heard "which order?" again: the engine
+    placed it nowhere. Answered plainly (finance issues it against the request's number; the
+    day isn't known here), and the list keeps waiting."""
+    customer, listed = await _at_invoice_list(stack)
+    when, back = await customer.says("什么时候能开好", replies=2)
+    assert when.text == stack.t("invoice.when")
+    assert back.reply_to_message_id == listed.message_id
+
+
+async def test_when_the_invoice_is_ready_asked_at_its_order_list_is_answered_en(stack) -> None:
+    customer, listed = await _at_invoice_list(stack, "en")
+    when, back = await customer.says("when will it be ready?", replies=2)
+    assert when.text == stack.t("invoice.when", "en")
+    assert back.reply_to_message_id == listed.message_id
