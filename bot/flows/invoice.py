@@ -256,7 +256,8 @@ _PARCEL = re.compile(r"快递|包裹|发货|到货|物流|parcel|package|deliver
 
 _WHEN_READY = re.compile(
     r"(?:什么时候|啥时候|多久|几天|多长时间|要多久)(?:能|可以|才能|会)?(?:开好|开出来|开出|好|出来|拿到|收到)"
-    r"|\b(?:when|how (?:long|soon))\b.*\b(?:ready|done|issued|get it|receive it|come|arrive|take)\b",
+    r"|\b(?:when|how (?:long|soon))\b.*"
+    r"\b(?:ready|done|issued|get it|receive it|come|arrive|take)\b",
     re.IGNORECASE,
 )
 """When the invoice will be ready, asked in words the engine places nowhere ("什么时候能开好")."""

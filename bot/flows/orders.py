@@ -34,6 +34,7 @@ from bot.services.orders import (
     lookup,
     offer_alike,
     offer_orders,
+    order_ask,
     order_brief,
     order_card,
     order_mentioned,
@@ -422,6 +423,13 @@ class OrderQueryFlow(Flow):
             return
         if await self.none_fitting(draft) or await self.no_refund_under_way(draft):
             return
+        if job in SORRY_FIRST and (
+            await order_ask(self.conv, self.rpc, "q", states=job_states(draft), text=text)
+        ) != "none":
+            # "你们发错货了" from a customer with several orders: the problem owned first, then
+            # which order (it was the bare list, as if nothing had been said); her only order
+            # is taken at once, and its own answer says sorry
+            await self.conv.say(self.conv.t(f"order.{job}.which"))
         found = await offer_orders(
             self.conv,
             self.rpc,
@@ -923,6 +931,9 @@ RECEIPT_HOW: dict[str, str] = {
     "awaiting_payment": "order.receipt.refused.not_shipped",
 }
 """What "how do I confirm receipt?" is told under an order's card, by its state."""
+
+SORRY_FIRST: frozenset[str] = frozenset({"wrong_item", "missing_item", "not_received"})
+"""Jobs about a parcel gone wrong: sorry first, before her orders are listed to pick from."""
 
 LATE: frozenset[str] = frozenset({"dispatch_overdue", "transit_overdue"})
 """The attention flags of an order already late (urged at once when she complains of the wait)."""

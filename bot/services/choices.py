@@ -1082,7 +1082,8 @@ _URGING = re.compile(
     r"快点|快一点|快些|赶紧|等(?:了)?(?:半天|好久|很久|这么久|老半天|半天了)|人呢|在吗|在不在|还在吗|有人吗"
     r"|怎么不(?:说话|回|理)|急死|着急|磨蹭|回个话"
     r"|\bhello\s*\?|\bhurry\b|\banyone (?:there|here)\b|\bare (?:you|u) (?:still )?there\b"
-    r"|\bstill (?:there|waiting)\b|\b(?:i'?m|been) waiting\b|\bcome on\b|\btaking (?:so |too )?long\b"
+    r"|\bstill (?:there|waiting)\b|\b(?:i'?m|been) waiting\b|\bcome on\b"
+    r"|\btaking (?:so |too )?long\b"
     r"|[?？]{2,}",
     re.IGNORECASE,
 )
@@ -1100,6 +1101,20 @@ def urging(text: str) -> bool:
     if _URGING.search(text) is None:
         return False
     return len(_URGING_FILLER.sub("", _URGING.sub("", text))) <= 1
+
+
+_HOSTILE = re.compile(
+    r"倒闭|关门大吉|去死|垃圾|破店|黑店|骗子|坑人|差评|再也不(?:来|买)|呵呵|服了|无语|谢谢你们全家"
+    r"|go (?:out of business|bust|bankrupt)|\bhope you (?:go|close|fail|rot)|\bworst\b|\bscam"
+    r"|\bnever (?:again|buying|shopping)|\buseless\b|thanks for nothing|\bpathetic\b|\bjoke\b",
+    re.IGNORECASE,
+)
+
+
+def hostile(text: str) -> bool:
+    """Ill will said beside a thanks ("谢谢 祝你们早日倒闭", "thanks for nothing, worst shop"):
+    sarcasm, a complaint — not the thanks its first word reads as."""
+    return _HOSTILE.search(text) is not None
 
 
 _NO_PERSON = re.compile(

@@ -59,3 +59,68 @@ async def test_when_the_invoice_is_ready_asked_at_its_order_list_is_answered_en(
     when, back = await customer.says("when will it be ready?", replies=2)
     assert when.text == stack.t("invoice.when", "en")
     assert back.reply_to_message_id == listed.message_id
+
+
+async def test_the_wrong_item_is_owned_before_her_orders_are_listed_zh(stack) -> None:
+    """"你们发错货了" from the demo customer (several delivered orders) got the bare list to
+    pick from, nothing said of the problem: sorry first, then the list."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    sorry, listed = await customer.says("你们发错货了", replies=2)
+    assert sorry.text == stack.t("order.wrong_item.which")
+    assert listed.inline_buttons
+    label = next(b.text for row in listed.inline_buttons for b in row)
+    said = await customer.presses(listed, label, replies=3)
+    assert any(m.text == stack.t("order.wrong_item", order_no=label.split(" ")[0]) for m in said)
+
+
+async def test_the_wrong_item_is_owned_before_her_orders_are_listed_en(stack) -> None:
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(returnable.customer_phone)
+    sorry, listed = await customer.says("you sent me the wrong item", replies=2)
+    assert sorry.text == stack.t("order.wrong_item.which", "en")
+    assert listed.inline_buttons
+
+
+async def test_sent_wrong_said_by_someone_not_verified_is_owned_before_the_number(stack) -> None:
+    """"寄错了吧" from a chat not verified heard only "send the order number": sorry first.
+    Her only order, once verified, is taken at once and its own answer says sorry (no second
+    apology before it); the wrong-item ticket names it, never an address asked for."""
+    customer = stack.customer()
+    sorry, number = await customer.says("寄错了吧", replies=2)
+    assert sorry.text == stack.t("order.wrong_item.which")
+    assert number.text == stack.t("ask.order_no")
+    order = await stack.make_order(kind="regular", state="shipped")
+    verified = stack.customer()
+    await verified.shares_contact(order.phone)
+    said = await verified.says("寄错了吧", replies=3)
+    assert said[0].text.startswith(f"订单 {order.order_no}")  # the card: no list, no sorry
+    assert said[1].text == stack.t("order.wrong_item", order_no=order.order_no)
+    assert not any("地址" in m.text for m in said)
+    [ticket] = await stack.tickets(verified.user_id)
+    assert ticket.reason == "wrong_item"
+
+
+async def test_a_sarcastic_thanks_is_a_complaint_zh(stack) -> None:
+    """"谢谢 祝你们早日倒闭" was read as thanks (a cheerful goodbye): it is a complaint — an
+    apology and a ticket for a supervisor."""
+    customer = stack.customer()
+    sorry, opened = await customer.says("谢谢 祝你们早日倒闭", replies=2)
+    assert sorry.text.startswith("真的很抱歉"), sorry.text
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "complaint" and ticket.ticket_no in opened.text
+    # a plain thanks is still a thanks
+    other = stack.customer()
+    [bye] = await other.says("谢谢")
+    assert "抱歉" not in bye.text
+    assert not await stack.tickets(other.user_id)
+
+
+async def test_a_sarcastic_thanks_is_a_complaint_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    sorry, opened = await customer.says("thanks for nothing, worst shop ever", replies=2)
+    assert "sorry" in sorry.text.lower(), sorry.text
+    [ticket] = await stack.tickets(customer.user_id)
+    assert ticket.reason == "complaint" and ticket.ticket_no in opened.text
