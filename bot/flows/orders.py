@@ -752,6 +752,10 @@ class OrderQueryFlow(Flow):
                 conv.memory.brief_shown(order.order_no)
             else:
                 await show_card(conv, order, card, markup)
+                if intent in LATE_BESIDE and draft.job is None and order.attention:
+                    # "KF… 能改地址吗" of an order long past its promise: its card said nothing
+                    # of it — sorry, and the chase offered (on the order), then the job's step
+                    await attention(conv, order)
         if draft.job == "receipt":
             # "how do I confirm I received it?": the button is on the card (or why not)
             await conv.say(conv.t(RECEIPT_HOW.get(order.state, "order.receipt.how_shipped")))
@@ -934,6 +938,12 @@ RECEIPT_HOW: dict[str, str] = {
 
 SORRY_FIRST: frozenset[str] = frozenset({"wrong_item", "missing_item", "not_received"})
 """Jobs about a parcel gone wrong: sorry first, before her orders are listed to pick from."""
+
+LATE_BESIDE: frozenset[str] = frozenset(
+    {"order.change_address", "order.modify", "returns.refund_progress"}
+)
+"""Jobs whose order's card is followed by their own step, not the wait's apology: a late order
+is said to be late between the two (``attention``)."""
 
 LATE: frozenset[str] = frozenset({"dispatch_overdue", "transit_overdue"})
 """The attention flags of an order already late (urged at once when she complains of the wait)."""
