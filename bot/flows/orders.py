@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import InlineKeyboardMarkup
 
 from bot import keyboards
 from bot.flows.address import AddressFlow, address_in, with_receiver
@@ -751,11 +752,20 @@ class OrderQueryFlow(Flow):
                 await conv.say(order_brief(conv, order), reply_markup=markup)
                 conv.memory.brief_shown(order.order_no)
             else:
-                await show_card(conv, order, card, markup)
-                if intent in LATE_BESIDE and draft.job is None and order.attention:
+                overdue = (
+                    late_said(conv, order)
+                    if intent in LATE_BESIDE and draft.job is None and order.attention
+                    else None
+                )
+                if overdue is not None:
                     # "KF… 能改地址吗" of an order long past its promise: its card said nothing
-                    # of it — sorry, and the chase offered (on the order), then the job's step
-                    await attention(conv, order)
+                    # of it — sorry under the card, the chase offered (recorded on the order)
+                    # in its buttons, then the job's step
+                    card, markup = f"{card}\n\n{overdue[0]}", overdue[1]
+                await show_card(conv, order, card, markup)
+                if overdue is not None:
+                    # (its buttons are pressed; a typed yes answers the job's step, said next)
+                    conv.memory.offer = None
         if draft.job == "receipt":
             # "how do I confirm I received it?": the button is on the card (or why not)
             await conv.say(conv.t(RECEIPT_HOW.get(order.state, "order.receipt.how_shipped")))
@@ -942,28 +952,34 @@ SORRY_FIRST: frozenset[str] = frozenset({"wrong_item", "missing_item", "not_rece
 LATE_BESIDE: frozenset[str] = frozenset(
     {"order.change_address", "order.modify", "returns.refund_progress"}
 )
-"""Jobs whose order's card is followed by their own step, not the wait's apology: a late order
-is said to be late between the two (``attention``)."""
+"""Jobs whose order's card is followed by their own step, not the wait's apology: a late order's
+card says it is late, and offers the chase (``late_said``)."""
 
 LATE: frozenset[str] = frozenset({"dispatch_overdue", "transit_overdue"})
 """The attention flags of an order already late (urged at once when she complains of the wait)."""
 
 
-async def attention(conv: Conversation, order: OrderView) -> None:
-    """An order past the dispatch promise or long in transit: an apology, and the offer to urge
-    it (recorded on the order) or to get a person."""
+def late_said(conv: Conversation, order: OrderView) -> tuple[str, InlineKeyboardMarkup] | None:
+    """An order past the dispatch promise or long in transit: the apology, and the buttons
+    offering to urge it (recorded on the order) or to get a person; ``None`` for an order on
+    time. One offer: both flags urge the same order."""
     for flag in order.attention:
         text = conv.t(f"order.attention.{flag.code}", days=max(1, flag.days_late))
         if flag.seller_pays_postage:
             days = conv.replies.policy.returns.proxy_late_ship_days
             text += "\n" + conv.t("order.attention.dispatch_overdue_postage", days=days)
-        await conv.say(
-            text,
-            reply_markup=keyboards.job_or_person(
-                conv.t, order.order_no, "urge", conv.t("button.urge"), "other"
-            ),
+        return text, keyboards.job_or_person(
+            conv.t, order.order_no, "urge", conv.t("button.urge"), "other"
         )
-        return  # one offer: both flags urge the same order
+    return None
+
+
+async def attention(conv: Conversation, order: OrderView) -> None:
+    """An order past the dispatch promise or long in transit: an apology, and the offer to urge
+    it (recorded on the order) or to get a person."""
+    late = late_said(conv, order)
+    if late is not None:
+        await conv.say(late[0], reply_markup=late[1])
 
 
 class OrderChange(StatesGroup):

@@ -136,18 +136,18 @@ async def _late_paid_order(stack):
 
 async def test_a_late_order_asked_for_a_new_address_is_said_to_be_late_zh(stack) -> None:
     """"KF… 能改地址吗" of a paid order 17 days past its "ships by": its card, then straight to
-    the new address — not a word that it is late. Now sorry and the chase offered between the
-    two; pressing it records the chase on the order."""
+    the new address — not a word that it is late. Now the card says sorry and offers the chase
+    in its buttons; pressing it records the chase on the order."""
     from tests.e2e.test_named_item_jobs import urges_of
 
     order = await _late_paid_order(stack)
     customer = stack.customer()
     await customer.shares_contact(order.phone)
-    card, late, ask = await customer.says(f"{order.order_no} 能改地址吗", replies=3)
+    card, ask = await customer.says(f"{order.order_no} 能改地址吗", replies=2)
     assert card.text.startswith(f"订单 {order.order_no}")
-    assert late.text.startswith("非常抱歉") and "发货时间" in late.text, late.text
+    assert "非常抱歉" in card.text and "发货时间" in card.text, card.text
     assert ask.text == stack.t("address.ask_new")
-    [urged] = await customer.presses(late, "帮我催一下")
+    [urged] = await customer.presses(card, "帮我催一下")
     assert len(await urges_of(stack, order.order_no)) == 1, urged.text
 
 
@@ -155,8 +155,8 @@ async def test_a_late_order_asked_for_a_new_address_is_said_to_be_late_en(stack)
     order = await _late_paid_order(stack)
     customer = stack.customer(language_code="en")
     await customer.shares_contact(order.phone)
-    said = await customer.says(f"{order.order_no} can I change the delivery address?", replies=3)
+    said = await customer.says(f"{order.order_no} can I change the delivery address?", replies=2)
     assert said[0].text.startswith(f"Order {order.order_no}")
-    assert said[1].text.startswith("I'm sorry") and "dispatch" in said[1].text, said[1].text
-    assert said[1].button("Chase it for me")
-    assert said[2].text == stack.t("address.ask_new", "en")
+    assert "I'm sorry" in said[0].text and "dispatch" in said[0].text, said[0].text
+    assert said[0].button("Chase it for me")
+    assert said[1].text == stack.t("address.ask_new", "en")
