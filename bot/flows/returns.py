@@ -39,6 +39,7 @@ from bot.services.orders import (
     order_ask,
     order_mentioned,
 )
+from bot.services.questions import item_kind_named
 from bus.contracts import (
     ContactRequired,
     CreateReturn,
@@ -252,6 +253,12 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         """ "怎么退货", "定制的能退吗": the policy's rules, ending as what follows does — for a
         verified customer their orders that can be returned, to pick and go on (the only one
         taken at once), for others the order number to send."""
+        kind = item_kind_named(text)
+        if kind is not None and self.conv.replies.verdict("returns.return", item_kind=kind) == "no":
+            # "定制的衣服能退吗": no, for that kind — and no return started on her only
+            # returnable order (a T-shirt: "which item from KF… to return?")
+            await answer_from_policy(self.conv, "returns.return", text, slots, order_ask="none")
+            return
         ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
         await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
         # "牛仔裤才穿一次裤脚就开线了" … photo … "直接退货退款吧": the fault's item and reason go

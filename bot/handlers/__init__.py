@@ -132,6 +132,8 @@ def get_routers(
     routers = [
         # the agents' desk: a chat handed to a person (ratings first, then the relay)
         *handoff_routers,
+        # "代购的呢", "那尺码不合适怎么办" right after a return or exchange rule (one memory check)
+        policy.get_rule_for_kind_router(),
         before_intents,
         # "so what are my options then?" right after a shipped order's address was refused
         refusals.get_router(),

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
+from bot.filters import HasText
 from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.orders import OrderQueryFlow
@@ -23,19 +25,27 @@ from bot.services import choices
 from bot.services.answers import (
     answer_bargain,
     answer_from_policy,
+    answer_misfit,
     price_difference_picked,
 )
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.orders import ORDERS_KNOWN, is_linked, list_orders, lookup, order_mentioned
 from bot.services.person import hand_to_person, person_asked
-from bot.services.questions import asks_coupon_back, asks_for_gift, asks_for_gift_wrap
+from bot.services.questions import (
+    asks_coupon_back,
+    asks_for_gift,
+    asks_for_gift_wrap,
+    kind_follow_up,
+    misfit_asked,
+)
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision, Slots
 from intents.garments import names_a_garment
 from intents.paying import payment_failing
-from shop.enums import OrderState, TicketReason
+from intents.slots import extract_slots
+from shop.enums import ItemKind, OrderState, TicketReason
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
@@ -149,6 +159,60 @@ class CouponBack(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return asks_coupon_back(message.text or "")
+
+
+RULE_FOLLOW_UP_TURNS = 2
+"""How many messages after a return or exchange rule a bare follow-up still asks about it."""
+
+
+class RuleForKind(Filter):
+    """ "代购的呢" / "and proxy items?" right after a return or exchange rule: that rule for the
+    kind named (it was "did you mean…?", or read as the item of a return under way); "那尺码不合适
+    怎么办" right after the rule for one kind: what that kind's item that doesn't fit may do (it
+    was size advice, or a return of another of her items). Most turns fail the first check."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation | None = None
+    ) -> bool | dict[str, Any]:
+        if conv is None or conv.memory.rule_asked is None:
+            return False
+        turn, rule, kind_before = conv.memory.rule_asked
+        if conv.memory.turns - turn > RULE_FOLLOW_UP_TURNS:
+            return False
+        text = message.text or ""
+        kind = kind_follow_up(text)
+        if kind is not None:
+            return {"rule": rule, "kind": kind, "misfit": False}
+        if kind_before is not None and misfit_asked(text) and not extract_slots(text).height_cm:
+            return {"rule": rule, "kind": kind_before, "misfit": True}
+        return False
+
+
+def get_rule_for_kind_router() -> Router:
+    """A return or exchange rule asked again for another kind, or for an item that doesn't fit
+    (before the flows: a list left waiting after the rule keeps waiting, pointed back to)."""
+    router = Router(name=f"{__name__}.rule_for_kind")
+
+    @router.message(HasText(), RuleForKind())
+    async def handle_rule_for_kind(
+        message: Message,
+        conv: Conversation,
+        rule: str,
+        kind: ItemKind,
+        misfit: bool,
+        raw_state: str | None = None,
+        decision: Decision | None = None,
+    ) -> None:
+        if raw_state is not None:
+            conv.waiting_aside = conv.memory.last_said or 0  # the step waits on, pointed back to
+        if misfit:
+            await answer_misfit(conv, kind)
+            return
+        slots = decision.slots if decision is not None else Slots()
+        # (the rule in general: no order asked for, nor a list — "那定制款呢" asks the rule)
+        await answer_from_policy(conv, rule, message.text or "", slots, order_ask="none")
+
+    return router
 
 
 def get_coupon_router() -> Router:

@@ -31,7 +31,7 @@ from intents.buying import asks_about_sales, asks_how_to_order, asks_price_diffe
 from intents.slots import order_number
 from replies.render import OrderAsk
 from replies.verdicts import YES_NO_INTENTS
-from shop.enums import OrderState
+from shop.enums import ItemKind, OrderState
 from shop.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ async def _said_goodbye_already(conv: Conversation) -> bool:
     if again:
         await conv.say(conv.t("thanks.bye_again"))
     return again
+
+
+KIND_RULES = frozenset({"returns.return", "returns.exchange"})
+"""The rules that differ by item kind: a follow-up may ask one for another kind."""
 
 
 async def answer_from_policy(
@@ -89,6 +93,8 @@ async def answer_from_policy(
             reply_markup=conv.offer_human("low_confidence"),
         )
         return
+    if intent in KIND_RULES:
+        conv.memory.rule_asked = (conv.memory.turns, intent, kind)
     markup = None if intent in NO_FEEDBACK else conv.feedback(intent)
     # the same long answer asked again in this chat: briefly, pointing back to it
     decided = intent in YES_NO_INTENTS and (
@@ -103,6 +109,19 @@ async def answer_from_policy(
         is not None
     )
     await say_answer(conv, intent, answer, markup, decided=decided)
+
+
+async def answer_misfit(conv: Conversation, kind: ItemKind) -> None:
+    """ "那尺码不合适怎么办" right after the rule for one kind ("定制的衣服能退吗": no): what
+    the policy allows that kind's item that doesn't fit — refunded or not, and the exchange
+    for another size (the kind's window, stock, condition, postage) — never a return of
+    another item nor size advice."""
+    rule = conv.replies.policy.kind_rule(kind)
+    key = "returns.misfit.returnable" if rule.return_allowed else "returns.misfit.no_return"
+    line = conv.t(key, item=rule.label.get(conv.locale))
+    body = conv.replies.answer("returns.exchange", conv.locale, item_kind=kind, order_ask="none")
+    conv.memory.rule_asked = (conv.memory.turns, "returns.exchange", kind)
+    await conv.say(f"{line}\n{body}", reply_markup=conv.feedback("returns.exchange"))
 
 
 async def answer_bargain(conv: Conversation, rpc: Bus, policy: ShopPolicy, text: str) -> None:

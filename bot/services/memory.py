@@ -298,6 +298,10 @@ class ChatMemory(BaseModel):
     last_said: int | None = None
     """The bot's last message in this chat (its message id): a job's question, when a
     question asked aside is answered and the job keeps waiting (``Flow.step_aside``)."""
+    rule_asked: tuple[int, str, str | None] | None = None
+    """(the turn, the intent, the item kind or None): the return or exchange rule last answered
+    from the policy — "代购的呢" right after asks it for another kind, "那尺码不合适怎么办"
+    what it means for that kind's item that doesn't fit."""
     urged: tuple[int, int] | None = None
     """(the turn, how many in a row): the customer hurried the bot along at an order list
     ("快点啊"): the second time in a row a person is offered beside the list."""

@@ -67,6 +67,43 @@ def item_kind_named(text: str) -> ItemKind | None:
     return None
 
 
+_KIND_ONLY = re.compile(
+    r"[\s,，.。!！?？、]|那(?:么)?|还有|的|呢|吗|么|商品|衣服|东西|款|"
+    r"\b(?:and|what|about|how|items?|ones?|the|for|then|those|clothes|products?|stuff|ok|so)\b",
+    re.IGNORECASE,
+)
+
+
+def kind_follow_up(text: str) -> ItemKind | None:
+    """The item kind a bare follow-up names, nothing else said ("代购的呢", "and proxy
+    items?", "那定制款呢"): the rule just given, asked again for that kind."""
+    kind = item_kind_named(text)
+    if kind is None:
+        return None
+    pattern = next(words for named, words in _ITEM_KINDS if named == kind)
+    rest = _KIND_ONLY.sub("", pattern.sub("", text.lower()))
+    return kind if len(rest) <= 2 else None
+
+
+_MISFIT = re.compile(
+    r"(?:尺码|尺寸|大小)?(?:不合适|不合身|不对)|太大|太小|偏大|偏小|穿不了|穿不下|穿着(?:大|小)"
+    r"|\b(?:doesn'?t|does not|don'?t|do not|didn'?t|won'?t) fit\b|\btoo (?:big|small|tight|loose)\b"
+    r"|\bwrong size\b",
+    re.IGNORECASE,
+)
+_WHAT_THEN = re.compile(
+    r"怎么办|咋办|怎么处理|怎么弄|能换|可以换|能退|可以退|行吗|呢|[?？]"
+    r"|\bwhat (?:then|now|can|do|should|are)\b|\bcan i\b|\boptions?\b",
+    re.IGNORECASE,
+)
+
+
+def misfit_asked(text: str) -> bool:
+    """ "那尺码不合适怎么办" / "what if it doesn't fit?": what happens to an item that doesn't
+    fit — asked, not told with a body to advise on."""
+    return _MISFIT.search(text) is not None and _WHAT_THEN.search(text) is not None
+
+
 GIFT_WORDS = ("礼物", "赠品", "小礼品", "送点", "送个", "送一", "gift", "freebie", "something free")
 
 

@@ -160,3 +160,47 @@ async def test_a_late_order_asked_for_a_new_address_is_said_to_be_late_en(stack)
     assert "I'm sorry" in said[0].text and "dispatch" in said[0].text, said[0].text
     assert said[0].button("Chase it for me")
     assert said[1].text == stack.t("address.ask_new", "en")
+
+
+async def test_another_kind_asked_after_a_return_rule_is_answered_for_it_zh(stack) -> None:
+    """"定制的衣服能退吗" (no), then "代购的呢": it was "did you mean…?" — now the same rule
+    for proxy purchases, as the policy says it."""
+    customer = stack.customer()
+    [custom] = await customer.says("定制的衣服能退吗")
+    assert custom.text == stack.answer("returns.return", item_kind="custom")
+    [proxy] = await customer.says("代购的呢")
+    assert proxy.text == stack.answer("returns.return", item_kind="proxy")
+
+
+async def test_another_kind_asked_after_a_return_rule_is_answered_for_it_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [custom] = await customer.says("can I return a custom-made item?")
+    assert custom.text == stack.answer("returns.return", "en", item_kind="custom")
+    [proxy] = await customer.says("and proxy items?")
+    assert proxy.text == stack.answer("returns.return", "en", item_kind="proxy")
+
+
+async def test_a_misfit_after_the_custom_rule_stays_on_the_custom_item_zh(stack) -> None:
+    """The demo customer: "定制的衣服能退吗" answered no, then a return of her T-shirt started
+    ("订单 KF… 里要退哪一件？"), and "那尺码不合适怎么办" heard size advice. Now no return is
+    started on another item, and the misfit is answered for the custom-made item: no refund,
+    one exchange for another size within its window (stock, condition, postage)."""
+    returnable = await showcase(stack, "returnable")
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    [no] = await customer.says("定制的衣服能退吗")
+    assert no.text == stack.answer("returns.return", item_kind="custom")
+    [misfit] = await customer.says("那尺码不合适怎么办")
+    line = stack.t("returns.misfit.no_return", item="定制款（本店自有品牌）")
+    exchange = stack.answer("returns.exchange", item_kind="custom", order_ask="none")
+    assert misfit.text == f"{line}\n{exchange}", misfit.text
+
+
+async def test_a_misfit_after_the_custom_rule_stays_on_the_custom_item_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    await customer.says("can custom made clothes be returned?")
+    [misfit] = await customer.says("what if it doesn't fit?")
+    assert misfit.text.startswith(
+        stack.t("returns.misfit.no_return", "en", item="custom-made items (our own label)")
+    ), misfit.text
+    assert "48 hours" in misfit.text
