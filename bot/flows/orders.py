@@ -1113,6 +1113,12 @@ class OrderChangeFlow(Flow):
         if not named and conv.memory.product is not None:
             # "帮我改成L" after the size advice for 连帽卫衣: that item of the order
             named = choices.items_mentioned(conv.memory.product.name, order.items)
+        if not named:
+            # "帮我把卫衣那单取消了" … "算了不取消了" … "那换个大一码吧": the item she named a
+            # message or two before, when only one of this order's was (it asked which one)
+            earlier = {i.item_id: i for s in conv.memory.said_earlier(3)
+                       for i in choices.items_mentioned(s, order.items)}  # fmt: skip
+            named = list(earlier.values())
         if len(named) == 1:
             await self.with_item(draft, order, named[0].item_id)
             return

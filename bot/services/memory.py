@@ -415,6 +415,17 @@ class ChatMemory(BaseModel):
                     return [*stored.split(" ", 2), ""][2]
         return None
 
+    def said_earlier(self, count: int = 3) -> list[str]:
+        """Her ``count`` messages before the one being answered, the latest first (the
+        transcript's: since the last ticket)."""
+        said: list[str] = []
+        for stored in reversed(self.transcript):
+            if stored.startswith("customer "):
+                said.append([*stored.split(" ", 2), ""][2])
+                if len(said) > count:
+                    break
+        return said[1:]
+
     def with_fault(self, text: str, turns: int = 3) -> str | None:
         """``text`` after the fault told at most ``turns`` messages ago ("收到的T恤有个洞" …
         "想退货"), or ``None`` when none was."""

@@ -204,3 +204,31 @@ async def test_a_misfit_after_the_custom_rule_stays_on_the_custom_item_en(stack)
         stack.t("returns.misfit.no_return", "en", item="custom-made items (our own label)")
     ), misfit.text
     assert "48 hours" in misfit.text
+
+
+async def test_a_size_up_after_a_cancel_called_off_keeps_the_item_named_zh(stack) -> None:
+    """"帮我把卫衣那单取消了" … "算了不取消了" … "那换个大一码吧" asked "要改哪一件？" of the
+    hoodie-and-skirt order: the hoodie named at the cancel is the item — one size up, asked
+    back. Nothing is confirmed: the demo order stays as it is."""
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙 S, paid
+    customer = stack.customer()
+    await customer.shares_contact(unshipped.customer_phone)
+    *_, asked = await customer.says("帮我把卫衣那单取消了", replies=2)
+    assert asked.button("先不取消")
+    [kept] = await customer.says("算了不取消了")
+    assert kept.text == stack.t("order.cancel.kept")
+    [change] = await customer.says("那换个大一码吧")
+    assert change.text != stack.t("order.modify.choose_item")
+    assert "连帽卫衣" in change.text and "L /" in change.text and change.button("是的"), change.text
+
+
+async def test_a_size_up_after_a_cancel_called_off_keeps_the_item_named_en(stack) -> None:
+    unshipped = await showcase(stack, "unshipped")
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(unshipped.customer_phone)
+    *_, asked = await customer.says("please cancel my hoodie order", replies=2)
+    assert asked.button("Keep")
+    await customer.says("actually never mind, don't cancel it")
+    [change] = await customer.says("can I get it one size bigger then?")
+    assert change.text != stack.t("order.modify.choose_item", "en")
+    assert "Hoodie" in change.text and "L /" in change.text, change.text
