@@ -23,6 +23,8 @@ from bot import keyboards
 from bot.flood import FloodCounter, MemoryFlood
 from bot.flows.base import Flows
 from bot.flows.orders import order_job, waited_too_long
+from bot.flows.products import FLOW_INTENTS as PRODUCT_INTENTS
+from bot.flows.products import ProductFacts
 from bot.flows.returns import wants_a_return
 from bot.flows.shipping import REGIONAL, ShippingFlow
 from bot.services import choices, topic
@@ -421,6 +423,21 @@ class IntentMiddleware(BaseMiddleware):
             memory.queued_at = datetime.now(UTC)
         part, read = offered[0]  # one button: the chat replays one pending question
         intent = read.intent or ""
+        memory = conversation.memory
+        if (
+            queued is None
+            and intent in PRODUCT_INTENTS
+            and memory.product is not None
+            and memory.topic is not None
+            and memory.topic.turn == memory.turns
+        ):
+            # "is the tshirt true to size? also do u have it in red": the turn's answer put the
+            # T-shirt in view — the colour asked of "it" is answered for it, not offered as
+            # a button that asked it again without the T-shirt
+            self._count(intent, "also")
+            aspect = "stock" if intent == "color.options" else None
+            await data["flows"].get(ProductFacts).start(part, read.slots, aspect=aspect)
+            return
         titles = self.titles.get(intent)
         if not titles:
             return

@@ -23,6 +23,7 @@ from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import OrderQueryFlow, courier_asked, order_job
+from bot.flows.products import ProductFacts, chosen
 from bot.flows.returns import ReturnFlow, ReturnRequest, return_invited, wants_a_return
 from bot.flows.size import SizeFlow
 from bot.keyboards import (
@@ -47,6 +48,7 @@ from bot.services.sizes import size_wish
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision, Slots
+from intents.garments import names_a_garment
 from intents.slots import answered_last4, extract_slots, order_number
 
 # English asks with the verb first ("does it run small", "my girl is 8, would an L fit");
@@ -283,7 +285,11 @@ def _item_fit_asked(text: str, conv: Conversation) -> bool:
         return False
     if extract_slots(text).height_cm is not None:
         return False
-    return conv.memory.order_in_view() is not None or _product_in_view(conv)
+    return (
+        conv.memory.order_in_view() is not None
+        or _product_in_view(conv)
+        or names_a_garment(text)  # "is the tshirt true to size?": that product's sizing
+    )
 
 
 def _product_in_view(conv: Conversation) -> bool:
@@ -526,7 +532,13 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
             if isinstance(found, OrderFound):
                 named = choices.items_mentioned(text, found.order.items) or found.order.items
                 items = [(i.product_id, i.size) for i in named]
-        elif conv.memory.product is not None:
+        if not items and names_a_garment(text):
+            # "is the tshirt true to size?" with nothing in view: the product it names
+            _query, searched = await flows.get(ProductFacts).named(text, decision.slots)
+            product = chosen(searched)
+            if product is not None:
+                items = [(product.product_id, decision.slots.size)]
+        if not items and conv.memory.product is not None and _product_in_view(conv):
             items = [(conv.memory.product.product_id, conv.memory.product.size)]
         if items and await flows.get(SizeFlow).true_to_size(items):
             return

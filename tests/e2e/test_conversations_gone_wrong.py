@@ -232,3 +232,24 @@ async def test_a_size_up_after_a_cancel_called_off_keeps_the_item_named_en(stack
     [change] = await customer.says("can I get it one size bigger then?")
     assert change.text != stack.t("order.modify.choose_item", "en")
     assert "Hoodie" in change.text and "L /" in change.text, change.text
+
+
+async def test_fit_and_colour_of_a_named_item_are_both_answered_for_it_en(stack) -> None:
+    """"is the tshirt true to size? also do u have it in red" got the shop's sizing in general
+    and a button for "which colours are there": both are answered about the T-shirt — its own
+    sizing, then whether it comes in red (it doesn't: the colours it has)."""
+    customer = stack.customer(language_code="en")
+    fit, colour = await customer.says(
+        "is the tshirt true to size? also do u have it in red", replies=2
+    )
+    assert "Cotton Crew-neck T-shirt" in fit.text and "standard sizing" in fit.text, fit.text
+    assert colour.text.startswith("Cotton Crew-neck T-shirt\n"), colour.text
+    assert "red" in colour.text and "white" in colour.text
+    assert not [b for row in colour.inline_buttons for b in row if "colours" in b.text]
+
+
+async def test_fit_and_colour_of_a_named_item_are_both_answered_for_it_zh(stack) -> None:
+    customer = stack.customer()
+    fit, colour = await customer.says("T恤偏大吗 另外有红色的吗", replies=2)
+    assert fit.text.startswith("纯棉圆领T恤") and "标准尺码" in fit.text, fit.text
+    assert colour.text.startswith("纯棉圆领T恤\n") and "红色" in colour.text, colour.text
