@@ -213,6 +213,24 @@ def _return_job(text: str, conv: Conversation) -> bool:
     return wants_a_return(text, conv.memory.last_order is not None)
 
 
+_WHEN = re.compile(
+    r"多久|几天|什么时候|啥时候|到账|\bwhen\b|how long|how soon|arrive", re.IGNORECASE
+)
+
+
+def _remedy_after_fault(text: str, conv: Conversation) -> bool:
+    """ "refund please" / "退了吧" a message or three after a fault was told ("my cardigan came
+    with a hole" … photo): the faulty item's refund asked for — not where a refund already
+    under way is (that order had none), nor the return rules in general."""
+    return (
+        conv.memory.fault_told is not None
+        and conv.memory.with_fault(text) is not None
+        and choices.remedy_asked(text) == "return"
+        and _WHEN.search(text) is None
+        and not points_at_a_return(text)
+    )
+
+
 def _courier_job(text: str, conv: Conversation) -> bool:
     return (
         _known_order(text, conv)
@@ -461,6 +479,21 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         await flows.get(OrderQueryFlow).ask(
             "returns.refund_progress", slots.order_no, slots.phone_last4, message.text or ""
         )
+
+    @jobs.message(
+        Job(frozenset({"returns.refund_progress", "returns.return"}), _remedy_after_fault)
+    )
+    async def handle_remedy_after_fault(
+        message: Message, flows: Flows, conv: Conversation, decision: Decision
+    ) -> None:
+        """The faulty item's return, with the fault told (it names the item; the shop's fault:
+        postage both ways ours, no condition asked). "refund please" after "my cardigan came
+        with a hole" + a photo showed the order's card and "no refund on its way", and the
+        cardigan was lost."""
+        text = message.text or ""
+        conv.memory.evidence_for = "quality"
+        told = conv.memory.with_fault(text) or text
+        await start_remedy(flows, "return", decision.slots, told, sorry=False)
 
     @jobs.message(Job(frozenset({"returns.return"}), _return_job))
     async def handle_return(

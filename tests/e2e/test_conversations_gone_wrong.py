@@ -253,3 +253,51 @@ async def test_fit_and_colour_of_a_named_item_are_both_answered_for_it_zh(stack)
     fit, colour = await customer.says("T恤偏大吗 另外有红色的吗", replies=2)
     assert fit.text.startswith("纯棉圆领T恤") and "标准尺码" in fit.text, fit.text
     assert colour.text.startswith("纯棉圆领T恤\n") and "红色" in colour.text, colour.text
+
+
+async def _cardigan_and_tee(stack):
+    """A delivered order of a cardigan and a T-shirt (the cardigan first)."""
+    from tests.e2e.test_named_item_jobs import name_product
+    from worker.db.models import OrderItem, Variant
+
+    order = await stack.make_order(kind="regular", state="shipped", also=("regular",))
+    async with stack.shop.db.read() as session:
+        products = []
+        for item_id in order.item_ids:
+            item = await session.get(OrderItem, item_id)
+            products.append((await session.get(Variant, item.variant_id)).product_id)
+    await name_product(stack, products[0], "针织开衫", "Knit Cardigan")
+    await name_product(stack, products[1], "纯棉圆领T恤", "Cotton Crew-neck T-shirt")
+    return order
+
+
+async def test_a_refund_asked_after_a_fault_and_its_photo_is_the_faulty_items_return_en(
+    stack,
+) -> None:
+    """"my cardigan came with a hole in the sleeve", a photo, then "refund please": the
+    order's card and "no refund on its way for it" — the cardigan and its hole were lost. Now
+    the cardigan's return, the shop's fault (postage ours)."""
+    order = await _cardigan_and_tee(stack)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    await customer.says("my cardigan came with a hole in the sleeve")
+    await customer.sends_photo()
+    [quote] = await customer.says("refund please")
+    assert quote.text.startswith("This can be returned: Knit Cardigan"), quote.text
+    assert "T-shirt" not in quote.text and "We pay the postage" in quote.text
+    assert quote.button("Confirm the return")
+
+
+async def test_a_refund_asked_after_a_fault_and_its_photo_is_the_faulty_items_return_zh(
+    stack,
+) -> None:
+    """"开衫破了个洞", a photo, "退了吧": the return rules in general came first; now straight
+    to the cardigan's return."""
+    order = await _cardigan_and_tee(stack)
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    await customer.says("开衫破了个洞")
+    await customer.sends_photo()
+    [quote] = await customer.says("退了吧")
+    assert quote.text.startswith("可以退：针织开衫"), quote.text
+    assert "T恤" not in quote.text and "运费由我们承担" in quote.text
