@@ -18,6 +18,7 @@ from bot.flows.base import Identity
 from bot.services import choices
 from bot.services.conversation import Conversation
 from intents import Decision
+from intents.garments import names_a_garment
 
 LEAVING = re.compile(r"再见|拜拜|回头|下次|改天|先这样|晚点|\bbye\b|\blater\b|for now", re.I)
 """A goodbye said with the thanks: the job is left for now."""
@@ -38,6 +39,8 @@ class ThanksOnly(Filter):
             and decision.intent == "thanks.bye"
             and decision.slots.order_no is None
             and (choices.yes_or_no(text) is None or _THANKS.search(text) is not None)
+            # "好的 那就羽绒服吧" at "which order?": the answer, its "ok" read as a thanks
+            and (_THANKS.search(text) is not None or not names_a_garment(text))
         )
 
 

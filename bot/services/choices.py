@@ -665,6 +665,9 @@ def pick_order(
     return named[0].order_no if len(named) == 1 else None
 
 
+_AGREED_THEN = re.compile(r"^(?:好|行|嗯|那就|那|就|要)+(?=.)")
+
+
 def orders_named_at_list(
     text: str, shown: Sequence[OrderSummary], others: Sequence[OrderSummary] = ()
 ) -> list[OrderSummary]:
@@ -680,11 +683,12 @@ def orders_named_at_list(
     ):
         return [shown[0]]
     pointed = _ORDER_POINTING.sub(" ", text.lower())
-    if re.search(r"[a-z]", pointed):
+    if re.search(r"[a-z]", pointed) and not _CJK.search(pointed):
         core = " ".join(re.sub(r"[^\w\s-]", " ", pointed).split())
         long = len(core.split()) > 4
     else:
-        core = _PARTICLES.sub("", pointed)
+        # "好的 那就羽绒服吧", "好的 那就T恤吧": the name after an "ok, then…"
+        core = _AGREED_THEN.sub("", _PARTICLES.sub("", pointed))
         long = len(core) > 12
     if len(core) >= 2 and core.endswith("子"):
         core = core[:-1]  # 裤子, 裙子, 鞋子: the name says 裤, 裙, 鞋

@@ -301,3 +301,17 @@ async def test_a_refund_asked_after_a_fault_and_its_photo_is_the_faulty_items_re
     [quote] = await customer.says("退了吧")
     assert quote.text.startswith("可以退：针织开衫"), quote.text
     assert "T恤" not in quote.text and "运费由我们承担" in quote.text
+
+
+async def test_ok_then_an_item_at_the_exchange_list_picks_its_order_zh(stack) -> None:
+    """Blind console conversation Z1 (session 20): "好的 那就T恤吧" at the exchange's order list
+    heard "不客气！这件事还没办完…" (its "好的" read as a thanks): the T-shirt's order is the
+    one picked, and the exchange goes on with it."""
+    returnable = await showcase(stack, "returnable")  # hers: T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer()
+    await customer.shares_contact(returnable.customer_phone)
+    _rules, listed = await customer.says("我想换货", replies=2)
+    assert any(returnable.order_no in b.text for row in listed.inline_buttons for b in row)
+    said = await customer.says("好的 那就T恤吧")
+    assert said[0].text != stack.t("thanks.mid_job")
+    assert "纯棉圆领T恤" in said[0].text and "不客气" not in said[0].text, said[0].text
