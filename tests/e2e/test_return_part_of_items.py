@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from tests.e2e.test_return_two_causes import money, product_id, return_items_of
-from worker.db.models import Return
+from worker.db.models import Order, Return
 
 
 async def shirt_and_trousers(stack, customer, delivered_ago: timedelta):
@@ -28,9 +28,13 @@ async def shirt_and_trousers(stack, customer, delivered_ago: timedelta):
     )
 
 
-async def returns_of(stack, order_id: int) -> list[Return]:
+async def returns_of(stack, order_no: str) -> list[Return]:
     async with stack.shop.db.read() as session:
-        found = await session.scalars(select(Return).where(Return.order_id == order_id))
+        found = await session.scalars(
+            select(Return).join(Order, Return.order_id == Order.id).where(
+                Order.order_no == order_no
+            )
+        )
         return list(found.all())
 
 
@@ -69,7 +73,7 @@ async def test_no_to_the_trousers_gives_the_shirts_exchange_zh(stack) -> None:
     assert stack.t("returns.offer_exchange") in options.text, options.text
     assert options.button(stack.t("button.exchange_instead"))
     assert options.button(stack.t("button.human"))
-    assert await returns_of(stack, order.id) == []
+    assert await returns_of(stack, order.order_no) == []
 
 
 async def test_the_trousers_offered_when_the_custom_shirt_cannot_go_back_en(stack) -> None:
@@ -93,7 +97,7 @@ async def test_the_trousers_offered_when_the_custom_shirt_cannot_go_back_en(stac
     causes, record = await return_items_of(stack, return_no)
     assert causes == [("changed_mind", "customer")]
     assert record.refund_amount == Decimal(300)
-    assert len(await returns_of(stack, order.id)) == 1
+    assert len(await returns_of(stack, order.order_no)) == 1
 
 
 async def test_no_after_the_shirts_exchange_is_over_gives_a_person_en(stack) -> None:
