@@ -280,6 +280,13 @@ class ConfirmReturnCallback(CallbackData, prefix="rtf"):
     confirm: bool
 
 
+class ReturnPartCallback(CallbackData, prefix="rtk"):
+    """The items that may go back, returned alone (the others of the return may not)."""
+
+    model_config = CALLBACK_CONFIG
+    keep: bool
+
+
 class ReturnPhotoCallback(CallbackData, prefix="rtp"):
     """The return a photo she sent goes with, when she has several."""
 

@@ -25,7 +25,7 @@ from pydantic import Field
 
 from bot import keyboards
 from bot.flows.base import OrderDraft, OrderFirstFlow
-from bot.keyboards import ResaleCallback
+from bot.keyboards import ResaleCallback, ReturnPartCallback
 from bot.services import choices, done, outcomes, return_photos
 from bot.services.address_options import options_asked
 from bot.services.answers import answer_from_policy
@@ -173,6 +173,7 @@ class ReturnRequest(StatesGroup):
     waiting_for_cause = State()
     waiting_for_resale = State()
     waiting_for_confirm = State()
+    waiting_for_part = State()
 
 
 class ReturnDraft(OrderDraft):
@@ -198,6 +199,10 @@ class ReturnDraft(OrderDraft):
     told next still lifts it; anything else is not an answer to wait for."""
     photos: list[HeldPhoto] = Field(default_factory=list)
     """Photos she sent before confirming: they go on the return as it is made."""
+    part: list[int] = Field(default_factory=list)
+    """The items that may go back, offered alone when the others of the return may not."""
+    part_at_quote: bool = False
+    """The part was offered at the quote (her items' condition answered already)."""
 
     def lines(self) -> list[ReturnLine]:
         return [
@@ -211,6 +216,23 @@ PHOTOS_HELD = 10
 
 _BY_KIND = frozenset({"custom_no_return", "proxy_no_return", "regular_no_return"})
 """Refusals by the item's kind (however new the item is)."""
+
+ORDER_REASONS = frozenset({"order_not_paid", "not_delivered_yet", "order_closed"})
+"""Reasons of the whole order: no item of it goes back, and none is offered alone."""
+
+
+def split_terms(terms: ReturnTerms) -> tuple[list[int], list[int], list[str]] | None:
+    """(the items that may go back, the items that may not, the reasons of those) when the
+    worker refused only some of the items; ``None`` when every item goes back, none does, or
+    the order itself is refused."""
+    good = [i.item_id for i in terms.items if i.eligible]
+    bad = [i for i in terms.items if not i.eligible]
+    if not good or not bad or set(terms.reasons) & ORDER_REASONS:
+        return None
+    reasons: list[str] = []
+    for item in bad:
+        reasons.extend(r for r in item.reasons if r not in reasons)
+    return good, [i.item_id for i in bad], reasons
 
 
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
@@ -442,7 +464,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.conv.say(self.conv.t("returns.refused_reason_no_change"))
             return
         if not terms.eligible:
-            await self.refuse(draft, terms, terms.reasons)
+            if not await self.offer_part(draft, terms, at_quote=False):
+                await self.refuse(draft, terms, terms.reasons)
             return
         question = self.conv.t("returns.fit_question")
         if draft.asked:  # "能退吗？" with the reason in it: yes, for this reason
@@ -474,7 +497,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if terms is None:
             return
         if not terms.eligible:
-            await self.refuse(draft, terms, terms.reasons)
+            if not await self.offer_part(draft, terms, at_quote=False):
+                await self.refuse(draft, terms, terms.reasons)
             return
         question = self.conv.t("returns.fit_question_for", items=self._named(draft, hers))
         if told:
@@ -688,7 +712,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if terms is None:
             return
         if not terms.eligible:
-            await self.refuse(draft, terms, terms.reasons)
+            if not await self.offer_part(draft, terms, at_quote=True):
+                await self.refuse(draft, terms, terms.reasons)
             return
         draft.key = draft.key or idempotency_key(conv.user_id)
         await self.wait(ReturnRequest.waiting_for_confirm, draft)
@@ -717,11 +742,14 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         *,
         fault_lifts: bool = False,
         order: OrderView | None = None,
+        lead: str | None = None,
     ) -> None:
         """Every reason in plain words, for the item's own kind; the exchange offered where it
         may help (a custom-made item), the cancel where the order has not shipped, else a
         person. ``fault_lifts``: refused before a reason was asked — a fault told next still
-        makes the return (the flow waits for it, and says so)."""
+        makes the return (the flow waits for it, and says so). ``lead``: the reasons were just
+        said (the items that could go back were offered, and declined): this reply key instead,
+        naming them."""
         conv = self.conv
         logger.info("return refused for chat %s: %s", conv.chat_id, ",".join(reasons))
         if not fault_lifts:
@@ -738,7 +766,11 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         )
         key = "returns.refused_items" if draft.items_title else "returns.refused_order"
         what = Html(conv.t(key, order_no=draft.order_no or "", items=draft.items_title))
-        text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
+        text: str = (
+            conv.replies.return_refused(reasons, conv.locale, what=what)
+            if lead is None
+            else conv.t(lead, what=what)
+        )
         conv.memory.return_refused = (conv.memory.turns, str(what), list(reasons))
         if fault_lifts:
             text += "\n" + conv.t("returns.fault_still_taken")
@@ -767,6 +799,81 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")
         await conv.say(text, reply_markup=markup)
+
+    async def offer_part(self, draft: ReturnDraft, terms: ReturnTerms, *, at_quote: bool) -> bool:
+        """Some items may go back and some not (a custom-made shirt beside regular trousers, a
+        faulty item beside one past its window): which can't and why, and the others offered
+        at once (yes / no). ``False``: not such a refusal (every item refused, or the order)."""
+        split = split_terms(terms)
+        if split is None or draft.order_no is None:
+            return False
+        good, bad, reasons = split
+        conv = self.conv
+        logger.info("return refused in part for chat %s: %s", conv.chat_id, ",".join(reasons))
+        what = Html(
+            conv.t("returns.refused_items", order_no=draft.order_no, items=self._named(draft, bad))
+        )
+        conv.memory.return_refused = (conv.memory.turns, str(what), list(reasons))
+        text: str = conv.replies.return_refused(reasons, conv.locale, what=what)
+        text += "\n" + conv.t("returns.offer_part", items=self._named(draft, good))
+        draft.part = good
+        draft.part_at_quote = at_quote
+        await self.wait(ReturnRequest.waiting_for_part, draft)
+        await conv.say(
+            text,
+            reply_markup=keyboards.yes_no(
+                conv.t, lambda keep: ReturnPartCallback(keep=keep),
+                "button.return_part", "button.no_thanks",
+            ),
+        )
+        return True
+
+    async def part_answered(self, keep: bool) -> None:
+        """Yes: the return of the items that may go back, from the step it stood at (their
+        condition asked for her own-choice items, the quote for the shop's-fault ones). No:
+        the refusal's options for the items that may not (the exchange, or a person)."""
+        draft = await self.draft()
+        if not draft.part or draft.order_no is None:
+            await self.finish()
+            return
+        part, draft.part = draft.part, []
+        if not keep:
+            refused = [i for i in draft.item_ids if i not in part]
+            self._keep_items(draft, refused)
+            assert draft.cause is not None
+            terms = await self.ask_quote(draft, cause=draft.cause, fit=draft.fit_for_resale)
+            if terms is None:
+                return
+            await self.refuse(
+                draft, terms, terms.reasons or ["unknown"], lead="returns.part_declined"
+            )
+            return
+        self._keep_items(draft, part)
+        draft.key = None  # another return than the one quoted
+        await self.keep(draft)
+        if draft.part_at_quote:
+            await self.quote(draft)
+        elif draft.causes:
+            await self.causes_picked(draft.causes, told=True)
+        else:
+            assert draft.cause is not None
+            await self.cause_picked(draft.cause, told=True)
+
+    def _keep_items(self, draft: ReturnDraft, item_ids: list[int]) -> None:
+        """The draft narrowed to these items, each with the cause she gave it."""
+        draft.item_ids = item_ids
+        draft.item_names = {i: draft.item_names[i] for i in item_ids if i in draft.item_names}
+        draft.items_title = self._named(draft, item_ids)
+        kept = {i: draft.causes[i] for i in item_ids if i in draft.causes}
+        if kept:
+            draft.cause = kept[item_ids[0]]
+        draft.causes = kept if len(set(kept.values())) > 1 else {}
+
+    async def part_typed(self, text: str, decision: Decision | None) -> None:
+        """ "好的" / "不用了" / "yes please" to "return the trousers alone?"."""
+        await self.read_typed(
+            choices.yes_or_no(text), self.part_answered, decision, "choice.again.yes_no"
+        )
 
     async def pushed_back(self, text: str) -> bool:
         """ "为什么不能退 我都没穿" a message or two after a return was refused (and no fault

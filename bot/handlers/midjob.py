@@ -76,11 +76,15 @@ here (``tests/unit/bot/test_midjob_coverage.py`` fails until it does)."""
 
 
 class NeverMind(Filter):
-    """ "算了" / "never mind" while a job waits (not at its yes-or-no confirmation, where it
-    is the no its flow reads)."""
+    """ "算了" / "never mind" while a job waits (not at its yes-or-no confirmation, nor at
+    "return only the items that can go back?", where it is the no its flow reads)."""
 
     async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
-        if raw_state is None or "confirm" in raw_state:
+        if (
+            raw_state is None
+            or "confirm" in raw_state
+            or raw_state == ReturnRequest.waiting_for_part.state
+        ):
             return False
         return choices.never_mind(message.text or "")
 

@@ -33,6 +33,7 @@ from bot.keyboards import (
     ResaleCallback,
     ReturnCauseCallback,
     ReturnItemCallback,
+    ReturnPartCallback,
     ReturnPhotoCallback,
 )
 from bot.services import choices, return_photos, topic
@@ -415,6 +416,12 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
     ) -> None:
         await flows.get(ReturnFlow).confirm_typed(message.text or "", decision)
 
+    @flows.message(ReturnRequest.waiting_for_part, HasText())
+    async def on_return_part_typed(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        await flows.get(ReturnFlow).part_typed(message.text or "", decision)
+
     @flows.callback_query(OrderPickCallback.filter(F.flow == "r"))
     async def on_return_order_picked(
         query: CallbackQuery, callback_data: OrderPickCallback, flows: Flows
@@ -444,6 +451,12 @@ def get_routers(jobs: Router | None = None) -> tuple[Router, Router, Router]:
         query: CallbackQuery, callback_data: ConfirmReturnCallback, flows: Flows
     ) -> None:
         await flows.get(ReturnFlow).confirmed(callback_data.confirm)
+
+    @flows.callback_query(ReturnRequest.waiting_for_part, ReturnPartCallback.filter())
+    async def on_return_part(
+        query: CallbackQuery, callback_data: ReturnPartCallback, flows: Flows
+    ) -> None:
+        await flows.get(ReturnFlow).part_answered(callback_data.keep)
 
     @flows.callback_query(OrderJobCallback.filter(F.job == "exchange"))
     async def on_exchange_instead(
