@@ -50,12 +50,12 @@ from intents.matcher import IntentMatcher, MatcherConfig
 from intents.model import DEFAULT_MODEL_PATH, IntentModel, ModelError, logit
 from intents.normalize import cjk_chars, cjk_count, normalize, strip_fillers
 from intents.not_received import not_received
-from intents.refused_parcel import refuses_parcel
 from intents.order_note import order_note
 from intents.overrides import DEFAULT_OVERRIDES_PATH, load_overrides, override_index
 from intents.paying import asks_if_order_still_open, asks_if_unpaid_still_open
 from intents.person import mentions_person, person_asked, person_words
 from intents.quality_fine import quality_said_fine
+from intents.refused_parcel import refuses_parcel
 from intents.slots import NO_SLOTS, Slots, extract_slots, slot_text
 from intents.wrong_item import told_as_story
 

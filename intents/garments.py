@@ -45,7 +45,8 @@ ZH_GARMENT_SLIPS: dict[str, str] = {"牛仔库": "牛仔裤", "连衣群": "连�
 _ZH_SLIP = re.compile("|".join(map(re.escape, ZH_GARMENT_SLIPS)))
 
 PINYIN_GARMENTS: dict[str, str] = {
-    "niu zai ku": "牛仔裤", "kuo tui ku": "阔腿裤", "zhi tong ku": "直筒裤", "yun dong ku": "运动裤",
+    "niu zai ku": "牛仔裤", "kuo tui ku": "阔腿裤", "zhi tong ku": "直筒裤",
+    "yun dong ku": "运动裤",
     "xi zhuang ku": "西装裤", "duan ku": "短裤", "wei ku": "卫裤", "ku zi": "裤子",
     "lian yi qun": "连衣裙", "ban shen qun": "半身裙", "sui hua qun": "碎花裙",
     "bai zhe qun": "百褶裙", "ge zi qun": "格子裙", "qun zi": "裙子",
