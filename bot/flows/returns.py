@@ -57,6 +57,7 @@ from bus.contracts import (
 )
 from bus.errors import BusError, BusTimeout, BusUnavailable
 from intents import Decision, Slots
+from intents.garments import names_a_garment
 from intents.refused_parcel import refuses_parcel
 from intents.slots import order_number
 from replies.render import Html
@@ -313,6 +314,21 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         # the item named in the request picks its order ("阔腿裤不要了 退款吧")
         await self.offer_own_orders(draft, f"{draft.note} {draft.picked_by}", ask_contact=False)
+
+    async def number_typed(self, text: str, decision: Decision | None) -> None:
+        """ "牛仔裤 腰太大了", "the jeans" at "which order?": the item (and a reason said with it)
+        kept for when the order comes — never a question of its own answered instead (the fit
+        answer, and then "which item?" asked again of what she had said)."""
+        if (
+            order_number(text) is None
+            and names_a_garment(text)
+            and not choices.asks_a_question(text)
+        ):
+            draft = await self.draft()
+            draft.note = f"{draft.note} {text.strip()}".strip()[:200]
+            await self.keep(draft)
+            decision = None  # (the order asked again, unless the item names one of hers)
+        await super().number_typed(text, decision)
 
     async def start_for(self, order_no: str, last4: str | None = None) -> None:
         """A return offered by a button about one order (or another order named mid-job,
