@@ -1678,8 +1678,8 @@ def _merges_orders(lower: str, norm: str) -> bool:
 
 # two orders sent together to save postage ("我刚又拍了条碎花裙 能跟昨天那单卫衣一起寄吗
 # 省一份运费", "can my new order go with yesterday's so i don't pay shipping twice"): the postage
-# asked, whose answer is the policy's combine rule (orders within a few days count together),
-# never a change to the order (jobs batch 9: "did you mean…?" between the two)
+# asked about her orders, whose answer is the policy's combine rule (orders within a few days
+# count together), never a change made (jobs batch 9: "did you mean…?" between the two)
 _ANOTHER_ORDER = re.compile(
     r"又(?:拍|下|买|订)了|(?:昨天|前天|上次|之前|刚才|早上|另外?)(?:的|那|一)?(?:0|一)?(?:单|个订单)"
     r"|那(?:0|一)?单|\b(?:other|previous|last|earlier|first|new|yesterday'?s?) orders?\b"
@@ -1766,7 +1766,9 @@ def _reread(
     if group in ("order", "shipping", "complaint") and refuses_parcel(lower):
         return RETURN_INTENT  # "还在路上 我直接拒收可以吗": the money back without the item
     if group in ("order", "shipping", "complaint") and _together_for_postage(lower, norm):
-        return SHIPPING_FEE_INTENT  # two orders in one parcel to save postage: the combine rule
+        # two orders in one parcel to save postage: the orders' (the labels' convention); the
+        # bot answers it with the policy's combine rule (bot.handlers.orders)
+        return MODIFY_INTENT
     # a note for the order in the words ``intents.order_note`` reads (the bot's reader too):
     # "放快递柜 别打电话" is no person asked for, "备注一下 下午才有人在家" no greeting, and
     # "是送人的 包裹里别放价格单和发票可以吗" the change to the order the model was unsure of

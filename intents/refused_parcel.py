@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-_REFUSE_ZH = re.compile(r"(?<![被已])拒(?:收|签)|不签收|不(?:签|收)(?:了|这个|这件)?(?:包裹|快递)")
+_REFUSE_ZH = re.compile(
+    r"(?<![被已没未])(?<!没有)拒(?:收|签)|不签收|不(?:签|收)(?:了|这个|这件)?(?:包裹|快递)"
+)
 _RECORD_ZH = re.compile(r"(?:显示|写着|提示|状态|物流)[^，,。？?]{0,6}拒(?:收|签)")
 _REFUSE_EN = re.compile(
     r"\b(?:refuse|refusing|reject|rejecting|decline|declining|not accept|won'?t accept"
@@ -22,9 +24,17 @@ _REFUSE_EN = re.compile(
 )
 
 
+# "我没拒收啊", "i never refused it": the refusal denied (a parcel gone back unasked)
+_DENIED_EN = re.compile(
+    r"\b(?:didn'?t|did not|never|not|wasn'?t)\b.{0,10}\b(?:refuse|reject)", re.IGNORECASE
+)
+
+
 def refuses_parcel(text: str) -> bool:
     """ "我直接拒收可以吗", "i'll refuse the package when it comes": she will refuse the
-    delivery (not the courier's record of a refusal)."""
+    delivery (not the courier's record of a refusal, nor a refusal denied: "我没拒收")."""
+    if _DENIED_EN.search(text):
+        return False
     if _REFUSE_ZH.search(text):
         return _RECORD_ZH.search(text) is None
     return _REFUSE_EN.search(text) is not None

@@ -20,6 +20,7 @@ from bot.flows.orders import (
     OrderQueryFlow,
     cancel_asked,
     order_job,
+    postage_together,
     waited_too_long,
 )
 from bot.keyboards import (
@@ -335,6 +336,11 @@ def get_routers() -> tuple[Router, Router, Router]:
             # "how long do refunds usually take?": the shop's times, then where hers is offered
             # (it was only "send me your order number", or "none under way" without the times)
             await answer_from_policy(conv, decision.intent, text, decision.slots)
+            return
+        if decision.intent == "order.modify" and postage_together(text):
+            # "能跟昨天那单一起寄吗 省一份运费": the combine rule (the policy's days within which
+            # orders count together), not a change or a note (jobs batch 9)
+            await answer_from_policy(conv, "shipping.fee", text, decision.slots)
             return
         # asked beside a question, the job's own words (bot.services.several): "改地址 另外
         # 发顺丰吗" changes the address and records no courier

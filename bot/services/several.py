@@ -129,14 +129,6 @@ def read_parts(
     if len(parts) < 2:
         return Parts(decision)
     readings = [(index, part, read_alone(engine, part)) for index, part in enumerate(parts)]
-    # the whole read surely as a question that is no job ("能跟昨天那单卫衣一起寄吗 省一份运费":
-    # the combine rule): a part the engine only leans on as a job is that question's, not a job
-    whole_sure = (
-        decision.outcome == "accept"
-        and decision.intent is not None
-        and decision.confidence >= SURE
-        and not (leads is not None and leads(text, decision))
-    )
     sure = [
         (index, part, read)
         for index, part, read in readings
@@ -152,7 +144,6 @@ def read_parts(
                 # the engine leans to, beside another — the second job of the message, not lost
                 read.outcome == "clarify"
                 and index == 0
-                and not whole_sure
                 and read.confidence >= LEANS
                 and leads is not None
                 and leads(part, read)

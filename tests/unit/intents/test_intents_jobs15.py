@@ -19,11 +19,11 @@ from .conftest import full_engine
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        # the postage asked: the combine rule answers it
-        # did you mean
-        ("前天买了件毛衣 今天又拍了条裤子 两个一起寄能省点运费吗", "shipping.fee"),
+        # the postage asked of her orders (order.modify by the labels; the bot answers it with
+        # the combine rule): did you mean
+        ("前天买了件毛衣 今天又拍了条裤子 两个一起寄能省点运费吗", "order.modify"),
         ("can my new order ship together with the earlier one to save on shipping",
-         "shipping.fee"),
+         "order.modify"),
         # one parcel asked with no postage in it: a note for the warehouse (as it was)
         ("两单能合并一起发吗", "order.modify"),
         # a parcel she will refuse: the return she wants (the order's state decides what follows)
@@ -45,6 +45,8 @@ def test_the_kinds_read(text: str, intent: str) -> None:
         ("物流显示已拒收", False),  # the courier's record
         ("包裹被拒收了 怎么回事", False),
         ("我还没签收", False),
+        ("快递怎么退回来了 我没拒收啊", False),  # denied: the parcel went back unasked
+        ("i never refused the parcel, why was it sent back", False),
         ("i refuse to pay more postage", False),
     ],
 )
