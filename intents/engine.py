@@ -1514,6 +1514,9 @@ _SWAP = re.compile(
     r"|(?:调|换)(?:个|成)?(?:大|小)(?:半|一|0|点)(?:个)?(?:的)?(?:码|号)"
     r"|换(?:个|成)?(?:xxs|xs|s|m|l|xl|xxl|xxxl|0xl)(?:码|号)"
     r"|\b(?:swap|trade|exchange)\b|\bget the (?:next|bigger|smaller|other) (?:size|one)\b"
+    # "the cardigan is too big, can i get it in S" (jobs batch 10: which size for me?)
+    r"|\b(?:get|have) (?:it|them|one|this|that) in (?:an? |size )?(?:xxs|xs|s|m|l|xl|xxl|xxxl"
+    r"|small|medium|large)\b"
 )
 _HAVE_IT = re.compile(
     r"穿着|穿上|试了|试穿|收到|到了|拿到|寄回|退回|顶脚|挤脚|穿不了|穿不下|穿不进"

@@ -1,5 +1,6 @@
-"""Blind jobs batch 9's last three kinds (session 20): two orders sent together to save postage,
-garment words typed in pinyin, a parcel to be refused at the door. Every sentence is our own
+"""Blind jobs batch 9's last three kinds and batch 10's exchange (session 20): two orders sent
+together to save postage, garment words typed in pinyin, a parcel to be refused at the door, a
+size asked of an item told too big or small. Every sentence is our own
 (none is a line of a batch); main's engine (b2a9bd1) read each one as noted in its comment."""
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from .conftest import full_engine
         # a parcel she will refuse: the return she wants (the order's state decides what follows)
         ("大衣还在路上 我不想要了 到了直接拒收可以吗", "returns.return"),
         ("the coat hasn't arrived yet but i'll just refuse the delivery, ok?", "returns.return"),
+        # a size asked of an item she has, told too big or small: the exchange (jobs batch 10,
+        # session 20: "which size for me?")
+        ("this dress is too tight, can i have it in L", "returns.exchange"),  # did you mean
+        ("the blazer came too big, could i get it in a small", "returns.exchange"),
     ],
 )
 def test_the_kinds_read(text: str, intent: str) -> None:
