@@ -169,10 +169,17 @@ class WhereIsMyItem(Filter):
 
     async def __call__(
         self, message: Message, conv: Conversation, decision: Decision | None = None
-    ) -> bool:
+    ) -> bool | dict[str, str]:
         if decision is not None and decision.outcome == "accept":
             return False
         text = message.text or ""
+        if not names_a_garment(text) and choices.where_is_it(text):
+            # "my down jacket", then "sorry got distracted. where is it now?": the item her
+            # message before named (jobs batch 10: "I couldn't work out what you need")
+            joined = choices.with_item_before(text, conv.memory.said_before())
+            if joined != text and conv.memory.card_in_view() is None:
+                return {"item_text": joined}
+            return False
         if not names_a_garment(text) or person_asked(text):
             # "the coat is taking ages, can i have someone look into it": the person asked for
             return False
@@ -375,8 +382,11 @@ def get_routers() -> tuple[Router, Router, Router]:
         await flows.get(OrderQueryFlow).ask("order.change_address", None, None, message.text or "")
 
     @words.message(HasText(), WhereIsMyItem())
-    async def handle_where_is_my_item(message: Message, flows: Flows) -> None:
-        await flows.get(OrderQueryFlow).ask("order.status", None, None, message.text or "")
+    async def handle_where_is_my_item(
+        message: Message, flows: Flows, item_text: str | None = None
+    ) -> None:
+        text = item_text or message.text or ""
+        await flows.get(OrderQueryFlow).ask("order.status", None, None, text)
 
     @words.message(HasText(), StateOfOrderInView())
     async def handle_state_of_order_in_view(
