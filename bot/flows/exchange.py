@@ -629,18 +629,21 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         another item of the order is the one, with the size or colour now named (jobs batch 10:
         the L went on the jeans, refused as the same size); ``False`` when only the item in
         the confirmation, or none, is named."""
+        wish = size_wish(text)
+        own = extract_slots(text)
+        if not (wish.said or own.size or own.color):
+            return False  # (an item named with no size or colour for it: "把T恤退了")
         order = await self.drafted_order(draft)
         if order is None:
             return True  # (the order couldn't be read again: said, or the contact asked)
         others = [
             i
-            for i in choices.items_mentioned(text, order.items, every=True)
+            # (not one she keeps: "the tee is fine, ill keep it. just the jeans to XL")
+            for i in choices.items_mentioned(choices.without_kept(text), order.items, every=True)
             if i.item_id != draft.item_id
         ]
         if len(others) != 1:
             return False
-        wish = size_wish(text)
-        own = extract_slots(text)
         fresh = ExchangeDraft(
             order_no=draft.order_no,
             request=text[:300],

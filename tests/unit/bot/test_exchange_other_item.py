@@ -53,3 +53,20 @@ async def test_the_size_kept_at_the_confirmation_is_no_denial() -> None:
     await harness.say("KF20260001 真丝衬衫想换黑色")
     assert (worker.quotes[-1].new_size, worker.quotes[-1].new_color) == ("M", "黑色")
     assert await harness.say("尺码不变 还是M") == [harness.t("exchange.condition_noted_confirm")]
+
+
+async def test_an_item_said_to_stay_is_not_taken_for_the_other() -> None:
+    """ "the tee is fine, ill keep it. just the jeans to XL" at the jeans' confirmation: the jeans
+    stay the one (jobs batch 7's mind changed, kept by this change)."""
+    worker = ScriptedWorker(
+        order_view(
+            state="completed",
+            items=[item(1, "纯棉圆领T恤", "M"), item(2, "高腰牛仔裤", "L")],
+            delivered_at=datetime.now(UTC) - timedelta(days=2),
+        )
+    )
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    await harness.say("KF20260001 牛仔裤想换M码")
+    await harness.say("T恤挺好的不用换 牛仔裤换XL")
+    assert (worker.quotes[-1].item_id, worker.quotes[-1].new_size) == (2, "XL")
