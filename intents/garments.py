@@ -44,6 +44,38 @@ ZH_GARMENT_SLIPS: dict[str, str] = {"牛仔库": "牛仔裤", "连衣群": "连�
 """Chinese garment words typed by their sound (an input method's slip): "T恤和牛仔库一起买的"."""
 _ZH_SLIP = re.compile("|".join(map(re.escape, ZH_GARMENT_SLIPS)))
 
+PINYIN_GARMENTS: dict[str, str] = {
+    "niu zai ku": "牛仔裤", "kuo tui ku": "阔腿裤", "zhi tong ku": "直筒裤",
+    "yun dong ku": "运动裤",
+    "xi zhuang ku": "西装裤", "duan ku": "短裤", "wei ku": "卫裤", "ku zi": "裤子",
+    "lian yi qun": "连衣裙", "ban shen qun": "半身裙", "sui hua qun": "碎花裙",
+    "bai zhe qun": "百褶裙", "ge zi qun": "格子裙", "qun zi": "裙子",
+    "lian mao wei yi": "连帽卫衣", "wei yi": "卫衣", "lian mao shan": "连帽衫",
+    "chen shan": "衬衫", "chen yi": "衬衣", "mao yi": "毛衣", "kai shan": "开衫",
+    "da di shan": "打底衫", "wai tao": "外套", "da yi": "大衣", "feng yi": "风衣",
+    "jia ke": "夹克", "pi yi": "皮衣", "yu rong fu": "羽绒服", "xi zhuang": "西装",
+    "t xu": "T恤", "ti xu": "T恤",
+}  # fmt: skip
+"""The catalogue's garment words typed in toneless pinyin ("niuzaiku tai da le", "wei yi"):
+a bounded table, read as whole words (run together or a space between syllables) — no
+transliteration of anything else."""
+_PINYIN = re.compile(
+    r"(?<![a-z])(?:"
+    + "|".join(
+        r"\s?".join(map(re.escape, key.split()))
+        for key in sorted(PINYIN_GARMENTS, key=len, reverse=True)
+    )
+    + r")(?![a-z])"
+)
+_PINYIN_KEY = {key.replace(" ", ""): zh for key, zh in PINYIN_GARMENTS.items()}
+
+
+def _from_pinyin(text: str) -> str:
+    """``text`` (lower case) with the garment words typed in pinyin written in characters."""
+    if not text.isascii():
+        return text  # (a message with characters in it names its garments in them)
+    return _PINYIN.sub(lambda found: _PINYIN_KEY[found.group(0).replace(" ", "")], text)
+
 
 def _distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance (a swap of two letters is one edit), ``limit + 1``
@@ -91,6 +123,7 @@ def mended(text: str) -> str:
         word = found.group(0)
         return garment_of(word) or garment_of(word.replace("-", "")) or word
 
+    text = _from_pinyin(text)
     return _WORD.sub(mend, _ZH_SLIP.sub(lambda found: ZH_GARMENT_SLIPS[found.group(0)], text))
 
 
@@ -104,6 +137,8 @@ def names_a_garment(text: str) -> bool:
     if _GARMENT_ZH.search(text):
         return True
     lowered = text.lower()
+    if lowered.isascii() and _PINYIN.search(lowered):
+        return True  # "niuzaiku tai da le": the garment in pinyin
     return any(
         word.replace("-", "") in GARMENTS or garment_of(word.replace("-", "")) is not None
         for word in _WORD.findall(lowered)

@@ -359,6 +359,9 @@ class AddressFlow(Flow):
             await self.show(draft)
             return
         if parsed.province is not None or parsed.phone is not None:
+            # another address: the one shown is no longer what she wants — a yes after a
+            # question about the new one must not write the old (jobs batch 10)
+            await self.wait(AddressChange.waiting_for_address, await self.draft())
             await self.address_typed(text, decision)
             return
         await self.ask_again_or_step_aside(decision, "choice.again.yes_no")

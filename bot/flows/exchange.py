@@ -87,6 +87,13 @@ _CANCELLED = re.compile(r"取消|不换了|算了|不要了|\bcancel|\bnever ?mi
 
 
 _DENIED = re.compile(r"不|别|\bnot?\b|\bdon'?t\b|wrong", re.I)
+# "尺码不变 还是M", "size stays the same": the size kept, no denial (jobs batch 10: read as
+# "no", then as a size question)
+_UNCHANGED = re.compile(
+    r"(?:尺码|码数|码|大小|颜色|其他|别的)?(?:不变|没变|不用变|不改|照旧|一样)"
+    r"|\b(?:stays?|keep(?:ing)?|remains?) (?:the )?same\b|\bno change\b|\bunchanged\b",
+    re.I,
+)
 
 
 def _one_step(wish: SizeWish, old: str | None, new: str | None) -> bool:
@@ -540,7 +547,7 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         """The size (or colour) the read-back named, said again and not denied. ``slots``: this
         message's own (the turn's may hold the topic's size: "换货运费谁出啊 能用微信付吗" was
         taken for the "M" said back, and the question never answered)."""
-        if _DENIED.search(text):
+        if _DENIED.search(_UNCHANGED.sub(" ", text)):
             return False
         wish = size_wish(text)
         size = wish.target or slots.size
@@ -594,6 +601,8 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
         back ("换L") asks again; a "no" to a size read from her words asks which size."""
         draft = await self.draft()
         yes = choices.yes_or_no(text)
+        if names_a_garment(text) and await self._other_item(text, draft):
+            return
         if self._corrected(text, draft):  # "不对 我说错了 要XL": that size quoted
             await self.quote(draft)
             return
@@ -614,6 +623,38 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
             await self.size_confirmed(False)  # "不对" to the size read back: which one, then
             return
         await super().confirm_typed(text, decision)
+
+    async def _other_item(self, text: str, draft: ExchangeDraft) -> bool:
+        """ "actually not the jeans, they're fine. the tee, i need it in L" at the confirmation:
+        another item of the order is the one, with the size or colour now named (jobs batch 10:
+        the L went on the jeans, refused as the same size); ``False`` when only the item in
+        the confirmation, or none, is named."""
+        wish = size_wish(text)
+        own = extract_slots(text)
+        if not (wish.said or own.size or own.color):
+            return False  # (an item named with no size or colour for it: "把T恤退了")
+        order = await self.drafted_order(draft)
+        if order is None:
+            return True  # (the order couldn't be read again: said, or the contact asked)
+        others = [
+            i
+            # (not one she keeps: "the tee is fine, ill keep it. just the jeans to XL")
+            for i in choices.items_mentioned(choices.without_kept(text), order.items, every=True)
+            if i.item_id != draft.item_id
+        ]
+        if len(others) != 1:
+            return False
+        fresh = ExchangeDraft(
+            order_no=draft.order_no,
+            request=text[:300],
+            new_size=wish.target or own.size,
+            new_color=wanted_color(text) or own.color,
+            size_step=wish.step,
+            size_base=wish.base,
+            then=draft.then,
+        )
+        await self.with_item(fresh, order, others[0].item_id)
+        return True
 
     async def variant_picked(self, size: str, color: str) -> None:
         draft = await self.draft()

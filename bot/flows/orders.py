@@ -132,6 +132,26 @@ _SHIP_TOGETHER = re.compile(
     r"(?:orders|parcels|shipments|shipping)\b",
     re.IGNORECASE,
 )
+# two orders in one parcel asked to save postage ("能跟昨天那单一起寄吗 省一份运费", "combine my
+# orders to save shipping"): the policy's combine rule answers it (its orders within a few days
+# count together), no note written
+_TOGETHER = re.compile(
+    r"合并|合(?:在|成)一起|一起(?:发|寄)|一块(?:发|寄)|(?:一|0)个包裹"
+    r"|\btogether\b|\b(?:combine|merge)\b|\b(?:one|a single) (?:parcel|package|box|shipment)\b",
+    re.IGNORECASE,
+)
+_POSTAGE_WORDS = re.compile(
+    r"运费|邮费|包邮|免邮|\bpostage\b|\bshipping (?:cost|fee|charge)s?\b|\bfree shipping\b"
+    r"|\bsave (?:on )?(?:shipping|postage|delivery)\b",
+    re.IGNORECASE,
+)
+
+
+def postage_together(text: str) -> bool:
+    """ "…能跟昨天那单卫衣一起寄吗 省一份运费": orders sent together asked to save postage."""
+    return _TOGETHER.search(text) is not None and _POSTAGE_WORDS.search(text) is not None
+
+
 _PAY_TOGETHER = re.compile(r"合并(?:付款|支付)|\b(?:pay|payment)\b", re.IGNORECASE)
 _HOW = re.compile(r"怎么|如何|在哪|哪里|吗|\bhow\b|\bwhere\b|\?|？", re.IGNORECASE)
 _URGE = re.compile(r"催一?下|催催|帮我催|加急|快点发|chase|hurry|speed (it|this) up|urge", re.I)

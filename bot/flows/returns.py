@@ -29,7 +29,7 @@ from bot.keyboards import ResaleCallback, ReturnPartCallback
 from bot.services import choices, done, outcomes, return_photos
 from bot.services.address_options import options_asked
 from bot.services.answers import answer_from_policy
-from bot.services.escalation import call_command, idempotency_key
+from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.memory import ChatMemory, HeldPhoto
 from bot.services.orders import (
     FLOW_STATES,
@@ -57,6 +57,8 @@ from bus.contracts import (
 )
 from bus.errors import BusError, BusTimeout, BusUnavailable
 from intents import Decision, Slots
+from intents.garments import names_a_garment
+from intents.refused_parcel import refuses_parcel
 from intents.slots import order_number
 from replies.render import Html
 from shop.enums import SELLER_FAULT, ReturnCause
@@ -334,6 +336,21 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         # the item named in the request picks its order ("阔腿裤不要了 退款吧")
         await self.offer_own_orders(draft, f"{draft.note} {draft.picked_by}", ask_contact=False)
+
+    async def number_typed(self, text: str, decision: Decision | None) -> None:
+        """ "牛仔裤 腰太大了", "the jeans" at "which order?": the item (and a reason said with it)
+        kept for when the order comes — never a question of its own answered instead (the fit
+        answer, and then "which item?" asked again of what she had said)."""
+        if (
+            order_number(text) is None
+            and names_a_garment(text)
+            and not choices.asks_a_question(text)
+        ):
+            draft = await self.draft()
+            draft.note = f"{draft.note} {text.strip()}".strip()[:200]
+            await self.keep(draft)
+            decision = None  # (the order asked again, unless the item names one of hers)
+        await super().number_typed(text, decision)
 
     async def start_for(self, order_no: str, last4: str | None = None) -> None:
         """A return offered by a button about one order (or another order named mid-job,
@@ -783,6 +800,15 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
                 text += "\n" + conv.t("returns.offer_custom_exchange", hours=str(hours))
             else:
                 text += "\n" + conv.t("returns.offer_exchange")
+        elif order is not None and order.state == "shipped" and set(reasons) == {
+            "not_delivered_yet"
+        } and refuses_parcel(draft.note):
+            # "还在路上 我直接拒收可以吗": the policy says nothing of a parcel refused at the
+            # door — said plainly, nothing promised, and a person with the order
+            await conv.say(conv.t("returns.refuse_at_door", order_no=order.order_no))
+            await open_ticket(conv, self.rpc, reason="other", intent="returns.return",
+                              order_no=order.order_no)
+            return
         elif order is not None and order.state == "paid" and set(reasons) == {"not_delivered_yet"}:
             # "阔腿裤不要了 退款吧" before it ships: the money back is a cancel — asked back
             # at once (a supervisor was offered)

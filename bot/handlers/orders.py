@@ -20,6 +20,7 @@ from bot.flows.orders import (
     OrderQueryFlow,
     cancel_asked,
     order_job,
+    postage_together,
     waited_too_long,
 )
 from bot.keyboards import (
@@ -168,10 +169,17 @@ class WhereIsMyItem(Filter):
 
     async def __call__(
         self, message: Message, conv: Conversation, decision: Decision | None = None
-    ) -> bool:
+    ) -> bool | dict[str, str]:
         if decision is not None and decision.outcome == "accept":
             return False
         text = message.text or ""
+        if not names_a_garment(text) and choices.where_is_it(text):
+            # "my down jacket", then "sorry got distracted. where is it now?": the item her
+            # message before named (jobs batch 10: "I couldn't work out what you need")
+            joined = choices.with_item_before(text, conv.memory.said_before())
+            if joined != text and conv.memory.card_in_view() is None:
+                return {"item_text": joined}
+            return False
         if not names_a_garment(text) or person_asked(text):
             # "the coat is taking ages, can i have someone look into it": the person asked for
             return False
@@ -336,6 +344,11 @@ def get_routers() -> tuple[Router, Router, Router]:
             # (it was only "send me your order number", or "none under way" without the times)
             await answer_from_policy(conv, decision.intent, text, decision.slots)
             return
+        if decision.intent == "order.modify" and postage_together(text):
+            # "能跟昨天那单一起寄吗 省一份运费": the combine rule (the policy's days within which
+            # orders count together), not a change or a note (jobs batch 9)
+            await answer_from_policy(conv, "shipping.fee", text, decision.slots)
+            return
         # asked beside a question, the job's own words (bot.services.several): "改地址 另外
         # 发顺丰吗" changes the address and records no courier
         slots = decision.slots
@@ -369,8 +382,11 @@ def get_routers() -> tuple[Router, Router, Router]:
         await flows.get(OrderQueryFlow).ask("order.change_address", None, None, message.text or "")
 
     @words.message(HasText(), WhereIsMyItem())
-    async def handle_where_is_my_item(message: Message, flows: Flows) -> None:
-        await flows.get(OrderQueryFlow).ask("order.status", None, None, message.text or "")
+    async def handle_where_is_my_item(
+        message: Message, flows: Flows, item_text: str | None = None
+    ) -> None:
+        text = item_text or message.text or ""
+        await flows.get(OrderQueryFlow).ask("order.status", None, None, text)
 
     @words.message(HasText(), StateOfOrderInView())
     async def handle_state_of_order_in_view(

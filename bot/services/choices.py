@@ -881,7 +881,10 @@ def items_mentioned(
 _KEPT = re.compile(
     r"[^\s，,。；;！!？?退换]{1,8}?(?:我|就|先|还是|的话)*(?:留着|留下|保留|不退|不用退|不要退|别退|要留)"
     r"|\b(?:keep(?:ing)?|i'?ll keep|i want to keep|but not|not the)\s+(?:the\s+|my\s+)?"
-    r"[a-z-]+(?:\s(?!and\b|but\b)[a-z-]+)?",
+    r"[a-z-]+(?:\s(?!and\b|but\b)[a-z-]+)?"
+    # "the tee is fine", "牛仔裤不用换": the item stays as it is (an exchange's mind changed)
+    r"|\b(?:the|my)\s+[a-z-]+\s+(?:is|are)\s+(?:fine|ok|okay|good|alright)\b"
+    r"|[^\s，,。；;！!？?退换]{1,8}?(?:不用换|不换了|不要换|别换)",
     re.IGNORECASE,
 )
 

@@ -66,6 +66,8 @@ ELSEWHERE = {
     # the ticket opened right after it
     "ui.quality.problem_to_person": "tests/e2e/test_escalation_and_media.py",
     "ui.order.returned.checked": "tests/unit/bot/test_returned_to_sender.py",  # its ticket
+    # the ticket with the order opened right after it
+    "ui.returns.refuse_at_door": "tests/e2e/test_refused_parcel_and_combined_postage.py",
     "answers.order.modify": "tests/unit/bot/test_order_changes.py",
     "ui.order.modify.by_agent": "tests/unit/bot/test_order_changes.py",
     "ui.exchange.created": "tests/e2e/test_exchange_and_size.py",
