@@ -54,6 +54,15 @@ kefu_bootstrap() (
             say "pip install failed; the whole log is var/log/pip-install.log"
             return 1
         fi
+        # A venv shared from another checkout (a git worktree's .venv linked to the main one):
+        # this checkout's dependencies, but the editable package back on the venv's own checkout,
+        # or its `kefu` and every other user of the venv would run this checkout's code
+        local owner
+        owner="$(cd "$(readlink -f .venv)/.." && pwd)"
+        if [[ "$owner" != "$ROOT" && -f "$owner/pyproject.toml" ]]; then
+            .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q \
+                --no-deps -e "$owner" >>var/log/pip-install.log 2>&1 || true
+        fi
         printf '%s\n' "$want" >"$stamp"
         say "dependencies installed in $((SECONDS - t0))s"
     fi
