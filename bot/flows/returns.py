@@ -278,12 +278,20 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         verified customer their orders that can be returned, to pick and go on (the only one
         taken at once), for others the order number to send."""
         kind = item_kind_named(text)
-        if kind is not None and self.conv.replies.verdict("returns.return", item_kind=kind) == "no":
-            # "定制的衣服能退吗": no, for that kind — and no return started on her only
-            # returnable order (a T-shirt: "which item from KF… to return?")
+        ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
+        if (
+            ending == "none"
+            and kind is not None
+            and self.conv.replies.verdict("returns.return", item_kind=kind) == "no"
+            and choices.return_cause(text) not in SELLER_FAULT
+        ):
+            # "定制的衣服能退吗": no, for that kind — and no return started on the one order
+            # that would be taken at once (her only returnable one, a T-shirt: "which item from
+            # KF… to return?"). With a fault told ("定制的真丝衬衫袖子开线了 能退吗") the fault
+            # lifts the rule, and with her orders to pick or a number to send the return goes
+            # on as asked (jobs batches 2 and 6: she picks the custom or proxy item's order)
             await answer_from_policy(self.conv, "returns.return", text, slots, order_ask="none")
             return
-        ending = await order_ask(self.conv, self.rpc, self.listed, text=text)
         await answer_from_policy(self.conv, "returns.return", text, slots, order_ask=ending)
         # "牛仔裤才穿一次裤脚就开线了" … photo … "直接退货退款吧": the fault's item and reason go
         # with it (the return asked which item, and why, of what she had just told)

@@ -315,3 +315,30 @@ async def test_ok_then_an_item_at_the_exchange_list_picks_its_order_zh(stack) ->
     said = await customer.says("好的 那就T恤吧")
     assert said[0].text != stack.t("thanks.mid_job")
     assert "纯棉圆领T恤" in said[0].text and "不客气" not in said[0].text, said[0].text
+
+
+async def test_a_fault_in_a_custom_item_still_leads_to_its_return_zh(stack) -> None:
+    """Jobs batch 2 after the custom "no" came without an order list: "定制的真丝衬衫袖子开线了
+    能退吗" from a customer not yet verified got the custom-made rule and nothing after it, so
+    the contact she shared next led nowhere. The fault lifts the rule: once she is verified the
+    shirt's order is found by the item she named and its return is ready to confirm."""
+    custom = await showcase(stack, "exchangeable_custom")
+    customer = stack.customer()
+    await customer.says("定制的真丝衬衫袖子开线了 能退吗")
+    *_, quote = await customer.shares_contact(custom.customer_phone, replies=2)
+    assert quote.text.startswith("可以退：定制真丝衬衫"), quote.text
+    assert quote.button("确认退货")
+
+
+async def test_a_proxy_item_refused_then_swapped_keeps_its_order_zh(stack) -> None:
+    """Jobs batch 6: "日本代购的那件羊毛开衫太大了 能退吗" (no: a proxy purchase) from a customer
+    not yet verified, then her contact: the cardigan's order is found by the item and its return
+    refused for the proxy purchase it is (a person offered), so "那不退了 换个S码行不行" goes on
+    with that order — the custom "no" had ended the return before any order was asked."""
+    proxy = await showcase(stack, "proxy")
+    customer = stack.customer()
+    [rule] = await customer.says("日本代购的那件羊毛开衫太大了 能退吗")
+    assert rule.text.startswith("不可以"), rule.text
+    *_, refused = await customer.shares_contact(proxy.customer_phone, replies=2)
+    assert proxy.order_no in refused.text, refused.text
+    assert refused.button("转人工客服")
