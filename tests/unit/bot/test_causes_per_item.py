@@ -104,3 +104,18 @@ def test_both_to_go_back_in_words_the_flows_missed() -> None:
     assert remedy_asked("有个洞 想退换") is None  # both asked: not for this reader to pick
     assert remedy_asked("the shirt is the wrong colour, returning both") == "return"
     assert every_one_meant("两件都偏小 都想退")
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy"),
+    [
+        ("不想退了", None),  # she takes the return back: no refund asked (was "return")
+        ("别退了", None),
+        ("不退了", None),
+        ("不想退了 给我换一件吧", "exchange"),
+        ("退了吧", "return"),
+        ("质量这么差还不退钱", "return"),  # the money demanded, not declined
+    ],
+)
+def test_a_return_taken_back_is_no_refund_asked(text: str, remedy: str | None) -> None:
+    assert remedy_asked(text) == remedy
