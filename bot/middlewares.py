@@ -27,7 +27,7 @@ from bot.flows.products import FLOW_INTENTS as PRODUCT_INTENTS
 from bot.flows.products import ProductFacts
 from bot.flows.returns import wants_a_return
 from bot.flows.shipping import REGIONAL, ShippingFlow
-from bot.services import choices, topic
+from bot.services import topic
 from bot.services.answers import answer_bargain, answer_from_policy
 from bot.services.conversation import Conversation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
@@ -271,11 +271,6 @@ class IntentMiddleware(BaseMiddleware):
                     decision = parts.primary
                     if parts.lead is not None:
                         data["lead_part"] = parts.lead  # what its handler and filter read
-                if decision.intent == "thanks.bye" and choices.hostile(message.text):
-                    # "谢谢 祝你们早日倒闭": sarcasm — the complaint it is, not a goodbye
-                    decision = decision.model_copy(
-                        update={"intent": "complaint.general", "group": "complaint"}
-                    )
                 topic.remember(decision, memory)
             data["decision"] = decision
             self._count(decision.intent or "-", decision.outcome)

@@ -397,6 +397,11 @@ class IntentEngine:
             probs, source, encoded = self._unwrap(st, text, norm, probs, source, encoded)
             probs, source, encoded = self._after_preamble(st, norm, probs, source, encoded)
             probs, source = self._social(st, text, norm, probs, source, slots)
+            if (st.groups[int(probs.argmax())] == "thanks" and _HOSTILE.search(text)
+                    and st.get(COMPLAINT_INTENT) is not None):
+                # "谢谢 祝你们早日倒闭", "thanks for nothing, worst shop": ill will beside a
+                # thanks (read by the model or a closing rule) is sarcasm — the complaint it is
+                probs, source = _point_mass(st, COMPLAINT_INTENT, SLOT_CONFIDENCE), "rule"
         self.stats.count(encoded)
 
         ranked = _Ranked(probs)
@@ -1279,6 +1284,13 @@ def _asks_person(lower: str, norm: str) -> bool:
 # the bot mocked ("你们客服是机器人吧 说话跟复读机一样", "talking to a broken record") is a
 # complaint about the service, not a request for a person, when no person is asked for
 COMPLAINT_INTENT = "complaint.general"
+_HOSTILE = re.compile(
+    r"倒闭|关门大吉|去死|垃圾|破店|黑店|骗子|坑人|差评|再也不(?:来|买)|呵呵|(?<!客)服了|无语|谢谢你们全家"
+    r"|go (?:out of business|bust|bankrupt)|\bhope you (?:go|close|fail|rot)|\bworst\b|\bscam"
+    r"|\bnever (?:again|buying|shopping)|\buseless\b|thanks for nothing|\bpathetic\b|\bjoke\b",
+    re.IGNORECASE,
+)
+"""Ill will said beside a thanks: sarcasm (``IntentEngine.match``)."""
 _MOCKS = re.compile(
     r"复读机|答非所问|人工智障|智障|敷衍|跟机器人?一样|像(?:个)?机器人|废物"
     r"|\b(?:broken record|talking to a wall|copy ?paste|useless bot|stupid bot|dumb bot)\b"

@@ -673,15 +673,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         ids = [i.item_id for i in named]
         if ids != draft.item_ids:
             names = {i.item_id: item_label(self.conv, i, brackets=True) for i in order.items}
-            draft.item_ids = ids
             draft.item_names = {i: names[i] for i in ids}
-            draft.items_title = self._join(names[i] for i in ids)
-            draft.key = None  # another return than the one quoted
             # each item keeps the cause she gave it ("只退衬衫": the seam, not the size)
-            kept = {i: draft.causes[i] for i in ids if i in draft.causes}
-            if kept:
-                draft.cause = kept[ids[0]]
-            draft.causes = kept if len(set(kept.values())) > 1 else {}
+            self._keep_items(draft, ids)
+            draft.key = None  # another return than the one quoted
         said = choices.return_cause(text)
         if said is not None:
             draft.causes = {}  # a cause said with it: the named items'
@@ -899,9 +894,10 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         draft.item_names = {i: draft.item_names[i] for i in item_ids if i in draft.item_names}
         draft.items_title = self._named(draft, item_ids)
         kept = {i: draft.causes[i] for i in item_ids if i in draft.causes}
-        if kept:
-            draft.cause = kept[item_ids[0]]
-        draft.causes = kept if len(set(kept.values())) > 1 else {}
+        draft.cause = kept.get(item_ids[0], draft.cause)
+        # a cause each only where every item has one and they differ (an item named anew has
+        # none: the return's one cause is every item's)
+        draft.causes = kept if len(kept) == len(item_ids) and len(set(kept.values())) > 1 else {}
 
     async def part_typed(self, text: str, decision: Decision | None) -> None:
         """ "好的" / "不用了" / "yes please" to "return the trousers alone?"."""

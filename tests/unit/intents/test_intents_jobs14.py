@@ -73,3 +73,16 @@ def test_a_name_beside_the_address_is_still_read() -> None:
 )
 def test_the_wrong_size_told_by_its_label(text: str, wrong: bool) -> None:
     assert wrong_item(text) is wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("谢谢 祝你们早日倒闭", "complaint.general"),  # ill will beside a thanks: sarcasm
+        ("thanks for nothing, worst shop ever", "complaint.general"),
+        ("懂了懂了 辛苦客服了", "thanks.bye"),  # 客服了 is no 服了
+        ("谢谢啦", "thanks.bye"),
+    ],
+)
+def test_a_thanks_said_with_ill_will_is_a_complaint(text: str, intent: str) -> None:
+    assert full_engine().match(text).intent == intent
