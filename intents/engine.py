@@ -3805,6 +3805,15 @@ _HOW_APPLY_25 = re.compile(
     r"|claim|ask for)\b"
 )
 _WHEN_25 = re.compile(r"到账|多久|什么时候|啥时候|几天|\b(?:when|yet|still|how long)\b")
+# her own return's parcel, asked whether the shop has it ("我退回的包裹你们收到没", "寄回去的衣服
+# 收到了吗", "did you get my returned parcel"): the return's progress — the model sits between the
+# order's status and a new return there, within a few thousandths (which one wins differed by CPU)
+_OWN_RETURN_HAD = re.compile(
+    r"(?:退回|寄回|退还|寄还)(?:去|来|给你们)?的?(?:包裹|快递|东西|衣服|货|件)?.{0,8}?"
+    r"(?:收到(?:没|了吗|了没|没有|了么|吗)|有没有收到|收没收到)"
+    r"|\b(?:did|have|has) (?:you|u|the shop|ur warehouse|your warehouse) (?:guys )?"
+    r"(?:get|got|receive|received) (?:my|the) return(?:ed)?\b"
+)
 
 
 def _reread_25(
@@ -3854,4 +3863,8 @@ def _reread_25(
         _either(_WHEN_25, lower, norm)
     ):
         return RETURN_INTENT
+    if group in ("order", "returns") and current != REFUND_PROGRESS_INTENT and (
+        _either(_OWN_RETURN_HAD, lower, norm)
+    ):
+        return REFUND_PROGRESS_INTENT
     return None

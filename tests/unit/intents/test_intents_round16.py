@@ -76,8 +76,8 @@ def test_round_16_kinds(text, intent):
         # the grievance with the manager: the complaint stays
         ("找你们经理来 我要投诉", "complaint.general"),
         ("I want to speak to a manager about how I've been treated", "complaint.general"),
-        # the customer's own return: not a bounced parcel
-        ("我退回的包裹你们收到没", "order.status"),
+        # the customer's own return: not a bounced parcel (its progress since session 21)
+        ("我退回的包裹你们收到没", "returns.refund_progress"),
         ("包裹被退回了 是我拒收的 退款啥时候到", "returns.refund_progress"),
     ],
 )

@@ -100,3 +100,20 @@ def test_round_25_changes_leave_these(text, intent):
 def test_round_25_normalisation():
     assert normalize("rgkf") == "人工客服"
     assert normalize("rgkf rgkf") == "人工客服 人工客服"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # her own return's parcel, asked whether the shop has it: its progress (session 21: the
+        # first sat within 0.005 of a new return and flipped under a slightly other encoder)
+        ("我退回的包裹你们收到没", "returns.refund_progress"),
+        ("上周寄回去的那条裤子 你们有没有收到", "returns.refund_progress"),
+        ("did u guys get my returned package", "returns.refund_progress"),
+        # not asked (the tracking number given), or not her return
+        ("东西已经退回去了 单号JT5566778812 你们收到说一声", "returns.return"),
+        ("我的包裹收到没", "order.status"),
+    ],
+)
+def test_a_return_received_is_asked_as_its_progress(text, intent):
+    assert engine().match(text).intent == intent
