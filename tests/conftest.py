@@ -28,9 +28,24 @@ DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:{port}/".format(
 CONNECT_TIMEOUT = 10.0
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--encoder-noise",
+        metavar="EPS[:SEED]",
+        help="nudge every sentence vector by EPS (e.g. 0.02): finds the tests that rest on a "
+        "near-tie another CPU may decide otherwise (tests/support/encoder_noise.py)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Everything the run logs at INFO and above goes through the privacy scan, and so does
-    every message a test sends as a customer through the fake Bot API."""
+    every message a test sends as a customer through the fake Bot API. With
+    ``--encoder-noise`` the sentence encoder's vectors are nudged in this process."""
+    noise = config.getoption("--encoder-noise", default=None)
+    if noise:
+        from tests.support.encoder_noise import install
+
+        install(noise)
     root = logging.getLogger()
     root.addHandler(SCAN)
     if root.getEffectiveLevel() > logging.INFO:
