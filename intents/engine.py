@@ -3283,12 +3283,13 @@ _SHOWROOM_23 = re.compile(
     r"实体店|门店|线下店|线下(?:看|试)|\b(?:showroom|physical (?:store|shop)|bricks and mortar"
     r"|try (?:it|them|stuff|things|clothes) on in person)\b"
 )
-# a voucher or card bought for someone ("could i get a voucher for my sister"): out of scope, not
-# money off (round 20's ``_GIFT_CARD`` wants "gift" before it)
+# a voucher or card bought for someone ("could i get a voucher for my sister") or sold by the shop
+# ("do you sell gift cards"): out of scope, not money off (round 20's ``_GIFT_CARD`` wants "gift" before it)
 _VOUCHER_FOR_23 = re.compile(
     r"\b(?:buy|purchase|get|send|gift)(?:ing)? (?:a |an |some )?(?:e-?)?"
     r"(?:voucher|gift card|card)s? (?:for|to) (?:my|a|her|him|someone|somebody|them|friends?)\b"
     r"|(?:买|送)(?:个|张)?(?:代金券|礼品卡|购物卡|储值卡)(?:送|给)"
+    r"|\b(?:sell|selling|sold)\b.{0,12}\b(?:gift )?(?:vouchers?|gift cards?|gift certificates?)\b"
 )
 # which courier, asked by their names ("is it dpd or evri you guys use"): the
 # courier, where the model read her order (no order of hers named)
