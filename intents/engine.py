@@ -3284,7 +3284,8 @@ _SHOWROOM_23 = re.compile(
     r"|try (?:it|them|stuff|things|clothes) on in person)\b"
 )
 # a voucher or card bought for someone ("could i get a voucher for my sister") or sold by the shop
-# ("do you sell gift cards"): out of scope, not money off (round 20's ``_GIFT_CARD`` wants "gift" before it)
+# ("do you sell gift cards"): out of scope, not money off (round 20's ``_GIFT_CARD`` wants "gift"
+# before it)
 _VOUCHER_FOR_23 = re.compile(
     r"\b(?:buy|purchase|get|send|gift)(?:ing)? (?:a |an |some )?(?:e-?)?"
     r"(?:voucher|gift card|card)s? (?:for|to) (?:my|a|her|him|someone|somebody|them|friends?)\b"
