@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from bus.connection import Broker, as_broker
 from bus.contracts import Event
-from bus.rpc import DEAD_LETTERS, REASON_HEADER
+from bus.rpc import DEAD_LETTERS, ERROR_CODE_HEADER, REASON_HEADER
 from bus.settings import DEFAULT_MAX_BODY
 from bus.topology import Topology
 
@@ -195,7 +195,7 @@ class EventConsumer:
         headers.update(
             {
                 REASON_HEADER: f"{code}: {reason}"[:1000],
-                "x-kefu-error-code": code,
+                ERROR_CODE_HEADER: code,
                 "x-kefu-source-queue": self._queue_name,
                 "x-kefu-dead-at": int(time.time()),
             }

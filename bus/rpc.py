@@ -56,6 +56,8 @@ logger = logging.getLogger(__name__)
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
 SCHEMA_HEADER = "x-kefu-schema"
 REASON_HEADER = "x-kefu-reason"
+ERROR_CODE_HEADER = "x-kefu-error-code"
+"""A dead letter's error code (``bad_request``, ``internal``…): ``kefu dlq replay`` reads it."""
 RETRIES_HEADER = "x-kefu-retries"
 FIRST_FAILED_HEADER = "x-kefu-first-failed-at"
 _REPLY_ADAPTERS = {method: reply_adapter(request) for method, request in METHODS.items()}
@@ -649,7 +651,7 @@ class RpcServer:
         headers.update(
             {
                 REASON_HEADER: f"{code}: {reason}"[:1000],
-                "x-kefu-error-code": code,
+                ERROR_CODE_HEADER: code,
                 "x-kefu-source-queue": queue_name,
                 "x-kefu-method": method,
                 "x-kefu-dead-at": int(time.time()),

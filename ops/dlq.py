@@ -9,7 +9,10 @@ their message id and body, so that a command the worker applied before (by its i
 key) is answered from its record, never applied again, and an event already stored (by its
 event id) is not stored twice. A message is taken off the dead-letter queue only after the
 broker confirmed the re-publish (mandatory: a message nothing would take is returned, not
-lost); one that cannot be replayed stays, and ``replay`` exits 1 naming it and why.
+lost); one that cannot be replayed stays, and ``replay`` exits 1 naming it and why. A message
+dead-lettered as ``bad_request`` (its body failed validation) is kept too: the same bytes would be
+refused again and be back in a second. ``--force`` replays it all the same (after deploying a
+worker that accepts it).
 ``purge`` asks first (``--yes`` does not), and purges only the ids given, if any. ``list``,
 ``show`` and ``purge`` declare nothing on the broker (a passive declare of the dead-letter
 queue); ``replay`` declares the topology it sends to.
@@ -29,7 +32,7 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from aio_pika.exceptions import ChannelNotFoundEntity
 from aiormq.exceptions import DeliveryError, PublishError
 
-from bus.rpc import REASON_HEADER
+from bus.rpc import ERROR_CODE_HEADER, REASON_HEADER
 from bus.topology import Topology
 from intents.anonymize import anonymize
 from ops.broker import require_broker
@@ -250,6 +253,10 @@ async def _replay(
         if not routing_key:
             kept.append((letter_id(message), "it names no method to route it by"))
             continue
+        if not args.force and (message.headers or {}).get(ERROR_CODE_HEADER) == "bad_request":
+            letter = letter_id(message)
+            kept.append((letter, malformed(letter, message)))
+            continue
         headers = {
             k: v
             for k, v in (message.headers or {}).items()
@@ -289,6 +296,16 @@ async def _replay(
     return 1 if kept or missing else 0
 
 
+def malformed(letter: str, message: AbstractIncomingMessage) -> str:
+    """Why a letter whose body failed validation is not replayed, and what to do instead."""
+    reason = str((message.headers or {}).get(REASON_HEADER) or "bad_request")
+    return (
+        f"its body was refused as malformed ({reason}); sent again unchanged it would be "
+        f"refused the same way. Read it (kefu dlq show {letter}), then drop it (kefu dlq purge "
+        f"{letter}); or, once a worker that accepts it runs, kefu dlq replay {letter} --force"
+    )
+
+
 def _print(
     args: argparse.Namespace,
     dead_name: str,
@@ -321,4 +338,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     dlq.add_argument("--queue", choices=QUEUES, default="commands")
     dlq.add_argument("--limit", type=int, default=1000)
     dlq.add_argument("--yes", action="store_true", help="purge without asking")
+    dlq.add_argument(
+        "--force",
+        action="store_true",
+        help="replay also letters refused as malformed (bad_request), which are kept otherwise",
+    )
     dlq.set_defaults(run=cmd_dlq, uses_broker=True)

@@ -114,8 +114,17 @@ async def test_dead_letters_can_be_listed_and_replayed(shop, amqp_connection, ma
     [line] = [json.loads(x) for x in out.splitlines()]
     assert line["method"] == "tickets.open"
     assert line["reason"].startswith("bad_request")
-    # Listing leaves it in place; replaying sends it back (and, still broken, it returns).
-    code, out, _ = await kefu(shop, "dlq", "replay")
+    # Listing leaves it in place. Replaying it unchanged would only bring it back a second
+    # later ("replayed 1", exit 0, and the queue as before): it is kept, ops hear why and what
+    # to do instead; --force sends it all the same (and, still broken, it returns).
+    code, out, err = await kefu(shop, "dlq", "replay")
+    assert code == 1 and "replayed 0" in out
+    assert f"kept {line['id']}" in err and "malformed" in err
+    assert f"kefu dlq purge {line['id']}" in err and "--force" in err
+    assert [json.loads(x)["id"] for x in (await kefu(shop, "dlq", "list"))[1].splitlines()] == [
+        line["id"]
+    ]
+    code, out, _ = await kefu(shop, "dlq", "replay", line["id"], "--force")
     assert code == 0 and "replayed 1" in out
     code, out, _ = await kefu(shop, "dlq", "purge", "--yes")
     assert code == 0
