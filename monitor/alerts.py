@@ -134,6 +134,44 @@ def evaluate(summary: StatusSummary, settings: MonitorSettings) -> Evaluation:
     return Evaluation(active, tuple(unknown))
 
 
+WHAT_TO_DO: dict[str, str] = {
+    "broker": "check that RabbitMQ runs (bash scripts/broker.sh status) and that its management "
+    "API answers at RABBITMQ_MANAGEMENT_URL with RABBITMQ_MANAGEMENT_USER/_PASSWORD",
+    "no_worker": "start a worker: python -m worker (bash scripts/run.sh starts one with the bot); "
+    "if one is running, its log says why it stopped consuming (var/log/worker.log under run.sh). "
+    "Commands wait in their queue meanwhile; order look-ups fail until then",
+    "no_bot": "start a bot process (python -m bot) with this KEFU_BUS_PREFIX: the customers' "
+    "messages wait in the partition until one consumes it",
+    "queue_depth:": "add a worker (they share the queue), or find the slow handler in the "
+    "workers' logs (kefu_rpc_handler_seconds per method)",
+    "queue_age:": "add a worker (they share the queue), or find the slow handler in the "
+    "workers' logs (kefu_rpc_handler_seconds per method)",
+    "dead_letters:": "kefu dlq list says why each one failed; fix the cause, then kefu dlq "
+    "replay (a malformed one: kefu dlq show ID, then kefu dlq purge ID)",
+    "ticket_sla": "an agent should take them: kefu tickets lists who waits and since when "
+    "(/queue in the agents' group)",
+    "rpc_errors": "the worker's log names the failing method; kefu status shows whether every "
+    "worker is alive; if calls only time out, the worker is slow or RPC_TIMEOUT is too short",
+}
+"""What an engineer does about each rule, by key (a prefix ending in ``:`` covers its keys)."""
+
+
+BOTS_QUEUE = (
+    "bot processes consume this queue, not workers: start one (python -m bot{desk}) with this "
+    "KEFU_BUS_PREFIX, or read a running one's log for why it stopped"
+)
+
+
+def what_to_do(key: str) -> str | None:
+    """The next step for an active rule's key, shown under the alert."""
+    rule, _, queue = key.partition(":")
+    if rule in ("queue_depth", "queue_age") and queue.endswith(".desk.tickets"):
+        return BOTS_QUEUE.format(desk=" with AGENTS_CHAT_ID set")
+    if rule in ("queue_depth", "queue_age") and ".updates." in queue:
+        return BOTS_QUEUE.format(desk="")
+    return WHAT_TO_DO.get(key) or WHAT_TO_DO.get(rule + ":")
+
+
 def _dlq_name(summary: StatusSummary, dead_queue: str) -> str:
     source = dead_queue.removesuffix(".dead").removeprefix(f"{summary.prefix}.")
     return {"ops.events": "ops", "desk.tickets": "desk"}.get(source, source)
@@ -222,7 +260,12 @@ class IncidentBook:
 
 
 def alert_text(incident: Incident) -> str:
-    return f"🔴 ALERT: {incident.title}\n{incident.detail}\nsince {incident.since:%H:%M:%S} UTC"
+    todo = what_to_do(incident.key)
+    step = f"\nwhat to do: {todo}" if todo else ""
+    return (
+        f"🔴 ALERT: {incident.title}\n{incident.detail}{step}\n"
+        f"since {incident.since:%H:%M:%S} UTC"
+    )
 
 
 def recovery_text(incident: Incident, now: datetime | None = None) -> str:

@@ -9,7 +9,7 @@ import logging
 from aio_pika.exceptions import AMQPConnectionError
 
 from bus.connection import Broker
-from bus.errors import BusUnavailable
+from bus.errors import BusError, BusTimeout, BusUnavailable
 
 EXIT_BROKER_DOWN = 69
 """``kefu``'s exit code when the broker cannot be reached (sysexits' EX_UNAVAILABLE): scripts
@@ -60,3 +60,19 @@ def broker_down_message(exc: BaseException, broker: Broker | None = None) -> str
         "Is RabbitMQ running? Start it with `bash scripts/broker.sh start`, or point AMQP_URL "
         "at it."
     )
+
+
+def no_worker_hint(exc: BusError) -> str:
+    """What to do when a bus call found no worker, or none in time: empty for other errors
+    (an error reply says its own why)."""
+    if isinstance(exc, BusUnavailable):
+        return (
+            "\nNo worker is running on this prefix. Start one: python -m worker (bash "
+            "scripts/run.sh starts one with the bot); kefu status shows the workers."
+        )
+    if isinstance(exc, BusTimeout):
+        return (
+            "\nNo worker answered in time: it may be stopped, stuck or overloaded; kefu status "
+            "shows the workers and the queues."
+        )
+    return ""

@@ -54,6 +54,7 @@ from ops.broker import (
     UNREACHABLE,
     BrokerDown,
     broker_down_message,
+    no_worker_hint,
     require_broker,
 )
 from ops.settings import OpsSettings
@@ -253,7 +254,7 @@ async def cmd_rpc(args: argparse.Namespace) -> int:
     try:
         body = await client.call_raw(args.method, json.dumps(payload).encode())
     except BusError as exc:
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{type(exc).__name__}: {exc}{no_worker_hint(exc)}", file=sys.stderr)
         return 3
     finally:
         await client.close()

@@ -16,17 +16,65 @@ from rich.text import Text
 
 from bus.connection import Broker
 from bus.rpc import RpcClient
-from monitor.alerts import evaluate
-from monitor.status import StatusSummary, ago, collect_status, headline, process_rows, summary_json
+from monitor.alerts import evaluate, what_to_do
+from monitor.status import (
+    QueueStatus,
+    StatusSummary,
+    ago,
+    collect_status,
+    headline,
+    process_rows,
+    summary_json,
+)
 from ops.broker import require_broker
 from ops.settings import OpsSettings
 
 STATE_STYLE = {"ok": "green", "MISSING": "bold red", "stopped": "dim"}
 
 
+class Alert(str):
+    """An active rule as ``title: detail`` (what ``--json`` lists), with its next step."""
+
+    todo: str | None = None
+
+    @classmethod
+    def of(cls, title: str, detail: str, todo: str | None) -> Alert:
+        alert = cls(f"{title}: {detail}")
+        alert.todo = todo
+        return alert
+
+
+def verdict(alerts: list[str]) -> Text:
+    """The first thing a tired engineer reads: is anything wrong?"""
+    if not alerts:
+        return Text("✔ all well: nothing below needs you", style="bold green")
+    return Text(f"✘ {len(alerts)} problem(s): what and what to do under alerts, below",
+                style="bold red")
+
+
+def _queue_rows(summary: StatusSummary) -> list[tuple[str, QueueStatus | None]]:
+    """The queues to show; update partitions that do not exist (polling, no webhook ingress)
+    and hold nothing are one line, not one each."""
+    partitions = [q for q in summary.queues if q.role == "updates" or (
+        q.role == "dead" and q.name == f"{summary.prefix}.updates.dead")]
+    unused = bool(partitions) and all(not q.present and not q.messages for q in partitions)
+    rows: list[tuple[str, QueueStatus | None]] = []
+    for q in summary.queues:
+        if unused and q in partitions:
+            if q is partitions[0]:
+                rows.append((
+                    f"{summary.prefix}.updates.* (none: polling)",
+                    None,
+                ))
+            continue
+        rows.append((q.name if q.present else f"{q.name} (absent)", q))
+    return rows
+
+
 def render(summary: StatusSummary, alerts: list[str]) -> Group:
-    """The summary as rich renderables: the headline, processes, queues, alerts."""
-    parts: list[object] = [Text("\n".join(headline(summary)))]
+    """The summary as rich renderables: the verdict, the headline, processes, queues, alerts."""
+    head = headline(summary)
+    parts: list[object] = [Text(head[0]), verdict(alerts), Text("\n".join(head[1:]))]
     rows = process_rows(summary)
     if rows:
         processes = Table(title="processes (from their heartbeats)", title_justify="left")
@@ -42,11 +90,14 @@ def render(summary: StatusSummary, alerts: list[str]) -> Group:
         queues.add_column("queue")
         for column in ("messages", "unacked", "consumers", "oldest", "in/s"):
             queues.add_column(column, justify="right")
-        for q in summary.queues:
+        for name, q in _queue_rows(summary):
+            if q is None:
+                queues.add_row(Text(name, style="dim"), "", "", "", "", "")
+                continue
             idle = q.role != "dead" and q.consumers == 0
             dead = q.role == "dead" and q.messages > 0
             queues.add_row(
-                q.name if q.present else f"{q.name} (absent)",
+                name,
                 Text(str(q.messages), style="bold red" if dead else ""),
                 str(q.unacked),
                 Text(str(q.consumers), style="bold red" if idle else ""),
@@ -54,11 +105,16 @@ def render(summary: StatusSummary, alerts: list[str]) -> Group:
                 f"{q.in_rate:.1f}",
             )
         parts.append(queues)
-    parts.append(
-        Text("alerts: none", style="green")
-        if not alerts
-        else Text("\n".join(["alerts:", *(f"  ! {a}" for a in alerts)]), style="bold red")
-    )
+    if not alerts:
+        parts.append(Text("alerts: none", style="green"))
+    else:
+        shown = Text("alerts:", style="bold red")
+        for a in alerts:
+            shown.append(f"\n  ! {a}", style="bold red")
+            todo = getattr(a, "todo", None)
+            if todo:
+                shown.append(f"\n    → {todo}")
+        parts.append(shown)
     return Group(*parts)  # type: ignore[arg-type]
 
 
@@ -68,7 +124,9 @@ async def status_once(
     monitor = settings.monitor
     summary = await collect_status(monitor, settings.bus.topology, rpc, amqp=amqp)
     evaluation = evaluate(summary, monitor)
-    return summary, [f"{c.title}: {c.detail}" for c in evaluation.active.values()]
+    return summary, [
+        Alert.of(c.title, c.detail, what_to_do(c.key)) for c in evaluation.active.values()
+    ]
 
 
 async def cmd_status(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from bus.contracts import ListLive, TicketHistory, TicketList, TicketView
 from bus.errors import BusError
 from bus.rpc import RpcClient
 from intents.anonymize import anonymize
-from ops.broker import require_broker
+from ops.broker import no_worker_hint, require_broker
 from ops.settings import OpsSettings
 
 TICKET_NO = re.compile(r"^T\d{8,16}$")
@@ -79,8 +79,8 @@ async def cmd_tickets(args: argparse.Namespace) -> int:
     try:
         reply = await client.call(request)
     except BusError as exc:
-        print(f"kefu tickets: the worker did not answer ({type(exc).__name__}: {exc})",
-              file=sys.stderr)
+        print(f"kefu tickets: the worker did not answer ({type(exc).__name__}: {exc})"
+              + no_worker_hint(exc), file=sys.stderr)
         return 3
     finally:
         await client.close()

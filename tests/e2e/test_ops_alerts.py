@@ -253,6 +253,7 @@ async def test_a_stopped_worker_is_seen_alerted_once_and_recovered_once(ops: Ops
     # bot's check saw idle first (once per incident, so later ones don't make a second alert).
     worker_queues = (ops.bus.topology.commands_queue, ops.bus.topology.queries_queue, ".ops.")
     assert "No worker is consuming" in alert and any(q in alert for q in worker_queues)
+    assert "what to do: start a worker: python -m worker" in alert  # the next step, not only what
 
     # The loop that posted goes away (its process died); the other takes over.
     poster = first if first.checks >= second.checks else second

@@ -10,6 +10,7 @@ import aio_pika
 import pytest
 
 from tests.support.cli import run_kefu
+from tests.support.topology import new_prefix
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -143,6 +144,45 @@ async def test_status_shows_the_worker_and_queues(shop):
     bots |= {*topology.update_queues, topology.updates_dead_letters}
     assert all(q["present"] for q in status["queues"] if q["queue"] not in bots)
     assert not any(q["present"] for q in status["queues"] if q["queue"] in topology.update_queues)
+
+
+async def test_status_says_first_whether_anything_is_wrong_and_what_to_do(shop, amqp_connection):
+    """The tired engineer's view: a verdict line first; under each alert the next step; the
+    webhook partitions a polling shop never has as one line, not seventeen "(absent)" rows.
+    Then the same shop's bus with its worker gone: `kefu status` and `kefu tickets` say to
+    start one, and how."""
+    wide = {"COLUMNS": "200"}  # rich wraps at 80 columns without a terminal
+    code, out, err = await run_kefu(
+        "status", "--check", AMQP_URL=shop.worker.settings.bus.url,
+        KEFU_BUS_PREFIX=shop.worker.topology.prefix, **wide,
+    )
+    head = out.splitlines()[:3]
+    if code == 0:  # nothing active on this shop's bus (other tests may leave a dead letter)
+        assert any("all well" in line for line in head), out
+    else:
+        assert any("problem(s)" in line for line in head), out
+    topology = shop.worker.topology
+    partitions = [line for line in out.splitlines() if f"{topology.prefix}.updates." in line]
+    assert len(partitions) == 1 and "polling" in partitions[0], out
+
+    from bus.topology import Topology
+
+    prefix = new_prefix()  # a shop whose worker is not running
+    env = {"AMQP_URL": shop.worker.settings.bus.url, "KEFU_BUS_PREFIX": prefix, **wide}
+    try:
+        assert (await run_kefu("broker", "declare", **env))[0] == 0
+        code, out, err = await run_kefu("status", **env)
+        assert code == 0, err
+        lines = out.splitlines()
+        assert "1 problem(s)" in lines[1], out
+        alert = next(i for i, line in enumerate(lines) if "No worker is consuming" in line)
+        assert "python -m worker" in "\n".join(lines[alert + 1 : alert + 4]), out
+        code, _, err = await run_kefu("tickets", **env)
+        assert code == 3 and "python -m worker" in err and "Traceback" not in err, err
+    finally:
+        channel = await amqp_connection.channel()
+        await Topology(prefix).delete(channel)
+        await channel.close()
 
 
 async def test_followups_list_returns_refunds_and_invoices_to_handle(shop, make_order):
