@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
 import logging
+import re
 import sys
 from dataclasses import asdict
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -287,8 +289,23 @@ async def cmd_broker(args: argparse.Namespace) -> int:
     return 0
 
 
+class KefuParser(argparse.ArgumentParser):
+    """argparse, with a guess for a mistyped command or action: ``kefu stats`` names
+    ``status``, ``kefu dlq replya`` names ``replay`` (the subcommands' parsers are this class
+    too)."""
+
+    def error(self, message: str) -> NoReturn:
+        found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if found:
+            choices = re.findall(r"'([^']*)'", found.group(2))
+            close = difflib.get_close_matches(found.group(1), choices, n=2, cutoff=0.6)
+            if close:
+                message += "\ndid you mean: " + " or ".join(close) + "?"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = KefuParser(
         prog="kefu", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)

@@ -385,3 +385,16 @@ async def test_help_lists_every_command():
     for name in sub.choices:
         assert f"kefu {name}" in out, f"kefu --help does not describe `kefu {name}`"
     assert "kefu jobs" in out and "kefu tickets" in out and "69" in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [(("stats",), "status"), (("ticket",), "tickets"), (("dlq", "relpay"), "replay")],
+)
+async def test_a_mistyped_command_names_the_one_meant(typed, meant):
+    """`kefu stats` at 3 a.m.: argparse listed twelve choices; now it names the close one."""
+    code, out, err = await run_kefu(*typed)
+    assert code == 2 and out == ""
+    assert f"did you mean: {meant}?" in err, err
+    code, _, err = await run_kefu("zzzz")
+    assert code == 2 and "did you mean" not in err
