@@ -6,8 +6,9 @@ reach these handlers; a forwarded message is neither relayed nor run as a comman
 anonymous admins are dropped before (bot/middlewares.py). An agent's message reaches only the
 customer of the topic it was written in: the worker maps the topic to its ticket.
 
-In a topic: ``/take``, ``/close``, ``/order KF…``, ``/note [KF…] [flag] text``, ``/reveal``,
-``/canned``; any other message is relayed to the customer, ``//`` notes stay in the group.
+In a topic: ``/take``, ``/release`` (back to the queue), ``/close``, ``/order KF…``,
+``/note [KF…] [flag] text``, ``/reveal``, ``/canned``; any other message is relayed to the
+customer, ``//`` notes stay in the group.
 Anywhere in the group: ``/queue``, ``/mine``, ``/open``, ``/history``, ``/help``; a mistyped
 command gets the list of commands. Messages of one topic are handled in
 order (a lock per topic in this process).
@@ -40,6 +41,7 @@ from bus.contracts import (
     NoOrder,
     NothingToReveal,
     OrderFound,
+    ReleaseRefused,
     RemarkAdded,
     RevealContact,
     Revealed,
@@ -224,6 +226,26 @@ def get_router(desk: Desk) -> Router:
             )
             return
         await answer_take(bot, reply, message.message_thread_id, message.message_id)
+
+    @router.message(Command("release"))
+    async def cmd_release(message: Message, bot: Bot, agent: Agent) -> None:
+        """Hand the customer back to the queue (end of a shift, not the right person)."""
+        ticket = await _ticket_of(desk, bot, message)
+        if ticket is None:
+            return
+        reply = await desk.release(bot, ticket.ticket_no, agent, _key("release", message))
+        if isinstance(reply, ReleaseRefused):
+            key = {
+                "closed": "desk.ticket_closed",
+                "waiting": "desk.release.waiting",
+                "held": "desk.release.held",
+            }[reply.reason]
+            await desk.post(
+                bot,
+                desk.t(key, agent=reply.agent_name or ""),
+                message.message_thread_id,
+                reply_to=message.message_id,
+            )
 
     @router.message(Command("close"))
     async def cmd_close(message: Message, bot: Bot, agent: Agent) -> None:

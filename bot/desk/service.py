@@ -46,11 +46,13 @@ from bus.contracts import (
     Contract,
     GetTicket,
     QueueUpdate,
+    ReleaseTicket,
     TakeTicket,
     TicketClosed,
     TicketFound,
     TicketOpened,
     TicketOpenedEvent,
+    TicketReleased,
     TicketTaken,
     TicketView,
     TranscriptLine,
@@ -568,6 +570,46 @@ class Desk:
             await self.post(bot, note, ticket.topic_id)
             await self._card_buttons(bot, ticket, taken=True)
         await self.tell_customer(bot, ticket, text, report=False)
+
+    async def release(self, bot: Bot, ticket_no: str, agent: Agent, key: str) -> Contract:
+        """The agent hands the customer back to the queue: the customer hears it plainly (who
+        left, her place, that the next colleague answers here and sees it all), the topic and
+        General say so, the card can be taken again."""
+        reply = await self.rpc.call(
+            ReleaseTicket(idempotency_key=key, ticket_no=ticket_no, agent_id=agent.id)
+        )
+        if not isinstance(reply, TicketReleased):
+            return reply
+        ticket = reply.ticket
+        position = ticket.place.position if ticket.place is not None else 1
+        now = datetime.now(UTC)
+        await self.tell_customer(
+            bot,
+            ticket,
+            self.customer_text(
+                ticket.locale,
+                "handoff.released",
+                agent=agent.name,
+                ticket_no=ticket.ticket_no,
+                position=position,
+                when=self.when_answered(now, ticket.locale),
+            ),
+        )
+        if ticket.topic_id is not None:
+            await self.post(bot, self.t("desk.released", agent=agent.name), ticket.topic_id)
+            await self._card_buttons(bot, ticket, taken=False)
+        await self.post(
+            bot,
+            self.t(
+                "desk.released.general",
+                agent=agent.name,
+                ticket_no=ticket.ticket_no,
+                customer=texts.mask_name(ticket.customer_name),
+                position=position,
+            ),
+        )
+        await self.tell_queue(bot, reply.queue_updates)
+        return reply
 
     async def close(self, bot: Bot, ticket_no: str, agent: Agent, key: str) -> Contract:
         reply = await self.rpc.call(

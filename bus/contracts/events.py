@@ -49,6 +49,12 @@ class TicketTakenEvent(Event):
     previous_agent_id: int | None = None
 
 
+class TicketReleasedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "ticket.released"
+    ticket_no: str
+    agent_id: int
+
+
 class TicketClosedEvent(Event):
     ROUTING_KEY: ClassVar[str] = "ticket.closed"
     ticket_no: str

@@ -308,6 +308,27 @@ class TakeTicket(Command[TicketTaken | TakeRefused | TicketNotFound]):
     force: bool = False
 
 
+class TicketReleased(Contract):
+    kind: Literal["released"] = "released"
+    ticket: TicketView = Field(description="Waiting again, with its place in the queue.")
+    queue_updates: list[QueueUpdate] = Field(default=[])
+
+
+class ReleaseRefused(Contract):
+    kind: Literal["release_refused"] = "release_refused"
+    reason: Literal["closed", "waiting", "held"]
+    agent_name: str | None = Field(default=None, description="Who holds it (reason held).")
+
+
+class ReleaseTicket(Command[TicketReleased | ReleaseRefused | TicketNotFound]):
+    """The agent who has a ticket hands it back to the queue (end of shift, the wrong person
+    for it): waiting again, in its place by when the customer asked, for any agent to take."""
+
+    METHOD: ClassVar[str] = "tickets.release"
+    ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
+    agent_id: TelegramUserId
+
+
 class TicketClosed(Contract):
     kind: Literal["ticket_closed"] = "ticket_closed"
     ticket: TicketView
