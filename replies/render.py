@@ -21,7 +21,7 @@ import logging
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -567,6 +567,24 @@ class Replies:
             day=local.day, hour=local.hour, minute=f"{local.minute:02d}",
         ))
 
+    def send_by_line(self, deadline: datetime, locale: str, now: datetime | None = None) -> Html:
+        """By when a return's parcel is to be posted, as customers say it: the last whole day
+        before ``deadline`` in the shop's time zone (the policy's ``timezone``), with its
+        weekday — "12月9日（周三）当天或之前寄出" (a bare "2026年12月10日 3:21" read like a
+        clock in the wrong zone: a window ending in the small hours). When that day has passed
+        already, the deadline itself, with its time."""
+        loc, local = self._locale(locale), self._local(deadline)
+        today = self._local(now or datetime.now(UTC)).date()
+        last = local.date() - timedelta(days=1)
+        if not deadline.tzinfo or last < today:
+            return self.text("returns.quote.deadline", loc,
+                             deadline=self.format_datetime(deadline, loc))
+        day = self._part(
+            "date", loc, month_name=self._part(f"month.{last.month}", loc), day=last.day,
+            weekday=self._part(f"day.{WEEKDAYS[last.weekday()]}", loc),
+        )
+        return self.text("returns.quote.send_by", loc, day=day)
+
     def format_date(self, dt: datetime, locale: str) -> str:
         loc, local = self._locale(locale), self._local(dt)
         return str(self._part(
@@ -1071,7 +1089,7 @@ class Replies:
             if postage_refund > 0 else Html("")
         )
         deadline_line = (
-            self.text("returns.quote.deadline", loc, deadline=self.format_datetime(deadline, loc))
+            self.send_by_line(deadline, loc)
             if deadline is not None else Html("")
         )
         quote = self.text(
