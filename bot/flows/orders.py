@@ -27,16 +27,19 @@ from bot.services import choices, done, outcomes
 from bot.services.conversation import Conversation
 from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.orders import (
+    LIST_SHOWN,
     ORDERS_KNOWN,
     Keep,
     card_as_read,
     item_label,
+    left_out,
     list_orders,
     lookup,
     offer_alike,
     offer_orders,
     order_ask,
     order_brief,
+    order_button_label,
     order_card,
     order_mentioned,
     refund_under_way,
@@ -79,6 +82,7 @@ from bus.contracts import (
 )
 from bus.errors import BusError
 from intents import Decision, Slots
+from intents.garments import names_a_garment
 from intents.not_received import not_received
 from intents.order_note import order_note
 from intents.paying import asks_if_order_still_open
@@ -250,6 +254,45 @@ _NOT_SHIPPED_YET = re.compile(
 )
 
 
+# "阔腿裤那单怎么样了", "did my puffer jacket ship yet": how an order of an item named is
+# getting on, asked in so many words (its card and a one-line answer)
+_STATUS_ASKED = re.compile(
+    r"怎么样了|咋样了|什么情况|啥情况|进度|到哪|发货了?[吗没么]|发了[吗没么]|寄出来?了?[吗没么]"
+    r"|到了[吗没么]|\bship(?:ped)?\b.{0,12}\byet\b|\bstatus\b|\bon (?:its|the) way\b"
+    r"|\barrived?\b.{0,8}\byet\b",
+    re.IGNORECASE,
+)
+# "羽绒服收到了", "衬衫到了 谢谢", "got my jeans, thanks": her parcel reported come — no question,
+# nothing wrong said after it (the message ends with it)
+_RECEIVED = re.compile(
+    r"(?:已经?|刚刚?|终于)?(?:收到|到|签收)(?:了|啦)[\s!！~～。.,，]*(?:谢谢|谢啦|多谢|感谢)?"
+    r"[\s!！~～。.]*$"
+    r"|\b(?:got|received) (?:it|them|my [a-z -]{2,30}?)[\s!.~,]*(?:thanks?(?: you)?[\s!.]*)?$"
+    r"|\b(?:has |have |just )?(?:arrived|came)\b[\s!.~,]*(?:thanks?(?: you)?[\s!.]*)?$",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(r"[?？吗么没]|\b(?:did|has|have|is|was|when|where)\b", re.IGNORECASE)
+# a garment word that names no item of hers in particular ("我的衣服到哪了")
+_ANY_GARMENT = re.compile(r"衣服|服装|\bclothes\b|\bclothing\b", re.IGNORECASE)
+
+
+def status_asked(text: str) -> bool:
+    """How an order is getting on, asked in so many words ("阔腿裤那单怎么样了", "has the
+    hoodie shipped yet?")."""
+    return _STATUS_ASKED.search(text) is not None or _NOT_SHIPPED_YET.search(text) is not None
+
+
+def received_said(text: str) -> bool:
+    """Her parcel reported come ("羽绒服收到了", "got my down jacket, thanks"), not asked."""
+    stripped = text.strip()
+    return _RECEIVED.search(stripped) is not None and _ASKING.search(stripped) is None
+
+
+def names_her_item(text: str) -> bool:
+    """An item of hers named (a garment word), not "衣服" / "clothes" alone."""
+    return names_a_garment(_ANY_GARMENT.sub(" ", text))
+
+
 _ANOTHER_ORDER = re.compile(
     r"付(完|了|好)?款|刚(付|拍|下单|买)|另(一|外)|别的|其他|还没发|没发货的|新(下|拍)的"
     r"|\bjust (paid|ordered|bought)\b|\b(other|another|new|second) order\b|not (shipped|sent)",
@@ -357,6 +400,14 @@ class OrderQuery(StatesGroup):
     waiting_for_last4 = State()
 
 
+# "还有别的吗 更早的", "show me older ones" at her list: the orders it left out
+_OLDER = re.compile(
+    r"更早|早一点的|以前的|之前的(?:订单|单)|更多(?:订单|的)|还有(?:别的|其他)|其他(?:的)?订单|别的订单"
+    r"|\bolder\b|\bearlier\b|\bmore orders\b|\bthe rest\b|\bother orders\b",
+    re.IGNORECASE,
+)
+
+
 _ORDER_IN_WORDS = re.compile(r"(?:那|这)一?(?:单|笔)|订单|\b(?:order|one)\b", re.IGNORECASE)
 """An order pointed at in words ("卫衣那一单", "my hoodie order")."""
 
@@ -444,6 +495,11 @@ class OrderQueryFlow(Flow):
             return
         if await self.none_fitting(draft) or await self.no_refund_under_way(draft):
             return
+        if await self.item_not_hers(draft):
+            # "where is my trench coat" with no trench coat in any of her orders: said plainly,
+            # then her list (all of it: the item is not in any)
+            draft.text = ""
+            text = ""
         if job in SORRY_FIRST and (
             await order_ask(self.conv, self.rpc, "q", states=job_states(draft), text=text)
         ) != "none":
@@ -525,6 +581,22 @@ class OrderQueryFlow(Flow):
             return last  # (no other could be meant: its own refusal says why not)
         return None
 
+    async def item_not_hers(self, draft: OrderQueryDraft) -> bool:
+        """A verified customer asks how her order of an item is getting on, and no order of
+        hers, however old, has it: said so (``True``), before her list."""
+        if (
+            draft.intent != "order.status"
+            or draft.job is not None
+            or self.conv.memory.linked is not True
+            or not names_her_item(draft.text)
+        ):
+            return False
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN)
+        if not orders or choices.orders_mentioned(draft.text, orders):
+            return False
+        await self.conv.say(self.conv.t("order.item_not_found"))
+        return True
+
     async def none_fitting(self, draft: OrderQueryDraft) -> bool:
         """A verified customer none of whose orders the job can be about (``ONLY_FITTING``):
         said plainly, and the number of an order placed otherwise asked for. ``False`` when
@@ -597,6 +669,8 @@ class OrderQueryFlow(Flow):
             await self.conv.say(self.conv.t("order.named_kept"))
             await outcomes.ask_for_contact(self.conv, "write")
             return
+        if order_no is None and _OLDER.search(text) and await self.older_offered(draft):
+            return
         if order_no is None:
             alike = await offer_alike(
                 self.conv, self.rpc, text, "q", job_states(draft), self.refund_filter(draft)
@@ -606,6 +680,25 @@ class OrderQueryFlow(Flow):
             return
         draft.order_no = order_no
         await self.find(draft, answered_last4(text))
+
+    async def older_offered(self, draft: OrderQueryDraft) -> bool:
+        """ "还有更早的吗" at her list: the orders it left out, the next ``LIST_SHOWN`` (or
+        that there are none). ``False`` when the chat is not verified."""
+        orders = await list_orders(self.rpc, self.conv, limit=ORDERS_KNOWN)
+        if not orders:
+            return False
+        rest = left_out(orders, "q", job_states(draft), self.refund_filter(draft))
+        await self.wait(OrderQuery.waiting_for_order, draft)
+        if not rest:
+            await self.conv.say(self.conv.t("order.list.all_shown"))
+            return True
+        await self.conv.say(
+            self.conv.t("order.list.older"),
+            reply_markup=keyboards.orders(
+                "q", ((o.order_no, order_button_label(self.conv, o)) for o in rest[:LIST_SHOWN])
+            ),
+        )
+        return True
 
     async def last4_typed(self, text: str, decision: Decision | None) -> None:
         last4 = answered_last4(text)
@@ -732,6 +825,25 @@ class OrderQueryFlow(Flow):
             # "我收到了 确认收货": done at once, the order's card after it
             await change.run(ChangeDraft(job="receipt", order_no=order.order_no))
             return
+        if (
+            intent == "order.status"
+            and draft.job is None
+            and order.state in ("shipped", "completed")
+            and received_said(draft.text)
+        ):
+            # "羽绒服收到了": glad it came, and — on its way by our records — the receipt one tap
+            # away (not "did you mean…?", not the card she needs no more)
+            conv.memory.last_order = order.order_no
+            if order.state == "shipped":
+                await conv.say(
+                    conv.t("order.received.shipped", order_no=order.order_no),
+                    reply_markup=keyboards.with_receipt(
+                        conv.t, InlineKeyboardMarkup(inline_keyboard=[]), order.order_no
+                    ),
+                )
+            else:
+                await conv.say(conv.t("order.received.done", order_no=order.order_no))
+            return
         markup = conv.feedback(intent)
         if order.state == "shipped":
             markup = keyboards.with_receipt(conv.t, markup, order.order_no)
@@ -782,6 +894,15 @@ class OrderQueryFlow(Flow):
                     # of it — sorry under the card, the chase offered (recorded on the order)
                     # in its buttons, then the job's step
                     card, markup = f"{card}\n\n{overdue[0]}", overdue[1]
+                elif (
+                    intent == "order.status"
+                    and draft.job is None
+                    and not order.attention
+                    and names_her_item(draft.text)
+                ):
+                    # "where's my down jacket": the card, and its answer in one line under it
+                    # ("on its way, due by …") — the card alone left her to read it out
+                    card = f"{card}\n\n{status_line(conv, order)}"
                 await show_card(conv, order, card, markup)
                 if overdue is not None:
                     # (its buttons are pressed; a typed yes answers the job's step, said next)
@@ -992,6 +1113,32 @@ def late_said(conv: Conversation, order: OrderView) -> tuple[str, InlineKeyboard
             conv.t, order.order_no, "urge", conv.t("button.urge"), "other"
         )
     return None
+
+
+def status_line(conv: Conversation, order: OrderView) -> str:
+    """How the order is getting on, in one line, its day in the shop's time zone: "在路上了，
+    预计 12月8日（周二）前送到", "paid, waiting to ship — it leaves by …"."""
+    def day(at: datetime) -> str:
+        return conv.replies.format_date(at, conv.locale)
+
+    state = order.state
+    if state == "awaiting_payment":
+        closes = order.created_at + timedelta(hours=conv.replies.policy.orders.unpaid_close_hours)
+        return conv.t("order.status_line.awaiting_payment", day=day(closes))
+    if state == "paid":
+        if order.dispatch_due_by is None:
+            return conv.t("order.status_line.paid_undated")
+        return conv.t("order.status_line.paid", day=day(order.dispatch_due_by))
+    if state == "shipped":
+        if order.delivered_at is not None:
+            return conv.t("order.status_line.delivered", day=day(order.delivered_at))
+        if order.delivery_due_by is None:
+            return conv.t("order.status_line.shipped_undated")
+        return conv.t("order.status_line.shipped", day=day(order.delivery_due_by))
+    if state == "completed":
+        done_at = order.delivered_at or order.completed_at or order.created_at
+        return conv.t("order.status_line.completed", day=day(done_at))
+    return conv.t("order.status_line.closed")
 
 
 async def attention(conv: Conversation, order: OrderView) -> None:

@@ -19,8 +19,11 @@ from bot.flows.orders import (
     OrderQuery,
     OrderQueryFlow,
     cancel_asked,
+    names_her_item,
     order_job,
     postage_together,
+    received_said,
+    status_asked,
     waited_too_long,
 )
 from bot.keyboards import (
@@ -193,7 +196,11 @@ class WhereIsMyItem(Filter):
         # "西装外套都快一个月了还没到 你们怎么回事": the engine torn between where it is and a
         # complaint heard "did you mean…?" — where it is (a late parcel is chased at once)
         asked = choices.where_is_it(text) or _NOT_COME.search(text) is not None
-        return asked and "order.status" in considered
+        if asked and "order.status" in considered:
+            return True
+        # "阔腿裤那单怎么样了", "did my puffer jacket ship yet" (read as a fit or quality
+        # question), "羽绒服收到了" (her parcel reported come): her order of that item
+        return names_her_item(text) and (status_asked(text) or received_said(text))
 
 
 class FollowUpOnOrderInView(Filter):

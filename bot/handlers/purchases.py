@@ -18,7 +18,7 @@ from aiogram.types import Message
 
 from bot import keyboards
 from bot.services.conversation import Conversation
-from bot.services.orders import LIST_SHOWN, list_orders
+from bot.services.orders import first_page, list_orders
 from bus import Bus
 from bus.contracts import OrderSummary
 from intents.slots import order_number
@@ -65,7 +65,8 @@ def period(text: str) -> str:
 def in_period(
     orders: list[OrderSummary], when: str, zone: tzinfo, now: datetime
 ) -> list[OrderSummary]:
-    """Her orders placed in the time named (``period``), newest first; her latest for ``all``."""
+    """Her orders placed in the time named (``period``), newest first; for ``all``, a list's
+    first page (those under way first, however old, then her latest)."""
     local = now.astimezone(zone)
     if when == "recent":
         since = now - timedelta(days=RECENT_DAYS)
@@ -80,7 +81,7 @@ def in_period(
             o for o in orders
             if _aware(o.created_at) >= start and (end is None or _aware(o.created_at) < end)
         ]  # fmt: skip
-    return orders[:LIST_SHOWN]
+    return first_page(orders)
 
 
 def _aware(at: datetime) -> datetime:
@@ -137,4 +138,8 @@ async def say_purchases(conv: Conversation, orders: list[OrderSummary], when: st
             )
         )
     header = conv.t("purchases.header", period=label, count=len(shown))
-    await conv.say("\n".join([header, *lines, conv.t("purchases.tail")]))
+    tail = [conv.t("purchases.tail")]
+    if when == "all" and len(orders) > len(shown):
+        # older finished ones left out: said, and how to reach them
+        tail.append(conv.t("purchases.more", count=len(orders) - len(shown)))
+    await conv.say("\n".join([header, *lines, *tail]))

@@ -290,7 +290,37 @@ def shown_orders(
     may be empty (``offer_orders`` says so); the others fall back to every order. ``keep``:
     the orders it keeps, whatever their state, when it keeps any (a refund's list: those with
     one under way). The latest ``LIST_SHOWN`` of them (``fitting_orders``: all)."""
-    return fitting_orders(orders, flow, states, keep)[:LIST_SHOWN]
+    return first_page(fitting_orders(orders, flow, states, keep))
+
+
+OPEN_STATES: frozenset[OrderState] = frozenset({"awaiting_payment", "paid", "shipped"})
+"""Orders still under way: what a customer asking about "my orders" most likely means."""
+
+
+def first_page(orders: list[OrderSummary]) -> list[OrderSummary]:
+    """The ``LIST_SHOWN`` orders a list shows of more: those still under way first (unpaid,
+    waiting to ship, on their way — however old: a parcel late for weeks behind ten newer
+    orders never showed), the latest finished ones after them, in the list's own order (newest
+    first). The rest are reached by naming an item, the order's number, or "更早的"."""
+    if len(orders) <= LIST_SHOWN:
+        return orders
+    kept = {o.order_no for o in [o for o in orders if o.state in OPEN_STATES][:LIST_SHOWN]}
+    for order in orders:
+        if len(kept) >= LIST_SHOWN:
+            break
+        kept.add(order.order_no)
+    return [o for o in orders if o.order_no in kept]
+
+
+def left_out(
+    orders: list[OrderSummary],
+    flow: OrderFlow,
+    states: Collection[OrderState] = (),
+    keep: Keep | None = None,
+) -> list[OrderSummary]:
+    """The orders a list would show had it no end, but does not (newest first)."""
+    shown = {o.order_no for o in shown_orders(orders, flow, states, keep)}
+    return [o for o in fitting_orders(orders, flow, states, keep) if o.order_no not in shown]
 
 
 def fitting_orders(
@@ -423,9 +453,11 @@ def named_orders(
     if by_state:
         return by_state
     # "羽绒服那单取消掉" when the down jacket's only order has shipped: that order (its card and
-    # the worker's refusal say why not) — never the list of orders that could be cancelled
+    # the worker's refusal say why not) — never the list of orders that could be cancelled;
+    # "where is my hoodie" of two hoodies, neither on its way: those two to pick from, not
+    # her parcels on their way (none of which has a hoodie)
     anywhere = choices.orders_mentioned(text, orders)
-    return anywhere if len(anywhere) == 1 else []
+    return anywhere if len(anywhere) == 1 or flow == "q" else []
 
 
 _NOT_SHIPPED_SAID = re.compile(
@@ -531,10 +563,12 @@ async def offer_orders(
     only = _taken_at_once(orders, flow, states, text, keep)
     named = named_orders(orders, flow, states, text, keep)
     ask = "choose.order"
+    more = 0
     if len(named) > 1:
         # "my blazer" in two of her orders: which one — those two only, however old
         orders, ask = named[:LIST_SHOWN], "choose.order_named"
     else:
+        more = len(left_out(orders, flow, states, keep))
         orders = shown_orders(orders, flow, states, keep)
     if only is not None:
         found = await lookup(rpc, conv, only.order_no, with_returns=with_returns)
@@ -546,8 +580,12 @@ async def offer_orders(
         await conv.say(conv.t(NONE_LISTED.get(flow, "returns.none_returnable")))
         return None
     named_by = text if ask == "choose.order_named" else ""
+    said = conv.t(ask)
+    if more:
+        # older finished orders left out: how to reach them, in a line
+        said += "\n" + conv.t("order.list.more", count=more)
     await conv.say(
-        conv.t(ask),
+        said,
         reply_markup=keyboards.orders(
             flow, ((o.order_no, order_button_label(conv, o, named_by)) for o in orders)
         ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.e2e.test_named_item_jobs import name_product
+from tests.e2e.test_named_item_jobs import name_product, newer_orders
 
 
 async def test_a_return_quote_says_the_day_to_send_it_by_not_a_clock_time_zh_and_en(stack) -> None:
@@ -37,3 +37,85 @@ async def test_a_return_quote_says_the_day_to_send_it_by_not_a_clock_time_zh_and
             else r"by [A-Z][a-z]+day, \d{1,2} [A-Z][a-z]+ at the latest"
         )
         assert re.search(day, line), line
+
+
+async def test_a_late_parcel_behind_ten_newer_finished_orders_is_listed_and_older_reached_zh(
+    stack,
+) -> None:
+    """ "查一下我的订单" listed her latest ten only: a parcel late for weeks behind twelve newer,
+    finished orders never showed. Now the orders under way come first (the late one among
+    them), a line says how many older finished ones are left out, and "还有别的吗 更早的" at
+    the list shows those."""
+    late = await stack.long_in_transit_order()
+    await name_product(stack, late.product_id, "休闲西装外套", "Casual Blazer")
+    newer = await newer_orders(stack, late.order_no, 12)
+    customer = stack.customer()
+    await customer.shares_contact(late.phone)
+    [listed] = await customer.says("查一下我的订单")
+    labels = [b.text for row in listed.inline_buttons for b in row]
+    assert len(labels) == 10, labels
+    assert listed.button(late.order_no), labels
+    assert stack.t("order.list.more", count=3) in listed.text
+    [older] = await customer.says("还有别的吗 更早的")
+    rest = [b.text for row in older.inline_buttons for b in row]
+    assert len(rest) == 3 and all(newer[n] in " ".join(rest) for n in range(3)), rest
+    [card, *_] = await customer.presses(older, newer[0])
+    assert newer[0] in card.text
+
+
+async def test_show_all_my_orders_puts_a_late_one_in_and_says_how_many_are_left_en(stack) -> None:
+    late = await stack.long_in_transit_order()
+    await newer_orders(stack, late.order_no, 12)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(late.phone)
+    [listed] = await customer.says("show me all my orders")
+    assert late.order_no in listed.text
+    assert stack.t("purchases.more", "en", count=3) in listed.text
+
+
+async def in_transit_down_jacket(stack):
+    """A down jacket shipped yesterday, on its way, behind two newer finished orders."""
+    made = await stack.make_order(
+        kind="regular", state="shipped", delivered_ago=None, shipped_ago=timedelta(days=1),
+        paid_ago=timedelta(days=2),
+    )  # fmt: skip
+    await name_product(stack, made.product_id, "轻薄羽绒服", "Light Down Jacket")
+    await newer_orders(stack, made.order_no, 2)
+    return made
+
+
+async def test_a_status_question_naming_her_item_gets_its_card_and_a_one_line_answer_zh_en(
+    stack,
+) -> None:
+    """ "羽绒服那单怎么样了" heard "did you mean…?" (fit, quality); "did my down jacket ship
+    yet" showed the card alone. Now her order of that item, its card and its answer in one
+    line under it: on its way, due by a day."""
+    jacket = await in_transit_down_jacket(stack)
+    customer = stack.customer()
+    await customer.shares_contact(jacket.phone)
+    [card] = await customer.says("羽绒服那单怎么样了")
+    assert jacket.order_no in card.text and "一句话：在路上了，预计" in card.text, card.text
+    other = stack.customer(language_code="en")
+    await other.shares_contact(jacket.phone)
+    [card] = await other.says("did my down jacket ship yet")
+    assert jacket.order_no in card.text and "In short: on its way, due by" in card.text, card.text
+
+
+async def test_her_parcel_said_come_is_acknowledged_with_the_receipt_button_zh(stack) -> None:
+    """ "羽绒服收到了" is a report, not a question: glad it came, the receipt one tap away (it
+    was "did you mean…?")."""
+    jacket = await in_transit_down_jacket(stack)
+    customer = stack.customer()
+    await customer.shares_contact(jacket.phone)
+    [said] = await customer.says("羽绒服收到了")
+    assert said.text == stack.t("order.received.shipped", order_no=jacket.order_no)
+    assert said.button(stack.t("button.confirm_receipt"))
+
+
+async def test_an_item_in_none_of_her_orders_is_said_plainly_then_her_list_en(stack) -> None:
+    jacket = await in_transit_down_jacket(stack)
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(jacket.phone)
+    none, listed = await customer.says("where is my trench coat", replies=2)
+    assert none.text == stack.t("order.item_not_found", "en")
+    assert listed.button(jacket.order_no)
