@@ -201,6 +201,12 @@ QUEUED_TURNS = 8
 """Messages after which a second job asked is no longer taken up by itself."""
 
 
+_VARIANT_JOBS: frozenset[str] = frozenset({"exchange", "modify"})
+"""Jobs that change an item's size or colour."""
+_VARIANT_QUESTIONS: frozenset[str] = frozenset({"color", "size"})
+"""Questions such a job answers once done ("有黑色吗", "有L吗" beside "有的话就换")."""
+
+
 def _only_looked_up(text: str, decision: Decision) -> bool:
     """A status question the order's card answers by itself ("has my hoodie shipped yet?"):
     no other order named, no job in it (an urge, a note, a wrong item…), no wait complained of
@@ -328,11 +334,18 @@ class IntentMiddleware(BaseMiddleware):
         if state is not None and await state.get_state() is not None:
             return  # a step still waits for her (the first job's last, another's)
         card_since = memory.card is not None and memory.card[2] > memory.queued_at.timestamp()
+        changed_since = (
+            done is not None and done.kind in _VARIANT_JOBS and done.at > memory.queued_at
+        )
         asked, memory.queued, memory.queued_at = memory.queued, None, None
         memory.pending_text = None  # (its button is this)
         matched = self.engine.match(asked)
         if card_since and matched.intent == "order.status" and _only_looked_up(asked, matched):
             return  # "has my hoodie shipped?" beside the job: the order's card above answered it
+        if changed_since and matched.group in _VARIANT_QUESTIONS:
+            # "有黑色吗 有的话就换黑色" beside an exchange: the exchange to black, done, answered
+            # it (it was asked again after the exchange, as if the shirt were not changed)
+            return
         if event.message is not None:
             source = event.message
             replay = source.model_copy(update={"text": asked, "contact": None})
@@ -350,6 +363,9 @@ class IntentMiddleware(BaseMiddleware):
             self._count(decision.intent or "-", "queued")
             dispatcher = data["dispatcher"]
             rest = {k: v for k, v in data.items() if k not in ("decision", "lead_part")}
+            # no step waits (checked above): the turn's state as read before the job was done
+            # would take the replay into the finished job's step
+            rest["raw_state"] = None
             await dispatcher.propagate_event("message", replay, decision=decision, **rest)
         except Exception:
             logger.exception("the second job of a message failed")

@@ -4,10 +4,14 @@ the parcel by, not a bare clock time."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from tests.e2e.test_named_item_jobs import name_product, newer_orders
+from worker.db.models import Order, OrderItem, Variant
 
 
 async def test_a_return_quote_says_the_day_to_send_it_by_not_a_clock_time_zh_and_en(stack) -> None:
@@ -119,3 +123,34 @@ async def test_an_item_in_none_of_her_orders_is_said_plainly_then_her_list_en(st
     none, listed = await customer.says("where is my trench coat", replies=2)
     assert none.text == stack.t("order.item_not_found", "en")
     assert listed.button(jacket.order_no)
+
+
+async def test_a_colour_asked_beside_the_exchange_is_not_replayed_once_it_is_done_zh(
+    stack,
+) -> None:
+    """ "有黑色吗 有的话就换黑色" at the exchange's step: the exchange to black went on, and the
+    colour question beside it was queued and replayed after the exchange was done (into the
+    finished exchange's step, which failed). The exchange to that colour answered it: nothing
+    replayed."""
+    order = await stack.make_order(kind="custom", state="shipped", delivered_ago=timedelta(hours=6))
+    await name_product(stack, order.product_id, "定制真丝衬衫", "Custom Silk Shirt")
+    async with stack.shop.db.write() as session:  # the shirt she has is white
+        item = (await session.scalars(select(OrderItem).join(Order).where(
+            Order.order_no == order.order_no))).one()
+        old = await session.get(Variant, item.variant_id)
+        white = (await session.scalars(select(Variant).where(
+            Variant.product_id == old.product_id, Variant.size == "M", Variant.color == "白色"
+        ))).one()
+        item.variant_id = white.id
+    customer = stack.customer()
+    await customer.shares_contact(order.phone)
+    for said in ("真丝衬衫能换个颜色吗 白色有点透", "有黑色吗 有的话就换黑色", "确认"):
+        stack.fake.user_says(said, user_id=customer.user_id)
+        await asyncio.sleep(2.5)
+    texts = [m.text for m in stack.fake.messages(customer.user_id)]
+    [made] = await stack.exchanges(order.order_no)
+    async with stack.shop.db.read() as session:
+        new = await session.get(Variant, made.new_variant_id)
+    assert new.color == "黑色" and any(made.rma_no in t for t in texts), texts
+    next_job = stack.t("also.next", asked="").split("“")[0]
+    assert [t for t in texts if t.startswith(next_job)] == [], texts
