@@ -40,10 +40,14 @@ from bot.services.answers import answer_from_policy
 from bot.services.choices import asks_a_question
 from bot.services.conversation import Conversation
 from bot.services.followups import about_the_order_in_view
+from bot.services.orders import ORDERS_KNOWN, list_orders, lookup, order_mentioned
+from bus import Bus
+from bus.contracts import OrderFound
 from intents import Decision
 from intents.garments import names_a_garment
 from intents.paying import unpaid_closing_said
 from intents.person import person_asked
+from shop.regions import canonical_region, region_display_name
 
 _WILL = re.compile(r"\b(will|does|would|do)\b", re.IGNORECASE)
 
@@ -67,6 +71,25 @@ _OWN = re.compile(r"我的|我那|我这|我退|单号|订单|\b(?:my|mine|i ret
 def refund_time_in_general(text: str) -> bool:
     in_general = choices.asks_in_general(text) or _REFUNDS_TAKE.search(text) is not None
     return in_general and _OWN.search(text) is None
+
+
+async def province_of_her_order(conv: Conversation, rpc: Bus, text: str) -> str | None:
+    """The province a verified customer's order goes to: the order her words name ("昨天那单卫
+    衣"), else her latest not yet shipped; ``None`` when she is not verified or has none."""
+    if conv.memory.linked is False:
+        return None
+    orders = await list_orders(rpc, conv, limit=ORDERS_KNOWN)
+    if not orders:
+        return None
+    order_no = await order_mentioned(rpc, conv, text) or next(
+        (o.order_no for o in orders if o.state in ("awaiting_payment", "paid")), None
+    )
+    if order_no is None:
+        return None
+    found = await lookup(rpc, conv, order_no)
+    if not isinstance(found, OrderFound):
+        return None
+    return canonical_region(found.order.province)
 
 
 class OrderJobWords(Filter):
@@ -332,6 +355,7 @@ def get_routers() -> tuple[Router, Router, Router]:
         message: Message,
         flows: Flows,
         conv: Conversation,
+        rpc: Bus,
         decision: Decision,
         lead_part: str | None = None,
     ) -> None:
@@ -353,8 +377,29 @@ def get_routers() -> tuple[Router, Router, Router]:
             return
         if decision.intent == "order.modify" and postage_together(text):
             # "能跟昨天那单一起寄吗 省一份运费": the combine rule (the policy's days within which
-            # orders count together), not a change or a note (jobs batch 9)
-            await answer_from_policy(conv, "shipping.fee", text, decision.slots)
+            # orders count together), not a change or a note (jobs batch 9) — for the province
+            # her order goes to, when she is verified (it asked her province, which the order
+            # has)
+            slots = decision.slots
+            if slots.region is None and conv.memory.region is None:
+                province = await province_of_her_order(conv, rpc, text)
+                if province is not None:
+                    slots = slots.model_copy(update={"region": province})
+            await answer_from_policy(conv, "shipping.fee", text, slots)
+            region = slots.region or conv.memory.region
+            policy = conv.replies.policy
+            if region is not None and policy.free_shipping_rule(region).combine_orders_days is None:
+                # her province has no combine rule: the question she asked, answered no
+                joiner = "、" if conv.locale.startswith("zh") else ", "
+                await conv.say(conv.t(
+                    "shipping.combine_not_here",
+                    region=region_display_name(region, conv.locale),
+                    regions=joiner.join(
+                        region_display_name(r, conv.locale)
+                        for r in policy.free_shipping.jzhw_regions
+                    ),
+                    days=policy.free_shipping.combine_orders_days,
+                ))
             return
         # asked beside a question, the job's own words (bot.services.several): "改地址 另外
         # 发顺丰吗" changes the address and records no courier

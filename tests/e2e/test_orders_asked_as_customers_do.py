@@ -154,3 +154,28 @@ async def test_a_colour_asked_beside_the_exchange_is_not_replayed_once_it_is_don
     assert new.color == "黑色" and any(made.rma_no in t for t in texts), texts
     next_job = stack.t("also.next", asked="").split("“")[0]
     assert [t for t in texts if t.startswith(next_job)] == [], texts
+
+
+async def test_combining_orders_for_postage_uses_her_orders_province_zh(stack) -> None:
+    """ "能跟昨天那单卫衣一起寄吗 省一份运费" from a verified customer got the whole postage rule
+    and "告诉我您在哪个省份" — her hoodie's order has it. Now the rule for that province: to
+    Jiangsu the orders within the combine days count together; to Beijing they don't, said
+    plainly."""
+    for province, combined in (("江苏", True), ("北京", False)):
+        hoodie = await stack.make_order(
+            kind="regular", state="paid", delivered_ago=None, paid_ago=timedelta(days=1),
+            province=province,
+        )  # fmt: skip
+        await name_product(stack, hoodie.product_id, "连帽卫衣", "Pullover Hoodie")
+        customer = stack.customer()
+        await customer.shares_contact(hoodie.phone)
+        asked = "我刚又拍了条碎花裙 还没付 能跟昨天那单卫衣一起寄吗 省一份运费"
+        stack.fake.user_says(asked, user_id=customer.user_id)
+        await asyncio.sleep(2.5)
+        texts = [m.text for m in stack.fake.messages(customer.user_id)][1:]
+        assert texts and f"寄到{province}" in texts[0], texts
+        assert not any("哪个省份" in t for t in texts), texts
+        days = stack.replies.policy.free_shipping.combine_orders_days
+        jzhw = "江苏、浙江、上海、安徽"
+        not_here = stack.t("shipping.combine_not_here", region=province, regions=jzhw, days=days)
+        assert (not_here in texts) is not combined, texts
