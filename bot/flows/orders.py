@@ -265,7 +265,7 @@ _STATUS_ASKED = re.compile(
 # "羽绒服收到了", "衬衫到了 谢谢", "got my jeans, thanks": her parcel reported come — no question,
 # nothing wrong said after it (the message ends with it)
 _RECEIVED = re.compile(
-    r"(?:已经?|刚刚?|终于)?(?:收到|到|签收)(?:了|啦)[\s!！~～。.,，]*(?:谢谢|谢啦|多谢|感谢)?"
+    r"(?:已经?|刚刚?|终于)?(?:收到|到|签收)(?:了|啦)[\s!！~～。.,，]*(?:(?:谢谢|谢啦|多谢|感谢)(?:啦|了|你|您|哈|亲)?)?"
     r"[\s!！~～。.]*$"
     r"|\b(?:got|received) (?:it|them|my [a-z -]{2,30}?)[\s!.~,]*(?:thanks?(?: you)?[\s!.]*)?$"
     r"|\b(?:has |have |just )?(?:arrived|came)\b[\s!.~,]*(?:thanks?(?: you)?[\s!.]*)?$",

@@ -40,7 +40,7 @@ from bot.services.answers import answer_from_policy
 from bot.services.choices import asks_a_question
 from bot.services.conversation import Conversation
 from bot.services.followups import about_the_order_in_view
-from bot.services.orders import ORDERS_KNOWN, list_orders, lookup, order_mentioned
+from bot.services.orders import ORDERS_KNOWN, is_linked, list_orders, lookup, order_mentioned
 from bus import Bus
 from bus.contracts import OrderFound
 from intents import Decision
@@ -240,11 +240,32 @@ class FollowUpOnOrderInView(Filter):
         )
 
 
+class HerItemCame(Filter):
+    """ "衬衫收到了 谢谢", "got my down jacket, thanks" from a verified customer: her parcel
+    reported come, with thanks (the engine's goodbye, which told her when in-stock items ship):
+    glad it came, and the receipt one tap away (``OrderQueryFlow.answer``). Read only when the
+    engine heard thanks."""
+
+    async def __call__(
+        self, message: Message, conv: Conversation, rpc: Bus, decision: Decision | None = None
+    ) -> bool:
+        if decision is None or decision.group != "thanks" or conv.memory.linked is False:
+            return False
+        text = message.text or ""
+        # (whether she is verified asked last: a thanks that names no item come asks nothing)
+        return received_said(text) and names_her_item(text) and await is_linked(rpc, conv)
+
+
 def get_in_view_router() -> Router:
     """A short follow-up about the order whose card was just shown, before the intents (which
-    would answer "那什么时候到" with the shop's times): outside any flow."""
+    would answer "那什么时候到" with the shop's times), and her item reported come with thanks
+    (the goodbye): outside any flow."""
     router = Router(name=f"{__name__}.in_view")
     router.message.filter(InState(None), HasText())
+
+    @router.message(HerItemCame())
+    async def handle_her_item_came(message: Message, flows: Flows) -> None:
+        await flows.get(OrderQueryFlow).ask("order.status", None, None, message.text or "")
 
     @router.message(FollowUpOnOrderInView())
     async def handle_follow_up_on_order_in_view(

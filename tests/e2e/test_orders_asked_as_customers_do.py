@@ -179,3 +179,14 @@ async def test_combining_orders_for_postage_uses_her_orders_province_zh(stack) -
         jzhw = "江苏、浙江、上海、安徽"
         not_here = stack.t("shipping.combine_not_here", region=province, regions=jzhw, days=days)
         assert (not_here in texts) is not combined, texts
+
+
+async def test_her_item_said_come_with_thanks_is_no_goodbye_zh(stack) -> None:
+    """ "羽绒服到了 谢谢啦" was the chat's goodbye (and when in-stock items ship): her parcel
+    came — glad it did, the receipt one tap away."""
+    jacket = await in_transit_down_jacket(stack)
+    customer = stack.customer()
+    await customer.shares_contact(jacket.phone)
+    [said] = await customer.says("羽绒服到了 谢谢啦")
+    assert said.text == stack.t("order.received.shipped", order_no=jacket.order_no)
+    assert said.button(stack.t("button.confirm_receipt"))
