@@ -29,14 +29,23 @@ def summary(order_no: str, name: str, en: str, state: str, days_ago: int) -> Ord
 FILLER = [summary(f"KF1{n:07d}", "纯色打底衫", "Basic Tee", "completed", n) for n in range(30)]
 NEW_BLAZER = summary("KF20000001", "亚麻西装外套", "Linen Blazer", "paid", 0)
 OLD_BLAZER = summary("KF20000002", "休闲西装外套", "Casual Blazer", "shipped", 40)
+OLD_DONE = summary("KF20000003", "休闲西装外套", "Casual Blazer", "completed", 40)
 
 
 def test_an_item_in_an_order_older_than_the_list_shows_is_found() -> None:
-    orders = [*FILLER, OLD_BLAZER]
-    assert OLD_BLAZER not in shown_orders(orders, "q")  # (the list shows the latest ten)
-    assert named_orders(orders, "q", (), "我的西装外套到哪了") == [OLD_BLAZER]
+    orders = [*FILLER, OLD_DONE]
+    assert OLD_DONE not in shown_orders(orders, "q")  # (the list shows the latest ten finished)
+    assert named_orders(orders, "q", (), "我的西装外套到哪了") == [OLD_DONE]
     taken = _taken_at_once(orders, "q", (), "my blazer, where is it?")
-    assert taken is OLD_BLAZER
+    assert taken is OLD_DONE
+
+
+def test_an_order_under_way_behind_ten_newer_finished_ones_is_on_the_list() -> None:
+    """Orders still under way come first, however old (a parcel weeks late never showed); the
+    list keeps its newest-first order and its length."""
+    shown = shown_orders([*FILLER, OLD_BLAZER], "q")
+    assert len(shown) == LIST_SHOWN and shown[-1] is OLD_BLAZER
+    assert shown[:-1] == FILLER[: LIST_SHOWN - 1]
 
 
 def test_the_job_s_states_pick_among_two_orders_holding_it() -> None:
