@@ -237,6 +237,20 @@ def split_terms(terms: ReturnTerms) -> tuple[list[int], list[int], list[str]] | 
     return good, [i.item_id for i in bad], reasons
 
 
+def split_blocked(terms: ReturnTerms) -> tuple[list[int], list[int], list[str]] | None:
+    """(the items no reason of ``BLOCKING`` stops, the items one does, those reasons) when only
+    some items have such a reason (the jeans already on a return, the tee not); ``None`` when
+    every item has one, none does, or the order itself is refused."""
+    blocked = [i for i in terms.items if set(i.reasons) & BLOCKING]
+    free = [i.item_id for i in terms.items if not set(i.reasons) & BLOCKING]
+    if not blocked or not free or set(terms.reasons) & ORDER_REASONS:
+        return None
+    reasons: list[str] = []
+    for item in blocked:
+        reasons.extend(r for r in item.reasons if r in BLOCKING and r not in reasons)
+    return free, [i.item_id for i in blocked], reasons
+
+
 class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     states = ReturnRequest
     keeps_waiting = True
@@ -433,7 +447,12 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return
         blocking = [r for r in terms.reasons if r in BLOCKING]
         if blocking:
-            await self.refuse(draft, terms, blocking, order=order)
+            # one item of two already on a return (or exchanged): that one said, the other
+            # offered — the whole return was refused for it
+            split = split_blocked(terms) if len(item_ids) > 1 else None
+            if split is None or not await self.offer_part(draft, terms, at_quote=False,
+                                                          split=split):
+                await self.refuse(draft, terms, blocking, order=order)
             return
         in_return = [i for i in order.items if i.item_id in item_ids]
         told_apart = choices.causes_per_item(draft.note, in_return)
@@ -444,9 +463,12 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.causes_picked(told_apart, told=True)
             return
         said = choices.return_cause(draft.note)
-        if said is None and not terms.eligible and terms.reasons:
+        if said is None and not terms.eligible and terms.reasons and split_terms(terms) is None:
             # custom-made, proxy, the window passed: no reason but a fault can lift it — said
-            # first and plainly, not after "why are you returning it?" as if it might go
+            # first and plainly, not after "why are you returning it?" as if it might go. Only
+            # some of the items so ("两件都想退", one custom-made): why is asked of all as usual
+            # — a fault lifts the rule, her own reason offers the others alone (cause_picked);
+            # the whole return was refused before the reason was asked
             draft.refused_first = True
             await self.wait(ReturnRequest.waiting_for_cause, draft)
             await self.refuse(draft, terms, terms.reasons, fault_lifts=True)
@@ -829,11 +851,20 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             text += "\n" + conv.t("returns.offer_human")
         await conv.say(text, reply_markup=markup)
 
-    async def offer_part(self, draft: ReturnDraft, terms: ReturnTerms, *, at_quote: bool) -> bool:
+    async def offer_part(
+        self,
+        draft: ReturnDraft,
+        terms: ReturnTerms,
+        *,
+        at_quote: bool,
+        split: tuple[list[int], list[int], list[str]] | None = None,
+    ) -> bool:
         """Some items may go back and some not (a custom-made shirt beside regular trousers, a
         faulty item beside one past its window): which can't and why, and the others offered
-        at once (yes / no). ``False``: not such a refusal (every item refused, or the order)."""
-        split = split_terms(terms)
+        at once (yes / no). ``False``: not such a refusal (every item refused, or the order).
+        ``split``: the items and reasons, when not those of ``split_terms`` (a reason no cause
+        lifts, found before the reason was asked: ``split_blocked``)."""
+        split = split or split_terms(terms)
         if split is None or draft.order_no is None:
             return False
         good, bad, reasons = split
@@ -869,8 +900,9 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         if not keep:
             refused = [i for i in draft.item_ids if i not in part]
             self._keep_items(draft, refused)
-            assert draft.cause is not None
-            terms = await self.ask_quote(draft, cause=draft.cause, fit=draft.fit_for_resale)
+            terms = await self.ask_quote(
+                draft, cause=draft.cause or "changed_mind", fit=draft.fit_for_resale
+            )
             if terms is None:
                 return
             await self.refuse(
@@ -880,6 +912,13 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         self._keep_items(draft, part)
         draft.key = None  # another return than the one quoted
         await self.keep(draft)
+        if draft.cause is None:
+            # offered before any reason was asked (the other item already on a return): the
+            # items kept go on from the start — their reason asked
+            order = await self.drafted_order(draft)
+            if order is not None:
+                await self.with_items(draft, order, part)
+            return
         if draft.part_at_quote:
             await self.quote(draft)
         elif draft.causes:

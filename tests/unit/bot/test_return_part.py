@@ -88,3 +88,87 @@ async def test_no_typed_gives_a_person_and_makes_nothing() -> None:
     [options] = await harness.say("不用了")
     assert harness.t("returns.offer_human") in options, options
     assert "高腰牛仔裤" in options and worker.created == []
+
+
+class JeansCustomMade(ReturningWorker):
+    """The jeans (12) are custom-made: never refunded for her own reasons, a fault lifts it."""
+
+    def terms(self, request: QuoteReturn) -> ReturnTerms:
+        terms = super().terms(request)
+        if request.cause == "quality" or 12 not in {x.item_id for x in request.items}:
+            return terms
+        refused = {"eligible": False, "reasons": ["custom_no_return"]}
+        items = [
+            item.model_copy(update={**refused, "kind": "custom"}) if item.item_id == 12 else item
+            for item in terms.items
+        ]
+        return terms.model_copy(update={**refused, "items": items})
+
+
+async def test_both_asked_with_a_custom_one_and_no_reason_asks_why_first() -> None:
+    """"两件都想退" with no reason: the custom-made jeans are not refused with the tee before
+    the reason is asked (a fault would lift their rule); her own reason then offers the tee."""
+    worker = JeansCustomMade()
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    [why] = await harness.say("KF20260001 T恤和牛仔裤两件都想退")
+    assert "方便说一下退货原因" in why and "纯棉圆领T恤" in why and "高腰牛仔裤" in why, why
+    assert "不退款" not in why and "不能退" not in why, why
+    [offer] = await harness.say("就是不想要了")
+    assert "高腰牛仔裤" in offer.split("\n")[0] and "纯棉圆领T恤" in offer.split("\n")[-1], offer
+    [fit] = await harness.say("好的")
+    assert harness.t("returns.fit_question") in fit and "高腰牛仔裤" not in fit, fit
+
+
+async def test_both_asked_with_a_custom_one_then_its_fault_takes_both() -> None:
+    worker = JeansCustomMade()
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    await harness.say("KF20260001 T恤和牛仔裤两件都想退")
+    [quote] = await harness.say("两件都开线了")
+    assert "确认退货" in quote, quote
+    assert [line.item_id for line in worker.quotes[-1].items] == [11, 12]
+
+
+class JeansReturnedAlready(ReturningWorker):
+    """The jeans (12) are on a return already: no cause lifts it (a BLOCKING reason)."""
+
+    def terms(self, request: QuoteReturn) -> ReturnTerms:
+        terms = super().terms(request)
+        if 12 not in {x.item_id for x in request.items}:
+            return terms
+        refused = {"eligible": False, "reasons": ["already_returned"]}
+        items = [
+            item.model_copy(update=refused) if item.item_id == 12 else item for item in terms.items
+        ]
+        return terms.model_copy(update={**refused, "items": items})
+
+
+async def test_a_blocking_reason_of_one_item_offers_the_other() -> None:
+    """Already returned: said of the jeans alone, before any reason is asked, and the tee
+    offered; yes asks the tee's reason, and the return made is of the tee."""
+    worker = JeansReturnedAlready()
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    [offer] = await harness.say("KF20260001 T恤和牛仔裤两件都想退")
+    first = offer.split("\n")[0]
+    assert "高腰牛仔裤" in first and "纯棉圆领T恤" not in first, offer
+    assert "已经在办理退货" in offer and "纯棉圆领T恤" in offer.split("\n")[-1], offer
+    [why] = await harness.say("好")
+    assert "方便说一下退货原因" in why and "高腰牛仔裤" not in why, why
+    [fit] = await harness.say("尺码不合适")
+    assert harness.t("returns.fit_question") in fit, fit
+    [quote] = await harness.say("没穿过")
+    assert "确认退货" in quote, quote
+    await harness.press(harness.t("button.confirm_return"))
+    [request] = worker.created
+    assert [line.item_id for line in request.items] == [11]
+
+
+async def test_a_blocking_reason_of_one_item_then_no_makes_nothing() -> None:
+    worker = JeansReturnedAlready()
+    harness = Harness(worker.bus())
+    await harness.share_contact(PHONE)
+    await harness.say("KF20260001 T恤和牛仔裤两件都想退")
+    [options] = await harness.say("不用了")
+    assert "高腰牛仔裤" in options and worker.created == [], options
