@@ -69,6 +69,10 @@ class SizeDraft(Draft):
     product_id: int | None = None
     asked: str | None = None
     """A size the customer asked about ("XL行不", "那L呢"): said against the advice."""
+    worn: str | None = None
+    worn_step: int = 0
+    """The size she has and said does not fit ("L码穿着太小了": L, +1; "an L and too big":
+    L, -1): the advice moves away from it, never to it."""
     choices: list[ProductChoice] = Field(default_factory=list)
     """Products the question could be about, offered as buttons."""
     several: list[ProductChoice] = Field(default_factory=list)
@@ -122,6 +126,48 @@ def usual_size(text: str) -> str | None:
         return None
     size = next(g for g in found.groups() if g)
     return _SIZE_WORDS.get(size.lower(), size.upper())
+
+
+_SIZE = r"(XXS|XXL|XS|XL|S|M|L)"
+# "L码穿着太小了", "买的L穿着大", "M号有点紧": the size she has, then how it fits her (a clause;
+# no question in it: "M码会不会小" / "L码大不大" are asked about a size, said against the advice)
+_WORN_ZH = re.compile(
+    _SIZE + r"(?![A-Za-z])\s*(?:码|号)?(?:的)?\s*(?:穿着|穿起来|穿上|上身)?\s*"
+    r"(?:太|偏|有点|有些|有一点|稍微|还是|真的|特别|非常|好)*\s*"
+    r"(?:(小|紧|短|勒|窄)|(大|松|肥|宽|长))(?:了|啊|呀|得很|一点)?",
+    re.IGNORECASE,
+)
+_ASKED_ZH = re.compile(r"会不会|是不是|吗|么|[大小松紧]不[大小松紧]|[?？]")
+# "i got the jeans in L and theyre too small", "the ones i have are an M and too big"
+_WORN_EN = re.compile(
+    r"\b(?:in|an?|size|my|the)\s+(xxs|xxl|xs|xl|s|m|l)\b(?:(?!\b(?:if|would|will|should)\b)"
+    r"[^.?!;]){0,40}?\b(?:too|a bit|a little|bit|kinda|quite|really|way too|so)\s+"
+    r"(?:(small|tight|short|snug)|(big|loose|baggy|large|long))\b",
+    re.IGNORECASE,
+)
+_ASKED_EN = re.compile(
+    r"(?:is|are|would|will|does|do|should|could|can|might|whether|if)\b", re.IGNORECASE
+)
+_CLAUSES = re.compile(r"[，。,;；!！\n]|\s{1,}(?=[\u4e00-\u9fff])")
+
+
+def worn_misfit(text: str) -> tuple[str, int] | None:
+    """(the size she has, +1 bigger / -1 smaller) when she says the size she has doesn't fit
+    ("我买的L码穿着太小了", "i got them in L and they're too small"); ``None`` otherwise, and for
+    a question about a size ("M码会不会小", "would an M be too small?")."""
+    found = _WORN_EN.search(text)
+    if found is not None:
+        start = max(text.rfind(mark, 0, found.start()) for mark in ".?!;") + 1
+        asked = _ASKED_EN.match(text[start : found.start()].strip()) or text[
+            found.end() :
+        ].lstrip().startswith("?")
+        if not asked:
+            return found.group(1).upper(), 1 if found.group(2) else -1
+    for clause in _CLAUSES.split(text):
+        found = _WORN_ZH.search(clause)
+        if found is not None and not _ASKED_ZH.search(clause[found.start() :]):
+            return found.group(1).upper(), 1 if found.group(2) else -1
+    return None
 
 
 CHART_WORDS = re.compile(
@@ -178,6 +224,10 @@ class SizeFlow(Flow):
         """Merge what the message said into the question and answer, or ask for what is
         missing."""
         draft.merge(slots)
+        if slots.size is not None:  # (gated: only a message that names a size can say so)
+            worn = worn_misfit(text)
+            if worn is not None:
+                draft.worn, draft.worn_step = worn
         if draft.product_id is None:
             try:
                 candidates = await self._products_of_order(slots.order_no) if slots.order_no else []
@@ -201,6 +251,12 @@ class SizeFlow(Flow):
             elif candidates:
                 draft.choices = candidates
         memo = self.conv.memory.product
+        if (
+            draft.worn is None and memo is not None and memo.worn is not None
+            and draft.product_id == memo.product_id
+        ):
+            # "那XL呢" right after "L码穿着太小了": the size she has still doesn't fit
+            draft.worn, draft.worn_step = memo.worn
         if (
             not draft.measured and draft.height_cm is None and draft.weight_kg is None
             and memo is not None and memo.measured is not None
@@ -319,17 +375,55 @@ class SizeFlow(Flow):
         memo.advised = advice.size
         if advice.basis == "measured":
             memo.measured = (advice.waist_cm, advice.hip_cm, advice.bust_cm)
-        text = conv.replies.render_size_advice(advice, conv.locale, chart)
-        asked = self._asked_size(draft.asked, advice, chart)
+        moved = self._away_from_worn(draft, advice, chart)
+        if moved is not None:
+            # "L码穿着太小了": never L again — the advice if it is bigger already, else one up
+            text, size = moved
+            memo.advised = size
+            memo.size = draft.asked if draft.asked in sizes and draft.asked != draft.worn else size
+            memo.worn = (draft.worn, draft.worn_step) if draft.worn else None
+            asked = (
+                self._asked_size(draft.asked, advice.model_copy(
+                    update={"kind": "exact", "size": size, "alternatives": []}), chart)
+                if draft.asked != draft.worn and size is not None else None
+            )
+        else:
+            text = conv.replies.render_size_advice(advice, conv.locale, chart)
+            asked = self._asked_size(draft.asked, advice, chart)
         above = f"{asked}\n" if asked else ""
         # Outside the chart: a person finds something that suits (the button opens a ticket).
         markup = (
             conv.offer_human("other")
-            if advice.kind == "out_of_range"
+            if advice.kind == "out_of_range" or (moved is not None and moved[1] is None)
             else conv.feedback("size.recommend")
         )
         name = display_name(conv, facts.summary)
         await conv.say(f"<b>{_escape(name)}</b>\n{above}{text}", reply_markup=markup)
+
+    def _away_from_worn(
+        self, draft: SizeDraft, advice: Advice, chart: SizeChart
+    ) -> tuple[str, str | None] | None:
+        """The advice when she said the size she has doesn't fit: (its words, the size advised;
+        ``None`` when the chart has nothing bigger or smaller). ``None``: nothing said of the
+        size she has (or it is not this item's, or the chart gave no size)."""
+        names = [row.size for row in chart.rows]
+        if draft.worn is None or draft.worn not in names or advice.kind not in ("exact", "between"):
+            return None
+        worn = names.index(draft.worn)
+        suggested = [s for s in ([advice.size] if advice.size else advice.alternatives) if s]
+        beyond = [s for s in suggested if s in names
+                  and (names.index(s) - worn) * draft.worn_step > 0]  # fmt: skip
+        t = self.conv.t
+        way = "bigger" if draft.worn_step > 0 else "smaller"
+        if beyond:
+            size = beyond[0] if draft.worn_step > 0 else beyond[-1]
+        else:
+            index = worn + draft.worn_step
+            if not 0 <= index < len(names):
+                return t(f"size.worn.no_{way}", worn=draft.worn), None
+            size = names[index]
+        text = t(f"size.worn.{way}", worn=draft.worn, size=size) + "\n" + t("size.tolerance")
+        return text, size
 
     def _asked_size(self, asked: str | None, advice: Advice, chart: SizeChart) -> str | None:
         """The size the customer asked about, against the advice: fits, looser or tighter."""

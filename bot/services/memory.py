@@ -60,6 +60,9 @@ class ProductMemo(BaseModel):
     measured: tuple[float | None, float | None, float | None] | None = None
     """The waist, hip and bust the advice went by, when it went by the customer's measures
     ("and if i like it a bit looser?" right after is advised again by them)."""
+    worn: tuple[str, int] | None = None
+    """The size she has of it and which way it misfits ("L码穿着太小了": ("L", 1)): "那XL呢"
+    right after is said against the advice that moved away from it, not the chart's L."""
 
 
 class Offer(BaseModel):

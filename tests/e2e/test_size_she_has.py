@@ -1,0 +1,40 @@
+"""Size advice when she says the size she has is too small or too big: the advice moves away
+from it. Before, "我买的牛仔裤L码穿着太小了 170 60kg" was told "L 码适合您 … 建议选 L 码" — the
+size her body matches on the chart, the very size she said does not fit (jobs batch 10's
+size-advice script; batch 11's "I got the jeans in L and they're too small")."""
+
+from __future__ import annotations
+
+import re
+
+
+def advised(text: str) -> list[str]:
+    """The sizes the advice names in bold, as the customer reads them (the chart's sizes)."""
+    return re.findall(r"\b(XXL|XL|XS|S|M|L)\b", text)
+
+
+async def test_too_small_in_l_is_advised_xl_not_l_zh(stack) -> None:
+    customer = stack.customer()
+    [advice] = await customer.says("我买的高腰牛仔裤L码穿着太小了 170 60kg 应该换什么码")
+    assert "XL" in advice.text, advice.text
+    assert "L 码适合您" not in advice.text and "建议选 L 码" not in advice.text, advice.text
+    # the follow-up size is the one advised: "那L呢" is not what she was told
+    [again] = await customer.says("那XL呢")
+    assert "XL 码适合您" in again.text or "建议选 XL" in again.text, again.text
+
+
+async def test_too_big_in_l_is_advised_m_not_l_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    [advice] = await customer.says(
+        "the high-waist jeans i have are an L and too big, im 170cm 60kg, what size instead?"
+    )
+    assert "M" in advised(advice.text), advice.text
+    assert "L is a good choice" not in advice.text and "suggest size L" not in advice.text
+
+
+async def test_a_size_asked_about_is_still_said_against_the_advice_zh(stack) -> None:
+    """"M码会不会小" is a question about a size, not the size she has: said against the advice
+    as before (M is tighter than the L advised)."""
+    customer = stack.customer()
+    [advice] = await customer.says("高腰牛仔裤 170 60kg M码会不会小")
+    assert "M 码您穿会比 L 码紧一些" in advice.text, advice.text
