@@ -390,6 +390,9 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
     ("changed_mind", _any(
         "不喜欢", "不想要", "不要了", "不需要", "买多了", "买重", "改主意", "拍错", "后悔",
         "changed my mind", "don'?t (like|want|need)", "no longer (want|need)", "by mistake",
+        # "dont really like them" (jobs batch 11): the word between took the reason away
+        r"\b(don'?t|do not) (really|actually|even|much|quite) (like|want|need|love)\b",
+        r"\bnot (really )?a (big )?fan\b",
     )),
 )  # fmt: skip
 
@@ -515,7 +518,10 @@ _FIT = _any(
     "没洗",
     "未洗",
     "没拆",
+    # "没上身 标签还在" (jobs batch 11): not put on, the label said for the tag
+    "(没|未)上(过)?身",
     "吊牌(还在|都在|完好|没剪|没拆)",
+    "标签[都也]*(还在|都在|在的|在$|在 |完好|没剪|没拆|挂着|留着)",
     # the tags told in other words, a try-on only (fine for resale): "他就试了一下 吊牌都还挂着"
     # opened a complaint ticket at a return's condition question (jobs batch 5)
     "吊牌[都也还]*(挂着|留着|在的|在$|在 )",
@@ -539,6 +545,7 @@ _UNFIT = _any(
     "(?<![没未])洗过",
     "剪了吊牌",
     "吊牌(剪|拆|掉|没了)",
+    "标签(剪|拆|掉|没了)",
     "弄脏",
     "(?<!never )(?<!not )(?<!un)(?<!n't )(?<!nt )(?<!even )worn",
     "(?<!not )washed",
@@ -1172,7 +1179,10 @@ _DROPS_RETURN = re.compile(
 )
 _ASKS_EXCHANGE = re.compile(
     r"换|exchange|swap|size (?:up|down)|(?:one|a) size (?:up|down|bigger|smaller)|bigger|smaller"
-    r"|(?:another|different|other) (?:size|colou?r)",
+    r"|(?:another|different|other) (?:size|colou?r)"
+    # "actually can i just get them in M instead" mid-return (jobs batch 11): a size named
+    r"|\b(?:get|have|want|need|take) (?:it|them|one|this|that|these) in (?:an? |size )?"
+    r"(?:xxs|xs|s|m|l|xl|xxl|small|medium|large|\d{2})\b",
     re.IGNORECASE,
 )
 _DROPS_EXCHANGE = re.compile(
