@@ -548,6 +548,21 @@ def colors_named(text: str) -> list[tuple[str, str]]:
     ]
 
 
+COLOR_MARK = "〔色〕"
+"""What ``colors_marked`` puts where a colour was named."""
+
+
+def colors_marked(text: str) -> str:
+    """The text (prepared, as ``colors_named`` reads it) with each colour it names replaced by
+    ``COLOR_MARK``: what is said right after a colour can be read ("in light blue XL")."""
+    raw = prepare(text) if text else ""
+    if not raw:
+        return ""
+    return _COLOR_RE.sub(
+        f" {COLOR_MARK} ", _COLOR_STOP.sub(" ", chinese_numerals_to_digits(raw))
+    )
+
+
 def extract_slots(text: str) -> Slots:
     """Read every slot the text carries. Never raises; unknown or implausible values stay None."""
     if not text:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bus import Bus
 from bus.contracts import GetProduct, ProductFound, VariantView
-from intents.slots import colors_named
+from intents.slots import COLOR_MARK, colors_marked, colors_named
 from shop.colours import colour_name
 from shop.enums import SIZE_LADDER, SIZE_LETTERS
 
@@ -90,9 +90,22 @@ class SizeWish:
         return self.target is not None or self.step != 0
 
 
+# "can i get it in light blue XL", "换浅蓝色XL", "black XL then": the size right after the colour
+# wanted (the colour between lost it: "a bit small" then read as one up, L) — not the one she
+# has, "白色M码小了"
+_AFTER_COLOR = re.compile(
+    re.escape(COLOR_MARK) + r"\s*色?\s*(?:的)?\s*" + _SIZE
+    + r"(?![A-Za-z])(?!\s*(?:码|号)?\s*(?:的)?\s*"
+    r"(?:太|有点|偏|小了|大了|紧|松|too\b|is\b|'s\b|are\b|was\b))",
+    re.IGNORECASE,
+)
+
+
 def size_wish(text: str) -> SizeWish:
     text = _NOT_SIZE.sub(" ", text)
     target = _TARGET.search(text)
+    if target is None and colors_named(text):
+        target = _AFTER_COLOR.search(colors_marked(text))
     if target is not None:
         return SizeWish(target=target.group(1).upper())
     step = 1 if _UP.search(text) else -1 if _DOWN.search(text) else 0

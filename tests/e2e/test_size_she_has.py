@@ -38,3 +38,22 @@ async def test_a_size_asked_about_is_still_said_against_the_advice_zh(stack) -> 
     customer = stack.customer()
     [advice] = await customer.says("高腰牛仔裤 170 60kg M码会不会小")
     assert "M 码您穿会比 L 码紧一些" in advice.text, advice.text
+
+
+async def test_a_size_named_after_a_colour_is_the_size_wanted_en(stack) -> None:
+    """"a bit small, can i get it in black XL instead": the XL after the colour is the size
+    (the colour between lost it, and "a bit small" was read as one up: L quoted, never
+    said); sold out, said so; "ok white XL then" quotes that one (jobs batch 11)."""
+    order = await stack.make_order(
+        kind="regular", state="shipped", size="M", target_size="XL", target_stock=0
+    )
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    [sold] = await customer.says(
+        f"exchange for order {order.order_no} please, its a bit small. can i get it in black XL"
+        " instead"
+    )
+    assert "black / XL" in sold.text.split("\n")[0] and "sold out" in sold.text, sold.text
+    assert "Confirm" not in str(sold.inline_buttons), sold.text
+    [terms] = await customer.says("oh ok. white XL then")
+    assert "XL / white" in terms.text, terms.text
