@@ -12,19 +12,28 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
+from bot import keyboards
 from bot.flows import start_remedy
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
 from bot.flows.orders import ChangeJob, OrderChangeFlow, order_job
 from bot.flows.returns import ReturnFlow
 from bot.services import offers
-from bot.services.choices import bare_yes_or_no, button_typed, remedy_asked, yes_or_no
+from bot.services.choices import (
+    asks_a_question,
+    bare_yes_or_no,
+    button_typed,
+    remedy_asked,
+    yes_or_no,
+)
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.services.memory import Offer
+from bot.services.orders import lookup
 from bot.services.person import person_asked, someone_senior_asked
 from bot.services.sizes import size_wish, wanted_color
 from bus import Bus
+from bus.contracts import OrderFound
 from intents import Decision, Slots
 from intents.address import parse_address
 from intents.slots import order_number
@@ -165,6 +174,33 @@ def _cancel_answer(text: str) -> bool | None:
     return None
 
 
+# "取消的话钱是原路退回吗", "will i be charged anything if i cancel?" at "确定要取消订单…吗？":
+# a question about the money (the engine read it as a refund asked and listed her orders, and
+# the cancel asked was lost — jobs batch 11)
+_CANCEL_MONEY = re.compile(
+    r"钱|退款|退回|原路|到账|扣费|扣款|收费|手续费|\b(refund(ed)?|money|charged?|fees?|"
+    r"pay(ment)? back)\b",
+    re.I,
+)
+
+
+class CancelMoneyAsked(Filter):
+    """A question about the money at the cancel asked back (not its answer)."""
+
+    async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
+        offer = conv.offer if conv is not None else None
+        text = message.text or ""
+        return (
+            offer is not None
+            and offer.job == "cancel"
+            and offer.order_no is not None
+            and offers.fresh(offer)
+            and _CANCEL_MONEY.search(text) is not None
+            and asks_a_question(text)
+            and _cancel_answer(text) is None
+        )
+
+
 def _same_job_asked(
     text: str, offer: Offer, conv: Conversation, decision: Decision | None
 ) -> bool | None:
@@ -195,6 +231,32 @@ def _same_job_asked(
 
 def get_router() -> Router:
     router = Router(name=__name__)
+
+    @router.message(CancelMoneyAsked())
+    async def on_cancel_money_asked(message: Message, conv: Conversation, rpc: Bus) -> None:
+        """Answered — what was paid comes back the way it was paid, in the policy's days; an
+        unpaid order costs nothing — and the cancel asked again with its buttons."""
+        offer = conv.offer
+        assert offer is not None and offer.order_no is not None
+        await offers.take_buttons_off(conv.bot, conv.chat_id, offer)
+        found = await lookup(rpc, conv, offer.order_no)
+        if not isinstance(found, OrderFound):
+            await conv.say(conv.t("order.cancel.money_asked.unknown"),
+                           reply_markup=keyboards.confirm_cancel(conv.t, offer.order_no))
+            return
+        order = found.order
+        if order.state == "awaiting_payment":
+            text = conv.t("order.cancel.money_asked.unpaid")
+        else:
+            span = conv.replies.policy.returns.refund.arrival_days
+            text = conv.t(
+                "order.cancel.money_asked.paid",
+                total=conv.replies.format_money(order.total + order.postage, conv.locale),
+                arrival=conv.replies.text(
+                    "returns.days_span", conv.locale, low=span.min, high=span.max
+                ),
+            )
+        await conv.say(text, reply_markup=keyboards.confirm_cancel(conv.t, offer.order_no))
 
     @router.message(AnswersOffer())
     async def on_offer_answered(
