@@ -766,6 +766,9 @@ def _names(order: OrderSummary, core: str, level: int) -> bool:
     return bool(said) and all(fits(word) for word in said)
 
 
+_KIN_WORDS = {"pants": ("trousers", "jeans"), "pant": ("trousers", "jeans"), "trousers": ("pants",)}
+"""An English garment word and the word the shop's names may use for the same thing."""
+
 _GARMENT_WORDS = {
     "coat": ("coat", "jacket", "blazer", "trench"),
     "jacket": ("jacket", "coat", "blazer"),
@@ -953,13 +956,19 @@ def _best(
     words = set(re.findall(r"[a-z][a-z-]+", _T_SHIRT.sub("tshirt", lowered)))
     words |= {w.replace("-", "") for w in words}
     words |= {w[:-1] for w in words if w.endswith("s")}
-    scores = []
+    # "my linen pants": the shop's "trousers" — named less fully than by its own word (so the
+    # jeans of "the jeans are too long, my pants" stay the ones named)
+    kin = {k for w in words for k in _KIN_WORDS.get(w, ())} - words
+    scores: list[float] = []
     for option in options:
-        score = 0
+        score: float = 0
         for zh, en in names(option):
             score = max(score, _named_in(zh.lower(), lowered) if zh else 0)
             if en:
-                score = max(score, _named_in_words(en.lower().split(), words))
+                name = en.lower().split()
+                score = max(score, _named_in_words(name, words))
+                if kin and not score:
+                    score = max(score, _named_in_words(name, words | kin) - 0.5)
         scores.append(score)
     best = max(scores, default=0)
     found = [
