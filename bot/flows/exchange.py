@@ -76,7 +76,11 @@ _RECOMMENDED = re.compile(
     r"(?:你|您)?(?:推荐|建议|说)的(?:那个|那款|那件|尺码|码|号)?|(?:推荐|建议)(?:的)?(?:尺码|码)"
     r"|\b(?:the )?(?:one|size) you (?:recommended|suggested|advised|said)\b"
     r"|\b(?:your|the) (?:recommended|suggested) (?:one|size)\b"
-    r"|\bwhat you (?:recommended|suggested)\b",
+    r"|\bwhat you (?:recommended|suggested)\b"
+    # "帮我改成合适的码" right after the advice (jobs batch 11): the size that fits is the one
+    # advised
+    r"|(?:合适|适合)(?:我)?的(?:那个|尺码|码|号)"
+    r"|\b(?:to|for) (?:that(?: size| one)?|the right (?:size|one))\s*(?:then|please|pls|$)",
     re.IGNORECASE,
 )
 """The size the bot advised, pointed at ("换成你推荐的", "swap it for the one you suggested")."""

@@ -3,6 +3,8 @@ itself. The steps are ``bot.flows.size``."""
 
 from __future__ import annotations
 
+import re
+
 from aiogram import Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Filter
@@ -10,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.filters import HasText, InState
 from bot.flows.base import Flows
+from bot.flows.exchange import ExchangeFlow
 from bot.flows.products import explain_unsold
 from bot.flows.size import SizeAdvice, SizeFlow, measurement_named
 from bot.handlers.products import PriceQuestion, SheerQuestion, StockQuestion
@@ -20,6 +23,14 @@ from bot.services.memory import ChatMemory
 from bus import Bus
 from intents import Decision
 from intents.slots import extract_slots
+
+CHANGE_TO_ADVISED = re.compile(
+    r"(?:改|换)成?(?:合适|适合|你说|你推荐|推荐|建议)(?:我)?的"
+    r"|\b(?:change|swap|switch|exchange) (?:it|mine|them|my \w+) (?:to|for) (?:that|the one you"
+    r" (?:said|suggested|recommended)|the right (?:size|one))\b",
+    re.IGNORECASE,
+)
+"""The change of her item asked, to the size just advised ("帮我改成合适的码")."""
 
 PRODUCT_QUESTIONS = frozenset({"color.options", "quality.material"})
 """Questions about an item that its handlers answer for the item named or in view."""
@@ -91,6 +102,15 @@ def get_routers() -> tuple[Router, Router]:
             and await flows.get(SizeFlow).show_chart(text, decision.slots.size)
         ):
             return  # "那M的腰围呢", "and the waist?" after advice: a measurement, not advice again
+        if (
+            conv.memory.product is not None
+            and conv.memory.product.advised
+            and CHANGE_TO_ADVISED.search(text)
+        ):
+            # "我拍的是M 会不会小 帮我改成合适的码" right after the advice: her item changed (or
+            # exchanged) to the size advised, read back first — it was advised again
+            await flows.get(ExchangeFlow).start(decision.slots, text)
+            return
         await flows.get(SizeFlow).start(text, decision.slots)
 
     @router.message(IntentRoute("size.chart"))

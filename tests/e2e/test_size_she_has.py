@@ -57,3 +57,18 @@ async def test_a_size_named_after_a_colour_is_the_size_wanted_en(stack) -> None:
     assert "Confirm" not in str(sold.inline_buttons), sold.text
     [terms] = await customer.says("oh ok. white XL then")
     assert "XL / white" in terms.text, terms.text
+
+
+async def test_change_to_the_fitting_size_after_advice_reads_it_back_zh(stack) -> None:
+    """Jobs batch 11: "我拍的是M 会不会小 帮我改成合适的码" right after the advice (XL) was
+    advised again and nothing changed; now the change of her hoodie to the size advised is
+    read back. Nothing is confirmed: the demo order stays as it is."""
+    from tests.e2e.test_order_jobs import showcase
+
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙, paid
+    customer = stack.customer()
+    await customer.shares_contact(unshipped.customer_phone)
+    [advice] = await customer.says("身高175 体重135斤 卫衣穿什么码合适啊")
+    assert "XL" in advice.text, advice.text
+    [asked] = await customer.says("我拍的是M 会不会小 帮我改成合适的码")
+    assert "连帽卫衣" in asked.text and "XL /" in asked.text and asked.button("是的"), asked.text
