@@ -22,7 +22,7 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.routing import IntentRoute
-from bot.services.sizes import size_wish
+from bot.services.sizes import size_wish, step_told
 from intents import Decision
 
 # "can i get the next size up", "swap it for one size bigger", "换大一号": another size of hers
@@ -51,7 +51,9 @@ class SizeStepAsked(Filter):
             placed = False
         return (
             placed
-            and size_wish(text).step != 0
+            # (a size named beside the step — "a bit small, can i get it in light blue XL" —
+            # is the wish, and still an exchange)
+            and (size_wish(text).step != 0 or step_told(text))
             and _ANOTHER_ASKED.search(text) is not None
             and not asks_to_buy(text)
         )

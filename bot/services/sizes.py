@@ -113,6 +113,13 @@ def size_wish(text: str) -> SizeWish:
     return SizeWish(step=step, base=base.group(1).upper() if base else None)
 
 
+def step_told(text: str) -> bool:
+    """The words say bigger or smaller ("有点小", "a bit small", "size up"), whatever size is
+    named beside them ("a bit small, can i get it in light blue XL": the XL is the wish)."""
+    text = _NOT_SIZE.sub(" ", text)
+    return _UP.search(text) is not None or _DOWN.search(text) is not None
+
+
 def size_order(sizes: Sequence[str]) -> list[str]:
     """A product's sizes from the smallest: letters by the ladder, numbers by value."""
 

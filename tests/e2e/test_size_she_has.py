@@ -72,3 +72,17 @@ async def test_change_to_the_fitting_size_after_advice_reads_it_back_zh(stack) -
     assert "XL" in advice.text, advice.text
     [asked] = await customer.says("我拍的是M 会不会小 帮我改成合适的码")
     assert "连帽卫衣" in asked.text and "XL /" in asked.text and asked.button("是的"), asked.text
+
+
+async def test_a_bit_small_with_a_colour_and_size_is_still_the_exchange_en(stack) -> None:
+    """The engine hears a fit question in "the shirt is a bit small, can i get it in white XL
+    instead": the step words make it the exchange, with the XL named now the size wished (an
+    earlier draft of the colour reading lost the step, and her height was asked)."""
+    order = await stack.make_order(kind="regular", state="shipped", size="M")
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(order.phone)
+    said = await customer.says(
+        "the shirt is a bit small, can i get it in white XL instead", replies=2
+    )
+    quote = said[-1]
+    assert "XL / white" in quote.text and "height" not in quote.text, quote.text
