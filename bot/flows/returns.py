@@ -33,9 +33,13 @@ from bot.services.escalation import call_command, idempotency_key, open_ticket
 from bot.services.memory import ChatMemory, HeldPhoto
 from bot.services.orders import (
     FLOW_STATES,
+    LISTED_ONLY_IF,
+    ORDERS_KNOWN,
     Keep,
     delivered,
     item_label,
+    list_orders,
+    lookup,
     order_ask,
     order_mentioned,
 )
@@ -44,6 +48,7 @@ from bus.contracts import (
     ContactRequired,
     CreateReturn,
     ExchangeTerms,
+    OrderFound,
     OrderView,
     QuoteExchange,
     QuoteReturn,
@@ -281,11 +286,75 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             memory.last_order if memory.linked is not True or choices.points_back(text) else None
         )
         said = told or text  # (the fault's item picks its order)
+        if slots.order_no is None and await self.named_apart(draft, said):
+            return
         order_no = slots.order_no or await order_mentioned(self.rpc, self.conv, said) or implied
         if order_no is not None:
             await self.open_order(draft, order_no, slots.phone_last4)
             return
         await self.offer_own_orders(draft, said)
+
+    async def named_apart(self, draft: ReturnDraft, said: str) -> bool:
+        """ "T恤和那件真丝衬衫两件都想退" — items of two of her orders, only one of which may go
+        back (the silk shirt custom-made, its own order): why the other may not, said at once
+        with what would lift it, and the return of the one that may goes on (the best-named
+        item's order was taken alone — the refusal, and the T-shirt forgotten). ``False``:
+        the chat is not verified, or the items are not so (one order, or none of them or
+        both may go back: the list, as before). Only on a return's start (one look at her
+        orders, and one quote of the other)."""
+        conv = self.conv
+        if conv.memory.linked is False or not said.strip():
+            return False
+        try:
+            orders = await list_orders(self.rpc, conv, limit=ORDERS_KNOWN) or []
+        except BusError:
+            return False
+        reached = [o for o in orders if o.state in FLOW_STATES[self.listed]]
+        named = choices.orders_mentioned(said, reached, every=True)
+        if len(named) < 2:
+            return False
+        still = LISTED_ONLY_IF["r"]
+        may = [o for o in named if still(o)]
+        if len(may) != 1:
+            return False
+        for other in (o for o in named if o is not may[0]):
+            if not await self._say_why_not(other.order_no, said):
+                return False
+        await self.open_order(draft, may[0].order_no, None)
+        return True
+
+    async def _say_why_not(self, order_no: str, said: str) -> bool:
+        """The items ``said`` names of this order, and the worker's reasons they can't go back
+        (a fault told would lift a kind's rule: said so). ``False`` when that can't be told."""
+        conv = self.conv
+        try:
+            found = await lookup(self.rpc, conv, order_no)
+            if not isinstance(found, OrderFound):
+                return False
+            items = choices.items_mentioned(said, found.order.items, every=True)
+            if not items:
+                return False
+            reply = await self.rpc.call(
+                QuoteReturn(
+                    order_no=order_no,
+                    telegram_user_id=conv.user_id,
+                    phone_last4=conv.memory.proof_for(order_no),
+                    items=[ReturnLine(item_id=i.item_id) for i in items],
+                    cause="changed_mind",
+                    fit_for_resale=True,
+                )
+            )
+        except BusError:
+            return False
+        if not isinstance(reply, ReturnTerms) or reply.eligible or not reply.reasons:
+            return False
+        names = self._join(item_label(conv, i, brackets=True) for i in items)
+        what = Html(conv.t("returns.refused_items", order_no=order_no, items=names))
+        text: str = conv.replies.return_refused(list(reply.reasons), conv.locale, what=what)
+        if set(reply.reasons) <= _BY_KIND | {"window_expired"}:
+            text += "\n" + conv.t("returns.fault_still_taken")
+        await conv.say(text)
+        return True
 
     async def rules(self, text: str, slots: Slots) -> None:
         """ "怎么退货", "定制的能退吗": the policy's rules, ending as what follows does — for a
@@ -1101,4 +1170,6 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.open_order(draft, draft.order_no, None)
         else:
             # the item named before the contact was shared picks its order now
+            if await self.named_apart(draft, draft.note):
+                return
             await self.offer_own_orders(draft, draft.note, ask_contact=False)

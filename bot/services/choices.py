@@ -861,16 +861,20 @@ def bare_follow_up(text: str) -> bool:
     return cjk <= 8 if cjk else len(text.split()) <= 5
 
 
-def orders_mentioned(text: str, orders: Sequence[OrderSummary]) -> list[OrderSummary]:
+def orders_mentioned(
+    text: str, orders: Sequence[OrderSummary], *, every: bool = False
+) -> list[OrderSummary]:
     """The orders whose items a request names in passing ("T恤太小了想换大一号", "the jeans are
     too long, can I swap them"): an item's name or its last part ("T恤" of 纯棉圆领T恤, "裤子"
-    for …裤), or the last word of its English name; the orders naming it most fully."""
+    for …裤), or the last word of its English name; the orders naming it most fully
+    (``every``: each order an item is named of at all, "T恤和真丝衬衫都想退": two)."""
     return _best(
         text,
         orders,
         lambda order: zip(
             order.item_names or [order.first_item_name], order.item_names_en or [""], strict=False
         ),
+        every=every,
     )
 
 

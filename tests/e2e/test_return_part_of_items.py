@@ -142,3 +142,33 @@ async def test_a_faulty_shirt_beside_trousers_past_their_window_goes_to_the_quot
     causes, record = await return_items_of(stack, return_no)
     assert causes == [("quality", "seller")]
     assert (record.refund_amount, record.return_postage_payer) == (Decimal(300), "seller")
+
+
+async def test_items_of_two_orders_one_custom_made_the_other_goes_on_zh(stack) -> None:
+    """Jobs batch 11: "T恤和那件真丝衬衫两件都想退" — the tee and the custom-made silk shirt
+    in two orders of hers. The best-named item's order (the shirt) was taken alone: refused,
+    and the tee forgotten. Now why the shirt can't (and that a fault would lift it) is said,
+    and the tee's return goes on (its reason asked)."""
+    customer = stack.customer()
+    shirt = await stack.make_order(
+        product_id=await product_id(stack, "定制真丝衬衫"),
+        delivered_ago=timedelta(hours=20),
+        telegram_user_id=customer.user_id,
+    )
+    tee = await stack.make_order(
+        product_id=await product_id(stack, "纯棉圆领T恤"), delivered_ago=timedelta(days=2),
+        linked=False,
+    )
+    async with stack.shop.db.write() as session:  # both orders hers
+        owner = await session.scalar(select(Order.customer_id).where(
+            Order.order_no == shirt.order_no))
+        (await session.scalar(select(Order).where(Order.order_no == tee.order_no))).customer_id = (
+            owner)
+    said = await customer.says("T恤和那件真丝衬衫两件都想退", replies=2)
+    why_not, why = said
+    assert shirt.order_no in why_not.text and "定制" in why_not.text, why_not.text
+    assert stack.t("returns.fault_still_taken") in why_not.text
+    assert tee.order_no not in why_not.text
+    assert "纯棉圆领T恤" in why.text and "真丝衬衫" not in why.text, why.text
+    assert why.button("尺码不合适"), why.text
+    assert await returns_of(stack, shirt.order_no) == []
