@@ -70,6 +70,7 @@ def get_routers(
     exchange.register_size_step(intents)
     size_steps = Router(name="bot.size_steps")
     exchange.register_size_step(size_steps)
+    exchange.register_swap_torn(size_steps)  # "change my white tee to the grey one?", unsure
     returns_flow, _, order_references = returns.get_routers(jobs=intents)
     policy.get_router(intents)
     invoice_flow, invoice_intents = invoice.get_routers()

@@ -22,8 +22,9 @@ from bot.keyboards import (
     VariantPickCallback,
 )
 from bot.routing import IntentRoute
-from bot.services.sizes import size_wish, step_told
+from bot.services.sizes import size_wish, step_told, wanted_color
 from intents import Decision
+from intents.garments import names_a_garment
 
 # "can i get the next size up", "swap it for one size bigger", "换大一号": another size of hers
 # asked for (a shopper's "should i get a size up?" is a fit question)
@@ -61,6 +62,30 @@ class SizeStepAsked(Filter):
 
 async def handle_size_step_asked(message: Message, flows: Flows, decision: Decision) -> None:
     await flows.get(ExchangeFlow).start(decision.slots, message.text or "")
+
+
+class SwapOrChangeTorn(Filter):
+    """The engine torn between an exchange and a change on the order, first and second, for
+    "could i change my white tee to the grey one? same size": her item named with the colour
+    or size she wants — the exchange job, which changes it on the order instead where the
+    order has not shipped (it was "did you mean…?", asked again after the contact; jobs batch
+    11)."""
+
+    async def __call__(self, message: Message, decision: Decision | None = None) -> bool:
+        text = message.text
+        if decision is None or decision.outcome != "clarify" or not text:
+            return False
+        first = {decision.intent, *(c.intent for c in decision.candidates[:2])}
+        return (
+            first == {"returns.exchange", "order.modify"}
+            and names_a_garment(text)
+            and (size_wish(text).said or wanted_color(text) is not None)
+        )
+
+
+def register_swap_torn(router: Router) -> None:
+    """On the router after the intents (the engine unsure)."""
+    router.message.register(handle_size_step_asked, SwapOrChangeTorn())
 
 
 def register_size_step(router: Router) -> None:

@@ -6,6 +6,7 @@ size-advice script; batch 11's "I got the jeans in L and they're too small")."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 
 def advised(text: str) -> list[str]:
@@ -86,3 +87,21 @@ async def test_a_bit_small_with_a_colour_and_size_is_still_the_exchange_en(stack
     )
     quote = said[-1]
     assert "XL / white" in quote.text and "height" not in quote.text, quote.text
+
+
+async def test_change_to_another_colour_torn_between_exchange_and_change_en(stack) -> None:
+    """"could i change my white tee to the grey one? same size": the engine torn between an
+    exchange and a change on the order asked "did you mean…?" (again after the contact; jobs
+    batch 11). Her delivered tee: the exchange, for grey."""
+    from tests.e2e.test_return_two_causes import product_id
+
+    customer = stack.customer(language_code="en")
+    order = await stack.make_order(
+        product_id=await product_id(stack, "纯棉圆领T恤"),
+        delivered_ago=timedelta(days=2),
+        telegram_user_id=customer.user_id,
+    )
+    said = await customer.says("could i change my white tee to the grey one? same size")
+    last = said[-1]
+    assert "Did you mean" not in last.text and order.order_no in last.text, last.text
+    assert "grey" in last.text, last.text
