@@ -52,6 +52,7 @@ OFFERS = frozenset({
     "ui.address.refused_delivered", "ui.products.sheer",
     "ui.order.urge_refused.already_delivered", "ui.error.generic", "ui.exchange.no_bigger",
     "ui.exchange.no_smaller", "ui.returns.offer_human", "ui.size.advice.out_of_range",
+    "ui.size.worn.no_bigger", "ui.size.worn.no_smaller",  # with the person button (size.py)
     "ui.returns.refusal_again.kind", "ui.returns.refusal_again.other",
     "ui.bargain.ask_coupons", "ui.repeat.brief", "ui.bargain.gift_wrap", "ui.bargain.ask_sales",
     "ui.payment.failing", "ui.shipping.exact_unknown", "ui.bargain.price_difference.ask",
