@@ -1926,7 +1926,9 @@ def _reread_16(group: str, current: str, lower: str, norm: str, slots: Slots) ->
         _either(_COLOUR_WORD, lower, norm)
     ):
         return MATERIAL_INTENT
-    if current == SIZE_ADVICE_INTENT and _fit_asked_first(lower, norm):
+    if current == SIZE_ADVICE_INTENT and _fit_asked_first(lower, norm) and (
+        slots.height_cm is None or slots.weight_kg is None
+    ):  # (with her height and weight the fit asked is advice for her: "true to size? im 165 52kg")
         return FIT_INTENT
     if current in _HOURS_MISREADS and _either(_OPENING_HOURS, lower, norm):
         return FALLBACK_INTENT
