@@ -23,6 +23,8 @@ _CALL = re.compile(
     r"|\b(talk|speak) (to you |with you )?(on|over|by) the phone\b"
     r"|\bnumber (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|hotline|helpline"
     r"|热线|电话客服"
+    # a voice call asked for ("能打个语音吗 说不清"; round 26): not a voice message sent
+    r"|(可以|能|方便)(打个?|打一下)?语音(通话|电话)?(吗|么|不|嘛|呗)"
     # a landline or a number to ring given ("能留个座机吗 我打过去说"; round 23)
     r"|(给|留)(个|一个|我)?(你们的?|客服的?|店里的?)?(座机|电话号|手机号)|打过去(聊|说|问|沟通)",
     re.IGNORECASE,
@@ -45,6 +47,8 @@ _PERSON = re.compile(
     r"|\b(talk|speak|chat) (to|with) (a |an |some |the )?(real |actual |live )?"
     r"(person|human|agent|people|someone|somebody|staff)\b"
     r"|\breal person\b|\bhuman (agent|being)\b|\blive agent\b"
+    # a human asked for in two words ("human pls, long story"; round 26)
+    r"|^\W*(a )?human,? (please|pls|plz)\b|\b(please|pls|plz),? (a )?human\W*$"
     # someone fetched ("get me someone who can actually help", "find me a real person")
     r"|\b(get|give|find|fetch|bring) me (a |an |some )?(real |actual |live )?"
     r"(person|human|agent|someone|somebody|staff|manager|supervisor)\b"

@@ -82,6 +82,15 @@ ZH_VARIANTS: dict[str, str] = {
     "客腹": "客服", "客付": "客服", "人公": "人工", "顺峰": "顺丰", "园通": "圆通",
     "地趾": "地址", "退歀": "退款", "投素": "投诉", "差平": "差评",
     "今朝": "今天", "阿拉": "我们", "阿拉伯": "阿拉伯",
+    # round 26: 人功 for 人工 (功 is the input method's first choice after 人 in some pinyin
+    # keyboards)
+    "人功": "人工",
+    # 卷 typed for 券, a coupon, where it can only be one (not 卷边 a curled hem, 卷尺 a tape
+    # measure, 卷发 curls): 优惠卷, 领个卷, 有卷没
+    "优惠卷": "优惠券", "代金卷": "代金券", "满减卷": "满减券", "红包卷": "红包券",
+    "店铺卷": "店铺券",
+    "领卷": "领券", "领个卷": "领个券", "领张卷": "领张券", "有卷没": "有券没", "有卷吗": "有券吗",
+    "有卷不": "有券不", "有没有卷": "有没有券",
     # 再 for 在 asking whether anyone is there (再吗, 再么, 再不再): 再…吗 is never a question
     # of its own in shop chat (能再便宜点吗 has words between)
     "再吗": "在吗", "再么": "在吗", "再不再": "在不在",
@@ -134,6 +143,7 @@ LATIN_ABBREVIATIONS: dict[str, str] = {
     "rgrg": "人工", "rgrgrg": "人工",  # (round 24: the shorthand said again and again)
     "yyds": "太棒了",  # (round 24: 永远的神, praise)
     "rgkf": "人工客服", "rgkfrgkf": "人工客服",  # (round 25: 人工客服 in its initials)
+    "tysm": "thank you so much", "tyvm": "thank you very much",  # (round 26)
     "tk": "退款", "th": "退货", "tb": "淘宝", "pdd": "拼多多", "jd": "京东",
     "sf": "顺丰", "sto": "申通", "yto": "圆通", "zt": "中通",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
