@@ -26,6 +26,14 @@ from replies.render import Replies
 
 logger = logging.getLogger(__name__)
 
+NO_DESK_WARNING = (
+    "AGENTS_CHAT_ID is not set: there is no agents' desk. A customer who asks for a person gets "
+    "a ticket that only the worker's database holds (kefu tickets), and is told that nobody can "
+    "reply in her chat. To hand chats to people, make a Telegram supergroup with topics, add "
+    "the bot as an admin that may manage topics, set AGENTS_CHAT_ID to the group's id and "
+    "restart the bot (docs/desk.md)."
+)
+
 
 def intent_tables(
     engine: IntentEngine, locales: list[str], default_locale: str
@@ -110,6 +118,9 @@ def create_dispatcher(
         # before the intent match: whether a person has the chat is known to it (a second
         # question in a message is never answered by the bot during a handoff)
         desk = install_desk(dp, settings, rpc=rpc, replies=replies, storage=storage, titles=titles)
+    else:
+        # (the console plays the desk itself: it never gets here)
+        logger.warning(NO_DESK_WARNING)
     intent_middleware = IntentMiddleware(engine)
     dp.update.outer_middleware(intent_middleware)
     # Every pressed button is answered (the spinner stops) before its handler runs; a handler

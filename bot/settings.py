@@ -187,7 +187,8 @@ class BotSettings(BaseSettings):
     bus: BusSettings = Field(default_factory=BusSettings)
 
     # The agents' desk (bot/desk, docs/desk.md). Unset AGENTS_CHAT_ID: no desk, escalations
-    # are tickets for whoever reads the worker's database.
+    # are tickets for whoever reads the worker's database, the customer is told nobody answers
+    # in her chat, and the bot warns at start-up (bot.dispatcher.NO_DESK_WARNING).
     agents_chat_id: int | None = Field(
         default=None,
         alias="AGENTS_CHAT_ID",

@@ -1152,25 +1152,33 @@ class Replies:
         code = reason
         return self.text(f"address.refused.{code}", locale)
 
-    def human_reply_time(self, now: datetime, locale: str, at: datetime | None = None) -> Html:
+    def human_reply_time(
+        self, now: datetime, locale: str, at: datetime | None = None, *, keys: str = "ticket.when"
+    ) -> Html:
         """When a person will answer: now, today at 9:00, tomorrow at 9:00, or a later day;
-        ``at``: a known later time (the next shift's start) instead of the next opening."""
+        ``at``: a known later time (the next shift's start) instead of the next opening;
+        ``keys``: ``ticket.seen`` says when the shop's staff will see a ticket instead."""
         loc = self._locale(locale)
         if at is None and self.policy.is_open(now):
-            return self.text("ticket.when.now", loc)
+            return self.text(f"{keys}.now", loc)
         opening = (at or self.policy.next_opening(now)).astimezone(self.policy.service_hours.zone)
         today = now.astimezone(opening.tzinfo).date()
         hm = _hm(opening.time())
         days = (opening.date() - today).days
         if days == 0:
-            return self.text("ticket.when.today", loc, time=hm)
+            return self.text(f"{keys}.today", loc, time=hm)
         if days == 1:
-            return self.text("ticket.when.tomorrow", loc, time=hm)
-        return self.text("ticket.when.later", loc, time=hm, date=self.format_date(opening, loc))
+            return self.text(f"{keys}.tomorrow", loc, time=hm)
+        return self.text(f"{keys}.later", loc, time=hm, date=self.format_date(opening, loc))
 
-    def ticket_opened(self, ticket_no: str, now: datetime, locale: str) -> Html:
-        return self.text("ticket.opened", locale, ticket_no=ticket_no,
-                         when=self.human_reply_time(now, locale))
+    def ticket_recorded(self, ticket_no: str | None, now: datetime, locale: str) -> Html:
+        """Without the agents' desk: the ticket (``None``: still queued in the broker) is
+        recorded for the shop's staff, when they will see it, and that nobody can answer in
+        this chat."""
+        when = self.human_reply_time(now, locale, keys="ticket.seen")
+        if ticket_no is None:
+            return self.text("ticket.no_desk_queued", locale, when=when)
+        return self.text("ticket.no_desk", locale, ticket_no=ticket_no, when=when)
 
     def render_size_advice(
         self, advice: SizeAdvice, locale: str, chart: SizeChart | None = None

@@ -803,7 +803,7 @@ class OrderQueryFlow(Flow):
             if order.state == "shipped" and _MONEY_BACK.search(draft.text):
                 # "i think it's lost. i want my money back": chasing is not what she asked —
                 # a person checks the parcel with the courier and settles the refund
-                await conv.say(conv.t("order.lost_money_back", order_no=order.order_no))
+                await conv.say(conv.t_person("order.lost_money_back", order_no=order.order_no))
                 await open_ticket(
                     conv, self.rpc, reason="not_received", intent=intent, order_no=order.order_no
                 )
@@ -944,7 +944,9 @@ class OrderQueryFlow(Flow):
                 if says_sent_back(draft.text):
                     # "I sent the jeans back last week" with no return on record: the parcel
                     # may be at the warehouse — a person checks it, never "no refund"
-                    await conv.say(conv.t("refund.sent_back_unrecorded", order_no=order.order_no))
+                    await conv.say(
+                        conv.t_person("refund.sent_back_unrecorded", order_no=order.order_no)
+                    )
                     await open_ticket(
                         conv, self.rpc, reason="other", intent=intent, order_no=order.order_no
                     )
@@ -1072,7 +1074,7 @@ class OrderQueryFlow(Flow):
         if order.state not in ("shipped", "completed"):
             await conv.say(conv.t(f"order.{job}_not_shipped", order_no=order.order_no))
             return
-        await conv.say(conv.t(f"order.{job}", order_no=order.order_no))
+        await conv.say(conv.t_person(f"order.{job}", order_no=order.order_no))
         conv.memory.evidence_for = "quality"
         await open_ticket(
             conv, self.rpc, reason=job, intent="order.status", order_no=order.order_no

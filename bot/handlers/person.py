@@ -102,7 +102,7 @@ class PaymentProblem(Filter):
 
 async def handle_payment_problem(message: Message, conv: Conversation, rpc: Bus) -> None:
     # (was "did you mean: ways to pay / refund progress?", and nobody looked at her money)
-    await conv.say(conv.t("person.payment_problem"))
+    await conv.say(conv.t_person("person.payment_problem"))
     await open_ticket(conv, rpc, reason="other", intent="payment.methods")
 
 

@@ -106,6 +106,11 @@ class Conversation:
         """A UI text from replies/ in this chat's language (values are HTML-escaped)."""
         return self.replies.text(key, self.locale, **values)
 
+    def t_person(self, key: str, **values: Any) -> str:
+        """A text that says what a person does next ("a colleague answers you here"): without
+        the agents' desk nobody can answer in this chat, so its ``<key>.no_desk`` wording."""
+        return self.t(key if self.desk is not None else f"{key}.no_desk", **values)
+
     async def say(
         self,
         text: str,

@@ -3,7 +3,9 @@
 The ticket (``tickets.open``, persisted by the worker with the transcript and the attachments)
 is what an agent acts on. With the agents' desk (``AGENTS_CHAT_ID``, bot/desk) the chat is then
 handed to a person in the agents' group and the customer hears their place in line; without
-it, they are told when a person will answer, by the shop's service hours.
+it, nobody can answer in the customer's chat: they are told the ticket is recorded for the
+shop's staff (who see it, by the service hours, with ``kefu tickets``) and that no person
+replies here.
 """
 
 from __future__ import annotations
@@ -120,7 +122,9 @@ async def open_ticket(
         # key stays, so asking again gives that same ticket, never a second one.
         ESCALATIONS.labels(reason, "queued").inc()
         logger.info("ticket for chat %s queued until a worker takes it", conv.chat_id)
-        if announce:
+        if announce and conv.desk is None:
+            await conv.say(conv.replies.ticket_recorded(None, datetime.now(UTC), conv.locale))
+        elif announce:
             await conv.say(
                 conv.t("ticket.queued")
                 + "\n"
@@ -144,7 +148,11 @@ async def open_ticket(
         await conv.desk.opened(conv, reply, announce=announce)
         return reply
     if announce:
-        await conv.say(conv.replies.ticket_opened(reply.ticket_no, datetime.now(UTC), conv.locale))
+        # No desk: nobody can answer in this chat. She hears that the ticket is recorded for
+        # the shop's staff, when they will see it, and that no person replies here.
+        await conv.say(
+            conv.replies.ticket_recorded(reply.ticket_no, datetime.now(UTC), conv.locale)
+        )
     return reply
 
 

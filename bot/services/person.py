@@ -63,7 +63,7 @@ async def hand_to_person(
     and cannot call; then the chat's ticket (``open_ticket``: a person answers here), with
     what the message was ``about`` (an intent) for the agent."""
     if asked == "call":
-        await conv.say(conv.t("person.no_call"))
+        await conv.say(conv.t_person("person.no_call"))
     await open_ticket(conv, rpc, reason=reason, intent=about)
 
 

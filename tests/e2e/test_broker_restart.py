@@ -34,7 +34,7 @@ from worker.settings import WorkerSettings
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.slow]
 
 ASK_FOR_A_PERSON = "怎么联系客服"
-TICKET = re.compile(r"^已经为您转人工客服，工单号 ")
+TICKET = re.compile(r"^已经为您登记了工单 T\d+，.*没法在这里回复您", re.S)  # no desk here
 
 
 async def wait_for_line(service: Service, pattern: str, within: float = 60) -> None:

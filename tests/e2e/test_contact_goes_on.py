@@ -54,7 +54,7 @@ async def test_a_lost_parcel_with_her_money_back_is_chased_and_goes_to_a_person_
     _, sorry, urged, told, ticket = await customer.shares_contact(blazer.phone, replies=5)
     assert blazer.order_no in sorry.text
     assert urged.text == stack.t("order.urged.delivery", "en")
-    assert told.text == stack.t("order.lost_money_back", "en", order_no=blazer.order_no)
+    assert told.text == stack.t("order.lost_money_back.no_desk", "en", order_no=blazer.order_no)
     [saved] = await stack.tickets(customer.user_id)
     assert saved.reason == "not_received" and saved.order_no == blazer.order_no
     assert saved.ticket_no in ticket.text

@@ -72,7 +72,8 @@ async def test_the_wrong_item_is_owned_before_her_orders_are_listed_zh(stack) ->
     assert listed.inline_buttons
     label = next(b.text for row in listed.inline_buttons for b in row)
     said = await customer.presses(listed, label, replies=3)
-    assert any(m.text == stack.t("order.wrong_item", order_no=label.split(" ")[0]) for m in said)
+    told = stack.t("order.wrong_item.no_desk", order_no=label.split(" ")[0])
+    assert any(m.text == told for m in said)
 
 
 async def test_the_wrong_item_is_owned_before_her_orders_are_listed_en(stack) -> None:
@@ -97,7 +98,7 @@ async def test_sent_wrong_said_by_someone_not_verified_is_owned_before_the_numbe
     await verified.shares_contact(order.phone)
     said = await verified.says("寄错了吧", replies=3)
     assert said[0].text.startswith(f"订单 {order.order_no}")  # the card: no list, no sorry
-    assert said[1].text == stack.t("order.wrong_item", order_no=order.order_no)
+    assert said[1].text == stack.t("order.wrong_item.no_desk", order_no=order.order_no)
     assert not any("地址" in m.text for m in said)
     [ticket] = await stack.tickets(verified.user_id)
     assert ticket.reason == "wrong_item"

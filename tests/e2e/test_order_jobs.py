@@ -955,7 +955,7 @@ async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_z
         f"{order.order_no} 尾号{order.phone[-4:]} 包裹到了但是少了一件", replies=3
     )
     assert order.order_no in card.text
-    assert said.text == stack.t("order.missing_item", order_no=order.order_no)
+    assert said.text == stack.t("order.missing_item.no_desk", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
     assert ticket.reason == "missing_item" and ticket.ticket_no in opened.text
     english = stack.customer(language_code="en")
@@ -965,7 +965,7 @@ async def test_an_item_missing_from_the_parcel_opens_a_ticket_naming_the_order_z
     _card, said, _opened = await english.says(
         "the parcel came but the jeans were not in it", replies=3
     )
-    assert said.text == stack.t("order.missing_item", "en", order_no=other.order_no)
+    assert said.text == stack.t("order.missing_item.no_desk", "en", order_no=other.order_no)
     [ticket] = await stack.tickets(english.user_id)
     assert ticket.reason == "missing_item"
 
@@ -980,7 +980,7 @@ async def test_an_item_missing_told_by_what_came_opens_a_missing_item_ticket(sta
         f"{order.order_no} 尾号{order.phone[-4:]} 快递拆开只有一件 另外那条裤子压根没有", replies=3
     )
     assert order.order_no in card.text
-    assert said.text == stack.t("order.missing_item", order_no=order.order_no)
+    assert said.text == stack.t("order.missing_item.no_desk", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
     assert ticket.reason == "missing_item" and ticket.ticket_no in opened.text
 
@@ -994,7 +994,7 @@ async def test_the_wrong_item_sent_opens_a_wrong_item_ticket_naming_the_order(st
         f"{order.order_no} 尾号{order.phone[-4:]} 发错颜色了 我买的是黑色", replies=3
     )
     assert order.order_no in card.text
-    assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
+    assert said.text == stack.t("order.wrong_item.no_desk", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
     assert (ticket.reason, ticket.order_no) == ("wrong_item", order.order_no)
     assert ticket.ticket_no in opened.text
@@ -1014,7 +1014,7 @@ async def test_the_wrong_item_told_the_other_way_round_opens_its_ticket(stack) -
         f"{order.order_no} 尾号{order.phone[-4:]} 我拍的是黑色L 拆开是件灰的M", replies=3
     )
     assert order.order_no in card.text
-    assert said.text == stack.t("order.wrong_item", order_no=order.order_no)
+    assert said.text == stack.t("order.wrong_item.no_desk", order_no=order.order_no)
     [ticket] = await stack.tickets(customer.user_id)
     assert (ticket.reason, ticket.order_no) == ("wrong_item", order.order_no)
     assert ticket.ticket_no in opened.text
@@ -1025,7 +1025,7 @@ async def test_the_wrong_item_told_the_other_way_round_opens_its_ticket(stack) -
         " ordered",
         replies=3,
     )
-    assert said.text == stack.t("order.wrong_item", "en", order_no=other.order_no)
+    assert said.text == stack.t("order.wrong_item.no_desk", "en", order_no=other.order_no)
 
 
 async def test_a_colour_question_gives_the_terms_of_the_order_it_is_about(stack) -> None:
@@ -1493,7 +1493,9 @@ async def test_when_does_my_money_come_back_is_answered_for_the_order_shown(stac
     card, check, opened = await english.says(
         "where is my refund? I sent the jeans back last week", replies=3
     )
-    assert check.text == stack.t("refund.sent_back_unrecorded", "en", order_no=other.order_no)
+    assert check.text == stack.t(
+        "refund.sent_back_unrecorded.no_desk", "en", order_no=other.order_no
+    )
     [ticket] = await stack.tickets(english.user_id)
     assert (ticket.order_no, ticket.ticket_no in opened.text) == (other.order_no, True)
 

@@ -4,6 +4,7 @@ a person, policy answers carry on, and the chat recovers when a worker is back."
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest_asyncio
 
@@ -38,7 +39,11 @@ async def test_worker_stopped_mid_conversation(outage_stack) -> None:
     # Asking for a person while no worker runs: the broker keeps the command, so the
     # customer hears it is recorded (not "failed"), and the ticket opens when a worker is back.
     [recorded] = await customer.presses(sorry, "转人工")
-    assert "记下" in recorded.text
+    # No desk here: nobody can answer in her chat, and she is told so (not "a person answers
+    # you here as soon as one is free").
+    assert recorded.text == stack.shown(stack.replies.ticket_recorded(None, datetime.now(UTC),
+                                                                      "zh_CN"))
+    assert "记下" in recorded.text and "没法在这里回复您" in recorded.text
     assert await stack.tickets(customer.user_id) == []
 
     await stack.shop.worker.start()  # back: the same question now works

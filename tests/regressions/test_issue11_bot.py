@@ -112,7 +112,7 @@ async def test_a_reused_ticket_key_still_opens_the_second_customers_own_ticket(s
     )
     await storage.set_data(memory, ChatMemory(ticket_key=key).stored())
     [answer] = await second.says("/human")
-    assert "工单号" in answer.text
+    assert "登记了工单" in answer.text
     assert first_ticket not in answer.text and other.ticket_no not in answer.text
     [ticket] = await stack.tickets(second.user_id)
     assert ticket.ticket_no in answer.text and ticket.telegram_user_id == second.user_id

@@ -25,7 +25,7 @@ async def test_a_call_asked_for_while_the_order_number_is_awaited_goes_to_a_pers
     harness = Harness(worker.bus())
     assert await harness.say("我的快递到哪了") == [harness.t("ask.order_no")]
     answers = await harness.say("能给个电话吗 打字说不清楚")
-    assert answers[0] == harness.t("person.no_call")
+    assert answers[0] == harness.t("person.no_call.no_desk")
     [ticket] = worker.tickets
     assert (ticket.reason, ticket.intent) == ("customer_asked", "human.agent")
     assert "T0000001" in answers[1]
@@ -38,7 +38,7 @@ async def test_in_english_a_call_asked_for_at_the_returns_order_wait() -> None:
     harness = Harness(worker.bus())
     await harness.say("I want to return something", language="en")
     answers = await harness.say("can I just call you? typing is too slow", language="en")
-    assert answers[0] == harness.t("person.no_call", "en")
+    assert answers[0] == harness.t("person.no_call.no_desk", "en")
     assert len(worker.tickets) == 1
     assert await state_of(harness) is None
 
@@ -62,7 +62,7 @@ async def test_a_person_asked_for_at_the_new_address_step_gets_one() -> None:
     assert answers[-1] == harness.t("address.ask_new")
     assert await state_of(harness) == AddressChange.waiting_for_address.state
     answers = await harness.say("能给个电话吗 打字说不清楚")
-    assert answers[0] == harness.t("person.no_call")
+    assert answers[0] == harness.t("person.no_call.no_desk")
     assert len(worker.tickets) == 1
     assert await state_of(harness) is None
 
@@ -81,7 +81,7 @@ async def test_a_call_asked_for_outside_a_flow_is_no_did_you_mean() -> None:
     worker = ScriptedWorker(order_view())
     harness = Harness(worker.bus())
     answers = await harness.say("能给个电话吗 打字说不清楚")
-    assert answers[0] == harness.t("person.no_call")
+    assert answers[0] == harness.t("person.no_call.no_desk")
     assert harness.t("clarify.header") not in answers
     assert len(answers) == 2 and len(worker.tickets) == 1
 
@@ -116,7 +116,7 @@ async def test_a_number_to_call_asked_with_a_complaint_beside_gets_no_button_aft
     answers = await harness.say(
         "is there a number I can call? this is taking forever", language="en"
     )
-    assert answers[0] == harness.t("person.no_call", "en")
+    assert answers[0] == harness.t("person.no_call.no_desk", "en")
     assert len(answers) == 2 and len(worker.tickets) == 1
 
 

@@ -32,7 +32,7 @@ async def test_the_wrong_item_told_either_way_opens_its_ticket(
     harness = Harness(worker.bus())
     await harness.share_contact(PHONE)
     answers = await harness.say(text, language=language)
-    assert harness.t("order.wrong_item", locale, order_no="KF20260001") in answers
+    assert harness.t("order.wrong_item.no_desk", locale, order_no="KF20260001") in answers
     [ticket] = worker.tickets
     assert (ticket.reason, ticket.order_no) == ("wrong_item", "KF20260001")
 

@@ -135,11 +135,14 @@ def test_placeholder_mismatch_names_file_and_key(
     tmp_path: Path, policy: ShopPolicy, locales_dir: Path
 ) -> None:
     target = _copy_locales(locales_dir, tmp_path)
-    _edit(target / "en.yaml", lambda raw: raw["ui"].update({"ticket.opened": "Ticket {ticket}"}))
+    _edit(
+        target / "en.yaml",
+        lambda raw: raw["ui"].update({"ticket.no_desk": "Ticket {ticket} {when}"}),
+    )
     with pytest.raises(LocaleError) as err:
         Replies(policy, target)
     message = str(err.value)
-    assert "en.yaml" in message and "ui.ticket.opened" in message and "ticket_no" in message
+    assert "en.yaml" in message and "ui.ticket.no_desk" in message and "ticket_no" in message
 
 
 def test_unknown_answer_placeholder_is_refused(
@@ -263,7 +266,7 @@ def test_values_are_html_escaped(replies: Replies) -> None:
 
 
 def test_templates_keep_their_own_markup(replies: Replies) -> None:
-    text = replies.text("ticket.opened", "zh_CN", ticket_no="T<1>", when="soon")
+    text = replies.text("ticket.no_desk", "zh_CN", ticket_no="T<1>", when="soon")
     assert "<code>T&lt;1&gt;</code>" in text
 
 
@@ -282,8 +285,8 @@ def test_safe_html_is_not_escaped_twice(replies: Replies) -> None:
 
 
 def test_missing_value_is_a_clear_error(replies: Replies) -> None:
-    with pytest.raises(KeyError, match=r"ui\.ticket\.opened.*ticket_no"):
-        replies.text("ticket.opened", "en", when="now")
+    with pytest.raises(KeyError, match=r"ui\.ticket\.no_desk.*ticket_no"):
+        replies.text("ticket.no_desk", "en", when="now")
 
 
 def test_unknown_ui_key_is_a_clear_error(replies: Replies) -> None:
@@ -400,19 +403,25 @@ def test_all_five_order_states_have_words(replies: Replies, locale: str) -> None
 
 
 def test_ticket_reply_time_follows_service_hours(replies: Replies) -> None:
-    during = replies.ticket_opened("T-7", datetime(2026, 3, 4, 15, 0, tzinfo=SHANGHAI), "zh_CN")
-    assert "马上" in during
-    early = replies.ticket_opened("T-7", datetime(2026, 3, 4, 7, 0, tzinfo=SHANGHAI), "en")
-    assert "9:00 today" in early
-    late = replies.ticket_opened("T-7", datetime(2026, 3, 4, 23, 0, tzinfo=SHANGHAI), "zh_CN")
+    # without the agents' desk: when the shop's staff will see the ticket, never "here"
+    during = replies.ticket_recorded("T-7", datetime(2026, 3, 4, 15, 0, tzinfo=SHANGHAI), "zh_CN")
+    assert "T-7" in during and "现在是服务时间" in during and "没法在这里回复" in during
+    early = replies.ticket_recorded("T-7", datetime(2026, 3, 4, 7, 0, tzinfo=SHANGHAI), "en")
+    assert "9:00 today" in early and "can't reply to you here" in early
+    late = replies.ticket_recorded("T-7", datetime(2026, 3, 4, 23, 0, tzinfo=SHANGHAI), "zh_CN")
     assert "明天 9:00" in late
+    queued = replies.ticket_recorded(None, datetime(2026, 3, 4, 23, 0, tzinfo=SHANGHAI), "en")
+    assert "tomorrow from 9:00" in queued and "can't reply to you here" in queued
+    # with the desk: when a person answers in the chat
+    assert "明天 9:00" in replies.human_reply_time(datetime(2026, 3, 4, 23, 0, tzinfo=SHANGHAI),
+                                                  "zh_CN")
 
 
 def test_ticket_reply_after_a_weekend(replies: Replies, policy: ShopPolicy) -> None:
     hours = policy.service_hours.model_copy(update={"days": ["mon", "tue", "wed", "thu", "fri"]})
     weekdays = Replies(policy.model_copy(update={"service_hours": hours}))
     saturday = datetime(2026, 3, 7, 10, 0, tzinfo=SHANGHAI)
-    text = weekdays.ticket_opened("T-8", saturday, "en")
+    text = weekdays.ticket_recorded("T-8", saturday, "en")
     assert "Monday, 9 March" in text and "9:00" in text
     assert "Monday to Friday" in weekdays.answer("human.agent", "en")
 
