@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 
 from bot import keyboards
@@ -103,5 +102,6 @@ async def unavailable(conv: Conversation, *, offer_person: bool = True) -> None:
             conv.t("unavailable"), reply_markup=conv.offer_human("unavailable"), aside=True
         )
     else:
-        when = conv.replies.human_reply_time(datetime.now(UTC), conv.locale)
-        await conv.say(conv.t("unavailable") + "\n" + when, aside=True)
+        # the person asked for could not be reached either: nothing was recorded, and no
+        # colleague will come of it — she hears that plainly, and how to ask again
+        await conv.say(conv.t("ticket.failed"), aside=True)

@@ -127,6 +127,7 @@ NOT_PROMISES = {
     "answers.quality.material": "the facts are recorded in the product data (a fact)",
     "ui.products.care_none": "nothing recorded: said plainly",
     "ui.handoff.unavailable": "a message that could not be passed on: said plainly",
+    "ui.ticket.failed": "a person asked for and no ticket opened: said plainly, how to ask again",
     "ui.exchange.reason.window_expired": "'the window has passed': a refusal",
     "ui.exchange.reason.window_expired_regular": "a refusal",
     "ui.exchange.reason.window_expired_custom": "a refusal",

@@ -169,3 +169,20 @@ async def test_local_updates_come_mounted_so_the_dispatcher_takes_them_as_they_a
     [answer] = await harness.feed(question)
     assert "中通" in answer.text
     assert rebuilt == []
+
+
+async def test_a_person_asked_for_while_the_bus_is_down_is_told_nothing_was_recorded() -> None:
+    # nodesk21's note: she heard "the order system is busy… shall I pass you to a colleague?"
+    # and "someone will be with you shortly" — and no ticket existed to bring anyone
+    for error, locale, text in (
+        (BusUnavailable("no broker"), "zh_CN", "我要转人工"),
+        (BusTimeout("slow", accepted=False), "en", "i want to talk to a real person"),
+    ):
+        harness = Harness(FailingBus(lambda error=error: error))
+        answers = await harness.say(text, language="en" if locale == "en" else "zh-hans")
+        assert answers[-1] == harness.replies.text("ticket.failed", locale)
+        assert not any(
+            harness.replies.text("ticket.when.now", locale) in a
+            or harness.replies.text("unavailable", locale) in a
+            for a in answers
+        ), answers
