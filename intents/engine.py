@@ -3952,17 +3952,24 @@ _MORE_THAN_PRESENCE_26 = re.compile(
 )
 
 
+def _only_social_26(text: str, lower: str, norm: str) -> bool:
+    """Nothing in the message beyond the social: no shop business, no cue or grievance, no
+    hostility or mockery, no person asked for (what a presence check or a hello with a remark
+    must not carry)."""
+    if _either(_MORE_THAN_PRESENCE_26, lower, norm) or _cues_26(text, norm):
+        return False
+    if _either(_GRIEVANCE, lower, norm) or _HOSTILE.search(text) or _either(_MOCKS, lower, norm):
+        return False
+    return not _asks_person(lower, norm)
+
+
 def _presence_26(text: str, lower: str, norm: str) -> bool:
     """A presence check told with remarks beside it (see above)."""
     if not (_OPENS_SOCIAL_ZH_26.match(norm) or _OPENS_SOCIAL_EN_26.match(lower)):
         return False
     if not (_ASKS_PRESENCE_ZH_26.search(norm) or _ASKS_PRESENCE_EN_26.search(lower)):
         return False
-    if _either(_MORE_THAN_PRESENCE_26, lower, norm) or _cues_26(text, norm):
-        return False
-    if _either(_GRIEVANCE, lower, norm) or _HOSTILE.search(text) or _either(_MOCKS, lower, norm):
-        return False
-    return not _asks_person(lower, norm)
+    return _only_social_26(text, lower, norm)
 
 
 # a hello with only a remark about herself after it, no question at all ("嗨 我刚关注你们 第一次来",
@@ -4000,11 +4007,7 @@ def _hello_with_remark_26(text: str, lower: str, norm: str) -> bool:
         return False  # ("hello robot": a word to the bot, not a remark)
     if _ASKS_ANYTHING_26.search(text.lower()) or _ASKS_ANYTHING_26.search(norm):
         return False
-    if _either(_MORE_THAN_PRESENCE_26, lower, norm) or _cues_26(text, norm):
-        return False
-    if _either(_GRIEVANCE, lower, norm) or _HOSTILE.search(text) or _either(_MOCKS, lower, norm):
-        return False
-    return not _asks_person(lower, norm)
+    return _only_social_26(text, lower, norm)
 
 
 # where to find a person, with the person named first ("人工在哪找啊 找半天了"): round
