@@ -20,7 +20,10 @@ def item(item_id: int, name: str, size: str) -> OrderItemView:
     )  # fmt: skip
 
 
-async def test_another_item_named_at_the_confirmation_is_the_one_exchanged() -> None:
+
+async def _jeans_to_m_asked() -> tuple[ScriptedWorker, Harness]:
+    """A verified customer with a T-shirt (M) and jeans (L) delivered two days ago, at the
+    confirmation of the jeans exchanged to M."""
     worker = ScriptedWorker(
         order_view(
             state="completed",
@@ -31,6 +34,10 @@ async def test_another_item_named_at_the_confirmation_is_the_one_exchanged() -> 
     harness = Harness(worker.bus())
     await harness.share_contact(PHONE)
     await harness.say("KF20260001 牛仔裤想换M码")
+    return worker, harness
+
+async def test_another_item_named_at_the_confirmation_is_the_one_exchanged() -> None:
+    worker, harness = await _jeans_to_m_asked()
     assert (worker.quotes[-1].item_id, worker.quotes[-1].new_size) == (2, "M")
     replies = await harness.say("说错了 牛仔裤不用换 是T恤要换L")
     assert (worker.quotes[-1].item_id, worker.quotes[-1].new_size) == (1, "L")
@@ -58,15 +65,6 @@ async def test_the_size_kept_at_the_confirmation_is_no_denial() -> None:
 async def test_an_item_said_to_stay_is_not_taken_for_the_other() -> None:
     """ "the tee is fine, ill keep it. just the jeans to XL" at the jeans' confirmation: the jeans
     stay the one (jobs batch 7's mind changed, kept by this change)."""
-    worker = ScriptedWorker(
-        order_view(
-            state="completed",
-            items=[item(1, "纯棉圆领T恤", "M"), item(2, "高腰牛仔裤", "L")],
-            delivered_at=datetime.now(UTC) - timedelta(days=2),
-        )
-    )
-    harness = Harness(worker.bus())
-    await harness.share_contact(PHONE)
-    await harness.say("KF20260001 牛仔裤想换M码")
+    worker, harness = await _jeans_to_m_asked()
     await harness.say("T恤挺好的不用换 牛仔裤换XL")
     assert (worker.quotes[-1].item_id, worker.quotes[-1].new_size) == (2, "XL")
