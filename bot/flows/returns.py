@@ -320,6 +320,17 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         for other in (o for o in named if o is not may[0]):
             if not await self._say_why_not(other.order_no, said):
                 return False
+        # her "both" spans the two orders: of this one, only the items she named go back (the
+        # order's other items were taken for "两件都" — the jeans beside the tee she named)
+        found = await lookup(self.rpc, conv, may[0].order_no)
+        if isinstance(found, OrderFound):
+            order = found.order
+            open_items = [i for i in order.items if not i.returned and not i.exchanged]
+            items = choices.items_mentioned(said, open_items, every=True)
+            if items:
+                draft.order_no = order.order_no
+                await self.with_items(draft, order, [i.item_id for i in items])
+                return True
         await self.open_order(draft, may[0].order_no, None)
         return True
 

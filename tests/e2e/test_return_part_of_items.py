@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from tests.e2e.test_return_two_causes import money, product_id, return_items_of
-from worker.db.models import Order, Return
+from worker.db.models import Order, OrderItem, Return, Variant
 
 
 async def shirt_and_trousers(stack, customer, delivered_ago: timedelta):
@@ -172,3 +172,32 @@ async def test_items_of_two_orders_one_custom_made_the_other_goes_on_zh(stack) -
     assert "纯棉圆领T恤" in why.text and "真丝衬衫" not in why.text, why.text
     assert why.button("尺码不合适"), why.text
     assert await returns_of(stack, shirt.order_no) == []
+
+
+async def test_both_named_across_two_orders_takes_only_the_named_item_of_the_other(stack) -> None:
+    """Held in the console after session 21: "T恤和那件真丝衬衫两件都想退" where the tee's order
+    also holds jeans — the shirt refused, then "想退的是：纯棉圆领T恤、高腰牛仔裤": her "both"
+    (the tee and the shirt) was read in the tee's order as all its items. Only the tee goes on."""
+    customer = stack.customer()
+    shirt = await stack.make_order(
+        product_id=await product_id(stack, "定制真丝衬衫"),
+        delivered_ago=timedelta(hours=20),
+        telegram_user_id=customer.user_id,
+    )
+    tee = await stack.make_order(
+        product_id=await product_id(stack, "纯棉圆领T恤"), delivered_ago=timedelta(days=2),
+        linked=False,
+    )
+    jeans_product = await product_id(stack, "高腰牛仔裤")
+    async with stack.shop.db.write() as session:  # both orders hers; jeans beside the tee
+        owner = await session.scalar(select(Order.customer_id).where(
+            Order.order_no == shirt.order_no))
+        tee_order = await session.scalar(select(Order).where(Order.order_no == tee.order_no))
+        tee_order.customer_id = owner
+        variant = await session.scalar(select(Variant.id).where(
+            Variant.product_id == jeans_product))
+        session.add(OrderItem(order_id=tee_order.id, variant_id=variant, price=Decimal(199)))
+    why_not, why = await customer.says("T恤和那件真丝衬衫两件都想退", replies=2)
+    assert shirt.order_no in why_not.text, why_not.text
+    assert "纯棉圆领T恤" in why.text and "牛仔裤" not in why.text, why.text
+    assert why.button("尺码不合适"), why.text
