@@ -146,6 +146,8 @@ def get_routers(
         identity.get_announce_router(),
         # "ok那什么时候到", "where is it now?" right after an order's card: that order's answer
         orders.get_in_view_router(),
+        # "那帮我换成合适的码" right after size advice: her item to the size advised
+        size.get_advised_change_router(),
         intents,
         invoice.get_named_order_router(),  # "KF… 这个订单帮我开张发票", the engine unsure
         order_references,  # an order number typed alone, before "did you mean…?"

@@ -102,15 +102,6 @@ def get_routers() -> tuple[Router, Router]:
             and await flows.get(SizeFlow).show_chart(text, decision.slots.size)
         ):
             return  # "那M的腰围呢", "and the waist?" after advice: a measurement, not advice again
-        if (
-            conv.memory.product is not None
-            and conv.memory.product.advised
-            and CHANGE_TO_ADVISED.search(text)
-        ):
-            # "我拍的是M 会不会小 帮我改成合适的码" right after the advice: her item changed (or
-            # exchanged) to the size advised, read back first — it was advised again
-            await flows.get(ExchangeFlow).start(decision.slots, text)
-            return
         await flows.get(SizeFlow).start(text, decision.slots)
 
     @router.message(IntentRoute("size.chart"))
@@ -166,5 +157,35 @@ def get_measured_router() -> Router:
         message: Message, flows: Flows, decision: Decision
     ) -> None:
         await flows.get(SizeFlow).start(message.text or "", decision.slots)
+
+    return router
+
+
+class AdvisedSizeWanted(Filter):
+    """Her item asked changed to the size just advised ("帮我改成合适的码", "那帮我换成合适的码",
+    "change mine to that"), whatever the engine made of it: read as advice asked again, or
+    torn between an exchange, advice and a change on the order ("did you mean")."""
+
+    async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
+        product = conv.memory.product if conv is not None else None
+        return bool(
+            product is not None
+            and product.advised
+            and CHANGE_TO_ADVISED.search(message.text or "") is not None
+        )
+
+
+def get_advised_change_router() -> Router:
+    """Right after size advice, her item changed (or exchanged) to the size advised, read back
+    first — before the intents (which advised again, or asked "did you mean")."""
+    router = Router(name=f"{__name__}.advised_change")
+
+    @router.message(HasText(), AdvisedSizeWanted())
+    async def handle_advised_size_wanted(
+        message: Message, flows: Flows, decision: Decision | None = None
+    ) -> None:
+        text = message.text or ""
+        slots = decision.slots if decision is not None else extract_slots(text)
+        await flows.get(ExchangeFlow).start(slots, text)
 
     return router

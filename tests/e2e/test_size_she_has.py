@@ -75,6 +75,21 @@ async def test_change_to_the_fitting_size_after_advice_reads_it_back_zh(stack) -
     assert "连帽卫衣" in asked.text and "XL /" in asked.text and asked.button("是的"), asked.text
 
 
+
+async def test_swap_to_the_fitting_size_after_advice_whatever_the_engine_read_zh(stack) -> None:
+    """Held in the console after session 21: "那帮我换成合适的码" right after the advice got
+    "did you mean: exchange / which size / change the order?" — the change asked was checked
+    only where the engine read advice again. Now it is read back as the one above."""
+    from tests.e2e.test_order_jobs import showcase
+
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙, paid
+    customer = stack.customer()
+    await customer.shares_contact(unshipped.customer_phone)
+    [advice] = await customer.says("身高175 体重135斤 卫衣穿什么码合适啊")
+    assert "XL" in advice.text, advice.text
+    [asked] = await customer.says("那帮我换成合适的码")
+    assert "连帽卫衣" in asked.text and "XL /" in asked.text and asked.button("是的"), asked.text
+
 async def test_a_bit_small_with_a_colour_and_size_is_still_the_exchange_en(stack) -> None:
     """The engine hears a fit question in "the shirt is a bit small, can i get it in white XL
     instead": the step words make it the exchange, with the XL named now the size wished (an
