@@ -3,8 +3,9 @@ node (tests/support/broker.py; never the shared broker) under the webhook ingres
 process on its partitions, a long-polling bot, and a worker (SQLite demo shop).
 
 - Before: both bots open tickets (a worker command) normally.
-- In the outage: the polling bot answers at once with the clear "temporarily unavailable"
-  reply; the ingress answers Telegram 503, so Telegram keeps the update and sends it again.
+- In the outage: the polling bot answers at once that the system is busy and her request for a
+  person was not recorded, and how to ask again (``ticket.failed``); the ingress answers
+  Telegram 503, so Telegram keeps the update and sends it again.
 - After: nobody restarted anything — ingress, bots and worker reconnected by themselves —
   the ingress's customers written to in the outage get their normal answer (nothing lost),
   and both bots open tickets normally again.
@@ -50,7 +51,8 @@ async def answer(fake: FakeTelegramAPI, user: int, within: float = 60) -> str:
 
 
 async def test_restarting_rabbitmq_while_customers_talk(tmp_path: Path):
-    unavailable = parse_html(Replies(load_policy()).text("unavailable", "zh_CN"))[0]
+    # a person asked for in the outage: no ticket can be opened, and she is told so plainly
+    not_recorded = parse_html(Replies(load_policy()).text("ticket.failed", "zh_CN"))[0]
     broker = PrivateBroker.create(tmp_path / "rabbit")
     await broker.start()
     prefix = new_prefix()
@@ -126,7 +128,7 @@ async def test_restarting_rabbitmq_while_customers_talk(tmp_path: Path):
         await broker.stop()
         # The outage: the polling bot says so at once; the ingress holds its customers off.
         said = await answer(polled, await ask(polled), within=20)
-        assert said.startswith(unavailable), said  # (and when a person is back)
+        assert said.startswith(not_recorded), said
         waiting = [await ask(hooked) for _ in range(3)]
         await asyncio.sleep(1.0)
         assert all(not hooked.messages(user) for user in waiting)
@@ -142,7 +144,7 @@ async def test_restarting_rabbitmq_while_customers_talk(tmp_path: Path):
                 text = await answer(polled, await ask(polled), within=30)
                 if TICKET.match(text):
                     return
-                assert text.startswith(unavailable), text
+                assert text.startswith(not_recorded), text
                 await asyncio.sleep(1.0)
 
         await asyncio.wait_for(polled_normally(), 45)

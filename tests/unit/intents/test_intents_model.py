@@ -101,6 +101,7 @@ def test_the_lexical_head_refits_to_the_checked_in_weights(model):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # folds, encoder, calibration: minutes, more beside other work
 def test_the_whole_training_reproduces_the_checked_in_model(model, tmp_path):
     """`pytest -m slow`: the full command (folds, encoder, calibration) gives the same version,
     thresholds and decisions."""
