@@ -978,12 +978,70 @@ def _best(
     found = [
         o for o, score in zip(options, scores, strict=True) if score and (every or score == best)
     ]
+    if every and len(found) > 1:
+        # "T恤和那件真丝衬衫两件都想退": the 衬衫 inside 真丝衬衫 names no striped shirt of
+        # another order — a name met only inside a longer one met elsewhere gives way to it
+        found = _inside_longer_dropped(lowered, words, found, names)
     if every or len(found) < 2:
         return found
     # named alike ("开衫" of two cardigans): the one the rest of the message tells apart
     # ("我买的开衫能退吗 日本那个", "the japanese cardigan")
     told = _told_apart(lowered, words, [list(names(o)) for o in found])
     return [found[told]] if told is not None else found
+
+
+def _inside_longer_dropped(
+    lowered: str, words: set[str], found: list[T], names: Callable[[T], Iterable[tuple[str, str]]]
+) -> list[T]:
+    """``found`` without the options named only by a piece of the message that is part of a
+    longer piece naming another option ("衬衫" of 条纹长袖衬衫 inside "真丝衬衫"; "shirt" of
+    a striped shirt inside "silk shirt", "striped" not said)."""
+    zh = [[_piece_named(n.lower(), lowered) for n, _ in names(o) if n] for o in found]
+    en = [
+        [
+            (_words_named(e.lower().split(), words), {w for w in e.lower().split() if len(w) >= 3})
+            for _, e in names(o)
+            if e
+        ]
+        for o in found
+    ]
+    kept = []
+    for i, option in enumerate(found):
+        longer_zh = [q for j, pieces in enumerate(zh) if j != i for q in pieces if q]
+        own_zh = [p for p in zh[i] if p]
+        text = lowered
+        for q in sorted(longer_zh, key=len, reverse=True):
+            if any(len(q) > len(p) and p in q for p in own_zh):
+                text = text.replace(q, " ")
+        zh_left = any(p in text for p in own_zh)
+        en_left = False
+        for said, own_words in en[i]:
+            if not said:
+                continue
+            wider = [
+                (other, other_words)
+                for j, pairs in enumerate(en)
+                if j != i
+                for other, other_words in pairs
+                if said < other
+            ]
+            if not wider or any((own_words - ow) & words for _, ow in wider):
+                en_left = True
+        if zh_left or en_left or (not own_zh and not any(s for s, _ in en[i])):
+            kept.append(option)
+    return kept or found
+
+
+def _piece_named(name: str, text: str) -> str | None:
+    """The tail of ``name`` ``_named_in`` finds in ``text`` (two characters at least)."""
+    n = _named_in(name, text)
+    return name[-n:] if n >= 2 else None
+
+
+def _words_named(name: list[str], words: set[str]) -> set[str]:
+    """The last words of an English ``name`` ``_named_in_words`` finds among ``words``."""
+    n = _named_in_words(name, words) - 1
+    return {w.replace("-", "") for w in name[-n:]} if n > 0 else set()
 
 
 def _told_apart(
