@@ -1,10 +1,12 @@
-"""What she has bought: "我最近一个月在你们家都买了些什么", "what did i buy from you last month?".
+"""What she has bought: "我最近一个月在你们家都买了些什么", "what did i buy from you last month?";
+whether she has bought an item: "我有没有买过风衣", "did I order a trench coat from you?".
 
 A verified customer hears her orders of the time she names — the last 30 days, last calendar
 month, this month, or her latest when she names none — each with its items, state and amount.
 Not verified: the question waits while she shares her contact (``pend``), and is answered
 once it is linked (``bot.handlers.identity.go_on_after_contact``). Before the intents: the
-engine read the question as a complaint (jobs batch 6: a complaint ticket was opened).
+engine read the question as a complaint (jobs batch 6: a complaint ticket was opened), and
+"我有没有买过风衣" as a product question (the trench coat's stock was offered: console tryout 22).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from aiogram.types import Message
 
 from bot import keyboards
 from bot.services.conversation import Conversation
+from bot.services import choices
 from bot.services.orders import first_page, list_orders
 from bus import Bus
 from bus.contracts import OrderSummary
+from intents.garments import names_a_garment
 from intents.slots import order_number
 
 _ASKS = re.compile(
@@ -49,6 +53,29 @@ def asks_purchases(text: str) -> bool:
     """She asks what she has bought ("我上个月买了啥", "show me my order history"), not about
     one order (its number named)."""
     return _ASKS.search(text) is not None and order_number(text) is None
+
+
+# "我有没有买过风衣", "我之前买过衬衫吗", "did I order a trench coat from you?", "have I ever
+# bought jeans here": whether an item is among her orders (not what the item is like)
+_BOUGHT_IT = re.compile(
+    r"(?:有没有|是不是|是否|有无)(?:在(?:你们|你家|这|店里)[^买订]{0,3})?(?:买|订|购买)过"
+    r"|(?:买|订)过(?:一|两)?[件条个套]?[^\s的能可退换到怎么？?]{1,8}(?:吗|么|没有?)[?？。!！\s]*$"
+    r"|(?<!what )(?<!when )(?<!where )(?<!which )(?<!why )(?<!how )"
+    r"\b(?:did|have|had) i (?:ever |already |once |previously )?"
+    r"(?:order|ordered|buy|bought|purchase|purchased)\b(?!.{0,40}\b(?:size|colou?r)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_if_bought(text: str) -> bool:
+    """She asks whether an item she names is among her orders ("我有没有买过风衣", "did I order
+    a trench coat from you?") — not what she bought (``asks_purchases``), not one order's."""
+    return (
+        _BOUGHT_IT.search(text) is not None
+        and names_a_garment(text)
+        and order_number(text) is None
+        and not asks_purchases(text)
+    )
 
 
 def period(text: str) -> str:
@@ -93,6 +120,11 @@ class AsksPurchases(Filter):
         return asks_purchases(message.text or "")
 
 
+class AsksIfBought(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return asks_if_bought(message.text or "")
+
+
 def get_router() -> Router:
     router = Router(name=__name__)
 
@@ -109,18 +141,38 @@ def get_router() -> Router:
             return
         await say_purchases(conv, orders, period(text))
 
+    @router.message(AsksIfBought())
+    async def handle_if_bought(message: Message, conv: Conversation, rpc: Bus) -> None:
+        text = message.text or ""
+        orders = await list_orders(rpc, conv, limit=None)
+        if orders is None:
+            conv.memory.pend(text)
+            await conv.say(
+                conv.t("purchases.verify"), reply_markup=keyboards.share_contact(conv.t)
+            )
+            return
+        await say_if_bought(conv, orders, text)
+
     return router
 
 
-async def say_purchases(conv: Conversation, orders: list[OrderSummary], when: str) -> None:
-    replies = conv.replies
-    zone = replies.policy.service_hours.zone
-    now = datetime.now(UTC)
-    shown = in_period(orders, when, zone, now)
-    label = conv.t(f"purchases.period.{when}", days=RECENT_DAYS)
-    if not shown:
-        await conv.say(conv.t("purchases.none", period=label))
+async def say_if_bought(conv: Conversation, orders: list[OrderSummary], text: str) -> None:
+    """Yes, with the orders holding the item she names (however old), or no — the yes or no
+    first, among all of her orders (never the catalogue's stock of it)."""
+    named = choices.orders_mentioned(text, orders)
+    if not named:
+        await conv.say(conv.t("purchases.bought_no", count=len(orders)))
         return
+    await conv.say(
+        "\n".join(
+            [conv.t("purchases.bought_yes", count=len(named)), *_lines(conv, named),
+             conv.t("purchases.tail")]
+        )  # fmt: skip
+    )
+
+
+def _lines(conv: Conversation, shown: list[OrderSummary]) -> list[str]:
+    replies = conv.replies
     english = not conv.locale.startswith("zh")
     lines = []
     for order in shown:
@@ -137,7 +189,27 @@ async def say_purchases(conv: Conversation, orders: list[OrderSummary], when: st
                 amount=replies.format_money(order.total + order.postage, conv.locale),
             )
         )
-    header = conv.t("purchases.header", period=label, count=len(shown))
+    return lines
+
+
+async def say_purchases(conv: Conversation, orders: list[OrderSummary], when: str) -> None:
+    replies = conv.replies
+    zone = replies.policy.service_hours.zone
+    now = datetime.now(UTC)
+    shown = in_period(orders, when, zone, now)
+    label = conv.t(f"purchases.period.{when}", days=RECENT_DAYS)
+    if not shown:
+        none = "purchases.none_all" if when == "all" else "purchases.none"
+        await conv.say(conv.t(none, period=label))
+        return
+    lines = _lines(conv, shown)
+    if when == "all":
+        # her first page: every order still under way however old, then her latest — not
+        # "lately" (an order paid 35 days ago and never shipped is on it)
+        key = "purchases.header_all" if len(orders) == len(shown) else "purchases.header_first"
+        header = conv.t(key, count=len(shown))
+    else:
+        header = conv.t("purchases.header", period=label, count=len(shown))
     tail = [conv.t("purchases.tail")]
     if when == "all" and len(orders) > len(shown):
         # older finished ones left out: said, and how to reach them
