@@ -5,10 +5,11 @@ through ``replies.text``, which HTML-escapes it; the card is trimmed to fit one 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 
-from bus.contracts import OrderReturnView, QueuePlace, TicketView
+from bus.contracts import OrderReturnView, QueuePlace, TicketView, TranscriptLine
 from replies.render import Html, Replies
 
 CARD_LIMIT = 4000  # under Telegram's 4096, with room for the state line
@@ -134,7 +135,7 @@ def card(
         tail.append(t("desk.card.attachments", locale, count=ticket.attachment_count))
     tail.append(t("desk.card.hint", locale))
     lines: list[str] = [
-        t(f"desk.card.line.{line.role}", locale, text=_short(line.text))
+        t(f"desk.card.line.{line.role}", locale, text=_short(said(replies, locale, line)))
         for line in ticket.transcript
     ]
     while True:
@@ -212,6 +213,32 @@ def order_returns(replies: Replies, locale: str, returns: Sequence[OrderReturnVi
     return "\n".join(lines)
 
 
+# what the chat memory writes for a message that is not text (``bot.middlewares._describe``):
+# "[photo] caption", "[sticker 😊]", "[contact shared]" — words of no language, worded for the
+# desk in its own
+_NOT_TEXT = re.compile(
+    r"^\[(photo|video|voice|audio|document|video_note|sticker|contact shared|location|message)"
+    r"(?: ([^\]]{1,16}))?\](.*)$",
+    re.DOTALL,
+)
+
+
+def said(replies: Replies, locale: str, line: TranscriptLine) -> str:
+    """A transcript line's text as the desk reads it: a customer's photo, sticker, contact or
+    location in the desk's language (a zh card said "[contact shared]")."""
+    text = line.text
+    if line.role != "customer":
+        return text
+    found = _NOT_TEXT.match(text)
+    if found is None:
+        return text
+    kind, extra, rest = found.groups()
+    if (extra is not None) != (kind == "sticker"):
+        return text  # not a marker the memory writes
+    worded = replies.text(f"desk.said.{kind.replace(' ', '_')}", locale, emoji=extra or "")
+    return html.unescape(worded) + rest
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= LINE_LIMIT else text[: LINE_LIMIT - 1] + "…"
@@ -263,9 +290,9 @@ def history(
         if hidden > 0:
             lines.append(replies.text("desk.history.earlier", locale, count=hidden))
         for line in ticket.transcript:
-            text = line.text if len(line.text) <= HISTORY_LINE_LIMIT else (
-                line.text[: HISTORY_LINE_LIMIT - 1] + "…"
-            )
+            text = said(replies, locale, line)
+            if len(text) > HISTORY_LINE_LIMIT:
+                text = text[: HISTORY_LINE_LIMIT - 1] + "…"
             lines.append(
                 replies.text(
                     "desk.history.note" if line.internal else "desk.history.line",
