@@ -173,6 +173,15 @@ def return_invited(memory: ChatMemory) -> bool:
     return turn is not None and memory.turns - turn <= INVITED_TURNS
 
 
+# the return insisted on, no exchange wanted: "不换了 就退", "还是退吧", "no, just a refund please"
+_RETURN_KEPT = re.compile(
+    r"不(?:用|要|想)?换了?|(?:就|还是|直接|只)退(?:货|款)?(?:吧|了|就行|就好)?|只要退款"
+    r"|\bjust (?:a )?(?:refund|return)|\b(?:no|don'?t want an?) exchange\b"
+    r"|\brather (?:return|refund)\b|\brefund (?:it|please|me)\b",
+    re.IGNORECASE,
+)
+
+
 class ReturnRequest(StatesGroup):
     waiting_for_order = State()
     waiting_for_last4 = State()
@@ -740,6 +749,15 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         """ "没穿过" / "是的" to "tags on?"; or the item named again ("就退裤子"): the return
         is of it, the reason she gave stands, and the question is asked again."""
         if await self.item_named(text, at_quote=False):
+            return
+        if _RETURN_KEPT.search(text) and choices.condition_told(text) is None:
+            # "不换了，就退", "no, just a refund please" at "tags on?": the return she insists on
+            # (no exchange), not the tags' answer — its "不"/"no" refused the return, or the
+            # engine's return rules took her away and the jeans she named were asked again
+            # (console tryout 22); the return kept, the question asked again
+            await self.conv.say(
+                self.conv.t("returns.return_kept") + "\n" + self.conv.t("returns.fit_question")
+            )
             return
         cause = choices.return_cause(text) if choices.fit_for_resale(text) is None else None
         if cause is not None:

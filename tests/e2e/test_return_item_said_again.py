@@ -52,3 +52,27 @@ async def test_one_item_named_of_two_narrows_the_return_zh_and_en(stack) -> None
     assert only_en.text.startswith(f"Returning: {order.order_no}") or "T-shirt" in only_en.text
     assert "jeans" not in only_en.text.lower() and only_en.button("Yes")
     assert stack.t("returns.fit_question", "en") in only_en.text
+
+
+async def test_no_exchange_just_the_return_at_tags_on_keeps_the_return_zh_and_en(stack) -> None:
+    """Console tryout 22: "牛仔裤要退货", "腰太大了", then "不换了，就退" at "tags still on?" —
+    its 不 read as "no, not fit for resale" refused the return (without the comma the engine's
+    return rules took her away, and which item was asked again). It is the return insisted on:
+    kept, the question asked again, and her yes gives the jeans' quote."""
+    for language, says, cause, insists, yes, button in (
+        ("zh-hans", "牛仔裤要退货", "腰太大了", "不换了，就退", "是的", "确认退货"),
+        ("en", "I want to return the jeans", "too big at the waist", "no, just a refund please",
+         "yes", "Confirm the return"),
+    ):  # fmt: skip
+        customer, _ = await demo_customer(stack, language)
+        await customer.says(says)
+        [fit] = await customer.says(cause)
+        locale = "zh_CN" if language == "zh-hans" else "en"
+        assert stack.t("returns.fit_question", locale) in fit.text, fit.text
+        [again] = await customer.says(insists)
+        assert again.text == stack.t("returns.return_kept", locale) + "\n" + stack.t(
+            "returns.fit_question", locale
+        ), again.text
+        [quote] = await customer.says(yes)
+        assert quote.button(button), quote.text
+        assert ("高腰牛仔裤" if locale == "zh_CN" else "Jeans") in quote.text, quote.text
