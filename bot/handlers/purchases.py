@@ -19,8 +19,8 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot import keyboards
-from bot.services.conversation import Conversation
 from bot.services import choices
+from bot.services.conversation import Conversation
 from bot.services.orders import first_page, list_orders
 from bus import Bus
 from bus.contracts import OrderSummary
@@ -163,12 +163,8 @@ async def say_if_bought(conv: Conversation, orders: list[OrderSummary], text: st
     if not named:
         await conv.say(conv.t("purchases.bought_no", count=len(orders)))
         return
-    await conv.say(
-        "\n".join(
-            [conv.t("purchases.bought_yes", count=len(named)), *_lines(conv, named),
-             conv.t("purchases.tail")]
-        )  # fmt: skip
-    )
+    head = conv.t("purchases.bought_yes", count=len(named))
+    await conv.say("\n".join([head, *_lines(conv, named), conv.t("purchases.tail")]))
 
 
 def _lines(conv: Conversation, shown: list[OrderSummary]) -> list[str]:
