@@ -173,6 +173,12 @@ def return_invited(memory: ChatMemory) -> bool:
     return turn is not None and memory.turns - turn <= INVITED_TURNS
 
 
+# how a return is getting on, asked ("退货进度怎么样了", "how is my return going?")
+_PROGRESS = re.compile(
+    r"进度|进展|怎么样了|咋样了|到哪(?:一步|了)|办好了[吗没]|\bhow(?:'s| is| are)\b.{0,20}\bgoing\b"
+    r"|\b(?:status|progress)\b|\bany news\b",
+    re.IGNORECASE,
+)
 # the return insisted on, no exchange wanted: "不换了 就退", "还是退吧", "no, just a refund please"
 _RETURN_KEPT = re.compile(
     r"不(?:用|要|想)?换了?|(?:就|还是|直接|只)退(?:货|款)?(?:吧|了|就行|就好)?|只要退款"
@@ -272,6 +278,15 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
     listed = "r"
     confirm_button = "button.confirm_return"
     about_the_job: ClassVar[dict[str, str]] = {"returns.refund_progress": "returns.refund_not_yet"}
+
+    def about(self, decision: Decision, text: str) -> str | None:
+        """As the flow's, and "退货进度怎么样了", "how is my return going?" in the middle of it
+        (the engine hears a return asked for): this return's own state — not made yet. The
+        return rules were said and the item she had named asked again (console tryout 22)."""
+        said = super().about(decision, text)
+        if said is None and decision.intent == "returns.return" and _PROGRESS.search(text):
+            return self.conv.t("returns.refund_not_yet")
+        return said
 
     async def draft(self) -> ReturnDraft:
         return await self.load(ReturnDraft)

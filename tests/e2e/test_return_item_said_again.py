@@ -58,7 +58,8 @@ async def test_no_exchange_just_the_return_at_tags_on_keeps_the_return_zh_and_en
     """Console tryout 22: "牛仔裤要退货", "腰太大了", then "不换了，就退" at "tags still on?" —
     its 不 read as "no, not fit for resale" refused the return (without the comma the engine's
     return rules took her away, and which item was asked again). It is the return insisted on:
-    kept, the question asked again, and her yes gives the jeans' quote."""
+    kept, the question asked again, and her yes gives the jeans' quote. "退货进度怎么样了" asked
+    meanwhile (the engine hears a return asked for) is this return's state: not made yet."""
     for language, says, cause, insists, yes, button in (
         ("zh-hans", "牛仔裤要退货", "腰太大了", "不换了，就退", "是的", "确认退货"),
         ("en", "I want to return the jeans", "too big at the waist", "no, just a refund please",
@@ -73,6 +74,12 @@ async def test_no_exchange_just_the_return_at_tags_on_keeps_the_return_zh_and_en
         assert again.text == stack.t("returns.return_kept", locale) + "\n" + stack.t(
             "returns.fit_question", locale
         ), again.text
+        # how it is going, asked before it is made: not made yet, and it still waits here (the
+        # return rules were said and which item asked again, the jeans lost)
+        progress = "退货进度怎么样了" if locale == "zh_CN" else "how is my return going?"
+        answer, back = await customer.says(progress, replies=2)
+        assert answer.text == stack.t("returns.refund_not_yet", locale), answer.text
+        assert back.reply_to_message_id == again.message_id, back  # "still waiting: this one"
         [quote] = await customer.says(yes)
         assert quote.button(button), quote.text
         assert ("高腰牛仔裤" if locale == "zh_CN" else "Jeans") in quote.text, quote.text
