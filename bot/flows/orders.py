@@ -267,7 +267,8 @@ _STATUS_ASKED = re.compile(
 _RECEIVED = re.compile(
     r"(?:已经?|刚刚?|终于)?(?:收到|到|签收)(?:了|啦)[\s!！~～。.,，]*(?:(?:谢谢|谢啦|多谢|感谢)(?:啦|了|你|您|哈|亲)?)?"
     r"[\s!！~～。.]*$"
-    r"|\b(?:got|received) (?:it|them|(?:my|the|both) [a-z -]{2,30}?)[\s!.~,]*"
+    r"|\b(?:got|received) (?:it|them|(?:my|the|both) (?!(?:wrong|damaged|broken|torn|dirty"
+    r"|stained|faulty|defective|ripped)\b)[a-z -]{2,30}?)[\s!.~,]*"
     r"(?:thanks?(?: you)?[\s!.]*)?$"
     r"|\b(?:has |have |just )?(?:arrived|came)\b[\s!.~,]*(?:thanks?(?: you)?[\s!.]*)?$",
     re.IGNORECASE,
