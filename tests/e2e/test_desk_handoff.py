@@ -225,20 +225,6 @@ async def test_order_note_and_reveal_for_the_tickets_customer(desk_stack) -> Non
     await customer.hears_nothing_more()
 
 
-async def test_the_card_words_her_shared_contact_in_the_desks_language(desk_stack) -> None:
-    """Console tryout 22: a zh card's transcript said "👤 [contact shared]" — the chat memory's
-    marker, in English. The desk words it in its own language (zh by default)."""
-    stack = desk_stack
-    view = DeskView(stack.fake)
-    order = await stack.make_order(kind="regular", state="paid", delivered_ago=None)
-    customer = stack.customer(language_code="en")
-    await customer.shares_contact(order.phone)
-    ticket_no = await escalate(stack, customer, "let me talk to a real person")
-    card = view.card(await view.topic_of(ticket_no))
-    assert "👤 [分享了联系方式]" in card.text, card.text
-    assert "contact shared" not in card.text
-
-
 async def test_canned_replies_in_the_customers_language(desk_stack) -> None:
     stack = desk_stack
     view = DeskView(stack.fake)
