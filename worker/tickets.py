@@ -75,21 +75,33 @@ class WaitModel:
         return c.QueuePlace(position=position, expected_wait_s=remaining if remaining > 0 else None)
 
 
+def _ran_out(ticket: Ticket, place: c.QueuePlace, now: datetime) -> bool:
+    """The wait we told her has passed with no new figure: "sorry for the wait". She heard whole
+    minutes (``c.heard_minutes``: at least one), so a figure of seconds that has run out is not
+    yet a wait that ran out: told "about 1 minute" five seconds ago, she has not waited long."""
+    if ticket.told_wait_s is None or place.expected_wait_s is not None:
+        return False
+    since = _seconds(now, ticket.told_at)
+    if since is None:  # not known when she was told: the figure going is all there is
+        return True
+    return since >= c.heard_minutes(ticket.told_wait_s) * 60
+
+
 def _changed_much(ticket: Ticket, place: c.QueuePlace, now: datetime) -> bool:
     """Is this worth a message to the waiting customer? First in line; a place better by two
     and by a quarter of what we said (#40 hears again at #30, #5 at #3); an estimate that
-    appears or goes; or one that moved from what we said (less the time since) by a minute
-    and half of it."""
+    appears, or that goes once the wait she heard has passed (``_ran_out``); or one that moved
+    from what we said (less the time since) by a minute and half of it."""
     if ticket.told_position is None:
         return True
     moved = ticket.told_position - place.position
     if moved > 0 and (place.position == 1 or moved >= max(2, ticket.told_position // 4)):
         return True
     told, new = ticket.told_wait_s, place.expected_wait_s
-    if (told is None) != (new is None):
-        return True
-    if told is None or new is None:
-        return False
+    if told is None:
+        return new is not None
+    if new is None:
+        return _ran_out(ticket, place, now)
     promised = told - (_seconds(now, ticket.told_at) or 0)
     return abs(new - promised) >= max(60, told // 2)
 
@@ -233,7 +245,7 @@ class TicketDesk:
         updates = []
         for ticket, place in await self._places(session, now, light=True):
             if _changed_much(ticket, place, now):
-                overdue = ticket.told_wait_s is not None and place.expected_wait_s is None
+                overdue = _ran_out(ticket, place, now)
                 _tell(ticket, place, now)
                 updates.append(
                     c.QueueUpdate(

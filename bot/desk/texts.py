@@ -260,9 +260,8 @@ def place_parts(replies: Replies, locale: str, place: QueuePlace | None) -> tupl
     else:
         where = replies.text("handoff.place.behind", locale, ahead=place.position - 1)
     wait = Html("")
-    if place.expected_wait_s is not None:
-        minutes = max(1, round(place.expected_wait_s / 60))
-        wait = replies.text("handoff.wait", locale, minutes=minutes)
+    if place.expected_minutes is not None:
+        wait = replies.text("handoff.wait", locale, minutes=place.expected_minutes)
     return where, wait
 
 

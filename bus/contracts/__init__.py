@@ -212,6 +212,7 @@ from bus.contracts.tickets import (
     TopicBound,
     TopicTaken,
     TranscriptLine,
+    heard_minutes,
 )
 
 REQUESTS: tuple[type[Request[Any]], ...] = (
@@ -449,5 +450,6 @@ __all__ = [
     "UrgeOrder",
     "UrgeRefused",
     "VariantView",
+    "heard_minutes",
     "reply_adapter",
 ]

@@ -65,6 +65,17 @@ class QueuePlace(Contract):
         "has already waited longer than they suggest (never a made-up figure).",
     )
 
+    @property
+    def expected_minutes(self) -> int | None:
+        """The expected wait as the customer hears it (``heard_minutes``)."""
+        return None if self.expected_wait_s is None else heard_minutes(self.expected_wait_s)
+
+
+def heard_minutes(wait_s: int) -> int:
+    """An expected wait as the customer is told it: whole minutes, at least one ("about 1
+    minute" for 5 seconds). The desk says "sorry for the wait" only once that has passed."""
+    return max(1, round(wait_s / 60))
+
 
 class QueueUpdate(Contract):
     """A waiting customer whose place or expected wait changed enough to tell them."""

@@ -364,6 +364,62 @@ async def test_expected_waits_come_from_recent_first_responses(shop):
     assert found.ticket.place == c.QueuePlace(position=1, expected_wait_s=None)
 
 
+async def _quick_history(shop, seconds: int) -> None:
+    """Forget the other tests' history, then three recent first responses of ``seconds`` each by
+    one agent."""
+    async with shop.db.write() as session:
+        await session.execute(
+            update(Ticket).values(first_response_s=None, taken_at=utcnow() - timedelta(hours=2))
+        )
+    for _ in range(3):
+        done = await open_for(shop)
+        async with shop.db.write() as session:
+            await session.execute(
+                update(Ticket)
+                .where(Ticket.ticket_no == done.ticket_no)
+                .values(
+                    state="closed",
+                    closed_at=utcnow(),
+                    agent_id=9030,
+                    taken_at=utcnow(),
+                    first_response_at=utcnow(),
+                    first_response_s=seconds,
+                )
+            )
+
+
+async def test_a_wait_told_in_minutes_is_not_called_overdue_before_it_has_passed(shop):
+    """Agents who answer in seconds: the customer hears "about 1 minute" (whole minutes, at
+    least one). Seconds later the seconds-figure has run out, and a place moving in the queue
+    must not say "sorry for the long wait" to her — nor a message to the third who only moved
+    one place. Once she has waited the minute she heard, it is said."""
+    await close_all_waiting(shop)
+    await _quick_history(shop, 5)
+    first, second, third = [await open_for(shop) for _ in range(3)]
+    assert [t.place.expected_wait_s for t in (first, second, third)] == [5, 10, 15]
+    for opened in (first, second, third):  # twenty seconds later: every figure has run out
+        await age(shop, opened.ticket_no, opened_at=timedelta(seconds=20),
+                  told_at=timedelta(seconds=20))
+    taken = await shop.rpc.call(
+        c.TakeTicket(
+            idempotency_key=key("take"), ticket_no=first.ticket_no, agent_id=9031, agent_name="Amy"
+        )
+    )
+    # the second is next (told so, plainly); the third moved one place only: nothing
+    assert [(u.ticket_no, u.place.position, u.overdue) for u in taken.queue_updates] == [
+        (second.ticket_no, 1, False)
+    ]
+    # a minute after she heard "about 1 minute": now the wait has run out, and she hears it
+    await age(shop, third.ticket_no, opened_at=timedelta(seconds=80), told_at=timedelta(seconds=80))
+    closed = await shop.rpc.call(
+        c.CloseTicket(idempotency_key=key("close"), ticket_no=second.ticket_no, closed_by="agent",
+                      agent_id=9031)
+    )
+    assert [(u.ticket_no, u.place.position, u.overdue) for u in closed.queue_updates] == [
+        (third.ticket_no, 1, True)
+    ]
+
+
 async def test_each_alert_is_claimed_by_exactly_one_caller(shop):
     opened = await open_for(shop)
     await age(shop, opened.ticket_no, opened_at=timedelta(minutes=5))
