@@ -55,7 +55,10 @@ OPS_CHAT = -100_777_000
 ADMIN = 4_242_001
 MGMT_URL = f"http://127.0.0.1:{os.environ.get('KEFU_MGMT_PORT', '15672')}/api"
 CHECK_S = 0.4
-BEAT_S = 0.3
+BEAT_S = 1.0
+"""This module's worker and bot beat once a second. Nothing here waits on their beats (workers
+are counted by their consumers); at 0.3 s the worker's beats and gauge refreshes, stored by
+this same process, were the load that delayed the dying process's beats on a busy machine."""
 
 
 @dataclass
@@ -185,7 +188,15 @@ async def test_a_bot_process_that_died_shows_up_as_missing(ops: Ops):
         found = [p for p in json.loads(out)["processes"] if p["process"] == doomed.process_id]
         return found[0]["state"] if found else None
 
-    assert await eventually(state, within=20) == "alive"
+    # Seen alive while it beats. The first look may come while its latest stored beat is
+    # already three beats old (on a loaded machine a beat can take that long from this
+    # process's outbox through the broker to the worker's record: "missing" then is the
+    # product's honest answer about that record); the condition is to be seen alive, so wait
+    # for that look, not for the first one.
+    async def alive() -> bool:
+        return await state() == "alive"
+
+    await eventually(alive, within=60)
     assert doomed._task is not None
     doomed._task.cancel()  # dies: no goodbye
     await outbox.stop()
@@ -193,7 +204,7 @@ async def test_a_bot_process_that_died_shows_up_as_missing(ops: Ops):
     async def missing() -> bool:
         return await state() == "missing"
 
-    await eventually(missing, within=20)
+    await eventually(missing, within=60)
 
 
 async def test_a_stopped_worker_is_seen_alerted_once_and_recovered_once(ops: Ops, amqp_url):
