@@ -127,6 +127,12 @@ async def test_notes_stay_internal_and_commands_are_never_relayed(desk_stack) ->
     customer, ticket_no, topic = await start_handoff(stack, view)
     agent.says("// 这位客户上周也问过，语气客气点", topic)
     agent.says("/unknowncommand", topic)
+
+    async def noted():  # the note stored (the half second below is no deadline for that)
+        row = await ticket_row(stack, ticket_no)
+        return row if row.transcript[-1]["text"].startswith("//") else None
+
+    await eventually(noted, within=WAIT)
     await customer.hears_nothing_more()
     row = await ticket_row(stack, ticket_no)
     assert row.state == "waiting"  # a note does not take the ticket

@@ -10,7 +10,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests.e2e.conftest import WAIT
 from tests.e2e.test_named_item_jobs import name_product, newer_orders
+from tests.support.polling import eventually
 from worker.db.models import Order, OrderItem, Variant
 
 
@@ -145,10 +147,24 @@ async def test_a_colour_asked_beside_the_exchange_is_not_replayed_once_it_is_don
     customer = stack.customer()
     await customer.shares_contact(order.phone)
     for said in ("真丝衬衫能换个颜色吗 白色有点透", "有黑色吗 有的话就换黑色", "确认"):
+        before = len(stack.fake.messages(customer.user_id))
         stack.fake.user_says(said, user_id=customer.user_id)
-        await asyncio.sleep(2.5)
+        # each turn answered before the next is typed (not a fixed pause: a busy machine)
+        await stack.fake.wait_until(
+            lambda n=before: len(stack.fake.messages(customer.user_id)) > n, WAIT, f"{said!r}"
+        )
+
+    async def made_exchange():
+        return await stack.exchanges(order.order_no)
+
+    [made] = await eventually(made_exchange, within=WAIT)
+    await stack.fake.wait_until(
+        lambda: any(made.rma_no in m.text for m in stack.fake.messages(customer.user_id)),
+        WAIT,
+        "the exchange's number told",
+    )
+    await asyncio.sleep(0.5)  # a replayed colour question would come right after: none does
     texts = [m.text for m in stack.fake.messages(customer.user_id)]
-    [made] = await stack.exchanges(order.order_no)
     async with stack.shop.db.read() as session:
         new = await session.get(Variant, made.new_variant_id)
     assert new.color == "黑色" and any(made.rma_no in t for t in texts), texts
@@ -171,13 +187,23 @@ async def test_combining_orders_for_postage_uses_her_orders_province_zh(stack) -
         await customer.shares_contact(hoodie.phone)
         asked = "我刚又拍了条碎花裙 还没付 能跟昨天那单卫衣一起寄吗 省一份运费"
         stack.fake.user_says(asked, user_id=customer.user_id)
-        await asyncio.sleep(2.5)
-        texts = [m.text for m in stack.fake.messages(customer.user_id)][1:]
-        assert texts and f"寄到{province}" in texts[0], texts
-        assert not any("哪个省份" in t for t in texts), texts
         days = stack.replies.policy.free_shipping.combine_orders_days
         jzhw = "江苏、浙江、上海、安徽"
         not_here = stack.t("shipping.combine_not_here", region=province, regions=jzhw, days=days)
+
+        def answered(
+            chat: int = customer.user_id, not_here: str = not_here, want: bool = not combined
+        ) -> bool:
+            texts = [m.text for m in stack.fake.messages(chat)][1:]
+            return bool(texts) and (not want or not_here in texts)
+
+        # her answer (with "not to this province" when that is the answer), however slowly
+        # the machine runs; then a moment for anything more that would come with it
+        await stack.fake.wait_until(answered, WAIT, f"the answer for {province}")
+        await asyncio.sleep(0.5)
+        texts = [m.text for m in stack.fake.messages(customer.user_id)][1:]
+        assert texts and f"寄到{province}" in texts[0], texts
+        assert not any("哪个省份" in t for t in texts), texts
         assert (not_here in texts) is not combined, texts
 
 
