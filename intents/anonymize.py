@@ -16,7 +16,10 @@ introduce them (我叫, 收件人, my name is…) and a surname with 先生/女�
 part of an address (the province, city and district stay: they say where, not who). Any
 remaining run of four or more digits (the last four of a phone, a tracking number) becomes
 ``<num>``. Heights, weights, sizes and prices of up to three digits stay: they are what a
-size or postage question is about.
+size or postage question is about. Dates stay whole, the year with them (``2026-11-28 10:30``,
+``2026年11月28日``, ``Dec 3, 2026``; a timestamp in a dead letter), and so do the desk's ticket
+numbers (``T2026120400006``): they say when and which request, not who — without this, a date
+with its time read as a phone number and every year as ``<num>``.
 
 Pure: the standard library only, no catalogue, no I/O.
 """
@@ -102,6 +105,24 @@ _STREET_EN = re.compile(
 )
 _POSTCODE_EN = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")  # UK style; US ZIPs are digits
 
+# What is kept whole (set aside before the masking, put back after): dates, with a time and a
+# zone when they have them, and the desk's ticket numbers (worker/tickets.py: T, the day, the
+# ticket's number). A month and day must be real ones, so a run of digits is never taken for
+# a date; a year alone is kept only where it reads as one (before 年, or in an English date).
+_YEAR = r"(?:19|20)\d{2}"
+_MONTH_EN = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_KEPT = re.compile(
+    r"(?<![\d+])" + _YEAR + r"([-/.])(?:1[0-2]|0?[1-9])\1(?:3[01]|[12]\d|0?[1-9])(?!\d)"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?(?!\d))?"
+    r"|(?<!\d)" + _YEAR + r"(?=\s?年)"
+    r"|\b" + _MONTH_EN + r"\s\d{1,2}(?:st|nd|rd|th)?,?\s" + _YEAR + r"(?!\d)"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s" + _MONTH_EN + r",?\s" + _YEAR + r"(?!\d)"
+    r"|(?<![A-Za-z0-9])T" + _YEAR + r"(?:1[0-2]|0[1-9])(?:3[01]|[12]\d|0[1-9])\d{5,8}(?!\d)"
+)
+_SET_ASIDE = 0xF0000  # a private-use plane: one character stands for each kept span
+_YEARISH = re.compile(_YEAR)
+_ASIDE = re.compile("[\U000F0000-\U000FFFFD]")
+
 
 def _fold_digits(text: str) -> str:
     """Full-width digits and letters as ASCII (NFKC on those only), so that ０１３８ is seen."""
@@ -114,6 +135,14 @@ def _fold_digits(text: str) -> str:
 def anonymize(text: str) -> str:
     """The message with personal data replaced by placeholders (see the module docstring)."""
     out = _fold_digits(text[:MAX_CHARS])
+    kept: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return chr(_SET_ASIDE + len(kept) - 1)
+
+    if _YEARISH.search(out):  # every kept span has a year in it: most messages have none
+        out = _KEPT.sub(set_aside, out)
     out = _EMAIL.sub(EMAIL, out)
     out = _ORDER_NO.sub(ORDER, out)
     out = _ORDER_LABELLED.sub(lambda m: m.group(1) + ORDER, out)
@@ -127,7 +156,15 @@ def anonymize(text: str) -> str:
     out = _STREET_ZH.sub(ADDRESS, out)
     out = _BUILDING_ZH.sub(ADDRESS, out)
     out = _LONG_DIGITS.sub(NUMBER, out)
-    return _collapse(out)
+    out = _collapse(out)
+    if kept:  # put back what was set aside (a span swallowed by a mask stays masked)
+        out = _ASIDE.sub(lambda m: _put_back(m.group(0), kept), out)
+    return out
+
+
+def _put_back(ch: str, kept: list[str]) -> str:
+    index = ord(ch) - _SET_ASIDE
+    return kept[index] if index < len(kept) else ch
 
 
 def _english_name(match: re.Match[str]) -> str:

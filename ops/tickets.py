@@ -28,10 +28,13 @@ def _mask(name: str) -> str:
 
 
 def _ago(at: datetime, now: datetime) -> str:
+    """``7m``, ``2h05m``, ``33d02h`` (not ``794h05m``)."""
     seconds = max(0, int((now - at).total_seconds()))
     if seconds < 3600:
         return f"{seconds // 60}m"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
 
 
 def ticket_line(ticket: TicketView, now: datetime) -> str:
@@ -105,7 +108,8 @@ async def cmd_tickets(args: argparse.Namespace) -> int:
         for line in ticket.transcript:
             who = line.role + (" (note)" if line.internal else "")
             text = anonymize(line.text).replace("\n", " ⏎ ")  # a terminal: no phones
-            print(f"  {line.at.astimezone(UTC):%m-%d %H:%M} {who:<14} {text}")
+            # with the year: `show CHAT_ID` lists a chat's tickets of any age
+            print(f"  {line.at.astimezone(UTC):%Y-%m-%d %H:%M} {who:<14} {text}")
         if ticket.rating is not None:
             print(f"  rated {ticket.rating}/5" + (f": {ticket.rating_comment}"
                                                  if ticket.rating_comment else ""))

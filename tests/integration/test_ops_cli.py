@@ -349,6 +349,11 @@ async def test_tickets_lists_the_open_ones_and_shows_a_conversation(shop):
         "reason": "customer_asked",
         "transcript": [
             {"role": "customer", "text": "裤子太长了 我电话13912345678", "at": opened_at},
+            {
+                "role": "customer",
+                "text": "2026年11月28日买的，2026-11-28 10:30付的款，寄到杭州市西湖区文三路90号",
+                "at": opened_at,
+            },
             {"role": "bot", "text": "我帮您转人工客服", "at": opened_at},
         ],
     }
@@ -365,6 +370,10 @@ async def test_tickets_lists_the_open_ones_and_shows_a_conversation(shop):
     assert code == 0, err
     assert "裤子太长了" in out and "我帮您转人工客服" in out
     assert "13912345678" not in out  # what she typed, through the anonymiser
+    assert "文三路90号" not in out and "杭州市西湖区<address>" in out
+    # dates are not hers to hide: the year stays, and a date with its time is no phone number
+    assert "2026年11月28日买的，2026-11-28 10:30付的款" in out, out
+    assert "2026-12-01 10:00 customer" in out, out  # each line's own time, with its year
     code, out, _ = await kefu(shop, "tickets", "show", "8123", "--json")
     assert code == 0 and json.loads(out)[0]["ticket_no"] == ticket_no
     code, _, err = await kefu(shop, "tickets", "show", "T2099010100001")
@@ -373,6 +382,24 @@ async def test_tickets_lists_the_open_ones_and_shows_a_conversation(shop):
     assert code == 2
     await kefu(shop, "rpc", "tickets.close",
                json.dumps({"ticket_no": ticket_no, "closed_by": "customer"}))
+
+
+async def test_a_ticket_open_for_days_says_days() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bus.contracts import TicketView
+    from ops.tickets import ticket_line
+
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    ticket = TicketView(
+        ticket_no="T2026110100001", state="waiting", chat_id=1, telegram_user_id=1,
+        customer_name="王小丫", reason="customer_asked", locale="zh_CN",
+        opened_at=now - timedelta(days=33, hours=2, minutes=5), transcript_length=0,
+    )
+    assert "opened 33d02h ago" in ticket_line(ticket, now)
+    later = ticket.opened_at + timedelta(hours=2, minutes=5)
+    assert "opened 2h05m ago" in ticket_line(ticket, later)
+    assert "opened 7m ago" in ticket_line(ticket, ticket.opened_at + timedelta(minutes=7))
 
 
 async def test_help_lists_every_command():
