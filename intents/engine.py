@@ -939,12 +939,26 @@ _ASKS_EN = re.compile(
 
 def _asks(text: str, rest: str) -> bool:
     """The rest of a thanks asks or reports something (a question mark in the message, a
-    question word, a request or a problem); a closing's own words do not."""
+    question word, a request or a problem); a closing's own words do not. A question may
+    open any clause of the message, after a greeting or an interjection ("hey could u look
+    up my stuff, last 4 are 2206 thx": round 27 read only the message's first word)."""
     if "?" in text or "？" in text:
         return True
-    return bool(
-        _ASKS_ZH.search(rest) or _ASKS_EN_OPENING.search(rest) or _ASKS_EN.search(text.lower())
+    if _ASKS_ZH.search(rest) or _ASKS_EN_OPENING.search(rest) or _ASKS_EN.search(text.lower()):
+        return True
+    return any(
+        _ASKS_EN_OPENING.search(_CLAUSE_OPENER_EN.sub("", clause.strip()))
+        for clause in _CLAUSES_EN.split(text.lower())
     )
+
+
+# (the clauses of an English message and what may come before a clause's question: a greeting,
+# an interjection, a joining word — "hey could u", "ok so where", "and when")
+_CLAUSES_EN = re.compile(r"[,.;:!\n]+|\s+-+\s+")
+_CLAUSE_OPENER_EN = re.compile(
+    r"^(?:(?:hey+|hi+|hello+|yo|ok(?:ay)?|so|um+|uh+|oh+|ah+|and|but|also|btw|sorry|pls|please"
+    r"|quick q|one more thing)\b\W*)+"
+)
 
 
 # a presence check: is anyone there, are you open, is the chat awake — nothing else. Chinese on
@@ -1127,7 +1141,7 @@ _CANCEL = re.compile(
     r"|(?:订单|单子|这单|那单|这个单|那个单)(?:就|直接)?(?:给我|帮我)?(?:撤|关)(?:了|掉)?吧"
     r"|(?:给我|帮我|直接)(?:把)?(?:这|那)?(?:个)?(?:单子?|订单)(?:给)?(?:撤|关|取消|作废)(?:了|掉)"
     r"|\bundo (?:my|the|that|this) (?:order|purchase)\b|\border\b.{0,60}\bundo (?:it|that)\b"
-    r"|\bkill (?:the|my) (?:whole )?order\b"
+    r"|\bkill (?:the|my|that|this) (?:whole )?order\b"
     # what she just bought withdrawn ("刚拍的那个大衣能撤回不"; round 20; not a message)
     r"|(?:拍的|买的|下的单|订单|单子|这单|那单)[^，,。？?\s]{0,8}撤回"
     r"|\bcall(?:ing)? off (?:my|the|that|this|it|them|both)\b|\bcall (?:it|that|them) off\b"
@@ -1187,7 +1201,7 @@ _HAPPENED_EN = re.compile(
 # ("order was placed this morning" tells when she ordered, not where it went; round 20)
 _MY_ORDER = re.compile(r"单|拍了|买的|付了|付完|\b(?:my order|the order|my parcel|my package)\b")
 _UNSHIPPED = re.compile(
-    r"还没发|没发货|发货前|还没寄|没寄出|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
+    r"还没发|没发货|发货前|还没寄|没寄出|没打包|打包前|没出库|出库前|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
     r"|\b(?:not|hasn'?t|hasnt|isn'?t) (?:yet )?(?:shipped|sent|gone out|dispatched|posted)"
     # not paid yet: nothing has shipped ("i havent paid yet, can i change it to S")
     r"|还没付|没付款|未付款|付款前|\bbefore (?:i )?pay(?:ing)?\b|\bha(?:ve)?n'?t paid\b"
@@ -1200,7 +1214,7 @@ _ADDRESS_DONE = re.compile(r"改完地址|地址(?:已经)?改(?:好|完|过)")
 _CHANGE = re.compile(
     r"改|换成|换个|加一|备注|\b(?:change|switch|swap|add|make it)\b"
     # made into another in plain verbs ("还没发货的话帮我弄成XL"; round 26)
-    r"|(?:弄|搞|调)成"
+    r"|(?:弄|搞|调)成|(?:调|换)到(?:[a-z0-9]|大|小)"
     # one more put into it ("could u throw one more of those socks into my order"; round 20)
     r"|\b(?:throw|put|stick|pop) (?:in )?(?:one more|another|an extra)\b"
 )
@@ -1421,7 +1435,7 @@ def _return_not_exchange(lower: str, norm: str) -> bool:
 # 费算谁的"): the return's postage, not the shop's shipping fee or the return itself
 POSTAGE_INTENT = "returns.postage"
 _POSTAGE = re.compile(
-    r"运费|邮费|快递费|寄费|\b(?:postage|shipping cost|return shipping|return postage"
+    r"运费|邮费|快递费|快递钱|寄费|\b(?:postage|shipping cost|return shipping|return postage"
     r"|shipping fee|delivery charge)"
     r"|\bpay (?:to|for) (?:post|send|ship|mail)\w*"
 )
@@ -1429,7 +1443,7 @@ _BACK = re.compile(
     r"退|寄回|换货|\b(?:(?:send|sent|post|mail|ship) (?:\w+ ){0,2}back|return)"
 )
 _WHO_PAYS = re.compile(
-    r"谁|要我|我出|我付|我承担|你们出|你们付|我掏|让我掏|包|免|多少|吗|\?|？"
+    r"谁|要我|我出|我付|我承担|你们出|你们付|我掏|让我掏|包|免|补|报销|多少|吗|\?|？"
     r"|\b(?:who|free|on me|on you|do i|am i|will i|cost|charge|cover\w*|paid|should i"
     r"|shouldn'?t i|why should)\b"
 )
@@ -1465,7 +1479,28 @@ _ON_DELIVERY = re.compile(
 
 def _cash_on_delivery(lower: str, norm: str) -> bool:
     # (COD as typed: normalised, "code" is stemmed to "cod")
-    return _either(_ON_DELIVERY, lower, norm) or re.search(r"\bcod\b", lower) is not None
+    if re.search(r"\bcod\b", lower) is not None:
+        return True
+    if _PAYS_FOR_DELIVERY.search(lower) and not _AT_DELIVERY.search(lower):
+        return False  # ("do i pay anything for delivery on top": the postage; round 27)
+    return _either(_ON_DELIVERY, lower, norm) or _PAID_IN_HAND.search(norm) is not None
+
+
+# paying for the delivery is its price, not the moment of paying ("do i pay anything for
+# delivery on top or is it included"); paying on, at or upon delivery is that moment
+_PAYS_FOR_DELIVERY = re.compile(
+    r"\b(?:pay|paying|charged?|costs?)\b(?: \w+){0,3} for (?:the |a |any )?(?:deliver\w*|shipping"
+    r"|postage|courier)"
+)
+_AT_DELIVERY = re.compile(
+    r"\b(?:on|at|upon) (?:delivery|arrival)\b|\bcash\b|\bwhen (?:it|they|the \w+) (?:arrives?"
+    r"|comes?|shows? up|gets? here)\b"
+)
+# paid once it is in her hands, told any way ("东西到我手上了再转钱给你", "收到货以后再付"): the
+# arrival, a few characters of her own, then 再 and the paying (round 25 read "到了再给钱" only)
+_PAID_IN_HAND = re.compile(
+    r"(?:到|收到|拿到|送到)[^，,。？?\s]{0,4}(?:以后|之后)?再(?:给|付|转|打)(?:你)?(?:钱|款)"
+)
 
 
 # laughter and nothing else ("😂😂😂笑死我了", "lmao") is chit-chat, not sarcasm: sarcasm names
@@ -1845,8 +1880,12 @@ def _reread(
         return EXCHANGE_INTENT
     if (group in ("size", "color") or current == RETURN_INTENT) and _return_by_reason(
         lower, norm
-    ) and not (current == RETURN_INTENT and _postage_on_whom(lower)):
-        return RETURN_INTENT  # (the model unsure between the return and the reason: the return)
+    ) and not (current == RETURN_INTENT and (
+        _postage_on_whom(lower) or _where_to_send_back(lower, norm)
+    )):
+        # (the model unsure between the return and the reason: the return; where it goes asked
+        # beside the reason, "要退的衣服打包好了 往哪寄", is the address below: round 27)
+        return RETURN_INTENT
     if (current in _ADDRESS_MISREADS or current == RETURN_ADDRESS_INTENT) and (
         _where_to_send_back(lower, norm)
     ):
@@ -3924,7 +3963,7 @@ _OPENS_SOCIAL_ZH_26 = re.compile(
 _OPENS_SOCIAL_EN_26 = re.compile(
     r"^\W*(?:hi+|hello+|helo+|he+y+|heya|hiya|hai+|hallo+|yo+|oi|howdy|morning|evening"
     r"|good (?:morning|evening|afternoon)|excuse me|um+|any ?one|any ?body|any1|some ?one"
-    r"|some ?body|you there|u there)\b"
+    r"|some ?body|you there|u there|tap(?: tap)*|knock(?: knock)*|psst)\b"
 )
 _ASKS_PRESENCE_ZH_26 = re.compile(
     r"有人|在吗|在不|在的|在线|还在|在家|上班(?:了|没)|值班|营业|开着|开门|醒|看见|看到|瞅见|能回"
@@ -3933,7 +3972,9 @@ _ASKS_PRESENCE_ZH_26 = re.compile(
 _ASKS_PRESENCE_EN_26 = re.compile(
     r"\b(?:any ?one|any ?body|any1|some ?one|some ?body|u there|you there|ya there|online"
     r"|around|awake|still up|read (?:the|my|these) (?:messages|msgs)|behind the keyboard"
-    r"|on duty)\b"
+    r"|on duty|up and running)\b"
+    # the chat itself asked after ("is the shop chat up and running", "this chat working today")
+    r"|\b(?:chat|line|inbox)\b(?: \w+){0,2} (?:working|live|running)\b"
 )
 # what makes it more than a presence check: the shop's business, the hours or a job asked, a
 # person or a call, stock ("在吗 这件还有货不"), or the service judged ("回个消息要半天",
@@ -3941,7 +3982,9 @@ _ASKS_PRESENCE_EN_26 = re.compile(
 _MORE_THAN_PRESENCE_26 = re.compile(
     r"快递|物流|单|货|衣|裤|裙|鞋|退|换|码|钱|买|卖|拍|件|寄|发|颜色|色|尺|包邮|运费|优惠|券|便宜|价"
     r"|付|款|票|料|质量|洞|坏|招|兼职|缺人|应聘|几点|周末|人工|真人|电话|还有(?:吗|没|不)"
-    r"|慢|难|摆设|掉线|就这样|这么|都没有|一个.{0,4}都"
+    r"|慢|难|摆设|掉线|就这样|这么(?!早|晚)|都没有|一个.{0,4}都"
+    # someone to deal with it, or the bot told off: a person wanted ("有人管吗", "在吗 机器人别回了")
+    r"|管|机器人|自动回复"
     r"|\b(?:order\w*|parcel|package|refund\w*|return\w*|ship\w*|deliver\w*|size\w*|dress\w*"
     r"|shirt|jacket|hoodie|jeans|item|bought|paid|money|price|discount|coupon|code|pay\w*"
     r"|invoice|colou?r|fabric|material|stock|buy|sell\w*|track\w*|courier|post\w*|exchange"
@@ -3980,7 +4023,7 @@ _HELLO_26 = re.compile(
     r"[\s!！~～.。,，]*)+"
 )
 _ASKS_ANYTHING_26 = re.compile(
-    r"[?？吗么嘛呢]|怎么|什么|啥|哪|几|能不能|可以|多少|是不是|有没有"
+    r"[?？吗嘛呢]|(?<![这那怎什多要为干甚])么|怎么|什么|啥|哪|几|能不能|可以|多少|是不是|有没有"
     r"|\b(?:what|when|where|why|how|which|who|can|could|would|will|do|does|is|are|pls|please)\b"
 )
 
@@ -4066,11 +4109,20 @@ def _reread_26(
         _presence_26(text, lower, norm) or _hello_with_remark_26(text, lower, norm)
     ):
         return GREETING_INTENT
+    if (group == "human" or not sure) and _presence_26(text, lower, norm):
+        # (round 27: 有人 and 客服 are a person to the model, "chat up and running" the shop's
+        # dispatch; a presence check by its parts asks for no one — ``_only_social_26``)
+        return GREETING_INTENT
     if group in ("complaint", "other") and _either(_FIND_PERSON_26, lower, norm) and not (
         _either(_GRIEVANCE, lower, norm)
     ):
         return HUMAN_INTENT
-    if slots.order_no and group in ("other", "greeting"):
+    if (slots.order_no or slots.phone_last4) and (
+        group in ("other", "greeting", "thanks")
+        or (group == "complaint" and _plain_complaint(lower, norm))
+    ):
+        # (round 27: the phone's last four given with words about her order, "could u look up
+        # what's happening w my stuff, last 4 are 2206 thx", read as a complaint or a thanks)
         return STATUS_INTENT
     if current == EXCHANGE_INTENT and _SAY_SWAP_26.search(norm):
         return HUMAN_INTENT  # (round 25 read 换个人工 so)
@@ -4091,6 +4143,8 @@ def _reread_26(
             return RETURN_INTENT  # (round 19 read it where the model heard the exchange)
     if group == "other" and _WENT_OUT_EN_26.search(lower):
         return STATUS_INTENT
+    if group == "complaint" and _plain_complaint(lower, norm) and _cash_on_delivery(lower, norm):
+        return COD_INTENT  # (round 27: "东西到我手上了再转钱给你 行不行" heard as a complaint)
     if group in ("shipping", "order") and _NEW_IN_EN_26.search(lower) and not (
         _either(_MINE_25, lower, norm)
     ):
