@@ -1045,7 +1045,8 @@ def _rules(
     """The rounds' rules, latest first: the intent a message read as ``current`` really is
     (``sure``: the model's top intent at the rules' own confidence or above)."""
     return (
-        _reread_26(group, current, text, lower, norm, slots, sure)
+        _reread_27(group, current, text, lower, norm)
+        or _reread_26(group, current, text, lower, norm, slots, sure)
         or _reread_25(group, current, text, lower, norm, slots)
         or _reread_24(group, current, text, lower, norm, slots)
         or _reread_23(group, current, text, lower, norm)
@@ -4149,4 +4150,61 @@ def _reread_26(
         _either(_MINE_25, lower, norm)
     ):
         return FALLBACK_INTENT
+    return None
+
+
+# round 27 (session 22, branch ``blind27``): messages read by their parts — the laugh, the slip
+# or the garment's part set apart, what is left decides
+QUALITY_PROBLEM_INTENT = "quality.problem"
+# a part of the garment with a fault on it ("拉链卡住了 怎么拽都不动", "大衣少颗扣子"): the
+# garment's fault, where the model heard a parcel stuck (卡, 不动) or a size; never with the
+# parcel's words beside it ("快递卡住了", "物流不动")
+_PART_ZH_27 = r"(?:拉链|拉头|扣子|纽扣|扣眼|袖子|袖口|领子|领口|衣领|口袋|裤脚|腰头|肩带|鞋带|鞋底|鞋跟)"
+_PART_FAULT_ZH_27 = re.compile(
+    _PART_ZH_27 + r"[^，,。？?\s]{0,3}(?:卡住|卡死|坏|掉了|松了|断|开线|开了|脱|拉不|不动)"
+    r"|(?:少|缺|掉)了?(?:0|一)?(?:颗|个|粒|只)?" + _PART_ZH_27
+)
+_PARCEL_WORDS_27 = re.compile(r"快递|物流|包裹|到哪|发货|单号|派送|签收|驿站")
+# a laugh first, then nothing the shop did ("笑不活了 刚看到个段子", "😂😂 ok the cat sticker you
+# sent earlier killed me", "hahaha fair enough"): chit-chat, where the model heard a complaint;
+# what follows the laugh must name no shop business, nothing wrong and no cue ("lol 'we'll
+# get back to you' sure you will" stays the complaint: "sure")
+_LAUGH_FIRST_27 = re.compile(
+    r"^(?:\W|_)*(?:(?:哈+|嘻+|嘿嘿+|笑死(?:我)?了?|笑不活了?|笑疯了?|笑哭了?|lol+|lmf?ao+\w*|rofl"
+    r"|ha(?:ha)+\w*|he(?:he)+\w*|xd+|[\U0001F602\U0001F923\U0001F606\U0001F639\U0001F60F])"
+    r"(?:\W|_)*)+"
+)
+# (the shop itself named or mocked after the laugh: "lmao what a clown show this company is")
+_THE_SHOP_JUDGED_27 = re.compile(
+    r"\b(?:company|business|brand|shop|store|service|clowns?|circus|joke)\b|店|公司|服务"
+)
+# her own message sent by mistake ("不好意思 刚那条是误发的 别管", "打错字了"): out of scope, where
+# the model heard a complaint — the 发 there is her message, not a parcel; the rest is read
+# without the slip and must name no shop business
+_SLIP_27 = re.compile(
+    r"误发|发错(?:了)?(?:人|群|地方|对象)|(?:刚才?|刚刚)(?:那条|那句|那个)?(?:消息|信息)?[^，,。\s]{0,3}"
+    r"发错|打错字|打错了|不小心发"
+)
+
+
+def _reread_27(group: str, current: str, text: str, lower: str, norm: str) -> str | None:
+    """The kinds of round 27 (see the patterns above); checked before the earlier rounds'."""
+    if group in ("order", "size", "other") and _PART_FAULT_ZH_27.search(norm) and not (
+        _PARCEL_WORDS_27.search(norm) or _SIZE_WORD.search(norm)
+    ):  # (a button that will not close over a belly is the size's: "怕扣子扣不上 拍几码")
+        return QUALITY_PROBLEM_INTENT
+    if group != "complaint" or not _plain_complaint(lower, norm) or _HOSTILE.search(text):
+        return None
+    laugh = _LAUGH_FIRST_27.match(lower)
+    if laugh is not None and laugh.end() > 0:
+        rest = lower[laugh.end():]
+        rest_norm = normalize(rest)
+        if not (_either(_MORE_THAN_PRESENCE_26, rest, rest_norm) or _either(_WRONG, rest, rest_norm)
+                or cues(rest_norm) or _either(_MOCKS, rest, rest_norm)
+                or _THE_SHOP_JUDGED_27.search(rest)):
+            return FALLBACK_INTENT
+    if _SLIP_27.search(norm):
+        rest_norm = _SLIP_27.sub(" ", norm)
+        if not (_SHOP_WORD_25.search(rest_norm) or cues(rest_norm)):
+            return FALLBACK_INTENT
     return None
