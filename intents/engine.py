@@ -3991,16 +3991,21 @@ _MORE_THAN_PRESENCE_26 = re.compile(
     r"|invoice|colou?r|fabric|material|stock|buy|sell\w*|track\w*|courier|post\w*|exchange"
     r"|cancel|address|fit|small|large|medium|wear|help|question|ask|q|issue|problem|account"
     r"|login|password|app|website|job|hire|hiring|essay|homework|know|call|ring|phone|number"
-    r"|human|agent|person|real|manager|hours|close|sunday|weekend|store|street|testing|even"
-    r"|ever|doesn'?t|don'?t|feel|sleep|always|never)\b"
+    r"|human|agent|person|real|manager|hours|close|sunday|weekend|store|street|testing"
+    r"|doesn'?t|don'?t|feel|sleep|always|never)\b"
 )
+# (on the typed words only: the normaliser stems "evening" to "even", a hello, not the service
+# judged — "are you even reading these"; round 27)
+_JUDGED_EN_26 = re.compile(r"\b(?:even|ever)\b")
 
 
 def _only_social_26(text: str, lower: str, norm: str) -> bool:
     """Nothing in the message beyond the social: no shop business, no cue or grievance, no
     hostility or mockery, no person asked for (what a presence check or a hello with a remark
     must not carry)."""
-    if _either(_MORE_THAN_PRESENCE_26, lower, norm) or _cues_26(text, norm):
+    if _either(_MORE_THAN_PRESENCE_26, lower, norm) or _JUDGED_EN_26.search(lower):
+        return False
+    if _cues_26(text, norm):
         return False
     if _either(_GRIEVANCE, lower, norm) or _HOSTILE.search(text) or _either(_MOCKS, lower, norm):
         return False
