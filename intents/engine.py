@@ -1202,7 +1202,8 @@ _HAPPENED_EN = re.compile(
 # ("order was placed this morning" tells when she ordered, not where it went; round 20)
 _MY_ORDER = re.compile(r"单|拍了|买的|付了|付完|\b(?:my order|the order|my parcel|my package)\b")
 _UNSHIPPED = re.compile(
-    r"还没发|没发货|发货前|还没寄|没寄出|没打包|打包前|没出库|出库前|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
+    r"还没发|没发货|发货前|还没寄|没寄出|\bbefore (?:it|you) (?:ships?|send|sends|post|dispatch)"
+    r"|没打包|打包前|没出库|出库前"  # (not packed yet: round 27)
     r"|\b(?:not|hasn'?t|hasnt|isn'?t) (?:yet )?(?:shipped|sent|gone out|dispatched|posted)"
     # not paid yet: nothing has shipped ("i havent paid yet, can i change it to S")
     r"|还没付|没付款|未付款|付款前|\bbefore (?:i )?pay(?:ing)?\b|\bha(?:ve)?n'?t paid\b"
@@ -3984,7 +3985,7 @@ _MORE_THAN_PRESENCE_26 = re.compile(
     r"快递|物流|单|货|衣|裤|裙|鞋|退|换|码|钱|买|卖|拍|件|寄|发|颜色|色|尺|包邮|运费|优惠|券|便宜|价"
     r"|付|款|票|料|质量|洞|坏|招|兼职|缺人|应聘|几点|周末|人工|真人|电话|还有(?:吗|没|不)"
     r"|慢|难|摆设|掉线|就这样|这么(?!早|晚)|都没有|一个.{0,4}都"
-    # someone to deal with it, or the bot told off: a person wanted ("有人管吗", "在吗 机器人别回了")
+    # someone to deal with it, the bot told off: a person wanted ("有人管吗", "机器人别回了")
     r"|管|机器人|自动回复"
     r"|\b(?:order\w*|parcel|package|refund\w*|return\w*|ship\w*|deliver\w*|size\w*|dress\w*"
     r"|shirt|jacket|hoodie|jeans|item|bought|paid|money|price|discount|coupon|code|pay\w*"
@@ -4164,7 +4165,9 @@ QUALITY_PROBLEM_INTENT = "quality.problem"
 # a part of the garment with a fault on it ("拉链卡住了 怎么拽都不动", "大衣少颗扣子"): the
 # garment's fault, where the model heard a parcel stuck (卡, 不动) or a size; never with the
 # parcel's words beside it ("快递卡住了", "物流不动")
-_PART_ZH_27 = r"(?:拉链|拉头|扣子|纽扣|扣眼|袖子|袖口|领子|领口|衣领|口袋|裤脚|腰头|肩带|鞋带|鞋底|鞋跟)"
+_PART_ZH_27 = (
+    r"(?:拉链|拉头|扣子|纽扣|扣眼|袖子|袖口|领子|领口|衣领|口袋|裤脚|腰头|肩带|鞋带|鞋底|鞋跟)"
+)
 _PART_FAULT_ZH_27 = re.compile(
     _PART_ZH_27 + r"[^，,。？?\s]{0,3}(?:卡住|卡死|坏|掉了|松了|断|开线|开了|脱|拉不|不动)"
     r"|(?:少|缺|掉)了?(?:0|一)?(?:颗|个|粒|只)?" + _PART_ZH_27
