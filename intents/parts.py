@@ -55,7 +55,21 @@ _ASKING = re.compile(
 )
 
 
+# The size she has, told beside a size question ("whats the right hoodie size for 173cm 66kg? i
+# ordered an M", "我拍的是M"): which size she is in, no question of its own (it was read as her
+# order's status and led the turn: the order asked for, the advice queued behind it)
+_HER_SIZE = re.compile(
+    r"^(?:我(?:的)?)?(?:买|拍|下单|订|选|穿)(?:了)?(?:的)?(?:是)?"
+    r"\s*(?:XXS|XS|S|M|L|XL|XXL|XXXL)\s*码?(?:的)?$"
+    r"|(?i:^(?:(?:and |but )?i(?:'ve| have)? )?"
+    r"(?:ordered|bought|got|picked|chose|went for|took|have|wear|usually wear)\s+"
+    r"(?:an? |the |size |a size )?(?:XXS|XS|S|M|L|XL|XXL|XXXL)(?: size| one)?$)",
+)
+
+
 def _a_detail(part: str) -> bool:
+    if _HER_SIZE.match(part):
+        return True
     return (
         len(_CJK.findall(part)) <= _DETAIL_CJK
         and len(_WORD.findall(part)) <= _DETAIL_WORDS

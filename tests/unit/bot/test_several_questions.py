@@ -72,3 +72,15 @@ def test_one_question_or_a_greeting_beside_it_is_one_turn() -> None:
     for text in ("T恤还有白色吗", "你好？在吗？衣服有色差吗", "谢谢！还有能退货吗"):
         parts = parts_of(text)
         assert not parts.more, text
+
+
+def test_the_size_she_has_told_beside_a_size_question_is_no_question_of_its_own() -> None:
+    """Batch 11: "i ordered an M" was read alone as her order's status, which led the turn —
+    the order asked for and the advice queued behind it; it only says which size she has."""
+    for text in (
+        "whats the right hoodie size for 173cm 66kg? i ordered an M",
+        "卫衣我穿什么码合适啊？我拍的是M",
+    ):
+        parts = parts_of(text)
+        assert parts.primary.intent == "size.recommend", text
+        assert not parts.more and parts.queued is None and parts.lead is None, text
