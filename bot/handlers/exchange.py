@@ -13,6 +13,7 @@ from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow, ExchangeRequest
 from bot.flows.products import ProductFacts, asks_to_buy
+from bot.flows.size import SizeFlow
 from bot.keyboards import (
     ConfirmExchangeCallback,
     ConfirmSizeCallback,
@@ -88,6 +89,34 @@ def register_swap_torn(router: Router) -> None:
     router.message.register(handle_size_step_asked, SwapOrChangeTorn())
 
 
+# "what size should i swap to?", "应该换什么码": which size she should go for, asked
+_WHICH_SIZE = re.compile(
+    r"\b(?:what|which) size\b|(?:换|穿|拿|选|买)(?:什么|哪个|哪一个|哪一|多大)(?:码|尺码|号|的)?"
+    r"|(?:什么|哪个|多大)(?:码|尺码|号)",
+    re.IGNORECASE,
+)
+
+
+async def advise_the_swap(text: str, decision: Decision, flows: Flows) -> bool:
+    """ "i got the jeans in L and theyre too small. im 168cm 64kg, what size should i swap
+    to?": which size to swap to, her height and weight given — the advice for her first, and
+    the swap to it offered (a bare yes takes it: ``bot.handlers.size.AdvisedSizeWanted``). It
+    was the exchange rules, and the size she asked about was never said (jobs batch 11)."""
+    slots = decision.slots
+    if slots.height_cm is None or slots.weight_kg is None or not _WHICH_SIZE.search(text):
+        return False
+    conv = flows.conv
+    before = conv.memory.product
+    await flows.get(SizeFlow).start(text, slots)
+    memo = conv.memory.product
+    if memo is not None and memo is not before and memo.advised and (
+        memo.worn is None or memo.worn[0] != memo.advised
+    ):
+        memo.swap_turn = conv.memory.turns
+        await conv.say(conv.t("size.swap_offer", size=memo.advised))
+    return True
+
+
 def register_size_step(router: Router) -> None:
     """On the router of confidently placed messages (before the size answers), and on one after
     the intents (the engine torn between fit and exchange)."""
@@ -111,6 +140,8 @@ def get_routers() -> tuple[Router, Router]:
             # "can i still buy the floral dress in a different size?": buying one, no order of
             # theirs in it — the item's stock answers, not the exchange rules
             await flows.get(ProductFacts).start(text, decision.slots, aspect="stock")
+            return
+        if await advise_the_swap(text, decision, flows):
             return
         await flows.get(ExchangeFlow).start(decision.slots, text)
 

@@ -18,6 +18,7 @@ from bot.flows.size import SizeAdvice, SizeFlow, measurement_named
 from bot.handlers.products import PriceQuestion, SheerQuestion, StockQuestion
 from bot.keyboards import ProductPickCallback
 from bot.routing import IntentRoute
+from bot.services.choices import bare_yes_or_no
 from bot.services.conversation import Conversation
 from bot.services.memory import ChatMemory
 from bus import Bus
@@ -168,11 +169,13 @@ class AdvisedSizeWanted(Filter):
 
     async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
         product = conv.memory.product if conv is not None else None
-        return bool(
-            product is not None
-            and product.advised
-            and CHANGE_TO_ADVISED.search(message.text or "") is not None
-        )
+        if product is None or not product.advised or conv is None:
+            return False
+        text = message.text or ""
+        if CHANGE_TO_ADVISED.search(text) is not None:
+            return True
+        # "ok do that" right after the advice offered to swap hers for the size advised
+        return product.swap_turn == conv.memory.turns - 1 and bare_yes_or_no(text) is True
 
 
 def get_advised_change_router() -> Router:
@@ -186,6 +189,12 @@ def get_advised_change_router() -> Router:
     ) -> None:
         text = message.text or ""
         slots = decision.slots if decision is not None else extract_slots(text)
+        product = flows.conv.memory.product
+        if product is not None and product.advised and not CHANGE_TO_ADVISED.search(text):
+            # a bare yes to the swap offered: hers, to the size advised
+            text = f"{product.name} {product.advised}"
+            slots = slots.model_copy(update={"size": product.advised})
+            product.swap_turn = None
         await flows.get(ExchangeFlow).start(slots, text)
 
     return router

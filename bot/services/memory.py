@@ -63,6 +63,9 @@ class ProductMemo(BaseModel):
     worn: tuple[str, int] | None = None
     """The size she has of it and which way it misfits ("L码穿着太小了": ("L", 1)): "那XL呢"
     right after is said against the advice that moved away from it, not the chart's L."""
+    swap_turn: int | None = None
+    """The customer message (``ChatMemory.turns``) whose advice offered to swap hers for the
+    size advised ("…what size should i swap to?"): a bare yes right after takes it."""
 
 
 class Offer(BaseModel):

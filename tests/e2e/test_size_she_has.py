@@ -120,3 +120,25 @@ async def test_change_to_another_colour_torn_between_exchange_and_change_en(stac
     last = said[-1]
     assert "Did you mean" not in last.text and order.order_no in last.text, last.text
     assert "grey" in last.text, last.text
+
+
+async def test_which_size_to_swap_to_gets_advice_and_a_yes_takes_the_swap_en(stack) -> None:
+    """Jobs batch 11: "i got the jeans in L and theyre too small. im 168cm 64kg, what size
+    should i swap to?" got the exchange rules (the engine reads an exchange) and "ok do that"
+    the goodbye. Now the advice for her (XL, away from the L she has), the swap to it offered,
+    and a bare yes right after starts the exchange of her jeans to XL."""
+    from tests.e2e.test_order_jobs import showcase
+
+    returnable = await showcase(stack, "returnable")  # T恤 M + 高腰牛仔裤 L, delivered
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(returnable.customer_phone)
+    said = await customer.says(
+        "i got the jeans in L and theyre too small. im 168cm 64kg, what size should i swap to?",
+        replies=2,
+    )
+    text = "\n".join(m.text for m in said)
+    assert "XL" in advised(text) and "exchanges work" not in text, text
+    assert "swap yours for the XL" in said[-1].text, text
+    after = await customer.says("ok do that")
+    last = after[-1].text
+    assert "Jeans" in last and "XL" in last and "Anything else" not in last, last
