@@ -361,7 +361,9 @@ _CAUSES: tuple[tuple[ReturnCause, re.Pattern[str]], ...] = (
         "not what i ordered", "sent (me )?the wrong",
     )),
     ("quality", _any(
-        "质量", "破了", "破洞", "开线", "脱线", "线头", "掉色", "褪色", "起球", "污渍", "有个?洞",
+        "质量", "破了", "破洞",
+        # "袖口那里是破的" (jobs batch 11: the fault was not heard, "did you mean…?")
+        "(?<![打突])破(的|口|损)", "开线", "脱线", "线头", "掉色", "褪色", "起球", "污渍", "有个?洞",
         "坏了", "(?<![不会])坏(的|掉)", "损坏", "瑕疵", "残次", "脏", "扣子?(掉|坏|松)", "掉扣",
         "拉链(是|有点)?(坏|卡|拉不)", "开胶",
         "缩水", "抽丝", "勾丝", "damaged", "broken", "defect", "faulty", "hole", "torn",
@@ -483,6 +485,8 @@ _REFUND = _any(
     r"\breturn(ing)? (both|all|everything|these|those|them)\b",
     # "两件都要退", "衬衫开线了 想退" (never "不想退")
     "(?<!不)(都|要|想)退(?!换)",
+    # "袖口那里是破的 这种能退吗": whether it can go back, asked of her faulty item
+    "(?<![不没])(能|可以|能不能)退(吗|不|么|嘛|$)",
     r"^\s*(pls |please )?return\b(?!\s*(polic|rules?\b|window|period))",
     "money back",
     "send (it|them) back",
@@ -1293,6 +1297,11 @@ def go_ahead_with(text: str, confirm_button: str) -> bool:
     parts = [p for p in re.split(r"[\s,，.。!！~～]+", text.strip()) if p]
     if parts and len(parts) > 1 and yes_or_no(parts[0]) is True:
         parts = parts[1:]
+    other = _DROPS_EXCHANGE if confirm_button == "button.confirm_return" else _DROPS_RETURN
+    if len(parts) > 1 and not text.isascii():
+        # "退吧 不想换了" at the return's confirmation (jobs batch 11): the other job dropped
+        # beside it says the same yes (it started a return of another order)
+        parts = [p for p in parts if other.fullmatch(p) is None] or parts
     rest = " ".join(parts) if text.isascii() else "".join(parts)
     return pattern.fullmatch(rest) is not None
 

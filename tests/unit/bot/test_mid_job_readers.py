@@ -132,7 +132,11 @@ def test_the_items_condition_told(text: str, told: bool | None) -> None:
      ("yes, send them back", "button.confirm_return", True),
      ("好 换吧", "button.confirm_exchange", True), ("ok swap it", "button.confirm_exchange", True),
      ("退款几天到", "button.confirm_return", False), ("换吧", "button.confirm_return", False),
-     ("退吧", "button.confirm_exchange", False), ("退吧", "button.confirm_address", False)],
+     ("退吧", "button.confirm_exchange", False), ("退吧", "button.confirm_address", False),
+     # jobs batch 11: the other job dropped beside it is the same yes (it started another
+     # order's return); dropped alone it is no yes
+     ("退吧 不想换了", "button.confirm_return", True), ("换吧 不退了", "button.confirm_exchange", True),
+     ("不想换了", "button.confirm_return", False)],
 )  # fmt: skip
 def test_the_job_asked_again_at_its_confirmation_is_a_yes(
     text: str, button: str, ahead: bool
@@ -140,3 +144,21 @@ def test_the_job_asked_again_at_its_confirmation_is_a_yes(
     from bot.services.choices import go_ahead_with
 
     assert go_ahead_with(text, button) is ahead
+
+
+@pytest.mark.parametrize(
+    ("text", "cause", "remedy"),
+    [("真丝衬衫今天刚到 袖口那里是破的 这种能退吗", "quality", "return"),
+     ("领口有个洞能退吗", "quality", "return"), ("这件能退吗", None, "return"),
+     ("不能退吗", None, None), ("能退换吗", None, None), ("打破的杯子", None, None)],
+)  # fmt: skip
+def test_a_damaged_item_asked_back_is_the_faults_return(
+    text: str, cause: str | None, remedy: str | None
+) -> None:
+    """Jobs batch 11: "袖口那里是破的 这种能退吗" was "did you mean: material / return / a
+    fault?" — "是破的" was no fault and "能退吗" no return asked, so the fault's remedy
+    (``FaultRemedy``) never took it."""
+    from bot.services.choices import remedy_asked, return_cause
+
+    assert return_cause(text) == cause
+    assert remedy_asked(text) == remedy

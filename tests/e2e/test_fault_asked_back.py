@@ -1,0 +1,37 @@
+"""A damaged item asked about going back ("真丝衬衫今天刚到 袖口那里是破的 这种能退吗"): the
+fault's return, not "did you mean: material / return / a fault?" (jobs batch 11: the engine is
+torn between the three; "是破的" was no fault to the bot and "能退吗" no return asked)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.e2e.test_return_two_causes import product_id
+from worker.db.models import Order, Return
+
+
+async def test_a_torn_custom_shirt_asked_back_is_returned_at_the_shops_cost_zh(stack) -> None:
+    customer = stack.customer()
+    order = await stack.make_order(
+        product_id=await product_id(stack, "定制真丝衬衫"),
+        delivered_ago=timedelta(hours=6),
+        telegram_user_id=customer.user_id,
+    )
+    said = await customer.says("真丝衬衫今天刚到 袖口那里是破的 这种能退吗", replies=2)
+    sorry, quote = said
+    assert sorry.text == stack.t("quality.sorry"), sorry.text
+    assert "您是想问" not in quote.text and quote.button("确认退货"), quote.text
+    # "退吧 不想换了" at the confirmation is her yes (it started another order's return)
+    [made] = await customer.says("退吧 不想换了")
+    async with stack.shop.db.read() as session:
+        made_here = (
+            await session.scalars(
+                select(Return).where(Return.order_id.in_(
+                    select(Order.id).where(Order.order_no == order.order_no)
+                ))
+            )
+        ).all()
+    assert len(made_here) == 1 and made_here[0].return_no in made.text, made.text
+    assert made_here[0].cause == "quality" and made_here[0].return_postage_payer != "customer"
