@@ -135,7 +135,8 @@ def test_the_items_condition_told(text: str, told: bool | None) -> None:
      ("退吧", "button.confirm_exchange", False), ("退吧", "button.confirm_address", False),
      # jobs batch 11: the other job dropped beside it is the same yes (it started another
      # order's return); dropped alone it is no yes
-     ("退吧 不想换了", "button.confirm_return", True), ("换吧 不退了", "button.confirm_exchange", True),
+     ("退吧 不想换了", "button.confirm_return", True),
+     ("换吧 不退了", "button.confirm_exchange", True),
      ("不想换了", "button.confirm_return", False)],
 )  # fmt: skip
 def test_the_job_asked_again_at_its_confirmation_is_a_yes(
