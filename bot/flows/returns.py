@@ -740,6 +740,8 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         ("裤子小了，衬衫开线了")."""
         if await self.causes_typed(text):
             return
+        if await self.other_item_named(text):
+            return
         cause = choices.return_cause(text)
         if cause is None and (await self.draft()).refused_first:
             # after the refusal nothing is asked: whatever it is, it is not a reason
@@ -759,6 +761,38 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             await self.ask_again_or_step_aside(decision, "returns.ask_cause_again")
             return
         await self.cause_picked(cause)
+
+    async def other_item_named(self, text: str) -> bool:
+        """ "啊等下 T恤留着吧 是牛仔裤要退 裤腿太长了" at "why?" for the T-shirt: the return is of
+        the item she names now (and her reason with it, when she gives one) — it went on with
+        the T-shirt she said she keeps (jobs batch 12). ``False`` when the message names no
+        other item of the order."""
+        if not names_a_garment(text):
+            return False
+        draft = await self.draft()
+        if draft.order_no is None or not draft.item_ids or draft.refused_first:
+            return False
+        order = await self.drafted_order(draft)
+        if order is None:
+            return True  # the step ended (said, or paused for the contact)
+        candidates = [i for i in order.items if not i.returned and not i.exchanged]
+        ids = [i.item_id for i in choices.items_meant(text, candidates)]
+        if not ids or set(ids) == set(draft.item_ids):
+            return False
+        draft.note = text[:200]
+        cause = choices.return_cause(choices.without_kept(text))
+        if cause is None:
+            await self.with_items(draft, order, ids)  # (why? asked of them)
+            return True
+        names = {i.item_id: item_label(self.conv, i, brackets=True) for i in order.items}
+        draft.item_ids = ids
+        draft.item_names = {i: names[i] for i in ids if i in names}
+        draft.items_title = self._join(names.get(i, "") for i in ids if i in names)
+        draft.causes = {}
+        draft.key = None
+        await self.keep(draft)
+        await self.cause_picked(cause, told=True)
+        return True
 
     async def resale_typed(self, text: str, decision: Decision | None) -> None:
         """ "没穿过" / "是的" to "tags on?"; or the item named again ("就退裤子"): the return

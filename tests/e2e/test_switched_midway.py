@@ -1,0 +1,23 @@
+"""A customer who changes what the job is about midway (jobs batch 12): another item of the
+order named at "why?", another order's item named at an exchange's step."""
+
+from __future__ import annotations
+
+from tests.e2e.test_return_two_causes import order_of_two, return_items_of
+
+
+async def test_the_item_she_keeps_is_not_returned_when_she_names_the_other_zh(stack) -> None:
+    """ "想退货 T恤", then at "why?": "啊等下 T恤留着吧 是牛仔裤要退 裤腿太长了" — the return went
+    on with the T-shirt she said she keeps (the reason read, the item not)."""
+    customer = stack.customer()
+    order = await order_of_two(stack, customer, "纯棉圆领T恤", "高腰牛仔裤")
+    [why] = await customer.says(f"{order.order_no} 想退货 T恤")
+    assert "纯棉圆领T恤" in why.text and why.button("尺码不合适"), why.text
+    [fit] = await customer.says("啊等下 T恤留着吧 是牛仔裤要退 裤腿太长了")
+    assert "高腰牛仔裤" in fit.text and "纯棉圆领T恤" not in fit.text, fit.text
+    [quote] = await customer.presses(fit, "是的")
+    assert "高腰牛仔裤" in quote.text and "纯棉圆领T恤" not in quote.text, quote.text
+    [created] = await customer.presses(quote, "确认退货")
+    return_no = next(w for w in created.text.split() if w.startswith("RT"))[:15]
+    causes, _record = await return_items_of(stack, return_no)
+    assert [cause for cause, _payer in causes] == ["size"]
