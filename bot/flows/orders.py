@@ -32,6 +32,7 @@ from bot.services.orders import (
     Keep,
     card_as_read,
     item_label,
+    item_name,
     left_out,
     list_orders,
     lookup,
@@ -326,6 +327,10 @@ _CANCEL_ASKED = re.compile(
     r"(?<![不别先])取消|\b(?<!don't )(?<!not )cancel\b",
     re.IGNORECASE,
 )
+
+
+_WHOLE_ORDER = re.compile(r"整单|整个订单|全部取消|都取消|\bwhole order\b|\bentire order\b", re.I)
+"""The whole order asked cancelled, whatever items the message names."""
 
 
 def cancel_asked(text: str) -> bool:
@@ -935,7 +940,7 @@ class OrderQueryFlow(Flow):
                 order, found.access, draft.text, note=draft.note
             )
         elif intent == "order.cancel":
-            await change.offer_cancel(order)
+            await change.offer_cancel(order, draft.text)
         elif intent == "order.modify":
             await change.modify(order, draft.text, note=draft.note)
         elif intent == "returns.refund_progress":
@@ -1202,8 +1207,12 @@ class OrderChangeFlow(Flow):
         return await self.load(ChangeDraft)
 
     # -- cancelling ------------------------------------------------------------------------------
-    async def offer_cancel(self, order: OrderView) -> None:
-        """Cancelling is asked back first (it can't be undone); the worker decides on the press."""
+    async def offer_cancel(self, order: OrderView, text: str = "") -> None:
+        """Cancelling is asked back first (it can't be undone); the worker decides on the press.
+        One item of several asked cancelled ("i only want to cancel the skirt from my order,
+        keep the hoodie coming"): the worker cancels whole orders only, so that is said and a
+        person offered to take the item off before it ships — it asked to cancel the whole
+        order, the hoodie she keeps with it (jobs batch 12)."""
         conv = self.conv
         if order.address_refusal in ("already_shipped", "closed"):
             reason = (
@@ -1211,6 +1220,16 @@ class OrderChangeFlow(Flow):
             )
             await conv.say(conv.t(f"order.cancel.refused.{reason}"))
             return
+        if len(order.items) > 1 and text and not choices.every_one_meant(text):
+            named = choices.items_meant(text, order.items)
+            if named and len(named) < len(order.items) and not _WHOLE_ORDER.search(text):
+                joiner = "、" if conv.locale.startswith("zh") else " and "
+                items = joiner.join(item_name(conv, i) for i in named)
+                await conv.say(
+                    conv.t("order.cancel.one_item", order_no=order.order_no, items=items),
+                    reply_markup=conv.offer_human("other"),
+                )
+                return
         key = (
             "order.cancel.confirm"
             if order.state == "awaiting_payment"

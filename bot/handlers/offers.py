@@ -91,7 +91,11 @@ _TAKE_THE_PERSON = re.compile(
     # 问一下" was the chat's goodbye)
     r"|(帮我|替我|给我)(问|查|申请)(一下|问|下)|麻烦(你)?(问|查)(一下|问)"
     r"|\b(check|ask) with (someone|somebody|them|a colleague|your (boss|supervisor|manager))\b"
-    r"|\bask (them|someone|somebody|a colleague)( for me)?\b",
+    r"|\bask (them|someone|somebody|a colleague)( for me)?\b"
+    # "ok can someone sort it out for me then" (jobs batch 12: "did you mean…?")
+    r"|\b(can|could) (someone|somebody|a colleague|they|one of them)( else)? "
+    r"(sort|handle|deal with|fix|take care of|look at|look into|do)\b"
+    r"|找(个)?人(帮我)?(弄|处理|办|看)",
     re.I,
 )
 

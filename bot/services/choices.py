@@ -904,7 +904,9 @@ _KEPT = re.compile(
     r"[a-z-]+(?:\s(?!and\b|but\b)[a-z-]+)?"
     # "the tee is fine", "牛仔裤不用换": the item stays as it is (an exchange's mind changed)
     r"|\b(?:the|my)\s+[a-z-]+\s+(?:is|are)\s+(?:fine|ok|okay|good|alright)\b"
-    r"|[^\s，,。；;！!？?退换]{1,8}?(?:不用换|不换了|不要换|别换)",
+    r"|[^\s，,。；;！!？?退换]{1,8}?(?:不用换|不换了|不要换|别换)"
+    # "卫衣正常发" beside a cancel (jobs batch 12): the hoodie still ships
+    r"|[^\s，,。；;！!？?退换]{1,8}?(?:正常|照常|继续)(?:发货|发|寄)",
     re.IGNORECASE,
 )
 
@@ -918,6 +920,8 @@ def without_kept(text: str) -> str:
 # "T恤和牛仔裤一起买的那单", "the order with the tee and the jeans": the order, not the item
 _ORDER_NAMED_BY = re.compile(
     r"[^\s，,。；;！!？?]{1,16}(?:那单|那一单|那个订单|的订单|的单子)"
+    # "我那单拍了卫衣和格子裙 格子裙不想要了": what the order holds, told before the job
+    r"|(?<=单)(?:里)?(?:拍|买|下单)了[^\s，,。；;！!？?]{1,16}"
     r"|\b(?:the|my) order with\b[^,.;!?]{0,40}",
     re.IGNORECASE,
 )
@@ -929,6 +933,12 @@ def items_meant(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView
     ("T恤和牛仔裤一起买的那单 我只退牛仔裤") are left out, if what remains names one."""
     kept_out = without_kept(text)
     named = items_mentioned(kept_out, items)
+    if len(named) == 1 and _ORDER_NAMED_BY.search(kept_out):
+        # "我那单拍了卫衣和格子裙 格子裙不想要了": the item the rest names, not the one the
+        # order's words name more fully
+        rest = items_mentioned(_ORDER_NAMED_BY.sub(" ", kept_out), items)
+        if rest:
+            return rest
     if len(named) > 1:
         narrowed = items_mentioned(_ORDER_NAMED_BY.sub(" ", kept_out), items)
         if len(narrowed) == 1:
@@ -1122,7 +1132,12 @@ def _named_in(name: str, text: str) -> int:
             continue
         if tail in text:
             return n
-    return 1 if f"{name[-1]}子" in text else 0
+    if f"{name[-1]}子" in text:
+        return 1
+    # its first two characters and its last: "格子裙" of 格子半身裙, "雪纺裙" of 雪纺碎花连衣裙
+    # (jobs batch 12: the skirt of "卫衣和格子裙" was no item of the order)
+    short = name[:2] + name[-1]
+    return 1 if len(name) > 3 and not short.isascii() and short in text else 0
 
 
 def named_among(text: str, names: Sequence[tuple[str, str]]) -> int | None:

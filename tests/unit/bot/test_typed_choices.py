@@ -455,3 +455,16 @@ async def test_an_order_or_phone_number_names_no_item() -> None:
     hoodie = [item(1, "连帽卫衣2024"), item(2, "高腰牛仔裤")]
     assert [i.item_id for i in items_meant("卫衣2024想退", hoodie)] == [1]
     assert items_meant("order 12024 please", hoodie) == []
+
+
+def test_the_item_cancelled_is_the_one_named_not_the_order_told_jobs12() -> None:
+    """Jobs batch 12: "我那单拍了卫衣和格子裙 格子裙不想要了 帮我把它删掉 卫衣正常发" named the
+    hoodie — "格子裙" was no name of 格子半身裙, the order's words named the hoodie more fully,
+    and "卫衣正常发" said nothing of keeping it."""
+    order = [item(1, "连帽卫衣"), item(2, "格子半身裙")]
+    for text in (
+        "我那单拍了卫衣和格子裙 格子裙不想要了 帮我把它删掉 卫衣正常发",
+        "格子裙不想要了 帮我取消掉 卫衣正常发",
+    ):
+        assert [i.item_id for i in items_meant(text, order)] == [2], text
+    assert [i.item_id for i in items_meant("卫衣那单退了", order)] == [1]

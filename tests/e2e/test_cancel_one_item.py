@@ -1,0 +1,57 @@
+"""One item of an order of several asked cancelled (jobs batch 12: "i only want to cancel the
+skirt from my order, keep the hoodie coming" was asked back as the whole order's cancel — the
+hoodie she keeps with it). The worker cancels whole orders only: said plainly, a person
+offered to take the item off before it ships, and the order kept."""
+
+from __future__ import annotations
+
+from tests.e2e.test_return_two_causes import product_id
+
+
+async def _paid_order_of_two(stack, customer):
+    return await stack.make_order(
+        product_id=await product_id(stack, "连帽卫衣"),
+        also=(await product_id(stack, "格子半身裙"),),
+        state="paid",
+        delivered_ago=None,
+        telegram_user_id=customer.user_id,
+    )
+
+
+async def _state(stack, order_no: str) -> str:
+    from sqlalchemy import select
+
+    from worker.db.models import Order
+
+    async with stack.shop.db.read() as session:
+        return (await session.scalars(select(Order).where(Order.order_no == order_no))).one().state
+
+
+async def test_one_item_of_two_is_not_cancelled_with_the_order_en(stack) -> None:
+    customer = stack.customer(language_code="en")
+    order = await _paid_order_of_two(stack, customer)
+    said = await customer.says(
+        f"{order.order_no} i only want to cancel the skirt from my order, keep the hoodie coming",
+        replies=2,
+    )
+    offer = said[-1]
+    assert "as a whole" in offer.text and "Plaid Skirt" in offer.text, offer.text
+    assert offer.button("Talk to a person") and "cancel the order" not in str(offer.inline_buttons)
+    [handed] = await customer.says("ok can someone sort it out for me then")
+    assert await stack.tickets(customer.user_id), handed.text
+    assert await _state(stack, order.order_no) == "paid"
+
+
+async def test_one_item_of_two_is_not_cancelled_with_the_order_zh(stack) -> None:
+    customer = stack.customer()
+    order = await _paid_order_of_two(stack, customer)
+    said = await customer.says(
+        f"{order.order_no} 格子裙不想要了 帮我取消掉 卫衣正常发", replies=2
+    )
+    offer = said[-1]
+    assert "整单取消" in offer.text and "格子半身裙" in offer.text, offer.text
+    assert offer.button("转人工客服"), offer.text
+    assert await _state(stack, order.order_no) == "paid"
+    # the whole order asked for after all: asked back as before
+    [whole] = await customer.says("那整单取消吧")
+    assert "确定要取消订单" in whole.text, whole.text
