@@ -63,10 +63,26 @@ _TO_COLOR = re.compile(
 _NOT_COLOR = re.compile(r"(?:不要|不是|别|\bnot|\bno)\s*(?:the |an? )?$", re.IGNORECASE)
 
 
+# a mind changed in the message itself ("for a beige one.. no wait grey is better", "换米色 不对
+# 灰色吧"): what comes after it is what she wants
+_CORRECTED = re.compile(
+    r"\bno,? wait\b|\bactually\b|\bi mean\b|\bon second thought\b|\bscratch that\b"
+    r"|\bor rather\b|不对|算了|等等|等下|不不|哦不",
+    re.IGNORECASE,
+)
+
+
 def wanted_color(text: str) -> str | None:
     """The colour the customer wants, of those she names: the one after "换成" / "for a",
     else the last one not denied ("swap the white tee for a black one" is black; the first
-    colour named was taken, and the exchange was refused as the same colour)."""
+    colour named was taken, and the exchange was refused as the same colour). A mind changed
+    midway ("for a beige one.. no wait grey is better"): the colour named after it (jobs
+    batch 12: beige was exchanged)."""
+    corrected = max(_CORRECTED.finditer(text), key=lambda m: m.start(), default=None)
+    if corrected is not None:
+        after = wanted_color(text[corrected.end():]) if corrected.end() < len(text) else None
+        if after is not None:
+            return after
     named = [(color, before) for color, before in colors_named(text)
              if not _NOT_COLOR.search(before)]  # fmt: skip
     wanted = [color for color, before in named if _TO_COLOR.search(before)]

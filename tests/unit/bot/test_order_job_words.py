@@ -147,6 +147,10 @@ def test_the_jobs_narrow_intents_the_catalogue_has() -> None:
         ("can i get it in black instead of white", "黑色"),
         ("white please", "白色"),
         ("换个颜色", None),
+        # a mind changed in the message (jobs batch 12: beige was exchanged)
+        ("can i swap my white tee for a beige one.. no wait grey is better, same size", "灰色"),
+        ("换米色的 不对 灰色吧", "灰色"),
+        ("换成白色 等下 还是黑色吧", "黑色"),
     ],
 )
 def test_the_colour_wanted_of_those_named(text: str, color: str | None) -> None:
