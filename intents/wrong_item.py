@@ -49,6 +49,11 @@ _SAID = (
     r"|(收到|到)的.{0,8}(和|跟)(我)?(买|拍|订|下单)的不一样"
     r"|wrong (item|colou?r|size|one|product|thing)s?\b(?!.{0,20}address)"
     r"|not what I (ordered|bought)|(sent|shipped) me (the wrong|a different)"
+    # "theres a striped shirt in it instead of my jeans", "ordered jeans in L, the label on the
+    # ones that came says M" (jobs batch 12: the order's card, "did you mean…?")
+    r"|\b(there'?s|theres|there is|found|it'?s|its)\b.{1,40}\binstead of (my|the)\b"
+    r"|\b(ordered|bought|paid for)\b.{1,40}\b(label|tag)s?\b.{0,40}"
+    r"\b(says|said|shows|showed|reads)\b\s*(an? |size )?" + _COLOUR_OR_SIZE_EN
 )
 # the engine reads more loosely, only where its model read a product topic: "…买的…收到是…"
 # is also "我上周买的裤子到现在还没收到是怎么回事" (a parcel to chase, for the bot), "ordered … got"

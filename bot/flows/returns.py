@@ -86,6 +86,8 @@ _WANT_ZH = re.compile(
     r"(我|我们)?(要|想|想要|申请|帮我|给我|准备)(办理?)?(个|一下)?退(货|款|掉|了|回)?"
     # "把T恤退了", "T恤退掉": told to, as a job (never "衣服退了", what she already did)
     r"|把[^，,。；;\s]{1,12}退(了|掉|回去|货)|[^，,。；;\s]{1,12}退掉"
+    # "不想换了 直接退钱吧" (jobs batch 12: the return rules)
+    r"|直接退(钱|款|货|掉)|退(钱|款)吧"
 )
 _WANT_EN = re.compile(
     r"\b(i|we)('d| would)? ?(want|like|need|wanna)( to)? return\b"

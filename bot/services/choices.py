@@ -21,6 +21,7 @@ from bus.errors import BusError
 from intents import Slots
 from intents.garments import mended, names_a_garment
 from intents.quality_fine import without_quality_praise
+from intents.wrong_item import wrong_item
 from shop.enums import ReturnCause
 
 T = TypeVar("T")
@@ -511,6 +512,10 @@ def return_cause(text: str) -> ReturnCause | None:
     is a wrong item, not a size choice); None when no cause is named. The quality said to be
     fine is no cause ("质量挺好的就是小了" is the size)."""
     text = without_quality_praise(text)
+    if wrong_item(text):
+        # "T恤收到是XL的 我买的是M" (jobs batch 12: no cause, and the reason asked): what came
+        # and what was ordered, told as the wrong item's story
+        return "wrong_item"
     for cause, words in _CAUSES:
         if words.search(text):
             return cause

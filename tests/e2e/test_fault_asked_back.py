@@ -35,3 +35,30 @@ async def test_a_torn_custom_shirt_asked_back_is_returned_at_the_shops_cost_zh(s
         ).all()
     assert len(made_here) == 1 and made_here[0].return_no in made.text, made.text
     assert made_here[0].cause == "quality" and made_here[0].return_postage_payer != "customer"
+
+
+async def test_the_wrong_size_sent_and_her_money_asked_back_zh(stack) -> None:
+    """Jobs batch 12: "T恤收到是XL的 我买的是M 不想换了 直接退钱吧" got the return rules, then
+    "why?" asked of what she had told, and no apology: the wrong item is our mistake."""
+    customer = stack.customer()
+    order = await stack.make_order(
+        product_id=await product_id(stack, "纯棉圆领T恤"),
+        kind="regular",
+        delivered_ago=timedelta(days=2),
+        telegram_user_id=customer.user_id,
+    )
+    said = await customer.says("T恤收到是XL的 我买的是M 不想换了 直接退钱吧", replies=2)
+    sorry, quote = said
+    assert sorry.text == stack.t("returns.sorry_wrong_item"), sorry.text
+    assert quote.button("确认退货") and stack.t("returns.cause.wrong_item") not in sorry.text
+    [made] = await customer.presses(quote, "确认退货")
+    async with stack.shop.db.read() as session:
+        made_here = (
+            await session.scalars(
+                select(Return).where(Return.order_id.in_(
+                    select(Order.id).where(Order.order_no == order.order_no)
+                ))
+            )
+        ).all()
+    assert len(made_here) == 1 and made_here[0].cause == "wrong_item", made.text
+    assert made_here[0].return_postage_payer == "seller"

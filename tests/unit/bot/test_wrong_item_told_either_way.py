@@ -21,6 +21,11 @@ TOLD = [
     # the engine's story forms, read by the bot too since they share intents.wrong_item
     ("收到的是卡其色 我拍的是藏青色", "zh-hans", "zh_CN"),
     ("you sent me a size 6 instead of a size 4", "en", "en"),
+    # jobs batch 12: the order's card (the engine sure of a status question) and "did you
+    # mean: which size / where is my order?" (the engine unsure)
+    ("opened my parcel and theres a striped shirt in it instead of my jeans??", "en", "en"),
+    ("ordered jeans in L, the label on the ones that came says M. i want the L i paid for",
+     "en", "en"),
 ]
 
 
