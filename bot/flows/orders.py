@@ -1221,7 +1221,7 @@ class OrderChangeFlow(Flow):
             await conv.say(conv.t(f"order.cancel.refused.{reason}"))
             return
         if len(order.items) > 1 and text and not choices.every_one_meant(text):
-            named = choices.items_meant(text, order.items)
+            named = choices.items_singled_out(text, order.items)
             if named and len(named) < len(order.items) and not _WHOLE_ORDER.search(text):
                 joiner = "、" if conv.locale.startswith("zh") else " and "
                 items = joiner.join(item_name(conv, i) for i in named)

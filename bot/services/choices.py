@@ -951,6 +951,14 @@ def items_meant(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView
     return named
 
 
+def items_singled_out(text: str, items: Sequence[OrderItemView]) -> list[OrderItemView]:
+    """The items a job on the order names apart from the words that name the order itself:
+    "i only want to cancel the skirt, keep the hoodie coming" the skirt, "卫衣跟裙子那单不要了"
+    none (both name the order: the whole of it is meant)."""
+    rest = _ORDER_NAMED_BY.sub(" ", without_kept(text))
+    return items_mentioned(rest, items, every=True)
+
+
 _EVERY_ONE = re.compile(
     r"全部|都退|都要退|都想(要)?退|都不|一起退|两件都|两条都|全退|全都退"
     r"|\b(both|all of (them|it)|everything)\b",

@@ -55,3 +55,12 @@ async def test_one_item_of_two_is_not_cancelled_with_the_order_zh(stack) -> None
     # the whole order asked for after all: asked back as before
     [whole] = await customer.says("那整单取消吧")
     assert "确定要取消订单" in whole.text, whole.text
+
+
+async def test_an_order_named_by_both_its_items_is_cancelled_whole_zh(stack) -> None:
+    """"卫衣跟裙子那单不要了 帮我取消" names the order by its items: the whole order's cancel,
+    asked back as before (the one-item reading took the hoodie alone, jobs batch 11)."""
+    customer = stack.customer()
+    order = await _paid_order_of_two(stack, customer)
+    said = await customer.says(f"{order.order_no} 卫衣跟裙子那单不要了 帮我取消", replies=2)
+    assert "确定要取消订单" in said[-1].text, said[-1].text

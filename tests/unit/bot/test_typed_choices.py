@@ -468,3 +468,12 @@ def test_the_item_cancelled_is_the_one_named_not_the_order_told_jobs12() -> None
     ):
         assert [i.item_id for i in items_meant(text, order)] == [2], text
     assert [i.item_id for i in items_meant("卫衣那单退了", order)] == [1]
+
+
+def test_the_items_a_cancel_singles_out_jobs12() -> None:
+    from bot.services.choices import items_singled_out
+
+    order = [item(1, "连帽卫衣"), item(2, "格子半身裙")]
+    assert [i.item_id for i in items_singled_out("卫衣跟裙子那单不要了 帮我取消", order)] == []
+    assert [i.item_id for i in items_singled_out("取消卫衣和裙子", order)] == [1, 2]
+    assert [i.item_id for i in items_singled_out("格子裙不想要了 卫衣正常发", order)] == [2]
