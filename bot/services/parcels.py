@@ -80,7 +80,13 @@ _A_RETURN_MADE = re.compile(
     r"(?:returned|sent back)\b|\bwhat I (?:already )?(?:returned|sent back)\b"
     r"|\bmy (?:earlier |last |previous )?return\b(?! polic| rule| address| window| label)"
     r"|\breturn (?:request )?(?:that |which )?I (?:already )?"
-    r"(?:asked for|requested|filed|made|opened|started|submitted|put in|did)\b",
+    r"(?:asked for|requested|filed|made|opened|started|submitted|put in|did)\b"
+    # the shop asked whether it got her parcel ("你们收到我的包裹了吗", "did you get my parcel
+    # yet?"): the only parcel the shop receives from her is her return (jobs batch 12: her
+    # list of orders)
+    r"|你们(?:那边|仓库)?(?:已经)?收到(?:我(?:寄|退)?的)?(?:包裹|快递|东西|退货|衣服)?了?(?:吗|没|没有|嘛)"
+    r"|\b(?:did|have|has) (?:you|you guys|your (?:warehouse|team)) (?:got|get|gotten|received?)"
+    r" (?:my|the) (?:parcel|package|return|box|stuff)\b",
     re.IGNORECASE,
 )
 

@@ -3,6 +3,8 @@ order named at "why?", another order's item named at an exchange's step."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.e2e.test_return_two_causes import order_of_two, return_items_of
 
 
@@ -21,3 +23,37 @@ async def test_the_item_she_keeps_is_not_returned_when_she_names_the_other_zh(st
     return_no = next(w for w in created.text.split() if w.startswith("RT"))[:15]
     causes, _record = await return_items_of(stack, return_no)
     assert [cause for cause, _payer in causes] == ["size"]
+
+
+async def test_did_you_get_my_parcel_after_her_return_is_that_returns_state_zh_and_en(
+    stack,
+) -> None:
+    """Jobs batch 12: "你们收到我的包裹了吗" right after her return's tracking number was recorded
+    got her list of orders: the only parcel the shop receives from her is her return — its
+    state (on its way, its number)."""
+    from tests.e2e.test_return_two_causes import product_id
+
+    for locale, asked, sent, tracking in (
+        ("zh-hans", "你们收到我的包裹了吗", "退货寄出了 中通 78123456789012", "78123456789012"),
+        ("en", "hi did you guys get my parcel yet?", "sent it back, tracking SF1402938475612",
+         "SF1402938475612"),
+    ):
+        customer = stack.customer(language_code=locale)
+        order = await stack.make_order(
+            product_id=await product_id(stack, "高腰牛仔裤"),
+            kind="regular",
+            delivered_ago=timedelta(days=2),
+            telegram_user_id=customer.user_id,
+        )
+        said = await customer.says(
+            f"{order.order_no} 想退 太紧了" if locale == "zh-hans"
+            else f"return order {order.order_no} please, too tight"
+        )
+        fit = said[-1]
+        [quote] = await customer.presses(fit, "是的" if locale == "zh-hans" else "Yes")
+        await customer.presses(quote, "确认退货" if locale == "zh-hans" else "Confirm the return")
+        await customer.says(sent)
+        answers = await customer.says(asked)
+        text = "\n".join(a.text for a in answers)
+        assert tracking in text and "RT" in text, text
+        assert "请选择" not in text and "Which order" not in text, text
