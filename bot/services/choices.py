@@ -842,7 +842,9 @@ def other_order(text: str) -> bool:
 
 _WHERE = re.compile(
     r"到哪|在哪|哪儿|到了吗|到了没|发货了吗|发了吗|发了没|发货没|物流|状态|进度|"
-    r"\bwhere(?:'?s| is| are)?\b|\btrack|\bstatus\b|\barriv|\bshipped\b|\bdelivered\b",
+    r"\bwhere(?:'?s| is| are)?\b|\btrack|\bstatus\b|\barriv|\bshipped\b|\bdelivered\b"
+    # "did my linen trousers ever ship" (jobs batch 12: "did you mean…?")
+    r"|\b(?:did|has|have)\b[^.?!,]{1,30}\b(?:ever |even |already )?ship\b",
     re.IGNORECASE,
 )
 

@@ -2222,6 +2222,17 @@ async def test_an_item_asked_about_before_the_contact_is_the_order_shown_after_i
     assert card.button("Solved")  # the card, not a list to pick from
 
 
+async def test_did_my_item_ever_ship_is_her_orders_status_en(stack) -> None:
+    """Jobs batch 12: "did my linen trousers ever ship" was "did you mean: where is my order /
+    when it ships / which courier?" before and after the contact: her order of them, shown."""
+    pants = await showcase(stack, "dispatch_overdue")  # 亚麻阔腿裤, paid 35 days ago
+    customer = stack.customer(language_code="en")
+    [ask] = await customer.says("did my linen trousers ever ship")
+    assert "Did you mean" not in ask.text and ask.reply_buttons[0][0].request_contact, ask.text
+    said = await customer.shares_contact(pants.customer_phone, replies=2)
+    assert pants.order_no in said[-1].text or pants.order_no in said[-2].text
+
+
 async def with_jeans(stack, order_no: str) -> None:
     """The demo shop's jeans added to ``order_no`` (a second item, named apart from the first)."""
     async with stack.shop.db.write() as session:
