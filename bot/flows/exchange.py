@@ -86,6 +86,14 @@ _RECOMMENDED = re.compile(
 """The size the bot advised, pointed at ("换成你推荐的", "swap it for the one you suggested")."""
 
 
+_NOT_THIS = re.compile(
+    r"不是(?:这件|那件|这个|那个)?[^\s，,。；;！!？?是]{1,8}(?=[\s，,。；;]|是)"
+    r"|\bnot (?:the|my) [a-z-]+(?: [a-z-]+)?(?=[,.;]| but\b| i\b)",
+    re.IGNORECASE,
+)
+"""The item she does not mean, said before the one she does ("不是T恤 是那件真丝衬衫")."""
+
+
 _CANCELLED = re.compile(r"取消|不换了|算了|不要了|\bcancel|\bnever ?mind|\bforget it", re.I)
 """A "no" at the confirmation that drops the exchange (not one that says the size is wrong)."""
 
@@ -667,7 +675,15 @@ class ExchangeFlow(OrderFirstFlow[ExchangeDraft]):
 
     async def variant_typed(self, slots: Slots, text: str = "") -> None:
         """A size or colour typed instead of tapped; of two colours named, the one wanted ("黑的
-        没了 那白色L行吗" is white: the slot is the first named)."""
+        没了 那白色L行吗" is white: the slot is the first named). Another item named instead of
+        this one ("哦不对 不是T恤 是那件真丝衬衫 M码小了要换L"): the exchange starts again for
+        it, in whichever of her orders it is (jobs batch 12: M was read as the T-shirt's new
+        size, "the same as before")."""
+        instead = _NOT_THIS.sub(" ", text)
+        if instead != text and names_a_garment(instead):
+            await self.finish()
+            await self.start(extract_slots(instead), instead.strip())
+            return
         color = wanted_color(text) or slots.color
         if not (slots.size or color):
             await self.conv.say(self.conv.t("choose.size"))

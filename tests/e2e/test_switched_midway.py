@@ -57,3 +57,22 @@ async def test_did_you_get_my_parcel_after_her_return_is_that_returns_state_zh_a
         text = "\n".join(a.text for a in answers)
         assert tracking in text and "RT" in text, text
         assert "请选择" not in text and "Which order" not in text, text
+
+
+async def test_another_orders_item_named_at_the_exchanges_size_step_zh(stack) -> None:
+    """ "T恤那单我想换个码", then at "which size?": "哦不对 不是T恤 是那件真丝衬衫 M码小了要换L" —
+    the M was read as the T-shirt's new size ("the same as before") and the shirt was lost.
+    The exchange starts again for the silk shirt, in its own order. Nothing is confirmed: the
+    demo orders stay as they are."""
+    from tests.e2e.test_order_jobs import showcase
+
+    tee = await showcase(stack, "returnable")  # T恤 M + 牛仔裤 L, delivered 2 days ago
+    silk = await showcase(stack, "exchangeable_custom")  # 定制真丝衬衫 M, delivered 6 h ago
+    customer = stack.customer()
+    await customer.shares_contact(tee.customer_phone)
+    said = await customer.says("T恤那单我想换个码")
+    assert "纯棉圆领T恤" in said[-1].text, said[-1].text
+    said = await customer.says("哦不对 不是T恤 是那件真丝衬衫 M码小了要换L")
+    text = "\n".join(m.text for m in said)
+    assert "定制真丝衬衫" in text and "L" in text and silk.order_no in text, text
+    assert "跟原来的一样" not in text, text
