@@ -958,7 +958,16 @@ def items_singled_out(text: str, items: Sequence[OrderItemView]) -> list[OrderIt
     "i only want to cancel the skirt, keep the hoodie coming" the skirt, "卫衣跟裙子那单不要了"
     none (both name the order: the whole of it is meant)."""
     rest = _ORDER_NAMED_BY.sub(" ", without_kept(text))
+    rest = _ORDER_NAMED_EN.sub(" ", rest)
     return items_mentioned(rest, items, every=True)
+
+
+# "please cancel my hoodie order", "the hoodie and skirt order": the order named by its items
+_ORDER_NAMED_EN = re.compile(
+    r"\b(?:my|the|that|this)\s+(?:(?!(?:from|of|in|on|for|my|the|this)\b)[a-z-]+\s+){1,4}"
+    r"order\b",
+    re.IGNORECASE,
+)
 
 
 _EVERY_ONE = re.compile(

@@ -477,3 +477,17 @@ def test_the_items_a_cancel_singles_out_jobs12() -> None:
     assert [i.item_id for i in items_singled_out("卫衣跟裙子那单不要了 帮我取消", order)] == []
     assert [i.item_id for i in items_singled_out("取消卫衣和裙子", order)] == [1, 2]
     assert [i.item_id for i in items_singled_out("格子裙不想要了 卫衣正常发", order)] == [2]
+
+
+def test_an_order_named_by_its_item_in_english_singles_none_out() -> None:
+    """"please cancel my hoodie order" is the order's cancel (the full suite's e2e caught the
+    one-item reading of it)."""
+    from bot.services.choices import items_singled_out
+
+    order = [item(1, "连帽卫衣"), item(2, "格子半身裙")]
+    order = [i.model_copy(update={"product_name_en": en}) for i, en in
+             zip(order, ("Pullover Hoodie", "Plaid Skirt"), strict=True)]
+    assert items_singled_out("please cancel my hoodie order", order) == []
+    assert items_singled_out("cancel my hoodie and skirt order", order) == []
+    assert [i.item_id for i in items_singled_out(
+        "i only want to cancel the skirt from my order, keep the hoodie coming", order)] == [2]
