@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 
 from aio_pika.abc import AbstractRobustConnection
 from aio_pika.exceptions import AMQPError
@@ -167,16 +168,30 @@ async def _watch(
     amqp: AbstractRobustConnection | None,
     interval: float,
 ) -> int:
-    console = Console()
-    summary, alerts = await status_once(settings, rpc, amqp)
-    with Live(render(summary, alerts), console=console, refresh_per_second=4) as live:
-        try:
-            while True:
-                await asyncio.sleep(interval)
-                summary, alerts = await status_once(settings, rpc, amqp)
-                live.update(render(summary, alerts))
-        except (KeyboardInterrupt, asyncio.CancelledError):
-            pass
+    """Redraw the status every ``interval`` seconds until Ctrl-C. Ctrl-C sets an event instead
+    of cancelling the command's task: a cancellation can be lost in the bus and HTTP clients
+    below (before Python 3.12, ``asyncio.wait_for`` swallows one that races its result), and
+    the watch then went on after Ctrl-C. A refresh under way when it comes is dropped."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        summary, alerts = await status_once(settings, rpc, amqp)
+        with Live(render(summary, alerts), console=Console(), refresh_per_second=4) as live:
+            while not stopping.done():
+                await asyncio.wait({stopping}, timeout=interval)
+                if stopping.done():
+                    break
+                fresh = asyncio.ensure_future(status_once(settings, rpc, amqp))
+                await asyncio.wait({fresh, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if not fresh.done():
+                    fresh.cancel()  # (not awaited: the cancellation may be the lost kind)
+                    break
+                live.update(render(*fresh.result()))
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        stopping.cancel()
     return 0
 
 

@@ -457,7 +457,7 @@ async def test_an_order_or_phone_number_names_no_item() -> None:
     assert items_meant("order 12024 please", hoodie) == []
 
 
-def test_the_item_cancelled_is_the_one_named_not_the_order_told_jobs12() -> None:
+async def test_the_item_cancelled_is_the_one_named_not_the_order_told_jobs12() -> None:
     """Jobs batch 12: "我那单拍了卫衣和格子裙 格子裙不想要了 帮我把它删掉 卫衣正常发" named the
     hoodie — "格子裙" was no name of 格子半身裙, the order's words named the hoodie more fully,
     and "卫衣正常发" said nothing of keeping it."""
@@ -470,7 +470,7 @@ def test_the_item_cancelled_is_the_one_named_not_the_order_told_jobs12() -> None
     assert [i.item_id for i in items_meant("卫衣那单退了", order)] == [1]
 
 
-def test_the_items_a_cancel_singles_out_jobs12() -> None:
+async def test_the_items_a_cancel_singles_out_jobs12() -> None:
     from bot.services.choices import items_singled_out
 
     order = [item(1, "连帽卫衣"), item(2, "格子半身裙")]
@@ -479,7 +479,7 @@ def test_the_items_a_cancel_singles_out_jobs12() -> None:
     assert [i.item_id for i in items_singled_out("格子裙不想要了 卫衣正常发", order)] == [2]
 
 
-def test_an_order_named_by_its_item_in_english_singles_none_out() -> None:
+async def test_an_order_named_by_its_item_in_english_singles_none_out() -> None:
     """"please cancel my hoodie order" is the order's cancel (the full suite's e2e caught the
     one-item reading of it)."""
     from bot.services.choices import items_singled_out
