@@ -57,6 +57,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # 
 from tests.fakes.telegram_api import FakeTelegramAPI, parse_html  # noqa: E402
 from tests.support.processes import Service, clean_env, spawn, stop_all  # noqa: E402
 from tests.support.redis import free_port, private_redis  # noqa: E402
+from tests.support.topology import drop  # noqa: E402
 
 POLICY = ["发什么快递", "几天能发货", "支持货到付款吗", "你们可以七天无理由退货吗", "有没有优惠券"]
 SIZES = ["我身高170体重60公斤，卫衣穿什么码", "160cm 50kg 牛仔裤选哪个码", "T恤175 70kg穿多大"]
@@ -400,6 +401,8 @@ async def run_stack(args: argparse.Namespace, workers: int, directory: Path) -> 
     finally:
         await stop_all(services)
         await fake.stop()
+        with contextlib.suppress(Exception):  # the run's queues and exchanges, off the broker
+            drop(prefix)
         if args.logs:
             keep = Path(args.logs) / f"{workers}-workers"
             keep.mkdir(parents=True, exist_ok=True)
