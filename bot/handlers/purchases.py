@@ -131,29 +131,28 @@ def get_router() -> Router:
     @router.message(AsksPurchases())
     async def handle_purchases(message: Message, conv: Conversation, rpc: Bus) -> None:
         text = message.text or ""
-        orders = await list_orders(rpc, conv, limit=None)
-        if orders is None:
-            # her orders need her contact: the question waits for it, and is answered then
-            conv.memory.pend(text)
-            await conv.say(
-                conv.t("purchases.verify"), reply_markup=keyboards.share_contact(conv.t)
-            )
-            return
-        await say_purchases(conv, orders, period(text))
+        orders = await _her_orders(conv, rpc, text)
+        if orders is not None:
+            await say_purchases(conv, orders, period(text))
 
     @router.message(AsksIfBought())
     async def handle_if_bought(message: Message, conv: Conversation, rpc: Bus) -> None:
         text = message.text or ""
-        orders = await list_orders(rpc, conv, limit=None)
-        if orders is None:
-            conv.memory.pend(text)
-            await conv.say(
-                conv.t("purchases.verify"), reply_markup=keyboards.share_contact(conv.t)
-            )
-            return
-        await say_if_bought(conv, orders, text)
+        orders = await _her_orders(conv, rpc, text)
+        if orders is not None:
+            await say_if_bought(conv, orders, text)
 
     return router
+
+
+async def _her_orders(conv: Conversation, rpc: Bus, text: str) -> list[OrderSummary] | None:
+    """Her orders, every one; ``None`` when they need her contact: then the question waits for
+    it, to be answered once she shares it, and she is asked for it."""
+    orders = await list_orders(rpc, conv, limit=None)
+    if orders is None:
+        conv.memory.pend(text)
+        await conv.say(conv.t("purchases.verify"), reply_markup=keyboards.share_contact(conv.t))
+    return orders
 
 
 async def say_if_bought(conv: Conversation, orders: list[OrderSummary], text: str) -> None:

@@ -25,14 +25,7 @@ async def test_a_torn_custom_shirt_asked_back_is_returned_at_the_shops_cost_zh(s
     assert "您是想问" not in quote.text and quote.button("确认退货"), quote.text
     # "退吧 不想换了" at the confirmation is her yes (it started another order's return)
     [made] = await customer.says("退吧 不想换了")
-    async with stack.shop.db.read() as session:
-        made_here = (
-            await session.scalars(
-                select(Return).where(Return.order_id.in_(
-                    select(Order.id).where(Order.order_no == order.order_no)
-                ))
-            )
-        ).all()
+    made_here = await _returns_of(stack, order.order_no)
     assert len(made_here) == 1 and made_here[0].return_no in made.text, made.text
     assert made_here[0].cause == "quality" and made_here[0].return_postage_payer != "customer"
 
@@ -52,13 +45,17 @@ async def test_the_wrong_size_sent_and_her_money_asked_back_zh(stack) -> None:
     assert sorry.text == stack.t("returns.sorry_wrong_item"), sorry.text
     assert quote.button("确认退货") and stack.t("returns.cause.wrong_item") not in sorry.text
     [made] = await customer.presses(quote, "确认退货")
-    async with stack.shop.db.read() as session:
-        made_here = (
-            await session.scalars(
-                select(Return).where(Return.order_id.in_(
-                    select(Order.id).where(Order.order_no == order.order_no)
-                ))
-            )
-        ).all()
+    made_here = await _returns_of(stack, order.order_no)
     assert len(made_here) == 1 and made_here[0].cause == "wrong_item", made.text
     assert made_here[0].return_postage_payer == "seller"
+
+
+async def _returns_of(stack, order_no: str) -> list[Return]:
+    """The returns made of the order ``order_no``, read from the shop's database."""
+    async with stack.shop.db.read() as session:
+        found = await session.scalars(
+            select(Return).where(
+                Return.order_id.in_(select(Order.id).where(Order.order_no == order_no))
+            )
+        )
+        return list(found.all())

@@ -334,26 +334,8 @@ async def test_places_in_the_queue_and_updates_when_one_is_taken(shop):
 
 async def test_expected_waits_come_from_recent_first_responses(shop):
     await close_all_waiting(shop)
-    async with shop.db.write() as session:  # forget the other tests' history
-        await session.execute(
-            update(Ticket).values(first_response_s=None, taken_at=utcnow() - timedelta(hours=2))
-        )
     # Three recent first responses: 60, 120 and 180 seconds (median 120).
-    for seconds in (60, 120, 180):
-        done = await open_for(shop)
-        async with shop.db.write() as session:
-            await session.execute(
-                update(Ticket)
-                .where(Ticket.ticket_no == done.ticket_no)
-                .values(
-                    state="closed",
-                    closed_at=utcnow(),
-                    agent_id=9020,
-                    taken_at=utcnow(),
-                    first_response_at=utcnow(),
-                    first_response_s=seconds,
-                )
-            )
+    await _history(shop, (60, 120, 180), agent_id=9020)
     first, second = await open_for(shop), await open_for(shop)
     assert 100 <= first.place.expected_wait_s <= 120
     # One agent worked in the last hour: the second waits for two turns.
@@ -364,14 +346,14 @@ async def test_expected_waits_come_from_recent_first_responses(shop):
     assert found.ticket.place == c.QueuePlace(position=1, expected_wait_s=None)
 
 
-async def _quick_history(shop, seconds: int) -> None:
-    """Forget the other tests' history, then three recent first responses of ``seconds`` each by
-    one agent."""
+async def _history(shop, seconds: tuple[int, ...], *, agent_id: int) -> None:
+    """Forget the other tests' history, then recent first responses of ``seconds`` by one
+    agent."""
     async with shop.db.write() as session:
         await session.execute(
             update(Ticket).values(first_response_s=None, taken_at=utcnow() - timedelta(hours=2))
         )
-    for _ in range(3):
+    for answered_in in seconds:
         done = await open_for(shop)
         async with shop.db.write() as session:
             await session.execute(
@@ -380,10 +362,10 @@ async def _quick_history(shop, seconds: int) -> None:
                 .values(
                     state="closed",
                     closed_at=utcnow(),
-                    agent_id=9030,
+                    agent_id=agent_id,
                     taken_at=utcnow(),
                     first_response_at=utcnow(),
-                    first_response_s=seconds,
+                    first_response_s=answered_in,
                 )
             )
 
@@ -394,7 +376,7 @@ async def test_a_wait_told_in_minutes_is_not_called_overdue_before_it_has_passed
     must not say "sorry for the long wait" to her — nor a message to the third who only moved
     one place. Once she has waited the minute she heard, it is said."""
     await close_all_waiting(shop)
-    await _quick_history(shop, 5)
+    await _history(shop, (5, 5, 5), agent_id=9030)
     first, second, third = [await open_for(shop) for _ in range(3)]
     assert [t.place.expected_wait_s for t in (first, second, third)] == [5, 10, 15]
     for opened in (first, second, third):  # twenty seconds later: every figure has run out
