@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from shop.enums import SIZE_LETTERS
+
 __all__ = ["asks", "question_parts"]
 
 # Where a next question starts: after a question mark, or at words that add one ("还有",
@@ -60,10 +62,10 @@ _ASKING = re.compile(
 # order's status and led the turn: the order asked for, the advice queued behind it)
 _HER_SIZE = re.compile(
     r"^(?:我(?:的)?)?(?:买|拍|下单|订|选|穿)(?:了)?(?:的)?(?:是)?"
-    r"\s*(?:XXS|XS|S|M|L|XL|XXL|XXXL)\s*码?(?:的)?$"
+    rf"\s*(?:{SIZE_LETTERS})\s*码?(?:的)?$"
     r"|(?i:^(?:(?:and |but )?i(?:'ve| have)? )?"
     r"(?:ordered|bought|got|picked|chose|went for|took|have|wear|usually wear)\s+"
-    r"(?:an? |the |size |a size )?(?:XXS|XS|S|M|L|XL|XXL|XXXL)(?: size| one)?$)",
+    rf"(?:an? |the |size |a size )?(?:{SIZE_LETTERS})(?: size| one)?$)",
 )
 
 
