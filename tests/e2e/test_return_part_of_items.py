@@ -150,20 +150,7 @@ async def test_items_of_two_orders_one_custom_made_the_other_goes_on_zh(stack) -
     and the tee forgotten. Now why the shirt can't (and that a fault would lift it) is said,
     and the tee's return goes on (its reason asked)."""
     customer = stack.customer()
-    shirt = await stack.make_order(
-        product_id=await product_id(stack, "定制真丝衬衫"),
-        delivered_ago=timedelta(hours=20),
-        telegram_user_id=customer.user_id,
-    )
-    tee = await stack.make_order(
-        product_id=await product_id(stack, "纯棉圆领T恤"), delivered_ago=timedelta(days=2),
-        linked=False,
-    )
-    async with stack.shop.db.write() as session:  # both orders hers
-        owner = await session.scalar(select(Order.customer_id).where(
-            Order.order_no == shirt.order_no))
-        (await session.scalar(select(Order).where(Order.order_no == tee.order_no))).customer_id = (
-            owner)
+    shirt, tee = await _custom_shirt_and_tee_of(stack, customer)
     said = await customer.says("T恤和那件真丝衬衫两件都想退", replies=2)
     why_not, why = said
     assert shirt.order_no in why_not.text and "定制" in why_not.text, why_not.text
@@ -179,6 +166,22 @@ async def test_both_named_across_two_orders_takes_only_the_named_item_of_the_oth
     also holds jeans — the shirt refused, then "想退的是：纯棉圆领T恤、高腰牛仔裤": her "both"
     (the tee and the shirt) was read in the tee's order as all its items. Only the tee goes on."""
     customer = stack.customer()
+    shirt, tee = await _custom_shirt_and_tee_of(stack, customer)
+    jeans_product = await product_id(stack, "高腰牛仔裤")
+    async with stack.shop.db.write() as session:  # jeans beside the tee
+        tee_order = await session.scalar(select(Order).where(Order.order_no == tee.order_no))
+        variant = await session.scalar(select(Variant.id).where(
+            Variant.product_id == jeans_product))
+        session.add(OrderItem(order_id=tee_order.id, variant_id=variant, price=Decimal(199)))
+    why_not, why = await customer.says("T恤和那件真丝衬衫两件都想退", replies=2)
+    assert shirt.order_no in why_not.text, why_not.text
+    assert "纯棉圆领T恤" in why.text and "牛仔裤" not in why.text, why.text
+    assert why.button("尺码不合适"), why.text
+
+
+async def _custom_shirt_and_tee_of(stack, customer):
+    """Two orders of ``customer``'s: the custom-made silk shirt (delivered 20 hours ago) and the
+    cotton tee (two days ago)."""
     shirt = await stack.make_order(
         product_id=await product_id(stack, "定制真丝衬衫"),
         delivered_ago=timedelta(hours=20),
@@ -188,16 +191,9 @@ async def test_both_named_across_two_orders_takes_only_the_named_item_of_the_oth
         product_id=await product_id(stack, "纯棉圆领T恤"), delivered_ago=timedelta(days=2),
         linked=False,
     )
-    jeans_product = await product_id(stack, "高腰牛仔裤")
-    async with stack.shop.db.write() as session:  # both orders hers; jeans beside the tee
+    async with stack.shop.db.write() as session:  # both orders hers
         owner = await session.scalar(select(Order.customer_id).where(
             Order.order_no == shirt.order_no))
-        tee_order = await session.scalar(select(Order).where(Order.order_no == tee.order_no))
-        tee_order.customer_id = owner
-        variant = await session.scalar(select(Variant.id).where(
-            Variant.product_id == jeans_product))
-        session.add(OrderItem(order_id=tee_order.id, variant_id=variant, price=Decimal(199)))
-    why_not, why = await customer.says("T恤和那件真丝衬衫两件都想退", replies=2)
-    assert shirt.order_no in why_not.text, why_not.text
-    assert "纯棉圆领T恤" in why.text and "牛仔裤" not in why.text, why.text
-    assert why.button("尺码不合适"), why.text
+        (await session.scalar(select(Order).where(Order.order_no == tee.order_no))).customer_id = (
+            owner)
+    return shirt, tee

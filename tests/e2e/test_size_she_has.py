@@ -64,31 +64,19 @@ async def test_change_to_the_fitting_size_after_advice_reads_it_back_zh(stack) -
     """Jobs batch 11: "我拍的是M 会不会小 帮我改成合适的码" right after the advice (XL) was
     advised again and nothing changed; now the change of her hoodie to the size advised is
     read back. Nothing is confirmed: the demo order stays as it is."""
-    from tests.e2e.test_order_jobs import showcase
-
-    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙, paid
-    customer = stack.customer()
-    await customer.shares_contact(unshipped.customer_phone)
-    [advice] = await customer.says("身高175 体重135斤 卫衣穿什么码合适啊")
-    assert "XL" in advice.text, advice.text
+    customer = await _hoodie_advised_xl(stack)
     [asked] = await customer.says("我拍的是M 会不会小 帮我改成合适的码")
     assert "连帽卫衣" in asked.text and "XL /" in asked.text and asked.button("是的"), asked.text
-
 
 
 async def test_swap_to_the_fitting_size_after_advice_whatever_the_engine_read_zh(stack) -> None:
     """Held in the console after session 21: "那帮我换成合适的码" right after the advice got
     "did you mean: exchange / which size / change the order?" — the change asked was checked
     only where the engine read advice again. Now it is read back as the one above."""
-    from tests.e2e.test_order_jobs import showcase
-
-    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 M + 格子半身裙, paid
-    customer = stack.customer()
-    await customer.shares_contact(unshipped.customer_phone)
-    [advice] = await customer.says("身高175 体重135斤 卫衣穿什么码合适啊")
-    assert "XL" in advice.text, advice.text
+    customer = await _hoodie_advised_xl(stack)
     [asked] = await customer.says("那帮我换成合适的码")
     assert "连帽卫衣" in asked.text and "XL /" in asked.text and asked.button("是的"), asked.text
+
 
 async def test_a_bit_small_with_a_colour_and_size_is_still_the_exchange_en(stack) -> None:
     """The engine hears a fit question in "the shirt is a bit small, can i get it in white XL
@@ -142,3 +130,16 @@ async def test_which_size_to_swap_to_gets_advice_and_a_yes_takes_the_swap_en(sta
     after = await customer.says("ok do that")
     last = after[-1].text
     assert "Jeans" in last and "XL" in last and "Anything else" not in last, last
+
+
+async def _hoodie_advised_xl(stack):
+    """A verified customer of the demo's unshipped order (连帽卫衣 M + 格子半身裙, paid) who has
+    just been advised XL for the hoodie."""
+    from tests.e2e.test_order_jobs import showcase
+
+    unshipped = await showcase(stack, "unshipped")
+    customer = stack.customer()
+    await customer.shares_contact(unshipped.customer_phone)
+    [advice] = await customer.says("身高175 体重135斤 卫衣穿什么码合适啊")
+    assert "XL" in advice.text, advice.text
+    return customer

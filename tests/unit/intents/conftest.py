@@ -19,6 +19,17 @@ def full_engine() -> IntentEngine:
     return IntentEngine.load()
 
 
+def assert_reads_as(text: str, intent: str) -> None:
+    """The bot's engine reads ``text`` as ``intent``: out of scope as the fallback, any other
+    intent accepted or asked back ("did you mean") — not fallen back."""
+    d = full_engine().match(text)
+    if intent == "other.unknown":
+        assert (d.intent, d.outcome) == (intent, "fallback"), d
+    else:
+        assert d.intent == intent, d
+        assert d.outcome in ("accept", "clarify"), d
+
+
 @lru_cache(maxsize=1)
 def lexical_engine() -> IntentEngine:
     """The engine without a sentence encoder: the lexical head decides alone."""
