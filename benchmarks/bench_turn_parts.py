@@ -24,6 +24,7 @@ would go unmonitored or answer out of order.
 ```
 .venv/bin/python benchmarks/bench_turn_parts.py            # 20 rounds of 200 turns per row
 .venv/bin/python benchmarks/bench_turn_parts.py --rounds 40
+.venv/bin/python benchmarks/bench_turn_parts.py --json     # also the rows as JSON
 ```
 """
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import time
@@ -72,7 +74,7 @@ def variant(name: str) -> Dispatcher:
     return dp
 
 
-async def main_async(rounds: int, block: int) -> None:
+async def main_async(rounds: int, block: int, as_json: bool = False) -> None:
     bot, _session = bench_bot.make_bot()
     runs: list[tuple[str, Dispatcher, list[str]]] = [
         (name, variant(name), bench_bot.POLICY_QUESTIONS) for name in VARIANTS
@@ -93,14 +95,20 @@ async def main_async(rounds: int, block: int) -> None:
     print(f"{'variant':<30}{'p50 us':>9}{'vs full':>10}{'vs echo':>9}")
     for (name, _dp, _texts), value in zip(runs, p50, strict=True):
         print(f"{name:<30}{value:>9.1f}{value - p50[0]:>+10.1f}{value / echo:>8.2f}x")
+    if as_json:
+        print(json.dumps([{"variant": name, "turns": len(values), "p50_us": value,
+                           "vs_echo": value / echo}
+                          for (name, _dp, _texts), value, values
+                          in zip(runs, p50, latencies, strict=True)]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--block", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
     args = parser.parse_args()
-    asyncio.run(main_async(args.rounds, args.block))
+    asyncio.run(main_async(args.rounds, args.block, args.json))
 
 
 if __name__ == "__main__":
