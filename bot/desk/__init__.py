@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 
+from bot.desk.relay import AlbumArrivals
 from bot.desk.service import Agent, Desk
 from bot.desk.state import Handoff, HandoffMiddleware
 from bot.settings import BotSettings
@@ -51,6 +52,9 @@ def install_desk(
     desk = Desk(settings, rpc=rpc, replies=replies, storage=storage, titles=titles)
     dp["desk"] = desk
     dp.update.outer_middleware(HandoffMiddleware(desk))
+    # first of all, before aiogram's own (the chat's lock is FSMContextMiddleware's): an album
+    # item is on its way from its arrival (bot/desk/relay.py). aiogram registers by appending.
+    dp.update.outer_middleware._middlewares.insert(0, AlbumArrivals(desk.albums))
 
     async def on_startup(bot: Bot) -> None:
         await desk.start(bot)

@@ -441,6 +441,7 @@ class Desk:
                 bot,
                 message.message_id,
                 lambda b, ids: self._copy_in(b, chat_id, ids, reply.ticket),
+                origin=(chat_id, message.media_group_id),
             )
             return reply.ticket
         await self._copy_in(bot, chat_id, [message.message_id], reply.ticket)
@@ -714,6 +715,7 @@ class Desk:
                 bot,
                 message.message_id,
                 lambda b, ids: self._copy_out(b, ids, ticket),
+                origin=(message.chat.id, message.media_group_id),
             )
             return
         await self._copy_out(bot, [message.message_id], ticket)

@@ -120,6 +120,37 @@ async def test_photos_and_albums_travel_both_ways_and_stay_albums(desk_stack) ->
     assert kinds == ["photo"] * 4  # the customer's files, kept with the ticket
 
 
+async def test_an_album_stays_one_when_its_items_wait_longer_than_the_moment(desk_stack) -> None:
+    """Under load an album's next item can wait for its chat's turn longer than the moment the
+    album is collected for (a chat's updates go one at a time, each writing the transcript over
+    the bus first): it is still copied as one album, both ways. The moment is cut to a
+    millisecond here, far shorter than one item's turn (before, each item left on its own)."""
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    agent = view.agent("阿梅")
+    albums = stack.dp["desk"].albums
+    customer, ticket_no, topic = await start_handoff(stack, view)
+    albums.wait, moment = 0.001, albums.wait
+    try:
+        album = stack.fake.user_sends_album(4, user_id=customer.user_id, caption="四个角度")
+
+        def copied() -> list:
+            return [m for m in view.in_topic(topic) if m.copied_from and m.copied_from[1] in album]
+
+        await stack.fake.wait_until(lambda: len(copied()) == 4, WAIT, "the album's four items")
+        assert copied()[0].media_group_id and len({m.media_group_id for m in copied()}) == 1
+        await hears_added(customer, ticket_no)
+
+        agent.says("看到了", topic)
+        await customer.replies(2)  # who is serving them, then the message
+        ids = agent.sends_album(topic, 3)
+        trio = await customer.replies(3)
+        assert [m.copied_from for m in trio] == [(AGENTS, i) for i in ids]
+        assert trio[0].media_group_id and len({m.media_group_id for m in trio}) == 1
+    finally:
+        albums.wait = moment
+
+
 async def test_notes_stay_internal_and_commands_are_never_relayed(desk_stack) -> None:
     stack = desk_stack
     view = DeskView(stack.fake)
