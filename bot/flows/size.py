@@ -24,7 +24,8 @@ from bot.flows.products import display_name
 from bot.services import choices, topic
 from bot.services.catalogue import sizing_facts
 from bot.services.memory import ProductMemo
-from bot.services.orders import lookup
+from bot.services.orders import list_orders, lookup
+from bot.services.sizes import size_wish
 from bus.contracts import OrderFound, SearchProducts
 from bus.errors import BusError
 from intents import Decision, Slots
@@ -45,6 +46,14 @@ MEASUREMENT_WORDS: tuple[tuple[Measurement, tuple[str, ...]], ...] = (
     ("length_cm", ("衣长", "裤长", "裙长", "长度", "多长", "length", "how long")),
 )
 """How customers name a chart's measurements (inseam before length: "内长" is not 长度)."""
+
+
+SWAP_ASKED = re.compile(
+    r"\b(?:swap|exchange|switch)\b|\bchange (?:it|them|this|mine|to|into)\b|换(?!季)",
+    re.IGNORECASE,
+)
+"""A size asked for swapping hers ("what size should i swap to?", "which size should i change
+it to", "应该换哪个码"), not for buying one: the swap is offered after the advice."""
 
 
 class SizeAdvice(StatesGroup):
@@ -73,6 +82,10 @@ class SizeDraft(Draft):
     worn_step: int = 0
     """The size she has and said does not fit ("L码穿着太小了": L, +1; "an L and too big":
     L, -1): the advice moves away from it, never to it."""
+    swap: bool = False
+    """She asked which size to swap hers to ("what size should i swap to?", "应该换哪个码"):
+    the swap to the size advised is offered after the advice, and a plain yes takes it
+    (``bot.handlers.size.AdvisedSizeWanted``)."""
     choices: list[ProductChoice] = Field(default_factory=list)
     """Products the question could be about, offered as buttons."""
     several: list[ProductChoice] = Field(default_factory=list)
@@ -201,9 +214,15 @@ class SizeFlow(Flow):
     async def draft(self) -> SizeDraft:
         return await self.load(SizeDraft)
 
-    async def start(self, text: str, slots: Slots) -> None:
+    async def start(self, text: str, slots: Slots, *, swap: bool = False) -> None:
+        """Advice for the question; ``swap``: she asked which size to swap hers to — the
+        swap offered after it, and "too small" said without a size measured from her item's
+        own size (``_size_she_has``)."""
         await self.finish()
-        await self.advise(SizeDraft(), text, slots)
+        draft = SizeDraft(swap=swap)
+        if swap:
+            draft.worn_step = size_wish(text).step
+        await self.advise(draft, text, slots)
 
     async def body_given(self, text: str, slots: Slots, decision: Decision | None) -> None:
         own = extract_slots(text)  # (``slots`` carries the topic's: the height given before)
@@ -350,6 +369,9 @@ class SizeFlow(Flow):
         if facts is None or (chart := facts.chart) is None:
             await conv.say(conv.replies.answer("size.chart", conv.locale))
             return
+        if draft.swap and draft.worn is None and draft.worn_step != 0:
+            # "my tee is too small, what size should i swap to?": the size she has is her tee's
+            draft.worn = await self._size_she_has(product_id, facts.name)
         memo = ProductMemo(product_id=product_id, name=facts.name)
         conv.memory.product = memo
         topic.note(conv.memory, product=facts.name)  # what a follow-up is about
@@ -399,6 +421,25 @@ class SizeFlow(Flow):
         )
         name = display_name(conv, facts.summary)
         await conv.say(f"<b>{_escape(name)}</b>\n{above}{text}", reply_markup=markup)
+        if draft.swap and memo.advised and (memo.worn is None or memo.worn[0] != memo.advised):
+            # which size to swap to, asked: the swap to it offered (a plain yes takes it)
+            memo.swap_turn = conv.memory.turns
+            await conv.say(conv.t("size.swap_offer", size=memo.advised))
+
+    async def _size_she_has(self, product_id: int, name: str) -> str | None:
+        """The size of her own item of the product (her newest order holding it), when the chat
+        is linked to her; ``None`` otherwise. Asked only for a swap's advice."""
+        try:
+            orders = await list_orders(self.rpc, self.conv, limit=None)
+            holding = next((o for o in orders or [] if name in o.item_names), None)
+            if holding is None:
+                return None
+            found = await lookup(self.rpc, self.conv, holding.order_no)
+        except BusError:
+            return None
+        if not isinstance(found, OrderFound):
+            return None
+        return next((i.size for i in found.order.items if i.product_id == product_id), None)
 
     def _away_from_worn(
         self, draft: SizeDraft, advice: Advice, chart: SizeChart

@@ -105,15 +105,7 @@ async def advise_the_swap(text: str, decision: Decision, flows: Flows) -> bool:
     slots = decision.slots
     if slots.height_cm is None or slots.weight_kg is None or not _WHICH_SIZE.search(text):
         return False
-    conv = flows.conv
-    before = conv.memory.product
-    await flows.get(SizeFlow).start(text, slots)
-    memo = conv.memory.product
-    if memo is not None and memo is not before and memo.advised and (
-        memo.worn is None or memo.worn[0] != memo.advised
-    ):
-        memo.swap_turn = conv.memory.turns
-        await conv.say(conv.t("size.swap_offer", size=memo.advised))
+    await flows.get(SizeFlow).start(text, slots, swap=True)
     return True
 
 

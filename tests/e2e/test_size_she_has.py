@@ -16,8 +16,9 @@ def advised(text: str) -> list[str]:
 
 async def test_too_small_in_l_is_advised_xl_not_l_zh(stack) -> None:
     customer = stack.customer()
-    [advice] = await customer.says("我买的高腰牛仔裤L码穿着太小了 170 60kg 应该换什么码")
-    assert "XL" in advice.text, advice.text
+    # "应该换什么码": which size to swap to — the swap to the size advised is offered after it
+    [advice, offer] = await customer.says("我买的高腰牛仔裤L码穿着太小了 170 60kg 应该换什么码", 2)
+    assert "XL" in advice.text and "换成 XL 码" in offer.text, offer.text
     assert "L 码适合您" not in advice.text and "建议选 L 码" not in advice.text, advice.text
     # the follow-up size is the one advised: "那L呢" is not what she was told
     [again] = await customer.says("那XL呢")
@@ -143,3 +144,26 @@ async def _hoodie_advised_xl(stack):
     [advice] = await customer.says("身高175 体重135斤 卫衣穿什么码合适啊")
     assert "XL" in advice.text, advice.text
     return customer
+
+
+async def test_tee_too_small_which_size_to_swap_read_as_advice_offers_the_swap_en(stack) -> None:
+    """Held in the console (session 23): "my tee is too small. im 168cm 64kg, what size should
+    i swap to?" from the verified owner of a tee in M is read as size advice (not an exchange):
+    it advised "between L and XL" with no swap offered, and "yes" got "Great. Anything else" —
+    the job left half done. Now her tee's own M is the size she has (too small: the advice moves
+    up from it), the swap to the size advised is offered, and a plain yes starts the exchange
+    of her tee to it."""
+    from tests.e2e.test_order_jobs import showcase
+
+    returnable = await showcase(stack, "returnable")  # T恤 M + 高腰牛仔裤 L, delivered
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(returnable.customer_phone)
+    said = await customer.says(
+        "my tee is too small. im 168cm 64kg, what size should i swap to?", replies=2
+    )
+    text = "\n".join(m.text for m in said)
+    [size] = re.findall(r"swap yours for the (\w+)", said[-1].text) or [None]
+    assert size in ("L", "XL"), text
+    after = await customer.says("yes")
+    last = after[-1].text
+    assert "T-shirt" in last and f"{size} /" in last and "Anything else" not in last, last
