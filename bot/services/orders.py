@@ -447,6 +447,10 @@ def named_orders(
         anywhere = choices.orders_mentioned(text, orders)
         return anywhere if len(anywhere) == 1 else []
     named = choices.orders_mentioned(text, fitting)
+    if len(named) > 1 and _ON_ITS_WAY_SAID.search(text):
+        # "my blazer has been on the way for weeks": of her two blazers, the one shipped (the
+        # other, paid and not sent, was offered beside it)
+        named = [o for o in named if o.state == "shipped"] or named
     if named or keep is not None:
         return named
     by_state = _named_by_state(text, fitting)
@@ -466,6 +470,15 @@ _NOT_SHIPPED_SAID = re.compile(
     r"(?:been )?(?:shipped|sent|dispatched)\b|\b(?:unshipped|not(?:-| yet )shipped) order\b",
     re.IGNORECASE,
 )
+
+
+_ON_ITS_WAY_SAID = re.compile(
+    r"\b(?:on (?:the|its|it'?s) way|in transit)\b|\b(?:still )?(?:hasn'?t|has not|not yet|never)"
+    r" (?:arrived|come|turned up|got here|reached me)\b|在路上|运输中|寄出|发出来?(?:了|都)"
+    r"|还没(?:有)?(?:到|收到|送到)",
+    re.IGNORECASE,
+)
+"""An order named as sent and not here yet ("on the way for weeks", "还没收到"): a shipped one."""
 
 
 def _named_by_state(text: str, orders: list[OrderSummary]) -> list[OrderSummary]:

@@ -391,3 +391,23 @@ async def test_a_cancel_asked_beside_the_wait_is_the_cancel_not_an_urge_zh_and_e
                 await session.scalars(select(Order).where(Order.order_no == overdue.order_no))
             ).one()
             assert row.state == "closed", words
+
+
+async def test_a_blazer_on_the_way_for_weeks_is_the_one_shipped_not_the_one_unsent_en(
+    stack,
+) -> None:
+    """Held in the console (session 23): "my blazer has been on the way for weeks" from the
+    demo customer, whose casual blazer shipped 26 days ago and whose custom linen blazer is
+    paid, not shipped, asked which of the two she meant (or opened a complaint ticket) — "on the
+    way" names the one shipped. Now that order's late answer, as "阔腿裤那单怎么样了" gets its
+    own: the apology and the chase, never the list, and no ticket."""
+    from tests.e2e.test_order_jobs import showcase
+
+    late = await showcase(stack, "long_in_transit")  # 休闲西装外套, shipped 26 days ago
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(late.customer_phone)
+    said = await customer.says("my blazer has been on the way for weeks", replies=2)
+    text = "\n".join(m.text for m in said)
+    assert late.order_no in text and "Which one do you mean" not in text, text
+    assert "sorry" in text.lower(), text
+    assert await stack.tickets(customer.user_id) == [], text
