@@ -72,6 +72,7 @@ TicketReason = Literal[
     "wrong_item",
     "gift",
     "discount",
+    "cancel_one_item",
     "other",
 ]
 """Why a chat was handed to a person. ``not_received``: the courier shows the parcel delivered
@@ -80,7 +81,9 @@ go with it); ``missing_item``: the parcel came without something the order has (
 names the order); ``wrong_item``: the parcel holds another item, size or colour than the order
 (the shop's mistake, not a defect: the ticket names the order, a photo of what came joins it);
 ``gift``, ``discount``: a request only a person may grant (the policy's
-``prices``: agents may add a small gift, any discount is the supervisor's)."""
+``prices``: agents may add a small gift, any discount is the supervisor's);
+``cancel_one_item``: one item of an order of several to come off before it ships (the worker
+cancels whole orders only; the ticket names the order)."""
 TICKET_REASONS: tuple[TicketReason, ...] = get_args(TicketReason)
 
 TicketState = Literal["waiting", "with_agent", "closed"]

@@ -1227,7 +1227,7 @@ class OrderChangeFlow(Flow):
                 items = joiner.join(item_name(conv, i) for i in named)
                 await conv.say(
                     conv.t("order.cancel.one_item", order_no=order.order_no, items=items),
-                    reply_markup=conv.offer_human("other"),
+                    reply_markup=conv.offer_human("cancel_one_item"),
                 )
                 return
         key = (
