@@ -487,6 +487,14 @@ class Desk:
         )
         assert handoff.ticket_no is not None
         await self.store.closed(bot.id, conv.chat_id, handoff.ticket_no, rate=False)
+        memory = conv.memory
+        if isinstance(reply, TicketClosed) and not (memory.locale or memory.written_locale):
+            # "/cancel" (no language in it) from a chat the memory forgot (idle past its TTL; a
+            # console restarted): said in the language she asked for the person in, not the
+            # bot's default — it was Chinese to an English chat
+            written = self.replies.normalize_locale(reply.ticket.locale, "")
+            if written:
+                memory.written_locale = conv.locale = written
         await conv.say(conv.t(said), reply_to=reply_to)
         if isinstance(reply, TicketClosed) and not reply.already:
             await self._closed_in_topic(bot, reply.ticket, self.t("desk.withdrawn"))

@@ -626,3 +626,36 @@ async def test_the_agent_sees_each_returned_items_own_cause_and_postage(desk_sta
     assert stack.t("desk.order.return_parcel_hers") in shown.text
     # the refund is the two items, not the order's postage too
     assert f"退款 {stack.replies.format_money(Decimal(600), 'zh_CN')}" in shown.text
+
+
+async def test_cancel_after_the_chat_memory_forgot_her_answers_in_her_tickets_language(
+    desk_stack,
+) -> None:
+    """Held in the console (session 23): a ticket asked for in English, the chat then forgotten
+    (the console restarted; in Telegram, a chat idle past ``KEFU_CHAT_TTL_S``), and "/cancel" —
+    written in no language — was answered in Chinese, the bot's default. Her ticket knows the
+    language she wrote in: the withdrawal is said in it."""
+    from aiogram.fsm.storage.base import StorageKey
+
+    from bot.middlewares import ChatContextMiddleware
+    from bot.services.memory import MEMORY_DESTINY
+
+    stack = desk_stack
+    view = DeskView(stack.fake)
+    customer, ticket_no, _ = await start_handoff(
+        stack, view, text="can i talk to a real person please", language_code=None
+    )
+    key = StorageKey(
+        bot_id=stack.bot.id, chat_id=customer.user_id, user_id=customer.user_id,
+        destiny=MEMORY_DESTINY,
+    )  # fmt: skip
+    storage = next(  # the chat memory's own (not the FSM state's)
+        m.storage for m in stack.dp.update.outer_middleware
+        if isinstance(m, ChatContextMiddleware)
+    )  # fmt: skip
+    assert (await storage.get_data(key)).get("written_locale") == "en"
+    await storage.set_data(key, {})  # the chat memory forgot her
+    [withdrawn] = await customer.says("/cancel")
+    assert "withdrawn" in withdrawn.text and "取消" not in withdrawn.text, withdrawn.text
+    row = await ticket_row(stack, ticket_no)
+    assert (row.state, row.closed_by) == ("closed", "customer")
