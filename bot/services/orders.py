@@ -439,8 +439,13 @@ def named_orders(
         named = choices.orders_mentioned(text, reached)
         # "the jeans" of two pairs, one still returnable: that one
         still = [o for o in named if o in fitting]
+        if still:
+            return still
         if named:
-            return still if len(named) > 1 and still else named
+            # "i want to return my hoodie": a custom one that can't be, and an ordinary one not
+            # shipped yet — she may mean either (the custom one was taken and refused)
+            unsent = [o for o in choices.orders_mentioned(text, orders) if o.state == "paid"]
+            return named + unsent
         # "阔腿裤不要了 退款吧" with the trousers not shipped yet: that order (the worker's
         # terms say why not, and that it can be cancelled) — her only returnable order, with
         # other things in it, was taken instead

@@ -83,3 +83,20 @@ async def test_no_exchange_just_the_return_at_tags_on_keeps_the_return_zh_and_en
         [quote] = await customer.says(yes)
         assert quote.button(button), quote.text
         assert ("高腰牛仔裤" if locale == "zh_CN" else "Jeans") in quote.text, quote.text
+
+
+async def test_a_hoodie_of_two_orders_is_not_taken_as_the_custom_one_it_cannot_be_en(stack) -> None:
+    """Held in the console (session 23): "i want to return my hoodie" from the demo customer —
+    a finished custom embroidered hoodie (never refunded) and an ordinary hoodie paid, not
+    shipped yet — took the custom one at once and refused it. Neither can be sent back for a
+    refund as it stands, and she may mean either: she is asked which, both offered."""
+    from tests.e2e.test_order_jobs import showcase
+
+    custom = await showcase(stack, "custom_window_passed")  # 定制刺绣卫衣, completed
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(custom.customer_phone)
+    [which] = await customer.says("i want to return my hoodie")
+    assert "can't be returned" not in which.text, which.text
+    labels = " ".join(b.text for row in which.inline_buttons for b in row)
+    assert custom.order_no in labels and unshipped.order_no in labels, which.text
