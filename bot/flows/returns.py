@@ -190,6 +190,15 @@ _RETURN_KEPT = re.compile(
 )
 
 
+
+_ANOTHER_MEANT = re.compile(
+    r"\bi? ?meant\b|\bi mean\b|\b(?:my )?(?:other|another|the other) order\b"
+    r"|另一[单个]|别的(?:单|订单)|说错|搞错|弄错|不是这[个件条单]|其实是",
+    re.IGNORECASE,
+)
+"""Words that say the item named is not the one the return is of ("oh sorry i meant the jeans
+from my other order"): gates the look at her other orders at "why?"."""
+
 class ReturnRequest(StatesGroup):
     waiting_for_order = State()
     waiting_for_last4 = State()
@@ -779,6 +788,19 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             return True  # the step ended (said, or paused for the contact)
         candidates = [i for i in order.items if not i.returned and not i.exchanged]
         ids = [i.item_id for i in choices.items_meant(text, candidates)]
+        if (
+            not ids
+            and _ANOTHER_MEANT.search(text)
+            and not choices.items_meant(text, list(order.items))
+        ):
+            # "oh sorry i meant the jeans from my other order": an item of another of her
+            # orders (that one, when one order holds it) — it was read as the reason
+            other = await order_mentioned(self.rpc, self.conv, text, ("shipped", "completed"))
+            if other is None or other == draft.order_no:
+                return False
+            await self.finish()
+            await self.open_order(ReturnDraft(note=text[:200]), other, None)
+            return True
         if not ids or set(ids) == set(draft.item_ids):
             return False
         draft.note = text[:200]

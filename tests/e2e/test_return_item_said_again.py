@@ -100,3 +100,32 @@ async def test_a_hoodie_of_two_orders_is_not_taken_as_the_custom_one_it_cannot_b
     assert "can't be returned" not in which.text, which.text
     labels = " ".join(b.text for row in which.inline_buttons for b in row)
     assert custom.order_no in labels and unshipped.order_no in labels, which.text
+
+
+async def test_another_orders_item_named_at_why_switches_the_return_to_it_en(stack) -> None:
+    """Held in the console (session 23): at "why?" for her hoodie, "oh sorry i meant the jeans
+    from my other order" — the jeans are in another of her orders — was read as the reason
+    (or asked again). The return is now of the jeans, in the order that holds them."""
+    from tests.e2e.test_return_two_causes import product_id
+
+    from sqlalchemy import select
+
+    from worker.db.models import Order
+
+    customer = stack.customer(language_code="en")
+    hoodie = await stack.make_order(
+        product_id=await product_id(stack, "连帽卫衣"), telegram_user_id=customer.user_id
+    )
+    jeans = await stack.make_order(product_id=await product_id(stack, "高腰牛仔裤"), linked=False)
+    async with stack.shop.db.write() as session:  # both orders hers
+        owner = await session.scalar(
+            select(Order.customer_id).where(Order.order_no == hoodie.order_no)
+        )
+        other = await session.scalar(select(Order).where(Order.order_no == jeans.order_no))
+        other.customer_id = owner
+    [why] = await customer.says(f"i want to return my hoodie from {hoodie.order_no}")
+    assert "Hoodie" in why.text and why.button("Size doesn't fit"), why.text
+    said = await customer.says("oh sorry i meant the jeans from my other order")
+    last = said[-1].text
+    assert "Jeans" in last and "Hoodie" not in last, last
+    assert jeans.order_no in last or "Jeans" in last
