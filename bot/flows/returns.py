@@ -199,6 +199,7 @@ _ANOTHER_MEANT = re.compile(
 """Words that say the item named is not the one the return is of ("oh sorry i meant the jeans
 from my other order"): gates the look at her other orders at "why?"."""
 
+
 class ReturnRequest(StatesGroup):
     waiting_for_order = State()
     waiting_for_last4 = State()
