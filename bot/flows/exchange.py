@@ -80,6 +80,8 @@ _RECOMMENDED = re.compile(
     # "帮我改成合适的码" right after the advice (jobs batch 11): the size that fits is the one
     # advised
     r"|(?:合适|适合)(?:我)?的(?:那个|尺码|码|号)"
+    # "行 就换这个码" to the swap offered after the advice (jobs batch 13)
+    r"|(?:换|改)成?(?:这个|那个)(?:尺码|码|号)"
     r"|\b(?:to|for) (?:that(?: size| one)?|the right (?:size|one))\s*(?:then|please|pls|$)",
     re.IGNORECASE,
 )

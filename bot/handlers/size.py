@@ -26,7 +26,7 @@ from intents import Decision
 from intents.slots import extract_slots
 
 CHANGE_TO_ADVISED = re.compile(
-    r"(?:改|换)成?(?:合适|适合|你说|你推荐|推荐|建议)(?:我)?的"
+    r"(?:改|换)成?(?:合适|适合|你说|你推荐|推荐|建议)(?:我)?的|(?:改|换)成?(?:这个|那个)(?:尺码|码|号)"
     r"|\b(?:change|swap|switch|exchange) (?:it|mine|them|my \w+) (?:to|for) (?:that|the one you"
     r" (?:said|suggested|recommended)|the right (?:size|one))\b",
     re.IGNORECASE,

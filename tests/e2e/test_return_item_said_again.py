@@ -106,10 +106,9 @@ async def test_another_orders_item_named_at_why_switches_the_return_to_it_en(sta
     """Held in the console (session 23): at "why?" for her hoodie, "oh sorry i meant the jeans
     from my other order" — the jeans are in another of her orders — was read as the reason
     (or asked again). The return is now of the jeans, in the order that holds them."""
-    from tests.e2e.test_return_two_causes import product_id
-
     from sqlalchemy import select
 
+    from tests.e2e.test_return_two_causes import product_id
     from worker.db.models import Order
 
     customer = stack.customer(language_code="en")

@@ -167,3 +167,20 @@ async def test_tee_too_small_which_size_to_swap_read_as_advice_offers_the_swap_e
     after = await customer.says("yes")
     last = after[-1].text
     assert "T-shirt" in last and f"{size} /" in last and "Anything else" not in last, last
+
+
+async def test_swap_to_this_size_after_the_offer_and_the_contact_zh(stack) -> None:
+    """Jobs batch 13: "T恤穿着有点紧 我身高165 体重118斤 应该换哪个码" (advice L, the swap offered),
+    her contact, then "行 就换这个码" — asked which size again, every variant listed. It is the
+    size just advised: her tee to L, asked back."""
+    from tests.e2e.test_order_jobs import showcase
+
+    returnable = await showcase(stack, "returnable")  # T恤 M + 高腰牛仔裤 L, delivered
+    customer = stack.customer()
+    advice, offer = await customer.says("T恤穿着有点紧 我身高165 体重118斤 应该换哪个码", 2)
+    [size] = re.findall(r"换成 (\w+) 码", offer.text) or [None]
+    assert size in ("L", "XL"), advice.text
+    await customer.shares_contact(returnable.customer_phone)
+    said = await customer.says("行 就换这个码")
+    last = said[-1].text
+    assert "T恤" in last and f"{size} /" in last and "想换成哪个尺码" not in last, last
