@@ -93,6 +93,10 @@ _AFFIRMED = re.compile(
     # "可以 就这么写", "yes add it": the yes, and the thing asked, done as asked
     r"|就?(?:这么|这样)(?:写|办|改|弄|加)(?:吧|就行|就好)?|(?:写|加|改|办)吧"
     r"|(?:add|do|change|write|put|send) (?:it|that|this)(?: (?:please|pls|then))?"
+    # "yes please ask", "好的 帮我问问" to a person offered: the yes, and the asking she
+    # agreed to (jobs batch 13: "did you mean…?")
+    r"|(?:please |pls |plz )?(?:ask|check)(?: (?:them|someone|a person|a colleague|for me))?"
+    r"|(?:帮我|麻烦)?(?:问问|问一下|问下|申请一下|申请)(?:吧)?"
     # "对 其他不变", "yes the rest stays the same": the yes, and nothing else to change
     r"|(?:其他|其它|别的?|其余|剩下的?|电话|手机号?|收件人|名字)? ?的? ?(?:都|也)? ?"
     r"(?:不变|不用改|不用动|不改|一样|照旧)(?: ?(?:了|的))?"

@@ -237,3 +237,24 @@ async def test_a_bare_yes_or_no_to_nothing_asked_is_acknowledged_zh_and_en(stack
     await chinese.says("发什么快递")
     [ack] = await chinese.says("对")
     assert ack.text == stack.t("ack.reply")
+
+
+async def test_a_person_offered_for_a_proxy_swap_is_taken_by_yes_please_ask_en_zh(stack) -> None:
+    """Jobs batch 13: "the wool cardigan (daigou one) is too big, can i swap it for an S" — a
+    proxy purchase, refused, a supervisor offered — then "yes please ask": "did you mean…?".
+    A yes, then what the person is to do: the ticket. "好的 帮我问问" likewise."""
+    from tests.e2e.test_order_jobs import showcase
+
+    proxy = await showcase(stack, "proxy")  # 代购日本羊毛开衫 M, delivered
+    for language, asked, yes in (
+        ("en", "the wool cardigan (daigou one) is too big, can i swap it for an S",
+         "yes please ask"),
+        ("zh-hans", "代购的羊毛开衫太大了 能换个S吗", "好的 帮我问问"),
+    ):  # fmt: skip
+        customer = stack.customer(language_code=language)
+        await customer.shares_contact(proxy.customer_phone)
+        said = await customer.says(asked)
+        offer = said[-1]
+        assert offer.button("Talk to a person" if language == "en" else "转人工客服"), offer.text
+        [handed] = await customer.says(yes)
+        assert await stack.tickets(customer.user_id), handed.text
