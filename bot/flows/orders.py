@@ -235,6 +235,11 @@ _JOB_STATES: dict[str, frozenset[OrderState]] = {
 }
 
 
+_PENDING_NAMES: frozenset[str] = frozenset({"order.cancel", "order.change_address", "order.modify"})
+"""Jobs whose order the question left waiting names, when her words now name none ("嗯 取消吧"
+at "did you mean…?")."""
+
+
 ONLY_FITTING: frozenset[str] = frozenset({"returned"})
 """Jobs whose list shows only the orders they can be about, or says plainly there is none
 ("退回发件人" is about a parcel on its way: never an unpaid or a completed order)."""
@@ -473,6 +478,13 @@ class OrderQueryFlow(Flow):
             # the order whose item is named ("阔腿裤怎么还没发货"), else — for a job — the one
             # the chat is about
             order_no = await order_mentioned(self.rpc, self.conv, text)
+        waiting = order_no is None and intent in _PENDING_NAMES
+        pending = self.conv.memory.pending() if waiting else None
+        if pending and pending != text and not names_a_garment(text):
+            # "嗯 取消吧" typed at "did you mean…?" for "碎花裙那单我不想要了 还没付钱": the
+            # order of the question left waiting (every order she could cancel was listed)
+            states = _JOB_STATES.get(intent, ())
+            order_no = await order_mentioned(self.rpc, self.conv, pending, states)
         if order_no is None and choices.points_back(text):
             # "where is that order now?" / "它什么时候发货" right after an order's job: that
             # order, whatever state it is in (its card says where it is), not a list to pick from

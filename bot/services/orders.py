@@ -444,7 +444,10 @@ def named_orders(
         if named:
             # "i want to return my hoodie": a custom one that can't be, and an ordinary one not
             # shipped yet — she may mean either (the custom one was taken and refused)
-            unsent = [o for o in choices.orders_mentioned(text, orders) if o.state == "paid"]
+            unsent = [
+                o for o in choices.orders_mentioned(text, orders)
+                if o.state == "paid" and o not in named
+            ]  # fmt: skip
             return named + unsent
         # "阔腿裤不要了 退款吧" with the trousers not shipped yet: that order (the worker's
         # terms say why not, and that it can be cancelled) — her only returnable order, with

@@ -67,3 +67,20 @@ async def test_an_order_named_by_both_its_items_is_cancelled_whole_zh(stack) -> 
     order = await _paid_order_of_two(stack, customer)
     said = await customer.says(f"{order.order_no} 卫衣跟裙子那单不要了 帮我取消", replies=2)
     assert "确定要取消订单" in said[-1].text, said[-1].text
+
+
+async def test_a_cancel_typed_after_did_you_mean_is_of_the_item_asked_about_zh(stack) -> None:
+    """Jobs batch 13: "碎花裙那单我不想要了 还没付钱" asked "did you mean: cancel / complaint /
+    payment?", again after her contact; "嗯 取消吧" typed instead of pressed listed every order
+    she could cancel — the dress she named ("碎花裙", of 雪纺碎花连衣裙) was lost. The question
+    left waiting names the order: the dress's, asked back."""
+    from tests.e2e.test_order_jobs import showcase
+
+    unpaid = await showcase(stack, "unpaid")  # 雪纺碎花连衣裙, awaiting payment
+    customer = stack.customer()
+    await customer.shares_contact(unpaid.customer_phone)
+    [asked] = await customer.says("碎花裙那单我不想要了 还没付钱")
+    assert "取消订单" in str(asked.inline_buttons), asked.text  # "did you mean…?"
+    _card, last = await customer.says("嗯 取消吧", replies=2)
+    assert unpaid.order_no in last.text and "确定要取消订单" in last.text, last.text
+    assert await _state(stack, unpaid.order_no) == "awaiting_payment"
