@@ -191,7 +191,7 @@ _RETURN_KEPT = re.compile(
 
 
 
-_ANOTHER_MEANT = re.compile(
+ANOTHER_MEANT = re.compile(
     r"\bi? ?meant\b|\bi mean\b|\b(?:my )?(?:other|another|the other) order\b"
     r"|另一[单个]|别的(?:单|订单)|说错|搞错|弄错|不是这[个件条单]|其实是",
     re.IGNORECASE,
@@ -791,7 +791,7 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         ids = [i.item_id for i in choices.items_meant(text, candidates)]
         if (
             not ids
-            and _ANOTHER_MEANT.search(text)
+            and ANOTHER_MEANT.search(text)
             and not choices.items_meant(text, list(order.items))
         ):
             # "oh sorry i meant the jeans from my other order": an item of another of her
@@ -1115,6 +1115,24 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
         await self.read_typed(
             choices.yes_or_no(text), self.part_answered, decision, "choice.again.yes_no"
         )
+
+    async def another_meant(self, text: str) -> bool:
+        """ "oh sorry i meant the jeans from my other order, theyre too short" right after a
+        return was refused (of the hoodie she tapped, not shipped yet): the return of the item
+        she meant, in her order that holds it (it was read as a size question). ``False``: no
+        other item meant, or no one order of hers holds it."""
+        refused = self.conv.memory.return_refused
+        if refused is None or self.conv.memory.turns - refused[0] > ARGUED_TURNS:
+            return False
+        if not ANOTHER_MEANT.search(text) or not names_a_garment(text):
+            return False
+        other = await order_mentioned(self.rpc, self.conv, text, ("shipped", "completed"))
+        if other is None:
+            return False
+        self.conv.memory.return_refused = None
+        await self.finish()
+        await self.open_order(ReturnDraft(note=text[:200]), other, None)
+        return True
 
     async def pushed_back(self, text: str) -> bool:
         """ "为什么不能退 我都没穿" a message or two after a return was refused (and no fault

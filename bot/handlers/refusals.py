@@ -13,7 +13,7 @@ from aiogram.types import Message
 
 from bot.filters import HasText
 from bot.flows.base import Flows
-from bot.flows.returns import ReturnFlow
+from bot.flows.returns import ANOTHER_MEANT, ReturnFlow
 from bot.services import address_options
 from bot.services.conversation import Conversation
 from bus import Bus
@@ -44,12 +44,27 @@ class ReturnRefusalArgued(Filter):
         )
 
 
+class AnotherMeantAfterRefusal(Filter):
+    """A return was refused lately and she says she meant another item ("oh sorry i meant the
+    jeans from my other order"), whatever the engine made of it (a size question)."""
+
+    async def __call__(self, message: Message, conv: Conversation | None = None) -> bool:
+        if conv is None or conv.memory.return_refused is None:
+            return False
+        return ANOTHER_MEANT.search(message.text or "") is not None
+
+
 def get_router() -> Router:
     router = Router(name=__name__)
 
     @router.message(HasText(), OptionsAsked())
     async def handle_options_asked(message: Message, conv: Conversation, rpc: Bus) -> None:
         await address_options.say_options(conv, rpc)
+
+    @router.message(HasText(), AnotherMeantAfterRefusal())
+    async def handle_another_meant(message: Message, flows: Flows) -> None:
+        if not await flows.get(ReturnFlow).another_meant(message.text or ""):
+            raise SkipHandler  # no one order of hers holds what she names: the intents take it
 
     @router.message(HasText(), ReturnRefusalArgued())
     async def handle_return_refusal_argued(message: Message, flows: Flows) -> None:

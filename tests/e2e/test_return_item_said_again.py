@@ -128,3 +128,22 @@ async def test_another_orders_item_named_at_why_switches_the_return_to_it_en(sta
     last = said[-1].text
     assert "Jeans" in last and "Hoodie" not in last, last
     assert jeans.order_no in last or "Jeans" in last
+
+
+async def test_another_orders_item_meant_after_a_refused_return_is_its_return_en(stack) -> None:
+    """Jobs batch 12: "i want to return my hoodie", the unshipped hoodie tapped of two (refused:
+    not delivered, a cancel offered), then "oh sorry i meant the jeans from my other order,
+    theyre too short" — answered as a size question, and the jeans never returned. The return
+    of the jeans, in the order that holds them, goes on instead."""
+    from tests.e2e.test_order_jobs import showcase
+
+    unshipped = await showcase(stack, "unshipped")  # 连帽卫衣 + 格子半身裙, paid
+    returnable = await showcase(stack, "returnable")  # T恤 + 高腰牛仔裤, delivered
+    customer = stack.customer(language_code="en")
+    await customer.shares_contact(unshipped.customer_phone)
+    [which] = await customer.says("i want to return my hoodie")
+    await customer.presses(which, unshipped.order_no, replies=2)  # refused, a cancel offered
+    said = await customer.says("oh sorry i meant the jeans from my other order, theyre too short")
+    last = said[-1].text
+    assert "Jeans" in last and "standard sizing" not in last, last
+    assert returnable.order_no in "\n".join(m.text for m in said) or "Jeans" in last
