@@ -13,6 +13,9 @@
                       ├ ticket.opened ─► {p}.desk.tickets (durable: the bot processes' desk
                       │                   consumers compete for it; dead letters to
                       │                   {p}.desk.tickets.dead through {p}.dlx)
+                      ├ ticket.staff_replied ─► {p}.tickets.staff_replies (durable: the bot
+                      │                   processes of a shop without the desk compete for it
+                      │                   and send the staff's answer to the customer)
                       └ conversation.*, process.*, ticket.taken ─► {p}.ops.events (the workers
                                           compete for it and store turns, ratings and
                                           heartbeats; dead letters to {p}.ops.events.dead)
@@ -93,6 +96,12 @@ class Topology:
         """Where the agents' desk takes new tickets from (to open their forum topics)."""
         return f"{self.prefix}.desk.tickets"
 
+    @property
+    def staff_replies_queue(self) -> str:
+        """Where the bots of a shop without the desk take the staff's answers to tickets from
+        (``kefu tickets reply``), to send them into the customers' chats."""
+        return f"{self.prefix}.tickets.staff_replies"
+
     def dead_letter_queue(self, source_queue: str) -> str:
         return f"{source_queue}.dead"
 
@@ -138,10 +147,12 @@ class Topology:
             self.commands_queue,
             self.desk_queue,
             self.ops_queue,
+            self.staff_replies_queue,
             self.dead_letter_queue(self.queries_queue),
             self.dead_letter_queue(self.commands_queue),
             self.dead_letter_queue(self.desk_queue),
             self.dead_letter_queue(self.ops_queue),
+            self.dead_letter_queue(self.staff_replies_queue),
             self.retry_queue,
             *self.update_queues,
             self.updates_dead_letters,
@@ -271,6 +282,28 @@ class Topology:
         )
         for routing_key in routing_keys:
             await queue.bind(events, routing_key=routing_key)
+        return queue
+
+    async def declare_staff_replies(self, channel: AbstractChannel) -> AbstractQueue:
+        """The staff's answers to tickets for the bots of a shop without the desk (durable:
+        an answer given while every bot is down waits for one), with its dead-letter queue."""
+        _, events, dlx = await self.declare_exchanges(channel)
+        dead = await channel.declare_queue(
+            self.dead_letter_queue(self.staff_replies_queue),
+            durable=True,
+            arguments={"x-queue-type": self.queue_type},
+        )
+        await dead.bind(dlx, routing_key=self.staff_replies_queue)
+        queue = await channel.declare_queue(
+            self.staff_replies_queue,
+            durable=True,
+            arguments={
+                "x-queue-type": self.queue_type,
+                "x-dead-letter-exchange": self.dead_letter_exchange,
+                "x-dead-letter-routing-key": self.staff_replies_queue,
+            },
+        )
+        await queue.bind(events, routing_key="ticket.staff_replied")
         return queue
 
     async def declare_ops_events(

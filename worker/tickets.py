@@ -157,6 +157,7 @@ class TicketDesk:
             c.AddRemark.served_by(self.add_remark),
             c.RevealContact.served_by(self.reveal),
             c.ClaimAlert.served_by(self.claim_alert),
+            c.ReplyToTicket.served_by(self.staff_reply),
         ]
 
     # ── reading ──────────────────────────────────────────────────────────────────────────
@@ -735,6 +736,66 @@ class TicketDesk:
                     ticket=await self._view(session, ticket), took=took, queue_updates=updates
                 ),
                 event,
+            )
+
+        return await self.shop._run_command(request, apply)
+
+    async def staff_reply(
+        self, request: c.ReplyToTicket
+    ) -> c.StaffReplied | c.StaffReplyRefused | c.TicketNotFound:
+        """The shop's staff answer a ticket of a shop without the desk (``kefu tickets reply``):
+        the answer joins the transcript as an agent's line, the ticket is theirs (``with_agent``,
+        its first response timed) or closed with it, and ``ticket.staff_replied`` tells the bot
+        to send it to the customer. A ticket in the desk (with a topic) is its agents' to
+        answer there."""
+
+        async def apply(
+            session: AsyncSession,
+        ) -> tuple[c.StaffReplied | c.StaffReplyRefused | c.TicketNotFound, c.Event | None]:
+            now = self.now
+            ticket = await self._by_no(session, request.ticket_no, lock=True)
+            if ticket is None:
+                return c.TicketNotFound(), None
+            if ticket.state == "closed":
+                return c.StaffReplyRefused(reason="closed"), None
+            if ticket.topic_id is not None:
+                return c.StaffReplyRefused(reason="desk"), None
+            line: int | None = None
+            if request.text is not None:
+                line = len(ticket.transcript)
+                said = c.TranscriptLine(role="agent", text=request.text.strip(), at=now)
+                ticket.transcript = [*ticket.transcript, *_dump_lines([said])]
+                if ticket.first_response_at is None:
+                    ticket.first_response_at = now
+                    ticket.first_response_s = _seconds(now, ticket.opened_at)
+                ticket.last_agent_at = now
+                if ticket.state == "waiting":
+                    ticket.state = "with_agent"
+                    ticket.taken_at = ticket.taken_at or now
+                ticket.agent_name = request.staff_name or ticket.agent_name or "staff"
+            if request.close:
+                ticket.state = "closed"
+                ticket.closed_at = now
+                ticket.closed_by = "agent"
+                ticket.agent_name = request.staff_name or ticket.agent_name or "staff"
+                ticket.handling_s = _seconds(now, ticket.taken_at)
+            await session.flush()
+            logger.info(
+                "ticket %s answered by the staff%s", ticket.ticket_no,
+                " and closed" if request.close else "",
+            )
+            return (
+                c.StaffReplied(
+                    ticket=await self._view(session, ticket), line=line, closed=request.close
+                ),
+                c.TicketStaffRepliedEvent(
+                    occurred_at=now,
+                    ticket_no=ticket.ticket_no,
+                    chat_id=ticket.chat_id,
+                    locale=ticket.locale,
+                    line=line,
+                    closed=request.close,
+                ),
             )
 
         return await self.shop._run_command(request, apply)

@@ -76,6 +76,19 @@ class TicketAlertEvent(Event):
     count: int
 
 
+class TicketStaffRepliedEvent(Event):
+    """The shop's staff answered a ticket without the desk (``tickets.staff_reply``): the bot
+    sends the answer into the customer's chat. The answer's words are not carried: the bot
+    reads transcript line ``line`` of the ticket from the worker (``tickets.get``)."""
+
+    ROUTING_KEY: ClassVar[str] = "ticket.staff_replied"
+    ticket_no: str
+    chat_id: int
+    locale: str
+    line: int | None = None
+    closed: bool = False
+
+
 class TicketRevealedEvent(Event):
     """Who saw a customer's contact details (never the details)."""
 

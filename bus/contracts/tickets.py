@@ -474,3 +474,47 @@ class ClaimAlert(Command[AlertClaimed | TicketNotFound]):
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
     alert: AlertKind
     seen: int = Field(ge=0)
+
+
+class StaffReplied(Contract):
+    """The staff's answer is on the ticket (and the ticket closed, when asked): the bot serving
+    the customer sends it into her chat (``ticket.staff_replied``)."""
+
+    kind: Literal["staff_replied"] = "staff_replied"
+    ticket: TicketView
+    line: int | None = Field(
+        default=None,
+        ge=0,
+        description="The answer's place in the transcript (0 first); None: closed without words.",
+    )
+    closed: bool = False
+
+
+class StaffReplyRefused(Contract):
+    kind: Literal["staff_reply_refused"] = "staff_reply_refused"
+    reason: Literal["closed", "desk"] = Field(
+        description="closed: the ticket is closed already; desk: the ticket is in the agents' "
+        "desk (it has a forum topic): agents answer in its topic, not from here."
+    )
+
+
+class ReplyToTicket(Command[StaffReplied | StaffReplyRefused | TicketNotFound]):
+    """The shop's staff answer a ticket of a shop without the agents' desk (``kefu tickets
+    reply``): the answer goes on the ticket's transcript (an ``agent`` line) and, through the
+    ``ticket.staff_replied`` event, into the customer's chat; ``close`` closes the ticket with
+    it (or alone, without ``text``). A ticket with a desk topic is refused: its agents answer
+    in the topic."""
+
+    METHOD: ClassVar[str] = "tickets.staff_reply"
+    ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
+    text: str | None = Field(default=None, min_length=1, max_length=3500)
+    staff_name: str = Field(default="", max_length=100)
+    close: bool = False
+
+    @model_validator(mode="after")
+    def _says_or_closes(self) -> ReplyToTicket:
+        if self.text is None and not self.close:
+            raise ValueError("give the text of the answer, or close, or both")
+        if self.text is not None and not self.text.strip():
+            raise ValueError("the answer is blank")
+        return self

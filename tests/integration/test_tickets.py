@@ -9,6 +9,7 @@ import itertools
 from datetime import timedelta
 from uuid import uuid4
 
+import aio_pika
 import pytest
 from sqlalchemy import func, select, update
 
@@ -557,3 +558,140 @@ async def test_a_redelivered_take_applies_once(shop):
     )
     first, second = await asyncio.gather(shop.rpc.call(command), shop.rpc.call(command))
     assert first == second and isinstance(first, c.TicketTaken) and not first.already
+
+
+# ── the staff's answer without a desk (`kefu tickets reply`, tickets.staff_reply) ──────────
+
+
+async def staff_events(shop, amqp_connection):
+    """A queue of this test's own on the events exchange, taking ``ticket.staff_replied``."""
+    channel = await amqp_connection.channel()
+    events = await channel.get_exchange(shop.worker.topology.events_exchange)
+    queue = await channel.declare_queue(f"test.{uuid4().hex}", auto_delete=True, exclusive=True)
+    await queue.bind(events, routing_key="ticket.staff_replied")
+    return channel, queue
+
+
+async def drain(queue, settle: float = 0.5) -> list[c.TicketStaffRepliedEvent]:
+    """Every event in ``queue`` once nothing more arrives for ``settle`` seconds."""
+    found: list[c.TicketStaffRepliedEvent] = []
+    quiet = 0.0
+    while quiet < settle:
+        message = await queue.get(fail=False)
+        if message is None:
+            await asyncio.sleep(0.05)
+            quiet += 0.05
+            continue
+        await message.ack()
+        found.append(c.TicketStaffRepliedEvent.model_validate_json(message.body))
+        quiet = 0.0
+    return found
+
+
+ANSWER = "您好，裤长可以免费改短，寄回时备注一下长度就行"
+
+
+def staff_reply(ticket_no: str, text: str | None = ANSWER, **extra):
+    return c.ReplyToTicket(idempotency_key=key("staff"), ticket_no=ticket_no, text=text, **extra)
+
+
+async def test_a_staff_answer_goes_on_the_ticket_once_and_tells_the_bot(shop, amqp_connection):
+    channel, queue = await staff_events(shop, amqp_connection)
+    opened = await open_for(shop, transcript=[line("裤子太长了，能改吗")], locale="en")
+    command = staff_reply(opened.ticket_no, staff_name="阿明")
+    # the same command twice (a redelivery): applied once, answered alike
+    first, second = await asyncio.gather(shop.rpc.call(command), shop.rpc.call(command))
+    assert first == second and isinstance(first, c.StaffReplied)
+    assert first.line == 1 and not first.closed
+    assert first.ticket.state == "with_agent" and first.ticket.agent_name == "阿明"
+    row = await ticket_row(shop, opened.ticket_no)
+    assert [(item["role"], item["text"]) for item in row.transcript] == [
+        ("customer", "裤子太长了，能改吗"),
+        ("agent", "您好，裤长可以免费改短，寄回时备注一下长度就行"),
+    ]
+    assert row.first_response_at is not None and row.first_response_s is not None
+    [event] = await drain(queue)
+    assert (event.ticket_no, event.chat_id, event.locale) == (
+        opened.ticket_no, row.chat_id, "en",
+    )
+    assert event.line == 1 and not event.closed
+    assert "裤长" not in event.model_dump_json()  # the words stay in the worker
+    # her answer by chat lands on the same ticket, and the staff may answer again
+    appended = await shop.rpc.call(
+        c.AppendToTicket(
+            idempotency_key=key("in"), chat_id=row.chat_id, role="customer",
+            lines=[line("好的 谢谢，那我寄回来")],
+        )
+    )
+    assert isinstance(appended, c.Appended) and appended.ticket.transcript_length == 3
+    again = await shop.rpc.call(
+        staff_reply(opened.ticket_no, "收到包裹后三天内改好寄出", close=True)
+    )
+    assert isinstance(again, c.StaffReplied) and again.line == 3 and again.closed
+    assert again.ticket.state == "closed" and again.ticket.closed_by == "agent"
+    [closing] = await drain(queue)
+    assert closing.line == 3 and closing.closed
+    await channel.close()
+
+
+async def test_a_staff_answer_to_an_unknown_or_closed_ticket_is_refused(shop, amqp_connection):
+    channel, queue = await staff_events(shop, amqp_connection)
+    unknown = await shop.rpc.call(staff_reply("T2099010100001"))
+    assert isinstance(unknown, c.TicketNotFound)
+    opened = await open_for(shop)
+    closed = await shop.rpc.call(staff_reply(opened.ticket_no, None, close=True))
+    assert isinstance(closed, c.StaffReplied) and closed.closed and closed.line is None
+    assert [e.closed for e in await drain(queue)] == [True]
+    refused = await shop.rpc.call(staff_reply(opened.ticket_no))
+    assert refused == c.StaffReplyRefused(reason="closed")
+    row = await ticket_row(shop, opened.ticket_no)
+    assert not any(item["role"] == "agent" for item in row.transcript)  # nothing added
+    assert await drain(queue) == []  # and the customer is sent nothing
+    await channel.close()
+
+
+async def test_a_ticket_in_the_desk_is_answered_in_its_topic_not_from_the_terminal(shop):
+    opened = await open_for(shop)
+    await shop.rpc.call(
+        c.BindTopic(
+            idempotency_key=key("bind"), ticket_no=opened.ticket_no, desk_chat_id=DESK,
+            topic_id=300_000 + next(_chats) % 100_000,
+        )
+    )
+    refused = await shop.rpc.call(staff_reply(opened.ticket_no))
+    assert refused == c.StaffReplyRefused(reason="desk")
+    assert (await ticket_row(shop, opened.ticket_no)).state == "waiting"
+
+
+async def test_a_staff_answer_says_something_or_closes() -> None:
+    with pytest.raises(ValueError, match="text of the answer"):
+        c.ReplyToTicket(idempotency_key=key(), ticket_no="T2026120100001")
+    with pytest.raises(ValueError, match=r"at least 1 character|blank"):
+        c.ReplyToTicket(idempotency_key=key(), ticket_no="T2026120100001", text="   ")
+
+
+async def test_a_malformed_staff_answer_is_dead_lettered_and_the_worker_goes_on(
+    shop, amqp_connection
+):
+    topology = shop.worker.topology
+    channel = await amqp_connection.channel()
+    exchange = await channel.get_exchange(topology.rpc_exchange)
+    body = b'{"idempotency_key": "bad-1", "ticket_no": "T2026120100001"}'  # no text, no close
+    await exchange.publish(
+        aio_pika.Message(body, type="tickets.staff_reply", correlation_id="poison"),
+        routing_key="tickets.staff_reply",
+    )
+    dead = await channel.get_queue(topology.dead_letter_queue(topology.commands_queue))
+    message = None
+    async with asyncio.timeout(10):
+        while message is None:
+            message = await dead.get(fail=False)
+            if message is None:
+                await asyncio.sleep(0.05)
+    await message.ack()
+    assert message.body == body
+    assert message.headers["x-kefu-error-code"] == "bad_request"
+    assert message.headers["x-kefu-method"] == "tickets.staff_reply"
+    opened = await open_for(shop)
+    assert isinstance(await shop.rpc.call(staff_reply(opened.ticket_no)), c.StaffReplied)
+    await channel.close()
