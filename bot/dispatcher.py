@@ -28,8 +28,9 @@ logger = logging.getLogger(__name__)
 
 NO_DESK_WARNING = (
     "AGENTS_CHAT_ID is not set: there is no agents' desk. A customer who asks for a person gets "
-    "a ticket that only the worker's database holds (kefu tickets), and is told that nobody can "
-    "reply in her chat. To hand chats to people, make a Telegram supergroup with topics, add "
+    "a ticket that only the worker's database holds (kefu tickets), and is told that nobody is "
+    "live in her chat; the shop's staff answer it with `kefu tickets reply`, which the bot "
+    "passes on to her. To hand chats to people, make a Telegram supergroup with topics, add "
     "the bot as an admin that may manage topics, set AGENTS_CHAT_ID to the group's id and "
     "restart the bot (docs/desk.md)."
 )
@@ -121,6 +122,9 @@ def create_dispatcher(
     else:
         # (the console plays the desk itself: it never gets here)
         logger.warning(NO_DESK_WARNING)
+        from bot.services.staff import install_staff_answers
+
+        install_staff_answers(dp, settings, rpc=rpc, replies=replies, storage=storage)
     intent_middleware = IntentMiddleware(engine)
     dp.update.outer_middleware(intent_middleware)
     # Every pressed button is answered (the spinner stops) before its handler runs; a handler

@@ -38,6 +38,7 @@ from bot.handlers import (
     returns,
     shipping,
     size,
+    staff,
     thanks,
 )
 
@@ -105,6 +106,9 @@ def get_routers(
         from bot.desk import desk_routers  # bot.desk uses handler helpers: imported late
 
         agents_router, handoff_routers = desk_routers(desk)
+    else:
+        # no desk: her answer to the staff's answer on her ticket (one memory check otherwise)
+        handoff_routers = [staff.get_router()]
     # a return's tracking number, commands, a shared contact, the flows and a bare yes or no to
     # an offer, behind one check that plain questions fail
     before_intents = Router(name="bot.before_intents")
@@ -131,7 +135,8 @@ def get_routers(
     )
 
     routers = [
-        # the agents' desk: a chat handed to a person (ratings first, then the relay)
+        # the agents' desk: a chat handed to a person (ratings first, then the relay); without
+        # it, her answer to the shop's staff
         *handoff_routers,
         # "代购的呢", "那尺码不合适怎么办" right after a return or exchange rule (one memory check)
         policy.get_rule_for_kind_router(),

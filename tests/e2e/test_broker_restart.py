@@ -38,7 +38,7 @@ pytestmark = [
 ]
 
 ASK_FOR_A_PERSON = "怎么联系客服"
-TICKET = re.compile(r"^已经为您登记了工单 T\d+，.*没法在这里回复您", re.S)  # no desk here
+TICKET = re.compile(r"^已经为您登记了工单 T\d+，.*我会把回复转到这里", re.S)  # no desk here
 
 
 async def wait_for_line(service: Service, pattern: str, within: float = 150) -> None:

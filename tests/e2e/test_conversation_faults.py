@@ -92,14 +92,14 @@ async def test_talking_to_a_real_person_question_then_the_button_en(stack) -> No
     assert await stack.tickets(customer.user_id) == []
     [ticket] = await customer.presses(honest, stack.t("button.human", "en"))
     [saved] = await stack.tickets(customer.user_id)
-    assert saved.ticket_no in ticket.text and "can't reply to you here" in ticket.text
+    assert saved.ticket_no in ticket.text and "I'll pass it on to you here" in ticket.text
 
 
 async def test_a_bot_question_with_a_request_beside_it_hands_over_en(stack) -> None:
     customer = stack.customer(language_code="en")
     [ticket] = await customer.says("are you a bot? i want to talk to a real person")
     [saved] = await stack.tickets(customer.user_id)
-    assert saved.ticket_no in ticket.text and "can't reply to you here" in ticket.text
+    assert saved.ticket_no in ticket.text and "I'll pass it on to you here" in ticket.text
 
 
 async def test_are_you_a_bot_mid_return_keeps_the_return_waiting_zh(stack) -> None:

@@ -106,7 +106,7 @@ async def test_asking_for_a_person_opens_one_ticket_with_the_conversation_en(sta
     await customer.says("when do you ship?")
     [ticket] = await customer.says("I want to talk to a real person")
     [saved] = await stack.tickets(customer.user_id)
-    assert saved.ticket_no in ticket.text and "can't reply to you here" in ticket.text
+    assert saved.ticket_no in ticket.text and "I'll pass it on to you here" in ticket.text
     assert saved.reason == "customer_asked"
     assert saved.transcript[0]["text"] == "when do you ship?"
     assert saved.transcript[1]["role"] == "bot"
@@ -180,14 +180,14 @@ async def test_a_person_asked_for_in_so_many_words_beside_a_question_is_the_turn
     customer = stack.customer()
     [ticket] = await customer.says("我要找人工 我的订单一直没发货")
     [saved] = await stack.tickets(customer.user_id)
-    assert saved.ticket_no in ticket.text and "没法在这里回复您" in ticket.text
+    assert saved.ticket_no in ticket.text and "我会把回复转到这里" in ticket.text
     assert (saved.reason, saved.intent) == ("customer_asked", "order.status")
     english = stack.customer(language_code="en")
     [ticket_en] = await english.says(
         "I want to talk to a real person, my order still hasn't shipped"
     )
     [saved_en] = await stack.tickets(english.user_id)
-    assert saved_en.ticket_no in ticket_en.text and "can't reply to you here" in ticket_en.text
+    assert saved_en.ticket_no in ticket_en.text and "I'll pass it on to you here" in ticket_en.text
     declined = stack.customer()
     [answer] = await declined.says("不用转人工 你直接告诉我付款后几天发货")
     assert answer.text == stack.answer("shipping.dispatch_time")
@@ -204,7 +204,7 @@ async def test_someone_wanted_to_look_into_it_is_a_person_asked_for_en(stack) ->
     )
     [saved] = await stack.tickets(english.user_id)
     assert saved.reason == "customer_asked"
-    assert saved.ticket_no in ticket.text and "can't reply to you here" in ticket.text
+    assert saved.ticket_no in ticket.text and "I'll pass it on to you here" in ticket.text
 
 
 async def test_stickers_voice_and_documents_get_polite_answers(stack) -> None:

@@ -43,7 +43,7 @@ async def test_worker_stopped_mid_conversation(outage_stack) -> None:
     # you here as soon as one is free").
     assert recorded.text == stack.shown(stack.replies.ticket_recorded(None, datetime.now(UTC),
                                                                       "zh_CN"))
-    assert "记下" in recorded.text and "没法在这里回复您" in recorded.text
+    assert "记下" in recorded.text and "我会把回复转到这里" in recorded.text
     assert await stack.tickets(customer.user_id) == []
 
     await stack.shop.worker.start()  # back: the same question now works

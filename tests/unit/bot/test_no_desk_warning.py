@@ -27,7 +27,7 @@ def test_no_desk_is_one_clear_warning_at_start_up(caplog: pytest.LogCaptureFixtu
         create_dispatcher(BotSettings(), rpc=InMemoryBus(), engine=engine(), replies=replies())
     [warning] = warnings_of(caplog)
     assert "AGENTS_CHAT_ID is not set" in warning
-    assert "nobody can reply in her chat" in warning and "kefu tickets" in warning
+    assert "nobody is live in her chat" in warning and "kefu tickets" in warning
     assert "supergroup with topics" in warning and "docs/desk.md" in warning
 
 

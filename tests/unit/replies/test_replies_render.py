@@ -405,13 +405,13 @@ def test_all_five_order_states_have_words(replies: Replies, locale: str) -> None
 def test_ticket_reply_time_follows_service_hours(replies: Replies) -> None:
     # without the agents' desk: when the shop's staff will see the ticket, never "here"
     during = replies.ticket_recorded("T-7", datetime(2026, 3, 4, 15, 0, tzinfo=SHANGHAI), "zh_CN")
-    assert "T-7" in during and "现在是服务时间" in during and "没法在这里回复" in during
+    assert "T-7" in during and "现在是服务时间" in during and "我会把回复转到这里" in during
     early = replies.ticket_recorded("T-7", datetime(2026, 3, 4, 7, 0, tzinfo=SHANGHAI), "en")
-    assert "9:00 today" in early and "can't reply to you here" in early
+    assert "9:00 today" in early and "I'll pass it on to you here" in early
     late = replies.ticket_recorded("T-7", datetime(2026, 3, 4, 23, 0, tzinfo=SHANGHAI), "zh_CN")
     assert "明天 9:00" in late
     queued = replies.ticket_recorded(None, datetime(2026, 3, 4, 23, 0, tzinfo=SHANGHAI), "en")
-    assert "tomorrow from 9:00" in queued and "can't reply to you here" in queued
+    assert "tomorrow from 9:00" in queued and "I'll pass it on to you here" in queued
     # with the desk: when a person answers in the chat
     assert "明天 9:00" in replies.human_reply_time(datetime(2026, 3, 4, 23, 0, tzinfo=SHANGHAI),
                                                   "zh_CN")
