@@ -17,6 +17,8 @@ kefu intents teach "phrase" INTENT | kefu intents train
                                   teach the engine a phrase; refit the model
 kefu tickets [--json] | kefu tickets show T…|CHAT_ID [--lines N]
                                   the agents' desk: open tickets; one ticket's conversation
+kefu tickets reply T… "text" [--close] | kefu tickets close T…
+                                  without a desk: answer a customer in her chat (docs/desk.md)
 kefu dlq list|show|replay|purge [ID…] [--queue Q] [--yes] [--force]
                                   inspect, re-send or drop dead-lettered messages
 kefu jobs eval FILE [--show-failed]

@@ -141,6 +141,7 @@ async def test_status_shows_the_worker_and_queues(shop):
     # The desk's queues appear once a bot with AGENTS_CHAT_ID has started, the update
     # partitions once the webhook ingress has; neither runs here.
     bots = {topology.desk_queue, topology.dead_letter_queue(topology.desk_queue)}
+    bots |= {topology.staff_replies_queue, topology.dead_letter_queue(topology.staff_replies_queue)}
     bots |= {*topology.update_queues, topology.updates_dead_letters}
     assert all(q["present"] for q in status["queues"] if q["queue"] not in bots)
     assert not any(q["present"] for q in status["queues"] if q["queue"] in topology.update_queues)
@@ -325,6 +326,7 @@ async def test_listing_dead_letters_declares_nothing(shop, amqp_connection):
         ("rpc", "tickets.queue", "{}"),
         ("tickets",),
         ("tickets", "show", "T2026120100001"),
+        ("tickets", "reply", "T2026120100001", "您好"),
         ("broker", "declare"),
     ],
 )
@@ -382,6 +384,47 @@ async def test_tickets_lists_the_open_ones_and_shows_a_conversation(shop):
     assert code == 2
     await kefu(shop, "rpc", "tickets.close",
                json.dumps({"ticket_no": ticket_no, "closed_by": "customer"}))
+
+
+async def test_tickets_reply_answers_a_ticket_and_close_closes_it(shop):
+    request = {
+        "telegram_user_id": 8124, "chat_id": 8124, "customer_name": "李小花",
+        "reason": "customer_asked",
+        "transcript": [{"role": "customer", "text": "裤子太长 我电话13812345678",
+                        "at": "2026-12-01T10:00:00+00:00"}],
+    }
+    code, out, err = await kefu(shop, "rpc", "tickets.open", json.dumps(request))
+    assert code == 0, err
+    ticket_no = json.loads(out)["ticket_no"]
+    code, out, err = await kefu(shop, "tickets", "reply", ticket_no.lower(), "您好，可以免费改短",
+                                "--as", "阿明")
+    assert code == 0, err
+    assert f"{ticket_no} answered" in out and "passes it on to the customer" in out
+    code, out, err = await kefu(shop, "tickets", "show", ticket_no)
+    assert code == 0, err
+    assert "with 阿明" in out and "agent" in out and "您好，可以免费改短" in out
+    assert "13812345678" not in out  # the show still masks what she typed
+    # wrong use: said plainly, nothing sent
+    for args in (("reply", ticket_no), ("reply", ticket_no, "  "), ("reply", "T1", "hi"),
+                 ("close", ticket_no, "text"), ("list", "T2026120100001", "hi")):
+        code, _, err = await kefu(shop, "tickets", *args)
+        assert code == 2 and "Traceback" not in err, (args, err)
+    code, out, err = await kefu(shop, "tickets", "close", ticket_no)
+    assert code == 0 and f"{ticket_no} closed" in out, err
+    code, _, err = await kefu(shop, "tickets", "reply", ticket_no, "还有一件事")
+    assert code == 1 and "closed already" in err and "nothing was sent" in err
+    code, _, err = await kefu(shop, "tickets", "reply", "T2099010100001", "hi")
+    assert code == 1 and "no ticket T2099010100001" in err
+    # a ticket in the agents' desk is answered in its topic
+    request = {**request, "telegram_user_id": 8125, "chat_id": 8125}
+    code, out, _ = await kefu(shop, "rpc", "tickets.open", json.dumps(request))
+    desk_ticket = json.loads(out)["ticket_no"]
+    bind = {"ticket_no": desk_ticket, "desk_chat_id": -100_555, "topic_id": 77}
+    assert (await kefu(shop, "rpc", "tickets.set_topic", json.dumps(bind)))[0] == 0
+    code, _, err = await kefu(shop, "tickets", "reply", desk_ticket, "您好", "--close")
+    assert code == 1 and "agents' desk" in err and "its topic" in err
+    await kefu(shop, "rpc", "tickets.close",
+               json.dumps({"ticket_no": desk_ticket, "closed_by": "customer"}))
 
 
 async def test_a_ticket_open_for_days_says_days() -> None:

@@ -46,6 +46,7 @@ async def test_every_durable_queue_is_quorum_when_configured(amqp_connection, ma
         await topology.declare_updates(channel)
         await topology.declare_desk(channel)
         await topology.declare_ops_events(channel)
+        await topology.declare_staff_replies(channel)
         base, auth = management_api
         async with aiohttp.ClientSession(headers=auth) as http:
             async with http.get(f"{base}/queues/%2F?name={topology.prefix}.") as response:
