@@ -86,6 +86,14 @@ ELSEWHERE = {
     "ui.ticket.no_desk_queued": "tests/e2e/test_worker_outage.py",
     "ui.person.no_call.no_desk": "tests/e2e/test_no_desk_ticket.py",  # the ticket after it
     "ui.person.payment_problem.no_desk": "tests/e2e/test_job_turns_changed.py",  # its ticket
+    # without the desk: the staff's answer passed on, her reply recorded on the ticket first
+    # (tickets.append) and said so; her thanks closes it (tickets.close) before she hears it
+    "ui.staff.answer": "tests/e2e/test_no_desk_ticket.py",
+    "ui.staff.answer_closed": "tests/e2e/test_no_desk_ticket.py",
+    "ui.staff.closed": "tests/e2e/test_no_desk_ticket.py",
+    "ui.staff.added": "tests/e2e/test_no_desk_ticket.py",
+    "ui.staff.added_short": "tests/e2e/test_no_desk_ticket.py",
+    "ui.staff.solved": "tests/e2e/test_no_desk_ticket.py",
     "ui.handoff.opened": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.opened_closed_hours": "tests/e2e/test_desk_handoff.py",
     "ui.handoff.comment_thanks": "tests/e2e/test_desk_handoff.py",
