@@ -6,8 +6,9 @@ to them, instead of the bot taking it as a new question. A plain thanks ("谢谢
 ``/help``…) and a shared contact are the bot's as ever. It stops when the ticket is closed (by
 the staff, by her thanks) or ``ANSWER_WINDOW_S`` after the staff's last answer.
 
-Only a chat whose memory has a ticket (``ChatMemory.ticket``) reads the record: every other
-message passes the filter with one attribute check."""
+Only a chat whose memory has a ticket (``ChatMemory.ticket``), or whose memory is new (the bot
+has said nothing in it: forgotten after ``KEFU_CHAT_TTL_S`` while the staff took their time),
+reads the record: every other message passes the filter with two attribute checks."""
 
 from __future__ import annotations
 
@@ -46,16 +47,22 @@ class AwaitsHerAnswer(Filter):
         conv: Conversation | None = None,
         staff: StaffAnswers | None = None,
     ) -> bool | dict[str, Any]:
-        if conv is None or staff is None or conv.memory.ticket is None:
+        if conv is None or staff is None:
+            return False
+        ticket = conv.memory.ticket
+        # a chat with a ticket, or one whose memory is new (forgotten after KEFU_CHAT_TTL_S
+        # while the staff took their time): the bot has said nothing in it yet
+        if ticket is None and conv.memory.last_said is not None:
             return False
         if (message.text or "").startswith("/") or message.contact is not None:
             return False
         thread = await staff.load(conv.bot.id, conv.chat_id)
-        if thread.closed is not None and thread.closed == conv.memory.ticket:
+        if ticket is not None and thread.closed == ticket:
             conv.memory.ticket = None  # the staff closed it: a new escalation is a new ticket
             return False
-        if not thread.awaits(conv.memory.ticket, time.time()):
+        if not thread.awaits(ticket or thread.ticket_no, time.time()):
             return False
+        conv.memory.ticket = thread.ticket_no  # a forgotten chat knows its ticket again
         return {"staff_thread": thread}
 
 

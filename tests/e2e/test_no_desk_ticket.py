@@ -12,6 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import uuid4
 
+from aiogram.fsm.storage.base import StorageKey
+
+from bot.services.memory import MEMORY_DESTINY
 from bus.contracts import ReplyToTicket, StaffReplied
 
 
@@ -132,3 +135,20 @@ async def test_a_closing_without_words_tells_her_the_ticket_is_closed(stack) -> 
     await _staff_answers(stack, saved.ticket_no, None, close=True)
     [told] = await customer.replies()
     assert told.text == stack.t("staff.closed", "en", ticket_no=saved.ticket_no)
+
+
+async def test_her_reply_goes_to_the_staff_even_after_the_bot_forgot_her_chat(stack) -> None:
+    """The staff answer two days later; her chat memory (KEFU_CHAT_TTL_S) is gone by then."""
+    customer = stack.customer()
+    await customer.says("我要转人工")
+    [saved] = await stack.tickets(customer.user_id)
+    uid = customer.user_id
+    await stack.dp["staff"].storage.set_data(  # the chat memory's storage
+        StorageKey(bot_id=stack.bot.id, chat_id=uid, user_id=uid, destiny=MEMORY_DESTINY), {}
+    )
+    await _staff_answers(stack, saved.ticket_no, "您好，可以改")
+    await customer.replies()
+    [added] = await customer.says("那我下周寄回来可以吗")
+    assert added.text == stack.t("staff.added", ticket_no=saved.ticket_no)
+    [row] = await stack.tickets(uid)
+    assert row.transcript[-1]["text"] == "那我下周寄回来可以吗"
