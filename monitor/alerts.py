@@ -167,6 +167,8 @@ def what_to_do(key: str) -> str | None:
     rule, _, queue = key.partition(":")
     if rule in ("queue_depth", "queue_age") and queue.endswith(".desk.tickets"):
         return BOTS_QUEUE.format(desk=" with AGENTS_CHAT_ID set")
+    if rule in ("queue_depth", "queue_age") and queue.endswith(".tickets.staff_replies"):
+        return BOTS_QUEUE.format(desk=" without AGENTS_CHAT_ID")
     if rule in ("queue_depth", "queue_age") and ".updates." in queue:
         return BOTS_QUEUE.format(desk="")
     return WHAT_TO_DO.get(key) or WHAT_TO_DO.get(rule + ":")

@@ -102,8 +102,8 @@ def _role(topology: Topology, name: str) -> QueueRole:
         return "queries"
     if name == topology.commands_queue:
         return "commands"
-    if name == topology.desk_queue:
-        return "desk"
+    if name in (topology.desk_queue, topology.staff_replies_queue):
+        return "desk"  # the bots' ticket events (with the desk; without it, the staff's answers)
     if name == topology.retry_queue:
         return "retry"  # commands parked until their database is back: no consumer by design
     if name in topology.update_queues:

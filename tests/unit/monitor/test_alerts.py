@@ -152,3 +152,20 @@ def test_update_partitions_without_a_bot_alert_only_when_customers_wait():
     assert set(s.active) == {"no_bot"}
     assert "kefu.updates.1" in s.active["no_bot"].title
     assert "kefu.updates.0" not in s.active["no_bot"].title
+
+
+def test_the_staff_answers_queue_is_the_bots_not_a_missing_worker():
+    """`{p}.tickets.staff_replies` (a shop without the desk) is consumed by bot processes: none
+    consuming is no worker problem, and a backlog there says to start a bot without the desk."""
+    from bus.topology import Topology
+    from monitor.alerts import what_to_do
+    from monitor.status import _role
+
+    name = Topology().staff_replies_queue
+    assert _role(Topology(), name) == "desk"
+    staff = QueueStatus(name, "desk", True, consumers=0)
+    assert active(summary((*queues(), staff))) == set()
+    backlog = QueueStatus(name, "desk", True, consumers=0, messages=101)
+    assert active(summary((*queues(), backlog))) == {f"queue_depth:{name}"}
+    advice = what_to_do(f"queue_depth:{name}") or ""
+    assert "python -m bot without AGENTS_CHAT_ID" in advice
