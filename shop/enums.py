@@ -135,6 +135,37 @@ or it is cancelled. ``awaiting_return`` and ``received`` are live."""
 RETURN_STATES: tuple[ReturnState, ...] = get_args(ReturnState)
 LIVE_RETURN_STATES: tuple[ReturnState, ...] = ("awaiting_return", "received")
 
+ReturnRefusal = Literal[
+    "worn", "washed", "tags_removed", "damaged", "not_our_item", "incomplete", "other"
+]
+"""Why a returned parcel failed its check when it arrived (DOMAIN: what comes back must be fit
+for resale — tags on, unworn, unwashed): worn, washed, its tags removed, damaged after
+delivery, not the item we sent, parts missing, or another reason the shop writes down. The
+return is then closed without a refund (``cancelled`` with this reason), and the customer is
+told why and that a person looks at it if she disagrees."""
+RETURN_REFUSALS: tuple[ReturnRefusal, ...] = get_args(ReturnRefusal)
+
+InspectionOutcome = Literal["accepted", "refused"]
+"""What the shop's check of a returned parcel decided."""
+
+AfterSalesRefusal = Literal[
+    "not_found",
+    "not_awaiting_parcel",
+    "already_received",
+    "not_received_yet",
+    "already_refunded",
+    "return_cancelled",
+    "amount_mismatch",
+    "not_shipped_yet",
+    "already_shipped",
+    "exchange_cancelled",
+]
+"""Why the shop's own after-sales step (receiving a parcel, issuing a refund, shipping an
+exchange's replacement) is refused: the number names nothing; the step was done already, or
+its record is past it (a refunded return is not received again), or not there yet (a refund
+before its parcel is received); the amount given is not the refund's."""
+AFTER_SALES_REFUSALS: tuple[AfterSalesRefusal, ...] = get_args(AfterSalesRefusal)
+
 ReturnPostagePayer = Literal["customer", "seller"]
 """Who pays for sending a returned item back: the customer, or the shop (its fault)."""
 RETURN_POSTAGE_PAYERS: tuple[ReturnPostagePayer, ...] = get_args(ReturnPostagePayer)

@@ -15,6 +15,7 @@ from bus.heartbeat import Heartbeat
 from bus.protocol import Handlers
 from bus.rpc import RpcServer
 from shop.policy import load_policy
+from worker.aftersales import AfterSales
 from worker.db.migrate import upgrade
 from worker.db.session import Database, unavailable
 from worker.ops import OpsRecorder
@@ -40,6 +41,7 @@ class Worker:
         self.topology = settings.bus.topology
         self.service = ShopService(self.db, settings, self.policy, publish=self._publish)
         self.returns = Returns(self.service)
+        self.after_sales = AfterSales(self.service)
         self.changes = OrderChanges(self.service)
         self.notes = OrderNotes(self.service)
         self.tickets = TicketDesk(self.service)
@@ -56,6 +58,7 @@ class Worker:
         return [
             *self.service.routes(),
             *self.returns.routes(),
+            *self.after_sales.routes(),
             *self.changes.routes(),
             *self.notes.routes(),
             *self.tickets.routes(),

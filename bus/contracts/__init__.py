@@ -12,6 +12,7 @@ outcomes are data (``OrderNotFound``), never exceptions. A request is generic in
 | ``orders`` | order views, ``orders.lookup``, ``orders.list``, ``orders.change_address`` |
 | ``changes`` | ``orders.modify_item``, ``.cancel``, ``.request_courier``, ``.urge`` |
 | ``returns`` | ``returns.quote``, ``returns.create``, ``returns.record_tracking`` |
+| ``aftersales`` | ``returns.receive``, ``refunds.issue``, ``exchanges.receive``, ``.ship`` |
 | ``invoices`` | ``invoices.request`` |
 | ``notes`` | ``orders.add_note`` (a special request written on the order) |
 | ``products`` | ``products.search``, ``products.get``, ``products.categories``, size charts |
@@ -27,6 +28,16 @@ from ``shop`` (``from shop.enums import ItemKind``).
 
 from typing import Any
 
+from bus.contracts.aftersales import (
+    AfterSalesRefused,
+    ExchangeStep,
+    IssueRefund,
+    ReceiveExchangeParcel,
+    ReceiveReturn,
+    RefundIssued,
+    ReturnReceived,
+    ShipExchange,
+)
 from bus.contracts.base import (
     LAST4_PATTERN,
     MAX_ROW_ID,
@@ -64,15 +75,20 @@ from bus.contracts.changes import (
 )
 from bus.contracts.customers import CustomerLinked, CustomerUnknown, LinkCustomer
 from bus.contracts.events import (
+    CUSTOMER_NOTICES,
     AddressChangedEvent,
     CourierRequestedEvent,
     ExchangeCreatedEvent,
+    ExchangeReceivedEvent,
+    ExchangeShippedEvent,
     InvoiceRequestedEvent,
     ItemModifiedEvent,
     OrderCancelledEvent,
     OrderNoteAddedEvent,
     OrderUrgedEvent,
+    RefundIssuedEvent,
     ReturnCreatedEvent,
+    ReturnReceivedEvent,
     TicketAlertEvent,
     TicketClosedEvent,
     TicketOpenedEvent,
@@ -259,6 +275,10 @@ REQUESTS: tuple[type[Request[Any]], ...] = (
     AddOrderNote,
     RequestInvoice,
     GetOpsSnapshot,
+    ReceiveReturn,
+    IssueRefund,
+    ReceiveExchangeParcel,
+    ShipExchange,
 )
 EVENTS: tuple[type[Event], ...] = (
     ExchangeCreatedEvent,
@@ -278,12 +298,17 @@ EVENTS: tuple[type[Event], ...] = (
     OrderUrgedEvent,
     InvoiceRequestedEvent,
     OrderNoteAddedEvent,
+    ReturnReceivedEvent,
+    RefundIssuedEvent,
+    ExchangeReceivedEvent,
+    ExchangeShippedEvent,
     TurnRecorded,
     AnswerRated,
     ProcessHeartbeat,
 )
 
 __all__ = [
+    "CUSTOMER_NOTICES",
     "EVENTS",
     "LAST4_PATTERN",
     "LOCALE_PATTERN",
@@ -300,6 +325,7 @@ __all__ = [
     "AddressChangeRefused",
     "AddressChanged",
     "AddressChangedEvent",
+    "AfterSalesRefused",
     "AlertClaimed",
     "AnswerRated",
     "AppendRefused",
@@ -331,7 +357,10 @@ __all__ = [
     "Event",
     "ExchangeCreated",
     "ExchangeCreatedEvent",
+    "ExchangeReceivedEvent",
     "ExchangeRejected",
+    "ExchangeShippedEvent",
+    "ExchangeStep",
     "ExchangeTerms",
     "ExchangeView",
     "FibreShare",
@@ -342,6 +371,7 @@ __all__ = [
     "InvoiceRequested",
     "InvoiceRequestedEvent",
     "InvoiceView",
+    "IssueRefund",
     "ItemModified",
     "ItemModifiedEvent",
     "ItemModifyRefused",
@@ -396,7 +426,11 @@ __all__ = [
     "RatingRefused",
     "ReceiptConfirmed",
     "ReceiptRefused",
+    "ReceiveExchangeParcel",
+    "ReceiveReturn",
     "RecordReturnTracking",
+    "RefundIssued",
+    "RefundIssuedEvent",
     "RefundView",
     "ReleaseRefused",
     "ReleaseTicket",
@@ -414,6 +448,8 @@ __all__ = [
     "ReturnPhotoKept",
     "ReturnPhotoRefused",
     "ReturnPhotoView",
+    "ReturnReceived",
+    "ReturnReceivedEvent",
     "ReturnRejected",
     "ReturnTerms",
     "ReturnTrackingRecorded",
@@ -425,6 +461,7 @@ __all__ = [
     "RowId",
     "RpcWindow",
     "SearchProducts",
+    "ShipExchange",
     "SizeChart",
     "SizeChartRow",
     "StaffReplied",

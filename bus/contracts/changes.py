@@ -63,7 +63,7 @@ class ModifyItem(_OrderCommandFields, Command[ItemModified | ItemModifyRefused |
 
     METHOD: ClassVar[str] = "orders.modify_item"
     # 3: the order view's items' English names; 4: its returns; 5: the returns' photos
-    SCHEMA_VERSION: ClassVar[int] = 6  # 6: the order view's returns' items, each with its cause
+    SCHEMA_VERSION: ClassVar[int] = 7  # 6: its returns' items' causes; 7: a refused return's reason
     item_id: RowId
     new_size: str | None = Field(default=None, min_length=1, max_length=10)
     new_color: str | None = Field(default=None, min_length=1, max_length=20)
@@ -113,7 +113,7 @@ class CancelOrder(_OrderCommandFields, Command[OrderCancelled | CancelRefused | 
 
     METHOD: ClassVar[str] = "orders.cancel"
     # 3: the order view's items' English names; 4: its returns; 5: the returns' photos
-    SCHEMA_VERSION: ClassVar[int] = 6  # 6: the order view's returns' items, each with its cause
+    SCHEMA_VERSION: ClassVar[int] = 7  # 6: its returns' items' causes; 7: a refused return's reason
     note: str = Field(default="", max_length=200, description="Why, in the customer's words.")
 
 
@@ -204,4 +204,4 @@ class ConfirmReceipt(_OrderCommandFields, Command[ReceiptConfirmed | ReceiptRefu
     The order's verified customer only; a completed order answers ``already``."""
 
     METHOD: ClassVar[str] = "orders.confirm_receipt"
-    SCHEMA_VERSION: ClassVar[int] = 4  # 3: the returns' photos; 4: their items' causes
+    SCHEMA_VERSION: ClassVar[int] = 5  # 3: the returns' photos; 4: their items' causes; 5: refusal

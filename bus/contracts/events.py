@@ -16,8 +16,11 @@ from shop.enums import (
     AlertKind,
     ClosedBy,
     CourierCode,
+    InspectionOutcome,
     InvoiceTitleType,
+    RefundCause,
     RemarkFlag,
+    ReturnRefusal,
     TicketReason,
     UrgeStage,
 )
@@ -144,3 +147,55 @@ class InvoiceRequestedEvent(Event):
     order_no: str
     title_type: InvoiceTitleType
     amount: Decimal
+
+
+# ── the shop's after-sales steps (bus/contracts/aftersales.py): told to the customer ──────
+
+
+class ReturnReceivedEvent(Event):
+    """A return's parcel arrived and was checked. ``telegram_user_id``: the customer's linked
+    account (none: nobody to tell in a chat)."""
+
+    ROUTING_KEY: ClassVar[str] = "return.received"
+    return_no: str
+    order_no: str
+    telegram_user_id: int | None
+    outcome: InspectionOutcome
+    refusal: ReturnRefusal | None = None
+    refund_no: str | None = None
+    refund_amount: Decimal
+
+
+class RefundIssuedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "refund.issued"
+    refund_no: str
+    return_no: str | None = None
+    order_no: str
+    telegram_user_id: int | None
+    cause: RefundCause
+    amount: Decimal
+
+
+class ExchangeReceivedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "exchange.received"
+    rma_no: str
+    order_no: str
+    telegram_user_id: int | None
+
+
+class ExchangeShippedEvent(Event):
+    ROUTING_KEY: ClassVar[str] = "exchange.shipped"
+    rma_no: str
+    order_no: str
+    telegram_user_id: int | None
+    courier: CourierCode
+    tracking_no: str
+
+
+CUSTOMER_NOTICES: tuple[type[Event], ...] = (
+    ReturnReceivedEvent,
+    RefundIssuedEvent,
+    ExchangeReceivedEvent,
+    ExchangeShippedEvent,
+)
+"""The events the bot tells the customer of in her chat (``bot/notices.py``)."""

@@ -30,6 +30,7 @@ from shop.enums import (
     OrderState,
     ReturnCause,
     ReturnPostagePayer,
+    ReturnRefusal,
     ReturnState,
 )
 
@@ -88,6 +89,11 @@ class OrderReturnView(Contract):
     )
     received_at: datetime | None = None
     refunded_at: datetime | None = None
+    refusal: ReturnRefusal | None = Field(
+        default=None,
+        description="The parcel failed its check on arrival: why (the return is cancelled, "
+        "without a refund).",
+    )
     photos: list[ReturnPhotoView] = Field(
         default_factory=list, description="The photos she sent for it, oldest first."
     )
@@ -262,7 +268,7 @@ class LookupOrder(Request[OrderFound | OrderNotFound | Throttled | ContactRequir
     METHOD: ClassVar[str] = "orders.lookup"
     # 3: attention flags, due dates; 4: items' English names; 5: the order's returns on request;
     # 6: the returns' photos
-    SCHEMA_VERSION: ClassVar[int] = 7  # 7: the order view's returns' items, each with its cause
+    SCHEMA_VERSION: ClassVar[int] = 8  # 7: its returns' items' causes; 8: a refused return's reason
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)
@@ -322,7 +328,7 @@ class ChangeAddress(
     METHOD: ClassVar[str] = "orders.change_address"
     # 3: structured address, attention; 4: English names; 5: the order view's returns;
     # 6: the returns' photos
-    SCHEMA_VERSION: ClassVar[int] = 7  # 7: the order view's returns' items, each with its cause
+    SCHEMA_VERSION: ClassVar[int] = 8  # 7: its returns' items' causes; 8: a refused return's reason
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
     telegram_user_id: TelegramUserId
     phone_last4: str | None = Field(default=None, pattern=LAST4_PATTERN)

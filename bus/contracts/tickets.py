@@ -262,7 +262,7 @@ class LookupTicketOrder(Request[OrderFound | OrderNotFound | TicketNotFound]):
     proved in the chat), for the agent's ``/order``; anything else answers not found."""
 
     METHOD: ClassVar[str] = "tickets.order"
-    SCHEMA_VERSION: ClassVar[int] = 4  # 3: the returns, with their photos; 4: their items' causes
+    SCHEMA_VERSION: ClassVar[int] = 5  # 3: returns, photos; 4: items' causes; 5: a refusal
     ticket_no: str = Field(pattern=TICKET_NO_PATTERN)
     order_no: str = Field(pattern=ORDER_NO_PATTERN)
 

@@ -39,6 +39,7 @@ from shop.enums import (
     REMARK_FLAGS,
     RETURN_CAUSES,
     RETURN_POSTAGE_PAYERS,
+    RETURN_REFUSALS,
     RETURN_STATES,
     TICKET_STATES,
     URGE_STAGES,
@@ -55,6 +56,7 @@ from shop.enums import (
     RemarkFlag,
     ReturnCause,
     ReturnPostagePayer,
+    ReturnRefusal,
     ReturnState,
     TicketReason,
     TicketState,
@@ -260,6 +262,14 @@ class Exchange(Base):
     state: Mapped[ExchangeState] = mapped_column(String(20), default="awaiting_return")
     return_tracking_no: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
+    received_at: Mapped[datetime | None] = mapped_column(
+        doc="When the exchanged item came back (``exchanges.receive``)."
+    )
+    shipped_at: Mapped[datetime | None]
+    replacement_courier: Mapped[str | None] = mapped_column(String(20))
+    replacement_tracking_no: Mapped[str | None] = mapped_column(
+        String(40), doc="The replacement's parcel (``exchanges.ship``)."
+    )
 
     order: Mapped[Order] = relationship(lazy="joined")
     old_variant: Mapped[Variant] = relationship(foreign_keys=[old_variant_id], lazy="joined")
@@ -275,6 +285,7 @@ class Return(Base):
         one_of("state", RETURN_STATES, "return_state"),
         one_of("cause", RETURN_CAUSES, "return_cause"),
         one_of("return_postage_payer", RETURN_POSTAGE_PAYERS, "return_postage_payer"),
+        one_of("refusal", RETURN_REFUSALS, "return_refusal"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -299,6 +310,11 @@ class Return(Base):
     received_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    refusal: Mapped[ReturnRefusal | None] = mapped_column(
+        String(20),
+        doc="The parcel failed its check on arrival (``returns.receive``): why. The return is "
+        "then ``cancelled`` without a refund; its units are not returned again.",
+    )
 
     items: Mapped[list[ReturnItem]] = relationship(
         back_populates="record", order_by="ReturnItem.id", lazy="selectin"

@@ -132,6 +132,7 @@ _RETURNS = (
         Return.received_at,
         Return.refunded_at,
         Return.return_postage_payer,
+        Return.refusal,
     )
     .where(Return.order_id == bindparam("order_id"))
     .order_by(Return.created_at.desc(), Return.id.desc())
@@ -320,6 +321,7 @@ def returns_data(reads: Reads, order_id: int) -> list[dict[str, Any]]:
             "return_tracking_no": row.return_tracking_no,
             "received_at": aware(row.received_at),
             "refunded_at": aware(row.refunded_at),
+            "refusal": row.refusal,
             "photos": photos.get(row.return_no, []),
             "return_postage_payer": row.return_postage_payer,
             "items": items.get(row.return_no, []),
