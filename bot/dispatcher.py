@@ -14,6 +14,7 @@ from bot.flood import FloodCounter, RedisFlood
 from bot.flows.shipping import REGIONAL
 from bot.handlers import get_routers
 from bot.middlewares import ChatContextMiddleware, FloodMiddleware, IntentMiddleware
+from bot.notices import install_notices
 from bot.ops import install_ops
 from bot.propagation import LeanDispatcher
 from bot.routing import bind_routes
@@ -133,6 +134,8 @@ def create_dispatcher(
     # Per-turn events, heartbeat, the ops chat (/status, alerts); before the routers, so that
     # /status in the ops chat is never read as a customer's question.
     install_ops(dp, settings, rpc=rpc, engine=engine)
+    # the shop's after-sales steps told to the customer in her chat (off the turn's path)
+    install_notices(dp, settings, replies=replies, storage=storage)
 
     dp.include_routers(*get_routers(titles, actions, desk=desk))
     # Every catalogue intent reaches exactly one handler, or the bot does not start.

@@ -16,6 +16,10 @@
                       ├ ticket.staff_replied ─► {p}.tickets.staff_replies (durable: the bot
                       │                   processes of a shop without the desk compete for it
                       │                   and send the staff's answer to the customer)
+                      ├ return.received, refund.issued, exchange.received, exchange.shipped
+                      │                ─► {p}.notices (durable: the bot processes compete for it
+                      │                   and tell the customer in her chat; dead letters to
+                      │                   {p}.notices.dead)
                       └ conversation.*, process.*, ticket.taken ─► {p}.ops.events (the workers
                                           compete for it and store turns, ratings and
                                           heartbeats; dead letters to {p}.ops.events.dead)
@@ -46,11 +50,15 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
 from pamqp.common import FieldValue
 
-from bus.contracts import REQUESTS
+from bus.contracts import CUSTOMER_NOTICES, REQUESTS
 
 OPS_ROUTING_KEYS = ("conversation.*", "process.*", "ticket.taken")
 """What the workers' ops queue takes from the events exchange (``ticket.taken``: the handoff
 wait, for the worker's metrics)."""
+
+
+NOTICE_ROUTING_KEYS = tuple(event.ROUTING_KEY for event in CUSTOMER_NOTICES)
+"""What the bots' notices queue takes: the after-sales steps the customer is told of."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,12 @@ class Topology:
         (``kefu tickets reply``), to send them into the customers' chats."""
         return f"{self.prefix}.tickets.staff_replies"
 
+    @property
+    def notices_queue(self) -> str:
+        """Where the bots take the worker's after-sales events from, to tell the customer in
+        her chat (``bot/notices.py``)."""
+        return f"{self.prefix}.notices"
+
     def dead_letter_queue(self, source_queue: str) -> str:
         return f"{source_queue}.dead"
 
@@ -148,11 +162,13 @@ class Topology:
             self.desk_queue,
             self.ops_queue,
             self.staff_replies_queue,
+            self.notices_queue,
             self.dead_letter_queue(self.queries_queue),
             self.dead_letter_queue(self.commands_queue),
             self.dead_letter_queue(self.desk_queue),
             self.dead_letter_queue(self.ops_queue),
             self.dead_letter_queue(self.staff_replies_queue),
+            self.dead_letter_queue(self.notices_queue),
             self.retry_queue,
             *self.update_queues,
             self.updates_dead_letters,
@@ -304,6 +320,33 @@ class Topology:
             },
         )
         await queue.bind(events, routing_key="ticket.staff_replied")
+        return queue
+
+    async def declare_notices(
+        self, channel: AbstractChannel, routing_keys: tuple[str, ...] = NOTICE_ROUTING_KEYS
+    ) -> AbstractQueue:
+        """The bots' durable queue of the events a customer is told of, with its dead letters."""
+        _, events, dlx = await self.declare_exchanges(channel)
+        dead = await channel.declare_queue(
+            self.dead_letter_queue(self.notices_queue),
+            durable=True,
+            arguments={"x-queue-type": self.queue_type},
+        )
+        await dead.bind(dlx, routing_key=self.notices_queue)
+        queue = await channel.declare_queue(
+            self.notices_queue,
+            durable=True,
+            arguments={
+                "x-queue-type": self.queue_type,
+                "x-dead-letter-exchange": self.dead_letter_exchange,
+                "x-dead-letter-routing-key": self.notices_queue,
+                # a notice nobody could send for a day (no bot running) is a dead letter to
+                # look at, not news to send her late
+                "x-message-ttl": 86_400_000,
+            },
+        )
+        for routing_key in routing_keys:
+            await queue.bind(events, routing_key=routing_key)
         return queue
 
     async def declare_ops_events(

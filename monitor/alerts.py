@@ -65,11 +65,15 @@ def evaluate(summary: StatusSummary, settings: MonitorSettings) -> Evaluation:
         unknown.extend(BROKER_KEYS)
     else:
         work = [
-            q for q in summary.queues if q.role in ("queries", "commands", "desk", "ops", "updates")
+            q
+            for q in summary.queues
+            if q.role in ("queries", "commands", "desk", "notices", "ops", "updates")
         ]
         # The desk's queue is the bots' (with AGENTS_CHAT_ID): no consumer there is no desk.
-        # The update partitions are the bots' too (webhook behind the ingress).
-        idle = [q for q in work if q.consumers == 0 and q.role not in ("desk", "updates")]
+        # The update partitions and the notices are the bots' too.
+        idle = [
+            q for q in work if q.consumers == 0 and q.role not in ("desk", "notices", "updates")
+        ]
         stalled = [q for q in work if q.role == "updates" and q.consumers == 0 and q.messages]
         if stalled:
             add(

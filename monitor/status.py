@@ -34,7 +34,9 @@ from monitor.settings import MonitorSettings
 if TYPE_CHECKING:
     import aiohttp  # imported where used: the CLI's other commands start without it
 
-QueueRole = Literal["queries", "commands", "desk", "ops", "updates", "retry", "dead"]
+QueueRole = Literal[
+    "queries", "commands", "desk", "notices", "ops", "updates", "retry", "dead"
+]
 SNAPSHOT_DEADLINE = 3.0
 
 
@@ -104,6 +106,8 @@ def _role(topology: Topology, name: str) -> QueueRole:
         return "commands"
     if name in (topology.desk_queue, topology.staff_replies_queue):
         return "desk"  # the bots' ticket events (with the desk; without it, the staff's answers)
+    if name == topology.notices_queue:
+        return "notices"  # the bots' (after-sales events told to customers)
     if name == topology.retry_queue:
         return "retry"  # commands parked until their database is back: no consumer by design
     if name in topology.update_queues:

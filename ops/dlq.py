@@ -38,8 +38,8 @@ from intents.anonymize import anonymize
 from ops.broker import require_broker
 from ops.settings import OpsSettings
 
-QUEUES = ("commands", "queries", "desk", "ops")
-EVENT_QUEUES = ("desk", "ops")
+QUEUES = ("commands", "queries", "desk", "ops", "notices")
+EVENT_QUEUES = ("desk", "ops", "notices")
 """Queues of events (replayed straight back to their queue, not to the RPC exchange)."""
 
 MASKED_KEYS = frozenset(
@@ -65,6 +65,7 @@ def source_queue(topology: Topology, queue: str) -> str:
         "queries": topology.queries_queue,
         "desk": topology.desk_queue,
         "ops": topology.ops_queue,
+        "notices": topology.notices_queue,
     }[queue]
 
 
@@ -156,6 +157,8 @@ async def cmd_dlq(args: argparse.Namespace) -> int:
                 await topology.declare_ops_events(channel)
             elif args.queue == "desk":
                 await topology.declare_desk(channel)
+            elif args.queue == "notices":
+                await topology.declare_notices(channel)
         try:  # a passive declare: list, show and purge create nothing on the broker
             dead = await channel.get_queue(dead_name, ensure=True)
         except ChannelNotFoundEntity:

@@ -883,7 +883,8 @@ class OrderQueryFlow(Flow):
             not card_asked(draft.text)
         )
         live = (
-            [r for r in order.returns if r.state != "cancelled"]  # (looked up with them)
+            # (looked up with them; a return refused on its check is hers to hear about)
+            [r for r in order.returns if r.state != "cancelled" or r.refusal is not None]
             if intent == "returns.refund_progress"
             else []
         )
@@ -1011,7 +1012,8 @@ class OrderQueryFlow(Flow):
     async def refund_status(self, order: OrderView, record: OrderReturnView) -> None:
         """ "退款怎么还没到": the return's own state — waiting for the parcel (with its
         tracking number or asking for it), received and being checked, refunded (when, how
-        much) — and, when the refund is later than the policy says, a ticket for a person."""
+        much), refused on its check (why) — and, when the refund is later than the policy says,
+        a ticket for a person."""
         conv = self.conv
         refund = conv.replies.policy.returns.refund
         values = {
@@ -1021,6 +1023,18 @@ class OrderQueryFlow(Flow):
             "arrival": str(refund.arrival_days),
         }
         now = datetime.now(UTC)
+        if record.refusal is not None and record.received_at is not None:
+            # the parcel came and failed its check: no refund, why, and a person if she
+            # disagrees (the notice said the same when it happened)
+            await conv.say(
+                conv.t(
+                    "refund.status.refused",
+                    return_no=record.return_no,
+                    received_at=conv.replies.format_datetime(record.received_at, conv.locale),
+                    why=conv.t(f"returns.refusal.{record.refusal}"),
+                )
+            )
+            return
         if record.state == "refunded" and record.refunded_at is not None:
             when = conv.replies.format_datetime(record.refunded_at, conv.locale)
             await conv.say(conv.t("refund.status.refunded", refunded_at=when, **values))

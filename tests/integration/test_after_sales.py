@@ -384,7 +384,8 @@ async def test_a_malformed_command_goes_to_the_dead_letters(shop, amqp_connectio
         routing_key="returns.receive",
     )
     await channel.close()
-    [dead] = await dead_letters(amqp_connection, topology.dead_letter_queue(topology.commands_queue), 1)
+    dead_queue = topology.dead_letter_queue(topology.commands_queue)
+    [dead] = await dead_letters(amqp_connection, dead_queue, 1)
     assert dead.body == body
     assert dead.headers["x-kefu-error-code"] == "bad_request"
     assert dead.headers["x-kefu-method"] == "returns.receive"
