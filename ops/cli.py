@@ -4,6 +4,12 @@ kefu seed [--if-empty] [--renew-stale|--renew]
                                   build the demo shop (an empty database only; rebuild it)
 kefu demo [--json]                the demo orders to try, with what each allows now
 kefu followups [--all] [--json]   returns, refunds and invoices the shop has to follow up
+kefu returns receive RT… [--refuse REASON] [--note TEXT]
+                                  a returned parcel arrived and was checked (or refused)
+kefu refunds issue RF…|RT… [--amount X]
+                                  a refund paid back (the return refunded)
+kefu exchanges receive|ship RMA… [--courier sf --tracking NO]
+                                  an exchange's parcel back; its replacement on its way
 kefu db upgrade|current           database migrations (Alembic)
 kefu rpc METHOD JSON              call any bus method, print the JSON reply
 kefu status [--json] [--check] [--watch]
@@ -47,6 +53,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bus.errors import BusError
 from bus.protocol import METHODS
 from bus.rpc import RpcClient
+from ops import aftersales as aftersales_cli
 from ops import dlq as dlq_cli
 from ops import intents as intents_cli
 from ops import jobs as jobs_cli
@@ -337,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     followups.add_argument("--all", action="store_true", help="done ones too")
     followups.add_argument("--json", action="store_true")
     followups.set_defaults(run=cmd_followups)
+    aftersales_cli.add_parsers(sub)
 
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])
