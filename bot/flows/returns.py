@@ -986,6 +986,12 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             else conv.t(lead, what=what)
         )
         conv.memory.return_refused = (conv.memory.turns, str(what), list(reasons))
+        if set(reasons) == {"already_returned"} and draft.order_no is not None:
+            # "KF… 你们收到我退的货了吗" heard as a return asked again: the item is in a return
+            # already — where that return is now (received, refunded, refused on its
+            # check…), from its own state, rather than a plain no
+            if await self.said_return_status(draft.order_no):
+                return
         if fault_lifts:
             text += "\n" + conv.t("returns.fault_still_taken")
         if exchange_may_help and draft.order_no is not None:
@@ -1022,6 +1028,27 @@ class ReturnFlow(OrderFirstFlow[ReturnDraft]):
             markup = conv.offer_human("ineligible")
             text += "\n" + conv.t("returns.offer_human")
         await conv.say(text, reply_markup=markup)
+
+    async def said_return_status(self, order_no: str) -> bool:
+        """The order's newest return (under way, refunded, or refused on its check) said as
+        "退款到哪了" says it; False when there is none, or the order cannot be read now."""
+        from bot.flows.orders import OrderQueryFlow  # (orders uses this module's kin)
+
+        try:
+            found = await lookup(self.rpc, self.conv, order_no, with_returns=True)
+        except BusError:
+            return False
+        if not isinstance(found, OrderFound):
+            return False
+        records = [
+            r for r in found.order.returns if r.state != "cancelled" or r.refusal is not None
+        ]
+        if not records:
+            return False
+        await OrderQueryFlow(self.conv, self.rpc, self.state).refund_status(
+            found.order, records[0]
+        )
+        return True
 
     async def offer_part(
         self,

@@ -161,3 +161,22 @@ async def test_her_exchange_back_and_its_replacement_on_its_way(stack) -> None:
         courier=stack.t("notice.courier.sf"),
         tracking_no="SF0011223344",
     )
+
+
+async def test_did_you_get_it_with_the_order_number_says_where_the_return_is(stack) -> None:
+    """ "KF… 你们收到我退的货了吗" is heard as a return asked again (the item is being returned
+    already): it said only "already being returned, or refunded" — not whether the parcel came.
+    Now it says where that return is, from its own state."""
+    customer, order, record = await her_return(stack, "zh-hans")
+    received = await stack.shop.rpc.call(
+        ReceiveReturn(idempotency_key=key(), return_no=record.return_no)
+    )
+    assert isinstance(received, ReturnReceived)
+    await customer.replies()  # the notice
+    replies = await customer.says(f"{order.order_no} 你们收到我退的货了吗")
+    values = refund_values(stack, "zh_CN", record.refund_amount)
+    when = stack.replies.format_datetime(received.received_at, "zh_CN")
+    assert replies[-1].text == stack.t(
+        "refund.status.received", return_no=record.return_no, received_at=when, **values
+    )
+    await customer.hears_nothing_more()

@@ -36,7 +36,8 @@ async def test_quorum_commands_queue_when_configured(amqp_connection, management
 async def test_every_durable_queue_is_quorum_when_configured(amqp_connection, management_api):
     """KEFU_QUEUE_TYPE=quorum (docs/deploy.md): commands, the retry queue, the update
     partitions, the desk's, the notices' and ops' queues and every dead-letter queue are quorum
-    queues; the queries queue stays classic and auto-delete (a query nobody serves comes back at once)."""
+    queues; the queries queue stays classic and auto-delete (a query nobody serves comes back
+    at once)."""
     topology = Topology(prefix=new_prefix(), queue_type="quorum", partitions=3)
     channel = await amqp_connection.channel()
     try:

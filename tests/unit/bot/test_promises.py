@@ -74,6 +74,8 @@ ELSEWHERE = {
     "answers.order.modify": "tests/unit/bot/test_order_changes.py",
     "ui.order.modify.by_agent": "tests/unit/bot/test_order_changes.py",
     "ui.exchange.created": "tests/e2e/test_exchange_and_size.py",
+    # "I'll tell you when it's sent": the refund.issued notice, sent when finance records it
+    "ui.notice.return_received": "tests/e2e/test_after_sales_notices.py",
     # the return or exchange said logged is the one just created (its number in the text)
     "ui.done.next.parcel": "tests/e2e/test_exchange_and_size.py",
     "ui.ticket.queued": "tests/e2e/test_worker_outage.py",
