@@ -115,6 +115,10 @@ class Returns:
         by_id = {item.id: item for item in order.items}
         ids = [line.item_id for line in request.items]
         refunded = await self._units(session, ids, states=("refunded",))
+        # units whose parcel came back and failed its check are spent too: a new return of
+        # them is no way round the check (a dispute is a person's: the refusal says so)
+        for item_id, units in (await self._refused_units(session, ids)).items():
+            refunded[item_id] = refunded.get(item_id, 0) + units
         live = await self._units(session, ids, states=LIVE_RETURN_STATES)
         exchanged = set(
             (
@@ -227,6 +231,17 @@ class Returns:
             select(ReturnItem.order_item_id, func.sum(ReturnItem.quantity))
             .join(Return, Return.id == ReturnItem.return_id)
             .where(ReturnItem.order_item_id.in_(item_ids), Return.state.in_(states))
+            .group_by(ReturnItem.order_item_id)
+        )
+        return {item_id: int(units) for item_id, units in rows.all()}
+
+    @staticmethod
+    async def _refused_units(session: AsyncSession, item_ids: list[int]) -> dict[int, int]:
+        """Units of these order items in returns refused on their check, per item."""
+        rows = await session.execute(
+            select(ReturnItem.order_item_id, func.sum(ReturnItem.quantity))
+            .join(Return, Return.id == ReturnItem.return_id)
+            .where(ReturnItem.order_item_id.in_(item_ids), Return.refusal.is_not(None))
             .group_by(ReturnItem.order_item_id)
         )
         return {item_id: int(units) for item_id, units in rows.all()}

@@ -29,6 +29,7 @@ from bus.contracts import (
     ReturnCreated,
     ReturnLine,
     ReturnReceived,
+    ReturnRejected,
     ShipExchange,
 )
 from tests.integration.conftest import exchange_request
@@ -236,6 +237,18 @@ async def test_a_refused_parcel_closes_the_return_without_a_refund(
     # and no refund can be issued for it
     refused = await shop.rpc.call(IssueRefund(idempotency_key=key(), number=record.return_no))
     assert refused == AfterSalesRefused(reason="return_cancelled", state="cancelled")
+    # nor is the same item returned again, round the check (a dispute is a person's)
+    again = await shop.rpc.call(
+        CreateReturn(
+            idempotency_key=key(),
+            order_no=order.order_no,
+            telegram_user_id=order.telegram_user_id,
+            items=[ReturnLine(item_id=order.item_id)],
+            cause="size",
+            fit_for_resale=True,
+        )
+    )
+    assert isinstance(again, ReturnRejected) and again.reasons == ["already_returned"]
 
 
 async def test_the_same_command_twice_applies_once(shop, make_order, amqp_connection):
