@@ -138,10 +138,12 @@ async def test_status_shows_the_worker_and_queues(shop):
     status = json.loads(out)
     topology = shop.worker.topology
     assert {q["queue"] for q in status["queues"]} == set(topology.queues)
-    # The desk's queues appear once a bot with AGENTS_CHAT_ID has started, the update
-    # partitions once the webhook ingress has; neither runs here.
+    # The desk's queues appear once a bot with AGENTS_CHAT_ID has started, the staff answers'
+    # once one without it has, the notices' once any bot has, the update partitions once the
+    # webhook ingress has; none runs here.
     bots = {topology.desk_queue, topology.dead_letter_queue(topology.desk_queue)}
     bots |= {topology.staff_replies_queue, topology.dead_letter_queue(topology.staff_replies_queue)}
+    bots |= {topology.notices_queue, topology.dead_letter_queue(topology.notices_queue)}
     bots |= {*topology.update_queues, topology.updates_dead_letters}
     assert all(q["present"] for q in status["queues"] if q["queue"] not in bots)
     assert not any(q["present"] for q in status["queues"] if q["queue"] in topology.update_queues)
