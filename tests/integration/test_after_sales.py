@@ -34,7 +34,16 @@ from bus.contracts import (
 )
 from tests.integration.conftest import exchange_request
 from tests.integration.test_reliability import dead_letters
-from worker.db.models import Exchange, Order, Refund, Remark, Return, ReturnItem, Variant
+from worker.db.models import (
+    Exchange,
+    Order,
+    OrderItem,
+    Refund,
+    Remark,
+    Return,
+    ReturnItem,
+    Variant,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -128,6 +137,15 @@ async def test_a_parcel_received_and_accepted_gets_its_refund_pending(
     shop, make_order, amqp_connection
 ):
     order, record = await returned(shop, make_order)
+
+    async def stock() -> int:
+        async with shop.db.read() as session:
+            variant = await session.scalar(
+                select(Variant).join(OrderItem).where(OrderItem.id == order.item_id)
+            )
+            return variant.stock
+
+    before = await stock()
     listener = await Listener.on(shop, amqp_connection, "return.received")
     try:
         reply = await shop.rpc.call(
@@ -144,6 +162,7 @@ async def test_a_parcel_received_and_accepted_gets_its_refund_pending(
         assert event["refund_no"] == reply.refund_no
     finally:
         await listener.close()
+    assert await stock() == before + 1  # her own cause (size): checked fine, back on sale
     state, returns, refunds, _ = await snapshot(shop, order.order_no)
     assert state == "shipped"  # delivered, not closed: nothing refunded yet
     assert [(r.state, r.refusal) for r in returns] == [("received", None)]
