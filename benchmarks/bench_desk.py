@@ -61,6 +61,7 @@ from bus.settings import BusSettings
 from intents import IntentEngine
 from tests.e2e.desk import AGENTS, BotProcesses, always_open_replies, redis_url
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.topology import drop
 
 ROOT = Path(__file__).resolve().parents[1]
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -328,6 +329,8 @@ async def worker_on_the_bus():
             finally:
                 worker.terminate()
                 await worker.wait()
+                with contextlib.suppress(Exception):  # the run's queues, off the broker
+                    drop(prefix)
 
 
 async def kefu_one(customers: int, messages: int, engine: IntentEngine) -> Figures:

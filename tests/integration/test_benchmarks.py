@@ -6,7 +6,8 @@ were wanted (session 22 found them all working only by running each by hand). Th
 no speed — the sizes are far too small for figures and the machine is shared — only that a
 benchmark finishes, answers every turn or call it made without an error, and prints its rows
 and its ratio against the bare library. The ones that start processes of their own run in the
-exclusive phase.
+exclusive phase, and must leave none of their queues on the broker (bench_desk left ten a
+run before its worker's prefix was dropped).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncio
 import json
 import math
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,16 +24,20 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import POSTGRES_URL
+from tests.support import topology
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(420)]
 
 ROOT = Path(__file__).resolve().parents[2]
+BENCH_PREFIX = re.compile(r"(?:bench|load)[0-9a-f]+\.")
 BOUND = 360  # seconds a small run may take on a loaded machine (they take 5–60 s alone)
 
 
-async def run_benchmark(name: str, *args: str, amqp_url: str) -> Any:
+async def run_benchmark(name: str, *args: str, amqp_url: str, clean: bool = False) -> Any:
     """Run ``benchmarks/<name>.py`` with ``args``; its exit code must be 0. Returns the JSON it
-    printed last (the JSON value its output ends with)."""
+    printed last (the JSON value its output ends with). ``clean``: the run must leave no queue
+    or exchange of a benchmark's prefix on the broker."""
+    before = benchmarks_topology() if clean else set()
     env = dict(os.environ, AMQP_URL=amqp_url, KEFU_TEST_POSTGRES_URL=POSTGRES_URL,
                PYTHONUNBUFFERED="1")  # fmt: skip
     process = await asyncio.create_subprocess_exec(
@@ -48,6 +54,8 @@ async def run_benchmark(name: str, *args: str, amqp_url: str) -> Any:
         raise
     text = out.decode("utf-8", "replace")
     assert process.returncode == 0, f"{name} exited {process.returncode}:\n{text[-3000:]}"
+    if clean:
+        assert not benchmarks_topology() - before, f"{name} left its topology on the broker"
     lines = text.splitlines()
     for start in reversed(range(len(lines))):  # from the end: the last value that parses
         if lines[start][:1] in "[{":
@@ -56,6 +64,12 @@ async def run_benchmark(name: str, *args: str, amqp_url: str) -> Any:
             except json.JSONDecodeError:
                 continue
     raise AssertionError(f"{name} printed no JSON:\n{text[-3000:]}")
+
+
+def benchmarks_topology() -> set[str]:
+    """The queues and exchanges on the broker of a benchmark's bus prefix (``bench…``,
+    ``load…``; the tests' own are ``t…``)."""
+    return {name for name in topology.names() if BENCH_PREFIX.match(name)}
 
 
 def a_figure(value: Any) -> bool:
@@ -110,7 +124,7 @@ async def test_bench_ops_records_turns_and_publishes_the_outbox(amqp_url: str) -
 async def test_bench_bus_calls_the_worker_beside_the_bare_echo(amqp_url: str) -> None:
     report = await run_benchmark(
         "bench_bus", "--calls", "60", "--warmup", "10", "--serial-calls", "40",
-        "--processes", "1", "--json", amqp_url=amqp_url,
+        "--processes", "1", "--json", amqp_url=amqp_url, clean=True,
     )  # fmt: skip
     assert len(report["results"]) >= 2
     for row in report["results"]:
@@ -124,7 +138,7 @@ async def test_bench_bus_calls_the_worker_beside_the_bare_echo(amqp_url: str) ->
 async def test_bench_desk_escalates_and_relays(amqp_url: str) -> None:
     rows = await run_benchmark(
         "bench_desk", "--customers", "3", "--messages", "6", "--no-two", "--json",
-        amqp_url=amqp_url,
+        amqp_url=amqp_url, clean=True,
     )  # fmt: skip
     assert [row["row"] for row in rows] == ["bare aiogram", "Kefu, one bot process"]
     for row in rows:
@@ -136,7 +150,7 @@ async def test_bench_desk_escalates_and_relays(amqp_url: str) -> None:
 async def test_bench_load_holds_conversations_without_an_error(amqp_url: str) -> None:
     report = await run_benchmark(
         "bench_load", "--customers", "8", "--workers", "1", "--think", "0.5", "--json",
-        amqp_url=amqp_url,
+        amqp_url=amqp_url, clean=True,
     )  # fmt: skip
     [run] = report["results"]
     assert run["turns"] == 8 * 6 and run["errors"] == 0, run["errors_by_kind"]

@@ -73,6 +73,12 @@ def leftovers(prefixes: set[str] | dict[str, str] | None = None) -> list[Leftove
     return found
 
 
+def names() -> set[str]:
+    """Every queue and exchange name on the broker (vhost ``/``), through the management API."""
+    return {entry["name"] for path in ("/queues/%2F", "/exchanges/%2F")
+            for entry in _get(f"{path}?columns=name")}  # fmt: skip
+
+
 def delete(leftover: Leftover) -> None:
     """Delete one leftover queue or exchange through the management API."""
     base, auth = _management()
