@@ -5,7 +5,10 @@ go through?" heard "did you mean…?" or — worse — a new address change was 
 memory keeps the last job the worker confirmed (``ChatMemory.done``: what, which order, its
 number, when, and the message that said so); such a question within ``DONE_TTL_S`` is
 answered by that job, as a reply to the message that confirmed it. A question naming another
-kind of job ("退款到了吗" after an address change) is not this one's: the intents take it.
+kind of job ("退款到了吗" after an address change) is not this one's: the intents take it. Nor
+is a question about the money after a return ("钱退了吗", "退款到了没"): the return was made, but
+the money comes once the shop has her parcel (``kefu returns receive``, ``kefu refunds
+issue``) — the refund's own state answers it.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ NOUNS: dict[JobKind, tuple[str, ...]] = {
     "note": ("备注", "note", "remark"),
 }
 """The words that name each kind of job (a question naming another kind is not about it)."""
+
+_MONEY = re.compile(r"钱|款|到账|money|refund", re.I)
+"""The money of a return: asked after one, the refund's question, not "is the return made?"."""
 
 
 def done_asked(text: str) -> bool:
@@ -96,6 +102,8 @@ def about(done: DoneJob, text: str, now: datetime | None = None) -> bool:
     other kind of job."""
     now = now or datetime.now(UTC)
     if now - done.at > timedelta(seconds=DONE_TTL_S) or not done_asked(text):
+        return False
+    if done.kind == "return" and _MONEY.search(text):
         return False
     lowered = text.lower()
     named = {kind for kind, words in NOUNS.items() if any(w in lowered for w in words)}

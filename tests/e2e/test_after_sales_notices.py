@@ -180,3 +180,38 @@ async def test_did_you_get_it_with_the_order_number_says_where_the_return_is(sta
         "refund.status.received", return_no=record.return_no, received_at=when, **values
     )
     await customer.hears_nothing_more()
+
+
+@pytest.mark.parametrize(
+    ("language_code", "locale", "words"),
+    [
+        ("zh-hans", "zh_CN", ["我想退货", "不想要了", "是的", "确认退货"]),
+        ("en", "en", ["I want to return it", "changed my mind", "yes", "Confirm the return"]),
+    ],
+)
+async def test_was_my_money_refunded_after_a_return_made_in_her_chat(
+    stack, language_code: str, locale: str, words: list[str]
+) -> None:
+    """The return made in her chat is the chat's last job done, and "钱退了吗" / "did my money
+    come back?" was answered as "is it done?" of that job: "the return RT… was made (at …),
+    the details are above" — after the shop had refunded her, not a word of the money. A
+    question about the money is the refund's: its state says it was sent, and when."""
+    await stack.dp["notices"].ready()
+    customer = stack.customer(language_code=language_code)
+    order = await stack.make_order(
+        kind="regular", delivered_ago=timedelta(days=1), telegram_user_id=customer.user_id
+    )
+    for text in words:
+        await customer.says(text)
+    [record] = await returns_of(stack, order.order_no)
+    await stack.shop.rpc.call(ReceiveReturn(idempotency_key=key(), return_no=record.return_no))
+    issued = await stack.shop.rpc.call(IssueRefund(idempotency_key=key(), number=record.return_no))
+    assert isinstance(issued, RefundIssued)
+    await customer.replies(2)  # the two notices
+    asked = "钱退了吗" if locale == "zh_CN" else "did my money come back?"
+    status = (await customer.says(asked))[0]
+    values = refund_values(stack, locale, record.refund_amount)
+    when = stack.replies.format_datetime(issued.issued_at, locale)
+    assert status.text == stack.t(
+        "refund.status.refunded", locale, return_no=record.return_no, refunded_at=when, **values
+    )

@@ -40,6 +40,14 @@ def test_it_is_about_the_last_job_only_while_recent_and_of_its_kind() -> None:
     assert not about(cancel, "did the refund go through? did it go through", NOW)
 
 
+def test_the_money_after_a_return_is_the_refunds_question() -> None:
+    """A return made is not its money back: the refund's state answers that."""
+    made = DoneJob(kind="return", order_no="KF26000001", reference="RT2026120200001", at=NOW)
+    assert about(made, "退了没有", NOW) and about(made, "is it done?", NOW)
+    for text in ("钱退了吗", "退款到了没", "退款好了吗", "did the refund go through?"):
+        assert not about(made, text, NOW), text
+
+
 @pytest.mark.parametrize(
     ("text", "asked"),
     [
