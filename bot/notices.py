@@ -10,7 +10,8 @@ kefu returns receive RT… ─► worker ─return.received─► {p}.notices �
 Every bot process consumes ``{p}.notices`` (competing consumers: each event is told once by
 one of them). Her chat's language is the one the chat memory holds (what she chose with
 /lang, else what she writes in, else her app's; a chat forgotten since: the bot's default);
-the memory is only read, never written, so a notice never races her own turn. A customer who
+the memory is only read, and written once — a parcel refused on its check is noted in it, for
+her dispute of it — under the chat's own lock, so a notice never races her turn. A customer who
 blocked the bot, or whose chat is gone, is not told (logged, dropped); any other failure to
 send is retried by the consumer and, in the end, dead-lettered (``kefu dlq list --queue
 notices``). Nothing of it runs per customer turn.
@@ -20,11 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StorageKey
+from aiogram.fsm.storage.memory import DisabledEventIsolation
 
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from bot.settings import BotSettings
@@ -44,10 +47,17 @@ logger = logging.getLogger(__name__)
 class Notices:
     """The notices consumer of one bot process, and the words of each notice."""
 
-    def __init__(self, settings: BotSettings, replies: Replies, storage: BaseStorage) -> None:
+    def __init__(
+        self,
+        settings: BotSettings,
+        replies: Replies,
+        storage: BaseStorage,
+        isolation: BaseEventIsolation | None = None,
+    ) -> None:
         self.settings = settings
         self.replies = replies
         self.storage = storage
+        self.isolation = isolation or DisabledEventIsolation()
         self.topology = settings.bus.topology
         self._consumer: EventConsumer | None = None
         self.bot: Bot | None = None
@@ -108,6 +118,9 @@ class Notices:
                 order_no=event.order_no,
                 why=why,
             )
+            if await self.tell(user, text, event.return_no):
+                await self.note_refusal(user, event.return_no)
+            return
         await self.tell(user, text, event.return_no)
 
     async def on_refund_issued(self, event: RefundIssuedEvent) -> None:
@@ -180,7 +193,8 @@ class Notices:
             return default
         return memory.locale or memory.written_locale or memory.app_locale or default
 
-    async def tell(self, user_id: int, text: Html, record: str) -> None:
+    async def tell(self, user_id: int, text: Html, record: str) -> bool:
+        """Send the notice; False when there is nobody to tell."""
         assert self.bot is not None
         try:
             await self.bot.send_message(user_id, text)
@@ -188,15 +202,26 @@ class Notices:
             # she blocked the bot, or there is no such chat: nobody to tell (the record
             # stands; she hears it when she asks)
             logger.info("notice of %s not delivered: %s", record, type(exc).__name__)
-            return
+            return False
         logger.info("notice of %s sent", record)
+        return True
+
+    async def note_refusal(self, user_id: int, return_no: str) -> None:
+        """Her parcel's refusal in her chat memory (``ChatMemory.check_refused``), under the
+        chat's lock (the one her updates take: aiogram's FSM key of a private chat)."""
+        assert self.bot is not None
+        chat = StorageKey(bot_id=self.bot.id, chat_id=user_id, user_id=user_id)
+        async with self.isolation.lock(chat):
+            memory = await ChatMemory.load(self.storage, replace(chat, destiny=MEMORY_DESTINY))
+            memory.check_refused = (memory.turns, return_no)
+            await memory.save()
 
 
 def install_notices(
     dp: Dispatcher, settings: BotSettings, *, replies: Replies, storage: BaseStorage
 ) -> Notices:
     """Start and stop the notices consumer with the dispatcher (``dp["notices"]``)."""
-    notices = Notices(settings, replies, storage)
+    notices = Notices(settings, replies, storage, dp.fsm.events_isolation)
     dp["notices"] = notices
 
     async def on_startup(bot: Bot) -> None:

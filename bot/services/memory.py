@@ -297,6 +297,10 @@ class ChatMemory(BaseModel):
     """The return refused last: the turn, what was refused (the order and items, as said) and
     the worker's reasons. "为什么不能退 我都没穿" right after it is answered about that refusal
     (``ReturnFlow.pushed_back``), not with the rules and another order's items."""
+    check_refused: tuple[int, str] | None = None
+    """Her returned parcel refused on the shop's check, told by a notice (``bot/notices.py``):
+    the turn it was told at and the return's number. "i never wore it!" right after is her
+    dispute of that check (``bot.handlers.refusals``), a person offered."""
     return_invited: int | None = None
     """The turn the return rules ended "send me your order number and I'll see what this order
     allows": the number sent next, or the contact shared, goes on with the return

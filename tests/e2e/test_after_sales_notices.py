@@ -24,6 +24,7 @@ from bus.contracts import (
     ReturnReceived,
     ShipExchange,
 )
+from tests.e2e.desk import ticket_no_in
 from tests.e2e.test_order_jobs import returns_of
 from tests.integration.conftest import exchange_request
 
@@ -215,3 +216,30 @@ async def test_was_my_money_refunded_after_a_return_made_in_her_chat(
     assert status.text == stack.t(
         "refund.status.refunded", locale, return_no=record.return_no, refunded_at=when, **values
     )
+
+
+@pytest.mark.parametrize(
+    ("language_code", "locale", "dispute"),
+    [
+        ("en", "en", "what?? i never wore it, it was tried on once"),
+        ("zh-hans", "zh_CN", "凭什么说我穿过 我就试了一下"),
+    ],
+)
+async def test_her_dispute_of_a_refused_parcel_gets_a_colleague_offered(
+    stack, language_code: str, locale: str, dispute: str
+) -> None:
+    """Told her parcel was refused on its check, she argues: "i never wore it!" got "Did you
+    mean: complaint / where is my order / a faulty item?". It is her dispute of that check: a
+    colleague offered to look at it again, and her yes is a ticket."""
+    customer, _order, record = await her_return(stack, language_code)
+    await stack.shop.rpc.call(
+        ReceiveReturn(
+            idempotency_key=key(), return_no=record.return_no, outcome="refused", refusal="worn"
+        )
+    )
+    await customer.replies()  # the notice
+    [offer] = await customer.says(dispute)
+    assert offer.text == stack.t("returns.check_disputed", locale, return_no=record.return_no)
+    [ticket] = await customer.presses(offer, offer.inline_buttons[0][0].text)
+    assert ticket_no_in(ticket.text)
+    await customer.hears_nothing_more()

@@ -59,6 +59,8 @@ OFFERS = frozenset({
     "ui.bargain.coupon_back_unknown", "ui.bargain.price_difference.not_paid",
     # one item of several asked cancelled: the person button (tests/e2e/test_cancel_one_item.py)
     "ui.order.cancel.one_item",
+    # her parcel's check disputed: the person button (tests/e2e/test_after_sales_notices.py)
+    "ui.returns.check_disputed",
 })
 # backed by another flow's record, tested in that file
 ELSEWHERE = {
