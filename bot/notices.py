@@ -119,7 +119,7 @@ class Notices:
                 why=why,
             )
             if await self.tell(user, text, event.return_no):
-                await self.note_refusal(user, event.return_no)
+                await self.note_refusal(user, event.return_no, text)
             return
         await self.tell(user, text, event.return_no)
 
@@ -206,14 +206,16 @@ class Notices:
         logger.info("notice of %s sent", record)
         return True
 
-    async def note_refusal(self, user_id: int, return_no: str) -> None:
-        """Her parcel's refusal in her chat memory (``ChatMemory.check_refused``), under the
+    async def note_refusal(self, user_id: int, return_no: str, text: str) -> None:
+        """Her parcel's refusal in her chat memory (``ChatMemory.check_refused``) and its
+        words in her transcript (the ticket of her dispute shows what she was told), under the
         chat's lock (the one her updates take: aiogram's FSM key of a private chat)."""
         assert self.bot is not None
         chat = StorageKey(bot_id=self.bot.id, chat_id=user_id, user_id=user_id)
         async with self.isolation.lock(chat):
             memory = await ChatMemory.load(self.storage, replace(chat, destiny=MEMORY_DESTINY))
             memory.check_refused = (memory.turns, return_no)
+            memory.record("bot", text, self.settings.transcript_lines)
             await memory.save()
 
 

@@ -24,7 +24,7 @@ from bus.contracts import (
     ReturnReceived,
     ShipExchange,
 )
-from tests.e2e.desk import ticket_no_in
+from tests.e2e.desk import ticket_no_in, ticket_row
 from tests.e2e.test_order_jobs import returns_of
 from tests.integration.conftest import exchange_request
 
@@ -232,6 +232,7 @@ async def test_her_dispute_of_a_refused_parcel_gets_a_colleague_offered(
     mean: complaint / where is my order / a faulty item?". It is her dispute of that check: a
     colleague offered to look at it again, and her yes is a ticket."""
     customer, _order, record = await her_return(stack, language_code)
+    await customer.says("hello" if locale == "en" else "你好")  # her chat's language, written
     await stack.shop.rpc.call(
         ReceiveReturn(
             idempotency_key=key(), return_no=record.return_no, outcome="refused", refusal="worn"
@@ -241,5 +242,10 @@ async def test_her_dispute_of_a_refused_parcel_gets_a_colleague_offered(
     [offer] = await customer.says(dispute)
     assert offer.text == stack.t("returns.check_disputed", locale, return_no=record.return_no)
     [ticket] = await customer.presses(offer, offer.inline_buttons[0][0].text)
-    assert ticket_no_in(ticket.text)
+    row = await ticket_row(stack, ticket_no_in(ticket.text))
+    assert row.reason == "ineligible"
+    said = [line["text"] for line in row.transcript]
+    why = stack.t("returns.refusal.worn", locale)
+    assert any(why in line for line in said)  # the notice she disputes, in the transcript
+    assert dispute in said
     await customer.hears_nothing_more()
