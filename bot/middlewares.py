@@ -86,7 +86,7 @@ class FloodMiddleware(BaseMiddleware):
         return None
 
 
-def _describe(message: Message) -> str:
+def describe_message(message: Message) -> str:
     """What the customer sent, for the transcript (a contact's number is never kept)."""
     if message.text:
         return message.text
@@ -151,7 +151,7 @@ class ChatContextMiddleware(BaseMiddleware):
         data["flows"] = Flows(conversation, data)
         assert isinstance(event, Update)
         if event.message is not None:
-            conversation.heard(_describe(event.message))
+            conversation.heard(describe_message(event.message))
         try:
             return await handler(event, data)
         finally:

@@ -27,8 +27,7 @@ from bus.contracts import (
     ShipExchange,
 )
 from bus.errors import BusError, BusTimeout
-from bus.rpc import RpcClient
-from ops.broker import no_worker_hint, require_broker
+from ops.broker import call_worker, no_worker_hint
 from ops.settings import OpsSettings
 from shop.enums import COURIER_CODES, RETURN_REFUSALS
 
@@ -81,13 +80,8 @@ async def send(
     command: ReceiveReturn | IssueRefund | ReceiveExchangeParcel | ShipExchange, *, as_json: bool
 ) -> int:
     """Send one command and say what came of it: 0 done, 1 refused, 3 the bus call failed."""
-    settings = OpsSettings()
-    bus = settings.bus
-    await require_broker(bus.broker)
-    client = RpcClient(bus.broker, timeout=bus.rpc_timeout, topology=bus.topology)
-    await client.connect(wait=5)
     try:
-        reply: Contract = await client.call(command)
+        reply = await call_worker(OpsSettings().bus, command)
     except BusTimeout as exc:
         print(
             f"kefu: no answer in time ({exc}); the command waits in the durable queue and may "
@@ -98,8 +92,6 @@ async def send(
     except BusError as exc:
         print(f"kefu: {type(exc).__name__}: {exc}{no_worker_hint(exc)}", file=sys.stderr)
         return 3
-    finally:
-        await client.close()
     if as_json:
         print(json.dumps(reply.model_dump(mode="json"), ensure_ascii=False, indent=2))
     if isinstance(reply, AfterSalesRefused):

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from aio_pika.exceptions import AMQPConnectionError
 
 from bus.connection import Broker
+from bus.contracts import Contract, Request
 from bus.errors import BusError, BusTimeout, BusUnavailable
+from bus.rpc import RpcClient
+from bus.settings import BusSettings
 
 EXIT_BROKER_DOWN = 69
 """``kefu``'s exit code when the broker cannot be reached (sysexits' EX_UNAVAILABLE): scripts
@@ -42,6 +46,18 @@ async def require_broker(broker: Broker, wait: float = CHECK_S) -> None:
         raise BrokerDown(broker, _reason(exc)) from None
     finally:
         quiet.setLevel(level)
+
+
+async def call_worker(bus: BusSettings, request: Request[Any]) -> Contract:
+    """One bus call from a terminal: the broker checked (:class:`BrokerDown`), a client for
+    this call alone, closed after it. Raises what the call raised (:class:`BusError`)."""
+    await require_broker(bus.broker)
+    client = RpcClient(bus.broker, timeout=bus.rpc_timeout, topology=bus.topology)
+    await client.connect(wait=5)
+    try:
+        return await client.call(request)
+    finally:
+        await client.close()
 
 
 def _reason(exc: BaseException) -> str:

@@ -30,9 +30,8 @@ from bus.contracts import (
     TicketView,
 )
 from bus.errors import BusError
-from bus.rpc import RpcClient
 from intents.anonymize import anonymize
-from ops.broker import no_worker_hint, require_broker
+from ops.broker import call_worker, no_worker_hint
 from ops.settings import OpsSettings
 
 TICKET_NO = re.compile(r"^T\d{8,16}$")
@@ -143,19 +142,12 @@ async def cmd_tickets(args: argparse.Namespace) -> int:
         return 2
     else:
         request = ListLive(limit=max(1, min(args.limit, 200)))
-    settings = OpsSettings()
-    bus = settings.bus
-    await require_broker(bus.broker)
-    client = RpcClient(bus.broker, timeout=bus.rpc_timeout, topology=bus.topology)
-    await client.connect(wait=5)
     try:
-        reply = await client.call(request)
+        reply = await call_worker(OpsSettings().bus, request)
     except BusError as exc:
         print(f"kefu tickets: the worker did not answer ({type(exc).__name__}: {exc})"
               + no_worker_hint(exc), file=sys.stderr)
         return 3
-    finally:
-        await client.close()
     if isinstance(request, ReplyToTicket):
         return _staff_outcome(request, reply)
     assert isinstance(reply, TicketList)

@@ -31,8 +31,8 @@ from bot.desk import keyboards, texts
 from bot.desk.relay import AlbumCollector, reason_of, with_retry
 from bot.desk.state import Handoff, HandoffStore
 from bot.expiring import ExpiringMap
-from bot.handlers.media import attachment_of
-from bot.middlewares import _describe as describe_message
+from bot.handlers.media import her_message_appended
+from bot.middlewares import describe_message
 from bot.services.conversation import Conversation
 from bot.services.memory import ChatMemory
 from bot.settings import BotSettings
@@ -41,7 +41,6 @@ from bus.contracts import (
     Appended,
     AppendRefused,
     AppendToTicket,
-    Attachment,
     CloseTicket,
     Contract,
     GetTicket,
@@ -400,31 +399,7 @@ class Desk:
         """Record the customer's message in the ticket and copy it into the topic: the ticket
         as it is now, or None when it is gone (the chat is the bot's again)."""
         chat_id = message.chat.id
-        attachment = attachment_of(message)
-        request = AppendToTicket(
-            idempotency_key=f"in:{chat_id}:{message.message_id}",
-            chat_id=chat_id,
-            role="customer",
-            lines=[
-                TranscriptLine(
-                    role="customer",
-                    text=_describe(message),
-                    at=datetime.now(UTC),
-                    message_id=message.message_id,
-                )
-            ],
-            attachments=[
-                Attachment.model_validate(
-                    {
-                        "kind": attachment[0],
-                        "file_id": attachment[1],
-                        "caption": (message.caption or "")[:1000] or None,
-                    }
-                )
-            ]
-            if attachment
-            else [],
-        )
+        request = her_message_appended(message)
         reply = await self.rpc.call(request)
         if not isinstance(reply, Appended):
             assert handoff.ticket_no is not None

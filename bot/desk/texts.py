@@ -213,7 +213,7 @@ def order_returns(replies: Replies, locale: str, returns: Sequence[OrderReturnVi
     return "\n".join(lines)
 
 
-# what the chat memory writes for a message that is not text (``bot.middlewares._describe``):
+# what the chat memory writes for a message that is not text (``bot.middlewares.describe_message``):
 # "[photo] caption", "[sticker 😊]", "[contact shared]" — words of no language, worded for the
 # desk in its own
 _NOT_TEXT = re.compile(

@@ -9,6 +9,7 @@ and refresh the open ticket when it already is.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Literal
 
 from aiogram import Router
@@ -17,12 +18,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.middlewares import describe_message
 from bot.services import return_photos
 from bot.services.conversation import Conversation
 from bot.services.escalation import open_ticket
 from bot.settings import BotSettings
 from bus import Bus
-from bus.contracts import Attachment
+from bus.contracts import AppendToTicket, Attachment, TranscriptLine
 from replies.render import Replies
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,34 @@ def attachment_of(message: Message) -> tuple[AttachmentKind, str] | None:
     if message.video_note:
         return "video", message.video_note.file_id
     return None
+
+
+def her_message_appended(message: Message, *, ticket_no: str | None = None) -> AppendToTicket:
+    """Her message for her ticket's transcript — its words (or what she sent) and its file — on
+    ``ticket_no``, else on her chat's open ticket. Keyed by the message: a redelivered update
+    is appended once."""
+    chat_id = message.chat.id
+    found = attachment_of(message)
+    return AppendToTicket(
+        idempotency_key=f"in:{chat_id}:{message.message_id}",
+        **({"ticket_no": ticket_no} if ticket_no is not None else {"chat_id": chat_id}),
+        role="customer",
+        lines=[
+            TranscriptLine(
+                role="customer",
+                text=describe_message(message)[:4096],
+                at=datetime.now(UTC),
+                message_id=message.message_id,
+            )
+        ],
+        attachments=[
+            Attachment(
+                kind=found[0], file_id=found[1], caption=(message.caption or "")[:1000] or None
+            )
+        ]
+        if found is not None
+        else [],
+    )
 
 
 class HasAttachment(Filter):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Router
@@ -23,14 +22,13 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import Message, ReactionTypeEmoji
 
-from bot.handlers.media import attachment_of
+from bot.handlers.media import her_message_appended
 from bot.handlers.thanks import ThanksOnly
-from bot.middlewares import _describe as describe_message
 from bot.services.conversation import Conversation
 from bot.services.staff import StaffAnswers, StaffThread
 from bot.settings import BotSettings
 from bus import Bus
-from bus.contracts import Appended, AppendToTicket, Attachment, CloseTicket, TranscriptLine
+from bus.contracts import Appended, CloseTicket
 from intents import Decision
 
 logger = logging.getLogger(__name__)
@@ -82,28 +80,7 @@ def get_router() -> Router:
         ticket_no = staff_thread.ticket_no
         assert ticket_no is not None
         chat_id = conv.chat_id
-        found = attachment_of(message)
-        attachments = (
-            [Attachment(kind=found[0], file_id=found[1], caption=(message.caption or None))]
-            if found is not None
-            else []
-        )
-        reply = await rpc.call(
-            AppendToTicket(
-                idempotency_key=f"in:{chat_id}:{message.message_id}",
-                ticket_no=ticket_no,
-                role="customer",
-                lines=[
-                    TranscriptLine(
-                        role="customer",
-                        text=describe_message(message)[:4096],
-                        at=datetime.now(UTC),
-                        message_id=message.message_id,
-                    )
-                ],
-                attachments=attachments,
-            )
-        )
+        reply = await rpc.call(her_message_appended(message, ticket_no=ticket_no))
         if not isinstance(reply, Appended):
             # closed meanwhile (or gone): the chat is the bot's again, and so is this message
             logger.info("ticket %s of chat %s is no longer open; the bot answers", ticket_no,
