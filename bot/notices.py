@@ -19,8 +19,8 @@ notices``). Nothing of it runs per customer turn.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -32,19 +32,21 @@ from aiogram.fsm.storage.memory import DisabledEventIsolation
 from bot.services.memory import MEMORY_DESTINY, ChatMemory
 from bot.settings import BotSettings
 from bot.storage import ExpiringMemoryStorage
+from bot.worker_events import WorkerEvents
 from bus.contracts import (
+    Event,
     ExchangeReceivedEvent,
     ExchangeShippedEvent,
     RefundIssuedEvent,
     ReturnReceivedEvent,
 )
-from bus.events import EventConsumer
+from bus.events import EventHandler
 from replies.render import Html, Replies
 
 logger = logging.getLogger(__name__)
 
 
-class Notices:
+class Notices(WorkerEvents):
     """The notices consumer of one bot process, and the words of each notice."""
 
     def __init__(
@@ -54,44 +56,22 @@ class Notices:
         storage: BaseStorage,
         isolation: BaseEventIsolation | None = None,
     ) -> None:
-        self.settings = settings
+        topology = settings.bus.topology
+        super().__init__(
+            settings, queue=topology.notices_queue, declare=topology.declare_notices,
+            name="notices",
+        )  # fmt: skip
         self.replies = replies
         self.storage = storage
         self.isolation = isolation or DisabledEventIsolation()
-        self.topology = settings.bus.topology
-        self._consumer: EventConsumer | None = None
-        self.bot: Bot | None = None
 
-    async def start(self, bot: Bot) -> None:
-        if self.bot is not None:
-            return
-        self.bot = bot
-        self._consumer = EventConsumer(
-            self.settings.bus.broker,
-            self.topology,
-            self.topology.notices_queue,
-            {
-                ReturnReceivedEvent: self.on_return_received,
-                RefundIssuedEvent: self.on_refund_issued,
-                ExchangeReceivedEvent: self.on_exchange_received,
-                ExchangeShippedEvent: self.on_exchange_shipped,
-            },
-            declare=self.topology.declare_notices,
-            name="notices",
-            max_body=self.settings.bus.max_message_bytes,
-        )
-        self._consumer.start()
-
-    async def stop(self) -> None:
-        if self._consumer is not None:
-            await self._consumer.stop()
-            self._consumer = None
-        self.bot = None
-
-    async def ready(self, wait: float = 10.0) -> None:
-        """Wait until the consumer listens (tests)."""
-        assert self._consumer is not None, "start() the notices first"
-        await asyncio.wait_for(self._consumer.ready.wait(), wait)
+    def handlers(self, bot: Bot) -> Mapping[type[Event], EventHandler]:
+        return {
+            ReturnReceivedEvent: self.on_return_received,
+            RefundIssuedEvent: self.on_refund_issued,
+            ExchangeReceivedEvent: self.on_exchange_received,
+            ExchangeShippedEvent: self.on_exchange_shipped,
+        }
 
     # ── the events ───────────────────────────────────────────────────────────────────────
 
@@ -224,14 +204,5 @@ def install_notices(
 ) -> Notices:
     """Start and stop the notices consumer with the dispatcher (``dp["notices"]``)."""
     notices = Notices(settings, replies, storage, dp.fsm.events_isolation)
-    dp["notices"] = notices
-
-    async def on_startup(bot: Bot) -> None:
-        await notices.start(bot)
-
-    async def on_shutdown() -> None:
-        await notices.stop()
-
-    dp.startup.register(on_startup)
-    dp.shutdown.register(on_shutdown)
+    notices.install(dp, "notices")
     return notices

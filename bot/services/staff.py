@@ -21,9 +21,9 @@ recorded on the ticket as a system line, for the staff to see in ``kefu tickets 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,15 +34,17 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from prometheus_client import Counter
 
 from bot.settings import BotSettings
+from bot.worker_events import WorkerEvents
 from bus import Bus
 from bus.contracts import (
     AppendToTicket,
+    Event,
     GetTicket,
     TicketFound,
     TicketStaffRepliedEvent,
     TranscriptLine,
 )
-from bus.events import EventConsumer
+from bus.events import EventHandler
 from replies.render import Replies
 
 logger = logging.getLogger(__name__)
@@ -101,20 +103,21 @@ def event_key(event: TicketStaffRepliedEvent) -> str:
     return f"{event.ticket_no}/{event.line}/{int(event.closed)}"
 
 
-class StaffAnswers:
+class StaffAnswers(WorkerEvents):
     """Sends the staff's answers to the customers (one consumer per bot process) and keeps,
     per chat, which ticket awaits her answer."""
 
     def __init__(
         self, settings: BotSettings, *, rpc: Bus, replies: Replies, storage: BaseStorage
     ) -> None:
-        self.settings = settings
+        topology = settings.bus.topology
+        super().__init__(
+            settings, queue=topology.staff_replies_queue,
+            declare=topology.declare_staff_replies, name="staff-answers",
+        )  # fmt: skip
         self.rpc = rpc
         self.replies = replies
         self.storage = storage
-        self.topology = settings.bus.topology
-        self._consumer: EventConsumer | None = None
-        self.bot: Bot | None = None
 
     # ── the per-chat record ──────────────────────────────────────────────────────────────
 
@@ -128,37 +131,11 @@ class StaffAnswers:
     async def save(self, bot_id: int, chat_id: int, thread: StaffThread) -> None:
         await self.storage.set_data(self.key(bot_id, chat_id), thread.to_data())
 
-    # ── lifecycle ────────────────────────────────────────────────────────────────────────
-
-    async def start(self, bot: Bot) -> None:
-        if self.bot is not None:
-            return
-        self.bot = bot
-
+    def handlers(self, bot: Bot) -> Mapping[type[Event], EventHandler]:
         async def on_replied(event: TicketStaffRepliedEvent) -> None:
             await self.deliver(bot, event)
 
-        self._consumer = EventConsumer(
-            self.settings.bus.broker,
-            self.topology,
-            self.topology.staff_replies_queue,
-            {TicketStaffRepliedEvent: on_replied},
-            declare=self.topology.declare_staff_replies,
-            name="staff-answers",
-            max_body=self.settings.bus.max_message_bytes,
-        )
-        self._consumer.start()
-
-    async def stop(self) -> None:
-        if self._consumer is not None:
-            await self._consumer.stop()
-            self._consumer = None
-        self.bot = None
-
-    async def ready(self, wait: float = 10.0) -> None:
-        """Wait until the consumer listens (tests)."""
-        assert self._consumer is not None, "start() first"
-        await asyncio.wait_for(self._consumer.ready.wait(), wait)
+        return {TicketStaffRepliedEvent: on_replied}
 
     # ── delivery ─────────────────────────────────────────────────────────────────────────
 
@@ -237,14 +214,5 @@ def install_staff_answers(
     """Without the desk: the staff's answers reach the customers (``staff`` in the handlers'
     data), consumed from when the dispatcher starts until it stops."""
     staff = StaffAnswers(settings, rpc=rpc, replies=replies, storage=storage)
-    dp["staff"] = staff
-
-    async def on_startup(bot: Bot) -> None:
-        await staff.start(bot)
-
-    async def on_shutdown() -> None:
-        await staff.stop()
-
-    dp.startup.register(on_startup)
-    dp.shutdown.register(on_shutdown)
+    staff.install(dp, "staff")
     return staff
