@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot import keyboards
 from bot.flows.base import Draft, Flow
-from bot.flows.products import display_name
+from bot.flows.products import asks_to_buy, display_name
 from bot.services import choices, topic
 from bot.services.catalogue import sizing_facts
 from bot.services.memory import ProductMemo
@@ -54,6 +54,11 @@ SWAP_ASKED = re.compile(
 )
 """A size asked for swapping hers ("what size should i swap to?", "which size should i change
 it to", "应该换哪个码"), not for buying one: the swap is offered after the advice."""
+
+
+def swap_asked(text: str) -> bool:
+    """The size is asked for swapping hers (:data:`SWAP_ASKED`), not for buying one."""
+    return SWAP_ASKED.search(text) is not None and not asks_to_buy(text)
 
 
 class SizeAdvice(StatesGroup):

@@ -13,8 +13,8 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters import HasText, InState
 from bot.flows.base import Flows
 from bot.flows.exchange import ExchangeFlow
-from bot.flows.products import asks_to_buy, explain_unsold
-from bot.flows.size import SWAP_ASKED, SizeAdvice, SizeFlow, measurement_named
+from bot.flows.products import explain_unsold
+from bot.flows.size import SizeAdvice, SizeFlow, measurement_named, swap_asked
 from bot.handlers.products import PriceQuestion, SheerQuestion, StockQuestion
 from bot.keyboards import ProductPickCallback
 from bot.routing import IntentRoute
@@ -103,8 +103,7 @@ def get_routers() -> tuple[Router, Router]:
             and await flows.get(SizeFlow).show_chart(text, decision.slots.size)
         ):
             return  # "那M的腰围呢", "and the waist?" after advice: a measurement, not advice again
-        swap = SWAP_ASKED.search(text) is not None and not asks_to_buy(text)
-        await flows.get(SizeFlow).start(text, decision.slots, swap=swap)
+        await flows.get(SizeFlow).start(text, decision.slots, swap=swap_asked(text))
 
     @router.message(IntentRoute("size.chart"))
     async def handle_size_chart(
@@ -159,8 +158,7 @@ def get_measured_router() -> Router:
         message: Message, flows: Flows, decision: Decision
     ) -> None:
         text = message.text or ""
-        swap = SWAP_ASKED.search(text) is not None and not asks_to_buy(text)
-        await flows.get(SizeFlow).start(text, decision.slots, swap=swap)
+        await flows.get(SizeFlow).start(text, decision.slots, swap=swap_asked(text))
 
     return router
 
