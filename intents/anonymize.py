@@ -106,8 +106,9 @@ _STREET_EN = re.compile(
 _POSTCODE_EN = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")  # UK style; US ZIPs are digits
 
 # What is kept whole (set aside before the masking, put back after): dates, with a time and a
-# zone when they have them, and the desk's ticket numbers (worker/tickets.py: T, the day, the
-# ticket's number). A month and day must be real ones, so a run of digits is never taken for
+# zone when they have them, and the shop's own record numbers: tickets (worker/tickets.py: T, the
+# day, the ticket's number), returns RT…, refunds RF…, exchanges RMA… (the same shape). A month
+# and day must be real ones, so a run of digits is never taken for
 # a date; a year alone is kept only where it reads as one (before 年, or in an English date).
 _YEAR = r"(?:19|20)\d{2}"
 _MONTH_EN = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -117,7 +118,8 @@ _KEPT = re.compile(
     r"|(?<!\d)" + _YEAR + r"(?=\s?年)"
     r"|\b" + _MONTH_EN + r"\s\d{1,2}(?:st|nd|rd|th)?,?\s" + _YEAR + r"(?!\d)"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s" + _MONTH_EN + r",?\s" + _YEAR + r"(?!\d)"
-    r"|(?<![A-Za-z0-9])T" + _YEAR + r"(?:1[0-2]|0[1-9])(?:3[01]|[12]\d|0[1-9])\d{5,8}(?!\d)"
+    r"|(?<![A-Za-z0-9])(?:T|RT|RF|RMA)" + _YEAR
+    + r"(?:1[0-2]|0[1-9])(?:3[01]|[12]\d|0[1-9])\d{5,8}(?!\d)"
 )
 _SET_ASIDE = 0xF0000  # a private-use plane: one character stands for each kept span
 _YEARISH = re.compile(_YEAR)

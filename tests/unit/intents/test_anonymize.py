@@ -78,6 +78,7 @@ def test_the_question_itself_is_left_alone(text: str) -> None:
          '{"occurred_at": "2026-12-04T22:54:06.123456+00:00"}'),
         ("ordered on Dec 3, 2026 and on 5 January 2027",) * 2,
         ("工单号 T2026120400006", "工单号 T2026120400006"),
+        ("退货 RT2026120500001 退款 RF2026120500002 换货 RMA2026120500003",) * 2,
         # next to the dates, what identifies her is masked as before
         ("2026-11-28 13812345678 文三路90号", f"2026-11-28 {PHONE} {ADDRESS}"),
         ("2026年买的 尾号5280", f"2026年买的 尾号{NUMBER}"),
@@ -88,7 +89,8 @@ def test_the_question_itself_is_left_alone(text: str) -> None:
 )
 def test_dates_and_ticket_numbers_stay(text: str, expected: str) -> None:
     """A date says when, not who: the year stays (it was ``<num>``, and a date with its time
-    read as a phone number); so does the desk's own ticket number."""
+    read as a phone number); so do the shop's own record numbers (tickets, returns, refunds,
+    exchanges: ``kefu tickets show`` masked "RMA2026120500001" as a phone)."""
     assert anonymize(text) == expected
     assert is_anonymized(expected)
 
